@@ -1,0 +1,130 @@
+# sl: Session Manager session-log toolkit.  Plain make; pkg-config for
+# every dependency.  `make demo` and `make check` install what is missing
+# (scripts/install-deps) and then build in a sub-make, so pkg-config runs
+# only once the libraries are there.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DESTDIR	?=
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PKGS	= zlib jansson libarchive libpcre2-8 libutf8proc
+
+# Warnings are appended to the user's CFLAGS so they cannot be dropped.
+SL_CFLAGS = $(CFLAGS) -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -D_GNU_SOURCE -Ilib \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+SL_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+
+# SANITIZE=1: ASan+UBSan, stop at the first report.  Objects go to their
+# own folder so both builds can sit side by side.
+ifeq ($(SANITIZE),1)
+B	= build/asan
+SL_CFLAGS += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+SL_LDFLAGS = -fsanitize=address,undefined
+else
+B	= build
+SL_LDFLAGS =
+endif
+
+LIB_SRC	= $(sort $(wildcard lib/*.c) $(wildcard formats/*.c))
+LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o)
+TOOLS	= $(patsubst tools/%.c,%,$(filter tools/sl-%.c,$(wildcard tools/*.c)))
+TOOL_COMMON = $(B)/tools/common.o
+BINS	= $(TOOLS:%=$(B)/%)
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNITS	= $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+BENCH_SRC = $(wildcard bench/*.c)
+BENCH_BINS = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+MANS	= $(wildcard man/*.1 man/*.5)
+HDRS	= $(wildcard lib/*.h formats/*.h tools/*.h)
+
+.PHONY: all deps demo check check-build unit e2e golden golden-verify bad \
+	browser bench fuzz install uninstall clean
+
+all: $(B)/libsl.a $(BINS)
+
+$(B)/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SL_CFLAGS) -c -o $@ $<
+
+$(B)/libsl.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(B)/sl-%: $(B)/tools/sl-%.o $(TOOL_COMMON) $(B)/libsl.a
+	$(CC) $(SL_LDFLAGS) -o $@ $^ $(SL_LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/check_main.h $(B)/libsl.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SL_CFLAGS) -Itests/unit $(shell $(PKG_CONFIG) --cflags check) \
+		$(SL_LDFLAGS) -o $@ $< $(B)/libsl.a $(SL_LIBS) \
+		$(shell $(PKG_CONFIG) --libs check)
+
+$(B)/bench/%: bench/%.c $(B)/libsl.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SL_CFLAGS) $(SL_LDFLAGS) -o $@ $< $(B)/libsl.a $(SL_LIBS)
+
+deps:
+	@scripts/install-deps
+
+# The main job on the bundled samples; outputs under demo-out/.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo $(B)
+
+# Every test, then every test again under ASan+UBSan.
+check: deps
+	@$(MAKE) --no-print-directory check-build
+	@$(MAKE) --no-print-directory SANITIZE=1 check-build
+	@echo "check: all tests passed (plain and ASan+UBSan)"
+
+check-build: all $(UNITS) $(BENCH_BINS)
+	@$(MAKE) --no-print-directory unit e2e golden bad
+	@if [ "$(SANITIZE)" != 1 ]; then \
+		$(MAKE) --no-print-directory browser; fi
+
+unit: $(UNITS)
+	@set -e; for t in $(UNITS); do $$t; done
+
+e2e: all
+	@tests/e2e/run $(B)
+
+golden: all
+	@tests/golden/run $(B)
+
+# Re-check every golden expectation against libvterm's unterm and pyte.
+golden-verify: all
+	@tests/golden/verify $(B)
+
+bad: all
+	@tests/bad/run $(B)
+
+# Headless Chromium on the HTML outputs; skipped when it is not installed.
+browser: all
+	@tests/browser/run $(B)
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	@bench/run $(B)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	for m in $(MANS); do \
+		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; \
+	done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for m in $(MANS); do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	done
+
+clean:
+	rm -rf build demo-out

@@ -1,0 +1,79 @@
+/*
+ * render: the renderer alone, for benchmarks and golden tests.
+ *
+ *	render [-a] [-e] [FILE]
+ *
+ * Prints each final row and a newline.  -e also prints renderer events
+ * on lines of their own ("@@ title TEXT", "@@ alt-on", "@@ alt-off N",
+ * "@@ long-line", "@@ bad-seq"); -a fills attribute spans (to measure
+ * their cost) without printing them.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sl.h"
+
+static void
+on_row(void *arg, const struct sl_row *row)
+{
+	(void)arg;
+	fwrite_unlocked(row->text, 1, row->len, stdout);
+	putchar_unlocked('\n');
+}
+
+static void
+on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
+    long long line)
+{
+	(void)arg;
+	(void)line;
+	switch (ev) {
+	case SL_TEV_TITLE: printf("@@ title %s\n", text); break;
+	case SL_TEV_ALT_ON: printf("@@ alt-on\n"); break;
+	case SL_TEV_ALT_OFF: printf("@@ alt-off %lld\n", num); break;
+	case SL_TEV_LONG_LINE: printf("@@ long-line\n"); break;
+	case SL_TEV_BAD_SEQ: printf("@@ bad-seq\n"); break;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sl_term_cb cb = { on_row, NULL, NULL, 0 };
+	static char buf[1 << 20];
+	struct sl_term *t;
+	ssize_t n;
+	int fd = 0, c;
+
+	while ((c = getopt(argc, argv, "ae")) != -1) {
+		switch (c) {
+		case 'a': cb.attrs = 1; break;
+		case 'e': cb.event = on_event; break;
+		default:
+			fprintf(stderr, "usage: render [-a] [-e] [FILE]\n");
+			return 2;
+		}
+	}
+	if (optind < argc && (fd = open(argv[optind], O_RDONLY)) < 0) {
+		perror(argv[optind]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	t = sl_term_new(&cb);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sl_term_feed(t, buf, (size_t)n);
+	if (n < 0) {
+		perror("read");
+		return 2;
+	}
+	sl_term_finish(t);
+	sl_term_free(t);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("write");
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,19 @@
+/*
+ * registry.c: every input format, in probe order (cheap probes first).
+ * The highest bid wins, so order only breaks ties; raw bids 1 and is the
+ * fallback for text.  --list-formats prints them in this order.
+ */
+#include "internal.h"
+
+extern const struct sl_format sl_format_typescript;
+extern const struct sl_format sl_format_raw;
+extern const struct sl_format sl_format_pwsh;
+extern const struct sl_format sl_format_records;
+
+const struct sl_format *const sl_formats[] = {
+	&sl_format_typescript,
+	&sl_format_raw,
+	&sl_format_pwsh,
+	&sl_format_records,
+	NULL
+};

@@ -1,0 +1,43 @@
+/*
+ * ts-core.h: the typescript reader as a push parser (formats/ts-core.c),
+ * fed one line piece at a time.  The `typescript` reader feeds it the
+ * lines of a file; CloudWatch readers feed it the events of a
+ * non-streamed upload (`cw-text`), several sessions at once, without
+ * ever holding a whole transcript.
+ */
+#ifndef SL_TS_CORE_H
+#define SL_TS_CORE_H
+
+#include "internal.h"
+
+struct ts_core;
+
+struct ts_opts {
+	const char *origin;	/* of the session records: "typescript" */
+	const char *sid;	/* when the header names no session */
+	const unsigned char *peek;	/* the first bytes (the screen-era */
+	size_t npeek;		/* logger is looked for there) */
+	char sep;		/* src "name:line" (':') or "name#event" */
+};
+
+/* A parser writing to rd's sink.  o is copied (its strings too). */
+struct ts_core *ts_core_new(struct sl_reader *rd, const struct ts_opts *o);
+/*
+ * One piece of a line, as sl_in_line() gives it: '\n' included at the
+ * end of a line, more set on all pieces of a line but its last.  pos is
+ * the line's position for src (its input line, or the event it came in);
+ * 0 lets the renderer count lines from the header on.
+ */
+void ts_core_line(struct ts_core *c, const char *p, size_t n, int more,
+    long long pos);
+/*
+ * The end of the transcript.  whole: its input ended cleanly (a read
+ * error is no "truncated" log); last: position of the last line, for
+ * the src of the closing records.  Returns SL_OK or SL_STOP.
+ */
+int ts_core_end(struct ts_core *c, int whole, long long last);
+/* The session id (valid once a line was fed, until ts_core_free). */
+const char *ts_core_sid(const struct ts_core *c);
+void ts_core_free(struct ts_core *c);
+
+#endif /* SL_TS_CORE_H */

@@ -1,0 +1,1337 @@
+/*
+ * input.c: the input layer.  Every path becomes a tree of leaf inputs
+ * (struct sl_in) that the format readers pull bytes and lines from.
+ *
+ * An sl_in is a buffered reader over one "layer": a file descriptor,
+ * bytes in memory, a gzip stream decoded with zlib, or the data of one
+ * libarchive entry.  Layers stack: the gzip layer pulls compressed bytes
+ * from the sl_in below it, and libarchive is fed from the sl_in below it
+ * through a read callback.  Each layer owns one buffer (IN_BUFSZ, grown
+ * only to hold a line piece), so memory stays bounded whatever the size
+ * of the input.
+ *
+ * What a stream holds is decided from its first bytes only, never from
+ * its name: peeking does not consume, so standard input needs no special
+ * case -- the bytes looked at are simply handed on to the next layer.
+ *
+ * Errors travel upward: a layer that fails keeps its message "pending";
+ * the layer above takes it over when it runs into it, and the leaf
+ * reports it (through the walk's error callback) once the bytes decoded
+ * before it have been delivered.  Whoever frees a layer reports an error
+ * still pending, so nothing is lost when a reader stops early.
+ *
+ * One error is not the end: a corrupt member of a multi-member gzip
+ * stream (Firehose objects are records gzipped one by one and simply
+ * concatenated) is reported at once and skipped up to the next member
+ * header, so the members after it are still read.  The decoded stream
+ * then has a "break" where the members were joined; readers of formats
+ * that span members (JSON documents) ask for breaks with
+ * sl_in_next_break() and start afresh there.
+ */
+#define ZLIB_CONST
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "internal.h"
+
+#define IN_BUFSZ	(256 * 1024)	/* one buffer per layer */
+#define IN_MINREAD	(16 * 1024)	/* compact rather than read less */
+#define IN_SNIFF	(32769 + 5)	/* bytes looked at: ISO 9660 is deepest */
+#define ARC_CHUNK	(64 * 1024)	/* bytes handed to libarchive at once */
+#define GZ_RESYNC_MAX	100		/* corrupt members skipped, then stop */
+
+_Static_assert(IN_BUFSZ >= SL_PEEK, "a peek must fit the first buffer");
+_Static_assert(SL_PEEK >= IN_SNIFF, "sniffing is a peek");
+
+enum {
+	ERR_NONE,
+	ERR_PENDING,		/* set by a fill, not yet reported */
+	ERR_REPORTED,		/* reported by this layer */
+	ERR_TAKEN		/* handed to the layer above */
+};
+
+struct sl_in {
+	char *name;
+	const unsigned char *data;	/* visible bytes are data[r, w) */
+	unsigned char *buf;		/* our buffer; NULL over memory */
+	size_t cap;
+	size_t r;
+	size_t w;
+	int eof;			/* fill will not be called again */
+	int cont;			/* the last line piece had *more set */
+	long long lineno;
+	long long off;			/* bytes consumed */
+	long long produced;		/* bytes the fill made (for stats) */
+	int seekfd;			/* fd of a regular file at offset 0, or -1 */
+	int errstate;
+	char errmsg[512];
+	int resynced;			/* an error was reported, data skipped */
+	long long *brk;			/* offsets where data was skipped */
+	size_t nbrk;
+
+	/*
+	 * Append up to n bytes at dst.  Returns the count, 0 at the end, or
+	 * -1 after in_seterr().  A fill may also return bytes and set an
+	 * error: those bytes are delivered first.
+	 */
+	ssize_t (*fill)(struct sl_in *in, unsigned char *dst, size_t n);
+	void (*close)(struct sl_in *in);
+	void *ctx;
+	sl_errfn err;
+	void *errarg;
+};
+
+struct walk {
+	sl_leaf_fn fn;
+	void *arg;
+	sl_errfn err;
+	void *errarg;
+	struct sl_stats *st;
+	int rejected;
+};
+
+static int leaf(struct walk *, struct sl_in *);
+static int open_stream(struct walk *, struct sl_in *, int, int);
+static int walk_path(struct walk *, const char *, int);
+
+/* ------------------------------------------------------------- errors */
+
+static void
+report(struct walk *w, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+report(struct walk *w, const char *where, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	w->rejected = 1;
+	if (w->err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	w->err(w->errarg, where, msg);
+}
+
+static void
+in_seterr(struct sl_in *in, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Keep the first error only: later ones are consequences of it. */
+static void
+in_seterr(struct sl_in *in, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (in->errstate != ERR_NONE)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(in->errmsg, sizeof in->errmsg, fmt, ap);
+	va_end(ap);
+	in->errstate = ERR_PENDING;
+}
+
+/* The layer above ran into lo's error: it becomes in's to report. */
+static void
+in_take(struct sl_in *in, struct sl_in *lo)
+{
+	in_seterr(in, "%s", lo->errmsg);
+	lo->errstate = ERR_TAKEN;
+}
+
+/* Report a pending error at "name:line" (the last line delivered). */
+static void
+in_report(struct sl_in *in)
+{
+	char *where;
+	size_t len;
+
+	if (in->errstate != ERR_PENDING)
+		return;
+	in->errstate = ERR_REPORTED;
+	if (in->err == NULL)
+		return;
+	if (in->lineno == 0) {
+		in->err(in->errarg, in->name, in->errmsg);
+		return;
+	}
+	len = strlen(in->name) + 24;
+	where = sl_xmalloc(len);
+	snprintf(where, len, "%s:%lld", in->name, in->lineno);
+	in->err(in->errarg, where, in->errmsg);
+	free(where);
+}
+
+/*
+ * Library messages ("Truncated tar archive.") in our form: lowercase
+ * first word unless it is an acronym ("ZIP bad CRC"), no final period.
+ */
+static void
+tidy_msg(char *s)
+{
+	size_t n, i, j;
+
+	if (s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z'))
+		s[0] = (char)(s[0] - 'A' + 'a');
+	/* "lzma library error:  No progress": one space is enough */
+	for (i = j = 0; s[i] != '\0'; i++)
+		if (!(s[i] == ' ' && j > 0 && s[j - 1] == ' '))
+			s[j++] = s[i];
+	s[j] = '\0';
+	n = j;
+	while (n > 0 && (s[n - 1] == '.' || s[n - 1] == '\n' ||
+	    s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+static void
+bomb_err(struct sl_in *in)
+{
+	in_seterr(in, "decompression ratio over %d:1, refusing "
+	    "(possible decompression bomb)", SL_EXPAND_RATIO);
+}
+
+/* Past the free allowance, output may not outgrow input by the ratio. */
+static int
+over_ratio(long long out, long long in)
+{
+	return out > SL_EXPAND_FREE && out > (long long)SL_EXPAND_RATIO * in;
+}
+
+/* -------------------------------------------------------- the reader */
+
+static struct sl_in *
+in_new(const char *name, const struct walk *w)
+{
+	struct sl_in *in = sl_xcalloc(1, sizeof *in);
+
+	in->name = sl_xstrdup(name);
+	in->data = (const unsigned char *)"";	/* a valid empty view */
+	in->seekfd = -1;
+	if (w != NULL) {
+		in->err = w->err;
+		in->errarg = w->errarg;
+	}
+	return in;
+}
+
+static size_t
+round_buf(size_t need)
+{
+	return (need + IN_BUFSZ - 1) / IN_BUFSZ * IN_BUFSZ;
+}
+
+/*
+ * Make the buffer able to show need bytes from r and take a read after
+ * them.  Compacting moves only what is visible (a partial line at most),
+ * so reads stay large and copies small.
+ */
+static void
+make_room(struct sl_in *in, size_t need)
+{
+	size_t avail = in->w - in->r;
+
+	if (in->buf == NULL || need > in->cap) {
+		size_t cap = round_buf(SL_MAX(need, (size_t)IN_BUFSZ));
+
+		in->buf = sl_xrealloc(in->buf, cap);
+		in->data = in->buf;
+		in->cap = cap;
+	}
+	if (in->r > 0 && (in->cap - in->r < need ||
+	    in->cap - in->w < IN_MINREAD)) {
+		memmove(in->buf, in->buf + in->r, avail);
+		in->r = 0;
+		in->w = avail;
+	}
+}
+
+/* Make at least need bytes visible, or all that remain. */
+static void
+fill_to(struct sl_in *in, size_t need)
+{
+	ssize_t got;
+
+	while (in->w - in->r < need && !in->eof) {
+		make_room(in, need);
+		got = in->fill(in, in->buf + in->w, in->cap - in->w);
+		if (got > 0) {
+			in->w += (size_t)got;
+			in->produced += got;
+		}
+		if (got <= 0 || in->errstate != ERR_NONE)
+			in->eof = 1;
+	}
+}
+
+/* Nothing visible and nothing more to come: end or the pending error. */
+static int
+in_end(struct sl_in *in)
+{
+	if (in->errstate == ERR_PENDING) {
+		in_report(in);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+sl_in_name(const struct sl_in *in)
+{
+	return in->name;
+}
+
+size_t
+sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want)
+{
+	want = SL_MIN(want, (size_t)SL_PEEK);
+	fill_to(in, want);
+	*p = in->data + in->r;
+	return SL_MIN(want, in->w - in->r);
+}
+
+ssize_t
+sl_in_read(struct sl_in *in, void *buf, size_t n)
+{
+	size_t avail;
+	ssize_t got;
+
+	if (n == 0)
+		return 0;
+	if (n > SSIZE_MAX)
+		n = SSIZE_MAX;
+	avail = in->w - in->r;
+	if (avail == 0 && !in->eof && n >= IN_BUFSZ) {
+		/* A large read goes straight to the caller: no copy. */
+		got = in->fill(in, buf, n);
+		if (got > 0) {
+			in->produced += got;
+			in->off += got;
+		}
+		if (got <= 0 || in->errstate != ERR_NONE)
+			in->eof = 1;
+		if (got > 0)
+			return got;
+		return in_end(in);
+	}
+	if (avail == 0) {
+		fill_to(in, 1);
+		avail = in->w - in->r;
+		if (avail == 0)
+			return in_end(in);
+	}
+	n = SL_MIN(n, avail);
+	memcpy(buf, in->data + in->r, n);
+	in->r += n;
+	in->off += (long long)n;
+	return (ssize_t)n;
+}
+
+/* Hand out len bytes as a line piece; a line is counted at its start. */
+static int
+piece(struct sl_in *in, const char **p, size_t *n, int *more, size_t len,
+    int m)
+{
+	*p = (const char *)in->data + in->r;
+	*n = len;
+	*more = m;
+	if (!in->cont)
+		in->lineno++;
+	in->cont = m;
+	in->r += len;
+	in->off += (long long)len;
+	return 1;
+}
+
+int
+sl_in_line(struct sl_in *in, const char **p, size_t *n, int *more)
+{
+	const unsigned char *nl;
+	size_t scanned = 0, avail, lim;
+
+	for (;;) {
+		avail = in->w - in->r;
+		lim = SL_MIN(avail, (size_t)SL_LINE_PIECE);
+		if (scanned < lim) {
+			nl = memchr(in->data + in->r + scanned, '\n',
+			    lim - scanned);
+			if (nl != NULL)
+				return piece(in, p, n, more,
+				    (size_t)(nl - (in->data + in->r)) + 1, 0);
+			scanned = lim;
+		}
+		/* No newline in a full piece: more only if bytes follow. */
+		if (avail > SL_LINE_PIECE)
+			return piece(in, p, n, more, SL_LINE_PIECE, 1);
+		if (in->eof) {
+			if (avail > 0)
+				return piece(in, p, n, more, avail, 0);
+			return in_end(in);
+		}
+		fill_to(in, avail + 1);
+	}
+}
+
+long long
+sl_in_lineno(const struct sl_in *in)
+{
+	return in->lineno;
+}
+
+long long
+sl_in_offset(const struct sl_in *in)
+{
+	return in->off;
+}
+
+int
+sl_in_failed(const struct sl_in *in)
+{
+	return in->errstate == ERR_REPORTED || in->resynced;
+}
+
+long long
+sl_in_next_break(const struct sl_in *in, long long from)
+{
+	size_t i;
+
+	for (i = 0; i < in->nbrk; i++)
+		if (in->brk[i] >= from)
+			return in->brk[i];
+	return -1;
+}
+
+struct sl_in *
+sl_in_mem(const char *name, const void *p, size_t n)
+{
+	struct sl_in *in = in_new(name, NULL);
+
+	in->data = p != NULL ? p : (const void *)"";
+	in->w = n;
+	in->eof = 1;
+	return in;
+}
+
+void
+sl_in_free(struct sl_in *in)
+{
+	if (in == NULL)
+		return;
+	if (in->close != NULL)
+		in->close(in);
+	free(in->buf);
+	free(in->brk);
+	free(in->name);
+	free(in);
+}
+
+/* --------------------------------------------------- file descriptors */
+
+struct fdsrc {
+	int fd;
+	int own;
+};
+
+static ssize_t
+fd_fill(struct sl_in *in, unsigned char *dst, size_t n)
+{
+	struct fdsrc *f = in->ctx;
+	struct pollfd pfd;
+	ssize_t got;
+
+	for (;;) {
+		got = read(f->fd, dst, n);
+		if (got >= 0)
+			return got;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			/* Someone left standard input non-blocking. */
+			pfd.fd = f->fd;
+			pfd.events = POLLIN;
+			pfd.revents = 0;
+			(void)poll(&pfd, 1, -1);
+			continue;
+		}
+		in_seterr(in, "read error: %s", strerror(errno));
+		return -1;
+	}
+}
+
+static void
+fd_close(struct sl_in *in)
+{
+	struct fdsrc *f = in->ctx;
+
+	if (f->own)
+		(void)close(f->fd);
+	free(f);
+}
+
+static struct sl_in *
+fd_in(const struct walk *w, int fd, const char *name, int own, int seekable)
+{
+	struct sl_in *in = in_new(name, w);
+	struct fdsrc *f = sl_xmalloc(sizeof *f);
+
+	f->fd = fd;
+	f->own = own;
+	in->ctx = f;
+	in->fill = fd_fill;
+	in->close = fd_close;
+	if (seekable)
+		in->seekfd = fd;
+	return in;
+}
+
+/* --------------------------------------------------------------- gzip */
+
+struct gz {
+	z_stream z;
+	struct sl_in *lower;
+	long long in_total;	/* compressed bytes consumed */
+	long long out_total;	/* bytes produced */
+	int between;		/* a member ended; what follows is unknown */
+	int done;
+	int resyncs;		/* corrupt members skipped */
+	char bad[256];		/* a corrupt member to skip on the next fill */
+	long long bad_at;	/* ...at this compressed offset */
+};
+
+/*
+ * After a member: another member, zero padding up to the end (tape
+ * blocks; ignored), or garbage.  Returns 1 when a member starts, 0 at
+ * the end, -1 on error.
+ */
+static int
+gz_next_member(struct sl_in *in, struct gz *g)
+{
+	struct sl_in *lo = g->lower;
+	const unsigned char *p;
+	size_t avail, i;
+
+	for (;;) {
+		fill_to(lo, 2);
+		avail = lo->w - lo->r;
+		p = lo->data + lo->r;
+		if (avail == 0) {
+			if (lo->errstate == ERR_PENDING) {
+				in_take(in, lo);
+				return -1;
+			}
+			return 0;
+		}
+		if (avail >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+			if (inflateReset(&g->z) != Z_OK) {
+				in_seterr(in, "corrupt gzip data");
+				return -1;
+			}
+			return 1;
+		}
+		for (i = 0; i < avail && p[i] == 0; i++)
+			continue;
+		if (i < avail) {
+			in_seterr(in, "trailing garbage after gzip data");
+			return -1;
+		}
+		lo->r += avail;
+		lo->off += (long long)avail;
+		g->in_total += (long long)avail;
+	}
+}
+
+/* Could p (4 bytes) start a gzip member?  ID1 ID2 CM=deflate, FLG. */
+static int
+gz_member_start(const unsigned char *p)
+{
+	return p[0] == 0x1f && p[1] == 0x8b && p[2] == 8 && (p[3] & 0xe0) == 0;
+}
+
+/*
+ * The member being decoded is corrupt (why, in g->bad): skip to the next
+ * member header.  Found: report the error now, mark a break in the
+ * decoded stream there, and go on (1).  Not found: the error ends the
+ * stream, as for a single member (0).
+ */
+static int
+gz_resync(struct sl_in *in, struct gz *g)
+{
+	struct sl_in *lo = g->lower;
+	const unsigned char *p, *h;
+	long long skipped = 0;
+	size_t avail, k;
+	char msg[512];
+
+	if (g->resyncs >= GZ_RESYNC_MAX)
+		return 0;
+	for (;;) {
+		fill_to(lo, 4);
+		avail = lo->w - lo->r;
+		if (avail < 4)
+			return 0;	/* the end, or lo's error: fatal */
+		p = lo->data + lo->r;
+		h = memchr(p, 0x1f, avail - 3);
+		k = h == NULL ? avail - 3 : (size_t)(h - p);
+		lo->r += k;
+		lo->off += (long long)k;
+		g->in_total += (long long)k;
+		skipped += (long long)k;
+		if (h != NULL && gz_member_start(h))
+			break;
+		if (h != NULL) {	/* not a header: step over the 0x1f */
+			lo->r++;
+			lo->off++;
+			g->in_total++;
+			skipped++;
+		}
+	}
+	if (inflateReset(&g->z) != Z_OK)
+		return 0;
+	g->resyncs++;
+	in->resynced = 1;
+	in->brk = sl_xrealloc(in->brk, (in->nbrk + 1) * sizeof(*in->brk));
+	in->brk[in->nbrk++] = in->produced;
+	if (in->err != NULL) {
+		snprintf(msg, sizeof msg, "%s at compressed byte %lld; skipped "
+		    "%lld bytes to the next gzip member", g->bad, g->bad_at,
+		    skipped);
+		in->err(in->errarg, in->name, msg);
+	}
+	g->bad[0] = '\0';
+	return 1;
+}
+
+static ssize_t
+gz_fill(struct sl_in *in, unsigned char *dst, size_t n)
+{
+	struct gz *g = in->ctx;
+	struct sl_in *lo = g->lower;
+	size_t avail, used, got;
+	int ret;
+
+	if (g->done)
+		return 0;
+	n = SL_MIN(n, (size_t)UINT_MAX);
+	for (;;) {
+		/* A corrupt member, its good bytes delivered: skip it. */
+		if (g->bad[0] != '\0' && !gz_resync(in, g)) {
+			g->done = 1;
+			in_seterr(in, "%s", g->bad);
+			return -1;
+		}
+		if (g->between) {
+			ret = gz_next_member(in, g);
+			if (ret <= 0) {
+				g->done = 1;
+				return ret;
+			}
+			g->between = 0;
+		}
+		fill_to(lo, 1);
+		avail = lo->w - lo->r;
+		if (avail == 0) {
+			g->done = 1;
+			if (lo->errstate == ERR_PENDING)
+				in_take(in, lo);
+			else
+				in_seterr(in, "unexpected end of gzip data "
+				    "(truncated file)");
+			return -1;
+		}
+		g->z.next_in = lo->data + lo->r;
+		g->z.avail_in = (uInt)SL_MIN(avail, (size_t)UINT_MAX);
+		g->z.next_out = dst;
+		g->z.avail_out = (uInt)n;
+		ret = inflate(&g->z, Z_NO_FLUSH);
+		used = SL_MIN(avail, (size_t)UINT_MAX) - g->z.avail_in;
+		got = n - g->z.avail_out;
+		lo->r += used;
+		lo->off += (long long)used;
+		g->in_total += (long long)used;
+		g->out_total += (long long)got;
+		switch (ret) {
+		case Z_STREAM_END:
+			g->between = 1;
+			break;
+		case Z_OK:
+			break;
+		case Z_BUF_ERROR:
+			/* No progress with input and room: cannot happen. */
+			if (used == 0 && got == 0) {
+				in_seterr(in, "corrupt gzip data");
+				g->done = 1;
+			}
+			break;
+		case Z_MEM_ERROR:
+			in_seterr(in, "out of memory decoding gzip data");
+			g->done = 1;
+			break;
+		case Z_NEED_DICT:
+			in_seterr(in, "corrupt gzip data: preset dictionary");
+			g->done = 1;
+			break;
+		default:
+			snprintf(g->bad, sizeof g->bad, "corrupt gzip data: %s",
+			    g->z.msg != NULL ? g->z.msg : "unknown error");
+			g->bad_at = g->in_total;
+			break;
+		}
+		if (!g->done && over_ratio(g->out_total, g->in_total)) {
+			bomb_err(in);
+			g->done = 1;
+		}
+		if (got > 0)
+			return (ssize_t)got;
+		if (g->done)
+			return -1;
+	}
+}
+
+static void
+gz_close(struct sl_in *in)
+{
+	struct gz *g = in->ctx;
+
+	inflateEnd(&g->z);
+	free(g);
+}
+
+/* A gzip layer over lo, under the same name.  lo is not owned. */
+static struct sl_in *
+gz_in(const struct walk *w, struct sl_in *lo)
+{
+	struct sl_in *in = in_new(lo->name, w);
+	struct gz *g = sl_xcalloc(1, sizeof *g);
+
+	g->lower = lo;
+	in->ctx = g;
+	in->fill = gz_fill;
+	in->close = gz_close;
+	/* 16 + MAX_WBITS: a gzip wrapper, not zlib or raw deflate. */
+	if (inflateInit2(&g->z, 16 + MAX_WBITS) != Z_OK) {
+		in_seterr(in, "out of memory decoding gzip data");
+		g->done = 1;
+		/* inflateEnd on a failed init is harmless. */
+	}
+	return in;
+}
+
+/* -------------------------------------------------------- detection */
+
+enum { K_PLAIN, K_GZIP, K_ARCHIVE };
+
+static const struct magic {
+	unsigned int off;
+	unsigned char len;
+	const char *bytes;
+} magics[] = {
+	{ 0, 4, "PK\003\004" },			/* zip */
+	{ 0, 4, "PK\005\006" },			/* zip, no members */
+	{ 0, 4, "PK\007\010" },			/* zip, spanned */
+	{ 0, 6, "\3757zXZ\0" },			/* xz */
+	{ 0, 4, "\050\265\057\375" },		/* zstd */
+	{ 0, 4, "\004\042\115\030" },		/* lz4 */
+	{ 0, 5, "LZIP\001" },			/* lzip, version 1 */
+	{ 0, 2, "\037\235" },			/* compress (.Z) */
+	{ 0, 6, "7z\274\257\047\034" },		/* 7-Zip */
+	{ 0, 6, "Rar!\032\007" },		/* RAR 4 and 5 */
+	{ 0, 8, "!<arch>\n" },			/* ar */
+	{ 0, 6, "xar!\0\034" },			/* xar, 28-byte header */
+	{ 0, 8, "MSCF\0\0\0\0" },		/* cab */
+	{ 257, 5, "ustar" },			/* POSIX and GNU tar */
+	{ 32769, 5, "CD001" },			/* ISO 9660 */
+};
+
+static int
+is_hex(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') ||
+		    (p[i] >= 'a' && p[i] <= 'f') ||
+		    (p[i] >= 'A' && p[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+static int
+has_magic(const unsigned char *p, size_t n, size_t off, const void *m,
+    size_t len)
+{
+	return n >= off + len && memcmp(p + off, m, len) == 0;
+}
+
+/*
+ * What the first bytes are.  Magic numbers only: text that merely
+ * starts like one ("BZh", "070701") must carry the rest of the header.
+ */
+static int
+sniff(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	if (has_magic(p, n, 0, "\037\213", 2))
+		return K_GZIP;
+	for (i = 0; i < sizeof magics / sizeof magics[0]; i++)
+		if (has_magic(p, n, magics[i].off, magics[i].bytes,
+		    magics[i].len))
+			return K_ARCHIVE;
+	/* bzip2: "BZh", level, then a block or end-of-stream magic. */
+	if (n >= 10 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' &&
+	    p[3] <= '9' && (memcmp(p + 4, "1AY&SY", 6) == 0 ||
+	    memcmp(p + 4, "\027\162\105\070\120\220", 6) == 0))
+		return K_ARCHIVE;
+	/* ASCII cpio: odc 070707, newc 070701, crc 070702; hex fields. */
+	if (n >= 14 && memcmp(p, "07070", 5) == 0 &&
+	    (p[5] == '1' || p[5] == '2' || p[5] == '7') && is_hex(p + 6, 8))
+		return K_ARCHIVE;
+	return K_PLAIN;
+}
+
+/* ----------------------------------------------------------- archives */
+
+struct arc {
+	struct archive *a;
+	struct sl_in *lower;
+	long long in_total;	/* bytes handed to libarchive */
+	long long out_total;	/* member bytes produced */
+	int lower_failed;	/* the error is the lower layer's own */
+	int fatal;		/* the archive cannot go on */
+	int stop;		/* refused (ratio): read no more members */
+
+	/* the current member */
+	const unsigned char *blk;
+	size_t blen;
+	long long pos;		/* offset just past blk */
+	long long hole;		/* zeros owed before blk (sparse files) */
+	int entry_end;
+};
+
+static la_ssize_t
+arc_read(struct archive *a, void *cd, const void **buf)
+{
+	struct arc *ar = cd;
+	struct sl_in *lo = ar->lower;
+	size_t n;
+
+	/*
+	 * The chunk stays valid until the next call, the only place lo's
+	 * buffer moves.  Small chunks keep the ratio count honest.
+	 */
+	fill_to(lo, 1);
+	n = lo->w - lo->r;
+	if (n == 0) {
+		if (lo->errstate == ERR_PENDING) {
+			ar->lower_failed = 1;
+			archive_set_error(a, EIO, "%s", lo->errmsg);
+			lo->errstate = ERR_TAKEN;
+			return -1;
+		}
+		return 0;
+	}
+	n = SL_MIN(n, (size_t)ARC_CHUNK);
+	*buf = lo->data + lo->r;
+	lo->r += n;
+	lo->off += (long long)n;
+	ar->in_total += (long long)n;
+	return (la_ssize_t)n;
+}
+
+/*
+ * Only for a regular file read from its start, so lo->off is the file
+ * offset.  Lets libarchive read zip and 7-Zip by their directories and
+ * skip member data it is not asked for.
+ */
+static la_int64_t
+arc_seek(struct archive *a, void *cd, la_int64_t off, int whence)
+{
+	struct arc *ar = cd;
+	struct sl_in *lo = ar->lower;
+	off_t to;
+
+	switch (whence) {
+	case SEEK_SET:
+		to = lseek(lo->seekfd, (off_t)off, SEEK_SET);
+		break;
+	case SEEK_CUR:
+		to = lseek(lo->seekfd, (off_t)(lo->off + off), SEEK_SET);
+		break;
+	case SEEK_END:
+		to = lseek(lo->seekfd, (off_t)off, SEEK_END);
+		break;
+	default:
+		to = -1;
+		errno = EINVAL;
+		break;
+	}
+	if (to == -1) {
+		archive_set_error(a, errno, "cannot seek: %s",
+		    strerror(errno));
+		return ARCHIVE_FATAL;
+	}
+	lo->r = lo->w = 0;
+	lo->off = (long long)to;
+	lo->eof = 0;
+	return (la_int64_t)to;
+}
+
+/* libarchive's error in our words, into msg. */
+static void
+arc_msg(struct arc *ar, char *msg, size_t len)
+{
+	const char *s = archive_error_string(ar->a);
+
+	if (s == NULL)
+		s = "unknown error";
+	if (ar->lower_failed) {
+		/* the lower layer's own message, already in our form */
+		snprintf(msg, len, "%s", s);
+	} else if (ar->lower->seekfd < 0 && strstr(s, "seek") != NULL) {
+		/* 7-Zip and some zip files need their end first */
+		snprintf(msg, len, "this archive cannot be read without "
+		    "seeking (from a pipe or inside another archive)");
+	} else {
+		snprintf(msg, len, "corrupt archive: %s", s);
+		tidy_msg(msg + strlen("corrupt archive: "));
+	}
+}
+
+static void
+arc_seterr(struct sl_in *in, struct arc *ar)
+{
+	char msg[sizeof in->errmsg];
+
+	arc_msg(ar, msg, sizeof msg);
+	in_seterr(in, "%s", msg);
+}
+
+static void
+arc_report(struct walk *w, struct arc *ar, const char *where)
+{
+	char msg[1024];
+
+	arc_msg(ar, msg, sizeof msg);
+	report(w, where, "%s", msg);
+}
+
+static ssize_t
+member_fill(struct sl_in *in, unsigned char *dst, size_t n)
+{
+	struct arc *ar = in->ctx;
+	const void *blk;
+	la_int64_t boff;
+	size_t got = 0, k, len;
+	int r;
+
+	while (got < n) {
+		if (ar->hole > 0) {
+			k = (size_t)SL_MIN((long long)(n - got), ar->hole);
+			memset(dst + got, 0, k);
+			ar->hole -= (long long)k;
+			got += k;
+			continue;
+		}
+		if (ar->blen > 0) {
+			k = SL_MIN(n - got, ar->blen);
+			memcpy(dst + got, ar->blk, k);
+			ar->blk += k;
+			ar->blen -= k;
+			got += k;
+			continue;
+		}
+		/* Deliver what we have before asking for more (pipes). */
+		if (ar->entry_end || got > 0)
+			break;
+		/*
+		 * Blocks, not archive_read_data(): that one drops the count
+		 * of bytes already copied when it meets an error.
+		 */
+		r = archive_read_data_block(ar->a, &blk, &len, &boff);
+		if (r == ARCHIVE_EOF) {
+			ar->entry_end = 1;
+			break;
+		}
+		if (r != ARCHIVE_OK) {
+			ar->entry_end = 1;
+			if (r == ARCHIVE_FATAL)
+				ar->fatal = 1;
+			arc_seterr(in, ar);
+			break;
+		}
+		if (boff > ar->pos)
+			ar->hole = boff - ar->pos;
+		ar->blk = blk;
+		ar->blen = len;
+		ar->pos = boff + (long long)len;
+	}
+	ar->out_total += (long long)got;
+	if (over_ratio(ar->out_total, ar->in_total)) {
+		bomb_err(in);
+		ar->stop = 1;
+		ar->entry_end = 1;
+	}
+	if (got == 0 && in->errstate != ERR_NONE)
+		return -1;
+	return (ssize_t)got;
+}
+
+/* "archive//member", without a leading "./" or "/" of the member. */
+static char *
+member_name(const char *outer, struct archive_entry *e)
+{
+	const char *path = archive_entry_pathname(e);
+	char *name;
+	size_t len;
+
+	if (path == NULL)
+		path = archive_entry_pathname_utf8(e);
+	if (path == NULL)
+		path = "?";
+	for (;;) {
+		if (path[0] == '/')
+			path++;
+		else if (path[0] == '.' && path[1] == '/')
+			path += 2;
+		else
+			break;
+	}
+	len = strlen(outer) + 2 + strlen(path) + 1;
+	name = sl_xmalloc(len);
+	snprintf(name, len, "%s//%s", outer, path);
+	return name;
+}
+
+/* A leaf for a stream that decompresses to nothing at all. */
+static int
+empty_leaf(struct walk *w, const char *name)
+{
+	struct sl_in *in = sl_in_mem(name, NULL, 0);
+	int rc;
+
+	rc = leaf(w, in);
+	sl_in_free(in);
+	return rc;
+}
+
+static struct archive *
+arc_new(struct arc *ar)
+{
+	struct archive *a = archive_read_new();
+
+	if (a == NULL)
+		return NULL;
+	/*
+	 * Not archive_read_support_*_all(): that brings mtree (which opens
+	 * local files named inside the archive), text formats that could
+	 * claim a log (mtree, warc, uuencode), and filters that always run
+	 * an external program (lrzip, grzip, lzop).
+	 */
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_compress(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_lz4(a);
+	archive_read_support_filter_lzip(a);
+	archive_read_support_filter_lzma(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_ar(a);
+	archive_read_support_format_cab(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_empty(a);
+	archive_read_support_format_iso9660(a);
+	archive_read_support_format_rar(a);
+	archive_read_support_format_rar5(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_xar(a);
+	archive_read_support_format_zip(a);
+	/* Last, and bids least: a lone compressed stream is one member. */
+	archive_read_support_format_raw(a);
+	archive_read_set_callback_data(a, ar);
+	archive_read_set_read_callback(a, arc_read);
+	if (ar->lower->seekfd >= 0)
+		archive_read_set_seek_callback(a, arc_seek);
+	return a;
+}
+
+/* Every member of the archive in lo, each through open_stream. */
+static int
+walk_archive(struct walk *w, struct sl_in *lo, int depth)
+{
+	struct archive_entry *e;
+	struct sl_in *m;
+	struct arc ar;
+	la_int64_t failpos = -1, pos;
+	int r, rc = SL_OK, first = 1;
+	char *name;
+
+	memset(&ar, 0, sizeof ar);
+	ar.lower = lo;
+	if ((ar.a = arc_new(&ar)) == NULL) {
+		report(w, lo->name, "out of memory");
+		return SL_OK;
+	}
+	if (archive_read_open1(ar.a) != ARCHIVE_OK) {
+		arc_report(w, &ar, lo->name);
+		goto out;
+	}
+	for (;;) {
+		r = archive_read_next_header(ar.a, &e);
+		if (r == ARCHIVE_EOF) {
+			/* A compressed empty stream: one empty input. */
+			if (first && archive_format(ar.a) == ARCHIVE_FORMAT_EMPTY)
+				rc = empty_leaf(w, lo->name);
+			break;
+		}
+		if (r == ARCHIVE_FATAL) {
+			arc_report(w, &ar, lo->name);
+			break;
+		}
+		if (r == ARCHIVE_RETRY || r == ARCHIVE_FAILED) {
+			arc_report(w, &ar, lo->name);
+			/* Give up when libarchive makes no headway. */
+			pos = archive_filter_bytes(ar.a, -1);
+			if (pos == failpos)
+				break;
+			failpos = pos;
+			continue;
+		}
+		/* ARCHIVE_OK, or ARCHIVE_WARN: a usable header. */
+		first = 0;
+		if (archive_format(ar.a) == ARCHIVE_FORMAT_RAW) {
+			/* Not an archive: a compressed file keeps its name. */
+			name = sl_xstrdup(lo->name);
+		} else {
+			if (archive_entry_filetype(e) != AE_IFREG)
+				continue;
+			if (archive_entry_hardlink(e) != NULL &&
+			    archive_entry_size(e) == 0)
+				continue;
+			name = member_name(lo->name, e);
+		}
+		m = in_new(name, w);
+		free(name);
+		m->ctx = &ar;
+		m->fill = member_fill;
+		ar.blk = NULL;
+		ar.blen = 0;
+		ar.pos = 0;
+		ar.hole = 0;
+		ar.entry_end = 0;
+		rc = open_stream(w, m, depth, 0);
+		if (rc != SL_OK || ar.fatal || ar.stop)
+			break;
+	}
+out:
+	archive_read_free(ar.a);
+	return rc;
+}
+
+/* ------------------------------------------------------------ walking */
+
+/* Free a layer, reporting an error nobody has reported yet. */
+static void
+in_close(struct walk *w, struct sl_in *in)
+{
+	in_report(in);
+	if (sl_in_failed(in))
+		w->rejected = 1;
+	sl_in_free(in);
+}
+
+static int
+leaf(struct walk *w, struct sl_in *in)
+{
+	int rc;
+
+	if (w->st != NULL)
+		w->st->inputs++;
+	rc = w->fn(w->arg, in);
+	if (w->st != NULL)
+		w->st->bytes += in->produced;
+	if (rc == SL_REJECT)
+		w->rejected = 1;
+	return rc == SL_STOP || rc == SL_FATAL ? rc : SL_OK;
+}
+
+/*
+ * Decide from its first bytes what in holds, read it, and free it.
+ * depth counts the levels of compression and archives below in.  An
+ * archive straight inside gzip (tar.gz) shares the gzip's level, as it
+ * would if libarchive decoded both; we decode gzip ourselves because
+ * libarchive's filter drops up to 64 KiB of output at a truncation, and
+ * so that tar.gz gets the same checks and messages as a plain .gz.
+ * Returns SL_OK, or SL_STOP/SL_FATAL from the leaf function.
+ */
+static int
+open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
+{
+	int kind, rc = SL_OK;
+
+	fill_to(in, IN_SNIFF);
+	kind = sniff(in->data + in->r, in->w - in->r);
+	if (kind == K_PLAIN)
+		rc = leaf(w, in);
+	else if (kind == K_ARCHIVE && gzipped)
+		rc = walk_archive(w, in, depth);
+	else if (depth >= SL_NEST_MAX)
+		report(w, in->name, "nested too deep (over %d levels of "
+		    "compression and archives), skipped", SL_NEST_MAX);
+	else if (kind == K_GZIP)
+		rc = open_stream(w, gz_in(w, in), depth + 1, 1);
+	else
+		rc = walk_archive(w, in, depth + 1);
+	in_close(w, in);
+	return rc;
+}
+
+static int
+walk_fd(struct walk *w, int fd, const char *name, int own, int seekable)
+{
+	return open_stream(w, fd_in(w, fd, name, own, seekable), 0, 0);
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+walk_dir(struct walk *w, const char *path)
+{
+	struct dirent *de;
+	DIR *d;
+	char **names = NULL, *child;
+	size_t n = 0, cap = 0, i, len;
+	int rc = SL_OK;
+
+	if ((d = opendir(path)) == NULL) {
+		report(w, path, "cannot open: %s", strerror(errno));
+		return SL_OK;
+	}
+	/* Read it all first: one descriptor open, however deep the tree. */
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				report(w, path, "cannot read directory: %s",
+				    strerror(errno));
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = sl_xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = sl_xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, cmp_names);
+	len = strlen(path);
+	for (i = 0; i < n; i++) {
+		if (rc == SL_OK) {
+			size_t sz = len + strlen(names[i]) + 2;
+
+			child = sl_xmalloc(sz);
+			snprintf(child, sz, "%s%s%s", path,
+			    len > 0 && path[len - 1] == '/' ? "" : "/",
+			    names[i]);
+			rc = walk_path(w, child, 0);
+			free(child);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+/*
+ * top: a path the user named, whose symlinks are followed even to a
+ * directory.  Below it, symlinks to directories are not followed (no
+ * loops, no walking out of the tree).
+ */
+static int
+walk_path(struct walk *w, const char *path, int top)
+{
+	struct stat sb;
+	int fd;
+
+	if ((top ? stat(path, &sb) : lstat(path, &sb)) == -1) {
+		report(w, path, "cannot open: %s", strerror(errno));
+		return SL_OK;
+	}
+	if (S_ISLNK(sb.st_mode)) {
+		if (stat(path, &sb) == -1) {
+			report(w, path, "cannot open: %s", strerror(errno));
+			return SL_OK;
+		}
+		if (S_ISDIR(sb.st_mode))
+			return SL_OK;
+	}
+	if (S_ISDIR(sb.st_mode))
+		return walk_dir(w, path);
+	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
+		report(w, path, "not a regular file, skipped");
+		return SL_OK;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		report(w, path, "cannot open: %s", strerror(errno));
+		return SL_OK;
+	}
+	if (fstat(fd, &sb) == -1) {
+		report(w, path, "cannot open: %s", strerror(errno));
+		close(fd);
+		return SL_OK;
+	}
+	return walk_fd(w, fd, path, 1, S_ISREG(sb.st_mode));
+}
+
+int
+sl_input_walk(const char *path, sl_leaf_fn fn, void *arg, sl_errfn err,
+    void *errarg, struct sl_stats *st)
+{
+	struct walk w;
+	int rc;
+
+	memset(&w, 0, sizeof w);
+	w.fn = fn;
+	w.arg = arg;
+	w.err = err;
+	w.errarg = errarg;
+	w.st = st;
+	if (strcmp(path, "-") == 0) {
+		struct stat sb;
+
+		/* "< file.zip": seekable like a named file, if at its start */
+		rc = walk_fd(&w, STDIN_FILENO, "-", 0,
+		    fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    lseek(STDIN_FILENO, 0, SEEK_CUR) == 0);
+	}
+	else
+		rc = walk_path(&w, path, 1);
+	if (rc != SL_OK)
+		return rc;
+	return w.rejected ? SL_REJECT : SL_OK;
+}

@@ -1,0 +1,166 @@
+/*
+ * out.c: checked, buffered output.  Every write is checked and errors are
+ * sticky, so `tool > /dev/full` fails loudly at the end instead of
+ * pretending (sbase's fshut()).  EPIPE ends the process the way SIGPIPE
+ * would, quietly, even when SIGPIPE was ignored by our parent.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "internal.h"
+
+#define OUT_BUF	(1 << 16)
+
+struct sl_out {
+	int fd;
+	char *name;
+	unsigned flags;
+	int err;		/* errno of the first failure */
+	z_stream z;
+	int zinit;
+	size_t len;
+	char buf[OUT_BUF];
+	char zbuf[OUT_BUF];
+};
+
+static void
+broken_pipe(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+	_exit(141);
+}
+
+static int
+write_all(struct sl_out *o, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0 && o->err == 0) {
+		w = write(o->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				broken_pipe();
+			o->err = errno;
+			break;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return o->err == 0 ? SL_OK : SL_FATAL;
+}
+
+/* Push the buffer through gzip when asked, else straight out. */
+static int
+drain(struct sl_out *o, int finish)
+{
+	int zr;
+
+	if (!(o->flags & SL_OUT_GZIP)) {
+		write_all(o, o->buf, o->len);
+		o->len = 0;
+		return o->err == 0 ? SL_OK : SL_FATAL;
+	}
+	o->z.next_in = (Bytef *)o->buf;
+	o->z.avail_in = (uInt)o->len;
+	do {
+		o->z.next_out = (Bytef *)o->zbuf;
+		o->z.avail_out = sizeof(o->zbuf);
+		zr = deflate(&o->z, finish ? Z_FINISH : Z_NO_FLUSH);
+		if (zr == Z_STREAM_ERROR) {
+			o->err = EIO;
+			break;
+		}
+		write_all(o, o->zbuf, sizeof(o->zbuf) - o->z.avail_out);
+	} while (o->err == 0 && (o->z.avail_out == 0 ||
+	    (finish && zr != Z_STREAM_END)));
+	o->len = 0;
+	return o->err == 0 ? SL_OK : SL_FATAL;
+}
+
+struct sl_out *
+sl_out_fd(int fd, const char *name, unsigned flags)
+{
+	struct sl_out *o = sl_xcalloc(1, sizeof(*o));
+
+	o->fd = fd;
+	o->name = sl_xstrdup(name);
+	o->flags = flags;
+	if (flags & SL_OUT_GZIP) {
+		if (deflateInit2(&o->z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
+		    Z_DEFAULT_STRATEGY) != Z_OK) {
+			free(o->name);
+			free(o);
+			return NULL;
+		}
+		o->zinit = 1;
+	}
+	return o;
+}
+
+int
+sl_out_write(struct sl_out *o, const void *p, size_t n)
+{
+	const char *s = p;
+
+	if (o->err != 0)
+		return SL_FATAL;
+	while (n > 0) {
+		size_t k = SL_MIN(n, OUT_BUF - o->len);
+
+		if (k == 0) {
+			if (drain(o, 0) != SL_OK)
+				return SL_FATAL;
+			continue;
+		}
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+	}
+	return SL_OK;
+}
+
+int
+sl_out_flush(struct sl_out *o)
+{
+	if (o->err != 0)
+		return SL_FATAL;
+	if (o->flags & SL_OUT_GZIP)
+		return SL_OK;	/* gzip output is flushed at close */
+	return drain(o, 0);
+}
+
+int
+sl_out_close(struct sl_out *o)
+{
+	int rc, err;
+
+	if (o == NULL)
+		return SL_OK;
+	if (o->err == 0)
+		drain(o, 1);
+	if (o->zinit)
+		deflateEnd(&o->z);
+	if (o->fd > 2 && close(o->fd) != 0 && o->err == 0)
+		o->err = errno;
+	err = o->err;
+	rc = err == 0 ? SL_OK : SL_FATAL;
+	free(o->name);
+	free(o);
+	errno = err;
+	return rc;
+}
+
+const char *
+sl_out_name(const struct sl_out *o)
+{
+	return o->name;
+}

@@ -1,0 +1,542 @@
+/*
+ * prompt.c: which rendered rows are a shell prompt followed by a command.
+ *
+ * Only the final rendered text counts, and output can look like a prompt
+ * ("# Port 22" from cat sshd_config in a root session).  So:
+ *  - structured prompts (user@host:dir$, [user@host dir]#, sh-4.2$,
+ *    PS C:\...>) are recognised by shape;
+ *  - a bare "$ " or "# " counts only when the session's own prompt is
+ *    that bare string: learned from a row with a raw-stream signal (bash
+ *    turns bracketed paste on, or sets the title, right before each
+ *    prompt) or from the session's first row;
+ *  - where signals are reliable (raw pty bytes) and the session has shown
+ *    them on its prompts, a structured-looking row without one is output;
+ *  - continuation rows ("> ", PowerShell ">> ") count only right after a
+ *    command that is visibly unfinished.
+ * User patterns (--prompt, PCRE2, anchored at the start) are tried first.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "internal.h"
+
+#define PROMPT_MAX	256	/* a longer prefix is not a prompt */
+#define STRICT_AFTER	2	/* signalled prompts before signals are required */
+
+struct sl_prompts {
+	pcre2_code **re;
+	size_t n;
+	pcre2_match_data *md;
+};
+
+/*
+ * Shell input state carried from a command row to its continuation rows:
+ * an open quote, compound commands still open (for/if/case/{/( ...), a
+ * pending here-document.  Enough of sh(1)'s grammar to know when the
+ * shell will ask for more with its "> " prompt, no more.
+ */
+struct shell {
+	char quote;		/* ' or " while a quote is open */
+	int depth;		/* open compound commands */
+	char heredoc[64];	/* delimiter of a pending here-document */
+	int heredoc_dash;	/* <<-: the delimiter may be indented */
+	int heredoc_next;	/* the document starts on the next row */
+};
+
+struct sl_prompt {
+	const struct sl_prompts *user;
+	int signals;		/* flags on rows are reliable */
+	int pwsh;
+	char bare[3];		/* learned bare prompt characters ("$", "$#") */
+	int switched;		/* the last command switched user (sudo -s) */
+	int signalled;		/* prompts seen with a signal */
+	int rows;		/* non-empty rows seen */
+	int prev_cmd;		/* the previous row was a command or cont */
+	int open;		/* ...and it is unfinished */
+	struct shell sh;	/* the state of that unfinished command */
+	char *last_cmd;
+};
+
+/* ------------------------------------------------------- user patterns */
+
+struct sl_prompts *
+sl_prompts_new(void)
+{
+	return sl_xcalloc(1, sizeof(struct sl_prompts));
+}
+
+int
+sl_prompts_add(struct sl_prompts *p, const char *regex, char *err,
+    size_t errlen)
+{
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	pcre2_code *re;
+	int code;
+
+	re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
+	    PCRE2_ANCHORED | PCRE2_UTF, &code, &off, NULL);
+	if (re == NULL) {
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		snprintf(err, errlen, "bad prompt pattern at offset %zu: %s",
+		    (size_t)off, (char *)msg);
+		return SL_FATAL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	p->re = sl_xrealloc(p->re, (p->n + 1) * sizeof(*p->re));
+	p->re[p->n++] = re;
+	if (p->md == NULL)
+		p->md = pcre2_match_data_create(4, NULL);
+	return SL_OK;
+}
+
+void
+sl_prompts_free(struct sl_prompts *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++)
+		pcre2_code_free(p->re[i]);
+	free(p->re);
+	pcre2_match_data_free(p->md);
+	free(p);
+}
+
+static size_t
+match_user(const struct sl_prompts *p, const char *s, size_t n)
+{
+	size_t i;
+
+	if (p == NULL)
+		return 0;
+	for (i = 0; i < p->n; i++) {
+		if (pcre2_match(p->re[i], (PCRE2_SPTR)s, n, 0, 0, p->md,
+		    NULL) > 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+
+			if (ov[1] > 0)
+				return ov[1];
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------ built-in shapes */
+
+/*
+ * After a prompt character at s[i]: a space then the command, or the end
+ * of the row (trailing space was trimmed).  Returns the prompt length.
+ */
+static size_t
+prompt_end(const char *s, size_t n, size_t i)
+{
+	if (i + 1 == n)
+		return n;
+	if (s[i + 1] == ' ')
+		return i + 2;
+	return 0;
+}
+
+static int
+is_name(int c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+}
+
+/* "(venv) " and similar prefixes in front of a prompt. */
+static size_t
+skip_env(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || s[0] != '(')
+		return 0;
+	for (i = 1; i < n && i < 64 && s[i] != ')' && s[i] != ' '; i++)
+		;
+	if (i + 1 < n && s[i] == ')' && s[i + 1] == ' ')
+		return i + 2;
+	return 0;
+}
+
+/* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh) */
+static size_t
+match_userhost(const char *s, size_t n)
+{
+	size_t i = skip_env(s, n), at;
+	int colon;
+
+	at = i;
+	while (i < n && is_name(s[i]))
+		i++;
+	if (i == at || i >= n || s[i] != '@')
+		return 0;
+	at = ++i;
+	while (i < n && is_name(s[i]))
+		i++;
+	if (i == at || i >= n || (s[i] != ':' && s[i] != ' '))
+		return 0;
+	colon = s[i] == ':';
+	/* The directory: one word, then the prompt character, right after
+	 * it (user@host:~$) or after a space (user@host ~ %). */
+	for (i++; i < n && i < PROMPT_MAX; i++) {
+		if (colon && (s[i] == '$' || s[i] == '#' || s[i] == '%'))
+			return prompt_end(s, n, i);
+		if (s[i] == ' ') {
+			if (!colon && i + 1 < n && (s[i + 1] == '$' ||
+			    s[i + 1] == '#' || s[i + 1] == '%'))
+				return prompt_end(s, n, i + 1);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* [user@host dir]$  (Amazon Linux, RHEL) */
+static size_t
+match_bracket(const char *s, size_t n)
+{
+	size_t i = skip_env(s, n);
+	int at = 0;
+
+	if (i >= n || s[i] != '[')
+		return 0;
+	for (i++; i < n && i < PROMPT_MAX && s[i] != ']'; i++)
+		if (s[i] == '@')
+			at = 1;
+	if (!at || i + 1 >= n || s[i] != ']')
+		return 0;
+	i++;
+	if (s[i] == '$' || s[i] == '#' || s[i] == '%')
+		return prompt_end(s, n, i);
+	return 0;
+}
+
+/* sh-4.2$  bash-5.1#  (a shell with no PS1 of its own) */
+static size_t
+match_shver(const char *s, size_t n)
+{
+	static const char *const shells[] = { "sh-", "bash-", "zsh-", "ksh-",
+	    "dash-" };
+	size_t i, k;
+
+	for (k = 0; k < sizeof(shells) / sizeof(shells[0]); k++) {
+		size_t l = strlen(shells[k]);
+
+		if (n <= l || memcmp(s, shells[k], l) != 0)
+			continue;
+		i = l;
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		while (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.'))
+			i++;
+		if (i < n && (s[i] == '$' || s[i] == '#'))
+			return prompt_end(s, n, i);
+		return 0;
+	}
+	return 0;
+}
+
+/* PS C:\Users\me>  PS>  (PowerShell) */
+static size_t
+match_pwsh(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n >= 3 && memcmp(s, "PS>", 3) == 0)
+		return n == 3 ? 3 : s[3] == ' ' ? 4 : 3;
+	if (n < 5 || memcmp(s, "PS ", 3) != 0)
+		return 0;
+	for (i = 3; i < n && i < PROMPT_MAX; i++)
+		if (s[i] == '>')
+			return prompt_end(s, n, i);
+	return 0;
+}
+
+/* "$ " or "# " or "% " on its own. */
+static size_t
+match_bare(const char *s, size_t n)
+{
+	if (n >= 1 && (s[0] == '$' || s[0] == '#' || s[0] == '%'))
+		return prompt_end(s, n, 0);
+	return 0;
+}
+
+/* ------------------------------------------------- unfinished commands */
+
+static int
+word_is(const char *w, size_t n, const char *kw)
+{
+	return n == strlen(kw) && memcmp(w, kw, n) == 0;
+}
+
+/* A word at command position: does it open or close a compound? */
+static void
+keyword(struct shell *sh, const char *w, size_t n, int *cmdpos)
+{
+	static const char *const opens[] = { "if", "for", "while", "until",
+	    "case", "select", "{", "(" };
+	static const char *const closes[] = { "fi", "done", "esac", "}", ")" };
+	static const char *const middles[] = { "then", "do", "else", "elif",
+	    "!", "time" };
+	size_t k;
+
+	*cmdpos = 0;
+	for (k = 0; k < sizeof(opens) / sizeof(opens[0]); k++)
+		if (word_is(w, n, opens[k])) {
+			sh->depth++;
+			*cmdpos = k >= 6;	/* after { and ( a command */
+			return;
+		}
+	for (k = 0; k < sizeof(closes) / sizeof(closes[0]); k++)
+		if (word_is(w, n, closes[k])) {
+			if (sh->depth > 0)
+				sh->depth--;
+			return;
+		}
+	for (k = 0; k < sizeof(middles) / sizeof(middles[0]); k++)
+		if (word_is(w, n, middles[k]))
+			*cmdpos = 1;
+}
+
+/* "<<EOF", "<< 'EOF'", "<<-EOF" at s (just past "<<"). */
+static void
+heredoc_start(struct shell *sh, const char *s, const char *end)
+{
+	size_t k = 0;
+	int dash = 0;
+
+	if (s < end && *s == '-') {
+		dash = 1;
+		s++;
+	}
+	while (s < end && *s == ' ')
+		s++;
+	if (s < end && (*s == '\'' || *s == '"' || *s == '\\'))
+		s++;
+	while (s + k < end && k < sizeof(sh->heredoc) - 1 &&
+	    (isalnum((unsigned char)s[k]) || s[k] == '_'))
+		k++;
+	if (k > 0) {
+		memcpy(sh->heredoc, s, k);
+		sh->heredoc[k] = '\0';
+		sh->heredoc_dash = dash;
+		sh->heredoc_next = 1;
+	}
+}
+
+/* Does this row close the pending here-document? */
+static int
+heredoc_end(struct shell *sh, const char *s, size_t n)
+{
+	/* Tabs before the delimiter of <<- render as spaces. */
+	while (sh->heredoc_dash && n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	return n == strlen(sh->heredoc) && memcmp(s, sh->heredoc, n) == 0;
+}
+
+/*
+ * Scan one row of shell input, continuing the state.  Returns 1 when the
+ * shell will want more input.
+ */
+static int
+shell_scan(struct shell *sh, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *w = NULL, *last = NULL;
+	int cmdpos = 1, trailing = 0;
+
+	if (sh->heredoc[0] != '\0' && !sh->heredoc_next) {
+		if (heredoc_end(sh, s, n))
+			sh->heredoc[0] = '\0';
+		return sh->heredoc[0] != '\0' || sh->depth > 0;
+	}
+	sh->heredoc_next = 0;
+	for (; p <= end; p++) {
+		int c = p < end ? (unsigned char)*p : ' ';
+
+		if (sh->quote != 0) {
+			if (c == '\\' && sh->quote == '"' && p + 1 < end)
+				p++;
+			else if (p < end && c == sh->quote)
+				sh->quote = 0;
+			continue;
+		}
+		if (c == '\\' && p + 1 < end) {
+			if (w == NULL)
+				w = p;
+			p++;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			if (w == NULL)
+				w = p;
+			sh->quote = (char)c;
+			continue;
+		}
+		if (c == '#' && w == NULL)
+			break;		/* a comment runs to the end */
+		if (c == ' ' || c == '\t' || c == ';' || c == '&' || c == '|' ||
+		    c == '<' || c == '>') {
+			if (w != NULL) {
+				if (cmdpos)
+					keyword(sh, w, (size_t)(p - w), &cmdpos);
+				w = NULL;
+			}
+			if (c == '<' && p + 1 < end && p[1] == '<' &&
+			    (p + 2 >= end || p[2] != '<')) {
+				heredoc_start(sh, p + 2, end);
+				p++;
+			}
+			if (c == ';' || c == '&' || c == '|')
+				cmdpos = 1;
+			continue;
+		}
+		if (w == NULL)
+			w = p;
+	}
+	/* What the row ends with: backslash, pipe, && or ||. */
+	for (last = end; last > s && last[-1] == ' '; last--)
+		;
+	if (last > s && sh->quote == 0) {
+		trailing = last[-1] == '\\' || last[-1] == '|' ||
+		    (last - s >= 2 && last[-1] == '&' && last[-2] == '&');
+	}
+	return sh->quote != 0 || sh->depth > 0 || sh->heredoc[0] != '\0' ||
+	    trailing;
+}
+
+/* ------------------------------------------------------- classification */
+
+struct sl_prompt *
+sl_prompt_new(const struct sl_prompts *user, int signals, int pwsh)
+{
+	struct sl_prompt *ps = sl_xcalloc(1, sizeof(*ps));
+
+	ps->user = user;
+	ps->signals = signals;
+	ps->pwsh = pwsh;
+	return ps;
+}
+
+void
+sl_prompt_free(struct sl_prompt *ps)
+{
+	if (ps == NULL)
+		return;
+	free(ps->last_cmd);
+	free(ps);
+}
+
+const char *
+sl_prompt_last_cmd(const struct sl_prompt *ps)
+{
+	return ps->last_cmd;
+}
+
+/* sudo -s, sudo -i, sudo su, su -, su root, sudo bash: a root shell next. */
+static int
+switches_user(const char *s, size_t n)
+{
+	static const char *const cmds[] = { "sudo -s", "sudo -i", "sudo su",
+	    "sudo bash", "sudo sh", "su", "su -", "su root", "su - root",
+	    "sudo -u root -s", "sudo -u root -i" };
+	size_t k;
+
+	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
+		if (n == strlen(cmds[k]) && memcmp(s, cmds[k], n) == 0)
+			return 1;
+	return 0;
+}
+
+static enum sl_prompt_class
+command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	ps->prev_cmd = 1;
+	memset(&ps->sh, 0, sizeof(ps->sh));
+	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
+	ps->switched = switches_user(s + plen, n - plen);
+	if (n > plen) {
+		free(ps->last_cmd);
+		ps->last_cmd = sl_xstrndup(s + plen, n - plen);
+	}
+	return SL_PROMPT_CMD;
+}
+
+/* A continuation row: "> " (shell PS2) or ">> " (PowerShell). */
+static size_t
+match_cont(struct sl_prompt *ps, const char *s, size_t n)
+{
+	size_t plen = 0;
+
+	if (!ps->prev_cmd)
+		return 0;
+	if (n >= 2 && s[0] == '>' && s[1] == '>' && (ps->pwsh || ps->open))
+		plen = n == 2 ? 2 : s[2] == ' ' ? 3 : 0;
+	else if (ps->open && n >= 1 && s[0] == '>')
+		plen = n == 1 ? 1 : s[1] == ' ' ? 2 : 0;
+	return plen;
+}
+
+enum sl_prompt_class
+sl_prompt_classify(struct sl_prompt *ps, const char *s, size_t n,
+    unsigned flags, size_t *plen)
+{
+	int signal = ps->signals && (flags & (SL_ROW_PASTE | SL_ROW_TITLE));
+	int first = ps->rows == 0;
+	size_t k;
+
+	if (n > 0)
+		ps->rows++;
+	if ((k = match_user(ps->user, s, n)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k);
+	}
+	if ((k = match_cont(ps, s, n)) > 0) {
+		*plen = k;
+		if (!ps->pwsh)
+			ps->open = shell_scan(&ps->sh, s + k, n - k);
+		return SL_PROMPT_CONT;
+	}
+	if ((k = match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0 ||
+	    (k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0) {
+		/* A session whose prompts carry signals: output without one
+		 * that merely looks like a prompt is output. */
+		if (ps->signals && !signal && ps->signalled >= STRICT_AFTER)
+			goto output;
+		if (signal)
+			ps->signalled++;
+		*plen = k;
+		return command(ps, s, n, k);
+	}
+	if ((k = match_bare(s, n)) > 0) {
+		size_t nb = strlen(ps->bare);
+
+		/* Learn the session's bare prompt from a signalled row, its
+		 * first row, or the row right after a switch to root. */
+		if (strchr(ps->bare, s[0]) == NULL && nb < 2 &&
+		    (signal || first || (ps->switched && s[0] == '#'))) {
+			ps->bare[nb] = s[0];
+			ps->bare[nb + 1] = '\0';
+		}
+		if (strchr(ps->bare, s[0]) != NULL &&
+		    (!ps->signals || signal || ps->signalled < STRICT_AFTER)) {
+			if (signal)
+				ps->signalled++;
+			*plen = k;
+			return command(ps, s, n, k);
+		}
+	}
+output:
+	if (n > 0 || !ps->open)
+		ps->prev_cmd = 0;
+	if (n > 0)
+		ps->switched = 0;
+	return SL_PROMPT_NONE;
+}

@@ -1,0 +1,300 @@
+/*
+ * run.c: the driver.  For every leaf input under a path: peek, pick the
+ * format (forced with -f, else the highest bid), and let its reader push
+ * records to the sink.  Also the emit/reject helpers readers share, so
+ * that counting and error reporting live in one place.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct sl_run {
+	struct sl_opts opts;
+	struct sl_sink sink;
+	sl_errfn err;
+	void *errarg;
+	sl_errfn info;
+	void *infoarg;
+	struct sl_stats st;
+	int stopped;
+};
+
+struct sl_run *
+sl_run_new(const struct sl_opts *opts, const struct sl_sink *sink,
+    sl_errfn err, void *errarg)
+{
+	struct sl_run *run = sl_xcalloc(1, sizeof(*run));
+
+	if (opts != NULL)
+		run->opts = *opts;
+	run->sink = *sink;
+	run->err = err;
+	run->errarg = errarg;
+	return run;
+}
+
+void
+sl_run_free(struct sl_run *run)
+{
+	free(run);
+}
+
+void
+sl_run_set_info(struct sl_run *run, sl_errfn info, void *arg)
+{
+	run->info = info;
+	run->infoarg = arg;
+}
+
+void
+sl_run_stats(const struct sl_run *run, struct sl_stats *st)
+{
+	*st = run->st;
+}
+
+static void
+report(struct sl_run *run, const char *where, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (run->err != NULL)
+		run->err(run->errarg, where, msg);
+}
+
+static void
+worse(struct sl_reader *rd, int status)
+{
+	if (status == SL_STOP || (status < rd->status && rd->status != SL_STOP))
+		rd->status = status;
+}
+
+int
+sl_emit(struct sl_reader *rd, const struct sl_record *r)
+{
+	struct sl_run *run = rd->run;
+
+	if (run->stopped)
+		return SL_STOP;
+	run->st.records++;
+	if (run->sink.put(run->sink.arg, r) != SL_OK) {
+		run->stopped = 1;
+		worse(rd, SL_STOP);
+		return SL_STOP;
+	}
+	return SL_OK;
+}
+
+int
+sl_emit_note(struct sl_reader *rd, const char *sid, const char *src,
+    const char *code, long long count, const char *fmt, ...)
+{
+	struct sl_record r;
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sl_record_init(&r, SL_NOTE, sid, src != NULL ? src : rd->name);
+	r.code = code;
+	r.text = text;
+	r.len = strlen(text);
+	r.count = count;
+	return sl_emit(rd, &r);
+}
+
+int
+sl_reject(struct sl_reader *rd, const char *sid, const char *where,
+    const char *fmt, ...)
+{
+	struct sl_record r;
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (where == NULL)
+		where = rd->name;
+	if (rd->run->err != NULL)
+		rd->run->err(rd->run->errarg, where, text);
+	worse(rd, SL_REJECT);
+	sl_record_init(&r, SL_NOTE, sid, where);
+	r.code = SL_NOTE_REJECTED;
+	r.text = text;
+	r.len = strlen(text);
+	return sl_emit(rd, &r) == SL_STOP ? SL_STOP : SL_REJECT;
+}
+
+void
+sl_warn(struct sl_reader *rd, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(rd->run, where != NULL ? where : rd->name, fmt, ap);
+	va_end(ap);
+	worse(rd, SL_REJECT);
+}
+
+void
+sl_info(struct sl_reader *rd, const char *where, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (rd->run->info == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rd->run->info(rd->run->infoarg, where != NULL ? where : rd->name, msg);
+}
+
+int
+sl_reader_wants(const struct sl_reader *rd, unsigned what)
+{
+	return (rd->run->sink.want & what) != 0;
+}
+
+const struct sl_format *
+sl_detect(const unsigned char *p, size_t n, const char *name)
+{
+	const struct sl_format *best = NULL;
+	int bid, top = 0, i;
+
+	for (i = 0; sl_formats[i] != NULL; i++) {
+		if (sl_formats[i]->probe == NULL)
+			continue;
+		bid = sl_formats[i]->probe(p, n, name);
+		if (bid > top) {
+			top = bid;
+			best = sl_formats[i];
+		}
+	}
+	return best;
+}
+
+/* Read one leaf input with format f (NULL: detect). */
+static int
+read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
+{
+	struct sl_reader rd;
+	const unsigned char *p;
+	size_t n;
+	int rc;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.run = run;
+	rd.in = in;
+	rd.name = sl_in_name(in);
+	rd.opts = &run->opts;
+	rd.st = &run->st;
+	rd.status = SL_OK;
+
+	n = sl_in_peek(in, &p, SL_PEEK);
+	if (n == 0) {
+		char *sid;
+
+		if (sl_in_failed(in))
+			return SL_REJECT;
+		sid = run->opts.session != NULL ?
+		    sl_xstrdup(run->opts.session) : sl_session_from_name(rd.name);
+		sl_emit_note(&rd, sid, rd.name, SL_NOTE_EMPTY, -1,
+		    "empty input");
+		free(sid);
+		return rd.status;
+	}
+	if (f == NULL && run->opts.format != NULL)
+		f = sl_format_lookup(run->opts.format);
+	if (f == NULL)
+		f = sl_detect(p, n, rd.name);
+	if (f == NULL) {
+		sl_warn(&rd, NULL, "unrecognized log format");
+		run->st.rejected++;
+		return rd.status;
+	}
+	rc = f->read(&rd);
+	worse(&rd, rc);
+	if (sl_in_failed(in))
+		worse(&rd, SL_REJECT);
+	return rd.status;
+}
+
+static int
+leaf(void *arg, struct sl_in *in)
+{
+	return read_input(arg, in, NULL);
+}
+
+static void
+walk_err(void *arg, const char *where, const char *msg)
+{
+	struct sl_run *run = arg;
+
+	if (run->err != NULL)
+		run->err(run->errarg, where, msg);
+}
+
+int
+sl_run_path(struct sl_run *run, const char *path)
+{
+	int rc;
+
+	if (run->stopped)
+		return SL_STOP;
+	rc = sl_input_walk(path, leaf, run, walk_err, run, &run->st);
+	return run->stopped ? SL_STOP : rc;
+}
+
+int
+sl_run_mem(struct sl_run *run, const char *name, const void *p, size_t n)
+{
+	struct sl_in *in = sl_in_mem(name, p, n);
+	int rc;
+
+	run->st.inputs++;
+	run->st.bytes += (long long)n;
+	rc = read_input(run, in, NULL);
+	sl_in_free(in);
+	return run->stopped ? SL_STOP : rc;
+}
+
+int
+sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
+    const char *name, const void *p, size_t n)
+{
+	struct sl_in *in = sl_in_mem(name, p, n);
+	int rc = read_input(rd->run, in, f);
+
+	sl_in_free(in);
+	worse(rd, rc);
+	return rc;
+}
+
+const struct sl_format *
+sl_format_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; sl_formats[i] != NULL; i++)
+		if (strcmp(sl_formats[i]->name, name) == 0)
+			return sl_formats[i];
+	return NULL;
+}
+
+const char *
+sl_format_name(const struct sl_format *f)
+{
+	return f->name;
+}
+
+const char *
+sl_format_desc(const struct sl_format *f)
+{
+	return f->desc;
+}

@@ -1,0 +1,271 @@
+/*
+ * sessions.c: session records merged field by field by source rank
+ * (records.md), in one place for every tool that needs merged sessions.
+ * Memory grows with sessions, not with lines.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define RANK_NONE	1000
+
+struct entry {
+	struct sl_session pub;
+	char *f[SL_F_COUNT];
+	int rank[SL_F_COUNT];
+	struct sl_kv *extra;
+	int *xrank;
+	size_t nextra;
+};
+
+struct sl_sessions {
+	struct entry **slots;		/* open addressing on the id */
+	size_t cap;
+	struct entry **order;		/* first appearance */
+	const struct sl_session **list;
+	size_t n;
+	struct entry *unknown;		/* the null session */
+};
+
+int
+sl_source_rank(const char *origin)
+{
+	if (origin == NULL)
+		return 4;
+	if (strcmp(origin, "describe-sessions") == 0)
+		return 0;
+	if (strcmp(origin, "cloudtrail") == 0)
+		return 1;
+	if (strcmp(origin, "cw-stream") == 0)
+		return 2;
+	return 3;			/* transcripts and the rest */
+}
+
+int
+sl_time_src_rank(const char *src)
+{
+	static const char *const order[] = { "describe-sessions",
+	    "cloudtrail", "stream-first-event", "stream-last-event",
+	    "typescript-trailer", "typescript-header", "pwsh-header",
+	    "pwsh-footer" };
+	size_t i;
+
+	for (i = 0; src != NULL && i < sizeof(order) / sizeof(order[0]); i++)
+		if (strcmp(src, order[i]) == 0)
+			return (int)i;
+	return (int)(sizeof(order) / sizeof(order[0]));
+}
+
+static unsigned long
+hash(const char *s)
+{
+	unsigned long h = 1469598103934665603UL;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
+	return h;
+}
+
+struct sl_sessions *
+sl_sessions_new(void)
+{
+	struct sl_sessions *t = sl_xcalloc(1, sizeof(*t));
+
+	t->cap = 64;
+	t->slots = sl_xcalloc(t->cap, sizeof(*t->slots));
+	return t;
+}
+
+static void
+rehash(struct sl_sessions *t)
+{
+	struct entry **old = t->slots;
+	size_t oldcap = t->cap, i, k;
+
+	t->cap *= 2;
+	t->slots = sl_xcalloc(t->cap, sizeof(*t->slots));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == NULL)
+			continue;
+		k = hash(old[i]->pub.id) & (t->cap - 1);
+		while (t->slots[k] != NULL)
+			k = (k + 1) & (t->cap - 1);
+		t->slots[k] = old[i];
+	}
+	free(old);
+}
+
+static struct entry *
+new_entry(struct sl_sessions *t, const char *id)
+{
+	struct entry *e = sl_xcalloc(1, sizeof(*e));
+	int i;
+
+	e->pub.id = id != NULL ? sl_xstrdup(id) : NULL;
+	for (i = 0; i < SL_F_COUNT; i++)
+		e->rank[i] = RANK_NONE;
+	e->pub.seq = (long long)t->n;
+	t->order = sl_xrealloc(t->order, (t->n + 1) * sizeof(*t->order));
+	t->order[t->n++] = e;
+	return e;
+}
+
+static struct entry *
+lookup(struct sl_sessions *t, const char *id, int create)
+{
+	size_t k;
+
+	if (id == NULL) {
+		if (t->unknown == NULL && create)
+			t->unknown = new_entry(t, NULL);
+		return t->unknown;
+	}
+	k = hash(id) & (t->cap - 1);
+	while (t->slots[k] != NULL) {
+		if (strcmp(t->slots[k]->pub.id, id) == 0)
+			return t->slots[k];
+		k = (k + 1) & (t->cap - 1);
+	}
+	if (!create)
+		return NULL;
+	if ((t->n + 1) * 2 > t->cap) {
+		rehash(t);
+		return lookup(t, id, create);
+	}
+	t->slots[k] = new_entry(t, id);
+	return t->slots[k];
+}
+
+const struct sl_session *
+sl_sessions_get(struct sl_sessions *t, const char *id, int create)
+{
+	struct entry *e = lookup(t, id, create);
+
+	return e != NULL ? &e->pub : NULL;
+}
+
+/* Take v for field i when its rank is better than what we have. */
+static void
+take(struct entry *e, int i, const char *v, int rank)
+{
+	if (v == NULL || rank >= e->rank[i])
+		return;
+	free(e->f[i]);
+	e->f[i] = sl_xstrdup(v);
+	e->rank[i] = rank;
+	e->pub.f[i] = e->f[i];
+}
+
+static void
+take_extra(struct entry *e, const char *key, const char *v, int rank)
+{
+	size_t i;
+
+	for (i = 0; i < e->nextra; i++) {
+		if (strcmp(e->extra[i].key, key) != 0)
+			continue;
+		if (rank < e->xrank[i]) {
+			free((char *)e->extra[i].val);
+			e->extra[i].val = sl_xstrdup(v);
+			e->xrank[i] = rank;
+		}
+		return;
+	}
+	e->extra = sl_xrealloc(e->extra, (e->nextra + 1) * sizeof(*e->extra));
+	e->xrank = sl_xrealloc(e->xrank, (e->nextra + 1) * sizeof(*e->xrank));
+	e->extra[e->nextra].key = sl_xstrdup(key);
+	e->extra[e->nextra].val = sl_xstrdup(v);
+	e->xrank[e->nextra] = rank;
+	e->nextra++;
+	e->pub.extra = e->extra;
+	e->pub.nextra = e->nextra;
+}
+
+const struct sl_session *
+sl_sessions_merge(struct sl_sessions *t, const struct sl_record *r)
+{
+	struct entry *e;
+	int rank, i;
+	size_t k;
+
+	if (r->type != SL_SESSION)
+		return NULL;
+	e = lookup(t, r->session, 1);
+	rank = sl_source_rank(r->f[SL_F_ORIGIN]);
+	for (i = 0; i < SL_F_COUNT; i++) {
+		if (i == SL_F_START || i == SL_F_START_SRC || i == SL_F_END ||
+		    i == SL_F_END_SRC)
+			continue;
+		take(e, i, r->f[i], rank);
+	}
+	/* Times rank by what they rest on; the pair moves together. */
+	if (r->f[SL_F_START] != NULL) {
+		int tr = sl_time_src_rank(r->f[SL_F_START_SRC]);
+
+		if (tr < e->rank[SL_F_START]) {
+			take(e, SL_F_START, r->f[SL_F_START], tr);
+			e->rank[SL_F_START_SRC] = RANK_NONE;
+			take(e, SL_F_START_SRC, r->f[SL_F_START_SRC], tr);
+		}
+	}
+	if (r->f[SL_F_END] != NULL) {
+		int tr = sl_time_src_rank(r->f[SL_F_END_SRC]);
+
+		if (tr < e->rank[SL_F_END]) {
+			take(e, SL_F_END, r->f[SL_F_END], tr);
+			e->rank[SL_F_END_SRC] = RANK_NONE;
+			take(e, SL_F_END_SRC, r->f[SL_F_END_SRC], tr);
+		}
+	}
+	for (k = 0; k < r->nextra; k++)
+		if (r->extra[k].val != NULL)
+			take_extra(e, r->extra[k].key, r->extra[k].val, rank);
+	return &e->pub;
+}
+
+size_t
+sl_sessions_count(const struct sl_sessions *t)
+{
+	return t->n;
+}
+
+const struct sl_session *const *
+sl_sessions_list(struct sl_sessions *t)
+{
+	size_t i;
+
+	t->list = sl_xrealloc(t->list, (t->n + 1) * sizeof(*t->list));
+	for (i = 0; i < t->n; i++)
+		t->list[i] = &t->order[i]->pub;
+	t->list[t->n] = NULL;
+	return t->list;
+}
+
+void
+sl_sessions_free(struct sl_sessions *t)
+{
+	size_t i, k;
+	int f;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		struct entry *e = t->order[i];
+
+		for (f = 0; f < SL_F_COUNT; f++)
+			free(e->f[f]);
+		for (k = 0; k < e->nextra; k++) {
+			free((char *)e->extra[k].key);
+			free((char *)e->extra[k].val);
+		}
+		free(e->extra);
+		free(e->xrank);
+		free((char *)e->pub.id);
+		free(e);
+	}
+	free(t->order);
+	free(t->list);
+	free(t->slots);
+	free(t);
+}

@@ -1,0 +1,520 @@
+/*
+ * sl.h: the one public header of libsl, the Session Manager log library.
+ *
+ * Data flows one way (see ../shared architecture notes, kept in README):
+ *   input (files, gzip, archives, dirs) -> format reader -> renderer ->
+ *   prompt recognition -> records -> sink chosen by the tool.
+ *
+ * The library never prints and never exits.  Problems reach the tool
+ * through the error callback of struct sl_run; records reach it through
+ * struct sl_sink.  Records passed to a sink are borrowed: every pointer in
+ * them is valid only during the call.
+ */
+#ifndef SL_H
+#define SL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SL_VERSION "0.1.0"
+
+/* Status codes returned by library functions. */
+enum {
+	SL_OK = 0,
+	SL_EOF = 1,		/* no more input */
+	SL_REJECT = -1,		/* something was rejected; the stream goes on */
+	SL_FATAL = -2,		/* this input cannot go on */
+	SL_STOP = -3		/* the sink asked to stop (failed write) */
+};
+
+/*
+ * Limits.  Each is documented in sl-parse(1) and tested at and past the
+ * limit.
+ */
+#define SL_ROW_MAX	65536	/* columns in one rendered row */
+#define SL_TERM_ROWS	128	/* recent rows cursor-up and CUP can reach */
+#define SL_TERM_CELLS	(1 << 20) /* cells held by the row window */
+#define SL_SEQ_MAX	65536	/* bytes in one OSC/DCS string */
+#define SL_PEEK		65536	/* bytes peeked for detection */
+#define SL_LINE_PIECE	(1 << 20) /* longest line piece handed to a reader */
+#define SL_EVENT_MAX	(64 << 20) /* bytes in one JSON event */
+#define SL_JSON_DEPTH	64	/* nesting accepted in one JSON value */
+#define SL_EXPAND_RATIO	1000	/* decompressed/compressed bytes refused... */
+#define SL_EXPAND_FREE	(64LL << 20) /* ...once output passes this */
+#define SL_NEST_MAX	4	/* levels of compression and archives
+				   (a tar.gz is one) */
+
+/* ---------------------------------------------------------------- records */
+
+enum sl_type {
+	SL_SESSION,
+	SL_LINE,
+	SL_NOTE,
+	SL_RAW		/* raw input bytes of one input line; in-process only */
+};
+
+/* Session fields in output order; extra fields follow, then origin, src. */
+enum sl_field {
+	SL_F_PRINCIPAL,
+	SL_F_OWNER,
+	SL_F_TARGET,
+	SL_F_HOST,
+	SL_F_RUN_AS,
+	SL_F_REGION,
+	SL_F_ACCOUNT,
+	SL_F_DOCUMENT,
+	SL_F_KIND,
+	SL_F_START,
+	SL_F_START_SRC,
+	SL_F_END,
+	SL_F_END_SRC,
+	SL_F_START_LOCAL,
+	SL_F_END_LOCAL,
+	SL_F_STATUS,
+	SL_F_REASON,
+	SL_F_SOURCE_IP,
+	SL_F_USER_AGENT,
+	SL_F_ORIGIN,
+	SL_F_COUNT
+};
+
+/* The JSON key of a session field ("principal", "run_as", ...). */
+const char *sl_field_name(enum sl_field f);
+/* The field with that JSON key, or -1. */
+int sl_field_lookup(const char *key);
+
+struct sl_kv {
+	const char *key;
+	const char *val;
+};
+
+/*
+ * SGR attributes packed in 32 bits, for outputs that keep colour (HTML).
+ * Colours are xterm-256 palette indexes; truecolour is mapped to the
+ * nearest palette entry.  SL_COLOR_DEFAULT means the terminal default.
+ */
+#define SL_COLOR_DEFAULT	256u
+#define SL_ATTR_FG(a)		((a) & 0x1ffu)
+#define SL_ATTR_BG(a)		(((a) >> 9) & 0x1ffu)
+#define SL_ATTR_BOLD		(1u << 18)
+#define SL_ATTR_DIM		(1u << 19)
+#define SL_ATTR_ITALIC		(1u << 20)
+#define SL_ATTR_UNDERLINE	(1u << 21)
+#define SL_ATTR_BLINK		(1u << 22)
+#define SL_ATTR_REVERSE		(1u << 23)
+#define SL_ATTR_HIDDEN		(1u << 24)
+#define SL_ATTR_STRIKE		(1u << 25)
+#define SL_ATTR_DEFAULT		(SL_COLOR_DEFAULT | (SL_COLOR_DEFAULT << 9))
+
+/* A run of text bytes [off, off+len) drawn with one attribute. */
+struct sl_span {
+	uint32_t off;
+	uint32_t len;
+	uint32_t attr;
+};
+
+/*
+ * One record.  Fields not used by a type are zero/NULL.  Strings are
+ * UTF-8 and NUL-terminated; text also has its length.
+ */
+struct sl_record {
+	enum sl_type type;
+	const char *session;	/* NULL: cannot be known */
+	const char *src;	/* "path:line", "path#N", "-:3" */
+	long long src_line;	/* line of src, 0 when src is not path:line */
+
+	/* SL_LINE (text/len also carry SL_RAW bytes and the note text) */
+	long long n;
+	const char *text;
+	size_t len;
+	const char *time;	/* RFC 3339 UTC ms, NULL when untimed */
+	int has_prompt;		/* prompt = text[0, prompt_len), cmd = rest */
+	size_t prompt_len;
+	int cont;		/* continuation of the previous command */
+	const struct sl_span *spans;	/* with SL_WANT_ATTRS, else NULL */
+	size_t nspans;
+
+	/* SL_SESSION and SL_NOTE: further string fields */
+	const struct sl_kv *extra;
+	size_t nextra;
+
+	/* SL_NOTE: code, text above as the sentence, optional count */
+	const char *code;
+	long long count;		/* -1: none */
+
+	/* any type: kinds removed by sl-redact, written as "redacted" */
+	const char *const *redacted;
+	size_t nredacted;
+
+	/* SL_SESSION.  Last, so line records can skip clearing it. */
+	const char *f[SL_F_COUNT];
+};
+
+/* Note codes (records.md); never reuse one for another meaning. */
+#define SL_NOTE_TRUNCATED	"truncated"
+#define SL_NOTE_NO_TRANSCRIPT	"no-transcript"
+#define SL_NOTE_FULL_SCREEN	"full-screen"
+#define SL_NOTE_LONG_LINE	"long-line"
+#define SL_NOTE_EMPTY		"empty"
+#define SL_NOTE_SKIPPED		"skipped"
+#define SL_NOTE_DUPLICATE	"duplicate"
+#define SL_NOTE_REJECTED	"rejected"
+
+/* What a sink wants beyond the plain records. */
+#define SL_WANT_RAW	0x1	/* SL_RAW records with the raw input lines */
+#define SL_WANT_ATTRS	0x2	/* spans on line records */
+
+/*
+ * Where records go.  put() returns SL_OK, or SL_STOP to end the run (a
+ * failed write); the record is borrowed for the call only.
+ */
+struct sl_sink {
+	int (*put)(void *arg, const struct sl_record *r);
+	void *arg;
+	unsigned want;
+};
+
+/* ------------------------------------------------------------ the JSON form */
+
+/* A growable byte buffer; buf is always NUL-terminated. */
+struct sl_buf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+void sl_buf_init(struct sl_buf *b);
+void sl_buf_free(struct sl_buf *b);
+void sl_buf_reset(struct sl_buf *b);
+void sl_buf_add(struct sl_buf *b, const void *p, size_t n);
+/* Make room for n more bytes (and the NUL) without adding them. */
+void sl_buf_reserve(struct sl_buf *b, size_t n);
+void sl_buf_addc(struct sl_buf *b, int c);
+void sl_buf_adds(struct sl_buf *b, const char *s);
+/* Add a decimal integer (no printf: this is on the per-line path). */
+void sl_buf_add_int(struct sl_buf *b, long long v);
+void sl_buf_printf(struct sl_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Add s as a JSON string literal, quotes included; invalid UTF-8 -> U+FFFD. */
+void sl_buf_json_str(struct sl_buf *b, const char *s, size_t n);
+
+/* Append r as one JSON Lines object (with its '\n') to b. */
+void sl_record_to_json(struct sl_buf *b, const struct sl_record *r);
+
+/* --------------------------------------------------------------- output */
+
+/*
+ * A checked, buffered output: a file descriptor, or gzip over one when
+ * opened with SL_OUT_GZIP.  Errors are sticky; sl_out_close() reports
+ * them.  A broken pipe ends the process quietly, as SIGPIPE would.
+ */
+struct sl_out;
+#define SL_OUT_GZIP	0x1
+/* Wrap fd (not closed by sl_out_close when it is 0..2).  NULL: no memory. */
+struct sl_out *sl_out_fd(int fd, const char *name, unsigned flags);
+int sl_out_write(struct sl_out *o, const void *p, size_t n);
+int sl_out_flush(struct sl_out *o);
+/* Flush, close, free.  SL_OK, or SL_FATAL with errno set. */
+int sl_out_close(struct sl_out *o);
+const char *sl_out_name(const struct sl_out *o);
+
+/* -------------------------------------------------------------- running */
+
+struct sl_run;
+
+/* Called for every problem: where is "path:line" or "path", msg lowercase. */
+typedef void (*sl_errfn)(void *arg, const char *where, const char *msg);
+
+struct sl_prompts;	/* user prompt patterns, see sl_prompts_add */
+
+struct sl_opts {
+	const char *format;	/* -f NAME, or NULL to detect */
+	const char *session;	/* --session ID */
+	const char *tz;		/* --tz ZONE for zone-less local times */
+	struct sl_prompts *prompts;	/* --prompt REGEX (may be NULL) */
+};
+
+/* Counts for --stats: read = written + merged + skipped + rejected. */
+struct sl_stats {
+	long long inputs;	/* files and members opened */
+	long long bytes;	/* bytes decoded (after decompression) */
+	long long units;	/* lines of text and JSON events read */
+	long long written;	/* units that became records */
+	long long merged;	/* units folded into other records */
+	long long skipped;	/* units deliberately ignored (counted in notes) */
+	long long rejected;	/* units that could not be parsed */
+	long long records;	/* records written to the sink */
+	long long sessions;	/* session ids seen */
+};
+
+/* A new run over inputs; opts and sink are copied.  NULL: no memory. */
+struct sl_run *sl_run_new(const struct sl_opts *opts,
+    const struct sl_sink *sink, sl_errfn err, void *errarg);
+/*
+ * Read one path ("-" is standard input): a file, a compressed file, an
+ * archive (each member its own input), or a directory (walked in sorted
+ * order).  Returns SL_OK, SL_REJECT when anything was unreadable or
+ * rejected (already reported), SL_STOP when the sink stopped.
+ */
+int sl_run_path(struct sl_run *run, const char *path);
+/* Feed bytes already in memory as one input named name (tests, fuzzing). */
+int sl_run_mem(struct sl_run *run, const char *name, const void *p,
+    size_t n);
+void sl_run_stats(const struct sl_run *run, struct sl_stats *st);
+void sl_run_free(struct sl_run *run);
+/*
+ * Where informational messages go ("where: msg", as for errors): facts
+ * worth a line on stderr that are not failures (CloudTrail events of
+ * other APIs ignored).  Without one they are dropped.
+ */
+void sl_run_set_info(struct sl_run *run, sl_errfn info, void *arg);
+
+/* Prompt patterns added with --prompt; PCRE2 syntax, matched at line start. */
+struct sl_prompts *sl_prompts_new(void);
+/* Returns SL_OK, or SL_FATAL with a message in err (errlen bytes). */
+int sl_prompts_add(struct sl_prompts *p, const char *regex, char *err,
+    size_t errlen);
+void sl_prompts_free(struct sl_prompts *p);
+
+/* ------------------------------------------------------------- sessions */
+
+/*
+ * A table of sessions merged from session records by the rank rule of
+ * records.md: describe-sessions, then CloudTrail, then streamed-event
+ * metadata, then transcript estimates; within one rank the first seen.
+ * start/end rank by their *_src (see sl-records(5)).  So the same inputs
+ * in any order merge to the same sessions.
+ */
+struct sl_sessions;
+
+struct sl_session {
+	const char *id;			/* NULL for the unknown session */
+	const char *f[SL_F_COUNT];	/* merged fields, NULL when unknown */
+	const struct sl_kv *extra;	/* merged extra fields */
+	size_t nextra;
+	long long seq;			/* order of first appearance */
+};
+
+struct sl_sessions *sl_sessions_new(void);
+/* Merge a SL_SESSION record (others are ignored).  Returns the entry,
+ * owned by the table and valid until sl_sessions_free. */
+const struct sl_session *sl_sessions_merge(struct sl_sessions *t,
+    const struct sl_record *r);
+/* The entry for id (NULL: the unknown session), creating it if asked. */
+const struct sl_session *sl_sessions_get(struct sl_sessions *t,
+    const char *id, int create);
+size_t sl_sessions_count(const struct sl_sessions *t);
+/* All entries in order of first appearance; valid until the next merge. */
+const struct sl_session *const *sl_sessions_list(struct sl_sessions *t);
+void sl_sessions_free(struct sl_sessions *t);
+/* Rank of a session record's source: 0 best. */
+int sl_source_rank(const char *origin);
+/* Rank of a start_src/end_src value: 0 best. */
+int sl_time_src_rank(const char *src);
+
+/* ------------------------------------------------------------- formats */
+
+struct sl_format;
+/* The registry, in probe order; ends with NULL. */
+extern const struct sl_format *const sl_formats[];
+const struct sl_format *sl_format_lookup(const char *name);
+const char *sl_format_name(const struct sl_format *f);
+const char *sl_format_desc(const struct sl_format *f);
+
+/* ------------------------------------------------------------- renderer */
+
+/*
+ * The terminal line model (lib/term.c): bytes in, final rows out.  It
+ * knows nothing of sessions; see rendering.md for the semantics.
+ */
+struct sl_term;
+
+enum sl_term_event {
+	SL_TEV_TITLE,		/* OSC 0/2; arg is the title */
+	SL_TEV_ALT_ON,		/* alternate screen entered */
+	SL_TEV_ALT_OFF,		/* left; arg is the count of lines not shown */
+	SL_TEV_LONG_LINE,	/* a row passed SL_ROW_MAX and was cut */
+	SL_TEV_BAD_SEQ		/* an unterminated sequence was abandoned */
+};
+
+/* Row flags: raw-stream signals seen while the row was empty. */
+#define SL_ROW_PASTE	0x1	/* bracketed paste turned on (bash prompt) */
+#define SL_ROW_TITLE	0x2	/* window title set (PROMPT_COMMAND) */
+
+struct sl_row {
+	const char *text;	/* UTF-8, no trailing white space */
+	size_t len;
+	const struct sl_span *spans;	/* NULL unless attrs were asked */
+	size_t nspans;
+	long long src_line;	/* input line where the row started */
+	long long units;	/* input lines that ended on this row */
+	unsigned flags;
+	int piece;		/* 1, 2, ...: piece of a row cut at SL_ROW_MAX */
+};
+
+struct sl_term_cb {
+	void (*row)(void *arg, const struct sl_row *row);
+	void (*event)(void *arg, enum sl_term_event ev, const char *text,
+	    long long num, long long src_line);
+	void *arg;
+	int attrs;		/* fill spans */
+};
+
+struct sl_term *sl_term_new(const struct sl_term_cb *cb);
+/* Feed len bytes; rows become final as they leave the window. */
+void sl_term_feed(struct sl_term *t, const void *p, size_t len);
+/* End of input: every row left is final. */
+void sl_term_finish(struct sl_term *t);
+/* Forget everything, as for a new input. */
+void sl_term_reset(struct sl_term *t);
+/* Input line number the next byte belongs to (starts at 1). */
+void sl_term_set_line(struct sl_term *t, long long line);
+long long sl_term_line(const struct sl_term *t);
+/* Input lines that ended on rows never handed out (erased, trailing). */
+long long sl_term_dropped(const struct sl_term *t);
+void sl_term_free(struct sl_term *t);
+
+/* ---------------------------------------------------------------- time */
+
+/*
+ * Times are milliseconds since the epoch, UTC.  Parsers return 0 on
+ * success, -1 when s is not of that form.
+ */
+int sl_time_rfc3339(const char *s, size_t n, long long *ms);
+/* Format ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (25 bytes). */
+void sl_time_format(long long ms, char out[25]);
+/*
+ * A zone-less local time ("2020-01-25 09:19:23", "20200125091923",
+ * "Tue Sep 29 16:58:03 2020") in zone tz (a TZ name) to UTC ms.
+ */
+int sl_time_local(const char *s, const char *tz, long long *ms);
+/* Is tz a zone name (UTC, or one in the zone database)? */
+int sl_tz_valid(const char *tz);
+
+/* ------------------------------------------------------------- helpers */
+
+/* The session id from a file name or path, or NULL (malloc'd). */
+char *sl_session_from_name(const char *path);
+/* The principal of a session id (before its last '-'), malloc'd or NULL. */
+char *sl_session_principal(const char *sid);
+
+/* ------------------------------------------------- report (sl-report) */
+/*
+ * Added with issue 5 (sl-report).  The report model: a sink that keeps,
+ * per session, the fields merged by rank (struct sl_sessions), the
+ * transcript of each input with its commands and notes; then one view
+ * model and its renderers.  Memory grows with sessions and commands,
+ * not with lines.
+ */
+struct sl_report;
+
+enum sl_report_type {
+	SL_REPORT_TEXT,
+	SL_REPORT_CSV,
+	SL_REPORT_JSON,
+	SL_REPORT_MD,
+	SL_REPORT_HTML
+};
+
+struct sl_report_opts {
+	int has_since, has_until;
+	long long since, until;		/* ms; keep since <= start < until */
+	const char *user_glob;		/* fnmatch on owner, principal, run_as */
+	const char *target_glob;	/* fnmatch on target */
+	const char *group_by;		/* NULL, "user", "target" or "day" */
+	int keep_state;			/* keep what --save-state writes */
+};
+
+/* A new, empty model; o is copied (its strings must outlive the model). */
+struct sl_report *sl_report_new(const struct sl_report_opts *o);
+/* The sink function: arg is the struct sl_report.  Always SL_OK. */
+int sl_report_put(void *arg, const struct sl_record *r);
+/* Name an input given to the run (listed in the report). */
+void sl_report_input(struct sl_report *rep, const char *path);
+/* Add a run's counters (files, bytes, ...) to the report. */
+void sl_report_add_stats(struct sl_report *rep, const struct sl_stats *st);
+/* Sessions seen so far (for a progress line). */
+size_t sl_report_count(const struct sl_report *rep);
+/*
+ * Does this file start like a state file?  Reads its first bytes; 0 for
+ * directories, "-" and anything unreadable.
+ */
+int sl_report_is_state(const char *path);
+/*
+ * Merge a state file written by sl_report_save.  SL_OK, or SL_FATAL with
+ * a message in err (errlen bytes; "path:line: reason"): the model is
+ * then incomplete and must not be reported.
+ */
+int sl_report_load(struct sl_report *rep, const char *path, char *err,
+    size_t errlen);
+/* Write the state (a versioned JSON Lines file, see sl-report(1)). */
+int sl_report_save(struct sl_report *rep, struct sl_out *o);
+/* Render the report.  SL_OK, or SL_FATAL when the output failed. */
+int sl_report_write(struct sl_report *rep, enum sl_report_type type,
+    struct sl_out *o);
+/* The type named "text", "csv", "json", "md" or "html", or -1. */
+int sl_report_type_lookup(const char *name);
+/*
+ * --since/--until: RFC 3339, a date (YYYY-MM-DD, midnight UTC), or a
+ * time before now_ms: "30d", "12h", "90m", "45s", "2w".  0, or -1.
+ */
+int sl_report_time(const char *s, long long now_ms, long long *ms);
+void sl_report_free(struct sl_report *rep);
+
+/* ------------------------------------------- conversion (sl-convert) */
+
+/*
+ * Writers of other output shapes (formats/w_*.c): text, records,
+ * cw-stream, typescript, csv, asciicast, html.  sl-convert(1) documents
+ * each.
+ */
+struct sl_writer;
+/* The i-th writer (0-based), or NULL past the last. */
+const struct sl_writer *sl_writer_at(size_t i);
+const struct sl_writer *sl_writer_lookup(const char *name);
+const char *sl_writer_name(const struct sl_writer *w);
+const char *sl_writer_desc(const struct sl_writer *w);
+
+struct sl_convert_opts {
+	const char *target;	/* a writer name */
+	const char *output;	/* NULL or "-": standard output; a file,
+				   a folder (split) or a .tar[.gz]/.tgz/.zip */
+	int split;		/* one file per session */
+	int force;		/* replace existing files */
+	int bare;		/* text: lines only, no headers or notes */
+	int commands;		/* csv: one row per command */
+	int width, height;	/* asciicast terminal size; 0: infer */
+	long long step_ms;	/* asciicast: time per untimed line */
+	int cast_version;	/* asciicast: 2 or 3 */
+	long long now_ms;	/* the conversion time */
+	const char *tmpdir;	/* spool folder; NULL: $TMPDIR or /tmp */
+};
+
+/*
+ * A conversion: records go in through its sink, files come out at
+ * sl_convert_finish.  Output files are written under a temporary name in
+ * their folder and renamed when complete; an existing file is replaced
+ * only with force.  Returns NULL with a message in err (errlen bytes)
+ * when the output cannot be prepared (it exists, its folder is not
+ * writable, bad options).
+ */
+struct sl_convert *sl_convert_new(const struct sl_convert_opts *o, char *err,
+    size_t errlen);
+/* The sink to give sl_run_new (it stops the run after a failed write). */
+void sl_convert_sink(struct sl_convert *c, struct sl_sink *sink);
+/*
+ * Write what is left and put the files in place.  SL_OK, or SL_FATAL
+ * with a message in err; then no file is left under a final name that
+ * was not complete, and temporary files are gone.
+ */
+int sl_convert_finish(struct sl_convert *c, char *err, size_t errlen);
+/*
+ * Remove every temporary file now.  Async-signal-safe: a tool calls it
+ * from its SIGINT/SIGTERM handler.
+ */
+void sl_convert_cleanup(struct sl_convert *c);
+/* Free c; temporary files are removed. */
+void sl_convert_free(struct sl_convert *c);
+
+#endif /* SL_H */

@@ -1,0 +1,1740 @@
+/*
+ * term.c: the terminal line model.  Raw pty bytes in, final rows out.
+ *
+ * A session log does not record the terminal size, so this is a
+ * terminal of unknown width (no auto-wrap; rows grow up to SL_ROW_MAX
+ * columns) over a window of the SL_TERM_ROWS most recent rows.  Cursor
+ * movement, erases and inserts act inside the window as on a terminal;
+ * a row is final once it leaves the window (or the input ends), and only
+ * then is it handed to the callback.  Where a terminal would lose text
+ * the user saw (erase display, scrolling), the rows are committed first.
+ *
+ * The hot path is a run of printable ASCII written at the cursor: it is
+ * found with a tight loop and copied cell by cell in one pass, with
+ * boundary fix-ups for wide characters done once per run, not per byte.
+ *
+ * Example input (rendering.md sample 2, piece):
+ *	$ ech hello\b\b\b\b\b\b\033[1@o\r\n	shows	$ echo hello
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "internal.h"
+
+/* Cell values besides code points. */
+#define CELL_BLANK	0x20u
+#define CELL_WIDE	0xffffffffu	/* right half of a wide character */
+#define CELL_EXT	0x80000000u	/* index into the row's clusters */
+
+#define CLUSTER_MARKS	7	/* combining marks kept per cell */
+#define CLUSTER_SLOTS	(CLUSTER_MARKS + 2)	/* count, base, marks */
+#define CLUSTERS_MAX	4096	/* clusters per row; more marks dropped */
+#define CSI_PARAMS	32
+#define CSI_MAX		512	/* bytes in one CSI before it is abandoned */
+#define TITLE_MAX	1024
+#define ROW_KEEP	4096	/* cells a recycled row keeps allocated */
+
+enum state {
+	S_GROUND,
+	S_ESC,		/* after ESC */
+	S_ESC_INTER,	/* ESC, intermediates, waiting for the final */
+	S_CSI,
+	S_CSI_IGNORE,	/* a malformed CSI, consumed to its final byte */
+	S_OSC,
+	S_STR		/* DCS, SOS, PM, APC: consumed to ST */
+};
+
+struct row {
+	uint32_t *ch;
+	uint32_t *at;
+	uint32_t len;		/* cells in use; past it, blank */
+	uint32_t cap;
+	uint32_t *ext;		/* clusters of CLUSTER_SLOTS each */
+	uint32_t next;
+	uint32_t extcap;
+	long long src_line;
+	long long units;	/* input lines that ended on this row */
+	unsigned flags;
+	int cut;		/* number of the next piece, 0 if never cut */
+	int soft;		/* readline wrapped it at wrap_w columns */
+};
+
+struct cursor {
+	long long row;		/* absolute row number */
+	uint32_t col;
+	uint32_t attr;
+	unsigned char g[2];
+	int gl;
+};
+
+struct sl_term {
+	struct sl_term_cb cb;
+	struct row rows[SL_TERM_ROWS];	/* ring */
+	unsigned top;		/* ring index of the window's first row */
+	unsigned nrows;		/* rows in the window, >= 1 */
+	unsigned cy;		/* cursor row, relative to top */
+	uint32_t cx;
+	long long abs_top;	/* absolute number of the window's first row */
+	size_t cells;		/* cells allocated in the window */
+	uint32_t attr;
+	int insert;		/* IRM */
+	unsigned char g[2];	/* G0, G1: 'B' ASCII, '0' DEC graphics */
+	int gl;			/* which of G0/G1 is in use */
+	uint32_t last_ch;	/* for REP */
+	struct cursor saved;
+	int have_saved;
+
+	enum state state;
+	size_t seqlen;
+	uint32_t params[CSI_PARAMS];
+	uint32_t colon;		/* bit i: param i followed a ':' */
+	int nparams;
+	int have_param;
+	char priv;		/* '?', '>', '=', '<' or 0 */
+	char inter;		/* last intermediate byte or 0 */
+	char str_kind;		/* ']' OSC, else DCS/SOS/PM/APC */
+	struct sl_buf osc;
+
+	unsigned char pend[4];	/* a UTF-8 sequence cut by a feed boundary */
+	size_t npend;
+
+	int alt;		/* in the alternate screen */
+	int alt_mode;		/* the mode that entered it */
+	long long alt_lines;
+
+	long long line;		/* input line of the next byte */
+	long long dropped;	/* units of rows never handed out */
+	int partial;		/* bytes fed since the last LF */
+
+	/*
+	 * Soft wrap.  The width is unknown, but readline tells it: past the
+	 * last column it writes " \r" to step off the pending-wrap margin.
+	 * From that, wrap_w is learned, and on that row (a readline row)
+	 * CR, BS, LF and cursor moves act on physical lines inside the one
+	 * logical row, so an edited long command renders whole.
+	 */
+	uint32_t wrap_w;
+	int cr_pending;		/* a CR that may be readline's wrap */
+	uint32_t cr_col;
+	int at_margin;		/* printed up to a multiple of wrap_w */
+	struct sl_buf text;	/* the row being handed out */
+	struct sl_span *spans;
+	size_t nspans, spancap;
+};
+
+static void	put_cp(struct sl_term *, uint32_t);
+static void	commit_all(struct sl_term *);
+static void	goto_row(struct sl_term *, long long);
+
+/* ------------------------------------------------------------- rows */
+
+static struct row *
+row_at(struct sl_term *t, unsigned i)
+{
+	return &t->rows[(t->top + i) % SL_TERM_ROWS];
+}
+
+static struct row *
+cur(struct sl_term *t)
+{
+	return row_at(t, t->cy);
+}
+
+static void
+row_grow(struct sl_term *t, struct row *r, uint32_t need)
+{
+	uint32_t cap;
+
+	if (need <= r->cap)
+		return;
+	cap = r->cap ? r->cap : 128;
+	while (cap < need)
+		cap *= 2;
+	if (cap > SL_ROW_MAX)
+		cap = SL_ROW_MAX;
+	r->ch = sl_xrealloc(r->ch, cap * sizeof(*r->ch));
+	r->at = sl_xrealloc(r->at, cap * sizeof(*r->at));
+	t->cells += cap - r->cap;
+	r->cap = cap;
+}
+
+/* Blank cells [from, to) of r, extending its length to `to`. */
+static void
+row_blank(struct row *r, uint32_t from, uint32_t to)
+{
+	uint32_t i;
+
+	for (i = from; i < to; i++) {
+		r->ch[i] = CELL_BLANK;
+		r->at[i] = SL_ATTR_DEFAULT;
+	}
+}
+
+static void
+row_clear(struct sl_term *t, struct row *r, long long src_line)
+{
+	if (r->cap > ROW_KEEP) {
+		t->cells -= r->cap;
+		free(r->ch);
+		free(r->at);
+		r->ch = r->at = NULL;
+		r->cap = 0;
+	}
+	if (r->extcap > 64) {
+		free(r->ext);
+		r->ext = NULL;
+		r->extcap = 0;
+	}
+	t->dropped += r->units;
+	r->units = 0;
+	r->len = 0;
+	r->next = 0;
+	r->src_line = src_line;
+	r->flags = 0;
+	r->cut = 0;
+	r->soft = 0;
+}
+
+/* A wide character half-overwritten leaves a blank, as on a terminal. */
+static void
+fix_wide_left(struct row *r, uint32_t x)
+{
+	if (x < r->len && x > 0 && r->ch[x] == CELL_WIDE)
+		r->ch[x - 1] = CELL_BLANK;
+}
+
+static void
+fix_wide_right(struct row *r, uint32_t x)
+{
+	if (x < r->len && r->ch[x] == CELL_WIDE)
+		r->ch[x] = CELL_BLANK;
+}
+
+/* ---------------------------------------------------------- handing out */
+
+static void
+add_span(struct sl_term *t, uint32_t off, uint32_t len, uint32_t attr)
+{
+	if (t->nspans > 0) {
+		struct sl_span *s = &t->spans[t->nspans - 1];
+
+		if (s->attr == attr && s->off + s->len == off) {
+			s->len += len;
+			return;
+		}
+	}
+	if (t->nspans == t->spancap) {
+		t->spancap = t->spancap ? t->spancap * 2 : 16;
+		t->spans = sl_xrealloc(t->spans, t->spancap * sizeof(*t->spans));
+	}
+	t->spans[t->nspans].off = off;
+	t->spans[t->nspans].len = len;
+	t->spans[t->nspans].attr = attr;
+	t->nspans++;
+}
+
+static int
+row_empty(const struct row *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->len; i++)
+		if (r->ch[i] != CELL_BLANK)
+			return 0;
+	return 1;
+}
+
+/* Turn the row's cells into UTF-8 text and hand it to the callback. */
+static void
+emit(struct sl_term *t, struct row *r)
+{
+	struct sl_row out;
+	uint32_t n = r->len, i;
+	char *o;
+
+	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
+		n--;
+	sl_buf_reset(&t->text);
+	t->nspans = 0;
+	/* Four bytes a cell; clusters reserve their own room. */
+	sl_buf_reserve(&t->text, (size_t)n * 4);
+	for (i = 0; i < n; i++) {
+		uint32_t c = r->ch[i];
+		size_t before = t->text.len;
+
+		if (!t->cb.attrs) {
+			/* Eight ASCII cells at a time: the common case. */
+			const uint32_t *ch = r->ch;
+
+			o = t->text.buf + t->text.len;
+			while (i + 8 <= n && (ch[i] | ch[i + 1] | ch[i + 2] |
+			    ch[i + 3] | ch[i + 4] | ch[i + 5] | ch[i + 6] |
+			    ch[i + 7]) < 0x80) {
+				int k;
+
+				for (k = 0; k < 8; k++)
+					o[k] = (char)ch[i + k];
+				o += 8;
+				i += 8;
+			}
+			t->text.len = (size_t)(o - t->text.buf);
+			if (i == n)
+				break;
+			c = ch[i];
+			before = t->text.len;
+		}
+		if (c == CELL_WIDE)
+			continue;
+		if (c & CELL_EXT)
+			sl_buf_reserve(&t->text,
+			    (size_t)(n - i) * 4 + 4 * CLUSTER_SLOTS);
+		o = t->text.buf + t->text.len;
+		if (c < 0x80)
+			*o++ = (char)c;
+		else if (c & CELL_EXT) {
+			uint32_t *cl = &r->ext[(c & ~CELL_EXT) * CLUSTER_SLOTS];
+			uint32_t k;
+
+			for (k = 0; k < cl[0]; k++)
+				o += sl_utf8_encode(cl[1 + k], o);
+		} else
+			o += sl_utf8_encode(c, o);
+		t->text.len = (size_t)(o - t->text.buf);
+		if (t->cb.attrs)
+			add_span(t, (uint32_t)before,
+			    (uint32_t)(t->text.len - before), r->at[i]);
+	}
+	t->text.buf[t->text.len] = '\0';
+	out.text = t->text.buf;
+	out.len = t->text.len;
+	out.spans = t->cb.attrs ? t->spans : NULL;
+	out.nspans = t->cb.attrs ? t->nspans : 0;
+	out.src_line = r->src_line;
+	out.units = r->units;
+	r->units = 0;
+	out.flags = r->flags;
+	out.piece = r->cut;
+	if (t->cb.row != NULL)
+		t->cb.row(t->cb.arg, &out);
+}
+
+static void
+event(struct sl_term *t, enum sl_term_event ev, const char *text,
+    long long num, long long line)
+{
+	if (t->cb.event != NULL)
+		t->cb.event(t->cb.arg, ev, text, num, line);
+}
+
+/* The window's first row is final: hand it out and drop it. */
+static void
+pop_top(struct sl_term *t)
+{
+	emit(t, row_at(t, 0));
+	row_clear(t, row_at(t, 0), t->line);
+	t->top = (t->top + 1) % SL_TERM_ROWS;
+	t->nrows--;
+	t->abs_top++;
+	if (t->cy > 0)
+		t->cy--;
+}
+
+/* Append a blank row at the bottom, making room by popping the top. */
+static void
+push_row(struct sl_term *t)
+{
+	if (t->nrows == SL_TERM_ROWS)
+		pop_top(t);
+	row_clear(t, row_at(t, t->nrows), t->line);
+	t->nrows++;
+}
+
+/*
+ * Keep the window's cells under budget.  Rows above the cursor become
+ * final early when that is enough; when the cells are in the cursor row
+ * or below (a program drawing bottom-up), every row is committed instead
+ * and drawing goes on in a blank window at the same place: nothing is
+ * lost, though such rows may come out of screen order.
+ */
+static void
+budget(struct sl_term *t)
+{
+	size_t above = 0;
+	unsigned i, y;
+	uint32_t x;
+
+	for (i = 0; i < t->cy; i++)
+		above += row_at(t, i)->cap;
+	if (t->cells - above <= SL_TERM_CELLS) {
+		while (t->cells > SL_TERM_CELLS && t->cy > 0)
+			pop_top(t);
+		return;
+	}
+	y = t->cy;
+	x = t->cx;
+	commit_all(t);
+	goto_row(t, y);
+	t->cx = x;
+}
+
+/* Move the cursor to window row y, creating rows down to it. */
+static void
+goto_row(struct sl_term *t, long long y)
+{
+	if (y < 0)
+		y = 0;
+	if (y >= SL_TERM_ROWS)
+		y = SL_TERM_ROWS - 1;
+	while ((long long)t->nrows <= y) {
+		long long before = t->abs_top;
+
+		push_row(t);
+		y -= t->abs_top - before;
+	}
+	t->cy = (unsigned)y;
+}
+
+static void
+linefeed(struct sl_term *t)
+{
+	if (t->cy + 1 < t->nrows)
+		t->cy++;
+	else {
+		push_row(t);
+		t->cy = t->nrows - 1;
+	}
+	budget(t);
+}
+
+/*
+ * Commit every row: all rows above the cursor, the cursor row and rows
+ * below up to the last with text.  Trailing empty rows at or below the
+ * cursor are screen, not lines.  The window is left as one empty row.
+ */
+static void
+commit_all(struct sl_term *t)
+{
+	unsigned last = t->cy, i;
+
+	for (i = t->cy; i < t->nrows; i++)
+		if (!row_empty(row_at(t, i)))
+			last = i + 1;
+	for (i = 0; i < last; i++)
+		emit(t, row_at(t, i));
+	for (i = 0; i < t->nrows; i++)
+		row_clear(t, row_at(t, i), t->line);
+	t->abs_top += t->nrows;
+	t->top = (t->top + t->nrows) % SL_TERM_ROWS;
+	t->nrows = 1;
+	t->cy = 0;
+	row_clear(t, row_at(t, 0), t->line);
+}
+
+/* A row reached SL_ROW_MAX: everything above it is final, and the row
+ * goes out as a piece; writing continues on a fresh row. */
+static void
+cut_row(struct sl_term *t)
+{
+	struct row *r;
+	int first;
+
+	while (t->cy > 0)
+		pop_top(t);
+	r = cur(t);
+	first = r->cut == 0;
+	if (first)
+		r->cut = 1;
+	emit(t, r);
+	r->cut++;
+	if (first)
+		event(t, SL_TEV_LONG_LINE, NULL, SL_ROW_MAX, r->src_line);
+	r->len = 0;
+	r->next = 0;
+	t->cx = 0;
+}
+
+/* ------------------------------------------------------------- printing */
+
+/* Write n printable ASCII bytes at the cursor (the hot path). */
+static void
+put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
+{
+	struct row *r = cur(t);
+
+	while (n > 0) {
+		uint32_t room = SL_ROW_MAX - t->cx, k, i, end, x = t->cx;
+		uint32_t a = t->attr;
+		uint32_t *ch, *at;
+
+		if (room == 0) {
+			cut_row(t);
+			r = cur(t);
+			continue;
+		}
+		k = n < room ? (uint32_t)n : room;
+		if (r->len == 0)
+			r->src_line = t->line;	/* where its text starts */
+		if (t->insert && x < r->len) {
+			uint32_t keep = r->len - x;
+
+			if (keep > SL_ROW_MAX - x - k)
+				keep = SL_ROW_MAX - x - k;
+			row_grow(t, r, x + k + keep);
+			memmove(r->ch + x + k, r->ch + x, keep * sizeof(*r->ch));
+			memmove(r->at + x + k, r->at + x, keep * sizeof(*r->at));
+			r->len = x + k + keep;
+		}
+		end = x + k;
+		if (end > r->len || x > r->len) {
+			row_grow(t, r, end);
+			if (x > r->len)
+				row_blank(r, r->len, x);
+		}
+		fix_wide_left(r, x);
+		if (end > r->len)
+			r->len = end;
+		else
+			fix_wide_right(r, end);
+		ch = r->ch + x;
+		at = r->at + x;
+		for (i = 0; i < k; i++) {
+			ch[i] = s[i];
+			at[i] = a;
+		}
+		t->cx = end;
+		t->last_ch = s[k - 1];
+		s += k;
+		n -= k;
+	}
+	t->at_margin = t->wrap_w != 0 && r->soft && t->cx % t->wrap_w == 0;
+	if (t->cells > SL_TERM_CELLS)
+		budget(t);
+}
+
+/*
+ * Clusters of overwritten cells are not freed one by one; when the
+ * storage is full, keep only those cells still refer to.
+ */
+static uint32_t
+compact_clusters(struct row *r)
+{
+	uint32_t *old = r->ext, i, k = 0;
+
+	r->ext = sl_xmalloc((size_t)r->extcap * CLUSTER_SLOTS * sizeof(*r->ext));
+	for (i = 0; i < r->len; i++) {
+		if (r->ch[i] == CELL_WIDE || !(r->ch[i] & CELL_EXT))
+			continue;
+		memcpy(&r->ext[k * CLUSTER_SLOTS],
+		    &old[(r->ch[i] & ~CELL_EXT) * CLUSTER_SLOTS],
+		    CLUSTER_SLOTS * sizeof(*r->ext));
+		r->ch[i] = CELL_EXT | k++;
+	}
+	free(old);
+	r->next = k;
+	return k;
+}
+
+/* Attach a zero-width mark to the cell left of the cursor. */
+static void
+put_mark(struct sl_term *t, uint32_t cp)
+{
+	struct row *r = cur(t);
+	uint32_t x = t->cx, *cl, c;
+
+	if (x == 0 || x > r->len)
+		return;
+	x--;
+	if (r->ch[x] == CELL_WIDE && x > 0)
+		x--;
+	c = r->ch[x];
+	if (c & CELL_EXT) {
+		cl = &r->ext[(c & ~CELL_EXT) * CLUSTER_SLOTS];
+		if (cl[0] < CLUSTER_SLOTS - 1)
+			cl[1 + cl[0]++] = cp;
+		return;
+	}
+	if (r->next >= CLUSTERS_MAX && compact_clusters(r) >= CLUSTERS_MAX)
+		return;
+	if (r->next == r->extcap) {
+		r->extcap = r->extcap ? r->extcap * 2 : 8;
+		r->ext = sl_xrealloc(r->ext,
+		    (size_t)r->extcap * CLUSTER_SLOTS * sizeof(*r->ext));
+	}
+	cl = &r->ext[r->next * CLUSTER_SLOTS];
+	cl[0] = 2;
+	cl[1] = c;
+	cl[2] = cp;
+	r->ch[x] = CELL_EXT | r->next++;
+}
+
+/* DEC special graphics, 0x5f..0x7e, as xterm draws them. */
+static const uint16_t dec_graphics[32] = {
+	0x00a0, 0x25c6, 0x2592, 0x2409, 0x240c, 0x240d, 0x240a, 0x00b0,
+	0x00b1, 0x2424, 0x240b, 0x2518, 0x2510, 0x250c, 0x2514, 0x253c,
+	0x23ba, 0x23bb, 0x2500, 0x23bc, 0x23bd, 0x251c, 0x2524, 0x2534,
+	0x252c, 0x2502, 0x2264, 0x2265, 0x03c0, 0x2260, 0x00a3, 0x00b7,
+};
+
+static int
+graphics(const struct sl_term *t)
+{
+	return t->g[t->gl] == '0';
+}
+
+/* Print one code point at the cursor. */
+static void
+put_cp(struct sl_term *t, uint32_t cp)
+{
+	struct row *r;
+	int w;
+	uint32_t x;
+
+	if (cp >= 0x5f && cp <= 0x7e && graphics(t))
+		cp = dec_graphics[cp - 0x5f];
+	if (cp < 0x80) {
+		unsigned char c = (unsigned char)cp;
+
+		put_ascii(t, &c, 1);
+		return;
+	}
+	if (cp < 0xa0 || cp == 0xfeff)
+		return;		/* C1 controls and the BOM are not text */
+	w = utf8proc_charwidth((utf8proc_int32_t)cp);
+	if (w <= 0) {
+		put_mark(t, cp);
+		return;
+	}
+	if (w > 2)
+		w = 2;
+	if (t->cx + (uint32_t)w > SL_ROW_MAX)
+		cut_row(t);
+	r = cur(t);
+	x = t->cx;
+	if (r->len == 0)
+		r->src_line = t->line;
+	if (t->insert && x < r->len) {
+		uint32_t keep = r->len - x;
+
+		if (keep > SL_ROW_MAX - x - (uint32_t)w)
+			keep = SL_ROW_MAX - x - (uint32_t)w;
+		row_grow(t, r, x + (uint32_t)w + keep);
+		memmove(r->ch + x + w, r->ch + x, keep * sizeof(*r->ch));
+		memmove(r->at + x + w, r->at + x, keep * sizeof(*r->at));
+		r->len = x + (uint32_t)w + keep;
+	}
+	if (x + (uint32_t)w > r->len) {
+		row_grow(t, r, x + (uint32_t)w);
+		if (x > r->len)
+			row_blank(r, r->len, x);
+	}
+	fix_wide_left(r, x);
+	if (x + (uint32_t)w > r->len)
+		r->len = x + (uint32_t)w;
+	else
+		fix_wide_right(r, x + (uint32_t)w);
+	r->ch[x] = cp;
+	r->at[x] = t->attr;
+	if (w == 2) {
+		r->ch[x + 1] = CELL_WIDE;
+		r->at[x + 1] = t->attr;
+	}
+	t->cx = x + (uint32_t)w;
+	t->last_ch = cp;
+	t->at_margin = t->wrap_w != 0 && r->soft && t->cx % t->wrap_w == 0;
+}
+
+/* ------------------------------------------------------------ soft wrap */
+
+/* Is the cursor row wrapped by readline at a known width? */
+static int
+soft(struct sl_term *t)
+{
+	return t->wrap_w != 0 && cur(t)->soft;
+}
+
+/* First column of the physical line the cursor is on. */
+static uint32_t
+line_start(struct sl_term *t)
+{
+	if (t->at_margin)
+		return t->cx - t->wrap_w;
+	return t->cx / t->wrap_w * t->wrap_w;
+}
+
+/*
+ * CR.  On a wrapped row it goes to the start of the physical line.  A
+ * space then CR at the end of a row may be readline stepping off the
+ * margin: decide when the next byte comes (LF: it was Enter).
+ */
+static void
+carriage_return(struct sl_term *t)
+{
+	struct row *r = cur(t);
+	uint32_t c = t->cx - 1;
+
+	if (t->cx >= 11 && t->cx == r->len && r->ch[c] == CELL_BLANK &&
+	    !t->cr_pending && ((t->wrap_w != 0 && c % t->wrap_w == 0) ||
+	    (t->wrap_w == 0 && (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE))) ||
+	    (t->wrap_w == 0 && c >= 40 && r->ch[c - 1] != CELL_BLANK))) {
+		t->cr_pending = 1;
+		t->cr_col = c;
+		return;
+	}
+	t->cx = soft(t) ? line_start(t) : 0;
+	t->at_margin = 0;
+}
+
+/* The byte after a pending CR decides what the CR was. */
+static void
+resolve_cr(struct sl_term *t, int next)
+{
+	t->cr_pending = 0;
+	if (next == '\n' || next == '\r' || next == -1) {
+		t->cx = soft(t) ? line_start(t) : 0;
+		t->at_margin = 0;
+		return;
+	}
+	if (t->wrap_w == 0)
+		t->wrap_w = t->cr_col;
+	cur(t)->soft = 1;
+	t->cx = t->cr_col;
+	t->at_margin = 0;
+}
+
+/* ------------------------------------------------------ editing functions */
+
+static void
+erase_line(struct sl_term *t, unsigned mode)
+{
+	struct row *r = cur(t);
+
+	switch (mode) {
+	case 0:
+		if (soft(t) && !t->at_margin) {
+			uint32_t end = line_start(t) + t->wrap_w;
+
+			if (end < r->len) {
+				fix_wide_left(r, t->cx);
+				fix_wide_right(r, end);
+				row_blank(r, t->cx, end);
+				break;
+			}
+		}
+		if (t->cx < r->len) {
+			fix_wide_left(r, t->cx);
+			r->len = t->cx;
+		}
+		break;
+	case 1:
+		if (r->len > 0) {
+			uint32_t to = SL_MIN(t->cx + 1, r->len);
+
+			fix_wide_right(r, to);
+			row_blank(r, 0, to);
+		}
+		break;
+	case 2:
+		r->len = 0;
+		break;
+	}
+}
+
+static void
+erase_chars(struct sl_term *t, uint32_t n)
+{
+	struct row *r = cur(t);
+	uint32_t to;
+
+	if (t->cx >= r->len)
+		return;
+	to = n > r->len - t->cx ? r->len : t->cx + n;
+	fix_wide_left(r, t->cx);
+	fix_wide_right(r, to);
+	row_blank(r, t->cx, to);
+}
+
+static void
+insert_chars(struct sl_term *t, uint32_t n)
+{
+	struct row *r = cur(t);
+	uint32_t x = t->cx, keep;
+
+	if (x >= r->len)
+		return;
+	if (n > SL_ROW_MAX - x)
+		n = SL_ROW_MAX - x;
+	keep = r->len - x;
+	if (keep > SL_ROW_MAX - x - n)
+		keep = SL_ROW_MAX - x - n;
+	fix_wide_left(r, x);
+	row_grow(t, r, x + n + keep);
+	memmove(r->ch + x + n, r->ch + x, keep * sizeof(*r->ch));
+	memmove(r->at + x + n, r->at + x, keep * sizeof(*r->at));
+	row_blank(r, x, x + n);
+	r->len = x + n + keep;
+}
+
+static void
+delete_chars(struct sl_term *t, uint32_t n)
+{
+	struct row *r = cur(t);
+	uint32_t x = t->cx;
+
+	if (x >= r->len)
+		return;
+	if (n > r->len - x)
+		n = r->len - x;
+	fix_wide_left(r, x);
+	fix_wide_right(r, x + n);
+	memmove(r->ch + x, r->ch + x + n, (r->len - x - n) * sizeof(*r->ch));
+	memmove(r->at + x, r->at + x + n, (r->len - x - n) * sizeof(*r->at));
+	r->len -= n;
+}
+
+/* Swap window rows i and j (ring slots). */
+static void
+swap_rows(struct sl_term *t, unsigned i, unsigned j)
+{
+	struct row tmp = *row_at(t, i);
+
+	*row_at(t, i) = *row_at(t, j);
+	*row_at(t, j) = tmp;
+}
+
+/* IL: blank rows pushed in at the cursor; the rows below move down. */
+static void
+insert_lines(struct sl_term *t, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n && k < SL_TERM_ROWS; k++) {
+		unsigned i, at = t->cy;
+
+		push_row(t);
+		if (at > t->cy)		/* the top was popped */
+			at = t->cy;
+		for (i = t->nrows - 1; i > at; i--)
+			swap_rows(t, i, i - 1);
+	}
+	t->cx = 0;
+}
+
+/* DL: rows at the cursor removed; the rows below move up. */
+static void
+delete_lines(struct sl_term *t, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n && t->cy < t->nrows; k++) {
+		unsigned i;
+
+		row_clear(t, cur(t), t->line);
+		for (i = t->cy; i + 1 < t->nrows; i++)
+			swap_rows(t, i, i + 1);
+		if (t->nrows > t->cy + 1)
+			t->nrows--;
+	}
+	t->cx = 0;
+}
+
+static void
+erase_display(struct sl_term *t, unsigned mode)
+{
+	unsigned i;
+
+	switch (mode) {
+	case 0:		/* below: in place, like EL */
+		erase_line(t, 0);
+		for (i = t->cy + 1; i < t->nrows; i++)
+			row_clear(t, row_at(t, i), t->line);
+		t->nrows = t->cy + 1;
+		break;
+	case 1:
+		for (i = 0; i < t->cy; i++)
+			row_at(t, i)->len = 0;
+		erase_line(t, 1);
+		break;
+	default: {	/* all, scrollback: commit first, lose nothing */
+		unsigned y = t->cy;
+		uint32_t x = t->cx;
+
+		commit_all(t);
+		goto_row(t, y);
+		t->cx = x;
+		break;
+	}
+	}
+}
+
+static void
+tab(struct sl_term *t, int n)
+{
+	uint32_t to;
+
+	if (n > 0) {
+		/* TAB moves; it does not erase what it passes over. */
+		to = (t->cx / 8 + (uint32_t)n) * 8;
+		t->cx = to >= SL_ROW_MAX ? SL_ROW_MAX - 1 : to;
+	} else {
+		while (n++ < 0 && t->cx > 0)
+			t->cx = (t->cx - 1) / 8 * 8;
+	}
+}
+
+static void
+save_cursor(struct sl_term *t)
+{
+	t->saved.row = t->abs_top + t->cy;
+	t->saved.col = t->cx;
+	t->saved.attr = t->attr;
+	memcpy(t->saved.g, t->g, 2);
+	t->saved.gl = t->gl;
+	t->have_saved = 1;
+}
+
+static void
+restore_cursor(struct sl_term *t)
+{
+	if (!t->have_saved) {
+		t->cx = 0;
+		t->attr = SL_ATTR_DEFAULT;
+		return;
+	}
+	goto_row(t, t->saved.row - t->abs_top);
+	t->cx = t->saved.col;
+	t->attr = t->saved.attr;
+	memcpy(t->g, t->saved.g, 2);
+	t->gl = t->saved.gl;
+}
+
+static void
+full_reset(struct sl_term *t)
+{
+	commit_all(t);
+	t->cx = 0;
+	t->attr = SL_ATTR_DEFAULT;
+	t->insert = 0;
+	t->g[0] = t->g[1] = 'B';
+	t->gl = 0;
+	t->have_saved = 0;
+}
+
+/* --------------------------------------------------------- alt screen */
+
+static void
+alt_enter(struct sl_term *t, int mode)
+{
+	if (t->alt)
+		return;
+	if (mode != 47)
+		save_cursor(t);
+	/* Rows above the cursor are final: the note must follow them. */
+	while (t->cy > 0)
+		pop_top(t);
+	t->alt = 1;
+	t->alt_mode = mode;
+	t->alt_lines = 0;
+	event(t, SL_TEV_ALT_ON, NULL, 0, t->line);
+}
+
+static void
+alt_leave(struct sl_term *t)
+{
+	if (!t->alt)
+		return;
+	t->alt = 0;
+	if (t->alt_mode == 1049)
+		restore_cursor(t);
+	event(t, SL_TEV_ALT_OFF, NULL, t->alt_lines, t->line);
+}
+
+/* ---------------------------------------------------------------- SGR */
+
+static uint32_t
+rgb_to_256(uint32_t r, uint32_t g, uint32_t b)
+{
+	static const uint32_t steps[6] = { 0, 95, 135, 175, 215, 255 };
+	uint32_t ci[3], in[3] = { r, g, b }, k, best, d, gray;
+	long long dc = 0, dg;
+
+	for (k = 0; k < 3; k++) {
+		best = 0;
+		for (d = 1; d < 6; d++)
+			if (llabs((long long)steps[d] - in[k]) <
+			    llabs((long long)steps[best] - in[k]))
+				best = d;
+		ci[k] = best;
+		dc += ((long long)steps[best] - in[k]) *
+		    ((long long)steps[best] - in[k]);
+	}
+	gray = (r + g + b) / 3;
+	gray = gray < 8 ? 0 : gray > 238 ? 23 : (gray - 8) / 10;
+	dg = 0;
+	for (k = 0; k < 3; k++)
+		dg += ((long long)(8 + gray * 10) - in[k]) *
+		    ((long long)(8 + gray * 10) - in[k]);
+	if (dg < dc)
+		return 232 + gray;
+	return 16 + ci[0] * 36 + ci[1] * 6 + ci[2];
+}
+
+/*
+ * Extended colour at params[*i] (38/48): "5;n", "2;r;g;b", and the colon
+ * forms "5:n", "2::r:g:b", "2:r:g:b".  Returns SL_COLOR_DEFAULT when
+ * malformed; advances *i past what it used.
+ */
+static uint32_t
+sgr_color(struct sl_term *t, int *i)
+{
+	int k = *i + 1;
+	uint32_t *p = t->params;
+
+	if (k >= t->nparams)
+		return SL_COLOR_DEFAULT;
+	if (p[k] == 5 && k + 1 < t->nparams) {
+		*i = k + 1;
+		return p[k + 1] > 255 ? SL_COLOR_DEFAULT : p[k + 1];
+	}
+	if (p[k] == 2) {
+		int colon = (t->colon >> k) & 1;
+		int first = k + 1;
+
+		/* "2::r:g:b" carries an empty colour-space id. */
+		if (colon && k + 4 < t->nparams &&
+		    ((t->colon >> (k + 4)) & 1))
+			first = k + 2;
+		if (first + 2 < t->nparams) {
+			*i = first + 2;
+			return rgb_to_256(SL_MIN(p[first], 255),
+			    SL_MIN(p[first + 1], 255), SL_MIN(p[first + 2], 255));
+		}
+	}
+	*i = t->nparams;
+	return SL_COLOR_DEFAULT;
+}
+
+static void
+sgr(struct sl_term *t)
+{
+	uint32_t a = t->attr;
+	int i;
+
+	if (t->nparams == 0) {
+		t->attr = SL_ATTR_DEFAULT;
+		return;
+	}
+	for (i = 0; i < t->nparams; i++) {
+		uint32_t v = t->params[i], c;
+
+		if ((t->colon >> i) & 1)
+			continue;	/* a sub-parameter we do not use */
+		switch (v) {
+		case 0: a = SL_ATTR_DEFAULT; break;
+		case 1: a |= SL_ATTR_BOLD; break;
+		case 2: a |= SL_ATTR_DIM; break;
+		case 3: a |= SL_ATTR_ITALIC; break;
+		case 4: a |= SL_ATTR_UNDERLINE; break;
+		case 5: case 6: a |= SL_ATTR_BLINK; break;
+		case 7: a |= SL_ATTR_REVERSE; break;
+		case 8: a |= SL_ATTR_HIDDEN; break;
+		case 9: a |= SL_ATTR_STRIKE; break;
+		case 21: case 22: a &= ~(SL_ATTR_BOLD | SL_ATTR_DIM); break;
+		case 23: a &= ~SL_ATTR_ITALIC; break;
+		case 24: a &= ~SL_ATTR_UNDERLINE; break;
+		case 25: a &= ~SL_ATTR_BLINK; break;
+		case 27: a &= ~SL_ATTR_REVERSE; break;
+		case 28: a &= ~SL_ATTR_HIDDEN; break;
+		case 29: a &= ~SL_ATTR_STRIKE; break;
+		case 38:
+			c = sgr_color(t, &i);
+			a = (a & ~0x1ffu) | c;
+			break;
+		case 39: a = (a & ~0x1ffu) | SL_COLOR_DEFAULT; break;
+		case 48:
+			c = sgr_color(t, &i);
+			a = (a & ~(0x1ffu << 9)) | (c << 9);
+			break;
+		case 49: a = (a & ~(0x1ffu << 9)) | (SL_COLOR_DEFAULT << 9);
+			break;
+		default:
+			if (v >= 30 && v <= 37)
+				a = (a & ~0x1ffu) | (v - 30);
+			else if (v >= 40 && v <= 47)
+				a = (a & ~(0x1ffu << 9)) | ((v - 40) << 9);
+			else if (v >= 90 && v <= 97)
+				a = (a & ~0x1ffu) | (v - 90 + 8);
+			else if (v >= 100 && v <= 107)
+				a = (a & ~(0x1ffu << 9)) | ((v - 100 + 8) << 9);
+			break;
+		}
+	}
+	t->attr = a;
+}
+
+/* ---------------------------------------------------------------- CSI */
+
+static uint32_t
+param(const struct sl_term *t, int i, uint32_t def)
+{
+	if (i >= t->nparams || t->params[i] == 0)
+		return def;
+	return t->params[i];
+}
+
+static void
+set_modes(struct sl_term *t, int on)
+{
+	int i;
+
+	for (i = 0; i < t->nparams; i++) {
+		uint32_t m = t->params[i];
+
+		if (t->priv == 0) {
+			if (m == 4)
+				t->insert = on;
+			continue;
+		}
+		if (t->priv != '?')
+			continue;
+		switch (m) {
+		case 47: case 1047: case 1049:
+			if (on)
+				alt_enter(t, (int)m);
+			else
+				alt_leave(t);
+			break;
+		case 1048:
+			if (on)
+				save_cursor(t);
+			else
+				restore_cursor(t);
+			break;
+		case 2004:
+			if (on && t->cx == 0)
+				cur(t)->flags |= SL_ROW_PASTE;
+			break;
+		}
+	}
+}
+
+/*
+ * Cursor moves on a wrapped row stay inside it while the physical line
+ * they reach is part of it.  Returns 1 when the move was handled.
+ */
+static int
+soft_move(struct sl_term *t, unsigned char f, uint32_t n)
+{
+	uint32_t w = t->wrap_w, start = line_start(t), lines, cur_line;
+	struct row *r = cur(t);
+
+	lines = r->len > 0 ? (r->len - 1) / w + 1 : 1;
+	cur_line = start / w;
+	switch (f) {
+	case 'A':
+		if (cur_line == 0)
+			return 0;
+		n = SL_MIN(n, cur_line);
+		t->cx = start - n * w + (t->at_margin ? w - 1 : t->cx - start);
+		break;
+	case 'B':
+		if (cur_line + n >= lines)
+			return 0;
+		t->cx = start + n * w + (t->at_margin ? w - 1 : t->cx - start);
+		break;
+	case 'C':
+		t->cx = SL_MIN((t->at_margin ? t->cx - 1 : t->cx) + n,
+		    start + w - 1);
+		break;
+	case 'D':
+		t->cx = (t->at_margin ? t->cx - 1 : t->cx) - SL_MIN(n,
+		    (t->at_margin ? t->cx - 1 : t->cx) - start);
+		break;
+	case 'G': case '`':
+		t->cx = start + SL_MIN(n, w) - 1;
+		break;
+	default:
+		return 0;
+	}
+	t->at_margin = 0;
+	return 1;
+}
+
+static void
+csi_dispatch(struct sl_term *t, unsigned char f)
+{
+	uint32_t n = param(t, 0, 1);
+
+	if (f == 'h' || f == 'l') {
+		set_modes(t, f == 'h');
+		return;
+	}
+	if (t->alt)
+		return;		/* full-screen frames are not transcript */
+	if (t->priv != 0 || t->inter != 0) {
+		if (t->priv == 0 && t->inter == '!' && f == 'p')
+			t->attr = SL_ATTR_DEFAULT;	/* DECSTR */
+		return;
+	}
+	if (n > SL_ROW_MAX)
+		n = SL_ROW_MAX;
+	if (soft(t) && soft_move(t, f, n))
+		return;
+	t->at_margin = 0;
+	switch (f) {
+	case '@': insert_chars(t, n); break;
+	case 'A': goto_row(t, (long long)t->cy - n); break;
+	case 'B': case 'e': goto_row(t, (long long)t->cy + n); break;
+	case 'C': case 'a':
+		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
+		break;
+	case 'D': t->cx = t->cx > n ? t->cx - n : 0; break;
+	case 'E': goto_row(t, (long long)t->cy + n); t->cx = 0; break;
+	case 'F': goto_row(t, (long long)t->cy - n); t->cx = 0; break;
+	case 'G': case '`': t->cx = SL_MIN(n, SL_ROW_MAX) - 1; break;
+	case 'H': case 'f':
+		goto_row(t, (long long)n - 1);
+		t->cx = SL_MIN(param(t, 1, 1), SL_ROW_MAX) - 1;
+		break;
+	case 'I': tab(t, (int)SL_MIN(n, 8192)); break;
+	case 'Z': tab(t, -(int)SL_MIN(n, 8192)); break;
+	case 'J': erase_display(t, param(t, 0, 0)); break;
+	case 'K': erase_line(t, param(t, 0, 0)); break;
+	case 'L': insert_lines(t, n); break;
+	case 'M': delete_lines(t, n); break;
+	case 'P': delete_chars(t, n); break;
+	case 'X': erase_chars(t, n); break;
+	case 'S':	/* scroll up: the rows scrolled off are final */
+		while (n-- > 0 && t->nrows > 1 && t->cy > 0)
+			pop_top(t);
+		break;
+	case 'T': {	/* scroll down: blank rows in at the top */
+		unsigned y = t->cy;
+		uint32_t x = t->cx;
+
+		t->cy = 0;
+		insert_lines(t, n);
+		goto_row(t, (long long)y + n);
+		t->cx = x;
+		break;
+	}
+	case 'b':
+		if (t->last_ch != 0) {
+			uint32_t k;
+
+			n = SL_MIN(n, SL_ROW_MAX);
+			for (k = 0; k < n; k++)
+				put_cp(t, t->last_ch);
+		}
+		break;
+	case 'd': goto_row(t, (long long)n - 1); break;
+	case 'm': sgr(t); break;
+	case 's': save_cursor(t); break;
+	case 'u': restore_cursor(t); break;
+	default: break;		/* DSR, DA, DECSTBM, window ops: no text */
+	}
+}
+
+/* ---------------------------------------------------------------- OSC */
+
+static void
+osc_dispatch(struct sl_term *t)
+{
+	const char *s = t->osc.buf;
+	char *semi;
+
+	if (s == NULL || t->alt)
+		return;
+	semi = strchr(s, ';');
+	if (semi == NULL)
+		return;
+	if ((semi - s == 1 && (s[0] == '0' || s[0] == '2'))) {
+		if (t->cx == 0)
+			cur(t)->flags |= SL_ROW_TITLE;
+		event(t, SL_TEV_TITLE, semi + 1, 0, t->line);
+	}
+}
+
+/* ------------------------------------------------------------ controls */
+
+static void
+control(struct sl_term *t, unsigned char c)
+{
+	if (t->alt && c != '\n' && c != '\v' && c != '\f')
+		return;
+	switch (c) {
+	case '\n': case '\v': case '\f':
+		/* Only LF ends an input line; VT and FF just move down. */
+		if (c == '\n')
+			t->line++;
+		if (t->alt) {
+			if (c == '\n')
+				t->alt_lines++;
+			return;
+		}
+		if (c == '\n')
+			cur(t)->units++;
+		if (soft(t) && t->cx / t->wrap_w + (t->at_margin ? 0 : 1) <=
+		    (cur(t)->len > 0 ? (cur(t)->len - 1) / t->wrap_w : 0)) {
+			/* Down a physical line of the same logical row. */
+			t->cx = line_start(t) + t->wrap_w;
+			t->at_margin = 0;
+			break;
+		}
+		t->cx = 0;
+		t->at_margin = 0;
+		linefeed(t);
+		break;
+	case '\r':
+		carriage_return(t);
+		break;
+	case '\b':
+		if (soft(t)) {
+			/* BS does not go back over the margin (no `bw`). */
+			if (t->at_margin)
+				t->cx -= 2;
+			else if (t->cx % t->wrap_w != 0)
+				t->cx--;
+			t->at_margin = 0;
+		} else if (t->cx > 0)
+			t->cx--;
+		break;
+	case '\t':
+		if (!t->alt)
+			tab(t, 1);
+		break;
+	case 0x0e: t->gl = 1; break;	/* SO */
+	case 0x0f: t->gl = 0; break;	/* SI */
+	default: break;		/* BEL, NUL and the rest show nothing */
+	}
+}
+
+static void
+esc_dispatch(struct sl_term *t, unsigned char f)
+{
+	if (t->inter != 0) {
+		/* Charset designation: ESC ( F, ESC ) F, ... */
+		if (t->inter == '(' || t->inter == ')')
+			t->g[t->inter == ')'] = f == '0' ? '0' : 'B';
+		return;
+	}
+	if (t->alt && f != 'c')
+		return;
+	switch (f) {
+	case '7': save_cursor(t); break;
+	case '8': restore_cursor(t); break;
+	case 'D': linefeed(t); break;
+	case 'E': t->cx = 0; linefeed(t); break;
+	case 'M':
+		if (t->cy > 0)
+			t->cy--;
+		break;
+	case 'c':
+		if (t->alt)
+			alt_leave(t);
+		full_reset(t);
+		break;
+	default: break;		/* =, >, H, N, O, \, ... */
+	}
+}
+
+/* ------------------------------------------------------------- parser */
+
+static void
+seq_start(struct sl_term *t, enum state s)
+{
+	t->state = s;
+	t->seqlen = 0;
+	t->nparams = 0;
+	t->have_param = 0;
+	t->colon = 0;
+	t->priv = 0;
+	t->inter = 0;
+}
+
+/* An over-long sequence is abandoned; what follows prints as text. */
+static void
+seq_abandon(struct sl_term *t)
+{
+	event(t, SL_TEV_BAD_SEQ, NULL, (long long)t->seqlen, t->line);
+	t->state = S_GROUND;
+}
+
+static void
+csi_byte(struct sl_term *t, unsigned char c)
+{
+	if (c >= '0' && c <= '9') {
+		if (t->nparams == 0)
+			t->nparams = 1;
+		if (t->nparams <= CSI_PARAMS) {
+			uint32_t *v = &t->params[t->nparams - 1];
+
+			if (!t->have_param)
+				*v = 0;
+			if (*v < 100000)
+				*v = *v * 10 + (c - '0');
+		}
+		t->have_param = 1;
+	} else if (c == ';' || c == ':') {
+		if (t->nparams == 0) {
+			t->nparams = 1;
+			t->params[0] = 0;
+		}
+		if (t->nparams < CSI_PARAMS) {
+			t->params[t->nparams] = 0;
+			if (c == ':')
+				t->colon |= 1u << t->nparams;
+		}
+		t->nparams++;
+		t->have_param = 0;
+	} else if (c >= '<' && c <= '?') {
+		if (t->seqlen == 1)
+			t->priv = (char)c;
+		else
+			t->state = S_CSI_IGNORE;
+	} else if (c >= 0x20 && c <= 0x2f) {
+		t->inter = (char)c;
+	} else if (c >= 0x40 && c <= 0x7e) {
+		if (t->nparams > CSI_PARAMS)
+			t->nparams = CSI_PARAMS;
+		if (t->nparams > 0 && !t->have_param &&
+		    t->nparams <= CSI_PARAMS)
+			t->params[t->nparams - 1] = 0;
+		t->state = S_GROUND;
+		csi_dispatch(t, c);
+	}
+}
+
+/* An input line ends inside an OSC/DCS string: count it where we are. */
+static void
+string_newline(struct sl_term *t)
+{
+	t->line++;
+	if (t->alt)
+		t->alt_lines++;
+	else
+		cur(t)->units++;
+}
+
+/*
+ * Consume bytes of an escape sequence.  C0 controls inside CSI and ESC
+ * sequences are executed on the spot (as VT parsers do); inside strings
+ * they are ignored.  ESC always starts a new sequence, which is how a
+ * string ends with ST.  CAN and SUB abort.
+ */
+static const unsigned char *
+seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && t->state != S_GROUND) {
+		unsigned char c = *p++;
+
+		t->seqlen++;
+		if (c == 0x1b) {
+			if (t->state == S_OSC)
+				osc_dispatch(t);
+			seq_start(t, S_ESC);
+			continue;
+		}
+		if (c == 0x18 || c == 0x1a) {
+			t->state = S_GROUND;
+			continue;
+		}
+		if (c >= 0x80 && t->state != S_OSC && t->state != S_STR) {
+			/* Not part of a sequence: print it. */
+			t->state = S_GROUND;
+			return p - 1;
+		}
+		switch (t->state) {
+		case S_ESC:
+			if (c < 0x20)
+				control(t, c);
+			else if (c == '[')
+				seq_start(t, S_CSI);
+			else if (c == ']') {
+				seq_start(t, S_OSC);
+				sl_buf_reset(&t->osc);
+			} else if (c == 'P' || c == 'X' || c == '^' || c == '_')
+				seq_start(t, S_STR);
+			else if (c >= 0x20 && c <= 0x2f) {
+				t->inter = (char)c;
+				t->state = S_ESC_INTER;
+			} else {
+				t->state = S_GROUND;
+				esc_dispatch(t, c);
+			}
+			break;
+		case S_ESC_INTER:
+			if (c < 0x20)
+				control(t, c);
+			else if (c <= 0x2f)
+				;	/* ESC ( % 5 and friends */
+			else {
+				t->state = S_GROUND;
+				esc_dispatch(t, c);
+			}
+			break;
+		case S_CSI:
+		case S_CSI_IGNORE:
+			if (c < 0x20) {
+				control(t, c);
+				break;
+			}
+			if (t->seqlen > CSI_MAX) {
+				seq_abandon(t);
+				return p;
+			}
+			if (t->state == S_CSI)
+				csi_byte(t, c);
+			else if (c >= 0x40 && c <= 0x7e)
+				t->state = S_GROUND;
+			break;
+		case S_OSC:
+			if (c == 0x07) {
+				osc_dispatch(t);
+				t->state = S_GROUND;
+				break;
+			}
+			if (c == '\n')
+				string_newline(t);
+			if (t->seqlen > SL_SEQ_MAX) {
+				seq_abandon(t);
+				return p;
+			}
+			if (c >= 0x20 && t->osc.len < TITLE_MAX)
+				sl_buf_addc(&t->osc, c);
+			break;
+		case S_STR:
+			if (c == '\n')
+				string_newline(t);
+			if (t->seqlen > SL_SEQ_MAX) {
+				seq_abandon(t);
+				return p;
+			}
+			break;
+		case S_GROUND:
+			break;
+		}
+	}
+	return p;
+}
+
+/* The run of printable ASCII at p, 16 bytes at a time where we can. */
+static const unsigned char *
+printable_run(const unsigned char *q, const unsigned char *end)
+{
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+
+	while (end - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)q);
+		/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
+		int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(v, sp),
+		    _mm_cmpeq_epi8(v, del)));
+
+		if (m != 0)
+			return q + __builtin_ctz((unsigned)m);
+		q += 16;
+	}
+#endif
+	while (q < end && *q >= 0x20 && *q < 0x7f)
+		q++;
+	return q;
+}
+
+/* In the alternate screen only sequences matter; text is not kept. */
+static const unsigned char *
+alt_ground(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = memchr(p, 0x1b, (size_t)(end - p));
+	const unsigned char *stop = q != NULL ? q : end, *nl;
+
+	for (nl = p; (nl = memchr(nl, '\n', (size_t)(stop - nl))) != NULL;
+	    nl++) {
+		t->line++;
+		t->alt_lines++;
+	}
+	if (q != NULL) {
+		seq_start(t, S_ESC);
+		return q + 1;
+	}
+	return end;
+}
+
+void
+sl_term_feed(struct sl_term *t, const void *buf, size_t len)
+{
+	const unsigned char *p = buf, *end = p + len;
+	uint32_t cp;
+	size_t k;
+
+	if (len > 0)
+		t->partial = end[-1] != '\n';
+	/* Finish a UTF-8 sequence cut by the previous feed. */
+	while (t->npend > 0 && p < end) {
+		t->pend[t->npend++] = *p++;
+		k = sl_utf8_decode(t->pend, t->npend, &cp);
+		if (k == 0 && t->npend < 4)
+			continue;
+		if (k == 0)
+			k = t->npend;
+		if (!t->alt)
+			put_cp(t, cp);
+		/* Bytes past the sequence are fed again. */
+		p -= t->npend - k;
+		t->npend = 0;
+	}
+	while (p < end) {
+		const unsigned char *q;
+		unsigned char c;
+
+		if (t->cr_pending)
+			resolve_cr(t, *p);
+		if (t->state != S_GROUND) {
+			p = seq_step(t, p, end);
+			continue;
+		}
+		if (t->alt) {
+			p = alt_ground(t, p, end);
+			continue;
+		}
+		q = graphics(t) ? p : printable_run(p, end);
+		if (q > p) {
+			put_ascii(t, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		c = *p;
+		if (c == 0x1b) {
+			seq_start(t, S_ESC);
+			p++;
+		} else if (c < 0x20) {
+			control(t, c);
+			p++;
+		} else if (c == 0x7f) {
+			p++;
+		} else if (c < 0x80) {
+			put_cp(t, c);
+			p++;
+		} else {
+			k = sl_utf8_decode(p, (size_t)(end - p), &cp);
+			if (k == 0) {
+				t->npend = (size_t)(end - p);
+				memcpy(t->pend, p, t->npend);
+				break;
+			}
+			put_cp(t, cp);
+			p += k;
+		}
+	}
+}
+
+void
+sl_term_finish(struct sl_term *t)
+{
+	if (t->npend > 0) {
+		/* A cut sequence at the very end is invalid: one U+FFFD. */
+		t->npend = 0;
+		if (!t->alt)
+			put_cp(t, 0xfffd);
+	}
+	if (t->cr_pending)
+		resolve_cr(t, -1);
+	t->state = S_GROUND;	/* an unfinished sequence shows nothing */
+	if (t->partial) {
+		/* A last line without its LF is a unit too. */
+		if (t->alt)
+			t->alt_lines++;
+		else
+			cur(t)->units++;
+		t->partial = 0;
+	}
+	if (t->alt) {
+		t->alt = 0;
+		event(t, SL_TEV_ALT_OFF, NULL, t->alt_lines, t->line);
+	}
+	commit_all(t);
+	t->cx = 0;
+}
+
+void
+sl_term_reset(struct sl_term *t)
+{
+	unsigned i;
+
+	for (i = 0; i < SL_TERM_ROWS; i++)
+		row_clear(t, &t->rows[i], 1);
+	t->top = 0;
+	t->nrows = 1;
+	t->cy = 0;
+	t->cx = 0;
+	t->abs_top = 0;
+	t->attr = SL_ATTR_DEFAULT;
+	t->insert = 0;
+	t->g[0] = t->g[1] = 'B';
+	t->gl = 0;
+	t->last_ch = 0;
+	t->have_saved = 0;
+	t->state = S_GROUND;
+	t->npend = 0;
+	t->alt = 0;
+	t->alt_lines = 0;
+	t->line = 1;
+	t->partial = 0;
+	t->wrap_w = 0;
+	t->cr_pending = 0;
+	t->at_margin = 0;
+}
+
+struct sl_term *
+sl_term_new(const struct sl_term_cb *cb)
+{
+	struct sl_term *t = sl_xcalloc(1, sizeof(*t));
+
+	t->cb = *cb;
+	sl_buf_init(&t->osc);
+	sl_buf_init(&t->text);
+	sl_term_reset(t);
+	return t;
+}
+
+void
+sl_term_set_line(struct sl_term *t, long long line)
+{
+	t->line = line;
+	if (cur(t)->len == 0)
+		cur(t)->src_line = line;
+}
+
+long long
+sl_term_line(const struct sl_term *t)
+{
+	return t->line;
+}
+
+long long
+sl_term_dropped(const struct sl_term *t)
+{
+	return t->dropped;
+}
+
+void
+sl_term_free(struct sl_term *t)
+{
+	unsigned i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < SL_TERM_ROWS; i++) {
+		free(t->rows[i].ch);
+		free(t->rows[i].at);
+		free(t->rows[i].ext);
+	}
+	sl_buf_free(&t->osc);
+	sl_buf_free(&t->text);
+	free(t->spans);
+	free(t);
+}

@@ -1,0 +1,364 @@
+/*
+ * tty.c: one session's terminal stream.  Bytes go through the renderer;
+ * each final row goes through prompt recognition and out as a line
+ * record, numbered per session.  Renderer events become notes
+ * (full-screen, long-line, bad-escape) or session facts (host).
+ *
+ * Accounting: every input line fed ends on some row.  A row handed out
+ * as a line writes one unit and merges the rest; lines on rows never
+ * handed out (erased, trailing blank) are merged; lines drawn in the
+ * alternate screen are skipped and counted in the full-screen note.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* What belongs to one session when several take turns on a tty. */
+struct sl_tty_part {
+	char *sid;
+	long long n;
+	struct sl_prompt *prompt;
+	char *host;
+};
+
+struct sl_tty {
+	struct sl_reader *rd;
+	enum sl_tty_kind kind;
+	struct sl_term *term;
+	struct sl_tty_part own;
+	struct sl_tty_part *cur;	/* &own, or a part in use */
+	char sep;			/* src is "name<sep>line" */
+	char *fixed_src;
+	char *time;
+	sl_tty_filter_fn filter;
+	void *filter_arg;
+	int status;
+	long long alt_line;	/* input line where full screen began */
+	char *alt_cmd;		/* the command that started it */
+	long long dropped;	/* sl_term_dropped() already counted */
+	struct sl_buf src;
+};
+
+static int
+emit(struct sl_tty *tty, struct sl_record *r)
+{
+	if (tty->status == SL_STOP)
+		return SL_STOP;
+	if (sl_emit(tty->rd, r) == SL_STOP)
+		tty->status = SL_STOP;
+	return tty->status;
+}
+
+static const char *
+src_at(struct sl_tty *tty, long long line)
+{
+	if (tty->fixed_src != NULL)
+		return tty->fixed_src;
+	sl_buf_reset(&tty->src);
+	sl_buf_adds(&tty->src, tty->rd->name);
+	sl_buf_addc(&tty->src, tty->sep);
+	sl_buf_add_int(&tty->src, line);
+	return tty->src.buf;
+}
+
+static void
+on_row(void *arg, const struct sl_row *row)
+{
+	struct sl_tty *tty = arg;
+	struct sl_stats *st = tty->rd->st;
+	struct sl_record r;
+	enum sl_prompt_class cls;
+	size_t plen = 0;
+
+	if (tty->filter != NULL && !tty->filter(tty->filter_arg, row)) {
+		st->skipped += row->units;
+		return;
+	}
+	if (row->units > 0) {
+		st->written++;
+		st->merged += row->units - 1;
+	}
+	/* Only the line fields: this runs once per line. */
+	memset(&r, 0, offsetof(struct sl_record, f));
+	r.type = SL_LINE;
+	r.session = tty->cur->sid;
+	r.src = src_at(tty, row->src_line);
+	r.count = -1;
+	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 :
+	    row->src_line;
+	r.n = ++tty->cur->n;
+	r.text = row->text;
+	r.len = row->len;
+	r.time = tty->time;
+	r.spans = row->spans;
+	r.nspans = row->nspans;
+	/* A piece of a cut row is never a prompt: it continues a line. */
+	cls = row->piece > 1 ? SL_PROMPT_NONE :
+	    sl_prompt_classify(tty->cur->prompt, row->text, row->len, row->flags,
+	    &plen);
+	if (cls != SL_PROMPT_NONE) {
+		r.has_prompt = 1;
+		r.prompt_len = plen;
+		r.cont = cls == SL_PROMPT_CONT;
+	}
+	emit(tty, &r);
+}
+
+/* "user@host:~" or "user@host ~" -> "host". */
+static char *
+title_host(const char *title)
+{
+	const char *at = strchr(title, '@'), *e;
+
+	if (at == NULL || at == title)
+		return NULL;
+	at++;
+	for (e = at; *e != '\0' && *e != ':' && *e != ' ' && *e != '/'; e++)
+		;
+	return e > at ? sl_xstrndup(at, (size_t)(e - at)) : NULL;
+}
+
+static void
+note(struct sl_tty *tty, long long line, const char *code, long long count,
+    const char *text, const struct sl_kv *extra, size_t nextra)
+{
+	struct sl_record r;
+
+	sl_record_init(&r, SL_NOTE, tty->cur->sid, src_at(tty, line));
+	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 : line;
+	r.code = code;
+	r.text = text;
+	r.len = strlen(text);
+	r.count = count;
+	r.extra = extra;
+	r.nextra = nextra;
+	r.time = tty->time;
+	emit(tty, &r);
+}
+
+/* The program a command runs: first word, without path or sudo. */
+static char *
+program_of(const char *cmd)
+{
+	const char *p = cmd, *e;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		e = p;
+		while (*e != '\0' && *e != ' ')
+			e++;
+		if ((e - p == 4 && memcmp(p, "sudo", 4) == 0) ||
+		    (e - p == 4 && memcmp(p, "exec", 4) == 0)) {
+			p = e;
+			continue;
+		}
+		break;
+	}
+	if (e == p)
+		return NULL;
+	{
+		const char *slash = memrchr(p, '/', (size_t)(e - p));
+
+		if (slash != NULL)
+			p = slash + 1;
+	}
+	return e > p ? sl_xstrndup(p, (size_t)(e - p)) : NULL;
+}
+
+static void
+on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
+    long long line)
+{
+	struct sl_tty *tty = arg;
+	struct sl_buf b;
+	struct sl_kv kv[1];
+
+	switch (ev) {
+	case SL_TEV_TITLE:
+		if (tty->cur->host == NULL)
+			tty->cur->host = title_host(text);
+		break;
+	case SL_TEV_ALT_ON:
+		tty->alt_line = line;
+		free(tty->alt_cmd);
+		tty->alt_cmd = NULL;
+		if (sl_prompt_last_cmd(tty->cur->prompt) != NULL)
+			tty->alt_cmd = program_of(sl_prompt_last_cmd(
+			    tty->cur->prompt));
+		break;
+	case SL_TEV_ALT_OFF:
+		tty->rd->st->skipped += num;
+		sl_buf_init(&b);
+		if (tty->alt_cmd != NULL)
+			sl_buf_printf(&b, "full-screen program (%s): "
+			    "%lld input lines not shown", tty->alt_cmd, num);
+		else
+			sl_buf_printf(&b, "full-screen output: %lld input "
+			    "lines not shown", num);
+		kv[0].key = "program";
+		kv[0].val = tty->alt_cmd;
+		note(tty, tty->alt_line, SL_NOTE_FULL_SCREEN, num, b.buf, kv,
+		    tty->alt_cmd != NULL ? 1 : 0);
+		sl_buf_free(&b);
+		break;
+	case SL_TEV_LONG_LINE:
+		sl_buf_init(&b);
+		sl_buf_printf(&b, "row longer than %lld columns, "
+		    "emitted in pieces", num);
+		note(tty, line, SL_NOTE_LONG_LINE, -1, b.buf, NULL, 0);
+		sl_buf_free(&b);
+		break;
+	case SL_TEV_BAD_SEQ:
+		sl_buf_init(&b);
+		sl_buf_printf(&b, "unterminated escape sequence of %lld bytes "
+		    "abandoned; what follows is shown as text", num);
+		note(tty, line, "bad-escape", -1, b.buf, NULL, 0);
+		sl_buf_free(&b);
+		break;
+	}
+}
+
+struct sl_tty *
+sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
+{
+	struct sl_tty *tty = sl_xcalloc(1, sizeof(*tty));
+	struct sl_term_cb cb;
+
+	tty->rd = rd;
+	tty->own.sid = sid != NULL ? sl_xstrdup(sid) : NULL;
+	tty->cur = &tty->own;
+	tty->sep = ':';
+	tty->kind = kind;
+	tty->status = SL_OK;
+	cb.row = on_row;
+	cb.event = on_event;
+	cb.arg = tty;
+	cb.attrs = sl_reader_wants(rd, SL_WANT_ATTRS);
+	tty->term = sl_term_new(&cb);
+	tty->own.prompt = sl_prompt_new(rd->opts->prompts,
+	    kind == SL_TTY_LINUX, kind == SL_TTY_PWSH);
+	sl_buf_init(&tty->src);
+	return tty;
+}
+
+void
+sl_tty_feed(struct sl_tty *tty, const void *p, size_t n)
+{
+	if (tty->status != SL_STOP)
+		sl_term_feed(tty->term, p, n);
+}
+
+void
+sl_tty_set_line(struct sl_tty *tty, long long line)
+{
+	sl_term_set_line(tty->term, line);
+}
+
+void
+sl_tty_set_src(struct sl_tty *tty, const char *src, const char *time)
+{
+	free(tty->fixed_src);
+	free(tty->time);
+	tty->fixed_src = src != NULL ? sl_xstrdup(src) : NULL;
+	tty->time = time != NULL ? sl_xstrdup(time) : NULL;
+}
+
+static void
+count_dropped(struct sl_tty *tty)
+{
+	long long d = sl_term_dropped(tty->term);
+
+	tty->rd->st->merged += d - tty->dropped;
+	tty->dropped = d;
+}
+
+void
+sl_tty_flush(struct sl_tty *tty)
+{
+	sl_term_finish(tty->term);
+	count_dropped(tty);
+}
+
+void
+sl_tty_finish(struct sl_tty *tty)
+{
+	sl_tty_flush(tty);
+}
+
+const char *
+sl_tty_host(const struct sl_tty *tty)
+{
+	return tty->cur->host;
+}
+
+long long
+sl_tty_lines(const struct sl_tty *tty)
+{
+	return tty->cur->n;
+}
+
+int
+sl_tty_status(const struct sl_tty *tty)
+{
+	return tty->status;
+}
+
+void
+sl_tty_set_filter(struct sl_tty *tty, sl_tty_filter_fn fn, void *arg)
+{
+	tty->filter = fn;
+	tty->filter_arg = arg;
+}
+
+void
+sl_tty_free(struct sl_tty *tty)
+{
+	if (tty == NULL)
+		return;
+	sl_term_free(tty->term);
+	sl_prompt_free(tty->own.prompt);
+	free(tty->own.sid);
+	free(tty->own.host);
+	free(tty->fixed_src);
+	free(tty->time);
+	free(tty->alt_cmd);
+	sl_buf_free(&tty->src);
+	free(tty);
+}
+
+void
+sl_tty_set_sep(struct sl_tty *tty, char sep)
+{
+	tty->sep = sep;
+}
+
+struct sl_tty_part *
+sl_tty_part_new(struct sl_tty *tty, const char *sid, enum sl_tty_kind kind)
+{
+	struct sl_tty_part *part = sl_xcalloc(1, sizeof(*part));
+
+	part->sid = sid != NULL ? sl_xstrdup(sid) : NULL;
+	part->prompt = sl_prompt_new(tty->rd->opts->prompts,
+	    kind == SL_TTY_LINUX, kind == SL_TTY_PWSH);
+	return part;
+}
+
+void
+sl_tty_use(struct sl_tty *tty, struct sl_tty_part *part)
+{
+	tty->cur = part != NULL ? part : &tty->own;
+}
+
+void
+sl_tty_part_free(struct sl_tty_part *part)
+{
+	if (part == NULL)
+		return;
+	sl_prompt_free(part->prompt);
+	free(part->sid);
+	free(part->host);
+	free(part);
+}

@@ -1,0 +1,105 @@
+/*
+ * utf8.c: strict UTF-8 decoding.  Invalid input becomes U+FFFD one
+ * maximal invalid subpart at a time (Unicode 15, section 3.9, "U+FFFD
+ * substitution of maximal subparts"), which is what terminals and
+ * browsers do, so our output matches what the user saw.
+ */
+#include "internal.h"
+
+size_t
+sl_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned c = p[0];
+	size_t need, i;
+	uint32_t v;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c < 0xc2 || c > 0xf4) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	if (c < 0xe0) {
+		need = 1;
+		v = c & 0x1f;
+	} else if (c < 0xf0) {
+		need = 2;
+		v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (c == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else {
+		need = 3;
+		v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f;	/* past U+10FFFF */
+	}
+	for (i = 1; i <= need; i++) {
+		if (i >= n)
+			return 0;	/* cannot tell yet */
+		if (p[i] < lo || p[i] > hi) {
+			*cp = 0xfffd;
+			return i;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+		v = (v << 6) | (p[i] & 0x3f);
+	}
+	*cp = v;
+	return need + 1;
+}
+
+size_t
+sl_utf8_encode(uint32_t cp, char out[4])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp >= 0xd800 && cp <= 0xdfff)
+		cp = 0xfffd;
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	if (cp > 0x10ffff)
+		return sl_utf8_encode(0xfffd, out);
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+size_t
+sl_utf8_valid_prefix(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		k = sl_utf8_decode(p + i, n - i, &cp);
+		if (k == 0 || (cp == 0xfffd && !(k == 3 && p[i] == 0xef &&
+		    p[i + 1] == 0xbf && p[i + 2] == 0xbd)))
+			break;
+		i += k;
+	}
+	return i;
+}

@@ -1,0 +1,122 @@
+/*
+ * common.c: messages and exit statuses shared by the tools (jq's and
+ * OpenBSD's habits): errors name the position, a bad input is reported
+ * and skipped, and standard output is checked at the end.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+const char *tool_name = "sl";
+int tool_status = EXIT_OK;
+struct sl_out *tool_out;
+
+static struct sl_buf json;
+
+void
+tool_init(const char *name)
+{
+	tool_name = name;
+	tool_out = sl_out_fd(1, "standard output", 0);
+	if (tool_out == NULL)
+		tool_fatal("out of memory");
+	sl_buf_init(&json);
+}
+
+void
+tool_error(void *arg, const char *where, const char *msg)
+{
+	(void)arg;
+	if (where != NULL && *where != '\0')
+		fprintf(stderr, "%s: %s: %s\n", tool_name, where, msg);
+	else
+		fprintf(stderr, "%s: %s\n", tool_name, msg);
+	tool_status = EXIT_INPUT;
+}
+
+void
+tool_info(void *arg, const char *where, const char *msg)
+{
+	(void)arg;
+	if (where != NULL && *where != '\0')
+		fprintf(stderr, "%s: %s: %s\n", tool_name, where, msg);
+	else
+		fprintf(stderr, "%s: %s\n", tool_name, msg);
+}
+
+void
+tool_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", tool_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_FATAL);
+}
+
+void
+tool_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", tool_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+	    tool_name);
+	exit(EXIT_FATAL);
+}
+
+void
+tool_bad_option(int c, char **argv)
+{
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	const char *opt = optopt > 0 && optopt < 128 ? shortopt :
+	    argv[optind - 1];
+
+	if (c == ':')
+		tool_usage_error("option '%s' needs a value", opt);
+	tool_usage_error("unknown option '%s'", opt);
+}
+
+int
+tool_put_json(void *arg, const struct sl_record *r)
+{
+	(void)arg;
+	sl_buf_reset(&json);
+	sl_record_to_json(&json, r);
+	return sl_out_write(tool_out, json.buf, json.len) == SL_OK ?
+	    SL_OK : SL_STOP;
+}
+
+int
+tool_finish(void)
+{
+	if (fflush(stdout) != 0)
+		tool_fatal("write error on standard output: %s",
+		    strerror(errno));
+	if (sl_out_close(tool_out) != SL_OK)
+		tool_fatal("write error on standard output: %s",
+		    strerror(errno));
+	tool_out = NULL;
+	sl_buf_free(&json);
+	return tool_status;
+}
+
+void
+tool_print_stats(const struct sl_stats *st)
+{
+	fprintf(stderr, "%s: stats: inputs %lld, bytes %lld, units %lld, "
+	    "written %lld, merged %lld, skipped %lld, rejected %lld, "
+	    "records %lld\n", tool_name, st->inputs, st->bytes, st->units,
+	    st->written, st->merged, st->skipped, st->rejected, st->records);
+}

@@ -1,0 +1,39 @@
+/*
+ * common.h: what the four programs share: messages, exit statuses, the
+ * checked standard output, and the record-writing sink.
+ */
+#ifndef SL_TOOLS_COMMON_H
+#define SL_TOOLS_COMMON_H
+
+#include "sl.h"
+
+/* Exit statuses, as records.md fixes them for every tool. */
+#define EXIT_OK		0	/* all input processed */
+#define EXIT_INPUT	1	/* finished, but input was lost or rejected */
+#define EXIT_FATAL	2	/* usage error, fatal error, failed write */
+
+extern const char *tool_name;
+extern int tool_status;		/* EXIT_OK or EXIT_INPUT so far */
+extern struct sl_out *tool_out;	/* standard output */
+
+void tool_init(const char *name);
+/* "tool: where: msg" on stderr; input was lost, so exit 1 at the end. */
+void tool_error(void *arg, const char *where, const char *msg);
+/* "tool: where: msg" on stderr; not a failure (sl_run_set_info). */
+void tool_info(void *arg, const char *where, const char *msg);
+/* "tool: msg" on stderr and exit 2. */
+void tool_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2),
+    noreturn));
+/* "tool: msg" and a pointer to --help, exit 2. */
+void tool_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* getopt returned '?' or ':' (optstring starts with ':'): exit 2. */
+void tool_bad_option(int c, char **argv) __attribute__((noreturn));
+/* Sink: each record as a JSON line on tool_out.  arg is unused. */
+int tool_put_json(void *arg, const struct sl_record *r);
+/* Flush and check standard output; exit 2 on failure.  Returns status. */
+int tool_finish(void);
+/* Print counters the way every tool does for --stats. */
+void tool_print_stats(const struct sl_stats *st);
+
+#endif
