@@ -52,6 +52,7 @@ struct conv {
 	const char *redacted[EXTRA_MAX];
 };
 
+/* A string field; a NUL inside ("\u0000") would cut it short: bad. */
 static const char *
 get_str(json_t *o, const char *k, int *bad)
 {
@@ -59,16 +60,54 @@ get_str(json_t *o, const char *k, int *bad)
 
 	if (v == NULL || json_is_null(v))
 		return NULL;
-	if (!json_is_string(v)) {
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
 		*bad = 1;
 		return NULL;
 	}
 	return json_string_value(v);
 }
 
-/* Turn a parsed object into a record; NULL and a reason when it is not. */
+/*
+ * Text is what a terminal showed: no control characters (C0, DEL, C1),
+ * so that no tool down the stream writes escape sequences to a terminal.
+ * A TAB, harmless, is let through: streams written by hand have them.
+ */
+static int
+has_control(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f ||
+		    (p[i] == 0xc2 &&
+		    i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f))
+			return 1;
+	return 0;
+}
+
+/* A note code: a lowercase identifier (records.md). */
+static int
+code_ok(const char *s)
+{
+	const char *p;
+
+	if (*s < 'a' || *s > 'z')
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Turn a parsed object into a record; NULL and a reason when it is not.
+ * where is the record's place in this stream: its src when it has none.
+ */
 static const char *
-convert(json_t *o, struct conv *c)
+convert(json_t *o, struct conv *c, const char *where)
 {
 	const char *type, *key, *prompt, *cmd, *text;
 	json_t *v;
@@ -92,9 +131,11 @@ convert(json_t *o, struct conv *c)
 	c->r.session = get_str(o, "session", &bad);
 	c->r.src = get_str(o, "src", &bad);
 	if (bad)
-		return "\"session\" and \"src\" must be strings";
-	if (c->r.src == NULL)
-		c->r.src = "";
+		return "\"session\" and \"src\" must be strings without NUL";
+	if (c->r.session != NULL && *c->r.session == '\0')
+		c->r.session = NULL;	/* unknown: null, never "" */
+	if (c->r.src == NULL || *c->r.src == '\0')
+		c->r.src = where;
 	if ((v = json_object_get(o, "redacted")) != NULL) {
 		size_t i;
 		json_t *e;
@@ -121,6 +162,8 @@ convert(json_t *o, struct conv *c)
 			return "\"text\" must be a string";
 		c->r.text = json_string_value(v);
 		c->r.len = json_string_length(v);
+		if (has_control(c->r.text, c->r.len))
+			return "\"text\" holds control characters";
 		c->r.time = get_str(o, "time", &bad);
 		prompt = get_str(o, "prompt", &bad);
 		cmd = get_str(o, "cmd", &bad);
@@ -165,11 +208,15 @@ convert(json_t *o, struct conv *c)
 		text = get_str(o, "text", &bad);
 		if (bad || c->r.code == NULL)
 			return "a note needs string \"code\" and \"text\"";
+		if (!code_ok(c->r.code))
+			return "\"code\" must be a lowercase identifier";
 		c->r.text = text != NULL ? text : "";
 		c->r.len = strlen(c->r.text);
+		if (has_control(c->r.text, c->r.len))
+			return "\"text\" holds control characters";
 		if ((v = json_object_get(o, "count")) != NULL) {
-			if (!json_is_integer(v))
-				return "\"count\" must be an integer";
+			if (!json_is_integer(v) || json_integer_value(v) < 0)
+				return "\"count\" must be a whole number";
 			c->r.count = json_integer_value(v);
 		}
 		json_object_foreach(o, key, v) {
@@ -236,7 +283,7 @@ rec_read(struct sl_reader *rd)
 			    "invalid JSON at column %d: %s", err.column,
 			    err.text);
 		} else {
-			if ((why = convert(o, &c)) != NULL) {
+			if ((why = convert(o, &c, where.buf)) != NULL) {
 				rd->st->rejected++;
 				status = sl_reject(rd, NULL, where.buf,
 				    "rejected record: %s", why);

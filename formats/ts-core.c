@@ -470,6 +470,14 @@ ts_core_line(struct ts_core *ts, const char *p, size_t n, int more,
 	switch (ts->state) {
 	case S_HEAD:
 		ts->first_pos = pos > 0 ? pos : 1;
+		if (!starts(p, n, HEADER)) {
+			/*
+			 * No header (forced, or an upload whose first event
+			 * is missing): the first line is session text.
+			 */
+			setup(ts);
+			break;
+		}
 		st->units++;
 		st->merged++;
 		if (starts(p, n, HEADER) && !more)

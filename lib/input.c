@@ -111,6 +111,26 @@ static int walk_path(struct walk *, const char *, int);
 
 /* ------------------------------------------------------------- errors */
 
+/*
+ * Messages may quote input (libarchive names the member it choked on):
+ * control characters become '?', as in run.c, so that every message is
+ * one harmless line on a terminal.
+ */
+static void
+clean_msg(char *s)
+{
+	unsigned char *p = (unsigned char *)s, *q = p;
+
+	for (; *p != '\0'; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			*q++ = '?';
+			p++;
+		} else
+			*q++ = *p < 0x20 || *p == 0x7f ? '?' : *p;
+	}
+	*q = '\0';
+}
+
 static void
 report(struct walk *w, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -127,6 +147,7 @@ report(struct walk *w, const char *where, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	clean_msg(msg);
 	w->err(w->errarg, where, msg);
 }
 
@@ -145,6 +166,7 @@ in_seterr(struct sl_in *in, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(in->errmsg, sizeof in->errmsg, fmt, ap);
 	va_end(ap);
+	clean_msg(in->errmsg);
 	in->errstate = ERR_PENDING;
 }
 

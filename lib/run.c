@@ -55,12 +55,33 @@ sl_run_stats(const struct sl_run *run, struct sl_stats *st)
 	*st = run->st;
 }
 
+/*
+ * Messages quote input ("expected '[' near '<ESC>[2J'" from jansson):
+ * control characters become '?' so that a message is one harmless line
+ * on a terminal.  In place; C1 (U+0080..U+009F) too.
+ */
+static void
+clean_msg(char *s)
+{
+	unsigned char *p = (unsigned char *)s, *q = p;
+
+	for (; *p != '\0'; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			*q++ = '?';
+			p++;
+		} else
+			*q++ = *p < 0x20 || *p == 0x7f ? '?' : *p;
+	}
+	*q = '\0';
+}
+
 static void
 report(struct sl_run *run, const char *where, const char *fmt, va_list ap)
 {
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	clean_msg(msg);
 	if (run->err != NULL)
 		run->err(run->errarg, where, msg);
 }
@@ -72,15 +93,145 @@ worse(struct sl_reader *rd, int status)
 		rd->status = status;
 }
 
+/* Is s NULL or valid UTF-8?  ASCII, the common case, is one pass. */
+static int
+utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	if (p == NULL)
+		return 1;
+	while (*p != '\0' && *p < 0x80)
+		p++;
+	if (*p == '\0')
+		return 1;
+	n = strlen((const char *)p);
+	return sl_utf8_valid_prefix(p, n) == n;
+}
+
+/* A malloc'd copy of s with invalid UTF-8 as U+FFFD (as in JSON). */
+static char *
+utf8_fix(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i = 0, k;
+	struct sl_buf b;
+	uint32_t cp;
+	char enc[4];
+
+	n = strlen(s);
+	sl_buf_init(&b);
+	while (i < n) {
+		k = sl_utf8_decode(p + i, n - i, &cp);
+		if (k == 0) {		/* cut short at the end */
+			k = n - i;
+			cp = 0xfffd;
+		}
+		if (cp == 0xfffd && !(k == 3 && p[i] == 0xef))
+			sl_buf_add(&b, enc, sl_utf8_encode(0xfffd, enc));
+		else
+			sl_buf_add(&b, p + i, k);
+		i += k;
+	}
+	return b.buf;
+}
+
+/*
+ * Strings of records are UTF-8 (sl.h), but readers copy some from the
+ * input as they are: file and member names, header text.  Those are
+ * mended here, once for every reader, the way the JSON form would write
+ * them, so that a sink in the process sees what `sl-parse | tool` would.
+ * Line text comes from the renderer or from JSON and is valid already.
+ * An empty session field is an unknown one (records.md: never ""): a
+ * header cut by a NUL leaves one.
+ */
+struct mended {
+	struct sl_record r;
+	struct sl_kv *extra;
+	char **keep;		/* the mended strings */
+	size_t nkeep;
+};
+
+/* s with valid UTF-8; a session field "" (value, empty) becomes NULL. */
+static const char *
+fix(struct mended *m, const char *s, int value)
+{
+	if (value && s != NULL && *s == '\0' && m->r.type == SL_SESSION)
+		return NULL;
+	if (utf8_ok(s))
+		return s;
+	m->keep[m->nkeep] = utf8_fix(s);
+	return m->keep[m->nkeep++];
+}
+
+/* r, or m->r: a copy of r with valid strings. */
+static const struct sl_record *
+mend(const struct sl_record *r, struct mended *m)
+{
+	size_t i;
+	int bad = !utf8_ok(r->session) || !utf8_ok(r->src), all;
+
+	all = r->type == SL_SESSION || r->type == SL_NOTE;
+	if (all) {
+		bad = bad || !utf8_ok(r->code) ||
+		    (r->type == SL_NOTE && !utf8_ok(r->text));
+		for (i = 0; !bad && i < SL_F_COUNT; i++)
+			bad = !utf8_ok(r->f[i]) || (r->f[i] != NULL &&
+			    *r->f[i] == '\0');
+		for (i = 0; !bad && i < r->nextra; i++)
+			bad = !utf8_ok(r->extra[i].key) ||
+			    !utf8_ok(r->extra[i].val) ||
+			    (r->extra[i].val != NULL &&
+			    *r->extra[i].val == '\0' && r->type == SL_SESSION);
+	}
+	if (!bad)
+		return r;
+	m->r = *r;
+	m->keep = sl_xcalloc(4 + SL_F_COUNT + 2 * r->nextra,
+	    sizeof(*m->keep));
+	m->r.session = fix(m, r->session, 0);
+	m->r.src = fix(m, r->src, 0);
+	if (!all)
+		return &m->r;
+	m->r.code = fix(m, r->code, 0);
+	if (r->type == SL_NOTE && !utf8_ok(r->text)) {
+		m->r.text = fix(m, r->text, 0);
+		m->r.len = strlen(m->r.text);
+	}
+	for (i = 0; i < SL_F_COUNT; i++)
+		m->r.f[i] = fix(m, r->f[i], 1);
+	if (r->nextra > 0) {
+		m->extra = sl_xcalloc(r->nextra, sizeof(*m->extra));
+		for (i = 0; i < r->nextra; i++) {
+			m->extra[i].key = fix(m, r->extra[i].key, 0);
+			m->extra[i].val = fix(m, r->extra[i].val, 1);
+		}
+		m->r.extra = m->extra;
+	}
+	return &m->r;
+}
+
 int
 sl_emit(struct sl_reader *rd, const struct sl_record *r)
 {
 	struct sl_run *run = rd->run;
+	struct mended m;
+	size_t i;
+	int rc;
 
 	if (run->stopped)
 		return SL_STOP;
 	run->st.records++;
-	if (run->sink.put(run->sink.arg, r) != SL_OK) {
+	m.extra = NULL;
+	m.keep = NULL;
+	m.nkeep = 0;
+	rc = run->sink.put(run->sink.arg, mend(r, &m));
+	for (i = 0; i < m.nkeep; i++)
+		free(m.keep[i]);
+	free(m.keep);
+	free(m.extra);
+	if (rc != SL_OK) {
 		run->stopped = 1;
 		worse(rd, SL_STOP);
 		return SL_STOP;
@@ -118,6 +269,7 @@ sl_reject(struct sl_reader *rd, const char *sid, const char *where,
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	clean_msg(text);
 	if (where == NULL)
 		where = rd->name;
 	if (rd->run->err != NULL)
@@ -152,6 +304,7 @@ sl_info(struct sl_reader *rd, const char *where, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	clean_msg(msg);
 	rd->run->info(rd->run->infoarg, where != NULL ? where : rd->name, msg);
 }
 
@@ -215,6 +368,7 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 		f = sl_detect(p, n, rd.name);
 	if (f == NULL) {
 		sl_warn(&rd, NULL, "unrecognized log format");
+		run->st.units++;	/* the input, as one unit, rejected */
 		run->st.rejected++;
 		return rd.status;
 	}

@@ -517,4 +517,77 @@ void sl_convert_cleanup(struct sl_convert *c);
 /* Free c; temporary files are removed. */
 void sl_convert_free(struct sl_convert *c);
 
+/* ------------------------------------------- redaction (sl-redact, issue 4) */
+
+/*
+ * The redaction engine (lib/redact*.c, redaction.md).  Rules are the
+ * default kinds plus rules files (format in sl-redact(1)); each leaf
+ * input is redacted by what it holds: a record stream stays a record
+ * stream ("redacted": [kinds] on changed records), raw log text stays
+ * byte for byte the same but the secrets, a JSON export stays valid JSON
+ * with the secrets replaced inside its strings.  Markers are
+ * "[REDACTED:kind]", or "[REDACTED:kind:<12 hex of HMAC-SHA256>]" with a
+ * key.  Problems go to the error callback ("where", msg) and make the
+ * input count as failed (exit 1); an input that cannot be read as text
+ * is not passed on.
+ */
+struct sl_redact;
+
+#define SL_REDACT_NO_DEFAULT	0x1	/* only the rules added */
+#define SL_REDACT_HITS		0x2	/* keep line numbers for the report */
+
+/* A new engine with the default rules (turned off by NO_DEFAULT). */
+struct sl_redact *sl_redact_new(unsigned flags);
+/*
+ * Add rules: text[0, len) in the rules-file format, named name in
+ * messages.  A rule named like a default replaces it; "disable" turns
+ * rules off by id or kind.  SL_OK, or SL_FATAL with
+ * "name:line: rule \"id\": bad pattern at offset N: ..." in err.
+ */
+int sl_redact_add_rules(struct sl_redact *rx, const char *name,
+    const char *text, size_t len, char *err, size_t errlen);
+/* Key for hashed markers (copied; wiped at sl_redact_free). */
+void sl_redact_set_key(struct sl_redact *rx, const void *key, size_t len);
+/* After the rules: check them and build the prefilter.  SL_OK/SL_FATAL. */
+int sl_redact_ready(struct sl_redact *rx, char *err, size_t errlen);
+/* Is name an input format sl_redact_path knows (-f)? */
+int sl_redact_format_ok(const char *name);
+
+/* Where the output of each leaf input goes. */
+struct sl_redact_io {
+	/*
+	 * The output for the input called name; several inputs may share
+	 * one.  NULL: skip the input (open has reported why).
+	 */
+	struct sl_out *(*open)(void *arg, const char *name);
+	/* The input is done: SL_OK, or SL_STOP when the output failed. */
+	int (*done)(void *arg, struct sl_out *out, const char *name);
+	void *arg;
+};
+
+/*
+ * Redact every leaf input under path ("-": standard input); format NULL
+ * detects by content.  Returns SL_OK, SL_REJECT (something was
+ * unreadable or rejected: reported), or SL_STOP (an output failed).
+ */
+int sl_redact_path(struct sl_redact *rx, const char *path,
+    const char *format, const struct sl_redact_io *io, sl_errfn err,
+    void *errarg);
+/* The same over bytes in memory, as one input called name (tests). */
+int sl_redact_mem(struct sl_redact *rx, const char *name, const void *p,
+    size_t n, const char *format, const struct sl_redact_io *io,
+    sl_errfn err, void *errarg);
+/* Secrets redacted so far. */
+long long sl_redact_total(const struct sl_redact *rx);
+/* Append "redacted N secrets in I of J inputs: kind n, ..." (no LF). */
+void sl_redact_summary(const struct sl_redact *rx, struct sl_buf *b);
+/*
+ * Append the --stats report: tab-separated lines "total", "kind",
+ * "input" and, with SL_REDACT_HITS, "line" (input, line number, kind).
+ */
+void sl_redact_report(const struct sl_redact *rx, struct sl_buf *b);
+/* The default rules, as a rules file. */
+const char *sl_redact_default_rules(void);
+void sl_redact_free(struct sl_redact *rx);
+
 #endif /* SL_H */

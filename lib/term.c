@@ -1432,6 +1432,13 @@ seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	while (p < end && t->state != S_GROUND) {
 		unsigned char c = *p++;
 
+		/*
+		 * A CR executed inside the sequence is settled by the byte
+		 * after it, as in the ground loop, so that how the input was
+		 * cut into feeds makes no difference.
+		 */
+		if (t->cr_pending)
+			resolve_cr(t, c);
 		t->seqlen++;
 		if (c == 0x1b) {
 			if (t->state == S_OSC)

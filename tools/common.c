@@ -28,14 +28,43 @@ tool_init(const char *name)
 	sl_buf_init(&json);
 }
 
+/*
+ * Positions name files and archive members, which may hold any byte but
+ * NUL: control characters are written as '?' (as ls(1) does on a
+ * terminal), so that one message stays one line and cannot drive the
+ * terminal.  One write per message: stderr is unbuffered.
+ */
+static void
+add_clean(struct sl_buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		sl_buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ?
+		    '?' : *s);
+}
+
+static void
+message(const char *where, const char *msg)
+{
+	struct sl_buf b;
+
+	sl_buf_init(&b);
+	sl_buf_adds(&b, tool_name);
+	sl_buf_add(&b, ": ", 2);
+	if (where != NULL && *where != '\0') {
+		add_clean(&b, where);
+		sl_buf_add(&b, ": ", 2);
+	}
+	add_clean(&b, msg);
+	sl_buf_addc(&b, '\n');
+	fputs(b.buf, stderr);
+	sl_buf_free(&b);
+}
+
 void
 tool_error(void *arg, const char *where, const char *msg)
 {
 	(void)arg;
-	if (where != NULL && *where != '\0')
-		fprintf(stderr, "%s: %s: %s\n", tool_name, where, msg);
-	else
-		fprintf(stderr, "%s: %s\n", tool_name, msg);
+	message(where, msg);
 	tool_status = EXIT_INPUT;
 }
 
@@ -43,10 +72,7 @@ void
 tool_info(void *arg, const char *where, const char *msg)
 {
 	(void)arg;
-	if (where != NULL && *where != '\0')
-		fprintf(stderr, "%s: %s: %s\n", tool_name, where, msg);
-	else
-		fprintf(stderr, "%s: %s\n", tool_name, msg);
+	message(where, msg);
 }
 
 void

@@ -1260,6 +1260,28 @@ START_TEST(byte_by_byte_same_as_one_feed)
 }
 END_TEST
 
+/*
+ * Fuzz finding render/cr-pending-in-csi: a CR inside a CSI after
+ * " " at column 41 may be readline's wrap; the LF right after it, also
+ * inside the CSI, must settle it, in one feed as byte by byte (it used
+ * to survive the LF and move the next row 41 columns right).
+ */
+START_TEST(cr_in_sequence_settled_by_next_byte)
+{
+	static const size_t one[] = { 1 };
+	static const char in[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    " \033[0\r\nxyz\r\n";
+	struct cap whole, c;
+
+	render(&whole, S(in), 0);
+	EXPECT(&whole, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "yz");
+	render_chunks(&c, S(in), 0, one, 1);
+	expect_same(&whole, &c, "byte by byte");
+	cap_free(&c);
+	cap_free(&whole);
+}
+END_TEST
+
 /* ------------------------------------------------------ bad sequences */
 
 START_TEST(bad_seq_long_osc)
@@ -1758,6 +1780,7 @@ term_suite(void)
 	tcase_add_test(tc, utf8_split_every_point);
 	tcase_add_test(tc, utf8_split_invalid);
 	tcase_add_test(tc, byte_by_byte_same_as_one_feed);
+	tcase_add_test(tc, cr_in_sequence_settled_by_next_byte);
 	tcase_add_test(tc, bad_seq_long_osc);
 	tcase_add_test(tc, bad_seq_osc_within_limit);
 	tcase_add_test(tc, random_input_any_split);

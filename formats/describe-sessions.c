@@ -1,0 +1,189 @@
+/*
+ * describe-sessions: `aws ssm describe-sessions` output, pages maybe
+ * concatenated:
+ *
+ *	{"Sessions": [{"SessionId": "bob-0f1e2d3c4b5a69788",
+ *	   "Target": "i-0abc123def4567890", "Status": "Terminated",
+ *	   "StartDate": "2024-05-01T11:02:44.108000+00:00",
+ *	   "EndDate": "2024-05-01T11:40:02+00:00",
+ *	   "DocumentName": "AWS-StartPortForwardingSession",
+ *	   "Owner": "arn:aws:iam::123456789012:user/bob",
+ *	   "Reason": "db maintenance"}], "NextToken": "..."}
+ *
+ * Dates: CLI v1 prints epoch seconds as a number (1714561364.108), CLI
+ * v2 ISO 8601 in the local zone of the machine that ran it, without the
+ * fraction when it is zero; both become UTC.  Each session is a session
+ * record of the highest rank (origin describe-sessions); its `kind`
+ * comes from the document (cw_kind), and a port-forwarding or SSH
+ * session gets a no-transcript note.  src is "path#N".
+ */
+#include <math.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "cwlog.h"
+
+static int
+ds_probe(const unsigned char *p, size_t n, const char *name)
+{
+	struct sl_jkeys k;
+
+	SL_UNUSED(name);
+	sl_jkeys_probe(p, n, &k);
+	if (!k.object || !sl_jkeys_has(&k, "Sessions"))
+		return 0;
+	if (sl_jkeys_has(&k, "Sessions[].SessionId"))
+		return 95;
+	return sl_jkeys_has(&k, "Sessions[]") ? 30 : 50;
+}
+
+/* CLI v1 epoch seconds, or CLI v2 ISO 8601 with an offset. */
+static int
+date(json_t *v, long long *ms)
+{
+	if (json_is_integer(v)) {
+		*ms = (long long)json_integer_value(v) * 1000;
+		return 0;
+	}
+	if (json_is_real(v)) {
+		*ms = llround(json_real_value(v) * 1000.0);
+		return 0;
+	}
+	if (json_is_string(v))
+		return sl_time_rfc3339(json_string_value(v),
+		    json_string_length(v), ms);
+	return -1;
+}
+
+static int
+reject(struct sl_reader *rd, const char *where, const char *why,
+    const char *key)
+{
+	rd->st->rejected++;
+	return sl_reject(rd, NULL, where, "rejected session: %s%s%s%s", key ?
+	    "\"" : "", key ? key : "", key ? "\" " : "", why);
+}
+
+static int
+one(struct sl_reader *rd, json_t *s, const char *where)
+{
+	static const char *const dates[2] = { "StartDate", "EndDate" };
+	struct sl_record r;
+	struct sl_kv kv[2];
+	const char *why = NULL, *sid, *kind;
+	char *principal, at[2][25];
+	long long ms;
+	json_t *v;
+	int i, rc;
+
+	if (!json_is_object(s))
+		return reject(rd, where, "not a JSON object", NULL);
+	sid = cw_str(s, "SessionId", &why);
+	sl_record_init(&r, SL_SESSION, sid, where);
+	r.f[SL_F_TARGET] = cw_str(s, "Target", &why);
+	r.f[SL_F_STATUS] = cw_str(s, "Status", &why);
+	r.f[SL_F_DOCUMENT] = cw_str(s, "DocumentName", &why);
+	r.f[SL_F_OWNER] = cw_str(s, "Owner", &why);
+	r.f[SL_F_REASON] = cw_str(s, "Reason", &why);
+	kv[0].key = "max_session_duration";
+	kv[0].val = cw_str(s, "MaxSessionDuration", &why);
+	kv[1].key = "access_type";
+	kv[1].val = cw_str(s, "AccessType", &why);
+	if (why != NULL)
+		return reject(rd, where, "is not a string", why);
+	if (sid == NULL || *sid == '\0')
+		return reject(rd, where, "no \"SessionId\"", NULL);
+	for (i = 0; i < 2; i++) {
+		v = json_object_get(s, dates[i]);
+		if (v == NULL || json_is_null(v))
+			continue;
+		if (date(v, &ms) != 0)
+			return reject(rd, where, "is not a date", dates[i]);
+		sl_time_format(ms, at[i]);
+		r.f[i == 0 ? SL_F_START : SL_F_END] = at[i];
+		r.f[i == 0 ? SL_F_START_SRC : SL_F_END_SRC] =
+		    "describe-sessions";
+	}
+	/* No DocumentName: the default shell document (see cw_kind). */
+	r.f[SL_F_KIND] = kind = cw_kind(r.f[SL_F_DOCUMENT]);
+	principal = sl_session_principal(sid);
+	r.f[SL_F_PRINCIPAL] = principal;
+	r.f[SL_F_ORIGIN] = "describe-sessions";
+	r.extra = kv;
+	r.nextra = 2;
+	rd->st->written++;
+	rc = sl_emit(rd, &r);
+	if (rc == SL_OK && cw_no_transcript(kind))
+		rc = cw_note_no_transcript(rd, sid, where, kind);
+	free(principal);
+	return rc;
+}
+
+static int
+ds_read(struct sl_reader *rd)
+{
+	struct sl_jscan *js;
+	struct sl_buf b, where;
+	struct cw_src src;
+	long long nev = 0;
+	int rc = SL_OK, r, scan;
+	json_t *v;
+
+	cw_src_init(&src, rd->in);
+	js = sl_jscan_new(cw_src_read, &src);
+	sl_buf_init(&b);
+	sl_buf_init(&where);
+	while ((r = sl_jscan_next(js)) != SL_JS_END) {
+		if (r == SL_JS_VALUE && sl_jscan_type(js) == '{' &&
+		    sl_jscan_enter(js) == SL_JS_OK) {
+			while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
+				if (strcmp(sl_jscan_key(js), "Sessions") != 0 ||
+				    sl_jscan_type(js) != '[')
+					continue;
+				sl_jscan_enter(js);
+				while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
+					sl_buf_reset(&where);
+					sl_buf_printf(&where, "%s#%lld",
+					    rd->name, ++nev);
+					v = cw_take(rd, js, &b, where.buf,
+					    &scan);
+					if (scan)
+						break;
+					if (v == NULL)
+						continue;
+					rc = one(rd, v, where.buf);
+					json_decref(v);
+					if (rc == SL_STOP)
+						goto out;
+				}
+				if (sl_jscan_errkind(js) != SL_JSE_NONE)
+					break;
+			}
+		} else if (r == SL_JS_VALUE) {
+			sl_buf_reset(&where);
+			sl_buf_printf(&where, "%s#%lld", rd->name, ++nev);
+			rd->st->units++;
+			reject(rd, where.buf, "not a describe-sessions document",
+			    NULL);
+			continue;
+		}
+		if (sl_jscan_errkind(js) != SL_JSE_NONE &&
+		    cw_scan_error(rd, js) == SL_STOP) {
+			rc = SL_STOP;
+			goto out;
+		}
+	}
+	rc = SL_OK;
+out:
+	sl_jscan_free(js);
+	sl_buf_free(&b);
+	sl_buf_free(&where);
+	return rc;
+}
+
+const struct sl_format sl_format_describe_sessions = {
+	"describe-sessions",
+	"aws ssm describe-sessions JSON (CLI v1 or v2 dates)",
+	ds_probe,
+	ds_read,
+};

@@ -1,0 +1,112 @@
+/*
+ * report_csv.c: -t csv, one row per session (RFC 4180: CRLF, fields
+ * quoted when they hold a comma, a quote or a line break).  A cell from
+ * the logs that starts with = + - @ TAB or CR gets a leading apostrophe,
+ * so that a spreadsheet shows it as text instead of running it as a
+ * formula (CSV injection).
+ */
+#include <string.h>
+
+#include "report.h"
+
+static void
+field(struct rw *w, const char *s, size_t n, int first)
+{
+	size_t i;
+	int quote = 0;
+
+	if (!first)
+		rw_c(w, ',');
+	if (s == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			quote = 1;
+	if (n > 0 && strchr("=+-@\t\r", s[0]) != NULL)
+		quote = 1;
+	if (!quote) {
+		rw_n(w, s, n);
+		return;
+	}
+	rw_c(w, '"');
+	if (n > 0 && strchr("=+-@\t\r", s[0]) != NULL)
+		rw_c(w, '\'');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			rw_c(w, '"');
+		rw_c(w, s[i]);
+	}
+	rw_c(w, '"');
+}
+
+static void
+str(struct rw *w, const char *s)
+{
+	field(w, s, s != NULL ? strlen(s) : 0, 0);
+}
+
+static void
+num(struct rw *w, long long v)
+{
+	rw_c(w, ',');
+	rw_int(w, v);
+}
+
+void
+report_csv(struct rw *w, const struct rv_report *v)
+{
+	struct sl_buf b;
+	size_t i, k;
+
+	sl_buf_init(&b);
+	rw_s(w, "session,user,principal,owner,target,host,run_as,kind,"
+	    "document,region,account,status,start,start_src,end,end_src,"
+	    "duration_s,commands,lines,transcript,transcript_src,notes,"
+	    "cmd_list\r\n");
+	for (i = 0; i < v->ns; i++) {
+		const struct rv_session *s = &v->s[i];
+
+		field(w, s->id, s->id != NULL ? strlen(s->id) : 0, 1);
+		str(w, s->user);
+		str(w, s->principal);
+		str(w, s->owner);
+		str(w, s->target);
+		str(w, s->host);
+		str(w, s->run_as);
+		str(w, s->kind);
+		str(w, s->document);
+		str(w, s->region);
+		str(w, s->account);
+		str(w, s->status);
+		str(w, s->start);
+		str(w, s->start_src);
+		str(w, s->end);
+		str(w, s->end_src);
+		rw_c(w, ',');
+		if (s->duration_ms != RV_NONE)
+			rw_secs(w, s->duration_ms);
+		num(w, s->commands);
+		num(w, s->lines);
+		rw_s(w, s->transcript ? ",true" : ",false");
+		str(w, s->transcript_src);
+		sl_buf_reset(&b);
+		for (k = 0; k < s->nnotes; k++) {
+			if (k > 0)
+				sl_buf_adds(&b, "; ");
+			sl_buf_adds(&b, s->notes[k].code);
+			if (s->notes[k].n > 1)
+				sl_buf_printf(&b, " x%lld", s->notes[k].n);
+		}
+		field(w, b.buf, b.len, 0);
+		/* One command a line; a continued command keeps its breaks. */
+		sl_buf_reset(&b);
+		for (k = 0; k < s->ncmds; k++) {
+			if (k > 0)
+				sl_buf_addc(&b, '\n');
+			sl_buf_add(&b, s->cmds[k].text, s->cmds[k].len);
+		}
+		field(w, b.buf, b.len, 0);
+		rw_s(w, "\r\n");
+	}
+	sl_buf_free(&b);
+}

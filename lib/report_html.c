@@ -1,0 +1,767 @@
+/*
+ * report_html.c: -t html, one self-contained page: no network, no
+ * external scripts or fonts.  Charts are inline SVG drawn here; the
+ * session table sorts and filters with a small script that reads the
+ * DOM.  All data is in the DOM, never inside the script, and everything
+ * from the logs is escaped for text and attributes (SVG included).  A
+ * Content-Security-Policy allows only this page's own script and style,
+ * by hash, so even a missed escape could not run a script.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* ------------------------------------------------------------ SHA-256 */
+
+struct sha {
+	uint32_t h[8];
+	unsigned char buf[64];
+	uint64_t len;
+	size_t n;
+};
+
+static const uint32_t K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b,
+	0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
+	0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7,
+	0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
+	0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152,
+	0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+	0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
+	0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
+	0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+};
+
+#define ROR(x, n)	(((x) >> (n)) | ((x) << (32 - (n))))
+
+static void
+sha_block(struct sha *s, const unsigned char *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 64; i++)
+		w[i] = (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10)) +
+		    w[i - 7] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
+		    (w[i - 15] >> 3)) + w[i - 16];
+	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3];
+	e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+		    ((e & f) ^ (~e & g)) + K[i] + w[i];
+		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
+		    ((a & b) ^ (a & c) ^ (b & c));
+		h = g; g = f; f = e; e = d + t1;
+		d = c; c = b; b = a; a = t1 + t2;
+	}
+	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
+	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+}
+
+/* The CSP source for text: "'sha256-<base64>'" into out (64 bytes). */
+static void
+csp_hash(const char *text, char out[64])
+{
+	static const uint32_t init[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+	    0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text), i;
+	unsigned char dig[33], pad[128];
+	struct sha s;
+	char *o = out;
+
+	memcpy(s.h, init, sizeof(init));
+	s.len = (uint64_t)n * 8;
+	for (; n >= 64; n -= 64, p += 64)
+		sha_block(&s, p);
+	memset(pad, 0, sizeof(pad));
+	memcpy(pad, p, n);
+	pad[n] = 0x80;
+	i = n < 56 ? 64 : 128;
+	for (int k = 0; k < 8; k++)
+		pad[i - 1 - k] = (unsigned char)(s.len >> (8 * k));
+	sha_block(&s, pad);
+	if (i == 128)
+		sha_block(&s, pad + 64);
+	for (i = 0; i < 32; i++)
+		dig[i] = (unsigned char)(s.h[i / 4] >> (24 - 8 * (i % 4)));
+	dig[32] = 0;
+	o += sprintf(o, "'sha256-");
+	for (i = 0; i < 33; i += 3) {
+		uint32_t v = (uint32_t)dig[i] << 16 | (uint32_t)dig[i + 1] << 8 |
+		    (i + 2 < 33 ? dig[i + 2] : 0);
+
+		*o++ = b64[v >> 18 & 63];
+		*o++ = b64[v >> 12 & 63];
+		*o++ = i + 1 < 32 ? b64[v >> 6 & 63] : '=';
+		*o++ = i + 2 < 32 ? b64[v & 63] : '=';
+	}
+	*o++ = '\'';
+	*o = '\0';
+}
+
+/* ------------------------------------------------------ page furniture */
+
+static const char css[] =
+":root{--fg:#1f2328;--muted:#636c76;--line:#d8dee4;--bg:#f6f8fa;"
+"--card:#fff;--accent:#2563eb;--accent2:#93b4f5;--warn:#d97706;"
+"--warnbg:#fff7e6}\n"
+"*{box-sizing:border-box}\n"
+"body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 "
+"system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,"
+"sans-serif}\n"
+"main{max-width:1280px;margin:0 auto;padding:28px 28px 48px}\n"
+"h1{font-size:22px;margin:0 0 4px;font-weight:650;letter-spacing:-.01em}\n"
+"h2{font-size:16px;margin:32px 0 12px;font-weight:650}\n"
+".sub{color:var(--muted);margin:0}\n"
+".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,"
+"1fr));gap:12px;margin:20px 0 8px}\n"
+".card{background:var(--card);border:1px solid var(--line);"
+"border-radius:10px;padding:12px 16px}\n"
+".card b{display:block;font-size:24px;font-weight:650;"
+"font-variant-numeric:tabular-nums}\n"
+".card span{color:var(--muted);font-size:13px}\n"
+".card.warn{border-color:#f3c77b;background:var(--warnbg)}\n"
+".card.warn b{color:var(--warn)}\n"
+".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,"
+"1fr));gap:12px;margin-top:12px}\n"
+"figure{margin:0;background:var(--card);border:1px solid var(--line);"
+"border-radius:10px;padding:12px 14px 8px}\n"
+"figcaption{font-weight:600;font-size:13px;margin-bottom:6px}\n"
+"svg{display:block;width:100%;height:auto}\n"
+"svg text{font:11px system-ui,-apple-system,'Segoe UI',Roboto,Arial,"
+"sans-serif;fill:var(--muted)}\n"
+"svg text.v{fill:var(--fg);font-weight:600}\n"
+"svg .bar{fill:var(--accent)}svg .bar2{fill:var(--warn)}\n"
+"svg .axis{stroke:var(--line)}\n"
+"svg .empty{fill:var(--muted);font-size:12px}\n"
+".legend{font-size:12px;color:var(--muted);margin:4px 0 0}\n"
+".legend i{display:inline-block;width:9px;height:9px;border-radius:2px;"
+"margin:0 4px 0 10px;vertical-align:0}\n"
+".legend .l1{background:var(--accent)}.legend .l2{background:var(--warn)}\n"
+".tools{display:flex;gap:12px;align-items:center;margin-bottom:10px}\n"
+"#filter{flex:0 1 360px;font:inherit;padding:7px 10px;border:1px solid "
+"var(--line);border-radius:8px;background:#fff}\n"
+"#filter:focus{outline:2px solid var(--accent2);border-color:"
+"var(--accent)}\n"
+"#shown{color:var(--muted);font-size:13px}\n"
+".wrap{background:var(--card);border:1px solid var(--line);"
+"border-radius:10px;overflow-x:auto}\n"
+"table{border-collapse:collapse;width:100%}\n"
+"th,td{padding:7px 10px;text-align:left;vertical-align:top;"
+"white-space:nowrap}\n"
+"th{font-size:12px;font-weight:600;color:var(--muted);background:#fbfcfd;"
+"border-bottom:1px solid var(--line);position:sticky;top:0}\n"
+"#sessions th{cursor:pointer;user-select:none}\n"
+"#sessions th:hover{color:var(--fg)}\n"
+"th[aria-sort=ascending]::after{content:' \\25B2';font-size:9px}\n"
+"th[aria-sort=descending]::after{content:' \\25BC';font-size:9px}\n"
+"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+"tbody.s{border-top:1px solid #eef1f4}\n"
+"tbody.s:first-of-type{border-top:0}\n"
+"tbody.s:hover{background:#f8fafc}\n"
+"td.id{font:11.5px/1.9 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;"
+"color:var(--muted)}\n"
+".pill{display:inline-block;padding:0 7px;border-radius:9px;"
+"font-size:12px;background:#eef2f7;color:#3b4452}\n"
+".pill.no{background:var(--warnbg);color:var(--warn)}\n"
+".pill.note{background:#f1f3f5;color:var(--muted);margin-right:3px}\n"
+"tr.more td{padding:0 10px 8px;white-space:normal}\n"
+"details summary{cursor:pointer;color:var(--accent);font-size:12px;"
+"width:max-content}\n"
+"ol.cmds{margin:6px 0 2px;padding:0 0 0 44px;font:12px/1.6 "
+"ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\n"
+"ol.cmds li{white-space:pre-wrap;word-break:break-all}\n"
+"ol.cmds time{color:var(--muted);margin-right:10px}\n"
+"ul.notes{margin:6px 0 2px;padding-left:20px;font-size:12px;"
+"color:var(--muted)}\n"
+".groups{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,"
+"1fr));gap:12px}\n"
+"table.g th,table.g td{padding:6px 9px}\n"
+"td.log{white-space:normal;min-width:120px}\n"
+"td.log .pill{margin:0 3px 2px 0}\n"
+".groups h2{margin:24px 0 10px}\n"
+"td.k{max-width:240px;overflow:hidden;text-overflow:ellipsis}\n"
+"td.id{max-width:250px;overflow:hidden;text-overflow:ellipsis}\n"
+"footer{color:var(--muted);font-size:12px;margin-top:28px}\n"
+"footer code{font-size:11px}\n";
+
+/* Reads the DOM only; no data lives in the script. */
+static const char js[] =
+"(function(){\n"
+"var t=document.getElementById('sessions'),f=document.getElementById("
+"'filter'),shown=document.getElementById('shown');\n"
+"if(!t)return;\n"
+"var bodies=[].slice.call(t.tBodies),ths=[].slice.call(t.tHead.rows[0]"
+".cells);\n"
+"bodies.forEach(function(b){var s=b.textContent;[].forEach.call("
+"b.querySelectorAll('[title]'),function(e){s+=' '+e.getAttribute("
+"'title');});b.dataset.q=s.toLowerCase();});\n"
+"function count(){var n=0;bodies.forEach(function(b){if(!b.hidden)n++;});"
+"shown.textContent=n+' of '+bodies.length+' sessions';}\n"
+"f.addEventListener('input',function(){var q=f.value.trim()."
+"toLowerCase().split(/\\s+/);bodies.forEach(function(b){b.hidden=!q."
+"every(function(w){return b.dataset.q.indexOf(w)>=0;});});count();});\n"
+"function key(b,i,num){var c=b.rows[0].cells[i],v=c.getAttribute("
+"'data-v');if(v===null)v=c.textContent;return num?parseFloat(v):v."
+"toLowerCase();}\n"
+"ths.forEach(function(th,i){th.setAttribute('tabindex','0');"
+"function go(){var num=th.classList.contains('n'),d=th.getAttribute("
+"'aria-sort')==='ascending'?-1:1;ths.forEach(function(h){h.removeAttribute("
+"'aria-sort');});th.setAttribute('aria-sort',d>0?'ascending':"
+"'descending');bodies.sort(function(a,b){var x=key(a,i,num),y=key(b,i,"
+"num);return x<y?-d:x>y?d:0;});bodies.forEach(function(b){t.appendChild("
+"b);});}\n"
+"th.addEventListener('click',go);th.addEventListener('keydown',function(e)"
+"{if(e.key==='Enter')go();});});\n"
+"count();\n"
+"})();\n";
+
+/* ----------------------------------------------------------- escaping */
+
+/* Text or attribute value: & < > " ' escaped; controls become U+FFFD. */
+static void
+esc_n(struct rw *w, const char *s, size_t n)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *e = NULL;
+
+		switch (c) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		case '\n': case '\t': break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				e = "\xef\xbf\xbd";
+		}
+		if (e == NULL) {
+			run++;
+			continue;
+		}
+		rw_n(w, s + i - run, run);
+		run = 0;
+		rw_s(w, e);
+	}
+	rw_n(w, s + n - run, run);
+}
+
+static void
+esc(struct rw *w, const char *s)
+{
+	if (s != NULL)
+		esc_n(w, s, strlen(s));
+}
+
+/* Up to max code points of s, with an ellipsis when cut. */
+static void
+esc_cut(struct rw *w, const char *s, size_t max)
+{
+	size_t i = 0, cps = 0;
+
+	while (s[i] != '\0' && cps < max) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		cps++;
+	}
+	esc_n(w, s, i);
+	if (s[i] != '\0')
+		rw_s(w, "\xe2\x80\xa6");
+}
+
+/* ------------------------------------------------------------- charts */
+
+#define CW	560	/* chart viewBox width: about its width on a laptop */
+#define CH	200	/* and height */
+
+struct bar {
+	const char *label;
+	long long v, v2;	/* v2: the part drawn in the second colour */
+};
+
+/* Vertical bars with labels under the first, middle and last. */
+static void
+vbars(struct rw *w, const char *id, const struct bar *b, size_t n,
+    int every_label, const char *unit)
+{
+	const int left = 30, right = 8, top = 14, bottom = 24;
+	double pw = CW - left - right, ph = CH - top - bottom, bw, x;
+	long long max = 1;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i].v > max)
+			max = b[i].v;
+	rw_printf(w, "<svg id=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\">", id,
+	    CW, CH);
+	rw_printf(w, "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
+	    "y2=\"%.1f\"/>", left, top + ph, CW - right, top + ph);
+	rw_printf(w, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld</text>"
+	    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">0</text>",
+	    left - 4, top + 4, max, left - 4, top + ph + 4);
+	if (n == 0)
+		rw_printf(w, "<text class=\"empty\" x=\"%d\" y=\"%d\" "
+		    "text-anchor=\"middle\">no sessions</text>", CW / 2, CH / 2);
+	bw = n > 0 ? pw / (double)n : pw;
+	for (i = 0; i < n; i++) {
+		double gap = bw > 6 ? bw * 0.18 : 0.5;
+		double h = ph * (double)b[i].v / (double)max;
+		double h2 = ph * (double)b[i].v2 / (double)max;
+
+		x = left + bw * (double)i;
+		rw_printf(w, "<g><title>");
+		esc(w, b[i].label);
+		rw_printf(w, ": %lld %s", b[i].v, unit);
+		if (b[i].v2 > 0)
+			rw_printf(w, " (%lld without transcript)", b[i].v2);
+		rw_printf(w, "</title><rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" "
+		    "width=\"%.2f\" height=\"%.2f\" rx=\"2\"/>", x + gap / 2,
+		    top + ph - h, bw - gap, h - h2);
+		if (b[i].v2 > 0)
+			rw_printf(w, "<rect class=\"bar2\" x=\"%.2f\" y=\"%.2f\" "
+			    "width=\"%.2f\" height=\"%.2f\"/>", x + gap / 2,
+			    top + ph - h2, bw - gap, h2);
+		if (b[i].v > 0 && bw >= 18)
+			rw_printf(w, "<text class=\"v\" x=\"%.2f\" y=\"%.2f\" "
+			    "text-anchor=\"middle\">%lld</text>", x + bw / 2,
+			    top + ph - h - 3, b[i].v);
+		rw_s(w, "</g>");
+		if (every_label || i == 0 || i == n - 1 ||
+		    (n > 4 && i == n / 2)) {
+			rw_printf(w, "<text x=\"%.2f\" y=\"%d\" text-anchor=\""
+			    "%s\">", x + bw / 2, CH - 8, every_label ? "middle" :
+			    i == 0 && n > 1 ? "start" : i == n - 1 && n > 1 ?
+			    "end" : "middle");
+			esc(w, b[i].label);
+			rw_s(w, "</text>");
+		}
+	}
+	rw_s(w, "</svg>");
+}
+
+/* Horizontal bars, label left, value right. */
+static void
+hbars(struct rw *w, const char *id, const struct bar *b, size_t n,
+    const char *unit)
+{
+	const int label = 190, right = 40, row = 24, top = 6;
+	double pw = CW - label - right;
+	long long max = 1;
+	size_t i;
+	int h = n > 0 ? top + row * (int)n + 4 : CH;
+
+	for (i = 0; i < n; i++)
+		if (b[i].v > max)
+			max = b[i].v;
+	rw_printf(w, "<svg id=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\">", id,
+	    CW, h < CH ? CH : h);
+	if (n == 0)
+		rw_printf(w, "<text class=\"empty\" x=\"%d\" y=\"%d\" "
+		    "text-anchor=\"middle\">no sessions</text>", CW / 2, CH / 2);
+	for (i = 0; i < n; i++) {
+		double y = top + row * (double)i, bw = pw * (double)b[i].v /
+		    (double)max, bw2 = pw * (double)b[i].v2 / (double)max;
+
+		rw_s(w, "<g><title>");
+		esc(w, b[i].label);
+		rw_printf(w, ": %lld %s", b[i].v, unit);
+		if (b[i].v2 > 0)
+			rw_printf(w, " (%lld without transcript)", b[i].v2);
+		rw_printf(w, "</title><text x=\"%d\" y=\"%.1f\" "
+		    "text-anchor=\"end\">", label - 8, y + 15);
+		esc_cut(w, b[i].label, 26);
+		rw_printf(w, "</text><rect class=\"bar\" x=\"%d\" y=\"%.1f\" "
+		    "width=\"%.2f\" height=\"16\" rx=\"2\"/>", label, y + 3,
+		    bw - bw2 > 0 ? bw - bw2 : 0);
+		if (b[i].v2 > 0)
+			rw_printf(w, "<rect class=\"bar2\" x=\"%.2f\" "
+			    "y=\"%.1f\" width=\"%.2f\" height=\"16\"/>",
+			    label + bw - bw2, y + 3, bw2);
+		rw_printf(w, "<text class=\"v\" x=\"%.2f\" y=\"%.1f\">%lld"
+		    "</text></g>", label + bw + 6, y + 15, b[i].v);
+	}
+	rw_s(w, "</svg>");
+}
+
+static void
+legend(struct rw *w)
+{
+	rw_s(w, "<p class=\"legend\"><i class=\"l1\"></i>with transcript"
+	    "<i class=\"l2\"></i>without</p>");
+}
+
+static void
+chart_days(struct rw *w, const struct rv_report *v)
+{
+	struct bar *b = sl_xcalloc(v->ndays + 1, sizeof(*b));
+	size_t i;
+
+	for (i = 0; i < v->ndays; i++) {
+		b[i].label = v->days[i].key;
+		b[i].v = v->days[i].sessions;
+		b[i].v2 = v->days[i].sessions - v->days[i].with_transcript;
+	}
+	rw_s(w, "<figure><figcaption>Sessions per day (UTC)</figcaption>");
+	vbars(w, "chart-days", b, v->ndays, v->ndays <= 10, "sessions");
+	legend(w);
+	rw_s(w, "</figure>\n");
+	free(b);
+}
+
+static void
+chart_top(struct rw *w, const char *id, const char *title,
+    const struct rv_group *g, size_t n, int users)
+{
+	struct bar b[8];
+	size_t i, k = n < 8 ? n : 8;
+
+	for (i = 0; i < k; i++) {
+		b[i].label = g[i].key == NULL ? "(unknown)" : users ?
+		    report_short_user(g[i].key) : g[i].key;
+		b[i].v = g[i].sessions;
+		b[i].v2 = g[i].sessions - g[i].with_transcript;
+	}
+	rw_printf(w, "<figure><figcaption>%s</figcaption>", title);
+	hbars(w, id, b, k, "sessions");
+	legend(w);
+	rw_s(w, "</figure>\n");
+}
+
+static void
+chart_durations(struct rw *w, const struct rv_report *v)
+{
+	static const char *const label[] = { "<1m", "1-5m", "5-15m",
+	    "15-60m", "1-4h", "4h+", "unknown" };
+	static const long long upto[] = { 60000, 300000, 900000, 3600000,
+	    14400000 };
+	struct bar b[7];
+	size_t i;
+	int k;
+
+	memset(b, 0, sizeof(b));
+	for (k = 0; k < 7; k++)
+		b[k].label = label[k];
+	for (i = 0; i < v->ns; i++) {
+		long long d = v->s[i].duration_ms;
+
+		for (k = 0; k < 5 && d != RV_NONE && d >= upto[k]; k++)
+			;
+		k = d == RV_NONE ? 6 : k;
+		b[k].v++;
+		b[k].v2 += !v->s[i].transcript;
+	}
+	rw_s(w, "<figure><figcaption>Session durations</figcaption>");
+	vbars(w, "chart-durations", b, 7, 1, "sessions");
+	legend(w);
+	rw_s(w, "</figure>\n");
+}
+
+/* ------------------------------------------------------------- tables */
+
+static void
+td(struct rw *w, const char *cls, const char *s)
+{
+	rw_printf(w, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "",
+	    cls ? "\"" : "");
+	if (s != NULL)
+		esc(w, s);
+	else
+		rw_s(w, "\xe2\x80\x93");
+	rw_s(w, "</td>");
+}
+
+/* A cell that may be cut with an ellipsis: the whole value in title. */
+static void
+td_cut(struct rw *w, const char *cls, const char *s)
+{
+	if (s == NULL) {
+		td(w, NULL, NULL);
+		return;
+	}
+	rw_printf(w, "<td class=\"%s\" title=\"", cls);
+	esc(w, s);
+	rw_s(w, "\">");
+	esc(w, s);
+	rw_s(w, "</td>");
+}
+
+static void
+td_user(struct rw *w, const char *u)
+{
+	if (u == NULL) {
+		td(w, NULL, NULL);
+		return;
+	}
+	rw_s(w, "<td class=\"k\" title=\"");
+	esc(w, u);
+	rw_s(w, "\" data-v=\"");
+	esc(w, u);
+	rw_s(w, "\">");
+	esc(w, report_short_user(u));
+	rw_s(w, "</td>");
+}
+
+static void
+session_row(struct rw *w, const struct rv_session *s)
+{
+	char dur[32];
+	size_t i;
+
+	rw_s(w, "<tbody class=\"s\"><tr>");
+	/* Start: sortable as text (RFC 3339); unknown sorts last. */
+	rw_printf(w, "<td data-v=\"%s\">", s->start ? s->start : "~");
+	if (s->start != NULL) {
+		rw_n(w, s->start, 10);
+		rw_c(w, ' ');
+		rw_n(w, s->start + 11, 8);
+	} else
+		rw_s(w, "\xe2\x80\x93");
+	rw_s(w, "</td>");
+	report_human_duration(s->duration_ms == RV_NONE ? -1 :
+	    s->duration_ms, dur, sizeof(dur));
+	rw_printf(w, "<td class=\"n\" data-v=\"%lld\">%s</td>",
+	    s->duration_ms == RV_NONE ? -1 : s->duration_ms,
+	    s->duration_ms == RV_NONE ? "\xe2\x80\x93" : dur);
+	td_user(w, s->user);
+	td_cut(w, "k", s->target);
+	td_cut(w, "k", s->kind);
+	rw_printf(w, "<td class=\"n\">%lld</td>", s->commands);
+	td_cut(w, "id", s->id != NULL ? s->id : "(unknown)");
+	/* Log: was there a transcript, and what the notes say. */
+	rw_printf(w, "<td class=\"log\"><span class=\"pill%s\">%s</span>",
+	    s->transcript ? "" : " no", s->transcript ? "transcript" :
+	    "no transcript");
+	for (i = 0; i < s->nnotes; i++) {
+		if (strcmp(s->notes[i].code, SL_NOTE_NO_TRANSCRIPT) == 0)
+			continue;	/* the pill says it */
+		rw_s(w, "<span class=\"pill note\" title=\"");
+		esc(w, s->notes[i].text);
+		rw_s(w, "\">");
+		esc(w, s->notes[i].code);
+		if (s->notes[i].n > 1)
+			rw_printf(w, " \xc3\x97%lld", s->notes[i].n);
+		rw_s(w, "</span>");
+	}
+	rw_s(w, "</td></tr>");
+	if (s->ncmds > 0 || s->nnotes > 0 || s->host != NULL ||
+	    s->run_as != NULL) {
+		rw_s(w, "<tr class=\"more\"><td colspan=\"8\"><details>"
+		    "<summary>");
+		if (s->ncmds > 0)
+			rw_printf(w, "%zu command%s", s->ncmds,
+			    s->ncmds == 1 ? "" : "s");
+		else
+			rw_s(w, "details");
+		rw_s(w, "</summary>");
+		if (s->host != NULL || s->run_as != NULL || s->owner != NULL) {
+			rw_s(w, "<ul class=\"notes\">");
+			if (s->owner != NULL) {
+				rw_s(w, "<li>owner ");
+				esc(w, s->owner);
+				rw_s(w, "</li>");
+			}
+			if (s->host != NULL) {
+				rw_s(w, "<li>host ");
+				esc(w, s->host);
+				rw_s(w, "</li>");
+			}
+			if (s->run_as != NULL) {
+				rw_s(w, "<li>run as ");
+				esc(w, s->run_as);
+				rw_s(w, "</li>");
+			}
+			rw_s(w, "</ul>");
+		}
+		if (s->ncmds > 0) {
+			rw_s(w, "<ol class=\"cmds\">");
+			for (i = 0; i < s->ncmds; i++) {
+				rw_s(w, "<li>");
+				if (s->cmds[i].time != NULL) {
+					rw_printf(w, "<time>%.8s</time>",
+					    s->cmds[i].time + 11);
+				}
+				esc_n(w, s->cmds[i].text, s->cmds[i].len);
+				rw_s(w, "</li>");
+			}
+			rw_s(w, "</ol>");
+		}
+		if (s->nnotes > 0) {
+			rw_s(w, "<ul class=\"notes\">");
+			for (i = 0; i < s->nnotes; i++) {
+				rw_s(w, "<li><b>");
+				esc(w, s->notes[i].code);
+				rw_s(w, "</b>: ");
+				esc(w, s->notes[i].text);
+				if (s->notes[i].n > 1)
+					rw_printf(w, " (and %lld more)",
+					    s->notes[i].n - 1);
+				rw_s(w, "</li>");
+			}
+			rw_s(w, "</ul>");
+		}
+		rw_s(w, "</details></td></tr>");
+	}
+	rw_s(w, "</tbody>\n");
+}
+
+static void
+group_table(struct rw *w, const char *title, const char *name,
+    const char *dname, const struct rv_group *g, size_t n, int users)
+{
+	char d[32];
+	size_t i;
+
+	rw_printf(w, "<section><h2>%s</h2><div class=\"wrap\"><table "
+	    "class=\"g\"><thead><tr><th>%s</th><th class=\"n\">Sessions</th>"
+	    "<th class=\"n\">No log</th><th class=\"n\">Cmds</th>"
+	    "<th class=\"n\">Time</th><th class=\"n\">%s</th></tr></thead>"
+	    "<tbody>", title, name, dname);
+	for (i = 0; i < n; i++) {
+		rw_s(w, "<tr>");
+		if (users)
+			td_user(w, g[i].key);
+		else
+			td_cut(w, "k", g[i].key != NULL ? g[i].key :
+			    "(unknown)");
+		report_human_duration(g[i].timed > 0 ? g[i].duration_ms : -1, d,
+		    sizeof(d));
+		if (g[i].timed == 0)
+			strcpy(d, "\xe2\x80\x93");
+		rw_printf(w, "<td class=\"n\">%lld</td><td class=\"n\">%lld"
+		    "</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>"
+		    "<td class=\"n\">%lld</td></tr>", g[i].sessions,
+		    g[i].sessions - g[i].with_transcript, g[i].commands, d,
+		    g[i].distinct);
+	}
+	rw_s(w, "</tbody></table></div></section>\n");
+}
+
+static void
+card(struct rw *w, long long v, const char *label, int warn)
+{
+	rw_printf(w, "<div class=\"card%s\"><b>%lld</b><span>%s</span></div>",
+	    warn ? " warn" : "", v, label);
+}
+
+void
+report_html(struct rw *w, const struct rv_report *v)
+{
+	char hs[64], hc[64], bytes[32];
+	size_t i;
+
+	csp_hash(js, hs);
+	csp_hash(css, hc);
+	rw_s(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n");
+	rw_printf(w, "<meta http-equiv=\"Content-Security-Policy\" content=\""
+	    "default-src 'none'; script-src %s; style-src %s; img-src data:; "
+	    "base-uri 'none'; form-action 'none'\">\n", hs, hc);
+	rw_s(w, "<meta name=\"generator\" content=\"sl-report " SL_VERSION
+	    "\">\n<title>Session Manager sessions</title>\n<style>");
+	rw_s(w, css);
+	rw_s(w, "</style>\n</head>\n<body>\n<main>\n"
+	    "<h1>Session Manager sessions</h1>\n<p class=\"sub\">");
+	if (v->first_start != NULL) {
+		rw_printf(w, "Started %.10s %.5s \xe2\x80\x93 %.10s %.5s UTC",
+		    v->first_start, v->first_start + 11, v->last_start,
+		    v->last_start + 11);
+		rw_s(w, " \xc2\xb7 ");
+	}
+	report_human_bytes(v->st.bytes, bytes, sizeof(bytes));
+	rw_printf(w, "%zu input%s, %lld file%s, %s read", v->ninputs,
+	    v->ninputs == 1 ? "" : "s", v->st.inputs,
+	    v->st.inputs == 1 ? "" : "s", bytes);
+	if (v->since != NULL || v->until != NULL || v->user_glob != NULL ||
+	    v->target_glob != NULL) {
+		rw_s(w, " \xc2\xb7 filtered:");
+		if (v->since != NULL)
+			rw_printf(w, " since %s", v->since);
+		if (v->until != NULL)
+			rw_printf(w, " until %s", v->until);
+		if (v->user_glob != NULL) {
+			rw_s(w, " user ");
+			esc(w, v->user_glob);
+		}
+		if (v->target_glob != NULL) {
+			rw_s(w, " target ");
+			esc(w, v->target_glob);
+		}
+		rw_printf(w, " (%lld left out)", v->filtered_out +
+		    v->no_start_left_out);
+	}
+	rw_s(w, "</p>\n<section class=\"cards\">");
+	card(w, v->sessions, "sessions", 0);
+	card(w, v->nusers, "users", 0);
+	card(w, v->ntargets, "targets", 0);
+	card(w, v->commands, "commands", 0);
+	card(w, v->sessions - v->with_transcript, "without transcript",
+	    v->sessions > v->with_transcript);
+	if (v->rejected > 0)
+		card(w, v->rejected, "input units rejected", 1);
+	rw_s(w, "</section>\n<section class=\"charts\">\n");
+	chart_days(w, v);
+	chart_top(w, "chart-users", "Top users", v->users, v->nusers_g, 1);
+	chart_top(w, "chart-targets", "Top targets", v->targets,
+	    v->ntargets_g, 0);
+	chart_durations(w, v);
+	rw_s(w, "</section>\n<h2>Sessions</h2>\n<div class=\"tools\">"
+	    "<input id=\"filter\" type=\"search\" placeholder=\"Filter: user, "
+	    "target, command, note\xe2\x80\xa6\" aria-label=\"Filter sessions\">"
+	    "<span id=\"shown\"></span></div>\n<div class=\"wrap\">"
+	    "<table id=\"sessions\"><thead><tr><th>Start (UTC)</th>"
+	    "<th class=\"n\">Duration</th><th>User</th><th>Target</th>"
+	    "<th>Kind</th><th class=\"n\">Cmds</th><th>Session</th>"
+	    "<th>Log</th></tr></thead>\n");
+	for (i = 0; i < v->ns; i++)
+		session_row(w, &v->s[i]);
+	rw_s(w, "</table></div>\n<div class=\"groups\">\n");
+	group_table(w, "Users", "User", "Targets", v->users, v->nusers_g, 1);
+	group_table(w, "Targets", "Target", "Users", v->targets,
+	    v->ntargets_g, 0);
+	group_table(w, "Days (UTC)", "Day", "Users", v->days, v->ndays, 0);
+	rw_s(w, "</div>\n<footer>");
+	if (v->ngnotes > 0) {
+		rw_s(w, "<ul class=\"notes\">");
+		for (i = 0; i < v->ngnotes; i++) {
+			rw_s(w, "<li><b>");
+			esc(w, v->gnotes[i].code);
+			rw_s(w, "</b>: ");
+			esc(w, v->gnotes[i].text);
+			if (v->gnotes[i].n > 1)
+				rw_printf(w, " (and %lld more)",
+				    v->gnotes[i].n - 1);
+			rw_s(w, "</li>");
+		}
+		rw_s(w, "</ul>");
+	}
+	rw_s(w, "Inputs: ");
+	for (i = 0; i < v->ninputs; i++) {
+		rw_s(w, i > 0 ? ", <code>" : "<code>");
+		esc(w, v->inputs[i]);
+		rw_s(w, "</code>");
+	}
+	rw_s(w, ". Generated by sl-report " SL_VERSION ".</footer>\n</main>\n"
+	    "<script>");
+	rw_s(w, js);
+	rw_s(w, "</script>\n</body>\n</html>\n");
+}

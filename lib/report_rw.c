@@ -1,0 +1,163 @@
+/*
+ * report_rw.c: what every renderer shares: a buffered writer over an
+ * sl_out, numbers for people, and sl_report_write(), which builds the
+ * view model once and hands it to the renderer of the chosen type.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define RW_FLUSH	65536
+
+void
+rw_flush(struct rw *w)
+{
+	if (w->b.len > 0 && !w->err &&
+	    sl_out_write(w->o, w->b.buf, w->b.len) != SL_OK)
+		w->err = 1;
+	sl_buf_reset(&w->b);
+}
+
+static void
+maybe_flush(struct rw *w)
+{
+	if (w->b.len >= RW_FLUSH)
+		rw_flush(w);
+}
+
+void
+rw_n(struct rw *w, const char *s, size_t n)
+{
+	sl_buf_add(&w->b, s, n);
+	maybe_flush(w);
+}
+
+void
+rw_s(struct rw *w, const char *s)
+{
+	rw_n(w, s, strlen(s));
+}
+
+void
+rw_c(struct rw *w, int c)
+{
+	sl_buf_addc(&w->b, c);
+	maybe_flush(w);
+}
+
+void
+rw_int(struct rw *w, long long v)
+{
+	sl_buf_add_int(&w->b, v);
+	maybe_flush(w);
+}
+
+void
+rw_printf(struct rw *w, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	rw_n(w, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+void
+rw_secs(struct rw *w, long long ms)
+{
+	char frac[8];
+	int k;
+
+	rw_int(w, ms / 1000);
+	if (ms % 1000 == 0)
+		return;
+	snprintf(frac, sizeof(frac), ".%03lld", ms % 1000);
+	for (k = 4; k > 1 && frac[k - 1] == '0'; k--)
+		frac[k - 1] = '\0';
+	rw_s(w, frac);
+}
+
+void
+report_human_duration(long long ms, char *out, size_t n)
+{
+	long long s = ms / 1000;
+
+	if (ms < 0)
+		snprintf(out, n, "-");
+	else if (s < 60)
+		snprintf(out, n, "%llds", s);
+	else if (s < 3600)
+		snprintf(out, n, "%lldm%02llds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(out, n, "%lldh%02lldm", s / 3600, s / 60 % 60);
+	else
+		snprintf(out, n, "%lldd%02lldh", s / 86400, s / 3600 % 24);
+}
+
+void
+report_human_bytes(long long b, char *out, size_t n)
+{
+	if (b < 1024)
+		snprintf(out, n, "%lld B", b);
+	else if (b < 1024 * 1024)
+		snprintf(out, n, "%.1f KiB", (double)b / 1024);
+	else if (b < 1024LL * 1024 * 1024)
+		snprintf(out, n, "%.1f MiB", (double)b / (1024 * 1024));
+	else
+		snprintf(out, n, "%.2f GiB", (double)b / (1024 * 1024 * 1024));
+}
+
+const char *
+report_short_user(const char *u)
+{
+	const char *p = u;
+	int colons = 0;
+
+	if (u == NULL || strncmp(u, "arn:", 4) != 0)
+		return u;
+	while (*p != '\0' && colons < 5)
+		if (*p++ == ':')
+			colons++;
+	return *p != '\0' ? p : u;
+}
+
+int
+sl_report_write(struct sl_report *rep, enum sl_report_type type,
+    struct sl_out *o)
+{
+	struct rv_report *v = report_view(rep);
+	struct rw w;
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	sl_buf_init(&w.b);
+	switch (type) {
+	case SL_REPORT_TEXT:
+		report_text(&w, v);
+		break;
+	case SL_REPORT_CSV:
+		report_csv(&w, v);
+		break;
+	case SL_REPORT_JSON:
+		report_json(&w, v);
+		break;
+	case SL_REPORT_MD:
+		report_md(&w, v);
+		break;
+	case SL_REPORT_HTML:
+		report_html(&w, v);
+		break;
+	}
+	rw_flush(&w);
+	sl_buf_free(&w.b);
+	report_view_free(v);
+	return w.err ? SL_FATAL : SL_OK;
+}

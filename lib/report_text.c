@@ -1,0 +1,346 @@
+/*
+ * report_text.c: -t text, aligned tables for a terminal.  Widths are
+ * display columns (utf8proc), so CJK names and emoji line up; cells are
+ * capped and cut with an ellipsis.  Control characters from the logs
+ * never reach the terminal: they are shown as '?'.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "report.h"
+
+#define CELL_MAX	44	/* display columns of one cell */
+#define NCOL_MAX	10
+
+struct table {
+	const char *title[NCOL_MAX];
+	int right[NCOL_MAX];
+	int ncol;
+	char **cells;		/* rows * ncol, sanitised and cut */
+	size_t rows, cap;
+	int width[NCOL_MAX];
+	char **heads;		/* a group heading before row i, or NULL */
+};
+
+/* s made safe for a terminal and cut to max columns; *w its width. */
+static char *
+cell_max(const char *s, size_t n, int *w, int max)
+{
+	struct sl_buf b;
+	size_t i = 0, k, cut = (size_t)-1;
+	int width = 0, cutw = 0, cw;
+	uint32_t cp;
+
+	sl_buf_init(&b);
+	while (i < n) {
+		k = sl_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (k == 0)
+			k = n - i, cp = 0xfffd;
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			cp = '?';
+		cw = utf8proc_charwidth((utf8proc_int32_t)cp);
+		if (cw < 0)
+			cw = 1;
+		if (width + cw > max - 1 && cut == (size_t)-1) {
+			cut = b.len;	/* where an ellipsis would go */
+			cutw = width;
+		}
+		if (width + cw > max) {
+			b.len = cut;
+			b.buf[b.len] = '\0';
+			sl_buf_adds(&b, "\xe2\x80\xa6");
+			width = cutw + 1;
+			break;
+		}
+		{
+			char out[4];
+
+			sl_buf_add(&b, out, sl_utf8_encode(cp, out));
+		}
+		width += cw;
+		i += k;
+	}
+	*w = width;
+	return b.buf != NULL ? b.buf : sl_xstrdup("");
+}
+
+static char *
+cell(const char *s, size_t n, int *w)
+{
+	return cell_max(s, n, w, CELL_MAX);
+}
+
+static void
+t_init(struct table *t, const char *const *titles, const int *right, int n)
+{
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	t->ncol = n;
+	for (i = 0; i < n; i++) {
+		t->title[i] = titles[i];
+		t->right[i] = right[i];
+		t->width[i] = (int)strlen(titles[i]);
+	}
+}
+
+static void
+t_row(struct table *t, const char *const *v, const char *head)
+{
+	int i, w;
+
+	if (t->rows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 32;
+		t->cells = sl_xrealloc(t->cells, t->cap * (size_t)t->ncol *
+		    sizeof(*t->cells));
+		t->heads = sl_xrealloc(t->heads, t->cap * sizeof(*t->heads));
+	}
+	for (i = 0; i < t->ncol; i++) {
+		const char *s = v[i] != NULL ? v[i] : "-";
+
+		t->cells[t->rows * (size_t)t->ncol + (size_t)i] =
+		    cell(s, strlen(s), &w);
+		if (w > t->width[i])
+			t->width[i] = w;
+	}
+	t->heads[t->rows] = head != NULL ? cell(head, strlen(head), &w) : NULL;
+	t->rows++;
+}
+
+static int
+width_of(const char *s)
+{
+	int w;
+	char *c = cell(s, strlen(s), &w);
+
+	free(c);
+	return w;
+}
+
+static void
+pad(struct rw *w, int n)
+{
+	while (n-- > 0)
+		rw_c(w, ' ');
+}
+
+static void
+t_line(struct rw *w, const struct table *t, const char *const *v)
+{
+	int i, cw, last = t->ncol - 1;
+
+	/* Trailing blank columns are not padded. */
+	while (last > 0 && !t->right[last] && *v[last] == '\0')
+		last--;
+	for (i = 0; i <= last; i++) {
+		cw = width_of(v[i]);
+		if (i > 0)
+			rw_s(w, "  ");
+		if (t->right[i])
+			pad(w, t->width[i] - cw);
+		rw_s(w, v[i]);
+		if (!t->right[i] && i < last)
+			pad(w, t->width[i] - cw);
+	}
+	rw_c(w, '\n');
+}
+
+static void
+t_print(struct rw *w, struct table *t)
+{
+	size_t r;
+	int i;
+
+	t_line(w, t, t->title);
+	for (r = 0; r < t->rows; r++) {
+		if (t->heads[r] != NULL) {
+			rw_s(w, t->heads[r]);
+			rw_s(w, ":\n");
+		}
+		t_line(w, t, (const char *const *)t->cells + r * (size_t)t->ncol);
+	}
+	for (r = 0; r < t->rows; r++) {
+		for (i = 0; i < t->ncol; i++)
+			free(t->cells[r * (size_t)t->ncol + (size_t)i]);
+		free(t->heads[r]);
+	}
+	free(t->cells);
+	free(t->heads);
+}
+
+/* "2024-05-01T09:00:00.000Z" -> "2024-05-01 09:00:00". */
+static const char *
+short_time(const char *t, char *buf)
+{
+	if (t == NULL)
+		return NULL;
+	memcpy(buf, t, 19);
+	buf[10] = ' ';
+	buf[19] = '\0';
+	return buf;
+}
+
+static void
+notes_cell(const struct rv_session *s, struct sl_buf *b)
+{
+	size_t i;
+
+	sl_buf_reset(b);
+	for (i = 0; i < s->nnotes; i++) {
+		if (i > 0)
+			sl_buf_adds(b, ", ");
+		sl_buf_adds(b, s->notes[i].code);
+		if (s->notes[i].n > 1)
+			sl_buf_printf(b, "\xc3\x97%lld", s->notes[i].n);
+	}
+}
+
+static void
+sessions_table(struct rw *w, const struct rv_report *v)
+{
+	static const char *const titles[] = { "START (UTC)", "DURATION",
+	    "USER", "TARGET", "KIND", "CMDS", "LOG", "SESSION", "NOTES" };
+	static const int right[] = { 0, 1, 0, 0, 0, 1, 0, 0, 0 };
+	struct table t;
+	struct sl_buf notes;
+	size_t i;
+
+	sl_buf_init(&notes);
+	t_init(&t, titles, right, 9);
+	for (i = 0; i < v->ns; i++) {
+		const struct rv_session *s = &v->s[i];
+		char st[25], dur[32], cmds[24];
+		const char *row[9], *head = NULL;
+
+		if (v->group_by != NULL && (i == 0 ||
+		    (s->group == NULL) != (v->s[i - 1].group == NULL) ||
+		    (s->group != NULL && strcmp(s->group,
+		    v->s[i - 1].group) != 0)))
+			head = s->group != NULL ? s->group : "(unknown)";
+		report_human_duration(s->duration_ms == RV_NONE ? -1 :
+		    s->duration_ms, dur, sizeof(dur));
+		snprintf(cmds, sizeof(cmds), "%lld", s->commands);
+		notes_cell(s, &notes);
+		row[0] = short_time(s->start, st);
+		row[1] = dur;
+		row[2] = report_short_user(s->user);
+		row[3] = s->target;
+		row[4] = s->kind;
+		row[5] = cmds;
+		row[6] = s->transcript ? "yes" : "no";
+		row[7] = s->id != NULL ? s->id : "(unknown)";
+		row[8] = notes.buf != NULL ? notes.buf : "";
+		t_row(&t, row, head);
+	}
+	t_print(w, &t);
+	sl_buf_free(&notes);
+}
+
+static void
+group_table(struct rw *w, const char *name, const char *dname,
+    const struct rv_group *g, size_t n, int users)
+{
+	const char *titles[] = { name, "SESSIONS", "NO LOG", "CMDS", "TIME",
+	    dname, "LAST START (UTC)" };
+	static const int right[] = { 0, 1, 1, 1, 1, 1, 0 };
+	struct table t;
+	size_t i;
+
+	t_init(&t, titles, right, 7);
+	for (i = 0; i < n; i++) {
+		char a[24], b[24], c[24], d[32], e[24], f[25];
+		const char *row[7];
+
+		snprintf(a, sizeof(a), "%lld", g[i].sessions);
+		snprintf(b, sizeof(b), "%lld", g[i].sessions -
+		    g[i].with_transcript);
+		snprintf(c, sizeof(c), "%lld", g[i].commands);
+		report_human_duration(g[i].timed > 0 ? g[i].duration_ms : -1, d,
+		    sizeof(d));
+		snprintf(e, sizeof(e), "%lld", g[i].distinct);
+		row[0] = g[i].key == NULL ? "(unknown)" : users ?
+		    report_short_user(g[i].key) : g[i].key;
+		row[1] = a;
+		row[2] = b;
+		row[3] = c;
+		row[4] = d;
+		row[5] = e;
+		row[6] = short_time(g[i].last_start, f);
+		t_row(&t, row, NULL);
+	}
+	t_print(w, &t);
+}
+
+void
+report_text(struct rw *w, const struct rv_report *v)
+{
+	char a[25], b[25], bytes[32];
+	size_t i;
+	int wd;
+	char *c;
+
+	rw_printf(w, "%lld session%s (%lld with a transcript, %lld without), "
+	    "%lld user%s, %lld target%s, %lld command%s\n", v->sessions,
+	    v->sessions == 1 ? "" : "s", v->with_transcript,
+	    v->sessions - v->with_transcript, v->nusers,
+	    v->nusers == 1 ? "" : "s", v->ntargets,
+	    v->ntargets == 1 ? "" : "s", v->commands,
+	    v->commands == 1 ? "" : "s");
+	if (v->first_start != NULL)
+		rw_printf(w, "started %s .. %s UTC\n",
+		    short_time(v->first_start, a), short_time(v->last_start, b));
+	report_human_bytes(v->st.bytes, bytes, sizeof(bytes));
+	rw_printf(w, "read %zu input%s: %lld file%s, %s", v->ninputs,
+	    v->ninputs == 1 ? "" : "s", v->st.inputs,
+	    v->st.inputs == 1 ? "" : "s", bytes);
+	if (v->rejected > 0)
+		rw_printf(w, ", %lld unit%s rejected", v->rejected,
+		    v->rejected == 1 ? "" : "s");
+	if (v->duplicates > 0)
+		rw_printf(w, ", %lld duplicate transcript%s", v->duplicates,
+		    v->duplicates == 1 ? "" : "s");
+	rw_c(w, '\n');
+	if (v->since != NULL || v->until != NULL || v->user_glob != NULL ||
+	    v->target_glob != NULL) {
+		rw_s(w, "only");
+		if (v->since != NULL)
+			rw_printf(w, " since %s", short_time(v->since, a));
+		if (v->until != NULL)
+			rw_printf(w, " until %s", short_time(v->until, a));
+		if (v->user_glob != NULL) {
+			c = cell(v->user_glob, strlen(v->user_glob), &wd);
+			rw_printf(w, " user %s", c);
+			free(c);
+		}
+		if (v->target_glob != NULL) {
+			c = cell(v->target_glob, strlen(v->target_glob), &wd);
+			rw_printf(w, " target %s", c);
+			free(c);
+		}
+		rw_printf(w, ": %lld session%s left out", v->filtered_out,
+		    v->filtered_out == 1 ? "" : "s");
+		if (v->no_start_left_out > 0)
+			rw_printf(w, ", %lld more without a start time",
+			    v->no_start_left_out);
+		rw_c(w, '\n');
+	}
+	for (i = 0; i < v->ngnotes; i++) {
+		c = cell_max(v->gnotes[i].text, strlen(v->gnotes[i].text), &wd,
+		    200);
+		rw_printf(w, "note: %s", v->gnotes[i].code);
+		if (v->gnotes[i].n > 1)
+			rw_printf(w, " (%lld)", v->gnotes[i].n);
+		rw_printf(w, ": %s\n", c);
+		free(c);
+	}
+	rw_s(w, "\nSESSIONS\n");
+	sessions_table(w, v);
+	rw_s(w, "\nUSERS\n");
+	group_table(w, "USER", "TARGETS", v->users, v->nusers_g, 1);
+	rw_s(w, "\nTARGETS\n");
+	group_table(w, "TARGET", "USERS", v->targets, v->ntargets_g, 0);
+	rw_s(w, "\nDAYS (UTC)\n");
+	group_table(w, "DAY", "USERS", v->days, v->ndays, 0);
+}

@@ -1,0 +1,525 @@
+/*
+ * test_convert.c: what sl-convert's writers stand on: SHA-256
+ * (lib/sha256.c), the spool (lib/spool.c), the string escapings and
+ * cleaning of lib/writer.c, safe file names and archive kinds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "writer.h"
+
+/* ------------------------------------------------------------ sha256 */
+
+static void
+expect_sha(const void *p, size_t n, const char *want)
+{
+	unsigned char d[32];
+	char hex[65];
+
+	sl_sha256(p, n, d);
+	sl_sha256_hex(d, hex);
+	ck_assert_str_eq(hex, want);
+}
+
+/* FIPS 180-4 examples (and the empty message). */
+START_TEST(sha256_vectors)
+{
+	expect_sha("", 0, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+	expect_sha("abc", 3, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	expect_sha("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	    56, "248d6a61d20638b8e5c026930c3e6039"
+	    "a33ce45964ff2167f6ecedd419db06c1");
+}
+END_TEST
+
+/* A million 'a' fed in uneven pieces; every padding boundary. */
+START_TEST(sha256_incremental)
+{
+	struct sl_sha256_ctx c;
+	unsigned char d[32], e[32];
+	char hex[65], buf[1000], *big;
+	size_t i, n, k;
+
+	memset(buf, 'a', sizeof(buf));
+	sl_sha256_init(&c);
+	for (i = 0, k = 1; i < 1000000; i += n, k = k * 7 % 997 + 1) {
+		n = SL_MIN(k, 1000000 - i);
+		sl_sha256_update(&c, buf, n);
+	}
+	sl_sha256_final(&c, d);
+	sl_sha256_hex(d, hex);
+	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
+	    "f1809a48a497200e046d39ccc7112cd0");
+	/* Lengths around the 55/56/64-byte padding edges: one-shot and
+	 * byte-at-a-time agree. */
+	big = sl_xmalloc(200);
+	for (n = 0; n < 200; n++)
+		big[n] = (char)(n * 31 + 7);
+	for (n = 50; n < 140; n++) {
+		sl_sha256(big, n, d);
+		sl_sha256_init(&c);
+		for (i = 0; i < n; i++)
+			sl_sha256_update(&c, big + i, 1);
+		sl_sha256_final(&c, e);
+		ck_assert_msg(memcmp(d, e, 32) == 0, "length %zu", n);
+	}
+	free(big);
+}
+END_TEST
+
+/* ------------------------------------------------------------- spool */
+
+static FILE *
+spool_file(void)
+{
+	FILE *fp = tmpfile();
+
+	ck_assert_ptr_nonnull(fp);
+	return fp;
+}
+
+START_TEST(spool_round_trip)
+{
+	static const struct sl_span spans[] = { { 0, 3, 0x1234 },
+	    { 3, 5, SL_ATTR_DEFAULT } };
+	static const struct sl_kv kv[] = { { "command", "cat x" },
+	    { "exit_code", "0" } };
+	static const char *const red[] = { "aws-key" };
+	struct sl_record in[4], *r;
+	const struct sl_record *got;
+	struct sl_buf scratch;
+	struct sl_spool *sp;
+	struct sl_spool_cur *cur, *cur2;
+	FILE *fp = spool_file();
+	int i;
+
+	sl_buf_init(&scratch);
+	r = &in[0];
+	sl_record_init(r, SL_SESSION, "alice-0a1b2c3d4e5f67890", "a.log:1");
+	r->src_line = 1;
+	r->f[SL_F_PRINCIPAL] = "alice";
+	r->f[SL_F_END] = "2024-05-01T12:30:00.000Z";
+	r->f[SL_F_ORIGIN] = "typescript";
+	r->extra = kv;
+	r->nextra = 2;
+	r = &in[1];
+	sl_record_init(r, SL_LINE, "alice-0a1b2c3d4e5f67890", "a.log:2");
+	r->src_line = 2;
+	r->n = 7;
+	r->text = "sh-5.2$ id\0tail";	/* text has its length */
+	r->len = 10;
+	r->has_prompt = 1;
+	r->prompt_len = 8;
+	r->cont = 1;
+	r->time = "2024-05-01T12:00:05.000Z";
+	r->spans = spans;
+	r->nspans = 2;
+	r->redacted = red;
+	r->nredacted = 1;
+	r = &in[2];
+	sl_record_init(r, SL_NOTE, NULL, "a.log:9");
+	r->code = "full-screen";
+	r->text = "vim";
+	r->len = 3;
+	r->count = 41;
+	r->extra = kv;
+	r->nextra = 1;
+	r = &in[3];
+	sl_record_init(r, SL_RAW, "alice-0a1b2c3d4e5f67890", "a.log:3");
+	r->src_line = 3;
+	r->text = "a\0b\r\n";
+	r->len = 5;
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(sl_spool_write(fp, &scratch, &in[i]), 0);
+	ck_assert_int_eq(fflush(fp), 0);
+	sp = sl_spool_new(fileno(fp), 0, ftell(fp));
+	cur = sl_spool_cursor(sp);
+	cur2 = sl_spool_cursor(sp);
+
+	ck_assert_int_eq(sl_spool_next(cur, &got), 1);
+	ck_assert_int_eq(got->type, SL_SESSION);
+	ck_assert_str_eq(got->session, "alice-0a1b2c3d4e5f67890");
+	ck_assert_str_eq(got->src, "a.log:1");
+	ck_assert_int_eq(got->src_line, 1);
+	ck_assert_str_eq(got->f[SL_F_PRINCIPAL], "alice");
+	ck_assert_str_eq(got->f[SL_F_END], "2024-05-01T12:30:00.000Z");
+	ck_assert_str_eq(got->f[SL_F_ORIGIN], "typescript");
+	ck_assert_ptr_null(got->f[SL_F_TARGET]);
+	ck_assert_uint_eq(got->nextra, 2);
+	ck_assert_str_eq(got->extra[1].key, "exit_code");
+	ck_assert_str_eq(got->extra[1].val, "0");
+	ck_assert_int_eq(got->count, -1);
+
+	ck_assert_int_eq(sl_spool_next(cur, &got), 1);
+	ck_assert_int_eq(got->type, SL_LINE);
+	ck_assert_int_eq(got->n, 7);
+	ck_assert_uint_eq(got->len, 10);
+	ck_assert(memcmp(got->text, "sh-5.2$ id", 10) == 0);
+	ck_assert_int_eq(got->has_prompt, 1);
+	ck_assert_uint_eq(got->prompt_len, 8);
+	ck_assert_int_eq(got->cont, 1);
+	ck_assert_str_eq(got->time, "2024-05-01T12:00:05.000Z");
+	ck_assert_uint_eq(got->nspans, 2);
+	ck_assert_uint_eq(got->spans[0].len, 3);
+	ck_assert_uint_eq(got->spans[0].attr, 0x1234);
+	ck_assert_uint_eq(got->spans[1].off, 3);
+	ck_assert_uint_eq(got->nredacted, 1);
+	ck_assert_str_eq(got->redacted[0], "aws-key");
+	ck_assert_uint_eq(got->nextra, 0);
+
+	/* A second cursor reads on its own. */
+	ck_assert_int_eq(sl_spool_next(cur2, &got), 1);
+	ck_assert_int_eq(got->type, SL_SESSION);
+
+	ck_assert_int_eq(sl_spool_next(cur, &got), 1);
+	ck_assert_int_eq(got->type, SL_NOTE);
+	ck_assert_ptr_null(got->session);
+	ck_assert_str_eq(got->code, "full-screen");
+	ck_assert_str_eq(got->text, "vim");
+	ck_assert_int_eq(got->count, 41);
+	ck_assert_uint_eq(got->nextra, 1);
+
+	ck_assert_int_eq(sl_spool_next(cur, &got), 1);
+	ck_assert_int_eq(got->type, SL_RAW);
+	ck_assert_uint_eq(got->len, 5);
+	ck_assert(memcmp(got->text, "a\0b\r\n", 5) == 0);
+	ck_assert_int_eq(sl_spool_next(cur, &got), 0);
+	ck_assert_int_eq(sl_spool_next(cur, &got), 0);
+
+	sl_spool_cursor_free(cur);
+	sl_spool_cursor_free(cur2);
+	sl_spool_free(sp);
+	sl_buf_free(&scratch);
+	fclose(fp);
+}
+END_TEST
+
+/* A spool cut short, or a range inside a bigger file, reads right. */
+START_TEST(spool_damaged_and_ranges)
+{
+	struct sl_record r;
+	const struct sl_record *got;
+	struct sl_buf scratch;
+	struct sl_spool *sp;
+	struct sl_spool_cur *cur;
+	FILE *fp = spool_file();
+	long one, two;
+
+	sl_buf_init(&scratch);
+	sl_record_init(&r, SL_LINE, "a-1", "x:1");
+	r.text = "first";
+	r.len = 5;
+	ck_assert_int_eq(sl_spool_write(fp, &scratch, &r), 0);
+	one = ftell(fp);
+	r.text = "second";
+	r.len = 6;
+	ck_assert_int_eq(sl_spool_write(fp, &scratch, &r), 0);
+	two = ftell(fp);
+	fflush(fp);
+
+	/* Only the second record. */
+	sp = sl_spool_new(fileno(fp), one, two - one);
+	cur = sl_spool_cursor(sp);
+	ck_assert_int_eq(sl_spool_next(cur, &got), 1);
+	ck_assert_str_eq(got->text, "second");
+	ck_assert_int_eq(sl_spool_next(cur, &got), 0);
+	sl_spool_cursor_free(cur);
+	sl_spool_free(sp);
+
+	/* Cut in the middle of the second: the first, then an error. */
+	sp = sl_spool_new(fileno(fp), 0, two - 3);
+	cur = sl_spool_cursor(sp);
+	ck_assert_int_eq(sl_spool_next(cur, &got), 1);
+	ck_assert_str_eq(got->text, "first");
+	ck_assert_int_eq(sl_spool_next(cur, &got), -1);
+	sl_spool_cursor_free(cur);
+	sl_spool_free(sp);
+
+	/* A length that makes no sense. */
+	rewind(fp);
+	fwrite("\xff\xff\xff\x7f", 1, 4, fp);
+	fflush(fp);
+	sp = sl_spool_new(fileno(fp), 0, two);
+	cur = sl_spool_cursor(sp);
+	ck_assert_int_eq(sl_spool_next(cur, &got), -1);
+	sl_spool_cursor_free(cur);
+	sl_spool_free(sp);
+	sl_buf_free(&scratch);
+	fclose(fp);
+}
+END_TEST
+
+/* Many records bigger than the read chunk, in one spool. */
+START_TEST(spool_big_records)
+{
+	struct sl_record r;
+	const struct sl_record *got;
+	struct sl_buf scratch;
+	struct sl_spool *sp;
+	struct sl_spool_cur *cur;
+	FILE *fp = spool_file();
+	char *text = sl_xmalloc(200000);
+	int i;
+
+	sl_buf_init(&scratch);
+	for (i = 0; i < 5; i++) {
+		memset(text, 'a' + i, 200000);
+		sl_record_init(&r, SL_RAW, "a-1", "x:1");
+		r.text = text;
+		r.len = 100000 + (size_t)i * 20000;
+		ck_assert_int_eq(sl_spool_write(fp, &scratch, &r), 0);
+	}
+	fflush(fp);
+	sp = sl_spool_new(fileno(fp), 0, ftell(fp));
+	cur = sl_spool_cursor(sp);
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(sl_spool_next(cur, &got), 1);
+		ck_assert_uint_eq(got->len, 100000 + (size_t)i * 20000);
+		ck_assert_int_eq(got->text[0], 'a' + i);
+		ck_assert_int_eq(got->text[got->len - 1], 'a' + i);
+	}
+	ck_assert_int_eq(sl_spool_next(cur, &got), 0);
+	sl_spool_cursor_free(cur);
+	sl_spool_free(sp);
+	sl_buf_free(&scratch);
+	free(text);
+	fclose(fp);
+}
+END_TEST
+
+/* ---------------------------------------------------------- escaping */
+
+static void
+expect_go(const char *in, size_t n, const char *want)
+{
+	struct sl_buf b;
+
+	sl_buf_init(&b);
+	sl_w_json_go(&b, in, n);
+	ck_assert_msg(b.len == strlen(want) && memcmp(b.buf, want, b.len) == 0,
+	    "got %s want %s", b.buf, want);
+	sl_buf_free(&b);
+}
+
+#define GO(in, want)	expect_go((in), sizeof(in) - 1, (want))
+
+/* Go's encoding/json as the agent (Go >= 1.22) writes its events. */
+START_TEST(json_go_escapes)
+{
+	GO("plain text", "\"plain text\"");
+	GO("a<b>c&d", "\"a\\u003cb\\u003ec\\u0026d\"");
+	GO("q\"b\\s", "\"q\\\"b\\\\s\"");
+	GO("\n\r\t\b\f", "\"\\n\\r\\t\\b\\f\"");
+	GO("\x1b]0;t\x07", "\"\\u001b]0;t\\u0007\"");
+	GO("\x7f", "\"\x7f\"");
+	GO("caf\xc3\xa9 \xe2\x94\x80", "\"caf\xc3\xa9 \xe2\x94\x80\"");
+	GO("\xe2\x80\xa8\xe2\x80\xa9", "\"\\u2028\\u2029\"");
+	/* Invalid UTF-8: one \ufffd per maximal invalid part. */
+	GO("a\xe9z", "\"a\\ufffdz\"");
+	GO("\xc3", "\"\\ufffd\"");
+	/* A valid U+FFFD stays as it is. */
+	GO("\xef\xbf\xbd", "\"\xef\xbf\xbd\"");
+	GO("nul\0x", "\"nul\\u0000x\"");
+	GO("", "\"\"");
+}
+END_TEST
+
+static void
+expect_html(const char *in, const char *want)
+{
+	struct sl_buf b;
+
+	sl_buf_init(&b);
+	sl_buf_reserve(&b, 0);
+	sl_w_html(&b, in, strlen(in));
+	ck_assert_str_eq(b.buf, want);
+	sl_buf_free(&b);
+}
+
+START_TEST(html_escapes)
+{
+	expect_html("<script>alert(1)</script>",
+	    "&lt;script&gt;alert(1)&lt;/script&gt;");
+	expect_html("\"><img src=x onerror=alert(1)>",
+	    "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+	expect_html("a'b&c", "a&#39;b&amp;c");
+	expect_html("</style><style>", "&lt;/style&gt;&lt;style&gt;");
+	expect_html("tab\there", "tab\there");
+	expect_html("esc\x1b[31m", "esc\xef\xbf\xbd[31m");
+	expect_html("c1\xc2\x9b", "c1\xef\xbf\xbd");
+	expect_html("bad\xff", "bad\xef\xbf\xbd");
+	expect_html("\xe9\x80\xa3\xe7\xb5\xa1", "\xe9\x80\xa3\xe7\xb5\xa1");
+}
+END_TEST
+
+static void
+expect_clean(const char *in, size_t n, const char *want)
+{
+	struct sl_buf b;
+
+	sl_buf_init(&b);
+	sl_buf_reserve(&b, 0);
+	sl_w_clean(&b, in, n);
+	ck_assert_str_eq(b.buf, want);
+	sl_buf_free(&b);
+}
+
+START_TEST(clean_controls)
+{
+	expect_clean("plain", 5, "plain");
+	expect_clean("a\tb", 3, "a\tb");
+	expect_clean("\x1b[2Jx", 5, "\xef\xbf\xbd[2Jx");
+	expect_clean("cr\rlf\n", 6, "cr\xef\xbf\xbdlf\xef\xbf\xbd");
+	expect_clean("del\x7f", 4, "del\xef\xbf\xbd");
+	expect_clean("\xc2\x85", 2, "\xef\xbf\xbd");		/* NEL, C1 */
+	expect_clean("\xc2\xa0", 2, "\xc2\xa0");		/* NBSP stays */
+	expect_clean("n\0l", 3, "n\xef\xbf\xbdl");
+	expect_clean("cut\xe2\x94", 5, "cut\xef\xbf\xbd");
+}
+END_TEST
+
+START_TEST(widths)
+{
+	ck_assert_uint_eq(sl_w_width("abc", 3), 3);
+	ck_assert_uint_eq(sl_w_width("", 0), 0);
+	/* 連絡先: three wide characters and a colon. */
+	ck_assert_uint_eq(sl_w_width("\xe9\x80\xa3\xe7\xb5\xa1\xe5\x85\x88:",
+	    10), 7);
+	/* naïve with a combining diaeresis. */
+	ck_assert_uint_eq(sl_w_width("nai\xcc\x88ve", 7), 5);
+	ck_assert_uint_eq(sl_w_width("caf\xc3\xa9", 5), 4);
+}
+END_TEST
+
+/* --------------------------------------------------------- file names */
+
+static void
+expect_name(const char *id, const char *ext, const char *want)
+{
+	char *got = sl_w_safe_name(id, ext);
+
+	ck_assert_msg(strcmp(got, want) == 0, "name of [%s]: %s, want %s",
+	    id != NULL ? id : "(null)", got, want);
+	ck_assert_ptr_null(strchr(got, '/'));
+	ck_assert_int_ne(got[0], '.');
+	free(got);
+}
+
+/* The hash suffix is the first 8 hex digits of SHA-256 of the id. */
+static char *
+with_hash(const char *id, const char *safe, const char *ext)
+{
+	unsigned char d[32];
+	char hex[65], *out = sl_xmalloc(strlen(safe) + 16 + strlen(ext));
+
+	sl_sha256(id, strlen(id), d);
+	sl_sha256_hex(d, hex);
+	sprintf(out, "%s-%.8s%s", safe, hex, ext);
+	return out;
+}
+
+START_TEST(safe_names)
+{
+	char *w;
+
+	expect_name("alice-0a1b2c3d4e5f67890", ".txt",
+	    "alice-0a1b2c3d4e5f67890.txt");
+	expect_name("maria.garcia@example.com-0b7e41d29c58f3a06", ".log",
+	    "maria.garcia@example.com-0b7e41d29c58f3a06.log");
+	expect_name(NULL, ".html", "unknown-session.html");
+	w = with_hash("../../etc/passwd", "_._.._etc_passwd", ".txt");
+	expect_name("../../etc/passwd", ".txt", w);
+	free(w);
+	w = with_hash(".hidden", "_hidden", "");
+	expect_name(".hidden", "", w);
+	free(w);
+	w = with_hash("-rf", "_rf", ".log");
+	expect_name("-rf", ".log", w);
+	free(w);
+	w = with_hash("a b\x1b\n", "a_b__", ".csv");
+	expect_name("a b\x1b\n", ".csv", w);
+	free(w);
+	w = with_hash("", "", ".txt");
+	expect_name("", ".txt", w);
+	free(w);
+	w = with_hash("C:\\x", "C__x", ".txt");
+	expect_name("C:\\x", ".txt", w);
+	free(w);
+}
+END_TEST
+
+START_TEST(long_names_cut)
+{
+	char id[400], *got;
+
+	memset(id, 'x', sizeof(id) - 1);
+	id[sizeof(id) - 1] = '\0';
+	got = sl_w_safe_name(id, ".html");
+	ck_assert_uint_lt(strlen(got), 200);
+	ck_assert_str_eq(got + strlen(got) - 5, ".html");
+	free(got);
+}
+END_TEST
+
+START_TEST(archive_kinds)
+{
+	ck_assert_int_eq(sl_archive_kind("a.tar.gz"), SL_AR_TGZ);
+	ck_assert_int_eq(sl_archive_kind("dir/a.tgz"), SL_AR_TGZ);
+	ck_assert_int_eq(sl_archive_kind("a.tar"), SL_AR_TAR);
+	ck_assert_int_eq(sl_archive_kind("a.zip"), SL_AR_ZIP);
+	ck_assert_int_eq(sl_archive_kind("a.gz"), SL_AR_NONE);
+	ck_assert_int_eq(sl_archive_kind("a.html"), SL_AR_NONE);
+	ck_assert_int_eq(sl_archive_kind(".zip"), SL_AR_NONE);
+}
+END_TEST
+
+START_TEST(writer_table)
+{
+	static const char *const names[] = { "text", "records", "cw-stream",
+	    "typescript", "csv", "asciicast", "html" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct sl_writer *w = sl_writer_at(i);
+
+		ck_assert_ptr_nonnull(w);
+		ck_assert_str_eq(sl_writer_name(w), names[i]);
+		ck_assert_ptr_eq(sl_writer_lookup(names[i]), w);
+		ck_assert_uint_gt(strlen(sl_writer_desc(w)), 10);
+		ck_assert_int_eq(w->ext[0], '.');
+	}
+	ck_assert_ptr_null(sl_writer_at(i));
+	ck_assert_ptr_null(sl_writer_at(1000));
+	ck_assert_ptr_null(sl_writer_lookup("pdf"));
+}
+END_TEST
+
+static Suite *
+convert_suite(void)
+{
+	Suite *s = suite_create("convert");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, sha256_vectors);
+	tcase_add_test(tc, sha256_incremental);
+	tcase_add_test(tc, spool_round_trip);
+	tcase_add_test(tc, spool_damaged_and_ranges);
+	tcase_add_test(tc, spool_big_records);
+	tcase_add_test(tc, json_go_escapes);
+	tcase_add_test(tc, html_escapes);
+	tcase_add_test(tc, clean_controls);
+	tcase_add_test(tc, widths);
+	tcase_add_test(tc, safe_names);
+	tcase_add_test(tc, long_names_cut);
+	tcase_add_test(tc, archive_kinds);
+	tcase_add_test(tc, writer_table);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+SL_TEST_MAIN(convert_suite)

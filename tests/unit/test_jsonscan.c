@@ -1,0 +1,595 @@
+/*
+ * test_jsonscan.c: the incremental JSON scanner (lib/jsonscan.c).  Every
+ * document is also fed in chunks of 1, 2, 3, 7 and 64 bytes, so that
+ * strings, escapes and keys cut at any point are covered.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "check_main.h"
+#include "internal.h"
+#include "jsonscan.h"
+
+/* A source over memory: chunks of `step` bytes, breaks at offsets. */
+struct src {
+	const char *p;
+	size_t n, off, step;
+	size_t brk[4];
+	int nbrk, next;
+};
+
+static ssize_t
+src_read(void *arg, void *buf, size_t n)
+{
+	struct src *s = arg;
+	size_t k = s->n - s->off;
+
+	if (s->next < s->nbrk && s->off == s->brk[s->next]) {
+		s->next++;
+		return SL_JS_READ_BREAK;
+	}
+	if (s->next < s->nbrk && s->brk[s->next] - s->off < k)
+		k = s->brk[s->next] - s->off;
+	if (k > s->step)
+		k = s->step;
+	if (k > n)
+		k = n;
+	memcpy(buf, s->p + s->off, k);
+	s->off += k;
+	return (ssize_t)k;
+}
+
+static const size_t steps[] = { 1, 2, 3, 7, 64, 1 << 20 };
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+static struct sl_jscan *
+open_src(struct src *s, const char *text, size_t step)
+{
+	memset(s, 0, sizeof(*s));
+	s->p = text;
+	s->n = strlen(text);
+	s->step = step;
+	return sl_jscan_new(src_read, s);
+}
+
+/* Each element of "events" in every document, joined by '|'. */
+static void
+events_of(struct sl_jscan *js, struct sl_buf *out)
+{
+	struct sl_buf v;
+
+	sl_buf_init(&v);
+	while (sl_jscan_next(js) == SL_JS_VALUE) {
+		ck_assert_int_eq(sl_jscan_type(js), '{');
+		ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+		while (sl_jscan_next(js) == SL_JS_VALUE) {
+			if (strcmp(sl_jscan_key(js), "events") != 0)
+				continue;	/* skipped by next() */
+			ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+			while (sl_jscan_next(js) == SL_JS_VALUE) {
+				ck_assert_int_eq(sl_jscan_copy(js, &v, 1000),
+				    SL_JS_OK);
+				sl_buf_add(out, v.buf, v.len);
+				sl_buf_addc(out, '|');
+			}
+		}
+	}
+	sl_buf_free(&v);
+}
+
+START_TEST(test_events_any_order)
+{
+	static const char doc[] =
+	    "{\"nextForwardToken\": \"f/1\", \"events\": [\n"
+	    "  {\"message\": \"a \\\"q\\\" \\\\\", \"timestamp\": 1},\n"
+	    "  {\"timestamp\": 2, \"message\": \"{\\\"k\\\":[1,2]}\"}\n"
+	    " ], \"x\": {\"events\": [9]}}"
+	    "{\"events\":[]}"		/* an empty page, concatenated */
+	    "\n{\"events\":[\"s\",12,true,null,[1,[2]]]}\n";
+	static const char want[] =
+	    "{\"message\": \"a \\\"q\\\" \\\\\", \"timestamp\": 1}|"
+	    "{\"timestamp\": 2, \"message\": \"{\\\"k\\\":[1,2]}\"}|"
+	    "\"s\"|12|true|null|[1,[2]]|";
+	struct sl_buf out;
+	struct src s;
+	size_t i;
+
+	for (i = 0; i < NSTEPS; i++) {
+		struct sl_jscan *js = open_src(&s, doc, steps[i]);
+
+		sl_buf_init(&out);
+		events_of(js, &out);
+		ck_assert_int_eq(sl_jscan_errkind(js), SL_JSE_NONE);
+		ck_assert_str_eq(out.buf, want);
+		sl_buf_free(&out);
+		sl_jscan_free(js);
+	}
+}
+END_TEST
+
+/* Backslash runs before a quote, at every cut: "\\" ends, "\"" not. */
+START_TEST(test_escapes)
+{
+	static const char doc[] =
+	    "[\"\\\\\",\"\\\\\\\"\",\"a\\\\\\\\\",\"\\u0022\",\"\\b\\u0008\"]";
+	static const char *const want[] = { "\"\\\\\"", "\"\\\\\\\"\"",
+	    "\"a\\\\\\\\\"", "\"\\u0022\"", "\"\\b\\u0008\"" };
+	struct sl_buf v;
+	struct src s;
+	size_t i, k;
+
+	sl_buf_init(&v);
+	for (i = 0; i < NSTEPS; i++) {
+		struct sl_jscan *js = open_src(&s, doc, steps[i]);
+
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+		ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+		for (k = 0; k < 5; k++) {
+			ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+			ck_assert_int_eq(sl_jscan_copy(js, &v, 100), SL_JS_OK);
+			ck_assert_str_eq(v.buf, want[k]);
+		}
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+		ck_assert_int_eq(sl_jscan_depth(js), 0);
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+		sl_jscan_free(js);
+	}
+	sl_buf_free(&v);
+}
+END_TEST
+
+/* Keys are decoded: escapes, \u, a surrogate pair. */
+START_TEST(test_keys)
+{
+	static const char doc[] = "{\"a\\u003cb\":1,\"\\ud83d\\ude00\":2,"
+	    "\"t\\tn\\\"\":3}";
+	struct src s;
+	size_t i;
+
+	for (i = 0; i < NSTEPS; i++) {
+		struct sl_jscan *js = open_src(&s, doc, steps[i]);
+
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+		ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+		ck_assert_str_eq(sl_jscan_key(js), "a<b");
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+		ck_assert_str_eq(sl_jscan_key(js), "\xf0\x9f\x98\x80");
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+		ck_assert_str_eq(sl_jscan_key(js), "t\tn\"");
+		ck_assert_int_eq(sl_jscan_type(js), '3');
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+		sl_jscan_free(js);
+	}
+}
+END_TEST
+
+/* Lines and offsets of values, for src and messages. */
+START_TEST(test_positions)
+{
+	static const char doc[] = "{\"a\":1}\n{\"b\":\n  [2,\n   3]}\n\n\"x\"";
+	struct sl_jscan *js = sl_jscan_mem(doc, strlen(doc));
+
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_line(js), 1);
+	ck_assert_int_eq(sl_jscan_offset(js), 0);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_line(js), 2);
+	ck_assert_int_eq(sl_jscan_offset(js), 8);
+	ck_assert_int_eq(sl_jscan_skip(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_cur_line(js), 4);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_line(js), 6);
+	ck_assert_int_eq(sl_jscan_type(js), '"');
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+	sl_jscan_free(js);
+}
+END_TEST
+
+START_TEST(test_too_big)
+{
+	static const char doc[] = "[\"0123456789\",\"ok\",[\"01234567\"]]";
+	struct sl_buf v;
+	struct sl_jscan *js = sl_jscan_mem(doc, strlen(doc));
+
+	sl_buf_init(&v);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_copy(js, &v, 12), SL_JS_OK);	/* at */
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_copy(js, &v, 3), SL_JS_BIG);	/* past */
+	ck_assert_uint_eq(v.len, 0);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_copy(js, &v, 11), SL_JS_BIG);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+	sl_buf_free(&v);
+	sl_jscan_free(js);
+}
+END_TEST
+
+/* Nesting at the limit is fine, past it the value is skipped whole. */
+START_TEST(test_depth)
+{
+	struct sl_buf doc, v;
+	struct sl_jscan *js;
+	int i, k;
+
+	for (k = SL_JSON_DEPTH; k <= SL_JSON_DEPTH + 1; k++) {
+		sl_buf_init(&doc);
+		sl_buf_init(&v);
+		sl_buf_adds(&doc, "{\"events\":[");
+		for (i = 0; i < k; i++)
+			sl_buf_addc(&doc, '[');
+		for (i = 0; i < k; i++)
+			sl_buf_addc(&doc, ']');
+		sl_buf_adds(&doc, ",{\"after\":1}]}");
+		js = sl_jscan_mem(doc.buf, doc.len);
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+		ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+		ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+		ck_assert_int_eq(sl_jscan_copy(js, &v, 1000),
+		    k > SL_JSON_DEPTH ? SL_JS_DEEP : SL_JS_OK);
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+		ck_assert_int_eq(sl_jscan_copy(js, &v, 1000), SL_JS_OK);
+		ck_assert_str_eq(v.buf, "{\"after\":1}");
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+		sl_jscan_free(js);
+		sl_buf_free(&doc);
+		sl_buf_free(&v);
+	}
+}
+END_TEST
+
+/* A bomb that never closes: the end of input, not a crash or a stack. */
+START_TEST(test_bomb_unclosed)
+{
+	size_t n = 10 * 1000 * 1000;
+	char *doc = malloc(n + 1);
+	struct sl_jscan *js;
+
+	memset(doc, '[', n);
+	doc[n] = '\0';
+	js = sl_jscan_mem(doc, n);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_skip(js), SL_JS_ERR);
+	ck_assert_int_eq(sl_jscan_errkind(js), SL_JSE_TRUNCATED);
+	sl_jscan_free(js);
+	free(doc);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	static const struct {
+		const char *doc;
+		int kind;
+		const char *msg;
+		long long line;
+	} cases[] = {
+		{ "{\"events\":[{\"a\":1}", SL_JSE_TRUNCATED,
+		  "unexpected end of input inside an array", 1 },
+		{ "{\"events\":[{\"a\":\"x", SL_JSE_TRUNCATED,
+		  "unexpected end of input inside a string", 1 },
+		{ "{\n\"events\" [1]}", SL_JSE_SYNTAX,
+		  "expected ':' after key \"events\", found '['", 2 },
+		{ "{\"events\":[1 2]}", SL_JSE_SYNTAX,
+		  "expected ',' or ']', found '2'", 1 },
+		{ "{\"events\":[1,]}", SL_JSE_SYNTAX,
+		  "expected a value, found ']'", 1 },
+		{ "{\"events\":[{\"a\":[}]}", SL_JSE_SYNTAX,
+		  "mismatched '}'", 1 },
+		{ "{\"events\":[],}", SL_JSE_SYNTAX,
+		  "expected a key, found '}'", 1 },
+		{ "]", SL_JSE_SYNTAX, "expected a JSON value, found ']'", 1 },
+	};
+	struct sl_buf out;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sl_jscan *js = sl_jscan_mem(cases[i].doc,
+		    strlen(cases[i].doc));
+		int rc;
+
+		sl_buf_init(&out);
+		while ((rc = sl_jscan_next(js)) == SL_JS_VALUE) {
+			if (sl_jscan_type(js) != '{')
+				continue;
+			if (sl_jscan_enter(js) != SL_JS_OK)
+				break;
+			while ((rc = sl_jscan_next(js)) == SL_JS_VALUE) {
+				if (sl_jscan_enter(js) != SL_JS_OK)
+					break;
+				while ((rc = sl_jscan_next(js)) ==
+				    SL_JS_VALUE)
+					if (sl_jscan_copy(js, &out, 100) ==
+					    SL_JS_ERR)
+						break;
+			}
+			if (rc == SL_JS_ERR)
+				break;
+		}
+		ck_assert_msg((int)sl_jscan_errkind(js) == cases[i].kind,
+		    "case %zu: kind %d", i, sl_jscan_errkind(js));
+		ck_assert_str_eq(sl_jscan_error(js), cases[i].msg);
+		ck_assert_int_eq(sl_jscan_err_line(js), cases[i].line);
+		/* Dead until recovered; then the end. */
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_ERR);
+		sl_jscan_recover(js);
+		ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+		sl_jscan_free(js);
+		sl_buf_free(&out);
+	}
+}
+END_TEST
+
+/*
+ * A break (a corrupt gzip member skipped) inside a document: that
+ * document fails, the next one parses; between documents it is nothing.
+ */
+START_TEST(test_break)
+{
+	static const char doc[] =
+	    "{\"events\":[{\"m\":\"one\"}]}"	/* 0..23 */
+	    "{\"events\":[{\"m\":\"tw"		/* cut at 43 */
+	    "{\"events\":[{\"m\":\"three\"}]}";
+	struct sl_buf out, v;
+	struct src s;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < NSTEPS; i++) {
+		struct sl_jscan *js = open_src(&s, doc, steps[i]);
+
+		s.brk[0] = 24;		/* between: harmless */
+		s.brk[1] = 43;
+		s.nbrk = 2;
+		sl_buf_init(&out);
+		sl_buf_init(&v);
+		for (;;) {
+			rc = sl_jscan_next(js);
+			if (rc == SL_JS_END)
+				break;
+			if (rc == SL_JS_ERR) {
+				ck_assert_int_eq(sl_jscan_errkind(js),
+				    SL_JSE_BREAK);
+				sl_buf_adds(&out, "ERR|");
+				sl_jscan_recover(js);
+				continue;
+			}
+			ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+			while ((rc = sl_jscan_next(js)) == SL_JS_VALUE) {
+				ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+				while ((rc = sl_jscan_next(js)) ==
+				    SL_JS_VALUE) {
+					if ((rc = sl_jscan_copy(js, &v, 100)) !=
+					    SL_JS_OK)
+						break;
+					sl_buf_add(&out, v.buf, v.len);
+					sl_buf_addc(&out, '|');
+				}
+				if (rc == SL_JS_ERR)
+					break;
+			}
+			if (rc == SL_JS_ERR) {
+				ck_assert_int_eq(sl_jscan_errkind(js),
+				    SL_JSE_BREAK);
+				sl_buf_adds(&out, "ERR|");
+				sl_jscan_recover(js);
+			}
+		}
+		ck_assert_str_eq(out.buf, "{\"m\":\"one\"}|ERR|"
+		    "{\"m\":\"three\"}|");
+		sl_buf_free(&out);
+		sl_buf_free(&v);
+		sl_jscan_free(js);
+	}
+}
+END_TEST
+
+/* A syntax error throws away input up to the next break. */
+START_TEST(test_recover_at_break)
+{
+	static const char doc[] = "{\"a\" 1}garbage{\"b\":2}";
+	struct src s;
+	struct sl_jscan *js = open_src(&s, doc, 4);
+
+	s.brk[0] = 14;
+	s.nbrk = 1;
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_ERR);
+	sl_jscan_recover(js);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_offset(js), 14);
+	ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_str_eq(sl_jscan_key(js), "b");
+	ck_assert_int_eq(sl_jscan_leave(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+	sl_jscan_free(js);
+}
+END_TEST
+
+/* What is copied is what jansson reads: a double-encoded message. */
+START_TEST(test_copy_for_jansson)
+{
+	static const char doc[] = "{\"events\":[{\"message\":\"{\\\"sessionData"
+	    "\\\":[\\\"\\\\u001b]0;t\\\\u0007$ ls\\\"]}\"}]}";
+	struct sl_jscan *js = sl_jscan_mem(doc, strlen(doc));
+	struct sl_buf v;
+	json_t *ev, *msg, *sd;
+	const char *s;
+
+	sl_buf_init(&v);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_copy(js, &v, 1000), SL_JS_OK);
+	ev = json_loadb(v.buf, v.len, 0, NULL);
+	ck_assert_ptr_nonnull(ev);
+	s = json_string_value(json_object_get(ev, "message"));
+	msg = json_loads(s, 0, NULL);
+	ck_assert_ptr_nonnull(msg);
+	sd = json_array_get(json_object_get(msg, "sessionData"), 0);
+	ck_assert_str_eq(json_string_value(sd), "\x1b]0;t\x07$ ls");
+	json_decref(msg);
+	json_decref(ev);
+	sl_buf_free(&v);
+	sl_jscan_free(js);
+}
+END_TEST
+
+/* Strings decoded in one pass, as strictly as jansson reads them. */
+START_TEST(test_unquote)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+		size_t outlen;		/* out NULL: must fail */
+	} cases[] = {
+		{ "\"plain ascii text, long enough for words\"",
+		  "plain ascii text, long enough for words", 39 },
+		{ "\"\\u001b]0;t\\u0007$ \\u003cx\\u003e \\u0026\"",
+		  "\x1b]0;t\x07$ <x> &", 13 },
+		{ "\"a\\bb\\u0008c\\f\\u000c\"", "a\bb\bc\f\f", 7 },
+		{ "\"\\ud83d\\ude00 caf\xc3\xa9 \xef\xbf\xbd\"",
+		  "\xf0\x9f\x98\x80 caf\xc3\xa9 \xef\xbf\xbd", 14 },
+		{ "\"\\\"q\\\" \\\\ \\/\"", "\"q\" \\ /", 7 },
+		{ "\"nul\\u0000in\"", "nul\0in", 6 },
+		{ "\"\"", "", 0 },
+		{ "\"\\ud83d alone\"", NULL, 0 },	/* unpaired */
+		{ "\"\\ude00\"", NULL, 0 },
+		{ "\"raw\ttab\"", NULL, 0 },		/* control byte */
+		{ "\"bad \xc3\x28 utf-8\"", NULL, 0 },
+		{ "\"\\x41\"", NULL, 0 },
+		{ "\"\\u12\"", NULL, 0 },
+		{ "\"open", NULL, 0 },
+		{ "\"a\"b\"", NULL, 0 },		/* more after the end */
+	};
+	struct sl_buf b;
+	size_t i, n;
+	int rc;
+
+	sl_buf_init(&b);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = strlen(cases[i].in);
+		sl_buf_reset(&b);
+		sl_buf_adds(&b, "pre");
+		rc = sl_json_unquote(cases[i].in, n, &b);
+		if (cases[i].out == NULL) {
+			ck_assert_msg(rc == -1, "case %zu accepted", i);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "case %zu refused", i);
+		ck_assert_uint_eq(b.len, 3 + cases[i].outlen);
+		ck_assert_mem_eq(b.buf, "pre", 3);
+		if (cases[i].outlen > 0)
+			ck_assert_mem_eq(b.buf + 3, cases[i].out,
+			    cases[i].outlen);
+		/* jansson agrees. */
+		{
+			json_t *j = json_loadb(cases[i].in, n, JSON_DECODE_ANY |
+			    JSON_ALLOW_NUL, NULL);
+
+			ck_assert_ptr_nonnull(j);
+			ck_assert_uint_eq(json_string_length(j),
+			    cases[i].outlen);
+			json_decref(j);
+		}
+	}
+	sl_buf_free(&b);
+}
+END_TEST
+
+/* In a memory scanner: decoded in place, the scan goes on after it. */
+START_TEST(test_scan_unquote)
+{
+	static const char doc[] = "{\"a\":\"x\\ty\",\"b\":\"bad\\q\",\"c\":1}";
+	struct sl_jscan *js = sl_jscan_mem(doc, strlen(doc));
+	struct sl_buf b;
+
+	sl_buf_init(&b);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_unquote(js, &b), SL_JS_OK);
+	ck_assert_str_eq(b.buf, "x\ty");
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_unquote(js, &b), SL_JS_ERR);
+	/* Refused, not consumed: it can still be skipped. */
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_str_eq(sl_jscan_key(js), "c");
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_END);
+	sl_buf_free(&b);
+	sl_jscan_free(js);
+}
+END_TEST
+
+START_TEST(test_probe_keys)
+{
+	static const char doc[] = "\xef\xbb\xbf {\"nextToken\":\"x\",\"results\":"
+	    "[[{\"field\":\"@timestamp\",\"value\":\"v\"}],[{\"other\":1}]],"
+	    "\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}\n{";
+	struct sl_jkeys k;
+
+	sl_jkeys_probe(doc, strlen(doc), &k);
+	ck_assert(k.object);
+	ck_assert(k.whole);
+	ck_assert_int_eq(doc[k.end], '\n');
+	ck_assert(sl_jkeys_has(&k, "nextToken"));
+	ck_assert(sl_jkeys_has(&k, "results"));
+	ck_assert(sl_jkeys_has(&k, "results[]"));
+	ck_assert(sl_jkeys_has(&k, "results[][]"));
+	ck_assert(sl_jkeys_has(&k, "results[][].field"));
+	ck_assert(!sl_jkeys_has(&k, "results[][].other"));
+	ck_assert(sl_jkeys_has(&k, "a.b.c.d"));
+	ck_assert(!sl_jkeys_has(&k, "a.b.c.d.e"));	/* too deep */
+
+	/* Cut short by the peek: the keys seen so far. */
+	sl_jkeys_probe("{\"events\":[{\"message\":\"ab", 25, &k);
+	ck_assert(k.object);
+	ck_assert(!k.whole);
+	ck_assert(sl_jkeys_has(&k, "events[].message"));
+
+	sl_jkeys_probe("Script started on", 17, &k);
+	ck_assert(!k.object);
+	ck_assert_int_eq(k.n, 0);
+}
+END_TEST
+
+static Suite *
+jsonscan_suite(void)
+{
+	Suite *s = suite_create("jsonscan");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_events_any_order);
+	tcase_add_test(tc, test_escapes);
+	tcase_add_test(tc, test_keys);
+	tcase_add_test(tc, test_positions);
+	tcase_add_test(tc, test_too_big);
+	tcase_add_test(tc, test_depth);
+	tcase_add_test(tc, test_bomb_unclosed);
+	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_break);
+	tcase_add_test(tc, test_recover_at_break);
+	tcase_add_test(tc, test_copy_for_jansson);
+	tcase_add_test(tc, test_unquote);
+	tcase_add_test(tc, test_scan_unquote);
+	tcase_add_test(tc, test_probe_keys);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+SL_TEST_MAIN(jsonscan_suite)

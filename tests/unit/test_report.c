@@ -1,0 +1,504 @@
+/*
+ * test_report.c: the report model (lib/report*.c): records in, the JSON
+ * report out, read back with jansson and checked field by field; the
+ * choice of transcript, times, kinds, filters, the state round trip, and
+ * time arguments.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "check_main.h"
+#include "internal.h"
+
+static struct sl_record
+sess(const char *sid, const char *origin, const char *src)
+{
+	struct sl_record r;
+
+	sl_record_init(&r, SL_SESSION, sid, src);
+	r.f[SL_F_ORIGIN] = origin;
+	return r;
+}
+
+static void
+line(struct sl_report *rep, const char *sid, const char *src, long long n,
+    const char *text, size_t plen, int cont, const char *time)
+{
+	struct sl_record r;
+
+	sl_record_init(&r, SL_LINE, sid, src);
+	r.n = n;
+	r.text = text;
+	r.len = strlen(text);
+	r.has_prompt = plen > 0;
+	r.prompt_len = plen;
+	r.cont = cont;
+	r.time = time;
+	ck_assert_int_eq(sl_report_put(rep, &r), SL_OK);
+}
+
+static void
+note(struct sl_report *rep, const char *sid, const char *src,
+    const char *code)
+{
+	struct sl_record r;
+
+	sl_record_init(&r, SL_NOTE, sid, src);
+	r.code = code;
+	r.text = "a note";
+	r.len = 6;
+	ck_assert_int_eq(sl_report_put(rep, &r), SL_OK);
+}
+
+/* Render rep as type into memory (through a pipe-less temp file). */
+static char *
+render(struct sl_report *rep, enum sl_report_type type)
+{
+	FILE *f = tmpfile();
+	struct sl_out *o;
+	long n;
+	char *s;
+
+	ck_assert_ptr_nonnull(f);
+	o = sl_out_fd(dup(fileno(f)), "tmp", 0);
+	ck_assert_int_eq(sl_report_write(rep, type, o), SL_OK);
+	ck_assert_int_eq(sl_out_close(o), SL_OK);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = sl_xmalloc((size_t)n + 1);
+	ck_assert_int_eq((long)fread(s, 1, (size_t)n, f), n);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+static json_t *
+report_json(struct sl_report *rep)
+{
+	char *s = render(rep, SL_REPORT_JSON);
+	json_error_t e;
+	json_t *j = json_loads(s, 0, &e);
+
+	ck_assert_msg(j != NULL, "report is not JSON: %s", e.text);
+	free(s);
+	return j;
+}
+
+static json_t *
+session_of(json_t *rep, const char *sid)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "sessions"), i, s) {
+		json_t *id = json_object_get(s, "session");
+
+		if ((sid == NULL && json_is_null(id)) || (sid != NULL &&
+		    json_is_string(id) && strcmp(json_string_value(id), sid) == 0))
+			return s;
+	}
+	ck_abort_msg("no session %s", sid ? sid : "null");
+	return NULL;
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	ck_assert_msg(v != NULL, "no key %s", k);
+	return json_is_null(v) ? NULL : json_string_value(v);
+}
+
+static long long
+num(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	ck_assert_msg(json_is_integer(v), "%s is not an integer", k);
+	return json_integer_value(v);
+}
+
+#define STR_EQ(o, k, want) do {						\
+	const char *got_ = str((o), (k));				\
+	const char *want_ = (want);					\
+	if (want_ == NULL)						\
+		ck_assert_msg(got_ == NULL, "%s: got %s, want null", (k), got_); \
+	else								\
+		ck_assert_msg(got_ != NULL && strcmp(got_, want_) == 0,	\
+		    "%s: got %s, want %s", (k), got_ ? got_ : "null", want_); \
+} while (0)
+
+START_TEST(merge_by_rank_and_times)
+{
+	struct sl_report *rep = sl_report_new(NULL);
+	struct sl_record r;
+	json_t *j, *s;
+
+	/* A transcript first, then CloudTrail, then describe-sessions. */
+	r = sess("al-01", "typescript", "al-01.log:1");
+	r.f[SL_F_PRINCIPAL] = "al";
+	r.f[SL_F_TARGET] = "i-from-transcript";
+	r.f[SL_F_END] = "2024-01-01T10:30:01.000Z";
+	r.f[SL_F_END_SRC] = "typescript-trailer";
+	sl_report_put(rep, &r);
+	r = sess("al-01", "cloudtrail", "ct#1");
+	r.f[SL_F_OWNER] = "arn:aws:iam::1:user/al";
+	r.f[SL_F_TARGET] = "i-0001";
+	r.f[SL_F_START] = "2024-01-01T10:00:00.000Z";
+	r.f[SL_F_START_SRC] = "cloudtrail";
+	sl_report_put(rep, &r);
+	r = sess("al-01", "describe-sessions", "ds#1");
+	r.f[SL_F_END] = "2024-01-01T10:30:00.500Z";
+	r.f[SL_F_END_SRC] = "describe-sessions";
+	sl_report_put(rep, &r);
+	line(rep, "al-01", "al-01.log:2", 1, "$ id", 2, 0, NULL);
+	line(rep, "al-01", "al-01.log:3", 2, "uid=0", 0, 0, NULL);
+	line(rep, "al-01", "al-01.log:4", 3, "$ ", 2, 0, NULL);
+	j = report_json(rep);
+	s = session_of(j, "al-01");
+	STR_EQ(s, "owner", "arn:aws:iam::1:user/al");
+	STR_EQ(s, "user", "arn:aws:iam::1:user/al");
+	STR_EQ(s, "principal", "al");
+	STR_EQ(s, "target", "i-0001");
+	STR_EQ(s, "kind", "shell");
+	STR_EQ(s, "start", "2024-01-01T10:00:00.000Z");
+	STR_EQ(s, "start_src", "cloudtrail");
+	STR_EQ(s, "end", "2024-01-01T10:30:00.500Z");
+	STR_EQ(s, "end_src", "describe-sessions");
+	ck_assert(json_real_value(json_object_get(s, "duration_s")) == 1800.5);
+	ck_assert_int_eq(num(s, "commands"), 1);	/* a bare prompt is none */
+	ck_assert_int_eq(num(s, "lines"), 3);
+	ck_assert(json_is_true(json_object_get(s, "transcript")));
+	STR_EQ(json_array_get(json_object_get(s, "cmd_list"), 0), "cmd", "id");
+	json_decref(j);
+	sl_report_free(rep);
+}
+END_TEST
+
+START_TEST(line_times_and_continuations)
+{
+	struct sl_report *rep = sl_report_new(NULL);
+	json_t *j, *s, *c;
+
+	line(rep, "bo-02", "x.jsonl:1", 1, "PS C:\\> Get-Item `", 8, 0,
+	    "2024-02-01T08:00:01.000Z");
+	line(rep, "bo-02", "x.jsonl:2", 2, ">> -Path C:\\x", 3, 1,
+	    "2024-02-01T08:00:02.000Z");
+	line(rep, "bo-02", "x.jsonl:3", 3, "out", 0, 0,
+	    "2024-02-01T08:05:00.250Z");
+	j = report_json(rep);
+	s = session_of(j, "bo-02");
+	STR_EQ(s, "start", "2024-02-01T08:00:01.000Z");
+	STR_EQ(s, "start_src", "transcript-first-line");
+	STR_EQ(s, "end", "2024-02-01T08:05:00.250Z");
+	STR_EQ(s, "end_src", "transcript-last-line");
+	STR_EQ(s, "principal", "bo");
+	STR_EQ(s, "user", "bo");
+	ck_assert_int_eq(num(s, "commands"), 1);
+	c = json_array_get(json_object_get(s, "cmd_list"), 0);
+	STR_EQ(c, "cmd", "Get-Item `\n-Path C:\\x");
+	STR_EQ(c, "time", "2024-02-01T08:00:01.000Z");
+	json_decref(j);
+	sl_report_free(rep);
+}
+END_TEST
+
+START_TEST(most_lines_wins_then_times)
+{
+	struct sl_report *rep = sl_report_new(NULL);
+	json_t *j, *s, *n;
+
+	/* S3 log: 2 lines; export in two chunk files: 3 lines, timed. */
+	line(rep, "cy-03", "s3/cy-03.log:2", 1, "$ a", 2, 0, NULL);
+	line(rep, "cy-03", "s3/cy-03.log:3", 2, "$ b", 2, 0, NULL);
+	note(rep, "cy-03", "s3/cy-03.log:3", SL_NOTE_TRUNCATED);
+	line(rep, "cy-03", "exp/cy-03/000000.gz:1", 1, "$ a", 2, 0,
+	    "2024-03-01T00:00:00.000Z");
+	line(rep, "cy-03", "exp/cy-03/000001.gz:1", 2, "$ b", 2, 0,
+	    "2024-03-01T00:00:01.000Z");
+	line(rep, "cy-03", "exp/cy-03/000001.gz:2", 3, "$ c", 2, 0,
+	    "2024-03-01T00:00:02.000Z");
+	/* Same lines, untimed, under another name: the timed one wins. */
+	line(rep, "dd-04", "b.log:1", 1, "$ x", 2, 0, NULL);
+	line(rep, "dd-04", "a.log:1", 1, "$ x", 2, 0,
+	    "2024-03-02T00:00:00.000Z");
+	j = report_json(rep);
+	s = session_of(j, "cy-03");
+	STR_EQ(s, "transcript_src", "exp/cy-03/");
+	ck_assert_int_eq(num(s, "commands"), 3);
+	ck_assert_int_eq(num(s, "transcripts"), 2);
+	ck_assert_int_eq(json_array_size(json_object_get(s, "notes")), 1);
+	n = json_array_get(json_object_get(s, "notes"), 0);
+	STR_EQ(n, "code", "duplicate");	/* the loser's truncated is gone */
+	s = session_of(j, "dd-04");
+	STR_EQ(s, "transcript_src", "a.log");
+	ck_assert_int_eq(num(json_object_get(j, "general"),
+	    "duplicate_transcripts"), 2);
+	json_decref(j);
+	sl_report_free(rep);
+}
+END_TEST
+
+START_TEST(no_transcript_kinds)
+{
+	struct sl_report *rep = sl_report_new(NULL);
+	struct sl_record r;
+	json_t *j, *s;
+
+	r = sess("pf-05", "cloudtrail", "ct#2");
+	r.f[SL_F_DOCUMENT] = "AWS-StartPortForwardingSessionToRemoteHost";
+	r.f[SL_F_START] = "2024-04-01T00:00:00.000Z";
+	r.f[SL_F_START_SRC] = "cloudtrail";
+	sl_report_put(rep, &r);
+	r = sess("sh-06", "cloudtrail", "ct#3");
+	sl_report_put(rep, &r);
+	j = report_json(rep);
+	s = session_of(j, "pf-05");
+	STR_EQ(s, "kind", "port-forwarding");
+	ck_assert(json_is_false(json_object_get(s, "transcript")));
+	ck_assert(json_is_null(json_object_get(s, "duration_s")));
+	STR_EQ(json_array_get(json_object_get(s, "notes"), 0), "code",
+	    "no-transcript");
+	s = session_of(j, "sh-06");
+	ck_assert(json_is_null(json_object_get(s, "kind")));
+	ck_assert_int_eq(json_array_size(json_object_get(s, "notes")), 0);
+	/* Unknown start sorts last. */
+	STR_EQ(json_array_get(json_object_get(j, "sessions"), 1), "session",
+	    "sh-06");
+	json_decref(j);
+	sl_report_free(rep);
+}
+END_TEST
+
+START_TEST(filters_and_window)
+{
+	struct sl_report_opts o;
+	struct sl_report *rep;
+	struct sl_record r;
+	json_t *j, *g;
+
+	memset(&o, 0, sizeof(o));
+	o.user_glob = "*user/e*";
+	o.has_since = 1;
+	ck_assert_int_eq(sl_report_time("2024-05-01", 0, &o.since), 0);
+	rep = sl_report_new(&o);
+	r = sess("e1-07", "cloudtrail", "ct#1");
+	r.f[SL_F_OWNER] = "arn:aws:iam::1:user/eve";
+	r.f[SL_F_START] = "2024-05-01T00:00:00.000Z";
+	r.f[SL_F_START_SRC] = "cloudtrail";
+	sl_report_put(rep, &r);
+	r.session = "e2-08";
+	r.f[SL_F_START] = "2024-04-30T23:59:59.999Z";
+	sl_report_put(rep, &r);
+	r.session = "e3-09";
+	r.f[SL_F_START] = NULL;
+	sl_report_put(rep, &r);
+	r.session = "f4-10";
+	r.f[SL_F_OWNER] = "arn:aws:iam::1:user/fay";
+	r.f[SL_F_START] = "2024-05-02T00:00:00.000Z";
+	sl_report_put(rep, &r);
+	j = report_json(rep);
+	g = json_object_get(j, "general");
+	ck_assert_int_eq(num(g, "sessions"), 1);
+	ck_assert_int_eq(num(g, "filtered_out"), 2);
+	ck_assert_int_eq(num(g, "left_out_without_start"), 1);
+	STR_EQ(g, "since", "2024-05-01T00:00:00.000Z");
+	STR_EQ(json_array_get(json_object_get(j, "sessions"), 0), "session",
+	    "e1-07");
+	json_decref(j);
+	sl_report_free(rep);
+}
+END_TEST
+
+static void
+feed_all(struct sl_report *rep, int part)
+{
+	struct sl_record r;
+
+	if (part == 0 || part == 1) {
+		r = sess("gg-11", "cw-stream", "e/gg-11/000000.gz:1");
+		r.f[SL_F_START] = "2024-06-01T00:00:01.000Z";
+		r.f[SL_F_START_SRC] = "stream-first-event";
+		r.f[SL_F_TARGET] = "i-stream";
+		sl_report_put(rep, &r);
+		line(rep, "gg-11", "e/gg-11/000000.gz:1", 1, "$ for x in 1 2; do",
+		    2, 0, "2024-06-01T00:00:01.000Z");
+	}
+	if (part == 0 || part == 2) {
+		line(rep, "gg-11", "e/gg-11/000001.gz:1", 2, "> echo $x; done",
+		    2, 1, "2024-06-01T00:00:02.000Z");
+		r = sess("gg-11", "describe-sessions", "ds#1");
+		r.f[SL_F_START] = "2024-06-01T00:00:00.000Z";
+		r.f[SL_F_START_SRC] = "describe-sessions";
+		r.f[SL_F_OWNER] = "arn:aws:iam::1:user/gg";
+		sl_report_put(rep, &r);
+		note(rep, NULL, "bad.jsonl:3", SL_NOTE_REJECTED);
+	}
+}
+
+/* Map each part to a state, reduce: the same report as one run. */
+START_TEST(state_round_trip)
+{
+	struct sl_report_opts o;
+	struct sl_report *one, *a, *b, *m;
+	char path[2][64], err[256], *want, *got;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.keep_state = 1;
+	one = sl_report_new(NULL);
+	feed_all(one, 0);
+	want = render(one, SL_REPORT_JSON);
+	a = sl_report_new(&o);
+	b = sl_report_new(&o);
+	feed_all(a, 1);
+	feed_all(b, 2);
+	for (i = 0; i < 2; i++) {
+		struct sl_out *out;
+		int fd;
+
+		snprintf(path[i], sizeof(path[i]), "/tmp/sl-test-state-XXXXXX");
+		fd = mkstemp(path[i]);
+		ck_assert_int_ge(fd, 0);
+		out = sl_out_fd(fd, path[i], 0);
+		ck_assert_int_eq(sl_report_save(i == 0 ? a : b, out), SL_OK);
+		ck_assert_int_eq(sl_out_close(out), SL_OK);
+		ck_assert(sl_report_is_state(path[i]));
+	}
+	m = sl_report_new(NULL);
+	for (i = 0; i < 2; i++)
+		ck_assert_msg(sl_report_load(m, path[i], err, sizeof(err)) ==
+		    SL_OK, "%s", err);
+	got = render(m, SL_REPORT_JSON);
+	ck_assert_str_eq(got, want);
+	ck_assert(strstr(got, "for x in 1 2; do\\necho $x; done") != NULL);
+	for (i = 0; i < 2; i++)
+		unlink(path[i]);
+	free(want);
+	free(got);
+	sl_report_free(one);
+	sl_report_free(a);
+	sl_report_free(b);
+	sl_report_free(m);
+}
+END_TEST
+
+START_TEST(state_refused)
+{
+	static const char *const bad[] = {
+		"{\"sl_report_state\":2,\"inputs\":[]}\n",
+		"{\"sl_report_state\":1,\"inputs\":[],\"stats\":{}}\n",
+		"{\"sl_report_state\":1,\"inputs\":[],\"stats\":{\"inputs\":0,"
+		    "\"bytes\":0,\"units\":0,\"written\":0,\"merged\":0,"
+		    "\"skipped\":0,\"rejected\":0,\"records\":0},\"notes\":[]}\n"
+		    "{\"session\":\"x-1\",\"fields\":[{\"rank\":0,"
+		    "\"origin\":\"typescript\",\"extra\":[]}],\"times\":[],"
+		    "\"sources\":[]}\n",
+		"{\"sl_report_state\":1\n",
+	};
+	char path[] = "/tmp/sl-test-bad-XXXXXX", err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct sl_report *rep = sl_report_new(NULL);
+		FILE *f;
+		int fd = mkstemp(path);
+
+		ck_assert_int_ge(fd, 0);
+		f = fdopen(fd, "w");
+		fputs(bad[i], f);
+		fclose(f);
+		err[0] = '\0';
+		ck_assert_int_eq(sl_report_load(rep, path, err, sizeof(err)),
+		    SL_FATAL);
+		ck_assert_msg(strstr(err, path) != NULL, "no position: %s", err);
+		unlink(path);
+		strcpy(path, "/tmp/sl-test-bad-XXXXXX");
+		sl_report_free(rep);
+	}
+}
+END_TEST
+
+START_TEST(time_arguments)
+{
+	long long ms;
+	const long long now = 1717200000000LL;	/* 2024-06-01T00:00:00Z */
+
+	ck_assert_int_eq(sl_report_time("2024-06-01T00:00:00Z", now, &ms), 0);
+	ck_assert_int_eq(ms, now);
+	ck_assert_int_eq(sl_report_time("2024-06-01T02:00:00+02:00", now,
+	    &ms), 0);
+	ck_assert_int_eq(ms, now);
+	ck_assert_int_eq(sl_report_time("2024-06-01", now, &ms), 0);
+	ck_assert_int_eq(ms, now);
+	ck_assert_int_eq(sl_report_time("30d", now, &ms), 0);
+	ck_assert_int_eq(ms, now - 30 * 86400000LL);
+	ck_assert_int_eq(sl_report_time("12h", now, &ms), 0);
+	ck_assert_int_eq(ms, now - 12 * 3600000LL);
+	ck_assert_int_eq(sl_report_time("90m", now, &ms), 0);
+	ck_assert_int_eq(ms, now - 90 * 60000LL);
+	ck_assert_int_eq(sl_report_time("2w", now, &ms), 0);
+	ck_assert_int_eq(ms, now - 14 * 86400000LL);
+	ck_assert_int_eq(sl_report_time("", now, &ms), -1);
+	ck_assert_int_eq(sl_report_time("d", now, &ms), -1);
+	ck_assert_int_eq(sl_report_time("30", now, &ms), -1);
+	ck_assert_int_eq(sl_report_time("30x", now, &ms), -1);
+	ck_assert_int_eq(sl_report_time("30dd", now, &ms), -1);
+	ck_assert_int_eq(sl_report_time("99999999999999d", now, &ms), -1);
+	ck_assert_int_eq(sl_report_time("2024-02-30", now, &ms), -1);
+	ck_assert_int_eq(sl_report_time("yesterday", now, &ms), -1);
+}
+END_TEST
+
+START_TEST(types_and_escaping)
+{
+	struct sl_report *rep = sl_report_new(NULL);
+	struct sl_record r;
+	char *s;
+
+	ck_assert_int_eq(sl_report_type_lookup("html"), SL_REPORT_HTML);
+	ck_assert_int_eq(sl_report_type_lookup("markdown"), SL_REPORT_MD);
+	ck_assert_int_eq(sl_report_type_lookup("pdf"), -1);
+	r = sess("x-12", "cloudtrail", "ct#1");
+	r.f[SL_F_TARGET] = "<svg/onload=alert(1)>";
+	sl_report_put(rep, &r);
+	line(rep, "x-12", "x:1", 1, "$ =1+1 \"</script>", 2, 0, NULL);
+	s = render(rep, SL_REPORT_HTML);
+	ck_assert_ptr_null(strstr(s, "<svg/onload"));
+	ck_assert_ptr_nonnull(strstr(s, "&lt;svg/onload=alert(1)&gt;"));
+	ck_assert_ptr_nonnull(strstr(s, "=1+1 &quot;&lt;/script&gt;"));
+	ck_assert_ptr_nonnull(strstr(s, "script-src 'sha256-"));
+	free(s);
+	s = render(rep, SL_REPORT_CSV);
+	ck_assert_ptr_nonnull(strstr(s, ",\"'=1+1 \"\"</script>\"\r\n"));
+	free(s);
+	sl_report_free(rep);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *t = tcase_create("core");
+
+	tcase_add_test(t, merge_by_rank_and_times);
+	tcase_add_test(t, line_times_and_continuations);
+	tcase_add_test(t, most_lines_wins_then_times);
+	tcase_add_test(t, no_transcript_kinds);
+	tcase_add_test(t, filters_and_window);
+	tcase_add_test(t, state_round_trip);
+	tcase_add_test(t, state_refused);
+	tcase_add_test(t, time_arguments);
+	tcase_add_test(t, types_and_escaping);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+SL_TEST_MAIN(suite)
