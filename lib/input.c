@@ -1102,7 +1102,7 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 	struct sl_in *m;
 	struct arc ar;
 	la_int64_t failpos = -1, pos;
-	int r, rc = SL_OK, first = 1;
+	int r, rc = SL_OK, leaves = 0, failed = 0;
 	char *name;
 
 	memset(&ar, 0, sizeof ar);
@@ -1118,8 +1118,12 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 	for (;;) {
 		r = archive_read_next_header(ar.a, &e);
 		if (r == ARCHIVE_EOF) {
-			/* A compressed empty stream: one empty input. */
-			if (first && archive_format(ar.a) == ARCHIVE_FORMAT_EMPTY)
+			/*
+			 * A compressed empty stream, or an archive of no
+			 * files (folders only, a zip listing nothing): one
+			 * empty input, so that it is not silently nothing.
+			 */
+			if (leaves == 0 && !failed)
 				rc = empty_leaf(w, lo->name);
 			break;
 		}
@@ -1129,6 +1133,7 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 		}
 		if (r == ARCHIVE_RETRY || r == ARCHIVE_FAILED) {
 			arc_report(w, &ar, lo->name);
+			failed = 1;
 			/* Give up when libarchive makes no headway. */
 			pos = archive_filter_bytes(ar.a, -1);
 			if (pos == failpos)
@@ -1137,7 +1142,6 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 			continue;
 		}
 		/* ARCHIVE_OK, or ARCHIVE_WARN: a usable header. */
-		first = 0;
 		if (archive_format(ar.a) == ARCHIVE_FORMAT_RAW) {
 			/* Not an archive: a compressed file keeps its name. */
 			name = sl_xstrdup(lo->name);
@@ -1149,6 +1153,7 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 				continue;
 			name = member_name(lo->name, e);
 		}
+		leaves++;
 		m = in_new(name, w);
 		free(name);
 		m->ctx = &ar;

@@ -1,0 +1,461 @@
+/*
+ * redact_detect.c: find the secrets of one line.  The prefilter decides
+ * whether there is anything to look at; then the line is rendered (what
+ * the user saw), the candidate rules run on the rendered text (with a
+ * JSON key in front when there is one), and, where rendering moved text
+ * around, on the raw bytes too, so that a secret typed and then erased
+ * still goes.  Context rules keep state across the lines of a session:
+ * a private key block, and a password typed at the shell after a no-echo
+ * prompt (which needs later lines: such lines are held, see
+ * redact_queue.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "redact.h"
+
+static void
+add_hit(struct rx_hits *h, size_t a, size_t b, int rule, int token)
+{
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 8;
+		h->v = sl_xrealloc(h->v, h->cap * sizeof(*h->v));
+	}
+	h->v[h->n].a = a;
+	h->v[h->n].b = b;
+	h->v[h->n].rule = rule;
+	h->v[h->n].token = token;
+	h->n++;
+}
+
+static int
+ctx_busy(const struct rx_ctx *ctx)
+{
+	/* Typed passwords seen are prefilter keywords (rx_known_add). */
+	return ctx->inkey || ctx->putty > 0 || ctx->armed > 0;
+}
+
+static uint32_t
+next_stamp(struct sl_redact *rx)
+{
+	if (++rx->stamp == 0) {
+		memset(rx->candr, 0, (rx->rules.n + 1) * sizeof(uint32_t));
+		memset(rx->candl, 0, (rx->rules.n + 1) * sizeof(uint32_t));
+		rx->stamp = 1;
+	}
+	return rx->stamp;
+}
+
+static int
+search(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md,
+    pcre2_match_context *mctx)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, mctx);
+}
+
+static int
+allowed(struct sl_redact *rx, const struct rx_rule *r, const char *s,
+    size_t n)
+{
+	size_t i;
+
+	/* Our own markers: redacting twice changes nothing. */
+	if (memmem(s, n, "[REDACTED:", 10) != NULL)
+		return 1;
+	for (i = 0; i < r->nallow; i++)
+		if (search(r->allow[i], s, n, rx->md, rx->mctx) >= 0)
+			return 1;
+	for (i = 0; i < rx->rules.nallow; i++)
+		if (search(rx->rules.allow[i], s, n, rx->md, rx->mctx) >= 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Run rule `ri` over subj[0, sn); hits before `skip` (the key context)
+ * are dropped, the rest shifted to the text.  0, or -1 when the rule
+ * could not run (the line then fails closed).
+ */
+static int
+run_rule(struct sl_redact *rx, int ri, const char *subj, size_t sn,
+    size_t skip, long long line, struct rx_hits *h)
+{
+	const struct rx_rule *r = &rx->rules.v[ri];
+	PCRE2_SIZE *ov, start = 0, a, b, end;
+	PCRE2_UCHAR msg[200];
+	uint32_t g;
+	int rc;
+
+	while (start <= sn) {
+		rc = pcre2_match(r->re, (PCRE2_SPTR)subj, sn, start, 0, rx->md,
+		    rx->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			pcre2_get_error_message(rc, msg, sizeof(msg));
+			rx_warn(rx, line, "rule \"%s\" failed on a line (%s): the "
+			    "line is redacted whole", r->id, (char *)msg);
+			return -1;
+		}
+		ov = pcre2_get_ovector_pointer(rx->md);
+		g = r->group;
+		if ((uint32_t)rc <= g || ov[2 * g] == PCRE2_UNSET)
+			g = 0;
+		a = ov[2 * g];
+		b = ov[2 * g + 1];
+		end = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (b > skip && b > a) {
+			if (a < skip)
+				a = skip;
+			if (!allowed(rx, r, subj + a, b - a))
+				add_hit(h, a - skip, b - skip, ri, 0);
+		}
+		start = end;
+	}
+	return 0;
+}
+
+static int
+match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
+    const char *subj, size_t sn, size_t skip, struct rx_entry *e,
+    struct rx_hits *h)
+{
+	size_t i;
+
+	for (i = 0; i < rx->rules.n; i++) {
+		const struct rx_rule *r = &rx->rules.v[i];
+
+		if (!r->on || r->type != RX_PATTERN)
+			continue;
+		if (r->nkw > 0 && cand[i] != stamp && !rx->allrules)
+			continue;
+		if (run_rule(rx, (int)i, subj, sn, skip, e->lineno, h) != 0) {
+			e->failed = 1;
+			e->failrule = (int)i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------- private keys */
+
+static int
+find(pcre2_code *re, struct sl_redact *rx, const char *s, size_t n,
+    size_t from, size_t *a, size_t *b)
+{
+	PCRE2_SIZE *ov;
+
+	if (from > n || pcre2_match(re, (PCRE2_SPTR)s, n, from, 0, rx->md,
+	    rx->mctx) < 0)
+		return 0;
+	ov = pcre2_get_ovector_pointer(rx->md);
+	*a = ov[0];
+	*b = ov[1];
+	return 1;
+}
+
+static int
+blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/*
+ * Could this be a line inside a PEM or PGP block: base64, an armour
+ * header ("Proc-Type: 4,ENCRYPTED"), empty, or our own marker?
+ */
+static int
+body_line(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (n - i >= 10 && memcmp(s + i, "[REDACTED:", 10) == 0)
+		return 1;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+		    c == '=' || c == ' ' || c == '\t'))
+			break;
+	}
+	if (i == n)
+		return 1;
+	/* "Name: value" armour headers. */
+	for (i = 0; i < n && ((s[i] >= 'A' && s[i] <= 'Z') ||
+	    (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'); i++)
+		;
+	return i > 0 && i + 1 < n && s[i] == ':' && s[i + 1] == ' ';
+}
+
+static void
+privkey(struct sl_redact *rx, struct rx_entry *e, const char *t, size_t n,
+    int cand)
+{
+	struct rx_ctx *ctx = e->ctx;
+	int rule = rx->privkey_rule;
+	size_t pos = 0, a, b, c, d;
+	PCRE2_SIZE *ov;
+	long v;
+
+	if (ctx->putty > 0) {
+		ctx->putty--;
+		if (!blank(t, n))
+			add_hit(&e->rh, 0, n, rule, 0);
+		return;
+	}
+	if (ctx->inkey) {
+		if (find(rx->re_end, rx, t, n, 0, &a, &b)) {
+			if (!blank(t, a))
+				add_hit(&e->rh, 0, a, rule, 0);
+			ctx->inkey = 0;
+			pos = b;
+		} else if (body_line(t, n)) {
+			if (!blank(t, n))
+				add_hit(&e->rh, 0, n, rule, 0);
+			return;
+		} else
+			ctx->inkey = 0;	/* cut short: `head key.pem` */
+	}
+	if (!cand)
+		return;
+	while (find(rx->re_begin, rx, t, n, pos, &a, &b)) {
+		if (find(rx->re_end, rx, t, n, b, &c, &d)) {
+			if (!blank(t + b, c - b))
+				add_hit(&e->rh, b, c, rule, 0);
+			pos = d;
+			continue;
+		}
+		/* The body follows, on this line ("\n" escapes) or below. */
+		if (!blank(t + b, n - b))
+			add_hit(&e->rh, b, n, rule, 0);
+		ctx->inkey = 1;
+		return;
+	}
+	if (search(rx->re_putty, t, n, rx->md, rx->mctx) >= 0) {
+		ov = pcre2_get_ovector_pointer(rx->md);
+		v = strtol(t + ov[2], NULL, 10);
+		ctx->putty = (int)(v > 10000 ? 10000 : v);
+	}
+}
+
+/* ---------------------------------------------------- typed passwords */
+
+static int
+word_byte(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * Next occurrence of s in t at or after from that stands as a word of
+ * its own (where s begins or ends with a word byte).  -1 if none.
+ */
+long
+rx_find_token(const char *t, size_t n, const char *s, size_t sn, size_t from)
+{
+	const char *p;
+
+	if (sn == 0)
+		return -1;
+	while (from + sn <= n) {
+		p = memmem(t + from, n - from, s, sn);
+		if (p == NULL)
+			return -1;
+		from = (size_t)(p - t);
+		if ((from == 0 || !word_byte((unsigned char)s[0]) ||
+		    !word_byte((unsigned char)t[from - 1])) &&
+		    (from + sn == n || !word_byte((unsigned char)s[sn - 1]) ||
+		    !word_byte((unsigned char)t[from + sn])))
+			return (long)from;
+		from++;
+	}
+	return -1;
+}
+
+/*
+ * Hits for s as a word in t.  whole: to the end of the blank-delimited
+ * run it starts, since the shell reports only the first command of what
+ * was typed (`Tr0ub4dor&3` runs `Tr0ub4dor`).
+ */
+static void
+token_hits(struct rx_hits *h, const char *t, size_t n, const char *s,
+    size_t sn, int rule, int whole)
+{
+	long at = 0;
+	size_t b;
+
+	while ((at = rx_find_token(t, n, s, sn, (size_t)at)) >= 0) {
+		b = (size_t)at + sn;
+		while (whole && b < n && t[b] != ' ' && t[b] != '\t')
+			b++;
+		add_hit(h, (size_t)at, b, rule, 1);
+		at = (long)b;
+	}
+}
+
+static const char *
+entry_text(const struct rx_entry *e, size_t *n)
+{
+	if (e->rendered) {
+		*n = e->n;
+		return e->p;
+	}
+	*n = e->text.len;
+	return e->text.buf;
+}
+
+/* The typed password is known: take it out of the held lines too. */
+static void
+backfill(struct rx_queue *q, struct rx_ctx *ctx, const char *s, size_t sn,
+    int rule)
+{
+	struct rx_entry *h;
+	const char *t;
+	size_t i, n;
+
+	for (i = 0; i < q->n; i++) {
+		h = &q->v[(q->head + i) % q->cap];
+		if (!h->line || h->ctx != ctx || h->final)
+			continue;
+		t = entry_text(h, &n);
+		token_hits(&h->rh, t, n, s, sn, rule, 1);
+	}
+}
+
+void
+rx_close_window(struct rx_queue *q, struct rx_ctx *ctx)
+{
+	struct rx_entry *h;
+	size_t i;
+
+	ctx->armed = 0;
+	for (i = 0; i < q->n; i++) {
+		h = &q->v[(q->head + i) % q->cap];
+		if (h->ctx == ctx)
+			h->final = 1;
+	}
+}
+
+static void
+remember(struct sl_redact *rx, struct rx_ctx *ctx, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 3)
+		return;		/* too short to look for everywhere */
+	for (i = 0; i < ctx->nknown; i++)
+		if (strlen(ctx->known[i]) == n && memcmp(ctx->known[i], s, n) == 0)
+			return;
+	/*
+	 * Past the limits a typed password is still redacted where the
+	 * context rule finds it, only not looked for in later lines.
+	 */
+	if (ctx->nknown == RX_KNOWN_MAX || !rx_known_add(rx, s, n))
+		return;
+	ctx->known[ctx->nknown++] = sl_xstrndup(s, n);
+}
+
+static void
+typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
+    int cand)
+{
+	struct sl_redact *rx = q->rx;
+	struct rx_ctx *ctx = e->ctx;
+	int rule = rx->typed_rule, held = 0;
+	PCRE2_SIZE *ov;
+	char *s;
+	size_t i, sn;
+
+	/* Passwords typed earlier in the session, wherever they show. */
+	for (i = 0; i < ctx->nknown; i++)
+		token_hits(&e->rh, t, n, ctx->known[i], strlen(ctx->known[i]),
+		    rule, 1);
+	if (ctx->armed > 0) {
+		if (search(rx->re_notfound, t, n, rx->md, rx->mctx) >= 0) {
+			ov = pcre2_get_ovector_pointer(rx->md);
+			sn = ov[3] - ov[2];
+			s = sl_xstrndup(t + ov[2], sn);
+			if (sn > 0 && !allowed(rx, &rx->rules.v[rule], s, sn)) {
+				token_hits(&e->rh, t, n, s, sn, rule, 0);
+				backfill(q, ctx, s, sn, rule);
+				remember(rx, ctx, s, sn);
+			}
+			free(s);
+			rx_close_window(q, ctx);
+		} else if (--ctx->armed == 0)
+			rx_close_window(q, ctx);
+		else
+			held = 1;
+	}
+	if (cand && search(rx->re_arm, t, n, rx->md, rx->mctx) >= 0)
+		ctx->armed = RX_WINDOW;
+	e->final = !held;
+}
+
+/* ---------------------------------------------------------- one line */
+
+void
+rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
+{
+	struct sl_redact *rx = q->rx;
+	const char *t, *subj;
+	uint32_t sl = 0, sr;
+	size_t hl = 0, hr, tn, sn;
+	int complex = 0, busy = ctx_busy(e->ctx);
+
+	if (e->rendered) {
+		t = e->p;
+		tn = e->n;
+	} else {
+		sl = next_stamp(rx);
+		hl = rx_ac_scan_raw(rx->ac, e->p, e->n, rx->candl, sl,
+		    &complex);
+		if (kn > 0)
+			hl += rx_ac_scan(rx->ac, kc, kn, rx->candl, sl);
+		e->complex = complex;
+		if (rx->prefilter && hl == 0 && !complex && !busy)
+			return;		/* the common case: nothing here */
+		rx_render(rx, e->p, e->n);
+		sl_buf_reset(&e->text);
+		sl_buf_add(&e->text, rx->rend.buf, rx->rend.len);
+		t = e->text.buf;
+		tn = e->text.len;
+	}
+	sr = next_stamp(rx);
+	hr = rx_ac_scan(rx->ac, t, tn, rx->candr, sr);
+	if (kn > 0)
+		hr += rx_ac_scan(rx->ac, kc, kn, rx->candr, sr);
+	if (rx->prefilter && hr == 0 && hl == 0 && !busy)
+		return;
+	subj = t;
+	sn = tn;
+	if (kn > 0) {
+		sl_buf_reset(&rx->subj);
+		sl_buf_add(&rx->subj, kc, kn);
+		sl_buf_add(&rx->subj, t, tn);
+		subj = rx->subj.buf;
+		sn = rx->subj.len;
+	}
+	if (match_rules(rx, rx->candr, sr, subj, sn, kn, e, &e->rh) != 0)
+		return;
+	/* A secret the raw bytes hold but the screen did not show. */
+	if (e->complex && (hl > 0 || !rx->prefilter) &&
+	    match_rules(rx, rx->candl, sl, e->p, e->n, 0, e, &e->lh) != 0)
+		return;
+	if (rx->privkey_rule >= 0)
+		privkey(rx, e, t, tn, rx->allrules ||
+		    rx->candr[rx->privkey_rule] == sr);
+	if (rx->typed_rule >= 0)
+		typed(q, e, t, tn, rx->allrules ||
+		    rx->candr[rx->typed_rule] == sr);
+}

@@ -1,0 +1,876 @@
+/*
+ * test_redact.c: the redaction engine as a whole (lib/redact*.c): the
+ * rules-file format and its errors, raw text kept byte for byte, the
+ * rendered-only fallback, context rules across lines, records and JSON
+ * events, JSON escapes, records mode, stats, and that the prefilter
+ * never changes a result.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "check_main.h"
+#include "redact.h"
+
+#define R(k)	"[REDACTED:" k "]"
+
+static char errs[4096];
+
+static void
+errfn(void *arg, const char *where, const char *msg)
+{
+	size_t n = strlen(errs);
+
+	(void)arg;
+	snprintf(errs + n, sizeof(errs) - n, "%s: %s\n", where, msg);
+}
+
+static struct sl_out *
+io_open(void *arg, const char *name)
+{
+	(void)name;
+	return arg;
+}
+
+static int
+io_done(void *arg, struct sl_out *o, const char *name)
+{
+	(void)arg;
+	(void)o;
+	(void)name;
+	return SL_OK;
+}
+
+/* Redact in[0, n) as one input; the output, NUL-terminated, in *len. */
+static char *
+run_as(struct sl_redact *rx, const char *in, size_t n, const char *fmt,
+    size_t *len, int *rc)
+{
+	struct sl_redact_io io;
+	struct sl_out *o;
+	FILE *f = tmpfile();
+	char *buf;
+	long sz;
+
+	ck_assert_ptr_nonnull(f);
+	o = sl_out_fd(dup(fileno(f)), "mem", 0);
+	io.open = io_open;
+	io.done = io_done;
+	io.arg = o;
+	errs[0] = '\0';
+	*rc = sl_redact_mem(rx, "t.log", in, n, fmt, &io, errfn, NULL);
+	ck_assert_int_eq(sl_out_close(o), SL_OK);
+	sz = ftell(f);
+	fseek(f, 0, SEEK_END);
+	sz = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)sz + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)sz, f), (size_t)sz);
+	buf[sz] = '\0';
+	fclose(f);
+	*len = (size_t)sz;
+	return buf;
+}
+
+static struct sl_redact *
+engine(unsigned flags, const char *rules)
+{
+	struct sl_redact *rx = sl_redact_new(flags);
+	char err[512];
+
+	if (rules != NULL)
+		ck_assert_msg(sl_redact_add_rules(rx, "rules.txt", rules,
+		    strlen(rules), err, sizeof(err)) == SL_OK, "%s", err);
+	ck_assert_msg(sl_redact_ready(rx, err, sizeof(err)) == SL_OK, "%s",
+	    err);
+	return rx;
+}
+
+/* Raw text through the default rules must come out as want. */
+static void
+expect_raw(const char *in, const char *want)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+
+	ck_assert_msg(strcmp(got, want) == 0, "\n got:  [%s]\n want: [%s]",
+	    got, want);
+	ck_assert_int_eq(rc, SL_OK);
+	free(got);
+	sl_redact_free(rx);
+}
+
+/* ------------------------------------------------------------ rules */
+
+static void
+expect_rules_error(const char *rules, const char *want)
+{
+	struct sl_redact *rx = sl_redact_new(0);
+	char err[512];
+	int rc;
+
+	rc = sl_redact_add_rules(rx, "rules.txt", rules, strlen(rules), err,
+	    sizeof(err));
+	if (rc == SL_OK)
+		rc = sl_redact_ready(rx, err, sizeof(err));
+	ck_assert_int_eq(rc, SL_FATAL);
+	ck_assert_str_eq(err, want);
+	sl_redact_free(rx);
+}
+
+START_TEST(rules_bad_pattern)
+{
+	expect_rules_error(
+	    "# our rules\n"
+	    "\n"
+	    "rule ok\n"
+	    "\tpattern abc\n"
+	    "\tkeywords abc\n"
+	    "rule x\n"
+	    "\tpattern a(b\n",
+	    "rules.txt:7: rule \"x\": bad pattern at offset 3: missing "
+	    "closing parenthesis");
+	expect_rules_error("rule y\n\tpattern ok\n\tallow [z\n",
+	    "rules.txt:3: rule \"y\": allow: bad pattern at offset 2: missing "
+	    "terminating ] for character class");
+	expect_rules_error("allow (\n",
+	    "rules.txt:1: allow: bad pattern at offset 1: missing closing "
+	    "parenthesis");
+}
+END_TEST
+
+START_TEST(rules_other_errors)
+{
+	expect_rules_error("rule a\n\tpatern x\n",
+	    "rules.txt:2: rule \"a\": unknown field \"patern\"");
+	expect_rules_error("\tpattern x\n",
+	    "rules.txt:1: \"pattern\" outside a rule");
+	expect_rules_error("rule a\npattern x\n",
+	    "rules.txt:2: \"pattern\" must be indented under a rule");
+	expect_rules_error("rule a\n\tkeywords a\n",
+	    "rules.txt:1: rule \"a\" has no pattern");
+	expect_rules_error("rule a\n\tpattern x\nrule a\n\tpattern y\n",
+	    "rules.txt:3: duplicate rule \"a\"");
+	expect_rules_error("rule a\n\tpattern (x)\n\tgroup 2\n",
+	    "rules.txt:1: rule \"a\": group 2 but the pattern has 1");
+	expect_rules_error("rule a\n\tpattern x\n\tgroup two\n",
+	    "rules.txt:3: rule \"a\": bad group \"two\"");
+	expect_rules_error("rule a b\n", "rules.txt:1: bad rule id \"a b\"");
+	expect_rules_error("rule a\n\tpattern x\n\tkind a]b\n",
+	    "rules.txt:3: rule \"a\": bad kind \"a]b\"");
+	expect_rules_error("frobnicate x\n",
+	    "rules.txt:1: unknown directive \"frobnicate\"");
+	expect_rules_error("disable jwtt\n",
+	    "rules.txt:1: disable \"jwtt\": no such rule or kind");
+	expect_rules_error("rule a\n\tpattern x\n\tcontext private-key\n",
+	    "rules.txt:3: rule \"a\": unknown field \"context\"");
+}
+END_TEST
+
+START_TEST(rules_user_rule)
+{
+	struct sl_redact *rx = engine(0,
+	    "# an internal token\n"
+	    "rule acme-token\n"
+	    "\tpattern  \\b(acme_[a-z0-9]{8})\\b\n"
+	    "\tgroup    1\n"
+	    "\tkeywords ACME_\n"
+	    "\tallow    ^acme_0{8}$\n");
+	const char *in = "t acme_1a2b3c4d and acme_00000000\n";
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+
+	ck_assert_str_eq(got, "t " R("acme-token") " and acme_00000000\n");
+	free(got);
+	sl_redact_free(rx);
+}
+END_TEST
+
+START_TEST(rules_override_disable_allow)
+{
+	struct sl_redact *rx = engine(0,
+	    "rule jwt\n"
+	    "\tpattern \\bJWT:(\\S+)\n"
+	    "\tgroup 1\n"
+	    "\tkeywords jwt:\n"
+	    "disable cli-password\n"
+	    "allow ^AKIAUJZDEGXDNCF32EPF$\n");
+	const char *in =
+	    "JWT:abc eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.\n"
+	    "mysql -u root -pS3cret db\n"
+	    "AKIAUJZDEGXDNCF32EPF ASIA3DHODZDOCIS2JHTL\n";
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+
+	ck_assert_str_eq(got,
+	    "JWT:" R("jwt") " eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.\n"
+	    "mysql -u root -pS3cret db\n"
+	    "AKIAUJZDEGXDNCF32EPF " R("aws-access-key-id") "\n");
+	free(got);
+	sl_redact_free(rx);
+}
+END_TEST
+
+START_TEST(rules_no_default)
+{
+	struct sl_redact *rx = engine(SL_REDACT_NO_DEFAULT,
+	    "disable jwt\n"
+	    "rule pin\n"
+	    "\tpattern PIN=(\\d{4})\n"
+	    "\tgroup 1\n"
+	    "\tkeywords pin=\n");
+	const char *in = "PIN=1234 AKIAUJZDEGXDNCF32EPF password=x\n";
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+
+	ck_assert_str_eq(got, "PIN=" R("pin")
+	    " AKIAUJZDEGXDNCF32EPF password=x\n");
+	free(got);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* A rule without keywords sees every line: the prefilter is off. */
+START_TEST(rules_without_keywords)
+{
+	struct sl_redact *rx = engine(0,
+	    "rule serial\n\tpattern \\bSN-\\d{6}\\b\n");
+	const char *in = "box SN-123456\nplain line\n";
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+
+	ck_assert(!rx->prefilter);
+	ck_assert_str_eq(got, "box " R("serial") "\nplain line\n");
+	free(got);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* ----------------------------------------------------------- raw text */
+
+START_TEST(raw_bytes_kept)
+{
+	/* Line endings, bytes around, invalid UTF-8, no final LF. */
+	expect_raw("a\r\nkey AKIAUJZDEGXDNCF32EPF\r\r\n\xff\xfe"
+	    "AKIAUJZDEGXDNCF32EPF\xc3(\nlast ghp_bYrEqmSM9wCZ7Uw9xfogoEmvnEN5N1aE6PwZ",
+	    "a\r\nkey " R("aws-access-key-id") "\r\r\n\xff\xfe"
+	    R("aws-access-key-id") "\xc3(\nlast " R("github-token"));
+	/* Escape sequences around a secret stay. */
+	expect_raw("\033[?2004hsh-5.2$ \r\033[Ksh-5.2$ \033[1mexport "
+	    "X=AKIAUJZDEGXDNCF32EPF\033[0m\r\r\n",
+	    "\033[?2004hsh-5.2$ \r\033[Ksh-5.2$ \033[1mexport "
+	    "X=" R("aws-access-key-id") "\033[0m\r\r\n");
+	expect_raw("", "");
+	expect_raw("\n\n\r\n", "\n\n\r\n");
+}
+END_TEST
+
+START_TEST(raw_rendered_only)
+{
+	/* Cut by an escape sequence: the line becomes its rendered text. */
+	expect_raw("x AK\033[0mIAUJZDEGXDNCF32EPF y\r\r\n",
+	    "x " R("aws-access-key-id") " y\r\r\n");
+	/* Edited with a backspace. */
+	expect_raw("sh$ mysql -pHunter3\b2 db\r\n",
+	    "sh$ mysql -p" R("cli-password") " db\r\n");
+	/* Typed, then erased from the screen: the raw bytes still go. */
+	expect_raw("sh$ mysql -pS3cret\r\033[Ksh$ ls\r\n",
+	    "sh$ mysql -p" R("cli-password") "\r\033[Ksh$ ls\r\n");
+}
+END_TEST
+
+START_TEST(raw_long_line)
+{
+	size_t n = 3 * RX_PIECE + 100, i, len;
+	char *in = malloc(n + 1), *got;
+	struct sl_redact *rx = engine(0, NULL);
+	int rc;
+
+	for (i = 0; i < n; i++)
+		in[i] = (i % 50 == 49) ? ' ' : 'x';
+	memcpy(in + RX_PIECE + 1000, " AKIAUJZDEGXDNCF32EPF ", 22);
+	in[n - 1] = '\n';
+	in[n] = '\0';
+	got = run_as(rx, in, n, NULL, &len, &rc);
+	ck_assert_uint_eq(len, n - 20 + strlen(R("aws-access-key-id")));
+	ck_assert_ptr_null(strstr(got, "AKIAUJZDEGXDNCF32EPF"));
+	ck_assert_ptr_nonnull(strstr(got, R("aws-access-key-id")));
+	free(in);
+	free(got);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* --------------------------------------------------- context: keys */
+
+START_TEST(privkey_block)
+{
+	expect_raw("cat id_rsa\r\n-----BEGIN RSA PRIVATE KEY-----\r\n"
+	    "Proc-Type: 4,ENCRYPTED\r\n"
+	    "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM\r\n\r\nabc+/=\r\n"
+	    "-----END RSA PRIVATE KEY-----\r\nsh$ ls\r\n",
+	    "cat id_rsa\r\n-----BEGIN RSA PRIVATE KEY-----\r\n"
+	    R("private-key") "\r\n" R("private-key") "\r\n\r\n"
+	    R("private-key") "\r\n-----END RSA PRIVATE KEY-----\r\nsh$ ls\r\n");
+	/* Cut short (head -3): the block ends at the first other line. */
+	expect_raw("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n"
+	    "sh$ echo done\n",
+	    "-----BEGIN OPENSSH PRIVATE KEY-----\n" R("private-key") "\n"
+	    "sh$ echo done\n");
+	/* PuTTY: the private lines are counted. */
+	expect_raw("PuTTY-User-Key-File-2: ssh-rsa\nPublic-Lines: 1\nAAAApub\n"
+	    "Private-Lines: 2\nAAAApriv1\nAAAApriv2\nPrivate-MAC: 0a1b\n",
+	    "PuTTY-User-Key-File-2: ssh-rsa\nPublic-Lines: 1\nAAAApub\n"
+	    "Private-Lines: 2\n" R("private-key") "\n" R("private-key")
+	    "\nPrivate-MAC: 0a1b\n");
+	expect_raw("echo \"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrY\\n"
+	    "-----END EC PRIVATE KEY-----\"\n",
+	    "echo \"-----BEGIN EC PRIVATE KEY-----" R("private-key")
+	    "-----END EC PRIVATE KEY-----\"\n");
+}
+END_TEST
+
+/* ------------------------------------------ context: typed passwords */
+
+START_TEST(typed_password)
+{
+	/* The echo line before the error is held, then redacted too. */
+	expect_raw("sh-5.2$ sudo su -\n[sudo] password for alice: \n"
+	    "sudo: timed out reading password\nsh-5.2$ Hunt3r&2\n"
+	    "sh: Hunt3r: command not found\nsh-5.2$ echo Hunt3r\nHunt3r\n",
+	    "sh-5.2$ sudo su -\n[sudo] password for alice: \n"
+	    "sudo: timed out reading password\nsh-5.2$ " R("typed-password")
+	    "\nsh: " R("typed-password") ": command not found\nsh-5.2$ echo "
+	    R("typed-password") "\n" R("typed-password") "\n");
+	/* bash, zsh, PowerShell. */
+	expect_raw("Password:\n-bash: letmein99: command not found\n",
+	    "Password:\n-bash: " R("typed-password") ": command not found\n");
+	expect_raw("Enter passphrase for key '/home/a/.ssh/id_rsa':\n"
+	    "zsh: command not found: s3same\n",
+	    "Enter passphrase for key '/home/a/.ssh/id_rsa':\n"
+	    "zsh: command not found: " R("typed-password") "\n");
+	expect_raw("Password:\nPS C:\\> Winter2024!\nWinter2024! : The term "
+	    "'Winter2024!' is not recognized as the name of a cmdlet, function.\n",
+	    "Password:\nPS C:\\> " R("typed-password") "\n" R("typed-password")
+	    " : The term '" R("typed-password") "' is not recognized as the "
+	    "name of a cmdlet, function.\n");
+	/* Too far from the prompt, or no prompt: a typo, not a password. */
+	expect_raw("Password:\na\nb\nc\nd\ne\n-bash: sl: command not found\n",
+	    "Password:\na\nb\nc\nd\ne\n-bash: sl: command not found\n");
+	expect_raw("sh$ sl\n-bash: sl: command not found\n",
+	    "sh$ sl\n-bash: sl: command not found\n");
+}
+END_TEST
+
+/* ------------------------------------------------------------ records */
+
+static void
+expect_records(struct sl_redact *rx, const char *in, const char *want)
+{
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+	const char *p;
+
+	ck_assert_msg(strcmp(got, want) == 0, "\n got:\n%s\n want:\n%s", got,
+	    want);
+	/* Every line is JSON, and prompt + cmd == text. */
+	for (p = got; *p != '\0'; p = strchr(p, '\n') + 1) {
+		json_error_t je;
+		json_t *o = json_loadb(p, (size_t)(strchr(p, '\n') - p), 0, &je);
+		json_t *pr, *cm, *tx;
+
+		ck_assert_ptr_nonnull(o);
+		pr = json_object_get(o, "prompt");
+		cm = json_object_get(o, "cmd");
+		tx = json_object_get(o, "text");
+		if (pr != NULL) {
+			char both[4096];
+
+			snprintf(both, sizeof(both), "%s%s",
+			    json_string_value(pr), json_string_value(cm));
+			ck_assert_str_eq(both, json_string_value(tx));
+		}
+		json_decref(o);
+	}
+	free(got);
+}
+
+START_TEST(records_mode)
+{
+	struct sl_redact *rx = engine(0, NULL);
+
+	expect_records(rx,
+	    "{\"type\":\"session\",\"session\":\"a-0123456789abcdef0\","
+	    "\"reason\":\"rotate AKIAUJZDEGXDNCF32EPF\",\"ticket\":"
+	    "\"token=abc123\",\"origin\":\"raw\",\"src\":\"a.log:1\"}\n"
+	    "{\"type\":\"line\",\"session\":\"a-0123456789abcdef0\",\"n\":1,"
+	    "\"text\":\"$ mysql -pS3cret db\",\"prompt\":\"$ \",\"cmd\":"
+	    "\"mysql -pS3cret db\",\"src\":\"a.log:2\"}\n"
+	    "{\"type\":\"line\",\"session\":\"a-0123456789abcdef0\",\"n\":2,"
+	    "\"text\":\"x AKIAUJZDEGXDNCF32EPF\",\"redacted\":[\"jwt\"],"
+	    "\"src\":\"a.log:3\"}\n"
+	    "{\"type\":\"note\",\"session\":\"a-0123456789abcdef0\",\"code\":"
+	    "\"rejected\",\"text\":\"bad line: password=hunter22\",\"src\":"
+	    "\"a.log:4\"}\n",
+	    "{\"type\":\"session\",\"session\":\"a-0123456789abcdef0\","
+	    "\"reason\":\"rotate " R("aws-access-key-id") "\",\"ticket\":\"token="
+	    R("cli-password") "\",\"origin\":\"raw\",\"redacted\":"
+	    "[\"aws-access-key-id\",\"cli-password\"],\"src\":\"a.log:1\"}\n"
+	    "{\"type\":\"line\",\"session\":\"a-0123456789abcdef0\",\"n\":1,"
+	    "\"text\":\"$ mysql -p" R("cli-password") " db\",\"prompt\":\"$ \","
+	    "\"cmd\":\"mysql -p" R("cli-password") " db\",\"redacted\":"
+	    "[\"cli-password\"],\"src\":\"a.log:2\"}\n"
+	    "{\"type\":\"line\",\"session\":\"a-0123456789abcdef0\",\"n\":2,"
+	    "\"text\":\"x " R("aws-access-key-id") "\",\"redacted\":[\"jwt\","
+	    "\"aws-access-key-id\"],\"src\":\"a.log:3\"}\n"
+	    "{\"type\":\"note\",\"session\":\"a-0123456789abcdef0\",\"code\":"
+	    "\"rejected\",\"text\":\"bad line: password=" R("cli-password")
+	    "\",\"redacted\":[\"cli-password\"],\"src\":\"a.log:4\"}\n");
+	/* A secret inside the prompt: the marker stays on its side. */
+	expect_records(rx,
+	    "{\"type\":\"line\",\"session\":null,\"n\":1,\"text\":"
+	    "\"AKIAUJZDEGXDNCF32EPF> ls\",\"prompt\":\"AKIAUJZDEGXDNCF32EPF> \","
+	    "\"cmd\":\"ls\",\"src\":\"-:1\"}\n",
+	    "{\"type\":\"line\",\"session\":null,\"n\":1,\"text\":\""
+	    R("aws-access-key-id") "> ls\",\"prompt\":\"" R("aws-access-key-id")
+	    "> \",\"cmd\":\"ls\",\"redacted\":[\"aws-access-key-id\"],\"src\":"
+	    "\"-:1\"}\n");
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* Context follows each session, across records. */
+START_TEST(records_context)
+{
+	struct sl_redact *rx = engine(0, NULL);
+
+#define L(s, n, t) "{\"type\":\"line\",\"session\":\"" s "\",\"n\":" #n \
+	",\"text\":\"" t "\",\"src\":\"x:" #n "\"}\n"
+#define LR(s, n, t, k) "{\"type\":\"line\",\"session\":\"" s "\",\"n\":" #n \
+	",\"text\":\"" t "\",\"redacted\":[\"" k "\"],\"src\":\"x:" #n "\"}\n"
+	expect_records(rx,
+	    L("a-1", 1, "-----BEGIN PRIVATE KEY-----")
+	    L("b-2", 1, "[sudo] password for bob:")
+	    L("a-1", 2, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC")
+	    L("b-2", 2, "$ opensesame1")
+	    L("a-1", 3, "-----END PRIVATE KEY-----")
+	    L("b-2", 3, "-bash: opensesame1: command not found")
+	    L("a-1", 4, "$ echo opensesame1"),
+	    L("a-1", 1, "-----BEGIN PRIVATE KEY-----")
+	    L("b-2", 1, "[sudo] password for bob:")
+	    LR("a-1", 2, R("private-key"), "private-key")
+	    LR("b-2", 2, "$ " R("typed-password"), "typed-password")
+	    L("a-1", 3, "-----END PRIVATE KEY-----")
+	    LR("b-2", 3, "-bash: " R("typed-password") ": command not found",
+	    "typed-password")
+	    L("a-1", 4, "$ echo opensesame1"));
+#undef L
+#undef LR
+	sl_redact_free(rx);
+}
+END_TEST
+
+/*
+ * While one session's typed-password window is open, other sessions'
+ * records wait behind its held line, in order, through the growth of
+ * the ring; then the held line comes out redacted.
+ */
+START_TEST(records_hold_order)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	struct sl_buf in, want;
+	size_t len;
+	int rc, i;
+	char *got;
+
+	sl_buf_init(&in);
+	sl_buf_init(&want);
+#define REC(b, s, n, t) sl_buf_printf(b, "{\"type\":\"line\",\"session\":" \
+	"\"%s\",\"n\":%d,\"text\":\"%s\",\"src\":\"x\"}\n", s, n, t)
+	REC(&in, "a-1", 1, "Password:");
+	REC(&want, "a-1", 1, "Password:");
+	REC(&in, "a-1", 2, "$ zebra-42-x");
+	sl_buf_printf(&want, "{\"type\":\"line\",\"session\":\"a-1\",\"n\":2,"
+	    "\"text\":\"$ " R("typed-password") "\",\"redacted\":"
+	    "[\"typed-password\"],\"src\":\"x\"}\n");
+	for (i = 1; i <= 200; i++) {
+		char t[32];
+
+		snprintf(t, sizeof(t), "b line %d", i);
+		REC(&in, "b-2", i, t);
+		REC(&want, "b-2", i, t);
+	}
+	REC(&in, "a-1", 3, "-bash: zebra-42-x: command not found");
+	sl_buf_printf(&want, "{\"type\":\"line\",\"session\":\"a-1\",\"n\":3,"
+	    "\"text\":\"-bash: " R("typed-password") ": command not found\","
+	    "\"redacted\":[\"typed-password\"],\"src\":\"x\"}\n");
+#undef REC
+	got = run_as(rx, in.buf, in.len, NULL, &len, &rc);
+	ck_assert_int_eq(rc, SL_OK);
+	ck_assert_str_eq(got, want.buf);
+	free(got);
+	sl_buf_free(&in);
+	sl_buf_free(&want);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* Redacting what was redacted changes nothing. */
+START_TEST(idempotent)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	const char *in = "mysql -pS3cret\nurl https://u:pw@h.example.com/\n"
+	    "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"
+	    "password: hunter22\nnet user a Pa55 /add\n";
+	size_t len, len2;
+	int rc;
+	char *once = run_as(rx, in, strlen(in), NULL, &len, &rc);
+	char *twice = run_as(rx, once, len, NULL, &len2, &rc);
+
+	ck_assert_str_eq(once, twice);
+	free(once);
+	free(twice);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* --------------------------------------------------------------- JSON */
+
+static void
+expect_json(const char *in, const char *want)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	json_error_t je;
+	json_t *o;
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+
+	ck_assert_msg(strcmp(got, want) == 0, "\n got:  %s\n want: %s", got,
+	    want);
+	o = json_loadb(got, len, JSON_DISABLE_EOF_CHECK, &je);
+	ck_assert_msg(o != NULL, "invalid JSON: %s", je.text);
+	json_decref(o);
+	ck_assert_int_eq(rc, SL_OK);
+	free(got);
+	sl_redact_free(rx);
+}
+
+START_TEST(json_escapes)
+{
+	/* A secret written with escapes: replaced over all of them. */
+	expect_json("{\"sessionData\":[\"export K=\\u0041KIAUJZDEGXDNCF32EP\\u0046"
+	    " ok\\u001b[0m\"]}\n",
+	    "{\"sessionData\":[\"export K=" R("aws-access-key-id")
+	    " ok\\u001b[0m\"]}\n");
+	/* Untouched strings keep their escapes byte for byte. */
+	expect_json("{\"a\":\"\\u00e9\\/\\t\",\"b\":[1,2.5e3,true,null]}",
+	    "{\"a\":\"\\u00e9\\/\\t\",\"b\":[1,2.5e3,true,null]}");
+	/* A key gives its value context. */
+	expect_json("{\"Password\" : \"hunter22\", \"user\": \"app\"}",
+	    "{\"Password\" : \"" R("cli-password") "\", \"user\": \"app\"}");
+}
+END_TEST
+
+START_TEST(json_nested)
+{
+	/* A CloudWatch event whose message is a streamed event. */
+	expect_json("{\"events\":[{\"message\":\"{\\\"sessionData\\\":[\\\"$ "
+	    "curl -u bob:S3cr\\\\u0065t x\\\"]}\"}]}",
+	    "{\"events\":[{\"message\":\"{\\\"sessionData\\\":[\\\"$ "
+	    "curl -u bob:" R("cli-password") " x\\\"]}\"}]}");
+	/* A private key over two events, a typed password over three. */
+	expect_json(
+	    "{\"sessionData\":[\"-----BEGIN PRIVATE KEY-----\"]}\n"
+	    "{\"sessionData\":[\"MIIEvQIBADANBgkq\"],\"eventTime\":\"2024\"}\n"
+	    "{\"sessionData\":[\"-----END PRIVATE KEY-----\","
+	    "\"[sudo] password for a:\"]}\n"
+	    "{\"sessionData\":[\"$ pw0rd99\"],\"sessionId\":\"a-1\"}\n"
+	    "{\"sessionData\":[\"-bash: pw0rd99: command not found\"]}\n",
+	    "{\"sessionData\":[\"-----BEGIN PRIVATE KEY-----\"]}\n"
+	    "{\"sessionData\":[\"" R("private-key") "\"],\"eventTime\":\"2024\"}\n"
+	    "{\"sessionData\":[\"-----END PRIVATE KEY-----\","
+	    "\"[sudo] password for a:\"]}\n"
+	    "{\"sessionData\":[\"$ " R("typed-password") "\"],\"sessionId\":"
+	    "\"a-1\"}\n"
+	    "{\"sessionData\":[\"-bash: " R("typed-password")
+	    ": command not found\"]}\n");
+}
+END_TEST
+
+/* An export line: "<time> <event JSON>" inside a text input. */
+START_TEST(json_export_line)
+{
+	expect_raw("2024-05-01T12:00:05.312Z {\"sessionData\":[\"x=\\u0041KIA"
+	    "UJZDEGXDNCF32EPF\"]}\n2024-05-01T12:00:06.000Z plain AKIAUJZDEGXDNCF32EPF\n",
+	    "2024-05-01T12:00:05.312Z {\"sessionData\":[\"x=" R("aws-access-key-id")
+	    "\"]}\n2024-05-01T12:00:06.000Z plain " R("aws-access-key-id") "\n");
+}
+END_TEST
+
+/*
+ * Not JSON after all (detection saw only the first 64 KiB; here the
+ * format is forced): reported, and the rest redacted as text.
+ */
+START_TEST(json_broken)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	const char *in = "{\"a\": [1, 2}\nmysql -pS3cret\n";
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), "json", &len, &rc);
+
+	ck_assert_str_eq(got, "{\"a\": [1, 2}\nmysql -p" R("cli-password") "\n");
+	ck_assert_int_eq(rc, SL_REJECT);
+	ck_assert_str_eq(errs, "t.log:1: invalid JSON (unexpected close): the "
+	    "rest is redacted as text\n");
+	free(got);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* ---------------------------------------------------- stats, markers */
+
+START_TEST(stats_report)
+{
+	struct sl_redact *rx = engine(SL_REDACT_HITS, NULL);
+	struct sl_buf b;
+	const char *in = "ok\nAKIAUJZDEGXDNCF32EPF\n"
+	    "mysql -pXyz1 && export DB_PASSWORD=Y2\n";
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+
+	free(got);
+	sl_buf_init(&b);
+	sl_redact_report(rx, &b);
+	ck_assert_str_eq(b.buf,
+	    "# sl-redact stats: what was redacted where; never the secret\n"
+	    "total\t3\t1\t1\n"
+	    "kind\taws-access-key-id\t1\n"
+	    "kind\tcli-password\t2\n"
+	    "input\tt.log\t3\taws-access-key-id=1 cli-password=2\n"
+	    "line\tt.log\t2\taws-access-key-id\n"
+	    "line\tt.log\t3\tcli-password\n"
+	    "line\tt.log\t3\tcli-password\n");
+	sl_buf_reset(&b);
+	sl_redact_summary(rx, &b);
+	ck_assert_str_eq(b.buf, "redacted 3 secrets in 1 of 1 input: "
+	    "aws-access-key-id 1, cli-password 2");
+	ck_assert_ptr_null(strstr(b.buf, "AKIA"));
+	sl_buf_free(&b);
+	sl_redact_free(rx);
+}
+END_TEST
+
+START_TEST(hashed_markers)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	const char *in = "a AKIAUJZDEGXDNCF32EPF\nb AKIAUJZDEGXDNCF32EPF\n"
+	    "c ASIA3DHODZDOCIS2JHTL\n";
+	size_t len;
+	int rc;
+	char *got, *l1, *l2, *l3;
+
+	sl_redact_set_key(rx, "s3cr3t-key", 10);
+	got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+	l1 = strstr(got, "[REDACTED:");
+	l2 = strstr(l1 + 1, "[REDACTED:");
+	l3 = strstr(l2 + 1, "[REDACTED:");
+	ck_assert_int_eq(strncmp(l1, "[REDACTED:aws-access-key-id:", 28), 0);
+	ck_assert_int_eq(l1[28 + 12], ']');
+	ck_assert_int_eq(strncmp(l1, l2, 41), 0);
+	ck_assert_int_ne(strncmp(l1, l3, 41), 0);
+	free(got);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* A binary input is not passed on. */
+START_TEST(binary_refused)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	const char in[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0"
+	    "AKIAUJZDEGXDNCF32EPF";
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, sizeof(in) - 1, NULL, &len, &rc);
+
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(rc, SL_REJECT);
+	ck_assert_str_eq(errs, "t.log: unrecognized log format\n");
+	free(got);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* The prefilter only saves time: with it off, the output is the same. */
+START_TEST(prefilter_changes_nothing)
+{
+	static const char *const files[] = { "tests/redact/secrets.txt",
+	    "tests/redact/clean.txt", NULL };
+	struct sl_redact *a = engine(0, NULL);
+	struct sl_redact *b = engine(0, "rule never\n\tpattern (?!)\n");
+	size_t la, lb, n;
+	int rc, i;
+	char *in, *oa, *ob;
+	FILE *f;
+
+	ck_assert(a->prefilter);
+	ck_assert(!b->prefilter);
+	for (i = 0; files[i] != NULL; i++) {
+		f = fopen(files[i], "r");
+		ck_assert_msg(f != NULL, "%s", files[i]);
+		in = malloc(1 << 20);
+		n = fread(in, 1, (1 << 20) - 1, f);
+		in[n] = '\0';
+		fclose(f);
+		oa = run_as(a, in, n, NULL, &la, &rc);
+		ob = run_as(b, in, n, NULL, &lb, &rc);
+		ck_assert_str_eq(oa, ob);
+		free(in);
+		free(oa);
+		free(ob);
+	}
+	sl_redact_free(a);
+	sl_redact_free(b);
+}
+END_TEST
+
+/* Does kw (lowercase) occur in t[0, n), ASCII case folded? */
+static int
+has_kw(const char *t, size_t n, const char *kw, size_t kn)
+{
+	size_t i, j;
+
+	for (i = 0; i + kn <= n; i++) {
+		for (j = 0; j < kn; j++) {
+			char c = t[i + j];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c + 32);
+			if (c != kw[j])
+				break;
+		}
+		if (j == kn)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The automaton against a plain search on random text with keywords
+ * planted: a rule whose keyword occurs is always a candidate, and one
+ * is a candidate only if a keyword's first 8 bytes occur.  Escape
+ * sequences that move nothing (SGR) are transparent to the raw scan.
+ */
+START_TEST(prefilter_exact)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	uint32_t *cand = calloc(rx->rules.n + 1, sizeof(uint32_t));
+	static const char alpha[] = "aeiopstkn-_:/ AKIPST3";
+	char t[256], raw[512];
+	unsigned seed = 12345;
+	uint32_t stamp = 0;
+	size_t r, k, n, rn, i;
+	int iter, cx;
+
+	for (iter = 0; iter < 20000; iter++) {
+		n = 0;
+		while (n < 120) {
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 16) % 9 == 0) {
+				/* plant a keyword (or a prefix of one) */
+				const struct rx_rule *ru =
+				    &rx->rules.v[(seed >> 8) % rx->rules.n];
+				const char *kw = ru->kw[(seed >> 4) % ru->nkw];
+				size_t kl = strlen(kw) - (seed >> 20) % 2;
+
+				if (n + kl >= sizeof(t) - 1)
+					break;
+				for (i = 0; i < kl; i++)
+					t[n++] = (seed >> 3) % 2 && kw[i] >= 'a' &&
+					    kw[i] <= 'z' ? (char)(kw[i] - 32) : kw[i];
+			} else
+				t[n++] = alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+		}
+		t[n] = '\0';
+		/* The same bytes with an SGR after every 5th byte. */
+		for (i = 0, rn = 0; i < n; i++) {
+			raw[rn++] = t[i];
+			if (i % 5 == 4) {
+				memcpy(raw + rn, "\033[1m", 4);
+				rn += 4;
+			}
+		}
+		stamp++;
+		rx_ac_scan_raw(rx->ac, raw, rn, cand, stamp, &cx);
+		ck_assert_int_eq(cx, 0);
+		for (r = 0; r < rx->rules.n; r++) {
+			const struct rx_rule *ru = &rx->rules.v[r];
+			int full = 0, pre = 0;
+
+			for (k = 0; k < ru->nkw; k++) {
+				size_t kl = strlen(ru->kw[k]);
+
+				full |= has_kw(t, n, ru->kw[k], kl);
+				pre |= has_kw(t, n, ru->kw[k], kl > 8 ? 8 : kl);
+			}
+			if (full)
+				ck_assert_msg(cand[r] == stamp, "%s missed in [%s]",
+				    ru->id, t);
+			if (cand[r] == stamp)
+				ck_assert_msg(pre, "%s marked in [%s]", ru->id, t);
+		}
+	}
+	free(cand);
+	sl_redact_free(rx);
+}
+END_TEST
+
+static Suite *
+redact_suite(void)
+{
+	Suite *s = suite_create("redact");
+	TCase *tc = tcase_create("redact");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, rules_bad_pattern);
+	tcase_add_test(tc, rules_other_errors);
+	tcase_add_test(tc, rules_user_rule);
+	tcase_add_test(tc, rules_override_disable_allow);
+	tcase_add_test(tc, rules_no_default);
+	tcase_add_test(tc, rules_without_keywords);
+	tcase_add_test(tc, raw_bytes_kept);
+	tcase_add_test(tc, raw_rendered_only);
+	tcase_add_test(tc, raw_long_line);
+	tcase_add_test(tc, privkey_block);
+	tcase_add_test(tc, typed_password);
+	tcase_add_test(tc, records_mode);
+	tcase_add_test(tc, records_context);
+	tcase_add_test(tc, records_hold_order);
+	tcase_add_test(tc, idempotent);
+	tcase_add_test(tc, json_escapes);
+	tcase_add_test(tc, json_nested);
+	tcase_add_test(tc, json_export_line);
+	tcase_add_test(tc, json_broken);
+	tcase_add_test(tc, stats_report);
+	tcase_add_test(tc, hashed_markers);
+	tcase_add_test(tc, binary_refused);
+	tcase_add_test(tc, prefilter_changes_nothing);
+	tcase_add_test(tc, prefilter_exact);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+SL_TEST_MAIN(redact_suite)
