@@ -22,17 +22,6 @@ pool(struct rv_report *v, char *s)
 	return s;
 }
 
-static const char *
-extra_of(const struct sl_session *e, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < e->nextra; i++)
-		if (strcmp(e->extra[i].key, key) == 0)
-			return e->extra[i].val;
-	return NULL;
-}
-
 static int
 prefix(const char *s, const char *p)
 {
@@ -165,9 +154,9 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	vs->user = vs->owner != NULL ? vs->owner : vs->principal;
 	vs->target = e->f[SL_F_TARGET];
 	vs->host = e->f[SL_F_HOST];
+	/* Not the transcript's "RunAs User": on Windows that is the agent's
+	 * logger account, not the session's user. */
 	vs->run_as = e->f[SL_F_RUN_AS];
-	if (vs->run_as == NULL)
-		vs->run_as = extra_of(e, "runas_user");
 	vs->document = e->f[SL_F_DOCUMENT];
 	vs->region = e->f[SL_F_REGION];
 	vs->account = e->f[SL_F_ACCOUNT];
