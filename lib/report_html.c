@@ -14,89 +14,17 @@
 
 #include "report.h"
 
-/* ------------------------------------------------------------ SHA-256 */
-
-struct sha {
-	uint32_t h[8];
-	unsigned char buf[64];
-	uint64_t len;
-	size_t n;
-};
-
-static const uint32_t K[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b,
-	0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
-	0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7,
-	0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
-	0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152,
-	0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
-	0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
-	0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
-	0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-};
-
-#define ROR(x, n)	(((x) >> (n)) | ((x) << (32 - (n))))
-
-static void
-sha_block(struct sha *s, const unsigned char *p)
-{
-	uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 64; i++)
-		w[i] = (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10)) +
-		    w[i - 7] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
-		    (w[i - 15] >> 3)) + w[i - 16];
-	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3];
-	e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
-		    ((e & f) ^ (~e & g)) + K[i] + w[i];
-		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
-		    ((a & b) ^ (a & c) ^ (b & c));
-		h = g; g = f; f = e; e = d + t1;
-		d = c; c = b; b = a; a = t1 + t2;
-	}
-	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
-	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
-}
-
 /* The CSP source for text: "'sha256-<base64>'" into out (64 bytes). */
 static void
 csp_hash(const char *text, char out[64])
 {
-	static const uint32_t init[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-	    0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 	static const char b64[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = (const unsigned char *)text;
-	size_t n = strlen(text), i;
-	unsigned char dig[33], pad[128];
-	struct sha s;
+	unsigned char dig[33];
 	char *o = out;
+	size_t i;
 
-	memcpy(s.h, init, sizeof(init));
-	s.len = (uint64_t)n * 8;
-	for (; n >= 64; n -= 64, p += 64)
-		sha_block(&s, p);
-	memset(pad, 0, sizeof(pad));
-	memcpy(pad, p, n);
-	pad[n] = 0x80;
-	i = n < 56 ? 64 : 128;
-	for (int k = 0; k < 8; k++)
-		pad[i - 1 - k] = (unsigned char)(s.len >> (8 * k));
-	sha_block(&s, pad);
-	if (i == 128)
-		sha_block(&s, pad + 64);
-	for (i = 0; i < 32; i++)
-		dig[i] = (unsigned char)(s.h[i / 4] >> (24 - 8 * (i % 4)));
+	sl_sha256(text, strlen(text), dig);
 	dig[32] = 0;
 	o += sprintf(o, "'sha256-");
 	for (i = 0; i < 33; i += 3) {

@@ -115,6 +115,35 @@ tool_bad_option(int c, char **argv)
 }
 
 int
+tool_input_option(int c, const char *arg, struct sl_opts *opts)
+{
+	char err[512];
+
+	switch (c) {
+	case 'f':
+		if (sl_format_lookup(arg) == NULL)
+			tool_usage_error("unknown format '%s'", arg);
+		opts->format = arg;
+		return 1;
+	case TOOL_OPT_SESSION:
+		opts->session = arg;
+		return 1;
+	case TOOL_OPT_PROMPT:
+		if (opts->prompts == NULL)
+			opts->prompts = sl_prompts_new();
+		if (sl_prompts_add(opts->prompts, arg, err, sizeof(err)) != SL_OK)
+			tool_usage_error("--prompt '%s': %s", arg, err);
+		return 1;
+	case TOOL_OPT_TZ:
+		if (!sl_tz_valid(arg))
+			tool_usage_error("unknown time zone '%s'", arg);
+		opts->tz = arg;
+		return 1;
+	}
+	return 0;
+}
+
+int
 tool_put_json(void *arg, const struct sl_record *r)
 {
 	(void)arg;

@@ -29,6 +29,21 @@ void tool_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 /* getopt returned '?' or ':' (optstring starts with ':'): exit 2. */
 void tool_bad_option(int c, char **argv) __attribute__((noreturn));
+/*
+ * The options of every tool that parses inputs itself: -f/--from,
+ * --session, --prompt, --tz.  Put TOOL_INPUT_OPTIONS in the longopts and
+ * "f:" in the optstring, and hand getopt's value to tool_input_option()
+ * before treating it as unknown.
+ */
+enum { TOOL_OPT_SESSION = 0x1000, TOOL_OPT_PROMPT, TOOL_OPT_TZ };
+#define TOOL_INPUT_OPTIONS						\
+	{ "from", required_argument, NULL, 'f' },			\
+	{ "session", required_argument, NULL, TOOL_OPT_SESSION },	\
+	{ "prompt", required_argument, NULL, TOOL_OPT_PROMPT },		\
+	{ "tz", required_argument, NULL, TOOL_OPT_TZ }
+/* Returns 1 when c was one of them (bad values exit 2).  A --prompt
+ * allocates opts->prompts: sl_prompts_free() it at the end. */
+int tool_input_option(int c, const char *arg, struct sl_opts *opts);
 /* Sink: each record as a JSON line on tool_out.  arg is unused. */
 int tool_put_json(void *arg, const struct sl_record *r);
 /* Flush and check standard output; exit 2 on failure.  Returns status. */

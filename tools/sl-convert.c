@@ -53,7 +53,7 @@ static const char usage[] =
 
 enum {
 	OPT_SPLIT = 256, OPT_FORCE, OPT_BARE, OPT_COMMANDS, OPT_WIDTH,
-	OPT_HEIGHT, OPT_STEP, OPT_CASTV, OPT_SESSION, OPT_PROMPT, OPT_TZ,
+	OPT_HEIGHT, OPT_STEP, OPT_CASTV,
 	OPT_STATS, OPT_LIST
 };
 
@@ -68,10 +68,7 @@ static const struct option longopts[] = {
 	{ "height", required_argument, NULL, OPT_HEIGHT },
 	{ "step", required_argument, NULL, OPT_STEP },
 	{ "asciicast-version", required_argument, NULL, OPT_CASTV },
-	{ "from", required_argument, NULL, 'f' },
-	{ "session", required_argument, NULL, OPT_SESSION },
-	{ "prompt", required_argument, NULL, OPT_PROMPT },
-	{ "tz", required_argument, NULL, OPT_TZ },
+	TOOL_INPUT_OPTIONS,
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "list-targets", no_argument, NULL, OPT_LIST },
 	{ "help", no_argument, NULL, 'h' },
@@ -144,7 +141,6 @@ main(int argc, char **argv)
 	struct sl_opts opts = { 0 };
 	struct sl_convert_opts co = { 0 };
 	struct sl_convert *done;
-	struct sl_prompts *prompts = NULL;
 	struct sl_sink sink;
 	struct sl_stats st;
 	struct sl_run *run;
@@ -197,26 +193,6 @@ main(int argc, char **argv)
 			    2, 3);
 			castv = 1;
 			break;
-		case 'f':
-			if (sl_format_lookup(optarg) == NULL)
-				tool_usage_error("unknown format '%s'", optarg);
-			opts.format = optarg;
-			break;
-		case OPT_SESSION:
-			opts.session = optarg;
-			break;
-		case OPT_PROMPT:
-			if (prompts == NULL)
-				prompts = sl_prompts_new();
-			if (sl_prompts_add(prompts, optarg, err,
-			    sizeof(err)) != SL_OK)
-				tool_usage_error("--prompt '%s': %s", optarg, err);
-			break;
-		case OPT_TZ:
-			if (!sl_tz_valid(optarg))
-				tool_usage_error("unknown time zone '%s'", optarg);
-			opts.tz = optarg;
-			break;
 		case OPT_STATS:
 			stats = 1;
 			break;
@@ -232,7 +208,9 @@ main(int argc, char **argv)
 			printf("sl-convert %s\n", SL_VERSION);
 			return tool_finish();
 		default:
-			tool_bad_option(c, argv);
+			if (!tool_input_option(c, optarg, &opts))
+				tool_bad_option(c, argv);
+			break;
 		}
 	}
 	if (co.target == NULL)
@@ -247,7 +225,6 @@ main(int argc, char **argv)
 	if (co.split && (co.output == NULL || strcmp(co.output, "-") == 0))
 		tool_usage_error("--split needs -o FOLDER or -o an archive");
 	co.now_ms = now_ms();
-	opts.prompts = prompts;
 
 	conv = sl_convert_new(&co, err, sizeof(err));
 	if (conv == NULL)
@@ -270,7 +247,7 @@ main(int argc, char **argv)
 		tool_print_stats(&st);
 	}
 	sl_run_free(run);
-	sl_prompts_free(prompts);
+	sl_prompts_free(opts.prompts);
 	rc = sl_convert_finish(conv, err, sizeof(err));
 	done = conv;
 	conv = NULL;		/* the handler has nothing left to remove */

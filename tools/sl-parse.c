@@ -31,13 +31,10 @@ static const char usage[] =
 "Exit status: 0 all input read, 1 some input unreadable or rejected,\n"
 "2 usage or write error.  See sl-parse(1) and sl-records(5).\n";
 
-enum { OPT_SESSION = 256, OPT_PROMPT, OPT_TZ, OPT_STATS, OPT_LIST };
+enum { OPT_STATS = 256, OPT_LIST };
 
 static const struct option longopts[] = {
-	{ "from", required_argument, NULL, 'f' },
-	{ "session", required_argument, NULL, OPT_SESSION },
-	{ "prompt", required_argument, NULL, OPT_PROMPT },
-	{ "tz", required_argument, NULL, OPT_TZ },
+	TOOL_INPUT_OPTIONS,
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "list-formats", no_argument, NULL, OPT_LIST },
 	{ "help", no_argument, NULL, 'h' },
@@ -50,35 +47,13 @@ main(int argc, char **argv)
 {
 	struct sl_opts opts = { 0 };
 	struct sl_sink sink = { tool_put_json, NULL, 0 };
-	struct sl_prompts *prompts = NULL;
 	struct sl_stats st;
 	struct sl_run *run;
-	char err[512];
 	int c, i, stats = 0, rc = SL_OK;
 
 	tool_init("sl-parse");
 	while ((c = getopt_long(argc, argv, ":f:hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f':
-			if (sl_format_lookup(optarg) == NULL)
-				tool_usage_error("unknown format '%s'", optarg);
-			opts.format = optarg;
-			break;
-		case OPT_SESSION:
-			opts.session = optarg;
-			break;
-		case OPT_PROMPT:
-			if (prompts == NULL)
-				prompts = sl_prompts_new();
-			if (sl_prompts_add(prompts, optarg, err,
-			    sizeof(err)) != SL_OK)
-				tool_usage_error("--prompt '%s': %s", optarg, err);
-			break;
-		case OPT_TZ:
-			if (!sl_tz_valid(optarg))
-				tool_usage_error("unknown time zone '%s'", optarg);
-			opts.tz = optarg;
-			break;
 		case OPT_STATS:
 			stats = 1;
 			break;
@@ -94,10 +69,11 @@ main(int argc, char **argv)
 			printf("sl-parse %s\n", SL_VERSION);
 			return tool_finish();
 		default:
-			tool_bad_option(c, argv);
+			if (!tool_input_option(c, optarg, &opts))
+				tool_bad_option(c, argv);
+			break;
 		}
 	}
-	opts.prompts = prompts;
 	run = sl_run_new(&opts, &sink, tool_error, NULL);
 	sl_run_set_info(run, tool_info, NULL);
 	if (optind == argc)
@@ -109,7 +85,7 @@ main(int argc, char **argv)
 		tool_print_stats(&st);
 	}
 	sl_run_free(run);
-	sl_prompts_free(prompts);
+	sl_prompts_free(opts.prompts);
 	rc = tool_finish();	/* exits 2 when the output failed */
 	return rc;
 }

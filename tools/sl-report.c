@@ -18,8 +18,8 @@ static const char usage[] =
 "usage: sl-report [-t text|csv|json|md|html] [-o FILE] [--since T]\n"
 "                 [--until T] [--user GLOB] [--target GLOB]\n"
 "                 [--group-by user|target|day] [--save-state FILE]\n"
-"                 [--merge] [-f FORMAT] [--session ID] [--tz ZONE]\n"
-"                 [--stats] [FILE|DIR|-]...\n"
+"                 [--merge] [-f FORMAT] [--session ID] [--prompt REGEX]\n"
+"                 [--tz ZONE] [--stats] [FILE|DIR|-]...\n"
 "\n"
 "Report Session Manager sessions: who connected to which node, when, for\n"
 "how long, and what they ran.  Inputs are record streams (sl-parse) or any\n"
@@ -40,6 +40,7 @@ static const char usage[] =
 "      --merge          inputs may be state files: merge them (map-reduce)\n"
 "  -f, --from FORMAT    read every input as FORMAT (see sl-parse)\n"
 "      --session ID     session id for inputs that do not carry one\n"
+"      --prompt REGEX   also recognise this prompt (see sl-parse)\n"
 "      --tz ZONE        zone of zone-less local times\n"
 "      --stats          print input and record counts to standard error\n"
 "  -h, --help           show this help and exit\n"
@@ -50,7 +51,7 @@ static const char usage[] =
 "See sl-report(1).\n";
 
 enum { OPT_SINCE = 256, OPT_UNTIL, OPT_USER, OPT_TARGET, OPT_GROUP,
-    OPT_SAVE, OPT_MERGE, OPT_SESSION, OPT_TZ, OPT_STATS };
+    OPT_SAVE, OPT_MERGE, OPT_STATS };
 
 static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
@@ -62,9 +63,7 @@ static const struct option longopts[] = {
 	{ "group-by", required_argument, NULL, OPT_GROUP },
 	{ "save-state", required_argument, NULL, OPT_SAVE },
 	{ "merge", no_argument, NULL, OPT_MERGE },
-	{ "from", required_argument, NULL, 'f' },
-	{ "session", required_argument, NULL, OPT_SESSION },
-	{ "tz", required_argument, NULL, OPT_TZ },
+	TOOL_INPUT_OPTIONS,
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -220,20 +219,6 @@ main(int argc, char **argv)
 		case OPT_MERGE:
 			merge = 1;
 			break;
-		case 'f':
-			if (sl_format_lookup(optarg) == NULL)
-				tool_usage_error("unknown format '%s'", optarg);
-			opts.format = optarg;
-			break;
-		case OPT_SESSION:
-			opts.session = optarg;
-			break;
-		case OPT_TZ:
-			if (!sl_tz_valid(optarg))
-				tool_usage_error("unknown time zone '%s'",
-				    optarg);
-			opts.tz = optarg;
-			break;
 		case OPT_STATS:
 			stats = 1;
 			break;
@@ -244,7 +229,9 @@ main(int argc, char **argv)
 			printf("sl-report %s\n", SL_VERSION);
 			return tool_finish();
 		default:
-			tool_bad_option(c, argv);
+			if (!tool_input_option(c, optarg, &opts))
+				tool_bad_option(c, argv);
+			break;
 		}
 	}
 	if (statepath != NULL && strcmp(statepath, "-") == 0 &&
