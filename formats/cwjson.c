@@ -486,3 +486,64 @@ done:
 	inflateEnd(&z);
 	return rc;
 }
+
+int
+cw_each(struct sl_reader *rd, const char *key,
+    int (*fn)(void *, json_t *, const char *, long long), void *arg,
+    int *whole)
+{
+	struct sl_jscan *js;
+	struct sl_buf b, where;
+	struct cw_src src;
+	long long n = 0;
+	int rc = SL_OK, r, scan;
+	json_t *v;
+
+	cw_src_init(&src, rd->in);
+	js = sl_jscan_new(cw_src_read, &src);
+	sl_buf_init(&b);
+	sl_buf_init(&where);
+	while (rc != SL_STOP && (r = sl_jscan_next(js)) != SL_JS_END) {
+		if (r == SL_JS_VALUE && sl_jscan_type(js) == '{' &&
+		    sl_jscan_enter(js) == SL_JS_OK) {
+			while (rc != SL_STOP &&
+			    (r = sl_jscan_next(js)) == SL_JS_VALUE) {
+				if (strcmp(sl_jscan_key(js), key) != 0 ||
+				    sl_jscan_type(js) != '[')
+					continue;
+				sl_jscan_enter(js);
+				while (rc != SL_STOP &&
+				    (r = sl_jscan_next(js)) == SL_JS_VALUE) {
+					sl_buf_reset(&where);
+					sl_buf_printf(&where, "%s#%lld",
+					    rd->name, ++n);
+					v = cw_take(rd, js, &b, where.buf,
+					    &scan);
+					if (scan)
+						break;
+					if (v == NULL)
+						continue;
+					rc = fn(arg, v, where.buf, n);
+					json_decref(v);
+				}
+				if (sl_jscan_errkind(js) != SL_JSE_NONE)
+					break;
+			}
+		} else if (r == SL_JS_VALUE) {
+			sl_buf_reset(&where);
+			sl_buf_printf(&where, "%s#%lld", rd->name, ++n);
+			rc = fn(arg, NULL, where.buf, n);
+			continue;
+		}
+		if (sl_jscan_errkind(js) != SL_JSE_NONE) {
+			if (sl_jscan_errkind(js) == SL_JSE_TRUNCATED)
+				*whole = 0;
+			if (cw_scan_error(rd, js) == SL_STOP)
+				rc = SL_STOP;
+		}
+	}
+	sl_jscan_free(js);
+	sl_buf_free(&b);
+	sl_buf_free(&where);
+	return rc == SL_STOP ? SL_STOP : SL_OK;
+}

@@ -114,6 +114,17 @@ int cw_scan_error(struct sl_reader *rd, struct sl_jscan *js);
  */
 int cw_is_jsonl(struct sl_reader *rd);
 /*
+ * Every element of the array under the top-level `key` of each of the
+ * input's concatenated JSON documents: fn(arg, element, where, n), where
+ * is "name#n" (n counts on across documents).  A top-level value that is
+ * not an object comes as fn(arg, NULL, where, n), for the caller to
+ * reject in its own words.  *whole is cleared when the input is cut
+ * short.  Returns SL_OK, or SL_STOP when fn or the sink did.
+ */
+int cw_each(struct sl_reader *rd, const char *key,
+    int (*fn)(void *, json_t *, const char *, long long), void *arg,
+    int *whole);
+/*
  * Each JSON Lines value of the input: fn(arg, value, line).  Lines that
  * are not JSON are rejected ("name:line: rejected event: ..."), blank
  * lines ignored; one line may hold SL_EVENT_MAX bytes.  Each value is a

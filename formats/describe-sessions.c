@@ -120,65 +120,25 @@ one(struct sl_reader *rd, json_t *s, const char *where)
 }
 
 static int
+session(void *arg, json_t *v, const char *where, long long n)
+{
+	struct sl_reader *rd = arg;
+
+	SL_UNUSED(n);
+	if (v == NULL) {
+		rd->st->units++;
+		return reject(rd, where, "not a describe-sessions document",
+		    NULL);
+	}
+	return one(rd, v, where);
+}
+
+static int
 ds_read(struct sl_reader *rd)
 {
-	struct sl_jscan *js;
-	struct sl_buf b, where;
-	struct cw_src src;
-	long long nev = 0;
-	int rc = SL_OK, r, scan;
-	json_t *v;
+	int whole = 1;
 
-	cw_src_init(&src, rd->in);
-	js = sl_jscan_new(cw_src_read, &src);
-	sl_buf_init(&b);
-	sl_buf_init(&where);
-	while ((r = sl_jscan_next(js)) != SL_JS_END) {
-		if (r == SL_JS_VALUE && sl_jscan_type(js) == '{' &&
-		    sl_jscan_enter(js) == SL_JS_OK) {
-			while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-				if (strcmp(sl_jscan_key(js), "Sessions") != 0 ||
-				    sl_jscan_type(js) != '[')
-					continue;
-				sl_jscan_enter(js);
-				while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-					sl_buf_reset(&where);
-					sl_buf_printf(&where, "%s#%lld",
-					    rd->name, ++nev);
-					v = cw_take(rd, js, &b, where.buf,
-					    &scan);
-					if (scan)
-						break;
-					if (v == NULL)
-						continue;
-					rc = one(rd, v, where.buf);
-					json_decref(v);
-					if (rc == SL_STOP)
-						goto out;
-				}
-				if (sl_jscan_errkind(js) != SL_JSE_NONE)
-					break;
-			}
-		} else if (r == SL_JS_VALUE) {
-			sl_buf_reset(&where);
-			sl_buf_printf(&where, "%s#%lld", rd->name, ++nev);
-			rd->st->units++;
-			reject(rd, where.buf, "not a describe-sessions document",
-			    NULL);
-			continue;
-		}
-		if (sl_jscan_errkind(js) != SL_JSE_NONE &&
-		    cw_scan_error(rd, js) == SL_STOP) {
-			rc = SL_STOP;
-			goto out;
-		}
-	}
-	rc = SL_OK;
-out:
-	sl_jscan_free(js);
-	sl_buf_free(&b);
-	sl_buf_free(&where);
-	return rc;
+	return cw_each(rd, "Sessions", session, rd, &whole);
 }
 
 const struct sl_format sl_format_describe_sessions = {

@@ -130,85 +130,61 @@ row(struct cwl *c, struct cw_sort *srt, struct names *t, json_t *r,
 	return SL_OK;
 }
 
+struct in_ctx {
+	struct sl_reader *rd;
+	struct cwl *c;
+	struct cw_sort *srt;
+	struct names t;
+};
+
+static int
+result(void *arg, json_t *v, const char *where, long long n)
+{
+	struct in_ctx *x = arg;
+
+	SL_UNUSED(where);
+	if (v == NULL) {
+		x->rd->st->units++;
+		cwl_reject(x->c, n, "not a query results document");
+		return SL_OK;
+	}
+	return row(x->c, x->srt, &x->t, v, n);
+}
+
 static int
 in_read(struct sl_reader *rd)
 {
-	struct sl_jscan *js;
-	struct sl_buf b, where;
-	struct cw_src src;
-	struct cw_sort *srt = cw_sort_new(CW_SORT_MEM);
-	struct names t;
-	struct cwl *c = cwl_new(rd, '#');
-	long long nev = 0, g, ms, pos;
+	struct in_ctx x;
+	long long g, ms, pos;
 	const char *p;
 	size_t n, i;
-	int rc = SL_OK, r, scan, whole = 1;
-	json_t *v;
+	int rc, r, whole = 1;
 
-	memset(&t, 0, sizeof(t));
-	cw_src_init(&src, rd->in);
-	js = sl_jscan_new(cw_src_read, &src);
-	sl_buf_init(&b);
-	sl_buf_init(&where);
-	while ((r = sl_jscan_next(js)) != SL_JS_END) {
-		if (r == SL_JS_VALUE && sl_jscan_type(js) == '{' &&
-		    sl_jscan_enter(js) == SL_JS_OK) {
-			while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-				if (strcmp(sl_jscan_key(js), "results") != 0 ||
-				    sl_jscan_type(js) != '[')
-					continue;
-				sl_jscan_enter(js);
-				while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-					sl_buf_reset(&where);
-					sl_buf_printf(&where, "%s#%lld",
-					    rd->name, ++nev);
-					v = cw_take(rd, js, &b, where.buf,
-					    &scan);
-					if (scan)
-						break;
-					if (v == NULL)
-						continue;
-					rc = row(c, srt, &t, v, nev);
-					json_decref(v);
-				}
-				if (sl_jscan_errkind(js) != SL_JSE_NONE)
-					break;
-			}
-		} else if (r == SL_JS_VALUE) {
-			rd->st->units++;
-			cwl_reject(c, ++nev, "not a query results document");
-			continue;
-		}
-		if (sl_jscan_errkind(js) != SL_JSE_NONE) {
-			if (sl_jscan_errkind(js) == SL_JSE_TRUNCATED)
-				whole = 0;
-			if (cw_scan_error(rd, js) == SL_STOP) {
-				rc = SL_STOP;
-				goto out;
-			}
-		}
-	}
-	cw_sort_done(srt);
-	while ((r = cw_sort_next(srt, &g, &ms, &pos, &p, &n)) == 1)
-		if ((rc = cwl_message(c, *t.v[g] != '\0' ? t.v[g] : NULL, p, n,
-		    ms, pos)) == SL_STOP)
+	memset(&x, 0, sizeof(x));
+	x.rd = rd;
+	x.srt = cw_sort_new(CW_SORT_MEM);
+	x.c = cwl_new(rd, '#');
+	rc = cw_each(rd, "results", result, &x, &whole);
+	if (rc == SL_STOP)
+		goto out;
+	cw_sort_done(x.srt);
+	while ((r = cw_sort_next(x.srt, &g, &ms, &pos, &p, &n)) == 1)
+		if ((rc = cwl_message(x.c, *x.t.v[g] != '\0' ? x.t.v[g] : NULL,
+		    p, n, ms, pos)) == SL_STOP)
 			goto out;
 	if (r < 0)
 		sl_warn(rd, NULL, "cannot read back sorted rows: %s",
 		    strerror(errno));
-	rc = cwl_finish(c, whole && !sl_in_failed(rd->in));
+	rc = cwl_finish(x.c, whole && !sl_in_failed(rd->in));
 out:
 	if (rc != SL_STOP)
-		rc = cwl_status(c);
-	for (i = 0; i < t.n; i++)
-		free(t.v[i]);
-	free(t.v);
-	free(t.slot);
-	sl_jscan_free(js);
-	sl_buf_free(&b);
-	sl_buf_free(&where);
-	cw_sort_free(srt);
-	cwl_free(c);
+		rc = cwl_status(x.c);
+	for (i = 0; i < x.t.n; i++)
+		free(x.t.v[i]);
+	free(x.t.v);
+	free(x.t.slot);
+	cw_sort_free(x.srt);
+	cwl_free(x.c);
 	return rc;
 }
 
