@@ -17,6 +17,7 @@ extern const struct sl_format sl_format_insights;
 extern const struct sl_format sl_format_describe_sessions;
 extern const struct sl_format sl_format_cloudtrail;
 extern const struct sl_format sl_format_records;
+extern const struct sl_format sl_format_manifest;
 
 const struct sl_format *const sl_formats[] = {
 	&sl_format_typescript,
@@ -31,5 +32,6 @@ const struct sl_format *const sl_formats[] = {
 	&sl_format_describe_sessions,
 	&sl_format_cloudtrail,
 	&sl_format_records,
+	&sl_format_manifest,
 	NULL
 };
