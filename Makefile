@@ -81,6 +81,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory check-build
 	@$(MAKE) --no-print-directory SANITIZE=1 check-build
+	@$(MAKE) --no-print-directory fuzz-check
 	@echo "check: all tests passed (plain and ASan+UBSan)"
 
 check-build: all $(UNITS) $(BENCH_BINS)
@@ -114,11 +115,13 @@ bench: deps
 
 # libFuzzer harnesses (tests/fuzz/README): clang, ASan+UBSan, objects in
 # build/fuzz.  `make fuzz FUZZ_SECONDS=N` replays every saved finding and
-# seed, then fuzzes each harness for N seconds (FUZZ=NAME: just that one);
-# `make check` does the same for CHECK_FUZZ_SECONDS each, or says why not.
+# seed, then fuzzes each harness for N seconds (FUZZ=NAME: just that one).
+# `make check` replays them too, then fuzzes CHECK_FUZZ_RUNS inputs per
+# harness from a fixed random seed (the same inputs every time: a check
+# that passes once passes again), or says why it cannot.
 FUZZ_CC	?= clang
 FUZZ_SECONDS ?= 60
-CHECK_FUZZ_SECONDS ?= 20
+CHECK_FUZZ_RUNS ?= 2000
 FZ	= build/fuzz
 # UBSan recoverable so that fuzz/run can suppress an open finding while
 # fuzzing past it; common.c makes it halt on the first report otherwise.
@@ -151,7 +154,7 @@ fuzz: deps
 fuzz-check:
 	@if tests/fuzz/run -probe $(FUZZ_CC); then \
 		$(MAKE) --no-print-directory fuzz-build && \
-		tests/fuzz/run $(FZ) $(CHECK_FUZZ_SECONDS); \
+		tests/fuzz/run $(FZ) runs:$(CHECK_FUZZ_RUNS); \
 	else echo "fuzz: skipped: $(FUZZ_CC) cannot build libFuzzer programs"; fi
 
 install: all

@@ -61,6 +61,8 @@ cw_memsrc_read(void *arg, void *buf, size_t n)
 	    (long long)k)
 		k = (size_t)(m->brk[m->next] - (long long)m->off);
 	k = SL_MIN(k, n);
+	if (k == 0)		/* m->p may be NULL: a payload of nothing */
+		return 0;
 	memcpy(buf, m->p + m->off, k);
 	m->off += k;
 	return (ssize_t)k;

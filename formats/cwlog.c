@@ -50,6 +50,7 @@ struct cws {
 	int has_tail;
 	long long tail_pos;
 	long long text_pos;	/* position of the last line fed */
+	long long lines;	/* numbered so far, uploaded or streamed */
 };
 
 struct cwl {
@@ -561,6 +562,7 @@ stream_event(struct cwl *c, const struct sev *e, const char *stream,
 	if (t >= 0)
 		time_of(t, tbuf);
 	sl_tty_use(c->tty, s->part);
+	sl_tty_set_lines(c->tty, s->lines);	/* see text_line() */
 	sl_tty_set_src(c->tty, NULL, t >= 0 ? tbuf : NULL);
 	for (i = 0; i < e->n; i++) {
 		p = e->data[i];
@@ -587,6 +589,7 @@ stream_event(struct cwl *c, const struct sev *e, const char *stream,
 		sl_tty_feed(c->tty, "\n", 1);
 	}
 	sl_tty_flush(c->tty);
+	s->lines = sl_tty_lines(c->tty);
 	sl_tty_use(c->tty, NULL);
 	return sl_tty_status(c->tty) == SL_STOP ? SL_STOP : SL_OK;
 }
@@ -597,7 +600,10 @@ stream_event(struct cwl *c, const struct sev *e, const char *stream,
 static void
 text_line(struct cws *s, const char *p, size_t n, long long pos)
 {
+	/* One numbering per session, its lines uploaded or streamed. */
+	ts_core_set_lines(s->ts, s->lines);
 	ts_core_line(s->ts, p, n, 0, pos);
+	s->lines = ts_core_lines(s->ts);
 	s->text_pos = pos;
 }
 
@@ -606,11 +612,15 @@ text_close(struct cws *s, int whole)
 {
 	int rc;
 
-	if (s->has_tail) {
+	/* An empty last piece (an empty message) is no line. */
+	if (s->has_tail && s->tail.len > 0)
 		text_line(s, s->tail.buf, s->tail.len, s->tail_pos);
-		s->has_tail = 0;
-	}
+	else if (s->has_tail)
+		s->text_pos = s->tail_pos;
+	s->has_tail = 0;
+	ts_core_set_lines(s->ts, s->lines);
 	rc = ts_core_end(s->ts, whole, s->text_pos);
+	s->lines = ts_core_lines(s->ts);
 	ts_core_free(s->ts);
 	s->ts = NULL;
 	sl_buf_free(&s->tail);
@@ -747,8 +757,8 @@ cwl_message(struct cwl *c, const char *stream, const char *msg, size_t n,
 static const char *const skip_text[CW_SKIP_COUNT] = {
 	[CW_SKIP_CONTROL] = "subscription CONTROL_MESSAGE payloads ignored",
 	[CW_SKIP_TRAIL] = "CloudTrail events of other APIs ignored",
-	[CW_SKIP_TRAIL_FAILED] = "failed StartSession calls ignored (no "
-	    "session)",
+	[CW_SKIP_TRAIL_FAILED] =
+	    "failed StartSession calls ignored (no session)",
 	[CW_SKIP_NOT_EVENT] = "Logs Insights rows without @message ignored",
 };
 

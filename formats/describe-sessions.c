@@ -37,16 +37,31 @@ ds_probe(const unsigned char *p, size_t n, const char *name)
 	return sl_jkeys_has(&k, "Sessions[]") ? 30 : 50;
 }
 
-/* CLI v1 epoch seconds, or CLI v2 ISO 8601 with an offset. */
+/* Epoch seconds of the four-digit years, the ones a date can say. */
+#define EPOCH_FIRST	(-62167219200LL)	/* 0000-01-01T00:00:00Z */
+#define EPOCH_LAST	253402300799LL		/* 9999-12-31T23:59:59Z */
+
+/*
+ * CLI v1 epoch seconds, or CLI v2 ISO 8601 with an offset.  Returns 0,
+ * -1 (not a date) or -2 (past the years 0000 to 9999).
+ */
 static int
 date(json_t *v, long long *ms)
 {
+	double d;
+
 	if (json_is_integer(v)) {
+		if (json_integer_value(v) < EPOCH_FIRST ||
+		    json_integer_value(v) > EPOCH_LAST)
+			return -2;
 		*ms = (long long)json_integer_value(v) * 1000;
 		return 0;
 	}
 	if (json_is_real(v)) {
-		*ms = llround(json_real_value(v) * 1000.0);
+		d = json_real_value(v);
+		if (!(d >= EPOCH_FIRST && d <= EPOCH_LAST))
+			return -2;
+		*ms = llround(d * 1000.0);
 		return 0;
 	}
 	if (json_is_string(v))
@@ -97,8 +112,9 @@ one(struct sl_reader *rd, json_t *s, const char *where)
 		v = json_object_get(s, dates[i]);
 		if (v == NULL || json_is_null(v))
 			continue;
-		if (date(v, &ms) != 0)
-			return reject(rd, where, "is not a date", dates[i]);
+		if ((rc = date(v, &ms)) != 0)
+			return reject(rd, where, rc == -2 ? "is out of range "
+			    "(years 0000 to 9999)" : "is not a date", dates[i]);
 		sl_time_format(ms, at[i]);
 		r.f[i == 0 ? SL_F_START : SL_F_END] = at[i];
 		r.f[i == 0 ? SL_F_START_SRC : SL_F_END_SRC] =

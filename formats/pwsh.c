@@ -252,13 +252,24 @@ emit_session(struct pw *pw, long long line, int final)
 }
 
 static void
-feed(struct pw *pw, const char *p, size_t n, long long line)
+feed(struct pw *pw, const char *p, size_t n, long long line, int whole)
 {
 	sl_tty_set_line(pw->tty, line);
 	if (pw->cleaned) {
 		strip_residue(&pw->line, p, n);
 		p = pw->line.buf;
 		n = pw->line.len;
+		/*
+		 * A last line (no LF) of nothing but residue leaves no byte
+		 * for the renderer to count: it shows nothing, like a
+		 * blank row, so it is merged.  (A first piece of a longer
+		 * line is counted with its LF.)
+		 */
+		if (n == 0) {
+			if (whole)
+				pw->rd->st->merged++;
+			return;
+		}
 	}
 	sl_tty_feed(pw->tty, p, n);
 }
@@ -267,7 +278,7 @@ static void
 release(struct pw *pw)
 {
 	if (pw->held.len > 0) {
-		feed(pw, pw->held.buf, pw->held.len, pw->held_line);
+		feed(pw, pw->held.buf, pw->held.len, pw->held_line, 1);
 		sl_buf_reset(&pw->held);
 	}
 }
@@ -335,7 +346,7 @@ pw_read(struct sl_reader *rd)
 		in_piece = more;
 		line = sl_in_lineno(rd->in);
 		if (piece) {		/* the rest of a very long line */
-			sl_tty_feed(pw.tty, p, n);
+			feed(&pw, p, n, line, 0);
 			continue;
 		}
 		rd->st->units++;
@@ -399,7 +410,7 @@ pw_read(struct sl_reader *rd)
 			hold(&pw, p, n, line);
 		else {
 			release(&pw);
-			feed(&pw, p, n, line);
+			feed(&pw, p, n, line, !more);
 		}
 	}
 	release(&pw);

@@ -58,6 +58,7 @@ struct ts_core {
 	char *origin;
 	char *fallback;		/* sid when the header names none */
 	char sep;
+	long long lines;	/* numbered before the renderer began */
 	int state;
 	char *sid, *target, *logger_target, *principal;
 	struct stamp head, tail;
@@ -423,6 +424,7 @@ setup(struct ts_core *ts)
 	ts->tty = sl_tty_new(ts->rd, ts->sid, SL_TTY_LINUX);
 	if (ts->sep != ':')
 		sl_tty_set_sep(ts->tty, ts->sep);
+	sl_tty_set_lines(ts->tty, ts->lines);
 	if (ts->screen_era)
 		sl_tty_set_filter(ts->tty, screen_filter, ts);
 	sl_tty_set_line(ts->tty, ts->body_line);
@@ -475,6 +477,7 @@ ts_core_line(struct ts_core *ts, const char *p, size_t n, int more,
 			 * No header (forced, or an upload whose first event
 			 * is missing): the first line is session text.
 			 */
+			ts->body_line = ts->first_pos;
 			setup(ts);
 			break;
 		}
@@ -521,6 +524,8 @@ ts_core_end(struct ts_core *ts, int whole, long long last)
 	struct sessrec s;
 	int have_trailer = 0, rc;
 
+	if (ts->state == S_HEAD)	/* not a line: where it would be */
+		ts->first_pos = last > 0 ? last : 1;
 	if (ts->state != S_BODY)
 		setup(ts);
 	if (ts->cand.len > 0) {
@@ -547,7 +552,11 @@ ts_core_end(struct ts_core *ts, int whole, long long last)
 			drop_hidden_exit(ts);
 	}
 	release_held(ts);
-	if (!have_trailer && ts->pending_lf) {
+	/*
+	 * Still pending: the last LF without a trailer, or (held lines all
+	 * dropped) the one ending the line before them.
+	 */
+	if (ts->pending_lf) {
 		sl_emit_raw(rd, ts->sid, ts->raw_line, "\n", 1);
 		sl_tty_feed(ts->tty, "\n", 1);
 		ts->pending_lf = 0;
@@ -574,6 +583,20 @@ ts_core_end(struct ts_core *ts, int whole, long long last)
 		    -1, "no \"Script done\" trailer: the log stops early");
 	rc = sl_tty_status(ts->tty) == SL_STOP ? SL_STOP : SL_OK;
 	return rc;
+}
+
+long long
+ts_core_lines(const struct ts_core *ts)
+{
+	return ts->tty != NULL ? sl_tty_lines(ts->tty) : ts->lines;
+}
+
+void
+ts_core_set_lines(struct ts_core *ts, long long n)
+{
+	ts->lines = n;
+	if (ts->tty != NULL)
+		sl_tty_set_lines(ts->tty, n);
 }
 
 const char *

@@ -36,6 +36,12 @@ void ts_core_line(struct ts_core *c, const char *p, size_t n, int more,
  * the src of the closing records.  Returns SL_OK or SL_STOP.
  */
 int ts_core_end(struct ts_core *c, int whole, long long last);
+/*
+ * Lines numbered so far; set: number the next ones after n (the lines
+ * of the session that came by another way: an earlier upload, events).
+ */
+long long ts_core_lines(const struct ts_core *c);
+void ts_core_set_lines(struct ts_core *c, long long n);
 /* The session id (valid once a line was fed, until ts_core_free). */
 const char *ts_core_sid(const struct ts_core *c);
 void ts_core_free(struct ts_core *c);

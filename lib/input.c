@@ -51,9 +51,11 @@
 
 #define IN_BUFSZ	(256 * 1024)	/* one buffer per layer */
 #define IN_MINREAD	(16 * 1024)	/* compact rather than read less */
-#define IN_SNIFF	(32769 + 5)	/* bytes looked at: ISO 9660 is deepest */
+#define IN_SNIFF	(32768 + 7)	/* bytes looked at: ISO 9660 is deepest */
 #define ARC_CHUNK	(64 * 1024)	/* bytes handed to libarchive at once */
+#define ARC_SEEN	16		/* ranges remembered for the ratio */
 #define GZ_RESYNC_MAX	100		/* corrupt members skipped, then stop */
+#define FIFO_WAIT_MS	3000		/* for a writer to open a named FIFO */
 
 _Static_assert(IN_BUFSZ >= SL_PEEK, "a peek must fit the first buffer");
 _Static_assert(SL_PEEK >= IN_SNIFF, "sniffing is a peek");
@@ -325,8 +327,31 @@ sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want)
 {
 	want = SL_MIN(want, (size_t)SL_PEEK);
 	fill_to(in, want);
+	/* Nothing before an error: report it now (sl_in_failed() says so). */
+	if (in->w == in->r && in->eof)
+		(void)in_end(in);
 	*p = in->data + in->r;
 	return SL_MIN(want, in->w - in->r);
+}
+
+/*
+ * Bytes read count lines as sl_in_line() does (the line of the last
+ * byte handed out), so that an error names the line where it struck.
+ */
+static void
+count_lines(struct sl_in *in, const void *buf, size_t n)
+{
+	const char *p = buf, *end = p + n, *nl;
+
+	if (n == 0)
+		return;
+	if (!in->cont)
+		in->lineno++;
+	while ((nl = memchr(p, '\n', (size_t)(end - 1 - p))) != NULL) {
+		in->lineno++;
+		p = nl + 1;
+	}
+	in->cont = end[-1] != '\n';
 }
 
 ssize_t
@@ -346,6 +371,7 @@ sl_in_read(struct sl_in *in, void *buf, size_t n)
 		if (got > 0) {
 			in->produced += got;
 			in->off += got;
+			count_lines(in, buf, (size_t)got);
 		}
 		if (got <= 0 || in->errstate != ERR_NONE)
 			in->eof = 1;
@@ -361,6 +387,7 @@ sl_in_read(struct sl_in *in, void *buf, size_t n)
 	}
 	n = SL_MIN(n, avail);
 	memcpy(buf, in->data + in->r, n);
+	count_lines(in, buf, n);
 	in->r += n;
 	in->off += (long long)n;
 	return (ssize_t)n;
@@ -469,27 +496,64 @@ sl_in_free(struct sl_in *in)
 struct fdsrc {
 	int fd;
 	int own;
+	int fifo;	/* a named FIFO opened non-blocking, no writer seen */
 };
+
+/* Wait for input on fd; ms < 0: for ever.  Returns poll()'s count. */
+static int
+wait_in(int fd, int ms)
+{
+	struct pollfd pfd;
+	int r;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	while ((r = poll(&pfd, 1, ms)) < 0 && errno == EINTR)
+		;
+	return r;
+}
 
 static ssize_t
 fd_fill(struct sl_in *in, unsigned char *dst, size_t n)
 {
 	struct fdsrc *f = in->ctx;
-	struct pollfd pfd;
 	ssize_t got;
 
 	for (;;) {
 		got = read(f->fd, dst, n);
-		if (got >= 0)
+		if (got > 0 || (got == 0 && !f->fifo)) {
+			f->fifo = 0;
 			return got;
+		}
+		if (got == 0) {
+			/*
+			 * A named FIFO that no writer has opened yet reads as
+			 * empty.  Wait for one, but not for ever: nobody may
+			 * be coming (a leftover FIFO in a log folder).  Then
+			 * data, or EAGAIN (a writer, silent so far), or the
+			 * end (a writer came and went) tell what happened.
+			 */
+			int woke = wait_in(f->fd, FIFO_WAIT_MS);
+
+			got = read(f->fd, dst, n);
+			if (got >= 0)
+				f->fifo = 0;
+			if (got == 0 && woke == 0) {
+				in_seterr(in, "no writer on this FIFO after "
+				    "%d s, skipped", FIFO_WAIT_MS / 1000);
+				return -1;
+			}
+			if (got >= 0)
+				return got;
+		}
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			/* Someone left standard input non-blocking. */
-			pfd.fd = f->fd;
-			pfd.events = POLLIN;
-			pfd.revents = 0;
-			(void)poll(&pfd, 1, -1);
+			/* No data yet (standard input left non-blocking by
+			 * someone, or a FIFO whose writer is slow). */
+			f->fifo = 0;
+			(void)wait_in(f->fd, -1);
 			continue;
 		}
 		in_seterr(in, "read error: %s", strerror(errno));
@@ -508,13 +572,15 @@ fd_close(struct sl_in *in)
 }
 
 static struct sl_in *
-fd_in(const struct walk *w, int fd, const char *name, int own, int seekable)
+fd_in(const struct walk *w, int fd, const char *name, int own, int seekable,
+    int fifo)
 {
 	struct sl_in *in = in_new(name, w);
 	struct fdsrc *f = sl_xmalloc(sizeof *f);
 
 	f->fd = fd;
 	f->own = own;
+	f->fifo = fifo;
 	in->ctx = f;
 	in->fill = fd_fill;
 	in->close = fd_close;
@@ -777,8 +843,13 @@ static const struct magic {
 	{ 0, 8, "!<arch>\n" },			/* ar */
 	{ 0, 6, "xar!\0\034" },			/* xar, 28-byte header */
 	{ 0, 8, "MSCF\0\0\0\0" },		/* cab */
-	{ 257, 5, "ustar" },			/* POSIX and GNU tar */
-	{ 32769, 5, "CD001" },			/* ISO 9660 */
+	/*
+	 * With the bytes around them that text never has, so that a log
+	 * with the word at that offset (or a report state naming it) is
+	 * not taken for an archive; a damaged header still is one.
+	 */
+	{ 257, 6, "ustar\0" },			/* POSIX tar */
+	{ 257, 8, "ustar  \0" },			/* GNU tar */
 };
 
 static int
@@ -816,6 +887,10 @@ sniff(const unsigned char *p, size_t n)
 		if (has_magic(p, n, magics[i].off, magics[i].bytes,
 		    magics[i].len))
 			return K_ARCHIVE;
+	/* ISO 9660: a volume descriptor: type (0-3, 255), "CD001", 1. */
+	if (n >= 32775 && memcmp(p + 32769, "CD001", 5) == 0 &&
+	    (p[32768] <= 3 || p[32768] == 255) && p[32774] == 1)
+		return K_ARCHIVE;
 	/* bzip2: "BZh", level, then a block or end-of-stream magic. */
 	if (n >= 10 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' &&
 	    p[3] <= '9' && (memcmp(p + 4, "1AY&SY", 6) == 0 ||
@@ -833,11 +908,16 @@ sniff(const unsigned char *p, size_t n)
 struct arc {
 	struct archive *a;
 	struct sl_in *lower;
-	long long in_total;	/* bytes handed to libarchive */
+	struct {
+		long long a, b;
+	} seen[ARC_SEEN];	/* bytes handed to libarchive: disjoint [a, b) */
+	int nseen;
+	long long unseen;	/* handed when seen[] was full */
 	long long out_total;	/* member bytes produced */
 	int lower_failed;	/* the error is the lower layer's own */
 	int fatal;		/* the archive cannot go on */
 	int stop;		/* refused (ratio): read no more members */
+	const char *comp;	/* compression seen in the first bytes, or NULL */
 
 	/* the current member */
 	const unsigned char *blk;
@@ -846,6 +926,49 @@ struct arc {
 	long long hole;		/* zeros owed before blk (sparse files) */
 	int entry_end;
 };
+
+/*
+ * Remember that [a, b) was handed to libarchive.  For the ratio, what
+ * counts is the compressed bytes consumed (arc_in()): a seekable zip is
+ * read at its start (to bid), at its end (the directory), then from its
+ * first member on, and counting those bytes twice, or the end's before
+ * the members reach it, would let a deflate bomb (1030:1) pass under the
+ * ratio (1000:1) for hundreds of megabytes.
+ */
+static void
+arc_count(struct arc *ar, long long a, long long b)
+{
+	int i, j;
+
+	for (i = j = 0; i < ar->nseen; i++) {
+		if (ar->seen[i].b < a || ar->seen[i].a > b) {
+			ar->seen[j++] = ar->seen[i];
+			continue;
+		}
+		a = SL_MIN(a, ar->seen[i].a);
+		b = SL_MAX(b, ar->seen[i].b);
+	}
+	ar->nseen = j;
+	if (ar->nseen < ARC_SEEN) {
+		ar->seen[ar->nseen].a = a;
+		ar->seen[ar->nseen].b = b;
+		ar->nseen++;
+	} else
+		ar->unseen += b - a;	/* counted whole: the safe side */
+}
+
+/* Compressed bytes consumed: those handed, up to the read position. */
+static long long
+arc_in(const struct arc *ar)
+{
+	long long pos = ar->lower->off, n = ar->unseen;
+	int i;
+
+	for (i = 0; i < ar->nseen; i++)
+		if (ar->seen[i].a < pos)
+			n += SL_MIN(ar->seen[i].b, pos) - ar->seen[i].a;
+	return n;
+}
 
 static la_ssize_t
 arc_read(struct archive *a, void *cd, const void **buf)
@@ -872,8 +995,8 @@ arc_read(struct archive *a, void *cd, const void **buf)
 	n = SL_MIN(n, (size_t)ARC_CHUNK);
 	*buf = lo->data + lo->r;
 	lo->r += n;
+	arc_count(ar, lo->off, lo->off + (long long)n);
 	lo->off += (long long)n;
-	ar->in_total += (long long)n;
 	return (la_ssize_t)n;
 }
 
@@ -915,11 +1038,41 @@ arc_seek(struct archive *a, void *cd, la_int64_t off, int whence)
 	return (la_int64_t)to;
 }
 
+/*
+ * The compression whose magic starts p, for messages: libarchive knows
+ * its filters only once it has opened them.
+ */
+static const char *
+comp_name(const unsigned char *p, size_t n)
+{
+	static const struct {
+		const char *name;
+		const char *magic;
+		size_t len;
+	} c[] = {
+		{ "bzip2", "BZh", 3 },
+		{ "xz", "\3757zXZ\0", 6 },
+		{ "zstd", "\050\265\057\375", 4 },
+		{ "lzip", "LZIP", 4 },
+		{ "lz4", "\004\042\115\030", 4 },
+		{ "compress", "\037\235", 2 },
+		{ "lzma", "\135\0\0", 3 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++)
+		if (n >= c[i].len && memcmp(p, c[i].magic, c[i].len) == 0)
+			return c[i].name;
+	return NULL;
+}
+
 /* libarchive's error in our words, into msg. */
 static void
 arc_msg(struct arc *ar, char *msg, size_t len)
 {
 	const char *s = archive_error_string(ar->a);
+	const char *comp = archive_filter_count(ar->a) > 1 ?
+	    archive_filter_name(ar->a, 0) : ar->comp;
 
 	if (s == NULL)
 		s = "unknown error";
@@ -930,6 +1083,18 @@ arc_msg(struct arc *ar, char *msg, size_t len)
 		/* 7-Zip and some zip files need their end first */
 		snprintf(msg, len, "this archive cannot be read without "
 		    "seeking (from a pipe or inside another archive)");
+	} else if (comp != NULL && (archive_format(ar->a) == 0 ||
+	    archive_format(ar->a) == ARCHIVE_FORMAT_RAW)) {
+		/* One compressed file (bzip2, xz, ...): as for gzip. */
+		if (strstr(s, "No progress") != NULL ||
+		    strstr(s, "runcated") != NULL ||
+		    strstr(s, "premature end") != NULL)
+			snprintf(msg, len, "unexpected end of %s data "
+			    "(truncated file)", comp);
+		else {
+			snprintf(msg, len, "corrupt %s data: %s", comp, s);
+			tidy_msg(msg + strlen(msg) - strlen(s));
+		}
 	} else {
 		snprintf(msg, len, "corrupt archive: %s", s);
 		tidy_msg(msg + strlen("corrupt archive: "));
@@ -1005,7 +1170,7 @@ member_fill(struct sl_in *in, unsigned char *dst, size_t n)
 		ar->pos = boff + (long long)len;
 	}
 	ar->out_total += (long long)got;
-	if (over_ratio(ar->out_total, ar->in_total)) {
+	if (over_ratio(ar->out_total, arc_in(ar))) {
 		bomb_err(in);
 		ar->stop = 1;
 		ar->entry_end = 1;
@@ -1107,6 +1272,7 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 
 	memset(&ar, 0, sizeof ar);
 	ar.lower = lo;
+	ar.comp = comp_name(lo->data + lo->r, lo->w - lo->r);
 	if ((ar.a = arc_new(&ar)) == NULL) {
 		report(w, lo->name, "out of memory");
 		return SL_OK;
@@ -1142,6 +1308,19 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 			continue;
 		}
 		/* ARCHIVE_OK, or ARCHIVE_WARN: a usable header. */
+		if (archive_format(ar.a) == ARCHIVE_FORMAT_RAW &&
+		    archive_filter_count(ar.a) <= 1) {
+			/*
+			 * Raw and not compressed: what looked like an archive
+			 * (a tar's "ustar") has a header libarchive rejects.
+			 * Reading it as its own member would find the same
+			 * magic again, one level deeper, until SL_NEST_MAX.
+			 */
+			report(w, lo->name, "corrupt archive: damaged or "
+			    "unrecognized archive header");
+			failed = 1;
+			break;
+		}
 		if (archive_format(ar.a) == ARCHIVE_FORMAT_RAW) {
 			/* Not an archive: a compressed file keeps its name. */
 			name = sl_xstrdup(lo->name);
@@ -1231,9 +1410,10 @@ open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 }
 
 static int
-walk_fd(struct walk *w, int fd, const char *name, int own, int seekable)
+walk_fd(struct walk *w, int fd, const char *name, int own, int seekable,
+    int fifo)
 {
-	return open_stream(w, fd_in(w, fd, name, own, seekable), 0, 0);
+	return open_stream(w, fd_in(w, fd, name, own, seekable, fifo), 0, 0);
 }
 
 static int
@@ -1323,7 +1503,9 @@ walk_path(struct walk *w, const char *path, int top)
 		report(w, path, "not a regular file, skipped");
 		return SL_OK;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* A FIFO without a writer would block open(): see fd_fill(). */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC |
+	    (S_ISFIFO(sb.st_mode) ? O_NONBLOCK : 0))) == -1) {
 		report(w, path, "cannot open: %s", strerror(errno));
 		return SL_OK;
 	}
@@ -1332,7 +1514,8 @@ walk_path(struct walk *w, const char *path, int top)
 		close(fd);
 		return SL_OK;
 	}
-	return walk_fd(w, fd, path, 1, S_ISREG(sb.st_mode));
+	return walk_fd(w, fd, path, 1, S_ISREG(sb.st_mode),
+	    S_ISFIFO(sb.st_mode));
 }
 
 int
@@ -1354,7 +1537,7 @@ sl_input_walk(const char *path, sl_leaf_fn fn, void *arg, sl_errfn err,
 		/* "< file.zip": seekable like a named file, if at its start */
 		rc = walk_fd(&w, STDIN_FILENO, "-", 0,
 		    fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    lseek(STDIN_FILENO, 0, SEEK_CUR) == 0);
+		    lseek(STDIN_FILENO, 0, SEEK_CUR) == 0, 0);
 	}
 	else
 		rc = walk_path(&w, path, 1);

@@ -170,6 +170,8 @@ void sl_tty_finish(struct sl_tty *tty);
 const char *sl_tty_host(const struct sl_tty *tty);
 /* Lines emitted so far. */
 long long sl_tty_lines(const struct sl_tty *tty);
+/* Number lines after n (an earlier part of the session numbered n). */
+void sl_tty_set_lines(struct sl_tty *tty, long long n);
 /* Status SL_OK or SL_STOP (sink stopped). */
 int sl_tty_status(const struct sl_tty *tty);
 /*

@@ -155,36 +155,55 @@ find(pcre2_code *re, struct sl_redact *rx, const char *s, size_t n,
 	return 1;
 }
 
+/*
+ * Nothing left to hide in a key body: blanks, or our markers alone (the
+ * block was redacted before), so that redacting twice changes nothing.
+ */
 static int
-blank(const char *s, size_t n)
+no_key(const char *s, size_t n)
 {
-	size_t i;
+	const char *end = s + n, *close;
 
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t')
+	for (;;) {
+		while (s < end && strchr(" \t\r\n", *s) != NULL && *s != '\0')
+			s++;
+		if (s == end)
+			return 1;
+		if (end - s < 11 || memcmp(s, "[REDACTED:", 10) != 0 ||
+		    (close = memchr(s, ']', (size_t)(end - s))) == NULL)
 			return 0;
-	return 1;
+		s = close + 1;
+	}
 }
 
 /*
  * Could this be a line inside a PEM or PGP block: base64, an armour
- * header ("Proc-Type: 4,ENCRYPTED"), empty, or our own marker?
+ * header ("Proc-Type: 4,ENCRYPTED"), empty, or our own marker?  (Not a
+ * prompt, nor the "-----END" line, which is looked for first.)
  */
 static int
 body_line(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (n - i >= 10 && memcmp(s + i, "[REDACTED:", 10) == 0)
-		return 1;
+	/*
+	 * A body line of a key block comes out as its marker alone; a line
+	 * with a marker and more had a secret of another kind, and ended
+	 * the block then: so it does again.
+	 */
+	if (memmem(s, n, "[REDACTED:", 10) != NULL)
+		return no_key(s, n);
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		/*
+		 * base64, base64url, and the '.' of a token: a token alone
+		 * on a line inside the block is in it, as its marker will
+		 * be when the output is redacted again.
+		 */
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-		    c == '=' || c == ' ' || c == '\t'))
+		    (c >= '0' && c <= '9') ||
+		    (c != '\0' && strchr("+/=-_. \t", c) != NULL)))
 			break;
 	}
 	if (i == n)
@@ -208,18 +227,18 @@ privkey(struct sl_redact *rx, struct rx_entry *e, const char *t, size_t n,
 
 	if (ctx->putty > 0) {
 		ctx->putty--;
-		if (!blank(t, n))
+		if (!no_key(t, n))
 			add_hit(&e->rh, 0, n, rule, 0);
 		return;
 	}
 	if (ctx->inkey) {
 		if (find(rx->re_end, rx, t, n, 0, &a, &b)) {
-			if (!blank(t, a))
+			if (!no_key(t, a))
 				add_hit(&e->rh, 0, a, rule, 0);
 			ctx->inkey = 0;
 			pos = b;
 		} else if (body_line(t, n)) {
-			if (!blank(t, n))
+			if (!no_key(t, n))
 				add_hit(&e->rh, 0, n, rule, 0);
 			return;
 		} else
@@ -229,13 +248,13 @@ privkey(struct sl_redact *rx, struct rx_entry *e, const char *t, size_t n,
 		return;
 	while (find(rx->re_begin, rx, t, n, pos, &a, &b)) {
 		if (find(rx->re_end, rx, t, n, b, &c, &d)) {
-			if (!blank(t + b, c - b))
+			if (!no_key(t + b, c - b))
 				add_hit(&e->rh, b, c, rule, 0);
 			pos = d;
 			continue;
 		}
 		/* The body follows, on this line ("\n" escapes) or below. */
-		if (!blank(t + b, n - b))
+		if (!no_key(t + b, n - b))
 			add_hit(&e->rh, b, n, rule, 0);
 		ctx->inkey = 1;
 		return;

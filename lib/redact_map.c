@@ -249,14 +249,13 @@ find_loose(const char *t, size_t n, const struct secret *s, size_t from,
  * The fallback: the rendered text with every secret replaced, rows
  * joined by a space so that the line stays one line.
  */
+/* What the screen showed, with the secrets found there marked, into out. */
 static void
-whole_line(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
-    const struct secret *sv, size_t ns)
+screen_marked(struct rx_queue *q, const struct rx_entry *e,
+    const struct rx_hits *mr, struct sl_buf *out)
 {
-	struct sl_buf *out = &q->work2, *tmp = &q->work;
 	const char *t = e->text.buf;
-	size_t i, at = 0, k;
-	long pos;
+	size_t i, at = 0;
 
 	sl_buf_reset(out);
 	for (i = 0; i < mr->n; i++) {
@@ -266,6 +265,17 @@ whole_line(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 		at = mr->v[i].b;
 	}
 	sl_buf_add(out, t + at, e->text.len - at);
+}
+
+static void
+whole_line(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
+    const struct secret *sv, size_t ns)
+{
+	struct sl_buf *out = &q->work2, *tmp = &q->work;
+	size_t i, at, k;
+	long pos;
+
+	screen_marked(q, e, mr, out);
 	/* Raw-only secrets that the screen also shows elsewhere. */
 	for (k = 0; k < ns; k++) {
 		sl_buf_reset(tmp);
@@ -300,10 +310,29 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 	size_t k, i, at, len = 0;
 	long pos;
 	int ok = 1, lfound = 0;
+	/*
+	 * Shown as it is (no escape, CR or BS): a piece of a key block
+	 * stands where it was found.  Looked for elsewhere, "-----E"
+	 * before an END line would be found in the END line too.
+	 */
+	int asis = e->text.len == e->n && memcmp(e->text.buf, e->p, e->n) == 0;
 
+	for (i = 0; asis && i < mr->n; i++)
+		if (mr->v[i].rule == rx->privkey_rule)
+			add_edit(q, mr->v[i].a, mr->v[i].b - mr->v[i].a,
+			    mr->v[i].rule);
+	/*
+	 * A whole screen line is secret (in a key block): a shorter marker
+	 * in place of its last drawing would bare what that drawing hid.
+	 */
+	for (i = 0; e->complex && i < mr->n; i++)
+		if (mr->v[i].a == 0 && mr->v[i].b == e->text.len)
+			ok = 0;
 	for (k = 0; k < ns && ok; k++) {
 		int found = 0;
 
+		if (asis && sv[k].from_r && sv[k].rule == rx->privkey_rule)
+			continue;
 		at = 0;
 		while ((pos = find_at(e->p, e->n, &sv[k], at)) >= 0) {
 			add_edit(q, (size_t)pos, sv[k].n, sv[k].rule);
@@ -344,6 +373,15 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 		for (k = 0; k < ns && ok; k++)
 			if (find_at(rx->rend.buf, rx->rend.len, &sv[k], 0) >= 0)
 				ok = 0;	/* still on the screen */
+		/*
+		 * And nothing else changed: a marker of another length
+		 * than its secret can bare or hide what was drawn over it
+		 * (CR), and redacting again would find that.
+		 */
+		screen_marked(q, e, mr, &q->work2);
+		if (ok && (q->work2.len != rx->rend.len ||
+		    memcmp(q->work2.buf, rx->rend.buf, rx->rend.len) != 0))
+			ok = 0;
 	}
 	if (!ok) {
 		whole_line(q, e, mr, sv, ns);

@@ -93,20 +93,28 @@ worse(struct sl_reader *rd, int status)
 		rd->status = status;
 }
 
-/* Is s NULL or valid UTF-8?  ASCII, the common case, is one pass. */
+/*
+ * Is s NULL or valid UTF-8?  This runs on the session id and src of
+ * every record: ASCII, the common case, is checked a word at a time.
+ */
 static int
 utf8_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
+	size_t n, i = 0;
+	uint64_t w, high = 0;
 
 	if (p == NULL)
 		return 1;
-	while (*p != '\0' && *p < 0x80)
-		p++;
-	if (*p == '\0')
+	n = strlen(s);
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		high |= w;
+	}
+	for (; i < n; i++)
+		high |= p[i];
+	if ((high & 0x8080808080808080ULL) == 0)
 		return 1;
-	n = strlen((const char *)p);
 	return sl_utf8_valid_prefix(p, n) == n;
 }
 

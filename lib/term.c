@@ -35,7 +35,8 @@
 #define CLUSTER_SLOTS	(CLUSTER_MARKS + 2)	/* count, base, marks */
 #define CLUSTERS_MAX	4096	/* clusters per row; more marks dropped */
 #define CSI_PARAMS	32
-#define CSI_MAX		512	/* bytes in one CSI before it is abandoned */
+#define CSI_MAX		512	/* bytes in a CSI, or of an ESC's intermediates,
+				   before it is abandoned */
 #define TITLE_MAX	1024
 #define ROW_KEEP	4096	/* cells a recycled row keeps allocated */
 
@@ -1475,9 +1476,16 @@ seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 			}
 			break;
 		case S_ESC_INTER:
-			if (c < 0x20)
+			if (c < 0x20) {
 				control(t, c);
-			else if (c <= 0x2f)
+				break;
+			}
+			if (t->seqlen > CSI_MAX) {
+				/* Endless intermediates would hide what follows. */
+				seq_abandon(t);
+				return p;
+			}
+			if (c <= 0x2f)
 				;	/* ESC ( % 5 and friends */
 			else {
 				t->state = S_GROUND;

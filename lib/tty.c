@@ -300,6 +300,12 @@ sl_tty_lines(const struct sl_tty *tty)
 	return tty->cur->n;
 }
 
+void
+sl_tty_set_lines(struct sl_tty *tty, long long n)
+{
+	tty->cur->n = n;
+}
+
 int
 sl_tty_status(const struct sl_tty *tty)
 {

@@ -267,6 +267,7 @@ main(int argc, char **argv)
 	if (stats)
 		tool_print_stats(&st);
 	sl_run_free(run);
+	sl_prompts_free(opts.prompts);
 
 	if (statepath != NULL) {
 		so = open_out(statepath);

@@ -2,8 +2,14 @@
 # Each test runs in its own scratch folder $T, removed at exit.
 set -u
 B=$1
+here=$(cd "$(dirname "$0")" && pwd)	# tests/bad, before the cd below
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
+# BAD_KEEP=1 keeps the scratch folder (with each tool's out and err).
+if [ "${BAD_KEEP:-0}" = 1 ]; then
+	trap 'echo "  $name: kept $T"' EXIT
+else
+	trap 'rm -rf "$T"' EXIT INT TERM
+fi
 cd "$T" || exit 1
 PATH=$B:$PATH
 export LC_ALL=C TZ=UTC
@@ -36,11 +42,82 @@ want_out_jq() {
 }
 
 no_crash() {
-	[ "$rc" -lt 128 ] || fail "killed by signal $((rc - 128))"
-	grep -q "AddressSanitizer\|runtime error" err && fail "sanitizer report"
+	[ "$rc" -lt 128 ] || fail "${tool:-}: killed by signal $((rc - 128))"
+	grep -aq "AddressSanitizer\|runtime error\|LeakSanitizer" err &&
+	    fail "${tool:-}: sanitizer report: $(grep -a -m1 -A3 'Sanitizer\|runtime error' err)"
+	# valgrind (bad/run VALGRIND=1) exits 99 after an error or a leak
+	[ "$rc" != 99 ] || fail "${tool:-}: valgrind report: $(grep -a -m1 -A12 '^==[0-9]*==' err)"
 	return 0
 }
 
 finish() {
 	exit $failed
+}
+
+# ------------------------------------------------- every tool at once
+#
+# Hostile input goes through every tool, each with options that make its
+# output name every session it read (sl-report as JSON, sl-convert as
+# text), so that a test can check that the good inputs around a bad one
+# got through.
+TOOLS="sl-parse sl-redact sl-report sl-convert"
+
+tool_args() {
+	case $1 in
+	sl-report) echo "-t json" ;;
+	sl-convert) echo "-t text" ;;
+	esac
+}
+
+# good_log ID: ID.log, a small good typescript of session ID that names
+# ID in its text too (sl-redact's output is the text).
+good_log() {
+	printf 'Script started on 2024-06-01 10:00:00+00:00\n$ echo %s\r\r\n%s\r\r\n\nScript done on 2024-06-01 10:00:05+00:00\n' \
+	    "$1" "$1" >"$1.log"
+}
+
+# each_tool CHECK ARGS...: for every tool, run it on ARGS ($tool,
+# out, err and $rc are set), check it did not crash, then run CHECK.
+each_tool() {
+	check=$1
+	shift
+	for tool in $TOOLS; do
+		# shellcheck disable=SC2046
+		run "$tool" $(tool_args "$tool") "$@"
+		[ "${BAD_KEEP:-0}" = 1 ] && cp out "out.$tool" && cp err "err.$tool"
+		no_crash
+		$check
+	done
+}
+
+# want_out_has TEXT: standard output holds TEXT (a fixed string).
+want_out_has() {
+	grep -aqF -- "$1" out || fail "$tool: stdout lacks '$1'"
+}
+
+# want_msg TEXT: stderr holds "TOOL: TEXT" (TEXT: the file, position...).
+want_msg() {
+	grep -aqF -- "$tool: $1" err ||
+	    fail "$tool: stderr lacks '$tool: $1': $(head -c 300 err)"
+}
+
+want_tool_rc() {
+	[ "$rc" = "$1" ] ||
+	    fail "$tool: exit status $rc, want $1 ($(head -c 300 err))"
+}
+
+# rss_under KIB FILE: FILE (from /usr/bin/time -f %M) is below KIB.
+# Under valgrind the figure is valgrind's own, and ASan's shadow memory
+# and quarantine add their own: checked in the plain build only.
+grep -aq __asan_init "$B/sl-parse" 2>/dev/null && SL_ASAN=1
+rss_under() {
+	[ "${SL_VALGRIND:-0}" = 1 ] || [ "${SL_ASAN:-0}" = 1 ] && return 0
+	# GNU time adds "Command exited with non-zero status N" first
+	[ "$(tail -1 "$2")" -lt "$1" ] ||
+	    fail "${tool:-}: peak RSS $(tail -1 "$2") KiB, want < $1"
+}
+
+# msg_at FILE: stderr has "TOOL: FILE:LINE: " (the position of a problem).
+msg_at() {
+	grep -aq -- "$tool: $1:[0-9][0-9]*: " err
 }

@@ -14,5 +14,5 @@ want_rc 0
 want_out_jq '[.[] | select(.type == "line" and (.text | length) == 65536)] | length == 1024'
 want_out_jq '[.[] | select(.code == "long-line")] | length == 1'
 want_out_jq '[.[] | select(.cmd == "exit")] | length == 1'
-[ "$(cat rss)" -lt 65536 ] || fail "peak RSS $(cat rss) KiB"
+rss_under 65536 rss
 finish

@@ -24,5 +24,5 @@ grep -q "$key\|s3cr3tvalue" out && fail "a secret left"
 in=$(wc -c < big.log) o=$(wc -c < out)
 d=$((${#key} + 11 - 28 - 23))
 [ $((in - o)) = $d ] || fail "size $o, want $((in - d))"
-[ "$(cat rss)" -lt 65536 ] || fail "peak RSS $(cat rss) KiB"
+rss_under 65536 rss
 finish

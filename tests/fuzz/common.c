@@ -312,7 +312,7 @@ check_line(struct fz_check *c, const struct sl_record *r)
 }
 
 static void
-check_note(const struct sl_record *r)
+check_note(const struct fz_check *c, const struct sl_record *r)
 {
 	const char *p;
 
@@ -328,7 +328,7 @@ check_note(const struct sl_record *r)
 		fz_fail("note count %lld", r->count);
 	if (!fz_utf8_ok(r->text, r->len) || strlen(r->text) != r->len)
 		fz_fail("note text is not valid UTF-8");
-	if (fz_has_control(r->text, r->len))
+	if (control(r->text, r->len, !c->strict))
 		fz_fail("note text holds a control character");
 }
 
@@ -469,7 +469,7 @@ fz_check_record(struct fz_check *c, const struct sl_record *r)
 		check_line(c, r);
 		break;
 	case SL_NOTE:
-		check_note(r);
+		check_note(c, r);
 		break;
 	case SL_RAW:
 		if ((c->want & SL_WANT_RAW) == 0)

@@ -360,6 +360,36 @@ START_TEST(test_mem_input)
 }
 END_TEST
 
+/* Bytes read count lines too: an error then names its line. */
+START_TEST(test_read_counts_lines)
+{
+	static const char text[] = "a\nbb\n\nccc";
+	const char *l;
+	char buf[4];
+	struct sl_in *in = sl_in_mem("mem", text, sizeof text - 1);
+	size_t n;
+	int more;
+
+	ck_assert_int_eq(sl_in_read(in, buf, 1), 1);		/* "a" */
+	ck_assert_int_eq(sl_in_lineno(in), 1);
+	ck_assert_int_eq(sl_in_read(in, buf, 1), 1);		/* "\n" */
+	ck_assert_int_eq(sl_in_lineno(in), 1);
+	ck_assert_int_eq(sl_in_read(in, buf, 4), 4);		/* "bb\n\n" */
+	ck_assert_int_eq(sl_in_lineno(in), 3);
+	ck_assert_int_eq(sl_in_line(in, &l, &n, &more), 1);	/* "ccc" */
+	ck_assert_int_eq(sl_in_lineno(in), 4);
+	sl_in_free(in);
+
+	in = sl_in_mem("mem", text, sizeof text - 1);
+	ck_assert_int_eq(sl_in_line(in, &l, &n, &more), 1);	/* "a\n" */
+	ck_assert_int_eq(sl_in_read(in, buf, 2), 2);		/* "bb" */
+	ck_assert_int_eq(sl_in_lineno(in), 2);
+	ck_assert_int_eq(sl_in_line(in, &l, &n, &more), 1);	/* its "\n" */
+	ck_assert_int_eq(sl_in_lineno(in), 2);
+	sl_in_free(in);
+}
+END_TEST
+
 /* Lines at, just past and far past SL_LINE_PIECE, from a real file. */
 START_TEST(test_long_line)
 {
@@ -1526,7 +1556,8 @@ START_TEST(test_bomb_gzip)
 	ck_assert_int_lt(k.bytes, SL_EXPAND_FREE + (1 << 20));
 	ck_assert_int_eq(k.last, -1);
 	ck_assert_int_eq(k.failed, 1);
-	snprintf(where, sizeof where, "%s: decompression ratio over %d:1, "
+	/* all one line (no LF in the data): it struck on line 1 */
+	snprintf(where, sizeof where, "%s:1: decompression ratio over %d:1, "
 	    "refusing (possible decompression bomb)\n", pth("bomb.gz"),
 	    SL_EXPAND_RATIO);
 	ck_assert_str_eq(c.errs.buf, where);
@@ -1571,7 +1602,8 @@ START_TEST(test_bomb_archive)
 	ck_assert_int_gt(k.bytes, SL_EXPAND_FREE);
 	ck_assert_int_lt(k.bytes, SL_EXPAND_FREE + (1 << 20));
 	ck_assert_int_eq(k.last, -1);
-	snprintf(where, sizeof where, "%s: decompression ratio over %d:1, "
+	/* all one line (no LF in the data): it struck on line 1 */
+	snprintf(where, sizeof where, "%s:1: decompression ratio over %d:1, "
 	    "refusing (possible decompression bomb)\n", pth("z.zst"),
 	    SL_EXPAND_RATIO);
 	ck_assert_str_eq(c.errs.buf, where);
@@ -1590,6 +1622,7 @@ input_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_plain_lines);
 	tcase_add_test(tc, test_mem_input);
+	tcase_add_test(tc, test_read_counts_lines);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_peek_then_line);
 	tcase_add_test(tc, test_peek_far);

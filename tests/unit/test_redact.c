@@ -336,6 +336,41 @@ START_TEST(privkey_block)
 	    "-----END EC PRIVATE KEY-----\"\n",
 	    "echo \"-----BEGIN EC PRIVATE KEY-----" R("private-key")
 	    "-----END EC PRIVATE KEY-----\"\n");
+	/* Key text before the END line that the END line also holds. */
+	expect_raw("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n"
+	    "-----E-----END RSA PRIVATE KEY-----\n",
+	    "-----BEGIN RSA PRIVATE KEY-----\n" R("private-key") "\n"
+	    R("private-key") "-----END RSA PRIVATE KEY-----\n");
+	/* Drawn over (CR): none of the first drawing may show instead. */
+	expect_raw("-----BEGIN RSA PRIVATE KEY-----\n"
+	    "MIIEowIBAAKCAQEAMIIEowIBAAKCAQEA\rMIIEowIBAAKCAQEAMIIEowIBAAKCAQEA"
+	    "MIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n",
+	    "-----BEGIN RSA PRIVATE KEY-----\n" R("private-key") "\n"
+	    "-----END RSA PRIVATE KEY-----\n");
+	/* A token alone on a line is in the block (as its marker would be). */
+	expect_raw("-----BEGIN RSA PRIVATE KEY-----\n"
+	    "ghp_Zq8xV3mT7kP2wR9yL4nB6cJ1hF5dG0sA8eQz\nMIIEowIBAAKCAQEA\n"
+	    "-----END RSA PRIVATE KEY-----\n",
+	    "-----BEGIN RSA PRIVATE KEY-----\n" R("private-key") "\n"
+	    R("private-key") "\n-----END RSA PRIVATE KEY-----\n");
+}
+END_TEST
+
+/* Redacting a redacted key again finds nothing: no new secret, no hash. */
+START_TEST(privkey_redacted_again)
+{
+	static const char in[] = "-----BEGIN RSA PRIVATE KEY-----\r\n"
+	    R("private-key") "\r\n" R("private-key") " " R("private-key")
+	    "\r\n-----END RSA PRIVATE KEY-----\r\n";
+	struct sl_redact *rx = engine(0, NULL);
+	size_t len;
+	int rc;
+	char *got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+
+	ck_assert_str_eq(got, in);
+	ck_assert_int_eq(sl_redact_total(rx), 0);
+	free(got);
+	sl_redact_free(rx);
 }
 END_TEST
 
@@ -855,6 +890,7 @@ redact_suite(void)
 	tcase_add_test(tc, raw_rendered_only);
 	tcase_add_test(tc, raw_long_line);
 	tcase_add_test(tc, privkey_block);
+	tcase_add_test(tc, privkey_redacted_again);
 	tcase_add_test(tc, typed_password);
 	tcase_add_test(tc, records_mode);
 	tcase_add_test(tc, records_context);

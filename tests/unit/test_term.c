@@ -1315,6 +1315,65 @@ START_TEST(bad_seq_long_osc)
 }
 END_TEST
 
+/*
+ * A CSI, or an ESC's intermediates, longer than 512 bytes (counted after
+ * "ESC [", or after ESC) is abandoned with a note, and what follows is
+ * text; at 512 it is a sequence.  (ESC intermediates had no limit: 16
+ * MiB of them swallowed the text after them without a note.)
+ */
+static void
+long_seq(struct cap *c, const char *intro, char fill, size_t nfill,
+    char final)
+{
+	struct sl_buf b;
+	size_t i;
+
+	sl_buf_init(&b);
+	sl_buf_adds(&b, intro);
+	for (i = 0; i < nfill; i++)
+		sl_buf_addc(&b, fill);
+	sl_buf_addc(&b, final);
+	sl_buf_adds(&b, "shown\r\n");
+	render(c, b.buf, b.len, 0);
+	sl_buf_free(&b);
+}
+
+START_TEST(bad_seq_csi_and_esc_at_limit)
+{
+	struct cap c;
+
+	long_seq(&c, "\033[", '1', 511, 'm');		/* 512 bytes */
+	ck_assert_uint_eq(nevents(&c, SL_TEV_BAD_SEQ), 0);
+	EXPECT(&c, "shown");
+	cap_free(&c);
+	long_seq(&c, "\033", ' ', 511, 'B');		/* 512 bytes */
+	ck_assert_uint_eq(nevents(&c, SL_TEV_BAD_SEQ), 0);
+	EXPECT(&c, "shown");
+	cap_free(&c);
+}
+END_TEST
+
+START_TEST(bad_seq_csi_and_esc_past_limit)
+{
+	struct cap c;
+
+	long_seq(&c, "\033[", '1', 512, 'm');		/* 513 bytes */
+	ck_assert_uint_eq(nevents(&c, SL_TEV_BAD_SEQ), 1);
+	EXPECT(&c, "shown");
+	cap_free(&c);
+	long_seq(&c, "\033", ' ', 512, 'B');		/* 513 bytes */
+	ck_assert_uint_eq(nevents(&c, SL_TEV_BAD_SEQ), 1);
+	EXPECT(&c, "shown");
+	cap_free(&c);
+	/* 1 MiB of them: the spaces after the first 512 are text. */
+	long_seq(&c, "\033", ' ', 1 << 20, 'B');
+	ck_assert_uint_eq(nevents(&c, SL_TEV_BAD_SEQ), 1);
+	ck_assert_uint_eq(nrows(&c), 16);
+	ck_assert_str_eq(row(&c, 15)->text + row(&c, 15)->len - 6, "Bshown");
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(bad_seq_osc_within_limit)
 {
 	struct sl_buf b;
@@ -1783,6 +1842,8 @@ term_suite(void)
 	tcase_add_test(tc, cr_in_sequence_settled_by_next_byte);
 	tcase_add_test(tc, bad_seq_long_osc);
 	tcase_add_test(tc, bad_seq_osc_within_limit);
+	tcase_add_test(tc, bad_seq_csi_and_esc_at_limit);
+	tcase_add_test(tc, bad_seq_csi_and_esc_past_limit);
 	tcase_add_test(tc, random_input_any_split);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);

@@ -2,6 +2,7 @@
  * test_time.c: time parsing and formatting (lib/time.c).  Expected
  * values were computed independently (Python datetime and zoneinfo).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -436,6 +437,30 @@ START_TEST(tz_valid_not_a_zone)
 }
 END_TEST
 
+/*
+ * Times outside years 0000-9999 are clamped to them, all the way to the
+ * ends of long long (hostile-json: describe-sessions "StartDate": 1e300
+ * reached sl_time_format() as LLONG_MIN, whose negation overflowed).
+ */
+START_TEST(format_clamps_to_four_digit_years)
+{
+	char out[25];
+
+	sl_time_format(-62167219200000LL, out);
+	ck_assert_str_eq(out, "0000-01-01T00:00:00.000Z");
+	sl_time_format(-62167219200001LL, out);
+	ck_assert_str_eq(out, "0000-01-01T00:00:00.000Z");
+	sl_time_format(LLONG_MIN, out);
+	ck_assert_str_eq(out, "0000-01-01T00:00:00.000Z");
+	sl_time_format(253402300799999LL, out);
+	ck_assert_str_eq(out, "9999-12-31T23:59:59.999Z");
+	sl_time_format(253402300800000LL, out);
+	ck_assert_str_eq(out, "9999-12-31T23:59:59.999Z");
+	sl_time_format(LLONG_MAX, out);
+	ck_assert_str_eq(out, "9999-12-31T23:59:59.999Z");
+}
+END_TEST
+
 static Suite *
 time_suite(void)
 {
@@ -443,6 +468,7 @@ time_suite(void)
 	TCase *tc = tcase_create("time");
 
 	tcase_add_test(tc, rfc3339_zones);
+	tcase_add_test(tc, format_clamps_to_four_digit_years);
 	tcase_add_test(tc, rfc3339_fractions);
 	tcase_add_test(tc, rfc3339_space_separator);
 	tcase_add_test(tc, rfc3339_dates);
