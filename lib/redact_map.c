@@ -246,9 +246,54 @@ find_loose(const char *t, size_t n, const struct secret *s, size_t from,
 }
 
 /*
- * The fallback: the rendered text with every secret replaced, rows
- * joined by a space so that the line stays one line.
+ * Where raw secret s shows in screen text t at or after from, each of
+ * its bad bytes as U+FFFD (*len: its length there), or -1.  Only for a
+ * secret with bad bytes: the others are found as they are.
  */
+static long
+find_shown(const char *t, size_t n, const struct secret *s, size_t from,
+    size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s->s;
+	size_t at, i, j, ok;
+
+	if (sl_utf8_valid_prefix(p, s->n) == s->n)
+		return -1;
+	for (at = from; at < n; at++) {
+		for (i = 0, j = at; i < s->n; ) {
+			ok = sl_utf8_valid_prefix(p + i, s->n - i);
+			if (ok == 0) {		/* a bad byte: U+FFFD */
+				if (n - j < 3 || memcmp(t + j, "\357\277\275",
+				    3) != 0)
+					break;
+				i++;
+				j += 3;
+			} else if (n - j >= ok &&
+			    memcmp(t + j, p + i, ok) == 0) {
+				i += ok;
+				j += ok;
+			} else
+				break;
+		}
+		if (i == s->n) {
+			*len = j - at;
+			return (long)at;
+		}
+	}
+	return -1;
+}
+
+/* find_at(), else find_shown(); *len: the length found. */
+static long
+find_on_screen(const char *t, size_t n, const struct secret *s, size_t from,
+    size_t *len)
+{
+	long pos = find_at(t, n, s, from);
+
+	*len = s->n;
+	return pos >= 0 ? pos : find_shown(t, n, s, from, len);
+}
+
 /* What the screen showed, with the secrets found there marked, into out. */
 static void
 screen_marked(struct rx_queue *q, const struct rx_entry *e,
@@ -267,12 +312,16 @@ screen_marked(struct rx_queue *q, const struct rx_entry *e,
 	sl_buf_add(out, t + at, e->text.len - at);
 }
 
+/*
+ * The fallback: the rendered text with every secret replaced, rows
+ * joined by a space so that the line stays one line.
+ */
 static void
 whole_line(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
     const struct secret *sv, size_t ns)
 {
 	struct sl_buf *out = &q->work2, *tmp = &q->work;
-	size_t i, at, k;
+	size_t i, at, k, len;
 	long pos;
 
 	screen_marked(q, e, mr, out);
@@ -280,10 +329,18 @@ whole_line(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 	for (k = 0; k < ns; k++) {
 		sl_buf_reset(tmp);
 		at = 0;
-		while ((pos = find_at(out->buf, out->len, &sv[k], at)) >= 0) {
+		while ((pos = find_on_screen(out->buf, out->len, &sv[k], at,
+		    &len)) >= 0) {
 			sl_buf_add(tmp, out->buf + at, (size_t)pos - at);
 			rx_marker(q->rx, sv[k].rule, sv[k].s, sv[k].n, tmp);
-			at = (size_t)pos + sv[k].n;
+			at = (size_t)pos + len;
+		}
+		if (at == 0 && sl_utf8_valid_prefix((const unsigned char *)
+		    sv[k].s, sv[k].n) < sv[k].n) {
+			/* Bad bytes shown some other way: keep nothing. */
+			sl_buf_reset(out);
+			rx_marker(q->rx, sv[k].rule, sv[k].s, sv[k].n, out);
+			break;
 		}
 		if (at == 0)
 			continue;

@@ -106,9 +106,12 @@ format_of(unsigned flags)
 static long long
 lines(const void *p, size_t n)
 {
-	const char *s = p, *e = s + n;
+	const char *s = p, *e;
 	long long k = 0;
 
+	if (n == 0)
+		return 0;
+	e = s + n;
 	while ((s = memchr(s, '\n', (size_t)(e - s))) != NULL) {
 		k++;
 		s++;

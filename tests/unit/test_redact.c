@@ -374,6 +374,17 @@ START_TEST(privkey_redacted_again)
 }
 END_TEST
 
+/*
+ * A secret with bad bytes on a line that comes out as the screen showed
+ * it (the FF): found there as shown, U+FFFD for each bad byte.
+ */
+START_TEST(raw_secret_bad_byte)
+{
+	expect_raw("sh-5.2$ mysql -u ro\ft -phu\307\307DeFgHiJkLmNoP\r\n",
+	    "sh-5.2$ mysql -u ro t -p" R("cli-password") "\r\n");
+}
+END_TEST
+
 /* ------------------------------------------ context: typed passwords */
 
 START_TEST(typed_password)
@@ -891,6 +902,7 @@ redact_suite(void)
 	tcase_add_test(tc, raw_long_line);
 	tcase_add_test(tc, privkey_block);
 	tcase_add_test(tc, privkey_redacted_again);
+	tcase_add_test(tc, raw_secret_bad_byte);
 	tcase_add_test(tc, typed_password);
 	tcase_add_test(tc, records_mode);
 	tcase_add_test(tc, records_context);
