@@ -372,7 +372,8 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 	 * stands where it was found.  Looked for elsewhere, "-----E"
 	 * before an END line would be found in the END line too.
 	 */
-	int asis = e->text.len == e->n && memcmp(e->text.buf, e->p, e->n) == 0;
+	int asis = e->text.len == e->n &&
+	    (e->n == 0 || memcmp(e->text.buf, e->p, e->n) == 0);
 
 	for (i = 0; asis && i < mr->n; i++)
 		if (mr->v[i].rule == rx->privkey_rule)
@@ -437,7 +438,8 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 		 */
 		screen_marked(q, e, mr, &q->work2);
 		if (ok && (q->work2.len != rx->rend.len ||
-		    memcmp(q->work2.buf, rx->rend.buf, rx->rend.len) != 0))
+		    (rx->rend.len > 0 &&
+		    memcmp(q->work2.buf, rx->rend.buf, rx->rend.len) != 0)))
 			ok = 0;
 	}
 	if (!ok) {
