@@ -120,6 +120,13 @@ cw_take(struct sl_reader *rd, struct sl_jscan *js, struct sl_buf *b,
 	return rc > 0 ? cw_parse(rd, js, b, where) : NULL;
 }
 
+/* Is d in range of long long?  Converting it otherwise is undefined. */
+static int
+fits_ll(double d)
+{
+	return d > -9.2e18 && d < 9.2e18;	/* NaN: no */
+}
+
 /* A JSON number token as an integer, as jansson would read it. */
 static int
 number(const char *p, size_t n, long long *v)
@@ -140,9 +147,13 @@ number(const char *p, size_t n, long long *v)
 	memcpy(tok, p, n);
 	tok[n] = '\0';
 	errno = 0;
-	if (real)
-		*v = (long long)strtod(tok, &end);
-	else
+	if (real) {
+		double d = strtod(tok, &end);
+
+		if (!fits_ll(d))
+			return 0;
+		*v = (long long)d;
+	} else
 		*v = strtoll(tok, &end, 10);
 	return *end == '\0' && errno == 0;
 }
@@ -345,7 +356,7 @@ cw_num(json_t *o, const char *key, long long *v)
 		return 0;
 	if (json_is_integer(j))
 		*v = (long long)json_integer_value(j);
-	else if (json_is_real(j))
+	else if (json_is_real(j) && fits_ll(json_real_value(j)))
 		*v = (long long)json_real_value(j);
 	else
 		return -1;
