@@ -15,7 +15,6 @@
  * ends and no final LF; a longer one goes to `typescript`, which reads
  * it the same way.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "ts-core.h"
@@ -39,30 +38,7 @@ ct_probe(const unsigned char *p, size_t n, const char *name)
 static int
 ct_read(struct sl_reader *rd)
 {
-	struct ts_opts o;
-	struct ts_core *ts;
-	const char *p;
-	size_t n;
-	int more, rc;
-	char *sid;
-
-	memset(&o, 0, sizeof(o));
-	o.origin = "cw-text";
-	o.npeek = sl_in_peek(rd->in, &o.peek, SL_PEEK);
-	o.sep = ':';
-	sid = rd->opts->session != NULL ? sl_xstrdup(rd->opts->session) :
-	    sl_session_from_name(rd->name);
-	o.sid = sid;
-	ts = ts_core_new(rd, &o);
-	free(sid);
-	while ((rc = sl_in_line(rd->in, &p, &n, &more)) > 0)
-		ts_core_line(ts, p, n, more, 0);
-	if (ts_core_end(ts, rc == 0, sl_in_lineno(rd->in)) == SL_STOP)
-		rc = SL_STOP;
-	else
-		rc = rc < 0 ? SL_REJECT : SL_OK;
-	ts_core_free(ts);
-	return rc;
+	return ts_core_read(rd, "cw-text", 0);
 }
 
 const struct sl_format sl_format_cw_text = {

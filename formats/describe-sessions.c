@@ -38,8 +38,8 @@ ds_probe(const unsigned char *p, size_t n, const char *name)
 }
 
 /* Epoch seconds of the four-digit years, the ones a date can say. */
-#define EPOCH_FIRST	(-62167219200LL)	/* 0000-01-01T00:00:00Z */
-#define EPOCH_LAST	253402300799LL		/* 9999-12-31T23:59:59Z */
+#define EPOCH_FIRST	(SL_TIME_FIRST / 1000)
+#define EPOCH_LAST	(SL_TIME_LAST / 1000)
 
 /*
  * CLI v1 epoch seconds, or CLI v2 ISO 8601 with an offset.  Returns 0,

@@ -585,6 +585,37 @@ ts_core_end(struct ts_core *ts, int whole, long long last)
 	return rc;
 }
 
+int
+ts_core_read(struct sl_reader *rd, const char *origin, int cut_whole)
+{
+	struct ts_opts o;
+	struct ts_core *ts;
+	const char *p;
+	size_t n;
+	int more, rc;
+	char *sid;
+
+	memset(&o, 0, sizeof(o));
+	o.origin = origin;
+	o.npeek = sl_in_peek(rd->in, &o.peek, SL_PEEK);
+	o.sep = ':';
+	/* The header's agent path comes first, then --session, the name. */
+	sid = rd->opts->session != NULL ? sl_xstrdup(rd->opts->session) :
+	    sl_session_from_name(rd->name);
+	o.sid = sid;
+	ts = ts_core_new(rd, &o);
+	free(sid);
+	while ((rc = sl_in_line(rd->in, &p, &n, &more)) > 0)
+		ts_core_line(ts, p, n, more, 0);
+	if (ts_core_end(ts, cut_whole || rc == 0, sl_in_lineno(rd->in)) ==
+	    SL_STOP)
+		rc = SL_STOP;
+	else
+		rc = rc < 0 ? SL_REJECT : SL_OK;
+	ts_core_free(ts);
+	return rc;
+}
+
 long long
 ts_core_lines(const struct ts_core *ts)
 {

@@ -37,6 +37,13 @@ void ts_core_line(struct ts_core *c, const char *p, size_t n, int more,
  */
 int ts_core_end(struct ts_core *c, int whole, long long last);
 /*
+ * A whole input as one transcript: the reader of typescript and of
+ * cw-text (origin).  cut_whole: a read error still ends the transcript
+ * as the end of the input would (a "truncated" note when the trailer is
+ * missing).  Returns SL_OK, SL_REJECT (read error) or SL_STOP.
+ */
+int ts_core_read(struct sl_reader *rd, const char *origin, int cut_whole);
+/*
  * Lines numbered so far; set: number the next ones after n (the lines
  * of the session that came by another way: an earlier upload, events).
  */

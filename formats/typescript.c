@@ -13,7 +13,6 @@
  * at session end is this same file, cut into events); this reader feeds
  * it the lines of one input.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "ts-core.h"
@@ -31,37 +30,8 @@ ts_probe(const unsigned char *p, size_t n, const char *name)
 static int
 ts_read(struct sl_reader *rd)
 {
-	struct ts_opts o;
-	struct ts_core *ts;
-	const char *p;
-	size_t n;
-	int more, rc;
-	char *sid;
-
-	memset(&o, 0, sizeof(o));
-	o.origin = "typescript";
-	o.npeek = sl_in_peek(rd->in, &o.peek, SL_PEEK);
-	o.sep = ':';
-	/* The header's agent path comes first, then --session, the name. */
-	sid = rd->opts->session != NULL ? sl_xstrdup(rd->opts->session) :
-	    sl_session_from_name(rd->name);
-	o.sid = sid;
-	ts = ts_core_new(rd, &o);
-	free(sid);
-	if ((rc = sl_in_line(rd->in, &p, &n, &more)) <= 0) {
-		ts_core_free(ts);
-		return SL_REJECT;
-	}
-	do
-		ts_core_line(ts, p, n, more, 0);
-	while ((rc = sl_in_line(rd->in, &p, &n, &more)) > 0);
-	/* A log cut by a read error is truncated too, as far as anyone can tell. */
-	if (ts_core_end(ts, 1, sl_in_lineno(rd->in)) == SL_STOP)
-		rc = SL_STOP;
-	else
-		rc = rc < 0 ? SL_REJECT : SL_OK;
-	ts_core_free(ts);
-	return rc;
+	/* A log cut by a read error is truncated too, as far as we know. */
+	return ts_core_read(rd, "typescript", 1);
 }
 
 const struct sl_format sl_format_typescript = {

@@ -382,7 +382,13 @@ void sl_term_free(struct sl_term *t);
  * success, -1 when s is not of that form.
  */
 int sl_time_rfc3339(const char *s, size_t n, long long *ms);
-/* Format ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (25 bytes). */
+/* The times of four-digit years: 0000-01-01T00:00:00.000Z to 9999. */
+#define SL_TIME_FIRST	(-62167219200000LL)
+#define SL_TIME_LAST	253402300799999LL
+/*
+ * Format ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (25 bytes), clamped
+ * to SL_TIME_FIRST..SL_TIME_LAST.
+ */
 void sl_time_format(long long ms, char out[25]);
 /*
  * A zone-less local time ("2020-01-25 09:19:23", "20200125091923",

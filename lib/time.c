@@ -171,10 +171,6 @@ sl_time_utc(const char *s, size_t n, long long *ms)
 	return 0;
 }
 
-/* The four-digit years, 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z */
-#define MS_FIRST	(-62167219200000LL)
-#define MS_LAST		253402300799999LL
-
 void
 sl_time_format(long long ms, char out[25])
 {
@@ -187,7 +183,8 @@ sl_time_format(long long ms, char out[25])
 	char *o = out;
 
 	/* Clamped, so that any number (a hostile 1e300) formats sanely. */
-	ms = ms < MS_FIRST ? MS_FIRST : ms > MS_LAST ? MS_LAST : ms;
+	ms = ms < SL_TIME_FIRST ? SL_TIME_FIRST : ms > SL_TIME_LAST ?
+	    SL_TIME_LAST : ms;
 	days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
 	rem = (unsigned)(ms - days * 86400000);
 	civil_from_days(days, &y, &m, &d);
