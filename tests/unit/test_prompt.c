@@ -236,7 +236,8 @@ START_TEST(bare_prompt_learned_from_first_row)
 	CMD(ps, "$ ls", SL_ROW_PASTE, "$ ");
 	CMD(ps, "$ pwd", 0, "$ ");		/* fewer than 2 signalled yet */
 	CMD(ps, "$ id", SL_ROW_TITLE, "$ ");
-	NONE(ps, "$ echo from a README", 0);	/* 2 signalled: strict now */
+	/* 2 signalled: strict now (bash turned paste off: Enter) */
+	NONE(ps, "$ echo from a README", SL_ROW_PASTE_OFF);
 	CMD(ps, "$ exit", SL_ROW_PASTE, "$ ");
 	sl_prompt_free(ps);
 }
@@ -249,11 +250,11 @@ START_TEST(signals_required_after_two)
 	/* Before two signalled prompts, shape alone is enough. */
 	CMD(ps, "user@host:~$ echo one", 0, "user@host:~$ ");
 	CMD(ps, "user@host:~$ ls", SL_ROW_PASTE, "user@host:~$ ");
-	NONE(ps, "file", 0);
+	NONE(ps, "file", SL_ROW_PASTE_OFF);
 	CMD(ps, "user@host:~$ cat notes.txt", SL_ROW_PASTE | SL_ROW_TITLE,
 	    "user@host:~$ ");
-	/* notes.txt holds a pasted transcript: */
-	NONE(ps, "user@host:~$ rm -rf /tmp/x", 0);
+	/* notes.txt holds a pasted transcript (Enter: paste off): */
+	NONE(ps, "user@host:~$ rm -rf /tmp/x", SL_ROW_PASTE_OFF);
 	NONE(ps, "[ec2-user@ip-10-0-1-11 ~]$ sudo su", 0);
 	NONE(ps, "sh-4.2$ id", 0);
 	LAST_CMD_IS(ps, "cat notes.txt");
