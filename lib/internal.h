@@ -237,6 +237,8 @@ int sl_prompt_open(const struct sl_prompt *ps);
 int sl_prompt_pastes(const struct sl_prompt *ps);
 /* Command rows seen (not cancelled, command not empty). */
 long long sl_prompt_commands(const struct sl_prompt *ps);
+/* Non-empty rows classified. */
+long long sl_prompt_rows(const struct sl_prompt *ps);
 /* The most recent command, for naming a full-screen program. */
 const char *sl_prompt_last_cmd(const struct sl_prompt *ps);
 void sl_prompt_free(struct sl_prompt *ps);

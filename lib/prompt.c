@@ -68,7 +68,7 @@ struct sl_prompt {
 	char *last_prompt;	/* prompt of the last signalled command row */
 	unsigned marks;		/* SL_MARK_* of the row last classified */
 	long long cmds;		/* command rows seen */
-	int rows;		/* non-empty rows seen */
+	long long rows;		/* non-empty rows seen */
 	int prev_cmd;		/* the previous row was a command or cont */
 	int open;		/* ...and it is unfinished */
 	struct shell sh;	/* the state of that unfinished command */
@@ -473,6 +473,12 @@ sl_prompt_commands(const struct sl_prompt *ps)
 	return ps->cmds;
 }
 
+long long
+sl_prompt_rows(const struct sl_prompt *ps)
+{
+	return ps->rows;
+}
+
 const char *
 sl_prompt_last_cmd(const struct sl_prompt *ps)
 {
@@ -653,7 +659,7 @@ is_redraw(const struct sl_prompt *ps, const char *s, size_t k,
     unsigned flags)
 {
 	return ps->paste > 0 && !ps->accepted && !(flags & SL_ROW_PASTE) &&
-	    ps->prev_cmd && ps->last_prompt != NULL &&
+	    ps->last_prompt != NULL &&
 	    strlen(ps->last_prompt) == k && memcmp(ps->last_prompt, s, k) == 0;
 }
 

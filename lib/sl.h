@@ -162,6 +162,7 @@ struct sl_record {
 #define SL_NOTE_SKIPPED		"skipped"
 #define SL_NOTE_DUPLICATE	"duplicate"
 #define SL_NOTE_REJECTED	"rejected"
+#define SL_NOTE_NO_PROMPT	"no-prompt"
 
 /* What a sink wants beyond the plain records. */
 #define SL_WANT_RAW	0x1	/* SL_RAW records with the raw input lines */

@@ -23,6 +23,7 @@
 #include "internal.h"
 
 #define HOLD_MAX	64	/* line records held back at most */
+#define NO_PROMPT_ROWS	20	/* lines without a command that need a note */
 
 /* A line record held back, with copies of what it points to. */
 struct held {
@@ -57,6 +58,7 @@ struct sl_tty {
 	struct sl_buf src;
 	struct held held[HOLD_MAX];
 	size_t nheld;
+	long long first_line;	/* input line of the session's first row */
 };
 
 static int
@@ -183,6 +185,8 @@ on_row(void *arg, const struct sl_row *row)
 	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 :
 	    row->src_line;
 	r.n = ++tty->cur->n;
+	if (r.n == 1)
+		tty->first_line = row->src_line;
 	r.text = row->text;
 	r.len = row->len;
 	r.time = tty->time;
@@ -386,10 +390,35 @@ sl_tty_flush(struct sl_tty *tty)
 	release(tty);
 }
 
+/*
+ * Many lines and not one command: the prompt is of a shape not known
+ * here.  Say so, in the stream and on stderr, rather than let the
+ * session pass for one where nothing was run.
+ */
+static void
+note_no_prompt(struct sl_tty *tty)
+{
+	struct sl_prompt *ps = tty->cur->prompt;
+	struct sl_buf b;
+
+	if (tty->kind == SL_TTY_PWSH || sl_prompt_rows(ps) < NO_PROMPT_ROWS ||
+	    sl_prompt_commands(ps) > 0)
+		return;
+	sl_buf_init(&b);
+	sl_buf_printf(&b, "no shell prompt recognised in %lld lines: no "
+	    "commands marked; name the prompt with --prompt REGEX",
+	    sl_prompt_rows(ps));
+	note(tty, tty->first_line, SL_NOTE_NO_PROMPT, sl_prompt_rows(ps),
+	    b.buf, NULL, 0);
+	sl_info(tty->rd, NULL, "%s", b.buf);
+	sl_buf_free(&b);
+}
+
 void
 sl_tty_finish(struct sl_tty *tty)
 {
 	sl_tty_flush(tty);
+	note_no_prompt(tty);
 }
 
 const char *
