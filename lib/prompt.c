@@ -65,6 +65,7 @@ struct sl_prompt {
 	int signalled;		/* rows seen with a signal */
 	int paste;		/* rows seen with bracketed paste on at column 0 */
 	int accepted;		/* bash took the last command line (paste off) */
+	int after_cancel;	/* the previous row was cancelled with ^C */
 	char *last_prompt;	/* prompt of the last signalled command row */
 	unsigned marks;		/* SL_MARK_* of the row last classified */
 	long long cmds;		/* command rows seen */
@@ -178,7 +179,8 @@ skip_env(const char *s, size_t n)
 	return 0;
 }
 
-/* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh) */
+/* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh)
+ * user@host dir>  root@host dir#  (fish) */
 static size_t
 match_userhost(const char *s, size_t n)
 {
@@ -200,6 +202,9 @@ match_userhost(const char *s, size_t n)
 	 * it (user@host:~$) or after a space (user@host ~ %). */
 	for (i++; i < n && i < PROMPT_MAX; i++) {
 		if (colon && (s[i] == '$' || s[i] == '#' || s[i] == '%'))
+			return prompt_end(s, n, i);
+		if (!colon && (s[i] == '>' || s[i] == '#') &&
+		    (i + 1 == n || s[i + 1] == ' '))
 			return prompt_end(s, n, i);
 		if (s[i] == ' ') {
 			if (!colon && i + 1 < n && (s[i + 1] == '$' ||
@@ -553,6 +558,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->marks |= SL_MARK_CANCELLED;
 		ps->open = 0;
 		ps->switched = 0;
+		ps->after_cancel = 1;
 	} else if (n > plen) {
 		ps->cmds++;
 		free(ps->last_cmd);
@@ -648,6 +654,14 @@ match_editor(const struct sl_prompt *ps, const char *s, size_t n, size_t e)
 	return 0;
 }
 
+/* Is s[0, k) the prompt of the last command row? */
+static int
+same_prompt(const struct sl_prompt *ps, const char *s, size_t k)
+{
+	return ps->last_prompt != NULL && strlen(ps->last_prompt) == k &&
+	    memcmp(ps->last_prompt, s, k) == 0;
+}
+
 /*
  * bash draws its prompt and line again after Ctrl-L or a Tab listing
  * without turning bracketed paste on, which it does before every new
@@ -659,8 +673,25 @@ is_redraw(const struct sl_prompt *ps, const char *s, size_t k,
     unsigned flags)
 {
 	return ps->paste > 0 && !ps->accepted && !(flags & SL_ROW_PASTE) &&
-	    ps->last_prompt != NULL &&
-	    strlen(ps->last_prompt) == k && memcmp(ps->last_prompt, s, k) == 0;
+	    same_prompt(ps, s, k);
+}
+
+/*
+ * A prompt row without a signal that still is one: a redraw of the line
+ * (marked), or the prompt right after a line cancelled with ^C (nothing
+ * ran, and fish neither turns paste on again nor sets the title).
+ */
+static int
+unsignalled_prompt(struct sl_prompt *ps, const char *s, size_t k,
+    unsigned flags, int after_cancel)
+{
+	if (after_cancel)
+		return same_prompt(ps, s, k);
+	if (is_redraw(ps, s, k, flags)) {
+		ps->marks |= SL_MARK_REDRAW;
+		return 1;
+	}
+	return 0;
 }
 
 /* What the row's signals say about the session and the last command. */
@@ -692,11 +723,13 @@ enum sl_prompt_class
 sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at, size_t *plen)
 {
-	int first = ps->rows == 0, signal;
+	int first = ps->rows == 0, signal, after_cancel;
 	size_t k;
 
 	ps->marks = 0;
 	signal = note_signals(ps, n, flags, edit_at);
+	after_cancel = ps->after_cancel;
+	ps->after_cancel = 0;
 	if (n > 0)
 		ps->rows++;
 	if ((k = match_user(ps->user, s, n)) > 0) {
@@ -712,21 +745,18 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		return command(ps, s, n, k);
 	}
 	if ((k = match_shape(s, n)) > 0) {
-		int redraw = is_redraw(ps, s, k, flags);
+		int again = unsignalled_prompt(ps, s, k, flags, after_cancel);
 
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */
-		if (ps->signals && !signal && !redraw &&
+		if (ps->signals && !signal && !again &&
 		    ps->signalled >= STRICT_AFTER)
 			goto output;
-		if (redraw)
-			ps->marks |= SL_MARK_REDRAW;
 		*plen = k;
 		return command(ps, s, n, k);
 	}
 	if ((k = match_bare(s, n)) > 0) {
 		size_t nb = strlen(ps->bare);
-		int redraw = is_redraw(ps, s, k, flags);
 
 		/* Learn the session's bare prompt from a signalled row, its
 		 * first row, or the row right after a switch to root. */
@@ -736,9 +766,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 			ps->bare[nb + 1] = '\0';
 		}
 		if (strchr(ps->bare, s[0]) != NULL && (!ps->signals || signal ||
-		    redraw || ps->signalled < STRICT_AFTER)) {
-			if (redraw)
-				ps->marks |= SL_MARK_REDRAW;
+		    ps->signalled < STRICT_AFTER ||
+		    unsignalled_prompt(ps, s, k, flags, after_cancel))) {
 			*plen = k;
 			return command(ps, s, n, k);
 		}

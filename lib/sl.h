@@ -349,7 +349,7 @@ enum sl_term_event {
 /* Row flags: raw-stream signals seen while the row was empty. */
 #define SL_ROW_PASTE	0x1	/* bracketed paste turned on (bash prompt) */
 #define SL_ROW_TITLE	0x2	/* window title set (PROMPT_COMMAND) */
-#define SL_ROW_PASTE_OFF 0x4	/* bracketed paste turned off (bash: Enter) */
+#define SL_ROW_PASTE_OFF 0x8	/* bracketed paste turned off (bash: Enter) */
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */
