@@ -35,12 +35,10 @@ def hook_commands(setup, path, exited):
     entries = _hook_entries(path)
     cmds = []
     if setup.shell == "bash":
-        # history 1 after every prompt: a new entry number is a new command.
-        last = None
+        # history 1 before each prompt that follows a command that ran.
         for e in entries:
             m = _BASH_HISTORY.match(e)
-            if m and m.group(1) != last:
-                last = m.group(1)
+            if m:
                 cmds.append(m.group(2))
         if exited:
             cmds.append("exit")  # exit runs no PROMPT_COMMAND after it
@@ -49,10 +47,14 @@ def hook_commands(setup, path, exited):
     return [c.split("\n") for c in cmds]
 
 
-def run(setup, seed, outdir):
-    """Run the session; write its files to outdir; return its summary."""
-    cols, rows = terminal_size(setup, seed)
-    items = keys.Generator(setup, seed, cols).session()
+def run(setup, seed, outdir, items=None, size=None):
+    """Run the session; write its files to outdir; return its summary.
+
+    items and size, when given, replace the seeded script and terminal.
+    """
+    cols, rows = size or terminal_size(setup, seed)
+    if items is None:
+        items = keys.Generator(setup, seed, cols).session()
     tmp = tempfile.mkdtemp(prefix="sl-truth-")
     try:
         home = os.path.join(tmp, "home")
