@@ -130,6 +130,10 @@ put_command(struct sl_wfile *f, const struct sl_record *r)
 	set(&st->sid, r->session, r->session != NULL ? strlen(r->session) : 0);
 	set(&st->time, r->time, r->time != NULL ? strlen(r->time) : 0);
 	set(&st->prompt, r->text, r->prompt_len);
+	if (r->expanded != NULL) {	/* what ran, after !! */
+		cmd = r->expanded;
+		clen = strlen(cmd);
+	}
 	set(&st->cmd, cmd, SL_MIN(clen, (size_t)CMD_MAX));
 	return SL_OK;
 }

@@ -230,6 +230,8 @@ enum sl_prompt_class sl_prompt_classify_at(struct sl_prompt *ps,
 					 * continues, every row of it */
 #define SL_MARK_REDRAW		0x4	/* it draws the previous command row
 					 * again: that row's line never ran */
+#define SL_MARK_HISTORY		0x8	/* its command uses history expansion:
+					 * the shell may echo what it became */
 unsigned sl_prompt_marks(const struct sl_prompt *ps);
 /* Is the last command unfinished (more rows of it may come)? */
 int sl_prompt_open(const struct sl_prompt *ps);

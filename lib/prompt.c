@@ -66,6 +66,8 @@ struct sl_prompt {
 	int paste;		/* rows seen with bracketed paste on at column 0 */
 	int accepted;		/* bash took the last command line (paste off) */
 	int after_cancel;	/* the previous row was cancelled with ^C */
+	int editors;		/* prompts that ended where the editor starts */
+	int last_cmd_history;	/* the last command used history expansion */
 	char *last_prompt;	/* prompt of the last signalled command row */
 	unsigned marks;		/* SL_MARK_* of the row last classified */
 	long long cmds;		/* command rows seen */
@@ -537,6 +539,38 @@ match_shape(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Does the command use history expansion (!!, !$, !-2, !str, ^a^b)?
+ * Outside single quotes; "!" before a blank, "=" or "(" is literal.
+ */
+static int
+uses_history(const char *s, size_t n)
+{
+	char quote = 0;
+	size_t i;
+
+	if (n > 0 && s[0] == '^')
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (quote == '\'' || (s[i] == '\'' && quote == 0)) {
+			if (s[i] == '\'')
+				quote = quote ? 0 : '\'';
+			continue;
+		}
+		if (s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == '"')
+			quote = quote ? 0 : '"';
+		else if (s[i] == '!' && i + 1 < n && s[i + 1] != ' ' &&
+		    s[i + 1] != '\t' && s[i + 1] != '=' && s[i + 1] != '(' &&
+		    s[i + 1] != '"')
+			return 1;
+	}
+	return 0;
+}
+
 /* Does the row end in the "^C" that bash, dash, busybox and fish echo? */
 static int
 ends_in_ctrl_c(const char *s, size_t n)
@@ -549,6 +583,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
 	ps->prev_cmd = 1;
 	ps->accepted = 0;
+	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
@@ -560,6 +595,10 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->switched = 0;
 		ps->after_cancel = 1;
 	} else if (n > plen) {
+		if (uses_history(s + plen, n - plen)) {
+			ps->marks |= SL_MARK_HISTORY;
+			ps->last_cmd_history = 1;
+		}
 		ps->cmds++;
 		free(ps->last_cmd);
 		ps->last_cmd = sl_xstrndup(s + plen, n - plen);
@@ -625,6 +664,14 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
 	return plen;
 }
 
+/* Is s[0, k) the prompt of the last command row? */
+static int
+same_prompt(const struct sl_prompt *ps, const char *s, size_t k)
+{
+	return ps->last_prompt != NULL && strlen(ps->last_prompt) == k &&
+	    memcmp(ps->last_prompt, s, k) == 0;
+}
+
 /*
  * The row's line editor started reading at byte e, past column 0.  bash
  * turns bracketed paste on before its prompt: in a session where it does
@@ -634,7 +681,7 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
  * unless nothing was typed (trailing space is trimmed).
  */
 static size_t
-match_editor(const struct sl_prompt *ps, const char *s, size_t n, size_t e)
+match_editor(struct sl_prompt *ps, const char *s, size_t n, size_t e)
 {
 	size_t i, k;
 
@@ -646,21 +693,24 @@ match_editor(const struct sl_prompt *ps, const char *s, size_t n, size_t e)
 			return e + k;
 		return 0;
 	}
+	/* The editor started with a line already in it (zsh's hist_verify
+	 * put the expansion of !! there): the prompt is the last one. */
+	k = ps->last_prompt != NULL ? strlen(ps->last_prompt) : 0;
+	if (k > 0 && k < e && s[e - 1] != ' ' && same_prompt(ps, s, k)) {
+		if (ps->last_cmd_history)
+			ps->marks |= SL_MARK_REDRAW;
+		return k;
+	}
 	if (e > PROMPT_MAX || (e < n && s[e - 1] != ' '))
 		return 0;
 	for (i = 0; i < e; i++)
-		if (s[i] != ' ')
+		if (s[i] != ' ') {
+			ps->editors++;
 			return e;
+		}
 	return 0;
 }
 
-/* Is s[0, k) the prompt of the last command row? */
-static int
-same_prompt(const struct sl_prompt *ps, const char *s, size_t k)
-{
-	return ps->last_prompt != NULL && strlen(ps->last_prompt) == k &&
-	    memcmp(ps->last_prompt, s, k) == 0;
-}
 
 /*
  * bash draws its prompt and line again after Ctrl-L or a Tab listing
@@ -698,8 +748,11 @@ unsignalled_prompt(struct sl_prompt *ps, const char *s, size_t k,
 static int
 note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 {
-	int signal = ps->signals &&
-	    ((flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || edit_at > 0);
+	/* zsh frameworks set the title before a command's output too: in
+	 * a session of zsh-like prompts it says nothing. */
+	unsigned sig = ps->editors > 0 ? SL_ROW_PASTE :
+	    SL_ROW_PASTE | SL_ROW_TITLE;
+	int signal = ps->signals && ((flags & sig) || edit_at > 0);
 
 	if (!ps->signals)
 		return 0;

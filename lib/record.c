@@ -137,6 +137,7 @@ sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 			sl_buf_adds(b, ",\"cancelled\":true");
 		if (r->redrawn)
 			sl_buf_adds(b, ",\"redrawn\":true");
+		str_field(b, "expanded", r->expanded);
 		str_field(b, "time", r->time);
 		break;
 	case SL_SESSION:

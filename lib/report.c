@@ -331,7 +331,10 @@ put_line(struct sl_report *rep, const struct sl_record *r)
 	/* A line cancelled or redrawn before it ran is no command run. */
 	if (!r->has_prompt || sl_record_not_run(r))
 		return;
-	if (r->cont || r->len > r->prompt_len)
+	/* What ran: the expansion of !! where the shell echoed it. */
+	if (r->expanded != NULL && !r->cont)
+		report_cmd_add(src, r->expanded, strlen(r->expanded), ms, 0);
+	else if (r->cont || r->len > r->prompt_len)
 		report_cmd_add(src, r->text + r->prompt_len,
 		    r->len - r->prompt_len, ms, r->cont);
 }

@@ -28,7 +28,7 @@
 /* A line record held back, with copies of what it points to. */
 struct held {
 	struct sl_record r;
-	char *text, *src, *time;
+	char *text, *src, *time, *expanded;
 	struct sl_span *spans;
 };
 
@@ -59,6 +59,7 @@ struct sl_tty {
 	struct held held[HOLD_MAX];
 	size_t nheld;
 	long long first_line;	/* input line of the session's first row */
+	int expect_expansion;	/* the last row held used history expansion */
 };
 
 static int
@@ -92,6 +93,7 @@ hold(struct sl_tty *tty, const struct sl_record *r)
 	h->text = sl_xstrndup(r->text, r->len);
 	h->src = sl_xstrdup(r->src);
 	h->time = r->time != NULL ? sl_xstrdup(r->time) : NULL;
+	h->expanded = NULL;
 	h->spans = NULL;
 	if (r->nspans > 0) {
 		h->spans = sl_xmalloc(r->nspans * sizeof(*r->spans));
@@ -116,9 +118,32 @@ release(struct sl_tty *tty)
 		free(h->text);
 		free(h->src);
 		free(h->time);
+		free(h->expanded);
 		free(h->spans);
 	}
 	tty->nheld = 0;
+}
+
+/*
+ * bash and zsh echo a command that used history expansion, expanded, on
+ * the row after it: what ran.  The row is output; the command row held
+ * back gets it as "expanded" when it keeps the command's text up to the
+ * first "!" (or is a ^old^new substitution).
+ */
+static void
+take_expansion(struct sl_tty *tty, const struct sl_record *r)
+{
+	struct held *h = &tty->held[tty->nheld - 1];
+	const char *cmd = h->r.text + h->r.prompt_len, *bang;
+	size_t clen = h->r.len - h->r.prompt_len, pre;
+
+	bang = memchr(cmd, '!', clen);
+	pre = bang != NULL && cmd[0] != '^' ? (size_t)(bang - cmd) : 0;
+	if (r->len == 0 || r->len < pre || memcmp(r->text, cmd, pre) != 0 ||
+	    (r->len == clen && memcmp(r->text, cmd, clen) == 0))
+		return;
+	h->expanded = sl_xstrndup(r->text, r->len);
+	h->r.expanded = h->expanded;
 }
 
 /* Apply what this row says about the rows held back. */
@@ -201,7 +226,10 @@ on_row(void *arg, const struct sl_row *row)
 		r.prompt_len = plen;
 		r.cont = cls == SL_PROMPT_CONT;
 		settle(tty, &r, sl_prompt_marks(tty->cur->prompt));
-	}
+	} else if (tty->expect_expansion && tty->nheld > 0)
+		take_expansion(tty, &r);
+	tty->expect_expansion = cls == SL_PROMPT_CMD &&
+	    (sl_prompt_marks(tty->cur->prompt) & SL_MARK_HISTORY);
 	if (cls == SL_PROMPT_CMD)
 		release(tty);
 	if (cls == SL_PROMPT_CMD || tty->nheld > 0) {

@@ -431,6 +431,9 @@ check_json(struct fz_check *c, const struct sl_record *r)
 		if ((v != NULL) != (r->cancelled != 0) || (v != NULL &&
 		    !json_is_true(v)))
 			fz_fail("JSON cancelled");
+		s = jstr(o, "expanded", &len);
+		same("expanded", r->expanded, r->expanded ?
+		    strlen(r->expanded) : 0, s, len);
 		v = json_object_get(o, "redrawn");
 		if ((v != NULL) != (r->redrawn != 0) || (v != NULL &&
 		    !json_is_true(v)))
