@@ -68,6 +68,7 @@ struct sl_prompt {
 	int after_cancel;	/* the previous row was cancelled with ^C */
 	int editors;		/* prompts that ended where the editor starts */
 	int last_cmd_history;	/* the last command used history expansion */
+	unsigned row_flags;	/* flags of the row being classified */
 	char *last_prompt;	/* prompt of the last signalled command row */
 	unsigned marks;		/* SL_MARK_* of the row last classified */
 	long long cmds;		/* command rows seen */
@@ -571,11 +572,20 @@ uses_history(const char *s, size_t n)
 	return 0;
 }
 
-/* Does the row end in the "^C" that bash, dash, busybox and fish echo? */
+/*
+ * Was the line on this row cancelled with Ctrl-C?  bash, dash, busybox
+ * and fish echo "^C".  zsh echoes nothing, but where it turns cursor-key
+ * mode on as its editor starts (zle-line-init, as Debian's zshrc and
+ * oh-my-zsh do), it turns it off only for a line accepted.
+ */
 static int
-ends_in_ctrl_c(const char *s, size_t n)
+cancelled(const struct sl_prompt *ps, const char *s, size_t n)
 {
-	return n >= 2 && s[n - 2] == '^' && s[n - 1] == 'C';
+	if (n >= 2 && s[n - 2] == '^' && s[n - 1] == 'C')
+		return 1;
+	return ps->signals && ps->editors > 0 && n > 0 &&
+	    (ps->row_flags & SL_ROW_KEYPAD_ON) &&
+	    !(ps->row_flags & SL_ROW_KEYPAD_OFF);
 }
 
 static enum sl_prompt_class
@@ -589,7 +599,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	ps->switched = switches_user(s + plen, n - plen);
 	free(ps->last_prompt);
 	ps->last_prompt = sl_xstrndup(s, plen);
-	if (ends_in_ctrl_c(s + plen, n - plen)) {
+	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED;
 		ps->open = 0;
 		ps->switched = 0;
@@ -610,7 +620,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 static enum sl_prompt_class
 continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
-	if (ends_in_ctrl_c(s + plen, n - plen)) {
+	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED | SL_MARK_GROUP;
 		ps->open = 0;
 	} else if (!ps->pwsh)
@@ -780,6 +790,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	size_t k;
 
 	ps->marks = 0;
+	ps->row_flags = flags;
 	signal = note_signals(ps, n, flags, edit_at);
 	after_cancel = ps->after_cancel;
 	ps->after_cancel = 0;

@@ -351,6 +351,11 @@ enum sl_term_event {
 #define SL_ROW_PASTE	0x1	/* bracketed paste turned on (bash prompt) */
 #define SL_ROW_TITLE	0x2	/* window title set (PROMPT_COMMAND) */
 #define SL_ROW_PASTE_OFF 0x8	/* bracketed paste turned off (bash: Enter) */
+/* Cursor-key mode on the row, anywhere: zsh turns it on as its editor
+ * starts (zle-line-init) and off when a line is accepted, not when ^C
+ * abandons it. */
+#define SL_ROW_KEYPAD_ON 0x10
+#define SL_ROW_KEYPAD_OFF 0x20
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */

@@ -1165,6 +1165,10 @@ set_modes(struct sl_term *t, int on)
 		case 2004:
 			edit_signal(t, on ? SL_ROW_PASTE : SL_ROW_PASTE_OFF);
 			break;
+		case 1:
+			cur(t)->flags |= on ? SL_ROW_KEYPAD_ON :
+			    SL_ROW_KEYPAD_OFF;
+			break;
 		}
 	}
 }

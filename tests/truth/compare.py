@@ -9,7 +9,9 @@ What counts as a command on each side:
   lines stand in ("script truth").
 - sl: every `line` record with a non-empty `cmd` that is not `cont` starts
   a command; `cont` records add a line to it.  A record with `cancelled`
-  true is not an executed command; one with `uncertain` true is flagged
+  true is not an executed command, nor is one with `redrawn` true (the
+  line was drawn again before it ran); `expanded` is what a command with
+  history expansion ran; one with `uncertain` true is flagged
   (sl says it cannot tell), and so is every command of a session that has
   a note with code `uncertain`.
 Lines are compared with white space trimmed at both ends: sl's lines have
@@ -46,8 +48,8 @@ def sl_commands(sl_parse, path):
         if rec.get("cont") and current is not None:
             current.append(rec.get("cmd", rec.get("text", "")))
             continue
-        cmd = rec.get("cmd")
-        if not cmd:
+        cmd = rec.get("expanded") or rec.get("cmd")
+        if not cmd or rec.get("redrawn"):
             current = None
             continue
         current = [cmd]
