@@ -198,7 +198,8 @@ release(void *arg, const struct rx_done *d)
 		return rx_write(&st->in->w, d->p, d->n);
 	r = h->r;
 	nk = SL_MIN(d->nkids, (size_t)KINDS_MAX);
-	memcpy(kids, d->kids, nk * sizeof(*kids));
+	if (nk > 0)
+		memcpy(kids, d->kids, nk * sizeof(*kids));
 	nk = redact_expanded(st, &r, kids, nk);
 	if (nk > d->nkids && d->nedits == 0) {
 		r.text = d->p;
