@@ -384,6 +384,10 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 	worse(&rd, rc);
 	if (sl_in_failed(in))
 		worse(&rd, SL_REJECT);
+	if (sl_in_refused(in)) {
+		run->st.units++;	/* the refused rest, as one unit */
+		run->st.rejected++;
+	}
 	return rd.status;
 }
 

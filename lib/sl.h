@@ -42,6 +42,7 @@ enum {
 #define SL_JSON_DEPTH	64	/* nesting accepted in one JSON value */
 #define SL_EXPAND_RATIO	1000	/* decompressed/compressed bytes refused... */
 #define SL_EXPAND_FREE	(64LL << 20) /* ...once output passes this */
+#define SL_DICT_MAX	(64LL << 20) /* xz, lzma, lzip dictionary (xz -9) */
 #define SL_NEST_MAX	4	/* levels of compression and archives
 				   (a tar.gz is one) */
 
