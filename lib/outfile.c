@@ -165,7 +165,7 @@ sl_ofile_open(struct sl_ofile *o, const char *path, int force, char *err,
 		rc = SL_FATAL;
 	} else if ((o->dirfd = open(dir, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) < 0) {
-		fail(err, errlen, dir, "cannot write there", errno);
+		fail(err, errlen, dir, "cannot create a file there", errno);
 		rc = SL_FATAL;
 	} else
 		rc = open_target(o, dir, 1, err, errlen);
@@ -245,7 +245,7 @@ sl_ofile_open_in(struct sl_ofile *o, const char *root, const char *rel,
 	sprintf(o->final, "%s/%s", root, rel);
 	o->dirfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (o->dirfd < 0) {
-		fail(err, errlen, root, "cannot write there", errno);
+		fail(err, errlen, root, "cannot create a file there", errno);
 		sl_ofile_abort(o);
 		return SL_FATAL;
 	}
