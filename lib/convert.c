@@ -793,8 +793,8 @@ write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 	size_t i;
 	int rc = SL_OK, fd, ofd;
 
-	a = sl_archive_open(c->of.fd, c->ar, c->o.now_ms / 1000, c->err,
-	    sizeof(c->err));
+	a = sl_archive_open(c->of.fd, c->ar, c->o.now_ms / 1000, c->of.final,
+	    c->err, sizeof(c->err));
 	if (a == NULL) {
 		c->failed = 1;
 		free_names(names);

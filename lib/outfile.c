@@ -240,9 +240,13 @@ sl_ofile_open_in(struct sl_ofile *o, const char *root, const char *rel,
 	char *dir;
 	int rc;
 
+	size_t rlen = strlen(root);
+
 	ofile_init(o, force);
-	o->final = sl_xmalloc(strlen(root) + strlen(rel) + 2);
-	sprintf(o->final, "%s/%s", root, rel);
+	while (rlen > 1 && root[rlen - 1] == '/')
+		rlen--;
+	o->final = sl_xmalloc(rlen + strlen(rel) + 2);
+	sprintf(o->final, "%.*s/%s", (int)rlen, root, rel);
 	o->dirfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (o->dirfd < 0) {
 		fail(err, errlen, root, "cannot create a file there", errno);

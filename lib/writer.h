@@ -144,7 +144,7 @@ struct sl_archive_out;
 enum sl_archive_kind sl_archive_kind(const char *name);
 /* An archive written to fd (not closed); members dated mtime (s). */
 struct sl_archive_out *sl_archive_open(int fd, enum sl_archive_kind kind,
-    long long mtime, char *err, size_t errlen);
+    long long mtime, const char *name, char *err, size_t errlen);
 /*
  * Add the size bytes of fd (read from its start) as member name, and
  * store their SHA-256 in hex.  SL_OK, or SL_FATAL with a message.

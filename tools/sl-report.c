@@ -161,7 +161,7 @@ main(int argc, char **argv)
 	struct sl_opts opts = { 0 };
 	struct sl_sink sink = { put, NULL, 0 };
 	struct sl_stats st;
-	struct sl_out *out = tool_out, *so = NULL;
+	struct sl_out *out, *so = NULL;
 	struct tool_file outf, statef;
 	const char *outpath = NULL, *statepath = NULL;
 	char err[1024];
@@ -170,6 +170,7 @@ main(int argc, char **argv)
 	int force = 0;
 
 	tool_init("sl-report");
+	out = tool_out;
 	memset(&ro, 0, sizeof(ro));
 	while ((c = getopt_long(argc, argv, ":t:o:f:hV", longopts,
 	    NULL)) != -1) {
