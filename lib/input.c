@@ -123,16 +123,7 @@ static int walk_path(struct walk *, const char *, int);
 static void
 clean_msg(char *s)
 {
-	unsigned char *p = (unsigned char *)s, *q = p;
-
-	for (; *p != '\0'; p++) {
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			*q++ = '?';
-			p++;
-		} else
-			*q++ = *p < 0x20 || *p == 0x7f ? '?' : *p;
-	}
-	*q = '\0';
+	sl_clean_controls(s);
 }
 
 static void

@@ -199,6 +199,16 @@ void sl_buf_printf(struct sl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Add s as a JSON string literal, quotes included; invalid UTF-8 -> U+FFFD. */
 void sl_buf_json_str(struct sl_buf *b, const char *s, size_t n);
+/*
+ * Control characters, the one rule for text meant for a terminal or a
+ * spreadsheet: C0 (U+0000..U+001F), DEL and C1 (U+0080..U+009F, as
+ * UTF-8 or as a lone byte).  sl_char_len() gives the length of the
+ * character at p (a UTF-8 sequence, or one invalid byte; 1 at least when
+ * n > 0) and sets *control when it is one of them; sl_clean_controls()
+ * makes each one '?' in place.
+ */
+size_t sl_char_len(const char *p, size_t n, int *control);
+void sl_clean_controls(char *s);
 
 /* Append r as one JSON Lines object (with its '\n') to b. */
 void sl_record_to_json(struct sl_buf *b, const struct sl_record *r);

@@ -39,9 +39,11 @@ tool_init(const char *name)
 static void
 add_clean(struct sl_buf *b, const char *s)
 {
-	for (; *s != '\0'; s++)
-		sl_buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ?
-		    '?' : *s);
+	size_t at = b->len;
+
+	sl_buf_adds(b, s);
+	sl_clean_controls(b->buf + at);
+	b->len = at + strlen(b->buf + at);
 }
 
 static void
@@ -202,17 +204,25 @@ abort_all(void)
 			tool_file_abort(open_files[i]);
 }
 
+/* "tool: fmt..." on stderr, controls made '?' (it names files). */
+static void
+vmessage(const char *fmt, va_list ap)
+{
+	char msg[2048];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	message(NULL, msg);
+}
+
 void
 tool_fatal(const char *fmt, ...)
 {
 	va_list ap;
 
 	abort_all();
-	fprintf(stderr, "%s: ", tool_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(EXIT_FATAL);
 }
 
@@ -221,11 +231,11 @@ tool_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", tool_name);
+	abort_all();
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+	fprintf(stderr, "Try '%s --help' for more information.\n",
 	    tool_name);
 	exit(EXIT_FATAL);
 }
