@@ -35,6 +35,8 @@ enum {
 #define SL_ROW_MAX	65536	/* columns in one rendered row */
 #define SL_TERM_ROWS	128	/* recent rows cursor-up and CUP can reach */
 #define SL_TERM_CELLS	(1 << 20) /* cells held by the row window */
+#define SL_TERM_BUDGET	((size_t)2 << 20) /* cells held by all windows
+				   together (8 bytes each) */
 #define SL_SEQ_MAX	65536	/* bytes in one OSC/DCS string */
 #define SL_PEEK		65536	/* bytes peeked for detection */
 #define SL_LINE_PIECE	(1 << 20) /* longest line piece handed to a reader */
@@ -161,6 +163,7 @@ struct sl_record {
 #define SL_NOTE_SKIPPED		"skipped"
 #define SL_NOTE_DUPLICATE	"duplicate"
 #define SL_NOTE_REJECTED	"rejected"
+#define SL_NOTE_MEMORY		"memory"
 
 /* What a sink wants beyond the plain records. */
 #define SL_WANT_RAW	0x1	/* SL_RAW records with the raw input lines */
@@ -346,7 +349,9 @@ enum sl_term_event {
 	SL_TEV_ALT_ON,		/* alternate screen entered */
 	SL_TEV_ALT_OFF,		/* left; arg is the count of lines not shown */
 	SL_TEV_LONG_LINE,	/* a row passed SL_ROW_MAX and was cut */
-	SL_TEV_BAD_SEQ		/* an unterminated sequence was abandoned */
+	SL_TEV_BAD_SEQ,		/* an unterminated sequence was abandoned */
+	SL_TEV_SPILLED		/* rows made final early: over the memory
+				   budget of all renderers (arg: the budget) */
 };
 
 /* Row flags: raw-stream signals seen while the row was empty. */
