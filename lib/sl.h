@@ -389,6 +389,8 @@ void sl_term_set_line(struct sl_term *t, long long line);
 long long sl_term_line(const struct sl_term *t);
 /* Input lines that ended on rows never handed out (erased, trailing). */
 long long sl_term_dropped(const struct sl_term *t);
+/* Cells held by every renderer together (SL_TERM_BUDGET: term.c). */
+size_t sl_term_all_cells(void);
 void sl_term_free(struct sl_term *t);
 
 /* ---------------------------------------------------------------- time */

@@ -1902,6 +1902,12 @@ sl_term_line(const struct sl_term *t)
 	return t->line;
 }
 
+size_t
+sl_term_all_cells(void)
+{
+	return all_cells;
+}
+
 long long
 sl_term_dropped(const struct sl_term *t)
 {
