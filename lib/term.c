@@ -64,6 +64,8 @@ struct row {
 	unsigned flags;
 	int cut;		/* number of the next piece, 0 if never cut */
 	int soft;		/* readline wrapped it at wrap_w columns */
+	int rest;		/* the rest of a row made final early (spill):
+				   no line of its own while empty */
 };
 
 struct cursor {
@@ -218,6 +220,7 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 	r->src_line = src_line;
 	r->flags = 0;
 	r->cut = 0;
+	r->rest = 0;
 	r->soft = 0;
 }
 
@@ -278,6 +281,9 @@ emit(struct sl_term *t, struct row *r)
 	uint32_t n = r->len, i;
 	char *o;
 
+	/* Its units are merged into the row already out (row_clear). */
+	if (r->rest && row_empty(r))
+		return;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
 		n--;
 	sl_buf_reset(&t->text);
@@ -1712,6 +1718,7 @@ spill(struct sl_term *t)
 		commit_all(t);
 		goto_row(t, y);
 		t->cx = x;
+		cur(t)->rest = 1;
 		release_spare(t);
 		if (!t->spilled)
 			event(t, SL_TEV_SPILLED, NULL, (long long)SL_TERM_BUDGET,
