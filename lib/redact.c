@@ -399,6 +399,15 @@ sl_redact_summary(const struct sl_redact *rx, struct sl_buf *b)
 	    rx->total, rx->total == 1 ? "" : "s", with, rx->nfiles,
 	    rx->nfiles == 1 ? "" : "s");
 	kind_list(rx, rx->kind_total, b, ", ", " ");
+	/*
+	 * A secret that spans escape sequences cannot be cut out of the
+	 * raw bytes: such a line lost its escapes, and the reader should
+	 * know why the log changed there.
+	 */
+	if (rx->rewritten > 0)
+		sl_buf_printf(b, "; %lld line%s written as screen text",
+		    rx->rewritten,
+		    rx->rewritten == 1 ? "" : "s");
 }
 
 void

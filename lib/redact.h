@@ -123,6 +123,15 @@ size_t rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n,
  */
 size_t rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
     uint32_t *cand, uint32_t stamp, int *complex);
+#define RX_RAW_MOVES	1	/* *complex: rendering moves text */
+#define RX_RAW_STRINGS	2	/* *complex: a control string has keywords */
+/*
+ * The next control string (OSC, DCS, SOS, PM, APC) of raw line p[0, n)
+ * at or after from: its payload is p[*a, *b) (to the end of the line
+ * when it is not terminated).  0 when there is none.
+ */
+int rx_ctl_string(const char *p, size_t n, size_t from, size_t *a,
+    size_t *b);
 void rx_ac_free(struct rx_ac *ac);
 
 /* ---------------------------------------------------------------- stats */
@@ -172,7 +181,8 @@ struct rx_entry {
 	long long lineno;
 	int final;		/* no later line can change it */
 	int rendered;		/* the bytes are rendered text already */
-	int complex;		/* see rx_ac_scan_raw */
+	int complex;		/* RX_RAW_MOVES of rx_ac_scan_raw */
+	int strings;		/* RX_RAW_STRINGS: payloads to match */
 	int failed;		/* a rule could not run: the line goes */
 	int failrule;
 	const char *p;		/* content: the caller's, or own */
@@ -392,6 +402,7 @@ struct sl_redact {
 	size_t nfiles, capfiles;
 	long long *kind_total;
 	long long total;
+	long long rewritten;	/* raw lines written as their screen text */
 	long long inputs;
 	/* problems while a line is analysed */
 	sl_errfn err;

@@ -138,6 +138,30 @@ match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 	return 0;
 }
 
+/*
+ * The payloads of the line's control strings (titles, OSC 8 links, DCS):
+ * never on the screen, still in the log.  Their hits are raw-only hits,
+ * at their place in the raw line.
+ */
+static int
+match_strings(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
+    struct rx_entry *e)
+{
+	struct rx_hits h = { NULL, 0, 0 };
+	size_t a, b = 0, i;
+	int rc = 0;
+
+	while (rc == 0 && rx_ctl_string(e->p, e->n, b, &a, &b)) {
+		h.n = 0;
+		rc = match_rules(rx, cand, stamp, e->p + a, b - a, 0, e, &h);
+		for (i = 0; i < h.n; i++)
+			add_hit(&e->lh, a + h.v[i].a, a + h.v[i].b,
+			    h.v[i].rule, 0);
+	}
+	free(h.v);
+	return rc;
+}
+
 /* ------------------------------------------------------- private keys */
 
 static int
@@ -441,7 +465,8 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		    &complex);
 		if (kn > 0)
 			hl += rx_ac_scan(rx->ac, kc, kn, rx->candl, sl);
-		e->complex = complex;
+		e->complex = complex & RX_RAW_MOVES;
+		e->strings = complex & RX_RAW_STRINGS;
 		if (rx->prefilter && hl == 0 && !complex && !busy)
 			return;		/* the common case: nothing here */
 		rx_render(rx, e->p, e->n);
@@ -470,6 +495,9 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	/* A secret the raw bytes hold but the screen did not show. */
 	if (e->complex && (hl > 0 || !rx->prefilter) &&
 	    match_rules(rx, rx->candl, sl, e->p, e->n, 0, e, &e->lh) != 0)
+		return;
+	if ((e->strings || (!rx->prefilter && !e->rendered)) &&
+	    match_strings(rx, rx->candl, sl, e) != 0)
 		return;
 	if (rx->privkey_rule >= 0)
 		privkey(rx, e, t, tn, rx->allrules ||

@@ -444,6 +444,8 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 	}
 	if (!ok) {
 		whole_line(q, e, mr, sv, ns);
+		if (q->fs != NULL)
+			rx->rewritten++;	/* the summary says so */
 		return;
 	}
 	set_markers(q, e->p);

@@ -23,6 +23,7 @@ entry_clear(struct rx_entry *e)
 	e->final = 1;
 	e->rendered = 0;
 	e->complex = 0;
+	e->strings = 0;
 	e->failed = 0;
 	e->failrule = -1;
 	e->p = e->e = NULL;
