@@ -266,6 +266,22 @@ void rx_ctx_reset(struct rx_queue *q, struct rx_ctx *ctx);
 void rx_ctx_free(struct rx_ctx *ctx);
 
 /*
+ * The contexts of the sessions of one input, by session id: one input
+ * can interleave many (filter-log-events does by nature), and a typed
+ * password or a key block belongs to its own session only.
+ */
+#define RX_BUCKETS	256
+#define RX_SID_MAX	256	/* bytes of a session id kept */
+
+struct rx_sessions {
+	struct rx_ctx *bucket[RX_BUCKETS];
+};
+
+/* The context of session sid, made on first use. */
+struct rx_ctx *rx_session(struct rx_sessions *s, const char *sid);
+void rx_sessions_free(struct rx_sessions *s);
+
+/*
  * Redact a whole string s[0, n) on its own (a note's text, a session
  * field): lines are split at LF; rendered: the string is text already,
  * not terminal bytes.  Secrets are counted in fs (may be NULL) at line.
@@ -340,7 +356,9 @@ struct rx_input {
 	struct sl_in *in;
 	struct rx_writer w;
 	struct rx_queue q;	/* the input's output, in order */
-	struct rx_ctx ctx;	/* its session */
+	struct rx_ctx ctx;	/* its session, when none is named */
+	struct rx_sessions sessions;	/* the sessions it names */
+	char sid[RX_SID_MAX + 1];	/* the session of JSON text now */
 	struct rx_queue mq;	/* JSON strings that are not session text */
 	struct rx_ctx mctx;
 	struct rx_fstat *fs;

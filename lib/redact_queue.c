@@ -232,3 +232,45 @@ rx_ctx_free(struct rx_ctx *ctx)
 	free(ctx->session);
 	ctx->session = NULL;
 }
+
+static unsigned
+sid_hash(const char *s)
+{
+	unsigned h = 2166136261u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+struct rx_ctx *
+rx_session(struct rx_sessions *s, const char *sid)
+{
+	unsigned b = sid_hash(sid) % RX_BUCKETS;
+	struct rx_ctx *c;
+
+	for (c = s->bucket[b]; c != NULL; c = c->next)
+		if (strcmp(c->session, sid) == 0)
+			return c;
+	c = sl_xcalloc(1, sizeof(*c));
+	c->session = sl_xstrdup(sid);
+	c->next = s->bucket[b];
+	s->bucket[b] = c;
+	return c;
+}
+
+void
+rx_sessions_free(struct rx_sessions *s)
+{
+	struct rx_ctx *c, *next;
+	size_t i;
+
+	for (i = 0; i < RX_BUCKETS; i++) {
+		for (c = s->bucket[i]; c != NULL; c = next) {
+			next = c->next;
+			rx_ctx_free(c);
+			free(c);
+		}
+		s->bucket[i] = NULL;
+	}
+}
