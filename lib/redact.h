@@ -26,8 +26,7 @@
 #define RX_WINDOW	4	/* lines after a no-echo prompt that may
 				   show the typed password */
 #define RX_HOLD_MAX	256	/* entries held before the head is forced */
-#define RX_KNOWN_MAX	32	/* typed passwords remembered per session */
-#define RX_DYN_MAX	64	/* ...and as prefilter keywords, in all */
+#define RX_WORD_MAX	256	/* bytes of a word typed after a prompt */
 #define RX_PIECE	(1 << 20) /* longest line handed to the engine */
 #define RX_CUT_LOOK	4096	/* where a piece is cut: a space this near */
 #define RX_JSON_NEST	4	/* JSON documents inside JSON strings */
@@ -157,8 +156,10 @@ struct rx_ctx {
 	int inkey;		/* inside a private key block */
 	int putty;		/* PuTTY Private-Lines still to come */
 	int armed;		/* lines left in the typed-password window */
-	char *known[RX_KNOWN_MAX];	/* typed passwords seen */
-	size_t nknown;
+	int since;		/* lines since the no-echo prompt */
+	int failed;		/* the prompt said it failed or timed out */
+	char first[RX_WORD_MAX];	/* the word the first line after it
+					   ended with, when it was alone */
 	struct rx_ctx *next;
 };
 
@@ -390,8 +391,6 @@ struct sl_redact {
 	struct rx_rules rules;
 	struct rx_ac *ac;
 	int prefilter;		/* every enabled rule has keywords */
-	char **dyn;		/* typed passwords added as keywords */
-	size_t ndyn;
 	int allrules;		/* no prefilter table: every rule runs */
 	int ready;
 	int has_privkey, has_typed;
@@ -402,6 +401,7 @@ struct sl_redact {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	pcre2_code *re_begin, *re_end, *re_putty, *re_arm, *re_notfound;
+	pcre2_code *re_fail;
 	struct sl_term *term;	/* renders one line at a time */
 	struct sl_buf rend;
 	int rend_rows;
@@ -430,11 +430,6 @@ struct sl_redact {
 	int b64_nest;		/* payloads being redacted inside others */
 };
 
-/*
- * Make a typed password a keyword of the typed-password rule, so that
- * the prefilter finds it again.  0 when there is no room.
- */
-int rx_known_add(struct sl_redact *rx, const char *s, size_t n);
 /* Render raw terminal bytes p[0, n) of one line into rx->rend. */
 void rx_render(struct sl_redact *rx, const char *p, size_t n);
 /* Report a problem with the current input (exit 1). */

@@ -31,7 +31,6 @@ add_hit(struct rx_hits *h, size_t a, size_t b, int rule, int token)
 static int
 ctx_busy(const struct rx_ctx *ctx)
 {
-	/* Typed passwords seen are prefilter keywords (rx_known_add). */
 	return ctx->inkey || ctx->putty > 0 || ctx->armed > 0;
 }
 
@@ -389,23 +388,47 @@ rx_close_window(struct rx_queue *q, struct rx_ctx *ctx)
 	}
 }
 
+/*
+ * The first line after a no-echo prompt: when it ends with one word
+ * typed alone at a shell prompt ("sh-5.2$ Hunt3r&2"), keep the word: a
+ * "command not found" for it on the next line means the password went to
+ * the shell, even with no failure shown in between.
+ */
 static void
-remember(struct sl_redact *rx, struct rx_ctx *ctx, const char *s, size_t n)
+keep_first_word(struct rx_ctx *ctx, const char *t, size_t n)
 {
-	size_t i;
+	size_t b = n, a;
 
-	if (n < 3)
-		return;		/* too short to look for everywhere */
-	for (i = 0; i < ctx->nknown; i++)
-		if (strlen(ctx->known[i]) == n && memcmp(ctx->known[i], s, n) == 0)
-			return;
-	/*
-	 * Past the limits a typed password is still redacted where the
-	 * context rule finds it, only not looked for in later lines.
-	 */
-	if (ctx->nknown == RX_KNOWN_MAX || !rx_known_add(rx, s, n))
+	ctx->first[0] = '\0';
+	while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+		b--;
+	for (a = b; a > 0 && t[a - 1] != ' ' && t[a - 1] != '\t'; a--)
+		;
+	if (a == b || b - a >= RX_WORD_MAX)
 		return;
-	ctx->known[ctx->nknown++] = sl_xstrndup(s, n);
+	/* Alone: the whole line, or after a prompt's "$ ", "# ", "> ". */
+	if (a > 0 && (a < 2 || strchr("$#>%", t[a - 2]) == NULL ||
+	    t[a - 2] == '\0'))
+		return;
+	memcpy(ctx->first, t + a, b - a);
+	ctx->first[b - a] = '\0';
+}
+
+/*
+ * Did the word the shell could not run come from the password prompt?
+ * Only when the prompt failed (timed out, wrong password) or the shell
+ * took the very next line: never after a prompt that worked.
+ */
+static int
+typed_at_shell(const struct rx_ctx *ctx, const char *s, size_t sn)
+{
+	size_t fn = strlen(ctx->first);
+
+	if (ctx->failed || ctx->since == 1)
+		return 1;
+	/* The typed line, then the shell's complaint about it. */
+	return ctx->since == 2 && fn > 0 && fn >= sn &&
+	    memcmp(ctx->first, s, sn) == 0;
 }
 
 static void
@@ -417,31 +440,40 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 	int rule = rx->typed_rule, held = 0;
 	PCRE2_SIZE *ov;
 	char *s;
-	size_t i, sn;
+	size_t sn;
 
-	/* Passwords typed earlier in the session, wherever they show. */
-	for (i = 0; i < ctx->nknown; i++)
-		token_hits(&e->rh, t, n, ctx->known[i], strlen(ctx->known[i]),
-		    rule, 1);
 	if (ctx->armed > 0) {
+		ctx->since++;
 		if (search(rx->re_notfound, t, n, rx->md, rx->mctx) >= 0) {
 			ov = pcre2_get_ovector_pointer(rx->md);
 			sn = ov[3] - ov[2];
 			s = sl_xstrndup(t + ov[2], sn);
-			if (sn > 0 && !allowed(rx, &rx->rules.v[rule], s, sn)) {
+			if (sn > 0 && typed_at_shell(ctx, s, sn) &&
+			    !allowed(rx, &rx->rules.v[rule], s, sn)) {
 				token_hits(&e->rh, t, n, s, sn, rule, 0);
 				backfill(q, ctx, s, sn, rule);
-				remember(rx, ctx, s, sn);
 			}
 			free(s);
 			rx_close_window(q, ctx);
+		} else if (search(rx->re_fail, t, n, rx->md, rx->mctx) >= 0) {
+			/* The window starts again after the failure. */
+			ctx->failed = 1;
+			ctx->armed = RX_WINDOW;
+			held = 1;
 		} else if (--ctx->armed == 0)
 			rx_close_window(q, ctx);
-		else
+		else {
+			if (ctx->since == 1)
+				keep_first_word(ctx, t, n);
 			held = 1;
+		}
 	}
-	if (cand && search(rx->re_arm, t, n, rx->md, rx->mctx) >= 0)
+	if (cand && search(rx->re_arm, t, n, rx->md, rx->mctx) >= 0) {
 		ctx->armed = RX_WINDOW;
+		ctx->since = 0;
+		ctx->failed = 0;
+		ctx->first[0] = '\0';
+	}
 	e->final = !held;
 }
 

@@ -70,6 +70,7 @@ struct jcb {
 	void (*str_start)(void *arg, const char *p);
 	void (*str_bytes)(void *arg, const char *p, size_t n);
 	void (*str_end)(void *arg, int role, const char *key);
+	void (*doc_end)(void *arg);	/* a top-level container closed */
 	void *arg;
 };
 
@@ -255,6 +256,8 @@ jtok_feed(struct jtok *t, const char *p, size_t n, const struct jcb *cb)
 			t->depth--;
 			t->key[0] = '\0';
 			value_done(t);
+			if (t->depth == 0 && cb->doc_end != NULL)
+				cb->doc_end(cb->arg);
 			break;
 		case ':':
 			if (t->st != J_COLON)
@@ -910,6 +913,15 @@ top_bytes(void *arg, const char *p, size_t n)
 	sl_buf_add(&tp->esc, p, n);
 }
 
+/* A session id holds for the rest of its document only. */
+static void
+top_doc_end(void *arg)
+{
+	struct top *tp = arg;
+
+	tp->in->sid[0] = '\0';
+}
+
 static void
 top_end(void *arg, int role, const char *key)
 {
@@ -940,6 +952,7 @@ rx_json_run(struct rx_input *in)
 	cb.str_start = top_start;
 	cb.str_bytes = top_bytes;
 	cb.str_end = top_end;
+	cb.doc_end = top_doc_end;
 	cb.arg = &tp;
 	for (;;) {
 		avail = rd.w_ - rd.r;
@@ -1000,6 +1013,7 @@ rx_json_line(struct rx_input *in, const char *p, size_t n, size_t start,
 	cb.str_start = top_start;
 	cb.str_bytes = top_bytes;
 	cb.str_end = top_end;
+	cb.doc_end = top_doc_end;
 	cb.arg = &tp;
 	rx_queue_inert(&in->q, p, start, NULL);
 	jtok_feed(&t, p + start, n - start, &cb);

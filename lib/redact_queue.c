@@ -209,26 +209,19 @@ rx_queue_flush(struct rx_queue *q)
 void
 rx_ctx_reset(struct rx_queue *q, struct rx_ctx *ctx)
 {
-	size_t i;
-
 	if (ctx->armed > 0)
 		rx_close_window(q, ctx);
 	ctx->inkey = 0;
 	ctx->putty = 0;
 	ctx->armed = 0;
-	for (i = 0; i < ctx->nknown; i++)
-		free(ctx->known[i]);
-	ctx->nknown = 0;
+	ctx->since = 0;
+	ctx->failed = 0;
+	ctx->first[0] = '\0';
 }
 
 void
 rx_ctx_free(struct rx_ctx *ctx)
 {
-	size_t i;
-
-	for (i = 0; i < ctx->nknown; i++)
-		free(ctx->known[i]);
-	ctx->nknown = 0;
 	free(ctx->session);
 	ctx->session = NULL;
 }

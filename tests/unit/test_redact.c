@@ -396,7 +396,7 @@ START_TEST(typed_password)
 	    "sh-5.2$ sudo su -\n[sudo] password for alice: \n"
 	    "sudo: timed out reading password\nsh-5.2$ " R("typed-password")
 	    "\nsh: " R("typed-password") ": command not found\nsh-5.2$ echo "
-	    R("typed-password") "\n" R("typed-password") "\n");
+	    "Hunt3r\nHunt3r\n");
 	/* bash, zsh, PowerShell. */
 	expect_raw("Password:\n-bash: letmein99: command not found\n",
 	    "Password:\n-bash: " R("typed-password") ": command not found\n");
@@ -409,6 +409,25 @@ START_TEST(typed_password)
 	    "Password:\nPS C:\\> " R("typed-password") "\n" R("typed-password")
 	    " : The term '" R("typed-password") "' is not recognized as the "
 	    "name of a cmdlet, function.\n");
+	/*
+	 * After a prompt that worked, a typo is a typo; sudo's own "command
+	 * not found" is not the shell's.
+	 */
+	expect_raw("$ sudo dnf install -y kubectl\n[sudo] password for a: \n"
+	    "Installed: kubectl-1.31.0\n$ gti status\n"
+	    "-bash: gti: command not found\n$ sudo gti\n"
+	    "[sudo] password for a: \nsudo: gti: command not found\n",
+	    "$ sudo dnf install -y kubectl\n[sudo] password for a: \n"
+	    "Installed: kubectl-1.31.0\n$ gti status\n"
+	    "-bash: gti: command not found\n$ sudo gti\n"
+	    "[sudo] password for a: \nsudo: gti: command not found\n");
+	/* A failed prompt, then the password typed at the shell. */
+	expect_raw("$ su -\nPassword: \nsu: Authentication failure\n"
+	    "$ kubectl-1.31\n-bash: kubectl-1.31: command not found\n"
+	    "Installed: kubectl-1.31\n",
+	    "$ su -\nPassword: \nsu: Authentication failure\n"
+	    "$ " R("typed-password") "\n-bash: " R("typed-password")
+	    ": command not found\nInstalled: kubectl-1.31\n");
 	/* Too far from the prompt, or no prompt: a typo, not a password. */
 	expect_raw("Password:\na\nb\nc\nd\ne\n-bash: sl: command not found\n",
 	    "Password:\na\nb\nc\nd\ne\n-bash: sl: command not found\n");
