@@ -160,6 +160,8 @@ struct rx_ctx {
 	int failed;		/* the prompt said it failed or timed out */
 	char first[RX_WORD_MAX];	/* the word the first line after it
 					   ended with, when it was alone */
+	char typed[RX_WORD_MAX];	/* the last password typed at the
+					   shell, for where it is shown again */
 	struct rx_ctx *next;
 };
 

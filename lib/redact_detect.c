@@ -431,6 +431,53 @@ typed_at_shell(const struct rx_ctx *ctx, const char *s, size_t sn)
 	    memcmp(ctx->first, s, sn) == 0;
 }
 
+/*
+ * Is t[at...] where a command line is shown again: typed at a shell
+ * prompt ("$ ", "# ", "> ", "% " before it) or listed by `history`
+ * ("  512  " before it)?  Only there does a password typed at the shell
+ * show up again as what it was; anywhere else the same word is just a
+ * word (`Installed: kubectl-1.31`).
+ */
+static int
+reshown(const char *t, size_t at)
+{
+	size_t i = 0;
+
+	if (at >= 2 && t[at - 1] == ' ' && strchr("$#>%", t[at - 2]) != NULL)
+		return 1;
+	while (i < at && t[i] == ' ')
+		i++;
+	if (i == at || t[i] < '0' || t[i] > '9')
+		return 0;
+	while (i < at && t[i] >= '0' && t[i] <= '9')
+		i++;
+	if (i < at && t[i] == '*')
+		i++;		/* an edited history entry */
+	if (i == at || t[i] != ' ')
+		return 0;
+	while (i < at && t[i] == ' ')
+		i++;
+	return i == at;
+}
+
+static void
+reshown_hits(struct rx_hits *h, const struct rx_ctx *ctx, const char *t,
+    size_t n, int rule)
+{
+	size_t sn = strlen(ctx->typed), b;
+	long at = 0;
+
+	while ((at = rx_find_token(t, n, ctx->typed, sn, (size_t)at)) >= 0) {
+		b = (size_t)at + sn;
+		if (reshown(t, (size_t)at)) {
+			while (b < n && t[b] != ' ' && t[b] != '\t')
+				b++;
+			add_hit(h, (size_t)at, b, rule, 1);
+		}
+		at = (long)b;
+	}
+}
+
 static void
 typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
     int cand)
@@ -442,6 +489,8 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 	char *s;
 	size_t sn;
 
+	if (ctx->typed[0] != '\0')
+		reshown_hits(&e->rh, ctx, t, n, rule);
 	if (ctx->armed > 0) {
 		ctx->since++;
 		if (search(rx->re_notfound, t, n, rx->md, rx->mctx) >= 0) {
@@ -452,6 +501,8 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 			    !allowed(rx, &rx->rules.v[rule], s, sn)) {
 				token_hits(&e->rh, t, n, s, sn, rule, 0);
 				backfill(q, ctx, s, sn, rule);
+				if (sn < RX_WORD_MAX)
+					memcpy(ctx->typed, s, sn + 1);
 			}
 			free(s);
 			rx_close_window(q, ctx);
@@ -486,7 +537,8 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	const char *t, *subj;
 	uint32_t sl = 0, sr;
 	size_t hl = 0, hr, tn, sn;
-	int complex = 0, busy = ctx_busy(e->ctx);
+	int complex = 0, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
+	    memmem(e->p, e->n, e->ctx->typed, strlen(e->ctx->typed)) != NULL);
 
 	if (e->rendered) {
 		t = e->p;
