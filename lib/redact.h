@@ -158,8 +158,6 @@ struct rx_ctx {
 	int armed;		/* lines left in the typed-password window */
 	int since;		/* lines since the no-echo prompt */
 	int failed;		/* the prompt said it failed or timed out */
-	char first[RX_WORD_MAX];	/* the word the first line after it
-					   ended with, when it was alone */
 	char typed[RX_WORD_MAX];	/* the last password typed at the
 					   shell, for where it is shown again */
 	struct rx_ctx *next;

@@ -389,46 +389,15 @@ rx_close_window(struct rx_queue *q, struct rx_ctx *ctx)
 }
 
 /*
- * The first line after a no-echo prompt: when it ends with one word
- * typed alone at a shell prompt ("sh-5.2$ Hunt3r&2"), keep the word: a
- * "command not found" for it on the next line means the password went to
- * the shell, even with no failure shown in between.
- */
-static void
-keep_first_word(struct rx_ctx *ctx, const char *t, size_t n)
-{
-	size_t b = n, a;
-
-	ctx->first[0] = '\0';
-	while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t'))
-		b--;
-	for (a = b; a > 0 && t[a - 1] != ' ' && t[a - 1] != '\t'; a--)
-		;
-	if (a == b || b - a >= RX_WORD_MAX)
-		return;
-	/* Alone: the whole line, or after a prompt's "$ ", "# ", "> ". */
-	if (a > 0 && (a < 2 || strchr("$#>%", t[a - 2]) == NULL ||
-	    t[a - 2] == '\0'))
-		return;
-	memcpy(ctx->first, t + a, b - a);
-	ctx->first[b - a] = '\0';
-}
-
-/*
  * Did the word the shell could not run come from the password prompt?
  * Only when the prompt failed (timed out, wrong password) or the shell
- * took the very next line: never after a prompt that worked.
+ * took the very next line: never after a prompt that worked, which
+ * says nothing, so that the next typo stays a typo.
  */
 static int
-typed_at_shell(const struct rx_ctx *ctx, const char *s, size_t sn)
+typed_at_shell(const struct rx_ctx *ctx)
 {
-	size_t fn = strlen(ctx->first);
-
-	if (ctx->failed || ctx->since == 1)
-		return 1;
-	/* The typed line, then the shell's complaint about it. */
-	return ctx->since == 2 && fn > 0 && fn >= sn &&
-	    memcmp(ctx->first, s, sn) == 0;
+	return ctx->failed || ctx->since == 1;
 }
 
 /*
@@ -497,7 +466,7 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 			ov = pcre2_get_ovector_pointer(rx->md);
 			sn = ov[3] - ov[2];
 			s = sl_xstrndup(t + ov[2], sn);
-			if (sn > 0 && typed_at_shell(ctx, s, sn) &&
+			if (sn > 0 && typed_at_shell(ctx) &&
 			    !allowed(rx, &rx->rules.v[rule], s, sn)) {
 				token_hits(&e->rh, t, n, s, sn, rule, 0);
 				backfill(q, ctx, s, sn, rule);
@@ -513,17 +482,13 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 			held = 1;
 		} else if (--ctx->armed == 0)
 			rx_close_window(q, ctx);
-		else {
-			if (ctx->since == 1)
-				keep_first_word(ctx, t, n);
+		else
 			held = 1;
-		}
 	}
 	if (cand && search(rx->re_arm, t, n, rx->md, rx->mctx) >= 0) {
 		ctx->armed = RX_WINDOW;
 		ctx->since = 0;
 		ctx->failed = 0;
-		ctx->first[0] = '\0';
 	}
 	e->final = !held;
 }

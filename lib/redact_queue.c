@@ -216,7 +216,6 @@ rx_ctx_reset(struct rx_queue *q, struct rx_ctx *ctx)
 	ctx->armed = 0;
 	ctx->since = 0;
 	ctx->failed = 0;
-	ctx->first[0] = '\0';
 	ctx->typed[0] = '\0';
 }
 

@@ -404,9 +404,11 @@ START_TEST(typed_password)
 	    "zsh: command not found: s3same\n",
 	    "Enter passphrase for key '/home/a/.ssh/id_rsa':\n"
 	    "zsh: command not found: " R("typed-password") "\n");
-	expect_raw("Password:\nPS C:\\> Winter2024!\nWinter2024! : The term "
-	    "'Winter2024!' is not recognized as the name of a cmdlet, function.\n",
-	    "Password:\nPS C:\\> " R("typed-password") "\n" R("typed-password")
+	expect_raw("Password:\nAccess denied\nPS C:\\> Winter2024!\nWinter2024! : "
+	    "The term 'Winter2024!' is not recognized as the name of a cmdlet, "
+	    "function.\n",
+	    "Password:\nAccess denied\nPS C:\\> " R("typed-password") "\n"
+	    R("typed-password")
 	    " : The term '" R("typed-password") "' is not recognized as the "
 	    "name of a cmdlet, function.\n");
 	/*
@@ -526,6 +528,7 @@ START_TEST(records_context)
 	expect_records(rx,
 	    L("a-1", 1, "-----BEGIN PRIVATE KEY-----")
 	    L("b-2", 1, "[sudo] password for bob:")
+	    L("b-2", 1, "Sorry, try again.")
 	    L("a-1", 2, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC")
 	    L("b-2", 2, "$ opensesame1")
 	    L("a-1", 3, "-----END PRIVATE KEY-----")
@@ -533,6 +536,7 @@ START_TEST(records_context)
 	    L("a-1", 4, "$ echo opensesame1"),
 	    L("a-1", 1, "-----BEGIN PRIVATE KEY-----")
 	    L("b-2", 1, "[sudo] password for bob:")
+	    L("b-2", 1, "Sorry, try again.")
 	    LR("a-1", 2, R("private-key"), "private-key")
 	    LR("b-2", 2, "$ " R("typed-password"), "typed-password")
 	    L("a-1", 3, "-----END PRIVATE KEY-----")
@@ -564,6 +568,8 @@ START_TEST(records_hold_order)
 	"\"%s\",\"n\":%d,\"text\":\"%s\",\"src\":\"x\"}\n", s, n, t)
 	REC(&in, "a-1", 1, "Password:");
 	REC(&want, "a-1", 1, "Password:");
+	REC(&in, "a-1", 2, "su: Authentication failure");
+	REC(&want, "a-1", 2, "su: Authentication failure");
 	REC(&in, "a-1", 2, "$ zebra-42-x");
 	sl_buf_printf(&want, "{\"type\":\"line\",\"session\":\"a-1\",\"n\":2,"
 	    "\"text\":\"$ " R("typed-password") "\",\"redacted\":"
@@ -659,13 +665,13 @@ START_TEST(json_nested)
 	    "{\"sessionData\":[\"-----BEGIN PRIVATE KEY-----\"]}\n"
 	    "{\"sessionData\":[\"MIIEvQIBADANBgkq\"],\"eventTime\":\"2024\"}\n"
 	    "{\"sessionData\":[\"-----END PRIVATE KEY-----\","
-	    "\"[sudo] password for a:\"]}\n"
+	    "\"[sudo] password for a:\",\"sudo: timed out reading password\"]}\n"
 	    "{\"sessionData\":[\"$ pw0rd99\"],\"sessionId\":\"a-1\"}\n"
 	    "{\"sessionData\":[\"-bash: pw0rd99: command not found\"]}\n",
 	    "{\"sessionData\":[\"-----BEGIN PRIVATE KEY-----\"]}\n"
 	    "{\"sessionData\":[\"" R("private-key") "\"],\"eventTime\":\"2024\"}\n"
 	    "{\"sessionData\":[\"-----END PRIVATE KEY-----\","
-	    "\"[sudo] password for a:\"]}\n"
+	    "\"[sudo] password for a:\",\"sudo: timed out reading password\"]}\n"
 	    "{\"sessionData\":[\"$ " R("typed-password") "\"],\"sessionId\":"
 	    "\"a-1\"}\n"
 	    "{\"sessionData\":[\"-bash: " R("typed-password")
