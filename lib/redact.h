@@ -46,6 +46,20 @@ enum rx_type {
 	RX_TYPED	/* context: a password typed at the shell prompt */
 };
 
+/* What a match must also pass to count (redact_check.c). */
+enum rx_check {
+	RX_CHECK_NONE,
+	RX_CHECK_CRC32,		/* GitHub, npm: base62 CRC32 at the end */
+	RX_CHECK_BASE64,	/* decodes as base64 */
+	RX_CHECK_B64_KEY,	/* base64 of a private key */
+	RX_CHECK_B64_AUTH	/* base64 of "user:password" */
+};
+
+/* The check called name, or -1. */
+int rx_check_lookup(const char *name);
+/* Does secret s[0, n) pass check c? */
+int rx_check(int c, const char *s, size_t n);
+
 struct rx_rule {
 	char *id;
 	char *kind;		/* in markers and stats; defaults to id */
@@ -53,6 +67,7 @@ struct rx_rule {
 	enum rx_type type;
 	pcre2_code *re;
 	uint32_t group;		/* capture group that is the secret */
+	int check;		/* enum rx_check */
 	pcre2_code **allow;
 	size_t nallow;
 	char **kw;		/* prefilter keywords, lowercase */
@@ -444,6 +459,11 @@ int rx_json_run(struct rx_input *in);
 int rx_records_run(struct rx_input *in);
 /* Does p[0, n) (a peek) start a JSON document? */
 int rx_json_probe(const unsigned char *p, size_t n);
+/*
+ * Decode base64 or base64url p[0, n) into out, white space ignored.  0,
+ * or -1 if it is not base64 (or decodes to more than 64 MiB).
+ */
+int rx_b64_decode(const char *p, size_t n, struct sl_buf *out);
 /* Is p[0, n) base64 of gzip (a subscription payload in transit)? */
 int rx_b64_looks(const char *p, size_t n);
 /*

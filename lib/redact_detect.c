@@ -106,7 +106,8 @@ run_rule(struct sl_redact *rx, int ri, const char *subj, size_t sn,
 		if (b > skip && b > a) {
 			if (a < skip)
 				a = skip;
-			if (!allowed(rx, r, subj + a, b - a))
+			if (!allowed(rx, r, subj + a, b - a) &&
+			    rx_check(r->check, subj + a, b - a))
 				add_hit(h, a - skip, b - skip, ri, 0);
 		}
 		start = end;

@@ -289,6 +289,10 @@ field(struct parse *ps, const char *f, char *val)
 		rule->kind = sl_xstrdup(val);
 	} else if (strcmp(f, "keywords") == 0) {
 		return keywords(ps, rule, val);
+	} else if (strcmp(f, "check") == 0) {
+		if ((rule->check = rx_check_lookup(val)) < 0)
+			return fail(ps, "rule \"%s\": unknown check \"%s\"",
+			    rule->id, val);
 	} else if (strcmp(f, "allow") == 0) {
 		if ((re = rx_compile(val, msg, sizeof(msg))) == NULL)
 			return fail(ps, "rule \"%s\": allow: %s", rule->id,

@@ -597,7 +597,7 @@ def lookalikes(g):
         "# requirepass foobared", "requirepass \"\""]))
     add("github-token", "git clone https://github.com/org/repo.git",
         "  url = https://x-access-token@github.com/org/repo.git",
-        "ghp_" + "x" * 36, "token: ghp_" + g.s(ALNUM, 36))
+        "ghp_" + "x" * 36, "  example: ghp_" + g.s(ALNUM, 36))
     add("hash", g.pick([
         "commit %s" % g.s(HEX, 40), "%s  %s.tar.gz" % (g.s(HEX, 64), g.word()),
         "sha512-%s" % g.b64(64), "\"etag\": \"\\\"%s\\\"\"," % g.s(HEX, 32),

@@ -261,7 +261,7 @@ START_TEST(raw_bytes_kept)
 {
 	/* Line endings, bytes around, invalid UTF-8, no final LF. */
 	expect_raw("a\r\nkey AKIAUJZDEGXDNCF32EPF\r\r\n\xff\xfe"
-	    "AKIAUJZDEGXDNCF32EPF\xc3(\nlast ghp_bYrEqmSM9wCZ7Uw9xfogoEmvnEN5N1aE6PwZ",
+	    "AKIAUJZDEGXDNCF32EPF\xc3(\nlast 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",
 	    "a\r\nkey " R("aws-access-key-id") "\r\r\n\xff\xfe"
 	    R("aws-access-key-id") "\xc3(\nlast " R("github-token"));
 	/* Escape sequences around a secret stay. */
@@ -349,7 +349,7 @@ START_TEST(privkey_block)
 	    "-----END RSA PRIVATE KEY-----\n");
 	/* A token alone on a line is in the block (as its marker would be). */
 	expect_raw("-----BEGIN RSA PRIVATE KEY-----\n"
-	    "ghp_Zq8xV3mT7kP2wR9yL4nB6cJ1hF5dG0sA8eQz\nMIIEowIBAAKCAQEA\n"
+	    "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\nMIIEowIBAAKCAQEA\n"
 	    "-----END RSA PRIVATE KEY-----\n",
 	    "-----BEGIN RSA PRIVATE KEY-----\n" R("private-key") "\n"
 	    R("private-key") "\n-----END RSA PRIVATE KEY-----\n");

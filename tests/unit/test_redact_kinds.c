@@ -91,7 +91,7 @@ static const struct kcase cases[] = {
 	{ "jwt", "eyJ.eyJ.x is too short", NULL },
 	/* -------------------------------------------------- github-token */
 	{ "github-token",
-	  "git remote set-url origin https://ghp_bYrEqmSM9wCZ7Uw9xfogoEmvnEN5N1aE6PwZ@github.com/o/r",
+	  "git remote set-url origin https://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@github.com/o/r",
 	  "git remote set-url origin https://" R("github-token") "@github.com/o/r" },
 	{ "github-token",
 	  "GH_TOKEN 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",
@@ -121,7 +121,7 @@ static const struct kcase cases[] = {
 	{ "stripe-key", "sk_live_short", NULL },
 	/* ----------------------------------------------------- npm-token */
 	{ "npm-token",
-	  "//registry.npmjs.org/:_authToken=npm_Wi0B26R08qzjI6GKFSufrdZSlB5er8bOfZqf",
+	  "//registry.npmjs.org/:_authToken=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",
 	  "//registry.npmjs.org/:_authToken=" R("npm-token") },
 	{ "npm-token", "npm_config_cache=/tmp/npm", NULL },
 	/* ------------------------------------------------ google-api-key */
