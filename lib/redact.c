@@ -169,6 +169,7 @@ sl_redact_ready(struct sl_redact *rx, char *err, size_t errlen)
 	build_prefilter(rx);
 	rx->candr = sl_xcalloc(rx->rules.n + 1, sizeof(uint32_t));
 	rx->candl = sl_xcalloc(rx->rules.n + 1, sizeof(uint32_t));
+	rx->nearby = sl_xcalloc(rx->rules.n + 1, sizeof(uint32_t));
 	rx->re_begin = builtin(RE_BEGIN);
 	rx->re_end = builtin(RE_END);
 	rx->re_putty = builtin(RE_PUTTY);
@@ -440,6 +441,7 @@ sl_redact_free(struct sl_redact *rx)
 	rx_ac_free(rx->ac);
 	free(rx->candr);
 	free(rx->candl);
+	free(rx->nearby);
 	pcre2_code_free(rx->re_begin);
 	pcre2_code_free(rx->re_end);
 	pcre2_code_free(rx->re_putty);

@@ -27,6 +27,8 @@
 				   show the typed password */
 #define RX_HOLD_MAX	256	/* entries held before the head is forced */
 #define RX_WORD_MAX	256	/* bytes of a word typed after a prompt */
+#define RX_NEAR_MAX	16	/* rules with "after" */
+#define RX_WITHIN_MAX	100	/* ...and the lines they look at, at most */
 #define RX_PIECE	(1 << 20) /* longest line handed to the engine */
 #define RX_CUT_LOOK	4096	/* where a piece is cut: a space this near */
 #define RX_JSON_NEST	4	/* JSON documents inside JSON strings */
@@ -68,6 +70,10 @@ struct rx_rule {
 	pcre2_code *re;
 	uint32_t group;		/* capture group that is the secret */
 	int check;		/* enum rx_check */
+	pcre2_code *after;	/* runs only on lines near one matching it */
+	int within;		/* ...this many lines after it (and on it) */
+	pcre2_code *until;	/* a line that closes the window early */
+	int aidx;		/* its window in rx_ctx.near */
 	pcre2_code **allow;
 	size_t nallow;
 	char **kw;		/* prefilter keywords, lowercase */
@@ -87,6 +93,7 @@ struct rx_rules {
 	size_t n, cap;
 	pcre2_code **allow;	/* allowlist of every rule */
 	size_t nallow;
+	size_t nafter;		/* enabled rules with "after" */
 	char **kinds;		/* distinct kinds of enabled rules */
 	size_t nkinds;
 	struct rx_disable *dis;
@@ -175,6 +182,8 @@ struct rx_ctx {
 	int failed;		/* the prompt said it failed or timed out */
 	char typed[RX_WORD_MAX];	/* the last password typed at the
 					   shell, for where it is shown again */
+	unsigned char near[RX_NEAR_MAX];	/* lines left in the window
+						   of each "after" rule */
 	struct rx_ctx *next;
 };
 
@@ -411,6 +420,7 @@ struct sl_redact {
 	int has_privkey, has_typed;
 	int privkey_rule, typed_rule;
 	uint32_t *candr, *candl;	/* per rule: stamp of the last hit */
+	uint32_t *nearby;	/* per rule: stamp of a line in its window */
 	uint32_t stamp;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;

@@ -87,7 +87,9 @@ b64_ok(int c, const char *s, size_t n)
 	int ok;
 
 	sl_buf_init(&d);
-	ok = n >= 8 && rx_b64_decode(s, n, &d) == 0 && d.len > 0;
+	/* Padded base64 only: a word of eight letters is not. */
+	ok = n >= 8 && n % 4 == 0 && rx_b64_decode(s, n, &d) == 0 &&
+	    d.len > 0;
 	if (ok && c == RX_CHECK_B64_KEY)
 		ok = memmem(d.buf, d.len, "PRIVATE KEY", 11) != NULL;
 	else if (ok && c == RX_CHECK_B64_AUTH)

@@ -31,6 +31,11 @@ add_hit(struct rx_hits *h, size_t a, size_t b, int rule, int token)
 static int
 ctx_busy(const struct rx_ctx *ctx)
 {
+	size_t i;
+
+	for (i = 0; i < RX_NEAR_MAX; i++)
+		if (ctx->near[i] > 0)
+			return 1;	/* an "after" rule looks at every line */
 	return ctx->inkey || ctx->putty > 0 || ctx->armed > 0;
 }
 
@@ -40,6 +45,7 @@ next_stamp(struct sl_redact *rx)
 	if (++rx->stamp == 0) {
 		memset(rx->candr, 0, (rx->rules.n + 1) * sizeof(uint32_t));
 		memset(rx->candl, 0, (rx->rules.n + 1) * sizeof(uint32_t));
+		memset(rx->nearby, 0, (rx->rules.n + 1) * sizeof(uint32_t));
 		rx->stamp = 1;
 	}
 	return rx->stamp;
@@ -127,7 +133,8 @@ match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 
 		if (!r->on || r->type != RX_PATTERN)
 			continue;
-		if (r->nkw > 0 && cand[i] != stamp && !rx->allrules)
+		if (r->after != NULL ? rx->nearby[i] != rx->stamp :
+		    r->nkw > 0 && cand[i] != stamp && !rx->allrules)
 			continue;
 		if (run_rule(rx, (int)i, subj, sn, skip, e->lineno, h) != 0) {
 			e->failed = 1;
@@ -160,6 +167,41 @@ match_strings(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 	}
 	free(h.v);
 	return rc;
+}
+
+/*
+ * Rules with "after" (a SecureString's Value, a sensitive terraform
+ * output, the data of a Kubernetes Secret): the value says nothing, the
+ * line before it does.  A line where `after` matches (its keywords found)
+ * opens the rule's window over it and the next `within` lines; the rule
+ * runs on the lines in a window, stamped in rx->nearby.
+ */
+static void
+after_windows(struct sl_redact *rx, struct rx_ctx *ctx, const uint32_t *cand,
+    uint32_t stamp, const char *subj, size_t sn)
+{
+	const struct rx_rule *r;
+	unsigned char *near;
+	size_t i;
+	int here;
+
+	for (i = 0; i < rx->rules.n; i++) {
+		r = &rx->rules.v[i];
+		if (!r->on || r->after == NULL)
+			continue;
+		near = &ctx->near[r->aidx];
+		here = (cand[i] == stamp || rx->allrules || r->nkw == 0) &&
+		    search(r->after, subj, sn, rx->md, rx->mctx) >= 0;
+		if (!here && *near > 0 && r->until != NULL &&
+		    search(r->until, subj, sn, rx->md, rx->mctx) >= 0)
+			*near = 0;	/* the block ended */
+		if (here || *near > 0)
+			rx->nearby[i] = stamp;
+		if (here)
+			*near = (unsigned char)r->within;
+		else if (*near > 0)
+			(*near)--;
+	}
 }
 
 /* ------------------------------------------------------- private keys */
@@ -540,6 +582,8 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		subj = rx->subj.buf;
 		sn = rx->subj.len;
 	}
+	if (rx->rules.nafter > 0)
+		after_windows(rx, e->ctx, rx->candr, sr, subj, sn);
 	if (match_rules(rx, rx->candr, sr, subj, sn, kn, e, &e->rh) != 0)
 		return;
 	/* A secret the raw bytes hold but the screen did not show. */
