@@ -281,6 +281,25 @@ body_line(const char *s, size_t n)
 	return i > 0 && i + 1 < n && s[i] == ':' && s[i + 1] == ' ';
 }
 
+/*
+ * The continuation prompt in front of a line typed into a here-document
+ * (`cat > k.pem <<EOF`, then each key line behind "> "): bash's PS2,
+ * zsh's "heredoc> ".  Its length, or 0.
+ */
+static size_t
+ps2_len(const char *t, size_t n)
+{
+	static const char *const ps2[] = { "heredoc> ", "> ", NULL };
+	size_t i, k;
+
+	for (i = 0; ps2[i] != NULL; i++) {
+		k = strlen(ps2[i]);
+		if (n >= k && memcmp(t, ps2[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
 static void
 privkey(struct sl_redact *rx, struct rx_entry *e, const char *t, size_t n,
     int cand)
@@ -298,14 +317,16 @@ privkey(struct sl_redact *rx, struct rx_entry *e, const char *t, size_t n,
 		return;
 	}
 	if (ctx->inkey) {
-		if (find(rx->re_end, rx, t, n, 0, &a, &b)) {
-			if (!no_key(t, a))
-				add_hit(&e->rh, 0, a, rule, 0);
+		size_t k = ps2_len(t, n);
+
+		if (find(rx->re_end, rx, t, n, k, &a, &b)) {
+			if (!no_key(t + k, a - k))
+				add_hit(&e->rh, k, a, rule, 0);
 			ctx->inkey = 0;
 			pos = b;
-		} else if (body_line(t, n)) {
-			if (!no_key(t, n))
-				add_hit(&e->rh, 0, n, rule, 0);
+		} else if (body_line(t + k, n - k)) {
+			if (!no_key(t + k, n - k))
+				add_hit(&e->rh, k, n, rule, 0);
 			return;
 		} else
 			ctx->inkey = 0;	/* cut short: `head key.pem` */

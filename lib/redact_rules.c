@@ -554,7 +554,7 @@ const char rx_default_rules[] =
 "# ODBC/ADO connection strings; Azure storage and Service Bus ones.\n"
 "rule cli-password/connection-string\n"
 "\tkind\tcli-password\n"
-"\tpattern\t(?i)(?:^|[;\"'\\s])(?:pwd|password|accountkey|sharedaccesskey)\\s*=\\s*(?![/~])(?|'([^'\\n]+)'|\"([^\"\\n]+)\"|\\{([^}\\n]+)\\}|([^;'\"\\s][^;'\"\\n]*?))(?=;|$|\\s|[\"'])\n"
+"\tpattern\t(?i)(?:^|[;\"'\\s])(?:pwd\\s*=\\s*(?![/~])|(?:password|accountkey|sharedaccesskey)\\s*=\\s*)(?|'([^'\\n]+)'|\"([^\"\\n]+)\"|\\{([^}\\n]+)\\}|([^;'\"\\s][^;'\"\\n]*?))(?=;|$|\\s|[\"'])\n"
 "\tgroup\t1\n"
 "\tkeywords\tpwd password accountkey sharedaccesskey\n"
 "\n"
