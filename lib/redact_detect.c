@@ -204,6 +204,80 @@ after_windows(struct sl_redact *rx, struct rx_ctx *ctx, const uint32_t *cand,
 	}
 }
 
+/*
+ * The raw line as a careless reader sees it: escape sequences and
+ * controls dropped but the letter that ends a sequence kept, so that
+ * `AKIA...D ESC[1 EGX...` (a CSI that swallowed a letter of the key)
+ * reads as the key again.  Into out, with where each byte came from.
+ */
+static size_t
+strip_careless(const char *p, size_t n, struct sl_buf *out, size_t **from,
+    size_t *cap)
+{
+	size_t i = 0, j;
+	unsigned char c;
+
+	sl_buf_reset(out);
+	if (*cap < n + 1) {
+		*cap = n + 1;
+		*from = sl_xrealloc(*from, *cap * sizeof(**from));
+	}
+	while (i < n) {
+		c = (unsigned char)p[i];
+		if (c == 0x1b && i + 1 < n && strchr("]PX^_", p[i + 1]) != NULL &&
+		    p[i + 1] != '\0') {
+			i += 2;		/* a control string: its payload is
+					   matched on its own */
+			while (i < n && p[i] != 0x07 && p[i] != 0x1b)
+				i++;
+			i += i < n && p[i] == 0x07;
+			continue;
+		}
+		if (c == 0x1b) {
+			j = i + 1;
+			if (j < n && p[j] == '[')
+				j++;
+			while (j < n && (unsigned char)p[j] >= 0x20 &&
+			    (unsigned char)p[j] <= 0x3f)
+				j++;
+			i = j;		/* the final byte stays, as text */
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			i++;
+			continue;
+		}
+		(*from)[out->len] = i;
+		sl_buf_addc(out, (int)c);
+		i++;
+	}
+	(*from)[out->len] = n;
+	return out->len;
+}
+
+static int
+match_careless(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
+    struct rx_entry *e)
+{
+	struct rx_hits h = { NULL, 0, 0 };
+	struct sl_buf t;
+	size_t *from = NULL, cap = 0, i, tn;
+	int rc;
+
+	sl_buf_init(&t);
+	tn = strip_careless(e->p, e->n, &t, &from, &cap);
+	rc = match_rules(rx, cand, stamp, t.buf, tn, 0, e, &h);
+	/* The raw span from the first byte to the last: what lies
+	 * between (the sequences that cut the secret) goes too. */
+	for (i = 0; i < h.n; i++)
+		add_hit(&e->lh, from[h.v[i].a], from[h.v[i].b - 1] + 1,
+		    h.v[i].rule, 0);
+	free(h.v);
+	free(from);
+	sl_buf_free(&t);
+	return rc;
+}
+
 /* ------------------------------------------------------- private keys */
 
 static int
@@ -609,7 +683,8 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		return;
 	/* A secret the raw bytes hold but the screen did not show. */
 	if (e->complex && (hl > 0 || !rx->prefilter) &&
-	    match_rules(rx, rx->candl, sl, e->p, e->n, 0, e, &e->lh) != 0)
+	    (match_rules(rx, rx->candl, sl, e->p, e->n, 0, e, &e->lh) != 0 ||
+	    match_careless(rx, rx->candl, sl, e) != 0))
 		return;
 	if ((e->strings || (!rx->prefilter && !e->rendered)) &&
 	    match_strings(rx, rx->candl, sl, e) != 0)

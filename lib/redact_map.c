@@ -436,8 +436,14 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 		 * than its secret can bare or hide what was drawn over it
 		 * (CR), and redacting again would find that.
 		 */
+		/*
+		 * A secret found only in the raw bytes (cut by a sequence
+		 * that swallowed a letter) was never whole on the screen:
+		 * its marker changes the screen by design, and the raw
+		 * edit, which takes the sequences with it, is the way out.
+		 */
 		screen_marked(q, e, mr, &q->work2);
-		if (ok && (q->work2.len != rx->rend.len ||
+		if (ok && ml->n == 0 && (q->work2.len != rx->rend.len ||
 		    (rx->rend.len > 0 &&
 		    memcmp(q->work2.buf, rx->rend.buf, rx->rend.len) != 0)))
 			ok = 0;
