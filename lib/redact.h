@@ -191,6 +191,7 @@ struct rx_hit {
 	size_t a, b;		/* [a, b) in the text it was found in */
 	int rule;
 	int token;		/* a typed password: match whole words only */
+	int cut;		/* found only with the sequences cut out */
 };
 
 struct rx_hits {

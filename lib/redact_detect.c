@@ -25,6 +25,7 @@ add_hit(struct rx_hits *h, size_t a, size_t b, int rule, int token)
 	h->v[h->n].b = b;
 	h->v[h->n].rule = rule;
 	h->v[h->n].token = token;
+	h->v[h->n].cut = 0;
 	h->n++;
 }
 
@@ -256,6 +257,17 @@ strip_careless(const char *p, size_t n, struct sl_buf *out, size_t **from,
 }
 
 static int
+overlaps(const struct rx_hits *h, size_t a, size_t b)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->v[i].a < b && a < h->v[i].b)
+			return 1;
+	return 0;
+}
+
+static int
 match_careless(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
     struct rx_entry *e)
 {
@@ -267,11 +279,19 @@ match_careless(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 	sl_buf_init(&t);
 	tn = strip_careless(e->p, e->n, &t, &from, &cap);
 	rc = match_rules(rx, cand, stamp, t.buf, tn, 0, e, &h);
-	/* The raw span from the first byte to the last: what lies
-	 * between (the sequences that cut the secret) goes too. */
-	for (i = 0; i < h.n; i++)
-		add_hit(&e->lh, from[h.v[i].a], from[h.v[i].b - 1] + 1,
-		    h.v[i].rule, 0);
+	/*
+	 * The raw span from the first byte to the last: what lies between
+	 * (the sequences that cut the secret) goes too.  Only where the
+	 * raw bytes as they are showed nothing there.
+	 */
+	for (i = 0; i < h.n; i++) {
+		size_t a = from[h.v[i].a], b = from[h.v[i].b - 1] + 1;
+
+		if (overlaps(&e->lh, a, b))
+			continue;
+		add_hit(&e->lh, a, b, h.v[i].rule, 0);
+		e->lh.v[e->lh.n - 1].cut = 1;
+	}
 	free(h.v);
 	free(from);
 	sl_buf_free(&t);
