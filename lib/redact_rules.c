@@ -210,7 +210,7 @@ const char rx_default_rules[] =
 "\tkeywords\tsk\n"
 "\n"
 "rule telegram-bot-token\n"
-"\tpattern\t\\b(\\d{5,16}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])\n"
+"\tpattern\t(?:(?<=/bot)|\\b)(\\d{5,16}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])\n"
 "\tgroup\t1\n"
 "\tkeywords\t:aa\n"
 "\n"

@@ -438,6 +438,66 @@ START_TEST(typed_password)
 }
 END_TEST
 
+/* ------------------------------------- issue 14: bytes the screen hides */
+
+START_TEST(raw_control_strings)
+{
+	/* A title, an OSC 8 link, DCS: not on the screen, still in the log. */
+	expect_raw("\033]0;mysql -pHunter2xyz\007sh$ ls\r\n",
+	    "\033]0;mysql -p" R("cli-password") "\007sh$ ls\r\n");
+	expect_raw("\033]8;;https://u:Pw0rd-77@h.example.com/\033\\x\033]8;;"
+	    "\033\\\n", "\033]8;;https://u:" R("url-credentials")
+	    "@h.example.com/\033\\x\033]8;;\033\\\n");
+	expect_raw("\033Pq AKIAUJZDEGXDNCF32EPF\033\\ ok\n",
+	    "\033Pq " R("aws-access-key-id") "\033\\ ok\n");
+	/* Not terminated: to the end of the line. */
+	expect_raw("\033_AKIAUJZDEGXDNCF32EPF\n",
+	    "\033_" R("aws-access-key-id") "\n");
+	/* Harmless titles stay. */
+	expect_raw("\033]0;ec2-user@web-1:~\007$ ls\n",
+	    "\033]0;ec2-user@web-1:~\007$ ls\n");
+}
+END_TEST
+
+START_TEST(raw_swallowed_letter)
+{
+	/* ESC[1 E: the CSI ate the E of the key; the raw span goes. */
+	expect_raw("k=AKIAUJZD\033[1EGXDNCF32EPF y\n",
+	    "k=" R("aws-access-key-id") " y\n");
+	/* Erased from the screen: the key in the raw bytes goes alone. */
+	expect_raw("sh$ mysql -pS3cret\r\033[Ksh$ ls\r\n",
+	    "sh$ mysql -p" R("cli-password") "\r\033[Ksh$ ls\r\n");
+}
+END_TEST
+
+START_TEST(after_windows)
+{
+	/* SecureString: "Type" one line, "Value" the next. */
+	expect_raw("  \"Type\": \"SecureString\",\n  \"Value\": \"Harbor42\",\n",
+	    "  \"Type\": \"SecureString\",\n  \"Value\": \"" R("cloud-secret")
+	    "\",\n");
+	expect_raw("  \"Type\": \"String\",\n  \"Value\": \"us-east-1\",\n",
+	    "  \"Type\": \"String\",\n  \"Value\": \"us-east-1\",\n");
+	/* Too far after it: the window is closed. */
+	expect_raw("  \"Type\": \"SecureString\",\na\nb\nc\n  \"Value\": \"x1\"\n",
+	    "  \"Type\": \"SecureString\",\na\nb\nc\n  \"Value\": \"x1\"\n");
+	/* A Secret's data block ends at the next top-level key. */
+	expect_raw("data:\n  password: SGFyYm9yNDI=\nkind: Secret\n  x: SGFyYm9yNDI=\n",
+	    "data:\n  password: " R("cloud-secret") "\nkind: Secret\n"
+	    "  x: SGFyYm9yNDI=\n");
+}
+END_TEST
+
+START_TEST(here_document_key)
+{
+	expect_raw("$ cat > k.pem <<EOF\n> -----BEGIN PRIVATE KEY-----\n"
+	    "> MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n> -----END PRIVATE KEY-----\n"
+	    "> EOF\n",
+	    "$ cat > k.pem <<EOF\n> -----BEGIN PRIVATE KEY-----\n"
+	    "> " R("private-key") "\n> -----END PRIVATE KEY-----\n> EOF\n");
+}
+END_TEST
+
 /* ------------------------------------------------------------ records */
 
 static void
@@ -929,6 +989,10 @@ redact_suite(void)
 	tcase_add_test(tc, privkey_redacted_again);
 	tcase_add_test(tc, raw_secret_bad_byte);
 	tcase_add_test(tc, typed_password);
+	tcase_add_test(tc, raw_control_strings);
+	tcase_add_test(tc, raw_swallowed_letter);
+	tcase_add_test(tc, after_windows);
+	tcase_add_test(tc, here_document_key);
 	tcase_add_test(tc, records_mode);
 	tcase_add_test(tc, records_context);
 	tcase_add_test(tc, records_hold_order);
