@@ -413,23 +413,26 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 	return j + 1;
 }
 
-/* A run of printable bytes s[0, n), entered in state *stp. */
+/*
+ * The run of printable bytes at the start of s[0, n), entered in state
+ * *stp: its length (it ends at the first byte the raw scan looks at).
+ */
 static size_t
 scan_run(const struct rx_ac *ac, const unsigned char *s, size_t n,
-    unsigned *stp, uint32_t *cand, uint32_t stamp)
+    unsigned *stp, uint32_t *cand, uint32_t stamp, size_t *hits)
 {
 	const uint16_t *delta = ac->delta;
 	const unsigned char *cls = ac->rawcls;
-	unsigned st = *stp, tout = ac->tout;
-	size_t hits = 0, i;
+	unsigned st = *stp, tout = ac->tout, c;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		st = delta[st + cls[s[i]]];
+	for (i = 0; i < n && (c = cls[s[i]]) != SPECIAL; i++) {
+		st = delta[st + c];
 		if (st >= tout)
-			hits += mark(ac, st, cand, stamp);
+			*hits += mark(ac, st, cand, stamp);
 	}
 	*stp = st;
-	return hits;
+	return i;
 }
 
 /*
@@ -468,11 +471,9 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 		return 0;
 	while (i < n) {
 		if (ac->rawcls[s[i]] != SPECIAL) {
-			/* The hot path: a run of printable bytes. */
-			for (j = i + 1; j < n && ac->rawcls[s[j]] != SPECIAL; j++)
-				;
-			hits += scan_run(ac, s + i, j - i, &st, cand, stamp);
-			i = j;
+			/* The hot path: a run of printable bytes, one pass. */
+			j = scan_run(ac, s + i, n - i, &st, cand, stamp, &hits);
+			i += j;
 			wrote = 1;
 			continue;
 		}
