@@ -169,6 +169,39 @@ START_TEST(rules_other_errors)
 	    "rules.txt:1: disable \"jwtt\": no such rule or kind");
 	expect_rules_error("rule a\n\tpattern x\n\tcontext private-key\n",
 	    "rules.txt:3: rule \"a\": unknown field \"context\"");
+	expect_rules_error("rule a\n\tpattern x\n\tcheck luhn\n",
+	    "rules.txt:3: rule \"a\": unknown check \"luhn\"");
+	expect_rules_error("rule a\n\tpattern x\n\twithin 3\n",
+	    "rules.txt:1: rule \"a\": within or until without after");
+	expect_rules_error("rule a\n\tpattern x\n\tafter y\n\twithin 101\n",
+	    "rules.txt:4: rule \"a\": bad within \"101\" (1 to 100 lines)");
+	expect_rules_error("rule a\n\tpattern x\n\tafter (\n",
+	    "rules.txt:3: rule \"a\": after: bad pattern at offset 1: missing "
+	    "closing parenthesis");
+}
+END_TEST
+
+/* A site rule that looks at the lines after a context line. */
+START_TEST(rules_after_window)
+{
+	struct sl_redact *rx = engine(0,
+	    "rule vendor-pin\n"
+	    "\tpattern ^\\s+pin:\\s+(\\d{4,8})$\n"
+	    "\tgroup 1\n"
+	    "\tafter ^vendor:\n"
+	    "\tuntil ^\\S\n"
+	    "\twithin 5\n"
+	    "\tkeywords vendor\n");
+	size_t len;
+	int rc;
+	char *got;
+	const char *in = "vendor:\n  pin: 482913\nother:\n  pin: 1234\n";
+
+	got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+	ck_assert_str_eq(got, "vendor:\n  pin: " R("vendor-pin")
+	    "\nother:\n  pin: 1234\n");
+	free(got);
+	sl_redact_free(rx);
 }
 END_TEST
 
@@ -993,6 +1026,7 @@ redact_suite(void)
 	tcase_add_test(tc, raw_swallowed_letter);
 	tcase_add_test(tc, after_windows);
 	tcase_add_test(tc, here_document_key);
+	tcase_add_test(tc, rules_after_window);
 	tcase_add_test(tc, records_mode);
 	tcase_add_test(tc, records_context);
 	tcase_add_test(tc, records_hold_order);

@@ -374,6 +374,19 @@ static const struct kcase cases[] = {
 	  NULL },
 	{ "windows-password", "PS C:\\> Invoke-Sqlcmd -ServerInstance db01 -Password $pw -Query 'select 1'",
 	  NULL },
+	{ "docker-token", "see dckr_pat_ in the Docker docs", NULL },
+	{ "shopify-token", "shpat_ tokens have 32 hex digits: shpat_0123", NULL },
+	{ "linear-key", "lin_api_version = 2", NULL },
+	{ "grafana-token", "glsa_ is a service account prefix", NULL },
+	{ "digitalocean-token", "dop_v1_0123456789abcdef too short", NULL },
+	{ "google-oauth-token", "ya29.short", NULL },
+	{ "heroku-key", "HRKU-AA is the Heroku prefix", NULL },
+	{ "telegram-bot-token", "Telegram 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", NULL },
+	{ "rubygems-key", "rubygems_version: 3.4.1", NULL },
+	{ "alibaba-access-key", "LTAI is an Alibaba prefix", NULL },
+	{ "azure-client-secret", "URL ~/docs/Q~x", NULL },
+	{ "cloud-secret", "        \"Value\": \"us-east-1\",", NULL },
+	{ "registry-auth", "  .dockerconfigjson: is a key", NULL },
 };
 
 static struct sl_redact *rx;
@@ -429,7 +442,13 @@ START_TEST(every_kind_covered)
 	    "github-token", "gitlab-token", "slack-token", "slack-webhook",
 	    "stripe-key", "npm-token", "google-api-key", "openai-key",
 	    "anthropic-key", "url-credentials", "cli-password",
-	    "windows-password", NULL };
+	    "windows-password", "sendgrid-key", "vault-token", "docker-token",
+	    "pypi-token", "huggingface-token", "shopify-token", "linear-key",
+	    "age-secret-key", "grafana-token", "digitalocean-token",
+	    "google-oauth-token", "heroku-key", "twilio-key",
+	    "telegram-bot-token", "rubygems-key", "alibaba-access-key",
+	    "azure-client-secret", "vault-unseal-key", "cloud-secret",
+	    "registry-auth", NULL };
 	size_t i, k;
 
 	for (k = 0; kinds[k] != NULL; k++) {
