@@ -278,6 +278,13 @@ rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n, uint32_t *cand,
 	return hits;
 }
 
+/* Does ESC b start a control string (OSC, DCS, SOS, PM, APC)? */
+static int
+ctl_intro(unsigned char b)
+{
+	return b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_';
+}
+
 /*
  * Where the control string (OSC, DCS, SOS, PM, APC: `intro`) whose
  * payload starts at p[i] ends: its BEL (OSC only) or ESC, or n when it
@@ -307,7 +314,7 @@ rx_ctl_string(const char *p, size_t n, size_t from, size_t *a, size_t *b)
 
 	while (i + 1 < n && (q = memchr(s + i, 0x1b, n - i - 1)) != NULL) {
 		i = (size_t)(q - s);
-		if (strchr("]PX^_", s[i + 1]) != NULL && s[i + 1] != '\0') {
+		if (ctl_intro(s[i + 1])) {
 			*a = i + 2;
 			*b = ctl_string_end(s, i + 2, n, s[i + 1], i);
 			return 1;
@@ -388,7 +395,7 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 		}
 		return j + 1;
 	}
-	if (b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_') {
+	if (ctl_intro(b)) {
 		j = ctl_string_end(p, i + 1, n, b, start);
 		if (j >= n || (p[j] == 0x1b && (j + 1 >= n || p[j + 1] != '\\')))
 			*complex |= RX_RAW_MOVES;	/* cut short */
@@ -446,7 +453,7 @@ scan_ctl_string(const struct rx_ac *ac, const unsigned char *p, size_t i,
 {
 	size_t end, hits;
 
-	if (i + 1 >= n || p[i + 1] == '\0' || strchr("]PX^_", p[i + 1]) == NULL)
+	if (i + 1 >= n || !ctl_intro(p[i + 1]))
 		return 0;
 	end = ctl_string_end(p, i + 2, n, p[i + 1], i);
 	hits = rx_ac_scan(ac, (const char *)p + i + 2, end - (i + 2), cand,
