@@ -118,6 +118,7 @@ truth: all
 	@tests/truth/run --sl $(B) -n $(N) $(foreach s,$(SHELLS),--shell $(s))
 
 truth-check: all
+	@tests/truth/selftest
 	@tests/truth/run --sl $(B) -n $(TRUTH_CHECK_N) --cache build/truth-cache \
 		--baseline tests/truth/baseline --summary
 
