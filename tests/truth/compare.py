@@ -133,8 +133,9 @@ def compare(summary, executed, flagged):
     for (text, item), good in zip(ran, ok):
         per_item.append((item["features"], good))
     for item in undet:
+        # Tabled by class, apart from the features' rates.
         good = not (_shown(item) & set(guessed))
-        per_item.append(([f + "*" for f in item["features"]], good))
+        per_item.append(([item["undeterminable"] + "*"], good))
     cancelled = [i for i in summary["items"] if i["cancelled"] and not i["undeterminable"]]
     for item in cancelled:
         # A cancelled line listed as a command is the cancel feature failing.
