@@ -16,6 +16,7 @@
  * Example input (rendering.md sample 2, piece):
  *	$ ech hello\b\b\b\b\b\b\033[1@o\r\n	shows	$ echo hello
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,31 @@ struct cursor {
 	int gl;
 };
 
+/*
+ * After " \r" that may be readline's wrap, the bytes that follow are held
+ * back (at most LOOK_MAX) until they say what the CR was; see look_step.
+ */
+#define LOOK_MAX	256
+
+enum look_seq {
+	LK_GROUND,
+	LK_ESC,		/* after ESC */
+	LK_ESC_INTER,	/* ESC ( and friends, waiting for the final */
+	LK_CSI,
+	LK_STR,		/* OSC, DCS, ...: to BEL or ST */
+	LK_STR_ESC	/* ESC inside a string: ST or a new sequence */
+};
+
+struct look {
+	enum look_seq seq;
+	char priv;		/* private marker of the CSI being read */
+	uint32_t text;		/* columns of text after the CR */
+	int last_blank;		/* the last of them was a space */
+	int cr;			/* a CR came after the text */
+	size_t n;
+	unsigned char buf[LOOK_MAX + 4];	/* + the rest of a UTF-8 char */
+};
+
 struct sl_term {
 	struct sl_term_cb cb;
 	struct row rows[SL_TERM_ROWS];	/* ring */
@@ -123,6 +149,7 @@ struct sl_term {
 	int cr_pending;		/* a CR that may be readline's wrap */
 	uint32_t cr_col;
 	int at_margin;		/* printed up to a multiple of wrap_w */
+	struct look look;	/* bytes after a pending CR, not yet fed */
 	struct sl_buf text;	/* the row being handed out */
 	struct sl_span *spans;
 	size_t nspans, spancap;
@@ -461,6 +488,21 @@ cut_row(struct sl_term *t)
 
 /* ------------------------------------------------------------- printing */
 
+/*
+ * Text written at a learnt width.  A prompt row (bash's signals) that
+ * grows past it was wrapped by the terminal, as readline's redraws and
+ * Ctrl-R's search line are with no " \r" of their own: it becomes a
+ * wrapped row, so that readline's moves between its lines land right.
+ */
+static void
+note_wrap(struct sl_term *t, struct row *r)
+{
+	if (!r->soft && r->len > t->wrap_w &&
+	    (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
+		r->soft = 1;
+	t->at_margin = r->soft && t->cx % t->wrap_w == 0;
+}
+
 /* Write n printable ASCII bytes at the cursor (the hot path). */
 static void
 put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
@@ -512,7 +554,8 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 		s += k;
 		n -= k;
 	}
-	t->at_margin = t->wrap_w != 0 && r->soft && t->cx % t->wrap_w == 0;
+	if (t->wrap_w != 0)
+		note_wrap(t, r);
 	if (t->cells > SL_TERM_CELLS)
 		budget(t);
 }
@@ -646,7 +689,8 @@ put_cp(struct sl_term *t, uint32_t cp)
 	}
 	t->cx = x + (uint32_t)w;
 	t->last_ch = cp;
-	t->at_margin = t->wrap_w != 0 && r->soft && t->cx % t->wrap_w == 0;
+	if (t->wrap_w != 0)
+		note_wrap(t, r);
 }
 
 /* ------------------------------------------------------------ soft wrap */
@@ -656,6 +700,22 @@ static int
 soft(struct sl_term *t)
 {
 	return t->wrap_w != 0 && cur(t)->soft;
+}
+
+/*
+ * The last physical line of a wrapped row that holds text.  A line of
+ * blanks past it is only where readline's " \r" left the cursor: a row
+ * typed to exactly the width ends there, and what comes after Enter
+ * (bash writes CR LF from the first line) is output, not the row.
+ */
+static uint32_t
+last_line(const struct sl_term *t, const struct row *r)
+{
+	uint32_t n = r->len;
+
+	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
+		n--;
+	return n > 0 ? (n - 1) / t->wrap_w : 0;
 }
 
 /* First column of the physical line the cursor is on. */
@@ -668,43 +728,219 @@ line_start(struct sl_term *t)
 }
 
 /*
- * CR.  On a wrapped row it goes to the start of the physical line.  A
- * space then CR at the end of a row may be readline stepping off the
- * margin: decide when the next byte comes (LF: it was Enter).
+ * A space then CR at the end of a row, where readline would step off the
+ * margin: on a wrapped row at its next margin, else on a row that looks
+ * like readline's (a prompt signal, or a long line of text).
  */
-static void
-carriage_return(struct sl_term *t)
+static int
+wrap_candidate(struct sl_term *t)
 {
 	struct row *r = cur(t);
 	uint32_t c = t->cx - 1;
 
-	if (t->cx >= 11 && t->cx == r->len && r->ch[c] == CELL_BLANK &&
-	    !t->cr_pending && ((t->wrap_w != 0 && c % t->wrap_w == 0) ||
-	    (t->wrap_w == 0 && (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE))) ||
-	    (t->wrap_w == 0 && c >= 40 && r->ch[c - 1] != CELL_BLANK))) {
+	if (t->state != S_GROUND || t->cx < 11 || t->cx != r->len ||
+	    r->ch[c] != CELL_BLANK)
+		return 0;
+	if (soft(t))
+		return c % t->wrap_w == 0;
+	return c == t->wrap_w || (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
+	    (c >= 40 && r->ch[c - 1] != CELL_BLANK);
+}
+
+/*
+ * CR.  On a wrapped row it goes to the start of the physical line.  A
+ * space then CR may be readline stepping off the margin, or an ordinary
+ * CR after a blank (Ctrl-R's prompt, fish's and bash's redraws, progress
+ * lines padded with spaces): the bytes after it are held back until
+ * they tell (look_step).
+ */
+static void
+carriage_return(struct sl_term *t)
+{
+	if (wrap_candidate(t)) {
 		t->cr_pending = 1;
-		t->cr_col = c;
+		t->cr_col = t->cx - 1;
+		memset(&t->look, 0, offsetof(struct look, buf));
 		return;
 	}
 	t->cx = soft(t) ? line_start(t) : 0;
 	t->at_margin = 0;
 }
 
-/* The byte after a pending CR decides what the CR was. */
-static void
-resolve_cr(struct sl_term *t, int next)
+enum { LOOK_MORE, LOOK_CR, LOOK_WRAP };
+
+/*
+ * A CSI after the CR.  Readline, having stepped off the margin, goes
+ * back up over it (CUU) or left on the new line (CUB), and colours
+ * nothing but its own highlights; a program redrawing the row moves
+ * forward over it (fish), or erases what is left of the old, longer row
+ * after writing the new one (Ctrl-R's prompt).
+ */
+static int
+look_csi(const struct look *lk, unsigned char f)
 {
-	t->cr_pending = 0;
-	if (next == '\n' || next == '\r' || next == -1) {
-		t->cx = soft(t) ? line_start(t) : 0;
-		t->at_margin = 0;
-		return;
+	if (lk->priv != 0)
+		return LOOK_CR;
+	if (f == 'A')
+		return LOOK_WRAP;
+	if (lk->cr || lk->text == 0)
+		return LOOK_CR;
+	if (f == 'm')
+		return LOOK_MORE;
+	return f == 'D' ? LOOK_WRAP : LOOK_CR;
+}
+
+/*
+ * Text, then a control, after the CR.  Readline's wrap is followed by
+ * the echo of what is typed next: so Enter (LF, or CR LF) or a rubout
+ * (BS) after it confirm the wrap, as does the next margin's " \r"
+ * exactly one width further.  Text reaching past that margin without
+ * one, or text after a second CR, is a row redrawn in place.
+ */
+static int
+look_control(struct look *lk, unsigned char c, uint32_t width)
+{
+	switch (c) {
+	case '\n':
+		return lk->text > 0 ? LOOK_WRAP : LOOK_CR;
+	case '\r':
+		if (lk->text == 0)
+			return LOOK_CR;
+		if (!lk->cr && lk->text == width + 1 && lk->last_blank)
+			return LOOK_WRAP;
+		lk->cr = 1;
+		return LOOK_MORE;
+	case '\b':
+		return lk->text > 0 && !lk->cr ? LOOK_WRAP : LOOK_CR;
+	case 0x07:
+		return LOOK_MORE;	/* a completion's bell */
+	default:
+		return LOOK_CR;
 	}
-	if (t->wrap_w == 0)
-		t->wrap_w = t->cr_col;
-	cur(t)->soft = 1;
-	t->cx = t->cr_col;
+}
+
+/* One held byte: LOOK_MORE, or what the pending CR was. */
+static int
+look_step(struct sl_term *t, unsigned char c)
+{
+	struct look *lk = &t->look;
+	uint32_t width = t->wrap_w != 0 ? t->wrap_w : t->cr_col;
+
+	switch (lk->seq) {
+	case LK_ESC:
+		lk->seq = LK_GROUND;
+		if (c == '[') {
+			lk->seq = LK_CSI;
+			lk->priv = 0;
+		} else if (c == ']' || c == 'P' || c == 'X' || c == '^' ||
+		    c == '_')
+			lk->seq = LK_STR;
+		else if (c >= 0x20 && c <= 0x2f)
+			lk->seq = LK_ESC_INTER;
+		else
+			return LOOK_CR;	/* ESC 7, ESC 8, ESC M: placing */
+		return LOOK_MORE;
+	case LK_ESC_INTER:	/* a charset designation: no text, no move */
+		if (c < 0x20 || c > 0x2f)
+			lk->seq = LK_GROUND;
+		return LOOK_MORE;
+	case LK_CSI:
+		if (c >= 0x3c && c <= 0x3f)
+			lk->priv = (char)c;
+		if (c < 0x40 || c > 0x7e)
+			return LOOK_MORE;
+		lk->seq = LK_GROUND;
+		return look_csi(lk, c);
+	case LK_STR:
+		if (c == 0x07)
+			lk->seq = LK_GROUND;
+		else if (c == 0x1b)
+			lk->seq = LK_STR_ESC;
+		return LOOK_MORE;
+	case LK_STR_ESC:
+		lk->seq = c == '\\' ? LK_GROUND : LK_STR;
+		return LOOK_MORE;
+	case LK_GROUND:
+		break;
+	}
+	if (c == 0x1b) {
+		lk->seq = LK_ESC;
+		return LOOK_MORE;
+	}
+	if (c < 0x20)
+		return look_control(lk, c, width);
+	if (c == 0x7f || (c >= 0x80 && c < 0xc0))
+		return LOOK_MORE;	/* DEL; the rest of a UTF-8 character */
+	if (lk->cr)
+		return LOOK_CR;
+	lk->text++;
+	lk->last_blank = c == ' ';
+	return lk->text > width + 1 ? LOOK_CR : LOOK_MORE;
+}
+
+/* Undecided when the bytes ran out: a wrap only at the learned margin. */
+static int
+look_default(const struct sl_term *t)
+{
+	return t->wrap_w != 0 && t->cr_col % t->wrap_w == 0 ? LOOK_WRAP :
+	    LOOK_CR;
+}
+
+/* Does the held text end on a whole UTF-8 character? */
+static int
+look_whole_char(const struct look *lk)
+{
+	size_t i = lk->n, k;
+	unsigned char lead;
+
+	while (i > 0 && lk->n - i < 4 && (lk->buf[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return 1;
+	lead = lk->buf[i - 1];
+	k = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	return lk->n - (i - 1) >= k;
+}
+
+static void	feed_bytes(struct sl_term *, const unsigned char *,
+		    const unsigned char *);
+
+/* The pending CR is decided: act on it, then feed the held bytes. */
+static void
+look_resolve(struct sl_term *t, int wrap)
+{
+	unsigned char held[sizeof(t->look.buf)];
+	size_t n = t->look.n;
+	struct row *r = cur(t);
+
+	memcpy(held, t->look.buf, n);
+	t->look.n = 0;
+	t->cr_pending = 0;
+	if (wrap) {
+		if (!r->soft)
+			t->wrap_w = t->cr_col;	/* learnt, or a resize */
+		r->soft = 1;
+		t->cx = t->cr_col;
+	} else
+		t->cx = soft(t) ? line_start(t) : 0;
 	t->at_margin = 0;
+	feed_bytes(t, held, held + n);
+}
+
+/* Hold one byte after a pending CR; decide when it tells. */
+static void
+look_push(struct sl_term *t, unsigned char c)
+{
+	struct look *lk = &t->look;
+	int d;
+
+	lk->buf[lk->n++] = c;
+	d = look_step(t, c);
+	if (d == LOOK_MORE && lk->n >= LOOK_MAX &&
+	    (look_whole_char(lk) || lk->n == sizeof(lk->buf)))
+		d = look_default(t);
+	if (d != LOOK_MORE)
+		look_resolve(t, d == LOOK_WRAP);
 }
 
 /* ------------------------------------------------------ editing functions */
@@ -745,15 +981,28 @@ erase_line(struct sl_term *t, unsigned mode)
 	}
 }
 
+/*
+ * Where the cells an erase, insert or delete at the cursor may touch
+ * end: the row's end, or on a wrapped row the physical line's.
+ */
+static uint32_t
+line_end(struct sl_term *t, const struct row *r)
+{
+	if (soft(t) && !t->at_margin &&
+	    line_start(t) + t->wrap_w < r->len)
+		return line_start(t) + t->wrap_w;
+	return r->len;
+}
+
 static void
 erase_chars(struct sl_term *t, uint32_t n)
 {
 	struct row *r = cur(t);
-	uint32_t to;
+	uint32_t to, end = line_end(t, r);
 
-	if (t->cx >= r->len)
+	if (t->cx >= end)
 		return;
-	to = n > r->len - t->cx ? r->len : t->cx + n;
+	to = n > end - t->cx ? end : t->cx + n;
 	fix_wide_left(r, t->cx);
 	fix_wide_right(r, to);
 	row_blank(r, t->cx, to);
@@ -763,10 +1012,20 @@ static void
 insert_chars(struct sl_term *t, uint32_t n)
 {
 	struct row *r = cur(t);
-	uint32_t x = t->cx, keep;
+	uint32_t x = t->cx, keep, end = line_end(t, r);
 
 	if (x >= r->len)
 		return;
+	if (end < r->len) {
+		/* Inside a wrapped row: what passes the margin is lost. */
+		n = SL_MIN(n, end - x);
+		fix_wide_left(r, x);
+		fix_wide_right(r, end - n);
+		memmove(r->ch + x + n, r->ch + x, (end - x - n) * sizeof(*r->ch));
+		memmove(r->at + x + n, r->at + x, (end - x - n) * sizeof(*r->at));
+		row_blank(r, x, x + n);
+		return;
+	}
 	if (n > SL_ROW_MAX - x)
 		n = SL_ROW_MAX - x;
 	keep = r->len - x;
@@ -784,10 +1043,20 @@ static void
 delete_chars(struct sl_term *t, uint32_t n)
 {
 	struct row *r = cur(t);
-	uint32_t x = t->cx;
+	uint32_t x = t->cx, end = line_end(t, r);
 
 	if (x >= r->len)
 		return;
+	if (end < r->len) {
+		/* Inside a wrapped row: blanks come in at the margin. */
+		n = SL_MIN(n, end - x);
+		fix_wide_left(r, x);
+		fix_wide_right(r, x + n);
+		memmove(r->ch + x, r->ch + x + n, (end - x - n) * sizeof(*r->ch));
+		memmove(r->at + x, r->at + x + n, (end - x - n) * sizeof(*r->at));
+		row_blank(r, end - n, end);
+		return;
+	}
 	if (n > r->len - x)
 		n = r->len - x;
 	fix_wide_left(r, x);
@@ -1128,8 +1397,9 @@ set_modes(struct sl_term *t, int on)
  * they reach is part of it.  Returns 1 when the move was handled.
  */
 static int
-soft_move(struct sl_term *t, unsigned char f, uint32_t n)
+soft_move(struct sl_term *t, unsigned char f, uint32_t *np)
 {
+	uint32_t n = *np;
 	uint32_t w = t->wrap_w, start = line_start(t), lines, cur_line;
 	struct row *r = cur(t);
 
@@ -1143,8 +1413,13 @@ soft_move(struct sl_term *t, unsigned char f, uint32_t n)
 		t->cx = start - n * w + (t->at_margin ? w - 1 : t->cx - start);
 		break;
 	case 'B':
-		if (cur_line + n >= lines)
+		if (cur_line + n >= lines) {
+			/* Down out of the row: the rest moves across rows. */
+			*np = n - (lines - 1 - cur_line);
+			t->cx = t->at_margin ? w - 1 : t->cx - start;
+			t->at_margin = 0;
 			return 0;
+		}
 		t->cx = start + n * w + (t->at_margin ? w - 1 : t->cx - start);
 		break;
 	case 'C':
@@ -1165,6 +1440,18 @@ soft_move(struct sl_term *t, unsigned char f, uint32_t n)
 	return 1;
 }
 
+/*
+ * The cursor came up onto a wrapped row from the row below: on the
+ * terminal that is its last physical line.
+ */
+static void
+onto_soft_row(struct sl_term *t)
+{
+	if (soft(t))
+		t->cx = last_line(t, cur(t)) * t->wrap_w +
+		    SL_MIN(t->cx, t->wrap_w - 1);
+}
+
 static void
 csi_dispatch(struct sl_term *t, unsigned char f)
 {
@@ -1183,12 +1470,15 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	}
 	if (n > SL_ROW_MAX)
 		n = SL_ROW_MAX;
-	if (soft(t) && soft_move(t, f, n))
+	if (soft(t) && soft_move(t, f, &n))
 		return;
 	t->at_margin = 0;
 	switch (f) {
 	case '@': insert_chars(t, n); break;
-	case 'A': goto_row(t, (long long)t->cy - n); break;
+	case 'A':
+		goto_row(t, (long long)t->cy - n);
+		onto_soft_row(t);
+		break;
 	case 'B': case 'e': goto_row(t, (long long)t->cy + n); break;
 	case 'C': case 'a':
 		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
@@ -1280,7 +1570,7 @@ control(struct sl_term *t, unsigned char c)
 		if (c == '\n')
 			cur(t)->units++;
 		if (soft(t) && t->cx / t->wrap_w + (t->at_margin ? 0 : 1) <=
-		    (cur(t)->len > 0 ? (cur(t)->len - 1) / t->wrap_w : 0)) {
+		    last_line(t, cur(t))) {
 			/* Down a physical line of the same logical row. */
 			t->cx = line_start(t) + t->wrap_w;
 			t->at_margin = 0;
@@ -1433,13 +1723,6 @@ seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	while (p < end && t->state != S_GROUND) {
 		unsigned char c = *p++;
 
-		/*
-		 * A CR executed inside the sequence is settled by the byte
-		 * after it, as in the ground loop, so that how the input was
-		 * cut into feeds makes no difference.
-		 */
-		if (t->cr_pending)
-			resolve_cr(t, c);
 		t->seqlen++;
 		if (c == 0x1b) {
 			if (t->state == S_OSC)
@@ -1579,16 +1862,13 @@ alt_ground(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	return end;
 }
 
-void
-sl_term_feed(struct sl_term *t, const void *buf, size_t len)
+/* Complete a UTF-8 character cut by the end of the previous bytes. */
+static const unsigned char *
+finish_pend(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 {
-	const unsigned char *p = buf, *end = p + len;
 	uint32_t cp;
 	size_t k;
 
-	if (len > 0)
-		t->partial = end[-1] != '\n';
-	/* Finish a UTF-8 sequence cut by the previous feed. */
 	while (t->npend > 0 && p < end) {
 		t->pend[t->npend++] = *p++;
 		k = sl_utf8_decode(t->pend, t->npend, &cp);
@@ -1602,12 +1882,24 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 		p -= t->npend - k;
 		t->npend = 0;
 	}
+	return p;
+}
+
+static void
+feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+	uint32_t cp;
+	size_t k;
+
+	p = finish_pend(t, p, end);
 	while (p < end) {
 		const unsigned char *q;
 		unsigned char c;
 
-		if (t->cr_pending)
-			resolve_cr(t, *p);
+		if (t->cr_pending) {
+			look_push(t, *p++);
+			continue;
+		}
 		if (t->state != S_GROUND) {
 			p = seq_step(t, p, end);
 			continue;
@@ -1648,16 +1940,26 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 }
 
 void
+sl_term_feed(struct sl_term *t, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	if (len > 0)
+		t->partial = p[len - 1] != '\n';
+	feed_bytes(t, p, p + len);
+}
+
+void
 sl_term_finish(struct sl_term *t)
 {
+	while (t->cr_pending)
+		look_resolve(t, look_default(t) == LOOK_WRAP);
 	if (t->npend > 0) {
 		/* A cut sequence at the very end is invalid: one U+FFFD. */
 		t->npend = 0;
 		if (!t->alt)
 			put_cp(t, 0xfffd);
 	}
-	if (t->cr_pending)
-		resolve_cr(t, -1);
 	t->state = S_GROUND;	/* an unfinished sequence shows nothing */
 	if (t->partial) {
 		/* A last line without its LF is a unit too. */
@@ -1701,6 +2003,7 @@ sl_term_reset(struct sl_term *t)
 	t->partial = 0;
 	t->wrap_w = 0;
 	t->cr_pending = 0;
+	t->look.n = 0;
 	t->at_margin = 0;
 }
 
