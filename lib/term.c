@@ -794,15 +794,19 @@ look_csi(const struct look *lk, unsigned char f)
  * Text, then a control, after the CR.  Readline's wrap is followed by
  * the echo of what is typed next: so Enter (LF, or CR LF) or a rubout
  * (BS) after it confirm the wrap, as does the next margin's " \r"
- * exactly one width further.  Text reaching past that margin without
- * one, or text after a second CR, is a row redrawn in place.
+ * exactly one width further.  Typed text never fills the new line
+ * without that " \r": text as wide as the old row (a progress line
+ * padded to cover the last) or text after a second CR is a row redrawn
+ * in place.
  */
 static int
 look_control(struct look *lk, unsigned char c, uint32_t width)
 {
+	int typed = lk->text > 0 && lk->text < width;
+
 	switch (c) {
 	case '\n':
-		return lk->text > 0 ? LOOK_WRAP : LOOK_CR;
+		return typed ? LOOK_WRAP : LOOK_CR;
 	case '\r':
 		if (lk->text == 0)
 			return LOOK_CR;
@@ -811,7 +815,7 @@ look_control(struct look *lk, unsigned char c, uint32_t width)
 		lk->cr = 1;
 		return LOOK_MORE;
 	case '\b':
-		return lk->text > 0 && !lk->cr ? LOOK_WRAP : LOOK_CR;
+		return typed && !lk->cr ? LOOK_WRAP : LOOK_CR;
 	case 0x07:
 		return LOOK_MORE;	/* a completion's bell */
 	default:

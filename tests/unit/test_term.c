@@ -1282,6 +1282,112 @@ START_TEST(cr_in_sequence_settled_by_next_byte)
 }
 END_TEST
 
+/* ---------------------------------------------------------- soft wrap */
+
+/* 40 columns of a bash prompt and a typed command, as in a 40-wide pty. */
+#define T40	"$ echo 012345678901234567890123456789012"
+#define P40	"\033[?2004h" T40
+
+/* A " \r" is readline's wrap only when the bytes after it say so. */
+START_TEST(wrap_confirmed_by_what_follows)
+{
+	/* Enter after typed text; CR LF too. */
+	RENDER_IS(P40 " \rab\r\nout\r\n", T40 "ab", "out");
+	RENDER_IS(P40 " \rab\r\r\nout\r\n", T40 "ab", "out");
+	/* A rubout of the typed text. */
+	RENDER_IS(P40 " \rabc\b\033[K\r\n", T40 "ab");
+	/* Readline climbing back over the margin at once. */
+	RENDER_IS(P40 " \r\033[A\033[39C\033[K2\r\n", T40);
+	/* The next margin's " \r" one width further. */
+	RENDER_IS(P40 " \r0123456789012345678901234567890123456789 \rz\r\n",
+	    T40 "0123456789012345678901234567890123456789z");
+}
+END_TEST
+
+START_TEST(wrap_refuted_by_what_follows)
+{
+	/* Ctrl-R: new text, then EL for what is left of the old row. */
+	RENDER_IS("\033[?2004huser@host:/tmp# \r(reverse-i-search)`': \033[K"
+	    "\r\n", "(reverse-i-search)`':");
+	/* fish: CR, then cursor-forward over its prompt. */
+	RENDER_IS("\033[?2004h[user@host work]$ \r\033[18Cls\r\n",
+	    "[user@host work]$ ls");
+	/* A redraw after a resize starts with CR EL. */
+	RENDER_IS("\033[?2004huser@host:/tmp# \r\033[K\ruser@host:/tmp# ls"
+	    "\r\n", "user@host:/tmp# ls");
+	/* A progress line padded by one space, redrawn whole, then LF. */
+	RENDER_IS("Syncing objects from s3://bucket: 5obj [00:00, key=r-6] "
+	    "\rSyncing objects from s3://bucket: 6obj [00:00, key=r-06]\r\n",
+	    "Syncing objects from s3://bucket: 6obj [00:00, key=r-06]");
+	/* Text after a second CR is a redraw too. */
+	RENDER_IS(P40 " \rab\rcd\r\n", "cdecho 012345678901234567890123456789012");
+	/* Nothing to tell at the end of input: an ordinary CR. */
+	RENDER_IS(P40 " \rX", "X echo 012345678901234567890123456789012");
+}
+END_TEST
+
+/* Once learnt, the width holds for the session's later prompt rows. */
+START_TEST(wrap_width_learnt)
+{
+	RENDER_IS(P40 " \rab\r\nout\r\n" P40 " \rcd\r\n",
+	    T40 "ab", "out", T40 "cd");
+	/* A prompt row past the width is wrapped: CUU stays in it. */
+	RENDER_IS(P40 " \rab\r\n\033[?2004h$ xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "\033[A\033[5CY\033[B\r\nnext\r\n",
+	    T40 "ab", "$ xxxxxxxxYxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "next");
+}
+END_TEST
+
+/* A command typed to exactly the width: the output is a row of its own. */
+START_TEST(wrap_exact_width_output_apart)
+{
+	RENDER_IS(P40 " \r\033[A\033[39C\033[K2\r\n\033[?2004l\rout\r\n",
+	    T40, "out");
+}
+END_TEST
+
+/* The held bytes are the same however the input is cut. */
+START_TEST(wrap_lookahead_any_split)
+{
+	static const size_t one[] = { 1 };
+	static const size_t odd[] = { 3, 1, 7, 2 };
+	static const char in[] = P40 " \r\xc3\xa9\xe2\x94\x80" "ab\r\nout\r\n"
+	    "\033[?2004huser@host:/tmp# \r(rev\xc3\xa9)`': \033[K\r\n"
+	    P40 " \r\033]0;t\007\033[A\033[39C\033[K2\r\n";
+	struct cap whole, c;
+
+	render(&whole, S(in), 0);
+	EXPECT(&whole, T40 "\xc3\xa9\xe2\x94\x80" "ab", "out",
+	    "(rev\xc3\xa9)`':", T40);
+	render_chunks(&c, S(in), 0, one, 1);
+	expect_same(&whole, &c, "byte by byte");
+	cap_free(&c);
+	render_chunks(&c, S(in), 0, odd, sizeof(odd) / sizeof(odd[0]));
+	expect_same(&whole, &c, "odd chunks");
+	cap_free(&c);
+	cap_free(&whole);
+}
+END_TEST
+
+/* More than the lookahead holds, undecided: an ordinary CR, nothing lost. */
+START_TEST(wrap_lookahead_bounded)
+{
+	struct sl_buf b;
+	struct cap c;
+	int i;
+
+	sl_buf_init(&b);
+	sl_buf_adds(&b, P40 " \ra");
+	for (i = 0; i < 100; i++)
+		sl_buf_adds(&b, "\033[1m\033[0m");
+	sl_buf_adds(&b, "z\r\n");
+	render(&c, b.buf, b.len, 0);
+	EXPECT(&c, "azecho 012345678901234567890123456789012");
+	cap_free(&c);
+	sl_buf_free(&b);
+}
+END_TEST
+
 /* ------------------------------------------------------ bad sequences */
 
 START_TEST(bad_seq_long_osc)
@@ -1845,6 +1951,16 @@ term_suite(void)
 	tcase_add_test(tc, bad_seq_csi_and_esc_at_limit);
 	tcase_add_test(tc, bad_seq_csi_and_esc_past_limit);
 	tcase_add_test(tc, random_input_any_split);
+	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("wrap");
+	tcase_add_test(tc, wrap_confirmed_by_what_follows);
+	tcase_add_test(tc, wrap_refuted_by_what_follows);
+	tcase_add_test(tc, wrap_width_learnt);
+	tcase_add_test(tc, wrap_exact_width_output_apart);
+	tcase_add_test(tc, wrap_lookahead_any_split);
+	tcase_add_test(tc, wrap_lookahead_bounded);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 
