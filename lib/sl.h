@@ -341,6 +341,9 @@ enum sl_term_event {
 /* Row flags: raw-stream signals seen while the row was empty. */
 #define SL_ROW_PASTE	0x1	/* bracketed paste turned on (bash prompt) */
 #define SL_ROW_TITLE	0x2	/* window title set (PROMPT_COMMAND) */
+/* The cursor was on it when a clear committed it: a line still being
+ * drawn, such as a command line that Ctrl-L redraws below the clear. */
+#define SL_ROW_CLEARED	0x4
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */

@@ -113,6 +113,8 @@ struct sl_term {
 	unsigned char g[2];	/* G0, G1: 'B' ASCII, '0' DEC graphics */
 	int gl;			/* which of G0/G1 is in use */
 	uint32_t last_ch;	/* for REP */
+	unsigned char last_csi;	/* final byte of the last CSI */
+	long long cup_from;	/* absolute row the last CUP left */
 	struct cursor saved;
 	int have_saved;
 
@@ -1116,11 +1118,31 @@ delete_lines(struct sl_term *t, uint32_t n)
 	t->cx = 0;
 }
 
+/*
+ * The row a clear cuts short is the one the cursor was on before the
+ * clear sequence (`ESC[H ESC[2J` first moves it home).
+ */
 static void
-erase_display(struct sl_term *t, unsigned mode)
+cut_short(struct sl_term *t, int homed)
+{
+	long long y = homed ? t->cup_from - t->abs_top : (long long)t->cy;
+
+	if (y >= 0 && y < (long long)t->nrows)
+		row_at(t, (unsigned)y)->flags |= SL_ROW_CLEARED;
+}
+
+/*
+ * ED.  Right after CUP to the top left, ED 0 is a clear (busybox's
+ * `ESC[H ESC[J`), and keeps the rows as ED 2 does; after cursor-up it is
+ * a redraw in place (multi-line progress).
+ */
+static void
+erase_display(struct sl_term *t, unsigned mode, int homed)
 {
 	unsigned i;
 
+	if (mode == 0 && homed && t->cy == 0 && t->cx == 0)
+		mode = 2;
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
 		erase_line(t, 0);
@@ -1137,6 +1159,7 @@ erase_display(struct sl_term *t, unsigned mode)
 		unsigned y = t->cy;
 		uint32_t x = t->cx;
 
+		cut_short(t, homed);
 		commit_all(t);
 		goto_row(t, y);
 		t->cx = x;
@@ -1460,6 +1483,9 @@ static void
 csi_dispatch(struct sl_term *t, unsigned char f)
 {
 	uint32_t n = param(t, 0, 1);
+	unsigned char prev = t->last_csi;
+
+	t->last_csi = t->priv == 0 && t->inter == 0 ? f : 0;
 
 	if (f == 'h' || f == 'l') {
 		set_modes(t, f == 'h');
@@ -1492,12 +1518,15 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 'F': goto_row(t, (long long)t->cy - n); t->cx = 0; break;
 	case 'G': case '`': t->cx = SL_MIN(n, SL_ROW_MAX) - 1; break;
 	case 'H': case 'f':
+		t->cup_from = t->abs_top + t->cy;
 		goto_row(t, (long long)n - 1);
 		t->cx = SL_MIN(param(t, 1, 1), SL_ROW_MAX) - 1;
 		break;
 	case 'I': tab(t, (int)SL_MIN(n, 8192)); break;
 	case 'Z': tab(t, -(int)SL_MIN(n, 8192)); break;
-	case 'J': erase_display(t, param(t, 0, 0)); break;
+	case 'J':
+		erase_display(t, param(t, 0, 0), prev == 'H' || prev == 'f');
+		break;
 	case 'K': erase_line(t, param(t, 0, 0)); break;
 	case 'L': insert_lines(t, n); break;
 	case 'M': delete_lines(t, n); break;
@@ -1998,6 +2027,7 @@ sl_term_reset(struct sl_term *t)
 	t->g[0] = t->g[1] = 'B';
 	t->gl = 0;
 	t->last_ch = 0;
+	t->last_csi = 0;
 	t->have_saved = 0;
 	t->state = S_GROUND;
 	t->npend = 0;

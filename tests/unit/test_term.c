@@ -1526,6 +1526,28 @@ START_TEST(clear_screen_commits)
 	/* ED 0 and 1 erase in place: the erased text is not a line. */
 	RENDER_IS("a\r\nb\r\nc\033[2A\r\033[Jx\r\n", "x");
 	RENDER_IS("a\r\nb\r\nc\033[1A\033[1Jx\r\n", "", " x", "c");
+	/* ED 0 from the top left is busybox's clear: nothing is lost. */
+	RENDER_IS("one\r\ntwo\r\n~ # ls\033[H\033[J\r~ # ls\033[J\r\nx\r\n",
+	    "one", "two", "~ # ls", "~ # ls", "x");
+}
+END_TEST
+
+/* The line a clear cut short (Ctrl-L while typing) says so. */
+START_TEST(clear_flags_cursor_row)
+{
+	struct cap c;
+
+	render(&c, S("one\r\n$ ls /etc/ho\033[H\033[2J$ ls /etc/hosts\r\nx\r\n"),
+	    0);
+	EXPECT(&c, "one", "$ ls /etc/ho", "$ ls /etc/hosts", "x");
+	ck_assert_uint_eq(row(&c, 0)->flags & SL_ROW_CLEARED, 0);
+	ck_assert_uint_eq(row(&c, 1)->flags & SL_ROW_CLEARED, SL_ROW_CLEARED);
+	ck_assert_uint_eq(row(&c, 2)->flags & SL_ROW_CLEARED, 0);
+	cap_free(&c);
+	render(&c, S("a\r\nb\033[H\033[Jc\r\n"), 0);
+	EXPECT(&c, "a", "b", "c");
+	ck_assert_uint_eq(row(&c, 1)->flags & SL_ROW_CLEARED, SL_ROW_CLEARED);
+	cap_free(&c);
 }
 END_TEST
 
@@ -1966,6 +1988,7 @@ term_suite(void)
 
 	tc = tcase_create("window");
 	tcase_add_test(tc, clear_screen_commits);
+	tcase_add_test(tc, clear_flags_cursor_row);
 	tcase_add_test(tc, window_cup_reaches_oldest);
 	tcase_add_test(tc, window_rows_leave_final);
 	tcase_add_test(tc, memory_budget_wide_rows);
