@@ -117,6 +117,7 @@ struct sl_term {
 	long long cup_from;	/* absolute row the last CUP left */
 	struct cursor saved;
 	int have_saved;
+	uint8_t *tabs;		/* tab stop bitmap; NULL: every 8 columns */
 
 	enum state state;
 	size_t seqlen;
@@ -1168,11 +1169,93 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 	}
 }
 
+/*
+ * Tab stops: every 8 columns until a program sets its own with HTS or
+ * clears them with TBC (tabs(1) does both); then a bitmap over the
+ * columns a row can have.
+ */
+#define TAB_BYTES	(SL_ROW_MAX / 8)
+
+static void
+tabs_own(struct sl_term *t)
+{
+	uint32_t x;
+
+	if (t->tabs != NULL)
+		return;
+	t->tabs = sl_xcalloc(TAB_BYTES, 1);
+	for (x = 0; x < SL_ROW_MAX; x += 8)
+		t->tabs[x / 8] |= 1;
+}
+
+static void
+tab_set(struct sl_term *t)
+{
+	tabs_own(t);
+	t->tabs[t->cx / 8] |= (uint8_t)(1u << (t->cx % 8));
+}
+
+/* TBC: 0 clears the stop at the cursor, 3 every stop. */
+static void
+tab_clear(struct sl_term *t, uint32_t mode)
+{
+	tabs_own(t);
+	if (mode == 0)
+		t->tabs[t->cx / 8] &= (uint8_t)~(1u << (t->cx % 8));
+	else if (mode == 3)
+		memset(t->tabs, 0, TAB_BYTES);
+}
+
+static int
+is_stop(const struct sl_term *t, uint32_t x)
+{
+	return (t->tabs[x / 8] >> (x % 8)) & 1;
+}
+
+/*
+ * The next stop after x.  Past the last one a terminal stops at the
+ * right margin: the learnt width's, else (width unknown) where the
+ * default stops would.
+ */
+static uint32_t
+next_stop(const struct sl_term *t, uint32_t x)
+{
+	uint32_t y = x + 1;
+
+	while (y < SL_ROW_MAX) {
+		if (y % 8 == 0 && t->tabs[y / 8] == 0) {
+			y += 8;
+			continue;
+		}
+		if (is_stop(t, y))
+			return y;
+		y++;
+	}
+	if (t->wrap_w != 0 && x < t->wrap_w - 1)
+		return t->wrap_w - 1;
+	return x / 8 * 8 + 8 < SL_ROW_MAX ? x / 8 * 8 + 8 : SL_ROW_MAX - 1;
+}
+
+static uint32_t
+prev_stop(const struct sl_term *t, uint32_t x)
+{
+	while (x > 0 && !is_stop(t, --x))
+		;
+	return x;
+}
+
 static void
 tab(struct sl_term *t, int n)
 {
 	uint32_t to;
 
+	if (t->tabs != NULL) {
+		for (; n > 0 && t->cx < SL_ROW_MAX - 1; n--)
+			t->cx = next_stop(t, t->cx);
+		for (; n < 0 && t->cx > 0; n++)
+			t->cx = prev_stop(t, t->cx);
+		return;
+	}
 	if (n > 0) {
 		/* TAB moves; it does not erase what it passes over. */
 		to = (t->cx / 8 + (uint32_t)n) * 8;
@@ -1198,8 +1281,12 @@ static void
 restore_cursor(struct sl_term *t)
 {
 	if (!t->have_saved) {
+		/* Nothing saved: the power-on state, the top left corner. */
+		goto_row(t, 0);
 		t->cx = 0;
 		t->attr = SL_ATTR_DEFAULT;
+		t->g[0] = t->g[1] = 'B';
+		t->gl = 0;
 		return;
 	}
 	goto_row(t, t->saved.row - t->abs_top);
@@ -1219,6 +1306,8 @@ full_reset(struct sl_term *t)
 	t->g[0] = t->g[1] = 'B';
 	t->gl = 0;
 	t->have_saved = 0;
+	free(t->tabs);
+	t->tabs = NULL;
 }
 
 /* --------------------------------------------------------- alt screen */
@@ -1524,6 +1613,7 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 		break;
 	case 'I': tab(t, (int)SL_MIN(n, 8192)); break;
 	case 'Z': tab(t, -(int)SL_MIN(n, 8192)); break;
+	case 'g': tab_clear(t, param(t, 0, 0)); break;
 	case 'J':
 		erase_display(t, param(t, 0, 0), prev == 'H' || prev == 'f');
 		break;
@@ -1651,6 +1741,7 @@ esc_dispatch(struct sl_term *t, unsigned char f)
 	switch (f) {
 	case '7': save_cursor(t); break;
 	case '8': restore_cursor(t); break;
+	case 'H': tab_set(t); break;
 	case 'D': linefeed(t); break;
 	case 'E': t->cx = 0; linefeed(t); break;
 	case 'M':
@@ -1662,7 +1753,7 @@ esc_dispatch(struct sl_term *t, unsigned char f)
 			alt_leave(t);
 		full_reset(t);
 		break;
-	default: break;		/* =, >, H, N, O, \, ... */
+	default: break;		/* =, >, N, O, \, ... */
 	}
 }
 
@@ -2029,6 +2120,8 @@ sl_term_reset(struct sl_term *t)
 	t->last_ch = 0;
 	t->last_csi = 0;
 	t->have_saved = 0;
+	free(t->tabs);
+	t->tabs = NULL;
 	t->state = S_GROUND;
 	t->npend = 0;
 	t->alt = 0;
@@ -2088,5 +2181,6 @@ sl_term_free(struct sl_term *t)
 	sl_buf_free(&t->osc);
 	sl_buf_free(&t->text);
 	free(t->spans);
+	free(t->tabs);
 	free(t);
 }

@@ -1282,6 +1282,35 @@ START_TEST(cr_in_sequence_settled_by_next_byte)
 }
 END_TEST
 
+/* Tab stops of a program's own (HTS, TBC), as tabs(1) sets them. */
+START_TEST(tab_stops_set_and_cleared)
+{
+	/* tabs 4: clear all, then a stop every 4 columns. */
+	RENDER_IS("\033[3g\r\033H    \033H    \033H    \033H\ra\tb\tc\td\r\n",
+	    "a   b   c   d");
+	/* TBC 0 clears the stop at the cursor only. */
+	RENDER_IS("\033[3g\r\033H  \033H  \033H\r  \033[g\ra\tb\tc\r\n",
+	    "a   b   c");
+	/* Past the last stop, where the default stops would be. */
+	RENDER_IS("\033[3g\r   \033H\ra\tb\tc\r\n", "a  b    c");
+	/* CBT goes back stop by stop. */
+	RENDER_IS("\033[3g\r  \033H   \033H\r\t\tX\033[2ZY\033[9ZZ\r\n",
+	    "Z Y  X");
+	/* RIS brings back the stops every 8 columns. */
+	RENDER_IS("\033[3g\r\033H\033cx\ty\r\n", "x       y");
+	/* Before any HTS or TBC: every 8 columns. */
+	RENDER_IS("a\tb\r\n", "a       b");
+}
+END_TEST
+
+/* ESC 8 with nothing saved: the top left corner, as DECRC from reset. */
+START_TEST(restore_without_save)
+{
+	RENDER_IS("one\r\ntwo\r\nthree\0338X\r\n", "Xne", "two", "three");
+	RENDER_IS("one\r\n\033[1mtwo\033[uX\r\n", "Xne", "two");
+}
+END_TEST
+
 /* ---------------------------------------------------------- soft wrap */
 
 /* 40 columns of a bash prompt and a typed command, as in a 40-wide pty. */
@@ -1908,6 +1937,8 @@ term_suite(void)
 	tcase_add_test(tc, cr_lf_variants);
 	tcase_add_test(tc, backspace);
 	tcase_add_test(tc, tabs);
+	tcase_add_test(tc, tab_stops_set_and_cleared);
+	tcase_add_test(tc, restore_without_save);
 	tcase_add_test(tc, erase_in_line);
 	tcase_add_test(tc, insert_delete_erase_chars);
 	tcase_add_test(tc, cursor_moves_in_row);
