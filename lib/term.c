@@ -72,6 +72,7 @@ struct cursor {
 	uint32_t attr;
 	unsigned char g[2];
 	int gl;
+	int on_status;
 };
 
 /*
@@ -119,6 +120,19 @@ struct sl_term {
 	int have_saved;
 	uint8_t *tabs;		/* tab stop bitmap; NULL: every 8 columns */
 
+	/*
+	 * A scroll region (DECSTBM) leaves the rows below it out of the
+	 * scrolling text: apt's and dpkg's `Progress: [ 40%]` bar is drawn
+	 * there with ESC 7, CUP to the last row, ESC 8.  CUP below the
+	 * region puts the cursor on the status row, which is never a line of
+	 * the transcript: the screen's height is unknown, so the window's
+	 * rows cannot say which of them is the bottom row the bar is on.
+	 */
+	uint32_t region_bottom;	/* last row of the region, 0 if none */
+	uint32_t status_y;	/* the screen row the status row stands for */
+	int on_status;
+	struct row status;
+
 	enum state state;
 	size_t seqlen;
 	uint32_t params[CSI_PARAMS];
@@ -161,6 +175,7 @@ struct sl_term {
 static void	put_cp(struct sl_term *, uint32_t);
 static void	commit_all(struct sl_term *);
 static void	goto_row(struct sl_term *, long long);
+static void	drop_status(struct sl_term *);
 
 /* ------------------------------------------------------------- rows */
 
@@ -173,6 +188,8 @@ row_at(struct sl_term *t, unsigned i)
 static struct row *
 cur(struct sl_term *t)
 {
+	if (t->on_status)
+		return &t->status;
 	return row_at(t, t->cy);
 }
 
@@ -421,6 +438,7 @@ goto_row(struct sl_term *t, long long y)
 		y = 0;
 	if (y >= SL_TERM_ROWS)
 		y = SL_TERM_ROWS - 1;
+	t->on_status = 0;
 	while ((long long)t->nrows <= y) {
 		long long before = t->abs_top;
 
@@ -433,6 +451,8 @@ goto_row(struct sl_term *t, long long y)
 static void
 linefeed(struct sl_term *t)
 {
+	if (t->on_status)
+		return;		/* below the region nothing scrolls */
 	if (t->cy + 1 < t->nrows)
 		t->cy++;
 	else {
@@ -1142,6 +1162,10 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 {
 	unsigned i;
 
+	if (t->on_status) {
+		erase_line(t, mode == 1 ? 1 : mode == 0 ? 0 : 2);
+		return;
+	}
 	if (mode == 0 && homed && t->cy == 0 && t->cx == 0)
 		mode = 2;
 	switch (mode) {
@@ -1274,6 +1298,7 @@ save_cursor(struct sl_term *t)
 	t->saved.attr = t->attr;
 	memcpy(t->saved.g, t->g, 2);
 	t->saved.gl = t->gl;
+	t->saved.on_status = t->on_status;
 	t->have_saved = 1;
 }
 
@@ -1290,6 +1315,7 @@ restore_cursor(struct sl_term *t)
 		return;
 	}
 	goto_row(t, t->saved.row - t->abs_top);
+	t->on_status = t->saved.on_status;
 	t->cx = t->saved.col;
 	t->attr = t->saved.attr;
 	memcpy(t->g, t->saved.g, 2);
@@ -1308,6 +1334,8 @@ full_reset(struct sl_term *t)
 	t->have_saved = 0;
 	free(t->tabs);
 	t->tabs = NULL;
+	drop_status(t);
+	t->region_bottom = 0;
 }
 
 /* --------------------------------------------------------- alt screen */
@@ -1556,6 +1584,43 @@ soft_move(struct sl_term *t, unsigned char f, uint32_t *np)
 	return 1;
 }
 
+/* The status row is gone; the cursor, if there, goes back to the window. */
+static void
+drop_status(struct sl_term *t)
+{
+	if (t->on_status)
+		goto_row(t, t->cy);
+	row_clear(t, &t->status, t->line);
+	t->status_y = 0;
+}
+
+/* CUP or VPA to screen row y: below the region, the status row. */
+static int
+to_status(struct sl_term *t, uint32_t y)
+{
+	if (t->region_bottom == 0 || y <= t->region_bottom)
+		return 0;
+	t->on_status = 1;
+	t->status_y = y;
+	return 1;
+}
+
+/*
+ * DECSTBM.  A region that takes the status row back in (apt's end: the
+ * whole screen, then ED 0) or none at all ends the status row: the bar
+ * was redrawn in place and is gone.  The cursor stays (a terminal homes
+ * it, but the window's top is not the screen's).
+ */
+static void
+set_region(struct sl_term *t)
+{
+	uint32_t bottom = t->nparams < 2 ? 0 : param(t, 1, 0);
+
+	if (t->status_y != 0 && (bottom == 0 || bottom >= t->status_y))
+		drop_status(t);
+	t->region_bottom = bottom;
+}
+
 /*
  * The cursor came up onto a wrapped row from the row below: on the
  * terminal that is its last physical line.
@@ -1608,7 +1673,8 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 'G': case '`': t->cx = SL_MIN(n, SL_ROW_MAX) - 1; break;
 	case 'H': case 'f':
 		t->cup_from = t->abs_top + t->cy;
-		goto_row(t, (long long)n - 1);
+		if (!to_status(t, n))
+			goto_row(t, (long long)n - 1);
 		t->cx = SL_MIN(param(t, 1, 1), SL_ROW_MAX) - 1;
 		break;
 	case 'I': tab(t, (int)SL_MIN(n, 8192)); break;
@@ -1645,7 +1711,11 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 				put_cp(t, t->last_ch);
 		}
 		break;
-	case 'd': goto_row(t, (long long)n - 1); break;
+	case 'd':
+		if (!to_status(t, n))
+			goto_row(t, (long long)n - 1);
+		break;
+	case 'r': set_region(t); break;
 	case 'm': sgr(t); break;
 	case 's': save_cursor(t); break;
 	case 'u': restore_cursor(t); break;
@@ -2120,6 +2190,10 @@ sl_term_reset(struct sl_term *t)
 	t->last_ch = 0;
 	t->last_csi = 0;
 	t->have_saved = 0;
+	t->region_bottom = 0;
+	t->status_y = 0;
+	t->on_status = 0;
+	row_clear(t, &t->status, 1);
 	free(t->tabs);
 	t->tabs = NULL;
 	t->state = S_GROUND;
@@ -2182,5 +2256,8 @@ sl_term_free(struct sl_term *t)
 	sl_buf_free(&t->text);
 	free(t->spans);
 	free(t->tabs);
+	free(t->status.ch);
+	free(t->status.at);
+	free(t->status.ext);
 	free(t);
 }

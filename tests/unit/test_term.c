@@ -1311,6 +1311,43 @@ START_TEST(restore_without_save)
 }
 END_TEST
 
+/* apt's bar below a scroll region is drawn in place, never a line. */
+START_TEST(status_row_below_region)
+{
+	static const char bar[] = "\0337\033[24;0f\033[42mProgress: [ 50%]"
+	    "\033[49m [###...] \0338";
+	struct sl_buf b;
+	struct cap c;
+	int i;
+
+	sl_buf_init(&b);
+	for (i = 1; i <= 30; i++)
+		sl_buf_printf(&b, "line %d\r\n", i);
+	sl_buf_adds(&b, "\n\0337\033[0;23r\0338\033[1A");
+	sl_buf_adds(&b, bar);
+	sl_buf_adds(&b, "Unpacking\r\n");
+	sl_buf_adds(&b, bar);
+	/* LF and EL on the status row stay there. */
+	sl_buf_adds(&b, "\0337\033[24;0fx\n\033[K\0338Setting up\r\n");
+	sl_buf_adds(&b, "\n\0337\033[0;24r\0338\033[1A\033[Jdone\r\n");
+	render(&c, b.buf, b.len, 0);
+	ck_assert_uint_eq(nrows(&c), 33);
+	ck_assert_str_eq(row(&c, 23)->text, "line 24");
+	ck_assert_str_eq(row(&c, 30)->text, "Unpacking");
+	ck_assert_str_eq(row(&c, 31)->text, "Setting up");
+	ck_assert_str_eq(row(&c, 32)->text, "done");
+	ck_assert_int_eq(sum_units(&c) + c.dropped, count_lines(b.buf, b.len));
+	cap_free(&c);
+	sl_buf_free(&b);
+
+	/* Inside the region CUP is as before; CSI r with no bottom ends it. */
+	RENDER_IS("a\r\nb\r\n\033[1;5r\033[2;1HB\033[6;1HS\033[r\0338c\r\n",
+	    "c", "B");
+	RENDER_IS("a\r\n\033[1;5r\033[9;1HS\033c\033[9;1Hz\r\n",
+	    "a", "", "", "", "", "", "", "", "", "z");
+}
+END_TEST
+
 /* ---------------------------------------------------------- soft wrap */
 
 /* 40 columns of a bash prompt and a typed command, as in a 40-wide pty. */
@@ -2020,6 +2057,7 @@ term_suite(void)
 	tc = tcase_create("window");
 	tcase_add_test(tc, clear_screen_commits);
 	tcase_add_test(tc, clear_flags_cursor_row);
+	tcase_add_test(tc, status_row_below_region);
 	tcase_add_test(tc, window_cup_reaches_oldest);
 	tcase_add_test(tc, window_rows_leave_final);
 	tcase_add_test(tc, memory_budget_wide_rows);
