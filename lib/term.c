@@ -96,6 +96,7 @@ struct look {
 	uint32_t text;		/* columns of text after the CR */
 	int last_blank;		/* the last of them was a space */
 	int cr;			/* a CR came after the text */
+	int bs;			/* a BS came after the text */
 	size_t n;
 	unsigned char buf[LOOK_MAX + 4];	/* + the rest of a UTF-8 char */
 };
@@ -804,8 +805,8 @@ look_csi(const struct look *lk, unsigned char f)
 {
 	if (lk->priv != 0)
 		return LOOK_CR;
-	if (f == 'A')
-		return LOOK_WRAP;
+	if (f == 'A' || (lk->bs && f == 'K'))
+		return LOOK_WRAP;	/* climbing back; a rubout: BS EL */
 	if (lk->cr || lk->text == 0)
 		return LOOK_CR;
 	if (f == 'm')
@@ -816,11 +817,12 @@ look_csi(const struct look *lk, unsigned char f)
 /*
  * Text, then a control, after the CR.  Readline's wrap is followed by
  * the echo of what is typed next: so Enter (LF, or CR LF) or a rubout
- * (BS) after it confirm the wrap, as does the next margin's " \r"
- * exactly one width further.  Typed text never fills the new line
+ * (BS, then EL) after it confirm the wrap, as does the next margin's
+ * " \r" exactly one width further.  Typed text never fills the new line
  * without that " \r": text as wide as the old row (a progress line
- * padded to cover the last) or text after a second CR is a row redrawn
- * in place.
+ * padded to cover the last), text after a second CR, or after a BS that
+ * only moves (Ctrl-R's prompt, as long as the row) is a row redrawn in
+ * place.
  */
 static int
 look_control(struct look *lk, unsigned char c, uint32_t width)
@@ -838,7 +840,10 @@ look_control(struct look *lk, unsigned char c, uint32_t width)
 		lk->cr = 1;
 		return LOOK_MORE;
 	case '\b':
-		return typed && !lk->cr ? LOOK_WRAP : LOOK_CR;
+		if (!typed || lk->cr || lk->bs)
+			return LOOK_CR;
+		lk->bs = 1;	/* a rubout if EL follows */
+		return LOOK_MORE;
 	case 0x07:
 		return LOOK_MORE;	/* a completion's bell */
 	default:
@@ -851,7 +856,8 @@ static int
 look_step(struct sl_term *t, unsigned char c)
 {
 	struct look *lk = &t->look;
-	uint32_t width = t->wrap_w != 0 ? t->wrap_w : t->cr_col;
+	/* The width the wrap would mean: the row's, or the first margin. */
+	uint32_t width = soft(t) ? t->wrap_w : t->cr_col;
 
 	switch (lk->seq) {
 	case LK_ESC:
@@ -898,8 +904,8 @@ look_step(struct sl_term *t, unsigned char c)
 		return look_control(lk, c, width);
 	if (c == 0x7f || (c >= 0x80 && c < 0xc0))
 		return LOOK_MORE;	/* DEL; the rest of a UTF-8 character */
-	if (lk->cr)
-		return LOOK_CR;
+	if (lk->cr || lk->bs)
+		return LOOK_CR;	/* the row redrawn; Ctrl-R's BS BS BS */
 	lk->text++;
 	lk->last_blank = c == ' ';
 	return lk->text > width + 1 ? LOOK_CR : LOOK_MORE;

@@ -1387,6 +1387,13 @@ START_TEST(wrap_refuted_by_what_follows)
 	    "Syncing objects from s3://bucket: 6obj [00:00, key=r-06]");
 	/* Text after a second CR is a redraw too. */
 	RENDER_IS(P40 " \rab\rcd\r\n", "cdecho 012345678901234567890123456789012");
+	/* Ctrl-R's line as long as the prompt needs no EL: BS only moves. */
+	RENDER_IS("\033[?2004hnobody@vm:~/work/abcd$ \r(reverse-i-search)`': "
+	    "\b\b\bd': echo d\r\n", "(reverse-i-search)`d': echo d");
+	/* The width tested is the first margin's, not one learnt before. */
+	RENDER_IS(P40 " \rab\r\n\033[?2004hnobody@vm:~/work$ "
+	    "\r(reverse-i-search)`': \b\b\bd': echo d\r\n",
+	    T40 "ab", "(reverse-i-search)`d': echo d");
 	/* Nothing to tell at the end of input: an ordinary CR. */
 	RENDER_IS(P40 " \rX", "X echo 012345678901234567890123456789012");
 }
