@@ -97,6 +97,9 @@ struct look {
 	int last_blank;		/* the last of them was a space */
 	int cr;			/* a CR came after the text */
 	int bs;			/* a BS came after the text */
+	int el;			/* EL right after the CR (zsh's wrap) */
+	int arg;		/* the CSI being read has a nonzero parameter */
+	int differs;		/* the text is not the row's own start */
 	size_t n;
 	unsigned char buf[LOOK_MAX + 4];	/* + the rest of a UTF-8 char */
 };
@@ -795,22 +798,28 @@ enum { LOOK_MORE, LOOK_CR, LOOK_WRAP };
 
 /*
  * A CSI after the CR.  Readline, having stepped off the margin, goes
- * back up over it (CUU) or left on the new line (CUB), and colours
- * nothing but its own highlights; a program redrawing the row moves
- * forward over it (fish), or erases what is left of the old, longer row
- * after writing the new one (Ctrl-R's prompt).
+ * back up over it (CUU) or left on the new line (CUB); zsh clears the
+ * new line (EL) before its first character.  A program redrawing the
+ * row moves forward over it (fish), erases it and starts again with a
+ * CR (bash after a resize), or erases what is left of the old, longer
+ * row after writing the new one (Ctrl-R's prompt).  Colours and modes
+ * tell nothing.
  */
 static int
-look_csi(const struct look *lk, unsigned char f)
+look_csi(struct look *lk, unsigned char f)
 {
+	if (f == 'm' || (lk->priv == '?' && (f == 'h' || f == 'l')))
+		return LOOK_MORE;	/* colour; modes (zsh's Enter) */
 	if (lk->priv != 0)
 		return LOOK_CR;
 	if (f == 'A' || (lk->bs && f == 'K'))
 		return LOOK_WRAP;	/* climbing back; a rubout: BS EL */
+	if (f == 'K' && !lk->arg && lk->text == 0 && !lk->cr && !lk->el) {
+		lk->el = 1;	/* zsh's wrap, or a redraw: what follows says */
+		return LOOK_MORE;
+	}
 	if (lk->cr || lk->text == 0)
 		return LOOK_CR;
-	if (f == 'm')
-		return LOOK_MORE;
 	return f == 'D' ? LOOK_WRAP : LOOK_CR;
 }
 
@@ -835,6 +844,8 @@ look_control(struct look *lk, unsigned char c, uint32_t width)
 	case '\r':
 		if (lk->text == 0)
 			return LOOK_CR;
+		if (lk->el && !lk->cr)
+			return LOOK_WRAP;	/* zsh: the new line drawn again */
 		if (!lk->cr && lk->text == width + 1 && lk->last_blank)
 			return LOOK_WRAP;
 		lk->cr = 1;
@@ -851,6 +862,27 @@ look_control(struct look *lk, unsigned char c, uint32_t width)
 	}
 }
 
+/*
+ * Text after the CR that starts as the row starts (a prompt or a
+ * progress line drawn again) is the row redrawn: typed text that goes
+ * on past the margin starts the same way only by chance.
+ */
+#define REDRAW_SAME	4
+
+static int
+redraws_row(struct sl_term *t, struct look *lk, unsigned char c)
+{
+	const struct row *r = cur(t);
+
+	if (lk->differs)
+		return 0;
+	if (c >= 0x80 || lk->text >= r->len || r->ch[lk->text] != c) {
+		lk->differs = 1;
+		return 0;
+	}
+	return lk->text + 1 >= REDRAW_SAME;
+}
+
 /* One held byte: LOOK_MORE, or what the pending CR was. */
 static int
 look_step(struct sl_term *t, unsigned char c)
@@ -865,12 +897,13 @@ look_step(struct sl_term *t, unsigned char c)
 		if (c == '[') {
 			lk->seq = LK_CSI;
 			lk->priv = 0;
+			lk->arg = 0;
 		} else if (c == ']' || c == 'P' || c == 'X' || c == '^' ||
 		    c == '_')
 			lk->seq = LK_STR;
 		else if (c >= 0x20 && c <= 0x2f)
 			lk->seq = LK_ESC_INTER;
-		else
+		else if (c != '=' && c != '>')	/* keypad modes */
 			return LOOK_CR;	/* ESC 7, ESC 8, ESC M: placing */
 		return LOOK_MORE;
 	case LK_ESC_INTER:	/* a charset designation: no text, no move */
@@ -880,6 +913,8 @@ look_step(struct sl_term *t, unsigned char c)
 	case LK_CSI:
 		if (c >= 0x3c && c <= 0x3f)
 			lk->priv = (char)c;
+		if (c >= '1' && c <= '9')
+			lk->arg = 1;
 		if (c < 0x40 || c > 0x7e)
 			return LOOK_MORE;
 		lk->seq = LK_GROUND;
@@ -906,6 +941,8 @@ look_step(struct sl_term *t, unsigned char c)
 		return LOOK_MORE;	/* DEL; the rest of a UTF-8 character */
 	if (lk->cr || lk->bs)
 		return LOOK_CR;	/* the row redrawn; Ctrl-R's BS BS BS */
+	if (redraws_row(t, lk, c))
+		return LOOK_CR;
 	lk->text++;
 	lk->last_blank = c == ' ';
 	return lk->text > width + 1 ? LOOK_CR : LOOK_MORE;
