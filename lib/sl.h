@@ -343,7 +343,7 @@ enum sl_term_event {
 #define SL_ROW_TITLE	0x2	/* window title set (PROMPT_COMMAND) */
 /* The cursor was on it when a clear committed it: a line still being
  * drawn, such as a command line that Ctrl-L redraws below the clear. */
-#define SL_ROW_CLEARED	0x8
+#define SL_ROW_CLEARED	0x10
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */
