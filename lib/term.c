@@ -775,6 +775,31 @@ wrap_candidate(struct sl_term *t)
 }
 
 /*
+ * zsh (PROMPT_SP) and fish mark output that lacks its final newline:
+ * before each prompt they print the mark (`%` or `#`, fish's `⏎`) and
+ * then spaces up to exactly the terminal's width, and CR.  On a row of
+ * its own that is the width, as sure as readline's " \r", and new after
+ * a resize.
+ */
+#define MARK_MIN_WIDTH	20
+
+static void
+learn_width_from_mark(struct sl_term *t)
+{
+	const struct row *r = cur(t);
+	uint32_t i, x = t->cx;
+
+	if (x < MARK_MIN_WIDTH || x != r->len || r->soft ||
+	    (r->ch[0] != '%' && r->ch[0] != '#' && r->ch[0] != 0x23ce) ||
+	    r->ch[x - 1] != CELL_BLANK)
+		return;
+	for (i = 1; i < x; i++)
+		if (r->ch[i] != CELL_BLANK)
+			return;
+	t->wrap_w = x;
+}
+
+/*
  * CR.  On a wrapped row it goes to the start of the physical line.  A
  * space then CR may be readline stepping off the margin, or an ordinary
  * CR after a blank (Ctrl-R's prompt, fish's and bash's redraws, progress
@@ -784,6 +809,7 @@ wrap_candidate(struct sl_term *t)
 static void
 carriage_return(struct sl_term *t)
 {
+	learn_width_from_mark(t);
 	if (wrap_candidate(t)) {
 		t->cr_pending = 1;
 		t->cr_col = t->cx - 1;
