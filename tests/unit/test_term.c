@@ -1411,6 +1411,33 @@ START_TEST(wrap_width_learnt)
 }
 END_TEST
 
+/* zsh: " \r", EL, the new line's first character, CR, the line again. */
+START_TEST(wrap_zsh_idiom)
+{
+	RENDER_IS("\033]2;t\007vm# echo 0123456789012345678901234567890 "
+	    "\r\033[K1\r123456789abc\033[?2004l\r\r\nout\r\n",
+	    "vm# echo 0123456789012345678901234567890123456789abc", "out");
+	/* EL, then CR: a redraw (bash after a resize). */
+	RENDER_IS("\033[?2004huser@host:/tmp# \r\033[K\ruser@host:/tmp# ls\r\n",
+	    "user@host:/tmp# ls");
+}
+END_TEST
+
+/* zsh's and fish's missing-newline mark tells the width. */
+START_TEST(width_from_newline_mark)
+{
+	/* fish: ⏎, 39 spaces, CR; then a prompt row wraps with no " \r". */
+	RENDER_IS("\xe2\x8f\x8e                                       \r"
+	    "\xe2\x8f\x8e \r\033[K\033[?2004h$ echo 0123456789012345678901234567"
+	    "89abc\033[A\r\033[2Cecho\r\n",
+	    "$ echo 012345678901234567890123456789abc");
+	/* A mark after output text is no width. */
+	RENDER_IS("out%                                       \r\n"
+	    "\033[?2004h$ echo 0123456789012345678901234567890123456789\033[A"
+	    "\rX\r\n", "Xut%", "$ echo 0123456789012345678901234567890123456789");
+}
+END_TEST
+
 /* A command typed to exactly the width: the output is a row of its own. */
 START_TEST(wrap_exact_width_output_apart)
 {
@@ -2056,6 +2083,8 @@ term_suite(void)
 	tcase_add_test(tc, wrap_refuted_by_what_follows);
 	tcase_add_test(tc, wrap_width_learnt);
 	tcase_add_test(tc, wrap_exact_width_output_apart);
+	tcase_add_test(tc, wrap_zsh_idiom);
+	tcase_add_test(tc, width_from_newline_mark);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
 	tcase_set_timeout(tc, 300);
