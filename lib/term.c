@@ -420,6 +420,8 @@ budget(struct sl_term *t)
 	unsigned i, y;
 	uint32_t x;
 
+	if (t->cells <= SL_TERM_CELLS)
+		return;		/* the common case: no row to give up */
 	for (i = 0; i < t->cy; i++)
 		above += row_at(t, i)->cap;
 	if (t->cells - above <= SL_TERM_CELLS) {
@@ -760,13 +762,11 @@ line_start(struct sl_term *t)
  * like readline's (a prompt signal, or a long line of text).
  */
 static int
-wrap_candidate(struct sl_term *t)
+wrap_candidate(struct sl_term *t, const struct row *r)
 {
-	struct row *r = cur(t);
 	uint32_t c = t->cx - 1;
 
-	if (t->state != S_GROUND || t->cx < 11 || t->cx != r->len ||
-	    r->ch[c] != CELL_BLANK)
+	if (t->state != S_GROUND)
 		return 0;
 	if (soft(t))
 		return c % t->wrap_w == 0;
@@ -784,12 +784,11 @@ wrap_candidate(struct sl_term *t)
 #define MARK_MIN_WIDTH	20
 
 static void
-learn_width_from_mark(struct sl_term *t)
+learn_width_from_mark(struct sl_term *t, const struct row *r)
 {
-	const struct row *r = cur(t);
 	uint32_t i, x = t->cx;
 
-	if (x < MARK_MIN_WIDTH || x != r->len || r->soft ||
+	if (x < MARK_MIN_WIDTH || r->soft ||
 	    (r->ch[0] != '%' && r->ch[0] != '#' && r->ch[0] != 0x23ce) ||
 	    r->ch[x - 1] != CELL_BLANK)
 		return;
@@ -809,12 +808,18 @@ learn_width_from_mark(struct sl_term *t)
 static void
 carriage_return(struct sl_term *t)
 {
-	learn_width_from_mark(t);
-	if (wrap_candidate(t)) {
-		t->cr_pending = 1;
-		t->cr_col = t->cx - 1;
-		memset(&t->look, 0, offsetof(struct look, buf));
-		return;
+	const struct row *r = cur(t);
+
+	/* Both idioms end a row with a blank, at least 11 columns in. */
+	if (t->cx >= 11 && t->cx == r->len &&
+	    r->ch[t->cx - 1] == CELL_BLANK) {
+		learn_width_from_mark(t, r);
+		if (wrap_candidate(t, r)) {
+			t->cr_pending = 1;
+			t->cr_col = t->cx - 1;
+			memset(&t->look, 0, offsetof(struct look, buf));
+			return;
+		}
 	}
 	t->cx = soft(t) ? line_start(t) : 0;
 	t->at_margin = 0;
