@@ -372,6 +372,9 @@ enum sl_term_event {
  * abandons it. */
 #define SL_ROW_KEYPAD_ON 0x10
 #define SL_ROW_KEYPAD_OFF 0x20
+/* The cursor was on it when a clear committed it: a line still being
+ * drawn, such as a command line that Ctrl-L redraws below the clear. */
+#define SL_ROW_CLEARED	0x40
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */
