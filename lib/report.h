@@ -158,6 +158,7 @@ struct rv_report {
 	long long nusers, ntargets, duplicates, rejected;
 	long long no_start;		/* shown sessions without a start */
 	long long by_end;		/* of those, placed by their end */
+	long long local_only;		/* undated: only zone-less times */
 	/* left out, by reason: --user/--target, then the window's places */
 	long long filtered_out, outside_window, undated_left_out,
 	    local_left_out;

@@ -103,6 +103,7 @@ general(struct rw *w, const struct rv_report *v)
 	kstr(w, in, "since", v->since);
 	kstr(w, in, "until", v->until);
 	kint(w, in, "sessions_placed_by_end", v->by_end);
+	kint(w, in, "sessions_local_time_only", v->local_only);
 	kstr(w, in, "user_filter", v->user_glob);
 	kstr(w, in, "target_filter", v->target_glob);
 	kint(w, in, "filtered_out", v->filtered_out);

@@ -475,6 +475,13 @@ report_placement(struct rw *w, const struct rv_report *v,
 		    v->by_end == 1 ? "its" : "their");
 		say(w, b.buf);
 	}
+	sl_buf_reset(&b);
+	if (v->local_only > 0) {
+		sl_buf_printf(&b, "%lld session%s undated: only zone-less local "
+		    "times (give --tz)", v->local_only, v->local_only == 1 ?
+		    "" : "s");
+		say(w, b.buf);
+	}
 	sl_buf_free(&b);
 }
 
@@ -527,6 +534,7 @@ drop:
 		if (s->start_ms == RV_NONE) {
 			v->no_start++;
 			v->by_end += s->when == SL_WHEN_END;
+			v->local_only += s->when == SL_WHEN_LOCAL;
 		} else {
 			if (v->first_start == NULL ||
 			    strcmp(s->start, v->first_start) < 0)
