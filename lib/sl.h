@@ -258,9 +258,17 @@ struct sl_run *sl_run_new(const struct sl_opts *opts,
  * rejected (already reported), SL_STOP when the sink stopped.
  */
 int sl_run_path(struct sl_run *run, const char *path);
-/* Feed bytes already in memory as one input named name (tests, fuzzing). */
+/* Feed bytes already in memory as one input named name (tests, fuzzing);
+ * it is finished on return (see sl_run_finish). */
 int sl_run_mem(struct sl_run *run, const char *name, const void *p,
     size_t n);
+/*
+ * End of the inputs: finish what a reader left open for the next input
+ * (the objects of a split export stream are one session).  Call it
+ * after the last sl_run_path and before sl_run_stats; sl_run_free does
+ * it too.  Returns SL_OK, SL_REJECT or SL_STOP.
+ */
+int sl_run_finish(struct sl_run *run);
 void sl_run_stats(const struct sl_run *run, struct sl_stats *st);
 void sl_run_free(struct sl_run *run);
 /*

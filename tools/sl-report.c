@@ -261,6 +261,7 @@ main(int argc, char **argv)
 		sl_report_input(rep, argv[i]);
 		rc = sl_run_path(run, argv[i]);
 	}
+	sl_run_finish(run);
 	progress_end();
 	sl_run_stats(run, &st);
 	sl_report_add_stats(rep, &st);
