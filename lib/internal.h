@@ -154,6 +154,9 @@ void sl_run_carry_put(struct sl_run *run, const struct sl_carry *c);
 void *sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
     const char *key);
 
+/* Text, not binary: no NUL, few invalid UTF-8 bytes (formats/raw.c). */
+int sl_looks_text(const unsigned char *p, size_t n);
+
 /* The format with the highest bid for these bytes, or NULL. */
 const struct sl_format *sl_detect(const unsigned char *p, size_t n,
     const char *name);

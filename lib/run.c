@@ -21,6 +21,8 @@ struct sl_run {
 	struct sl_stats st;
 	int stopped;
 	struct sl_carry carry;		/* format NULL: none open */
+	long long not_logs;		/* inputs skipped: not session logs */
+	char *first_not_log;		/* the first of them, for the summary */
 };
 
 struct sl_run *
@@ -86,6 +88,7 @@ sl_run_free(struct sl_run *run)
 	if (run == NULL)
 		return;
 	carry_finish(run);
+	free(run->first_not_log);
 	free(run);
 }
 
@@ -102,11 +105,6 @@ sl_run_stats(const struct sl_run *run, struct sl_stats *st)
 	*st = run->st;
 }
 
-int
-sl_run_finish(struct sl_run *run)
-{
-	return carry_finish(run);
-}
 
 /*
  * Messages quote input ("expected '[' near '<ESC>[2J'" from jansson):
@@ -126,6 +124,24 @@ clean_msg(char *s)
 			*q++ = *p < 0x20 || *p == 0x7f ? '?' : *p;
 	}
 	*q = '\0';
+}
+
+int
+sl_run_finish(struct sl_run *run)
+{
+	char msg[1024];
+	int rc = carry_finish(run);
+
+	/* One line for all of them: a folder of downloads may hold many. */
+	if (run->not_logs > 0 && run->info != NULL) {
+		snprintf(msg, sizeof(msg), "%lld input%s skipped: not a session "
+		    "log (%s%s)", run->not_logs, run->not_logs == 1 ? "" : "s",
+		    run->first_not_log, run->not_logs > 1 ? ", ..." : "");
+		clean_msg(msg);
+		run->info(run->infoarg, NULL, msg);
+		run->not_logs = 0;
+	}
+	return rc;
 }
 
 static void
@@ -393,6 +409,58 @@ sl_detect(const unsigned char *p, size_t n, const char *name)
 	return best;
 }
 
+/*
+ * Is sid a Session Manager session id, "<principal>-<suffix>" with a
+ * 17-hex or 26-alphanumeric suffix?  Only such a name makes an empty
+ * file the log of a session.
+ */
+static int
+session_id_like(const char *sid)
+{
+	const char *dash = sid != NULL ? strrchr(sid, '-') : NULL;
+	size_t n, i;
+
+	if (dash == NULL || dash == sid)
+		return 0;
+	n = strlen(dash + 1);
+	if (n != 17 && n != 26)
+		return 0;
+	for (i = 1; i <= n; i++)
+		if (!(n == 17 ? strchr("0123456789abcdef", dash[i]) != NULL :
+		    (dash[i] >= '0' && dash[i] <= '9') ||
+		    (dash[i] >= 'a' && dash[i] <= 'z')) || dash[i] == '\0')
+			return 0;
+	return 1;
+}
+
+/*
+ * Text that no format claims and that shows nothing of a terminal, or an
+ * empty file not named after a session: not a session log.  Its lines
+ * are units, skipped, in one note of no session naming it; the run sums
+ * them up in one line at its end.
+ */
+static int
+not_a_log(struct sl_run *run, struct sl_reader *rd, const char *why)
+{
+	const char *p;
+	size_t n;
+	int more, in_piece = 0;
+	long long lines = 0;
+
+	while (sl_in_line(rd->in, &p, &n, &more) > 0) {
+		if (!in_piece)
+			lines++;
+		in_piece = more;
+	}
+	run->st.units += lines;
+	run->st.skipped += lines;
+	if (run->not_logs++ == 0)
+		run->first_not_log = sl_xstrdup(rd->name);
+	sl_emit_note(rd, NULL, rd->name, SL_NOTE_SKIPPED, lines,
+	    "not a session log: %s", why);
+	return rd->status;
+}
+
 /* Read one leaf input with format f (NULL: detect). */
 static int
 read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
@@ -418,6 +486,10 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 			return SL_REJECT;
 		sid = run->opts.session != NULL ?
 		    sl_xstrdup(run->opts.session) : sl_session_from_name(rd.name);
+		if (run->opts.session == NULL && !session_id_like(sid)) {
+			free(sid);
+			return not_a_log(run, &rd, "empty");
+		}
 		sl_emit_note(&rd, sid, rd.name, SL_NOTE_EMPTY, -1,
 		    "empty input");
 		free(sid);
@@ -430,6 +502,9 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 	/* Only a reader of the same format may continue what is open. */
 	if (f != run->carry.format && carry_finish(run) == SL_STOP)
 		return SL_STOP;
+	if (f == NULL && sl_looks_text(p, n))
+		return not_a_log(run, &rd, "no terminal output, prompt or "
+		    "client banner in it (-f raw reads it anyway)");
 	if (f == NULL) {
 		sl_warn(&rd, NULL, "unrecognized log format");
 		run->st.units++;	/* the input, as one unit, rejected */

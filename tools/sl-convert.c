@@ -238,6 +238,7 @@ main(int argc, char **argv)
 
 	sl_convert_sink(conv, &sink);
 	run = sl_run_new(&opts, &sink, tool_error, NULL);
+	sl_run_set_info(run, tool_info, NULL);
 	if (optind == argc)
 		rc = sl_run_path(run, "-");
 	for (i = optind; i < argc && rc != SL_STOP; i++)

@@ -135,6 +135,13 @@ error(void *arg, const char *where, const char *msg)
 	tool_error(arg, where, msg);
 }
 
+static void
+info(void *arg, const char *where, const char *msg)
+{
+	progress_end();
+	tool_info(arg, where, msg);
+}
+
 static struct sl_out *
 open_out(const char *path)
 {
@@ -244,6 +251,7 @@ main(int argc, char **argv)
 	rep = sl_report_new(&ro);
 	sink.arg = rep;
 	run = sl_run_new(&opts, &sink, error, NULL);
+	sl_run_set_info(run, info, NULL);
 	progress = isatty(2);
 	if (optind == argc) {
 		sl_report_input(rep, "-");
