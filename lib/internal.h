@@ -154,6 +154,16 @@ void sl_run_carry_put(struct sl_run *run, const struct sl_carry *c);
 void *sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
     const char *key);
 
+/*
+ * The transcript a record's src belongs to: its input ("a.log" of
+ * "a.log:12"), or the folder of a split export's numbered objects.  One
+ * rule for every tool that picks one transcript per session: the one
+ * with the most lines (lib/report.c).  malloc'd.
+ */
+char *sl_transcript_key(const char *src);
+/* Length of the input part of src: "a.log:12" -> 5, "x#3" -> 1. */
+size_t sl_src_input_len(const char *src);
+
 /* Text, not binary: no NUL, few invalid UTF-8 bytes (formats/raw.c). */
 int sl_looks_text(const unsigned char *p, size_t n);
 
