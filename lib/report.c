@@ -98,6 +98,7 @@ sl_report_free(struct sl_report *rep)
 	free(rep->inputs);
 	free_notes(rep->notes, rep->nnotes);
 	sl_sessions_free(rep->t);
+	sl_buf_free(&rep->left_out);
 	free(rep);
 }
 
@@ -175,8 +176,8 @@ report_sess(struct sl_report *rep, const char *sid)
 }
 
 /* Length of the input part of src: "a.log:12" -> "a.log", "x#3" -> "x". */
-static size_t
-path_len(const char *src)
+size_t
+sl_src_input_len(const char *src)
 {
 	size_t n = strlen(src), i = n;
 
@@ -205,6 +206,12 @@ src_key(const char *path, size_t n)
 	    memcmp(path + i, ".gz", 3) == 0)))
 		return sl_xstrndup(path, b);
 	return sl_xstrndup(path, n);
+}
+
+char *
+sl_transcript_key(const char *src)
+{
+	return src_key(src, sl_src_input_len(src));
 }
 
 struct rsrc *
@@ -239,7 +246,7 @@ static struct rsrc *
 src_of(struct sl_report *rep, struct rsess *s, const char *srcs, long long n)
 {
 	struct rsrc *src = rep->last_src;
-	size_t pl = path_len(srcs);
+	size_t pl = sl_src_input_len(srcs);
 	int same;
 
 	if (src == NULL || strlen(src->last_path) != pl ||
