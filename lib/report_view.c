@@ -5,7 +5,6 @@
  * filters, sorts, and aggregates per user, target and day.  Renderers
  * see only what is built here, so every output says the same thing.
  */
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,10 +234,24 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	free(srcs);
 }
 
+/* The selection of every tool (lib/select.c), on the session's view. */
 static int
-glob_match(const char *glob, const char *s)
+selected(const struct sl_report_opts *o, const struct rv_session *vs)
 {
-	return s != NULL && fnmatch(glob, s, 0) == 0;
+	struct sl_select_opts so = { o->has_since, o->has_until, o->since,
+	    o->until, o->user_glob, o->target_glob, o->id_glob };
+	struct sl_select_facts f = { vs->id, vs->owner, vs->principal,
+	    vs->run_as, vs->target, 0, 0 };
+
+	/* Start, else end: a session seen only ending is still placed. */
+	if (vs->start_ms != RV_NONE) {
+		f.has_when = 1;
+		f.when = vs->start_ms;
+	} else if (vs->end_ms != RV_NONE) {
+		f.has_when = 1;
+		f.when = vs->end_ms;
+	}
+	return sl_select_match(&so, &f);
 }
 
 /* NULL-last string order. */
@@ -407,21 +420,11 @@ report_view(struct sl_report *rep)
 		if (rep->aux[i] == NULL)
 			continue;
 		build_session(v, vs, rep->aux[i]);
-		if ((o->user_glob != NULL && !glob_match(o->user_glob,
-		    vs->owner) && !glob_match(o->user_glob, vs->principal) &&
-		    !glob_match(o->user_glob, vs->run_as)) ||
-		    (o->target_glob != NULL &&
-		    !glob_match(o->target_glob, vs->target))) {
-			v->filtered_out++;
-			goto drop;
-		}
-		if ((o->has_since || o->has_until) &&
-		    vs->start_ms == RV_NONE) {
+		switch (selected(o, vs)) {
+		case SL_SELECT_NO_TIME:
 			v->no_start_left_out++;
 			goto drop;
-		}
-		if ((o->has_since && vs->start_ms < o->since) ||
-		    (o->has_until && vs->start_ms >= o->until)) {
+		case SL_SELECT_NO:
 			v->filtered_out++;
 			goto drop;
 		}
