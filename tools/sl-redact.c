@@ -17,8 +17,9 @@
 
 static const char usage[] =
 "usage: sl-redact [-r RULES]... [--no-default] [--hash-key-env VAR]\n"
-"                 [-f FORMAT] [--stats FILE] [-q] [-o FILE|DIR]\n"
-"                 [FILE|DIR|-]...\n"
+"                 [-f FORMAT] [--stats[=FILE]] [-q] [-o FILE|DIR]\n"
+"                 [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
+"                 [--id GLOB] [FILE|DIR|-]...\n"
 "\n"
 "Remove secrets (AWS keys, tokens, private keys, passwords on command\n"
 "lines and typed at the shell, ...) from Session Manager logs.  A record\n"
@@ -34,17 +35,24 @@ static const char usage[] =
 "  -o, --output FILE|DIR   write to FILE (gzip if it ends in .gz), or one\n"
 "                          file per input under DIR (an existing directory,\n"
 "                          or a name ending in /)\n"
-"      --stats FILE        write counts per kind and input, and the line\n"
-"                          of every secret (never the secret), to FILE\n"
+"      --stats[=FILE]      write counts per kind and input, and the line\n"
+"                          of every secret (never the secret), to standard\n"
+"                          error (or FILE)\n"
+"      --since T, --until T, --user GLOB, --target GLOB, --id GLOB\n"
+"                          only the sessions selected, as in sl(7): inputs\n"
+"                          are read as sl-parse reads them and a record\n"
+"                          stream comes out\n"
 "  -q, --quiet             no summary on standard error\n"
 "      --default-rules     print the default rules (a rules file) and exit\n"
+"      --list-formats      list the input formats and exit\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
 "Exit status: 0 all input redacted, 1 some input unreadable or rejected\n"
-"(and left out), 2 usage, rules or write error.  See sl-redact(1).\n";
+"(and left out), 2 usage, rules or write error.  See sl-redact(1) and\n"
+"sl(7).\n";
 
-enum { OPT_NO_DEFAULT = 256, OPT_HASH_KEY_ENV, OPT_STATS, OPT_DEFAULTS };
+enum { OPT_NO_DEFAULT = 256, OPT_HASH_KEY_ENV, OPT_DEFAULTS };
 
 static const struct option longopts[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -52,7 +60,9 @@ static const struct option longopts[] = {
 	{ "hash-key-env", required_argument, NULL, OPT_HASH_KEY_ENV },
 	{ "from", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
-	{ "stats", required_argument, NULL, OPT_STATS },
+	TOOL_STATS_OPTION,
+	TOOL_SELECT_OPTIONS,
+	TOOL_LIST_FORMATS_OPTION,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "default-rules", no_argument, NULL, OPT_DEFAULTS },
 	{ "help", no_argument, NULL, 'h' },
@@ -181,6 +191,19 @@ io_done(void *arg, struct sl_out *so, const char *name)
 	return SL_OK;
 }
 
+/* Sink of select_records: each selected record as a JSON line. */
+static int
+put_selected(void *arg, const struct sl_record *r)
+{
+	static struct sl_buf line;
+
+	sl_buf_reset(&line);
+	sl_record_to_json(&line, r);
+	if (fwrite(line.buf, 1, line.len, arg) != line.len)
+		return SL_STOP;
+	return SL_OK;
+}
+
 static char *
 read_file(const char *path, size_t *len)
 {
@@ -203,18 +226,44 @@ read_file(const char *path, size_t *len)
 }
 
 static void
-write_stats(const char *path, const struct sl_redact *rx)
+write_stats(const char *where, const struct sl_redact *rx)
 {
 	struct sl_buf b;
 	FILE *f;
 
 	sl_buf_init(&b);
 	sl_redact_report(rx, &b);
-	if ((f = fopen(path, "w")) == NULL)
-		tool_fatal("%s: cannot create: %s", path, strerror(errno));
-	if (fwrite(b.buf, 1, b.len, f) != b.len || fclose(f) != 0)
-		tool_fatal("%s: write error: %s", path, strerror(errno));
+	f = tool_stats_open(where);
+	fwrite(b.buf, 1, b.len, f);
+	tool_stats_close(f, where);
 	sl_buf_free(&b);
+}
+
+/*
+ * With a selection, the inputs are parsed (as sl-parse does), the
+ * selected sessions' records spooled to an unlinked file, and that
+ * record stream is what is redacted.  Returns the file to redact.
+ */
+static FILE *
+select_records(const struct sl_select_opts *sel, const char *format,
+    int argc, char **argv, int first)
+{
+	struct sl_opts opts = { 0 };
+	struct sl_sink sink = { put_selected, NULL, 0 };
+	struct tool_pipe *p;
+	FILE *f;
+
+	if ((f = tmpfile()) == NULL)
+		tool_fatal("cannot make a spool file: %s", strerror(errno));
+	opts.format = format;
+	sink.arg = f;
+	p = tool_pipe_new(&opts, sel, &sink);
+	if (tool_pipe_args(p, argc, argv, first) != SL_STOP)
+		tool_pipe_finish(p, NULL);
+	tool_pipe_free(p);
+	if (fflush(f) != 0 || ferror(f))
+		tool_fatal("spool file: write error: %s", strerror(errno));
+	return f;
 }
 
 int
@@ -222,7 +271,10 @@ main(int argc, char **argv)
 {
 	const char **rules = NULL, *keyenv = NULL, *stats = NULL;
 	const char *format = NULL, *key;
+	struct sl_select_opts sel = { 0 };
 	struct sl_redact_io io;
+	FILE *selected = NULL;
+	char spool[64];
 	struct outputs outs;
 	struct sl_redact *rx;
 	struct sl_buf sum;
@@ -257,10 +309,13 @@ main(int argc, char **argv)
 		case 'o':
 			outs.path = optarg;
 			break;
-		case OPT_STATS:
-			stats = optarg;
+		case TOOL_OPT_STATS:
+			stats = tool_stats_arg(optarg);
 			flags |= SL_REDACT_HITS;
 			break;
+		case TOOL_OPT_LIST_FORMATS:
+			tool_list_formats();
+			return tool_finish();
 		case 'q':
 			quiet = 1;
 			break;
@@ -274,9 +329,16 @@ main(int argc, char **argv)
 			printf("sl-redact %s\n", SL_VERSION);
 			return tool_finish();
 		default:
-			tool_bad_option(c, argv);
+			if (!tool_select_option(c, optarg, &sel))
+				tool_bad_option(c, argv);
 		}
 	}
+	tool_select_check(&sel);
+	if (sl_select_active(&sel) && format != NULL &&
+	    sl_format_lookup(format) == NULL)
+		tool_usage_error("-f %s cannot be read as records, which a "
+		    "selection needs", format);
+	tool_need_input(argc - optind, usage);
 	if (keyenv != NULL && ((key = getenv(keyenv)) == NULL || *key == '\0'))
 		tool_usage_error("--hash-key-env: $%s is not set or empty",
 		    keyenv);
@@ -294,6 +356,11 @@ main(int argc, char **argv)
 	if (sl_redact_ready(rx, err, sizeof(err)) != SL_OK)
 		tool_fatal("%s", err);
 
+	if (sl_select_active(&sel) && outs.path != NULL &&
+	    (ends_with(outs.path, "/") ||
+	    (stat(outs.path, &sb) == 0 && S_ISDIR(sb.st_mode))))
+		tool_usage_error("a selection writes one record stream: "
+		    "-o FILE, not a folder");
 	if (outs.path == NULL)
 		outs.one = tool_out;
 	else if (ends_with(outs.path, "/") ||
@@ -305,9 +372,15 @@ main(int argc, char **argv)
 	io.done = io_done;
 	io.arg = &outs;
 
-	if (optind == argc)
+	if (sl_select_active(&sel)) {
+		selected = select_records(&sel, format, argc, argv, optind);
+		snprintf(spool, sizeof(spool), "/dev/fd/%d", fileno(selected));
+		rc = sl_redact_path(rx, spool, "records", &io, tool_error,
+		    NULL);
+	} else if (optind == argc)
 		rc = sl_redact_path(rx, "-", format, &io, tool_error, NULL);
-	for (i = (size_t)optind; i < (size_t)argc && rc != SL_STOP; i++)
+	for (i = (size_t)optind; i < (size_t)argc && rc != SL_STOP &&
+	    selected == NULL; i++)
 		rc = sl_redact_path(rx, argv[i], format, &io, tool_error,
 		    NULL);
 	if (rc == SL_REJECT)
@@ -328,5 +401,7 @@ main(int argc, char **argv)
 	}
 	sl_redact_free(rx);
 	free(rules);
+	if (selected != NULL)
+		fclose(selected);
 	return c;
 }
