@@ -57,6 +57,7 @@ struct sl_convert {
 	struct sl_sessions *tab;
 	struct csess **ss;		/* by sl_session.seq */
 	size_t nss, capss;
+	long long no_lines_left_out;	/* SL_W_LINES sessions skipped */
 
 	/* streaming */
 	struct sl_ofile of;		/* FILE and ARCHIVE outputs */
@@ -496,6 +497,12 @@ convert_put(void *arg, const struct sl_record *r)
 	return spool_put(c, s, r);
 }
 
+long long
+sl_convert_left_out(const struct sl_convert *c)
+{
+	return c->no_lines_left_out;
+}
+
 void
 sl_convert_sink(struct sl_convert *c, struct sl_sink *sink)
 {
@@ -876,6 +883,13 @@ write_spooled(struct sl_convert *c)
 		/* A typescript or recording of no lines is no file. */
 		if ((c->w->flags & SL_W_ONE) && !has_content(s))
 			continue;
+		/* A transcript of metadata alone is noise in a folder of
+		 * trails and histories; counted, and kept when asked. */
+		if ((c->w->flags & SL_W_LINES) && !c->o.all_sessions &&
+		    !has_content(s)) {
+			c->no_lines_left_out++;
+			continue;
+		}
 		ss[n].id = s->info->id;
 		ss[n].info = s->info;
 		ss[n].sum = &s->sum;

@@ -552,6 +552,7 @@ struct sl_convert_opts {
 	int split;		/* one file per session */
 	int force;		/* replace existing files */
 	int bare;		/* text: lines only, no headers or notes */
+	int all_sessions;	/* text: also sessions without a line */
 	int commands;		/* csv: one row per command */
 	int width, height;	/* asciicast terminal size; 0: infer */
 	long long step_ms;	/* asciicast: time per untimed line */
@@ -570,6 +571,9 @@ struct sl_convert_opts {
  */
 struct sl_convert *sl_convert_new(const struct sl_convert_opts *o, char *err,
     size_t errlen);
+/* Sessions left out for having no line (text without all_sessions);
+ * known after sl_convert_finish. */
+long long sl_convert_left_out(const struct sl_convert *c);
 /* The sink to give sl_run_new (it stops the run after a failed write). */
 void sl_convert_sink(struct sl_convert *c, struct sl_sink *sink);
 /*

@@ -15,7 +15,8 @@
 
 static const char usage[] =
 "usage: sl-convert -t TARGET [-o FILE|DIR|ARCHIVE] [--split] [--force]\n"
-"                  [--bare] [--commands] [--width N] [--height N]\n"
+"                  [--bare] [--all-sessions] [--commands] [--width N]\n"
+"                  [--height N]\n"
 "                  [--step SECONDS] [--asciicast-version 2|3]\n"
 "                  [-f FORMAT] [--session ID] [--prompt REGEX] [--tz ZONE]\n"
 "                  [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
@@ -34,6 +35,7 @@ static const char usage[] =
 "                      folder -o names (created if missing)\n"
 "      --force         replace existing output files\n"
 "      --bare          text: the lines only, no headers or notes\n"
+"      --all-sessions  text: also sessions without a line (metadata only)\n"
 "      --commands      csv: one row per command instead of per line\n"
 "      --width N, --height N\n"
 "                      asciicast: terminal size (default: inferred)\n"
@@ -59,7 +61,7 @@ static const char usage[] =
 "and sl(7).\n";
 
 enum {
-	OPT_SPLIT = 256, OPT_FORCE, OPT_BARE, OPT_COMMANDS, OPT_WIDTH,
+	OPT_SPLIT = 256, OPT_FORCE, OPT_BARE, OPT_ALL, OPT_COMMANDS, OPT_WIDTH,
 	OPT_HEIGHT, OPT_STEP, OPT_CASTV,
 	OPT_LIST
 };
@@ -70,6 +72,7 @@ static const struct option longopts[] = {
 	{ "split", no_argument, NULL, OPT_SPLIT },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "bare", no_argument, NULL, OPT_BARE },
+	{ "all-sessions", no_argument, NULL, OPT_ALL },
 	{ "commands", no_argument, NULL, OPT_COMMANDS },
 	{ "width", required_argument, NULL, OPT_WIDTH },
 	{ "height", required_argument, NULL, OPT_HEIGHT },
@@ -144,6 +147,21 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Not an error, but nothing leaves silently. */
+static void
+tell_left_out(const struct sl_convert *c)
+{
+	char msg[128];
+	long long n = sl_convert_left_out(c);
+
+	if (n == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%lld session%s without a line left out "
+	    "(--all-sessions shows %s)", n, n == 1 ? "" : "s",
+	    n == 1 ? "it" : "them");
+	tool_info(NULL, NULL, msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -182,6 +200,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_BARE:
 			co.bare = 1;
+			break;
+		case OPT_ALL:
+			co.all_sessions = 1;
 			break;
 		case OPT_COMMANDS:
 			co.commands = 1;
@@ -233,8 +254,8 @@ main(int argc, char **argv)
 	}
 	tool_select_check(&sel);
 	tool_need_input(argc - optind, usage);
-	if (co.bare && strcmp(co.target, "text") != 0)
-		tool_usage_error("--bare applies to -t text");
+	if ((co.bare || co.all_sessions) && strcmp(co.target, "text") != 0)
+		tool_usage_error("--bare and --all-sessions apply to -t text");
 	if (co.commands && strcmp(co.target, "csv") != 0)
 		tool_usage_error("--commands applies to -t csv");
 	if ((sized || stepped || castv) && strcmp(co.target, "asciicast") != 0)
@@ -261,6 +282,7 @@ main(int argc, char **argv)
 	tool_pipe_free(p);
 	sl_prompts_free(opts.prompts);
 	rc = sl_convert_finish(conv, err, sizeof(err));
+	tell_left_out(conv);
 	done = conv;
 	conv = NULL;		/* the handler has nothing left to remove */
 	sl_convert_free(done);
