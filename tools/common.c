@@ -4,6 +4,7 @@
  * and skipped, and standard output is checked at the end.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,9 +21,27 @@ struct sl_out *tool_out;
 
 static struct sl_buf json;
 
+/*
+ * A standard descriptor that was closed (`tool >&-`) would be taken by
+ * the first file the tool opens, a spool say, and output would vanish
+ * into it.  Hold its place with /dev/null opened read-only: a write
+ * there fails (EBADF) and is reported as a write error.
+ */
+static void
+hold_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) == -1)
+			exit(EXIT_FATAL);
+}
+
 void
 tool_init(const char *name)
 {
+	hold_std_fds();
 	tool_name = name;
 	tool_out = sl_out_fd(1, "standard output", 0);
 	if (tool_out == NULL)
