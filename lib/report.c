@@ -278,6 +278,12 @@ report_note_add(struct rnote **v, size_t *n, const char *code,
 		e->count = -1;
 	}
 	e = &(*v)[i];
+	/* One text stands for all notes of a code: the least, not the
+	 * first seen, so that input order does not show in the report. */
+	if (text != NULL && strcmp(text, e->text) < 0) {
+		free(e->text);
+		e->text = sl_xstrdup(text);
+	}
 	e->n += nnotes;
 	if (count >= 0)
 		e->count = (e->count < 0 ? 0 : e->count) + count;

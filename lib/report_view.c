@@ -88,6 +88,9 @@ add_note(struct rv_session *vs, const char *code, const char *text,
 
 	for (i = 0; i < vs->nnotes; i++)
 		if (strcmp(vs->notes[i].code, code) == 0) {
+			/* The least text, whatever the order (report.c). */
+			if (strcmp(text, vs->notes[i].text) < 0)
+				vs->notes[i].text = text;
 			vs->notes[i].n += n;
 			if (count >= 0)
 				vs->notes[i].count = (vs->notes[i].count < 0 ?
