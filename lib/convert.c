@@ -44,6 +44,7 @@ struct csess {
 	int spooled;		/* its spool file exists */
 	long long off, len;	/* in the gathered spool */
 	long long used;		/* when its spool was last written */
+	long long telling;	/* notes that say more than metadata does */
 };
 
 struct sl_convert {
@@ -294,6 +295,18 @@ csess_of(struct sl_convert *c, const struct sl_session *e)
 	return c->ss[seq];
 }
 
+/*
+ * Notes that metadata alone makes (no transcript for an SSH session,
+ * events of other APIs skipped): a session with only these is
+ * "metadata only".  A rejected or truncated input is never that.
+ */
+static int
+metadata_note(const struct sl_record *r)
+{
+	return r->code != NULL && (strcmp(r->code, SL_NOTE_NO_TRANSCRIPT) == 0 ||
+	    strcmp(r->code, SL_NOTE_SKIPPED) == 0);
+}
+
 static void
 count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 {
@@ -321,6 +334,8 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 		break;
 	case SL_NOTE:
 		m->notes++;
+		if (!metadata_note(r))
+			s->telling++;
 		if (r->code != NULL && strcmp(r->code, SL_NOTE_TRUNCATED) == 0)
 			m->truncated = 1;
 		break;
@@ -714,6 +729,13 @@ has_content(const struct csess *s)
 	return s->sum.lines > 0 || s->sum.raw > 0;
 }
 
+/* A session with something to show besides what metadata says. */
+static int
+has_story(const struct csess *s)
+{
+	return has_content(s) || s->telling > 0;
+}
+
 static int
 write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 {
@@ -886,7 +908,7 @@ write_spooled(struct sl_convert *c)
 		/* A transcript of metadata alone is noise in a folder of
 		 * trails and histories; counted, and kept when asked. */
 		if ((c->w->flags & SL_W_LINES) && !c->o.all_sessions &&
-		    !has_content(s)) {
+		    !has_story(s)) {
 			c->no_lines_left_out++;
 			continue;
 		}
