@@ -135,6 +135,27 @@ int sl_reader_wants(const struct sl_reader *rd, unsigned what);
 int sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
     const char *name, const void *p, size_t n);
 
+/*
+ * Work a reader leaves open for the next input of the run: the numbered
+ * objects of one export stream (000000.gz, 000001.gz, ...) are one
+ * session, read as the walk hands them over.  At most one is open.  It
+ * is finished (finish, then free) before an input of another format is
+ * read, when a reader takes another key, and at sl_run_finish.
+ */
+struct sl_carry {
+	const struct sl_format *format;
+	char *key;			/* malloc'd; owned by the run */
+	void *state;
+	int (*finish)(void *state);	/* SL_OK, SL_REJECT or SL_STOP */
+	void (*free)(void *state);
+};
+/* Leave c open (its key is taken over); finishes the one open before. */
+void sl_run_carry_put(struct sl_run *run, const struct sl_carry *c);
+/* The open state of format f under key, taken out of the run; NULL when
+ * there is none (an open one of another key is finished first). */
+void *sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
+    const char *key);
+
 /* The format with the highest bid for these bytes, or NULL. */
 const struct sl_format *sl_detect(const unsigned char *p, size_t n,
     const char *name);

@@ -98,6 +98,7 @@ sl_report_free(struct sl_report *rep)
 	free(rep->inputs);
 	free_notes(rep->notes, rep->nnotes);
 	sl_sessions_free(rep->t);
+	sl_buf_free(&rep->left_out);
 	free(rep);
 }
 

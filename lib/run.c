@@ -20,6 +20,7 @@ struct sl_run {
 	void *infoarg;
 	struct sl_stats st;
 	int stopped;
+	struct sl_carry carry;		/* format NULL: none open */
 };
 
 struct sl_run *
@@ -36,9 +37,55 @@ sl_run_new(const struct sl_opts *opts, const struct sl_sink *sink,
 	return run;
 }
 
+/* Finish the open carry, if any; taken out first, as finishing emits. */
+static int
+carry_finish(struct sl_run *run)
+{
+	struct sl_carry c = run->carry;
+	int rc;
+
+	if (c.format == NULL)
+		return SL_OK;
+	memset(&run->carry, 0, sizeof(run->carry));
+	rc = c.finish(c.state);
+	c.free(c.state);
+	free(c.key);
+	if (rc == SL_STOP)
+		run->stopped = 1;
+	return rc;
+}
+
+void
+sl_run_carry_put(struct sl_run *run, const struct sl_carry *c)
+{
+	carry_finish(run);
+	run->carry = *c;
+}
+
+void *
+sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
+    const char *key)
+{
+	void *state;
+
+	if (run->carry.format == NULL)
+		return NULL;
+	if (run->carry.format != f || strcmp(run->carry.key, key) != 0) {
+		carry_finish(run);
+		return NULL;
+	}
+	state = run->carry.state;
+	free(run->carry.key);
+	memset(&run->carry, 0, sizeof(run->carry));
+	return state;
+}
+
 void
 sl_run_free(struct sl_run *run)
 {
+	if (run == NULL)
+		return;
+	carry_finish(run);
 	free(run);
 }
 
@@ -53,6 +100,12 @@ void
 sl_run_stats(const struct sl_run *run, struct sl_stats *st)
 {
 	*st = run->st;
+}
+
+int
+sl_run_finish(struct sl_run *run)
+{
+	return carry_finish(run);
 }
 
 /*
@@ -380,6 +433,9 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 		f = sl_format_lookup(run->opts.format);
 	if (f == NULL)
 		f = sl_detect(p, n, rd.name);
+	/* Only a reader of the same format may continue what is open. */
+	if (f != run->carry.format && carry_finish(run) == SL_STOP)
+		return SL_STOP;
 	if (f == NULL) {
 		sl_warn(&rd, NULL, "unrecognized log format");
 		run->st.units++;	/* the input, as one unit, rejected */
@@ -429,6 +485,9 @@ sl_run_mem(struct sl_run *run, const char *name, const void *p, size_t n)
 	run->st.bytes += (long long)n;
 	rc = read_input(run, in, NULL);
 	sl_in_free(in);
+	/* A whole input on its own: nothing of it waits for another. */
+	if (carry_finish(run) == SL_REJECT && rc == SL_OK)
+		rc = SL_REJECT;
 	return run->stopped ? SL_STOP : rc;
 }
 

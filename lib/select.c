@@ -91,32 +91,19 @@ int
 sl_select_match(const struct sl_select_opts *o,
     const struct sl_select_facts *f)
 {
+	const struct sl_window win = { o->has_since, o->has_until, o->since,
+	    o->until };
+
 	if (o->id_glob != NULL && !glob_match(o->id_glob, f->id))
-		return SL_SELECT_NO;
+		return 0;
 	if (o->user_glob != NULL && !glob_match(o->user_glob, f->owner) &&
 	    !glob_match(o->user_glob, f->principal) &&
 	    !glob_match(o->user_glob, f->run_as))
-		return SL_SELECT_NO;
+		return 0;
 	if (o->target_glob != NULL && !glob_match(o->target_glob, f->target))
-		return SL_SELECT_NO;
-	if (!o->has_since && !o->has_until)
-		return SL_SELECT_YES;
-	if (!f->has_when)
-		return SL_SELECT_NO_TIME;
-	if ((o->has_since && f->when < o->since) ||
-	    (o->has_until && f->when >= o->until))
-		return SL_SELECT_NO;
-	return SL_SELECT_YES;
-}
-
-/* Start, else end: a session without a start is still placed in time. */
-static int
-session_when(const struct sl_session *s, long long *ms)
-{
-	const char *t = s->f[SL_F_START] != NULL ? s->f[SL_F_START] :
-	    s->f[SL_F_END];
-
-	return t != NULL && sl_time_rfc3339(t, strlen(t), ms) == 0;
+		return 0;
+	/* Start, else end (lib/sessions.c): one rule for every window. */
+	return sl_window_place(&win, f->when, f->when_ms) == SL_WIN_IN;
 }
 
 void
@@ -129,7 +116,7 @@ sl_select_session_facts(const struct sl_session *s,
 	f->principal = s->f[SL_F_PRINCIPAL];
 	f->run_as = s->f[SL_F_RUN_AS];
 	f->target = s->f[SL_F_TARGET];
-	f->has_when = session_when(s, &f->when);
+	f->when = sl_session_when(s->f, &f->when_ms);
 }
 
 /* ---------------------------------------------------------- the filter */
@@ -143,9 +130,11 @@ judge(struct sl_select *sel, const char *id)
 	if (s == NULL) {
 		memset(&f, 0, sizeof(f));
 		f.id = id;
+		f.when = SL_WHEN_NONE;
+		f.when_ms = SL_TIME_UNKNOWN;
 	} else
 		sl_select_session_facts(s, &f);
-	return sl_select_match(&sel->o, &f) == SL_SELECT_YES;
+	return sl_select_match(&sel->o, &f);
 }
 
 /*

@@ -260,9 +260,17 @@ struct sl_run *sl_run_new(const struct sl_opts *opts,
  * rejected (already reported), SL_STOP when the sink stopped.
  */
 int sl_run_path(struct sl_run *run, const char *path);
-/* Feed bytes already in memory as one input named name (tests, fuzzing). */
+/* Feed bytes already in memory as one input named name (tests, fuzzing);
+ * it is finished on return (see sl_run_finish). */
 int sl_run_mem(struct sl_run *run, const char *name, const void *p,
     size_t n);
+/*
+ * End of the inputs: finish what a reader left open for the next input
+ * (the objects of a split export stream are one session).  Call it
+ * after the last sl_run_path and before sl_run_stats; sl_run_free does
+ * it too.  Returns SL_OK, SL_REJECT or SL_STOP.
+ */
+int sl_run_finish(struct sl_run *run);
 void sl_run_stats(const struct sl_run *run, struct sl_stats *st);
 void sl_run_free(struct sl_run *run);
 /*
@@ -314,6 +322,52 @@ void sl_sessions_free(struct sl_sessions *t);
 int sl_source_rank(const char *origin);
 /* Rank of a start_src/end_src value: 0 best. */
 int sl_time_src_rank(const char *src);
+
+/*
+ * When a session happened, for every window and selection (--since,
+ * --until): its start when known, else its end.  An S3 typescript knows
+ * only when its log was written, at the session's end; a rule on the
+ * start alone leaves every S3-only session out of every window.  Times
+ * that have no zone (a Windows transcript read without --tz) date
+ * nothing: such a session is undated, and says why.
+ */
+#define SL_TIME_UNKNOWN	(-4611686018427387904LL)	/* ms: no time */
+
+enum sl_when {
+	SL_WHEN_START,		/* placed by its start */
+	SL_WHEN_END,		/* no start: placed by its end */
+	SL_WHEN_LOCAL,		/* only zone-less local times: undated */
+	SL_WHEN_NONE		/* no time at all: undated */
+};
+
+/* From times already known (SL_TIME_UNKNOWN: not known); has_local says
+ * that a zone-less local time exists.  *ms: the time it is placed at,
+ * SL_TIME_UNKNOWN when undated. */
+enum sl_when sl_when_times(long long start, long long end, int has_local,
+    long long *ms);
+/* From a session's fields: sl_session.f, or a session record's f. */
+enum sl_when sl_session_when(const char *const f[SL_F_COUNT],
+    long long *ms);
+
+/* A time window: since <= t < until, each bound optional. */
+struct sl_window {
+	int has_since, has_until;
+	long long since, until;		/* ms */
+};
+
+/* Why a session is in or out of a window. */
+enum sl_window_place {
+	SL_WIN_IN,		/* inside (or no window at all) */
+	SL_WIN_OUTSIDE,		/* placed before since or at/after until */
+	SL_WIN_UNDATED,		/* a window, and no time to place it by */
+	SL_WIN_LOCAL_ONLY	/* a window, and only zone-less times */
+};
+
+enum sl_window_place sl_window_place(const struct sl_window *w,
+    enum sl_when when, long long ms);
+/* The reason a place leaves a session out, for people ("outside the
+ * window"); NULL for SL_WIN_IN. */
+const char *sl_window_reason(enum sl_window_place p);
 
 /* ------------------------------------------------------------- formats */
 
@@ -411,8 +465,8 @@ char *sl_session_principal(const char *sid);
 /*
  * Which sessions a run keeps: --since, --until, --user, --target, --id,
  * with one meaning in every tool (sl(7)).  A session is placed in time by
- * its start, else its end; one with neither is left out when a time is
- * asked for.  Globs are fnmatch(3) patterns.
+ * its start, else its end (sl_session_when); one with neither is left
+ * out when a time is asked for.  Globs are fnmatch(3) patterns.
  */
 struct sl_select_opts {
 	int has_since, has_until;
@@ -425,11 +479,9 @@ struct sl_select_opts {
 /* What a session is judged on (strings may be NULL: unknown). */
 struct sl_select_facts {
 	const char *id, *owner, *principal, *run_as, *target;
-	int has_when;
-	long long when;			/* ms: start, else end */
+	enum sl_when when;		/* sl_session_when */
+	long long when_ms;
 };
-
-enum { SL_SELECT_NO, SL_SELECT_YES, SL_SELECT_NO_TIME };
 
 /* Is any criterion given? */
 int sl_select_active(const struct sl_select_opts *o);
@@ -438,8 +490,8 @@ int sl_select_active(const struct sl_select_opts *o);
  * time before now_ms: "30d", "12h", "90m", "45s", "2w".  0, or -1.
  */
 int sl_select_time(const char *s, long long now_ms, long long *ms);
-/* SL_SELECT_YES, SL_SELECT_NO, or SL_SELECT_NO_TIME (a time was asked
- * for and the session has none). */
+/* 1 when the session is selected: every glob given matches and it is
+ * placed inside the window (sl_window_place), else 0. */
 int sl_select_match(const struct sl_select_opts *o,
     const struct sl_select_facts *f);
 /* The facts of a merged session (pointers borrowed from s). */
@@ -523,6 +575,12 @@ int sl_report_load(struct sl_report *rep, const char *path, char *err,
 /* Write the state (a versioned JSON Lines file, see sl-report(1)). */
 int sl_report_save(struct sl_report *rep, struct sl_out *o);
 /* Render the report.  SL_OK, or SL_FATAL when the output failed. */
+/*
+ * After sl_report_write: how many sessions the filters and the window
+ * left out, and why ("3 sessions left out: 2 outside the window, 1
+ * without a start or end time"); NULL when none were.  Owned by rep.
+ */
+const char *sl_report_left_out(const struct sl_report *rep);
 int sl_report_write(struct sl_report *rep, enum sl_report_type type,
     struct sl_out *o);
 /* The type named "text", "csv", "json", "md" or "html", or -1. */

@@ -416,6 +416,7 @@ tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
 	p->run = sl_run_new(opts, &sink, tool_error, NULL);
 	if (p->run == NULL)
 		tool_fatal("out of memory");
+	sl_run_set_info(p->run, tool_info, NULL);
 	tool_progress_init(p->run);
 	return p;
 }
@@ -459,6 +460,10 @@ tool_pipe_finish(struct tool_pipe *p, const char *stats)
 	int rc = SL_OK;
 	FILE *f;
 
+	tool_progress_end();
+	/* Readers may hold a session open for the next input. */
+	if (sl_run_finish(p->run) == SL_STOP)
+		return SL_STOP;
 	tool_progress_end();
 	if (p->sel != NULL && (rc = sl_select_finish(p->sel, err,
 	    sizeof(err))) == SL_FATAL)

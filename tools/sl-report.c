@@ -222,6 +222,8 @@ main(int argc, char **argv)
 		tool_fatal("write error on %s: %s", outpath, strerror(errno));
 	}
 	close_out(out, outpath);
+	if (sl_report_left_out(rep) != NULL)
+		tool_info(NULL, NULL, sl_report_left_out(rep));
 	sl_report_free(rep);
 	return tool_finish();
 }
