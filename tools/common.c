@@ -258,9 +258,16 @@ tool_list_formats(void)
 void
 tool_need_input(int nargs, const char *usage)
 {
+	const char *end = strstr(usage, "\n\n");
+
 	if (nargs > 0 || !isatty(0))
 		return;
-	fputs(usage, stderr);
+	/* The synopsis, as jq and ripgrep print it; --help has the rest. */
+	fwrite(usage, 1, end != NULL ? (size_t)(end - usage) + 1 :
+	    strlen(usage), stderr);
+	fprintf(stderr, "Reads logs from FILE arguments, or from standard "
+	    "input when it is a pipe or -.\nTry '%s --help' for more "
+	    "information.\n", tool_name);
 	exit(EXIT_FATAL);
 }
 
