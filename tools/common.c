@@ -313,6 +313,8 @@ static struct {
 	size_t (*count)(const void *);
 	const void *count_arg;
 	const char *count_what;
+	void (*describe)(struct sl_buf *, const void *);
+	const void *describe_arg;
 } progress;
 
 static long long
@@ -333,6 +335,16 @@ tool_progress_init(const struct sl_run *run)
 }
 
 void
+tool_progress_custom(void (*describe)(struct sl_buf *, const void *),
+    const void *arg)
+{
+	progress.describe = describe;
+	progress.describe_arg = arg;
+	progress.on = isatty(2);
+	progress.last = 0;
+}
+
+void
 tool_progress_extra(size_t (*count)(const void *), const void *arg,
     const char *what)
 {
@@ -345,6 +357,7 @@ static void
 progress_show(void)
 {
 	struct sl_stats st;
+	struct sl_buf b;
 	long long t = mono_ms();
 
 	/* At most four times a second, and not for short runs. */
@@ -355,22 +368,37 @@ progress_show(void)
 		return;
 	}
 	progress.last = t;
-	sl_run_stats(progress.run, &st);
-	/* Bytes count whole files; records show progress inside one. */
-	fprintf(stderr, "\r%s: %lld files, %.1f MiB, %lld records",
-	    tool_name, st.inputs, (double)st.bytes / 1048576, st.records);
+	sl_buf_init(&b);
+	sl_buf_printf(&b, "\r%s: ", tool_name);
+	if (progress.describe != NULL)
+		progress.describe(&b, progress.describe_arg);
+	else {
+		sl_run_stats(progress.run, &st);
+		/* Bytes count whole files; records show progress inside one. */
+		sl_buf_printf(&b, "%lld files, %.1f MiB, %lld records",
+		    st.inputs, (double)st.bytes / 1048576, st.records);
+	}
 	if (progress.count != NULL)
-		fprintf(stderr, ", %zu %s", progress.count(progress.count_arg),
+		sl_buf_printf(&b, ", %zu %s", progress.count(progress.count_arg),
 		    progress.count_what);
-	fputs("\033[K", stderr);
+	sl_buf_adds(&b, "\033[K");
+	fputs(b.buf, stderr);
+	sl_buf_free(&b);
 	progress.shown = 1;
 }
 
 void
 tool_progress_tick(void)
 {
-	if (progress.on && progress.run != NULL &&
-	    (++progress.tick & 1023) == 0)
+	if (progress.on && (progress.run != NULL ||
+	    progress.describe != NULL) && (++progress.tick & 1023) == 0)
+		progress_show();
+}
+
+void
+tool_progress_tick_now(void)
+{
+	if (progress.on && progress.describe != NULL)
 		progress_show();
 }
 

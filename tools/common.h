@@ -91,8 +91,13 @@ void tool_progress_init(const struct sl_run *run);
 /* Also show "N what" from count(arg), e.g. sessions of a report. */
 void tool_progress_extra(size_t (*count)(const void *), const void *arg,
     const char *what);
-/* Call often (per record, per input); cheap. */
+/* A tool without a run (sl-redact of raw logs) says what it has done. */
+void tool_progress_custom(void (*describe)(struct sl_buf *, const void *),
+    const void *arg);
+/* Call often (per record); cheap: looks at the clock every 1024 calls. */
 void tool_progress_tick(void);
+/* Call at coarse steps (per input): looks at the clock every time. */
+void tool_progress_tick_now(void);
 void tool_progress_end(void);
 
 /*

@@ -149,6 +149,16 @@ make_parents(const char *path)
 	free(p);
 }
 
+/* The progress line of raw redaction: inputs and secrets so far. */
+static long long inputs_done;
+
+static void
+describe_progress(struct sl_buf *b, const void *rx)
+{
+	sl_buf_printf(b, "%lld inputs, %lld secrets redacted", inputs_done,
+	    sl_redact_total(rx));
+}
+
 static struct sl_out *
 io_open(void *arg, const char *name)
 {
@@ -157,6 +167,8 @@ io_open(void *arg, const char *name)
 	struct sl_out *so;
 	char *path;
 
+	inputs_done++;
+	tool_progress_tick_now();
 	if (!o->dir)
 		return o->one;
 	path = out_name(o->path, name);
@@ -377,12 +389,15 @@ main(int argc, char **argv)
 		snprintf(spool, sizeof(spool), "/dev/fd/%d", fileno(selected));
 		rc = sl_redact_path(rx, spool, "records", &io, tool_error,
 		    NULL);
-	} else if (optind == argc)
+	} else
+		tool_progress_custom(describe_progress, rx);
+	if (selected == NULL && optind == argc)
 		rc = sl_redact_path(rx, "-", format, &io, tool_error, NULL);
 	for (i = (size_t)optind; i < (size_t)argc && rc != SL_STOP &&
 	    selected == NULL; i++)
 		rc = sl_redact_path(rx, argv[i], format, &io, tool_error,
 		    NULL);
+	tool_progress_end();
 	if (rc == SL_REJECT)
 		tool_status = EXIT_INPUT;
 
