@@ -43,7 +43,7 @@ BENCH_BINS = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 MANS	= $(wildcard man/*.1 man/*.5 man/*.7)
 HDRS	= $(wildcard lib/*.h formats/*.h tools/*.h)
 
-.PHONY: all deps demo check check-build unit e2e cli golden golden-verify bad \
+.PHONY: all deps demo check check-build unit e2e cli docs golden golden-verify bad \
 	browser bench fuzz fuzz-build fuzz-check install uninstall clean
 
 all: $(B)/libsl.a $(BINS)
@@ -85,7 +85,7 @@ check: deps
 	@echo "check: all tests passed (plain and ASan+UBSan)"
 
 check-build: all $(UNITS) $(BENCH_BINS)
-	@$(MAKE) --no-print-directory unit e2e cli golden bad
+	@$(MAKE) --no-print-directory unit e2e cli docs golden bad
 	@if [ "$(SANITIZE)" != 1 ]; then \
 		$(MAKE) --no-print-directory browser; fi
 
@@ -98,6 +98,10 @@ e2e: all
 # The option convention of sl(7) across the four tools, one table.
 cli: all
 	@tests/cli/run $(B)
+
+# Every example of README.md and of the manual pages, on samples/.
+docs: all
+	@tests/docs/run $(B)
 
 golden: all
 	@tests/golden/run $(B)
