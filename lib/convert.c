@@ -909,7 +909,9 @@ write_spooled(struct sl_convert *c)
 		 * trails and histories; counted, and kept when asked. */
 		if ((c->w->flags & SL_W_LINES) && !c->o.all_sessions &&
 		    !has_story(s)) {
-			c->no_lines_left_out++;
+			/* Notes of no session (skipped files) are no session. */
+			if (s->info->id != NULL)
+				c->no_lines_left_out++;
 			continue;
 		}
 		ss[n].id = s->info->id;
