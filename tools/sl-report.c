@@ -15,8 +15,9 @@
 #include "common.h"
 
 static const char usage[] =
-"usage: sl-report [-t text|csv|json|md|html] [-o FILE] [--since T]\n"
-"                 [--until T] [--user GLOB] [--target GLOB] [--id GLOB]\n"
+"usage: sl-report [-t text|csv|json|md|html] [-o FILE] [--force]\n"
+"                 [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
+"                 [--id GLOB]\n"
 "                 [--group-by user|target|day] [--save-state FILE]\n"
 "                 [--merge] [-f FORMAT] [--session ID] [--prompt REGEX]\n"
 "                 [--tz ZONE] [--stats[=FILE]] [FILE|DIR|-]...\n"
@@ -29,6 +30,8 @@ static const char usage[] =
 "\n"
 "  -t, --to TYPE        text (default), csv, json, md or html\n"
 "  -o, --output FILE    write the report to FILE\n"
+"      --force          replace FILE (and the --save-state file) when it\n"
+"                       exists (a regular file only)\n"
 "      --since T        only sessions that started (else ended) at T or\n"
 "                       later\n"
 "      --until T        only sessions that started (else ended) before T\n"
@@ -54,11 +57,12 @@ static const char usage[] =
 "2 usage error, bad or corrupt state file, or write error.\n"
 "See sl-report(1) and sl(7).\n";
 
-enum { OPT_GROUP = 256, OPT_SAVE, OPT_MERGE };
+enum { OPT_GROUP = 256, OPT_SAVE, OPT_MERGE, OPT_FORCE };
 
 static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	TOOL_SELECT_OPTIONS,
 	{ "group-by", required_argument, NULL, OPT_GROUP },
 	{ "save-state", required_argument, NULL, OPT_SAVE },
@@ -78,27 +82,20 @@ report_count(const void *rep)
 	return sl_report_count(rep);
 }
 
+/* path ("-": standard output) through the output layer. */
 static struct sl_out *
-open_out(const char *path)
+open_out(struct tool_file *f, const char *path, int force)
 {
-	struct sl_out *o;
-	int fd;
-
 	if (strcmp(path, "-") == 0)
-		return NULL;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
-		tool_fatal("%s: %s", path, strerror(errno));
-	if ((o = sl_out_fd(fd, path, 0)) == NULL)
-		tool_fatal("out of memory");
-	return o;
+		return tool_out;
+	return tool_file_open(f, path, force, 0);
 }
 
 static void
-close_out(struct sl_out *o, const char *path)
+close_out(struct tool_file *f, struct sl_out *o)
 {
-	if (o != NULL && sl_out_close(o) != SL_OK)
-		tool_fatal("write error on %s: %s", path, strerror(errno));
+	if (o != tool_out)
+		tool_file_close(f);
 }
 
 int
@@ -111,12 +108,15 @@ main(int argc, char **argv)
 	struct sl_stats st;
 	struct sl_report *rep;
 	struct tool_pipe *p;
-	struct sl_out *out = NULL, *so;
+	struct sl_out *out, *so = NULL;
+	struct tool_file outf, statef;
 	const char *outpath = NULL, *statepath = NULL, *stats = NULL;
 	char err[1024];
 	int c, i, type = SL_REPORT_TEXT, merge = 0, rc = SL_OK;
+	int force = 0;
 
 	tool_init("sl-report");
+	out = tool_out;
 	memset(&ro, 0, sizeof(ro));
 	while ((c = getopt_long(argc, argv, ":t:o:f:hV", longopts,
 	    NULL)) != -1) {
@@ -150,6 +150,9 @@ main(int argc, char **argv)
 		case TOOL_OPT_LIST_FORMATS:
 			tool_list_formats();
 			return tool_finish();
+		case OPT_FORCE:
+			force = 1;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return tool_finish();
@@ -177,6 +180,11 @@ main(int argc, char **argv)
 	ro.target_glob = sel.target_glob;
 	ro.id_glob = sel.id_glob;
 
+	/* Refused outputs are refused before any input is read. */
+	if (statepath != NULL)
+		so = open_out(&statef, statepath, force);
+	if (outpath != NULL)
+		out = open_out(&outf, outpath, force);
 	rep = sl_report_new(&ro);
 	sink.arg = rep;
 	/* No selection in front: the view selects, and counts what it
@@ -206,22 +214,18 @@ main(int argc, char **argv)
 	sl_prompts_free(opts.prompts);
 
 	if (statepath != NULL) {
-		so = open_out(statepath);
-		if (sl_report_save(rep, so != NULL ? so : tool_out) != SL_OK)
+		if (sl_report_save(rep, so) != SL_OK)
 			tool_fatal("write error on %s: %s", statepath,
 			    strerror(errno));
-		close_out(so, statepath);
+		close_out(&statef, so);
 	}
-	if (outpath != NULL)
-		out = open_out(outpath);
-	if (sl_report_write(rep, (enum sl_report_type)type,
-	    out != NULL ? out : tool_out) != SL_OK) {
-		if (out == NULL)
+	if (sl_report_write(rep, (enum sl_report_type)type, out) != SL_OK) {
+		if (out == tool_out)
 			tool_fatal("write error on standard output: %s",
 			    strerror(errno));
 		tool_fatal("write error on %s: %s", outpath, strerror(errno));
 	}
-	close_out(out, outpath);
+	close_out(&outf, out);
 	if (sl_report_left_out(rep) != NULL)
 		tool_info(NULL, NULL, sl_report_left_out(rep));
 	sl_report_free(rep);
