@@ -392,6 +392,25 @@ tool_list_formats(void)
 		    sl_format_desc(sl_formats[i]));
 }
 
+int
+tool_info_option(int c, const char *usage)
+{
+	switch (c) {
+	case 'h':
+		fputs(usage, stdout);
+		break;
+	case 'V':
+		printf("%s %s\n", tool_name, SL_VERSION);
+		break;
+	case TOOL_OPT_LIST_FORMATS:
+		tool_list_formats();
+		break;
+	default:
+		return 0;
+	}
+	exit(tool_finish());
+}
+
 void
 tool_need_input(int nargs, const char *usage)
 {
@@ -468,7 +487,7 @@ tool_progress_init(const struct sl_run *run)
 {
 	progress.run = run;
 	progress.on = isatty(2);
-	progress.last = 0;
+	progress.last = mono_ms();	/* nothing in the first 250 ms */
 }
 
 void
@@ -478,7 +497,7 @@ tool_progress_custom(void (*describe)(struct sl_buf *, const void *),
 	progress.describe = describe;
 	progress.describe_arg = arg;
 	progress.on = isatty(2);
-	progress.last = 0;
+	progress.last = mono_ms();	/* nothing in the first 250 ms */
 }
 
 void
@@ -500,10 +519,6 @@ progress_show(void)
 	/* At most four times a second, and not for short runs. */
 	if (t - progress.last < 250)
 		return;
-	if (progress.last == 0) {
-		progress.last = t;
-		return;
-	}
 	progress.last = t;
 	sl_buf_init(&b);
 	sl_buf_printf(&b, "\r%s: ", tool_name);

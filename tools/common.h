@@ -65,6 +65,9 @@ void tool_select_check(const struct sl_select_opts *sel);
 #define TOOL_LIST_FORMATS_OPTION					\
 	{ "list-formats", no_argument, NULL, TOOL_OPT_LIST_FORMATS }
 void tool_list_formats(void);
+/* -h/--help (usage), -V/--version, --list-formats: print on standard
+ * output and exit 0.  Returns 0 when c is none of them. */
+int tool_info_option(int c, const char *usage);
 /*
  * No file argument and standard input is a terminal: the user did not
  * mean to type a log.  Print usage on stderr and exit 2, as jq does.

@@ -227,23 +227,15 @@ main(int argc, char **argv)
 		case TOOL_OPT_STATS:
 			stats = tool_stats_arg(optarg);
 			break;
-		case TOOL_OPT_LIST_FORMATS:
-			tool_list_formats();
-			return tool_finish();
 		case OPT_LIST:
 			for (k = 0; (w = sl_writer_at(k)) != NULL; k++)
 				printf("%-12s %s\n", sl_writer_name(w),
 				    sl_writer_desc(w));
 			return tool_finish();
-		case 'h':
-			fputs(usage, stdout);
-			return tool_finish();
-		case 'V':
-			printf("sl-convert %s\n", SL_VERSION);
-			return tool_finish();
 		default:
 			if (!tool_input_option(c, optarg, &opts) &&
-			    !tool_select_option(c, optarg, &sel))
+			    !tool_select_option(c, optarg, &sel) &&
+			    !tool_info_option(c, usage))
 				tool_bad_option(c, argv);
 			break;
 		}

@@ -66,18 +66,10 @@ main(int argc, char **argv)
 		case TOOL_OPT_STATS:
 			stats = tool_stats_arg(optarg);
 			break;
-		case TOOL_OPT_LIST_FORMATS:
-			tool_list_formats();
-			return tool_finish();
-		case 'h':
-			fputs(usage, stdout);
-			return tool_finish();
-		case 'V':
-			printf("sl-parse %s\n", SL_VERSION);
-			return tool_finish();
 		default:
 			if (!tool_input_option(c, optarg, &opts) &&
-			    !tool_select_option(c, optarg, &sel))
+			    !tool_select_option(c, optarg, &sel) &&
+			    !tool_info_option(c, usage))
 				tool_bad_option(c, argv);
 			break;
 		}

@@ -523,23 +523,15 @@ main(int argc, char **argv)
 			stats = tool_stats_arg(optarg);
 			flags |= SL_REDACT_HITS;
 			break;
-		case TOOL_OPT_LIST_FORMATS:
-			tool_list_formats();
-			return tool_finish();
 		case 'q':
 			quiet = 1;
 			break;
 		case OPT_DEFAULTS:
 			fputs(sl_redact_default_rules(), stdout);
 			return tool_finish();
-		case 'h':
-			fputs(usage, stdout);
-			return tool_finish();
-		case 'V':
-			printf("sl-redact %s\n", SL_VERSION);
-			return tool_finish();
 		default:
-			if (!tool_select_option(c, optarg, &sel))
+			if (!tool_select_option(c, optarg, &sel) &&
+			    !tool_info_option(c, usage))
 				tool_bad_option(c, argv);
 		}
 	}
