@@ -40,10 +40,10 @@ UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNITS	= $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BINS = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
-MANS	= $(wildcard man/*.1 man/*.5)
+MANS	= $(wildcard man/*.1 man/*.5 man/*.7)
 HDRS	= $(wildcard lib/*.h formats/*.h tools/*.h)
 
-.PHONY: all deps demo check check-build unit e2e golden golden-verify bad \
+.PHONY: all deps demo check check-build unit e2e cli docs golden golden-verify bad \
 	truth truth-check browser bench fuzz fuzz-build fuzz-check install uninstall clean
 
 all: $(B)/libsl.a $(BINS)
@@ -85,7 +85,7 @@ check: deps
 	@echo "check: all tests passed (plain and ASan+UBSan)"
 
 check-build: all $(UNITS) $(BENCH_BINS)
-	@$(MAKE) --no-print-directory unit e2e golden bad truth-check
+	@$(MAKE) --no-print-directory unit e2e cli docs golden bad truth-check
 	@if [ "$(SANITIZE)" != 1 ]; then \
 		$(MAKE) --no-print-directory browser; fi
 	@$(MAKE) --no-print-directory redact-score
@@ -95,6 +95,14 @@ unit: $(UNITS)
 
 e2e: all
 	@tests/e2e/run $(B)
+
+# The option convention of sl(7) across the four tools, one table.
+cli: all
+	@tests/cli/run $(B)
+
+# Every example of README.md and of the manual pages, on samples/.
+docs: all
+	@tests/docs/run $(B)
 
 golden: all
 	@tests/golden/run $(B)
@@ -181,8 +189,10 @@ fuzz-check:
 	else echo "fuzz: skipped: $(FUZZ_CC) cannot build libFuzzer programs"; fi
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR)
+	for m in $(MANS); do \
+		install -d $(DESTDIR)$(MANDIR)/man$${m##*.}; \
+	done
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	for m in $(MANS); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; \

@@ -3,20 +3,21 @@
  *
  *	=== session jdoe-0f3a9c2e71b4d8a65
  *	    target: i-07d2c4e9a1b3f5068
+ *	    host:   ip-10-20-3-14
+ *	    end:    2024-05-02T09:14:07.000Z (typescript-trailer)
  *	sh-5.2$ bash
  *	...
  *	--- full-screen: full-screen program (vim): 41 input lines not shown
  *	...
  *	=== end of session jdoe-0f3a9c2e71b4d8a65: 85 lines, 15 commands
- *	    host:   ip-10-20-3-14
- *	    end:    2024-05-02T09:14:07.000Z (typescript-trailer)
  *
- * The text streams: a session's header is written at its first record
- * with what is known then, and the footer at its end says what became
- * known meanwhile (a typescript tells its time and host only at its
- * end), so no line is ever held back.  When one session's records come
- * in several runs (interleaved inputs), each run gets its header and
- * footer.  --bare writes the lines alone.
+ * Each session is one block, even when its records come interleaved with
+ * others' (CloudWatch exports, several inputs of one session): the
+ * driver spools sessions (bounded memory) and hands them over whole, so
+ * the header already knows what the log tells only at its end.  The
+ * footer still names any fact that differs from the header.  Sessions
+ * without a line (metadata alone) are left out unless --all-sessions.
+ * --bare writes the lines alone.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,7 @@ const struct sl_writer sl_writer_text = {
 	"the clean transcript, with a short header per session",
 	".txt",
 	0,
-	0,
+	SL_W_WHOLE | SL_W_LINES,
 	sizeof(struct text),
 	NULL,
 	text_begin,

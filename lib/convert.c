@@ -53,6 +53,7 @@ struct csess {
 	int spooled;		/* its spool file exists */
 	long long off, len;	/* in the gathered spool */
 	long long used;		/* when its spool was last written */
+	long long telling;	/* notes that say more than metadata does */
 };
 
 struct sl_convert {
@@ -66,6 +67,7 @@ struct sl_convert {
 	struct sl_sessions *tab;
 	struct csess **ss;		/* by sl_session.seq */
 	size_t nss, capss;
+	long long no_lines_left_out;	/* SL_W_LINES sessions skipped */
 
 	/* streaming */
 	struct sl_ofile of;		/* FILE and ARCHIVE outputs */
@@ -330,6 +332,18 @@ source_of(struct csess *s, const char *src)
 	return e;
 }
 
+/*
+ * Notes that metadata alone makes (no transcript for an SSH session,
+ * events of other APIs skipped): a session with only these is
+ * "metadata only".  A rejected or truncated input is never that.
+ */
+static int
+metadata_note(const struct sl_record *r)
+{
+	return r->code != NULL && (strcmp(r->code, SL_NOTE_NO_TRANSCRIPT) == 0 ||
+	    strcmp(r->code, SL_NOTE_SKIPPED) == 0);
+}
+
 static void
 count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 {
@@ -363,6 +377,8 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 		break;
 	case SL_NOTE:
 		m->notes++;
+		if (!metadata_note(r))
+			s->telling++;
 		if (r->code != NULL && strcmp(r->code, SL_NOTE_TRUNCATED) == 0)
 			m->truncated = 1;
 		break;
@@ -537,6 +553,12 @@ convert_put(void *arg, const struct sl_record *r)
 		return SL_OK;
 	}
 	return spool_put(c, s, r);
+}
+
+long long
+sl_convert_left_out(const struct sl_convert *c)
+{
+	return c->no_lines_left_out;
 }
 
 void
@@ -888,6 +910,13 @@ has_content(const struct csess *s)
 	return s->sum.lines > 0 || s->sum.raw > 0;
 }
 
+/* A session with something to show besides what metadata says. */
+static int
+has_story(const struct csess *s)
+{
+	return has_content(s) || s->telling > 0;
+}
+
 static int
 write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 {
@@ -1058,6 +1087,15 @@ write_spooled(struct sl_convert *c)
 		/* A typescript or recording of no lines is no file. */
 		if ((c->w->flags & SL_W_ONE) && !has_content(s))
 			continue;
+		/* A transcript of metadata alone is noise in a folder of
+		 * trails and histories; counted, and kept when asked. */
+		if ((c->w->flags & SL_W_LINES) && !c->o.all_sessions &&
+		    !has_story(s)) {
+			/* Notes of no session (skipped files) are no session. */
+			if (s->info->id != NULL)
+				c->no_lines_left_out++;
+			continue;
+		}
 		ss[n].id = s->info->id;
 		ss[n].info = s->info;
 		ss[n].sum = &s->sum;

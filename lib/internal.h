@@ -130,6 +130,8 @@ void sl_warn(struct sl_reader *rd, const char *where, const char *fmt, ...)
 /* A fact for stderr that is no failure (sl_run_set_info); status kept. */
 void sl_info(struct sl_reader *rd, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Count CloudTrail events of other APIs, for one line per run. */
+void sl_count_other_apis(struct sl_reader *rd, long long n);
 /* Does the sink want SL_WANT_* ? */
 int sl_reader_wants(const struct sl_reader *rd, unsigned what);
 

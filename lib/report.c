@@ -293,6 +293,12 @@ report_note_add(struct rnote **v, size_t *n, const char *code,
 		e->count = -1;
 	}
 	e = &(*v)[i];
+	/* One text stands for all notes of a code: the least, not the
+	 * first seen, so that input order does not show in the report. */
+	if (text != NULL && strcmp(text, e->text) < 0) {
+		free(e->text);
+		e->text = sl_xstrdup(text);
+	}
 	e->n = report_add(e->n, nnotes);
 	if (count >= 0)
 		e->count = report_add(e->count < 0 ? 0 : e->count, count);
@@ -482,33 +488,5 @@ sl_report_type_lookup(const char *name)
 int
 sl_report_time(const char *s, long long now_ms, long long *ms)
 {
-	size_t n = strlen(s);
-	long long v = 0, unit;
-	size_t i;
-
-	if (sl_time_rfc3339(s, n, ms) == 0)
-		return 0;
-	if (n == 10 && s[4] == '-' && s[7] == '-') {
-		char buf[32];
-
-		snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
-		return sl_time_rfc3339(buf, strlen(buf), ms);
-	}
-	for (i = 0; i < n && isdigit((unsigned char)s[i]); i++) {
-		if (v > 1000000000LL)
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (i == 0 || i + 1 != n)
-		return -1;
-	switch (s[i]) {
-	case 's': unit = 1000; break;
-	case 'm': unit = 60000; break;
-	case 'h': unit = 3600000; break;
-	case 'd': unit = 86400000; break;
-	case 'w': unit = 7 * 86400000LL; break;
-	default: return -1;
-	}
-	*ms = now_ms - v * unit;
-	return 0;
+	return sl_select_time(s, now_ms, ms);
 }

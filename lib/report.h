@@ -29,7 +29,7 @@ struct rw;
 
 struct rnote {
 	char *code;
-	char *text;		/* the first note of this code */
+	char *text;		/* the least text of this code (any order) */
 	long long n;		/* notes of this code */
 	long long count;	/* sum of their counts; -1 when none had one */
 };

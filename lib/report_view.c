@@ -5,7 +5,6 @@
  * filters, sorts, and aggregates per user, target and day.  Renderers
  * see only what is built here, so every output says the same thing.
  */
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +88,9 @@ add_note(struct rv_session *vs, const char *code, const char *text,
 
 	for (i = 0; i < vs->nnotes; i++)
 		if (strcmp(vs->notes[i].code, code) == 0) {
+			/* The least text, whatever the order (report.c). */
+			if (strcmp(text, vs->notes[i].text) < 0)
+				vs->notes[i].text = text;
 			vs->notes[i].n = report_add(vs->notes[i].n, n);
 			if (count >= 0)
 				vs->notes[i].count = report_add(
@@ -239,10 +241,16 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	free(srcs);
 }
 
+/* --user, --target, --id: the selection of every tool (lib/select.c). */
 static int
-glob_match(const char *glob, const char *s)
+selected(const struct sl_report_opts *o, const struct rv_session *vs)
 {
-	return s != NULL && fnmatch(glob, s, 0) == 0;
+	struct sl_select_opts so = { 0, 0, 0, 0, o->user_glob,
+	    o->target_glob, o->id_glob };
+	struct sl_select_facts f = { vs->id, vs->owner, vs->principal,
+	    vs->run_as, vs->target, vs->when, vs->when_ms };
+
+	return sl_select_match(&so, &f);
 }
 
 /* NULL-last string order. */
@@ -445,7 +453,7 @@ report_left_out(const struct rv_report *v, struct sl_buf *b)
 	if (n == 0)
 		return;
 	sl_buf_init(&why);
-	left_out_part(&why, v->filtered_out, "by --user or --target");
+	left_out_part(&why, v->filtered_out, "by --user, --target or --id");
 	left_out_part(&why, v->outside_window,
 	    sl_window_reason(SL_WIN_OUTSIDE));
 	left_out_part(&why, v->undated_left_out,
@@ -505,11 +513,7 @@ report_view(struct sl_report *rep)
 		if (rep->aux[i] == NULL)
 			continue;
 		build_session(v, vs, rep->aux[i]);
-		if ((o->user_glob != NULL && !glob_match(o->user_glob,
-		    vs->owner) && !glob_match(o->user_glob, vs->principal) &&
-		    !glob_match(o->user_glob, vs->run_as)) ||
-		    (o->target_glob != NULL &&
-		    !glob_match(o->target_glob, vs->target))) {
+		if (!selected(o, vs)) {
 			v->filtered_out++;
 			goto drop;
 		}

@@ -376,6 +376,12 @@ sl_info(struct sl_reader *rd, const char *where, const char *fmt, ...)
 	rd->run->info(rd->run->infoarg, where != NULL ? where : rd->name, msg);
 }
 
+void
+sl_count_other_apis(struct sl_reader *rd, long long n)
+{
+	rd->run->st.other_apis += n;
+}
+
 int
 sl_reader_wants(const struct sl_reader *rd, unsigned what)
 {

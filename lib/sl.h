@@ -269,6 +269,8 @@ struct sl_stats {
 	long long rejected;	/* units that could not be parsed */
 	long long records;	/* records written to the sink */
 	long long sessions;	/* session ids seen */
+	long long other_apis;	/* CloudTrail events of other APIs (also
+				   counted in skipped): one line per run */
 };
 
 /* A new run over inputs; opts and sink are copied.  NULL: no memory. */
@@ -498,6 +500,67 @@ char *sl_session_from_name(const char *path);
 /* The principal of a session id (before its last '-'), malloc'd or NULL. */
 char *sl_session_principal(const char *sid);
 
+/* ------------------------------------------------ selection (issue 18) */
+/*
+ * Which sessions a run keeps: --since, --until, --user, --target, --id,
+ * with one meaning in every tool (sl(7)).  A session is placed in time by
+ * its start, else its end (sl_session_when); one with neither is left
+ * out when a time is asked for.  Globs are fnmatch(3) patterns.
+ */
+struct sl_select_opts {
+	int has_since, has_until;
+	long long since, until;		/* ms; keep since <= time < until */
+	const char *user_glob;		/* owner, principal or run_as */
+	const char *target_glob;	/* target */
+	const char *id_glob;		/* session id */
+};
+
+/* What a session is judged on (strings may be NULL: unknown). */
+struct sl_select_facts {
+	const char *id, *owner, *principal, *run_as, *target;
+	enum sl_when when;		/* sl_session_when */
+	long long when_ms;
+};
+
+/* Is any criterion given? */
+int sl_select_active(const struct sl_select_opts *o);
+/*
+ * --since/--until: RFC 3339, a date (YYYY-MM-DD, midnight UTC), or a
+ * time before now_ms: "30d", "12h", "90m", "45s", "2w".  0, or -1.
+ */
+int sl_select_time(const char *s, long long now_ms, long long *ms);
+/* 1 when the session is selected: every glob given matches and it is
+ * placed inside the window (sl_window_place), else 0. */
+int sl_select_match(const struct sl_select_opts *o,
+    const struct sl_select_facts *f);
+/* The facts of a merged session (pointers borrowed from s). */
+void sl_select_session_facts(const struct sl_session *s,
+    struct sl_select_facts *f);
+
+/*
+ * A filter on a record stream: records go in through its sink, the
+ * records of kept sessions (and notes about no session) come out through
+ * down, in their original order and unchanged (raw bytes, spans).
+ * Criteria that need merged facts hold every record in a spool file in
+ * tmpdir (NULL: $TMPDIR or /tmp; unlinked at once) until
+ * sl_select_finish, so memory grows with sessions only.  NULL with a
+ * message in err when the spool cannot be made; o's strings must
+ * outlive the filter.
+ */
+struct sl_select;
+struct sl_select *sl_select_new(const struct sl_select_opts *o,
+    const struct sl_sink *down, const char *tmpdir, char *err,
+    size_t errlen);
+/* The sink to give sl_run_new (down's wants are passed on). */
+void sl_select_sink(struct sl_select *sel, struct sl_sink *sink);
+/* End of input: send the kept records on.  SL_OK, SL_STOP (down
+ * stopped), or SL_FATAL with a message in err. */
+int sl_select_finish(struct sl_select *sel, char *err, size_t errlen);
+/* Sessions kept and left out (valid after sl_select_finish). */
+void sl_select_counts(const struct sl_select *sel, long long *kept,
+    long long *left_out);
+void sl_select_free(struct sl_select *sel);
+
 /* ------------------------------------------------- report (sl-report) */
 /*
  * Added with issue 5 (sl-report).  The report model: a sink that keeps,
@@ -521,6 +584,7 @@ struct sl_report_opts {
 	long long since, until;		/* ms; keep since <= start < until */
 	const char *user_glob;		/* fnmatch on owner, principal, run_as */
 	const char *target_glob;	/* fnmatch on target */
+	const char *id_glob;		/* fnmatch on the session id */
 	const char *group_by;		/* NULL, "user", "target" or "day" */
 	int keep_state;			/* keep what --save-state writes */
 };
@@ -560,10 +624,7 @@ int sl_report_write(struct sl_report *rep, enum sl_report_type type,
     struct sl_out *o);
 /* The type named "text", "csv", "json", "md" or "html", or -1. */
 int sl_report_type_lookup(const char *name);
-/*
- * --since/--until: RFC 3339, a date (YYYY-MM-DD, midnight UTC), or a
- * time before now_ms: "30d", "12h", "90m", "45s", "2w".  0, or -1.
- */
+/* sl_select_time(), under its first name. */
 int sl_report_time(const char *s, long long now_ms, long long *ms);
 void sl_report_free(struct sl_report *rep);
 
@@ -588,6 +649,7 @@ struct sl_convert_opts {
 	int split;		/* one file per session */
 	int force;		/* replace existing files */
 	int bare;		/* text: lines only, no headers or notes */
+	int all_sessions;	/* text: also sessions without a line */
 	int commands;		/* csv: one row per command */
 	int width, height;	/* asciicast terminal size; 0: infer */
 	long long step_ms;	/* asciicast: time per untimed line */
@@ -606,6 +668,9 @@ struct sl_convert_opts {
  */
 struct sl_convert *sl_convert_new(const struct sl_convert_opts *o, char *err,
     size_t errlen);
+/* Sessions left out for having no line (text without all_sessions);
+ * known after sl_convert_finish. */
+long long sl_convert_left_out(const struct sl_convert *c);
 /* The sink to give sl_run_new (it stops the run after a failed write). */
 void sl_convert_sink(struct sl_convert *c, struct sl_sink *sink);
 /*

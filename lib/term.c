@@ -180,19 +180,15 @@ struct sl_term {
 	struct sl_span *spans;
 	size_t nspans, spancap;
 
-	/* The memory budget across renderers (spill_others()). */
-	struct sl_term *older, *newer;	/* by last feed */
-	int spilled;		/* told the owner once */
+	int spilled;		/* told the owner of a spill once */
 };
 
 /*
- * Every live renderer, the least recently fed first, and the cells they
- * hold together: one reader can keep thousands of sessions open at once
- * (interleaved CloudWatch streams), and SL_TERM_CELLS each would be
- * gigabytes.  Single-threaded, as the whole library is.
+ * The cells of all renderers together: one reader can keep thousands of
+ * sessions open at once (interleaved CloudWatch streams), and
+ * SL_TERM_CELLS each would be gigabytes.  Single-threaded, as the whole
+ * library is.
  */
-static struct sl_term *lru_oldest, *lru_newest;
-static size_t lru_count;
 static size_t all_cells;
 
 #define SPILL_SMALL	(16 * 1024)	/* cells a spilled renderer may keep */
@@ -2243,38 +2239,6 @@ alt_ground(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 
 /* ------------------------------------------------- the global budget */
 
-static void
-lru_unlink(struct sl_term *t)
-{
-	if (t->older == NULL && t->newer == NULL && lru_oldest != t)
-		return;		/* not in the list: never fed */
-	if (t->older != NULL)
-		t->older->newer = t->newer;
-	else if (lru_oldest == t)
-		lru_oldest = t->newer;
-	if (t->newer != NULL)
-		t->newer->older = t->older;
-	else if (lru_newest == t)
-		lru_newest = t->older;
-	t->older = t->newer = NULL;
-	lru_count--;
-}
-
-static void
-lru_touch(struct sl_term *t)
-{
-	if (lru_newest == t)
-		return;
-	lru_unlink(t);
-	lru_count++;
-	t->older = lru_newest;
-	if (lru_newest != NULL)
-		lru_newest->newer = t;
-	lru_newest = t;
-	if (lru_oldest == NULL)
-		lru_oldest = t;
-}
-
 /* Free the rows outside the window, and the buffers of handed-out text. */
 static void
 release_spare(struct sl_term *t)
@@ -2302,6 +2266,22 @@ release_spare(struct sl_term *t)
 		ring_resize(t, RING_MIN);
 }
 
+/* The cursor row, empty after a spill, need not keep its cells. */
+static void
+release_empty_cursor_row(struct sl_term *t)
+{
+	struct row *r = cur(t);
+
+	if (r->len != 0)
+		return;
+	t->cells -= r->cap;
+	all_cells -= r->cap;
+	free(r->ch);
+	free(r->at);
+	r->ch = r->at = NULL;
+	r->cap = 0;
+}
+
 /*
  * Make t small: rows above the cursor are final now (as budget() does
  * for one renderer); when t still holds more than SPILL_SMALL cells (a
@@ -2327,37 +2307,12 @@ spill(struct sl_term *t)
 		t->cx = x;
 		cur(t)->rest = 1;
 		release_spare(t);
+		release_empty_cursor_row(t);
 		if (!t->spilled)
 			event(t, SL_TEV_SPILLED, NULL, (long long)SL_TERM_BUDGET,
 			    t->line);
 		t->spilled = 1;
 	}
-}
-
-/*
- * Past SL_TERM_BUDGET cells in all renderers, the least recently fed
- * give theirs back until half is free, t itself last.  Each one visited
- * goes to the fed end, so that the next time starts where this one
- * stopped: the work is in proportion to the feeds, not to the number of
- * renderers.  Only between feeds, where every renderer is at rest.
- */
-static void
-keep_budget(struct sl_term *t)
-{
-	struct sl_term *u;
-	size_t n;
-
-	for (n = lru_count; n > 0 && all_cells > SL_TERM_BUDGET / 2; n--) {
-		u = lru_oldest;
-		if (u == t) {
-			lru_touch(u);
-			continue;
-		}
-		spill(u);
-		lru_touch(u);
-	}
-	if (all_cells > SL_TERM_BUDGET)
-		spill(t);
 }
 
 /* Complete a UTF-8 character cut by the end of the previous bytes. */
@@ -2445,9 +2400,16 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 	if (len > 0)
 		t->partial = p[len - 1] != '\n';
 	feed_bytes(t, p, p + len);
-	lru_touch(t);
+	/*
+	 * Past the budget of all renderers, each one fed gives back what
+	 * it can, here at the end of its feed, where its owner expects rows:
+	 * renderers fed before the budget was reached hold it, renderers
+	 * fed after it rest small.  A renderer is never made to give back
+	 * rows from outside its own feed: its owner may keep line counts of
+	 * its own between feeds (cwlog.c).
+	 */
 	if (all_cells > SL_TERM_BUDGET)
-		keep_budget(t);
+		spill(t);
 }
 
 void
@@ -2562,7 +2524,6 @@ sl_term_free(struct sl_term *t)
 
 	if (t == NULL)
 		return;
-	lru_unlink(t);
 	all_cells -= t->cells;
 	for (i = 0; i < t->ringcap; i++) {
 		free(t->rows[i].ch);

@@ -23,6 +23,8 @@
 
 #define SL_W_WHOLE	0x1	/* needs whole sessions: spooled, whole() */
 #define SL_W_ONE	0x2	/* a file holds one session */
+#define SL_W_LINES	0x4	/* sessions without lines are left out
+				   unless all_sessions */
 
 /* Counted by the driver over a whole session while spooling it. */
 struct sl_wsum {

@@ -4,12 +4,14 @@
  * and skipped, and standard output is checked at the end.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -20,9 +22,27 @@ struct sl_out *tool_out;
 
 static struct sl_buf json;
 
+/*
+ * A standard descriptor that was closed (`tool >&-`) would be taken by
+ * the first file the tool opens, a spool say, and output would vanish
+ * into it.  Hold its place with /dev/null opened read-only: a write
+ * there fails (EBADF) and is reported as a write error.
+ */
+static void
+hold_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) == -1)
+			exit(EXIT_FATAL);
+}
+
 void
 tool_init(const char *name)
 {
+	hold_std_fds();
 	tool_name = name;
 	tool_out = sl_out_fd(1, "standard output", 0);
 	if (tool_out == NULL)
@@ -60,6 +80,7 @@ message(const char *where, const char *msg)
 	}
 	add_clean(&b, msg);
 	sl_buf_addc(&b, '\n');
+	tool_progress_end();	/* the line comes back at the next tick */
 	fputs(b.buf, stderr);
 	sl_buf_free(&b);
 }
@@ -306,10 +327,362 @@ tool_finish(void)
 }
 
 void
-tool_print_stats(const struct sl_stats *st)
+tool_print_stats(FILE *f, const struct sl_stats *st)
 {
-	fprintf(stderr, "%s: stats: inputs %lld, bytes %lld, units %lld, "
+	fprintf(f, "%s: stats: inputs %lld, bytes %lld, units %lld, "
 	    "written %lld, merged %lld, skipped %lld, rejected %lld, "
 	    "records %lld\n", tool_name, st->inputs, st->bytes, st->units,
 	    st->written, st->merged, st->skipped, st->rejected, st->records);
+}
+
+/* ------------------------------------------------------------ selection */
+
+static long long
+now_ms(void)
+{
+	return (long long)time(NULL) * 1000;
+}
+
+static void
+select_time(const char *opt, const char *arg, long long *ms, int *has)
+{
+	if (sl_select_time(arg, now_ms(), ms) < 0)
+		tool_usage_error("%s '%s': not a time (RFC 3339, YYYY-MM-DD, "
+		    "or 30d, 12h, 90m ago)", opt, arg);
+	*has = 1;
+}
+
+int
+tool_select_option(int c, const char *arg, struct sl_select_opts *sel)
+{
+	switch (c) {
+	case TOOL_OPT_SINCE:
+		select_time("--since", arg, &sel->since, &sel->has_since);
+		return 1;
+	case TOOL_OPT_UNTIL:
+		select_time("--until", arg, &sel->until, &sel->has_until);
+		return 1;
+	case TOOL_OPT_USER:
+		sel->user_glob = arg;
+		return 1;
+	case TOOL_OPT_TARGET:
+		sel->target_glob = arg;
+		return 1;
+	case TOOL_OPT_ID:
+		sel->id_glob = arg;
+		return 1;
+	}
+	return 0;
+}
+
+void
+tool_select_check(const struct sl_select_opts *sel)
+{
+	if (sel->has_since && sel->has_until && sel->until <= sel->since)
+		tool_usage_error("--until must be later than --since");
+}
+
+void
+tool_list_formats(void)
+{
+	int i;
+
+	for (i = 0; sl_formats[i] != NULL; i++)
+		printf("%-18s %s\n", sl_format_name(sl_formats[i]),
+		    sl_format_desc(sl_formats[i]));
+}
+
+int
+tool_info_option(int c, const char *usage)
+{
+	switch (c) {
+	case 'h':
+		fputs(usage, stdout);
+		break;
+	case 'V':
+		printf("%s %s\n", tool_name, SL_VERSION);
+		break;
+	case TOOL_OPT_LIST_FORMATS:
+		tool_list_formats();
+		break;
+	default:
+		return 0;
+	}
+	exit(tool_finish());
+}
+
+void
+tool_need_input(int nargs, const char *usage)
+{
+	const char *end = strstr(usage, "\n\n");
+
+	if (nargs > 0 || !isatty(0))
+		return;
+	/* The synopsis, as jq and ripgrep print it; --help has the rest. */
+	fwrite(usage, 1, end != NULL ? (size_t)(end - usage) + 1 :
+	    strlen(usage), stderr);
+	fprintf(stderr, "Reads logs from FILE arguments, or from standard "
+	    "input when it is a pipe or -.\nTry '%s --help' for more "
+	    "information.\n", tool_name);
+	exit(EXIT_FATAL);
+}
+
+/* ---------------------------------------------------------------- stats */
+
+const char *
+tool_stats_arg(const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return "-";
+	return value;
+}
+
+FILE *
+tool_stats_open(const char *where)
+{
+	FILE *f;
+
+	if (strcmp(where, "-") == 0)
+		return stderr;
+	if ((f = fopen(where, "w")) == NULL)
+		tool_fatal("%s: cannot create: %s", where, strerror(errno));
+	return f;
+}
+
+void
+tool_stats_close(FILE *f, const char *where)
+{
+	if (f == stderr)
+		return;
+	if (ferror(f) || fclose(f) != 0)
+		tool_fatal("%s: write error: %s", where, strerror(errno));
+}
+
+/* -------------------------------------------------------- progress line */
+
+static struct {
+	const struct sl_run *run;
+	int on;			/* stderr is a terminal */
+	int shown;
+	long long last;		/* ms */
+	unsigned long tick;
+	size_t (*count)(const void *);
+	const void *count_arg;
+	const char *count_what;
+	void (*describe)(struct sl_buf *, const void *);
+	const void *describe_arg;
+} progress;
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+tool_progress_init(const struct sl_run *run)
+{
+	progress.run = run;
+	progress.on = isatty(2);
+	progress.last = mono_ms();	/* nothing in the first 250 ms */
+}
+
+void
+tool_progress_custom(void (*describe)(struct sl_buf *, const void *),
+    const void *arg)
+{
+	progress.describe = describe;
+	progress.describe_arg = arg;
+	progress.on = isatty(2);
+	progress.last = mono_ms();	/* nothing in the first 250 ms */
+}
+
+void
+tool_progress_extra(size_t (*count)(const void *), const void *arg,
+    const char *what)
+{
+	progress.count = count;
+	progress.count_arg = arg;
+	progress.count_what = what;
+}
+
+static void
+progress_show(void)
+{
+	struct sl_stats st;
+	struct sl_buf b;
+	long long t = mono_ms();
+
+	/* At most four times a second, and not for short runs. */
+	if (t - progress.last < 250)
+		return;
+	progress.last = t;
+	sl_buf_init(&b);
+	sl_buf_printf(&b, "\r%s: ", tool_name);
+	if (progress.describe != NULL)
+		progress.describe(&b, progress.describe_arg);
+	else {
+		sl_run_stats(progress.run, &st);
+		/* Bytes count whole files; records show progress inside one. */
+		sl_buf_printf(&b, "%lld files, %.1f MiB, %lld records",
+		    st.inputs, (double)st.bytes / 1048576, st.records);
+	}
+	if (progress.count != NULL)
+		sl_buf_printf(&b, ", %zu %s", progress.count(progress.count_arg),
+		    progress.count_what);
+	sl_buf_adds(&b, "\033[K");
+	fputs(b.buf, stderr);
+	sl_buf_free(&b);
+	progress.shown = 1;
+}
+
+void
+tool_progress_tick(void)
+{
+	if (progress.on && (progress.run != NULL ||
+	    progress.describe != NULL) && (++progress.tick & 1023) == 0)
+		progress_show();
+}
+
+void
+tool_progress_tick_now(void)
+{
+	if (progress.on && progress.describe != NULL)
+		progress_show();
+}
+
+void
+tool_progress_end(void)
+{
+	if (progress.shown)
+		fputs("\r\033[K", stderr);
+	progress.shown = 0;
+}
+
+/* ----------------------------------------------------------------- pipe */
+
+struct tool_pipe {
+	struct sl_sink down;
+	struct sl_select *sel;		/* NULL: no selection */
+	struct sl_run *run;
+};
+
+/* The run's sink: a look at the clock now and then, then on. */
+static int
+pipe_put(void *arg, const struct sl_record *r)
+{
+	struct tool_pipe *p = arg;
+
+	tool_progress_tick();
+	return p->down.put(p->down.arg, r);
+}
+
+struct tool_pipe *
+tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
+    const struct sl_sink *down)
+{
+	struct tool_pipe *p = calloc(1, sizeof(*p));
+	struct sl_sink sink;
+	char err[1024];
+
+	if (p == NULL)
+		tool_fatal("out of memory");
+	p->down = *down;
+	if (sel != NULL && sl_select_active(sel)) {
+		p->sel = sl_select_new(sel, down, NULL, err, sizeof(err));
+		if (p->sel == NULL)
+			tool_fatal("%s", err);
+		sl_select_sink(p->sel, &p->down);
+	}
+	sink.put = pipe_put;
+	sink.arg = p;
+	sink.want = p->down.want;
+	p->run = sl_run_new(opts, &sink, tool_error, NULL);
+	if (p->run == NULL)
+		tool_fatal("out of memory");
+	sl_run_set_info(p->run, tool_info, NULL);
+	tool_progress_init(p->run);
+	return p;
+}
+
+int
+tool_pipe_path(struct tool_pipe *p, const char *path)
+{
+	return sl_run_path(p->run, path);
+}
+
+int
+tool_pipe_args(struct tool_pipe *p, int argc, char **argv, int first)
+{
+	int i, rc = SL_OK;
+
+	if (first == argc)
+		return sl_run_path(p->run, "-");
+	for (i = first; i < argc && rc != SL_STOP; i++)
+		rc = sl_run_path(p->run, argv[i]);
+	return rc;
+}
+
+static void
+tell_once_per_run(const struct sl_stats *st)
+{
+	char msg[128];
+
+	if (st->other_apis == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%lld CloudTrail events of other APIs "
+	    "ignored", st->other_apis);
+	tool_info(NULL, NULL, msg);
+}
+
+int
+tool_pipe_finish(struct tool_pipe *p, const char *stats)
+{
+	struct sl_stats st;
+	long long kept, left;
+	char err[1024];
+	int rc = SL_OK;
+	FILE *f;
+
+	tool_progress_end();
+	/* Readers may hold a session open for the next input. */
+	if (sl_run_finish(p->run) == SL_STOP)
+		return SL_STOP;
+	tool_progress_end();
+	if (p->sel != NULL && (rc = sl_select_finish(p->sel, err,
+	    sizeof(err))) == SL_FATAL)
+		tool_fatal("%s", err);
+	sl_run_stats(p->run, &st);
+	tell_once_per_run(&st);
+	if (stats == NULL)
+		return rc;
+	f = tool_stats_open(stats);
+	tool_print_stats(f, &st);
+	if (p->sel != NULL) {
+		sl_select_counts(p->sel, &kept, &left);
+		fprintf(f, "%s: stats: sessions selected %lld, left out %lld\n",
+		    tool_name, kept, left);
+	}
+	tool_stats_close(f, stats);
+	return rc;
+}
+
+void
+tool_pipe_stats(const struct tool_pipe *p, struct sl_stats *st)
+{
+	sl_run_stats(p->run, st);
+}
+
+void
+tool_pipe_free(struct tool_pipe *p)
+{
+	if (p == NULL)
+		return;
+	progress.run = NULL;
+	sl_run_free(p->run);
+	sl_select_free(p->sel);
+	free(p);
 }

@@ -36,7 +36,9 @@ void tool_bad_option(int c, char **argv) __attribute__((noreturn));
  * "f:" in the optstring, and hand getopt's value to tool_input_option()
  * before treating it as unknown.
  */
-enum { TOOL_OPT_SESSION = 0x1000, TOOL_OPT_PROMPT, TOOL_OPT_TZ };
+enum { TOOL_OPT_SESSION = 0x1000, TOOL_OPT_PROMPT, TOOL_OPT_TZ,
+    TOOL_OPT_SINCE, TOOL_OPT_UNTIL, TOOL_OPT_USER, TOOL_OPT_TARGET,
+    TOOL_OPT_ID, TOOL_OPT_LIST_FORMATS };
 #define TOOL_INPUT_OPTIONS						\
 	{ "from", required_argument, NULL, 'f' },			\
 	{ "session", required_argument, NULL, TOOL_OPT_SESSION },	\
@@ -45,6 +47,81 @@ enum { TOOL_OPT_SESSION = 0x1000, TOOL_OPT_PROMPT, TOOL_OPT_TZ };
 /* Returns 1 when c was one of them (bad values exit 2).  A --prompt
  * allocates opts->prompts: sl_prompts_free() it at the end. */
 int tool_input_option(int c, const char *arg, struct sl_opts *opts);
+/*
+ * The selection of every tool (sl(7)): --since, --until, --user,
+ * --target, --id.  Put TOOL_SELECT_OPTIONS in the longopts and hand
+ * getopt's value to tool_select_option() (1 when it was one of them; bad
+ * values exit 2), then call tool_select_check() after the loop.
+ */
+#define TOOL_SELECT_OPTIONS						\
+	{ "since", required_argument, NULL, TOOL_OPT_SINCE },		\
+	{ "until", required_argument, NULL, TOOL_OPT_UNTIL },		\
+	{ "user", required_argument, NULL, TOOL_OPT_USER },		\
+	{ "target", required_argument, NULL, TOOL_OPT_TARGET },		\
+	{ "id", required_argument, NULL, TOOL_OPT_ID }
+int tool_select_option(int c, const char *arg, struct sl_select_opts *sel);
+void tool_select_check(const struct sl_select_opts *sel);
+/* --list-formats: the input formats, one a line, on standard output. */
+#define TOOL_LIST_FORMATS_OPTION					\
+	{ "list-formats", no_argument, NULL, TOOL_OPT_LIST_FORMATS }
+void tool_list_formats(void);
+/* -h/--help (usage), -V/--version, --list-formats: print on standard
+ * output and exit 0.  Returns 0 when c is none of them. */
+int tool_info_option(int c, const char *usage);
+/*
+ * No file argument and standard input is a terminal: the user did not
+ * mean to type a log.  Print usage on stderr and exit 2, as jq does.
+ */
+void tool_need_input(int nargs, const char *usage);
+/*
+ * --stats and --stats=FILE: where counters go.  NULL when not asked,
+ * "-" for standard error (the default), else a file.
+ */
+#define TOOL_STATS_OPTION						\
+	{ "stats", optional_argument, NULL, TOOL_OPT_STATS }
+enum { TOOL_OPT_STATS = 0x1100 };
+const char *tool_stats_arg(const char *optarg_value);
+/* Open where --stats goes (stderr for "-"); exit 2 when it cannot be
+ * created.  Close it with tool_stats_close. */
+FILE *tool_stats_open(const char *where);
+void tool_stats_close(FILE *f, const char *where);
+
+/*
+ * The progress line: on a terminal (stderr a tty) during long runs,
+ * "tool: 12 files, 3.4 MiB, 5000 records[, extra]", at most four times
+ * a second; never in a pipe.  Messages clear it first.
+ */
+void tool_progress_init(const struct sl_run *run);
+/* Also show "N what" from count(arg), e.g. sessions of a report. */
+void tool_progress_extra(size_t (*count)(const void *), const void *arg,
+    const char *what);
+/* A tool without a run (sl-redact of raw logs) says what it has done. */
+void tool_progress_custom(void (*describe)(struct sl_buf *, const void *),
+    const void *arg);
+/* Call often (per record); cheap: looks at the clock every 1024 calls. */
+void tool_progress_tick(void);
+/* Call at coarse steps (per input): looks at the clock every time. */
+void tool_progress_tick_now(void);
+void tool_progress_end(void);
+
+/*
+ * A run over the inputs as every record-reading tool makes it: the
+ * selection (lib/select.c) in front of down, the progress line, the
+ * facts told once per run, --stats.
+ */
+struct tool_pipe;
+struct tool_pipe *tool_pipe_new(const struct sl_opts *opts,
+    const struct sl_select_opts *sel, const struct sl_sink *down);
+/* Read one path (see sl_run_path). */
+int tool_pipe_path(struct tool_pipe *p, const char *path);
+/* Read every file argument, or standard input when there is none. */
+int tool_pipe_args(struct tool_pipe *p, int argc, char **argv, int first);
+/* End: pass kept records on, tell the once-per-run facts, write the
+ * counters where stats says (NULL: nowhere).  SL_OK or SL_STOP. */
+int tool_pipe_finish(struct tool_pipe *p, const char *stats);
+void tool_pipe_stats(const struct tool_pipe *p, struct sl_stats *st);
+void tool_pipe_free(struct tool_pipe *p);
+
 /* Sink: each record as a JSON line on tool_out.  arg is unused. */
 int tool_put_json(void *arg, const struct sl_record *r);
 /* Flush and check standard output; exit 2 on failure.  Returns status. */
@@ -71,6 +148,6 @@ void tool_file_close(struct tool_file *f);
 void tool_file_abort(struct tool_file *f);
 
 /* Print counters the way every tool does for --stats. */
-void tool_print_stats(const struct sl_stats *st);
+void tool_print_stats(FILE *f, const struct sl_stats *st);
 
 #endif

@@ -15,10 +15,12 @@
 
 static const char usage[] =
 "usage: sl-convert -t TARGET [-o FILE|DIR|ARCHIVE] [--split] [--force]\n"
-"                  [--bare] [--commands] [--width N] [--height N]\n"
+"                  [--bare] [--all-sessions] [--commands] [--width N]\n"
+"                  [--height N]\n"
 "                  [--step SECONDS] [--asciicast-version 2|3]\n"
 "                  [-f FORMAT] [--session ID] [--prompt REGEX] [--tz ZONE]\n"
-"                  [--stats] [FILE|DIR|-]...\n"
+"                  [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
+"                  [--id GLOB] [--stats[=FILE]] [FILE|DIR|-]...\n"
 "\n"
 "Convert Session Manager session logs, or the record stream of sl-parse,\n"
 "to another shape.  Inputs are read as by sl-parse(1).\n"
@@ -33,6 +35,7 @@ static const char usage[] =
 "                      folder -o names (created if missing)\n"
 "      --force         replace existing output files\n"
 "      --bare          text: the lines only, no headers or notes\n"
+"      --all-sessions  text: also sessions without a line (metadata only)\n"
 "      --commands      csv: one row per command instead of per line\n"
 "      --width N, --height N\n"
 "                      asciicast: terminal size (default: inferred)\n"
@@ -43,18 +46,24 @@ static const char usage[] =
 "      --session ID    session id for inputs that do not carry one\n"
 "      --prompt REGEX  also recognise this prompt (PCRE2, anchored)\n"
 "      --tz ZONE       zone of zone-less local times (e.g. Europe/Berlin)\n"
-"      --stats         print input and record counts to standard error\n"
+"      --since T, --until T, --user GLOB, --target GLOB, --id GLOB\n"
+"                      only the sessions selected, as in sl(7); their\n"
+"                      records pass unchanged (original bytes, colours)\n"
+"      --stats[=FILE]  print input and record counts to standard error\n"
+"                      (or FILE)\n"
 "      --list-targets  list the output targets and exit\n"
+"      --list-formats  list the input formats and exit\n"
 "  -h, --help          show this help and exit\n"
 "  -V, --version       show the version and exit\n"
 "\n"
 "Exit status: 0 all input converted, 1 some input unreadable or rejected,\n"
-"2 usage or write error (no partial file is left).  See sl-convert(1).\n";
+"2 usage or write error (no partial file is left).  See sl-convert(1)\n"
+"and sl(7).\n";
 
 enum {
-	OPT_SPLIT = 256, OPT_FORCE, OPT_BARE, OPT_COMMANDS, OPT_WIDTH,
+	OPT_SPLIT = 256, OPT_FORCE, OPT_BARE, OPT_ALL, OPT_COMMANDS, OPT_WIDTH,
 	OPT_HEIGHT, OPT_STEP, OPT_CASTV,
-	OPT_STATS, OPT_LIST
+	OPT_LIST
 };
 
 static const struct option longopts[] = {
@@ -63,14 +72,17 @@ static const struct option longopts[] = {
 	{ "split", no_argument, NULL, OPT_SPLIT },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "bare", no_argument, NULL, OPT_BARE },
+	{ "all-sessions", no_argument, NULL, OPT_ALL },
 	{ "commands", no_argument, NULL, OPT_COMMANDS },
 	{ "width", required_argument, NULL, OPT_WIDTH },
 	{ "height", required_argument, NULL, OPT_HEIGHT },
 	{ "step", required_argument, NULL, OPT_STEP },
 	{ "asciicast-version", required_argument, NULL, OPT_CASTV },
 	TOOL_INPUT_OPTIONS,
-	{ "stats", no_argument, NULL, OPT_STATS },
+	TOOL_SELECT_OPTIONS,
+	TOOL_STATS_OPTION,
 	{ "list-targets", no_argument, NULL, OPT_LIST },
+	TOOL_LIST_FORMATS_OPTION,
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -135,19 +147,35 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Not an error, but nothing leaves silently. */
+static void
+tell_left_out(const struct sl_convert *c)
+{
+	char msg[128];
+	long long n = sl_convert_left_out(c);
+
+	if (n == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%lld session%s without a line left out "
+	    "(--all-sessions shows %s)", n, n == 1 ? "" : "s",
+	    n == 1 ? "it" : "them");
+	tool_info(NULL, NULL, msg);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct sl_opts opts = { 0 };
+	struct sl_select_opts sel = { 0 };
 	struct sl_convert_opts co = { 0 };
 	struct sl_convert *done;
 	struct sl_sink sink;
-	struct sl_stats st;
-	struct sl_run *run;
+	struct tool_pipe *p;
 	struct sigaction sa;
 	const struct sl_writer *w;
+	const char *stats = NULL;
 	char err[1024];
-	int c, i, stats = 0, rc = SL_OK, sized = 0, stepped = 0, castv = 0;
+	int c, rc = SL_OK, sized = 0, stepped = 0, castv = 0;
 	size_t k;
 
 	tool_init("sl-convert");
@@ -173,6 +201,9 @@ main(int argc, char **argv)
 		case OPT_BARE:
 			co.bare = 1;
 			break;
+		case OPT_ALL:
+			co.all_sessions = 1;
+			break;
 		case OPT_COMMANDS:
 			co.commands = 1;
 			break;
@@ -193,30 +224,30 @@ main(int argc, char **argv)
 			    2, 3);
 			castv = 1;
 			break;
-		case OPT_STATS:
-			stats = 1;
+		case TOOL_OPT_STATS:
+			stats = tool_stats_arg(optarg);
 			break;
 		case OPT_LIST:
 			for (k = 0; (w = sl_writer_at(k)) != NULL; k++)
 				printf("%-12s %s\n", sl_writer_name(w),
 				    sl_writer_desc(w));
 			return tool_finish();
-		case 'h':
-			fputs(usage, stdout);
-			return tool_finish();
-		case 'V':
-			printf("sl-convert %s\n", SL_VERSION);
-			return tool_finish();
 		default:
-			if (!tool_input_option(c, optarg, &opts))
+			if (!tool_input_option(c, optarg, &opts) &&
+			    !tool_select_option(c, optarg, &sel) &&
+			    !tool_info_option(c, usage))
 				tool_bad_option(c, argv);
 			break;
 		}
 	}
-	if (co.target == NULL)
+	if (co.target == NULL) {
+		tool_need_input(argc - optind, usage);
 		tool_usage_error("no target: use -t TARGET (see --list-targets)");
-	if (co.bare && strcmp(co.target, "text") != 0)
-		tool_usage_error("--bare applies to -t text");
+	}
+	tool_select_check(&sel);
+	tool_need_input(argc - optind, usage);
+	if ((co.bare || co.all_sessions) && strcmp(co.target, "text") != 0)
+		tool_usage_error("--bare and --all-sessions apply to -t text");
 	if (co.commands && strcmp(co.target, "csv") != 0)
 		tool_usage_error("--commands applies to -t csv");
 	if ((sized || stepped || castv) && strcmp(co.target, "asciicast") != 0)
@@ -237,20 +268,13 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	sl_convert_sink(conv, &sink);
-	run = sl_run_new(&opts, &sink, tool_error, NULL);
-	sl_run_set_info(run, tool_info, NULL);
-	if (optind == argc)
-		rc = sl_run_path(run, "-");
-	for (i = optind; i < argc && rc != SL_STOP; i++)
-		rc = sl_run_path(run, argv[i]);
-	sl_run_finish(run);
-	if (stats) {
-		sl_run_stats(run, &st);
-		tool_print_stats(&st);
-	}
-	sl_run_free(run);
+	p = tool_pipe_new(&opts, &sel, &sink);
+	if (tool_pipe_args(p, argc, argv, optind) != SL_STOP)
+		tool_pipe_finish(p, stats);
+	tool_pipe_free(p);
 	sl_prompts_free(opts.prompts);
 	rc = sl_convert_finish(conv, err, sizeof(err));
+	tell_left_out(conv);
 	done = conv;
 	conv = NULL;		/* the handler has nothing left to remove */
 	sl_convert_free(done);

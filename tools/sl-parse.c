@@ -10,7 +10,8 @@
 
 static const char usage[] =
 "usage: sl-parse [-f FORMAT] [--session ID] [--prompt REGEX] [--tz ZONE]\n"
-"                [--stats] [FILE|DIR|-]...\n"
+"                [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
+"                [--id GLOB] [--stats[=FILE]] [FILE|DIR|-]...\n"
 "\n"
 "Read Session Manager session logs and write the record stream (JSON\n"
 "Lines: session, line and note records) to standard output.  Inputs may\n"
@@ -23,20 +24,27 @@ static const char usage[] =
 "      --prompt REGEX  also recognise this prompt (PCRE2, anchored at the\n"
 "                      start of the line; may be given several times)\n"
 "      --tz ZONE       zone of zone-less local times (e.g. Europe/Berlin)\n"
-"      --stats         print input and record counts to standard error\n"
+"      --since T, --until T\n"
+"                      only sessions placed in [T, T') by their start,\n"
+"                      else end (T: RFC 3339, YYYY-MM-DD, 30d, 12h ago)\n"
+"      --user GLOB     only sessions whose owner, principal or run_as\n"
+"                      matches GLOB\n"
+"      --target GLOB   only sessions on targets matching GLOB\n"
+"      --id GLOB       only sessions whose id matches GLOB\n"
+"      --stats[=FILE]  print input and record counts to standard error\n"
+"                      (or FILE)\n"
 "      --list-formats  list the input formats and exit\n"
 "  -h, --help          show this help and exit\n"
 "  -V, --version       show the version and exit\n"
 "\n"
 "Exit status: 0 all input read, 1 some input unreadable or rejected,\n"
-"2 usage or write error.  See sl-parse(1) and sl-records(5).\n";
-
-enum { OPT_STATS = 256, OPT_LIST };
+"2 usage or write error.  See sl-parse(1), sl-records(5) and sl(7).\n";
 
 static const struct option longopts[] = {
 	TOOL_INPUT_OPTIONS,
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "list-formats", no_argument, NULL, OPT_LIST },
+	TOOL_SELECT_OPTIONS,
+	TOOL_STATS_OPTION,
+	TOOL_LIST_FORMATS_OPTION,
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -46,47 +54,32 @@ int
 main(int argc, char **argv)
 {
 	struct sl_opts opts = { 0 };
+	struct sl_select_opts sel = { 0 };
 	struct sl_sink sink = { tool_put_json, NULL, 0 };
-	struct sl_stats st;
-	struct sl_run *run;
-	int c, i, stats = 0, rc = SL_OK;
+	struct tool_pipe *p;
+	const char *stats = NULL;
+	int c;
 
 	tool_init("sl-parse");
 	while ((c = getopt_long(argc, argv, ":f:hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_STATS:
-			stats = 1;
+		case TOOL_OPT_STATS:
+			stats = tool_stats_arg(optarg);
 			break;
-		case OPT_LIST:
-			for (i = 0; sl_formats[i] != NULL; i++)
-				printf("%-18s %s\n", sl_format_name(sl_formats[i]),
-				    sl_format_desc(sl_formats[i]));
-			return tool_finish();
-		case 'h':
-			fputs(usage, stdout);
-			return tool_finish();
-		case 'V':
-			printf("sl-parse %s\n", SL_VERSION);
-			return tool_finish();
 		default:
-			if (!tool_input_option(c, optarg, &opts))
+			if (!tool_input_option(c, optarg, &opts) &&
+			    !tool_select_option(c, optarg, &sel) &&
+			    !tool_info_option(c, usage))
 				tool_bad_option(c, argv);
 			break;
 		}
 	}
-	run = sl_run_new(&opts, &sink, tool_error, NULL);
-	sl_run_set_info(run, tool_info, NULL);
-	if (optind == argc)
-		rc = sl_run_path(run, "-");
-	for (i = optind; i < argc && rc != SL_STOP; i++)
-		rc = sl_run_path(run, argv[i]);
-	sl_run_finish(run);
-	if (stats) {
-		sl_run_stats(run, &st);
-		tool_print_stats(&st);
-	}
-	sl_run_free(run);
+	tool_select_check(&sel);
+	tool_need_input(argc - optind, usage);
+	p = tool_pipe_new(&opts, &sel, &sink);
+	if (tool_pipe_args(p, argc, argv, optind) != SL_STOP)
+		tool_pipe_finish(p, stats);
+	tool_pipe_free(p);
 	sl_prompts_free(opts.prompts);
-	rc = tool_finish();	/* exits 2 when the output failed */
-	return rc;
+	return tool_finish();	/* exits 2 when the output failed */
 }

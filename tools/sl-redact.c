@@ -18,9 +18,9 @@
 
 static const char usage[] =
 "usage: sl-redact [-r RULES]... [--no-default] [--hash-key-env VAR]\n"
-"                 [-f FORMAT] [--stats FILE] [-q] [-o FILE|DIR|ARCHIVE]\n"
-"                 [--force]\n"
-"                 [FILE|DIR|-]...\n"
+"                 [-f FORMAT] [--stats[=FILE]] [-q] [-o FILE|DIR|ARCHIVE]\n"
+"                 [--force] [--since T] [--until T] [--user GLOB]\n"
+"                 [--target GLOB] [--id GLOB] [FILE|DIR|-]...\n"
 "\n"
 "Remove secrets (AWS keys, tokens, private keys, passwords on command\n"
 "lines and typed at the shell, ...) from Session Manager logs.  A record\n"
@@ -41,18 +41,24 @@ static const char usage[] =
 "                          .tgz, .zip): an archive in gives its members\n"
 "      --force             replace existing output files (regular files\n"
 "                          only; a symbolic link is never followed)\n"
-"      --stats FILE        write counts per kind and input, and the line\n"
-"                          of every secret (never the secret), to FILE\n"
+"      --stats[=FILE]      write counts per kind and input, and the line\n"
+"                          of every secret (never the secret), to standard\n"
+"                          error (or FILE)\n"
+"      --since T, --until T, --user GLOB, --target GLOB, --id GLOB\n"
+"                          only the sessions selected, as in sl(7): inputs\n"
+"                          are read as sl-parse reads them and a record\n"
+"                          stream comes out\n"
 "  -q, --quiet             no summary on standard error\n"
 "      --default-rules     print the default rules (a rules file) and exit\n"
+"      --list-formats      list the input formats and exit\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
 "Exit status: 0 all input redacted, 1 some input unreadable or rejected\n"
-"(and left out), 2 usage, rules or write error.  See sl-redact(1).\n";
+"(and left out), 2 usage, rules or write error.  See sl-redact(1) and\n"
+"sl(7).\n";
 
-enum { OPT_NO_DEFAULT = 256, OPT_HASH_KEY_ENV, OPT_STATS, OPT_DEFAULTS,
-    OPT_FORCE };
+enum { OPT_NO_DEFAULT = 256, OPT_HASH_KEY_ENV, OPT_DEFAULTS, OPT_FORCE };
 
 static const struct option longopts[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -61,7 +67,9 @@ static const struct option longopts[] = {
 	{ "from", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "stats", required_argument, NULL, OPT_STATS },
+	TOOL_STATS_OPTION,
+	TOOL_SELECT_OPTIONS,
+	TOOL_LIST_FORMATS_OPTION,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "default-rules", no_argument, NULL, OPT_DEFAULTS },
 	{ "help", no_argument, NULL, 'h' },
@@ -221,11 +229,23 @@ open_member(struct outputs *o, const char *name)
 	return so;
 }
 
+/* The progress line of raw redaction: inputs and secrets so far. */
+static long long inputs_done;
+
+static void
+describe_progress(struct sl_buf *b, const void *rx)
+{
+	sl_buf_printf(b, "%lld inputs, %lld secrets redacted", inputs_done,
+	    sl_redact_total(rx));
+}
+
 static struct sl_out *
 io_open(void *arg, const char *name)
 {
 	struct outputs *o = arg;
 
+	inputs_done++;
+	tool_progress_tick_now();
 	switch (o->kind) {
 	case OUT_DIR:
 		return open_each(o, name);
@@ -352,6 +372,65 @@ outputs_close(struct outputs *o)
 	free((char *)o->one_input);
 }
 
+/* Sink of select_records: each selected record as a JSON line. */
+static int
+put_selected(void *arg, const struct sl_record *r)
+{
+	static struct sl_buf line;
+
+	sl_buf_reset(&line);
+	sl_record_to_json(&line, r);
+	if (fwrite(line.buf, 1, line.len, arg) != line.len)
+		return SL_STOP;
+	return SL_OK;
+}
+
+/*
+ * With a selection, the inputs are parsed (as sl-parse does), the
+ * selected sessions' records spooled to an unlinked file, and that
+ * record stream is what is redacted.  Returns the file to redact.
+ */
+static FILE *
+select_records(const struct sl_select_opts *sel, const char *format,
+    int argc, char **argv, int first)
+{
+	struct sl_opts opts = { 0 };
+	struct sl_sink sink = { put_selected, NULL, 0 };
+	struct tool_pipe *p;
+	FILE *f;
+
+	if ((f = tmpfile()) == NULL)
+		tool_fatal("cannot make a spool file: %s", strerror(errno));
+	opts.format = format;
+	sink.arg = f;
+	p = tool_pipe_new(&opts, sel, &sink);
+	if (tool_pipe_args(p, argc, argv, first) != SL_STOP)
+		tool_pipe_finish(p, NULL);
+	tool_pipe_free(p);
+	if (fflush(f) != 0 || ferror(f))
+		tool_fatal("spool file: write error: %s", strerror(errno));
+	return f;
+}
+
+/* A selection writes one record stream: to standard output or a file. */
+static void
+selection_output(const struct outputs *o, int nin, char **in)
+{
+	struct stat sb;
+	int i;
+
+	if (o->path == NULL)
+		return;
+	if (ends_with(o->path, "/") || sl_archive_kind(o->path) != SL_AR_NONE ||
+	    (stat(o->path, &sb) == 0 && S_ISDIR(sb.st_mode)))
+		tool_usage_error("a selection writes one record stream: "
+		    "-o FILE, not a folder or an archive");
+	for (i = 0; i < nin; i++)
+		if (is_input(in[i], o->path))
+			tool_usage_error("%s: the output is also an input",
+			    o->path);
+}
+
 static char *
 read_file(const char *path, size_t *len)
 {
@@ -373,6 +452,7 @@ read_file(const char *path, size_t *len)
 	return b.buf;
 }
 
+/* --stats: standard error, or FILE through the output layer. */
 static void
 write_stats(const char *path, int force, const struct sl_redact *rx)
 {
@@ -382,6 +462,11 @@ write_stats(const char *path, int force, const struct sl_redact *rx)
 
 	sl_buf_init(&b);
 	sl_redact_report(rx, &b);
+	if (strcmp(path, "-") == 0) {
+		fwrite(b.buf, 1, b.len, stderr);
+		sl_buf_free(&b);
+		return;
+	}
 	o = tool_file_open(&f, path, force, 0);
 	if (sl_out_write(o, b.buf, b.len) != SL_OK)
 		tool_fatal("%s: write error: %s", path, strerror(errno));
@@ -394,7 +479,10 @@ main(int argc, char **argv)
 {
 	const char **rules = NULL, *keyenv = NULL, *stats = NULL;
 	const char *format = NULL, *key;
+	struct sl_select_opts sel = { 0 };
 	struct sl_redact_io io;
+	FILE *selected = NULL;
+	char spool[64];
 	struct outputs outs;
 	struct sl_redact *rx;
 	struct sl_buf sum;
@@ -431,8 +519,8 @@ main(int argc, char **argv)
 		case OPT_FORCE:
 			outs.force = 1;
 			break;
-		case OPT_STATS:
-			stats = optarg;
+		case TOOL_OPT_STATS:
+			stats = tool_stats_arg(optarg);
 			flags |= SL_REDACT_HITS;
 			break;
 		case 'q':
@@ -441,16 +529,18 @@ main(int argc, char **argv)
 		case OPT_DEFAULTS:
 			fputs(sl_redact_default_rules(), stdout);
 			return tool_finish();
-		case 'h':
-			fputs(usage, stdout);
-			return tool_finish();
-		case 'V':
-			printf("sl-redact %s\n", SL_VERSION);
-			return tool_finish();
 		default:
-			tool_bad_option(c, argv);
+			if (!tool_select_option(c, optarg, &sel) &&
+			    !tool_info_option(c, usage))
+				tool_bad_option(c, argv);
 		}
 	}
+	tool_select_check(&sel);
+	if (sl_select_active(&sel) && format != NULL &&
+	    sl_format_lookup(format) == NULL)
+		tool_usage_error("-f %s cannot be read as records, which a "
+		    "selection needs", format);
+	tool_need_input(argc - optind, usage);
 	if (keyenv != NULL && ((key = getenv(keyenv)) == NULL || *key == '\0'))
 		tool_usage_error("--hash-key-env: $%s is not set or empty",
 		    keyenv);
@@ -468,16 +558,28 @@ main(int argc, char **argv)
 	if (sl_redact_ready(rx, err, sizeof(err)) != SL_OK)
 		tool_fatal("%s", err);
 
-	outputs_open(&outs, argc - optind, argv + optind);
 	io.open = io_open;
 	io.done = io_done;
 	io.arg = &outs;
-
-	if (optind == argc)
-		rc = sl_redact_path(rx, "-", format, &io, tool_error, NULL);
-	for (i = (size_t)optind; i < (size_t)argc && rc != SL_STOP; i++)
+	if (sl_select_active(&sel)) {
+		selection_output(&outs, argc - optind, argv + optind);
+		selected = select_records(&sel, format, argc, argv, optind);
+		outputs_open(&outs, 0, NULL);	/* checked above */
+		snprintf(spool, sizeof(spool), "/dev/fd/%d", fileno(selected));
+		rc = sl_redact_path(rx, spool, "records", &io, tool_error,
+		    NULL);
+	} else {
+		outputs_open(&outs, argc - optind, argv + optind);
+		tool_progress_custom(describe_progress, rx);
+		if (optind == argc)
+			rc = sl_redact_path(rx, "-", format, &io, tool_error,
+			    NULL);
+	}
+	for (i = (size_t)optind; i < (size_t)argc && rc != SL_STOP &&
+	    selected == NULL; i++)
 		rc = sl_redact_path(rx, argv[i], format, &io, tool_error,
 		    NULL);
+	tool_progress_end();
 	if (rc == SL_REJECT)
 		tool_status = EXIT_INPUT;
 
@@ -494,5 +596,7 @@ main(int argc, char **argv)
 	}
 	sl_redact_free(rx);
 	free(rules);
+	if (selected != NULL)
+		fclose(selected);
 	return c;
 }

@@ -15,11 +15,12 @@
 #include "common.h"
 
 static const char usage[] =
-"usage: sl-report [-t text|csv|json|md|html] [-o FILE] [--since T]\n"
-"                 [--until T] [--user GLOB] [--target GLOB]\n"
+"usage: sl-report [-t text|csv|json|md|html] [-o FILE] [--force]\n"
+"                 [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
+"                 [--id GLOB]\n"
 "                 [--group-by user|target|day] [--save-state FILE]\n"
 "                 [--merge] [-f FORMAT] [--session ID] [--prompt REGEX]\n"
-"                 [--tz ZONE] [--stats] [FILE|DIR|-]...\n"
+"                 [--tz ZONE] [--stats[=FILE]] [FILE|DIR|-]...\n"
 "\n"
 "Report Session Manager sessions: who connected to which node, when, for\n"
 "how long, and what they ran.  Inputs are record streams (sl-parse) or any\n"
@@ -31,12 +32,14 @@ static const char usage[] =
 "  -o, --output FILE    write the report to FILE\n"
 "      --force          replace FILE (and the --save-state file) when it\n"
 "                       exists (a regular file only)\n"
-"      --since T        only sessions that started at T or later\n"
-"      --until T        only sessions that started before T\n"
+"      --since T        only sessions that started (else ended) at T or\n"
+"                       later\n"
+"      --until T        only sessions that started (else ended) before T\n"
 "                       (T: RFC 3339, YYYY-MM-DD, or 30d, 12h, 90m ago)\n"
 "      --user GLOB      only sessions whose owner, principal or run_as\n"
 "                       matches GLOB\n"
 "      --target GLOB    only sessions on targets matching GLOB\n"
+"      --id GLOB        only sessions whose id matches GLOB\n"
 "      --group-by KEY   order and group sessions by user, target or day\n"
 "      --save-state FILE  also write this run's aggregates to FILE\n"
 "      --merge          inputs may be state files: merge them (map-reduce)\n"
@@ -44,105 +47,39 @@ static const char usage[] =
 "      --session ID     session id for inputs that do not carry one\n"
 "      --prompt REGEX   also recognise this prompt (see sl-parse)\n"
 "      --tz ZONE        zone of zone-less local times\n"
-"      --stats          print input and record counts to standard error\n"
+"      --stats[=FILE]   print input and record counts to standard error\n"
+"                       (or FILE)\n"
+"      --list-formats   list the input formats and exit\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
 "Exit status: 0 all input read, 1 some input unreadable or rejected,\n"
 "2 usage error, bad or corrupt state file, or write error.\n"
-"See sl-report(1).\n";
+"See sl-report(1) and sl(7).\n";
 
-enum { OPT_SINCE = 256, OPT_UNTIL, OPT_USER, OPT_TARGET, OPT_GROUP,
-    OPT_SAVE, OPT_MERGE, OPT_STATS, OPT_FORCE };
+enum { OPT_GROUP = 256, OPT_SAVE, OPT_MERGE, OPT_FORCE };
 
 static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "until", required_argument, NULL, OPT_UNTIL },
-	{ "user", required_argument, NULL, OPT_USER },
-	{ "target", required_argument, NULL, OPT_TARGET },
+	TOOL_SELECT_OPTIONS,
 	{ "group-by", required_argument, NULL, OPT_GROUP },
 	{ "save-state", required_argument, NULL, OPT_SAVE },
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	TOOL_INPUT_OPTIONS,
-	{ "stats", no_argument, NULL, OPT_STATS },
+	TOOL_STATS_OPTION,
+	TOOL_LIST_FORMATS_OPTION,
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* --------------------------------------------------------- progress line */
-
-static struct sl_run *run;
-static struct sl_report *rep;
-static int progress;		/* stderr is a terminal */
-static int progress_shown;
-static long long progress_last;	/* ms */
-static unsigned long progress_tick;
-
-static long long
-now_ms(void)
+/* Sessions so far, for the progress line. */
+static size_t
+report_count(const void *rep)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-progress_show(void)
-{
-	struct sl_stats st;
-	long long t = now_ms();
-
-	/* At most four times a second, and not for short runs. */
-	if (t - progress_last < 250)
-		return;
-	if (progress_last == 0) {
-		progress_last = t;
-		return;
-	}
-	progress_last = t;
-	sl_run_stats(run, &st);
-	/* Bytes count whole files; records show progress inside one. */
-	fprintf(stderr, "\r%s: %lld files, %.1f MiB, %lld records, %zu "
-	    "sessions\033[K", tool_name, st.inputs,
-	    (double)st.bytes / 1048576, st.records, sl_report_count(rep));
-	progress_shown = 1;
-}
-
-static void
-progress_end(void)
-{
-	if (progress_shown)
-		fputs("\r\033[K", stderr);
-	progress_shown = 0;
-}
-
-/* The model's sink, with a look at the clock now and then. */
-static int
-put(void *arg, const struct sl_record *r)
-{
-	if (progress && (++progress_tick & 1023) == 0)
-		progress_show();
-	return sl_report_put(arg, r);
-}
-
-/* Errors print over the progress line, which comes back later. */
-static void
-error(void *arg, const char *where, const char *msg)
-{
-	progress_end();
-	tool_error(arg, where, msg);
-}
-
-static void
-info(void *arg, const char *where, const char *msg)
-{
-	progress_end();
-	tool_info(arg, where, msg);
+	return sl_report_count(rep);
 }
 
 /* path ("-": standard output) through the output layer. */
@@ -166,14 +103,16 @@ main(int argc, char **argv)
 {
 	struct sl_report_opts ro;
 	struct sl_opts opts = { 0 };
-	struct sl_sink sink = { put, NULL, 0 };
+	struct sl_select_opts sel = { 0 };
+	struct sl_sink sink = { sl_report_put, NULL, 0 };
 	struct sl_stats st;
+	struct sl_report *rep;
+	struct tool_pipe *p;
 	struct sl_out *out, *so = NULL;
 	struct tool_file outf, statef;
-	const char *outpath = NULL, *statepath = NULL;
+	const char *outpath = NULL, *statepath = NULL, *stats = NULL;
 	char err[1024];
-	long long now = (long long)time(NULL) * 1000;
-	int c, i, type = SL_REPORT_TEXT, merge = 0, stats = 0, rc = SL_OK;
+	int c, i, type = SL_REPORT_TEXT, merge = 0, rc = SL_OK;
 	int force = 0;
 
 	tool_init("sl-report");
@@ -190,26 +129,6 @@ main(int argc, char **argv)
 		case 'o':
 			outpath = optarg;
 			break;
-		case OPT_SINCE:
-			if (sl_report_time(optarg, now, &ro.since) < 0)
-				tool_usage_error("--since '%s': not a time "
-				    "(RFC 3339, YYYY-MM-DD, or 30d, 12h, 90m)",
-				    optarg);
-			ro.has_since = 1;
-			break;
-		case OPT_UNTIL:
-			if (sl_report_time(optarg, now, &ro.until) < 0)
-				tool_usage_error("--until '%s': not a time "
-				    "(RFC 3339, YYYY-MM-DD, or 30d, 12h, 90m)",
-				    optarg);
-			ro.has_until = 1;
-			break;
-		case OPT_USER:
-			ro.user_glob = optarg;
-			break;
-		case OPT_TARGET:
-			ro.target_glob = optarg;
-			break;
 		case OPT_GROUP:
 			if (strcmp(optarg, "user") != 0 &&
 			    strcmp(optarg, "target") != 0 &&
@@ -225,20 +144,16 @@ main(int argc, char **argv)
 		case OPT_MERGE:
 			merge = 1;
 			break;
-		case OPT_STATS:
-			stats = 1;
+		case TOOL_OPT_STATS:
+			stats = tool_stats_arg(optarg);
 			break;
 		case OPT_FORCE:
 			force = 1;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return tool_finish();
-		case 'V':
-			printf("sl-report %s\n", SL_VERSION);
-			return tool_finish();
 		default:
-			if (!tool_input_option(c, optarg, &opts))
+			if (!tool_input_option(c, optarg, &opts) &&
+			    !tool_select_option(c, optarg, &sel) &&
+			    !tool_info_option(c, usage))
 				tool_bad_option(c, argv);
 			break;
 		}
@@ -247,8 +162,15 @@ main(int argc, char **argv)
 	    (outpath == NULL || strcmp(outpath, "-") == 0))
 		tool_usage_error("--save-state - writes the state to standard "
 		    "output: give the report another place with -o");
-	if (ro.has_since && ro.has_until && ro.until <= ro.since)
-		tool_usage_error("--until must be later than --since");
+	tool_select_check(&sel);
+	tool_need_input(argc - optind, usage);
+	ro.has_since = sel.has_since;
+	ro.since = sel.since;
+	ro.has_until = sel.has_until;
+	ro.until = sel.until;
+	ro.user_glob = sel.user_glob;
+	ro.target_glob = sel.target_glob;
+	ro.id_glob = sel.id_glob;
 
 	/* Refused outputs are refused before any input is read. */
 	if (statepath != NULL)
@@ -257,32 +179,30 @@ main(int argc, char **argv)
 		out = open_out(&outf, outpath, force);
 	rep = sl_report_new(&ro);
 	sink.arg = rep;
-	run = sl_run_new(&opts, &sink, error, NULL);
-	sl_run_set_info(run, info, NULL);
-	progress = isatty(2);
+	/* No selection in front: the view selects, and counts what it
+	 * leaves out, with the same rules (lib/select.c). */
+	p = tool_pipe_new(&opts, NULL, &sink);
+	tool_progress_extra(report_count, rep, "sessions");
 	if (optind == argc) {
 		sl_report_input(rep, "-");
-		rc = sl_run_path(run, "-");
+		rc = tool_pipe_path(p, "-");
 	}
 	for (i = optind; i < argc && rc != SL_STOP; i++) {
 		if (merge && sl_report_is_state(argv[i])) {
 			if (sl_report_load(rep, argv[i], err,
 			    sizeof(err)) != SL_OK) {
-				progress_end();
+				tool_progress_end();
 				tool_fatal("%s", err);
 			}
 			continue;
 		}
 		sl_report_input(rep, argv[i]);
-		rc = sl_run_path(run, argv[i]);
+		rc = tool_pipe_path(p, argv[i]);
 	}
-	sl_run_finish(run);
-	progress_end();
-	sl_run_stats(run, &st);
+	tool_pipe_finish(p, stats);
+	tool_pipe_stats(p, &st);
 	sl_report_add_stats(rep, &st);
-	if (stats)
-		tool_print_stats(&st);
-	sl_run_free(run);
+	tool_pipe_free(p);
 	sl_prompts_free(opts.prompts);
 
 	if (statepath != NULL) {

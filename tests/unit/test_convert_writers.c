@@ -141,18 +141,19 @@ START_TEST(text_header_lines_footer)
 
 	defaults(&o, "text");
 	got = to_string(&o, "alice-0a1b2c3d4e5f67890.log", ts_log, NULL);
+	/* Whole sessions: the header knows what the trailer told. */
 	ck_assert_str_eq(got,
 	    "=== session alice-0a1b2c3d4e5f67890\n"
 	    "    target: i-0abc123def4567890\n"
+	    "    host:   ip-10-0-0-5\n"
+	    "    end:    2024-05-01T12:30:00.000Z (typescript-trailer)\n"
 	    "sh-5.2$ id\n"
 	    "uid=1001(ssm-user)\n"
 	    "sh-5.2$ ls --color\n"
 	    "dir  <b>&\n"
 	    "sh-5.2$ exit\n"
 	    "exit\n"
-	    "=== end of session alice-0a1b2c3d4e5f67890: 6 lines, 3 commands\n"
-	    "    host:   ip-10-0-0-5\n"
-	    "    end:    2024-05-01T12:30:00.000Z (typescript-trailer)\n");
+	    "=== end of session alice-0a1b2c3d4e5f67890: 6 lines, 3 commands\n");
 	free(got);
 	o.bare = 1;
 	got = to_string(&o, "alice-0a1b2c3d4e5f67890.log", ts_log, NULL);

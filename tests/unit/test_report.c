@@ -323,7 +323,7 @@ START_TEST(filters_and_window)
 	STR_EQ(json_array_get(json_object_get(j, "sessions"), 1), "placed_by",
 	    "end");
 	ck_assert_str_eq(sl_report_left_out(rep), "3 sessions left out: 1 by "
-	    "--user or --target, 1 outside the window, 1 without a start or "
+	    "--user, --target or --id, 1 outside the window, 1 without a start or "
 	    "end time");
 	json_decref(j);
 	sl_report_free(rep);
