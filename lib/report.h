@@ -126,6 +126,10 @@ struct rv_session {
 	    *document, *region, *account, *status, *reason, *source_ip;
 	const char *start, *start_src, *end, *end_src;
 	const char *start_local, *end_local;
+	/* Where a port-forwarding or SSH session went (StartSession
+	 * parameters): for those sessions the only evidence. */
+	const char *remote_host, *port_number, *local_port_number;
+	const char *target_label;	/* target, with the destination */
 	long long start_ms, end_ms, duration_ms;	/* RV_NONE: unknown */
 	long long commands, lines, transcripts;
 	int transcript;
@@ -136,6 +140,14 @@ struct rv_session {
 	size_t nnotes;
 	const char *day;	/* "YYYY-MM-DD", NULL when start is unknown */
 	const char *group;	/* key of --group-by */
+};
+
+/* One command of the timeline: s->cmds[k]. */
+struct rv_tcmd {
+	const struct rv_session *s;
+	size_t k;
+	const char *at;		/* its time, else the last before it in its
+				   session, else the session's start: order */
 };
 
 struct rv_group {
@@ -164,6 +176,10 @@ struct rv_report {
 	size_t ns;
 	struct rv_group *users, *targets, *days;
 	size_t nusers_g, ntargets_g, ndays;
+	struct rv_tcmd *timeline;	/* --commands, in time order */
+	size_t ntimeline;
+	int want_timeline;		/* --commands was given */
+	const char *pages;		/* see sl_report_opts */
 
 	/* owned strings */
 	char **pool;
@@ -199,6 +215,15 @@ void report_human_bytes(long long b, char *out, size_t n);
 
 /* An owner ARN as people say it: "arn:aws:iam::1:user/alice" -> "user/alice". */
 const char *report_short_user(const char *u);
+/*
+ * A user in at most max display columns, as people tell users apart:
+ * report_short_user(u), its middle cut with an ellipsis so that the end
+ * stays (an assumed role's session name is the person).  Into out.
+ */
+void report_user_label(const char *u, int max, struct sl_buf *out);
+/* A command on one line: the breaks of a continued command shown as
+ * " \u21b5 ", into out. */
+void report_cmd_oneline(const char *s, size_t n, struct sl_buf *out);
 
 void report_text(struct rw *w, const struct rv_report *v);
 void report_csv(struct rw *w, const struct rv_report *v);

@@ -430,6 +430,8 @@ struct sl_report_opts {
 	const char *target_glob;	/* fnmatch on target */
 	const char *group_by;		/* NULL, "user", "target" or "day" */
 	int keep_state;			/* keep what --save-state writes */
+	int commands;			/* add the command timeline */
+	const char *pages;		/* link sessions to PAGES<name>.html */
 };
 
 /* A new, empty model; o is copied (its strings must outlive the model). */

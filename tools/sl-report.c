@@ -17,7 +17,8 @@
 static const char usage[] =
 "usage: sl-report [-t text|csv|json|md|html] [-o FILE] [--since T]\n"
 "                 [--until T] [--user GLOB] [--target GLOB]\n"
-"                 [--group-by user|target|day] [--save-state FILE]\n"
+"                 [--group-by user|target|day] [--commands]\n"
+"                 [--pages HREF] [--save-state FILE]\n"
 "                 [--merge] [-f FORMAT] [--session ID] [--prompt REGEX]\n"
 "                 [--tz ZONE] [--stats] [FILE|DIR|-]...\n"
 "\n"
@@ -36,6 +37,10 @@ static const char usage[] =
 "                       matches GLOB\n"
 "      --target GLOB    only sessions on targets matching GLOB\n"
 "      --group-by KEY   order and group sessions by user, target or day\n"
+"      --commands       add the command timeline: every command in time\n"
+"                       order (-t csv: one row per command instead)\n"
+"      --pages HREF     -t html: link each session to its page\n"
+"                       HREF<session>.html (sl-convert -t html --split)\n"
 "      --save-state FILE  also write this run's aggregates to FILE\n"
 "      --merge          inputs may be state files: merge them (map-reduce)\n"
 "  -f, --from FORMAT    read every input as FORMAT (see sl-parse)\n"
@@ -51,7 +56,7 @@ static const char usage[] =
 "See sl-report(1).\n";
 
 enum { OPT_SINCE = 256, OPT_UNTIL, OPT_USER, OPT_TARGET, OPT_GROUP,
-    OPT_SAVE, OPT_MERGE, OPT_STATS };
+    OPT_SAVE, OPT_MERGE, OPT_STATS, OPT_COMMANDS, OPT_PAGES };
 
 static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
@@ -63,6 +68,8 @@ static const struct option longopts[] = {
 	{ "group-by", required_argument, NULL, OPT_GROUP },
 	{ "save-state", required_argument, NULL, OPT_SAVE },
 	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "commands", no_argument, NULL, OPT_COMMANDS },
+	{ "pages", required_argument, NULL, OPT_PAGES },
 	TOOL_INPUT_OPTIONS,
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "help", no_argument, NULL, 'h' },
@@ -218,6 +225,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_MERGE:
 			merge = 1;
+			break;
+		case OPT_COMMANDS:
+			ro.commands = 1;
+			break;
+		case OPT_PAGES:
+			ro.pages = optarg;
 			break;
 		case OPT_STATS:
 			stats = 1;
