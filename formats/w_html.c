@@ -18,6 +18,7 @@
  * The table of contents is written from a first pass over the spooled
  * session, so memory holds one line at a time.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "writer.h"
@@ -46,6 +47,8 @@ static const char style[] =
 "gap:.1em 1em;margin:.5em 0}\n"
 "dl.facts dt{color:#8a8a8a}dl.facts dd{margin:0;word-break:break-all}\n"
 "nav ol{margin:.2em 0;padding-left:2.5em}nav li{margin:.1em 0}\n"
+"p.back{margin:.2em 0;font-size:.9em}p.back a{color:#7cb7ff;"
+"text-decoration:none}\n"
 "nav a{color:#7cb7ff;text-decoration:none}nav a:hover{text-decoration:"
 "underline}\n"
 ".toc a{font-family:ui-monospace,Menlo,Consolas,monospace;"
@@ -341,6 +344,27 @@ note(struct sl_buf *b, const struct sl_record *r)
 	sl_buf_adds(b, "</div>\n");
 }
 
+/*
+ * A link back to the report (--report-link, --with-report), to this
+ * session's row there: sl-report --pages gives each row the id "s-" and
+ * the page's name without ".html".
+ */
+static void
+back_link(struct sl_buf *b, const char *href, const struct sl_wsess *s)
+{
+	char *name;
+
+	if (href == NULL)
+		return;
+	name = sl_w_safe_name(s->id, "");
+	sl_buf_adds(b, "<p class=\"back\"><a href=\"");
+	esc(b, href);
+	sl_buf_adds(b, "#s-");
+	esc(b, name);
+	sl_buf_adds(b, "\">\xe2\x86\x90 Report</a></p>\n");
+	free(name);
+}
+
 static int
 html_whole(struct sl_wfile *f, const struct sl_wsess *s)
 {
@@ -352,8 +376,10 @@ html_whole(struct sl_wfile *f, const struct sl_wsess *s)
 	int rc, got = 0;
 
 	sl_buf_reset(&st->b);
-	sl_buf_printf(&st->b, "<section class=\"session\" id=\"s%lld\">\n"
-	    "<%s>Session <code>", s->index, h);
+	sl_buf_printf(&st->b, "<section class=\"session\" id=\"s%lld\">\n",
+	    s->index);
+	back_link(&st->b, f->opt->report_href, s);
+	sl_buf_printf(&st->b, "<%s>Session <code>", h);
 	esc(&st->b, s->id != NULL ? s->id : "(unknown)");
 	sl_buf_printf(&st->b, "</code></%s>\n", h);
 	facts(&st->b, s);

@@ -631,7 +631,17 @@ session_row(struct rw *w, const struct rv_report *v,
 	char dur[32];
 	size_t i;
 
-	rw_s(w, "<tbody class=\"s\"><tr>");
+	rw_s(w, "<tbody class=\"s\"");
+	if (v->pages != NULL) {
+		/* The anchor a page links back to (formats/w_html.c). */
+		char *name = sl_w_safe_name(s->id, "");
+
+		rw_s(w, " id=\"s-");
+		esc(w, name);
+		rw_c(w, '"');
+		free(name);
+	}
+	rw_s(w, "><tr>");
 	/* Start: sortable as text (RFC 3339); unknown sorts last. */
 	rw_printf(w, "<td data-v=\"%s\">", s->start ? s->start : "~");
 	if (s->start != NULL) {

@@ -497,7 +497,15 @@ struct sl_convert_opts {
 	int cast_version;	/* asciicast: 2 or 3 */
 	long long now_ms;	/* the conversion time */
 	const char *tmpdir;	/* spool folder; NULL: $TMPDIR or /tmp */
+	int with_report;	/* html, --split or an archive: add the
+				   report (SL_CONVERT_REPORT), linked both
+				   ways with the pages */
+	const char *report_href;	/* html: each page links back to the
+					   report there; NULL: no link */
 };
+
+/* The report's file name next to the pages (with_report). */
+#define SL_CONVERT_REPORT	"report.html"
 
 /*
  * A conversion: records go in through its sink, files come out at
@@ -511,6 +519,9 @@ struct sl_convert *sl_convert_new(const struct sl_convert_opts *o, char *err,
     size_t errlen);
 /* The sink to give sl_run_new (it stops the run after a failed write). */
 void sl_convert_sink(struct sl_convert *c, struct sl_sink *sink);
+/* The report model of with_report (NULL without): name the inputs and add
+ * the run's counters to it before sl_convert_finish. */
+struct sl_report *sl_convert_report(struct sl_convert *c);
 /*
  * Write what is left and put the files in place.  SL_OK, or SL_FATAL
  * with a message in err; then no file is left under a final name that

@@ -17,6 +17,7 @@ static const char usage[] =
 "usage: sl-convert -t TARGET [-o FILE|DIR|ARCHIVE] [--split] [--force]\n"
 "                  [--bare] [--commands] [--width N] [--height N]\n"
 "                  [--step SECONDS] [--asciicast-version 2|3]\n"
+"                  [--with-report] [--report-link HREF]\n"
 "                  [-f FORMAT] [--session ID] [--prompt REGEX] [--tz ZONE]\n"
 "                  [--stats] [FILE|DIR|-]...\n"
 "\n"
@@ -39,6 +40,12 @@ static const char usage[] =
 "      --step SECONDS  asciicast: time per line without a time (0.1)\n"
 "      --asciicast-version 2|3\n"
 "                      asciicast: file format version (2)\n"
+"      --with-report   html, with --split or an archive: add report.html\n"
+"                      (sl-report -t html --commands) linked both ways\n"
+"                      with the pages: one bundle for the auditor\n"
+"      --report-link HREF\n"
+"                      html: each page links back to the report at HREF\n"
+"                      (sl-report --pages makes the report link here)\n"
 "  -f, --from FORMAT   read every input as FORMAT (sl-parse --list-formats)\n"
 "      --session ID    session id for inputs that do not carry one\n"
 "      --prompt REGEX  also recognise this prompt (PCRE2, anchored)\n"
@@ -53,7 +60,7 @@ static const char usage[] =
 
 enum {
 	OPT_SPLIT = 256, OPT_FORCE, OPT_BARE, OPT_COMMANDS, OPT_WIDTH,
-	OPT_HEIGHT, OPT_STEP, OPT_CASTV,
+	OPT_HEIGHT, OPT_STEP, OPT_CASTV, OPT_WITH_REPORT, OPT_REPORT_LINK,
 	OPT_STATS, OPT_LIST
 };
 
@@ -61,6 +68,8 @@ static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "split", no_argument, NULL, OPT_SPLIT },
+	{ "with-report", no_argument, NULL, OPT_WITH_REPORT },
+	{ "report-link", required_argument, NULL, OPT_REPORT_LINK },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "bare", no_argument, NULL, OPT_BARE },
 	{ "commands", no_argument, NULL, OPT_COMMANDS },
@@ -135,6 +144,15 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Read one input; the report of --with-report lists it. */
+static int
+run_input(struct sl_run *run, struct sl_convert *c, const char *path)
+{
+	if (sl_convert_report(c) != NULL)
+		sl_report_input(sl_convert_report(c), path);
+	return sl_run_path(run, path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -166,6 +184,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_SPLIT:
 			co.split = 1;
+			break;
+		case OPT_WITH_REPORT:
+			co.with_report = 1;
+			break;
+		case OPT_REPORT_LINK:
+			co.report_href = optarg;
 			break;
 		case OPT_FORCE:
 			co.force = 1;
@@ -224,6 +248,10 @@ main(int argc, char **argv)
 		    "--asciicast-version apply to -t asciicast");
 	if (co.split && (co.output == NULL || strcmp(co.output, "-") == 0))
 		tool_usage_error("--split needs -o FOLDER or -o an archive");
+	if ((co.with_report || co.report_href != NULL) &&
+	    strcmp(co.target, "html") != 0)
+		tool_usage_error("--with-report and --report-link apply to "
+		    "-t html");
 	co.now_ms = now_ms();
 
 	conv = sl_convert_new(&co, err, sizeof(err));
@@ -239,13 +267,14 @@ main(int argc, char **argv)
 	sl_convert_sink(conv, &sink);
 	run = sl_run_new(&opts, &sink, tool_error, NULL);
 	if (optind == argc)
-		rc = sl_run_path(run, "-");
+		rc = run_input(run, conv, "-");
 	for (i = optind; i < argc && rc != SL_STOP; i++)
-		rc = sl_run_path(run, argv[i]);
-	if (stats) {
-		sl_run_stats(run, &st);
+		rc = run_input(run, conv, argv[i]);
+	sl_run_stats(run, &st);
+	if (sl_convert_report(conv) != NULL)
+		sl_report_add_stats(sl_convert_report(conv), &st);
+	if (stats)
 		tool_print_stats(&st);
-	}
 	sl_run_free(run);
 	sl_prompts_free(opts.prompts);
 	rc = sl_convert_finish(conv, err, sizeof(err));
