@@ -183,6 +183,11 @@ convert(json_t *o, struct conv *c, const char *where)
 		}
 		v = json_object_get(o, "cont");
 		c->r.cont = json_is_true(v);
+		/* Only a prompt line has a command that did not run. */
+		c->r.cancelled = c->r.has_prompt &&
+		    json_is_true(json_object_get(o, "cancelled"));
+		c->r.redrawn = c->r.has_prompt &&
+		    json_is_true(json_object_get(o, "redrawn"));
 		break;
 	case SL_SESSION:
 		json_object_foreach(o, key, v) {

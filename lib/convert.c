@@ -322,7 +322,7 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 	switch (r->type) {
 	case SL_LINE:
 		m->lines++;
-		if (r->has_prompt && !r->cont && r->len > r->prompt_len)
+		if (sl_record_is_command(r))
 			m->commands++;
 		if (c->w->flags & SL_W_WHOLE) {
 			long long wd = (long long)sl_w_width(r->text, r->len);

@@ -220,6 +220,25 @@ struct sl_prompt *sl_prompt_new(const struct sl_prompts *user,
  */
 enum sl_prompt_class sl_prompt_classify(struct sl_prompt *ps,
     const char *text, size_t len, unsigned flags, size_t *plen);
+/* The same, with edit_at as in struct sl_row (0: none). */
+enum sl_prompt_class sl_prompt_classify_at(struct sl_prompt *ps,
+    const char *text, size_t len, unsigned flags, size_t edit_at,
+    size_t *plen);
+/* What the row last classified says beyond its class. */
+#define SL_MARK_CANCELLED	0x1	/* it ends in ^C: the line never ran */
+#define SL_MARK_GROUP		0x2	/* ...and so does the command it
+					 * continues, every row of it */
+#define SL_MARK_REDRAW		0x4	/* it draws the previous command row
+					 * again: that row's line never ran */
+unsigned sl_prompt_marks(const struct sl_prompt *ps);
+/* Is the last command unfinished (more rows of it may come)? */
+int sl_prompt_open(const struct sl_prompt *ps);
+/* Has the session shown bash's bracketed-paste signal on a prompt? */
+int sl_prompt_pastes(const struct sl_prompt *ps);
+/* Command rows seen (not cancelled, command not empty). */
+long long sl_prompt_commands(const struct sl_prompt *ps);
+/* Non-empty rows classified. */
+long long sl_prompt_rows(const struct sl_prompt *ps);
 /* The most recent command, for naming a full-screen program. */
 const char *sl_prompt_last_cmd(const struct sl_prompt *ps);
 void sl_prompt_free(struct sl_prompt *ps);

@@ -328,7 +328,8 @@ put_line(struct sl_report *rep, const struct sl_record *r)
 			src->last_ms = ms;
 	} else
 		ms = RV_NONE;
-	if (!r->has_prompt)
+	/* A line cancelled or redrawn before it ran is no command run. */
+	if (!r->has_prompt || sl_record_not_run(r))
 		return;
 	if (r->cont || r->len > r->prompt_len)
 		report_cmd_add(src, r->text + r->prompt_len,

@@ -132,6 +132,8 @@ struct sl_record {
 	int has_prompt;		/* prompt = text[0, prompt_len), cmd = rest */
 	size_t prompt_len;
 	int cont;		/* continuation of the previous command */
+	int cancelled;		/* the line was cancelled (Ctrl-C): never ran */
+	int redrawn;		/* drawn again further on before it ran */
 	const struct sl_span *spans;	/* with SL_WANT_ATTRS, else NULL */
 	size_t nspans;
 
@@ -160,6 +162,7 @@ struct sl_record {
 #define SL_NOTE_SKIPPED		"skipped"
 #define SL_NOTE_DUPLICATE	"duplicate"
 #define SL_NOTE_REJECTED	"rejected"
+#define SL_NOTE_NO_PROMPT	"no-prompt"
 
 /* What a sink wants beyond the plain records. */
 #define SL_WANT_RAW	0x1	/* SL_RAW records with the raw input lines */
@@ -201,6 +204,11 @@ void sl_buf_json_str(struct sl_buf *b, const char *s, size_t n);
 
 /* Append r as one JSON Lines object (with its '\n') to b. */
 void sl_record_to_json(struct sl_buf *b, const struct sl_record *r);
+/* A line that starts a command that ran: prompt, a command, not a
+ * continuation, neither cancelled nor redrawn. */
+int sl_record_is_command(const struct sl_record *r);
+/* A prompt line whose command never ran (cancelled or redrawn). */
+int sl_record_not_run(const struct sl_record *r);
 
 /* --------------------------------------------------------------- output */
 
@@ -341,6 +349,7 @@ enum sl_term_event {
 /* Row flags: raw-stream signals seen while the row was empty. */
 #define SL_ROW_PASTE	0x1	/* bracketed paste turned on (bash prompt) */
 #define SL_ROW_TITLE	0x2	/* window title set (PROMPT_COMMAND) */
+#define SL_ROW_PASTE_OFF 0x8	/* bracketed paste turned off (bash: Enter) */
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */
@@ -350,6 +359,9 @@ struct sl_row {
 	long long src_line;	/* input line where the row started */
 	long long units;	/* input lines that ended on this row */
 	unsigned flags;
+	/* 1 + byte offset in text where a line editor started reading
+	 * (bracketed paste on, or DSR 6, past column 0); 0: none. */
+	size_t edit_at;
 	int piece;		/* 1, 2, ...: piece of a row cut at SL_ROW_MAX */
 };
 

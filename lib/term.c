@@ -61,6 +61,7 @@ struct row {
 	long long src_line;
 	long long units;	/* input lines that ended on this row */
 	unsigned flags;
+	uint32_t edit_col;	/* 1 + column where a line editor began, or 0 */
 	int cut;		/* number of the next piece, 0 if never cut */
 	int soft;		/* readline wrapped it at wrap_w columns */
 };
@@ -197,6 +198,7 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 	r->next = 0;
 	r->src_line = src_line;
 	r->flags = 0;
+	r->edit_col = 0;
 	r->cut = 0;
 	r->soft = 0;
 }
@@ -248,6 +250,32 @@ row_empty(const struct row *r)
 		if (r->ch[i] != CELL_BLANK)
 			return 0;
 	return 1;
+}
+
+/* Bytes of UTF-8 text that cells [0, upto) of r become. */
+static size_t
+cells_bytes(const struct row *r, uint32_t upto)
+{
+	char tmp[4];
+	size_t b = 0;
+	uint32_t i;
+
+	for (i = 0; i < upto && i < r->len; i++) {
+		uint32_t c = r->ch[i];
+
+		if (c == CELL_WIDE)
+			continue;
+		if (c & CELL_EXT) {
+			const uint32_t *cl = &r->ext[(c & ~CELL_EXT) *
+			    CLUSTER_SLOTS];
+			uint32_t k;
+
+			for (k = 0; k < cl[0]; k++)
+				b += sl_utf8_encode(cl[1 + k], tmp);
+		} else
+			b += c < 0x80 ? 1 : sl_utf8_encode(c, tmp);
+	}
+	return b;
 }
 
 /* Turn the row's cells into UTF-8 text and hand it to the callback. */
@@ -319,6 +347,8 @@ emit(struct sl_term *t, struct row *r)
 	out.units = r->units;
 	r->units = 0;
 	out.flags = r->flags;
+	out.edit_at = r->edit_col == 0 ? 0 :
+	    SL_MIN(cells_bytes(r, r->edit_col - 1), out.len) + 1;
 	out.piece = r->cut;
 	if (t->cb.row != NULL)
 		t->cb.row(t->cb.arg, &out);
@@ -1087,6 +1117,23 @@ param(const struct sl_term *t, int i, uint32_t def)
 	return t->params[i];
 }
 
+/*
+ * Where a line editor starts reading: bash turns bracketed paste on
+ * before its prompt, zsh after it, and busybox asks for the cursor
+ * position (DSR 6) after it.  On an empty row that is a row flag; further
+ * on, the column, so that a prompt drawn after output, or one of any
+ * shape, can be found.  Turning paste off on an empty row is flagged too:
+ * bash does it when a line was accepted.  flag 0: the column only.
+ */
+static void
+edit_signal(struct sl_term *t, unsigned flag)
+{
+	if (t->cx == 0)
+		cur(t)->flags |= flag;
+	else if (flag != SL_ROW_PASTE_OFF)
+		cur(t)->edit_col = t->cx + 1;
+}
+
 static void
 set_modes(struct sl_term *t, int on)
 {
@@ -1116,8 +1163,7 @@ set_modes(struct sl_term *t, int on)
 				restore_cursor(t);
 			break;
 		case 2004:
-			if (on && t->cx == 0)
-				cur(t)->flags |= SL_ROW_PASTE;
+			edit_signal(t, on ? SL_ROW_PASTE : SL_ROW_PASTE_OFF);
 			break;
 		}
 	}
@@ -1236,7 +1282,11 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 'm': sgr(t); break;
 	case 's': save_cursor(t); break;
 	case 'u': restore_cursor(t); break;
-	default: break;		/* DSR, DA, DECSTBM, window ops: no text */
+	case 'n':	/* busybox asks where its input starts */
+		if (n == 6)
+			edit_signal(t, 0);
+		break;
+	default: break;		/* DA, DECSTBM, window ops: no text */
 	}
 }
 

@@ -44,6 +44,7 @@ struct item {
 	long long src_line;
 	long long units;
 	unsigned flags;
+	size_t edit_at;
 	int piece;
 	/* IT_EVENT */
 	enum sl_term_event ev;
@@ -124,6 +125,7 @@ on_row(void *arg, const struct sl_row *row)
 	it.src_line = row->src_line;
 	it.units = row->units;
 	it.flags = row->flags;
+	it.edit_at = row->edit_at;
 	it.piece = row->piece;
 	cap_push(c, &it);
 }
@@ -340,7 +342,7 @@ START_TEST(sample_1)
 	ck_assert_str_eq(event_of(&c, SL_TEV_TITLE, 0)->etext, "user@host:~");
 	ck_assert_int_eq(event_of(&c, SL_TEV_TITLE, 0)->line, 1);
 	ck_assert_uint_eq(row(&c, 0)->flags, SL_ROW_TITLE | SL_ROW_PASTE);
-	ck_assert_uint_eq(row(&c, 1)->flags, 0);
+	ck_assert_uint_eq(row(&c, 1)->flags, SL_ROW_PASTE_OFF);	/* Enter */
 	ck_assert_uint_eq(row(&c, 2)->flags, 0);
 	ck_assert_int_eq(c.dropped, 0);
 	cap_free(&c);
@@ -689,11 +691,38 @@ START_TEST(paste_flag)
 	EXPECT(&c, "user@host:~$ ls", "file", "$ late", "$ after cr", "both",
 	    "none");
 	ck_assert_uint_eq(row(&c, 0)->flags, SL_ROW_PASTE);
-	ck_assert_uint_eq(row(&c, 1)->flags, 0);
+	ck_assert_uint_eq(row(&c, 1)->flags, SL_ROW_PASTE_OFF);
 	ck_assert_uint_eq(row(&c, 2)->flags, 0);	/* not at column 0 */
 	ck_assert_uint_eq(row(&c, 3)->flags, SL_ROW_PASTE);	/* after CR */
 	ck_assert_uint_eq(row(&c, 4)->flags, SL_ROW_PASTE | SL_ROW_TITLE);
 	ck_assert_uint_eq(row(&c, 5)->flags, 0);
+	/* Past column 0, where the editor starts: 1 + byte offset. */
+	ck_assert_uint_eq(row(&c, 0)->edit_at, 0);
+	ck_assert_uint_eq(row(&c, 2)->edit_at, 3);
+	ck_assert_uint_eq(row(&c, 3)->edit_at, 0);
+	cap_free(&c);
+}
+END_TEST
+
+/* zsh turns paste on after its prompt, busybox asks for the cursor
+ * position there; the offset is in bytes of the row's text, and a
+ * prompt with nothing typed after it ends the (trimmed) text. */
+START_TEST(edit_start)
+{
+	static const char in[] = "\033[?2004l\rv\xc3\xa9# \033[?2004hls\r\n"
+	    "/tmp # \033[6necho\r\n"
+	    "\xe4\xb8\xad% \033[?2004h\r\n"
+	    "out\033[?2004l\r\n";
+	struct cap c;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "v\xc3\xa9# ls", "/tmp # echo", "\xe4\xb8\xad%", "out");
+	ck_assert_uint_eq(row(&c, 0)->flags, SL_ROW_PASTE_OFF);
+	ck_assert_uint_eq(row(&c, 0)->edit_at, 6);
+	ck_assert_uint_eq(row(&c, 1)->edit_at, 8);
+	ck_assert_uint_eq(row(&c, 2)->edit_at, 5);	/* "中%": 4 bytes */
+	ck_assert_uint_eq(row(&c, 3)->flags, 0);	/* not at column 0 */
+	ck_assert_uint_eq(row(&c, 3)->edit_at, 0);
 	cap_free(&c);
 }
 END_TEST
@@ -1802,6 +1831,7 @@ term_suite(void)
 	tcase_add_test(tc, titles);
 	tcase_add_test(tc, title_unterminated_at_end);
 	tcase_add_test(tc, paste_flag);
+	tcase_add_test(tc, edit_start);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 
