@@ -32,9 +32,12 @@ struct rnote {
 	long long count;	/* sum of their counts; -1 when none had one */
 };
 
+#define RCMD_CANCELLED	0x1	/* typed, then Ctrl-C: it never ran */
+
 struct rcmd {
 	size_t off, len;	/* in the source's text arena */
 	long long ms;		/* RV_NONE: untimed */
+	unsigned flags;		/* RCMD_* */
 	int cont_head;		/* began with a continuation: joins the
 				   previous source part when parts merge */
 };
@@ -98,8 +101,10 @@ struct rsrc *report_src(struct rsess *s, const char *path, size_t plen,
     int fresh);
 void report_note_add(struct rnote **v, size_t *n, const char *code,
     const char *text, long long nnotes, long long count);
+/* A command, or with cont the next line of the last one; flags (RCMD_*)
+ * of a continuation are the whole command's. */
 void report_cmd_add(struct rsrc *src, const char *p, size_t n,
-    long long ms, int cont);
+    long long ms, int cont, unsigned flags);
 void report_keep_session(struct rsess *s, const struct sl_record *r);
 void report_add_input(struct sl_report *rep, const char *path);
 
@@ -110,6 +115,8 @@ struct rv_cmd {
 	size_t len;
 	const char *time;	/* NULL: untimed, else tbuf */
 	char tbuf[25];
+	unsigned flags;		/* RCMD_*: a cancelled one is in the
+				   timeline only, not among those run */
 };
 
 struct rv_note {
@@ -131,7 +138,7 @@ struct rv_session {
 	const char *remote_host, *port_number, *local_port_number;
 	const char *target_label;	/* target, with the destination */
 	long long start_ms, end_ms, duration_ms;	/* RV_NONE: unknown */
-	long long commands, lines, transcripts;
+	long long commands, lines, transcripts;	/* commands run */
 	int transcript;
 	const char *transcript_src;
 	struct rv_cmd *cmds;
@@ -224,6 +231,8 @@ void report_user_label(const char *u, int max, struct sl_buf *out);
 /* A command on one line: the breaks of a continued command shown as
  * " \u21b5 ", into out. */
 void report_cmd_oneline(const char *s, size_t n, struct sl_buf *out);
+/* The flags of a command for people: "" or "cancelled". */
+const char *report_cmd_flags(unsigned flags);
 
 void report_text(struct rw *w, const struct rv_report *v);
 void report_csv(struct rw *w, const struct rv_report *v);

@@ -58,7 +58,7 @@ timeline(struct rw *w, const struct rv_report *v)
 {
 	size_t i;
 
-	rw_s(w, "time,user,target,host,session,command\r\n");
+	rw_s(w, "time,user,target,host,session,flags,command\r\n");
 	for (i = 0; i < v->ntimeline; i++) {
 		const struct rv_session *s = v->timeline[i].s;
 		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
@@ -68,6 +68,7 @@ timeline(struct rw *w, const struct rv_report *v)
 		str(w, s->target);
 		str(w, s->host);
 		str(w, s->id);
+		str(w, report_cmd_flags(c->flags));
 		field(w, c->text, c->len, 0);
 		rw_s(w, "\r\n");
 	}
@@ -126,7 +127,9 @@ report_csv(struct rw *w, const struct rv_report *v)
 		/* One command a line; a continued command keeps its breaks. */
 		sl_buf_reset(&b);
 		for (k = 0; k < s->ncmds; k++) {
-			if (k > 0)
+			if (s->cmds[k].flags != 0)
+				continue;	/* never ran */
+			if (b.len > 0)
 				sl_buf_addc(&b, '\n');
 			sl_buf_add(&b, s->cmds[k].text, s->cmds[k].len);
 		}

@@ -698,13 +698,13 @@ session_row(struct rw *w, const struct rv_report *v,
 		rw_s(w, "</span>");
 	}
 	rw_s(w, "</td></tr>");
-	if (s->ncmds > 0 || s->nnotes > 0 || s->host != NULL ||
+	if (s->commands > 0 || s->nnotes > 0 || s->host != NULL ||
 	    s->run_as != NULL || s->target_label != s->target) {
 		rw_s(w, "<tr class=\"more\"><td colspan=\"8\"><details>"
 		    "<summary>");
-		if (s->ncmds > 0)
-			rw_printf(w, "%zu command%s", s->ncmds,
-			    s->ncmds == 1 ? "" : "s");
+		if (s->commands > 0)
+			rw_printf(w, "%lld command%s", s->commands,
+			    s->commands == 1 ? "" : "s");
 		else
 			rw_s(w, "details");
 		rw_s(w, "</summary>");
@@ -719,9 +719,11 @@ session_row(struct rw *w, const struct rv_report *v,
 			li_fact(w, "local port", s->local_port_number);
 			rw_s(w, "</ul>");
 		}
-		if (s->ncmds > 0) {
+		if (s->commands > 0) {
 			rw_s(w, "<ol class=\"cmds\">");
 			for (i = 0; i < s->ncmds; i++) {
+				if (s->cmds[i].flags != 0)
+					continue;	/* never ran */
 				rw_s(w, "<li>");
 				if (s->cmds[i].time != NULL) {
 					rw_printf(w, "<time>%.8s</time>",
@@ -759,7 +761,8 @@ commands_table(struct rw *w, const struct rv_report *v)
 
 	rw_s(w, "<h2>Commands</h2>\n<div class=\"wrap\"><table class=\"g\" "
 	    "id=\"commands\"><thead><tr><th>Time (UTC)</th><th>User</th>"
-	    "<th>Target</th><th>Host</th><th>Session</th><th>Command</th>"
+	    "<th>Target</th><th>Host</th><th>Session</th><th>Flags</th>"
+	    "<th>Command</th>"
 	    "</tr></thead><tbody>\n");
 	for (i = 0; i < v->ntimeline; i++) {
 		const struct rv_session *s = v->timeline[i].s;
@@ -775,7 +778,11 @@ commands_table(struct rw *w, const struct rv_report *v)
 		td_target(w, s);
 		td_cut(w, "k", s->host);
 		td_session(w, v, s->id);
-		rw_s(w, "<td class=\"cmd\">");
+		rw_s(w, "<td>");
+		if (c->flags != 0)
+			rw_printf(w, "<span class=\"pill no\">%s</span>",
+			    report_cmd_flags(c->flags));
+		rw_s(w, "</td><td class=\"cmd\">");
 		esc_n(w, c->text, c->len);
 		rw_s(w, "</td></tr>\n");
 	}

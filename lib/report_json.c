@@ -130,7 +130,7 @@ static void
 session(struct rw *w, const struct rv_session *s)
 {
 	const char *in = "      ";
-	size_t i;
+	size_t i, n;
 
 	rw_s(w, "    {");
 	key(w, in, "session", 1);
@@ -166,15 +166,17 @@ session(struct rw *w, const struct rv_session *s)
 	kint(w, in, "transcripts", s->transcripts);
 	key(w, in, "cmd_list", 0);
 	rw_c(w, '[');
-	for (i = 0; i < s->ncmds; i++) {
-		rw_s(w, i > 0 ? ",\n        {\"time\": " :
+	for (i = 0, n = 0; i < s->ncmds; i++) {
+		if (s->cmds[i].flags != 0)
+			continue;	/* never ran: in the timeline only */
+		rw_s(w, n++ > 0 ? ",\n        {\"time\": " :
 		    "\n        {\"time\": ");
 		jstr(w, s->cmds[i].time);
 		rw_s(w, ", \"cmd\": ");
 		sl_buf_json_str(&w->b, s->cmds[i].text, s->cmds[i].len);
 		rw_c(w, '}');
 	}
-	rw_s(w, s->ncmds > 0 ? "\n      ]" : "]");
+	rw_s(w, n > 0 ? "\n      ]" : "]");
 	key(w, in, "notes", 0);
 	notes(w, s->notes, s->nnotes);
 	rw_s(w, "\n    }");
@@ -201,7 +203,10 @@ timeline(struct rw *w, const struct rv_report *v)
 		jstr(w, s->host);
 		rw_s(w, ", \"session\": ");
 		jstr(w, s->id);
-		rw_s(w, ", \"cmd\": ");
+		rw_s(w, ", \"flags\": [");
+		if (c->flags & RCMD_CANCELLED)
+			rw_s(w, "\"cancelled\"");
+		rw_s(w, "], \"cmd\": ");
 		sl_buf_json_str(&w->b, c->text, c->len);
 		rw_c(w, '}');
 	}

@@ -105,7 +105,7 @@ commands(struct rw *w, const struct rv_report *v)
 
 	sl_buf_init(&cmd);
 	rw_s(w, "\n## Commands\n\n| time (UTC) | user | target | host | "
-	    "session | command |\n|---|---|---|---|---|---|\n");
+	    "session | flags | command |\n|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < v->ntimeline; i++) {
 		const struct rv_session *s = v->timeline[i].s;
 		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
@@ -117,6 +117,7 @@ commands(struct rw *w, const struct rv_report *v)
 		cell(w, s->target_label);
 		cell(w, s->host);
 		cell(w, s->id != NULL ? s->id : "(unknown)");
+		cell(w, report_cmd_flags(c->flags));
 		cell(w, cmd.buf);
 		rw_c(w, '\n');
 	}

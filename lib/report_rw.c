@@ -239,6 +239,12 @@ report_cmd_oneline(const char *s, size_t n, struct sl_buf *out)
 	sl_buf_add(out, s, n);
 }
 
+const char *
+report_cmd_flags(unsigned flags)
+{
+	return flags & RCMD_CANCELLED ? "cancelled" : "";
+}
+
 int
 sl_report_write(struct sl_report *rep, enum sl_report_type type,
     struct sl_out *o)

@@ -267,20 +267,20 @@ static void
 commands_table(struct rw *w, const struct rv_report *v)
 {
 	static const char *const titles[] = { "TIME (UTC)", "USER", "TARGET",
-	    "HOST", "SESSION", "COMMAND" };
-	static const int right[] = { 0, 0, 0, 0, 0, 0 };
+	    "HOST", "SESSION", "FLAGS", "COMMAND" };
+	static const int right[] = { 0, 0, 0, 0, 0, 0, 0 };
 	struct table t;
 	struct sl_buf user, cmd;
 	size_t i;
 
 	sl_buf_init(&user);
 	sl_buf_init(&cmd);
-	t_init(&t, titles, right, 6);
-	t.max[5] = CMD_MAX;
+	t_init(&t, titles, right, 7);
+	t.max[6] = CMD_MAX;
 	for (i = 0; i < v->ntimeline; i++) {
 		const struct rv_session *s = v->timeline[i].s;
 		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
-		const char *row[6];
+		const char *row[7];
 		char at[25];
 
 		report_user_label(s->user, CELL_MAX, &user);
@@ -290,7 +290,8 @@ commands_table(struct rw *w, const struct rv_report *v)
 		row[2] = s->target_label;
 		row[3] = s->host;
 		row[4] = s->id != NULL ? s->id : "(unknown)";
-		row[5] = cmd.buf != NULL ? cmd.buf : "";
+		row[5] = report_cmd_flags(c->flags);
+		row[6] = cmd.buf != NULL ? cmd.buf : "";
 		t_row(&t, row, NULL);
 	}
 	t_print(w, &t);

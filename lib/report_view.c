@@ -225,12 +225,13 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	if (win != NULL) {
 		vs->transcript_src = win->key;
 		vs->lines = win->lines;
-		vs->commands = (long long)win->ncmds;
 		vs->ncmds = win->ncmds;
 		vs->cmds = sl_xcalloc(win->ncmds + 1, sizeof(*vs->cmds));
 		for (k = 0; k < win->ncmds; k++) {
 			vs->cmds[k].text = win->text.buf + win->cmds[k].off;
 			vs->cmds[k].len = win->cmds[k].len;
+			vs->cmds[k].flags = win->cmds[k].flags;
+			vs->commands += win->cmds[k].flags == 0;
 			if (win->cmds[k].ms != RV_NONE) {
 				sl_time_format(win->cmds[k].ms,
 				    vs->cmds[k].tbuf);

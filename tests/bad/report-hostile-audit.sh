@@ -56,4 +56,18 @@ want_rc 1
 want_err cut.json
 jq -e '.general.sessions >= 1 and (.commands | length) == 2' out >/dev/null ||
 	fail "cut input: the rest was not read ($(head -c 200 out))"
+# A state file keeps a cancelled command (flags 1); other flags are
+# corruption: the merge stops with the file and line, status 2.
+printf '%s\n' '{"type":"line","session":"c-1","n":1,"text":"$ rm -r /","prompt":"$ ","cmd":"rm -r /","cancelled":true,"src":"c:1"}' > c.jsonl
+run sl-report --save-state c.state -o /dev/null c.jsonl
+want_rc 0
+grep -q '"rm -r /",false,1\]' c.state || fail "state: the cancelled flag is not kept"
+run sl-report --merge -t json --commands c.state
+want_rc 0
+jq -e '.commands[0].flags == ["cancelled"] and .sessions[0].commands == 0' out >/dev/null ||
+	fail "state: the merged timeline lost the flag"
+sed 's/"rm -r \/",false,1\]/"rm -r \/",false,7]/' c.state > bad.state
+run sl-report --merge -t json bad.state
+want_rc 2
+want_err "bad.state:"
 exit $failed

@@ -520,6 +520,7 @@ START_TEST(command_timeline)
 	struct sl_report_opts o = { 0 };
 	struct sl_report *rep;
 	struct sl_record r;
+	json_t *j, *b;
 	char *s;
 
 	o.commands = 1;
@@ -536,14 +537,36 @@ START_TEST(command_timeline)
 	line(rep, "b-2", "b:1", 1, "$ second", 2, 0,
 	    "2024-06-01T10:00:02.000Z");
 	line(rep, "c-3", "c:1", 1, "$ last", 2, 0, NULL);
+	/* Typed, then Ctrl-C: in the timeline, flagged, not a command run. */
+	sl_record_init(&r, SL_LINE, "b-2", "b:2");
+	r.n = 2;
+	r.text = "$ rm -r /";
+	r.len = strlen(r.text);
+	r.has_prompt = 1;
+	r.prompt_len = 2;
+	r.cancelled = 1;
+	r.time = "2024-06-01T10:00:02.500Z";
+	sl_report_put(rep, &r);
 	s = render(rep, SL_REPORT_CSV);
-	ck_assert_str_eq(s, "time,user,target,host,session,command\r\n"
-	    "2024-06-01T10:00:01.000Z,a,,,a-1,first\r\n"
-	    "2024-06-01T10:00:02.000Z,b,,,b-2,second\r\n"
-	    "2024-06-01T10:00:03.000Z,a,,,a-1,third\r\n"
-	    ",a,,,a-1,fourth\r\n"
-	    ",c,,,c-3,last\r\n");
+	ck_assert_str_eq(s, "time,user,target,host,session,flags,command\r\n"
+	    "2024-06-01T10:00:01.000Z,a,,,a-1,,first\r\n"
+	    "2024-06-01T10:00:02.000Z,b,,,b-2,,second\r\n"
+	    "2024-06-01T10:00:02.500Z,b,,,b-2,cancelled,rm -r /\r\n"
+	    "2024-06-01T10:00:03.000Z,a,,,a-1,,third\r\n"
+	    ",a,,,a-1,,fourth\r\n"
+	    ",c,,,c-3,,last\r\n");
 	free(s);
+	s = render(rep, SL_REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(s, "\"session\": \"b-2\", \"flags\": "
+	    "[\"cancelled\"], \"cmd\": \"rm -r /\"}"));
+	free(s);
+	/* b-2 ran one command: the cancelled one is not in its list. */
+	j = report_json(rep);
+	b = session_of(j, "b-2");
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "commands")), 1);
+	ck_assert_int_eq(json_array_size(json_object_get(b, "cmd_list")), 1);
+	ck_assert_int_eq(json_array_size(json_object_get(j, "commands")), 6);
+	json_decref(j);
 	sl_report_free(rep);
 }
 END_TEST
