@@ -251,6 +251,8 @@ main(int argc, char **argv)
 	    (outpath == NULL || strcmp(outpath, "-") == 0))
 		tool_usage_error("--save-state - writes the state to standard "
 		    "output: give the report another place with -o");
+	if (ro.pages != NULL && type != SL_REPORT_HTML)
+		tool_usage_error("--pages applies to -t html");
 	if (ro.has_since && ro.has_until && ro.until <= ro.since)
 		tool_usage_error("--until must be later than --since");
 

@@ -7,12 +7,11 @@
 # machine).
 set -u
 B=$1 CHROMIUM=$2 OUT=$3
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-check() {	# check NAME COND-RESULT(0/1)
-	if [ "$2" = 0 ]; then echo "  ok   $1"; else echo "  FAIL $1"; fail=1; fi
-}
 limit=$((2000 * ${SL_BROWSER_SLACK:-1}))
 if ! command -v script >/dev/null 2>&1; then
 	echo "convert-big: skipped: no script(1) (util-linux)"
@@ -37,14 +36,8 @@ sed -e '/Content-Security-Policy/d' -e '0,/<head>/s##<head><script>\
 var fcp=-1;new PerformanceObserver(function(l){l.getEntries().forEach(function(e){if(e.name==="first-contentful-paint")fcp=Math.round(e.startTime);});}).observe({type:"paint",buffered:true});\
 addEventListener("load",function(){var o=["fcp="+fcp,"load="+Math.round(performance.now()),"lines="+document.querySelectorAll(".l").length,"blocks="+document.querySelectorAll(".pg").length,"last="+document.querySelector(".pg:last-child .l:last-child").getAttribute("data-n")];document.body.innerHTML="<pre id=harness></pre>";document.getElementById("harness").textContent=o.join("\\n");});\
 </script>#' "$tmp/page.html" > "$tmp/probe.html"
-# shellcheck disable=SC2046
-timeout 600 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
-    --disable-quic --no-first-run --disable-background-networking \
-    --disable-component-update --disable-sync --disable-default-apps \
-    --mute-audio "--user-data-dir=$tmp/profile" \
-    --dump-dom "file://$tmp/probe.html" 2>/dev/null > "$tmp/dom"
-sed -n '/<pre id="harness">/,/<\/pre>/p' "$tmp/dom" |
-	sed -e 's/.*<pre id="harness">//' -e 's#</pre>.*##' > "$tmp/h.txt"
+chrome_dom_real "$tmp/probe.html" > "$tmp/dom"
+harness_text "$tmp/dom" > "$tmp/h.txt"
 sed 's/^/  harness: /' "$tmp/h.txt"
 val() { sed -n "s/^$1=//p" "$tmp/h.txt"; }
 fcp=$(val fcp)

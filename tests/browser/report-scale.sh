@@ -12,9 +12,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-check() {	# check NAME COND-RESULT(0/1)
-	if [ "$2" = 0 ]; then echo "  ok   $1"; else echo "  FAIL $1"; fail=1; fi
-}
 limit=$((200 * ${SL_BROWSER_SLACK:-1}))
 
 # 10,000 sessions of ten Identity Center users on 300 targets over four
@@ -68,9 +65,8 @@ o.push("sort-cmds-desc="+ok+" top="+c[0]);\
 var p=document.createElement("pre");p.id="harness";p.textContent=o.join("\\n");document.body.appendChild(p);\
 })();\
 </script></body>#' "$tmp/report.html" > "$tmp/harness.html"
-chrome_dom "$tmp/harness.html" > "$tmp/hdom.html"
-sed -n '/<pre id="harness">/,/<\/pre>/p' "$tmp/hdom.html" |
-	sed -e 's/.*<pre id="harness">//' -e 's#</pre>.*##' > "$tmp/h.txt"
+chrome_dom_real "$tmp/harness.html" > "$tmp/hdom.html"
+harness_text "$tmp/hdom.html" > "$tmp/h.txt"
 sed 's/^/  harness: /' "$tmp/h.txt"
 has() { grep -qx "$1" "$tmp/h.txt"; echo $?; }
 fast() {	# fast KEY: the harness's KEY=ms is under the limit
