@@ -129,6 +129,7 @@ static const char css[] =
 ".groups h2{margin:24px 0 10px}\n"
 "td.k{max-width:240px;overflow:hidden;text-overflow:ellipsis}\n"
 "td.k .dst{color:var(--muted)}\n"
+"td.user{max-width:300px}\n"
 "td.id{max-width:250px;overflow:hidden;text-overflow:ellipsis}\n"
 "td.cmd{font:12px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,"
 "monospace;white-space:pre-wrap;word-break:break-all;min-width:300px}\n"
@@ -261,6 +262,18 @@ bar_count(struct rw *w, long long v, const char *unit)
 	rw_printf(w, ": %lld %.*s", v, (int)strlen(unit) - (v == 1), unit);
 }
 
+static int
+digits(long long v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
 /* Vertical bars with labels under the first, middle and last. */
 static void
 vbars(struct rw *w, const char *id, const struct bar *b, size_t n,
@@ -303,7 +316,8 @@ vbars(struct rw *w, const char *id, const struct bar *b, size_t n,
 			rw_printf(w, "<rect class=\"bar2\" x=\"%.2f\" y=\"%.2f\" "
 			    "width=\"%.2f\" height=\"%.2f\"/>", x + gap / 2,
 			    top + ph - h2, bw - gap, h2);
-		if (b[i].v > 0 && bw >= 18)
+		/* A value over its bar only where it fits (7 px a digit). */
+		if (b[i].v > 0 && bw >= 7.0 * digits(b[i].v) + 4)
 			rw_printf(w, "<text class=\"v\" x=\"%.2f\" y=\"%.2f\" "
 			    "text-anchor=\"middle\">%lld</text>", x + bw / 2,
 			    top + ph - h - 3, b[i].v);
@@ -569,7 +583,7 @@ td_user(struct rw *w, const char *u)
 	}
 	sl_buf_init(&label);
 	report_user_label(u, USER_COLS, &label);
-	rw_s(w, "<td class=\"k\" title=\"");
+	rw_s(w, "<td class=\"k user\" title=\"");
 	esc(w, u);
 	rw_s(w, "\" data-v=\"");
 	esc(w, u);

@@ -18,11 +18,14 @@ EOF
 printf '%s\n' '{"type":"line","session":"../../etc/passwd-0a1b2c3d4e5f60001","n":1,"time":"2024-06-03T09:00:01.000Z","text":"$ <script>alert(3)</script>","prompt":"$ ","cmd":"<script>alert(3)</script>","src":"l:1"}' \
     '{"type":"line","session":"../../etc/passwd-0a1b2c3d4e5f60001","n":2,"time":"2024-06-03T09:00:02.000Z","text":"$ =1+1","prompt":"$ ","cmd":"=1+1","src":"l:2"}' > lines.jsonl
 
-for t in text md csv json html; do
-	run sl-report -t "$t" --commands --pages 'p/"><x ' trail.json lines.jsonl
+for t in text md csv json; do
+	run sl-report -t "$t" --commands trail.json lines.jsonl
 	want_rc 0
 	cp out "report.$t"
 done
+run sl-report -t html --commands --pages 'p/"><x ' trail.json lines.jsonl
+want_rc 0
+cp out report.html
 # HTML: no markup from the log or the option, anywhere.
 grep -q '<script>alert\|<img\|<x \|"><x' report.html && fail "html: markup from the log"
 grep -q '&lt;img src=x onerror=alert(1)&gt;' report.html || fail "html: owner not shown as text"
