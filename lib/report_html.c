@@ -129,7 +129,6 @@ static const char css[] =
 ".groups h2{margin:24px 0 10px}\n"
 "td.k{max-width:240px;overflow:hidden;text-overflow:ellipsis}\n"
 "td.k .dst{color:var(--muted)}\n"
-"td.user{max-width:300px}\n"
 "td.id{max-width:250px;overflow:hidden;text-overflow:ellipsis}\n"
 "td.cmd{font:12px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,"
 "monospace;white-space:pre-wrap;word-break:break-all;min-width:300px}\n"
@@ -569,7 +568,7 @@ td_cut(struct rw *w, const char *cls, const char *s)
 	rw_s(w, "</td>");
 }
 
-#define USER_COLS	36	/* a user cell: about td.k's max-width */
+#define USER_COLS	30	/* a user cell: within td.k's 240 px */
 
 /* A user told apart by the end of the name; the whole ARN in title. */
 static void
@@ -583,7 +582,7 @@ td_user(struct rw *w, const char *u)
 	}
 	sl_buf_init(&label);
 	report_user_label(u, USER_COLS, &label);
-	rw_s(w, "<td class=\"k user\" title=\"");
+	rw_s(w, "<td class=\"k\" title=\"");
 	esc(w, u);
 	rw_s(w, "\" data-v=\"");
 	esc(w, u);

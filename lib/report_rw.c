@@ -208,13 +208,13 @@ report_user_label(const char *u, int max, struct sl_buf *out)
 		sl_buf_add(out, s, n);
 		return;
 	}
-	/* The last part whole ("/alice@example.com"), then as much of the
+	/* The last part whole ("/alice@example.com"), after as much of the
 	 * beginning as fits ("assumed-role/AWSReservedSSO_Adm..."); a last
 	 * part too long for that is kept as far as it fits. */
 	last = strrchr(s, '/');
 	tail = last != NULL ? (size_t)(last - s) : 0;
 	tw = str_width(s + tail, n - tail);
-	if (last == NULL || tw > max * 2 / 3) {
+	if (last == NULL || tw > max - 4) {	/* 3 columns of head at least */
 		sl_buf_adds(out, "\xe2\x80\xa6");
 		sl_buf_adds(out, s + tail_fitting(s, n, max - 1));
 		return;
