@@ -130,6 +130,7 @@ static const char css[] =
 "td.k{max-width:240px;overflow:hidden;text-overflow:ellipsis}\n"
 "td.k .dst{color:var(--muted)}\n"
 "td.id{max-width:250px;overflow:hidden;text-overflow:ellipsis}\n"
+"details.timeline>summary{margin-bottom:8px}\n"
 "td.cmd{font:12px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,"
 "monospace;white-space:pre-wrap;word-break:break-all;min-width:300px}\n"
 "td.id a{color:var(--accent);text-decoration:none}\n"
@@ -247,6 +248,7 @@ esc_cut(struct rw *w, const char *s, size_t max)
 #define CW	560	/* chart viewBox width: about its width on a laptop */
 #define CH	200	/* and height */
 #define BAR_LABEL	26	/* code points of a bar's label */
+#define TIMELINE_OPEN	1000	/* commands of a timeline shown unfolded */
 
 struct bar {
 	const char *label;
@@ -772,7 +774,13 @@ commands_table(struct rw *w, const struct rv_report *v)
 {
 	size_t i;
 
-	rw_s(w, "<h2>Commands</h2>\n<div class=\"wrap\"><table class=\"g\" "
+	/* Folded when long: a closed <details> is not laid out, so a
+	 * timeline of 30,000 commands does not slow the page down. */
+	rw_printf(w, "<h2>Commands</h2>\n<details class=\"timeline\"%s>"
+	    "<summary>%zu command%s in time order</summary>\n",
+	    v->ntimeline <= TIMELINE_OPEN ? " open" : "", v->ntimeline,
+	    v->ntimeline == 1 ? "" : "s");
+	rw_s(w, "<div class=\"wrap\"><table class=\"g\" "
 	    "id=\"commands\"><thead><tr><th>Time (UTC)</th><th>User</th>"
 	    "<th>Target</th><th>Host</th><th>Session</th><th>Flags</th>"
 	    "<th>Command</th>"
@@ -799,7 +807,7 @@ commands_table(struct rw *w, const struct rv_report *v)
 		esc_n(w, c->text, c->len);
 		rw_s(w, "</td></tr>\n");
 	}
-	rw_s(w, "</tbody></table></div>\n");
+	rw_s(w, "</tbody></table></div></details>\n");
 }
 
 static void
