@@ -9,6 +9,9 @@ not remade on every run: the files are the bytes one real shell made.
 
 from keys import (BS, CTRL_C, CTRL_R, ENTER, LEFT, TAB, Item, typed)
 
+LONG = ("echo alpha bravo charlie delta echo foxtrot golf hotel india juliet "
+        "kilo lima mike november")
+
 
 def cmd(text, *more, features=("plain",)):
     """Type text (and any further lines), Enter after each; it runs."""
@@ -110,6 +113,32 @@ CASES = {
         "zsh-omz", 80, 24,
         "output that looks like a prompt in a session whose real prompt is not recognised",
         [cmd("echo '$ make install'"), cmd("printf '# Notes\\n'"), EXIT]),
+    "busybox-wrap": (
+        "busybox", 60, 24,
+        "a command longer than the width: busybox wraps with CR LF",
+        [cmd(LONG, features=("wrap",)), cmd("echo after"), EXIT]),
+    "busybox-tab-listing": (
+        "busybox", 80, 24,
+        "a Tab listing, then the prompt and the line drawn again",
+        [keys_then(typed("cat alpha_") + [TAB, TAB] + typed("r") + [TAB, ENTER],
+                   ["cat alpha_report.txt"], ["tab_list"]), EXIT]),
+    "zsh-ctrl-r-cancel": (
+        "zsh-plain", 80, 24,
+        "Ctrl-R, then ^G: the search is dropped and another line typed",
+        [cmd("echo first"),
+         keys_then([CTRL_R] + typed("first") + [b"\x07"] + typed("echo other") + [ENTER],
+                   ["echo other"], ["ctrl_r_cancel"]), EXIT]),
+    "fish-multiline": (
+        "fish", 80, 24,
+        "fish continues an open block or quote in the editor, without a prompt",
+        [cmd("for i in 1 2", "echo item $i", "end", features=("multiline_loop",)),
+         cmd('echo "open', 'close"', features=("multiline_quote",)), EXIT]),
+    "fish-ctrl-r-cancel": (
+        "fish", 80, 24,
+        "fish 3.6's history pager on Ctrl-R, closed with ^C, then another line",
+        [cmd("echo first"),
+         keys_then([CTRL_R] + typed("first") + [CTRL_C] + typed("echo other") + [ENTER],
+                   ["echo other"], ["ctrl_r_cancel"]), EXIT]),
     "fish-defaults": (
         "fish", 80, 24,
         "fish 3.6 redraws each key with CR and cursor-forward",

@@ -8,10 +8,11 @@ What counts as a command on each side:
   and busybox, which have no hook, the keystroke script's final edited
   lines stand in ("script truth").
 - sl: every `line` record with a non-empty `cmd` that is not `cont` starts
-  a command; `cont` records add a line to it.  A record with `cancelled`
-  true is not an executed command; one with `uncertain` true is flagged
-  (sl says it cannot tell), and so is every command of a session that has
-  a note with code `uncertain`.
+  a command (its `expanded` text instead, where history expansion made
+  one); `cont` records add a line to it.  A record with `cancelled` or
+  `redrawn` true (drawn again before it ran) is not an executed command;
+  one with `uncertain` true is flagged (sl says it cannot tell), and so is
+  every command of a session that has a note with code `uncertain`.
 Lines are compared with white space trimmed at both ends: sl's lines have
 no trailing white space, and indentation of continuation lines is display.
 Undeterminable items (the bytes cannot say: zsh's silent Ctrl-C, a shell
@@ -50,8 +51,11 @@ def sl_commands(sl_parse, path):
         if not cmd:
             current = None
             continue
-        current = [cmd]
-        if rec.get("cancelled"):
+        # After history expansion the shell runs what it echoed, which sl
+        # gives as `expanded` next to the typed `cmd`.
+        expanded = rec.get("expanded")
+        current = [expanded if isinstance(expanded, str) and expanded else cmd]
+        if rec.get("cancelled") or rec.get("redrawn"):
             flagged.append(("cancelled", current))
         elif any(rec.get(f) for f in FLAG_FIELDS):
             flagged.append(("uncertain", current))
@@ -129,8 +133,9 @@ def compare(summary, executed, flagged):
     for (text, item), good in zip(ran, ok):
         per_item.append((item["features"], good))
     for item in undet:
+        # Tabled by class, apart from the features' rates.
         good = not (_shown(item) & set(guessed))
-        per_item.append(([f + "*" for f in item["features"]], good))
+        per_item.append(([item["undeterminable"] + "*"], good))
     cancelled = [i for i in summary["items"] if i["cancelled"] and not i["undeterminable"]]
     for item in cancelled:
         # A cancelled line listed as a command is the cancel feature failing.

@@ -67,6 +67,20 @@ def _waiting_for_tty(pid):
     return True
 
 
+def _threads_asleep(pid):
+    """True when no thread of pid runs: fish computes autosuggestions and
+    highlighting in threads and redraws when they finish."""
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return True
+    for t in tasks:
+        stat = _read_text("/proc/%d/task/%s/stat" % (pid, t))
+        if stat and stat[stat.rindex(")") + 2] not in "StZX":
+            return False
+    return True
+
+
 def _switches(pid):
     status = _read_text("/proc/%d/status" % pid) or ""
     total = 0
@@ -177,7 +191,8 @@ class Pty:
     def _settled(self):
         if self._queued_input():
             return False
-        return all(_waiting_for_tty(p) for p in self._foreground())
+        return all(_waiting_for_tty(p) and _threads_asleep(p)
+                   for p in self._foreground())
 
     def _activity(self):
         return sum(_switches(p) for p in self._foreground()) + _switches(self.pid)

@@ -13,7 +13,7 @@ import random
 # Keys whose bytes depend on the terminal mode (DECCKM), resolved when sent.
 LEFT, RIGHT, UP, DOWN, HOME, END = "LEFT", "RIGHT", "UP", "DOWN", "HOME", "END"
 ENTER, BS, TAB = b"\r", b"\x7f", b"\t"
-CTRL_C, CTRL_G, CTRL_R, CTRL_U, CTRL_W = b"\x03", b"\x07", b"\x12", b"\x15", b"\x17"
+CTRL_C, CTRL_R, CTRL_U, CTRL_W = b"\x03", b"\x12", b"\x15", b"\x17"
 
 CURSOR = {LEFT: "D", RIGHT: "C", UP: "A", DOWN: "B", HOME: "H", END: "F"}
 
@@ -154,7 +154,7 @@ class Generator:
         if c is None:
             return None
         new = self.tagged()
-        keys = [CTRL_R] + typed(word) + [CTRL_G] + typed(new) + [ENTER]
+        keys = [CTRL_R] + typed(word) + [self.setup.search_cancel] + typed(new) + [ENTER]
         return self.run(["ctrl_r_cancel"], keys, new)
 
     def f_tab_complete(self):
@@ -252,15 +252,14 @@ class Generator:
         c = "less beta.log"
         return self.run(["less"], typed(c) + [ENTER, b" ", b"q"], c)
 
-    def _nonascii(self, feature, c):
-        undet = None if self.setup.nonascii_echo else "nonascii-echo"
-        return self.run([feature], typed(c) + [ENTER], c, undeterminable=undet)
-
     def f_utf8(self):
-        return self._nonascii("utf8", "echo héllo wörld café")
+        c = "echo héllo wörld café"
+        return self.run(["utf8"], typed(c) + [ENTER], c)
 
     def f_cjk(self):
-        return self._nonascii("cjk", "echo 日本語のテスト 中文")
+        c = "echo 日本語のテスト 中文"
+        undet = None if self.setup.wide_echo else "wide-echo"
+        return self.run(["cjk"], typed(c) + [ENTER], c, undeterminable=undet)
 
     # -- the session ----------------------------------------------------
     def session(self):

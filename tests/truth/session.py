@@ -27,7 +27,7 @@ def _hook_entries(path):
     return [e.decode("utf-8", "replace") for e in raw.split(b"\0")[:-1]]
 
 
-_BASH_HISTORY = re.compile(r"\s*(\d+)\*?  (.*)", re.S)
+_BASH_HISTORY = re.compile(r"\s*(\d+)[ *] (.*)", re.S)
 
 
 def hook_commands(setup, path, exited):

@@ -21,30 +21,50 @@ POSIX = COMMON | {"heredoc"}
 
 
 class Setup:
-    def __init__(self, name, shell, features, hook, **kw):
+    def __init__(self, name, shell, features, hook, argv, rc=None, **kw):
         self.name = name
+        self.program = kw.get("program", argv[0])
+        self.argv = argv
+        # rc: (file under HOME, rc/ parts joined into it), or None
+        self.rc_file, self.rc_parts = rc or (None, ())
         self.shell = shell          # family: bash, dash, zsh, fish, busybox
         self.features = features
         self.hook = hook            # True: truth from the shell's hook
         self.hist_verify = kw.get("hist_verify", False)
         self.tab_list_keys = kw.get("tab_list_keys", 2)
         self.silent_cancel = kw.get("silent_cancel", False)
-        self.nonascii_echo = kw.get("nonascii_echo", True)
+        # busybox (built without wide-character support) echoes each
+        # CJK character as "?": the command typed cannot be read back.
+        self.wide_echo = kw.get("wide_echo", True)
+        # The key that leaves a Ctrl-R search with the line as it was:
+        # readline's and zle's abort (^G); fish 3.6's history pager closes
+        # on ^C.
+        self.search_cancel = kw.get("search_cancel", b"\x07")
 
 
+BASH_EDITING = POSIX | EDITING | {"bang_bang", "bang_dollar"}
 SETUPS = [
-    Setup("bash-debian", "bash", POSIX | EDITING | {"bang_bang", "bang_dollar"}, True),
-    Setup("bash-al2023", "bash", POSIX | EDITING | {"bang_bang", "bang_dollar"}, True),
-    Setup("bash-sh", "bash", POSIX | EDITING | {"bang_bang", "bang_dollar"}, True),
-    Setup("dash", "dash", POSIX | {"typo_bs", "ctrl_w", "ctrl_u"}, False),
-    Setup("zsh-plain", "zsh", POSIX | EDITING | {"bang_bang", "bang_dollar"},
-          True, tab_list_keys=1, silent_cancel=True),
-    Setup("zsh-omz", "zsh", POSIX | EDITING | {"bang_bang", "bang_dollar"},
-          True, tab_list_keys=1, silent_cancel=True, hist_verify=True),
-    Setup("fish", "fish", COMMON | EDITING - {"ctrl_r_cancel"}, True,
-          tab_list_keys=1),
+    Setup("bash-debian", "bash", BASH_EDITING, True, ["bash", "-i"],
+          (".bashrc", ["bash-debian.bashrc", "bash-hook.sh"])),
+    Setup("bash-al2023", "bash", BASH_EDITING, True, ["bash", "-i"],
+          (".bashrc", ["bash-al2023.bashrc", "bash-hook.sh"])),
+    # What SSM starts on Amazon Linux: sh, that is bash in POSIX mode with
+    # its default prompt "sh-5.2$ ".
+    Setup("bash-sh", "bash", BASH_EDITING, True, ["sh", "-i"],
+          (".shrc", ["bash-hook.sh"]), program="bash"),
+    Setup("dash", "dash", POSIX | {"typo_bs", "ctrl_w", "ctrl_u"}, False, ["dash", "-i"]),
+    Setup("zsh-plain", "zsh", BASH_EDITING, True, ["zsh", "-i"],
+          (".zshrc", ["zsh-plain.zshrc", "zsh-hook.zsh"]),
+          tab_list_keys=1, silent_cancel=True),
+    Setup("zsh-omz", "zsh", BASH_EDITING, True, ["zsh", "-i"],
+          (".zshrc", ["zsh-omz.zshrc", "zsh-hook.zsh"]),
+          tab_list_keys=1, silent_cancel=True, hist_verify=True),
+    Setup("fish", "fish", COMMON | EDITING, True, ["fish", "-i"],
+          (".config/fish/conf.d/sl_truth.fish", ["fish-hook.fish"]),
+          tab_list_keys=1, search_cancel=b"\x03"),
+    # Debian's busybox has no reverse search: ^R does nothing.
     Setup("busybox", "busybox", POSIX | EDITING - {"ctrl_r_accept", "ctrl_r_cancel"},
-          False),
+          False, ["busybox", "ash", "-i"], wide_echo=False),
 ]
 BY_NAME = {s.name: s for s in SETUPS}
 
@@ -71,48 +91,20 @@ def _write(path, text):
 
 
 def prepare(setup, home, truth):
-    """Write the set-up's rc files under home; return (program, argv, env)."""
+    """Write the set-up's rc file under home; return (program, argv, env)."""
     env = {"HOME": home, "TERM": "xterm-256color", "LANG": "C.UTF-8",
            "PATH": "/usr/local/bin:/usr/bin:/bin",
            "HISTFILE": os.path.join(home, ".history")}
-    name = setup.name
-    if name == "bash-debian":
-        _write(home + "/.bashrc", _rc("bash-debian.bashrc", truth)
-               + _rc("bash-hook.sh", truth))
-        argv = ["bash", "-i"]
-    elif name == "bash-al2023":
-        _write(home + "/.bashrc", _rc("bash-al2023.bashrc", truth)
-               + _rc("bash-hook.sh", truth))
-        argv = ["bash", "-i"]
-    elif name == "bash-sh":
-        # What SSM starts on Amazon Linux: sh, that is bash in POSIX
-        # mode with its default prompt "sh-5.2$ "; POSIX mode reads $ENV.
-        _write(home + "/.shrc", _rc("bash-hook.sh", truth))
-        env["ENV"] = home + "/.shrc"
-        argv = ["sh", "-i"]
-        return "bash", argv, env
-    elif name == "dash":
-        argv = ["dash", "-i"]
-    elif name == "zsh-plain":
-        _write(home + "/.zshrc", _rc("zsh-plain.zshrc", truth)
-               + _rc("zsh-hook.zsh", truth))
-        argv = ["zsh", "-i"]
-    elif name == "zsh-omz":
-        _write(home + "/.zshrc", _rc("zsh-omz.zshrc", truth)
-               + _rc("zsh-hook.zsh", truth))
-        argv = ["zsh", "-i"]
-    elif name == "fish":
+    if setup.rc_file:
+        _write(os.path.join(home, setup.rc_file),
+               "".join(_rc(part, truth) for part in setup.rc_parts))
+    if setup.name == "bash-sh":
+        env["ENV"] = os.path.join(home, setup.rc_file)   # POSIX mode reads $ENV
+    if setup.shell == "fish":
         # Without this folder fish 3.6 starts fish_update_completions in
         # the background on its first run, a minute of man-page parsing.
         os.makedirs(home + "/.local/share/fish/generated_completions")
-        _write(home + "/.config/fish/conf.d/sl_truth.fish",
-               _rc("fish-hook.fish", truth))
-        argv = ["fish", "-i"]
-    elif name == "busybox":
-        argv = ["busybox", "ash", "-i"]
-    else:
-        raise ValueError(name)
-    return argv[0], argv, env
+    return setup.program, setup.argv, env
 
 
 def make_workdir(home):
