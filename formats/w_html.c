@@ -18,9 +18,12 @@
  * The table of contents is written from a first pass over the spooled
  * session, so memory holds one line at a time.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "writer.h"
+
+#define PAGE_LINES	200	/* lines of a .pg block: 270em high */
 
 struct html {
 	struct sl_buf b;
@@ -46,6 +49,8 @@ static const char style[] =
 "gap:.1em 1em;margin:.5em 0}\n"
 "dl.facts dt{color:#8a8a8a}dl.facts dd{margin:0;word-break:break-all}\n"
 "nav ol{margin:.2em 0;padding-left:2.5em}nav li{margin:.1em 0}\n"
+"p.back{margin:.2em 0;font-size:.9em}p.back a{color:#7cb7ff;"
+"text-decoration:none}\n"
 "nav a{color:#7cb7ff;text-decoration:none}nav a:hover{text-decoration:"
 "underline}\n"
 ".toc a{font-family:ui-monospace,Menlo,Consolas,monospace;"
@@ -53,6 +58,11 @@ static const char style[] =
 ".tp{color:#8a8a8a}.when{color:#8a8a8a;font-size:.9em;margin-left:.5em}\n"
 ".log{background:#101112;color:#d0d0d0;font-size:13px;line-height:1.35;"
 "overflow-x:auto;padding:.5em 0;border-radius:4px}\n"
+/* A block of PAGE_LINES lines: off screen, the browser neither lays it
+ * out nor paints it (its height is estimated, then remembered), so a
+ * session of a million lines opens as fast as one of a hundred. */
+".pg{content-visibility:auto;contain-intrinsic-size:auto 0px auto 270em;"
+"width:max-content;min-width:100%}\n"
 ".l{white-space:pre;min-height:1.35em;padding:0 1em 0 5em;"
 "position:relative;width:max-content;min-width:calc(100% - 6em)}\n"
 ".l::before{content:attr(data-n);position:absolute;left:0;width:4em;"
@@ -345,6 +355,27 @@ note(struct sl_buf *b, const struct sl_record *r)
 	sl_buf_adds(b, "</div>\n");
 }
 
+/*
+ * A link back to the report (--report-link, --with-report), to this
+ * session's row there: sl-report --pages gives each row the id "s-" and
+ * the page's name without ".html".
+ */
+static void
+back_link(struct sl_buf *b, const char *href, const struct sl_wsess *s)
+{
+	char *name;
+
+	if (href == NULL)
+		return;
+	name = sl_w_safe_name(s->id, "");
+	sl_buf_adds(b, "<p class=\"back\"><a href=\"");
+	esc(b, href);
+	sl_buf_adds(b, "#s-");
+	esc(b, name);
+	sl_buf_adds(b, "\">\xe2\x86\x90 Report</a></p>\n");
+	free(name);
+}
+
 static int
 html_whole(struct sl_wfile *f, const struct sl_wsess *s)
 {
@@ -352,12 +383,14 @@ html_whole(struct sl_wfile *f, const struct sl_wsess *s)
 	struct sl_spool_cur *cur;
 	const struct sl_record *r;
 	const char *h = f->nsessions > 1 ? "h2" : "h1";
-	long long ln = 0;
+	long long ln = 0, nblock = 0;
 	int rc, got = 0;
 
 	sl_buf_reset(&st->b);
-	sl_buf_printf(&st->b, "<section class=\"session\" id=\"s%lld\">\n"
-	    "<%s>Session <code>", s->index, h);
+	sl_buf_printf(&st->b, "<section class=\"session\" id=\"s%lld\">\n",
+	    s->index);
+	back_link(&st->b, f->opt->report_href, s);
+	sl_buf_printf(&st->b, "<%s>Session <code>", h);
 	esc(&st->b, s->id != NULL ? s->id : "(unknown)");
 	sl_buf_printf(&st->b, "</code></%s>\n", h);
 	facts(&st->b, s);
@@ -366,15 +399,19 @@ html_whole(struct sl_wfile *f, const struct sl_wsess *s)
 	sl_buf_reset(&st->b);
 	if ((rc = toc(f, s)) != SL_OK)
 		return rc;
-	sl_buf_adds(&st->b, "<div class=\"log\">\n");
+	sl_buf_adds(&st->b, "<div class=\"log\">\n<div class=\"pg\">\n");
 	cur = sl_spool_cursor(s->spool);
 	while (rc == SL_OK && (got = sl_spool_next(cur, &r)) > 0) {
+		if (r->type != SL_LINE && r->type != SL_NOTE)
+			continue;
+		if (++nblock > PAGE_LINES) {
+			sl_buf_adds(&st->b, "</div>\n<div class=\"pg\">\n");
+			nblock = 1;
+		}
 		if (r->type == SL_LINE)
 			line(&st->b, s, r, ++ln);
-		else if (r->type == SL_NOTE)
-			note(&st->b, r);
 		else
-			continue;
+			note(&st->b, r);
 		if (st->b.len >= (1 << 16)) {
 			rc = sl_w_buf(f, &st->b);
 			sl_buf_reset(&st->b);
@@ -383,7 +420,7 @@ html_whole(struct sl_wfile *f, const struct sl_wsess *s)
 	if (got < 0)
 		rc = SL_FATAL;
 	sl_spool_cursor_free(cur);
-	sl_buf_adds(&st->b, "</div>\n</section>\n");
+	sl_buf_adds(&st->b, "</div>\n</div>\n</section>\n");
 	if (rc == SL_OK)
 		rc = sl_w_buf(f, &st->b);
 	sl_buf_reset(&st->b);

@@ -85,6 +85,8 @@ struct sl_convert {
 	struct sl_buf scratch;
 	int gathered_fd;
 
+	struct sl_report *rep;		/* with_report */
+
 	int failed;
 	int stopped;		/* a streamed write failed: see close_out */
 	char err[1024];
@@ -220,8 +222,26 @@ sl_convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "empty output name");
 		return NULL;
 	}
+	if (o->with_report && (strcmp(w->name, "html") != 0 || out == NULL ||
+	    !(o->split || sl_archive_kind(out) != SL_AR_NONE || ends(out, "/") ||
+	    is_dir(out)))) {
+		snprintf(err, errlen, "--with-report needs -t html and --split "
+		    "-o FOLDER or -o an archive");
+		return NULL;
+	}
 	c = sl_xcalloc(1, sizeof(*c));
 	c->o = *o;
+	if (o->with_report) {
+		struct sl_report_opts ro;
+
+		/* The report an auditor files: commands too, and each session
+		 * linked to its page in the same folder. */
+		memset(&ro, 0, sizeof(ro));
+		ro.commands = 1;
+		ro.pages = "";
+		c->rep = sl_report_new(&ro);
+		c->o.report_href = SL_CONVERT_REPORT;
+	}
 	c->w = w;
 	c->of.fd = -1;
 	c->gathered_fd = -1;
@@ -538,6 +558,8 @@ convert_put(void *arg, const struct sl_record *r)
 
 	if (c->failed || c->stopped)
 		return SL_STOP;
+	if (c->rep != NULL)
+		sl_report_put(c->rep, r);
 	if (r->type == SL_SESSION)
 		e = sl_sessions_merge(c->tab, r);
 	else
@@ -703,6 +725,12 @@ one_transcript_each(struct sl_convert *c)
 			return -1;
 	}
 	return 0;
+}
+
+struct sl_report *
+sl_convert_report(struct sl_convert *c)
+{
+	return c->rep;
 }
 
 /*
@@ -872,6 +900,8 @@ make_names(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 	char **names = sl_xcalloc(n + 1, sizeof(*names));
 	size_t i;
 
+	if (c->rep != NULL)
+		sl_sessions_get(used, SL_CONVERT_REPORT, 1);	/* taken */
 	for (i = 0; i < n; i++) {
 		char *name = sl_w_safe_name(ss[i].id, c->w->ext);
 		int k = 2;
@@ -917,6 +947,31 @@ has_story(const struct csess *s)
 	return has_content(s) || s->telling > 0;
 }
 
+/*
+ * The files of a folder or an archive: a page per session, then the
+ * report when asked for.  Member i is names[i] (ss[i]), else the report.
+ */
+static size_t
+nmembers(const struct sl_convert *c, size_t n)
+{
+	return n + (c->rep != NULL);
+}
+
+static const char *
+member_name(char **names, size_t n, size_t i)
+{
+	return i < n ? names[i] : SL_CONVERT_REPORT;
+}
+
+static int
+write_member(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
+    size_t n, size_t i)
+{
+	if (i < n)
+		return write_file(c, o, &ss[i], 1);
+	return sl_report_write(c->rep, SL_REPORT_HTML, o);
+}
+
 static int
 write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 {
@@ -928,19 +983,19 @@ write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 
 	path = sl_xmalloc(strlen(c->o.output) + SAFE_MAX + 64);
 	/* Refuse before writing anything: all or nothing, as far as we can. */
-	for (i = 0; i < n && !c->o.force; i++) {
-		sprintf(path, "%s/%s", c->o.output, names[i]);
+	for (i = 0; i < nmembers(c, n) && !c->o.force; i++) {
+		sprintf(path, "%s/%s", c->o.output, member_name(names, n, i));
 		if (sl_ofile_exists(path)) {
 			failf(c, "%s: exists (use --force to replace it)", path);
 			rc = SL_FATAL;
 			break;
 		}
 	}
-	for (i = 0; i < n && rc == SL_OK; i++) {
-		sprintf(path, "%s/%s", c->o.output, names[i]);
+	for (i = 0; i < nmembers(c, n) && rc == SL_OK; i++) {
+		sprintf(path, "%s/%s", c->o.output, member_name(names, n, i));
 		/* A name from input: no link in the folder is followed. */
-		if (sl_ofile_open_in(&of, c->o.output, names[i], c->o.force,
-		    c->err, sizeof(c->err)) != SL_OK) {
+		if (sl_ofile_open_in(&of, c->o.output, member_name(names, n, i),
+		    c->o.force, c->err, sizeof(c->err)) != SL_OK) {
 			c->failed = 1;
 			rc = SL_FATAL;
 			break;
@@ -954,7 +1009,7 @@ write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 			rc = SL_FATAL;
 			break;
 		}
-		rc = write_file(c, o, &ss[i], 1);
+		rc = write_member(c, o, ss, n, i);
 		if (close_out(c, o, path) != SL_OK)
 			rc = SL_FATAL;
 		if (rc != SL_OK) {
@@ -1013,27 +1068,29 @@ write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 	sl_buf_init(&manifest);
 	sl_buf_adds(&manifest, "# sl-convert MANIFEST: SHA-256, size in "
 	    "bytes, file name\n");
-	for (i = 0; i < n && rc == SL_OK; i++) {
+	for (i = 0; i < nmembers(c, n) && rc == SL_OK; i++) {
+		const char *name = member_name(names, n, i);
+
 		if ((fd = scratch_fd(c)) < 0) {
 			rc = SL_FATAL;
 			break;
 		}
 		ofd = dup(fd);
-		o = ofd >= 0 ? sl_out_fd(ofd, names[i], 0) : NULL;
+		o = ofd >= 0 ? sl_out_fd(ofd, name, 0) : NULL;
 		if (o == NULL) {
-			failf(c, "%s: %s", names[i], strerror(errno));
+			failf(c, "%s: %s", name, strerror(errno));
 			close(fd);
 			rc = SL_FATAL;
 			break;
 		}
-		rc = write_file(c, o, &ss[i], 1);
-		if (close_out(c, o, names[i]) != SL_OK)
+		rc = write_member(c, o, ss, n, i);
+		if (close_out(c, o, name) != SL_OK)
 			rc = SL_FATAL;
 		if (rc == SL_OK && fstat(fd, &st) != 0) {
-			failf(c, "%s: %s", names[i], strerror(errno));
+			failf(c, "%s: %s", name, strerror(errno));
 			rc = SL_FATAL;
 		}
-		if (rc == SL_OK && sl_archive_add_fd(a, names[i], fd,
+		if (rc == SL_OK && sl_archive_add_fd(a, name, fd,
 		    (long long)st.st_size, hex, c->err, sizeof(c->err)) !=
 		    SL_OK) {
 			c->failed = 1;
@@ -1041,9 +1098,9 @@ write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 		}
 		if (rc == SL_OK)
 			sl_buf_printf(&manifest, "%s  %lld  %s\n", hex,
-			    (long long)st.st_size, names[i]);
+			    (long long)st.st_size, name);
 		else
-			failf(c, "%s: write error", names[i]);
+			failf(c, "%s: write error", name);
 		close(fd);
 	}
 	if (rc == SL_OK && sl_archive_add_mem(a, "MANIFEST", manifest.buf,
@@ -1243,5 +1300,6 @@ sl_convert_free(struct sl_convert *c)
 	free(c->spooldir);
 	sl_buf_free(&c->scratch);
 	sl_sessions_free(c->tab);
+	sl_report_free(c->rep);
 	free(c);
 }

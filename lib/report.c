@@ -306,13 +306,14 @@ report_note_add(struct rnote **v, size_t *n, const char *code,
 
 void
 report_cmd_add(struct rsrc *src, const char *p, size_t n, long long ms,
-    int cont)
+    int cont, unsigned flags)
 {
 	struct rcmd *c;
 
 	if (cont && src->ncmds > 0) {
 		/* The arena ends with the previous command: extend it. */
 		c = &src->cmds[src->ncmds - 1];
+		c->flags |= flags;
 		sl_buf_addc(&src->text, '\n');
 		sl_buf_add(&src->text, p, n);
 		c->len = src->text.len - c->off;
@@ -327,6 +328,7 @@ report_cmd_add(struct rsrc *src, const char *p, size_t n, long long ms,
 	c->off = src->text.len;
 	c->len = n;
 	c->ms = ms;
+	c->flags = flags;
 	c->cont_head = cont;
 	sl_buf_add(&src->text, p, n);
 }
@@ -349,15 +351,18 @@ put_line(struct sl_report *rep, const struct sl_record *r)
 			src->last_ms = ms;
 	} else
 		ms = RV_NONE;
-	/* A line cancelled or redrawn before it ran is no command run. */
-	if (!r->has_prompt || sl_record_not_run(r))
+	/* A line cancelled or redrawn before it ran is no command run; a
+	 * cancelled one is kept for the timeline, flagged (redrawn: it
+	 * shows again where it ran). */
+	if (!r->has_prompt || r->redrawn)
 		return;
 	/* What ran: the expansion of !! where the shell echoed it. */
 	if (r->expanded != NULL && !r->cont)
-		report_cmd_add(src, r->expanded, strlen(r->expanded), ms, 0);
+		report_cmd_add(src, r->expanded, strlen(r->expanded), ms, 0, 0);
 	else if (r->cont || r->len > r->prompt_len)
 		report_cmd_add(src, r->text + r->prompt_len,
-		    r->len - r->prompt_len, ms, r->cont);
+		    r->len - r->prompt_len, ms, r->cont,
+		    r->cancelled ? RCMD_CANCELLED : 0);
 }
 
 static void

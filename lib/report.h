@@ -34,9 +34,12 @@ struct rnote {
 	long long count;	/* sum of their counts; -1 when none had one */
 };
 
+#define RCMD_CANCELLED	0x1	/* typed, then Ctrl-C: it never ran */
+
 struct rcmd {
 	size_t off, len;	/* in the source's text arena */
 	long long ms;		/* RV_NONE: untimed */
+	unsigned flags;		/* RCMD_* */
 	int cont_head;		/* began with a continuation: joins the
 				   previous source part when parts merge */
 };
@@ -108,8 +111,10 @@ struct rsrc *report_src(struct rsess *s, const char *path, size_t plen,
 long long report_add(long long a, long long b);
 void report_note_add(struct rnote **v, size_t *n, const char *code,
     const char *text, long long nnotes, long long count);
+/* A command, or with cont the next line of the last one; flags (RCMD_*)
+ * of a continuation are the whole command's. */
 void report_cmd_add(struct rsrc *src, const char *p, size_t n,
-    long long ms, int cont);
+    long long ms, int cont, unsigned flags);
 void report_keep_session(struct rsess *s, const struct sl_record *r);
 void report_add_input(struct sl_report *rep, const char *path);
 
@@ -120,6 +125,8 @@ struct rv_cmd {
 	size_t len;
 	const char *time;	/* NULL: untimed, else tbuf */
 	char tbuf[25];
+	unsigned flags;		/* RCMD_*: a cancelled one is in the
+				   timeline only, not among those run */
 };
 
 struct rv_note {
@@ -136,10 +143,14 @@ struct rv_session {
 	    *document, *region, *account, *status, *reason, *source_ip;
 	const char *start, *start_src, *end, *end_src;
 	const char *start_local, *end_local;
+	/* Where a port-forwarding or SSH session went (StartSession
+	 * parameters): for those sessions the only evidence. */
+	const char *remote_host, *port_number, *local_port_number;
+	const char *target_label;	/* target, with the destination */
 	long long start_ms, end_ms, duration_ms;	/* RV_NONE: unknown */
 	enum sl_when when;	/* what places it in time (sl_session_when) */
 	long long when_ms;	/* start, else end; RV_NONE: undated */
-	long long commands, lines, transcripts;
+	long long commands, lines, transcripts;	/* commands run */
 	int transcript;
 	const char *transcript_src;
 	struct rv_cmd *cmds;
@@ -148,6 +159,14 @@ struct rv_session {
 	size_t nnotes;
 	const char *day;	/* "YYYY-MM-DD", NULL when start is unknown */
 	const char *group;	/* key of --group-by */
+};
+
+/* One command of the timeline: s->cmds[k]. */
+struct rv_tcmd {
+	const struct rv_session *s;
+	size_t k;
+	const char *at;		/* its time, else the last before it in its
+				   session, else the session's start: order */
 };
 
 struct rv_group {
@@ -181,6 +200,10 @@ struct rv_report {
 	size_t ns;
 	struct rv_group *users, *targets, *days;
 	size_t nusers_g, ntargets_g, ndays;
+	struct rv_tcmd *timeline;	/* --commands, in time order */
+	size_t ntimeline;
+	int want_timeline;		/* --commands was given */
+	const char *pages;		/* see sl_report_opts */
 
 	/* owned strings */
 	char **pool;
@@ -226,6 +249,17 @@ void report_human_bytes(long long b, char *out, size_t n);
 
 /* An owner ARN as people say it: "arn:aws:iam::1:user/alice" -> "user/alice". */
 const char *report_short_user(const char *u);
+/*
+ * A user in at most max display columns, as people tell users apart:
+ * report_short_user(u), its middle cut with an ellipsis so that the end
+ * stays (an assumed role's session name is the person).  Into out.
+ */
+void report_user_label(const char *u, int max, struct sl_buf *out);
+/* A command on one line: the breaks of a continued command shown as
+ * " \u21b5 ", into out. */
+void report_cmd_oneline(const char *s, size_t n, struct sl_buf *out);
+/* The flags of a command for people: "" or "cancelled". */
+const char *report_cmd_flags(unsigned flags);
 
 void report_text(struct rw *w, const struct rv_report *v);
 void report_csv(struct rw *w, const struct rv_report *v);

@@ -88,17 +88,43 @@ num(struct rw *w, long long v)
 	rw_int(w, v);
 }
 
+/* --commands: one row per command, in time order. */
+static void
+timeline(struct rw *w, const struct rv_report *v)
+{
+	size_t i;
+
+	rw_s(w, "time,user,target,host,session,flags,command\r\n");
+	for (i = 0; i < v->ntimeline; i++) {
+		const struct rv_session *s = v->timeline[i].s;
+		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
+
+		field(w, c->time, c->time != NULL ? strlen(c->time) : 0, 1);
+		str(w, s->user);
+		str(w, s->target);
+		str(w, s->host);
+		str(w, s->id);
+		str(w, report_cmd_flags(c->flags));
+		field(w, c->text, c->len, 0);
+		rw_s(w, "\r\n");
+	}
+}
+
 void
 report_csv(struct rw *w, const struct rv_report *v)
 {
 	struct sl_buf b;
 	size_t i, k;
 
+	if (v->want_timeline) {
+		timeline(w, v);
+		return;
+	}
 	sl_buf_init(&b);
 	rw_s(w, "session,user,principal,owner,target,host,run_as,kind,"
 	    "document,region,account,status,start,start_src,end,end_src,"
 	    "duration_s,commands,lines,transcript,transcript_src,notes,"
-	    "cmd_list\r\n");
+	    "cmd_list,remote_host,port_number,local_port_number\r\n");
 	for (i = 0; i < v->ns; i++) {
 		const struct rv_session *s = &v->s[i];
 
@@ -137,11 +163,16 @@ report_csv(struct rw *w, const struct rv_report *v)
 		/* One command a line; a continued command keeps its breaks. */
 		sl_buf_reset(&b);
 		for (k = 0; k < s->ncmds; k++) {
-			if (k > 0)
+			if (s->cmds[k].flags != 0)
+				continue;	/* never ran */
+			if (b.len > 0)
 				sl_buf_addc(&b, '\n');
 			sl_buf_add(&b, s->cmds[k].text, s->cmds[k].len);
 		}
 		field(w, b.buf, b.len, 0);
+		str(w, s->remote_host);
+		str(w, s->port_number);
+		str(w, s->local_port_number);
 		rw_s(w, "\r\n");
 	}
 	sl_buf_free(&b);

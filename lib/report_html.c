@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "writer.h"
 
 /* The CSP source for text: "'sha256-<base64>'" into out (64 bytes). */
 static void
@@ -85,6 +86,11 @@ static const char css[] =
 "#filter:focus{outline:2px solid var(--accent2);border-color:"
 "var(--accent)}\n"
 "#shown{color:var(--muted);font-size:13px}\n"
+"#pager{display:flex;gap:8px;align-items:center;justify-content:flex-end;"
+"margin-top:8px;color:var(--muted);font-size:13px}\n"
+"#pager[hidden]{display:none}\n"
+"#pager button{font:inherit;padding:3px 10px;border:1px solid var(--line);"
+"border-radius:6px;background:#fff;color:var(--fg);cursor:pointer}\n"
 ".wrap{background:var(--card);border:1px solid var(--line);"
 "border-radius:10px;overflow-x:auto}\n"
 "table{border-collapse:collapse;width:100%}\n"
@@ -122,39 +128,61 @@ static const char css[] =
 "td.log .pill{margin:0 3px 2px 0}\n"
 ".groups h2{margin:24px 0 10px}\n"
 "td.k{max-width:240px;overflow:hidden;text-overflow:ellipsis}\n"
+"td.k .dst{color:var(--muted)}\n"
 "td.id{max-width:250px;overflow:hidden;text-overflow:ellipsis}\n"
+"details.timeline>summary{margin-bottom:8px}\n"
+"td.cmd{font:12px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,"
+"monospace;white-space:pre-wrap;word-break:break-all;min-width:300px}\n"
+"td.id a{color:var(--accent);text-decoration:none}\n"
+"td.id a:hover{text-decoration:underline}\n"
 "footer{color:var(--muted);font-size:12px;margin-top:28px}\n"
 "footer code{font-size:11px}\n";
 
-/* Reads the DOM only; no data lives in the script. */
+/*
+ * Reads the DOM only; no data lives in the script.  The sessions are
+ * shown a page of PAGE rows at a time: the browser lays out a table of
+ * 100 rows, not of 10,000, so filtering and sorting stay well under 200
+ * ms (tests/browser/report-scale.sh times them).  Each row's search
+ * text and sort keys are read from the DOM once; the rows not on the
+ * page are kept out of the table, in the order they sort in, and one
+ * replaceChildren() puts a page in (removing rows one by one costs ten
+ * times as much).
+ */
 static const char js[] =
 "(function(){\n"
 "var t=document.getElementById('sessions'),f=document.getElementById("
-"'filter'),shown=document.getElementById('shown');\n"
+"'filter'),shown=document.getElementById('shown'),pg=document."
+"getElementById('pager');\n"
 "if(!t)return;\n"
-"var bodies=[].slice.call(t.tBodies),ths=[].slice.call(t.tHead.rows[0]"
-".cells);\n"
-"bodies.forEach(function(b){var s=b.textContent;[].forEach.call("
-"b.querySelectorAll('[title]'),function(e){s+=' '+e.getAttribute("
-"'title');});b.dataset.q=s.toLowerCase();});\n"
-"function count(){var n=0;bodies.forEach(function(b){if(!b.hidden)n++;});"
-"shown.textContent=n+' of '+bodies.length+' sessions';}\n"
-"f.addEventListener('input',function(){var q=f.value.trim()."
-"toLowerCase().split(/\\s+/);bodies.forEach(function(b){b.hidden=!q."
-"every(function(w){return b.dataset.q.indexOf(w)>=0;});});count();});\n"
-"function key(b,i,num){var c=b.rows[0].cells[i],v=c.getAttribute("
-"'data-v');if(v===null)v=c.textContent;return num?parseFloat(v):v."
-"toLowerCase();}\n"
+"var PAGE=100,page=0,ths=[].slice.call(t.tHead.rows[0].cells),q=[''],"
+"all=[].map.call(t.tBodies,function(b){var s=b.textContent;[].forEach."
+"call(b.querySelectorAll('[title]'),function(e){s+=' '+e.getAttribute("
+"'title');});return {b:b,q:s.toLowerCase(),k:[]};}),rows=all;\n"
+"function match(r){return q.every(function(w){return r.q.indexOf(w)>=0;});}\n"
+"function show(){var n=Math.max(1,Math.ceil(rows.length/PAGE));if(page>=n)"
+"page=n-1;t.replaceChildren.apply(t,[t.tHead].concat(rows.slice(page*PAGE,"
+"page*PAGE+PAGE).map(function(r){return r.b;})));shown.textContent=rows.length+' of '+all.length"
+"+' sessions';pg.hidden=rows.length<=PAGE;pg.querySelector('span')."
+"textContent='page '+(page+1)+' of '+n;}\n"
+"pg.querySelector('.prev').addEventListener('click',function(){if(page>0)"
+"{page--;show();}});\n"
+"pg.querySelector('.next').addEventListener('click',function(){if((page+1)"
+"*PAGE<rows.length){page++;show();}});\n"
+"f.addEventListener('input',function(){q=f.value.trim().toLowerCase()."
+"split(/\\s+/);rows=all.filter(match);page=0;show();});\n"
+"function key(r,i,num){if(r.k[i]===undefined){var c=r.b.rows[0].cells[i],"
+"v=c.getAttribute('data-v');if(v===null)v=c.textContent;r.k[i]=num?"
+"parseFloat(v):v.toLowerCase();}return r.k[i];}\n"
 "ths.forEach(function(th,i){th.setAttribute('tabindex','0');"
 "function go(){var num=th.classList.contains('n'),d=th.getAttribute("
 "'aria-sort')==='ascending'?-1:1;ths.forEach(function(h){h.removeAttribute("
 "'aria-sort');});th.setAttribute('aria-sort',d>0?'ascending':"
-"'descending');bodies.sort(function(a,b){var x=key(a,i,num),y=key(b,i,"
-"num);return x<y?-d:x>y?d:0;});bodies.forEach(function(b){t.appendChild("
-"b);});}\n"
+"'descending');all.forEach(function(r){key(r,i,num);});all.sort("
+"function(a,b){var x=a.k[i],y=b.k[i];return x<y?-d:x>y?d:0;});rows=all."
+"filter(match);show();}\n"
 "th.addEventListener('click',go);th.addEventListener('keydown',function(e)"
 "{if(e.key==='Enter')go();});});\n"
-"count();\n"
+"show();\n"
 "})();\n";
 
 /* ----------------------------------------------------------- escaping */
@@ -229,11 +257,33 @@ esc_cut(struct rw *w, const char *s, size_t max)
 
 #define CW	560	/* chart viewBox width: about its width on a laptop */
 #define CH	200	/* and height */
+#define BAR_LABEL	26	/* code points of a bar's label */
+#define TIMELINE_OPEN	1000	/* commands of a timeline shown unfolded */
 
 struct bar {
 	const char *label;
+	const char *full;	/* the tooltip's, when label is cut */
 	long long v, v2;	/* v2: the part drawn in the second colour */
 };
+
+/* ": 3 sessions", ": 1 session" (unit is a plural in s). */
+static void
+bar_count(struct rw *w, long long v, const char *unit)
+{
+	rw_printf(w, ": %lld %.*s", v, (int)strlen(unit) - (v == 1), unit);
+}
+
+static int
+digits(long long v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
 
 /* Vertical bars with labels under the first, middle and last. */
 static void
@@ -267,7 +317,7 @@ vbars(struct rw *w, const char *id, const struct bar *b, size_t n,
 		x = left + bw * (double)i;
 		rw_printf(w, "<g><title>");
 		esc(w, b[i].label);
-		rw_printf(w, ": %lld %s", b[i].v, unit);
+		bar_count(w, b[i].v, unit);
 		if (b[i].v2 > 0)
 			rw_printf(w, " (%lld without transcript)", b[i].v2);
 		rw_printf(w, "</title><rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" "
@@ -277,7 +327,8 @@ vbars(struct rw *w, const char *id, const struct bar *b, size_t n,
 			rw_printf(w, "<rect class=\"bar2\" x=\"%.2f\" y=\"%.2f\" "
 			    "width=\"%.2f\" height=\"%.2f\"/>", x + gap / 2,
 			    top + ph - h2, bw - gap, h2);
-		if (b[i].v > 0 && bw >= 18)
+		/* A value over its bar only where it fits (7 px a digit). */
+		if (b[i].v > 0 && bw >= 7.0 * digits(b[i].v) + 4)
 			rw_printf(w, "<text class=\"v\" x=\"%.2f\" y=\"%.2f\" "
 			    "text-anchor=\"middle\">%lld</text>", x + bw / 2,
 			    top + ph - h - 3, b[i].v);
@@ -319,13 +370,13 @@ hbars(struct rw *w, const char *id, const struct bar *b, size_t n,
 		    (double)max, bw2 = pw * (double)b[i].v2 / (double)max;
 
 		rw_s(w, "<g><title>");
-		esc(w, b[i].label);
-		rw_printf(w, ": %lld %s", b[i].v, unit);
+		esc(w, b[i].full != NULL ? b[i].full : b[i].label);
+		bar_count(w, b[i].v, unit);
 		if (b[i].v2 > 0)
 			rw_printf(w, " (%lld without transcript)", b[i].v2);
 		rw_printf(w, "</title><text x=\"%d\" y=\"%.1f\" "
 		    "text-anchor=\"end\">", label - 8, y + 15);
-		esc_cut(w, b[i].label, 26);
+		esc_cut(w, b[i].label, BAR_LABEL);
 		rw_printf(w, "</text><rect class=\"bar\" x=\"%d\" y=\"%.1f\" "
 		    "width=\"%.2f\" height=\"16\" rx=\"2\"/>", label, y + 3,
 		    bw - bw2 > 0 ? bw - bw2 : 0);
@@ -346,21 +397,102 @@ legend(struct rw *w)
 	    "<i class=\"l2\"></i>without</p>");
 }
 
+/*
+ * The time chart has a bar for every day of the range, none left out, so
+ * that bar spacing is time; a long range has a bar a week or a month.
+ */
+#define DAY_MS		86400000LL
+#define MAX_DAY_BARS	92	/* about three months of days */
+#define MAX_WEEK_BARS	157	/* about three years of weeks */
+
+enum period { PER_DAY, PER_WEEK, PER_MONTH };
+
+/* Days since 1970-01-01 of "YYYY-MM-DD". */
+static long long
+day_number(const char *day)
+{
+	char buf[32];
+	long long ms = 0;
+
+	snprintf(buf, sizeof(buf), "%.10sT00:00:00Z", day);
+	sl_time_rfc3339(buf, strlen(buf), &ms);
+	return ms / DAY_MS;
+}
+
+/* The bucket of a day: the day, its week's Monday, or year*12+month. */
+static long long
+bucket_of(long long d, enum period p)
+{
+	char t[25];
+
+	switch (p) {
+	case PER_DAY:
+		return d;
+	case PER_WEEK:
+		return d - ((d % 7 + 7 + 3) % 7);	/* 1970-01-01: Thursday */
+	case PER_MONTH:
+		sl_time_format(d * DAY_MS, t);
+		return atoll(t) * 12 + atoll(t + 5) - 1;
+	}
+	return d;
+}
+
+static void
+bucket_label(long long b, enum period p, char out[48])
+{
+	char t[25];
+
+	if (p == PER_MONTH) {
+		snprintf(out, 48, "%04lld-%02lld", b / 12, b % 12 + 1);
+		return;
+	}
+	sl_time_format(b * DAY_MS, t);
+	snprintf(out, 48, "%.10s", t);
+}
+
 static void
 chart_days(struct rw *w, const struct rv_report *v)
 {
-	struct bar *b = sl_xcalloc(v->ndays + 1, sizeof(*b));
-	size_t i;
+	static const char *const caption[] = { "Sessions per day (UTC)",
+	    "Sessions per week (UTC, weeks from Monday)",
+	    "Sessions per month (UTC)" };
+	enum period p = PER_DAY;
+	long long first = 0, last = 0, step, k;
+	struct bar *b = NULL;
+	char (*labels)[48] = NULL;
+	size_t i, n = 0;
 
-	for (i = 0; i < v->ndays; i++) {
-		b[i].label = v->days[i].key;
-		b[i].v = v->days[i].sessions;
-		b[i].v2 = v->days[i].sessions - v->days[i].with_transcript;
+	if (v->ndays > 0) {
+		/* v->days is in day order. */
+		first = day_number(v->days[0].key);
+		last = day_number(v->days[v->ndays - 1].key);
+		if (last - first >= MAX_WEEK_BARS * 7)
+			p = PER_MONTH;
+		else if (last - first >= MAX_DAY_BARS)
+			p = PER_WEEK;
+		step = p == PER_WEEK ? 7 : 1;
+		first = bucket_of(first, p);
+		last = bucket_of(last, p);
+		n = (size_t)((last - first) / step + 1);
 	}
-	rw_s(w, "<figure><figcaption>Sessions per day (UTC)</figcaption>");
-	vbars(w, "chart-days", b, v->ndays, v->ndays <= 10, "sessions");
+	b = sl_xcalloc(n + 1, sizeof(*b));
+	labels = sl_xcalloc(n + 1, sizeof(*labels));
+	for (i = 0; i < n; i++) {
+		bucket_label(first + (long long)i * (p == PER_WEEK ? 7 : 1), p,
+		    labels[i]);
+		b[i].label = labels[i];
+	}
+	for (i = 0; i < v->ndays; i++) {
+		k = bucket_of(day_number(v->days[i].key), p) - first;
+		k /= p == PER_WEEK ? 7 : 1;
+		b[k].v += v->days[i].sessions;
+		b[k].v2 += v->days[i].sessions - v->days[i].with_transcript;
+	}
+	rw_printf(w, "<figure><figcaption>%s</figcaption>", caption[p]);
+	vbars(w, "chart-days", b, n, n <= 10, "sessions");
 	legend(w);
 	rw_s(w, "</figure>\n");
+	free(labels);
 	free(b);
 }
 
@@ -368,12 +500,17 @@ static void
 chart_top(struct rw *w, const char *id, const char *title,
     const struct rv_group *g, size_t n, int users)
 {
-	struct bar b[8];
+	struct bar b[8] = { { 0 } };
+	struct sl_buf label[8];
 	size_t i, k = n < 8 ? n : 8;
 
 	for (i = 0; i < k; i++) {
+		sl_buf_init(&label[i]);
+		if (users && g[i].key != NULL)
+			report_user_label(g[i].key, BAR_LABEL, &label[i]);
 		b[i].label = g[i].key == NULL ? "(unknown)" : users ?
-		    report_short_user(g[i].key) : g[i].key;
+		    label[i].buf : g[i].key;
+		b[i].full = g[i].key;
 		b[i].v = g[i].sessions;
 		b[i].v2 = g[i].sessions - g[i].with_transcript;
 	}
@@ -381,6 +518,8 @@ chart_top(struct rw *w, const char *id, const char *title,
 	hbars(w, id, b, k, "sessions");
 	legend(w);
 	rw_s(w, "</figure>\n");
+	for (i = 0; i < k; i++)
+		sl_buf_free(&label[i]);
 }
 
 static void
@@ -441,20 +580,82 @@ td_cut(struct rw *w, const char *cls, const char *s)
 	rw_s(w, "</td>");
 }
 
+#define USER_COLS	30	/* a user cell: within td.k's 240 px */
+
+/* A user told apart by the end of the name; the whole ARN in title. */
 static void
 td_user(struct rw *w, const char *u)
 {
+	struct sl_buf label;
+
 	if (u == NULL) {
 		td(w, NULL, NULL);
 		return;
 	}
+	sl_buf_init(&label);
+	report_user_label(u, USER_COLS, &label);
 	rw_s(w, "<td class=\"k\" title=\"");
 	esc(w, u);
 	rw_s(w, "\" data-v=\"");
 	esc(w, u);
 	rw_s(w, "\">");
-	esc(w, report_short_user(u));
+	esc(w, label.buf);
 	rw_s(w, "</td>");
+	sl_buf_free(&label);
+}
+
+/* The target, and under it where a port-forwarding session went. */
+static void
+td_target(struct rw *w, const struct rv_session *s)
+{
+	if (s->target_label == s->target) {
+		td_cut(w, "k", s->target);
+		return;
+	}
+	rw_s(w, "<td class=\"k\" title=\"");
+	esc(w, s->target_label);
+	rw_s(w, "\">");
+	if (s->target != NULL)
+		esc(w, s->target);
+	else
+		rw_s(w, "\xe2\x80\x93");
+	rw_s(w, "<br><small class=\"dst\">");
+	if (s->remote_host != NULL) {
+		rw_s(w, "\xe2\x86\x92 ");
+		esc(w, s->remote_host);
+	} else
+		rw_s(w, "port");
+	if (s->port_number != NULL) {
+		rw_s(w, s->remote_host != NULL ? ":" : " ");
+		esc(w, s->port_number);
+	}
+	rw_s(w, "</small></td>");
+}
+
+/*
+ * The session id, linked to its transcript page when the pages are made
+ * too (--pages): sl-convert -t html --split names a page after the id
+ * made safe (sl_w_safe_name), so the link is known without the pages.
+ */
+static void
+td_session(struct rw *w, const struct rv_report *v, const char *id)
+{
+	char *name;
+
+	if (v->pages == NULL) {
+		td_cut(w, "id", id != NULL ? id : "(unknown)");
+		return;
+	}
+	name = sl_w_safe_name(id, ".html");
+	rw_s(w, "<td class=\"id\" title=\"");
+	esc(w, id != NULL ? id : "(unknown)");
+	rw_s(w, "\"><a href=\"");
+	esc(w, v->pages);
+	esc(w, name);
+	rw_s(w, "\">");
+	esc(w, id != NULL ? id : "(unknown)");
+	rw_s(w, "</a></td>");
+	free(name);
 }
 
 /* A time cell: sortable as text (RFC 3339); unknown sorts last. */
@@ -472,12 +673,35 @@ td_time(struct rw *w, const char *t)
 }
 
 static void
-session_row(struct rw *w, const struct rv_session *s)
+li_fact(struct rw *w, const char *what, const char *s)
+{
+	if (s == NULL)
+		return;
+	rw_s(w, "<li>");
+	rw_s(w, what);
+	rw_c(w, ' ');
+	esc(w, s);
+	rw_s(w, "</li>");
+}
+
+static void
+session_row(struct rw *w, const struct rv_report *v,
+    const struct rv_session *s)
 {
 	char dur[32];
 	size_t i;
 
-	rw_s(w, "<tbody class=\"s\"><tr>");
+	rw_s(w, "<tbody class=\"s\"");
+	if (v->pages != NULL) {
+		/* The anchor a page links back to (formats/w_html.c). */
+		char *name = sl_w_safe_name(s->id, "");
+
+		rw_s(w, " id=\"s-");
+		esc(w, name);
+		rw_c(w, '"');
+		free(name);
+	}
+	rw_s(w, "><tr>");
 	td_time(w, s->start);
 	td_time(w, s->end);
 	report_human_duration(s->duration_ms == RV_NONE ? -1 :
@@ -486,10 +710,10 @@ session_row(struct rw *w, const struct rv_session *s)
 	    s->duration_ms == RV_NONE ? -1 : s->duration_ms,
 	    s->duration_ms == RV_NONE ? "\xe2\x80\x93" : dur);
 	td_user(w, s->user);
-	td_cut(w, "k", s->target);
+	td_target(w, s);
 	td_cut(w, "k", s->kind);
 	rw_printf(w, "<td class=\"n\">%lld</td>", s->commands);
-	td_cut(w, "id", s->id != NULL ? s->id : "(unknown)");
+	td_session(w, v, s->id);
 	/* Log: was there a transcript, and what the notes say. */
 	rw_printf(w, "<td class=\"log\"><span class=\"pill%s\">%s</span>",
 	    s->transcript ? "" : " no", s->transcript ? "transcript" :
@@ -506,38 +730,32 @@ session_row(struct rw *w, const struct rv_session *s)
 		rw_s(w, "</span>");
 	}
 	rw_s(w, "</td></tr>");
-	if (s->ncmds > 0 || s->nnotes > 0 || s->host != NULL ||
-	    s->run_as != NULL) {
+	if (s->commands > 0 || s->nnotes > 0 || s->host != NULL ||
+	    s->run_as != NULL || s->target_label != s->target) {
 		rw_s(w, "<tr class=\"more\"><td colspan=\"9\"><details>"
 		    "<summary>");
-		if (s->ncmds > 0)
-			rw_printf(w, "%zu command%s", s->ncmds,
-			    s->ncmds == 1 ? "" : "s");
+		if (s->commands > 0)
+			rw_printf(w, "%lld command%s", s->commands,
+			    s->commands == 1 ? "" : "s");
 		else
 			rw_s(w, "details");
 		rw_s(w, "</summary>");
-		if (s->host != NULL || s->run_as != NULL || s->owner != NULL) {
+		if (s->host != NULL || s->run_as != NULL || s->owner != NULL ||
+		    s->target_label != s->target) {
 			rw_s(w, "<ul class=\"notes\">");
-			if (s->owner != NULL) {
-				rw_s(w, "<li>owner ");
-				esc(w, s->owner);
-				rw_s(w, "</li>");
-			}
-			if (s->host != NULL) {
-				rw_s(w, "<li>host ");
-				esc(w, s->host);
-				rw_s(w, "</li>");
-			}
-			if (s->run_as != NULL) {
-				rw_s(w, "<li>run as ");
-				esc(w, s->run_as);
-				rw_s(w, "</li>");
-			}
+			li_fact(w, "owner", s->owner);
+			li_fact(w, "host", s->host);
+			li_fact(w, "run as", s->run_as);
+			li_fact(w, "remote host", s->remote_host);
+			li_fact(w, "port", s->port_number);
+			li_fact(w, "local port", s->local_port_number);
 			rw_s(w, "</ul>");
 		}
-		if (s->ncmds > 0) {
+		if (s->commands > 0) {
 			rw_s(w, "<ol class=\"cmds\">");
 			for (i = 0; i < s->ncmds; i++) {
+				if (s->cmds[i].flags != 0)
+					continue;	/* never ran */
 				rw_s(w, "<li>");
 				if (s->cmds[i].time != NULL) {
 					rw_printf(w, "<time>%.8s</time>",
@@ -565,6 +783,48 @@ session_row(struct rw *w, const struct rv_session *s)
 		rw_s(w, "</details></td></tr>");
 	}
 	rw_s(w, "</tbody>\n");
+}
+
+/* The command timeline (--commands): every command, in time order. */
+static void
+commands_table(struct rw *w, const struct rv_report *v)
+{
+	size_t i;
+
+	/* Folded when long: a closed <details> is not laid out, so a
+	 * timeline of 30,000 commands does not slow the page down. */
+	rw_printf(w, "<h2>Commands</h2>\n<details class=\"timeline\"%s>"
+	    "<summary>%zu command%s in time order</summary>\n",
+	    v->ntimeline <= TIMELINE_OPEN ? " open" : "", v->ntimeline,
+	    v->ntimeline == 1 ? "" : "s");
+	rw_s(w, "<div class=\"wrap\"><table class=\"g\" "
+	    "id=\"commands\"><thead><tr><th>Time (UTC)</th><th>User</th>"
+	    "<th>Target</th><th>Host</th><th>Session</th><th>Flags</th>"
+	    "<th>Command</th>"
+	    "</tr></thead><tbody>\n");
+	for (i = 0; i < v->ntimeline; i++) {
+		const struct rv_session *s = v->timeline[i].s;
+		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
+
+		rw_s(w, "<tr><td>");
+		if (c->time != NULL)
+			rw_printf(w, "%.10s %.8s", c->time, c->time + 11);
+		else
+			rw_s(w, "\xe2\x80\x93");
+		rw_s(w, "</td>");
+		td_user(w, s->user);
+		td_target(w, s);
+		td_cut(w, "k", s->host);
+		td_session(w, v, s->id);
+		rw_s(w, "<td>");
+		if (c->flags != 0)
+			rw_printf(w, "<span class=\"pill no\">%s</span>",
+			    report_cmd_flags(c->flags));
+		rw_s(w, "</td><td class=\"cmd\">");
+		esc_n(w, c->text, c->len);
+		rw_s(w, "</td></tr>\n");
+	}
+	rw_s(w, "</tbody></table></div></details>\n");
 }
 
 static void
@@ -684,8 +944,15 @@ report_html(struct rw *w, const struct rv_report *v)
 	    "<th>Kind</th><th class=\"n\">Cmds</th><th>Session</th>"
 	    "<th>Log</th></tr></thead>\n");
 	for (i = 0; i < v->ns; i++)
-		session_row(w, &v->s[i]);
-	rw_s(w, "</table></div>\n<div class=\"groups\">\n");
+		session_row(w, v, &v->s[i]);
+	/* Filled in by the script; hidden when all rows fit on a page. */
+	rw_s(w, "</table></div>\n<div id=\"pager\" hidden><button "
+	    "type=\"button\" class=\"prev\">\xe2\x80\xb9 Previous</button>"
+	    "<span></span><button type=\"button\" class=\"next\">Next "
+	    "\xe2\x80\xba</button></div>\n");
+	if (v->want_timeline)
+		commands_table(w, v);
+	rw_s(w, "<div class=\"groups\">\n");
 	group_table(w, "Users", "User", "Targets", v->users, v->nusers_g, 1);
 	group_table(w, "Targets", "Target", "Users", v->targets,
 	    v->ntargets_g, 0);

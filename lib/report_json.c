@@ -134,7 +134,7 @@ static void
 session(struct rw *w, const struct rv_session *s)
 {
 	const char *in = "      ";
-	size_t i;
+	size_t i, n;
 
 	rw_s(w, "    {");
 	key(w, in, "session", 1);
@@ -152,6 +152,9 @@ session(struct rw *w, const struct rv_session *s)
 	kstr(w, in, "status", s->status);
 	kstr(w, in, "reason", s->reason);
 	kstr(w, in, "source_ip", s->source_ip);
+	kstr(w, in, "remote_host", s->remote_host);
+	kstr(w, in, "port_number", s->port_number);
+	kstr(w, in, "local_port_number", s->local_port_number);
 	kstr(w, in, "start", s->start);
 	kstr(w, in, "start_src", s->start_src);
 	kstr(w, in, "end", s->end);
@@ -169,18 +172,51 @@ session(struct rw *w, const struct rv_session *s)
 	kint(w, in, "transcripts", s->transcripts);
 	key(w, in, "cmd_list", 0);
 	rw_c(w, '[');
-	for (i = 0; i < s->ncmds; i++) {
-		rw_s(w, i > 0 ? ",\n        {\"time\": " :
+	for (i = 0, n = 0; i < s->ncmds; i++) {
+		if (s->cmds[i].flags != 0)
+			continue;	/* never ran: in the timeline only */
+		rw_s(w, n++ > 0 ? ",\n        {\"time\": " :
 		    "\n        {\"time\": ");
 		jstr(w, s->cmds[i].time);
 		rw_s(w, ", \"cmd\": ");
 		sl_buf_json_str(&w->b, s->cmds[i].text, s->cmds[i].len);
 		rw_c(w, '}');
 	}
-	rw_s(w, s->ncmds > 0 ? "\n      ]" : "]");
+	rw_s(w, n > 0 ? "\n      ]" : "]");
 	key(w, in, "notes", 0);
 	notes(w, s->notes, s->nnotes);
 	rw_s(w, "\n    }");
+}
+
+/* The command timeline (--commands): every command, in time order. */
+static void
+timeline(struct rw *w, const struct rv_report *v)
+{
+	size_t i;
+
+	rw_s(w, ",\n  \"commands\": [");
+	for (i = 0; i < v->ntimeline; i++) {
+		const struct rv_session *s = v->timeline[i].s;
+		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
+
+		rw_s(w, i > 0 ? ",\n    {\"time\": " : "\n    {\"time\": ");
+		jstr(w, c->time);
+		rw_s(w, ", \"user\": ");
+		jstr(w, s->user);
+		rw_s(w, ", \"target\": ");
+		jstr(w, s->target);
+		rw_s(w, ", \"host\": ");
+		jstr(w, s->host);
+		rw_s(w, ", \"session\": ");
+		jstr(w, s->id);
+		rw_s(w, ", \"flags\": [");
+		if (c->flags & RCMD_CANCELLED)
+			rw_s(w, "\"cancelled\"");
+		rw_s(w, "], \"cmd\": ");
+		sl_buf_json_str(&w->b, c->text, c->len);
+		rw_c(w, '}');
+	}
+	rw_s(w, v->ntimeline > 0 ? "\n  ]" : "]");
 }
 
 static void
@@ -224,6 +260,8 @@ report_json(struct rw *w, const struct rv_report *v)
 		session(w, &v->s[i]);
 	}
 	rw_s(w, v->ns > 0 ? "\n  ]" : "]");
+	if (v->want_timeline)
+		timeline(w, v);
 	group_list(w, "users", "user", "targets", v->users, v->nusers_g);
 	group_list(w, "targets", "target", "users", v->targets,
 	    v->ntargets_g);

@@ -107,6 +107,35 @@ say_item(struct rw *w, const char *sentence)
 	rw_printf(w, "- %s\n", sentence);
 }
 
+/* The command timeline (--commands): every command, in time order. */
+static void
+commands(struct rw *w, const struct rv_report *v)
+{
+	struct sl_buf cmd;
+	char at[25];
+	size_t i;
+
+	sl_buf_init(&cmd);
+	rw_s(w, "\n## Commands\n\n| time (UTC) | user | target | host | "
+	    "session | flags | command |\n|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < v->ntimeline; i++) {
+		const struct rv_session *s = v->timeline[i].s;
+		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
+
+		report_cmd_oneline(c->text, c->len, &cmd);
+		rw_c(w, '|');
+		cell(w, short_time(c->time, at));
+		cell(w, report_short_user(s->user));
+		cell(w, s->target_label);
+		cell(w, s->host);
+		cell(w, s->id != NULL ? s->id : "(unknown)");
+		cell(w, report_cmd_flags(c->flags));
+		cell(w, cmd.buf);
+		rw_c(w, '\n');
+	}
+	sl_buf_free(&cmd);
+}
+
 void
 report_md(struct rw *w, const struct rv_report *v)
 {
@@ -147,7 +176,7 @@ report_md(struct rw *w, const struct rv_report *v)
 		cell(w, short_time(s->end, en));
 		dur(w, s->duration_ms);
 		cell(w, report_short_user(s->user));
-		cell(w, s->target);
+		cell(w, s->target_label);
 		cell(w, s->kind);
 		num(w, s->commands);
 		cell(w, s->transcript ? "yes" : "no");
@@ -156,6 +185,8 @@ report_md(struct rw *w, const struct rv_report *v)
 		rw_c(w, '\n');
 		sl_buf_free(&b);
 	}
+	if (v->want_timeline)
+		commands(w, v);
 	groups(w, "Users", "user", "targets", v->users, v->nusers_g, 1);
 	groups(w, "Targets", "target", "users", v->targets, v->ntargets_g,
 	    0);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "report.h"
 
 #define RW_FLUSH	65536
@@ -133,6 +135,120 @@ const char *
 sl_report_left_out(const struct sl_report *rep)
 {
 	return rep->left_out.len > 0 ? rep->left_out.buf : NULL;
+}
+
+/* Display columns of the code point at p (n bytes left); *len its bytes. */
+static int
+cp_width(const char *p, size_t n, size_t *len)
+{
+	uint32_t cp;
+	int w;
+
+	*len = sl_utf8_decode((const unsigned char *)p, n, &cp);
+	if (*len == 0) {
+		*len = 1;
+		return 1;
+	}
+	w = utf8proc_charwidth((utf8proc_int32_t)cp);
+	return w < 1 ? 1 : w;
+}
+
+static int
+str_width(const char *s, size_t n)
+{
+	size_t i, k;
+	int w = 0;
+
+	for (i = 0; i < n; i += k)
+		w += cp_width(s + i, n - i, &k);
+	return w;
+}
+
+/* Start of the longest tail of s[0, n) that fits in max columns. */
+static size_t
+tail_fitting(const char *s, size_t n, int max)
+{
+	size_t at = n, b, k;
+	int w = 0;
+
+	while (at > 0) {
+		b = at - 1;
+		while (b > 0 && ((unsigned char)s[b] & 0xc0) == 0x80)
+			b--;
+		w += cp_width(s + b, n - b, &k);
+		if (w > max)
+			break;
+		at = b;
+	}
+	return at;
+}
+
+/* Length of the longest head of s[0, n) that fits in max columns. */
+static size_t
+head_fitting(const char *s, size_t n, int max)
+{
+	size_t at = 0, k;
+	int w = 0;
+
+	while (at < n) {
+		w += cp_width(s + at, n - at, &k);
+		if (w > max)
+			break;
+		at += k;
+	}
+	return at;
+}
+
+void
+report_user_label(const char *u, int max, struct sl_buf *out)
+{
+	const char *s = report_short_user(u), *last;
+	size_t n, tail;
+	int tw;
+
+	sl_buf_reset(out);
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	if (str_width(s, n) <= max) {
+		sl_buf_add(out, s, n);
+		return;
+	}
+	/* The last part whole ("/alice@example.com"), after as much of the
+	 * beginning as fits ("assumed-role/AWSReservedSSO_Adm..."); a last
+	 * part too long for that is kept as far as it fits. */
+	last = strrchr(s, '/');
+	tail = last != NULL ? (size_t)(last - s) : 0;
+	tw = str_width(s + tail, n - tail);
+	if (last == NULL || tw > max - 4) {	/* 3 columns of head at least */
+		sl_buf_adds(out, "\xe2\x80\xa6");
+		sl_buf_adds(out, s + tail_fitting(s, n, max - 1));
+		return;
+	}
+	sl_buf_add(out, s, head_fitting(s, tail, max - tw - 1));
+	sl_buf_adds(out, "\xe2\x80\xa6");
+	sl_buf_adds(out, s + tail);
+}
+
+void
+report_cmd_oneline(const char *s, size_t n, struct sl_buf *out)
+{
+	const char *nl;
+
+	sl_buf_reset(out);
+	while ((nl = memchr(s, '\n', n)) != NULL) {
+		sl_buf_add(out, s, (size_t)(nl - s));
+		sl_buf_adds(out, " \xe2\x86\xb5 ");
+		n -= (size_t)(nl - s) + 1;
+		s = nl + 1;
+	}
+	sl_buf_add(out, s, n);
+}
+
+const char *
+report_cmd_flags(unsigned flags)
+{
+	return flags & RCMD_CANCELLED ? "cancelled" : "";
 }
 
 int

@@ -13,8 +13,11 @@
  *	           "src":"typescript-trailer"}],
  *	 "sources":[{"key":"a.log","first_path":"a.log","last_path":"a.log",
  *	   "first_n":1,"lines":12,"timed":0,"first":null,"last":null,
- *	   "cmds":[[null,"id",false]],"notes":[]}]}
+ *	   "cmds":[[null,"id",false],[null,"rm -r /",false,1]],
+ *	   "notes":[]}]}
  *
+ * A command is [time, text, cont] and, when it has any, its flags
+ * (RCMD_*: 1 cancelled).
  * "fields" keeps, per source rank, the first value of each field and
  * "times", per time-source rank, the first start and end: exactly what
  * the rank merge needs to reach the same result in any later merge.
@@ -168,7 +171,12 @@ jsession(struct sl_buf *b, const struct rsess *s)
 			jtime(b, c->ms);
 			sl_buf_addc(b, ',');
 			sl_buf_json_str(b, src->text.buf + c->off, c->len);
-			sl_buf_adds(b, c->cont_head ? ",true]" : ",false]");
+			sl_buf_adds(b, c->cont_head ? ",true" : ",false");
+			if (c->flags != 0) {
+				sl_buf_addc(b, ',');
+				sl_buf_add_int(b, c->flags);
+			}
+			sl_buf_addc(b, ']');
 		}
 		sl_buf_adds(b, "],\"notes\":");
 		jnotes(b, src->notes, src->nnotes);
@@ -492,7 +500,7 @@ load_times(struct loader *ld, struct rsess *s, json_t *a)
 static const char *
 load_cmds(struct rsrc *src, json_t *a)
 {
-	json_t *e, *t, *c, *h;
+	json_t *e, *t, *c, *h, *fl;
 	size_t i;
 	long long ms;
 
@@ -502,16 +510,22 @@ load_cmds(struct rsrc *src, json_t *a)
 		t = json_array_get(e, 0);
 		c = json_array_get(e, 1);
 		h = json_array_get(e, 2);
+		fl = json_array_get(e, 3);	/* RCMD_*, when any */
 		ms = RV_NONE;
-		if (!json_is_array(e) || json_array_size(e) != 3 ||
+		if (!json_is_array(e) || json_array_size(e) < 3 ||
+		    json_array_size(e) > 4 ||
 		    !json_is_string(c) || !json_is_boolean(h) ||
+		    (fl != NULL && (!json_is_integer(fl) ||
+		    json_integer_value(fl) != RCMD_CANCELLED)) ||
 		    (!json_is_null(t) && (!json_is_string(t) ||
 		    sl_time_rfc3339(json_string_value(t),
 		    json_string_length(t), &ms) < 0)))
-			return "a command is [time or null, text, cont]";
+			return "a command is [time or null, text, cont, "
+			    "flags (optional)]";
 		/* A continuation that began a part joins the part before. */
 		report_cmd_add(src, json_string_value(c),
-		    json_string_length(c), ms, i == 0 && json_is_true(h));
+		    json_string_length(c), ms, i == 0 && json_is_true(h),
+		    fl != NULL ? RCMD_CANCELLED : 0);
 	}
 	return NULL;
 }

@@ -4,6 +4,7 @@
  * capped and cut with an ellipsis.  Control characters from the logs
  * never reach the terminal: they are shown as '?'.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,10 +14,13 @@
 
 #define CELL_MAX	44	/* display columns of one cell */
 #define NCOL_MAX	10
+#define TARGET_MAX	96	/* a target with where it forwarded to */
+#define CMD_MAX		2000	/* columns of a command: all of it, nearly */
 
 struct table {
 	const char *title[NCOL_MAX];
 	int right[NCOL_MAX];
+	int max[NCOL_MAX];	/* columns a cell is cut at */
 	int ncol;
 	char **cells;		/* rows * ncol, sanitised and cut */
 	size_t rows, cap;
@@ -82,6 +86,7 @@ t_init(struct table *t, const char *const *titles, const int *right, int n)
 	for (i = 0; i < n; i++) {
 		t->title[i] = titles[i];
 		t->right[i] = right[i];
+		t->max[i] = CELL_MAX;
 		t->width[i] = (int)strlen(titles[i]);
 	}
 }
@@ -101,7 +106,7 @@ t_row(struct table *t, const char *const *v, const char *head)
 		const char *s = v[i] != NULL ? v[i] : "-";
 
 		t->cells[t->rows * (size_t)t->ncol + (size_t)i] =
-		    cell(s, strlen(s), &w);
+		    cell_max(s, strlen(s), &w, t->max[i]);
 		if (w > t->width[i])
 			t->width[i] = w;
 	}
@@ -109,11 +114,12 @@ t_row(struct table *t, const char *const *v, const char *head)
 	t->rows++;
 }
 
+/* Width of a cell already cut. */
 static int
 width_of(const char *s)
 {
 	int w;
-	char *c = cell(s, strlen(s), &w);
+	char *c = cell_max(s, strlen(s), &w, INT_MAX);
 
 	free(c);
 	return w;
@@ -197,6 +203,18 @@ notes_cell(const struct rv_session *s, struct sl_buf *b)
 	}
 }
 
+/* The heading of a --group-by group; users told apart by their end. */
+static const char *
+group_heading(const struct rv_report *v, const char *key, struct sl_buf *b)
+{
+	if (key == NULL)
+		return "(unknown)";
+	if (strcmp(v->group_by, "user") != 0)
+		return key;
+	report_user_label(key, CELL_MAX, b);
+	return b->buf;
+}
+
 static void
 sessions_table(struct rw *w, const struct rv_report *v)
 {
@@ -205,11 +223,14 @@ sessions_table(struct rw *w, const struct rv_report *v)
 	    "NOTES" };
 	static const int right[] = { 0, 0, 1, 0, 0, 0, 1, 0, 0, 0 };
 	struct table t;
-	struct sl_buf notes;
+	struct sl_buf notes, user, group;
 	size_t i;
 
 	sl_buf_init(&notes);
+	sl_buf_init(&user);
+	sl_buf_init(&group);
 	t_init(&t, titles, right, 10);
+	t.max[4] = TARGET_MAX;
 	for (i = 0; i < v->ns; i++) {
 		const struct rv_session *s = &v->s[i];
 		char st[25], en[25], dur[32], cmds[24];
@@ -219,7 +240,7 @@ sessions_table(struct rw *w, const struct rv_report *v)
 		    (s->group == NULL) != (v->s[i - 1].group == NULL) ||
 		    (s->group != NULL && strcmp(s->group,
 		    v->s[i - 1].group) != 0)))
-			head = s->group != NULL ? s->group : "(unknown)";
+			head = group_heading(v, s->group, &group);
 		report_human_duration(s->duration_ms == RV_NONE ? -1 :
 		    s->duration_ms, dur, sizeof(dur));
 		snprintf(cmds, sizeof(cmds), "%lld", s->commands);
@@ -227,8 +248,9 @@ sessions_table(struct rw *w, const struct rv_report *v)
 		row[0] = short_time(s->start, st);
 		row[1] = short_time(s->end, en);
 		row[2] = dur;
-		row[3] = report_short_user(s->user);
-		row[4] = s->target;
+		report_user_label(s->user, CELL_MAX, &user);
+		row[3] = s->user != NULL ? user.buf : NULL;
+		row[4] = s->target_label;
 		row[5] = s->kind;
 		row[6] = cmds;
 		row[7] = s->transcript ? "yes" : "no";
@@ -238,6 +260,45 @@ sessions_table(struct rw *w, const struct rv_report *v)
 	}
 	t_print(w, &t);
 	sl_buf_free(&notes);
+	sl_buf_free(&user);
+	sl_buf_free(&group);
+}
+
+/* The command timeline (--commands): every command, in time order. */
+static void
+commands_table(struct rw *w, const struct rv_report *v)
+{
+	static const char *const titles[] = { "TIME (UTC)", "USER", "TARGET",
+	    "HOST", "SESSION", "FLAGS", "COMMAND" };
+	static const int right[] = { 0, 0, 0, 0, 0, 0, 0 };
+	struct table t;
+	struct sl_buf user, cmd;
+	size_t i;
+
+	sl_buf_init(&user);
+	sl_buf_init(&cmd);
+	t_init(&t, titles, right, 7);
+	t.max[6] = CMD_MAX;
+	for (i = 0; i < v->ntimeline; i++) {
+		const struct rv_session *s = v->timeline[i].s;
+		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
+		const char *row[7];
+		char at[25];
+
+		report_user_label(s->user, CELL_MAX, &user);
+		report_cmd_oneline(c->text, c->len, &cmd);
+		row[0] = short_time(c->time, at);
+		row[1] = s->user != NULL ? user.buf : NULL;
+		row[2] = s->target_label;
+		row[3] = s->host;
+		row[4] = s->id != NULL ? s->id : "(unknown)";
+		row[5] = report_cmd_flags(c->flags);
+		row[6] = cmd.buf != NULL ? cmd.buf : "";
+		t_row(&t, row, NULL);
+	}
+	t_print(w, &t);
+	sl_buf_free(&user);
+	sl_buf_free(&cmd);
 }
 
 static void
@@ -248,8 +309,10 @@ group_table(struct rw *w, const char *name, const char *dname,
 	    dname, "LAST START (UTC)" };
 	static const int right[] = { 0, 1, 1, 1, 1, 1, 0 };
 	struct table t;
+	struct sl_buf user;
 	size_t i;
 
+	sl_buf_init(&user);
 	t_init(&t, titles, right, 7);
 	for (i = 0; i < n; i++) {
 		char a[24], b[24], c[24], d[32], e[24], f[25];
@@ -262,8 +325,10 @@ group_table(struct rw *w, const char *name, const char *dname,
 		report_human_duration(g[i].timed > 0 ? g[i].duration_ms : -1, d,
 		    sizeof(d));
 		snprintf(e, sizeof(e), "%lld", g[i].distinct);
-		row[0] = g[i].key == NULL ? "(unknown)" : users ?
-		    report_short_user(g[i].key) : g[i].key;
+		if (users && g[i].key != NULL)
+			report_user_label(g[i].key, CELL_MAX, &user);
+		row[0] = g[i].key == NULL ? "(unknown)" : users ? user.buf :
+		    g[i].key;
 		row[1] = a;
 		row[2] = b;
 		row[3] = c;
@@ -273,6 +338,7 @@ group_table(struct rw *w, const char *name, const char *dname,
 		t_row(&t, row, NULL);
 	}
 	t_print(w, &t);
+	sl_buf_free(&user);
 }
 
 static void
@@ -341,6 +407,10 @@ report_text(struct rw *w, const struct rv_report *v)
 	}
 	rw_s(w, "\nSESSIONS\n");
 	sessions_table(w, v);
+	if (v->want_timeline) {
+		rw_s(w, "\nCOMMANDS\n");
+		commands_table(w, v);
+	}
 	rw_s(w, "\nUSERS\n");
 	group_table(w, "USER", "TARGETS", v->users, v->nusers_g, 1);
 	rw_s(w, "\nTARGETS\n");

@@ -128,6 +128,47 @@ set_time(struct rv_report *v, const char **out, long long *ms,
 	sl_time_format(*ms, (char *)*out);	/* one form for every source */
 }
 
+static const char *
+extra_of(const struct sl_session *e, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < e->nextra; i++)
+		if (strcmp(e->extra[i].key, key) == 0)
+			return e->extra[i].val;
+	return NULL;
+}
+
+/*
+ * Where a port-forwarding or SSH session went, shown with its target:
+ * "i-0abc -> db.internal:5432" (to another host), "i-0abc:5432" (to a
+ * port of the target itself).
+ */
+static void
+set_destination(struct rv_report *v, struct rv_session *vs,
+    const struct sl_session *e)
+{
+	struct sl_buf b;
+
+	vs->remote_host = extra_of(e, "remote_host");
+	vs->port_number = extra_of(e, "port_number");
+	vs->local_port_number = extra_of(e, "local_port_number");
+	vs->target_label = vs->target;
+	if (vs->remote_host == NULL && vs->port_number == NULL)
+		return;
+	sl_buf_init(&b);
+	sl_buf_adds(&b, vs->target != NULL ? vs->target : "?");
+	if (vs->remote_host != NULL) {
+		sl_buf_adds(&b, " \xe2\x86\x92 ");
+		sl_buf_adds(&b, vs->remote_host);
+	}
+	if (vs->port_number != NULL) {
+		sl_buf_addc(&b, ':');
+		sl_buf_adds(&b, vs->port_number);
+	}
+	vs->target_label = pool(v, b.buf);
+}
+
 /* Fill vs from the store. */
 static void
 build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
@@ -156,6 +197,7 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	vs->owner = e->f[SL_F_OWNER];
 	vs->user = vs->owner != NULL ? vs->owner : vs->principal;
 	vs->target = e->f[SL_F_TARGET];
+	set_destination(v, vs, e);
 	vs->host = e->f[SL_F_HOST];
 	/* Not the transcript's "RunAs User": on Windows that is the agent's
 	 * logger account, not the session's user. */
@@ -189,12 +231,13 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	if (win != NULL) {
 		vs->transcript_src = win->key;
 		vs->lines = win->lines;
-		vs->commands = (long long)win->ncmds;
 		vs->ncmds = win->ncmds;
 		vs->cmds = sl_xcalloc(win->ncmds + 1, sizeof(*vs->cmds));
 		for (k = 0; k < win->ncmds; k++) {
 			vs->cmds[k].text = win->text.buf + win->cmds[k].off;
 			vs->cmds[k].len = win->cmds[k].len;
+			vs->cmds[k].flags = win->cmds[k].flags;
+			vs->commands += win->cmds[k].flags == 0;
 			if (win->cmds[k].ms != RV_NONE) {
 				sl_time_format(win->cmds[k].ms,
 				    vs->cmds[k].tbuf);
@@ -495,6 +538,49 @@ report_placement(struct rw *w, const struct rv_report *v,
 	sl_buf_free(&b);
 }
 
+static int
+cmp_tcmd(const void *pa, const void *pb)
+{
+	const struct rv_tcmd *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_str(a->at, b->at)) != 0)
+		return c;
+	if ((c = cmp_str(a->s->id, b->s->id)) != 0)
+		return c;
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/*
+ * Every command of the kept sessions in time order.  An untimed command
+ * sorts at the last time before it in its session (else the session's
+ * start, else last of all), so a session's commands keep their order.
+ */
+static void
+build_timeline(struct rv_report *v)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < v->ns; i++)
+		n += v->s[i].ncmds;
+	v->timeline = sl_xcalloc(n + 1, sizeof(*v->timeline));
+	for (i = 0; i < v->ns; i++) {
+		const struct rv_session *s = &v->s[i];
+		const char *at = s->start;
+
+		for (k = 0; k < s->ncmds; k++) {
+			struct rv_tcmd *t = &v->timeline[v->ntimeline++];
+
+			if (s->cmds[k].time != NULL)
+				at = s->cmds[k].time;
+			t->s = s;
+			t->k = k;
+			t->at = at;
+		}
+	}
+	qsort(v->timeline, v->ntimeline, sizeof(*v->timeline), cmp_tcmd);
+}
+
 struct rv_report *
 report_view(struct sl_report *rep)
 {
@@ -566,6 +652,10 @@ drop:
 	v->users = groups(v, G_USER, &v->nusers_g);
 	v->targets = groups(v, G_TARGET, &v->ntargets_g);
 	v->days = groups(v, G_DAY, &v->ndays);
+	v->want_timeline = o->commands;
+	v->pages = o->pages;
+	if (o->commands)
+		build_timeline(v);
 
 	if (o->has_since) {
 		sl_time_format(o->since, v->since_buf);
@@ -621,6 +711,7 @@ report_view_free(struct rv_report *v)
 	free(v->users);
 	free(v->targets);
 	free(v->days);
+	free(v->timeline);
 	free((void *)v->gnotes);
 	free((void *)v->inputs);
 	free(v);

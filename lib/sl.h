@@ -587,6 +587,8 @@ struct sl_report_opts {
 	const char *id_glob;		/* fnmatch on the session id */
 	const char *group_by;		/* NULL, "user", "target" or "day" */
 	int keep_state;			/* keep what --save-state writes */
+	int commands;			/* add the command timeline */
+	const char *pages;		/* link sessions to PAGES<name>.html */
 };
 
 /* A new, empty model; o is copied (its strings must outlive the model). */
@@ -656,7 +658,15 @@ struct sl_convert_opts {
 	int cast_version;	/* asciicast: 2 or 3 */
 	long long now_ms;	/* the conversion time */
 	const char *tmpdir;	/* spool folder; NULL: $TMPDIR or /tmp */
+	int with_report;	/* html, --split or an archive: add the
+				   report (SL_CONVERT_REPORT), linked both
+				   ways with the pages */
+	const char *report_href;	/* html: each page links back to the
+					   report there; NULL: no link */
 };
+
+/* The report's file name next to the pages (with_report). */
+#define SL_CONVERT_REPORT	"report.html"
 
 /*
  * A conversion: records go in through its sink, files come out at
@@ -673,6 +683,9 @@ struct sl_convert *sl_convert_new(const struct sl_convert_opts *o, char *err,
 long long sl_convert_left_out(const struct sl_convert *c);
 /* The sink to give sl_run_new (it stops the run after a failed write). */
 void sl_convert_sink(struct sl_convert *c, struct sl_sink *sink);
+/* The report model of with_report (NULL without): name the inputs and add
+ * the run's counters to it before sl_convert_finish. */
+struct sl_report *sl_convert_report(struct sl_convert *c);
 /*
  * Write what is left and put the files in place.  SL_OK, or SL_FATAL
  * with a message in err; then no file is left under a final name that

@@ -18,6 +18,7 @@ static const char usage[] =
 "                  [--bare] [--all-sessions] [--commands] [--width N]\n"
 "                  [--height N]\n"
 "                  [--step SECONDS] [--asciicast-version 2|3]\n"
+"                  [--with-report] [--report-link HREF]\n"
 "                  [-f FORMAT] [--session ID] [--prompt REGEX] [--tz ZONE]\n"
 "                  [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
 "                  [--id GLOB] [--stats[=FILE]] [FILE|DIR|-]...\n"
@@ -42,6 +43,12 @@ static const char usage[] =
 "      --step SECONDS  asciicast: time per line without a time (0.1)\n"
 "      --asciicast-version 2|3\n"
 "                      asciicast: file format version (2)\n"
+"      --with-report   html, with --split or an archive: add report.html\n"
+"                      (sl-report -t html --commands) linked both ways\n"
+"                      with the pages: one bundle for the auditor\n"
+"      --report-link HREF\n"
+"                      html: each page links back to the report at HREF\n"
+"                      (sl-report --pages makes the report link here)\n"
 "  -f, --from FORMAT   read every input as FORMAT (sl-parse --list-formats)\n"
 "      --session ID    session id for inputs that do not carry one\n"
 "      --prompt REGEX  also recognise this prompt (PCRE2, anchored)\n"
@@ -62,7 +69,7 @@ static const char usage[] =
 
 enum {
 	OPT_SPLIT = 256, OPT_FORCE, OPT_BARE, OPT_ALL, OPT_COMMANDS, OPT_WIDTH,
-	OPT_HEIGHT, OPT_STEP, OPT_CASTV,
+	OPT_HEIGHT, OPT_STEP, OPT_CASTV, OPT_WITH_REPORT, OPT_REPORT_LINK,
 	OPT_LIST
 };
 
@@ -70,6 +77,8 @@ static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "split", no_argument, NULL, OPT_SPLIT },
+	{ "with-report", no_argument, NULL, OPT_WITH_REPORT },
+	{ "report-link", required_argument, NULL, OPT_REPORT_LINK },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "bare", no_argument, NULL, OPT_BARE },
 	{ "all-sessions", no_argument, NULL, OPT_ALL },
@@ -162,6 +171,15 @@ tell_left_out(const struct sl_convert *c)
 	tool_info(NULL, NULL, msg);
 }
 
+/* Read one input; the report of --with-report lists it. */
+static int
+run_input(struct tool_pipe *p, struct sl_convert *c, const char *path)
+{
+	if (sl_convert_report(c) != NULL)
+		sl_report_input(sl_convert_report(c), path);
+	return tool_pipe_path(p, path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -175,7 +193,8 @@ main(int argc, char **argv)
 	const struct sl_writer *w;
 	const char *stats = NULL;
 	char err[1024];
-	int c, rc = SL_OK, sized = 0, stepped = 0, castv = 0;
+	struct sl_stats st;
+	int c, i, rc = SL_OK, sized = 0, stepped = 0, castv = 0;
 	size_t k;
 
 	tool_init("sl-convert");
@@ -194,6 +213,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_SPLIT:
 			co.split = 1;
+			break;
+		case OPT_WITH_REPORT:
+			co.with_report = 1;
+			break;
+		case OPT_REPORT_LINK:
+			co.report_href = optarg;
 			break;
 		case OPT_FORCE:
 			co.force = 1;
@@ -255,6 +280,10 @@ main(int argc, char **argv)
 		    "--asciicast-version apply to -t asciicast");
 	if (co.split && (co.output == NULL || strcmp(co.output, "-") == 0))
 		tool_usage_error("--split needs -o FOLDER or -o an archive");
+	if ((co.with_report || co.report_href != NULL) &&
+	    strcmp(co.target, "html") != 0)
+		tool_usage_error("--with-report and --report-link apply to "
+		    "-t html");
 	co.now_ms = now_ms();
 
 	conv = sl_convert_new(&co, err, sizeof(err));
@@ -269,8 +298,16 @@ main(int argc, char **argv)
 
 	sl_convert_sink(conv, &sink);
 	p = tool_pipe_new(&opts, &sel, &sink);
-	if (tool_pipe_args(p, argc, argv, optind) != SL_STOP)
+	if (optind == argc)
+		rc = run_input(p, conv, "-");
+	for (i = optind; i < argc && rc != SL_STOP; i++)
+		rc = run_input(p, conv, argv[i]);
+	if (rc != SL_STOP)
 		tool_pipe_finish(p, stats);
+	if (sl_convert_report(conv) != NULL) {
+		tool_pipe_stats(p, &st);
+		sl_report_add_stats(sl_convert_report(conv), &st);
+	}
 	tool_pipe_free(p);
 	sl_prompts_free(opts.prompts);
 	rc = sl_convert_finish(conv, err, sizeof(err));

@@ -17,7 +17,7 @@
 static const char usage[] =
 "usage: sl-report [-t text|csv|json|md|html] [-o FILE] [--force]\n"
 "                 [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
-"                 [--id GLOB]\n"
+"                 [--id GLOB] [--commands] [--pages HREF]\n"
 "                 [--group-by user|target|day] [--save-state FILE]\n"
 "                 [--merge] [-f FORMAT] [--session ID] [--prompt REGEX]\n"
 "                 [--tz ZONE] [--stats[=FILE]] [FILE|DIR|-]...\n"
@@ -41,6 +41,10 @@ static const char usage[] =
 "      --target GLOB    only sessions on targets matching GLOB\n"
 "      --id GLOB        only sessions whose id matches GLOB\n"
 "      --group-by KEY   order and group sessions by user, target or day\n"
+"      --commands       add the command timeline: every command in time\n"
+"                       order (-t csv: one row per command instead)\n"
+"      --pages HREF     -t html: link each session to its page\n"
+"                       HREF<session>.html (sl-convert -t html --split)\n"
 "      --save-state FILE  also write this run's aggregates to FILE\n"
 "      --merge          inputs may be state files: merge them (map-reduce)\n"
 "  -f, --from FORMAT    read every input as FORMAT (see sl-parse)\n"
@@ -57,7 +61,8 @@ static const char usage[] =
 "2 usage error, bad or corrupt state file, or write error.\n"
 "See sl-report(1) and sl(7).\n";
 
-enum { OPT_GROUP = 256, OPT_SAVE, OPT_MERGE, OPT_FORCE };
+enum { OPT_GROUP = 256, OPT_SAVE, OPT_MERGE, OPT_FORCE, OPT_COMMANDS,
+    OPT_PAGES };
 
 static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
@@ -67,6 +72,8 @@ static const struct option longopts[] = {
 	{ "group-by", required_argument, NULL, OPT_GROUP },
 	{ "save-state", required_argument, NULL, OPT_SAVE },
 	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "commands", no_argument, NULL, OPT_COMMANDS },
+	{ "pages", required_argument, NULL, OPT_PAGES },
 	TOOL_INPUT_OPTIONS,
 	TOOL_STATS_OPTION,
 	TOOL_LIST_FORMATS_OPTION,
@@ -147,6 +154,12 @@ main(int argc, char **argv)
 		case TOOL_OPT_STATS:
 			stats = tool_stats_arg(optarg);
 			break;
+		case OPT_COMMANDS:
+			ro.commands = 1;
+			break;
+		case OPT_PAGES:
+			ro.pages = optarg;
+			break;
 		case OPT_FORCE:
 			force = 1;
 			break;
@@ -171,6 +184,8 @@ main(int argc, char **argv)
 	ro.user_glob = sel.user_glob;
 	ro.target_glob = sel.target_glob;
 	ro.id_glob = sel.id_glob;
+	if (ro.pages != NULL && type != SL_REPORT_HTML)
+		tool_usage_error("--pages applies to -t html");
 
 	/* Refused outputs are refused before any input is read. */
 	if (statepath != NULL)

@@ -13,9 +13,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-check() {	# check NAME COND-RESULT(0/1)
-	if [ "$2" = 0 ]; then echo "  ok   $1"; else echo "  FAIL $1"; fail=1; fi
-}
 
 # ------------------------------------------------------------- the data
 # 40 sessions over two weeks, five users, four targets, a few
@@ -106,8 +103,7 @@ var p=document.createElement("pre");p.id="harness";p.textContent=o.join("\\n");d
 })();\
 </script></body>#' "$tmp/report.html" > "$tmp/harness.html"
 chrome_dom "$tmp/harness.html" > "$tmp/hdom.html"
-sed -n '/<pre id="harness">/,/<\/pre>/p' "$tmp/hdom.html" |
-	sed -e 's/.*<pre id="harness">//' -e 's#</pre>.*##' > "$tmp/h.txt"
+harness_text "$tmp/hdom.html" > "$tmp/h.txt"
 sed 's/^/  harness: /' "$tmp/h.txt"
 has() { grep -qx "$1" "$tmp/h.txt"; echo $?; }
 check "all session rows" "$(has "rows=$nsess")"

@@ -14,6 +14,10 @@
 #include "check_main.h"
 #include "internal.h"
 
+/* From lib/report.h, whose renderer names this file's helpers share. */
+void report_user_label(const char *u, int max, struct sl_buf *out);
+void report_cmd_oneline(const char *s, size_t n, struct sl_buf *out);
+
 static struct sl_record
 sess(const char *sid, const char *origin, const char *src)
 {
@@ -490,8 +494,93 @@ START_TEST(types_and_escaping)
 	ck_assert_ptr_nonnull(strstr(s, "script-src 'sha256-"));
 	free(s);
 	s = render(rep, SL_REPORT_CSV);
-	ck_assert_ptr_nonnull(strstr(s, ",\"'=1+1 \"\"</script>\"\r\n"));
+	ck_assert_ptr_nonnull(strstr(s, ",\"'=1+1 \"\"</script>\",,,\r\n"));
 	free(s);
+	sl_report_free(rep);
+}
+END_TEST
+
+/* Names keep their end: the role-session name tells people apart. */
+START_TEST(user_labels)
+{
+	struct sl_buf b;
+	const char *sso = "arn:aws:sts::1:assumed-role/"
+	    "AWSReservedSSO_AdministratorAccess_0123456789abcdef/"
+	    "alice@example.com";
+
+	sl_buf_init(&b);
+	report_user_label(sso, 44, &b);
+	ck_assert_str_eq(b.buf, "assumed-role/AWSReservedS\xe2\x80\xa6"
+	    "/alice@example.com");
+	report_user_label("arn:aws:iam::1:user/bob", 44, &b);
+	ck_assert_str_eq(b.buf, "user/bob");
+	report_user_label(sso, 20, &b);		/* the end, as far as it fits */
+	ck_assert_str_eq(b.buf, "\xe2\x80\xa6" "f/alice@example.com");
+	/* Wide characters count two columns: 11 do not fit in 10; then
+	 * 4 + ellipsis + 5. */
+	report_user_label("\xe9\x99\x88\xe4\xbc\x9f\xe9\x99\x88/"
+	    "\xe5\xbc\xa0\xe4\xbc\x9f", 10, &b);
+	ck_assert_str_eq(b.buf, "\xe9\x99\x88\xe4\xbc\x9f"
+	    "\xe2\x80\xa6/\xe5\xbc\xa0\xe4\xbc\x9f");
+	report_cmd_oneline("for x\ndo y\ndone", 15, &b);
+	ck_assert_str_eq(b.buf, "for x \xe2\x86\xb5 do y \xe2\x86\xb5 done");
+	sl_buf_free(&b);
+}
+END_TEST
+
+/* --commands: every command in time order; untimed ones stay in place. */
+START_TEST(command_timeline)
+{
+	struct sl_report_opts o = { 0 };
+	struct sl_report *rep;
+	struct sl_record r;
+	json_t *j, *b;
+	char *s;
+
+	o.commands = 1;
+	rep = sl_report_new(&o);
+	r = sess("a-1", "cloudtrail", "ct#1");
+	r.f[SL_F_START] = "2024-06-01T10:00:00.000Z";
+	r.f[SL_F_START_SRC] = "cloudtrail";
+	sl_report_put(rep, &r);
+	line(rep, "a-1", "a:1", 1, "$ first", 2, 0,
+	    "2024-06-01T10:00:01.000Z");
+	line(rep, "a-1", "a:2", 2, "$ third", 2, 0,
+	    "2024-06-01T10:00:03.000Z");
+	line(rep, "a-1", "a:3", 3, "$ fourth", 2, 0, NULL);
+	line(rep, "b-2", "b:1", 1, "$ second", 2, 0,
+	    "2024-06-01T10:00:02.000Z");
+	line(rep, "c-3", "c:1", 1, "$ last", 2, 0, NULL);
+	/* Typed, then Ctrl-C: in the timeline, flagged, not a command run. */
+	sl_record_init(&r, SL_LINE, "b-2", "b:2");
+	r.n = 2;
+	r.text = "$ rm -r /";
+	r.len = strlen(r.text);
+	r.has_prompt = 1;
+	r.prompt_len = 2;
+	r.cancelled = 1;
+	r.time = "2024-06-01T10:00:02.500Z";
+	sl_report_put(rep, &r);
+	s = render(rep, SL_REPORT_CSV);
+	ck_assert_str_eq(s, "time,user,target,host,session,flags,command\r\n"
+	    "2024-06-01T10:00:01.000Z,a,,,a-1,,first\r\n"
+	    "2024-06-01T10:00:02.000Z,b,,,b-2,,second\r\n"
+	    "2024-06-01T10:00:02.500Z,b,,,b-2,cancelled,rm -r /\r\n"
+	    "2024-06-01T10:00:03.000Z,a,,,a-1,,third\r\n"
+	    ",a,,,a-1,,fourth\r\n"
+	    ",c,,,c-3,,last\r\n");
+	free(s);
+	s = render(rep, SL_REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(s, "\"session\": \"b-2\", \"flags\": "
+	    "[\"cancelled\"], \"cmd\": \"rm -r /\"}"));
+	free(s);
+	/* b-2 ran one command: the cancelled one is not in its list. */
+	j = report_json(rep);
+	b = session_of(j, "b-2");
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "commands")), 1);
+	ck_assert_int_eq(json_array_size(json_object_get(b, "cmd_list")), 1);
+	ck_assert_int_eq(json_array_size(json_object_get(j, "commands")), 6);
+	json_decref(j);
 	sl_report_free(rep);
 }
 END_TEST
@@ -511,6 +600,8 @@ suite(void)
 	tcase_add_test(t, state_refused);
 	tcase_add_test(t, time_arguments);
 	tcase_add_test(t, types_and_escaping);
+	tcase_add_test(t, user_labels);
+	tcase_add_test(t, command_timeline);
 	suite_add_tcase(s, t);
 	return s;
 }
