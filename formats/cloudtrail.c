@@ -7,8 +7,11 @@
  *	 "eventName":"StartSession",...},...]}
  *
  * A trail's S3 files (usually gzip), single events as the console shows
- * them, JSON Lines of events, and `aws cloudtrail lookup-events` output
- * ({"Events":[{"CloudTrailEvent":"<the event as a JSON string>"}]}).
+ * them, JSON Lines of events, bare arrays of events (`jq .Records`),
+ * `aws cloudtrail lookup-events` output ({"Events":[{"CloudTrailEvent":
+ * "<the event as a JSON string>"}]}), and EventBridge's envelopes of
+ * them ({"detail-type":"AWS API Call via CloudTrail","detail":{...}}),
+ * alone, in arrays or as JSON Lines.
  * `Records` and `Events` are streamed one element at a time; any other
  * member of a document is kept (each at most SL_EVENT_MAX bytes), so a
  * single event's keys may come in any order.  The events are handled in
@@ -26,8 +29,10 @@ ct_probe(const unsigned char *p, size_t n, const char *name)
 
 	SL_UNUSED(name);
 	sl_jkeys_probe(p, n, &k);
-	if (!k.object)
-		return 0;
+	if (!k.object)		/* a bare array of events or envelopes */
+		return (sl_jkeys_has(&k, "[].eventSource") &&
+		    sl_jkeys_has(&k, "[].eventName")) ||
+		    sl_jkeys_has(&k, "[].detail.eventSource") ? 90 : 0;
 	if (sl_jkeys_has(&k, "Records[].eventSource") ||
 	    sl_jkeys_has(&k, "Records[].eventName"))
 		return 95;
@@ -35,19 +40,50 @@ ct_probe(const unsigned char *p, size_t n, const char *name)
 		return 90;
 	if (sl_jkeys_has(&k, "Events[].CloudTrailEvent"))
 		return 90;
+	if (sl_jkeys_has(&k, "detail-type") &&
+	    sl_jkeys_has(&k, "detail.eventSource"))
+		return 90;
 	/* An empty trail file: {"Records":[]}. */
 	return sl_jkeys_has(&k, "Records") && !sl_jkeys_has(&k, "Records[]") ?
 	    40 : 0;
 }
 
+/*
+ * The CloudTrail event in v: v itself, or the detail of an EventBridge
+ * envelope ("AWS API Call via CloudTrail" and the like); NULL when none.
+ */
+static json_t *
+trail_event(json_t *v)
+{
+	const char *type = json_string_value(json_object_get(v,
+	    "detail-type"));
+	json_t *detail = json_object_get(v, "detail");
+	size_t n;
+
+	if (cw_is_trail(v))
+		return v;
+	if (type == NULL || !json_is_object(detail) || !cw_is_trail(detail))
+		return NULL;
+	n = strlen(type);
+	return n >= 14 && strcmp(type + n - 14, "via CloudTrail") == 0 ?
+	    detail : NULL;
+}
+
+/* One event (or envelope) at pos: handled, or rejected. */
+static int
+one_event(struct cwl *c, json_t *v, long long pos)
+{
+	json_t *ev = trail_event(v);
+
+	if (ev == NULL)
+		return cwl_reject(c, pos, "not a CloudTrail event");
+	return cw_trail(c, ev, pos);
+}
+
 static int
 line_event(void *arg, json_t *v, long long line)
 {
-	struct cwl *c = arg;
-
-	if (!cw_is_trail(v))
-		return cwl_reject(c, line, "not a CloudTrail event");
-	return cw_trail(c, v, line);
+	return one_event(arg, v, line);
 }
 
 /* lookup-events: the event is a JSON string in CloudTrailEvent. */
@@ -94,12 +130,8 @@ events(struct ct *t, int lookup)
 			return SL_REJECT;
 		if (v == NULL)
 			continue;
-		if (lookup)
-			rc = lookup_event(t->c, v, t->nev);
-		else if (!cw_is_trail(v))
-			rc = cwl_reject(t->c, t->nev, "not a CloudTrail event");
-		else
-			rc = cw_trail(t->c, v, t->nev);
+		rc = lookup ? lookup_event(t->c, v, t->nev) :
+		    one_event(t->c, v, t->nev);
 		json_decref(v);
 		if (rc == SL_STOP)
 			return SL_STOP;
@@ -154,10 +186,8 @@ document(struct ct *t)
 		if (bad)
 			rc = cwl_reject(t->c, t->nev, "too large or invalid "
 			    "JSON (from line %lld)", line);
-		else if (!cw_is_trail(ev))
-			rc = cwl_reject(t->c, t->nev, "not a CloudTrail event");
 		else
-			rc = cw_trail(t->c, ev, t->nev);
+			rc = one_event(t->c, ev, t->nev);
 	}
 	json_decref(ev);
 	return rc;
@@ -178,7 +208,8 @@ ct_read(struct sl_reader *rd)
 		size_t n = sl_in_peek(rd->in, &p, SL_PEEK);
 
 		sl_jkeys_probe(p, n, &k);
-		if (sl_jkeys_has(&k, "eventSource")) {
+		if (sl_jkeys_has(&k, "eventSource") ||
+		    sl_jkeys_has(&k, "detail.eventSource")) {
 			t.c = cwl_new(rd, ':');
 			rc = cw_jsonl(rd, line_event, t.c);
 			goto done;
@@ -226,7 +257,8 @@ done:
 
 const struct sl_format sl_format_cloudtrail = {
 	"cloudtrail",
-	"CloudTrail logs ({\"Records\":[...]}, single events, lookup-events)",
+	"CloudTrail logs ({\"Records\":[...]}, single events, arrays, "
+	    "lookup-events, EventBridge)",
 	ct_probe,
 	ct_read,
 };

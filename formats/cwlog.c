@@ -537,12 +537,18 @@ stream_event(struct cwl *c, const struct sev *e, const char *stream,
 	char tbuf[25];
 	int rc;
 
-	if (e->etime != NULL && sl_time_rfc3339(e->etime, strlen(e->etime),
-	    &t) != 0)
-		return cwl_reject(c, pos, "\"eventTime\" is not an RFC 3339 "
-		    "time: \"%.40s\"", e->etime);
 	if (sid == NULL || *sid == '\0')
 		sid = fallback_sid(c, stream);
+	/* One unusable field loses that field, not the event's lines: they
+	 * keep the CloudWatch time, if any, else go untimed. */
+	if (e->etime != NULL && sl_time_rfc3339(e->etime, strlen(e->etime),
+	    &t) != 0) {
+		t = ms;
+		if (sl_reject(c->rd, sid, cwl_where(c, pos), "\"eventTime\" "
+		    "is not an RFC 3339 time: \"%.40s\" (the event's lines "
+		    "are kept without it)", e->etime) == SL_STOP)
+			return SL_STOP;
+	}
 
 	s = session(c, sid);
 	st->merged++;		/* the event; its elements are units */

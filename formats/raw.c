@@ -5,8 +5,12 @@
  *	\r\nStarting session with SessionId: alice-0a1b2c3d4e5f67890\r\n
  *	ESC[?2004hsh-5.2$ ...
  *
- * The fallback for text no other format claims.  Binary input (NUL
- * bytes, mostly invalid UTF-8) is not claimed: it is "unrecognized".
+ * Claimed only on terminal evidence: an escape sequence, the client's
+ * banner, or a recognised prompt at the start of a line (not a bare "#",
+ * which is every Markdown heading and shell comment).  Other text -- a
+ * README, a CSV, a JSON config, a page the tools wrote -- is not a
+ * session log (run.c skips it, noted); -f raw still forces it.  Binary
+ * input (NUL bytes, mostly invalid UTF-8) is "unrecognized".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +38,14 @@ starts(const char *p, size_t n, const char *prefix)
 	return n >= strlen(prefix) && memcmp(p, prefix, strlen(prefix)) == 0;
 }
 
-static int
-raw_probe(const unsigned char *p, size_t n, const char *name)
+#define PROBE_LINES	64	/* lines of the peek looked at for a prompt */
+
+int
+sl_looks_text(const unsigned char *p, size_t n)
 {
 	size_t i = 0, bad = 0, k;
 	uint32_t cp;
 
-	SL_UNUSED(name);
 	if (memchr(p, '\0', n) != NULL)
 		return 0;
 	while (i < n) {
@@ -56,7 +61,44 @@ raw_probe(const unsigned char *p, size_t n, const char *name)
 		i += k;
 	}
 	/* A few stray bytes are normal in terminal logs; many are binary. */
-	return bad * 10 > n ? 0 : 1;
+	return bad * 10 <= n;
+}
+
+/* Does a line of the peek start with a shell prompt? */
+static int
+has_prompt(const unsigned char *p, size_t n)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+	const char *s = (const char *)p, *end = s + n, *nl;
+	size_t plen, len;
+	int lines, found = 0;
+
+	for (lines = 0; !found && s < end && lines < PROBE_LINES; lines++) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		len = (size_t)((nl != NULL ? nl : end) - s);
+		while (len > 0 && s[len - 1] == '\r')
+			len--;
+		found = s[0] != '#' && sl_prompt_classify(ps, s, len, 0,
+		    &plen) == SL_PROMPT_CMD && plen > 0;
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+	sl_prompt_free(ps);
+	return found;
+}
+
+static int
+raw_probe(const unsigned char *p, size_t n, const char *name)
+{
+	SL_UNUSED(name);
+	if (!sl_looks_text(p, n))
+		return 0;
+	if (memchr(p, '\x1b', n) != NULL ||
+	    memmem(p, SL_MIN(n, 4096), CLIENT_HELLO,
+	    strlen(CLIENT_HELLO)) != NULL || has_prompt(p, n))
+		return 1;
+	return 0;
 }
 
 /* The session id the client printed, if the stream starts with it. */

@@ -167,8 +167,13 @@ convert(json_t *o, struct conv *c, const char *where)
 		c->r.time = get_str(o, "time", &bad);
 		prompt = get_str(o, "prompt", &bad);
 		cmd = get_str(o, "cmd", &bad);
+		c->r.expanded = get_str(o, "expanded", &bad);
 		if (bad)
-			return "\"time\", \"prompt\" and \"cmd\" must be strings";
+			return "\"time\", \"prompt\", \"cmd\" and \"expanded\" "
+			    "must be strings";
+		if (c->r.expanded != NULL && has_control(c->r.expanded,
+		    strlen(c->r.expanded)))
+			return "\"expanded\" holds control characters";
 		if ((prompt == NULL) != (cmd == NULL))
 			return "\"prompt\" and \"cmd\" come together";
 		if (prompt != NULL) {
@@ -183,6 +188,13 @@ convert(json_t *o, struct conv *c, const char *where)
 		}
 		v = json_object_get(o, "cont");
 		c->r.cont = json_is_true(v);
+		/* Only a prompt line has a command that did not run. */
+		c->r.cancelled = c->r.has_prompt &&
+		    json_is_true(json_object_get(o, "cancelled"));
+		c->r.redrawn = c->r.has_prompt &&
+		    json_is_true(json_object_get(o, "redrawn"));
+		if (!c->r.has_prompt)
+			c->r.expanded = NULL;
 		break;
 	case SL_SESSION:
 		json_object_foreach(o, key, v) {

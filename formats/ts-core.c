@@ -66,6 +66,8 @@ struct ts_core {
 	long long body_line;	/* first body line when counting */
 	int screen_era;
 	int preamble;		/* 0 done, 1 before the logger, 2 seelog */
+	int preamble_rows;	/* rows dropped while waiting for the end */
+	struct sl_buf pre;	/* the rows of the part at hand, squeezed */
 	struct sl_buf held[HOLD_LINES];
 	long long held_pos[HOLD_LINES];
 	int nheld;
@@ -217,6 +219,108 @@ sess_end(struct sessrec *s, struct ts_core *ts, const struct stamp *st,
 
 /* ------------------------------------------------- screen-era preamble */
 
+/*
+ * The typed logger command wraps at the hidden terminal's width, at
+ * points that depend on the lengths of the instance and session ids:
+ * readline's " \r" (one row when the width is plain, CR-overwritten
+ * rows when an invisible prompt made readline count wrong) or, in logs
+ * that lost their CRs, separate rows.  Its rows are matched joined and
+ * without spaces, so that no wrap point can hide its end.  The seelog
+ * messages that follow may wrap too: a row that goes on with one of
+ * them goes with it.
+ */
+#define LOGGER_END	"ipcTempFile.logfalse"
+#define LOGGER_ROWS_MAX	8	/* a 96-character id still fits in 4 */
+#define PRE_MAX		512
+
+static const char *const seelog_messages[] = {
+	"Erroroccurredfetchingtheseelogconfigfilepath:open/etc/amazon/ssm/"
+	    "seelog.xml:nosuchfileordirectory",
+	"Initializingnewseeloglogger",
+	"NewSeelogLoggerCreationComplete",
+};
+
+/* Add row text to b without spaces, keeping b within PRE_MAX. */
+static void
+add_squeezed(struct sl_buf *b, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && b->len < PRE_MAX; i++)
+		if (p[i] != ' ')
+			sl_buf_addc(b, p[i]);
+}
+
+/* "2018-08-20 14:02:21 INFO ": the length of a seelog stamp and level. */
+static size_t
+seelog_stamp(const char *p, size_t n)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd:dd ";
+	size_t i;
+
+	if (n < sizeof(shape) - 1)
+		return 0;
+	for (i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? p[i] < '0' || p[i] > '9' : p[i] != shape[i])
+			return 0;
+	while (i < n && p[i] >= 'A' && p[i] <= 'Z')
+		i++;
+	return i < n && p[i] == ' ' && i > sizeof(shape) - 1 ? i + 1 : 0;
+}
+
+/* Is b (squeezed) the start of a known seelog message? */
+static int
+seelog_prefix(const struct sl_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(seelog_messages) / sizeof(*seelog_messages);
+	    i++)
+		if (b->len <= strlen(seelog_messages[i]) &&
+		    memcmp(seelog_messages[i], b->buf, b->len) == 0)
+			return 1;
+	return 0;
+}
+
+/* One row of the seelog part: a message, or the rest of a wrapped one. */
+static int
+seelog_row(struct ts_core *ts, const struct sl_row *row)
+{
+	size_t k = seelog_stamp(row->text, row->len);
+
+	if (k > 0) {
+		sl_buf_reset(&ts->pre);
+		add_squeezed(&ts->pre, row->text + k, row->len - k);
+		return 1;
+	}
+	if (memmem(row->text, row->len, "eelog", 5) != NULL)
+		return 1;
+	if (ts->pre.len == 0)
+		return 0;
+	add_squeezed(&ts->pre, row->text, row->len);
+	return seelog_prefix(&ts->pre);
+}
+
+/* Does this row end the typed logger command? */
+static int
+logger_end(struct ts_core *ts, const struct sl_row *row)
+{
+	struct sl_buf one;
+	int end;
+
+	add_squeezed(&ts->pre, row->text, row->len);
+	if (memmem(ts->pre.buf, ts->pre.len, LOGGER_END,
+	    strlen(LOGGER_END)) != NULL)
+		return 1;
+	/* CR-overwritten: the end drawn over the start of the row. */
+	sl_buf_init(&one);
+	add_squeezed(&one, row->text, row->len);
+	end = one.len > 0 && memmem(one.buf, one.len, ".logfalse", 9) != NULL;
+	sl_buf_free(&one);
+	return end || (row->len >= 6 &&
+	    memcmp(row->text + row->len - 6, " false", 6) == 0);
+}
+
 static int
 screen_filter(void *arg, const struct sl_row *row)
 {
@@ -224,13 +328,18 @@ screen_filter(void *arg, const struct sl_row *row)
 
 	switch (ts->preamble) {
 	case 1:		/* up to the end of the typed logger command */
-		if (memmem(row->text, row->len, "ipcTempFile", 11) != NULL ||
-		    (row->len >= 6 &&
-		    memcmp(row->text + row->len - 6, " false", 6) == 0))
+		if (seelog_stamp(row->text, row->len) > 0) {
+			ts->preamble = 2;	/* its end was lost */
+			return !seelog_row(ts, row);
+		}
+		if (logger_end(ts, row) ||
+		    ++ts->preamble_rows >= LOGGER_ROWS_MAX) {
 			ts->preamble = 2;
+			sl_buf_reset(&ts->pre);
+		}
 		return 0;
 	case 2:		/* the logger's own seelog messages */
-		if (memmem(row->text, row->len, "eelog", 5) != NULL)
+		if (seelog_row(ts, row))
 			return 0;
 		ts->preamble = 0;
 		return 1;
@@ -653,6 +762,7 @@ ts_core_free(struct ts_core *ts)
 		sl_buf_free(&ts->held[i]);
 	sl_buf_free(&ts->cand);
 	sl_buf_free(&ts->src);
+	sl_buf_free(&ts->pre);
 	free(ts->origin);
 	free(ts->fallback);
 	free(ts->sid);

@@ -144,8 +144,7 @@ line_time(struct cast *st, const char *t)
 static int
 is_command(const struct sl_record *r)
 {
-	return r->type == SL_LINE && r->has_prompt && !r->cont &&
-	    r->len > r->prompt_len;
+	return sl_record_is_command(r);
 }
 
 static int

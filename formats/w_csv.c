@@ -110,6 +110,10 @@ put_command(struct sl_wfile *f, const struct sl_record *r)
 	const char *cmd = r->text + r->prompt_len;
 	size_t clen = r->len - r->prompt_len;
 
+	/* Cancelled or redrawn: it never ran (a cancelled command is
+	 * cancelled on every row, so a pending head has none of it). */
+	if (sl_record_not_run(r))
+		return r->cont ? SL_OK : flush_cmd(f);
 	if (r->cont && st->pending) {
 		if (st->cmd.len + clen + 1 <= CMD_MAX) {
 			sl_buf_addc(&st->cmd, '\n');
@@ -126,6 +130,10 @@ put_command(struct sl_wfile *f, const struct sl_record *r)
 	set(&st->sid, r->session, r->session != NULL ? strlen(r->session) : 0);
 	set(&st->time, r->time, r->time != NULL ? strlen(r->time) : 0);
 	set(&st->prompt, r->text, r->prompt_len);
+	if (r->expanded != NULL) {	/* what ran, after !! */
+		cmd = r->expanded;
+		clen = strlen(cmd);
+	}
 	set(&st->cmd, cmd, SL_MIN(clen, (size_t)CMD_MAX));
 	return SL_OK;
 }

@@ -59,6 +59,9 @@ static const char style[] =
 "text-align:right;color:#555}\n"
 ".l.cmd{background:#17283a;box-shadow:inset 3px 0 #4aa3ff}\n"
 ".l.cmd .c,.l.cont .c{font-weight:bold;color:#fff}\n"
+".l.cancelled .c,.l.redrawn .c{text-decoration:line-through;color:#8a8a8a}\n"
+".l.cancelled::after{content:\"  cancelled\";color:#e0b44c}\n"
+".l.redrawn::after{content:\"  redrawn\";color:#8a8a8a}\n"
 ".l:target{outline:1px solid #ffd54a}\n"
 ".note{white-space:pre-wrap;color:#e0b44c;font-style:italic;"
 "padding:0 1em 0 5em}\n"
@@ -276,7 +279,7 @@ toc(struct sl_wfile *f, const struct sl_wsess *s)
 		if (r->type != SL_LINE)
 			continue;
 		ln++;
-		if (!r->has_prompt || r->cont || r->len == r->prompt_len)
+		if (!sl_record_is_command(r))
 			continue;
 		sl_buf_reset(&st->b);
 		sl_buf_printf(&st->b, "<li><a href=\"#s%lld-%lld\"><span "
@@ -306,9 +309,10 @@ static void
 line(struct sl_buf *b, const struct sl_wsess *s, const struct sl_record *r,
     long long ln)
 {
-	sl_buf_printf(b, "<div class=\"l%s\" id=\"s%lld-%lld\" data-n=\"%lld\"",
-	    !r->has_prompt ? "" : r->cont ? " cont" : " cmd", s->index, ln,
-	    r->n);
+	sl_buf_printf(b, "<div class=\"l%s%s\" id=\"s%lld-%lld\" data-n=\"%lld\"",
+	    !r->has_prompt ? "" : r->cont ? " cont" : " cmd",
+	    r->cancelled ? " cancelled" : r->redrawn ? " redrawn" : "",
+	    s->index, ln, r->n);
 	if (r->time != NULL) {
 		sl_buf_adds(b, " title=\"");
 		esc(b, r->time);

@@ -132,7 +132,7 @@ text_put(struct sl_wfile *f, const struct sl_wsess *s,
 	switch (r->type) {
 	case SL_LINE:
 		st->lines++;
-		if (r->has_prompt && !r->cont && r->len > r->prompt_len)
+		if (sl_record_is_command(r))
 			st->cmds++;
 		sl_w_clean(&st->b, r->text, r->len);
 		sl_buf_addc(&st->b, '\n');

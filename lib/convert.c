@@ -36,9 +36,18 @@
 
 enum out_kind { OUT_STDOUT, OUT_FILE, OUT_DIR, OUT_ARCHIVE };
 
+/* One transcript source of a session (sl_transcript_key). */
+struct csrc {
+	char *key;
+	char *path;		/* the input part of its last src, for speed */
+	long long lines, timed;
+};
+
 /* One session of the run. */
 struct csess {
 	const struct sl_session *info;
+	struct csrc *src;	/* its sources of lines */
+	size_t nsrc, last;
 	struct sl_wsum sum;
 	FILE *fp;		/* its spool, while open */
 	int spooled;		/* its spool file exists */
@@ -293,6 +302,34 @@ csess_of(struct sl_convert *c, const struct sl_session *e)
 	return c->ss[seq];
 }
 
+/* The source of a line's src in s: the last one, else found or added. */
+static struct csrc *
+source_of(struct csess *s, const char *src)
+{
+	size_t n = sl_src_input_len(src), i;
+	struct csrc *e;
+	char *key;
+
+	if (s->nsrc > 0 && strncmp(s->src[s->last].path, src, n) == 0 &&
+	    s->src[s->last].path[n] == '\0')
+		return &s->src[s->last];
+	key = sl_transcript_key(src);
+	for (i = 0; i < s->nsrc && strcmp(s->src[i].key, key) != 0; i++)
+		;
+	if (i == s->nsrc) {
+		s->src = sl_xrealloc(s->src, (s->nsrc + 1) * sizeof(*s->src));
+		memset(&s->src[i], 0, sizeof(*s->src));
+		s->src[i].key = key;
+		s->nsrc++;
+	} else
+		free(key);
+	e = &s->src[i];
+	free(e->path);
+	e->path = sl_xstrndup(src, n);
+	s->last = i;
+	return e;
+}
+
 static void
 count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 {
@@ -302,7 +339,13 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 	switch (r->type) {
 	case SL_LINE:
 		m->lines++;
-		if (r->has_prompt && !r->cont && r->len > r->prompt_len)
+		if (r->src != NULL) {
+			struct csrc *e = source_of(s, r->src);
+
+			e->lines++;
+			e->timed += r->time != NULL;
+		}
+		if (sl_record_is_command(r))
 			m->commands++;
 		if (c->w->flags & SL_W_WHOLE) {
 			long long wd = (long long)sl_w_width(r->text, r->len);
@@ -504,6 +547,142 @@ sl_convert_sink(struct sl_convert *c, struct sl_sink *sink)
 	sink->want = c->w->want;
 }
 
+static void
+free_sources(struct csess *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsrc; i++) {
+		free(s->src[i].key);
+		free(s->src[i].path);
+	}
+	free(s->src);
+}
+
+/*
+ * The transcript to show: most lines, then one with times, then the
+ * smaller key (sl-report's rule, so that input order never decides).
+ */
+static size_t
+best_source(const struct csess *s)
+{
+	size_t i, w = 0;
+
+	for (i = 1; i < s->nsrc; i++) {
+		const struct csrc *a = &s->src[i], *b = &s->src[w];
+
+		if (a->lines != b->lines ? a->lines > b->lines :
+		    (a->timed > 0) != (b->timed > 0) ? a->timed > 0 :
+		    strcmp(a->key, b->key) < 0)
+			w = i;
+	}
+	return w;
+}
+
+/* Does r belong to a source of s other than the kept one? */
+static int
+other_source(const struct csess *s, size_t keep, const struct sl_record *r)
+{
+	char *key;
+	int other;
+
+	if (r->type == SL_SESSION || r->src == NULL)
+		return 0;
+	key = sl_transcript_key(r->src);
+	other = strcmp(key, s->src[keep].key) != 0;
+	free(key);
+	return other;
+}
+
+/* A "duplicate" note for a source not shown. */
+static int
+write_duplicate(struct sl_convert *c, struct csess *s, FILE *fp,
+    const struct csrc *e)
+{
+	struct sl_record r;
+	char text[1024];
+
+	snprintf(text, sizeof(text), "another transcript of this session was "
+	    "not used: %s (%lld lines)", e->key, e->lines);
+	sl_record_init(&r, SL_NOTE, s->info->id, e->key);
+	r.code = SL_NOTE_DUPLICATE;
+	r.text = text;
+	r.len = strlen(text);
+	r.count = -1;
+	count(c, s, &r);
+	return sl_spool_write(fp, &c->scratch, &r);
+}
+
+/*
+ * One transcript per session: a session logged twice (S3 and CloudWatch,
+ * a .log and its .log.gz) keeps the lines, raw bytes and notes of its
+ * best source only, and a "duplicate" note for each other; its counts
+ * are made again from what is kept.  The spool is rewritten in place.
+ */
+static int
+keep_one_transcript(struct sl_convert *c, struct csess *s, size_t seq)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	const struct sl_record *r;
+	struct sl_spool_cur *cur;
+	struct sl_spool *sp;
+	struct stat stt;
+	size_t keep = best_source(s), i;
+	FILE *out;
+	int fd, got, bad = 0;
+
+	spool_path(c, seq, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.one", path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &stt) != 0 || (out = fopen(tmp, "wbx")) == NULL) {
+		failf(c, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	memset(&s->sum, 0, sizeof(s->sum));
+	sp = sl_spool_new(fd, 0, (long long)stt.st_size);
+	cur = sl_spool_cursor(sp);
+	while (!bad && (got = sl_spool_next(cur, &r)) > 0) {
+		if (other_source(s, keep, r))
+			continue;
+		count(c, s, r);
+		bad = sl_spool_write(out, &c->scratch, r) != 0;
+	}
+	bad = bad || got < 0;
+	for (i = 0; i < s->nsrc && !bad; i++)
+		if (i != keep && s->src[i].lines > 0)
+			bad = write_duplicate(c, s, out, &s->src[i]) != 0;
+	sl_spool_cursor_free(cur);
+	sl_spool_free(sp);
+	close(fd);
+	if (fclose(out) != 0 || bad || rename(tmp, path) != 0) {
+		failf(c, "spool file in %s: %s", c->spooldir, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sessions with lines from more than one source keep one. */
+static int
+one_transcript_each(struct sl_convert *c)
+{
+	size_t i, k, with_lines;
+
+	for (i = 0; i < c->nss; i++) {
+		struct csess *s = c->ss[i];
+
+		if (s == NULL || !s->spooled || s->nsrc < 2)
+			continue;
+		for (k = 0, with_lines = 0; k < s->nsrc; k++)
+			with_lines += s->src[k].lines > 0;
+		if (with_lines > 1 && keep_one_transcript(c, s, i) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Gather every spool into one file, unlinked from the start, and remove
  * the spool folder: from here on nothing is left on disk if we die.
@@ -522,6 +701,8 @@ gather(struct sl_convert *c)
 			return -1;
 	if (c->spooldir == NULL)
 		return 0;
+	if (one_transcript_each(c) != 0)
+		return -1;
 	snprintf(path, sizeof(path), "%s/all.XXXXXX", c->spooldir);
 	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
 		failf(c, "cannot create a spool file in %s: %s", c->spooldir,
@@ -1014,8 +1195,11 @@ sl_convert_free(struct sl_convert *c)
 	sl_ofile_abort(&c->of);
 	if (c->gathered_fd >= 0)
 		close(c->gathered_fd);
-	for (i = 0; i < c->nss; i++)
+	for (i = 0; i < c->nss; i++) {
+		if (c->ss[i] != NULL)
+			free_sources(c->ss[i]);
 		free(c->ss[i]);
+	}
 	free(c->ss);
 	free(c->file.state);
 	free(c->spooldir);

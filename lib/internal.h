@@ -138,6 +138,40 @@ int sl_reader_wants(const struct sl_reader *rd, unsigned what);
 int sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
     const char *name, const void *p, size_t n);
 
+/*
+ * Work a reader leaves open for the next input of the run: the numbered
+ * objects of one export stream (000000.gz, 000001.gz, ...) are one
+ * session, read as the walk hands them over.  At most one is open.  It
+ * is finished (finish, then free) before an input of another format is
+ * read, when a reader takes another key, and at sl_run_finish.
+ */
+struct sl_carry {
+	const struct sl_format *format;
+	char *key;			/* malloc'd; owned by the run */
+	void *state;
+	int (*finish)(void *state);	/* SL_OK, SL_REJECT or SL_STOP */
+	void (*free)(void *state);
+};
+/* Leave c open (its key is taken over); finishes the one open before. */
+void sl_run_carry_put(struct sl_run *run, const struct sl_carry *c);
+/* The open state of format f under key, taken out of the run; NULL when
+ * there is none (an open one of another key is finished first). */
+void *sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
+    const char *key);
+
+/*
+ * The transcript a record's src belongs to: its input ("a.log" of
+ * "a.log:12"), or the folder of a split export's numbered objects.  One
+ * rule for every tool that picks one transcript per session: the one
+ * with the most lines (lib/report.c).  malloc'd.
+ */
+char *sl_transcript_key(const char *src);
+/* Length of the input part of src: "a.log:12" -> 5, "x#3" -> 1. */
+size_t sl_src_input_len(const char *src);
+
+/* Text, not binary: no NUL, few invalid UTF-8 bytes (formats/raw.c). */
+int sl_looks_text(const unsigned char *p, size_t n);
+
 /* The format with the highest bid for these bytes, or NULL. */
 const struct sl_format *sl_detect(const unsigned char *p, size_t n,
     const char *name);
@@ -225,6 +259,27 @@ struct sl_prompt *sl_prompt_new(const struct sl_prompts *user,
  */
 enum sl_prompt_class sl_prompt_classify(struct sl_prompt *ps,
     const char *text, size_t len, unsigned flags, size_t *plen);
+/* The same, with edit_at as in struct sl_row (0: none). */
+enum sl_prompt_class sl_prompt_classify_at(struct sl_prompt *ps,
+    const char *text, size_t len, unsigned flags, size_t edit_at,
+    size_t *plen);
+/* What the row last classified says beyond its class. */
+#define SL_MARK_CANCELLED	0x1	/* it ends in ^C: the line never ran */
+#define SL_MARK_GROUP		0x2	/* ...and so does the command it
+					 * continues, every row of it */
+#define SL_MARK_REDRAW		0x4	/* it draws the previous command row
+					 * again: that row's line never ran */
+#define SL_MARK_HISTORY		0x8	/* its command uses history expansion:
+					 * the shell may echo what it became */
+unsigned sl_prompt_marks(const struct sl_prompt *ps);
+/* Is the last command unfinished (more rows of it may come)? */
+int sl_prompt_open(const struct sl_prompt *ps);
+/* Has the session shown bash's bracketed-paste signal on a prompt? */
+int sl_prompt_pastes(const struct sl_prompt *ps);
+/* Command rows seen (not cancelled, command not empty). */
+long long sl_prompt_commands(const struct sl_prompt *ps);
+/* Non-empty rows classified. */
+long long sl_prompt_rows(const struct sl_prompt *ps);
 /* The most recent command, for naming a full-screen program. */
 const char *sl_prompt_last_cmd(const struct sl_prompt *ps);
 void sl_prompt_free(struct sl_prompt *ps);

@@ -11,8 +11,17 @@
  *    prompt) or from the session's first row;
  *  - where signals are reliable (raw pty bytes) and the session has shown
  *    them on its prompts, a structured-looking row without one is output;
- *  - continuation rows ("> ", PowerShell ">> ") count only right after a
- *    command that is visibly unfinished.
+ *  - continuation rows ("> ", PowerShell ">> ", zsh "for> ") count only
+ *    right after a command that is visibly unfinished;
+ *  - where a line editor marks the start of its input past column 0
+ *    (zsh and bash turn bracketed paste on, busybox asks for the cursor
+ *    position), the row is a prompt of any shape: zsh's "host% ",
+ *    oh-my-zsh's "➜  dir ", busybox's "/tmp # ", or a bash prompt drawn
+ *    after output that did not end its line;
+ *  - a line that ends in "^C" was cancelled (bash, dash, busybox and fish
+ *    echo it), and a bash prompt drawn again without bracketed paste
+ *    being turned on anew (Ctrl-L, a Tab listing) redraws the same line:
+ *    the caller learns both through sl_prompt_marks().
  * User patterns (--prompt, PCRE2, anchored at the start) are tried first.
  */
 #include <ctype.h>
@@ -53,8 +62,17 @@ struct sl_prompt {
 	int pwsh;
 	char bare[3];		/* learned bare prompt characters ("$", "$#") */
 	int switched;		/* the last command switched user (sudo -s) */
-	int signalled;		/* prompts seen with a signal */
-	int rows;		/* non-empty rows seen */
+	int signalled;		/* rows seen with a signal */
+	int paste;		/* rows seen with bracketed paste on at column 0 */
+	int accepted;		/* bash took the last command line (paste off) */
+	int after_cancel;	/* the previous row was cancelled with ^C */
+	int editors;		/* prompts that ended where the editor starts */
+	int last_cmd_history;	/* the last command used history expansion */
+	unsigned row_flags;	/* flags of the row being classified */
+	char *last_prompt;	/* prompt of the last signalled command row */
+	unsigned marks;		/* SL_MARK_* of the row last classified */
+	long long cmds;		/* command rows seen */
+	long long rows;		/* non-empty rows seen */
 	int prev_cmd;		/* the previous row was a command or cont */
 	int open;		/* ...and it is unfinished */
 	struct shell sh;	/* the state of that unfinished command */
@@ -164,7 +182,8 @@ skip_env(const char *s, size_t n)
 	return 0;
 }
 
-/* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh) */
+/* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh)
+ * user@host dir>  root@host dir#  (fish) */
 static size_t
 match_userhost(const char *s, size_t n)
 {
@@ -186,6 +205,9 @@ match_userhost(const char *s, size_t n)
 	 * it (user@host:~$) or after a space (user@host ~ %). */
 	for (i++; i < n && i < PROMPT_MAX; i++) {
 		if (colon && (s[i] == '$' || s[i] == '#' || s[i] == '%'))
+			return prompt_end(s, n, i);
+		if (!colon && (s[i] == '>' || s[i] == '#') &&
+		    (i + 1 == n || s[i + 1] == ' '))
 			return prompt_end(s, n, i);
 		if (s[i] == ' ') {
 			if (!colon && i + 1 < n && (s[i + 1] == '$' ||
@@ -431,7 +453,38 @@ sl_prompt_free(struct sl_prompt *ps)
 	if (ps == NULL)
 		return;
 	free(ps->last_cmd);
+	free(ps->last_prompt);
 	free(ps);
+}
+
+unsigned
+sl_prompt_marks(const struct sl_prompt *ps)
+{
+	return ps->marks;
+}
+
+int
+sl_prompt_open(const struct sl_prompt *ps)
+{
+	return ps->prev_cmd && ps->open;
+}
+
+int
+sl_prompt_pastes(const struct sl_prompt *ps)
+{
+	return ps->paste > 0;
+}
+
+long long
+sl_prompt_commands(const struct sl_prompt *ps)
+{
+	return ps->cmds;
+}
+
+long long
+sl_prompt_rows(const struct sl_prompt *ps)
+{
+	return ps->rows;
 }
 
 const char *
@@ -455,21 +508,156 @@ switches_user(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * The prompt a row starts with was drawn twice: Amazon Linux 2's first
+ * prompt is "sh-4.2$ \r\e[Ksh-4.2$ ", which the agent's streaming
+ * stripper turns into "sh-4.2$ sh-4.2$ ".  Returns the length of the
+ * repeated prompt.
+ */
+static size_t
+skip_repeat(const char *s, size_t n, size_t k)
+{
+	size_t one = k;
+
+	if (one < 2 || s[one - 1] != ' ')
+		return k;
+	while (n - k >= one && memcmp(s + k, s, one) == 0)
+		k += one;
+	if (n - k == one - 1 && memcmp(s + k, s, one - 1) == 0)
+		k = n;		/* the second copy's space was trimmed */
+	return k;
+}
+
+/* Structured prompts, recognised by shape. */
+static size_t
+match_shape(const char *s, size_t n)
+{
+	size_t k;
+
+	if ((k = match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0 ||
+	    (k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
+		return skip_repeat(s, n, k);
+	return 0;
+}
+
+/*
+ * Does the command use history expansion (!!, !$, !-2, !str, ^a^b)?
+ * Outside single quotes; "!" before a blank, "=" or "(" is literal.
+ */
+static int
+uses_history(const char *s, size_t n)
+{
+	char quote = 0;
+	size_t i;
+
+	if (n > 0 && s[0] == '^')
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (quote == '\'' || (s[i] == '\'' && quote == 0)) {
+			if (s[i] == '\'')
+				quote = quote ? 0 : '\'';
+			continue;
+		}
+		if (s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == '"')
+			quote = quote ? 0 : '"';
+		else if (s[i] == '!' && i + 1 < n && s[i + 1] != ' ' &&
+		    s[i + 1] != '\t' && s[i + 1] != '=' && s[i + 1] != '(' &&
+		    s[i + 1] != '"')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Was the line on this row cancelled with Ctrl-C?  bash, dash, busybox
+ * and fish echo "^C".  zsh echoes nothing, but where it turns cursor-key
+ * mode on as its editor starts (zle-line-init, as Debian's zshrc and
+ * oh-my-zsh do), it turns it off only for a line accepted.
+ */
+static int
+cancelled(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	if (n >= 2 && s[n - 2] == '^' && s[n - 1] == 'C')
+		return 1;
+	return ps->signals && ps->editors > 0 && n > 0 &&
+	    (ps->row_flags & SL_ROW_KEYPAD_ON) &&
+	    !(ps->row_flags & SL_ROW_KEYPAD_OFF);
+}
+
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
 	ps->prev_cmd = 1;
+	ps->accepted = 0;
+	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
-	if (n > plen) {
+	free(ps->last_prompt);
+	ps->last_prompt = sl_xstrndup(s, plen);
+	if (cancelled(ps, s + plen, n - plen)) {
+		ps->marks |= SL_MARK_CANCELLED;
+		ps->open = 0;
+		ps->switched = 0;
+		ps->after_cancel = 1;
+	} else if (n > plen) {
+		if (uses_history(s + plen, n - plen)) {
+			ps->marks |= SL_MARK_HISTORY;
+			ps->last_cmd_history = 1;
+		}
+		ps->cmds++;
 		free(ps->last_cmd);
 		ps->last_cmd = sl_xstrndup(s + plen, n - plen);
 	}
 	return SL_PROMPT_CMD;
 }
 
-/* A continuation row: "> " (shell PS2) or ">> " (PowerShell). */
+/* A continuation row; "> ^C" cancels the whole command. */
+static enum sl_prompt_class
+continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	if (cancelled(ps, s + plen, n - plen)) {
+		ps->marks |= SL_MARK_CANCELLED | SL_MARK_GROUP;
+		ps->open = 0;
+	} else if (!ps->pwsh)
+		ps->open = shell_scan(&ps->sh, s + plen, n - plen);
+	return SL_PROMPT_CONT;
+}
+
+/* zsh's PS2, "%_> ": the parser states it waits in, then "> ". */
+static size_t
+match_zsh_cont(const char *s, size_t n)
+{
+	static const char *const states[] = { "for", "while", "until",
+	    "repeat", "select", "foreach", "if", "then", "else", "elif",
+	    "case", "cmdor", "cmdand", "pipe", "errpipe", "subsh", "cursh",
+	    "cmdsubst", "mathsubst", "quote", "dquote", "bquote", "heredoc",
+	    "heredocd", "brace", "braceparam", "function", "always", "math",
+	    "cond", "array" };
+	size_t i = 0, w, k, nstates = sizeof(states) / sizeof(states[0]);
+
+	for (;;) {
+		w = i;
+		while (i < n && i < PROMPT_MAX && islower((unsigned char)s[i]))
+			i++;
+		for (k = 0; k < nstates && !word_is(s + w, i - w, states[k]);
+		    k++)
+			;
+		if (k == nstates || i >= n)
+			return 0;
+		if (s[i] == '>')
+			return prompt_end(s, n, i);
+		if (s[i] != ' ')
+			return 0;
+		i++;
+	}
+}
+
+/* A continuation row: "> " (shell PS2), ">> " (PowerShell), zsh's. */
 static size_t
 match_cont(struct sl_prompt *ps, const char *s, size_t n)
 {
@@ -481,17 +669,131 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
 		plen = n == 2 ? 2 : s[2] == ' ' ? 3 : 0;
 	else if (ps->open && n >= 1 && s[0] == '>')
 		plen = n == 1 ? 1 : s[1] == ' ' ? 2 : 0;
+	else if (!ps->pwsh)
+		plen = match_zsh_cont(s, n);
 	return plen;
+}
+
+/* Is s[0, k) the prompt of the last command row? */
+static int
+same_prompt(const struct sl_prompt *ps, const char *s, size_t k)
+{
+	return ps->last_prompt != NULL && strlen(ps->last_prompt) == k &&
+	    memcmp(ps->last_prompt, s, k) == 0;
+}
+
+/*
+ * The row's line editor started reading at byte e, past column 0.  bash
+ * turns bracketed paste on before its prompt: in a session where it does
+ * so at column 0, this is a prompt drawn after output that did not end
+ * its line ("donesh-5.2$ ls").  zsh and busybox mark the end of the
+ * prompt instead, whatever its shape: it runs to e, and ends in a space
+ * unless nothing was typed (trailing space is trimmed).
+ */
+static size_t
+match_editor(struct sl_prompt *ps, const char *s, size_t n, size_t e)
+{
+	size_t i, k;
+
+	if (e == 0 || e > n)
+		return 0;
+	if (ps->paste > 0) {
+		if ((k = match_shape(s + e, n - e)) > 0 ||
+		    (k = match_bare(s + e, n - e)) > 0)
+			return e + k;
+		return 0;
+	}
+	/* The editor started with a line already in it (zsh's hist_verify
+	 * put the expansion of !! there): the prompt is the last one. */
+	k = ps->last_prompt != NULL ? strlen(ps->last_prompt) : 0;
+	if (k > 0 && k < e && s[e - 1] != ' ' && same_prompt(ps, s, k)) {
+		if (ps->last_cmd_history)
+			ps->marks |= SL_MARK_REDRAW;
+		return k;
+	}
+	if (e > PROMPT_MAX || (e < n && s[e - 1] != ' '))
+		return 0;
+	for (i = 0; i < e; i++)
+		if (s[i] != ' ') {
+			ps->editors++;
+			return e;
+		}
+	return 0;
+}
+
+
+/*
+ * bash draws its prompt and line again after Ctrl-L or a Tab listing
+ * without turning bracketed paste on, which it does before every new
+ * line; in between it never turned paste off (that is Enter).  So the
+ * same prompt again, with no paste on and no Enter, is the same line.
+ */
+static int
+is_redraw(const struct sl_prompt *ps, const char *s, size_t k,
+    unsigned flags)
+{
+	return ps->paste > 0 && !ps->accepted && !(flags & SL_ROW_PASTE) &&
+	    same_prompt(ps, s, k);
+}
+
+/*
+ * A prompt row without a signal that still is one: a redraw of the line
+ * (marked), or the prompt right after a line cancelled with ^C (nothing
+ * ran, and fish neither turns paste on again nor sets the title).
+ */
+static int
+unsignalled_prompt(struct sl_prompt *ps, const char *s, size_t k,
+    unsigned flags, int after_cancel)
+{
+	if (after_cancel)
+		return same_prompt(ps, s, k);
+	if (is_redraw(ps, s, k, flags)) {
+		ps->marks |= SL_MARK_REDRAW;
+		return 1;
+	}
+	return 0;
+}
+
+/* What the row's signals say about the session and the last command. */
+static int
+note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
+{
+	/* zsh frameworks set the title before a command's output too: in
+	 * a session of zsh-like prompts it says nothing. */
+	unsigned sig = ps->editors > 0 ? SL_ROW_PASTE :
+	    SL_ROW_PASTE | SL_ROW_TITLE;
+	int signal = ps->signals && ((flags & sig) || edit_at > 0);
+
+	if (!ps->signals)
+		return 0;
+	if (flags & SL_ROW_PASTE_OFF)
+		ps->accepted = 1;
+	if (flags & SL_ROW_PASTE)
+		ps->paste++;
+	if (signal && n > 0)
+		ps->signalled++;
+	return signal;
 }
 
 enum sl_prompt_class
 sl_prompt_classify(struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t *plen)
 {
-	int signal = ps->signals && (flags & (SL_ROW_PASTE | SL_ROW_TITLE));
-	int first = ps->rows == 0;
+	return sl_prompt_classify_at(ps, s, n, flags, 0, plen);
+}
+
+enum sl_prompt_class
+sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
+    unsigned flags, size_t edit_at, size_t *plen)
+{
+	int first = ps->rows == 0, signal, after_cancel;
 	size_t k;
 
+	ps->marks = 0;
+	ps->row_flags = flags;
+	signal = note_signals(ps, n, flags, edit_at);
+	after_cancel = ps->after_cancel;
+	ps->after_cancel = 0;
 	if (n > 0)
 		ps->rows++;
 	if ((k = match_user(ps->user, s, n)) > 0) {
@@ -500,18 +802,20 @@ sl_prompt_classify(struct sl_prompt *ps, const char *s, size_t n,
 	}
 	if ((k = match_cont(ps, s, n)) > 0) {
 		*plen = k;
-		if (!ps->pwsh)
-			ps->open = shell_scan(&ps->sh, s + k, n - k);
-		return SL_PROMPT_CONT;
+		return continuation(ps, s, n, k);
 	}
-	if ((k = match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0 ||
-	    (k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0) {
+	if (signal && (k = match_editor(ps, s, n, edit_at - 1)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k);
+	}
+	if ((k = match_shape(s, n)) > 0) {
+		int again = unsignalled_prompt(ps, s, k, flags, after_cancel);
+
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */
-		if (ps->signals && !signal && ps->signalled >= STRICT_AFTER)
+		if (ps->signals && !signal && !again &&
+		    ps->signalled >= STRICT_AFTER)
 			goto output;
-		if (signal)
-			ps->signalled++;
 		*plen = k;
 		return command(ps, s, n, k);
 	}
@@ -525,10 +829,9 @@ sl_prompt_classify(struct sl_prompt *ps, const char *s, size_t n,
 			ps->bare[nb] = s[0];
 			ps->bare[nb + 1] = '\0';
 		}
-		if (strchr(ps->bare, s[0]) != NULL &&
-		    (!ps->signals || signal || ps->signalled < STRICT_AFTER)) {
-			if (signal)
-				ps->signalled++;
+		if (strchr(ps->bare, s[0]) != NULL && (!ps->signals || signal ||
+		    ps->signalled < STRICT_AFTER ||
+		    unsignalled_prompt(ps, s, k, flags, after_cancel))) {
 			*plen = k;
 			return command(ps, s, n, k);
 		}

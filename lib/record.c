@@ -92,6 +92,19 @@ extra_fields(struct sl_buf *b, const struct sl_kv *kv, size_t n)
 	}
 }
 
+int
+sl_record_is_command(const struct sl_record *r)
+{
+	return r->type == SL_LINE && r->has_prompt && !r->cont &&
+	    r->len > r->prompt_len && !sl_record_not_run(r);
+}
+
+int
+sl_record_not_run(const struct sl_record *r)
+{
+	return r->cancelled || r->redrawn;
+}
+
 void
 sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 {
@@ -120,6 +133,11 @@ sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 		}
 		if (r->cont)
 			sl_buf_adds(b, ",\"cont\":true");
+		if (r->cancelled)
+			sl_buf_adds(b, ",\"cancelled\":true");
+		if (r->redrawn)
+			sl_buf_adds(b, ",\"redrawn\":true");
+		str_field(b, "expanded", r->expanded);
 		str_field(b, "time", r->time);
 		break;
 	case SL_SESSION:

@@ -22,7 +22,7 @@
 struct held {
 	struct sl_record r;
 	int heap;
-	char *strs[3];
+	char *strs[4];
 	char **red;
 	size_t nred;
 };
@@ -32,6 +32,7 @@ struct recs {
 	struct rx_ctx none;	/* lines of no known session */
 	struct sl_buf json;
 	struct sl_buf text;
+	struct sl_buf expanded;
 	struct sl_buf field[FIELDS_MAX];
 	struct held now;
 };
@@ -59,6 +60,7 @@ keep(const struct sl_record *r)
 	h->r.session = h->strs[0] = dup(r->session);
 	h->r.src = h->strs[1] = dup(r->src);
 	h->r.time = h->strs[2] = dup(r->time);
+	h->r.expanded = h->strs[3] = dup(r->expanded);
 	h->r.spans = NULL;
 	h->r.nspans = 0;
 	if (r->nredacted > 0) {
@@ -78,7 +80,7 @@ held_free(struct held *h)
 
 	if (!h->heap)
 		return;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		free(h->strs[i]);
 	for (i = 0; i < h->nred; i++)
 		free(h->red[i]);
@@ -137,6 +139,25 @@ new_prompt_len(const struct sl_record *r, const struct rx_done *d)
 	return plen + shift;
 }
 
+/*
+ * A command's history expansion is a command line of its own: redacted
+ * on its own.  Returns the kinds found, after the line's in kids.
+ */
+static size_t
+redact_expanded(struct recs *st, struct sl_record *r, int *kids, size_t nk)
+{
+	static const char kc[] = "\"expanded\": \"";
+
+	if (r->expanded == NULL)
+		return nk;
+	sl_buf_reset(&st->expanded);
+	rx_redact_string(st->in->rx, st->in->fs, sl_in_lineno(st->in->in),
+	    r->expanded, strlen(r->expanded), 1, kc, sizeof(kc) - 1,
+	    &st->expanded, kids, &nk, KINDS_MAX);
+	r->expanded = st->expanded.buf;
+	return nk;
+}
+
 static int
 release(void *arg, const struct rx_done *d)
 {
@@ -144,13 +165,23 @@ release(void *arg, const struct rx_done *d)
 	struct held *h = d->tag;
 	struct sl_record r;
 	const char *names[KINDS_MAX];
-	size_t i, at = 0;
+	int kids[KINDS_MAX];
+	size_t i, at = 0, nk;
 	int rc;
 
 	if (!d->line)
 		return rx_write(&st->in->w, d->p, d->n);
 	r = h->r;
-	if (d->nedits > 0) {
+	nk = SL_MIN(d->nkids, (size_t)KINDS_MAX);
+	if (nk > 0)
+		memcpy(kids, d->kids, nk * sizeof(*kids));
+	nk = redact_expanded(st, &r, kids, nk);
+	if (nk > d->nkids && d->nedits == 0) {
+		r.text = d->p;
+		r.len = d->n;
+		r.nredacted = kinds(st->in->rx, &h->r, kids, nk, names);
+		r.redacted = names;
+	} else if (d->nedits > 0) {
 		sl_buf_reset(&st->text);
 		for (i = 0; i < d->nedits; i++) {
 			const struct rx_edit *e = &d->edits[i];
@@ -163,8 +194,7 @@ release(void *arg, const struct rx_done *d)
 		r.text = st->text.buf;
 		r.len = st->text.len;
 		r.prompt_len = new_prompt_len(&h->r, d);
-		r.nredacted = kinds(st->in->rx, &h->r, d->kids, d->nkids,
-		    names);
+		r.nredacted = kinds(st->in->rx, &h->r, kids, nk, names);
 		r.redacted = names;
 	} else {
 		r.text = d->p;
@@ -285,6 +315,7 @@ rx_records_run(struct rx_input *in)
 	rx_ctx_free(&st->none);
 	sl_buf_free(&st->json);
 	sl_buf_free(&st->text);
+	sl_buf_free(&st->expanded);
 	for (i = 0; i < FIELDS_MAX; i++)
 		sl_buf_free(&st->field[i]);
 	free(st);

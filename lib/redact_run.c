@@ -66,7 +66,8 @@ detect(const unsigned char *p, size_t n, const char *name)
 	if ((f != NULL && strcmp(sl_format_name(f), "cw-subscription") == 0) ||
 	    rx_b64_looks((const char *)p, SL_MIN(n, (size_t)4096) / 4 * 4))
 		return M_B64;
-	return f != NULL ? M_TEXT : M_NONE;
+	/* Text that is no session log may still hold a secret. */
+	return f != NULL || sl_looks_text(p, n) ? M_TEXT : M_NONE;
 }
 
 static void

@@ -98,6 +98,7 @@ sl_report_free(struct sl_report *rep)
 	free(rep->inputs);
 	free_notes(rep->notes, rep->nnotes);
 	sl_sessions_free(rep->t);
+	sl_buf_free(&rep->left_out);
 	free(rep);
 }
 
@@ -175,8 +176,8 @@ report_sess(struct sl_report *rep, const char *sid)
 }
 
 /* Length of the input part of src: "a.log:12" -> "a.log", "x#3" -> "x". */
-static size_t
-path_len(const char *src)
+size_t
+sl_src_input_len(const char *src)
 {
 	size_t n = strlen(src), i = n;
 
@@ -205,6 +206,12 @@ src_key(const char *path, size_t n)
 	    memcmp(path + i, ".gz", 3) == 0)))
 		return sl_xstrndup(path, b);
 	return sl_xstrndup(path, n);
+}
+
+char *
+sl_transcript_key(const char *src)
+{
+	return src_key(src, sl_src_input_len(src));
 }
 
 struct rsrc *
@@ -239,7 +246,7 @@ static struct rsrc *
 src_of(struct sl_report *rep, struct rsess *s, const char *srcs, long long n)
 {
 	struct rsrc *src = rep->last_src;
-	size_t pl = path_len(srcs);
+	size_t pl = sl_src_input_len(srcs);
 	int same;
 
 	if (src == NULL || strlen(src->last_path) != pl ||
@@ -336,9 +343,13 @@ put_line(struct sl_report *rep, const struct sl_record *r)
 			src->last_ms = ms;
 	} else
 		ms = RV_NONE;
-	if (!r->has_prompt)
+	/* A line cancelled or redrawn before it ran is no command run. */
+	if (!r->has_prompt || sl_record_not_run(r))
 		return;
-	if (r->cont || r->len > r->prompt_len)
+	/* What ran: the expansion of !! where the shell echoed it. */
+	if (r->expanded != NULL && !r->cont)
+		report_cmd_add(src, r->expanded, strlen(r->expanded), ms, 0);
+	else if (r->cont || r->len > r->prompt_len)
 		report_cmd_add(src, r->text + r->prompt_len,
 		    r->len - r->prompt_len, ms, r->cont);
 }

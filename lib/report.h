@@ -19,7 +19,9 @@
 
 #include "internal.h"
 
-#define RV_NONE		(-4611686018427387904LL)	/* an unknown time, in ms */
+struct rw;
+
+#define RV_NONE		SL_TIME_UNKNOWN	/* an unknown time, in ms */
 #define REPORT_STATE_VERSION	1
 #define REPORT_NRANK	5		/* sl_source_rank() values */
 
@@ -90,6 +92,7 @@ struct sl_report {
 	struct sl_stats st;
 	struct rnote *notes;		/* notes of no session */
 	size_t nnotes;
+	struct sl_buf left_out;		/* of the last report written */
 };
 
 struct rsess *report_sess(struct sl_report *rep, const char *sid);
@@ -134,6 +137,8 @@ struct rv_session {
 	const char *start, *start_src, *end, *end_src;
 	const char *start_local, *end_local;
 	long long start_ms, end_ms, duration_ms;	/* RV_NONE: unknown */
+	enum sl_when when;	/* what places it in time (sl_session_when) */
+	long long when_ms;	/* start, else end; RV_NONE: undated */
 	long long commands, lines, transcripts;
 	int transcript;
 	const char *transcript_src;
@@ -158,7 +163,12 @@ struct rv_report {
 	/* general */
 	long long sessions, with_transcript, commands, lines;
 	long long nusers, ntargets, duplicates, rejected;
-	long long filtered_out, no_start, no_start_left_out;
+	long long no_start;		/* shown sessions without a start */
+	long long by_end;		/* of those, placed by their end */
+	long long local_only;		/* undated: only zone-less times */
+	/* left out, by reason: --user/--target, then the window's places */
+	long long filtered_out, outside_window, undated_left_out,
+	    local_left_out;
 	const char *first_start, *last_start, *last_end;
 	const char *since, *until, *user_glob, *target_glob, *group_by;
 	const char *const *inputs;
@@ -180,6 +190,16 @@ struct rv_report {
 
 struct rv_report *report_view(struct sl_report *rep);
 void report_view_free(struct rv_report *v);
+/* Sessions left out by filters and the window, for people ("3 sessions
+ * left out: 2 outside the window, 1 without a start or end time"); an
+ * empty b when none were. */
+void report_left_out(const struct rv_report *v, struct sl_buf *b);
+long long report_left_out_count(const struct rv_report *v);
+/* The general section's sentences on placing sessions in time: who was
+ * left out and why, how many were placed by their end.  say(w, s) gets
+ * each one; every renderer words the same facts the same way. */
+void report_placement(struct rw *w, const struct rv_report *v,
+    void (*say)(struct rw *w, const char *sentence));
 
 /* ------------------------------------------------------------ renderers */
 

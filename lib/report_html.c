@@ -457,6 +457,20 @@ td_user(struct rw *w, const char *u)
 	rw_s(w, "</td>");
 }
 
+/* A time cell: sortable as text (RFC 3339); unknown sorts last. */
+static void
+td_time(struct rw *w, const char *t)
+{
+	rw_printf(w, "<td data-v=\"%s\">", t != NULL ? t : "~");
+	if (t != NULL) {
+		rw_n(w, t, 10);
+		rw_c(w, ' ');
+		rw_n(w, t + 11, 8);
+	} else
+		rw_s(w, "\xe2\x80\x93");
+	rw_s(w, "</td>");
+}
+
 static void
 session_row(struct rw *w, const struct rv_session *s)
 {
@@ -464,15 +478,8 @@ session_row(struct rw *w, const struct rv_session *s)
 	size_t i;
 
 	rw_s(w, "<tbody class=\"s\"><tr>");
-	/* Start: sortable as text (RFC 3339); unknown sorts last. */
-	rw_printf(w, "<td data-v=\"%s\">", s->start ? s->start : "~");
-	if (s->start != NULL) {
-		rw_n(w, s->start, 10);
-		rw_c(w, ' ');
-		rw_n(w, s->start + 11, 8);
-	} else
-		rw_s(w, "\xe2\x80\x93");
-	rw_s(w, "</td>");
+	td_time(w, s->start);
+	td_time(w, s->end);
 	report_human_duration(s->duration_ms == RV_NONE ? -1 :
 	    s->duration_ms, dur, sizeof(dur));
 	rw_printf(w, "<td class=\"n\" data-v=\"%lld\">%s</td>",
@@ -501,7 +508,7 @@ session_row(struct rw *w, const struct rv_session *s)
 	rw_s(w, "</td></tr>");
 	if (s->ncmds > 0 || s->nnotes > 0 || s->host != NULL ||
 	    s->run_as != NULL) {
-		rw_s(w, "<tr class=\"more\"><td colspan=\"8\"><details>"
+		rw_s(w, "<tr class=\"more\"><td colspan=\"9\"><details>"
 		    "<summary>");
 		if (s->ncmds > 0)
 			rw_printf(w, "%zu command%s", s->ncmds,
@@ -599,6 +606,13 @@ card(struct rw *w, long long v, const char *label, int warn)
 	    warn ? " warn" : "", v, label);
 }
 
+static void
+say_part(struct rw *w, const char *sentence)
+{
+	rw_s(w, " \xc2\xb7 ");
+	esc(w, sentence);
+}
+
 void
 report_html(struct rw *w, const struct rv_report *v)
 {
@@ -644,9 +658,8 @@ report_html(struct rw *w, const struct rv_report *v)
 			rw_s(w, " target ");
 			esc(w, v->target_glob);
 		}
-		rw_printf(w, " (%lld left out)", v->filtered_out +
-		    v->no_start_left_out);
 	}
+	report_placement(w, v, say_part);
 	rw_s(w, "</p>\n<section class=\"cards\">");
 	card(w, v->sessions, "sessions", 0);
 	card(w, v->nusers, "users", 0);
@@ -667,7 +680,7 @@ report_html(struct rw *w, const struct rv_report *v)
 	    "target, command, note\xe2\x80\xa6\" aria-label=\"Filter sessions\">"
 	    "<span id=\"shown\"></span></div>\n<div class=\"wrap\">"
 	    "<table id=\"sessions\"><thead><tr><th>Start (UTC)</th>"
-	    "<th class=\"n\">Duration</th><th>User</th><th>Target</th>"
+	    "<th>End (UTC)</th><th class=\"n\">Duration</th><th>User</th><th>Target</th>"
 	    "<th>Kind</th><th class=\"n\">Cmds</th><th>Session</th>"
 	    "<th>Log</th></tr></thead>\n");
 	for (i = 0; i < v->ns; i++)

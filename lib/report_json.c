@@ -102,10 +102,14 @@ general(struct rw *w, const struct rv_report *v)
 	kint(w, in, "sessions_without_start", v->no_start);
 	kstr(w, in, "since", v->since);
 	kstr(w, in, "until", v->until);
-	kint(w, in, "left_out_without_start", v->no_start_left_out);
+	kint(w, in, "sessions_placed_by_end", v->by_end);
+	kint(w, in, "sessions_local_time_only", v->local_only);
 	kstr(w, in, "user_filter", v->user_glob);
 	kstr(w, in, "target_filter", v->target_glob);
 	kint(w, in, "filtered_out", v->filtered_out);
+	kint(w, in, "left_out_outside_window", v->outside_window);
+	kint(w, in, "left_out_undated", v->undated_left_out);
+	kint(w, in, "left_out_local_time_only", v->local_left_out);
 	kstr(w, in, "group_by", v->group_by);
 	kint(w, in, "duplicate_transcripts", v->duplicates);
 	key(w, in, "inputs", 0);
@@ -154,6 +158,8 @@ session(struct rw *w, const struct rv_session *s)
 	kstr(w, in, "end_src", s->end_src);
 	kstr(w, in, "start_local", s->start_local);
 	kstr(w, in, "end_local", s->end_local);
+	kstr(w, in, "placed_by", s->when == SL_WHEN_START ? "start" :
+	    s->when == SL_WHEN_END ? "end" : NULL);
 	ksecs(w, in, "duration_s", s->duration_ms);
 	kint(w, in, "commands", s->commands);
 	kint(w, in, "lines", s->lines);

@@ -101,6 +101,12 @@ groups(struct rw *w, const char *title, const char *name, const char *dname,
 	}
 }
 
+static void
+say_item(struct rw *w, const char *sentence)
+{
+	rw_printf(w, "- %s\n", sentence);
+}
+
 void
 report_md(struct rw *w, const struct rv_report *v)
 {
@@ -120,18 +126,14 @@ report_md(struct rw *w, const struct rv_report *v)
 	rw_printf(w, "- read: %zu inputs, %lld files, %s; rejected units: "
 	    "%lld; duplicate transcripts: %lld\n", v->ninputs, v->st.inputs,
 	    bytes, v->rejected, v->duplicates);
-	if (v->since != NULL || v->until != NULL || v->user_glob != NULL ||
-	    v->target_glob != NULL)
-		rw_printf(w, "- left out by the filters: %lld sessions, and "
-		    "%lld without a start time\n", v->filtered_out,
-		    v->no_start_left_out);
+	report_placement(w, v, say_item);
 
-	rw_s(w, "\n## Sessions\n\n| start (UTC) | duration | user | target "
-	    "| kind | commands | transcript | session | notes |\n"
-	    "|---|--:|---|---|---|--:|---|---|---|\n");
+	rw_s(w, "\n## Sessions\n\n| start (UTC) | end (UTC) | duration | user "
+	    "| target | kind | commands | transcript | session | notes |\n"
+	    "|---|---|--:|---|---|---|--:|---|---|---|\n");
 	for (i = 0; i < v->ns; i++) {
 		const struct rv_session *s = &v->s[i];
-		char st[25];
+		char st[25], en[25];
 		struct sl_buf b;
 
 		sl_buf_init(&b);
@@ -142,6 +144,7 @@ report_md(struct rw *w, const struct rv_report *v)
 		}
 		rw_c(w, '|');
 		cell(w, short_time(s->start, st));
+		cell(w, short_time(s->end, en));
 		dur(w, s->duration_ms);
 		cell(w, report_short_user(s->user));
 		cell(w, s->target);

@@ -129,6 +129,12 @@ report_short_user(const char *u)
 	return *p != '\0' ? p : u;
 }
 
+const char *
+sl_report_left_out(const struct sl_report *rep)
+{
+	return rep->left_out.len > 0 ? rep->left_out.buf : NULL;
+}
+
 int
 sl_report_write(struct sl_report *rep, enum sl_report_type type,
     struct sl_out *o)
@@ -158,6 +164,8 @@ sl_report_write(struct sl_report *rep, enum sl_report_type type,
 	}
 	rw_flush(&w);
 	sl_buf_free(&w.b);
+	sl_buf_reset(&rep->left_out);
+	report_left_out(v, &rep->left_out);
 	report_view_free(v);
 	return w.err ? SL_FATAL : SL_OK;
 }

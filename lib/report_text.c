@@ -200,19 +200,20 @@ notes_cell(const struct rv_session *s, struct sl_buf *b)
 static void
 sessions_table(struct rw *w, const struct rv_report *v)
 {
-	static const char *const titles[] = { "START (UTC)", "DURATION",
-	    "USER", "TARGET", "KIND", "CMDS", "LOG", "SESSION", "NOTES" };
-	static const int right[] = { 0, 1, 0, 0, 0, 1, 0, 0, 0 };
+	static const char *const titles[] = { "START (UTC)", "END (UTC)",
+	    "DURATION", "USER", "TARGET", "KIND", "CMDS", "LOG", "SESSION",
+	    "NOTES" };
+	static const int right[] = { 0, 0, 1, 0, 0, 0, 1, 0, 0, 0 };
 	struct table t;
 	struct sl_buf notes;
 	size_t i;
 
 	sl_buf_init(&notes);
-	t_init(&t, titles, right, 9);
+	t_init(&t, titles, right, 10);
 	for (i = 0; i < v->ns; i++) {
 		const struct rv_session *s = &v->s[i];
-		char st[25], dur[32], cmds[24];
-		const char *row[9], *head = NULL;
+		char st[25], en[25], dur[32], cmds[24];
+		const char *row[10], *head = NULL;
 
 		if (v->group_by != NULL && (i == 0 ||
 		    (s->group == NULL) != (v->s[i - 1].group == NULL) ||
@@ -224,14 +225,15 @@ sessions_table(struct rw *w, const struct rv_report *v)
 		snprintf(cmds, sizeof(cmds), "%lld", s->commands);
 		notes_cell(s, &notes);
 		row[0] = short_time(s->start, st);
-		row[1] = dur;
-		row[2] = report_short_user(s->user);
-		row[3] = s->target;
-		row[4] = s->kind;
-		row[5] = cmds;
-		row[6] = s->transcript ? "yes" : "no";
-		row[7] = s->id != NULL ? s->id : "(unknown)";
-		row[8] = notes.buf != NULL ? notes.buf : "";
+		row[1] = short_time(s->end, en);
+		row[2] = dur;
+		row[3] = report_short_user(s->user);
+		row[4] = s->target;
+		row[5] = s->kind;
+		row[6] = cmds;
+		row[7] = s->transcript ? "yes" : "no";
+		row[8] = s->id != NULL ? s->id : "(unknown)";
+		row[9] = notes.buf != NULL ? notes.buf : "";
 		t_row(&t, row, head);
 	}
 	t_print(w, &t);
@@ -271,6 +273,12 @@ group_table(struct rw *w, const char *name, const char *dname,
 		t_row(&t, row, NULL);
 	}
 	t_print(w, &t);
+}
+
+static void
+say_line(struct rw *w, const char *sentence)
+{
+	rw_printf(w, "%s\n", sentence);
 }
 
 void
@@ -319,13 +327,9 @@ report_text(struct rw *w, const struct rv_report *v)
 			rw_printf(w, " target %s", c);
 			free(c);
 		}
-		rw_printf(w, ": %lld session%s left out", v->filtered_out,
-		    v->filtered_out == 1 ? "" : "s");
-		if (v->no_start_left_out > 0)
-			rw_printf(w, ", %lld more without a start time",
-			    v->no_start_left_out);
 		rw_c(w, '\n');
 	}
+	report_placement(w, v, say_line);
 	for (i = 0; i < v->ngnotes; i++) {
 		c = cell_max(v->gnotes[i].text, strlen(v->gnotes[i].text), &wd,
 		    200);

@@ -176,10 +176,13 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	set_time(v, &vs->end, &vs->end_ms, e->f[SL_F_END],
 	    win != NULL ? win->last_ms : RV_NONE, &vs->end_src,
 	    e->f[SL_F_END_SRC], "transcript-last-line");
+	vs->when = sl_when_times(vs->start_ms, vs->end_ms,
+	    vs->start_local != NULL || vs->end_local != NULL, &vs->when_ms);
 	vs->duration_ms = vs->start_ms != RV_NONE && vs->end_ms != RV_NONE &&
 	    vs->end_ms >= vs->start_ms ? vs->end_ms - vs->start_ms : RV_NONE;
-	if (vs->start != NULL)
-		vs->day = pool(v, sl_xstrndup(vs->start, 10));
+	if (vs->when_ms != RV_NONE)
+		vs->day = pool(v, sl_xstrndup(vs->when == SL_WHEN_START ?
+		    vs->start : vs->end, 10));
 
 	if (win != NULL) {
 		vs->transcript_src = win->key;
@@ -259,10 +262,11 @@ cmp_session(const void *pa, const void *pb)
 
 	if ((c = cmp_str(a->group, b->group)) != 0)
 		return c;
-	if (a->start_ms != b->start_ms) {
-		if (a->start_ms == RV_NONE || b->start_ms == RV_NONE)
-			return a->start_ms == RV_NONE ? 1 : -1;
-		return a->start_ms < b->start_ms ? -1 : 1;
+	/* In time order by what places them: start, else end. */
+	if (a->when_ms != b->when_ms) {
+		if (a->when_ms == RV_NONE || b->when_ms == RV_NONE)
+			return a->when_ms == RV_NONE ? 1 : -1;
+		return a->when_ms < b->when_ms ? -1 : 1;
 	}
 	return cmp_str(a->id, b->id);
 }
@@ -393,11 +397,103 @@ groups(const struct rv_report *v, enum gkey k, size_t *ng)
 	return g;
 }
 
+/*
+ * Is vs inside the window?  Counts it by reason when not: a session is
+ * placed by its start, else its end (sl_window_place), never silently
+ * dropped for lacking a start.
+ */
+static int
+count_window_place(struct rv_report *v, const struct sl_window *win,
+    const struct rv_session *vs)
+{
+	switch (sl_window_place(win, vs->when, vs->when_ms)) {
+	case SL_WIN_IN:
+		return 1;
+	case SL_WIN_OUTSIDE:
+		v->outside_window++;
+		break;
+	case SL_WIN_UNDATED:
+		v->undated_left_out++;
+		break;
+	case SL_WIN_LOCAL_ONLY:
+		v->local_left_out++;
+		break;
+	}
+	return 0;
+}
+
+long long
+report_left_out_count(const struct rv_report *v)
+{
+	return v->filtered_out + v->outside_window + v->undated_left_out +
+	    v->local_left_out;
+}
+
+static void
+left_out_part(struct sl_buf *b, long long n, const char *why)
+{
+	if (n > 0)
+		sl_buf_printf(b, "%s%lld %s", b->len > 0 ? ", " : "", n, why);
+}
+
+void
+report_left_out(const struct rv_report *v, struct sl_buf *b)
+{
+	long long n = report_left_out_count(v);
+	struct sl_buf why;
+
+	if (n == 0)
+		return;
+	sl_buf_init(&why);
+	left_out_part(&why, v->filtered_out, "by --user or --target");
+	left_out_part(&why, v->outside_window,
+	    sl_window_reason(SL_WIN_OUTSIDE));
+	left_out_part(&why, v->undated_left_out,
+	    sl_window_reason(SL_WIN_UNDATED));
+	left_out_part(&why, v->local_left_out,
+	    sl_window_reason(SL_WIN_LOCAL_ONLY));
+	sl_buf_printf(b, "%lld session%s left out: %s", n, n == 1 ? "" : "s",
+	    why.buf);
+	sl_buf_free(&why);
+}
+
+void
+report_placement(struct rw *w, const struct rv_report *v,
+    void (*say)(struct rw *w, const char *sentence))
+{
+	struct sl_buf b;
+
+	sl_buf_init(&b);
+	report_left_out(v, &b);
+	if (b.len == 0 && (v->since != NULL || v->until != NULL ||
+	    v->user_glob != NULL || v->target_glob != NULL))
+		sl_buf_adds(&b, "no session left out");
+	if (b.len > 0)
+		say(w, b.buf);
+	sl_buf_reset(&b);
+	if (v->by_end > 0) {
+		sl_buf_printf(&b, "%lld session%s without a start time placed "
+		    "by %s end", v->by_end, v->by_end == 1 ? "" : "s",
+		    v->by_end == 1 ? "its" : "their");
+		say(w, b.buf);
+	}
+	sl_buf_reset(&b);
+	if (v->local_only > 0) {
+		sl_buf_printf(&b, "%lld session%s undated: only zone-less local "
+		    "times (give --tz)", v->local_only, v->local_only == 1 ?
+		    "" : "s");
+		say(w, b.buf);
+	}
+	sl_buf_free(&b);
+}
+
 struct rv_report *
 report_view(struct sl_report *rep)
 {
 	struct rv_report *v = sl_xcalloc(1, sizeof(*v));
 	const struct sl_report_opts *o = &rep->o;
+	const struct sl_window win = { o->has_since, o->has_until, o->since,
+	    o->until };
 	const char **tmp;
 	size_t i;
 
@@ -417,16 +513,8 @@ report_view(struct sl_report *rep)
 			v->filtered_out++;
 			goto drop;
 		}
-		if ((o->has_since || o->has_until) &&
-		    vs->start_ms == RV_NONE) {
-			v->no_start_left_out++;
+		if (!count_window_place(v, &win, vs))
 			goto drop;
-		}
-		if ((o->has_since && vs->start_ms < o->since) ||
-		    (o->has_until && vs->start_ms >= o->until)) {
-			v->filtered_out++;
-			goto drop;
-		}
 		v->ns++;
 		continue;
 drop:
@@ -445,9 +533,11 @@ drop:
 		v->with_transcript += s->transcript;
 		v->commands = report_add(v->commands, s->commands);
 		v->lines = report_add(v->lines, s->lines);
-		if (s->start_ms == RV_NONE)
+		if (s->start_ms == RV_NONE) {
 			v->no_start++;
-		else {
+			v->by_end += s->when == SL_WHEN_END;
+			v->local_only += s->when == SL_WHEN_LOCAL;
+		} else {
 			if (v->first_start == NULL ||
 			    strcmp(s->start, v->first_start) < 0)
 				v->first_start = s->start;

@@ -20,6 +20,9 @@ struct sl_run {
 	void *infoarg;
 	struct sl_stats st;
 	int stopped;
+	struct sl_carry carry;		/* format NULL: none open */
+	long long not_logs;		/* inputs skipped: not session logs */
+	char *first_not_log;		/* the first of them, for the summary */
 };
 
 struct sl_run *
@@ -36,9 +39,56 @@ sl_run_new(const struct sl_opts *opts, const struct sl_sink *sink,
 	return run;
 }
 
+/* Finish the open carry, if any; taken out first, as finishing emits. */
+static int
+carry_finish(struct sl_run *run)
+{
+	struct sl_carry c = run->carry;
+	int rc;
+
+	if (c.format == NULL)
+		return SL_OK;
+	memset(&run->carry, 0, sizeof(run->carry));
+	rc = c.finish(c.state);
+	c.free(c.state);
+	free(c.key);
+	if (rc == SL_STOP)
+		run->stopped = 1;
+	return rc;
+}
+
+void
+sl_run_carry_put(struct sl_run *run, const struct sl_carry *c)
+{
+	carry_finish(run);
+	run->carry = *c;
+}
+
+void *
+sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
+    const char *key)
+{
+	void *state;
+
+	if (run->carry.format == NULL)
+		return NULL;
+	if (run->carry.format != f || strcmp(run->carry.key, key) != 0) {
+		carry_finish(run);
+		return NULL;
+	}
+	state = run->carry.state;
+	free(run->carry.key);
+	memset(&run->carry, 0, sizeof(run->carry));
+	return state;
+}
+
 void
 sl_run_free(struct sl_run *run)
 {
+	if (run == NULL)
+		return;
+	carry_finish(run);
+	free(run->first_not_log);
 	free(run);
 }
 
@@ -55,6 +105,7 @@ sl_run_stats(const struct sl_run *run, struct sl_stats *st)
 	*st = run->st;
 }
 
+
 /*
  * Messages quote input ("expected '[' near '<ESC>[2J'" from jansson):
  * control characters become '?' so that a message is one harmless line
@@ -64,6 +115,24 @@ static void
 clean_msg(char *s)
 {
 	sl_clean_controls(s);
+}
+
+int
+sl_run_finish(struct sl_run *run)
+{
+	char msg[1024];
+	int rc = carry_finish(run);
+
+	/* One line for all of them: a folder of downloads may hold many. */
+	if (run->not_logs > 0 && run->info != NULL) {
+		snprintf(msg, sizeof(msg), "%lld input%s skipped: not a session "
+		    "log (%s%s)", run->not_logs, run->not_logs == 1 ? "" : "s",
+		    run->first_not_log, run->not_logs > 1 ? ", ..." : "");
+		clean_msg(msg);
+		run->info(run->infoarg, NULL, msg);
+		run->not_logs = 0;
+	}
+	return rc;
 }
 
 static void
@@ -331,6 +400,58 @@ sl_detect(const unsigned char *p, size_t n, const char *name)
 	return best;
 }
 
+/*
+ * Is sid a Session Manager session id, "<principal>-<suffix>" with a
+ * 17-hex or 26-alphanumeric suffix?  Only such a name makes an empty
+ * file the log of a session.
+ */
+static int
+session_id_like(const char *sid)
+{
+	const char *dash = sid != NULL ? strrchr(sid, '-') : NULL;
+	size_t n, i;
+
+	if (dash == NULL || dash == sid)
+		return 0;
+	n = strlen(dash + 1);
+	if (n != 17 && n != 26)
+		return 0;
+	for (i = 1; i <= n; i++)
+		if (!(n == 17 ? strchr("0123456789abcdef", dash[i]) != NULL :
+		    (dash[i] >= '0' && dash[i] <= '9') ||
+		    (dash[i] >= 'a' && dash[i] <= 'z')) || dash[i] == '\0')
+			return 0;
+	return 1;
+}
+
+/*
+ * Text that no format claims and that shows nothing of a terminal, or an
+ * empty file not named after a session: not a session log.  Its lines
+ * are units, skipped, in one note of no session naming it; the run sums
+ * them up in one line at its end.
+ */
+static int
+not_a_log(struct sl_run *run, struct sl_reader *rd, const char *why)
+{
+	const char *p;
+	size_t n;
+	int more, in_piece = 0;
+	long long lines = 0;
+
+	while (sl_in_line(rd->in, &p, &n, &more) > 0) {
+		if (!in_piece)
+			lines++;
+		in_piece = more;
+	}
+	run->st.units += lines;
+	run->st.skipped += lines;
+	if (run->not_logs++ == 0)
+		run->first_not_log = sl_xstrdup(rd->name);
+	sl_emit_note(rd, NULL, rd->name, SL_NOTE_SKIPPED, lines,
+	    "not a session log: %s", why);
+	return rd->status;
+}
+
 /* Read one leaf input with format f (NULL: detect). */
 static int
 read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
@@ -356,6 +477,10 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 			return SL_REJECT;
 		sid = run->opts.session != NULL ?
 		    sl_xstrdup(run->opts.session) : sl_session_from_name(rd.name);
+		if (run->opts.session == NULL && !session_id_like(sid)) {
+			free(sid);
+			return not_a_log(run, &rd, "empty");
+		}
 		sl_emit_note(&rd, sid, rd.name, SL_NOTE_EMPTY, -1,
 		    "empty input");
 		free(sid);
@@ -365,6 +490,12 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 		f = sl_format_lookup(run->opts.format);
 	if (f == NULL)
 		f = sl_detect(p, n, rd.name);
+	/* Only a reader of the same format may continue what is open. */
+	if (f != run->carry.format && carry_finish(run) == SL_STOP)
+		return SL_STOP;
+	if (f == NULL && sl_looks_text(p, n))
+		return not_a_log(run, &rd, "no terminal output, prompt or "
+		    "client banner in it (-f raw reads it anyway)");
 	if (f == NULL) {
 		sl_warn(&rd, NULL, "unrecognized log format");
 		run->st.units++;	/* the input, as one unit, rejected */
@@ -418,6 +549,9 @@ sl_run_mem(struct sl_run *run, const char *name, const void *p, size_t n)
 	run->st.bytes += (long long)n;
 	rc = read_input(run, in, NULL);
 	sl_in_free(in);
+	/* A whole input on its own: nothing of it waits for another. */
+	if (carry_finish(run) == SL_REJECT && rc == SL_OK)
+		rc = SL_REJECT;
 	return run->stopped ? SL_STOP : rc;
 }
 

@@ -269,3 +269,67 @@ sl_sessions_free(struct sl_sessions *t)
 	free(t->slots);
 	free(t);
 }
+
+enum sl_when
+sl_when_times(long long start, long long end, int has_local, long long *ms)
+{
+	if (start != SL_TIME_UNKNOWN) {
+		*ms = start;
+		return SL_WHEN_START;
+	}
+	if (end != SL_TIME_UNKNOWN) {
+		*ms = end;
+		return SL_WHEN_END;
+	}
+	*ms = SL_TIME_UNKNOWN;
+	return has_local ? SL_WHEN_LOCAL : SL_WHEN_NONE;
+}
+
+/* An RFC 3339 field as ms; SL_TIME_UNKNOWN when absent or unreadable. */
+static long long
+field_ms(const char *v)
+{
+	long long ms;
+
+	if (v == NULL || sl_time_rfc3339(v, strlen(v), &ms) != 0)
+		return SL_TIME_UNKNOWN;
+	return ms;
+}
+
+enum sl_when
+sl_session_when(const char *const f[SL_F_COUNT], long long *ms)
+{
+	return sl_when_times(field_ms(f[SL_F_START]), field_ms(f[SL_F_END]),
+	    f[SL_F_START_LOCAL] != NULL || f[SL_F_END_LOCAL] != NULL, ms);
+}
+
+enum sl_window_place
+sl_window_place(const struct sl_window *w, enum sl_when when, long long ms)
+{
+	if (!w->has_since && !w->has_until)
+		return SL_WIN_IN;
+	if (when == SL_WHEN_LOCAL)
+		return SL_WIN_LOCAL_ONLY;
+	if (when == SL_WHEN_NONE || ms == SL_TIME_UNKNOWN)
+		return SL_WIN_UNDATED;
+	if ((w->has_since && ms < w->since) || (w->has_until &&
+	    ms >= w->until))
+		return SL_WIN_OUTSIDE;
+	return SL_WIN_IN;
+}
+
+const char *
+sl_window_reason(enum sl_window_place p)
+{
+	switch (p) {
+	case SL_WIN_IN:
+		break;
+	case SL_WIN_OUTSIDE:
+		return "outside the window";
+	case SL_WIN_UNDATED:
+		return "without a start or end time";
+	case SL_WIN_LOCAL_ONLY:
+		return "with only zone-less local times (give --tz)";
+	}
+	return NULL;
+}

@@ -135,6 +135,9 @@ struct sl_record {
 	int has_prompt;		/* prompt = text[0, prompt_len), cmd = rest */
 	size_t prompt_len;
 	int cont;		/* continuation of the previous command */
+	int cancelled;		/* the line was cancelled (Ctrl-C): never ran */
+	int redrawn;		/* drawn again further on before it ran */
+	const char *expanded;	/* the command after history expansion */
 	const struct sl_span *spans;	/* with SL_WANT_ATTRS, else NULL */
 	size_t nspans;
 
@@ -163,6 +166,7 @@ struct sl_record {
 #define SL_NOTE_SKIPPED		"skipped"
 #define SL_NOTE_DUPLICATE	"duplicate"
 #define SL_NOTE_REJECTED	"rejected"
+#define SL_NOTE_NO_PROMPT	"no-prompt"
 #define SL_NOTE_MEMORY		"memory"
 
 /* What a sink wants beyond the plain records. */
@@ -215,6 +219,11 @@ void sl_clean_controls(char *s);
 
 /* Append r as one JSON Lines object (with its '\n') to b. */
 void sl_record_to_json(struct sl_buf *b, const struct sl_record *r);
+/* A line that starts a command that ran: prompt, a command, not a
+ * continuation, neither cancelled nor redrawn. */
+int sl_record_is_command(const struct sl_record *r);
+/* A prompt line whose command never ran (cancelled or redrawn). */
+int sl_record_not_run(const struct sl_record *r);
 
 /* --------------------------------------------------------------- output */
 
@@ -272,9 +281,17 @@ struct sl_run *sl_run_new(const struct sl_opts *opts,
  * rejected (already reported), SL_STOP when the sink stopped.
  */
 int sl_run_path(struct sl_run *run, const char *path);
-/* Feed bytes already in memory as one input named name (tests, fuzzing). */
+/* Feed bytes already in memory as one input named name (tests, fuzzing);
+ * it is finished on return (see sl_run_finish). */
 int sl_run_mem(struct sl_run *run, const char *name, const void *p,
     size_t n);
+/*
+ * End of the inputs: finish what a reader left open for the next input
+ * (the objects of a split export stream are one session).  Call it
+ * after the last sl_run_path and before sl_run_stats; sl_run_free does
+ * it too.  Returns SL_OK, SL_REJECT or SL_STOP.
+ */
+int sl_run_finish(struct sl_run *run);
 void sl_run_stats(const struct sl_run *run, struct sl_stats *st);
 void sl_run_free(struct sl_run *run);
 /*
@@ -327,6 +344,52 @@ int sl_source_rank(const char *origin);
 /* Rank of a start_src/end_src value: 0 best. */
 int sl_time_src_rank(const char *src);
 
+/*
+ * When a session happened, for every window and selection (--since,
+ * --until): its start when known, else its end.  An S3 typescript knows
+ * only when its log was written, at the session's end; a rule on the
+ * start alone leaves every S3-only session out of every window.  Times
+ * that have no zone (a Windows transcript read without --tz) date
+ * nothing: such a session is undated, and says why.
+ */
+#define SL_TIME_UNKNOWN	(-4611686018427387904LL)	/* ms: no time */
+
+enum sl_when {
+	SL_WHEN_START,		/* placed by its start */
+	SL_WHEN_END,		/* no start: placed by its end */
+	SL_WHEN_LOCAL,		/* only zone-less local times: undated */
+	SL_WHEN_NONE		/* no time at all: undated */
+};
+
+/* From times already known (SL_TIME_UNKNOWN: not known); has_local says
+ * that a zone-less local time exists.  *ms: the time it is placed at,
+ * SL_TIME_UNKNOWN when undated. */
+enum sl_when sl_when_times(long long start, long long end, int has_local,
+    long long *ms);
+/* From a session's fields: sl_session.f, or a session record's f. */
+enum sl_when sl_session_when(const char *const f[SL_F_COUNT],
+    long long *ms);
+
+/* A time window: since <= t < until, each bound optional. */
+struct sl_window {
+	int has_since, has_until;
+	long long since, until;		/* ms */
+};
+
+/* Why a session is in or out of a window. */
+enum sl_window_place {
+	SL_WIN_IN,		/* inside (or no window at all) */
+	SL_WIN_OUTSIDE,		/* placed before since or at/after until */
+	SL_WIN_UNDATED,		/* a window, and no time to place it by */
+	SL_WIN_LOCAL_ONLY	/* a window, and only zone-less times */
+};
+
+enum sl_window_place sl_window_place(const struct sl_window *w,
+    enum sl_when when, long long ms);
+/* The reason a place leaves a session out, for people ("outside the
+ * window"); NULL for SL_WIN_IN. */
+const char *sl_window_reason(enum sl_window_place p);
+
 /* ------------------------------------------------------------- formats */
 
 struct sl_format;
@@ -357,6 +420,15 @@ enum sl_term_event {
 /* Row flags: raw-stream signals seen while the row was empty. */
 #define SL_ROW_PASTE	0x1	/* bracketed paste turned on (bash prompt) */
 #define SL_ROW_TITLE	0x2	/* window title set (PROMPT_COMMAND) */
+#define SL_ROW_PASTE_OFF 0x8	/* bracketed paste turned off (bash: Enter) */
+/* Cursor-key mode on the row, anywhere: zsh turns it on as its editor
+ * starts (zle-line-init) and off when a line is accepted, not when ^C
+ * abandons it. */
+#define SL_ROW_KEYPAD_ON 0x10
+#define SL_ROW_KEYPAD_OFF 0x20
+/* The cursor was on it when a clear committed it: a line still being
+ * drawn, such as a command line that Ctrl-L redraws below the clear. */
+#define SL_ROW_CLEARED	0x40
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */
@@ -366,6 +438,9 @@ struct sl_row {
 	long long src_line;	/* input line where the row started */
 	long long units;	/* input lines that ended on this row */
 	unsigned flags;
+	/* 1 + byte offset in text where a line editor started reading
+	 * (bracketed paste on, or DSR 6, past column 0); 0: none. */
+	size_t edit_at;
 	int piece;		/* 1, 2, ...: piece of a row cut at SL_ROW_MAX */
 };
 
@@ -475,6 +550,12 @@ int sl_report_load(struct sl_report *rep, const char *path, char *err,
 /* Write the state (a versioned JSON Lines file, see sl-report(1)). */
 int sl_report_save(struct sl_report *rep, struct sl_out *o);
 /* Render the report.  SL_OK, or SL_FATAL when the output failed. */
+/*
+ * After sl_report_write: how many sessions the filters and the window
+ * left out, and why ("3 sessions left out: 2 outside the window, 1
+ * without a start or end time"); NULL when none were.  Owned by rep.
+ */
+const char *sl_report_left_out(const struct sl_report *rep);
 int sl_report_write(struct sl_report *rep, enum sl_report_type type,
     struct sl_out *o);
 /* The type named "text", "csv", "json", "md" or "html", or -1. */

@@ -21,6 +21,7 @@
 enum {
 	T_END, T_SESSION, T_SRC, T_TEXT, T_TIME, T_CODE, T_N, T_SRC_LINE,
 	T_COUNT, T_PROMPT, T_CONT, T_SPANS, T_KEY, T_VAL, T_REDACTED,
+	T_CANCELLED, T_REDRAWN, T_EXPANDED,
 	T_FIELD = 32		/* + enum sl_field */
 };
 
@@ -75,6 +76,11 @@ sl_spool_write(FILE *fp, struct sl_buf *b, const struct sl_record *r)
 		put_int(b, T_PROMPT, (long long)r->prompt_len);
 	if (r->cont)
 		put_field(b, T_CONT, "", 0);
+	if (r->cancelled)
+		put_field(b, T_CANCELLED, "", 0);
+	if (r->redrawn)
+		put_field(b, T_REDRAWN, "", 0);
+	put_str(b, T_EXPANDED, r->expanded);
 	if (r->nspans > 0)
 		put_field(b, T_SPANS, r->spans, r->nspans * sizeof(*r->spans));
 	for (i = 0; i < r->nextra; i++) {
@@ -240,6 +246,9 @@ sl_spool_next(struct sl_spool_cur *c, const struct sl_record **out)
 			r->prompt_len = (size_t)get_int(p);
 			break;
 		case T_CONT: r->cont = 1; break;
+		case T_CANCELLED: r->cancelled = 1; break;
+		case T_REDRAWN: r->redrawn = 1; break;
+		case T_EXPANDED: r->expanded = p; break;
 		case T_SPANS:
 			r->nspans = flen / sizeof(struct sl_span);
 			if (r->nspans > c->spancap) {

@@ -16,6 +16,7 @@
  * Example input (rendering.md sample 2, piece):
  *	$ ech hello\b\b\b\b\b\b\033[1@o\r\n	shows	$ echo hello
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,7 @@ struct row {
 	long long src_line;
 	long long units;	/* input lines that ended on this row */
 	unsigned flags;
+	uint32_t edit_col;	/* 1 + column where a line editor began, or 0 */
 	int cut;		/* number of the next piece, 0 if never cut */
 	int soft;		/* readline wrapped it at wrap_w columns */
 	int rest;		/* the rest of a row made final early (spill):
@@ -74,6 +76,36 @@ struct cursor {
 	uint32_t attr;
 	unsigned char g[2];
 	int gl;
+	int on_status;
+};
+
+/*
+ * After " \r" that may be readline's wrap, the bytes that follow are held
+ * back (at most LOOK_MAX) until they say what the CR was; see look_step.
+ */
+#define LOOK_MAX	256
+
+enum look_seq {
+	LK_GROUND,
+	LK_ESC,		/* after ESC */
+	LK_ESC_INTER,	/* ESC ( and friends, waiting for the final */
+	LK_CSI,
+	LK_STR,		/* OSC, DCS, ...: to BEL or ST */
+	LK_STR_ESC	/* ESC inside a string: ST or a new sequence */
+};
+
+struct look {
+	enum look_seq seq;
+	char priv;		/* private marker of the CSI being read */
+	uint32_t text;		/* columns of text after the CR */
+	int last_blank;		/* the last of them was a space */
+	int cr;			/* a CR came after the text */
+	int bs;			/* a BS came after the text */
+	int el;			/* EL right after the CR (zsh's wrap) */
+	int arg;		/* the CSI being read has a nonzero parameter */
+	int differs;		/* the text is not the row's own start */
+	size_t n;
+	unsigned char buf[LOOK_MAX + 4];	/* + the rest of a UTF-8 char */
 };
 
 struct sl_term {
@@ -91,8 +123,24 @@ struct sl_term {
 	unsigned char g[2];	/* G0, G1: 'B' ASCII, '0' DEC graphics */
 	int gl;			/* which of G0/G1 is in use */
 	uint32_t last_ch;	/* for REP */
+	unsigned char last_csi;	/* final byte of the last CSI */
+	long long cup_from;	/* absolute row the last CUP left */
 	struct cursor saved;
 	int have_saved;
+	uint8_t *tabs;		/* tab stop bitmap; NULL: every 8 columns */
+
+	/*
+	 * A scroll region (DECSTBM) leaves the rows below it out of the
+	 * scrolling text: apt's and dpkg's `Progress: [ 40%]` bar is drawn
+	 * there with ESC 7, CUP to the last row, ESC 8.  CUP below the
+	 * region puts the cursor on the status row, which is never a line of
+	 * the transcript: the screen's height is unknown, so the window's
+	 * rows cannot say which of them is the bottom row the bar is on.
+	 */
+	uint32_t region_bottom;	/* last row of the region, 0 if none */
+	uint32_t status_y;	/* the screen row the status row stands for */
+	int on_status;
+	struct row status;
 
 	enum state state;
 	size_t seqlen;
@@ -127,6 +175,7 @@ struct sl_term {
 	int cr_pending;		/* a CR that may be readline's wrap */
 	uint32_t cr_col;
 	int at_margin;		/* printed up to a multiple of wrap_w */
+	struct look look;	/* bytes after a pending CR, not yet fed */
 	struct sl_buf text;	/* the row being handed out */
 	struct sl_span *spans;
 	size_t nspans, spancap;
@@ -147,6 +196,7 @@ static size_t all_cells;
 static void	put_cp(struct sl_term *, uint32_t);
 static void	commit_all(struct sl_term *);
 static void	goto_row(struct sl_term *, long long);
+static void	drop_status(struct sl_term *);
 
 /* ------------------------------------------------------------- rows */
 
@@ -159,6 +209,8 @@ row_at(struct sl_term *t, unsigned i)
 static struct row *
 cur(struct sl_term *t)
 {
+	if (t->on_status)
+		return &t->status;
 	return row_at(t, t->cy);
 }
 
@@ -215,6 +267,7 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 	r->next = 0;
 	r->src_line = src_line;
 	r->flags = 0;
+	r->edit_col = 0;
 	r->cut = 0;
 	r->rest = 0;
 	r->soft = 0;
@@ -267,6 +320,32 @@ row_empty(const struct row *r)
 		if (r->ch[i] != CELL_BLANK)
 			return 0;
 	return 1;
+}
+
+/* Bytes of UTF-8 text that cells [0, upto) of r become. */
+static size_t
+cells_bytes(const struct row *r, uint32_t upto)
+{
+	char tmp[4];
+	size_t b = 0;
+	uint32_t i;
+
+	for (i = 0; i < upto && i < r->len; i++) {
+		uint32_t c = r->ch[i];
+
+		if (c == CELL_WIDE)
+			continue;
+		if (c & CELL_EXT) {
+			const uint32_t *cl = &r->ext[(c & ~CELL_EXT) *
+			    CLUSTER_SLOTS];
+			uint32_t k;
+
+			for (k = 0; k < cl[0]; k++)
+				b += sl_utf8_encode(cl[1 + k], tmp);
+		} else
+			b += c < 0x80 ? 1 : sl_utf8_encode(c, tmp);
+	}
+	return b;
 }
 
 /* Turn the row's cells into UTF-8 text and hand it to the callback. */
@@ -341,6 +420,8 @@ emit(struct sl_term *t, struct row *r)
 	out.units = r->units;
 	r->units = 0;
 	out.flags = r->flags;
+	out.edit_at = r->edit_col == 0 ? 0 :
+	    SL_MIN(cells_bytes(r, r->edit_col - 1), out.len) + 1;
 	out.piece = r->cut;
 	if (t->cb.row != NULL)
 		t->cb.row(t->cb.arg, &out);
@@ -422,6 +503,8 @@ budget(struct sl_term *t)
 	unsigned i, y;
 	uint32_t x;
 
+	if (t->cells <= SL_TERM_CELLS)
+		return;		/* the common case: no row to give up */
 	for (i = 0; i < t->cy; i++)
 		above += row_at(t, i)->cap;
 	if (t->cells - above <= SL_TERM_CELLS) {
@@ -444,6 +527,7 @@ goto_row(struct sl_term *t, long long y)
 		y = 0;
 	if (y >= SL_TERM_ROWS)
 		y = SL_TERM_ROWS - 1;
+	t->on_status = 0;
 	while ((long long)t->nrows <= y) {
 		long long before = t->abs_top;
 
@@ -456,6 +540,8 @@ goto_row(struct sl_term *t, long long y)
 static void
 linefeed(struct sl_term *t)
 {
+	if (t->on_status)
+		return;		/* below the region nothing scrolls */
 	if (t->cy + 1 < t->nrows)
 		t->cy++;
 	else {
@@ -514,6 +600,21 @@ cut_row(struct sl_term *t)
 
 /* ------------------------------------------------------------- printing */
 
+/*
+ * Text written at a learnt width.  A prompt row (bash's signals) that
+ * grows past it was wrapped by the terminal, as readline's redraws and
+ * Ctrl-R's search line are with no " \r" of their own: it becomes a
+ * wrapped row, so that readline's moves between its lines land right.
+ */
+static void
+note_wrap(struct sl_term *t, struct row *r)
+{
+	if (!r->soft && r->len > t->wrap_w &&
+	    (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
+		r->soft = 1;
+	t->at_margin = r->soft && t->cx % t->wrap_w == 0;
+}
+
 /* Write n printable ASCII bytes at the cursor (the hot path). */
 static void
 put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
@@ -565,7 +666,8 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 		s += k;
 		n -= k;
 	}
-	t->at_margin = t->wrap_w != 0 && r->soft && t->cx % t->wrap_w == 0;
+	if (t->wrap_w != 0)
+		note_wrap(t, r);
 	if (t->cells > SL_TERM_CELLS)
 		budget(t);
 }
@@ -699,7 +801,8 @@ put_cp(struct sl_term *t, uint32_t cp)
 	}
 	t->cx = x + (uint32_t)w;
 	t->last_ch = cp;
-	t->at_margin = t->wrap_w != 0 && r->soft && t->cx % t->wrap_w == 0;
+	if (t->wrap_w != 0)
+		note_wrap(t, r);
 }
 
 /* ------------------------------------------------------------ soft wrap */
@@ -709,6 +812,22 @@ static int
 soft(struct sl_term *t)
 {
 	return t->wrap_w != 0 && cur(t)->soft;
+}
+
+/*
+ * The last physical line of a wrapped row that holds text.  A line of
+ * blanks past it is only where readline's " \r" left the cursor: a row
+ * typed to exactly the width ends there, and what comes after Enter
+ * (bash writes CR LF from the first line) is output, not the row.
+ */
+static uint32_t
+last_line(const struct sl_term *t, const struct row *r)
+{
+	uint32_t n = r->len;
+
+	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
+		n--;
+	return n > 0 ? (n - 1) / t->wrap_w : 0;
 }
 
 /* First column of the physical line the cursor is on. */
@@ -721,43 +840,291 @@ line_start(struct sl_term *t)
 }
 
 /*
+ * A space then CR at the end of a row, where readline would step off the
+ * margin: on a wrapped row at its next margin, else on a row that looks
+ * like readline's (a prompt signal, or a long line of text).
+ */
+static int
+wrap_candidate(struct sl_term *t, const struct row *r)
+{
+	uint32_t c = t->cx - 1;
+
+	if (t->state != S_GROUND)
+		return 0;
+	if (soft(t))
+		return c % t->wrap_w == 0;
+	return c == t->wrap_w || (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
+	    (c >= 40 && r->ch[c - 1] != CELL_BLANK);
+}
+
+/*
+ * zsh (PROMPT_SP) and fish mark output that lacks its final newline:
+ * before each prompt they print the mark (`%` or `#`, fish's `⏎`) and
+ * then spaces up to exactly the terminal's width, and CR.  On a row of
+ * its own that is the width, as sure as readline's " \r", and new after
+ * a resize.
+ */
+#define MARK_MIN_WIDTH	20
+
+static void
+learn_width_from_mark(struct sl_term *t, const struct row *r)
+{
+	uint32_t i, x = t->cx;
+
+	if (x < MARK_MIN_WIDTH || r->soft ||
+	    (r->ch[0] != '%' && r->ch[0] != '#' && r->ch[0] != 0x23ce) ||
+	    r->ch[x - 1] != CELL_BLANK)
+		return;
+	for (i = 1; i < x; i++)
+		if (r->ch[i] != CELL_BLANK)
+			return;
+	t->wrap_w = x;
+}
+
+/*
  * CR.  On a wrapped row it goes to the start of the physical line.  A
- * space then CR at the end of a row may be readline stepping off the
- * margin: decide when the next byte comes (LF: it was Enter).
+ * space then CR may be readline stepping off the margin, or an ordinary
+ * CR after a blank (Ctrl-R's prompt, fish's and bash's redraws, progress
+ * lines padded with spaces): the bytes after it are held back until
+ * they tell (look_step).
  */
 static void
 carriage_return(struct sl_term *t)
 {
-	struct row *r = cur(t);
-	uint32_t c = t->cx - 1;
+	const struct row *r = cur(t);
 
-	if (t->cx >= 11 && t->cx == r->len && r->ch[c] == CELL_BLANK &&
-	    !t->cr_pending && ((t->wrap_w != 0 && c % t->wrap_w == 0) ||
-	    (t->wrap_w == 0 && (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE))) ||
-	    (t->wrap_w == 0 && c >= 40 && r->ch[c - 1] != CELL_BLANK))) {
-		t->cr_pending = 1;
-		t->cr_col = c;
-		return;
+	/* Both idioms end a row with a blank, at least 11 columns in. */
+	if (t->cx >= 11 && t->cx == r->len &&
+	    r->ch[t->cx - 1] == CELL_BLANK) {
+		learn_width_from_mark(t, r);
+		if (wrap_candidate(t, r)) {
+			t->cr_pending = 1;
+			t->cr_col = t->cx - 1;
+			memset(&t->look, 0, offsetof(struct look, buf));
+			return;
+		}
 	}
 	t->cx = soft(t) ? line_start(t) : 0;
 	t->at_margin = 0;
 }
 
-/* The byte after a pending CR decides what the CR was. */
-static void
-resolve_cr(struct sl_term *t, int next)
+enum { LOOK_MORE, LOOK_CR, LOOK_WRAP };
+
+/*
+ * A CSI after the CR.  Readline, having stepped off the margin, goes
+ * back up over it (CUU) or left on the new line (CUB); zsh clears the
+ * new line (EL) before its first character.  A program redrawing the
+ * row moves forward over it (fish), erases it and starts again with a
+ * CR (bash after a resize), or erases what is left of the old, longer
+ * row after writing the new one (Ctrl-R's prompt).  Colours and modes
+ * tell nothing.
+ */
+static int
+look_csi(struct look *lk, unsigned char f)
 {
-	t->cr_pending = 0;
-	if (next == '\n' || next == '\r' || next == -1) {
-		t->cx = soft(t) ? line_start(t) : 0;
-		t->at_margin = 0;
-		return;
+	if (f == 'm' || (lk->priv == '?' && (f == 'h' || f == 'l')))
+		return LOOK_MORE;	/* colour; modes (zsh's Enter) */
+	if (lk->priv != 0)
+		return LOOK_CR;
+	if (f == 'A' || (lk->bs && f == 'K'))
+		return LOOK_WRAP;	/* climbing back; a rubout: BS EL */
+	if (f == 'K' && !lk->arg && lk->text == 0 && !lk->cr && !lk->el) {
+		lk->el = 1;	/* zsh's wrap, or a redraw: what follows says */
+		return LOOK_MORE;
 	}
-	if (t->wrap_w == 0)
-		t->wrap_w = t->cr_col;
-	cur(t)->soft = 1;
-	t->cx = t->cr_col;
+	if (lk->cr || lk->text == 0)
+		return LOOK_CR;
+	return f == 'D' ? LOOK_WRAP : LOOK_CR;
+}
+
+/*
+ * Text, then a control, after the CR.  Readline's wrap is followed by
+ * the echo of what is typed next: so Enter (LF, or CR LF) or a rubout
+ * (BS, then EL) after it confirm the wrap, as does the next margin's
+ * " \r" exactly one width further.  Typed text never fills the new line
+ * without that " \r": text as wide as the old row (a progress line
+ * padded to cover the last), text after a second CR, or after a BS that
+ * only moves (Ctrl-R's prompt, as long as the row) is a row redrawn in
+ * place.
+ */
+static int
+look_control(struct look *lk, unsigned char c, uint32_t width)
+{
+	int typed = lk->text > 0 && lk->text < width;
+
+	switch (c) {
+	case '\n':
+		return typed ? LOOK_WRAP : LOOK_CR;
+	case '\r':
+		if (lk->text == 0)
+			return LOOK_CR;
+		if (lk->el && !lk->cr)
+			return LOOK_WRAP;	/* zsh: the new line drawn again */
+		if (!lk->cr && lk->text == width + 1 && lk->last_blank)
+			return LOOK_WRAP;
+		lk->cr = 1;
+		return LOOK_MORE;
+	case '\b':
+		if (!typed || lk->cr || lk->bs)
+			return LOOK_CR;
+		lk->bs = 1;	/* a rubout if EL follows */
+		return LOOK_MORE;
+	case 0x07:
+		return LOOK_MORE;	/* a completion's bell */
+	default:
+		return LOOK_CR;
+	}
+}
+
+/*
+ * Text after the CR that starts as the row starts (a prompt or a
+ * progress line drawn again) is the row redrawn: typed text that goes
+ * on past the margin starts the same way only by chance.
+ */
+#define REDRAW_SAME	4
+
+static int
+redraws_row(struct sl_term *t, struct look *lk, unsigned char c)
+{
+	const struct row *r = cur(t);
+
+	if (lk->differs)
+		return 0;
+	if (c >= 0x80 || lk->text >= r->len || r->ch[lk->text] != c) {
+		lk->differs = 1;
+		return 0;
+	}
+	return lk->text + 1 >= REDRAW_SAME;
+}
+
+/* One held byte: LOOK_MORE, or what the pending CR was. */
+static int
+look_step(struct sl_term *t, unsigned char c)
+{
+	struct look *lk = &t->look;
+	/* The width the wrap would mean: the row's, or the first margin. */
+	uint32_t width = soft(t) ? t->wrap_w : t->cr_col;
+
+	switch (lk->seq) {
+	case LK_ESC:
+		lk->seq = LK_GROUND;
+		if (c == '[') {
+			lk->seq = LK_CSI;
+			lk->priv = 0;
+			lk->arg = 0;
+		} else if (c == ']' || c == 'P' || c == 'X' || c == '^' ||
+		    c == '_')
+			lk->seq = LK_STR;
+		else if (c >= 0x20 && c <= 0x2f)
+			lk->seq = LK_ESC_INTER;
+		else if (c != '=' && c != '>')	/* keypad modes */
+			return LOOK_CR;	/* ESC 7, ESC 8, ESC M: placing */
+		return LOOK_MORE;
+	case LK_ESC_INTER:	/* a charset designation: no text, no move */
+		if (c < 0x20 || c > 0x2f)
+			lk->seq = LK_GROUND;
+		return LOOK_MORE;
+	case LK_CSI:
+		if (c >= 0x3c && c <= 0x3f)
+			lk->priv = (char)c;
+		if (c >= '1' && c <= '9')
+			lk->arg = 1;
+		if (c < 0x40 || c > 0x7e)
+			return LOOK_MORE;
+		lk->seq = LK_GROUND;
+		return look_csi(lk, c);
+	case LK_STR:
+		if (c == 0x07)
+			lk->seq = LK_GROUND;
+		else if (c == 0x1b)
+			lk->seq = LK_STR_ESC;
+		return LOOK_MORE;
+	case LK_STR_ESC:
+		lk->seq = c == '\\' ? LK_GROUND : LK_STR;
+		return LOOK_MORE;
+	case LK_GROUND:
+		break;
+	}
+	if (c == 0x1b) {
+		lk->seq = LK_ESC;
+		return LOOK_MORE;
+	}
+	if (c < 0x20)
+		return look_control(lk, c, width);
+	if (c == 0x7f || (c >= 0x80 && c < 0xc0))
+		return LOOK_MORE;	/* DEL; the rest of a UTF-8 character */
+	if (lk->cr || lk->bs)
+		return LOOK_CR;	/* the row redrawn; Ctrl-R's BS BS BS */
+	if (redraws_row(t, lk, c))
+		return LOOK_CR;
+	lk->text++;
+	lk->last_blank = c == ' ';
+	return lk->text > width + 1 ? LOOK_CR : LOOK_MORE;
+}
+
+/* Undecided when the bytes ran out: a wrap only at the learned margin. */
+static int
+look_default(const struct sl_term *t)
+{
+	return t->wrap_w != 0 && t->cr_col % t->wrap_w == 0 ? LOOK_WRAP :
+	    LOOK_CR;
+}
+
+/* Does the held text end on a whole UTF-8 character? */
+static int
+look_whole_char(const struct look *lk)
+{
+	size_t i = lk->n, k;
+	unsigned char lead;
+
+	while (i > 0 && lk->n - i < 4 && (lk->buf[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return 1;
+	lead = lk->buf[i - 1];
+	k = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	return lk->n - (i - 1) >= k;
+}
+
+static void	feed_bytes(struct sl_term *, const unsigned char *,
+		    const unsigned char *);
+
+/* The pending CR is decided: act on it, then feed the held bytes. */
+static void
+look_resolve(struct sl_term *t, int wrap)
+{
+	unsigned char held[sizeof(t->look.buf)];
+	size_t n = t->look.n;
+	struct row *r = cur(t);
+
+	memcpy(held, t->look.buf, n);
+	t->look.n = 0;
+	t->cr_pending = 0;
+	if (wrap) {
+		if (!r->soft)
+			t->wrap_w = t->cr_col;	/* learnt, or a resize */
+		r->soft = 1;
+		t->cx = t->cr_col;
+	} else
+		t->cx = soft(t) ? line_start(t) : 0;
 	t->at_margin = 0;
+	feed_bytes(t, held, held + n);
+}
+
+/* Hold one byte after a pending CR; decide when it tells. */
+static void
+look_push(struct sl_term *t, unsigned char c)
+{
+	struct look *lk = &t->look;
+	int d;
+
+	lk->buf[lk->n++] = c;
+	d = look_step(t, c);
+	if (d == LOOK_MORE && lk->n >= LOOK_MAX &&
+	    (look_whole_char(lk) || lk->n == sizeof(lk->buf)))
+		d = look_default(t);
+	if (d != LOOK_MORE)
+		look_resolve(t, d == LOOK_WRAP);
 }
 
 /* ------------------------------------------------------ editing functions */
@@ -798,15 +1165,28 @@ erase_line(struct sl_term *t, unsigned mode)
 	}
 }
 
+/*
+ * Where the cells an erase, insert or delete at the cursor may touch
+ * end: the row's end, or on a wrapped row the physical line's.
+ */
+static uint32_t
+line_end(struct sl_term *t, const struct row *r)
+{
+	if (soft(t) && !t->at_margin &&
+	    line_start(t) + t->wrap_w < r->len)
+		return line_start(t) + t->wrap_w;
+	return r->len;
+}
+
 static void
 erase_chars(struct sl_term *t, uint32_t n)
 {
 	struct row *r = cur(t);
-	uint32_t to;
+	uint32_t to, end = line_end(t, r);
 
-	if (t->cx >= r->len)
+	if (t->cx >= end)
 		return;
-	to = n > r->len - t->cx ? r->len : t->cx + n;
+	to = n > end - t->cx ? end : t->cx + n;
 	fix_wide_left(r, t->cx);
 	fix_wide_right(r, to);
 	row_blank(r, t->cx, to);
@@ -816,10 +1196,20 @@ static void
 insert_chars(struct sl_term *t, uint32_t n)
 {
 	struct row *r = cur(t);
-	uint32_t x = t->cx, keep;
+	uint32_t x = t->cx, keep, end = line_end(t, r);
 
 	if (x >= r->len)
 		return;
+	if (end < r->len) {
+		/* Inside a wrapped row: what passes the margin is lost. */
+		n = SL_MIN(n, end - x);
+		fix_wide_left(r, x);
+		fix_wide_right(r, end - n);
+		memmove(r->ch + x + n, r->ch + x, (end - x - n) * sizeof(*r->ch));
+		memmove(r->at + x + n, r->at + x, (end - x - n) * sizeof(*r->at));
+		row_blank(r, x, x + n);
+		return;
+	}
 	if (n > SL_ROW_MAX - x)
 		n = SL_ROW_MAX - x;
 	keep = r->len - x;
@@ -837,10 +1227,20 @@ static void
 delete_chars(struct sl_term *t, uint32_t n)
 {
 	struct row *r = cur(t);
-	uint32_t x = t->cx;
+	uint32_t x = t->cx, end = line_end(t, r);
 
 	if (x >= r->len)
 		return;
+	if (end < r->len) {
+		/* Inside a wrapped row: blanks come in at the margin. */
+		n = SL_MIN(n, end - x);
+		fix_wide_left(r, x);
+		fix_wide_right(r, x + n);
+		memmove(r->ch + x, r->ch + x + n, (end - x - n) * sizeof(*r->ch));
+		memmove(r->at + x, r->at + x + n, (end - x - n) * sizeof(*r->at));
+		row_blank(r, end - n, end);
+		return;
+	}
 	if (n > r->len - x)
 		n = r->len - x;
 	fix_wide_left(r, x);
@@ -896,11 +1296,35 @@ delete_lines(struct sl_term *t, uint32_t n)
 	t->cx = 0;
 }
 
+/*
+ * The row a clear cuts short is the one the cursor was on before the
+ * clear sequence (`ESC[H ESC[2J` first moves it home).
+ */
 static void
-erase_display(struct sl_term *t, unsigned mode)
+cut_short(struct sl_term *t, int homed)
+{
+	long long y = homed ? t->cup_from - t->abs_top : (long long)t->cy;
+
+	if (y >= 0 && y < (long long)t->nrows)
+		row_at(t, (unsigned)y)->flags |= SL_ROW_CLEARED;
+}
+
+/*
+ * ED.  Right after CUP to the top left, ED 0 is a clear (busybox's
+ * `ESC[H ESC[J`), and keeps the rows as ED 2 does; after cursor-up it is
+ * a redraw in place (multi-line progress).
+ */
+static void
+erase_display(struct sl_term *t, unsigned mode, int homed)
 {
 	unsigned i;
 
+	if (t->on_status) {
+		erase_line(t, mode == 1 ? 1 : mode == 0 ? 0 : 2);
+		return;
+	}
+	if (mode == 0 && homed && t->cy == 0 && t->cx == 0)
+		mode = 2;
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
 		erase_line(t, 0);
@@ -917,6 +1341,7 @@ erase_display(struct sl_term *t, unsigned mode)
 		unsigned y = t->cy;
 		uint32_t x = t->cx;
 
+		cut_short(t, homed);
 		commit_all(t);
 		goto_row(t, y);
 		t->cx = x;
@@ -925,11 +1350,93 @@ erase_display(struct sl_term *t, unsigned mode)
 	}
 }
 
+/*
+ * Tab stops: every 8 columns until a program sets its own with HTS or
+ * clears them with TBC (tabs(1) does both); then a bitmap over the
+ * columns a row can have.
+ */
+#define TAB_BYTES	(SL_ROW_MAX / 8)
+
+static void
+tabs_own(struct sl_term *t)
+{
+	uint32_t x;
+
+	if (t->tabs != NULL)
+		return;
+	t->tabs = sl_xcalloc(TAB_BYTES, 1);
+	for (x = 0; x < SL_ROW_MAX; x += 8)
+		t->tabs[x / 8] |= 1;
+}
+
+static void
+tab_set(struct sl_term *t)
+{
+	tabs_own(t);
+	t->tabs[t->cx / 8] |= (uint8_t)(1u << (t->cx % 8));
+}
+
+/* TBC: 0 clears the stop at the cursor, 3 every stop. */
+static void
+tab_clear(struct sl_term *t, uint32_t mode)
+{
+	tabs_own(t);
+	if (mode == 0)
+		t->tabs[t->cx / 8] &= (uint8_t)~(1u << (t->cx % 8));
+	else if (mode == 3)
+		memset(t->tabs, 0, TAB_BYTES);
+}
+
+static int
+is_stop(const struct sl_term *t, uint32_t x)
+{
+	return (t->tabs[x / 8] >> (x % 8)) & 1;
+}
+
+/*
+ * The next stop after x.  Past the last one a terminal stops at the
+ * right margin: the learnt width's, else (width unknown) where the
+ * default stops would.
+ */
+static uint32_t
+next_stop(const struct sl_term *t, uint32_t x)
+{
+	uint32_t y = x + 1;
+
+	while (y < SL_ROW_MAX) {
+		if (y % 8 == 0 && t->tabs[y / 8] == 0) {
+			y += 8;
+			continue;
+		}
+		if (is_stop(t, y))
+			return y;
+		y++;
+	}
+	if (t->wrap_w != 0 && x < t->wrap_w - 1)
+		return t->wrap_w - 1;
+	return x / 8 * 8 + 8 < SL_ROW_MAX ? x / 8 * 8 + 8 : SL_ROW_MAX - 1;
+}
+
+static uint32_t
+prev_stop(const struct sl_term *t, uint32_t x)
+{
+	while (x > 0 && !is_stop(t, --x))
+		;
+	return x;
+}
+
 static void
 tab(struct sl_term *t, int n)
 {
 	uint32_t to;
 
+	if (t->tabs != NULL) {
+		for (; n > 0 && t->cx < SL_ROW_MAX - 1; n--)
+			t->cx = next_stop(t, t->cx);
+		for (; n < 0 && t->cx > 0; n++)
+			t->cx = prev_stop(t, t->cx);
+		return;
+	}
 	if (n > 0) {
 		/* TAB moves; it does not erase what it passes over. */
 		to = (t->cx / 8 + (uint32_t)n) * 8;
@@ -948,6 +1455,7 @@ save_cursor(struct sl_term *t)
 	t->saved.attr = t->attr;
 	memcpy(t->saved.g, t->g, 2);
 	t->saved.gl = t->gl;
+	t->saved.on_status = t->on_status;
 	t->have_saved = 1;
 }
 
@@ -955,11 +1463,16 @@ static void
 restore_cursor(struct sl_term *t)
 {
 	if (!t->have_saved) {
+		/* Nothing saved: the power-on state, the top left corner. */
+		goto_row(t, 0);
 		t->cx = 0;
 		t->attr = SL_ATTR_DEFAULT;
+		t->g[0] = t->g[1] = 'B';
+		t->gl = 0;
 		return;
 	}
 	goto_row(t, t->saved.row - t->abs_top);
+	t->on_status = t->saved.on_status;
 	t->cx = t->saved.col;
 	t->attr = t->saved.attr;
 	memcpy(t->g, t->saved.g, 2);
@@ -976,6 +1489,10 @@ full_reset(struct sl_term *t)
 	t->g[0] = t->g[1] = 'B';
 	t->gl = 0;
 	t->have_saved = 0;
+	free(t->tabs);
+	t->tabs = NULL;
+	drop_status(t);
+	t->region_bottom = 0;
 }
 
 /* --------------------------------------------------------- alt screen */
@@ -1140,6 +1657,23 @@ param(const struct sl_term *t, int i, uint32_t def)
 	return t->params[i];
 }
 
+/*
+ * Where a line editor starts reading: bash turns bracketed paste on
+ * before its prompt, zsh after it, and busybox asks for the cursor
+ * position (DSR 6) after it.  On an empty row that is a row flag; further
+ * on, the column, so that a prompt drawn after output, or one of any
+ * shape, can be found.  Turning paste off on an empty row is flagged too:
+ * bash does it when a line was accepted.  flag 0: the column only.
+ */
+static void
+edit_signal(struct sl_term *t, unsigned flag)
+{
+	if (t->cx == 0)
+		cur(t)->flags |= flag;
+	else if (flag != SL_ROW_PASTE_OFF)
+		cur(t)->edit_col = t->cx + 1;
+}
+
 static void
 set_modes(struct sl_term *t, int on)
 {
@@ -1169,8 +1703,11 @@ set_modes(struct sl_term *t, int on)
 				restore_cursor(t);
 			break;
 		case 2004:
-			if (on && t->cx == 0)
-				cur(t)->flags |= SL_ROW_PASTE;
+			edit_signal(t, on ? SL_ROW_PASTE : SL_ROW_PASTE_OFF);
+			break;
+		case 1:
+			cur(t)->flags |= on ? SL_ROW_KEYPAD_ON :
+			    SL_ROW_KEYPAD_OFF;
 			break;
 		}
 	}
@@ -1181,8 +1718,9 @@ set_modes(struct sl_term *t, int on)
  * they reach is part of it.  Returns 1 when the move was handled.
  */
 static int
-soft_move(struct sl_term *t, unsigned char f, uint32_t n)
+soft_move(struct sl_term *t, unsigned char f, uint32_t *np)
 {
+	uint32_t n = *np;
 	uint32_t w = t->wrap_w, start = line_start(t), lines, cur_line;
 	struct row *r = cur(t);
 
@@ -1196,8 +1734,13 @@ soft_move(struct sl_term *t, unsigned char f, uint32_t n)
 		t->cx = start - n * w + (t->at_margin ? w - 1 : t->cx - start);
 		break;
 	case 'B':
-		if (cur_line + n >= lines)
+		if (cur_line + n >= lines) {
+			/* Down out of the row: the rest moves across rows. */
+			*np = n - (lines - 1 - cur_line);
+			t->cx = t->at_margin ? w - 1 : t->cx - start;
+			t->at_margin = 0;
 			return 0;
+		}
 		t->cx = start + n * w + (t->at_margin ? w - 1 : t->cx - start);
 		break;
 	case 'C':
@@ -1218,10 +1761,62 @@ soft_move(struct sl_term *t, unsigned char f, uint32_t n)
 	return 1;
 }
 
+/* The status row is gone; the cursor, if there, goes back to the window. */
+static void
+drop_status(struct sl_term *t)
+{
+	if (t->on_status)
+		goto_row(t, t->cy);
+	row_clear(t, &t->status, t->line);
+	t->status_y = 0;
+}
+
+/* CUP or VPA to screen row y: below the region, the status row. */
+static int
+to_status(struct sl_term *t, uint32_t y)
+{
+	if (t->region_bottom == 0 || y <= t->region_bottom)
+		return 0;
+	t->on_status = 1;
+	t->status_y = y;
+	return 1;
+}
+
+/*
+ * DECSTBM.  A region that takes the status row back in (apt's end: the
+ * whole screen, then ED 0) or none at all ends the status row: the bar
+ * was redrawn in place and is gone.  The cursor stays (a terminal homes
+ * it, but the window's top is not the screen's).
+ */
+static void
+set_region(struct sl_term *t)
+{
+	uint32_t bottom = t->nparams < 2 ? 0 : param(t, 1, 0);
+
+	if (t->status_y != 0 && (bottom == 0 || bottom >= t->status_y))
+		drop_status(t);
+	t->region_bottom = bottom;
+}
+
+/*
+ * The cursor came up onto a wrapped row from the row below: on the
+ * terminal that is its last physical line.
+ */
+static void
+onto_soft_row(struct sl_term *t)
+{
+	if (soft(t))
+		t->cx = last_line(t, cur(t)) * t->wrap_w +
+		    SL_MIN(t->cx, t->wrap_w - 1);
+}
+
 static void
 csi_dispatch(struct sl_term *t, unsigned char f)
 {
 	uint32_t n = param(t, 0, 1);
+	unsigned char prev = t->last_csi;
+
+	t->last_csi = t->priv == 0 && t->inter == 0 ? f : 0;
 
 	if (f == 'h' || f == 'l') {
 		set_modes(t, f == 'h');
@@ -1236,12 +1831,15 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	}
 	if (n > SL_ROW_MAX)
 		n = SL_ROW_MAX;
-	if (soft(t) && soft_move(t, f, n))
+	if (soft(t) && soft_move(t, f, &n))
 		return;
 	t->at_margin = 0;
 	switch (f) {
 	case '@': insert_chars(t, n); break;
-	case 'A': goto_row(t, (long long)t->cy - n); break;
+	case 'A':
+		goto_row(t, (long long)t->cy - n);
+		onto_soft_row(t);
+		break;
 	case 'B': case 'e': goto_row(t, (long long)t->cy + n); break;
 	case 'C': case 'a':
 		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
@@ -1251,12 +1849,17 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 'F': goto_row(t, (long long)t->cy - n); t->cx = 0; break;
 	case 'G': case '`': t->cx = SL_MIN(n, SL_ROW_MAX) - 1; break;
 	case 'H': case 'f':
-		goto_row(t, (long long)n - 1);
+		t->cup_from = t->abs_top + t->cy;
+		if (!to_status(t, n))
+			goto_row(t, (long long)n - 1);
 		t->cx = SL_MIN(param(t, 1, 1), SL_ROW_MAX) - 1;
 		break;
 	case 'I': tab(t, (int)SL_MIN(n, 8192)); break;
 	case 'Z': tab(t, -(int)SL_MIN(n, 8192)); break;
-	case 'J': erase_display(t, param(t, 0, 0)); break;
+	case 'g': tab_clear(t, param(t, 0, 0)); break;
+	case 'J':
+		erase_display(t, param(t, 0, 0), prev == 'H' || prev == 'f');
+		break;
 	case 'K': erase_line(t, param(t, 0, 0)); break;
 	case 'L': insert_lines(t, n); break;
 	case 'M': delete_lines(t, n); break;
@@ -1285,11 +1888,19 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 				put_cp(t, t->last_ch);
 		}
 		break;
-	case 'd': goto_row(t, (long long)n - 1); break;
+	case 'd':
+		if (!to_status(t, n))
+			goto_row(t, (long long)n - 1);
+		break;
+	case 'r': set_region(t); break;
 	case 'm': sgr(t); break;
 	case 's': save_cursor(t); break;
 	case 'u': restore_cursor(t); break;
-	default: break;		/* DSR, DA, DECSTBM, window ops: no text */
+	case 'n':	/* busybox asks where its input starts */
+		if (n == 6)
+			edit_signal(t, 0);
+		break;
+	default: break;		/* DA, DECSTBM, window ops: no text */
 	}
 }
 
@@ -1333,7 +1944,7 @@ control(struct sl_term *t, unsigned char c)
 		if (c == '\n')
 			cur(t)->units++;
 		if (soft(t) && t->cx / t->wrap_w + (t->at_margin ? 0 : 1) <=
-		    (cur(t)->len > 0 ? (cur(t)->len - 1) / t->wrap_w : 0)) {
+		    last_line(t, cur(t))) {
 			/* Down a physical line of the same logical row. */
 			t->cx = line_start(t) + t->wrap_w;
 			t->at_margin = 0;
@@ -1381,6 +1992,7 @@ esc_dispatch(struct sl_term *t, unsigned char f)
 	switch (f) {
 	case '7': save_cursor(t); break;
 	case '8': restore_cursor(t); break;
+	case 'H': tab_set(t); break;
 	case 'D': linefeed(t); break;
 	case 'E': t->cx = 0; linefeed(t); break;
 	case 'M':
@@ -1392,7 +2004,7 @@ esc_dispatch(struct sl_term *t, unsigned char f)
 			alt_leave(t);
 		full_reset(t);
 		break;
-	default: break;		/* =, >, H, N, O, \, ... */
+	default: break;		/* =, >, N, O, \, ... */
 	}
 }
 
@@ -1486,13 +2098,6 @@ seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	while (p < end && t->state != S_GROUND) {
 		unsigned char c = *p++;
 
-		/*
-		 * A CR executed inside the sequence is settled by the byte
-		 * after it, as in the ground loop, so that how the input was
-		 * cut into feeds makes no difference.
-		 */
-		if (t->cr_pending)
-			resolve_cr(t, c);
 		t->seqlen++;
 		if (c == 0x1b) {
 			if (t->state == S_OSC)
@@ -1692,7 +2297,9 @@ spill(struct sl_term *t)
 	while (t->cy > 0)
 		pop_top(t);
 	release_spare(t);
-	if (t->cells > SPILL_SMALL && t->state == S_GROUND) {
+	/* Not mid-sequence, with held bytes after a CR, or on the status row. */
+	if (t->cells > SPILL_SMALL && t->state == S_GROUND && !t->cr_pending &&
+	    !t->on_status) {
 		y = t->cy;
 		x = t->cx;
 		commit_all(t);
@@ -1708,16 +2315,13 @@ spill(struct sl_term *t)
 	}
 }
 
-void
-sl_term_feed(struct sl_term *t, const void *buf, size_t len)
+/* Complete a UTF-8 character cut by the end of the previous bytes. */
+static const unsigned char *
+finish_pend(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 {
-	const unsigned char *p = buf, *end = p + len;
 	uint32_t cp;
 	size_t k;
 
-	if (len > 0)
-		t->partial = end[-1] != '\n';
-	/* Finish a UTF-8 sequence cut by the previous feed. */
 	while (t->npend > 0 && p < end) {
 		t->pend[t->npend++] = *p++;
 		k = sl_utf8_decode(t->pend, t->npend, &cp);
@@ -1731,12 +2335,24 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 		p -= t->npend - k;
 		t->npend = 0;
 	}
+	return p;
+}
+
+static void
+feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+	uint32_t cp;
+	size_t k;
+
+	p = finish_pend(t, p, end);
 	while (p < end) {
 		const unsigned char *q;
 		unsigned char c;
 
-		if (t->cr_pending)
-			resolve_cr(t, *p);
+		if (t->cr_pending) {
+			look_push(t, *p++);
+			continue;
+		}
 		if (t->state != S_GROUND) {
 			p = seq_step(t, p, end);
 			continue;
@@ -1774,6 +2390,16 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 			p += k;
 		}
 	}
+}
+
+void
+sl_term_feed(struct sl_term *t, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	if (len > 0)
+		t->partial = p[len - 1] != '\n';
+	feed_bytes(t, p, p + len);
 	/*
 	 * Past the budget of all renderers, each one fed gives back what
 	 * it can, here at the end of its feed, where its owner expects rows:
@@ -1789,14 +2415,14 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 void
 sl_term_finish(struct sl_term *t)
 {
+	while (t->cr_pending)
+		look_resolve(t, look_default(t) == LOOK_WRAP);
 	if (t->npend > 0) {
 		/* A cut sequence at the very end is invalid: one U+FFFD. */
 		t->npend = 0;
 		if (!t->alt)
 			put_cp(t, 0xfffd);
 	}
-	if (t->cr_pending)
-		resolve_cr(t, -1);
 	t->state = S_GROUND;	/* an unfinished sequence shows nothing */
 	if (t->partial) {
 		/* A last line without its LF is a unit too. */
@@ -1831,7 +2457,14 @@ sl_term_reset(struct sl_term *t)
 	t->g[0] = t->g[1] = 'B';
 	t->gl = 0;
 	t->last_ch = 0;
+	t->last_csi = 0;
 	t->have_saved = 0;
+	t->region_bottom = 0;
+	t->status_y = 0;
+	t->on_status = 0;
+	row_clear(t, &t->status, 1);
+	free(t->tabs);
+	t->tabs = NULL;
 	t->state = S_GROUND;
 	t->npend = 0;
 	t->alt = 0;
@@ -1840,6 +2473,7 @@ sl_term_reset(struct sl_term *t)
 	t->partial = 0;
 	t->wrap_w = 0;
 	t->cr_pending = 0;
+	t->look.n = 0;
 	t->at_margin = 0;
 }
 
@@ -1900,5 +2534,9 @@ sl_term_free(struct sl_term *t)
 	sl_buf_free(&t->osc);
 	sl_buf_free(&t->text);
 	free(t->spans);
+	free(t->tabs);
+	free(t->status.ch);
+	free(t->status.at);
+	free(t->status.ext);
 	free(t);
 }

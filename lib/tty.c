@@ -8,12 +8,29 @@
  * as a line writes one unit and merges the rest; lines on rows never
  * handed out (erased, trailing blank) are merged; lines drawn in the
  * alternate screen are skipped and counted in the full-screen note.
+ *
+ * What a command row was is sometimes known only rows later: "> ^C"
+ * cancels the rows of the command it continues, and bash redraws a line
+ * after Ctrl-L or a Tab listing.  So from a command row on, line records
+ * are held back (copied, at most HOLD_MAX of them) until the command is
+ * settled: the next command row, Enter seen (bash turns bracketed paste
+ * off), or output after a finished command where no such signal exists.
  */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+#define HOLD_MAX	64	/* line records held back at most */
+#define NO_PROMPT_ROWS	20	/* lines without a command that need a note */
+
+/* A line record held back, with copies of what it points to. */
+struct held {
+	struct sl_record r;
+	char *text, *src, *time, *expanded;
+	struct sl_span *spans;
+};
 
 /* What belongs to one session when several take turns on a tty. */
 struct sl_tty_part {
@@ -39,6 +56,10 @@ struct sl_tty {
 	char *alt_cmd;		/* the command that started it */
 	long long dropped;	/* sl_term_dropped() already counted */
 	struct sl_buf src;
+	struct held held[HOLD_MAX];
+	size_t nheld;
+	long long first_line;	/* input line of the session's first row */
+	int expect_expansion;	/* the last row held used history expansion */
 };
 
 static int
@@ -61,6 +82,106 @@ src_at(struct sl_tty *tty, long long line)
 	sl_buf_addc(&tty->src, tty->sep);
 	sl_buf_add_int(&tty->src, line);
 	return tty->src.buf;
+}
+
+static void
+hold(struct sl_tty *tty, const struct sl_record *r)
+{
+	struct held *h = &tty->held[tty->nheld++];
+
+	h->r = *r;
+	h->text = sl_xstrndup(r->text, r->len);
+	h->src = sl_xstrdup(r->src);
+	h->time = r->time != NULL ? sl_xstrdup(r->time) : NULL;
+	h->expanded = NULL;
+	h->spans = NULL;
+	if (r->nspans > 0) {
+		h->spans = sl_xmalloc(r->nspans * sizeof(*r->spans));
+		memcpy(h->spans, r->spans, r->nspans * sizeof(*r->spans));
+	}
+	h->r.text = h->text;
+	h->r.src = h->src;
+	h->r.time = h->time;
+	h->r.spans = h->spans;
+}
+
+/* Emit the records held back, in order. */
+static void
+release(struct sl_tty *tty)
+{
+	size_t i;
+
+	for (i = 0; i < tty->nheld; i++) {
+		struct held *h = &tty->held[i];
+
+		emit(tty, &h->r);
+		free(h->text);
+		free(h->src);
+		free(h->time);
+		free(h->expanded);
+		free(h->spans);
+	}
+	tty->nheld = 0;
+}
+
+/*
+ * bash and zsh echo a command that used history expansion, expanded, on
+ * the row after it: what ran.  The row is output; the command row held
+ * back gets it as "expanded" when it keeps the command's text up to the
+ * first "!" (or is a ^old^new substitution).
+ */
+static void
+take_expansion(struct sl_tty *tty, const struct sl_record *r)
+{
+	struct held *h = &tty->held[tty->nheld - 1];
+	const char *cmd = h->r.text + h->r.prompt_len, *bang;
+	size_t clen = h->r.len - h->r.prompt_len, pre;
+
+	bang = memchr(cmd, '!', clen);
+	pre = bang != NULL && cmd[0] != '^' ? (size_t)(bang - cmd) : 0;
+	if (r->len == 0 || r->len < pre || memcmp(r->text, cmd, pre) != 0 ||
+	    (r->len == clen && memcmp(r->text, cmd, clen) == 0))
+		return;
+	h->expanded = sl_xstrndup(r->text, r->len);
+	h->r.expanded = h->expanded;
+}
+
+/* Apply what this row says about the rows held back. */
+static void
+settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
+{
+	size_t i;
+
+	if (marks & SL_MARK_CANCELLED)
+		r->cancelled = 1;
+	if (marks & SL_MARK_GROUP)
+		for (i = 0; i < tty->nheld; i++)
+			if (tty->held[i].r.has_prompt)
+				tty->held[i].r.cancelled = 1;
+	if (marks & SL_MARK_REDRAW)
+		for (i = tty->nheld; i-- > 0;)
+			if (tty->held[i].r.has_prompt &&
+			    !tty->held[i].r.cont) {
+				tty->held[i].r.redrawn = 1;
+				break;
+			}
+}
+
+/*
+ * Is the command held back settled by this row (which is not a command
+ * row)?  Not while it is unfinished; then by Enter (bracketed paste off)
+ * where bash signals it, or by the first output row where nothing does.
+ */
+static int
+settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
+{
+	struct sl_prompt *ps = tty->cur->prompt;
+
+	if (tty->nheld >= HOLD_MAX - 1)
+		return 1;
+	if (is_prompt || sl_prompt_open(ps))
+		return 0;
+	return (row->flags & SL_ROW_PASTE_OFF) || !sl_prompt_pastes(ps);
 }
 
 static void
@@ -89,6 +210,8 @@ on_row(void *arg, const struct sl_row *row)
 	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 :
 	    row->src_line;
 	r.n = ++tty->cur->n;
+	if (r.n == 1)
+		tty->first_line = row->src_line;
 	r.text = row->text;
 	r.len = row->len;
 	r.time = tty->time;
@@ -96,14 +219,25 @@ on_row(void *arg, const struct sl_row *row)
 	r.nspans = row->nspans;
 	/* A piece of a cut row is never a prompt: it continues a line. */
 	cls = row->piece > 1 ? SL_PROMPT_NONE :
-	    sl_prompt_classify(tty->cur->prompt, row->text, row->len, row->flags,
-	    &plen);
+	    sl_prompt_classify_at(tty->cur->prompt, row->text, row->len,
+	    row->flags, row->edit_at, &plen);
 	if (cls != SL_PROMPT_NONE) {
 		r.has_prompt = 1;
 		r.prompt_len = plen;
 		r.cont = cls == SL_PROMPT_CONT;
-	}
-	emit(tty, &r);
+		settle(tty, &r, sl_prompt_marks(tty->cur->prompt));
+	} else if (tty->expect_expansion && tty->nheld > 0)
+		take_expansion(tty, &r);
+	tty->expect_expansion = cls == SL_PROMPT_CMD &&
+	    (sl_prompt_marks(tty->cur->prompt) & SL_MARK_HISTORY);
+	if (cls == SL_PROMPT_CMD)
+		release(tty);
+	if (cls == SL_PROMPT_CMD || tty->nheld > 0) {
+		hold(tty, &r);
+		if (cls != SL_PROMPT_CMD && settled(tty, row, cls != SL_PROMPT_NONE))
+			release(tty);
+	} else
+		emit(tty, &r);
 }
 
 /* "user@host:~" or "user@host ~" -> "host". */
@@ -126,6 +260,7 @@ note(struct sl_tty *tty, long long line, const char *code, long long count,
 {
 	struct sl_record r;
 
+	release(tty);
 	sl_record_init(&r, SL_NOTE, tty->cur->sid, src_at(tty, line));
 	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 : line;
 	r.code = code;
@@ -287,12 +422,38 @@ sl_tty_flush(struct sl_tty *tty)
 {
 	sl_term_finish(tty->term);
 	count_dropped(tty);
+	release(tty);
+}
+
+/*
+ * Many lines and not one command: the prompt is of a shape not known
+ * here.  Say so, in the stream and on stderr, rather than let the
+ * session pass for one where nothing was run.
+ */
+static void
+note_no_prompt(struct sl_tty *tty)
+{
+	struct sl_prompt *ps = tty->cur->prompt;
+	struct sl_buf b;
+
+	if (tty->kind == SL_TTY_PWSH || sl_prompt_rows(ps) < NO_PROMPT_ROWS ||
+	    sl_prompt_commands(ps) > 0)
+		return;
+	sl_buf_init(&b);
+	sl_buf_printf(&b, "no shell prompt recognised in %lld lines: no "
+	    "commands marked; name the prompt with --prompt REGEX",
+	    sl_prompt_rows(ps));
+	note(tty, tty->first_line, SL_NOTE_NO_PROMPT, sl_prompt_rows(ps),
+	    b.buf, NULL, 0);
+	sl_info(tty->rd, NULL, "%s", b.buf);
+	sl_buf_free(&b);
 }
 
 void
 sl_tty_finish(struct sl_tty *tty)
 {
 	sl_tty_flush(tty);
+	note_no_prompt(tty);
 }
 
 const char *
@@ -331,6 +492,8 @@ sl_tty_free(struct sl_tty *tty)
 {
 	if (tty == NULL)
 		return;
+	tty->status = SL_STOP;	/* the sink may be gone: free, not emit */
+	release(tty);
 	sl_term_free(tty->term);
 	sl_prompt_free(tty->own.prompt);
 	free(tty->own.sid);
@@ -362,7 +525,11 @@ sl_tty_part_new(struct sl_tty *tty, const char *sid, enum sl_tty_kind kind)
 void
 sl_tty_use(struct sl_tty *tty, struct sl_tty_part *part)
 {
-	tty->cur = part != NULL ? part : &tty->own;
+	struct sl_tty_part *next = part != NULL ? part : &tty->own;
+
+	if (next != tty->cur)
+		release(tty);
+	tty->cur = next;
 }
 
 void

@@ -238,10 +238,12 @@ main(int argc, char **argv)
 
 	sl_convert_sink(conv, &sink);
 	run = sl_run_new(&opts, &sink, tool_error, NULL);
+	sl_run_set_info(run, tool_info, NULL);
 	if (optind == argc)
 		rc = sl_run_path(run, "-");
 	for (i = optind; i < argc && rc != SL_STOP; i++)
 		rc = sl_run_path(run, argv[i]);
+	sl_run_finish(run);
 	if (stats) {
 		sl_run_stats(run, &st);
 		tool_print_stats(&st);

@@ -80,6 +80,7 @@ main(int argc, char **argv)
 		rc = sl_run_path(run, "-");
 	for (i = optind; i < argc && rc != SL_STOP; i++)
 		rc = sl_run_path(run, argv[i]);
+	sl_run_finish(run);
 	if (stats) {
 		sl_run_stats(run, &st);
 		tool_print_stats(&st);

@@ -138,6 +138,13 @@ error(void *arg, const char *where, const char *msg)
 	tool_error(arg, where, msg);
 }
 
+static void
+info(void *arg, const char *where, const char *msg)
+{
+	progress_end();
+	tool_info(arg, where, msg);
+}
+
 /* path ("-": standard output) through the output layer. */
 static struct sl_out *
 open_out(struct tool_file *f, const char *path, int force)
@@ -251,6 +258,7 @@ main(int argc, char **argv)
 	rep = sl_report_new(&ro);
 	sink.arg = rep;
 	run = sl_run_new(&opts, &sink, error, NULL);
+	sl_run_set_info(run, info, NULL);
 	progress = isatty(2);
 	if (optind == argc) {
 		sl_report_input(rep, "-");
@@ -268,6 +276,7 @@ main(int argc, char **argv)
 		sl_report_input(rep, argv[i]);
 		rc = sl_run_path(run, argv[i]);
 	}
+	sl_run_finish(run);
 	progress_end();
 	sl_run_stats(run, &st);
 	sl_report_add_stats(rep, &st);
@@ -289,6 +298,8 @@ main(int argc, char **argv)
 		tool_fatal("write error on %s: %s", outpath, strerror(errno));
 	}
 	close_out(&outf, out);
+	if (sl_report_left_out(rep) != NULL)
+		tool_info(NULL, NULL, sl_report_left_out(rep));
 	sl_report_free(rep);
 	return tool_finish();
 }

@@ -10,8 +10,9 @@ run sl-redact -q in.log
 no_crash
 want_rc 0
 cmp -s out want || fail "output differs: $(od -c out | head -20)"
-# The same through a record stream: sl-parse makes it valid UTF-8 first.
-sl-parse in.log | sl-redact -q > rec 2>err
+# The same through a record stream: sl-parse makes it valid UTF-8 first
+# (-f raw: a fragment with no prompt is no session log to detect).
+sl-parse -f raw in.log | sl-redact -q > rec 2>err
 rc=$?
 no_crash
 want_rc 0

@@ -91,12 +91,12 @@ f.value="journalctl 111122223333:user/bob";f.dispatchEvent(new Event("input"));\
 o.push("filter-two-words="+vis());\
 f.value="no-such-thing";f.dispatchEvent(new Event("input"));o.push("filter-none="+vis());\
 f.value="";f.dispatchEvent(new Event("input"));o.push("filter-cleared="+vis());\
-var th=t.tHead.rows[0].cells[5];th.click();th.click();\
-var c=col(5).map(function(x){return +x.textContent;}),ok=1;\
+var th=t.tHead.rows[0].cells[6];th.click();th.click();\
+var c=col(6).map(function(x){return +x.textContent;}),ok=1;\
 for(var i=1;i<c.length;i++)if(c[i]>c[i-1])ok=0;\
 o.push("sort-cmds-desc="+ok+" "+th.getAttribute("aria-sort"));\
-var d=t.tHead.rows[0].cells[1];d.click();\
-c=col(1).map(function(x){return +x.getAttribute("data-v");});ok=1;\
+var d=t.tHead.rows[0].cells[2];d.click();\
+c=col(2).map(function(x){return +x.getAttribute("data-v");});ok=1;\
 for(i=1;i<c.length;i++)if(c[i]<c[i-1])ok=0;o.push("sort-duration-asc="+ok);\
 var s=t.tHead.rows[0].cells[0];s.click();\
 c=col(0).map(function(x){return x.getAttribute("data-v");});ok=1;\

@@ -309,6 +309,8 @@ check_line(struct fz_check *c, const struct sl_record *r)
 		fz_fail("prompt ends inside a character");
 	if (r->cont && !r->has_prompt)
 		fz_fail("cont without prompt");
+	if ((r->cancelled || r->redrawn) && !r->has_prompt)
+		fz_fail("cancelled or redrawn without prompt");
 }
 
 static void
@@ -425,6 +427,17 @@ check_json(struct fz_check *c, const struct sl_record *r)
 		if ((v != NULL) != (r->cont != 0) || (v != NULL &&
 		    !json_is_true(v)))
 			fz_fail("JSON cont");
+		v = json_object_get(o, "cancelled");
+		if ((v != NULL) != (r->cancelled != 0) || (v != NULL &&
+		    !json_is_true(v)))
+			fz_fail("JSON cancelled");
+		s = jstr(o, "expanded", &len);
+		same("expanded", r->expanded, r->expanded ?
+		    strlen(r->expanded) : 0, s, len);
+		v = json_object_get(o, "redrawn");
+		if ((v != NULL) != (r->redrawn != 0) || (v != NULL &&
+		    !json_is_true(v)))
+			fz_fail("JSON redrawn");
 		s = jstr(o, "time", &len);
 		same("time", r->time, r->time ? strlen(r->time) : 0, s, len);
 		break;

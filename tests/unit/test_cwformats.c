@@ -272,7 +272,8 @@ START_TEST(test_events_bad)
 
 	run(&g, "bad.json", in, strlen(in), NULL);
 	ck_assert_int_eq(g.rc, SL_REJECT);
-	ck_assert_int_eq(g.st.rejected, 6);
+	/* #5 loses its eventTime only: it is no rejected unit. */
+	ck_assert_int_eq(g.st.rejected, 5);
 	ck_assert_str_eq(g.err.buf,
 	    "bad.json#1: rejected event: no \"message\"\n"
 	    "bad.json#2: rejected event: \"message\" is not a string\n"
@@ -280,11 +281,54 @@ START_TEST(test_events_bad)
 	    "(or holds a NUL)\n"
 	    "bad.json#4: rejected event: \"sessionData\" element 2 is not a "
 	    "string\n"
-	    "bad.json#5: rejected event: \"eventTime\" is not an RFC 3339 "
-	    "time: \"yesterday\"\n"
+	    "bad.json#5: \"eventTime\" is not an RFC 3339 time: "
+	    "\"yesterday\" (the event's lines are kept without it)\n"
 	    "bad.json#6: rejected event: not a session event (no "
 	    "\"sessionData\") nor a CloudTrail event\n");
 	field_is(&g, 0, "code", "rejected");
+	got_free(&g);
+}
+END_TEST
+
+/* A streamed event whose eventTime does not parse keeps its lines,
+ * untimed; the field is reported (exit 1), the next event is timed. */
+START_TEST(test_stream_bad_time_keeps_lines)
+{
+	static const char in[] =
+	    "{\"sessionId\":\"kim-0a1b2c3d4e5f60718\",\"eventTime\":"
+	    "\"05/05/2024 09:00\",\"sessionData\":[\"sh-5.2$ id\","
+	    "\"uid=1001\"]}\n"
+	    "{\"sessionId\":\"kim-0a1b2c3d4e5f60718\",\"eventTime\":"
+	    "\"2024-05-05T09:00:09Z\",\"sessionData\":[\"sh-5.2$ exit\"]}\n";
+	struct got g;
+	json_t *r;
+	int k, lines = 0, untimed = 0, notes = 0;
+
+	run(&g, "s.jsonl", in, strlen(in), NULL);
+	ck_assert_int_eq(g.rc, SL_REJECT);
+	ck_assert_int_eq(g.st.rejected, 0);
+	ck_assert_ptr_nonnull(strstr(g.err.buf, "s.jsonl:1: \"eventTime\" "
+	    "is not an RFC 3339 time"));
+	for (k = 0; k < nrec(&g); k++) {
+		const char *type;
+
+		r = rec(&g, k);
+		ck_assert_ptr_nonnull(r);
+		type = json_string_value(json_object_get(r, "type"));
+
+		if (strcmp(type, "line") == 0) {
+			lines++;
+			untimed += json_object_get(r, "time") == NULL ||
+			    json_is_null(json_object_get(r, "time"));
+		}
+		if (strcmp(type, "note") == 0 && strcmp(json_string_value(
+		    json_object_get(r, "code")), "rejected") == 0)
+			notes++;
+		json_decref(r);
+	}
+	ck_assert_int_eq(lines, 3);
+	ck_assert_int_eq(untimed, 2);
+	ck_assert_int_eq(notes, 1);
 	got_free(&g);
 }
 END_TEST
@@ -741,6 +785,7 @@ cw_suite(void)
 	tcase_add_test(tc, test_events_pages);
 	tcase_add_test(tc, test_events_text_join);
 	tcase_add_test(tc, test_events_bad);
+	tcase_add_test(tc, test_stream_bad_time_keeps_lines);
 	tcase_add_test(tc, test_event_too_big);
 	tcase_add_test(tc, test_detect);
 	tcase_add_test(tc, test_firehose_cut);

@@ -18,15 +18,17 @@ static const char *const class_names[] = { "NONE", "CMD", "CONT" };
  * want_prompt the prompt part (the rest of the row is the command).
  */
 static void
-classify_at(int line, struct sl_prompt *ps, const char *row, unsigned flags,
-    enum sl_prompt_class want, const char *want_prompt)
+classify_edit(int line, struct sl_prompt *ps, const char *row, unsigned flags,
+    size_t edit_at, enum sl_prompt_class want, const char *want_prompt)
 {
 	size_t n = strlen(row), plen = (size_t)-1;
 	char *copy = sl_xmalloc(n > 0 ? n : 1);
 	enum sl_prompt_class got;
 
 	memcpy(copy, row, n);
-	got = sl_prompt_classify(ps, copy, n, flags, &plen);
+	got = edit_at > 0 ?
+	    sl_prompt_classify_at(ps, copy, n, flags, edit_at, &plen) :
+	    sl_prompt_classify(ps, copy, n, flags, &plen);
 	free(copy);
 	ck_assert_msg(got == want, "line %d: \"%s\" (flags %u): %s, want %s",
 	    line, row, flags, class_names[got], class_names[want]);
@@ -38,6 +40,23 @@ classify_at(int line, struct sl_prompt *ps, const char *row, unsigned flags,
 		ck_assert_uint_le(plen, n);
 	}
 }
+
+static void
+classify_at(int line, struct sl_prompt *ps, const char *row, unsigned flags,
+    enum sl_prompt_class want, const char *want_prompt)
+{
+	classify_edit(line, ps, row, flags, 0, want, want_prompt);
+}
+
+/* A row whose line editor started at byte edit_at - 1 (struct sl_row). */
+#define CMD_AT(ps, row, flags, edit_at, prompt)				\
+	classify_edit(__LINE__, (ps), (row), (flags), (edit_at),	\
+	    SL_PROMPT_CMD, (prompt))
+#define CONT_AT(ps, row, edit_at, prompt)				\
+	classify_edit(__LINE__, (ps), (row), 0, (edit_at),		\
+	    SL_PROMPT_CONT, (prompt))
+#define MARKS_ARE(ps, want)						\
+	ck_assert_uint_eq(sl_prompt_marks(ps), (want))
 
 #define CMD(ps, row, flags, prompt)					\
 	classify_at(__LINE__, (ps), (row), (flags), SL_PROMPT_CMD, (prompt))
@@ -236,7 +255,8 @@ START_TEST(bare_prompt_learned_from_first_row)
 	CMD(ps, "$ ls", SL_ROW_PASTE, "$ ");
 	CMD(ps, "$ pwd", 0, "$ ");		/* fewer than 2 signalled yet */
 	CMD(ps, "$ id", SL_ROW_TITLE, "$ ");
-	NONE(ps, "$ echo from a README", 0);	/* 2 signalled: strict now */
+	/* 2 signalled: strict now (bash turned paste off: Enter) */
+	NONE(ps, "$ echo from a README", SL_ROW_PASTE_OFF);
 	CMD(ps, "$ exit", SL_ROW_PASTE, "$ ");
 	sl_prompt_free(ps);
 }
@@ -249,11 +269,11 @@ START_TEST(signals_required_after_two)
 	/* Before two signalled prompts, shape alone is enough. */
 	CMD(ps, "user@host:~$ echo one", 0, "user@host:~$ ");
 	CMD(ps, "user@host:~$ ls", SL_ROW_PASTE, "user@host:~$ ");
-	NONE(ps, "file", 0);
+	NONE(ps, "file", SL_ROW_PASTE_OFF);
 	CMD(ps, "user@host:~$ cat notes.txt", SL_ROW_PASTE | SL_ROW_TITLE,
 	    "user@host:~$ ");
-	/* notes.txt holds a pasted transcript: */
-	NONE(ps, "user@host:~$ rm -rf /tmp/x", 0);
+	/* notes.txt holds a pasted transcript (Enter: paste off): */
+	NONE(ps, "user@host:~$ rm -rf /tmp/x", SL_ROW_PASTE_OFF);
 	NONE(ps, "[ec2-user@ip-10-0-1-11 ~]$ sudo su", 0);
 	NONE(ps, "sh-4.2$ id", 0);
 	LAST_CMD_IS(ps, "cat notes.txt");
@@ -627,6 +647,185 @@ START_TEST(last_cmd)
 }
 END_TEST
 
+
+/* ------------------------------------------------ issue 12: real shells */
+
+/* zsh's PS2 names what it waits for; it is cont right after a command. */
+START_TEST(zsh_continuation)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD_AT(ps, "vm# for i in 1 2", 0, 5, "vm# ");
+	CONT_AT(ps, "for> do echo $i", 6, "for> ");
+	CONT_AT(ps, "for> done", 6, "for> ");
+	NONE(ps, "1", SL_ROW_PASTE_OFF);
+	CMD_AT(ps, "vm# echo \"a", 0, 5, "vm# ");
+	CONT(ps, "dquote> b\"", "dquote> ");
+	NONE(ps, "a", 0);
+	CMD_AT(ps, "vm# if true; then for x in 1; do", 0, 5, "vm# ");
+	CONT(ps, "then for cmdsubst> x", "then for cmdsubst> ");
+	CONT(ps, "heredoc>", "heredoc>");
+	/* Not after output, and not a word zsh does not use. */
+	NONE(ps, "output", 0);
+	NONE(ps, "for> x", 0);
+	CMD_AT(ps, "vm# ls", 0, 5, "vm# ");
+	NONE(ps, "notes> x", 0);
+	NONE(ps, "for>x", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* zsh and busybox mark where input starts: the prompt is what is before,
+ * whatever its shape; not without signals, nor without a space before. */
+START_TEST(editor_start)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD_AT(ps, "vm% ls", 0, 5, "vm% ");
+	CMD_AT(ps, "\xe2\x9e\x9c  ~ git status", 0, 8,
+	    "\xe2\x9e\x9c  ~ ");
+	CMD_AT(ps, "\xe2\x9d\xaf make", 0, 5, "\xe2\x9d\xaf ");
+	CMD_AT(ps, "/tmp # echo hi", 0, 8, "/tmp # ");
+	CMD_AT(ps, "~ $", 0, 4, "~ $");		/* nothing typed */
+	NONE(ps, "abc", SL_ROW_PASTE_OFF);
+	classify_edit(__LINE__, ps, "abcdef", 0, 4, SL_PROMPT_NONE, NULL);
+	classify_edit(__LINE__, ps, "   x", 0, 4, SL_PROMPT_NONE, NULL);
+	LAST_CMD_IS(ps, "echo hi");
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 0, 0);		/* no reliable signals */
+	classify_edit(__LINE__, ps, "vm% ls", 0, 5, SL_PROMPT_NONE, NULL);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* bash turns paste on before its prompt: after output without a newline
+ * the prompt starts there. */
+START_TEST(prompt_after_output)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD(ps, "sh-5.2$ printf done", SL_ROW_PASTE, "sh-5.2$ ");
+	CMD_AT(ps, "donesh-5.2$ ls", SL_ROW_PASTE_OFF, 5, "donesh-5.2$ ");
+	LAST_CMD_IS(ps, "ls");
+	CMD_AT(ps, "x$ id", SL_ROW_PASTE_OFF, 2, "x$ ");
+	/* Output that merely carries the mark is not a prompt. */
+	classify_edit(__LINE__, ps, "done and more", SL_ROW_PASTE_OFF, 5,
+	    SL_PROMPT_NONE, NULL);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+START_TEST(cancelled)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "$ sleep 5 half^C", 0, "$ ");
+	MARKS_ARE(ps, SL_MARK_CANCELLED);
+	LAST_CMD_IS(ps, NULL);
+	CMD(ps, "$ ^C", 0, "$ ");
+	MARKS_ARE(ps, SL_MARK_CANCELLED);
+	CMD(ps, "$ for i in 1 2", 0, "$ ");
+	MARKS_ARE(ps, 0);
+	CONT(ps, "> do echo $i", "> ");
+	MARKS_ARE(ps, 0);
+	CONT(ps, "> ^C", "> ");
+	MARKS_ARE(ps, SL_MARK_CANCELLED | SL_MARK_GROUP);
+	/* The command is over: "> " is output now. */
+	NONE(ps, "> quoted mail", 0);
+	CMD(ps, "$ echo 'a^C'", 0, "$ ");
+	MARKS_ARE(ps, 0);
+	ck_assert_int_eq(sl_prompt_commands(ps), 2);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* fish turns no signal on for the prompt after ^C: it comes anyway. */
+START_TEST(prompt_after_cancel)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD(ps, "root@vm ~# echo hi", SL_ROW_PASTE | SL_ROW_TITLE, "root@vm ~# ");
+	NONE(ps, "hi", SL_ROW_PASTE_OFF);
+	CMD(ps, "root@vm ~# ls", SL_ROW_PASTE | SL_ROW_TITLE, "root@vm ~# ");
+	CMD(ps, "root@vm ~# sleep 9^C", SL_ROW_PASTE | SL_ROW_TITLE,
+	    "root@vm ~# ");
+	CMD(ps, "root@vm ~# id", 0, "root@vm ~# ");
+	MARKS_ARE(ps, 0);
+	NONE(ps, "root@vm ~# echo", SL_ROW_PASTE_OFF);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* bash: the same prompt again with no paste on and no Enter between. */
+START_TEST(redraw)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD(ps, "u@h:~$ echo abc", SL_ROW_PASTE, "u@h:~$ ");
+	CMD(ps, "u@h:~$ echo abc def", 0, "u@h:~$ ");	/* Ctrl-L */
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	NONE(ps, "abc def", SL_ROW_PASTE_OFF);
+	CMD(ps, "u@h:~$ ls /tmp/", SL_ROW_PASTE, "u@h:~$ ");
+	NONE(ps, "alpha  beta", 0);			/* Tab listing */
+	CMD(ps, "u@h:~$ ls /tmp/beta", 0, "u@h:~$ ");
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	NONE(ps, "/tmp/beta", SL_ROW_PASTE_OFF);
+	/* After Enter, the same prompt without paste on is output. */
+	NONE(ps, "u@h:~$ ls /tmp/beta", 0);
+	CMD(ps, "$ x", SL_ROW_PASTE, "$ ");
+	CMD(ps, "$ xy", 0, "$ ");			/* bare prompts too */
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	sl_prompt_free(ps);
+
+	/* Without bash's paste signal there is no telling. */
+	ps = sl_prompt_new(NULL, 1, 0);
+	CMD(ps, "u@h:~$ echo abc", SL_ROW_TITLE, "u@h:~$ ");
+	CMD(ps, "u@h:~$ echo abc def", SL_ROW_TITLE, "u@h:~$ ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* The Amazon Linux 2 first prompt, redrawn, as the streaming agent
+ * strips it. */
+START_TEST(doubled_prompt)
+{
+	FRESH("sh-4.2$ sh-4.2$ date", "sh-4.2$ sh-4.2$ ", "date");
+	FRESH("sh-4.2$ sh-4.2$", "sh-4.2$ sh-4.2$", NULL);
+	FRESH("sh-4.2$ sh-4.2 x", "sh-4.2$ ", "sh-4.2 x");
+	FRESH("[ec2-user@ip-10-0-1-11 ~]$ [ec2-user@ip-10-0-1-11 ~]$ id",
+	    "[ec2-user@ip-10-0-1-11 ~]$ [ec2-user@ip-10-0-1-11 ~]$ ", "id");
+}
+END_TEST
+
+START_TEST(shape_fish)
+{
+	FRESH("user@host ~> ls", "user@host ~> ", "ls");
+	FRESH("root@vm /etc# id", "root@vm /etc# ", "id");
+	FRESH("root@vm ~#", "root@vm ~#", NULL);
+}
+END_TEST
+
+/* A session whose prompt is not recognised but carries signals: rows
+ * without one that look like prompts are output. */
+START_TEST(unrecognised_prompt_signals)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	NONE(ps, "\xce\xbb ~ echo one", SL_ROW_PASTE);
+	NONE(ps, "one", SL_ROW_PASTE_OFF);
+	NONE(ps, "\xce\xbb ~ echo x", SL_ROW_PASTE);
+	NONE(ps, "$ make install", SL_ROW_PASTE_OFF);
+	NONE(ps, "\xce\xbb ~ cat notes", SL_ROW_PASTE);
+	NONE(ps, "# Notes", SL_ROW_PASTE_OFF);
+	NONE(ps, "user@host:~$ rm -rf x", 0);
+	ck_assert_int_eq(sl_prompt_commands(ps), 0);
+	ck_assert_int_eq(sl_prompt_rows(ps), 7);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 static Suite *
 prompt_suite(void)
 {
@@ -657,6 +856,15 @@ prompt_suite(void)
 	tcase_add_test(tc, user_pattern_empty_match);
 	tcase_add_test(tc, user_pattern_bad);
 	tcase_add_test(tc, last_cmd);
+	tcase_add_test(tc, zsh_continuation);
+	tcase_add_test(tc, editor_start);
+	tcase_add_test(tc, prompt_after_output);
+	tcase_add_test(tc, cancelled);
+	tcase_add_test(tc, prompt_after_cancel);
+	tcase_add_test(tc, redraw);
+	tcase_add_test(tc, doubled_prompt);
+	tcase_add_test(tc, shape_fish);
+	tcase_add_test(tc, unrecognised_prompt_signals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -299,18 +299,32 @@ START_TEST(filters_and_window)
 	r.session = "e3-09";
 	r.f[SL_F_START] = NULL;
 	sl_report_put(rep, &r);
+	/* No start: an S3 typescript's trailer places it by its end. */
+	r.session = "e5-11";
+	r.f[SL_F_END] = "2024-05-03T00:00:00.000Z";
+	r.f[SL_F_END_SRC] = "typescript-trailer";
+	sl_report_put(rep, &r);
+	r.f[SL_F_END] = NULL;
+	r.f[SL_F_END_SRC] = NULL;
 	r.session = "f4-10";
 	r.f[SL_F_OWNER] = "arn:aws:iam::1:user/fay";
 	r.f[SL_F_START] = "2024-05-02T00:00:00.000Z";
 	sl_report_put(rep, &r);
 	j = report_json(rep);
 	g = json_object_get(j, "general");
-	ck_assert_int_eq(num(g, "sessions"), 1);
-	ck_assert_int_eq(num(g, "filtered_out"), 2);
-	ck_assert_int_eq(num(g, "left_out_without_start"), 1);
+	ck_assert_int_eq(num(g, "sessions"), 2);
+	ck_assert_int_eq(num(g, "filtered_out"), 1);
+	ck_assert_int_eq(num(g, "left_out_outside_window"), 1);
+	ck_assert_int_eq(num(g, "left_out_undated"), 1);
+	ck_assert_int_eq(num(g, "sessions_placed_by_end"), 1);
 	STR_EQ(g, "since", "2024-05-01T00:00:00.000Z");
 	STR_EQ(json_array_get(json_object_get(j, "sessions"), 0), "session",
 	    "e1-07");
+	STR_EQ(json_array_get(json_object_get(j, "sessions"), 1), "placed_by",
+	    "end");
+	ck_assert_str_eq(sl_report_left_out(rep), "3 sessions left out: 1 by "
+	    "--user or --target, 1 outside the window, 1 without a start or "
+	    "end time");
 	json_decref(j);
 	sl_report_free(rep);
 }

@@ -44,6 +44,7 @@ struct item {
 	long long src_line;
 	long long units;
 	unsigned flags;
+	size_t edit_at;
 	int piece;
 	/* IT_EVENT */
 	enum sl_term_event ev;
@@ -124,6 +125,7 @@ on_row(void *arg, const struct sl_row *row)
 	it.src_line = row->src_line;
 	it.units = row->units;
 	it.flags = row->flags;
+	it.edit_at = row->edit_at;
 	it.piece = row->piece;
 	cap_push(c, &it);
 }
@@ -340,7 +342,7 @@ START_TEST(sample_1)
 	ck_assert_str_eq(event_of(&c, SL_TEV_TITLE, 0)->etext, "user@host:~");
 	ck_assert_int_eq(event_of(&c, SL_TEV_TITLE, 0)->line, 1);
 	ck_assert_uint_eq(row(&c, 0)->flags, SL_ROW_TITLE | SL_ROW_PASTE);
-	ck_assert_uint_eq(row(&c, 1)->flags, 0);
+	ck_assert_uint_eq(row(&c, 1)->flags, SL_ROW_PASTE_OFF);	/* Enter */
 	ck_assert_uint_eq(row(&c, 2)->flags, 0);
 	ck_assert_int_eq(c.dropped, 0);
 	cap_free(&c);
@@ -689,11 +691,38 @@ START_TEST(paste_flag)
 	EXPECT(&c, "user@host:~$ ls", "file", "$ late", "$ after cr", "both",
 	    "none");
 	ck_assert_uint_eq(row(&c, 0)->flags, SL_ROW_PASTE);
-	ck_assert_uint_eq(row(&c, 1)->flags, 0);
+	ck_assert_uint_eq(row(&c, 1)->flags, SL_ROW_PASTE_OFF);
 	ck_assert_uint_eq(row(&c, 2)->flags, 0);	/* not at column 0 */
 	ck_assert_uint_eq(row(&c, 3)->flags, SL_ROW_PASTE);	/* after CR */
 	ck_assert_uint_eq(row(&c, 4)->flags, SL_ROW_PASTE | SL_ROW_TITLE);
 	ck_assert_uint_eq(row(&c, 5)->flags, 0);
+	/* Past column 0, where the editor starts: 1 + byte offset. */
+	ck_assert_uint_eq(row(&c, 0)->edit_at, 0);
+	ck_assert_uint_eq(row(&c, 2)->edit_at, 3);
+	ck_assert_uint_eq(row(&c, 3)->edit_at, 0);
+	cap_free(&c);
+}
+END_TEST
+
+/* zsh turns paste on after its prompt, busybox asks for the cursor
+ * position there; the offset is in bytes of the row's text, and a
+ * prompt with nothing typed after it ends the (trimmed) text. */
+START_TEST(edit_start)
+{
+	static const char in[] = "\033[?2004l\rv\xc3\xa9# \033[?2004hls\r\n"
+	    "/tmp # \033[6necho\r\n"
+	    "\xe4\xb8\xad% \033[?2004h\r\n"
+	    "out\033[?2004l\r\n";
+	struct cap c;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "v\xc3\xa9# ls", "/tmp # echo", "\xe4\xb8\xad%", "out");
+	ck_assert_uint_eq(row(&c, 0)->flags, SL_ROW_PASTE_OFF);
+	ck_assert_uint_eq(row(&c, 0)->edit_at, 6);
+	ck_assert_uint_eq(row(&c, 1)->edit_at, 8);
+	ck_assert_uint_eq(row(&c, 2)->edit_at, 5);	/* "中%": 4 bytes */
+	ck_assert_uint_eq(row(&c, 3)->flags, 0);	/* not at column 0 */
+	ck_assert_uint_eq(row(&c, 3)->edit_at, 0);
 	cap_free(&c);
 }
 END_TEST
@@ -1282,6 +1311,212 @@ START_TEST(cr_in_sequence_settled_by_next_byte)
 }
 END_TEST
 
+/* Tab stops of a program's own (HTS, TBC), as tabs(1) sets them. */
+START_TEST(tab_stops_set_and_cleared)
+{
+	/* tabs 4: clear all, then a stop every 4 columns. */
+	RENDER_IS("\033[3g\r\033H    \033H    \033H    \033H\ra\tb\tc\td\r\n",
+	    "a   b   c   d");
+	/* TBC 0 clears the stop at the cursor only. */
+	RENDER_IS("\033[3g\r\033H  \033H  \033H\r  \033[g\ra\tb\tc\r\n",
+	    "a   b   c");
+	/* Past the last stop, where the default stops would be. */
+	RENDER_IS("\033[3g\r   \033H\ra\tb\tc\r\n", "a  b    c");
+	/* CBT goes back stop by stop. */
+	RENDER_IS("\033[3g\r  \033H   \033H\r\t\tX\033[2ZY\033[9ZZ\r\n",
+	    "Z Y  X");
+	/* RIS brings back the stops every 8 columns. */
+	RENDER_IS("\033[3g\r\033H\033cx\ty\r\n", "x       y");
+	/* Before any HTS or TBC: every 8 columns. */
+	RENDER_IS("a\tb\r\n", "a       b");
+}
+END_TEST
+
+/* ESC 8 with nothing saved: the top left corner, as DECRC from reset. */
+START_TEST(restore_without_save)
+{
+	RENDER_IS("one\r\ntwo\r\nthree\0338X\r\n", "Xne", "two", "three");
+	RENDER_IS("one\r\n\033[1mtwo\033[uX\r\n", "Xne", "two");
+}
+END_TEST
+
+/* apt's bar below a scroll region is drawn in place, never a line. */
+START_TEST(status_row_below_region)
+{
+	static const char bar[] = "\0337\033[24;0f\033[42mProgress: [ 50%]"
+	    "\033[49m [###...] \0338";
+	struct sl_buf b;
+	struct cap c;
+	int i;
+
+	sl_buf_init(&b);
+	for (i = 1; i <= 30; i++)
+		sl_buf_printf(&b, "line %d\r\n", i);
+	sl_buf_adds(&b, "\n\0337\033[0;23r\0338\033[1A");
+	sl_buf_adds(&b, bar);
+	sl_buf_adds(&b, "Unpacking\r\n");
+	sl_buf_adds(&b, bar);
+	/* LF and EL on the status row stay there. */
+	sl_buf_adds(&b, "\0337\033[24;0fx\n\033[K\0338Setting up\r\n");
+	sl_buf_adds(&b, "\n\0337\033[0;24r\0338\033[1A\033[Jdone\r\n");
+	render(&c, b.buf, b.len, 0);
+	ck_assert_uint_eq(nrows(&c), 33);
+	ck_assert_str_eq(row(&c, 23)->text, "line 24");
+	ck_assert_str_eq(row(&c, 30)->text, "Unpacking");
+	ck_assert_str_eq(row(&c, 31)->text, "Setting up");
+	ck_assert_str_eq(row(&c, 32)->text, "done");
+	ck_assert_int_eq(sum_units(&c) + c.dropped, count_lines(b.buf, b.len));
+	cap_free(&c);
+	sl_buf_free(&b);
+
+	/* Inside the region CUP is as before; CSI r with no bottom ends it. */
+	RENDER_IS("a\r\nb\r\n\033[1;5r\033[2;1HB\033[6;1HS\033[r\0338c\r\n",
+	    "c", "B");
+	RENDER_IS("a\r\n\033[1;5r\033[9;1HS\033c\033[9;1Hz\r\n",
+	    "a", "", "", "", "", "", "", "", "", "z");
+}
+END_TEST
+
+/* ---------------------------------------------------------- soft wrap */
+
+/* 40 columns of a bash prompt and a typed command, as in a 40-wide pty. */
+#define T40	"$ echo 012345678901234567890123456789012"
+#define P40	"\033[?2004h" T40
+
+/* A " \r" is readline's wrap only when the bytes after it say so. */
+START_TEST(wrap_confirmed_by_what_follows)
+{
+	/* Enter after typed text; CR LF too. */
+	RENDER_IS(P40 " \rab\r\nout\r\n", T40 "ab", "out");
+	RENDER_IS(P40 " \rab\r\r\nout\r\n", T40 "ab", "out");
+	/* A rubout of the typed text. */
+	RENDER_IS(P40 " \rabc\b\033[K\r\n", T40 "ab");
+	/* Readline climbing back over the margin at once. */
+	RENDER_IS(P40 " \r\033[A\033[39C\033[K2\r\n", T40);
+	/* The next margin's " \r" one width further. */
+	RENDER_IS(P40 " \r0123456789012345678901234567890123456789 \rz\r\n",
+	    T40 "0123456789012345678901234567890123456789z");
+}
+END_TEST
+
+START_TEST(wrap_refuted_by_what_follows)
+{
+	/* Ctrl-R: new text, then EL for what is left of the old row. */
+	RENDER_IS("\033[?2004huser@host:/tmp# \r(reverse-i-search)`': \033[K"
+	    "\r\n", "(reverse-i-search)`':");
+	/* fish: CR, then cursor-forward over its prompt. */
+	RENDER_IS("\033[?2004h[user@host work]$ \r\033[18Cls\r\n",
+	    "[user@host work]$ ls");
+	/* A redraw after a resize starts with CR EL. */
+	RENDER_IS("\033[?2004huser@host:/tmp# \r\033[K\ruser@host:/tmp# ls"
+	    "\r\n", "user@host:/tmp# ls");
+	/* A progress line padded by one space, redrawn whole, then LF. */
+	RENDER_IS("Syncing objects from s3://bucket: 5obj [00:00, key=r-6] "
+	    "\rSyncing objects from s3://bucket: 6obj [00:00, key=r-06]\r\n",
+	    "Syncing objects from s3://bucket: 6obj [00:00, key=r-06]");
+	/* Text after a second CR is a redraw too. */
+	RENDER_IS(P40 " \rab\rcd\r\n", "cdecho 012345678901234567890123456789012");
+	/* Ctrl-R's line as long as the prompt needs no EL: BS only moves. */
+	RENDER_IS("\033[?2004hnobody@vm:~/work/abcd$ \r(reverse-i-search)`': "
+	    "\b\b\bd': echo d\r\n", "(reverse-i-search)`d': echo d");
+	/* The width tested is the first margin's, not one learnt before. */
+	RENDER_IS(P40 " \rab\r\n\033[?2004hnobody@vm:~/work$ "
+	    "\r(reverse-i-search)`': \b\b\bd': echo d\r\n",
+	    T40 "ab", "(reverse-i-search)`d': echo d");
+	/* Nothing to tell at the end of input: an ordinary CR. */
+	RENDER_IS(P40 " \rX", "X echo 012345678901234567890123456789012");
+}
+END_TEST
+
+/* Once learnt, the width holds for the session's later prompt rows. */
+START_TEST(wrap_width_learnt)
+{
+	RENDER_IS(P40 " \rab\r\nout\r\n" P40 " \rcd\r\n",
+	    T40 "ab", "out", T40 "cd");
+	/* A prompt row past the width is wrapped: CUU stays in it. */
+	RENDER_IS(P40 " \rab\r\n\033[?2004h$ xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "\033[A\033[5CY\033[B\r\nnext\r\n",
+	    T40 "ab", "$ xxxxxxxxYxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "next");
+}
+END_TEST
+
+/* zsh: " \r", EL, the new line's first character, CR, the line again. */
+START_TEST(wrap_zsh_idiom)
+{
+	RENDER_IS("\033]2;t\007vm# echo 0123456789012345678901234567890 "
+	    "\r\033[K1\r123456789abc\033[?2004l\r\r\nout\r\n",
+	    "vm# echo 0123456789012345678901234567890123456789abc", "out");
+	/* EL, then CR: a redraw (bash after a resize). */
+	RENDER_IS("\033[?2004huser@host:/tmp# \r\033[K\ruser@host:/tmp# ls\r\n",
+	    "user@host:/tmp# ls");
+}
+END_TEST
+
+/* zsh's and fish's missing-newline mark tells the width. */
+START_TEST(width_from_newline_mark)
+{
+	/* fish: ⏎, 39 spaces, CR; then a prompt row wraps with no " \r". */
+	RENDER_IS("\xe2\x8f\x8e                                       \r"
+	    "\xe2\x8f\x8e \r\033[K\033[?2004h$ echo 0123456789012345678901234567"
+	    "89abc\033[A\r\033[2Cecho\r\n",
+	    "$ echo 012345678901234567890123456789abc");
+	/* A mark after output text is no width. */
+	RENDER_IS("out%                                       \r\n"
+	    "\033[?2004h$ echo 0123456789012345678901234567890123456789\033[A"
+	    "\rX\r\n", "Xut%", "$ echo 0123456789012345678901234567890123456789");
+}
+END_TEST
+
+/* A command typed to exactly the width: the output is a row of its own. */
+START_TEST(wrap_exact_width_output_apart)
+{
+	RENDER_IS(P40 " \r\033[A\033[39C\033[K2\r\n\033[?2004l\rout\r\n",
+	    T40, "out");
+}
+END_TEST
+
+/* The held bytes are the same however the input is cut. */
+START_TEST(wrap_lookahead_any_split)
+{
+	static const size_t one[] = { 1 };
+	static const size_t odd[] = { 3, 1, 7, 2 };
+	static const char in[] = P40 " \r\xc3\xa9\xe2\x94\x80" "ab\r\nout\r\n"
+	    "\033[?2004huser@host:/tmp# \r(rev\xc3\xa9)`': \033[K\r\n"
+	    P40 " \r\033]0;t\007\033[A\033[39C\033[K2\r\n";
+	struct cap whole, c;
+
+	render(&whole, S(in), 0);
+	EXPECT(&whole, T40 "\xc3\xa9\xe2\x94\x80" "ab", "out",
+	    "(rev\xc3\xa9)`':", T40);
+	render_chunks(&c, S(in), 0, one, 1);
+	expect_same(&whole, &c, "byte by byte");
+	cap_free(&c);
+	render_chunks(&c, S(in), 0, odd, sizeof(odd) / sizeof(odd[0]));
+	expect_same(&whole, &c, "odd chunks");
+	cap_free(&c);
+	cap_free(&whole);
+}
+END_TEST
+
+/* More than the lookahead holds, undecided: an ordinary CR, nothing lost. */
+START_TEST(wrap_lookahead_bounded)
+{
+	struct sl_buf b;
+	struct cap c;
+	int i;
+
+	sl_buf_init(&b);
+	sl_buf_adds(&b, P40 " \ra");
+	for (i = 0; i < 100; i++)
+		sl_buf_adds(&b, "\033[1m\033[0m");
+	sl_buf_adds(&b, "z\r\n");
+	render(&c, b.buf, b.len, 0);
+	EXPECT(&c, "azecho 012345678901234567890123456789012");
+	cap_free(&c);
+	sl_buf_free(&b);
+}
+END_TEST
+
 /* ------------------------------------------------------ bad sequences */
 
 START_TEST(bad_seq_long_osc)
@@ -1420,6 +1655,28 @@ START_TEST(clear_screen_commits)
 	/* ED 0 and 1 erase in place: the erased text is not a line. */
 	RENDER_IS("a\r\nb\r\nc\033[2A\r\033[Jx\r\n", "x");
 	RENDER_IS("a\r\nb\r\nc\033[1A\033[1Jx\r\n", "", " x", "c");
+	/* ED 0 from the top left is busybox's clear: nothing is lost. */
+	RENDER_IS("one\r\ntwo\r\n~ # ls\033[H\033[J\r~ # ls\033[J\r\nx\r\n",
+	    "one", "two", "~ # ls", "~ # ls", "x");
+}
+END_TEST
+
+/* The line a clear cut short (Ctrl-L while typing) says so. */
+START_TEST(clear_flags_cursor_row)
+{
+	struct cap c;
+
+	render(&c, S("one\r\n$ ls /etc/ho\033[H\033[2J$ ls /etc/hosts\r\nx\r\n"),
+	    0);
+	EXPECT(&c, "one", "$ ls /etc/ho", "$ ls /etc/hosts", "x");
+	ck_assert_uint_eq(row(&c, 0)->flags & SL_ROW_CLEARED, 0);
+	ck_assert_uint_eq(row(&c, 1)->flags & SL_ROW_CLEARED, SL_ROW_CLEARED);
+	ck_assert_uint_eq(row(&c, 2)->flags & SL_ROW_CLEARED, 0);
+	cap_free(&c);
+	render(&c, S("a\r\nb\033[H\033[Jc\r\n"), 0);
+	EXPECT(&c, "a", "b", "c");
+	ck_assert_uint_eq(row(&c, 1)->flags & SL_ROW_CLEARED, SL_ROW_CLEARED);
+	cap_free(&c);
 }
 END_TEST
 
@@ -1847,6 +2104,8 @@ term_suite(void)
 	tcase_add_test(tc, cr_lf_variants);
 	tcase_add_test(tc, backspace);
 	tcase_add_test(tc, tabs);
+	tcase_add_test(tc, tab_stops_set_and_cleared);
+	tcase_add_test(tc, restore_without_save);
 	tcase_add_test(tc, erase_in_line);
 	tcase_add_test(tc, insert_delete_erase_chars);
 	tcase_add_test(tc, cursor_moves_in_row);
@@ -1871,6 +2130,7 @@ term_suite(void)
 	tcase_add_test(tc, titles);
 	tcase_add_test(tc, title_unterminated_at_end);
 	tcase_add_test(tc, paste_flag);
+	tcase_add_test(tc, edit_start);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 
@@ -1917,8 +2177,22 @@ term_suite(void)
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("wrap");
+	tcase_add_test(tc, wrap_confirmed_by_what_follows);
+	tcase_add_test(tc, wrap_refuted_by_what_follows);
+	tcase_add_test(tc, wrap_width_learnt);
+	tcase_add_test(tc, wrap_exact_width_output_apart);
+	tcase_add_test(tc, wrap_zsh_idiom);
+	tcase_add_test(tc, width_from_newline_mark);
+	tcase_add_test(tc, wrap_lookahead_any_split);
+	tcase_add_test(tc, wrap_lookahead_bounded);
+	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("window");
 	tcase_add_test(tc, clear_screen_commits);
+	tcase_add_test(tc, clear_flags_cursor_row);
+	tcase_add_test(tc, status_row_below_region);
 	tcase_add_test(tc, window_cup_reaches_oldest);
 	tcase_add_test(tc, window_rows_leave_final);
 	tcase_add_test(tc, memory_budget_wide_rows);
