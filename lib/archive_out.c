@@ -47,10 +47,14 @@ ar_fail(struct sl_archive_out *a, const char *member, char *err,
     size_t errlen)
 {
 	const char *msg = archive_error_string(a->a);
+	int e = archive_errno(a->a);
 
-	snprintf(err, errlen, "%s: %s%s%s", a->name, member != NULL ?
-	    member : "", member != NULL ? ": " : "", msg != NULL ? msg :
-	    "write error");
+	/* libarchive says "Write error"; the reason is in its errno. */
+	if (msg == NULL || strcmp(msg, "Write error") == 0)
+		msg = "write error";
+	snprintf(err, errlen, "%s: %s%s%s%s%s", a->name, member != NULL ?
+	    member : "", member != NULL ? ": " : "", msg, e > 0 ? ": " : "",
+	    e > 0 ? strerror(e) : "");
 	return SL_FATAL;
 }
 

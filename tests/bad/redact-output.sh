@@ -135,4 +135,11 @@ want_err "full.tar.gz"
 [ -e full.tar.gz ] && fail "a partial full.tar.gz stayed"
 (trap '' XFSZ; ulimit -f 64; sl-redact -q --stats st.txt -o /dev/null $big >out 2>err); rc=$?
 no_crash
+# An archive on a full disk (a link the user names to /dev/full): the
+# message names the archive and the reason, no leak (ASan: exit 2).
+ln -s /dev/full full.zip
+run sl-redact -q -o full.zip $big
+no_crash
+want_rc 2
+want_err "full.zip: write error: No space left on device"
 finish

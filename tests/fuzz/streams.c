@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define PIECES_MAX	256
 #define DOC_MAX		(8 << 20)	/* bytes of the document made */
-#define EVENTS_MAX	256	/* events in it (fast enough for -timeout) */
+#define EVENTS_MAX	64	/* events in it (fast enough for -timeout) */
 
 /* One feed may take a renderer to its own cap before the budget acts. */
 #define CELLS_BOUND	(SL_TERM_BUDGET + 4 * (size_t)SL_TERM_CELLS)
