@@ -18,7 +18,17 @@
 #define RE_ARM		"(?i)(?:\\bpass(?:word|phrase|code)?\\b|\\bpass " \
 			"phrase\\b|\\bpin\\b)[^\\n]{0,100}:\\s*$"
 /* What a shell says about a command it cannot find: group 1 is it. */
-#define RE_NOTFOUND	"^(?|" \
+/*
+ * What says that a no-echo prompt did not get its password: what the
+ * user typed then may have gone to the shell.  A prompt that worked
+ * says nothing of the kind, and the next typo is only a typo.
+ */
+#define RE_FAIL		"(?i)sorry, try again|incorrect password|password " \
+	"incorrect|authentication fail|permission denied|login incorrect|" \
+	"timed out|time ?out|access denied|bad passphrase|incorrect " \
+	"passphrase|wrong password|invalid password|a password is required|" \
+	"no password was provided|conversation failed|\\^C\\s*$"
+#define RE_NOTFOUND	"^(?!sudo: )(?|" \
 	"(?:-?[a-z]*sh(?:-[0-9.]+)?: (?:line \\d+: )?)?(\\S.*?): command not found" \
 	"|(?:-?[a-z]*sh: )?\\d+: (\\S.*?): not found" \
 	"|zsh: command not found: (\\S.*)" \
@@ -107,7 +117,7 @@ builtin(const char *pat)
 
 static void scratch_release_init(struct sl_redact *rx);
 
-/* The keyword automaton: the rules' keywords and typed passwords seen. */
+/* The keyword automaton over the rules' keywords. */
 static int
 build_prefilter(struct sl_redact *rx)
 {
@@ -123,8 +133,6 @@ build_prefilter(struct sl_redact *rx)
 		for (k = 0; k < r->nkw; k++)
 			rx_ac_add(rx->ac, r->kw[k], (int)i);
 	}
-	for (i = 0; i < rx->ndyn && rx->typed_rule >= 0; i++)
-		rx_ac_add(rx->ac, rx->dyn[i], rx->typed_rule);
 	if (rx_ac_build(rx->ac) != 0) {
 		/* Too many keywords for the table: slower, never wrong. */
 		rx->prefilter = 0;
@@ -132,32 +140,6 @@ build_prefilter(struct sl_redact *rx)
 		return 0;
 	}
 	return 1;
-}
-
-int
-rx_known_add(struct sl_redact *rx, const char *s, size_t n)
-{
-	size_t i;
-	char *kw;
-
-	if (rx->allrules || rx->typed_rule < 0)
-		return 0;
-	kw = sl_xstrndup(s, n);
-	for (i = 0; i < n; i++)
-		if (kw[i] >= 'A' && kw[i] <= 'Z')
-			kw[i] = (char)(kw[i] + 32);
-	for (i = 0; i < rx->ndyn; i++)
-		if (strcmp(rx->dyn[i], kw) == 0) {
-			free(kw);
-			return 1;
-		}
-	if (rx->ndyn == RX_DYN_MAX || memchr(s, '\0', n) != NULL) {
-		free(kw);
-		return 0;
-	}
-	rx->dyn = sl_xrealloc(rx->dyn, (rx->ndyn + 1) * sizeof(*rx->dyn));
-	rx->dyn[rx->ndyn++] = kw;
-	return build_prefilter(rx);
 }
 
 int
@@ -187,11 +169,13 @@ sl_redact_ready(struct sl_redact *rx, char *err, size_t errlen)
 	build_prefilter(rx);
 	rx->candr = sl_xcalloc(rx->rules.n + 1, sizeof(uint32_t));
 	rx->candl = sl_xcalloc(rx->rules.n + 1, sizeof(uint32_t));
+	rx->nearby = sl_xcalloc(rx->rules.n + 1, sizeof(uint32_t));
 	rx->re_begin = builtin(RE_BEGIN);
 	rx->re_end = builtin(RE_END);
 	rx->re_putty = builtin(RE_PUTTY);
 	rx->re_arm = builtin(RE_ARM);
 	rx->re_notfound = builtin(RE_NOTFOUND);
+	rx->re_fail = builtin(RE_FAIL);
 	rx->md = pcre2_match_data_create(128, NULL);
 	rx->mctx = pcre2_match_context_create(NULL);
 	/* Deep patterns on megabyte lines need more than the 32K default. */
@@ -399,6 +383,15 @@ sl_redact_summary(const struct sl_redact *rx, struct sl_buf *b)
 	    rx->total, rx->total == 1 ? "" : "s", with, rx->nfiles,
 	    rx->nfiles == 1 ? "" : "s");
 	kind_list(rx, rx->kind_total, b, ", ", " ");
+	/*
+	 * A secret that spans escape sequences cannot be cut out of the
+	 * raw bytes: such a line lost its escapes, and the reader should
+	 * know why the log changed there.
+	 */
+	if (rx->rewritten > 0)
+		sl_buf_printf(b, "; %lld line%s written as screen text",
+		    rx->rewritten,
+		    rx->rewritten == 1 ? "" : "s");
 }
 
 void
@@ -446,16 +439,15 @@ sl_redact_free(struct sl_redact *rx)
 	}
 	rx_rules_free(&rx->rules);
 	rx_ac_free(rx->ac);
-	for (i = 0; i < rx->ndyn; i++)
-		free(rx->dyn[i]);
-	free(rx->dyn);
 	free(rx->candr);
 	free(rx->candl);
+	free(rx->nearby);
 	pcre2_code_free(rx->re_begin);
 	pcre2_code_free(rx->re_end);
 	pcre2_code_free(rx->re_putty);
 	pcre2_code_free(rx->re_arm);
 	pcre2_code_free(rx->re_notfound);
+	pcre2_code_free(rx->re_fail);
 	pcre2_match_data_free(rx->md);
 	pcre2_match_context_free(rx->mctx);
 	pcre2_jit_stack_free(rx->jit);

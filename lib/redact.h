@@ -26,8 +26,9 @@
 #define RX_WINDOW	4	/* lines after a no-echo prompt that may
 				   show the typed password */
 #define RX_HOLD_MAX	256	/* entries held before the head is forced */
-#define RX_KNOWN_MAX	32	/* typed passwords remembered per session */
-#define RX_DYN_MAX	64	/* ...and as prefilter keywords, in all */
+#define RX_WORD_MAX	256	/* bytes of a word typed after a prompt */
+#define RX_NEAR_MAX	16	/* rules with "after" */
+#define RX_WITHIN_MAX	100	/* ...and the lines they look at, at most */
 #define RX_PIECE	(1 << 20) /* longest line handed to the engine */
 #define RX_CUT_LOOK	4096	/* where a piece is cut: a space this near */
 #define RX_JSON_NEST	4	/* JSON documents inside JSON strings */
@@ -47,6 +48,20 @@ enum rx_type {
 	RX_TYPED	/* context: a password typed at the shell prompt */
 };
 
+/* What a match must also pass to count (redact_check.c). */
+enum rx_check {
+	RX_CHECK_NONE,
+	RX_CHECK_CRC32,		/* GitHub, npm: base62 CRC32 at the end */
+	RX_CHECK_BASE64,	/* decodes as base64 */
+	RX_CHECK_B64_KEY,	/* base64 of a private key */
+	RX_CHECK_B64_AUTH	/* base64 of "user:password" */
+};
+
+/* The check called name, or -1. */
+int rx_check_lookup(const char *name);
+/* Does secret s[0, n) pass check c? */
+int rx_check(int c, const char *s, size_t n);
+
 struct rx_rule {
 	char *id;
 	char *kind;		/* in markers and stats; defaults to id */
@@ -54,6 +69,11 @@ struct rx_rule {
 	enum rx_type type;
 	pcre2_code *re;
 	uint32_t group;		/* capture group that is the secret */
+	int check;		/* enum rx_check */
+	pcre2_code *after;	/* runs only on lines near one matching it */
+	int within;		/* ...this many lines after it (and on it) */
+	pcre2_code *until;	/* a line that closes the window early */
+	int aidx;		/* its window in rx_ctx.near */
 	pcre2_code **allow;
 	size_t nallow;
 	char **kw;		/* prefilter keywords, lowercase */
@@ -73,6 +93,7 @@ struct rx_rules {
 	size_t n, cap;
 	pcre2_code **allow;	/* allowlist of every rule */
 	size_t nallow;
+	size_t nafter;		/* enabled rules with "after" */
 	char **kinds;		/* distinct kinds of enabled rules */
 	size_t nkinds;
 	struct rx_disable *dis;
@@ -123,6 +144,15 @@ size_t rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n,
  */
 size_t rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
     uint32_t *cand, uint32_t stamp, int *complex);
+#define RX_RAW_MOVES	1	/* *complex: rendering moves text */
+#define RX_RAW_STRINGS	2	/* *complex: a control string has keywords */
+/*
+ * The next control string (OSC, DCS, SOS, PM, APC) of raw line p[0, n)
+ * at or after from: its payload is p[*a, *b) (to the end of the line
+ * when it is not terminated).  0 when there is none.
+ */
+int rx_ctl_string(const char *p, size_t n, size_t from, size_t *a,
+    size_t *b);
 void rx_ac_free(struct rx_ac *ac);
 
 /* ---------------------------------------------------------------- stats */
@@ -148,8 +178,12 @@ struct rx_ctx {
 	int inkey;		/* inside a private key block */
 	int putty;		/* PuTTY Private-Lines still to come */
 	int armed;		/* lines left in the typed-password window */
-	char *known[RX_KNOWN_MAX];	/* typed passwords seen */
-	size_t nknown;
+	int since;		/* lines since the no-echo prompt */
+	int failed;		/* the prompt said it failed or timed out */
+	char typed[RX_WORD_MAX];	/* the last password typed at the
+					   shell, for where it is shown again */
+	unsigned char near[RX_NEAR_MAX];	/* lines left in the window
+						   of each "after" rule */
 	struct rx_ctx *next;
 };
 
@@ -157,6 +191,7 @@ struct rx_hit {
 	size_t a, b;		/* [a, b) in the text it was found in */
 	int rule;
 	int token;		/* a typed password: match whole words only */
+	int cut;		/* found only with the sequences cut out */
 };
 
 struct rx_hits {
@@ -172,7 +207,8 @@ struct rx_entry {
 	long long lineno;
 	int final;		/* no later line can change it */
 	int rendered;		/* the bytes are rendered text already */
-	int complex;		/* see rx_ac_scan_raw */
+	int complex;		/* RX_RAW_MOVES of rx_ac_scan_raw */
+	int strings;		/* RX_RAW_STRINGS: payloads to match */
 	int failed;		/* a rule could not run: the line goes */
 	int failrule;
 	const char *p;		/* content: the caller's, or own */
@@ -256,6 +292,22 @@ void rx_ctx_reset(struct rx_queue *q, struct rx_ctx *ctx);
 void rx_ctx_free(struct rx_ctx *ctx);
 
 /*
+ * The contexts of the sessions of one input, by session id: one input
+ * can interleave many (filter-log-events does by nature), and a typed
+ * password or a key block belongs to its own session only.
+ */
+#define RX_BUCKETS	256
+#define RX_SID_MAX	256	/* bytes of a session id kept */
+
+struct rx_sessions {
+	struct rx_ctx *bucket[RX_BUCKETS];
+};
+
+/* The context of session sid, made on first use. */
+struct rx_ctx *rx_session(struct rx_sessions *s, const char *sid);
+void rx_sessions_free(struct rx_sessions *s);
+
+/*
  * Redact a whole string s[0, n) on its own (a note's text, a session
  * field): lines are split at LF; rendered: the string is text already,
  * not terminal bytes.  Secrets are counted in fs (may be NULL) at line.
@@ -330,7 +382,9 @@ struct rx_input {
 	struct sl_in *in;
 	struct rx_writer w;
 	struct rx_queue q;	/* the input's output, in order */
-	struct rx_ctx ctx;	/* its session */
+	struct rx_ctx ctx;	/* its session, when none is named */
+	struct rx_sessions sessions;	/* the sessions it names */
+	char sid[RX_SID_MAX + 1];	/* the session of JSON text now */
 	struct rx_queue mq;	/* JSON strings that are not session text */
 	struct rx_ctx mctx;
 	struct rx_fstat *fs;
@@ -362,18 +416,18 @@ struct sl_redact {
 	struct rx_rules rules;
 	struct rx_ac *ac;
 	int prefilter;		/* every enabled rule has keywords */
-	char **dyn;		/* typed passwords added as keywords */
-	size_t ndyn;
 	int allrules;		/* no prefilter table: every rule runs */
 	int ready;
 	int has_privkey, has_typed;
 	int privkey_rule, typed_rule;
 	uint32_t *candr, *candl;	/* per rule: stamp of the last hit */
+	uint32_t *nearby;	/* per rule: stamp of a line in its window */
 	uint32_t stamp;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	pcre2_code *re_begin, *re_end, *re_putty, *re_arm, *re_notfound;
+	pcre2_code *re_fail;
 	struct sl_term *term;	/* renders one line at a time */
 	struct sl_buf rend;
 	int rend_rows;
@@ -392,6 +446,7 @@ struct sl_redact {
 	size_t nfiles, capfiles;
 	long long *kind_total;
 	long long total;
+	long long rewritten;	/* raw lines written as their screen text */
 	long long inputs;
 	/* problems while a line is analysed */
 	sl_errfn err;
@@ -401,11 +456,6 @@ struct sl_redact {
 	int b64_nest;		/* payloads being redacted inside others */
 };
 
-/*
- * Make a typed password a keyword of the typed-password rule, so that
- * the prefilter finds it again.  0 when there is no room.
- */
-int rx_known_add(struct sl_redact *rx, const char *s, size_t n);
 /* Render raw terminal bytes p[0, n) of one line into rx->rend. */
 void rx_render(struct sl_redact *rx, const char *p, size_t n);
 /* Report a problem with the current input (exit 1). */
@@ -420,6 +470,11 @@ int rx_json_run(struct rx_input *in);
 int rx_records_run(struct rx_input *in);
 /* Does p[0, n) (a peek) start a JSON document? */
 int rx_json_probe(const unsigned char *p, size_t n);
+/*
+ * Decode base64 or base64url p[0, n) into out, white space ignored.  0,
+ * or -1 if it is not base64 (or decodes to more than 64 MiB).
+ */
+int rx_b64_decode(const char *p, size_t n, struct sl_buf *out);
 /* Is p[0, n) base64 of gzip (a subscription payload in transit)? */
 int rx_b64_looks(const char *p, size_t n);
 /*

@@ -278,6 +278,52 @@ rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n, uint32_t *cand,
 	return hits;
 }
 
+/* Does ESC b start a control string (OSC, DCS, SOS, PM, APC)? */
+static int
+ctl_intro(unsigned char b)
+{
+	return b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_';
+}
+
+/*
+ * Where the control string (OSC, DCS, SOS, PM, APC: `intro`) whose
+ * payload starts at p[i] ends: its BEL (OSC only) or ESC, or n when it
+ * runs to the end of the line or past SL_SEQ_MAX from `start`.
+ */
+static size_t
+ctl_string_end(const unsigned char *p, size_t i, size_t n, unsigned char intro,
+    size_t start)
+{
+	size_t j;
+
+	for (j = i; j < n; j++) {
+		if (j - start > SL_SEQ_MAX)
+			return n;
+		if ((intro == ']' && p[j] == 0x07) || p[j] == 0x1b)
+			return j;
+	}
+	return n;
+}
+
+int
+rx_ctl_string(const char *p, size_t n, size_t from, size_t *a, size_t *b)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	const unsigned char *q;
+	size_t i = from;
+
+	while (i + 1 < n && (q = memchr(s + i, 0x1b, n - i - 1)) != NULL) {
+		i = (size_t)(q - s);
+		if (ctl_intro(s[i + 1])) {
+			*a = i + 2;
+			*b = ctl_string_end(s, i + 2, n, s[i + 1], i);
+			return 1;
+		}
+		i++;
+	}
+	return 0;
+}
+
 /* Skip an escape sequence at p[i] == ESC; say whether it moves text. */
 static size_t
 skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
@@ -288,7 +334,7 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 	int have = 0, first = 1, bad = 0;
 
 	if (++i >= n) {
-		*complex = 1;
+		*complex |= RX_RAW_MOVES;
 		return n;
 	}
 	b = p[i];
@@ -296,7 +342,7 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 		for (j = i + 1; j < n; j++) {
 			b = p[j];
 			if (j - start > CSI_LIMIT || b < 0x20 || b == 0x7f) {
-				*complex = 1;	/* executed or abandoned */
+				*complex |= RX_RAW_MOVES;	/* executed or abandoned */
 				return j;
 			}
 			if (first && b >= '<' && b <= '?') {
@@ -320,7 +366,7 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 				break;
 		}
 		if (j >= n) {
-			*complex = 1;
+			*complex |= RX_RAW_MOVES;
 			return n;
 		}
 		f = p[j];
@@ -333,66 +379,87 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 			break;		/* colours and queries: no text moves */
 		case 'h': case 'l':
 			if (priv != '?' || alt)
-				*complex = 1;	/* insert mode, alt screen */
+				*complex |= RX_RAW_MOVES;	/* insert mode, alt screen */
 			break;
 		case 'K': case 'J':
 			if (priv != 0 || bad)
-				*complex = 1;	/* erases what was written */
+				*complex |= RX_RAW_MOVES;	/* erases what was written */
 			break;
 		case 'p':
 			if (priv == 0 && j > i + 1 && p[j - 1] == '!')
 				break;		/* soft reset: attributes only */
-			*complex = 1;
+			*complex |= RX_RAW_MOVES;
 			break;
 		default:
-			*complex = 1;
+			*complex |= RX_RAW_MOVES;
 		}
 		return j + 1;
 	}
-	if (b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_') {
-		for (j = i + 1; j < n; j++) {
-			if (j - start > SL_SEQ_MAX)
-				break;
-			if (b == ']' && p[j] == 0x07)
-				return j + 1;
-			if (p[j] == 0x1b)
-				return j + 1 < n && p[j + 1] == '\\' ? j + 2 :
-				    (*complex = 1, j);
-		}
-		*complex = 1;
-		return n;
+	if (ctl_intro(b)) {
+		j = ctl_string_end(p, i + 1, n, b, start);
+		if (j >= n || (p[j] == 0x1b && (j + 1 >= n || p[j + 1] != '\\')))
+			*complex |= RX_RAW_MOVES;	/* cut short */
+		if (j >= n)
+			return n;
+		if (p[j] == 0x07)
+			return j + 1;
+		return p[j + 1] == '\\' ? j + 2 : j;
 	}
 	/* ESC, intermediates, final: charsets and the like. */
 	for (j = i; j < n && p[j] >= 0x20 && p[j] <= 0x2f; j++)
 		;
 	if (j >= n || p[j] < 0x30 || p[j] > 0x7e) {
-		*complex = 1;
+		*complex |= RX_RAW_MOVES;
 		return j;
 	}
 	if (j > i) {
 		if (p[j] == '0')
-			*complex = 1;	/* DEC graphics: letters change */
+			*complex |= RX_RAW_MOVES;	/* DEC graphics: letters change */
 	} else if (strchr("78DEMc", p[j]) != NULL)
-		*complex = 1;		/* cursor and reset */
+		*complex |= RX_RAW_MOVES;		/* cursor and reset */
 	return j + 1;
 }
 
-/* A run of printable bytes s[0, n), entered in state *stp. */
+/*
+ * The run of printable bytes at the start of s[0, n), entered in state
+ * *stp: its length (it ends at the first byte the raw scan looks at).
+ */
 static size_t
 scan_run(const struct rx_ac *ac, const unsigned char *s, size_t n,
-    unsigned *stp, uint32_t *cand, uint32_t stamp)
+    unsigned *stp, uint32_t *cand, uint32_t stamp, size_t *hits)
 {
 	const uint16_t *delta = ac->delta;
 	const unsigned char *cls = ac->rawcls;
-	unsigned st = *stp, tout = ac->tout;
-	size_t hits = 0, i;
+	unsigned st = *stp, tout = ac->tout, c;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		st = delta[st + cls[s[i]]];
+	for (i = 0; i < n && (c = cls[s[i]]) != SPECIAL; i++) {
+		st = delta[st + c];
 		if (st >= tout)
-			hits += mark(ac, st, cand, stamp);
+			*hits += mark(ac, st, cand, stamp);
 	}
 	*stp = st;
+	return i;
+}
+
+/*
+ * The payload of a control string at p[i] == ESC (a window title, an
+ * OSC 8 link, DCS...): nothing shows it, but the log keeps it, so its
+ * keywords count too (RX_RAW_STRINGS says there were some).
+ */
+static size_t
+scan_ctl_string(const struct rx_ac *ac, const unsigned char *p, size_t i,
+    size_t n, uint32_t *cand, uint32_t stamp, int *complex)
+{
+	size_t end, hits;
+
+	if (i + 1 >= n || !ctl_intro(p[i + 1]))
+		return 0;
+	end = ctl_string_end(p, i + 2, n, p[i + 1], i);
+	hits = rx_ac_scan(ac, (const char *)p + i + 2, end - (i + 2), cand,
+	    stamp);
+	if (hits > 0)
+		*complex |= RX_RAW_STRINGS;
 	return hits;
 }
 
@@ -411,16 +478,16 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 		return 0;
 	while (i < n) {
 		if (ac->rawcls[s[i]] != SPECIAL) {
-			/* The hot path: a run of printable bytes. */
-			for (j = i + 1; j < n && ac->rawcls[s[j]] != SPECIAL; j++)
-				;
-			hits += scan_run(ac, s + i, j - i, &st, cand, stamp);
-			i = j;
+			/* The hot path: a run of printable bytes, one pass. */
+			j = scan_run(ac, s + i, n - i, &st, cand, stamp, &hits);
+			i += j;
 			wrote = 1;
 			continue;
 		}
 		switch (s[i]) {
 		case 0x1b:
+			hits += scan_ctl_string(ac, s, i, n, cand, stamp,
+			    complex);
 			i = skip_esc(s, i, n, complex);
 			continue;
 		case '\t':
@@ -431,7 +498,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 			break;
 		case '\r':
 			if (wrote)
-				*complex = 1;	/* what follows overwrites */
+				*complex |= RX_RAW_MOVES;	/* what follows overwrites */
 			st = 0;
 			break;
 		case 0x00: case 0x07: case 0x18: case 0x1a: case 0x7f:
@@ -454,7 +521,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 			wrote = 1;
 			break;
 		default:		/* BS, VT, FF, SO, SI, LF, ... */
-			*complex = 1;
+			*complex |= RX_RAW_MOVES;
 			st = 0;
 		}
 		i++;

@@ -36,9 +36,8 @@ b64val(unsigned char c)
 	return -1;
 }
 
-/* Decode p[0, n), white space ignored.  0, or -1 if it is not base64. */
-static int
-b64_decode(const char *p, size_t n, struct sl_buf *out)
+int
+rx_b64_decode(const char *p, size_t n, struct sl_buf *out)
 {
 	unsigned v = 0;
 	int bits = 0, pad = 0, d;
@@ -237,7 +236,7 @@ rx_b64_redact(struct sl_redact *rx, const char *name, const char *p,
 	sl_buf_init(&plain);
 	sl_buf_init(&red);
 	sl_buf_init(&z);
-	if (b64_decode(p, n, &raw) != 0)
+	if (rx_b64_decode(p, n, &raw) != 0)
 		goto out;
 	zipped = raw.len >= 2 && (unsigned char)raw.buf[0] == 0x1f &&
 	    (unsigned char)raw.buf[1] == 0x8b;

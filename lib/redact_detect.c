@@ -25,13 +25,18 @@ add_hit(struct rx_hits *h, size_t a, size_t b, int rule, int token)
 	h->v[h->n].b = b;
 	h->v[h->n].rule = rule;
 	h->v[h->n].token = token;
+	h->v[h->n].cut = 0;
 	h->n++;
 }
 
 static int
 ctx_busy(const struct rx_ctx *ctx)
 {
-	/* Typed passwords seen are prefilter keywords (rx_known_add). */
+	size_t i;
+
+	for (i = 0; i < RX_NEAR_MAX; i++)
+		if (ctx->near[i] > 0)
+			return 1;	/* an "after" rule looks at every line */
 	return ctx->inkey || ctx->putty > 0 || ctx->armed > 0;
 }
 
@@ -41,6 +46,7 @@ next_stamp(struct sl_redact *rx)
 	if (++rx->stamp == 0) {
 		memset(rx->candr, 0, (rx->rules.n + 1) * sizeof(uint32_t));
 		memset(rx->candl, 0, (rx->rules.n + 1) * sizeof(uint32_t));
+		memset(rx->nearby, 0, (rx->rules.n + 1) * sizeof(uint32_t));
 		rx->stamp = 1;
 	}
 	return rx->stamp;
@@ -107,7 +113,8 @@ run_rule(struct sl_redact *rx, int ri, const char *subj, size_t sn,
 		if (b > skip && b > a) {
 			if (a < skip)
 				a = skip;
-			if (!allowed(rx, r, subj + a, b - a))
+			if (!allowed(rx, r, subj + a, b - a) &&
+			    rx_check(r->check, subj + a, b - a))
 				add_hit(h, a - skip, b - skip, ri, 0);
 		}
 		start = end;
@@ -127,7 +134,8 @@ match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 
 		if (!r->on || r->type != RX_PATTERN)
 			continue;
-		if (r->nkw > 0 && cand[i] != stamp && !rx->allrules)
+		if (r->after != NULL ? rx->nearby[i] != rx->stamp :
+		    r->nkw > 0 && cand[i] != stamp && !rx->allrules)
 			continue;
 		if (run_rule(rx, (int)i, subj, sn, skip, e->lineno, h) != 0) {
 			e->failed = 1;
@@ -136,6 +144,158 @@ match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 		}
 	}
 	return 0;
+}
+
+/*
+ * The payloads of the line's control strings (titles, OSC 8 links, DCS):
+ * never on the screen, still in the log.  Their hits are raw-only hits,
+ * at their place in the raw line.
+ */
+static int
+match_strings(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
+    struct rx_entry *e)
+{
+	struct rx_hits h = { NULL, 0, 0 };
+	size_t a, b = 0, i;
+	int rc = 0;
+
+	while (rc == 0 && rx_ctl_string(e->p, e->n, b, &a, &b)) {
+		h.n = 0;
+		rc = match_rules(rx, cand, stamp, e->p + a, b - a, 0, e, &h);
+		for (i = 0; i < h.n; i++)
+			add_hit(&e->lh, a + h.v[i].a, a + h.v[i].b,
+			    h.v[i].rule, 0);
+	}
+	free(h.v);
+	return rc;
+}
+
+/*
+ * Rules with "after" (a SecureString's Value, a sensitive terraform
+ * output, the data of a Kubernetes Secret): the value says nothing, the
+ * line before it does.  A line where `after` matches (its keywords found)
+ * opens the rule's window over it and the next `within` lines; the rule
+ * runs on the lines in a window, stamped in rx->nearby.
+ */
+static void
+after_windows(struct sl_redact *rx, struct rx_ctx *ctx, const uint32_t *cand,
+    uint32_t stamp, const char *subj, size_t sn)
+{
+	const struct rx_rule *r;
+	unsigned char *near;
+	size_t i;
+	int here;
+
+	for (i = 0; i < rx->rules.n; i++) {
+		r = &rx->rules.v[i];
+		if (!r->on || r->after == NULL)
+			continue;
+		near = &ctx->near[r->aidx];
+		here = (cand[i] == stamp || rx->allrules || r->nkw == 0) &&
+		    search(r->after, subj, sn, rx->md, rx->mctx) >= 0;
+		if (!here && *near > 0 && r->until != NULL &&
+		    search(r->until, subj, sn, rx->md, rx->mctx) >= 0)
+			*near = 0;	/* the block ended */
+		if (here || *near > 0)
+			rx->nearby[i] = stamp;
+		if (here)
+			*near = (unsigned char)r->within;
+		else if (*near > 0)
+			(*near)--;
+	}
+}
+
+/*
+ * The raw line as a careless reader sees it: escape sequences and
+ * controls dropped but the letter that ends a sequence kept, so that
+ * `AKIA...D ESC[1 EGX...` (a CSI that swallowed a letter of the key)
+ * reads as the key again.  Into out, with where each byte came from.
+ */
+static size_t
+strip_careless(const char *p, size_t n, struct sl_buf *out, size_t **from,
+    size_t *cap)
+{
+	size_t i = 0, j;
+	unsigned char c;
+
+	sl_buf_reset(out);
+	if (*cap < n + 1) {
+		*cap = n + 1;
+		*from = sl_xrealloc(*from, *cap * sizeof(**from));
+	}
+	while (i < n) {
+		c = (unsigned char)p[i];
+		if (c == 0x1b && i + 1 < n && strchr("]PX^_", p[i + 1]) != NULL &&
+		    p[i + 1] != '\0') {
+			i += 2;		/* a control string: its payload is
+					   matched on its own */
+			while (i < n && p[i] != 0x07 && p[i] != 0x1b)
+				i++;
+			i += i < n && p[i] == 0x07;
+			continue;
+		}
+		if (c == 0x1b) {
+			j = i + 1;
+			if (j < n && p[j] == '[')
+				j++;
+			while (j < n && (unsigned char)p[j] >= 0x20 &&
+			    (unsigned char)p[j] <= 0x3f)
+				j++;
+			i = j;		/* the final byte stays, as text */
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			i++;
+			continue;
+		}
+		(*from)[out->len] = i;
+		sl_buf_addc(out, (int)c);
+		i++;
+	}
+	(*from)[out->len] = n;
+	return out->len;
+}
+
+static int
+overlaps(const struct rx_hits *h, size_t a, size_t b)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->v[i].a < b && a < h->v[i].b)
+			return 1;
+	return 0;
+}
+
+static int
+match_careless(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
+    struct rx_entry *e)
+{
+	struct rx_hits h = { NULL, 0, 0 };
+	struct sl_buf t;
+	size_t *from = NULL, cap = 0, i, tn;
+	int rc;
+
+	sl_buf_init(&t);
+	tn = strip_careless(e->p, e->n, &t, &from, &cap);
+	rc = match_rules(rx, cand, stamp, t.buf, tn, 0, e, &h);
+	/*
+	 * The raw span from the first byte to the last: what lies between
+	 * (the sequences that cut the secret) goes too.  Only where the
+	 * raw bytes as they are showed nothing there.
+	 */
+	for (i = 0; i < h.n; i++) {
+		size_t a = from[h.v[i].a], b = from[h.v[i].b - 1] + 1;
+
+		if (overlaps(&e->lh, a, b))
+			continue;
+		add_hit(&e->lh, a, b, h.v[i].rule, 0);
+		e->lh.v[e->lh.n - 1].cut = 1;
+	}
+	free(h.v);
+	free(from);
+	sl_buf_free(&t);
+	return rc;
 }
 
 /* ------------------------------------------------------- private keys */
@@ -215,6 +375,25 @@ body_line(const char *s, size_t n)
 	return i > 0 && i + 1 < n && s[i] == ':' && s[i + 1] == ' ';
 }
 
+/*
+ * The continuation prompt in front of a line typed into a here-document
+ * (`cat > k.pem <<EOF`, then each key line behind "> "): bash's PS2,
+ * zsh's "heredoc> ".  Its length, or 0.
+ */
+static size_t
+ps2_len(const char *t, size_t n)
+{
+	static const char *const ps2[] = { "heredoc> ", "> ", NULL };
+	size_t i, k;
+
+	for (i = 0; ps2[i] != NULL; i++) {
+		k = strlen(ps2[i]);
+		if (n >= k && memcmp(t, ps2[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
 static void
 privkey(struct sl_redact *rx, struct rx_entry *e, const char *t, size_t n,
     int cand)
@@ -232,14 +411,16 @@ privkey(struct sl_redact *rx, struct rx_entry *e, const char *t, size_t n,
 		return;
 	}
 	if (ctx->inkey) {
-		if (find(rx->re_end, rx, t, n, 0, &a, &b)) {
-			if (!no_key(t, a))
-				add_hit(&e->rh, 0, a, rule, 0);
+		size_t k = ps2_len(t, n);
+
+		if (find(rx->re_end, rx, t, n, k, &a, &b)) {
+			if (!no_key(t + k, a - k))
+				add_hit(&e->rh, k, a, rule, 0);
 			ctx->inkey = 0;
 			pos = b;
-		} else if (body_line(t, n)) {
-			if (!no_key(t, n))
-				add_hit(&e->rh, 0, n, rule, 0);
+		} else if (body_line(t + k, n - k)) {
+			if (!no_key(t + k, n - k))
+				add_hit(&e->rh, k, n, rule, 0);
 			return;
 		} else
 			ctx->inkey = 0;	/* cut short: `head key.pem` */
@@ -365,23 +546,63 @@ rx_close_window(struct rx_queue *q, struct rx_ctx *ctx)
 	}
 }
 
-static void
-remember(struct sl_redact *rx, struct rx_ctx *ctx, const char *s, size_t n)
+/*
+ * Did the word the shell could not run come from the password prompt?
+ * Only when the prompt failed (timed out, wrong password) or the shell
+ * took the very next line: never after a prompt that worked, which
+ * says nothing, so that the next typo stays a typo.
+ */
+static int
+typed_at_shell(const struct rx_ctx *ctx)
 {
-	size_t i;
+	return ctx->failed || ctx->since == 1;
+}
 
-	if (n < 3)
-		return;		/* too short to look for everywhere */
-	for (i = 0; i < ctx->nknown; i++)
-		if (strlen(ctx->known[i]) == n && memcmp(ctx->known[i], s, n) == 0)
-			return;
-	/*
-	 * Past the limits a typed password is still redacted where the
-	 * context rule finds it, only not looked for in later lines.
-	 */
-	if (ctx->nknown == RX_KNOWN_MAX || !rx_known_add(rx, s, n))
-		return;
-	ctx->known[ctx->nknown++] = sl_xstrndup(s, n);
+/*
+ * Is t[at...] where a command line is shown again: typed at a shell
+ * prompt ("$ ", "# ", "> ", "% " before it) or listed by `history`
+ * ("  512  " before it)?  Only there does a password typed at the shell
+ * show up again as what it was; anywhere else the same word is just a
+ * word (`Installed: kubectl-1.31`).
+ */
+static int
+reshown(const char *t, size_t at)
+{
+	size_t i = 0;
+
+	if (at >= 2 && t[at - 1] == ' ' && strchr("$#>%", t[at - 2]) != NULL)
+		return 1;
+	while (i < at && t[i] == ' ')
+		i++;
+	if (i == at || t[i] < '0' || t[i] > '9')
+		return 0;
+	while (i < at && t[i] >= '0' && t[i] <= '9')
+		i++;
+	if (i < at && t[i] == '*')
+		i++;		/* an edited history entry */
+	if (i == at || t[i] != ' ')
+		return 0;
+	while (i < at && t[i] == ' ')
+		i++;
+	return i == at;
+}
+
+static void
+reshown_hits(struct rx_hits *h, const struct rx_ctx *ctx, const char *t,
+    size_t n, int rule)
+{
+	size_t sn = strlen(ctx->typed), b;
+	long at = 0;
+
+	while ((at = rx_find_token(t, n, ctx->typed, sn, (size_t)at)) >= 0) {
+		b = (size_t)at + sn;
+		if (reshown(t, (size_t)at)) {
+			while (b < n && t[b] != ' ' && t[b] != '\t')
+				b++;
+			add_hit(h, (size_t)at, b, rule, 1);
+		}
+		at = (long)b;
+	}
 }
 
 static void
@@ -393,31 +614,40 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 	int rule = rx->typed_rule, held = 0;
 	PCRE2_SIZE *ov;
 	char *s;
-	size_t i, sn;
+	size_t sn;
 
-	/* Passwords typed earlier in the session, wherever they show. */
-	for (i = 0; i < ctx->nknown; i++)
-		token_hits(&e->rh, t, n, ctx->known[i], strlen(ctx->known[i]),
-		    rule, 1);
+	if (ctx->typed[0] != '\0')
+		reshown_hits(&e->rh, ctx, t, n, rule);
 	if (ctx->armed > 0) {
+		ctx->since++;
 		if (search(rx->re_notfound, t, n, rx->md, rx->mctx) >= 0) {
 			ov = pcre2_get_ovector_pointer(rx->md);
 			sn = ov[3] - ov[2];
 			s = sl_xstrndup(t + ov[2], sn);
-			if (sn > 0 && !allowed(rx, &rx->rules.v[rule], s, sn)) {
+			if (sn > 0 && typed_at_shell(ctx) &&
+			    !allowed(rx, &rx->rules.v[rule], s, sn)) {
 				token_hits(&e->rh, t, n, s, sn, rule, 0);
 				backfill(q, ctx, s, sn, rule);
-				remember(rx, ctx, s, sn);
+				if (sn < RX_WORD_MAX)
+					memcpy(ctx->typed, s, sn + 1);
 			}
 			free(s);
 			rx_close_window(q, ctx);
+		} else if (search(rx->re_fail, t, n, rx->md, rx->mctx) >= 0) {
+			/* The window starts again after the failure. */
+			ctx->failed = 1;
+			ctx->armed = RX_WINDOW;
+			held = 1;
 		} else if (--ctx->armed == 0)
 			rx_close_window(q, ctx);
 		else
 			held = 1;
 	}
-	if (cand && search(rx->re_arm, t, n, rx->md, rx->mctx) >= 0)
+	if (cand && search(rx->re_arm, t, n, rx->md, rx->mctx) >= 0) {
 		ctx->armed = RX_WINDOW;
+		ctx->since = 0;
+		ctx->failed = 0;
+	}
 	e->final = !held;
 }
 
@@ -430,7 +660,8 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	const char *t, *subj;
 	uint32_t sl = 0, sr;
 	size_t hl = 0, hr, tn, sn;
-	int complex = 0, busy = ctx_busy(e->ctx);
+	int complex = 0, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
+	    memmem(e->p, e->n, e->ctx->typed, strlen(e->ctx->typed)) != NULL);
 
 	if (e->rendered) {
 		t = e->p;
@@ -441,7 +672,8 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		    &complex);
 		if (kn > 0)
 			hl += rx_ac_scan(rx->ac, kc, kn, rx->candl, sl);
-		e->complex = complex;
+		e->complex = complex & RX_RAW_MOVES;
+		e->strings = complex & RX_RAW_STRINGS;
 		if (rx->prefilter && hl == 0 && !complex && !busy)
 			return;		/* the common case: nothing here */
 		rx_render(rx, e->p, e->n);
@@ -465,11 +697,17 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		subj = rx->subj.buf;
 		sn = rx->subj.len;
 	}
+	if (rx->rules.nafter > 0)
+		after_windows(rx, e->ctx, rx->candr, sr, subj, sn);
 	if (match_rules(rx, rx->candr, sr, subj, sn, kn, e, &e->rh) != 0)
 		return;
 	/* A secret the raw bytes hold but the screen did not show. */
 	if (e->complex && (hl > 0 || !rx->prefilter) &&
-	    match_rules(rx, rx->candl, sl, e->p, e->n, 0, e, &e->lh) != 0)
+	    (match_rules(rx, rx->candl, sl, e->p, e->n, 0, e, &e->lh) != 0 ||
+	    match_careless(rx, rx->candl, sl, e) != 0))
+		return;
+	if ((e->strings || (!rx->prefilter && !e->rendered)) &&
+	    match_strings(rx, rx->candl, sl, e) != 0)
 		return;
 	if (rx->privkey_rule >= 0)
 		privkey(rx, e, t, tn, rx->allrules ||

@@ -70,6 +70,7 @@ struct jcb {
 	void (*str_start)(void *arg, const char *p);
 	void (*str_bytes)(void *arg, const char *p, size_t n);
 	void (*str_end)(void *arg, int role, const char *key);
+	void (*doc_end)(void *arg);	/* a top-level container closed */
 	void *arg;
 };
 
@@ -255,6 +256,8 @@ jtok_feed(struct jtok *t, const char *p, size_t n, const struct jcb *cb)
 			t->depth--;
 			t->key[0] = '\0';
 			value_done(t);
+			if (t->depth == 0 && cb->doc_end != NULL)
+				cb->doc_end(cb->arg);
 			break;
 		case ':':
 			if (t->st != J_COLON)
@@ -701,6 +704,42 @@ session_key(const char *k)
 	    strcmp(k, "value") == 0;
 }
 
+/* Keys whose value names the session that the text near it belongs to. */
+static int
+session_id_key(const char *k)
+{
+	return strcmp(k, "sessionId") == 0 || strcmp(k, "logStreamName") == 0 ||
+	    strcmp(k, "@logStream") == 0;
+}
+
+/*
+ * A session id seen: the session text that follows is that session's
+ * (an event's logStreamName comes before its message, a message's
+ * sessionId before its sessionData).  Ids that are not plain text or
+ * too long name no session.
+ */
+static void
+note_session(struct rx_input *in, const char *s, size_t n)
+{
+	size_t i;
+
+	in->sid[0] = '\0';
+	if (n == 0 || n > RX_SID_MAX)
+		return;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return;
+	memcpy(in->sid, s, n);
+	in->sid[n] = '\0';
+}
+
+static struct rx_ctx *
+session_ctx(struct rx_input *in)
+{
+	return in->sid[0] != '\0' ? rx_session(&in->sessions, in->sid) :
+	    &in->ctx;
+}
+
 struct nested {
 	struct rx_input *in;
 	struct rx_job *parent;
@@ -761,13 +800,15 @@ process(struct rx_input *in, struct rx_job *parent, size_t at,
 	j->nest = nest;
 	sl_buf_add(&j->esc, esc, n);
 	decode(j);
+	if (role == ROLE_VALUE && session_id_key(key))
+		note_session(in, j->u.buf, j->u.len);
 	meta = role == ROLE_KEY || !session_key(key) ||
 	    (parent != NULL && parent->meta);
 	j->meta = meta;
 	j->out = parent != NULL ? OUT_PARENT : meta ? OUT_QUEUE : OUT_WRITE;
 	/* Session text keeps its place in the session; metadata is alone. */
 	q = meta ? &in->mq : &in->q;
-	ctx = meta ? &in->mctx : &in->ctx;
+	ctx = meta ? &in->mctx : session_ctx(in);
 	if (meta)
 		rx_ctx_reset(q, ctx);
 	sl_buf_init(&kc);
@@ -872,6 +913,15 @@ top_bytes(void *arg, const char *p, size_t n)
 	sl_buf_add(&tp->esc, p, n);
 }
 
+/* A session id holds for the rest of its document only. */
+static void
+top_doc_end(void *arg)
+{
+	struct top *tp = arg;
+
+	tp->in->sid[0] = '\0';
+}
+
 static void
 top_end(void *arg, int role, const char *key)
 {
@@ -902,6 +952,7 @@ rx_json_run(struct rx_input *in)
 	cb.str_start = top_start;
 	cb.str_bytes = top_bytes;
 	cb.str_end = top_end;
+	cb.doc_end = top_doc_end;
 	cb.arg = &tp;
 	for (;;) {
 		avail = rd.w_ - rd.r;
@@ -923,8 +974,8 @@ rx_json_run(struct rx_input *in)
 		goto out;
 	if (t.instr && tp.esc.len <= RX_STRING_MAX) {
 		/* Cut inside a string: what there is goes out as text. */
-		rx_queue_line(&in->q, &in->ctx, tp.esc.buf, tp.esc.len, "", 0,
-		    0, NULL, 0, tp.line, NULL);
+		rx_queue_line(&in->q, session_ctx(in), tp.esc.buf, tp.esc.len,
+		    "", 0, 0, NULL, 0, tp.line, NULL);
 	}
 	/* Cut short: the end is the place, not a line. */
 	rx_warn(in->rx, t.err == NULL || strncmp(t.err, "the input ends", 14)
@@ -962,6 +1013,7 @@ rx_json_line(struct rx_input *in, const char *p, size_t n, size_t start,
 	cb.str_start = top_start;
 	cb.str_bytes = top_bytes;
 	cb.str_end = top_end;
+	cb.doc_end = top_doc_end;
 	cb.arg = &tp;
 	rx_queue_inert(&in->q, p, start, NULL);
 	jtok_feed(&t, p + start, n - start, &cb);

@@ -48,6 +48,7 @@ merge(const struct rx_hits *in, struct rx_hits *out)
 		if (in->n > 0 && out->v[i].a < m->b) {
 			if (out->v[i].b > m->b)
 				m->b = out->v[i].b;
+			m->cut |= out->v[i].cut;
 			if (out->v[i].rule < m->rule) {
 				m->rule = out->v[i].rule;
 				m->token = out->v[i].token;
@@ -366,7 +367,7 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 	struct sl_redact *rx = q->rx;
 	size_t k, i, at, len = 0;
 	long pos;
-	int ok = 1, lfound = 0;
+	int ok = 1, lfound = 0, cut = 0;
 	/*
 	 * Shown as it is (no escape, CR or BS): a piece of a key block
 	 * stands where it was found.  Looked for elsewhere, "-----E"
@@ -411,9 +412,11 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 			ok = 0;		/* exists only after rendering */
 	}
 	/* Raw-only hits stand where they were found, whatever else. */
-	for (i = 0; ok && i < ml->n; i++)
+	for (i = 0; ok && i < ml->n; i++) {
 		add_edit(q, ml->v[i].a, ml->v[i].b - ml->v[i].a,
 		    ml->v[i].rule);
+		cut |= ml->v[i].cut;
+	}
 	merge_edits(q);
 	if (ok && e->complex) {
 		struct sl_buf *nl = &q->work;
@@ -436,14 +439,22 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 		 * than its secret can bare or hide what was drawn over it
 		 * (CR), and redacting again would find that.
 		 */
+		/*
+		 * A secret found only in the raw bytes (cut by a sequence
+		 * that swallowed a letter) was never whole on the screen:
+		 * its marker changes the screen by design, and the raw
+		 * edit, which takes the sequences with it, is the way out.
+		 */
 		screen_marked(q, e, mr, &q->work2);
-		if (ok && (q->work2.len != rx->rend.len ||
+		if (ok && !cut && (q->work2.len != rx->rend.len ||
 		    (rx->rend.len > 0 &&
 		    memcmp(q->work2.buf, rx->rend.buf, rx->rend.len) != 0)))
 			ok = 0;
 	}
 	if (!ok) {
 		whole_line(q, e, mr, sv, ns);
+		if (q->fs != NULL)
+			rx->rewritten++;	/* the summary says so */
 		return;
 	}
 	set_markers(q, e->p);

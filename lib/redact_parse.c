@@ -123,6 +123,8 @@ rule_free(struct rx_rule *rule)
 	free(rule->kind);
 	free(rule->where);
 	pcre2_code_free(rule->re);
+	pcre2_code_free(rule->after);
+	pcre2_code_free(rule->until);
 	for (i = 0; i < rule->nallow; i++)
 		pcre2_code_free(rule->allow[i]);
 	free(rule->allow);
@@ -166,6 +168,11 @@ end_rule(struct parse *ps)
 			    "has %u", rule->id, (unsigned)rule->group,
 			    (unsigned)groups);
 		}
+	}
+	if ((rule->within > 0 || rule->until != NULL) && rule->after == NULL) {
+		ps->line = ps->cur_line;
+		return fail(ps, "rule \"%s\": within or until without after",
+		    rule->id);
 	}
 	if (rule->kind == NULL)
 		rule->kind = sl_xstrdup(rule->id);
@@ -289,6 +296,31 @@ field(struct parse *ps, const char *f, char *val)
 		rule->kind = sl_xstrdup(val);
 	} else if (strcmp(f, "keywords") == 0) {
 		return keywords(ps, rule, val);
+	} else if (strcmp(f, "after") == 0) {
+		if (rule->after != NULL)
+			return fail(ps, "rule \"%s\": a second after", rule->id);
+		if ((rule->after = rx_compile(val, msg, sizeof(msg))) == NULL)
+			return fail(ps, "rule \"%s\": after: %s", rule->id,
+			    msg);
+		if (rule->within == 0)
+			rule->within = 1;
+	} else if (strcmp(f, "until") == 0) {
+		if (rule->until != NULL)
+			return fail(ps, "rule \"%s\": a second until", rule->id);
+		if ((rule->until = rx_compile(val, msg, sizeof(msg))) == NULL)
+			return fail(ps, "rule \"%s\": until: %s", rule->id,
+			    msg);
+	} else if (strcmp(f, "within") == 0) {
+		g = strtol(val, &end, 10);
+		if (*val == '\0' || *end != '\0' || g < 1 ||
+		    g > RX_WITHIN_MAX)
+			return fail(ps, "rule \"%s\": bad within \"%s\" "
+			    "(1 to %d lines)", rule->id, val, RX_WITHIN_MAX);
+		rule->within = (int)g;
+	} else if (strcmp(f, "check") == 0) {
+		if ((rule->check = rx_check_lookup(val)) < 0)
+			return fail(ps, "rule \"%s\": unknown check \"%s\"",
+			    rule->id, val);
 	} else if (strcmp(f, "allow") == 0) {
 		if ((re = rx_compile(val, msg, sizeof(msg))) == NULL)
 			return fail(ps, "rule \"%s\": allow: %s", rule->id,
@@ -426,6 +458,17 @@ rx_rules_resolve(struct rx_rules *r, char *err, size_t errlen)
 	free(r->kinds);
 	r->kinds = NULL;
 	r->nkinds = 0;
+	for (j = 0, k = 0; j < r->n; j++) {
+		if (r->v[j].after == NULL || !r->v[j].on)
+			continue;
+		if (k == RX_NEAR_MAX) {
+			snprintf(err, errlen, "%s: more than %d rules with "
+			    "\"after\"", r->v[j].where, RX_NEAR_MAX);
+			return SL_FATAL;
+		}
+		r->v[j].aidx = (int)k++;
+	}
+	r->nafter = k;
 	for (j = 0; j < r->n; j++) {
 		for (k = 0; k < r->nkinds; k++)
 			if (strcmp(r->kinds[k], r->v[j].kind) == 0)

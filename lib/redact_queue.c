@@ -23,6 +23,7 @@ entry_clear(struct rx_entry *e)
 	e->final = 1;
 	e->rendered = 0;
 	e->complex = 0;
+	e->strings = 0;
 	e->failed = 0;
 	e->failrule = -1;
 	e->p = e->e = NULL;
@@ -208,26 +209,62 @@ rx_queue_flush(struct rx_queue *q)
 void
 rx_ctx_reset(struct rx_queue *q, struct rx_ctx *ctx)
 {
-	size_t i;
-
 	if (ctx->armed > 0)
 		rx_close_window(q, ctx);
 	ctx->inkey = 0;
 	ctx->putty = 0;
 	ctx->armed = 0;
-	for (i = 0; i < ctx->nknown; i++)
-		free(ctx->known[i]);
-	ctx->nknown = 0;
+	ctx->since = 0;
+	ctx->failed = 0;
+	ctx->typed[0] = '\0';
+	memset(ctx->near, 0, sizeof(ctx->near));
 }
 
 void
 rx_ctx_free(struct rx_ctx *ctx)
 {
-	size_t i;
-
-	for (i = 0; i < ctx->nknown; i++)
-		free(ctx->known[i]);
-	ctx->nknown = 0;
 	free(ctx->session);
 	ctx->session = NULL;
+}
+
+static unsigned
+sid_hash(const char *s)
+{
+	unsigned h = 2166136261u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+struct rx_ctx *
+rx_session(struct rx_sessions *s, const char *sid)
+{
+	unsigned b = sid_hash(sid) % RX_BUCKETS;
+	struct rx_ctx *c;
+
+	for (c = s->bucket[b]; c != NULL; c = c->next)
+		if (strcmp(c->session, sid) == 0)
+			return c;
+	c = sl_xcalloc(1, sizeof(*c));
+	c->session = sl_xstrdup(sid);
+	c->next = s->bucket[b];
+	s->bucket[b] = c;
+	return c;
+}
+
+void
+rx_sessions_free(struct rx_sessions *s)
+{
+	struct rx_ctx *c, *next;
+	size_t i;
+
+	for (i = 0; i < RX_BUCKETS; i++) {
+		for (c = s->bucket[i]; c != NULL; c = next) {
+			next = c->next;
+			rx_ctx_free(c);
+			free(c);
+		}
+		s->bucket[i] = NULL;
+	}
 }

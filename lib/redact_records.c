@@ -15,7 +15,6 @@
 
 #include "redact.h"
 
-#define BUCKETS		256
 #define FIELDS_MAX	(SL_F_COUNT + 40)
 #define KINDS_MAX	64
 
@@ -30,7 +29,6 @@ struct held {
 
 struct recs {
 	struct rx_input *in;
-	struct rx_ctx *bucket[BUCKETS];
 	struct rx_ctx none;	/* lines of no known session */
 	struct sl_buf json;
 	struct sl_buf text;
@@ -38,33 +36,10 @@ struct recs {
 	struct held now;
 };
 
-static unsigned
-hash(const char *s)
-{
-	unsigned h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static struct rx_ctx *
 ctx_for(struct recs *st, const char *sid)
 {
-	struct rx_ctx *c;
-	unsigned b;
-
-	if (sid == NULL)
-		return &st->none;
-	b = hash(sid) % BUCKETS;
-	for (c = st->bucket[b]; c != NULL; c = c->next)
-		if (strcmp(c->session, sid) == 0)
-			return c;
-	c = sl_xcalloc(1, sizeof(*c));
-	c->session = sl_xstrdup(sid);
-	c->next = st->bucket[b];
-	st->bucket[b] = c;
-	return c;
+	return sid != NULL ? rx_session(&st->in->sessions, sid) : &st->none;
 }
 
 static char *
@@ -278,7 +253,6 @@ rx_records_run(struct rx_input *in)
 	struct sl_stats stats;
 	struct sl_reader rd;
 	struct recs *st = sl_xcalloc(1, sizeof(*st));
-	struct rx_ctx *c, *next;
 	size_t i;
 	int rc;
 
@@ -308,12 +282,6 @@ rx_records_run(struct rx_input *in)
 	if (rx_write_flush(&in->w) != SL_OK)
 		rc = SL_STOP;
 	sl_run_free(rd.run);
-	for (i = 0; i < BUCKETS; i++)
-		for (c = st->bucket[i]; c != NULL; c = next) {
-			next = c->next;
-			rx_ctx_free(c);
-			free(c);
-		}
 	rx_ctx_free(&st->none);
 	sl_buf_free(&st->json);
 	sl_buf_free(&st->text);

@@ -89,6 +89,7 @@ input_fini(struct rx_input *in)
 	rx_queue_fini(&in->mq);
 	rx_ctx_free(&in->ctx);
 	rx_ctx_free(&in->mctx);
+	rx_sessions_free(&in->sessions);
 }
 
 static int

@@ -3,7 +3,7 @@
 # control or a BOM, which the terminal does not show, is still found.
 . "$(dirname "$0")/lib.sh"
 printf 'a \377AKIAUJZDEGXDNCF32EPF\376 b\r\n\300\257mysql -pS3cr\351t db\r\n\355\240\200token=abc\200\201\n' > in.log
-printf 'x AK\302\200IAUJZDEGXDNCF32EPF y\nz \357\273\277ghp_bYrEqmSM9wCZ7Uw9xfogoEmvnEN5N1aE6PwZ\n' >> in.log
+printf 'x AK\302\200IAUJZDEGXDNCF32EPF y\nz \357\273\277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\n' >> in.log
 printf 'a \377[REDACTED:aws-access-key-id]\376 b\r\n\300\257mysql -p[REDACTED:cli-password] db\r\n\355\240\200token=[REDACTED:cli-password]\n' > want
 printf 'x [REDACTED:aws-access-key-id] y\nz \357\273\277[REDACTED:github-token]\n' >> want
 run sl-redact -q in.log

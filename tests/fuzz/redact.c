@@ -20,7 +20,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A GitHub token: a default kind, matched on its shape alone. */
-#define CANARY	"ghp_Zq8xV3mT7kP2wR9yL4nB6cJ1hF5dG0sA8eQz"
+#define CANARY	"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"
 
 struct io {
 	struct sl_out *out;

@@ -169,6 +169,39 @@ START_TEST(rules_other_errors)
 	    "rules.txt:1: disable \"jwtt\": no such rule or kind");
 	expect_rules_error("rule a\n\tpattern x\n\tcontext private-key\n",
 	    "rules.txt:3: rule \"a\": unknown field \"context\"");
+	expect_rules_error("rule a\n\tpattern x\n\tcheck luhn\n",
+	    "rules.txt:3: rule \"a\": unknown check \"luhn\"");
+	expect_rules_error("rule a\n\tpattern x\n\twithin 3\n",
+	    "rules.txt:1: rule \"a\": within or until without after");
+	expect_rules_error("rule a\n\tpattern x\n\tafter y\n\twithin 101\n",
+	    "rules.txt:4: rule \"a\": bad within \"101\" (1 to 100 lines)");
+	expect_rules_error("rule a\n\tpattern x\n\tafter (\n",
+	    "rules.txt:3: rule \"a\": after: bad pattern at offset 1: missing "
+	    "closing parenthesis");
+}
+END_TEST
+
+/* A site rule that looks at the lines after a context line. */
+START_TEST(rules_after_window)
+{
+	struct sl_redact *rx = engine(0,
+	    "rule vendor-pin\n"
+	    "\tpattern ^\\s+pin:\\s+(\\d{4,8})$\n"
+	    "\tgroup 1\n"
+	    "\tafter ^vendor:\n"
+	    "\tuntil ^\\S\n"
+	    "\twithin 5\n"
+	    "\tkeywords vendor\n");
+	size_t len;
+	int rc;
+	char *got;
+	const char *in = "vendor:\n  pin: 482913\nother:\n  pin: 1234\n";
+
+	got = run_as(rx, in, strlen(in), NULL, &len, &rc);
+	ck_assert_str_eq(got, "vendor:\n  pin: " R("vendor-pin")
+	    "\nother:\n  pin: 1234\n");
+	free(got);
+	sl_redact_free(rx);
 }
 END_TEST
 
@@ -261,7 +294,7 @@ START_TEST(raw_bytes_kept)
 {
 	/* Line endings, bytes around, invalid UTF-8, no final LF. */
 	expect_raw("a\r\nkey AKIAUJZDEGXDNCF32EPF\r\r\n\xff\xfe"
-	    "AKIAUJZDEGXDNCF32EPF\xc3(\nlast ghp_bYrEqmSM9wCZ7Uw9xfogoEmvnEN5N1aE6PwZ",
+	    "AKIAUJZDEGXDNCF32EPF\xc3(\nlast 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",
 	    "a\r\nkey " R("aws-access-key-id") "\r\r\n\xff\xfe"
 	    R("aws-access-key-id") "\xc3(\nlast " R("github-token"));
 	/* Escape sequences around a secret stay. */
@@ -349,7 +382,7 @@ START_TEST(privkey_block)
 	    "-----END RSA PRIVATE KEY-----\n");
 	/* A token alone on a line is in the block (as its marker would be). */
 	expect_raw("-----BEGIN RSA PRIVATE KEY-----\n"
-	    "ghp_Zq8xV3mT7kP2wR9yL4nB6cJ1hF5dG0sA8eQz\nMIIEowIBAAKCAQEA\n"
+	    "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\nMIIEowIBAAKCAQEA\n"
 	    "-----END RSA PRIVATE KEY-----\n",
 	    "-----BEGIN RSA PRIVATE KEY-----\n" R("private-key") "\n"
 	    R("private-key") "\n-----END RSA PRIVATE KEY-----\n");
@@ -396,7 +429,7 @@ START_TEST(typed_password)
 	    "sh-5.2$ sudo su -\n[sudo] password for alice: \n"
 	    "sudo: timed out reading password\nsh-5.2$ " R("typed-password")
 	    "\nsh: " R("typed-password") ": command not found\nsh-5.2$ echo "
-	    R("typed-password") "\n" R("typed-password") "\n");
+	    "Hunt3r\nHunt3r\n");
 	/* bash, zsh, PowerShell. */
 	expect_raw("Password:\n-bash: letmein99: command not found\n",
 	    "Password:\n-bash: " R("typed-password") ": command not found\n");
@@ -404,16 +437,97 @@ START_TEST(typed_password)
 	    "zsh: command not found: s3same\n",
 	    "Enter passphrase for key '/home/a/.ssh/id_rsa':\n"
 	    "zsh: command not found: " R("typed-password") "\n");
-	expect_raw("Password:\nPS C:\\> Winter2024!\nWinter2024! : The term "
-	    "'Winter2024!' is not recognized as the name of a cmdlet, function.\n",
-	    "Password:\nPS C:\\> " R("typed-password") "\n" R("typed-password")
+	expect_raw("Password:\nAccess denied\nPS C:\\> Winter2024!\nWinter2024! : "
+	    "The term 'Winter2024!' is not recognized as the name of a cmdlet, "
+	    "function.\n",
+	    "Password:\nAccess denied\nPS C:\\> " R("typed-password") "\n"
+	    R("typed-password")
 	    " : The term '" R("typed-password") "' is not recognized as the "
 	    "name of a cmdlet, function.\n");
+	/*
+	 * After a prompt that worked, a typo is a typo; sudo's own "command
+	 * not found" is not the shell's.
+	 */
+	expect_raw("$ sudo dnf install -y kubectl\n[sudo] password for a: \n"
+	    "Installed: kubectl-1.31.0\n$ gti status\n"
+	    "-bash: gti: command not found\n$ sudo gti\n"
+	    "[sudo] password for a: \nsudo: gti: command not found\n",
+	    "$ sudo dnf install -y kubectl\n[sudo] password for a: \n"
+	    "Installed: kubectl-1.31.0\n$ gti status\n"
+	    "-bash: gti: command not found\n$ sudo gti\n"
+	    "[sudo] password for a: \nsudo: gti: command not found\n");
+	/* A failed prompt, then the password typed at the shell. */
+	expect_raw("$ su -\nPassword: \nsu: Authentication failure\n"
+	    "$ kubectl-1.31\n-bash: kubectl-1.31: command not found\n"
+	    "Installed: kubectl-1.31\n",
+	    "$ su -\nPassword: \nsu: Authentication failure\n"
+	    "$ " R("typed-password") "\n-bash: " R("typed-password")
+	    ": command not found\nInstalled: kubectl-1.31\n");
 	/* Too far from the prompt, or no prompt: a typo, not a password. */
 	expect_raw("Password:\na\nb\nc\nd\ne\n-bash: sl: command not found\n",
 	    "Password:\na\nb\nc\nd\ne\n-bash: sl: command not found\n");
 	expect_raw("sh$ sl\n-bash: sl: command not found\n",
 	    "sh$ sl\n-bash: sl: command not found\n");
+}
+END_TEST
+
+/* ------------------------------------- issue 14: bytes the screen hides */
+
+START_TEST(raw_control_strings)
+{
+	/* A title, an OSC 8 link, DCS: not on the screen, still in the log. */
+	expect_raw("\033]0;mysql -pHunter2xyz\007sh$ ls\r\n",
+	    "\033]0;mysql -p" R("cli-password") "\007sh$ ls\r\n");
+	expect_raw("\033]8;;https://u:Pw0rd-77@h.example.com/\033\\x\033]8;;"
+	    "\033\\\n", "\033]8;;https://u:" R("url-credentials")
+	    "@h.example.com/\033\\x\033]8;;\033\\\n");
+	expect_raw("\033Pq AKIAUJZDEGXDNCF32EPF\033\\ ok\n",
+	    "\033Pq " R("aws-access-key-id") "\033\\ ok\n");
+	/* Not terminated: to the end of the line. */
+	expect_raw("\033_AKIAUJZDEGXDNCF32EPF\n",
+	    "\033_" R("aws-access-key-id") "\n");
+	/* Harmless titles stay. */
+	expect_raw("\033]0;ec2-user@web-1:~\007$ ls\n",
+	    "\033]0;ec2-user@web-1:~\007$ ls\n");
+}
+END_TEST
+
+START_TEST(raw_swallowed_letter)
+{
+	/* ESC[1 E: the CSI ate the E of the key; the raw span goes. */
+	expect_raw("k=AKIAUJZD\033[1EGXDNCF32EPF y\n",
+	    "k=" R("aws-access-key-id") " y\n");
+	/* Erased from the screen: the key in the raw bytes goes alone. */
+	expect_raw("sh$ mysql -pS3cret\r\033[Ksh$ ls\r\n",
+	    "sh$ mysql -p" R("cli-password") "\r\033[Ksh$ ls\r\n");
+}
+END_TEST
+
+START_TEST(after_windows)
+{
+	/* SecureString: "Type" one line, "Value" the next. */
+	expect_raw("  \"Type\": \"SecureString\",\n  \"Value\": \"Harbor42\",\n",
+	    "  \"Type\": \"SecureString\",\n  \"Value\": \"" R("cloud-secret")
+	    "\",\n");
+	expect_raw("  \"Type\": \"String\",\n  \"Value\": \"us-east-1\",\n",
+	    "  \"Type\": \"String\",\n  \"Value\": \"us-east-1\",\n");
+	/* Too far after it: the window is closed. */
+	expect_raw("  \"Type\": \"SecureString\",\na\nb\nc\n  \"Value\": \"x1\"\n",
+	    "  \"Type\": \"SecureString\",\na\nb\nc\n  \"Value\": \"x1\"\n");
+	/* A Secret's data block ends at the next top-level key. */
+	expect_raw("data:\n  password: SGFyYm9yNDI=\nkind: Secret\n  x: SGFyYm9yNDI=\n",
+	    "data:\n  password: " R("cloud-secret") "\nkind: Secret\n"
+	    "  x: SGFyYm9yNDI=\n");
+}
+END_TEST
+
+START_TEST(here_document_key)
+{
+	expect_raw("$ cat > k.pem <<EOF\n> -----BEGIN PRIVATE KEY-----\n"
+	    "> MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n> -----END PRIVATE KEY-----\n"
+	    "> EOF\n",
+	    "$ cat > k.pem <<EOF\n> -----BEGIN PRIVATE KEY-----\n"
+	    "> " R("private-key") "\n> -----END PRIVATE KEY-----\n> EOF\n");
 }
 END_TEST
 
@@ -507,6 +621,7 @@ START_TEST(records_context)
 	expect_records(rx,
 	    L("a-1", 1, "-----BEGIN PRIVATE KEY-----")
 	    L("b-2", 1, "[sudo] password for bob:")
+	    L("b-2", 1, "Sorry, try again.")
 	    L("a-1", 2, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC")
 	    L("b-2", 2, "$ opensesame1")
 	    L("a-1", 3, "-----END PRIVATE KEY-----")
@@ -514,6 +629,7 @@ START_TEST(records_context)
 	    L("a-1", 4, "$ echo opensesame1"),
 	    L("a-1", 1, "-----BEGIN PRIVATE KEY-----")
 	    L("b-2", 1, "[sudo] password for bob:")
+	    L("b-2", 1, "Sorry, try again.")
 	    LR("a-1", 2, R("private-key"), "private-key")
 	    LR("b-2", 2, "$ " R("typed-password"), "typed-password")
 	    L("a-1", 3, "-----END PRIVATE KEY-----")
@@ -545,6 +661,8 @@ START_TEST(records_hold_order)
 	"\"%s\",\"n\":%d,\"text\":\"%s\",\"src\":\"x\"}\n", s, n, t)
 	REC(&in, "a-1", 1, "Password:");
 	REC(&want, "a-1", 1, "Password:");
+	REC(&in, "a-1", 2, "su: Authentication failure");
+	REC(&want, "a-1", 2, "su: Authentication failure");
 	REC(&in, "a-1", 2, "$ zebra-42-x");
 	sl_buf_printf(&want, "{\"type\":\"line\",\"session\":\"a-1\",\"n\":2,"
 	    "\"text\":\"$ " R("typed-password") "\",\"redacted\":"
@@ -640,13 +758,13 @@ START_TEST(json_nested)
 	    "{\"sessionData\":[\"-----BEGIN PRIVATE KEY-----\"]}\n"
 	    "{\"sessionData\":[\"MIIEvQIBADANBgkq\"],\"eventTime\":\"2024\"}\n"
 	    "{\"sessionData\":[\"-----END PRIVATE KEY-----\","
-	    "\"[sudo] password for a:\"]}\n"
+	    "\"[sudo] password for a:\",\"sudo: timed out reading password\"]}\n"
 	    "{\"sessionData\":[\"$ pw0rd99\"],\"sessionId\":\"a-1\"}\n"
 	    "{\"sessionData\":[\"-bash: pw0rd99: command not found\"]}\n",
 	    "{\"sessionData\":[\"-----BEGIN PRIVATE KEY-----\"]}\n"
 	    "{\"sessionData\":[\"" R("private-key") "\"],\"eventTime\":\"2024\"}\n"
 	    "{\"sessionData\":[\"-----END PRIVATE KEY-----\","
-	    "\"[sudo] password for a:\"]}\n"
+	    "\"[sudo] password for a:\",\"sudo: timed out reading password\"]}\n"
 	    "{\"sessionData\":[\"$ " R("typed-password") "\"],\"sessionId\":"
 	    "\"a-1\"}\n"
 	    "{\"sessionData\":[\"-bash: " R("typed-password")
@@ -904,6 +1022,11 @@ redact_suite(void)
 	tcase_add_test(tc, privkey_redacted_again);
 	tcase_add_test(tc, raw_secret_bad_byte);
 	tcase_add_test(tc, typed_password);
+	tcase_add_test(tc, raw_control_strings);
+	tcase_add_test(tc, raw_swallowed_letter);
+	tcase_add_test(tc, after_windows);
+	tcase_add_test(tc, here_document_key);
+	tcase_add_test(tc, rules_after_window);
 	tcase_add_test(tc, records_mode);
 	tcase_add_test(tc, records_context);
 	tcase_add_test(tc, records_hold_order);
