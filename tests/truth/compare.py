@@ -32,9 +32,15 @@ def norm(lines):
     return "\n".join(l.strip() for l in lines)
 
 
-def sl_commands(sl_parse, path):
-    """sl-parse's commands in path: (executed, flagged, status, stderr)."""
+def sl_commands(sl_parse, path, records=None):
+    """sl-parse's commands in path: (executed, flagged, status, stderr).
+
+    records, when given, is a file name for sl-parse's output as it is.
+    """
     p = subprocess.run([sl_parse, path], capture_output=True)
+    if records:
+        with open(records, "wb") as f:
+            f.write(p.stdout)
     executed, flagged = [], []
     session_flag = False
     current = None
