@@ -44,7 +44,7 @@ MANS	= $(wildcard man/*.1 man/*.5)
 HDRS	= $(wildcard lib/*.h formats/*.h tools/*.h)
 
 .PHONY: all deps demo check check-build unit e2e golden golden-verify bad \
-	browser bench fuzz fuzz-build fuzz-check install uninstall clean
+	truth truth-check browser bench fuzz fuzz-build fuzz-check install uninstall clean
 
 all: $(B)/libsl.a $(BINS)
 
@@ -85,7 +85,7 @@ check: deps
 	@echo "check: all tests passed (plain and ASan+UBSan)"
 
 check-build: all $(UNITS) $(BENCH_BINS)
-	@$(MAKE) --no-print-directory unit e2e golden bad
+	@$(MAKE) --no-print-directory unit e2e golden bad truth-check
 	@if [ "$(SANITIZE)" != 1 ]; then \
 		$(MAKE) --no-print-directory browser; fi
 	@$(MAKE) --no-print-directory redact-score
@@ -110,6 +110,23 @@ bad: all
 .PHONY: redact-score
 redact-score: all
 	@tests/redact/score $(B)
+
+# Real shells in a pty, their sessions made into S3 logs and streamed
+# events, sl-parse's commands against what each shell ran (tests/truth).
+# `make truth N=20` runs N sessions per shell set-up (SHELLS="zsh fish":
+# only those) and prints the rates.  `make check` runs a fixed seeded set
+# against tests/truth/baseline; the sessions are kept in build/truth-cache
+# and made again only when the harness changes, so the ASan pass reuses them.
+N	?= 10
+SHELLS	?=
+TRUTH_CHECK_N ?= 25
+truth: all
+	@tests/truth/run --sl $(B) -n $(N) $(foreach s,$(SHELLS),--shell $(s))
+
+truth-check: all
+	@tests/truth/selftest
+	@tests/truth/run --sl $(B) -n $(TRUTH_CHECK_N) --cache build/truth-cache \
+		--baseline tests/truth/baseline --summary
 
 # Headless Chromium on the HTML outputs; skipped when it is not installed.
 browser: all

@@ -54,6 +54,29 @@ fi
 case_bomb() {
 	cat "$BOMB"
 }
+# Many sessions open at once (issue 15): STREAMS interleaved CloudWatch
+# streams in one filter-log-events document, each event either a cursor
+# move 65,000 columns right (wide: a renderer filled to its cap each) or
+# an ordinary shell line (many).
+streams() {	# streams STREAMS ROUNDS MESSAGE
+	MSG=$3 awk -v ns="$1" -v nr="$2" 'BEGIN {
+		msg = ENVIRON["MSG"]
+		printf "{\"events\":["
+		for (r = 0; r < nr; r++) for (s = 0; s < ns; s++)
+			printf "%s{\"logStreamName\":\"w%05d-0123456789abcdef0\",\"timestamp\":%d,\"message\":\"%s\"}",
+			    (r || s) ? "," : "", s, 1717236000000 + r * ns + s, msg
+		printf "]}\n"
+	}'
+}
+case_wide400() {
+	streams 400 20 '\u001b[65000C x\r\n'
+}
+case_wide10k() {
+	streams 10000 2 '\u001b[65000C x\r\n'
+}
+case_many10k() {
+	streams 10000 20 'sh-5.2$ echo a line of a session\r\na line of a session\r\n'
+}
 
 args_of() {
 	case $1 in
@@ -66,7 +89,7 @@ echo "hostile inputs of ${MIB} MiB on standard input (time, peak RSS, exit statu
 printf '%-11s %-8s %9s %12s %5s\n' tool case seconds "peak RSS" exit
 for tool in sl-parse sl-redact sl-report sl-convert; do
 	[ -x "$B/$tool" ] || { echo "skip: $tool (not built)"; continue; }
-	for c in line json record osc bomb; do
+	for c in line json record osc bomb wide400 wide10k many10k; do
 		# shellcheck disable=SC2046
 		"case_$c" | $TIME -f '%e %M %x' -o "$TMP/t" \
 		    "$B/$tool" $(args_of "$tool") >/dev/null 2>"$TMP/err"
@@ -80,9 +103,14 @@ done
 # Memory: the renderer and the readers hold one row or one event, never
 # the input: a 1 GiB line, a skipped 1 GiB event or record, an endless OSC
 # and a refused bomb all stay within SL_EVENT_MAX (64 MiB) and change.
+# Open sessions share one budget (SL_TERM_BUDGET): 64 MiB for 400 wide
+# streams and for 10,000 streams, sl-report's model of 10,000 sessions
+# (every command kept) aside.
 echo "targets:"
 awk '{
 	limit = ($2 == "json" || $2 == "record") ? 160 : 64
+	if ($1 == "sl-report" && $2 == "many10k")
+		limit = 320
 	printf "%s %s %s: peak RSS %.1f MiB (< %d MiB)\n",
 	    ($4 < limit * 1024 ? "PASS" : "MISS"), $1, $2, $4 / 1024, limit
 }' "$TMP/rows"

@@ -36,6 +36,7 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 	case SL_TEV_ALT_OFF: printf("@@ alt-off %lld\n", num); break;
 	case SL_TEV_LONG_LINE: printf("@@ long-line\n"); break;
 	case SL_TEV_BAD_SEQ: printf("@@ bad-seq\n"); break;
+	case SL_TEV_SPILLED: printf("@@ spilled\n"); break;
 	}
 }
 

@@ -67,7 +67,7 @@ event(struct cwl *c, json_t *v, long long pos)
 		return cwl_reject(c, pos, "\"timestamp\" is not a number");
 	stream = cw_str(v, "logStreamName", &why);
 	if (why != NULL)
-		return cwl_reject(c, pos, "\"logStreamName\" is not a string");
+		return cwl_reject(c, pos, CW_WHY, why);
 	return cwl_message(c, stream, json_string_value(msg),
 	    json_string_length(msg), ms, pos);
 }

@@ -224,7 +224,7 @@ payload(struct sub *s, json_t *doc, const char *where)
 	if (why != NULL) {
 		char msg[96];
 
-		snprintf(msg, sizeof(msg), "\"%s\" is not a string", why);
+		snprintf(msg, sizeof(msg), CW_WHY, why);
 		return reject_doc(s, where, msg);
 	}
 	if (evs != NULL && !json_is_array(evs))

@@ -324,7 +324,9 @@ cw_str(json_t *o, const char *key, const char **why)
 
 	if (v == NULL || json_is_null(v))
 		return NULL;
-	if (!json_is_string(v)) {
+	/* A NUL ("\u0000") would cut the value short: as bad as a number. */
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
 		if (*why == NULL)
 			*why = key;
 		return NULL;

@@ -381,7 +381,7 @@ sev_json(struct cwl *c, json_t *ev, struct sev *e, long long pos)
 	if ((o = cw_obj(ev, "userIdentity", &why)) != NULL)
 		e->owner = cw_str(o, "arn", &why);
 	if (why != NULL)
-		return cwl_reject(c, pos, "\"%s\" has the wrong type", why);
+		return cwl_reject(c, pos, CW_WHY, why);
 	return SL_OK;
 }
 
@@ -410,6 +410,9 @@ fast_str(struct cwl *c, long long *off)
 	*off = (long long)c->arena.len;
 	if (sl_jscan_type(c->fjs) != '"' ||
 	    sl_jscan_unquote(c->fjs, &c->arena) != SL_JS_OK)
+		return 0;
+	/* A NUL inside: jansson's path rejects it (cw_str()). */
+	if (memchr(c->arena.buf + *off, '\0', c->arena.len - (size_t)*off))
 		return 0;
 	sl_buf_addc(&c->arena, '\0');
 	return 1;

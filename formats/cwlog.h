@@ -134,10 +134,12 @@ int cw_jsonl(struct sl_reader *rd, int (*fn)(void *, json_t *, long long),
     void *arg);
 
 /*
- * Typed members: NULL when absent or null; for a value of another type
- * also NULL, and *why is set to the key (when not set yet).
+ * Typed members: NULL when absent or null; for a value of another type,
+ * or a string holding a NUL (the rule of every reader: records.md), also
+ * NULL, and *why is set to the key (when not set yet).  CW_WHY words it.
  */
 const char *cw_str(json_t *o, const char *key, const char **why);
+#define CW_WHY	"\"%s\" is not a string (or holds a NUL)"
 json_t *cw_obj(json_t *o, const char *key, const char **why);
 /* A number (integer or real) as an integer; 0 absent, -1 wrong type. */
 int cw_num(json_t *o, const char *key, long long *v);

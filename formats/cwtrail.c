@@ -106,7 +106,7 @@ cw_trail(struct cwl *c, json_t *ev, long long pos)
 	source = cw_str(ev, "eventSource", &why);
 	name = cw_str(ev, "eventName", &why);
 	if (why != NULL)
-		return cwl_reject(c, pos, "\"%s\" has the wrong type", why);
+		return cwl_reject(c, pos, CW_WHY, why);
 	if (source == NULL || name == NULL ||
 	    strcmp(source, "ssm.amazonaws.com") != 0 ||
 	    (strcmp(name, "StartSession") != 0 &&
@@ -128,7 +128,7 @@ cw_trail(struct cwl *c, json_t *ev, long long pos)
 	if (sid == NULL && req != NULL)
 		sid = cw_str(req, "sessionId", &why);
 	if (why != NULL)
-		return cwl_reject(c, pos, "\"%s\" has the wrong type", why);
+		return cwl_reject(c, pos, CW_WHY, why);
 	if (sid == NULL || *sid == '\0')
 		return cwl_reject(c, pos, "%s event without a session id",
 		    name);

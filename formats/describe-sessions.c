@@ -105,7 +105,7 @@ one(struct sl_reader *rd, json_t *s, const char *where)
 	kv[1].key = "access_type";
 	kv[1].val = cw_str(s, "AccessType", &why);
 	if (why != NULL)
-		return reject(rd, where, "is not a string", why);
+		return reject(rd, where, "is not a string (or holds a NUL)", why);
 	if (sid == NULL || *sid == '\0')
 		return reject(rd, where, "no \"SessionId\"", NULL);
 	for (i = 0; i < 2; i++) {

@@ -105,8 +105,10 @@ row(struct cwl *c, struct cw_sort *srt, struct names *t, json_t *r,
 		if (strcmp(f, "@timestamp") != 0 && strcmp(f, "@message") != 0 &&
 		    strcmp(f, "@logStream") != 0)
 			continue;
-		if (!json_is_string(vv))
-			return cwl_reject(c, pos, "%s is not a string", f);
+		if (!json_is_string(vv) || (strcmp(f, "@message") != 0 &&
+		    strlen(json_string_value(vv)) != json_string_length(vv)))
+			return cwl_reject(c, pos, "%s is not a string (or holds "
+			    "a NUL)", f);
 		if (strcmp(f, "@timestamp") == 0)
 			ts = json_string_value(vv);
 		else if (strcmp(f, "@logStream") == 0)

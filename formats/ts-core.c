@@ -607,6 +607,9 @@ ts_core_read(struct sl_reader *rd, const char *origin, int cut_whole)
 	free(sid);
 	while ((rc = sl_in_line(rd->in, &p, &n, &more)) > 0)
 		ts_core_line(ts, p, n, more, 0);
+	/* A refused bomb is a rejection (run.c), not a log cut short. */
+	if (sl_in_refused(rd->in))
+		cut_whole = 0;
 	if (ts_core_end(ts, cut_whole || rc == 0, sl_in_lineno(rd->in)) ==
 	    SL_STOP)
 		rc = SL_STOP;

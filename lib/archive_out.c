@@ -18,6 +18,7 @@
 struct sl_archive_out {
 	struct archive *a;
 	long long mtime;
+	char *name;		/* the archive's, for messages */
 };
 
 static int
@@ -40,28 +41,32 @@ sl_archive_kind(const char *name)
 	return SL_AR_NONE;
 }
 
+/* "ARCHIVE: MEMBER: libarchive's words": the file that failed first. */
 static int
-ar_fail(struct sl_archive_out *a, const char *what, char *err,
+ar_fail(struct sl_archive_out *a, const char *member, char *err,
     size_t errlen)
 {
 	const char *msg = archive_error_string(a->a);
 
-	snprintf(err, errlen, "%s: %s", what, msg != NULL ? msg :
-	    "archive error");
+	snprintf(err, errlen, "%s: %s%s%s", a->name, member != NULL ?
+	    member : "", member != NULL ? ": " : "", msg != NULL ? msg :
+	    "write error");
 	return SL_FATAL;
 }
 
 struct sl_archive_out *
 sl_archive_open(int fd, enum sl_archive_kind kind, long long mtime,
-    char *err, size_t errlen)
+    const char *name, char *err, size_t errlen)
 {
 	struct sl_archive_out *a = sl_xcalloc(1, sizeof(*a));
 	int r;
 
 	a->a = archive_write_new();
 	a->mtime = mtime;
+	a->name = sl_xstrdup(name);
 	if (a->a == NULL) {
 		snprintf(err, errlen, "out of memory");
+		free(a->name);
 		free(a);
 		return NULL;
 	}
@@ -76,8 +81,9 @@ sl_archive_open(int fd, enum sl_archive_kind kind, long long mtime,
 	if (r == ARCHIVE_OK)
 		r = archive_write_open_fd(a->a, fd);
 	if (r != ARCHIVE_OK) {
-		ar_fail(a, "cannot start the archive", err, errlen);
+		ar_fail(a, NULL, err, errlen);
 		archive_write_free(a->a);
+		free(a->name);
 		free(a);
 		return NULL;
 	}
@@ -161,9 +167,12 @@ sl_archive_close(struct sl_archive_out *a, char *err, size_t errlen)
 {
 	int rc = SL_OK;
 
-	if (archive_write_close(a->a) != ARCHIVE_OK)
-		rc = ar_fail(a, "cannot finish the archive", err, errlen);
+	if (archive_write_close(a->a) != ARCHIVE_OK) {
+		rc = ar_fail(a, NULL, err, errlen);
+		archive_write_fail(a->a);
+	}
 	archive_write_free(a->a);
+	free(a->name);
 	free(a);
 	return rc;
 }
@@ -175,5 +184,6 @@ sl_archive_abort(struct sl_archive_out *a)
 		return;
 	archive_write_fail(a->a);
 	archive_write_free(a->a);
+	free(a->name);
 	free(a);
 }

@@ -198,7 +198,13 @@ sl_buf_json_str(struct sl_buf *b, const char *s, size_t n)
 				k = (size_t)(end - p);
 				cp = 0xfffd;
 			}
-			if (cp == 0xfffd && !(k == 3 && p[0] == 0xef))
+			if (cp >= 0x80 && cp <= 0x9f) {
+				/* C1 (an 8-bit CSI): escaped, as C0 is */
+				memcpy(o, "\\u00", 4);
+				o[4] = hex[cp >> 4];
+				o[5] = hex[cp & 15];
+				o += 6;
+			} else if (cp == 0xfffd && !(k == 3 && p[0] == 0xef))
 				o += sl_utf8_encode(0xfffd, o);
 			else {
 				memcpy(o, p, k);

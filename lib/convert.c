@@ -728,8 +728,9 @@ write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 	}
 	for (i = 0; i < n && rc == SL_OK; i++) {
 		sprintf(path, "%s/%s", c->o.output, names[i]);
-		if (sl_ofile_open(&of, path, c->o.force, c->err,
-		    sizeof(c->err)) != SL_OK) {
+		/* A name from input: no link in the folder is followed. */
+		if (sl_ofile_open_in(&of, c->o.output, names[i], c->o.force,
+		    c->err, sizeof(c->err)) != SL_OK) {
 			c->failed = 1;
 			rc = SL_FATAL;
 			break;
@@ -792,8 +793,8 @@ write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 	size_t i;
 	int rc = SL_OK, fd, ofd;
 
-	a = sl_archive_open(c->of.fd, c->ar, c->o.now_ms / 1000, c->err,
-	    sizeof(c->err));
+	a = sl_archive_open(c->of.fd, c->ar, c->o.now_ms / 1000, c->of.final,
+	    c->err, sizeof(c->err));
 	if (a == NULL) {
 		c->failed = 1;
 		free_names(names);

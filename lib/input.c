@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <locale.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,6 +84,7 @@ struct sl_in {
 	int errstate;
 	char errmsg[512];
 	int resynced;			/* an error was reported, data skipped */
+	int refused;			/* the rest was refused as a bomb */
 	long long *brk;			/* offsets where data was skipped */
 	size_t nbrk;
 
@@ -121,16 +123,7 @@ static int walk_path(struct walk *, const char *, int);
 static void
 clean_msg(char *s)
 {
-	unsigned char *p = (unsigned char *)s, *q = p;
-
-	for (; *p != '\0'; p++) {
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			*q++ = '?';
-			p++;
-		} else
-			*q++ = *p < 0x20 || *p == 0x7f ? '?' : *p;
-	}
-	*q = '\0';
+	sl_clean_controls(s);
 }
 
 static void
@@ -177,6 +170,7 @@ static void
 in_take(struct sl_in *in, struct sl_in *lo)
 {
 	in_seterr(in, "%s", lo->errmsg);
+	in->refused |= lo->refused;
 	lo->errstate = ERR_TAKEN;
 }
 
@@ -230,6 +224,7 @@ bomb_err(struct sl_in *in)
 {
 	in_seterr(in, "decompression ratio over %d:1, refusing "
 	    "(possible decompression bomb)", SL_EXPAND_RATIO);
+	in->refused = 1;
 }
 
 /* Past the free allowance, output may not outgrow input by the ratio. */
@@ -454,6 +449,12 @@ int
 sl_in_failed(const struct sl_in *in)
 {
 	return in->errstate == ERR_REPORTED || in->resynced;
+}
+
+int
+sl_in_refused(const struct sl_in *in)
+{
+	return in->refused;
 }
 
 long long
@@ -1184,12 +1185,18 @@ member_fill(struct sl_in *in, unsigned char *dst, size_t n)
 static char *
 member_name(const char *outer, struct archive_entry *e)
 {
-	const char *path = archive_entry_pathname(e);
+	/*
+	 * UTF-8 first: in the C locale the multibyte accessor turns every
+	 * non-ASCII character of a zip name marked UTF-8 into '?', merging
+	 * jösé-… and müller-… into one session.  A name in no known charset
+	 * (raw tar bytes) has no UTF-8 form: then its bytes as stored.
+	 */
+	const char *path = archive_entry_pathname_utf8(e);
 	char *name;
 	size_t len;
 
 	if (path == NULL)
-		path = archive_entry_pathname_utf8(e);
+		path = archive_entry_pathname(e);
 	if (path == NULL)
 		path = "?";
 	for (;;) {
@@ -1259,6 +1266,98 @@ arc_new(struct arc *ar)
 	return a;
 }
 
+/*
+ * archive_read_next_header() in a UTF-8 locale: libarchive converts
+ * member names to the locale's charset as it reads the header, and in
+ * the C locale a zip name marked UTF-8 loses every non-ASCII character
+ * to '?' (jösé-… and müller-… would merge into one session).  The
+ * locale is this thread's only, and only for the call.
+ */
+static int
+next_header(struct archive *a, struct archive_entry **e)
+{
+	static locale_t utf8;
+	locale_t old;
+	int r;
+
+	if (utf8 == (locale_t)0)
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (utf8 == (locale_t)0)
+		return archive_read_next_header(a, e);
+	old = uselocale(utf8);
+	r = archive_read_next_header(a, e);
+	uselocale(old);
+	return r;
+}
+
+/* A varint of the xz format at *p (below end), or -1. */
+static long long
+xz_varint(const unsigned char **p, const unsigned char *end)
+{
+	long long v = 0;
+	int i;
+
+	for (i = 0; i < 9 && *p < end; i++) {
+		v |= (long long)(**p & 0x7f) << (7 * i);
+		if ((*(*p)++ & 0x80) == 0)
+			return v;
+	}
+	return -1;
+}
+
+/* The LZMA2 dictionary of the first xz block header in p, or 0. */
+static long long
+xz_dict(const unsigned char *p, size_t n)
+{
+	const unsigned char *q = p + 12, *end;
+	long long id, psize;
+	int nfilt, i, bits;
+
+	if (n < 14 || p[12] == 0 || n < 12 + ((size_t)p[12] + 1) * 4)
+		return 0;
+	end = q + ((size_t)p[12] + 1) * 4;
+	nfilt = (q[1] & 3) + 1;
+	q += 2;
+	if ((p[13] & 0x40) && xz_varint(&q, end) < 0)
+		return 0;
+	if ((p[13] & 0x80) && xz_varint(&q, end) < 0)
+		return 0;
+	for (i = 0; i < nfilt; i++) {
+		id = xz_varint(&q, end);
+		psize = xz_varint(&q, end);
+		if (id < 0 || psize < 0 || psize > end - q)
+			return 0;
+		if (id == 0x21 && psize == 1) {
+			bits = *q & 0x3f;
+			if (bits >= 40)
+				return 0xffffffffLL;
+			return (long long)(2 | (bits & 1)) << (bits / 2 + 11);
+		}
+		q += psize;
+	}
+	return 0;
+}
+
+/*
+ * The dictionary a stream of LZMA family asks for (xz, lzma, lzip),
+ * from its header, or 0.  The decoder allocates it whole before the
+ * first byte comes out, and libarchive sets no memory limit: a 1 GiB log
+ * compressed with a 768 MiB dictionary would take 790 MB to read.
+ */
+static long long
+lzma_dict(const unsigned char *p, size_t n)
+{
+	if (n >= 6 && memcmp(p, "\3757zXZ\0", 6) == 0)
+		return xz_dict(p, n);
+	if (n >= 6 && memcmp(p, "LZIP\1", 5) == 0)
+		return (1LL << (p[5] & 0x1f)) -
+		    ((1LL << (p[5] & 0x1f)) / 16) * (p[5] >> 5);
+	if (n >= 13 && p[0] == 0x5d)
+		return (long long)p[1] | (long long)p[2] << 8 |
+		    (long long)p[3] << 16 | (long long)p[4] << 24;
+	return 0;
+}
+
 /* Every member of the archive in lo, each through open_stream. */
 static int
 walk_archive(struct walk *w, struct sl_in *lo, int depth)
@@ -1267,12 +1366,25 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 	struct sl_in *m;
 	struct arc ar;
 	la_int64_t failpos = -1, pos;
+	long long dict;
 	int r, rc = SL_OK, leaves = 0, failed = 0;
 	char *name;
 
 	memset(&ar, 0, sizeof ar);
 	ar.lower = lo;
 	ar.comp = comp_name(lo->data + lo->r, lo->w - lo->r);
+	dict = lzma_dict(lo->data + lo->r, lo->w - lo->r);
+	if (dict > SL_DICT_MAX) {
+		report(w, lo->name, "%s dictionary of %lld MiB, over the limit "
+		    "of %lld MiB, refusing (it would take that much memory)",
+		    ar.comp != NULL ? ar.comp : "LZMA", dict >> 20,
+		    SL_DICT_MAX >> 20);
+		if (w->st != NULL) {
+			w->st->units++;	/* the stream, as one unit */
+			w->st->rejected++;
+		}
+		return SL_OK;
+	}
 	if ((ar.a = arc_new(&ar)) == NULL) {
 		report(w, lo->name, "out of memory");
 		return SL_OK;
@@ -1282,7 +1394,7 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 		goto out;
 	}
 	for (;;) {
-		r = archive_read_next_header(ar.a, &e);
+		r = next_header(ar.a, &e);
 		if (r == ARCHIVE_EOF) {
 			/*
 			 * A compressed empty stream, or an archive of no

@@ -51,6 +51,11 @@ long long sl_in_offset(const struct sl_in *in);
 /* Nonzero once a read error (already reported) has happened. */
 int sl_in_failed(const struct sl_in *in);
 /*
+ * Nonzero when the rest of the input was refused (a decompression bomb):
+ * not a log that stops early but a rejected unit.
+ */
+int sl_in_refused(const struct sl_in *in);
+/*
  * The first offset >= from (in sl_in_offset() terms) where the input
  * skipped corrupt data and the bytes after it start afresh (the next
  * member of a multi-member gzip stream), or -1.  Only bytes already

@@ -124,14 +124,14 @@ sl_report_input(struct sl_report *rep, const char *path)
 void
 sl_report_add_stats(struct sl_report *rep, const struct sl_stats *st)
 {
-	rep->st.inputs += st->inputs;
-	rep->st.bytes += st->bytes;
-	rep->st.units += st->units;
-	rep->st.written += st->written;
-	rep->st.merged += st->merged;
-	rep->st.skipped += st->skipped;
-	rep->st.rejected += st->rejected;
-	rep->st.records += st->records;
+	rep->st.inputs = report_add(rep->st.inputs, st->inputs);
+	rep->st.bytes = report_add(rep->st.bytes, st->bytes);
+	rep->st.units = report_add(rep->st.units, st->units);
+	rep->st.written = report_add(rep->st.written, st->written);
+	rep->st.merged = report_add(rep->st.merged, st->merged);
+	rep->st.skipped = report_add(rep->st.skipped, st->skipped);
+	rep->st.rejected = report_add(rep->st.rejected, st->rejected);
+	rep->st.records = report_add(rep->st.records, st->records);
 }
 
 /* The per-session data of an entry of the sessions table. */
@@ -259,6 +259,14 @@ src_of(struct sl_report *rep, struct rsess *s, const char *srcs, long long n)
 	return src;
 }
 
+long long
+report_add(long long a, long long b)
+{
+	a = SL_MAX(0, SL_MIN(a, REPORT_COUNT_MAX));
+	b = SL_MAX(0, SL_MIN(b, REPORT_COUNT_MAX));
+	return a > REPORT_COUNT_MAX - b ? REPORT_COUNT_MAX : a + b;
+}
+
 void
 report_note_add(struct rnote **v, size_t *n, const char *code,
     const char *text, long long nnotes, long long count)
@@ -278,9 +286,9 @@ report_note_add(struct rnote **v, size_t *n, const char *code,
 		e->count = -1;
 	}
 	e = &(*v)[i];
-	e->n += nnotes;
+	e->n = report_add(e->n, nnotes);
 	if (count >= 0)
-		e->count = (e->count < 0 ? 0 : e->count) + count;
+		e->count = report_add(e->count < 0 ? 0 : e->count, count);
 }
 
 void

@@ -96,6 +96,13 @@ struct rsess *report_sess(struct sl_report *rep, const char *sid);
 /* The source of path in s; a new one when fresh (a re-read input). */
 struct rsrc *report_src(struct rsess *s, const char *path, size_t plen,
     int fresh);
+/*
+ * Counters stay in [0, REPORT_COUNT_MAX] (2^53 - 1: exact as a JSON
+ * number for every reader of a report): sums stop there instead of
+ * overflowing; a state file with a counter past it is corrupt.
+ */
+#define REPORT_COUNT_MAX	((1LL << 53) - 1)
+long long report_add(long long a, long long b);
 void report_note_add(struct rnote **v, size_t *n, const char *code,
     const char *text, long long nnotes, long long count);
 void report_cmd_add(struct rsrc *src, const char *p, size_t n,

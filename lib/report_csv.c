@@ -9,8 +9,44 @@
 
 #include "report.h"
 
+/*
+ * A cell for a spreadsheet (or a terminal, with cat): no control
+ * character but the line breaks of a quoted cell.  An ESC from a session
+ * id could retitle a window, clear the screen or write the clipboard.
+ */
+static void
+field_clean(struct rw *w, const char *s, size_t n, int first);
+
 static void
 field(struct rw *w, const char *s, size_t n, int first)
+{
+	struct sl_buf b;
+	size_t i, k;
+	int control;
+
+	for (i = 0; i < n; i += k) {
+		k = sl_char_len(s + i, n - i, &control);
+		if (control && s[i] != '\n')
+			break;
+	}
+	if (s == NULL || i == n) {
+		field_clean(w, s, n, first);
+		return;
+	}
+	sl_buf_init(&b);
+	for (i = 0; i < n; i += k) {
+		k = sl_char_len(s + i, n - i, &control);
+		if (control && s[i] != '\n')
+			sl_buf_addc(&b, '?');
+		else
+			sl_buf_add(&b, s + i, k);
+	}
+	field_clean(w, b.buf, b.len, first);
+	sl_buf_free(&b);
+}
+
+static void
+field_clean(struct rw *w, const char *s, size_t n, int first)
 {
 	size_t i;
 	int quote = 0;

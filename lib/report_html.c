@@ -159,7 +159,8 @@ static const char js[] =
 
 /* ----------------------------------------------------------- escaping */
 
-/* Text or attribute value: & < > " ' escaped; controls become U+FFFD. */
+/* Text or attribute value: & < > " ' escaped; controls (C0, DEL, C1)
+ * become U+FFFD. */
 static void
 esc_n(struct rw *w, const char *s, size_t n)
 {
@@ -179,6 +180,15 @@ esc_n(struct rw *w, const char *s, size_t n)
 		default:
 			if (c < 0x20 || c == 0x7f)
 				e = "\xef\xbf\xbd";
+		}
+		/* C1 (U+0080..U+009F, as UTF-8): U+FFFD too. */
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f) {
+			rw_n(w, s + i - run, run);
+			run = 0;
+			rw_s(w, "\xef\xbf\xbd");
+			i++;
+			continue;
 		}
 		if (e == NULL) {
 			run++;

@@ -11,24 +11,30 @@
 static void
 cell(struct rw *w, const char *s)
 {
-	const char *p;
+	const char *p, *end;
+	size_t k;
+	int control;
 
 	if (s == NULL || *s == '\0') {
 		rw_s(w, " \xe2\x80\x93 |");
 		return;
 	}
 	rw_c(w, ' ');
-	for (p = s; *p != '\0'; p++) {
+	end = s + strlen(s);
+	for (p = s; p < end; p += k) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c == '<')
+		k = sl_char_len(p, (size_t)(end - p), &control);
+		if (control)
+			rw_c(w, ' ');
+		else if (k > 1)
+			rw_n(w, p, k);
+		else if (c == '<')
 			rw_s(w, "&lt;");
 		else if (c == '>')
 			rw_s(w, "&gt;");
 		else if (c == '&')
 			rw_s(w, "&amp;");
-		else if (c < 0x20 || c == 0x7f)
-			rw_c(w, ' ');
 		else if (strchr("\\`*_[]|~", c) != NULL) {
 			rw_c(w, '\\');
 			rw_c(w, c);

@@ -280,6 +280,24 @@ get_int(json_t *o, const char *k, long long *v)
 	return 0;
 }
 
+/* A counter: an integer in [0, REPORT_COUNT_MAX] (min is -1 for "none"). */
+static int
+get_count(json_t *o, const char *k, long long min, long long *v)
+{
+	return get_int(o, k, v) < 0 || *v < min || *v > REPORT_COUNT_MAX ?
+	    -1 : 0;
+}
+
+/* *acc + v, or -1 when the sum passes REPORT_COUNT_MAX. */
+static int
+merge_count(long long *acc, long long v)
+{
+	if (*acc > REPORT_COUNT_MAX - v)
+		return -1;
+	*acc += v;
+	return 0;
+}
+
 static int
 opt_time(json_t *o, const char *k, long long *ms)
 {
@@ -306,12 +324,28 @@ load_notes(json_t *a, struct rnote **v, size_t *n)
 		const char *code = opt_str(e, "code", &ok);
 		const char *text = opt_str(e, "text", &ok);
 
-		if (!ok || code == NULL || get_int(e, "n", &nn) < 0 ||
-		    get_int(e, "count", &count) < 0 || nn < 0)
+		if (!ok || code == NULL || get_count(e, "n", 0, &nn) < 0 ||
+		    get_count(e, "count", -1, &count) < 0)
 			return -1;
 		report_note_add(v, n, code, text, nn, count);
 	}
 	return 0;
+}
+
+/* Would adding b to a take a counter past REPORT_COUNT_MAX? */
+static int
+stats_overflow(const struct sl_stats *a, const struct sl_stats *b)
+{
+	struct sl_stats t = *a;
+
+	return merge_count(&t.inputs, b->inputs) < 0 ||
+	    merge_count(&t.bytes, b->bytes) < 0 ||
+	    merge_count(&t.units, b->units) < 0 ||
+	    merge_count(&t.written, b->written) < 0 ||
+	    merge_count(&t.merged, b->merged) < 0 ||
+	    merge_count(&t.skipped, b->skipped) < 0 ||
+	    merge_count(&t.rejected, b->rejected) < 0 ||
+	    merge_count(&t.records, b->records) < 0;
 }
 
 static void
@@ -348,15 +382,20 @@ load_header(struct loader *ld, json_t *o)
 	}
 	v = json_object_get(o, "stats");
 	memset(&st, 0, sizeof(st));
-	if (!json_is_object(v) || get_int(v, "inputs", &st.inputs) < 0 ||
-	    get_int(v, "bytes", &st.bytes) < 0 ||
-	    get_int(v, "units", &st.units) < 0 ||
-	    get_int(v, "written", &st.written) < 0 ||
-	    get_int(v, "merged", &st.merged) < 0 ||
-	    get_int(v, "skipped", &st.skipped) < 0 ||
-	    get_int(v, "rejected", &st.rejected) < 0 ||
-	    get_int(v, "records", &st.records) < 0) {
-		bad(ld, "\"stats\" must hold the integer counters");
+	if (!json_is_object(v) || get_count(v, "inputs", 0, &st.inputs) < 0 ||
+	    get_count(v, "bytes", 0, &st.bytes) < 0 ||
+	    get_count(v, "units", 0, &st.units) < 0 ||
+	    get_count(v, "written", 0, &st.written) < 0 ||
+	    get_count(v, "merged", 0, &st.merged) < 0 ||
+	    get_count(v, "skipped", 0, &st.skipped) < 0 ||
+	    get_count(v, "rejected", 0, &st.rejected) < 0 ||
+	    get_count(v, "records", 0, &st.records) < 0) {
+		bad(ld, "\"stats\" must hold the counters (integers from 0 "
+		    "to 2^53-1)");
+		return;
+	}
+	if (stats_overflow(&ld->rep->st, &st)) {
+		bad(ld, "\"stats\" out of range once merged");
 		return;
 	}
 	if (load_notes(json_object_get(o, "notes"), &ld->rep->notes,
@@ -497,10 +536,9 @@ load_sources(struct rsess *s, json_t *a)
 		fp = opt_str(e, "first_path", &ok);
 		lp = opt_str(e, "last_path", &ok);
 		if (!ok || key == NULL || fp == NULL || lp == NULL ||
-		    get_int(e, "first_n", &first_n) < 0 ||
-		    get_int(e, "lines", &lines) < 0 ||
-		    get_int(e, "timed", &timed) < 0 || lines < 0 ||
-		    timed < 0 || timed > lines ||
+		    get_count(e, "first_n", 0, &first_n) < 0 ||
+		    get_count(e, "lines", 0, &lines) < 0 ||
+		    get_count(e, "timed", 0, &timed) < 0 || timed > lines ||
 		    opt_time(e, "first", &first) < 0 ||
 		    opt_time(e, "last", &last) < 0)
 			return "a source needs key, paths, counts and times";
@@ -520,8 +558,9 @@ load_sources(struct rsess *s, json_t *a)
 		}
 		if (src->lines == 0)
 			src->first_n = first_n;
-		src->lines += lines;
-		src->timed += timed;
+		if (merge_count(&src->lines, lines) < 0 ||
+		    merge_count(&src->timed, timed) < 0)
+			return "line counts out of range once merged";
 		if (first != RV_NONE && (src->first_ms == RV_NONE ||
 		    first < src->first_ms))
 			src->first_ms = first;

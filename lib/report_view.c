@@ -89,10 +89,11 @@ add_note(struct rv_session *vs, const char *code, const char *text,
 
 	for (i = 0; i < vs->nnotes; i++)
 		if (strcmp(vs->notes[i].code, code) == 0) {
-			vs->notes[i].n += n;
+			vs->notes[i].n = report_add(vs->notes[i].n, n);
 			if (count >= 0)
-				vs->notes[i].count = (vs->notes[i].count < 0 ?
-				    0 : vs->notes[i].count) + count;
+				vs->notes[i].count = report_add(
+				    vs->notes[i].count < 0 ? 0 :
+				    vs->notes[i].count, count);
 			return;
 		}
 	vs->notes = sl_xrealloc(vs->notes, (vs->nnotes + 1) *
@@ -366,10 +367,11 @@ groups(const struct rv_report *v, enum gkey k, size_t *ng)
 
 			e->sessions++;
 			e->with_transcript += s->transcript;
-			e->commands += s->commands;
-			e->lines += s->lines;
+			e->commands = report_add(e->commands, s->commands);
+			e->lines = report_add(e->lines, s->lines);
 			if (s->duration_ms != RV_NONE) {
-				e->duration_ms += s->duration_ms;
+				e->duration_ms = report_add(e->duration_ms,
+				    s->duration_ms);
 				e->timed++;
 			}
 			/* Canonical RFC 3339: string order is time order. */
@@ -441,8 +443,8 @@ drop:
 			    G_TARGET : G_DAY);
 		v->sessions++;
 		v->with_transcript += s->transcript;
-		v->commands += s->commands;
-		v->lines += s->lines;
+		v->commands = report_add(v->commands, s->commands);
+		v->lines = report_add(v->lines, s->lines);
 		if (s->start_ms == RV_NONE)
 			v->no_start++;
 		else {

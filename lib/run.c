@@ -63,16 +63,7 @@ sl_run_stats(const struct sl_run *run, struct sl_stats *st)
 static void
 clean_msg(char *s)
 {
-	unsigned char *p = (unsigned char *)s, *q = p;
-
-	for (; *p != '\0'; p++) {
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			*q++ = '?';
-			p++;
-		} else
-			*q++ = *p < 0x20 || *p == 0x7f ? '?' : *p;
-	}
-	*q = '\0';
+	sl_clean_controls(s);
 }
 
 static void
@@ -384,6 +375,10 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 	worse(&rd, rc);
 	if (sl_in_failed(in))
 		worse(&rd, SL_REJECT);
+	if (sl_in_refused(in)) {
+		run->st.units++;	/* the refused rest, as one unit */
+		run->st.rejected++;
+	}
 	return rd.status;
 }
 

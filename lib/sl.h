@@ -35,6 +35,8 @@ enum {
 #define SL_ROW_MAX	65536	/* columns in one rendered row */
 #define SL_TERM_ROWS	128	/* recent rows cursor-up and CUP can reach */
 #define SL_TERM_CELLS	(1 << 20) /* cells held by the row window */
+#define SL_TERM_BUDGET	((size_t)2 << 20) /* cells held by all windows
+				   together (8 bytes each) */
 #define SL_SEQ_MAX	65536	/* bytes in one OSC/DCS string */
 #define SL_PEEK		65536	/* bytes peeked for detection */
 #define SL_LINE_PIECE	(1 << 20) /* longest line piece handed to a reader */
@@ -42,6 +44,7 @@ enum {
 #define SL_JSON_DEPTH	64	/* nesting accepted in one JSON value */
 #define SL_EXPAND_RATIO	1000	/* decompressed/compressed bytes refused... */
 #define SL_EXPAND_FREE	(64LL << 20) /* ...once output passes this */
+#define SL_DICT_MAX	(64LL << 20) /* xz, lzma, lzip dictionary (xz -9) */
 #define SL_NEST_MAX	4	/* levels of compression and archives
 				   (a tar.gz is one) */
 
@@ -160,6 +163,7 @@ struct sl_record {
 #define SL_NOTE_SKIPPED		"skipped"
 #define SL_NOTE_DUPLICATE	"duplicate"
 #define SL_NOTE_REJECTED	"rejected"
+#define SL_NOTE_MEMORY		"memory"
 
 /* What a sink wants beyond the plain records. */
 #define SL_WANT_RAW	0x1	/* SL_RAW records with the raw input lines */
@@ -198,6 +202,16 @@ void sl_buf_printf(struct sl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Add s as a JSON string literal, quotes included; invalid UTF-8 -> U+FFFD. */
 void sl_buf_json_str(struct sl_buf *b, const char *s, size_t n);
+/*
+ * Control characters, the one rule for text meant for a terminal or a
+ * spreadsheet: C0 (U+0000..U+001F), DEL and C1 (U+0080..U+009F, as
+ * UTF-8 or as a lone byte).  sl_char_len() gives the length of the
+ * character at p (a UTF-8 sequence, or one invalid byte; 1 at least when
+ * n > 0) and sets *control when it is one of them; sl_clean_controls()
+ * makes each one '?' in place.
+ */
+size_t sl_char_len(const char *p, size_t n, int *control);
+void sl_clean_controls(char *s);
 
 /* Append r as one JSON Lines object (with its '\n') to b. */
 void sl_record_to_json(struct sl_buf *b, const struct sl_record *r);
@@ -335,7 +349,9 @@ enum sl_term_event {
 	SL_TEV_ALT_ON,		/* alternate screen entered */
 	SL_TEV_ALT_OFF,		/* left; arg is the count of lines not shown */
 	SL_TEV_LONG_LINE,	/* a row passed SL_ROW_MAX and was cut */
-	SL_TEV_BAD_SEQ		/* an unterminated sequence was abandoned */
+	SL_TEV_BAD_SEQ,		/* an unterminated sequence was abandoned */
+	SL_TEV_SPILLED		/* rows made final early: over the memory
+				   budget of all renderers (arg: the budget) */
 };
 
 /* Row flags: raw-stream signals seen while the row was empty. */
@@ -373,6 +389,8 @@ void sl_term_set_line(struct sl_term *t, long long line);
 long long sl_term_line(const struct sl_term *t);
 /* Input lines that ended on rows never handed out (erased, trailing). */
 long long sl_term_dropped(const struct sl_term *t);
+/* Cells held by every renderer together (SL_TERM_BUDGET: term.c). */
+size_t sl_term_all_cells(void);
 void sl_term_free(struct sl_term *t);
 
 /* ---------------------------------------------------------------- time */

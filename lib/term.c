@@ -39,6 +39,7 @@
 				   before it is abandoned */
 #define TITLE_MAX	1024
 #define ROW_KEEP	4096	/* cells a recycled row keeps allocated */
+#define RING_MIN	4	/* rows a renderer starts with */
 
 enum state {
 	S_GROUND,
@@ -63,6 +64,8 @@ struct row {
 	unsigned flags;
 	int cut;		/* number of the next piece, 0 if never cut */
 	int soft;		/* readline wrapped it at wrap_w columns */
+	int rest;		/* the rest of a row made final early (spill):
+				   no line of its own while empty */
 };
 
 struct cursor {
@@ -75,7 +78,8 @@ struct cursor {
 
 struct sl_term {
 	struct sl_term_cb cb;
-	struct row rows[SL_TERM_ROWS];	/* ring */
+	struct row *rows;	/* ring of ringcap, grown up to SL_TERM_ROWS */
+	unsigned ringcap;
 	unsigned top;		/* ring index of the window's first row */
 	unsigned nrows;		/* rows in the window, >= 1 */
 	unsigned cy;		/* cursor row, relative to top */
@@ -126,7 +130,23 @@ struct sl_term {
 	struct sl_buf text;	/* the row being handed out */
 	struct sl_span *spans;
 	size_t nspans, spancap;
+
+	/* The memory budget across renderers (spill_others()). */
+	struct sl_term *older, *newer;	/* by last feed */
+	int spilled;		/* told the owner once */
 };
+
+/*
+ * Every live renderer, the least recently fed first, and the cells they
+ * hold together: one reader can keep thousands of sessions open at once
+ * (interleaved CloudWatch streams), and SL_TERM_CELLS each would be
+ * gigabytes.  Single-threaded, as the whole library is.
+ */
+static struct sl_term *lru_oldest, *lru_newest;
+static size_t lru_count;
+static size_t all_cells;
+
+#define SPILL_SMALL	(16 * 1024)	/* cells a spilled renderer may keep */
 
 static void	put_cp(struct sl_term *, uint32_t);
 static void	commit_all(struct sl_term *);
@@ -137,7 +157,7 @@ static void	goto_row(struct sl_term *, long long);
 static struct row *
 row_at(struct sl_term *t, unsigned i)
 {
-	return &t->rows[(t->top + i) % SL_TERM_ROWS];
+	return &t->rows[(t->top + i) % t->ringcap];
 }
 
 static struct row *
@@ -161,6 +181,7 @@ row_grow(struct sl_term *t, struct row *r, uint32_t need)
 	r->ch = sl_xrealloc(r->ch, cap * sizeof(*r->ch));
 	r->at = sl_xrealloc(r->at, cap * sizeof(*r->at));
 	t->cells += cap - r->cap;
+	all_cells += cap - r->cap;
 	r->cap = cap;
 }
 
@@ -181,6 +202,7 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 {
 	if (r->cap > ROW_KEEP) {
 		t->cells -= r->cap;
+		all_cells -= r->cap;
 		free(r->ch);
 		free(r->at);
 		r->ch = r->at = NULL;
@@ -198,6 +220,7 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 	r->src_line = src_line;
 	r->flags = 0;
 	r->cut = 0;
+	r->rest = 0;
 	r->soft = 0;
 }
 
@@ -258,6 +281,9 @@ emit(struct sl_term *t, struct row *r)
 	uint32_t n = r->len, i;
 	char *o;
 
+	/* Its units are merged into the row already out (row_clear). */
+	if (r->rest && row_empty(r))
+		return;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
 		n--;
 	sl_buf_reset(&t->text);
@@ -338,11 +364,40 @@ pop_top(struct sl_term *t)
 {
 	emit(t, row_at(t, 0));
 	row_clear(t, row_at(t, 0), t->line);
-	t->top = (t->top + 1) % SL_TERM_ROWS;
+	t->top = (t->top + 1) % t->ringcap;
 	t->nrows--;
 	t->abs_top++;
 	if (t->cy > 0)
 		t->cy--;
+}
+
+/*
+ * The ring as a new array of cap rows, the window first: a renderer
+ * holds only the rows it has needed (thousands may be open at once).
+ */
+static void
+ring_resize(struct sl_term *t, unsigned cap)
+{
+	struct row *rows = sl_xcalloc(cap, sizeof(*rows)), *r;
+	unsigned i;
+
+	for (i = 0; i < t->ringcap; i++) {
+		r = row_at(t, i);
+		if (i < cap) {
+			rows[i] = *r;
+			continue;
+		}
+		/* Shrinking: a row past the window goes. */
+		t->cells -= r->cap;
+		all_cells -= r->cap;
+		free(r->ch);
+		free(r->at);
+		free(r->ext);
+	}
+	free(t->rows);
+	t->rows = rows;
+	t->ringcap = cap;
+	t->top = 0;
 }
 
 /* Append a blank row at the bottom, making room by popping the top. */
@@ -351,6 +406,8 @@ push_row(struct sl_term *t)
 {
 	if (t->nrows == SL_TERM_ROWS)
 		pop_top(t);
+	else if (t->nrows == t->ringcap)
+		ring_resize(t, SL_MIN(t->ringcap * 2, SL_TERM_ROWS));
 	row_clear(t, row_at(t, t->nrows), t->line);
 	t->nrows++;
 }
@@ -430,7 +487,7 @@ commit_all(struct sl_term *t)
 	for (i = 0; i < t->nrows; i++)
 		row_clear(t, row_at(t, i), t->line);
 	t->abs_top += t->nrows;
-	t->top = (t->top + t->nrows) % SL_TERM_ROWS;
+	t->top = (t->top + t->nrows) % t->ringcap;
 	t->nrows = 1;
 	t->cy = 0;
 	row_clear(t, row_at(t, 0), t->line);
@@ -1579,6 +1636,123 @@ alt_ground(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	return end;
 }
 
+/* ------------------------------------------------- the global budget */
+
+static void
+lru_unlink(struct sl_term *t)
+{
+	if (t->older == NULL && t->newer == NULL && lru_oldest != t)
+		return;		/* not in the list: never fed */
+	if (t->older != NULL)
+		t->older->newer = t->newer;
+	else if (lru_oldest == t)
+		lru_oldest = t->newer;
+	if (t->newer != NULL)
+		t->newer->older = t->older;
+	else if (lru_newest == t)
+		lru_newest = t->older;
+	t->older = t->newer = NULL;
+	lru_count--;
+}
+
+static void
+lru_touch(struct sl_term *t)
+{
+	if (lru_newest == t)
+		return;
+	lru_unlink(t);
+	lru_count++;
+	t->older = lru_newest;
+	if (lru_newest != NULL)
+		lru_newest->newer = t;
+	lru_newest = t;
+	if (lru_oldest == NULL)
+		lru_oldest = t;
+}
+
+/* Free the rows outside the window, and the buffers of handed-out text. */
+static void
+release_spare(struct sl_term *t)
+{
+	unsigned i;
+	struct row *r;
+
+	for (i = t->nrows; i < t->ringcap; i++) {
+		r = row_at(t, i);
+		t->cells -= r->cap;
+		all_cells -= r->cap;
+		free(r->ch);
+		free(r->at);
+		free(r->ext);
+		r->ch = r->at = r->ext = NULL;
+		r->cap = r->extcap = 0;
+		r->len = r->next = 0;
+	}
+	sl_buf_free(&t->text);
+	sl_buf_init(&t->text);
+	free(t->spans);
+	t->spans = NULL;
+	t->spancap = 0;
+	if (t->ringcap > RING_MIN && t->nrows <= RING_MIN)
+		ring_resize(t, RING_MIN);
+}
+
+/*
+ * Make t small: rows above the cursor are final now (as budget() does
+ * for one renderer); when t still holds more than SPILL_SMALL cells (a
+ * long cursor row, rows below it) those go out too, and the owner hears
+ * of it once: a later cursor move into them cannot change them any more.
+ */
+static void
+spill(struct sl_term *t)
+{
+	unsigned y;
+	uint32_t x;
+
+	while (t->cy > 0)
+		pop_top(t);
+	release_spare(t);
+	if (t->cells > SPILL_SMALL && t->state == S_GROUND) {
+		y = t->cy;
+		x = t->cx;
+		commit_all(t);
+		goto_row(t, y);
+		t->cx = x;
+		cur(t)->rest = 1;
+		release_spare(t);
+		if (!t->spilled)
+			event(t, SL_TEV_SPILLED, NULL, (long long)SL_TERM_BUDGET,
+			    t->line);
+		t->spilled = 1;
+	}
+}
+
+/*
+ * Past SL_TERM_BUDGET cells in all renderers, the least recently fed
+ * give theirs back until half is free, t itself last.  Each one visited
+ * goes to the fed end, so that the next time starts where this one
+ * stopped: the work is in proportion to the feeds, not to the number of
+ * renderers.  Only between feeds, where every renderer is at rest.
+ */
+static void
+keep_budget(struct sl_term *t)
+{
+	struct sl_term *u;
+	size_t n;
+
+	for (n = lru_count; n > 0 && all_cells > SL_TERM_BUDGET / 2; n--) {
+		u = lru_oldest;
+		if (u == t) {
+			lru_touch(u);
+			continue;
+		}
+		spill(u);
+		lru_touch(u);
+	}
+	if (all_cells > SL_TERM_BUDGET)
+		spill(t);
+}
+
 void
 sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 {
@@ -1645,6 +1819,9 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 			p += k;
 		}
 	}
+	lru_touch(t);
+	if (all_cells > SL_TERM_BUDGET)
+		keep_budget(t);
 }
 
 void
@@ -1680,7 +1857,7 @@ sl_term_reset(struct sl_term *t)
 {
 	unsigned i;
 
-	for (i = 0; i < SL_TERM_ROWS; i++)
+	for (i = 0; i < t->ringcap; i++)
 		row_clear(t, &t->rows[i], 1);
 	t->top = 0;
 	t->nrows = 1;
@@ -1710,6 +1887,8 @@ sl_term_new(const struct sl_term_cb *cb)
 	struct sl_term *t = sl_xcalloc(1, sizeof(*t));
 
 	t->cb = *cb;
+	t->ringcap = RING_MIN;
+	t->rows = sl_xcalloc(RING_MIN, sizeof(*t->rows));
 	sl_buf_init(&t->osc);
 	sl_buf_init(&t->text);
 	sl_term_reset(t);
@@ -1730,6 +1909,12 @@ sl_term_line(const struct sl_term *t)
 	return t->line;
 }
 
+size_t
+sl_term_all_cells(void)
+{
+	return all_cells;
+}
+
 long long
 sl_term_dropped(const struct sl_term *t)
 {
@@ -1743,11 +1928,14 @@ sl_term_free(struct sl_term *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < SL_TERM_ROWS; i++) {
+	lru_unlink(t);
+	all_cells -= t->cells;
+	for (i = 0; i < t->ringcap; i++) {
 		free(t->rows[i].ch);
 		free(t->rows[i].at);
 		free(t->rows[i].ext);
 	}
+	free(t->rows);
 	sl_buf_free(&t->osc);
 	sl_buf_free(&t->text);
 	free(t->spans);

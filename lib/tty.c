@@ -211,6 +211,13 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 		note(tty, line, SL_NOTE_LONG_LINE, -1, b.buf, NULL, 0);
 		sl_buf_free(&b);
 		break;
+	case SL_TEV_SPILLED:
+		/* term.c's budget across sessions: one open session of many */
+		note(tty, line, SL_NOTE_MEMORY, -1, "too many sessions open "
+		    "at once for the memory budget: screen rows were made "
+		    "final early, so a later cursor move into them is not "
+		    "shown", NULL, 0);
+		break;
 	case SL_TEV_BAD_SEQ:
 		sl_buf_init(&b);
 		sl_buf_printf(&b, "unterminated escape sequence of %lld bytes "

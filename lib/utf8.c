@@ -4,6 +4,8 @@
  * substitution of maximal subparts"), which is what terminals and
  * browsers do, so our output matches what the user saw.
  */
+#include <string.h>
+
 #include "internal.h"
 
 size_t
@@ -102,4 +104,46 @@ sl_utf8_valid_prefix(const unsigned char *p, size_t n)
 		i += k;
 	}
 	return i;
+}
+
+size_t
+sl_char_len(const char *s, size_t n, int *control)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t k;
+
+	*control = 0;
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80) {
+		*control = p[0] < 0x20 || p[0] == 0x7f;
+		return 1;
+	}
+	k = sl_utf8_decode(p, n, &cp);
+	if (k == 0)
+		k = n;		/* cut short at the end */
+	/* C1 as UTF-8 (an 8-bit CSI is "\xc2\x9b"), or a lone raw byte. */
+	*control = (cp >= 0x80 && cp <= 0x9f) ||
+	    (k == 1 && p[0] >= 0x80 && p[0] <= 0x9f);
+	return k;
+}
+
+void
+sl_clean_controls(char *s)
+{
+	char *q = s;
+	size_t n = strlen(s), k;
+	int control;
+
+	while (n > 0) {
+		k = sl_char_len(s, n, &control);
+		if (control)
+			*q++ = '?';
+		else
+			memmove(q, s, k), q += k;
+		s += k;
+		n -= k;
+	}
+	*q = '\0';
 }

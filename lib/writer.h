@@ -101,21 +101,36 @@ void sl_spool_cursor_free(struct sl_spool_cur *c);
 
 /* An output file in the making (lib/outfile.c). */
 struct sl_ofile {
-	char *final;		/* where it goes */
-	char *tmp;		/* its temporary name; NULL: written in place */
+	char *final;		/* where it goes (for messages) */
+	char *tmp;		/* its temporary path; NULL: written in place */
 	int fd;
 	int force;
+	int dirfd;		/* the folder it goes in */
+	char *base;		/* its name there */
+	char *tmpbase;		/* its temporary name there */
 };
 
 /* Does anything (a dangling link too) exist at path? */
 int sl_ofile_exists(const char *path);
 /*
- * Start writing path: a regular file goes to a temporary name in its
- * folder; an existing one is refused unless force.  A device or FIFO is
- * opened in place.  SL_OK, or SL_FATAL with a message in err.
+ * Start writing path, a name the user gave: a regular file goes to a
+ * temporary name in its folder; an existing one is refused unless force;
+ * a symbolic link is refused (never followed, never replaced) unless it
+ * names a device or FIFO, which, named directly too, is opened in place.
+ * SL_OK, or SL_FATAL with a message in err.
  */
 int sl_ofile_open(struct sl_ofile *o, const char *path, int force,
     char *err, size_t errlen);
+/*
+ * The same for root/rel, rel a name made from input ("a/b/c.log", no ".",
+ * ".." or empty parts): its folders are made under root as needed and
+ * entered without following a link; anything at rel but a regular file
+ * (replaced with force) is refused.
+ */
+int sl_ofile_open_in(struct sl_ofile *o, const char *root, const char *rel,
+    int force, char *err, size_t errlen);
+/* An unnamed read-write file in o's folder (for archive members), or -1. */
+int sl_ofile_scratch(const struct sl_ofile *o);
 /* Sync, close and put in place (never over a file, unless force). */
 int sl_ofile_commit(struct sl_ofile *o, char *err, size_t errlen);
 /* Give up: close and remove the temporary file. */
@@ -129,7 +144,7 @@ struct sl_archive_out;
 enum sl_archive_kind sl_archive_kind(const char *name);
 /* An archive written to fd (not closed); members dated mtime (s). */
 struct sl_archive_out *sl_archive_open(int fd, enum sl_archive_kind kind,
-    long long mtime, char *err, size_t errlen);
+    long long mtime, const char *name, char *err, size_t errlen);
 /*
  * Add the size bytes of fd (read from its start) as member name, and
  * store their SHA-256 in hex.  SL_OK, or SL_FATAL with a message.

@@ -5,10 +5,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -37,9 +39,11 @@ tool_init(const char *name)
 static void
 add_clean(struct sl_buf *b, const char *s)
 {
-	for (; *s != '\0'; s++)
-		sl_buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ?
-		    '?' : *s);
+	size_t at = b->len;
+
+	sl_buf_adds(b, s);
+	sl_clean_controls(b->buf + at);
+	b->len = at + strlen(b->buf + at);
 }
 
 static void
@@ -75,16 +79,150 @@ tool_info(void *arg, const char *where, const char *msg)
 	message(where, msg);
 }
 
+/* ------------------------------------------------------ output files */
+
+#define OPEN_FILES	8	/* open at once: -o, --stats, a member... */
+
+static struct tool_file *open_files[OPEN_FILES];
+static volatile sig_atomic_t in_signal;
+
+static void abort_all(void);
+
+/* Interrupted: no temporary file stays behind. */
+static void
+on_signal(int sig)
+{
+	int i;
+
+	if (!in_signal) {
+		in_signal = 1;
+		for (i = 0; i < OPEN_FILES; i++)
+			if (open_files[i] != NULL && open_files[i]->of.tmp != NULL)
+				unlink(open_files[i]->of.tmp);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+track(struct tool_file *f, int on)
+{
+	static int handlers;
+	int i;
+
+	if (!handlers) {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		signal(SIGHUP, on_signal);
+		handlers = 1;
+	}
+	for (i = 0; i < OPEN_FILES; i++)
+		if (open_files[i] == (on ? NULL : f)) {
+			open_files[i] = on ? f : NULL;
+			return;
+		}
+	if (on)
+		tool_fatal("too many output files open");
+}
+
+static struct sl_out *
+wrap(struct tool_file *f, unsigned flags)
+{
+	int fd = dup(f->of.fd);
+
+	f->out = fd >= 0 ? sl_out_fd(fd, f->of.final, flags) : NULL;
+	if (f->out == NULL) {
+		if (fd >= 0)
+			close(fd);
+		sl_ofile_abort(&f->of);
+		tool_fatal("out of memory or file descriptors");
+	}
+	track(f, 1);
+	return f->out;
+}
+
+struct sl_out *
+tool_file_open(struct tool_file *f, const char *path, int force,
+    unsigned flags)
+{
+	char err[1024];
+
+	memset(f, 0, sizeof(*f));
+	if (sl_ofile_open(&f->of, path, force, err, sizeof(err)) != SL_OK)
+		tool_fatal("%s", err);
+	return wrap(f, flags);
+}
+
+struct sl_out *
+tool_file_open_in(struct tool_file *f, const char *root, const char *rel,
+    int force, unsigned flags, char *err, size_t errlen)
+{
+	memset(f, 0, sizeof(*f));
+	if (sl_ofile_open_in(&f->of, root, rel, force, err, errlen) != SL_OK)
+		return NULL;
+	return wrap(f, flags);
+}
+
+void
+tool_file_close(struct tool_file *f)
+{
+	char err[1024];
+	int e;
+
+	if (sl_out_close(f->out) != SL_OK) {
+		e = errno;
+		f->out = NULL;
+		snprintf(err, sizeof(err), "%s", f->of.final);
+		tool_file_abort(f);
+		tool_fatal("%s: write error: %s", err, strerror(e));
+	}
+	f->out = NULL;
+	if (sl_ofile_commit(&f->of, err, sizeof(err)) != SL_OK) {
+		track(f, 0);
+		tool_fatal("%s", err);
+	}
+	track(f, 0);
+}
+
+void
+tool_file_abort(struct tool_file *f)
+{
+	track(f, 0);
+	if (f->out != NULL)
+		sl_out_close(f->out);
+	f->out = NULL;
+	sl_ofile_abort(&f->of);
+}
+
+static void
+abort_all(void)
+{
+	int i;
+
+	for (i = 0; i < OPEN_FILES; i++)
+		if (open_files[i] != NULL)
+			tool_file_abort(open_files[i]);
+}
+
+/* "tool: fmt..." on stderr, controls made '?' (it names files). */
+static void
+vmessage(const char *fmt, va_list ap)
+{
+	char msg[2048];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	message(NULL, msg);
+}
+
 void
 tool_fatal(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", tool_name);
+	abort_all();
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(EXIT_FATAL);
 }
 
@@ -93,11 +231,11 @@ tool_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", tool_name);
+	abort_all();
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+	fprintf(stderr, "Try '%s --help' for more information.\n",
 	    tool_name);
 	exit(EXIT_FATAL);
 }

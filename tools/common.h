@@ -6,6 +6,7 @@
 #define SL_TOOLS_COMMON_H
 
 #include "sl.h"
+#include "writer.h"
 
 /* Exit statuses, as records.md fixes them for every tool. */
 #define EXIT_OK		0	/* all input processed */
@@ -48,6 +49,27 @@ int tool_input_option(int c, const char *arg, struct sl_opts *opts);
 int tool_put_json(void *arg, const struct sl_record *r);
 /* Flush and check standard output; exit 2 on failure.  Returns status. */
 int tool_finish(void);
+/*
+ * An output file of a tool (-o, --stats, --save-state), through the one
+ * output layer (lib/outfile.c): it appears whole when tool_file_close()
+ * succeeds, and its temporary file goes on any failure, tool_fatal() and
+ * SIGINT, SIGTERM, SIGHUP included.
+ */
+struct tool_file {
+	struct sl_ofile of;
+	struct sl_out *out;
+};
+/* Open path (a name the user gave); exit 2 with a message on failure. */
+struct sl_out *tool_file_open(struct tool_file *f, const char *path,
+    int force, unsigned flags);
+/* Open root/rel (a name made from input); NULL with err on failure. */
+struct sl_out *tool_file_open_in(struct tool_file *f, const char *root,
+    const char *rel, int force, unsigned flags, char *err, size_t errlen);
+/* Finish f and put it in place; exit 2 with a message on failure. */
+void tool_file_close(struct tool_file *f);
+/* Give f up: nothing of it stays. */
+void tool_file_abort(struct tool_file *f);
+
 /* Print counters the way every tool does for --stats. */
 void tool_print_stats(const struct sl_stats *st);
 

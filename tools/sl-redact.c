@@ -11,13 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
 
 static const char usage[] =
 "usage: sl-redact [-r RULES]... [--no-default] [--hash-key-env VAR]\n"
-"                 [-f FORMAT] [--stats FILE] [-q] [-o FILE|DIR]\n"
+"                 [-f FORMAT] [--stats FILE] [-q] [-o FILE|DIR|ARCHIVE]\n"
+"                 [--force]\n"
 "                 [FILE|DIR|-]...\n"
 "\n"
 "Remove secrets (AWS keys, tokens, private keys, passwords on command\n"
@@ -31,9 +33,14 @@ static const char usage[] =
 "      --hash-key-env VAR  mark secrets [REDACTED:kind:HASH], HASH being\n"
 "                          12 hex digits of HMAC-SHA256 keyed by $VAR\n"
 "  -f, --from FORMAT       read every input as FORMAT\n"
-"  -o, --output FILE|DIR   write to FILE (gzip if it ends in .gz), or one\n"
-"                          file per input under DIR (an existing directory,\n"
-"                          or a name ending in /)\n"
+"  -o, --output FILE|DIR|ARCHIVE\n"
+"                          write to FILE (gzip if it ends in .gz; one log\n"
+"                          only), or one file per input under DIR (an\n"
+"                          existing directory, or a name ending in /), or\n"
+"                          one member per input in ARCHIVE (.tar, .tar.gz,\n"
+"                          .tgz, .zip): an archive in gives its members\n"
+"      --force             replace existing output files (regular files\n"
+"                          only; a symbolic link is never followed)\n"
 "      --stats FILE        write counts per kind and input, and the line\n"
 "                          of every secret (never the secret), to FILE\n"
 "  -q, --quiet             no summary on standard error\n"
@@ -44,7 +51,8 @@ static const char usage[] =
 "Exit status: 0 all input redacted, 1 some input unreadable or rejected\n"
 "(and left out), 2 usage, rules or write error.  See sl-redact(1).\n";
 
-enum { OPT_NO_DEFAULT = 256, OPT_HASH_KEY_ENV, OPT_STATS, OPT_DEFAULTS };
+enum { OPT_NO_DEFAULT = 256, OPT_HASH_KEY_ENV, OPT_STATS, OPT_DEFAULTS,
+    OPT_FORCE };
 
 static const struct option longopts[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -52,6 +60,7 @@ static const struct option longopts[] = {
 	{ "hash-key-env", required_argument, NULL, OPT_HASH_KEY_ENV },
 	{ "from", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "default-rules", no_argument, NULL, OPT_DEFAULTS },
@@ -60,11 +69,29 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Where outputs go: standard output, one file, or one file per input. */
+/*
+ * Where outputs go: standard output, one file, one file per input under
+ * a folder, or one member per input in an archive.  The structure of the
+ * input is kept: an input of several logs (an archive, a folder, several
+ * names) cannot go to one plain file, which would glue them together.
+ */
+enum out_kind { OUT_STDOUT, OUT_FILE, OUT_DIR, OUT_ARCHIVE };
+
 struct outputs {
+	enum out_kind kind;
 	const char *path;	/* -o, or NULL */
-	int dir;
+	int force;
+	struct tool_file file;	/* OUT_FILE, OUT_ARCHIVE */
 	struct sl_out *one;	/* stdout or the -o FILE */
+	const char *one_input;	/* the input written to -o FILE */
+	struct tool_file each;	/* OUT_DIR: the current input's file */
+	struct sl_archive_out *ar;	/* OUT_ARCHIVE */
+	enum sl_archive_kind arkind;
+	int scratch;		/* OUT_ARCHIVE: the current member */
+	char *member;
+	char **names;		/* output names given so far */
+	const char **inputs;	/* the input of each */
+	size_t nnames;
 };
 
 static int
@@ -75,110 +102,254 @@ ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-static struct sl_out *
-open_file(const char *path)
-{
-	struct sl_out *o;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd == -1)
-		tool_fatal("%s: cannot create: %s", path, strerror(errno));
-	o = sl_out_fd(fd, path, ends_with(path, ".gz") ? SL_OUT_GZIP : 0);
-	if (o == NULL)
-		tool_fatal("out of memory");
-	return o;
-}
-
 /*
- * DIR/name, the input's name made relative as tar does: no leading /,
- * no . or .. parts; an archive member "a.tar//m.log" is "a.tar/m.log".
+ * The input's name made relative as tar does: no leading /, no . or ..
+ * parts; an archive member "a.tar//m.log" is "a.tar/m.log", or "m.log"
+ * when members keeps to the member's own name (archive out).
  */
 static char *
-out_name(const char *dir, const char *name)
+rel_name(const char *name, int members)
 {
-	size_t cap = strlen(dir) + strlen(name) + 16, len;
-	char *out = malloc(cap), *copy, *part, *save = NULL;
+	const char *sep = strstr(name, "//");
+	char *out, *copy, *part, *save = NULL;
+	size_t len = 0;
 
-	if (out == NULL || (copy = strdup(name)) == NULL)
-		tool_fatal("out of memory");
-	snprintf(out, cap, "%s", dir);
-	len = strlen(out);
-	while (len > 1 && out[len - 1] == '/')
-		out[--len] = '\0';
 	if (strcmp(name, "-") == 0)
-		snprintf(out + len, cap - len, "/stdin");
+		return sl_xstrdup("stdin");
+	if (members && sep != NULL)
+		name = sep + 2;
+	out = sl_xstrdup(name);
+	copy = sl_xstrdup(name);
+	out[0] = '\0';
 	for (part = strtok_r(copy, "/", &save); part != NULL;
 	    part = strtok_r(NULL, "/", &save)) {
-		if (strcmp(part, ".") == 0 || strcmp(part, "..") == 0 ||
-		    strcmp(name, "-") == 0)
+		if (strcmp(part, ".") == 0 || strcmp(part, "..") == 0)
 			continue;
-		len = strlen(out);
-		snprintf(out + len, cap - len, "/%s", part);
+		len += (size_t)sprintf(out + len, "%s%s", len > 0 ? "/" : "",
+		    part);
 	}
 	free(copy);
+	if (len == 0) {
+		free(out);
+		out = sl_xstrdup("stdin");
+	}
 	return out;
 }
 
-static void
-make_parents(const char *path)
+/* Two inputs may not share an output name: one would be lost. */
+static int
+claim_name(struct outputs *o, const char *rel, const char *input)
 {
-	char *p = strdup(path), *s;
+	char msg[256];
+	size_t i;
 
-	if (p == NULL)
+	for (i = 0; i < o->nnames; i++)
+		if (strcmp(o->names[i], rel) == 0) {
+			snprintf(msg, sizeof(msg), "would be written to %s, "
+			    "as %.100s was: skipped", rel, o->inputs[i]);
+			tool_error(NULL, input, msg);
+			return -1;
+		}
+	o->names = realloc(o->names, (o->nnames + 1) * sizeof(*o->names));
+	o->inputs = realloc(o->inputs, (o->nnames + 1) * sizeof(*o->inputs));
+	if (o->names == NULL || o->inputs == NULL)
 		tool_fatal("out of memory");
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) == -1 && errno != EEXIST)
-			tool_fatal("%s: cannot create directory: %s", p,
-			    strerror(errno));
-		*s = '/';
+	o->names[o->nnames] = sl_xstrdup(rel);
+	o->inputs[o->nnames++] = sl_xstrdup(input);
+	return 0;
+}
+
+static unsigned
+gz_flag(const char *name)
+{
+	return ends_with(name, ".gz") ? SL_OUT_GZIP : 0;
+}
+
+/* Writing over the input would lose it: refused. */
+static int
+is_input(const char *input, const char *out)
+{
+	struct stat in, st;
+
+	return stat(input, &in) == 0 && stat(out, &st) == 0 &&
+	    in.st_dev == st.st_dev && in.st_ino == st.st_ino;
+}
+
+static struct sl_out *
+open_each(struct outputs *o, const char *name)
+{
+	struct sl_out *so;
+	char err[1024], *rel = rel_name(name, 0), *path;
+
+	path = malloc(strlen(o->path) + strlen(rel) + 2);
+	if (path == NULL)
+		tool_fatal("out of memory");
+	sprintf(path, "%s/%s", o->path, rel);
+	so = NULL;
+	if (is_input(name, path))
+		tool_error(NULL, name, "the output would overwrite the input, "
+		    "skipped");
+	else if (claim_name(o, rel, name) == 0) {
+		so = tool_file_open_in(&o->each, o->path, rel, o->force,
+		    gz_flag(rel), err, sizeof(err));
+		if (so == NULL)
+			tool_fatal("%s", err);
 	}
-	free(p);
+	free(path);
+	free(rel);
+	return so;
+}
+
+static struct sl_out *
+open_member(struct outputs *o, const char *name)
+{
+	struct sl_out *so;
+	char *rel = rel_name(name, 1);
+	int fd;
+
+	if (claim_name(o, rel, name) != 0) {
+		free(rel);
+		return NULL;
+	}
+	if ((o->scratch = sl_ofile_scratch(&o->file.of)) < 0 ||
+	    (fd = dup(o->scratch)) < 0)
+		tool_fatal("%s: cannot make a scratch file: %s", o->path,
+		    strerror(errno));
+	if ((so = sl_out_fd(fd, rel, gz_flag(rel))) == NULL)
+		tool_fatal("out of memory");
+	o->member = rel;
+	return so;
 }
 
 static struct sl_out *
 io_open(void *arg, const char *name)
 {
 	struct outputs *o = arg;
-	struct stat in, out;
-	struct sl_out *so;
-	char *path;
 
-	if (!o->dir)
+	switch (o->kind) {
+	case OUT_DIR:
+		return open_each(o, name);
+	case OUT_ARCHIVE:
+		return open_member(o, name);
+	case OUT_FILE:
+		if (o->one_input != NULL) {
+			tool_file_abort(&o->file);
+			tool_usage_error("%s: another log after %s: -o FILE "
+			    "keeps one log; use -o DIR/ or -o NAME.tar.gz to "
+			    "keep the inputs apart", name, o->one_input);
+		}
+		o->one_input = sl_xstrdup(name);
 		return o->one;
-	path = out_name(o->path, name);
-	/* Writing over the input would lose it mid-read. */
-	if (stat(name, &in) == 0 && stat(path, &out) == 0 &&
-	    in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-		tool_error(NULL, name, "the output would overwrite the input, "
-		    "skipped");
-		free(path);
-		return NULL;
+	default:
+		return o->one;
 	}
-	make_parents(path);
-	so = open_file(path);
-	free(path);
-	return so;
+}
+
+/* Put the finished member into the archive. */
+static void
+add_member(struct outputs *o, struct sl_out *so)
+{
+	char err[1024], hex[65];
+	struct stat st;
+
+	if (sl_out_close(so) != SL_OK)
+		tool_fatal("%s: %s: write error: %s", o->path, o->member,
+		    strerror(errno));
+	if (fstat(o->scratch, &st) != 0 ||
+	    sl_archive_add_fd(o->ar, o->member, o->scratch,
+	    (long long)st.st_size, hex, err, sizeof(err)) != SL_OK) {
+		sl_archive_abort(o->ar);
+		o->ar = NULL;
+		tool_fatal("%s", err);
+	}
+	close(o->scratch);
+	o->scratch = -1;
+	free(o->member);
+	o->member = NULL;
 }
 
 static int
 io_done(void *arg, struct sl_out *so, const char *name)
 {
 	struct outputs *o = arg;
-	char *path;
 
 	(void)name;
-	if (!o->dir)
-		return SL_OK;
-	path = strdup(sl_out_name(so));
-	if (sl_out_close(so) != SL_OK)
-		tool_fatal("%s: write error: %s", path != NULL ? path : "",
-		    strerror(errno));
-	free(path);
+	if (o->kind == OUT_DIR)
+		tool_file_close(&o->each);
+	else if (o->kind == OUT_ARCHIVE)
+		add_member(o, so);
 	return SL_OK;
+}
+
+/* Decide what -o means, and refuse what would lose the structure. */
+static void
+outputs_open(struct outputs *o, int nin, char **in)
+{
+	struct stat sb;
+	char err[1024];
+	int i;
+
+	o->scratch = -1;
+	if (o->path == NULL) {
+		o->kind = OUT_STDOUT;
+		o->one = tool_out;
+		return;
+	}
+	for (i = 0; i < nin; i++)
+		if (is_input(in[i], o->path))
+			tool_usage_error("%s: the output is also an input",
+			    o->path);
+	if (ends_with(o->path, "/") ||
+	    (stat(o->path, &sb) == 0 && S_ISDIR(sb.st_mode))) {
+		o->kind = OUT_DIR;
+		if (mkdir(o->path, 0777) != 0 && errno != EEXIST)
+			tool_fatal("%s: cannot create the folder: %s",
+			    o->path, strerror(errno));
+		return;
+	}
+	if ((o->arkind = sl_archive_kind(o->path)) != SL_AR_NONE) {
+		o->kind = OUT_ARCHIVE;
+		tool_file_open(&o->file, o->path, o->force, 0);
+		o->ar = sl_archive_open(o->file.of.fd, o->arkind,
+		    (long long)time(NULL), o->path, err, sizeof(err));
+		if (o->ar == NULL)
+			tool_fatal("%s", err);
+		return;
+	}
+	o->kind = OUT_FILE;
+	if (nin > 1)
+		tool_usage_error("-o %s keeps one log, and %d inputs are "
+		    "given: use -o DIR/ or -o NAME.tar.gz", o->path, nin);
+	if (nin == 1 && stat(in[0], &sb) == 0 && S_ISDIR(sb.st_mode))
+		tool_usage_error("-o %s keeps one log, and %s is a folder: "
+		    "use -o DIR/ or -o NAME.tar.gz", o->path, in[0]);
+	o->one = tool_file_open(&o->file, o->path, o->force,
+	    gz_flag(o->path));
+}
+
+/* Finish the output: everything appears now, or nothing. */
+static void
+outputs_close(struct outputs *o)
+{
+	char err[1024];
+	size_t i;
+
+	if (o->kind == OUT_ARCHIVE) {
+		if (sl_archive_close(o->ar, err, sizeof(err)) != SL_OK) {
+			o->ar = NULL;
+			tool_fatal("%s", err);
+		}
+		o->ar = NULL;
+		tool_file_close(&o->file);	/* libarchive wrote its fd */
+	} else if (o->kind == OUT_FILE)
+		tool_file_close(&o->file);
+	for (i = 0; i < o->nnames; i++) {
+		free(o->names[i]);
+		free((char *)o->inputs[i]);
+	}
+	free(o->names);
+	free(o->inputs);
+	free((char *)o->one_input);
 }
 
 static char *
@@ -203,17 +374,18 @@ read_file(const char *path, size_t *len)
 }
 
 static void
-write_stats(const char *path, const struct sl_redact *rx)
+write_stats(const char *path, int force, const struct sl_redact *rx)
 {
+	struct tool_file f;
+	struct sl_out *o;
 	struct sl_buf b;
-	FILE *f;
 
 	sl_buf_init(&b);
 	sl_redact_report(rx, &b);
-	if ((f = fopen(path, "w")) == NULL)
-		tool_fatal("%s: cannot create: %s", path, strerror(errno));
-	if (fwrite(b.buf, 1, b.len, f) != b.len || fclose(f) != 0)
+	o = tool_file_open(&f, path, force, 0);
+	if (sl_out_write(o, b.buf, b.len) != SL_OK)
 		tool_fatal("%s: write error: %s", path, strerror(errno));
+	tool_file_close(&f);
 	sl_buf_free(&b);
 }
 
@@ -226,7 +398,6 @@ main(int argc, char **argv)
 	struct outputs outs;
 	struct sl_redact *rx;
 	struct sl_buf sum;
-	struct stat sb;
 	size_t nrules = 0, i, len;
 	unsigned flags = 0;
 	char err[1024], *text;
@@ -256,6 +427,9 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			outs.path = optarg;
+			break;
+		case OPT_FORCE:
+			outs.force = 1;
 			break;
 		case OPT_STATS:
 			stats = optarg;
@@ -294,13 +468,7 @@ main(int argc, char **argv)
 	if (sl_redact_ready(rx, err, sizeof(err)) != SL_OK)
 		tool_fatal("%s", err);
 
-	if (outs.path == NULL)
-		outs.one = tool_out;
-	else if (ends_with(outs.path, "/") ||
-	    (stat(outs.path, &sb) == 0 && S_ISDIR(sb.st_mode)))
-		outs.dir = 1;
-	else
-		outs.one = open_file(outs.path);
+	outputs_open(&outs, argc - optind, argv + optind);
 	io.open = io_open;
 	io.done = io_done;
 	io.arg = &outs;
@@ -313,11 +481,9 @@ main(int argc, char **argv)
 	if (rc == SL_REJECT)
 		tool_status = EXIT_INPUT;
 
-	if (outs.one != NULL && outs.one != tool_out &&
-	    sl_out_close(outs.one) != SL_OK)
-		tool_fatal("%s: write error: %s", outs.path, strerror(errno));
+	outputs_close(&outs);
 	if (stats != NULL)
-		write_stats(stats, rx);
+		write_stats(stats, outs.force, rx);
 	/* The summary only once the output is known to be complete. */
 	c = tool_finish();	/* exits 2 when standard output failed */
 	if (!quiet && sl_redact_total(rx) > 0) {

@@ -29,6 +29,8 @@ static const char usage[] =
 "\n"
 "  -t, --to TYPE        text (default), csv, json, md or html\n"
 "  -o, --output FILE    write the report to FILE\n"
+"      --force          replace FILE (and the --save-state file) when it\n"
+"                       exists (a regular file only)\n"
 "      --since T        only sessions that started at T or later\n"
 "      --until T        only sessions that started before T\n"
 "                       (T: RFC 3339, YYYY-MM-DD, or 30d, 12h, 90m ago)\n"
@@ -51,11 +53,12 @@ static const char usage[] =
 "See sl-report(1).\n";
 
 enum { OPT_SINCE = 256, OPT_UNTIL, OPT_USER, OPT_TARGET, OPT_GROUP,
-    OPT_SAVE, OPT_MERGE, OPT_STATS };
+    OPT_SAVE, OPT_MERGE, OPT_STATS, OPT_FORCE };
 
 static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "user", required_argument, NULL, OPT_USER },
@@ -135,27 +138,20 @@ error(void *arg, const char *where, const char *msg)
 	tool_error(arg, where, msg);
 }
 
+/* path ("-": standard output) through the output layer. */
 static struct sl_out *
-open_out(const char *path)
+open_out(struct tool_file *f, const char *path, int force)
 {
-	struct sl_out *o;
-	int fd;
-
 	if (strcmp(path, "-") == 0)
-		return NULL;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
-		tool_fatal("%s: %s", path, strerror(errno));
-	if ((o = sl_out_fd(fd, path, 0)) == NULL)
-		tool_fatal("out of memory");
-	return o;
+		return tool_out;
+	return tool_file_open(f, path, force, 0);
 }
 
 static void
-close_out(struct sl_out *o, const char *path)
+close_out(struct tool_file *f, struct sl_out *o)
 {
-	if (o != NULL && sl_out_close(o) != SL_OK)
-		tool_fatal("write error on %s: %s", path, strerror(errno));
+	if (o != tool_out)
+		tool_file_close(f);
 }
 
 int
@@ -165,13 +161,16 @@ main(int argc, char **argv)
 	struct sl_opts opts = { 0 };
 	struct sl_sink sink = { put, NULL, 0 };
 	struct sl_stats st;
-	struct sl_out *out = NULL, *so;
+	struct sl_out *out, *so = NULL;
+	struct tool_file outf, statef;
 	const char *outpath = NULL, *statepath = NULL;
 	char err[1024];
 	long long now = (long long)time(NULL) * 1000;
 	int c, i, type = SL_REPORT_TEXT, merge = 0, stats = 0, rc = SL_OK;
+	int force = 0;
 
 	tool_init("sl-report");
+	out = tool_out;
 	memset(&ro, 0, sizeof(ro));
 	while ((c = getopt_long(argc, argv, ":t:o:f:hV", longopts,
 	    NULL)) != -1) {
@@ -222,6 +221,9 @@ main(int argc, char **argv)
 		case OPT_STATS:
 			stats = 1;
 			break;
+		case OPT_FORCE:
+			force = 1;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return tool_finish();
@@ -241,6 +243,11 @@ main(int argc, char **argv)
 	if (ro.has_since && ro.has_until && ro.until <= ro.since)
 		tool_usage_error("--until must be later than --since");
 
+	/* Refused outputs are refused before any input is read. */
+	if (statepath != NULL)
+		so = open_out(&statef, statepath, force);
+	if (outpath != NULL)
+		out = open_out(&outf, outpath, force);
 	rep = sl_report_new(&ro);
 	sink.arg = rep;
 	run = sl_run_new(&opts, &sink, error, NULL);
@@ -270,22 +277,18 @@ main(int argc, char **argv)
 	sl_prompts_free(opts.prompts);
 
 	if (statepath != NULL) {
-		so = open_out(statepath);
-		if (sl_report_save(rep, so != NULL ? so : tool_out) != SL_OK)
+		if (sl_report_save(rep, so) != SL_OK)
 			tool_fatal("write error on %s: %s", statepath,
 			    strerror(errno));
-		close_out(so, statepath);
+		close_out(&statef, so);
 	}
-	if (outpath != NULL)
-		out = open_out(outpath);
-	if (sl_report_write(rep, (enum sl_report_type)type,
-	    out != NULL ? out : tool_out) != SL_OK) {
-		if (out == NULL)
+	if (sl_report_write(rep, (enum sl_report_type)type, out) != SL_OK) {
+		if (out == tool_out)
 			tool_fatal("write error on standard output: %s",
 			    strerror(errno));
 		tool_fatal("write error on %s: %s", outpath, strerror(errno));
 	}
-	close_out(out, outpath);
+	close_out(&outf, out);
 	sl_report_free(rep);
 	return tool_finish();
 }

@@ -377,11 +377,21 @@ START_TEST(json_utf8_kept)
 	JCASE("\xe2\x94\x80\xe6\x97\xa5\xf0\x9f\x98\x80",
 	    "\"\xe2\x94\x80\xe6\x97\xa5\xf0\x9f\x98\x80\"",
 	    "\xe2\x94\x80\xe6\x97\xa5\xf0\x9f\x98\x80");
-	JCASE("\xc2\x80\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf",
-	    "\"\xc2\x80\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf\"",
-	    "\xc2\x80\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf");
+	JCASE("\xc2\xa0\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf",
+	    "\"\xc2\xa0\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf\"",
+	    "\xc2\xa0\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf");
 	/* U+2028/2029 are valid in JSON strings; kept as they are. */
 	JCASE("\xe2\x80\xa8", NULL, "\xe2\x80\xa8");
+}
+END_TEST
+
+/* C1 controls (U+0080..U+009F: an 8-bit CSI is U+009B) are escaped like C0:
+ * a JSON file shown with cat must not drive the terminal. */
+START_TEST(json_c1_escaped)
+{
+	JCASE("\xc2\x80", "\"\\u0080\"", "\xc2\x80");
+	JCASE("a\xc2\x9b" "2Jb", "\"a\\u009b2Jb\"", "a\xc2\x9b" "2Jb");
+	JCASE("\xc2\x9f\xc2\xa0", "\"\\u009f\xc2\xa0\"", "\xc2\x9f\xc2\xa0");
 }
 END_TEST
 
@@ -594,6 +604,7 @@ buf_suite(void)
 	tcase_add_test(tc, json_every_c0);
 	tcase_add_test(tc, json_del);
 	tcase_add_test(tc, json_utf8_kept);
+	tcase_add_test(tc, json_c1_escaped);
 	tcase_add_test(tc, json_literal_fffd_kept);
 	tcase_add_test(tc, json_invalid_to_fffd);
 	tcase_add_test(tc, json_truncated_at_end);

@@ -276,7 +276,8 @@ START_TEST(test_events_bad)
 	ck_assert_str_eq(g.err.buf,
 	    "bad.json#1: rejected event: no \"message\"\n"
 	    "bad.json#2: rejected event: \"message\" is not a string\n"
-	    "bad.json#3: rejected event: \"logStreamName\" is not a string\n"
+	    "bad.json#3: rejected event: \"logStreamName\" is not a string "
+	    "(or holds a NUL)\n"
 	    "bad.json#4: rejected event: \"sessionData\" element 2 is not a "
 	    "string\n"
 	    "bad.json#5: rejected event: \"eventTime\" is not an RFC 3339 "

@@ -1768,6 +1768,73 @@ START_TEST(no_callbacks)
 }
 END_TEST
 
+/*
+ * Many renderers open at once share SL_TERM_BUDGET cells: 300 sessions
+ * whose rows each take 65,001 cells would hold 20 million cells alone.
+ * The least recently fed give theirs back (the open row at the cursor
+ * made final: one SL_TEV_SPILLED each), and every row still comes out
+ * once, whole.
+ */
+#define NOPEN	300
+START_TEST(budget_across_renderers)
+{
+	static struct cap caps[NOPEN];
+	static struct sl_term *ts[NOPEN];
+	const char *wide = "\r\n\033[65000Cx";
+	size_t peak = 0, spilled = 0, rows = 0, k;
+	int i, round;
+
+	for (i = 0; i < NOPEN; i++)
+		ts[i] = term_new(&caps[i], 0);
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < NOPEN; i++) {
+			/* the first without its line break */
+			sl_term_feed(ts[i], wide + (round == 0) * 2,
+			    strlen(wide) - (round == 0) * 2);
+			peak = SL_MAX(peak, sl_term_all_cells());
+		}
+	ck_assert_msg(peak <= SL_TERM_BUDGET + (size_t)SL_TERM_CELLS,
+	    "peak %zu cells", peak);
+	for (i = 0; i < NOPEN; i++) {
+		term_done(&caps[i], ts[i]);
+		spilled += nevents(&caps[i], SL_TEV_SPILLED);
+		ck_assert_uint_le(nevents(&caps[i], SL_TEV_SPILLED), 1);
+		for (k = 0; k < caps[i].n; k++)
+			if (caps[i].it[k].kind == IT_ROW) {
+				ck_assert_uint_eq(caps[i].it[k].len, 65001);
+				rows++;
+			}
+		cap_free(&caps[i]);
+	}
+	ck_assert_uint_eq(rows, 3 * NOPEN);
+	ck_assert_uint_ge(spilled, NOPEN / 2);
+	ck_assert_uint_eq(sl_term_all_cells(), 0);
+}
+END_TEST
+
+/* Ordinary sessions, many at once: the budget leaves them alone. */
+START_TEST(budget_spares_small_sessions)
+{
+	static struct cap caps[NOPEN];
+	static struct sl_term *ts[NOPEN];
+	const char *line = "$ echo hi\r\nhi\r\n";
+	int i, round;
+
+	for (i = 0; i < NOPEN; i++)
+		ts[i] = term_new(&caps[i], 0);
+	for (round = 0; round < 20; round++)
+		for (i = 0; i < NOPEN; i++)
+			sl_term_feed(ts[i], line, strlen(line));
+	ck_assert_uint_le(sl_term_all_cells(), SL_TERM_BUDGET);
+	for (i = 0; i < NOPEN; i++) {
+		term_done(&caps[i], ts[i]);
+		ck_assert_uint_eq(nevents(&caps[i], SL_TEV_SPILLED), 0);
+		ck_assert_uint_eq(caps[i].n, 40);
+		cap_free(&caps[i]);
+	}
+}
+END_TEST
+
 static Suite *
 term_suite(void)
 {
@@ -1798,6 +1865,8 @@ term_suite(void)
 	tcase_add_test(tc, alt_screen_47_1047);
 	tcase_add_test(tc, alt_screen_keeps_main);
 	tcase_add_test(tc, alt_screen_unterminated);
+	tcase_add_test(tc, budget_across_renderers);
+	tcase_add_test(tc, budget_spares_small_sessions);
 	tcase_add_test(tc, alt_screen_twice_on);
 	tcase_add_test(tc, titles);
 	tcase_add_test(tc, title_unterminated_at_end);

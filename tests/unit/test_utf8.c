@@ -310,6 +310,38 @@ START_TEST(valid_prefix_cases)
 }
 END_TEST
 
+/* One rule for controls: C0, DEL, C1 as UTF-8 or as a lone byte. */
+START_TEST(controls_found)
+{
+	int control;
+
+	ck_assert_uint_eq(sl_char_len("\033[", 2, &control), 1);
+	ck_assert(control);
+	ck_assert_uint_eq(sl_char_len("\x7f", 1, &control), 1);
+	ck_assert(control);
+	ck_assert_uint_eq(sl_char_len("\xc2\x9b", 2, &control), 2);
+	ck_assert(control);
+	ck_assert_uint_eq(sl_char_len("\x9b", 1, &control), 1);
+	ck_assert(control);
+	/* U+00A0 and U+011B (its last byte 0x9b) are not controls */
+	ck_assert_uint_eq(sl_char_len("\xc2\xa0", 2, &control), 2);
+	ck_assert(!control);
+	ck_assert_uint_eq(sl_char_len("\xc4\x9b", 2, &control), 2);
+	ck_assert(!control);
+	ck_assert_uint_eq(sl_char_len("a", 1, &control), 1);
+	ck_assert(!control);
+}
+END_TEST
+
+START_TEST(controls_cleaned)
+{
+	char s[] = "a\033]0;t\x07\xc2\x9b" "2J\xc4\x9b\x9b\xc3\xa9\n";
+
+	sl_clean_controls(s);
+	ck_assert_str_eq(s, "a?]0;t??2J\xc4\x9b?\xc3\xa9?");
+}
+END_TEST
+
 static Suite *
 utf8_suite(void)
 {
@@ -333,6 +365,8 @@ utf8_suite(void)
 	tcase_add_test(tc, encode_invalid_is_fffd);
 	tcase_add_test(tc, encode_decode_round_trip);
 	tcase_add_test(tc, valid_prefix_cases);
+	tcase_add_test(tc, controls_found);
+	tcase_add_test(tc, controls_cleaned);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

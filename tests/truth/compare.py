@@ -1,0 +1,156 @@
+"""Compare sl-parse's commands with the truth of one session.
+
+What counts as a command on each side:
+- truth: the shell's hook (bash history entry, zsh preexec, fish
+  fish_preexec): a line the shell executed, with all its lines (loops,
+  quotes, here-document bodies as bash's history keeps them).  A line
+  cancelled with Ctrl-C never reaches the hook: it did not run.  For dash
+  and busybox, which have no hook, the keystroke script's final edited
+  lines stand in ("script truth").
+- sl: every `line` record with a non-empty `cmd` that is not `cont` starts
+  a command (its `expanded` text instead, where history expansion made
+  one); `cont` records add a line to it.  A record with `cancelled` or
+  `redrawn` true (drawn again before it ran) is not an executed command;
+  one with `uncertain` true is flagged (sl says it cannot tell), and so is
+  every command of a session that has a note with code `uncertain`.
+Lines are compared with white space trimmed at both ends: sl's lines have
+no trailing white space, and indentation of continuation lines is display.
+Undeterminable items (the bytes cannot say: zsh's silent Ctrl-C, a shell
+echoing non-ASCII as '?') are not expected in sl's list; they pass when sl
+flags them or leaves them out, never when it lists a guess as a plain
+command.
+"""
+
+import difflib
+import json
+import subprocess
+
+FLAG_FIELDS = ("uncertain",)
+
+
+def norm(lines):
+    return "\n".join(l.strip() for l in lines)
+
+
+def sl_commands(sl_parse, path):
+    """sl-parse's commands in path: (executed, flagged, status, stderr)."""
+    p = subprocess.run([sl_parse, path], capture_output=True)
+    executed, flagged = [], []
+    session_flag = False
+    current = None
+    for raw in p.stdout.splitlines():
+        rec = json.loads(raw)
+        if rec.get("type") == "note" and rec.get("code") in FLAG_FIELDS:
+            session_flag = True
+        if rec.get("type") != "line":
+            continue
+        if rec.get("cont") and current is not None:
+            current.append(rec.get("cmd", rec.get("text", "")))
+            continue
+        cmd = rec.get("cmd")
+        if not cmd:
+            current = None
+            continue
+        # After history expansion the shell runs what it echoed, which sl
+        # gives as `expanded` next to the typed `cmd`.
+        expanded = rec.get("expanded")
+        current = [expanded if isinstance(expanded, str) and expanded else cmd]
+        if rec.get("cancelled") or rec.get("redrawn"):
+            flagged.append(("cancelled", current))
+        elif any(rec.get(f) for f in FLAG_FIELDS):
+            flagged.append(("uncertain", current))
+        else:
+            executed.append(current)
+    if session_flag:
+        flagged += [("uncertain", c) for c in executed]
+    return ([norm(c) for c in executed], [(k, norm(c)) for k, c in flagged],
+            p.returncode, p.stderr.decode("utf-8", "replace"))
+
+
+def truth_commands(summary):
+    """[(text, item)] of what ran, and the undeterminable items."""
+    items = summary["items"]
+    scripted = [(norm(i["lines"]), i) for i in items
+                if i["lines"] and not i["cancelled"]]
+    undet = [i for i in items if i["undeterminable"]]
+    if summary["hook"] is None:
+        ran = [(t, i) for t, i in scripted if not i["undeterminable"]]
+        return ran, undet, []
+    hooked = [norm(c) for c in summary["hook"]]
+    # Features come from the script item the hook's command matches.
+    ran, script_diff = [], []
+    sm = difflib.SequenceMatcher(None, [t for t, _ in scripted], hooked, autojunk=False)
+    for op, a1, a2, b1, b2 in sm.get_opcodes():
+        if op == "equal":
+            ran += [(hooked[b1 + k], scripted[a1 + k][1]) for k in range(a2 - a1)]
+        else:
+            ran += [(hooked[b], {"features": ["unscripted"], "undeterminable": None})
+                    for b in range(b1, b2)]
+            script_diff.append({"script": [t for t, _ in scripted[a1:a2]],
+                                "hook": hooked[b1:b2]})
+    ran = [(t, i) for t, i in ran if not i.get("undeterminable")]
+    return ran, undet, script_diff
+
+
+def _shown(item):
+    """How an undeterminable or cancelled item might appear as a command."""
+    forms = set()
+    for text in (item.get("shown") or []) + (item["lines"] or []):
+        forms.add(text.strip())
+        forms.add("".join("?" if ord(c) > 127 else c for c in text).strip())
+    return forms
+
+
+def _as_shown(command):
+    """A listed command as _shown spells it: without the ^C echo."""
+    command = command.strip()
+    while command.endswith("^C"):
+        command = command[:-2].rstrip()
+    return command
+
+
+def compare(summary, executed, flagged):
+    """Score one session's sl commands against its truth."""
+    ran, undet, script_diff = truth_commands(summary)
+    undet_forms = set()
+    for item in undet:
+        undet_forms |= _shown(item)
+    want = [t for t, _ in ran]
+    sm = difflib.SequenceMatcher(None, want, executed, autojunk=False)
+    ok = [False] * len(want)
+    extra = []
+    for op, a1, a2, b1, b2 in sm.get_opcodes():
+        if op == "equal":
+            for k in range(a1, a2):
+                ok[k] = True
+        else:
+            extra += executed[b1:b2]
+    # A guessed undeterminable command is counted against that item,
+    # not as a spurious command of its own.
+    guessed = [_as_shown(e) for e in extra if _as_shown(e) in undet_forms]
+    spurious = [e for e in extra if _as_shown(e) not in undet_forms]
+    per_item = []
+    for (text, item), good in zip(ran, ok):
+        per_item.append((item["features"], good))
+    for item in undet:
+        # Tabled by class, apart from the features' rates.
+        good = not (_shown(item) & set(guessed))
+        per_item.append(([item["undeterminable"] + "*"], good))
+    cancelled = [i for i in summary["items"] if i["cancelled"] and not i["undeterminable"]]
+    for item in cancelled:
+        # A cancelled line listed as a command is the cancel feature failing.
+        good = not (_shown(item) & {_as_shown(s) for s in spurious})
+        per_item.append((item["features"], good))
+    return {"commands": len(want), "correct": sum(ok), "spurious": spurious,
+            "undeterminable": len(undet),
+            "undeterminable_ok": sum(1 for f, g in per_item if f and f[0].endswith("*") and g),
+            "per_item": per_item, "script_diff": script_diff,
+            "exact": all(ok) and not spurious and all(g for _, g in per_item),
+            "diff": list(difflib.unified_diff([one_line(w) for w in want],
+                                               [one_line(e) for e in executed],
+                                               "truth", "sl-parse", lineterm="", n=1))}
+
+
+def one_line(command):
+    """A multi-line command on one line of the diff."""
+    return command.replace("\n", " \u23ce ")
