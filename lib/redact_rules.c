@@ -301,7 +301,7 @@ const char rx_default_rules[] =
 "\tkind\tcloud-secret\n"
 "\tpattern\t(?|\"value\"\\s*:\\s*\"([A-Za-z0-9+/]{86}==)\"|\\bkey[12]\\s+(?i:full|read)\\s+([A-Za-z0-9+/]{86}==))\n"
 "\tgroup\t1\n"
-"\tkeywords\tvalue full read\n"
+"\tkeywords\tvalue\" key1 key2\n"
 "\n"
 "# kubectl get secret -o yaml|json: every value under \"data\" is base64\n"
 "# of a secret (kubectl sorts \"data\" before \"kind: Secret\").\n"
