@@ -437,6 +437,22 @@ tool_stats_arg(const char *value)
 	return value;
 }
 
+/* Whether --stats=FILE may replace a file (--force), and its buffer. */
+static int stats_force;
+static char *stats_buf;
+static size_t stats_len;
+
+void
+tool_stats_force(int on)
+{
+	stats_force = on;
+}
+
+/*
+ * A file is written through the output layer, as -o is (temporary name,
+ * no link followed, replaced only with --force): the counters gather in
+ * memory first, since they come last.
+ */
 FILE *
 tool_stats_open(const char *where)
 {
@@ -444,18 +460,27 @@ tool_stats_open(const char *where)
 
 	if (strcmp(where, "-") == 0)
 		return stderr;
-	if ((f = fopen(where, "w")) == NULL)
-		tool_fatal("%s: cannot create: %s", where, strerror(errno));
+	if ((f = open_memstream(&stats_buf, &stats_len)) == NULL)
+		tool_fatal("%s: %s", where, strerror(errno));
 	return f;
 }
 
 void
 tool_stats_close(FILE *f, const char *where)
 {
+	struct tool_file tf;
+	struct sl_out *o;
+
 	if (f == stderr)
 		return;
 	if (ferror(f) || fclose(f) != 0)
 		tool_fatal("%s: write error: %s", where, strerror(errno));
+	o = tool_file_open(&tf, where, stats_force, 0);
+	if (sl_out_write(o, stats_buf, stats_len) != SL_OK)
+		tool_fatal("%s: write error: %s", where, strerror(errno));
+	tool_file_close(&tf);
+	free(stats_buf);
+	stats_buf = NULL;
 }
 
 /* -------------------------------------------------------- progress line */

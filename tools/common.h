@@ -81,8 +81,10 @@ void tool_need_input(int nargs, const char *usage);
 	{ "stats", optional_argument, NULL, TOOL_OPT_STATS }
 enum { TOOL_OPT_STATS = 0x1100 };
 const char *tool_stats_arg(const char *optarg_value);
-/* Open where --stats goes (stderr for "-"); exit 2 when it cannot be
- * created.  Close it with tool_stats_close. */
+/* Open where --stats goes (stderr for "-"); a file is put in place by
+ * tool_stats_close through the output layer, replaced only after
+ * tool_stats_force(1) (--force).  Failures exit 2. */
+void tool_stats_force(int on);
 FILE *tool_stats_open(const char *where);
 void tool_stats_close(FILE *f, const char *where);
 

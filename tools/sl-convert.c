@@ -222,6 +222,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_FORCE:
 			co.force = 1;
+			tool_stats_force(1);
 			break;
 		case OPT_BARE:
 			co.bare = 1;

@@ -11,7 +11,7 @@
 static const char usage[] =
 "usage: sl-parse [-f FORMAT] [--session ID] [--prompt REGEX] [--tz ZONE]\n"
 "                [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
-"                [--id GLOB] [--stats[=FILE]] [FILE|DIR|-]...\n"
+"                [--id GLOB] [--stats[=FILE]] [--force] [FILE|DIR|-]...\n"
 "\n"
 "Read Session Manager session logs and write the record stream (JSON\n"
 "Lines: session, line and note records) to standard output.  Inputs may\n"
@@ -33,6 +33,7 @@ static const char usage[] =
 "      --id GLOB       only sessions whose id matches GLOB\n"
 "      --stats[=FILE]  print input and record counts to standard error\n"
 "                      (or FILE)\n"
+"      --force         let --stats=FILE replace an existing file\n"
 "      --list-formats  list the input formats and exit\n"
 "  -h, --help          show this help and exit\n"
 "  -V, --version       show the version and exit\n"
@@ -40,10 +41,13 @@ static const char usage[] =
 "Exit status: 0 all input read, 1 some input unreadable or rejected,\n"
 "2 usage or write error.  See sl-parse(1), sl-records(5) and sl(7).\n";
 
+enum { OPT_FORCE = 256 };
+
 static const struct option longopts[] = {
 	TOOL_INPUT_OPTIONS,
 	TOOL_SELECT_OPTIONS,
 	TOOL_STATS_OPTION,
+	{ "force", no_argument, NULL, OPT_FORCE },
 	TOOL_LIST_FORMATS_OPTION,
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -65,6 +69,9 @@ main(int argc, char **argv)
 		switch (c) {
 		case TOOL_OPT_STATS:
 			stats = tool_stats_arg(optarg);
+			break;
+		case OPT_FORCE:
+			tool_stats_force(1);
 			break;
 		default:
 			if (!tool_input_option(c, optarg, &opts) &&

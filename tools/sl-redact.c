@@ -518,6 +518,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_FORCE:
 			outs.force = 1;
+			tool_stats_force(1);
 			break;
 		case TOOL_OPT_STATS:
 			stats = tool_stats_arg(optarg);

@@ -162,6 +162,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_FORCE:
 			force = 1;
+			tool_stats_force(1);
 			break;
 		default:
 			if (!tool_input_option(c, optarg, &opts) &&
