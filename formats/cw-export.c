@@ -254,16 +254,8 @@ folder_of(const char *name)
 static int
 write_test(struct sl_reader *rd)
 {
-	const char *p;
-	size_t n;
-	int more, in_piece = 0;
-	long long lines = 0;
+	long long lines = sl_in_skip_lines(rd->in);
 
-	while (sl_in_line(rd->in, &p, &n, &more) > 0) {
-		if (!in_piece)
-			lines++;
-		in_piece = more;
-	}
 	rd->st->units += lines;
 	rd->st->skipped += lines;
 	return sl_emit_note(rd, NULL, rd->name, SL_NOTE_SKIPPED, lines,

@@ -434,6 +434,22 @@ sl_in_line(struct sl_in *in, const char **p, size_t *n, int *more)
 }
 
 long long
+sl_in_skip_lines(struct sl_in *in)
+{
+	const char *p;
+	size_t n;
+	int more, in_piece = 0;
+	long long lines = 0;
+
+	while (sl_in_line(in, &p, &n, &more) > 0) {
+		if (!in_piece)
+			lines++;
+		in_piece = more;
+	}
+	return lines;
+}
+
+long long
 sl_in_lineno(const struct sl_in *in)
 {
 	return in->lineno;

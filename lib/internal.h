@@ -44,6 +44,8 @@ ssize_t sl_in_read(struct sl_in *in, void *buf, size_t n);
  * 0 at end, -1 on error.
  */
 int sl_in_line(struct sl_in *in, const char **p, size_t *n, int *more);
+/* Read the rest of the input; the lines it held (pieces of one count once). */
+long long sl_in_skip_lines(struct sl_in *in);
 /* Number of the line last returned by sl_in_line (1-based). */
 long long sl_in_lineno(const struct sl_in *in);
 /* Bytes consumed so far. */

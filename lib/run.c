@@ -439,16 +439,8 @@ session_id_like(const char *sid)
 static int
 not_a_log(struct sl_run *run, struct sl_reader *rd, const char *why)
 {
-	const char *p;
-	size_t n;
-	int more, in_piece = 0;
-	long long lines = 0;
+	long long lines = sl_in_skip_lines(rd->in);
 
-	while (sl_in_line(rd->in, &p, &n, &more) > 0) {
-		if (!in_piece)
-			lines++;
-		in_piece = more;
-	}
 	run->st.units += lines;
 	run->st.skipped += lines;
 	if (run->not_logs++ == 0)

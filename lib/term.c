@@ -245,17 +245,23 @@ row_blank(struct row *r, uint32_t from, uint32_t to)
 	}
 }
 
+/* Give r's cells back, to t's count and to the budget of all renderers. */
+static void
+row_free_cells(struct sl_term *t, struct row *r)
+{
+	t->cells -= r->cap;
+	all_cells -= r->cap;
+	free(r->ch);
+	free(r->at);
+	r->ch = r->at = NULL;
+	r->cap = 0;
+}
+
 static void
 row_clear(struct sl_term *t, struct row *r, long long src_line)
 {
-	if (r->cap > ROW_KEEP) {
-		t->cells -= r->cap;
-		all_cells -= r->cap;
-		free(r->ch);
-		free(r->at);
-		r->ch = r->at = NULL;
-		r->cap = 0;
-	}
+	if (r->cap > ROW_KEEP)
+		row_free_cells(t, r);
 	if (r->extcap > 64) {
 		free(r->ext);
 		r->ext = NULL;
@@ -465,10 +471,7 @@ ring_resize(struct sl_term *t, unsigned cap)
 			continue;
 		}
 		/* Shrinking: a row past the window goes. */
-		t->cells -= r->cap;
-		all_cells -= r->cap;
-		free(r->ch);
-		free(r->at);
+		row_free_cells(t, r);
 		free(r->ext);
 	}
 	free(t->rows);
@@ -2248,13 +2251,10 @@ release_spare(struct sl_term *t)
 
 	for (i = t->nrows; i < t->ringcap; i++) {
 		r = row_at(t, i);
-		t->cells -= r->cap;
-		all_cells -= r->cap;
-		free(r->ch);
-		free(r->at);
+		row_free_cells(t, r);
 		free(r->ext);
-		r->ch = r->at = r->ext = NULL;
-		r->cap = r->extcap = 0;
+		r->ext = NULL;
+		r->extcap = 0;
 		r->len = r->next = 0;
 	}
 	sl_buf_free(&t->text);
@@ -2272,14 +2272,8 @@ release_empty_cursor_row(struct sl_term *t)
 {
 	struct row *r = cur(t);
 
-	if (r->len != 0)
-		return;
-	t->cells -= r->cap;
-	all_cells -= r->cap;
-	free(r->ch);
-	free(r->at);
-	r->ch = r->at = NULL;
-	r->cap = 0;
+	if (r->len == 0)
+		row_free_cells(t, r);
 }
 
 /*

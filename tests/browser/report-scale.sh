@@ -44,7 +44,7 @@ var o=[],t=document.getElementById("sessions"),f=document.getElementById("filter
 function best(setup,fn){var b=1e9;for(var i=0;i<5;i++){setup(i);document.body.offsetHeight;var a=performance.now();fn(i);document.body.offsetHeight;b=Math.min(b,performance.now()-a);}return Math.round(b);}\
 function none(){}\
 function typed(s){f.value=s;f.dispatchEvent(new Event("input"));}\
-function first(){return t.tBodies[0].rows[0].cells[6].textContent;}\
+function first(){return t.tBodies[0].rows[0].cells[7].textContent;}\
 document.body.offsetHeight;\
 o.push("rows="+t.tBodies.length);o.push("shown="+document.getElementById("shown").textContent);\
 o.push("pager="+(pg.hidden?"hidden":pg.querySelector("span").textContent));\
@@ -55,11 +55,11 @@ o.push("ms-filter="+best(function(){typed("");},function(i){typed(i%2?"carol":"a
 typed("carol");o.push("filter-carol="+document.getElementById("shown").textContent);\
 o.push("ms-filter-clear="+best(function(){typed("carol");},function(){typed("");}));\
 var th=t.tHead.rows[0].cells;\
-o.push("ms-sort-cmds="+best(none,function(){th[5].click();}));\
-o.push("ms-sort-user="+best(none,function(){th[2].click();}));\
+o.push("ms-sort-cmds="+best(none,function(){th[6].click();}));\
+o.push("ms-sort-user="+best(none,function(){th[3].click();}));\
 o.push("ms-sort-start="+best(none,function(){th[0].click();}));\
-th[5].click();if(th[5].getAttribute("aria-sort")!=="descending")th[5].click();\
-var c=[].map.call(t.tBodies,function(b){return +b.rows[0].cells[5].textContent;}),ok=1;\
+th[6].click();if(th[6].getAttribute("aria-sort")!=="descending")th[6].click();\
+var c=[].map.call(t.tBodies,function(b){return +b.rows[0].cells[6].textContent;}),ok=1;\
 for(var i=1;i<c.length;i++)if(c[i]>c[i-1])ok=0;\
 o.push("sort-cmds-desc="+ok+" top="+c[0]);\
 var p=document.createElement("pre");p.id="harness";p.textContent=o.join("\\n");document.body.appendChild(p);\
