@@ -293,7 +293,7 @@ seelog_row(struct ts_core *ts, const struct sl_row *row)
 		add_squeezed(&ts->pre, row->text + k, row->len - k);
 		return 1;
 	}
-	if (memmem(row->text, row->len, "eelog", 5) != NULL)
+	if (row->len >= 5 && memmem(row->text, row->len, "eelog", 5) != NULL)
 		return 1;
 	if (ts->pre.len == 0)
 		return 0;
@@ -309,7 +309,7 @@ logger_end(struct ts_core *ts, const struct sl_row *row)
 	int end;
 
 	add_squeezed(&ts->pre, row->text, row->len);
-	if (memmem(ts->pre.buf, ts->pre.len, LOGGER_END,
+	if (ts->pre.len > 0 && memmem(ts->pre.buf, ts->pre.len, LOGGER_END,
 	    strlen(LOGGER_END)) != NULL)
 		return 1;
 	/* CR-overwritten: the end drawn over the start of the row. */

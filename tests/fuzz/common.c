@@ -517,6 +517,27 @@ fz_errfn(void *arg, const char *where, const char *msg)
 		(*(long long *)arg)++;
 }
 
+/* An information line (sl_run_set_info): no failure, so it needs no
+ * position (a run's summary has none), but it is clean text. */
+void
+fz_infofn(void *arg, const char *where, const char *msg)
+{
+	(void)arg;
+	(void)where;
+	if (msg == NULL || *msg == '\0')
+		fz_fail("empty information message");
+	if (fz_has_control(msg, strlen(msg)))
+		fz_fail("control character in information message: %s", msg);
+}
+
+int
+fz_run_finish(struct sl_run *run, int rc)
+{
+	int frc = sl_run_finish(run);
+
+	return rc == SL_OK ? frc : rc;
+}
+
 void
 fz_check_stats(const struct sl_stats *st, const char *tag)
 {

@@ -59,6 +59,10 @@ void fz_errfn(void *arg, const char *where, const char *msg);
 
 /* read = written + merged + skipped + rejected (records.md); tag: "[tag]". */
 void fz_check_stats(const struct sl_stats *st, const char *tag);
+/* End the run's inputs (sl_run_finish: readers may carry a session to
+ * the next input); the worse of rc and what finishing said. */
+int fz_run_finish(struct sl_run *run, int rc);
+void fz_infofn(void *arg, const char *where, const char *msg);
 
 /* A file descriptor on an anonymous file holding p[0, n), at offset 0. */
 int fz_memfd(const char *name, const void *p, size_t n);

@@ -42,8 +42,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	sink.arg = fz_check_new(0, 0);
 	run = sl_run_new(NULL, &sink, errfn, &nerr);
-	sl_run_set_info(run, errfn, NULL);
+	sl_run_set_info(run, fz_infofn, NULL);
 	rc = sl_run_path(run, path);
+	rc = fz_run_finish(run, rc);
 	sl_run_stats(run, &st);
 	if (rc != SL_OK && rc != SL_REJECT)
 		fz_fail("sl_run_path returned %d", rc);

@@ -64,8 +64,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sink.put = fz_sink_put;
 	sink.arg = c;
 	run = sl_run_new(&opts, &sink, fz_errfn, &nerr);
-	sl_run_set_info(run, fz_errfn, NULL);
+	sl_run_set_info(run, fz_infofn, NULL);
 	rc = sl_run_mem(run, FZ_NAME, data, size);
+	rc = fz_run_finish(run, rc);
 	sl_run_stats(run, &st);
 	/*
 	 * Tagged by owner (the foundation's readers, or the CloudWatch,

@@ -44,6 +44,7 @@ read_stream(struct out *o, const void *p, size_t n, struct sl_stats *st)
 	sl_buf_init(&o->json);
 	run = sl_run_new(&opts, &sink, fz_errfn, &nerr);
 	rc = sl_run_mem(run, "fuzz.jsonl", p, n);
+	rc = fz_run_finish(run, rc);
 	sl_run_stats(run, st);
 	fz_check_stats(st, "accounting");
 	if ((rc == SL_REJECT) != (nerr > 0) || (rc != SL_OK &&

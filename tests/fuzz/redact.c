@@ -167,7 +167,8 @@ check_records(const struct sl_buf *out)
 	opts.format = "records";
 	sink.arg = fz_check_new(0, 0);
 	run = sl_run_new(&opts, &sink, fz_errfn, &nerr);
-	sl_run_mem(run, "redacted", out->buf, out->len);
+	(void)fz_run_finish(run, sl_run_mem(run, "redacted", out->buf,
+	    out->len));
 	sl_run_stats(run, &st);
 	if (st.rejected > 0 && !fz_allowed("records-out"))
 		fz_fail("[records-out] %lld records of the output rejected",

@@ -37,7 +37,7 @@ feed(struct sl_report *rep, const char *name, const void *p, size_t n)
 	sink.arg = rep;
 	run = sl_run_new(NULL, &sink, fz_errfn, NULL);
 	sl_report_input(rep, name);
-	sl_run_mem(run, name, p, n);
+	(void)fz_run_finish(run, sl_run_mem(run, name, p, n));
 	sl_run_stats(run, &st);
 	sl_report_add_stats(rep, &st);
 	sl_run_free(run);

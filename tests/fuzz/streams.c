@@ -172,8 +172,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sink.arg = c;
 	sink.want = 0;
 	run = sl_run_new(&opts, &sink, fz_errfn, &nerr);
-	sl_run_set_info(run, fz_errfn, NULL);
-	(void)sl_run_mem(run, "streams.json", doc.buf, doc.len);
+	sl_run_set_info(run, fz_infofn, NULL);
+	(void)fz_run_finish(run, sl_run_mem(run, "streams.json", doc.buf,
+	    doc.len));
 	sl_run_stats(run, &st);
 	fz_check_stats(&st, "accounting-cw");
 	if (st.records != fz_check_count(c))
