@@ -12,7 +12,7 @@
 #define SL_MIN(a, b)	((a) < (b) ? (a) : (b))
 #define SL_MAX(a, b)	((a) > (b) ? (a) : (b))
 
-/* Allocation that cannot fail: out of memory aborts (lib/util.c). */
+/* Allocation that cannot fail: out of memory aborts (lib/base/util.c). */
 void *sl_xmalloc(size_t n);
 void *sl_xcalloc(size_t n, size_t sz);
 void *sl_xrealloc(void *p, size_t n);
@@ -167,13 +167,13 @@ void *sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
  * The transcript a record's src belongs to: its input ("a.log" of
  * "a.log:12"), or the folder of a split export's numbered objects.  One
  * rule for every tool that picks one transcript per session: the one
- * with the most lines (lib/report.c).  malloc'd.
+ * with the most lines (lib/report/report.c).  malloc'd.
  */
 char *sl_transcript_key(const char *src);
 /* Length of the input part of src: "a.log:12" -> 5, "x#3" -> 1. */
 size_t sl_src_input_len(const char *src);
 
-/* Text, not binary: no NUL, few invalid UTF-8 bytes (formats/raw.c). */
+/* Text, not binary: no NUL, few invalid UTF-8 bytes (formats/readers/raw.c). */
 int sl_looks_text(const unsigned char *p, size_t n);
 
 /* The format with the highest bid for these bytes, or NULL. */
@@ -313,7 +313,7 @@ size_t sl_utf8_valid_prefix(const unsigned char *p, size_t n);
 
 /* ------------------------------------- SHA-256 and raw bytes (sl-convert) */
 
-/* SHA-256 (lib/sha256.c): incremental, or one-shot with sl_sha256. */
+/* SHA-256 (lib/base/sha256.c): incremental, or one-shot with sl_sha256. */
 struct sl_sha256_ctx {
 	uint32_t h[8];
 	uint64_t len;
@@ -331,7 +331,7 @@ void sl_sha256_hex(const unsigned char d[32], char out[65]);
 
 /*
  * Hand the raw input bytes p[0, n) of input line `line` to the sink as an
- * SL_RAW record of session sid (lib/emit_raw.c), when the sink asked for
+ * SL_RAW record of session sid (lib/convert/emit_raw.c), when the sink asked for
  * them (SL_WANT_RAW); otherwise do nothing.  Readers call it with exactly
  * the bytes they feed to the renderer, before feeding them, so that the
  * SL_RAW texts of a session, in order, are the bytes that were rendered

@@ -404,7 +404,7 @@ const char *sl_format_desc(const struct sl_format *f);
 /* ------------------------------------------------------------- renderer */
 
 /*
- * The terminal line model (lib/term.c): bytes in, final rows out.  It
+ * The terminal line model (lib/render/term.c): bytes in, final rows out.  It
  * knows nothing of sessions; see rendering.md for the semantics.
  */
 struct sl_term;
@@ -633,7 +633,7 @@ void sl_report_free(struct sl_report *rep);
 /* ------------------------------------------- conversion (sl-convert) */
 
 /*
- * Writers of other output shapes (formats/w_*.c): text, records,
+ * Writers of other output shapes (formats/writers/): text, records,
  * cw-stream, typescript, csv, asciicast, html.  sl-convert(1) documents
  * each.
  */

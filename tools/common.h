@@ -6,7 +6,7 @@
 #define SL_TOOLS_COMMON_H
 
 #include "sl.h"
-#include "writer.h"
+#include "convert/writer.h"
 
 /* Exit statuses, as records.md fixes them for every tool. */
 #define EXIT_OK		0	/* all input processed */
@@ -108,7 +108,7 @@ void tool_progress_end(void);
 
 /*
  * A run over the inputs as every record-reading tool makes it: the
- * selection (lib/select.c) in front of down, the progress line, the
+ * selection (lib/core/select.c) in front of down, the progress line, the
  * facts told once per run, --stats.
  */
 struct tool_pipe;
@@ -130,7 +130,7 @@ int tool_put_json(void *arg, const struct sl_record *r);
 int tool_finish(void);
 /*
  * An output file of a tool (-o, --stats, --save-state), through the one
- * output layer (lib/outfile.c): it appears whole when tool_file_close()
+ * output layer (lib/output/outfile.c): it appears whole when tool_file_close()
  * succeeds, and its temporary file goes on any failure, tool_fatal() and
  * SIGINT, SIGTERM, SIGHUP included.
  */

@@ -196,7 +196,7 @@ main(int argc, char **argv)
 	rep = sl_report_new(&ro);
 	sink.arg = rep;
 	/* No selection in front: the view selects, and counts what it
-	 * leaves out, with the same rules (lib/select.c). */
+	 * leaves out, with the same rules (lib/core/select.c). */
 	p = tool_pipe_new(&opts, NULL, &sink);
 	tool_progress_extra(report_count, rep, "sessions");
 	if (optind == argc) {

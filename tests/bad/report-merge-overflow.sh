@@ -1,5 +1,5 @@
 # Counters near LLONG_MAX (issue 15, item 8): sl-report --merge added them
-# with signed overflow (UBSan in lib/report.c, lib/report_state.c).  A
+# with signed overflow (UBSan in lib/report/report.c, lib/report/report_state.c).  A
 # state counter must be an integer from 0 to 2^53-1 (exact in every JSON
 # reader); a larger one, or two states whose sum passes it, make the
 # state file corrupt: exit 2, naming the file and line.  Sums of notes

@@ -1,5 +1,5 @@
 /*
- * input: the input layer (lib/input.c) under the readers: gzip (and
+ * input: the input layer (lib/input/input.c) under the readers: gzip (and
  * multi-member gzip), bzip2, xz, zstd, tar, zip and nested archives, fed
  * as a file (an anonymous one, named /proc/self/fd/N) to sl_run_path().
  *

@@ -1,5 +1,5 @@
 /*
- * records: the record-stream reader (formats/records.c) and the round
+ * records: the record-stream reader (formats/readers/records.c) and the round
  * trip.  The input is read as a record stream; every record that comes
  * out is checked and written as JSON Lines.  Reading that output again
  * must reject nothing and give the same bytes: a stream that one tool

@@ -1,5 +1,5 @@
 /*
- * render: the terminal line model (lib/term.c) on its own.
+ * render: the terminal line model (lib/render/term.c) on its own.
  *
  * Input: byte 0 bit 0 asks for attribute spans; bytes 1..3 seed the
  * feed splits; the rest is pty bytes.  The bytes are rendered in one

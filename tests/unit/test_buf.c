@@ -1,5 +1,5 @@
 /*
- * test_buf.c: the growable buffer and JSON string encoding (lib/buf.c).
+ * test_buf.c: the growable buffer and JSON string encoding (lib/base/buf.c).
  * Every JSON string produced is parsed back with jansson and compared to
  * the string it must decode to, so the test does not trust our escaping.
  */

@@ -1,7 +1,7 @@
 /*
  * test_convert.c: what sl-convert's writers stand on: SHA-256
- * (lib/sha256.c), the spool (lib/spool.c), the string escapings and
- * cleaning of lib/writer.c, safe file names and archive kinds.
+ * (lib/base/sha256.c), the spool (lib/base/spool.c), the string escapings and
+ * cleaning of lib/convert/writer.c, safe file names and archive kinds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "writer.h"
+#include "convert/writer.h"
 
 /* ------------------------------------------------------------ sha256 */
 

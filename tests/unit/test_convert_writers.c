@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "check_main.h"
-#include "writer.h"
+#include "convert/writer.h"
 
 static char tmpdir[64];
 

@@ -19,7 +19,7 @@
 
 #include "check_main.h"
 #include "internal.h"
-#include "../../formats/cwlog.h"
+#include "readers/cwlog.h"
 
 /* ------------------------------------------------------------ harness */
 

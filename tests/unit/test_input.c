@@ -1,5 +1,5 @@
 /*
- * test_input.c: the input layer (lib/input.c).  Fixtures are built in a
+ * test_input.c: the input layer (lib/input/input.c).  Fixtures are built in a
  * temporary folder with zlib and libarchive's writer, never read from
  * outside the test.
  */

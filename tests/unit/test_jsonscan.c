@@ -1,5 +1,5 @@
 /*
- * test_jsonscan.c: the incremental JSON scanner (lib/jsonscan.c).  Every
+ * test_jsonscan.c: the incremental JSON scanner (lib/json/jsonscan.c).  Every
  * document is also fed in chunks of 1, 2, 3, 7 and 64 bytes, so that
  * strings, escapes and keys cut at any point are covered.
  */
@@ -11,7 +11,7 @@
 
 #include "check_main.h"
 #include "internal.h"
-#include "jsonscan.h"
+#include "json/jsonscan.h"
 
 /* A source over memory: chunks of `step` bytes, breaks at offsets. */
 struct src {

@@ -1,5 +1,5 @@
 /*
- * test_outfile.c: the one output layer (lib/outfile.c).  A file appears
+ * test_outfile.c: the one output layer (lib/output/outfile.c).  A file appears
  * whole at commit or not at all; an existing file stays unless force,
  * and force replaces regular files only; a symbolic link is never
  * followed, at the name or on the way under an output folder.
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "writer.h"
+#include "convert/writer.h"
 
 static char dir[64];
 static char err[512];

@@ -1,6 +1,6 @@
 /*
  * test_prompt.c: prompt recognition on final rendered rows
- * (lib/prompt.c) through sl_prompt_new/sl_prompt_classify and the user
+ * (lib/render/prompt.c) through sl_prompt_new/sl_prompt_classify and the user
  * patterns of sl_prompts_new/sl_prompts_add.  Rows are passed as
  * exact-size heap copies without a NUL, so that ASan sees any read past
  * the length the classifier was given.

@@ -1,5 +1,5 @@
 /*
- * test_record.c: records and their JSON Lines form (lib/record.c,
+ * test_record.c: records and their JSON Lines form (lib/core/record.c,
  * records.md).  Output is compared byte for byte (key order is part of
  * the contract) and parsed back with jansson.
  */
@@ -182,7 +182,7 @@ START_TEST(session_values_escaped)
 END_TEST
 
 /*
- * Extra keys come from input (formats/records.c copies unknown keys of a
+ * Extra keys come from input (formats/readers/records.c copies unknown keys of a
  * record stream), so they must be escaped like any other string.
  */
 START_TEST(session_extra_keys_escaped)

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "check_main.h"
-#include "redact.h"
+#include "redact/redact.h"
 
 #define R(k)	"[REDACTED:" k "]"
 

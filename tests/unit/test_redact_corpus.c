@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #include "check_main.h"
-#include "redact.h"
+#include "redact/redact.h"
 
 #define OPEN	"\xc2\xab"	/* « */
 #define CLOSE	"\xc2\xbb"	/* » */

@@ -1,12 +1,12 @@
 /*
  * test_redact_hmac.c: SHA-256 against the FIPS 180-4 examples and
- * HMAC-SHA256 (lib/redact_hmac.c) against RFC 4231, and the keyed
+ * HMAC-SHA256 (lib/redact/redact_hmac.c) against RFC 4231, and the keyed
  * markers built on it.
  */
 #include <string.h>
 
 #include "check_main.h"
-#include "redact.h"
+#include "redact/redact.h"
 
 static void
 hex(const unsigned char *d, size_t n, char *out)

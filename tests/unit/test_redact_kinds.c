@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "redact.h"
+#include "redact/redact.h"
 
 #define R(k)	"[REDACTED:" k "]"
 

@@ -14,7 +14,7 @@
 #include "check_main.h"
 #include "internal.h"
 
-/* From lib/report.h, whose renderer names this file's helpers share. */
+/* From lib/report/report.h, whose renderer names this file's helpers share. */
 void report_user_label(const char *u, int max, struct sl_buf *out);
 void report_cmd_oneline(const char *s, size_t n, struct sl_buf *out);
 

@@ -1,5 +1,5 @@
 /*
- * test_select.c: the selection of every tool (lib/select.c): times of
+ * test_select.c: the selection of every tool (lib/core/select.c): times of
  * --since/--until, the globs, and the filter on a record stream that
  * holds records until a session's facts are known.
  */

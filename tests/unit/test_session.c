@@ -1,6 +1,6 @@
 /*
  * test_session.c: session ids, principals and targets from names and
- * agent paths (lib/session.c).  Inputs are exact-size heap copies so
+ * agent paths (lib/core/session.c).  Inputs are exact-size heap copies so
  * that ASan sees any read past the end of a name.
  */
 #include <stdlib.h>

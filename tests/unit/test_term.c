@@ -1,5 +1,5 @@
 /*
- * test_term.c: the terminal line model (lib/term.c) through its public
+ * test_term.c: the terminal line model (lib/render/term.c) through its public
  * API only.  The callbacks record every row and event, in order, into
  * one list, so that tests can assert on text, on every row field and on
  * the order of rows and events.  Expectations follow rendering.md and

@@ -1,5 +1,5 @@
 /*
- * test_time.c: time parsing and formatting (lib/time.c).  Expected
+ * test_time.c: time parsing and formatting (lib/base/time.c).  Expected
  * values were computed independently (Python datetime and zoneinfo).
  */
 #include <limits.h>

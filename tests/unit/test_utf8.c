@@ -1,6 +1,6 @@
 /*
  * test_utf8.c: strict UTF-8 decoding, encoding and valid prefixes
- * (lib/utf8.c).  Invalid input must come out as U+FFFD one maximal
+ * (lib/base/utf8.c).  Invalid input must come out as U+FFFD one maximal
  * subpart at a time (Unicode 15, section 3.9), and a truncated sequence
  * is "need more" (0) only while more bytes could still complete it.
  */

@@ -1,6 +1,6 @@
 /*
  * test_when.c: placing a session in time (start, else end) and in a
- * window, with the reason it is left out (lib/sessions.c).
+ * window, with the reason it is left out (lib/core/sessions.c).
  */
 #include <string.h>
 

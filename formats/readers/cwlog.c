@@ -1,0 +1,829 @@
+/*
+ * cwlog.c: session-log events from CloudWatch Logs, whatever carried
+ * them (CLI JSON, export files, subscription payloads, Logs Insights).
+ * A log event's message is one of:
+ *
+ *  - a streamed event (cloudWatchStreamingEnabled), compact JSON:
+ *	{"eventVersion":"1.0","eventTime":"2024-05-01T12:00:05Z",
+ *	 "awsRegion":"us-east-1","target":{"id":"i-0abc123def4567890"},
+ *	 "userIdentity":{"arn":"arn:aws:sts::123456789012:assumed-role/A/b"},
+ *	 "runAsUser":"ssm-user","sessionId":"alice-0a1b2c3d4e5f67890",
+ *	 "sessionData":["sh-5.2$ ls -l /etc/hosts","-rw-r--r--. 1 root ..."]}
+ *    Each sessionData element is one line: the agent's ANSI stripper
+ *    leaves a whole line raw when it fails (a BEL-ended title, so most
+ *    prompt lines), removes CRs but keeps BS, and may have turned bytes
+ *    0x80-0x9F into U+FFFD.  So every element goes through the renderer
+ *    again, from scratch, and becomes exactly one line record, timed by
+ *    eventTime.  One renderer serves every streamed session of an input
+ *    (sessions interleave); each session keeps only its prompt state.
+ *  - a slice of the typescript uploaded at session end (streaming off):
+ *    at most 200,000 bytes, cut at a line end, with "\r\n" made "\n" and
+ *    the last LF cut.  Consecutive events of a stream are joined with
+ *    "\n" and parsed as a typescript (ts-core.c), one line at a time:
+ *    the last line of each event waits for the next event of its stream.
+ *    Its lines have no time: an upload's time is not the command's.
+ *  - a CloudTrail event (a trail delivered to CloudWatch Logs): cwtrail.c.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "readers/cwlog.h"
+#include "readers/ts-core.h"
+
+#define BOM	"\xef\xbb\xbf"
+#define STARS	"**********************"
+#define TRAILER	"Script done on "
+
+struct cws {
+	char *sid;
+	/* streamed events */
+	struct sl_tty_part *part;
+	long long first_ms, last_ms;	/* -1: unknown */
+	long long last_pos;
+	int pwsh;		/* a Windows session: a PowerShell transcript */
+	int block;		/* inside one of its header blocks */
+	char *host;		/* its Machine: */
+	/* an upload at session end */
+	struct ts_core *ts;
+	struct sl_buf tail;	/* last line of the last event, no LF */
+	int has_tail;
+	long long tail_pos;
+	long long text_pos;	/* position of the last line fed */
+	long long lines;	/* numbered so far, uploaded or streamed */
+};
+
+struct cwl {
+	struct sl_reader *rd;
+	char sep;
+	struct cws **slot;	/* open addressing on the id */
+	size_t cap;
+	struct cws **order;	/* first appearance */
+	size_t n, ordcap;
+	struct cws *none;	/* the session nobody can name */
+	struct sl_tty *tty;	/* the renderer of streamed events */
+	char *name_sid;		/* from the input's name */
+	long long skip[CW_SKIP_COUNT];
+	struct sl_buf where;
+	int status;
+	/* the fast path's scanner, decoded strings, element arrays */
+	struct sl_jscan *fjs;
+	struct sl_buf arena;
+	const char **edata;
+	size_t *elen, ecap;
+};
+
+struct cwl *
+cwl_new(struct sl_reader *rd, char sep)
+{
+	struct cwl *c = sl_xcalloc(1, sizeof(*c));
+
+	c->rd = rd;
+	c->sep = sep;
+	c->cap = 64;
+	c->slot = sl_xcalloc(c->cap, sizeof(*c->slot));
+	c->name_sid = sl_session_from_name(rd->name);
+	sl_buf_init(&c->where);
+	sl_buf_init(&c->arena);
+	c->status = SL_OK;
+	return c;
+}
+
+static void
+worse(struct cwl *c, int rc)
+{
+	if (rc == SL_STOP || (rc == SL_REJECT && c->status == SL_OK))
+		c->status = rc;
+}
+
+struct sl_reader *
+cwl_reader(const struct cwl *c)
+{
+	return c->rd;
+}
+
+int
+cwl_status(const struct cwl *c)
+{
+	return c->status;
+}
+
+const char *
+cwl_where(struct cwl *c, long long pos)
+{
+	sl_buf_reset(&c->where);
+	sl_buf_adds(&c->where, c->rd->name);
+	sl_buf_addc(&c->where, c->sep);
+	sl_buf_add_int(&c->where, pos);
+	return c->where.buf;
+}
+
+int
+cwl_reject(struct cwl *c, long long pos, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->rd->st->rejected++;
+	rc = sl_reject(c->rd, NULL, cwl_where(c, pos), "rejected event: %s",
+	    msg);
+	worse(c, rc);
+	return rc;
+}
+
+void
+cwl_skip(struct cwl *c, enum cw_skip why)
+{
+	c->rd->st->skipped++;
+	c->skip[why]++;
+}
+
+/* ----------------------------------------------------------- sessions */
+
+static unsigned long
+hash(const char *s)
+{
+	unsigned long h = 1469598103934665603UL;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
+	return h;
+}
+
+static struct cws *
+cws_new(struct cwl *c, const char *sid)
+{
+	struct cws *s = sl_xcalloc(1, sizeof(*s));
+
+	s->sid = sid != NULL ? sl_xstrdup(sid) : NULL;
+	s->first_ms = s->last_ms = -1;
+	sl_buf_init(&s->tail);
+	if (c->n == c->ordcap) {
+		c->ordcap = c->ordcap ? c->ordcap * 2 : 16;
+		c->order = sl_xrealloc(c->order, c->ordcap * sizeof(*c->order));
+	}
+	c->order[c->n++] = s;
+	return s;
+}
+
+static void
+grow(struct cwl *c)
+{
+	struct cws **old = c->slot;
+	size_t oldcap = c->cap, i, k;
+
+	c->cap *= 2;
+	c->slot = sl_xcalloc(c->cap, sizeof(*c->slot));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == NULL)
+			continue;
+		for (k = hash(old[i]->sid) & (c->cap - 1); c->slot[k] != NULL;
+		    k = (k + 1) & (c->cap - 1))
+			;
+		c->slot[k] = old[i];
+	}
+	free(old);
+}
+
+/* The session sid (NULL: the unknown one), made when new. */
+static struct cws *
+session(struct cwl *c, const char *sid)
+{
+	size_t k;
+
+	if (sid == NULL) {
+		if (c->none == NULL)
+			c->none = cws_new(c, NULL);
+		return c->none;
+	}
+	for (k = hash(sid) & (c->cap - 1); c->slot[k] != NULL;
+	    k = (k + 1) & (c->cap - 1))
+		if (strcmp(c->slot[k]->sid, sid) == 0)
+			return c->slot[k];
+	c->slot[k] = cws_new(c, sid);
+	if ((c->n - (c->none != NULL)) * 2 > c->cap) {
+		struct cws *s = c->slot[k];
+
+		grow(c);
+		return s;
+	}
+	return c->slot[k];
+}
+
+/* Session of an event with no id of its own: --session, stream, name. */
+static const char *
+fallback_sid(struct cwl *c, const char *stream)
+{
+	if (c->rd->opts->session != NULL)
+		return c->rd->opts->session;
+	if (stream != NULL && *stream != '\0')
+		return stream;
+	return c->name_sid;
+}
+
+/* ----------------------------------------------------- streamed events */
+
+static void
+time_of(long long ms, char out[25])
+{
+	sl_time_format(ms, out);
+}
+
+/* A streamed event, whichever parser read it. */
+struct sev {
+	const char *sid, *etime, *region, *runas, *target, *owner;
+	size_t n;		/* sessionData elements */
+	const char **data;
+	size_t *len;
+};
+
+/* The first record of a streamed session: what its metadata says. */
+static int
+stream_open(struct cwl *c, struct cws *s, const struct sev *e, long long pos)
+{
+	struct sl_record r;
+	char *principal = sl_session_principal(s->sid), start[25];
+	int rc;
+
+	sl_record_init(&r, SL_SESSION, s->sid, cwl_where(c, pos));
+	r.src_line = c->sep == ':' ? pos : 0;
+	r.f[SL_F_PRINCIPAL] = principal;
+	r.f[SL_F_OWNER] = e->owner;
+	r.f[SL_F_TARGET] = e->target;
+	r.f[SL_F_RUN_AS] = e->runas;
+	r.f[SL_F_REGION] = e->region;
+	if (s->first_ms >= 0) {
+		time_of(s->first_ms, start);
+		r.f[SL_F_START] = start;
+		r.f[SL_F_START_SRC] = "stream-first-event";
+	}
+	r.f[SL_F_ORIGIN] = "cw-stream";
+	rc = sl_emit(c->rd, &r);
+	free(principal);
+	return rc;
+}
+
+/* The last record of a streamed session: when it was last heard of. */
+static int
+stream_close(struct cwl *c, struct cws *s)
+{
+	struct sl_record r;
+	char *principal = sl_session_principal(s->sid), end[25];
+	int rc;
+
+	sl_tty_use(c->tty, s->part);
+	sl_record_init(&r, SL_SESSION, s->sid, cwl_where(c, s->last_pos));
+	r.src_line = c->sep == ':' ? s->last_pos : 0;
+	r.f[SL_F_PRINCIPAL] = principal;
+	r.f[SL_F_HOST] = s->host != NULL ? s->host : sl_tty_host(c->tty);
+	if (s->last_ms >= 0) {
+		time_of(s->last_ms, end);
+		r.f[SL_F_END] = end;
+		r.f[SL_F_END_SRC] = "stream-last-event";
+	}
+	r.f[SL_F_ORIGIN] = "cw-stream";
+	rc = sl_emit(c->rd, &r);
+	sl_tty_use(c->tty, NULL);
+	free(principal);
+	return rc;
+}
+
+/* A transcript-looking first line: a Windows session (PowerShell). */
+static int
+looks_pwsh(const char *p, size_t n)
+{
+	if (n >= 3 && memcmp(p, BOM, 3) == 0)
+		return 1;
+	if (n >= strlen(STARS) && memcmp(p, STARS, strlen(STARS)) == 0)
+		return 1;
+	return n >= 6 && memcmp(p, "PS ", 3) == 0 && p[4] == ':' &&
+	    p[5] == '\\';
+}
+
+static int
+is_stars(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\r'))
+		n--;
+	return n == strlen(STARS) && memcmp(p, STARS, n) == 0;
+}
+
+/*
+ * A Windows session streams the PowerShell transcript: its header and
+ * footer blocks (between lines of stars) are not session lines; the
+ * machine name in them is the host.  Returns 1 when p was such a line.
+ */
+static int
+pwsh_block(struct cws *s, const char *p, size_t n)
+{
+	if (is_stars(p, n)) {
+		s->block = !s->block;
+		return 1;
+	}
+	if (!s->block)
+		return 0;
+	if (n > 9 && memcmp(p, "Machine: ", 9) == 0 && s->host == NULL) {
+		const char *e = memchr(p + 9, '(', n - 9);
+		size_t hl = e != NULL ? (size_t)(e - p) - 9 : n - 9;
+
+		while (hl > 0 && p[9 + hl - 1] == ' ')
+			hl--;
+		if (hl > 0)
+			s->host = sl_xstrndup(p + 9, hl);
+	}
+	return 1;
+}
+
+/* Room for n elements in c's arrays. */
+static void
+sev_room(struct cwl *c, struct sev *e, size_t n)
+{
+	if (n > c->ecap) {
+		c->ecap = SL_MAX(n, c->ecap * 2);
+		c->edata = sl_xrealloc(c->edata, c->ecap * sizeof(*c->edata));
+		c->elen = sl_xrealloc(c->elen, c->ecap * sizeof(*c->elen));
+	}
+	e->data = c->edata;
+	e->len = c->elen;
+}
+
+/* From jansson's tree: every field checked, a wrong one rejected. */
+static int
+sev_json(struct cwl *c, json_t *ev, struct sev *e, long long pos)
+{
+	const char *why = NULL;
+	json_t *sd, *x, *o;
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	sd = json_object_get(ev, "sessionData");
+	if (sd != NULL && !json_is_array(sd))
+		return cwl_reject(c, pos, "\"sessionData\" is not an array");
+	sev_room(c, e, json_array_size(sd));
+	json_array_foreach(sd, i, x) {
+		if (!json_is_string(x))
+			return cwl_reject(c, pos, "\"sessionData\" element %zu "
+			    "is not a string", i + 1);
+		e->data[i] = json_string_value(x);
+		e->len[i] = json_string_length(x);
+	}
+	e->n = json_array_size(sd);
+	e->sid = cw_str(ev, "sessionId", &why);
+	e->etime = cw_str(ev, "eventTime", &why);
+	e->runas = cw_str(ev, "runAsUser", &why);
+	e->region = cw_str(ev, "awsRegion", &why);
+	if ((o = cw_obj(ev, "target", &why)) != NULL)
+		e->target = cw_str(o, "id", &why);
+	if ((o = cw_obj(ev, "userIdentity", &why)) != NULL)
+		e->owner = cw_str(o, "arn", &why);
+	if (why != NULL)
+		return cwl_reject(c, pos, CW_WHY, why);
+	return SL_OK;
+}
+
+/*
+ * The fast path, for the bulk of a large CloudWatch document: a plain
+ * streamed event read with the scanner and sl_json_unquote(), no tree.
+ * Anything unusual (a wrong type, a CloudTrail key, a duplicate, a
+ * second value) returns 0, and jansson reads it again, so results and
+ * messages are the same either way.
+ */
+enum { K_SID, K_TIME, K_REGION, K_RUNAS, K_TARGET, K_OWNER, K_N };
+
+static int
+fast_str(struct cwl *c, long long *off)
+{
+	const char *p;
+	size_t n;
+
+	if (sl_jscan_type(c->fjs) == 'n') {
+		if (sl_jscan_raw(c->fjs, &p, &n) != SL_JS_OK || n != 4 ||
+		    memcmp(p, "null", 4) != 0)
+			return 0;
+		*off = -1;
+		return 1;
+	}
+	*off = (long long)c->arena.len;
+	if (sl_jscan_type(c->fjs) != '"' ||
+	    sl_jscan_unquote(c->fjs, &c->arena) != SL_JS_OK)
+		return 0;
+	/* A NUL inside: jansson's path rejects it (cw_str()). */
+	if (memchr(c->arena.buf + *off, '\0', c->arena.len - (size_t)*off))
+		return 0;
+	sl_buf_addc(&c->arena, '\0');
+	return 1;
+}
+
+/* {"id": "..."} and {"arn": "..."}: the one key wanted. */
+static int
+fast_obj(struct cwl *c, const char *want, long long *off)
+{
+	struct sl_jscan *js = c->fjs;
+	int r;
+
+	if (sl_jscan_type(js) == 'n')
+		return fast_str(c, off);
+	if (sl_jscan_type(js) != '{' || sl_jscan_enter(js) != SL_JS_OK)
+		return 0;
+	while ((r = sl_jscan_next(js)) == SL_JS_VALUE)
+		if (strcmp(sl_jscan_key(js), want) == 0 && !fast_str(c, off))
+			return 0;
+	return r == SL_JS_END;
+}
+
+static int
+sev_fast(struct cwl *c, const char *msg, size_t len, struct sev *e)
+{
+	static const char *const keys[K_N] = { "sessionId", "eventTime",
+	    "awsRegion", "runAsUser" };
+	struct sl_jscan *js;
+	long long off[K_N], *doff = NULL;
+	size_t nd = 0, cap = 0, i;
+	const char *key;
+	int r, k, data = 0, sid = 0, ver = 0;
+
+	if (c->fjs == NULL)
+		c->fjs = sl_jscan_mem(NULL, 0);
+	js = c->fjs;
+	sl_jscan_mem_reset(js, msg, len);
+	sl_buf_reset(&c->arena);
+	for (k = 0; k < K_N; k++)
+		off[k] = -1;
+	if (sl_jscan_next(js) != SL_JS_VALUE || sl_jscan_type(js) != '{' ||
+	    sl_jscan_enter(js) != SL_JS_OK)
+		return 0;
+	while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
+		key = sl_jscan_key(js);
+		if (strcmp(key, "sessionData") == 0) {
+			if (data++ || sl_jscan_type(js) != '[' ||
+			    sl_jscan_enter(js) != SL_JS_OK)
+				goto no;
+			while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
+				if (nd == cap) {
+					cap = cap ? cap * 2 : 32;
+					doff = sl_xrealloc(doff, 2 * cap *
+					    sizeof(*doff));
+				}
+				doff[2 * nd] = (long long)c->arena.len;
+				if (sl_jscan_type(js) != '"' ||
+				    sl_jscan_unquote(js, &c->arena) != SL_JS_OK)
+					goto no;
+				doff[2 * nd + 1] = (long long)c->arena.len -
+				    doff[2 * nd];
+				nd++;
+			}
+			if (r != SL_JS_END)
+				goto no;
+			continue;
+		}
+		if (strcmp(key, "eventSource") == 0 ||
+		    strcmp(key, "eventName") == 0)
+			goto no;	/* CloudTrail's, maybe */
+		sid |= strcmp(key, "sessionId") == 0;
+		ver |= strcmp(key, "eventVersion") == 0;
+		if (strcmp(key, "target") == 0) {
+			if (!fast_obj(c, "id", &off[K_TARGET]))
+				goto no;
+			continue;
+		}
+		if (strcmp(key, "userIdentity") == 0) {
+			if (!fast_obj(c, "arn", &off[K_OWNER]))
+				goto no;
+			continue;
+		}
+		for (k = 0; k < K_TARGET; k++)
+			if (strcmp(key, keys[k]) == 0)
+				break;
+		if (k < K_TARGET && !fast_str(c, &off[k]))
+			goto no;
+	}
+	/* One object, nothing after it, and a streamed event's keys. */
+	if (r != SL_JS_END || sl_jscan_next(js) != SL_JS_END ||
+	    (!data && !(sid && ver)))
+		goto no;
+	memset(e, 0, sizeof(*e));
+	sev_room(c, e, nd);
+	for (i = 0; i < nd; i++) {
+		e->data[i] = c->arena.buf + doff[2 * i];
+		e->len[i] = (size_t)doff[2 * i + 1];
+	}
+	e->n = nd;
+	e->sid = off[K_SID] >= 0 ? c->arena.buf + off[K_SID] : NULL;
+	e->etime = off[K_TIME] >= 0 ? c->arena.buf + off[K_TIME] : NULL;
+	e->region = off[K_REGION] >= 0 ? c->arena.buf + off[K_REGION] : NULL;
+	e->runas = off[K_RUNAS] >= 0 ? c->arena.buf + off[K_RUNAS] : NULL;
+	e->target = off[K_TARGET] >= 0 ? c->arena.buf + off[K_TARGET] : NULL;
+	e->owner = off[K_OWNER] >= 0 ? c->arena.buf + off[K_OWNER] : NULL;
+	free(doff);
+	return 1;
+no:
+	free(doff);
+	return 0;
+}
+
+static int
+stream_event(struct cwl *c, const struct sev *e, const char *stream,
+    long long ms, long long pos)
+{
+	struct sl_stats *st = c->rd->st;
+	const char *sid = e->sid, *p, *q;
+	struct cws *s;
+	long long t = ms;
+	size_t i, n, k, lf;
+	char tbuf[25];
+	int rc;
+
+	if (sid == NULL || *sid == '\0')
+		sid = fallback_sid(c, stream);
+	/* One unusable field loses that field, not the event's lines: they
+	 * keep the CloudWatch time, if any, else go untimed. */
+	if (e->etime != NULL && sl_time_rfc3339(e->etime, strlen(e->etime),
+	    &t) != 0) {
+		t = ms;
+		if (sl_reject(c->rd, sid, cwl_where(c, pos), "\"eventTime\" "
+		    "is not an RFC 3339 time: \"%.40s\" (the event's lines "
+		    "are kept without it)", e->etime) == SL_STOP)
+			return SL_STOP;
+	}
+
+	s = session(c, sid);
+	st->merged++;		/* the event; its elements are units */
+	if (c->tty == NULL) {
+		c->tty = sl_tty_new(c->rd, NULL, SL_TTY_STREAM);
+		if (c->sep != ':')
+			sl_tty_set_sep(c->tty, c->sep);
+	}
+	if (s->part == NULL) {
+		s->pwsh = e->n > 0 && looks_pwsh(e->data[0], e->len[0]);
+		s->part = sl_tty_part_new(c->tty, sid, s->pwsh ? SL_TTY_PWSH :
+		    SL_TTY_STREAM);
+		s->first_ms = t;
+		if ((rc = stream_open(c, s, e, pos)) != SL_OK)
+			return rc;
+	}
+	if (t >= 0)
+		s->last_ms = t;
+	s->last_pos = pos;
+	if (t >= 0)
+		time_of(t, tbuf);
+	sl_tty_use(c->tty, s->part);
+	sl_tty_set_lines(c->tty, s->lines);	/* see text_line() */
+	sl_tty_set_src(c->tty, NULL, t >= 0 ? tbuf : NULL);
+	for (i = 0; i < e->n; i++) {
+		p = e->data[i];
+		n = e->len[i];
+		/* A line with an LF inside (not the agent's) is several. */
+		for (k = lf = 0; (q = memchr(p + k, '\n', n - k)) != NULL;
+		    k = (size_t)(q - p) + 1)
+			lf++;
+		st->units += 1 + (long long)lf;
+		/* The transcript's byte order mark (Windows). */
+		if (n >= 3 && memcmp(p, BOM, 3) == 0) {
+			p += 3;
+			n -= 3;
+		}
+		if (s->pwsh && pwsh_block(s, p, n)) {
+			st->merged += 1 + (long long)lf;
+			continue;
+		}
+		sl_tty_set_line(c->tty, pos);
+		if (sl_emit_raw(c->rd, s->sid, pos, p, n) == SL_STOP ||
+		    sl_emit_raw(c->rd, s->sid, pos, "\n", 1) == SL_STOP)
+			return SL_STOP;
+		sl_tty_feed(c->tty, p, n);
+		sl_tty_feed(c->tty, "\n", 1);
+	}
+	sl_tty_flush(c->tty);
+	s->lines = sl_tty_lines(c->tty);
+	sl_tty_use(c->tty, NULL);
+	return sl_tty_status(c->tty) == SL_STOP ? SL_STOP : SL_OK;
+}
+
+/* ------------------------------------------- uploads at session end */
+
+/* Feed the held last line of the previous event, now whole. */
+static void
+text_line(struct cws *s, const char *p, size_t n, long long pos)
+{
+	/* One numbering per session, its lines uploaded or streamed. */
+	ts_core_set_lines(s->ts, s->lines);
+	ts_core_line(s->ts, p, n, 0, pos);
+	s->lines = ts_core_lines(s->ts);
+	s->text_pos = pos;
+}
+
+static int
+text_close(struct cws *s, int whole)
+{
+	int rc;
+
+	/* An empty last piece (an empty message) is no line. */
+	if (s->has_tail && s->tail.len > 0)
+		text_line(s, s->tail.buf, s->tail.len, s->tail_pos);
+	else if (s->has_tail)
+		s->text_pos = s->tail_pos;
+	s->has_tail = 0;
+	ts_core_set_lines(s->ts, s->lines);
+	rc = ts_core_end(s->ts, whole, s->text_pos);
+	s->lines = ts_core_lines(s->ts);
+	ts_core_free(s->ts);
+	s->ts = NULL;
+	sl_buf_free(&s->tail);
+	sl_buf_init(&s->tail);
+	return rc;
+}
+
+static int
+text_event(struct cwl *c, const char *stream, const char *msg, size_t n,
+    long long pos)
+{
+	const char *sid = fallback_sid(c, stream), *p = msg, *end = msg + n,
+	    *nl;
+	struct cws *s = session(c, sid);
+	long long at = pos;
+
+	c->rd->st->merged++;	/* the event; its lines are units */
+	if (s->ts == NULL) {
+		struct ts_opts o;
+
+		memset(&o, 0, sizeof(o));
+		o.origin = "cw-text";
+		o.sid = sid;
+		o.peek = (const unsigned char *)msg;
+		o.npeek = SL_MIN(n, (size_t)SL_PEEK);
+		o.sep = c->sep;
+		s->ts = ts_core_new(c->rd, &o);
+	} else if (s->has_tail) {
+		/* The LF the upload cut, at the join. */
+		sl_buf_addc(&s->tail, '\n');
+		text_line(s, s->tail.buf, s->tail.len, s->tail_pos);
+		s->has_tail = 0;
+	}
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		text_line(s, p, (size_t)(nl - p) + 1, at);
+		p = nl + 1;
+		if (c->sep == ':')
+			at++;
+	}
+	sl_buf_reset(&s->tail);
+	sl_buf_add(&s->tail, p, (size_t)(end - p));
+	s->has_tail = 1;
+	s->tail_pos = at;
+	/*
+	 * The trailer ends the upload's last event: close the session now
+	 * rather than hold its renderer to the end of the input.
+	 */
+	if (s->tail.len >= strlen(TRAILER) && memcmp(s->tail.buf, TRAILER,
+	    strlen(TRAILER)) == 0)
+		return text_close(s, 1);
+	return SL_OK;
+}
+
+/* ---------------------------------------------------------- dispatch */
+
+static int
+has_key(json_t *o, const char *k)
+{
+	return json_object_get(o, k) != NULL;
+}
+
+int
+cwl_json(struct cwl *c, json_t *ev, const char *stream, long long ms,
+    long long pos)
+{
+	int rc;
+
+	if (!json_is_object(ev))
+		rc = cwl_reject(c, pos, "not a JSON object");
+	else if (has_key(ev, "sessionData") || (has_key(ev, "sessionId") &&
+	    has_key(ev, "eventVersion") && !cw_is_trail(ev))) {
+		struct sev e;
+
+		rc = sev_json(c, ev, &e, pos);
+		if (rc == SL_OK)
+			rc = stream_event(c, &e, stream, ms, pos);
+	}
+	else if (cw_is_trail(ev))
+		rc = cw_trail(c, ev, pos);
+	else
+		rc = cwl_reject(c, pos, "not a session event (no "
+		    "\"sessionData\") nor a CloudTrail event");
+	worse(c, rc);
+	return rc;
+}
+
+/* A message that starts like an event's JSON but is not valid JSON. */
+static int
+meant_json(const char *p, size_t n)
+{
+	n = SL_MIN(n, (size_t)256);
+	return memmem(p, n, "\"sessionData\"", 13) != NULL ||
+	    memmem(p, n, "\"eventVersion\"", 14) != NULL ||
+	    memmem(p, n, "\"eventSource\"", 13) != NULL;
+}
+
+int
+cwl_message(struct cwl *c, const char *stream, const char *msg, size_t n,
+    long long ms, long long pos)
+{
+	json_error_t err;
+	json_t *ev;
+	size_t i = 0;
+	int rc;
+
+	while (i < n && (msg[i] == ' ' || msg[i] == '\t' || msg[i] == '\r' ||
+	    msg[i] == '\n'))
+		i++;
+	if (i < n && msg[i] == '{') {
+		struct sev e;
+
+		if (sev_fast(c, msg, n, &e)) {
+			rc = stream_event(c, &e, stream, ms, pos);
+			worse(c, rc);
+			return rc;
+		}
+		ev = json_loadb(msg, n, JSON_ALLOW_NUL, &err);
+		if (ev != NULL) {
+			rc = cwl_json(c, ev, stream, ms, pos);
+			json_decref(ev);
+			return rc;
+		}
+		if (meant_json(msg + i, n - i))
+			return cwl_reject(c, pos, "message is not valid JSON: "
+			    "%s (column %d)", err.text, err.column);
+	}
+	rc = text_event(c, stream, msg, n, pos);
+	worse(c, rc);
+	return rc;
+}
+
+/* -------------------------------------------------------------- end */
+
+static const char *const skip_text[CW_SKIP_COUNT] = {
+	[CW_SKIP_CONTROL] = "subscription CONTROL_MESSAGE payloads ignored",
+	[CW_SKIP_TRAIL] = "CloudTrail events of other APIs ignored",
+	[CW_SKIP_TRAIL_FAILED] =
+	    "failed StartSession calls ignored (no session)",
+	[CW_SKIP_NOT_EVENT] = "Logs Insights rows without @message ignored",
+};
+
+int
+cwl_finish(struct cwl *c, int whole)
+{
+	size_t i;
+	int rc = SL_OK, k;
+
+	for (i = 0; i < c->n && rc != SL_STOP; i++) {
+		struct cws *s = c->order[i];
+
+		if (s->part != NULL)
+			rc = stream_close(c, s);
+		if (s->ts != NULL && rc != SL_STOP)
+			rc = text_close(s, whole);
+	}
+	for (k = 0; k < CW_SKIP_COUNT && rc != SL_STOP; k++) {
+		if (c->skip[k] == 0)
+			continue;
+		rc = sl_emit_note(c->rd, NULL, c->rd->name, SL_NOTE_SKIPPED,
+		    c->skip[k], "%lld %s", c->skip[k], skip_text[k]);
+		/* Worth a line on stderr, but one per run, not per file:
+		 * a trail folder holds thousands of files. */
+		if (k == CW_SKIP_TRAIL)
+			sl_count_other_apis(c->rd, c->skip[k]);
+	}
+	worse(c, rc);
+	return rc == SL_STOP ? SL_STOP : SL_OK;
+}
+
+void
+cwl_free(struct cwl *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	sl_tty_free(c->tty);
+	for (i = 0; i < c->n; i++) {
+		struct cws *s = c->order[i];
+
+		sl_tty_part_free(s->part);
+		ts_core_free(s->ts);
+		sl_buf_free(&s->tail);
+		free(s->host);
+		free(s->sid);
+		free(s);
+	}
+	free(c->order);
+	free(c->slot);
+	free(c->name_sid);
+	sl_buf_free(&c->where);
+	sl_buf_free(&c->arena);
+	sl_jscan_free(c->fjs);
+	free(c->edata);
+	free(c->elen);
+	free(c);
+}

@@ -1,0 +1,1305 @@
+/*
+ * convert.c: the driver of sl-convert.  Records come in through a sink;
+ * a writer (formats/w_*.c) turns them into files:
+ *
+ *  - streaming: a writer that can stream (text, csv, records) writing one
+ *    output gets each record as it arrives, with begin()/end() around
+ *    each run of one session's records;
+ *  - spooled: otherwise every record is appended to its session's spool
+ *    file, and once the input is read each session is written whole,
+ *    with its merged facts and counts, into one output, one file per
+ *    session (--split), or an archive with a MANIFEST.
+ *
+ * Memory holds only per-session facts and counts, never lines: spools
+ * are on disk, at most SPOOL_OPEN of them open while input is read.
+ * Before anything is written, the spools are gathered into one unlinked
+ * file, so that a run killed while writing (a closed pipe) leaves no
+ * temporary files behind; output files appear under their final names
+ * only when complete (lib/output/outfile.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "convert/writer.h"
+
+#define SPOOL_OPEN	128	/* spool files open at once while reading */
+#define SPOOL_BUF	(1 << 14)	/* the buffer of each */
+#define SAFE_MAX	160	/* bytes of a session id kept in a file name */
+#define UNKNOWN_NAME	"unknown-session"
+
+enum out_kind { OUT_STDOUT, OUT_FILE, OUT_DIR, OUT_ARCHIVE };
+
+/* One transcript source of a session (sl_transcript_key). */
+struct csrc {
+	char *key;
+	char *path;		/* the input part of its last src, for speed */
+	long long lines, timed;
+};
+
+/* One session of the run. */
+struct csess {
+	const struct sl_session *info;
+	struct csrc *src;	/* its sources of lines */
+	size_t nsrc, last;
+	struct sl_wsum sum;
+	FILE *fp;		/* its spool, while open */
+	int spooled;		/* its spool file exists */
+	long long off, len;	/* in the gathered spool */
+	long long used;		/* when its spool was last written */
+	long long telling;	/* notes that say more than metadata does */
+};
+
+struct sl_convert {
+	struct sl_convert_opts o;
+	const struct sl_writer *w;
+	enum out_kind kind;
+	enum sl_archive_kind ar;
+	int gzip;
+	int streaming;
+	char now[25];
+	struct sl_sessions *tab;
+	struct csess **ss;		/* by sl_session.seq */
+	size_t nss, capss;
+	long long no_lines_left_out;	/* SL_W_LINES sessions skipped */
+
+	/* streaming */
+	struct sl_ofile of;		/* FILE and ARCHIVE outputs */
+	struct sl_out *out;
+	struct sl_wfile file;
+	int opened;
+	struct csess *cur;
+	struct sl_wsess cur_s;
+
+	/* spooled */
+	char *spooldir;
+	struct csess *open[SPOOL_OPEN];
+	int nopen;
+	long long tick;
+	struct sl_buf scratch;
+	int gathered_fd;
+
+	struct sl_report *rep;		/* with_report */
+
+	int failed;
+	int stopped;		/* a streamed write failed: see close_out */
+	char err[1024];
+
+	/* What a signal handler may remove: fixed buffers, set before use. */
+	char sig_spooldir[PATH_MAX];
+	volatile sig_atomic_t sig_nspool;
+	char sig_tmp[PATH_MAX];
+	volatile sig_atomic_t sig_tmp_set;
+	char sig_dir[PATH_MAX];		/* a folder we made for --split */
+	volatile sig_atomic_t sig_dir_set;
+};
+
+/* ------------------------------------------------------------ writers */
+
+const struct sl_writer *
+sl_writer_at(size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < i && sl_writer_table[k] != NULL; k++)
+		;
+	return sl_writer_table[k];
+}
+
+const struct sl_writer *
+sl_writer_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; sl_writer_table[i] != NULL; i++)
+		if (strcmp(sl_writer_table[i]->name, name) == 0)
+			return sl_writer_table[i];
+	return NULL;
+}
+
+const char *
+sl_writer_name(const struct sl_writer *w)
+{
+	return w->name;
+}
+
+const char *
+sl_writer_desc(const struct sl_writer *w)
+{
+	return w->desc;
+}
+
+/* ------------------------------------------------------------- errors */
+
+static void
+failf(struct sl_convert *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+failf(struct sl_convert *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->failed)
+		return;		/* the first error is the one to report */
+	c->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+}
+
+/* Remember a temporary output name for the signal handler. */
+static void
+track_tmp(struct sl_convert *c, const char *path)
+{
+	c->sig_tmp_set = 0;
+	if (path != NULL && strlen(path) < sizeof(c->sig_tmp)) {
+		strcpy(c->sig_tmp, path);
+		c->sig_tmp_set = 1;
+	}
+}
+
+/* Close an sl_out; an error becomes the run's error.  SL_OK/SL_FATAL. */
+static int
+close_out(struct sl_convert *c, struct sl_out *o, const char *name)
+{
+	if (o == NULL)
+		return SL_OK;
+	if (sl_out_close(o) != SL_OK) {
+		if (strcmp(name, "standard output") == 0)
+			failf(c, "write error on standard output: %s",
+			    strerror(errno));
+		else
+			failf(c, "%s: write error: %s", name, strerror(errno));
+		return SL_FATAL;
+	}
+	return SL_OK;
+}
+
+/* ------------------------------------------------------------ setup */
+
+static int
+ends(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+struct sl_convert *
+sl_convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
+{
+	struct sl_convert *c;
+	const struct sl_writer *w = sl_writer_lookup(o->target);
+	const char *out = o->output;
+
+	if (w == NULL) {
+		snprintf(err, errlen, "unknown target '%s'", o->target);
+		return NULL;
+	}
+	if (out != NULL && strcmp(out, "-") == 0)
+		out = NULL;
+	if (out == NULL && o->split) {
+		snprintf(err, errlen, "--split needs -o FOLDER or -o an "
+		    "archive (.tar.gz, .tgz, .tar, .zip)");
+		return NULL;
+	}
+	if (out != NULL && *out == '\0') {
+		snprintf(err, errlen, "empty output name");
+		return NULL;
+	}
+	if (o->with_report && (strcmp(w->name, "html") != 0 || out == NULL ||
+	    !(o->split || sl_archive_kind(out) != SL_AR_NONE || ends(out, "/") ||
+	    is_dir(out)))) {
+		snprintf(err, errlen, "--with-report needs -t html and --split "
+		    "-o FOLDER or -o an archive");
+		return NULL;
+	}
+	c = sl_xcalloc(1, sizeof(*c));
+	c->o = *o;
+	if (o->with_report) {
+		struct sl_report_opts ro;
+
+		/* The report an auditor files: commands too, and each session
+		 * linked to its page in the same folder. */
+		memset(&ro, 0, sizeof(ro));
+		ro.commands = 1;
+		ro.pages = "";
+		c->rep = sl_report_new(&ro);
+		c->o.report_href = SL_CONVERT_REPORT;
+	}
+	c->w = w;
+	c->of.fd = -1;
+	c->gathered_fd = -1;
+	sl_buf_init(&c->scratch);
+	sl_time_format(o->now_ms, c->now);
+	c->tab = sl_sessions_new();
+	if (out == NULL)
+		c->kind = OUT_STDOUT;
+	else if ((c->ar = sl_archive_kind(out)) != SL_AR_NONE)
+		c->kind = OUT_ARCHIVE;
+	else if (o->split || ends(out, "/") || is_dir(out))
+		c->kind = OUT_DIR;
+	else
+		c->kind = OUT_FILE;
+	c->gzip = c->kind == OUT_FILE && ends(out, ".gz");
+	c->streaming = !(w->flags & SL_W_WHOLE) &&
+	    (c->kind == OUT_STDOUT || c->kind == OUT_FILE);
+
+	switch (c->kind) {
+	case OUT_FILE:
+	case OUT_ARCHIVE:
+		if (sl_ofile_open(&c->of, out, o->force, err, errlen) !=
+		    SL_OK)
+			goto fail;
+		track_tmp(c, c->of.tmp);
+		break;
+	case OUT_DIR:
+		if (!is_dir(out)) {
+			if (sl_ofile_exists(out) && !ends(out, "/")) {
+				snprintf(err, errlen, "%s: exists and is not a "
+				    "folder", out);
+				goto fail;
+			}
+			if (mkdir(out, 0777) != 0) {
+				snprintf(err, errlen, "%s: cannot create the "
+				    "folder: %s", out, strerror(errno));
+				goto fail;
+			}
+			/* Ours: removed again if nothing comes of it. */
+			if (strlen(out) < sizeof(c->sig_dir)) {
+				strcpy(c->sig_dir, out);
+				c->sig_dir_set = 1;
+			}
+		}
+		if (access(out, W_OK | X_OK) != 0) {
+			snprintf(err, errlen, "%s: cannot create files there: "
+			    "%s", out, strerror(errno));
+			goto fail;
+		}
+		break;
+	case OUT_STDOUT:
+		break;
+	}
+	return c;
+fail:
+	sl_convert_free(c);
+	return NULL;
+}
+
+/* ------------------------------------------------------- sessions */
+
+static struct csess *
+csess_of(struct sl_convert *c, const struct sl_session *e)
+{
+	size_t seq = (size_t)e->seq;
+
+	while (seq >= c->capss) {
+		size_t cap = c->capss ? c->capss * 2 : 64;
+
+		c->ss = sl_xrealloc(c->ss, cap * sizeof(*c->ss));
+		memset(c->ss + c->capss, 0, (cap - c->capss) * sizeof(*c->ss));
+		c->capss = cap;
+	}
+	if (c->ss[seq] == NULL) {
+		c->ss[seq] = sl_xcalloc(1, sizeof(struct csess));
+		c->ss[seq]->info = e;
+	}
+	if (seq >= c->nss)
+		c->nss = seq + 1;
+	return c->ss[seq];
+}
+
+/* The source of a line's src in s: the last one, else found or added. */
+static struct csrc *
+source_of(struct csess *s, const char *src)
+{
+	size_t n = sl_src_input_len(src), i;
+	struct csrc *e;
+	char *key;
+
+	if (s->nsrc > 0 && strncmp(s->src[s->last].path, src, n) == 0 &&
+	    s->src[s->last].path[n] == '\0')
+		return &s->src[s->last];
+	key = sl_transcript_key(src);
+	for (i = 0; i < s->nsrc && strcmp(s->src[i].key, key) != 0; i++)
+		;
+	if (i == s->nsrc) {
+		s->src = sl_xrealloc(s->src, (s->nsrc + 1) * sizeof(*s->src));
+		memset(&s->src[i], 0, sizeof(*s->src));
+		s->src[i].key = key;
+		s->nsrc++;
+	} else
+		free(key);
+	e = &s->src[i];
+	free(e->path);
+	e->path = sl_xstrndup(src, n);
+	s->last = i;
+	return e;
+}
+
+/*
+ * Notes that metadata alone makes (no transcript for an SSH session,
+ * events of other APIs skipped): a session with only these is
+ * "metadata only".  A rejected or truncated input is never that.
+ */
+static int
+metadata_note(const struct sl_record *r)
+{
+	return r->code != NULL && (strcmp(r->code, SL_NOTE_NO_TRANSCRIPT) == 0 ||
+	    strcmp(r->code, SL_NOTE_SKIPPED) == 0);
+}
+
+static void
+count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
+{
+	struct sl_wsum *m = &s->sum;
+
+	m->records++;
+	switch (r->type) {
+	case SL_LINE:
+		m->lines++;
+		if (r->src != NULL) {
+			struct csrc *e = source_of(s, r->src);
+
+			e->lines++;
+			e->timed += r->time != NULL;
+		}
+		if (sl_record_is_command(r))
+			m->commands++;
+		if (c->w->flags & SL_W_WHOLE) {
+			long long wd = (long long)sl_w_width(r->text, r->len);
+
+			if (wd > m->width)
+				m->width = wd;
+		}
+		if (r->time != NULL && strlen(r->time) < sizeof(m->first_time)) {
+			if (m->first_time[0] == '\0' ||
+			    strcmp(r->time, m->first_time) < 0)
+				strcpy(m->first_time, r->time);
+			if (strcmp(r->time, m->last_time) > 0)
+				strcpy(m->last_time, r->time);
+		}
+		break;
+	case SL_NOTE:
+		m->notes++;
+		if (!metadata_note(r))
+			s->telling++;
+		if (r->code != NULL && strcmp(r->code, SL_NOTE_TRUNCATED) == 0)
+			m->truncated = 1;
+		break;
+	case SL_RAW:
+		m->raw++;
+		break;
+	case SL_SESSION:
+		break;
+	}
+}
+
+/* ------------------------------------------------------- streaming */
+
+static int
+stream_open(struct sl_convert *c)
+{
+	int fd;
+
+	c->opened = 1;
+	if (c->kind == OUT_STDOUT)
+		c->out = sl_out_fd(1, "standard output", 0);
+	else {
+		fd = dup(c->of.fd);
+		if (fd < 0) {
+			failf(c, "%s: %s", c->of.final, strerror(errno));
+			return SL_STOP;
+		}
+		c->out = sl_out_fd(fd, c->of.final, c->gzip ? SL_OUT_GZIP : 0);
+	}
+	if (c->out == NULL) {
+		failf(c, "out of memory");
+		return SL_STOP;
+	}
+	c->file.out = c->out;
+	c->file.opt = &c->o;
+	c->file.state = sl_xcalloc(1, c->w->size + 1);
+	memcpy(c->file.now, c->now, sizeof(c->now));
+	return c->w->open != NULL ? c->w->open(&c->file) : SL_OK;
+}
+
+static int
+stream_put(struct sl_convert *c, struct csess *s, const struct sl_record *r)
+{
+	if (!c->opened && stream_open(c) != SL_OK)
+		return SL_STOP;
+	if (c->cur != s) {
+		if (c->cur != NULL && c->w->end != NULL &&
+		    c->w->end(&c->file, &c->cur_s) != SL_OK)
+			return SL_STOP;
+		c->cur = s;
+		memset(&c->cur_s, 0, sizeof(c->cur_s));
+		c->cur_s.id = s->info->id;
+		c->cur_s.info = s->info;
+		c->cur_s.index = ++c->file.nsessions;
+		if (c->w->begin != NULL &&
+		    c->w->begin(&c->file, &c->cur_s) != SL_OK)
+			return SL_STOP;
+	}
+	return c->w->put(&c->file, &c->cur_s, r);
+}
+
+/* --------------------------------------------------------- spooling */
+
+static void
+spool_path(const struct sl_convert *c, size_t seq, char *out, size_t n)
+{
+	snprintf(out, n, "%s/%zu", c->spooldir, seq);
+}
+
+static int
+spool_close(struct sl_convert *c, struct csess *s)
+{
+	int i, rc = 0;
+
+	if (s->fp == NULL)
+		return 0;
+	if (fclose(s->fp) != 0)
+		rc = -1;
+	s->fp = NULL;
+	for (i = 0; i < c->nopen; i++)
+		if (c->open[i] == s) {
+			c->open[i] = c->open[--c->nopen];
+			break;
+		}
+	if (rc != 0)
+		failf(c, "spool file in %s: write error: %s", c->spooldir,
+		    strerror(errno));
+	return rc;
+}
+
+static int
+spool_open(struct sl_convert *c, struct csess *s)
+{
+	char path[PATH_MAX];
+	const char *tmp;
+	int i, lru = 0;
+
+	if (c->spooldir == NULL) {
+		tmp = c->o.tmpdir != NULL ? c->o.tmpdir : getenv("TMPDIR");
+		if (tmp == NULL || *tmp == '\0')
+			tmp = "/tmp";
+		c->spooldir = sl_xmalloc(strlen(tmp) + 32);
+		sprintf(c->spooldir, "%s/sl-convert.XXXXXX", tmp);
+		if (mkdtemp(c->spooldir) == NULL ||
+		    strlen(c->spooldir) >= sizeof(c->sig_spooldir)) {
+			failf(c, "cannot create a spool folder in %s: %s", tmp,
+			    strerror(errno));
+			free(c->spooldir);
+			c->spooldir = NULL;
+			return -1;
+		}
+		strcpy(c->sig_spooldir, c->spooldir);
+	}
+	if (c->nopen == SPOOL_OPEN) {
+		for (i = 1; i < c->nopen; i++)
+			if (c->open[i]->used < c->open[lru]->used)
+				lru = i;
+		if (spool_close(c, c->open[lru]) != 0)
+			return -1;
+	}
+	spool_path(c, (size_t)s->info->seq, path, sizeof(path));
+	if ((size_t)s->info->seq >= (size_t)c->sig_nspool)
+		c->sig_nspool = (sig_atomic_t)(s->info->seq + 1);
+	s->fp = fopen(path, s->spooled ? "ab" : "wbx");
+	if (s->fp == NULL) {
+		failf(c, "%s: cannot create a spool file: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	setvbuf(s->fp, NULL, _IOFBF, SPOOL_BUF);
+	s->spooled = 1;
+	c->open[c->nopen++] = s;
+	return 0;
+}
+
+static int
+spool_put(struct sl_convert *c, struct csess *s, const struct sl_record *r)
+{
+	if (s->fp == NULL && spool_open(c, s) != 0)
+		return SL_STOP;
+	s->used = ++c->tick;
+	if (sl_spool_write(s->fp, &c->scratch, r) != 0) {
+		failf(c, "spool file in %s: write error: %s", c->spooldir,
+		    strerror(errno));
+		return SL_STOP;
+	}
+	count(c, s, r);
+	return SL_OK;
+}
+
+static int
+convert_put(void *arg, const struct sl_record *r)
+{
+	struct sl_convert *c = arg;
+	const struct sl_session *e;
+	struct csess *s;
+
+	if (c->failed || c->stopped)
+		return SL_STOP;
+	if (c->rep != NULL)
+		sl_report_put(c->rep, r);
+	if (r->type == SL_SESSION)
+		e = sl_sessions_merge(c->tab, r);
+	else
+		e = sl_sessions_get(c->tab, r->session, 1);
+	s = csess_of(c, e);
+	if (c->streaming) {
+		count(c, s, r);
+		if (stream_put(c, s, r) != SL_OK) {
+			/* The error sits on the output; finish reports it. */
+			c->stopped = 1;
+			return SL_STOP;
+		}
+		return SL_OK;
+	}
+	return spool_put(c, s, r);
+}
+
+long long
+sl_convert_left_out(const struct sl_convert *c)
+{
+	return c->no_lines_left_out;
+}
+
+void
+sl_convert_sink(struct sl_convert *c, struct sl_sink *sink)
+{
+	sink->put = convert_put;
+	sink->arg = c;
+	sink->want = c->w->want;
+}
+
+static void
+free_sources(struct csess *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsrc; i++) {
+		free(s->src[i].key);
+		free(s->src[i].path);
+	}
+	free(s->src);
+}
+
+/*
+ * The transcript to show: most lines, then one with times, then the
+ * smaller key (sl-report's rule, so that input order never decides).
+ */
+static size_t
+best_source(const struct csess *s)
+{
+	size_t i, w = 0;
+
+	for (i = 1; i < s->nsrc; i++) {
+		const struct csrc *a = &s->src[i], *b = &s->src[w];
+
+		if (a->lines != b->lines ? a->lines > b->lines :
+		    (a->timed > 0) != (b->timed > 0) ? a->timed > 0 :
+		    strcmp(a->key, b->key) < 0)
+			w = i;
+	}
+	return w;
+}
+
+/* Does r belong to a source of s other than the kept one? */
+static int
+other_source(const struct csess *s, size_t keep, const struct sl_record *r)
+{
+	char *key;
+	int other;
+
+	if (r->type == SL_SESSION || r->src == NULL)
+		return 0;
+	key = sl_transcript_key(r->src);
+	other = strcmp(key, s->src[keep].key) != 0;
+	free(key);
+	return other;
+}
+
+/* A "duplicate" note for a source not shown. */
+static int
+write_duplicate(struct sl_convert *c, struct csess *s, FILE *fp,
+    const struct csrc *e)
+{
+	struct sl_record r;
+	char text[1024];
+
+	snprintf(text, sizeof(text), "another transcript of this session was "
+	    "not used: %s (%lld lines)", e->key, e->lines);
+	sl_record_init(&r, SL_NOTE, s->info->id, e->key);
+	r.code = SL_NOTE_DUPLICATE;
+	r.text = text;
+	r.len = strlen(text);
+	r.count = -1;
+	count(c, s, &r);
+	return sl_spool_write(fp, &c->scratch, &r);
+}
+
+/*
+ * One transcript per session: a session logged twice (S3 and CloudWatch,
+ * a .log and its .log.gz) keeps the lines, raw bytes and notes of its
+ * best source only, and a "duplicate" note for each other; its counts
+ * are made again from what is kept.  The spool is rewritten in place.
+ */
+static int
+keep_one_transcript(struct sl_convert *c, struct csess *s, size_t seq)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	const struct sl_record *r;
+	struct sl_spool_cur *cur;
+	struct sl_spool *sp;
+	struct stat stt;
+	size_t keep = best_source(s), i;
+	FILE *out;
+	int fd, got, bad = 0;
+
+	spool_path(c, seq, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.one", path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &stt) != 0 || (out = fopen(tmp, "wbx")) == NULL) {
+		failf(c, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	memset(&s->sum, 0, sizeof(s->sum));
+	sp = sl_spool_new(fd, 0, (long long)stt.st_size);
+	cur = sl_spool_cursor(sp);
+	while (!bad && (got = sl_spool_next(cur, &r)) > 0) {
+		if (other_source(s, keep, r))
+			continue;
+		count(c, s, r);
+		bad = sl_spool_write(out, &c->scratch, r) != 0;
+	}
+	bad = bad || got < 0;
+	for (i = 0; i < s->nsrc && !bad; i++)
+		if (i != keep && s->src[i].lines > 0)
+			bad = write_duplicate(c, s, out, &s->src[i]) != 0;
+	sl_spool_cursor_free(cur);
+	sl_spool_free(sp);
+	close(fd);
+	if (fclose(out) != 0 || bad || rename(tmp, path) != 0) {
+		failf(c, "spool file in %s: %s", c->spooldir, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sessions with lines from more than one source keep one. */
+static int
+one_transcript_each(struct sl_convert *c)
+{
+	size_t i, k, with_lines;
+
+	for (i = 0; i < c->nss; i++) {
+		struct csess *s = c->ss[i];
+
+		if (s == NULL || !s->spooled || s->nsrc < 2)
+			continue;
+		for (k = 0, with_lines = 0; k < s->nsrc; k++)
+			with_lines += s->src[k].lines > 0;
+		if (with_lines > 1 && keep_one_transcript(c, s, i) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct sl_report *
+sl_convert_report(struct sl_convert *c)
+{
+	return c->rep;
+}
+
+/*
+ * Gather every spool into one file, unlinked from the start, and remove
+ * the spool folder: from here on nothing is left on disk if we die.
+ */
+static int
+gather(struct sl_convert *c)
+{
+	char path[PATH_MAX], *buf;
+	size_t i;
+	long long off = 0;
+	ssize_t got;
+	int fd, in;
+
+	while (c->nopen > 0)
+		if (spool_close(c, c->open[0]) != 0)
+			return -1;
+	if (c->spooldir == NULL)
+		return 0;
+	if (one_transcript_each(c) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/all.XXXXXX", c->spooldir);
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+		failf(c, "cannot create a spool file in %s: %s", c->spooldir,
+		    strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	c->gathered_fd = fd;
+	buf = sl_xmalloc(SPOOL_BUF);
+	for (i = 0; i < c->nss; i++) {
+		struct csess *s = c->ss[i];
+
+		if (s == NULL || !s->spooled)
+			continue;
+		spool_path(c, i, path, sizeof(path));
+		if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			failf(c, "%s: %s", path, strerror(errno));
+			break;
+		}
+		s->off = off;
+		while ((got = read(in, buf, SPOOL_BUF)) != 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0 || write(fd, buf, (size_t)got) != got) {
+				failf(c, "spool file in %s: write error: %s",
+				    c->spooldir, got < 0 || errno != 0 ?
+				    strerror(errno) : "short write");
+				break;
+			}
+			off += got;
+		}
+		close(in);
+		unlink(path);
+		s->len = off - s->off;
+		if (c->failed)
+			break;
+	}
+	free(buf);
+	return c->failed ? -1 : 0;
+}
+
+/* --------------------------------------------------------- writing */
+
+/* Write sessions ss[0..n) into one output o. */
+static int
+write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
+    size_t n)
+{
+	struct sl_wfile f;
+	const struct sl_writer *w = c->w;
+	int rc = SL_OK, got = 0;
+	size_t i;
+
+	memset(&f, 0, sizeof(f));
+	f.out = o;
+	f.opt = &c->o;
+	f.state = sl_xcalloc(1, w->size + 1);
+	memcpy(f.now, c->now, sizeof(c->now));
+	f.sessions = ss;
+	f.nsessions = n;
+	if (w->open != NULL)
+		rc = w->open(&f);
+	for (i = 0; i < n && rc == SL_OK; i++) {
+		ss[i].index = (long long)i + 1;
+		if (w->whole != NULL) {
+			rc = w->whole(&f, &ss[i]);
+			continue;
+		}
+		if (w->begin != NULL)
+			rc = w->begin(&f, &ss[i]);
+		if (rc == SL_OK) {
+			struct sl_spool_cur *cur = sl_spool_cursor(ss[i].spool);
+			const struct sl_record *r;
+
+			while (rc == SL_OK && (got = sl_spool_next(cur, &r)) > 0)
+				rc = w->put(&f, &ss[i], r);
+			if (got < 0 && rc == SL_OK) {
+				failf(c, "spool file: read error");
+				rc = SL_FATAL;
+			}
+			sl_spool_cursor_free(cur);
+		}
+		if (rc == SL_OK && w->end != NULL)
+			rc = w->end(&f, &ss[i]);
+	}
+	/* Always: close() frees what the writer holds. */
+	if (w->close != NULL && w->close(&f) != SL_OK)
+		rc = SL_FATAL;
+	free(f.state);
+	return rc;
+}
+
+/*
+ * A file name for session id with extension ext, safe in any folder:
+ * characters other than letters, digits and . _ - @ + = , become _, a
+ * leading dot or dash too, and the name is cut at SAFE_MAX bytes.  A changed id
+ * gets the first 8 hex digits of its SHA-256, so two ids never share a
+ * name because of the changes.
+ */
+char *
+sl_w_safe_name(const char *id, const char *ext)
+{
+	struct sl_buf b;
+	const char *p;
+	unsigned char d[32];
+	char hex[65];
+	int changed = 0;
+
+	sl_buf_init(&b);
+	if (id == NULL) {
+		sl_buf_adds(&b, UNKNOWN_NAME);
+		sl_buf_adds(&b, ext);
+		return b.buf;
+	}
+	for (p = id; *p != '\0' && b.len < SAFE_MAX; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '@' ||
+		    ch == '+' || ch == '=' || ch == ',' ||
+		    ((ch == '.' || ch == '-') && p != id))
+			sl_buf_addc(&b, ch);
+		else {
+			sl_buf_addc(&b, '_');
+			changed = 1;
+		}
+	}
+	if (*p != '\0' || b.len == 0)
+		changed = 1;
+	if (changed) {
+		sl_sha256(id, strlen(id), d);
+		sl_sha256_hex(d, hex);
+		sl_buf_addc(&b, '-');
+		sl_buf_add(&b, hex, 8);
+	}
+	sl_buf_adds(&b, ext);
+	return b.buf;
+}
+
+/* Per-session names, unique within the run. */
+static char **
+make_names(struct sl_convert *c, struct sl_wsess *ss, size_t n)
+{
+	struct sl_sessions *used = sl_sessions_new();
+	char **names = sl_xcalloc(n + 1, sizeof(*names));
+	size_t i;
+
+	if (c->rep != NULL)
+		sl_sessions_get(used, SL_CONVERT_REPORT, 1);	/* taken */
+	for (i = 0; i < n; i++) {
+		char *name = sl_w_safe_name(ss[i].id, c->w->ext);
+		int k = 2;
+
+		while (sl_sessions_get(used, name, 0) != NULL) {
+			char *base = sl_w_safe_name(ss[i].id, "");
+			struct sl_buf b;
+
+			sl_buf_init(&b);
+			sl_buf_printf(&b, "%s-%d%s", base, k++, c->w->ext);
+			free(base);
+			free(name);
+			name = b.buf;
+		}
+		sl_sessions_get(used, name, 1);
+		names[i] = name;
+	}
+	sl_sessions_free(used);
+	return names;
+}
+
+static void
+free_names(char **names)
+{
+	size_t i;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* A session whose every record is a note or a session record. */
+static int
+has_content(const struct csess *s)
+{
+	return s->sum.lines > 0 || s->sum.raw > 0;
+}
+
+/* A session with something to show besides what metadata says. */
+static int
+has_story(const struct csess *s)
+{
+	return has_content(s) || s->telling > 0;
+}
+
+/*
+ * The files of a folder or an archive: a page per session, then the
+ * report when asked for.  Member i is names[i] (ss[i]), else the report.
+ */
+static size_t
+nmembers(const struct sl_convert *c, size_t n)
+{
+	return n + (c->rep != NULL);
+}
+
+static const char *
+member_name(char **names, size_t n, size_t i)
+{
+	return i < n ? names[i] : SL_CONVERT_REPORT;
+}
+
+static int
+write_member(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
+    size_t n, size_t i)
+{
+	if (i < n)
+		return write_file(c, o, &ss[i], 1);
+	return sl_report_write(c->rep, SL_REPORT_HTML, o);
+}
+
+static int
+write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
+{
+	char **names = make_names(c, ss, n), *path;
+	struct sl_ofile of;
+	struct sl_out *o;
+	size_t i;
+	int rc = SL_OK, fd;
+
+	path = sl_xmalloc(strlen(c->o.output) + SAFE_MAX + 64);
+	/* Refuse before writing anything: all or nothing, as far as we can. */
+	for (i = 0; i < nmembers(c, n) && !c->o.force; i++) {
+		sprintf(path, "%s/%s", c->o.output, member_name(names, n, i));
+		if (sl_ofile_exists(path)) {
+			failf(c, "%s: exists (use --force to replace it)", path);
+			rc = SL_FATAL;
+			break;
+		}
+	}
+	for (i = 0; i < nmembers(c, n) && rc == SL_OK; i++) {
+		sprintf(path, "%s/%s", c->o.output, member_name(names, n, i));
+		/* A name from input: no link in the folder is followed. */
+		if (sl_ofile_open_in(&of, c->o.output, member_name(names, n, i),
+		    c->o.force, c->err, sizeof(c->err)) != SL_OK) {
+			c->failed = 1;
+			rc = SL_FATAL;
+			break;
+		}
+		track_tmp(c, of.tmp);
+		fd = dup(of.fd);
+		o = fd >= 0 ? sl_out_fd(fd, path, 0) : NULL;
+		if (o == NULL) {
+			failf(c, "%s: %s", path, strerror(errno));
+			sl_ofile_abort(&of);
+			rc = SL_FATAL;
+			break;
+		}
+		rc = write_member(c, o, ss, n, i);
+		if (close_out(c, o, path) != SL_OK)
+			rc = SL_FATAL;
+		if (rc != SL_OK) {
+			failf(c, "%s: write error", path);
+			sl_ofile_abort(&of);
+		} else if (sl_ofile_commit(&of, c->err, sizeof(c->err)) !=
+		    SL_OK) {
+			c->failed = 1;
+			rc = SL_FATAL;
+		}
+		c->sig_tmp_set = 0;
+	}
+	free(path);
+	free_names(names);
+	return rc;
+}
+
+/* An unlinked temporary file in the spool's folder. */
+static int
+scratch_fd(struct sl_convert *c)
+{
+	char path[PATH_MAX];
+	const char *tmp = c->o.tmpdir != NULL ? c->o.tmpdir : getenv("TMPDIR");
+	int fd;
+
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(path, sizeof(path), "%s/sl-convert.XXXXXX", tmp);
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+		failf(c, "cannot create a temporary file in %s: %s", tmp,
+		    strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	return fd;
+}
+
+static int
+write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
+{
+	char **names = make_names(c, ss, n), hex[65];
+	struct sl_archive_out *a;
+	struct sl_buf manifest;
+	struct sl_out *o;
+	struct stat st;
+	size_t i;
+	int rc = SL_OK, fd, ofd;
+
+	a = sl_archive_open(c->of.fd, c->ar, c->o.now_ms / 1000, c->of.final,
+	    c->err, sizeof(c->err));
+	if (a == NULL) {
+		c->failed = 1;
+		free_names(names);
+		return SL_FATAL;
+	}
+	sl_buf_init(&manifest);
+	sl_buf_adds(&manifest, "# sl-convert MANIFEST: SHA-256, size in "
+	    "bytes, file name\n");
+	for (i = 0; i < nmembers(c, n) && rc == SL_OK; i++) {
+		const char *name = member_name(names, n, i);
+
+		if ((fd = scratch_fd(c)) < 0) {
+			rc = SL_FATAL;
+			break;
+		}
+		ofd = dup(fd);
+		o = ofd >= 0 ? sl_out_fd(ofd, name, 0) : NULL;
+		if (o == NULL) {
+			failf(c, "%s: %s", name, strerror(errno));
+			close(fd);
+			rc = SL_FATAL;
+			break;
+		}
+		rc = write_member(c, o, ss, n, i);
+		if (close_out(c, o, name) != SL_OK)
+			rc = SL_FATAL;
+		if (rc == SL_OK && fstat(fd, &st) != 0) {
+			failf(c, "%s: %s", name, strerror(errno));
+			rc = SL_FATAL;
+		}
+		if (rc == SL_OK && sl_archive_add_fd(a, name, fd,
+		    (long long)st.st_size, hex, c->err, sizeof(c->err)) !=
+		    SL_OK) {
+			c->failed = 1;
+			rc = SL_FATAL;
+		}
+		if (rc == SL_OK)
+			sl_buf_printf(&manifest, "%s  %lld  %s\n", hex,
+			    (long long)st.st_size, name);
+		else
+			failf(c, "%s: write error", name);
+		close(fd);
+	}
+	if (rc == SL_OK && sl_archive_add_mem(a, "MANIFEST", manifest.buf,
+	    manifest.len, c->err, sizeof(c->err)) != SL_OK) {
+		c->failed = 1;
+		rc = SL_FATAL;
+	}
+	if (rc == SL_OK) {
+		if (sl_archive_close(a, c->err, sizeof(c->err)) != SL_OK) {
+			c->failed = 1;
+			rc = SL_FATAL;
+		}
+	} else
+		sl_archive_abort(a);
+	sl_buf_free(&manifest);
+	free_names(names);
+	return rc;
+}
+
+static int
+write_spooled(struct sl_convert *c)
+{
+	struct sl_wsess *ss;
+	size_t i, n = 0;
+	int rc = SL_OK, fd;
+	struct sl_out *o;
+	const char *name;
+
+	if (gather(c) != 0)
+		return SL_FATAL;
+	if (c->spooldir != NULL) {
+		rmdir(c->spooldir);
+		c->sig_nspool = 0;
+	}
+	ss = sl_xcalloc(c->nss + 1, sizeof(*ss));
+	for (i = 0; i < c->nss; i++) {
+		struct csess *s = c->ss[i];
+
+		if (s == NULL)
+			continue;
+		/* A typescript or recording of no lines is no file. */
+		if ((c->w->flags & SL_W_ONE) && !has_content(s))
+			continue;
+		/* A transcript of metadata alone is noise in a folder of
+		 * trails and histories; counted, and kept when asked. */
+		if ((c->w->flags & SL_W_LINES) && !c->o.all_sessions &&
+		    !has_story(s)) {
+			/* Notes of no session (skipped files) are no session. */
+			if (s->info->id != NULL)
+				c->no_lines_left_out++;
+			continue;
+		}
+		ss[n].id = s->info->id;
+		ss[n].info = s->info;
+		ss[n].sum = &s->sum;
+		ss[n].spool = sl_spool_new(c->gathered_fd, s->off, s->len);
+		n++;
+	}
+	if ((c->w->flags & SL_W_ONE) && n > 1 &&
+	    (c->kind == OUT_STDOUT || c->kind == OUT_FILE)) {
+		failf(c, "%zu sessions in the input, and -t %s writes one: "
+		    "use --split -o FOLDER, or -o an archive", n, c->w->name);
+		rc = SL_FATAL;
+	} else if (c->kind == OUT_DIR)
+		rc = write_dir(c, ss, n);
+	else if (c->kind == OUT_ARCHIVE)
+		rc = write_archive(c, ss, n);
+	else {
+		if (c->kind == OUT_STDOUT) {
+			o = sl_out_fd(1, "standard output", 0);
+			name = "standard output";
+		} else {
+			fd = dup(c->of.fd);
+			o = fd >= 0 ? sl_out_fd(fd, c->of.final, c->gzip ?
+			    SL_OUT_GZIP : 0) : NULL;
+			name = c->of.final;
+		}
+		if (o == NULL) {
+			failf(c, "%s: %s", name, strerror(errno));
+			rc = SL_FATAL;
+		} else {
+			rc = write_file(c, o, ss, n);
+			if (close_out(c, o, name) != SL_OK)
+				rc = SL_FATAL;
+		}
+	}
+	for (i = 0; i < n; i++)
+		sl_spool_free(ss[i].spool);
+	free(ss);
+	if (rc != SL_OK)
+		failf(c, "write error");
+	return rc;
+}
+
+int
+sl_convert_finish(struct sl_convert *c, char *err, size_t errlen)
+{
+	int rc = SL_OK;
+
+	if (c->failed)
+		rc = SL_FATAL;
+	else if (c->streaming) {
+		if (!c->opened)
+			rc = stream_open(c) == SL_OK ? SL_OK : SL_FATAL;
+		if (rc == SL_OK && c->cur != NULL && c->w->end != NULL &&
+		    c->w->end(&c->file, &c->cur_s) != SL_OK)
+			rc = SL_FATAL;
+		if (c->opened && c->w->close != NULL &&
+		    c->w->close(&c->file) != SL_OK)
+			rc = SL_FATAL;
+		c->opened = 0;
+		if (close_out(c, c->out, c->kind == OUT_STDOUT ?
+		    "standard output" : c->of.final) != SL_OK)
+			rc = SL_FATAL;
+		c->out = NULL;
+		if (rc != SL_OK)
+			failf(c, "write error");
+	} else
+		rc = write_spooled(c);
+	if (rc == SL_OK && (c->kind == OUT_FILE || c->kind == OUT_ARCHIVE)) {
+		if (sl_ofile_commit(&c->of, c->err, sizeof(c->err)) != SL_OK) {
+			c->failed = 1;
+			rc = SL_FATAL;
+		}
+		c->sig_tmp_set = 0;
+	}
+	if (rc != SL_OK) {
+		sl_ofile_abort(&c->of);
+		c->sig_tmp_set = 0;
+		snprintf(err, errlen, "%s", c->err);
+	} else
+		c->sig_dir_set = 0;	/* the folder is the result */
+	return rc;
+}
+
+/* Only unlink, rmdir and stack buffers: safe in a signal handler. */
+void
+sl_convert_cleanup(struct sl_convert *c)
+{
+	char path[PATH_MAX];
+	size_t n, i, k;
+	long long seq;
+
+	if (c == NULL)
+		return;
+	if (c->sig_tmp_set)
+		unlink(c->sig_tmp);
+	if (c->sig_dir_set)
+		rmdir(c->sig_dir);	/* only when empty */
+	if (c->sig_spooldir[0] == '\0')
+		return;
+	n = strlen(c->sig_spooldir);
+	memcpy(path, c->sig_spooldir, n);
+	path[n] = '/';
+	for (seq = 0; seq < (long long)c->sig_nspool; seq++) {
+		char digits[24];
+		long long v = seq;
+
+		k = 0;
+		do {
+			digits[k++] = (char)('0' + v % 10);
+		} while ((v /= 10) > 0);
+		i = n + 1;
+		while (k > 0 && i < sizeof(path) - 1)
+			path[i++] = digits[--k];
+		path[i] = '\0';
+		unlink(path);
+	}
+	rmdir(c->sig_spooldir);
+}
+
+void
+sl_convert_free(struct sl_convert *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nss; i++)
+		if (c->ss[i] != NULL && c->ss[i]->fp != NULL)
+			fclose(c->ss[i]->fp);
+	sl_convert_cleanup(c);
+	if (c->opened && c->w->close != NULL)
+		c->w->close(&c->file);
+	if (c->out != NULL)
+		sl_out_close(c->out);
+	sl_ofile_abort(&c->of);
+	if (c->gathered_fd >= 0)
+		close(c->gathered_fd);
+	for (i = 0; i < c->nss; i++) {
+		if (c->ss[i] != NULL)
+			free_sources(c->ss[i]);
+		free(c->ss[i]);
+	}
+	free(c->ss);
+	free(c->file.state);
+	free(c->spooldir);
+	sl_buf_free(&c->scratch);
+	sl_sessions_free(c->tab);
+	sl_report_free(c->rep);
+	free(c);
+}

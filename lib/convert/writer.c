@@ -1,0 +1,211 @@
+/*
+ * writer.c: what the output writers of sl-convert share: checked writes,
+ * text made safe for terminals and viewers, terminal widths, and the
+ * string escapings of the formats written (Go's JSON, HTML).
+ */
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "convert/writer.h"
+
+int
+sl_w_buf(struct sl_wfile *f, const struct sl_buf *b)
+{
+	return sl_out_write(f->out, b->buf, b->len) == SL_OK ? SL_OK : SL_STOP;
+}
+
+int
+sl_w_str(struct sl_wfile *f, const char *s)
+{
+	return sl_out_write(f->out, s, strlen(s)) == SL_OK ? SL_OK : SL_STOP;
+}
+
+/* Printable ASCII: carried as it is by every escaping below but its own. */
+static int
+plain_ascii(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/* Next code point; invalid or cut-short UTF-8 gives U+FFFD, *bad set. */
+static size_t
+next_cp(const unsigned char *p, size_t n, uint32_t *cp, int *bad)
+{
+	size_t k = sl_utf8_decode(p, n, cp);
+
+	*bad = 0;
+	if (k == 0) {			/* cut short at the end */
+		*cp = 0xfffd;
+		*bad = 1;
+		return n;
+	}
+	if (*cp == 0xfffd && !(k == 3 && p[0] == 0xef))
+		*bad = 1;
+	return k;
+}
+
+static int
+unsafe_cp(uint32_t cp)
+{
+	return (cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0);
+}
+
+void
+sl_w_clean(struct sl_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	uint32_t cp;
+	int bad;
+	size_t k;
+
+	while (p < end) {
+		const unsigned char *q = p;
+
+		while (q < end && (plain_ascii(*q) || *q == '\t'))
+			q++;
+		if (q > p) {
+			sl_buf_add(b, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		k = next_cp(p, (size_t)(end - p), &cp, &bad);
+		if (bad || unsafe_cp(cp))
+			sl_buf_add(b, "\xef\xbf\xbd", 3);
+		else
+			sl_buf_add(b, p, k);
+		p += k;
+	}
+}
+
+size_t
+sl_w_width(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t w = 0, k;
+	uint32_t cp;
+	int bad, cw;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			w += *p >= 0x20 && *p != 0x7f;
+			p++;
+			continue;
+		}
+		k = next_cp(p, (size_t)(end - p), &cp, &bad);
+		cw = utf8proc_charwidth((utf8proc_int32_t)cp);
+		w += cw > 0 ? (size_t)cw : 0;
+		p += k;
+	}
+	return w;
+}
+
+void
+sl_w_json_go(struct sl_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	uint32_t cp;
+	int bad;
+	size_t k;
+
+	sl_buf_addc(b, '"');
+	while (p < end) {
+		const unsigned char *q = p;
+		char esc[7];
+
+		while (q < end && plain_ascii(*q) && *q != '"' && *q != '\\' &&
+		    *q != '<' && *q != '>' && *q != '&')
+			q++;
+		if (q > p) {
+			sl_buf_add(b, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		if (*p < 0x80) {
+			switch (*p) {
+			case '"': sl_buf_add(b, "\\\"", 2); break;
+			case '\\': sl_buf_add(b, "\\\\", 2); break;
+			case '\n': sl_buf_add(b, "\\n", 2); break;
+			case '\r': sl_buf_add(b, "\\r", 2); break;
+			case '\t': sl_buf_add(b, "\\t", 2); break;
+			case '\b': sl_buf_add(b, "\\b", 2); break;
+			case '\f': sl_buf_add(b, "\\f", 2); break;
+			case 0x7f: sl_buf_addc(b, 0x7f); break;
+			default:	/* other controls, < > & */
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[*p >> 4];
+				esc[5] = hex[*p & 15];
+				sl_buf_add(b, esc, 6);
+				break;
+			}
+			p++;
+			continue;
+		}
+		k = next_cp(p, (size_t)(end - p), &cp, &bad);
+		if (bad)
+			sl_buf_add(b, "\\ufffd", 6);
+		else if (cp == 0x2028 || cp == 0x2029)
+			sl_buf_add(b, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
+		else
+			sl_buf_add(b, p, k);
+		p += k;
+	}
+	sl_buf_addc(b, '"');
+}
+
+void
+sl_w_html(struct sl_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	uint32_t cp;
+	int bad;
+	size_t k;
+
+	while (p < end) {
+		const unsigned char *q = p;
+
+		while (q < end && ((plain_ascii(*q) && *q != '&' && *q != '<' &&
+		    *q != '>' && *q != '"' && *q != '\'') || *q == '\t'))
+			q++;
+		if (q > p) {
+			sl_buf_add(b, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		switch (*p) {
+		case '&': sl_buf_add(b, "&amp;", 5); p++; continue;
+		case '<': sl_buf_add(b, "&lt;", 4); p++; continue;
+		case '>': sl_buf_add(b, "&gt;", 4); p++; continue;
+		case '"': sl_buf_add(b, "&quot;", 6); p++; continue;
+		case '\'': sl_buf_add(b, "&#39;", 5); p++; continue;
+		default: break;
+		}
+		k = next_cp(p, (size_t)(end - p), &cp, &bad);
+		if (bad || unsafe_cp(cp))
+			sl_buf_add(b, "\xef\xbf\xbd", 3);
+		else
+			sl_buf_add(b, p, k);
+		p += k;
+	}
+}
+
+long long
+sl_w_ms(const char *t)
+{
+	long long ms;
+
+	if (t == NULL || sl_time_rfc3339(t, strlen(t), &ms) != 0)
+		return -1;
+	return ms;
+}
+
+const char *
+sl_w_session_time(const struct sl_wfile *f, const struct sl_wsess *s)
+{
+	if (s->info != NULL && sl_w_ms(s->info->f[SL_F_START]) >= 0)
+		return s->info->f[SL_F_START];
+	if (s->info != NULL && sl_w_ms(s->info->f[SL_F_END]) >= 0)
+		return s->info->f[SL_F_END];
+	return f->now;
+}

@@ -1,0 +1,203 @@
+/*
+ * writer.h: output writers for sl-convert (formats/w_*.c), the spool
+ * they may read a whole session from, and helpers they share
+ * (lib/convert/writer.c).  Internal: the tools see only sl_convert_* in sl.h.
+ *
+ * A writer is a sink with a file around it.  The driver (lib/convert/convert.c)
+ * opens an output file, calls open(), then, for each session in it,
+ * either
+ *  - begin(), put() for every record of the session, end(): writers that
+ *    can stream (text, csv, records) get records as they arrive when all
+ *    sessions go to one output; or
+ *  - whole(): writers flagged SL_W_WHOLE get the session once all input
+ *    is read, with its merged facts and counts, and may read its records
+ *    from the spool as many times as they like (a table of contents
+ *    first, then the body);
+ * and close() at the end of the file.  Every hook returns SL_OK, or
+ * SL_STOP after a failed write (the error sits on the sl_out).
+ */
+#ifndef SL_WRITER_H
+#define SL_WRITER_H
+
+#include "internal.h"
+
+#define SL_W_WHOLE	0x1	/* needs whole sessions: spooled, whole() */
+#define SL_W_ONE	0x2	/* a file holds one session */
+#define SL_W_LINES	0x4	/* sessions without lines are left out
+				   unless all_sessions */
+
+/* Counted by the driver over a whole session while spooling it. */
+struct sl_wsum {
+	long long records;	/* of any type */
+	long long lines;
+	long long commands;	/* prompt lines with a command, not cont */
+	long long notes;
+	long long raw;		/* SL_RAW records */
+	long long width;	/* columns of the widest line */
+	char first_time[25];	/* of timed lines; "" when none */
+	char last_time[25];
+	int truncated;		/* a "truncated" note was seen */
+};
+
+/* One session as a writer sees it. */
+struct sl_wsess {
+	const char *id;			/* NULL: the unknown session */
+	const struct sl_session *info;	/* merged facts: final for whole(),
+					   what is known so far for begin() */
+	const struct sl_wsum *sum;	/* NULL when streaming */
+	struct sl_spool *spool;		/* NULL when streaming */
+	long long index;		/* 1, 2, ...: within this file */
+};
+
+/* One output file being written. */
+struct sl_wfile {
+	struct sl_out *out;
+	const struct sl_convert_opts *opt;
+	void *state;			/* writer's own, size bytes, zeroed */
+	char now[25];			/* conversion time, RFC 3339 */
+	/* Sessions that go into this file, when known up front (whole
+	 * writers); NULL and 0 when streaming. */
+	const struct sl_wsess *sessions;
+	size_t nsessions;
+};
+
+struct sl_writer {
+	const char *name;		/* -t NAME */
+	const char *desc;
+	const char *ext;		/* suffix of per-session files */
+	unsigned want;			/* SL_WANT_RAW, SL_WANT_ATTRS */
+	unsigned flags;			/* SL_W_* */
+	size_t size;			/* of the per-file state */
+	int (*open)(struct sl_wfile *f);
+	int (*begin)(struct sl_wfile *f, const struct sl_wsess *s);
+	int (*put)(struct sl_wfile *f, const struct sl_wsess *s,
+	    const struct sl_record *r);
+	int (*end)(struct sl_wfile *f, const struct sl_wsess *s);
+	int (*whole)(struct sl_wfile *f, const struct sl_wsess *s);
+	int (*close)(struct sl_wfile *f);
+};
+
+/* ------------------------------------------------------------- spool */
+
+/*
+ * One session's records on disk (lib/base/spool.c), read back in order by
+ * any number of cursors.  Records returned by sl_spool_next are owned by
+ * the cursor and valid until its next call.
+ */
+struct sl_spool;
+struct sl_spool_cur;
+
+/* Append r in the spool's format to fp, using scratch as room.  0, or
+ * -1 on a write error. */
+int sl_spool_write(FILE *fp, struct sl_buf *scratch,
+    const struct sl_record *r);
+/* A spool over bytes [off, off+len) of fd (not owned). */
+struct sl_spool *sl_spool_new(int fd, long long off, long long len);
+void sl_spool_free(struct sl_spool *sp);
+struct sl_spool_cur *sl_spool_cursor(struct sl_spool *sp);
+/* 1 and *r set, 0 at the end, -1 on a read error or a damaged spool. */
+int sl_spool_next(struct sl_spool_cur *c, const struct sl_record **r);
+void sl_spool_cursor_free(struct sl_spool_cur *c);
+
+/* ------------------------------------------- files and archives */
+
+/* An output file in the making (lib/output/outfile.c). */
+struct sl_ofile {
+	char *final;		/* where it goes (for messages) */
+	char *tmp;		/* its temporary path; NULL: written in place */
+	int fd;
+	int force;
+	int dirfd;		/* the folder it goes in */
+	char *base;		/* its name there */
+	char *tmpbase;		/* its temporary name there */
+};
+
+/* Does anything (a dangling link too) exist at path? */
+int sl_ofile_exists(const char *path);
+/*
+ * Start writing path, a name the user gave: a regular file goes to a
+ * temporary name in its folder; an existing one is refused unless force;
+ * a symbolic link is refused (never followed, never replaced) unless it
+ * names a device or FIFO, which, named directly too, is opened in place.
+ * SL_OK, or SL_FATAL with a message in err.
+ */
+int sl_ofile_open(struct sl_ofile *o, const char *path, int force,
+    char *err, size_t errlen);
+/*
+ * The same for root/rel, rel a name made from input ("a/b/c.log", no ".",
+ * ".." or empty parts): its folders are made under root as needed and
+ * entered without following a link; anything at rel but a regular file
+ * (replaced with force) is refused.
+ */
+int sl_ofile_open_in(struct sl_ofile *o, const char *root, const char *rel,
+    int force, char *err, size_t errlen);
+/* An unnamed read-write file in o's folder (for archive members), or -1. */
+int sl_ofile_scratch(const struct sl_ofile *o);
+/* Sync, close and put in place (never over a file, unless force). */
+int sl_ofile_commit(struct sl_ofile *o, char *err, size_t errlen);
+/* Give up: close and remove the temporary file. */
+void sl_ofile_abort(struct sl_ofile *o);
+
+/* Archives for retention (lib/output/archive_out.c). */
+enum sl_archive_kind { SL_AR_NONE, SL_AR_TAR, SL_AR_TGZ, SL_AR_ZIP };
+struct sl_archive_out;
+
+/* The kind a file name asks for (.tar, .tar.gz, .tgz, .zip). */
+enum sl_archive_kind sl_archive_kind(const char *name);
+/* An archive written to fd (not closed); members dated mtime (s). */
+struct sl_archive_out *sl_archive_open(int fd, enum sl_archive_kind kind,
+    long long mtime, const char *name, char *err, size_t errlen);
+/*
+ * Add the size bytes of fd (read from its start) as member name, and
+ * store their SHA-256 in hex.  SL_OK, or SL_FATAL with a message.
+ */
+int sl_archive_add_fd(struct sl_archive_out *a, const char *name, int fd,
+    long long size, char hex[65], char *err, size_t errlen);
+int sl_archive_add_mem(struct sl_archive_out *a, const char *name,
+    const void *p, size_t n, char *err, size_t errlen);
+/* Finish the archive (and free a).  SL_OK or SL_FATAL. */
+int sl_archive_close(struct sl_archive_out *a, char *err, size_t errlen);
+/* Free a after a failure. */
+void sl_archive_abort(struct sl_archive_out *a);
+
+/* --------------------------------------------------- shared helpers */
+
+/* Write b to f->out.  SL_OK or SL_STOP. */
+int sl_w_buf(struct sl_wfile *f, const struct sl_buf *b);
+int sl_w_str(struct sl_wfile *f, const char *s);
+/*
+ * Append text with what a terminal or a viewer must not interpret made
+ * harmless: invalid UTF-8, C0 controls but TAB, DEL and C1 controls
+ * become U+FFFD.  Records never hold them; a hostile stream might.
+ */
+void sl_w_clean(struct sl_buf *b, const char *s, size_t n);
+/* Columns s takes on a terminal (wide characters count two). */
+size_t sl_w_width(const char *s, size_t n);
+/*
+ * s as a JSON string the way Go's encoding/json writes it (the agent's
+ * events): <, >, & as \u003c \u003e \u0026, U+2028/9 escaped, \b \f \n
+ * \r \t short, other controls \u00XX, invalid UTF-8 as \ufffd.
+ */
+void sl_w_json_go(struct sl_buf *b, const char *s, size_t n);
+/* s escaped for HTML text and attribute values, cleaned as above. */
+void sl_w_html(struct sl_buf *b, const char *s, size_t n);
+/* Milliseconds of an RFC 3339 time, or -1. */
+long long sl_w_ms(const char *t);
+/*
+ * The fallback time of a session's untimed lines, documented in
+ * sl-convert(1): its start, else its end, else the conversion time.
+ */
+const char *sl_w_session_time(const struct sl_wfile *f,
+    const struct sl_wsess *s);
+
+/*
+ * The file name of session id (NULL: the unknown session) with suffix ext,
+ * safe in any folder (lib/convert/convert.c, documented in sl-convert(1)).
+ * malloc'd.
+ */
+char *sl_w_safe_name(const char *id, const char *ext);
+
+/* The writers, in --list-targets order; ends with NULL. */
+extern const struct sl_writer *const sl_writer_table[];
+
+#endif /* SL_WRITER_H */

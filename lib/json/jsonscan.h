@@ -1,0 +1,146 @@
+/*
+ * jsonscan.h: an incremental JSON scanner (lib/json/jsonscan.c) for documents
+ * too large to load: it walks the structure a reader asks for (the
+ * top-level keys of a document, the elements of one array) and copies
+ * one value at a time into a buffer for jansson.  Internal to lib/ and
+ * formats/.
+ *
+ *	js = sl_jscan_new(read, arg);
+ *	while (sl_jscan_next(js) == SL_JS_VALUE) {	   each document
+ *		sl_jscan_enter(js);			   its members
+ *		while (sl_jscan_next(js) == SL_JS_VALUE)
+ *			if (strcmp(sl_jscan_key(js), "events") == 0) ...
+ *	}
+ *
+ * Memory: one read buffer, one key, a stack of SL_JSON_DEPTH bytes, and
+ * whatever the caller's copy buffer holds (capped by the caller).
+ */
+#ifndef SL_JSONSCAN_H
+#define SL_JSONSCAN_H
+
+#include <sys/types.h>
+
+#include "sl.h"
+
+/*
+ * Where bytes come from: like read(2), >0 bytes, 0 at the end, -1 on an
+ * error (reported by the source; the scanner takes it as the end), or
+ * SL_JS_READ_BREAK: the data breaks off here and starts afresh (a corrupt
+ * gzip member was skipped).  A document cut by a break is an error; the
+ * scan goes on at the top level after it.
+ */
+#define SL_JS_READ_BREAK	(-2)
+typedef ssize_t (*sl_jscan_read_fn)(void *arg, void *buf, size_t n);
+
+/* Results. */
+#define SL_JS_ERR	(-1)	/* see sl_jscan_error() */
+#define SL_JS_END	0	/* no more values at this level */
+#define SL_JS_VALUE	1	/* a value is at hand */
+#define SL_JS_OK	2	/* copied or skipped */
+#define SL_JS_BIG	3	/* longer than the cap: skipped, not kept */
+#define SL_JS_DEEP	4	/* nested deeper than SL_JSON_DEPTH: skipped */
+
+/* Kinds of error. */
+enum sl_js_errkind {
+	SL_JSE_NONE,
+	SL_JSE_SYNTAX,		/* not JSON here */
+	SL_JSE_TRUNCATED,	/* the input ends inside a value */
+	SL_JSE_BREAK,		/* the data breaks off inside a value */
+	SL_JSE_DEEP		/* entered levels past SL_JSON_DEPTH */
+};
+
+struct sl_jscan;
+
+/* A scanner over a source; NULL never (allocation aborts). */
+struct sl_jscan *sl_jscan_new(sl_jscan_read_fn fn, void *arg);
+/* A scanner over bytes in memory (not copied: p must outlive it). */
+struct sl_jscan *sl_jscan_mem(const void *p, size_t n);
+void sl_jscan_free(struct sl_jscan *js);
+
+/*
+ * Move to the next value of the current level: at the top level the next
+ * document (documents may simply follow each other), in an object the
+ * next member (key in sl_jscan_key()), in an array the next element.  A
+ * value at hand that was not copied, skipped or entered is skipped first.
+ * Returns SL_JS_VALUE, SL_JS_END (the level is closed; it is left), or
+ * SL_JS_ERR.
+ */
+int sl_jscan_next(struct sl_jscan *js);
+/* First byte of the value at hand: '{', '[', '"', or a scalar's. */
+int sl_jscan_type(const struct sl_jscan *js);
+/* Key of the member at hand, decoded, NUL-terminated, cut at 255 bytes. */
+const char *sl_jscan_key(const struct sl_jscan *js);
+/* Go into the object or array at hand.  SL_JS_OK or SL_JS_ERR. */
+int sl_jscan_enter(struct sl_jscan *js);
+/* Skip the rest of the level last entered and leave it. */
+int sl_jscan_leave(struct sl_jscan *js);
+/*
+ * Copy the value at hand, exactly as written, into out (reset first).  A
+ * value longer than max bytes is skipped without being kept (SL_JS_BIG);
+ * one nested deeper than SL_JSON_DEPTH too (SL_JS_DEEP).  Otherwise
+ * SL_JS_OK, or SL_JS_ERR.
+ */
+int sl_jscan_copy(struct sl_jscan *js, struct sl_buf *out, size_t max);
+/* Skip the value at hand: SL_JS_OK, SL_JS_DEEP or SL_JS_ERR. */
+int sl_jscan_skip(struct sl_jscan *js);
+/*
+ * A memory scanner only: the value at hand, as written, in place (*p
+ * points into the scanned bytes), no copy.  SL_JS_OK, SL_JS_DEEP, or
+ * SL_JS_ERR (also for a scanner over a source).
+ */
+int sl_jscan_raw(struct sl_jscan *js, const char **p, size_t *n);
+/* Levels entered (0: top level). */
+int sl_jscan_depth(const struct sl_jscan *js);
+
+/* Where the value at hand starts: byte offset, and 1-based line. */
+long long sl_jscan_offset(const struct sl_jscan *js);
+long long sl_jscan_line(const struct sl_jscan *js);
+/* Line of the next byte not yet scanned (after a copy: where it ended). */
+long long sl_jscan_cur_line(const struct sl_jscan *js);
+
+/* After SL_JS_ERR: what went wrong, and where (offset, line). */
+enum sl_js_errkind sl_jscan_errkind(const struct sl_jscan *js);
+const char *sl_jscan_error(const struct sl_jscan *js);
+long long sl_jscan_err_line(const struct sl_jscan *js);
+long long sl_jscan_err_offset(const struct sl_jscan *js);
+/*
+ * Go on after an error: truncation ends the scan; a break goes on after
+ * the break; a syntax error or a level too deep discards input up to the
+ * next break (or the end).  The scan is back at the top level.
+ */
+void sl_jscan_recover(struct sl_jscan *js);
+
+/*
+ * Decode the JSON string literal p[0, n) (its quotes included), appending
+ * the bytes to out.  Strict as a JSON parser is: -1 for a bad escape, an
+ * unpaired surrogate, a raw control character or invalid UTF-8; else 0.
+ * Runs without escapes are copied whole.
+ */
+int sl_json_unquote(const char *p, size_t n, struct sl_buf *out);
+/*
+ * A memory scanner only: decode the string at hand (sl_json_unquote's
+ * rules) in one pass and move past it.  SL_JS_ERR when it is not a valid
+ * string: the scanner is then left as it was.
+ */
+int sl_jscan_unquote(struct sl_jscan *js, struct sl_buf *out);
+/* Re-aim a memory scanner at new bytes (no allocation per value). */
+void sl_jscan_mem_reset(struct sl_jscan *js, const void *p, size_t n);
+
+/*
+ * Probe help: the key paths of the first value in p[0, n) (a peek, maybe
+ * cut short), objects down to three levels and the first element of each
+ * array: "events", "events[].message", "results[][].field".  Leading
+ * white space and a UTF-8 BOM are skipped.
+ */
+struct sl_jkeys {
+	char buf[4096];		/* paths, each NUL-terminated */
+	size_t len;
+	int n;
+	int object;		/* the value is an object */
+	int whole;		/* the value ended inside p */
+	size_t end;		/* ...at this offset */
+};
+void sl_jkeys_probe(const void *p, size_t n, struct sl_jkeys *k);
+int sl_jkeys_has(const struct sl_jkeys *k, const char *path);
+
+#endif /* SL_JSONSCAN_H */

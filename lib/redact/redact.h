@@ -1,0 +1,488 @@
+/*
+ * redact.h: the parts of the redaction engine (lib/redact*.c) and what
+ * they share.  Internal to lib/ and the unit tests; tools see sl.h.
+ *
+ * One line goes through the engine like this (redaction.md):
+ *
+ *	raw bytes ─► prefilter (keywords, escape-aware) ─► nothing: out as is
+ *	     │
+ *	     └─► render (sl_term) ─► PCRE2 JIT on the candidate rules
+ *	            ─► context rules (private-key block, typed password)
+ *	            ─► queue (held only while a typed-password window is open)
+ *	            ─► edits on the raw bytes ─► the owner writes them
+ *
+ * Three owners drive it: raw text (redact_text.c), JSON exports
+ * (redact_json.c) and the record stream (redact_records.c).  The queue
+ * keeps the output of one input in order whatever is held.
+ */
+#ifndef SL_REDACT_H
+#define SL_REDACT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "internal.h"
+
+#define RX_WINDOW	4	/* lines after a no-echo prompt that may
+				   show the typed password */
+#define RX_HOLD_MAX	256	/* entries held before the head is forced */
+#define RX_WORD_MAX	256	/* bytes of a word typed after a prompt */
+#define RX_NEAR_MAX	16	/* rules with "after" */
+#define RX_WITHIN_MAX	100	/* ...and the lines they look at, at most */
+#define RX_PIECE	(1 << 20) /* longest line handed to the engine */
+#define RX_CUT_LOOK	4096	/* where a piece is cut: a space this near */
+#define RX_JSON_NEST	4	/* JSON documents inside JSON strings */
+#define RX_STRING_MAX	SL_EVENT_MAX	/* bytes in one JSON string */
+
+/* ---------------------------------------------------------- HMAC-SHA256 */
+
+/* HMAC-SHA256 (RFC 2104) over lib/base/sha256.c. */
+void rx_hmac_sha256(const void *key, size_t keylen, const void *msg,
+    size_t len, unsigned char out[32]);
+
+/* ---------------------------------------------------------------- rules */
+
+enum rx_type {
+	RX_PATTERN,	/* a PCRE2 pattern */
+	RX_PRIVKEY,	/* context: the -----BEGIN ... PRIVATE KEY----- block */
+	RX_TYPED	/* context: a password typed at the shell prompt */
+};
+
+/* What a match must also pass to count (redact_check.c). */
+enum rx_check {
+	RX_CHECK_NONE,
+	RX_CHECK_CRC32,		/* GitHub, npm: base62 CRC32 at the end */
+	RX_CHECK_BASE64,	/* decodes as base64 */
+	RX_CHECK_B64_KEY,	/* base64 of a private key */
+	RX_CHECK_B64_AUTH	/* base64 of "user:password" */
+};
+
+/* The check called name, or -1. */
+int rx_check_lookup(const char *name);
+/* Does secret s[0, n) pass check c? */
+int rx_check(int c, const char *s, size_t n);
+
+struct rx_rule {
+	char *id;
+	char *kind;		/* in markers and stats; defaults to id */
+	int kid;		/* index of kind in rx_rules.kinds */
+	enum rx_type type;
+	pcre2_code *re;
+	uint32_t group;		/* capture group that is the secret */
+	int check;		/* enum rx_check */
+	pcre2_code *after;	/* runs only on lines near one matching it */
+	int within;		/* ...this many lines after it (and on it) */
+	pcre2_code *until;	/* a line that closes the window early */
+	int aidx;		/* its window in rx_ctx.near */
+	pcre2_code **allow;
+	size_t nallow;
+	char **kw;		/* prefilter keywords, lowercase */
+	size_t nkw;
+	char *where;		/* "name:line" where it was defined */
+	int on;
+	int dflt;		/* one of the defaults */
+};
+
+struct rx_disable {
+	char *name;
+	char *where;
+};
+
+struct rx_rules {
+	struct rx_rule *v;
+	size_t n, cap;
+	pcre2_code **allow;	/* allowlist of every rule */
+	size_t nallow;
+	size_t nafter;		/* enabled rules with "after" */
+	char **kinds;		/* distinct kinds of enabled rules */
+	size_t nkinds;
+	struct rx_disable *dis;
+	size_t ndis;
+};
+
+/* The default rules in the rules-file format (redact_rules.c). */
+extern const char rx_default_rules[];
+
+/*
+ * Parse rules-file text into r (redact_parse.c).  dflt marks the rules
+ * as defaults.  SL_OK, or SL_FATAL with "name:line: ..." in err.
+ */
+int rx_parse(struct rx_rules *r, const char *name, const char *text,
+    size_t len, int dflt, char *err, size_t errlen);
+/* Apply disables, number the kinds.  SL_OK or SL_FATAL with err. */
+int rx_rules_resolve(struct rx_rules *r, char *err, size_t errlen);
+/* Compile one pattern the engine's way; NULL with err on failure. */
+pcre2_code *rx_compile(const char *pat, char *err, size_t errlen);
+void rx_rules_free(struct rx_rules *r);
+
+/* ------------------------------------------------------------ prefilter */
+
+/*
+ * Aho-Corasick over the rules' keywords, ASCII case folded, as a DFA on
+ * byte classes (redact_ac.c).  A scan marks the rules whose keywords
+ * occur: cand[rule] = stamp.
+ */
+struct rx_ac;
+
+struct rx_ac *rx_ac_new(void);
+void rx_ac_add(struct rx_ac *ac, const char *kw, int rule);
+/* Build the DFA.  0, or -1 when the keywords need too many states. */
+int rx_ac_build(struct rx_ac *ac);
+/*
+ * Scan text that is already rendered.  Returns the number of keyword
+ * hits.
+ */
+size_t rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n,
+    uint32_t *cand, uint32_t stamp);
+/*
+ * Scan raw terminal bytes: escape sequences that do not move text (SGR,
+ * titles, mode switches) are skipped so that a keyword they split is
+ * still found.  *complex is set when the line does anything a plain
+ * strip would get wrong (CR over text, BS, cursor moves, erases, insert
+ * mode, charsets, unfinished sequences): its rendered form must be
+ * scanned too.
+ */
+size_t rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
+    uint32_t *cand, uint32_t stamp, int *complex);
+#define RX_RAW_MOVES	1	/* *complex: rendering moves text */
+#define RX_RAW_STRINGS	2	/* *complex: a control string has keywords */
+/*
+ * The next control string (OSC, DCS, SOS, PM, APC) of raw line p[0, n)
+ * at or after from: its payload is p[*a, *b) (to the end of the line
+ * when it is not terminated).  0 when there is none.
+ */
+int rx_ctl_string(const char *p, size_t n, size_t from, size_t *a,
+    size_t *b);
+void rx_ac_free(struct rx_ac *ac);
+
+/* ---------------------------------------------------------------- stats */
+
+struct rx_hitpos {
+	long long line;
+	int kid;
+};
+
+struct rx_fstat {
+	char *name;
+	long long count;
+	long long *kinds;	/* per kind id */
+	struct rx_hitpos *hits;	/* with SL_REDACT_HITS */
+	size_t nhits, caphits;
+};
+
+/* ------------------------------------------------------ context, queue */
+
+/* What one session has shown so far that matters for later lines. */
+struct rx_ctx {
+	char *session;
+	int inkey;		/* inside a private key block */
+	int putty;		/* PuTTY Private-Lines still to come */
+	int armed;		/* lines left in the typed-password window */
+	int since;		/* lines since the no-echo prompt */
+	int failed;		/* the prompt said it failed or timed out */
+	char typed[RX_WORD_MAX];	/* the last password typed at the
+					   shell, for where it is shown again */
+	unsigned char near[RX_NEAR_MAX];	/* lines left in the window
+						   of each "after" rule */
+	struct rx_ctx *next;
+};
+
+struct rx_hit {
+	size_t a, b;		/* [a, b) in the text it was found in */
+	int rule;
+	int token;		/* a typed password: match whole words only */
+	int cut;		/* found only with the sequences cut out */
+};
+
+struct rx_hits {
+	struct rx_hit *v;
+	size_t n, cap;
+};
+
+/* One line (or inert bytes) on its way out. */
+struct rx_entry {
+	int line;		/* 0: inert bytes, passed on in order */
+	struct rx_ctx *ctx;
+	void *tag;
+	long long lineno;
+	int final;		/* no later line can change it */
+	int rendered;		/* the bytes are rendered text already */
+	int complex;		/* RX_RAW_MOVES of rx_ac_scan_raw */
+	int strings;		/* RX_RAW_STRINGS: payloads to match */
+	int failed;		/* a rule could not run: the line goes */
+	int failrule;
+	const char *p;		/* content: the caller's, or own */
+	size_t n;
+	const char *e;		/* line ending */
+	size_t en;
+	struct sl_buf own;	/* copy of content and ending when held */
+	struct sl_buf text;	/* rendered form (not for rendered lines) */
+	struct rx_hits rh;	/* hits in the rendered form */
+	struct rx_hits lh;	/* hits only in the raw bytes */
+};
+
+/* A replacement of text[off, off+len) by rep. */
+struct rx_edit {
+	size_t off, len;
+	const char *rep;
+	size_t replen;
+	int rule;
+};
+
+/* What the owner gets back for each entry, in input order. */
+struct rx_done {
+	int line;
+	void *tag;
+	const char *p;		/* the content, or the inert bytes */
+	size_t n;
+	const char *e;		/* line ending */
+	size_t en;
+	const struct rx_edit *edits;	/* sorted, disjoint */
+	size_t nedits;
+	const int *kids;	/* kinds found, each once */
+	size_t nkids;
+};
+
+/* Returns SL_OK or SL_STOP (a write failed: stop the input). */
+typedef int (*rx_release_fn)(void *arg, const struct rx_done *d);
+
+struct rx_queue {
+	struct sl_redact *rx;
+	struct rx_entry *v;	/* ring of held entries */
+	size_t cap, head, n;
+	struct rx_entry cur;	/* analysed here first */
+	rx_release_fn fn;
+	void *arg;
+	int status;
+	struct rx_fstat *fs;	/* NULL: not counted (scratch) */
+	struct sl_buf arena;	/* replacement texts of one release */
+	struct rx_edit *ed;
+	size_t ned, caped;
+	int *kids;
+	size_t nkids, capkids;
+	struct rx_hits tmp;	/* merged hits */
+	struct rx_hits tmp2;
+	struct sl_buf work;	/* a candidate raw line, a fallback text */
+	struct sl_buf work2;
+};
+
+void rx_queue_init(struct rx_queue *q, struct sl_redact *rx,
+    rx_release_fn fn, void *arg, struct rx_fstat *fs);
+void rx_queue_fini(struct rx_queue *q);
+/*
+ * Would a line of ctx pushed now be held, so that its tag must outlive
+ * the call?
+ */
+int rx_queue_busy(const struct rx_queue *q, const struct rx_ctx *ctx);
+/*
+ * A line: content p[0, n) and its ending e[0, en) (CR/LF bytes; they are
+ * never changed).  rendered: p is rendered text (a record's), not raw
+ * terminal bytes.  kc[0, kn) is context put in front for matching only
+ * (a JSON key: `"password": "`).  Returns q->status.
+ */
+int rx_queue_line(struct rx_queue *q, struct rx_ctx *ctx, const char *p,
+    size_t n, const char *e, size_t en, int rendered, const char *kc,
+    size_t kn, long long lineno, void *tag);
+/* Bytes to pass on unchanged, in order. */
+int rx_queue_inert(struct rx_queue *q, const void *p, size_t n, void *tag);
+/* Release everything (end of input, or of a scratch job). */
+int rx_queue_flush(struct rx_queue *q);
+/* Forget what ctx was in the middle of (a new field, a new input). */
+void rx_ctx_reset(struct rx_queue *q, struct rx_ctx *ctx);
+void rx_ctx_free(struct rx_ctx *ctx);
+
+/*
+ * The contexts of the sessions of one input, by session id: one input
+ * can interleave many (filter-log-events does by nature), and a typed
+ * password or a key block belongs to its own session only.
+ */
+#define RX_BUCKETS	256
+#define RX_SID_MAX	256	/* bytes of a session id kept */
+
+struct rx_sessions {
+	struct rx_ctx *bucket[RX_BUCKETS];
+};
+
+/* The context of session sid, made on first use. */
+struct rx_ctx *rx_session(struct rx_sessions *s, const char *sid);
+void rx_sessions_free(struct rx_sessions *s);
+
+/*
+ * Redact a whole string s[0, n) on its own (a note's text, a session
+ * field): lines are split at LF; rendered: the string is text already,
+ * not terminal bytes.  Secrets are counted in fs (may be NULL) at line.
+ * The result replaces out; the kinds found are added to kids (distinct,
+ * at most maxkids).  Returns the number of secrets.
+ */
+size_t rx_redact_string(struct sl_redact *rx, struct rx_fstat *fs,
+    long long line, const char *s, size_t n, int rendered, const char *kc,
+    size_t kn, struct sl_buf *out, int *kids, size_t *nkids,
+    size_t maxkids);
+
+/* Analyse the line in e (redact_detect.c). */
+void rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc,
+    size_t kn);
+/* The typed-password window of ctx is over: its held lines are final. */
+void rx_close_window(struct rx_queue *q, struct rx_ctx *ctx);
+/* s in t as a word of its own, from `from` on; -1 if not there. */
+long rx_find_token(const char *t, size_t n, const char *s, size_t sn,
+    size_t from);
+/* Turn e's hits into edits and hand it to the owner (redact_map.c). */
+int rx_release_entry(struct rx_queue *q, struct rx_entry *e);
+
+/* Counts of one input, and one secret counted (redact.c). */
+struct rx_fstat *rx_fstat_new(struct sl_redact *rx, const char *name);
+void rx_count(struct sl_redact *rx, struct rx_fstat *fs, long long line,
+    int rule);
+
+/* ---------------------------------------------------------------- owners */
+
+/* Output of one input: runs of the read buffer are written in one go. */
+struct rx_writer {
+	struct sl_out *out;
+	const char *run;	/* a run of unchanged input bytes... */
+	size_t runlen;
+	const char *lo, *hi;	/* ...inside the current read buffer */
+	int failed;
+};
+
+/* Pass bytes on (grown into a run when they follow the last ones). */
+int rx_write(struct rx_writer *w, const char *p, size_t n);
+/* Write out the run: before the read buffer changes. */
+int rx_write_flush(struct rx_writer *w);
+
+/* Reading an input in large blocks (redact_text.c). */
+struct rx_reader {
+	struct sl_in *in;
+	struct rx_writer *w;
+	char *buf;
+	size_t cap, r, w_;	/* unread bytes: buf[r, w_) */
+	int eof;
+	long long line;		/* input lines begun */
+	int cont;		/* the next bytes continue a line */
+};
+
+void rx_reader_init(struct rx_reader *rd, struct sl_in *in,
+    struct rx_writer *w);
+/* 1: more bytes; 0: the end; -1: the output failed. */
+int rx_reader_fill(struct rx_reader *rd);
+void rx_reader_free(struct rx_reader *rd);
+
+/*
+ * The next line of p[0, n): content p[0, *cn), ending (CR* LF, or the
+ * CRs of a last line) up to *next.  A line longer than RX_PIECE comes in
+ * pieces without ending, cut after a blank near the limit.
+ */
+void rx_next_line(const char *p, size_t n, size_t *cn, size_t *en,
+    size_t *next);
+
+/* One leaf input being redacted (redact_run.c). */
+struct rx_input {
+	struct sl_redact *rx;
+	struct sl_in *in;
+	struct rx_writer w;
+	struct rx_queue q;	/* the input's output, in order */
+	struct rx_ctx ctx;	/* its session, when none is named */
+	struct rx_sessions sessions;	/* the sessions it names */
+	char sid[RX_SID_MAX + 1];	/* the session of JSON text now */
+	struct rx_queue mq;	/* JSON strings that are not session text */
+	struct rx_ctx mctx;
+	struct rx_fstat *fs;
+};
+
+/* The owner of q and mq for text and JSON: writes, or hands to a job. */
+int rx_input_release(void *arg, const struct rx_done *d);
+/* A line of a text input (JSON lines inside it too). */
+int rx_text_line(struct rx_input *in, const char *p, size_t cn,
+    const char *e, size_t en, long long line);
+int rx_text_loop(struct rx_input *in, struct rx_reader *rd);
+/* A JSON string's line or end came back from the queue. */
+int rx_json_done(struct rx_input *in, const struct rx_done *d);
+/*
+ * p[start, n) of a text line is JSON: redact it inside its strings and
+ * pass the rest on.  0, or -1 when it is not JSON after all.
+ */
+int rx_json_line(struct rx_input *in, const char *p, size_t n, size_t start,
+    const char *e, size_t en, long long line);
+
+/* The marker for a secret of rule r: "[REDACTED:kind]" or with a hash. */
+void rx_marker(const struct sl_redact *rx, int rule, const char *secret,
+    size_t n, struct sl_buf *out);
+
+/* ------------------------------------------------------------- the engine */
+
+struct sl_redact {
+	unsigned flags;
+	struct rx_rules rules;
+	struct rx_ac *ac;
+	int prefilter;		/* every enabled rule has keywords */
+	int allrules;		/* no prefilter table: every rule runs */
+	int ready;
+	int has_privkey, has_typed;
+	int privkey_rule, typed_rule;
+	uint32_t *candr, *candl;	/* per rule: stamp of the last hit */
+	uint32_t *nearby;	/* per rule: stamp of a line in its window */
+	uint32_t stamp;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
+	pcre2_code *re_begin, *re_end, *re_putty, *re_arm, *re_notfound;
+	pcre2_code *re_fail;
+	struct sl_term *term;	/* renders one line at a time */
+	struct sl_buf rend;
+	int rend_rows;
+	unsigned char *key;
+	size_t keylen;
+	struct sl_buf subj;	/* key context + rendered text */
+	struct rx_queue scratch;	/* for rx_redact_string */
+	struct rx_ctx scratch_ctx;
+	int scratch_busy;
+	struct sl_buf scratch_out;
+	int *scratch_kids;
+	size_t scratch_nkids, scratch_maxkids;
+	long long scratch_count;	/* secrets found, for return values */
+	/* statistics */
+	struct rx_fstat **files;
+	size_t nfiles, capfiles;
+	long long *kind_total;
+	long long total;
+	long long rewritten;	/* raw lines written as their screen text */
+	long long inputs;
+	/* problems while a line is analysed */
+	sl_errfn err;
+	void *errarg;
+	const char *where;	/* input name */
+	int status;		/* SL_OK or SL_REJECT */
+	int b64_nest;		/* payloads being redacted inside others */
+};
+
+/* Render raw terminal bytes p[0, n) of one line into rx->rend. */
+void rx_render(struct sl_redact *rx, const char *p, size_t n);
+/* Report a problem with the current input (exit 1). */
+void rx_warn(struct sl_redact *rx, long long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Drivers of one input (redact_text.c, redact_json.c, redact_records.c,
+ * redact_b64.c). */
+int rx_text_run(struct rx_input *in);
+int rx_b64_run(struct rx_input *in);
+int rx_json_run(struct rx_input *in);
+int rx_records_run(struct rx_input *in);
+/* Does p[0, n) (a peek) start a JSON document? */
+int rx_json_probe(const unsigned char *p, size_t n);
+/*
+ * Decode base64 or base64url p[0, n) into out, white space ignored.  0,
+ * or -1 if it is not base64 (or decodes to more than 64 MiB).
+ */
+int rx_b64_decode(const char *p, size_t n, struct sl_buf *out);
+/* Is p[0, n) base64 of gzip (a subscription payload in transit)? */
+int rx_b64_looks(const char *p, size_t n);
+/*
+ * Decode, redact and encode again a base64 payload p[0, n) into out (the
+ * same bytes when nothing was found).  0, or -1 when it cannot be
+ * decoded.
+ */
+int rx_b64_redact(struct sl_redact *rx, const char *name, const char *p,
+    size_t n, struct sl_buf *out);
+
+#endif /* SL_REDACT_H */

@@ -1,0 +1,1023 @@
+/*
+ * redact_json.c: JSON exports in, the same JSON out but the secrets.
+ * CloudWatch get/filter-log-events, subscription payloads, streamed
+ * events (JSON Lines), CloudTrail, Insights results, and the JSON half
+ * of export lines:
+ *
+ *	{"events":[{"message":"{\"sessionData\":[\"sh-5.2$ export K=\\u0041KIA...\"]}"}]}
+ *
+ * Every byte outside strings is copied as it is.  A string is decoded,
+ * its text redacted like any log line (rendered: session text holds
+ * escape sequences), and only the parts that changed are escaped again,
+ * so the rest keeps its original escapes.  A secret written with
+ * escapes (`\u0041KIA`) is found in the decoded text and replaced over
+ * all the escapes it spans.  A string that holds a JSON document (the
+ * message of a streamed event) is redacted as JSON, down RX_JSON_NEST
+ * levels.
+ *
+ * Strings are session text (sessionData, message, value) or metadata.
+ * Session text goes through the input's session context, so a private
+ * key or a typed password is followed across events; metadata is
+ * redacted on its own, with its key in front for matching
+ * (`"password": "` + value), so it cannot eat the typed-password window.
+ *
+ * The tokenizer is strict: input that is not JSON after all is reported
+ * and the rest of it redacted as text, so nothing leaves unredacted.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "redact/redact.h"
+
+#define KEY_MAX		64	/* bytes of a key kept for context */
+#define LIT_MAX		40	/* bytes of a number or literal */
+
+enum jstate {
+	J_TOP,		/* between documents */
+	J_VALUE,	/* after ':' or ',' in an array */
+	J_AVALUE,	/* after '[': a value or ']' */
+	J_OKEY,		/* after '{': a key or '}' */
+	J_KEY,		/* after ',' in an object */
+	J_COLON,	/* after a key */
+	J_NEXT		/* after a value in a container: ',' or the close */
+};
+
+enum { ROLE_KEY, ROLE_VALUE };
+
+struct jframe {
+	int obj;
+	char key[KEY_MAX];	/* key of the member this container is */
+};
+
+struct jtok {
+	enum jstate st;
+	int depth;
+	struct jframe fr[SL_JSON_DEPTH + 1];
+	char key[KEY_MAX];	/* last key of the current object */
+	int instr, esc, hex, role;
+	char vkey[KEY_MAX];	/* key of the string being read */
+	int inlit;
+	char lit[LIT_MAX + 1];
+	size_t litn;
+	int values;
+	long long line;
+	const char *err;
+};
+
+/* What the tokenizer reports; any may be NULL. */
+struct jcb {
+	void (*verbatim)(void *arg, const char *p, size_t n);
+	void (*str_start)(void *arg, const char *p);
+	void (*str_bytes)(void *arg, const char *p, size_t n);
+	void (*str_end)(void *arg, int role, const char *key);
+	void (*doc_end)(void *arg);	/* a top-level container closed */
+	void *arg;
+};
+
+static void
+jtok_init(struct jtok *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->line = 1;
+}
+
+static int
+hexdig(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+static int
+digits(const char *s, size_t *i, size_t n)
+{
+	size_t k = *i;
+
+	while (*i < n && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i > k;
+}
+
+static int
+lit_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if ((n == 4 && memcmp(s, "true", 4) == 0) ||
+	    (n == 5 && memcmp(s, "false", 5) == 0) ||
+	    (n == 4 && memcmp(s, "null", 4) == 0))
+		return 1;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (!digits(s, &i, n))
+		return 0;
+	if (i < n && s[i] == '.') {
+		i++;
+		if (!digits(s, &i, n))
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (!digits(s, &i, n))
+			return 0;
+	}
+	return i == n;
+}
+
+static int
+value_state(enum jstate st)
+{
+	return st == J_TOP || st == J_VALUE || st == J_AVALUE;
+}
+
+/* A value is complete: what may follow it. */
+static void
+value_done(struct jtok *t)
+{
+	if (t->depth == 0) {
+		t->st = J_TOP;
+		t->values++;
+	} else
+		t->st = J_NEXT;
+}
+
+/* The key a value starting now belongs to. */
+static const char *
+value_key(const struct jtok *t)
+{
+	if (t->depth == 0)
+		return "";
+	return t->fr[t->depth].obj ? t->key : t->fr[t->depth].key;
+}
+
+#define FAIL(msg) do { t->err = (msg); goto fail; } while (0)
+
+/*
+ * Feed n bytes.  Returns how many were taken: n, or where the input
+ * stopped being JSON (t->err says why).
+ */
+static size_t
+jtok_feed(struct jtok *t, const char *p, size_t n, const struct jcb *cb)
+{
+	size_t i = 0, vs = 0, ss = 0;
+	unsigned char c;
+
+	while (i < n) {
+		c = (unsigned char)p[i];
+		if (t->instr) {
+			if (t->hex > 0) {
+				if (!hexdig(c))
+					FAIL("bad \\u escape");
+				t->hex--;
+				i++;
+				continue;
+			}
+			if (t->esc) {
+				if (strchr("\"\\/bfnrtu", c) == NULL || c == 0)
+					FAIL("bad escape");
+				if (c == 'u')
+					t->hex = 4;
+				t->esc = 0;
+				i++;
+				continue;
+			}
+			/* The bulk of a string. */
+			while (i < n && p[i] != '"' && p[i] != '\\' &&
+			    (unsigned char)p[i] >= 0x20)
+				i++;
+			if (i == n)
+				break;
+			c = (unsigned char)p[i];
+			if (c == '\\') {
+				t->esc = 1;
+				i++;
+				continue;
+			}
+			if (c < 0x20)
+				FAIL("control character in a string");
+			/* The closing quote. */
+			if (cb->str_bytes != NULL && i > ss)
+				cb->str_bytes(cb->arg, p + ss, i - ss);
+			t->instr = 0;
+			if (cb->str_end != NULL)
+				cb->str_end(cb->arg, t->role, t->vkey);
+			vs = i;
+			i++;
+			if (t->role == ROLE_KEY)
+				t->st = J_COLON;
+			else
+				value_done(t);
+			continue;
+		}
+		if (t->inlit) {
+			if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+			    (c >= 'A' && c <= 'Z') || c == '+' || c == '-' ||
+			    c == '.') {
+				if (t->litn >= LIT_MAX)
+					FAIL("number too long");
+				t->lit[t->litn++] = (char)c;
+				i++;
+				continue;
+			}
+			t->inlit = 0;
+			if (!lit_ok(t->lit, t->litn))
+				FAIL("not a value");
+			value_done(t);
+			continue;	/* c again, outside the literal */
+		}
+		switch (c) {
+		case ' ': case '\t': case '\r':
+			break;
+		case '\n':
+			t->line++;
+			break;
+		case '{': case '[':
+			if (!value_state(t->st))
+				FAIL("unexpected bracket");
+			if (t->depth >= SL_JSON_DEPTH)
+				FAIL("nested too deep");
+			/* The container is the value of this key. */
+			snprintf(t->fr[t->depth + 1].key, KEY_MAX, "%s",
+			    value_key(t));
+			t->depth++;
+			t->fr[t->depth].obj = c == '{';
+			t->key[0] = '\0';
+			t->st = c == '{' ? J_OKEY : J_AVALUE;
+			break;
+		case '}': case ']':
+			if (t->depth == 0 || t->fr[t->depth].obj != (c == '}') ||
+			    !(t->st == J_NEXT || (c == '}' && t->st == J_OKEY) ||
+			    (c == ']' && t->st == J_AVALUE)))
+				FAIL("unexpected close");
+			t->depth--;
+			t->key[0] = '\0';
+			value_done(t);
+			if (t->depth == 0 && cb->doc_end != NULL)
+				cb->doc_end(cb->arg);
+			break;
+		case ':':
+			if (t->st != J_COLON)
+				FAIL("unexpected ':'");
+			t->st = J_VALUE;
+			break;
+		case ',':
+			if (t->st != J_NEXT)
+				FAIL("unexpected ','");
+			t->st = t->fr[t->depth].obj ? J_KEY : J_VALUE;
+			break;
+		case '"':
+			if (t->st == J_OKEY || t->st == J_KEY)
+				t->role = ROLE_KEY;
+			else if (value_state(t->st))
+				t->role = ROLE_VALUE;
+			else
+				FAIL("unexpected string");
+			snprintf(t->vkey, KEY_MAX, "%s",
+			    t->role == ROLE_KEY ? "" : value_key(t));
+			if (cb->verbatim != NULL && i + 1 > vs)
+				cb->verbatim(cb->arg, p + vs, i + 1 - vs);
+			if (cb->str_start != NULL)
+				cb->str_start(cb->arg, p + i + 1);
+			t->instr = 1;
+			i++;
+			ss = i;
+			vs = i;
+			/* Keys are kept for the values after them. */
+			if (t->role == ROLE_KEY) {
+				size_t k = 0;
+
+				while (i + k < n && p[i + k] != '"' &&
+				    p[i + k] != '\\' && k + 1 < KEY_MAX)
+					k++;
+				memcpy(t->key, p + i, k);
+				t->key[k] = '\0';
+			}
+			continue;
+		default:
+			if (!value_state(t->st) || !((c >= '0' && c <= '9') ||
+			    c == '-' || c == 't' || c == 'f' || c == 'n'))
+				FAIL("unexpected character");
+			t->inlit = 1;
+			t->litn = 0;
+			continue;	/* collected above */
+		}
+		i++;
+	}
+	if (t->instr) {
+		if (cb->str_bytes != NULL && i > ss)
+			cb->str_bytes(cb->arg, p + ss, i - ss);
+	} else if (cb->verbatim != NULL && i > vs)
+		cb->verbatim(cb->arg, p + vs, i - vs);
+	return n;
+fail:
+	if (t->instr) {
+		if (cb->str_bytes != NULL && i > ss)
+			cb->str_bytes(cb->arg, p + ss, i - ss);
+	} else if (cb->verbatim != NULL && i > vs)
+		cb->verbatim(cb->arg, p + vs, i - vs);
+	return i;
+}
+
+/* The end of the input: a literal at the very end is complete now. */
+static int
+jtok_end(struct jtok *t)
+{
+	if (t->err != NULL)
+		return -1;
+	if (t->inlit) {
+		t->inlit = 0;
+		if (!lit_ok(t->lit, t->litn)) {
+			t->err = "not a value";
+			return -1;
+		}
+		value_done(t);
+	}
+	if (t->instr) {
+		t->err = "the input ends inside a string";
+		return -1;
+	}
+	if (t->depth > 0 || t->st != J_TOP) {
+		t->err = "the input ends inside a document";
+		return -1;
+	}
+	return 0;
+}
+
+/* Is p[0, n) one or more whole JSON documents and nothing else? */
+static int
+valid_json(const char *p, size_t n)
+{
+	static const struct jcb none;
+	struct jtok t;
+
+	jtok_init(&t);
+	if (jtok_feed(&t, p, n, &none) != n || t.err != NULL)
+		return 0;
+	return jtok_end(&t) == 0 && t.values > 0;
+}
+
+static int
+looks_json(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return i < n && (p[i] == '{' || p[i] == '[') && valid_json(p, n);
+}
+
+int
+rx_json_probe(const unsigned char *p, size_t n)
+{
+	static const struct jcb none;
+	struct jtok t;
+	size_t i = 0;
+
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return 0;	/* a BOM: PowerShell, not JSON */
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	if (i == n || (p[i] != '{' && p[i] != '['))
+		return 0;
+	jtok_init(&t);
+	/* A document cut by the end of the peek is fine; an error is not. */
+	return jtok_feed(&t, (const char *)p, n, &none) == n && t.err == NULL;
+}
+
+/* ---------------------------------------------------------------- jobs */
+
+enum { OUT_WRITE, OUT_QUEUE, OUT_PARENT };
+
+/* Where a decoded run starts: u[u, u+ulen) came from esc[e, e+elen). */
+struct escpt {
+	size_t u, ulen, e, elen;
+};
+
+struct jedit {
+	size_t off, len;	/* in u */
+	size_t rep, replen;	/* in reps */
+};
+
+struct rx_job {
+	struct rx_input *in;
+	struct rx_job *parent;
+	int out;
+	size_t at;		/* OUT_PARENT: where esc starts in parent u */
+	struct sl_buf esc;
+	struct sl_buf u;
+	struct escpt *pt;
+	size_t npt, cappt;
+	struct jedit *ed;
+	size_t ned, caped;
+	struct sl_buf reps;
+	size_t cursor;		/* u offset of the next line back */
+	long long line;
+	int nest;
+	int meta;		/* everything inside is metadata */
+};
+
+static void
+job_free(struct rx_job *j)
+{
+	sl_buf_free(&j->esc);
+	sl_buf_free(&j->u);
+	sl_buf_free(&j->reps);
+	free(j->pt);
+	free(j->ed);
+	free(j);
+}
+
+static void
+add_pt(struct rx_job *j, size_t u, size_t ulen, size_t e, size_t elen)
+{
+	if (j->npt == j->cappt) {
+		j->cappt = j->cappt ? j->cappt * 2 : 16;
+		j->pt = sl_xrealloc(j->pt, j->cappt * sizeof(*j->pt));
+	}
+	j->pt[j->npt].u = u;
+	j->pt[j->npt].ulen = ulen;
+	j->pt[j->npt].e = e;
+	j->pt[j->npt].elen = elen;
+	j->npt++;
+}
+
+static unsigned
+hexval(const char *s)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = s[i];
+
+		v = v * 16 + (unsigned)(c <= '9' ? c - '0' :
+		    (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/* Decode esc into u, noting where each escape came from. */
+static void
+decode(struct rx_job *j)
+{
+	const char *s = j->esc.buf;
+	size_t n = j->esc.len, i = 0, run;
+	char out[4];
+	unsigned cp, lo;
+	size_t k, el;
+
+	sl_buf_reset(&j->u);
+	sl_buf_reserve(&j->u, n);
+	while (i < n) {
+		for (run = i; run < n && s[run] != '\\'; run++)
+			;
+		sl_buf_add(&j->u, s + i, run - i);
+		i = run;
+		if (i >= n)
+			break;
+		if (i + 1 >= n) {	/* cannot happen after the tokenizer */
+			sl_buf_addc(&j->u, '\\');
+			i++;
+			break;
+		}
+		el = 2;
+		switch (s[i + 1]) {
+		case 'b': out[0] = '\b'; k = 1; break;
+		case 'f': out[0] = '\f'; k = 1; break;
+		case 'n': out[0] = '\n'; k = 1; break;
+		case 'r': out[0] = '\r'; k = 1; break;
+		case 't': out[0] = '\t'; k = 1; break;
+		case 'u':
+			if (i + 6 > n) {
+				out[0] = '\\';
+				k = 1;
+				el = 1;
+				break;
+			}
+			cp = hexval(s + i + 2);
+			el = 6;
+			if (cp >= 0xd800 && cp <= 0xdbff && i + 12 <= n &&
+			    s[i + 6] == '\\' && s[i + 7] == 'u') {
+				lo = hexval(s + i + 8);
+				if (lo >= 0xdc00 && lo <= 0xdfff) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) +
+					    (lo - 0xdc00);
+					el = 12;
+				}
+			}
+			if (cp >= 0xd800 && cp <= 0xdfff)
+				cp = 0xfffd;	/* a lone surrogate */
+			k = sl_utf8_encode(cp, out);
+			break;
+		default:	/* \" \\ \/ */
+			out[0] = s[i + 1];
+			k = 1;
+		}
+		add_pt(j, j->u.len, k, i, el);
+		sl_buf_add(&j->u, out, k);
+		i += el;
+	}
+}
+
+/* The escape point at or before u offset x, or NULL. */
+static const struct escpt *
+pt_at(const struct rx_job *j, size_t x)
+{
+	size_t lo = 0, hi = j->npt;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (j->pt[mid].u <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == 0 ? NULL : &j->pt[lo - 1];
+}
+
+/*
+ * u[ua, ub) in esc coordinates, widened to whole escapes: [*eo, *ee) of
+ * esc, which decodes to u[*us, *ue).
+ */
+static void
+esc_range(const struct rx_job *j, size_t ua, size_t ub, size_t *eo,
+    size_t *ee, size_t *us, size_t *ue)
+{
+	const struct escpt *p = pt_at(j, ua);
+
+	if (p != NULL && ua < p->u + p->ulen) {
+		*eo = p->e;
+		*us = p->u;
+	} else {
+		*eo = p != NULL ? p->e + p->elen + (ua - p->u - p->ulen) : ua;
+		*us = ua;
+	}
+	p = pt_at(j, ub - 1);
+	if (p != NULL && ub - 1 < p->u + p->ulen) {
+		*ee = p->e + p->elen;
+		*ue = p->u + p->ulen;
+	} else {
+		*ee = p != NULL ? p->e + p->elen + (ub - p->u - p->ulen) : ub;
+		*ue = ub;
+	}
+}
+
+static void
+json_escape(struct sl_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '"': sl_buf_add(b, "\\\"", 2); break;
+		case '\\': sl_buf_add(b, "\\\\", 2); break;
+		case '\n': sl_buf_add(b, "\\n", 2); break;
+		case '\r': sl_buf_add(b, "\\r", 2); break;
+		case '\t': sl_buf_add(b, "\\t", 2); break;
+		case '\b': sl_buf_add(b, "\\b", 2); break;
+		case '\f': sl_buf_add(b, "\\f", 2); break;
+		default:
+			if (c < 0x20) {
+				sl_buf_add(b, "\\u00", 4);
+				sl_buf_addc(b, hex[c >> 4]);
+				sl_buf_addc(b, hex[c & 15]);
+			} else
+				sl_buf_addc(b, c);
+		}
+	}
+}
+
+static void
+job_edit(struct rx_job *j, size_t off, size_t len, const char *rep,
+    size_t replen)
+{
+	if (j->ned == j->caped) {
+		j->caped = j->caped ? j->caped * 2 : 8;
+		j->ed = sl_xrealloc(j->ed, j->caped * sizeof(*j->ed));
+	}
+	j->ed[j->ned].off = off;
+	j->ed[j->ned].len = len;
+	j->ed[j->ned].rep = j->reps.len;
+	j->ed[j->ned].replen = replen;
+	sl_buf_add(&j->reps, rep, replen);
+	j->ned++;
+}
+
+static int
+jedit_cmp(const void *a, const void *b)
+{
+	const struct jedit *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* All of the job's lines are back: write the string, or hand it up. */
+static int
+job_finish(struct rx_job *j)
+{
+	struct rx_input *in = j->in;
+	struct sl_buf out, piece;
+	size_t i, at = 0, eo, ee, us, ue;
+	int rc = SL_OK;
+
+	if (j->ned == 0) {
+		if (j->out == OUT_WRITE)
+			rc = rx_write(&in->w, j->esc.buf, j->esc.len);
+		else if (j->out == OUT_QUEUE)
+			rc = rx_queue_inert(&in->q, j->esc.buf, j->esc.len,
+			    NULL);
+		job_free(j);
+		return rc;
+	}
+	qsort(j->ed, j->ned, sizeof(*j->ed), jedit_cmp);
+	sl_buf_init(&out);
+	sl_buf_init(&piece);
+	for (i = 0; i < j->ned; i++) {
+		const struct jedit *d = &j->ed[i];
+
+		if (d->len == 0)
+			continue;
+		esc_range(j, d->off, d->off + d->len, &eo, &ee, &us, &ue);
+		if (eo < at)
+			eo = at;	/* two edits in one escape: joined */
+		sl_buf_reset(&piece);
+		json_escape(&piece, j->u.buf + us, d->off > us ? d->off - us : 0);
+		json_escape(&piece, j->reps.buf + d->rep, d->replen);
+		json_escape(&piece, j->u.buf + d->off + d->len,
+		    ue - (d->off + d->len));
+		if (j->out == OUT_PARENT) {
+			job_edit(j->parent, j->at + eo, ee - eo, piece.buf,
+			    piece.len);
+			continue;
+		}
+		sl_buf_add(&out, j->esc.buf + at, eo - at);
+		sl_buf_add(&out, piece.buf, piece.len);
+		at = ee;
+	}
+	if (j->out != OUT_PARENT) {
+		sl_buf_add(&out, j->esc.buf + at, j->esc.len - at);
+		if (j->out == OUT_WRITE)
+			rc = rx_write(&in->w, out.buf, out.len);
+		else
+			rc = rx_queue_inert(&in->q, out.buf, out.len, NULL);
+	}
+	sl_buf_free(&out);
+	sl_buf_free(&piece);
+	job_free(j);
+	return rc;
+}
+
+/* The queue lets a job's line, or its end, go. */
+int
+rx_json_done(struct rx_input *in, const struct rx_done *d)
+{
+	struct rx_job *j = d->tag;
+	size_t i;
+
+	(void)in;
+	if (!d->line)
+		return job_finish(j);
+	for (i = 0; i < d->nedits; i++)
+		job_edit(j, j->cursor + d->edits[i].off, d->edits[i].len,
+		    d->edits[i].rep, d->edits[i].replen);
+	j->cursor += d->n + d->en;
+	return SL_OK;
+}
+
+/* ----------------------------------------------------------- strings */
+
+static int
+session_key(const char *k)
+{
+	return *k == '\0' || strcmp(k, "sessionData") == 0 ||
+	    strcmp(k, "message") == 0 || strcmp(k, "@message") == 0 ||
+	    strcmp(k, "value") == 0;
+}
+
+/* Keys whose value names the session that the text near it belongs to. */
+static int
+session_id_key(const char *k)
+{
+	return strcmp(k, "sessionId") == 0 || strcmp(k, "logStreamName") == 0 ||
+	    strcmp(k, "@logStream") == 0;
+}
+
+/*
+ * A session id seen: the session text that follows is that session's
+ * (an event's logStreamName comes before its message, a message's
+ * sessionId before its sessionData).  Ids that are not plain text or
+ * too long name no session.
+ */
+static void
+note_session(struct rx_input *in, const char *s, size_t n)
+{
+	size_t i;
+
+	in->sid[0] = '\0';
+	if (n == 0 || n > RX_SID_MAX)
+		return;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return;
+	memcpy(in->sid, s, n);
+	in->sid[n] = '\0';
+}
+
+static struct rx_ctx *
+session_ctx(struct rx_input *in)
+{
+	return in->sid[0] != '\0' ? rx_session(&in->sessions, in->sid) :
+	    &in->ctx;
+}
+
+struct nested {
+	struct rx_input *in;
+	struct rx_job *parent;
+	const char *start;	/* where the string being read starts */
+	struct sl_buf esc;
+};
+
+static void	process(struct rx_input *, struct rx_job *, size_t,
+		    const char *, size_t, int, const char *, long long, int);
+
+static void
+nest_start(void *arg, const char *p)
+{
+	struct nested *ns = arg;
+
+	ns->start = p;
+	sl_buf_reset(&ns->esc);
+}
+
+static void
+nest_bytes(void *arg, const char *p, size_t n)
+{
+	struct nested *ns = arg;
+
+	sl_buf_add(&ns->esc, p, n);
+}
+
+static void
+nest_end(void *arg, int role, const char *key)
+{
+	struct nested *ns = arg;
+	struct rx_job *j = ns->parent;
+
+	process(ns->in, j, (size_t)(ns->start - j->u.buf), ns->esc.buf,
+	    ns->esc.len, role, key, j->line, j->nest + 1);
+}
+
+/*
+ * One string: esc[0, n) between its quotes.  parent NULL: a string of
+ * the input itself; else one inside parent's decoded text at `at`.
+ */
+static void
+process(struct rx_input *in, struct rx_job *parent, size_t at,
+    const char *esc, size_t n, int role, const char *key, long long line,
+    int nest)
+{
+	struct rx_job *j = sl_xcalloc(1, sizeof(*j));
+	struct rx_queue *q;
+	struct rx_ctx *ctx;
+	struct sl_buf kc;
+	size_t off = 0, cn, en, next;
+	int meta, first = 1;
+
+	j->in = in;
+	j->parent = parent;
+	j->at = at;
+	j->line = line;
+	j->nest = nest;
+	sl_buf_add(&j->esc, esc, n);
+	decode(j);
+	if (role == ROLE_VALUE && session_id_key(key))
+		note_session(in, j->u.buf, j->u.len);
+	meta = role == ROLE_KEY || !session_key(key) ||
+	    (parent != NULL && parent->meta);
+	j->meta = meta;
+	j->out = parent != NULL ? OUT_PARENT : meta ? OUT_QUEUE : OUT_WRITE;
+	/* Session text keeps its place in the session; metadata is alone. */
+	q = meta ? &in->mq : &in->q;
+	ctx = meta ? &in->mctx : session_ctx(in);
+	if (meta)
+		rx_ctx_reset(q, ctx);
+	sl_buf_init(&kc);
+	if (meta && role == ROLE_VALUE && *key != '\0') {
+		sl_buf_addc(&kc, '"');
+		sl_buf_adds(&kc, key);
+		sl_buf_add(&kc, "\": \"", 4);
+	}
+	if (rx_b64_looks(j->u.buf, j->u.len)) {
+		/* A gzip'd payload (a Lambda event's "data"): inside it. */
+		struct sl_buf out, name;
+
+		sl_buf_init(&out);
+		sl_buf_init(&name);
+		sl_buf_printf(&name, "%s:%lld//base64", in->rx->where, line);
+		if (rx_b64_redact(in->rx, name.buf, j->u.buf, j->u.len,
+		    &out) != 0) {
+			rx_warn(in->rx, line, "base64 payload that cannot be "
+			    "decoded: left out");
+			sl_buf_reset(&out);
+		}
+		if (out.len != j->u.len || memcmp(out.buf, j->u.buf,
+		    j->u.len) != 0)
+			job_edit(j, 0, j->u.len, out.buf != NULL ? out.buf :
+			    "", out.len);
+		sl_buf_free(&out);
+		sl_buf_free(&name);
+	} else if (nest < RX_JSON_NEST && looks_json(j->u.buf, j->u.len)) {
+		static const struct jcb none;
+		struct jcb cb = none;
+		struct nested ns;
+		struct jtok t;
+
+		memset(&ns, 0, sizeof(ns));
+		ns.in = in;
+		ns.parent = j;
+		cb.str_start = nest_start;
+		cb.str_bytes = nest_bytes;
+		cb.str_end = nest_end;
+		cb.arg = &ns;
+		jtok_init(&t);
+		jtok_feed(&t, j->u.buf, j->u.len, &cb);
+		sl_buf_free(&ns.esc);
+	} else {
+		while (off < j->u.len) {
+			rx_next_line(j->u.buf + off, j->u.len - off, &cn, &en,
+			    &next);
+			rx_queue_line(q, ctx, j->u.buf + off, cn,
+			    j->u.buf + off + cn, en, 0,
+			    first ? kc.buf : NULL, first ? kc.len : 0, line, j);
+			first = 0;
+			off += next;
+		}
+	}
+	sl_buf_free(&kc);
+	rx_queue_inert(q, NULL, 0, j);	/* the end of the job */
+	if (meta) {
+		rx_queue_flush(q);
+		rx_ctx_reset(q, ctx);
+	}
+}
+
+/* --------------------------------------------------- a whole input */
+
+struct top {
+	struct rx_input *in;
+	struct sl_buf esc;
+	long long line;		/* where the string started */
+	struct jtok *t;
+};
+
+static void
+top_verbatim(void *arg, const char *p, size_t n)
+{
+	struct top *tp = arg;
+
+	rx_queue_inert(&tp->in->q, p, n, NULL);
+}
+
+static void
+top_start(void *arg, const char *p)
+{
+	struct top *tp = arg;
+
+	(void)p;
+	sl_buf_reset(&tp->esc);
+	tp->line = tp->t->line;
+}
+
+static void
+top_bytes(void *arg, const char *p, size_t n)
+{
+	struct top *tp = arg;
+
+	if (tp->esc.len + n > RX_STRING_MAX) {
+		if (tp->esc.len <= RX_STRING_MAX)
+			rx_warn(tp->in->rx, tp->line, "JSON string longer "
+			    "than %d bytes: left out", RX_STRING_MAX);
+		tp->esc.len = RX_STRING_MAX + 1;	/* marks it */
+		return;
+	}
+	sl_buf_add(&tp->esc, p, n);
+}
+
+/* A session id holds for the rest of its document only. */
+static void
+top_doc_end(void *arg)
+{
+	struct top *tp = arg;
+
+	tp->in->sid[0] = '\0';
+}
+
+static void
+top_end(void *arg, int role, const char *key)
+{
+	struct top *tp = arg;
+
+	if (tp->esc.len > RX_STRING_MAX)
+		return;		/* fail closed: the string is dropped */
+	process(tp->in, NULL, 0, tp->esc.buf, tp->esc.len, role, key,
+	    tp->line, 0);
+}
+
+int
+rx_json_run(struct rx_input *in)
+{
+	struct rx_reader rd;
+	struct top tp;
+	struct jtok t;
+	struct jcb cb;
+	size_t took, avail;
+	int rc;
+
+	rx_reader_init(&rd, in->in, &in->w);
+	jtok_init(&t);
+	memset(&tp, 0, sizeof(tp));
+	tp.in = in;
+	tp.t = &t;
+	cb.verbatim = top_verbatim;
+	cb.str_start = top_start;
+	cb.str_bytes = top_bytes;
+	cb.str_end = top_end;
+	cb.doc_end = top_doc_end;
+	cb.arg = &tp;
+	for (;;) {
+		avail = rd.w_ - rd.r;
+		if (avail == 0) {
+			if ((rc = rx_reader_fill(&rd)) < 0)
+				goto out;
+			if (rc == 0)
+				break;
+			continue;
+		}
+		took = jtok_feed(&t, rd.buf + rd.r, avail, &cb);
+		rd.r += took;
+		if (t.err != NULL)
+			break;
+		if (in->q.status == SL_STOP)
+			goto out;
+	}
+	if (t.err == NULL && jtok_end(&t) == 0)
+		goto out;
+	if (t.instr && tp.esc.len <= RX_STRING_MAX) {
+		/* Cut inside a string: what there is goes out as text. */
+		rx_queue_line(&in->q, session_ctx(in), tp.esc.buf, tp.esc.len,
+		    "", 0, 0, NULL, 0, tp.line, NULL);
+	}
+	/* Cut short: the end is the place, not a line. */
+	rx_warn(in->rx, t.err == NULL || strncmp(t.err, "the input ends", 14)
+	    != 0 ? t.line : 0, "invalid JSON (%s): the rest is redacted as "
+	    "text", t.err);
+	rd.line = t.line;
+	rd.cont = 1;
+	rx_text_loop(in, &rd);
+out:
+	rc = rx_queue_flush(&in->q);
+	if (rx_write_flush(&in->w) != SL_OK)
+		rc = SL_STOP;
+	rx_reader_free(&rd);
+	sl_buf_free(&tp.esc);
+	return rc;
+}
+
+/* An export line or a JSON line inside a text input. */
+int
+rx_json_line(struct rx_input *in, const char *p, size_t n, size_t start,
+    const char *e, size_t en, long long line)
+{
+	struct top tp;
+	struct jtok t;
+	struct jcb cb;
+
+	if (!valid_json(p + start, n - start))
+		return -1;
+	jtok_init(&t);
+	t.line = line;
+	memset(&tp, 0, sizeof(tp));
+	tp.in = in;
+	tp.t = &t;
+	cb.verbatim = top_verbatim;
+	cb.str_start = top_start;
+	cb.str_bytes = top_bytes;
+	cb.str_end = top_end;
+	cb.doc_end = top_doc_end;
+	cb.arg = &tp;
+	rx_queue_inert(&in->q, p, start, NULL);
+	jtok_feed(&t, p + start, n - start, &cb);
+	sl_buf_free(&tp.esc);
+	rx_queue_inert(&in->q, e, en, NULL);
+	return 0;
+}

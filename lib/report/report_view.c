@@ -1,0 +1,718 @@
+/*
+ * report_view.c: the view model.  From the store it picks one transcript
+ * per session, derives what the sources leave open (start and end from
+ * line times, the kind from the document, the user), applies the
+ * filters, sorts, and aggregates per user, target and day.  Renderers
+ * see only what is built here, so every output says the same thing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+static const char *
+pool(struct rv_report *v, char *s)
+{
+	if (v->npool == v->cappool) {
+		v->cappool = v->cappool ? v->cappool * 2 : 64;
+		v->pool = sl_xrealloc(v->pool, v->cappool * sizeof(*v->pool));
+	}
+	v->pool[v->npool++] = s;
+	return s;
+}
+
+static int
+prefix(const char *s, const char *p)
+{
+	return s != NULL && strncmp(s, p, strlen(p)) == 0;
+}
+
+/* The session kind, from the field, else the SSM document. */
+static const char *
+kind_of(const struct sl_session *e, int transcript)
+{
+	const char *doc = e->f[SL_F_DOCUMENT];
+
+	if (e->f[SL_F_KIND] != NULL)
+		return e->f[SL_F_KIND];
+	if (prefix(doc, "AWS-StartPortForwardingSession"))
+		return "port-forwarding";
+	if (prefix(doc, "AWS-StartSSHSession"))
+		return "ssh";
+	if (prefix(doc, "AWS-StartInteractiveCommand") ||
+	    prefix(doc, "AWS-StartNonInteractiveCommand"))
+		return "command";
+	return transcript ? "shell" : NULL;
+}
+
+/*
+ * The transcript to report: most lines; then one with times; then the
+ * smaller key, so that input order never decides.
+ */
+static int
+better(const struct rsrc *a, const struct rsrc *b)
+{
+	int c;
+
+	if (a->lines != b->lines)
+		return a->lines > b->lines;
+	if ((a->timed > 0) != (b->timed > 0))
+		return a->timed > 0;
+	if ((c = strcmp(a->key, b->key)) != 0)
+		return c < 0;
+	return 0;
+}
+
+static int
+cmp_src(const void *pa, const void *pb)
+{
+	const struct rsrc *a = *(const struct rsrc *const *)pa;
+	const struct rsrc *b = *(const struct rsrc *const *)pb;
+
+	return strcmp(a->key, b->key);
+}
+
+static int
+cmp_note(const void *pa, const void *pb)
+{
+	const struct rv_note *a = pa, *b = pb;
+
+	return strcmp(a->code, b->code);
+}
+
+static void
+add_note(struct rv_session *vs, const char *code, const char *text,
+    long long n, long long count)
+{
+	size_t i;
+
+	for (i = 0; i < vs->nnotes; i++)
+		if (strcmp(vs->notes[i].code, code) == 0) {
+			/* The least text, whatever the order (report.c). */
+			if (strcmp(text, vs->notes[i].text) < 0)
+				vs->notes[i].text = text;
+			vs->notes[i].n = report_add(vs->notes[i].n, n);
+			if (count >= 0)
+				vs->notes[i].count = report_add(
+				    vs->notes[i].count < 0 ? 0 :
+				    vs->notes[i].count, count);
+			return;
+		}
+	vs->notes = sl_xrealloc(vs->notes, (vs->nnotes + 1) *
+	    sizeof(*vs->notes));
+	vs->notes[vs->nnotes].code = code;
+	vs->notes[vs->nnotes].text = text;
+	vs->notes[vs->nnotes].n = n;
+	vs->notes[vs->nnotes].count = count;
+	vs->nnotes++;
+}
+
+/* A time from the merged field, else from the transcript's lines. */
+static void
+set_time(struct rv_report *v, const char **out, long long *ms,
+    const char *field, long long line_ms, const char **src,
+    const char *field_src, const char *line_src)
+{
+	*out = NULL;
+	*src = NULL;
+	if (field != NULL && sl_time_rfc3339(field, strlen(field), ms) == 0)
+		*src = field_src;
+	else if (line_ms != RV_NONE) {
+		*ms = line_ms;
+		*src = line_src;
+	} else {
+		*ms = RV_NONE;
+		return;
+	}
+	*out = pool(v, sl_xmalloc(25));
+	sl_time_format(*ms, (char *)*out);	/* one form for every source */
+}
+
+static const char *
+extra_of(const struct sl_session *e, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < e->nextra; i++)
+		if (strcmp(e->extra[i].key, key) == 0)
+			return e->extra[i].val;
+	return NULL;
+}
+
+/*
+ * Where a port-forwarding or SSH session went, shown with its target:
+ * "i-0abc -> db.internal:5432" (to another host), "i-0abc:5432" (to a
+ * port of the target itself).
+ */
+static void
+set_destination(struct rv_report *v, struct rv_session *vs,
+    const struct sl_session *e)
+{
+	struct sl_buf b;
+
+	vs->remote_host = extra_of(e, "remote_host");
+	vs->port_number = extra_of(e, "port_number");
+	vs->local_port_number = extra_of(e, "local_port_number");
+	vs->target_label = vs->target;
+	if (vs->remote_host == NULL && vs->port_number == NULL)
+		return;
+	sl_buf_init(&b);
+	sl_buf_adds(&b, vs->target != NULL ? vs->target : "?");
+	if (vs->remote_host != NULL) {
+		sl_buf_adds(&b, " \xe2\x86\x92 ");
+		sl_buf_adds(&b, vs->remote_host);
+	}
+	if (vs->port_number != NULL) {
+		sl_buf_addc(&b, ':');
+		sl_buf_adds(&b, vs->port_number);
+	}
+	vs->target_label = pool(v, b.buf);
+}
+
+/* Fill vs from the store. */
+static void
+build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
+{
+	const struct sl_session *e = s->s;
+	struct rsrc **srcs, *win = NULL;
+	size_t i, k;
+
+	memset(vs, 0, sizeof(*vs));
+	vs->id = e->id;
+	srcs = sl_xmalloc((s->nsrc + 1) * sizeof(*srcs));
+	if (s->nsrc > 0)
+		memcpy(srcs, s->src, s->nsrc * sizeof(*srcs));
+	qsort(srcs, s->nsrc, sizeof(*srcs), cmp_src);
+	for (i = 0; i < s->nsrc; i++)
+		if (srcs[i]->lines > 0 && (win == NULL || better(srcs[i], win)))
+			win = srcs[i];
+
+	vs->principal = e->f[SL_F_PRINCIPAL];
+	if (vs->principal == NULL && e->id != NULL) {
+		char *p = sl_session_principal(e->id);
+
+		if (p != NULL)
+			vs->principal = pool(v, p);
+	}
+	vs->owner = e->f[SL_F_OWNER];
+	vs->user = vs->owner != NULL ? vs->owner : vs->principal;
+	vs->target = e->f[SL_F_TARGET];
+	set_destination(v, vs, e);
+	vs->host = e->f[SL_F_HOST];
+	/* Not the transcript's "RunAs User": on Windows that is the agent's
+	 * logger account, not the session's user. */
+	vs->run_as = e->f[SL_F_RUN_AS];
+	vs->document = e->f[SL_F_DOCUMENT];
+	vs->region = e->f[SL_F_REGION];
+	vs->account = e->f[SL_F_ACCOUNT];
+	vs->status = e->f[SL_F_STATUS];
+	vs->reason = e->f[SL_F_REASON];
+	vs->source_ip = e->f[SL_F_SOURCE_IP];
+	vs->start_local = e->f[SL_F_START_LOCAL];
+	vs->end_local = e->f[SL_F_END_LOCAL];
+	vs->transcript = win != NULL;
+	vs->kind = kind_of(e, vs->transcript);
+
+	/* Metadata times win; line times are the transcript's estimate. */
+	set_time(v, &vs->start, &vs->start_ms, e->f[SL_F_START],
+	    win != NULL ? win->first_ms : RV_NONE, &vs->start_src,
+	    e->f[SL_F_START_SRC], "transcript-first-line");
+	set_time(v, &vs->end, &vs->end_ms, e->f[SL_F_END],
+	    win != NULL ? win->last_ms : RV_NONE, &vs->end_src,
+	    e->f[SL_F_END_SRC], "transcript-last-line");
+	vs->when = sl_when_times(vs->start_ms, vs->end_ms,
+	    vs->start_local != NULL || vs->end_local != NULL, &vs->when_ms);
+	vs->duration_ms = vs->start_ms != RV_NONE && vs->end_ms != RV_NONE &&
+	    vs->end_ms >= vs->start_ms ? vs->end_ms - vs->start_ms : RV_NONE;
+	if (vs->when_ms != RV_NONE)
+		vs->day = pool(v, sl_xstrndup(vs->when == SL_WHEN_START ?
+		    vs->start : vs->end, 10));
+
+	if (win != NULL) {
+		vs->transcript_src = win->key;
+		vs->lines = win->lines;
+		vs->ncmds = win->ncmds;
+		vs->cmds = sl_xcalloc(win->ncmds + 1, sizeof(*vs->cmds));
+		for (k = 0; k < win->ncmds; k++) {
+			vs->cmds[k].text = win->text.buf + win->cmds[k].off;
+			vs->cmds[k].len = win->cmds[k].len;
+			vs->cmds[k].flags = win->cmds[k].flags;
+			vs->commands += win->cmds[k].flags == 0;
+			if (win->cmds[k].ms != RV_NONE) {
+				sl_time_format(win->cmds[k].ms,
+				    vs->cmds[k].tbuf);
+				vs->cmds[k].time = vs->cmds[k].tbuf;
+			}
+		}
+	}
+	for (i = 0; i < s->nsrc; i++) {
+		struct rsrc *src = srcs[i];
+
+		if (src->lines > 0 && src != win) {
+			char *t = sl_xmalloc(strlen(src->key) + 96);
+
+			sprintf(t, "another transcript of this session was not "
+			    "used: %s (%lld lines)", src->key, src->lines);
+			add_note(vs, SL_NOTE_DUPLICATE, pool(v, t), 1, -1);
+			v->duplicates++;
+			continue;
+		}
+		for (k = 0; k < src->nnotes; k++)
+			add_note(vs, src->notes[k].code, src->notes[k].text,
+			    src->notes[k].n, src->notes[k].count);
+	}
+	for (i = 0; i < s->nsrc; i++)
+		vs->transcripts += s->src[i]->lines > 0;
+	if (!vs->transcript && vs->kind != NULL &&
+	    (strcmp(vs->kind, "port-forwarding") == 0 ||
+	    strcmp(vs->kind, "ssh") == 0)) {
+		for (k = 0; k < vs->nnotes; k++)
+			if (strcmp(vs->notes[k].code, SL_NOTE_NO_TRANSCRIPT) == 0)
+				break;
+		if (k == vs->nnotes)
+			add_note(vs, SL_NOTE_NO_TRANSCRIPT, strcmp(vs->kind,
+			    "ssh") == 0 ? "SSH session: Session Manager does "
+			    "not log these" : "port-forwarding session: Session "
+			    "Manager does not log these", 1, -1);
+	}
+	/* Several sources saying so is still one fact about the session. */
+	for (k = 0; k < vs->nnotes; k++)
+		if (strcmp(vs->notes[k].code, SL_NOTE_NO_TRANSCRIPT) == 0)
+			vs->notes[k].n = 1;
+	if (vs->nnotes > 1)
+		qsort(vs->notes, vs->nnotes, sizeof(*vs->notes), cmp_note);
+	free(srcs);
+}
+
+/* --user, --target, --id: the selection of every tool (lib/core/select.c). */
+static int
+selected(const struct sl_report_opts *o, const struct rv_session *vs)
+{
+	struct sl_select_opts so = { 0, 0, 0, 0, o->user_glob,
+	    o->target_glob, o->id_glob };
+	struct sl_select_facts f = { vs->id, vs->owner, vs->principal,
+	    vs->run_as, vs->target, vs->when, vs->when_ms };
+
+	return sl_select_match(&so, &f);
+}
+
+/* NULL-last string order. */
+static int
+cmp_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
+static int
+cmp_session(const void *pa, const void *pb)
+{
+	const struct rv_session *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_str(a->group, b->group)) != 0)
+		return c;
+	/* In time order by what places them: start, else end. */
+	if (a->when_ms != b->when_ms) {
+		if (a->when_ms == RV_NONE || b->when_ms == RV_NONE)
+			return a->when_ms == RV_NONE ? 1 : -1;
+		return a->when_ms < b->when_ms ? -1 : 1;
+	}
+	return cmp_str(a->id, b->id);
+}
+
+enum gkey { G_USER, G_TARGET, G_DAY };
+
+static const char *
+gkey(const struct rv_session *s, enum gkey k)
+{
+	switch (k) {
+	case G_USER:
+		return s->user;
+	case G_TARGET:
+		return s->target;
+	case G_DAY:
+		return s->day;
+	}
+	return NULL;
+}
+
+struct gsort {
+	const struct rv_session *s;
+	enum gkey k;
+};
+
+static int
+cmp_gsort(const void *pa, const void *pb)
+{
+	const struct gsort *a = pa, *b = pb;
+
+	return cmp_str(gkey(a->s, a->k), gkey(b->s, b->k));
+}
+
+static int
+cmp_pstr(const void *pa, const void *pb)
+{
+	return cmp_str(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Distinct non-NULL strings among v[0..n) (sorted in place). */
+static long long
+distinct(const char **v, size_t n)
+{
+	long long d = 0;
+	size_t i;
+
+	qsort(v, n, sizeof(*v), cmp_pstr);
+	for (i = 0; i < n; i++)
+		if (v[i] != NULL && (i == 0 || cmp_str(v[i], v[i - 1]) != 0))
+			d++;
+	return d;
+}
+
+static int
+cmp_group_busy(const void *pa, const void *pb)
+{
+	const struct rv_group *a = pa, *b = pb;
+
+	if (a->sessions != b->sessions)
+		return a->sessions > b->sessions ? -1 : 1;
+	return cmp_str(a->key, b->key);
+}
+
+static int
+cmp_group_key(const void *pa, const void *pb)
+{
+	const struct rv_group *a = pa, *b = pb;
+
+	return cmp_str(a->key, b->key);
+}
+
+/*
+ * Aggregate sessions by key k; distinct counts the "other" key (targets
+ * of a user, users of a target or day).  Days without a start are left
+ * out: they belong to no day.
+ */
+static struct rv_group *
+groups(const struct rv_report *v, enum gkey k, size_t *ng)
+{
+	struct gsort *gs = sl_xcalloc(v->ns + 1, sizeof(*gs));
+	const char **other = sl_xcalloc(v->ns + 1, sizeof(*other));
+	struct rv_group *g = sl_xcalloc(v->ns + 1, sizeof(*g));
+	size_t i, j, n = 0, m;
+
+	for (i = 0; i < v->ns; i++) {
+		gs[i].s = &v->s[i];
+		gs[i].k = k;
+	}
+	qsort(gs, v->ns, sizeof(*gs), cmp_gsort);
+	for (i = 0; i < v->ns; i = j) {
+		const char *key = gkey(gs[i].s, k);
+		struct rv_group *e = &g[n];
+
+		for (j = i; j < v->ns && cmp_str(gkey(gs[j].s, k), key) == 0;
+		    j++)
+			;
+		if (k == G_DAY && key == NULL)
+			continue;
+		e->key = key;
+		for (m = i; m < j; m++) {
+			const struct rv_session *s = gs[m].s;
+
+			e->sessions++;
+			e->with_transcript += s->transcript;
+			e->commands = report_add(e->commands, s->commands);
+			e->lines = report_add(e->lines, s->lines);
+			if (s->duration_ms != RV_NONE) {
+				e->duration_ms = report_add(e->duration_ms,
+				    s->duration_ms);
+				e->timed++;
+			}
+			/* Canonical RFC 3339: string order is time order. */
+			if (s->start != NULL && (e->first_start == NULL ||
+			    strcmp(s->start, e->first_start) < 0))
+				e->first_start = s->start;
+			if (s->start != NULL && (e->last_start == NULL ||
+			    strcmp(s->start, e->last_start) > 0))
+				e->last_start = s->start;
+			other[m - i] = k == G_USER ? s->target : s->user;
+		}
+		e->distinct = distinct(other, j - i);
+		n++;
+	}
+	qsort(g, n, sizeof(*g), k == G_DAY ? cmp_group_key : cmp_group_busy);
+	free(gs);
+	free(other);
+	*ng = n;
+	return g;
+}
+
+/*
+ * Is vs inside the window?  Counts it by reason when not: a session is
+ * placed by its start, else its end (sl_window_place), never silently
+ * dropped for lacking a start.
+ */
+static int
+count_window_place(struct rv_report *v, const struct sl_window *win,
+    const struct rv_session *vs)
+{
+	switch (sl_window_place(win, vs->when, vs->when_ms)) {
+	case SL_WIN_IN:
+		return 1;
+	case SL_WIN_OUTSIDE:
+		v->outside_window++;
+		break;
+	case SL_WIN_UNDATED:
+		v->undated_left_out++;
+		break;
+	case SL_WIN_LOCAL_ONLY:
+		v->local_left_out++;
+		break;
+	}
+	return 0;
+}
+
+long long
+report_left_out_count(const struct rv_report *v)
+{
+	return v->filtered_out + v->outside_window + v->undated_left_out +
+	    v->local_left_out;
+}
+
+static void
+left_out_part(struct sl_buf *b, long long n, const char *why)
+{
+	if (n > 0)
+		sl_buf_printf(b, "%s%lld %s", b->len > 0 ? ", " : "", n, why);
+}
+
+void
+report_left_out(const struct rv_report *v, struct sl_buf *b)
+{
+	long long n = report_left_out_count(v);
+	struct sl_buf why;
+
+	if (n == 0)
+		return;
+	sl_buf_init(&why);
+	left_out_part(&why, v->filtered_out, "by --user, --target or --id");
+	left_out_part(&why, v->outside_window,
+	    sl_window_reason(SL_WIN_OUTSIDE));
+	left_out_part(&why, v->undated_left_out,
+	    sl_window_reason(SL_WIN_UNDATED));
+	left_out_part(&why, v->local_left_out,
+	    sl_window_reason(SL_WIN_LOCAL_ONLY));
+	sl_buf_printf(b, "%lld session%s left out: %s", n, n == 1 ? "" : "s",
+	    why.buf);
+	sl_buf_free(&why);
+}
+
+void
+report_placement(struct rw *w, const struct rv_report *v,
+    void (*say)(struct rw *w, const char *sentence))
+{
+	struct sl_buf b;
+
+	sl_buf_init(&b);
+	report_left_out(v, &b);
+	if (b.len == 0 && (v->since != NULL || v->until != NULL ||
+	    v->user_glob != NULL || v->target_glob != NULL))
+		sl_buf_adds(&b, "no session left out");
+	if (b.len > 0)
+		say(w, b.buf);
+	sl_buf_reset(&b);
+	if (v->by_end > 0) {
+		sl_buf_printf(&b, "%lld session%s without a start time placed "
+		    "by %s end", v->by_end, v->by_end == 1 ? "" : "s",
+		    v->by_end == 1 ? "its" : "their");
+		say(w, b.buf);
+	}
+	sl_buf_reset(&b);
+	if (v->local_only > 0) {
+		sl_buf_printf(&b, "%lld session%s undated: only zone-less local "
+		    "times (give --tz)", v->local_only, v->local_only == 1 ?
+		    "" : "s");
+		say(w, b.buf);
+	}
+	sl_buf_free(&b);
+}
+
+static int
+cmp_tcmd(const void *pa, const void *pb)
+{
+	const struct rv_tcmd *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_str(a->at, b->at)) != 0)
+		return c;
+	if ((c = cmp_str(a->s->id, b->s->id)) != 0)
+		return c;
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/*
+ * Every command of the kept sessions in time order.  An untimed command
+ * sorts at the last time before it in its session (else the session's
+ * start, else last of all), so a session's commands keep their order.
+ */
+static void
+build_timeline(struct rv_report *v)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < v->ns; i++)
+		n += v->s[i].ncmds;
+	v->timeline = sl_xcalloc(n + 1, sizeof(*v->timeline));
+	for (i = 0; i < v->ns; i++) {
+		const struct rv_session *s = &v->s[i];
+		const char *at = s->start;
+
+		for (k = 0; k < s->ncmds; k++) {
+			struct rv_tcmd *t = &v->timeline[v->ntimeline++];
+
+			if (s->cmds[k].time != NULL)
+				at = s->cmds[k].time;
+			t->s = s;
+			t->k = k;
+			t->at = at;
+		}
+	}
+	qsort(v->timeline, v->ntimeline, sizeof(*v->timeline), cmp_tcmd);
+}
+
+struct rv_report *
+report_view(struct sl_report *rep)
+{
+	struct rv_report *v = sl_xcalloc(1, sizeof(*v));
+	const struct sl_report_opts *o = &rep->o;
+	const struct sl_window win = { o->has_since, o->has_until, o->since,
+	    o->until };
+	const char **tmp;
+	size_t i;
+
+	v->s = sl_xcalloc(rep->naux + 1, sizeof(*v->s));
+	for (i = 0; i < rep->naux; i++) {
+		struct rv_session *vs = &v->s[v->ns];
+		long long dups = v->duplicates;
+
+		if (rep->aux[i] == NULL)
+			continue;
+		build_session(v, vs, rep->aux[i]);
+		if (!selected(o, vs)) {
+			v->filtered_out++;
+			goto drop;
+		}
+		if (!count_window_place(v, &win, vs))
+			goto drop;
+		v->ns++;
+		continue;
+drop:
+		v->duplicates = dups;
+		free(vs->cmds);
+		free(vs->notes);
+	}
+	for (i = 0; i < v->ns; i++) {
+		struct rv_session *s = &v->s[i];
+
+		if (o->group_by != NULL)
+			s->group = gkey(s, strcmp(o->group_by, "user") == 0 ?
+			    G_USER : strcmp(o->group_by, "target") == 0 ?
+			    G_TARGET : G_DAY);
+		v->sessions++;
+		v->with_transcript += s->transcript;
+		v->commands = report_add(v->commands, s->commands);
+		v->lines = report_add(v->lines, s->lines);
+		if (s->start_ms == RV_NONE) {
+			v->no_start++;
+			v->by_end += s->when == SL_WHEN_END;
+			v->local_only += s->when == SL_WHEN_LOCAL;
+		} else {
+			if (v->first_start == NULL ||
+			    strcmp(s->start, v->first_start) < 0)
+				v->first_start = s->start;
+			if (v->last_start == NULL ||
+			    strcmp(s->start, v->last_start) > 0)
+				v->last_start = s->start;
+		}
+		if (s->end != NULL && (v->last_end == NULL ||
+		    strcmp(s->end, v->last_end) > 0))
+			v->last_end = s->end;
+	}
+	qsort(v->s, v->ns, sizeof(*v->s), cmp_session);
+
+	tmp = sl_xcalloc(v->ns + 1, sizeof(*tmp));
+	for (i = 0; i < v->ns; i++)
+		tmp[i] = v->s[i].user;
+	v->nusers = distinct(tmp, v->ns);
+	for (i = 0; i < v->ns; i++)
+		tmp[i] = v->s[i].target;
+	v->ntargets = distinct(tmp, v->ns);
+	free(tmp);
+	v->users = groups(v, G_USER, &v->nusers_g);
+	v->targets = groups(v, G_TARGET, &v->ntargets_g);
+	v->days = groups(v, G_DAY, &v->ndays);
+	v->want_timeline = o->commands;
+	v->pages = o->pages;
+	if (o->commands)
+		build_timeline(v);
+
+	if (o->has_since) {
+		sl_time_format(o->since, v->since_buf);
+		v->since = v->since_buf;
+	}
+	if (o->has_until) {
+		sl_time_format(o->until, v->until_buf);
+		v->until = v->until_buf;
+	}
+	v->user_glob = o->user_glob;
+	v->target_glob = o->target_glob;
+	v->group_by = o->group_by;
+	/* Sorted: the same inputs in any order make the same report. */
+	tmp = sl_xcalloc(rep->ninputs + 1, sizeof(*tmp));
+	if (rep->ninputs > 0)
+		memcpy(tmp, rep->inputs, rep->ninputs * sizeof(*tmp));
+	qsort(tmp, rep->ninputs, sizeof(*tmp), cmp_pstr);
+	v->inputs = tmp;
+	v->ninputs = rep->ninputs;
+	v->st = rep->st;
+	v->rejected = rep->st.rejected;
+	if (rep->nnotes > 0) {
+		struct rv_note *gn = sl_xcalloc(rep->nnotes, sizeof(*gn));
+
+		for (i = 0; i < rep->nnotes; i++) {
+			gn[i].code = rep->notes[i].code;
+			gn[i].text = rep->notes[i].text;
+			gn[i].n = rep->notes[i].n;
+			gn[i].count = rep->notes[i].count;
+		}
+		qsort(gn, rep->nnotes, sizeof(*gn), cmp_note);
+		v->gnotes = gn;
+		v->ngnotes = rep->nnotes;
+	}
+	return v;
+}
+
+void
+report_view_free(struct rv_report *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->ns; i++) {
+		free(v->s[i].cmds);
+		free(v->s[i].notes);
+	}
+	for (i = 0; i < v->npool; i++)
+		free(v->pool[i]);
+	free(v->pool);
+	free(v->s);
+	free(v->users);
+	free(v->targets);
+	free(v->days);
+	free(v->timeline);
+	free((void *)v->gnotes);
+	free((void *)v->inputs);
+	free(v);
+}
