@@ -2431,6 +2431,8 @@ sl_term_finish(struct sl_term *t)
 		event(t, SL_TEV_ALT_OFF, NULL, t->alt_lines, t->line);
 	}
 	commit_all(t);
+	/* Lines that ended on the status row were never a transcript line. */
+	row_clear(t, &t->status, t->line);
 	t->cx = 0;
 }
 

@@ -1372,6 +1372,9 @@ START_TEST(status_row_below_region)
 	/* Inside the region CUP is as before; CSI r with no bottom ends it. */
 	RENDER_IS("a\r\nb\r\n\033[1;5r\033[2;1HB\033[6;1HS\033[r\0338c\r\n",
 	    "c", "B");
+	/* Input that ends on the status row: its line is counted dropped. */
+	RENDER_NONE("\033[;2r\033[3H");
+	RENDER_IS("a\r\n\033[;2r\033[3Hbar\nx", "a");
 	RENDER_IS("a\r\n\033[1;5r\033[9;1HS\033c\033[9;1Hz\r\n",
 	    "a", "", "", "", "", "", "", "", "", "z");
 }
