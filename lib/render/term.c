@@ -2345,6 +2345,8 @@ feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 
 		if (t->cr_pending) {
 			look_push(t, *p++);
+			/* The held bytes may end inside a character. */
+			p = finish_pend(t, p, end);
 			continue;
 		}
 		if (t->state != S_GROUND) {

@@ -1498,6 +1498,16 @@ START_TEST(wrap_lookahead_any_split)
 	expect_same(&whole, &c, "odd chunks");
 	cap_free(&c);
 	cap_free(&whole);
+
+	/* Held bytes that end inside a character: one U+FFFD for the cut
+	 * sequence after them, as when it comes in a later feed. */
+	render(&whole, S("\t\t\t\t\tT \rY\r\xe4\xa4"), 0);
+	EXPECT(&whole, "\xef\xbf\xbd"
+	    "                                       T");
+	render_chunks(&c, S("\t\t\t\t\tT \rY\r\xe4\xa4"), 0, one, 1);
+	expect_same(&whole, &c, "cut character after held bytes");
+	cap_free(&c);
+	cap_free(&whole);
 }
 END_TEST
 
