@@ -121,11 +121,51 @@ int sl_emit_note(struct sl_reader *rd, const char *sid, const char *src,
     __attribute__((format(printf, 6, 7)));
 /*
  * Report a problem at where (NULL: the input name) through the run's error
- * callback, emit a "rejected" note for session sid there, and mark the
- * input as failed (exit 1).  Returns SL_REJECT, or SL_STOP.
+ * callback, emit a "rejected" note for session sid there, mark the input
+ * as failed (exit 1), and count one unit rejected (the reader has counted
+ * it read).  Returns SL_REJECT, or SL_STOP.
  */
 int sl_reject(struct sl_reader *rd, const char *sid, const char *where,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * The same for a bad value inside a unit that is used all the same (an
+ * unreadable "eventTime"): reported and noted, but no unit is rejected.
+ */
+int sl_reject_value(struct sl_reader *rd, const char *sid,
+    const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Accounting (records.md): every unit of input (a line of text, a JSON
+ * event) is counted once when read and once where it went: written (it
+ * became a record), merged (folded into another record), skipped
+ * (deliberately ignored, counted in a note) or rejected (sl_reject).
+ * The run checks read = written + merged + skipped + rejected once, at
+ * sl_run_finish.  Inline: the renderer counts every row.
+ */
+static inline void
+sl_count_units(struct sl_reader *rd, long long n)
+{
+	rd->st->units += n;
+}
+
+static inline void
+sl_count_written(struct sl_reader *rd, long long n)
+{
+	rd->st->written += n;
+}
+
+static inline void
+sl_count_merged(struct sl_reader *rd, long long n)
+{
+	rd->st->merged += n;
+}
+
+static inline void
+sl_count_skipped(struct sl_reader *rd, long long n)
+{
+	rd->st->skipped += n;
+}
 /* Report a problem without a note (no session stream to carry it). */
 void sl_warn(struct sl_reader *rd, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
