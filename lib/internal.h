@@ -12,12 +12,26 @@
 #define SL_MIN(a, b)	((a) < (b) ? (a) : (b))
 #define SL_MAX(a, b)	((a) > (b) ? (a) : (b))
 
-/* Allocation that cannot fail: out of memory aborts (lib/base/util.c). */
+/* Allocation that cannot fail: out of memory calls the oom hook, then
+ * abort(3) (lib/base/util.c). */
 void *sl_xmalloc(size_t n);
 void *sl_xcalloc(size_t n, size_t sz);
 void *sl_xrealloc(void *p, size_t n);
 char *sl_xstrdup(const char *s);
 char *sl_xstrndup(const char *s, size_t n);
+/* Call the broken_pipe hook of struct sl_hooks, if one is set. */
+void sl_hook_broken_pipe(void);
+
+/* Fill e (may be NULL) with code, errno sys and a message; returns code. */
+int sl_error_set(struct sl_error *e, int code, int sys, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/*
+ * For a public function over an internal one of the (char *err, size_t
+ * errlen) kind: clear e and give its msg as the buffer (sizeof e->msg
+ * bytes), then record the status the call returned.
+ */
+char *sl_error_clear(struct sl_error *e);
+int sl_error_status(struct sl_error *e, int rc);
 
 /* ----------------------------------------------------------- input layer */
 
