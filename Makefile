@@ -80,12 +80,11 @@ $(B)/pub/libsl.a: $(LIB_OBJ)
 # it needs are Requires, not Requires.private: `pkg-config --libs sl`
 # then links without --static.  Directories under PREFIX are written
 # relative to ${prefix}, so `pkg-config --define-prefix` can move them.
-$(B)/sl.pc: sl.pc.in lib/sl.h
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' \
+# Made at every install: PREFIX may differ from the last one.
+PC_SED	= sed -e 's|@PREFIX@|$(PREFIX)|' \
 		-e 's|@LIBDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(LIBDIR))|' \
 		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(INCLUDEDIR))|' \
-		-e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' sl.pc.in > $@
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' sl.pc.in
 
 $(B)/sl-%: $(B)/tools/sl-%.o $(TOOL_COMMON) $(B)/libsl.a
 	$(CC) $(SL_LDFLAGS) -o $@ $^ $(SL_LIBS)
@@ -232,7 +231,7 @@ example: all
 		PREFIX=/usr/local >/dev/null
 	@examples/check $(CURDIR)/$(STAGE) /usr/local $(B)
 
-install: all $(B)/pub/libsl.a $(B)/sl.pc
+install: all $(B)/pub/libsl.a
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	for m in $(MANS); do \
@@ -241,7 +240,7 @@ install: all $(B)/pub/libsl.a $(B)/sl.pc
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(B)/pub/libsl.a $(DESTDIR)$(LIBDIR)/libsl.a
 	install -m 644 lib/sl.h $(DESTDIR)$(INCLUDEDIR)/sl.h
-	install -m 644 $(B)/sl.pc $(DESTDIR)$(PKGCONFIGDIR)/sl.pc
+	$(PC_SED) > $(DESTDIR)$(PKGCONFIGDIR)/sl.pc
 	for m in $(MANS); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; \
 	done

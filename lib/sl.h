@@ -15,9 +15,12 @@
  * sl_errfn callback given to sl_run_new or sl_redact_path, while the
  * rest of the input is processed.
  *
- * The library never prints, never exits and raises no signal, with one
- * exception set by the caller: see struct sl_hooks (out of memory, and
- * a write to a closed pipe).  Every public name starts with sl_ or SL_.
+ * The library never prints and never exits.  Out of memory and a write
+ * to a closed pipe go to the caller's hooks (struct sl_hooks); the only
+ * signal it raises is abort(3), when out of memory finds no hook that
+ * ends the program, and on a broken built-in or a failed assertion (a
+ * bug, never input).
+ * Every public name starts with sl_ or SL_.
  */
 #ifndef SL_H
 #define SL_H
