@@ -12,7 +12,7 @@
 
 #include <zlib.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 #define OUT_BUF	(1 << 16)
 
