@@ -5,17 +5,24 @@
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
+LIBDIR	?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
 
 CC	?= cc
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
+LD	?= ld
+OBJCOPY	?= objcopy
 PKGS	= zlib jansson libarchive libpcre2-8 libutf8proc
 
 # Warnings are appended to the user's CFLAGS so they cannot be dropped.
+# Hidden visibility: only what sl.h marks SL_API leaves the installed
+# library (see $(B)/pub/libsl.a below).
 SL_CFLAGS = $(CFLAGS) -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -D_GNU_SOURCE -Ilib -Iformats \
+	-Wmissing-prototypes -D_GNU_SOURCE -fvisibility=hidden -Ilib -Iformats \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 SL_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
@@ -40,11 +47,13 @@ UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNITS	= $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BINS = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
-MANS	= $(wildcard man/*.1 man/*.5 man/*.7)
+MANS	= $(wildcard man/*.1 man/*.3 man/*.5 man/*.7)
+VERSION	= $(shell sed -n 's/^\#define SL_VERSION "\(.*\)"/\1/p' lib/sl.h)
 HDRS	= $(wildcard lib/*.h lib/*/*.h formats/*/*.h tools/*.h)
 
 .PHONY: all deps demo check check-build unit e2e cli docs golden golden-verify bad \
-	truth truth-check browser bench fuzz fuzz-build fuzz-check install uninstall clean
+	truth truth-check browser bench fuzz fuzz-build fuzz-check install uninstall clean \
+	arch example
 
 all: $(B)/libsl.a $(BINS)
 
@@ -55,6 +64,27 @@ $(B)/%.o: %.c $(HDRS)
 $(B)/libsl.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $(LIB_OBJ)
+
+# The installed library: every library object pre-linked into one, its
+# hidden symbols then made local, so that only the SL_API functions of
+# sl.h are global and a program linking it cannot clash with our helpers.
+# Tools and tests link the internal $(B)/libsl.a and may use the helpers.
+$(B)/pub/libsl.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(LD) -r -o $(B)/pub/libsl.o $(LIB_OBJ)
+	$(OBJCOPY) --localize-hidden $(B)/pub/libsl.o
+	@rm -f $@
+	ar rcs $@ $(B)/pub/libsl.o
+
+# pkg-config file.  Only a static library is installed, so the libraries
+# it needs are Requires, not Requires.private: `pkg-config --libs sl`
+# then links without --static.  Directories under PREFIX are written
+# relative to ${prefix}, so `pkg-config --define-prefix` can move them.
+# Made at every install: PREFIX may differ from the last one.
+PC_SED	= sed -e 's|@PREFIX@|$(PREFIX)|' \
+		-e 's|@LIBDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(LIBDIR))|' \
+		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(INCLUDEDIR))|' \
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' sl.pc.in
 
 $(B)/sl-%: $(B)/tools/sl-%.o $(TOOL_COMMON) $(B)/libsl.a
 	$(CC) $(SL_LDFLAGS) -o $@ $^ $(SL_LIBS)
@@ -87,7 +117,7 @@ check: deps
 check-build: all $(UNITS) $(BENCH_BINS)
 	@$(MAKE) --no-print-directory unit e2e cli docs golden bad truth-check
 	@if [ "$(SANITIZE)" != 1 ]; then \
-		$(MAKE) --no-print-directory browser; fi
+		$(MAKE) --no-print-directory browser example arch; fi
 	@$(MAKE) --no-print-directory redact-score
 
 unit: $(UNITS)
@@ -188,18 +218,37 @@ fuzz-check:
 		tests/fuzz/run $(FZ) runs:$(CHECK_FUZZ_RUNS); \
 	else echo "fuzz: skipped: $(FUZZ_CC) cannot build libFuzzer programs"; fi
 
-install: all
-	install -d $(DESTDIR)$(BINDIR)
+# ARCHITECTURE.md kept true: function length, include and call cycles,
+# folder dependencies, the symbols of the installed library.
+arch: all $(B)/pub/libsl.a
+	@tests/arch/run $(B)
+
+# examples/ built against the installed tree, as another program would.
+STAGE	= $(B)/stage
+example: all
+	@rm -rf $(STAGE)
+	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(STAGE) \
+		PREFIX=/usr/local >/dev/null
+	@examples/check $(CURDIR)/$(STAGE) /usr/local $(B)
+
+install: all $(B)/pub/libsl.a
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	for m in $(MANS); do \
 		install -d $(DESTDIR)$(MANDIR)/man$${m##*.}; \
 	done
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(B)/pub/libsl.a $(DESTDIR)$(LIBDIR)/libsl.a
+	install -m 644 lib/sl.h $(DESTDIR)$(INCLUDEDIR)/sl.h
+	$(PC_SED) > $(DESTDIR)$(PKGCONFIGDIR)/sl.pc
 	for m in $(MANS); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; \
 	done
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	rm -f $(DESTDIR)$(LIBDIR)/libsl.a $(DESTDIR)$(INCLUDEDIR)/sl.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/sl.pc
 	for m in $(MANS); do \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
 	done

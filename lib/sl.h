@@ -1,14 +1,26 @@
 /*
- * sl.h: the one public header of libsl, the Session Manager log library.
+ * sl.h: the public header of libsl, the Session Manager log library.
  *
- * Data flows one way (see ../shared architecture notes, kept in README):
+ * Data flows one way (ARCHITECTURE.md):
  *   input (files, gzip, archives, dirs) -> format reader -> renderer ->
- *   prompt recognition -> records -> sink chosen by the tool.
+ *   prompt recognition -> records -> sink chosen by the caller.
  *
- * The library never prints and never exits.  Problems reach the tool
- * through the error callback of struct sl_run; records reach it through
- * struct sl_sink.  Records passed to a sink are borrowed: every pointer in
- * them is valid only during the call.
+ * Records reach the caller through struct sl_sink; they are borrowed:
+ * every pointer in them is valid only during the call.
+ *
+ * Errors and diagnostics.  A function that fails fills a caller-owned
+ * struct sl_error (code and message; no allocation).  Problems with the
+ * input itself (a rejected line, an unreadable member) are not failures
+ * of a call but facts about the data: they stream, one per place, to the
+ * sl_errfn callback given to sl_run_new or sl_redact_path, while the
+ * rest of the input is processed.
+ *
+ * The library never prints and never exits.  Out of memory and a write
+ * to a closed pipe go to the caller's hooks (struct sl_hooks); the only
+ * signal it raises is abort(3), when out of memory finds no hook that
+ * ends the program, and on a broken built-in or a failed assertion (a
+ * bug, never input).
+ * Every public name starts with sl_ or SL_.
  */
 #ifndef SL_H
 #define SL_H
@@ -16,6 +28,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/* Marks the public functions: the library is built with hidden
+ * visibility, so only these are exported from the installed libsl.a. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SL_API	__attribute__((visibility("default")))
+#else
+#define SL_API
+#endif
 
 #define SL_VERSION "0.1.0"
 
@@ -47,6 +67,48 @@ enum {
 #define SL_DICT_MAX	(64LL << 20) /* xz, lzma, lzip dictionary (xz -9) */
 #define SL_NEST_MAX	4	/* levels of compression and archives
 				   (a tar.gz is one) */
+
+/* ------------------------------------------------------------- errors */
+
+/*
+ * The failure of a call, filled by the function that fails (the one
+ * convention of every public function that can fail); owned by the
+ * caller, nothing allocated.  err must not be NULL where a function
+ * takes one, except sl_out_close.
+ */
+struct sl_error {
+	int code;		/* SL_OK, or the status returned (SL_FATAL) */
+	int sys;		/* errno of a failed system call, else 0 */
+	char msg[1024];		/* "path:line: reason": lowercase, no
+				   final period; "" when none */
+};
+
+/* -------------------------------------------------------------- hooks */
+
+/*
+ * What the library does where it cannot go on by itself.  Process-wide;
+ * set once, before any other call (not thread-safe).  The tools set both.
+ */
+struct sl_hooks {
+	/*
+	 * Out of memory (n bytes asked for).  Streaming one record at a
+	 * time, the library does not unwind from it: the hook should not
+	 * return (print, clean up, exit).  NULL, or a hook that returns:
+	 * abort(3).
+	 */
+	void (*oom)(size_t n);
+	/*
+	 * A write to an sl_out found its reader gone (EPIPE).  NULL: the
+	 * output fails like any other (sl_out_close gives SL_FATAL, sys
+	 * EPIPE).  A filter usually ends here quietly, as SIGPIPE
+	 * would have ended it.  (The kernel's SIGPIPE comes first unless
+	 * the program ignores it.)
+	 */
+	void (*broken_pipe)(void);
+};
+
+/* Copy h (NULL: back to the defaults above). */
+SL_API void sl_set_hooks(const struct sl_hooks *h);
 
 /* ---------------------------------------------------------------- records */
 
@@ -83,9 +145,9 @@ enum sl_field {
 };
 
 /* The JSON key of a session field ("principal", "run_as", ...). */
-const char *sl_field_name(enum sl_field f);
+SL_API const char *sl_field_name(enum sl_field f);
 /* The field with that JSON key, or -1. */
-int sl_field_lookup(const char *key);
+SL_API int sl_field_lookup(const char *key);
 
 struct sl_kv {
 	const char *key;
@@ -192,20 +254,20 @@ struct sl_buf {
 	size_t cap;
 };
 
-void sl_buf_init(struct sl_buf *b);
-void sl_buf_free(struct sl_buf *b);
-void sl_buf_reset(struct sl_buf *b);
-void sl_buf_add(struct sl_buf *b, const void *p, size_t n);
+SL_API void sl_buf_init(struct sl_buf *b);
+SL_API void sl_buf_free(struct sl_buf *b);
+SL_API void sl_buf_reset(struct sl_buf *b);
+SL_API void sl_buf_add(struct sl_buf *b, const void *p, size_t n);
 /* Make room for n more bytes (and the NUL) without adding them. */
-void sl_buf_reserve(struct sl_buf *b, size_t n);
-void sl_buf_addc(struct sl_buf *b, int c);
-void sl_buf_adds(struct sl_buf *b, const char *s);
+SL_API void sl_buf_reserve(struct sl_buf *b, size_t n);
+SL_API void sl_buf_addc(struct sl_buf *b, int c);
+SL_API void sl_buf_adds(struct sl_buf *b, const char *s);
 /* Add a decimal integer (no printf: this is on the per-line path). */
-void sl_buf_add_int(struct sl_buf *b, long long v);
-void sl_buf_printf(struct sl_buf *b, const char *fmt, ...)
+SL_API void sl_buf_add_int(struct sl_buf *b, long long v);
+SL_API void sl_buf_printf(struct sl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Add s as a JSON string literal, quotes included; invalid UTF-8 -> U+FFFD. */
-void sl_buf_json_str(struct sl_buf *b, const char *s, size_t n);
+SL_API void sl_buf_json_str(struct sl_buf *b, const char *s, size_t n);
 /*
  * Control characters, the one rule for text meant for a terminal or a
  * spreadsheet: C0 (U+0000..U+001F), DEL and C1 (U+0080..U+009F, as
@@ -214,33 +276,37 @@ void sl_buf_json_str(struct sl_buf *b, const char *s, size_t n);
  * n > 0) and sets *control when it is one of them; sl_clean_controls()
  * makes each one '?' in place.
  */
-size_t sl_char_len(const char *p, size_t n, int *control);
-void sl_clean_controls(char *s);
+SL_API size_t sl_char_len(const char *p, size_t n, int *control);
+SL_API void sl_clean_controls(char *s);
 
 /* Append r as one JSON Lines object (with its '\n') to b. */
-void sl_record_to_json(struct sl_buf *b, const struct sl_record *r);
+SL_API void sl_record_to_json(struct sl_buf *b, const struct sl_record *r);
 /* A line that starts a command that ran: prompt, a command, not a
  * continuation, neither cancelled nor redrawn. */
-int sl_record_is_command(const struct sl_record *r);
+SL_API int sl_record_is_command(const struct sl_record *r);
 /* A prompt line whose command never ran (cancelled or redrawn). */
-int sl_record_not_run(const struct sl_record *r);
+SL_API int sl_record_not_run(const struct sl_record *r);
 
 /* --------------------------------------------------------------- output */
 
 /*
  * A checked, buffered output: a file descriptor, or gzip over one when
  * opened with SL_OUT_GZIP.  Errors are sticky; sl_out_close() reports
- * them.  A broken pipe ends the process quietly, as SIGPIPE would.
+ * them.  A broken pipe calls the broken_pipe hook (struct sl_hooks).
  */
 struct sl_out;
 #define SL_OUT_GZIP	0x1
 /* Wrap fd (not closed by sl_out_close when it is 0..2).  NULL: no memory. */
-struct sl_out *sl_out_fd(int fd, const char *name, unsigned flags);
-int sl_out_write(struct sl_out *o, const void *p, size_t n);
-int sl_out_flush(struct sl_out *o);
-/* Flush, close, free.  SL_OK, or SL_FATAL with errno set. */
-int sl_out_close(struct sl_out *o);
-const char *sl_out_name(const struct sl_out *o);
+SL_API struct sl_out *sl_out_fd(int fd, const char *name, unsigned flags);
+SL_API int sl_out_write(struct sl_out *o, const void *p, size_t n);
+SL_API int sl_out_flush(struct sl_out *o);
+/*
+ * Flush, close, free.  SL_OK, or SL_FATAL with the first error in err
+ * (its sys; msg "write error on NAME: reason").  err may be NULL: an
+ * output being abandoned.
+ */
+SL_API int sl_out_close(struct sl_out *o, struct sl_error *err);
+SL_API const char *sl_out_name(const struct sl_out *o);
 
 /* -------------------------------------------------------------- running */
 
@@ -274,7 +340,7 @@ struct sl_stats {
 };
 
 /* A new run over inputs; opts and sink are copied.  NULL: no memory. */
-struct sl_run *sl_run_new(const struct sl_opts *opts,
+SL_API struct sl_run *sl_run_new(const struct sl_opts *opts,
     const struct sl_sink *sink, sl_errfn err, void *errarg);
 /*
  * Read one path ("-" is standard input): a file, a compressed file, an
@@ -282,10 +348,10 @@ struct sl_run *sl_run_new(const struct sl_opts *opts,
  * order).  Returns SL_OK, SL_REJECT when anything was unreadable or
  * rejected (already reported), SL_STOP when the sink stopped.
  */
-int sl_run_path(struct sl_run *run, const char *path);
+SL_API int sl_run_path(struct sl_run *run, const char *path);
 /* Feed bytes already in memory as one input named name (tests, fuzzing);
  * it is finished on return (see sl_run_finish). */
-int sl_run_mem(struct sl_run *run, const char *name, const void *p,
+SL_API int sl_run_mem(struct sl_run *run, const char *name, const void *p,
     size_t n);
 /*
  * End of the inputs: finish what a reader left open for the next input
@@ -293,22 +359,22 @@ int sl_run_mem(struct sl_run *run, const char *name, const void *p,
  * after the last sl_run_path and before sl_run_stats; sl_run_free does
  * it too.  Returns SL_OK, SL_REJECT or SL_STOP.
  */
-int sl_run_finish(struct sl_run *run);
-void sl_run_stats(const struct sl_run *run, struct sl_stats *st);
-void sl_run_free(struct sl_run *run);
+SL_API int sl_run_finish(struct sl_run *run);
+SL_API void sl_run_stats(const struct sl_run *run, struct sl_stats *st);
+SL_API void sl_run_free(struct sl_run *run);
 /*
  * Where informational messages go ("where: msg", as for errors): facts
  * worth a line on stderr that are not failures (CloudTrail events of
  * other APIs ignored).  Without one they are dropped.
  */
-void sl_run_set_info(struct sl_run *run, sl_errfn info, void *arg);
+SL_API void sl_run_set_info(struct sl_run *run, sl_errfn info, void *arg);
 
 /* Prompt patterns added with --prompt; PCRE2 syntax, matched at line start. */
-struct sl_prompts *sl_prompts_new(void);
-/* Returns SL_OK, or SL_FATAL with a message in err (errlen bytes). */
-int sl_prompts_add(struct sl_prompts *p, const char *regex, char *err,
-    size_t errlen);
-void sl_prompts_free(struct sl_prompts *p);
+SL_API struct sl_prompts *sl_prompts_new(void);
+/* Returns SL_OK, or SL_FATAL with a message in err. */
+SL_API int sl_prompts_add(struct sl_prompts *p, const char *regex,
+    struct sl_error *err);
+SL_API void sl_prompts_free(struct sl_prompts *p);
 
 /* ------------------------------------------------------------- sessions */
 
@@ -329,22 +395,22 @@ struct sl_session {
 	long long seq;			/* order of first appearance */
 };
 
-struct sl_sessions *sl_sessions_new(void);
+SL_API struct sl_sessions *sl_sessions_new(void);
 /* Merge a SL_SESSION record (others are ignored).  Returns the entry,
  * owned by the table and valid until sl_sessions_free. */
-const struct sl_session *sl_sessions_merge(struct sl_sessions *t,
+SL_API const struct sl_session *sl_sessions_merge(struct sl_sessions *t,
     const struct sl_record *r);
 /* The entry for id (NULL: the unknown session), creating it if asked. */
-const struct sl_session *sl_sessions_get(struct sl_sessions *t,
+SL_API const struct sl_session *sl_sessions_get(struct sl_sessions *t,
     const char *id, int create);
-size_t sl_sessions_count(const struct sl_sessions *t);
+SL_API size_t sl_sessions_count(const struct sl_sessions *t);
 /* All entries in order of first appearance; valid until the next merge. */
-const struct sl_session *const *sl_sessions_list(struct sl_sessions *t);
-void sl_sessions_free(struct sl_sessions *t);
+SL_API const struct sl_session *const *sl_sessions_list(struct sl_sessions *t);
+SL_API void sl_sessions_free(struct sl_sessions *t);
 /* Rank of a session record's source: 0 best. */
-int sl_source_rank(const char *origin);
+SL_API int sl_source_rank(const char *origin);
 /* Rank of a start_src/end_src value: 0 best. */
-int sl_time_src_rank(const char *src);
+SL_API int sl_time_src_rank(const char *src);
 
 /*
  * When a session happened, for every window and selection (--since,
@@ -366,10 +432,10 @@ enum sl_when {
 /* From times already known (SL_TIME_UNKNOWN: not known); has_local says
  * that a zone-less local time exists.  *ms: the time it is placed at,
  * SL_TIME_UNKNOWN when undated. */
-enum sl_when sl_when_times(long long start, long long end, int has_local,
+SL_API enum sl_when sl_when_times(long long start, long long end, int has_local,
     long long *ms);
 /* From a session's fields: sl_session.f, or a session record's f. */
-enum sl_when sl_session_when(const char *const f[SL_F_COUNT],
+SL_API enum sl_when sl_session_when(const char *const f[SL_F_COUNT],
     long long *ms);
 
 /* A time window: since <= t < until, each bound optional. */
@@ -386,20 +452,20 @@ enum sl_window_place {
 	SL_WIN_LOCAL_ONLY	/* a window, and only zone-less times */
 };
 
-enum sl_window_place sl_window_place(const struct sl_window *w,
+SL_API enum sl_window_place sl_window_place(const struct sl_window *w,
     enum sl_when when, long long ms);
 /* The reason a place leaves a session out, for people ("outside the
  * window"); NULL for SL_WIN_IN. */
-const char *sl_window_reason(enum sl_window_place p);
+SL_API const char *sl_window_reason(enum sl_window_place p);
 
 /* ------------------------------------------------------------- formats */
 
 struct sl_format;
 /* The registry, in probe order; ends with NULL. */
-extern const struct sl_format *const sl_formats[];
-const struct sl_format *sl_format_lookup(const char *name);
-const char *sl_format_name(const struct sl_format *f);
-const char *sl_format_desc(const struct sl_format *f);
+SL_API extern const struct sl_format *const sl_formats[];
+SL_API const struct sl_format *sl_format_lookup(const char *name);
+SL_API const char *sl_format_name(const struct sl_format *f);
+SL_API const char *sl_format_desc(const struct sl_format *f);
 
 /* ------------------------------------------------------------- renderer */
 
@@ -454,21 +520,21 @@ struct sl_term_cb {
 	int attrs;		/* fill spans */
 };
 
-struct sl_term *sl_term_new(const struct sl_term_cb *cb);
+SL_API struct sl_term *sl_term_new(const struct sl_term_cb *cb);
 /* Feed len bytes; rows become final as they leave the window. */
-void sl_term_feed(struct sl_term *t, const void *p, size_t len);
+SL_API void sl_term_feed(struct sl_term *t, const void *p, size_t len);
 /* End of input: every row left is final. */
-void sl_term_finish(struct sl_term *t);
+SL_API void sl_term_finish(struct sl_term *t);
 /* Forget everything, as for a new input. */
-void sl_term_reset(struct sl_term *t);
+SL_API void sl_term_reset(struct sl_term *t);
 /* Input line number the next byte belongs to (starts at 1). */
-void sl_term_set_line(struct sl_term *t, long long line);
-long long sl_term_line(const struct sl_term *t);
+SL_API void sl_term_set_line(struct sl_term *t, long long line);
+SL_API long long sl_term_line(const struct sl_term *t);
 /* Input lines that ended on rows never handed out (erased, trailing). */
-long long sl_term_dropped(const struct sl_term *t);
+SL_API long long sl_term_dropped(const struct sl_term *t);
 /* Cells held by every renderer together (SL_TERM_BUDGET: term.c). */
-size_t sl_term_all_cells(void);
-void sl_term_free(struct sl_term *t);
+SL_API size_t sl_term_all_cells(void);
+SL_API void sl_term_free(struct sl_term *t);
 
 /* ---------------------------------------------------------------- time */
 
@@ -476,7 +542,7 @@ void sl_term_free(struct sl_term *t);
  * Times are milliseconds since the epoch, UTC.  Parsers return 0 on
  * success, -1 when s is not of that form.
  */
-int sl_time_rfc3339(const char *s, size_t n, long long *ms);
+SL_API int sl_time_rfc3339(const char *s, size_t n, long long *ms);
 /* The times of four-digit years: 0000-01-01T00:00:00.000Z to 9999. */
 #define SL_TIME_FIRST	(-62167219200000LL)
 #define SL_TIME_LAST	253402300799999LL
@@ -484,23 +550,23 @@ int sl_time_rfc3339(const char *s, size_t n, long long *ms);
  * Format ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (25 bytes), clamped
  * to SL_TIME_FIRST..SL_TIME_LAST.
  */
-void sl_time_format(long long ms, char out[25]);
+SL_API void sl_time_format(long long ms, char out[25]);
 /*
  * A zone-less local time ("2020-01-25 09:19:23", "20200125091923",
  * "Tue Sep 29 16:58:03 2020") in zone tz (a TZ name) to UTC ms.
  */
-int sl_time_local(const char *s, const char *tz, long long *ms);
+SL_API int sl_time_local(const char *s, const char *tz, long long *ms);
 /* Is tz a zone name (UTC, or one in the zone database)? */
-int sl_tz_valid(const char *tz);
+SL_API int sl_tz_valid(const char *tz);
 
 /* ------------------------------------------------------------- helpers */
 
 /* The session id from a file name or path, or NULL (malloc'd). */
-char *sl_session_from_name(const char *path);
+SL_API char *sl_session_from_name(const char *path);
 /* The principal of a session id (before its last '-'), malloc'd or NULL. */
-char *sl_session_principal(const char *sid);
+SL_API char *sl_session_principal(const char *sid);
 
-/* ------------------------------------------------ selection (issue 18) */
+/* ----------------------------------------------------------- selection */
 /*
  * Which sessions a run keeps: --since, --until, --user, --target, --id,
  * with one meaning in every tool (sl(7)).  A session is placed in time by
@@ -523,18 +589,18 @@ struct sl_select_facts {
 };
 
 /* Is any criterion given? */
-int sl_select_active(const struct sl_select_opts *o);
+SL_API int sl_select_active(const struct sl_select_opts *o);
 /*
  * --since/--until: RFC 3339, a date (YYYY-MM-DD, midnight UTC), or a
  * time before now_ms: "30d", "12h", "90m", "45s", "2w".  0, or -1.
  */
-int sl_select_time(const char *s, long long now_ms, long long *ms);
+SL_API int sl_select_time(const char *s, long long now_ms, long long *ms);
 /* 1 when the session is selected: every glob given matches and it is
  * placed inside the window (sl_window_place), else 0. */
-int sl_select_match(const struct sl_select_opts *o,
+SL_API int sl_select_match(const struct sl_select_opts *o,
     const struct sl_select_facts *f);
 /* The facts of a merged session (pointers borrowed from s). */
-void sl_select_session_facts(const struct sl_session *s,
+SL_API void sl_select_session_facts(const struct sl_session *s,
     struct sl_select_facts *f);
 
 /*
@@ -548,26 +614,24 @@ void sl_select_session_facts(const struct sl_session *s,
  * outlive the filter.
  */
 struct sl_select;
-struct sl_select *sl_select_new(const struct sl_select_opts *o,
-    const struct sl_sink *down, const char *tmpdir, char *err,
-    size_t errlen);
+SL_API struct sl_select *sl_select_new(const struct sl_select_opts *o,
+    const struct sl_sink *down, const char *tmpdir, struct sl_error *err);
 /* The sink to give sl_run_new (down's wants are passed on). */
-void sl_select_sink(struct sl_select *sel, struct sl_sink *sink);
+SL_API void sl_select_sink(struct sl_select *sel, struct sl_sink *sink);
 /* End of input: send the kept records on.  SL_OK, SL_STOP (down
  * stopped), or SL_FATAL with a message in err. */
-int sl_select_finish(struct sl_select *sel, char *err, size_t errlen);
+SL_API int sl_select_finish(struct sl_select *sel, struct sl_error *err);
 /* Sessions kept and left out (valid after sl_select_finish). */
-void sl_select_counts(const struct sl_select *sel, long long *kept,
+SL_API void sl_select_counts(const struct sl_select *sel, long long *kept,
     long long *left_out);
-void sl_select_free(struct sl_select *sel);
+SL_API void sl_select_free(struct sl_select *sel);
 
 /* ------------------------------------------------- report (sl-report) */
 /*
- * Added with issue 5 (sl-report).  The report model: a sink that keeps,
- * per session, the fields merged by rank (struct sl_sessions), the
- * transcript of each input with its commands and notes; then one view
- * model and its renderers.  Memory grows with sessions and commands,
- * not with lines.
+ * The report model: a sink that keeps, per session, the fields merged
+ * by rank (struct sl_sessions), the transcript of each input with its
+ * commands and notes; then one view model and its renderers.  Memory
+ * grows with sessions and commands, not with lines.
  */
 struct sl_report;
 
@@ -592,43 +656,44 @@ struct sl_report_opts {
 };
 
 /* A new, empty model; o is copied (its strings must outlive the model). */
-struct sl_report *sl_report_new(const struct sl_report_opts *o);
+SL_API struct sl_report *sl_report_new(const struct sl_report_opts *o);
 /* The sink function: arg is the struct sl_report.  Always SL_OK. */
-int sl_report_put(void *arg, const struct sl_record *r);
+SL_API int sl_report_put(void *arg, const struct sl_record *r);
 /* Name an input given to the run (listed in the report). */
-void sl_report_input(struct sl_report *rep, const char *path);
+SL_API void sl_report_input(struct sl_report *rep, const char *path);
 /* Add a run's counters (files, bytes, ...) to the report. */
-void sl_report_add_stats(struct sl_report *rep, const struct sl_stats *st);
+SL_API void sl_report_add_stats(struct sl_report *rep,
+    const struct sl_stats *st);
 /* Sessions seen so far (for a progress line). */
-size_t sl_report_count(const struct sl_report *rep);
+SL_API size_t sl_report_count(const struct sl_report *rep);
 /*
  * Does this file start like a state file?  Reads its first bytes; 0 for
  * directories, "-" and anything unreadable.
  */
-int sl_report_is_state(const char *path);
+SL_API int sl_report_is_state(const char *path);
 /*
  * Merge a state file written by sl_report_save.  SL_OK, or SL_FATAL with
- * a message in err (errlen bytes; "path:line: reason"): the model is
- * then incomplete and must not be reported.
+ * a message in err ("path:line: reason"): the model is then incomplete
+ * and must not be reported.
  */
-int sl_report_load(struct sl_report *rep, const char *path, char *err,
-    size_t errlen);
+SL_API int sl_report_load(struct sl_report *rep, const char *path,
+    struct sl_error *err);
 /* Write the state (a versioned JSON Lines file, see sl-report(1)). */
-int sl_report_save(struct sl_report *rep, struct sl_out *o);
+SL_API int sl_report_save(struct sl_report *rep, struct sl_out *o);
 /* Render the report.  SL_OK, or SL_FATAL when the output failed. */
 /*
  * After sl_report_write: how many sessions the filters and the window
  * left out, and why ("3 sessions left out: 2 outside the window, 1
  * without a start or end time"); NULL when none were.  Owned by rep.
  */
-const char *sl_report_left_out(const struct sl_report *rep);
-int sl_report_write(struct sl_report *rep, enum sl_report_type type,
+SL_API const char *sl_report_left_out(const struct sl_report *rep);
+SL_API int sl_report_write(struct sl_report *rep, enum sl_report_type type,
     struct sl_out *o);
 /* The type named "text", "csv", "json", "md" or "html", or -1. */
-int sl_report_type_lookup(const char *name);
+SL_API int sl_report_type_lookup(const char *name);
 /* sl_select_time(), under its first name. */
-int sl_report_time(const char *s, long long now_ms, long long *ms);
-void sl_report_free(struct sl_report *rep);
+SL_API int sl_report_time(const char *s, long long now_ms, long long *ms);
+SL_API void sl_report_free(struct sl_report *rep);
 
 /* ------------------------------------------- conversion (sl-convert) */
 
@@ -639,10 +704,10 @@ void sl_report_free(struct sl_report *rep);
  */
 struct sl_writer;
 /* The i-th writer (0-based), or NULL past the last. */
-const struct sl_writer *sl_writer_at(size_t i);
-const struct sl_writer *sl_writer_lookup(const char *name);
-const char *sl_writer_name(const struct sl_writer *w);
-const char *sl_writer_desc(const struct sl_writer *w);
+SL_API const struct sl_writer *sl_writer_at(size_t i);
+SL_API const struct sl_writer *sl_writer_lookup(const char *name);
+SL_API const char *sl_writer_name(const struct sl_writer *w);
+SL_API const char *sl_writer_desc(const struct sl_writer *w);
 
 struct sl_convert_opts {
 	const char *target;	/* a writer name */
@@ -672,35 +737,35 @@ struct sl_convert_opts {
  * A conversion: records go in through its sink, files come out at
  * sl_convert_finish.  Output files are written under a temporary name in
  * their folder and renamed when complete; an existing file is replaced
- * only with force.  Returns NULL with a message in err (errlen bytes)
- * when the output cannot be prepared (it exists, its folder is not
- * writable, bad options).
+ * only with force.  Returns NULL with a message in err when the output
+ * cannot be prepared (it exists, its folder is not writable, bad
+ * options).
  */
-struct sl_convert *sl_convert_new(const struct sl_convert_opts *o, char *err,
-    size_t errlen);
+SL_API struct sl_convert *sl_convert_new(const struct sl_convert_opts *o,
+    struct sl_error *err);
 /* Sessions left out for having no line (text without all_sessions);
  * known after sl_convert_finish. */
-long long sl_convert_left_out(const struct sl_convert *c);
+SL_API long long sl_convert_left_out(const struct sl_convert *c);
 /* The sink to give sl_run_new (it stops the run after a failed write). */
-void sl_convert_sink(struct sl_convert *c, struct sl_sink *sink);
+SL_API void sl_convert_sink(struct sl_convert *c, struct sl_sink *sink);
 /* The report model of with_report (NULL without): name the inputs and add
  * the run's counters to it before sl_convert_finish. */
-struct sl_report *sl_convert_report(struct sl_convert *c);
+SL_API struct sl_report *sl_convert_report(struct sl_convert *c);
 /*
  * Write what is left and put the files in place.  SL_OK, or SL_FATAL
  * with a message in err; then no file is left under a final name that
  * was not complete, and temporary files are gone.
  */
-int sl_convert_finish(struct sl_convert *c, char *err, size_t errlen);
+SL_API int sl_convert_finish(struct sl_convert *c, struct sl_error *err);
 /*
  * Remove every temporary file now.  Async-signal-safe: a tool calls it
  * from its SIGINT/SIGTERM handler.
  */
-void sl_convert_cleanup(struct sl_convert *c);
+SL_API void sl_convert_cleanup(struct sl_convert *c);
 /* Free c; temporary files are removed. */
-void sl_convert_free(struct sl_convert *c);
+SL_API void sl_convert_free(struct sl_convert *c);
 
-/* ------------------------------------------- redaction (sl-redact, issue 4) */
+/* ------------------------------------------- redaction (sl-redact) */
 
 /*
  * The redaction engine (lib/redact*.c, redaction.md).  Rules are the
@@ -720,21 +785,22 @@ struct sl_redact;
 #define SL_REDACT_HITS		0x2	/* keep line numbers for the report */
 
 /* A new engine with the default rules (turned off by NO_DEFAULT). */
-struct sl_redact *sl_redact_new(unsigned flags);
+SL_API struct sl_redact *sl_redact_new(unsigned flags);
 /*
  * Add rules: text[0, len) in the rules-file format, named name in
  * messages.  A rule named like a default replaces it; "disable" turns
  * rules off by id or kind.  SL_OK, or SL_FATAL with
  * "name:line: rule \"id\": bad pattern at offset N: ..." in err.
  */
-int sl_redact_add_rules(struct sl_redact *rx, const char *name,
-    const char *text, size_t len, char *err, size_t errlen);
+SL_API int sl_redact_add_rules(struct sl_redact *rx, const char *name,
+    const char *text, size_t len, struct sl_error *err);
 /* Key for hashed markers (copied; wiped at sl_redact_free). */
-void sl_redact_set_key(struct sl_redact *rx, const void *key, size_t len);
+SL_API void sl_redact_set_key(struct sl_redact *rx, const void *key,
+    size_t len);
 /* After the rules: check them and build the prefilter.  SL_OK/SL_FATAL. */
-int sl_redact_ready(struct sl_redact *rx, char *err, size_t errlen);
+SL_API int sl_redact_ready(struct sl_redact *rx, struct sl_error *err);
 /* Is name an input format sl_redact_path knows (-f)? */
-int sl_redact_format_ok(const char *name);
+SL_API int sl_redact_format_ok(const char *name);
 
 /* Where the output of each leaf input goes. */
 struct sl_redact_io {
@@ -753,24 +819,24 @@ struct sl_redact_io {
  * detects by content.  Returns SL_OK, SL_REJECT (something was
  * unreadable or rejected: reported), or SL_STOP (an output failed).
  */
-int sl_redact_path(struct sl_redact *rx, const char *path,
+SL_API int sl_redact_path(struct sl_redact *rx, const char *path,
     const char *format, const struct sl_redact_io *io, sl_errfn err,
     void *errarg);
 /* The same over bytes in memory, as one input called name (tests). */
-int sl_redact_mem(struct sl_redact *rx, const char *name, const void *p,
+SL_API int sl_redact_mem(struct sl_redact *rx, const char *name, const void *p,
     size_t n, const char *format, const struct sl_redact_io *io,
     sl_errfn err, void *errarg);
 /* Secrets redacted so far. */
-long long sl_redact_total(const struct sl_redact *rx);
+SL_API long long sl_redact_total(const struct sl_redact *rx);
 /* Append "redacted N secrets in I of J inputs: kind n, ..." (no LF). */
-void sl_redact_summary(const struct sl_redact *rx, struct sl_buf *b);
+SL_API void sl_redact_summary(const struct sl_redact *rx, struct sl_buf *b);
 /*
  * Append the --stats report: tab-separated lines "total", "kind",
  * "input" and, with SL_REDACT_HITS, "line" (input, line number, kind).
  */
-void sl_redact_report(const struct sl_redact *rx, struct sl_buf *b);
+SL_API void sl_redact_report(const struct sl_redact *rx, struct sl_buf *b);
 /* The default rules, as a rules file. */
-const char *sl_redact_default_rules(void);
-void sl_redact_free(struct sl_redact *rx);
+SL_API const char *sl_redact_default_rules(void);
+SL_API void sl_redact_free(struct sl_redact *rx);
 
 #endif /* SL_H */

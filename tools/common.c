@@ -39,11 +39,39 @@ hold_std_fds(void)
 			exit(EXIT_FATAL);
 }
 
+/* A reader of our output went away (`tool | head`): end quietly, the way
+ * SIGPIPE would, even when our parent ignored SIGPIPE. */
+static void
+broken_pipe(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+	_exit(141);
+}
+
+/* The library does not unwind from out of memory: say so and stop. */
+static void
+out_of_memory(size_t n)
+{
+	char msg[128];
+	int len;
+
+	len = snprintf(msg, sizeof(msg), "%s: out of memory (%zu bytes)\n",
+	    tool_name, n);
+	/* Nothing more can be done when even this write fails. */
+	if (len > 0 && write(2, msg, (size_t)len) < 0)
+		_exit(EXIT_FATAL);
+	_exit(EXIT_FATAL);
+}
+
 void
 tool_init(const char *name)
 {
+	struct sl_hooks hooks = { out_of_memory, broken_pipe };
+
 	hold_std_fds();
 	tool_name = name;
+	sl_set_hooks(&hooks);
 	tool_out = sl_out_fd(1, "standard output", 0);
 	if (tool_out == NULL)
 		tool_fatal("out of memory");
@@ -188,14 +216,13 @@ void
 tool_file_close(struct tool_file *f)
 {
 	char err[1024];
-	int e;
+	struct sl_error e;
 
-	if (sl_out_close(f->out) != SL_OK) {
-		e = errno;
+	if (sl_out_close(f->out, &e) != SL_OK) {
 		f->out = NULL;
 		snprintf(err, sizeof(err), "%s", f->of.final);
 		tool_file_abort(f);
-		tool_fatal("%s: write error: %s", err, strerror(e));
+		tool_fatal("%s: write error: %s", err, strerror(e.sys));
 	}
 	f->out = NULL;
 	if (sl_ofile_commit(&f->of, err, sizeof(err)) != SL_OK) {
@@ -210,7 +237,7 @@ tool_file_abort(struct tool_file *f)
 {
 	track(f, 0);
 	if (f->out != NULL)
-		sl_out_close(f->out);
+		sl_out_close(f->out, NULL);
 	f->out = NULL;
 	sl_ofile_abort(&f->of);
 }
@@ -276,7 +303,7 @@ tool_bad_option(int c, char **argv)
 int
 tool_input_option(int c, const char *arg, struct sl_opts *opts)
 {
-	char err[512];
+	struct sl_error err;
 
 	switch (c) {
 	case 'f':
@@ -290,8 +317,8 @@ tool_input_option(int c, const char *arg, struct sl_opts *opts)
 	case TOOL_OPT_PROMPT:
 		if (opts->prompts == NULL)
 			opts->prompts = sl_prompts_new();
-		if (sl_prompts_add(opts->prompts, arg, err, sizeof(err)) != SL_OK)
-			tool_usage_error("--prompt '%s': %s", arg, err);
+		if (sl_prompts_add(opts->prompts, arg, &err) != SL_OK)
+			tool_usage_error("--prompt '%s': %s", arg, err.msg);
 		return 1;
 	case TOOL_OPT_TZ:
 		if (!sl_tz_valid(arg))
@@ -315,12 +342,14 @@ tool_put_json(void *arg, const struct sl_record *r)
 int
 tool_finish(void)
 {
+	struct sl_error err;
+
 	if (fflush(stdout) != 0)
 		tool_fatal("write error on standard output: %s",
 		    strerror(errno));
-	if (sl_out_close(tool_out) != SL_OK)
+	if (sl_out_close(tool_out, &err) != SL_OK)
 		tool_fatal("write error on standard output: %s",
-		    strerror(errno));
+		    strerror(err.sys));
 	tool_out = NULL;
 	sl_buf_free(&json);
 	return tool_status;
@@ -611,15 +640,15 @@ tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
 {
 	struct tool_pipe *p = calloc(1, sizeof(*p));
 	struct sl_sink sink;
-	char err[1024];
+	struct sl_error err;
 
 	if (p == NULL)
 		tool_fatal("out of memory");
 	p->down = *down;
 	if (sel != NULL && sl_select_active(sel)) {
-		p->sel = sl_select_new(sel, down, NULL, err, sizeof(err));
+		p->sel = sl_select_new(sel, down, NULL, &err);
 		if (p->sel == NULL)
-			tool_fatal("%s", err);
+			tool_fatal("%s", err.msg);
 		sl_select_sink(p->sel, &p->down);
 	}
 	sink.put = pipe_put;
@@ -668,7 +697,7 @@ tool_pipe_finish(struct tool_pipe *p, const char *stats)
 {
 	struct sl_stats st;
 	long long kept, left;
-	char err[1024];
+	struct sl_error err;
 	int rc = SL_OK;
 	FILE *f;
 
@@ -677,9 +706,9 @@ tool_pipe_finish(struct tool_pipe *p, const char *stats)
 	if (sl_run_finish(p->run) == SL_STOP)
 		return SL_STOP;
 	tool_progress_end();
-	if (p->sel != NULL && (rc = sl_select_finish(p->sel, err,
-	    sizeof(err))) == SL_FATAL)
-		tool_fatal("%s", err);
+	if (p->sel != NULL && (rc = sl_select_finish(p->sel, &err)) ==
+	    SL_FATAL)
+		tool_fatal("%s", err.msg);
 	sl_run_stats(p->run, &st);
 	tell_once_per_run(&st);
 	if (stats == NULL)

@@ -192,7 +192,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	const struct sl_writer *w;
 	const char *stats = NULL;
-	char err[1024];
+	struct sl_error err;
 	struct sl_stats st;
 	int c, i, rc = SL_OK, sized = 0, stepped = 0, castv = 0;
 	size_t k;
@@ -287,9 +287,9 @@ main(int argc, char **argv)
 		    "-t html");
 	co.now_ms = now_ms();
 
-	conv = sl_convert_new(&co, err, sizeof(err));
+	conv = sl_convert_new(&co, &err);
 	if (conv == NULL)
-		tool_fatal("%s", err);
+		tool_fatal("%s", err.msg);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -311,12 +311,12 @@ main(int argc, char **argv)
 	}
 	tool_pipe_free(p);
 	sl_prompts_free(opts.prompts);
-	rc = sl_convert_finish(conv, err, sizeof(err));
+	rc = sl_convert_finish(conv, &err);
 	tell_left_out(conv);
 	done = conv;
 	conv = NULL;		/* the handler has nothing left to remove */
 	sl_convert_free(done);
 	if (rc != SL_OK)
-		tool_fatal("%s", err);
+		tool_fatal("%s", err.msg);
 	return tool_finish();
 }

@@ -270,11 +270,12 @@ static void
 add_member(struct outputs *o, struct sl_out *so)
 {
 	char err[1024], hex[65];
+	struct sl_error e;
 	struct stat st;
 
-	if (sl_out_close(so) != SL_OK)
+	if (sl_out_close(so, &e) != SL_OK)
 		tool_fatal("%s: %s: write error: %s", o->path, o->member,
-		    strerror(errno));
+		    strerror(e.sys));
 	if (fstat(o->scratch, &st) != 0 ||
 	    sl_archive_add_fd(o->ar, o->member, o->scratch,
 	    (long long)st.st_size, hex, err, sizeof(err)) != SL_OK) {
@@ -488,7 +489,8 @@ main(int argc, char **argv)
 	struct sl_buf sum;
 	size_t nrules = 0, i, len;
 	unsigned flags = 0;
-	char err[1024], *text;
+	struct sl_error err;
+	char *text;
 	int c, quiet = 0, rc = SL_OK;
 
 	tool_init("sl-redact");
@@ -549,15 +551,15 @@ main(int argc, char **argv)
 	rx = sl_redact_new(flags);
 	for (i = 0; i < nrules; i++) {
 		text = read_file(rules[i], &len);
-		if (sl_redact_add_rules(rx, rules[i], text, len, err,
-		    sizeof(err)) != SL_OK)
-			tool_fatal("%s", err);
+		if (sl_redact_add_rules(rx, rules[i], text, len, &err) !=
+		    SL_OK)
+			tool_fatal("%s", err.msg);
 		free(text);
 	}
 	if (keyenv != NULL)
 		sl_redact_set_key(rx, key, strlen(key));
-	if (sl_redact_ready(rx, err, sizeof(err)) != SL_OK)
-		tool_fatal("%s", err);
+	if (sl_redact_ready(rx, &err) != SL_OK)
+		tool_fatal("%s", err.msg);
 
 	io.open = io_open;
 	io.done = io_done;

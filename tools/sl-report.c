@@ -118,7 +118,7 @@ main(int argc, char **argv)
 	struct sl_out *out, *so = NULL;
 	struct tool_file outf, statef;
 	const char *outpath = NULL, *statepath = NULL, *stats = NULL;
-	char err[1024];
+	struct sl_error err;
 	int c, i, type = SL_REPORT_TEXT, merge = 0, rc = SL_OK;
 	int force = 0;
 
@@ -205,10 +205,9 @@ main(int argc, char **argv)
 	}
 	for (i = optind; i < argc && rc != SL_STOP; i++) {
 		if (merge && sl_report_is_state(argv[i])) {
-			if (sl_report_load(rep, argv[i], err,
-			    sizeof(err)) != SL_OK) {
+			if (sl_report_load(rep, argv[i], &err) != SL_OK) {
 				tool_progress_end();
-				tool_fatal("%s", err);
+				tool_fatal("%s", err.msg);
 			}
 			continue;
 		}

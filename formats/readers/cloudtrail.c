@@ -181,7 +181,7 @@ document(struct ct *t)
 	if (rc == SL_OK && sl_jscan_errkind(t->js) == SL_JSE_NONE &&
 	    !arrays) {
 		/* Not a container: the document is an event. */
-		t->rd->st->units++;
+		sl_count_units(t->rd, 1);
 		t->nev++;
 		if (bad)
 			rc = cwl_reject(t->c, t->nev, "too large or invalid "
@@ -227,7 +227,7 @@ ct_read(struct sl_reader *rd)
 			rc = events(&t, 0);
 		else if (r == SL_JS_VALUE) {
 			if (sl_jscan_skip(t.js) == SL_JS_OK) {
-				rd->st->units++;
+				sl_count_units(rd, 1);
 				cwl_reject(t.c, ++t.nev, "not a CloudTrail "
 				    "event");
 			}

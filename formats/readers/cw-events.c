@@ -147,8 +147,7 @@ ce_read(struct sl_reader *rd)
 			sl_buf_printf(&where, "%s:%lld", rd->name,
 			    sl_jscan_line(js));
 			if (sl_jscan_skip(js) == SL_JS_OK) {
-				rd->st->units++;
-				rd->st->rejected++;
+				sl_count_units(rd, 1);
 				sl_reject(rd, NULL, where.buf, "rejected "
 				    "document: not a JSON object");
 				continue;
@@ -158,8 +157,7 @@ ce_read(struct sl_reader *rd)
 				if (strcmp(sl_jscan_key(js), "events") != 0)
 					continue;	/* tokens: skipped */
 				if (sl_jscan_type(js) != '[') {
-					rd->st->units++;
-					rd->st->rejected++;
+					sl_count_units(rd, 1);
 					sl_reject(rd, NULL, cwl_where(c, nev),
 					    "rejected document: \"events\" "
 					    "is not an array");

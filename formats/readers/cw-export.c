@@ -156,7 +156,7 @@ record(struct ex *x, struct sl_buf *rec, long long ms, long long line,
 	long long pos = (long long)(x->nnames - 1) << POS_OBJ_SHIFT | line;
 	size_t n = rec->len;
 
-	x->rd.st->units++;
+	sl_count_units(&x->rd, 1);
 	if (toolong)
 		return cwl_reject(x->c, line, "record longer than %d MiB",
 		    SL_EVENT_MAX >> 20);
@@ -256,8 +256,8 @@ write_test(struct sl_reader *rd)
 {
 	long long lines = sl_in_skip_lines(rd->in);
 
-	rd->st->units += lines;
-	rd->st->skipped += lines;
+	sl_count_units(rd, lines);
+	sl_count_skipped(rd, lines);
 	return sl_emit_note(rd, NULL, rd->name, SL_NOTE_SKIPPED, lines,
 	    "the export task's permission check object, ignored");
 }
@@ -289,7 +289,7 @@ ex_lines(struct ex *x, struct sl_in *in)
 			sl_buf_reset(&rec);
 		} else if (!have) {
 			if (first) {
-				x->rd.st->units++;
+				sl_count_units(&x->rd, 1);
 				cwl_reject(x->c, line, "a line before the first "
 				    "record (no time at its start)");
 			}

@@ -144,8 +144,7 @@ event(struct sub *s, json_t *v, const char *stream, long long pos)
 static int
 reject_doc(struct sub *s, const char *where, const char *why)
 {
-	s->rd->st->units++;
-	s->rd->st->rejected++;
+	sl_count_units(s->rd, 1);
 	return sl_reject(s->rd, NULL, where, "rejected payload: %s", why);
 }
 
@@ -233,7 +232,7 @@ payload(struct sub *s, json_t *doc, const char *where)
 		/* A health check of the destination: nothing of a session. */
 		i = SL_MAX(json_array_size(evs), (size_t)1);
 		s->nev += (long long)json_array_size(evs);
-		s->rd->st->units += (long long)i;
+		sl_count_units(s->rd, (long long)i);
 		while (i-- > 0)
 			cwl_skip(s->c, CW_SKIP_CONTROL);
 		return SL_OK;
@@ -241,7 +240,7 @@ payload(struct sub *s, json_t *doc, const char *where)
 	if (evs == NULL)
 		return reject_doc(s, where, "no \"logEvents\"");
 	json_array_foreach(evs, i, v) {
-		s->rd->st->units++;
+		sl_count_units(s->rd, 1);
 		if ((rc = event(s, v, stream, ++s->nev)) == SL_STOP)
 			break;
 	}
@@ -307,7 +306,7 @@ payload_fast(struct sub *s)
 			continue;
 		sl_jscan_enter(js);
 		while (sl_jscan_next(js) == SL_JS_VALUE && rc != SL_STOP) {
-			s->rd->st->units++;
+			sl_count_units(s->rd, 1);
 			s->nev++;
 			if (sl_jscan_raw(js, &p, &n) != SL_JS_OK)
 				return 1;	/* cannot be: it was scanned */

@@ -78,15 +78,13 @@ cw_copy(struct sl_reader *rd, struct sl_jscan *js, struct sl_buf *b,
 
 	if (rc == SL_JS_ERR)
 		return -1;
-	rd->st->units++;
+	sl_count_units(rd, 1);
 	if (rc == SL_JS_BIG) {
-		rd->st->rejected++;
 		sl_reject(rd, NULL, where, "rejected event: larger than %d "
 		    "MiB, skipped", SL_EVENT_MAX >> 20);
 		return 0;
 	}
 	if (rc == SL_JS_DEEP) {
-		rd->st->rejected++;
 		sl_reject(rd, NULL, where, "rejected event: nested deeper "
 		    "than %d levels", SL_JSON_DEPTH);
 		return 0;
@@ -103,7 +101,6 @@ cw_parse(struct sl_reader *rd, struct sl_jscan *js, const struct sl_buf *b,
 
 	v = json_loadb(b->buf, b->len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
 	if (v == NULL) {
-		rd->st->rejected++;
 		sl_reject(rd, NULL, where, "rejected event: invalid JSON: %s "
 		    "(line %lld)", err.text, sl_jscan_line(js) + err.line - 1);
 	}
@@ -219,8 +216,7 @@ cw_scan_error(struct sl_reader *rd, struct sl_jscan *js)
 	sl_buf_init(&where);
 	sl_buf_printf(&where, "%s:%lld", rd->name, sl_jscan_err_line(js));
 	/* What was lost there is one unit, whatever it held. */
-	rd->st->units++;
-	rd->st->rejected++;
+	sl_count_units(rd, 1);
 	rc = sl_reject(rd, NULL, where.buf, "%s: %s", what,
 	    sl_jscan_error(js));
 	sl_buf_free(&where);
@@ -282,17 +278,15 @@ cw_jsonl(struct sl_reader *rd, int (*fn)(void *, json_t *, long long),
 			sl_buf_reset(&line);
 			continue;	/* blank lines hold nothing */
 		}
-		rd->st->units++;
+		sl_count_units(rd, 1);
 		sl_buf_reset(&where);
 		sl_buf_printf(&where, "%s:%lld", rd->name,
 		    sl_in_lineno(rd->in));
 		if (toolong) {
-			rd->st->rejected++;
 			status = sl_reject(rd, NULL, where.buf, "rejected event: "
 			    "line longer than %d MiB", SL_EVENT_MAX >> 20);
 		} else if ((v = json_loadb(line.buf, line.len, JSON_ALLOW_NUL,
 		    &err)) == NULL) {
-			rd->st->rejected++;
 			status = sl_reject(rd, NULL, where.buf, "rejected event: "
 			    "invalid JSON at column %d: %s", err.column,
 			    err.text);

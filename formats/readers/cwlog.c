@@ -128,7 +128,6 @@ cwl_reject(struct cwl *c, long long pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	c->rd->st->rejected++;
 	rc = sl_reject(c->rd, NULL, cwl_where(c, pos), "rejected event: %s",
 	    msg);
 	worse(c, rc);
@@ -138,7 +137,7 @@ cwl_reject(struct cwl *c, long long pos, const char *fmt, ...)
 void
 cwl_skip(struct cwl *c, enum cw_skip why)
 {
-	c->rd->st->skipped++;
+	sl_count_skipped(c->rd, 1);
 	c->skip[why]++;
 }
 
@@ -529,7 +528,6 @@ static int
 stream_event(struct cwl *c, const struct sev *e, const char *stream,
     long long ms, long long pos)
 {
-	struct sl_stats *st = c->rd->st;
 	const char *sid = e->sid, *p, *q;
 	struct cws *s;
 	long long t = ms;
@@ -544,14 +542,15 @@ stream_event(struct cwl *c, const struct sev *e, const char *stream,
 	if (e->etime != NULL && sl_time_rfc3339(e->etime, strlen(e->etime),
 	    &t) != 0) {
 		t = ms;
-		if (sl_reject(c->rd, sid, cwl_where(c, pos), "\"eventTime\" "
-		    "is not an RFC 3339 time: \"%.40s\" (the event's lines "
-		    "are kept without it)", e->etime) == SL_STOP)
+		if (sl_reject_value(c->rd, sid, cwl_where(c, pos),
+		    "\"eventTime\" is not an RFC 3339 time: \"%.40s\" (the "
+		    "event's lines are kept without it)", e->etime) == SL_STOP)
 			return SL_STOP;
 	}
 
 	s = session(c, sid);
-	st->merged++;		/* the event; its elements are units */
+	/* The event; its elements are units. */
+	sl_count_merged(c->rd, 1);
 	if (c->tty == NULL) {
 		c->tty = sl_tty_new(c->rd, NULL, SL_TTY_STREAM);
 		if (c->sep != ':')
@@ -580,14 +579,14 @@ stream_event(struct cwl *c, const struct sev *e, const char *stream,
 		for (k = lf = 0; (q = memchr(p + k, '\n', n - k)) != NULL;
 		    k = (size_t)(q - p) + 1)
 			lf++;
-		st->units += 1 + (long long)lf;
+		sl_count_units(c->rd, 1 + (long long)lf);
 		/* The transcript's byte order mark (Windows). */
 		if (n >= 3 && memcmp(p, BOM, 3) == 0) {
 			p += 3;
 			n -= 3;
 		}
 		if (s->pwsh && pwsh_block(s, p, n)) {
-			st->merged += 1 + (long long)lf;
+			sl_count_merged(c->rd, 1 + (long long)lf);
 			continue;
 		}
 		sl_tty_set_line(c->tty, pos);
@@ -646,7 +645,7 @@ text_event(struct cwl *c, const char *stream, const char *msg, size_t n,
 	struct cws *s = session(c, sid);
 	long long at = pos;
 
-	c->rd->st->merged++;	/* the event; its lines are units */
+	sl_count_merged(c->rd, 1);	/* the event; its lines are units */
 	if (s->ts == NULL) {
 		struct ts_opts o;
 

@@ -136,7 +136,7 @@ cw_trail(struct cwl *c, json_t *ev, long long pos)
 		return cwl_reject(c, pos, "%s event without a valid "
 		    "\"eventTime\"", name);
 	if (strcmp(name, "ResumeSession") == 0) {
-		rd->st->merged++;	/* a reconnect: nothing new */
+		sl_count_merged(rd, 1);	/* a reconnect: nothing new */
 		return SL_OK;
 	}
 
@@ -175,7 +175,7 @@ cw_trail(struct cwl *c, json_t *ev, long long pos)
 		kv[0].val = cw_str(who, "arn", &why);
 		r.nextra = 1;
 	}
-	rd->st->written++;
+	sl_count_written(rd, 1);
 	rc = sl_emit(rd, &r);
 	if (rc == SL_OK && cw_no_transcript(kind))
 		rc = cw_note_no_transcript(rd, sid, src, kind);

@@ -74,7 +74,6 @@ static int
 reject(struct sl_reader *rd, const char *where, const char *why,
     const char *key)
 {
-	rd->st->rejected++;
 	return sl_reject(rd, NULL, where, "rejected session: %s%s%s%s", key ?
 	    "\"" : "", key ? key : "", key ? "\" " : "", why);
 }
@@ -127,7 +126,7 @@ one(struct sl_reader *rd, json_t *s, const char *where)
 	r.f[SL_F_ORIGIN] = "describe-sessions";
 	r.extra = kv;
 	r.nextra = 2;
-	rd->st->written++;
+	sl_count_written(rd, 1);
 	rc = sl_emit(rd, &r);
 	if (rc == SL_OK && cw_no_transcript(kind))
 		rc = cw_note_no_transcript(rd, sid, where, kind);
@@ -142,7 +141,7 @@ session(void *arg, json_t *v, const char *where, long long n)
 
 	SL_UNUSED(n);
 	if (v == NULL) {
-		rd->st->units++;
+		sl_count_units(rd, 1);
 		return reject(rd, where, "not a describe-sessions document",
 		    NULL);
 	}

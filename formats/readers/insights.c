@@ -146,7 +146,7 @@ result(void *arg, json_t *v, const char *where, long long n)
 
 	SL_UNUSED(where);
 	if (v == NULL) {
-		x->rd->st->units++;
+		sl_count_units(x->rd, 1);
 		cwl_reject(x->c, n, "not a query results document");
 		return SL_OK;
 	}

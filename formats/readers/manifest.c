@@ -35,8 +35,8 @@ mf_read(struct sl_reader *rd)
 			lines++;
 		in_piece = more;
 	}
-	rd->st->units += lines;
-	rd->st->skipped += lines;
+	sl_count_units(rd, lines);
+	sl_count_skipped(rd, lines);
 	if (sl_emit_note(rd, NULL, rd->name, SL_NOTE_SKIPPED, lines,
 	    "an sl-convert MANIFEST (checksums of the archive's files), "
 	    "not a log") == SL_STOP)

@@ -267,7 +267,7 @@ feed(struct pw *pw, const char *p, size_t n, long long line, int whole)
 		 */
 		if (n == 0) {
 			if (whole)
-				pw->rd->st->merged++;
+				sl_count_merged(pw->rd, 1);
 			return;
 		}
 	}
@@ -349,7 +349,7 @@ pw_read(struct sl_reader *rd)
 			feed(&pw, p, n, line, 0);
 			continue;
 		}
-		rd->st->units++;
+		sl_count_units(rd, 1);
 		if (first && n >= 3 && memcmp(p, BOM, 3) == 0) {
 			p += 3;
 			n -= 3;
@@ -360,7 +360,7 @@ pw_read(struct sl_reader *rd)
 		first = 0;
 		if (!more && trim_eol(p, n) == strlen(STARS) &&
 		    memcmp(p, STARS, strlen(STARS)) == 0) {
-			rd->st->merged++;
+			sl_count_merged(rd, 1);
 			if (pw.in_block) {
 				if (pw.in_block == 1 && !started) {
 					emit_session(&pw, line, 0);
@@ -377,7 +377,7 @@ pw_read(struct sl_reader *rd)
 			if (pw.logger && is_prompt_exit(pw.held.buf,
 			    pw.held.len)) {
 				sl_buf_reset(&pw.held);
-				rd->st->skipped++;
+				sl_count_skipped(rd, 1);
 			}
 			release(&pw);
 			pw.in_block = 3;
@@ -386,7 +386,7 @@ pw_read(struct sl_reader *rd)
 		}
 		if (pw.in_block) {
 			block_line(&pw, p, n);
-			rd->st->merged++;
+			sl_count_merged(rd, 1);
 			continue;
 		}
 		if (!started) {
@@ -400,9 +400,9 @@ pw_read(struct sl_reader *rd)
 			if (pw.held.len > 0 && memcmp(pw.held.buf, STARTED,
 			    strlen(STARTED)) == 0) {
 				sl_buf_reset(&pw.held);
-				rd->st->skipped++;
+				sl_count_skipped(rd, 1);
 			}
-			rd->st->skipped++;
+			sl_count_skipped(rd, 1);
 			continue;
 		}
 		if (!more && ((n > strlen(STARTED) && memcmp(p, STARTED,

@@ -153,7 +153,7 @@ raw_read(struct sl_reader *rd)
 		int whole = !in_piece && !more;
 
 		if (!in_piece)
-			rd->st->units++;
+			sl_count_units(rd, 1);
 		in_piece = more;
 		/*
 		 * The plugin's own banner lines, and the blank lines it puts
@@ -161,7 +161,7 @@ raw_read(struct sl_reader *rd)
 		 * them.  Blank lines wait until we know what follows.
 		 */
 		if (client && whole && blank(p, n) && (!started || bye)) {
-			rd->st->skipped++;
+			sl_count_skipped(rd, 1);
 			continue;
 		}
 		if (client && whole && blank(p, n)) {
@@ -171,7 +171,7 @@ raw_read(struct sl_reader *rd)
 		if (client && whole && (starts(p, n, CLIENT_HELLO) ||
 		    starts(p, n, CLIENT_BYE))) {
 			bye = starts(p, n, CLIENT_BYE);
-			rd->st->skipped += blanks + 1;
+			sl_count_skipped(rd, blanks + 1);
 			blanks = 0;
 			started = 1;
 			continue;

@@ -275,7 +275,7 @@ rec_read(struct sl_reader *rd)
 		}
 		if (more)
 			continue;
-		rd->st->units++;
+		sl_count_units(rd, 1);
 		sl_buf_reset(&where);
 		sl_buf_printf(&where, "%s:%lld", rd->name, sl_in_lineno(rd->in));
 		n = line.len;
@@ -283,24 +283,22 @@ rec_read(struct sl_reader *rd)
 		    line.buf[n - 1] == '\r' || line.buf[n - 1] == ' '))
 			n--;
 		if (toolong) {
-			rd->st->rejected++;
 			status = sl_reject(rd, NULL, where.buf, "record longer "
 			    "than %d bytes", SL_EVENT_MAX);
 		} else if (n == 0) {
-			rd->st->skipped++;	/* blank lines are no records */
+			/* Blank lines are no records. */
+			sl_count_skipped(rd, 1);
 		} else if ((o = json_loadb(line.buf, n, JSON_ALLOW_NUL,
 		    &err)) == NULL) {
-			rd->st->rejected++;
 			status = sl_reject(rd, NULL, where.buf,
 			    "invalid JSON at column %d: %s", err.column,
 			    err.text);
 		} else {
 			if ((why = convert(o, &c, where.buf)) != NULL) {
-				rd->st->rejected++;
 				status = sl_reject(rd, NULL, where.buf,
 				    "rejected record: %s", why);
 			} else {
-				rd->st->written++;
+				sl_count_written(rd, 1);
 				if (sl_emit(rd, &c.r) == SL_STOP)
 					status = SL_STOP;
 			}

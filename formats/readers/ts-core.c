@@ -403,7 +403,7 @@ drop_hidden_exit(struct ts_core *ts)
 			break;
 	}
 	if (want == 2) {
-		ts->rd->st->skipped += ts->nheld - k;
+		sl_count_skipped(ts->rd, ts->nheld - k);
 		ts->nheld = k;
 	}
 }
@@ -544,10 +544,8 @@ setup(struct ts_core *ts)
 static void
 body(struct ts_core *ts, const char *p, size_t n, int more, long long pos)
 {
-	struct sl_stats *st = ts->rd->st;
-
 	if (!ts->in_piece)
-		st->units++;
+		sl_count_units(ts->rd, 1);
 	if (ts->cand.len > 0) {
 		/* The candidate was not last: it was session text. */
 		if (ts->screen_era)
@@ -576,8 +574,6 @@ void
 ts_core_line(struct ts_core *ts, const char *p, size_t n, int more,
     long long pos)
 {
-	struct sl_stats *st = ts->rd->st;
-
 	switch (ts->state) {
 	case S_HEAD:
 		ts->first_pos = pos > 0 ? pos : 1;
@@ -590,8 +586,8 @@ ts_core_line(struct ts_core *ts, const char *p, size_t n, int more,
 			setup(ts);
 			break;
 		}
-		st->units++;
-		st->merged++;
+		sl_count_units(ts->rd, 1);
+		sl_count_merged(ts->rd, 1);
 		if (starts(p, n, HEADER) && !more)
 			parse_stamp(p + strlen(HEADER), n - strlen(HEADER),
 			    &ts->head);
@@ -604,8 +600,8 @@ ts_core_line(struct ts_core *ts, const char *p, size_t n, int more,
 	case S_CMD:
 		/* A BSD header names the command on the next line. */
 		if (starts(p, n, "Command: ")) {
-			st->units++;
-			st->merged++;
+			sl_count_units(ts->rd, 1);
+			sl_count_merged(ts->rd, 1);
 			if (ts->head.command == NULL && !more)
 				ts->head.command = sl_xstrndup(p + 9, n - 9 -
 				    (p[n - 1] == '\n'));
@@ -641,7 +637,7 @@ ts_core_end(struct ts_core *ts, int whole, long long last)
 		have_trailer = 1;
 		parse_stamp(ts->cand.buf + strlen(TRAILER), ts->cand.len -
 		    strlen(TRAILER), &ts->tail);
-		rd->st->merged++;
+		sl_count_merged(rd, 1);
 		/* The LF before "Script done" is the trailer's own. */
 		if (ts->nheld > 0) {
 			struct sl_buf *h = &ts->held[ts->nheld - 1];
@@ -650,12 +646,12 @@ ts_core_end(struct ts_core *ts, int whole, long long last)
 				h->len--;
 			if (h->len == 0) {	/* nothing left of that line */
 				ts->nheld--;
-				rd->st->merged++;
+				sl_count_merged(rd, 1);
 			}
 		} else if (ts->pending_lf) {
 			ts->pending_lf = 0;
 			if (ts->last_len == 0)
-				rd->st->merged++;
+				sl_count_merged(rd, 1);
 		}
 		if (ts->screen_era)
 			drop_hidden_exit(ts);

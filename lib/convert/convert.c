@@ -169,14 +169,16 @@ track_tmp(struct sl_convert *c, const char *path)
 static int
 close_out(struct sl_convert *c, struct sl_out *o, const char *name)
 {
+	struct sl_error e;
+
 	if (o == NULL)
 		return SL_OK;
-	if (sl_out_close(o) != SL_OK) {
+	if (sl_out_close(o, &e) != SL_OK) {
 		if (strcmp(name, "standard output") == 0)
 			failf(c, "write error on standard output: %s",
-			    strerror(errno));
+			    strerror(e.sys));
 		else
-			failf(c, "%s: write error: %s", name, strerror(errno));
+			failf(c, "%s: write error: %s", name, strerror(e.sys));
 		return SL_FATAL;
 	}
 	return SL_OK;
@@ -200,8 +202,8 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-struct sl_convert *
-sl_convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
+static struct sl_convert *
+convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 {
 	struct sl_convert *c;
 	const struct sl_writer *w = sl_writer_lookup(o->target);
@@ -299,6 +301,16 @@ sl_convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 fail:
 	sl_convert_free(c);
 	return NULL;
+}
+
+struct sl_convert *
+sl_convert_new(const struct sl_convert_opts *o, struct sl_error *err)
+{
+	struct sl_convert *c = convert_new(o, sl_error_clear(err),
+	    sizeof(err->msg));
+
+	sl_error_status(err, c != NULL ? SL_OK : SL_FATAL);
+	return c;
 }
 
 /* ------------------------------------------------------- sessions */
@@ -1195,8 +1207,8 @@ write_spooled(struct sl_convert *c)
 	return rc;
 }
 
-int
-sl_convert_finish(struct sl_convert *c, char *err, size_t errlen)
+static int
+convert_finish(struct sl_convert *c, char *err, size_t errlen)
 {
 	int rc = SL_OK;
 
@@ -1234,6 +1246,13 @@ sl_convert_finish(struct sl_convert *c, char *err, size_t errlen)
 	} else
 		c->sig_dir_set = 0;	/* the folder is the result */
 	return rc;
+}
+
+int
+sl_convert_finish(struct sl_convert *c, struct sl_error *err)
+{
+	return sl_error_status(err, convert_finish(c, sl_error_clear(err),
+	    sizeof(err->msg)));
 }
 
 /* Only unlink, rmdir and stack buffers: safe in a signal handler. */
@@ -1286,7 +1305,7 @@ sl_convert_free(struct sl_convert *c)
 	if (c->opened && c->w->close != NULL)
 		c->w->close(&c->file);
 	if (c->out != NULL)
-		sl_out_close(c->out);
+		sl_out_close(c->out, NULL);
 	sl_ofile_abort(&c->of);
 	if (c->gathered_fd >= 0)
 		close(c->gathered_fd);

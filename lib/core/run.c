@@ -4,12 +4,13 @@
  * records to the sink.  Also the emit/reject helpers readers share, so
  * that counting and error reporting live in one place.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core/core.h"
 
 struct sl_run {
 	struct sl_opts opts;
@@ -117,11 +118,28 @@ clean_msg(char *s)
 	sl_clean_controls(s);
 }
 
+/*
+ * The one place the accounting of records.md is checked: once every
+ * unit has gone somewhere, read = written + merged + skipped + rejected.
+ * A run its sink stopped leaves units in flight, so it is not checked.
+ */
+static void
+check_accounts(const struct sl_run *run)
+{
+	const struct sl_stats *st = &run->st;
+
+	assert(run->stopped || st->units == st->written + st->merged +
+	    st->skipped + st->rejected);
+	SL_UNUSED(st);
+}
+
 int
 sl_run_finish(struct sl_run *run)
 {
 	char msg[1024];
 	int rc = carry_finish(run);
+
+	check_accounts(run);
 
 	/* One line for all of them: a folder of downloads may hold many. */
 	if (run->not_logs > 0 && run->info != NULL) {
@@ -326,17 +344,15 @@ sl_emit_note(struct sl_reader *rd, const char *sid, const char *src,
 	return sl_emit(rd, &r);
 }
 
-int
-sl_reject(struct sl_reader *rd, const char *sid, const char *where,
-    const char *fmt, ...)
+/* Report, note and mark the input failed: what every rejection does. */
+static int
+reject_note(struct sl_reader *rd, const char *sid, const char *where,
+    const char *fmt, va_list ap)
 {
 	struct sl_record r;
 	char text[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	clean_msg(text);
 	if (where == NULL)
 		where = rd->name;
@@ -348,6 +364,33 @@ sl_reject(struct sl_reader *rd, const char *sid, const char *where,
 	r.text = text;
 	r.len = strlen(text);
 	return sl_emit(rd, &r) == SL_STOP ? SL_STOP : SL_REJECT;
+}
+
+int
+sl_reject(struct sl_reader *rd, const char *sid, const char *where,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	rd->st->rejected++;
+	va_start(ap, fmt);
+	rc = reject_note(rd, sid, where, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+sl_reject_value(struct sl_reader *rd, const char *sid, const char *where,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = reject_note(rd, sid, where, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void
@@ -441,8 +484,8 @@ not_a_log(struct sl_run *run, struct sl_reader *rd, const char *why)
 {
 	long long lines = sl_in_skip_lines(rd->in);
 
-	run->st.units += lines;
-	run->st.skipped += lines;
+	sl_count_units(rd, lines);
+	sl_count_skipped(rd, lines);
 	if (run->not_logs++ == 0)
 		run->first_not_log = sl_xstrdup(rd->name);
 	sl_emit_note(rd, NULL, rd->name, SL_NOTE_SKIPPED, lines,
@@ -495,9 +538,10 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 		return not_a_log(run, &rd, "no terminal output, prompt or "
 		    "client banner in it (-f raw reads it anyway)");
 	if (f == NULL) {
+		/* No session stream to carry a note: a message only. */
 		sl_warn(&rd, NULL, "unrecognized log format");
-		run->st.units++;	/* the input, as one unit, rejected */
-		run->st.rejected++;
+		sl_count_units(&rd, 1);	/* the input, as one unit */
+		rd.st->rejected++;
 		return rd.status;
 	}
 	rc = f->read(&rd);
@@ -505,8 +549,9 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 	if (sl_in_failed(in))
 		worse(&rd, SL_REJECT);
 	if (sl_in_refused(in)) {
-		run->st.units++;	/* the refused rest, as one unit */
-		run->st.rejected++;
+		/* The refused rest, as one unit. */
+		sl_count_units(&rd, 1);
+		rd.st->rejected++;	/* reported by the input layer */
 	}
 	return rd.status;
 }

@@ -174,7 +174,7 @@ filter_put(void *arg, const struct sl_record *r)
 }
 
 static FILE *
-spool_open(const char *tmpdir, char *err, size_t errlen)
+spool_open(const char *tmpdir, struct sl_error *err)
 {
 	const char *dir = tmpdir;
 	char *path;
@@ -190,8 +190,8 @@ spool_open(const char *tmpdir, char *err, size_t errlen)
 	/* Unlinked at once: nothing is left behind, whatever happens. */
 	if ((fd = mkstemp(path)) == -1 || unlink(path) == -1 ||
 	    (fp = fdopen(fd, "w+")) == NULL) {
-		snprintf(err, errlen, "%s: cannot make a spool file: %s", dir,
-		    strerror(errno));
+		sl_error_set(err, SL_FATAL, errno, "%s: cannot make a spool "
+		    "file: %s", dir, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		free(path);
@@ -203,16 +203,17 @@ spool_open(const char *tmpdir, char *err, size_t errlen)
 
 struct sl_select *
 sl_select_new(const struct sl_select_opts *o, const struct sl_sink *down,
-    const char *tmpdir, char *err, size_t errlen)
+    const char *tmpdir, struct sl_error *err)
 {
 	struct sl_select *sel = sl_xcalloc(1, sizeof(*sel));
 
+	sl_error_clear(err);
 	sel->o = *o;
 	sel->down = *down;
 	sel->seen = sl_sessions_new();
 	sl_buf_init(&sel->scratch);
 	if (needs_facts(o) &&
-	    (sel->spool = spool_open(tmpdir, err, errlen)) == NULL) {
+	    (sel->spool = spool_open(tmpdir, err)) == NULL) {
 		sl_select_free(sel);
 		return NULL;
 	}
@@ -249,7 +250,7 @@ keep_record(struct sl_select *sel, struct verdict *last,
 }
 
 static int
-replay(struct sl_select *sel, char *err, size_t errlen)
+replay(struct sl_select *sel, struct sl_error *err)
 {
 	struct verdict last = { NULL, 0 };
 	const struct sl_record *r;
@@ -259,8 +260,8 @@ replay(struct sl_select *sel, char *err, size_t errlen)
 	int got, rc = SL_OK;
 
 	if (fflush(sel->spool) != 0 || (len = ftello(sel->spool)) < 0) {
-		snprintf(err, errlen, "spool file: %s", strerror(errno));
-		return SL_FATAL;
+		return sl_error_set(err, SL_FATAL, errno, "spool file: %s",
+		    strerror(errno));
 	}
 	sp = sl_spool_new(fileno(sel->spool), 0, len);
 	cur = sl_spool_cursor(sp);
@@ -268,8 +269,8 @@ replay(struct sl_select *sel, char *err, size_t errlen)
 		if (keep_record(sel, &last, r))
 			rc = sel->down.put(sel->down.arg, r);
 	if (rc == SL_OK && got < 0) {
-		snprintf(err, errlen, "spool file: cannot read it back");
-		rc = SL_FATAL;
+		rc = sl_error_set(err, SL_FATAL, 0,
+		    "spool file: cannot read it back");
 	}
 	free(last.id);
 	sl_spool_cursor_free(cur);
@@ -294,18 +295,18 @@ count_sessions(struct sl_select *sel)
 }
 
 int
-sl_select_finish(struct sl_select *sel, char *err, size_t errlen)
+sl_select_finish(struct sl_select *sel, struct sl_error *err)
 {
 	int rc = SL_OK;
 
-	if (sel->failed) {
-		snprintf(err, errlen, "spool file: %s", strerror(sel->err_no));
-		return SL_FATAL;
-	}
+	sl_error_clear(err);
+	if (sel->failed)
+		return sl_error_set(err, SL_FATAL, sel->err_no,
+		    "spool file: %s", strerror(sel->err_no));
 	count_sessions(sel);
 	if (sel->spool != NULL)
-		rc = replay(sel, err, errlen);
-	return rc;
+		rc = replay(sel, err);
+	return sl_error_status(err, rc);
 }
 
 void

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core/core.h"
 
 /* The last path component, inside an archive member name too; Windows
  * paths use backslashes. */

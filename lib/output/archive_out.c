@@ -11,7 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "convert/writer.h"
+#include "output/output.h"
 
 #define COPY_BUF	(1 << 16)
 

@@ -1,18 +1,18 @@
 /*
  * out.c: checked, buffered output.  Every write is checked and errors are
  * sticky, so `tool > /dev/full` fails loudly at the end instead of
- * pretending (sbase's fshut()).  EPIPE ends the process the way SIGPIPE
- * would, quietly, even when SIGPIPE was ignored by our parent.
+ * pretending (sbase's fshut()).  EPIPE goes to the caller's broken_pipe
+ * hook (the tools end quietly there, even when SIGPIPE was ignored by
+ * their parent); without one it is a write error like any other.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <zlib.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 #define OUT_BUF	(1 << 16)
 
@@ -28,14 +28,6 @@ struct sl_out {
 	char zbuf[OUT_BUF];
 };
 
-static void
-broken_pipe(void)
-{
-	signal(SIGPIPE, SIG_DFL);
-	raise(SIGPIPE);
-	_exit(141);
-}
-
 static int
 write_all(struct sl_out *o, const char *p, size_t n)
 {
@@ -46,9 +38,9 @@ write_all(struct sl_out *o, const char *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EPIPE)
-				broken_pipe();
 			o->err = errno;
+			if (o->err == EPIPE)
+				sl_hook_broken_pipe();
 			break;
 		}
 		p += w;
@@ -139,10 +131,12 @@ sl_out_flush(struct sl_out *o)
 }
 
 int
-sl_out_close(struct sl_out *o)
+sl_out_close(struct sl_out *o, struct sl_error *err)
 {
-	int rc, err;
+	int rc = SL_OK;
 
+	if (err != NULL)
+		sl_error_clear(err);
 	if (o == NULL)
 		return SL_OK;
 	if (o->err == 0)
@@ -151,11 +145,11 @@ sl_out_close(struct sl_out *o)
 		deflateEnd(&o->z);
 	if (o->fd > 2 && close(o->fd) != 0 && o->err == 0)
 		o->err = errno;
-	err = o->err;
-	rc = err == 0 ? SL_OK : SL_FATAL;
+	if (o->err != 0)
+		rc = sl_error_set(err, SL_FATAL, o->err,
+		    "write error on %s: %s", o->name, strerror(o->err));
 	free(o->name);
 	free(o);
-	errno = err;
 	return rc;
 }
 

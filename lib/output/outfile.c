@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "convert/writer.h"
+#include "output/output.h"
 
 #define TMP_TRIES	64
 #define TMP_BASE_MAX	200	/* of the name kept in a temporary name */

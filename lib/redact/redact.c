@@ -90,9 +90,10 @@ sl_redact_new(unsigned flags)
 
 int
 sl_redact_add_rules(struct sl_redact *rx, const char *name, const char *text,
-    size_t len, char *err, size_t errlen)
+    size_t len, struct sl_error *err)
 {
-	return rx_parse(&rx->rules, name, text, len, 0, err, errlen);
+	return sl_error_status(err, rx_parse(&rx->rules, name, text, len, 0,
+	    sl_error_clear(err), sizeof(err->msg)));
 }
 
 void
@@ -142,8 +143,8 @@ build_prefilter(struct sl_redact *rx)
 	return 1;
 }
 
-int
-sl_redact_ready(struct sl_redact *rx, char *err, size_t errlen)
+static int
+redact_ready(struct sl_redact *rx, char *err, size_t errlen)
 {
 	struct sl_term_cb cb;
 	struct rx_rule *r;
@@ -189,6 +190,13 @@ sl_redact_ready(struct sl_redact *rx, char *err, size_t errlen)
 	scratch_release_init(rx);
 	rx->ready = 1;
 	return SL_OK;
+}
+
+int
+sl_redact_ready(struct sl_redact *rx, struct sl_error *err)
+{
+	return sl_error_status(err, redact_ready(rx, sl_error_clear(err),
+	    sizeof(err->msg)));
 }
 
 void

@@ -194,7 +194,7 @@ redact_mem(struct sl_redact *rx, const char *name, const char *p, size_t n,
 	rc = sl_redact_mem(rx, name, p, n, NULL, &io, rx->err, rx->errarg);
 	rx->b64_nest--;
 	rx->where = where;
-	if (sl_out_close(o) != SL_OK)
+	if (sl_out_close(o, NULL) != SL_OK)
 		rc = SL_FATAL;
 	sl_buf_reset(out);
 	rewind(f);

@@ -87,8 +87,8 @@ sl_prompts_new(void)
 	return sl_xcalloc(1, sizeof(struct sl_prompts));
 }
 
-int
-sl_prompts_add(struct sl_prompts *p, const char *regex, char *err,
+static int
+prompts_add(struct sl_prompts *p, const char *regex, char *err,
     size_t errlen)
 {
 	PCRE2_UCHAR msg[256];
@@ -110,6 +110,14 @@ sl_prompts_add(struct sl_prompts *p, const char *regex, char *err,
 	if (p->md == NULL)
 		p->md = pcre2_match_data_create(4, NULL);
 	return SL_OK;
+}
+
+int
+sl_prompts_add(struct sl_prompts *p, const char *regex,
+    struct sl_error *err)
+{
+	return sl_error_status(err, prompts_add(p, regex, sl_error_clear(err),
+	    sizeof(err->msg)));
 }
 
 void

@@ -188,18 +188,17 @@ static void
 on_row(void *arg, const struct sl_row *row)
 {
 	struct sl_tty *tty = arg;
-	struct sl_stats *st = tty->rd->st;
 	struct sl_record r;
 	enum sl_prompt_class cls;
 	size_t plen = 0;
 
 	if (tty->filter != NULL && !tty->filter(tty->filter_arg, row)) {
-		st->skipped += row->units;
+		sl_count_skipped(tty->rd, row->units);
 		return;
 	}
 	if (row->units > 0) {
-		st->written++;
-		st->merged += row->units - 1;
+		sl_count_written(tty->rd, 1);
+		sl_count_merged(tty->rd, row->units - 1);
 	}
 	/* Only the line fields: this runs once per line. */
 	memset(&r, 0, offsetof(struct sl_record, f));
@@ -325,7 +324,7 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 			    tty->cur->prompt));
 		break;
 	case SL_TEV_ALT_OFF:
-		tty->rd->st->skipped += num;
+		sl_count_skipped(tty->rd, num);
 		sl_buf_init(&b);
 		if (tty->alt_cmd != NULL)
 			sl_buf_printf(&b, "full-screen program (%s): "
@@ -413,7 +412,7 @@ count_dropped(struct sl_tty *tty)
 {
 	long long d = sl_term_dropped(tty->term);
 
-	tty->rd->st->merged += d - tty->dropped;
+	sl_count_merged(tty->rd, d - tty->dropped);
 	tty->dropped = d;
 }
 

@@ -672,8 +672,8 @@ walk_err(void *arg, const char *where, const char *msg)
 	ld->failed = 1;
 }
 
-int
-sl_report_load(struct sl_report *rep, const char *path, char *err,
+static int
+report_load(struct sl_report *rep, const char *path, char *err,
     size_t errlen)
 {
 	struct loader ld;
@@ -697,4 +697,12 @@ sl_report_load(struct sl_report *rep, const char *path, char *err,
 		return SL_FATAL;
 	}
 	return SL_OK;
+}
+
+int
+sl_report_load(struct sl_report *rep, const char *path,
+    struct sl_error *err)
+{
+	return sl_error_status(err, report_load(rep, path, sl_error_clear(err),
+	    sizeof(err->msg)));
 }

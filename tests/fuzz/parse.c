@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sl_run *run;
 	long long nerr = 0;
 	unsigned pick, flags;
-	char err[256];
+	struct sl_error err;
 	int rc, strict;
 
 	if (nformats == 0)
@@ -53,9 +53,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		opts.tz = "Europe/Berlin";
 	if (flags & 16) {
 		prompts = sl_prompts_new();
-		if (sl_prompts_add(prompts, "\xce\xbb \\S+ ", err,
-		    sizeof(err)) != SL_OK)
-			fz_fail("--prompt: %s", err);
+		if (sl_prompts_add(prompts, "\xce\xbb \\S+ ", &err) != SL_OK)
+			fz_fail("--prompt: %s", err.msg);
 		opts.prompts = prompts;
 	}
 	strict = f == NULL || strcmp(sl_format_name(f), "records") != 0;

@@ -58,15 +58,15 @@ redact(unsigned flags, const char *format, const void *p, size_t n,
 	struct sl_redact *rx;
 	struct sl_buf b;
 	struct io io;
-	char err[512];
+	struct sl_error err;
 	long long total;
 	int rc;
 
 	rx = sl_redact_new((flags & 8) ? SL_REDACT_HITS : 0);
 	if (flags & 4)
 		sl_redact_set_key(rx, "fuzz-key", 8);
-	if (sl_redact_ready(rx, err, sizeof(err)) != SL_OK)
-		fz_fail("default rules: %s", err);
+	if (sl_redact_ready(rx, &err) != SL_OK)
+		fz_fail("default rules: %s", err.msg);
 	io.fd = fz_memfd("redacted", "", 0);
 	io.out = sl_out_fd(io.fd, "redacted", 0);
 	io.opened = 0;
@@ -81,7 +81,7 @@ redact(unsigned flags, const char *format, const void *p, size_t n,
 	if (sl_out_flush(io.out) != SL_OK)
 		fz_fail("flush failed");
 	fz_slurp(io.fd, out);
-	if (sl_out_close(io.out) != SL_OK)
+	if (sl_out_close(io.out, NULL) != SL_OK)
 		fz_fail("close failed");
 	total = sl_redact_total(rx);
 	sl_buf_init(&b);

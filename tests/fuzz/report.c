@@ -54,7 +54,7 @@ view(struct sl_report *rep, enum sl_report_type t, struct sl_buf *b)
 		fz_fail("report type %d failed", (int)t);
 	sl_out_flush(o);
 	fz_slurp(fd, b);
-	sl_out_close(o);
+	sl_out_close(o, NULL);
 	if (!fz_utf8_ok(b->buf, b->len))
 		fz_fail("report type %d is not valid UTF-8", (int)t);
 }
@@ -84,13 +84,14 @@ reload(struct sl_report *rep, struct sl_report *into)
 {
 	int fd = fz_memfd("state", "", 0);
 	struct sl_out *o = sl_out_fd(dup(fd), "state", 0);
-	char path[64], err[512];
+	struct sl_error err;
+	char path[64];
 
-	if (sl_report_save(rep, o) != SL_OK || sl_out_close(o) != SL_OK)
+	if (sl_report_save(rep, o) != SL_OK || sl_out_close(o, NULL) != SL_OK)
 		fz_fail("saving the state failed");
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (sl_report_load(into, path, err, sizeof(err)) != SL_OK)
-		fz_fail("loading a saved state: %s", err);
+	if (sl_report_load(into, path, &err) != SL_OK)
+		fz_fail("loading a saved state: %s", err.msg);
 	close(fd);
 }
 

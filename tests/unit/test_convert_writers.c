@@ -81,9 +81,9 @@ defaults(struct sl_convert_opts *o, const char *target)
 /* Convert input (named name) with o into output (under tmpdir). */
 static int
 convert(struct sl_convert_opts *o, const char *name, const char *in,
-    size_t n, char *err, size_t errlen)
+    size_t n, struct sl_error *err)
 {
-	struct sl_convert *c = sl_convert_new(o, err, errlen);
+	struct sl_convert *c = sl_convert_new(o, err);
 	struct sl_sink sink;
 	struct sl_run *run;
 	int rc;
@@ -94,7 +94,7 @@ convert(struct sl_convert_opts *o, const char *name, const char *in,
 	run = sl_run_new(NULL, &sink, ignore_err, NULL);
 	sl_run_mem(run, name, in, n);
 	sl_run_free(run);
-	rc = sl_convert_finish(c, err, errlen);
+	rc = sl_convert_finish(c, err);
 	sl_convert_free(c);
 	return rc;
 }
@@ -104,13 +104,14 @@ static char *
 to_string(struct sl_convert_opts *o, const char *name, const char *in,
     size_t *len)
 {
-	char path[128], err[512];
+	struct sl_error err;
+	char path[128];
 
 	snprintf(path, sizeof(path), "%s/out", tmpdir);
 	unlink(path);
 	o->output = path;
-	ck_assert_msg(convert(o, name, in, strlen(in), err, sizeof(err)) ==
-	    SL_OK, "convert: %s", err);
+	ck_assert_msg(convert(o, name, in, strlen(in), &err) == SL_OK,
+	    "convert: %s", err.msg);
 	return slurp(path, len);
 }
 
@@ -379,14 +380,15 @@ START_TEST(typescript_refuses_two_sessions)
 {
 	static const char in[] = LINE("a-1", 1, "x", "") LINE("b-2", 1, "y", "");
 	struct sl_convert_opts o;
-	char path[128], err[512];
+	struct sl_error err;
+	char path[128];
 
 	defaults(&o, "typescript");
 	snprintf(path, sizeof(path), "%s/two.log", tmpdir);
 	o.output = path;
-	ck_assert_int_eq(convert(&o, "in.jsonl", in, strlen(in), err,
-	    sizeof(err)), SL_FATAL);
-	ck_assert_str_eq(err, "2 sessions in the input, and -t typescript "
+	ck_assert_int_eq(convert(&o, "in.jsonl", in, strlen(in), &err),
+	    SL_FATAL);
+	ck_assert_str_eq(err.msg, "2 sessions in the input, and -t typescript "
 	    "writes one: use --split -o FOLDER, or -o an archive");
 	ck_assert(access(path, F_OK) != 0);
 }
@@ -543,7 +545,8 @@ START_TEST(split_safe_names)
 	    LINE(".dot", 1, "c", "")
 	    LINE("ok-1", 1, "d", "");
 	struct sl_convert_opts o;
-	char dir[128], err[512], path[256], *got;
+	struct sl_error err;
+	char dir[128], path[256], *got;
 
 	defaults(&o, "text");
 	o.bare = 1;
@@ -553,8 +556,8 @@ START_TEST(split_safe_names)
 	ck_assert_int_eq(mkdir(dir, 0777), 0);
 	o.output = dir;
 	o.split = 1;
-	ck_assert_int_eq(convert(&o, "in.jsonl", in, strlen(in), err,
-	    sizeof(err)), SL_OK);
+	ck_assert_int_eq(convert(&o, "in.jsonl", in, strlen(in), &err),
+	    SL_OK);
 	ck_assert_int_eq(count_files(dir), 4);
 	ck_assert_int_eq(count_files(path), 1);		/* only b/ */
 	ck_assert_int_eq(count_files(tmpdir), 1);		/* only a/, no spool */
@@ -563,14 +566,14 @@ START_TEST(split_safe_names)
 	ck_assert_str_eq(got, "d\n");
 	free(got);
 	/* Again: the files exist, nothing is replaced without force. */
-	ck_assert_int_eq(convert(&o, "in.jsonl", in, strlen(in), err,
-	    sizeof(err)), SL_FATAL);
-	ck_assert_ptr_nonnull(strstr(err, "exists (use --force to replace "
+	ck_assert_int_eq(convert(&o, "in.jsonl", in, strlen(in), &err),
+	    SL_FATAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "exists (use --force to replace "
 	    "it)"));
 	ck_assert_int_eq(count_files(dir), 4);
 	o.force = 1;
-	ck_assert_int_eq(convert(&o, "in.jsonl", in, strlen(in), err,
-	    sizeof(err)), SL_OK);
+	ck_assert_int_eq(convert(&o, "in.jsonl", in, strlen(in), &err),
+	    SL_OK);
 	ck_assert_int_eq(count_files(dir), 4);
 }
 END_TEST
@@ -578,7 +581,8 @@ END_TEST
 START_TEST(existing_file_refused)
 {
 	struct sl_convert_opts o;
-	char path[128], err[512], *got;
+	struct sl_error err;
+	char path[128], *got;
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/old.txt", tmpdir);
@@ -587,10 +591,10 @@ START_TEST(existing_file_refused)
 	fclose(fp);
 	defaults(&o, "text");
 	o.output = path;
-	ck_assert_ptr_null(sl_convert_new(&o, err, sizeof(err)));
+	ck_assert_ptr_null(sl_convert_new(&o, &err));
 	snprintf(path, sizeof(path), "%s/old.txt: exists (use --force to "
 	    "replace it)", tmpdir);
-	ck_assert_str_eq(err, path);
+	ck_assert_str_eq(err.msg, path);
 	snprintf(path, sizeof(path), "%s/old.txt", tmpdir);
 	got = slurp(path, NULL);
 	ck_assert_str_eq(got, "keep me\n");
@@ -602,15 +606,15 @@ END_TEST
 START_TEST(bad_options_refused)
 {
 	struct sl_convert_opts o;
-	char err[512];
+	struct sl_error err;
 
 	defaults(&o, "pdf");
-	ck_assert_ptr_null(sl_convert_new(&o, err, sizeof(err)));
-	ck_assert_str_eq(err, "unknown target 'pdf'");
+	ck_assert_ptr_null(sl_convert_new(&o, &err));
+	ck_assert_str_eq(err.msg, "unknown target 'pdf'");
 	defaults(&o, "text");
 	o.split = 1;
-	ck_assert_ptr_null(sl_convert_new(&o, err, sizeof(err)));
-	ck_assert_str_eq(err, "--split needs -o FOLDER or -o an archive "
+	ck_assert_ptr_null(sl_convert_new(&o, &err));
+	ck_assert_str_eq(err.msg, "--split needs -o FOLDER or -o an archive "
 	    "(.tar.gz, .tgz, .tar, .zip)");
 }
 END_TEST
@@ -619,14 +623,15 @@ END_TEST
 START_TEST(gzip_output)
 {
 	struct sl_convert_opts o;
-	char path[128], err[512], cmd[256], *got;
+	struct sl_error err;
+	char path[128], cmd[256], *got;
 
 	defaults(&o, "text");
 	o.bare = 1;
 	snprintf(path, sizeof(path), "%s/out.txt.gz", tmpdir);
 	o.output = path;
 	ck_assert_int_eq(convert(&o, "in.jsonl", LINE("a-1", 1, "hi", ""),
-	    strlen(LINE("a-1", 1, "hi", "")), err, sizeof(err)), SL_OK);
+	    strlen(LINE("a-1", 1, "hi", "")), &err), SL_OK);
 	snprintf(cmd, sizeof(cmd), "gzip -dc '%s' > '%s/plain'", path, tmpdir);
 	ck_assert_int_eq(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/plain", tmpdir);

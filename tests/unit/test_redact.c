@@ -62,7 +62,7 @@ run_as(struct sl_redact *rx, const char *in, size_t n, const char *fmt,
 	io.arg = o;
 	errs[0] = '\0';
 	*rc = sl_redact_mem(rx, "t.log", in, n, fmt, &io, errfn, NULL);
-	ck_assert_int_eq(sl_out_close(o), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
 	sz = ftell(f);
 	fseek(f, 0, SEEK_END);
 	sz = ftell(f);
@@ -79,13 +79,12 @@ static struct sl_redact *
 engine(unsigned flags, const char *rules)
 {
 	struct sl_redact *rx = sl_redact_new(flags);
-	char err[512];
+	struct sl_error err;
 
 	if (rules != NULL)
 		ck_assert_msg(sl_redact_add_rules(rx, "rules.txt", rules,
-		    strlen(rules), err, sizeof(err)) == SL_OK, "%s", err);
-	ck_assert_msg(sl_redact_ready(rx, err, sizeof(err)) == SL_OK, "%s",
-	    err);
+		    strlen(rules), &err) == SL_OK, "%s", err.msg);
+	ck_assert_msg(sl_redact_ready(rx, &err) == SL_OK, "%s", err.msg);
 	return rx;
 }
 
@@ -111,15 +110,14 @@ static void
 expect_rules_error(const char *rules, const char *want)
 {
 	struct sl_redact *rx = sl_redact_new(0);
-	char err[512];
+	struct sl_error err;
 	int rc;
 
-	rc = sl_redact_add_rules(rx, "rules.txt", rules, strlen(rules), err,
-	    sizeof(err));
+	rc = sl_redact_add_rules(rx, "rules.txt", rules, strlen(rules), &err);
 	if (rc == SL_OK)
-		rc = sl_redact_ready(rx, err, sizeof(err));
+		rc = sl_redact_ready(rx, &err);
 	ck_assert_int_eq(rc, SL_FATAL);
-	ck_assert_str_eq(err, want);
+	ck_assert_str_eq(err.msg, want);
 	sl_redact_free(rx);
 }
 

@@ -143,17 +143,18 @@ redact(const char *in, size_t n, size_t *outlen)
 	struct sl_redact_io io;
 	struct sl_out *o;
 	FILE *f = tmpfile();
-	char err[256], *buf;
+	struct sl_error err;
+	char *buf;
 	long sz;
 
-	ck_assert_int_eq(sl_redact_ready(rx, err, sizeof(err)), SL_OK);
+	ck_assert_int_eq(sl_redact_ready(rx, &err), SL_OK);
 	o = sl_out_fd(dup(fileno(f)), "mem", 0);
 	io.open = io_open;
 	io.done = io_done;
 	io.arg = o;
 	ck_assert_int_eq(sl_redact_mem(rx, "corpus", in, n, NULL, &io, NULL,
 	    NULL), SL_OK);
-	ck_assert_int_eq(sl_out_close(o), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
 	fseek(f, 0, SEEK_END);
 	sz = ftell(f);
 	rewind(f);

@@ -112,12 +112,12 @@ START_TEST(keyed_marker)
 	struct sl_buf m1, m2, m3;
 	unsigned char d[32];
 	char h[65], want[160];
-	char err[256];
+	struct sl_error err;
 
 	sl_redact_set_key(a, "k1", 2);
 	sl_redact_set_key(b, "k2", 2);
-	ck_assert_int_eq(sl_redact_ready(a, err, sizeof(err)), SL_OK);
-	ck_assert_int_eq(sl_redact_ready(b, err, sizeof(err)), SL_OK);
+	ck_assert_int_eq(sl_redact_ready(a, &err), SL_OK);
+	ck_assert_int_eq(sl_redact_ready(b, &err), SL_OK);
 	sl_buf_init(&m1);
 	sl_buf_init(&m2);
 	sl_buf_init(&m3);

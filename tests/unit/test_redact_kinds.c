@@ -394,10 +394,10 @@ static struct sl_redact *rx;
 static void
 setup(void)
 {
-	char err[512];
+	struct sl_error err;
 
 	rx = sl_redact_new(0);
-	ck_assert_int_eq(sl_redact_ready(rx, err, sizeof(err)), SL_OK);
+	ck_assert_int_eq(sl_redact_ready(rx, &err), SL_OK);
 }
 
 static void

@@ -70,7 +70,7 @@ render(struct sl_report *rep, enum sl_report_type type)
 	ck_assert_ptr_nonnull(f);
 	o = sl_out_fd(dup(fileno(f)), "tmp", 0);
 	ck_assert_int_eq(sl_report_write(rep, type, o), SL_OK);
-	ck_assert_int_eq(sl_out_close(o), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	rewind(f);
@@ -365,7 +365,8 @@ START_TEST(state_round_trip)
 {
 	struct sl_report_opts o;
 	struct sl_report *one, *a, *b, *m;
-	char path[2][64], err[256], *want, *got;
+	struct sl_error err;
+	char path[2][64], *want, *got;
 	int i;
 
 	memset(&o, 0, sizeof(o));
@@ -386,13 +387,13 @@ START_TEST(state_round_trip)
 		ck_assert_int_ge(fd, 0);
 		out = sl_out_fd(fd, path[i], 0);
 		ck_assert_int_eq(sl_report_save(i == 0 ? a : b, out), SL_OK);
-		ck_assert_int_eq(sl_out_close(out), SL_OK);
+		ck_assert_int_eq(sl_out_close(out, NULL), SL_OK);
 		ck_assert(sl_report_is_state(path[i]));
 	}
 	m = sl_report_new(NULL);
 	for (i = 0; i < 2; i++)
-		ck_assert_msg(sl_report_load(m, path[i], err, sizeof(err)) ==
-		    SL_OK, "%s", err);
+		ck_assert_msg(sl_report_load(m, path[i], &err) == SL_OK,
+		    "%s", err.msg);
 	got = render(m, SL_REPORT_JSON);
 	ck_assert_str_eq(got, want);
 	ck_assert(strstr(got, "for x in 1 2; do\\necho $x; done") != NULL);
@@ -420,7 +421,8 @@ START_TEST(state_refused)
 		    "\"sources\":[]}\n",
 		"{\"sl_report_state\":1\n",
 	};
-	char path[] = "/tmp/sl-test-bad-XXXXXX", err[256];
+	struct sl_error err;
+	char path[] = "/tmp/sl-test-bad-XXXXXX";
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -432,10 +434,11 @@ START_TEST(state_refused)
 		f = fdopen(fd, "w");
 		fputs(bad[i], f);
 		fclose(f);
-		err[0] = '\0';
-		ck_assert_int_eq(sl_report_load(rep, path, err, sizeof(err)),
+		err.msg[0] = '\0';
+		ck_assert_int_eq(sl_report_load(rep, path, &err),
 		    SL_FATAL);
-		ck_assert_msg(strstr(err, path) != NULL, "no position: %s", err);
+		ck_assert_msg(strstr(err.msg, path) != NULL, "no position: %s",
+		    err.msg);
 		unlink(path);
 		strcpy(path, "/tmp/sl-test-bad-XXXXXX");
 		sl_report_free(rep);

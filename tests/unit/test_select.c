@@ -131,17 +131,17 @@ filter(const struct sl_select_opts *o, const char *in, long long *kept,
 	struct sl_sink sink;
 	struct sl_select *sel;
 	struct sl_run *run;
-	char err[256];
+	struct sl_error err;
 
 	sl_buf_init(&g.b);
-	sel = sl_select_new(o, &down, NULL, err, sizeof(err));
+	sel = sl_select_new(o, &down, NULL, &err);
 	ck_assert_ptr_nonnull(sel);
 	sl_select_sink(sel, &sink);
 	ck_assert_uint_eq(sink.want, SL_WANT_RAW);
 	run = sl_run_new(NULL, &sink, NULL, NULL);
 	sl_run_mem(run, "in.jsonl", in, strlen(in));
 	sl_run_free(run);
-	ck_assert_int_eq(sl_select_finish(sel, err, sizeof(err)), SL_OK);
+	ck_assert_int_eq(sl_select_finish(sel, &err), SL_OK);
 	sl_select_counts(sel, kept, left);
 	sl_select_free(sel);
 	return g.b.buf;

@@ -1,0 +1,170 @@
+/*
+ * core.h: what readers work with (lib/core/): the format module,
+ * the reader, emitting and rejecting, accounting, carries, session names.
+ */
+#ifndef SL_CORE_H
+#define SL_CORE_H
+
+#include "base/base.h"
+#include "input/input.h"
+
+/* ---------------------------------------------------------- format module */
+
+struct sl_reader;
+
+/*
+ * A format module (formats/<name>.c) exports one of these and nothing
+ * else.  probe() bids on the first bytes: 0 = not this format, higher =
+ * more verified (roughly the bits checked); raw bids 1 on text.
+ * read() consumes the whole input, emitting records as it goes.
+ */
+struct sl_format {
+	const char *name;
+	const char *desc;
+	int (*probe)(const unsigned char *p, size_t n, const char *name);
+	int (*read)(struct sl_reader *rd);
+};
+
+/* What a format reader works with. */
+struct sl_reader {
+	struct sl_run *run;
+	struct sl_in *in;
+	const char *name;		/* sl_in_name(in) */
+	const struct sl_opts *opts;
+	struct sl_stats *st;
+	int status;			/* worst status so far */
+};
+
+/* Hand r to the sink.  Returns SL_OK or SL_STOP. */
+int sl_emit(struct sl_reader *rd, const struct sl_record *r);
+/* Clear r for a record of type t in session sid. */
+void sl_record_init(struct sl_record *r, enum sl_type t, const char *sid,
+    const char *src);
+/* Emit a note.  count < 0: none. */
+int sl_emit_note(struct sl_reader *rd, const char *sid, const char *src,
+    const char *code, long long count, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/*
+ * Report a problem at where (NULL: the input name) through the run's error
+ * callback, emit a "rejected" note for session sid there, mark the input
+ * as failed (exit 1), and count one unit rejected (the reader has counted
+ * it read).  Returns SL_REJECT, or SL_STOP.
+ */
+int sl_reject(struct sl_reader *rd, const char *sid, const char *where,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * The same for a bad value inside a unit that is used all the same (an
+ * unreadable "eventTime"): reported and noted, but no unit is rejected.
+ */
+int sl_reject_value(struct sl_reader *rd, const char *sid,
+    const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Accounting (records.md): every unit of input (a line of text, a JSON
+ * event) is counted once when read and once where it went: written (it
+ * became a record), merged (folded into another record), skipped
+ * (deliberately ignored, counted in a note) or rejected (sl_reject).
+ * The run checks read = written + merged + skipped + rejected once, at
+ * sl_run_finish.  Inline: the renderer counts every row.
+ */
+static inline void
+sl_count_units(struct sl_reader *rd, long long n)
+{
+	rd->st->units += n;
+}
+
+static inline void
+sl_count_written(struct sl_reader *rd, long long n)
+{
+	rd->st->written += n;
+}
+
+static inline void
+sl_count_merged(struct sl_reader *rd, long long n)
+{
+	rd->st->merged += n;
+}
+
+static inline void
+sl_count_skipped(struct sl_reader *rd, long long n)
+{
+	rd->st->skipped += n;
+}
+/* Report a problem without a note (no session stream to carry it). */
+void sl_warn(struct sl_reader *rd, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A fact for stderr that is no failure (sl_run_set_info); status kept. */
+void sl_info(struct sl_reader *rd, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Count CloudTrail events of other APIs, for one line per run. */
+void sl_count_other_apis(struct sl_reader *rd, long long n);
+/* Does the sink want SL_WANT_* ? */
+int sl_reader_wants(const struct sl_reader *rd, unsigned what);
+
+/* Run another format over bytes in memory as part of this input (the
+ * message of a CloudWatch event, say).  name is used in src. */
+int sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
+    const char *name, const void *p, size_t n);
+
+/*
+ * Work a reader leaves open for the next input of the run: the numbered
+ * objects of one export stream (000000.gz, 000001.gz, ...) are one
+ * session, read as the walk hands them over.  At most one is open.  It
+ * is finished (finish, then free) before an input of another format is
+ * read, when a reader takes another key, and at sl_run_finish.
+ */
+struct sl_carry {
+	const struct sl_format *format;
+	char *key;			/* malloc'd; owned by the run */
+	void *state;
+	int (*finish)(void *state);	/* SL_OK, SL_REJECT or SL_STOP */
+	void (*free)(void *state);
+};
+/* Leave c open (its key is taken over); finishes the one open before. */
+void sl_run_carry_put(struct sl_run *run, const struct sl_carry *c);
+/* The open state of format f under key, taken out of the run; NULL when
+ * there is none (an open one of another key is finished first). */
+void *sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
+    const char *key);
+
+/*
+ * The transcript a record's src belongs to: its input ("a.log" of
+ * "a.log:12"), or the folder of a split export's numbered objects.  One
+ * rule for every tool that picks one transcript per session: the one
+ * with the most lines (lib/report/report.c).  malloc'd.
+ */
+char *sl_transcript_key(const char *src);
+/* Length of the input part of src: "a.log:12" -> 5, "x#3" -> 1. */
+size_t sl_src_input_len(const char *src);
+
+/* Text, not binary: no NUL, few invalid UTF-8 bytes (formats/readers/raw.c). */
+int sl_looks_text(const unsigned char *p, size_t n);
+
+/* The format with the highest bid for these bytes, or NULL. */
+const struct sl_format *sl_detect(const unsigned char *p, size_t n,
+    const char *name);
+
+/* ---------------------------------------------------------- names (session.c) */
+
+/* The session id in an agent path (".../orchestration/<sid>/..."). */
+char *sl_session_from_path(const char *path);
+/* The instance id in an agent path (".../ssm/<iid>/session/..."). */
+char *sl_target_from_path(const char *path);
+
+/* ------------------------------------------------------------ raw bytes */
+
+/*
+ * Hand the raw input bytes p[0, n) of input line `line` to the sink as an
+ * SL_RAW record of session sid (lib/convert/emit_raw.c), when the sink asked for
+ * them (SL_WANT_RAW); otherwise do nothing.  Readers call it with exactly
+ * the bytes they feed to the renderer, before feeding them, so that the
+ * SL_RAW texts of a session, in order, are the bytes that were rendered
+ * and each line record comes after the raw bytes it was drawn from.  A
+ * line's LF may come in a record of its own; line is what matters.
+ * Returns SL_OK or SL_STOP.
+ */
+int sl_emit_raw(struct sl_reader *rd, const char *sid, long long line,
+    const void *p, size_t n);
+
+#endif /* SL_CORE_H */

@@ -1,0 +1,74 @@
+/*
+ * input.h: the input layer (lib/input/): leaf inputs and the walk
+ * over files, compressed streams, archives and directories.
+ */
+#ifndef SL_INPUT_H
+#define SL_INPUT_H
+
+#include "base/base.h"
+
+/* ----------------------------------------------------------- input layer */
+
+/*
+ * One leaf input: a plain file, a decompressed stream or an archive
+ * member, read through a buffer.  Readers pull bytes or lines from it and
+ * never hold more than one buffer of it.
+ */
+struct sl_in;
+
+/* Name used in src: "path", "-", "a.tar.gz//member". */
+const char *sl_in_name(const struct sl_in *in);
+/*
+ * Make up to want bytes (at most SL_PEEK) visible at *p without consuming
+ * them.  Returns how many are visible: fewer only at end of input.
+ */
+size_t sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want);
+/* Read up to n bytes.  Returns the count, 0 at end, -1 on error. */
+ssize_t sl_in_read(struct sl_in *in, void *buf, size_t n);
+/*
+ * Next line, '\n' included when present, as a view into the buffer valid
+ * until the next call.  A line longer than SL_LINE_PIECE (the '\n'
+ * included) comes in pieces, *more set on all but the last.  Returns 1,
+ * 0 at end, -1 on error.
+ */
+int sl_in_line(struct sl_in *in, const char **p, size_t *n, int *more);
+/* Read the rest of the input; the lines it held (pieces of one count once). */
+long long sl_in_skip_lines(struct sl_in *in);
+/* Number of the line last returned by sl_in_line (1-based). */
+long long sl_in_lineno(const struct sl_in *in);
+/* Bytes consumed so far. */
+long long sl_in_offset(const struct sl_in *in);
+/* Nonzero once a read error (already reported) has happened. */
+int sl_in_failed(const struct sl_in *in);
+/*
+ * Nonzero when the rest of the input was refused (a decompression bomb):
+ * not a log that stops early but a rejected unit.
+ */
+int sl_in_refused(const struct sl_in *in);
+/*
+ * The first offset >= from (in sl_in_offset() terms) where the input
+ * skipped corrupt data and the bytes after it start afresh (the next
+ * member of a multi-member gzip stream), or -1.  Only bytes already
+ * peeked or read are known; readers of formats that span members (JSON
+ * documents) stop there and start again.
+ */
+long long sl_in_next_break(const struct sl_in *in, long long from);
+
+/* An input over bytes in memory (not copied: p must outlive it). */
+struct sl_in *sl_in_mem(const char *name, const void *p, size_t n);
+void sl_in_free(struct sl_in *in);
+
+/*
+ * Open path ("-": stdin) and call fn for every leaf input under it:
+ * gzip streams are decompressed, archives are opened member by member,
+ * directories walked in sorted order.  Problems go to err as
+ * "where: message"; an error a reader did not reach (it stopped early) is
+ * reported by the walker after fn returns.  Returns SL_OK, SL_REJECT
+ * (something was unreadable), or SL_STOP/SL_FATAL when fn returned one
+ * (the walk stops there).
+ */
+typedef int (*sl_leaf_fn)(void *arg, struct sl_in *in);
+int sl_input_walk(const char *path, sl_leaf_fn fn, void *arg,
+    sl_errfn err, void *errarg, struct sl_stats *st);
+
+#endif /* SL_INPUT_H */

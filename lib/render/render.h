@@ -1,0 +1,118 @@
+/*
+ * render.h: the transcript pipeline (tty.c) and prompt recognition
+ * (prompt.c) of lib/render/; the renderer itself is public (sl.h).
+ */
+#ifndef SL_RENDER_H
+#define SL_RENDER_H
+
+#include "core/core.h"
+
+/* ------------------------------------------------- transcript pipeline */
+
+/*
+ * sl_tty: one session's terminal stream: the renderer, prompt
+ * recognition, and line/note emission with n counted per session.
+ */
+struct sl_tty;
+
+enum sl_tty_kind {
+	SL_TTY_LINUX,	/* raw pty bytes; bracketed paste/title signals hold */
+	SL_TTY_PWSH,	/* PowerShell transcript lines */
+	SL_TTY_STREAM	/* agent-stripped streamed lines: signals unreliable */
+};
+
+/* sid may be NULL; copied. */
+struct sl_tty *sl_tty_new(struct sl_reader *rd, const char *sid,
+    enum sl_tty_kind kind);
+void sl_tty_feed(struct sl_tty *tty, const void *p, size_t n);
+/* Input line of the next byte fed (for src "name:line"). */
+void sl_tty_set_line(struct sl_tty *tty, long long line);
+/*
+ * Use a fixed src (e.g. "file#3") and time (NULL: untimed) for every
+ * line emitted from now on; NULL src goes back to "name:line".
+ */
+void sl_tty_set_src(struct sl_tty *tty, const char *src, const char *time);
+/* Make every row final now (an event boundary); state is kept. */
+void sl_tty_flush(struct sl_tty *tty);
+/* End of the session stream: flush and emit pending notes. */
+void sl_tty_finish(struct sl_tty *tty);
+/* Host seen in an OSC title (user@host:dir), or NULL. */
+const char *sl_tty_host(const struct sl_tty *tty);
+/* Lines emitted so far. */
+long long sl_tty_lines(const struct sl_tty *tty);
+/* Number lines after n (an earlier part of the session numbered n). */
+void sl_tty_set_lines(struct sl_tty *tty, long long n);
+/* Status SL_OK or SL_STOP (sink stopped). */
+int sl_tty_status(const struct sl_tty *tty);
+/*
+ * Row filter: called on each final row before prompt recognition; return
+ * 0 to drop it (counted as skipped).  Used for logger noise.
+ */
+typedef int (*sl_tty_filter_fn)(void *arg, const struct sl_row *row);
+void sl_tty_set_filter(struct sl_tty *tty, sl_tty_filter_fn fn, void *arg);
+void sl_tty_free(struct sl_tty *tty);
+/*
+ * src "name#N" instead of "name:N" (sep '#'): the events of a JSON
+ * document, numbered with sl_tty_set_line() before each is fed.
+ */
+void sl_tty_set_sep(struct sl_tty *tty, char sep);
+/*
+ * The per-session part of a tty (session id, line count, prompt state,
+ * host), so that one renderer serves many interleaved sessions whose rows
+ * never span a switch: streamed CloudWatch events, where every element
+ * renders from scratch.  Memory then grows with sessions by a part, not
+ * a renderer.  Switch with sl_tty_use() right after sl_tty_flush(); NULL
+ * goes back to the tty's own part.  kind chooses the prompt rules.  The
+ * caller frees its parts (after the tty stops using them).
+ */
+struct sl_tty_part;
+struct sl_tty_part *sl_tty_part_new(struct sl_tty *tty, const char *sid,
+    enum sl_tty_kind kind);
+void sl_tty_use(struct sl_tty *tty, struct sl_tty_part *part);
+void sl_tty_part_free(struct sl_tty_part *part);
+
+/* ------------------------------------------------- prompt recognition */
+
+struct sl_prompt;
+
+enum sl_prompt_class {
+	SL_PROMPT_NONE,		/* output */
+	SL_PROMPT_CMD,		/* prompt, then a command (maybe empty) */
+	SL_PROMPT_CONT		/* continuation of the previous command */
+};
+
+/* user may be NULL; signals: bracketed-paste/title flags are reliable. */
+struct sl_prompt *sl_prompt_new(const struct sl_prompts *user,
+    int signals, int pwsh);
+/*
+ * Classify a final row of this session.  For SL_PROMPT_CMD and
+ * SL_PROMPT_CONT, *plen is the length of the prompt part.
+ */
+enum sl_prompt_class sl_prompt_classify(struct sl_prompt *ps,
+    const char *text, size_t len, unsigned flags, size_t *plen);
+/* The same, with edit_at as in struct sl_row (0: none). */
+enum sl_prompt_class sl_prompt_classify_at(struct sl_prompt *ps,
+    const char *text, size_t len, unsigned flags, size_t edit_at,
+    size_t *plen);
+/* What the row last classified says beyond its class. */
+#define SL_MARK_CANCELLED	0x1	/* it ends in ^C: the line never ran */
+#define SL_MARK_GROUP		0x2	/* ...and so does the command it
+					 * continues, every row of it */
+#define SL_MARK_REDRAW		0x4	/* it draws the previous command row
+					 * again: that row's line never ran */
+#define SL_MARK_HISTORY		0x8	/* its command uses history expansion:
+					 * the shell may echo what it became */
+unsigned sl_prompt_marks(const struct sl_prompt *ps);
+/* Is the last command unfinished (more rows of it may come)? */
+int sl_prompt_open(const struct sl_prompt *ps);
+/* Has the session shown bash's bracketed-paste signal on a prompt? */
+int sl_prompt_pastes(const struct sl_prompt *ps);
+/* Command rows seen (not cancelled, command not empty). */
+long long sl_prompt_commands(const struct sl_prompt *ps);
+/* Non-empty rows classified. */
+long long sl_prompt_rows(const struct sl_prompt *ps);
+/* The most recent command, for naming a full-screen program. */
+const char *sl_prompt_last_cmd(const struct sl_prompt *ps);
+void sl_prompt_free(struct sl_prompt *ps);
+
+#endif /* SL_RENDER_H */
