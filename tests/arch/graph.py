@@ -5,12 +5,16 @@ import subprocess
 
 
 def objects(build):
-    """Every library object under build/lib and build/formats."""
+    """Every library object under build/lib and build/formats whose
+    source still exists (a moved or deleted file leaves its object)."""
     out = []
+    top_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "..", "..")
     for top in ("lib", "formats"):
         for d, _, files in os.walk(os.path.join(build, top)):
             out += [os.path.join(d, f) for f in files if f.endswith(".o")]
-    return sorted(out)
+    return sorted(o for o in out if os.path.exists(
+        os.path.join(top_dir, source_of(build, o))))
 
 
 def source_of(build, obj):
