@@ -354,6 +354,37 @@ cells_bytes(const struct row *r, uint32_t upto)
 	return b;
 }
 
+/*
+ * Bytes from the leading ASCII cells of ch[0, n): the inverse of
+ * widen_ascii.  Returns how many cells were ASCII and are now in o.
+ */
+static uint32_t
+narrow_ascii(char *o, const uint32_t *ch, uint32_t n)
+{
+	uint32_t i = 0;
+#ifdef __SSE2__
+	const __m128i high = _mm_set1_epi32(~0x7f), zero = _mm_setzero_si128();
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(ch + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(ch + i + 4));
+		__m128i c = _mm_loadu_si128((const __m128i *)(ch + i + 8));
+		__m128i d = _mm_loadu_si128((const __m128i *)(ch + i + 12));
+		__m128i any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+
+		if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_and_si128(any, high),
+		    zero)) != 0xffff)
+			break;
+		/* Values below 0x80 pass both saturating packs unchanged. */
+		_mm_storeu_si128((__m128i *)(o + i), _mm_packus_epi16(
+		    _mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
+	}
+#endif
+	for (; i < n && ch[i] < 0x80; i++)
+		o[i] = (char)ch[i];
+	return i;
+}
+
 /* Turn the row's cells into UTF-8 text and hand it to the callback. */
 static void
 emit(struct sl_term *t, struct row *r)
@@ -376,24 +407,15 @@ emit(struct sl_term *t, struct row *r)
 		size_t before = t->text.len;
 
 		if (!t->cb.attrs) {
-			/* Eight ASCII cells at a time: the common case. */
-			const uint32_t *ch = r->ch;
+			/* Runs of ASCII cells in bulk: the common case. */
+			uint32_t done = narrow_ascii(t->text.buf + t->text.len,
+			    r->ch + i, n - i);
 
-			o = t->text.buf + t->text.len;
-			while (i + 8 <= n && (ch[i] | ch[i + 1] | ch[i + 2] |
-			    ch[i + 3] | ch[i + 4] | ch[i + 5] | ch[i + 6] |
-			    ch[i + 7]) < 0x80) {
-				int k;
-
-				for (k = 0; k < 8; k++)
-					o[k] = (char)ch[i + k];
-				o += 8;
-				i += 8;
-			}
-			t->text.len = (size_t)(o - t->text.buf);
+			t->text.len += done;
+			i += done;
 			if (i == n)
 				break;
-			c = ch[i];
+			c = r->ch[i];
 			before = t->text.len;
 		}
 		if (c == CELL_WIDE)
@@ -618,6 +640,39 @@ note_wrap(struct sl_term *t, struct row *r)
 	t->at_margin = r->soft && t->cx % t->wrap_w == 0;
 }
 
+/*
+ * Cells from bytes, 16 at a time: the bytes zero-extended into ch, the
+ * one attribute into at.  Returns how many were done; the caller does the
+ * rest (fewer than 16) one by one.
+ */
+static uint32_t
+widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
+    uint32_t a)
+{
+	uint32_t i = 0;
+#ifdef __SSE2__
+	const __m128i zero = _mm_setzero_si128(), va = _mm_set1_epi32((int)a);
+
+	for (; i + 16 <= k; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i lo = _mm_unpacklo_epi8(v, zero);
+		__m128i hi = _mm_unpackhi_epi8(v, zero);
+
+		_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(lo, zero));
+		_mm_storeu_si128((__m128i *)(ch + i + 4), _mm_unpackhi_epi16(lo, zero));
+		_mm_storeu_si128((__m128i *)(ch + i + 8), _mm_unpacklo_epi16(hi, zero));
+		_mm_storeu_si128((__m128i *)(ch + i + 12), _mm_unpackhi_epi16(hi, zero));
+		_mm_storeu_si128((__m128i *)(at + i), va);
+		_mm_storeu_si128((__m128i *)(at + i + 4), va);
+		_mm_storeu_si128((__m128i *)(at + i + 8), va);
+		_mm_storeu_si128((__m128i *)(at + i + 12), va);
+	}
+#else
+	(void)ch; (void)at; (void)s; (void)k; (void)a;
+#endif
+	return i;
+}
+
 /* Write n printable ASCII bytes at the cursor (the hot path). */
 static void
 put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
@@ -660,7 +715,8 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 			fix_wide_right(r, end);
 		ch = r->ch + x;
 		at = r->at + x;
-		for (i = 0; i < k; i++) {
+		i = widen_ascii(ch, at, s, k, a);
+		for (; i < k; i++) {
 			ch[i] = s[i];
 			at[i] = a;
 		}
