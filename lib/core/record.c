@@ -73,19 +73,26 @@ struct jw {
 	char *end;		/* the end of the room made (the NUL's place) */
 };
 
-/* Room for n more bytes at the cursor. */
+/* Out of room: grow the buffer, keeping the cursor's place. */
 static void
-jw_room(struct jw *w, size_t n)
+jw_grow(struct jw *w, size_t n)
 {
-	if ((size_t)(w->end - w->o) >= n)
-		return;
 	w->b->len = (size_t)(w->o - w->b->buf);
 	sl_buf_reserve(w->b, n);
 	w->o = w->b->buf + w->b->len;
 	w->end = w->b->buf + w->b->cap - 1;
 }
 
-static void
+/* Room for n more bytes at the cursor: one compare, inlined. */
+static inline void
+jw_room(struct jw *w, size_t n)
+{
+	if ((size_t)(w->end - w->o) < n)
+		jw_grow(w, n);
+}
+
+/* n bytes; inlined, so a constant's copy is a few moves. */
+static inline void
 jw_lit(struct jw *w, const char *s, size_t n)
 {
 	jw_room(w, n);
@@ -96,14 +103,34 @@ jw_lit(struct jw *w, const char *s, size_t n)
 /* A constant: its length is known when compiling, no strlen. */
 #define JW_LIT(w, s)	jw_lit((w), (s), sizeof(s) - 1)
 
-/* A number, by the buffer's own formatting; the cursor moves past it. */
+/*
+ * A number, two digits a step from a table of "00".."99": line numbers
+ * are in every record.
+ */
 static void
 jw_int(struct jw *w, long long v)
 {
-	w->b->len = (size_t)(w->o - w->b->buf);
-	sl_buf_add_int(w->b, v);
-	w->o = w->b->buf + w->b->len;
-	w->end = w->b->buf + w->b->cap - 1;
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	for (; u >= 100; u /= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (u % 100), 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * u, 2);
+	} else
+		*--p = (char)('0' + u);
+	if (v < 0)
+		*--p = '-';
+	jw_lit(w, p, (size_t)(e - p));
 }
 
 /* The escape letter of each C0 control ('u': \u00XX). */
@@ -158,55 +185,79 @@ escape_special(char *o, const unsigned char *p, const unsigned char *end,
 	return o + k;
 }
 
-/* Is c written as it is inside a JSON string? */
-static int
-json_plain(unsigned char c)
+/* Which of the 16 bytes at q need an escape (bit i: byte i). */
+static unsigned
+bad16(const unsigned char *q)
 {
-	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+#ifdef __SSE2__
+	__m128i v = _mm_loadu_si128((const __m128i *)q);
+
+	/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+#else
+	unsigned m = 0, i;
+
+	for (i = 0; i < 16; i++)
+		if (q[i] < 0x20 || q[i] >= 0x80 || q[i] == '"' || q[i] == '\\')
+			m |= 1u << i;
+	return m;
+#endif
 }
 
 /*
  * A JSON string.  Sixteen bytes are copied before they are checked: the
  * room made for the worst case (6 bytes a byte) holds the overshoot, and
- * a run of plain bytes costs one load, one store and one test.
+ * a run of plain bytes costs one load, one store and one test.  The last
+ * few bytes are read as the 16 that end the string, stored over output
+ * that is the same bytes (`same`: how many before o are plain copies);
+ * only a short string, or one that ends just after an escape, goes
+ * through a padded copy.
  */
 static void
 jw_str(struct jw *w, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *q;
+	unsigned char pad[16];
+	size_t used, left, back, same = 0;
+	unsigned m, k;
 	char *o;
-	size_t used;
 
 	jw_room(w, 6 * n + 2 + 16);
 	o = w->o;
 	*o++ = '"';
 	while (p < end) {
-#ifdef __SSE2__
-		if (end - p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)p);
-			/* Signed: bytes >= 0x80 are negative, so < 0x20 too. */
-			__m128i bad = _mm_or_si128(
-			    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-			    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-			    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-			unsigned m = (unsigned)_mm_movemask_epi8(bad);
-
-			_mm_storeu_si128((__m128i *)o, v);
-			if (m == 0) {
-				p += 16;
-				o += 16;
-				continue;
-			}
-			p += __builtin_ctz(m);
-			o += __builtin_ctz(m);
+		left = (size_t)(end - p);
+		back = 0;
+		q = p;
+		if (left < 16 && same >= 16 - left) {
+			back = 16 - left;
+			q = p - back;
+		} else if (left < 16) {
+			/* NULs need escapes: the mask stops at the end. */
+			memset(pad, 0, sizeof(pad));
+			memcpy(pad, p, left);
+			q = pad;
 		}
-#endif
-		while (p < end && json_plain(*p))
-			*o++ = (char)*p++;
-		if (p == end)
+		memcpy(o - back, q, 16);
+		m = bad16(q) >> back;
+		if (m == 0) {
+			k = left < 16 ? (unsigned)left : 16;
+			p += k;
+			o += k;
+			same += k;
+			continue;
+		}
+		k = (unsigned)__builtin_ctz(m);
+		p += k;
+		o += k;
+		if (p >= end)
 			break;
 		o = escape_special(o, p, end, &used);
 		p += used;
+		same = 0;
 	}
 	*o++ = '"';
 	w->o = o;

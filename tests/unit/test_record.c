@@ -4,6 +4,7 @@
  * the contract) and parsed back with jansson.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -469,6 +470,29 @@ START_TEST(appends_to_buffer)
 }
 END_TEST
 
+/* Numbers as printf writes them, at every digit count and both ends. */
+START_TEST(numbers_as_printf)
+{
+	static const long long vals[] = {
+		0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, 99999,
+		100000, 1234567, 10000000000LL, 9223372036854775807LL, -1, -10,
+		-99, -100, -12345, -9223372036854775807LL - 1,
+	};
+	struct sl_record r;
+	char want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		sl_record_init(&r, SL_LINE, "s", "f:1");
+		r.n = vals[i];
+		r.text = "";
+		snprintf(want, sizeof(want), "{\"type\":\"line\",\"session\":"
+		    "\"s\",\"n\":%lld,\"text\":\"\",\"src\":\"f:1\"}\n", vals[i]);
+		expect_json(&r, want);
+	}
+}
+END_TEST
+
 /*
  * The record writer escapes text on its own (16 bytes at a time); it
  * must agree with sl_buf_json_str byte for byte on any text: every
@@ -609,6 +633,7 @@ record_suite(void)
 	tcase_add_test(tc, field_names);
 	tcase_add_test(tc, text_escaped_as_buf_json_str);
 	tcase_add_test(tc, long_text_grows_buffer);
+	tcase_add_test(tc, numbers_as_printf);
 	suite_add_tcase(s, tc);
 	return s;
 }
