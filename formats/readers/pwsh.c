@@ -53,6 +53,8 @@ struct pw {
 	size_t nmeta;
 	char *start_local, *end_local, *host;
 	struct sl_buf line;	/* scratch */
+	int first;		/* no line read yet */
+	int started;		/* the session record is out */
 };
 
 static int
@@ -69,12 +71,20 @@ pw_probe(const unsigned char *p, size_t n, const char *name)
 	if (n >= strlen(STARS) && memcmp(s, STARS, strlen(STARS)) == 0 &&
 	    memmem(s, SL_MIN(n, 256), "PowerShell transcript start", 27))
 		return 100;
-	/* Headerless logs (before 2012 R2): CRLF and PowerShell prompts. */
+	/*
+	 * Headerless logs (before 2012 R2): CRLF and PowerShell prompts.
+	 * Only line starts can hold a prompt: hop from one to the next.
+	 */
 	for (i = 0; i + 5 < n; i++) {
-		if ((i == 0 || s[i - 1] == '\n') && memcmp(s + i, "PS ", 3) == 0 &&
+		const char *nl;
+
+		if (memcmp(s + i, "PS ", 3) == 0 &&
 		    isalpha((unsigned char)s[i + 3]) && s[i + 4] == ':' &&
 		    s[i + 5] == '\\' && memmem(s, n, "\r\n", 2) != NULL)
 			return 40;
+		if ((nl = memchr(s + i, '\n', n - i)) == NULL)
+			break;
+		i = (size_t)(nl - s);
 	}
 	return 0;
 }
@@ -317,132 +327,182 @@ logger_ids(struct pw *pw, const unsigned char *peek, size_t n)
 	free(line);
 }
 
+/* A line of the stars that open and close every block. */
+static int
+is_stars(const char *p, size_t n)
+{
+	return trim_eol(p, n) == strlen(STARS) &&
+	    memcmp(p, STARS, strlen(STARS)) == 0;
+}
+
+/* The session record before the first line of the session. */
+static void
+start_session(struct pw *pw, long long line)
+{
+	if (!pw->started)
+		emit_session(pw, line, 0);
+	pw->started = 1;
+}
+
+/* A line of stars: a block ends, or the next one begins. */
+static void
+stars_line(struct pw *pw, long long line)
+{
+	sl_count_merged(pw->rd, 1);
+	if (pw->in_block) {
+		if (pw->in_block == 1)
+			start_session(pw, line);
+		if (pw->in_block == 1)
+			pw->header = 1;
+		if (pw->in_block == 2)
+			pw->footer = 1;
+		pw->in_block = 0;
+		return;
+	}
+	/* The logger's `exit` right before the footer. */
+	if (pw->logger && is_prompt_exit(pw->held.buf, pw->held.len)) {
+		sl_buf_reset(&pw->held);
+		sl_count_skipped(pw->rd, 1);
+	}
+	release(pw);
+	pw->in_block = 3;
+	pw->block_first = 1;
+}
+
+/* The logger's invocation and the line before it: 1 when p is it. */
+static int
+logger_line(struct pw *pw, const char *p, size_t n)
+{
+	if (memmem(p, n, "ssm-session-logger", 18) == NULL || n <= 3 ||
+	    memcmp(p, "PS", 2) != 0)
+		return 0;
+	pw->logger = 1;
+	if (pw->held.len > 0 && memcmp(pw->held.buf, STARTED,
+	    strlen(STARTED)) == 0) {
+		sl_buf_reset(&pw->held);
+		sl_count_skipped(pw->rd, 1);
+	}
+	sl_count_skipped(pw->rd, 1);
+	return 1;
+}
+
+/* A whole line, or the first piece of a long one (more set). */
+static void
+pw_line(struct pw *pw, const char *p, size_t n, int more, long long line)
+{
+	if (pw->first && n >= 3 && memcmp(p, BOM, 3) == 0) {
+		p += 3;
+		n -= 3;
+	}
+	if (pw->first && !is_stars(p, n))
+		pw->cleaned = 1;	/* no header: an old cleaned log */
+	pw->first = 0;
+	if (!more && is_stars(p, n)) {
+		stars_line(pw, line);
+		return;
+	}
+	if (pw->in_block) {
+		block_line(pw, p, n);
+		sl_count_merged(pw->rd, 1);
+		return;
+	}
+	start_session(pw, line);
+	if (logger_line(pw, p, n))
+		return;
+	if (!more && ((n > strlen(STARTED) && memcmp(p, STARTED,
+	    strlen(STARTED)) == 0) || is_prompt_exit(p, n)))
+		hold(pw, p, n, line);
+	else {
+		release(pw);
+		feed(pw, p, n, line, !more);
+	}
+}
+
+static void
+pw_open(struct pw *pw, struct sl_reader *rd)
+{
+	const unsigned char *peek;
+	size_t npeek;
+
+	memset(pw, 0, sizeof(*pw));
+	pw->rd = rd;
+	pw->first = 1;
+	sl_buf_init(&pw->held);
+	sl_buf_init(&pw->line);
+	npeek = sl_in_peek(rd->in, &peek, SL_PEEK);
+	logger_ids(pw, peek, npeek);
+	if (pw->sid == NULL && rd->opts->session != NULL)
+		pw->sid = sl_xstrdup(rd->opts->session);
+	if (pw->sid == NULL)
+		pw->sid = sl_session_from_name(rd->name);
+	pw->principal = sl_session_principal(pw->sid);
+	pw->tty = sl_tty_new(rd, pw->sid, SL_TTY_PWSH);
+}
+
+/* The end: the closing session record, a note if the footer is missing. */
+static void
+pw_finish(struct pw *pw, long long line)
+{
+	struct sl_buf src;
+
+	release(pw);
+	sl_tty_finish(pw->tty);
+	if (sl_tty_status(pw->tty) == SL_STOP)
+		return;
+	if (!pw->started)
+		emit_session(pw, 1, 0);
+	emit_session(pw, line, 1);
+	if (pw->header && !pw->footer) {
+		sl_buf_init(&src);
+		sl_buf_printf(&src, "%s:%lld", pw->rd->name, line);
+		sl_emit_note(pw->rd, pw->sid, src.buf, SL_NOTE_TRUNCATED, -1,
+		    "no transcript end block: the log stops early");
+		sl_buf_free(&src);
+	}
+}
+
+static void
+pw_free(struct pw *pw)
+{
+	size_t i;
+
+	sl_tty_free(pw->tty);
+	for (i = 0; i < pw->nmeta; i++)
+		free((char *)pw->meta[i].val);
+	sl_buf_free(&pw->held);
+	sl_buf_free(&pw->line);
+	free(pw->sid);
+	free(pw->principal);
+	free(pw->target);
+	free(pw->start_local);
+	free(pw->end_local);
+	free(pw->host);
+}
+
 static int
 pw_read(struct sl_reader *rd)
 {
 	struct pw pw;
-	const unsigned char *peek;
 	const char *p;
-	size_t n, npeek, i;
-	int more, rc, in_piece = 0, first = 1, started = 0;
-	long long line;
+	size_t n;
+	int more, rc, in_piece = 0;
 
-	memset(&pw, 0, sizeof(pw));
-	pw.rd = rd;
-	sl_buf_init(&pw.held);
-	sl_buf_init(&pw.line);
-	npeek = sl_in_peek(rd->in, &peek, SL_PEEK);
-	logger_ids(&pw, peek, npeek);
-	if (pw.sid == NULL && rd->opts->session != NULL)
-		pw.sid = sl_xstrdup(rd->opts->session);
-	if (pw.sid == NULL)
-		pw.sid = sl_session_from_name(rd->name);
-	pw.principal = sl_session_principal(pw.sid);
-	pw.tty = sl_tty_new(rd, pw.sid, SL_TTY_PWSH);
-
+	pw_open(&pw, rd);
 	while ((rc = sl_in_line(rd->in, &p, &n, &more)) > 0) {
 		int piece = in_piece;
 
 		in_piece = more;
-		line = sl_in_lineno(rd->in);
-		if (piece) {		/* the rest of a very long line */
-			feed(&pw, p, n, line, 0);
-			continue;
-		}
-		sl_count_units(rd, 1);
-		if (first && n >= 3 && memcmp(p, BOM, 3) == 0) {
-			p += 3;
-			n -= 3;
-		}
-		if (first && !(trim_eol(p, n) == strlen(STARS) &&
-		    memcmp(p, STARS, strlen(STARS)) == 0))
-			pw.cleaned = 1;	/* no header: an old cleaned log */
-		first = 0;
-		if (!more && trim_eol(p, n) == strlen(STARS) &&
-		    memcmp(p, STARS, strlen(STARS)) == 0) {
-			sl_count_merged(rd, 1);
-			if (pw.in_block) {
-				if (pw.in_block == 1 && !started) {
-					emit_session(&pw, line, 0);
-					started = 1;
-				}
-				if (pw.in_block == 1)
-					pw.header = 1;
-				if (pw.in_block == 2)
-					pw.footer = 1;
-				pw.in_block = 0;
-				continue;
-			}
-			/* The logger's `exit` right before the footer. */
-			if (pw.logger && is_prompt_exit(pw.held.buf,
-			    pw.held.len)) {
-				sl_buf_reset(&pw.held);
-				sl_count_skipped(rd, 1);
-			}
-			release(&pw);
-			pw.in_block = 3;
-			pw.block_first = 1;
-			continue;
-		}
-		if (pw.in_block) {
-			block_line(&pw, p, n);
-			sl_count_merged(rd, 1);
-			continue;
-		}
-		if (!started) {
-			emit_session(&pw, line, 0);
-			started = 1;
-		}
-		if (memmem(p, n, "ssm-session-logger", 18) != NULL &&
-		    n > 3 && memcmp(p, "PS", 2) == 0) {
-			/* The logger's invocation and the line before it. */
-			pw.logger = 1;
-			if (pw.held.len > 0 && memcmp(pw.held.buf, STARTED,
-			    strlen(STARTED)) == 0) {
-				sl_buf_reset(&pw.held);
-				sl_count_skipped(rd, 1);
-			}
-			sl_count_skipped(rd, 1);
-			continue;
-		}
-		if (!more && ((n > strlen(STARTED) && memcmp(p, STARTED,
-		    strlen(STARTED)) == 0) || is_prompt_exit(p, n)))
-			hold(&pw, p, n, line);
+		if (piece)		/* the rest of a very long line */
+			feed(&pw, p, n, sl_in_lineno(rd->in), 0);
 		else {
-			release(&pw);
-			feed(&pw, p, n, line, !more);
+			sl_count_units(rd, 1);
+			pw_line(&pw, p, n, more, sl_in_lineno(rd->in));
 		}
 	}
-	release(&pw);
-	sl_tty_finish(pw.tty);
-	line = sl_in_lineno(rd->in);
-	if (sl_tty_status(pw.tty) != SL_STOP) {
-		if (!started)
-			emit_session(&pw, 1, 0);
-		emit_session(&pw, line, 1);
-		if (pw.header && !pw.footer) {
-			struct sl_buf src;
-
-			sl_buf_init(&src);
-			sl_buf_printf(&src, "%s:%lld", rd->name, line);
-			sl_emit_note(rd, pw.sid, src.buf, SL_NOTE_TRUNCATED, -1,
-			    "no transcript end block: the log stops early");
-			sl_buf_free(&src);
-		}
-	}
+	pw_finish(&pw, sl_in_lineno(rd->in));
 	rc = sl_tty_status(pw.tty) == SL_STOP ? SL_STOP : rc < 0 ? SL_REJECT :
 	    SL_OK;
-	sl_tty_free(pw.tty);
-	for (i = 0; i < pw.nmeta; i++)
-		free((char *)pw.meta[i].val);
-	sl_buf_free(&pw.held);
-	sl_buf_free(&pw.line);
-	free(pw.sid);
-	free(pw.principal);
-	free(pw.target);
-	free(pw.start_local);
-	free(pw.end_local);
-	free(pw.host);
+	pw_free(&pw);
 	return rc;
 }
 

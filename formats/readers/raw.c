@@ -15,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "internal.h"
 
 #define CLIENT_HELLO	"Starting session with SessionId: "
@@ -40,6 +44,25 @@ starts(const char *p, size_t n, const char *prefix)
 
 #define PROBE_LINES	64	/* lines of the peek looked at for a prompt */
 
+/* Bytes of ASCII at p, 16 at a time where we can: most of any text. */
+static size_t
+ascii_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_loadu_si128((const __m128i *)(p + i)));
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && p[i] < 0x80)
+		i++;
+	return i;
+}
+
 int
 sl_looks_text(const unsigned char *p, size_t n)
 {
@@ -49,10 +72,9 @@ sl_looks_text(const unsigned char *p, size_t n)
 	if (memchr(p, '\0', n) != NULL)
 		return 0;
 	while (i < n) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
+		i += ascii_run(p + i, n - i);
+		if (i == n)
+			break;
 		k = sl_utf8_decode(p + i, n - i, &cp);
 		if (k == 0)
 			break;		/* cut at the end of the peek */
@@ -116,100 +138,125 @@ client_session(const unsigned char *p, size_t n)
 	return e > s ? sl_xstrndup((const char *)s, (size_t)(e - s)) : NULL;
 }
 
+/* What raw_read keeps while it reads one input. */
+struct raw {
+	struct sl_reader *rd;
+	struct sl_tty *tty;
+	char *sid, *principal, *target;
+	int client;		/* the plugin client printed the stream */
+	int started;		/* past the banner, or into the session */
+	int bye;		/* the client's closing banner was seen */
+	long long blanks;	/* blank lines waiting to be placed */
+};
+
+/* The session record at input line `line` (host: NULL when unknown). */
+static void
+raw_session(struct raw *st, long long line, const char *host)
+{
+	struct sl_record r;
+	struct sl_buf src;
+
+	sl_buf_init(&src);
+	sl_buf_printf(&src, "%s:%lld", st->rd->name, line);
+	sl_record_init(&r, SL_SESSION, st->sid, src.buf);
+	r.src_line = line;
+	r.f[SL_F_PRINCIPAL] = st->principal;
+	r.f[SL_F_TARGET] = st->target;
+	r.f[SL_F_HOST] = host;
+	r.f[SL_F_ORIGIN] = "raw";
+	sl_emit(st->rd, &r);
+	sl_buf_free(&src);
+}
+
+/* The waiting blank lines are session after all; the last is line last. */
+static void
+raw_blanks(struct raw *st, long long last)
+{
+	for (; st->blanks > 0; st->blanks--) {
+		sl_emit_raw(st->rd, st->sid, last - st->blanks + 1, "\r\n", 2);
+		sl_tty_feed(st->tty, "\r\n", 2);
+	}
+}
+
+/*
+ * The plugin's own banner lines, and the blank lines it puts around
+ * them, are not the session: the agent never sent them.  Blank lines
+ * wait until we know what follows.  Returns 1 when the line was taken.
+ */
+static int
+raw_banner(struct raw *st, const char *p, size_t n)
+{
+	if (blank(p, n) && (!st->started || st->bye)) {
+		sl_count_skipped(st->rd, 1);
+		return 1;
+	}
+	if (blank(p, n)) {
+		st->blanks++;
+		return 1;
+	}
+	if (starts(p, n, CLIENT_HELLO) || starts(p, n, CLIENT_BYE)) {
+		st->bye = starts(p, n, CLIENT_BYE);
+		sl_count_skipped(st->rd, st->blanks + 1);
+		st->blanks = 0;
+		st->started = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+raw_open(struct raw *st, struct sl_reader *rd)
+{
+	const unsigned char *peek;
+	size_t n = sl_in_peek(rd->in, &peek, SL_PEEK);
+
+	memset(st, 0, sizeof(*st));
+	st->rd = rd;
+	st->sid = client_session(peek, n);
+	st->client = st->sid != NULL;
+	if (st->sid == NULL && rd->opts->session != NULL)
+		st->sid = sl_xstrdup(rd->opts->session);
+	if (st->sid == NULL)
+		st->sid = sl_session_from_name(rd->name);
+	st->principal = sl_session_principal(st->sid);
+	st->target = sl_target_from_path(rd->name);
+}
+
 static int
 raw_read(struct sl_reader *rd)
 {
-	const unsigned char *peek;
-	struct sl_record r;
-	struct sl_tty *tty;
-	struct sl_buf src;
+	struct raw st;
 	const char *p;
-	char *sid, *principal, *target;
 	size_t n;
-	int more, rc, in_piece = 0, client, started = 0, bye = 0;
-	long long blanks = 0;
+	int more, rc, in_piece = 0;
 
-	n = sl_in_peek(rd->in, &peek, SL_PEEK);
-	sid = client_session(peek, n);
-	client = sid != NULL;
-	if (sid == NULL && rd->opts->session != NULL)
-		sid = sl_xstrdup(rd->opts->session);
-	if (sid == NULL)
-		sid = sl_session_from_name(rd->name);
-	principal = sl_session_principal(sid);
-	target = sl_target_from_path(rd->name);
-
-	sl_buf_init(&src);
-	sl_buf_printf(&src, "%s:1", rd->name);
-	sl_record_init(&r, SL_SESSION, sid, src.buf);
-	r.src_line = 1;
-	r.f[SL_F_PRINCIPAL] = principal;
-	r.f[SL_F_TARGET] = target;
-	r.f[SL_F_ORIGIN] = "raw";
-	sl_emit(rd, &r);
-
-	tty = sl_tty_new(rd, sid, SL_TTY_LINUX);
+	raw_open(&st, rd);
+	raw_session(&st, 1, NULL);
+	st.tty = sl_tty_new(rd, st.sid, SL_TTY_LINUX);
 	while ((rc = sl_in_line(rd->in, &p, &n, &more)) > 0) {
 		int whole = !in_piece && !more;
 
 		if (!in_piece)
 			sl_count_units(rd, 1);
 		in_piece = more;
-		/*
-		 * The plugin's own banner lines, and the blank lines it puts
-		 * around them, are not the session: the agent never sent
-		 * them.  Blank lines wait until we know what follows.
-		 */
-		if (client && whole && blank(p, n) && (!started || bye)) {
-			sl_count_skipped(rd, 1);
+		if (st.client && whole && raw_banner(&st, p, n))
 			continue;
-		}
-		if (client && whole && blank(p, n)) {
-			blanks++;
-			continue;
-		}
-		if (client && whole && (starts(p, n, CLIENT_HELLO) ||
-		    starts(p, n, CLIENT_BYE))) {
-			bye = starts(p, n, CLIENT_BYE);
-			sl_count_skipped(rd, blanks + 1);
-			blanks = 0;
-			started = 1;
-			continue;
-		}
-		for (; blanks > 0; blanks--) {
-			sl_emit_raw(rd, sid, sl_in_lineno(rd->in) - blanks,
-			    "\r\n", 2);
-			sl_tty_feed(tty, "\r\n", 2);
-		}
-		started = 1;
-		sl_tty_set_line(tty, sl_in_lineno(rd->in));
-		sl_emit_raw(rd, sid, sl_in_lineno(rd->in), p, n);
-		sl_tty_feed(tty, p, n);
+		raw_blanks(&st, sl_in_lineno(rd->in) - 1);
+		st.started = 1;
+		sl_tty_set_line(st.tty, sl_in_lineno(rd->in));
+		sl_emit_raw(rd, st.sid, sl_in_lineno(rd->in), p, n);
+		sl_tty_feed(st.tty, p, n);
 	}
-	for (; blanks > 0; blanks--) {
-		sl_emit_raw(rd, sid, sl_in_lineno(rd->in) - blanks + 1, "\r\n",
-		    2);
-		sl_tty_feed(tty, "\r\n", 2);
-	}
-	sl_tty_finish(tty);
-	if (sl_tty_host(tty) != NULL && sl_tty_status(tty) != SL_STOP) {
-		sl_buf_reset(&src);
-		sl_buf_printf(&src, "%s:%lld", rd->name, sl_in_lineno(rd->in));
-		sl_record_init(&r, SL_SESSION, sid, src.buf);
-		r.src_line = sl_in_lineno(rd->in);
-		r.f[SL_F_PRINCIPAL] = principal;
-		r.f[SL_F_TARGET] = target;
-		r.f[SL_F_HOST] = sl_tty_host(tty);
-		r.f[SL_F_ORIGIN] = "raw";
-		sl_emit(rd, &r);
-	}
-	rc = sl_tty_status(tty) == SL_STOP ? SL_STOP : rc < 0 ? SL_REJECT :
+	raw_blanks(&st, sl_in_lineno(rd->in));
+	sl_tty_finish(st.tty);
+	if (sl_tty_host(st.tty) != NULL && sl_tty_status(st.tty) != SL_STOP)
+		raw_session(&st, sl_in_lineno(rd->in), sl_tty_host(st.tty));
+	rc = sl_tty_status(st.tty) == SL_STOP ? SL_STOP : rc < 0 ? SL_REJECT :
 	    SL_OK;
-	sl_tty_free(tty);
-	sl_buf_free(&src);
-	free(sid);
-	free(principal);
-	free(target);
+	sl_tty_free(st.tty);
+	free(st.sid);
+	free(st.principal);
+	free(st.target);
 	return rc;
 }
 

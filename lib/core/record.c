@@ -5,6 +5,10 @@
  */
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "internal.h"
 
 static const char *const field_names[SL_F_COUNT] = {
@@ -58,37 +62,238 @@ sl_record_init(struct sl_record *r, enum sl_type t, const char *sid,
 	r->count = -1;
 }
 
+/*
+ * The JSON writer.  A record is written straight into the caller's buffer
+ * through a cursor: room is made once per field (for its worst case), so
+ * appends need no capacity checks, no NUL and no temporary copies.
+ */
+struct jw {
+	struct sl_buf *b;
+	char *o;		/* where the next byte goes */
+	char *end;		/* the end of the room made (the NUL's place) */
+};
+
+/* Out of room: grow the buffer, keeping the cursor's place. */
 static void
-key(struct sl_buf *b, const char *k)
+jw_grow(struct jw *w, size_t n)
 {
-	sl_buf_addc(b, ',');
-	sl_buf_addc(b, '"');
-	sl_buf_adds(b, k);
-	sl_buf_add(b, "\":", 2);
+	w->b->len = (size_t)(w->o - w->b->buf);
+	sl_buf_reserve(w->b, n);
+	w->o = w->b->buf + w->b->len;
+	w->end = w->b->buf + w->b->cap - 1;
 }
 
+/* Room for n more bytes at the cursor: one compare, inlined. */
+static inline void
+jw_room(struct jw *w, size_t n)
+{
+	if ((size_t)(w->end - w->o) < n)
+		jw_grow(w, n);
+}
+
+/* n bytes; inlined, so a constant's copy is a few moves. */
+static inline void
+jw_lit(struct jw *w, const char *s, size_t n)
+{
+	jw_room(w, n);
+	memcpy(w->o, s, n);
+	w->o += n;
+}
+
+/* A constant: its length is known when compiling, no strlen. */
+#define JW_LIT(w, s)	jw_lit((w), (s), sizeof(s) - 1)
+
+/*
+ * A number, two digits a step from a table of "00".."99": line numbers
+ * are in every record.
+ */
 static void
-str_field(struct sl_buf *b, const char *k, const char *v)
+jw_int(struct jw *w, long long v)
+{
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	for (; u >= 100; u /= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (u % 100), 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * u, 2);
+	} else
+		*--p = (char)('0' + u);
+	if (v < 0)
+		*--p = '-';
+	jw_lit(w, p, (size_t)(e - p));
+}
+
+/* The escape letter of each C0 control ('u': \u00XX). */
+static const char c0_escape[33] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
+static const char hex_digit[] = "0123456789abcdef";
+
+static char *
+escape_u00(char *o, uint32_t c)
+{
+	memcpy(o, "\\u00", 4);
+	o[4] = hex_digit[c >> 4];
+	o[5] = hex_digit[c & 15];
+	return o + 6;
+}
+
+/*
+ * One character at p that is not plain ASCII, as JSON: C0 and C1
+ * controls escaped, malformed UTF-8 as U+FFFD, the rest as it is.
+ * Sets *used to the bytes consumed (at most 6 written per byte).
+ */
+static char *
+escape_special(char *o, const unsigned char *p, const unsigned char *end,
+    size_t *used)
+{
+	uint32_t cp;
+	size_t k;
+
+	*used = 1;
+	if (*p < 0x80) {
+		if (*p >= 0x20) {	/* '"' or '\\' */
+			*o++ = '\\';
+			*o++ = (char)*p;
+			return o;
+		}
+		if (c0_escape[*p] == 'u')
+			return escape_u00(o, *p);
+		*o++ = '\\';
+		*o++ = c0_escape[*p];
+		return o;
+	}
+	k = sl_utf8_decode(p, (size_t)(end - p), &cp);
+	if (k == 0) {		/* cut short at the end */
+		k = (size_t)(end - p);
+		cp = 0xfffd;
+	}
+	*used = k;
+	if (cp >= 0x80 && cp <= 0x9f)	/* C1 (an 8-bit CSI): as C0 is */
+		return escape_u00(o, cp);
+	if (cp == 0xfffd && !(k == 3 && p[0] == 0xef))
+		return o + sl_utf8_encode(0xfffd, o);
+	memcpy(o, p, k);
+	return o + k;
+}
+
+/* Which of the 16 bytes at q need an escape (bit i: byte i). */
+static unsigned
+bad16(const unsigned char *q)
+{
+#ifdef __SSE2__
+	__m128i v = _mm_loadu_si128((const __m128i *)q);
+
+	/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+#else
+	unsigned m = 0, i;
+
+	for (i = 0; i < 16; i++)
+		if (q[i] < 0x20 || q[i] >= 0x80 || q[i] == '"' || q[i] == '\\')
+			m |= 1u << i;
+	return m;
+#endif
+}
+
+/*
+ * A JSON string.  Sixteen bytes are copied before they are checked: the
+ * room made for the worst case (6 bytes a byte) holds the overshoot, and
+ * a run of plain bytes costs one load, one store and one test.  The last
+ * few bytes are read as the 16 that end the string, stored over output
+ * that is the same bytes (`same`: how many before o are plain copies);
+ * only a short string, or one that ends just after an escape, goes
+ * through a padded copy.
+ */
+static void
+jw_str(struct jw *w, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *q;
+	unsigned char pad[16];
+	size_t used, left, back, same = 0;
+	unsigned m, k;
+	char *o;
+
+	jw_room(w, 6 * n + 2 + 16);
+	o = w->o;
+	*o++ = '"';
+	while (p < end) {
+		left = (size_t)(end - p);
+		back = 0;
+		q = p;
+		if (left < 16 && same >= 16 - left) {
+			back = 16 - left;
+			q = p - back;
+		} else if (left < 16) {
+			/* NULs need escapes: the mask stops at the end. */
+			memset(pad, 0, sizeof(pad));
+			memcpy(pad, p, left);
+			q = pad;
+		}
+		memcpy(o - back, q, 16);
+		m = bad16(q) >> back;
+		if (m == 0) {
+			k = left < 16 ? (unsigned)left : 16;
+			p += k;
+			o += k;
+			same += k;
+			continue;
+		}
+		k = (unsigned)__builtin_ctz(m);
+		p += k;
+		o += k;
+		if (p >= end)
+			break;
+		o = escape_special(o, p, end, &used);
+		p += used;
+		same = 0;
+	}
+	*o++ = '"';
+	w->o = o;
+}
+
+/* ,"key": then the string v; nothing when v is NULL. */
+static void
+str_field(struct jw *w, const char *k, size_t klen, const char *v)
 {
 	if (v == NULL)
 		return;
-	key(b, k);
-	sl_buf_json_str(b, v, strlen(v));
+	jw_room(w, klen + 4);
+	*w->o++ = ',';
+	*w->o++ = '"';
+	memcpy(w->o, k, klen);
+	w->o += klen;
+	*w->o++ = '"';
+	*w->o++ = ':';
+	jw_str(w, v, strlen(v));
 }
+
+#define STR_FIELD(w, k, v)	str_field((w), (k), sizeof(k) - 1, (v))
 
 /* Extra keys come from input (a record stream): escape them like values. */
 static void
-extra_fields(struct sl_buf *b, const struct sl_kv *kv, size_t n)
+extra_fields(struct jw *w, const struct sl_kv *kv, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (kv[i].val == NULL)
 			continue;
-		sl_buf_addc(b, ',');
-		sl_buf_json_str(b, kv[i].key, strlen(kv[i].key));
-		sl_buf_addc(b, ':');
-		sl_buf_json_str(b, kv[i].val, strlen(kv[i].val));
+		JW_LIT(w, ",");
+		jw_str(w, kv[i].key, strlen(kv[i].key));
+		JW_LIT(w, ":");
+		jw_str(w, kv[i].val, strlen(kv[i].val));
 	}
 }
 
@@ -105,74 +310,108 @@ sl_record_not_run(const struct sl_record *r)
 	return r->cancelled || r->redrawn;
 }
 
+static void
+line_fields(struct jw *w, const struct sl_record *r)
+{
+	JW_LIT(w, ",\"n\":");
+	jw_int(w, r->n);
+	JW_LIT(w, ",\"text\":");
+	jw_str(w, r->text, r->len);
+	if (r->has_prompt) {
+		JW_LIT(w, ",\"prompt\":");
+		jw_str(w, r->text, r->prompt_len);
+		JW_LIT(w, ",\"cmd\":");
+		jw_str(w, r->text + r->prompt_len, r->len - r->prompt_len);
+	}
+	if (r->cont)
+		JW_LIT(w, ",\"cont\":true");
+	if (r->cancelled)
+		JW_LIT(w, ",\"cancelled\":true");
+	if (r->redrawn)
+		JW_LIT(w, ",\"redrawn\":true");
+	STR_FIELD(w, "expanded", r->expanded);
+	STR_FIELD(w, "time", r->time);
+}
+
+static void
+session_fields(struct jw *w, const struct sl_record *r)
+{
+	int i;
+
+	for (i = 0; i < SL_F_ORIGIN; i++)
+		if (r->f[i] != NULL)
+			str_field(w, field_names[i], strlen(field_names[i]),
+			    r->f[i]);
+	extra_fields(w, r->extra, r->nextra);
+	STR_FIELD(w, "origin", r->f[SL_F_ORIGIN]);
+}
+
+static void
+note_fields(struct jw *w, const struct sl_record *r)
+{
+	STR_FIELD(w, "code", r->code);
+	JW_LIT(w, ",\"text\":");
+	jw_str(w, r->text != NULL ? r->text : "", r->text != NULL ? r->len : 0);
+	if (r->count >= 0) {
+		JW_LIT(w, ",\"count\":");
+		jw_int(w, r->count);
+	}
+	extra_fields(w, r->extra, r->nextra);
+}
+
+static void
+redacted_field(struct jw *w, const struct sl_record *r)
+{
+	size_t i;
+
+	JW_LIT(w, ",\"redacted\":[");
+	for (i = 0; i < r->nredacted; i++) {
+		if (i > 0)
+			JW_LIT(w, ",");
+		jw_str(w, r->redacted[i], strlen(r->redacted[i]));
+	}
+	JW_LIT(w, "]");
+}
+
 void
 sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 {
-	static const char *const types[] = { "session", "line", "note", "raw" };
-	size_t i;
+	static const char *const heads[] = {
+		"{\"type\":\"session\",\"session\":",
+		"{\"type\":\"line\",\"session\":",
+		"{\"type\":\"note\",\"session\":",
+		"{\"type\":\"raw\",\"session\":",
+	};
+	struct jw w;
 
-	sl_buf_add(b, "{\"type\":\"", 9);
-	sl_buf_adds(b, types[r->type]);
-	sl_buf_add(b, "\",\"session\":", 12);
+	sl_buf_reserve(b, 256);
+	w.b = b;
+	w.o = b->buf + b->len;
+	w.end = b->buf + b->cap - 1;
+	jw_lit(&w, heads[r->type], strlen(heads[r->type]));
 	if (r->session != NULL)
-		sl_buf_json_str(b, r->session, strlen(r->session));
+		jw_str(&w, r->session, strlen(r->session));
 	else
-		sl_buf_add(b, "null", 4);
+		JW_LIT(&w, "null");
 	switch (r->type) {
 	case SL_LINE:
-		sl_buf_add(b, ",\"n\":", 5);
-		sl_buf_add_int(b, r->n);
-		key(b, "text");
-		sl_buf_json_str(b, r->text, r->len);
-		if (r->has_prompt) {
-			key(b, "prompt");
-			sl_buf_json_str(b, r->text, r->prompt_len);
-			key(b, "cmd");
-			sl_buf_json_str(b, r->text + r->prompt_len,
-			    r->len - r->prompt_len);
-		}
-		if (r->cont)
-			sl_buf_adds(b, ",\"cont\":true");
-		if (r->cancelled)
-			sl_buf_adds(b, ",\"cancelled\":true");
-		if (r->redrawn)
-			sl_buf_adds(b, ",\"redrawn\":true");
-		str_field(b, "expanded", r->expanded);
-		str_field(b, "time", r->time);
+		line_fields(&w, r);
 		break;
 	case SL_SESSION:
-		for (i = 0; i < SL_F_ORIGIN; i++)
-			str_field(b, field_names[i], r->f[i]);
-		extra_fields(b, r->extra, r->nextra);
-		str_field(b, "origin", r->f[SL_F_ORIGIN]);
+		session_fields(&w, r);
 		break;
 	case SL_NOTE:
-		str_field(b, "code", r->code);
-		key(b, "text");
-		sl_buf_json_str(b, r->text != NULL ? r->text : "",
-		    r->text != NULL ? r->len : 0);
-		if (r->count >= 0) {
-			sl_buf_add(b, ",\"count\":", 9);
-			sl_buf_add_int(b, r->count);
-		}
-		extra_fields(b, r->extra, r->nextra);
+		note_fields(&w, r);
 		break;
 	case SL_RAW:
-		key(b, "text");
-		sl_buf_json_str(b, r->text, r->len);
+		JW_LIT(&w, ",\"text\":");
+		jw_str(&w, r->text, r->len);
 		break;
 	}
-	if (r->nredacted > 0) {
-		key(b, "redacted");
-		sl_buf_addc(b, '[');
-		for (i = 0; i < r->nredacted; i++) {
-			if (i > 0)
-				sl_buf_addc(b, ',');
-			sl_buf_json_str(b, r->redacted[i],
-			    strlen(r->redacted[i]));
-		}
-		sl_buf_addc(b, ']');
-	}
-	str_field(b, "src", r->src);
-	sl_buf_add(b, "}\n", 2);
+	if (r->nredacted > 0)
+		redacted_field(&w, r);
+	STR_FIELD(&w, "src", r->src);
+	JW_LIT(&w, "}\n");
+	b->len = (size_t)(w.o - b->buf);
+	b->buf[b->len] = '\0';
 }

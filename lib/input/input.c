@@ -107,6 +107,11 @@ struct walk {
 	void *errarg;
 	struct sl_stats *st;
 	int rejected;
+	/*
+	 * One input buffer kept between inputs: a folder of many small
+	 * files would otherwise allocate and free IN_BUFSZ for each.
+	 */
+	unsigned char *spare;
 };
 
 static int leaf(struct walk *, struct sl_in *);
@@ -723,6 +728,42 @@ gz_resync(struct sl_in *in, struct gz *g)
 	return 1;
 }
 
+/*
+ * What inflate() said: the member ended, an error that ends the stream
+ * (done), or a corrupt member to skip once its good bytes are out (bad).
+ */
+static void
+gz_check(struct sl_in *in, struct gz *g, int ret, size_t used, size_t got)
+{
+	switch (ret) {
+	case Z_STREAM_END:
+		g->between = 1;
+		break;
+	case Z_OK:
+		break;
+	case Z_BUF_ERROR:
+		/* No progress with input and room: cannot happen. */
+		if (used == 0 && got == 0) {
+			in_seterr(in, "corrupt gzip data");
+			g->done = 1;
+		}
+		break;
+	case Z_MEM_ERROR:
+		in_seterr(in, "out of memory decoding gzip data");
+		g->done = 1;
+		break;
+	case Z_NEED_DICT:
+		in_seterr(in, "corrupt gzip data: preset dictionary");
+		g->done = 1;
+		break;
+	default:
+		snprintf(g->bad, sizeof g->bad, "corrupt gzip data: %s",
+		    g->z.msg != NULL ? g->z.msg : "unknown error");
+		g->bad_at = g->in_total;
+		break;
+	}
+}
+
 static ssize_t
 gz_fill(struct sl_in *in, unsigned char *dst, size_t n)
 {
@@ -771,33 +812,7 @@ gz_fill(struct sl_in *in, unsigned char *dst, size_t n)
 		lo->off += (long long)used;
 		g->in_total += (long long)used;
 		g->out_total += (long long)got;
-		switch (ret) {
-		case Z_STREAM_END:
-			g->between = 1;
-			break;
-		case Z_OK:
-			break;
-		case Z_BUF_ERROR:
-			/* No progress with input and room: cannot happen. */
-			if (used == 0 && got == 0) {
-				in_seterr(in, "corrupt gzip data");
-				g->done = 1;
-			}
-			break;
-		case Z_MEM_ERROR:
-			in_seterr(in, "out of memory decoding gzip data");
-			g->done = 1;
-			break;
-		case Z_NEED_DICT:
-			in_seterr(in, "corrupt gzip data: preset dictionary");
-			g->done = 1;
-			break;
-		default:
-			snprintf(g->bad, sizeof g->bad, "corrupt gzip data: %s",
-			    g->z.msg != NULL ? g->z.msg : "unknown error");
-			g->bad_at = g->in_total;
-			break;
-		}
+		gz_check(in, g, ret, used, got);
 		if (!g->done && over_ratio(g->out_total, g->in_total)) {
 			bomb_err(in);
 			g->done = 1;
@@ -1375,32 +1390,92 @@ lzma_dict(const unsigned char *p, size_t n)
 }
 
 /* Every member of the archive in lo, each through open_stream. */
+/*
+ * An LZMA/XZ stream whose dictionary is over SL_DICT_MAX is refused
+ * before libarchive allocates it: returns 1, reported and counted.
+ */
+static int
+dict_refused(struct walk *w, struct sl_in *lo, const char *comp)
+{
+	long long dict = lzma_dict(lo->data + lo->r, lo->w - lo->r);
+
+	if (dict <= SL_DICT_MAX)
+		return 0;
+	report(w, lo->name, "%s dictionary of %lld MiB, over the limit "
+	    "of %lld MiB, refusing (it would take that much memory)",
+	    comp != NULL ? comp : "LZMA", dict >> 20, SL_DICT_MAX >> 20);
+	if (w->st != NULL) {
+		w->st->units++;	/* the stream, as one unit */
+		w->st->rejected++;
+	}
+	return 1;
+}
+
+/*
+ * The name of the entry e as an input in *name (malloc'd): 1.  0: not a
+ * file to read (a folder, a hard link's second name).  -1: a corrupt
+ * archive, reported.
+ */
+static int
+entry_name(struct walk *w, struct arc *ar, struct sl_in *lo,
+    struct archive_entry *e, char **name)
+{
+	if (archive_format(ar->a) == ARCHIVE_FORMAT_RAW &&
+	    archive_filter_count(ar->a) <= 1) {
+		/*
+		 * Raw and not compressed: what looked like an archive (a
+		 * tar's "ustar") has a header libarchive rejects.  Reading
+		 * it as its own member would find the same magic again, one
+		 * level deeper, until SL_NEST_MAX.
+		 */
+		report(w, lo->name, "corrupt archive: damaged or "
+		    "unrecognized archive header");
+		return -1;
+	}
+	if (archive_format(ar->a) == ARCHIVE_FORMAT_RAW) {
+		/* Not an archive: a compressed file keeps its name. */
+		*name = sl_xstrdup(lo->name);
+		return 1;
+	}
+	if (archive_entry_filetype(e) != AE_IFREG)
+		return 0;
+	if (archive_entry_hardlink(e) != NULL && archive_entry_size(e) == 0)
+		return 0;
+	*name = member_name(lo->name, e);
+	return 1;
+}
+
+/* Read the current entry of ar as the input name (freed here). */
+static int
+open_member(struct walk *w, struct arc *ar, char *name, int depth)
+{
+	struct sl_in *m = in_new(name, w);
+
+	free(name);
+	m->ctx = ar;
+	m->fill = member_fill;
+	ar->blk = NULL;
+	ar->blen = 0;
+	ar->pos = 0;
+	ar->hole = 0;
+	ar->entry_end = 0;
+	return open_stream(w, m, depth, 0);
+}
+
 static int
 walk_archive(struct walk *w, struct sl_in *lo, int depth)
 {
 	struct archive_entry *e;
-	struct sl_in *m;
 	struct arc ar;
 	la_int64_t failpos = -1, pos;
-	long long dict;
 	int r, rc = SL_OK, leaves = 0, failed = 0;
 	char *name;
 
 	memset(&ar, 0, sizeof ar);
 	ar.lower = lo;
 	ar.comp = comp_name(lo->data + lo->r, lo->w - lo->r);
-	dict = lzma_dict(lo->data + lo->r, lo->w - lo->r);
-	if (dict > SL_DICT_MAX) {
-		report(w, lo->name, "%s dictionary of %lld MiB, over the limit "
-		    "of %lld MiB, refusing (it would take that much memory)",
-		    ar.comp != NULL ? ar.comp : "LZMA", dict >> 20,
-		    SL_DICT_MAX >> 20);
-		if (w->st != NULL) {
-			w->st->units++;	/* the stream, as one unit */
-			w->st->rejected++;
-		}
+	if (dict_refused(w, lo, ar.comp))
 		return SL_OK;
-	}
 	if ((ar.a = arc_new(&ar)) == NULL) {
 		report(w, lo->name, "out of memory");
 		return SL_OK;
@@ -1436,41 +1511,15 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 			continue;
 		}
 		/* ARCHIVE_OK, or ARCHIVE_WARN: a usable header. */
-		if (archive_format(ar.a) == ARCHIVE_FORMAT_RAW &&
-		    archive_filter_count(ar.a) <= 1) {
-			/*
-			 * Raw and not compressed: what looked like an archive
-			 * (a tar's "ustar") has a header libarchive rejects.
-			 * Reading it as its own member would find the same
-			 * magic again, one level deeper, until SL_NEST_MAX.
-			 */
-			report(w, lo->name, "corrupt archive: damaged or "
-			    "unrecognized archive header");
+		r = entry_name(w, &ar, lo, e, &name);
+		if (r < 0) {
 			failed = 1;
 			break;
 		}
-		if (archive_format(ar.a) == ARCHIVE_FORMAT_RAW) {
-			/* Not an archive: a compressed file keeps its name. */
-			name = sl_xstrdup(lo->name);
-		} else {
-			if (archive_entry_filetype(e) != AE_IFREG)
-				continue;
-			if (archive_entry_hardlink(e) != NULL &&
-			    archive_entry_size(e) == 0)
-				continue;
-			name = member_name(lo->name, e);
-		}
+		if (r == 0)
+			continue;
 		leaves++;
-		m = in_new(name, w);
-		free(name);
-		m->ctx = &ar;
-		m->fill = member_fill;
-		ar.blk = NULL;
-		ar.blen = 0;
-		ar.pos = 0;
-		ar.hole = 0;
-		ar.entry_end = 0;
-		rc = open_stream(w, m, depth, 0);
+		rc = open_member(w, &ar, name, depth);
 		if (rc != SL_OK || ar.fatal || ar.stop)
 			break;
 	}
@@ -1488,6 +1537,11 @@ in_close(struct walk *w, struct sl_in *in)
 	in_report(in);
 	if (sl_in_failed(in))
 		w->rejected = 1;
+	if (w->spare == NULL && in->buf != NULL && in->cap == IN_BUFSZ) {
+		w->spare = in->buf;
+		in->buf = NULL;
+		in->data = (const unsigned char *)"";
+	}
 	sl_in_free(in);
 }
 
@@ -1520,6 +1574,12 @@ open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 {
 	int kind, rc = SL_OK;
 
+	if (in->buf == NULL && w->spare != NULL) {
+		in->buf = w->spare;
+		in->data = in->buf;
+		in->cap = IN_BUFSZ;
+		w->spare = NULL;
+	}
 	fill_to(in, IN_SNIFF);
 	kind = sniff(in->data + in->r, in->w - in->r);
 	if (kind == K_PLAIN)
@@ -1544,18 +1604,28 @@ walk_fd(struct walk *w, int fd, const char *name, int own, int seekable,
 	return open_stream(w, fd_in(w, fd, name, own, seekable, fifo), 0, 0);
 }
 
+/* A folder's entry: its name, and its type when readdir() knows it. */
+struct dent {
+	char *name;
+	unsigned char type;	/* DT_REG, DT_DIR, ...; DT_UNKNOWN */
+};
+
 static int
 cmp_names(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct dent *)a)->name,
+	    ((const struct dent *)b)->name);
 }
+
+static int	walk_file(struct walk *, const char *, int);
 
 static int
 walk_dir(struct walk *w, const char *path)
 {
 	struct dirent *de;
 	DIR *d;
-	char **names = NULL, *child;
+	struct dent *names = NULL;
+	char *child;
 	size_t n = 0, cap = 0, i, len;
 	int rc = SL_OK;
 
@@ -1579,7 +1649,8 @@ walk_dir(struct walk *w, const char *path)
 			cap = cap ? cap * 2 : 32;
 			names = sl_xrealloc(names, cap * sizeof *names);
 		}
-		names[n++] = sl_xstrdup(de->d_name);
+		names[n].type = de->d_type;
+		names[n++].name = sl_xstrdup(de->d_name);
 	}
 	closedir(d);
 	if (n > 0)
@@ -1587,16 +1658,18 @@ walk_dir(struct walk *w, const char *path)
 	len = strlen(path);
 	for (i = 0; i < n; i++) {
 		if (rc == SL_OK) {
-			size_t sz = len + strlen(names[i]) + 2;
+			size_t sz = len + strlen(names[i].name) + 2;
 
 			child = sl_xmalloc(sz);
 			snprintf(child, sz, "%s%s%s", path,
 			    len > 0 && path[len - 1] == '/' ? "" : "/",
-			    names[i]);
-			rc = walk_path(w, child, 0);
+			    names[i].name);
+			/* A regular file needs no lstat(): open it at once. */
+			rc = names[i].type == DT_REG ? walk_file(w, child, 0) :
+			    walk_path(w, child, 0);
 			free(child);
 		}
-		free(names[i]);
+		free(names[i].name);
 	}
 	free(names);
 	return rc;
@@ -1611,7 +1684,6 @@ static int
 walk_path(struct walk *w, const char *path, int top)
 {
 	struct stat sb;
-	int fd;
 
 	if ((top ? stat(path, &sb) : lstat(path, &sb)) == -1) {
 		report(w, path, "cannot open: %s", strerror(errno));
@@ -1631,9 +1703,22 @@ walk_path(struct walk *w, const char *path, int top)
 		report(w, path, "not a regular file, skipped");
 		return SL_OK;
 	}
+	return walk_file(w, path, S_ISFIFO(sb.st_mode));
+}
+
+/*
+ * Open and read the file (or FIFO) at path.  What is open is checked
+ * again: a folder entry may have changed since it was listed.
+ */
+static int
+walk_file(struct walk *w, const char *path, int fifo)
+{
+	struct stat sb;
+	int fd;
+
 	/* A FIFO without a writer would block open(): see fd_fill(). */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC |
-	    (S_ISFIFO(sb.st_mode) ? O_NONBLOCK : 0))) == -1) {
+	    (fifo ? O_NONBLOCK : 0))) == -1) {
 		report(w, path, "cannot open: %s", strerror(errno));
 		return SL_OK;
 	}
@@ -1641,6 +1726,10 @@ walk_path(struct walk *w, const char *path, int top)
 		report(w, path, "cannot open: %s", strerror(errno));
 		close(fd);
 		return SL_OK;
+	}
+	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
+		close(fd);
+		return walk_path(w, path, 0);
 	}
 	return walk_fd(w, fd, path, 1, S_ISREG(sb.st_mode),
 	    S_ISFIFO(sb.st_mode));
@@ -1669,6 +1758,7 @@ sl_input_walk(const char *path, sl_leaf_fn fn, void *arg, sl_errfn err,
 	}
 	else
 		rc = walk_path(&w, path, 1);
+	free(w.spare);
 	if (rc != SL_OK)
 		return rc;
 	return w.rejected ? SL_REJECT : SL_OK;

@@ -42,6 +42,10 @@
 #define ROW_KEEP	4096	/* cells a recycled row keeps allocated */
 #define RING_MIN	4	/* rows a renderer starts with */
 
+/* The ring is indexed with a mask: its sizes must be powers of two. */
+_Static_assert((RING_MIN & (RING_MIN - 1)) == 0 &&
+    (SL_TERM_ROWS & (SL_TERM_ROWS - 1)) == 0, "ring sizes not powers of two");
+
 enum state {
 	S_GROUND,
 	S_ESC,		/* after ESC */
@@ -203,7 +207,8 @@ static void	drop_status(struct sl_term *);
 static struct row *
 row_at(struct sl_term *t, unsigned i)
 {
-	return &t->rows[(t->top + i) % t->ringcap];
+	/* ringcap is a power of two (RING_MIN doubled up to SL_TERM_ROWS). */
+	return &t->rows[(t->top + i) & (t->ringcap - 1)];
 }
 
 static struct row *
@@ -268,15 +273,9 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 		r->extcap = 0;
 	}
 	t->dropped += r->units;
-	r->units = 0;
-	r->len = 0;
-	r->next = 0;
-	r->src_line = src_line;
-	r->flags = 0;
-	r->edit_col = 0;
-	r->cut = 0;
-	r->rest = 0;
-	r->soft = 0;
+	/* Only the cells and clusters (their storage) outlive a clear. */
+	*r = (struct row){ .ch = r->ch, .at = r->at, .cap = r->cap,
+	    .ext = r->ext, .extcap = r->extcap, .src_line = src_line };
 }
 
 /* A wide character half-overwritten leaves a blank, as on a terminal. */
@@ -354,6 +353,37 @@ cells_bytes(const struct row *r, uint32_t upto)
 	return b;
 }
 
+/*
+ * Bytes from the leading ASCII cells of ch[0, n): the inverse of
+ * widen_ascii.  Returns how many cells were ASCII and are now in o.
+ */
+static uint32_t
+narrow_ascii(char *o, const uint32_t *ch, uint32_t n)
+{
+	uint32_t i = 0;
+#ifdef __SSE2__
+	const __m128i high = _mm_set1_epi32(~0x7f), zero = _mm_setzero_si128();
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(ch + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(ch + i + 4));
+		__m128i c = _mm_loadu_si128((const __m128i *)(ch + i + 8));
+		__m128i d = _mm_loadu_si128((const __m128i *)(ch + i + 12));
+		__m128i any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+
+		if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_and_si128(any, high),
+		    zero)) != 0xffff)
+			break;
+		/* Values below 0x80 pass both saturating packs unchanged. */
+		_mm_storeu_si128((__m128i *)(o + i), _mm_packus_epi16(
+		    _mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
+	}
+#endif
+	for (; i < n && ch[i] < 0x80; i++)
+		o[i] = (char)ch[i];
+	return i;
+}
+
 /* Turn the row's cells into UTF-8 text and hand it to the callback. */
 static void
 emit(struct sl_term *t, struct row *r)
@@ -376,24 +406,15 @@ emit(struct sl_term *t, struct row *r)
 		size_t before = t->text.len;
 
 		if (!t->cb.attrs) {
-			/* Eight ASCII cells at a time: the common case. */
-			const uint32_t *ch = r->ch;
+			/* Runs of ASCII cells in bulk: the common case. */
+			uint32_t done = narrow_ascii(t->text.buf + t->text.len,
+			    r->ch + i, n - i);
 
-			o = t->text.buf + t->text.len;
-			while (i + 8 <= n && (ch[i] | ch[i + 1] | ch[i + 2] |
-			    ch[i + 3] | ch[i + 4] | ch[i + 5] | ch[i + 6] |
-			    ch[i + 7]) < 0x80) {
-				int k;
-
-				for (k = 0; k < 8; k++)
-					o[k] = (char)ch[i + k];
-				o += 8;
-				i += 8;
-			}
-			t->text.len = (size_t)(o - t->text.buf);
+			t->text.len += done;
+			i += done;
 			if (i == n)
 				break;
-			c = ch[i];
+			c = r->ch[i];
 			before = t->text.len;
 		}
 		if (c == CELL_WIDE)
@@ -447,7 +468,7 @@ pop_top(struct sl_term *t)
 {
 	emit(t, row_at(t, 0));
 	row_clear(t, row_at(t, 0), t->line);
-	t->top = (t->top + 1) % t->ringcap;
+	t->top = (t->top + 1) & (t->ringcap - 1);
 	t->nrows--;
 	t->abs_top++;
 	if (t->cy > 0)
@@ -572,7 +593,7 @@ commit_all(struct sl_term *t)
 	for (i = 0; i < t->nrows; i++)
 		row_clear(t, row_at(t, i), t->line);
 	t->abs_top += t->nrows;
-	t->top = (t->top + t->nrows) % t->ringcap;
+	t->top = (t->top + t->nrows) & (t->ringcap - 1);
 	t->nrows = 1;
 	t->cy = 0;
 	row_clear(t, row_at(t, 0), t->line);
@@ -618,6 +639,60 @@ note_wrap(struct sl_term *t, struct row *r)
 	t->at_margin = r->soft && t->cx % t->wrap_w == 0;
 }
 
+/*
+ * Cells from bytes, 16 at a time: the bytes zero-extended into ch, the
+ * one attribute into at.  Returns how many were done; the caller does the
+ * rest (fewer than 4) one by one.
+ */
+static uint32_t
+widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
+    uint32_t a)
+{
+	uint32_t i = 0;
+#ifdef __SSE2__
+	const __m128i zero = _mm_setzero_si128(), va = _mm_set1_epi32((int)a);
+
+	for (; i + 16 <= k; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i lo = _mm_unpacklo_epi8(v, zero);
+		__m128i hi = _mm_unpackhi_epi8(v, zero);
+
+		_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(lo, zero));
+		_mm_storeu_si128((__m128i *)(ch + i + 4), _mm_unpackhi_epi16(lo, zero));
+		_mm_storeu_si128((__m128i *)(ch + i + 8), _mm_unpacklo_epi16(hi, zero));
+		_mm_storeu_si128((__m128i *)(ch + i + 12), _mm_unpackhi_epi16(hi, zero));
+		_mm_storeu_si128((__m128i *)(at + i), va);
+		_mm_storeu_si128((__m128i *)(at + i + 4), va);
+		_mm_storeu_si128((__m128i *)(at + i + 8), va);
+		_mm_storeu_si128((__m128i *)(at + i + 12), va);
+	}
+	/* The rest in steps of 8 and 4, reading no byte past s + k. */
+	if (i + 8 <= k) {
+		__m128i v = _mm_unpacklo_epi8(
+		    _mm_loadl_epi64((const __m128i *)(s + i)), zero);
+
+		_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
+		_mm_storeu_si128((__m128i *)(ch + i + 4), _mm_unpackhi_epi16(v, zero));
+		_mm_storeu_si128((__m128i *)(at + i), va);
+		_mm_storeu_si128((__m128i *)(at + i + 4), va);
+		i += 8;
+	}
+	if (i + 4 <= k) {
+		int32_t four;
+		__m128i v;
+
+		memcpy(&four, s + i, 4);
+		v = _mm_unpacklo_epi8(_mm_cvtsi32_si128(four), zero);
+		_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
+		_mm_storeu_si128((__m128i *)(at + i), va);
+		i += 4;
+	}
+#else
+	(void)ch; (void)at; (void)s; (void)k; (void)a;
+#endif
+	return i;
+}
+
 /* Write n printable ASCII bytes at the cursor (the hot path). */
 static void
 put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
@@ -660,7 +735,8 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 			fix_wide_right(r, end);
 		ch = r->ch + x;
 		at = r->at + x;
-		for (i = 0; i < k; i++) {
+		i = widen_ascii(ch, at, s, k, a);
+		for (; i < k; i++) {
 			ch[i] = s[i];
 			at[i] = a;
 		}
@@ -1813,6 +1889,64 @@ onto_soft_row(struct sl_term *t)
 		    SL_MIN(t->cx, t->wrap_w - 1);
 }
 
+/* Cursor moves (CUU, CUD, CUF, CUB, CNL, CPL, CHA, CUP, VPA); 0: not one. */
+static int
+csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
+{
+	switch (f) {
+	case 'A':
+		goto_row(t, (long long)t->cy - n);
+		onto_soft_row(t);
+		return 1;
+	case 'B': case 'e': goto_row(t, (long long)t->cy + n); return 1;
+	case 'C': case 'a':
+		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
+		return 1;
+	case 'D': t->cx = t->cx > n ? t->cx - n : 0; return 1;
+	case 'E': goto_row(t, (long long)t->cy + n); t->cx = 0; return 1;
+	case 'F': goto_row(t, (long long)t->cy - n); t->cx = 0; return 1;
+	case 'G': case '`': t->cx = SL_MIN(n, SL_ROW_MAX) - 1; return 1;
+	case 'H': case 'f':
+		t->cup_from = t->abs_top + t->cy;
+		if (!to_status(t, n))
+			goto_row(t, (long long)n - 1);
+		t->cx = SL_MIN(param(t, 1, 1), SL_ROW_MAX) - 1;
+		return 1;
+	case 'd':
+		if (!to_status(t, n))
+			goto_row(t, (long long)n - 1);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* SD: blank rows in at the top; the cursor stays on its text. */
+static void
+scroll_down(struct sl_term *t, uint32_t n)
+{
+	unsigned y = t->cy;
+	uint32_t x = t->cx;
+
+	t->cy = 0;
+	insert_lines(t, n);
+	goto_row(t, (long long)y + n);
+	t->cx = x;
+}
+
+/* REP: the last printed character n more times. */
+static void
+repeat_last(struct sl_term *t, uint32_t n)
+{
+	uint32_t k;
+
+	if (t->last_ch == 0)
+		return;
+	n = SL_MIN(n, SL_ROW_MAX);
+	for (k = 0; k < n; k++)
+		put_cp(t, t->last_ch);
+}
+
 static void
 csi_dispatch(struct sl_term *t, unsigned char f)
 {
@@ -1837,26 +1971,10 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	if (soft(t) && soft_move(t, f, &n))
 		return;
 	t->at_margin = 0;
+	if (csi_cursor(t, f, n))
+		return;
 	switch (f) {
 	case '@': insert_chars(t, n); break;
-	case 'A':
-		goto_row(t, (long long)t->cy - n);
-		onto_soft_row(t);
-		break;
-	case 'B': case 'e': goto_row(t, (long long)t->cy + n); break;
-	case 'C': case 'a':
-		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
-		break;
-	case 'D': t->cx = t->cx > n ? t->cx - n : 0; break;
-	case 'E': goto_row(t, (long long)t->cy + n); t->cx = 0; break;
-	case 'F': goto_row(t, (long long)t->cy - n); t->cx = 0; break;
-	case 'G': case '`': t->cx = SL_MIN(n, SL_ROW_MAX) - 1; break;
-	case 'H': case 'f':
-		t->cup_from = t->abs_top + t->cy;
-		if (!to_status(t, n))
-			goto_row(t, (long long)n - 1);
-		t->cx = SL_MIN(param(t, 1, 1), SL_ROW_MAX) - 1;
-		break;
 	case 'I': tab(t, (int)SL_MIN(n, 8192)); break;
 	case 'Z': tab(t, -(int)SL_MIN(n, 8192)); break;
 	case 'g': tab_clear(t, param(t, 0, 0)); break;
@@ -1872,29 +1990,8 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 		while (n-- > 0 && t->nrows > 1 && t->cy > 0)
 			pop_top(t);
 		break;
-	case 'T': {	/* scroll down: blank rows in at the top */
-		unsigned y = t->cy;
-		uint32_t x = t->cx;
-
-		t->cy = 0;
-		insert_lines(t, n);
-		goto_row(t, (long long)y + n);
-		t->cx = x;
-		break;
-	}
-	case 'b':
-		if (t->last_ch != 0) {
-			uint32_t k;
-
-			n = SL_MIN(n, SL_ROW_MAX);
-			for (k = 0; k < n; k++)
-				put_cp(t, t->last_ch);
-		}
-		break;
-	case 'd':
-		if (!to_status(t, n))
-			goto_row(t, (long long)n - 1);
-		break;
+	case 'T': scroll_down(t, n); break;
+	case 'b': repeat_last(t, n); break;
 	case 'r': set_region(t); break;
 	case 'm': sgr(t); break;
 	case 's': save_cursor(t); break;
@@ -2033,34 +2130,48 @@ seq_abandon(struct sl_term *t)
 	t->state = S_GROUND;
 }
 
+/* A digit of a CSI parameter (most bytes of a CSI: kept small). */
+static inline void
+csi_digit(struct sl_term *t, unsigned char c)
+{
+	if (t->nparams == 0)
+		t->nparams = 1;
+	if (t->nparams <= CSI_PARAMS) {
+		uint32_t *v = &t->params[t->nparams - 1];
+
+		if (!t->have_param)
+			*v = 0;
+		if (*v < 100000)
+			*v = *v * 10 + (c - '0');
+	}
+	t->have_param = 1;
+}
+
+/* ';' or ':' between CSI parameters. */
+static inline void
+csi_separator(struct sl_term *t, unsigned char c)
+{
+	if (t->nparams == 0) {
+		t->nparams = 1;
+		t->params[0] = 0;
+	}
+	if (t->nparams < CSI_PARAMS) {
+		t->params[t->nparams] = 0;
+		if (c == ':')
+			t->colon |= 1u << t->nparams;
+	}
+	t->nparams++;
+	t->have_param = 0;
+}
+
 static void
 csi_byte(struct sl_term *t, unsigned char c)
 {
-	if (c >= '0' && c <= '9') {
-		if (t->nparams == 0)
-			t->nparams = 1;
-		if (t->nparams <= CSI_PARAMS) {
-			uint32_t *v = &t->params[t->nparams - 1];
-
-			if (!t->have_param)
-				*v = 0;
-			if (*v < 100000)
-				*v = *v * 10 + (c - '0');
-		}
-		t->have_param = 1;
-	} else if (c == ';' || c == ':') {
-		if (t->nparams == 0) {
-			t->nparams = 1;
-			t->params[0] = 0;
-		}
-		if (t->nparams < CSI_PARAMS) {
-			t->params[t->nparams] = 0;
-			if (c == ':')
-				t->colon |= 1u << t->nparams;
-		}
-		t->nparams++;
-		t->have_param = 0;
-	} else if (c >= '<' && c <= '?') {
+	if (c >= '0' && c <= '9')
+		csi_digit(t, c);
+	else if (c == ';' || c == ':')
+		csi_separator(t, c);
+	else if (c >= '<' && c <= '?') {
 		if (t->seqlen == 1)
 			t->priv = (char)c;
 		else
@@ -2089,6 +2200,131 @@ string_newline(struct sl_term *t)
 		cur(t)->units++;
 }
 
+/* The byte after ESC. */
+static void
+esc_byte(struct sl_term *t, unsigned char c)
+{
+	if (c < 0x20)
+		control(t, c);
+	else if (c == '[')
+		seq_start(t, S_CSI);
+	else if (c == ']') {
+		seq_start(t, S_OSC);
+		sl_buf_reset(&t->osc);
+	} else if (c == 'P' || c == 'X' || c == '^' || c == '_')
+		seq_start(t, S_STR);
+	else if (c <= 0x2f) {
+		t->inter = (char)c;
+		t->state = S_ESC_INTER;
+	} else {
+		t->state = S_GROUND;
+		esc_dispatch(t, c);
+	}
+}
+
+/*
+ * A byte of ESC's intermediates or of a CSI.  Returns 1 when the
+ * sequence grew too long and was abandoned (c consumed).
+ */
+static int
+inter_or_csi_byte(struct sl_term *t, unsigned char c)
+{
+	if (c < 0x20) {
+		control(t, c);
+		return 0;
+	}
+	if (t->seqlen > CSI_MAX) {
+		/* Endless intermediates would hide what follows. */
+		seq_abandon(t);
+		return 1;
+	}
+	if (t->state == S_CSI)
+		csi_byte(t, c);
+	else if (t->state == S_CSI_IGNORE) {
+		if (c >= 0x40 && c <= 0x7e)
+			t->state = S_GROUND;
+	} else if (c > 0x2f) {	/* past ESC ( % 5 and friends: the final */
+		t->state = S_GROUND;
+		esc_dispatch(t, c);
+	}
+	return 0;
+}
+
+/* A byte of an OSC or DCS/SOS/PM/APC string; 1: abandoned. */
+static int
+string_byte(struct sl_term *t, unsigned char c)
+{
+	if (t->state == S_OSC && c == 0x07) {
+		osc_dispatch(t);
+		t->state = S_GROUND;
+		return 0;
+	}
+	if (c == '\n')
+		string_newline(t);
+	if (t->seqlen > SL_SEQ_MAX) {
+		seq_abandon(t);
+		return 1;
+	}
+	if (t->state == S_OSC && c >= 0x20 && t->osc.len < TITLE_MAX)
+		sl_buf_addc(&t->osc, c);
+	return 0;
+}
+
+/*
+ * The fast path of a CSI: its parameter, intermediate and final bytes
+ * (0x20-0x7f), without the checks only controls and 8-bit bytes need.
+ */
+static const unsigned char *
+csi_run(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && *p >= 0x20 && *p < 0x80) {
+		unsigned char c = *p++;
+
+		if (++t->seqlen > CSI_MAX) {
+			seq_abandon(t);
+			break;
+		}
+		/* Parameters inline; the rest (the final byte) by call. */
+		if (c >= '0' && c <= '9')
+			csi_digit(t, c);
+		else if (c == ';')
+			csi_separator(t, c);
+		else {
+			csi_byte(t, c);
+			if (t->state != S_CSI)
+				break;
+		}
+	}
+	return p;
+}
+
+/*
+ * The fast path of an OSC: a run of its text bytes (no control) is
+ * counted and kept (up to TITLE_MAX) at once.
+ */
+static const unsigned char *
+osc_run(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p;
+	size_t n, room = SL_SEQ_MAX - t->seqlen, keep;
+
+	while (q < end && *q >= 0x20)
+		q++;
+	n = (size_t)(q - p);
+	keep = t->osc.len < TITLE_MAX ? TITLE_MAX - t->osc.len : 0;
+	if (n > room) {
+		/* byte `room` is the one over SL_SEQ_MAX: consumed, then out */
+		sl_buf_add(&t->osc, p, SL_MIN(room, keep));
+		t->seqlen += room + 1;
+		seq_abandon(t);
+		return p + room + 1;
+	}
+	if (n > 0)
+		sl_buf_add(&t->osc, p, SL_MIN(n, keep));
+	t->seqlen += n;
+	return q;
+}
+
 /*
  * Consume bytes of an escape sequence.  C0 controls inside CSI and ESC
  * sequences are executed on the spot (as VT parsers do); inside strings
@@ -2099,8 +2335,15 @@ static const unsigned char *
 seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 {
 	while (p < end && t->state != S_GROUND) {
-		unsigned char c = *p++;
+		unsigned char c;
 
+		if (t->state == S_CSI || t->state == S_OSC) {
+			p = t->state == S_CSI ? csi_run(t, p, end) :
+			    osc_run(t, p, end);
+			if (p == end || (t->state != S_CSI && t->state != S_OSC))
+				continue;
+		}
+		c = *p++;
 		t->seqlen++;
 		if (c == 0x1b) {
 			if (t->state == S_OSC)
@@ -2117,83 +2360,11 @@ seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 			t->state = S_GROUND;
 			return p - 1;
 		}
-		switch (t->state) {
-		case S_ESC:
-			if (c < 0x20)
-				control(t, c);
-			else if (c == '[')
-				seq_start(t, S_CSI);
-			else if (c == ']') {
-				seq_start(t, S_OSC);
-				sl_buf_reset(&t->osc);
-			} else if (c == 'P' || c == 'X' || c == '^' || c == '_')
-				seq_start(t, S_STR);
-			else if (c >= 0x20 && c <= 0x2f) {
-				t->inter = (char)c;
-				t->state = S_ESC_INTER;
-			} else {
-				t->state = S_GROUND;
-				esc_dispatch(t, c);
-			}
-			break;
-		case S_ESC_INTER:
-			if (c < 0x20) {
-				control(t, c);
-				break;
-			}
-			if (t->seqlen > CSI_MAX) {
-				/* Endless intermediates would hide what follows. */
-				seq_abandon(t);
-				return p;
-			}
-			if (c <= 0x2f)
-				;	/* ESC ( % 5 and friends */
-			else {
-				t->state = S_GROUND;
-				esc_dispatch(t, c);
-			}
-			break;
-		case S_CSI:
-		case S_CSI_IGNORE:
-			if (c < 0x20) {
-				control(t, c);
-				break;
-			}
-			if (t->seqlen > CSI_MAX) {
-				seq_abandon(t);
-				return p;
-			}
-			if (t->state == S_CSI)
-				csi_byte(t, c);
-			else if (c >= 0x40 && c <= 0x7e)
-				t->state = S_GROUND;
-			break;
-		case S_OSC:
-			if (c == 0x07) {
-				osc_dispatch(t);
-				t->state = S_GROUND;
-				break;
-			}
-			if (c == '\n')
-				string_newline(t);
-			if (t->seqlen > SL_SEQ_MAX) {
-				seq_abandon(t);
-				return p;
-			}
-			if (c >= 0x20 && t->osc.len < TITLE_MAX)
-				sl_buf_addc(&t->osc, c);
-			break;
-		case S_STR:
-			if (c == '\n')
-				string_newline(t);
-			if (t->seqlen > SL_SEQ_MAX) {
-				seq_abandon(t);
-				return p;
-			}
-			break;
-		case S_GROUND:
-			break;
-		}
+		if (t->state == S_ESC)
+			esc_byte(t, c);
+		else if (t->state == S_OSC || t->state == S_STR ?
+		    string_byte(t, c) : inter_or_csi_byte(t, c))
+			return p;
 	}
 	return p;
 }

@@ -56,6 +56,9 @@ struct sl_tty {
 	char *alt_cmd;		/* the command that started it */
 	long long dropped;	/* sl_term_dropped() already counted */
 	struct sl_buf src;
+	const char *src_name;		/* the name src's prefix was made of */
+	char src_sep;			/* ...and its separator */
+	size_t src_prefix;		/* bytes of "name<sep>" in src */
 	struct held held[HOLD_MAX];
 	size_t nheld;
 	long long first_line;	/* input line of the session's first row */
@@ -77,9 +80,16 @@ src_at(struct sl_tty *tty, long long line)
 {
 	if (tty->fixed_src != NULL)
 		return tty->fixed_src;
-	sl_buf_reset(&tty->src);
-	sl_buf_adds(&tty->src, tty->rd->name);
-	sl_buf_addc(&tty->src, tty->sep);
+	/* "name<sep>" is made once; each row only appends its number. */
+	if (tty->src_name != tty->rd->name || tty->src_sep != tty->sep) {
+		sl_buf_reset(&tty->src);
+		sl_buf_adds(&tty->src, tty->rd->name);
+		sl_buf_addc(&tty->src, tty->sep);
+		tty->src_prefix = tty->src.len;
+		tty->src_name = tty->rd->name;
+		tty->src_sep = tty->sep;
+	}
+	tty->src.len = tty->src_prefix;
 	sl_buf_add_int(&tty->src, line);
 	return tty->src.buf;
 }

@@ -4,6 +4,8 @@
  * the contract) and parsed back with jansson.
  */
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -468,6 +470,107 @@ START_TEST(appends_to_buffer)
 }
 END_TEST
 
+/* Numbers as printf writes them, at every digit count and both ends. */
+START_TEST(numbers_as_printf)
+{
+	static const long long vals[] = {
+		0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, 99999,
+		100000, 1234567, 10000000000LL, 9223372036854775807LL, -1, -10,
+		-99, -100, -12345, -9223372036854775807LL - 1,
+	};
+	struct sl_record r;
+	char want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		sl_record_init(&r, SL_LINE, "s", "f:1");
+		r.n = vals[i];
+		r.text = "";
+		snprintf(want, sizeof(want), "{\"type\":\"line\",\"session\":"
+		    "\"s\",\"n\":%lld,\"text\":\"\",\"src\":\"f:1\"}\n", vals[i]);
+		expect_json(&r, want);
+	}
+}
+END_TEST
+
+/*
+ * The record writer escapes text on its own (16 bytes at a time); it
+ * must agree with sl_buf_json_str byte for byte on any text: every
+ * length around the 16-byte steps, escapes and UTF-8 (valid, cut, C1,
+ * malformed) at every offset.
+ */
+START_TEST(text_escaped_as_buf_json_str)
+{
+	static const char *const pieces[] = {
+		"a", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1b",
+		"\x7f", "\xc3\xa9", "\xe2\x97\x8f", "\xf0\x9f\x98\x80",
+		"\xc2\x9b", "\xc2\x85", "\xc2\xa0", "\xef\xbf\xbd", "\x80", "\xff", "\xe2\x97",
+		"\xc3", "0123456789abcdef", " ",
+	};
+	const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+	struct sl_record r;
+	struct sl_buf got, want, text;
+	unsigned seed = 17;
+	int round;
+
+	sl_buf_init(&got);
+	sl_buf_init(&want);
+	sl_buf_init(&text);
+	for (round = 0; round < 3000; round++) {
+		int k, n = round % 40;
+
+		sl_buf_reset(&text);
+		for (k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			sl_buf_adds(&text, pieces[(seed >> 16) % npieces]);
+		}
+		sl_record_init(&r, SL_RAW, "s", "f:1");
+		r.text = text.buf != NULL ? text.buf : "";
+		r.len = text.len;
+		sl_buf_reset(&got);
+		sl_record_to_json(&got, &r);
+		sl_buf_reset(&want);
+		sl_buf_adds(&want, "{\"type\":\"raw\",\"session\":\"s\",\"text\":");
+		sl_buf_json_str(&want, r.text, r.len);
+		sl_buf_adds(&want, ",\"src\":\"f:1\"}\n");
+		ck_assert_msg(got.len == want.len &&
+		    memcmp(got.buf, want.buf, got.len) == 0,
+		    "round %d: got %s want %s", round, got.buf, want.buf);
+	}
+	sl_buf_free(&got);
+	sl_buf_free(&want);
+	sl_buf_free(&text);
+}
+END_TEST
+
+/* A record far past the buffer's first room: the writer grows it. */
+START_TEST(long_text_grows_buffer)
+{
+	struct sl_record r;
+	struct sl_buf b;
+	char *text = malloc(100000);
+	size_t i;
+
+	ck_assert_ptr_nonnull(text);
+	for (i = 0; i < 100000; i++)
+		text[i] = i % 7 == 0 ? '\n' : 'x';
+	sl_buf_init(&b);
+	sl_buf_adds(&b, "before;");
+	sl_record_init(&r, SL_LINE, "s-1", "f:1");
+	r.n = 1;
+	r.text = text;
+	r.len = 100000;
+	sl_record_to_json(&b, &r);
+	/* 14286 newlines become \n (2 bytes), the rest stay. */
+	ck_assert_uint_eq(b.len, 7 + strlen("{\"type\":\"line\",\"session\":"
+	    "\"s-1\",\"n\":1,\"text\":\"\",\"src\":\"f:1\"}\n") + 100000 + 14286);
+	ck_assert_uint_eq(strlen(b.buf), b.len);
+	ck_assert(strncmp(b.buf, "before;{\"type\":", 15) == 0);
+	sl_buf_free(&b);
+	free(text);
+}
+END_TEST
+
 /* ---------------------------------------------------------- field names */
 
 START_TEST(field_names)
@@ -528,6 +631,9 @@ record_suite(void)
 	tcase_add_test(tc, redacted_list);
 	tcase_add_test(tc, appends_to_buffer);
 	tcase_add_test(tc, field_names);
+	tcase_add_test(tc, text_escaped_as_buf_json_str);
+	tcase_add_test(tc, long_text_grows_buffer);
+	tcase_add_test(tc, numbers_as_printf);
 	suite_add_tcase(s, tc);
 	return s;
 }

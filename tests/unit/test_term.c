@@ -1262,6 +1262,62 @@ mixed_input(size_t *np)
 	return b.buf;
 }
 
+/*
+ * The fast paths for CSI parameters and OSC text end where the per-byte
+ * rules do: an OSC kept to its first 1024 bytes ("0;" and 1022 of
+ * title), an OSC abandoned at the byte past SL_SEQ_MAX counted from its
+ * ']' (what follows prints), a CSI abandoned past 512 bytes; and in one
+ * feed as byte by byte.
+ */
+START_TEST(sequence_limits_same_in_any_feed)
+{
+	static const size_t one[] = { 1 };
+	static const size_t odd[] = { 3, 1, 7, 2, 13, 5, 64, 1, 4096, 9 };
+	struct sl_buf b;
+	struct cap whole, c;
+	size_t i;
+
+	sl_buf_init(&b);
+	sl_buf_adds(&b, "\033]0;");
+	for (i = 0; i < 2000; i++)
+		sl_buf_addc(&b, 'a' + (int)(i % 26));
+	sl_buf_adds(&b, "\007one\r\n\033]2;");
+	for (i = 0; i < SL_SEQ_MAX + 10; i++)
+		sl_buf_addc(&b, 'x');
+	sl_buf_adds(&b, "\007two\r\n\033[");
+	for (i = 0; i < 600; i++)
+		sl_buf_adds(&b, i % 2 ? ";" : "7");
+	sl_buf_adds(&b, "mthree\r\n\033[1;31mfour\033[0m \033[0001234Cfive\r\n");
+	render(&whole, b.buf, b.len, 0);
+	ck_assert_uint_eq(nevents(&whole, SL_TEV_TITLE), 1);
+	ck_assert_uint_eq(strlen(event_of(&whole, SL_TEV_TITLE, 0)->etext),
+	    1022);
+	ck_assert(strncmp(event_of(&whole, SL_TEV_TITLE, 0)->etext,
+	    "abcdefghijklmnopqrstuvwxyzabcd", 30) == 0);
+	ck_assert_uint_eq(nevents(&whole, SL_TEV_BAD_SEQ), 2);
+	ck_assert_int_eq(event_of(&whole, SL_TEV_BAD_SEQ, 0)->num,
+	    SL_SEQ_MAX + 1);
+	ck_assert_int_eq(event_of(&whole, SL_TEV_BAD_SEQ, 1)->num, 513);
+	ck_assert_str_eq(row(&whole, 0)->text, "one");
+	/* The OSC's last 11 bytes and what follows print. */
+	ck_assert_str_eq(row(&whole, 1)->text, "xxxxxxxxxxxtwo");
+	ck_assert(row(&whole, 2)->len > 80);
+	ck_assert(strstr(row(&whole, 2)->text, "three") != NULL);
+	ck_assert(strncmp(row(&whole, 3)->text, "four", 4) == 0);
+	ck_assert(strstr(row(&whole, 3)->text, "five") != NULL);
+	/* "four", its space, 1234 columns skipped, "five" */
+	ck_assert_uint_eq(row(&whole, 3)->len, 4 + 1 + 1234 + 4);
+	render_chunks(&c, b.buf, b.len, 0, one, 1);
+	expect_same(&whole, &c, "byte by byte");
+	cap_free(&c);
+	render_chunks(&c, b.buf, b.len, 0, odd, sizeof(odd) / sizeof(odd[0]));
+	expect_same(&whole, &c, "odd chunks");
+	cap_free(&c);
+	cap_free(&whole);
+	sl_buf_free(&b);
+}
+END_TEST
+
 START_TEST(byte_by_byte_same_as_one_feed)
 {
 	static const size_t one[] = { 1 };
@@ -2181,6 +2237,7 @@ term_suite(void)
 	tcase_add_test(tc, utf8_split_every_point);
 	tcase_add_test(tc, utf8_split_invalid);
 	tcase_add_test(tc, byte_by_byte_same_as_one_feed);
+	tcase_add_test(tc, sequence_limits_same_in_any_feed);
 	tcase_add_test(tc, cr_in_sequence_settled_by_next_byte);
 	tcase_add_test(tc, bad_seq_long_osc);
 	tcase_add_test(tc, bad_seq_osc_within_limit);
