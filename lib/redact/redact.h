@@ -129,8 +129,8 @@ void rx_ac_add(struct rx_ac *ac, const char *kw, int rule);
 /* Build the DFA.  0, or -1 when the keywords need too many states. */
 int rx_ac_build(struct rx_ac *ac);
 /*
- * Scan text that is already rendered.  Returns the number of keyword
- * hits.
+ * Scan text that is already rendered.  Returns nonzero when it found
+ * keywords (a keyword may count more than once).
  */
 size_t rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n,
     uint32_t *cand, uint32_t stamp);
@@ -153,6 +153,12 @@ size_t rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
  */
 int rx_ctl_string(const char *p, size_t n, size_t from, size_t *a,
     size_t *b);
+/*
+ * Is p[i] an 8-bit C1 control (0x80-0x9f that does not continue a UTF-8
+ * character)?  0x9d (OSC), 0x90 (DCS), 0x98, 0x9e, 0x9f start control
+ * strings, ended by 0x9c (ST), BEL (OSC) or ESC; 0x9b is CSI.
+ */
+int rx_c1_at(const char *p, size_t i);
 void rx_ac_free(struct rx_ac *ac);
 
 /* ---------------------------------------------------------------- stats */

@@ -206,6 +206,30 @@ after_windows(struct sl_redact *rx, struct rx_ctx *ctx, const uint32_t *cand,
 }
 
 /*
+ * Past an 8-bit C1 control at p[i] as a careless reader reads it: a
+ * control string goes with its payload (matched on its own) and its
+ * end, a CSI with its parameters, and its final byte when it is an SGR
+ * (what a terminal in 8-bit mode shows); another final byte may be a
+ * letter it swallowed, and stays.
+ */
+static size_t
+careless_c1(const char *p, size_t n, size_t i)
+{
+	size_t a, b;
+
+	if ((unsigned char)p[i] == 0x9b) {
+		for (i++; i < n && (unsigned char)p[i] >= 0x20 &&
+		    (unsigned char)p[i] <= 0x3f; i++)
+			;
+		return i + (i < n && p[i] == 'm');
+	}
+	if (rx_ctl_string(p, n, i, &a, &b) && a == i + 1)
+		return b + (b < n && (p[b] == 0x07 ||
+		    (unsigned char)p[b] == 0x9c));
+	return i + 1;
+}
+
+/*
  * The raw line as a careless reader sees it: escape sequences and
  * controls dropped but the letter that ends a sequence kept, so that
  * `AKIA...D ESC[1 EGX...` (a CSI that swallowed a letter of the key)
@@ -246,6 +270,10 @@ strip_careless(const char *p, size_t n, struct sl_buf *out, size_t **from,
 		}
 		if (c < 0x20 || c == 0x7f) {
 			i++;
+			continue;
+		}
+		if (rx_c1_at(p, i)) {
+			i = careless_c1(p, n, i);
 			continue;
 		}
 		(*from)[out->len] = i;

@@ -503,6 +503,43 @@ START_TEST(raw_swallowed_letter)
 }
 END_TEST
 
+START_TEST(raw_escape_split)
+{
+	/*
+	 * A key cut in two by a sequence: SGR, OSC 7-bit (BEL, ST), OSC and
+	 * DCS 8-bit (ST 0x9c, BEL), an 8-bit CSI, and a letter typed over
+	 * with BS.  What the key protects goes, the sequences stay.
+	 */
+	expect_raw("pass\033[0mword=Hunter2abc\n",
+	    "pass\033[0mword=" R("cli-password") "\n");
+	expect_raw("pass\033]0;t\007word=Hunter2abc\n",
+	    "pass\033]0;t\007word=" R("cli-password") "\n");
+	expect_raw("pass\033]0;t\033\\word=Hunter2abc\n",
+	    "pass\033]0;t\033\\word=" R("cli-password") "\n");
+	expect_raw("pass\2350;t\234word=Hunter2abc\n",
+	    "pass\2350;t\234word=" R("cli-password") "\n");
+	expect_raw("pass\2350;t\007word=Hunter2abc\n",
+	    "pass\2350;t\007word=" R("cli-password") "\n");
+	expect_raw("pass\220q\234word=Hunter2abc\n",
+	    "pass\220q\234word=" R("cli-password") "\n");
+	expect_raw("pass\2331mword=Hunter2abc\n",
+	    "pass\2331mword=" R("cli-password") "\n");
+	expect_raw("passX\bword=Hunter2abc\n",
+	    "passX\bword=" R("cli-password") "\n");
+	/* A secret inside an 8-bit title. */
+	expect_raw("x\2350;export GITHUB_TOKEN=ghp_aaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaa\234 rest\n", "x\2350;export GITHUB_TOKEN="
+	    R("cli-password") " rest\n");
+	/* 0x9d that continues a UTF-8 character is text, not OSC. */
+	expect_raw("caf\303\251 \321\235password ok \342\235\235\n",
+	    "caf\303\251 \321\235password ok \342\235\235\n");
+	ck_assert_int_eq(rx_c1_at("a\235", 1), 1);
+	ck_assert_int_eq(rx_c1_at("\321\235", 1), 0);
+	ck_assert_int_eq(rx_c1_at("\342\235\235", 2), 0);
+	ck_assert_int_eq(rx_c1_at("\342\235\235\235", 3), 1);
+}
+END_TEST
+
 START_TEST(after_windows)
 {
 	/* SecureString: "Type" one line, "Value" the next. */
@@ -1024,6 +1061,7 @@ redact_suite(void)
 	tcase_add_test(tc, typed_password);
 	tcase_add_test(tc, raw_control_strings);
 	tcase_add_test(tc, raw_swallowed_letter);
+	tcase_add_test(tc, raw_escape_split);
 	tcase_add_test(tc, after_windows);
 	tcase_add_test(tc, here_document_key);
 	tcase_add_test(tc, rules_after_window);
