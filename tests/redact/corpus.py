@@ -501,6 +501,32 @@ def gen_keyless(g, out, rounds):
                         base64.b64encode(raw.encode()).decode()), pr, after]]))
 
 
+def gen_pgpass(g, out, rounds):
+    """.pgpass lines on any port, wildcards, after the file is named or
+    as they are written to it."""
+    for i in range(rounds):
+        pr = g.pick(["sh-5.2$ ", "[ec2-user@ip-10-0-1-5 ~]$ ",
+                     "root@ip-172-31-9-4:~# "])
+        port = g.pick([str(g.r.randrange(1024, 65536)), "*", "5432"])
+        lines = [[pr, g.pick(["cat ~/.pgpass", "cat /home/app/.pgpass",
+                              "sudo cat ~postgres/.pgpass"])],
+                 ["# %s" % g.word()]]
+        for _ in range(1 + i % 3):
+            host = g.pick([g.host(), "*", "10.0.%d.%d" % (
+                g.r.randrange(256), g.r.randrange(1, 255))])
+            db = g.pick([g.word(), "*"])
+            lines.append(["%s:%s:%s:%s:" % (host, port, db, g.user()),
+                          Secret("cli-password", g.password(False))])
+        lines.append([pr, "ls"])
+        out.append(("cli-password", lines))
+        q = g.pick(["'", "\""])
+        out.append(("cli-password", [[
+            pr, "echo %s%s:%d:%s:%s:" % (q, g.host(), g.r.randrange(1024, 65536),
+                                         g.word(), g.user()),
+            Secret("cli-password", g.password(False)),
+            "%s %s ~/.pgpass" % (q, g.pick([">", ">>"]))]]))
+
+
 def keyless_lookalikes(g):
     """Output after commands that do not print a secret, and those
     commands where nothing runs them."""
@@ -523,6 +549,11 @@ def keyless_lookalikes(g):
          ["aws secretsmanager get-secret-value --secret-id prod/db "
           "--query SecretString --output text"], ["echo fetched"], [pr]],
         [[pr, "vault kv list secret/"], ["Keys"], ["----"], ["app"], [pr]],
+        [[pr, "chmod 600 ~/.pgpass"], [pr, "date"],
+         ["%s:%d:%s:%s:%s" % (g.host(), g.r.randrange(1024, 65536), g.word(),
+                              g.user(), g.word())]],
+        [[pr, "ls -la ~/.pgpass"],
+         ["-rw------- 1 app app 64 May  1 12:00 /home/app/.pgpass"], [pr]],
     ]
 
 
@@ -740,6 +771,7 @@ def build(seed=SEED):
     gen_positions(g, out, 12)
     gen_structured(g, out, 12)
     gen_keyless(g, out, 12)
+    gen_pgpass(g, out, 12)
     gen_b64(g, out, 12)
     gen_keys(g, out, 12)
     gen_typed(g, out, 30)

@@ -704,6 +704,22 @@ START_TEST(records_mode)
 }
 END_TEST
 
+/* .pgpass lines: common ports alone; any port where the file is named. */
+START_TEST(pgpass_lines)
+{
+	expect_raw("db:5432:app:svc:Pg-1\n",
+	    "db:5432:app:svc:" R("cli-password") "\n");
+	expect_raw("db:15432:app:svc:Pg-1\n", "db:15432:app:svc:Pg-1\n");
+	expect_raw("sh-5.2$ cat ~/.pgpass\n# prod\ndb:15432:app:svc:Pg-1\n"
+	    "*:*:*:postgres:Pg\\:2\nsh-5.2$ date\nsrv:1234:db:u:word\n",
+	    "sh-5.2$ cat ~/.pgpass\n# prod\ndb:15432:app:svc:" R("cli-password")
+	    "\n*:*:*:postgres:" R("cli-password") "\nsh-5.2$ date\n"
+	    "srv:1234:db:u:word\n");
+	expect_raw("$ echo 'h:7000:db:u:Pg-3' >> ~/.pgpass\n",
+	    "$ echo 'h:7000:db:u:" R("cli-password") "' >> ~/.pgpass\n");
+}
+END_TEST
+
 /* The same in records: the text of the next line records. */
 START_TEST(command_output_records)
 {
@@ -1144,6 +1160,7 @@ redact_suite(void)
 	tcase_add_test(tc, raw_swallowed_letter);
 	tcase_add_test(tc, raw_escape_split);
 	tcase_add_test(tc, command_output);
+	tcase_add_test(tc, pgpass_lines);
 	tcase_add_test(tc, command_output_records);
 	tcase_add_test(tc, after_windows);
 	tcase_add_test(tc, here_document_key);
