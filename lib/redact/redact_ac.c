@@ -285,6 +285,23 @@ fill_table(struct rx_ac *ac, const struct trie *tr)
 	free(perm);
 }
 
+/*
+ * The 7-bit introducer ESC x of the 8-bit control string (DCS, SOS, OSC,
+ * PM, APC) byte c, or 0.
+ */
+static unsigned char
+c1_intro(unsigned char c)
+{
+	switch (c) {
+	case 0x90: return 'P';
+	case 0x98: return 'X';
+	case 0x9d: return ']';
+	case 0x9e: return '^';
+	case 0x9f: return '_';
+	}
+	return 0;
+}
+
 /* The classes of the raw scan: controls, C1 and the BOM are looked at. */
 static void
 finish_classes(struct rx_ac *ac)
@@ -295,8 +312,14 @@ finish_classes(struct rx_ac *ac)
 	for (c = 0; c < 0x20; c++)
 		ac->rawcls[c] = SPECIAL;
 	ac->rawcls[0x7f] = SPECIAL;
-	for (c = 0x80; c < 0xa0; c++)
-		ac->rawcls[c] = SPECIAL;	/* an 8-bit C1 control? */
+	/*
+	 * Where an 8-bit C1 control would hide text or a key: its control
+	 * strings and CSI.  The other C1 bytes show as U+FFFD to the
+	 * renderer and to the scan alike, and are mostly UTF-8 anyway.
+	 */
+	for (c = 0x90; c < 0xa0; c++)
+		if (c == 0x9b || c1_intro((unsigned char)c) != 0)
+			ac->rawcls[c] = SPECIAL;
 	ac->rawcls[0xc2] = SPECIAL;
 	ac->rawcls[0xef] = SPECIAL;
 }
@@ -385,23 +408,6 @@ rx_c1_at(const char *p, size_t i)
 		return 1;
 	}
 	return 1;
-}
-
-/*
- * The 7-bit introducer ESC x of the 8-bit control string (DCS, SOS, OSC,
- * PM, APC) byte c, or 0.
- */
-static unsigned char
-c1_intro(unsigned char c)
-{
-	switch (c) {
-	case 0x90: return 'P';
-	case 0x98: return 'X';
-	case 0x9d: return ']';
-	case 0x9e: return '^';
-	case 0x9f: return '_';
-	}
-	return 0;
 }
 
 /*

@@ -780,6 +780,26 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 	e->final = !held;
 }
 
+/*
+ * Does p[0, n) hold the word w?  Asked of every line once a password was
+ * typed at the shell: memchr to its first byte, then memcmp, is cheaper
+ * there than memmem, which prepares a table for each call.
+ */
+static int
+holds(const char *p, size_t n, const char *w)
+{
+	size_t wn = strlen(w);
+	const char *q, *e = p + n;
+
+	while (wn <= (size_t)(e - p) &&
+	    (q = memchr(p, w[0], (size_t)(e - p) - wn + 1)) != NULL) {
+		if (memcmp(q, w, wn) == 0)
+			return 1;
+		p = q + 1;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------- one line */
 
 void
@@ -790,7 +810,7 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	uint32_t sl = 0, sr;
 	size_t hl = 0, hr, tn, sn, out = 0;
 	int complex = 0, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
-	    memmem(e->p, e->n, e->ctx->typed, strlen(e->ctx->typed)) != NULL);
+	    holds(e->p, e->n, e->ctx->typed));
 
 	if (e->rendered) {
 		t = e->p;
