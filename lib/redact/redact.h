@@ -31,6 +31,8 @@
 #define RX_WITHIN_MAX	100	/* ...and the lines they look at, at most */
 #define RX_PIECE	(1 << 20) /* longest line handed to the engine */
 #define RX_CUT_LOOK	4096	/* where a piece is cut: a space this near */
+#define RX_PROMPT_MAX	128	/* bytes of a prompt kept to end the output
+				   of a command rule */
 #define RX_JSON_NEST	4	/* JSON documents inside JSON strings */
 #define RX_STRING_MAX	SL_EVENT_MAX	/* bytes in one JSON string */
 
@@ -73,6 +75,8 @@ struct rx_rule {
 	pcre2_code *after;	/* runs only on lines near one matching it */
 	int within;		/* ...this many lines after it (and on it) */
 	pcre2_code *until;	/* a line that closes the window early */
+	pcre2_code *command;	/* runs only on the output of a command
+				   line matching it (within lines) */
 	int aidx;		/* its window in rx_ctx.near */
 	pcre2_code **allow;
 	size_t nallow;
@@ -129,8 +133,8 @@ void rx_ac_add(struct rx_ac *ac, const char *kw, int rule);
 /* Build the DFA.  0, or -1 when the keywords need too many states. */
 int rx_ac_build(struct rx_ac *ac);
 /*
- * Scan text that is already rendered.  Returns the number of keyword
- * hits.
+ * Scan text that is already rendered.  Returns nonzero when it found
+ * keywords (a keyword may count more than once).
  */
 size_t rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n,
     uint32_t *cand, uint32_t stamp);
@@ -153,6 +157,12 @@ size_t rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
  */
 int rx_ctl_string(const char *p, size_t n, size_t from, size_t *a,
     size_t *b);
+/*
+ * Is p[i] an 8-bit C1 control (0x80-0x9f that does not continue a UTF-8
+ * character)?  0x9d (OSC), 0x90 (DCS), 0x98, 0x9e, 0x9f start control
+ * strings, ended by 0x9c (ST), BEL (OSC) or ESC; 0x9b is CSI.
+ */
+int rx_c1_at(const char *p, size_t i);
 void rx_ac_free(struct rx_ac *ac);
 
 /* ---------------------------------------------------------------- stats */
@@ -182,8 +192,13 @@ struct rx_ctx {
 	int failed;		/* the prompt said it failed or timed out */
 	char typed[RX_WORD_MAX];	/* the last password typed at the
 					   shell, for where it is shown again */
+	int again;		/* ...and the last line ran it again */
 	unsigned char near[RX_NEAR_MAX];	/* lines left in the window
 						   of each "after" rule */
+	int cmd_rule;		/* the "command" rule whose output comes */
+	int cmd_left;		/* ...lines of it left, 0: none */
+	size_t cmd_plen;	/* its command's prompt, which ends it */
+	char cmd_prompt[RX_PROMPT_MAX];
 	struct rx_ctx *next;
 };
 

@@ -100,17 +100,57 @@ add_out(struct node *nd, int rule)
 	nd->out[nd->nout++] = rule;
 }
 
-int
-rx_ac_build(struct rx_ac *ac)
-{
-	struct node *nd = NULL;
-	size_t nn = 0, capn = 0, i, k;
-	unsigned c, perm_next, first_out;
-	int *queue, *perm, *inv, s, t, qh = 0, qt = 0, rc = 0;
-	const unsigned char *p;
-	uint32_t off;
+/* The trie while it is built: a full goto row per node. */
+struct trie {
+	struct node *nd;
+	size_t nn, cap;
+	unsigned ncls;
+};
 
-	/* Byte classes: 0 is "no keyword has it". */
+/* A new node with no edges, or -1 past MAX_STATES. */
+static int
+new_node(struct trie *tr)
+{
+	struct node *x;
+
+	if (tr->nn >= MAX_STATES)
+		return -1;
+	if (tr->nn == tr->cap) {
+		tr->cap = tr->cap ? tr->cap * 2 : 256;
+		tr->nd = sl_xrealloc(tr->nd, tr->cap * sizeof(*tr->nd));
+	}
+	x = &tr->nd[tr->nn];
+	x->go = sl_xmalloc(tr->ncls * sizeof(int));
+	memset(x->go, 0xff, tr->ncls * sizeof(int));
+	x->fail = 0;
+	x->out = NULL;
+	x->nout = 0;
+	return (int)tr->nn++;
+}
+
+static void
+trie_free(struct trie *tr)
+{
+	size_t i;
+
+	for (i = 0; i < tr->nn; i++) {
+		free(tr->nd[i].go);
+		free(tr->nd[i].out);
+	}
+	free(tr->nd);
+}
+
+/*
+ * Byte classes: 0 is "no keyword has it", upper and lower case share a
+ * class.  -1 when there are too many for the table.
+ */
+static int
+assign_classes(struct rx_ac *ac)
+{
+	const unsigned char *p;
+	unsigned c;
+	size_t i;
+
 	memset(ac->cls, 0, sizeof(ac->cls));
 	ac->ncls = 1;
 	for (i = 0; i < ac->nkws; i++)
@@ -122,66 +162,61 @@ rx_ac_build(struct rx_ac *ac)
 					ac->cls[c - 32] = ac->cls[c];
 			}
 		}
-	if (ac->ncls > 250)
+	return ac->ncls > 250 ? -1 : 0;
+}
+
+/* Every keyword as a path from the root (node 0). */
+static int
+add_keywords(const struct rx_ac *ac, struct trie *tr)
+{
+	const unsigned char *p;
+	size_t i;
+	int s, t;
+	unsigned c;
+
+	if (new_node(tr) < 0)
 		return -1;
-
-#define NEWNODE() do {							\
-	if (nn == capn) {						\
-		capn = capn ? capn * 2 : 256;				\
-		nd = sl_xrealloc(nd, capn * sizeof(*nd));		\
-	}								\
-	nd[nn].go = sl_xmalloc(ac->ncls * sizeof(int));		\
-	memset(nd[nn].go, 0xff, ac->ncls * sizeof(int));		\
-	nd[nn].fail = 0;						\
-	nd[nn].out = NULL;						\
-	nd[nn].nout = 0;						\
-	nn++;								\
-} while (0)
-
-	NEWNODE();
-	for (i = 0; i < ac->nkws && rc == 0; i++) {
+	for (i = 0; i < ac->nkws; i++) {
 		s = 0;
 		for (p = (const unsigned char *)ac->kws[i].kw; *p; p++) {
 			c = ac->cls[lower(*p)];
-			if (nd[s].go[c] < 0) {
-				if (nn >= MAX_STATES) {
-					rc = -1;
-					break;
-				}
-				NEWNODE();
-				nd[s].go[c] = (int)nn - 1;
+			if (tr->nd[s].go[c] < 0) {
+				if ((t = new_node(tr)) < 0)
+					return -1;
+				tr->nd[s].go[c] = t;
 			}
-			s = nd[s].go[c];
+			s = tr->nd[s].go[c];
 		}
-		if (rc == 0)
-			add_out(&nd[s], ac->kws[i].rule);
+		add_out(&tr->nd[s], ac->kws[i].rule);
 	}
-#undef NEWNODE
-	if (rc != 0)
-		goto out;
+	return 0;
+}
 
-	if (nn * ac->ncls > 65535) {
-		rc = -1;	/* offsets would not fit the table's type */
-		goto out;
-	}
-	/* Breadth first: fail links, inherited outputs, full transitions. */
-	queue = sl_xmalloc(nn * sizeof(int));
-	ac->delta = sl_xmalloc(nn * ac->ncls * sizeof(*ac->delta));
-	for (c = 0; c < ac->ncls; c++) {
+/*
+ * Breadth first: fail links, outputs inherited along them, and the
+ * missing edges filled in, which makes the trie a DFA.
+ */
+static void
+link_fails(struct trie *tr)
+{
+	struct node *nd = tr->nd;
+	int *queue = sl_xmalloc(tr->nn * sizeof(int)), s, t;
+	size_t qh = 0, qt = 0, k;
+	unsigned c;
+
+	for (c = 0; c < tr->ncls; c++) {
 		t = nd[0].go[c];
 		if (t < 0)
 			t = 0;
-		else {
-			nd[t].fail = 0;
+		else
 			queue[qt++] = t;
-		}
 		nd[0].go[c] = t;
 	}
 	while (qh < qt) {
 		s = queue[qh++];
 		for (k = 0; k < nd[nd[s].fail].nout; k++)
 			add_out(&nd[s], nd[nd[s].fail].out[k]);
-		for (c = 0; c < ac->ncls; c++) {
+		for (c = 0; c < tr->ncls; c++) {
 			t = nd[s].go[c];
 			if (t < 0) {
 				nd[s].go[c] = nd[nd[s].fail].go[c];
@@ -192,59 +227,123 @@ rx_ac_build(struct rx_ac *ac)
 		}
 	}
 	free(queue);
+}
 
-	/* Renumber: states without output first. */
-	perm = sl_xmalloc(nn * sizeof(int));
-	perm_next = 0;
-	for (i = 0; i < nn; i++)
-		if (nd[i].nout == 0)
-			perm[i] = (int)perm_next++;
-	first_out = perm_next;
-	ac->tout = perm_next * ac->ncls;
-	for (i = 0; i < nn; i++)
-		if (nd[i].nout > 0)
-			perm[i] = (int)perm_next++;
-	ac->nstates = (unsigned)nn;
-	/*
-	 * States are kept as offsets into the table (state * ncls): the
-	 * step is then one add and one load, the chain every byte waits on.
-	 */
-	for (i = 0; i < nn; i++)
-		for (c = 0; c < ac->ncls; c++)
-			ac->delta[(size_t)perm[i] * ac->ncls + c] =
-			    (uint16_t)((unsigned)perm[nd[i].go[c]] * ac->ncls);
+/* The outputs of the output states, in their new order (perm). */
+static void
+fill_outputs(struct rx_ac *ac, const struct trie *tr, const int *perm,
+    unsigned first_out)
+{
+	size_t i, nn = tr->nn;
+	int *inv = sl_xmalloc(nn * sizeof(int));
+	uint32_t off = 0;
+
 	ac->outoff = sl_xcalloc(nn - first_out + 1, sizeof(uint32_t));
-	inv = sl_xmalloc(nn * sizeof(int));
 	for (i = 0; i < nn; i++)
 		inv[perm[i]] = (int)i;
-	off = 0;
-	for (k = first_out; k < nn; k++) {
-		ac->outoff[k - first_out] = off;
-		off += (uint32_t)nd[inv[k]].nout;
+	for (i = first_out; i < nn; i++) {
+		ac->outoff[i - first_out] = off;
+		off += (uint32_t)tr->nd[inv[i]].nout;
 	}
 	ac->outoff[nn - first_out] = off;
 	free(inv);
 	ac->outv = sl_xmalloc((off + 1) * sizeof(int));
 	for (i = 0; i < nn; i++)
-		if (nd[i].nout > 0)
+		if (tr->nd[i].nout > 0)
 			memcpy(ac->outv + ac->outoff[perm[i] - (int)first_out],
-			    nd[i].out, nd[i].nout * sizeof(int));
-	free(perm);
+			    tr->nd[i].out, tr->nd[i].nout * sizeof(int));
+}
 
-	/* Raw scan: controls and the lead bytes of C1 and the BOM. */
+/*
+ * The table: states without output first, so that "s >= tout" is the
+ * only test on the hot path.  States are kept as offsets into the table
+ * (state * ncls): the step is then one add and one load, the chain
+ * every byte waits on.
+ */
+static void
+fill_table(struct rx_ac *ac, const struct trie *tr)
+{
+	size_t i, nn = tr->nn;
+	int *perm = sl_xmalloc(nn * sizeof(int));
+	unsigned next = 0, first_out, c;
+
+	for (i = 0; i < nn; i++)
+		if (tr->nd[i].nout == 0)
+			perm[i] = (int)next++;
+	first_out = next;
+	for (i = 0; i < nn; i++)
+		if (tr->nd[i].nout > 0)
+			perm[i] = (int)next++;
+	ac->tout = first_out * ac->ncls;
+	ac->nstates = (unsigned)nn;
+	ac->delta = sl_xmalloc(nn * ac->ncls * sizeof(*ac->delta));
+	for (i = 0; i < nn; i++)
+		for (c = 0; c < ac->ncls; c++)
+			ac->delta[(size_t)perm[i] * ac->ncls + c] = (uint16_t)
+			    ((unsigned)perm[tr->nd[i].go[c]] * ac->ncls);
+	fill_outputs(ac, tr, perm, first_out);
+	free(perm);
+}
+
+/*
+ * The 7-bit introducer ESC x of the 8-bit control string (DCS, SOS, OSC,
+ * PM, APC) byte c, or 0.
+ */
+static unsigned char
+c1_intro(unsigned char c)
+{
+	switch (c) {
+	case 0x90: return 'P';
+	case 0x98: return 'X';
+	case 0x9d: return ']';
+	case 0x9e: return '^';
+	case 0x9f: return '_';
+	}
+	return 0;
+}
+
+/* The classes of the raw scan: controls, C1 and the BOM are looked at. */
+static void
+finish_classes(struct rx_ac *ac)
+{
+	unsigned c;
+
 	memcpy(ac->rawcls, ac->cls, sizeof(ac->rawcls));
 	for (c = 0; c < 0x20; c++)
 		ac->rawcls[c] = SPECIAL;
 	ac->rawcls[0x7f] = SPECIAL;
+	/*
+	 * Where an 8-bit C1 control would hide text or a key: its control
+	 * strings and CSI.  The other C1 bytes show as U+FFFD to the
+	 * renderer and to the scan alike, and are mostly UTF-8 anyway.
+	 */
+	for (c = 0x90; c < 0xa0; c++)
+		if (c == 0x9b || c1_intro((unsigned char)c) != 0)
+			ac->rawcls[c] = SPECIAL;
 	ac->rawcls[0xc2] = SPECIAL;
 	ac->rawcls[0xef] = SPECIAL;
+}
+
+int
+rx_ac_build(struct rx_ac *ac)
+{
+	struct trie tr = { NULL, 0, 0, 0 };
+	int rc = -1;
+
+	if (assign_classes(ac) != 0)
+		return -1;
+	tr.ncls = ac->ncls;
+	if (add_keywords(ac, &tr) != 0)
+		goto out;
+	if (tr.nn * ac->ncls > 65535)
+		goto out;	/* offsets would not fit the table's type */
+	link_fails(&tr);
+	fill_table(ac, &tr);
+	finish_classes(ac);
 	ac->built = 1;
+	rc = 0;
 out:
-	for (i = 0; i < nn; i++) {
-		free(nd[i].go);
-		free(nd[i].out);
-	}
-	free(nd);
+	trie_free(&tr);
 	return rc;
 }
 
@@ -285,14 +384,41 @@ ctl_intro(unsigned char b)
 	return b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_';
 }
 
+int
+rx_c1_at(const char *p, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t j, back;
+	unsigned char lead;
+
+	if (s[i] < 0x80 || s[i] > 0x9f)
+		return 0;
+	/* A continuation byte of a UTF-8 character is text. */
+	for (back = 1; back <= 3 && back <= i; back++) {
+		j = i - back;
+		if ((s[j] & 0xc0) == 0x80)
+			continue;
+		lead = s[j];
+		if (lead >= 0xc2 && lead <= 0xdf)
+			return back >= 2;
+		if (lead >= 0xe0 && lead <= 0xef)
+			return back >= 3;
+		if (lead >= 0xf0 && lead <= 0xf4)
+			return back >= 4;
+		return 1;
+	}
+	return 1;
+}
+
 /*
  * Where the control string (OSC, DCS, SOS, PM, APC: `intro`) whose
- * payload starts at p[i] ends: its BEL (OSC only) or ESC, or n when it
- * runs to the end of the line or past SL_SEQ_MAX from `start`.
+ * payload starts at p[i] ends: its BEL (OSC only) or ESC, or, for the
+ * 8-bit form, its ST (0x9c); n when it runs to the end of the line or
+ * past SL_SEQ_MAX from `start`.
  */
 static size_t
 ctl_string_end(const unsigned char *p, size_t i, size_t n, unsigned char intro,
-    size_t start)
+    size_t start, int c1)
 {
 	size_t j;
 
@@ -300,6 +426,8 @@ ctl_string_end(const unsigned char *p, size_t i, size_t n, unsigned char intro,
 		if (j - start > SL_SEQ_MAX)
 			return n;
 		if ((intro == ']' && p[j] == 0x07) || p[j] == 0x1b)
+			return j;
+		if (c1 && p[j] == 0x9c && rx_c1_at((const char *)p, j))
 			return j;
 	}
 	return n;
@@ -309,19 +437,107 @@ int
 rx_ctl_string(const char *p, size_t n, size_t from, size_t *a, size_t *b)
 {
 	const unsigned char *s = (const unsigned char *)p;
-	const unsigned char *q;
-	size_t i = from;
+	unsigned char in;
+	size_t i;
 
-	while (i + 1 < n && (q = memchr(s + i, 0x1b, n - i - 1)) != NULL) {
-		i = (size_t)(q - s);
-		if (ctl_intro(s[i + 1])) {
+	for (i = from; i < n; i++) {
+		if (s[i] == 0x1b && i + 1 < n && ctl_intro(s[i + 1])) {
 			*a = i + 2;
-			*b = ctl_string_end(s, i + 2, n, s[i + 1], i);
+			*b = ctl_string_end(s, i + 2, n, s[i + 1], i, 0);
 			return 1;
 		}
-		i++;
+		if ((in = c1_intro(s[i])) != 0 && rx_c1_at(p, i)) {
+			*a = i + 1;
+			*b = ctl_string_end(s, i + 1, n, in, i, 1);
+			return 1;
+		}
 	}
 	return 0;
+}
+
+/* What CSI final byte f (private marker priv) does to text. */
+static int
+csi_moves(const unsigned char *p, size_t i, size_t j, unsigned char priv,
+    int alt, int bad)
+{
+	switch (p[j]) {
+	case 'm': case 'c': case 'n': case 'r': case 't': case 'q':
+		return 0;	/* colours and queries: no text moves */
+	case 'h': case 'l':
+		return priv != '?' || alt;	/* insert mode, alt screen */
+	case 'K': case 'J':
+		return priv != 0 || bad;	/* erases what was written */
+	case 'p':
+		/* !p is the soft reset: attributes only */
+		return !(priv == 0 && j > i + 1 && p[j - 1] == '!');
+	}
+	return 1;
+}
+
+static int
+alt_mode(unsigned v)
+{
+	return v == 47 || v == 1047 || v == 1049;
+}
+
+/*
+ * Skip the CSI whose parameters start at p[i] (ESC [ at i - 2); say
+ * whether it moves text.
+ */
+static size_t
+skip_csi(const unsigned char *p, size_t i, size_t n, size_t start,
+    int *complex)
+{
+	size_t j;
+	unsigned char b, priv = 0;
+	unsigned v = 0;
+	int have = 0, alt = 0, bad = 0;
+
+	if (i < n && p[i] >= '<' && p[i] <= '?')
+		priv = p[i++];
+	for (j = i; j < n; j++) {
+		b = p[j];
+		if (j - start > CSI_LIMIT || b < 0x20 || b == 0x7f) {
+			*complex |= RX_RAW_MOVES;	/* executed or abandoned */
+			return j;
+		}
+		if (b >= '0' && b <= '9') {
+			v = v * 10 + (b - '0');
+			if (v > 100000)
+				v = 100000;
+			have = 1;
+		} else if (b == ';' || b == ':') {
+			alt |= alt_mode(v);
+			bad |= v != 0;
+			v = 0;
+		} else if (b >= 0x40 && b <= 0x7e)
+			break;
+	}
+	if (j >= n) {
+		*complex |= RX_RAW_MOVES;
+		return n;
+	}
+	alt |= alt_mode(v);
+	bad |= have && v != 0;
+	if (csi_moves(p, i, j, priv, alt, bad))
+		*complex |= RX_RAW_MOVES;
+	return j + 1;
+}
+
+/* Skip the control string ESC b ... at start; b is at i. */
+static size_t
+skip_ctl(const unsigned char *p, size_t i, size_t n, size_t start,
+    int *complex)
+{
+	size_t j = ctl_string_end(p, i + 1, n, p[i], start, 0);
+
+	if (j >= n || (p[j] == 0x1b && (j + 1 >= n || p[j + 1] != '\\')))
+		*complex |= RX_RAW_MOVES;	/* cut short */
+	if (j >= n)
+		return n;
+	if (p[j] == 0x07)
+		return j + 1;
+	return p[j + 1] == '\\' ? j + 2 : j;
 }
 
 /* Skip an escape sequence at p[i] == ESC; say whether it moves text. */
@@ -329,82 +545,15 @@ static size_t
 skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 {
 	size_t start = i, j;
-	unsigned char b, priv = 0, f;
-	unsigned v = 0, alt = 0;
-	int have = 0, first = 1, bad = 0;
 
 	if (++i >= n) {
 		*complex |= RX_RAW_MOVES;
 		return n;
 	}
-	b = p[i];
-	if (b == '[') {
-		for (j = i + 1; j < n; j++) {
-			b = p[j];
-			if (j - start > CSI_LIMIT || b < 0x20 || b == 0x7f) {
-				*complex |= RX_RAW_MOVES;	/* executed or abandoned */
-				return j;
-			}
-			if (first && b >= '<' && b <= '?') {
-				priv = b;
-				first = 0;
-				continue;
-			}
-			first = 0;
-			if (b >= '0' && b <= '9') {
-				v = v * 10 + (b - '0');
-				if (v > 100000)
-					v = 100000;
-				have = 1;
-			} else if (b == ';' || b == ':') {
-				if (v == 47 || v == 1047 || v == 1049)
-					alt = 1;
-				if (v != 0)
-					bad = 1;
-				v = 0;
-			} else if (b >= 0x40 && b <= 0x7e)
-				break;
-		}
-		if (j >= n) {
-			*complex |= RX_RAW_MOVES;
-			return n;
-		}
-		f = p[j];
-		if (v == 47 || v == 1047 || v == 1049)
-			alt = 1;
-		if (have && v != 0)
-			bad = 1;
-		switch (f) {
-		case 'm': case 'c': case 'n': case 'r': case 't': case 'q':
-			break;		/* colours and queries: no text moves */
-		case 'h': case 'l':
-			if (priv != '?' || alt)
-				*complex |= RX_RAW_MOVES;	/* insert mode, alt screen */
-			break;
-		case 'K': case 'J':
-			if (priv != 0 || bad)
-				*complex |= RX_RAW_MOVES;	/* erases what was written */
-			break;
-		case 'p':
-			if (priv == 0 && j > i + 1 && p[j - 1] == '!')
-				break;		/* soft reset: attributes only */
-			*complex |= RX_RAW_MOVES;
-			break;
-		default:
-			*complex |= RX_RAW_MOVES;
-		}
-		return j + 1;
-	}
-	if (ctl_intro(b)) {
-		j = ctl_string_end(p, i + 1, n, b, start);
-		if (j >= n || (p[j] == 0x1b && (j + 1 >= n || p[j + 1] != '\\')))
-			*complex |= RX_RAW_MOVES;	/* cut short */
-		if (j >= n)
-			return n;
-		if (p[j] == 0x07)
-			return j + 1;
-		return p[j + 1] == '\\' ? j + 2 : j;
-	}
+	if (p[i] == '[')
+		return skip_csi(p, i + 1, n, start, complex);
+	if (ctl_intro(p[i]))
+		return skip_ctl(p, i, n, start, complex);
 	/* ESC, intermediates, final: charsets and the like. */
 	for (j = i; j < n && p[j] >= 0x20 && p[j] <= 0x2f; j++)
 		;
@@ -421,28 +570,6 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 }
 
 /*
- * The run of printable bytes at the start of s[0, n), entered in state
- * *stp: its length (it ends at the first byte the raw scan looks at).
- */
-static size_t
-scan_run(const struct rx_ac *ac, const unsigned char *s, size_t n,
-    unsigned *stp, uint32_t *cand, uint32_t stamp, size_t *hits)
-{
-	const uint16_t *delta = ac->delta;
-	const unsigned char *cls = ac->rawcls;
-	unsigned st = *stp, tout = ac->tout, c;
-	size_t i;
-
-	for (i = 0; i < n && (c = cls[s[i]]) != SPECIAL; i++) {
-		st = delta[st + c];
-		if (st >= tout)
-			*hits += mark(ac, st, cand, stamp);
-	}
-	*stp = st;
-	return i;
-}
-
-/*
  * The payload of a control string at p[i] == ESC (a window title, an
  * OSC 8 link, DCS...): nothing shows it, but the log keeps it, so its
  * keywords count too (RX_RAW_STRINGS says there were some).
@@ -455,7 +582,7 @@ scan_ctl_string(const struct rx_ac *ac, const unsigned char *p, size_t i,
 
 	if (i + 1 >= n || !ctl_intro(p[i + 1]))
 		return 0;
-	end = ctl_string_end(p, i + 2, n, p[i + 1], i);
+	end = ctl_string_end(p, i + 2, n, p[i + 1], i, 0);
 	hits = rx_ac_scan(ac, (const char *)p + i + 2, end - (i + 2), cand,
 	    stamp);
 	if (hits > 0)
@@ -463,70 +590,147 @@ scan_ctl_string(const struct rx_ac *ac, const unsigned char *p, size_t i,
 	return hits;
 }
 
+/* Where the raw scan of one line is. */
+struct raw {
+	const struct rx_ac *ac;
+	const unsigned char *s;
+	size_t n;
+	uint32_t *cand;
+	uint32_t stamp;
+	size_t hits;
+	unsigned st;		/* the automaton's state */
+	int wrote;		/* text was written: CR goes back over it */
+	int complex;
+};
+
+/* The automaton steps over byte c as the renderer shows it. */
+static void
+raw_step(struct raw *r, unsigned char c)
+{
+	r->st = r->ac->delta[r->st + r->ac->cls[c]];
+	if (r->st >= r->ac->tout)
+		r->hits += mark(r->ac, r->st, r->cand, r->stamp);
+	r->wrote = 1;
+}
+
+/*
+ * The run of text at the start of r->s[i, n), in the automaton: its
+ * length (it ends at the first byte the raw scan looks at).
+ */
+static size_t
+raw_run(struct raw *r, size_t i)
+{
+	const struct rx_ac *ac = r->ac;
+	const uint16_t *delta = ac->delta;
+	const unsigned char *cls = ac->rawcls, *s = r->s;
+	unsigned st = r->st, tout = ac->tout, c;
+	size_t j;
+
+	for (j = i; j < r->n && (c = cls[s[j]]) != SPECIAL; j++) {
+		st = delta[st + c];
+		if (st >= tout)
+			r->hits += mark(ac, st, r->cand, r->stamp);
+	}
+	r->st = st;
+	if (j > i)
+		r->wrote = 1;
+	return j;
+}
+
+/*
+ * An 8-bit C1 control at s[i] (not part of a UTF-8 character).  The
+ * renderer shows it as U+FFFD and what follows as text, a terminal in
+ * 8-bit mode hides a control string or CSI: both readings must be
+ * matched, so the line is complex, and a string's payload is scanned as
+ * a 7-bit one's is.  Returns where the scan goes on, in the same state:
+ * keywords the control cuts in two are still found.
+ */
+static size_t
+raw_c1(struct raw *r, size_t i)
+{
+	const unsigned char *p = r->s;
+	unsigned char in = c1_intro(p[i]);
+	size_t end, h;
+
+	r->complex |= RX_RAW_MOVES;
+	if (p[i] == 0x9b)
+		return skip_csi(p, i + 1, r->n, i, &r->complex);
+	if (in == 0)
+		return i + 1;
+	end = ctl_string_end(p, i + 1, r->n, in, i, 1);
+	h = rx_ac_scan(r->ac, (const char *)p + i + 1, end - (i + 1), r->cand,
+	    r->stamp);
+	if (h > 0)
+		r->complex |= RX_RAW_STRINGS;
+	r->hits += h;
+	if (end < r->n && (p[end] == 0x07 || p[end] == 0x9c))
+		end++;
+	return end;
+}
+
+/* One byte of rawcls SPECIAL but ESC and a C1 control. */
+static size_t
+raw_control(struct raw *r, size_t i)
+{
+	const unsigned char *s = r->s;
+
+	switch (s[i]) {
+	case '\t':
+		raw_step(r, ' ');
+		return i + 1;
+	case '\r':
+		if (r->wrote)
+			r->complex |= RX_RAW_MOVES;	/* what follows overwrites */
+		r->st = 0;
+		return i + 1;
+	case 0x00: case 0x07: case 0x18: case 0x1a: case 0x7f:
+		return i + 1;	/* the renderer shows nothing */
+	case 0xc2:
+		/* An encoded C1 control shows nothing either. */
+		if (i + 1 < r->n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
+			return i + 2;
+		break;
+	case 0xef:
+		if (i + 2 < r->n && s[i + 1] == 0xbb && s[i + 2] == 0xbf)
+			return i + 3;	/* the BOM */
+		break;
+	default:
+		if (s[i] >= 0x80)
+			break;		/* a UTF-8 continuation byte */
+		r->complex |= RX_RAW_MOVES;	/* BS, VT, FF, SO, SI, LF, ... */
+		r->st = 0;
+		return i + 1;
+	}
+	raw_step(r, s[i]);
+	return i + 1;
+}
+
 size_t
 rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
     uint32_t *cand, uint32_t stamp, int *complex)
 {
-	const unsigned char *s = (const unsigned char *)p;
-	const uint16_t *delta = ac->delta;
-	unsigned st = 0;
-	size_t i = 0, j, hits = 0;
-	int wrote = 0;
+	struct raw r = { ac, (const unsigned char *)p, n, cand, stamp, 0, 0,
+	    0, 0 };
+	size_t i = 0;
 
 	*complex = 0;
 	if (!ac->built || ac->nstates == 0)
 		return 0;
 	while (i < n) {
-		if (ac->rawcls[s[i]] != SPECIAL) {
-			/* The hot path: a run of printable bytes, one pass. */
-			j = scan_run(ac, s + i, n - i, &st, cand, stamp, &hits);
-			i += j;
-			wrote = 1;
-			continue;
-		}
-		switch (s[i]) {
-		case 0x1b:
-			hits += scan_ctl_string(ac, s, i, n, cand, stamp,
-			    complex);
-			i = skip_esc(s, i, n, complex);
-			continue;
-		case '\t':
-			st = delta[st + ac->cls[' ']];
-			if (st >= ac->tout)
-				hits += mark(ac, st, cand, stamp);
-			wrote = 1;
-			break;
-		case '\r':
-			if (wrote)
-				*complex |= RX_RAW_MOVES;	/* what follows overwrites */
-			st = 0;
-			break;
-		case 0x00: case 0x07: case 0x18: case 0x1a: case 0x7f:
-			break;		/* the renderer shows nothing */
-		case 0xc2:
-			/* A C1 control shows nothing either. */
-			if (i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f) {
-				i += 2;
-				continue;
-			}
-			st = delta[st + ac->cls[0xc2]];
-			wrote = 1;
-			break;
-		case 0xef:
-			if (i + 2 < n && s[i + 1] == 0xbb && s[i + 2] == 0xbf) {
-				i += 3;	/* the BOM */
-				continue;
-			}
-			st = delta[st + ac->cls[0xef]];
-			wrote = 1;
-			break;
-		default:		/* BS, VT, FF, SO, SI, LF, ... */
-			*complex |= RX_RAW_MOVES;
-			st = 0;
-		}
-		i++;
+		if (ac->rawcls[r.s[i]] != SPECIAL)
+			i = raw_run(&r, i);	/* the hot path */
+		else if (r.s[i] == 0x1b) {
+			/* The state is kept: ESC[0m in a keyword hides nothing. */
+			r.hits += scan_ctl_string(ac, r.s, i, n, cand, stamp,
+			    &r.complex);
+			i = skip_esc(r.s, i, n, &r.complex);
+		} else if (rx_c1_at(p, i))
+			i = raw_c1(&r, i);
+		else
+			i = raw_control(&r, i);
 	}
-	return hits;
+	*complex = r.complex;
+	return r.hits;
 }
 
 void

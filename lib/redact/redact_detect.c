@@ -37,7 +37,8 @@ ctx_busy(const struct rx_ctx *ctx)
 	for (i = 0; i < RX_NEAR_MAX; i++)
 		if (ctx->near[i] > 0)
 			return 1;	/* an "after" rule looks at every line */
-	return ctx->inkey || ctx->putty > 0 || ctx->armed > 0;
+	return ctx->inkey || ctx->putty > 0 || ctx->armed > 0 ||
+	    ctx->cmd_left > 0;	/* a command's output: no keyword in it */
 }
 
 static uint32_t
@@ -132,7 +133,7 @@ match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 	for (i = 0; i < rx->rules.n; i++) {
 		const struct rx_rule *r = &rx->rules.v[i];
 
-		if (!r->on || r->type != RX_PATTERN)
+		if (!r->on || r->type != RX_PATTERN || r->command != NULL)
 			continue;
 		if (r->after != NULL ? rx->nearby[i] != rx->stamp :
 		    r->nkw > 0 && cand[i] != stamp && !rx->allrules)
@@ -206,6 +207,119 @@ after_windows(struct sl_redact *rx, struct rx_ctx *ctx, const uint32_t *cand,
 }
 
 /*
+ * Past an 8-bit C1 control at p[i] as a careless reader reads it: a
+ * control string goes with its payload (matched on its own) and its
+ * end, a CSI with its parameters, and its final byte when it is an SGR
+ * (what a terminal in 8-bit mode shows); another final byte may be a
+ * letter it swallowed, and stays.
+ */
+static size_t
+careless_c1(const char *p, size_t n, size_t i)
+{
+	size_t a, b;
+
+	if ((unsigned char)p[i] == 0x9b) {
+		for (i++; i < n && (unsigned char)p[i] >= 0x20 &&
+		    (unsigned char)p[i] <= 0x3f; i++)
+			;
+		return i + (i < n && p[i] == 'm');
+	}
+	if (rx_ctl_string(p, n, i, &a, &b) && a == i + 1)
+		return b + (b < n && (p[b] == 0x07 ||
+		    (unsigned char)p[b] == 0x9c));
+	return i + 1;
+}
+
+/*
+ * Rules with "command" (`aws secretsmanager get-secret-value --query
+ * SecretString --output text`, `vault kv get -field=...`): the output
+ * says nothing, it is the secret whole.  The line that runs the command
+ * opens a window on what follows; the text before the command there is
+ * its prompt, and the next line that shows that prompt ends the window
+ * (at the prompt: a value printed without a newline runs into it).  A
+ * command with no prompt in front (a script listed by `cat`) opens
+ * nothing.  The prompt keeps its blank ("$ "): a lone "$" is not one.
+ */
+static void
+command_open(struct sl_redact *rx, struct rx_ctx *ctx, const uint32_t *cand,
+    uint32_t stamp, const char *t, size_t n, size_t from)
+{
+	const struct rx_rule *r;
+	PCRE2_SIZE *ov;
+	size_t i, at;
+
+	for (i = 0; i < rx->rules.n; i++) {
+		r = &rx->rules.v[i];
+		if (!r->on || r->command == NULL || (r->nkw > 0 &&
+		    cand[i] != stamp && !rx->allrules))
+			continue;
+		if (pcre2_match(r->command, (PCRE2_SPTR)t, n, from, 0, rx->md,
+		    rx->mctx) < 0)
+			continue;
+		ov = pcre2_get_ovector_pointer(rx->md);
+		at = ov[0];
+		if (at < from + 2)
+			continue;
+		ctx->cmd_rule = (int)i;
+		ctx->cmd_left = r->within;
+		ctx->cmd_plen = SL_MIN(at - from, (size_t)RX_PROMPT_MAX);
+		memcpy(ctx->cmd_prompt, t + from, ctx->cmd_plen);
+		return;
+	}
+}
+
+/* The last place of s[0, sn) in t[0, n), or NULL. */
+static const char *
+last_of(const char *t, size_t n, const char *s, size_t sn)
+{
+	const char *p, *last = NULL;
+	size_t at = 0;
+
+	while (at < n && (p = memmem(t + at, n - at, s, sn)) != NULL) {
+		last = p;
+		at = (size_t)(p - t) + 1;
+	}
+	return last;
+}
+
+/*
+ * A line in a command's window: up to the prompt (the whole line when
+ * there is none) is output, its rule runs there.  The last time the
+ * prompt shows counts: a secret that holds the prompt's text goes
+ * whole, and only the command after the prompt could go with it.
+ */
+static int
+command_output(struct sl_redact *rx, struct rx_entry *e, const char *t,
+    size_t n, size_t *endp)
+{
+	struct rx_ctx *ctx = e->ctx;
+	const char *pr = last_of(t, n, ctx->cmd_prompt, ctx->cmd_plen);
+	size_t end = pr != NULL ? (size_t)(pr - t) : n, plen = ctx->cmd_plen;
+	int ri = ctx->cmd_rule;
+
+	/* A prompt at the end: the screen keeps no blank there. */
+	while (plen > 0 && ctx->cmd_prompt[plen - 1] == ' ')
+		plen--;
+	if (pr == NULL && n >= plen &&
+	    memcmp(t + n - plen, ctx->cmd_prompt, plen) == 0) {
+		pr = t + n - plen;
+		end = n - plen;
+	}
+
+	*endp = end;
+	if (pr != NULL || --ctx->cmd_left == 0)
+		ctx->cmd_left = 0;
+	if (end == 0)
+		return 0;
+	if (run_rule(rx, ri, t, end, 0, e->lineno, &e->rh) != 0) {
+		e->failed = 1;
+		e->failrule = ri;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The raw line as a careless reader sees it: escape sequences and
  * controls dropped but the letter that ends a sequence kept, so that
  * `AKIA...D ESC[1 EGX...` (a CSI that swallowed a letter of the key)
@@ -246,6 +360,10 @@ strip_careless(const char *p, size_t n, struct sl_buf *out, size_t **from,
 		}
 		if (c < 0x20 || c == 0x7f) {
 			i++;
+			continue;
+		}
+		if (rx_c1_at(p, i)) {
+			i = careless_c1(p, n, i);
 			continue;
 		}
 		(*from)[out->len] = i;
@@ -587,22 +705,33 @@ reshown(const char *t, size_t at)
 	return i == at;
 }
 
+/*
+ * Where the typed password is shown again as a command line, and the
+ * shell's complaint right after one that ran it again (the same
+ * `command not found` that gave it away the first time).
+ */
 static void
-reshown_hits(struct rx_hits *h, const struct rx_ctx *ctx, const char *t,
-    size_t n, int rule)
+reshown_hits(struct sl_redact *rx, struct rx_hits *h, struct rx_ctx *ctx,
+    const char *t, size_t n, int rule)
 {
 	size_t sn = strlen(ctx->typed), b;
 	long at = 0;
+	int again = 0;
 
+	if (ctx->again && search(rx->re_notfound, t, n, rx->md,
+	    rx->mctx) >= 0)
+		token_hits(h, t, n, ctx->typed, sn, rule, 0);
 	while ((at = rx_find_token(t, n, ctx->typed, sn, (size_t)at)) >= 0) {
 		b = (size_t)at + sn;
 		if (reshown(t, (size_t)at)) {
 			while (b < n && t[b] != ' ' && t[b] != '\t')
 				b++;
 			add_hit(h, (size_t)at, b, rule, 1);
+			again |= at >= 2 && t[at - 2] != ' ';	/* a prompt */
 		}
 		at = (long)b;
 	}
+	ctx->again = again;
 }
 
 static void
@@ -617,7 +746,7 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 	size_t sn;
 
 	if (ctx->typed[0] != '\0')
-		reshown_hits(&e->rh, ctx, t, n, rule);
+		reshown_hits(rx, &e->rh, ctx, t, n, rule);
 	if (ctx->armed > 0) {
 		ctx->since++;
 		if (search(rx->re_notfound, t, n, rx->md, rx->mctx) >= 0) {
@@ -651,6 +780,26 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 	e->final = !held;
 }
 
+/*
+ * Does p[0, n) hold the word w?  Asked of every line once a password was
+ * typed at the shell: memchr to its first byte, then memcmp, is cheaper
+ * there than memmem, which prepares a table for each call.
+ */
+static int
+holds(const char *p, size_t n, const char *w)
+{
+	size_t wn = strlen(w);
+	const char *q, *e = p + n;
+
+	while (wn <= (size_t)(e - p) &&
+	    (q = memchr(p, w[0], (size_t)(e - p) - wn + 1)) != NULL) {
+		if (memcmp(q, w, wn) == 0)
+			return 1;
+		p = q + 1;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------- one line */
 
 void
@@ -659,9 +808,9 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	struct sl_redact *rx = q->rx;
 	const char *t, *subj;
 	uint32_t sl = 0, sr;
-	size_t hl = 0, hr, tn, sn;
+	size_t hl = 0, hr, tn, sn, out = 0;
 	int complex = 0, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
-	    memmem(e->p, e->n, e->ctx->typed, strlen(e->ctx->typed)) != NULL);
+	    holds(e->p, e->n, e->ctx->typed));
 
 	if (e->rendered) {
 		t = e->p;
@@ -699,6 +848,9 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	}
 	if (rx->rules.nafter > 0)
 		after_windows(rx, e->ctx, rx->candr, sr, subj, sn);
+	if (e->ctx->cmd_left > 0 && command_output(rx, e, t, tn, &out) != 0)
+		return;
+	command_open(rx, e->ctx, rx->candr, sr, t, tn, out);
 	if (match_rules(rx, rx->candr, sr, subj, sn, kn, e, &e->rh) != 0)
 		return;
 	/* A secret the raw bytes hold but the screen did not show. */

@@ -836,7 +836,8 @@ process(struct rx_input *in, struct rx_job *parent, size_t at,
 			    "", out.len);
 		sl_buf_free(&out);
 		sl_buf_free(&name);
-	} else if (nest < RX_JSON_NEST && looks_json(j->u.buf, j->u.len)) {
+	} else if (nest < RX_JSON_NEST && ctx->cmd_left == 0 &&
+	    looks_json(j->u.buf, j->u.len)) {
 		static const struct jcb none;
 		struct jcb cb = none;
 		struct nested ns;

@@ -360,14 +360,86 @@ whole_line(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 }
 
 /* Raw line: replace in place, check by rendering, else the fallback. */
+/*
+ * Each secret's raw bytes become an edit.  0 when one exists only after
+ * rendering (the raw bytes do not hold it as it was shown).  asis: a
+ * key block piece was placed where it was found already.
+ */
+static int
+place_secrets(struct rx_queue *q, struct rx_entry *e, struct secret *sv,
+    size_t ns, int asis)
+{
+	struct sl_redact *rx = q->rx;
+	size_t k, at, len = 0;
+	long pos;
+	int found, loose;
+
+	for (k = 0; k < ns; k++) {
+		if (asis && sv[k].from_r && sv[k].rule == rx->privkey_rule)
+			continue;
+		found = loose = 0;
+		at = 0;
+		while ((pos = find_at(e->p, e->n, &sv[k], at)) >= 0) {
+			add_edit(q, (size_t)pos, sv[k].n, sv[k].rule);
+			at = (size_t)pos + sv[k].n;
+			found = 1;
+		}
+		/* Invalid UTF-8 inside the secret: rendered as U+FFFD. */
+		at = 0;
+		while (!found && sv[k].from_r && (pos = find_loose(e->p, e->n,
+		    &sv[k], at, &len)) >= 0) {
+			add_edit(q, (size_t)pos, len, sv[k].rule);
+			at = (size_t)pos + len;
+			loose = 1;
+		}
+		if (!found && !loose && sv[k].from_r)
+			return 0;	/* exists only after rendering */
+	}
+	return 1;
+}
+
+/*
+ * A line that rendering changes, with its edits made: is every secret
+ * gone from the screen, and nothing else changed?  A marker of another
+ * length than its secret can bare or hide what was drawn over it (CR),
+ * and redacting again would find that.  cut: a secret found only in the
+ * raw bytes (cut by a sequence that swallowed a letter) was never whole
+ * on the screen: its marker changes the screen by design, and the raw
+ * edit, which takes the sequences with it, is the way out.
+ */
+static int
+screen_clean(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
+    const struct secret *sv, size_t ns, int cut)
+{
+	struct sl_redact *rx = q->rx;
+	struct sl_buf *nl = &q->work;
+	size_t i, k, at = 0;
+
+	sl_buf_reset(nl);
+	for (i = 0; i < q->ned; i++) {
+		sl_buf_add(nl, e->p + at, q->ed[i].off - at);
+		rx_marker(rx, q->ed[i].rule, e->p + q->ed[i].off,
+		    q->ed[i].len, nl);
+		at = q->ed[i].off + q->ed[i].len;
+	}
+	sl_buf_add(nl, e->p + at, e->n - at);
+	rx_render(rx, nl->buf, nl->len);
+	for (k = 0; k < ns; k++)
+		if (find_at(rx->rend.buf, rx->rend.len, &sv[k], 0) >= 0)
+			return 0;	/* still on the screen */
+	screen_marked(q, e, mr, &q->work2);
+	return cut || (q->work2.len == rx->rend.len &&
+	    (rx->rend.len == 0 ||
+	    memcmp(q->work2.buf, rx->rend.buf, rx->rend.len) == 0));
+}
+
 static void
 map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
     const struct rx_hits *ml, struct secret *sv, size_t ns)
 {
 	struct sl_redact *rx = q->rx;
-	size_t k, i, at, len = 0;
-	long pos;
-	int ok = 1, lfound = 0, cut = 0;
+	size_t i;
+	int ok = 1, cut = 0;
 	/*
 	 * Shown as it is (no escape, CR or BS): a piece of a key block
 	 * stands where it was found.  Looked for elsewhere, "-----E"
@@ -387,30 +459,7 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 	for (i = 0; e->complex && i < mr->n; i++)
 		if (mr->v[i].a == 0 && mr->v[i].b == e->text.len)
 			ok = 0;
-	for (k = 0; k < ns && ok; k++) {
-		int found = 0;
-
-		if (asis && sv[k].from_r && sv[k].rule == rx->privkey_rule)
-			continue;
-		at = 0;
-		while ((pos = find_at(e->p, e->n, &sv[k], at)) >= 0) {
-			add_edit(q, (size_t)pos, sv[k].n, sv[k].rule);
-			at = (size_t)pos + sv[k].n;
-			found = 1;
-		}
-		/* Invalid UTF-8 inside the secret: rendered as U+FFFD. */
-		at = 0;
-		while (!found && sv[k].from_r && (pos = find_loose(e->p, e->n,
-		    &sv[k], at, &len)) >= 0) {
-			add_edit(q, (size_t)pos, len, sv[k].rule);
-			at = (size_t)pos + len;
-			lfound = 1;
-		}
-		found |= lfound;
-		lfound = 0;
-		if (!found && sv[k].from_r)
-			ok = 0;		/* exists only after rendering */
-	}
+	ok = ok && place_secrets(q, e, sv, ns, asis);
 	/* Raw-only hits stand where they were found, whatever else. */
 	for (i = 0; ok && i < ml->n; i++) {
 		add_edit(q, ml->v[i].a, ml->v[i].b - ml->v[i].a,
@@ -418,39 +467,8 @@ map_raw(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 		cut |= ml->v[i].cut;
 	}
 	merge_edits(q);
-	if (ok && e->complex) {
-		struct sl_buf *nl = &q->work;
-
-		sl_buf_reset(nl);
-		at = 0;
-		for (i = 0; i < q->ned; i++) {
-			sl_buf_add(nl, e->p + at, q->ed[i].off - at);
-			rx_marker(rx, q->ed[i].rule, e->p + q->ed[i].off,
-			    q->ed[i].len, nl);
-			at = q->ed[i].off + q->ed[i].len;
-		}
-		sl_buf_add(nl, e->p + at, e->n - at);
-		rx_render(rx, nl->buf, nl->len);
-		for (k = 0; k < ns && ok; k++)
-			if (find_at(rx->rend.buf, rx->rend.len, &sv[k], 0) >= 0)
-				ok = 0;	/* still on the screen */
-		/*
-		 * And nothing else changed: a marker of another length
-		 * than its secret can bare or hide what was drawn over it
-		 * (CR), and redacting again would find that.
-		 */
-		/*
-		 * A secret found only in the raw bytes (cut by a sequence
-		 * that swallowed a letter) was never whole on the screen:
-		 * its marker changes the screen by design, and the raw
-		 * edit, which takes the sequences with it, is the way out.
-		 */
-		screen_marked(q, e, mr, &q->work2);
-		if (ok && !cut && (q->work2.len != rx->rend.len ||
-		    (rx->rend.len > 0 &&
-		    memcmp(q->work2.buf, rx->rend.buf, rx->rend.len) != 0)))
-			ok = 0;
-	}
+	if (ok && e->complex)
+		ok = screen_clean(q, e, mr, sv, ns, cut);
 	if (!ok) {
 		whole_line(q, e, mr, sv, ns);
 		if (q->fs != NULL)

@@ -125,6 +125,7 @@ rule_free(struct rx_rule *rule)
 	pcre2_code_free(rule->re);
 	pcre2_code_free(rule->after);
 	pcre2_code_free(rule->until);
+	pcre2_code_free(rule->command);
 	for (i = 0; i < rule->nallow; i++)
 		pcre2_code_free(rule->allow[i]);
 	free(rule->allow);
@@ -169,9 +170,16 @@ end_rule(struct parse *ps)
 			    (unsigned)groups);
 		}
 	}
-	if ((rule->within > 0 || rule->until != NULL) && rule->after == NULL) {
+	if ((rule->within > 0 && rule->after == NULL &&
+	    rule->command == NULL) ||
+	    (rule->until != NULL && rule->after == NULL)) {
 		ps->line = ps->cur_line;
 		return fail(ps, "rule \"%s\": within or until without after",
+		    rule->id);
+	}
+	if (rule->after != NULL && rule->command != NULL) {
+		ps->line = ps->cur_line;
+		return fail(ps, "rule \"%s\": both after and command",
 		    rule->id);
 	}
 	if (rule->kind == NULL)
@@ -265,6 +273,41 @@ keywords(struct parse *ps, struct rx_rule *rule, char *val)
 	return SL_OK;
 }
 
+/* The fields of the lines a rule looks at: after, command, until. */
+static int
+window_field(const char *f)
+{
+	return strcmp(f, "after") == 0 || strcmp(f, "command") == 0 ||
+	    strcmp(f, "until") == 0 || strcmp(f, "within") == 0;
+}
+
+static int
+window(struct parse *ps, struct rx_rule *rule, const char *f, char *val)
+{
+	pcre2_code **slot = strcmp(f, "after") == 0 ? &rule->after :
+	    strcmp(f, "command") == 0 ? &rule->command :
+	    strcmp(f, "until") == 0 ? &rule->until : NULL;
+	char msg[300], *end;
+	long g;
+
+	if (slot == NULL) {
+		g = strtol(val, &end, 10);
+		if (*val == '\0' || *end != '\0' || g < 1 ||
+		    g > RX_WITHIN_MAX)
+			return fail(ps, "rule \"%s\": bad within \"%s\" "
+			    "(1 to %d lines)", rule->id, val, RX_WITHIN_MAX);
+		rule->within = (int)g;
+		return SL_OK;
+	}
+	if (*slot != NULL)
+		return fail(ps, "rule \"%s\": a second %s", rule->id, f);
+	if ((*slot = rx_compile(val, msg, sizeof(msg))) == NULL)
+		return fail(ps, "rule \"%s\": %s: %s", rule->id, f, msg);
+	if (slot != &rule->until && rule->within == 0)
+		rule->within = 1;
+	return SL_OK;
+}
+
 static int
 field(struct parse *ps, const char *f, char *val)
 {
@@ -296,27 +339,8 @@ field(struct parse *ps, const char *f, char *val)
 		rule->kind = sl_xstrdup(val);
 	} else if (strcmp(f, "keywords") == 0) {
 		return keywords(ps, rule, val);
-	} else if (strcmp(f, "after") == 0) {
-		if (rule->after != NULL)
-			return fail(ps, "rule \"%s\": a second after", rule->id);
-		if ((rule->after = rx_compile(val, msg, sizeof(msg))) == NULL)
-			return fail(ps, "rule \"%s\": after: %s", rule->id,
-			    msg);
-		if (rule->within == 0)
-			rule->within = 1;
-	} else if (strcmp(f, "until") == 0) {
-		if (rule->until != NULL)
-			return fail(ps, "rule \"%s\": a second until", rule->id);
-		if ((rule->until = rx_compile(val, msg, sizeof(msg))) == NULL)
-			return fail(ps, "rule \"%s\": until: %s", rule->id,
-			    msg);
-	} else if (strcmp(f, "within") == 0) {
-		g = strtol(val, &end, 10);
-		if (*val == '\0' || *end != '\0' || g < 1 ||
-		    g > RX_WITHIN_MAX)
-			return fail(ps, "rule \"%s\": bad within \"%s\" "
-			    "(1 to %d lines)", rule->id, val, RX_WITHIN_MAX);
-		rule->within = (int)g;
+	} else if (window_field(f)) {
+		return window(ps, rule, f, val);
 	} else if (strcmp(f, "check") == 0) {
 		if ((rule->check = rx_check_lookup(val)) < 0)
 			return fail(ps, "rule \"%s\": unknown check \"%s\"",

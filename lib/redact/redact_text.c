@@ -179,7 +179,8 @@ rx_text_line(struct rx_input *in, const char *p, size_t cn, const char *e,
 {
 	long j;
 
-	if ((j = json_start(p, cn)) >= 0 &&
+	/* A command's output (a "command" rule) is a secret whole. */
+	if (in->ctx.cmd_left == 0 && (j = json_start(p, cn)) >= 0 &&
 	    rx_json_line(in, p, cn, (size_t)j, e, en, line) == 0)
 		return in->q.status;
 	return rx_queue_line(&in->q, &in->ctx, p, cn, e, en, 0, NULL, 0, line,

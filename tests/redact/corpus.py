@@ -452,6 +452,111 @@ def gen_structured(g, out, rounds):
         out.append(("cloud-secret", lines))
 
 
+# ------------------------------------------------- output with no key
+
+def gen_keyless(g, out, rounds):
+    """Commands whose output is the secret alone; the prompt comes back
+    after it (on the same line when the value has no newline)."""
+    for i in range(rounds):
+        pr = g.prompt()
+        after = g.pick(["ls", "clear", "history | tail -3", ""])
+        v = g.password() if i % 2 else json.dumps(
+            {"username": g.user(), "password": g.password()},
+            separators=(",", ":"))
+        q = g.pick(["SecretString", "'SecretString'", "\"SecretString\""])
+        out.append(("cloud-secret", [
+            [pr, "aws secretsmanager get-secret-value --secret-id prod/%s "
+             "--query %s --output text" % (g.word(), q)],
+            [Secret("cloud-secret", v)], [pr, after]]))
+        out.append(("cloud-secret", [
+            [pr, "aws ssm get-parameter --name /prod/%s/pw --with-decryption "
+             "--query %s --output text" % (g.word(), g.pick(
+                 ["Parameter.Value", "'Parameter.Value'"]))],
+            [Secret("cloud-secret", g.password())], [pr, after]]))
+        name = g.pick(["db_password", "admin_token", "api_key"])
+        if i % 2:
+            out.append(("cloud-secret", [
+                [pr, "terraform output %s" % name],
+                ["\"", Secret("cloud-secret", g.password()), "\""],
+                [pr, after]]))
+        else:
+            out.append(("cloud-secret", [
+                [pr, "terraform output -raw %s" % name],
+                [Secret("cloud-secret", g.password()), pr, after]]))
+        out.append(("cloud-secret", [
+            [pr, "vault kv get -field=%s secret/%s" % (
+                g.pick(["password", "token"]), g.word())],
+            [Secret("cloud-secret", g.password()), pr, after]]))
+        raw = g.password()
+        if i % 2:
+            out.append(("cloud-secret", [
+                [pr, "kubectl get secret %s -o jsonpath='{.data.password}' "
+                 "| base64 -d" % g.word()],
+                [Secret("cloud-secret", raw), pr, after]]))
+        else:
+            out.append(("cloud-secret", [
+                [pr, "kubectl get secret %s -o jsonpath='{.data.*}'"
+                 % g.word()],
+                [Secret("cloud-secret",
+                        base64.b64encode(raw.encode()).decode()), pr, after]]))
+
+
+def gen_pgpass(g, out, rounds):
+    """.pgpass lines on any port, wildcards, after the file is named or
+    as they are written to it."""
+    for i in range(rounds):
+        pr = g.pick(["sh-5.2$ ", "[ec2-user@ip-10-0-1-5 ~]$ ",
+                     "root@ip-172-31-9-4:~# "])
+        port = g.pick([str(g.r.randrange(1024, 65536)), "*", "5432"])
+        lines = [[pr, g.pick(["cat ~/.pgpass", "cat /home/app/.pgpass",
+                              "sudo cat ~postgres/.pgpass"])],
+                 ["# %s" % g.word()]]
+        for _ in range(1 + i % 3):
+            host = g.pick([g.host(), "*", "10.0.%d.%d" % (
+                g.r.randrange(256), g.r.randrange(1, 255))])
+            db = g.pick([g.word(), "*"])
+            lines.append(["%s:%s:%s:%s:" % (host, port, db, g.user()),
+                          Secret("cli-password", g.password(False))])
+        lines.append([pr, "ls"])
+        out.append(("cli-password", lines))
+        q = g.pick(["'", "\""])
+        out.append(("cli-password", [[
+            pr, "echo %s%s:%d:%s:%s:" % (q, g.host(), g.r.randrange(1024, 65536),
+                                         g.word(), g.user()),
+            Secret("cli-password", g.password(False)),
+            "%s %s ~/.pgpass" % (q, g.pick([">", ">>"]))]]))
+
+
+def keyless_lookalikes(g):
+    """Output after commands that do not print a secret, and those
+    commands where nothing runs them."""
+    pr = g.prompt()
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/%s" % g.word()
+    return [
+        [[pr, "aws secretsmanager list-secrets --query 'SecretList[].Name' "
+          "--output text"], ["prod/app\tprod/db\tstaging/api"], [pr]],
+        [[pr, "aws secretsmanager describe-secret --secret-id prod/db "
+          "--output text"], ["%s\tprod/db\t2024-05-01" % arn], [pr]],
+        [[pr, "aws secretsmanager get-secret-value --secret-id prod/x "
+          "--query SecretString --output text"],
+         ["An error occurred (AccessDeniedException) when calling the "
+          "GetSecretValue operation: access denied"], [pr]],
+        [[pr, "aws ssm get-parameter --name /prod/region --query "
+          "Parameter.Value --output text"], ["eu-west-1"], [pr]],
+        [[pr, "terraform output"], ["db_password = <sensitive>"],
+         ["vpc_id = \"vpc-0%s\"" % g.s(HEX, 16)], [pr]],
+        [[pr, "cat deploy.sh"], ["#!/bin/sh"],
+         ["aws secretsmanager get-secret-value --secret-id prod/db "
+          "--query SecretString --output text"], ["echo fetched"], [pr]],
+        [[pr, "vault kv list secret/"], ["Keys"], ["----"], ["app"], [pr]],
+        [[pr, "chmod 600 ~/.pgpass"], [pr, "date"],
+         ["%s:%d:%s:%s:%s" % (g.host(), g.r.randrange(1024, 65536), g.word(),
+                              g.user(), g.word())]],
+        [[pr, "ls -la ~/.pgpass"],
+         ["-rw------- 1 app app 64 May  1 12:00 /home/app/.pgpass"], [pr]],
+    ]
+
+
 # ------------------------------------------------------ base64-wrapped
 
 def pem_key(g, kind="RSA PRIVATE KEY", lines=4):
@@ -651,6 +756,9 @@ def gen_lookalikes(g, out, rounds):
     for _ in range(rounds):
         for cls, lines in lookalikes(g):
             out.append(("~" + cls, [g.noise(l) for l in lines]))
+    for _ in range(rounds // 5):
+        for lines in keyless_lookalikes(g):
+            out.append(("~keyless", [g.noise(l) for l in lines]))
 
 
 # ------------------------------------------------------------------ all
@@ -662,6 +770,8 @@ def build(seed=SEED):
     gen_tokens(g, out, 24)
     gen_positions(g, out, 12)
     gen_structured(g, out, 12)
+    gen_keyless(g, out, 12)
+    gen_pgpass(g, out, 12)
     gen_b64(g, out, 12)
     gen_keys(g, out, 12)
     gen_typed(g, out, 30)

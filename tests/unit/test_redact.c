@@ -176,6 +176,13 @@ START_TEST(rules_other_errors)
 	expect_rules_error("rule a\n\tpattern x\n\tafter (\n",
 	    "rules.txt:3: rule \"a\": after: bad pattern at offset 1: missing "
 	    "closing parenthesis");
+	expect_rules_error("rule a\n\tpattern x\n\tafter y\n\tcommand z\n",
+	    "rules.txt:1: rule \"a\": both after and command");
+	expect_rules_error("rule a\n\tpattern x\n\tcommand y\n\tcommand z\n",
+	    "rules.txt:4: rule \"a\": a second command");
+	expect_rules_error("rule a\n\tpattern x\n\tcommand (\n",
+	    "rules.txt:3: rule \"a\": command: bad pattern at offset 1: "
+	    "missing closing parenthesis");
 }
 END_TEST
 
@@ -461,6 +468,22 @@ START_TEST(typed_password)
 	    "$ su -\nPassword: \nsu: Authentication failure\n"
 	    "$ " R("typed-password") "\n-bash: " R("typed-password")
 	    ": command not found\nInstalled: kubectl-1.31\n");
+	/*
+	 * Shown again as a command line (a prompt, a `history` listing) and
+	 * the shell's complaint when it runs again: redacted; the same word
+	 * anywhere else stays.
+	 */
+	expect_raw("$ sudo -i\n[sudo] password for a: \n"
+	    "sudo: timed out reading password\n$ Hunt3r&2\n"
+	    "sh: Hunt3r: command not found\n$ history\n    2  Hunt3r&2\n"
+	    "$ Hunt3r&2\nsh: Hunt3r: command not found\n$ grep Hunt3r n\n"
+	    "Hunt3r\n",
+	    "$ sudo -i\n[sudo] password for a: \n"
+	    "sudo: timed out reading password\n$ " R("typed-password") "\n"
+	    "sh: " R("typed-password") ": command not found\n$ history\n"
+	    "    2  " R("typed-password") "\n$ " R("typed-password") "\n"
+	    "sh: " R("typed-password") ": command not found\n$ grep Hunt3r n\n"
+	    "Hunt3r\n");
 	/* Too far from the prompt, or no prompt: a typo, not a password. */
 	expect_raw("Password:\na\nb\nc\nd\ne\n-bash: sl: command not found\n",
 	    "Password:\na\nb\nc\nd\ne\n-bash: sl: command not found\n");
@@ -498,6 +521,78 @@ START_TEST(raw_swallowed_letter)
 	/* Erased from the screen: the key in the raw bytes goes alone. */
 	expect_raw("sh$ mysql -pS3cret\r\033[Ksh$ ls\r\n",
 	    "sh$ mysql -p" R("cli-password") "\r\033[Ksh$ ls\r\n");
+}
+END_TEST
+
+START_TEST(raw_escape_split)
+{
+	/*
+	 * A key cut in two by a sequence: SGR, OSC 7-bit (BEL, ST), OSC and
+	 * DCS 8-bit (ST 0x9c, BEL), an 8-bit CSI, and a letter typed over
+	 * with BS.  What the key protects goes, the sequences stay.
+	 */
+	expect_raw("pass\033[0mword=Hunter2abc\n",
+	    "pass\033[0mword=" R("cli-password") "\n");
+	expect_raw("pass\033]0;t\007word=Hunter2abc\n",
+	    "pass\033]0;t\007word=" R("cli-password") "\n");
+	expect_raw("pass\033]0;t\033\\word=Hunter2abc\n",
+	    "pass\033]0;t\033\\word=" R("cli-password") "\n");
+	expect_raw("pass\2350;t\234word=Hunter2abc\n",
+	    "pass\2350;t\234word=" R("cli-password") "\n");
+	expect_raw("pass\2350;t\007word=Hunter2abc\n",
+	    "pass\2350;t\007word=" R("cli-password") "\n");
+	expect_raw("pass\220q\234word=Hunter2abc\n",
+	    "pass\220q\234word=" R("cli-password") "\n");
+	expect_raw("pass\2331mword=Hunter2abc\n",
+	    "pass\2331mword=" R("cli-password") "\n");
+	expect_raw("passX\bword=Hunter2abc\n",
+	    "passX\bword=" R("cli-password") "\n");
+	/* A secret inside an 8-bit title. */
+	expect_raw("x\2350;export GITHUB_TOKEN=ghp_aaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaa\234 rest\n", "x\2350;export GITHUB_TOKEN="
+	    R("cli-password") " rest\n");
+	/* 0x9d that continues a UTF-8 character is text, not OSC. */
+	expect_raw("caf\303\251 \321\235password ok \342\235\235\n",
+	    "caf\303\251 \321\235password ok \342\235\235\n");
+	ck_assert_int_eq(rx_c1_at("a\235", 1), 1);
+	ck_assert_int_eq(rx_c1_at("\321\235", 1), 0);
+	ck_assert_int_eq(rx_c1_at("\342\235\235", 2), 0);
+	ck_assert_int_eq(rx_c1_at("\342\235\235\235", 3), 1);
+}
+END_TEST
+
+/* Output with no key: the command before it says it is the secret. */
+START_TEST(command_output)
+{
+#define PR "[ec2-user@ip-10-0-0-1 ~]$ "
+#define SM "aws secretsmanager get-secret-value --secret-id db " \
+	"--query SecretString --output text"
+	/* Up to the prompt shown again; JSON output goes whole. */
+	expect_raw(PR SM "\r\n{\"user\":\"a\",\"password\":\"Quartz-88\"}"
+	    "\r\nline two\r\n" PR "ls\r\nfile\r\n",
+	    PR SM "\r\n" R("cloud-secret") "\r\n" R("cloud-secret") "\r\n"
+	    PR "ls\r\nfile\r\n");
+	/* A value with no newline runs into the prompt. */
+	expect_raw(PR "vault kv get -field=password secret/app\nVault-22"
+	    PR "echo ok\nok\n", PR "vault kv get -field=password secret/app\n"
+	    R("cloud-secret") PR "echo ok\nok\n");
+	expect_raw("$ terraform output db_pw\n\"Tf-S3cret\"\n$ \n",
+	    "$ terraform output db_pw\n\"" R("cloud-secret") "\"\n$ \n");
+	/* within: one line for a terraform value, whatever follows. */
+	expect_raw("sh-5.2$ terraform output -raw x\nTf-1\nplain text\n",
+	    "sh-5.2$ terraform output -raw x\n" R("cloud-secret")
+	    "\nplain text\n");
+	/* No decryption, no text output, an error, a script: nothing. */
+	expect_raw(PR "aws ssm get-parameter --name r --query Parameter.Value "
+	    "--output text\neu-west-1\n", PR "aws ssm get-parameter --name r "
+	    "--query Parameter.Value --output text\neu-west-1\n");
+	expect_raw(PR SM "\nAn error occurred (AccessDenied) when calling\n",
+	    PR SM "\nAn error occurred (AccessDenied) when calling\n");
+	expect_raw(SM "\necho fetched\n", SM "\necho fetched\n");
+	expect_raw(PR "terraform output\ndb = <sensitive>\n",
+	    PR "terraform output\ndb = <sensitive>\n");
+#undef PR
+#undef SM
 }
 END_TEST
 
@@ -603,6 +698,45 @@ START_TEST(records_mode)
 	    R("aws-access-key-id") "> ls\",\"prompt\":\"" R("aws-access-key-id")
 	    "> \",\"cmd\":\"ls\",\"redacted\":[\"aws-access-key-id\"],\"src\":"
 	    "\"-:1\"}\n");
+	sl_redact_free(rx);
+}
+END_TEST
+
+/* .pgpass lines: common ports alone; any port where the file is named. */
+START_TEST(pgpass_lines)
+{
+	expect_raw("db:5432:app:svc:Pg-1\n",
+	    "db:5432:app:svc:" R("cli-password") "\n");
+	expect_raw("db:15432:app:svc:Pg-1\n", "db:15432:app:svc:Pg-1\n");
+	expect_raw("sh-5.2$ cat ~/.pgpass\n# prod\ndb:15432:app:svc:Pg-1\n"
+	    "*:*:*:postgres:Pg\\:2\nsh-5.2$ date\nsrv:1234:db:u:word\n",
+	    "sh-5.2$ cat ~/.pgpass\n# prod\ndb:15432:app:svc:" R("cli-password")
+	    "\n*:*:*:postgres:" R("cli-password") "\nsh-5.2$ date\n"
+	    "srv:1234:db:u:word\n");
+	expect_raw("$ echo 'h:7000:db:u:Pg-3' >> ~/.pgpass\n",
+	    "$ echo 'h:7000:db:u:" R("cli-password") "' >> ~/.pgpass\n");
+}
+END_TEST
+
+/* The same in records: the text of the next line records. */
+START_TEST(command_output_records)
+{
+	struct sl_redact *rx = engine(0, NULL);
+
+	expect_records(rx,
+	    "{\"type\":\"line\",\"session\":null,\"n\":1,\"text\":"
+	    "\"$ kubectl get secret a -o jsonpath='{.data.pw}'\",\"prompt\":"
+	    "\"$ \",\"cmd\":\"kubectl get secret a -o jsonpath='{.data.pw}'\","
+	    "\"src\":\"-:1\"}\n"
+	    "{\"type\":\"line\",\"session\":null,\"n\":2,\"text\":"
+	    "\"cHctMTIzNDU2\",\"src\":\"-:2\"}\n",
+	    "{\"type\":\"line\",\"session\":null,\"n\":1,\"text\":"
+	    "\"$ kubectl get secret a -o jsonpath='{.data.pw}'\",\"prompt\":"
+	    "\"$ \",\"cmd\":\"kubectl get secret a -o jsonpath='{.data.pw}'\","
+	    "\"src\":\"-:1\"}\n"
+	    "{\"type\":\"line\",\"session\":null,\"n\":2,\"text\":\""
+	    R("cloud-secret") "\",\"redacted\":[\"cloud-secret\"],\"src\":"
+	    "\"-:2\"}\n");
 	sl_redact_free(rx);
 }
 END_TEST
@@ -1022,6 +1156,10 @@ redact_suite(void)
 	tcase_add_test(tc, typed_password);
 	tcase_add_test(tc, raw_control_strings);
 	tcase_add_test(tc, raw_swallowed_letter);
+	tcase_add_test(tc, raw_escape_split);
+	tcase_add_test(tc, command_output);
+	tcase_add_test(tc, pgpass_lines);
+	tcase_add_test(tc, command_output_records);
 	tcase_add_test(tc, after_windows);
 	tcase_add_test(tc, here_document_key);
 	tcase_add_test(tc, rules_after_window);
