@@ -98,7 +98,23 @@ struct sl_format {
 	const char *desc;
 	int (*probe)(const unsigned char *p, size_t n, const char *name);
 	int (*read)(struct sl_reader *rd);
+	int shape;			/* enum sl_shape: required */
 };
+
+/*
+ * What a format's bytes are, for a consumer that works on the bytes
+ * themselves rather than on records (the redactor keeps them and changes
+ * only secrets).  A format must say: SL_SHAPE_NONE is refused, so a new
+ * JSON format cannot quietly be taken for text.
+ */
+enum sl_shape {
+	SL_SHAPE_NONE,		/* not declared: an error */
+	SL_SHAPE_TEXT,		/* lines of text or terminal bytes */
+	SL_SHAPE_JSON,		/* JSON documents (maybe base64 of gzip of them) */
+	SL_SHAPE_RECORDS	/* the record stream (sl-records(5)) */
+};
+/* The shape of format f (SL_SHAPE_NONE when it has not said). */
+int sl_format_shape(const struct sl_format *f);
 
 /* What a format reader works with. */
 struct sl_reader {

@@ -587,3 +587,9 @@ sl_format_desc(const struct sl_format *f)
 {
 	return f->desc;
 }
+
+int
+sl_format_shape(const struct sl_format *f)
+{
+	return f->shape;
+}

@@ -395,7 +395,6 @@ int rx_input_release(void *arg, const struct rx_done *d);
 /* A line of a text input (JSON lines inside it too). */
 int rx_text_line(struct rx_input *in, const char *p, size_t cn,
     const char *e, size_t en, long long line);
-int rx_text_loop(struct rx_input *in, struct rx_reader *rd);
 /* A JSON string's line or end came back from the queue. */
 int rx_json_done(struct rx_input *in, const struct rx_done *d);
 /*
@@ -454,6 +453,13 @@ struct sl_redact {
 	const char *where;	/* input name */
 	int status;		/* SL_OK or SL_REJECT */
 	int b64_nest;		/* payloads being redacted inside others */
+	/*
+	 * Redact a payload found inside the input at hand, p[0, n) called
+	 * name, into out, by its content (redact_run.c sets it).  SL_OK,
+	 * SL_REJECT (reported; rx->status too) or SL_STOP.
+	 */
+	int (*nested)(struct sl_redact *rx, const char *name, const void *p,
+	    size_t n, struct sl_out *out);
 };
 
 /* Render raw terminal bytes p[0, n) of one line into rx->rend. */
@@ -462,11 +468,16 @@ void rx_render(struct sl_redact *rx, const char *p, size_t n);
 void rx_warn(struct sl_redact *rx, long long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Drivers of one input (redact_text.c, redact_json.c, redact_records.c,
- * redact_b64.c). */
-int rx_text_run(struct rx_input *in);
+/*
+ * Drivers of one input, by shape (redact_run.c dispatches).  Text and
+ * JSON read through rd, which the dispatcher owns: JSON that stops being
+ * JSON returns RX_AS_TEXT, and the rest of rd is read as text.  Each
+ * returns SL_OK or SL_STOP; problems are in rx->status.
+ */
+#define RX_AS_TEXT	100	/* not an SL_ status */
+int rx_text_loop(struct rx_input *in, struct rx_reader *rd);
+int rx_json_read(struct rx_input *in, struct rx_reader *rd);
 int rx_b64_run(struct rx_input *in);
-int rx_json_run(struct rx_input *in);
 int rx_records_run(struct rx_input *in);
 /* Does p[0, n) (a peek) start a JSON document? */
 int rx_json_probe(const unsigned char *p, size_t n);

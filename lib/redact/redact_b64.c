@@ -148,22 +148,6 @@ gzip(const char *p, size_t n, struct sl_buf *out)
 	return zr == Z_STREAM_END ? 0 : -1;
 }
 
-static struct sl_out *
-mem_open(void *arg, const char *name)
-{
-	(void)name;
-	return arg;
-}
-
-static int
-mem_done(void *arg, struct sl_out *o, const char *name)
-{
-	(void)arg;
-	(void)o;
-	(void)name;
-	return SL_OK;
-}
-
 /*
  * Redact p[0, n) as an input of its own called name; the result in out.
  * Returns the number of secrets, or -1 when it could not be redacted.
@@ -172,14 +156,12 @@ static long long
 redact_mem(struct sl_redact *rx, const char *name, const char *p, size_t n,
     struct sl_buf *out)
 {
-	struct sl_redact_io io;
 	struct sl_out *o;
-	const char *where = rx->where;
 	long long before = rx->total;
 	FILE *f = tmpfile();
 	char chunk[65536];
 	size_t k;
-	int fd, rc, status = rx->status;
+	int fd, rc;
 
 	if (f == NULL || (fd = dup(fileno(f))) < 0) {
 		if (f != NULL)
@@ -187,13 +169,9 @@ redact_mem(struct sl_redact *rx, const char *name, const char *p, size_t n,
 		return -1;
 	}
 	o = sl_out_fd(fd, "payload", 0);
-	io.open = mem_open;
-	io.done = mem_done;
-	io.arg = o;
 	rx->b64_nest++;
-	rc = sl_redact_mem(rx, name, p, n, NULL, &io, rx->err, rx->errarg);
+	rc = rx->nested(rx, name, p, n, o);
 	rx->b64_nest--;
-	rx->where = where;
 	if (sl_out_close(o) != SL_OK)
 		rc = SL_FATAL;
 	sl_buf_reset(out);
@@ -201,9 +179,6 @@ redact_mem(struct sl_redact *rx, const char *name, const char *p, size_t n,
 	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		sl_buf_add(out, chunk, k);
 	fclose(f);
-	if (rc == SL_REJECT)
-		status = SL_REJECT;
-	rx->status = status;
 	return rc == SL_OK || rc == SL_REJECT ? rx->total - before : -1;
 }
 

@@ -933,45 +933,64 @@ top_end(void *arg, int role, const char *key)
 	    tp->line, 0);
 }
 
-int
-rx_json_run(struct rx_input *in)
+static void
+top_callbacks(struct jcb *cb, struct top *tp)
 {
-	struct rx_reader rd;
+	static const struct jcb top_cb = { top_verbatim, top_start,
+	    top_bytes, top_end, top_doc_end, NULL };
+
+	*cb = top_cb;
+	cb->arg = tp;
+}
+
+/* Feed the input to t until its end or an error: SL_OK or SL_STOP. */
+static int
+feed_input(struct rx_input *in, struct rx_reader *rd, struct jtok *t,
+    const struct jcb *cb)
+{
+	size_t avail;
+	int rc;
+
+	for (;;) {
+		avail = rd->w_ - rd->r;
+		if (avail == 0) {
+			if ((rc = rx_reader_fill(rd)) < 0)
+				return SL_STOP;
+			if (rc == 0)
+				return SL_OK;
+			continue;
+		}
+		rd->r += jtok_feed(t, rd->buf + rd->r, avail, cb);
+		if (t->err != NULL)
+			return SL_OK;
+		if (in->q.status == SL_STOP)
+			return SL_STOP;
+	}
+}
+
+/*
+ * The whole input through the tokenizer, from rd.  SL_OK or SL_STOP at
+ * its end; RX_AS_TEXT when it stopped being JSON (reported): the caller
+ * reads the rest from rd as text, so nothing leaves unredacted.
+ */
+int
+rx_json_read(struct rx_input *in, struct rx_reader *rd)
+{
 	struct top tp;
 	struct jtok t;
 	struct jcb cb;
-	size_t took, avail;
 	int rc;
 
-	rx_reader_init(&rd, in->in, &in->w);
 	jtok_init(&t);
 	memset(&tp, 0, sizeof(tp));
 	tp.in = in;
 	tp.t = &t;
-	cb.verbatim = top_verbatim;
-	cb.str_start = top_start;
-	cb.str_bytes = top_bytes;
-	cb.str_end = top_end;
-	cb.doc_end = top_doc_end;
-	cb.arg = &tp;
-	for (;;) {
-		avail = rd.w_ - rd.r;
-		if (avail == 0) {
-			if ((rc = rx_reader_fill(&rd)) < 0)
-				goto out;
-			if (rc == 0)
-				break;
-			continue;
-		}
-		took = jtok_feed(&t, rd.buf + rd.r, avail, &cb);
-		rd.r += took;
-		if (t.err != NULL)
-			break;
-		if (in->q.status == SL_STOP)
-			goto out;
+	top_callbacks(&cb, &tp);
+	rc = feed_input(in, rd, &t, &cb);
+	if (rc != SL_OK || (t.err == NULL && jtok_end(&t) == 0)) {
+		sl_buf_free(&tp.esc);
+		return rc;
 	}
-	if (t.err == NULL && jtok_end(&t) == 0)
-		goto out;
 	if (t.instr && tp.esc.len <= RX_STRING_MAX) {
 		/* Cut inside a string: what there is goes out as text. */
 		rx_queue_line(&in->q, session_ctx(in), tp.esc.buf, tp.esc.len,
@@ -981,16 +1000,10 @@ rx_json_run(struct rx_input *in)
 	rx_warn(in->rx, t.err == NULL || strncmp(t.err, "the input ends", 14)
 	    != 0 ? t.line : 0, "invalid JSON (%s): the rest is redacted as "
 	    "text", t.err);
-	rd.line = t.line;
-	rd.cont = 1;
-	rx_text_loop(in, &rd);
-out:
-	rc = rx_queue_flush(&in->q);
-	if (rx_write_flush(&in->w) != SL_OK)
-		rc = SL_STOP;
-	rx_reader_free(&rd);
+	rd->line = t.line;
+	rd->cont = 1;
 	sl_buf_free(&tp.esc);
-	return rc;
+	return RX_AS_TEXT;
 }
 
 /* An export line or a JSON line inside a text input. */
@@ -1009,12 +1022,7 @@ rx_json_line(struct rx_input *in, const char *p, size_t n, size_t start,
 	memset(&tp, 0, sizeof(tp));
 	tp.in = in;
 	tp.t = &t;
-	cb.verbatim = top_verbatim;
-	cb.str_start = top_start;
-	cb.str_bytes = top_bytes;
-	cb.str_end = top_end;
-	cb.doc_end = top_doc_end;
-	cb.arg = &tp;
+	top_callbacks(&cb, &tp);
 	rx_queue_inert(&in->q, p, start, NULL);
 	jtok_feed(&t, p + start, n - start, &cb);
 	sl_buf_free(&tp.esc);

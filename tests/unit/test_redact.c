@@ -878,6 +878,32 @@ START_TEST(binary_refused)
 }
 END_TEST
 
+/*
+ * The redactor dispatches on the shape each format declares: none may
+ * leave it out (a JSON format would otherwise be refused, not taken for
+ * text), and every format name is a valid -f.
+ */
+START_TEST(formats_have_shapes)
+{
+	const struct sl_format *const *f;
+
+	for (f = sl_formats; *f != NULL; f++) {
+		ck_assert_msg(sl_format_shape(*f) != SL_SHAPE_NONE,
+		    "%s declares no shape", sl_format_name(*f));
+		ck_assert(sl_redact_format_ok(sl_format_name(*f)));
+	}
+	ck_assert_int_eq(sl_format_shape(sl_format_lookup("records")),
+	    SL_SHAPE_RECORDS);
+	ck_assert_int_eq(sl_format_shape(sl_format_lookup("cw-events")),
+	    SL_SHAPE_JSON);
+	ck_assert_int_eq(sl_format_shape(sl_format_lookup("cw-export")),
+	    SL_SHAPE_TEXT);
+	ck_assert(sl_redact_format_ok("json"));
+	ck_assert(sl_redact_format_ok("text"));
+	ck_assert(!sl_redact_format_ok("nope"));
+}
+END_TEST
+
 /* The prefilter only saves time: with it off, the output is the same. */
 START_TEST(prefilter_changes_nothing)
 {
@@ -1038,6 +1064,7 @@ redact_suite(void)
 	tcase_add_test(tc, stats_report);
 	tcase_add_test(tc, hashed_markers);
 	tcase_add_test(tc, binary_refused);
+	tcase_add_test(tc, formats_have_shapes);
 	tcase_add_test(tc, prefilter_changes_nothing);
 	tcase_add_test(tc, prefilter_exact);
 	suite_add_tcase(s, tc);
