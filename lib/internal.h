@@ -153,6 +153,14 @@ void sl_count_other_apis(struct sl_reader *rd, long long n);
 /* Does the sink want SL_WANT_* ? */
 int sl_reader_wants(const struct sl_reader *rd, unsigned what);
 
+/*
+ * Read one leaf input with format f (NULL: detect) under run, as
+ * sl_run_path does for each leaf of its walk: for a consumer that walks
+ * the inputs itself (the redactor).  SL_OK, SL_REJECT or SL_STOP.
+ */
+int sl_run_input(struct sl_run *run, struct sl_in *in,
+    const struct sl_format *f);
+
 /* Run another format over bytes in memory as part of this input (the
  * message of a CloudWatch event, say).  name is used in src. */
 int sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
