@@ -310,7 +310,8 @@ outputs_open(struct outputs *o, int nin, char **in)
 	int i;
 
 	o->scratch = -1;
-	if (o->path == NULL) {
+	/* "-" is standard output, as in every tool (sl(7)). */
+	if (o->path == NULL || strcmp(o->path, "-") == 0) {
 		o->kind = OUT_STDOUT;
 		o->one = tool_out;
 		return;
@@ -419,7 +420,7 @@ selection_output(const struct outputs *o, int nin, char **in)
 	struct stat sb;
 	int i;
 
-	if (o->path == NULL)
+	if (o->path == NULL || strcmp(o->path, "-") == 0)
 		return;
 	if (ends_with(o->path, "/") || sl_archive_kind(o->path) != SL_AR_NONE ||
 	    (stat(o->path, &sb) == 0 && S_ISDIR(sb.st_mode)))
