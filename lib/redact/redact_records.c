@@ -9,6 +9,17 @@
  * its own.  A record that changed gets "redacted": [kinds], added to any
  * it had.  "session", "src" and "time" are left alone: they are ids and
  * positions, and the tools join on them.
+ *
+ * One raw line can render as several rows, so several line records with
+ * the same "path:line" src: an escape sequence that moves the cursor
+ * (ESC[1E) can cut `AKIAUJZD` from `GXDNCF32EPF`.  Raw mode sees the
+ * line whole; so does this file: consecutive rows of one raw line are
+ * held, and when their texts joined hold a secret they go through the
+ * engine as that one line.  A sequence can also swallow the letter after
+ * it as its final byte (ESC[1 + E): so the rows are also tried joined by
+ * a stand-in letter.  A marker goes to the row where its secret starts
+ * and takes the rest of the secret from the rows after it, which keep
+ * their place (and their n) even when nothing is left of them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +28,31 @@
 
 #define FIELDS_MAX	(SL_F_COUNT + 40)
 #define KINDS_MAX	64
+#define ROWS_MAX	64	/* rows of one raw line matched together */
 
-/* A line record kept while its queue holds it. */
+/*
+ * A line record kept while its queue holds it; or, with rows, the rows
+ * of one raw line that go through the queue as one line.
+ */
 struct held {
 	struct sl_record r;
 	int heap;
 	char *strs[4];
 	char **red;
 	size_t nred;
+	struct held **rows;	/* NULL, or nrows rows... */
+	size_t *start;		/* ...row i starts at text[start[i]], a
+				   stand-in letter may follow it */
+	size_t nrows;
+};
+
+/* A line record waiting for the next: is that a row of the same line? */
+struct pending {
+	struct sl_record r;
+	struct sl_buf str[5];	/* session, src, time, expanded, text */
+	struct sl_buf red;	/* the "redacted" kinds, NUL-separated */
+	const char *redp[KINDS_MAX];
+	long long lineno;
 };
 
 struct recs {
@@ -35,6 +63,10 @@ struct recs {
 	struct sl_buf expanded;
 	struct sl_buf field[FIELDS_MAX];
 	struct held now;
+	struct pending pend[ROWS_MAX];
+	size_t npend;
+	struct sl_buf joined;	/* the pending rows' texts, end to end */
+	struct sl_buf scratch;
 };
 
 static struct rx_ctx *
@@ -84,6 +116,10 @@ held_free(struct held *h)
 		free(h->strs[i]);
 	for (i = 0; i < h->nred; i++)
 		free(h->red[i]);
+	for (i = 0; i < h->nrows; i++)
+		held_free(h->rows[i]);
+	free(h->rows);
+	free(h->start);
 	free(h->red);
 	free(h);
 }
@@ -158,19 +194,15 @@ redact_expanded(struct recs *st, struct sl_record *r, int *kids, size_t nk)
 	return nk;
 }
 
+/* Line record h->r with the text and edits of d, written out. */
 static int
-release(void *arg, const struct rx_done *d)
+emit_line(struct recs *st, const struct held *h, const struct rx_done *d)
 {
-	struct recs *st = arg;
-	struct held *h = d->tag;
 	struct sl_record r;
 	const char *names[KINDS_MAX];
 	int kids[KINDS_MAX];
 	size_t i, at = 0, nk;
-	int rc;
 
-	if (!d->line)
-		return rx_write(&st->in->w, d->p, d->n);
 	r = h->r;
 	nk = SL_MIN(d->nkids, (size_t)KINDS_MAX);
 	if (nk > 0)
@@ -200,7 +232,89 @@ release(void *arg, const struct rx_done *d)
 		r.text = d->p;
 		r.len = d->n;
 	}
-	rc = write_record(st, &r);
+	return write_record(st, &r);
+}
+
+/*
+ * The edits of d that start on row [a, b) of the joined text or on the
+ * stand-in up to nb, made relative to the row, into ed; *eaten: where
+ * the secret of an earlier row's marker ends (its rest is cut from this
+ * row).  The row's kinds into kids.  Returns the number of edits.
+ */
+static size_t
+row_edits(const struct sl_redact *rx, const struct rx_done *d, size_t a,
+    size_t b, size_t nb, size_t *eaten, int *eatrule, struct rx_edit *ed,
+    int *kids, size_t *nk)
+{
+	size_t i, n = 0, k;
+
+	*nk = 0;
+	for (i = 0; i <= d->nedits && n < ROWS_MAX; i++) {
+		struct rx_edit e;
+
+		if (i == 0 && *eaten > a) {
+			e.off = a;	/* the rest of a secret cut before */
+			e.len = SL_MIN(*eaten, b) - a;
+			e.rep = "";
+			e.replen = 0;
+			e.rule = *eatrule;
+		} else if (i > 0 && d->edits[i - 1].off >= a &&
+		    d->edits[i - 1].off < nb) {
+			e = d->edits[i - 1];
+			*eaten = e.off + e.len;
+			*eatrule = e.rule;
+			e.off = SL_MIN(e.off, b);
+			e.len = SL_MIN(*eaten, b) - e.off;
+		} else
+			continue;
+		e.off -= a;
+		ed[n++] = e;
+		for (k = 0; k < *nk; k++)
+			if (kids[k] == rx->rules.v[e.rule].kid)
+				break;
+		if (k == *nk && *nk < KINDS_MAX)
+			kids[(*nk)++] = rx->rules.v[e.rule].kid;
+	}
+	return n;
+}
+
+/* The rows of one raw line, redacted as that line, each written. */
+static int
+emit_rows(struct recs *st, const struct held *g, const struct rx_done *d)
+{
+	struct rx_edit ed[ROWS_MAX];
+	int kids[KINDS_MAX], eatrule = 0;
+	size_t i, eaten = 0, nk;
+	struct rx_done rd;
+
+	for (i = 0; i < g->nrows; i++) {
+		memset(&rd, 0, sizeof(rd));
+		rd.line = 1;
+		rd.p = d->p + g->start[i];
+		rd.n = g->rows[i]->r.len;
+		rd.e = "";
+		rd.edits = ed;
+		rd.nedits = row_edits(st->in->rx, d, g->start[i],
+		    g->start[i] + rd.n, g->start[i + 1], &eaten, &eatrule, ed,
+		    kids, &nk);
+		rd.kids = kids;
+		rd.nkids = nk;
+		if (emit_line(st, g->rows[i], &rd) == SL_STOP)
+			return SL_STOP;
+	}
+	return SL_OK;
+}
+
+static int
+release(void *arg, const struct rx_done *d)
+{
+	struct recs *st = arg;
+	struct held *h = d->tag;
+	int rc;
+
+	if (!d->line)
+		return rx_write(&st->in->w, d->p, d->n);
+	rc = h->rows != NULL ? emit_rows(st, h, d) : emit_line(st, h, d);
 	held_free(h);
 	return rc;
 }
@@ -224,6 +338,162 @@ field(struct recs *st, size_t *used, const char *key, const char *v,
 	return b->buf;
 }
 
+/* One line record through its session's queue. */
+static int
+queue_line(struct recs *st, const struct sl_record *r, long long lineno)
+{
+	struct rx_input *in = st->in;
+	struct rx_ctx *ctx = ctx_for(st, r->session);
+	struct held *h;
+
+	if (rx_queue_busy(&in->q, ctx))
+		h = keep(r);
+	else {
+		h = &st->now;
+		h->r = *r;
+	}
+	rx_queue_line(&in->q, ctx, r->text, r->len, "", 0, 1, NULL, 0,
+	    lineno, h);
+	return in->q.status == SL_STOP ? SL_STOP : SL_OK;
+}
+
+/* The rows pending, joined by sep (0: none), as one line of their session. */
+static int
+queue_rows(struct recs *st, int sep)
+{
+	struct held *g = sl_xcalloc(1, sizeof(*g));
+	size_t i;
+
+	g->heap = 1;
+	g->r = st->pend[0].r;
+	g->nrows = st->npend;
+	g->rows = sl_xmalloc(g->nrows * sizeof(*g->rows));
+	g->start = sl_xmalloc((g->nrows + 1) * sizeof(*g->start));
+	g->start[0] = 0;
+	for (i = 0; i < g->nrows; i++) {
+		g->rows[i] = keep(&st->pend[i].r);
+		g->start[i + 1] = g->start[i] + st->pend[i].r.len +
+		    (sep != 0);
+	}
+	rx_queue_line(&st->in->q, ctx_for(st, g->r.session), st->joined.buf,
+	    st->joined.len, "", 0, 1, NULL, 0, st->pend[0].lineno, g);
+	return st->in->q.status == SL_STOP ? SL_STOP : SL_OK;
+}
+
+/*
+ * The pending rows go on: one by one, unless their texts joined hold a
+ * secret (one that only the join shows, or one a row has anyway: the
+ * join then carries it the same way).
+ */
+static int
+flush_rows(struct recs *st)
+{
+	/* No stand-in first: a letter the rows kept is not doubled. */
+	static const char seps[] = { 0, 'A', 'a', '0' };
+	size_t i, k, n = st->npend;
+	int kids[KINDS_MAX], rc = SL_OK;
+	size_t nk;
+
+	for (k = 0; n > 1 && k < sizeof(seps); k++) {
+		sl_buf_reset(&st->joined);
+		for (i = 0; i < n; i++) {
+			if (i > 0 && seps[k] != 0)
+				sl_buf_addc(&st->joined, seps[k]);
+			sl_buf_add(&st->joined, st->pend[i].r.text,
+			    st->pend[i].r.len);
+		}
+		nk = 0;
+		if (rx_redact_string(st->in->rx, NULL, 0, st->joined.buf,
+		    st->joined.len, 1, NULL, 0, &st->scratch, kids, &nk,
+		    KINDS_MAX) > 0) {
+			rc = queue_rows(st, seps[k]);
+			st->npend = 0;
+			return rc;
+		}
+	}
+	st->npend = 0;
+	for (i = 0; i < n && rc != SL_STOP; i++)
+		rc = queue_line(st, &st->pend[i].r, st->pend[i].lineno);
+	return rc;
+}
+
+static const char *
+pend_str(struct sl_buf *b, const char *s, size_t n)
+{
+	if (s == NULL)
+		return NULL;
+	sl_buf_reset(b);
+	sl_buf_add(b, s, n);
+	return b->buf;
+}
+
+/* Keep a copy of line record r, valid until the rows are flushed. */
+static void
+pend_keep(struct pending *p, const struct sl_record *r, long long lineno)
+{
+	size_t i, at = 0;
+
+	p->r = *r;
+	p->lineno = lineno;
+	p->r.session = pend_str(&p->str[0], r->session,
+	    r->session != NULL ? strlen(r->session) : 0);
+	p->r.src = pend_str(&p->str[1], r->src,
+	    r->src != NULL ? strlen(r->src) : 0);
+	p->r.time = pend_str(&p->str[2], r->time,
+	    r->time != NULL ? strlen(r->time) : 0);
+	p->r.expanded = pend_str(&p->str[3], r->expanded,
+	    r->expanded != NULL ? strlen(r->expanded) : 0);
+	p->r.text = pend_str(&p->str[4], r->text != NULL ? r->text : "",
+	    r->len);
+	p->r.spans = NULL;
+	p->r.nspans = 0;
+	p->r.nredacted = SL_MIN(r->nredacted, (size_t)KINDS_MAX);
+	sl_buf_reset(&p->red);
+	for (i = 0; i < p->r.nredacted; i++)
+		sl_buf_add(&p->red, r->redacted[i], strlen(r->redacted[i]) + 1);
+	for (i = 0; i < p->r.nredacted; i++) {
+		p->redp[i] = p->red.buf + at;
+		at += strlen(p->redp[i]) + 1;
+	}
+	p->r.redacted = p->redp;
+}
+
+/* "path:line": the raw line a row came from; NULL for "path#N" events. */
+static int
+row_of_line(const struct sl_record *r)
+{
+	const char *c;
+
+	if (r->src == NULL || (c = strrchr(r->src, ':')) == NULL ||
+	    c[1] == '\0')
+		return 0;
+	return strspn(c + 1, "0123456789") == strlen(c + 1);
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* A line record: held until the next shows whether it is another row. */
+static int
+put_line(struct recs *st, const struct sl_record *r)
+{
+	const struct sl_record *last = st->npend > 0 ?
+	    &st->pend[st->npend - 1].r : NULL;
+
+	if (last != NULL && (st->npend == ROWS_MAX || !row_of_line(r) ||
+	    !same_str(last->src, r->src) ||
+	    !same_str(last->session, r->session)) &&
+	    flush_rows(st) == SL_STOP)
+		return SL_STOP;
+	if (!row_of_line(r))
+		return queue_line(st, r, sl_in_lineno(st->in->in));
+	pend_keep(&st->pend[st->npend++], r, sl_in_lineno(st->in->in));
+	return SL_OK;
+}
+
 static int
 put(void *arg, const struct sl_record *r)
 {
@@ -234,21 +504,11 @@ put(void *arg, const struct sl_record *r)
 	const char *names[KINDS_MAX];
 	int kids[KINDS_MAX];
 	size_t nk = 0, used = 0, i;
-	struct held *h;
-	struct rx_ctx *ctx;
 
-	if (r->type == SL_LINE) {
-		ctx = ctx_for(st, r->session);
-		if (rx_queue_busy(&in->q, ctx))
-			h = keep(r);
-		else {
-			h = &st->now;
-			h->r = *r;
-		}
-		rx_queue_line(&in->q, ctx, r->text, r->len, "", 0, 1, NULL, 0,
-		    sl_in_lineno(in->in), h);
-		return in->q.status == SL_STOP ? SL_STOP : SL_OK;
-	}
+	if (r->type == SL_LINE)
+		return put_line(st, r);
+	if (st->npend > 0 && flush_rows(st) == SL_STOP)
+		return SL_STOP;
 	c = *r;
 	for (i = 0; i < SL_F_COUNT; i++)
 		c.f[i] = field(st, &used, sl_field_name(i), r->f[i], kids,
@@ -277,7 +537,7 @@ put(void *arg, const struct sl_record *r)
 static void
 recs_free(struct recs *st)
 {
-	size_t i;
+	size_t i, k;
 
 	rx_ctx_free(&st->none);
 	sl_buf_free(&st->json);
@@ -285,6 +545,13 @@ recs_free(struct recs *st)
 	sl_buf_free(&st->expanded);
 	for (i = 0; i < FIELDS_MAX; i++)
 		sl_buf_free(&st->field[i]);
+	for (i = 0; i < ROWS_MAX; i++) {
+		for (k = 0; k < 5; k++)
+			sl_buf_free(&st->pend[i].str[k]);
+		sl_buf_free(&st->pend[i].red);
+	}
+	sl_buf_free(&st->joined);
+	sl_buf_free(&st->scratch);
 	free(st);
 }
 
@@ -317,6 +584,8 @@ rx_records_run(struct rx_input *in)
 		rc = sl_run_input(run, in->in, sl_format_lookup("records"));
 	if (rc == SL_REJECT)
 		in->rx->status = SL_REJECT;
+	if (in->q.status != SL_STOP && st->npend > 0)
+		flush_rows(st);
 	if (in->q.status != SL_STOP)
 		rx_queue_flush(&in->q);
 	if (in->q.status == SL_STOP)

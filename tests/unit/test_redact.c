@@ -643,6 +643,47 @@ START_TEST(records_context)
 END_TEST
 
 /*
+ * Rows of one raw line (one "path:line" src) are matched joined, as raw
+ * mode sees the line: a key cut by a cursor move, even one whose
+ * sequence swallowed a letter (ESC[1 + E), goes from both rows; the
+ * same pieces on two raw lines are two lines, as in raw mode.
+ */
+START_TEST(records_rows)
+{
+	struct sl_redact *rx = engine(0, NULL);
+
+#define L(n, t, src) "{\"type\":\"line\",\"session\":\"s\",\"n\":" #n \
+	",\"text\":\"" t "\",\"src\":\"x:" #src "\"}\n"
+#define LR(n, t, src) "{\"type\":\"line\",\"session\":\"s\",\"n\":" \
+	#n ",\"text\":\"" t "\",\"redacted\":[\"aws-access-key-id\"]," \
+	"\"src\":\"x:" #src "\"}\n"
+	expect_records(rx,
+	    L(1, "export K=AKIAUJZD", 1) L(2, "GXDNCF32EPF", 1)
+	    L(3, "export K=AKIAUJZD", 2) L(4, "GXDNCF32EPF", 3)
+	    L(5, "id=AKIAUJZDEG", 4) L(6, "XDNCF32EPF and more", 4)
+	    L(7, "plain", 4),
+	    LR(1, "export K=" R("aws-access-key-id"), 1) LR(2, "", 1)
+	    L(3, "export K=AKIAUJZD", 2) L(4, "GXDNCF32EPF", 3)
+	    LR(5, "id=" R("aws-access-key-id"), 4) LR(6, " and more", 4)
+	    L(7, "plain", 4));
+	/* The prompt keeps its place: prompt + cmd == text. */
+	expect_records(rx,
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":1,\"text\":"
+	    "\"$ echo AKIAUJZDEG\",\"prompt\":\"$ \",\"cmd\":"
+	    "\"echo AKIAUJZDEG\",\"src\":\"x:9\"}\n"
+	    L(2, "XDNCF32EPF", 9),
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":1,\"text\":"
+	    "\"$ echo " R("aws-access-key-id") "\",\"prompt\":\"$ \",\"cmd\":"
+	    "\"echo " R("aws-access-key-id") "\",\"redacted\":"
+	    "[\"aws-access-key-id\"],\"src\":\"x:9\"}\n"
+	    LR(2, "", 9));
+#undef L
+#undef LR
+	sl_redact_free(rx);
+}
+END_TEST
+
+/*
  * While one session's typed-password window is open, other sessions'
  * records wait behind its held line, in order, through the growth of
  * the ring; then the held line comes out redacted.
@@ -1055,6 +1096,7 @@ redact_suite(void)
 	tcase_add_test(tc, rules_after_window);
 	tcase_add_test(tc, records_mode);
 	tcase_add_test(tc, records_context);
+	tcase_add_test(tc, records_rows);
 	tcase_add_test(tc, records_hold_order);
 	tcase_add_test(tc, idempotent);
 	tcase_add_test(tc, json_escapes);
