@@ -23,6 +23,8 @@
 
 #include "internal.h"
 
+struct sl_strmap;
+
 #define RX_WINDOW	4	/* lines after a no-echo prompt that may
 				   show the typed password */
 #define RX_HOLD_MAX	256	/* entries held before the head is forced */
@@ -296,11 +298,11 @@ void rx_ctx_free(struct rx_ctx *ctx);
  * can interleave many (filter-log-events does by nature), and a typed
  * password or a key block belongs to its own session only.
  */
-#define RX_BUCKETS	256
 #define RX_SID_MAX	256	/* bytes of a session id kept */
 
 struct rx_sessions {
-	struct rx_ctx *bucket[RX_BUCKETS];
+	struct sl_strmap *map;	/* id -> its context (lib/base/strmap.c) */
+	struct rx_ctx *all;	/* every context, through next, to free */
 };
 
 /* The context of session sid, made on first use. */

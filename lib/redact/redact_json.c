@@ -27,10 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json_esc.h"
 #include "redact/redact.h"
 
 #define KEY_MAX		64	/* bytes of a key kept for context */
 #define LIT_MAX		40	/* bytes of a number or literal */
+/* An edit inside a string written back as read: its bytes unchecked. */
+#define INSIDE		(SL_JSON_BYTES | SL_JSON_BARE)
 
 enum jstate {
 	J_TOP,		/* between documents */
@@ -570,34 +573,6 @@ esc_range(const struct rx_job *j, size_t ua, size_t ub, size_t *eo,
 }
 
 static void
-json_escape(struct sl_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '"': sl_buf_add(b, "\\\"", 2); break;
-		case '\\': sl_buf_add(b, "\\\\", 2); break;
-		case '\n': sl_buf_add(b, "\\n", 2); break;
-		case '\r': sl_buf_add(b, "\\r", 2); break;
-		case '\t': sl_buf_add(b, "\\t", 2); break;
-		case '\b': sl_buf_add(b, "\\b", 2); break;
-		case '\f': sl_buf_add(b, "\\f", 2); break;
-		default:
-			if (c < 0x20) {
-				sl_buf_add(b, "\\u00", 4);
-				sl_buf_addc(b, hex[c >> 4]);
-				sl_buf_addc(b, hex[c & 15]);
-			} else
-				sl_buf_addc(b, c);
-		}
-	}
-}
-
-static void
 job_edit(struct rx_job *j, size_t off, size_t len, const char *rep,
     size_t replen)
 {
@@ -651,10 +626,12 @@ job_finish(struct rx_job *j)
 		if (eo < at)
 			eo = at;	/* two edits in one escape: joined */
 		sl_buf_reset(&piece);
-		json_escape(&piece, j->u.buf + us, d->off > us ? d->off - us : 0);
-		json_escape(&piece, j->reps.buf + d->rep, d->replen);
-		json_escape(&piece, j->u.buf + d->off + d->len,
-		    ue - (d->off + d->len));
+		sl_json_escape(&piece, j->u.buf + us, d->off > us ?
+		    d->off - us : 0, INSIDE);
+		sl_json_escape(&piece, j->reps.buf + d->rep, d->replen,
+		    INSIDE);
+		sl_json_escape(&piece, j->u.buf + d->off + d->len,
+		    ue - (d->off + d->len), INSIDE);
 		if (j->out == OUT_PARENT) {
 			job_edit(j->parent, j->at + eo, ee - eo, piece.buf,
 			    piece.len);
