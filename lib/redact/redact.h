@@ -353,22 +353,35 @@ int rx_write(struct rx_writer *w, const char *p, size_t n);
 /* Write out the run: before the read buffer changes. */
 int rx_write_flush(struct rx_writer *w);
 
-/* Reading an input in large blocks (redact_text.c). */
-struct rx_reader {
+/*
+ * The lines of an input, through the input layer (redact_io.c): each
+ * a view valid until the next call, content then ending.
+ */
+struct rx_lines {
 	struct sl_in *in;
 	struct rx_writer *w;
-	char *buf;
-	size_t cap, r, w_;	/* unread bytes: buf[r, w_) */
-	int eof;
-	long long line;		/* input lines begun */
-	int cont;		/* the next bytes continue a line */
+	const char *p;		/* the view */
+	size_t n, cn, en;
+	int more;		/* the view is a piece of a longer line */
+	int again;		/* the rest of the view is given back */
+	struct sl_buf carry;	/* a piece's tail, for the next view */
+	struct sl_buf join;
 };
 
-void rx_reader_init(struct rx_reader *rd, struct sl_in *in,
+void rx_lines_init(struct rx_lines *l, struct sl_in *in,
     struct rx_writer *w);
-/* 1: more bytes; 0: the end; -1: the output failed. */
-int rx_reader_fill(struct rx_reader *rd);
-void rx_reader_free(struct rx_reader *rd);
+void rx_lines_free(struct rx_lines *l);
+/*
+ * The next line: content p[0, cn), ending e[0, en) right after it (none
+ * for a piece of a longer line).  1; 0 at the end (a read error too:
+ * reported by the input layer); -1 when the output failed.
+ */
+int rx_lines_next(struct rx_lines *l, const char **p, size_t *cn,
+    const char **e, size_t *en);
+/* Give back the last line from its byte from on: it comes again. */
+void rx_lines_unread(struct rx_lines *l, size_t from);
+/* The input line of the last one (pieces of one line count once). */
+long long rx_lines_lineno(const struct rx_lines *l);
 
 /*
  * The next line of p[0, n): content p[0, *cn), ending (CR* LF, or the
@@ -472,13 +485,13 @@ void rx_warn(struct sl_redact *rx, long long line, const char *fmt, ...)
 
 /*
  * Drivers of one input, by shape (redact_run.c dispatches).  Text and
- * JSON read through rd, which the dispatcher owns: JSON that stops being
- * JSON returns RX_AS_TEXT, and the rest of rd is read as text.  Each
+ * JSON read lines through l, which the dispatcher owns: JSON that stops
+ * being JSON returns RX_AS_TEXT, and the rest of l is read as text.  Each
  * returns SL_OK or SL_STOP; problems are in rx->status.
  */
 #define RX_AS_TEXT	100	/* not an SL_ status */
-int rx_text_loop(struct rx_input *in, struct rx_reader *rd);
-int rx_json_read(struct rx_input *in, struct rx_reader *rd);
+int rx_text_loop(struct rx_input *in, struct rx_lines *l);
+int rx_json_read(struct rx_input *in, struct rx_lines *l);
 int rx_b64_run(struct rx_input *in);
 int rx_records_run(struct rx_input *in);
 /* Does p[0, n) (a peek) start a JSON document? */

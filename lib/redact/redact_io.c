@@ -1,15 +1,13 @@
 /*
  * redact_io.c: bytes in and out of one input for the text and JSON
- * drivers.  Unchanged lines are not copied one by one: they are written
- * as runs of the read buffer.  A line longer than RX_PIECE is handed on
- * in pieces cut at a blank where there is one near, so that a secret is
- * rarely cut.
+ * drivers.  Lines come from the input layer (sl_in_line); unchanged
+ * bytes of one line are written as one run, not range by range.  A line
+ * longer than SL_LINE_PIECE is handed on in pieces cut at a blank where
+ * there is one near, so that a secret is rarely cut.
  */
 #include <string.h>
 
 #include "redact/redact.h"
-
-#define READ_CHUNK	(256 * 1024)
 
 int
 rx_write_flush(struct rx_writer *w)
@@ -87,51 +85,126 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 	*next = k;
 }
 
+/* ------------------------------------------------------------- reading */
+
 void
-rx_reader_init(struct rx_reader *rd, struct sl_in *in, struct rx_writer *w)
+rx_lines_init(struct rx_lines *l, struct sl_in *in, struct rx_writer *w)
 {
-	memset(rd, 0, sizeof(*rd));
-	rd->in = in;
-	rd->w = w;
-	rd->cap = 2 * RX_PIECE + 2 * READ_CHUNK;
-	rd->buf = sl_xmalloc(rd->cap);
-	w->lo = rd->buf;
-	w->hi = rd->buf + rd->cap;
+	memset(l, 0, sizeof(*l));
+	l->in = in;
+	l->w = w;
 }
 
 void
-rx_reader_free(struct rx_reader *rd)
+rx_lines_free(struct rx_lines *l)
 {
-	free(rd->buf);
-	rd->buf = NULL;
+	sl_buf_free(&l->carry);
+	sl_buf_free(&l->join);
 }
 
 /*
- * Make more bytes visible after the unread ones.  The writer's run
- * points into the buffer, so it goes out first.  Returns 1, 0 at the end
- * of the input, -1 when the output failed.
+ * The next view of the input: a line from the input layer, after the
+ * carried tail of a piece cut before.  The writer's run points into the
+ * view it had, so it goes out first.  1, 0 at the end (or a read
+ * error, which the input layer reports), -1 when the output failed.
  */
-int
-rx_reader_fill(struct rx_reader *rd)
+static int
+next_view(struct rx_lines *l)
 {
-	ssize_t got;
+	const char *p;
+	size_t n;
+	int rc;
 
-	if (rx_write_flush(rd->w) != SL_OK)
+	if (rx_write_flush(l->w) != SL_OK)
 		return -1;
-	if (rd->eof)
-		return 0;
-	if (rd->r > 0) {
-		memmove(rd->buf, rd->buf + rd->r, rd->w_ - rd->r);
-		rd->w_ -= rd->r;
-		rd->r = 0;
+	/* A read error is the end here: the walk reports it. */
+	if ((rc = sl_in_line(l->in, &p, &n, &l->more)) <= 0) {
+		if (l->carry.len == 0)
+			return 0;
+		p = "";		/* the carried tail is all that is left */
+		n = 0;
+		l->more = 0;
 	}
-	if (rd->cap - rd->w_ < READ_CHUNK)
-		return 1;	/* full: the caller cuts a piece */
-	got = sl_in_read(rd->in, rd->buf + rd->w_, rd->cap - rd->w_);
-	if (got <= 0) {
-		rd->eof = 1;
-		return 0;
+	if (l->carry.len > 0) {
+		sl_buf_reset(&l->join);
+		sl_buf_add(&l->join, l->carry.buf, l->carry.len);
+		sl_buf_add(&l->join, p, n);
+		sl_buf_reset(&l->carry);
+		p = l->join.buf;
+		n = l->join.len;
 	}
-	rd->w_ += (size_t)got;
+	l->p = p;
+	l->n = n;
+	l->w->lo = p;
+	l->w->hi = p + n;
 	return 1;
+}
+
+/*
+ * Split the view into content and ending (CR* LF, or the CRs of a last
+ * line); a piece of a longer line is cut after a blank near its end, and
+ * the rest carried to the next view, so that a secret is rarely cut.
+ */
+static void
+split_view(struct rx_lines *l)
+{
+	size_t c = l->n, k;
+
+	if (l->more) {
+		for (k = l->n; k > 0 && k + RX_CUT_LOOK > l->n; k--)
+			if ((unsigned char)l->p[k - 1] <= ' ')
+				break;
+		if (k == 0 || k + RX_CUT_LOOK <= l->n)
+			k = l->n;
+		sl_buf_add(&l->carry, l->p + k, l->n - k);
+		l->n = k;
+		l->cn = k;
+		l->en = 0;
+		return;
+	}
+	if (c > 0 && l->p[c - 1] == '\n')
+		c--;
+	while (c > 0 && l->p[c - 1] == '\r')
+		c--;
+	l->cn = c;
+	l->en = l->n - c;
+}
+
+int
+rx_lines_next(struct rx_lines *l, const char **p, size_t *cn,
+    const char **e, size_t *en)
+{
+	int rc;
+
+	if (l->again)
+		l->again = 0;	/* the rest of the view, given back */
+	else {
+		if ((rc = next_view(l)) <= 0)
+			return rc;
+		split_view(l);
+	}
+	*p = l->p;
+	*cn = l->cn;
+	*e = l->p + l->cn;
+	*en = l->en;
+	return 1;
+}
+
+void
+rx_lines_unread(struct rx_lines *l, size_t from)
+{
+	size_t end = l->cn + l->en;
+
+	if (from >= end)
+		return;
+	l->p += from;
+	l->cn = from < l->cn ? l->cn - from : 0;
+	l->en = end - from - l->cn;
+	l->again = 1;
+}
+
+long long
+rx_lines_lineno(const struct rx_lines *l)
+{
+	return sl_in_lineno(l->in);
 }

@@ -920,38 +920,38 @@ top_callbacks(struct jcb *cb, struct top *tp)
 	cb->arg = tp;
 }
 
-/* Feed the input to t until its end or an error: SL_OK or SL_STOP. */
+/*
+ * Feed the input to t, line by line, until its end or an error: SL_OK or
+ * SL_STOP.  Where it stopped being JSON, the rest of that line is given
+ * back to l.
+ */
 static int
-feed_input(struct rx_input *in, struct rx_reader *rd, struct jtok *t,
+feed_input(struct rx_input *in, struct rx_lines *l, struct jtok *t,
     const struct jcb *cb)
 {
-	size_t avail;
+	const char *p, *e;
+	size_t cn, en, took;
 	int rc;
 
-	for (;;) {
-		avail = rd->w_ - rd->r;
-		if (avail == 0) {
-			if ((rc = rx_reader_fill(rd)) < 0)
-				return SL_STOP;
-			if (rc == 0)
-				return SL_OK;
-			continue;
-		}
-		rd->r += jtok_feed(t, rd->buf + rd->r, avail, cb);
-		if (t->err != NULL)
+	while ((rc = rx_lines_next(l, &p, &cn, &e, &en)) > 0) {
+		took = jtok_feed(t, p, cn + en, cb);
+		if (t->err != NULL) {
+			rx_lines_unread(l, took);
 			return SL_OK;
+		}
 		if (in->q.status == SL_STOP)
 			return SL_STOP;
 	}
+	return rc < 0 ? SL_STOP : SL_OK;
 }
 
 /*
- * The whole input through the tokenizer, from rd.  SL_OK or SL_STOP at
+ * The whole input through the tokenizer, from l.  SL_OK or SL_STOP at
  * its end; RX_AS_TEXT when it stopped being JSON (reported): the caller
- * reads the rest from rd as text, so nothing leaves unredacted.
+ * reads the rest from l as text, so nothing leaves unredacted.
  */
 int
-rx_json_read(struct rx_input *in, struct rx_reader *rd)
+rx_json_read(struct rx_input *in, struct rx_lines *l)
 {
 	struct top tp;
 	struct jtok t;
@@ -963,7 +963,7 @@ rx_json_read(struct rx_input *in, struct rx_reader *rd)
 	tp.in = in;
 	tp.t = &t;
 	top_callbacks(&cb, &tp);
-	rc = feed_input(in, rd, &t, &cb);
+	rc = feed_input(in, l, &t, &cb);
 	if (rc != SL_OK || (t.err == NULL && jtok_end(&t) == 0)) {
 		sl_buf_free(&tp.esc);
 		return rc;
@@ -977,8 +977,6 @@ rx_json_read(struct rx_input *in, struct rx_reader *rd)
 	rx_warn(in->rx, t.err == NULL || strncmp(t.err, "the input ends", 14)
 	    != 0 ? t.line : 0, "invalid JSON (%s): the rest is redacted as "
 	    "text", t.err);
-	rd->line = t.line;
-	rd->cont = 1;
 	sl_buf_free(&tp.esc);
 	return RX_AS_TEXT;
 }

@@ -125,25 +125,25 @@ input_fini(struct rx_input *in)
 }
 
 /*
- * Text and JSON: one reader for the whole input, so that JSON that stops
- * being JSON goes on as text from where it stopped.
+ * Text and JSON: one line reader for the whole input, so that JSON that
+ * stops being JSON goes on as text from where it stopped.
  */
 static int
 run_stream(struct rx_input *in, enum mode m)
 {
-	struct rx_reader rd;
+	struct rx_lines l;
 	int rc = RX_AS_TEXT;
 
-	rx_reader_init(&rd, in->in, &in->w);
+	rx_lines_init(&l, in->in, &in->w);
 	if (m == M_JSON)
-		rc = rx_json_read(in, &rd);
+		rc = rx_json_read(in, &l);
 	if (rc == RX_AS_TEXT)
-		rc = rx_text_loop(in, &rd);
+		rc = rx_text_loop(in, &l);
 	if (rc != SL_STOP)
 		rc = rx_queue_flush(&in->q);
 	if (rx_write_flush(&in->w) != SL_OK)
 		rc = SL_STOP;
-	rx_reader_free(&rd);
+	rx_lines_free(&l);
 	return rc;
 }
 

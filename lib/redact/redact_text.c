@@ -16,8 +16,6 @@
 #include "redact/redact.h"
 
 
-/* ------------------------------------------------------------- reading */
-
 /* --------------------------------------------------------------- lines */
 
 static int
@@ -60,34 +58,19 @@ rx_text_line(struct rx_input *in, const char *p, size_t cn, const char *e,
 	    NULL);
 }
 
-/* Lines from the reader until the end of the input. */
+/* Lines until the end of the input. */
 int
-rx_text_loop(struct rx_input *in, struct rx_reader *rd)
+rx_text_loop(struct rx_input *in, struct rx_lines *l)
 {
-	size_t avail, cn, en, next;
+	const char *p, *e;
+	size_t cn, en;
 	int rc;
 
-	for (;;) {
-		avail = rd->w_ - rd->r;
-		if (!rd->eof && (avail == 0 || (avail <= RX_PIECE &&
-		    memchr(rd->buf + rd->r, '\n', avail) == NULL))) {
-			if ((rc = rx_reader_fill(rd)) < 0)
-				return SL_STOP;
-			continue;
-		}
-		if (avail == 0)
-			break;
-		rx_next_line(rd->buf + rd->r, avail, &cn, &en, &next);
-		if (!rd->cont)
-			rd->line++;
-		/* A piece without LF continues the same input line. */
-		rd->cont = en == 0 && next < avail;
-		if (rx_text_line(in, rd->buf + rd->r, cn, rd->buf + rd->r + cn,
-		    en, rd->line) == SL_STOP)
+	while ((rc = rx_lines_next(l, &p, &cn, &e, &en)) > 0)
+		if (rx_text_line(in, p, cn, e, en, rx_lines_lineno(l)) ==
+		    SL_STOP)
 			return SL_STOP;
-		rd->r += next;
-	}
-	return in->q.status;
+	return rc < 0 ? SL_STOP : in->q.status;
 }
 
 /* -------------------------------------------------------------- output */
