@@ -49,8 +49,7 @@ struct held {
 /* A line record waiting for the next: is that a row of the same line? */
 struct pending {
 	struct sl_record r;
-	struct sl_buf str[5];	/* session, src, time, expanded, text */
-	struct sl_buf red;	/* the "redacted" kinds, NUL-separated */
+	struct sl_buf all;	/* its strings, each NUL-terminated */
 	const char *redp[KINDS_MAX];
 	long long lineno;
 };
@@ -386,15 +385,40 @@ queue_rows(struct recs *st, int sep)
  * join then carries it the same way).
  */
 static int
+word_char(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z');
+}
+
+/* Does a row end and the next start inside a word (a letter lost)? */
+static int
+cut_in_word(const struct recs *st)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < st->npend; i++) {
+		const struct sl_record *a = &st->pend[i].r;
+		const struct sl_record *b = &st->pend[i + 1].r;
+
+		if (a->len > 0 && b->len > 0 && word_char(a->text[a->len - 1]) &&
+		    word_char(b->text[0]))
+			return 1;
+	}
+	return 0;
+}
+
+static int
 flush_rows(struct recs *st)
 {
 	/* No stand-in first: a letter the rows kept is not doubled. */
 	static const char seps[] = { 0, 'A', 'a', '0' };
 	size_t i, k, n = st->npend;
+	size_t tries = cut_in_word(st) ? sizeof(seps) : 1;
 	int kids[KINDS_MAX], rc = SL_OK;
 	size_t nk;
 
-	for (k = 0; n > 1 && k < sizeof(seps); k++) {
+	for (k = 0; n > 1 && k < tries; k++) {
 		sl_buf_reset(&st->joined);
 		for (i = 0; i < n; i++) {
 			if (i > 0 && seps[k] != 0)
@@ -417,44 +441,59 @@ flush_rows(struct recs *st)
 	return rc;
 }
 
-static const char *
-pend_str(struct sl_buf *b, const char *s, size_t n)
+/* Append s and its NUL to b; its offset, or -1 for NULL. */
+static long
+pend_add(struct sl_buf *b, const char *s, size_t n)
 {
+	long at = (long)b->len;
+
 	if (s == NULL)
-		return NULL;
-	sl_buf_reset(b);
-	sl_buf_add(b, s, n);
-	return b->buf;
+		return -1;
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len++] = '\0';
+	return at;
 }
 
-/* Keep a copy of line record r, valid until the rows are flushed. */
+static const char *
+pend_at(const struct sl_buf *b, long at)
+{
+	return at < 0 ? NULL : b->buf + at;
+}
+
+/*
+ * Keep a copy of line record r, valid until the rows are flushed: its
+ * strings in one buffer, made large enough once.
+ */
 static void
 pend_keep(struct pending *p, const struct sl_record *r, long long lineno)
 {
-	size_t i, at = 0;
+	const char *s[4] = { r->session, r->src, r->time, r->expanded };
+	size_t len[4], i, total = r->len + 5;
+	long at[5];
 
+	for (i = 0; i < 4; i++)
+		total += len[i] = s[i] != NULL ? strlen(s[i]) : 0;
+	for (i = 0; i < r->nredacted && i < KINDS_MAX; i++)
+		total += strlen(r->redacted[i]) + 1;
+	sl_buf_reset(&p->all);
+	sl_buf_reserve(&p->all, total);
+	for (i = 0; i < 4; i++)
+		at[i] = pend_add(&p->all, s[i], len[i]);
+	at[4] = pend_add(&p->all, r->text != NULL ? r->text : "", r->len);
 	p->r = *r;
 	p->lineno = lineno;
-	p->r.session = pend_str(&p->str[0], r->session,
-	    r->session != NULL ? strlen(r->session) : 0);
-	p->r.src = pend_str(&p->str[1], r->src,
-	    r->src != NULL ? strlen(r->src) : 0);
-	p->r.time = pend_str(&p->str[2], r->time,
-	    r->time != NULL ? strlen(r->time) : 0);
-	p->r.expanded = pend_str(&p->str[3], r->expanded,
-	    r->expanded != NULL ? strlen(r->expanded) : 0);
-	p->r.text = pend_str(&p->str[4], r->text != NULL ? r->text : "",
-	    r->len);
+	p->r.session = pend_at(&p->all, at[0]);
+	p->r.src = pend_at(&p->all, at[1]);
+	p->r.time = pend_at(&p->all, at[2]);
+	p->r.expanded = pend_at(&p->all, at[3]);
+	p->r.text = pend_at(&p->all, at[4]);
 	p->r.spans = NULL;
 	p->r.nspans = 0;
 	p->r.nredacted = SL_MIN(r->nredacted, (size_t)KINDS_MAX);
-	sl_buf_reset(&p->red);
 	for (i = 0; i < p->r.nredacted; i++)
-		sl_buf_add(&p->red, r->redacted[i], strlen(r->redacted[i]) + 1);
-	for (i = 0; i < p->r.nredacted; i++) {
-		p->redp[i] = p->red.buf + at;
-		at += strlen(p->redp[i]) + 1;
-	}
+		p->redp[i] = p->all.buf + pend_add(&p->all, r->redacted[i],
+		    strlen(r->redacted[i]));
 	p->r.redacted = p->redp;
 }
 
@@ -482,13 +521,14 @@ put_line(struct recs *st, const struct sl_record *r)
 {
 	const struct sl_record *last = st->npend > 0 ?
 	    &st->pend[st->npend - 1].r : NULL;
+	int row = row_of_line(r);
 
-	if (last != NULL && (st->npend == ROWS_MAX || !row_of_line(r) ||
+	if (last != NULL && (st->npend == ROWS_MAX || !row ||
 	    !same_str(last->src, r->src) ||
 	    !same_str(last->session, r->session)) &&
 	    flush_rows(st) == SL_STOP)
 		return SL_STOP;
-	if (!row_of_line(r))
+	if (!row)
 		return queue_line(st, r, sl_in_lineno(st->in->in));
 	pend_keep(&st->pend[st->npend++], r, sl_in_lineno(st->in->in));
 	return SL_OK;
@@ -537,7 +577,7 @@ put(void *arg, const struct sl_record *r)
 static void
 recs_free(struct recs *st)
 {
-	size_t i, k;
+	size_t i;
 
 	rx_ctx_free(&st->none);
 	sl_buf_free(&st->json);
@@ -545,11 +585,8 @@ recs_free(struct recs *st)
 	sl_buf_free(&st->expanded);
 	for (i = 0; i < FIELDS_MAX; i++)
 		sl_buf_free(&st->field[i]);
-	for (i = 0; i < ROWS_MAX; i++) {
-		for (k = 0; k < 5; k++)
-			sl_buf_free(&st->pend[i].str[k]);
-		sl_buf_free(&st->pend[i].red);
-	}
+	for (i = 0; i < ROWS_MAX; i++)
+		sl_buf_free(&st->pend[i].all);
 	sl_buf_free(&st->joined);
 	sl_buf_free(&st->scratch);
 	free(st);
