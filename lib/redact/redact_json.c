@@ -157,7 +157,207 @@ value_key(const struct jtok *t)
 	return t->fr[t->depth].obj ? t->key : t->fr[t->depth].key;
 }
 
-#define FAIL(msg) do { t->err = (msg); goto fail; } while (0)
+/* One call of jtok_feed: the bytes, where it is, what it reports. */
+struct feed {
+	struct jtok *t;
+	const char *p;
+	size_t n, i;
+	size_t vs;		/* verbatim bytes start here */
+	size_t ss;		/* string bytes start here */
+	const struct jcb *cb;
+};
+
+static int
+fail(struct feed *f, const char *msg)
+{
+	f->t->err = msg;
+	return -1;
+}
+
+/* Inside a string: 1 went on, 0 the bytes ran out, -1 not JSON. */
+static int
+feed_string(struct feed *f)
+{
+	struct jtok *t = f->t;
+	unsigned char c = (unsigned char)f->p[f->i];
+
+	if (t->hex > 0) {
+		if (!hexdig(c))
+			return fail(f, "bad \\u escape");
+		t->hex--;
+		f->i++;
+		return 1;
+	}
+	if (t->esc) {
+		if (strchr("\"\\/bfnrtu", c) == NULL || c == 0)
+			return fail(f, "bad escape");
+		if (c == 'u')
+			t->hex = 4;
+		t->esc = 0;
+		f->i++;
+		return 1;
+	}
+	/* The bulk of a string. */
+	while (f->i < f->n && f->p[f->i] != '"' && f->p[f->i] != '\\' &&
+	    (unsigned char)f->p[f->i] >= 0x20)
+		f->i++;
+	if (f->i == f->n)
+		return 0;
+	c = (unsigned char)f->p[f->i];
+	if (c == '\\') {
+		t->esc = 1;
+		f->i++;
+		return 1;
+	}
+	if (c < 0x20)
+		return fail(f, "control character in a string");
+	/* The closing quote. */
+	if (f->cb->str_bytes != NULL && f->i > f->ss)
+		f->cb->str_bytes(f->cb->arg, f->p + f->ss, f->i - f->ss);
+	t->instr = 0;
+	if (f->cb->str_end != NULL)
+		f->cb->str_end(f->cb->arg, t->role, t->vkey);
+	f->vs = f->i++;
+	if (t->role == ROLE_KEY)
+		t->st = J_COLON;
+	else
+		value_done(t);
+	return 1;
+}
+
+/* Inside a number or literal: 0 went on, -1 not JSON. */
+static int
+feed_literal(struct feed *f)
+{
+	struct jtok *t = f->t;
+	unsigned char c = (unsigned char)f->p[f->i];
+
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '+' || c == '-' || c == '.') {
+		if (t->litn >= LIT_MAX)
+			return fail(f, "number too long");
+		t->lit[t->litn++] = (char)c;
+		f->i++;
+		return 0;
+	}
+	t->inlit = 0;		/* c again, outside the literal */
+	if (!lit_ok(t->lit, t->litn))
+		return fail(f, "not a value");
+	value_done(t);
+	return 0;
+}
+
+static int
+feed_open(struct feed *f, unsigned char c)
+{
+	struct jtok *t = f->t;
+
+	if (!value_state(t->st))
+		return fail(f, "unexpected bracket");
+	if (t->depth >= SL_JSON_DEPTH)
+		return fail(f, "nested too deep");
+	/* The container is the value of this key. */
+	snprintf(t->fr[t->depth + 1].key, KEY_MAX, "%s", value_key(t));
+	t->depth++;
+	t->fr[t->depth].obj = c == '{';
+	t->key[0] = '\0';
+	t->st = c == '{' ? J_OKEY : J_AVALUE;
+	return 0;
+}
+
+static int
+feed_close(struct feed *f, unsigned char c)
+{
+	struct jtok *t = f->t;
+
+	if (t->depth == 0 || t->fr[t->depth].obj != (c == '}') ||
+	    !(t->st == J_NEXT || (c == '}' && t->st == J_OKEY) ||
+	    (c == ']' && t->st == J_AVALUE)))
+		return fail(f, "unexpected close");
+	t->depth--;
+	t->key[0] = '\0';
+	value_done(t);
+	if (t->depth == 0 && f->cb->doc_end != NULL)
+		f->cb->doc_end(f->cb->arg);
+	return 0;
+}
+
+/* The opening quote of a key or a string value. */
+static int
+feed_quote(struct feed *f)
+{
+	struct jtok *t = f->t;
+	size_t k = 0, i;
+
+	if (t->st == J_OKEY || t->st == J_KEY)
+		t->role = ROLE_KEY;
+	else if (value_state(t->st))
+		t->role = ROLE_VALUE;
+	else
+		return fail(f, "unexpected string");
+	snprintf(t->vkey, KEY_MAX, "%s", t->role == ROLE_KEY ? "" :
+	    value_key(t));
+	if (f->cb->verbatim != NULL && f->i + 1 > f->vs)
+		f->cb->verbatim(f->cb->arg, f->p + f->vs, f->i + 1 - f->vs);
+	if (f->cb->str_start != NULL)
+		f->cb->str_start(f->cb->arg, f->p + f->i + 1);
+	t->instr = 1;
+	i = f->ss = f->vs = ++f->i;
+	/* Keys are kept for the values after them. */
+	if (t->role == ROLE_KEY) {
+		while (i + k < f->n && f->p[i + k] != '"' &&
+		    f->p[i + k] != '\\' && k + 1 < KEY_MAX)
+			k++;
+		memcpy(t->key, f->p + i, k);
+		t->key[k] = '\0';
+	}
+	return 0;
+}
+
+/* Between tokens: 0 went on, -1 not JSON. */
+static int
+feed_token(struct feed *f)
+{
+	struct jtok *t = f->t;
+	unsigned char c = (unsigned char)f->p[f->i];
+	int rc = 0;
+
+	switch (c) {
+	case '\n':
+		t->line++;
+		break;
+	case ' ': case '\t': case '\r':
+		break;
+	case '{': case '[':
+		rc = feed_open(f, c);
+		break;
+	case '}': case ']':
+		rc = feed_close(f, c);
+		break;
+	case ':':
+		if (t->st != J_COLON)
+			return fail(f, "unexpected ':'");
+		t->st = J_VALUE;
+		break;
+	case ',':
+		if (t->st != J_NEXT)
+			return fail(f, "unexpected ','");
+		t->st = t->fr[t->depth].obj ? J_KEY : J_VALUE;
+		break;
+	case '"':
+		return feed_quote(f);
+	default:
+		if (!value_state(t->st) || !((c >= '0' && c <= '9') ||
+		    c == '-' || c == 't' || c == 'f' || c == 'n'))
+			return fail(f, "unexpected character");
+		t->inlit = 1;
+		t->litn = 0;
+		return 0;	/* collected by feed_literal */
+	}
+	if (rc == 0)
+		f->i++;
+	return rc;
+}
 
 /*
  * Feed n bytes.  Returns how many were taken: n, or where the input
@@ -166,163 +366,26 @@ value_key(const struct jtok *t)
 static size_t
 jtok_feed(struct jtok *t, const char *p, size_t n, const struct jcb *cb)
 {
-	size_t i = 0, vs = 0, ss = 0;
-	unsigned char c;
+	struct feed f = { t, p, n, 0, 0, 0, cb };
+	int rc = 0;
 
-	while (i < n) {
-		c = (unsigned char)p[i];
+	while (f.i < n) {
 		if (t->instr) {
-			if (t->hex > 0) {
-				if (!hexdig(c))
-					FAIL("bad \\u escape");
-				t->hex--;
-				i++;
-				continue;
-			}
-			if (t->esc) {
-				if (strchr("\"\\/bfnrtu", c) == NULL || c == 0)
-					FAIL("bad escape");
-				if (c == 'u')
-					t->hex = 4;
-				t->esc = 0;
-				i++;
-				continue;
-			}
-			/* The bulk of a string. */
-			while (i < n && p[i] != '"' && p[i] != '\\' &&
-			    (unsigned char)p[i] >= 0x20)
-				i++;
-			if (i == n)
+			if ((rc = feed_string(&f)) <= 0)
 				break;
-			c = (unsigned char)p[i];
-			if (c == '\\') {
-				t->esc = 1;
-				i++;
-				continue;
-			}
-			if (c < 0x20)
-				FAIL("control character in a string");
-			/* The closing quote. */
-			if (cb->str_bytes != NULL && i > ss)
-				cb->str_bytes(cb->arg, p + ss, i - ss);
-			t->instr = 0;
-			if (cb->str_end != NULL)
-				cb->str_end(cb->arg, t->role, t->vkey);
-			vs = i;
-			i++;
-			if (t->role == ROLE_KEY)
-				t->st = J_COLON;
-			else
-				value_done(t);
-			continue;
-		}
-		if (t->inlit) {
-			if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-			    (c >= 'A' && c <= 'Z') || c == '+' || c == '-' ||
-			    c == '.') {
-				if (t->litn >= LIT_MAX)
-					FAIL("number too long");
-				t->lit[t->litn++] = (char)c;
-				i++;
-				continue;
-			}
-			t->inlit = 0;
-			if (!lit_ok(t->lit, t->litn))
-				FAIL("not a value");
-			value_done(t);
-			continue;	/* c again, outside the literal */
-		}
-		switch (c) {
-		case ' ': case '\t': case '\r':
+		} else if (t->inlit) {
+			if ((rc = feed_literal(&f)) < 0)
+				break;
+		} else if ((rc = feed_token(&f)) < 0)
 			break;
-		case '\n':
-			t->line++;
-			break;
-		case '{': case '[':
-			if (!value_state(t->st))
-				FAIL("unexpected bracket");
-			if (t->depth >= SL_JSON_DEPTH)
-				FAIL("nested too deep");
-			/* The container is the value of this key. */
-			snprintf(t->fr[t->depth + 1].key, KEY_MAX, "%s",
-			    value_key(t));
-			t->depth++;
-			t->fr[t->depth].obj = c == '{';
-			t->key[0] = '\0';
-			t->st = c == '{' ? J_OKEY : J_AVALUE;
-			break;
-		case '}': case ']':
-			if (t->depth == 0 || t->fr[t->depth].obj != (c == '}') ||
-			    !(t->st == J_NEXT || (c == '}' && t->st == J_OKEY) ||
-			    (c == ']' && t->st == J_AVALUE)))
-				FAIL("unexpected close");
-			t->depth--;
-			t->key[0] = '\0';
-			value_done(t);
-			if (t->depth == 0 && cb->doc_end != NULL)
-				cb->doc_end(cb->arg);
-			break;
-		case ':':
-			if (t->st != J_COLON)
-				FAIL("unexpected ':'");
-			t->st = J_VALUE;
-			break;
-		case ',':
-			if (t->st != J_NEXT)
-				FAIL("unexpected ','");
-			t->st = t->fr[t->depth].obj ? J_KEY : J_VALUE;
-			break;
-		case '"':
-			if (t->st == J_OKEY || t->st == J_KEY)
-				t->role = ROLE_KEY;
-			else if (value_state(t->st))
-				t->role = ROLE_VALUE;
-			else
-				FAIL("unexpected string");
-			snprintf(t->vkey, KEY_MAX, "%s",
-			    t->role == ROLE_KEY ? "" : value_key(t));
-			if (cb->verbatim != NULL && i + 1 > vs)
-				cb->verbatim(cb->arg, p + vs, i + 1 - vs);
-			if (cb->str_start != NULL)
-				cb->str_start(cb->arg, p + i + 1);
-			t->instr = 1;
-			i++;
-			ss = i;
-			vs = i;
-			/* Keys are kept for the values after them. */
-			if (t->role == ROLE_KEY) {
-				size_t k = 0;
-
-				while (i + k < n && p[i + k] != '"' &&
-				    p[i + k] != '\\' && k + 1 < KEY_MAX)
-					k++;
-				memcpy(t->key, p + i, k);
-				t->key[k] = '\0';
-			}
-			continue;
-		default:
-			if (!value_state(t->st) || !((c >= '0' && c <= '9') ||
-			    c == '-' || c == 't' || c == 'f' || c == 'n'))
-				FAIL("unexpected character");
-			t->inlit = 1;
-			t->litn = 0;
-			continue;	/* collected above */
-		}
-		i++;
 	}
+	/* What is left of a string or between strings goes on. */
 	if (t->instr) {
-		if (cb->str_bytes != NULL && i > ss)
-			cb->str_bytes(cb->arg, p + ss, i - ss);
-	} else if (cb->verbatim != NULL && i > vs)
-		cb->verbatim(cb->arg, p + vs, i - vs);
-	return n;
-fail:
-	if (t->instr) {
-		if (cb->str_bytes != NULL && i > ss)
-			cb->str_bytes(cb->arg, p + ss, i - ss);
-	} else if (cb->verbatim != NULL && i > vs)
-		cb->verbatim(cb->arg, p + vs, i - vs);
-	return i;
+		if (cb->str_bytes != NULL && f.i > f.ss)
+			cb->str_bytes(cb->arg, p + f.ss, f.i - f.ss);
+	} else if (cb->verbatim != NULL && f.i > f.vs)
+		cb->verbatim(cb->arg, p + f.vs, f.i - f.vs);
+	return rc < 0 ? f.i : n;
 }
 
 /* The end of the input: a literal at the very end is complete now. */
@@ -755,6 +818,51 @@ nest_end(void *arg, int role, const char *key)
 }
 
 /*
+ * A string that is a gzip'd payload (a Lambda event's "data"): redacted
+ * inside, through the dispatcher; it replaces the string when it changed.
+ */
+static void
+string_payload(struct rx_input *in, struct rx_job *j, long long line)
+{
+	struct sl_buf out, name;
+
+	sl_buf_init(&out);
+	sl_buf_init(&name);
+	sl_buf_printf(&name, "%s:%lld//base64", in->rx->where, line);
+	if (rx_b64_redact(in->rx, name.buf, j->u.buf, j->u.len, &out) != 0) {
+		rx_warn(in->rx, line, "base64 payload that cannot be decoded: "
+		    "left out");
+		sl_buf_reset(&out);
+	}
+	if (out.len != j->u.len || memcmp(out.buf, j->u.buf, j->u.len) != 0)
+		job_edit(j, 0, j->u.len, out.buf != NULL ? out.buf : "",
+		    out.len);
+	sl_buf_free(&out);
+	sl_buf_free(&name);
+}
+
+/* A string that holds a JSON document: its strings, each a job of j's. */
+static void
+string_json(struct rx_input *in, struct rx_job *j)
+{
+	static const struct jcb none;
+	struct jcb cb = none;
+	struct nested ns;
+	struct jtok t;
+
+	memset(&ns, 0, sizeof(ns));
+	ns.in = in;
+	ns.parent = j;
+	cb.str_start = nest_start;
+	cb.str_bytes = nest_bytes;
+	cb.str_end = nest_end;
+	cb.arg = &ns;
+	jtok_init(&t);
+	jtok_feed(&t, j->u.buf, j->u.len, &cb);
+	sl_buf_free(&ns.esc);
+}
+
+/*
  * One string: esc[0, n) between its quotes.  parent NULL: a string of
  * the input itself; else one inside parent's decoded text at `at`.
  */
@@ -794,42 +902,11 @@ process(struct rx_input *in, struct rx_job *parent, size_t at,
 		sl_buf_adds(&kc, key);
 		sl_buf_add(&kc, "\": \"", 4);
 	}
-	if (rx_b64_looks(j->u.buf, j->u.len)) {
-		/* A gzip'd payload (a Lambda event's "data"): inside it. */
-		struct sl_buf out, name;
-
-		sl_buf_init(&out);
-		sl_buf_init(&name);
-		sl_buf_printf(&name, "%s:%lld//base64", in->rx->where, line);
-		if (rx_b64_redact(in->rx, name.buf, j->u.buf, j->u.len,
-		    &out) != 0) {
-			rx_warn(in->rx, line, "base64 payload that cannot be "
-			    "decoded: left out");
-			sl_buf_reset(&out);
-		}
-		if (out.len != j->u.len || memcmp(out.buf, j->u.buf,
-		    j->u.len) != 0)
-			job_edit(j, 0, j->u.len, out.buf != NULL ? out.buf :
-			    "", out.len);
-		sl_buf_free(&out);
-		sl_buf_free(&name);
-	} else if (nest < RX_JSON_NEST && looks_json(j->u.buf, j->u.len)) {
-		static const struct jcb none;
-		struct jcb cb = none;
-		struct nested ns;
-		struct jtok t;
-
-		memset(&ns, 0, sizeof(ns));
-		ns.in = in;
-		ns.parent = j;
-		cb.str_start = nest_start;
-		cb.str_bytes = nest_bytes;
-		cb.str_end = nest_end;
-		cb.arg = &ns;
-		jtok_init(&t);
-		jtok_feed(&t, j->u.buf, j->u.len, &cb);
-		sl_buf_free(&ns.esc);
-	} else {
+	if (rx_b64_looks(j->u.buf, j->u.len))
+		string_payload(in, j, line);
+	else if (nest < RX_JSON_NEST && looks_json(j->u.buf, j->u.len))
+		string_json(in, j);
+	else {
 		while (off < j->u.len) {
 			rx_next_line(j->u.buf + off, j->u.len - off, &cn, &en,
 			    &next);
