@@ -14,6 +14,21 @@
  * Three owners drive it: raw text (redact_text.c), JSON exports
  * (redact_json.c) and the record stream (redact_records.c).  The queue
  * keeps the output of one input in order whatever is held.
+ *
+ * The files call each other one way only (top to bottom; nm on the
+ * objects shows it):
+ *
+ *	redact_run.c	dispatch by the format's shape (sl_format_shape)
+ *	redact_records.c, redact_text.c -> redact_json.c
+ *	redact.c	the engine as a whole, rx_redact_string
+ *	redact_queue.c -> redact_map.c -> redact_detect.c (the line)
+ *	redact_parse.c -> redact_check.c; redact_ac.c, redact_rules.c
+ *	redact_b64.c	base64 payloads and their codec
+ *	redact_core.c, redact_io.c, redact_hmac.c (render, marker, count,
+ *			warn; lines in through lib/input, bytes out)
+ *
+ * The one way back up is rx->nested: a base64 payload is redacted as an
+ * input of its own through the dispatcher, like a registry plug-in.
  */
 #ifndef SL_REDACT_H
 #define SL_REDACT_H
