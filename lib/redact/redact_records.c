@@ -364,7 +364,6 @@ queue_rows(struct recs *st, int sep)
 	size_t i;
 
 	g->heap = 1;
-	g->r = st->pend[0].r;
 	g->nrows = st->npend;
 	g->rows = sl_xmalloc(g->nrows * sizeof(*g->rows));
 	g->start = sl_xmalloc((g->nrows + 1) * sizeof(*g->start));
@@ -374,6 +373,7 @@ queue_rows(struct recs *st, int sep)
 		g->start[i + 1] = g->start[i] + st->pend[i].r.len +
 		    (sep != 0);
 	}
+	g->r = g->rows[0]->r;	/* its own copies: the pending ones go */
 	rx_queue_line(&st->in->q, ctx_for(st, g->r.session), st->joined.buf,
 	    st->joined.len, "", 0, 1, NULL, 0, st->pend[0].lineno, g);
 	return st->in->q.status == SL_STOP ? SL_STOP : SL_OK;
