@@ -40,6 +40,7 @@ struct held {
 	char *strs[4];
 	char **red;
 	size_t nred;
+	size_t lead;		/* a row's blanks left out of the join */
 	struct held **rows;	/* NULL, or nrows rows... */
 	size_t *start;		/* ...row i starts at text[start[i]], a
 				   stand-in letter may follow it */
@@ -52,6 +53,7 @@ struct pending {
 	struct sl_buf all;	/* its strings, each NUL-terminated */
 	const char *redp[KINDS_MAX];
 	long long lineno;
+	size_t lead;		/* blanks left out of the join */
 };
 
 struct recs {
@@ -65,6 +67,7 @@ struct recs {
 	struct pending pend[ROWS_MAX];
 	size_t npend;
 	struct sl_buf joined;	/* the pending rows' texts, end to end */
+	struct sl_buf row;	/* a row given back its blanks */
 	struct sl_buf scratch;
 };
 
@@ -277,6 +280,44 @@ row_edits(const struct sl_redact *rx, const struct rx_done *d, size_t a,
 	return n;
 }
 
+/*
+ * Row h's text: its part p of the joined text, after the blanks the join
+ * left out (the edits move past them).
+ */
+static const char *
+row_text(struct recs *st, const struct held *h, const char *p,
+    struct rx_edit *ed, size_t ned)
+{
+	size_t i;
+
+	if (h->lead == 0)
+		return p;
+	for (i = 0; i < ned; i++)
+		ed[i].off += h->lead;
+	sl_buf_reset(&st->row);
+	sl_buf_add(&st->row, h->r.text, h->lead);
+	sl_buf_add(&st->row, p, h->r.len - h->lead);
+	return st->row.buf;
+}
+
+/*
+ * The rest of a secret cut from the end of a row takes the blanks before
+ * it too: a line's text never ends in white space (sl-records(5)).
+ */
+static void
+no_trailing_blanks(const char *p, size_t n, struct rx_edit *ed, size_t ned)
+{
+	struct rx_edit *e = ned > 0 ? &ed[ned - 1] : NULL;
+
+	if (e == NULL || e->replen != 0 || e->off + e->len != n)
+		return;
+	while (e->off > 0 && (p[e->off - 1] == ' ' || p[e->off - 1] == '\t') &&
+	    (ned < 2 || ed[ned - 2].off + ed[ned - 2].len < e->off)) {
+		e->off--;
+		e->len++;
+	}
+}
+
 /* The rows of one raw line, redacted as that line, each written. */
 static int
 emit_rows(struct recs *st, const struct held *g, const struct rx_done *d)
@@ -287,15 +328,18 @@ emit_rows(struct recs *st, const struct held *g, const struct rx_done *d)
 	struct rx_done rd;
 
 	for (i = 0; i < g->nrows; i++) {
+		const struct held *h = g->rows[i];
+
 		memset(&rd, 0, sizeof(rd));
 		rd.line = 1;
-		rd.p = d->p + g->start[i];
-		rd.n = g->rows[i]->r.len;
+		rd.n = h->r.len;
 		rd.e = "";
 		rd.edits = ed;
 		rd.nedits = row_edits(st->in->rx, d, g->start[i],
-		    g->start[i] + rd.n, g->start[i + 1], &eaten, &eatrule, ed,
-		    kids, &nk);
+		    g->start[i] + rd.n - h->lead, g->start[i + 1], &eaten,
+		    &eatrule, ed, kids, &nk);
+		rd.p = row_text(st, h, d->p + g->start[i], ed, rd.nedits);
+		no_trailing_blanks(rd.p, rd.n, ed, rd.nedits);
 		rd.kids = kids;
 		rd.nkids = nk;
 		if (emit_line(st, g->rows[i], &rd) == SL_STOP)
@@ -370,8 +414,9 @@ queue_rows(struct recs *st, int sep)
 	g->start[0] = 0;
 	for (i = 0; i < g->nrows; i++) {
 		g->rows[i] = keep(&st->pend[i].r);
-		g->start[i + 1] = g->start[i] + st->pend[i].r.len +
-		    (sep != 0);
+		g->rows[i]->lead = st->pend[i].lead;
+		g->start[i + 1] = g->start[i] + st->pend[i].r.len -
+		    st->pend[i].lead + (sep != 0);
 	}
 	g->r = g->rows[0]->r;	/* its own copies: the pending ones go */
 	rx_queue_line(&st->in->q, ctx_for(st, g->r.session), st->joined.buf,
@@ -379,11 +424,6 @@ queue_rows(struct recs *st, int sep)
 	return st->in->q.status == SL_STOP ? SL_STOP : SL_OK;
 }
 
-/*
- * The pending rows go on: one by one, unless their texts joined hold a
- * secret (one that only the join shows, or one a row has anyway: the
- * join then carries it the same way).
- */
 static int
 word_char(int c)
 {
@@ -408,6 +448,52 @@ cut_in_word(const struct recs *st)
 	return 0;
 }
 
+/*
+ * Join the pending rows into st->joined: by sep (0: none), and with
+ * strip, rows after the first without their leading blanks (a cursor
+ * moved down keeps its column).  Does the join hold a secret?
+ */
+static int
+join_rows(struct recs *st, int sep, int strip)
+{
+	int kids[KINDS_MAX];
+	size_t i, nk = 0;
+
+	sl_buf_reset(&st->joined);
+	for (i = 0; i < st->npend; i++) {
+		struct pending *p = &st->pend[i];
+
+		p->lead = 0;
+		while (strip && i > 0 && p->lead < p->r.len &&
+		    p->r.text[p->lead] == ' ')
+			p->lead++;
+		if (i > 0 && sep != 0)
+			sl_buf_addc(&st->joined, sep);
+		sl_buf_add(&st->joined, p->r.text + p->lead,
+		    p->r.len - p->lead);
+	}
+	return rx_redact_string(st->in->rx, NULL, 0, st->joined.buf,
+	    st->joined.len, 1, NULL, 0, &st->scratch, kids, &nk,
+	    KINDS_MAX) > 0;
+}
+
+/* Does a row after the first start with a blank? */
+static int
+indented(const struct recs *st)
+{
+	size_t i;
+
+	for (i = 1; i < st->npend; i++)
+		if (st->pend[i].r.len > 0 && st->pend[i].r.text[0] == ' ')
+			return 1;
+	return 0;
+}
+
+/*
+ * The pending rows go on: one by one, unless their texts joined hold a
+ * secret (one that only the join shows, or one a row has anyway: the
+ * join then carries it the same way).
+ */
 static int
 flush_rows(struct recs *st)
 {
@@ -415,21 +501,20 @@ flush_rows(struct recs *st)
 	static const char seps[] = { 0, 'A', 'a', '0' };
 	size_t i, k, n = st->npend;
 	size_t tries = cut_in_word(st) ? sizeof(seps) : 1;
-	int kids[KINDS_MAX], rc = SL_OK;
-	size_t nk;
+	int rc = SL_OK;
 
+	/*
+	 * Rows indented by a cursor move are tried glued first: spaces
+	 * only keep pieces apart, so the glued join finds what the plain
+	 * one does and what it cuts.
+	 */
+	if (n > 1 && indented(st) && join_rows(st, 0, 1)) {
+		rc = queue_rows(st, 0);
+		st->npend = 0;
+		return rc;
+	}
 	for (k = 0; n > 1 && k < tries; k++) {
-		sl_buf_reset(&st->joined);
-		for (i = 0; i < n; i++) {
-			if (i > 0 && seps[k] != 0)
-				sl_buf_addc(&st->joined, seps[k]);
-			sl_buf_add(&st->joined, st->pend[i].r.text,
-			    st->pend[i].r.len);
-		}
-		nk = 0;
-		if (rx_redact_string(st->in->rx, NULL, 0, st->joined.buf,
-		    st->joined.len, 1, NULL, 0, &st->scratch, kids, &nk,
-		    KINDS_MAX) > 0) {
+		if (join_rows(st, seps[k], 0)) {
 			rc = queue_rows(st, seps[k]);
 			st->npend = 0;
 			return rc;
@@ -588,6 +673,7 @@ recs_free(struct recs *st)
 	for (i = 0; i < ROWS_MAX; i++)
 		sl_buf_free(&st->pend[i].all);
 	sl_buf_free(&st->joined);
+	sl_buf_free(&st->row);
 	sl_buf_free(&st->scratch);
 	free(st);
 }

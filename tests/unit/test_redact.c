@@ -677,6 +677,26 @@ START_TEST(records_rows)
 	    "\"echo " R("aws-access-key-id") "\",\"redacted\":"
 	    "[\"aws-access-key-id\"],\"src\":\"x:9\"}\n"
 	    LR(2, "", 9));
+	/*
+	 * A cursor moved down keeps its column: the next row is indented,
+	 * and the blanks stay while the rest of the secret goes.
+	 */
+	expect_records(rx,
+	    L(1, "token ghp_bYrEqmSM9w", 11)
+	    L(2, "      CZ7Uw9xfogoEmvnEN5N12f4udd tail", 11)
+	    L(3, "  ghp_bYrEqmSM9w", 12)
+	    L(4, "      CZ7Uw9xfogoEmvnEN5N12f4udd", 12),
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":1,\"text\":"
+	    "\"token " R("github-token") "\",\"redacted\":[\"github-token\"],"
+	    "\"src\":\"x:11\"}\n"
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":2,\"text\":"
+	    "\"       tail\",\"redacted\":[\"github-token\"],"
+	    "\"src\":\"x:11\"}\n"
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":3,\"text\":"
+	    "\"  " R("github-token") "\",\"redacted\":[\"github-token\"],"
+	    "\"src\":\"x:12\"}\n"
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":4,\"text\":"
+	    "\"\",\"redacted\":[\"github-token\"],\"src\":\"x:12\"}\n");
 #undef L
 #undef LR
 	sl_redact_free(rx);
