@@ -311,7 +311,8 @@ outputs_open(struct outputs *o, int nin, char **in)
 	int i;
 
 	o->scratch = -1;
-	if (o->path == NULL) {
+	/* "-" is standard output, as in every tool (sl(7)). */
+	if (o->path == NULL || strcmp(o->path, "-") == 0) {
 		o->kind = OUT_STDOUT;
 		o->one = tool_out;
 		return;
@@ -420,7 +421,7 @@ selection_output(const struct outputs *o, int nin, char **in)
 	struct stat sb;
 	int i;
 
-	if (o->path == NULL)
+	if (o->path == NULL || strcmp(o->path, "-") == 0)
 		return;
 	if (ends_with(o->path, "/") || sl_archive_kind(o->path) != SL_AR_NONE ||
 	    (stat(o->path, &sb) == 0 && S_ISDIR(sb.st_mode)))
@@ -475,130 +476,159 @@ write_stats(const char *path, int force, const struct sl_redact *rx)
 	sl_buf_free(&b);
 }
 
+/* What the options ask for. */
+struct options {
+	const char **rules;
+	size_t nrules;
+	const char *keyenv, *stats, *format;
+	struct sl_select_opts sel;
+	unsigned flags;
+	int quiet;
+};
+
+/* Parse the options into op and o; returns the index of the first input. */
+static int
+parse_options(int argc, char **argv, struct options *op, struct outputs *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":r:f:o:qhV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			op->rules = realloc(op->rules, (op->nrules + 1) *
+			    sizeof(*op->rules));
+			if (op->rules == NULL)
+				tool_fatal("out of memory");
+			op->rules[op->nrules++] = optarg;
+			break;
+		case OPT_NO_DEFAULT:
+			op->flags |= SL_REDACT_NO_DEFAULT;
+			break;
+		case OPT_HASH_KEY_ENV:
+			op->keyenv = optarg;
+			break;
+		case 'f':
+			if (!sl_redact_format_ok(optarg))
+				tool_usage_error("unknown format '%s'", optarg);
+			op->format = optarg;
+			break;
+		case 'o':
+			o->path = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = 1;
+			tool_stats_force(1);
+			break;
+		case TOOL_OPT_STATS:
+			op->stats = tool_stats_arg(optarg);
+			op->flags |= SL_REDACT_HITS;
+			break;
+		case 'q':
+			op->quiet = 1;
+			break;
+		case OPT_DEFAULTS:
+			fputs(sl_redact_default_rules(), stdout);
+			exit(tool_finish());
+		default:
+			if (!tool_select_option(c, optarg, &op->sel) &&
+			    !tool_info_option(c, usage))
+				tool_bad_option(c, argv);
+		}
+	}
+	return optind;
+}
+
+/* The engine with the rules and key the options name; exits on error. */
+static struct sl_redact *
+make_engine(const struct options *op)
+{
+	struct sl_redact *rx = sl_redact_new(op->flags);
+	const char *key = NULL;
+	struct sl_error err;
+	char *text;
+	size_t i, len;
+
+	if (op->keyenv != NULL && ((key = getenv(op->keyenv)) == NULL ||
+	    *key == '\0'))
+		tool_usage_error("--hash-key-env: $%s is not set or empty",
+		    op->keyenv);
+	for (i = 0; i < op->nrules; i++) {
+		text = read_file(op->rules[i], &len);
+		if (sl_redact_add_rules(rx, op->rules[i], text, len, &err) !=
+		    SL_OK)
+			tool_fatal("%s", err.msg);
+		free(text);
+	}
+	if (key != NULL)
+		sl_redact_set_key(rx, key, strlen(key));
+	if (sl_redact_ready(rx, &err) != SL_OK)
+		tool_fatal("%s", err.msg);
+	return rx;
+}
+
 int
 main(int argc, char **argv)
 {
-	const char **rules = NULL, *keyenv = NULL, *stats = NULL;
-	const char *format = NULL, *key;
-	struct sl_select_opts sel = { 0 };
+	struct options op;
 	struct sl_redact_io io;
 	FILE *selected = NULL;
 	char spool[64];
 	struct outputs outs;
 	struct sl_redact *rx;
 	struct sl_buf sum;
-	size_t nrules = 0, i, len;
-	unsigned flags = 0;
-	struct sl_error err;
-	char *text;
-	int c, quiet = 0, rc = SL_OK;
+	int c, first, i, rc = SL_OK;
 
 	tool_init("sl-redact");
 	memset(&outs, 0, sizeof(outs));
-	while ((c = getopt_long(argc, argv, ":r:f:o:qhV", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			rules = realloc(rules, (nrules + 1) * sizeof(*rules));
-			if (rules == NULL)
-				tool_fatal("out of memory");
-			rules[nrules++] = optarg;
-			break;
-		case OPT_NO_DEFAULT:
-			flags |= SL_REDACT_NO_DEFAULT;
-			break;
-		case OPT_HASH_KEY_ENV:
-			keyenv = optarg;
-			break;
-		case 'f':
-			if (!sl_redact_format_ok(optarg))
-				tool_usage_error("unknown format '%s'", optarg);
-			format = optarg;
-			break;
-		case 'o':
-			outs.path = optarg;
-			break;
-		case OPT_FORCE:
-			outs.force = 1;
-			tool_stats_force(1);
-			break;
-		case TOOL_OPT_STATS:
-			stats = tool_stats_arg(optarg);
-			flags |= SL_REDACT_HITS;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case OPT_DEFAULTS:
-			fputs(sl_redact_default_rules(), stdout);
-			return tool_finish();
-		default:
-			if (!tool_select_option(c, optarg, &sel) &&
-			    !tool_info_option(c, usage))
-				tool_bad_option(c, argv);
-		}
-	}
-	tool_select_check(&sel);
-	if (sl_select_active(&sel) && format != NULL &&
-	    sl_format_lookup(format) == NULL)
+	memset(&op, 0, sizeof(op));
+	first = parse_options(argc, argv, &op, &outs);
+	tool_select_check(&op.sel);
+	if (sl_select_active(&op.sel) && op.format != NULL &&
+	    sl_format_lookup(op.format) == NULL)
 		tool_usage_error("-f %s cannot be read as records, which a "
-		    "selection needs", format);
-	tool_need_input(argc - optind, usage);
-	if (keyenv != NULL && ((key = getenv(keyenv)) == NULL || *key == '\0'))
-		tool_usage_error("--hash-key-env: $%s is not set or empty",
-		    keyenv);
-
-	rx = sl_redact_new(flags);
-	for (i = 0; i < nrules; i++) {
-		text = read_file(rules[i], &len);
-		if (sl_redact_add_rules(rx, rules[i], text, len, &err) !=
-		    SL_OK)
-			tool_fatal("%s", err.msg);
-		free(text);
-	}
-	if (keyenv != NULL)
-		sl_redact_set_key(rx, key, strlen(key));
-	if (sl_redact_ready(rx, &err) != SL_OK)
-		tool_fatal("%s", err.msg);
+		    "selection needs", op.format);
+	tool_need_input(argc - first, usage);
+	rx = make_engine(&op);
 
 	io.open = io_open;
 	io.done = io_done;
 	io.arg = &outs;
-	if (sl_select_active(&sel)) {
-		selection_output(&outs, argc - optind, argv + optind);
-		selected = select_records(&sel, format, argc, argv, optind);
+	if (sl_select_active(&op.sel)) {
+		selection_output(&outs, argc - first, argv + first);
+		selected = select_records(&op.sel, op.format, argc, argv,
+		    first);
 		outputs_open(&outs, 0, NULL);	/* checked above */
 		snprintf(spool, sizeof(spool), "/dev/fd/%d", fileno(selected));
 		rc = sl_redact_path(rx, spool, "records", &io, tool_error,
 		    NULL);
 	} else {
-		outputs_open(&outs, argc - optind, argv + optind);
+		outputs_open(&outs, argc - first, argv + first);
 		tool_progress_custom(describe_progress, rx);
-		if (optind == argc)
-			rc = sl_redact_path(rx, "-", format, &io, tool_error,
-			    NULL);
+		if (first == argc)
+			rc = sl_redact_path(rx, "-", op.format, &io,
+			    tool_error, NULL);
 	}
-	for (i = (size_t)optind; i < (size_t)argc && rc != SL_STOP &&
-	    selected == NULL; i++)
-		rc = sl_redact_path(rx, argv[i], format, &io, tool_error,
+	for (i = first; i < argc && rc != SL_STOP && selected == NULL; i++)
+		rc = sl_redact_path(rx, argv[i], op.format, &io, tool_error,
 		    NULL);
 	tool_progress_end();
 	if (rc == SL_REJECT)
 		tool_status = EXIT_INPUT;
 
 	outputs_close(&outs);
-	if (stats != NULL)
-		write_stats(stats, outs.force, rx);
+	if (op.stats != NULL)
+		write_stats(op.stats, outs.force, rx);
 	/* The summary only once the output is known to be complete. */
 	c = tool_finish();	/* exits 2 when standard output failed */
-	if (!quiet && sl_redact_total(rx) > 0) {
+	if (!op.quiet && sl_redact_total(rx) > 0) {
 		sl_buf_init(&sum);
 		sl_redact_summary(rx, &sum);
 		fprintf(stderr, "%s: %s\n", tool_name, sum.buf);
 		sl_buf_free(&sum);
 	}
 	sl_redact_free(rx);
-	free(rules);
+	free(op.rules);
 	if (selected != NULL)
 		fclose(selected);
 	return c;

@@ -261,4 +261,5 @@ const struct sl_format sl_format_cloudtrail = {
 	    "lookup-events, EventBridge)",
 	ct_probe,
 	ct_read,
+	SL_SHAPE_JSON,
 };

@@ -218,4 +218,5 @@ const struct sl_format sl_format_cw_events = {
 	"aws logs get-log-events / filter-log-events JSON (pages concatenated)",
 	ce_probe,
 	ce_read,
+	SL_SHAPE_JSON,
 };

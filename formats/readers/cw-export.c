@@ -362,4 +362,5 @@ const struct sl_format sl_format_cw_export = {
 	"CloudWatch Logs export task objects (<time> <message> lines, gzip)",
 	ex_probe,
 	ex_read,
+	SL_SHAPE_TEXT,
 };

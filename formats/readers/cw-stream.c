@@ -124,4 +124,5 @@ const struct sl_format sl_format_cw_stream = {
 	"streamed session events (JSON, one per line, sessionData arrays)",
 	cs_probe,
 	cs_read,
+	SL_SHAPE_JSON,
 };

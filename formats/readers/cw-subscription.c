@@ -455,4 +455,5 @@ const struct sl_format sl_format_cw_subscription = {
 	"subscription filter / Firehose payloads (logEvents; base64, gzip)",
 	sub_probe,
 	sub_read,
+	SL_SHAPE_JSON,
 };

@@ -46,4 +46,5 @@ const struct sl_format sl_format_cw_text = {
 	"CloudWatch event(s) of an upload at session end (typescript text)",
 	ct_probe,
 	ct_read,
+	SL_SHAPE_TEXT,
 };

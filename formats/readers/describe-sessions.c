@@ -161,4 +161,5 @@ const struct sl_format sl_format_describe_sessions = {
 	"aws ssm describe-sessions JSON (CLI v1 or v2 dates)",
 	ds_probe,
 	ds_read,
+	SL_SHAPE_JSON,
 };

@@ -195,4 +195,5 @@ const struct sl_format sl_format_insights = {
 	"CloudWatch Logs Insights results (aws logs get-query-results JSON)",
 	in_probe,
 	in_read,
+	SL_SHAPE_JSON,
 };

@@ -49,4 +49,5 @@ const struct sl_format sl_format_manifest = {
 	"the MANIFEST of an sl-convert archive (skipped)",
 	mf_probe,
 	mf_read,
+	SL_SHAPE_TEXT,
 };

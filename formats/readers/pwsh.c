@@ -511,4 +511,5 @@ const struct sl_format sl_format_pwsh = {
 	"S3 session log from a Windows node (PowerShell transcript)",
 	pw_probe,
 	pw_read,
+	SL_SHAPE_TEXT,
 };

@@ -265,4 +265,5 @@ const struct sl_format sl_format_raw = {
 	"raw pty bytes with no header (ipcTempFile.log, a pasted fragment)",
 	raw_probe,
 	raw_read,
+	SL_SHAPE_TEXT,
 };

@@ -321,4 +321,5 @@ const struct sl_format sl_format_records = {
 	"the record stream of sl-parse (JSON Lines)",
 	rec_probe,
 	rec_read,
+	SL_SHAPE_RECORDS,
 };

@@ -39,4 +39,5 @@ const struct sl_format sl_format_typescript = {
 	"S3 session log from a Linux/macOS node (script(1) typescript)",
 	ts_probe,
 	ts_read,
+	SL_SHAPE_TEXT,
 };

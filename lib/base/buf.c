@@ -1,6 +1,6 @@
 /*
  * buf.c: a growable byte buffer (in the spirit of redis sds, without the
- * header trick) and JSON string encoding on top of it.
+ * header trick).  JSON string encoding is in json_esc.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,10 +8,6 @@
 #include <string.h>
 
 #include "internal.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 void
 sl_buf_init(struct sl_buf *b)
@@ -114,108 +110,4 @@ sl_buf_printf(struct sl_buf *b, const char *fmt, ...)
 	vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
-}
-
-/* Bytes that JSON strings carry as they are: printable ASCII but " and \. */
-static const unsigned char json_plain[256] = {
-	['\x20'] = 1, 1, 0 /* " */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* \ */, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-};
-
-/* Skip bytes JSON carries as they are, 16 at a time where we can. */
-static const unsigned char *
-plain_run(const unsigned char *q, const unsigned char *end)
-{
-#ifdef __SSE2__
-	const __m128i sp = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
-	    bslash = _mm_set1_epi8('\\');
-
-	while (end - q >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)q);
-		/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
-		__m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, sp),
-		    _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		    _mm_cmpeq_epi8(v, bslash)));
-		int m = _mm_movemask_epi8(bad);
-
-		if (m != 0)
-			return q + __builtin_ctz((unsigned)m);
-		q += 16;
-	}
-#endif
-	while (q < end && json_plain[*q])
-		q++;
-	return q;
-}
-
-void
-sl_buf_json_str(struct sl_buf *b, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	static const char hex[] = "0123456789abcdef";
-	uint32_t cp;
-	size_t k;
-
-	/* Worst case: every byte becomes \u00XX (6 bytes). */
-	grow(b, n + 2);
-	b->buf[b->len++] = '"';
-	while (p < end) {
-		const unsigned char *q = p;
-		char *o;
-
-		q = plain_run(q, end);
-		if (q > p) {
-			sl_buf_add(b, p, (size_t)(q - p));
-			p = q;
-			if (p == end)
-				break;
-		}
-		grow(b, 12);
-		o = b->buf + b->len;
-		switch (*p) {
-		case '"': *o++ = '\\'; *o++ = '"'; p++; break;
-		case '\\': *o++ = '\\'; *o++ = '\\'; p++; break;
-		case '\n': *o++ = '\\'; *o++ = 'n'; p++; break;
-		case '\r': *o++ = '\\'; *o++ = 'r'; p++; break;
-		case '\t': *o++ = '\\'; *o++ = 't'; p++; break;
-		case '\b': *o++ = '\\'; *o++ = 'b'; p++; break;
-		case '\f': *o++ = '\\'; *o++ = 'f'; p++; break;
-		default:
-			if (*p < 0x20) {
-				memcpy(o, "\\u00", 4);
-				o[4] = hex[*p >> 4];
-				o[5] = hex[*p & 15];
-				o += 6;
-				p++;
-				break;
-			}
-			k = sl_utf8_decode(p, (size_t)(end - p), &cp);
-			if (k == 0) {		/* cut short at the end */
-				k = (size_t)(end - p);
-				cp = 0xfffd;
-			}
-			if (cp >= 0x80 && cp <= 0x9f) {
-				/* C1 (an 8-bit CSI): escaped, as C0 is */
-				memcpy(o, "\\u00", 4);
-				o[4] = hex[cp >> 4];
-				o[5] = hex[cp & 15];
-				o += 6;
-			} else if (cp == 0xfffd && !(k == 3 && p[0] == 0xef))
-				o += sl_utf8_encode(0xfffd, o);
-			else {
-				memcpy(o, p, k);
-				o += k;
-			}
-			p += k;
-			break;
-		}
-		b->len = (size_t)(o - b->buf);
-	}
-	grow(b, 1);
-	b->buf[b->len++] = '"';
-	b->buf[b->len] = '\0';
 }

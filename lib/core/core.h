@@ -23,7 +23,23 @@ struct sl_format {
 	const char *desc;
 	int (*probe)(const unsigned char *p, size_t n, const char *name);
 	int (*read)(struct sl_reader *rd);
+	int shape;			/* enum sl_shape: required */
 };
+
+/*
+ * What a format's bytes are, for a consumer that works on the bytes
+ * themselves rather than on records (the redactor keeps them and changes
+ * only secrets).  A format must say: SL_SHAPE_NONE is refused, so a new
+ * JSON format cannot quietly be taken for text.
+ */
+enum sl_shape {
+	SL_SHAPE_NONE,		/* not declared: an error */
+	SL_SHAPE_TEXT,		/* lines of text or terminal bytes */
+	SL_SHAPE_JSON,		/* JSON documents (maybe base64 of gzip of them) */
+	SL_SHAPE_RECORDS	/* the record stream (sl-records(5)) */
+};
+/* The shape of format f (SL_SHAPE_NONE when it has not said). */
+int sl_format_shape(const struct sl_format *f);
 
 /* What a format reader works with. */
 struct sl_reader {
@@ -101,6 +117,14 @@ void sl_info(struct sl_reader *rd, const char *where, const char *fmt, ...)
 void sl_count_other_apis(struct sl_reader *rd, long long n);
 /* Does the sink want SL_WANT_* ? */
 int sl_reader_wants(const struct sl_reader *rd, unsigned what);
+
+/*
+ * Read one leaf input with format f (NULL: detect) under run, as
+ * sl_run_path does for each leaf of its walk: for a consumer that walks
+ * the inputs itself (the redactor).  SL_OK, SL_REJECT or SL_STOP.
+ */
+int sl_run_input(struct sl_run *run, struct sl_in *in,
+    const struct sl_format *f);
 
 /* Run another format over bytes in memory as part of this input (the
  * message of a CloudWatch event, say).  name is used in src. */

@@ -599,6 +599,14 @@ sl_run_mem(struct sl_run *run, const char *name, const void *p, size_t n)
 }
 
 int
+sl_run_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
+{
+	int rc = read_input(run, in, f);
+
+	return run->stopped ? SL_STOP : rc;
+}
+
+int
 sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
     const char *name, const void *p, size_t n)
 {
@@ -631,4 +639,10 @@ const char *
 sl_format_desc(const struct sl_format *f)
 {
 	return f->desc;
+}
+
+int
+sl_format_shape(const struct sl_format *f)
+{
+	return f->shape;
 }

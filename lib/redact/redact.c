@@ -49,16 +49,6 @@ on_row(void *arg, const struct sl_row *row)
 	rx->rend_rows++;
 }
 
-void
-rx_render(struct sl_redact *rx, const char *p, size_t n)
-{
-	sl_buf_reset(&rx->rend);
-	rx->rend_rows = 0;
-	sl_term_feed(rx->term, p, n);
-	sl_term_finish(rx->term);
-	sl_term_reset(rx->term);
-}
-
 struct sl_redact *
 sl_redact_new(unsigned flags)
 {
@@ -199,47 +189,6 @@ sl_redact_ready(struct sl_redact *rx, struct sl_error *err)
 	    sizeof(err->msg)));
 }
 
-void
-rx_marker(const struct sl_redact *rx, int rule, const char *secret,
-    size_t n, struct sl_buf *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char mac[32];
-	int i;
-
-	sl_buf_add(out, "[REDACTED:", 10);
-	sl_buf_adds(out, rx->rules.v[rule].kind);
-	if (rx->key != NULL) {
-		rx_hmac_sha256(rx->key, rx->keylen, secret, n, mac);
-		sl_buf_addc(out, ':');
-		for (i = 0; i < 6; i++) {
-			sl_buf_addc(out, hex[mac[i] >> 4]);
-			sl_buf_addc(out, hex[mac[i] & 15]);
-		}
-	}
-	sl_buf_addc(out, ']');
-}
-
-void
-rx_warn(struct sl_redact *rx, long long line, const char *fmt, ...)
-{
-	char msg[1024], where[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		snprintf(where, sizeof(where), "%s:%lld",
-		    rx->where != NULL ? rx->where : "-", line);
-	else
-		snprintf(where, sizeof(where), "%s",
-		    rx->where != NULL ? rx->where : "-");
-	rx->status = SL_REJECT;
-	if (rx->err != NULL)
-		rx->err(rx->errarg, where, msg);
-}
-
 /* ------------------------------------------------- strings on their own */
 
 /*
@@ -312,46 +261,6 @@ rx_redact_string(struct sl_redact *rx, struct rx_fstat *fs, long long line,
 }
 
 /* ------------------------------------------------------------- stats */
-
-struct rx_fstat *
-rx_fstat_new(struct sl_redact *rx, const char *name)
-{
-	struct rx_fstat *fs = sl_xcalloc(1, sizeof(*fs));
-
-	fs->name = sl_xstrdup(name);
-	fs->kinds = sl_xcalloc(rx->rules.nkinds + 1, sizeof(long long));
-	if (rx->nfiles == rx->capfiles) {
-		rx->capfiles = rx->capfiles ? rx->capfiles * 2 : 16;
-		rx->files = sl_xrealloc(rx->files,
-		    rx->capfiles * sizeof(*rx->files));
-	}
-	rx->files[rx->nfiles++] = fs;
-	return fs;
-}
-
-void
-rx_count(struct sl_redact *rx, struct rx_fstat *fs, long long line, int rule)
-{
-	int kid = rx->rules.v[rule].kid;
-
-	rx->scratch_count++;
-	if (fs == NULL)
-		return;
-	fs->count++;
-	fs->kinds[kid]++;
-	rx->kind_total[kid]++;
-	rx->total++;
-	if (!(rx->flags & SL_REDACT_HITS))
-		return;
-	if (fs->nhits == fs->caphits) {
-		fs->caphits = fs->caphits ? fs->caphits * 2 : 16;
-		fs->hits = sl_xrealloc(fs->hits,
-		    fs->caphits * sizeof(*fs->hits));
-	}
-	fs->hits[fs->nhits].line = line;
-	fs->hits[fs->nhits].kid = kid;
-	fs->nhits++;
-}
 
 long long
 sl_redact_total(const struct sl_redact *rx)

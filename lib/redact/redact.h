@@ -14,6 +14,21 @@
  * Three owners drive it: raw text (redact_text.c), JSON exports
  * (redact_json.c) and the record stream (redact_records.c).  The queue
  * keeps the output of one input in order whatever is held.
+ *
+ * The files call each other one way only (top to bottom; nm on the
+ * objects shows it):
+ *
+ *	redact_run.c	dispatch by the format's shape (sl_format_shape)
+ *	redact_records.c, redact_text.c -> redact_json.c
+ *	redact.c	the engine as a whole, rx_redact_string
+ *	redact_queue.c -> redact_map.c -> redact_detect.c (the line)
+ *	redact_parse.c -> redact_check.c; redact_ac.c, redact_rules.c
+ *	redact_b64.c	base64 payloads and their codec
+ *	redact_core.c, redact_io.c, redact_hmac.c (render, marker, count,
+ *			warn; lines in through lib/input, bytes out)
+ *
+ * The one way back up is rx->nested: a base64 payload is redacted as an
+ * input of its own through the dispatcher, like a registry plug-in.
  */
 #ifndef SL_REDACT_H
 #define SL_REDACT_H
@@ -22,6 +37,8 @@
 #include <pcre2.h>
 
 #include "internal.h"
+
+struct sl_strmap;
 
 #define RX_WINDOW	4	/* lines after a no-echo prompt that may
 				   show the typed password */
@@ -311,11 +328,11 @@ void rx_ctx_free(struct rx_ctx *ctx);
  * can interleave many (filter-log-events does by nature), and a typed
  * password or a key block belongs to its own session only.
  */
-#define RX_BUCKETS	256
 #define RX_SID_MAX	256	/* bytes of a session id kept */
 
 struct rx_sessions {
-	struct rx_ctx *bucket[RX_BUCKETS];
+	struct sl_strmap *map;	/* id -> its context (lib/base/strmap.c) */
+	struct rx_ctx *all;	/* every context, through next, to free */
 };
 
 /* The context of session sid, made on first use. */
@@ -366,22 +383,35 @@ int rx_write(struct rx_writer *w, const char *p, size_t n);
 /* Write out the run: before the read buffer changes. */
 int rx_write_flush(struct rx_writer *w);
 
-/* Reading an input in large blocks (redact_text.c). */
-struct rx_reader {
+/*
+ * The lines of an input, through the input layer (redact_io.c): each
+ * a view valid until the next call, content then ending.
+ */
+struct rx_lines {
 	struct sl_in *in;
 	struct rx_writer *w;
-	char *buf;
-	size_t cap, r, w_;	/* unread bytes: buf[r, w_) */
-	int eof;
-	long long line;		/* input lines begun */
-	int cont;		/* the next bytes continue a line */
+	const char *p;		/* the view */
+	size_t n, cn, en;
+	int more;		/* the view is a piece of a longer line */
+	int again;		/* the rest of the view is given back */
+	struct sl_buf carry;	/* a piece's tail, for the next view */
+	struct sl_buf join;
 };
 
-void rx_reader_init(struct rx_reader *rd, struct sl_in *in,
+void rx_lines_init(struct rx_lines *l, struct sl_in *in,
     struct rx_writer *w);
-/* 1: more bytes; 0: the end; -1: the output failed. */
-int rx_reader_fill(struct rx_reader *rd);
-void rx_reader_free(struct rx_reader *rd);
+void rx_lines_free(struct rx_lines *l);
+/*
+ * The next line: content p[0, cn), ending e[0, en) right after it (none
+ * for a piece of a longer line).  1; 0 at the end (a read error too:
+ * reported by the input layer); -1 when the output failed.
+ */
+int rx_lines_next(struct rx_lines *l, const char **p, size_t *cn,
+    const char **e, size_t *en);
+/* Give back the last line from its byte from on: it comes again. */
+void rx_lines_unread(struct rx_lines *l, size_t from);
+/* The input line of the last one (pieces of one line count once). */
+long long rx_lines_lineno(const struct rx_lines *l);
 
 /*
  * The next line of p[0, n): content p[0, *cn), ending (CR* LF, or the
@@ -410,7 +440,6 @@ int rx_input_release(void *arg, const struct rx_done *d);
 /* A line of a text input (JSON lines inside it too). */
 int rx_text_line(struct rx_input *in, const char *p, size_t cn,
     const char *e, size_t en, long long line);
-int rx_text_loop(struct rx_input *in, struct rx_reader *rd);
 /* A JSON string's line or end came back from the queue. */
 int rx_json_done(struct rx_input *in, const struct rx_done *d);
 /*
@@ -469,6 +498,13 @@ struct sl_redact {
 	const char *where;	/* input name */
 	int status;		/* SL_OK or SL_REJECT */
 	int b64_nest;		/* payloads being redacted inside others */
+	/*
+	 * Redact a payload found inside the input at hand, p[0, n) called
+	 * name, into out, by its content (redact_run.c sets it).  SL_OK,
+	 * SL_REJECT (reported; rx->status too) or SL_STOP.
+	 */
+	int (*nested)(struct sl_redact *rx, const char *name, const void *p,
+	    size_t n, struct sl_out *out);
 };
 
 /* Render raw terminal bytes p[0, n) of one line into rx->rend. */
@@ -477,11 +513,16 @@ void rx_render(struct sl_redact *rx, const char *p, size_t n);
 void rx_warn(struct sl_redact *rx, long long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Drivers of one input (redact_text.c, redact_json.c, redact_records.c,
- * redact_b64.c). */
-int rx_text_run(struct rx_input *in);
+/*
+ * Drivers of one input, by shape (redact_run.c dispatches).  Text and
+ * JSON read lines through l, which the dispatcher owns: JSON that stops
+ * being JSON returns RX_AS_TEXT, and the rest of l is read as text.  Each
+ * returns SL_OK or SL_STOP; problems are in rx->status.
+ */
+#define RX_AS_TEXT	100	/* not an SL_ status */
+int rx_text_loop(struct rx_input *in, struct rx_lines *l);
+int rx_json_read(struct rx_input *in, struct rx_lines *l);
 int rx_b64_run(struct rx_input *in);
-int rx_json_run(struct rx_input *in);
 int rx_records_run(struct rx_input *in);
 /* Does p[0, n) (a peek) start a JSON document? */
 int rx_json_probe(const unsigned char *p, size_t n);

@@ -15,113 +15,40 @@
 
 #include <zlib.h>
 
+#include "base/b64.h"
+#include "base/gunzip.h"
 #include "redact/redact.h"
 
 #define B64_MAX		(64 << 20)	/* decoded bytes of one payload */
 #define B64_NEST	2		/* payloads inside payloads */
+/* What a payload in transit is made of: either alphabet, lines. */
+#define B64_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789+/-_=\r\n"
 
-static int
-b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
+/*
+ * Base64 (either alphabet, white space ignored) strictly: one blob,
+ * padding only at its end.  The engine's checks and payloads share it.
+ */
 int
 rx_b64_decode(const char *p, size_t n, struct sl_buf *out)
 {
-	unsigned v = 0;
-	int bits = 0, pad = 0, d;
-	size_t i;
-
 	sl_buf_reset(out);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			continue;
-		if (c == '=') {
-			pad++;
-			continue;
-		}
-		if (pad > 0 || (d = b64val(c)) < 0)
-			return -1;
-		v = (v << 6) | (unsigned)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			sl_buf_addc(out, (int)((v >> bits) & 0xff));
-		}
-		if (out->len > B64_MAX)
-			return -1;
-	}
-	return pad > 2 ? -1 : 0;
-}
-
-static void
-b64_encode(const unsigned char *p, size_t n, struct sl_buf *out)
-{
-	static const char tab[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		sl_buf_addc(out, tab[p[i] >> 2]);
-		sl_buf_addc(out, tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
-		sl_buf_addc(out, tab[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)]);
-		sl_buf_addc(out, tab[p[i + 2] & 63]);
-	}
-	if (n - i == 1) {
-		sl_buf_addc(out, tab[p[i] >> 2]);
-		sl_buf_addc(out, tab[(p[i] & 3) << 4]);
-		sl_buf_adds(out, "==");
-	} else if (n - i == 2) {
-		sl_buf_addc(out, tab[p[i] >> 2]);
-		sl_buf_addc(out, tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
-		sl_buf_addc(out, tab[(p[i + 1] & 15) << 2]);
-		sl_buf_addc(out, '=');
-	}
+	if (n / 4 * 3 > (size_t)B64_MAX + 3)
+		return -1;
+	return sl_b64_decode(p, n, out, SL_B64_STRICT) == 0 &&
+	    out->len <= B64_MAX ? 0 : -1;
 }
 
 /* gunzip every member of p[0, n).  0, or -1 (corrupt, too large). */
 static int
 gunzip(const unsigned char *p, size_t n, struct sl_buf *out)
 {
-	unsigned char chunk[65536];
-	z_stream z;
-	int zr = Z_OK;
+	struct sl_gunzip g;
 
+	memset(&g, 0, sizeof(g));
+	g.max = B64_MAX;
 	sl_buf_reset(out);
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return -1;
-	z.next_in = (unsigned char *)p;
-	z.avail_in = (uInt)n;
-	while (z.avail_in > 0) {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		zr = inflate(&z, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END)
-			break;
-		sl_buf_add(out, chunk, sizeof(chunk) - z.avail_out);
-		if (out->len > B64_MAX) {
-			zr = Z_MEM_ERROR;
-			break;
-		}
-		if (zr == Z_STREAM_END && z.avail_in > 0)
-			inflateReset(&z);	/* the next member */
-	}
-	inflateEnd(&z);
-	return zr == Z_STREAM_END ? 0 : -1;
+	return sl_gunzip(p, n, out, &g) == 0 ? 0 : -1;
 }
 
 static int
@@ -148,22 +75,6 @@ gzip(const char *p, size_t n, struct sl_buf *out)
 	return zr == Z_STREAM_END ? 0 : -1;
 }
 
-static struct sl_out *
-mem_open(void *arg, const char *name)
-{
-	(void)name;
-	return arg;
-}
-
-static int
-mem_done(void *arg, struct sl_out *o, const char *name)
-{
-	(void)arg;
-	(void)o;
-	(void)name;
-	return SL_OK;
-}
-
 /*
  * Redact p[0, n) as an input of its own called name; the result in out.
  * Returns the number of secrets, or -1 when it could not be redacted.
@@ -172,14 +83,12 @@ static long long
 redact_mem(struct sl_redact *rx, const char *name, const char *p, size_t n,
     struct sl_buf *out)
 {
-	struct sl_redact_io io;
 	struct sl_out *o;
-	const char *where = rx->where;
 	long long before = rx->total;
 	FILE *f = tmpfile();
 	char chunk[65536];
 	size_t k;
-	int fd, rc, status = rx->status;
+	int fd, rc;
 
 	if (f == NULL || (fd = dup(fileno(f))) < 0) {
 		if (f != NULL)
@@ -187,13 +96,9 @@ redact_mem(struct sl_redact *rx, const char *name, const char *p, size_t n,
 		return -1;
 	}
 	o = sl_out_fd(fd, "payload", 0);
-	io.open = mem_open;
-	io.done = mem_done;
-	io.arg = o;
 	rx->b64_nest++;
-	rc = sl_redact_mem(rx, name, p, n, NULL, &io, rx->err, rx->errarg);
+	rc = rx->nested(rx, name, p, n, o);
 	rx->b64_nest--;
-	rx->where = where;
 	if (sl_out_close(o, NULL) != SL_OK)
 		rc = SL_FATAL;
 	sl_buf_reset(out);
@@ -201,9 +106,6 @@ redact_mem(struct sl_redact *rx, const char *name, const char *p, size_t n,
 	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		sl_buf_add(out, chunk, k);
 	fclose(f);
-	if (rc == SL_REJECT)
-		status = SL_REJECT;
-	rx->status = status;
 	return rc == SL_OK || rc == SL_REJECT ? rx->total - before : -1;
 }
 
@@ -216,8 +118,7 @@ rx_b64_looks(const char *p, size_t n)
 	if (n < 24 || memcmp(p, "H4sI", 4) != 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (b64val((unsigned char)p[i]) < 0 && p[i] != '=' &&
-		    p[i] != '\n' && p[i] != '\r')
+		if (strchr(B64_CHARS, p[i]) == NULL || p[i] == '\0')
 			return 0;
 	return 1;
 }
@@ -257,9 +158,9 @@ rx_b64_redact(struct sl_redact *rx, const char *name, const char *p,
 	if (zipped) {
 		if (gzip(red.buf, red.len, &z) != 0)
 			goto out;
-		b64_encode((unsigned char *)z.buf, z.len, out);
+		sl_b64_encode(z.buf, z.len, out);
 	} else
-		b64_encode((unsigned char *)red.buf, red.len, out);
+		sl_b64_encode(red.buf, red.len, out);
 	rc = 0;
 out:
 	sl_buf_free(&raw);

@@ -27,10 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json_esc.h"
 #include "redact/redact.h"
 
 #define KEY_MAX		64	/* bytes of a key kept for context */
 #define LIT_MAX		40	/* bytes of a number or literal */
+/* An edit inside a string written back as read: its bytes unchecked. */
+#define INSIDE		(SL_JSON_BYTES | SL_JSON_BARE)
 
 enum jstate {
 	J_TOP,		/* between documents */
@@ -154,7 +157,207 @@ value_key(const struct jtok *t)
 	return t->fr[t->depth].obj ? t->key : t->fr[t->depth].key;
 }
 
-#define FAIL(msg) do { t->err = (msg); goto fail; } while (0)
+/* One call of jtok_feed: the bytes, where it is, what it reports. */
+struct feed {
+	struct jtok *t;
+	const char *p;
+	size_t n, i;
+	size_t vs;		/* verbatim bytes start here */
+	size_t ss;		/* string bytes start here */
+	const struct jcb *cb;
+};
+
+static int
+fail(struct feed *f, const char *msg)
+{
+	f->t->err = msg;
+	return -1;
+}
+
+/* Inside a string: 1 went on, 0 the bytes ran out, -1 not JSON. */
+static int
+feed_string(struct feed *f)
+{
+	struct jtok *t = f->t;
+	unsigned char c = (unsigned char)f->p[f->i];
+
+	if (t->hex > 0) {
+		if (!hexdig(c))
+			return fail(f, "bad \\u escape");
+		t->hex--;
+		f->i++;
+		return 1;
+	}
+	if (t->esc) {
+		if (strchr("\"\\/bfnrtu", c) == NULL || c == 0)
+			return fail(f, "bad escape");
+		if (c == 'u')
+			t->hex = 4;
+		t->esc = 0;
+		f->i++;
+		return 1;
+	}
+	/* The bulk of a string. */
+	while (f->i < f->n && f->p[f->i] != '"' && f->p[f->i] != '\\' &&
+	    (unsigned char)f->p[f->i] >= 0x20)
+		f->i++;
+	if (f->i == f->n)
+		return 0;
+	c = (unsigned char)f->p[f->i];
+	if (c == '\\') {
+		t->esc = 1;
+		f->i++;
+		return 1;
+	}
+	if (c < 0x20)
+		return fail(f, "control character in a string");
+	/* The closing quote. */
+	if (f->cb->str_bytes != NULL && f->i > f->ss)
+		f->cb->str_bytes(f->cb->arg, f->p + f->ss, f->i - f->ss);
+	t->instr = 0;
+	if (f->cb->str_end != NULL)
+		f->cb->str_end(f->cb->arg, t->role, t->vkey);
+	f->vs = f->i++;
+	if (t->role == ROLE_KEY)
+		t->st = J_COLON;
+	else
+		value_done(t);
+	return 1;
+}
+
+/* Inside a number or literal: 0 went on, -1 not JSON. */
+static int
+feed_literal(struct feed *f)
+{
+	struct jtok *t = f->t;
+	unsigned char c = (unsigned char)f->p[f->i];
+
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '+' || c == '-' || c == '.') {
+		if (t->litn >= LIT_MAX)
+			return fail(f, "number too long");
+		t->lit[t->litn++] = (char)c;
+		f->i++;
+		return 0;
+	}
+	t->inlit = 0;		/* c again, outside the literal */
+	if (!lit_ok(t->lit, t->litn))
+		return fail(f, "not a value");
+	value_done(t);
+	return 0;
+}
+
+static int
+feed_open(struct feed *f, unsigned char c)
+{
+	struct jtok *t = f->t;
+
+	if (!value_state(t->st))
+		return fail(f, "unexpected bracket");
+	if (t->depth >= SL_JSON_DEPTH)
+		return fail(f, "nested too deep");
+	/* The container is the value of this key. */
+	snprintf(t->fr[t->depth + 1].key, KEY_MAX, "%s", value_key(t));
+	t->depth++;
+	t->fr[t->depth].obj = c == '{';
+	t->key[0] = '\0';
+	t->st = c == '{' ? J_OKEY : J_AVALUE;
+	return 0;
+}
+
+static int
+feed_close(struct feed *f, unsigned char c)
+{
+	struct jtok *t = f->t;
+
+	if (t->depth == 0 || t->fr[t->depth].obj != (c == '}') ||
+	    !(t->st == J_NEXT || (c == '}' && t->st == J_OKEY) ||
+	    (c == ']' && t->st == J_AVALUE)))
+		return fail(f, "unexpected close");
+	t->depth--;
+	t->key[0] = '\0';
+	value_done(t);
+	if (t->depth == 0 && f->cb->doc_end != NULL)
+		f->cb->doc_end(f->cb->arg);
+	return 0;
+}
+
+/* The opening quote of a key or a string value. */
+static int
+feed_quote(struct feed *f)
+{
+	struct jtok *t = f->t;
+	size_t k = 0, i;
+
+	if (t->st == J_OKEY || t->st == J_KEY)
+		t->role = ROLE_KEY;
+	else if (value_state(t->st))
+		t->role = ROLE_VALUE;
+	else
+		return fail(f, "unexpected string");
+	snprintf(t->vkey, KEY_MAX, "%s", t->role == ROLE_KEY ? "" :
+	    value_key(t));
+	if (f->cb->verbatim != NULL && f->i + 1 > f->vs)
+		f->cb->verbatim(f->cb->arg, f->p + f->vs, f->i + 1 - f->vs);
+	if (f->cb->str_start != NULL)
+		f->cb->str_start(f->cb->arg, f->p + f->i + 1);
+	t->instr = 1;
+	i = f->ss = f->vs = ++f->i;
+	/* Keys are kept for the values after them. */
+	if (t->role == ROLE_KEY) {
+		while (i + k < f->n && f->p[i + k] != '"' &&
+		    f->p[i + k] != '\\' && k + 1 < KEY_MAX)
+			k++;
+		memcpy(t->key, f->p + i, k);
+		t->key[k] = '\0';
+	}
+	return 0;
+}
+
+/* Between tokens: 0 went on, -1 not JSON. */
+static int
+feed_token(struct feed *f)
+{
+	struct jtok *t = f->t;
+	unsigned char c = (unsigned char)f->p[f->i];
+	int rc = 0;
+
+	switch (c) {
+	case '\n':
+		t->line++;
+		break;
+	case ' ': case '\t': case '\r':
+		break;
+	case '{': case '[':
+		rc = feed_open(f, c);
+		break;
+	case '}': case ']':
+		rc = feed_close(f, c);
+		break;
+	case ':':
+		if (t->st != J_COLON)
+			return fail(f, "unexpected ':'");
+		t->st = J_VALUE;
+		break;
+	case ',':
+		if (t->st != J_NEXT)
+			return fail(f, "unexpected ','");
+		t->st = t->fr[t->depth].obj ? J_KEY : J_VALUE;
+		break;
+	case '"':
+		return feed_quote(f);
+	default:
+		if (!value_state(t->st) || !((c >= '0' && c <= '9') ||
+		    c == '-' || c == 't' || c == 'f' || c == 'n'))
+			return fail(f, "unexpected character");
+		t->inlit = 1;
+		t->litn = 0;
+		return 0;	/* collected by feed_literal */
+	}
+	if (rc == 0)
+		f->i++;
+	return rc;
+}
 
 /*
  * Feed n bytes.  Returns how many were taken: n, or where the input
@@ -163,163 +366,26 @@ value_key(const struct jtok *t)
 static size_t
 jtok_feed(struct jtok *t, const char *p, size_t n, const struct jcb *cb)
 {
-	size_t i = 0, vs = 0, ss = 0;
-	unsigned char c;
+	struct feed f = { t, p, n, 0, 0, 0, cb };
+	int rc = 0;
 
-	while (i < n) {
-		c = (unsigned char)p[i];
+	while (f.i < n) {
 		if (t->instr) {
-			if (t->hex > 0) {
-				if (!hexdig(c))
-					FAIL("bad \\u escape");
-				t->hex--;
-				i++;
-				continue;
-			}
-			if (t->esc) {
-				if (strchr("\"\\/bfnrtu", c) == NULL || c == 0)
-					FAIL("bad escape");
-				if (c == 'u')
-					t->hex = 4;
-				t->esc = 0;
-				i++;
-				continue;
-			}
-			/* The bulk of a string. */
-			while (i < n && p[i] != '"' && p[i] != '\\' &&
-			    (unsigned char)p[i] >= 0x20)
-				i++;
-			if (i == n)
+			if ((rc = feed_string(&f)) <= 0)
 				break;
-			c = (unsigned char)p[i];
-			if (c == '\\') {
-				t->esc = 1;
-				i++;
-				continue;
-			}
-			if (c < 0x20)
-				FAIL("control character in a string");
-			/* The closing quote. */
-			if (cb->str_bytes != NULL && i > ss)
-				cb->str_bytes(cb->arg, p + ss, i - ss);
-			t->instr = 0;
-			if (cb->str_end != NULL)
-				cb->str_end(cb->arg, t->role, t->vkey);
-			vs = i;
-			i++;
-			if (t->role == ROLE_KEY)
-				t->st = J_COLON;
-			else
-				value_done(t);
-			continue;
-		}
-		if (t->inlit) {
-			if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-			    (c >= 'A' && c <= 'Z') || c == '+' || c == '-' ||
-			    c == '.') {
-				if (t->litn >= LIT_MAX)
-					FAIL("number too long");
-				t->lit[t->litn++] = (char)c;
-				i++;
-				continue;
-			}
-			t->inlit = 0;
-			if (!lit_ok(t->lit, t->litn))
-				FAIL("not a value");
-			value_done(t);
-			continue;	/* c again, outside the literal */
-		}
-		switch (c) {
-		case ' ': case '\t': case '\r':
+		} else if (t->inlit) {
+			if ((rc = feed_literal(&f)) < 0)
+				break;
+		} else if ((rc = feed_token(&f)) < 0)
 			break;
-		case '\n':
-			t->line++;
-			break;
-		case '{': case '[':
-			if (!value_state(t->st))
-				FAIL("unexpected bracket");
-			if (t->depth >= SL_JSON_DEPTH)
-				FAIL("nested too deep");
-			/* The container is the value of this key. */
-			snprintf(t->fr[t->depth + 1].key, KEY_MAX, "%s",
-			    value_key(t));
-			t->depth++;
-			t->fr[t->depth].obj = c == '{';
-			t->key[0] = '\0';
-			t->st = c == '{' ? J_OKEY : J_AVALUE;
-			break;
-		case '}': case ']':
-			if (t->depth == 0 || t->fr[t->depth].obj != (c == '}') ||
-			    !(t->st == J_NEXT || (c == '}' && t->st == J_OKEY) ||
-			    (c == ']' && t->st == J_AVALUE)))
-				FAIL("unexpected close");
-			t->depth--;
-			t->key[0] = '\0';
-			value_done(t);
-			if (t->depth == 0 && cb->doc_end != NULL)
-				cb->doc_end(cb->arg);
-			break;
-		case ':':
-			if (t->st != J_COLON)
-				FAIL("unexpected ':'");
-			t->st = J_VALUE;
-			break;
-		case ',':
-			if (t->st != J_NEXT)
-				FAIL("unexpected ','");
-			t->st = t->fr[t->depth].obj ? J_KEY : J_VALUE;
-			break;
-		case '"':
-			if (t->st == J_OKEY || t->st == J_KEY)
-				t->role = ROLE_KEY;
-			else if (value_state(t->st))
-				t->role = ROLE_VALUE;
-			else
-				FAIL("unexpected string");
-			snprintf(t->vkey, KEY_MAX, "%s",
-			    t->role == ROLE_KEY ? "" : value_key(t));
-			if (cb->verbatim != NULL && i + 1 > vs)
-				cb->verbatim(cb->arg, p + vs, i + 1 - vs);
-			if (cb->str_start != NULL)
-				cb->str_start(cb->arg, p + i + 1);
-			t->instr = 1;
-			i++;
-			ss = i;
-			vs = i;
-			/* Keys are kept for the values after them. */
-			if (t->role == ROLE_KEY) {
-				size_t k = 0;
-
-				while (i + k < n && p[i + k] != '"' &&
-				    p[i + k] != '\\' && k + 1 < KEY_MAX)
-					k++;
-				memcpy(t->key, p + i, k);
-				t->key[k] = '\0';
-			}
-			continue;
-		default:
-			if (!value_state(t->st) || !((c >= '0' && c <= '9') ||
-			    c == '-' || c == 't' || c == 'f' || c == 'n'))
-				FAIL("unexpected character");
-			t->inlit = 1;
-			t->litn = 0;
-			continue;	/* collected above */
-		}
-		i++;
 	}
+	/* What is left of a string or between strings goes on. */
 	if (t->instr) {
-		if (cb->str_bytes != NULL && i > ss)
-			cb->str_bytes(cb->arg, p + ss, i - ss);
-	} else if (cb->verbatim != NULL && i > vs)
-		cb->verbatim(cb->arg, p + vs, i - vs);
-	return n;
-fail:
-	if (t->instr) {
-		if (cb->str_bytes != NULL && i > ss)
-			cb->str_bytes(cb->arg, p + ss, i - ss);
-	} else if (cb->verbatim != NULL && i > vs)
-		cb->verbatim(cb->arg, p + vs, i - vs);
-	return i;
+		if (cb->str_bytes != NULL && f.i > f.ss)
+			cb->str_bytes(cb->arg, p + f.ss, f.i - f.ss);
+	} else if (cb->verbatim != NULL && f.i > f.vs)
+		cb->verbatim(cb->arg, p + f.vs, f.i - f.vs);
+	return rc < 0 ? f.i : n;
 }
 
 /* The end of the input: a literal at the very end is complete now. */
@@ -570,34 +636,6 @@ esc_range(const struct rx_job *j, size_t ua, size_t ub, size_t *eo,
 }
 
 static void
-json_escape(struct sl_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '"': sl_buf_add(b, "\\\"", 2); break;
-		case '\\': sl_buf_add(b, "\\\\", 2); break;
-		case '\n': sl_buf_add(b, "\\n", 2); break;
-		case '\r': sl_buf_add(b, "\\r", 2); break;
-		case '\t': sl_buf_add(b, "\\t", 2); break;
-		case '\b': sl_buf_add(b, "\\b", 2); break;
-		case '\f': sl_buf_add(b, "\\f", 2); break;
-		default:
-			if (c < 0x20) {
-				sl_buf_add(b, "\\u00", 4);
-				sl_buf_addc(b, hex[c >> 4]);
-				sl_buf_addc(b, hex[c & 15]);
-			} else
-				sl_buf_addc(b, c);
-		}
-	}
-}
-
-static void
 job_edit(struct rx_job *j, size_t off, size_t len, const char *rep,
     size_t replen)
 {
@@ -651,10 +689,12 @@ job_finish(struct rx_job *j)
 		if (eo < at)
 			eo = at;	/* two edits in one escape: joined */
 		sl_buf_reset(&piece);
-		json_escape(&piece, j->u.buf + us, d->off > us ? d->off - us : 0);
-		json_escape(&piece, j->reps.buf + d->rep, d->replen);
-		json_escape(&piece, j->u.buf + d->off + d->len,
-		    ue - (d->off + d->len));
+		sl_json_escape(&piece, j->u.buf + us, d->off > us ?
+		    d->off - us : 0, INSIDE);
+		sl_json_escape(&piece, j->reps.buf + d->rep, d->replen,
+		    INSIDE);
+		sl_json_escape(&piece, j->u.buf + d->off + d->len,
+		    ue - (d->off + d->len), INSIDE);
 		if (j->out == OUT_PARENT) {
 			job_edit(j->parent, j->at + eo, ee - eo, piece.buf,
 			    piece.len);
@@ -778,6 +818,51 @@ nest_end(void *arg, int role, const char *key)
 }
 
 /*
+ * A string that is a gzip'd payload (a Lambda event's "data"): redacted
+ * inside, through the dispatcher; it replaces the string when it changed.
+ */
+static void
+string_payload(struct rx_input *in, struct rx_job *j, long long line)
+{
+	struct sl_buf out, name;
+
+	sl_buf_init(&out);
+	sl_buf_init(&name);
+	sl_buf_printf(&name, "%s:%lld//base64", in->rx->where, line);
+	if (rx_b64_redact(in->rx, name.buf, j->u.buf, j->u.len, &out) != 0) {
+		rx_warn(in->rx, line, "base64 payload that cannot be decoded: "
+		    "left out");
+		sl_buf_reset(&out);
+	}
+	if (out.len != j->u.len || memcmp(out.buf, j->u.buf, j->u.len) != 0)
+		job_edit(j, 0, j->u.len, out.buf != NULL ? out.buf : "",
+		    out.len);
+	sl_buf_free(&out);
+	sl_buf_free(&name);
+}
+
+/* A string that holds a JSON document: its strings, each a job of j's. */
+static void
+string_json(struct rx_input *in, struct rx_job *j)
+{
+	static const struct jcb none;
+	struct jcb cb = none;
+	struct nested ns;
+	struct jtok t;
+
+	memset(&ns, 0, sizeof(ns));
+	ns.in = in;
+	ns.parent = j;
+	cb.str_start = nest_start;
+	cb.str_bytes = nest_bytes;
+	cb.str_end = nest_end;
+	cb.arg = &ns;
+	jtok_init(&t);
+	jtok_feed(&t, j->u.buf, j->u.len, &cb);
+	sl_buf_free(&ns.esc);
+}
+
+/*
  * One string: esc[0, n) between its quotes.  parent NULL: a string of
  * the input itself; else one inside parent's decoded text at `at`.
  */
@@ -817,43 +902,12 @@ process(struct rx_input *in, struct rx_job *parent, size_t at,
 		sl_buf_adds(&kc, key);
 		sl_buf_add(&kc, "\": \"", 4);
 	}
-	if (rx_b64_looks(j->u.buf, j->u.len)) {
-		/* A gzip'd payload (a Lambda event's "data"): inside it. */
-		struct sl_buf out, name;
-
-		sl_buf_init(&out);
-		sl_buf_init(&name);
-		sl_buf_printf(&name, "%s:%lld//base64", in->rx->where, line);
-		if (rx_b64_redact(in->rx, name.buf, j->u.buf, j->u.len,
-		    &out) != 0) {
-			rx_warn(in->rx, line, "base64 payload that cannot be "
-			    "decoded: left out");
-			sl_buf_reset(&out);
-		}
-		if (out.len != j->u.len || memcmp(out.buf, j->u.buf,
-		    j->u.len) != 0)
-			job_edit(j, 0, j->u.len, out.buf != NULL ? out.buf :
-			    "", out.len);
-		sl_buf_free(&out);
-		sl_buf_free(&name);
-	} else if (nest < RX_JSON_NEST && ctx->cmd_left == 0 &&
-	    looks_json(j->u.buf, j->u.len)) {
-		static const struct jcb none;
-		struct jcb cb = none;
-		struct nested ns;
-		struct jtok t;
-
-		memset(&ns, 0, sizeof(ns));
-		ns.in = in;
-		ns.parent = j;
-		cb.str_start = nest_start;
-		cb.str_bytes = nest_bytes;
-		cb.str_end = nest_end;
-		cb.arg = &ns;
-		jtok_init(&t);
-		jtok_feed(&t, j->u.buf, j->u.len, &cb);
-		sl_buf_free(&ns.esc);
-	} else {
+	if (rx_b64_looks(j->u.buf, j->u.len))
+		string_payload(in, j, line);
+	else if (nest < RX_JSON_NEST && ctx->cmd_left == 0 &&
+	    looks_json(j->u.buf, j->u.len))
+		string_json(in, j);
+	else {
 		while (off < j->u.len) {
 			rx_next_line(j->u.buf + off, j->u.len - off, &cn, &en,
 			    &next);
@@ -934,45 +988,64 @@ top_end(void *arg, int role, const char *key)
 	    tp->line, 0);
 }
 
-int
-rx_json_run(struct rx_input *in)
+static void
+top_callbacks(struct jcb *cb, struct top *tp)
 {
-	struct rx_reader rd;
+	static const struct jcb top_cb = { top_verbatim, top_start,
+	    top_bytes, top_end, top_doc_end, NULL };
+
+	*cb = top_cb;
+	cb->arg = tp;
+}
+
+/*
+ * Feed the input to t, line by line, until its end or an error: SL_OK or
+ * SL_STOP.  Where it stopped being JSON, the rest of that line is given
+ * back to l.
+ */
+static int
+feed_input(struct rx_input *in, struct rx_lines *l, struct jtok *t,
+    const struct jcb *cb)
+{
+	const char *p, *e;
+	size_t cn, en, took;
+	int rc;
+
+	while ((rc = rx_lines_next(l, &p, &cn, &e, &en)) > 0) {
+		took = jtok_feed(t, p, cn + en, cb);
+		if (t->err != NULL) {
+			rx_lines_unread(l, took);
+			return SL_OK;
+		}
+		if (in->q.status == SL_STOP)
+			return SL_STOP;
+	}
+	return rc < 0 ? SL_STOP : SL_OK;
+}
+
+/*
+ * The whole input through the tokenizer, from l.  SL_OK or SL_STOP at
+ * its end; RX_AS_TEXT when it stopped being JSON (reported): the caller
+ * reads the rest from l as text, so nothing leaves unredacted.
+ */
+int
+rx_json_read(struct rx_input *in, struct rx_lines *l)
+{
 	struct top tp;
 	struct jtok t;
 	struct jcb cb;
-	size_t took, avail;
 	int rc;
 
-	rx_reader_init(&rd, in->in, &in->w);
 	jtok_init(&t);
 	memset(&tp, 0, sizeof(tp));
 	tp.in = in;
 	tp.t = &t;
-	cb.verbatim = top_verbatim;
-	cb.str_start = top_start;
-	cb.str_bytes = top_bytes;
-	cb.str_end = top_end;
-	cb.doc_end = top_doc_end;
-	cb.arg = &tp;
-	for (;;) {
-		avail = rd.w_ - rd.r;
-		if (avail == 0) {
-			if ((rc = rx_reader_fill(&rd)) < 0)
-				goto out;
-			if (rc == 0)
-				break;
-			continue;
-		}
-		took = jtok_feed(&t, rd.buf + rd.r, avail, &cb);
-		rd.r += took;
-		if (t.err != NULL)
-			break;
-		if (in->q.status == SL_STOP)
-			goto out;
+	top_callbacks(&cb, &tp);
+	rc = feed_input(in, l, &t, &cb);
+	if (rc != SL_OK || (t.err == NULL && jtok_end(&t) == 0)) {
+		sl_buf_free(&tp.esc);
+		return rc;
 	}
-	if (t.err == NULL && jtok_end(&t) == 0)
-		goto out;
 	if (t.instr && tp.esc.len <= RX_STRING_MAX) {
 		/* Cut inside a string: what there is goes out as text. */
 		rx_queue_line(&in->q, session_ctx(in), tp.esc.buf, tp.esc.len,
@@ -982,16 +1055,8 @@ rx_json_run(struct rx_input *in)
 	rx_warn(in->rx, t.err == NULL || strncmp(t.err, "the input ends", 14)
 	    != 0 ? t.line : 0, "invalid JSON (%s): the rest is redacted as "
 	    "text", t.err);
-	rd.line = t.line;
-	rd.cont = 1;
-	rx_text_loop(in, &rd);
-out:
-	rc = rx_queue_flush(&in->q);
-	if (rx_write_flush(&in->w) != SL_OK)
-		rc = SL_STOP;
-	rx_reader_free(&rd);
 	sl_buf_free(&tp.esc);
-	return rc;
+	return RX_AS_TEXT;
 }
 
 /* An export line or a JSON line inside a text input. */
@@ -1010,12 +1075,7 @@ rx_json_line(struct rx_input *in, const char *p, size_t n, size_t start,
 	memset(&tp, 0, sizeof(tp));
 	tp.in = in;
 	tp.t = &t;
-	cb.verbatim = top_verbatim;
-	cb.str_start = top_start;
-	cb.str_bytes = top_bytes;
-	cb.str_end = top_end;
-	cb.doc_end = top_doc_end;
-	cb.arg = &tp;
+	top_callbacks(&cb, &tp);
 	rx_queue_inert(&in->q, p, start, NULL);
 	jtok_feed(&t, p + start, n - start, &cb);
 	sl_buf_free(&tp.esc);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strmap.h"
 #include "redact/redact.h"
 
 static void
@@ -227,29 +228,20 @@ rx_ctx_free(struct rx_ctx *ctx)
 	ctx->session = NULL;
 }
 
-static unsigned
-sid_hash(const char *s)
-{
-	unsigned h = 2166136261u;	/* FNV-1a */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 struct rx_ctx *
 rx_session(struct rx_sessions *s, const char *sid)
 {
-	unsigned b = sid_hash(sid) % RX_BUCKETS;
 	struct rx_ctx *c;
 
-	for (c = s->bucket[b]; c != NULL; c = c->next)
-		if (strcmp(c->session, sid) == 0)
-			return c;
+	if (s->map == NULL)
+		s->map = sl_strmap_new(0);
+	if ((c = sl_strmap_get(s->map, sid)) != NULL)
+		return c;
 	c = sl_xcalloc(1, sizeof(*c));
 	c->session = sl_xstrdup(sid);
-	c->next = s->bucket[b];
-	s->bucket[b] = c;
+	*sl_strmap_slot(s->map, c->session) = c;	/* the key is c's */
+	c->next = s->all;
+	s->all = c;
 	return c;
 }
 
@@ -257,14 +249,13 @@ void
 rx_sessions_free(struct rx_sessions *s)
 {
 	struct rx_ctx *c, *next;
-	size_t i;
 
-	for (i = 0; i < RX_BUCKETS; i++) {
-		for (c = s->bucket[i]; c != NULL; c = next) {
-			next = c->next;
-			rx_ctx_free(c);
-			free(c);
-		}
-		s->bucket[i] = NULL;
+	for (c = s->all; c != NULL; c = next) {
+		next = c->next;
+		rx_ctx_free(c);
+		free(c);
 	}
+	s->all = NULL;
+	sl_strmap_free(s->map);
+	s->map = NULL;
 }

@@ -1,12 +1,19 @@
 /*
  * redact_run.c: one path through the engine.  Every leaf input under it
- * (gzip, archive members, directory entries, as lib/input/input.c walks them)
- * is redacted on its own, by what it holds:
+ * (gzip, archive members, directory entries, as lib/input/input.c walks
+ * them) is redacted on its own, by the shape of the format that reads it
+ * (struct sl_format, formats/readers/registry.c):
  *
- *	the record stream (the records format bids)	-> record stream
- *	a JSON document (an export, JSON Lines)		-> the same JSON
- *	text that a format reads, or plain text		-> the same text
- *	anything else (binary)				-> nothing, exit 1
+ *	SL_SHAPE_RECORDS	-> record stream (redact_records.c)
+ *	SL_SHAPE_JSON		-> the same JSON (redact_json.c), or the
+ *				   base64 of gzip of it (redact_b64.c)
+ *	SL_SHAPE_TEXT		-> the same text (redact_text.c)
+ *	no format: by content	-> JSON, base64, text; binary: nothing, exit 1
+ *
+ * A format that declares no shape is refused, never taken for text.
+ * Payloads inside an input (a base64 "data" field, a whole base64 file)
+ * come back here through rx->nested: the one loop between the files of
+ * the engine, like the registry's plug-in loop, and bounded by B64_NEST.
  *
  * The caller says where each input's output goes (struct sl_redact_io).
  */
@@ -22,26 +29,34 @@ struct walkarg {
 	enum mode forced;
 };
 
-/* The -f names of records.md, sorted by what they are. */
+static enum mode
+mode_of_shape(int shape)
+{
+	switch (shape) {
+	case SL_SHAPE_TEXT:
+		return M_TEXT;
+	case SL_SHAPE_JSON:
+		return M_JSON;
+	case SL_SHAPE_RECORDS:
+		return M_RECORDS;
+	default:
+		return M_NONE;
+	}
+}
+
+/* An -f name: a format's, or "json" / "text" for any of that shape. */
 static enum mode
 mode_of(const char *name)
 {
-	static const char *const json[] = { "cw-stream", "cw-events",
-	    "cw-subscription", "insights", "describe-sessions", "cloudtrail",
-	    "json", NULL };
-	static const char *const text[] = { "typescript", "raw",
-	    "pwsh-transcript", "cw-text", "cw-export", "text", NULL };
-	int i;
+	const struct sl_format *f = sl_format_lookup(name);
 
-	if (strcmp(name, "records") == 0)
-		return M_RECORDS;
-	for (i = 0; json[i] != NULL; i++)
-		if (strcmp(name, json[i]) == 0)
-			return M_JSON;
-	for (i = 0; text[i] != NULL; i++)
-		if (strcmp(name, text[i]) == 0)
-			return M_TEXT;
-	return sl_format_lookup(name) != NULL ? M_TEXT : M_NONE;
+	if (f != NULL)
+		return mode_of_shape(sl_format_shape(f));
+	if (strcmp(name, "json") == 0)
+		return M_JSON;
+	if (strcmp(name, "text") == 0)
+		return M_TEXT;
+	return M_NONE;
 }
 
 int
@@ -50,24 +65,40 @@ sl_redact_format_ok(const char *name)
 	return mode_of(name) != M_NONE;
 }
 
+/* Bytes no format claims: what they look like. */
 static enum mode
-detect(const unsigned char *p, size_t n, const char *name)
+by_content(const unsigned char *p, size_t n)
 {
-	const struct sl_format *f;
-
-	if (n == 0)
-		return M_TEXT;		/* empty in, empty out */
-	f = sl_detect(p, n, name);
-	if (f != NULL && strcmp(sl_format_name(f), "records") == 0)
-		return M_RECORDS;
 	if (rx_json_probe(p, n))
 		return M_JSON;
 	/* A subscription payload in transit: base64 of gzip. */
-	if ((f != NULL && strcmp(sl_format_name(f), "cw-subscription") == 0) ||
-	    rx_b64_looks((const char *)p, SL_MIN(n, (size_t)4096) / 4 * 4))
+	if (rx_b64_looks((const char *)p, SL_MIN(n, (size_t)4096) / 4 * 4))
 		return M_B64;
 	/* Text that is no session log may still hold a secret. */
-	return f != NULL || sl_looks_text(p, n) ? M_TEXT : M_NONE;
+	return sl_looks_text(p, n) ? M_TEXT : M_NONE;
+}
+
+static enum mode
+detect(struct sl_redact *rx, const unsigned char *p, size_t n,
+    const char *name)
+{
+	const struct sl_format *f;
+	enum mode m;
+
+	if (n == 0)
+		return M_TEXT;		/* empty in, empty out */
+	if ((f = sl_detect(p, n, name)) == NULL)
+		return by_content(p, n);
+	if ((m = mode_of_shape(sl_format_shape(f))) == M_NONE) {
+		rx_warn(rx, 0, "format %s declares no shape: not redacted",
+		    sl_format_name(f));
+		return M_NONE;
+	}
+	/* A JSON format in transit (cw-subscription): base64 of gzip. */
+	if (m == M_JSON && !rx_json_probe(p, n) &&
+	    rx_b64_looks((const char *)p, SL_MIN(n, (size_t)4096) / 4 * 4))
+		return M_B64;
+	return m;
 }
 
 static void
@@ -93,56 +124,134 @@ input_fini(struct rx_input *in)
 	rx_sessions_free(&in->sessions);
 }
 
+/*
+ * Text and JSON: one line reader for the whole input, so that JSON that
+ * stops being JSON goes on as text from where it stopped.
+ */
+static int
+run_stream(struct rx_input *in, enum mode m)
+{
+	struct rx_lines l;
+	int rc = RX_AS_TEXT;
+
+	rx_lines_init(&l, in->in, &in->w);
+	if (m == M_JSON)
+		rc = rx_json_read(in, &l);
+	if (rc == RX_AS_TEXT)
+		rc = rx_text_loop(in, &l);
+	if (rc != SL_STOP)
+		rc = rx_queue_flush(&in->q);
+	if (rx_write_flush(&in->w) != SL_OK)
+		rc = SL_STOP;
+	rx_lines_free(&l);
+	return rc;
+}
+
+static int
+dispatch(struct rx_input *in, enum mode m)
+{
+	switch (m) {
+	case M_RECORDS:
+		return rx_records_run(in);
+	case M_B64:
+		return rx_b64_run(in);
+	default:
+		return run_stream(in, m);
+	}
+}
+
+/* Redact sin into out, by mode m (M_NONE: detect).  rx->status is set. */
+static int
+redact_leaf(struct sl_redact *rx, struct sl_in *sin, enum mode m,
+    struct sl_out *out)
+{
+	struct rx_input in;
+	int rc;
+
+	input_init(&in, rx, sin, out, rx_fstat_new(rx, sl_in_name(sin)));
+	rc = dispatch(&in, m);
+	input_fini(&in);
+	return rc;
+}
+
+/* The mode of sin, or M_NONE (reported) when it cannot be redacted. */
+static enum mode
+leaf_mode(struct sl_redact *rx, struct sl_in *sin, enum mode forced)
+{
+	const unsigned char *p;
+	size_t n = sl_in_peek(sin, &p, SL_PEEK);
+	enum mode m;
+
+	if (n == 0 && sl_in_failed(sin))
+		return M_NONE;
+	m = forced != M_NONE ? forced : detect(rx, p, n, sl_in_name(sin));
+	/* Fail closed: bytes we cannot read are not passed on. */
+	if (m == M_NONE && rx->status == SL_OK)
+		rx_warn(rx, 0, "unrecognized log format");
+	return m;
+}
+
 static int
 leaf(void *arg, struct sl_in *sin)
 {
 	struct walkarg *wa = arg;
 	struct sl_redact *rx = wa->rx;
 	const char *name = sl_in_name(sin);
-	const unsigned char *p;
-	struct rx_input in;
-	struct rx_fstat *fs;
 	struct sl_out *out;
 	enum mode m;
-	size_t n;
 	int rc, status;
 
 	rx->where = name;
 	rx->status = SL_OK;
-	n = sl_in_peek(sin, &p, SL_PEEK);
-	if (n == 0 && sl_in_failed(sin))
+	if ((m = leaf_mode(rx, sin, wa->forced)) == M_NONE)
 		return SL_REJECT;
-	m = wa->forced != M_NONE ? wa->forced : detect(p, n, name);
-	if (m == M_NONE) {
-		/* Fail closed: bytes we cannot read are not passed on. */
-		rx_warn(rx, 0, "unrecognized log format");
-		return SL_REJECT;
-	}
 	if ((out = wa->io->open(wa->io->arg, name)) == NULL)
 		return SL_REJECT;
-	fs = rx_fstat_new(rx, name);
-	input_init(&in, rx, sin, out, fs);
-	switch (m) {
-	case M_RECORDS:
-		rc = rx_records_run(&in);
-		break;
-	case M_JSON:
-		rc = rx_json_run(&in);
-		break;
-	case M_B64:
-		rc = rx_b64_run(&in);
-		break;
-	default:
-		rc = rx_text_run(&in);
-		break;
-	}
-	input_fini(&in);
+	rc = redact_leaf(rx, sin, m, out);
 	status = rx->status;
 	if (wa->io->done(wa->io->arg, out, name) != SL_OK || rc == SL_STOP)
 		return SL_STOP;
 	if (sl_in_failed(sin))
 		status = SL_REJECT;
 	return status;
+}
+
+/*
+ * A payload inside the input at hand (rx->nested): p[0, n) as an input
+ * called name, by its content, into out.  The input at hand keeps its
+ * name for messages and its status (made worse only).
+ */
+static int
+nested(struct sl_redact *rx, const char *name, const void *p, size_t n,
+    struct sl_out *out)
+{
+	const char *where = rx->where;
+	int status = rx->status, rc = SL_REJECT;
+	struct sl_in *sin = sl_in_mem(name, p, n);
+	enum mode m;
+
+	rx->where = name;
+	rx->status = SL_OK;
+	if ((m = leaf_mode(rx, sin, M_NONE)) != M_NONE)
+		rc = redact_leaf(rx, sin, m, out);
+	if (rc != SL_STOP && (rx->status != SL_OK || sl_in_failed(sin)))
+		rc = SL_REJECT;
+	sl_in_free(sin);
+	rx->where = where;
+	rx->status = rc == SL_OK ? status : SL_REJECT;
+	return rc;
+}
+
+static void
+walk_init(struct walkarg *wa, struct sl_redact *rx, const char *format,
+    const struct sl_redact_io *io, sl_errfn err, void *errarg)
+{
+	wa->rx = rx;
+	wa->io = io;
+	wa->forced = format != NULL ? mode_of(format) : M_NONE;
+	rx->err = err;
+	rx->errarg = errarg;
+	rx->nested = nested;
 }
 
 int
@@ -152,11 +261,7 @@ sl_redact_path(struct sl_redact *rx, const char *path, const char *format,
 	struct walkarg wa;
 	int rc;
 
-	wa.rx = rx;
-	wa.io = io;
-	wa.forced = format != NULL ? mode_of(format) : M_NONE;
-	rx->err = err;
-	rx->errarg = errarg;
+	walk_init(&wa, rx, format, io, err, errarg);
 	rc = sl_input_walk(path, leaf, &wa, err, errarg, NULL);
 	rx->where = NULL;
 	return rc;
@@ -171,11 +276,7 @@ sl_redact_mem(struct sl_redact *rx, const char *name, const void *p,
 	struct sl_in *in = sl_in_mem(name, p, n);
 	int rc;
 
-	wa.rx = rx;
-	wa.io = io;
-	wa.forced = format != NULL ? mode_of(format) : M_NONE;
-	rx->err = err;
-	rx->errarg = errarg;
+	walk_init(&wa, rx, format, io, err, errarg);
 	rc = leaf(&wa, in);
 	sl_in_free(in);
 	rx->where = NULL;

@@ -775,6 +775,67 @@ START_TEST(records_context)
 END_TEST
 
 /*
+ * Rows of one raw line (one "path:line" src) are matched joined, as raw
+ * mode sees the line: a key cut by a cursor move, even one whose
+ * sequence swallowed a letter (ESC[1 + E), goes from both rows; the
+ * same pieces on two raw lines are two lines, as in raw mode.
+ */
+START_TEST(records_rows)
+{
+	struct sl_redact *rx = engine(0, NULL);
+
+#define L(n, t, src) "{\"type\":\"line\",\"session\":\"s\",\"n\":" #n \
+	",\"text\":\"" t "\",\"src\":\"x:" #src "\"}\n"
+#define LR(n, t, src) "{\"type\":\"line\",\"session\":\"s\",\"n\":" \
+	#n ",\"text\":\"" t "\",\"redacted\":[\"aws-access-key-id\"]," \
+	"\"src\":\"x:" #src "\"}\n"
+	expect_records(rx,
+	    L(1, "export K=AKIAUJZD", 1) L(2, "GXDNCF32EPF", 1)
+	    L(3, "export K=AKIAUJZD", 2) L(4, "GXDNCF32EPF", 3)
+	    L(5, "id=AKIAUJZDEG", 4) L(6, "XDNCF32EPF and more", 4)
+	    L(7, "plain", 4),
+	    LR(1, "export K=" R("aws-access-key-id"), 1) LR(2, "", 1)
+	    L(3, "export K=AKIAUJZD", 2) L(4, "GXDNCF32EPF", 3)
+	    LR(5, "id=" R("aws-access-key-id"), 4) LR(6, " and more", 4)
+	    L(7, "plain", 4));
+	/* The prompt keeps its place: prompt + cmd == text. */
+	expect_records(rx,
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":1,\"text\":"
+	    "\"$ echo AKIAUJZDEG\",\"prompt\":\"$ \",\"cmd\":"
+	    "\"echo AKIAUJZDEG\",\"src\":\"x:9\"}\n"
+	    L(2, "XDNCF32EPF", 9),
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":1,\"text\":"
+	    "\"$ echo " R("aws-access-key-id") "\",\"prompt\":\"$ \",\"cmd\":"
+	    "\"echo " R("aws-access-key-id") "\",\"redacted\":"
+	    "[\"aws-access-key-id\"],\"src\":\"x:9\"}\n"
+	    LR(2, "", 9));
+	/*
+	 * A cursor moved down keeps its column: the next row is indented,
+	 * and the blanks stay while the rest of the secret goes.
+	 */
+	expect_records(rx,
+	    L(1, "token ghp_bYrEqmSM9w", 11)
+	    L(2, "      CZ7Uw9xfogoEmvnEN5N12f4udd tail", 11)
+	    L(3, "  ghp_bYrEqmSM9w", 12)
+	    L(4, "      CZ7Uw9xfogoEmvnEN5N12f4udd", 12),
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":1,\"text\":"
+	    "\"token " R("github-token") "\",\"redacted\":[\"github-token\"],"
+	    "\"src\":\"x:11\"}\n"
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":2,\"text\":"
+	    "\"       tail\",\"redacted\":[\"github-token\"],"
+	    "\"src\":\"x:11\"}\n"
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":3,\"text\":"
+	    "\"  " R("github-token") "\",\"redacted\":[\"github-token\"],"
+	    "\"src\":\"x:12\"}\n"
+	    "{\"type\":\"line\",\"session\":\"s\",\"n\":4,\"text\":"
+	    "\"\",\"redacted\":[\"github-token\"],\"src\":\"x:12\"}\n");
+#undef L
+#undef LR
+	sl_redact_free(rx);
+}
+END_TEST
+
+/*
  * While one session's typed-password window is open, other sessions'
  * records wait behind its held line, in order, through the growth of
  * the ring; then the held line comes out redacted.
@@ -1010,6 +1071,32 @@ START_TEST(binary_refused)
 }
 END_TEST
 
+/*
+ * The redactor dispatches on the shape each format declares: none may
+ * leave it out (a JSON format would otherwise be refused, not taken for
+ * text), and every format name is a valid -f.
+ */
+START_TEST(formats_have_shapes)
+{
+	const struct sl_format *const *f;
+
+	for (f = sl_formats; *f != NULL; f++) {
+		ck_assert_msg(sl_format_shape(*f) != SL_SHAPE_NONE,
+		    "%s declares no shape", sl_format_name(*f));
+		ck_assert(sl_redact_format_ok(sl_format_name(*f)));
+	}
+	ck_assert_int_eq(sl_format_shape(sl_format_lookup("records")),
+	    SL_SHAPE_RECORDS);
+	ck_assert_int_eq(sl_format_shape(sl_format_lookup("cw-events")),
+	    SL_SHAPE_JSON);
+	ck_assert_int_eq(sl_format_shape(sl_format_lookup("cw-export")),
+	    SL_SHAPE_TEXT);
+	ck_assert(sl_redact_format_ok("json"));
+	ck_assert(sl_redact_format_ok("text"));
+	ck_assert(!sl_redact_format_ok("nope"));
+}
+END_TEST
+
 /* The prefilter only saves time: with it off, the output is the same. */
 START_TEST(prefilter_changes_nothing)
 {
@@ -1165,6 +1252,7 @@ redact_suite(void)
 	tcase_add_test(tc, rules_after_window);
 	tcase_add_test(tc, records_mode);
 	tcase_add_test(tc, records_context);
+	tcase_add_test(tc, records_rows);
 	tcase_add_test(tc, records_hold_order);
 	tcase_add_test(tc, idempotent);
 	tcase_add_test(tc, json_escapes);
@@ -1174,6 +1262,7 @@ redact_suite(void)
 	tcase_add_test(tc, stats_report);
 	tcase_add_test(tc, hashed_markers);
 	tcase_add_test(tc, binary_refused);
+	tcase_add_test(tc, formats_have_shapes);
 	tcase_add_test(tc, prefilter_changes_nothing);
 	tcase_add_test(tc, prefilter_exact);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,210 @@
+/*
+ * redact_io.c: bytes in and out of one input for the text and JSON
+ * drivers.  Lines come from the input layer (sl_in_line); unchanged
+ * bytes of one line are written as one run, not range by range.  A line
+ * longer than SL_LINE_PIECE is handed on in pieces cut at a blank where
+ * there is one near, so that a secret is rarely cut.
+ */
+#include <string.h>
+
+#include "redact/redact.h"
+
+int
+rx_write_flush(struct rx_writer *w)
+{
+	const char *p = w->run;
+	size_t n = w->runlen;
+
+	w->run = NULL;
+	w->runlen = 0;
+	if (n == 0 || w->failed)
+		return w->failed ? SL_STOP : SL_OK;
+	if (sl_out_write(w->out, p, n) != SL_OK) {
+		w->failed = 1;
+		return SL_STOP;
+	}
+	return SL_OK;
+}
+
+int
+rx_write(struct rx_writer *w, const char *p, size_t n)
+{
+	if (n == 0)
+		return w->failed ? SL_STOP : SL_OK;
+	if (w->run != NULL && w->run + w->runlen == p && p + n <= w->hi) {
+		w->runlen += n;
+		return SL_OK;
+	}
+	if (rx_write_flush(w) != SL_OK)
+		return SL_STOP;
+	if (w->lo != NULL && p >= w->lo && p + n <= w->hi) {
+		w->run = p;
+		w->runlen = n;
+		return SL_OK;
+	}
+	if (sl_out_write(w->out, p, n) != SL_OK) {
+		w->failed = 1;
+		return SL_STOP;
+	}
+	return SL_OK;
+}
+
+void
+rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
+{
+	const char *nl = memchr(p, '\n', n > RX_PIECE ? RX_PIECE + 1 : n);
+	size_t c, k;
+
+	if (nl != NULL) {
+		c = (size_t)(nl - p);
+		*next = c + 1;
+		while (c > 0 && p[c - 1] == '\r')
+			c--;
+		*cn = c;
+		*en = *next - c;
+		return;
+	}
+	if (n <= RX_PIECE) {
+		/* The last line, without LF: trailing CRs are its ending. */
+		c = n;
+		while (c > 0 && p[c - 1] == '\r')
+			c--;
+		*cn = c;
+		*en = n - c;
+		*next = n;
+		return;
+	}
+	/* Too long: cut after a blank or control near the limit. */
+	for (k = RX_PIECE; k > RX_PIECE - RX_CUT_LOOK; k--)
+		if ((unsigned char)p[k - 1] <= ' ')
+			break;
+	if (k == RX_PIECE - RX_CUT_LOOK)
+		k = RX_PIECE;
+	*cn = k;
+	*en = 0;
+	*next = k;
+}
+
+/* ------------------------------------------------------------- reading */
+
+void
+rx_lines_init(struct rx_lines *l, struct sl_in *in, struct rx_writer *w)
+{
+	memset(l, 0, sizeof(*l));
+	l->in = in;
+	l->w = w;
+}
+
+void
+rx_lines_free(struct rx_lines *l)
+{
+	sl_buf_free(&l->carry);
+	sl_buf_free(&l->join);
+}
+
+/*
+ * The next view of the input: a line from the input layer, after the
+ * carried tail of a piece cut before.  The writer's run points into the
+ * view it had, so it goes out first.  1, 0 at the end (or a read
+ * error, which the input layer reports), -1 when the output failed.
+ */
+static int
+next_view(struct rx_lines *l)
+{
+	const char *p;
+	size_t n;
+	int rc;
+
+	if (rx_write_flush(l->w) != SL_OK)
+		return -1;
+	/* A read error is the end here: the walk reports it. */
+	if ((rc = sl_in_line(l->in, &p, &n, &l->more)) <= 0) {
+		if (l->carry.len == 0)
+			return 0;
+		p = "";		/* the carried tail is all that is left */
+		n = 0;
+		l->more = 0;
+	}
+	if (l->carry.len > 0) {
+		sl_buf_reset(&l->join);
+		sl_buf_add(&l->join, l->carry.buf, l->carry.len);
+		sl_buf_add(&l->join, p, n);
+		sl_buf_reset(&l->carry);
+		p = l->join.buf;
+		n = l->join.len;
+	}
+	l->p = p;
+	l->n = n;
+	l->w->lo = p;
+	l->w->hi = p + n;
+	return 1;
+}
+
+/*
+ * Split the view into content and ending (CR* LF, or the CRs of a last
+ * line); a piece of a longer line is cut after a blank near its end, and
+ * the rest carried to the next view, so that a secret is rarely cut.
+ */
+static void
+split_view(struct rx_lines *l)
+{
+	size_t c = l->n, k;
+
+	if (l->more) {
+		for (k = l->n; k > 0 && k + RX_CUT_LOOK > l->n; k--)
+			if ((unsigned char)l->p[k - 1] <= ' ')
+				break;
+		if (k == 0 || k + RX_CUT_LOOK <= l->n)
+			k = l->n;
+		sl_buf_add(&l->carry, l->p + k, l->n - k);
+		l->n = k;
+		l->cn = k;
+		l->en = 0;
+		return;
+	}
+	if (c > 0 && l->p[c - 1] == '\n')
+		c--;
+	while (c > 0 && l->p[c - 1] == '\r')
+		c--;
+	l->cn = c;
+	l->en = l->n - c;
+}
+
+int
+rx_lines_next(struct rx_lines *l, const char **p, size_t *cn,
+    const char **e, size_t *en)
+{
+	int rc;
+
+	if (l->again)
+		l->again = 0;	/* the rest of the view, given back */
+	else {
+		if ((rc = next_view(l)) <= 0)
+			return rc;
+		split_view(l);
+	}
+	*p = l->p;
+	*cn = l->cn;
+	*e = l->p + l->cn;
+	*en = l->en;
+	return 1;
+}
+
+void
+rx_lines_unread(struct rx_lines *l, size_t from)
+{
+	size_t end = l->cn + l->en;
+
+	if (from >= end)
+		return;
+	l->p += from;
+	l->cn = from < l->cn ? l->cn - from : 0;
+	l->en = end - from - l->cn;
+	l->again = 1;
+}
+
+long long
+rx_lines_lineno(const struct rx_lines *l)
+{
+	return sl_in_lineno(l->in);
+}
