@@ -137,6 +137,8 @@ sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 			sl_buf_adds(b, ",\"cancelled\":true");
 		if (r->redrawn)
 			sl_buf_adds(b, ",\"redrawn\":true");
+		if (r->uncertain)
+			sl_buf_adds(b, ",\"uncertain\":true");
 		str_field(b, "expanded", r->expanded);
 		str_field(b, "time", r->time);
 		break;

@@ -54,6 +54,7 @@ struct shell {
 	char heredoc[64];	/* delimiter of a pending here-document */
 	int heredoc_dash;	/* <<-: the delimiter may be indented */
 	int heredoc_next;	/* the document starts on the next row */
+	int fish;		/* fish's grammar: blocks close with "end" */
 };
 
 struct sl_prompt {
@@ -289,12 +290,63 @@ match_bare(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * zsh's default prompts: "host% " ("%m%# "), and oh-my-zsh's "➜  dir "
+ * with "git:(branch) ✗ " after it.  The streaming stripper drops the C1
+ * bytes inside "➜", which leaves U+FFFD.  Only taken after zsh's mark.
+ */
+static size_t
+match_zsh_shape(const char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n && i < PROMPT_MAX && is_name(s[i]))
+		i++;
+	if (i > 0 && i < n && (s[i] == '%' || s[i] == '#'))
+		return prompt_end(s, n, i);
+	if (n < 6 || (memcmp(s, "\xe2\x9e\x9c  ", 5) != 0 &&
+	    memcmp(s, "\xef\xbf\xbd  ", 5) != 0))
+		return 0;
+	for (i = 5; i < n && i < PROMPT_MAX && s[i] != ' '; i++)
+		;
+	if (i == 5 || i >= n)
+		return 0;
+	k = ++i;
+	if (n - k > 5 && memcmp(s + k, "git:(", 5) == 0) {
+		while (k < n && k < PROMPT_MAX && s[k] != ')')
+			k++;
+		if (k + 1 < n && s[k + 1] == ' ')
+			i = k + 2;
+		if (n - i >= 4 && memcmp(s + i, "\xe2\x9c\x97 ", 4) == 0)
+			i += 4;
+	}
+	return i;
+}
+
 /* ------------------------------------------------- unfinished commands */
 
 static int
 word_is(const char *w, size_t n, const char *kw)
 {
 	return n == strlen(kw) && memcmp(w, kw, n) == 0;
+}
+
+/* fish: blocks open with these words and all close with "end". */
+static void
+fish_keyword(struct shell *sh, const char *w, size_t n, int *cmdpos)
+{
+	static const char *const opens[] = { "begin", "function", "switch",
+	    "if", "for", "while" };
+	size_t k;
+
+	*cmdpos = word_is(w, n, "else") || word_is(w, n, "not") ||
+	    word_is(w, n, "and") || word_is(w, n, "or") ||
+	    word_is(w, n, "begin");
+	for (k = 0; k < sizeof(opens) / sizeof(opens[0]); k++)
+		if (word_is(w, n, opens[k]))
+			sh->depth++;
+	if (word_is(w, n, "end") && sh->depth > 0)
+		sh->depth--;
 }
 
 /* A word at command position: does it open or close a compound? */
@@ -308,6 +360,10 @@ keyword(struct shell *sh, const char *w, size_t n, int *cmdpos)
 	    "!", "time" };
 	size_t k;
 
+	if (sh->fish) {
+		fish_keyword(sh, w, n, cmdpos);
+		return;
+	}
 	*cmdpos = 0;
 	for (k = 0; k < sizeof(opens) / sizeof(opens[0]); k++)
 		if (word_is(w, n, opens[k])) {
@@ -475,6 +531,20 @@ sl_prompt_pastes(const struct sl_prompt *ps)
 	return ps->paste > 0;
 }
 
+/* busybox: its editor asks where the cursor is, but bracketed paste,
+ * which would mark each new line, is never turned on. */
+static int
+quiet_editor(const struct sl_prompt *ps)
+{
+	return ps->signals && ps->editors > 0 && ps->paste == 0;
+}
+
+int
+sl_prompt_quiet_redraws(const struct sl_prompt *ps)
+{
+	return quiet_editor(ps);
+}
+
 long long
 sl_prompt_commands(const struct sl_prompt *ps)
 {
@@ -541,6 +611,40 @@ match_shape(const char *s, size_t n)
 }
 
 /*
+ * zsh draws its missing-newline mark before every prompt: "%" (or "#"
+ * for root), then spaces to the width, then CR.  Where the streaming
+ * agent dropped the CR, "%" and a row of spaces stand in front of the
+ * prompt, after output that did not end its line if there was some.  A
+ * prompt of zsh's shapes right after it is a prompt, whatever else the
+ * stripper took away.  Returns the length of mark and prompt.
+ */
+#define ZSH_MARK_SPACES	39	/* the narrowest terminal has 40 columns */
+
+static size_t
+match_zsh_mark(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	size_t i, k;
+
+	while ((p = memchr(p, ' ', (size_t)(end - p))) != NULL) {
+		if (p > s && (p[-1] == '%' || p[-1] == '#')) {
+			for (i = 0; p + i < end && p[i] == ' '; i++)
+				;
+			if (i >= ZSH_MARK_SPACES && p + i < end) {
+				k = match_zsh_shape(p + i, (size_t)(end - p - i));
+				if (k == 0)
+					k = match_shape(p + i, (size_t)(end - p - i));
+				return k > 0 ? (size_t)(p - s) + i + k : 0;
+			}
+			p += i;
+			continue;
+		}
+		p++;
+	}
+	return 0;
+}
+
+/*
  * Does the command use history expansion (!!, !$, !-2, !str, ^a^b)?
  * Outside single quotes; "!" before a blank, "=" or "(" is literal.
  */
@@ -588,6 +692,29 @@ cancelled(const struct sl_prompt *ps, const char *s, size_t n)
 	    !(ps->row_flags & SL_ROW_KEYPAD_OFF);
 }
 
+/*
+ * fish's prompt ends in "> " (or "# " for root after a user@host
+ * shape); its editor takes a block or an open quote on further rows of
+ * the same line, with no prompt of their own.
+ */
+static int
+fish_prompt(const char *s, size_t plen)
+{
+	return plen >= 2 && s[plen - 1] == ' ' && s[plen - 2] == '>' &&
+	    match_pwsh(s, plen) == 0;
+}
+
+/* Columns the prompt takes: one per character (prompts are narrow). */
+static size_t
+prompt_columns(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
@@ -595,6 +722,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
+	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
 	free(ps->last_prompt);
@@ -605,6 +733,9 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->switched = 0;
 		ps->after_cancel = 1;
 	} else if (n > plen) {
+		/* busybox echoes each non-ASCII character as '?'. */
+		if (quiet_editor(ps) && memchr(s + plen, '?', n - plen))
+			ps->marks |= SL_MARK_UNCERTAIN;
 		if (uses_history(s + plen, n - plen)) {
 			ps->marks |= SL_MARK_HISTORY;
 			ps->last_cmd_history = 1;
@@ -657,7 +788,22 @@ match_zsh_cont(const char *s, size_t n)
 	}
 }
 
-/* A continuation row: "> " (shell PS2), ">> " (PowerShell), zsh's. */
+/*
+ * fish continues an open block or quote on the next row, indented to
+ * at least the prompt's width (and further inside a block).
+ */
+static size_t
+match_fish_cont(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	size_t i = 0, w = prompt_columns(ps->last_prompt);
+
+	while (i < n && s[i] == ' ')
+		i++;
+	return i >= w && i < n ? i : 0;
+}
+
+/* A continuation row: "> " (shell PS2), ">> " (PowerShell), zsh's,
+ * fish's indented rows. */
 static size_t
 match_cont(struct sl_prompt *ps, const char *s, size_t n)
 {
@@ -669,6 +815,8 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
 		plen = n == 2 ? 2 : s[2] == ' ' ? 3 : 0;
 	else if (ps->open && n >= 1 && s[0] == '>')
 		plen = n == 1 ? 1 : s[1] == ' ' ? 2 : 0;
+	else if (ps->open && ps->sh.fish)
+		plen = match_fish_cont(ps, s, n);
 	else if (!ps->pwsh)
 		plen = match_zsh_cont(s, n);
 	return plen;
@@ -754,6 +902,25 @@ unsignalled_prompt(struct sl_prompt *ps, const char *s, size_t k,
 	return 0;
 }
 
+/*
+ * busybox draws the line again after a Tab listing: the last prompt at
+ * column 0, without the cursor query that starts each new line.
+ */
+static size_t
+match_quiet_redraw(struct sl_prompt *ps, const char *s, size_t n,
+    size_t edit_at)
+{
+	size_t k;
+
+	if (!quiet_editor(ps) || edit_at > 0 || ps->last_prompt == NULL)
+		return 0;
+	k = strlen(ps->last_prompt);
+	if (k == 0 || k >= n || !same_prompt(ps, s, k))
+		return 0;
+	ps->marks |= SL_MARK_REDRAW;
+	return k;
+}
+
 /* What the row's signals say about the session and the last command. */
 static int
 note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
@@ -800,11 +967,19 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k);
 	}
+	if (!ps->signals && (k = match_zsh_mark(s, n)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k);
+	}
 	if ((k = match_cont(ps, s, n)) > 0) {
 		*plen = k;
 		return continuation(ps, s, n, k);
 	}
 	if (signal && (k = match_editor(ps, s, n, edit_at - 1)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k);
+	}
+	if ((k = match_quiet_redraw(ps, s, n, edit_at)) > 0) {
 		*plen = k;
 		return command(ps, s, n, k);
 	}

@@ -14,7 +14,9 @@
  * after Ctrl-L or a Tab listing.  So from a command row on, line records
  * are held back (copied, at most HOLD_MAX of them) until the command is
  * settled: the next command row, Enter seen (bash turns bracketed paste
- * off), or output after a finished command where no such signal exists.
+ * off), or output after a finished command where no such signal exists;
+ * busybox, which draws a line again without a sign, only by the next
+ * prompt.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -154,6 +156,8 @@ settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 
 	if (marks & SL_MARK_CANCELLED)
 		r->cancelled = 1;
+	if (marks & SL_MARK_UNCERTAIN)
+		r->uncertain = 1;
 	if (marks & SL_MARK_GROUP)
 		for (i = 0; i < tty->nheld; i++)
 			if (tty->held[i].r.has_prompt)
@@ -179,7 +183,7 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 
 	if (tty->nheld >= HOLD_MAX - 1)
 		return 1;
-	if (is_prompt || sl_prompt_open(ps))
+	if (is_prompt || sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps))
 		return 0;
 	return (row->flags & SL_ROW_PASTE_OFF) || !sl_prompt_pastes(ps);
 }
