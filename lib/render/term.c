@@ -885,6 +885,29 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 }
 
 /*
+ * The same mark after output that did not end its line ("nonl%", then
+ * spaces): once the width is known, the mark and its spaces take exactly
+ * the width from where the output stopped, and the terminal wrapped them
+ * onto the next line, which the CR returns to.  Without this the prompt
+ * would overwrite the output.  (cmds, issue 12)
+ */
+static int
+mark_after_output(const struct sl_term *t, const struct row *r)
+{
+	uint32_t i, x = t->cx, m;
+
+	if (t->wrap_w == 0 || r->soft || x <= t->wrap_w)
+		return 0;
+	m = x - t->wrap_w;
+	if (r->ch[m] != '%' && r->ch[m] != '#' && r->ch[m] != 0x23ce)
+		return 0;
+	for (i = m + 1; i < x; i++)
+		if (r->ch[i] != CELL_BLANK)
+			return 0;
+	return 1;
+}
+
+/*
  * CR.  On a wrapped row it goes to the start of the physical line.  A
  * space then CR may be readline stepping off the margin, or an ordinary
  * CR after a blank (Ctrl-R's prompt, fish's and bash's redraws, progress
@@ -899,6 +922,12 @@ carriage_return(struct sl_term *t)
 	/* Both idioms end a row with a blank, at least 11 columns in. */
 	if (t->cx >= 11 && t->cx == r->len &&
 	    r->ch[t->cx - 1] == CELL_BLANK) {
+		if (mark_after_output(t, r)) {
+			linefeed(t);
+			t->cx = 0;
+			t->at_margin = 0;
+			return;
+		}
 		learn_width_from_mark(t, r);
 		if (wrap_candidate(t, r)) {
 			t->cr_pending = 1;
