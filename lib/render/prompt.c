@@ -75,6 +75,8 @@ struct sl_prompt {
 	long long cmds;		/* command rows seen */
 	long long rows;		/* non-empty rows seen */
 	int prev_cmd;		/* the previous row was a command or cont */
+	int zsh_marked;		/* ...after zsh's mark, in a stream */
+	int last_cmd_row;	/* the row last classified was a command */
 	int open;		/* ...and it is unfinished */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
@@ -545,6 +547,13 @@ sl_prompt_quiet_redraws(const struct sl_prompt *ps)
 	return quiet_editor(ps);
 }
 
+int
+sl_prompt_silent_so_far(const struct sl_prompt *ps)
+{
+	return !ps->signals && ps->zsh_marked && ps->prev_cmd && !ps->open &&
+	    ps->last_cmd_row;
+}
+
 long long
 sl_prompt_commands(const struct sl_prompt *ps)
 {
@@ -719,6 +728,7 @@ static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
 	ps->prev_cmd = 1;
+	ps->last_cmd_row = n > plen;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
@@ -968,9 +978,17 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		return command(ps, s, n, k);
 	}
 	if (!ps->signals && (k = match_zsh_mark(s, n)) > 0) {
+		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
+		 * keypad bytes that tell it in raw logs: a command with
+		 * nothing between it and the next prompt may not have run. */
+		if (sl_prompt_silent_so_far(ps))
+			ps->marks |= SL_MARK_PREV_UNCERTAIN;
+		ps->zsh_marked = 1;
 		*plen = k;
 		return command(ps, s, n, k);
 	}
+	ps->zsh_marked = 0;
+	ps->last_cmd_row = 0;
 	if ((k = match_cont(ps, s, n)) > 0) {
 		*plen = k;
 		return continuation(ps, s, n, k);

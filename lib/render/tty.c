@@ -148,27 +148,29 @@ take_expansion(struct sl_tty *tty, const struct sl_record *r)
 	h->r.expanded = h->expanded;
 }
 
-/* Apply what this row says about the rows held back. */
+/* Apply what this row (NULL: the end of a feed) says about the rows held
+ * back. */
 static void
 settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 {
 	size_t i;
 
-	if (marks & SL_MARK_CANCELLED)
+	if (r != NULL && (marks & SL_MARK_CANCELLED))
 		r->cancelled = 1;
-	if (marks & SL_MARK_UNCERTAIN)
+	if (r != NULL && (marks & SL_MARK_UNCERTAIN))
 		r->uncertain = 1;
 	if (marks & SL_MARK_GROUP)
 		for (i = 0; i < tty->nheld; i++)
 			if (tty->held[i].r.has_prompt)
 				tty->held[i].r.cancelled = 1;
-	if (marks & SL_MARK_REDRAW)
-		for (i = tty->nheld; i-- > 0;)
-			if (tty->held[i].r.has_prompt &&
-			    !tty->held[i].r.cont) {
-				tty->held[i].r.redrawn = 1;
-				break;
-			}
+	for (i = tty->nheld; i-- > 0 &&
+	    (marks & (SL_MARK_REDRAW | SL_MARK_PREV_UNCERTAIN));)
+		if (tty->held[i].r.has_prompt && !tty->held[i].r.cont) {
+			tty->held[i].r.redrawn |= (marks & SL_MARK_REDRAW) != 0;
+			tty->held[i].r.uncertain |=
+			    (marks & SL_MARK_PREV_UNCERTAIN) != 0;
+			break;
+		}
 }
 
 /*
@@ -426,6 +428,10 @@ sl_tty_flush(struct sl_tty *tty)
 {
 	sl_term_finish(tty->term);
 	count_dropped(tty);
+	/* A streamed event ends on a zsh command with nothing after it:
+	 * what follows is not known here, and it may never have run. */
+	if (sl_prompt_silent_so_far(tty->cur->prompt))
+		settle(tty, NULL, SL_MARK_PREV_UNCERTAIN);
 	release(tty);
 }
 
