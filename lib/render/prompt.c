@@ -724,6 +724,19 @@ prompt_columns(const char *s)
 	return w;
 }
 
+/*
+ * Characters of the command the log has lost: busybox echoes each wide
+ * character as '?', and the streaming agent's stripper drops the bytes
+ * 0x80-0x9f even inside UTF-8 (most CJK), leaving U+FFFD.
+ */
+static int
+unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	if (quiet_editor(ps))
+		return memchr(s, '?', n) != NULL;
+	return !ps->signals && memmem(s, n, "\xef\xbf\xbd", 3) != NULL;
+}
+
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
@@ -743,8 +756,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->switched = 0;
 		ps->after_cancel = 1;
 	} else if (n > plen) {
-		/* busybox echoes each non-ASCII character as '?'. */
-		if (quiet_editor(ps) && memchr(s + plen, '?', n - plen))
+		if (unknowable_text(ps, s + plen, n - plen))
 			ps->marks |= SL_MARK_UNCERTAIN;
 		if (uses_history(s + plen, n - plen)) {
 			ps->marks |= SL_MARK_HISTORY;

@@ -897,6 +897,13 @@ START_TEST(zsh_mark_streamed)
 	CMD(ps, MARK40 "\xe2\x9e\x9c  work git:(main) \xe2\x9c\x97 git diff",
 	    0, MARK40 "\xe2\x9e\x9c  work git:(main) \xe2\x9c\x97 ");
 	CMD(ps, MARK40 "u@h:~$ id", 0, MARK40 "u@h:~$ ");
+	/* No output between two prompts: zsh's Ctrl-C leaves no trace. */
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
+	ck_assert_int_eq(sl_prompt_silent_so_far(ps), 1);
+	CMD(ps, MARK40 "vm% echo \xef\xbf\xbd\xef\xbf\xbd", 0, MARK40 "vm% ");
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN | SL_MARK_UNCERTAIN);
+	NONE(ps, "out", 0);
+	ck_assert_int_eq(sl_prompt_silent_so_far(ps), 0);
 	/* Too few spaces, or no prompt after them: output. */
 	NONE(ps, "%                  vm% ls", 0);
 	NONE(ps, "100%" MARK40 "done", 0);
