@@ -66,6 +66,7 @@ struct row {
 	uint32_t edit_col;	/* 1 + column where a line editor began, or 0 */
 	int cut;		/* number of the next piece, 0 if never cut */
 	int soft;		/* readline wrapped it at wrap_w columns */
+	int queried;		/* busybox asked for the cursor on it */
 	int rest;		/* the rest of a row made final early (spill):
 				   no line of its own while empty */
 };
@@ -175,6 +176,10 @@ struct sl_term {
 	int cr_pending;		/* a CR that may be readline's wrap */
 	uint32_t cr_col;
 	int at_margin;		/* printed up to a multiple of wrap_w */
+	/* CRs in a row right before an LF: busybox wraps its line with an
+	 * explicit CR LF, one CR more than any line end of the log. */
+	unsigned crs, crs_min;
+	uint32_t cr_x;
 	struct look look;	/* bytes after a pending CR, not yet fed */
 	struct sl_buf text;	/* the row being handed out */
 	struct sl_span *spans;
@@ -277,6 +282,7 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 	r->cut = 0;
 	r->rest = 0;
 	r->soft = 0;
+	r->queried = 0;
 }
 
 /* A wide character half-overwritten leaves a blank, as on a terminal. */
@@ -884,6 +890,14 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 	t->wrap_w = x;
 }
 
+/* A CR moved the cursor from x: count it with the CRs right before. */
+static void
+count_cr(struct sl_term *t, uint32_t x)
+{
+	t->crs = t->crs > 0 && x == t->cr_x ? t->crs + 1 : 1;
+	t->cr_x = t->cx;
+}
+
 /*
  * The same mark after output that did not end its line ("nonl%", then
  * spaces): once the width is known, the mark and its spaces take exactly
@@ -936,7 +950,12 @@ carriage_return(struct sl_term *t)
 			return;
 		}
 	}
-	t->cx = soft(t) ? line_start(t) : 0;
+	{
+		uint32_t x = t->cx;
+
+		t->cx = soft(t) ? line_start(t) : 0;
+		count_cr(t, x);
+	}
 	t->at_margin = 0;
 }
 
@@ -1121,6 +1140,36 @@ look_whole_char(const struct look *lk)
 static void	feed_bytes(struct sl_term *, const unsigned char *,
 		    const unsigned char *);
 
+/*
+ * An LF: is it busybox wrapping its line (its CR LF, one CR more than
+ * the log's line ends, on the row where it asked for the cursor)?  Then
+ * the row is wrapped at its length, as readline's rows are.  (cmds,
+ * issue 12)
+ */
+static int
+busybox_wrap(struct sl_term *t)
+{
+	struct row *r = cur(t);
+	unsigned run = t->crs > 0 && t->cx == t->cr_x ? t->crs : 0;
+	int wrap;
+
+	t->crs = 0;
+	if (run == 0)
+		return 0;
+	wrap = t->crs_min > 0 && run > t->crs_min && r->queried &&
+	    r->len > 0 && (r->soft ? t->cx % t->wrap_w == 0 : t->cx == 0);
+	if (t->crs_min == 0 || run < t->crs_min)
+		t->crs_min = run;
+	if (!wrap)
+		return 0;
+	if (!r->soft)
+		t->wrap_w = r->len;	/* learnt, or a resize */
+	r->soft = 1;
+	t->cx += t->wrap_w;
+	t->at_margin = 0;
+	return 1;
+}
+
 /* The pending CR is decided: act on it, then feed the held bytes. */
 static void
 look_resolve(struct sl_term *t, int wrap)
@@ -1137,8 +1186,12 @@ look_resolve(struct sl_term *t, int wrap)
 			t->wrap_w = t->cr_col;	/* learnt, or a resize */
 		r->soft = 1;
 		t->cx = t->cr_col;
-	} else
+	} else {
+		uint32_t x = t->cx;
+
 		t->cx = soft(t) ? line_start(t) : 0;
+		count_cr(t, x);
+	}
 	t->at_margin = 0;
 	feed_bytes(t, held, held + n);
 }
@@ -1929,8 +1982,10 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 's': save_cursor(t); break;
 	case 'u': restore_cursor(t); break;
 	case 'n':	/* busybox asks where its input starts */
-		if (n == 6)
+		if (n == 6) {
 			edit_signal(t, 0);
+			cur(t)->queried = 1;
+		}
 		break;
 	default: break;		/* DA, DECSTBM, window ops: no text */
 	}
@@ -1975,6 +2030,8 @@ control(struct sl_term *t, unsigned char c)
 		}
 		if (c == '\n')
 			cur(t)->units++;
+		if (c == '\n' && busybox_wrap(t))
+			break;
 		if (soft(t) && t->cx / t->wrap_w + (t->at_margin ? 0 : 1) <=
 		    last_line(t, cur(t))) {
 			/* Down a physical line of the same logical row. */
