@@ -66,7 +66,6 @@ struct row {
 	uint32_t edit_col;	/* 1 + column where a line editor began, or 0 */
 	int cut;		/* number of the next piece, 0 if never cut */
 	int soft;		/* readline wrapped it at wrap_w columns */
-	int queried;		/* busybox asked for the cursor on it */
 	int rest;		/* the rest of a row made final early (spill):
 				   no line of its own while empty */
 };
@@ -178,8 +177,11 @@ struct sl_term {
 	int at_margin;		/* printed up to a multiple of wrap_w */
 	/* CRs in a row right before an LF: busybox wraps its line with an
 	 * explicit CR LF, one CR more than any line end of the log. */
-	unsigned crs, crs_min;
+	unsigned crs, crs_min, crs_seen;
+	int crs_off;		/* not counting them (see counting_crs) */
 	uint32_t cr_x;
+	long long queried;	/* 1 + absolute row where busybox asked for
+				   the cursor, or 0 */
 	struct look look;	/* bytes after a pending CR, not yet fed */
 	struct sl_buf text;	/* the row being handed out */
 	struct sl_span *spans;
@@ -282,7 +284,6 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 	r->cut = 0;
 	r->rest = 0;
 	r->soft = 0;
-	r->queried = 0;
 }
 
 /* A wide character half-overwritten leaves a blank, as on a terminal. */
@@ -890,10 +891,25 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 	t->wrap_w = x;
 }
 
+/*
+ * Counting CRs costs on every line, so it is done only while the log's
+ * line end is learnt (its first LFs) and in a session where busybox asked
+ * for the cursor.
+ */
+#define CRS_LEARN	8
+
+static int
+counting_crs(const struct sl_term *t)
+{
+	return !t->crs_off;
+}
+
 /* A CR moved the cursor from x: count it with the CRs right before. */
 static void
 count_cr(struct sl_term *t, uint32_t x)
 {
+	if (!counting_crs(t))
+		return;
 	t->crs = t->crs > 0 && x == t->cr_x ? t->crs + 1 : 1;
 	t->cr_x = t->cx;
 }
@@ -1156,10 +1172,13 @@ busybox_wrap(struct sl_term *t)
 	t->crs = 0;
 	if (run == 0)
 		return 0;
-	wrap = t->crs_min > 0 && run > t->crs_min && r->queried &&
+	wrap = t->crs_min > 0 && run > t->crs_min &&
+	    t->queried == t->abs_top + t->cy + 1 &&
 	    r->len > 0 && (r->soft ? t->cx % t->wrap_w == 0 : t->cx == 0);
-	if (t->crs_min == 0 || run < t->crs_min)
+	if (t->crs_seen < CRS_LEARN && (t->crs_min == 0 || run < t->crs_min))
 		t->crs_min = run;
+	if (++t->crs_seen >= CRS_LEARN && t->queried == 0)
+		t->crs_off = 1;
 	if (!wrap)
 		return 0;
 	if (!r->soft)
@@ -1984,7 +2003,8 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 'n':	/* busybox asks where its input starts */
 		if (n == 6) {
 			edit_signal(t, 0);
-			cur(t)->queried = 1;
+			t->queried = t->abs_top + t->cy + 1;
+			t->crs_off = 0;
 		}
 		break;
 	default: break;		/* DA, DECSTBM, window ops: no text */
@@ -2030,7 +2050,7 @@ control(struct sl_term *t, unsigned char c)
 		}
 		if (c == '\n')
 			cur(t)->units++;
-		if (c == '\n' && busybox_wrap(t))
+		if (c == '\n' && counting_crs(t) && busybox_wrap(t))
 			break;
 		if (soft(t) && t->cx / t->wrap_w + (t->at_margin ? 0 : 1) <=
 		    last_line(t, cur(t))) {
