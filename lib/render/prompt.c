@@ -283,6 +283,25 @@ match_pwsh(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * busybox ash's default "\w \$ ": a path ("/tmp/work", "~/src"), a
+ * space, "$" or "#".  In raw logs busybox's cursor query marks it; in a
+ * stream that query is gone and the shape is all there is.
+ */
+static size_t
+match_path_prompt(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 3 || (s[0] != '/' && s[0] != '~'))
+		return 0;
+	for (i = 1; i < n && i < PROMPT_MAX && s[i] != ' '; i++)
+		;
+	if (i + 1 >= n || (s[i + 1] != '$' && s[i + 1] != '#'))
+		return 0;
+	return prompt_end(s, n, i + 1);
+}
+
 /* "$ " or "# " or "% " on its own. */
 static size_t
 match_bare(const char *s, size_t n)
@@ -1021,6 +1040,10 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		if (ps->signals && !signal && !again &&
 		    ps->signalled >= STRICT_AFTER)
 			goto output;
+		*plen = k;
+		return command(ps, s, n, k);
+	}
+	if (!ps->signals && (k = match_path_prompt(s, n)) > 0) {
 		*plen = k;
 		return command(ps, s, n, k);
 	}

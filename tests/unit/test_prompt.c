@@ -911,6 +911,26 @@ START_TEST(zsh_mark_streamed)
 }
 END_TEST
 
+/* busybox's "\w \$ " in a stream, where its cursor query is gone. */
+START_TEST(busybox_path_prompt_streamed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "/tmp/work $ echo one", 0, "/tmp/work $ ");
+	NONE(ps, "one", 0);
+	CMD(ps, "~ # id", 0, "~ # ");
+	CMD(ps, "/tmp/work $", 0, "/tmp/work $");
+	NONE(ps, "/etc/passwd: ok", 0);
+	NONE(ps, "/a b $ x", 0);
+	sl_prompt_free(ps);
+
+	/* Raw logs have the query: the shape alone is not taken. */
+	ps = sl_prompt_new(NULL, 1, 0);
+	NONE(ps, "/tmp/work $ echo one", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 static Suite *
 prompt_suite(void)
 {
@@ -953,6 +973,7 @@ prompt_suite(void)
 	tcase_add_test(tc, cont_fish);
 	tcase_add_test(tc, busybox_redraw_and_wide_echo);
 	tcase_add_test(tc, zsh_mark_streamed);
+	tcase_add_test(tc, busybox_path_prompt_streamed);
 	suite_add_tcase(s, tc);
 	return s;
 }
