@@ -1810,8 +1810,11 @@ set_modes(struct sl_term *t, int on)
 			edit_signal(t, on ? SL_ROW_PASTE : SL_ROW_PASTE_OFF);
 			break;
 		case 1:
-			cur(t)->flags |= on ? SL_ROW_KEYPAD_ON :
-			    SL_ROW_KEYPAD_OFF;
+			/* A full-screen program's own (less) is not the
+			 * line editor's: it would land on the row below. */
+			if (!t->alt)
+				cur(t)->flags |= on ? SL_ROW_KEYPAD_ON :
+				    SL_ROW_KEYPAD_OFF;
 			break;
 		}
 	}
