@@ -626,6 +626,28 @@ skip_repeat(const char *s, size_t n, size_t k)
 	return k;
 }
 
+/*
+ * In a stream the CR of a redraw is gone: bash accepting a Ctrl-R search
+ * draws its prompt and the line again after the search's text, on the
+ * same row.  The line is what follows the last copy of the prompt.
+ */
+#define REDRAWN_PROMPT_MIN	6	/* "$ " could be in any command */
+
+static size_t
+after_last_prompt(const char *s, size_t n, size_t k)
+{
+	const char *p = s + k, *hit = NULL;
+
+	if (k < REDRAWN_PROMPT_MIN)
+		return k;
+	while ((size_t)(s + n - p) > k &&
+	    (p = memmem(p, (size_t)(s + n - p), s, k)) != NULL) {
+		hit = p;
+		p += k;
+	}
+	return hit != NULL ? (size_t)(hit - s) + k : k;
+}
+
 /* Structured prompts, recognised by shape. */
 static size_t
 match_shape(const char *s, size_t n)
@@ -1034,6 +1056,9 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	}
 	if ((k = match_shape(s, n)) > 0) {
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel);
+
+		if (!ps->signals)
+			k = after_last_prompt(s, n, k);
 
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */

@@ -796,6 +796,13 @@ START_TEST(doubled_prompt)
 	FRESH("sh-4.2$ sh-4.2 x", "sh-4.2$ ", "sh-4.2 x");
 	FRESH("[ec2-user@ip-10-0-1-11 ~]$ [ec2-user@ip-10-0-1-11 ~]$ id",
 	    "[ec2-user@ip-10-0-1-11 ~]$ [ec2-user@ip-10-0-1-11 ~]$ ", "id");
+	/* A stream's Ctrl-R accepted: the prompt drawn again, CR gone. */
+	fresh_cmd(__LINE__, "u@h:~$ (reverse-i-search)`ec': echo hiu@h:~$ "
+	    "echo hi", 0, 0, 0, "u@h:~$ (reverse-i-search)`ec': echo hiu@h:~$ ",
+	    "echo hi");
+	/* Not in raw logs. */
+	fresh_cmd(__LINE__, "u@h:~$ echo u@h:~$ x", 1, 0, SL_ROW_PASTE,
+	    "u@h:~$ ", "echo u@h:~$ x");
 }
 END_TEST
 
