@@ -77,6 +77,7 @@ struct sl_prompt {
 	int prev_cmd;		/* the previous row was a command or cont */
 	int zsh_marked;		/* ...after zsh's mark, in a stream */
 	int last_cmd_row;	/* the row last classified was a command */
+	int path_prompt;	/* the row's is busybox's, in a stream */
 	int open;		/* ...and it is unfinished */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
@@ -694,6 +695,43 @@ match_zsh_mark(const char *s, size_t n)
 	return 0;
 }
 
+/* "⏎", or U+FFFD where the streaming stripper cut its bytes. */
+static int
+fish_mark_char(const char *p, const char *end)
+{
+	return end - p >= 3 && (memcmp(p, "\xe2\x8f\x8e", 3) == 0 ||
+	    memcmp(p, "\xef\xbf\xbd", 3) == 0);
+}
+
+/*
+ * fish's mark for output without a newline, its CR dropped: "⏎", spaces
+ * to the width, "⏎ " again, then the prompt (of a known shape).  In a
+ * stream this is where fish's prompts are; the line after them is not
+ * (fish redraws each key with CR and cursor-forward, and the CRs are
+ * gone).  Returns the length of mark and prompt.
+ */
+static size_t
+match_fish_mark(const char *s, size_t n)
+{
+	const char *p, *end = s + n;
+	size_t i, k;
+
+	for (p = s; (p = memchr(p, ' ', (size_t)(end - p))) != NULL; p++) {
+		if (p - s < 3 || !fish_mark_char(p - 3, end))
+			continue;
+		for (i = 0; p + i < end && p[i] == ' '; i++)
+			;
+		p += i;
+		if (i < ZSH_MARK_SPACES)
+			continue;
+		if (fish_mark_char(p, end) && end - p > 3 && p[3] == ' ')
+			p += 4;
+		k = match_shape(p, (size_t)(end - p));
+		return k > 0 ? (size_t)(p - s) + k : 0;
+	}
+	return 0;
+}
+
 /*
  * Does the command use history expansion (!!, !$, !-2, !str, ^a^b)?
  * Outside single quotes; "!" before a blank, "=" or "(" is literal.
@@ -767,15 +805,19 @@ prompt_columns(const char *s)
 
 /*
  * Characters of the command the log has lost: busybox echoes each wide
- * character as '?', and the streaming agent's stripper drops the bytes
+ * character as '?' (its prompt known by its cursor query, or in a stream
+ * by its shape), and the streaming agent's stripper drops the bytes
  * 0x80-0x9f even inside UTF-8 (most CJK), leaving U+FFFD.
  */
 static int
 unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 {
-	if (quiet_editor(ps))
+	if (quiet_editor(ps) || ps->path_prompt)
 		return memchr(s, '?', n) != NULL;
-	return !ps->signals && memmem(s, n, "\xef\xbf\xbd", 3) != NULL;
+	/* fish redraws each key with CR and cursor-forward: in a stream,
+	 * without the CRs, its line is not there to read. */
+	return !ps->signals && (ps->sh.fish ||
+	    memmem(s, n, "\xef\xbf\xbd", 3) != NULL);
 }
 
 static enum sl_prompt_class
@@ -1042,6 +1084,10 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	}
 	ps->zsh_marked = 0;
 	ps->last_cmd_row = 0;
+	if (!ps->signals && (k = match_fish_mark(s, n)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k);
+	}
 	if ((k = match_cont(ps, s, n)) > 0) {
 		*plen = k;
 		return continuation(ps, s, n, k);
@@ -1069,8 +1115,13 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		return command(ps, s, n, k);
 	}
 	if (!ps->signals && (k = match_path_prompt(s, n)) > 0) {
+		enum sl_prompt_class cls;
+
+		ps->path_prompt = 1;
+		cls = command(ps, s, n, k);
+		ps->path_prompt = 0;
 		*plen = k;
-		return command(ps, s, n, k);
+		return cls;
 	}
 	if ((k = match_bare(s, n)) > 0) {
 		size_t nb = strlen(ps->bare);

@@ -938,6 +938,30 @@ START_TEST(busybox_path_prompt_streamed)
 }
 END_TEST
 
+/* fish in a stream: its prompts are found after its mark, and its line,
+ * redrawn key by key with CRs the stripper dropped, is uncertain. */
+START_TEST(fish_streamed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "u@vm ~/work> echo cho one", 0, "u@vm ~/work> ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	NONE(ps, "one", 0);
+	CMD(ps, "\xef\xbf\xbd" "                                       "
+	    "\xef\xbf\xbd u@vm ~/work> echo x", 0, "\xef\xbf\xbd"
+	    "                                       \xef\xbf\xbd u@vm ~/work> ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	CMD(ps, "u@vm ~/work> echo ne^C", 0, "u@vm ~/work> ");
+	MARKS_ARE(ps, SL_MARK_CANCELLED);
+	/* busybox's '?' in a stream, its prompt known by shape. */
+	CMD(ps, "/tmp/w $ echo ??", 0, "/tmp/w $ ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	CMD(ps, "/tmp/w $ echo ok", 0, "/tmp/w $ ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 static Suite *
 prompt_suite(void)
 {
@@ -981,6 +1005,7 @@ prompt_suite(void)
 	tcase_add_test(tc, busybox_redraw_and_wide_echo);
 	tcase_add_test(tc, zsh_mark_streamed);
 	tcase_add_test(tc, busybox_path_prompt_streamed);
+	tcase_add_test(tc, fish_streamed);
 	suite_add_tcase(s, tc);
 	return s;
 }
