@@ -1047,6 +1047,45 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 	return signal;
 }
 
+/*
+ * Streams only: a prompt behind zsh's or fish's mark.  Returns the
+ * length of mark and prompt, 0 if none.
+ */
+static size_t
+match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
+{
+	size_t k;
+
+	if (ps->signals)
+		return 0;
+	if ((k = match_zsh_mark(s, n)) > 0) {
+		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
+		 * keypad bytes that tell it in raw logs: a command with
+		 * nothing between it and the next prompt may not have run. */
+		if (sl_prompt_silent_so_far(ps))
+			ps->marks |= SL_MARK_PREV_UNCERTAIN;
+		ps->zsh_marked = 1;
+		return k;
+	}
+	ps->zsh_marked = 0;
+	ps->last_cmd_row = 0;
+	return match_fish_mark(s, n);
+}
+
+/* A command row after busybox's prompt, known by its shape (a stream). */
+static enum sl_prompt_class
+path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
+    size_t *plen)
+{
+	enum sl_prompt_class cls;
+
+	ps->path_prompt = 1;
+	cls = command(ps, s, n, k);
+	ps->path_prompt = 0;
+	*plen = k;
+	return cls;
+}
+
 enum sl_prompt_class
 sl_prompt_classify(struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t *plen)
@@ -1072,19 +1111,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k);
 	}
-	if (!ps->signals && (k = match_zsh_mark(s, n)) > 0) {
-		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
-		 * keypad bytes that tell it in raw logs: a command with
-		 * nothing between it and the next prompt may not have run. */
-		if (sl_prompt_silent_so_far(ps))
-			ps->marks |= SL_MARK_PREV_UNCERTAIN;
-		ps->zsh_marked = 1;
-		*plen = k;
-		return command(ps, s, n, k);
-	}
-	ps->zsh_marked = 0;
-	ps->last_cmd_row = 0;
-	if (!ps->signals && (k = match_fish_mark(s, n)) > 0) {
+	if ((k = match_stream_mark(ps, s, n)) > 0) {
 		*plen = k;
 		return command(ps, s, n, k);
 	}
@@ -1105,7 +1132,6 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 
 		if (!ps->signals)
 			k = after_last_prompt(s, n, k);
-
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */
 		if (ps->signals && !signal && !again &&
@@ -1114,15 +1140,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k);
 	}
-	if (!ps->signals && (k = match_path_prompt(s, n)) > 0) {
-		enum sl_prompt_class cls;
-
-		ps->path_prompt = 1;
-		cls = command(ps, s, n, k);
-		ps->path_prompt = 0;
-		*plen = k;
-		return cls;
-	}
+	if (!ps->signals && (k = match_path_prompt(s, n)) > 0)
+		return path_command(ps, s, n, k, plen);
 	if ((k = match_bare(s, n)) > 0) {
 		size_t nb = strlen(ps->bare);
 

@@ -1778,6 +1778,17 @@ edit_signal(struct sl_term *t, unsigned flag)
 		cur(t)->edit_col = t->cx + 1;
 }
 
+/* DSR 6: busybox asks where its input starts, on every new line. */
+static void
+cursor_query(struct sl_term *t, uint32_t n)
+{
+	if (n != 6)
+		return;
+	edit_signal(t, 0);
+	t->queried = t->abs_top + t->cy + 1;
+	t->crs_off = 0;
+}
+
 static void
 set_modes(struct sl_term *t, int on)
 {
@@ -2003,13 +2014,7 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 'm': sgr(t); break;
 	case 's': save_cursor(t); break;
 	case 'u': restore_cursor(t); break;
-	case 'n':	/* busybox asks where its input starts */
-		if (n == 6) {
-			edit_signal(t, 0);
-			t->queried = t->abs_top + t->cy + 1;
-			t->crs_off = 0;
-		}
-		break;
+	case 'n': cursor_query(t, n); break;
 	default: break;		/* DA, DECSTBM, window ops: no text */
 	}
 }
