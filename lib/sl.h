@@ -199,6 +199,7 @@ struct sl_record {
 	int cont;		/* continuation of the previous command */
 	int cancelled;		/* the line was cancelled (Ctrl-C): never ran */
 	int redrawn;		/* drawn again further on before it ran */
+	int uncertain;		/* the bytes cannot tell the command's text */
 	const char *expanded;	/* the command after history expansion */
 	const struct sl_span *spans;	/* with SL_WANT_ATTRS, else NULL */
 	size_t nspans;

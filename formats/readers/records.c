@@ -193,6 +193,8 @@ convert(json_t *o, struct conv *c, const char *where)
 		    json_is_true(json_object_get(o, "cancelled"));
 		c->r.redrawn = c->r.has_prompt &&
 		    json_is_true(json_object_get(o, "redrawn"));
+		c->r.uncertain = c->r.has_prompt &&
+		    json_is_true(json_object_get(o, "uncertain"));
 		if (!c->r.has_prompt)
 			c->r.expanded = NULL;
 		break;

@@ -21,7 +21,7 @@
 enum {
 	T_END, T_SESSION, T_SRC, T_TEXT, T_TIME, T_CODE, T_N, T_SRC_LINE,
 	T_COUNT, T_PROMPT, T_CONT, T_SPANS, T_KEY, T_VAL, T_REDACTED,
-	T_CANCELLED, T_REDRAWN, T_EXPANDED,
+	T_CANCELLED, T_REDRAWN, T_EXPANDED, T_UNCERTAIN,
 	T_FIELD = 32		/* + enum sl_field */
 };
 
@@ -80,6 +80,8 @@ sl_spool_write(FILE *fp, struct sl_buf *b, const struct sl_record *r)
 		put_field(b, T_CANCELLED, "", 0);
 	if (r->redrawn)
 		put_field(b, T_REDRAWN, "", 0);
+	if (r->uncertain)
+		put_field(b, T_UNCERTAIN, "", 0);
 	put_str(b, T_EXPANDED, r->expanded);
 	if (r->nspans > 0)
 		put_field(b, T_SPANS, r->spans, r->nspans * sizeof(*r->spans));
@@ -248,6 +250,7 @@ sl_spool_next(struct sl_spool_cur *c, const struct sl_record **out)
 		case T_CONT: r->cont = 1; break;
 		case T_CANCELLED: r->cancelled = 1; break;
 		case T_REDRAWN: r->redrawn = 1; break;
+		case T_UNCERTAIN: r->uncertain = 1; break;
 		case T_EXPANDED: r->expanded = p; break;
 		case T_SPANS:
 			r->nspans = flen / sizeof(struct sl_span);

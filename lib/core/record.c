@@ -329,6 +329,8 @@ line_fields(struct jw *w, const struct sl_record *r)
 		JW_LIT(w, ",\"cancelled\":true");
 	if (r->redrawn)
 		JW_LIT(w, ",\"redrawn\":true");
+	if (r->uncertain)
+		JW_LIT(w, ",\"uncertain\":true");
 	STR_FIELD(w, "expanded", r->expanded);
 	STR_FIELD(w, "time", r->time);
 }

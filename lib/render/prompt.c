@@ -54,6 +54,7 @@ struct shell {
 	char heredoc[64];	/* delimiter of a pending here-document */
 	int heredoc_dash;	/* <<-: the delimiter may be indented */
 	int heredoc_next;	/* the document starts on the next row */
+	int fish;		/* fish's grammar: blocks close with "end" */
 };
 
 struct sl_prompt {
@@ -74,6 +75,9 @@ struct sl_prompt {
 	long long cmds;		/* command rows seen */
 	long long rows;		/* non-empty rows seen */
 	int prev_cmd;		/* the previous row was a command or cont */
+	int zsh_marked;		/* ...after zsh's mark, in a stream */
+	int last_cmd_row;	/* the row last classified was a command */
+	int path_prompt;	/* the row's is busybox's, in a stream */
 	int open;		/* ...and it is unfinished */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
@@ -291,6 +295,25 @@ match_pwsh(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * busybox ash's default "\w \$ ": a path ("/tmp/work", "~/src"), a
+ * space, "$" or "#".  In raw logs busybox's cursor query marks it; in a
+ * stream that query is gone and the shape is all there is.
+ */
+static size_t
+match_path_prompt(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 3 || (s[0] != '/' && s[0] != '~'))
+		return 0;
+	for (i = 1; i < n && i < PROMPT_MAX && s[i] != ' '; i++)
+		;
+	if (i + 1 >= n || (s[i + 1] != '$' && s[i + 1] != '#'))
+		return 0;
+	return prompt_end(s, n, i + 1);
+}
+
 /* "$ " or "# " or "% " on its own. */
 static size_t
 match_bare(const char *s, size_t n)
@@ -300,12 +323,63 @@ match_bare(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * zsh's default prompts: "host% " ("%m%# "), and oh-my-zsh's "➜  dir "
+ * with "git:(branch) ✗ " after it.  The streaming stripper drops the C1
+ * bytes inside "➜", which leaves U+FFFD.  Only taken after zsh's mark.
+ */
+static size_t
+match_zsh_shape(const char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n && i < PROMPT_MAX && is_name(s[i]))
+		i++;
+	if (i > 0 && i < n && (s[i] == '%' || s[i] == '#'))
+		return prompt_end(s, n, i);
+	if (n < 6 || (memcmp(s, "\xe2\x9e\x9c  ", 5) != 0 &&
+	    memcmp(s, "\xef\xbf\xbd  ", 5) != 0))
+		return 0;
+	for (i = 5; i < n && i < PROMPT_MAX && s[i] != ' '; i++)
+		;
+	if (i == 5 || i >= n)
+		return 0;
+	k = ++i;
+	if (n - k > 5 && memcmp(s + k, "git:(", 5) == 0) {
+		while (k < n && k < PROMPT_MAX && s[k] != ')')
+			k++;
+		if (k + 1 < n && s[k + 1] == ' ')
+			i = k + 2;
+		if (n - i >= 4 && memcmp(s + i, "\xe2\x9c\x97 ", 4) == 0)
+			i += 4;
+	}
+	return i;
+}
+
 /* ------------------------------------------------- unfinished commands */
 
 static int
 word_is(const char *w, size_t n, const char *kw)
 {
 	return n == strlen(kw) && memcmp(w, kw, n) == 0;
+}
+
+/* fish: blocks open with these words and all close with "end". */
+static void
+fish_keyword(struct shell *sh, const char *w, size_t n, int *cmdpos)
+{
+	static const char *const opens[] = { "begin", "function", "switch",
+	    "if", "for", "while" };
+	size_t k;
+
+	*cmdpos = word_is(w, n, "else") || word_is(w, n, "not") ||
+	    word_is(w, n, "and") || word_is(w, n, "or") ||
+	    word_is(w, n, "begin");
+	for (k = 0; k < sizeof(opens) / sizeof(opens[0]); k++)
+		if (word_is(w, n, opens[k]))
+			sh->depth++;
+	if (word_is(w, n, "end") && sh->depth > 0)
+		sh->depth--;
 }
 
 /* A word at command position: does it open or close a compound? */
@@ -319,6 +393,10 @@ keyword(struct shell *sh, const char *w, size_t n, int *cmdpos)
 	    "!", "time" };
 	size_t k;
 
+	if (sh->fish) {
+		fish_keyword(sh, w, n, cmdpos);
+		return;
+	}
 	*cmdpos = 0;
 	for (k = 0; k < sizeof(opens) / sizeof(opens[0]); k++)
 		if (word_is(w, n, opens[k])) {
@@ -486,6 +564,27 @@ sl_prompt_pastes(const struct sl_prompt *ps)
 	return ps->paste > 0;
 }
 
+/* busybox: its editor asks where the cursor is, but bracketed paste,
+ * which would mark each new line, is never turned on. */
+static int
+quiet_editor(const struct sl_prompt *ps)
+{
+	return ps->signals && ps->editors > 0 && ps->paste == 0;
+}
+
+int
+sl_prompt_quiet_redraws(const struct sl_prompt *ps)
+{
+	return quiet_editor(ps);
+}
+
+int
+sl_prompt_silent_so_far(const struct sl_prompt *ps)
+{
+	return !ps->signals && ps->zsh_marked && ps->prev_cmd && !ps->open &&
+	    ps->last_cmd_row;
+}
+
 long long
 sl_prompt_commands(const struct sl_prompt *ps)
 {
@@ -539,6 +638,28 @@ skip_repeat(const char *s, size_t n, size_t k)
 	return k;
 }
 
+/*
+ * In a stream the CR of a redraw is gone: bash accepting a Ctrl-R search
+ * draws its prompt and the line again after the search's text, on the
+ * same row.  The line is what follows the last copy of the prompt.
+ */
+#define REDRAWN_PROMPT_MIN	6	/* "$ " could be in any command */
+
+static size_t
+after_last_prompt(const char *s, size_t n, size_t k)
+{
+	const char *p = s + k, *hit = NULL;
+
+	if (k < REDRAWN_PROMPT_MIN)
+		return k;
+	while ((size_t)(s + n - p) > k &&
+	    (p = memmem(p, (size_t)(s + n - p), s, k)) != NULL) {
+		hit = p;
+		p += k;
+	}
+	return hit != NULL ? (size_t)(hit - s) + k : k;
+}
+
 /* Structured prompts, recognised by shape. */
 static size_t
 match_shape(const char *s, size_t n)
@@ -548,6 +669,77 @@ match_shape(const char *s, size_t n)
 	if ((k = match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0 ||
 	    (k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
 		return skip_repeat(s, n, k);
+	return 0;
+}
+
+/*
+ * zsh draws its missing-newline mark before every prompt: "%" (or "#"
+ * for root), then spaces to the width, then CR.  Where the streaming
+ * agent dropped the CR, "%" and a row of spaces stand in front of the
+ * prompt, after output that did not end its line if there was some.  A
+ * prompt of zsh's shapes right after it is a prompt, whatever else the
+ * stripper took away.  Returns the length of mark and prompt.
+ */
+#define ZSH_MARK_SPACES	39	/* the narrowest terminal has 40 columns */
+
+static size_t
+match_zsh_mark(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	size_t i, k;
+
+	while ((p = memchr(p, ' ', (size_t)(end - p))) != NULL) {
+		if (p > s && (p[-1] == '%' || p[-1] == '#')) {
+			for (i = 0; p + i < end && p[i] == ' '; i++)
+				;
+			if (i >= ZSH_MARK_SPACES && p + i < end) {
+				k = match_zsh_shape(p + i, (size_t)(end - p - i));
+				if (k == 0)
+					k = match_shape(p + i, (size_t)(end - p - i));
+				return k > 0 ? (size_t)(p - s) + i + k : 0;
+			}
+			p += i;
+			continue;
+		}
+		p++;
+	}
+	return 0;
+}
+
+/* "⏎", or U+FFFD where the streaming stripper cut its bytes. */
+static int
+fish_mark_char(const char *p, const char *end)
+{
+	return end - p >= 3 && (memcmp(p, "\xe2\x8f\x8e", 3) == 0 ||
+	    memcmp(p, "\xef\xbf\xbd", 3) == 0);
+}
+
+/*
+ * fish's mark for output without a newline, its CR dropped: "⏎", spaces
+ * to the width, "⏎ " again, then the prompt (of a known shape).  In a
+ * stream this is where fish's prompts are; the line after them is not
+ * (fish redraws each key with CR and cursor-forward, and the CRs are
+ * gone).  Returns the length of mark and prompt.
+ */
+static size_t
+match_fish_mark(const char *s, size_t n)
+{
+	const char *p, *end = s + n;
+	size_t i, k;
+
+	for (p = s; (p = memchr(p, ' ', (size_t)(end - p))) != NULL; p++) {
+		if (p - s < 3 || !fish_mark_char(p - 3, end))
+			continue;
+		for (i = 0; p + i < end && p[i] == ' '; i++)
+			;
+		p += i;
+		if (i < ZSH_MARK_SPACES)
+			continue;
+		if (fish_mark_char(p, end) && end - p > 3 && p[3] == ' ')
+			p += 4;
+		k = match_shape(p, (size_t)(end - p));
+		return k > 0 ? (size_t)(p - s) + k : 0;
+	}
 	return 0;
 }
 
@@ -599,13 +791,55 @@ cancelled(const struct sl_prompt *ps, const char *s, size_t n)
 	    !(ps->row_flags & SL_ROW_KEYPAD_OFF);
 }
 
+/*
+ * fish's prompt ends in "> " (or "# " for root after a user@host
+ * shape); its editor takes a block or an open quote on further rows of
+ * the same line, with no prompt of their own.
+ */
+static int
+fish_prompt(const char *s, size_t plen)
+{
+	return plen >= 2 && s[plen - 1] == ' ' && s[plen - 2] == '>' &&
+	    match_pwsh(s, plen) == 0;
+}
+
+/* Columns the prompt takes: one per character (prompts are narrow). */
+static size_t
+prompt_columns(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/*
+ * Characters of the command the log has lost: busybox echoes each wide
+ * character as '?' (its prompt known by its cursor query, or in a stream
+ * by its shape), and the streaming agent's stripper drops the bytes
+ * 0x80-0x9f even inside UTF-8 (most CJK), leaving U+FFFD.
+ */
+static int
+unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	if (quiet_editor(ps) || ps->path_prompt)
+		return memchr(s, '?', n) != NULL;
+	/* fish redraws each key with CR and cursor-forward: in a stream,
+	 * without the CRs, its line is not there to read. */
+	return !ps->signals && (ps->sh.fish ||
+	    memmem(s, n, "\xef\xbf\xbd", 3) != NULL);
+}
+
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
 	ps->prev_cmd = 1;
+	ps->last_cmd_row = n > plen;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
+	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
 	free(ps->last_prompt);
@@ -616,6 +850,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->switched = 0;
 		ps->after_cancel = 1;
 	} else if (n > plen) {
+		if (unknowable_text(ps, s + plen, n - plen))
+			ps->marks |= SL_MARK_UNCERTAIN;
 		if (uses_history(s + plen, n - plen)) {
 			ps->marks |= SL_MARK_HISTORY;
 			ps->last_cmd_history = 1;
@@ -668,7 +904,22 @@ match_zsh_cont(const char *s, size_t n)
 	}
 }
 
-/* A continuation row: "> " (shell PS2), ">> " (PowerShell), zsh's. */
+/*
+ * fish continues an open block or quote on the next row, indented to
+ * at least the prompt's width (and further inside a block).
+ */
+static size_t
+match_fish_cont(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	size_t i = 0, w = prompt_columns(ps->last_prompt);
+
+	while (i < n && s[i] == ' ')
+		i++;
+	return i >= w && i < n ? i : 0;
+}
+
+/* A continuation row: "> " (shell PS2), ">> " (PowerShell), zsh's,
+ * fish's indented rows. */
 static size_t
 match_cont(struct sl_prompt *ps, const char *s, size_t n)
 {
@@ -680,6 +931,8 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
 		plen = n == 2 ? 2 : s[2] == ' ' ? 3 : 0;
 	else if (ps->open && n >= 1 && s[0] == '>')
 		plen = n == 1 ? 1 : s[1] == ' ' ? 2 : 0;
+	else if (ps->open && ps->sh.fish)
+		plen = match_fish_cont(ps, s, n);
 	else if (!ps->pwsh)
 		plen = match_zsh_cont(s, n);
 	return plen;
@@ -765,6 +1018,25 @@ unsignalled_prompt(struct sl_prompt *ps, const char *s, size_t k,
 	return 0;
 }
 
+/*
+ * busybox draws the line again after a Tab listing: the last prompt at
+ * column 0, without the cursor query that starts each new line.
+ */
+static size_t
+match_quiet_redraw(struct sl_prompt *ps, const char *s, size_t n,
+    size_t edit_at)
+{
+	size_t k;
+
+	if (!quiet_editor(ps) || edit_at > 0 || ps->last_prompt == NULL)
+		return 0;
+	k = strlen(ps->last_prompt);
+	if (k == 0 || k >= n || !same_prompt(ps, s, k))
+		return 0;
+	ps->marks |= SL_MARK_REDRAW;
+	return k;
+}
+
 /* What the row's signals say about the session and the last command. */
 static int
 note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
@@ -784,6 +1056,45 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 	if (signal && n > 0)
 		ps->signalled++;
 	return signal;
+}
+
+/*
+ * Streams only: a prompt behind zsh's or fish's mark.  Returns the
+ * length of mark and prompt, 0 if none.
+ */
+static size_t
+match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
+{
+	size_t k;
+
+	if (ps->signals)
+		return 0;
+	if ((k = match_zsh_mark(s, n)) > 0) {
+		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
+		 * keypad bytes that tell it in raw logs: a command with
+		 * nothing between it and the next prompt may not have run. */
+		if (sl_prompt_silent_so_far(ps))
+			ps->marks |= SL_MARK_PREV_UNCERTAIN;
+		ps->zsh_marked = 1;
+		return k;
+	}
+	ps->zsh_marked = 0;
+	ps->last_cmd_row = 0;
+	return match_fish_mark(s, n);
+}
+
+/* A command row after busybox's prompt, known by its shape (a stream). */
+static enum sl_prompt_class
+path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
+    size_t *plen)
+{
+	enum sl_prompt_class cls;
+
+	ps->path_prompt = 1;
+	cls = command(ps, s, n, k);
+	ps->path_prompt = 0;
+	*plen = k;
+	return cls;
 }
 
 enum sl_prompt_class
@@ -811,6 +1122,10 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k);
 	}
+	if ((k = match_stream_mark(ps, s, n)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k);
+	}
 	if ((k = match_cont(ps, s, n)) > 0) {
 		*plen = k;
 		return continuation(ps, s, n, k);
@@ -819,9 +1134,15 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k);
 	}
+	if ((k = match_quiet_redraw(ps, s, n, edit_at)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k);
+	}
 	if ((k = match_shape(s, n)) > 0) {
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel);
 
+		if (!ps->signals)
+			k = after_last_prompt(s, n, k);
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */
 		if (ps->signals && !signal && !again &&
@@ -830,6 +1151,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k);
 	}
+	if (!ps->signals && (k = match_path_prompt(s, n)) > 0)
+		return path_command(ps, s, n, k, plen);
 	if ((k = match_bare(s, n)) > 0) {
 		size_t nb = strlen(ps->bare);
 

@@ -102,11 +102,22 @@ enum sl_prompt_class sl_prompt_classify_at(struct sl_prompt *ps,
 					 * again: that row's line never ran */
 #define SL_MARK_HISTORY		0x8	/* its command uses history expansion:
 					 * the shell may echo what it became */
+#define SL_MARK_UNCERTAIN	0x10	/* the bytes cannot tell its command
+					 * (busybox echoes non-ASCII as '?') */
+#define SL_MARK_PREV_UNCERTAIN	0x20	/* ...nor whether the previous command
+					 * ran (zsh's silent Ctrl-C, streamed) */
 unsigned sl_prompt_marks(const struct sl_prompt *ps);
 /* Is the last command unfinished (more rows of it may come)? */
 int sl_prompt_open(const struct sl_prompt *ps);
 /* Has the session shown bash's bracketed-paste signal on a prompt? */
 int sl_prompt_pastes(const struct sl_prompt *ps);
+/* Does the session's editor draw a line again with no byte that says so
+ * (busybox after a Tab listing)?  Then a command is settled only by the
+ * next prompt. */
+int sl_prompt_quiet_redraws(const struct sl_prompt *ps);
+/* In a stream, zsh's command row was the last row: nothing followed it
+ * yet, so it may have been cancelled without a trace. */
+int sl_prompt_silent_so_far(const struct sl_prompt *ps);
 /* Command rows seen (not cancelled, command not empty). */
 long long sl_prompt_commands(const struct sl_prompt *ps);
 /* Non-empty rows classified. */

@@ -179,6 +179,13 @@ struct sl_term {
 	int cr_pending;		/* a CR that may be readline's wrap */
 	uint32_t cr_col;
 	int at_margin;		/* printed up to a multiple of wrap_w */
+	/* CRs in a row right before an LF: busybox wraps its line with an
+	 * explicit CR LF, one CR more than any line end of the log. */
+	unsigned crs, crs_min, crs_seen;
+	int crs_off;		/* not counting them (see counting_crs) */
+	uint32_t cr_x;
+	long long queried;	/* 1 + absolute row where busybox asked for
+				   the cursor, or 0 */
 	struct look look;	/* bytes after a pending CR, not yet fed */
 	struct sl_buf text;	/* the row being handed out */
 	struct sl_span *spans;
@@ -961,6 +968,52 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 }
 
 /*
+ * Counting CRs costs on every line, so it is done only while the log's
+ * line end is learnt (its first LFs) and in a session where busybox asked
+ * for the cursor.
+ */
+#define CRS_LEARN	8
+
+static int
+counting_crs(const struct sl_term *t)
+{
+	return !t->crs_off;
+}
+
+/* A CR moved the cursor from x: count it with the CRs right before. */
+static void
+count_cr(struct sl_term *t, uint32_t x)
+{
+	if (!counting_crs(t))
+		return;
+	t->crs = t->crs > 0 && x == t->cr_x ? t->crs + 1 : 1;
+	t->cr_x = t->cx;
+}
+
+/*
+ * The same mark after output that did not end its line ("nonl%", then
+ * spaces): once the width is known, the mark and its spaces take exactly
+ * the width from where the output stopped, and the terminal wrapped them
+ * onto the next line, which the CR returns to.  Without this the prompt
+ * would overwrite the output.  (cmds, issue 12)
+ */
+static int
+mark_after_output(const struct sl_term *t, const struct row *r)
+{
+	uint32_t i, x = t->cx, m;
+
+	if (t->wrap_w == 0 || r->soft || x <= t->wrap_w)
+		return 0;
+	m = x - t->wrap_w;
+	if (r->ch[m] != '%' && r->ch[m] != '#' && r->ch[m] != 0x23ce)
+		return 0;
+	for (i = m + 1; i < x; i++)
+		if (r->ch[i] != CELL_BLANK)
+			return 0;
+	return 1;
+}
+
+/*
  * CR.  On a wrapped row it goes to the start of the physical line.  A
  * space then CR may be readline stepping off the margin, or an ordinary
  * CR after a blank (Ctrl-R's prompt, fish's and bash's redraws, progress
@@ -975,6 +1028,12 @@ carriage_return(struct sl_term *t)
 	/* Both idioms end a row with a blank, at least 11 columns in. */
 	if (t->cx >= 11 && t->cx == r->len &&
 	    r->ch[t->cx - 1] == CELL_BLANK) {
+		if (mark_after_output(t, r)) {
+			linefeed(t);
+			t->cx = 0;
+			t->at_margin = 0;
+			return;
+		}
 		learn_width_from_mark(t, r);
 		if (wrap_candidate(t, r)) {
 			t->cr_pending = 1;
@@ -983,7 +1042,12 @@ carriage_return(struct sl_term *t)
 			return;
 		}
 	}
-	t->cx = soft(t) ? line_start(t) : 0;
+	{
+		uint32_t x = t->cx;
+
+		t->cx = soft(t) ? line_start(t) : 0;
+		count_cr(t, x);
+	}
 	t->at_margin = 0;
 }
 
@@ -1168,6 +1232,39 @@ look_whole_char(const struct look *lk)
 static void	feed_bytes(struct sl_term *, const unsigned char *,
 		    const unsigned char *);
 
+/*
+ * An LF: is it busybox wrapping its line (its CR LF, one CR more than
+ * the log's line ends, on the row where it asked for the cursor)?  Then
+ * the row is wrapped at its length, as readline's rows are.  (cmds,
+ * issue 12)
+ */
+static int
+busybox_wrap(struct sl_term *t)
+{
+	struct row *r = cur(t);
+	unsigned run = t->crs > 0 && t->cx == t->cr_x ? t->crs : 0;
+	int wrap;
+
+	t->crs = 0;
+	if (run == 0)
+		return 0;
+	wrap = t->crs_min > 0 && run > t->crs_min &&
+	    t->queried == t->abs_top + t->cy + 1 &&
+	    r->len > 0 && (r->soft ? t->cx % t->wrap_w == 0 : t->cx == 0);
+	if (t->crs_seen < CRS_LEARN && (t->crs_min == 0 || run < t->crs_min))
+		t->crs_min = run;
+	if (++t->crs_seen >= CRS_LEARN && t->queried == 0)
+		t->crs_off = 1;
+	if (!wrap)
+		return 0;
+	if (!r->soft)
+		t->wrap_w = r->len;	/* learnt, or a resize */
+	r->soft = 1;
+	t->cx += t->wrap_w;
+	t->at_margin = 0;
+	return 1;
+}
+
 /* The pending CR is decided: act on it, then feed the held bytes. */
 static void
 look_resolve(struct sl_term *t, int wrap)
@@ -1184,8 +1281,12 @@ look_resolve(struct sl_term *t, int wrap)
 			t->wrap_w = t->cr_col;	/* learnt, or a resize */
 		r->soft = 1;
 		t->cx = t->cr_col;
-	} else
+	} else {
+		uint32_t x = t->cx;
+
 		t->cx = soft(t) ? line_start(t) : 0;
+		count_cr(t, x);
+	}
 	t->at_margin = 0;
 	feed_bytes(t, held, held + n);
 }
@@ -1753,6 +1854,17 @@ edit_signal(struct sl_term *t, unsigned flag)
 		cur(t)->edit_col = t->cx + 1;
 }
 
+/* DSR 6: busybox asks where its input starts, on every new line. */
+static void
+cursor_query(struct sl_term *t, uint32_t n)
+{
+	if (n != 6)
+		return;
+	edit_signal(t, 0);
+	t->queried = t->abs_top + t->cy + 1;
+	t->crs_off = 0;
+}
+
 static void
 set_modes(struct sl_term *t, int on)
 {
@@ -1785,8 +1897,11 @@ set_modes(struct sl_term *t, int on)
 			edit_signal(t, on ? SL_ROW_PASTE : SL_ROW_PASTE_OFF);
 			break;
 		case 1:
-			cur(t)->flags |= on ? SL_ROW_KEYPAD_ON :
-			    SL_ROW_KEYPAD_OFF;
+			/* A full-screen program's own (less) is not the
+			 * line editor's: it would land on the row below. */
+			if (!t->alt)
+				cur(t)->flags |= on ? SL_ROW_KEYPAD_ON :
+				    SL_ROW_KEYPAD_OFF;
 			break;
 		}
 	}
@@ -1996,10 +2111,7 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 'm': sgr(t); break;
 	case 's': save_cursor(t); break;
 	case 'u': restore_cursor(t); break;
-	case 'n':	/* busybox asks where its input starts */
-		if (n == 6)
-			edit_signal(t, 0);
-		break;
+	case 'n': cursor_query(t, n); break;
 	default: break;		/* DA, DECSTBM, window ops: no text */
 	}
 }
@@ -2043,6 +2155,8 @@ control(struct sl_term *t, unsigned char c)
 		}
 		if (c == '\n')
 			cur(t)->units++;
+		if (c == '\n' && counting_crs(t) && busybox_wrap(t))
+			break;
 		if (soft(t) && t->cx / t->wrap_w + (t->at_margin ? 0 : 1) <=
 		    last_line(t, cur(t))) {
 			/* Down a physical line of the same logical row. */

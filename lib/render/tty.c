@@ -14,7 +14,9 @@
  * after Ctrl-L or a Tab listing.  So from a command row on, line records
  * are held back (copied, at most HOLD_MAX of them) until the command is
  * settled: the next command row, Enter seen (bash turns bracketed paste
- * off), or output after a finished command where no such signal exists.
+ * off), or output after a finished command where no such signal exists;
+ * busybox, which draws a line again without a sign, only by the next
+ * prompt.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -156,25 +158,29 @@ take_expansion(struct sl_tty *tty, const struct sl_record *r)
 	h->r.expanded = h->expanded;
 }
 
-/* Apply what this row says about the rows held back. */
+/* Apply what this row (NULL: the end of a feed) says about the rows held
+ * back. */
 static void
 settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 {
 	size_t i;
 
-	if (marks & SL_MARK_CANCELLED)
+	if (r != NULL && (marks & SL_MARK_CANCELLED))
 		r->cancelled = 1;
+	if (r != NULL && (marks & SL_MARK_UNCERTAIN))
+		r->uncertain = 1;
 	if (marks & SL_MARK_GROUP)
 		for (i = 0; i < tty->nheld; i++)
 			if (tty->held[i].r.has_prompt)
 				tty->held[i].r.cancelled = 1;
-	if (marks & SL_MARK_REDRAW)
-		for (i = tty->nheld; i-- > 0;)
-			if (tty->held[i].r.has_prompt &&
-			    !tty->held[i].r.cont) {
-				tty->held[i].r.redrawn = 1;
-				break;
-			}
+	for (i = tty->nheld; i-- > 0 &&
+	    (marks & (SL_MARK_REDRAW | SL_MARK_PREV_UNCERTAIN));)
+		if (tty->held[i].r.has_prompt && !tty->held[i].r.cont) {
+			tty->held[i].r.redrawn |= (marks & SL_MARK_REDRAW) != 0;
+			tty->held[i].r.uncertain |=
+			    (marks & SL_MARK_PREV_UNCERTAIN) != 0;
+			break;
+		}
 }
 
 /*
@@ -189,7 +195,7 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 
 	if (tty->nheld >= HOLD_MAX - 1)
 		return 1;
-	if (is_prompt || sl_prompt_open(ps))
+	if (is_prompt || sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps))
 		return 0;
 	return (row->flags & SL_ROW_PASTE_OFF) || !sl_prompt_pastes(ps);
 }
@@ -431,6 +437,10 @@ sl_tty_flush(struct sl_tty *tty)
 {
 	sl_term_finish(tty->term);
 	count_dropped(tty);
+	/* A streamed event ends on a zsh command with nothing after it:
+	 * what follows is not known here, and it may never have run. */
+	if (sl_prompt_silent_so_far(tty->cur->prompt))
+		settle(tty, NULL, SL_MARK_PREV_UNCERTAIN);
 	release(tty);
 }
 

@@ -128,6 +128,13 @@ CASES = {
         [cmd("echo first"),
          keys_then([CTRL_R] + typed("first") + [b"\x07"] + typed("echo other") + [ENTER],
                    ["echo other"], ["ctrl_r_cancel"]), EXIT]),
+    "busybox-wide-echo": (
+        "busybox", 80, 24,
+        "busybox echoes each CJK character as '?': undeterminable, to be flagged",
+        [cmd("echo one"),
+         Item(["cjk"], typed("echo 日本語 中文") + [ENTER], ["echo 日本語 中文"],
+              undeterminable="wide-echo"),
+         cmd("echo two"), EXIT]),
     "fish-multiline": (
         "fish", 80, 24,
         "fish continues an open block or quote in the editor, without a prompt",

@@ -62,14 +62,14 @@ def sl_commands(sl_parse, path, records=None):
         expanded = rec.get("expanded")
         current = [expanded if isinstance(expanded, str) and expanded else cmd]
         if rec.get("cancelled") or rec.get("redrawn"):
-            flagged.append(("cancelled", current))
+            flagged.append(("cancelled", current, len(executed)))
         elif any(rec.get(f) for f in FLAG_FIELDS):
-            flagged.append(("uncertain", current))
+            flagged.append(("uncertain", current, len(executed)))
         else:
             executed.append(current)
     if session_flag:
-        flagged += [("uncertain", c) for c in executed]
-    return ([norm(c) for c in executed], [(k, norm(c)) for k, c in flagged],
+        flagged += [("uncertain", c, len(executed)) for c in executed]
+    return ([norm(c) for c in executed], [(k, norm(c), i) for k, c, i in flagged],
             p.returncode, p.stderr.decode("utf-8", "replace"))
 
 
@@ -115,6 +115,19 @@ def _as_shown(command):
     return command
 
 
+def _in_order(executed, flagged):
+    """sl's commands in record order: (text, flagged uncertain)."""
+    unc = [(f[2], f[1]) for f in flagged if f[0] == "uncertain"]
+    seq, u = [], 0
+    for idx in range(len(executed) + 1):
+        while u < len(unc) and unc[u][0] <= idx:
+            seq.append((unc[u][1], True))
+            u += 1
+        if idx < len(executed):
+            seq.append((executed[idx], False))
+    return seq
+
+
 def compare(summary, executed, flagged):
     """Score one session's sl commands against its truth."""
     ran, undet, script_diff = truth_commands(summary)
@@ -122,22 +135,34 @@ def compare(summary, executed, flagged):
     for item in undet:
         undet_forms |= _shown(item)
     want = [t for t, _ in ran]
-    sm = difflib.SequenceMatcher(None, want, executed, autojunk=False)
+    seq = _in_order(executed, flagged)
+    sm = difflib.SequenceMatcher(None, want, [t for t, _ in seq], autojunk=False)
     ok = [False] * len(want)
+    # A command that ran and that sl lists flagged (uncertain: the bytes
+    # cannot tell whether or what ran) is neither right nor wrong: it is
+    # counted apart, so the rate is over what the bytes determine.  A
+    # flagged line stands for the unmatched command at its place.
+    unsure = [False] * len(want)
     extra = []
     for op, a1, a2, b1, b2 in sm.get_opcodes():
         if op == "equal":
-            for k in range(a1, a2):
-                ok[k] = True
-        else:
-            extra += executed[b1:b2]
+            for k in range(a2 - a1):
+                ok[a1 + k] = not seq[b1 + k][1]
+                unsure[a1 + k] = seq[b1 + k][1]
+            continue
+        flagged_here = [t for t, u in seq[b1:b2] if u]
+        for k in range(a1, min(a2, a1 + len(flagged_here))):
+            unsure[k] = True
+        extra += [t for t, u in seq[b1:b2] if not u]
     # A guessed undeterminable command is counted against that item,
     # not as a spurious command of its own.
     guessed = [_as_shown(e) for e in extra if _as_shown(e) in undet_forms]
     spurious = [e for e in extra if _as_shown(e) not in undet_forms]
     per_item = []
-    for (text, item), good in zip(ran, ok):
-        per_item.append((item["features"], good))
+    for (text, item), good, flag in zip(ran, ok, unsure):
+        if not flag:
+            per_item.append((item["features"], good))
+    flagged_ran = sum(unsure)
     for item in undet:
         # Tabled by class, apart from the features' rates.
         good = not (_shown(item) & set(guessed))
@@ -147,11 +172,13 @@ def compare(summary, executed, flagged):
         # A cancelled line listed as a command is the cancel feature failing.
         good = not (_shown(item) & {_as_shown(s) for s in spurious})
         per_item.append((item["features"], good))
-    return {"commands": len(want), "correct": sum(ok), "spurious": spurious,
+    return {"commands": len(want) - flagged_ran, "correct": sum(ok),
+            "flagged_ran": flagged_ran, "spurious": spurious,
             "undeterminable": len(undet),
             "undeterminable_ok": sum(1 for f, g in per_item if f and f[0].endswith("*") and g),
             "per_item": per_item, "script_diff": script_diff,
-            "exact": all(ok) and not spurious and all(g for _, g in per_item),
+            "exact": sum(ok) + flagged_ran == len(want) and not spurious
+                     and all(g for _, g in per_item),
             "diff": list(difflib.unified_diff([one_line(w) for w in want],
                                                [one_line(e) for e in executed],
                                                "truth", "sl-parse", lineterm="", n=1))}

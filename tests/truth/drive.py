@@ -135,6 +135,13 @@ class Pty:
                     os.setgid(uid)
                     os.setuid(uid)
                 os.chdir(cwd)
+                # A shell started from a background job inherits SIGINT
+                # and SIGQUIT ignored, and then dash and busybox never
+                # see Ctrl-C: start it as the agent does, with defaults.
+                for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP,
+                            signal.SIGTTIN, signal.SIGTTOU, signal.SIGPIPE):
+                    signal.signal(sig, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, [])
                 os.execvpe(prog, argv, env)
             finally:
                 os._exit(127)

@@ -790,6 +790,13 @@ START_TEST(doubled_prompt)
 	FRESH("sh-4.2$ sh-4.2 x", "sh-4.2$ ", "sh-4.2 x");
 	FRESH("[ec2-user@ip-10-0-1-11 ~]$ [ec2-user@ip-10-0-1-11 ~]$ id",
 	    "[ec2-user@ip-10-0-1-11 ~]$ [ec2-user@ip-10-0-1-11 ~]$ ", "id");
+	/* A stream's Ctrl-R accepted: the prompt drawn again, CR gone. */
+	fresh_cmd(__LINE__, "u@h:~$ (reverse-i-search)`ec': echo hiu@h:~$ "
+	    "echo hi", 0, 0, 0, "u@h:~$ (reverse-i-search)`ec': echo hiu@h:~$ ",
+	    "echo hi");
+	/* Not in raw logs. */
+	fresh_cmd(__LINE__, "u@h:~$ echo u@h:~$ x", 1, 0, SL_ROW_PASTE,
+	    "u@h:~$ ", "echo u@h:~$ x");
 }
 END_TEST
 
@@ -816,6 +823,135 @@ START_TEST(unrecognised_prompt_signals)
 	NONE(ps, "user@host:~$ rm -rf x", 0);
 	ck_assert_int_eq(sl_prompt_commands(ps), 0);
 	ck_assert_int_eq(sl_prompt_rows(ps), 7);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* fish continues a block or an open quote on rows indented to at least
+ * the prompt's width, with no prompt of their own. */
+START_TEST(cont_fish)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD(ps, "u@vm ~> for i in 1 2", SL_ROW_PASTE, "u@vm ~> ");
+	CONT(ps, "            echo item $i", "            ");
+	CONT(ps, "        end", "        ");
+	NONE(ps, "        item 1", SL_ROW_PASTE_OFF);	/* block closed */
+	CMD(ps, "u@vm ~> echo \"open", SL_ROW_PASTE, "u@vm ~> ");
+	CONT(ps, "        close\"", "        ");
+	NONE(ps, "        open", SL_ROW_PASTE_OFF);
+	CMD(ps, "u@vm ~> begin", SL_ROW_PASTE, "u@vm ~> ");
+	NONE(ps, "   echo x", 0);			/* less than the prompt */
+	sl_prompt_free(ps);
+
+	/* "end" closes nothing in sh: the loop stays open until "done". */
+	ps = sl_prompt_new(NULL, 1, 0);
+	CMD(ps, "u@h:~$ for i in 1 2", SL_ROW_PASTE, "u@h:~$ ");
+	CONT(ps, "> end", "> ");
+	CONT(ps, "> done", "> ");
+	NONE(ps, "        x", SL_ROW_PASTE_OFF);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* busybox: the editor asks for the cursor position at each new line and
+ * never turns paste on; after a Tab listing it draws the line again
+ * without asking.  A '?' in its line may stand for any wide character. */
+START_TEST(busybox_redraw_and_wide_echo)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD_AT(ps, "/w $ cat alpha_", 0, 6, "/w $ ");
+	MARKS_ARE(ps, 0);
+	ck_assert_int_eq(sl_prompt_quiet_redraws(ps), 1);
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
+	CMD(ps, "/w $ cat alpha_report.txt", 0, "/w $ ");
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	NONE(ps, "quarterly report", 0);
+	CMD_AT(ps, "/w $ echo ??? ??", 0, 6, "/w $ ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	NONE(ps, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 0);
+	sl_prompt_free(ps);
+
+	/* bash turns paste on: no quiet redraws, a '?' is a '?'. */
+	ps = sl_prompt_new(NULL, 1, 0);
+	CMD(ps, "sh-5.2$ ls a?c", SL_ROW_PASTE, "sh-5.2$ ");
+	MARKS_ARE(ps, 0);
+	ck_assert_int_eq(sl_prompt_quiet_redraws(ps), 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* The streamed form keeps zsh's missing-newline mark ("%", spaces to
+ * the width) in front of each prompt, as its CR is dropped. */
+#define MARK40 "%                                       "
+
+START_TEST(zsh_mark_streamed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, MARK40 "vm% ls -l", 0, MARK40 "vm% ");
+	NONE(ps, "total 16", 0);
+	CMD(ps, "nonl" MARK40 "vm% echo two", 0, "nonl" MARK40 "vm% ");
+	CMD(ps, MARK40 "\xef\xbf\xbd  work echo x", 0,
+	    MARK40 "\xef\xbf\xbd  work ");
+	CMD(ps, MARK40 "\xe2\x9e\x9c  work git:(main) \xe2\x9c\x97 git diff",
+	    0, MARK40 "\xe2\x9e\x9c  work git:(main) \xe2\x9c\x97 ");
+	CMD(ps, MARK40 "u@h:~$ id", 0, MARK40 "u@h:~$ ");
+	/* No output between two prompts: zsh's Ctrl-C leaves no trace. */
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
+	ck_assert_int_eq(sl_prompt_silent_so_far(ps), 1);
+	CMD(ps, MARK40 "vm% echo \xef\xbf\xbd\xef\xbf\xbd", 0, MARK40 "vm% ");
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN | SL_MARK_UNCERTAIN);
+	NONE(ps, "out", 0);
+	ck_assert_int_eq(sl_prompt_silent_so_far(ps), 0);
+	/* Too few spaces, or no prompt after them: output. */
+	NONE(ps, "%                  vm% ls", 0);
+	NONE(ps, "100%" MARK40 "done", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* busybox's "\w \$ " in a stream, where its cursor query is gone. */
+START_TEST(busybox_path_prompt_streamed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "/tmp/work $ echo one", 0, "/tmp/work $ ");
+	NONE(ps, "one", 0);
+	CMD(ps, "~ # id", 0, "~ # ");
+	CMD(ps, "/tmp/work $", 0, "/tmp/work $");
+	NONE(ps, "/etc/passwd: ok", 0);
+	NONE(ps, "/a b $ x", 0);
+	sl_prompt_free(ps);
+
+	/* Raw logs have the query: the shape alone is not taken. */
+	ps = sl_prompt_new(NULL, 1, 0);
+	NONE(ps, "/tmp/work $ echo one", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* fish in a stream: its prompts are found after its mark, and its line,
+ * redrawn key by key with CRs the stripper dropped, is uncertain. */
+START_TEST(fish_streamed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "u@vm ~/work> echo cho one", 0, "u@vm ~/work> ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	NONE(ps, "one", 0);
+	CMD(ps, "\xef\xbf\xbd" "                                       "
+	    "\xef\xbf\xbd u@vm ~/work> echo x", 0, "\xef\xbf\xbd"
+	    "                                       \xef\xbf\xbd u@vm ~/work> ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	CMD(ps, "u@vm ~/work> echo ne^C", 0, "u@vm ~/work> ");
+	MARKS_ARE(ps, SL_MARK_CANCELLED);
+	/* busybox's '?' in a stream, its prompt known by shape. */
+	CMD(ps, "/tmp/w $ echo ??", 0, "/tmp/w $ ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	CMD(ps, "/tmp/w $ echo ok", 0, "/tmp/w $ ");
+	MARKS_ARE(ps, 0);
 	sl_prompt_free(ps);
 }
 END_TEST
@@ -859,6 +995,11 @@ prompt_suite(void)
 	tcase_add_test(tc, doubled_prompt);
 	tcase_add_test(tc, shape_fish);
 	tcase_add_test(tc, unrecognised_prompt_signals);
+	tcase_add_test(tc, cont_fish);
+	tcase_add_test(tc, busybox_redraw_and_wide_echo);
+	tcase_add_test(tc, zsh_mark_streamed);
+	tcase_add_test(tc, busybox_path_prompt_streamed);
+	tcase_add_test(tc, fish_streamed);
 	suite_add_tcase(s, tc);
 	return s;
 }
