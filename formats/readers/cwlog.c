@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strmap.h"
 #include "readers/cwlog.h"
 #include "readers/ts-core.h"
 
@@ -56,8 +57,7 @@ struct cws {
 struct cwl {
 	struct sl_reader *rd;
 	char sep;
-	struct cws **slot;	/* open addressing on the id */
-	size_t cap;
+	struct sl_strmap *byid;	/* keys borrowed: sid */
 	struct cws **order;	/* first appearance */
 	size_t n, ordcap;
 	struct cws *none;	/* the session nobody can name */
@@ -80,8 +80,7 @@ cwl_new(struct sl_reader *rd, char sep)
 
 	c->rd = rd;
 	c->sep = sep;
-	c->cap = 64;
-	c->slot = sl_xcalloc(c->cap, sizeof(*c->slot));
+	c->byid = sl_strmap_new(0);
 	c->name_sid = sl_session_from_name(rd->name);
 	sl_buf_init(&c->where);
 	sl_buf_init(&c->arena);
@@ -144,16 +143,6 @@ cwl_skip(struct cwl *c, enum cw_skip why)
 
 /* ----------------------------------------------------------- sessions */
 
-static unsigned long
-hash(const char *s)
-{
-	unsigned long h = 1469598103934665603UL;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
-	return h;
-}
-
 static struct cws *
 cws_new(struct cwl *c, const char *sid)
 {
@@ -170,48 +159,22 @@ cws_new(struct cwl *c, const char *sid)
 	return s;
 }
 
-static void
-grow(struct cwl *c)
-{
-	struct cws **old = c->slot;
-	size_t oldcap = c->cap, i, k;
-
-	c->cap *= 2;
-	c->slot = sl_xcalloc(c->cap, sizeof(*c->slot));
-	for (i = 0; i < oldcap; i++) {
-		if (old[i] == NULL)
-			continue;
-		for (k = hash(old[i]->sid) & (c->cap - 1); c->slot[k] != NULL;
-		    k = (k + 1) & (c->cap - 1))
-			;
-		c->slot[k] = old[i];
-	}
-	free(old);
-}
-
 /* The session sid (NULL: the unknown one), made when new. */
 static struct cws *
 session(struct cwl *c, const char *sid)
 {
-	size_t k;
+	struct cws *s;
 
 	if (sid == NULL) {
 		if (c->none == NULL)
 			c->none = cws_new(c, NULL);
 		return c->none;
 	}
-	for (k = hash(sid) & (c->cap - 1); c->slot[k] != NULL;
-	    k = (k + 1) & (c->cap - 1))
-		if (strcmp(c->slot[k]->sid, sid) == 0)
-			return c->slot[k];
-	c->slot[k] = cws_new(c, sid);
-	if ((c->n - (c->none != NULL)) * 2 > c->cap) {
-		struct cws *s = c->slot[k];
-
-		grow(c);
-		return s;
+	if ((s = sl_strmap_get(c->byid, sid)) == NULL) {
+		s = cws_new(c, sid);
+		*sl_strmap_slot(c->byid, s->sid) = s;
 	}
-	return c->slot[k];
+	return s;
 }
 
 /* Session of an event with no id of its own: --session, stream, name. */
@@ -818,7 +781,7 @@ cwl_free(struct cwl *c)
 		free(s);
 	}
 	free(c->order);
-	free(c->slot);
+	sl_strmap_free(c->byid);
 	free(c->name_sid);
 	sl_buf_free(&c->where);
 	sl_buf_free(&c->arena);

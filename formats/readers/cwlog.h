@@ -151,17 +151,6 @@ struct cw_memsrc {
 	int nbrk, next;
 };
 ssize_t cw_memsrc_read(void *arg, void *buf, size_t n);
-/* base64 (standard or URL alphabet, white space and padding anywhere). */
-int cw_base64(const char *p, size_t n, struct sl_buf *out);
-/*
- * gzip members (several, concatenated) in memory to out, at most max
- * bytes.  A corrupt member is skipped to the next one and the offset in
- * out where the data breaks recorded in brks (up to nbrk_max).  Returns
- * 0, 1 (corrupt data skipped; the first problem in err), or -1 (the
- * rest is lost: truncated, over max, no member after a corrupt one).
- */
-int cw_gunzip(const void *p, size_t n, struct sl_buf *out, size_t max,
-    long long *brks, int *nbrk, int nbrk_max, char *err, size_t errlen);
 
 /* -------------------------------------------------------- cwtrail.c */
 

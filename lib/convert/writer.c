@@ -1,7 +1,7 @@
 /*
  * writer.c: what the output writers of sl-convert share: checked writes,
  * text made safe for terminals and viewers, terminal widths, and the
- * string escapings of the formats written (Go's JSON, HTML).
+ * HTML escaping (JSON strings: lib/base/json_esc.c).
  */
 #include <string.h>
 
@@ -98,60 +98,6 @@ sl_w_width(const char *s, size_t n)
 		p += k;
 	}
 	return w;
-}
-
-void
-sl_w_json_go(struct sl_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	uint32_t cp;
-	int bad;
-	size_t k;
-
-	sl_buf_addc(b, '"');
-	while (p < end) {
-		const unsigned char *q = p;
-		char esc[7];
-
-		while (q < end && plain_ascii(*q) && *q != '"' && *q != '\\' &&
-		    *q != '<' && *q != '>' && *q != '&')
-			q++;
-		if (q > p) {
-			sl_buf_add(b, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
-		if (*p < 0x80) {
-			switch (*p) {
-			case '"': sl_buf_add(b, "\\\"", 2); break;
-			case '\\': sl_buf_add(b, "\\\\", 2); break;
-			case '\n': sl_buf_add(b, "\\n", 2); break;
-			case '\r': sl_buf_add(b, "\\r", 2); break;
-			case '\t': sl_buf_add(b, "\\t", 2); break;
-			case '\b': sl_buf_add(b, "\\b", 2); break;
-			case '\f': sl_buf_add(b, "\\f", 2); break;
-			case 0x7f: sl_buf_addc(b, 0x7f); break;
-			default:	/* other controls, < > & */
-				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[*p >> 4];
-				esc[5] = hex[*p & 15];
-				sl_buf_add(b, esc, 6);
-				break;
-			}
-			p++;
-			continue;
-		}
-		k = next_cp(p, (size_t)(end - p), &cp, &bad);
-		if (bad)
-			sl_buf_add(b, "\\ufffd", 6);
-		else if (cp == 0x2028 || cp == 0x2029)
-			sl_buf_add(b, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
-		else
-			sl_buf_add(b, p, k);
-		p += k;
-	}
-	sl_buf_addc(b, '"');
 }
 
 void

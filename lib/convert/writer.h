@@ -173,12 +173,6 @@ int sl_w_str(struct sl_wfile *f, const char *s);
 void sl_w_clean(struct sl_buf *b, const char *s, size_t n);
 /* Columns s takes on a terminal (wide characters count two). */
 size_t sl_w_width(const char *s, size_t n);
-/*
- * s as a JSON string the way Go's encoding/json writes it (the agent's
- * events): <, >, & as \u003c \u003e \u0026, U+2028/9 escaped, \b \f \n
- * \r \t short, other controls \u00XX, invalid UTF-8 as \ufffd.
- */
-void sl_w_json_go(struct sl_buf *b, const char *s, size_t n);
 /* s escaped for HTML text and attribute values, cleaned as above. */
 void sl_w_html(struct sl_buf *b, const char *s, size_t n);
 /* Milliseconds of an RFC 3339 time, or -1. */

@@ -7,11 +7,11 @@
  * Content-Security-Policy allows only this page's own script and style,
  * by hash, so even a missed escape could not run a script.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/b64.h"
 #include "report/report.h"
 #include "convert/writer.h"
 
@@ -19,26 +19,14 @@
 static void
 csp_hash(const char *text, char out[64])
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	unsigned char dig[33];
-	char *o = out;
-	size_t i;
+	unsigned char dig[32];
+	struct sl_buf b;
 
 	sl_sha256(text, strlen(text), dig);
-	dig[32] = 0;
-	o += sprintf(o, "'sha256-");
-	for (i = 0; i < 33; i += 3) {
-		uint32_t v = (uint32_t)dig[i] << 16 | (uint32_t)dig[i + 1] << 8 |
-		    (i + 2 < 33 ? dig[i + 2] : 0);
-
-		*o++ = b64[v >> 18 & 63];
-		*o++ = b64[v >> 12 & 63];
-		*o++ = i + 1 < 32 ? b64[v >> 6 & 63] : '=';
-		*o++ = i + 2 < 32 ? b64[v & 63] : '=';
-	}
-	*o++ = '\'';
-	*o = '\0';
+	sl_buf_init(&b);
+	sl_b64_encode(dig, sizeof(dig), &b);
+	snprintf(out, 64, "'sha256-%s'", b.buf);
+	sl_buf_free(&b);
 }
 
 /* ------------------------------------------------------ page furniture */
