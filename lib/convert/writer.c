@@ -9,6 +9,8 @@
 
 #include "convert/writer.h"
 
+#define UNKNOWN_NAME	"unknown-session"
+
 int
 sl_w_buf(struct sl_wfile *f, const struct sl_buf *b)
 {
@@ -154,4 +156,51 @@ sl_w_session_time(const struct sl_wfile *f, const struct sl_wsess *s)
 	if (s->info != NULL && sl_w_ms(s->info->f[SL_F_END]) >= 0)
 		return s->info->f[SL_F_END];
 	return f->now;
+}
+
+/*
+ * A file name for session id with extension ext, safe in any folder:
+ * characters other than letters, digits and . _ - @ + = , become _, a
+ * leading dot or dash too, and the name is cut at SL_W_NAME_MAX bytes.
+ * A changed id gets the first 8 hex digits of its SHA-256, so two ids
+ * never share a name because of the changes.
+ */
+char *
+sl_w_safe_name(const char *id, const char *ext)
+{
+	struct sl_buf b;
+	const char *p;
+	unsigned char d[32];
+	char hex[65];
+	int changed = 0;
+
+	sl_buf_init(&b);
+	if (id == NULL) {
+		sl_buf_adds(&b, UNKNOWN_NAME);
+		sl_buf_adds(&b, ext);
+		return b.buf;
+	}
+	for (p = id; *p != '\0' && b.len < SL_W_NAME_MAX; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '@' ||
+		    ch == '+' || ch == '=' || ch == ',' ||
+		    ((ch == '.' || ch == '-') && p != id))
+			sl_buf_addc(&b, ch);
+		else {
+			sl_buf_addc(&b, '_');
+			changed = 1;
+		}
+	}
+	if (*p != '\0' || b.len == 0)
+		changed = 1;
+	if (changed) {
+		sl_sha256(id, strlen(id), d);
+		sl_sha256_hex(d, hex);
+		sl_buf_addc(&b, '-');
+		sl_buf_add(&b, hex, 8);
+	}
+	sl_buf_adds(&b, ext);
+	return b.buf;
 }

@@ -186,9 +186,10 @@ const char *sl_w_session_time(const struct sl_wfile *f,
 
 /*
  * The file name of session id (NULL: the unknown session) with suffix ext,
- * safe in any folder (lib/convert/convert.c, documented in sl-convert(1)).
- * malloc'd.
+ * safe in any folder (documented in sl-convert(1)), at most
+ * SL_W_NAME_MAX bytes of the id and a hash.  malloc'd.
  */
+#define SL_W_NAME_MAX	160
 char *sl_w_safe_name(const char *id, const char *ext);
 
 /* The writers, in --list-targets order; ends with NULL. */
