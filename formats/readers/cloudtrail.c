@@ -234,13 +234,9 @@ ct_read(struct sl_reader *rd)
 		}
 		if (rc == SL_STOP)
 			break;
-		if (sl_jscan_errkind(t.js) != SL_JSE_NONE) {
-			if (sl_jscan_errkind(t.js) == SL_JSE_TRUNCATED)
-				whole = 0;
-			if (cw_scan_error(rd, t.js) == SL_STOP) {
-				rc = SL_STOP;
-				break;
-			}
+		if (cw_scan_failed(rd, t.js, &whole) == SL_STOP) {
+			rc = SL_STOP;
+			break;
 		}
 	}
 	sl_jscan_free(t.js);

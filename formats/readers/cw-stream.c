@@ -99,13 +99,9 @@ cs_read(struct sl_reader *rd)
 			}
 			r = in_array ? sl_jscan_next(js) : SL_JS_END;
 		}
-		if (sl_jscan_errkind(js) != SL_JSE_NONE) {
-			if (sl_jscan_errkind(js) == SL_JSE_TRUNCATED)
-				whole = 0;
-			if (cw_scan_error(rd, js) == SL_STOP) {
-				rc = SL_STOP;
-				goto out;
-			}
+		if (cw_scan_failed(rd, js, &whole) == SL_STOP) {
+			rc = SL_STOP;
+			goto out;
 		}
 	}
 	rc = cwl_finish(c, whole && !sl_in_failed(rd->in));

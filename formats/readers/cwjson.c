@@ -226,6 +226,16 @@ cw_scan_error(struct sl_reader *rd, struct sl_jscan *js)
 }
 
 int
+cw_scan_failed(struct sl_reader *rd, struct sl_jscan *js, int *whole)
+{
+	if (sl_jscan_errkind(js) == SL_JSE_NONE)
+		return SL_OK;
+	if (sl_jscan_errkind(js) == SL_JSE_TRUNCATED)
+		*whole = 0;
+	return cw_scan_error(rd, js) == SL_STOP ? SL_STOP : SL_OK;
+}
+
+int
 cw_is_jsonl(struct sl_reader *rd)
 {
 	const unsigned char *p;
@@ -410,12 +420,8 @@ cw_each(struct sl_reader *rd, const char *key,
 			rc = fn(arg, NULL, where.buf, n);
 			continue;
 		}
-		if (sl_jscan_errkind(js) != SL_JSE_NONE) {
-			if (sl_jscan_errkind(js) == SL_JSE_TRUNCATED)
-				*whole = 0;
-			if (cw_scan_error(rd, js) == SL_STOP)
-				rc = SL_STOP;
-		}
+		if (cw_scan_failed(rd, js, whole) == SL_STOP)
+			rc = SL_STOP;
 	}
 	sl_jscan_free(js);
 	sl_buf_free(&b);

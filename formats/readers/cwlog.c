@@ -23,6 +23,8 @@
  *    the last line of each event waits for the next event of its stream.
  *    Its lines have no time: an upload's time is not the command's.
  *  - a CloudTrail event (a trail delivered to CloudWatch Logs): cwtrail.c.
+ *
+ * Where events are and how they ended: cwtally.c.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 
 #include "base/strmap.h"
 #include "readers/cwlog.h"
+#include "readers/cwlog_private.h"
 #include "readers/ts-core.h"
 
 #define BOM	"\xef\xbb\xbf"
@@ -54,25 +57,6 @@ struct cws {
 	long long lines;	/* numbered so far, uploaded or streamed */
 };
 
-struct cwl {
-	struct sl_reader *rd;
-	char sep;
-	struct sl_strmap *byid;	/* keys borrowed: sid */
-	struct cws **order;	/* first appearance */
-	size_t n, ordcap;
-	struct cws *none;	/* the session nobody can name */
-	struct sl_tty *tty;	/* the renderer of streamed events */
-	char *name_sid;		/* from the input's name */
-	long long skip[CW_SKIP_COUNT];
-	struct sl_buf where;
-	int status;
-	/* the fast path's scanner, decoded strings, element arrays */
-	struct sl_jscan *fjs;
-	struct sl_buf arena;
-	const char **edata;
-	size_t *elen, ecap;
-};
-
 struct cwl *
 cwl_new(struct sl_reader *rd, char sep)
 {
@@ -86,59 +70,6 @@ cwl_new(struct sl_reader *rd, char sep)
 	sl_buf_init(&c->arena);
 	c->status = SL_OK;
 	return c;
-}
-
-static void
-worse(struct cwl *c, int rc)
-{
-	if (rc == SL_STOP || (rc == SL_REJECT && c->status == SL_OK))
-		c->status = rc;
-}
-
-struct sl_reader *
-cwl_reader(const struct cwl *c)
-{
-	return c->rd;
-}
-
-int
-cwl_status(const struct cwl *c)
-{
-	return c->status;
-}
-
-const char *
-cwl_where(struct cwl *c, long long pos)
-{
-	sl_buf_reset(&c->where);
-	sl_buf_adds(&c->where, c->rd->name);
-	sl_buf_addc(&c->where, c->sep);
-	sl_buf_add_int(&c->where, pos);
-	return c->where.buf;
-}
-
-int
-cwl_reject(struct cwl *c, long long pos, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	c->rd->st->rejected++;
-	rc = sl_reject(c->rd, NULL, cwl_where(c, pos), "rejected event: %s",
-	    msg);
-	worse(c, rc);
-	return rc;
-}
-
-void
-cwl_skip(struct cwl *c, enum cw_skip why)
-{
-	c->rd->st->skipped++;
-	c->skip[why]++;
 }
 
 /* ----------------------------------------------------------- sessions */
@@ -398,94 +329,122 @@ fast_obj(struct cwl *c, const char *want, long long *off)
 	return r == SL_JS_END;
 }
 
+/* What the fast path has found so far in one message. */
+struct fast {
+	long long off[K_N];		/* in the arena, -1: absent */
+	long long *doff;		/* sessionData: offset, length */
+	size_t nd, cap;
+	int data, sid, ver;		/* keys seen */
+};
+
+/* The sessionData array into the arena.  0: not for the fast path. */
+static int
+fast_data(struct cwl *c, struct fast *f)
+{
+	struct sl_jscan *js = c->fjs;
+	int r;
+
+	if (f->data++ || sl_jscan_type(js) != '[' ||
+	    sl_jscan_enter(js) != SL_JS_OK)
+		return 0;
+	while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
+		if (f->nd == f->cap) {
+			f->cap = f->cap ? f->cap * 2 : 32;
+			f->doff = sl_xrealloc(f->doff, 2 * f->cap *
+			    sizeof(*f->doff));
+		}
+		f->doff[2 * f->nd] = (long long)c->arena.len;
+		if (sl_jscan_type(js) != '"' ||
+		    sl_jscan_unquote(js, &c->arena) != SL_JS_OK)
+			return 0;
+		f->doff[2 * f->nd + 1] = (long long)c->arena.len -
+		    f->doff[2 * f->nd];
+		f->nd++;
+	}
+	return r == SL_JS_END;
+}
+
+/* One member of the event.  0: not for the fast path. */
+static int
+fast_key(struct cwl *c, struct fast *f, const char *key)
+{
+	static const char *const keys[K_TARGET] = { "sessionId", "eventTime",
+	    "awsRegion", "runAsUser" };
+	int k;
+
+	if (strcmp(key, "sessionData") == 0)
+		return fast_data(c, f);
+	if (strcmp(key, "eventSource") == 0 || strcmp(key, "eventName") == 0)
+		return 0;	/* CloudTrail's, maybe */
+	f->sid |= strcmp(key, "sessionId") == 0;
+	f->ver |= strcmp(key, "eventVersion") == 0;
+	if (strcmp(key, "target") == 0)
+		return fast_obj(c, "id", &f->off[K_TARGET]);
+	if (strcmp(key, "userIdentity") == 0)
+		return fast_obj(c, "arn", &f->off[K_OWNER]);
+	for (k = 0; k < K_TARGET; k++)
+		if (strcmp(key, keys[k]) == 0)
+			return fast_str(c, &f->off[k]);
+	return 1;
+}
+
+static const char *
+in_arena(const struct cwl *c, long long off)
+{
+	return off >= 0 ? c->arena.buf + off : NULL;
+}
+
+/* The event found into e (its strings in the arena). */
+static void
+fast_fill(struct cwl *c, const struct fast *f, struct sev *e)
+{
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	sev_room(c, e, f->nd);
+	for (i = 0; i < f->nd; i++) {
+		e->data[i] = c->arena.buf + f->doff[2 * i];
+		e->len[i] = (size_t)f->doff[2 * i + 1];
+	}
+	e->n = f->nd;
+	e->sid = in_arena(c, f->off[K_SID]);
+	e->etime = in_arena(c, f->off[K_TIME]);
+	e->region = in_arena(c, f->off[K_REGION]);
+	e->runas = in_arena(c, f->off[K_RUNAS]);
+	e->target = in_arena(c, f->off[K_TARGET]);
+	e->owner = in_arena(c, f->off[K_OWNER]);
+}
+
 static int
 sev_fast(struct cwl *c, const char *msg, size_t len, struct sev *e)
 {
-	static const char *const keys[K_N] = { "sessionId", "eventTime",
-	    "awsRegion", "runAsUser" };
 	struct sl_jscan *js;
-	long long off[K_N], *doff = NULL;
-	size_t nd = 0, cap = 0, i;
-	const char *key;
-	int r, k, data = 0, sid = 0, ver = 0;
+	struct fast f;
+	int r, k, ok = 0;
 
 	if (c->fjs == NULL)
 		c->fjs = sl_jscan_mem(NULL, 0);
 	js = c->fjs;
 	sl_jscan_mem_reset(js, msg, len);
 	sl_buf_reset(&c->arena);
+	memset(&f, 0, sizeof(f));
 	for (k = 0; k < K_N; k++)
-		off[k] = -1;
+		f.off[k] = -1;
 	if (sl_jscan_next(js) != SL_JS_VALUE || sl_jscan_type(js) != '{' ||
 	    sl_jscan_enter(js) != SL_JS_OK)
 		return 0;
-	while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-		key = sl_jscan_key(js);
-		if (strcmp(key, "sessionData") == 0) {
-			if (data++ || sl_jscan_type(js) != '[' ||
-			    sl_jscan_enter(js) != SL_JS_OK)
-				goto no;
-			while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-				if (nd == cap) {
-					cap = cap ? cap * 2 : 32;
-					doff = sl_xrealloc(doff, 2 * cap *
-					    sizeof(*doff));
-				}
-				doff[2 * nd] = (long long)c->arena.len;
-				if (sl_jscan_type(js) != '"' ||
-				    sl_jscan_unquote(js, &c->arena) != SL_JS_OK)
-					goto no;
-				doff[2 * nd + 1] = (long long)c->arena.len -
-				    doff[2 * nd];
-				nd++;
-			}
-			if (r != SL_JS_END)
-				goto no;
-			continue;
-		}
-		if (strcmp(key, "eventSource") == 0 ||
-		    strcmp(key, "eventName") == 0)
-			goto no;	/* CloudTrail's, maybe */
-		sid |= strcmp(key, "sessionId") == 0;
-		ver |= strcmp(key, "eventVersion") == 0;
-		if (strcmp(key, "target") == 0) {
-			if (!fast_obj(c, "id", &off[K_TARGET]))
-				goto no;
-			continue;
-		}
-		if (strcmp(key, "userIdentity") == 0) {
-			if (!fast_obj(c, "arn", &off[K_OWNER]))
-				goto no;
-			continue;
-		}
-		for (k = 0; k < K_TARGET; k++)
-			if (strcmp(key, keys[k]) == 0)
-				break;
-		if (k < K_TARGET && !fast_str(c, &off[k]))
-			goto no;
-	}
+	while ((r = sl_jscan_next(js)) == SL_JS_VALUE)
+		if (!fast_key(c, &f, sl_jscan_key(js)))
+			goto out;
 	/* One object, nothing after it, and a streamed event's keys. */
 	if (r != SL_JS_END || sl_jscan_next(js) != SL_JS_END ||
-	    (!data && !(sid && ver)))
-		goto no;
-	memset(e, 0, sizeof(*e));
-	sev_room(c, e, nd);
-	for (i = 0; i < nd; i++) {
-		e->data[i] = c->arena.buf + doff[2 * i];
-		e->len[i] = (size_t)doff[2 * i + 1];
-	}
-	e->n = nd;
-	e->sid = off[K_SID] >= 0 ? c->arena.buf + off[K_SID] : NULL;
-	e->etime = off[K_TIME] >= 0 ? c->arena.buf + off[K_TIME] : NULL;
-	e->region = off[K_REGION] >= 0 ? c->arena.buf + off[K_REGION] : NULL;
-	e->runas = off[K_RUNAS] >= 0 ? c->arena.buf + off[K_RUNAS] : NULL;
-	e->target = off[K_TARGET] >= 0 ? c->arena.buf + off[K_TARGET] : NULL;
-	e->owner = off[K_OWNER] >= 0 ? c->arena.buf + off[K_OWNER] : NULL;
-	free(doff);
-	return 1;
-no:
-	free(doff);
-	return 0;
+	    (!f.data && !(f.sid && f.ver)))
+		goto out;
+	fast_fill(c, &f, e);
+	ok = 1;
+out:
+	free(f.doff);
+	return ok;
 }
 
 static int
@@ -675,7 +634,7 @@ cwl_json(struct cwl *c, json_t *ev, const char *stream, long long ms,
 	else
 		rc = cwl_reject(c, pos, "not a session event (no "
 		    "\"sessionData\") nor a CloudTrail event");
-	worse(c, rc);
+	cwl_worse(c, rc);
 	return rc;
 }
 
@@ -706,7 +665,7 @@ cwl_message(struct cwl *c, const char *stream, const char *msg, size_t n,
 
 		if (sev_fast(c, msg, n, &e)) {
 			rc = stream_event(c, &e, stream, ms, pos);
-			worse(c, rc);
+			cwl_worse(c, rc);
 			return rc;
 		}
 		ev = json_loadb(msg, n, JSON_ALLOW_NUL, &err);
@@ -720,7 +679,7 @@ cwl_message(struct cwl *c, const char *stream, const char *msg, size_t n,
 			    "%s (column %d)", err.text, err.column);
 	}
 	rc = text_event(c, stream, msg, n, pos);
-	worse(c, rc);
+	cwl_worse(c, rc);
 	return rc;
 }
 
@@ -758,7 +717,7 @@ cwl_finish(struct cwl *c, int whole)
 		if (k == CW_SKIP_TRAIL)
 			sl_count_other_apis(c->rd, c->skip[k]);
 	}
-	worse(c, rc);
+	cwl_worse(c, rc);
 	return rc == SL_STOP ? SL_STOP : SL_OK;
 }
 

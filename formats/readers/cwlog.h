@@ -1,7 +1,7 @@
 /*
  * cwlog.h: what the CloudWatch, CloudTrail and describe-sessions readers
- * share (formats/readers/cwlog.c, cwjson.c, cwtrail.c, cwsort.c).  Internal to
- * formats/.
+ * share (formats/readers/cwlog.c, cwtally.c, cwjson.c, cwtrail.c,
+ * cwsort.c).  Internal to formats/.
  *
  * Units (sl_stats): every event is one unit, counted when it is taken
  * from its container; whoever then handles it says how it ended:
@@ -45,7 +45,7 @@ int cwl_message(struct cwl *c, const char *stream, const char *msg,
 /* An event already parsed as JSON (JSON Lines, CloudTrail records). */
 int cwl_json(struct cwl *c, json_t *ev, const char *stream, long long ms,
     long long pos);
-/* Reject the event at pos ("name#N: rejected event: why"). */
+/* cwtally.c: the event at pos rejected ("name#N: rejected event: why"). */
 int cwl_reject(struct cwl *c, long long pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -108,6 +108,12 @@ int cw_event_fast(struct sl_jscan *mem, const char *p, size_t n,
  * Returns SL_REJECT or SL_STOP.
  */
 int cw_scan_error(struct sl_reader *rd, struct sl_jscan *js);
+/*
+ * After the scanner stopped: when it failed, clear *whole if the input
+ * was cut short and report (cw_scan_error).  Returns SL_OK, or SL_STOP
+ * when the sink stopped.
+ */
+int cw_scan_failed(struct sl_reader *rd, struct sl_jscan *js, int *whole);
 /*
  * Is the input JSON Lines?  Its first value ends within the peek on its
  * first line, and a line follows.
