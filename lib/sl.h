@@ -341,6 +341,8 @@ size_t sl_sessions_count(const struct sl_sessions *t);
 /* All entries in order of first appearance; valid until the next merge. */
 const struct sl_session *const *sl_sessions_list(struct sl_sessions *t);
 void sl_sessions_free(struct sl_sessions *t);
+/* The value of s's extra field key, or NULL (owned by s). */
+const char *sl_session_extra(const struct sl_session *s, const char *key);
 /* Rank of a session record's source: 0 best. */
 int sl_source_rank(const char *origin);
 /* Rank of a start_src/end_src value: 0 best. */

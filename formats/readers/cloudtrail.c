@@ -243,10 +243,7 @@ ct_read(struct sl_reader *rd)
 	sl_buf_free(&t.b);
 	sl_buf_free(&t.where);
 done:
-	if (rc != SL_STOP)
-		rc = cwl_finish(t.c, whole && !sl_in_failed(rd->in));
-	if (rc != SL_STOP)
-		rc = cwl_status(t.c);
+	rc = cwl_end(t.c, rc, whole);
 	cwl_free(t.c);
 	return rc;
 }

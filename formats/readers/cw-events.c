@@ -82,16 +82,7 @@ line_event(void *arg, json_t *v, long long line)
 static int
 ce_lines(struct sl_reader *rd)
 {
-	struct cwl *c = cwl_new(rd, ':');
-	int rc;
-
-	rc = cw_jsonl(rd, line_event, c);
-	if (rc != SL_STOP)
-		rc = cwl_finish(c, !sl_in_failed(rd->in));
-	if (rc != SL_STOP)
-		rc = cwl_status(c);
-	cwl_free(c);
-	return rc;
+	return cwl_jsonl(rd, line_event);
 }
 
 /* One input's reading: the scanner, the event count, scratch. */
@@ -238,11 +229,7 @@ ce_read(struct sl_reader *rd)
 	sl_buf_init(&x.where);
 	sl_buf_init(&x.msg);
 	sl_buf_init(&x.stream);
-	rc = ce_values(&x, &whole);
-	if (rc != SL_STOP)
-		rc = cwl_finish(x.c, whole && !sl_in_failed(rd->in));
-	if (rc != SL_STOP)
-		rc = cwl_status(x.c);
+	rc = cwl_end(x.c, ce_values(&x, &whole), whole);
 	sl_jscan_free(x.js);
 	sl_jscan_free(x.mem);
 	sl_buf_free(&x.b);

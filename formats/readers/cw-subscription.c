@@ -429,10 +429,7 @@ sub_read(struct sl_reader *rd)
 		rc = sl_emit_note(rd, NULL, rd->name, SL_NOTE_REJECTED, -1,
 		    "corrupt compressed data was skipped: payloads in it are "
 		    "lost");
-	if (rc != SL_STOP)
-		rc = cwl_finish(s.c, s.whole && !sl_in_failed(rd->in));
-	if (rc != SL_STOP)
-		rc = cwl_status(s.c);
+	rc = cwl_end(s.c, rc, s.whole);
 	sl_buf_free(&s.doc);
 	sl_buf_free(&s.type);
 	sl_buf_free(&s.stream);

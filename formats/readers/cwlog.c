@@ -721,6 +721,25 @@ cwl_finish(struct cwl *c, int whole)
 	return rc == SL_STOP ? SL_STOP : SL_OK;
 }
 
+int
+cwl_end(struct cwl *c, int rc, int whole)
+{
+	if (rc != SL_STOP)
+		rc = cwl_finish(c, whole && !sl_in_failed(c->rd->in));
+	return rc == SL_STOP ? SL_STOP : c->status;
+}
+
+int
+cwl_jsonl(struct sl_reader *rd, int (*fn)(void *, json_t *, long long))
+{
+	struct cwl *c = cwl_new(rd, ':');
+	int rc;
+
+	rc = cwl_end(c, cw_jsonl(rd, fn, c), 1);
+	cwl_free(c);
+	return rc;
+}
+
 void
 cwl_free(struct cwl *c)
 {

@@ -66,6 +66,17 @@ const char *cwl_where(struct cwl *c, long long pos);
  * Returns SL_OK or SL_STOP.
  */
 int cwl_finish(struct cwl *c, int whole);
+/*
+ * The end of reading an input that ended with rc: unless the sink
+ * stopped, finish (whole: the input was read to its end, and without a
+ * read error).  Returns SL_STOP, or the status of it all (cwl_status).
+ */
+int cwl_end(struct cwl *c, int rc, int whole);
+/*
+ * An input of events one a line: each value, on a new cwl ("name:line"),
+ * to fn(cwl, value, line) (cw_jsonl), then cwl_end.
+ */
+int cwl_jsonl(struct sl_reader *rd, int (*fn)(void *, json_t *, long long));
 /* Status so far: SL_OK, SL_REJECT, SL_STOP. */
 int cwl_status(const struct cwl *c);
 struct sl_reader *cwl_reader(const struct cwl *c);

@@ -160,10 +160,8 @@ in_read(struct sl_reader *rd)
 	if (r < 0)
 		sl_warn(rd, NULL, "cannot read back sorted rows: %s",
 		    strerror(errno));
-	rc = cwl_finish(x.c, whole && !sl_in_failed(rd->in));
 out:
-	if (rc != SL_STOP)
-		rc = cwl_status(x.c);
+	rc = cwl_end(x.c, rc, whole);
 	for (i = 0; i < x.t.n; i++)
 		free(x.t.v[i]);
 	free(x.t.v);

@@ -53,10 +53,26 @@ unsafe_cp(uint32_t cp)
 	return (cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0);
 }
 
-void
-sl_w_clean(struct sl_buf *b, const char *s, size_t n)
+/* HTML's entity for c, or NULL when c is no markup. */
+static const char *
+entity(unsigned char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+/* s made safe (controls and invalid UTF-8 as U+FFFD); html: markup too. */
+static void
+clean(struct sl_buf *b, const char *s, size_t n, int html)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const char *ent;
 	uint32_t cp;
 	int bad;
 	size_t k;
@@ -64,11 +80,17 @@ sl_w_clean(struct sl_buf *b, const char *s, size_t n)
 	while (p < end) {
 		const unsigned char *q = p;
 
-		while (q < end && (plain_ascii(*q) || *q == '\t'))
+		while (q < end && ((plain_ascii(*q) && !(html &&
+		    entity(*q) != NULL)) || *q == '\t'))
 			q++;
 		if (q > p) {
 			sl_buf_add(b, p, (size_t)(q - p));
 			p = q;
+			continue;
+		}
+		if (html && (ent = entity(*p)) != NULL) {
+			sl_buf_adds(b, ent);
+			p++;
 			continue;
 		}
 		k = next_cp(p, (size_t)(end - p), &cp, &bad);
@@ -78,6 +100,12 @@ sl_w_clean(struct sl_buf *b, const char *s, size_t n)
 			sl_buf_add(b, p, k);
 		p += k;
 	}
+}
+
+void
+sl_w_clean(struct sl_buf *b, const char *s, size_t n)
+{
+	clean(b, s, n, 0);
 }
 
 size_t
@@ -105,37 +133,7 @@ sl_w_width(const char *s, size_t n)
 void
 sl_w_html(struct sl_buf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	uint32_t cp;
-	int bad;
-	size_t k;
-
-	while (p < end) {
-		const unsigned char *q = p;
-
-		while (q < end && ((plain_ascii(*q) && *q != '&' && *q != '<' &&
-		    *q != '>' && *q != '"' && *q != '\'') || *q == '\t'))
-			q++;
-		if (q > p) {
-			sl_buf_add(b, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
-		switch (*p) {
-		case '&': sl_buf_add(b, "&amp;", 5); p++; continue;
-		case '<': sl_buf_add(b, "&lt;", 4); p++; continue;
-		case '>': sl_buf_add(b, "&gt;", 4); p++; continue;
-		case '"': sl_buf_add(b, "&quot;", 6); p++; continue;
-		case '\'': sl_buf_add(b, "&#39;", 5); p++; continue;
-		default: break;
-		}
-		k = next_cp(p, (size_t)(end - p), &cp, &bad);
-		if (bad || unsafe_cp(cp))
-			sl_buf_add(b, "\xef\xbf\xbd", 3);
-		else
-			sl_buf_add(b, p, k);
-		p += k;
-	}
+	clean(b, s, n, 1);
 }
 
 long long

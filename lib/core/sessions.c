@@ -204,6 +204,17 @@ sl_sessions_list(struct sl_sessions *t)
 	return t->list;
 }
 
+const char *
+sl_session_extra(const struct sl_session *s, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->nextra; i++)
+		if (strcmp(s->extra[i].key, key) == 0)
+			return s->extra[i].val;
+	return NULL;
+}
+
 void
 sl_sessions_free(struct sl_sessions *t)
 {

@@ -243,6 +243,9 @@ void rw_printf(struct rw *w, const char *fmt, ...)
 void rw_json(struct rw *w, const char *s, size_t n);
 /* ms as seconds: "125", "125.5". */
 void rw_secs(struct rw *w, long long ms);
+/* A time for people: "2024-05-01T09:00:00.000Z" -> "2024-05-01 09:00:00"
+ * into buf (20 bytes at least); NULL for NULL. */
+const char *report_short_time(const char *t, char *buf);
 /* A duration for people: "45s", "12m05s", "3h02m", "2d04h". */
 void report_human_duration(long long ms, char *out, size_t n);
 /* Bytes for people: "512 B", "3.4 KiB". */

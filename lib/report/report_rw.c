@@ -83,6 +83,17 @@ rw_secs(struct rw *w, long long ms)
 	rw_s(w, frac);
 }
 
+const char *
+report_short_time(const char *t, char *buf)
+{
+	if (t == NULL)
+		return NULL;
+	memcpy(buf, t, 19);
+	buf[10] = ' ';
+	buf[19] = '\0';
+	return buf;
+}
+
 void
 report_human_duration(long long ms, char *out, size_t n)
 {
