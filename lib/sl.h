@@ -408,6 +408,8 @@ SL_API size_t sl_sessions_count(const struct sl_sessions *t);
 /* All entries in order of first appearance; valid until the next merge. */
 SL_API const struct sl_session *const *sl_sessions_list(struct sl_sessions *t);
 SL_API void sl_sessions_free(struct sl_sessions *t);
+/* The value of s's extra field key, or NULL (owned by s). */
+SL_API const char *sl_session_extra(const struct sl_session *s, const char *key);
 /* Rank of a session record's source: 0 best. */
 SL_API int sl_source_rank(const char *origin);
 /* Rank of a start_src/end_src value: 0 best. */

@@ -234,23 +234,16 @@ ct_read(struct sl_reader *rd)
 		}
 		if (rc == SL_STOP)
 			break;
-		if (sl_jscan_errkind(t.js) != SL_JSE_NONE) {
-			if (sl_jscan_errkind(t.js) == SL_JSE_TRUNCATED)
-				whole = 0;
-			if (cw_scan_error(rd, t.js) == SL_STOP) {
-				rc = SL_STOP;
-				break;
-			}
+		if (cw_scan_failed(rd, t.js, &whole) == SL_STOP) {
+			rc = SL_STOP;
+			break;
 		}
 	}
 	sl_jscan_free(t.js);
 	sl_buf_free(&t.b);
 	sl_buf_free(&t.where);
 done:
-	if (rc != SL_STOP)
-		rc = cwl_finish(t.c, whole && !sl_in_failed(rd->in));
-	if (rc != SL_STOP)
-		rc = cwl_status(t.c);
+	rc = cwl_end(t.c, rc, whole);
 	cwl_free(t.c);
 	return rc;
 }

@@ -82,134 +82,159 @@ line_event(void *arg, json_t *v, long long line)
 static int
 ce_lines(struct sl_reader *rd)
 {
-	struct cwl *c = cwl_new(rd, ':');
-	int rc;
+	return cwl_jsonl(rd, line_event);
+}
 
-	rc = cw_jsonl(rd, line_event, c);
-	if (rc != SL_STOP)
-		rc = cwl_finish(c, !sl_in_failed(rd->in));
-	if (rc != SL_STOP)
-		rc = cwl_status(c);
-	cwl_free(c);
-	return rc;
+/* One input's reading: the scanner, the event count, scratch. */
+struct ce {
+	struct sl_reader *rd;
+	struct cwl *c;
+	struct sl_jscan *js, *mem;	/* the input; one event in memory */
+	struct sl_buf b, where, msg, stream;
+	long long nev;
+};
+
+/*
+ * The elements of the array at hand, each an event ("name#N").  fast:
+ * try the fast path first (the events of a document).  Returns SL_OK
+ * (the scanner may have failed: the caller looks) or SL_STOP.
+ */
+static int
+ce_array(struct ce *x, int fast)
+{
+	long long ms;
+	int r, rc = SL_OK, hs;
+	json_t *v;
+
+	sl_jscan_enter(x->js);
+	while ((r = sl_jscan_next(x->js)) == SL_JS_VALUE) {
+		sl_buf_reset(&x->where);
+		sl_buf_printf(&x->where, "%s#%lld", x->rd->name, ++x->nev);
+		if ((r = cw_copy(x->rd, x->js, &x->b, x->where.buf)) < 0)
+			break;
+		if (r == 0)
+			continue;
+		if (fast && cw_event_fast(x->mem, x->b.buf, x->b.len, &x->msg,
+		    &x->stream, &hs, &ms))
+			rc = cwl_message(x->c, hs ? x->stream.buf : NULL,
+			    x->msg.buf, x->msg.len, ms, x->nev);
+		else if ((v = cw_parse(x->rd, x->js, &x->b,
+		    x->where.buf)) != NULL) {
+			rc = event(x->c, v, x->nev);
+			json_decref(v);
+		}
+		if (rc == SL_STOP)
+			return SL_STOP;
+	}
+	return SL_OK;
+}
+
+/* A document, entered: its "events" array; other keys skipped. */
+static int
+ce_doc(struct ce *x)
+{
+	struct sl_reader *rd = x->rd;
+
+	while (sl_jscan_next(x->js) == SL_JS_VALUE) {
+		if (strcmp(sl_jscan_key(x->js), "events") != 0)
+			continue;	/* tokens: skipped */
+		if (sl_jscan_type(x->js) != '[') {
+			sl_count_units(rd, 1);
+			sl_reject(rd, NULL, cwl_where(x->c, x->nev), "rejected "
+			    "document: \"events\" is not an array");
+			continue;
+		}
+		if (ce_array(x, 1) == SL_STOP)
+			return SL_STOP;
+		if (sl_jscan_errkind(x->js) != SL_JSE_NONE)
+			break;
+	}
+	return SL_OK;
+}
+
+/* A top-level value neither a document nor an array: 1 when rejected
+ * (skipped whole), 0 when the scanner failed on it. */
+static int
+ce_not_object(struct ce *x)
+{
+	sl_buf_reset(&x->where);
+	sl_buf_printf(&x->where, "%s:%lld", x->rd->name,
+	    sl_jscan_line(x->js));
+	if (sl_jscan_skip(x->js) != SL_JS_OK)
+		return 0;
+	sl_count_units(x->rd, 1);
+	sl_reject(x->rd, NULL, x->where.buf, "rejected document: not a JSON "
+	    "object");
+	return 1;
+}
+
+/* Events one a line rather than in documents? */
+static int
+ce_is_lines(struct sl_reader *rd)
+{
+	const unsigned char *p;
+	struct sl_jkeys k;
+	size_t n;
+
+	if (!cw_is_jsonl(rd))
+		return 0;
+	n = sl_in_peek(rd->in, &p, SL_PEEK);
+	sl_jkeys_probe(p, n, &k);
+	return k.object && !sl_jkeys_has(&k, "events") &&
+	    sl_jkeys_has(&k, "message");
+}
+
+/* Each top-level value: a document, an array of events, or rejected. */
+static int
+ce_values(struct ce *x, int *whole)
+{
+	int r, type;
+
+	while ((r = sl_jscan_next(x->js)) != SL_JS_END) {
+		type = r == SL_JS_VALUE ? sl_jscan_type(x->js) : 0;
+		if (type == '[') {
+			if (ce_array(x, 0) == SL_STOP)
+				return SL_STOP;
+		} else if (type != 0 && type != '{') {
+			if (ce_not_object(x))
+				continue;
+		} else if (type == '{' && sl_jscan_enter(x->js) == SL_JS_OK) {
+			if (ce_doc(x) == SL_STOP)
+				return SL_STOP;
+		}
+		if (cw_scan_failed(x->rd, x->js, whole) == SL_STOP)
+			return SL_STOP;
+	}
+	return SL_OK;
 }
 
 static int
 ce_read(struct sl_reader *rd)
 {
-	struct sl_jscan *js, *mem = sl_jscan_mem(NULL, 0);
-	struct sl_buf b, where, msg, stream;
 	struct cw_src src;
-	struct cwl *c = cwl_new(rd, '#');
-	long long nev = 0, ms;
-	int rc = SL_OK, r, hs, whole = 1;
-	json_t *v;
+	struct ce x;
+	int rc, whole = 1;
 
-	if (cw_is_jsonl(rd)) {
-		const unsigned char *p;
-		struct sl_jkeys k;
-		size_t n = sl_in_peek(rd->in, &p, SL_PEEK);
-
-		sl_jkeys_probe(p, n, &k);
-		if (k.object && !sl_jkeys_has(&k, "events") &&
-		    sl_jkeys_has(&k, "message")) {
-			sl_jscan_free(mem);
-			cwl_free(c);
-			return ce_lines(rd);
-		}
-	}
+	if (ce_is_lines(rd))
+		return ce_lines(rd);
+	memset(&x, 0, sizeof(x));
+	x.rd = rd;
+	x.c = cwl_new(rd, '#');
+	x.mem = sl_jscan_mem(NULL, 0);
 	cw_src_init(&src, rd->in);
-	js = sl_jscan_new(cw_src_read, &src);
-	sl_buf_init(&b);
-	sl_buf_init(&where);
-	sl_buf_init(&msg);
-	sl_buf_init(&stream);
-	while ((r = sl_jscan_next(js)) != SL_JS_END) {
-		if (r == SL_JS_VALUE && sl_jscan_type(js) == '[') {
-			/* An array of events. */
-			sl_jscan_enter(js);
-			while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-				sl_buf_reset(&where);
-				sl_buf_printf(&where, "%s#%lld", rd->name,
-				    ++nev);
-				if ((r = cw_copy(rd, js, &b, where.buf)) < 0)
-					break;
-				if (r > 0 && (v = cw_parse(rd, js, &b,
-				    where.buf)) != NULL) {
-					rc = event(c, v, nev);
-					json_decref(v);
-					if (rc == SL_STOP)
-						goto out;
-				}
-			}
-		} else if (r == SL_JS_VALUE && sl_jscan_type(js) != '{') {
-			sl_buf_reset(&where);
-			sl_buf_printf(&where, "%s:%lld", rd->name,
-			    sl_jscan_line(js));
-			if (sl_jscan_skip(js) == SL_JS_OK) {
-				sl_count_units(rd, 1);
-				sl_reject(rd, NULL, where.buf, "rejected "
-				    "document: not a JSON object");
-				continue;
-			}
-		} else if (r == SL_JS_VALUE && sl_jscan_enter(js) == SL_JS_OK) {
-			while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-				if (strcmp(sl_jscan_key(js), "events") != 0)
-					continue;	/* tokens: skipped */
-				if (sl_jscan_type(js) != '[') {
-					sl_count_units(rd, 1);
-					sl_reject(rd, NULL, cwl_where(c, nev),
-					    "rejected document: \"events\" "
-					    "is not an array");
-					continue;
-				}
-				sl_jscan_enter(js);
-				while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-					sl_buf_reset(&where);
-					sl_buf_printf(&where, "%s#%lld",
-					    rd->name, ++nev);
-					if ((r = cw_copy(rd, js, &b,
-					    where.buf)) < 0)
-						break;
-					if (r == 0)
-						continue;
-					if (cw_event_fast(mem, b.buf, b.len,
-					    &msg, &stream, &hs, &ms))
-						rc = cwl_message(c, hs ?
-						    stream.buf : NULL, msg.buf,
-						    msg.len, ms, nev);
-					else if ((v = cw_parse(rd, js, &b,
-					    where.buf)) != NULL) {
-						rc = event(c, v, nev);
-						json_decref(v);
-					}
-					if (rc == SL_STOP)
-						goto out;
-				}
-				if (sl_jscan_errkind(js) != SL_JSE_NONE)
-					break;
-			}
-		}
-		if (sl_jscan_errkind(js) != SL_JSE_NONE) {
-			if (sl_jscan_errkind(js) == SL_JSE_TRUNCATED)
-				whole = 0;
-			if (cw_scan_error(rd, js) == SL_STOP) {
-				rc = SL_STOP;
-				goto out;
-			}
-		}
-	}
-	rc = cwl_finish(c, whole && !sl_in_failed(rd->in));
-out:
-	if (rc != SL_STOP)
-		rc = cwl_status(c);
-	sl_jscan_free(js);
-	sl_jscan_free(mem);
-	sl_buf_free(&b);
-	sl_buf_free(&where);
-	sl_buf_free(&msg);
-	sl_buf_free(&stream);
-	cwl_free(c);
+	x.js = sl_jscan_new(cw_src_read, &src);
+	sl_buf_init(&x.b);
+	sl_buf_init(&x.where);
+	sl_buf_init(&x.msg);
+	sl_buf_init(&x.stream);
+	rc = cwl_end(x.c, ce_values(&x, &whole), whole);
+	sl_jscan_free(x.js);
+	sl_jscan_free(x.mem);
+	sl_buf_free(&x.b);
+	sl_buf_free(&x.where);
+	sl_buf_free(&x.msg);
+	sl_buf_free(&x.stream);
+	cwl_free(x.c);
 	return rc;
 }
 

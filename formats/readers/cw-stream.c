@@ -61,14 +61,7 @@ cs_read(struct sl_reader *rd)
 	json_t *v;
 
 	if (cw_is_jsonl(rd)) {
-		c = cwl_new(rd, ':');
-		rc = cw_jsonl(rd, line_event, c);
-		if (rc != SL_STOP)
-			rc = cwl_finish(c, !sl_in_failed(rd->in));
-		if (rc != SL_STOP)
-			rc = cwl_status(c);
-		cwl_free(c);
-		return rc;
+		return cwl_jsonl(rd, line_event);
 	}
 	c = cwl_new(rd, '#');
 	cw_src_init(&src, rd->in);
@@ -99,19 +92,13 @@ cs_read(struct sl_reader *rd)
 			}
 			r = in_array ? sl_jscan_next(js) : SL_JS_END;
 		}
-		if (sl_jscan_errkind(js) != SL_JSE_NONE) {
-			if (sl_jscan_errkind(js) == SL_JSE_TRUNCATED)
-				whole = 0;
-			if (cw_scan_error(rd, js) == SL_STOP) {
-				rc = SL_STOP;
-				goto out;
-			}
+		if (cw_scan_failed(rd, js, &whole) == SL_STOP) {
+			rc = SL_STOP;
+			goto out;
 		}
 	}
-	rc = cwl_finish(c, whole && !sl_in_failed(rd->in));
 out:
-	if (rc != SL_STOP)
-		rc = cwl_status(c);
+	rc = cwl_end(c, rc, whole);
 	sl_jscan_free(js);
 	sl_buf_free(&b);
 	sl_buf_free(&where);

@@ -20,12 +20,11 @@
  * events, upload text or CloudTrail events (cwlog.c); src is "path#N",
  * N counting events across payloads.
  */
-#define ZLIB_CONST
-
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
+#include "base/b64.h"
+#include "base/gunzip.h"
 #include "readers/cwlog.h"
 
 #define B64_SNIFF	4096	/* base64 bytes decoded by the probe */
@@ -71,26 +70,20 @@ all_b64(const unsigned char *p, size_t n)
 static int
 payload_start(const unsigned char *p, size_t n)
 {
-	unsigned char out[65536];
-	z_stream z;
-	size_t k;
+	struct sl_gunzip g = { .max = 65536, .flags = SL_GUNZIP_PREFIX };
+	struct sl_buf out;
+	int yes;
 
+	sl_buf_init(&out);
 	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
-		memset(&z, 0, sizeof(z));
-		if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-			return 0;
-		z.next_in = p;
-		z.avail_in = (uInt)n;
-		z.next_out = out;
-		z.avail_out = sizeof(out);
-		(void)inflate(&z, Z_SYNC_FLUSH);
-		k = sizeof(out) - z.avail_out;
-		inflateEnd(&z);
-		p = out;
-		n = k;
+		(void)sl_gunzip(p, n, &out, &g);
+		p = (const unsigned char *)out.buf;
+		n = out.len;
 	}
-	return memmem(p, n, "\"logEvents\"", 11) != NULL ||
+	yes = memmem(p, n, "\"logEvents\"", 11) != NULL ||
 	    memmem(p, n, "\"messageType\"", 13) != NULL;
+	sl_buf_free(&out);
+	return yes;
 }
 
 static int
@@ -112,8 +105,8 @@ sub_probe(const unsigned char *p, size_t n, const char *name)
 	if (!all_b64(p, n))
 		return 0;
 	sl_buf_init(&b);
-	if (cw_base64((const char *)p, SL_MIN(n, (size_t)B64_SNIFF) / 4 * 4,
-	    &b) == 0 && payload_start((const unsigned char *)b.buf, b.len))
+	if (sl_b64_decode((const char *)p, SL_MIN(n, (size_t)B64_SNIFF) / 4 * 4,
+	    &b, 0) == 0 && payload_start((const unsigned char *)b.buf, b.len))
 		bid = 85;
 	sl_buf_free(&b);
 	return bid;
@@ -156,30 +149,30 @@ decoded(struct sub *s, const char *p, size_t n, const char *where)
 	struct cw_memsrc m;
 	struct sl_jscan *js;
 	long long brks[MAX_BRKS];
-	char err[256];
-	int nbrk = 0, rc = SL_OK, g;
+	struct sl_gunzip gz = { .max = SL_EVENT_MAX, .flags = SL_GUNZIP_SKIP,
+	    .brks = brks, .nbrk_max = MAX_BRKS };
+	int rc = SL_OK, g;
 
 	sl_buf_init(&raw);
 	sl_buf_init(&out);
-	if (cw_base64(p, n, &raw) != 0) {
+	if (sl_b64_decode(p, n, &raw, 0) != 0) {
 		rc = reject_doc(s, where, "invalid base64");
 		goto out;
 	}
 	memset(&m, 0, sizeof(m));
 	if (raw.len >= 2 && (unsigned char)raw.buf[0] == 0x1f &&
 	    (unsigned char)raw.buf[1] == 0x8b) {
-		g = cw_gunzip(raw.buf, raw.len, &out, SL_EVENT_MAX, brks,
-		    &nbrk, MAX_BRKS, err, sizeof(err));
+		g = sl_gunzip(raw.buf, raw.len, &out, &gz);
 		if (g != 0) {
 			/* Reported; what was decoded is still read. */
-			sl_warn(s->rd, where, "%s", err);
+			sl_warn(s->rd, where, "%s", gz.err);
 			if (g < 0)
 				s->whole = 0;
 		}
 		m.p = out.buf;
 		m.n = out.len;
 		m.brk = brks;
-		m.nbrk = nbrk;
+		m.nbrk = gz.nbrk;
 	} else {
 		m.p = raw.buf;
 		m.n = raw.len;
@@ -435,10 +428,7 @@ sub_read(struct sl_reader *rd)
 		rc = sl_emit_note(rd, NULL, rd->name, SL_NOTE_REJECTED, -1,
 		    "corrupt compressed data was skipped: payloads in it are "
 		    "lost");
-	if (rc != SL_STOP)
-		rc = cwl_finish(s.c, s.whole && !sl_in_failed(rd->in));
-	if (rc != SL_STOP)
-		rc = cwl_status(s.c);
+	rc = cwl_end(s.c, rc, s.whole);
 	sl_buf_free(&s.doc);
 	sl_buf_free(&s.type);
 	sl_buf_free(&s.stream);

@@ -1,15 +1,12 @@
 /*
  * cwjson.c: JSON input for the CloudWatch, CloudTrail and describe-
  * sessions readers: the scanner's source over an input (with its
- * breaks), one event at a time into jansson, JSON Lines, typed members,
- * and the base64 and gzip layers a subscription payload may wear.
+ * breaks), one event at a time into jansson, JSON Lines and typed
+ * members.
  */
-#define ZLIB_CONST
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "readers/cwlog.h"
 
@@ -225,6 +222,16 @@ cw_scan_error(struct sl_reader *rd, struct sl_jscan *js)
 }
 
 int
+cw_scan_failed(struct sl_reader *rd, struct sl_jscan *js, int *whole)
+{
+	if (sl_jscan_errkind(js) == SL_JSE_NONE)
+		return SL_OK;
+	if (sl_jscan_errkind(js) == SL_JSE_TRUNCATED)
+		*whole = 0;
+	return cw_scan_error(rd, js) == SL_STOP ? SL_STOP : SL_OK;
+}
+
+int
 cw_is_jsonl(struct sl_reader *rd)
 {
 	const unsigned char *p;
@@ -359,143 +366,6 @@ cw_num(json_t *o, const char *key, long long *v)
 	return 1;
 }
 
-/* ---------------------------------------------------- base64, gzip */
-
-int
-cw_base64(const char *p, size_t n, struct sl_buf *out)
-{
-	static signed char val[256];
-	static int ready;
-	unsigned acc = 0;
-	size_t i;
-	int bits = 0, c;
-
-	if (!ready) {
-		const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-		    "vwxyz0123456789+/";
-
-		memset(val, -1, sizeof(val));
-		for (c = 0; c < 64; c++)
-			val[(unsigned char)a[c]] = (signed char)c;
-		val['-'] = 62;		/* the URL alphabet too */
-		val['_'] = 63;
-		ready = 1;
-	}
-	sl_buf_reserve(out, n / 4 * 3 + 3);
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)p[i];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			continue;
-		if (c == '=') {
-			/* Padding ends a blob; another may follow. */
-			acc = 0;
-			bits = 0;
-			continue;
-		}
-		if (val[c] < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned)val[c];
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			sl_buf_addc(out, (int)((acc >> bits) & 0xff));
-		}
-	}
-	return 0;
-}
-
-static int
-member_start(const unsigned char *p, size_t n)
-{
-	return n >= 4 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8 &&
-	    (p[3] & 0xe0) == 0;
-}
-
-int
-cw_gunzip(const void *p, size_t n, struct sl_buf *out, size_t max,
-    long long *brks, int *nbrk, int nbrk_max, char *err, size_t errlen)
-{
-	const unsigned char *in = p, *h;
-	unsigned char chunk[65536];
-	size_t pos = 0, k;
-	z_stream z;
-	int ret, rc = 0;
-
-	*nbrk = 0;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-		snprintf(err, errlen, "out of memory decoding gzip data");
-		return -1;
-	}
-	while (pos < n) {
-		for (k = pos; k < n && in[k] == 0; k++)
-			;
-		if (k == n)
-			break;		/* zero padding at the end */
-		if (!member_start(in + pos, n - pos)) {
-			pos++;		/* not a member: look past it */
-			goto corrupt;
-		}
-		inflateReset(&z);
-		z.next_in = in + pos;
-		z.avail_in = (uInt)SL_MIN(n - pos, (size_t)UINT_MAX);
-		for (;;) {
-			z.next_out = chunk;
-			z.avail_out = sizeof(chunk);
-			ret = inflate(&z, Z_NO_FLUSH);
-			k = sizeof(chunk) - z.avail_out;
-			if (out->len + k > max) {
-				snprintf(err, errlen, "gzip data decodes to more "
-				    "than %zu MiB", max >> 20);
-				rc = -1;
-				goto done;
-			}
-			sl_buf_add(out, chunk, k);
-			if (ret == Z_STREAM_END || ret == Z_OK || (ret ==
-			    Z_BUF_ERROR && k > 0)) {
-				if (ret == Z_STREAM_END)
-					break;
-				if (z.avail_in == 0 && k == 0)
-					break;
-				continue;
-			}
-			break;
-		}
-		pos = (size_t)(z.next_in - in);
-		if (ret == Z_STREAM_END)
-			continue;
-		if (pos >= n || ret == Z_BUF_ERROR) {
-			snprintf(err, errlen, "unexpected end of gzip data "
-			    "(truncated)");
-			rc = -1;
-			goto done;
-		}
-corrupt:
-		/* Skip to the next member; the data breaks there. */
-		if (rc == 0)
-			snprintf(err, errlen, "corrupt gzip data: %s at "
-			    "compressed byte %zu; skipped to the next member",
-			    z.msg != NULL ? z.msg : "not a gzip member", pos);
-		rc = 1;
-		h = NULL;
-		for (k = pos; k + 4 <= n; k++)
-			if (member_start(in + k, n - k)) {
-				h = in + k;
-				break;
-			}
-		if (h == NULL) {
-			rc = -1;
-			goto done;
-		}
-		pos = (size_t)(h - in);
-		if (*nbrk < nbrk_max)
-			brks[(*nbrk)++] = (long long)out->len;
-	}
-done:
-	inflateEnd(&z);
-	return rc;
-}
-
 int
 cw_each(struct sl_reader *rd, const char *key,
     int (*fn)(void *, json_t *, const char *, long long), void *arg,
@@ -544,12 +414,8 @@ cw_each(struct sl_reader *rd, const char *key,
 			rc = fn(arg, NULL, where.buf, n);
 			continue;
 		}
-		if (sl_jscan_errkind(js) != SL_JSE_NONE) {
-			if (sl_jscan_errkind(js) == SL_JSE_TRUNCATED)
-				*whole = 0;
-			if (cw_scan_error(rd, js) == SL_STOP)
-				rc = SL_STOP;
-		}
+		if (cw_scan_failed(rd, js, whole) == SL_STOP)
+			rc = SL_STOP;
 	}
 	sl_jscan_free(js);
 	sl_buf_free(&b);

@@ -23,12 +23,16 @@
  *    the last line of each event waits for the next event of its stream.
  *    Its lines have no time: an upload's time is not the command's.
  *  - a CloudTrail event (a trail delivered to CloudWatch Logs): cwtrail.c.
+ *
+ * Where events are and how they ended: cwtally.c.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strmap.h"
 #include "readers/cwlog.h"
+#include "readers/cwlog_private.h"
 #include "readers/ts-core.h"
 
 #define BOM	"\xef\xbb\xbf"
@@ -53,26 +57,6 @@ struct cws {
 	long long lines;	/* numbered so far, uploaded or streamed */
 };
 
-struct cwl {
-	struct sl_reader *rd;
-	char sep;
-	struct cws **slot;	/* open addressing on the id */
-	size_t cap;
-	struct cws **order;	/* first appearance */
-	size_t n, ordcap;
-	struct cws *none;	/* the session nobody can name */
-	struct sl_tty *tty;	/* the renderer of streamed events */
-	char *name_sid;		/* from the input's name */
-	long long skip[CW_SKIP_COUNT];
-	struct sl_buf where;
-	int status;
-	/* the fast path's scanner, decoded strings, element arrays */
-	struct sl_jscan *fjs;
-	struct sl_buf arena;
-	const char **edata;
-	size_t *elen, ecap;
-};
-
 struct cwl *
 cwl_new(struct sl_reader *rd, char sep)
 {
@@ -80,8 +64,7 @@ cwl_new(struct sl_reader *rd, char sep)
 
 	c->rd = rd;
 	c->sep = sep;
-	c->cap = 64;
-	c->slot = sl_xcalloc(c->cap, sizeof(*c->slot));
+	c->byid = sl_strmap_new(0);
 	c->name_sid = sl_session_from_name(rd->name);
 	sl_buf_init(&c->where);
 	sl_buf_init(&c->arena);
@@ -89,69 +72,7 @@ cwl_new(struct sl_reader *rd, char sep)
 	return c;
 }
 
-static void
-worse(struct cwl *c, int rc)
-{
-	if (rc == SL_STOP || (rc == SL_REJECT && c->status == SL_OK))
-		c->status = rc;
-}
-
-struct sl_reader *
-cwl_reader(const struct cwl *c)
-{
-	return c->rd;
-}
-
-int
-cwl_status(const struct cwl *c)
-{
-	return c->status;
-}
-
-const char *
-cwl_where(struct cwl *c, long long pos)
-{
-	sl_buf_reset(&c->where);
-	sl_buf_adds(&c->where, c->rd->name);
-	sl_buf_addc(&c->where, c->sep);
-	sl_buf_add_int(&c->where, pos);
-	return c->where.buf;
-}
-
-int
-cwl_reject(struct cwl *c, long long pos, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rc = sl_reject(c->rd, NULL, cwl_where(c, pos), "rejected event: %s",
-	    msg);
-	worse(c, rc);
-	return rc;
-}
-
-void
-cwl_skip(struct cwl *c, enum cw_skip why)
-{
-	sl_count_skipped(c->rd, 1);
-	c->skip[why]++;
-}
-
 /* ----------------------------------------------------------- sessions */
-
-static unsigned long
-hash(const char *s)
-{
-	unsigned long h = 1469598103934665603UL;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
-	return h;
-}
 
 static struct cws *
 cws_new(struct cwl *c, const char *sid)
@@ -169,48 +90,22 @@ cws_new(struct cwl *c, const char *sid)
 	return s;
 }
 
-static void
-grow(struct cwl *c)
-{
-	struct cws **old = c->slot;
-	size_t oldcap = c->cap, i, k;
-
-	c->cap *= 2;
-	c->slot = sl_xcalloc(c->cap, sizeof(*c->slot));
-	for (i = 0; i < oldcap; i++) {
-		if (old[i] == NULL)
-			continue;
-		for (k = hash(old[i]->sid) & (c->cap - 1); c->slot[k] != NULL;
-		    k = (k + 1) & (c->cap - 1))
-			;
-		c->slot[k] = old[i];
-	}
-	free(old);
-}
-
 /* The session sid (NULL: the unknown one), made when new. */
 static struct cws *
 session(struct cwl *c, const char *sid)
 {
-	size_t k;
+	struct cws *s;
 
 	if (sid == NULL) {
 		if (c->none == NULL)
 			c->none = cws_new(c, NULL);
 		return c->none;
 	}
-	for (k = hash(sid) & (c->cap - 1); c->slot[k] != NULL;
-	    k = (k + 1) & (c->cap - 1))
-		if (strcmp(c->slot[k]->sid, sid) == 0)
-			return c->slot[k];
-	c->slot[k] = cws_new(c, sid);
-	if ((c->n - (c->none != NULL)) * 2 > c->cap) {
-		struct cws *s = c->slot[k];
-
-		grow(c);
-		return s;
+	if ((s = sl_strmap_get(c->byid, sid)) == NULL) {
+		s = cws_new(c, sid);
+		*sl_strmap_slot(c->byid, s->sid) = s;
 	}
-	return c->slot[k];
+	return s;
 }
 
 /* Session of an event with no id of its own: --session, stream, name. */
@@ -434,94 +329,122 @@ fast_obj(struct cwl *c, const char *want, long long *off)
 	return r == SL_JS_END;
 }
 
+/* What the fast path has found so far in one message. */
+struct fast {
+	long long off[K_N];		/* in the arena, -1: absent */
+	long long *doff;		/* sessionData: offset, length */
+	size_t nd, cap;
+	int data, sid, ver;		/* keys seen */
+};
+
+/* The sessionData array into the arena.  0: not for the fast path. */
+static int
+fast_data(struct cwl *c, struct fast *f)
+{
+	struct sl_jscan *js = c->fjs;
+	int r;
+
+	if (f->data++ || sl_jscan_type(js) != '[' ||
+	    sl_jscan_enter(js) != SL_JS_OK)
+		return 0;
+	while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
+		if (f->nd == f->cap) {
+			f->cap = f->cap ? f->cap * 2 : 32;
+			f->doff = sl_xrealloc(f->doff, 2 * f->cap *
+			    sizeof(*f->doff));
+		}
+		f->doff[2 * f->nd] = (long long)c->arena.len;
+		if (sl_jscan_type(js) != '"' ||
+		    sl_jscan_unquote(js, &c->arena) != SL_JS_OK)
+			return 0;
+		f->doff[2 * f->nd + 1] = (long long)c->arena.len -
+		    f->doff[2 * f->nd];
+		f->nd++;
+	}
+	return r == SL_JS_END;
+}
+
+/* One member of the event.  0: not for the fast path. */
+static int
+fast_key(struct cwl *c, struct fast *f, const char *key)
+{
+	static const char *const keys[K_TARGET] = { "sessionId", "eventTime",
+	    "awsRegion", "runAsUser" };
+	int k;
+
+	if (strcmp(key, "sessionData") == 0)
+		return fast_data(c, f);
+	if (strcmp(key, "eventSource") == 0 || strcmp(key, "eventName") == 0)
+		return 0;	/* CloudTrail's, maybe */
+	f->sid |= strcmp(key, "sessionId") == 0;
+	f->ver |= strcmp(key, "eventVersion") == 0;
+	if (strcmp(key, "target") == 0)
+		return fast_obj(c, "id", &f->off[K_TARGET]);
+	if (strcmp(key, "userIdentity") == 0)
+		return fast_obj(c, "arn", &f->off[K_OWNER]);
+	for (k = 0; k < K_TARGET; k++)
+		if (strcmp(key, keys[k]) == 0)
+			return fast_str(c, &f->off[k]);
+	return 1;
+}
+
+static const char *
+in_arena(const struct cwl *c, long long off)
+{
+	return off >= 0 ? c->arena.buf + off : NULL;
+}
+
+/* The event found into e (its strings in the arena). */
+static void
+fast_fill(struct cwl *c, const struct fast *f, struct sev *e)
+{
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	sev_room(c, e, f->nd);
+	for (i = 0; i < f->nd; i++) {
+		e->data[i] = c->arena.buf + f->doff[2 * i];
+		e->len[i] = (size_t)f->doff[2 * i + 1];
+	}
+	e->n = f->nd;
+	e->sid = in_arena(c, f->off[K_SID]);
+	e->etime = in_arena(c, f->off[K_TIME]);
+	e->region = in_arena(c, f->off[K_REGION]);
+	e->runas = in_arena(c, f->off[K_RUNAS]);
+	e->target = in_arena(c, f->off[K_TARGET]);
+	e->owner = in_arena(c, f->off[K_OWNER]);
+}
+
 static int
 sev_fast(struct cwl *c, const char *msg, size_t len, struct sev *e)
 {
-	static const char *const keys[K_N] = { "sessionId", "eventTime",
-	    "awsRegion", "runAsUser" };
 	struct sl_jscan *js;
-	long long off[K_N], *doff = NULL;
-	size_t nd = 0, cap = 0, i;
-	const char *key;
-	int r, k, data = 0, sid = 0, ver = 0;
+	struct fast f;
+	int r, k, ok = 0;
 
 	if (c->fjs == NULL)
 		c->fjs = sl_jscan_mem(NULL, 0);
 	js = c->fjs;
 	sl_jscan_mem_reset(js, msg, len);
 	sl_buf_reset(&c->arena);
+	memset(&f, 0, sizeof(f));
 	for (k = 0; k < K_N; k++)
-		off[k] = -1;
+		f.off[k] = -1;
 	if (sl_jscan_next(js) != SL_JS_VALUE || sl_jscan_type(js) != '{' ||
 	    sl_jscan_enter(js) != SL_JS_OK)
 		return 0;
-	while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-		key = sl_jscan_key(js);
-		if (strcmp(key, "sessionData") == 0) {
-			if (data++ || sl_jscan_type(js) != '[' ||
-			    sl_jscan_enter(js) != SL_JS_OK)
-				goto no;
-			while ((r = sl_jscan_next(js)) == SL_JS_VALUE) {
-				if (nd == cap) {
-					cap = cap ? cap * 2 : 32;
-					doff = sl_xrealloc(doff, 2 * cap *
-					    sizeof(*doff));
-				}
-				doff[2 * nd] = (long long)c->arena.len;
-				if (sl_jscan_type(js) != '"' ||
-				    sl_jscan_unquote(js, &c->arena) != SL_JS_OK)
-					goto no;
-				doff[2 * nd + 1] = (long long)c->arena.len -
-				    doff[2 * nd];
-				nd++;
-			}
-			if (r != SL_JS_END)
-				goto no;
-			continue;
-		}
-		if (strcmp(key, "eventSource") == 0 ||
-		    strcmp(key, "eventName") == 0)
-			goto no;	/* CloudTrail's, maybe */
-		sid |= strcmp(key, "sessionId") == 0;
-		ver |= strcmp(key, "eventVersion") == 0;
-		if (strcmp(key, "target") == 0) {
-			if (!fast_obj(c, "id", &off[K_TARGET]))
-				goto no;
-			continue;
-		}
-		if (strcmp(key, "userIdentity") == 0) {
-			if (!fast_obj(c, "arn", &off[K_OWNER]))
-				goto no;
-			continue;
-		}
-		for (k = 0; k < K_TARGET; k++)
-			if (strcmp(key, keys[k]) == 0)
-				break;
-		if (k < K_TARGET && !fast_str(c, &off[k]))
-			goto no;
-	}
+	while ((r = sl_jscan_next(js)) == SL_JS_VALUE)
+		if (!fast_key(c, &f, sl_jscan_key(js)))
+			goto out;
 	/* One object, nothing after it, and a streamed event's keys. */
 	if (r != SL_JS_END || sl_jscan_next(js) != SL_JS_END ||
-	    (!data && !(sid && ver)))
-		goto no;
-	memset(e, 0, sizeof(*e));
-	sev_room(c, e, nd);
-	for (i = 0; i < nd; i++) {
-		e->data[i] = c->arena.buf + doff[2 * i];
-		e->len[i] = (size_t)doff[2 * i + 1];
-	}
-	e->n = nd;
-	e->sid = off[K_SID] >= 0 ? c->arena.buf + off[K_SID] : NULL;
-	e->etime = off[K_TIME] >= 0 ? c->arena.buf + off[K_TIME] : NULL;
-	e->region = off[K_REGION] >= 0 ? c->arena.buf + off[K_REGION] : NULL;
-	e->runas = off[K_RUNAS] >= 0 ? c->arena.buf + off[K_RUNAS] : NULL;
-	e->target = off[K_TARGET] >= 0 ? c->arena.buf + off[K_TARGET] : NULL;
-	e->owner = off[K_OWNER] >= 0 ? c->arena.buf + off[K_OWNER] : NULL;
-	free(doff);
-	return 1;
-no:
-	free(doff);
-	return 0;
+	    (!f.data && !(f.sid && f.ver)))
+		goto out;
+	fast_fill(c, &f, e);
+	ok = 1;
+out:
+	free(f.doff);
+	return ok;
 }
 
 static int
@@ -711,7 +634,7 @@ cwl_json(struct cwl *c, json_t *ev, const char *stream, long long ms,
 	else
 		rc = cwl_reject(c, pos, "not a session event (no "
 		    "\"sessionData\") nor a CloudTrail event");
-	worse(c, rc);
+	cwl_worse(c, rc);
 	return rc;
 }
 
@@ -742,7 +665,7 @@ cwl_message(struct cwl *c, const char *stream, const char *msg, size_t n,
 
 		if (sev_fast(c, msg, n, &e)) {
 			rc = stream_event(c, &e, stream, ms, pos);
-			worse(c, rc);
+			cwl_worse(c, rc);
 			return rc;
 		}
 		ev = json_loadb(msg, n, JSON_ALLOW_NUL, &err);
@@ -756,7 +679,7 @@ cwl_message(struct cwl *c, const char *stream, const char *msg, size_t n,
 			    "%s (column %d)", err.text, err.column);
 	}
 	rc = text_event(c, stream, msg, n, pos);
-	worse(c, rc);
+	cwl_worse(c, rc);
 	return rc;
 }
 
@@ -794,8 +717,27 @@ cwl_finish(struct cwl *c, int whole)
 		if (k == CW_SKIP_TRAIL)
 			sl_count_other_apis(c->rd, c->skip[k]);
 	}
-	worse(c, rc);
+	cwl_worse(c, rc);
 	return rc == SL_STOP ? SL_STOP : SL_OK;
+}
+
+int
+cwl_end(struct cwl *c, int rc, int whole)
+{
+	if (rc != SL_STOP)
+		rc = cwl_finish(c, whole && !sl_in_failed(c->rd->in));
+	return rc == SL_STOP ? SL_STOP : c->status;
+}
+
+int
+cwl_jsonl(struct sl_reader *rd, int (*fn)(void *, json_t *, long long))
+{
+	struct cwl *c = cwl_new(rd, ':');
+	int rc;
+
+	rc = cwl_end(c, cw_jsonl(rd, fn, c), 1);
+	cwl_free(c);
+	return rc;
 }
 
 void
@@ -817,7 +759,7 @@ cwl_free(struct cwl *c)
 		free(s);
 	}
 	free(c->order);
-	free(c->slot);
+	sl_strmap_free(c->byid);
 	free(c->name_sid);
 	sl_buf_free(&c->where);
 	sl_buf_free(&c->arena);

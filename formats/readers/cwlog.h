@@ -1,7 +1,7 @@
 /*
  * cwlog.h: what the CloudWatch, CloudTrail and describe-sessions readers
- * share (formats/readers/cwlog.c, cwjson.c, cwtrail.c, cwsort.c).  Internal to
- * formats/.
+ * share (formats/readers/cwlog.c, cwtally.c, cwjson.c, cwtrail.c,
+ * cwsort.c).  Internal to formats/.
  *
  * Units (sl_stats): every event is one unit, counted when it is taken
  * from its container; whoever then handles it says how it ended:
@@ -45,7 +45,7 @@ int cwl_message(struct cwl *c, const char *stream, const char *msg,
 /* An event already parsed as JSON (JSON Lines, CloudTrail records). */
 int cwl_json(struct cwl *c, json_t *ev, const char *stream, long long ms,
     long long pos);
-/* Reject the event at pos ("name#N: rejected event: why"). */
+/* cwtally.c: the event at pos rejected ("name#N: rejected event: why"). */
 int cwl_reject(struct cwl *c, long long pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -66,6 +66,17 @@ const char *cwl_where(struct cwl *c, long long pos);
  * Returns SL_OK or SL_STOP.
  */
 int cwl_finish(struct cwl *c, int whole);
+/*
+ * The end of reading an input that ended with rc: unless the sink
+ * stopped, finish (whole: the input was read to its end, and without a
+ * read error).  Returns SL_STOP, or the status of it all (cwl_status).
+ */
+int cwl_end(struct cwl *c, int rc, int whole);
+/*
+ * An input of events one a line: each value, on a new cwl ("name:line"),
+ * to fn(cwl, value, line) (cw_jsonl), then cwl_end.
+ */
+int cwl_jsonl(struct sl_reader *rd, int (*fn)(void *, json_t *, long long));
 /* Status so far: SL_OK, SL_REJECT, SL_STOP. */
 int cwl_status(const struct cwl *c);
 struct sl_reader *cwl_reader(const struct cwl *c);
@@ -109,6 +120,12 @@ int cw_event_fast(struct sl_jscan *mem, const char *p, size_t n,
  */
 int cw_scan_error(struct sl_reader *rd, struct sl_jscan *js);
 /*
+ * After the scanner stopped: when it failed, clear *whole if the input
+ * was cut short and report (cw_scan_error).  Returns SL_OK, or SL_STOP
+ * when the sink stopped.
+ */
+int cw_scan_failed(struct sl_reader *rd, struct sl_jscan *js, int *whole);
+/*
  * Is the input JSON Lines?  Its first value ends within the peek on its
  * first line, and a line follows.
  */
@@ -151,17 +168,6 @@ struct cw_memsrc {
 	int nbrk, next;
 };
 ssize_t cw_memsrc_read(void *arg, void *buf, size_t n);
-/* base64 (standard or URL alphabet, white space and padding anywhere). */
-int cw_base64(const char *p, size_t n, struct sl_buf *out);
-/*
- * gzip members (several, concatenated) in memory to out, at most max
- * bytes.  A corrupt member is skipped to the next one and the offset in
- * out where the data breaks recorded in brks (up to nbrk_max).  Returns
- * 0, 1 (corrupt data skipped; the first problem in err), or -1 (the
- * rest is lost: truncated, over max, no member after a corrupt one).
- */
-int cw_gunzip(const void *p, size_t n, struct sl_buf *out, size_t max,
-    long long *brks, int *nbrk, int nbrk_max, char *err, size_t errlen);
 
 /* -------------------------------------------------------- cwtrail.c */
 

@@ -90,6 +90,52 @@ param(json_t *req, const char *name)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/*
+ * What StartSession tells of a session, into r and its extra fields kv
+ * (3).  A member of another type is left out (NULL), as jansson's path
+ * does: the event was checked for the members that matter.
+ */
+static void
+start_fields(struct sl_record *r, struct sl_kv *kv, json_t *ev, json_t *req,
+    json_t *who, const char *at)
+{
+	const char *why = NULL;
+
+	r->f[SL_F_OWNER] = cw_str(who, "arn", &why);
+	r->f[SL_F_TARGET] = cw_str(req, "target", &why);
+	r->f[SL_F_DOCUMENT] = cw_str(req, "documentName", &why);
+	r->f[SL_F_KIND] = cw_kind(r->f[SL_F_DOCUMENT]);
+	r->f[SL_F_REGION] = cw_str(ev, "awsRegion", &why);
+	r->f[SL_F_ACCOUNT] = cw_str(ev, "recipientAccountId", &why);
+	r->f[SL_F_SOURCE_IP] = cw_str(ev, "sourceIPAddress", &why);
+	r->f[SL_F_USER_AGENT] = cw_str(ev, "userAgent", &why);
+	r->f[SL_F_START] = at;
+	r->f[SL_F_START_SRC] = "cloudtrail";
+	/* Where a port-forwarding session went. */
+	kv[0].key = "port_number";
+	kv[0].val = param(req, "portNumber");
+	kv[1].key = "local_port_number";
+	kv[1].val = param(req, "localPortNumber");
+	kv[2].key = "remote_host";
+	kv[2].val = param(req, "host");
+	r->nextra = 3;
+}
+
+/* What TerminateSession tells, into r and kv (1). */
+static void
+end_fields(struct sl_record *r, struct sl_kv *kv, json_t *who,
+    const char *at)
+{
+	const char *why = NULL;
+
+	r->f[SL_F_END] = at;
+	r->f[SL_F_END_SRC] = "cloudtrail";
+	/* Not necessarily the owner: an admin may end it. */
+	kv[0].key = "terminated_by";
+	kv[0].val = cw_str(who, "arn", &why);
+	r->nextra = 1;
+}
+
 int
 cw_trail(struct cwl *c, json_t *ev, long long pos)
 {
@@ -147,34 +193,11 @@ cw_trail(struct cwl *c, json_t *ev, long long pos)
 	r.f[SL_F_PRINCIPAL] = principal;
 	r.f[SL_F_ORIGIN] = "cloudtrail";
 	r.extra = kv;
-	if (strcmp(name, "StartSession") == 0) {
-		r.f[SL_F_OWNER] = cw_str(who, "arn", &why);
-		r.f[SL_F_TARGET] = cw_str(req, "target", &why);
-		r.f[SL_F_DOCUMENT] = cw_str(req, "documentName", &why);
-		r.f[SL_F_KIND] = kind = cw_kind(r.f[SL_F_DOCUMENT]);
-		r.f[SL_F_REGION] = cw_str(ev, "awsRegion", &why);
-		r.f[SL_F_ACCOUNT] = cw_str(ev, "recipientAccountId", &why);
-		r.f[SL_F_SOURCE_IP] = cw_str(ev, "sourceIPAddress", &why);
-		r.f[SL_F_USER_AGENT] = cw_str(ev, "userAgent", &why);
-		r.f[SL_F_START] = at;
-		r.f[SL_F_START_SRC] = "cloudtrail";
-		/* Where a port-forwarding session went. */
-		kv[0].key = "port_number";
-		kv[0].val = param(req, "portNumber");
-		kv[1].key = "local_port_number";
-		kv[1].val = param(req, "localPortNumber");
-		kv[2].key = "remote_host";
-		kv[2].val = param(req, "host");
-		r.nextra = 3;
-	} else {
-		kind = NULL;
-		r.f[SL_F_END] = at;
-		r.f[SL_F_END_SRC] = "cloudtrail";
-		/* Not necessarily the owner: an admin may end it. */
-		kv[0].key = "terminated_by";
-		kv[0].val = cw_str(who, "arn", &why);
-		r.nextra = 1;
-	}
+	if (strcmp(name, "StartSession") == 0)
+		start_fields(&r, kv, ev, req, who, at);
+	else
+		end_fields(&r, kv, who, at);
+	kind = r.f[SL_F_KIND];
 	sl_count_written(rd, 1);
 	rc = sl_emit(rd, &r);
 	if (rc == SL_OK && cw_no_transcript(kind))

@@ -15,9 +15,11 @@
  * `stats` query) are skipped.  src is "path#N", the N-th row.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strmap.h"
 #include "readers/cwlog.h"
 
 static int
@@ -36,50 +38,31 @@ in_probe(const unsigned char *p, size_t n, const char *name)
 	return 0;
 }
 
-/* Stream names, numbered in order of first appearance. */
+/*
+ * Stream names, numbered in order of first appearance.  The map holds
+ * number + 1 (never NULL) under keys borrowed from v.
+ */
 struct names {
 	char **v;
 	size_t n, cap;
-	size_t *slot;		/* index + 1; 0 empty */
-	size_t nslot;
+	struct sl_strmap *ids;
 };
-
-static unsigned long
-hash(const char *s)
-{
-	unsigned long h = 1469598103934665603UL;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
-	return h;
-}
 
 static size_t
 name_id(struct names *t, const char *s)
 {
-	size_t k, i;
+	uintptr_t id;
 
-	if (t->n * 2 >= t->nslot) {
-		free(t->slot);
-		t->nslot = t->nslot ? t->nslot * 2 : 64;
-		t->slot = sl_xcalloc(t->nslot, sizeof(*t->slot));
-		for (i = 0; i < t->n; i++) {
-			for (k = hash(t->v[i]) & (t->nslot - 1); t->slot[k];
-			    k = (k + 1) & (t->nslot - 1))
-				;
-			t->slot[k] = i + 1;
-		}
-	}
-	for (k = hash(s) & (t->nslot - 1); t->slot[k];
-	    k = (k + 1) & (t->nslot - 1))
-		if (strcmp(t->v[t->slot[k] - 1], s) == 0)
-			return t->slot[k] - 1;
+	if (t->ids == NULL)
+		t->ids = sl_strmap_new(0);
+	if ((id = (uintptr_t)sl_strmap_get(t->ids, s)) != 0)
+		return (size_t)id - 1;
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 16;
 		t->v = sl_xrealloc(t->v, t->cap * sizeof(*t->v));
 	}
 	t->v[t->n] = sl_xstrdup(s);
-	t->slot[k] = t->n + 1;
+	*sl_strmap_slot(t->ids, t->v[t->n]) = (void *)(uintptr_t)(t->n + 1);
 	return t->n++;
 }
 
@@ -177,14 +160,12 @@ in_read(struct sl_reader *rd)
 	if (r < 0)
 		sl_warn(rd, NULL, "cannot read back sorted rows: %s",
 		    strerror(errno));
-	rc = cwl_finish(x.c, whole && !sl_in_failed(rd->in));
 out:
-	if (rc != SL_STOP)
-		rc = cwl_status(x.c);
+	rc = cwl_end(x.c, rc, whole);
 	for (i = 0; i < x.t.n; i++)
 		free(x.t.v[i]);
 	free(x.t.v);
-	free(x.t.slot);
+	sl_strmap_free(x.t.ids);
 	cw_sort_free(x.srt);
 	cwl_free(x.c);
 	return rc;

@@ -40,17 +40,6 @@ struct cast {
 	int mk_done;
 };
 
-static const char *
-extra(const struct sl_session *in, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < in->nextra; i++)
-		if (strcmp(in->extra[i].key, key) == 0)
-			return in->extra[i].val;
-	return NULL;
-}
-
 static int
 number(const char *s, int lo, int hi, int def)
 {
@@ -73,9 +62,9 @@ header(struct sl_wfile *f, const struct sl_wsess *s)
 
 	w = w < WIDTH_MIN ? WIDTH_MIN : w > WIDTH_MAX ? WIDTH_MAX : w;
 	width = f->opt->width > 0 ? f->opt->width :
-	    number(extra(in, "columns"), 1, 10000, (int)w);
+	    number(sl_session_extra(in, "columns"), 1, 10000, (int)w);
 	height = f->opt->height > 0 ? f->opt->height :
-	    number(extra(in, "lines"), 1, 10000, HEIGHT_DEF);
+	    number(sl_session_extra(in, "lines"), 1, 10000, HEIGHT_DEF);
 	sl_buf_reset(&st->b);
 	if (f->opt->cast_version == 3)
 		sl_buf_printf(&st->b, "{\"version\":3,\"term\":{\"cols\":%d,"

@@ -18,6 +18,7 @@
  */
 #include <string.h>
 
+#include "base/json_esc.h"
 #include "convert/writer.h"
 
 #define EVENT_BYTES	33000	/* StreamMessageLengthThresholdInBytes */
@@ -50,7 +51,7 @@ opt_str(struct sl_buf *b, const char *key, const char *v)
 {
 	sl_buf_adds(b, key);
 	if (v != NULL)
-		sl_w_json_go(b, v, strlen(v));
+		sl_json_escape(b, v, strlen(v), SL_JSON_GO);
 	else
 		sl_buf_adds(b, "null");
 }
@@ -65,7 +66,7 @@ opt_obj(struct sl_buf *b, const char *key, const char *inner,
 		return;
 	}
 	sl_buf_adds(b, inner);
-	sl_w_json_go(b, v, strlen(v));
+	sl_json_escape(b, v, strlen(v), SL_JSON_GO);
 	sl_buf_addc(b, '}');
 }
 
@@ -123,7 +124,7 @@ cw_whole(struct sl_wfile *f, const struct sl_wsess *s)
 			sl_buf_add(&st->ev, st->meta.buf, st->meta.len);
 		} else
 			sl_buf_addc(&st->ev, ',');
-		sl_w_json_go(&st->ev, r->text, r->len);
+		sl_json_escape(&st->ev, r->text, r->len, SL_JSON_GO);
 		st->bytes += r->len + 1;
 		st->nlines++;
 	}

@@ -65,17 +65,6 @@ names_session(const char *cmd, const char *sid)
 	return ok;
 }
 
-static const char *
-extra(const struct sl_session *in, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < in->nextra; i++)
-		if (strcmp(in->extra[i].key, key) == 0)
-			return in->extra[i].val;
-	return NULL;
-}
-
 /* The time written in the header and trailer. */
 static void
 stamp(struct sl_buf *b, const struct sl_wfile *f, const struct sl_wsess *s)
@@ -107,8 +96,9 @@ ts_whole(struct sl_wfile *f, const struct sl_wsess *s)
 {
 	struct ts *st = f->state;
 	const struct sl_session *in = s->info;
-	const char *cmd = extra(in, "command"), *tgt = in->f[SL_F_TARGET];
-	const char *code = extra(in, "exit_code");
+	const char *cmd = sl_session_extra(in, "command");
+	const char *tgt = in->f[SL_F_TARGET];
+	const char *code = sl_session_extra(in, "exit_code");
 	struct sl_spool_cur *cur;
 	const struct sl_record *r;
 	const char *host = in->f[SL_F_HOST], *user = in->f[SL_F_RUN_AS];

@@ -1,6 +1,7 @@
 /*
  * json_esc.h: text as a JSON string, the one escaper of lib/ and
- * formats/.  Internal (sl_buf_json_str() in sl.h is its plain form).
+ * formats/ (lib/base/buf.c).  Internal (sl_buf_json_str() in sl.h is
+ * its plain form).
  */
 #ifndef SL_BASE_JSON_ESC_H
 #define SL_BASE_JSON_ESC_H

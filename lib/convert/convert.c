@@ -31,8 +31,6 @@
 
 #define SPOOL_OPEN	128	/* spool files open at once while reading */
 #define SPOOL_BUF	(1 << 14)	/* the buffer of each */
-#define SAFE_MAX	160	/* bytes of a session id kept in a file name */
-#define UNKNOWN_NAME	"unknown-session"
 
 enum out_kind { OUT_STDOUT, OUT_FILE, OUT_DIR, OUT_ARCHIVE };
 
@@ -857,53 +855,6 @@ write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
 	return rc;
 }
 
-/*
- * A file name for session id with extension ext, safe in any folder:
- * characters other than letters, digits and . _ - @ + = , become _, a
- * leading dot or dash too, and the name is cut at SAFE_MAX bytes.  A changed id
- * gets the first 8 hex digits of its SHA-256, so two ids never share a
- * name because of the changes.
- */
-char *
-sl_w_safe_name(const char *id, const char *ext)
-{
-	struct sl_buf b;
-	const char *p;
-	unsigned char d[32];
-	char hex[65];
-	int changed = 0;
-
-	sl_buf_init(&b);
-	if (id == NULL) {
-		sl_buf_adds(&b, UNKNOWN_NAME);
-		sl_buf_adds(&b, ext);
-		return b.buf;
-	}
-	for (p = id; *p != '\0' && b.len < SAFE_MAX; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '@' ||
-		    ch == '+' || ch == '=' || ch == ',' ||
-		    ((ch == '.' || ch == '-') && p != id))
-			sl_buf_addc(&b, ch);
-		else {
-			sl_buf_addc(&b, '_');
-			changed = 1;
-		}
-	}
-	if (*p != '\0' || b.len == 0)
-		changed = 1;
-	if (changed) {
-		sl_sha256(id, strlen(id), d);
-		sl_sha256_hex(d, hex);
-		sl_buf_addc(&b, '-');
-		sl_buf_add(&b, hex, 8);
-	}
-	sl_buf_adds(&b, ext);
-	return b.buf;
-}
-
 /* Per-session names, unique within the run. */
 static char **
 make_names(struct sl_convert *c, struct sl_wsess *ss, size_t n)
@@ -993,7 +944,7 @@ write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 	size_t i;
 	int rc = SL_OK, fd;
 
-	path = sl_xmalloc(strlen(c->o.output) + SAFE_MAX + 64);
+	path = sl_xmalloc(strlen(c->o.output) + SL_W_NAME_MAX + 64);
 	/* Refuse before writing anything: all or nothing, as far as we can. */
 	for (i = 0; i < nmembers(c, n) && !c->o.force; i++) {
 		sprintf(path, "%s/%s", c->o.output, member_name(names, n, i));

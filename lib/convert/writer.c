@@ -1,13 +1,15 @@
 /*
  * writer.c: what the output writers of sl-convert share: checked writes,
  * text made safe for terminals and viewers, terminal widths, and the
- * string escapings of the formats written (Go's JSON, HTML).
+ * HTML escaping (JSON strings: lib/base/json_esc.c).
  */
 #include <string.h>
 
 #include <utf8proc.h>
 
 #include "convert/writer.h"
+
+#define UNKNOWN_NAME	"unknown-session"
 
 int
 sl_w_buf(struct sl_wfile *f, const struct sl_buf *b)
@@ -51,10 +53,26 @@ unsafe_cp(uint32_t cp)
 	return (cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0);
 }
 
-void
-sl_w_clean(struct sl_buf *b, const char *s, size_t n)
+/* HTML's entity for c, or NULL when c is no markup. */
+static const char *
+entity(unsigned char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+/* s made safe (controls and invalid UTF-8 as U+FFFD); html: markup too. */
+static void
+clean(struct sl_buf *b, const char *s, size_t n, int html)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const char *ent;
 	uint32_t cp;
 	int bad;
 	size_t k;
@@ -62,11 +80,17 @@ sl_w_clean(struct sl_buf *b, const char *s, size_t n)
 	while (p < end) {
 		const unsigned char *q = p;
 
-		while (q < end && (plain_ascii(*q) || *q == '\t'))
+		while (q < end && ((plain_ascii(*q) && !(html &&
+		    entity(*q) != NULL)) || *q == '\t'))
 			q++;
 		if (q > p) {
 			sl_buf_add(b, p, (size_t)(q - p));
 			p = q;
+			continue;
+		}
+		if (html && (ent = entity(*p)) != NULL) {
+			sl_buf_adds(b, ent);
+			p++;
 			continue;
 		}
 		k = next_cp(p, (size_t)(end - p), &cp, &bad);
@@ -76,6 +100,12 @@ sl_w_clean(struct sl_buf *b, const char *s, size_t n)
 			sl_buf_add(b, p, k);
 		p += k;
 	}
+}
+
+void
+sl_w_clean(struct sl_buf *b, const char *s, size_t n)
+{
+	clean(b, s, n, 0);
 }
 
 size_t
@@ -101,93 +131,9 @@ sl_w_width(const char *s, size_t n)
 }
 
 void
-sl_w_json_go(struct sl_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	uint32_t cp;
-	int bad;
-	size_t k;
-
-	sl_buf_addc(b, '"');
-	while (p < end) {
-		const unsigned char *q = p;
-		char esc[7];
-
-		while (q < end && plain_ascii(*q) && *q != '"' && *q != '\\' &&
-		    *q != '<' && *q != '>' && *q != '&')
-			q++;
-		if (q > p) {
-			sl_buf_add(b, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
-		if (*p < 0x80) {
-			switch (*p) {
-			case '"': sl_buf_add(b, "\\\"", 2); break;
-			case '\\': sl_buf_add(b, "\\\\", 2); break;
-			case '\n': sl_buf_add(b, "\\n", 2); break;
-			case '\r': sl_buf_add(b, "\\r", 2); break;
-			case '\t': sl_buf_add(b, "\\t", 2); break;
-			case '\b': sl_buf_add(b, "\\b", 2); break;
-			case '\f': sl_buf_add(b, "\\f", 2); break;
-			case 0x7f: sl_buf_addc(b, 0x7f); break;
-			default:	/* other controls, < > & */
-				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[*p >> 4];
-				esc[5] = hex[*p & 15];
-				sl_buf_add(b, esc, 6);
-				break;
-			}
-			p++;
-			continue;
-		}
-		k = next_cp(p, (size_t)(end - p), &cp, &bad);
-		if (bad)
-			sl_buf_add(b, "\\ufffd", 6);
-		else if (cp == 0x2028 || cp == 0x2029)
-			sl_buf_add(b, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
-		else
-			sl_buf_add(b, p, k);
-		p += k;
-	}
-	sl_buf_addc(b, '"');
-}
-
-void
 sl_w_html(struct sl_buf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	uint32_t cp;
-	int bad;
-	size_t k;
-
-	while (p < end) {
-		const unsigned char *q = p;
-
-		while (q < end && ((plain_ascii(*q) && *q != '&' && *q != '<' &&
-		    *q != '>' && *q != '"' && *q != '\'') || *q == '\t'))
-			q++;
-		if (q > p) {
-			sl_buf_add(b, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
-		switch (*p) {
-		case '&': sl_buf_add(b, "&amp;", 5); p++; continue;
-		case '<': sl_buf_add(b, "&lt;", 4); p++; continue;
-		case '>': sl_buf_add(b, "&gt;", 4); p++; continue;
-		case '"': sl_buf_add(b, "&quot;", 6); p++; continue;
-		case '\'': sl_buf_add(b, "&#39;", 5); p++; continue;
-		default: break;
-		}
-		k = next_cp(p, (size_t)(end - p), &cp, &bad);
-		if (bad || unsafe_cp(cp))
-			sl_buf_add(b, "\xef\xbf\xbd", 3);
-		else
-			sl_buf_add(b, p, k);
-		p += k;
-	}
+	clean(b, s, n, 1);
 }
 
 long long
@@ -208,4 +154,51 @@ sl_w_session_time(const struct sl_wfile *f, const struct sl_wsess *s)
 	if (s->info != NULL && sl_w_ms(s->info->f[SL_F_END]) >= 0)
 		return s->info->f[SL_F_END];
 	return f->now;
+}
+
+/*
+ * A file name for session id with extension ext, safe in any folder:
+ * characters other than letters, digits and . _ - @ + = , become _, a
+ * leading dot or dash too, and the name is cut at SL_W_NAME_MAX bytes.
+ * A changed id gets the first 8 hex digits of its SHA-256, so two ids
+ * never share a name because of the changes.
+ */
+char *
+sl_w_safe_name(const char *id, const char *ext)
+{
+	struct sl_buf b;
+	const char *p;
+	unsigned char d[32];
+	char hex[65];
+	int changed = 0;
+
+	sl_buf_init(&b);
+	if (id == NULL) {
+		sl_buf_adds(&b, UNKNOWN_NAME);
+		sl_buf_adds(&b, ext);
+		return b.buf;
+	}
+	for (p = id; *p != '\0' && b.len < SL_W_NAME_MAX; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '@' ||
+		    ch == '+' || ch == '=' || ch == ',' ||
+		    ((ch == '.' || ch == '-') && p != id))
+			sl_buf_addc(&b, ch);
+		else {
+			sl_buf_addc(&b, '_');
+			changed = 1;
+		}
+	}
+	if (*p != '\0' || b.len == 0)
+		changed = 1;
+	if (changed) {
+		sl_sha256(id, strlen(id), d);
+		sl_sha256_hex(d, hex);
+		sl_buf_addc(&b, '-');
+		sl_buf_add(&b, hex, 8);
+	}
+	sl_buf_adds(&b, ext);
+	return b.buf;
 }

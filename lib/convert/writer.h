@@ -113,12 +113,6 @@ int sl_w_str(struct sl_wfile *f, const char *s);
 void sl_w_clean(struct sl_buf *b, const char *s, size_t n);
 /* Columns s takes on a terminal (wide characters count two). */
 size_t sl_w_width(const char *s, size_t n);
-/*
- * s as a JSON string the way Go's encoding/json writes it (the agent's
- * events): <, >, & as \u003c \u003e \u0026, U+2028/9 escaped, \b \f \n
- * \r \t short, other controls \u00XX, invalid UTF-8 as \ufffd.
- */
-void sl_w_json_go(struct sl_buf *b, const char *s, size_t n);
 /* s escaped for HTML text and attribute values, cleaned as above. */
 void sl_w_html(struct sl_buf *b, const char *s, size_t n);
 /* Milliseconds of an RFC 3339 time, or -1. */
@@ -132,9 +126,10 @@ const char *sl_w_session_time(const struct sl_wfile *f,
 
 /*
  * The file name of session id (NULL: the unknown session) with suffix ext,
- * safe in any folder (lib/convert/convert.c, documented in sl-convert(1)).
- * malloc'd.
+ * safe in any folder (documented in sl-convert(1)), at most
+ * SL_W_NAME_MAX bytes of the id and a hash.  malloc'd.
  */
+#define SL_W_NAME_MAX	160
 char *sl_w_safe_name(const char *id, const char *ext);
 
 /* The writers, in --list-targets order; ends with NULL. */

@@ -108,17 +108,6 @@ sl_run_stats(const struct sl_run *run, struct sl_stats *st)
 
 
 /*
- * Messages quote input ("expected '[' near '<ESC>[2J'" from jansson):
- * control characters become '?' so that a message is one harmless line
- * on a terminal.  In place; C1 (U+0080..U+009F) too.
- */
-static void
-clean_msg(char *s)
-{
-	sl_clean_controls(s);
-}
-
-/*
  * The one place the accounting of records.md is checked: once every
  * unit has gone somewhere, read = written + merged + skipped + rejected.
  * A run its sink stopped leaves units in flight, so it is not checked.
@@ -146,7 +135,7 @@ sl_run_finish(struct sl_run *run)
 		snprintf(msg, sizeof(msg), "%lld input%s skipped: not a session "
 		    "log (%s%s)", run->not_logs, run->not_logs == 1 ? "" : "s",
 		    run->first_not_log, run->not_logs > 1 ? ", ..." : "");
-		clean_msg(msg);
+		sl_clean_controls(msg);
 		run->info(run->infoarg, NULL, msg);
 		run->not_logs = 0;
 	}
@@ -159,7 +148,7 @@ report(struct sl_run *run, const char *where, const char *fmt, va_list ap)
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	clean_msg(msg);
+	sl_clean_controls(msg);
 	if (run->err != NULL)
 		run->err(run->errarg, where, msg);
 }
@@ -353,7 +342,7 @@ reject_note(struct sl_reader *rd, const char *sid, const char *where,
 	char text[1024];
 
 	vsnprintf(text, sizeof(text), fmt, ap);
-	clean_msg(text);
+	sl_clean_controls(text);
 	if (where == NULL)
 		where = rd->name;
 	if (rd->run->err != NULL)
@@ -415,7 +404,7 @@ sl_info(struct sl_reader *rd, const char *where, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	clean_msg(msg);
+	sl_clean_controls(msg);
 	rd->run->info(rd->run->infoarg, where != NULL ? where : rd->name, msg);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "base/strmap.h"
 
 #define RANK_NONE	1000
 
@@ -20,8 +21,7 @@ struct entry {
 };
 
 struct sl_sessions {
-	struct entry **slots;		/* open addressing on the id */
-	size_t cap;
+	struct sl_strmap *byid;		/* keys borrowed: pub.id */
 	struct entry **order;		/* first appearance */
 	const struct sl_session **list;
 	size_t n;
@@ -57,43 +57,13 @@ sl_time_src_rank(const char *src)
 	return (int)(sizeof(order) / sizeof(order[0]));
 }
 
-static unsigned long
-hash(const char *s)
-{
-	unsigned long h = 1469598103934665603UL;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
-	return h;
-}
-
 struct sl_sessions *
 sl_sessions_new(void)
 {
 	struct sl_sessions *t = sl_xcalloc(1, sizeof(*t));
 
-	t->cap = 64;
-	t->slots = sl_xcalloc(t->cap, sizeof(*t->slots));
+	t->byid = sl_strmap_new(0);
 	return t;
-}
-
-static void
-rehash(struct sl_sessions *t)
-{
-	struct entry **old = t->slots;
-	size_t oldcap = t->cap, i, k;
-
-	t->cap *= 2;
-	t->slots = sl_xcalloc(t->cap, sizeof(*t->slots));
-	for (i = 0; i < oldcap; i++) {
-		if (old[i] == NULL)
-			continue;
-		k = hash(old[i]->pub.id) & (t->cap - 1);
-		while (t->slots[k] != NULL)
-			k = (k + 1) & (t->cap - 1);
-		t->slots[k] = old[i];
-	}
-	free(old);
 }
 
 static struct entry *
@@ -114,27 +84,19 @@ new_entry(struct sl_sessions *t, const char *id)
 static struct entry *
 lookup(struct sl_sessions *t, const char *id, int create)
 {
-	size_t k;
+	struct entry *e;
 
 	if (id == NULL) {
 		if (t->unknown == NULL && create)
 			t->unknown = new_entry(t, NULL);
 		return t->unknown;
 	}
-	k = hash(id) & (t->cap - 1);
-	while (t->slots[k] != NULL) {
-		if (strcmp(t->slots[k]->pub.id, id) == 0)
-			return t->slots[k];
-		k = (k + 1) & (t->cap - 1);
+	e = sl_strmap_get(t->byid, id);
+	if (e == NULL && create) {
+		e = new_entry(t, id);
+		*sl_strmap_slot(t->byid, e->pub.id) = e;
 	}
-	if (!create)
-		return NULL;
-	if ((t->n + 1) * 2 > t->cap) {
-		rehash(t);
-		return lookup(t, id, create);
-	}
-	t->slots[k] = new_entry(t, id);
-	return t->slots[k];
+	return e;
 }
 
 const struct sl_session *
@@ -242,6 +204,17 @@ sl_sessions_list(struct sl_sessions *t)
 	return t->list;
 }
 
+const char *
+sl_session_extra(const struct sl_session *s, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->nextra; i++)
+		if (strcmp(s->extra[i].key, key) == 0)
+			return s->extra[i].val;
+	return NULL;
+}
+
 void
 sl_sessions_free(struct sl_sessions *t)
 {
@@ -266,7 +239,7 @@ sl_sessions_free(struct sl_sessions *t)
 	}
 	free(t->order);
 	free(t->list);
-	free(t->slots);
+	sl_strmap_free(t->byid);
 	free(t);
 }
 

@@ -120,17 +120,6 @@ static int walk_path(struct walk *, const char *, int);
 
 /* ------------------------------------------------------------- errors */
 
-/*
- * Messages may quote input (libarchive names the member it choked on):
- * control characters become '?', as in run.c, so that every message is
- * one harmless line on a terminal.
- */
-static void
-clean_msg(char *s)
-{
-	sl_clean_controls(s);
-}
-
 static void
 report(struct walk *w, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -147,7 +136,7 @@ report(struct walk *w, const char *where, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	clean_msg(msg);
+	sl_clean_controls(msg);
 	w->err(w->errarg, where, msg);
 }
 
@@ -166,7 +155,7 @@ in_seterr(struct sl_in *in, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(in->errmsg, sizeof in->errmsg, fmt, ap);
 	va_end(ap);
-	clean_msg(in->errmsg);
+	sl_clean_controls(in->errmsg);
 	in->errstate = ERR_PENDING;
 }
 

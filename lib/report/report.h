@@ -226,22 +226,26 @@ void report_placement(struct rw *w, const struct rv_report *v,
 
 /* ------------------------------------------------------------ renderers */
 
-/* A buffered writer over an sl_out; errors are sticky. */
+/* A writer over an sl_out (which buffers); errors are sticky. */
 struct rw {
 	struct sl_out *o;
-	struct sl_buf b;
+	struct sl_buf b;	/* scratch */
 	int err;
 };
 
-void rw_flush(struct rw *w);
 void rw_s(struct rw *w, const char *s);
 void rw_n(struct rw *w, const char *s, size_t n);
 void rw_c(struct rw *w, int c);
 void rw_int(struct rw *w, long long v);
 void rw_printf(struct rw *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* s[0, n) as a JSON string literal (sl_buf_json_str). */
+void rw_json(struct rw *w, const char *s, size_t n);
 /* ms as seconds: "125", "125.5". */
 void rw_secs(struct rw *w, long long ms);
+/* A time for people: "2024-05-01T09:00:00.000Z" -> "2024-05-01 09:00:00"
+ * into buf (20 bytes at least); NULL for NULL. */
+const char *report_short_time(const char *t, char *buf);
 /* A duration for people: "45s", "12m05s", "3h02m", "2d04h". */
 void report_human_duration(long long ms, char *out, size_t n);
 /* Bytes for people: "512 B", "3.4 KiB". */

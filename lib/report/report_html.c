@@ -7,11 +7,11 @@
  * Content-Security-Policy allows only this page's own script and style,
  * by hash, so even a missed escape could not run a script.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/b64.h"
 #include "report/report.h"
 #include "convert/writer.h"
 
@@ -19,26 +19,14 @@
 static void
 csp_hash(const char *text, char out[64])
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	unsigned char dig[33];
-	char *o = out;
-	size_t i;
+	unsigned char dig[32];
+	struct sl_buf b;
 
 	sl_sha256(text, strlen(text), dig);
-	dig[32] = 0;
-	o += sprintf(o, "'sha256-");
-	for (i = 0; i < 33; i += 3) {
-		uint32_t v = (uint32_t)dig[i] << 16 | (uint32_t)dig[i + 1] << 8 |
-		    (i + 2 < 33 ? dig[i + 2] : 0);
-
-		*o++ = b64[v >> 18 & 63];
-		*o++ = b64[v >> 12 & 63];
-		*o++ = i + 1 < 32 ? b64[v >> 6 & 63] : '=';
-		*o++ = i + 2 < 32 ? b64[v & 63] : '=';
-	}
-	*o++ = '\'';
-	*o = '\0';
+	sl_buf_init(&b);
+	sl_b64_encode(dig, sizeof(dig), &b);
+	snprintf(out, 64, "'sha256-%s'", b.buf);
+	sl_buf_free(&b);
 }
 
 /* ------------------------------------------------------ page furniture */
@@ -684,12 +672,111 @@ li_fact(struct rw *w, const char *what, const char *s)
 	rw_s(w, "</li>");
 }
 
+/* The log cell: was there a transcript, and what the notes say. */
+static void
+td_log(struct rw *w, const struct rv_session *s)
+{
+	size_t i;
+
+	rw_printf(w, "<td class=\"log\"><span class=\"pill%s\">%s</span>",
+	    s->transcript ? "" : " no", s->transcript ? "transcript" :
+	    "no transcript");
+	for (i = 0; i < s->nnotes; i++) {
+		if (strcmp(s->notes[i].code, SL_NOTE_NO_TRANSCRIPT) == 0)
+			continue;	/* the pill says it */
+		rw_s(w, "<span class=\"pill note\" title=\"");
+		esc(w, s->notes[i].text);
+		rw_s(w, "\">");
+		esc(w, s->notes[i].code);
+		if (s->notes[i].n > 1)
+			rw_printf(w, " \xc3\x97%lld", s->notes[i].n);
+		rw_s(w, "</span>");
+	}
+	rw_s(w, "</td>");
+}
+
+/* The facts of a session beyond its row, when it has any. */
+static void
+ul_facts(struct rw *w, const struct rv_session *s)
+{
+	if (s->host == NULL && s->run_as == NULL && s->owner == NULL &&
+	    s->target_label == s->target)
+		return;
+	rw_s(w, "<ul class=\"notes\">");
+	li_fact(w, "owner", s->owner);
+	li_fact(w, "host", s->host);
+	li_fact(w, "run as", s->run_as);
+	li_fact(w, "remote host", s->remote_host);
+	li_fact(w, "port", s->port_number);
+	li_fact(w, "local port", s->local_port_number);
+	rw_s(w, "</ul>");
+}
+
+/* The commands that ran, with their times. */
+static void
+ol_cmds(struct rw *w, const struct rv_session *s)
+{
+	size_t i;
+
+	rw_s(w, "<ol class=\"cmds\">");
+	for (i = 0; i < s->ncmds; i++) {
+		if (s->cmds[i].flags != 0)
+			continue;	/* never ran */
+		rw_s(w, "<li>");
+		if (s->cmds[i].time != NULL)
+			rw_printf(w, "<time>%.8s</time>", s->cmds[i].time + 11);
+		esc_n(w, s->cmds[i].text, s->cmds[i].len);
+		rw_s(w, "</li>");
+	}
+	rw_s(w, "</ol>");
+}
+
+/* Notes, each with how many more of its kind there were. */
+static void
+ul_notes(struct rw *w, const struct rv_note *notes, size_t n)
+{
+	size_t i;
+
+	rw_s(w, "<ul class=\"notes\">");
+	for (i = 0; i < n; i++) {
+		rw_s(w, "<li><b>");
+		esc(w, notes[i].code);
+		rw_s(w, "</b>: ");
+		esc(w, notes[i].text);
+		if (notes[i].n > 1)
+			rw_printf(w, " (and %lld more)", notes[i].n - 1);
+		rw_s(w, "</li>");
+	}
+	rw_s(w, "</ul>");
+}
+
+/* The row that opens: facts, commands, notes. */
+static void
+tr_more(struct rw *w, const struct rv_session *s)
+{
+	if (s->commands == 0 && s->nnotes == 0 && s->host == NULL &&
+	    s->run_as == NULL && s->target_label == s->target)
+		return;
+	rw_s(w, "<tr class=\"more\"><td colspan=\"9\"><details><summary>");
+	if (s->commands > 0)
+		rw_printf(w, "%lld command%s", s->commands,
+		    s->commands == 1 ? "" : "s");
+	else
+		rw_s(w, "details");
+	rw_s(w, "</summary>");
+	ul_facts(w, s);
+	if (s->commands > 0)
+		ol_cmds(w, s);
+	if (s->nnotes > 0)
+		ul_notes(w, s->notes, s->nnotes);
+	rw_s(w, "</details></td></tr>");
+}
+
 static void
 session_row(struct rw *w, const struct rv_report *v,
     const struct rv_session *s)
 {
 	char dur[32];
-	size_t i;
 
 	rw_s(w, "<tbody class=\"s\"");
 	if (v->pages != NULL) {
@@ -714,74 +801,9 @@ session_row(struct rw *w, const struct rv_report *v,
 	td_cut(w, "k", s->kind);
 	rw_printf(w, "<td class=\"n\">%lld</td>", s->commands);
 	td_session(w, v, s->id);
-	/* Log: was there a transcript, and what the notes say. */
-	rw_printf(w, "<td class=\"log\"><span class=\"pill%s\">%s</span>",
-	    s->transcript ? "" : " no", s->transcript ? "transcript" :
-	    "no transcript");
-	for (i = 0; i < s->nnotes; i++) {
-		if (strcmp(s->notes[i].code, SL_NOTE_NO_TRANSCRIPT) == 0)
-			continue;	/* the pill says it */
-		rw_s(w, "<span class=\"pill note\" title=\"");
-		esc(w, s->notes[i].text);
-		rw_s(w, "\">");
-		esc(w, s->notes[i].code);
-		if (s->notes[i].n > 1)
-			rw_printf(w, " \xc3\x97%lld", s->notes[i].n);
-		rw_s(w, "</span>");
-	}
-	rw_s(w, "</td></tr>");
-	if (s->commands > 0 || s->nnotes > 0 || s->host != NULL ||
-	    s->run_as != NULL || s->target_label != s->target) {
-		rw_s(w, "<tr class=\"more\"><td colspan=\"9\"><details>"
-		    "<summary>");
-		if (s->commands > 0)
-			rw_printf(w, "%lld command%s", s->commands,
-			    s->commands == 1 ? "" : "s");
-		else
-			rw_s(w, "details");
-		rw_s(w, "</summary>");
-		if (s->host != NULL || s->run_as != NULL || s->owner != NULL ||
-		    s->target_label != s->target) {
-			rw_s(w, "<ul class=\"notes\">");
-			li_fact(w, "owner", s->owner);
-			li_fact(w, "host", s->host);
-			li_fact(w, "run as", s->run_as);
-			li_fact(w, "remote host", s->remote_host);
-			li_fact(w, "port", s->port_number);
-			li_fact(w, "local port", s->local_port_number);
-			rw_s(w, "</ul>");
-		}
-		if (s->commands > 0) {
-			rw_s(w, "<ol class=\"cmds\">");
-			for (i = 0; i < s->ncmds; i++) {
-				if (s->cmds[i].flags != 0)
-					continue;	/* never ran */
-				rw_s(w, "<li>");
-				if (s->cmds[i].time != NULL) {
-					rw_printf(w, "<time>%.8s</time>",
-					    s->cmds[i].time + 11);
-				}
-				esc_n(w, s->cmds[i].text, s->cmds[i].len);
-				rw_s(w, "</li>");
-			}
-			rw_s(w, "</ol>");
-		}
-		if (s->nnotes > 0) {
-			rw_s(w, "<ul class=\"notes\">");
-			for (i = 0; i < s->nnotes; i++) {
-				rw_s(w, "<li><b>");
-				esc(w, s->notes[i].code);
-				rw_s(w, "</b>: ");
-				esc(w, s->notes[i].text);
-				if (s->notes[i].n > 1)
-					rw_printf(w, " (and %lld more)",
-					    s->notes[i].n - 1);
-				rw_s(w, "</li>");
-			}
-			rw_s(w, "</ul>");
-		}
-		rw_s(w, "</details></td></tr>");
-	}
+	td_log(w, s);
+	rw_s(w, "</tr>");
+	tr_more(w, s);
 	rw_s(w, "</tbody>\n");
 }
 
@@ -873,11 +895,12 @@ say_part(struct rw *w, const char *sentence)
 	esc(w, sentence);
 }
 
-void
-report_html(struct rw *w, const struct rv_report *v)
+/* Everything up to <body>: the policy allows this page's own script
+ * and style, by hash, and nothing else. */
+static void
+html_head(struct rw *w)
 {
-	char hs[64], hc[64], bytes[32];
-	size_t i;
+	char hs[64], hc[64];
 
 	csp_hash(js, hs);
 	csp_hash(css, hc);
@@ -891,8 +914,15 @@ report_html(struct rw *w, const struct rv_report *v)
 	rw_s(w, "<meta name=\"generator\" content=\"sl-report " SL_VERSION
 	    "\">\n<title>Session Manager sessions</title>\n<style>");
 	rw_s(w, css);
-	rw_s(w, "</style>\n</head>\n<body>\n<main>\n"
-	    "<h1>Session Manager sessions</h1>\n<p class=\"sub\">");
+	rw_s(w, "</style>\n</head>\n");
+}
+
+/* The line under the title: when, what was read, the filters. */
+static void
+sub_line(struct rw *w, const struct rv_report *v)
+{
+	char bytes[32];
+
 	if (v->first_start != NULL) {
 		rw_printf(w, "Started %.10s %.5s \xe2\x80\x93 %.10s %.5s UTC",
 		    v->first_start, v->first_start + 11, v->last_start,
@@ -903,24 +933,28 @@ report_html(struct rw *w, const struct rv_report *v)
 	rw_printf(w, "%zu input%s, %lld file%s, %s read", v->ninputs,
 	    v->ninputs == 1 ? "" : "s", v->st.inputs,
 	    v->st.inputs == 1 ? "" : "s", bytes);
-	if (v->since != NULL || v->until != NULL || v->user_glob != NULL ||
-	    v->target_glob != NULL) {
-		rw_s(w, " \xc2\xb7 filtered:");
-		if (v->since != NULL)
-			rw_printf(w, " since %s", v->since);
-		if (v->until != NULL)
-			rw_printf(w, " until %s", v->until);
-		if (v->user_glob != NULL) {
-			rw_s(w, " user ");
-			esc(w, v->user_glob);
-		}
-		if (v->target_glob != NULL) {
-			rw_s(w, " target ");
-			esc(w, v->target_glob);
-		}
+	if (v->since == NULL && v->until == NULL && v->user_glob == NULL &&
+	    v->target_glob == NULL)
+		return;
+	rw_s(w, " \xc2\xb7 filtered:");
+	if (v->since != NULL)
+		rw_printf(w, " since %s", v->since);
+	if (v->until != NULL)
+		rw_printf(w, " until %s", v->until);
+	if (v->user_glob != NULL) {
+		rw_s(w, " user ");
+		esc(w, v->user_glob);
 	}
-	report_placement(w, v, say_part);
-	rw_s(w, "</p>\n<section class=\"cards\">");
+	if (v->target_glob != NULL) {
+		rw_s(w, " target ");
+		esc(w, v->target_glob);
+	}
+}
+
+static void
+cards_and_charts(struct rw *w, const struct rv_report *v)
+{
+	rw_s(w, "<section class=\"cards\">");
 	card(w, v->sessions, "sessions", 0);
 	card(w, v->nusers, "users", 0);
 	card(w, v->ntargets, "targets", 0);
@@ -935,7 +969,15 @@ report_html(struct rw *w, const struct rv_report *v)
 	chart_top(w, "chart-targets", "Top targets", v->targets,
 	    v->ntargets_g, 0);
 	chart_durations(w, v);
-	rw_s(w, "</section>\n<h2>Sessions</h2>\n<div class=\"tools\">"
+	rw_s(w, "</section>\n");
+}
+
+static void
+sessions_table(struct rw *w, const struct rv_report *v)
+{
+	size_t i;
+
+	rw_s(w, "<h2>Sessions</h2>\n<div class=\"tools\">"
 	    "<input id=\"filter\" type=\"search\" placeholder=\"Filter: user, "
 	    "target, command, note\xe2\x80\xa6\" aria-label=\"Filter sessions\">"
 	    "<span id=\"shown\"></span></div>\n<div class=\"wrap\">"
@@ -950,6 +992,36 @@ report_html(struct rw *w, const struct rv_report *v)
 	    "type=\"button\" class=\"prev\">\xe2\x80\xb9 Previous</button>"
 	    "<span></span><button type=\"button\" class=\"next\">Next "
 	    "\xe2\x80\xba</button></div>\n");
+}
+
+static void
+footer(struct rw *w, const struct rv_report *v)
+{
+	size_t i;
+
+	rw_s(w, "<footer>");
+	if (v->ngnotes > 0)
+		ul_notes(w, v->gnotes, v->ngnotes);
+	rw_s(w, "Inputs: ");
+	for (i = 0; i < v->ninputs; i++) {
+		rw_s(w, i > 0 ? ", <code>" : "<code>");
+		esc(w, v->inputs[i]);
+		rw_s(w, "</code>");
+	}
+	rw_s(w, ". Generated by sl-report " SL_VERSION ".</footer>\n");
+}
+
+void
+report_html(struct rw *w, const struct rv_report *v)
+{
+	html_head(w);
+	rw_s(w, "<body>\n<main>\n<h1>Session Manager sessions</h1>\n"
+	    "<p class=\"sub\">");
+	sub_line(w, v);
+	report_placement(w, v, say_part);
+	rw_s(w, "</p>\n");
+	cards_and_charts(w, v);
+	sessions_table(w, v);
 	if (v->want_timeline)
 		commands_table(w, v);
 	rw_s(w, "<div class=\"groups\">\n");
@@ -957,29 +1029,9 @@ report_html(struct rw *w, const struct rv_report *v)
 	group_table(w, "Targets", "Target", "Users", v->targets,
 	    v->ntargets_g, 0);
 	group_table(w, "Days (UTC)", "Day", "Users", v->days, v->ndays, 0);
-	rw_s(w, "</div>\n<footer>");
-	if (v->ngnotes > 0) {
-		rw_s(w, "<ul class=\"notes\">");
-		for (i = 0; i < v->ngnotes; i++) {
-			rw_s(w, "<li><b>");
-			esc(w, v->gnotes[i].code);
-			rw_s(w, "</b>: ");
-			esc(w, v->gnotes[i].text);
-			if (v->gnotes[i].n > 1)
-				rw_printf(w, " (and %lld more)",
-				    v->gnotes[i].n - 1);
-			rw_s(w, "</li>");
-		}
-		rw_s(w, "</ul>");
-	}
-	rw_s(w, "Inputs: ");
-	for (i = 0; i < v->ninputs; i++) {
-		rw_s(w, i > 0 ? ", <code>" : "<code>");
-		esc(w, v->inputs[i]);
-		rw_s(w, "</code>");
-	}
-	rw_s(w, ". Generated by sl-report " SL_VERSION ".</footer>\n</main>\n"
-	    "<script>");
+	rw_s(w, "</div>\n");
+	footer(w, v);
+	rw_s(w, "</main>\n<script>");
 	rw_s(w, js);
 	rw_s(w, "</script>\n</body>\n</html>\n");
 }

@@ -15,8 +15,7 @@ jstr(struct rw *w, const char *s)
 	if (s == NULL)
 		rw_s(w, "null");
 	else {
-		sl_buf_json_str(&w->b, s, strlen(s));
-		rw_n(w, "", 0);
+		rw_json(w, s, strlen(s));
 	}
 }
 
@@ -179,7 +178,7 @@ session(struct rw *w, const struct rv_session *s)
 		    "\n        {\"time\": ");
 		jstr(w, s->cmds[i].time);
 		rw_s(w, ", \"cmd\": ");
-		sl_buf_json_str(&w->b, s->cmds[i].text, s->cmds[i].len);
+		rw_json(w, s->cmds[i].text, s->cmds[i].len);
 		rw_c(w, '}');
 	}
 	rw_s(w, n > 0 ? "\n      ]" : "]");
@@ -213,7 +212,7 @@ timeline(struct rw *w, const struct rv_report *v)
 		if (c->flags & RCMD_CANCELLED)
 			rw_s(w, "\"cancelled\"");
 		rw_s(w, "], \"cmd\": ");
-		sl_buf_json_str(&w->b, c->text, c->len);
+		rw_json(w, c->text, c->len);
 		rw_c(w, '}');
 	}
 	rw_s(w, v->ntimeline > 0 ? "\n  ]" : "]");

@@ -65,18 +65,6 @@ dur(struct rw *w, long long ms)
 	rw_s(w, " |");
 }
 
-/* "2024-05-01T09:00:00.000Z" -> "2024-05-01 09:00:00". */
-static const char *
-short_time(const char *t, char *buf)
-{
-	if (t == NULL)
-		return NULL;
-	memcpy(buf, t, 19);
-	buf[10] = ' ';
-	buf[19] = '\0';
-	return buf;
-}
-
 static void
 groups(struct rw *w, const char *title, const char *name, const char *dname,
     const struct rv_group *g, size_t n, int users)
@@ -96,7 +84,7 @@ groups(struct rw *w, const char *title, const char *name, const char *dname,
 		num(w, g[i].commands);
 		dur(w, g[i].timed > 0 ? g[i].duration_ms : RV_NONE);
 		num(w, g[i].distinct);
-		cell(w, short_time(g[i].last_start, st));
+		cell(w, report_short_time(g[i].last_start, st));
 		rw_c(w, '\n');
 	}
 }
@@ -124,7 +112,7 @@ commands(struct rw *w, const struct rv_report *v)
 
 		report_cmd_oneline(c->text, c->len, &cmd);
 		rw_c(w, '|');
-		cell(w, short_time(c->time, at));
+		cell(w, report_short_time(c->time, at));
 		cell(w, report_short_user(s->user));
 		cell(w, s->target_label);
 		cell(w, s->host);
@@ -172,8 +160,8 @@ report_md(struct rw *w, const struct rv_report *v)
 			sl_buf_adds(&b, s->notes[k].code);
 		}
 		rw_c(w, '|');
-		cell(w, short_time(s->start, st));
-		cell(w, short_time(s->end, en));
+		cell(w, report_short_time(s->start, st));
+		cell(w, report_short_time(s->end, en));
 		dur(w, s->duration_ms);
 		cell(w, report_short_user(s->user));
 		cell(w, s->target_label);

@@ -1,7 +1,7 @@
 /*
- * report_rw.c: what every renderer shares: a buffered writer over an
- * sl_out, numbers for people, and sl_report_write(), which builds the
- * view model once and hands it to the renderer of the chosen type.
+ * report_rw.c: what every renderer shares: a writer over an sl_out,
+ * numbers and names for people.  It knows no renderer (report_write.c
+ * picks them), so the renderers depend on it and not the other way.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,29 +12,15 @@
 
 #include "report/report.h"
 
-#define RW_FLUSH	65536
-
-void
-rw_flush(struct rw *w)
-{
-	if (w->b.len > 0 && !w->err &&
-	    sl_out_write(w->o, w->b.buf, w->b.len) != SL_OK)
-		w->err = 1;
-	sl_buf_reset(&w->b);
-}
-
-static void
-maybe_flush(struct rw *w)
-{
-	if (w->b.len >= RW_FLUSH)
-		rw_flush(w);
-}
-
+/*
+ * Writes go straight to the sl_out, which buffers: one buffered output.
+ * w->b is scratch for what must be formatted first.
+ */
 void
 rw_n(struct rw *w, const char *s, size_t n)
 {
-	sl_buf_add(&w->b, s, n);
-	maybe_flush(w);
+	if (!w->err && n > 0 && sl_out_write(w->o, s, n) != SL_OK)
+		w->err = 1;
 }
 
 void
@@ -46,15 +32,25 @@ rw_s(struct rw *w, const char *s)
 void
 rw_c(struct rw *w, int c)
 {
-	sl_buf_addc(&w->b, c);
-	maybe_flush(w);
+	char ch = (char)c;
+
+	rw_n(w, &ch, 1);
 }
 
 void
 rw_int(struct rw *w, long long v)
 {
+	sl_buf_reset(&w->b);
 	sl_buf_add_int(&w->b, v);
-	maybe_flush(w);
+	rw_n(w, w->b.buf, w->b.len);
+}
+
+void
+rw_json(struct rw *w, const char *s, size_t n)
+{
+	sl_buf_reset(&w->b);
+	sl_buf_json_str(&w->b, s, n);
+	rw_n(w, w->b.buf, w->b.len);
 }
 
 void
@@ -85,6 +81,17 @@ rw_secs(struct rw *w, long long ms)
 	for (k = 4; k > 1 && frac[k - 1] == '0'; k--)
 		frac[k - 1] = '\0';
 	rw_s(w, frac);
+}
+
+const char *
+report_short_time(const char *t, char *buf)
+{
+	if (t == NULL)
+		return NULL;
+	memcpy(buf, t, 19);
+	buf[10] = ' ';
+	buf[19] = '\0';
+	return buf;
 }
 
 void
@@ -249,39 +256,4 @@ const char *
 report_cmd_flags(unsigned flags)
 {
 	return flags & RCMD_CANCELLED ? "cancelled" : "";
-}
-
-int
-sl_report_write(struct sl_report *rep, enum sl_report_type type,
-    struct sl_out *o)
-{
-	struct rv_report *v = report_view(rep);
-	struct rw w;
-
-	memset(&w, 0, sizeof(w));
-	w.o = o;
-	sl_buf_init(&w.b);
-	switch (type) {
-	case SL_REPORT_TEXT:
-		report_text(&w, v);
-		break;
-	case SL_REPORT_CSV:
-		report_csv(&w, v);
-		break;
-	case SL_REPORT_JSON:
-		report_json(&w, v);
-		break;
-	case SL_REPORT_MD:
-		report_md(&w, v);
-		break;
-	case SL_REPORT_HTML:
-		report_html(&w, v);
-		break;
-	}
-	rw_flush(&w);
-	sl_buf_free(&w.b);
-	sl_buf_reset(&rep->left_out);
-	report_left_out(v, &rep->left_out);
-	report_view_free(v);
-	return w.err ? SL_FATAL : SL_OK;
 }

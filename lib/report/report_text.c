@@ -176,18 +176,6 @@ t_print(struct rw *w, struct table *t)
 	free(t->heads);
 }
 
-/* "2024-05-01T09:00:00.000Z" -> "2024-05-01 09:00:00". */
-static const char *
-short_time(const char *t, char *buf)
-{
-	if (t == NULL)
-		return NULL;
-	memcpy(buf, t, 19);
-	buf[10] = ' ';
-	buf[19] = '\0';
-	return buf;
-}
-
 static void
 notes_cell(const struct rv_session *s, struct sl_buf *b)
 {
@@ -245,8 +233,8 @@ sessions_table(struct rw *w, const struct rv_report *v)
 		    s->duration_ms, dur, sizeof(dur));
 		snprintf(cmds, sizeof(cmds), "%lld", s->commands);
 		notes_cell(s, &notes);
-		row[0] = short_time(s->start, st);
-		row[1] = short_time(s->end, en);
+		row[0] = report_short_time(s->start, st);
+		row[1] = report_short_time(s->end, en);
 		row[2] = dur;
 		report_user_label(s->user, CELL_MAX, &user);
 		row[3] = s->user != NULL ? user.buf : NULL;
@@ -287,7 +275,7 @@ commands_table(struct rw *w, const struct rv_report *v)
 
 		report_user_label(s->user, CELL_MAX, &user);
 		report_cmd_oneline(c->text, c->len, &cmd);
-		row[0] = short_time(c->time, at);
+		row[0] = report_short_time(c->time, at);
 		row[1] = s->user != NULL ? user.buf : NULL;
 		row[2] = s->target_label;
 		row[3] = s->host;
@@ -334,7 +322,7 @@ group_table(struct rw *w, const char *name, const char *dname,
 		row[3] = c;
 		row[4] = d;
 		row[5] = e;
-		row[6] = short_time(g[i].last_start, f);
+		row[6] = report_short_time(g[i].last_start, f);
 		t_row(&t, row, NULL);
 	}
 	t_print(w, &t);
@@ -364,7 +352,7 @@ report_text(struct rw *w, const struct rv_report *v)
 	    v->commands == 1 ? "" : "s");
 	if (v->first_start != NULL)
 		rw_printf(w, "started %s .. %s UTC\n",
-		    short_time(v->first_start, a), short_time(v->last_start, b));
+		    report_short_time(v->first_start, a), report_short_time(v->last_start, b));
 	report_human_bytes(v->st.bytes, bytes, sizeof(bytes));
 	rw_printf(w, "read %zu input%s: %lld file%s, %s", v->ninputs,
 	    v->ninputs == 1 ? "" : "s", v->st.inputs,
@@ -380,9 +368,9 @@ report_text(struct rw *w, const struct rv_report *v)
 	    v->target_glob != NULL) {
 		rw_s(w, "only");
 		if (v->since != NULL)
-			rw_printf(w, " since %s", short_time(v->since, a));
+			rw_printf(w, " since %s", report_short_time(v->since, a));
 		if (v->until != NULL)
-			rw_printf(w, " until %s", short_time(v->until, a));
+			rw_printf(w, " until %s", report_short_time(v->until, a));
 		if (v->user_glob != NULL) {
 			c = cell(v->user_glob, strlen(v->user_glob), &wd);
 			rw_printf(w, " user %s", c);

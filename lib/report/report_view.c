@@ -128,17 +128,6 @@ set_time(struct rv_report *v, const char **out, long long *ms,
 	sl_time_format(*ms, (char *)*out);	/* one form for every source */
 }
 
-static const char *
-extra_of(const struct sl_session *e, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < e->nextra; i++)
-		if (strcmp(e->extra[i].key, key) == 0)
-			return e->extra[i].val;
-	return NULL;
-}
-
 /*
  * Where a port-forwarding or SSH session went, shown with its target:
  * "i-0abc -> db.internal:5432" (to another host), "i-0abc:5432" (to a
@@ -150,9 +139,9 @@ set_destination(struct rv_report *v, struct rv_session *vs,
 {
 	struct sl_buf b;
 
-	vs->remote_host = extra_of(e, "remote_host");
-	vs->port_number = extra_of(e, "port_number");
-	vs->local_port_number = extra_of(e, "local_port_number");
+	vs->remote_host = sl_session_extra(e, "remote_host");
+	vs->port_number = sl_session_extra(e, "port_number");
+	vs->local_port_number = sl_session_extra(e, "local_port_number");
 	vs->target_label = vs->target;
 	if (vs->remote_host == NULL && vs->port_number == NULL)
 		return;

@@ -295,41 +295,6 @@ END_TEST
 /* ---------------------------------------------------------- escaping */
 
 static void
-expect_go(const char *in, size_t n, const char *want)
-{
-	struct sl_buf b;
-
-	sl_buf_init(&b);
-	sl_w_json_go(&b, in, n);
-	ck_assert_msg(b.len == strlen(want) && memcmp(b.buf, want, b.len) == 0,
-	    "got %s want %s", b.buf, want);
-	sl_buf_free(&b);
-}
-
-#define GO(in, want)	expect_go((in), sizeof(in) - 1, (want))
-
-/* Go's encoding/json as the agent (Go >= 1.22) writes its events. */
-START_TEST(json_go_escapes)
-{
-	GO("plain text", "\"plain text\"");
-	GO("a<b>c&d", "\"a\\u003cb\\u003ec\\u0026d\"");
-	GO("q\"b\\s", "\"q\\\"b\\\\s\"");
-	GO("\n\r\t\b\f", "\"\\n\\r\\t\\b\\f\"");
-	GO("\x1b]0;t\x07", "\"\\u001b]0;t\\u0007\"");
-	GO("\x7f", "\"\x7f\"");
-	GO("caf\xc3\xa9 \xe2\x94\x80", "\"caf\xc3\xa9 \xe2\x94\x80\"");
-	GO("\xe2\x80\xa8\xe2\x80\xa9", "\"\\u2028\\u2029\"");
-	/* Invalid UTF-8: one \ufffd per maximal invalid part. */
-	GO("a\xe9z", "\"a\\ufffdz\"");
-	GO("\xc3", "\"\\ufffd\"");
-	/* A valid U+FFFD stays as it is. */
-	GO("\xef\xbf\xbd", "\"\xef\xbf\xbd\"");
-	GO("nul\0x", "\"nul\\u0000x\"");
-	GO("", "\"\"");
-}
-END_TEST
-
-static void
 expect_html(const char *in, const char *want)
 {
 	struct sl_buf b;
@@ -510,7 +475,6 @@ convert_suite(void)
 	tcase_add_test(tc, spool_round_trip);
 	tcase_add_test(tc, spool_damaged_and_ranges);
 	tcase_add_test(tc, spool_big_records);
-	tcase_add_test(tc, json_go_escapes);
 	tcase_add_test(tc, html_escapes);
 	tcase_add_test(tc, clean_controls);
 	tcase_add_test(tc, widths);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "check_main.h"
+#include "gz_util.h"
 #include "internal.h"
 #include "readers/cwlog.h"
 
@@ -404,43 +405,6 @@ END_TEST
 
 /* ------------------------------------------------- subscription payloads */
 
-static void
-gz_member(struct sl_buf *out, const char *p, size_t n)
-{
-	unsigned char chunk[65536];
-	z_stream z;
-	int ret;
-
-	memset(&z, 0, sizeof(z));
-	ck_assert_int_eq(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
-	    Z_DEFAULT_STRATEGY), Z_OK);
-	z.next_in = (const unsigned char *)p;
-	z.avail_in = (uInt)n;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		ret = deflate(&z, Z_FINISH);
-		sl_buf_add(out, chunk, sizeof(chunk) - z.avail_out);
-	} while (ret != Z_STREAM_END);
-	deflateEnd(&z);
-}
-
-/* A member that delivers its first `keep` bytes and then is corrupt. */
-static void
-gz_cut_member(struct sl_buf *out, const char *p, size_t keep)
-{
-	static const char head[] = "\037\213\010\0\0\0\0\0\0\003";
-
-	sl_buf_add(out, head, 10);
-	sl_buf_addc(out, 0);			/* stored, not last */
-	sl_buf_addc(out, (int)(keep & 0xff));
-	sl_buf_addc(out, (int)(keep >> 8));
-	sl_buf_addc(out, (int)(~keep & 0xff));
-	sl_buf_addc(out, (int)((~keep >> 8) & 0xff));
-	sl_buf_add(out, p, keep);
-	sl_buf_add(out, "\001\0\0\0\0", 5);	/* bad stored lengths */
-}
-
 static char *
 payload(int i)
 {
@@ -653,52 +617,7 @@ START_TEST(test_describe_dates)
 }
 END_TEST
 
-/* ------------------------------------------------------------ helpers */
-
-START_TEST(test_base64)
-{
-	struct sl_buf b;
-
-	sl_buf_init(&b);
-	ck_assert_int_eq(cw_base64("aGVs\nbG8=", 9, &b), 0);
-	ck_assert_str_eq(b.buf, "hello");
-	sl_buf_reset(&b);
-	/* Two padded blobs one after the other; the URL alphabet. */
-	ck_assert_int_eq(cw_base64("YQ==Yg==-_8", 11, &b), 0);
-	ck_assert_uint_eq(b.len, 4);
-	ck_assert_mem_eq(b.buf, "ab\xfb\xff", 4);
-	ck_assert_int_eq(cw_base64("ab$c", 4, &b), -1);
-	sl_buf_free(&b);
-}
-END_TEST
-
-START_TEST(test_gunzip)
-{
-	struct sl_buf in, out;
-	long long brk[4];
-	char err[256];
-	int nbrk;
-
-	sl_buf_init(&in);
-	sl_buf_init(&out);
-	gz_member(&in, "one\n", 4);
-	gz_cut_member(&in, "two two\n", 3);
-	gz_member(&in, "three\n", 6);
-	ck_assert_int_eq(cw_gunzip(in.buf, in.len, &out, 1000, brk, &nbrk, 4,
-	    err, sizeof(err)), 1);
-	ck_assert_uint_eq(out.len, 13);
-	ck_assert_mem_eq(out.buf, "one\ntwothree\n", 13);
-	ck_assert_int_eq(nbrk, 1);
-	ck_assert_int_eq(brk[0], 7);
-	ck_assert_ptr_nonnull(strstr(err, "invalid stored block lengths"));
-	/* Past the cap: stopped. */
-	sl_buf_reset(&out);
-	ck_assert_int_eq(cw_gunzip(in.buf, in.len, &out, 2, brk, &nbrk, 4,
-	    err, sizeof(err)), -1);
-	sl_buf_free(&in);
-	sl_buf_free(&out);
-}
-END_TEST
+/* --------------------------------------------------------------- sort */
 
 /* Sorted by (group, time, order added), in memory and spilled to a file. */
 START_TEST(test_sort)
@@ -794,8 +713,6 @@ cw_suite(void)
 	tcase_add_test(tc, test_kinds);
 	tcase_add_test(tc, test_trail_any_order);
 	tcase_add_test(tc, test_describe_dates);
-	tcase_add_test(tc, test_base64);
-	tcase_add_test(tc, test_gunzip);
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_export_sorted);
 	tcase_add_test(tc, test_export_stream_folder);
