@@ -40,6 +40,7 @@ struct sl_jscan {
 	int vtype;
 	long long voff, vline;
 	char key[KEY_MAX + 1];
+	size_t kstart, kend;		/* the key as written: data[kstart, kend) */
 
 	enum sl_js_errkind err;
 	int dead;			/* failed: calls fail until recovered */
@@ -228,6 +229,7 @@ read_key(struct sl_jscan *js)
 	size_t k, i;
 	int c;
 
+	js->kstart = js->r;
 	js->r++;			/* the opening quote */
 	for (;;) {
 		if (!more(js))
@@ -281,6 +283,7 @@ read_key(struct sl_jscan *js)
 			js->key[n++] = (char)c;
 	}
 	js->key[n] = '\0';
+	js->kend = js->r;
 	return SL_JS_OK;
 }
 
@@ -367,6 +370,19 @@ const char *
 sl_jscan_key(const struct sl_jscan *js)
 {
 	return js->key;
+}
+
+void
+sl_jscan_key_raw(const struct sl_jscan *js, const char **p, size_t *n)
+{
+	*p = (const char *)js->data + js->kstart;
+	*n = js->kend - js->kstart;
+}
+
+long long
+sl_jscan_cur_offset(const struct sl_jscan *js)
+{
+	return js->base + (long long)js->r;
 }
 
 int
