@@ -42,18 +42,25 @@ static const char *const key_names[K_KEYS] = {
 	"prompt", "cmd", "expanded", "cont", "cancelled", "redrawn", "code",
 	"count"
 };
+static const unsigned char key_lens[K_KEYS] = {
+	0, 4, 7, 3, 8, 1, 4, 4, 6, 3, 8, 4, 9, 7, 4, 5
+};
 
 /* A value's kind, as a JSON parser types it. */
 enum kind {
 	V_STRING, V_INTEGER, V_REAL, V_TRUE, V_FALSE, V_NULL, V_OBJECT, V_ARRAY
 };
 
-/* One member of the record's object; strings are offsets into strs. */
+/*
+ * One member of the record's object; strings are offsets into strs.  A
+ * known key (id) is not kept: its name is key_names[id].
+ */
 struct member {
 	size_t key, klen;
 	enum key id;
 	enum kind kind;
 	size_t str, len;	/* V_STRING */
+	int nul;		/* ...holds a NUL ("\u0000") */
 	long long num;		/* V_INTEGER */
 	long last;		/* first of its key: the last member with it */
 };
@@ -112,10 +119,16 @@ key_id(const char *k, size_t n)
 	int i;
 
 	for (i = 1; i < K_KEYS; i++)
-		if (key_names[i][0] == k[0] && strlen(key_names[i]) == n &&
+		if (key_lens[i] == n && key_names[i][0] == k[0] &&
 		    memcmp(key_names[i], k, n) == 0)
 			return (enum key)i;
 	return K_OTHER;
+}
+
+static const char *
+key_at(const struct parse *ps, const struct member *m)
+{
+	return m->id != K_OTHER ? key_names[m->id] : str_at(ps, m->key);
 }
 
 static struct member *
@@ -129,21 +142,51 @@ new_member(struct parse *ps)
 	return &ps->m[ps->nm++];
 }
 
+/* Put the NUL that ends a string in b (sl_buf keeps one after len). */
+static void
+end_string(struct sl_buf *b)
+{
+	if (b->cap - b->len >= 2) {
+		b->buf[b->len++] = '\0';
+		b->buf[b->len] = '\0';
+	} else
+		sl_buf_addc(b, '\0');
+}
+
 /*
  * The string at hand, decoded onto the end of b and NUL-ended; its
- * offset and length.  -1 when it is not a valid string.
+ * offset and length, and whether it holds a NUL (only an escape can put
+ * one there).  -1 when it is not a valid string.
  */
 static int
-take_string(struct parse *ps, struct sl_buf *b, size_t *off, size_t *len)
+take_string(struct parse *ps, struct sl_buf *b, size_t *off, size_t *len,
+    int *nul)
 {
 	size_t start = b->len;
+	long long raw = sl_jscan_cur_offset(ps->js);
 
 	if (sl_jscan_unquote(ps->js, b) != SL_JS_OK)
 		return -1;
 	*off = start;
 	*len = b->len - start;
-	sl_buf_addc(b, '\0');
+	raw = sl_jscan_cur_offset(ps->js) - raw - 2;
+	*nul = (size_t)raw != *len &&
+	    memchr(b->buf + start, '\0', *len) != NULL;
+	end_string(b);
 	return 0;
+}
+
+/* A key of printable ASCII, without escapes: valid, and as written. */
+static int
+plain_key(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] >= 0x7f ||
+		    p[i] == '\\')
+			return 0;
+	return 1;
 }
 
 /*
@@ -158,12 +201,33 @@ take_key(struct parse *ps, struct sl_buf *b, size_t *off, size_t *len)
 	size_t n, start = b->len;
 
 	sl_jscan_key_raw(ps->js, &p, &n);
-	if (sl_json_unquote(p, n, b) < 0 ||
+	if (n >= 2 && plain_key(p + 1, n - 2))
+		sl_buf_add(b, p + 1, n - 2);
+	else if (sl_json_unquote(p, n, b) < 0 ||
 	    memchr(b->buf + start, '\0', b->len - start) != NULL)
 		return -1;
 	*off = start;
 	*len = b->len - start;
-	sl_buf_addc(b, '\0');
+	end_string(b);
+	return 0;
+}
+
+/* A member's key: a known one is only named, any other is kept in strs. */
+static int
+member_key(struct parse *ps, struct member *m)
+{
+	const char *p;
+	size_t n;
+
+	sl_jscan_key_raw(ps->js, &p, &n);
+	if (n >= 2 && plain_key(p + 1, n - 2) &&
+	    (m->id = key_id(p + 1, n - 2)) != K_OTHER) {
+		m->klen = n - 2;
+		return 0;
+	}
+	if (take_key(ps, &ps->strs, &m->key, &m->klen) < 0)
+		return -1;
+	m->id = key_id(str_at(ps, m->key), m->klen);
 	return 0;
 }
 
@@ -217,6 +281,13 @@ number(struct parse *ps, const char *p, size_t n, struct member *m)
 	}
 	if (s != end)
 		return -1;
+	if (!real && n < 19 && *p != '-') {
+		/* The common small count or line number: in range. */
+		for (m->num = 0, s = p; s < end; s++)
+			m->num = m->num * 10 + (*s - '0');
+		m->kind = V_INTEGER;
+		return 0;
+	}
 	sl_buf_reset(&ps->scratch);
 	sl_buf_add(&ps->scratch, p, n);
 	errno = 0;
@@ -259,11 +330,11 @@ check_value(struct parse *ps)
 {
 	struct member unused;
 	size_t off, len;
-	int t = sl_jscan_type(ps->js), rc;
+	int t = sl_jscan_type(ps->js), rc, nul;
 
 	if (t == '"') {
 		sl_buf_reset(&ps->scratch);
-		return take_string(ps, &ps->scratch, &off, &len);
+		return take_string(ps, &ps->scratch, &off, &len, &nul);
 	}
 	if (t != '{' && t != '[')
 		return scalar(ps, &unused);
@@ -286,7 +357,7 @@ static int
 redacted_list(struct parse *ps)
 {
 	size_t off, len;
-	int rc;
+	int rc, nul;
 
 	ps->nred = 0;
 	ps->red_bad = 0;
@@ -299,7 +370,7 @@ redacted_list(struct parse *ps)
 				return -1;
 			continue;
 		}
-		if (take_string(ps, &ps->strs, &off, &len) < 0)
+		if (take_string(ps, &ps->strs, &off, &len, &nul) < 0)
 			return -1;
 		if (ps->nred < EXTRA_MAX)
 			ps->red[ps->nred++] = off;
@@ -313,7 +384,8 @@ member_value(struct parse *ps, struct member *m)
 	switch (sl_jscan_type(ps->js)) {
 	case '"':
 		m->kind = V_STRING;
-		return take_string(ps, &ps->strs, &m->str, &m->len);
+		return take_string(ps, &ps->strs, &m->str, &m->len,
+		    &m->nul);
 	case '{':
 		m->kind = V_OBJECT;
 		return check_value(ps);
@@ -336,10 +408,7 @@ parse_members(struct parse *ps)
 		return -1;
 	while ((rc = sl_jscan_next(ps->js)) == SL_JS_VALUE) {
 		m = new_member(ps);
-		if (take_key(ps, &ps->strs, &m->key, &m->klen) < 0)
-			return -1;
-		m->id = key_id(str_at(ps, m->key), m->klen);
-		if (member_value(ps, m) < 0)
+		if (member_key(ps, m) < 0 || member_value(ps, m) < 0)
 			return -1;
 		ps->slot[m->id] = (long)(m - ps->m);
 	}
@@ -405,8 +474,7 @@ get_str(const struct parse *ps, enum key id, int *bad)
 
 	if (m == NULL || m->kind == V_NULL)
 		return NULL;
-	if (m->kind != V_STRING ||
-	    memchr(str_at(ps, m->str), '\0', m->len) != NULL) {
+	if (m->kind != V_STRING || m->nul) {
 		*bad = 1;
 		return NULL;
 	}
@@ -430,9 +498,17 @@ static int
 has_control(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
+	uint64_t w;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++)
+	/* Words of printable ASCII (0x20-0x7e) first: most text is. */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (((w - 0x2020202020202020ULL) | (w + 0x0101010101010101ULL)) &
+		    0x8080808080808080ULL)
+			break;
+	}
+	for (; i < n; i++)
 		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f ||
 		    (p[i] == 0xc2 &&
 		    i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f))
@@ -493,11 +569,11 @@ link_keys(struct parse *ps, const enum key *skip, size_t nskip)
 			;
 		if (j < nskip)
 			continue;
-		for (h = key_hash(str_at(ps, m->key), m->klen) & mask;
+		for (h = key_hash(key_at(ps, m), m->klen) & mask;
 		    ps->tab[h] >= 0; h = (h + 1) & mask) {
 			f = &ps->m[ps->tab[h]];
-			if (f->klen == m->klen && memcmp(str_at(ps, f->key),
-			    str_at(ps, m->key), m->klen) == 0)
+			if (f->klen == m->klen && memcmp(key_at(ps, f),
+			    key_at(ps, m), m->klen) == 0)
 				break;
 		}
 		if (ps->tab[h] >= 0)
@@ -536,7 +612,7 @@ string_fields(struct parse *ps, struct conv *c, int session)
 		m = &ps->m[i];
 		if (m->last < 0 || (v = &ps->m[m->last])->kind != V_STRING)
 			continue;
-		key = str_at(ps, m->key);
+		key = key_at(ps, m);
 		if (session && (f = sl_field_lookup(key)) >= 0)
 			c->r.f[f] = str_at(ps, v->str);
 		else if (c->r.nextra < EXTRA_MAX) {
