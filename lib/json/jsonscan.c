@@ -169,7 +169,7 @@ cut(struct sl_jscan *js, const char *where)
 
 /* Next byte that is not white space (not consumed), or -1. */
 static int
-skip_ws(struct sl_jscan *js)
+skip_ws_slow(struct sl_jscan *js)
 {
 	for (;;) {
 		while (js->r < js->w) {
@@ -184,6 +184,15 @@ skip_ws(struct sl_jscan *js)
 		if (!more(js))
 			return -1;
 	}
+}
+
+/* Most tokens follow each other with no space between: no call then. */
+static inline int
+skip_ws(struct sl_jscan *js)
+{
+	if (js->r < js->w && js->data[js->r] > ' ')
+		return js->data[js->r];
+	return skip_ws_slow(js);
 }
 
 static void
