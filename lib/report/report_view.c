@@ -700,18 +700,15 @@ build_timeline(struct rv_report *v)
 	qsort(v->timeline, v->ntimeline, sizeof(*v->timeline), cmp_tcmd);
 }
 
-struct rv_report *
-report_view(struct sl_report *rep)
+/* The sessions of the store that pass the filters and the window. */
+static void
+keep_sessions(struct rv_report *v, struct sl_report *rep)
 {
-	struct rv_report *v = sl_xcalloc(1, sizeof(*v));
 	const struct sl_report_opts *o = &rep->o;
 	const struct sl_window win = { o->has_since, o->has_until, o->since,
 	    o->until };
-	const char **tmp;
 	size_t i;
 
-	v->cache.rep = rep;
-	report_cmdset_init(&v->cache.set);
 	v->s = sl_xcalloc(rep->naux + 1, sizeof(*v->s));
 	for (i = 0; i < rep->naux; i++) {
 		struct rv_session *vs = &v->s[v->ns];
@@ -733,6 +730,14 @@ drop:
 		free(vs->cmds);
 		free(vs->notes);
 	}
+}
+
+/* Totals over the sessions kept, and each one's group. */
+static void
+sum_sessions(struct rv_report *v, const struct sl_report_opts *o)
+{
+	size_t i;
+
 	for (i = 0; i < v->ns; i++) {
 		struct rv_session *s = &v->s[i];
 
@@ -760,7 +765,14 @@ drop:
 		    strcmp(s->end, v->last_end) > 0))
 			v->last_end = s->end;
 	}
-	qsort(v->s, v->ns, sizeof(*v->s), cmp_session);
+}
+
+/* Users, targets and days: distinct counts and aggregates. */
+static void
+group_sessions(struct rv_report *v)
+{
+	const char **tmp;
+	size_t i;
 
 	tmp = sl_xcalloc(v->ns + 1, sizeof(*tmp));
 	for (i = 0; i < v->ns; i++)
@@ -773,10 +785,15 @@ drop:
 	v->users = groups(v, G_USER, &v->nusers_g);
 	v->targets = groups(v, G_TARGET, &v->ntargets_g);
 	v->days = groups(v, G_DAY, &v->ndays);
-	v->want_timeline = o->commands;
-	v->pages = o->pages;
-	if (o->commands)
-		build_timeline(v);
+}
+
+/* What the report says about its own run: options, inputs, notes. */
+static void
+set_run(struct rv_report *v, const struct sl_report *rep)
+{
+	const struct sl_report_opts *o = &rep->o;
+	const char **tmp;
+	size_t i;
 
 	if (o->has_since) {
 		sl_time_format(o->since, v->since_buf);
@@ -811,6 +828,25 @@ drop:
 		v->gnotes = gn;
 		v->ngnotes = rep->nnotes;
 	}
+}
+
+struct rv_report *
+report_view(struct sl_report *rep)
+{
+	struct rv_report *v = sl_xcalloc(1, sizeof(*v));
+	const struct sl_report_opts *o = &rep->o;
+
+	v->cache.rep = rep;
+	report_cmdset_init(&v->cache.set);
+	keep_sessions(v, rep);
+	sum_sessions(v, o);
+	qsort(v->s, v->ns, sizeof(*v->s), cmp_session);
+	group_sessions(v);
+	v->want_timeline = o->commands;
+	v->pages = o->pages;
+	if (o->commands)
+		build_timeline(v);
+	set_run(v, rep);
 	return v;
 }
 
