@@ -113,15 +113,35 @@ str_at(const struct parse *ps, size_t off)
 
 /* ------------------------------------------------------------ parsing */
 
+/* Candidates by first letter: a member's key is looked up per record. */
 static enum key
 key_id(const char *k, size_t n)
 {
-	int i;
+	static const enum key by_t[] = { K_TYPE, K_TEXT, K_TIME, K_OTHER };
+	static const enum key by_s[] = { K_SESSION, K_SRC, K_OTHER };
+	static const enum key by_c[] = { K_CMD, K_CONT, K_CANCELLED, K_CODE,
+	    K_COUNT, K_OTHER };
+	static const enum key by_r[] = { K_REDACTED, K_REDRAWN, K_OTHER };
+	static const enum key by_n[] = { K_N, K_OTHER };
+	static const enum key by_p[] = { K_PROMPT, K_OTHER };
+	static const enum key by_e[] = { K_EXPANDED, K_OTHER };
+	const enum key *c;
 
-	for (i = 1; i < K_KEYS; i++)
-		if (key_lens[i] == n && key_names[i][0] == k[0] &&
-		    memcmp(key_names[i], k, n) == 0)
-			return (enum key)i;
+	if (n == 0)
+		return K_OTHER;
+	switch (k[0]) {
+	case 't': c = by_t; break;
+	case 's': c = by_s; break;
+	case 'c': c = by_c; break;
+	case 'r': c = by_r; break;
+	case 'n': c = by_n; break;
+	case 'p': c = by_p; break;
+	case 'e': c = by_e; break;
+	default: return K_OTHER;
+	}
+	for (; *c != K_OTHER; c++)
+		if (key_lens[*c] == n && memcmp(key_names[*c], k, n) == 0)
+			return *c;
 	return K_OTHER;
 }
 

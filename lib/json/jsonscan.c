@@ -19,6 +19,10 @@
 #include "internal.h"
 #include "json/jsonscan.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define JS_BUFSZ	(256 * 1024)
 #define KEY_MAX		255
 
@@ -729,6 +733,42 @@ hex4_at(const unsigned char *p)
 #define HAS_ZERO(w)	(((w) - ONES) & ~(w) & HIGHS)
 
 /*
+ * Past the plain bytes at p (printable ASCII but '"' and '\\'), a block
+ * at a time; the byte-wise checks take over at the first other one.
+ */
+static const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* Signed: bytes from 0x80 compare below 0x20 too. */
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, space));
+		int bits = _mm_movemask_epi8(m);
+
+		if (bits != 0)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+#endif
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if (HAS_ZERO(w ^ (0x22 * ONES)) ||
+		    HAS_ZERO(w ^ (0x5c * ONES)) ||
+		    (((w - 0x20 * ONES) | w) & HIGHS))
+			break;
+		p += 8;
+	}
+	return p;
+}
+
+/*
  * Decode the body of a string literal from p (after its opening quote)
  * up to its closing quote, appending to out, strict as jansson: no raw
  * control byte, valid UTF-8, good escapes and surrogate pairs.  Returns
@@ -741,7 +781,6 @@ decode_str(const unsigned char *p, const unsigned char *end,
 {
 	const unsigned char *start = p, *s;
 	char *o;
-	uint64_t w;
 	uint32_t cp;
 	long u, lo;
 	size_t k;
@@ -752,14 +791,7 @@ decode_str(const unsigned char *p, const unsigned char *end,
 	for (;;) {
 		s = p;
 		for (;;) {
-			while (end - p >= 8) {
-				memcpy(&w, p, 8);
-				if (HAS_ZERO(w ^ (0x22 * ONES)) ||
-				    HAS_ZERO(w ^ (0x5c * ONES)) ||
-				    (((w - 0x20 * ONES) | w) & HIGHS))
-					break;
-				p += 8;
-			}
+			p = skip_plain(p, end);
 			if (p == end)
 				return -1;	/* no closing quote */
 			if (*p == '"' || *p == '\\')
