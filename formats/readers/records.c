@@ -113,6 +113,18 @@ str_at(const struct parse *ps, size_t off)
 
 /* ------------------------------------------------------------ parsing */
 
+/* memcmp() == 0 for the few bytes of a key, without the call. */
+static int
+same(const char *a, const char *b, size_t n)
+{
+	while (n > 0 && *a == *b) {
+		a++;
+		b++;
+		n--;
+	}
+	return n == 0;
+}
+
 /* Candidates by first letter: a member's key is looked up per record. */
 static enum key
 key_id(const char *k, size_t n)
@@ -140,7 +152,7 @@ key_id(const char *k, size_t n)
 	default: return K_OTHER;
 	}
 	for (; *c != K_OTHER; c++)
-		if (key_lens[*c] == n && memcmp(key_names[*c], k, n) == 0)
+		if (key_lens[*c] == n && same(key_names[*c], k, n))
 			return *c;
 	return K_OTHER;
 }
@@ -239,8 +251,7 @@ member_key(struct parse *ps, struct member *m)
 	const char *p;
 	size_t n;
 
-	sl_jscan_key_raw(ps->js, &p, &n);
-	if (n >= 2 && plain_key(p + 1, n - 2) &&
+	if (sl_jscan_key_raw(ps->js, &p, &n) && n >= 2 &&
 	    (m->id = key_id(p + 1, n - 2)) != K_OTHER) {
 		m->klen = n - 2;
 		return 0;

@@ -45,6 +45,7 @@ struct sl_jscan {
 	long long voff, vline;
 	char key[KEY_MAX + 1];
 	size_t kstart, kend;		/* the key as written: data[kstart, kend) */
+	int kplain;			/* ...printable ASCII, no escape */
 
 	enum sl_js_errkind err;
 	int dead;			/* failed: calls fail until recovered */
@@ -233,9 +234,9 @@ hex4(struct sl_jscan *js)
 }
 
 /*
- * A key with no escape and no line break, whole in the window: copied
- * as it is.  The common case, and a hot one where records are read member
- * by member.  0: the byte-wise path decides.
+ * A key of printable ASCII without escapes, whole in the window: copied
+ * as it is, and known valid.  The common case, and a hot one where
+ * records are read member by member.  0: the byte-wise path decides.
  */
 static int
 read_plain_key(struct sl_jscan *js)
@@ -244,7 +245,7 @@ read_plain_key(struct sl_jscan *js)
 	const unsigned char *p = s;
 	size_t n;
 
-	while (p < end && *p != '"' && *p != '\\' && *p != '\n')
+	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x7f)
 		p++;
 	if (p == end || *p != '"')
 		return 0;
@@ -254,6 +255,7 @@ read_plain_key(struct sl_jscan *js)
 	js->kstart = js->r;
 	js->r = (size_t)(p + 1 - js->data);
 	js->kend = js->r;
+	js->kplain = 1;
 	return 1;
 }
 
@@ -269,6 +271,7 @@ read_key(struct sl_jscan *js)
 
 	if (read_plain_key(js))
 		return SL_JS_OK;
+	js->kplain = 0;
 	js->kstart = js->r;
 	js->r++;			/* the opening quote */
 	for (;;) {
@@ -412,11 +415,12 @@ sl_jscan_key(const struct sl_jscan *js)
 	return js->key;
 }
 
-void
+int
 sl_jscan_key_raw(const struct sl_jscan *js, const char **p, size_t *n)
 {
 	*p = (const char *)js->data + js->kstart;
 	*n = js->kend - js->kstart;
+	return js->kplain;
 }
 
 long long

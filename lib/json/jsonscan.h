@@ -73,9 +73,10 @@ const char *sl_jscan_key(const struct sl_jscan *js);
 /*
  * A memory scanner only: the key of the member at hand as written, its
  * quotes included, in place: for a strict decode (sl_json_unquote) where
- * sl_jscan_key(), lenient and cut, is not enough.
+ * sl_jscan_key(), lenient and cut, is not enough.  1 when the key is
+ * printable ASCII without escapes (valid, and as written), else 0.
  */
-void sl_jscan_key_raw(const struct sl_jscan *js, const char **p, size_t *n);
+int sl_jscan_key_raw(const struct sl_jscan *js, const char **p, size_t *n);
 /* Go into the object or array at hand.  SL_JS_OK or SL_JS_ERR. */
 int sl_jscan_enter(struct sl_jscan *js);
 /* Skip the rest of the level last entered and leave it. */
