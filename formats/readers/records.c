@@ -8,43 +8,77 @@
  * Records pass through unchanged (n and src included), so reading a
  * stream and writing it again gives the same bytes.  A line that is not
  * a valid record is rejected with its position; the stream goes on.
+ *
+ * Each line is read with the streaming scanner (json/jsonscan.h), with
+ * no tree and no allocation per value: keys and strings are decoded into
+ * one buffer kept for the whole input, and each member is a row in a
+ * table kept too.  The line is checked as strictly as jansson checks a
+ * document (it read records before: same records accepted, same ones
+ * refused); jansson is asked again only for the message of a line that
+ * is not JSON, so the messages stay what they were.
  */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "internal.h"
+#include "json/jsonscan.h"
 
 #define EXTRA_MAX	32
 
-static int
-rec_probe(const unsigned char *p, size_t n, const char *name)
-{
-	const char *s = (const char *)p, *nl;
-	json_t *j, *t;
-	int bid = 0;
+/* The keys a record's meaning rests on; K_OTHER: any other key. */
+enum key {
+	K_OTHER, K_TYPE, K_SESSION, K_SRC, K_REDACTED, K_N, K_TEXT, K_TIME,
+	K_PROMPT, K_CMD, K_EXPANDED, K_CONT, K_CANCELLED, K_REDRAWN, K_CODE,
+	K_COUNT, K_UNCERTAIN, K_KEYS
+};
 
-	SL_UNUSED(name);
-	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
-		s++;
-		n--;
-	}
-	if (n == 0 || *s != '{')
-		return 0;
-	nl = memchr(s, '\n', n);
-	if (nl == NULL)
-		return 0;
-	j = json_loadb(s, (size_t)(nl - s), 0, NULL);
-	if (json_is_object(j) && json_object_get(j, "session") != NULL &&
-	    (t = json_object_get(j, "type")) != NULL && json_is_string(t) &&
-	    (strcmp(json_string_value(t), "session") == 0 ||
-	    strcmp(json_string_value(t), "line") == 0 ||
-	    strcmp(json_string_value(t), "note") == 0))
-		bid = 90;
-	json_decref(j);
-	return bid;
-}
+static const char *const key_names[K_KEYS] = {
+	"", "type", "session", "src", "redacted", "n", "text", "time",
+	"prompt", "cmd", "expanded", "cont", "cancelled", "redrawn", "code",
+	"count", "uncertain"
+};
+static const unsigned char key_lens[K_KEYS] = {
+	0, 4, 7, 3, 8, 1, 4, 4, 6, 3, 8, 4, 9, 7, 4, 5, 9
+};
+
+/* A value's kind, as a JSON parser types it. */
+enum kind {
+	V_STRING, V_INTEGER, V_REAL, V_TRUE, V_FALSE, V_NULL, V_OBJECT, V_ARRAY
+};
+
+/*
+ * One member of the record's object; strings are offsets into strs.  A
+ * known key (id) is not kept: its name is key_names[id].
+ */
+struct member {
+	size_t key, klen;
+	enum key id;
+	enum kind kind;
+	size_t str, len;	/* V_STRING */
+	int nul;		/* ...holds a NUL ("\u0000") */
+	long long num;		/* V_INTEGER */
+	long last;		/* first of its key: the last member with it */
+};
+
+/* The parse of one line, its buffers kept from line to line. */
+struct parse {
+	struct sl_jscan *js;
+	struct sl_buf strs;	/* decoded keys and strings, each NUL-ended */
+	struct sl_buf scratch;	/* strings and numbers nobody reads */
+	struct member *m;
+	size_t nm, mcap;
+	long slot[K_KEYS];	/* the last member with each key, or -1 */
+	size_t red[EXTRA_MAX];	/* the strings of the last "redacted" */
+	size_t nred;
+	int red_bad;		/* ...which held something else */
+	long *tab;		/* keys seen (session and note fields) */
+	size_t tabcap;
+};
 
 struct conv {
 	struct sl_record r;
@@ -52,20 +86,440 @@ struct conv {
 	const char *redacted[EXTRA_MAX];
 };
 
+static void
+parse_init(struct parse *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->js = sl_jscan_mem(NULL, 0);
+	sl_buf_init(&ps->strs);
+	sl_buf_init(&ps->scratch);
+}
+
+static void
+parse_free(struct parse *ps)
+{
+	sl_jscan_free(ps->js);
+	sl_buf_free(&ps->strs);
+	sl_buf_free(&ps->scratch);
+	free(ps->m);
+	free(ps->tab);
+}
+
+static const char *
+str_at(const struct parse *ps, size_t off)
+{
+	return ps->strs.buf + off;
+}
+
+/* ------------------------------------------------------------ parsing */
+
+/* memcmp() == 0 for the few bytes of a key, without the call. */
+static int
+same(const char *a, const char *b, size_t n)
+{
+	while (n > 0 && *a == *b) {
+		a++;
+		b++;
+		n--;
+	}
+	return n == 0;
+}
+
+/* Candidates by first letter: a member's key is looked up per record. */
+static enum key
+key_id(const char *k, size_t n)
+{
+	static const enum key by_t[] = { K_TYPE, K_TEXT, K_TIME, K_OTHER };
+	static const enum key by_s[] = { K_SESSION, K_SRC, K_OTHER };
+	static const enum key by_c[] = { K_CMD, K_CONT, K_CANCELLED, K_CODE,
+	    K_COUNT, K_OTHER };
+	static const enum key by_r[] = { K_REDACTED, K_REDRAWN, K_OTHER };
+	static const enum key by_n[] = { K_N, K_OTHER };
+	static const enum key by_p[] = { K_PROMPT, K_OTHER };
+	static const enum key by_e[] = { K_EXPANDED, K_OTHER };
+	static const enum key by_u[] = { K_UNCERTAIN, K_OTHER };
+	const enum key *c;
+
+	if (n == 0)
+		return K_OTHER;
+	switch (k[0]) {
+	case 't': c = by_t; break;
+	case 's': c = by_s; break;
+	case 'c': c = by_c; break;
+	case 'r': c = by_r; break;
+	case 'n': c = by_n; break;
+	case 'p': c = by_p; break;
+	case 'e': c = by_e; break;
+	case 'u': c = by_u; break;
+	default: return K_OTHER;
+	}
+	for (; *c != K_OTHER; c++)
+		if (key_lens[*c] == n && same(key_names[*c], k, n))
+			return *c;
+	return K_OTHER;
+}
+
+static const char *
+key_at(const struct parse *ps, const struct member *m)
+{
+	return m->id != K_OTHER ? key_names[m->id] : str_at(ps, m->key);
+}
+
+static struct member *
+new_member(struct parse *ps)
+{
+	if (ps->nm == ps->mcap) {
+		ps->mcap = ps->mcap ? ps->mcap * 2 : 16;
+		ps->m = sl_xrealloc(ps->m, ps->mcap * sizeof(*ps->m));
+	}
+	memset(&ps->m[ps->nm], 0, sizeof(ps->m[0]));
+	return &ps->m[ps->nm++];
+}
+
+/* Put the NUL that ends a string in b (sl_buf keeps one after len). */
+static void
+end_string(struct sl_buf *b)
+{
+	if (b->cap - b->len >= 2) {
+		b->buf[b->len++] = '\0';
+		b->buf[b->len] = '\0';
+	} else
+		sl_buf_addc(b, '\0');
+}
+
+/*
+ * The string at hand, decoded onto the end of b and NUL-ended; its
+ * offset and length, and whether it holds a NUL (only an escape can put
+ * one there).  -1 when it is not a valid string.
+ */
+static int
+take_string(struct parse *ps, struct sl_buf *b, size_t *off, size_t *len,
+    int *nul)
+{
+	size_t start = b->len;
+	long long raw = sl_jscan_cur_offset(ps->js);
+
+	if (sl_jscan_unquote(ps->js, b) != SL_JS_OK)
+		return -1;
+	*off = start;
+	*len = b->len - start;
+	raw = sl_jscan_cur_offset(ps->js) - raw - 2;
+	*nul = (size_t)raw != *len &&
+	    memchr(b->buf + start, '\0', *len) != NULL;
+	end_string(b);
+	return 0;
+}
+
+/* A key of printable ASCII, without escapes: valid, and as written. */
+static int
+plain_key(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] >= 0x7f ||
+		    p[i] == '\\')
+			return 0;
+	return 1;
+}
+
+/*
+ * The key of the member at hand, decoded strictly onto b (the scanner's
+ * own copy is lenient and cut).  A NUL in a key is refused, as jansson
+ * does.
+ */
+static int
+take_key(struct parse *ps, struct sl_buf *b, size_t *off, size_t *len)
+{
+	const char *p;
+	size_t n, start = b->len;
+
+	sl_jscan_key_raw(ps->js, &p, &n);
+	if (n >= 2 && plain_key(p + 1, n - 2))
+		sl_buf_add(b, p + 1, n - 2);
+	else if (sl_json_unquote(p, n, b) < 0 ||
+	    memchr(b->buf + start, '\0', b->len - start) != NULL)
+		return -1;
+	*off = start;
+	*len = b->len - start;
+	end_string(b);
+	return 0;
+}
+
+/* A member's key: a known one is only named, any other is kept in strs. */
+static int
+member_key(struct parse *ps, struct member *m)
+{
+	const char *p;
+	size_t n;
+
+	if (sl_jscan_key_raw(ps->js, &p, &n) && n >= 2 &&
+	    (m->id = key_id(p + 1, n - 2)) != K_OTHER) {
+		m->klen = n - 2;
+		return 0;
+	}
+	if (take_key(ps, &ps->strs, &m->key, &m->klen) < 0)
+		return -1;
+	m->id = key_id(str_at(ps, m->key), m->klen);
+	return 0;
+}
+
+static int
+digit(const char *s, const char *end)
+{
+	return s < end && *s >= '0' && *s <= '9';
+}
+
+/* Past a run of digits; NULL when there is none. */
+static const char *
+digits(const char *s, const char *end)
+{
+	if (!digit(s, end))
+		return NULL;
+	while (digit(s, end))
+		s++;
+	return s;
+}
+
+/*
+ * A JSON number, p[0, n): an integer (in range: a parser refuses a "too
+ * big integer") or a real (refused when it overflows).  -1 when it is
+ * not one.
+ */
+static int
+number(struct parse *ps, const char *p, size_t n, struct member *m)
+{
+	const char *s = p, *end = p + n;
+	int real = 0;
+	double d;
+
+	if (s < end && *s == '-')
+		s++;
+	if (digit(s, end) && *s == '0')
+		s++;
+	else if ((s = digits(s, end)) == NULL)
+		return -1;
+	if (s < end && *s == '.') {
+		if ((s = digits(s + 1, end)) == NULL)
+			return -1;
+		real = 1;
+	}
+	if (s < end && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (s < end && (*s == '+' || *s == '-'))
+			s++;
+		if ((s = digits(s, end)) == NULL)
+			return -1;
+		real = 1;
+	}
+	if (s != end)
+		return -1;
+	if (!real && n < 19 && *p != '-') {
+		/* The common small count or line number: in range. */
+		for (m->num = 0, s = p; s < end; s++)
+			m->num = m->num * 10 + (*s - '0');
+		m->kind = V_INTEGER;
+		return 0;
+	}
+	sl_buf_reset(&ps->scratch);
+	sl_buf_add(&ps->scratch, p, n);
+	errno = 0;
+	if (!real) {
+		m->kind = V_INTEGER;
+		m->num = strtoll(ps->scratch.buf, NULL, 10);
+		return errno == ERANGE ? -1 : 0;
+	}
+	m->kind = V_REAL;
+	d = strtod(ps->scratch.buf, NULL);
+	return (d == HUGE_VAL || d == -HUGE_VAL) && errno == ERANGE ? -1 : 0;
+}
+
+/* A value that is not a string, object or array. */
+static int
+scalar(struct parse *ps, struct member *m)
+{
+	const char *p;
+	size_t n;
+
+	if (sl_jscan_raw(ps->js, &p, &n) != SL_JS_OK || n == 0)
+		return -1;
+	if (n == 4 && memcmp(p, "true", 4) == 0)
+		m->kind = V_TRUE;
+	else if (n == 5 && memcmp(p, "false", 5) == 0)
+		m->kind = V_FALSE;
+	else if (n == 4 && memcmp(p, "null", 4) == 0)
+		m->kind = V_NULL;
+	else
+		return number(ps, p, n, m);
+	return 0;
+}
+
+/*
+ * Check the value at hand, which no field reads, as strictly as a JSON
+ * parser would (nesting is bounded by the scanner's SL_JSON_DEPTH).
+ */
+static int
+check_value(struct parse *ps)
+{
+	struct member unused;
+	size_t off, len;
+	int t = sl_jscan_type(ps->js), rc, nul;
+
+	if (t == '"') {
+		sl_buf_reset(&ps->scratch);
+		return take_string(ps, &ps->scratch, &off, &len, &nul);
+	}
+	if (t != '{' && t != '[')
+		return scalar(ps, &unused);
+	if (sl_jscan_enter(ps->js) != SL_JS_OK)
+		return -1;
+	while ((rc = sl_jscan_next(ps->js)) == SL_JS_VALUE) {
+		if (t == '{') {
+			sl_buf_reset(&ps->scratch);
+			if (take_key(ps, &ps->scratch, &off, &len) < 0)
+				return -1;
+		}
+		if (check_value(ps) < 0)
+			return -1;
+	}
+	return rc == SL_JS_END ? 0 : -1;
+}
+
+/* "redacted": its strings kept, anything else noted (the last one counts). */
+static int
+redacted_list(struct parse *ps)
+{
+	size_t off, len;
+	int rc, nul;
+
+	ps->nred = 0;
+	ps->red_bad = 0;
+	if (sl_jscan_enter(ps->js) != SL_JS_OK)
+		return -1;
+	while ((rc = sl_jscan_next(ps->js)) == SL_JS_VALUE) {
+		if (sl_jscan_type(ps->js) != '"') {
+			ps->red_bad = 1;
+			if (check_value(ps) < 0)
+				return -1;
+			continue;
+		}
+		if (take_string(ps, &ps->strs, &off, &len, &nul) < 0)
+			return -1;
+		if (ps->nred < EXTRA_MAX)
+			ps->red[ps->nred++] = off;
+	}
+	return rc == SL_JS_END ? 0 : -1;
+}
+
+static int
+member_value(struct parse *ps, struct member *m)
+{
+	switch (sl_jscan_type(ps->js)) {
+	case '"':
+		m->kind = V_STRING;
+		return take_string(ps, &ps->strs, &m->str, &m->len,
+		    &m->nul);
+	case '{':
+		m->kind = V_OBJECT;
+		return check_value(ps);
+	case '[':
+		m->kind = V_ARRAY;
+		return m->id == K_REDACTED ? redacted_list(ps) :
+		    check_value(ps);
+	default:
+		return scalar(ps, m);
+	}
+}
+
+static int
+parse_members(struct parse *ps)
+{
+	struct member *m;
+	int rc;
+
+	if (sl_jscan_enter(ps->js) != SL_JS_OK)
+		return -1;
+	while ((rc = sl_jscan_next(ps->js)) == SL_JS_VALUE) {
+		m = new_member(ps);
+		if (member_key(ps, m) < 0 || member_value(ps, m) < 0)
+			return -1;
+		ps->slot[m->id] = (long)(m - ps->m);
+	}
+	return rc == SL_JS_END ? 0 : -1;
+}
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * Parse one line: 0 an object (its members in ps), 1 a JSON array (valid,
+ * but no record), -1 not JSON.  Like a JSON parser: an object or array,
+ * white space around it and nothing else (no byte order mark).
+ */
+static int
+parse_line(struct parse *ps, const char *p, size_t n)
+{
+	size_t i = 0;
+	long long end;
+	int rc, k;
+
+	ps->nm = 0;
+	ps->nred = 0;
+	ps->red_bad = 0;
+	sl_buf_reset(&ps->strs);
+	for (k = 0; k < K_KEYS; k++)
+		ps->slot[k] = -1;
+	while (i < n && is_space((unsigned char)p[i]))
+		i++;
+	if (i == n || (p[i] != '{' && p[i] != '['))
+		return -1;
+	sl_jscan_mem_reset(ps->js, p, n);
+	if (sl_jscan_next(ps->js) != SL_JS_VALUE)
+		return -1;
+	if (p[i] == '{')
+		rc = parse_members(ps);
+	else
+		rc = check_value(ps) < 0 ? -1 : 1;
+	if (rc < 0)
+		return -1;
+	for (end = sl_jscan_cur_offset(ps->js); (size_t)end < n; end++)
+		if (!is_space((unsigned char)p[end]))
+			return -1;
+	return rc;
+}
+
+/* --------------------------------------------------------- conversion */
+
+static const struct member *
+get(const struct parse *ps, enum key id)
+{
+	return ps->slot[id] < 0 ? NULL : &ps->m[ps->slot[id]];
+}
+
 /* A string field; a NUL inside ("\u0000") would cut it short: bad. */
 static const char *
-get_str(json_t *o, const char *k, int *bad)
+get_str(const struct parse *ps, enum key id, int *bad)
 {
-	json_t *v = json_object_get(o, k);
+	const struct member *m = get(ps, id);
 
-	if (v == NULL || json_is_null(v))
+	if (m == NULL || m->kind == V_NULL)
 		return NULL;
-	if (!json_is_string(v) ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
+	if (m->kind != V_STRING || m->nul) {
 		*bad = 1;
 		return NULL;
 	}
-	return json_string_value(v);
+	return str_at(ps, m->str);
+}
+
+static int
+is_true(const struct parse *ps, enum key id)
+{
+	const struct member *m = get(ps, id);
+
+	return m != NULL && m->kind == V_TRUE;
 }
 
 /*
@@ -77,9 +531,17 @@ static int
 has_control(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
+	uint64_t w;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++)
+	/* Words of printable ASCII (0x20-0x7e) first: most text is. */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (((w - 0x2020202020202020ULL) | (w + 0x0101010101010101ULL)) &
+		    0x8080808080808080ULL)
+			break;
+	}
+	for (; i < n; i++)
 		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f ||
 		    (p[i] == 0xc2 &&
 		    i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f))
@@ -102,20 +564,214 @@ code_ok(const char *s)
 	return 1;
 }
 
+static size_t
+key_hash(const char *k, size_t n)
+{
+	size_t h = 2166136261u, i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * Link each key's first member to its last: a JSON parser keeps one
+ * value per key, the last, in the place where the key first came, and
+ * the fields read the same way here.  Members with keys in skip[] are
+ * left out (last = -1).
+ */
+static void
+link_keys(struct parse *ps, const enum key *skip, size_t nskip)
+{
+	struct member *m, *f;
+	size_t i, j, h, mask;
+
+	if (ps->tabcap < 2 * ps->nm) {
+		for (ps->tabcap = 16; ps->tabcap < 2 * ps->nm; )
+			ps->tabcap *= 2;
+		free(ps->tab);
+		ps->tab = sl_xmalloc(ps->tabcap * sizeof(*ps->tab));
+	}
+	mask = ps->tabcap - 1;
+	for (i = 0; i < ps->tabcap; i++)
+		ps->tab[i] = -1;
+	for (i = 0; i < ps->nm; i++) {
+		m = &ps->m[i];
+		m->last = -1;
+		for (j = 0; j < nskip && m->id != skip[j]; j++)
+			;
+		if (j < nskip)
+			continue;
+		for (h = key_hash(key_at(ps, m), m->klen) & mask;
+		    ps->tab[h] >= 0; h = (h + 1) & mask) {
+			f = &ps->m[ps->tab[h]];
+			if (f->klen == m->klen && memcmp(key_at(ps, f),
+			    key_at(ps, m), m->klen) == 0)
+				break;
+		}
+		if (ps->tab[h] >= 0)
+			ps->m[ps->tab[h]].last = (long)i;
+		else {
+			ps->tab[h] = (long)i;
+			m->last = (long)i;
+		}
+	}
+}
+
+/*
+ * The string fields of a session or note beyond the common ones, in the
+ * order of their keys: the session's known fields into f[], the rest as
+ * extras (numbers from other writers are let go).
+ */
+static void
+string_fields(struct parse *ps, struct conv *c, int session)
+{
+	static const enum key skip_session[] = {
+		K_TYPE, K_SESSION, K_SRC, K_REDACTED
+	};
+	static const enum key skip_note[] = {
+		K_TYPE, K_SESSION, K_SRC, K_REDACTED, K_CODE, K_TEXT
+	};
+	const struct member *m, *v;
+	const char *key;
+	size_t i;
+	int f;
+
+	if (session)
+		link_keys(ps, skip_session, 4);
+	else
+		link_keys(ps, skip_note, 6);
+	for (i = 0; i < ps->nm; i++) {
+		m = &ps->m[i];
+		if (m->last < 0 || (v = &ps->m[m->last])->kind != V_STRING)
+			continue;
+		key = key_at(ps, m);
+		if (session && (f = sl_field_lookup(key)) >= 0)
+			c->r.f[f] = str_at(ps, v->str);
+		else if (c->r.nextra < EXTRA_MAX) {
+			c->extra[c->r.nextra].key = key;
+			c->extra[c->r.nextra].val = str_at(ps, v->str);
+			c->r.nextra++;
+		}
+	}
+	c->r.extra = c->extra;
+}
+
+static const char *
+conv_line(const struct parse *ps, struct conv *c)
+{
+	const struct member *v;
+	const char *prompt, *cmd;
+	int bad = 0;
+
+	v = get(ps, K_N);
+	if (v == NULL || v->kind != V_INTEGER || v->num < 1)
+		return "\"n\" must be a positive integer";
+	c->r.n = v->num;
+	if ((v = get(ps, K_TEXT)) == NULL || v->kind != V_STRING)
+		return "\"text\" must be a string";
+	c->r.text = str_at(ps, v->str);
+	c->r.len = v->len;
+	if (has_control(c->r.text, c->r.len))
+		return "\"text\" holds control characters";
+	c->r.time = get_str(ps, K_TIME, &bad);
+	prompt = get_str(ps, K_PROMPT, &bad);
+	cmd = get_str(ps, K_CMD, &bad);
+	c->r.expanded = get_str(ps, K_EXPANDED, &bad);
+	if (bad)
+		return "\"time\", \"prompt\", \"cmd\" and \"expanded\" "
+		    "must be strings";
+	if (c->r.expanded != NULL && has_control(c->r.expanded,
+	    strlen(c->r.expanded)))
+		return "\"expanded\" holds control characters";
+	if ((prompt == NULL) != (cmd == NULL))
+		return "\"prompt\" and \"cmd\" come together";
+	if (prompt != NULL) {
+		size_t pl = strlen(prompt);
+
+		/* prompt + cmd == text, by contract. */
+		if (pl > c->r.len || memcmp(c->r.text, prompt, pl) != 0 ||
+		    strcmp(c->r.text + pl, cmd) != 0)
+			return "\"prompt\" + \"cmd\" differ from \"text\"";
+		c->r.has_prompt = 1;
+		c->r.prompt_len = pl;
+	}
+	c->r.cont = is_true(ps, K_CONT);
+	/* Only a prompt line has a command that did not run. */
+	c->r.cancelled = c->r.has_prompt && is_true(ps, K_CANCELLED);
+	c->r.redrawn = c->r.has_prompt && is_true(ps, K_REDRAWN);
+	c->r.uncertain = c->r.has_prompt && is_true(ps, K_UNCERTAIN);
+	if (!c->r.has_prompt)
+		c->r.expanded = NULL;
+	return NULL;
+}
+
+static const char *
+conv_note(struct parse *ps, struct conv *c)
+{
+	const struct member *v;
+	const char *text;
+	int bad = 0;
+
+	c->r.code = get_str(ps, K_CODE, &bad);
+	text = get_str(ps, K_TEXT, &bad);
+	if (bad || c->r.code == NULL)
+		return "a note needs string \"code\" and \"text\"";
+	if (!code_ok(c->r.code))
+		return "\"code\" must be a lowercase identifier";
+	c->r.text = text != NULL ? text : "";
+	c->r.len = strlen(c->r.text);
+	if (has_control(c->r.text, c->r.len))
+		return "\"text\" holds control characters";
+	if ((v = get(ps, K_COUNT)) != NULL) {
+		if (v->kind != V_INTEGER || v->num < 0)
+			return "\"count\" must be a whole number";
+		c->r.count = v->num;
+	}
+	string_fields(ps, c, 0);
+	return NULL;
+}
+
+/* The fields every record has: session, src, redacted. */
+static const char *
+conv_common(const struct parse *ps, struct conv *c)
+{
+	const struct member *v;
+	size_t i;
+	int bad = 0;
+
+	c->r.session = get_str(ps, K_SESSION, &bad);
+	c->r.src = get_str(ps, K_SRC, &bad);
+	if (bad)
+		return "\"session\" and \"src\" must be strings without NUL";
+	if (c->r.session != NULL && *c->r.session == '\0')
+		c->r.session = NULL;	/* unknown: null, never "" */
+	if (c->r.src != NULL && *c->r.src == '\0')
+		c->r.src = NULL;	/* the caller puts the line's place */
+	if ((v = get(ps, K_REDACTED)) != NULL) {
+		if (v->kind != V_ARRAY)
+			return "\"redacted\" must be an array";
+		if (ps->red_bad)
+			return "\"redacted\" must hold strings";
+		for (i = 0; i < ps->nred; i++)
+			c->redacted[i] = str_at(ps, ps->red[i]);
+		c->r.nredacted = ps->nred;
+		c->r.redacted = c->redacted;
+	}
+	return NULL;
+}
+
 /*
  * Turn a parsed object into a record; NULL and a reason when it is not.
- * where is the record's place in this stream: its src when it has none.
+ * A record without src gets none here (NULL): the caller puts its place.
  */
 static const char *
-convert(json_t *o, struct conv *c, const char *where)
+convert(struct parse *ps, struct conv *c)
 {
-	const char *type, *key, *prompt, *cmd, *text;
-	json_t *v;
-	int bad = 0, f;
+	const char *type, *why;
+	int bad = 0;
 
-	if (!json_is_object(o))
-		return "not a JSON object";
-	type = get_str(o, "type", &bad);
+	type = get_str(ps, K_TYPE, &bad);
 	if (type == NULL)
 		return "no \"type\"";
 	memset(&c->r, 0, sizeof(c->r));
@@ -128,191 +784,171 @@ convert(json_t *o, struct conv *c, const char *where)
 		c->r.type = SL_NOTE;
 	else
 		return "unknown record type";
-	c->r.session = get_str(o, "session", &bad);
-	c->r.src = get_str(o, "src", &bad);
-	if (bad)
-		return "\"session\" and \"src\" must be strings without NUL";
-	if (c->r.session != NULL && *c->r.session == '\0')
-		c->r.session = NULL;	/* unknown: null, never "" */
-	if (c->r.src == NULL || *c->r.src == '\0')
-		c->r.src = where;
-	if ((v = json_object_get(o, "redacted")) != NULL) {
-		size_t i;
-		json_t *e;
-
-		if (!json_is_array(v))
-			return "\"redacted\" must be an array";
-		json_array_foreach(v, i, e) {
-			if (!json_is_string(e))
-				return "\"redacted\" must hold strings";
-			if (c->r.nredacted < EXTRA_MAX)
-				c->redacted[c->r.nredacted++] =
-				    json_string_value(e);
-		}
-		c->r.redacted = c->redacted;
-	}
+	if ((why = conv_common(ps, c)) != NULL)
+		return why;
 	switch (c->r.type) {
 	case SL_LINE:
-		v = json_object_get(o, "n");
-		if (!json_is_integer(v) || json_integer_value(v) < 1)
-			return "\"n\" must be a positive integer";
-		c->r.n = json_integer_value(v);
-		v = json_object_get(o, "text");
-		if (!json_is_string(v))
-			return "\"text\" must be a string";
-		c->r.text = json_string_value(v);
-		c->r.len = json_string_length(v);
-		if (has_control(c->r.text, c->r.len))
-			return "\"text\" holds control characters";
-		c->r.time = get_str(o, "time", &bad);
-		prompt = get_str(o, "prompt", &bad);
-		cmd = get_str(o, "cmd", &bad);
-		c->r.expanded = get_str(o, "expanded", &bad);
-		if (bad)
-			return "\"time\", \"prompt\", \"cmd\" and \"expanded\" "
-			    "must be strings";
-		if (c->r.expanded != NULL && has_control(c->r.expanded,
-		    strlen(c->r.expanded)))
-			return "\"expanded\" holds control characters";
-		if ((prompt == NULL) != (cmd == NULL))
-			return "\"prompt\" and \"cmd\" come together";
-		if (prompt != NULL) {
-			size_t pl = strlen(prompt);
-
-			/* prompt + cmd == text, by contract. */
-			if (pl > c->r.len || memcmp(c->r.text, prompt, pl) != 0 ||
-			    strcmp(c->r.text + pl, cmd) != 0)
-				return "\"prompt\" + \"cmd\" differ from \"text\"";
-			c->r.has_prompt = 1;
-			c->r.prompt_len = pl;
-		}
-		v = json_object_get(o, "cont");
-		c->r.cont = json_is_true(v);
-		/* Only a prompt line has a command that did not run. */
-		c->r.cancelled = c->r.has_prompt &&
-		    json_is_true(json_object_get(o, "cancelled"));
-		c->r.redrawn = c->r.has_prompt &&
-		    json_is_true(json_object_get(o, "redrawn"));
-		c->r.uncertain = c->r.has_prompt &&
-		    json_is_true(json_object_get(o, "uncertain"));
-		if (!c->r.has_prompt)
-			c->r.expanded = NULL;
-		break;
+		return conv_line(ps, c);
 	case SL_SESSION:
-		json_object_foreach(o, key, v) {
-			if (strcmp(key, "type") == 0 ||
-			    strcmp(key, "session") == 0 ||
-			    strcmp(key, "src") == 0 ||
-			    strcmp(key, "redacted") == 0)
-				continue;
-			if (!json_is_string(v))
-				continue;	/* numbers from other writers */
-			if ((f = sl_field_lookup(key)) >= 0)
-				c->r.f[f] = json_string_value(v);
-			else if (c->r.nextra < EXTRA_MAX) {
-				c->extra[c->r.nextra].key = key;
-				c->extra[c->r.nextra].val = json_string_value(v);
-				c->r.nextra++;
-			}
-		}
-		c->r.extra = c->extra;
-		break;
+		string_fields(ps, c, 1);
+		return NULL;
 	case SL_NOTE:
-		c->r.code = get_str(o, "code", &bad);
-		text = get_str(o, "text", &bad);
-		if (bad || c->r.code == NULL)
-			return "a note needs string \"code\" and \"text\"";
-		if (!code_ok(c->r.code))
-			return "\"code\" must be a lowercase identifier";
-		c->r.text = text != NULL ? text : "";
-		c->r.len = strlen(c->r.text);
-		if (has_control(c->r.text, c->r.len))
-			return "\"text\" holds control characters";
-		if ((v = json_object_get(o, "count")) != NULL) {
-			if (!json_is_integer(v) || json_integer_value(v) < 0)
-				return "\"count\" must be a whole number";
-			c->r.count = json_integer_value(v);
-		}
-		json_object_foreach(o, key, v) {
-			if (strcmp(key, "type") == 0 ||
-			    strcmp(key, "session") == 0 ||
-			    strcmp(key, "src") == 0 || strcmp(key, "code") == 0 ||
-			    strcmp(key, "text") == 0 ||
-			    strcmp(key, "redacted") == 0 || !json_is_string(v))
-				continue;
-			if (c->r.nextra < EXTRA_MAX) {
-				c->extra[c->r.nextra].key = key;
-				c->extra[c->r.nextra].val = json_string_value(v);
-				c->r.nextra++;
-			}
-		}
-		c->r.extra = c->extra;
-		break;
+		return conv_note(ps, c);
 	case SL_RAW:
 		break;
 	}
 	return NULL;
 }
 
+/* ------------------------------------------------------------ reading */
+
+static int
+rec_probe(const unsigned char *p, size_t n, const char *name)
+{
+	const char *s = (const char *)p, *nl, *type;
+	const struct member *t;
+	struct parse ps;
+	int bid = 0;
+
+	SL_UNUSED(name);
+	while (n > 0 && is_space((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	if (n == 0 || *s != '{')
+		return 0;
+	nl = memchr(s, '\n', n);
+	if (nl == NULL)
+		return 0;
+	parse_init(&ps);
+	if (parse_line(&ps, s, (size_t)(nl - s)) == 0 &&
+	    get(&ps, K_SESSION) != NULL &&
+	    (t = get(&ps, K_TYPE)) != NULL && t->kind == V_STRING) {
+		type = str_at(&ps, t->str);
+		if (strcmp(type, "session") == 0 || strcmp(type, "line") == 0 ||
+		    strcmp(type, "note") == 0)
+			bid = 90;
+	}
+	parse_free(&ps);
+	return bid;
+}
+
+/* One input's reading state, kept from record to record. */
+struct recin {
+	struct sl_reader *rd;
+	struct parse ps;
+	struct conv c;
+	struct sl_buf line;	/* a record that came in pieces */
+	struct sl_buf where;	/* "path:line" of the record at hand */
+};
+
+static const char *
+where(struct recin *ri)
+{
+	sl_buf_reset(&ri->where);
+	sl_buf_printf(&ri->where, "%s:%lld", ri->rd->name,
+	    sl_in_lineno(ri->rd->in));
+	return ri->where.buf;
+}
+
+/*
+ * A line that is not JSON: jansson, which read records before, says why
+ * (the messages stay the same).  Where it takes the line (nesting deeper
+ * than the scanner's limit), the scanner says why.
+ */
+static int
+reject_json(struct recin *ri, const char *p, size_t n)
+{
+	json_error_t err;
+	json_t *o;
+
+	o = json_loadb(p, n, JSON_ALLOW_NUL, &err);
+	if (o == NULL)
+		return sl_reject(ri->rd, NULL, where(ri),
+		    "invalid JSON at column %d: %s", err.column, err.text);
+	json_decref(o);
+	return sl_reject(ri->rd, NULL, where(ri),
+	    "invalid JSON at column %lld: %s",
+	    sl_jscan_err_offset(ri->ps.js) + 1,
+	    sl_jscan_errkind(ri->ps.js) != SL_JSE_NONE ?
+	    sl_jscan_error(ri->ps.js) : "not a value this reader takes");
+}
+
+/* One whole line: a record emitted, a blank skipped, or a rejection. */
+static int
+one_record(struct recin *ri, const char *p, size_t n)
+{
+	struct sl_reader *rd = ri->rd;
+	const char *why;
+	int rc;
+
+	rd->st->units++;
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r' ||
+	    p[n - 1] == ' '))
+		n--;
+	if (n == 0) {
+		rd->st->skipped++;	/* blank lines are no records */
+		return SL_OK;
+	}
+	rc = parse_line(&ri->ps, p, n);
+	if (rc < 0) {
+		rd->st->rejected++;
+		return reject_json(ri, p, n);
+	}
+	why = rc > 0 ? "not a JSON object" : convert(&ri->ps, &ri->c);
+	if (why != NULL) {
+		rd->st->rejected++;
+		return sl_reject(rd, NULL, where(ri), "rejected record: %s",
+		    why);
+	}
+	if (ri->c.r.src == NULL)
+		ri->c.r.src = where(ri);
+	rd->st->written++;
+	return sl_emit(rd, &ri->c.r);
+}
+
 static int
 rec_read(struct sl_reader *rd)
 {
-	struct sl_buf line, where;
-	struct conv c;
-	json_error_t err;
-	const char *p, *why;
+	struct recin ri;
+	const char *p;
 	size_t n;
-	int more, rc, status = SL_OK, toolong = 0;
-	json_t *o;
+	int more, rc, st, status = SL_OK, toolong = 0;
 
-	sl_buf_init(&line);
-	sl_buf_init(&where);
+	memset(&ri, 0, sizeof(ri));
+	ri.rd = rd;
+	parse_init(&ri.ps);
+	sl_buf_init(&ri.line);
+	sl_buf_init(&ri.where);
 	while ((rc = sl_in_line(rd->in, &p, &n, &more)) > 0) {
 		/* Gather one record; pieces only for very long ones. */
-		if (!toolong) {
-			if (line.len + n > SL_EVENT_MAX)
+		if (more || ri.line.len > 0 || toolong) {
+			if (toolong || ri.line.len + n > SL_EVENT_MAX)
 				toolong = 1;
 			else
-				sl_buf_add(&line, p, n);
+				sl_buf_add(&ri.line, p, n);
+			if (more)
+				continue;
+			p = ri.line.buf;
+			n = ri.line.len;
 		}
-		if (more)
-			continue;
-		sl_count_units(rd, 1);
-		sl_buf_reset(&where);
-		sl_buf_printf(&where, "%s:%lld", rd->name, sl_in_lineno(rd->in));
-		n = line.len;
-		while (n > 0 && (line.buf[n - 1] == '\n' ||
-		    line.buf[n - 1] == '\r' || line.buf[n - 1] == ' '))
-			n--;
 		if (toolong) {
-			status = sl_reject(rd, NULL, where.buf, "record longer "
+			rd->st->units++;
+			rd->st->rejected++;
+			st = sl_reject(rd, NULL, where(&ri), "record longer "
 			    "than %d bytes", SL_EVENT_MAX);
-		} else if (n == 0) {
-			/* Blank lines are no records. */
-			sl_count_skipped(rd, 1);
-		} else if ((o = json_loadb(line.buf, n, JSON_ALLOW_NUL,
-		    &err)) == NULL) {
-			status = sl_reject(rd, NULL, where.buf,
-			    "invalid JSON at column %d: %s", err.column,
-			    err.text);
-		} else {
-			if ((why = convert(o, &c, where.buf)) != NULL) {
-				status = sl_reject(rd, NULL, where.buf,
-				    "rejected record: %s", why);
-			} else {
-				sl_count_written(rd, 1);
-				if (sl_emit(rd, &c.r) == SL_STOP)
-					status = SL_STOP;
-			}
-			json_decref(o);
-		}
-		sl_buf_reset(&line);
+		} else
+			st = one_record(&ri, p, n);
+		if (st != SL_OK)
+			status = st;
+		sl_buf_reset(&ri.line);
 		toolong = 0;
 		if (status == SL_STOP)
 			break;
 	}
-	sl_buf_free(&line);
-	sl_buf_free(&where);
+	parse_free(&ri.ps);
+	sl_buf_free(&ri.line);
+	sl_buf_free(&ri.where);
 	if (status == SL_STOP)
 		return SL_STOP;
 	return rc < 0 ? SL_REJECT : status;

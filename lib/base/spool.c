@@ -205,6 +205,89 @@ get_int(const char *p)
 	return x;
 }
 
+/* An extra field's value, after its key. */
+static void
+add_kv(struct sl_spool_cur *c, struct sl_record *r, const char *key,
+    const char *val)
+{
+	if (r->nextra == c->kvcap) {
+		c->kvcap = c->kvcap ? c->kvcap * 2 : 8;
+		c->kv = sl_xrealloc(c->kv, c->kvcap * sizeof(*c->kv));
+	}
+	c->kv[r->nextra].key = key;
+	c->kv[r->nextra].val = val;
+	r->nextra++;
+	r->extra = c->kv;
+}
+
+static void
+add_redacted(struct sl_spool_cur *c, struct sl_record *r, const char *kind)
+{
+	if (r->nredacted == c->redcap) {
+		c->redcap = c->redcap ? c->redcap * 2 : 4;
+		c->red = sl_xrealloc(c->red, c->redcap * sizeof(*c->red));
+	}
+	c->red[r->nredacted++] = kind;
+	r->redacted = c->red;
+}
+
+static void
+set_spans(struct sl_spool_cur *c, struct sl_record *r, const char *p,
+    uint32_t flen)
+{
+	r->nspans = flen / sizeof(struct sl_span);
+	if (r->nspans > c->spancap) {
+		c->spancap = r->nspans;
+		c->spans = sl_xrealloc(c->spans,
+		    c->spancap * sizeof(*c->spans));
+	}
+	memcpy(c->spans, p, r->nspans * sizeof(*c->spans));
+	r->spans = c->spans;
+}
+
+/*
+ * One field of a record read back: p[0, flen) and its NUL.  *key holds
+ * an extra's key until its value comes.  -1 for a value without a key.
+ */
+static int
+set_field(struct sl_spool_cur *c, struct sl_record *r, int tag,
+    const char *p, uint32_t flen, const char **key)
+{
+	switch (tag) {
+	case T_SESSION: r->session = p; break;
+	case T_SRC: r->src = p; break;
+	case T_TEXT: r->text = p; r->len = flen; break;
+	case T_TIME: r->time = p; break;
+	case T_CODE: r->code = p; break;
+	case T_N: r->n = get_int(p); break;
+	case T_SRC_LINE: r->src_line = get_int(p); break;
+	case T_COUNT: r->count = get_int(p); break;
+	case T_PROMPT:
+		r->has_prompt = 1;
+		r->prompt_len = (size_t)get_int(p);
+		break;
+	case T_CONT: r->cont = 1; break;
+	case T_CANCELLED: r->cancelled = 1; break;
+	case T_REDRAWN: r->redrawn = 1; break;
+	case T_UNCERTAIN: r->uncertain = 1; break;
+	case T_EXPANDED: r->expanded = p; break;
+	case T_SPANS: set_spans(c, r, p, flen); break;
+	case T_KEY: *key = p; break;
+	case T_VAL:
+		if (*key == NULL)
+			return -1;
+		add_kv(c, r, *key, p);
+		*key = NULL;
+		break;
+	case T_REDACTED: add_redacted(c, r, p); break;
+	default:
+		if (tag >= T_FIELD && tag < T_FIELD + SL_F_COUNT)
+			r->f[tag - T_FIELD] = p;
+		break;
+	}
+	return 0;
+}
+
 int
 sl_spool_next(struct sl_spool_cur *c, const struct sl_record **out)
 {
@@ -232,65 +315,9 @@ sl_spool_next(struct sl_spool_cur *c, const struct sl_record **out)
 			return -1;
 		memcpy(&flen, p, 4);
 		p += 4;
-		if ((size_t)(end - p) < (size_t)flen + 1)
+		if ((size_t)(end - p) < (size_t)flen + 1 ||
+		    set_field(c, r, tag, p, flen, &key) < 0)
 			return -1;
-		switch (tag) {
-		case T_SESSION: r->session = p; break;
-		case T_SRC: r->src = p; break;
-		case T_TEXT: r->text = p; r->len = flen; break;
-		case T_TIME: r->time = p; break;
-		case T_CODE: r->code = p; break;
-		case T_N: r->n = get_int(p); break;
-		case T_SRC_LINE: r->src_line = get_int(p); break;
-		case T_COUNT: r->count = get_int(p); break;
-		case T_PROMPT:
-			r->has_prompt = 1;
-			r->prompt_len = (size_t)get_int(p);
-			break;
-		case T_CONT: r->cont = 1; break;
-		case T_CANCELLED: r->cancelled = 1; break;
-		case T_REDRAWN: r->redrawn = 1; break;
-		case T_UNCERTAIN: r->uncertain = 1; break;
-		case T_EXPANDED: r->expanded = p; break;
-		case T_SPANS:
-			r->nspans = flen / sizeof(struct sl_span);
-			if (r->nspans > c->spancap) {
-				c->spancap = r->nspans;
-				c->spans = sl_xrealloc(c->spans,
-				    c->spancap * sizeof(*c->spans));
-			}
-			memcpy(c->spans, p, r->nspans * sizeof(*c->spans));
-			r->spans = c->spans;
-			break;
-		case T_KEY: key = p; break;
-		case T_VAL:
-			if (key == NULL)
-				return -1;
-			if (r->nextra == c->kvcap) {
-				c->kvcap = c->kvcap ? c->kvcap * 2 : 8;
-				c->kv = sl_xrealloc(c->kv,
-				    c->kvcap * sizeof(*c->kv));
-			}
-			c->kv[r->nextra].key = key;
-			c->kv[r->nextra].val = p;
-			r->nextra++;
-			r->extra = c->kv;
-			key = NULL;
-			break;
-		case T_REDACTED:
-			if (r->nredacted == c->redcap) {
-				c->redcap = c->redcap ? c->redcap * 2 : 4;
-				c->red = sl_xrealloc(c->red,
-				    c->redcap * sizeof(*c->red));
-			}
-			c->red[r->nredacted++] = p;
-			r->redacted = c->red;
-			break;
-		default:
-			if (tag >= T_FIELD && tag < T_FIELD + SL_F_COUNT)
-				r->f[tag - T_FIELD] = p;
-			break;
-		}
 		p += flen + 1;
 	}
 	if (r->has_prompt && r->prompt_len > r->len)

@@ -200,6 +200,75 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The options that cannot go together, before anything is made. */
+static int
+check_opts(const struct sl_convert_opts *o, const struct sl_writer *w,
+    const char *out, char *err, size_t errlen)
+{
+	if (w == NULL) {
+		snprintf(err, errlen, "unknown target '%s'", o->target);
+		return -1;
+	}
+	if (out == NULL && o->split) {
+		snprintf(err, errlen, "--split needs -o FOLDER or -o an "
+		    "archive (.tar.gz, .tgz, .tar, .zip)");
+		return -1;
+	}
+	if (out != NULL && *out == '\0') {
+		snprintf(err, errlen, "empty output name");
+		return -1;
+	}
+	if (o->with_report && (strcmp(w->name, "html") != 0 || out == NULL ||
+	    !(o->split || sl_archive_kind(out) != SL_AR_NONE || ends(out, "/") ||
+	    is_dir(out)))) {
+		snprintf(err, errlen, "--with-report needs -t html and --split "
+		    "-o FOLDER or -o an archive");
+		return -1;
+	}
+	return 0;
+}
+
+/* The folder of --split or -o DIR/: made when missing, and writable. */
+static int
+open_dir(struct sl_convert *c, const char *out, char *err, size_t errlen)
+{
+	if (!is_dir(out)) {
+		if (sl_ofile_exists(out) && !ends(out, "/")) {
+			snprintf(err, errlen, "%s: exists and is not a "
+			    "folder", out);
+			return -1;
+		}
+		if (mkdir(out, 0777) != 0) {
+			snprintf(err, errlen, "%s: cannot create the "
+			    "folder: %s", out, strerror(errno));
+			return -1;
+		}
+		/* Ours: removed again if nothing comes of it. */
+		if (strlen(out) < sizeof(c->sig_dir)) {
+			strcpy(c->sig_dir, out);
+			c->sig_dir_set = 1;
+		}
+	}
+	if (access(out, W_OK | X_OK) != 0) {
+		snprintf(err, errlen, "%s: cannot create files there: "
+		    "%s", out, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static enum out_kind
+kind_of_output(struct sl_convert *c, const char *out)
+{
+	if (out == NULL)
+		return OUT_STDOUT;
+	if ((c->ar = sl_archive_kind(out)) != SL_AR_NONE)
+		return OUT_ARCHIVE;
+	if (c->o.split || ends(out, "/") || is_dir(out))
+		return OUT_DIR;
+	return OUT_FILE;
+}
+
 static struct sl_convert *
 convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 {
@@ -207,28 +276,10 @@ convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 	const struct sl_writer *w = sl_writer_lookup(o->target);
 	const char *out = o->output;
 
-	if (w == NULL) {
-		snprintf(err, errlen, "unknown target '%s'", o->target);
-		return NULL;
-	}
 	if (out != NULL && strcmp(out, "-") == 0)
 		out = NULL;
-	if (out == NULL && o->split) {
-		snprintf(err, errlen, "--split needs -o FOLDER or -o an "
-		    "archive (.tar.gz, .tgz, .tar, .zip)");
+	if (check_opts(o, w, out, err, errlen) < 0)
 		return NULL;
-	}
-	if (out != NULL && *out == '\0') {
-		snprintf(err, errlen, "empty output name");
-		return NULL;
-	}
-	if (o->with_report && (strcmp(w->name, "html") != 0 || out == NULL ||
-	    !(o->split || sl_archive_kind(out) != SL_AR_NONE || ends(out, "/") ||
-	    is_dir(out)))) {
-		snprintf(err, errlen, "--with-report needs -t html and --split "
-		    "-o FOLDER or -o an archive");
-		return NULL;
-	}
 	c = sl_xcalloc(1, sizeof(*c));
 	c->o = *o;
 	if (o->with_report) {
@@ -248,53 +299,16 @@ convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 	sl_buf_init(&c->scratch);
 	sl_time_format(o->now_ms, c->now);
 	c->tab = sl_sessions_new();
-	if (out == NULL)
-		c->kind = OUT_STDOUT;
-	else if ((c->ar = sl_archive_kind(out)) != SL_AR_NONE)
-		c->kind = OUT_ARCHIVE;
-	else if (o->split || ends(out, "/") || is_dir(out))
-		c->kind = OUT_DIR;
-	else
-		c->kind = OUT_FILE;
+	c->kind = kind_of_output(c, out);
 	c->gzip = c->kind == OUT_FILE && ends(out, ".gz");
 	c->streaming = !(w->flags & SL_W_WHOLE) &&
 	    (c->kind == OUT_STDOUT || c->kind == OUT_FILE);
-
-	switch (c->kind) {
-	case OUT_FILE:
-	case OUT_ARCHIVE:
-		if (sl_ofile_open(&c->of, out, o->force, err, errlen) !=
-		    SL_OK)
+	if (c->kind == OUT_FILE || c->kind == OUT_ARCHIVE) {
+		if (sl_ofile_open(&c->of, out, o->force, err, errlen) != SL_OK)
 			goto fail;
 		track_tmp(c, c->of.tmp);
-		break;
-	case OUT_DIR:
-		if (!is_dir(out)) {
-			if (sl_ofile_exists(out) && !ends(out, "/")) {
-				snprintf(err, errlen, "%s: exists and is not a "
-				    "folder", out);
-				goto fail;
-			}
-			if (mkdir(out, 0777) != 0) {
-				snprintf(err, errlen, "%s: cannot create the "
-				    "folder: %s", out, strerror(errno));
-				goto fail;
-			}
-			/* Ours: removed again if nothing comes of it. */
-			if (strlen(out) < sizeof(c->sig_dir)) {
-				strcpy(c->sig_dir, out);
-				c->sig_dir_set = 1;
-			}
-		}
-		if (access(out, W_OK | X_OK) != 0) {
-			snprintf(err, errlen, "%s: cannot create files there: "
-			    "%s", out, strerror(errno));
-			goto fail;
-		}
-		break;
-	case OUT_STDOUT:
-		break;
-	}
+	} else if (c->kind == OUT_DIR && open_dir(c, out, err, errlen) < 0)
+		goto fail;
 	return c;
 fail:
 	sl_convert_free(c);

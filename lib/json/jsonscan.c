@@ -19,6 +19,10 @@
 #include "internal.h"
 #include "json/jsonscan.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define JS_BUFSZ	(256 * 1024)
 #define KEY_MAX		255
 
@@ -40,6 +44,8 @@ struct sl_jscan {
 	int vtype;
 	long long voff, vline;
 	char key[KEY_MAX + 1];
+	size_t kstart, kend;		/* the key as written: data[kstart, kend) */
+	int kplain;			/* ...printable ASCII, no escape */
 
 	enum sl_js_errkind err;
 	int dead;			/* failed: calls fail until recovered */
@@ -168,7 +174,7 @@ cut(struct sl_jscan *js, const char *where)
 
 /* Next byte that is not white space (not consumed), or -1. */
 static int
-skip_ws(struct sl_jscan *js)
+skip_ws_slow(struct sl_jscan *js)
 {
 	for (;;) {
 		while (js->r < js->w) {
@@ -183,6 +189,15 @@ skip_ws(struct sl_jscan *js)
 		if (!more(js))
 			return -1;
 	}
+}
+
+/* Most tokens follow each other with no space between: no call then. */
+static inline int
+skip_ws(struct sl_jscan *js)
+{
+	if (js->r < js->w && js->data[js->r] > ' ')
+		return js->data[js->r];
+	return skip_ws_slow(js);
 }
 
 static void
@@ -218,6 +233,32 @@ hex4(struct sl_jscan *js)
 	return v;
 }
 
+/*
+ * A key of printable ASCII without escapes, whole in the window: copied
+ * as it is, and known valid.  The common case, and a hot one where
+ * records are read member by member.  0: the byte-wise path decides.
+ */
+static int
+read_plain_key(struct sl_jscan *js)
+{
+	const unsigned char *s = js->data + js->r + 1, *end = js->data + js->w;
+	const unsigned char *p = s;
+	size_t n;
+
+	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x7f)
+		p++;
+	if (p == end || *p != '"')
+		return 0;
+	n = (size_t)(p - s) < KEY_MAX ? (size_t)(p - s) : KEY_MAX;
+	memcpy(js->key, s, n);
+	js->key[n] = '\0';
+	js->kstart = js->r;
+	js->r = (size_t)(p + 1 - js->data);
+	js->kend = js->r;
+	js->kplain = 1;
+	return 1;
+}
+
 /* A key: decoded into js->key (cut at KEY_MAX bytes). */
 static int
 read_key(struct sl_jscan *js)
@@ -228,6 +269,10 @@ read_key(struct sl_jscan *js)
 	size_t k, i;
 	int c;
 
+	if (read_plain_key(js))
+		return SL_JS_OK;
+	js->kplain = 0;
+	js->kstart = js->r;
 	js->r++;			/* the opening quote */
 	for (;;) {
 		if (!more(js))
@@ -281,6 +326,7 @@ read_key(struct sl_jscan *js)
 			js->key[n++] = (char)c;
 	}
 	js->key[n] = '\0';
+	js->kend = js->r;
 	return SL_JS_OK;
 }
 
@@ -367,6 +413,20 @@ const char *
 sl_jscan_key(const struct sl_jscan *js)
 {
 	return js->key;
+}
+
+int
+sl_jscan_key_raw(const struct sl_jscan *js, const char **p, size_t *n)
+{
+	*p = (const char *)js->data + js->kstart;
+	*n = js->kend - js->kstart;
+	return js->kplain;
+}
+
+long long
+sl_jscan_cur_offset(const struct sl_jscan *js)
+{
+	return js->base + (long long)js->r;
 }
 
 int
@@ -677,6 +737,42 @@ hex4_at(const unsigned char *p)
 #define HAS_ZERO(w)	(((w) - ONES) & ~(w) & HIGHS)
 
 /*
+ * Past the plain bytes at p (printable ASCII but '"' and '\\'), a block
+ * at a time; the byte-wise checks take over at the first other one.
+ */
+static const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* Signed: bytes from 0x80 compare below 0x20 too. */
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, space));
+		int bits = _mm_movemask_epi8(m);
+
+		if (bits != 0)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+#endif
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if (HAS_ZERO(w ^ (0x22 * ONES)) ||
+		    HAS_ZERO(w ^ (0x5c * ONES)) ||
+		    (((w - 0x20 * ONES) | w) & HIGHS))
+			break;
+		p += 8;
+	}
+	return p;
+}
+
+/*
  * Decode the body of a string literal from p (after its opening quote)
  * up to its closing quote, appending to out, strict as jansson: no raw
  * control byte, valid UTF-8, good escapes and surrogate pairs.  Returns
@@ -689,7 +785,6 @@ decode_str(const unsigned char *p, const unsigned char *end,
 {
 	const unsigned char *start = p, *s;
 	char *o;
-	uint64_t w;
 	uint32_t cp;
 	long u, lo;
 	size_t k;
@@ -700,14 +795,7 @@ decode_str(const unsigned char *p, const unsigned char *end,
 	for (;;) {
 		s = p;
 		for (;;) {
-			while (end - p >= 8) {
-				memcpy(&w, p, 8);
-				if (HAS_ZERO(w ^ (0x22 * ONES)) ||
-				    HAS_ZERO(w ^ (0x5c * ONES)) ||
-				    (((w - 0x20 * ONES) | w) & HIGHS))
-					break;
-				p += 8;
-			}
+			p = skip_plain(p, end);
 			if (p == end)
 				return -1;	/* no closing quote */
 			if (*p == '"' || *p == '\\')

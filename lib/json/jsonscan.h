@@ -70,6 +70,13 @@ int sl_jscan_next(struct sl_jscan *js);
 int sl_jscan_type(const struct sl_jscan *js);
 /* Key of the member at hand, decoded, NUL-terminated, cut at 255 bytes. */
 const char *sl_jscan_key(const struct sl_jscan *js);
+/*
+ * A memory scanner only: the key of the member at hand as written, its
+ * quotes included, in place: for a strict decode (sl_json_unquote) where
+ * sl_jscan_key(), lenient and cut, is not enough.  1 when the key is
+ * printable ASCII without escapes (valid, and as written), else 0.
+ */
+int sl_jscan_key_raw(const struct sl_jscan *js, const char **p, size_t *n);
 /* Go into the object or array at hand.  SL_JS_OK or SL_JS_ERR. */
 int sl_jscan_enter(struct sl_jscan *js);
 /* Skip the rest of the level last entered and leave it. */
@@ -95,6 +102,8 @@ int sl_jscan_depth(const struct sl_jscan *js);
 /* Where the value at hand starts: byte offset, and 1-based line. */
 long long sl_jscan_offset(const struct sl_jscan *js);
 long long sl_jscan_line(const struct sl_jscan *js);
+/* Offset of the next byte not yet scanned. */
+long long sl_jscan_cur_offset(const struct sl_jscan *js);
 /* Line of the next byte not yet scanned (after a copy: where it ended). */
 long long sl_jscan_cur_line(const struct sl_jscan *js);
 

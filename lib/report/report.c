@@ -22,6 +22,7 @@ sl_report_new(const struct sl_report_opts *o)
 	if (o != NULL)
 		rep->o = *o;
 	rep->t = sl_sessions_new();
+	rep->spill_fd = -1;
 	return rep;
 }
 
@@ -43,8 +44,7 @@ free_src(struct rsrc *src)
 	free(src->key);
 	free(src->first_path);
 	free(src->last_path);
-	sl_buf_free(&src->text);
-	free(src->cmds);
+	report_free_cmds(src);
 	free_notes(src->notes, src->nnotes);
 	free(src);
 }
@@ -99,6 +99,7 @@ sl_report_free(struct sl_report *rep)
 	free_notes(rep->notes, rep->nnotes);
 	sl_sessions_free(rep->t);
 	sl_buf_free(&rep->left_out);
+	report_spill_close(rep);
 	free(rep);
 }
 
@@ -304,35 +305,6 @@ report_note_add(struct rnote **v, size_t *n, const char *code,
 		e->count = report_add(e->count < 0 ? 0 : e->count, count);
 }
 
-void
-report_cmd_add(struct rsrc *src, const char *p, size_t n, long long ms,
-    int cont, unsigned flags)
-{
-	struct rcmd *c;
-
-	if (cont && src->ncmds > 0) {
-		/* The arena ends with the previous command: extend it. */
-		c = &src->cmds[src->ncmds - 1];
-		c->flags |= flags;
-		sl_buf_addc(&src->text, '\n');
-		sl_buf_add(&src->text, p, n);
-		c->len = src->text.len - c->off;
-		return;
-	}
-	if (src->ncmds == src->capcmds) {
-		src->capcmds = src->capcmds ? src->capcmds * 2 : 8;
-		src->cmds = sl_xrealloc(src->cmds,
-		    src->capcmds * sizeof(*src->cmds));
-	}
-	c = &src->cmds[src->ncmds++];
-	c->off = src->text.len;
-	c->len = n;
-	c->ms = ms;
-	c->flags = flags;
-	c->cont_head = cont;
-	sl_buf_add(&src->text, p, n);
-}
-
 static void
 put_line(struct sl_report *rep, const struct sl_record *r)
 {
@@ -358,9 +330,9 @@ put_line(struct sl_report *rep, const struct sl_record *r)
 		return;
 	/* What ran: the expansion of !! where the shell echoed it. */
 	if (r->expanded != NULL && !r->cont)
-		report_cmd_add(src, r->expanded, strlen(r->expanded), ms, 0, 0);
+		report_cmd_add(rep, src, r->expanded, strlen(r->expanded), ms, 0, 0);
 	else if (r->cont || r->len > r->prompt_len)
-		report_cmd_add(src, r->text + r->prompt_len,
+		report_cmd_add(rep, src, r->text + r->prompt_len,
 		    r->len - r->prompt_len, ms, r->cont,
 		    r->cancelled ? RCMD_CANCELLED : 0);
 }

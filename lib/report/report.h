@@ -44,6 +44,12 @@ struct rcmd {
 				   previous source part when parts merge */
 };
 
+/* Commands of a source written out to the report's spill file. */
+struct rspill {
+	long long off;
+	size_t len;
+};
+
 /* One transcript source of a session: the lines of one input. */
 struct rsrc {
 	char *key;		/* the input (chunk files: their folder) */
@@ -54,8 +60,12 @@ struct rsrc {
 	long long timed;	/* lines with a time */
 	long long first_ms, last_ms;
 	struct sl_buf text;	/* command texts, back to back */
-	struct rcmd *cmds;
+	struct rcmd *cmds;	/* the commands still in memory, the last */
 	size_t ncmds, capcmds;
+	struct rspill *spills;	/* the ones before, written out */
+	size_t nspills;
+	size_t nspilled;	/* commands in them */
+	long long ran_spilled;	/* ...of which ran (no RCMD_* flag) */
 	struct rnote *notes;
 	size_t nnotes;
 };
@@ -96,6 +106,13 @@ struct sl_report {
 	struct rnote *notes;		/* notes of no session */
 	size_t nnotes;
 	struct sl_buf left_out;		/* of the last report written */
+	/* Commands past a memory budget go to an unlinked file, so that
+	 * memory grows with sessions, not with commands (report_cmds.c). */
+	int spill_fd;			/* -1: none yet */
+	int spill_off;			/* it could not be made or written */
+	long long spill_end;
+	size_t cmd_bytes, cmd_limit;	/* in memory, and when to spill */
+	size_t cmd_budget;		/* 0: the default; tests set less */
 };
 
 struct rsess *report_sess(struct sl_report *rep, const char *sid);
@@ -112,9 +129,27 @@ long long report_add(long long a, long long b);
 void report_note_add(struct rnote **v, size_t *n, const char *code,
     const char *text, long long nnotes, long long count);
 /* A command, or with cont the next line of the last one; flags (RCMD_*)
- * of a continuation are the whole command's. */
-void report_cmd_add(struct rsrc *src, const char *p, size_t n,
-    long long ms, int cont, unsigned flags);
+ * of a continuation are the whole command's.  Past the memory budget the
+ * commands of every source but their last are written out. */
+void report_cmd_add(struct sl_report *rep, struct rsrc *src, const char *p,
+    size_t n, long long ms, int cont, unsigned flags);
+/* Commands of a source, written out ones included. */
+size_t report_src_ncmds(const struct rsrc *src);
+/* Every command of a source, in order, read back. */
+struct rcmdset {
+	struct rcmd *cmds;
+	size_t n, cap;
+	struct sl_buf text;	/* rcmd.off is into this */
+};
+void report_cmdset_init(struct rcmdset *set);
+void report_cmdset_free(struct rcmdset *set);
+/* Fill set (emptied first); 0, or -1 when the spill file fails to read. */
+int report_src_cmds(const struct sl_report *rep, const struct rsrc *src,
+    struct rcmdset *set);
+void report_spill_close(struct sl_report *rep);
+/* Tests: spill past bytes of commands instead of the default budget. */
+void report_set_cmd_budget(struct sl_report *rep, size_t bytes);
+void report_free_cmds(struct rsrc *src);
 void report_keep_session(struct rsess *s, const struct sl_record *r);
 void report_add_input(struct sl_report *rep, const char *path);
 
@@ -127,6 +162,19 @@ struct rv_cmd {
 	char tbuf[25];
 	unsigned flags;		/* RCMD_*: a cancelled one is in the
 				   timeline only, not among those run */
+};
+
+/*
+ * The commands of one session at a time, read back from the store when a
+ * renderer asks (report_cmds): the view holds no command of its own.
+ */
+struct rv_cmdcache {
+	const struct sl_report *rep;
+	const struct rv_session *cur;	/* whose commands are in cmds */
+	struct rcmdset set;
+	struct rv_cmd *cmds;
+	size_t cap;
+	int failed;			/* the spill file failed to read */
 };
 
 struct rv_note {
@@ -153,8 +201,12 @@ struct rv_session {
 	long long commands, lines, transcripts;	/* commands run */
 	int transcript;
 	const char *transcript_src;
+	/* Its commands (ncmds): report_cmds(s).  cmds is set only with
+	 * --commands, where the timeline holds every command anyway. */
 	struct rv_cmd *cmds;
 	size_t ncmds;
+	const struct rsrc *win;		/* the transcript kept, or NULL */
+	struct rv_cmdcache *cache;
 	struct rv_note *notes;
 	size_t nnotes;
 	const char *day;	/* "YYYY-MM-DD", NULL when start is unknown */
@@ -205,6 +257,8 @@ struct rv_report {
 	int want_timeline;		/* --commands was given */
 	const char *pages;		/* see sl_report_opts */
 
+	struct rv_cmdcache cache;
+
 	/* owned strings */
 	char **pool;
 	size_t npool, cappool;
@@ -213,6 +267,14 @@ struct rv_report {
 
 struct rv_report *report_view(struct sl_report *rep);
 void report_view_free(struct rv_report *v);
+/*
+ * The s->ncmds commands of session s, in order.  Read back from the store
+ * unless the view holds them: valid until the next call for another
+ * session.  When they cannot be read back, an empty list, and
+ * report_view_failed() says so.
+ */
+const struct rv_cmd *report_cmds(const struct rv_session *s);
+int report_view_failed(const struct rv_report *v);
 /* Sessions left out by filters and the window, for people ("3 sessions
  * left out: 2 outside the window, 1 without a start or end time"); an
  * empty b when none were. */

@@ -127,6 +127,7 @@ report_csv(struct rw *w, const struct rv_report *v)
 	    "cmd_list,remote_host,port_number,local_port_number\r\n");
 	for (i = 0; i < v->ns; i++) {
 		const struct rv_session *s = &v->s[i];
+		const struct rv_cmd *cmds;
 
 		field(w, s->id, s->id != NULL ? strlen(s->id) : 0, 1);
 		str(w, s->user);
@@ -162,12 +163,12 @@ report_csv(struct rw *w, const struct rv_report *v)
 		field(w, b.buf, b.len, 0);
 		/* One command a line; a continued command keeps its breaks. */
 		sl_buf_reset(&b);
-		for (k = 0; k < s->ncmds; k++) {
-			if (s->cmds[k].flags != 0)
+		for (k = 0, cmds = report_cmds(s); k < s->ncmds; k++) {
+			if (cmds[k].flags != 0)
 				continue;	/* never ran */
 			if (b.len > 0)
 				sl_buf_addc(&b, '\n');
-			sl_buf_add(&b, s->cmds[k].text, s->cmds[k].len);
+			sl_buf_add(&b, cmds[k].text, cmds[k].len);
 		}
 		field(w, b.buf, b.len, 0);
 		str(w, s->remote_host);

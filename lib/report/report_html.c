@@ -716,16 +716,17 @@ ul_facts(struct rw *w, const struct rv_session *s)
 static void
 ol_cmds(struct rw *w, const struct rv_session *s)
 {
+	const struct rv_cmd *cmds = report_cmds(s);
 	size_t i;
 
 	rw_s(w, "<ol class=\"cmds\">");
 	for (i = 0; i < s->ncmds; i++) {
-		if (s->cmds[i].flags != 0)
+		if (cmds[i].flags != 0)
 			continue;	/* never ran */
 		rw_s(w, "<li>");
-		if (s->cmds[i].time != NULL)
-			rw_printf(w, "<time>%.8s</time>", s->cmds[i].time + 11);
-		esc_n(w, s->cmds[i].text, s->cmds[i].len);
+		if (cmds[i].time != NULL)
+			rw_printf(w, "<time>%.8s</time>", cmds[i].time + 11);
+		esc_n(w, cmds[i].text, cmds[i].len);
 		rw_s(w, "</li>");
 	}
 	rw_s(w, "</ol>");

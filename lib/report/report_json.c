@@ -133,6 +133,7 @@ static void
 session(struct rw *w, const struct rv_session *s)
 {
 	const char *in = "      ";
+	const struct rv_cmd *cmds = report_cmds(s);
 	size_t i, n;
 
 	rw_s(w, "    {");
@@ -172,13 +173,13 @@ session(struct rw *w, const struct rv_session *s)
 	key(w, in, "cmd_list", 0);
 	rw_c(w, '[');
 	for (i = 0, n = 0; i < s->ncmds; i++) {
-		if (s->cmds[i].flags != 0)
+		if (cmds[i].flags != 0)
 			continue;	/* never ran: in the timeline only */
 		rw_s(w, n++ > 0 ? ",\n        {\"time\": " :
 		    "\n        {\"time\": ");
-		jstr(w, s->cmds[i].time);
+		jstr(w, cmds[i].time);
 		rw_s(w, ", \"cmd\": ");
-		rw_json(w, s->cmds[i].text, s->cmds[i].len);
+		rw_json(w, cmds[i].text, cmds[i].len);
 		rw_c(w, '}');
 	}
 	rw_s(w, n > 0 ? "\n      ]" : "]");

@@ -89,15 +89,13 @@ jnotes(struct sl_buf *b, const struct rnote *v, size_t n)
 	sl_buf_addc(b, ']');
 }
 
+/* First-seen session fields, by rank. */
 static void
-jsession(struct sl_buf *b, const struct rsess *s)
+jfields(struct sl_buf *b, const struct rsess *s)
 {
-	const struct rtime *t;
-	size_t i, k;
+	size_t k;
 	int r, f, first = 1;
 
-	sl_buf_adds(b, "{\"session\":");
-	jstr(b, s->s->id);
 	sl_buf_adds(b, ",\"fields\":[");
 	for (r = 0; r < REPORT_NRANK; r++) {
 		const struct rcand *c = s->cand[r];
@@ -128,7 +126,15 @@ jsession(struct sl_buf *b, const struct rsess *s)
 		}
 		sl_buf_add(b, "]}", 2);
 	}
-	sl_buf_adds(b, "],\"times\":[");
+	sl_buf_addc(b, ']');
+}
+
+static void
+jtimes(struct sl_buf *b, const struct rsess *s)
+{
+	const struct rtime *t;
+
+	sl_buf_adds(b, ",\"times\":[");
 	for (t = s->times; t != NULL; t = t->next) {
 		if (t != s->times)
 			sl_buf_addc(b, ',');
@@ -139,55 +145,90 @@ jsession(struct sl_buf *b, const struct rsess *s)
 		jstr(b, t->src);
 		sl_buf_addc(b, '}');
 	}
-	sl_buf_adds(b, "],\"sources\":[");
-	for (i = 0; i < s->nsrc; i++) {
-		const struct rsrc *src = s->src[i];
+	sl_buf_addc(b, ']');
+}
 
+static void
+jcmds(struct sl_buf *b, const struct rcmdset *set)
+{
+	size_t k;
+
+	sl_buf_adds(b, ",\"cmds\":[");
+	for (k = 0; k < set->n; k++) {
+		const struct rcmd *c = &set->cmds[k];
+
+		if (k > 0)
+			sl_buf_addc(b, ',');
+		sl_buf_addc(b, '[');
+		jtime(b, c->ms);
+		sl_buf_addc(b, ',');
+		sl_buf_json_str(b, set->text.buf + c->off, c->len);
+		sl_buf_adds(b, c->cont_head ? ",true" : ",false");
+		if (c->flags != 0) {
+			sl_buf_addc(b, ',');
+			sl_buf_add_int(b, c->flags);
+		}
+		sl_buf_addc(b, ']');
+	}
+	sl_buf_addc(b, ']');
+}
+
+/* One source; -1 when its commands cannot be read back. */
+static int
+jsource(struct sl_buf *b, const struct sl_report *rep,
+    const struct rsrc *src, struct rcmdset *set)
+{
+	if (report_src_cmds(rep, src, set) < 0)
+		return -1;
+	sl_buf_adds(b, "{\"key\":");
+	jstr(b, src->key);
+	sl_buf_adds(b, ",\"first_path\":");
+	jstr(b, src->first_path);
+	sl_buf_adds(b, ",\"last_path\":");
+	jstr(b, src->last_path);
+	sl_buf_adds(b, ",\"first_n\":");
+	sl_buf_add_int(b, src->first_n);
+	sl_buf_adds(b, ",\"lines\":");
+	sl_buf_add_int(b, src->lines);
+	sl_buf_adds(b, ",\"timed\":");
+	sl_buf_add_int(b, src->timed);
+	sl_buf_adds(b, ",\"first\":");
+	jtime(b, src->first_ms);
+	sl_buf_adds(b, ",\"last\":");
+	jtime(b, src->last_ms);
+	jcmds(b, set);
+	sl_buf_adds(b, ",\"notes\":");
+	jnotes(b, src->notes, src->nnotes);
+	sl_buf_addc(b, '}');
+	return 0;
+}
+
+/* One session's line; -1 when its commands cannot be read back. */
+static int
+jsession(struct sl_buf *b, const struct sl_report *rep,
+    const struct rsess *s, struct rcmdset *set)
+{
+	size_t i;
+
+	sl_buf_adds(b, "{\"session\":");
+	jstr(b, s->s->id);
+	jfields(b, s);
+	jtimes(b, s);
+	sl_buf_adds(b, ",\"sources\":[");
+	for (i = 0; i < s->nsrc; i++) {
 		if (i > 0)
 			sl_buf_addc(b, ',');
-		sl_buf_adds(b, "{\"key\":");
-		jstr(b, src->key);
-		sl_buf_adds(b, ",\"first_path\":");
-		jstr(b, src->first_path);
-		sl_buf_adds(b, ",\"last_path\":");
-		jstr(b, src->last_path);
-		sl_buf_adds(b, ",\"first_n\":");
-		sl_buf_add_int(b, src->first_n);
-		sl_buf_adds(b, ",\"lines\":");
-		sl_buf_add_int(b, src->lines);
-		sl_buf_adds(b, ",\"timed\":");
-		sl_buf_add_int(b, src->timed);
-		sl_buf_adds(b, ",\"first\":");
-		jtime(b, src->first_ms);
-		sl_buf_adds(b, ",\"last\":");
-		jtime(b, src->last_ms);
-		sl_buf_adds(b, ",\"cmds\":[");
-		for (k = 0; k < src->ncmds; k++) {
-			const struct rcmd *c = &src->cmds[k];
-
-			if (k > 0)
-				sl_buf_addc(b, ',');
-			sl_buf_addc(b, '[');
-			jtime(b, c->ms);
-			sl_buf_addc(b, ',');
-			sl_buf_json_str(b, src->text.buf + c->off, c->len);
-			sl_buf_adds(b, c->cont_head ? ",true" : ",false");
-			if (c->flags != 0) {
-				sl_buf_addc(b, ',');
-				sl_buf_add_int(b, c->flags);
-			}
-			sl_buf_addc(b, ']');
-		}
-		sl_buf_adds(b, "],\"notes\":");
-		jnotes(b, src->notes, src->nnotes);
-		sl_buf_addc(b, '}');
+		if (jsource(b, rep, s->src[i], set) < 0)
+			return -1;
 	}
 	sl_buf_add(b, "]}\n", 3);
+	return 0;
 }
 
 int
 sl_report_save(struct sl_report *rep, struct sl_out *o)
 {
+	struct rcmdset set;
 	struct sl_buf b;
 	size_t i;
 	int rc = SL_OK;
@@ -211,10 +252,14 @@ sl_report_save(struct sl_report *rep, struct sl_out *o)
 	sl_buf_adds(&b, ",\"notes\":");
 	jnotes(&b, rep->notes, rep->nnotes);
 	sl_buf_add(&b, "}\n", 2);
+	report_cmdset_init(&set);
 	for (i = 0; i < rep->naux && rc == SL_OK; i++) {
 		if (rep->aux[i] == NULL)
 			continue;
-		jsession(&b, rep->aux[i]);
+		if (jsession(&b, rep, rep->aux[i], &set) < 0) {
+			rc = SL_FATAL;
+			break;
+		}
 		if (b.len >= 65536) {
 			rc = sl_out_write(o, b.buf, b.len);
 			sl_buf_reset(&b);
@@ -222,6 +267,7 @@ sl_report_save(struct sl_report *rep, struct sl_out *o)
 	}
 	if (rc == SL_OK)
 		rc = sl_out_write(o, b.buf, b.len);
+	report_cmdset_free(&set);
 	sl_buf_free(&b);
 	return rc == SL_OK ? SL_OK : SL_FATAL;
 }
@@ -498,7 +544,7 @@ load_times(struct loader *ld, struct rsess *s, json_t *a)
 }
 
 static const char *
-load_cmds(struct rsrc *src, json_t *a)
+load_cmds(struct sl_report *rep, struct rsrc *src, json_t *a)
 {
 	json_t *e, *t, *c, *h, *fl;
 	size_t i;
@@ -523,7 +569,7 @@ load_cmds(struct rsrc *src, json_t *a)
 			return "a command is [time or null, text, cont, "
 			    "flags (optional)]";
 		/* A continuation that began a part joins the part before. */
-		report_cmd_add(src, json_string_value(c),
+		report_cmd_add(rep, src, json_string_value(c),
 		    json_string_length(c), ms, i == 0 && json_is_true(h),
 		    fl != NULL ? RCMD_CANCELLED : 0);
 	}
@@ -531,7 +577,7 @@ load_cmds(struct rsrc *src, json_t *a)
 }
 
 static const char *
-load_sources(struct rsess *s, json_t *a)
+load_sources(struct sl_report *rep, struct rsess *s, json_t *a)
 {
 	json_t *e;
 	size_t i;
@@ -583,7 +629,7 @@ load_sources(struct rsess *s, json_t *a)
 			src->last_ms = last;
 		free(src->last_path);
 		src->last_path = sl_xstrdup(lp);
-		if ((why = load_cmds(src, json_object_get(e, "cmds"))) != NULL)
+		if ((why = load_cmds(rep, src, json_object_get(e, "cmds"))) != NULL)
 			return why;
 		if (load_notes(json_object_get(e, "notes"), &src->notes,
 		    &src->nnotes) < 0)
@@ -607,7 +653,7 @@ load_session(struct loader *ld, json_t *o)
 	ld->rep->last = NULL;	/* a state is no line stream */
 	if ((why = load_fields(ld, s, json_object_get(o, "fields"))) != NULL ||
 	    (why = load_times(ld, s, json_object_get(o, "times"))) != NULL ||
-	    (why = load_sources(s, json_object_get(o, "sources"))) != NULL)
+	    (why = load_sources(ld->rep, s, json_object_get(o, "sources"))) != NULL)
 		bad(ld, why);
 }
 

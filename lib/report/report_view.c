@@ -158,24 +158,11 @@ set_destination(struct rv_report *v, struct rv_session *vs,
 	vs->target_label = pool(v, b.buf);
 }
 
-/* Fill vs from the store. */
+/* The session's own fields, from the merged session record. */
 static void
-build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
+set_fields(struct rv_report *v, struct rv_session *vs,
+    const struct sl_session *e)
 {
-	const struct sl_session *e = s->s;
-	struct rsrc **srcs, *win = NULL;
-	size_t i, k;
-
-	memset(vs, 0, sizeof(*vs));
-	vs->id = e->id;
-	srcs = sl_xmalloc((s->nsrc + 1) * sizeof(*srcs));
-	if (s->nsrc > 0)
-		memcpy(srcs, s->src, s->nsrc * sizeof(*srcs));
-	qsort(srcs, s->nsrc, sizeof(*srcs), cmp_src);
-	for (i = 0; i < s->nsrc; i++)
-		if (srcs[i]->lines > 0 && (win == NULL || better(srcs[i], win)))
-			win = srcs[i];
-
 	vs->principal = e->f[SL_F_PRINCIPAL];
 	if (vs->principal == NULL && e->id != NULL) {
 		char *p = sl_session_principal(e->id);
@@ -199,9 +186,13 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	vs->source_ip = e->f[SL_F_SOURCE_IP];
 	vs->start_local = e->f[SL_F_START_LOCAL];
 	vs->end_local = e->f[SL_F_END_LOCAL];
-	vs->transcript = win != NULL;
-	vs->kind = kind_of(e, vs->transcript);
+}
 
+/* Start, end, duration and day: metadata first, then the transcript. */
+static void
+set_times(struct rv_report *v, struct rv_session *vs,
+    const struct sl_session *e, const struct rsrc *win)
+{
 	/* Metadata times win; line times are the transcript's estimate. */
 	set_time(v, &vs->start, &vs->start_ms, e->f[SL_F_START],
 	    win != NULL ? win->first_ms : RV_NONE, &vs->start_src,
@@ -216,26 +207,36 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	if (vs->when_ms != RV_NONE)
 		vs->day = pool(v, sl_xstrndup(vs->when == SL_WHEN_START ?
 		    vs->start : vs->end, 10));
+}
 
-	if (win != NULL) {
-		vs->transcript_src = win->key;
-		vs->lines = win->lines;
-		vs->ncmds = win->ncmds;
-		vs->cmds = sl_xcalloc(win->ncmds + 1, sizeof(*vs->cmds));
-		for (k = 0; k < win->ncmds; k++) {
-			vs->cmds[k].text = win->text.buf + win->cmds[k].off;
-			vs->cmds[k].len = win->cmds[k].len;
-			vs->cmds[k].flags = win->cmds[k].flags;
-			vs->commands += win->cmds[k].flags == 0;
-			if (win->cmds[k].ms != RV_NONE) {
-				sl_time_format(win->cmds[k].ms,
-				    vs->cmds[k].tbuf);
-				vs->cmds[k].time = vs->cmds[k].tbuf;
-			}
-		}
-	}
-	for (i = 0; i < s->nsrc; i++) {
-		struct rsrc *src = srcs[i];
+/* The transcript kept: its counts; its commands stay in the store. */
+static void
+set_transcript(struct rv_report *v, struct rv_session *vs,
+    const struct rsrc *win)
+{
+	size_t k;
+
+	vs->cache = &v->cache;
+	if (win == NULL)
+		return;
+	vs->win = win;
+	vs->transcript_src = win->key;
+	vs->lines = win->lines;
+	vs->ncmds = report_src_ncmds(win);
+	vs->commands = win->ran_spilled;
+	for (k = 0; k < win->ncmds; k++)
+		vs->commands += win->cmds[k].flags == 0;
+}
+
+/* Notes of the sources, and a duplicate note for each one not kept. */
+static void
+source_notes(struct rv_report *v, struct rv_session *vs,
+    struct rsrc *const *srcs, size_t nsrc, const struct rsrc *win)
+{
+	size_t i, k;
+
+	for (i = 0; i < nsrc; i++) {
+		const struct rsrc *src = srcs[i];
 
 		if (src->lines > 0 && src != win) {
 			char *t = sl_xmalloc(strlen(src->key) + 96);
@@ -250,8 +251,14 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 			add_note(vs, src->notes[k].code, src->notes[k].text,
 			    src->notes[k].n, src->notes[k].count);
 	}
-	for (i = 0; i < s->nsrc; i++)
-		vs->transcripts += s->src[i]->lines > 0;
+}
+
+/* A port-forwarding or SSH session has no transcript: say why, once. */
+static void
+no_transcript_note(struct rv_session *vs)
+{
+	size_t k;
+
 	if (!vs->transcript && vs->kind != NULL &&
 	    (strcmp(vs->kind, "port-forwarding") == 0 ||
 	    strcmp(vs->kind, "ssh") == 0)) {
@@ -268,9 +275,117 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 	for (k = 0; k < vs->nnotes; k++)
 		if (strcmp(vs->notes[k].code, SL_NOTE_NO_TRANSCRIPT) == 0)
 			vs->notes[k].n = 1;
+}
+
+/* Fill vs from the store. */
+static void
+build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
+{
+	const struct sl_session *e = s->s;
+	struct rsrc **srcs, *win = NULL;
+	size_t i;
+
+	memset(vs, 0, sizeof(*vs));
+	vs->id = e->id;
+	srcs = sl_xmalloc((s->nsrc + 1) * sizeof(*srcs));
+	if (s->nsrc > 0)
+		memcpy(srcs, s->src, s->nsrc * sizeof(*srcs));
+	qsort(srcs, s->nsrc, sizeof(*srcs), cmp_src);
+	for (i = 0; i < s->nsrc; i++)
+		if (srcs[i]->lines > 0 && (win == NULL || better(srcs[i], win)))
+			win = srcs[i];
+	set_fields(v, vs, e);
+	vs->transcript = win != NULL;
+	vs->kind = kind_of(e, vs->transcript);
+	set_times(v, vs, e, win);
+	set_transcript(v, vs, win);
+	source_notes(v, vs, srcs, s->nsrc, win);
+	for (i = 0; i < s->nsrc; i++)
+		vs->transcripts += s->src[i]->lines > 0;
+	no_transcript_note(vs);
 	if (vs->nnotes > 1)
 		qsort(vs->notes, vs->nnotes, sizeof(*vs->notes), cmp_note);
 	free(srcs);
+}
+
+/* ------------------------------------------------------------ commands */
+
+/* Commands of the store as the view shows them, into a (n entries). */
+static void
+view_cmds(const struct rcmdset *set, struct rv_cmd *a)
+{
+	size_t k;
+
+	for (k = 0; k < set->n; k++) {
+		memset(&a[k], 0, sizeof(a[k]));
+		a[k].text = set->text.buf + set->cmds[k].off;
+		a[k].len = set->cmds[k].len;
+		a[k].flags = set->cmds[k].flags;
+		if (set->cmds[k].ms != RV_NONE) {
+			sl_time_format(set->cmds[k].ms, a[k].tbuf);
+			a[k].time = a[k].tbuf;
+		}
+	}
+}
+
+const struct rv_cmd *
+report_cmds(const struct rv_session *s)
+{
+	struct rv_cmdcache *c = s->cache;
+
+	if (s->cmds != NULL || s->win == NULL || c == NULL)
+		return s->cmds;
+	if (c->cur == s)
+		return c->cmds;
+	c->cur = NULL;
+	if (report_src_cmds(c->rep, s->win, &c->set) < 0 ||
+	    c->set.n != s->ncmds) {
+		c->failed = 1;
+		c->set.n = 0;
+	}
+	if (c->set.n + 1 > c->cap) {
+		c->cap = c->set.n + 1;
+		free(c->cmds);
+		c->cmds = sl_xcalloc(c->cap, sizeof(*c->cmds));
+	}
+	view_cmds(&c->set, c->cmds);
+	if (c->failed)
+		return c->cmds;		/* empty: ncmds is not to be trusted */
+	c->cur = s;
+	return c->cmds;
+}
+
+int
+report_view_failed(const struct rv_report *v)
+{
+	return v->cache.failed;
+}
+
+/*
+ * With --commands the timeline orders every command, so the view keeps
+ * them all: a copy of each session's, its text in the pool.
+ */
+static void
+hold_cmds(struct rv_report *v, struct rv_session *s)
+{
+	const struct rv_cmd *src = report_cmds(s);
+	struct rv_cmdcache *c = &v->cache;
+	char *text;
+	size_t k;
+
+	if (s->win == NULL || s->ncmds == 0 || c->failed)
+		return;
+	text = sl_xmalloc(c->set.text.len + 1);
+	memcpy(text, c->set.text.buf, c->set.text.len);
+	pool(v, text);
+	s->cmds = sl_xcalloc(s->ncmds + 1, sizeof(*s->cmds));
+	for (k = 0; k < s->ncmds; k++) {
+		s->cmds[k] = src[k];
+		s->cmds[k].text = text + (src[k].text - c->set.text.buf);
+		if (src[k].time != NULL)
+			s->cmds[k].time = s->cmds[k].tbuf;
+	}
+	c->cur = NULL;
 }
 
 /* --user, --target, --id: the selection of every tool (lib/core/select.c). */
@@ -557,6 +672,10 @@ build_timeline(struct rv_report *v)
 		const struct rv_session *s = &v->s[i];
 		const char *at = s->start;
 
+		hold_cmds(v, &v->s[i]);
+		if (s->cmds == NULL)
+			continue;
+
 		for (k = 0; k < s->ncmds; k++) {
 			struct rv_tcmd *t = &v->timeline[v->ntimeline++];
 
@@ -570,14 +689,13 @@ build_timeline(struct rv_report *v)
 	qsort(v->timeline, v->ntimeline, sizeof(*v->timeline), cmp_tcmd);
 }
 
-struct rv_report *
-report_view(struct sl_report *rep)
+/* The sessions of the store that pass the filters and the window. */
+static void
+keep_sessions(struct rv_report *v, struct sl_report *rep)
 {
-	struct rv_report *v = sl_xcalloc(1, sizeof(*v));
 	const struct sl_report_opts *o = &rep->o;
 	const struct sl_window win = { o->has_since, o->has_until, o->since,
 	    o->until };
-	const char **tmp;
 	size_t i;
 
 	v->s = sl_xcalloc(rep->naux + 1, sizeof(*v->s));
@@ -601,6 +719,14 @@ drop:
 		free(vs->cmds);
 		free(vs->notes);
 	}
+}
+
+/* Totals over the sessions kept, and each one's group. */
+static void
+sum_sessions(struct rv_report *v, const struct sl_report_opts *o)
+{
+	size_t i;
+
 	for (i = 0; i < v->ns; i++) {
 		struct rv_session *s = &v->s[i];
 
@@ -628,7 +754,14 @@ drop:
 		    strcmp(s->end, v->last_end) > 0))
 			v->last_end = s->end;
 	}
-	qsort(v->s, v->ns, sizeof(*v->s), cmp_session);
+}
+
+/* Users, targets and days: distinct counts and aggregates. */
+static void
+group_sessions(struct rv_report *v)
+{
+	const char **tmp;
+	size_t i;
 
 	tmp = sl_xcalloc(v->ns + 1, sizeof(*tmp));
 	for (i = 0; i < v->ns; i++)
@@ -641,10 +774,15 @@ drop:
 	v->users = groups(v, G_USER, &v->nusers_g);
 	v->targets = groups(v, G_TARGET, &v->ntargets_g);
 	v->days = groups(v, G_DAY, &v->ndays);
-	v->want_timeline = o->commands;
-	v->pages = o->pages;
-	if (o->commands)
-		build_timeline(v);
+}
+
+/* What the report says about its own run: options, inputs, notes. */
+static void
+set_run(struct rv_report *v, const struct sl_report *rep)
+{
+	const struct sl_report_opts *o = &rep->o;
+	const char **tmp;
+	size_t i;
 
 	if (o->has_since) {
 		sl_time_format(o->since, v->since_buf);
@@ -679,6 +817,25 @@ drop:
 		v->gnotes = gn;
 		v->ngnotes = rep->nnotes;
 	}
+}
+
+struct rv_report *
+report_view(struct sl_report *rep)
+{
+	struct rv_report *v = sl_xcalloc(1, sizeof(*v));
+	const struct sl_report_opts *o = &rep->o;
+
+	v->cache.rep = rep;
+	report_cmdset_init(&v->cache.set);
+	keep_sessions(v, rep);
+	sum_sessions(v, o);
+	qsort(v->s, v->ns, sizeof(*v->s), cmp_session);
+	group_sessions(v);
+	v->want_timeline = o->commands;
+	v->pages = o->pages;
+	if (o->commands)
+		build_timeline(v);
+	set_run(v, rep);
 	return v;
 }
 
@@ -696,6 +853,8 @@ report_view_free(struct rv_report *v)
 	for (i = 0; i < v->npool; i++)
 		free(v->pool[i]);
 	free(v->pool);
+	report_cmdset_free(&v->cache.set);
+	free(v->cache.cmds);
 	free(v->s);
 	free(v->users);
 	free(v->targets);

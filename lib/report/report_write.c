@@ -32,6 +32,7 @@ sl_report_write(struct sl_report *rep, enum sl_report_type type,
 	sl_buf_free(&w.b);
 	sl_buf_reset(&rep->left_out);
 	report_left_out(v, &rep->left_out);
+	w.err |= report_view_failed(v);	/* commands lost on the way */
 	report_view_free(v);
 	return w.err ? SL_FATAL : SL_OK;
 }

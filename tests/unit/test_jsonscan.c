@@ -536,6 +536,73 @@ START_TEST(test_scan_unquote)
 }
 END_TEST
 
+/*
+ * Keys as written, for a strict decode (records): plain and escaped keys,
+ * a key past the 255 bytes sl_jscan_key() keeps, and the scan offset;
+ * strings of every length around the 16- and 8-byte blocks, each with a
+ * quote, backslash, control or non-ASCII byte at every place.
+ */
+START_TEST(test_key_raw)
+{
+	static const char doc[] = "{\"plain\":1, \"t\\u0079pe\":\"x\"}";
+	char big[600], lit[64], want[64];
+	struct sl_jscan *js = sl_jscan_mem(doc, strlen(doc));
+	struct sl_buf b;
+	const char *p;
+	size_t n, len, at;
+
+	sl_buf_init(&b);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	sl_jscan_key_raw(js, &p, &n);
+	ck_assert_int_eq((int)n, 7);
+	ck_assert_int_eq(memcmp(p, "\"plain\"", n), 0);
+	ck_assert_int_eq(sl_jscan_skip(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_cur_offset(js), 10);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_str_eq(sl_jscan_key(js), "type");
+	sl_jscan_key_raw(js, &p, &n);
+	ck_assert_int_eq(sl_json_unquote(p, n, &b), 0);
+	ck_assert_str_eq(b.buf, "type");
+	sl_jscan_free(js);
+
+	memset(big, 'k', sizeof(big));
+	big[0] = '{';
+	big[1] = '"';
+	memcpy(big + 400, "\":1}", 5);
+	js = sl_jscan_mem(big, 405);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq(sl_jscan_enter(js), SL_JS_OK);
+	ck_assert_int_eq(sl_jscan_next(js), SL_JS_VALUE);
+	ck_assert_int_eq((int)strlen(sl_jscan_key(js)), 255);
+	sl_jscan_key_raw(js, &p, &n);
+	ck_assert_int_eq((int)n, 400);
+	sl_jscan_free(js);
+
+	for (len = 0; len < 40; len++)
+		for (at = 0; at <= len; at++) {
+			int bad;
+
+			memset(lit, 'a', sizeof(lit));
+			lit[0] = '"';
+			lit[len + 1] = '"';
+			memset(want, 'a', len);
+			want[len] = '\0';
+			bad = at < len;
+			if (bad)
+				lit[at + 1] = (char)(at % 3 == 0 ? 0x01 :
+				    at % 3 == 1 ? 0x80 : '\\');
+			sl_buf_reset(&b);
+			ck_assert_int_eq(sl_json_unquote(lit, len + 2, &b),
+			    bad ? -1 : 0);
+			if (!bad)
+				ck_assert_str_eq(b.buf, want);
+		}
+	sl_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_probe_keys)
 {
 	static const char doc[] = "\xef\xbb\xbf {\"nextToken\":\"x\",\"results\":"
@@ -588,6 +655,7 @@ jsonscan_suite(void)
 	tcase_add_test(tc, test_unquote);
 	tcase_add_test(tc, test_scan_unquote);
 	tcase_add_test(tc, test_probe_keys);
+	tcase_add_test(tc, test_key_raw);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -17,6 +17,7 @@
 /* From lib/report/report.h, whose renderer names this file's helpers share. */
 void report_user_label(const char *u, int max, struct sl_buf *out);
 void report_cmd_oneline(const char *s, size_t n, struct sl_buf *out);
+void report_set_cmd_budget(struct sl_report *rep, size_t bytes);
 
 static struct sl_record
 sess(const char *sid, const char *origin, const char *src)
@@ -58,19 +59,13 @@ note(struct sl_report *rep, const char *sid, const char *src,
 	ck_assert_int_eq(sl_report_put(rep, &r), SL_OK);
 }
 
-/* Render rep as type into memory (through a pipe-less temp file). */
+/* What was written to f, as a string. */
 static char *
-render(struct sl_report *rep, enum sl_report_type type)
+slurp(FILE *f)
 {
-	FILE *f = tmpfile();
-	struct sl_out *o;
 	long n;
 	char *s;
 
-	ck_assert_ptr_nonnull(f);
-	o = sl_out_fd(dup(fileno(f)), "tmp", 0);
-	ck_assert_int_eq(sl_report_write(rep, type, o), SL_OK);
-	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	rewind(f);
@@ -79,6 +74,20 @@ render(struct sl_report *rep, enum sl_report_type type)
 	s[n] = '\0';
 	fclose(f);
 	return s;
+}
+
+/* Render rep as type into memory (through a pipe-less temp file). */
+static char *
+render(struct sl_report *rep, enum sl_report_type type)
+{
+	FILE *f = tmpfile();
+	struct sl_out *o;
+
+	ck_assert_ptr_nonnull(f);
+	o = sl_out_fd(dup(fileno(f)), "tmp", 0);
+	ck_assert_int_eq(sl_report_write(rep, type, o), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
+	return slurp(f);
 }
 
 static json_t *
@@ -588,6 +597,92 @@ START_TEST(command_timeline)
 }
 END_TEST
 
+/*
+ * Many commands of interleaved sessions, continuations and cancelled ones
+ * among them, with a budget so small that the store writes commands out
+ * all the time: every output, the timeline and the saved state are the
+ * same as with every command in memory.
+ */
+static void
+feed_many(struct sl_report *rep)
+{
+	struct sl_record r;
+	char sid[32], src[32], text[64], tm[32];
+	int k, i;
+
+	for (k = 0; k < 40; k++)
+		for (i = 0; i < 30; i++) {
+			snprintf(sid, sizeof(sid), "u%02d-%017d", i, i);
+			snprintf(src, sizeof(src), "s%02d.log:%d", i, k + 1);
+			snprintf(text, sizeof(text), "%s cmd %d of %d",
+			    k % 7 == 3 ? ">" : "$", k, i);
+			snprintf(tm, sizeof(tm), "2024-06-01T10:%02d:%02d.000Z",
+			    k, i);
+			sl_record_init(&r, SL_LINE, sid, src);
+			r.n = k + 1;
+			r.text = text;
+			r.len = strlen(text);
+			r.has_prompt = 1;
+			r.prompt_len = 2;
+			r.cont = k % 7 == 3;
+			r.cancelled = k % 11 == 5;
+			r.time = k % 5 == 4 ? NULL : tm;
+			ck_assert_int_eq(sl_report_put(rep, &r), SL_OK);
+		}
+}
+
+static char *
+save(struct sl_report *rep)
+{
+	FILE *f = tmpfile();
+	struct sl_out *o;
+
+	ck_assert_ptr_nonnull(f);
+	o = sl_out_fd(dup(fileno(f)), "tmp", 0);
+	ck_assert_int_eq(sl_report_save(rep, o), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
+	return slurp(f);
+}
+
+START_TEST(commands_written_out)
+{
+	static const enum sl_report_type types[] = { SL_REPORT_JSON,
+	    SL_REPORT_CSV, SL_REPORT_HTML, SL_REPORT_TEXT, SL_REPORT_MD };
+	struct sl_report_opts o = { 0 };
+	struct sl_report *mem, *disk;
+	char *a, *b;
+	size_t t;
+	int timeline;
+
+	for (timeline = 0; timeline < 2; timeline++) {
+		o.commands = timeline;
+		o.keep_state = 1;
+		mem = sl_report_new(&o);
+		disk = sl_report_new(&o);
+		report_set_cmd_budget(disk, 200);
+		feed_many(mem);
+		feed_many(disk);
+		for (t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+			a = render(mem, types[t]);
+			b = render(disk, types[t]);
+			ck_assert_str_eq(b, a);
+			if (t == 0)
+				ck_assert_ptr_nonnull(strstr(a,
+				    "cmd 2 of 29\\ncmd 3 of 29"));
+			free(a);
+			free(b);
+		}
+		a = save(mem);
+		b = save(disk);
+		ck_assert_str_eq(b, a);
+		free(a);
+		free(b);
+		sl_report_free(mem);
+		sl_report_free(disk);
+	}
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -605,6 +700,7 @@ suite(void)
 	tcase_add_test(t, types_and_escaping);
 	tcase_add_test(t, user_labels);
 	tcase_add_test(t, command_timeline);
+	tcase_add_test(t, commands_written_out);
 	suite_add_tcase(s, t);
 	return s;
 }
