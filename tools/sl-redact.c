@@ -111,6 +111,30 @@ ends_with(const char *s, const char *suffix)
 }
 
 /*
+ * The input layer hands over bzip2, xz, zstd, lz4, lzip, lzma and
+ * compress streams decompressed, and only gzip is written compressed
+ * again: the others' suffix goes, so that a name never claims a
+ * compression its bytes do not have.
+ */
+static void
+drop_compression_suffix(char *name)
+{
+	static const char *const suffixes[] = {
+		".bz2", ".xz", ".zst", ".lz4", ".lz", ".lzma", ".Z"
+	};
+	size_t i, n = strlen(name), k;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		k = strlen(suffixes[i]);
+		if (n > k && strcmp(name + n - k, suffixes[i]) == 0 &&
+		    name[n - k - 1] != '/') {
+			name[n - k] = '\0';
+			return;
+		}
+	}
+}
+
+/*
  * The input's name made relative as tar does: no leading /, no . or ..
  * parts; an archive member "a.tar//m.log" is "a.tar/m.log", or "m.log"
  * when members keeps to the member's own name (archive out).
@@ -141,6 +165,7 @@ rel_name(const char *name, int members)
 		free(out);
 		out = sl_xstrdup("stdin");
 	}
+	drop_compression_suffix(out);
 	return out;
 }
 

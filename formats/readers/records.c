@@ -882,28 +882,24 @@ one_record(struct recin *ri, const char *p, size_t n)
 	const char *why;
 	int rc;
 
-	rd->st->units++;
+	sl_count_units(rd, 1);
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r' ||
 	    p[n - 1] == ' '))
 		n--;
 	if (n == 0) {
-		rd->st->skipped++;	/* blank lines are no records */
+		sl_count_skipped(rd, 1);	/* blank lines are no records */
 		return SL_OK;
 	}
 	rc = parse_line(&ri->ps, p, n);
-	if (rc < 0) {
-		rd->st->rejected++;
+	if (rc < 0)
 		return reject_json(ri, p, n);
-	}
 	why = rc > 0 ? "not a JSON object" : convert(&ri->ps, &ri->c);
-	if (why != NULL) {
-		rd->st->rejected++;
+	if (why != NULL)
 		return sl_reject(rd, NULL, where(ri), "rejected record: %s",
 		    why);
-	}
 	if (ri->c.r.src == NULL)
 		ri->c.r.src = where(ri);
-	rd->st->written++;
+	sl_count_written(rd, 1);
 	return sl_emit(rd, &ri->c.r);
 }
 
@@ -933,8 +929,7 @@ rec_read(struct sl_reader *rd)
 			n = ri.line.len;
 		}
 		if (toolong) {
-			rd->st->units++;
-			rd->st->rejected++;
+			sl_count_units(rd, 1);
 			st = sl_reject(rd, NULL, where(&ri), "record longer "
 			    "than %d bytes", SL_EVENT_MAX);
 		} else
