@@ -48,6 +48,8 @@ int sl_time_utc(const char *s, size_t n, long long *ms);
  * needed to decide (only when n < 4).
  */
 size_t sl_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+/* Text, not binary: no NUL, few invalid UTF-8 bytes. */
+int sl_looks_text(const unsigned char *p, size_t n);
 /* Encode cp; returns length (1..4). */
 size_t sl_utf8_encode(uint32_t cp, char out[4]);
 /* Length of the longest valid UTF-8 prefix of p. */

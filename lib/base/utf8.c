@@ -2,9 +2,14 @@
  * utf8.c: strict UTF-8 decoding.  Invalid input becomes U+FFFD one
  * maximal invalid subpart at a time (Unicode 15, section 3.9, "U+FFFD
  * substitution of maximal subparts"), which is what terminals and
- * browsers do, so our output matches what the user saw.
+ * browsers do, so our output matches what the user saw.  Also the test
+ * every text probe starts with: is this text at all?
  */
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -146,4 +151,46 @@ sl_clean_controls(char *s)
 		n -= k;
 	}
 	*q = '\0';
+}
+
+/* Bytes of ASCII at p, 16 at a time where we can: most of any text. */
+static size_t
+ascii_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_loadu_si128((const __m128i *)(p + i)));
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && p[i] < 0x80)
+		i++;
+	return i;
+}
+
+int
+sl_looks_text(const unsigned char *p, size_t n)
+{
+	size_t i = 0, bad = 0, k;
+	uint32_t cp;
+
+	if (memchr(p, '\0', n) != NULL)
+		return 0;
+	while (i < n) {
+		i += ascii_run(p + i, n - i);
+		if (i == n)
+			break;
+		k = sl_utf8_decode(p + i, n - i, &cp);
+		if (k == 0)
+			break;		/* cut at the end of the peek */
+		if (cp == 0xfffd && !(k == 3 && p[i] == 0xef))
+			bad += k;
+		i += k;
+	}
+	/* A few stray bytes are normal in terminal logs; many are binary. */
+	return bad * 10 <= n;
 }

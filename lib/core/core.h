@@ -162,9 +162,6 @@ char *sl_transcript_key(const char *src);
 /* Length of the input part of src: "a.log:12" -> 5, "x#3" -> 1. */
 size_t sl_src_input_len(const char *src);
 
-/* Text, not binary: no NUL, few invalid UTF-8 bytes (formats/readers/raw.c). */
-int sl_looks_text(const unsigned char *p, size_t n);
-
 /* The format with the highest bid for these bytes, or NULL. */
 const struct sl_format *sl_detect(const unsigned char *p, size_t n,
     const char *name);
@@ -180,7 +177,7 @@ char *sl_target_from_path(const char *path);
 
 /*
  * Hand the raw input bytes p[0, n) of input line `line` to the sink as an
- * SL_RAW record of session sid (lib/convert/emit_raw.c), when the sink asked for
+ * SL_RAW record of session sid (lib/core/emit_raw.c), when the sink asked for
  * them (SL_WANT_RAW); otherwise do nothing.  Readers call it with exactly
  * the bytes they feed to the renderer, before feeding them, so that the
  * SL_RAW texts of a session, in order, are the bytes that were rendered

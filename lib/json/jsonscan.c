@@ -487,14 +487,103 @@ count_nl(const unsigned char *p, size_t n)
 	return k;
 }
 
+/* Where scan_value is inside the value at hand, between reads. */
+struct vscan {
+	char stk[SL_JSON_DEPTH];
+	long long depth;
+	int in_str, esc, deep, big, scalar, done;
+	size_t kept;
+};
+
+/* One step inside a string: past its closing quote, or to end. */
+static const unsigned char *
+vs_string(struct vscan *v, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q;
+
+	if (v->esc) {
+		v->esc = 0;
+		return p + 1;
+	}
+	q = memchr(p, '"', (size_t)(end - p));
+	if (q == NULL) {
+		v->esc = odd_backslashes(p, end);
+		return end;
+	}
+	if (odd_backslashes(p, q))
+		return q + 1;
+	v->in_str = 0;
+	v->done = v->depth == 0;
+	return q + 1;
+}
+
+/* One byte of a top-level scalar: a delimiter ends it. */
+static const unsigned char *
+vs_scalar(struct vscan *v, const unsigned char *p)
+{
+	switch (*p) {
+	case ' ': case '\t': case '\r': case '\n':
+	case ',': case ':': case '"':
+	case '[': case ']': case '{': case '}':
+		v->done = 1;
+		return p;
+	default:
+		return p + 1;
+	}
+}
+
+/* A byte outside strings: nesting kept; nonzero when brackets mismatch. */
+static int
+vs_struct(struct vscan *v, unsigned char c)
+{
+	switch (c) {
+	case '"':
+		v->in_str = 1;
+		break;
+	case '{':
+	case '[':
+		if (v->depth < SL_JSON_DEPTH)
+			v->stk[v->depth] = (char)c;
+		else
+			v->deep = 1;
+		v->depth++;
+		break;
+	case '}':
+	case ']':
+		if (v->depth <= SL_JSON_DEPTH &&
+		    v->stk[v->depth - 1] != (c == '}' ? '{' : '['))
+			return 1;
+		v->done = --v->depth == 0;
+		break;
+	default:
+		v->scalar = v->depth == 0;
+		break;
+	}
+	return 0;
+}
+
+/* The n bytes at s scanned: copied to out unless past max. */
+static void
+vs_keep(struct vscan *v, struct sl_buf *out, const unsigned char *s,
+    size_t n, size_t max)
+{
+	if (out == NULL || v->big)
+		return;
+	if (v->kept + n > max) {
+		v->big = 1;
+		sl_buf_reset(out);
+	} else {
+		sl_buf_add(out, s, n);
+		v->kept += n;
+	}
+}
+
 /* Scan the value at hand to its end, copying it to out if not NULL. */
 static int
 scan_value(struct sl_jscan *js, struct sl_buf *out, size_t max)
 {
-	char stk[SL_JSON_DEPTH], sh[8];
-	long long depth = 0;
-	int in_str = 0, esc = 0, deep = 0, big = 0, scalar = 0, done = 0;
-	size_t kept = 0;
+	struct vscan v;
+	char sh[8];
 
 	if (js->dead)
 		return SL_JS_ERR;
@@ -503,99 +592,43 @@ scan_value(struct sl_jscan *js, struct sl_buf *out, size_t max)
 	js->pending = 0;
 	if (out != NULL)
 		sl_buf_reset(out);
+	v.depth = 0;
+	v.in_str = v.esc = v.deep = v.big = v.scalar = v.done = 0;
+	v.kept = 0;
 	for (;;) {
 		const unsigned char *s = js->data + js->r, *p = s;
-		const unsigned char *end = js->data + js->w, *q;
+		const unsigned char *end = js->data + js->w;
 		size_t n;
 
-		while (p < end && !done) {
-			if (in_str) {
-				if (esc) {
-					esc = 0;
-					p++;
-					continue;
-				}
-				q = memchr(p, '"', (size_t)(end - p));
-				if (q == NULL) {
-					esc = odd_backslashes(p, end);
-					p = end;
-					break;
-				}
-				if (odd_backslashes(p, q)) {
-					p = q + 1;
-					continue;
-				}
-				p = q + 1;
-				in_str = 0;
-				done = depth == 0;
-				continue;
-			}
-			if (scalar) {
-				switch (*p) {
-				case ' ': case '\t': case '\r': case '\n':
-				case ',': case ':': case '"':
-				case '[': case ']': case '{': case '}':
-					done = 1;
-					break;
-				default:
-					p++;
-				}
-				continue;
-			}
-			switch (*p) {
-			case '"':
-				in_str = 1;
-				break;
-			case '{':
-			case '[':
-				if (depth < SL_JSON_DEPTH)
-					stk[depth] = (char)*p;
-				else
-					deep = 1;
-				depth++;
-				break;
-			case '}':
-			case ']':
-				if (depth <= SL_JSON_DEPTH &&
-				    stk[depth - 1] != (*p == '}' ? '{' : '[')) {
-					js->line += count_nl(s,
-					    (size_t)(p - s));
-					js->r += (size_t)(p - s);
-					return fail(js, SL_JSE_SYNTAX,
-					    "mismatched %s", show(*p, sh));
-				}
-				done = --depth == 0;
-				break;
-			default:
-				scalar = depth == 0;
-				break;
-			}
-			p++;
+		while (p < end && !v.done) {
+			if (v.in_str)
+				p = vs_string(&v, p, end);
+			else if (v.scalar)
+				p = vs_scalar(&v, p);
+			else if (vs_struct(&v, *p)) {
+				js->line += count_nl(s, (size_t)(p - s));
+				js->r += (size_t)(p - s);
+				return fail(js, SL_JSE_SYNTAX, "mismatched %s",
+				    show(*p, sh));
+			} else
+				p++;
 		}
 		n = (size_t)(p - s);
 		js->line += count_nl(s, n);
-		if (out != NULL && !big) {
-			if (kept + n > max) {
-				big = 1;
-				sl_buf_reset(out);
-			} else {
-				sl_buf_add(out, s, n);
-				kept += n;
-			}
-		}
+		vs_keep(&v, out, s, n, max);
 		js->r += n;
-		if (done)
+		if (v.done)
 			break;
 		if (!more(js)) {
-			if (scalar)
+			if (v.scalar)
 				break;	/* a number may end the input */
-			return cut(js, in_str ? "inside a string" :
-			    depth > 0 ? "inside a value" : "");
+			return cut(js, v.in_str ? "inside a string" :
+			    v.depth > 0 ? "inside a value" : "");
 		}
 	}
-	if (deep)
+	if (v.deep)
 		return SL_JS_DEEP;
-	return big ? SL_JS_BIG : SL_JS_OK;
+	return v.big ? SL_JS_BIG : SL_JS_OK;
 }
 
 int
