@@ -302,6 +302,14 @@ void sl_run_free(struct sl_run *run);
  * other APIs ignored).  Without one they are dropped.
  */
 void sl_run_set_info(struct sl_run *run, sl_errfn info, void *arg);
+/*
+ * Read inputs in up to jobs worker processes (-j N; 1: all here, the
+ * default).  Leaf inputs that stand alone (one session log each) go to
+ * the workers; the sink, the message functions and the counters still
+ * see exactly what a run with one job makes, in the same order.  Call
+ * it before the first sl_run_path, after sl_run_set_info.
+ */
+void sl_run_set_jobs(struct sl_run *run, int jobs);
 
 /* Prompt patterns added with --prompt; PCRE2 syntax, matched at line start. */
 struct sl_prompts *sl_prompts_new(void);

@@ -200,7 +200,7 @@ main(int argc, char **argv)
 	tool_init("sl-convert");
 	co.step_ms = 100;
 	co.cast_version = 2;
-	while ((c = getopt_long(argc, argv, ":t:o:f:hV", longopts,
+	while ((c = getopt_long(argc, argv, ":t:o:f:j:hV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 't':

@@ -65,7 +65,7 @@ main(int argc, char **argv)
 	int c;
 
 	tool_init("sl-parse");
-	while ((c = getopt_long(argc, argv, ":f:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:j:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case TOOL_OPT_STATS:
 			stats = tool_stats_arg(optarg);

@@ -65,6 +65,7 @@ static const struct option longopts[] = {
 	{ "no-default", no_argument, NULL, OPT_NO_DEFAULT },
 	{ "hash-key-env", required_argument, NULL, OPT_HASH_KEY_ENV },
 	{ "from", required_argument, NULL, 'f' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	TOOL_STATS_OPTION,
@@ -493,7 +494,7 @@ main(int argc, char **argv)
 
 	tool_init("sl-redact");
 	memset(&outs, 0, sizeof(outs));
-	while ((c = getopt_long(argc, argv, ":r:f:o:qhV", longopts,
+	while ((c = getopt_long(argc, argv, ":r:f:j:o:qhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -512,6 +513,9 @@ main(int argc, char **argv)
 			if (!sl_redact_format_ok(optarg))
 				tool_usage_error("unknown format '%s'", optarg);
 			format = optarg;
+			break;
+		case 'j':
+			tool_input_option(c, optarg, NULL);
 			break;
 		case 'o':
 			outs.path = optarg;

@@ -125,7 +125,7 @@ main(int argc, char **argv)
 	tool_init("sl-report");
 	out = tool_out;
 	memset(&ro, 0, sizeof(ro));
-	while ((c = getopt_long(argc, argv, ":t:o:f:hV", longopts,
+	while ((c = getopt_long(argc, argv, ":t:o:f:j:hV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 't':

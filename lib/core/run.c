@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "core/workers.h"
 
 struct sl_run {
 	struct sl_opts opts;
@@ -23,6 +24,7 @@ struct sl_run {
 	struct sl_carry carry;		/* format NULL: none open */
 	long long not_logs;		/* inputs skipped: not session logs */
 	char *first_not_log;		/* the first of them, for the summary */
+	struct sl_workers *workers;	/* -j N; NULL: every input read here */
 };
 
 struct sl_run *
@@ -87,6 +89,7 @@ sl_run_free(struct sl_run *run)
 {
 	if (run == NULL)
 		return;
+	sl_workers_free(run->workers);
 	carry_finish(run);
 	free(run->first_not_log);
 	free(run);
@@ -121,8 +124,11 @@ int
 sl_run_finish(struct sl_run *run)
 {
 	char msg[1024];
-	int rc = carry_finish(run);
+	int rc;
 
+	if (sl_workers_drain(run->workers) == SL_STOP)
+		run->stopped = 1;
+	rc = carry_finish(run);
 	/* One line for all of them: a folder of downloads may hold many. */
 	if (run->not_logs > 0 && run->info != NULL) {
 		snprintf(msg, sizeof(msg), "%lld input%s skipped: not a session "
@@ -450,9 +456,30 @@ not_a_log(struct sl_run *run, struct sl_reader *rd, const char *why)
 	return rd->status;
 }
 
-/* Read one leaf input with format f (NULL: detect). */
+/*
+ * Hand the input to a worker when it may go (a leaf of the walk, nothing
+ * open that must be finished before it), else first pass on what the
+ * workers owe: everything the run emits comes in input order.
+ */
 static int
-read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
+offer(struct sl_run *run, struct sl_in *in, const struct sl_format *f,
+    int leaf)
+{
+	int rc = SL_DECLINED;
+
+	if (leaf && run->workers != NULL && run->carry.format == NULL)
+		rc = sl_workers_offer(run->workers, in, f);
+	if (rc == SL_DECLINED && sl_workers_drain(run->workers) == SL_STOP)
+		rc = SL_STOP;
+	if (rc == SL_STOP)
+		run->stopped = 1;
+	return rc;
+}
+
+/* Read one input with format f (NULL: detect); leaf: one of the walk. */
+static int
+read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f,
+    int leaf)
 {
 	struct sl_reader rd;
 	const unsigned char *p;
@@ -468,6 +495,12 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 	rd.status = SL_OK;
 
 	n = sl_in_peek(in, &p, SL_PEEK);
+	if (n > 0 && f == NULL && run->opts.format != NULL)
+		f = sl_format_lookup(run->opts.format);
+	if (n > 0 && f == NULL)
+		f = sl_detect(p, n, rd.name);
+	if ((rc = offer(run, in, f, leaf && n > 0)) != SL_DECLINED)
+		return rc;
 	if (n == 0) {
 		char *sid;
 
@@ -484,10 +517,6 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 		free(sid);
 		return rd.status;
 	}
-	if (f == NULL && run->opts.format != NULL)
-		f = sl_format_lookup(run->opts.format);
-	if (f == NULL)
-		f = sl_detect(p, n, rd.name);
 	/* Only a reader of the same format may continue what is open. */
 	if (f != run->carry.format && carry_finish(run) == SL_STOP)
 		return SL_STOP;
@@ -514,7 +543,7 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 static int
 leaf(void *arg, struct sl_in *in)
 {
-	return read_input(arg, in, NULL);
+	return read_input(arg, in, NULL, 1);
 }
 
 static void
@@ -522,6 +551,8 @@ walk_err(void *arg, const char *where, const char *msg)
 {
 	struct sl_run *run = arg;
 
+	if (sl_workers_drain(run->workers) == SL_STOP)
+		run->stopped = 1;
 	if (run->err != NULL)
 		run->err(run->errarg, where, msg);
 }
@@ -545,7 +576,7 @@ sl_run_mem(struct sl_run *run, const char *name, const void *p, size_t n)
 
 	run->st.inputs++;
 	run->st.bytes += (long long)n;
-	rc = read_input(run, in, NULL);
+	rc = read_input(run, in, NULL, 0);
 	sl_in_free(in);
 	/* A whole input on its own: nothing of it waits for another. */
 	if (carry_finish(run) == SL_REJECT && rc == SL_OK)
@@ -558,7 +589,7 @@ sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
     const char *name, const void *p, size_t n)
 {
 	struct sl_in *in = sl_in_mem(name, p, n);
-	int rc = read_input(rd->run, in, f);
+	int rc = read_input(rd->run, in, f, 0);
 
 	sl_in_free(in);
 	worse(rd, rc);
@@ -586,4 +617,29 @@ const char *
 sl_format_desc(const struct sl_format *f)
 {
 	return f->desc;
+}
+
+void
+sl_run_set_jobs(struct sl_run *run, int jobs)
+{
+	sl_workers_free(run->workers);
+	run->workers = jobs > 1 ? sl_workers_new(run, jobs) : NULL;
+}
+
+void
+sl_run_parts(struct sl_run *run, struct sl_run_parts *parts)
+{
+	parts->sink = &run->sink;
+	parts->err = &run->err;
+	parts->errarg = &run->errarg;
+	parts->info = &run->info;
+	parts->infoarg = &run->infoarg;
+	parts->st = &run->st;
+}
+
+int
+sl_run_read_leaf(struct sl_run *run, struct sl_in *in,
+    const struct sl_format *f)
+{
+	return read_input(run, in, f, 0);
 }
