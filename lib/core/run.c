@@ -457,18 +457,17 @@ not_a_log(struct sl_run *run, struct sl_reader *rd, const char *why)
 }
 
 /*
- * Hand the input to a worker when it may go (a leaf of the walk, nothing
- * open that must be finished before it), else first pass on what the
- * workers owe: everything the run emits comes in input order.
+ * Hand a leaf of the walk to the workers when there are some, else
+ * first pass on what the workers owe: everything the run emits comes in
+ * input order.
  */
 static int
-offer(struct sl_run *run, struct sl_in *in, const struct sl_format *f,
-    int leaf)
+offer(struct sl_run *run, struct sl_in *in, int leaf)
 {
 	int rc = SL_DECLINED;
 
-	if (leaf && run->workers != NULL && run->carry.format == NULL)
-		rc = sl_workers_offer(run->workers, in, f);
+	if (leaf && run->workers != NULL)
+		rc = sl_workers_offer(run->workers, in);
 	if (rc == SL_DECLINED && sl_workers_drain(run->workers) == SL_STOP)
 		rc = SL_STOP;
 	if (rc == SL_STOP)
@@ -494,13 +493,13 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f,
 	rd.st = &run->st;
 	rd.status = SL_OK;
 
+	if ((rc = offer(run, in, leaf)) != SL_DECLINED)
+		return rc;
 	n = sl_in_peek(in, &p, SL_PEEK);
 	if (n > 0 && f == NULL && run->opts.format != NULL)
 		f = sl_format_lookup(run->opts.format);
 	if (n > 0 && f == NULL)
 		f = sl_detect(p, n, rd.name);
-	if ((rc = offer(run, in, f, leaf && n > 0)) != SL_DECLINED)
-		return rc;
 	if (n == 0) {
 		char *sid;
 
@@ -635,6 +634,26 @@ sl_run_parts(struct sl_run *run, struct sl_run_parts *parts)
 	parts->info = &run->info;
 	parts->infoarg = &run->infoarg;
 	parts->st = &run->st;
+	parts->opts = &run->opts;
+}
+
+int
+sl_run_read_mem_leaf(struct sl_run *run, const char *name, const void *p,
+    size_t n)
+{
+	struct sl_in *in = sl_in_mem(name, p, n);
+	int rc = read_input(run, in, NULL, 0);
+
+	sl_in_free(in);
+	return rc;
+}
+
+int
+sl_run_settle(struct sl_run *run)
+{
+	if (carry_finish(run) == SL_STOP)
+		run->stopped = 1;
+	return run->stopped ? SL_STOP : SL_OK;
 }
 
 int

@@ -39,15 +39,26 @@
 
 #define FRAME_FLUSH	(64 * 1024)	/* records gathered before a write */
 #define PIPE_SIZE	(1 << 20)	/* ask for deep pipes (Linux) */
+#define QUEUE		2		/* batches a worker may have at once */
+#define BATCH_BYTES	(64 * 1024)	/* inputs gathered before a send */
+#define BATCH_JOBS	64
 
 /* Frames from a worker: type byte, u32 length, payload. */
-enum { FR_RECORDS = 'R', FR_ERROR = 'E', FR_INFO = 'I', FR_END = 'Z' };
+enum { FR_RECORDS = 'R', FR_ERROR = 'E', FR_INFO = 'I', FR_END = 'Z',
+    FR_DECLINE = 'D' };
 
 struct worker {
 	pid_t pid;
 	int job_fd;		/* parent -> worker: jobs */
 	int res_fd;		/* worker -> parent: frames */
-	int busy;		/* a job handed out, not yet collected */
+	int busy;		/* jobs handed out, not yet collected */
+	struct sl_buf in;	/* frames read, from in_r on */
+	size_t in_r;
+};
+
+struct batch_slot {
+	int worker;
+	size_t jobs;
 };
 
 struct sl_workers {
@@ -59,11 +70,16 @@ struct sl_workers {
 	struct worker *w;
 	int n;
 	int started;
-	int *order;			/* workers of outstanding jobs, oldest
-					   first (a ring of n) */
+	struct batch_slot *order;	/* batches handed out, oldest first
+					   (a ring of n * QUEUE) */
+	struct sl_buf batch;		/* jobs not sent yet */
+	size_t batch_jobs;
 	int head, count;
 	int stopped;			/* the sink stopped, or a worker died */
-	struct sl_buf frame;		/* a worker's pending frame */
+	int reading;			/* the run reads a declined job */
+	struct sl_buf arrays;		/* of the record being replayed */
+	size_t queue_max;		/* a second job queued: at most this */
+	struct sl_buf frame;		/* a worker's frames */
 	int out_fd;			/* in a worker: its res_fd */
 };
 
@@ -206,7 +222,7 @@ get_str(struct cursor *c)
  * checked against the bytes left, each element taking at least 4.
  */
 static void
-unpack_arrays(struct cursor *c, struct sl_record *r, void **arrays)
+unpack_arrays(struct cursor *c, struct sl_record *r, struct sl_buf *arrays)
 {
 	size_t i, nsp = get_u32(c), spb;
 	const char **red;
@@ -221,9 +237,10 @@ unpack_arrays(struct cursor *c, struct sl_record *r, void **arrays)
 		c->bad = 1;
 		return;
 	}
-	mem = sl_xmalloc(r->nextra * sizeof(*kv) + r->nredacted *
-	    sizeof(*red) + spb + 1);
-	*arrays = mem;
+	sl_buf_reset(arrays);
+	sl_buf_reserve(arrays, r->nextra * sizeof(*kv) + r->nredacted *
+	    sizeof(*red) + spb);
+	mem = arrays->buf;	/* malloc'd: aligned for any type */
 	kv = (struct sl_kv *)(void *)mem;
 	red = (const char **)(void *)(kv + r->nextra);
 	if (nsp > 0) {
@@ -242,14 +259,14 @@ unpack_arrays(struct cursor *c, struct sl_record *r, void **arrays)
 }
 
 size_t
-sl_record_unpack(char *p, size_t n, struct sl_record *r, void **arrays)
+sl_record_unpack(char *p, size_t n, struct sl_record *r,
+    struct sl_buf *arrays)
 {
 	struct cursor c = { p, n, 0 };
 	uint32_t head;
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
-	*arrays = NULL;
 	head = get_u32(&c);
 	r->type = (enum sl_type)(head & 0xff);
 	r->has_prompt = (head >> 8) & 1;
@@ -269,29 +286,26 @@ sl_record_unpack(char *p, size_t n, struct sl_record *r, void **arrays)
 	unpack_arrays(&c, r, arrays);
 	for (i = 0; r->type == SL_SESSION && i < SL_F_COUNT; i++)
 		r->f[i] = get_str(&c);
-	if (c.bad || r->type > SL_RAW) {
-		free(*arrays);
-		*arrays = NULL;
+	if (c.bad || r->type > SL_RAW)
 		return 0;
-	}
 	return n - c.n;
 }
 
 /* ---------------------------------------------------------- plumbing */
 
+/*
+ * All of p to fd.  The parent sends jobs on a socket with MSG_NOSIGNAL
+ * (a dead worker is an error to report, not SIGPIPE); a worker writes
+ * its pipe plainly, where SIGPIPE (the parent is gone) should end it.
+ */
 static int
-write_all(int fd, const void *p, size_t n)
+write_all(int fd, const void *p, size_t n, int sock)
 {
 	const char *s = p;
 	ssize_t w;
 
 	while (n > 0) {
-		/* send() on the job socket: a dead worker is EPIPE, not a
-		 * signal; write() on the result pipe, where SIGPIPE (the
-		 * parent is gone) is what should end a worker. */
-		w = send(fd, s, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == ENOTSOCK)
-			w = write(fd, s, n);
+		w = sock ? send(fd, s, n, MSG_NOSIGNAL) : write(fd, s, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -321,59 +335,91 @@ read_all(int fd, void *p, size_t n)
 	return 1;
 }
 
-/* A frame in b: 5 header bytes left free by frame_begin. */
-static void
-frame_begin(struct sl_buf *b)
+/*
+ * Frames are built in place, back to back in one buffer, and written
+ * with one write: open leaves room for the header, close fills it in.
+ */
+static size_t
+frame_open(struct sl_buf *b)
 {
-	sl_buf_reset(b);
+	size_t at = b->len;
+
 	sl_buf_add(b, "\0\0\0\0\0", 5);
+	return at;
 }
 
 static void
-frame_send(int fd, struct sl_buf *b, int type)
+frame_close(struct sl_buf *b, size_t at, int type)
 {
-	uint32_t len = (uint32_t)(b->len - 5);
+	uint32_t len = (uint32_t)(b->len - at - 5);
 
-	b->buf[0] = (char)type;
-	memcpy(b->buf + 1, &len, sizeof(len));
-	if (write_all(fd, b->buf, b->len) != 0)
-		_exit(EXIT_FAILURE);	/* the parent is gone */
-	frame_begin(b);
+	b->buf[at] = (char)type;
+	memcpy(b->buf + at + 1, &len, sizeof(len));
 }
 
 /* ------------------------------------------------------------ worker */
 
+/*
+ * Formats whose inputs stand alone: one S3 session log, read start to
+ * end; their readers keep nothing for the next input (no carry), touch
+ * no table of the run and count no once-per-run facts.
+ */
+static int
+stands_alone(const struct sl_format *f)
+{
+	static const char *const names[] = { "typescript", "raw", "pwsh" };
+	size_t i;
+
+	for (i = 0; f != NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(f->name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static struct sl_workers *self;		/* in a worker process */
+static size_t records_at = SIZE_MAX;	/* the open records frame */
 
 static void
-flush_records(void)
+close_records(void)
 {
-	if (self->frame.len > 5)
-		frame_send(self->out_fd, &self->frame, FR_RECORDS);
+	if (records_at != SIZE_MAX)
+		frame_close(&self->frame, records_at, FR_RECORDS);
+	records_at = SIZE_MAX;
+}
+
+/* Everything built so far to the parent. */
+static void
+flush_frames(void)
+{
+	close_records();
+	if (write_all(self->out_fd, self->frame.buf, self->frame.len, 0) != 0)
+		_exit(EXIT_FAILURE);	/* the parent is gone */
+	sl_buf_reset(&self->frame);
 }
 
 static int
 worker_put(void *arg, const struct sl_record *r)
 {
 	(void)arg;
+	if (records_at == SIZE_MAX)
+		records_at = frame_open(&self->frame);
 	sl_record_pack(&self->frame, r);
 	if (self->frame.len >= FRAME_FLUSH)
-		flush_records();
+		flush_frames();
 	return SL_OK;
 }
 
+/* After the records before it, in the same stream of frames. */
 static void
 worker_msg(int type, const char *where, const char *msg)
 {
-	struct sl_buf b;
+	size_t at;
 
-	flush_records();	/* the records before it come first */
-	sl_buf_init(&b);
-	frame_begin(&b);
-	put_str(&b, where);
-	put_str(&b, msg);
-	frame_send(self->out_fd, &b, type);
-	sl_buf_free(&b);
+	close_records();
+	at = frame_open(&self->frame);
+	put_str(&self->frame, where);
+	put_str(&self->frame, msg);
+	frame_close(&self->frame, at, type);
 }
 
 static void
@@ -391,38 +437,105 @@ worker_info(void *arg, const char *where, const char *msg)
 }
 
 /*
- * One job: u32 name length, u32 format index, u64 size, name, bytes.
- * Returns 1 done, 0 no more jobs, -1 a broken job stream.
+ * The format of a job, as the run would pick it (-f, else the highest
+ * bid).  A job of any other kind goes back whole, name and bytes, for
+ * the parent to read in order (FR_DECLINE).
+ */
+static const struct sl_format *
+job_format(const struct sl_workers *ws, const char *name,
+    const unsigned char *p, size_t n)
+{
+	if (ws->parts.opts->format != NULL)
+		return sl_format_lookup(ws->parts.opts->format);
+	return sl_detect(p, SL_MIN(n, (size_t)SL_PEEK), name);
+}
+
+/* Read the job here: its records, messages, then its end. */
+static void
+job_read(struct sl_workers *ws, const char *name,
+    const struct sl_format *f, const unsigned char *p, size_t n)
+{
+	struct sl_in *in = sl_in_mem(name, p, n);
+	size_t at;
+	int rc;
+
+	memset(ws->parts.st, 0, sizeof(*ws->parts.st));
+	rc = sl_run_read_leaf(ws->run, in, f);
+	sl_in_free(in);
+	close_records();
+	at = frame_open(&ws->frame);
+	put_i64(&ws->frame, rc);
+	sl_buf_add(&ws->frame, ws->parts.st, sizeof(*ws->parts.st));
+	frame_close(&ws->frame, at, FR_END);
+}
+
+/*
+ * One job of a batch at *p: u32 name length, u64 size, name, bytes.
+ * Returns the bytes it took, 0 when it is broken.
+ */
+static size_t
+worker_job(struct sl_workers *ws, const char *p, size_t left)
+{
+	const struct sl_format *f;
+	const unsigned char *data;
+	uint32_t namelen;
+	uint64_t size;
+	char *name;
+	size_t at;
+
+	if (left < 12)
+		return 0;
+	memcpy(&namelen, p, sizeof(namelen));
+	memcpy(&size, p + 4, sizeof(size));
+	if (namelen > left - 12 || size > left - 12 - namelen)
+		return 0;
+	name = sl_xstrndup(p + 12, namelen);
+	data = (const unsigned char *)p + 12 + namelen;
+	f = job_format(ws, name, data, size);
+	if (stands_alone(f))
+		job_read(ws, name, f, data, size);
+	else {
+		at = frame_open(&ws->frame);
+		put_str(&ws->frame, name);
+		sl_buf_add(&ws->frame, data, size);
+		frame_close(&ws->frame, at, FR_DECLINE);
+	}
+	free(name);
+	if (ws->frame.len >= FRAME_FLUSH)
+		flush_frames();
+	return 12 + namelen + size;
+}
+
+/*
+ * One batch: u32 count, u64 size, then count jobs in size bytes; the
+ * frames of all go back in as few writes as they fit.  Returns 1 done,
+ * 0 no more batches, -1 a broken stream.
  */
 static int
-worker_job(struct sl_workers *ws, int fd, struct sl_buf *job)
+worker_batch(struct sl_workers *ws, int fd, struct sl_buf *batch)
 {
-	uint32_t head[2];
+	char head[12];
+	uint32_t count, i;
 	uint64_t size;
-	struct sl_in *in;
-	char *name;
-	int rc, got;
+	size_t at = 0, used;
+	int got;
 
 	if ((got = read_all(fd, head, sizeof(head))) <= 0)
 		return got;
-	if (read_all(fd, &size, sizeof(size)) != 1 || size > SL_JOB_MAX ||
-	    sl_formats[head[1]] == NULL)
+	memcpy(&count, head, sizeof(count));
+	memcpy(&size, head + 4, sizeof(size));
+	if (size > SL_JOB_MAX + BATCH_BYTES)
 		return -1;
-	sl_buf_reset(job);
-	sl_buf_reserve(job, head[0] + size);
-	if (read_all(fd, job->buf, head[0] + size) != 1)
+	sl_buf_reset(batch);
+	sl_buf_reserve(batch, size);
+	if (read_all(fd, batch->buf, size) != 1)
 		return -1;
-	name = sl_xstrndup(job->buf, head[0]);
-	memset(ws->parts.st, 0, sizeof(*ws->parts.st));
-	in = sl_in_mem(name, job->buf + head[0], (size_t)size);
-	rc = sl_run_read_leaf(ws->run, in, sl_formats[head[1]]);
-	sl_in_free(in);
-	free(name);
-	flush_records();
-	frame_begin(job);
-	put_i64(job, rc);
-	sl_buf_add(job, ws->parts.st, sizeof(*ws->parts.st));
-	frame_send(ws->out_fd, job, FR_END);
+	for (i = 0; i < count; i++) {
+		if ((used = worker_job(ws, batch->buf + at, size - at)) == 0)
+			return -1;
+		at += used;
+	}
+	flush_frames();
 	return 1;
 }
 
@@ -444,42 +557,13 @@ worker_main(struct sl_workers *ws, int job_fd)
 	if (*ws->parts.info != NULL)
 		*ws->parts.info = worker_info;
 	sl_buf_init(&ws->frame);
-	frame_begin(&ws->frame);
 	sl_buf_init(&job);
-	while ((rc = worker_job(ws, job_fd, &job)) == 1)
+	while ((rc = worker_batch(ws, job_fd, &job)) == 1)
 		;
 	_exit(rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
 }
 
 /* ------------------------------------------------------------ parent */
-
-/*
- * Formats whose inputs stand alone: one S3 session log, read start to
- * end; their readers keep nothing for the next input (no carry), touch
- * no table of the run and count no once-per-run facts.
- */
-static int
-stands_alone(const struct sl_format *f)
-{
-	static const char *const names[] = { "typescript", "raw", "pwsh" };
-	size_t i;
-
-	for (i = 0; f != NULL && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(f->name, names[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-format_index(const struct sl_format *f)
-{
-	int i;
-
-	for (i = 0; sl_formats[i] != NULL; i++)
-		if (sl_formats[i] == f)
-			return i;
-	return -1;
-}
 
 struct sl_workers *
 sl_workers_new(struct sl_run *run, int jobs)
@@ -490,7 +574,7 @@ sl_workers_new(struct sl_run *run, int jobs)
 	sl_run_parts(run, &ws->parts);
 	ws->n = jobs;
 	ws->w = sl_xcalloc((size_t)jobs, sizeof(*ws->w));
-	ws->order = sl_xcalloc((size_t)jobs, sizeof(*ws->order));
+	ws->order = sl_xcalloc((size_t)jobs * QUEUE, sizeof(*ws->order));
 	sl_buf_init(&ws->frame);
 	return ws;
 }
@@ -501,6 +585,7 @@ spawn(struct sl_workers *ws, int k)
 {
 	struct worker *w = &ws->w[k];
 	int sv[2], pv[2], i, size = PIPE_SIZE;
+	socklen_t len = sizeof(size);
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
@@ -511,6 +596,9 @@ spawn(struct sl_workers *ws, int k)
 	}
 	(void)fcntl(pv[1], F_SETPIPE_SZ, size);
 	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	/* A quarter of what the socket holds: room for its overhead. */
+	if (getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, &len) == 0)
+		ws->queue_max = (size_t)size / 4;
 	if ((w->pid = fork()) == 0) {
 		for (i = 0; i < k; i++) {
 			close(ws->w[i].job_fd);
@@ -573,18 +661,16 @@ static void
 replay_records(struct sl_workers *ws, char *p, size_t n)
 {
 	struct sl_record r;
-	void *arrays;
 	size_t used;
 
 	while (n > 0) {
-		used = sl_record_unpack(p, n, &r, &arrays);
+		used = sl_record_unpack(p, n, &r, &ws->arrays);
 		if (used == 0) {
 			ws->stopped = 1;	/* cannot be: the same program */
 			return;
 		}
 		if (!ws->stopped && ws->sink.put(ws->sink.arg, &r) != SL_OK)
 			ws->stopped = 1;
-		free(arrays);
 		p += used;
 		n -= used;
 	}
@@ -604,50 +690,110 @@ replay_msg(struct sl_workers *ws, int type, char *p, size_t n)
 		ws->info(ws->infoarg, where, msg);
 }
 
+/*
+ * A job the worker gave back: read here, now, which is its place in
+ * the order.  Draining is off meanwhile: the jobs after it wait.
+ */
+static int
+read_declined(struct sl_workers *ws, char *p, size_t n)
+{
+	struct cursor c = { p, n, 0 };
+	const char *name = get_str(&c);
+
+	if (c.bad)
+		return -1;
+	ws->reading = 1;
+	if (sl_run_read_mem_leaf(ws->run, name, c.p, c.n) == SL_STOP)
+		ws->stopped = 1;
+	ws->reading = 0;
+	return 1;
+}
+
+/*
+ * At least need bytes of w's frames buffered from w->in_r on; reads
+ * take all there is, so that one read brings a whole job most times.
+ */
+static int
+fill(struct worker *w, size_t need)
+{
+	ssize_t got;
+
+	while (w->in.len - w->in_r < need) {
+		if (w->in_r > 0) {
+			memmove(w->in.buf, w->in.buf + w->in_r,
+			    w->in.len - w->in_r);
+			w->in.len -= w->in_r;
+			w->in_r = 0;
+		}
+		sl_buf_reserve(&w->in, SL_MAX(need, (size_t)FRAME_FLUSH * 2));
+		got = read(w->res_fd, w->in.buf + w->in.len,
+		    w->in.cap - w->in.len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		w->in.len += (size_t)got;
+	}
+	return 0;
+}
+
 /* One frame of w, acted on.  1: the job's end; 0: more; -1: gone. */
 static int
-collect_frame(struct sl_workers *ws, struct worker *w)
+collect_frame(struct sl_workers *ws, struct worker *w, int first)
 {
-	unsigned char head[5];
 	uint32_t len;
+	char *p;
+	int type;
 
-	if (read_all(w->res_fd, head, sizeof(head)) != 1)
+	if (fill(w, 5) != 0)
 		return -1;
-	memcpy(&len, head + 1, sizeof(len));
-	sl_buf_reset(&ws->frame);
-	sl_buf_reserve(&ws->frame, len);
-	if (read_all(w->res_fd, ws->frame.buf, len) != 1)
+	type = (unsigned char)w->in.buf[w->in_r];
+	memcpy(&len, w->in.buf + w->in_r + 1, sizeof(len));
+	if (fill(w, 5 + (size_t)len) != 0)
 		return -1;
-	ws->frame.len = len;
-	switch (head[0]) {
+	p = w->in.buf + w->in_r + 5;
+	w->in_r += 5 + (size_t)len;
+	/* A job read by a worker is of a format that stands alone: what
+	 * the run holds open for the next input ends before it, as when
+	 * the run reads such an input itself. */
+	if (first && type != FR_DECLINE && sl_run_settle(ws->run) == SL_STOP)
+		ws->stopped = 1;
+	switch (type) {
 	case FR_RECORDS:
-		replay_records(ws, ws->frame.buf, len);
+		replay_records(ws, p, len);
 		return 0;
 	case FR_ERROR:
 	case FR_INFO:
-		replay_msg(ws, head[0], ws->frame.buf, len);
+		replay_msg(ws, type, p, len);
 		return 0;
+	case FR_DECLINE:
+		return read_declined(ws, p, len);
 	case FR_END:
 		if (len != 8 + sizeof(struct sl_stats))
 			return -1;
 		add_stats(ws->parts.st,
-		    (const struct sl_stats *)(void *)(ws->frame.buf + 8));
+		    (const struct sl_stats *)(void *)(p + 8));
 		return 1;
 	}
 	return -1;
 }
 
-/* Pass on the oldest job handed out; its worker is idle after. */
+/* Pass on the oldest batch handed out, job by job. */
 static int
 collect_oldest(struct sl_workers *ws)
 {
-	struct worker *w = &ws->w[ws->order[ws->head]];
-	int rc;
+	struct batch_slot *b = &ws->order[ws->head];
+	struct worker *w = &ws->w[b->worker];
+	int rc = 1, first;
+	size_t i;
 
-	while ((rc = collect_frame(ws, w)) == 0)
-		;
-	w->busy = 0;
-	ws->head = (ws->head + 1) % ws->n;
+	for (i = 0; i < b->jobs && rc == 1; i++) {
+		first = 1;
+		while ((rc = collect_frame(ws, w, first)) == 0)
+			first = 0;
+	}
+	w->busy--;
+	ws->head = (ws->head + 1) % (ws->n * QUEUE);
 	ws->count--;
 	if (rc < 0 && !ws->stopped) {
 		if (ws->err != NULL)
@@ -658,59 +804,113 @@ collect_oldest(struct sl_workers *ws)
 	return ws->stopped ? SL_STOP : SL_OK;
 }
 
+/*
+ * The worker for a job of n bytes: an idle one, else, for a job small
+ * enough to wait whole in the socket (so that sending it cannot block
+ * while the worker writes), one with a single job; -1: none.
+ */
 static int
-send_job(struct sl_workers *ws, struct worker *w, const char *name,
-    int fmt, const unsigned char *p, size_t n)
+pick(const struct sl_workers *ws, size_t n)
 {
-	uint32_t head[2] = { (uint32_t)strlen(name), (uint32_t)fmt };
-	uint64_t size = n;
+	int k;
 
-	if (write_all(w->job_fd, head, sizeof(head)) != 0 ||
-	    write_all(w->job_fd, &size, sizeof(size)) != 0 ||
-	    write_all(w->job_fd, name, head[0]) != 0 ||
-	    write_all(w->job_fd, p, n) != 0)
-		return -1;
-	w->busy = 1;
-	ws->order[(ws->head + ws->count) % ws->n] = (int)(w - ws->w);
-	ws->count++;
-	return 0;
+	for (k = 0; k < ws->n; k++)
+		if (ws->w[k].busy == 0)
+			return k;
+	for (k = 0; n <= ws->queue_max && k < ws->n; k++)
+		if (ws->w[k].busy == 1)
+			return k;
+	return -1;
 }
 
-int
-sl_workers_offer(struct sl_workers *ws, struct sl_in *in,
-    const struct sl_format *f)
+/* A job to the batch: name and bytes, unless too big (big != NULL). */
+static void
+batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
+    size_t n, int big)
 {
-	const unsigned char *p;
-	size_t n;
-	int k, fmt = format_index(f);
+	uint32_t namelen = (uint32_t)strlen(name);
+	uint64_t size = n;
 
-	if (ws == NULL || !stands_alone(f) || fmt < 0 ||
-	    (!ws->started && start(ws) != 0) || ws->n == 0)
-		return SL_DECLINED;
-	if (ws->stopped)
-		return SL_STOP;
-	n = sl_in_peek_whole(in, &p, SL_JOB_MAX);
-	if (n == SIZE_MAX)
-		return SL_DECLINED;
-	if (ws->count == ws->n && collect_oldest(ws) != SL_OK)
-		return SL_STOP;
-	for (k = 0; ws->w[k].busy; k++)
-		;
-	if (send_job(ws, &ws->w[k], sl_in_name(in), fmt, p, n) != 0) {
+	if (ws->batch.len == 0)
+		sl_buf_add(&ws->batch, "\0\0\0\0\0\0\0\0\0\0\0\0", 12);
+	sl_buf_add(&ws->batch, &namelen, sizeof(namelen));
+	sl_buf_add(&ws->batch, &size, sizeof(size));
+	sl_buf_add(&ws->batch, name, namelen);
+	if (!big)
+		sl_buf_add(&ws->batch, p, n);
+	ws->batch_jobs++;
+}
+
+/*
+ * Send the batch (and big, the bytes of its last job, not copied) to a
+ * worker, collecting older batches while none may take it.
+ */
+static int
+batch_send(struct sl_workers *ws, const unsigned char *big, size_t nbig)
+{
+	uint32_t count = (uint32_t)ws->batch_jobs;
+	uint64_t size = ws->batch.len - 12 + nbig;
+	struct batch_slot *slot;
+	int k;
+
+	if (ws->batch_jobs == 0)
+		return SL_OK;
+	while ((k = pick(ws, (size_t)size)) < 0)
+		if (collect_oldest(ws) != SL_OK)
+			return SL_STOP;
+	memcpy(ws->batch.buf, &count, sizeof(count));
+	memcpy(ws->batch.buf + 4, &size, sizeof(size));
+	if (write_all(ws->w[k].job_fd, ws->batch.buf, ws->batch.len, 1) != 0 ||
+	    (nbig > 0 && write_all(ws->w[k].job_fd, big, nbig, 1) != 0)) {
 		if (ws->err != NULL)
 			ws->err(ws->errarg, NULL, "a worker process failed; "
 			    "stopped");
 		ws->stopped = 1;
 		return SL_STOP;
 	}
+	ws->w[k].busy++;
+	slot = &ws->order[(ws->head + ws->count) % (ws->n * QUEUE)];
+	slot->worker = k;
+	slot->jobs = ws->batch_jobs;
+	ws->count++;
+	sl_buf_reset(&ws->batch);
+	ws->batch_jobs = 0;
+	return SL_OK;
+}
+
+int
+sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
+{
+	const unsigned char *p;
+	size_t n;
+
+	if (ws == NULL || ws->reading || (!ws->started && start(ws) != 0) ||
+	    ws->n == 0)
+		return SL_DECLINED;
+	if (ws->stopped)
+		return SL_STOP;
+	n = sl_in_peek_whole(in, &p, SL_JOB_MAX);
+	if (n == SIZE_MAX || n == 0)
+		return SL_DECLINED;
+	/* Small inputs travel in batches: one write, one wake-up each way
+	 * for several. */
+	if (ws->batch.len + n > BATCH_BYTES && batch_send(ws, NULL, 0) != SL_OK)
+		return SL_STOP;
+	batch_add(ws, sl_in_name(in), p, n, n > BATCH_BYTES);
+	if (n > BATCH_BYTES)
+		return batch_send(ws, p, n);
+	if (ws->batch_jobs == BATCH_JOBS)
+		return batch_send(ws, NULL, 0);
 	return SL_OK;
 }
 
 int
 sl_workers_drain(struct sl_workers *ws)
 {
-	if (ws == NULL)
+	if (ws == NULL || ws->reading)
 		return SL_OK;
+	if (batch_send(ws, NULL, 0) != SL_OK)
+		return SL_STOP;
 	while (ws->count > 0)
 		collect_oldest(ws);
 	return ws->stopped ? SL_STOP : SL_OK;
@@ -727,10 +927,13 @@ sl_workers_free(struct sl_workers *ws)
 	for (k = 0; k < ws->n && ws->started; k++) {
 		close(ws->w[k].job_fd);
 		close(ws->w[k].res_fd);
+		sl_buf_free(&ws->w[k].in);
 		while (waitpid(ws->w[k].pid, &status, 0) < 0 && errno == EINTR)
 			;
 	}
 	sl_buf_free(&ws->frame);
+	sl_buf_free(&ws->arrays);
+	sl_buf_free(&ws->batch);
 	free(ws->w);
 	free(ws->order);
 	free(ws);
