@@ -18,7 +18,8 @@
 
 static const char usage[] =
 "usage: sl-redact [-r RULES]... [--no-default] [--hash-key-env VAR]\n"
-"                 [-f FORMAT] [--stats[=FILE]] [-q] [-o FILE|DIR|ARCHIVE]\n"
+"                 [-f FORMAT] [-j N] [--stats[=FILE]] [-q]\n"
+"                 [-o FILE|DIR|ARCHIVE]\n"
 "                 [--force] [--since T] [--until T] [--user GLOB]\n"
 "                 [--target GLOB] [--id GLOB] [FILE|DIR|-]...\n"
 "\n"
@@ -33,6 +34,8 @@ static const char usage[] =
 "      --hash-key-env VAR  mark secrets [REDACTED:kind:HASH], HASH being\n"
 "                          12 hex digits of HMAC-SHA256 keyed by $VAR\n"
 "  -f, --from FORMAT       read every input as FORMAT\n"
+"  -j, --jobs N            worker processes for parsing a selection's\n"
+"                          inputs (default: the CPUs online)\n"
 "  -o, --output FILE|DIR|ARCHIVE\n"
 "                          write to FILE (gzip if it ends in .gz; one log\n"
 "                          only), or one file per input under DIR (an\n"
