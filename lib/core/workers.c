@@ -741,6 +741,7 @@ fill(struct worker *w, size_t need)
 static int
 collect_frame(struct sl_workers *ws, struct worker *w, int first)
 {
+	struct sl_stats st;
 	uint32_t len;
 	char *p;
 	int type;
@@ -771,8 +772,8 @@ collect_frame(struct sl_workers *ws, struct worker *w, int first)
 	case FR_END:
 		if (len != 8 + sizeof(struct sl_stats))
 			return -1;
-		add_stats(ws->parts.st,
-		    (const struct sl_stats *)(void *)(p + 8));
+		memcpy(&st, p + 8, sizeof(st));	/* frames are unaligned */
+		add_stats(ws->parts.st, &st);
 		return 1;
 	}
 	return -1;
