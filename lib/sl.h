@@ -310,6 +310,9 @@ void sl_run_set_info(struct sl_run *run, sl_errfn info, void *arg);
  * it before the first sl_run_path, after sl_run_set_info.
  */
 void sl_run_set_jobs(struct sl_run *run, int jobs);
+/* Pass on all the workers still owe, before the caller adds to the sink
+ * itself (a state file merged between inputs).  SL_OK or SL_STOP. */
+int sl_run_sync(struct sl_run *run);
 
 /* Prompt patterns added with --prompt; PCRE2 syntax, matched at line start. */
 struct sl_prompts *sl_prompts_new(void);

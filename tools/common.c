@@ -673,6 +673,12 @@ tool_pipe_path(struct tool_pipe *p, const char *path)
 }
 
 int
+tool_pipe_sync(struct tool_pipe *p)
+{
+	return sl_run_sync(p->run);
+}
+
+int
 tool_pipe_args(struct tool_pipe *p, int argc, char **argv, int first)
 {
 	int i, rc = SL_OK;

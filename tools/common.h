@@ -118,6 +118,9 @@ struct tool_pipe *tool_pipe_new(const struct sl_opts *opts,
     const struct sl_select_opts *sel, const struct sl_sink *down);
 /* Read one path (see sl_run_path). */
 int tool_pipe_path(struct tool_pipe *p, const char *path);
+/* Everything read so far passed on (-j): before a tool adds to the sink
+ * itself.  SL_OK or SL_STOP. */
+int tool_pipe_sync(struct tool_pipe *p);
 /* Read every file argument, or standard input when there is none. */
 int tool_pipe_args(struct tool_pipe *p, int argc, char **argv, int first);
 /* End: pass kept records on, tell the once-per-run facts, write the

@@ -208,6 +208,9 @@ main(int argc, char **argv)
 	}
 	for (i = optind; i < argc && rc != SL_STOP; i++) {
 		if (merge && sl_report_is_state(argv[i])) {
+			/* in its place among the inputs, as with -j 1 */
+			if (tool_pipe_sync(p) == SL_STOP)
+				break;
 			if (sl_report_load(rep, argv[i], err,
 			    sizeof(err)) != SL_OK) {
 				tool_progress_end();

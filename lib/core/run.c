@@ -625,6 +625,14 @@ sl_run_set_jobs(struct sl_run *run, int jobs)
 	run->workers = jobs > 1 ? sl_workers_new(run, jobs) : NULL;
 }
 
+int
+sl_run_sync(struct sl_run *run)
+{
+	if (sl_workers_drain(run->workers) == SL_STOP)
+		run->stopped = 1;
+	return run->stopped ? SL_STOP : SL_OK;
+}
+
 void
 sl_run_parts(struct sl_run *run, struct sl_run_parts *parts)
 {
