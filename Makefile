@@ -51,7 +51,7 @@ MANS	= $(wildcard man/*.1 man/*.3 man/*.5 man/*.7)
 VERSION	= $(shell sed -n 's/^\#define SL_VERSION "\(.*\)"/\1/p' lib/sl.h)
 HDRS	= $(wildcard lib/*.h lib/*/*.h formats/*/*.h tools/*.h)
 
-.PHONY: all deps demo check check-build unit e2e cli docs golden golden-verify bad \
+.PHONY: all deps demo check check-build unit e2e cli docs golden golden-verify bad jobs \
 	truth truth-check browser bench fuzz fuzz-build fuzz-check install uninstall clean \
 	arch example
 
@@ -115,7 +115,8 @@ check: deps
 	@echo "check: all tests passed (plain and ASan+UBSan)"
 
 check-build: all $(UNITS) $(BENCH_BINS)
-	@$(MAKE) --no-print-directory unit e2e cli docs golden bad truth-check
+	@$(MAKE) --no-print-directory unit e2e cli docs golden bad jobs \
+	    truth-check
 	@if [ "$(SANITIZE)" != 1 ]; then \
 		$(MAKE) --no-print-directory browser example arch; fi
 	@$(MAKE) --no-print-directory redact-score
@@ -125,6 +126,11 @@ unit: $(UNITS)
 
 e2e: all
 	@tests/e2e/run $(B)
+
+# -j N changes nothing but speed: every e2e case with -j 1 and -j 2, the
+# bad-input tests under both.
+jobs: all
+	@tests/jobs/run $(B)
 
 # The option convention of sl(7) across the four tools, one table.
 cli: all

@@ -369,6 +369,17 @@ SL_API void sl_run_free(struct sl_run *run);
  * other APIs ignored).  Without one they are dropped.
  */
 SL_API void sl_run_set_info(struct sl_run *run, sl_errfn info, void *arg);
+/*
+ * Read inputs in up to jobs worker processes (-j N; 1: all here, the
+ * default).  Leaf inputs that stand alone (one session log each) go to
+ * the workers; the sink, the message functions and the counters still
+ * see exactly what a run with one job makes, in the same order.  Call
+ * it before the first sl_run_path, after sl_run_set_info.
+ */
+SL_API void sl_run_set_jobs(struct sl_run *run, int jobs);
+/* Pass on all the workers still owe, before the caller adds to the sink
+ * itself (a state file merged between inputs).  SL_OK or SL_STOP. */
+SL_API int sl_run_sync(struct sl_run *run);
 
 /* Prompt patterns added with --prompt; PCRE2 syntax, matched at line start. */
 SL_API struct sl_prompts *sl_prompts_new(void);

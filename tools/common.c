@@ -19,8 +19,11 @@
 const char *tool_name = "sl";
 int tool_status = EXIT_OK;
 struct sl_out *tool_out;
+int tool_jobs = 1;
 
 static struct sl_buf json;
+
+#define JOBS_MAX	256	/* -j: worker processes at most */
 
 /*
  * A standard descriptor that was closed (`tool >&-`) would be taken by
@@ -64,6 +67,15 @@ out_of_memory(size_t n)
 	_exit(EXIT_FATAL);
 }
 
+/* The CPUs online; a number the system cannot give means one. */
+static int
+default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (int)n;
+}
+
 void
 tool_init(const char *name)
 {
@@ -72,6 +84,7 @@ tool_init(const char *name)
 	hold_std_fds();
 	tool_name = name;
 	sl_set_hooks(&hooks);
+	tool_jobs = default_jobs();
 	tool_out = sl_out_fd(1, "standard output", 0);
 	if (tool_out == NULL)
 		tool_fatal("out of memory");
@@ -300,6 +313,22 @@ tool_bad_option(int c, char **argv)
 	tool_usage_error("unknown option '%s'", opt);
 }
 
+/* -j N: a whole number from 1 to JOBS_MAX, nothing else. */
+static int
+jobs_arg(const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > JOBS_MAX)
+		tool_usage_error("-j '%s': not a number of jobs from 1 to %d",
+		    arg, JOBS_MAX);
+	return (int)n;
+}
+
 int
 tool_input_option(int c, const char *arg, struct sl_opts *opts)
 {
@@ -310,6 +339,9 @@ tool_input_option(int c, const char *arg, struct sl_opts *opts)
 		if (sl_format_lookup(arg) == NULL)
 			tool_usage_error("unknown format '%s'", arg);
 		opts->format = arg;
+		return 1;
+	case 'j':
+		tool_jobs = jobs_arg(arg);
 		return 1;
 	case TOOL_OPT_SESSION:
 		opts->session = arg;
@@ -658,6 +690,7 @@ tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
 	if (p->run == NULL)
 		tool_fatal("out of memory");
 	sl_run_set_info(p->run, tool_info, NULL);
+	sl_run_set_jobs(p->run, tool_jobs);
 	tool_progress_init(p->run);
 	return p;
 }
@@ -666,6 +699,12 @@ int
 tool_pipe_path(struct tool_pipe *p, const char *path)
 {
 	return sl_run_path(p->run, path);
+}
+
+int
+tool_pipe_sync(struct tool_pipe *p)
+{
+	return sl_run_sync(p->run);
 }
 
 int

@@ -16,6 +16,7 @@
 extern const char *tool_name;
 extern int tool_status;		/* EXIT_OK or EXIT_INPUT so far */
 extern struct sl_out *tool_out;	/* standard output */
+extern int tool_jobs;		/* -j: worker processes; default the CPUs */
 
 void tool_init(const char *name);
 /* "tool: where: msg" on stderr; input was lost, so exit 1 at the end. */
@@ -32,8 +33,8 @@ void tool_usage_error(const char *fmt, ...)
 void tool_bad_option(int c, char **argv) __attribute__((noreturn));
 /*
  * The options of every tool that parses inputs itself: -f/--from,
- * --session, --prompt, --tz.  Put TOOL_INPUT_OPTIONS in the longopts and
- * "f:" in the optstring, and hand getopt's value to tool_input_option()
+ * -j/--jobs, --session, --prompt, --tz.  Put TOOL_INPUT_OPTIONS in the
+ * longopts and "f:j:" in the optstring, and hand getopt's value to tool_input_option()
  * before treating it as unknown.
  */
 enum { TOOL_OPT_SESSION = 0x1000, TOOL_OPT_PROMPT, TOOL_OPT_TZ,
@@ -41,6 +42,7 @@ enum { TOOL_OPT_SESSION = 0x1000, TOOL_OPT_PROMPT, TOOL_OPT_TZ,
     TOOL_OPT_ID, TOOL_OPT_LIST_FORMATS };
 #define TOOL_INPUT_OPTIONS						\
 	{ "from", required_argument, NULL, 'f' },			\
+	{ "jobs", required_argument, NULL, 'j' },			\
 	{ "session", required_argument, NULL, TOOL_OPT_SESSION },	\
 	{ "prompt", required_argument, NULL, TOOL_OPT_PROMPT },		\
 	{ "tz", required_argument, NULL, TOOL_OPT_TZ }
@@ -116,6 +118,9 @@ struct tool_pipe *tool_pipe_new(const struct sl_opts *opts,
     const struct sl_select_opts *sel, const struct sl_sink *down);
 /* Read one path (see sl_run_path). */
 int tool_pipe_path(struct tool_pipe *p, const char *path);
+/* Everything read so far passed on (-j): before a tool adds to the sink
+ * itself.  SL_OK or SL_STOP. */
+int tool_pipe_sync(struct tool_pipe *p);
 /* Read every file argument, or standard input when there is none. */
 int tool_pipe_args(struct tool_pipe *p, int argc, char **argv, int first);
 /* End: pass kept records on, tell the once-per-run facts, write the

@@ -19,7 +19,8 @@ static const char usage[] =
 "                  [--height N]\n"
 "                  [--step SECONDS] [--asciicast-version 2|3]\n"
 "                  [--with-report] [--report-link HREF]\n"
-"                  [-f FORMAT] [--session ID] [--prompt REGEX] [--tz ZONE]\n"
+"                  [-f FORMAT] [-j N] [--session ID] [--prompt REGEX]\n"
+"                  [--tz ZONE]\n"
 "                  [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
 "                  [--id GLOB] [--stats[=FILE]] [FILE|DIR|-]...\n"
 "\n"
@@ -50,6 +51,8 @@ static const char usage[] =
 "                      html: each page links back to the report at HREF\n"
 "                      (sl-report --pages makes the report link here)\n"
 "  -f, --from FORMAT   read every input as FORMAT (sl-parse --list-formats)\n"
+"  -j, --jobs N        read session logs in N worker processes (default:\n"
+"                      the CPUs online); the output does not change\n"
 "      --session ID    session id for inputs that do not carry one\n"
 "      --prompt REGEX  also recognise this prompt (PCRE2, anchored)\n"
 "      --tz ZONE       zone of zone-less local times (e.g. Europe/Berlin)\n"
@@ -200,7 +203,7 @@ main(int argc, char **argv)
 	tool_init("sl-convert");
 	co.step_ms = 100;
 	co.cast_version = 2;
-	while ((c = getopt_long(argc, argv, ":t:o:f:hV", longopts,
+	while ((c = getopt_long(argc, argv, ":t:o:f:j:hV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 't':

@@ -9,9 +9,10 @@
 #include "common.h"
 
 static const char usage[] =
-"usage: sl-parse [-f FORMAT] [--session ID] [--prompt REGEX] [--tz ZONE]\n"
-"                [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
-"                [--id GLOB] [--stats[=FILE]] [--force] [FILE|DIR|-]...\n"
+"usage: sl-parse [-f FORMAT] [-j N] [--session ID] [--prompt REGEX]\n"
+"                [--tz ZONE] [--since T] [--until T] [--user GLOB]\n"
+"                [--target GLOB] [--id GLOB] [--stats[=FILE]] [--force]\n"
+"                [FILE|DIR|-]...\n"
 "\n"
 "Read Session Manager session logs and write the record stream (JSON\n"
 "Lines: session, line and note records) to standard output.  Inputs may\n"
@@ -20,6 +21,8 @@ static const char usage[] =
 "standard input.\n"
 "\n"
 "  -f, --from FORMAT   read every input as FORMAT (see --list-formats)\n"
+"  -j, --jobs N        read session logs in N worker processes (default:\n"
+"                      the CPUs online); the output does not change\n"
 "      --session ID    session id for inputs that do not carry one\n"
 "      --prompt REGEX  also recognise this prompt (PCRE2, anchored at the\n"
 "                      start of the line; may be given several times)\n"
@@ -65,7 +68,7 @@ main(int argc, char **argv)
 	int c;
 
 	tool_init("sl-parse");
-	while ((c = getopt_long(argc, argv, ":f:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:j:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case TOOL_OPT_STATS:
 			stats = tool_stats_arg(optarg);

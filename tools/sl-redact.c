@@ -18,7 +18,8 @@
 
 static const char usage[] =
 "usage: sl-redact [-r RULES]... [--no-default] [--hash-key-env VAR]\n"
-"                 [-f FORMAT] [--stats[=FILE]] [-q] [-o FILE|DIR|ARCHIVE]\n"
+"                 [-f FORMAT] [-j N] [--stats[=FILE]] [-q]\n"
+"                 [-o FILE|DIR|ARCHIVE]\n"
 "                 [--force] [--since T] [--until T] [--user GLOB]\n"
 "                 [--target GLOB] [--id GLOB] [FILE|DIR|-]...\n"
 "\n"
@@ -33,6 +34,8 @@ static const char usage[] =
 "      --hash-key-env VAR  mark secrets [REDACTED:kind:HASH], HASH being\n"
 "                          12 hex digits of HMAC-SHA256 keyed by $VAR\n"
 "  -f, --from FORMAT       read every input as FORMAT\n"
+"  -j, --jobs N            worker processes for parsing a selection's\n"
+"                          inputs (default: the CPUs online)\n"
 "  -o, --output FILE|DIR|ARCHIVE\n"
 "                          write to FILE (gzip if it ends in .gz; one log\n"
 "                          only), or one file per input under DIR (an\n"
@@ -65,6 +68,7 @@ static const struct option longopts[] = {
 	{ "no-default", no_argument, NULL, OPT_NO_DEFAULT },
 	{ "hash-key-env", required_argument, NULL, OPT_HASH_KEY_ENV },
 	{ "from", required_argument, NULL, 'f' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	TOOL_STATS_OPTION,
@@ -517,7 +521,7 @@ parse_options(int argc, char **argv, struct options *op, struct outputs *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":r:f:o:qhV", longopts,
+	while ((c = getopt_long(argc, argv, ":r:f:j:o:qhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -537,6 +541,9 @@ parse_options(int argc, char **argv, struct options *op, struct outputs *o)
 			if (!sl_redact_format_ok(optarg))
 				tool_usage_error("unknown format '%s'", optarg);
 			op->format = optarg;
+			break;
+		case 'j':
+			tool_input_option(c, optarg, NULL);
 			break;
 		case 'o':
 			o->path = optarg;

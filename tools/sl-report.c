@@ -19,7 +19,8 @@ static const char usage[] =
 "                 [--since T] [--until T] [--user GLOB] [--target GLOB]\n"
 "                 [--id GLOB] [--commands] [--pages HREF]\n"
 "                 [--group-by user|target|day] [--save-state FILE]\n"
-"                 [--merge] [-f FORMAT] [--session ID] [--prompt REGEX]\n"
+"                 [--merge] [-f FORMAT] [-j N] [--session ID]\n"
+"                 [--prompt REGEX]\n"
 "                 [--tz ZONE] [--stats[=FILE]] [FILE|DIR|-]...\n"
 "\n"
 "Report Session Manager sessions: who connected to which node, when, for\n"
@@ -48,6 +49,8 @@ static const char usage[] =
 "      --save-state FILE  also write this run's aggregates to FILE\n"
 "      --merge          inputs may be state files: merge them (map-reduce)\n"
 "  -f, --from FORMAT    read every input as FORMAT (see sl-parse)\n"
+"  -j, --jobs N         read session logs in N worker processes (default:\n"
+"                       the CPUs online); the report does not change\n"
 "      --session ID     session id for inputs that do not carry one\n"
 "      --prompt REGEX   also recognise this prompt (see sl-parse)\n"
 "      --tz ZONE        zone of zone-less local times\n"
@@ -125,7 +128,7 @@ main(int argc, char **argv)
 	tool_init("sl-report");
 	out = tool_out;
 	memset(&ro, 0, sizeof(ro));
-	while ((c = getopt_long(argc, argv, ":t:o:f:hV", longopts,
+	while ((c = getopt_long(argc, argv, ":t:o:f:j:hV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -205,6 +208,9 @@ main(int argc, char **argv)
 	}
 	for (i = optind; i < argc && rc != SL_STOP; i++) {
 		if (merge && sl_report_is_state(argv[i])) {
+			/* in its place among the inputs, as with -j 1 */
+			if (tool_pipe_sync(p) == SL_STOP)
+				break;
 			if (sl_report_load(rep, argv[i], &err) != SL_OK) {
 				tool_progress_end();
 				tool_fatal("%s", err.msg);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "core/workers.h"
 
 struct sl_run {
 	struct sl_opts opts;
@@ -24,6 +25,7 @@ struct sl_run {
 	struct sl_carry carry;		/* format NULL: none open */
 	long long not_logs;		/* inputs skipped: not session logs */
 	char *first_not_log;		/* the first of them, for the summary */
+	struct sl_workers *workers;	/* -j N; NULL: every input read here */
 };
 
 struct sl_run *
@@ -88,6 +90,7 @@ sl_run_free(struct sl_run *run)
 {
 	if (run == NULL)
 		return;
+	sl_workers_free(run->workers);
 	carry_finish(run);
 	free(run->first_not_log);
 	free(run);
@@ -126,10 +129,12 @@ int
 sl_run_finish(struct sl_run *run)
 {
 	char msg[1024];
-	int rc = carry_finish(run);
+	int rc;
 
+	if (sl_workers_drain(run->workers) == SL_STOP)
+		run->stopped = 1;
+	rc = carry_finish(run);
 	check_accounts(run);
-
 	/* One line for all of them: a folder of downloads may hold many. */
 	if (run->not_logs > 0 && run->info != NULL) {
 		snprintf(msg, sizeof(msg), "%lld input%s skipped: not a session "
@@ -482,9 +487,29 @@ not_a_log(struct sl_run *run, struct sl_reader *rd, const char *why)
 	return rd->status;
 }
 
-/* Read one leaf input with format f (NULL: detect). */
+/*
+ * Hand a leaf of the walk to the workers when there are some, else
+ * first pass on what the workers owe: everything the run emits comes in
+ * input order.
+ */
 static int
-read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
+offer(struct sl_run *run, struct sl_in *in, int leaf)
+{
+	int rc = SL_DECLINED;
+
+	if (leaf && run->workers != NULL)
+		rc = sl_workers_offer(run->workers, in);
+	if (rc == SL_DECLINED && sl_workers_drain(run->workers) == SL_STOP)
+		rc = SL_STOP;
+	if (rc == SL_STOP)
+		run->stopped = 1;
+	return rc;
+}
+
+/* Read one input with format f (NULL: detect); leaf: one of the walk. */
+static int
+read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f,
+    int leaf)
 {
 	struct sl_reader rd;
 	const unsigned char *p;
@@ -499,7 +524,13 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 	rd.st = &run->st;
 	rd.status = SL_OK;
 
+	if ((rc = offer(run, in, leaf)) != SL_DECLINED)
+		return rc;
 	n = sl_in_peek(in, &p, SL_PEEK);
+	if (n > 0 && f == NULL && run->opts.format != NULL)
+		f = sl_format_lookup(run->opts.format);
+	if (n > 0 && f == NULL)
+		f = sl_detect(p, n, rd.name);
 	if (n == 0) {
 		char *sid;
 
@@ -516,10 +547,6 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 		free(sid);
 		return rd.status;
 	}
-	if (f == NULL && run->opts.format != NULL)
-		f = sl_format_lookup(run->opts.format);
-	if (f == NULL)
-		f = sl_detect(p, n, rd.name);
 	/* Only a reader of the same format may continue what is open. */
 	if (f != run->carry.format && carry_finish(run) == SL_STOP)
 		return SL_STOP;
@@ -548,7 +575,7 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 static int
 leaf(void *arg, struct sl_in *in)
 {
-	return read_input(arg, in, NULL);
+	return read_input(arg, in, NULL, 1);
 }
 
 static void
@@ -556,6 +583,8 @@ walk_err(void *arg, const char *where, const char *msg)
 {
 	struct sl_run *run = arg;
 
+	if (sl_workers_drain(run->workers) == SL_STOP)
+		run->stopped = 1;
 	if (run->err != NULL)
 		run->err(run->errarg, where, msg);
 }
@@ -579,7 +608,7 @@ sl_run_mem(struct sl_run *run, const char *name, const void *p, size_t n)
 
 	run->st.inputs++;
 	run->st.bytes += (long long)n;
-	rc = read_input(run, in, NULL);
+	rc = read_input(run, in, NULL, 0);
 	sl_in_free(in);
 	/* A whole input on its own: nothing of it waits for another. */
 	if (carry_finish(run) == SL_REJECT && rc == SL_OK)
@@ -590,7 +619,7 @@ sl_run_mem(struct sl_run *run, const char *name, const void *p, size_t n)
 int
 sl_run_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 {
-	int rc = read_input(run, in, f);
+	int rc = read_input(run, in, f, 0);
 
 	return run->stopped ? SL_STOP : rc;
 }
@@ -600,7 +629,7 @@ sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
     const char *name, const void *p, size_t n)
 {
 	struct sl_in *in = sl_in_mem(name, p, n);
-	int rc = read_input(rd->run, in, f);
+	int rc = read_input(rd->run, in, f, 0);
 
 	sl_in_free(in);
 	worse(rd, rc);
@@ -634,4 +663,57 @@ int
 sl_format_shape(const struct sl_format *f)
 {
 	return f->shape;
+}
+
+void
+sl_run_set_jobs(struct sl_run *run, int jobs)
+{
+	sl_workers_free(run->workers);
+	run->workers = jobs > 1 ? sl_workers_new(run, jobs) : NULL;
+}
+
+int
+sl_run_sync(struct sl_run *run)
+{
+	if (sl_workers_drain(run->workers) == SL_STOP)
+		run->stopped = 1;
+	return run->stopped ? SL_STOP : SL_OK;
+}
+
+void
+sl_run_parts(struct sl_run *run, struct sl_run_parts *parts)
+{
+	parts->sink = &run->sink;
+	parts->err = &run->err;
+	parts->errarg = &run->errarg;
+	parts->info = &run->info;
+	parts->infoarg = &run->infoarg;
+	parts->st = &run->st;
+	parts->opts = &run->opts;
+}
+
+int
+sl_run_read_mem_leaf(struct sl_run *run, const char *name, const void *p,
+    size_t n)
+{
+	struct sl_in *in = sl_in_mem(name, p, n);
+	int rc = read_input(run, in, NULL, 0);
+
+	sl_in_free(in);
+	return rc;
+}
+
+int
+sl_run_settle(struct sl_run *run)
+{
+	if (carry_finish(run) == SL_STOP)
+		run->stopped = 1;
+	return run->stopped ? SL_STOP : SL_OK;
+}
+
+int
+sl_run_read_leaf(struct sl_run *run, struct sl_in *in,
+    const struct sl_format *f)
+{
+	return read_input(run, in, f, 0);
 }

@@ -323,6 +323,25 @@ sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want)
 	return SL_MIN(want, in->w - in->r);
 }
 
+size_t
+sl_in_peek_whole(struct sl_in *in, const unsigned char **p, size_t max)
+{
+	size_t want = IN_BUFSZ;
+
+	/* Grow step by step: most inputs end within the first buffer. */
+	for (;;) {
+		fill_to(in, want);
+		if (in->eof || in->w - in->r > max)
+			break;
+		want = SL_MIN(want * 2, max + 1);
+	}
+	*p = in->data + in->r;
+	if (!in->eof || in->w - in->r > max || in->errstate != ERR_NONE ||
+	    in->resynced || in->refused || in->nbrk > 0)
+		return SIZE_MAX;
+	return in->w - in->r;
+}
+
 /*
  * Bytes read count lines as sl_in_line() does (the line of the last
  * byte handed out), so that an error names the line where it struck.

@@ -23,6 +23,13 @@ const char *sl_in_name(const struct sl_in *in);
  * them.  Returns how many are visible: fewer only at end of input.
  */
 size_t sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want);
+/*
+ * The whole rest of the input, not consumed, when it is at most max bytes
+ * and came without error: its length, with *p set.  Else SIZE_MAX (the
+ * bytes seen stay visible; the input is read on as usual).
+ */
+size_t sl_in_peek_whole(struct sl_in *in, const unsigned char **p,
+    size_t max);
 /* Read up to n bytes.  Returns the count, 0 at end, -1 on error. */
 ssize_t sl_in_read(struct sl_in *in, void *buf, size_t n);
 /*

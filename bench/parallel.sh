@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# bench/parallel.sh BUILD_DIR OUT: -j 2 beside -j 1 on a folder of 10,000
+# small S3 session logs (bench/gen-s3dir) and on a tar.gz of them, for
+# sl-parse, sl-report and sl-convert -t text.  Checks that the output is
+# byte for byte the same, and prints wall and CPU seconds.  A report, not
+# a test: it prints its rows and the 1.8x target and exits 0.
+#
+#   BENCH_RUNS=3       runs per measurement; the best wall time counts
+#   BENCH_FILES=10000  session logs in the folder
+set -u
+[ $# -eq 2 ] || { echo "usage: bench/parallel.sh BUILD_DIR OUT" >&2; exit 2; }
+BUILD=$1 OUT=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+RUNS=${BENCH_RUNS:-3}
+FILES=${BENCH_FILES:-10000}
+TIME=/usr/bin/time
+mkdir -p "$OUT" || exit 0
+[ -f "$OUT/.gitignore" ] || echo '*' > "$OUT/.gitignore"
+TMP=$(mktemp -d) || exit 0
+trap 'rm -rf "$TMP"' EXIT
+
+DIR=$OUT/s3-$FILES TGZ=$OUT/s3-$FILES.tar.gz
+if [ ! -d "$DIR" ] || [ "$HERE/gen-s3dir" -nt "$DIR" ]; then
+	echo "parallel: generating $FILES session logs in $DIR ..."
+	rm -rf "$DIR" "$TGZ"
+	python3 "$HERE/gen-s3dir" escape "$FILES" "$DIR" ||
+	    { echo "bench: gen-s3dir failed"; exit 0; }
+fi
+if [ ! -s "$TGZ" ]; then
+	tar -C "$OUT" -czf "$TGZ" "$(basename "$DIR")" ||
+	    { echo "bench: tar failed"; exit 0; }
+fi
+for f in sl-parse sl-report sl-convert; do
+	[ -x "$BUILD/$f" ] || { echo "SKIP parallel: $BUILD/$f not built"; exit 0; }
+done
+
+# run LABEL JOBS CMD...: best wall ns and its CPU (user+sys) seconds; the
+# output of the last run kept as $TMP/out.JOBS for the comparison.
+run() {
+	local label=$1 jobs=$2 best= cpu= t0 t1 dt i st
+	shift 2
+	for i in $(seq "$RUNS"); do
+		t0=$(date +%s%N)
+		"$TIME" -f '%U %S' -o "$TMP/cpu" "$@" -j "$jobs" \
+		    > "$TMP/out.$jobs" 2> "$TMP/err.$jobs"
+		st=$?
+		t1=$(date +%s%N)
+		if [ $st -gt 1 ]; then
+			echo "bench: $label exited $st: $(head -c 200 "$TMP/err.$jobs")"
+			return 1
+		fi
+		dt=$((t1 - t0))
+		if [ -z "$best" ] || [ "$dt" -lt "$best" ]; then
+			best=$dt
+			cpu=$(awk '{ print $1 + $2 }' "$TMP/cpu")
+		fi
+	done
+	printf '%s|%s|%s|%s\n' "$label" "$jobs" "$best" "$cpu" >> "$TMP/rows"
+}
+
+# pair LABEL CMD...: -j 1 and -j 2, outputs compared.
+pair() {
+	local label=$1
+	shift
+	run "$label" 1 "$@" || return
+	run "$label" 2 "$@" || return
+	if cmp -s "$TMP/out.1" "$TMP/out.2" && cmp -s "$TMP/err.1" "$TMP/err.2"
+	then
+		echo "$label|same" >> "$TMP/same"
+	else
+		echo "$label|DIFFERENT" >> "$TMP/same"
+	fi
+}
+
+echo "parallel: $(nproc) CPUs; best of $RUNS runs; $FILES files," \
+    "$(du -sm "$DIR" | cut -f1) MiB; tar.gz $(( $(wc -c < "$TGZ") / 1048576 )) MiB"
+pair "sl-parse DIR" "$BUILD/sl-parse" "$DIR"
+pair "sl-parse TAR.GZ" "$BUILD/sl-parse" "$TGZ"
+pair "sl-report DIR" "$BUILD/sl-report" -t json "$DIR"
+pair "sl-report TAR.GZ" "$BUILD/sl-report" -t json "$TGZ"
+pair "sl-convert -t text DIR" "$BUILD/sl-convert" -t text "$DIR"
+[ -s "$TMP/rows" ] || { echo "parallel: nothing measured"; exit 0; }
+
+echo
+printf '%-24s %8s %8s %8s %8s %7s %6s %s\n' "command" "j1 wall" "j2 wall" \
+    "j1 CPU" "j2 CPU" "speedup" "target" "output"
+awk -F'|' '
+	FILENAME ~ /same$/ { same[$1] = $2; next }
+	{ wall[$1, $2] = $3 / 1e9; cpu[$1, $2] = $4; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
+	END {
+		for (i = 0; i < n; i++) {
+			l = order[i]
+			if (wall[l, 2] == 0) continue
+			s = wall[l, 1] / wall[l, 2]
+			printf "%-24s %8.2f %8.2f %8.2f %8.2f %6.2fx %6s %s\n", l,
+			    wall[l, 1], wall[l, 2], cpu[l, 1], cpu[l, 2], s,
+			    (s >= 1.8 ? "PASS" : "MISS"), same[l]
+		}
+	}' "$TMP/same" "$TMP/rows"
+echo "(speedup: wall time of -j 1 over -j 2, target 1.8x on 2 idle cores;"
+echo " on a loaded machine the CPU columns show the cost of the workers)"
+exit 0

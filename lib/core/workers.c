@@ -1,0 +1,941 @@
+/*
+ * workers.c: -j N.  Leaf inputs of a format whose inputs stand alone (one
+ * S3 session log: typescript, raw, pwsh; nothing carried from one input
+ * to the next) are read by worker processes; everything else is read by
+ * the run itself, in order.
+ *
+ * Why processes: the readers, the renderer, jansson and libarchive were
+ * written for one thread; fork() gives each worker its own copy of all
+ * of it, and a worker writes nowhere but into its pipe to the parent.
+ *
+ * The parent walks the inputs as always.  A leaf it may hand over is
+ * peeked whole (at most SL_JOB_MAX) and sent to an idle worker, which
+ * reads it with the run's own reader and sends back frames: its records
+ * (packed, see sl_record_pack), its messages, then the job's end with
+ * its status and counters.  The parent collects jobs strictly in the
+ * order it handed them out and passes records to the run's real sink
+ * and messages to the run's real message functions, so that the sink
+ * (and the selection in front of it, a report, a writer) sees exactly
+ * the sequence a run with -j 1 makes.  Before the run emits anything
+ * itself (a leaf it reads, a walk error, the end) it drains all jobs.
+ *
+ * A worker gets a job only when idle, so neither side can block on a
+ * full pipe while the other waits for it: the parent only waits for the
+ * oldest job, whose worker is free to make progress.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/workers.h"
+
+#define FRAME_FLUSH	(64 * 1024)	/* records gathered before a write */
+#define PIPE_SIZE	(1 << 20)	/* ask for deep pipes (Linux) */
+#define QUEUE		2		/* batches a worker may have at once */
+#define BATCH_BYTES	(64 * 1024)	/* inputs gathered before a send */
+#define BATCH_JOBS	64
+
+/* Frames from a worker: type byte, u32 length, payload. */
+enum { FR_RECORDS = 'R', FR_ERROR = 'E', FR_INFO = 'I', FR_END = 'Z',
+    FR_DECLINE = 'D' };
+
+struct worker {
+	pid_t pid;
+	int job_fd;		/* parent -> worker: jobs */
+	int res_fd;		/* worker -> parent: frames */
+	int busy;		/* jobs handed out, not yet collected */
+	struct sl_buf in;	/* frames read, from in_r on */
+	size_t in_r;
+};
+
+struct batch_slot {
+	int worker;
+	size_t jobs;
+};
+
+struct sl_workers {
+	struct sl_run *run;
+	struct sl_run_parts parts;
+	struct sl_sink sink;		/* the run's sink, for replay */
+	sl_errfn err, info;
+	void *errarg, *infoarg;
+	struct worker *w;
+	int n;
+	int started;
+	struct batch_slot *order;	/* batches handed out, oldest first
+					   (a ring of n * QUEUE) */
+	struct sl_buf batch;		/* jobs not sent yet */
+	size_t batch_jobs;
+	int head, count;
+	int stopped;			/* the sink stopped, or a worker died */
+	int reading;			/* the run reads a declined job */
+	struct sl_buf arrays;		/* of the record being replayed */
+	size_t queue_max;		/* a second job queued: at most this */
+	struct sl_buf frame;		/* a worker's frames */
+	int out_fd;			/* in a worker: its res_fd */
+};
+
+/* ------------------------------------------------------- record codec */
+
+static void
+put_u32(struct sl_buf *b, uint32_t v)
+{
+	sl_buf_add(b, &v, sizeof(v));
+}
+
+static void
+put_i64(struct sl_buf *b, long long v)
+{
+	int64_t x = v;
+
+	sl_buf_add(b, &x, sizeof(x));
+}
+
+/* Length, bytes, NUL; NULL as length UINT32_MAX. */
+static void
+put_strn(struct sl_buf *b, const char *s, size_t n)
+{
+	if (s == NULL) {
+		put_u32(b, UINT32_MAX);
+		return;
+	}
+	put_u32(b, (uint32_t)n);
+	sl_buf_add(b, s, n);
+	sl_buf_addc(b, '\0');
+}
+
+static void
+put_str(struct sl_buf *b, const char *s)
+{
+	put_strn(b, s, s != NULL ? strlen(s) : 0);
+}
+
+void
+sl_record_pack(struct sl_buf *b, const struct sl_record *r)
+{
+	size_t i;
+
+	put_u32(b, (uint32_t)r->type | (uint32_t)(r->has_prompt != 0) << 8 |
+	    (uint32_t)(r->cont != 0) << 9 | (uint32_t)(r->cancelled != 0) << 10 |
+	    (uint32_t)(r->redrawn != 0) << 11);
+	put_i64(b, r->src_line);
+	put_i64(b, r->n);
+	put_i64(b, (long long)r->prompt_len);
+	put_i64(b, r->count);
+	put_str(b, r->session);
+	put_str(b, r->src);
+	put_strn(b, r->text, r->len);
+	put_str(b, r->time);
+	put_str(b, r->expanded);
+	put_str(b, r->code);
+	put_u32(b, (uint32_t)(r->spans != NULL ? r->nspans : 0));
+	put_u32(b, (uint32_t)r->nextra);
+	put_u32(b, (uint32_t)r->nredacted);
+	if (r->spans != NULL)
+		sl_buf_add(b, r->spans, r->nspans * sizeof(*r->spans));
+	for (i = 0; i < r->nextra; i++) {
+		put_str(b, r->extra[i].key);
+		put_str(b, r->extra[i].val);
+	}
+	for (i = 0; i < r->nredacted; i++)
+		put_str(b, r->redacted[i]);
+	/* f is left uncleared in other records (sl.h) */
+	for (i = 0; r->type == SL_SESSION && i < SL_F_COUNT; i++)
+		put_str(b, r->f[i]);
+}
+
+struct cursor {
+	char *p;
+	size_t n;
+	int bad;
+};
+
+static void
+get(struct cursor *c, void *dst, size_t n)
+{
+	if (c->bad || c->n < n) {
+		c->bad = 1;
+		memset(dst, 0, n);
+		return;
+	}
+	memcpy(dst, c->p, n);
+	c->p += n;
+	c->n -= n;
+}
+
+static uint32_t
+get_u32(struct cursor *c)
+{
+	uint32_t v;
+
+	get(c, &v, sizeof(v));
+	return v;
+}
+
+static long long
+get_i64(struct cursor *c)
+{
+	int64_t v;
+
+	get(c, &v, sizeof(v));
+	return v;
+}
+
+static const char *
+get_strn(struct cursor *c, size_t *len)
+{
+	uint32_t n = get_u32(c);
+	const char *s = c->p;
+
+	*len = 0;
+	if (c->bad || n == UINT32_MAX)
+		return NULL;
+	if (c->n < (size_t)n + 1 || c->p[n] != '\0') {
+		c->bad = 1;
+		return NULL;
+	}
+	c->p += (size_t)n + 1;
+	c->n -= (size_t)n + 1;
+	*len = n;
+	return s;
+}
+
+static const char *
+get_str(struct cursor *c)
+{
+	size_t len;
+
+	return get_strn(c, &len);
+}
+
+/*
+ * The variable parts: spans, extra fields, redacted kinds, into one
+ * allocation, pointers first (the strictest alignment).  Every count is
+ * checked against the bytes left, each element taking at least 4.
+ */
+static void
+unpack_arrays(struct cursor *c, struct sl_record *r, struct sl_buf *arrays)
+{
+	size_t i, nsp = get_u32(c), spb;
+	const char **red;
+	struct sl_kv *kv;
+	char *mem;
+
+	r->nextra = get_u32(c);
+	r->nredacted = get_u32(c);
+	spb = nsp * sizeof(struct sl_span);
+	if (c->bad || nsp > c->n || r->nextra > c->n || r->nredacted > c->n ||
+	    spb > c->n) {
+		c->bad = 1;
+		return;
+	}
+	sl_buf_reset(arrays);
+	sl_buf_reserve(arrays, r->nextra * sizeof(*kv) + r->nredacted *
+	    sizeof(*red) + spb);
+	mem = arrays->buf;	/* malloc'd: aligned for any type */
+	kv = (struct sl_kv *)(void *)mem;
+	red = (const char **)(void *)(kv + r->nextra);
+	if (nsp > 0) {
+		get(c, red + r->nredacted, spb);
+		r->spans = (const struct sl_span *)(void *)(red + r->nredacted);
+		r->nspans = nsp;
+	}
+	for (i = 0; i < r->nextra; i++) {
+		kv[i].key = get_str(c);
+		kv[i].val = get_str(c);
+	}
+	for (i = 0; i < r->nredacted; i++)
+		red[i] = get_str(c);
+	r->extra = r->nextra > 0 ? kv : NULL;
+	r->redacted = r->nredacted > 0 ? red : NULL;
+}
+
+size_t
+sl_record_unpack(char *p, size_t n, struct sl_record *r,
+    struct sl_buf *arrays)
+{
+	struct cursor c = { p, n, 0 };
+	uint32_t head;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	head = get_u32(&c);
+	r->type = (enum sl_type)(head & 0xff);
+	r->has_prompt = (head >> 8) & 1;
+	r->cont = (head >> 9) & 1;
+	r->cancelled = (head >> 10) & 1;
+	r->redrawn = (head >> 11) & 1;
+	r->src_line = get_i64(&c);
+	r->n = get_i64(&c);
+	r->prompt_len = (size_t)get_i64(&c);
+	r->count = get_i64(&c);
+	r->session = get_str(&c);
+	r->src = get_str(&c);
+	r->text = get_strn(&c, &r->len);
+	r->time = get_str(&c);
+	r->expanded = get_str(&c);
+	r->code = get_str(&c);
+	unpack_arrays(&c, r, arrays);
+	for (i = 0; r->type == SL_SESSION && i < SL_F_COUNT; i++)
+		r->f[i] = get_str(&c);
+	if (c.bad || r->type > SL_RAW)
+		return 0;
+	return n - c.n;
+}
+
+/* ---------------------------------------------------------- plumbing */
+
+/*
+ * All of p to fd.  The parent sends jobs on a socket with MSG_NOSIGNAL
+ * (a dead worker is an error to report, not SIGPIPE); a worker writes
+ * its pipe plainly, where SIGPIPE (the parent is gone) should end it.
+ */
+static int
+write_all(int fd, const void *p, size_t n, int sock)
+{
+	const char *s = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = sock ? send(fd, s, n, MSG_NOSIGNAL) : write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Exactly n bytes: 1, or 0 at a clean end before any, -1 otherwise. */
+static int
+read_all(int fd, void *p, size_t n)
+{
+	char *d = p;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = read(fd, d + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r == 0 && got == 0 ? 0 : -1;
+		got += (size_t)r;
+	}
+	return 1;
+}
+
+/*
+ * Frames are built in place, back to back in one buffer, and written
+ * with one write: open leaves room for the header, close fills it in.
+ */
+static size_t
+frame_open(struct sl_buf *b)
+{
+	size_t at = b->len;
+
+	sl_buf_add(b, "\0\0\0\0\0", 5);
+	return at;
+}
+
+static void
+frame_close(struct sl_buf *b, size_t at, int type)
+{
+	uint32_t len = (uint32_t)(b->len - at - 5);
+
+	b->buf[at] = (char)type;
+	memcpy(b->buf + at + 1, &len, sizeof(len));
+}
+
+/* ------------------------------------------------------------ worker */
+
+/*
+ * Formats whose inputs stand alone: one S3 session log, read start to
+ * end; their readers keep nothing for the next input (no carry), touch
+ * no table of the run and count no once-per-run facts.
+ */
+static int
+stands_alone(const struct sl_format *f)
+{
+	static const char *const names[] = { "typescript", "raw", "pwsh" };
+	size_t i;
+
+	for (i = 0; f != NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(f->name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static struct sl_workers *self;		/* in a worker process */
+static size_t records_at = SIZE_MAX;	/* the open records frame */
+
+static void
+close_records(void)
+{
+	if (records_at != SIZE_MAX)
+		frame_close(&self->frame, records_at, FR_RECORDS);
+	records_at = SIZE_MAX;
+}
+
+/* Everything built so far to the parent. */
+static void
+flush_frames(void)
+{
+	close_records();
+	if (write_all(self->out_fd, self->frame.buf, self->frame.len, 0) != 0)
+		_exit(EXIT_FAILURE);	/* the parent is gone */
+	sl_buf_reset(&self->frame);
+}
+
+static int
+worker_put(void *arg, const struct sl_record *r)
+{
+	(void)arg;
+	if (records_at == SIZE_MAX)
+		records_at = frame_open(&self->frame);
+	sl_record_pack(&self->frame, r);
+	if (self->frame.len >= FRAME_FLUSH)
+		flush_frames();
+	return SL_OK;
+}
+
+/* After the records before it, in the same stream of frames. */
+static void
+worker_msg(int type, const char *where, const char *msg)
+{
+	size_t at;
+
+	close_records();
+	at = frame_open(&self->frame);
+	put_str(&self->frame, where);
+	put_str(&self->frame, msg);
+	frame_close(&self->frame, at, type);
+}
+
+static void
+worker_err(void *arg, const char *where, const char *msg)
+{
+	(void)arg;
+	worker_msg(FR_ERROR, where, msg);
+}
+
+static void
+worker_info(void *arg, const char *where, const char *msg)
+{
+	(void)arg;
+	worker_msg(FR_INFO, where, msg);
+}
+
+/*
+ * The format of a job, as the run would pick it (-f, else the highest
+ * bid).  A job of any other kind goes back whole, name and bytes, for
+ * the parent to read in order (FR_DECLINE).
+ */
+static const struct sl_format *
+job_format(const struct sl_workers *ws, const char *name,
+    const unsigned char *p, size_t n)
+{
+	if (ws->parts.opts->format != NULL)
+		return sl_format_lookup(ws->parts.opts->format);
+	return sl_detect(p, SL_MIN(n, (size_t)SL_PEEK), name);
+}
+
+/* Read the job here: its records, messages, then its end. */
+static void
+job_read(struct sl_workers *ws, const char *name,
+    const struct sl_format *f, const unsigned char *p, size_t n)
+{
+	struct sl_in *in = sl_in_mem(name, p, n);
+	size_t at;
+	int rc;
+
+	memset(ws->parts.st, 0, sizeof(*ws->parts.st));
+	rc = sl_run_read_leaf(ws->run, in, f);
+	sl_in_free(in);
+	close_records();
+	at = frame_open(&ws->frame);
+	put_i64(&ws->frame, rc);
+	sl_buf_add(&ws->frame, ws->parts.st, sizeof(*ws->parts.st));
+	frame_close(&ws->frame, at, FR_END);
+}
+
+/*
+ * One job of a batch at *p: u32 name length, u64 size, name, bytes.
+ * Returns the bytes it took, 0 when it is broken.
+ */
+static size_t
+worker_job(struct sl_workers *ws, const char *p, size_t left)
+{
+	const struct sl_format *f;
+	const unsigned char *data;
+	uint32_t namelen;
+	uint64_t size;
+	char *name;
+	size_t at;
+
+	if (left < 12)
+		return 0;
+	memcpy(&namelen, p, sizeof(namelen));
+	memcpy(&size, p + 4, sizeof(size));
+	if (namelen > left - 12 || size > left - 12 - namelen)
+		return 0;
+	name = sl_xstrndup(p + 12, namelen);
+	data = (const unsigned char *)p + 12 + namelen;
+	f = job_format(ws, name, data, size);
+	if (stands_alone(f))
+		job_read(ws, name, f, data, size);
+	else {
+		at = frame_open(&ws->frame);
+		put_str(&ws->frame, name);
+		sl_buf_add(&ws->frame, data, size);
+		frame_close(&ws->frame, at, FR_DECLINE);
+	}
+	free(name);
+	if (ws->frame.len >= FRAME_FLUSH)
+		flush_frames();
+	return 12 + namelen + size;
+}
+
+/*
+ * One batch: u32 count, u64 size, then count jobs in size bytes; the
+ * frames of all go back in as few writes as they fit.  Returns 1 done,
+ * 0 no more batches, -1 a broken stream.
+ */
+static int
+worker_batch(struct sl_workers *ws, int fd, struct sl_buf *batch)
+{
+	char head[12];
+	uint32_t count, i;
+	uint64_t size;
+	size_t at = 0, used;
+	int got;
+
+	if ((got = read_all(fd, head, sizeof(head))) <= 0)
+		return got;
+	memcpy(&count, head, sizeof(count));
+	memcpy(&size, head + 4, sizeof(size));
+	if (size > SL_JOB_MAX + BATCH_BYTES)
+		return -1;
+	sl_buf_reset(batch);
+	sl_buf_reserve(batch, size);
+	if (read_all(fd, batch->buf, size) != 1)
+		return -1;
+	for (i = 0; i < count; i++) {
+		if ((used = worker_job(ws, batch->buf + at, size - at)) == 0)
+			return -1;
+		at += used;
+	}
+	flush_frames();
+	return 1;
+}
+
+/* A worker process: jobs until the parent closes the socket. */
+static void __attribute__((noreturn))
+worker_main(struct sl_workers *ws, int job_fd)
+{
+	struct sl_buf job;
+	int rc;
+
+	/* Temporary files and the terminal belong to the parent. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	self = ws;
+	ws->parts.sink->put = worker_put;
+	ws->parts.sink->arg = NULL;
+	*ws->parts.err = worker_err;
+	if (*ws->parts.info != NULL)
+		*ws->parts.info = worker_info;
+	sl_buf_init(&ws->frame);
+	sl_buf_init(&job);
+	while ((rc = worker_batch(ws, job_fd, &job)) == 1)
+		;
+	_exit(rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+/* ------------------------------------------------------------ parent */
+
+struct sl_workers *
+sl_workers_new(struct sl_run *run, int jobs)
+{
+	struct sl_workers *ws = sl_xcalloc(1, sizeof(*ws));
+
+	ws->run = run;
+	sl_run_parts(run, &ws->parts);
+	ws->n = jobs;
+	ws->w = sl_xcalloc((size_t)jobs, sizeof(*ws->w));
+	ws->order = sl_xcalloc((size_t)jobs * QUEUE, sizeof(*ws->order));
+	sl_buf_init(&ws->frame);
+	return ws;
+}
+
+/* A worker after the first k: its ends of the channels, a process. */
+static int
+spawn(struct sl_workers *ws, int k)
+{
+	struct worker *w = &ws->w[k];
+	int sv[2], pv[2], i, size = PIPE_SIZE;
+	socklen_t len = sizeof(size);
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	if (pipe2(pv, O_CLOEXEC) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	(void)fcntl(pv[1], F_SETPIPE_SZ, size);
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	/* A quarter of what the socket holds: room for its overhead. */
+	if (getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, &len) == 0)
+		ws->queue_max = (size_t)size / 4;
+	if ((w->pid = fork()) == 0) {
+		for (i = 0; i < k; i++) {
+			close(ws->w[i].job_fd);
+			close(ws->w[i].res_fd);
+		}
+		close(sv[0]);
+		close(pv[0]);
+		ws->out_fd = pv[1];
+		worker_main(ws, sv[1]);
+	}
+	close(sv[1]);
+	close(pv[1]);
+	w->job_fd = sv[0];
+	w->res_fd = pv[0];
+	if (w->pid < 0) {
+		close(sv[0]);
+		close(pv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Start the workers; with none at all, the run reads in order. */
+static int
+start(struct sl_workers *ws)
+{
+	int k;
+
+	ws->started = 1;
+	/* What the run replays through; a worker replaces its own copy. */
+	ws->sink = *ws->parts.sink;
+	ws->err = *ws->parts.err;
+	ws->errarg = *ws->parts.errarg;
+	ws->info = *ws->parts.info;
+	ws->infoarg = *ws->parts.infoarg;
+	for (k = 0; k < ws->n; k++)
+		if (spawn(ws, k) != 0)
+			break;
+	ws->n = k;
+	return k > 0 ? 0 : -1;
+}
+
+static void
+add_stats(struct sl_stats *to, const struct sl_stats *d)
+{
+	to->inputs += d->inputs;
+	to->bytes += d->bytes;
+	to->units += d->units;
+	to->written += d->written;
+	to->merged += d->merged;
+	to->skipped += d->skipped;
+	to->rejected += d->rejected;
+	to->records += d->records;
+	to->sessions += d->sessions;
+	to->other_apis += d->other_apis;
+}
+
+/* Records of a frame to the run's sink, in order. */
+static void
+replay_records(struct sl_workers *ws, char *p, size_t n)
+{
+	struct sl_record r;
+	size_t used;
+
+	while (n > 0) {
+		used = sl_record_unpack(p, n, &r, &ws->arrays);
+		if (used == 0) {
+			ws->stopped = 1;	/* cannot be: the same program */
+			return;
+		}
+		if (!ws->stopped && ws->sink.put(ws->sink.arg, &r) != SL_OK)
+			ws->stopped = 1;
+		p += used;
+		n -= used;
+	}
+}
+
+static void
+replay_msg(struct sl_workers *ws, int type, char *p, size_t n)
+{
+	struct cursor c = { p, n, 0 };
+	const char *where = get_str(&c), *msg = get_str(&c);
+
+	if (c.bad)
+		return;
+	if (type == FR_ERROR && ws->err != NULL)
+		ws->err(ws->errarg, where, msg);
+	else if (type == FR_INFO && ws->info != NULL)
+		ws->info(ws->infoarg, where, msg);
+}
+
+/*
+ * A job the worker gave back: read here, now, which is its place in
+ * the order.  Draining is off meanwhile: the jobs after it wait.
+ */
+static int
+read_declined(struct sl_workers *ws, char *p, size_t n)
+{
+	struct cursor c = { p, n, 0 };
+	const char *name = get_str(&c);
+
+	if (c.bad)
+		return -1;
+	ws->reading = 1;
+	if (sl_run_read_mem_leaf(ws->run, name, c.p, c.n) == SL_STOP)
+		ws->stopped = 1;
+	ws->reading = 0;
+	return 1;
+}
+
+/*
+ * At least need bytes of w's frames buffered from w->in_r on; reads
+ * take all there is, so that one read brings a whole job most times.
+ */
+static int
+fill(struct worker *w, size_t need)
+{
+	ssize_t got;
+
+	while (w->in.len - w->in_r < need) {
+		if (w->in_r > 0) {
+			memmove(w->in.buf, w->in.buf + w->in_r,
+			    w->in.len - w->in_r);
+			w->in.len -= w->in_r;
+			w->in_r = 0;
+		}
+		sl_buf_reserve(&w->in, SL_MAX(need, (size_t)FRAME_FLUSH * 2));
+		got = read(w->res_fd, w->in.buf + w->in.len,
+		    w->in.cap - w->in.len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		w->in.len += (size_t)got;
+	}
+	return 0;
+}
+
+/* One frame of w, acted on.  1: the job's end; 0: more; -1: gone. */
+static int
+collect_frame(struct sl_workers *ws, struct worker *w, int first)
+{
+	struct sl_stats st;
+	uint32_t len;
+	char *p;
+	int type;
+
+	if (fill(w, 5) != 0)
+		return -1;
+	type = (unsigned char)w->in.buf[w->in_r];
+	memcpy(&len, w->in.buf + w->in_r + 1, sizeof(len));
+	if (fill(w, 5 + (size_t)len) != 0)
+		return -1;
+	p = w->in.buf + w->in_r + 5;
+	w->in_r += 5 + (size_t)len;
+	/* A job read by a worker is of a format that stands alone: what
+	 * the run holds open for the next input ends before it, as when
+	 * the run reads such an input itself. */
+	if (first && type != FR_DECLINE && sl_run_settle(ws->run) == SL_STOP)
+		ws->stopped = 1;
+	switch (type) {
+	case FR_RECORDS:
+		replay_records(ws, p, len);
+		return 0;
+	case FR_ERROR:
+	case FR_INFO:
+		replay_msg(ws, type, p, len);
+		return 0;
+	case FR_DECLINE:
+		return read_declined(ws, p, len);
+	case FR_END:
+		if (len != 8 + sizeof(struct sl_stats))
+			return -1;
+		memcpy(&st, p + 8, sizeof(st));	/* frames are unaligned */
+		add_stats(ws->parts.st, &st);
+		return 1;
+	}
+	return -1;
+}
+
+/* Pass on the oldest batch handed out, job by job. */
+static int
+collect_oldest(struct sl_workers *ws)
+{
+	struct batch_slot *b = &ws->order[ws->head];
+	struct worker *w = &ws->w[b->worker];
+	int rc = 1, first;
+	size_t i;
+
+	for (i = 0; i < b->jobs && rc == 1; i++) {
+		first = 1;
+		while ((rc = collect_frame(ws, w, first)) == 0)
+			first = 0;
+	}
+	w->busy--;
+	ws->head = (ws->head + 1) % (ws->n * QUEUE);
+	ws->count--;
+	if (rc < 0 && !ws->stopped) {
+		if (ws->err != NULL)
+			ws->err(ws->errarg, NULL, "a worker process failed; "
+			    "stopped");
+		ws->stopped = 1;
+	}
+	return ws->stopped ? SL_STOP : SL_OK;
+}
+
+/*
+ * The worker for a job of n bytes: an idle one, else, for a job small
+ * enough to wait whole in the socket (so that sending it cannot block
+ * while the worker writes), one with a single job; -1: none.
+ */
+static int
+pick(const struct sl_workers *ws, size_t n)
+{
+	int k;
+
+	for (k = 0; k < ws->n; k++)
+		if (ws->w[k].busy == 0)
+			return k;
+	for (k = 0; n <= ws->queue_max && k < ws->n; k++)
+		if (ws->w[k].busy == 1)
+			return k;
+	return -1;
+}
+
+/* A job to the batch: name and bytes, unless too big (big != NULL). */
+static void
+batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
+    size_t n, int big)
+{
+	uint32_t namelen = (uint32_t)strlen(name);
+	uint64_t size = n;
+
+	if (ws->batch.len == 0)
+		sl_buf_add(&ws->batch, "\0\0\0\0\0\0\0\0\0\0\0\0", 12);
+	sl_buf_add(&ws->batch, &namelen, sizeof(namelen));
+	sl_buf_add(&ws->batch, &size, sizeof(size));
+	sl_buf_add(&ws->batch, name, namelen);
+	if (!big)
+		sl_buf_add(&ws->batch, p, n);
+	ws->batch_jobs++;
+}
+
+/*
+ * Send the batch (and big, the bytes of its last job, not copied) to a
+ * worker, collecting older batches while none may take it.
+ */
+static int
+batch_send(struct sl_workers *ws, const unsigned char *big, size_t nbig)
+{
+	uint32_t count = (uint32_t)ws->batch_jobs;
+	uint64_t size = ws->batch.len - 12 + nbig;
+	struct batch_slot *slot;
+	int k;
+
+	if (ws->batch_jobs == 0)
+		return SL_OK;
+	while ((k = pick(ws, (size_t)size)) < 0)
+		if (collect_oldest(ws) != SL_OK)
+			return SL_STOP;
+	memcpy(ws->batch.buf, &count, sizeof(count));
+	memcpy(ws->batch.buf + 4, &size, sizeof(size));
+	if (write_all(ws->w[k].job_fd, ws->batch.buf, ws->batch.len, 1) != 0 ||
+	    (nbig > 0 && write_all(ws->w[k].job_fd, big, nbig, 1) != 0)) {
+		if (ws->err != NULL)
+			ws->err(ws->errarg, NULL, "a worker process failed; "
+			    "stopped");
+		ws->stopped = 1;
+		return SL_STOP;
+	}
+	ws->w[k].busy++;
+	slot = &ws->order[(ws->head + ws->count) % (ws->n * QUEUE)];
+	slot->worker = k;
+	slot->jobs = ws->batch_jobs;
+	ws->count++;
+	sl_buf_reset(&ws->batch);
+	ws->batch_jobs = 0;
+	return SL_OK;
+}
+
+int
+sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
+{
+	const unsigned char *p;
+	size_t n;
+
+	if (ws == NULL || ws->reading || (!ws->started && start(ws) != 0) ||
+	    ws->n == 0)
+		return SL_DECLINED;
+	if (ws->stopped)
+		return SL_STOP;
+	n = sl_in_peek_whole(in, &p, SL_JOB_MAX);
+	if (n == SIZE_MAX || n == 0)
+		return SL_DECLINED;
+	/* Small inputs travel in batches: one write, one wake-up each way
+	 * for several. */
+	if (ws->batch.len + n > BATCH_BYTES && batch_send(ws, NULL, 0) != SL_OK)
+		return SL_STOP;
+	batch_add(ws, sl_in_name(in), p, n, n > BATCH_BYTES);
+	if (n > BATCH_BYTES)
+		return batch_send(ws, p, n);
+	if (ws->batch_jobs == BATCH_JOBS)
+		return batch_send(ws, NULL, 0);
+	return SL_OK;
+}
+
+int
+sl_workers_drain(struct sl_workers *ws)
+{
+	if (ws == NULL || ws->reading)
+		return SL_OK;
+	if (batch_send(ws, NULL, 0) != SL_OK)
+		return SL_STOP;
+	while (ws->count > 0)
+		collect_oldest(ws);
+	return ws->stopped ? SL_STOP : SL_OK;
+}
+
+void
+sl_workers_free(struct sl_workers *ws)
+{
+	int k, status;
+
+	if (ws == NULL)
+		return;
+	sl_workers_drain(ws);
+	for (k = 0; k < ws->n && ws->started; k++) {
+		close(ws->w[k].job_fd);
+		close(ws->w[k].res_fd);
+		sl_buf_free(&ws->w[k].in);
+		while (waitpid(ws->w[k].pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	sl_buf_free(&ws->frame);
+	sl_buf_free(&ws->arrays);
+	sl_buf_free(&ws->batch);
+	free(ws->w);
+	free(ws->order);
+	free(ws);
+}

@@ -1,0 +1,71 @@
+/*
+ * workers.h: parallel workers for the run driver (-j N).  Internal:
+ * lib/core/run.c and lib/core/workers.c only.
+ */
+#ifndef SL_CORE_WORKERS_H
+#define SL_CORE_WORKERS_H
+
+#include "internal.h"
+
+/* offer() did not take the input: read it here, in order. */
+#define SL_DECLINED	1
+
+/* Largest input handed to a worker (held in memory there and here). */
+#define SL_JOB_MAX	((size_t)16 << 20)
+
+/*
+ * The parts of a run the workers use, as pointers into the run: a
+ * worker process replaces the sink and the message functions with its
+ * own, the parent replays through the originals and adds the counters.
+ */
+struct sl_run_parts {
+	struct sl_sink *sink;
+	sl_errfn *err;
+	void **errarg;
+	sl_errfn *info;
+	void **infoarg;
+	struct sl_stats *st;
+	const struct sl_opts *opts;
+};
+void sl_run_parts(struct sl_run *run, struct sl_run_parts *parts);
+/* Read one leaf with format f right here (a worker's job). */
+int sl_run_read_leaf(struct sl_run *run, struct sl_in *in,
+    const struct sl_format *f);
+/* Read a leaf the walk counted already, from memory (a job a worker
+ * gave back), as the walk would have. */
+int sl_run_read_mem_leaf(struct sl_run *run, const char *name,
+    const void *p, size_t n);
+/* Finish what the run holds open for the next input, as reading an
+ * input of another format does.  SL_OK or SL_STOP. */
+int sl_run_settle(struct sl_run *run);
+
+struct sl_workers;
+/* Up to jobs worker processes, started at the first offer. */
+struct sl_workers *sl_workers_new(struct sl_run *run, int jobs);
+/*
+ * A leaf input of the walk, nothing of it consumed: when it fits
+ * SL_JOB_MAX whole, hand it to a worker and return SL_OK (or SL_STOP
+ * once the sink has stopped).  A worker reads it when its format stands
+ * alone (typescript, raw, pwsh) and else gives it back to be read by
+ * the run, in order; either way its records, messages and counters
+ * reach the run later, in input order.  Else SL_DECLINED.
+ */
+int sl_workers_offer(struct sl_workers *ws, struct sl_in *in);
+/* Pass on everything the workers still owe, in order, before the run
+ * emits anything itself.  SL_OK, or SL_STOP.  ws may be NULL. */
+int sl_workers_drain(struct sl_workers *ws);
+/* Drain, end the worker processes, free.  ws may be NULL. */
+void sl_workers_free(struct sl_workers *ws);
+
+/* Record codec for the pipe (exposed for the unit tests). */
+void sl_record_pack(struct sl_buf *b, const struct sl_record *r);
+/*
+ * Unpack one record from p[0, n) into r, whose strings point into p and
+ * whose arrays (spans, extra fields, redacted kinds) into arrays, a
+ * buffer the caller owns and reuses.  Returns the bytes used, 0 when p
+ * is malformed.
+ */
+size_t sl_record_unpack(char *p, size_t n, struct sl_record *r,
+    struct sl_buf *arrays);
+
+#endif
