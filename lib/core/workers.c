@@ -125,7 +125,8 @@ sl_record_pack(struct sl_buf *b, const struct sl_record *r)
 
 	put_u32(b, (uint32_t)r->type | (uint32_t)(r->has_prompt != 0) << 8 |
 	    (uint32_t)(r->cont != 0) << 9 | (uint32_t)(r->cancelled != 0) << 10 |
-	    (uint32_t)(r->redrawn != 0) << 11);
+	    (uint32_t)(r->redrawn != 0) << 11 |
+	    (uint32_t)(r->uncertain != 0) << 12);
 	put_i64(b, r->src_line);
 	put_i64(b, r->n);
 	put_i64(b, (long long)r->prompt_len);
@@ -273,6 +274,7 @@ sl_record_unpack(char *p, size_t n, struct sl_record *r,
 	r->cont = (head >> 9) & 1;
 	r->cancelled = (head >> 10) & 1;
 	r->redrawn = (head >> 11) & 1;
+	r->uncertain = (head >> 12) & 1;
 	r->src_line = get_i64(&c);
 	r->n = get_i64(&c);
 	r->prompt_len = (size_t)get_i64(&c);

@@ -37,6 +37,7 @@ round_trip(const struct sl_record *r)
 	ck_assert_int_eq(got.cont, r->cont);
 	ck_assert_int_eq(got.cancelled, r->cancelled);
 	ck_assert_int_eq(got.redrawn, r->redrawn);
+	ck_assert_int_eq(got.uncertain, r->uncertain);
 	ck_assert_int_eq(got.count, r->count);
 	ck_assert_pstr_eq(got.session, r->session);
 	ck_assert_pstr_eq(got.src, r->src);
@@ -92,6 +93,7 @@ START_TEST(codec_line)
 	r.prompt_len = 7;
 	r.cont = 1;
 	r.redrawn = 1;
+	r.uncertain = 1;
 	r.expanded = "ls -la";
 	r.spans = spans;
 	r.nspans = 2;
