@@ -473,6 +473,15 @@ tool_info_option(int c, const char *usage)
 }
 
 void
+tool_other_option(int c, const char *arg, struct sl_opts *opts,
+    struct sl_select_opts *sel, const char *usage, char **argv)
+{
+	if ((opts == NULL || !tool_input_option(c, arg, opts)) &&
+	    !tool_select_option(c, arg, sel) && !tool_info_option(c, usage))
+		tool_bad_option(c, argv);
+}
+
+void
 tool_need_input(int nargs, const char *usage)
 {
 	const char *end = strstr(usage, "\n\n");

@@ -71,6 +71,13 @@ void tool_list_formats(void);
  * output and exit 0.  Returns 0 when c is none of them. */
 int tool_info_option(int c, const char *usage);
 /*
+ * Any option a tool does not handle itself: the input options (when opts
+ * is not NULL), the selection, the information options, else a usage
+ * error.  The default branch of every tool's option switch.
+ */
+void tool_other_option(int c, const char *arg, struct sl_opts *opts,
+    struct sl_select_opts *sel, const char *usage, char **argv);
+/*
  * No file argument and standard input is a terminal: the user did not
  * mean to type a log.  Print usage on stderr and exit 2, as jq does.
  */

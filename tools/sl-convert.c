@@ -262,10 +262,7 @@ main(int argc, char **argv)
 				    sl_writer_desc(w));
 			return tool_finish();
 		default:
-			if (!tool_input_option(c, optarg, &opts) &&
-			    !tool_select_option(c, optarg, &sel) &&
-			    !tool_info_option(c, usage))
-				tool_bad_option(c, argv);
+			tool_other_option(c, optarg, &opts, &sel, usage, argv);
 			break;
 		}
 	}

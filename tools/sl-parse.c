@@ -77,10 +77,7 @@ main(int argc, char **argv)
 			tool_stats_force(1);
 			break;
 		default:
-			if (!tool_input_option(c, optarg, &opts) &&
-			    !tool_select_option(c, optarg, &sel) &&
-			    !tool_info_option(c, usage))
-				tool_bad_option(c, argv);
+			tool_other_option(c, optarg, &opts, &sel, usage, argv);
 			break;
 		}
 	}

@@ -563,9 +563,8 @@ parse_options(int argc, char **argv, struct options *op, struct outputs *o)
 			fputs(sl_redact_default_rules(), stdout);
 			exit(tool_finish());
 		default:
-			if (!tool_select_option(c, optarg, &op->sel) &&
-			    !tool_info_option(c, usage))
-				tool_bad_option(c, argv);
+			tool_other_option(c, optarg, NULL, &op->sel, usage,
+			    argv);
 		}
 	}
 	return optind;

@@ -665,11 +665,44 @@ sl_format_shape(const struct sl_format *f)
 	return f->shape;
 }
 
+/* A leaf a worker gave back, read from memory as the walk would have. */
+static int
+read_mem_leaf(struct sl_run *run, const char *name, const void *p, size_t n)
+{
+	struct sl_in *in = sl_in_mem(name, p, n);
+	int rc = read_input(run, in, NULL, 0);
+
+	sl_in_free(in);
+	return rc;
+}
+
+/* What the run holds open for the next input, finished. */
+static int
+settle(struct sl_run *run)
+{
+	if (carry_finish(run) == SL_STOP)
+		run->stopped = 1;
+	return run->stopped ? SL_STOP : SL_OK;
+}
+
+/* One leaf read right here with format f (a worker's job). */
+static int
+read_leaf(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
+{
+	return read_input(run, in, f, 0);
+}
+
 void
 sl_run_set_jobs(struct sl_run *run, int jobs)
 {
+	struct sl_run_parts parts = {
+		&run->sink, &run->err, &run->errarg, &run->info,
+		&run->infoarg, &run->st, &run->opts, read_leaf, read_mem_leaf,
+		settle
+	};
+
 	sl_workers_free(run->workers);
-	run->workers = jobs > 1 ? sl_workers_new(run, jobs) : NULL;
+	run->workers = jobs > 1 ? sl_workers_new(run, &parts, jobs) : NULL;
 }
 
 int
@@ -680,40 +713,3 @@ sl_run_sync(struct sl_run *run)
 	return run->stopped ? SL_STOP : SL_OK;
 }
 
-void
-sl_run_parts(struct sl_run *run, struct sl_run_parts *parts)
-{
-	parts->sink = &run->sink;
-	parts->err = &run->err;
-	parts->errarg = &run->errarg;
-	parts->info = &run->info;
-	parts->infoarg = &run->infoarg;
-	parts->st = &run->st;
-	parts->opts = &run->opts;
-}
-
-int
-sl_run_read_mem_leaf(struct sl_run *run, const char *name, const void *p,
-    size_t n)
-{
-	struct sl_in *in = sl_in_mem(name, p, n);
-	int rc = read_input(run, in, NULL, 0);
-
-	sl_in_free(in);
-	return rc;
-}
-
-int
-sl_run_settle(struct sl_run *run)
-{
-	if (carry_finish(run) == SL_STOP)
-		run->stopped = 1;
-	return run->stopped ? SL_STOP : SL_OK;
-}
-
-int
-sl_run_read_leaf(struct sl_run *run, struct sl_in *in,
-    const struct sl_format *f)
-{
-	return read_input(run, in, f, 0);
-}

@@ -462,7 +462,7 @@ job_read(struct sl_workers *ws, const char *name,
 	int rc;
 
 	memset(ws->parts.st, 0, sizeof(*ws->parts.st));
-	rc = sl_run_read_leaf(ws->run, in, f);
+	rc = ws->parts.read_leaf(ws->run, in, f);
 	sl_in_free(in);
 	close_records();
 	at = frame_open(&ws->frame);
@@ -568,12 +568,13 @@ worker_main(struct sl_workers *ws, int job_fd)
 /* ------------------------------------------------------------ parent */
 
 struct sl_workers *
-sl_workers_new(struct sl_run *run, int jobs)
+sl_workers_new(struct sl_run *run, const struct sl_run_parts *parts,
+    int jobs)
 {
 	struct sl_workers *ws = sl_xcalloc(1, sizeof(*ws));
 
 	ws->run = run;
-	sl_run_parts(run, &ws->parts);
+	ws->parts = *parts;
 	ws->n = jobs;
 	ws->w = sl_xcalloc((size_t)jobs, sizeof(*ws->w));
 	ws->order = sl_xcalloc((size_t)jobs * QUEUE, sizeof(*ws->order));
@@ -705,7 +706,7 @@ read_declined(struct sl_workers *ws, char *p, size_t n)
 	if (c.bad)
 		return -1;
 	ws->reading = 1;
-	if (sl_run_read_mem_leaf(ws->run, name, c.p, c.n) == SL_STOP)
+	if (ws->parts.read_mem_leaf(ws->run, name, c.p, c.n) == SL_STOP)
 		ws->stopped = 1;
 	ws->reading = 0;
 	return 1;
@@ -759,7 +760,7 @@ collect_frame(struct sl_workers *ws, struct worker *w, int first)
 	/* A job read by a worker is of a format that stands alone: what
 	 * the run holds open for the next input ends before it, as when
 	 * the run reads such an input itself. */
-	if (first && type != FR_DECLINE && sl_run_settle(ws->run) == SL_STOP)
+	if (first && type != FR_DECLINE && ws->parts.settle(ws->run) == SL_STOP)
 		ws->stopped = 1;
 	switch (type) {
 	case FR_RECORDS:

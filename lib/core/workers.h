@@ -14,9 +14,11 @@
 #define SL_JOB_MAX	((size_t)16 << 20)
 
 /*
- * The parts of a run the workers use, as pointers into the run: a
- * worker process replaces the sink and the message functions with its
- * own, the parent replays through the originals and adds the counters.
+ * What the workers use of a run, handed over by the run itself (so
+ * that workers.c does not call back into run.c: no call cycle): pointers
+ * into the run, since a worker process replaces the sink and the message
+ * functions with its own and the parent replays through the originals
+ * and adds the counters; and the run's own ways of reading.
  */
 struct sl_run_parts {
 	struct sl_sink *sink;
@@ -26,22 +28,22 @@ struct sl_run_parts {
 	void **infoarg;
 	struct sl_stats *st;
 	const struct sl_opts *opts;
+	/* Read one leaf with format f right here (a worker's job). */
+	int (*read_leaf)(struct sl_run *run, struct sl_in *in,
+	    const struct sl_format *f);
+	/* Read a leaf the walk counted already, from memory (a job a worker
+	 * gave back), as the walk would have. */
+	int (*read_mem_leaf)(struct sl_run *run, const char *name,
+	    const void *p, size_t n);
+	/* Finish what the run holds open for the next input, as reading an
+	 * input of another format does.  SL_OK or SL_STOP. */
+	int (*settle)(struct sl_run *run);
 };
-void sl_run_parts(struct sl_run *run, struct sl_run_parts *parts);
-/* Read one leaf with format f right here (a worker's job). */
-int sl_run_read_leaf(struct sl_run *run, struct sl_in *in,
-    const struct sl_format *f);
-/* Read a leaf the walk counted already, from memory (a job a worker
- * gave back), as the walk would have. */
-int sl_run_read_mem_leaf(struct sl_run *run, const char *name,
-    const void *p, size_t n);
-/* Finish what the run holds open for the next input, as reading an
- * input of another format does.  SL_OK or SL_STOP. */
-int sl_run_settle(struct sl_run *run);
 
 struct sl_workers;
 /* Up to jobs worker processes, started at the first offer. */
-struct sl_workers *sl_workers_new(struct sl_run *run, int jobs);
+struct sl_workers *sl_workers_new(struct sl_run *run,
+    const struct sl_run_parts *parts, int jobs);
 /*
  * A leaf input of the walk, nothing of it consumed: when it fits
  * SL_JOB_MAX whole, hand it to a worker and return SL_OK (or SL_STOP
