@@ -14,10 +14,6 @@
 #include "internal.h"
 #include "base/json_esc.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 void
 sl_buf_init(struct sl_buf *b)
 {
@@ -123,8 +119,6 @@ sl_buf_printf(struct sl_buf *b, const char *fmt, ...)
 
 /* ------------------------------------------------- JSON string escaping */
 
-static const char hex[] = "0123456789abcdef";
-
 /* Bytes the plain form carries as they are: printable ASCII but " \. */
 static const unsigned char plain_byte[256] = {
 	['\x20'] = 1, 1, 0 /* " */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -151,19 +145,11 @@ static const unsigned char *
 plain_run(const unsigned char *q, const unsigned char *end)
 {
 #ifdef __SSE2__
-	const __m128i sp = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
-	    bslash = _mm_set1_epi8('\\');
-
 	while (end - q >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)q);
-		/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
-		__m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, sp),
-		    _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		    _mm_cmpeq_epi8(v, bslash)));
-		int m = _mm_movemask_epi8(bad);
+		unsigned m = sl_json_bad16(q);
 
 		if (m != 0)
-			return q + __builtin_ctz((unsigned)m);
+			return q + __builtin_ctz(m);
 		q += 16;
 	}
 #endif
@@ -172,60 +158,20 @@ plain_run(const unsigned char *q, const unsigned char *end)
 	return q;
 }
 
-static char *
-u00(char *o, unsigned c)
-{
-	memcpy(o, "\\u00", 4);
-	o[4] = hex[c >> 4];
-	o[5] = hex[c & 15];
-	return o + 6;
-}
-
-/* An ASCII byte that needs escaping, at o (room for 6). */
-static char *
-ascii(char *o, unsigned char c)
-{
-	char e;
-
-	switch (c) {
-	case '"': e = '"'; break;
-	case '\\': e = '\\'; break;
-	case '\n': e = 'n'; break;
-	case '\r': e = 'r'; break;
-	case '\t': e = 't'; break;
-	case '\b': e = 'b'; break;
-	case '\f': e = 'f'; break;
-	default: return u00(o, c);	/* other C0, and < > & for Go */
-	}
-	*o++ = '\\';
-	*o++ = e;
-	return o;
-}
-
 /* The character at p (non-ASCII) at o (room for 6); *k its length. */
 static char *
 other(char *o, const unsigned char *p, size_t n, size_t *k,
     unsigned flags)
 {
 	uint32_t cp;
-	int bad = 0;
 
-	*k = sl_utf8_decode(p, n, &cp);
-	if (*k == 0) {			/* cut short at the end */
-		*k = n;
-		bad = 1;
-	} else if (cp == 0xfffd && !(*k == 3 && p[0] == 0xef))
-		bad = 1;
-	if (flags & SL_JSON_GO) {
-		if (bad)
-			return memcpy(o, "\\ufffd", 6), o + 6;
-		if (cp == 0x2028 || cp == 0x2029)
-			return memcpy(o, cp == 0x2028 ? "\\u2028" : "\\u2029",
-			    6), o + 6;
-	} else if (bad)
-		return o + sl_utf8_encode(0xfffd, o);
-	else if (cp >= 0x80 && cp <= 0x9f)
-		return u00(o, cp);	/* C1 (an 8-bit CSI), as C0 is */
+	if (!(flags & SL_JSON_GO))
+		return sl_json_other_plain(o, p, n, k);
+	if (sl_json_decode(p, n, k, &cp))
+		return memcpy(o, "\\ufffd", 6), o + 6;
+	if (cp == 0x2028 || cp == 0x2029)
+		return memcpy(o, cp == 0x2028 ? "\\u2028" : "\\u2029", 6),
+		    o + 6;
 	memcpy(o, p, *k);
 	return o + *k;
 }
@@ -254,7 +200,7 @@ sl_json_escape(struct sl_buf *b, const char *s, size_t n, unsigned flags)
 		grow(b, 12);
 		o = b->buf + b->len;
 		k = 1;
-		o = *p < 0x80 ? ascii(o, *p) :
+		o = *p < 0x80 ? sl_json_ascii(o, *p) :
 		    other(o, p, (size_t)(end - p), &k, flags);
 		p += k;
 		b->len = (size_t)(o - b->buf);

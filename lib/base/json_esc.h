@@ -7,8 +7,14 @@
 #define SL_BASE_JSON_ESC_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
-#include "sl.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "base/base.h"
 
 /*
  * Go's encoding/json form, as the SSM agent writes: < > & as \u003c
@@ -33,5 +39,100 @@
  */
 void sl_json_escape(struct sl_buf *b, const char *s, size_t n,
     unsigned flags);
+
+/*
+ * The pieces of the plain form, inline because two escapers use them:
+ * sl_json_escape() above (every form) and the record writer's fast
+ * path (lib/core/record.c), where a call per escape would show.
+ */
+
+/* Which of the 16 bytes at q need an escape in the plain form (bit i:
+ * byte i): C0, " \ and bytes >= 0x80. */
+static inline unsigned
+sl_json_bad16(const unsigned char *q)
+{
+#ifdef __SSE2__
+	__m128i v = _mm_loadu_si128((const __m128i *)q);
+
+	/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+#else
+	unsigned m = 0, i;
+
+	for (i = 0; i < 16; i++)
+		if (q[i] < 0x20 || q[i] >= 0x80 || q[i] == '"' || q[i] == '\\')
+			m |= 1u << i;
+	return m;
+#endif
+}
+
+/* \u00XX for c < 0x100 at o (6 bytes); returns the end. */
+static inline char *
+sl_json_u00(char *o, unsigned c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	memcpy(o, "\\u00", 4);
+	o[4] = hex[c >> 4];
+	o[5] = hex[c & 15];
+	return o + 6;
+}
+
+/* An ASCII byte that needs an escape (C0, " \, or < > & for Go) at o
+ * (room for 6); returns the end. */
+static inline char *
+sl_json_ascii(char *o, unsigned char c)
+{
+	char e;
+
+	switch (c) {
+	case '"': e = '"'; break;
+	case '\\': e = '\\'; break;
+	case '\n': e = 'n'; break;
+	case '\r': e = 'r'; break;
+	case '\t': e = 't'; break;
+	case '\b': e = 'b'; break;
+	case '\f': e = 'f'; break;
+	default: return sl_json_u00(o, c);
+	}
+	*o++ = '\\';
+	*o++ = e;
+	return o;
+}
+
+/*
+ * Decode the non-ASCII character at p (n bytes left): *k its length
+ * (all n when cut short at the end).  Returns 1 when it is not valid
+ * UTF-8 (a U+FFFD that was written as EF BF BD is valid).
+ */
+static inline int
+sl_json_decode(const unsigned char *p, size_t n, size_t *k, uint32_t *cp)
+{
+	*k = sl_utf8_decode(p, n, cp);
+	if (*k == 0) {
+		*k = n;
+		return 1;
+	}
+	return *cp == 0xfffd && !(*k == 3 && p[0] == 0xef);
+}
+
+/* The non-ASCII character at p (n bytes left) in the plain form at o
+ * (room for 6): invalid as U+FFFD, C1 (an 8-bit CSI) as \u0080..,
+ * the rest as it is.  *k: the bytes consumed. */
+static inline char *
+sl_json_other_plain(char *o, const unsigned char *p, size_t n, size_t *k)
+{
+	uint32_t cp;
+
+	if (sl_json_decode(p, n, k, &cp))
+		return o + sl_utf8_encode(0xfffd, o);
+	if (cp >= 0x80 && cp <= 0x9f)
+		return sl_json_u00(o, cp);
+	memcpy(o, p, *k);
+	return o + *k;
+}
 
 #endif /* SL_BASE_JSON_ESC_H */

@@ -5,11 +5,8 @@
  */
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "internal.h"
+#include "base/json_esc.h"
 
 static const char *const field_names[SL_F_COUNT] = {
 	[SL_F_PRINCIPAL] = "principal",
@@ -133,78 +130,21 @@ jw_int(struct jw *w, long long v)
 	jw_lit(w, p, (size_t)(e - p));
 }
 
-/* The escape letter of each C0 control ('u': \u00XX). */
-static const char c0_escape[33] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
-static const char hex_digit[] = "0123456789abcdef";
-
-static char *
-escape_u00(char *o, uint32_t c)
-{
-	memcpy(o, "\\u00", 4);
-	o[4] = hex_digit[c >> 4];
-	o[5] = hex_digit[c & 15];
-	return o + 6;
-}
-
 /*
  * One character at p that is not plain ASCII, as JSON: C0 and C1
- * controls escaped, malformed UTF-8 as U+FFFD, the rest as it is.
- * Sets *used to the bytes consumed (at most 6 written per byte).
+ * controls escaped, malformed UTF-8 as U+FFFD, the rest as it is (the
+ * plain form of json_esc.h).  Sets *used to the bytes consumed (at most
+ * 6 written per byte).
  */
 static char *
 escape_special(char *o, const unsigned char *p, const unsigned char *end,
     size_t *used)
 {
-	uint32_t cp;
-	size_t k;
-
-	*used = 1;
 	if (*p < 0x80) {
-		if (*p >= 0x20) {	/* '"' or '\\' */
-			*o++ = '\\';
-			*o++ = (char)*p;
-			return o;
-		}
-		if (c0_escape[*p] == 'u')
-			return escape_u00(o, *p);
-		*o++ = '\\';
-		*o++ = c0_escape[*p];
-		return o;
+		*used = 1;
+		return sl_json_ascii(o, *p);
 	}
-	k = sl_utf8_decode(p, (size_t)(end - p), &cp);
-	if (k == 0) {		/* cut short at the end */
-		k = (size_t)(end - p);
-		cp = 0xfffd;
-	}
-	*used = k;
-	if (cp >= 0x80 && cp <= 0x9f)	/* C1 (an 8-bit CSI): as C0 is */
-		return escape_u00(o, cp);
-	if (cp == 0xfffd && !(k == 3 && p[0] == 0xef))
-		return o + sl_utf8_encode(0xfffd, o);
-	memcpy(o, p, k);
-	return o + k;
-}
-
-/* Which of the 16 bytes at q need an escape (bit i: byte i). */
-static unsigned
-bad16(const unsigned char *q)
-{
-#ifdef __SSE2__
-	__m128i v = _mm_loadu_si128((const __m128i *)q);
-
-	/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
-	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
-#else
-	unsigned m = 0, i;
-
-	for (i = 0; i < 16; i++)
-		if (q[i] < 0x20 || q[i] >= 0x80 || q[i] == '"' || q[i] == '\\')
-			m |= 1u << i;
-	return m;
-#endif
+	return sl_json_other_plain(o, p, (size_t)(end - p), used);
 }
 
 /*
@@ -242,7 +182,7 @@ jw_str(struct jw *w, const char *s, size_t n)
 			q = pad;
 		}
 		memcpy(o - back, q, 16);
-		m = bad16(q) >> back;
+		m = sl_json_bad16(q) >> back;
 		if (m == 0) {
 			k = left < 16 ? (unsigned)left : 16;
 			p += k;

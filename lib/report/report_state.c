@@ -67,6 +67,34 @@ jtime(struct sl_buf *b, long long ms)
 	jstr(b, t);
 }
 
+/*
+ * A member after the first of an object: ,"k":value.  One call a member
+ * keeps the writers below a list of keys that reads like the state.
+ */
+static void
+jkstr(struct sl_buf *b, const char *k, const char *v)
+{
+	sl_buf_addc(b, ',');
+	jkey(b, k);
+	jstr(b, v);
+}
+
+static void
+jkint(struct sl_buf *b, const char *k, long long v)
+{
+	sl_buf_addc(b, ',');
+	jkey(b, k);
+	sl_buf_add_int(b, v);
+}
+
+static void
+jktime(struct sl_buf *b, const char *k, long long ms)
+{
+	sl_buf_addc(b, ',');
+	jkey(b, k);
+	jtime(b, ms);
+}
+
 static void
 jnotes(struct sl_buf *b, const struct rnote *v, size_t n)
 {
@@ -78,12 +106,9 @@ jnotes(struct sl_buf *b, const struct rnote *v, size_t n)
 			sl_buf_addc(b, ',');
 		sl_buf_adds(b, "{\"code\":");
 		jstr(b, v[i].code);
-		sl_buf_adds(b, ",\"text\":");
-		jstr(b, v[i].text);
-		sl_buf_adds(b, ",\"n\":");
-		sl_buf_add_int(b, v[i].n);
-		sl_buf_adds(b, ",\"count\":");
-		sl_buf_add_int(b, v[i].count);
+		jkstr(b, "text", v[i].text);
+		jkint(b, "n", v[i].n);
+		jkint(b, "count", v[i].count);
 		sl_buf_addc(b, '}');
 	}
 	sl_buf_addc(b, ']');
@@ -110,9 +135,7 @@ jfields(struct sl_buf *b, const struct rsess *s)
 		for (f = 0; f < SL_F_COUNT; f++) {
 			if (c->f[f] == NULL)
 				continue;
-			sl_buf_addc(b, ',');
-			jkey(b, sl_field_name((enum sl_field)f));
-			jstr(b, c->f[f]);
+			jkstr(b, sl_field_name((enum sl_field)f), c->f[f]);
 		}
 		sl_buf_adds(b, ",\"extra\":[");
 		for (k = 0; k < c->nextra; k++) {
@@ -139,10 +162,8 @@ jtimes(struct sl_buf *b, const struct rsess *s)
 		if (t != s->times)
 			sl_buf_addc(b, ',');
 		sl_buf_adds(b, t->end ? "{\"end\":true" : "{\"end\":false");
-		sl_buf_adds(b, ",\"value\":");
-		jstr(b, t->val);
-		sl_buf_adds(b, ",\"src\":");
-		jstr(b, t->src);
+		jkstr(b, "value", t->val);
+		jkstr(b, "src", t->src);
 		sl_buf_addc(b, '}');
 	}
 	sl_buf_addc(b, ']');
@@ -182,20 +203,13 @@ jsource(struct sl_buf *b, const struct sl_report *rep,
 		return -1;
 	sl_buf_adds(b, "{\"key\":");
 	jstr(b, src->key);
-	sl_buf_adds(b, ",\"first_path\":");
-	jstr(b, src->first_path);
-	sl_buf_adds(b, ",\"last_path\":");
-	jstr(b, src->last_path);
-	sl_buf_adds(b, ",\"first_n\":");
-	sl_buf_add_int(b, src->first_n);
-	sl_buf_adds(b, ",\"lines\":");
-	sl_buf_add_int(b, src->lines);
-	sl_buf_adds(b, ",\"timed\":");
-	sl_buf_add_int(b, src->timed);
-	sl_buf_adds(b, ",\"first\":");
-	jtime(b, src->first_ms);
-	sl_buf_adds(b, ",\"last\":");
-	jtime(b, src->last_ms);
+	jkstr(b, "first_path", src->first_path);
+	jkstr(b, "last_path", src->last_path);
+	jkint(b, "first_n", src->first_n);
+	jkint(b, "lines", src->lines);
+	jkint(b, "timed", src->timed);
+	jktime(b, "first", src->first_ms);
+	jktime(b, "last", src->last_ms);
 	jcmds(b, set);
 	sl_buf_adds(b, ",\"notes\":");
 	jnotes(b, src->notes, src->nnotes);
