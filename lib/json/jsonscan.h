@@ -213,7 +213,8 @@ struct sl_jtok {
  * strings, the quotes included.  str_start: a string's body starts at p.
  * str_bytes: a piece of its body as written (escapes not decoded).
  * str_end: it ended; role SL_JTOK_KEY or SL_JTOK_VALUE, key the member
- * it is the value of ("" at the top, the array's key in an array).
+ * it is the value of ("" at the top, the array's key in an array; ""
+ * also when that key was cut between two feeds: feed whole lines).
  * doc_end: a top-level container closed.
  */
 struct sl_jtok_cb {
