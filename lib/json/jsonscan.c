@@ -214,20 +214,12 @@ static long
 hex4(struct sl_jscan *js)
 {
 	long v = 0;
-	int i, c;
+	int i, d;
 
 	for (i = 0; i < 4; i++) {
-		if (!more(js))
+		if (!more(js) || (d = sl_json_hexdig(js->data[js->r])) < 0)
 			return -1;
-		c = js->data[js->r];
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v = v * 16 + (c - 'A' + 10);
-		else
-			return -1;
+		v = v * 16 + d;
 		js->r++;
 	}
 	return v;
@@ -287,12 +279,6 @@ read_key(struct sl_jscan *js)
 				return cut(js, "inside a key");
 			c = js->data[js->r++];
 			switch (c) {
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			case '"': case '\\': case '/': break;
 			case 'u':
 				if ((cp = hex4(js)) < 0)
 					return fail(js, SL_JSE_SYNTAX,
@@ -318,8 +304,9 @@ read_key(struct sl_jscan *js)
 						js->key[n++] = u[i];
 				continue;
 			default:
-				return fail(js, SL_JSE_SYNTAX,
-				    "bad escape in a key");
+				if ((c = sl_json_unescape(c)) < 0)
+					return fail(js, SL_JSE_SYNTAX,
+					    "bad escape in a key");
 			}
 		}
 		if (n < KEY_MAX)
@@ -743,27 +730,6 @@ sl_jscan_mem_reset(struct sl_jscan *js, const void *p, size_t n)
 
 /* ----------------------------------------------------- string literals */
 
-static long
-hex4_at(const unsigned char *p)
-{
-	long v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		int c = p[i];
-
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v = v * 16 + (c - 'A' + 10);
-		else
-			return -1;
-	}
-	return v;
-}
-
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
 /* Does word w hold a zero byte? */
@@ -821,6 +787,7 @@ decode_str(const unsigned char *p, const unsigned char *end,
 	uint32_t cp;
 	long u, lo;
 	size_t k;
+	int c;
 
 	/* Decoding never grows a string: write straight into the buffer. */
 	sl_buf_reserve(out, (size_t)(end - p));
@@ -855,21 +822,14 @@ decode_str(const unsigned char *p, const unsigned char *end,
 		if (end - p < 2)
 			return -1;
 		switch (p[1]) {
-		case '"': case '\\': case '/':
-			*o++ = (char)p[1];
-			break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
 		case 'u':
-			if (end - p < 6 || (u = hex4_at(p + 2)) < 0 ||
+			if (end - p < 6 || (u = sl_json_hex4(p + 2)) < 0 ||
 			    (u >= 0xdc00 && u <= 0xdfff))
 				return -1;
 			if (u >= 0xd800 && u <= 0xdbff) {
-				if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
-				    (lo = hex4_at(p + 8)) < 0xdc00 || lo > 0xdfff)
+				if (end - p < 12 || p[6] != '\\' ||
+				    p[7] != 'u' || (lo = sl_json_hex4(p + 8)) <
+				    0xdc00 || lo > 0xdfff)
 					return -1;
 				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
 				p += 6;
@@ -878,7 +838,9 @@ decode_str(const unsigned char *p, const unsigned char *end,
 			p += 6;
 			continue;
 		default:
-			return -1;
+			if ((c = sl_json_unescape(p[1])) < 0)
+				return -1;
+			*o++ = (char)c;
 		}
 		p += 2;
 	}

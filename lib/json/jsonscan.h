@@ -1,9 +1,10 @@
 /*
- * jsonscan.h: an incremental JSON scanner (lib/json/jsonscan.c) for documents
+ * jsonscan.h: lib/json/, JSON for lib/ and formats/ (internal).  Two
+ * layers: a push tokenizer (jsontok.c, at the end of this header) for
+ * the redactor, and an incremental scanner (jsonscan.c) for documents
  * too large to load: it walks the structure a reader asks for (the
  * top-level keys of a document, the elements of one array) and copies
- * one value at a time into a buffer for jansson.  Internal to lib/ and
- * formats/.
+ * one value at a time into a buffer for jansson.
  *
  *	js = sl_jscan_new(read, arg);
  *	while (sl_jscan_next(js) == SL_JS_VALUE) {	   each document
@@ -18,6 +19,7 @@
 #ifndef SL_JSONSCAN_H
 #define SL_JSONSCAN_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "sl.h"
@@ -151,5 +153,142 @@ struct sl_jkeys {
 };
 void sl_jkeys_probe(const void *p, size_t n, struct sl_jkeys *k);
 int sl_jkeys_has(const struct sl_jkeys *k, const char *path);
+
+/* ------------------------------------------------- the push tokenizer */
+
+/*
+ * jsontok.c: the JSON tokenizer.  It is pushed bytes in pieces of any
+ * size and checks them strictly (strings, escapes, numbers, literals,
+ * nesting).  It reports the bytes between strings verbatim, and each
+ * string's body, as written, in pieces (a string may be larger than
+ * memory allows to hold), with the key it belongs to.  The redactor
+ * drives it; the scanner above shares its escape and hex-digit rules.
+ *
+ *	sl_jtok_init(&t);
+ *	while ((n = read(fd, buf, sizeof(buf))) > 0)
+ *		if (sl_jtok_feed(&t, buf, n, &cb) != n) ...  t.err says why
+ *	if (sl_jtok_end(&t) != 0) ...
+ *
+ * Memory: the struct (a key per level); nothing is allocated.
+ */
+#define SL_JTOK_KEY_MAX	64	/* bytes of a key kept for context */
+#define SL_JTOK_LIT_MAX	40	/* bytes of a number or literal */
+
+/* What a string is: a member's key, or a value. */
+enum { SL_JTOK_KEY, SL_JTOK_VALUE };
+
+enum sl_jtok_state {
+	SL_JT_TOP,	/* between documents */
+	SL_JT_VALUE,	/* after ':' or ',' in an array */
+	SL_JT_AVALUE,	/* after '[': a value or ']' */
+	SL_JT_OKEY,	/* after '{': a key or '}' */
+	SL_JT_KEY,	/* after ',' in an object */
+	SL_JT_COLON,	/* after a key */
+	SL_JT_NEXT	/* after a value in a container: ',' or the close */
+};
+
+struct sl_jtok_frame {
+	int obj;
+	char key[SL_JTOK_KEY_MAX];	/* the member this container is */
+};
+
+/* Callers read instr, line, values and err; the rest is the tokenizer's. */
+struct sl_jtok {
+	enum sl_jtok_state st;
+	int depth;
+	struct sl_jtok_frame fr[SL_JSON_DEPTH + 1];
+	char key[SL_JTOK_KEY_MAX];	/* last key of the current object */
+	int instr, esc, hex, role;	/* instr: inside a string */
+	char vkey[SL_JTOK_KEY_MAX];	/* key of the string being read */
+	int inlit;
+	char lit[SL_JTOK_LIT_MAX + 1];
+	size_t litn;
+	int values;			/* top-level documents completed */
+	long long line;			/* 1-based line of the next byte */
+	const char *err;		/* not NULL: not JSON; a static text */
+};
+
+/*
+ * What the tokenizer reports; any may be NULL.  verbatim: bytes outside
+ * strings, the quotes included.  str_start: a string's body starts at p.
+ * str_bytes: a piece of its body as written (escapes not decoded).
+ * str_end: it ended; role SL_JTOK_KEY or SL_JTOK_VALUE, key the member
+ * it is the value of ("" at the top, the array's key in an array; ""
+ * also when that key was cut between two feeds: feed whole lines).
+ * doc_end: a top-level container closed.
+ */
+struct sl_jtok_cb {
+	void (*verbatim)(void *arg, const char *p, size_t n);
+	void (*str_start)(void *arg, const char *p);
+	void (*str_bytes)(void *arg, const char *p, size_t n);
+	void (*str_end)(void *arg, int role, const char *key);
+	void (*doc_end)(void *arg);
+	void *arg;
+};
+
+/* Ready for the first byte of an input, at line 1. */
+void sl_jtok_init(struct sl_jtok *t);
+/*
+ * Feed n bytes.  Returns how many were taken: n, or where the input
+ * stopped being JSON (t->err says why; feed no more).
+ */
+size_t sl_jtok_feed(struct sl_jtok *t, const char *p, size_t n,
+    const struct sl_jtok_cb *cb);
+/* The input ended: 0 when it ended between documents, else -1 (t->err). */
+int sl_jtok_end(struct sl_jtok *t);
+/* Is p[0, n) one or more whole JSON documents and nothing else? */
+int sl_jtok_valid(const char *p, size_t n);
+/* Is s[0, n) a JSON number, true, false or null? */
+int sl_json_literal_ok(const char *s, size_t n);
+
+/* ------------------------------------------- grammar pieces, shared */
+
+/* The value of hex digit c, or -1. */
+static inline int
+sl_json_hexdig(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The four hex digits at p (all readable), or -1. */
+static inline long
+sl_json_hex4(const unsigned char *p)
+{
+	long v = 0;
+	int i, d;
+
+	for (i = 0; i < 4; i++) {
+		if ((d = sl_json_hexdig(p[i])) < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/*
+ * The byte the one-letter escape \c stands for, or -1: 'u' (four hex
+ * digits follow) and anything else are the caller's.
+ */
+static inline int
+sl_json_unescape(int c)
+{
+	switch (c) {
+	case '"': case '\\': case '/':
+		return c;
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	default:
+		return -1;
+	}
+}
 
 #endif /* SL_JSONSCAN_H */

@@ -21,410 +21,19 @@
  * redacted on its own, with its key in front for matching
  * (`"password": "` + value), so it cannot eat the typed-password window.
  *
- * The tokenizer is strict: input that is not JSON after all is reported
- * and the rest of it redacted as text, so nothing leaves unredacted.
+ * The tokenizer (lib/json/jsontok.c) is strict: input that is not JSON
+ * after all is reported and the rest of it redacted as text, so nothing
+ * leaves unredacted.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/json_esc.h"
+#include "json/jsonscan.h"
 #include "redact/redact.h"
 
-#define KEY_MAX		64	/* bytes of a key kept for context */
-#define LIT_MAX		40	/* bytes of a number or literal */
 /* An edit inside a string written back as read: its bytes unchecked. */
 #define INSIDE		(SL_JSON_BYTES | SL_JSON_BARE)
-
-enum jstate {
-	J_TOP,		/* between documents */
-	J_VALUE,	/* after ':' or ',' in an array */
-	J_AVALUE,	/* after '[': a value or ']' */
-	J_OKEY,		/* after '{': a key or '}' */
-	J_KEY,		/* after ',' in an object */
-	J_COLON,	/* after a key */
-	J_NEXT		/* after a value in a container: ',' or the close */
-};
-
-enum { ROLE_KEY, ROLE_VALUE };
-
-struct jframe {
-	int obj;
-	char key[KEY_MAX];	/* key of the member this container is */
-};
-
-struct jtok {
-	enum jstate st;
-	int depth;
-	struct jframe fr[SL_JSON_DEPTH + 1];
-	char key[KEY_MAX];	/* last key of the current object */
-	int instr, esc, hex, role;
-	char vkey[KEY_MAX];	/* key of the string being read */
-	int inlit;
-	char lit[LIT_MAX + 1];
-	size_t litn;
-	int values;
-	long long line;
-	const char *err;
-};
-
-/* What the tokenizer reports; any may be NULL. */
-struct jcb {
-	void (*verbatim)(void *arg, const char *p, size_t n);
-	void (*str_start)(void *arg, const char *p);
-	void (*str_bytes)(void *arg, const char *p, size_t n);
-	void (*str_end)(void *arg, int role, const char *key);
-	void (*doc_end)(void *arg);	/* a top-level container closed */
-	void *arg;
-};
-
-static void
-jtok_init(struct jtok *t)
-{
-	memset(t, 0, sizeof(*t));
-	t->line = 1;
-}
-
-static int
-hexdig(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
-}
-
-static int
-digits(const char *s, size_t *i, size_t n)
-{
-	size_t k = *i;
-
-	while (*i < n && s[*i] >= '0' && s[*i] <= '9')
-		(*i)++;
-	return *i > k;
-}
-
-static int
-lit_ok(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if ((n == 4 && memcmp(s, "true", 4) == 0) ||
-	    (n == 5 && memcmp(s, "false", 5) == 0) ||
-	    (n == 4 && memcmp(s, "null", 4) == 0))
-		return 1;
-	if (i < n && s[i] == '-')
-		i++;
-	if (i < n && s[i] == '0')
-		i++;
-	else if (!digits(s, &i, n))
-		return 0;
-	if (i < n && s[i] == '.') {
-		i++;
-		if (!digits(s, &i, n))
-			return 0;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (!digits(s, &i, n))
-			return 0;
-	}
-	return i == n;
-}
-
-static int
-value_state(enum jstate st)
-{
-	return st == J_TOP || st == J_VALUE || st == J_AVALUE;
-}
-
-/* A value is complete: what may follow it. */
-static void
-value_done(struct jtok *t)
-{
-	if (t->depth == 0) {
-		t->st = J_TOP;
-		t->values++;
-	} else
-		t->st = J_NEXT;
-}
-
-/* The key a value starting now belongs to. */
-static const char *
-value_key(const struct jtok *t)
-{
-	if (t->depth == 0)
-		return "";
-	return t->fr[t->depth].obj ? t->key : t->fr[t->depth].key;
-}
-
-/* One call of jtok_feed: the bytes, where it is, what it reports. */
-struct feed {
-	struct jtok *t;
-	const char *p;
-	size_t n, i;
-	size_t vs;		/* verbatim bytes start here */
-	size_t ss;		/* string bytes start here */
-	const struct jcb *cb;
-};
-
-static int
-fail(struct feed *f, const char *msg)
-{
-	f->t->err = msg;
-	return -1;
-}
-
-/* Inside a string: 1 went on, 0 the bytes ran out, -1 not JSON. */
-static int
-feed_string(struct feed *f)
-{
-	struct jtok *t = f->t;
-	unsigned char c = (unsigned char)f->p[f->i];
-
-	if (t->hex > 0) {
-		if (!hexdig(c))
-			return fail(f, "bad \\u escape");
-		t->hex--;
-		f->i++;
-		return 1;
-	}
-	if (t->esc) {
-		if (strchr("\"\\/bfnrtu", c) == NULL || c == 0)
-			return fail(f, "bad escape");
-		if (c == 'u')
-			t->hex = 4;
-		t->esc = 0;
-		f->i++;
-		return 1;
-	}
-	/* The bulk of a string. */
-	while (f->i < f->n && f->p[f->i] != '"' && f->p[f->i] != '\\' &&
-	    (unsigned char)f->p[f->i] >= 0x20)
-		f->i++;
-	if (f->i == f->n)
-		return 0;
-	c = (unsigned char)f->p[f->i];
-	if (c == '\\') {
-		t->esc = 1;
-		f->i++;
-		return 1;
-	}
-	if (c < 0x20)
-		return fail(f, "control character in a string");
-	/* The closing quote. */
-	if (f->cb->str_bytes != NULL && f->i > f->ss)
-		f->cb->str_bytes(f->cb->arg, f->p + f->ss, f->i - f->ss);
-	t->instr = 0;
-	if (f->cb->str_end != NULL)
-		f->cb->str_end(f->cb->arg, t->role, t->vkey);
-	f->vs = f->i++;
-	if (t->role == ROLE_KEY)
-		t->st = J_COLON;
-	else
-		value_done(t);
-	return 1;
-}
-
-/* Inside a number or literal: 0 went on, -1 not JSON. */
-static int
-feed_literal(struct feed *f)
-{
-	struct jtok *t = f->t;
-	unsigned char c = (unsigned char)f->p[f->i];
-
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z') || c == '+' || c == '-' || c == '.') {
-		if (t->litn >= LIT_MAX)
-			return fail(f, "number too long");
-		t->lit[t->litn++] = (char)c;
-		f->i++;
-		return 0;
-	}
-	t->inlit = 0;		/* c again, outside the literal */
-	if (!lit_ok(t->lit, t->litn))
-		return fail(f, "not a value");
-	value_done(t);
-	return 0;
-}
-
-static int
-feed_open(struct feed *f, unsigned char c)
-{
-	struct jtok *t = f->t;
-
-	if (!value_state(t->st))
-		return fail(f, "unexpected bracket");
-	if (t->depth >= SL_JSON_DEPTH)
-		return fail(f, "nested too deep");
-	/* The container is the value of this key. */
-	snprintf(t->fr[t->depth + 1].key, KEY_MAX, "%s", value_key(t));
-	t->depth++;
-	t->fr[t->depth].obj = c == '{';
-	t->key[0] = '\0';
-	t->st = c == '{' ? J_OKEY : J_AVALUE;
-	return 0;
-}
-
-static int
-feed_close(struct feed *f, unsigned char c)
-{
-	struct jtok *t = f->t;
-
-	if (t->depth == 0 || t->fr[t->depth].obj != (c == '}') ||
-	    !(t->st == J_NEXT || (c == '}' && t->st == J_OKEY) ||
-	    (c == ']' && t->st == J_AVALUE)))
-		return fail(f, "unexpected close");
-	t->depth--;
-	t->key[0] = '\0';
-	value_done(t);
-	if (t->depth == 0 && f->cb->doc_end != NULL)
-		f->cb->doc_end(f->cb->arg);
-	return 0;
-}
-
-/* The opening quote of a key or a string value. */
-static int
-feed_quote(struct feed *f)
-{
-	struct jtok *t = f->t;
-	size_t k = 0, i;
-
-	if (t->st == J_OKEY || t->st == J_KEY)
-		t->role = ROLE_KEY;
-	else if (value_state(t->st))
-		t->role = ROLE_VALUE;
-	else
-		return fail(f, "unexpected string");
-	snprintf(t->vkey, KEY_MAX, "%s", t->role == ROLE_KEY ? "" :
-	    value_key(t));
-	if (f->cb->verbatim != NULL && f->i + 1 > f->vs)
-		f->cb->verbatim(f->cb->arg, f->p + f->vs, f->i + 1 - f->vs);
-	if (f->cb->str_start != NULL)
-		f->cb->str_start(f->cb->arg, f->p + f->i + 1);
-	t->instr = 1;
-	i = f->ss = f->vs = ++f->i;
-	/* Keys are kept for the values after them. */
-	if (t->role == ROLE_KEY) {
-		while (i + k < f->n && f->p[i + k] != '"' &&
-		    f->p[i + k] != '\\' && k + 1 < KEY_MAX)
-			k++;
-		memcpy(t->key, f->p + i, k);
-		t->key[k] = '\0';
-	}
-	return 0;
-}
-
-/* Between tokens: 0 went on, -1 not JSON. */
-static int
-feed_token(struct feed *f)
-{
-	struct jtok *t = f->t;
-	unsigned char c = (unsigned char)f->p[f->i];
-	int rc = 0;
-
-	switch (c) {
-	case '\n':
-		t->line++;
-		break;
-	case ' ': case '\t': case '\r':
-		break;
-	case '{': case '[':
-		rc = feed_open(f, c);
-		break;
-	case '}': case ']':
-		rc = feed_close(f, c);
-		break;
-	case ':':
-		if (t->st != J_COLON)
-			return fail(f, "unexpected ':'");
-		t->st = J_VALUE;
-		break;
-	case ',':
-		if (t->st != J_NEXT)
-			return fail(f, "unexpected ','");
-		t->st = t->fr[t->depth].obj ? J_KEY : J_VALUE;
-		break;
-	case '"':
-		return feed_quote(f);
-	default:
-		if (!value_state(t->st) || !((c >= '0' && c <= '9') ||
-		    c == '-' || c == 't' || c == 'f' || c == 'n'))
-			return fail(f, "unexpected character");
-		t->inlit = 1;
-		t->litn = 0;
-		return 0;	/* collected by feed_literal */
-	}
-	if (rc == 0)
-		f->i++;
-	return rc;
-}
-
-/*
- * Feed n bytes.  Returns how many were taken: n, or where the input
- * stopped being JSON (t->err says why).
- */
-static size_t
-jtok_feed(struct jtok *t, const char *p, size_t n, const struct jcb *cb)
-{
-	struct feed f = { t, p, n, 0, 0, 0, cb };
-	int rc = 0;
-
-	while (f.i < n) {
-		if (t->instr) {
-			if ((rc = feed_string(&f)) <= 0)
-				break;
-		} else if (t->inlit) {
-			if ((rc = feed_literal(&f)) < 0)
-				break;
-		} else if ((rc = feed_token(&f)) < 0)
-			break;
-	}
-	/* What is left of a string or between strings goes on. */
-	if (t->instr) {
-		if (cb->str_bytes != NULL && f.i > f.ss)
-			cb->str_bytes(cb->arg, p + f.ss, f.i - f.ss);
-	} else if (cb->verbatim != NULL && f.i > f.vs)
-		cb->verbatim(cb->arg, p + f.vs, f.i - f.vs);
-	return rc < 0 ? f.i : n;
-}
-
-/* The end of the input: a literal at the very end is complete now. */
-static int
-jtok_end(struct jtok *t)
-{
-	if (t->err != NULL)
-		return -1;
-	if (t->inlit) {
-		t->inlit = 0;
-		if (!lit_ok(t->lit, t->litn)) {
-			t->err = "not a value";
-			return -1;
-		}
-		value_done(t);
-	}
-	if (t->instr) {
-		t->err = "the input ends inside a string";
-		return -1;
-	}
-	if (t->depth > 0 || t->st != J_TOP) {
-		t->err = "the input ends inside a document";
-		return -1;
-	}
-	return 0;
-}
-
-/* Is p[0, n) one or more whole JSON documents and nothing else? */
-static int
-valid_json(const char *p, size_t n)
-{
-	static const struct jcb none;
-	struct jtok t;
-
-	jtok_init(&t);
-	if (jtok_feed(&t, p, n, &none) != n || t.err != NULL)
-		return 0;
-	return jtok_end(&t) == 0 && t.values > 0;
-}
 
 static int
 looks_json(const char *p, size_t n)
@@ -434,14 +43,14 @@ looks_json(const char *p, size_t n)
 	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
 	    p[i] == '\n'))
 		i++;
-	return i < n && (p[i] == '{' || p[i] == '[') && valid_json(p, n);
+	return i < n && (p[i] == '{' || p[i] == '[') && sl_jtok_valid(p, n);
 }
 
 int
 rx_json_probe(const unsigned char *p, size_t n)
 {
-	static const struct jcb none;
-	struct jtok t;
+	static const struct sl_jtok_cb none;
+	struct sl_jtok t;
 	size_t i = 0;
 
 	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
@@ -451,9 +60,10 @@ rx_json_probe(const unsigned char *p, size_t n)
 		i++;
 	if (i == n || (p[i] != '{' && p[i] != '['))
 		return 0;
-	jtok_init(&t);
+	sl_jtok_init(&t);
 	/* A document cut by the end of the peek is fine; an error is not. */
-	return jtok_feed(&t, (const char *)p, n, &none) == n && t.err == NULL;
+	return sl_jtok_feed(&t, (const char *)p, n, &none) == n &&
+	    t.err == NULL;
 }
 
 /* ---------------------------------------------------------------- jobs */
@@ -513,19 +123,34 @@ add_pt(struct rx_job *j, size_t u, size_t ulen, size_t e, size_t elen)
 	j->npt++;
 }
 
-static unsigned
-hexval(const char *s)
+/*
+ * The \u escape at s[i]: its UTF-8 in out (the bytes returned), the
+ * escape's length in *el (12 for a surrogate pair).  A lone surrogate
+ * becomes U+FFFD.
+ */
+static size_t
+decode_u(const char *s, size_t n, size_t i, char out[4], size_t *el)
 {
-	unsigned v = 0;
-	int i;
+	const unsigned char *u = (const unsigned char *)s + i;
+	long cp, lo;
 
-	for (i = 0; i < 4; i++) {
-		char c = s[i];
-
-		v = v * 16 + (unsigned)(c <= '9' ? c - '0' :
-		    (c | 0x20) - 'a' + 10);
+	if (i + 6 > n || (cp = sl_json_hex4(u + 2)) < 0) {
+		out[0] = '\\';	/* cannot happen after the tokenizer */
+		*el = 1;
+		return 1;
 	}
-	return v;
+	*el = 6;
+	if (cp >= 0xd800 && cp <= 0xdbff && i + 12 <= n && u[6] == '\\' &&
+	    u[7] == 'u') {
+		lo = sl_json_hex4(u + 8);
+		if (lo >= 0xdc00 && lo <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			*el = 12;
+		}
+	}
+	if (cp >= 0xd800 && cp <= 0xdfff)
+		cp = 0xfffd;	/* a lone surrogate */
+	return sl_utf8_encode((uint32_t)cp, out);
 }
 
 /* Decode esc into u, noting where each escape came from. */
@@ -535,8 +160,8 @@ decode(struct rx_job *j)
 	const char *s = j->esc.buf;
 	size_t n = j->esc.len, i = 0, run;
 	char out[4];
-	unsigned cp, lo;
 	size_t k, el;
+	int c;
 
 	sl_buf_reset(&j->u);
 	sl_buf_reserve(&j->u, n);
@@ -553,38 +178,13 @@ decode(struct rx_job *j)
 			break;
 		}
 		el = 2;
-		switch (s[i + 1]) {
-		case 'b': out[0] = '\b'; k = 1; break;
-		case 'f': out[0] = '\f'; k = 1; break;
-		case 'n': out[0] = '\n'; k = 1; break;
-		case 'r': out[0] = '\r'; k = 1; break;
-		case 't': out[0] = '\t'; k = 1; break;
-		case 'u':
-			if (i + 6 > n) {
-				out[0] = '\\';
-				k = 1;
-				el = 1;
-				break;
-			}
-			cp = hexval(s + i + 2);
-			el = 6;
-			if (cp >= 0xd800 && cp <= 0xdbff && i + 12 <= n &&
-			    s[i + 6] == '\\' && s[i + 7] == 'u') {
-				lo = hexval(s + i + 8);
-				if (lo >= 0xdc00 && lo <= 0xdfff) {
-					cp = 0x10000 + ((cp - 0xd800) << 10) +
-					    (lo - 0xdc00);
-					el = 12;
-				}
-			}
-			if (cp >= 0xd800 && cp <= 0xdfff)
-				cp = 0xfffd;	/* a lone surrogate */
-			k = sl_utf8_encode(cp, out);
-			break;
-		default:	/* \" \\ \/ */
-			out[0] = s[i + 1];
-			k = 1;
-		}
+		k = 1;
+		if (s[i + 1] == 'u')
+			k = decode_u(s, n, i, out, &el);
+		else if ((c = sl_json_unescape((unsigned char)s[i + 1])) >= 0)
+			out[0] = (char)c;
+		else
+			out[0] = s[i + 1];	/* cannot happen either */
 		add_pt(j, j->u.len, k, i, el);
 		sl_buf_add(&j->u, out, k);
 		i += el;
@@ -845,10 +445,10 @@ string_payload(struct rx_input *in, struct rx_job *j, long long line)
 static void
 string_json(struct rx_input *in, struct rx_job *j)
 {
-	static const struct jcb none;
-	struct jcb cb = none;
+	static const struct sl_jtok_cb none;
+	struct sl_jtok_cb cb = none;
 	struct nested ns;
-	struct jtok t;
+	struct sl_jtok t;
 
 	memset(&ns, 0, sizeof(ns));
 	ns.in = in;
@@ -857,8 +457,8 @@ string_json(struct rx_input *in, struct rx_job *j)
 	cb.str_bytes = nest_bytes;
 	cb.str_end = nest_end;
 	cb.arg = &ns;
-	jtok_init(&t);
-	jtok_feed(&t, j->u.buf, j->u.len, &cb);
+	sl_jtok_init(&t);
+	sl_jtok_feed(&t, j->u.buf, j->u.len, &cb);
 	sl_buf_free(&ns.esc);
 }
 
@@ -885,9 +485,9 @@ process(struct rx_input *in, struct rx_job *parent, size_t at,
 	j->nest = nest;
 	sl_buf_add(&j->esc, esc, n);
 	decode(j);
-	if (role == ROLE_VALUE && session_id_key(key))
+	if (role == SL_JTOK_VALUE && session_id_key(key))
 		note_session(in, j->u.buf, j->u.len);
-	meta = role == ROLE_KEY || !session_key(key) ||
+	meta = role == SL_JTOK_KEY || !session_key(key) ||
 	    (parent != NULL && parent->meta);
 	j->meta = meta;
 	j->out = parent != NULL ? OUT_PARENT : meta ? OUT_QUEUE : OUT_WRITE;
@@ -897,7 +497,7 @@ process(struct rx_input *in, struct rx_job *parent, size_t at,
 	if (meta)
 		rx_ctx_reset(q, ctx);
 	sl_buf_init(&kc);
-	if (meta && role == ROLE_VALUE && *key != '\0') {
+	if (meta && role == SL_JTOK_VALUE && *key != '\0') {
 		sl_buf_addc(&kc, '"');
 		sl_buf_adds(&kc, key);
 		sl_buf_add(&kc, "\": \"", 4);
@@ -932,7 +532,7 @@ struct top {
 	struct rx_input *in;
 	struct sl_buf esc;
 	long long line;		/* where the string started */
-	struct jtok *t;
+	struct sl_jtok *t;
 };
 
 static void
@@ -989,9 +589,9 @@ top_end(void *arg, int role, const char *key)
 }
 
 static void
-top_callbacks(struct jcb *cb, struct top *tp)
+top_callbacks(struct sl_jtok_cb *cb, struct top *tp)
 {
-	static const struct jcb top_cb = { top_verbatim, top_start,
+	static const struct sl_jtok_cb top_cb = { top_verbatim, top_start,
 	    top_bytes, top_end, top_doc_end, NULL };
 
 	*cb = top_cb;
@@ -1004,15 +604,15 @@ top_callbacks(struct jcb *cb, struct top *tp)
  * back to l.
  */
 static int
-feed_input(struct rx_input *in, struct rx_lines *l, struct jtok *t,
-    const struct jcb *cb)
+feed_input(struct rx_input *in, struct rx_lines *l, struct sl_jtok *t,
+    const struct sl_jtok_cb *cb)
 {
 	const char *p, *e;
 	size_t cn, en, took;
 	int rc;
 
 	while ((rc = rx_lines_next(l, &p, &cn, &e, &en)) > 0) {
-		took = jtok_feed(t, p, cn + en, cb);
+		took = sl_jtok_feed(t, p, cn + en, cb);
 		if (t->err != NULL) {
 			rx_lines_unread(l, took);
 			return SL_OK;
@@ -1032,17 +632,17 @@ int
 rx_json_read(struct rx_input *in, struct rx_lines *l)
 {
 	struct top tp;
-	struct jtok t;
-	struct jcb cb;
+	struct sl_jtok t;
+	struct sl_jtok_cb cb;
 	int rc;
 
-	jtok_init(&t);
+	sl_jtok_init(&t);
 	memset(&tp, 0, sizeof(tp));
 	tp.in = in;
 	tp.t = &t;
 	top_callbacks(&cb, &tp);
 	rc = feed_input(in, l, &t, &cb);
-	if (rc != SL_OK || (t.err == NULL && jtok_end(&t) == 0)) {
+	if (rc != SL_OK || (t.err == NULL && sl_jtok_end(&t) == 0)) {
 		sl_buf_free(&tp.esc);
 		return rc;
 	}
@@ -1065,19 +665,19 @@ rx_json_line(struct rx_input *in, const char *p, size_t n, size_t start,
     const char *e, size_t en, long long line)
 {
 	struct top tp;
-	struct jtok t;
-	struct jcb cb;
+	struct sl_jtok t;
+	struct sl_jtok_cb cb;
 
-	if (!valid_json(p + start, n - start))
+	if (!sl_jtok_valid(p + start, n - start))
 		return -1;
-	jtok_init(&t);
+	sl_jtok_init(&t);
 	t.line = line;
 	memset(&tp, 0, sizeof(tp));
 	tp.in = in;
 	tp.t = &t;
 	top_callbacks(&cb, &tp);
 	rx_queue_inert(&in->q, p, start, NULL);
-	jtok_feed(&t, p + start, n - start, &cb);
+	sl_jtok_feed(&t, p + start, n - start, &cb);
 	sl_buf_free(&tp.esc);
 	rx_queue_inert(&in->q, e, en, NULL);
 	return 0;

@@ -1,7 +1,8 @@
 /*
- * test_jsonscan.c: the incremental JSON scanner (lib/json/jsonscan.c).  Every
- * document is also fed in chunks of 1, 2, 3, 7 and 64 bytes, so that
- * strings, escapes and keys cut at any point are covered.
+ * test_jsonscan.c: the incremental JSON scanner (lib/json/jsonscan.c) and
+ * the push tokenizer (lib/json/jsontok.c).  Every document is also fed in
+ * chunks of 1, 2, 3, 7 and 64 bytes (the tokenizer's in 1, 2, 3, 7), so
+ * that strings, escapes and keys cut at any point are covered.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,6 +636,212 @@ START_TEST(test_probe_keys)
 }
 END_TEST
 
+/* ------------------------------------------------ the push tokenizer */
+
+/* What the tokenizer reported, as text: verbatim and string bytes
+ * joined (must give the input back), and one line per string. */
+struct tok_log {
+	struct sl_buf all;
+	struct sl_buf strs;
+	struct sl_buf keys;	/* "-" for a key, else its key; spaced */
+	int docs;
+};
+
+static void
+log_verbatim(void *arg, const char *p, size_t n)
+{
+	sl_buf_add(&((struct tok_log *)arg)->all, p, n);
+}
+
+static void
+log_start(void *arg, const char *p)
+{
+	(void)p;
+	sl_buf_adds(&((struct tok_log *)arg)->strs, "<");
+}
+
+static void
+log_bytes(void *arg, const char *p, size_t n)
+{
+	struct tok_log *l = arg;
+
+	sl_buf_add(&l->all, p, n);
+	sl_buf_add(&l->strs, p, n);
+}
+
+static void
+log_end(void *arg, int role, const char *key)
+{
+	struct tok_log *l = arg;
+
+	sl_buf_adds(&l->strs, role == SL_JTOK_KEY ? ">K\n" : ">V\n");
+	sl_buf_adds(&l->keys, role == SL_JTOK_KEY ? "-" : key);
+	sl_buf_adds(&l->keys, " ");
+}
+
+static void
+log_doc(void *arg)
+{
+	((struct tok_log *)arg)->docs++;
+}
+
+/* Feed doc in pieces of step bytes; the tokenizer's final status. */
+static int
+tok_run(const char *doc, size_t step, struct tok_log *l, struct sl_jtok *t)
+{
+	const struct sl_jtok_cb cb = { log_verbatim, log_start, log_bytes,
+	    log_end, log_doc, l };
+	size_t n = strlen(doc), i, k;
+
+	memset(l, 0, sizeof(*l));
+	sl_jtok_init(t);
+	for (i = 0; i < n; i += k) {
+		k = n - i < step ? n - i : step;
+		if (sl_jtok_feed(t, doc + i, k, &cb) != k)
+			return -1;
+	}
+	return sl_jtok_end(t);
+}
+
+START_TEST(test_tok_pieces)
+{
+	static const char doc[] = "{\"k\": [\"v\\u0041\", {\"x\":"
+	    "\"y\\\"z\"}, 1.5e3, true, null],\n \"s\":\"\"}\n\"top\" [-0]";
+	static const size_t pieces[] = { 1, 2, 3, 7, 1000 };
+	size_t i;
+
+	for (i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		struct tok_log l;
+		struct sl_jtok t;
+
+		ck_assert_int_eq(tok_run(doc, pieces[i], &l, &t), 0);
+		/* Nothing lost or added: the pieces are the input. */
+		ck_assert_str_eq(l.all.buf, doc);
+		/* Strings as written. */
+		ck_assert_str_eq(l.strs.buf, "<k>K\n<v\\u0041>V\n<x>K\n"
+		    "<y\\\"z>V\n<s>K\n<>V\n<top>V\n");
+		/*
+		 * With the key each value belongs to: known when the key
+		 * came whole in one piece (the redactor feeds whole lines).
+		 */
+		if (pieces[i] > sizeof(doc))
+			ck_assert_str_eq(l.keys.buf, "- k - x - s  ");
+		ck_assert_int_eq(l.docs, 2);	/* containers only */
+		ck_assert_int_eq(t.values, 3);
+		ck_assert_int_eq(t.line, 3);
+		sl_buf_free(&l.all);
+		sl_buf_free(&l.strs);
+		sl_buf_free(&l.keys);
+	}
+}
+END_TEST
+
+START_TEST(test_tok_errors)
+{
+	static const struct {
+		const char *in, *err;
+		size_t taken;	/* bytes taken before it stopped */
+	} bad[] = {
+		{ "{\"a\":1,}", "unexpected close", 7 },
+		{ "[\"\\x\"]", "bad escape", 3 },
+		{ "[\"\\u12g4\"]", "bad \\u escape", 6 },
+		{ "[\"a\tb\"]", "control character in a string", 3 },
+		{ "[01]", "not a value", 3 },
+		{ "[1e]", "not a value", 3 },
+		{ "{\"a\" 1}", "unexpected character", 5 },
+		{ "{\"a\"::1}", "unexpected ':'", 5 },
+		{ "[1,,2]", "unexpected ','", 3 },
+		{ "[1}", "unexpected close", 2 },
+		{ "{1:2}", "unexpected character", 1 },
+		{ "[\"a\" \"b\"]", "unexpected string", 5 },
+		{ "{]", "unexpected close", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		static const struct sl_jtok_cb none;
+		struct sl_jtok t;
+		size_t n = strlen(bad[i].in);
+
+		sl_jtok_init(&t);
+		ck_assert_msg(sl_jtok_feed(&t, bad[i].in, n, &none) ==
+		    bad[i].taken, "%s", bad[i].in);
+		ck_assert_str_eq(t.err, bad[i].err);
+		ck_assert_int_eq(sl_jtok_end(&t), -1);
+	}
+}
+END_TEST
+
+START_TEST(test_tok_end)
+{
+	static const struct sl_jtok_cb none;
+	struct sl_jtok t;
+	char deep[SL_JSON_DEPTH + 2];
+
+	sl_jtok_init(&t);
+	sl_jtok_feed(&t, "{\"a\":", 5, &none);
+	ck_assert_int_eq(sl_jtok_end(&t), -1);
+	ck_assert_str_eq(t.err, "the input ends inside a document");
+	sl_jtok_init(&t);
+	sl_jtok_feed(&t, "\"abc", 4, &none);
+	ck_assert_int_eq(sl_jtok_end(&t), -1);
+	ck_assert_str_eq(t.err, "the input ends inside a string");
+	/* A number at the very end is complete only at the end. */
+	sl_jtok_init(&t);
+	sl_jtok_feed(&t, "123", 3, &none);
+	ck_assert_int_eq(t.values, 0);
+	ck_assert_int_eq(sl_jtok_end(&t), 0);
+	ck_assert_int_eq(t.values, 1);
+	sl_jtok_init(&t);
+	sl_jtok_feed(&t, "tru", 3, &none);
+	ck_assert_int_eq(sl_jtok_end(&t), -1);
+	ck_assert_str_eq(t.err, "not a value");
+	/* SL_JSON_DEPTH levels are fine, one more is not. */
+	memset(deep, '[', sizeof(deep));
+	sl_jtok_init(&t);
+	ck_assert_uint_eq(sl_jtok_feed(&t, deep, SL_JSON_DEPTH, &none),
+	    SL_JSON_DEPTH);
+	ck_assert_ptr_null(t.err);
+	ck_assert_uint_eq(sl_jtok_feed(&t, deep, 1, &none), 0);
+	ck_assert_str_eq(t.err, "nested too deep");
+}
+END_TEST
+
+START_TEST(test_tok_valid)
+{
+	ck_assert_int_eq(sl_jtok_valid("{} [1]\n\"s\"", 10), 1);
+	ck_assert_int_eq(sl_jtok_valid(" \n", 2), 0);	/* no document */
+	ck_assert_int_eq(sl_jtok_valid("{}x", 3), 0);
+	ck_assert_int_eq(sl_jtok_valid("{\"a\":[}", 7), 0);
+	ck_assert_int_eq(sl_json_literal_ok("-0.5E+10", 8), 1);
+	ck_assert_int_eq(sl_json_literal_ok("false", 5), 1);
+	ck_assert_int_eq(sl_json_literal_ok("nul", 3), 0);
+	ck_assert_int_eq(sl_json_literal_ok("+1", 2), 0);
+	ck_assert_int_eq(sl_json_literal_ok("1.", 2), 0);
+	ck_assert_int_eq(sl_json_literal_ok("-", 1), 0);
+}
+END_TEST
+
+/* The grammar pieces jsonscan and the tokenizer share. */
+START_TEST(test_grammar_pieces)
+{
+	ck_assert_int_eq(sl_json_hexdig('0'), 0);
+	ck_assert_int_eq(sl_json_hexdig('f'), 15);
+	ck_assert_int_eq(sl_json_hexdig('F'), 15);
+	ck_assert_int_eq(sl_json_hexdig('g'), -1);
+	ck_assert_int_eq(sl_json_hex4((const unsigned char *)"00e9"), 0xe9);
+	ck_assert_int_eq(sl_json_hex4((const unsigned char *)"D83D"), 0xd83d);
+	ck_assert_int_eq(sl_json_hex4((const unsigned char *)"12x4"), -1);
+	ck_assert_int_eq(sl_json_unescape('n'), '\n');
+	ck_assert_int_eq(sl_json_unescape('b'), '\b');
+	ck_assert_int_eq(sl_json_unescape('/'), '/');
+	ck_assert_int_eq(sl_json_unescape('"'), '"');
+	ck_assert_int_eq(sl_json_unescape('u'), -1);
+	ck_assert_int_eq(sl_json_unescape('x'), -1);
+	ck_assert_int_eq(sl_json_unescape(0), -1);
+}
+END_TEST
+
 static Suite *
 jsonscan_suite(void)
 {
@@ -656,6 +863,11 @@ jsonscan_suite(void)
 	tcase_add_test(tc, test_scan_unquote);
 	tcase_add_test(tc, test_probe_keys);
 	tcase_add_test(tc, test_key_raw);
+	tcase_add_test(tc, test_tok_pieces);
+	tcase_add_test(tc, test_tok_errors);
+	tcase_add_test(tc, test_tok_end);
+	tcase_add_test(tc, test_tok_valid);
+	tcase_add_test(tc, test_grammar_pieces);
 	suite_add_tcase(s, tc);
 	return s;
 }
