@@ -1,5 +1,5 @@
 /*
- * redact.h: the parts of the redaction engine (lib/redact*.c) and what
+ * redact.h: the parts of the redaction engine (lib/redact/) and what
  * they share.  Internal to lib/ and the unit tests; tools see sl.h.
  *
  * One line goes through the engine like this (redaction.md):
@@ -12,7 +12,8 @@
  *	            ─► edits on the raw bytes ─► the owner writes them
  *
  * Three owners drive it: raw text (redact_text.c), JSON exports
- * (redact_json.c) and the record stream (redact_records.c).  The queue
+ * (redact_json.c, on the one JSON tokenizer of lib/json/jsontok.c) and
+ * the record stream (redact_records.c, on the records reader).  The queue
  * keeps the output of one input in order whatever is held.
  *
  * The files call each other one way only (top to bottom; nm on the
