@@ -1,15 +1,13 @@
 /*
  * convert.c: the driver of sl-convert.  Records come in through a sink;
- * a writer (formats/w_*.c) turns them into files:
- *
- *  - streaming: a writer that can stream (text, csv, records) writing one
- *    output gets each record as it arrives, with begin()/end() around
- *    each run of one session's records;
- *  - spooled: otherwise every record is appended to one shared spool
- *    file, each session keeping the list of its extents there, and once
- *    the input is read each session is written whole,
- *    with its merged facts and counts, into one output, one file per
- *    session (--split), or an archive with a MANIFEST.
+ * a writer (formats/w_*.c) turns them into files.  Every record is
+ * appended to one shared spool file, each session keeping the list of
+ * its extents there, and once the input is read each session is written
+ * whole, with its merged facts and counts, into one output, one file
+ * per session (--split), or an archive with a MANIFEST.  Even writers
+ * that could stream (csv, records) wait for the end: only then is it
+ * known whether a session was logged twice (S3 and CloudWatch, a .log
+ * and its .log.gz), and one transcript per session is shown.
  *
  * Memory holds only per-session facts, counts and extents (one for each
  * run of a session's records in the input), never lines.  One file, not
@@ -58,22 +56,14 @@ struct sl_convert {
 	enum out_kind kind;
 	enum sl_archive_kind ar;
 	int gzip;
-	int streaming;
 	char now[25];
 	struct sl_sessions *tab;
 	struct csess **ss;		/* by sl_session.seq */
 	size_t nss, capss;
 	long long no_lines_left_out;	/* SL_W_LINES sessions skipped */
-
-	/* streaming */
 	struct sl_ofile of;		/* FILE and ARCHIVE outputs */
-	struct sl_out *out;
-	struct sl_wfile file;
-	int opened;
-	struct csess *cur;
-	struct sl_wsess cur_s;
 
-	/* spooled */
+	/* the spool */
 	FILE *spool;		/* shared, unlinked, appended to */
 	int spool_fd;
 	long long spool_end;	/* its size, written or buffered */
@@ -82,7 +72,6 @@ struct sl_convert {
 	struct sl_report *rep;		/* with_report */
 
 	int failed;
-	int stopped;		/* a streamed write failed: see close_out */
 	char err[1024];
 
 	/* What a signal handler may remove: fixed buffers, set before use. */
@@ -295,8 +284,6 @@ convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 	c->tab = sl_sessions_new();
 	c->kind = kind_of_output(c, out);
 	c->gzip = c->kind == OUT_FILE && ends(out, ".gz");
-	c->streaming = !(w->flags & SL_W_WHOLE) &&
-	    (c->kind == OUT_STDOUT || c->kind == OUT_FILE);
 	if (c->kind == OUT_FILE || c->kind == OUT_ARCHIVE) {
 		if (sl_ofile_open(&c->of, out, o->force, err, errlen) != SL_OK)
 			goto fail;
@@ -428,56 +415,6 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 	}
 }
 
-/* ------------------------------------------------------- streaming */
-
-static int
-stream_open(struct sl_convert *c)
-{
-	int fd;
-
-	c->opened = 1;
-	if (c->kind == OUT_STDOUT)
-		c->out = sl_out_fd(1, "standard output", 0);
-	else {
-		fd = dup(c->of.fd);
-		if (fd < 0) {
-			failf(c, "%s: %s", c->of.final, strerror(errno));
-			return SL_STOP;
-		}
-		c->out = sl_out_fd(fd, c->of.final, c->gzip ? SL_OUT_GZIP : 0);
-	}
-	if (c->out == NULL) {
-		failf(c, "out of memory");
-		return SL_STOP;
-	}
-	c->file.out = c->out;
-	c->file.opt = &c->o;
-	c->file.state = sl_xcalloc(1, c->w->size + 1);
-	memcpy(c->file.now, c->now, sizeof(c->now));
-	return c->w->open != NULL ? c->w->open(&c->file) : SL_OK;
-}
-
-static int
-stream_put(struct sl_convert *c, struct csess *s, const struct sl_record *r)
-{
-	if (!c->opened && stream_open(c) != SL_OK)
-		return SL_STOP;
-	if (c->cur != s) {
-		if (c->cur != NULL && c->w->end != NULL &&
-		    c->w->end(&c->file, &c->cur_s) != SL_OK)
-			return SL_STOP;
-		c->cur = s;
-		memset(&c->cur_s, 0, sizeof(c->cur_s));
-		c->cur_s.id = s->info->id;
-		c->cur_s.info = s->info;
-		c->cur_s.index = ++c->file.nsessions;
-		if (c->w->begin != NULL &&
-		    c->w->begin(&c->file, &c->cur_s) != SL_OK)
-			return SL_STOP;
-	}
-	return c->w->put(&c->file, &c->cur_s, r);
-}
-
 /* --------------------------------------------------------- spooling */
 
 /* An unlinked temporary file in $TMPDIR (or --tmpdir). */
@@ -561,7 +498,7 @@ convert_put(void *arg, const struct sl_record *r)
 	const struct sl_session *e;
 	struct csess *s;
 
-	if (c->failed || c->stopped)
+	if (c->failed)
 		return SL_STOP;
 	if (c->rep != NULL)
 		sl_report_put(c->rep, r);
@@ -570,15 +507,6 @@ convert_put(void *arg, const struct sl_record *r)
 	else
 		e = sl_sessions_get(c->tab, r->session, 1);
 	s = csess_of(c, e);
-	if (c->streaming) {
-		count(c, s, r);
-		if (stream_put(c, s, r) != SL_OK) {
-			/* The error sits on the output; finish reports it. */
-			c->stopped = 1;
-			return SL_STOP;
-		}
-		return SL_OK;
-	}
 	return spool_put(c, s, r);
 }
 
@@ -1073,23 +1001,7 @@ convert_finish(struct sl_convert *c, char *err, size_t errlen)
 
 	if (c->failed)
 		rc = SL_FATAL;
-	else if (c->streaming) {
-		if (!c->opened)
-			rc = stream_open(c) == SL_OK ? SL_OK : SL_FATAL;
-		if (rc == SL_OK && c->cur != NULL && c->w->end != NULL &&
-		    c->w->end(&c->file, &c->cur_s) != SL_OK)
-			rc = SL_FATAL;
-		if (c->opened && c->w->close != NULL &&
-		    c->w->close(&c->file) != SL_OK)
-			rc = SL_FATAL;
-		c->opened = 0;
-		if (close_out(c, c->out, c->kind == OUT_STDOUT ?
-		    "standard output" : c->of.final) != SL_OK)
-			rc = SL_FATAL;
-		c->out = NULL;
-		if (rc != SL_OK)
-			failf(c, "write error");
-	} else
+	else
 		rc = write_spooled(c);
 	if (rc == SL_OK && (c->kind == OUT_FILE || c->kind == OUT_ARCHIVE)) {
 		if (sl_ofile_commit(&c->of, c->err, sizeof(c->err)) != SL_OK) {
@@ -1135,10 +1047,6 @@ sl_convert_free(struct sl_convert *c)
 	if (c == NULL)
 		return;
 	sl_convert_cleanup(c);
-	if (c->opened && c->w->close != NULL)
-		c->w->close(&c->file);
-	if (c->out != NULL)
-		sl_out_close(c->out, NULL);
 	sl_ofile_abort(&c->of);
 	if (c->spool != NULL)
 		fclose(c->spool);
@@ -1150,7 +1058,6 @@ sl_convert_free(struct sl_convert *c)
 		free(c->ss[i]);
 	}
 	free(c->ss);
-	free(c->file.state);
 	sl_buf_free(&c->scratch);
 	sl_sessions_free(c->tab);
 	sl_report_free(c->rep);
