@@ -106,14 +106,22 @@ sl_spool_write(FILE *fp, struct sl_buf *b, const struct sl_record *r)
 
 /* ------------------------------------------------------------ reading */
 
+/* A session's bytes: extents of a shared file, read in this order. */
+struct sl_extent {
+	long long off, len;
+};
+
 struct sl_spool {
 	int fd;
-	long long off, len;
+	struct sl_extent *ext;
+	size_t next, cap;
+	long long len;			/* the sum of the extents */
 };
 
 struct sl_spool_cur {
 	struct sl_spool *sp;
-	long long pos;			/* next byte of the spool to read */
+	size_t ext;			/* the extent being read */
+	long long pos;			/* its next byte to read */
 	struct sl_buf buf;		/* read buffer */
 	size_t start;			/* first unused byte in buf */
 	struct sl_record r;
@@ -131,14 +139,43 @@ sl_spool_new(int fd, long long off, long long len)
 	struct sl_spool *sp = sl_xcalloc(1, sizeof(*sp));
 
 	sp->fd = fd;
-	sp->off = off;
-	sp->len = len;
+	if (len > 0)
+		sl_spool_add(sp, off, len);
 	return sp;
+}
+
+void
+sl_spool_add(struct sl_spool *sp, long long off, long long len)
+{
+	struct sl_extent *last = sp->next > 0 ? &sp->ext[sp->next - 1] : NULL;
+
+	sp->len += len;
+	/* Records of one session written in a row make one extent. */
+	if (last != NULL && last->off + last->len == off) {
+		last->len += len;
+		return;
+	}
+	if (sp->next == sp->cap) {
+		sp->cap = sp->cap ? sp->cap * 2 : 1;
+		sp->ext = sl_xrealloc(sp->ext, sp->cap * sizeof(*sp->ext));
+	}
+	sp->ext[sp->next].off = off;
+	sp->ext[sp->next].len = len;
+	sp->next++;
+}
+
+long long
+sl_spool_len(const struct sl_spool *sp)
+{
+	return sp->len;
 }
 
 void
 sl_spool_free(struct sl_spool *sp)
 {
+	if (sp == NULL)
+		return;
+	free(sp->ext);
 	free(sp);
 }
 
@@ -164,11 +201,43 @@ sl_spool_cursor_free(struct sl_spool_cur *c)
 	free(c);
 }
 
+/*
+ * Read what is left of the current extent, or of the next: the number
+ * of bytes read, 0 at the end of the spool, -1.
+ */
+static ssize_t
+read_more(struct sl_spool_cur *c, size_t want)
+{
+	const struct sl_spool *sp = c->sp;
+	const struct sl_extent *e;
+	ssize_t got;
+
+	while (c->ext < sp->next && c->pos >= sp->ext[c->ext].len) {
+		c->ext++;
+		c->pos = 0;
+	}
+	if (c->ext == sp->next)
+		return 0;
+	e = &sp->ext[c->ext];
+	if ((long long)want > e->len - c->pos)
+		want = (size_t)(e->len - c->pos);
+	sl_buf_reserve(&c->buf, want);
+	do
+		got = pread(sp->fd, c->buf.buf + c->buf.len, want,
+		    (off_t)(e->off + c->pos));
+	while (got < 0 && errno == EINTR);
+	if (got <= 0)
+		return -1;
+	c->buf.len += (size_t)got;
+	c->pos += got;
+	return got;
+}
+
 /* Make n bytes available at buf.buf + start.  1, 0 at a clean end, -1. */
 static int
 need(struct sl_spool_cur *c, size_t n)
 {
-	long long end = c->sp->len;
+	ssize_t got;
 
 	if (c->start > 0 && c->buf.len - c->start < n) {
 		memmove(c->buf.buf, c->buf.buf + c->start, c->buf.len - c->start);
@@ -176,22 +245,12 @@ need(struct sl_spool_cur *c, size_t n)
 		c->start = 0;
 	}
 	while (c->buf.len - c->start < n) {
-		size_t want = SL_MAX(n - (c->buf.len - c->start), READ_CHUNK);
-		ssize_t got;
-
-		if (c->pos >= end)
+		got = read_more(c, SL_MAX(n - (c->buf.len - c->start),
+		    READ_CHUNK));
+		if (got == 0)
 			return c->buf.len == c->start ? 0 : -1;
-		if ((long long)want > end - c->pos)
-			want = (size_t)(end - c->pos);
-		sl_buf_reserve(&c->buf, want);
-		got = pread(c->sp->fd, c->buf.buf + c->buf.len, want,
-		    (off_t)(c->sp->off + c->pos));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
+		if (got < 0)
 			return -1;
-		c->buf.len += (size_t)got;
-		c->pos += got;
 	}
 	return 1;
 }

@@ -1,20 +1,20 @@
 /*
  * convert.c: the driver of sl-convert.  Records come in through a sink;
- * a writer (formats/w_*.c) turns them into files:
+ * a writer (formats/w_*.c) turns them into files.  Every record is
+ * appended to one shared spool file, each session keeping the list of
+ * its extents there, and once the input is read each session is written
+ * whole, with its merged facts and counts, into one output, one file
+ * per session (--split), or an archive with a MANIFEST.  Even writers
+ * that could stream (csv, records) wait for the end: only then is it
+ * known whether a session was logged twice (S3 and CloudWatch, a .log
+ * and its .log.gz), and one transcript per session is shown.
  *
- *  - streaming: a writer that can stream (text, csv, records) writing one
- *    output gets each record as it arrives, with begin()/end() around
- *    each run of one session's records;
- *  - spooled: otherwise every record is appended to its session's spool
- *    file, and once the input is read each session is written whole,
- *    with its merged facts and counts, into one output, one file per
- *    session (--split), or an archive with a MANIFEST.
- *
- * Memory holds only per-session facts and counts, never lines: spools
- * are on disk, at most SPOOL_OPEN of them open while input is read.
- * Before anything is written, the spools are gathered into one unlinked
- * file, so that a run killed while writing (a closed pipe) leaves no
- * temporary files behind; output files appear under their final names
+ * Memory holds only per-session facts, counts and extents (one for each
+ * run of a session's records in the input), never lines.  One file, not
+ * one per session: opening files cost more than the rest of the run.
+ * The spool is unlinked from the start, so that a run killed while
+ * writing (a closed pipe) leaves no temporary files behind; output
+ * files appear under their final names
  * only when complete (lib/output/outfile.c).
  */
 #include <errno.h>
@@ -29,8 +29,7 @@
 
 #include "convert/writer.h"
 
-#define SPOOL_OPEN	128	/* spool files open at once while reading */
-#define SPOOL_BUF	(1 << 14)	/* the buffer of each */
+#define SPOOL_BUF	(1 << 18)	/* the shared spool's write buffer */
 
 enum out_kind { OUT_STDOUT, OUT_FILE, OUT_DIR, OUT_ARCHIVE };
 
@@ -47,10 +46,7 @@ struct csess {
 	struct csrc *src;	/* its sources of lines */
 	size_t nsrc, last;
 	struct sl_wsum sum;
-	FILE *fp;		/* its spool, while open */
-	int spooled;		/* its spool file exists */
-	long long off, len;	/* in the gathered spool */
-	long long used;		/* when its spool was last written */
+	struct sl_spool *sp;	/* its extents in the shared spool */
 	long long telling;	/* notes that say more than metadata does */
 };
 
@@ -60,38 +56,25 @@ struct sl_convert {
 	enum out_kind kind;
 	enum sl_archive_kind ar;
 	int gzip;
-	int streaming;
 	char now[25];
 	struct sl_sessions *tab;
 	struct csess **ss;		/* by sl_session.seq */
 	size_t nss, capss;
 	long long no_lines_left_out;	/* SL_W_LINES sessions skipped */
-
-	/* streaming */
 	struct sl_ofile of;		/* FILE and ARCHIVE outputs */
-	struct sl_out *out;
-	struct sl_wfile file;
-	int opened;
-	struct csess *cur;
-	struct sl_wsess cur_s;
 
-	/* spooled */
-	char *spooldir;
-	struct csess *open[SPOOL_OPEN];
-	int nopen;
-	long long tick;
+	/* the spool */
+	FILE *spool;		/* shared, unlinked, appended to */
+	int spool_fd;
+	long long spool_end;	/* its size, written or buffered */
 	struct sl_buf scratch;
-	int gathered_fd;
 
 	struct sl_report *rep;		/* with_report */
 
 	int failed;
-	int stopped;		/* a streamed write failed: see close_out */
 	char err[1024];
 
 	/* What a signal handler may remove: fixed buffers, set before use. */
-	char sig_spooldir[PATH_MAX];
-	volatile sig_atomic_t sig_nspool;
 	char sig_tmp[PATH_MAX];
 	volatile sig_atomic_t sig_tmp_set;
 	char sig_dir[PATH_MAX];		/* a folder we made for --split */
@@ -295,14 +278,12 @@ convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 	}
 	c->w = w;
 	c->of.fd = -1;
-	c->gathered_fd = -1;
+	c->spool_fd = -1;
 	sl_buf_init(&c->scratch);
 	sl_time_format(o->now_ms, c->now);
 	c->tab = sl_sessions_new();
 	c->kind = kind_of_output(c, out);
 	c->gzip = c->kind == OUT_FILE && ends(out, ".gz");
-	c->streaming = !(w->flags & SL_W_WHOLE) &&
-	    (c->kind == OUT_STDOUT || c->kind == OUT_FILE);
 	if (c->kind == OUT_FILE || c->kind == OUT_ARCHIVE) {
 		if (sl_ofile_open(&c->of, out, o->force, err, errlen) != SL_OK)
 			goto fail;
@@ -434,141 +415,78 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 	}
 }
 
-/* ------------------------------------------------------- streaming */
-
-static int
-stream_open(struct sl_convert *c)
-{
-	int fd;
-
-	c->opened = 1;
-	if (c->kind == OUT_STDOUT)
-		c->out = sl_out_fd(1, "standard output", 0);
-	else {
-		fd = dup(c->of.fd);
-		if (fd < 0) {
-			failf(c, "%s: %s", c->of.final, strerror(errno));
-			return SL_STOP;
-		}
-		c->out = sl_out_fd(fd, c->of.final, c->gzip ? SL_OUT_GZIP : 0);
-	}
-	if (c->out == NULL) {
-		failf(c, "out of memory");
-		return SL_STOP;
-	}
-	c->file.out = c->out;
-	c->file.opt = &c->o;
-	c->file.state = sl_xcalloc(1, c->w->size + 1);
-	memcpy(c->file.now, c->now, sizeof(c->now));
-	return c->w->open != NULL ? c->w->open(&c->file) : SL_OK;
-}
-
-static int
-stream_put(struct sl_convert *c, struct csess *s, const struct sl_record *r)
-{
-	if (!c->opened && stream_open(c) != SL_OK)
-		return SL_STOP;
-	if (c->cur != s) {
-		if (c->cur != NULL && c->w->end != NULL &&
-		    c->w->end(&c->file, &c->cur_s) != SL_OK)
-			return SL_STOP;
-		c->cur = s;
-		memset(&c->cur_s, 0, sizeof(c->cur_s));
-		c->cur_s.id = s->info->id;
-		c->cur_s.info = s->info;
-		c->cur_s.index = ++c->file.nsessions;
-		if (c->w->begin != NULL &&
-		    c->w->begin(&c->file, &c->cur_s) != SL_OK)
-			return SL_STOP;
-	}
-	return c->w->put(&c->file, &c->cur_s, r);
-}
-
 /* --------------------------------------------------------- spooling */
 
-static void
-spool_path(const struct sl_convert *c, size_t seq, char *out, size_t n)
-{
-	snprintf(out, n, "%s/%zu", c->spooldir, seq);
-}
-
+/* An unlinked temporary file in $TMPDIR (or --tmpdir). */
 static int
-spool_close(struct sl_convert *c, struct csess *s)
-{
-	int i, rc = 0;
-
-	if (s->fp == NULL)
-		return 0;
-	if (fclose(s->fp) != 0)
-		rc = -1;
-	s->fp = NULL;
-	for (i = 0; i < c->nopen; i++)
-		if (c->open[i] == s) {
-			c->open[i] = c->open[--c->nopen];
-			break;
-		}
-	if (rc != 0)
-		failf(c, "spool file in %s: write error: %s", c->spooldir,
-		    strerror(errno));
-	return rc;
-}
-
-static int
-spool_open(struct sl_convert *c, struct csess *s)
+scratch_fd(struct sl_convert *c)
 {
 	char path[PATH_MAX];
-	const char *tmp;
-	int i, lru = 0;
+	const char *tmp = c->o.tmpdir != NULL ? c->o.tmpdir : getenv("TMPDIR");
+	int fd;
 
-	if (c->spooldir == NULL) {
-		tmp = c->o.tmpdir != NULL ? c->o.tmpdir : getenv("TMPDIR");
-		if (tmp == NULL || *tmp == '\0')
-			tmp = "/tmp";
-		c->spooldir = sl_xmalloc(strlen(tmp) + 32);
-		sprintf(c->spooldir, "%s/sl-convert.XXXXXX", tmp);
-		if (mkdtemp(c->spooldir) == NULL ||
-		    strlen(c->spooldir) >= sizeof(c->sig_spooldir)) {
-			failf(c, "cannot create a spool folder in %s: %s", tmp,
-			    strerror(errno));
-			free(c->spooldir);
-			c->spooldir = NULL;
-			return -1;
-		}
-		strcpy(c->sig_spooldir, c->spooldir);
-	}
-	if (c->nopen == SPOOL_OPEN) {
-		for (i = 1; i < c->nopen; i++)
-			if (c->open[i]->used < c->open[lru]->used)
-				lru = i;
-		if (spool_close(c, c->open[lru]) != 0)
-			return -1;
-	}
-	spool_path(c, (size_t)s->info->seq, path, sizeof(path));
-	if ((size_t)s->info->seq >= (size_t)c->sig_nspool)
-		c->sig_nspool = (sig_atomic_t)(s->info->seq + 1);
-	s->fp = fopen(path, s->spooled ? "ab" : "wbx");
-	if (s->fp == NULL) {
-		failf(c, "%s: cannot create a spool file: %s", path,
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(path, sizeof(path), "%s/sl-convert.XXXXXX", tmp);
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+		failf(c, "cannot create a temporary file in %s: %s", tmp,
 		    strerror(errno));
 		return -1;
 	}
-	setvbuf(s->fp, NULL, _IOFBF, SPOOL_BUF);
-	s->spooled = 1;
-	c->open[c->nopen++] = s;
+	unlink(path);
+	return fd;
+}
+
+static int
+spool_open(struct sl_convert *c)
+{
+	int fd = scratch_fd(c);
+
+	if (fd < 0)
+		return -1;
+	if ((c->spool = fdopen(fd, "w+b")) == NULL) {
+		failf(c, "spool file: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	setvbuf(c->spool, NULL, _IOFBF, SPOOL_BUF);
+	c->spool_fd = fd;
+	return 0;
+}
+
+/* Append r to the shared spool as the next bytes of s's spool. */
+static int
+spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r)
+{
+	if (c->spool == NULL && spool_open(c) != 0)
+		return -1;
+	if (sl_spool_write(c->spool, &c->scratch, r) != 0) {
+		failf(c, "spool file: write error: %s", strerror(errno));
+		return -1;
+	}
+	if (s->sp == NULL)
+		s->sp = sl_spool_new(c->spool_fd, 0, 0);
+	sl_spool_add(s->sp, c->spool_end, (long long)c->scratch.len);
+	c->spool_end += (long long)c->scratch.len;
+	return 0;
+}
+
+/* Written bytes are read back with pread: out of stdio's buffer first. */
+static int
+spool_flush(struct sl_convert *c)
+{
+	if (c->spool != NULL && fflush(c->spool) != 0) {
+		failf(c, "spool file: write error: %s", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
 static int
 spool_put(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 {
-	if (s->fp == NULL && spool_open(c, s) != 0)
+	if (spool_append(c, s, r) != 0)
 		return SL_STOP;
-	s->used = ++c->tick;
-	if (sl_spool_write(s->fp, &c->scratch, r) != 0) {
-		failf(c, "spool file in %s: write error: %s", c->spooldir,
-		    strerror(errno));
-		return SL_STOP;
-	}
 	count(c, s, r);
 	return SL_OK;
 }
@@ -580,7 +498,7 @@ convert_put(void *arg, const struct sl_record *r)
 	const struct sl_session *e;
 	struct csess *s;
 
-	if (c->failed || c->stopped)
+	if (c->failed)
 		return SL_STOP;
 	if (c->rep != NULL)
 		sl_report_put(c->rep, r);
@@ -589,15 +507,6 @@ convert_put(void *arg, const struct sl_record *r)
 	else
 		e = sl_sessions_get(c->tab, r->session, 1);
 	s = csess_of(c, e);
-	if (c->streaming) {
-		count(c, s, r);
-		if (stream_put(c, s, r) != SL_OK) {
-			/* The error sits on the output; finish reports it. */
-			c->stopped = 1;
-			return SL_STOP;
-		}
-		return SL_OK;
-	}
 	return spool_put(c, s, r);
 }
 
@@ -664,7 +573,7 @@ other_source(const struct csess *s, size_t keep, const struct sl_record *r)
 
 /* A "duplicate" note for a source not shown. */
 static int
-write_duplicate(struct sl_convert *c, struct csess *s, FILE *fp,
+write_duplicate(struct sl_convert *c, struct csess *s, struct csess *to,
     const struct csrc *e)
 {
 	struct sl_record r;
@@ -678,58 +587,47 @@ write_duplicate(struct sl_convert *c, struct csess *s, FILE *fp,
 	r.len = strlen(text);
 	r.count = -1;
 	count(c, s, &r);
-	return sl_spool_write(fp, &c->scratch, &r);
+	return spool_append(c, to, &r);
 }
 
 /*
  * One transcript per session: a session logged twice (S3 and CloudWatch,
  * a .log and its .log.gz) keeps the lines, raw bytes and notes of its
  * best source only, and a "duplicate" note for each other; its counts
- * are made again from what is kept.  The spool is rewritten in place.
+ * are made again from what is kept.  What is kept is appended to the
+ * spool again and becomes the session's spool.
  */
 static int
-keep_one_transcript(struct sl_convert *c, struct csess *s, size_t seq)
+keep_one_transcript(struct sl_convert *c, struct csess *s)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	const struct sl_record *r;
 	struct sl_spool_cur *cur;
-	struct sl_spool *sp;
-	struct stat stt;
+	struct csess kept;
 	size_t keep = best_source(s), i;
-	FILE *out;
-	int fd, got, bad = 0;
+	int got, bad = 0;
 
-	spool_path(c, seq, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.one", path);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    fstat(fd, &stt) != 0 || (out = fopen(tmp, "wbx")) == NULL) {
-		failf(c, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (spool_flush(c) != 0)
 		return -1;
-	}
+	memset(&kept, 0, sizeof(kept));
 	memset(&s->sum, 0, sizeof(s->sum));
-	sp = sl_spool_new(fd, 0, (long long)stt.st_size);
-	cur = sl_spool_cursor(sp);
+	cur = sl_spool_cursor(s->sp);
 	while (!bad && (got = sl_spool_next(cur, &r)) > 0) {
 		if (other_source(s, keep, r))
 			continue;
 		count(c, s, r);
-		bad = sl_spool_write(out, &c->scratch, r) != 0;
+		bad = spool_append(c, &kept, r) != 0;
 	}
-	bad = bad || got < 0;
+	sl_spool_cursor_free(cur);
+	if (!bad && got < 0) {
+		failf(c, "spool file: read error");
+		bad = 1;
+	}
 	for (i = 0; i < s->nsrc && !bad; i++)
 		if (i != keep && s->src[i].lines > 0)
-			bad = write_duplicate(c, s, out, &s->src[i]) != 0;
-	sl_spool_cursor_free(cur);
-	sl_spool_free(sp);
-	close(fd);
-	if (fclose(out) != 0 || bad || rename(tmp, path) != 0) {
-		failf(c, "spool file in %s: %s", c->spooldir, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+			bad = write_duplicate(c, s, &kept, &s->src[i]) != 0;
+	sl_spool_free(s->sp);
+	s->sp = kept.sp;
+	return bad ? -1 : 0;
 }
 
 /* Sessions with lines from more than one source keep one. */
@@ -741,11 +639,11 @@ one_transcript_each(struct sl_convert *c)
 	for (i = 0; i < c->nss; i++) {
 		struct csess *s = c->ss[i];
 
-		if (s == NULL || !s->spooled || s->nsrc < 2)
+		if (s == NULL || s->sp == NULL || s->nsrc < 2)
 			continue;
 		for (k = 0, with_lines = 0; k < s->nsrc; k++)
 			with_lines += s->src[k].lines > 0;
-		if (with_lines > 1 && keep_one_transcript(c, s, i) != 0)
+		if (with_lines > 1 && keep_one_transcript(c, s) != 0)
 			return -1;
 	}
 	return 0;
@@ -757,65 +655,13 @@ sl_convert_report(struct sl_convert *c)
 	return c->rep;
 }
 
-/*
- * Gather every spool into one file, unlinked from the start, and remove
- * the spool folder: from here on nothing is left on disk if we die.
- */
+/* The spool, complete and on disk, ready to be read back. */
 static int
 gather(struct sl_convert *c)
 {
-	char path[PATH_MAX], *buf;
-	size_t i;
-	long long off = 0;
-	ssize_t got;
-	int fd, in;
-
-	while (c->nopen > 0)
-		if (spool_close(c, c->open[0]) != 0)
-			return -1;
-	if (c->spooldir == NULL)
-		return 0;
-	if (one_transcript_each(c) != 0)
+	if (spool_flush(c) != 0 || one_transcript_each(c) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/all.XXXXXX", c->spooldir);
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		failf(c, "cannot create a spool file in %s: %s", c->spooldir,
-		    strerror(errno));
-		return -1;
-	}
-	unlink(path);
-	c->gathered_fd = fd;
-	buf = sl_xmalloc(SPOOL_BUF);
-	for (i = 0; i < c->nss; i++) {
-		struct csess *s = c->ss[i];
-
-		if (s == NULL || !s->spooled)
-			continue;
-		spool_path(c, i, path, sizeof(path));
-		if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-			failf(c, "%s: %s", path, strerror(errno));
-			break;
-		}
-		s->off = off;
-		while ((got = read(in, buf, SPOOL_BUF)) != 0) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0 || write(fd, buf, (size_t)got) != got) {
-				failf(c, "spool file in %s: write error: %s",
-				    c->spooldir, got < 0 || errno != 0 ?
-				    strerror(errno) : "short write");
-				break;
-			}
-			off += got;
-		}
-		close(in);
-		unlink(path);
-		s->len = off - s->off;
-		if (c->failed)
-			break;
-	}
-	free(buf);
-	return c->failed ? -1 : 0;
+	return spool_flush(c);
 }
 
 /* --------------------------------------------------------- writing */
@@ -1004,26 +850,6 @@ write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 	return rc;
 }
 
-/* An unlinked temporary file in the spool's folder. */
-static int
-scratch_fd(struct sl_convert *c)
-{
-	char path[PATH_MAX];
-	const char *tmp = c->o.tmpdir != NULL ? c->o.tmpdir : getenv("TMPDIR");
-	int fd;
-
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(path, sizeof(path), "%s/sl-convert.XXXXXX", tmp);
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		failf(c, "cannot create a temporary file in %s: %s", tmp,
-		    strerror(errno));
-		return -1;
-	}
-	unlink(path);
-	return fd;
-}
-
 static int
 write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 {
@@ -1108,10 +934,6 @@ write_spooled(struct sl_convert *c)
 
 	if (gather(c) != 0)
 		return SL_FATAL;
-	if (c->spooldir != NULL) {
-		rmdir(c->spooldir);
-		c->sig_nspool = 0;
-	}
 	ss = sl_xcalloc(c->nss + 1, sizeof(*ss));
 	for (i = 0; i < c->nss; i++) {
 		struct csess *s = c->ss[i];
@@ -1133,7 +955,9 @@ write_spooled(struct sl_convert *c)
 		ss[n].id = s->info->id;
 		ss[n].info = s->info;
 		ss[n].sum = &s->sum;
-		ss[n].spool = sl_spool_new(c->gathered_fd, s->off, s->len);
+		if (s->sp == NULL)	/* no record: an empty spool */
+			s->sp = sl_spool_new(c->spool_fd, 0, 0);
+		ss[n].spool = s->sp;
 		n++;
 	}
 	if ((c->w->flags & SL_W_ONE) && n > 1 &&
@@ -1164,8 +988,6 @@ write_spooled(struct sl_convert *c)
 				rc = SL_FATAL;
 		}
 	}
-	for (i = 0; i < n; i++)
-		sl_spool_free(ss[i].spool);
 	free(ss);
 	if (rc != SL_OK)
 		failf(c, "write error");
@@ -1179,23 +1001,7 @@ convert_finish(struct sl_convert *c, char *err, size_t errlen)
 
 	if (c->failed)
 		rc = SL_FATAL;
-	else if (c->streaming) {
-		if (!c->opened)
-			rc = stream_open(c) == SL_OK ? SL_OK : SL_FATAL;
-		if (rc == SL_OK && c->cur != NULL && c->w->end != NULL &&
-		    c->w->end(&c->file, &c->cur_s) != SL_OK)
-			rc = SL_FATAL;
-		if (c->opened && c->w->close != NULL &&
-		    c->w->close(&c->file) != SL_OK)
-			rc = SL_FATAL;
-		c->opened = 0;
-		if (close_out(c, c->out, c->kind == OUT_STDOUT ?
-		    "standard output" : c->of.final) != SL_OK)
-			rc = SL_FATAL;
-		c->out = NULL;
-		if (rc != SL_OK)
-			failf(c, "write error");
-	} else
+	else
 		rc = write_spooled(c);
 	if (rc == SL_OK && (c->kind == OUT_FILE || c->kind == OUT_ARCHIVE)) {
 		if (sl_ofile_commit(&c->of, c->err, sizeof(c->err)) != SL_OK) {
@@ -1220,40 +1026,17 @@ sl_convert_finish(struct sl_convert *c, struct sl_error *err)
 	    sizeof(err->msg)));
 }
 
-/* Only unlink, rmdir and stack buffers: safe in a signal handler. */
+/* Only unlink and rmdir: safe in a signal handler.  The spool is
+ * unlinked from the start. */
 void
 sl_convert_cleanup(struct sl_convert *c)
 {
-	char path[PATH_MAX];
-	size_t n, i, k;
-	long long seq;
-
 	if (c == NULL)
 		return;
 	if (c->sig_tmp_set)
 		unlink(c->sig_tmp);
 	if (c->sig_dir_set)
 		rmdir(c->sig_dir);	/* only when empty */
-	if (c->sig_spooldir[0] == '\0')
-		return;
-	n = strlen(c->sig_spooldir);
-	memcpy(path, c->sig_spooldir, n);
-	path[n] = '/';
-	for (seq = 0; seq < (long long)c->sig_nspool; seq++) {
-		char digits[24];
-		long long v = seq;
-
-		k = 0;
-		do {
-			digits[k++] = (char)('0' + v % 10);
-		} while ((v /= 10) > 0);
-		i = n + 1;
-		while (k > 0 && i < sizeof(path) - 1)
-			path[i++] = digits[--k];
-		path[i] = '\0';
-		unlink(path);
-	}
-	rmdir(c->sig_spooldir);
 }
 
 void
@@ -1263,25 +1046,18 @@ sl_convert_free(struct sl_convert *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->nss; i++)
-		if (c->ss[i] != NULL && c->ss[i]->fp != NULL)
-			fclose(c->ss[i]->fp);
 	sl_convert_cleanup(c);
-	if (c->opened && c->w->close != NULL)
-		c->w->close(&c->file);
-	if (c->out != NULL)
-		sl_out_close(c->out, NULL);
 	sl_ofile_abort(&c->of);
-	if (c->gathered_fd >= 0)
-		close(c->gathered_fd);
+	if (c->spool != NULL)
+		fclose(c->spool);
 	for (i = 0; i < c->nss; i++) {
-		if (c->ss[i] != NULL)
+		if (c->ss[i] != NULL) {
 			free_sources(c->ss[i]);
+			sl_spool_free(c->ss[i]->sp);
+		}
 		free(c->ss[i]);
 	}
 	free(c->ss);
-	free(c->file.state);
-	free(c->spooldir);
 	sl_buf_free(&c->scratch);
 	sl_sessions_free(c->tab);
 	sl_report_free(c->rep);

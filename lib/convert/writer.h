@@ -7,8 +7,8 @@
  * opens an output file, calls open(), then, for each session in it,
  * either
  *  - begin(), put() for every record of the session, end(): writers that
- *    can stream (text, csv, records) get records as they arrive when all
- *    sessions go to one output; or
+ *    could stream (csv, records) get them from the spool once all input
+ *    is read, since only then is the transcript to show known; or
  *  - whole(): writers flagged SL_W_WHOLE get the session once all input
  *    is read, with its merged facts and counts, and may read its records
  *    from the spool as many times as they like (a table of contents
@@ -43,10 +43,9 @@ struct sl_wsum {
 /* One session as a writer sees it. */
 struct sl_wsess {
 	const char *id;			/* NULL: the unknown session */
-	const struct sl_session *info;	/* merged facts: final for whole(),
-					   what is known so far for begin() */
-	const struct sl_wsum *sum;	/* NULL when streaming */
-	struct sl_spool *spool;		/* NULL when streaming */
+	const struct sl_session *info;	/* merged facts, final */
+	const struct sl_wsum *sum;
+	struct sl_spool *spool;
 	long long index;		/* 1, 2, ...: within this file */
 };
 
@@ -56,8 +55,7 @@ struct sl_wfile {
 	const struct sl_convert_opts *opt;
 	void *state;			/* writer's own, size bytes, zeroed */
 	char now[25];			/* conversion time, RFC 3339 */
-	/* Sessions that go into this file, when known up front (whole
-	 * writers); NULL and 0 when streaming. */
+	/* Sessions that go into this file, known up front. */
 	const struct sl_wsess *sessions;
 	size_t nsessions;
 };
@@ -88,12 +86,15 @@ struct sl_writer {
 struct sl_spool;
 struct sl_spool_cur;
 
-/* Append r in the spool's format to fp, using scratch as room.  0, or
- * -1 on a write error. */
+/* Append r in the spool's format to fp, using scratch as room (it holds
+ * exactly the bytes written after).  0, or -1 on a write error. */
 int sl_spool_write(FILE *fp, struct sl_buf *scratch,
     const struct sl_record *r);
 /* A spool over bytes [off, off+len) of fd (not owned). */
 struct sl_spool *sl_spool_new(int fd, long long off, long long len);
+/* Append bytes [off, off+len) of its file to sp's. */
+void sl_spool_add(struct sl_spool *sp, long long off, long long len);
+long long sl_spool_len(const struct sl_spool *sp);
 void sl_spool_free(struct sl_spool *sp);
 struct sl_spool_cur *sl_spool_cursor(struct sl_spool *sp);
 /* 1 and *r set, 0 at the end, -1 on a read error or a damaged spool. */

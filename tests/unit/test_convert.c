@@ -292,6 +292,61 @@ START_TEST(spool_big_records)
 }
 END_TEST
 
+/*
+ * Sessions interleaved in one shared spool: each reads back its own
+ * records in order across its extents, and a record written right after
+ * the last one of the same session extends that extent.
+ */
+START_TEST(spool_extents)
+{
+	static const char who[] = "abaaba";
+	static const size_t len[] = { 10, 20, 100000, 30, 40, 70000 };
+	struct sl_record r;
+	const struct sl_record *got;
+	struct sl_buf scratch;
+	struct sl_spool *sp[2];
+	struct sl_spool_cur *cur;
+	FILE *fp = spool_file();
+	char *text = sl_xmalloc(100000);
+	long long off = 0;
+	int i, k, seen;
+
+	sl_buf_init(&scratch);
+	sp[0] = sl_spool_new(fileno(fp), 0, 0);
+	sp[1] = sl_spool_new(fileno(fp), 0, 0);
+	for (i = 0; i < 6; i++) {
+		memset(text, '0' + i, len[i]);
+		sl_record_init(&r, SL_RAW, who[i] == 'a' ? "a-1" : "b-1", "x:1");
+		r.text = text;
+		r.len = len[i];
+		ck_assert_int_eq(sl_spool_write(fp, &scratch, &r), 0);
+		sl_spool_add(sp[who[i] - 'a'], off, (long long)scratch.len);
+		off += (long long)scratch.len;
+	}
+	fflush(fp);
+	ck_assert_int_eq(sl_spool_len(sp[0]) + sl_spool_len(sp[1]), off);
+	for (k = 0; k < 2; k++) {
+		cur = sl_spool_cursor(sp[k]);
+		for (i = 0, seen = 0; i < 6; i++) {
+			if (who[i] != 'a' + k)
+				continue;
+			ck_assert_int_eq(sl_spool_next(cur, &got), 1);
+			ck_assert_uint_eq(got->len, len[i]);
+			ck_assert_int_eq(got->text[0], '0' + i);
+			ck_assert_int_eq(got->text[got->len - 1], '0' + i);
+			seen++;
+		}
+		ck_assert_int_eq(seen, k == 0 ? 4 : 2);
+		ck_assert_int_eq(sl_spool_next(cur, &got), 0);
+		sl_spool_cursor_free(cur);
+		sl_spool_free(sp[k]);
+	}
+	sl_buf_free(&scratch);
+	free(text);
+	fclose(fp);
+}
+END_TEST
+
 /* ---------------------------------------------------------- escaping */
 
 static void
@@ -475,6 +530,7 @@ convert_suite(void)
 	tcase_add_test(tc, spool_round_trip);
 	tcase_add_test(tc, spool_damaged_and_ranges);
 	tcase_add_test(tc, spool_big_records);
+	tcase_add_test(tc, spool_extents);
 	tcase_add_test(tc, html_escapes);
 	tcase_add_test(tc, clean_controls);
 	tcase_add_test(tc, widths);
