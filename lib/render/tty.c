@@ -103,18 +103,21 @@ src_at(struct sl_tty *tty, long long line)
 	return tty->src.buf;
 }
 
-/* Copy n bytes to hold_mem, aligned for any array, NUL after. */
+/* Copy n bytes to hold_mem at a multiple of align (a power of two), a
+ * NUL after them; their offset. */
 static size_t
-hold_copy(struct sl_tty *tty, const void *p, size_t n)
+hold_copy(struct sl_tty *tty, const void *p, size_t n, size_t align)
 {
 	struct sl_buf *m = &tty->hold_mem;
-	size_t at = (m->len + _Alignof(max_align_t) - 1) &
-	    ~(_Alignof(max_align_t) - 1);
+	size_t at = (m->len + align - 1) & ~(align - 1);
 
-	while (m->len < at)
-		sl_buf_addc(m, '\0');
-	sl_buf_add(m, p, n);
-	sl_buf_addc(m, '\0');
+	sl_buf_reserve(m, at - m->len + n + 1);
+	memset(m->buf + m->len, 0, at - m->len);
+	if (n > 0)
+		memcpy(m->buf + at, p, n);
+	m->len = at + n + 1;
+	m->buf[at + n] = '\0';
+	m->buf[m->len] = '\0';
 	return at;
 }
 
@@ -148,13 +151,13 @@ hold(struct sl_tty *tty, const struct sl_record *r)
 	}
 	h = &tty->held[tty->nheld++];
 	h->r = *r;
-	h->text = hold_copy(tty, r->text, r->len);
-	h->src = hold_copy(tty, r->src, strlen(r->src));
-	h->time = r->time != NULL ? hold_copy(tty, r->time, strlen(r->time)) :
-	    NO_COPY;
+	h->text = hold_copy(tty, r->text, r->len, 1);
+	h->src = hold_copy(tty, r->src, strlen(r->src), 1);
+	h->time = r->time != NULL ?
+	    hold_copy(tty, r->time, strlen(r->time), 1) : NO_COPY;
 	h->expanded = NO_COPY;
 	h->spans = r->nspans > 0 ? hold_copy(tty, r->spans,
-	    r->nspans * sizeof(*r->spans)) : NO_COPY;
+	    r->nspans * sizeof(*r->spans), _Alignof(struct sl_span)) : NO_COPY;
 }
 
 /* Emit the records held back, in order. */
@@ -192,7 +195,7 @@ take_expansion(struct sl_tty *tty, const struct sl_record *r)
 	if (r->len == 0 || r->len < pre || memcmp(r->text, cmd, pre) != 0 ||
 	    (r->len == clen && memcmp(r->text, cmd, clen) == 0))
 		return;
-	h->expanded = hold_copy(tty, r->text, r->len);
+	h->expanded = hold_copy(tty, r->text, r->len, 1);
 }
 
 /* Apply what this row (NULL: the end of a feed) says about the rows held
