@@ -25,26 +25,25 @@
 static int
 ct_probe(const unsigned char *p, size_t n, const char *name)
 {
-	struct sl_jkeys k;
+	const struct sl_jkeys *k = sl_probe_keys(p, n);
 
 	SL_UNUSED(name);
-	sl_jkeys_probe(p, n, &k);
-	if (!k.object)		/* a bare array of events or envelopes */
-		return (sl_jkeys_has(&k, "[].eventSource") &&
-		    sl_jkeys_has(&k, "[].eventName")) ||
-		    sl_jkeys_has(&k, "[].detail.eventSource") ? 90 : 0;
-	if (sl_jkeys_has(&k, "Records[].eventSource") ||
-	    sl_jkeys_has(&k, "Records[].eventName"))
+	if (!k->object)		/* a bare array of events or envelopes */
+		return (sl_jkeys_has(k, "[].eventSource") &&
+		    sl_jkeys_has(k, "[].eventName")) ||
+		    sl_jkeys_has(k, "[].detail.eventSource") ? 90 : 0;
+	if (sl_jkeys_has(k, "Records[].eventSource") ||
+	    sl_jkeys_has(k, "Records[].eventName"))
 		return 95;
-	if (sl_jkeys_has(&k, "eventSource") && sl_jkeys_has(&k, "eventName"))
+	if (sl_jkeys_has(k, "eventSource") && sl_jkeys_has(k, "eventName"))
 		return 90;
-	if (sl_jkeys_has(&k, "Events[].CloudTrailEvent"))
+	if (sl_jkeys_has(k, "Events[].CloudTrailEvent"))
 		return 90;
-	if (sl_jkeys_has(&k, "detail-type") &&
-	    sl_jkeys_has(&k, "detail.eventSource"))
+	if (sl_jkeys_has(k, "detail-type") &&
+	    sl_jkeys_has(k, "detail.eventSource"))
 		return 90;
 	/* An empty trail file: {"Records":[]}. */
-	return sl_jkeys_has(&k, "Records") && !sl_jkeys_has(&k, "Records[]") ?
+	return sl_jkeys_has(k, "Records") && !sl_jkeys_has(k, "Records[]") ?
 	    40 : 0;
 }
 

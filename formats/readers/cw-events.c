@@ -25,28 +25,27 @@
 static int
 ce_probe(const unsigned char *p, size_t n, const char *name)
 {
-	struct sl_jkeys k;
+	const struct sl_jkeys *k = sl_probe_keys(p, n);
 
 	SL_UNUSED(name);
-	sl_jkeys_probe(p, n, &k);
 	/* Just the events: [{...}, ...], or one a line. */
-	if (!k.object && sl_jkeys_has(&k, "[].message") &&
-	    (sl_jkeys_has(&k, "[].timestamp") ||
-	    sl_jkeys_has(&k, "[].logStreamName")))
+	if (!k->object && sl_jkeys_has(k, "[].message") &&
+	    (sl_jkeys_has(k, "[].timestamp") ||
+	    sl_jkeys_has(k, "[].logStreamName")))
 		return 85;
-	if (k.object && sl_jkeys_has(&k, "message") &&
-	    sl_jkeys_has(&k, "timestamp") && (sl_jkeys_has(&k, "ingestionTime") ||
-	    sl_jkeys_has(&k, "logStreamName") || sl_jkeys_has(&k, "eventId")))
+	if (k->object && sl_jkeys_has(k, "message") &&
+	    sl_jkeys_has(k, "timestamp") && (sl_jkeys_has(k, "ingestionTime") ||
+	    sl_jkeys_has(k, "logStreamName") || sl_jkeys_has(k, "eventId")))
 		return 80;
-	if (!k.object || !sl_jkeys_has(&k, "events"))
+	if (!k->object || !sl_jkeys_has(k, "events"))
 		return 0;
-	if (sl_jkeys_has(&k, "events[].message") ||
-	    sl_jkeys_has(&k, "nextForwardToken") ||
-	    sl_jkeys_has(&k, "nextBackwardToken") ||
-	    sl_jkeys_has(&k, "searchedLogStreams"))
+	if (sl_jkeys_has(k, "events[].message") ||
+	    sl_jkeys_has(k, "nextForwardToken") ||
+	    sl_jkeys_has(k, "nextBackwardToken") ||
+	    sl_jkeys_has(k, "searchedLogStreams"))
 		return 90;
 	/* An empty page, or a cut one: "events" and not much else. */
-	return sl_jkeys_has(&k, "events[]") ? 40 : 30;
+	return sl_jkeys_has(k, "events[]") ? 40 : 30;
 }
 
 static int

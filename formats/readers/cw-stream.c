@@ -32,13 +32,12 @@ stream_keys(const struct sl_jkeys *k, const char *pre)
 static int
 cs_probe(const unsigned char *p, size_t n, const char *name)
 {
-	struct sl_jkeys k;
+	const struct sl_jkeys *k = sl_probe_keys(p, n);
 
 	SL_UNUSED(name);
-	sl_jkeys_probe(p, n, &k);
-	if (k.object && stream_keys(&k, ""))
+	if (k->object && stream_keys(k, ""))
 		return 95;
-	if (!k.object && stream_keys(&k, "[]."))
+	if (!k->object && stream_keys(k, "[]."))
 		return 90;
 	return 0;
 }

@@ -89,18 +89,17 @@ payload_start(const unsigned char *p, size_t n)
 static int
 sub_probe(const unsigned char *p, size_t n, const char *name)
 {
-	struct sl_jkeys k;
+	const struct sl_jkeys *k = sl_probe_keys(p, n);
 	struct sl_buf b;
 	int bid = 0;
 
 	SL_UNUSED(name);
-	sl_jkeys_probe(p, n, &k);
-	if (k.object && sl_jkeys_has(&k, "logEvents") &&
-	    (sl_jkeys_has(&k, "messageType") || sl_jkeys_has(&k, "logStream") ||
-	    sl_jkeys_has(&k, "logGroup") ||
-	    sl_jkeys_has(&k, "logEvents[].message")))
+	if (k->object && sl_jkeys_has(k, "logEvents") &&
+	    (sl_jkeys_has(k, "messageType") || sl_jkeys_has(k, "logStream") ||
+	    sl_jkeys_has(k, "logGroup") ||
+	    sl_jkeys_has(k, "logEvents[].message")))
 		return 95;
-	if (k.object && sl_jkeys_has(&k, "awslogs.data"))
+	if (k->object && sl_jkeys_has(k, "awslogs.data"))
 		return 90;
 	if (!all_b64(p, n))
 		return 0;

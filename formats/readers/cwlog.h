@@ -204,4 +204,7 @@ int cw_sort_next(struct cw_sort *s, long long *group, long long *ms,
     long long *pos, const char **p, size_t *n);
 void cw_sort_free(struct cw_sort *s);
 
+/* The peek's JSON keys for a probe, scanned once per sl_detect (registry.c). */
+const struct sl_jkeys *sl_probe_keys(const unsigned char *p, size_t n);
+
 #endif /* SL_CWLOG_H */

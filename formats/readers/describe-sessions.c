@@ -26,15 +26,14 @@
 static int
 ds_probe(const unsigned char *p, size_t n, const char *name)
 {
-	struct sl_jkeys k;
+	const struct sl_jkeys *k = sl_probe_keys(p, n);
 
 	SL_UNUSED(name);
-	sl_jkeys_probe(p, n, &k);
-	if (!k.object || !sl_jkeys_has(&k, "Sessions"))
+	if (!k->object || !sl_jkeys_has(k, "Sessions"))
 		return 0;
-	if (sl_jkeys_has(&k, "Sessions[].SessionId"))
+	if (sl_jkeys_has(k, "Sessions[].SessionId"))
 		return 95;
-	return sl_jkeys_has(&k, "Sessions[]") ? 30 : 50;
+	return sl_jkeys_has(k, "Sessions[]") ? 30 : 50;
 }
 
 /* Epoch seconds of the four-digit years, the ones a date can say. */

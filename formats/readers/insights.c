@@ -25,15 +25,14 @@
 static int
 in_probe(const unsigned char *p, size_t n, const char *name)
 {
-	struct sl_jkeys k;
+	const struct sl_jkeys *k = sl_probe_keys(p, n);
 
 	SL_UNUSED(name);
-	sl_jkeys_probe(p, n, &k);
-	if (!k.object || !sl_jkeys_has(&k, "results"))
+	if (!k->object || !sl_jkeys_has(k, "results"))
 		return 0;
-	if (sl_jkeys_has(&k, "results[][].field"))
+	if (sl_jkeys_has(k, "results[][].field"))
 		return 90;
-	if (sl_jkeys_has(&k, "statistics") || sl_jkeys_has(&k, "status"))
+	if (sl_jkeys_has(k, "statistics") || sl_jkeys_has(k, "status"))
 		return 70;
 	return 0;
 }

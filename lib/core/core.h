@@ -165,6 +165,10 @@ size_t sl_src_input_len(const char *src);
 /* The format with the highest bid for these bytes, or NULL. */
 const struct sl_format *sl_detect(const unsigned char *p, size_t n,
     const char *name);
+#define SL_BID_SURE	100	/* a bid that ends detection (registry.c) */
+/* sl_detect's window in which JSON probes share one key scan (registry.c). */
+void sl_probe_keys_open(void);
+void sl_probe_keys_close(void);
 
 /* ---------------------------------------------------------- names (session.c) */
 

@@ -431,7 +431,10 @@ sl_detect(const unsigned char *p, size_t n, const char *name)
 	const struct sl_format *best = NULL;
 	int bid, top = 0, i;
 
-	for (i = 0; sl_formats[i] != NULL; i++) {
+	sl_probe_keys_open();
+	/* A sure bid ends the auction: the registry puts the formats that
+	 * could outbid one before it (registry.c). */
+	for (i = 0; sl_formats[i] != NULL && top < SL_BID_SURE; i++) {
 		if (sl_formats[i]->probe == NULL)
 			continue;
 		bid = sl_formats[i]->probe(p, n, name);
@@ -440,6 +443,7 @@ sl_detect(const unsigned char *p, size_t n, const char *name)
 			best = sl_formats[i];
 		}
 	}
+	sl_probe_keys_close();
 	return best;
 }
 

@@ -27,11 +27,17 @@
 #define HOLD_MAX	64	/* line records held back at most */
 #define NO_PROMPT_ROWS	20	/* lines without a command that need a note */
 
-/* A line record held back, with copies of what it points to. */
+#define NO_COPY	((size_t)-1)	/* a held string or array that is NULL */
+
+/*
+ * A line record held back.  What it points to is copied into the tty's
+ * hold_mem, by offset (the arena moves as it grows): one buffer reused
+ * for every row instead of five allocations each.  r's pointers are
+ * valid only after held_point().
+ */
 struct held {
 	struct sl_record r;
-	char *text, *src, *time, *expanded;
-	struct sl_span *spans;
+	size_t text, src, time, expanded, spans;
 };
 
 /* What belongs to one session when several take turns on a tty. */
@@ -61,8 +67,9 @@ struct sl_tty {
 	const char *src_name;		/* the name src's prefix was made of */
 	char src_sep;			/* ...and its separator */
 	size_t src_prefix;		/* bytes of "name<sep>" in src */
-	struct held held[HOLD_MAX];
-	size_t nheld;
+	struct held *held;	/* grown on demand: most files hold few */
+	size_t nheld, held_cap;
+	struct sl_buf hold_mem;	/* what the held records point to */
 	long long first_line;	/* input line of the session's first row */
 	int expect_expansion;	/* the last row held used history expansion */
 };
@@ -96,25 +103,61 @@ src_at(struct sl_tty *tty, long long line)
 	return tty->src.buf;
 }
 
+/* Copy n bytes to hold_mem at a multiple of align (a power of two), a
+ * NUL after them; their offset. */
+static size_t
+hold_copy(struct sl_tty *tty, const void *p, size_t n, size_t align)
+{
+	struct sl_buf *m = &tty->hold_mem;
+	size_t at = (m->len + align - 1) & ~(align - 1);
+
+	sl_buf_reserve(m, at - m->len + n + 1);
+	memset(m->buf + m->len, 0, at - m->len);
+	if (n > 0)
+		memcpy(m->buf + at, p, n);
+	m->len = at + n + 1;
+	m->buf[at + n] = '\0';
+	m->buf[m->len] = '\0';
+	return at;
+}
+
+/* Point h's record at its copies, where hold_mem is now. */
+static void
+held_point(struct sl_tty *tty, struct held *h)
+{
+	char *m = tty->hold_mem.buf;
+
+	h->r.text = m + h->text;
+	h->r.src = m + h->src;
+	h->r.time = h->time != NO_COPY ? m + h->time : NULL;
+	h->r.spans = h->spans != NO_COPY ? (struct sl_span *)(void *)
+	    (m + h->spans) : NULL;
+	if (h->expanded != NO_COPY)
+		h->r.expanded = m + h->expanded;
+}
+
 static void
 hold(struct sl_tty *tty, const struct sl_record *r)
 {
-	struct held *h = &tty->held[tty->nheld++];
+	struct held *h;
 
-	h->r = *r;
-	h->text = sl_xstrndup(r->text, r->len);
-	h->src = sl_xstrdup(r->src);
-	h->time = r->time != NULL ? sl_xstrdup(r->time) : NULL;
-	h->expanded = NULL;
-	h->spans = NULL;
-	if (r->nspans > 0) {
-		h->spans = sl_xmalloc(r->nspans * sizeof(*r->spans));
-		memcpy(h->spans, r->spans, r->nspans * sizeof(*r->spans));
+	if (tty->nheld == tty->held_cap) {
+		/* settled() releases before HOLD_MAX, so this stays bounded. */
+		tty->held_cap = tty->held_cap == 0 ? 4 : tty->held_cap * 2;
+		if (tty->held_cap > HOLD_MAX)
+			tty->held_cap = HOLD_MAX;
+		tty->held = sl_xrealloc(tty->held,
+		    tty->held_cap * sizeof(*tty->held));
 	}
-	h->r.text = h->text;
-	h->r.src = h->src;
-	h->r.time = h->time;
-	h->r.spans = h->spans;
+	h = &tty->held[tty->nheld++];
+	h->r = *r;
+	h->text = hold_copy(tty, r->text, r->len, 1);
+	h->src = hold_copy(tty, r->src, strlen(r->src), 1);
+	h->time = r->time != NULL ?
+	    hold_copy(tty, r->time, strlen(r->time), 1) : NO_COPY;
+	h->expanded = NO_COPY;
+	h->spans = r->nspans > 0 ? hold_copy(tty, r->spans,
+	    r->nspans * sizeof(*r->spans), _Alignof(struct sl_span)) : NO_COPY;
 }
 
 /* Emit the records held back, in order. */
@@ -124,16 +167,11 @@ release(struct sl_tty *tty)
 	size_t i;
 
 	for (i = 0; i < tty->nheld; i++) {
-		struct held *h = &tty->held[i];
-
-		emit(tty, &h->r);
-		free(h->text);
-		free(h->src);
-		free(h->time);
-		free(h->expanded);
-		free(h->spans);
+		held_point(tty, &tty->held[i]);
+		emit(tty, &tty->held[i].r);
 	}
 	tty->nheld = 0;
+	sl_buf_reset(&tty->hold_mem);
 }
 
 /*
@@ -146,16 +184,18 @@ static void
 take_expansion(struct sl_tty *tty, const struct sl_record *r)
 {
 	struct held *h = &tty->held[tty->nheld - 1];
-	const char *cmd = h->r.text + h->r.prompt_len, *bang;
+	const char *cmd, *bang;
 	size_t clen = h->r.len - h->r.prompt_len, pre;
+
+	held_point(tty, h);
+	cmd = h->r.text + h->r.prompt_len;
 
 	bang = memchr(cmd, '!', clen);
 	pre = bang != NULL && cmd[0] != '^' ? (size_t)(bang - cmd) : 0;
 	if (r->len == 0 || r->len < pre || memcmp(r->text, cmd, pre) != 0 ||
 	    (r->len == clen && memcmp(r->text, cmd, clen) == 0))
 		return;
-	h->expanded = sl_xstrndup(r->text, r->len);
-	h->r.expanded = h->expanded;
+	h->expanded = hold_copy(tty, r->text, r->len, 1);
 }
 
 /* Apply what this row (NULL: the end of a feed) says about the rows held
@@ -398,6 +438,7 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 	tty->own.prompt = sl_prompt_new(rd->opts->prompts,
 	    kind == SL_TTY_LINUX, kind == SL_TTY_PWSH);
 	sl_buf_init(&tty->src);
+	sl_buf_init(&tty->hold_mem);
 	return tty;
 }
 
@@ -513,6 +554,8 @@ sl_tty_free(struct sl_tty *tty)
 		return;
 	tty->status = SL_STOP;	/* the sink may be gone: free, not emit */
 	release(tty);
+	free(tty->held);
+	sl_buf_free(&tty->hold_mem);
 	sl_term_free(tty->term);
 	sl_prompt_free(tty->own.prompt);
 	free(tty->own.sid);
