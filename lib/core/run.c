@@ -425,28 +425,6 @@ sl_reader_wants(const struct sl_reader *rd, unsigned what)
 	return (rd->run->sink.want & what) != 0;
 }
 
-const struct sl_format *
-sl_detect(const unsigned char *p, size_t n, const char *name)
-{
-	const struct sl_format *best = NULL;
-	int bid, top = 0, i;
-
-	sl_probe_keys_open();
-	/* A sure bid ends the auction: the registry puts the formats that
-	 * could outbid one before it (registry.c). */
-	for (i = 0; sl_formats[i] != NULL && top < SL_BID_SURE; i++) {
-		if (sl_formats[i]->probe == NULL)
-			continue;
-		bid = sl_formats[i]->probe(p, n, name);
-		if (bid > top) {
-			top = bid;
-			best = sl_formats[i];
-		}
-	}
-	sl_probe_keys_close();
-	return best;
-}
-
 /*
  * Is sid a Session Manager session id, "<principal>-<suffix>" with a
  * 17-hex or 26-alphanumeric suffix?  Only such a name makes an empty
@@ -638,35 +616,6 @@ sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
 	sl_in_free(in);
 	worse(rd, rc);
 	return rc;
-}
-
-const struct sl_format *
-sl_format_lookup(const char *name)
-{
-	int i;
-
-	for (i = 0; sl_formats[i] != NULL; i++)
-		if (strcmp(sl_formats[i]->name, name) == 0)
-			return sl_formats[i];
-	return NULL;
-}
-
-const char *
-sl_format_name(const struct sl_format *f)
-{
-	return f->name;
-}
-
-const char *
-sl_format_desc(const struct sl_format *f)
-{
-	return f->desc;
-}
-
-int
-sl_format_shape(const struct sl_format *f)
-{
-	return f->shape;
 }
 
 /* A leaf a worker gave back, read from memory as the walk would have. */
