@@ -11,7 +11,7 @@
 #define SL_DECLINED	1
 
 /* Largest input handed to a worker (held in memory there and here). */
-#define SL_JOB_MAX	((size_t)16 << 20)
+#define SL_JOB_MAX	((size_t)4 << 20)
 
 /*
  * What the workers use of a run, handed over by the run itself (so

@@ -142,8 +142,9 @@ hold(struct sl_tty *tty, const struct sl_record *r)
 	struct held *h;
 
 	if (tty->nheld == tty->held_cap) {
-		/* settled() releases before HOLD_MAX, so this stays bounded. */
-		tty->held_cap = tty->held_cap == 0 ? 4 : tty->held_cap * 2;
+		/* settled() releases before HOLD_MAX, so this stays bounded;
+		 * one to start with: most sessions hold one row at a time. */
+		tty->held_cap = tty->held_cap == 0 ? 1 : tty->held_cap * 2;
 		if (tty->held_cap > HOLD_MAX)
 			tty->held_cap = HOLD_MAX;
 		tty->held = sl_xrealloc(tty->held,
