@@ -738,12 +738,6 @@ ts_core_set_lines(struct ts_core *ts, long long n)
 		sl_tty_set_lines(ts->tty, n);
 }
 
-const char *
-ts_core_sid(const struct ts_core *ts)
-{
-	return ts->sid;
-}
-
 void
 ts_core_free(struct ts_core *ts)
 {

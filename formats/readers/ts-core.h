@@ -49,8 +49,6 @@ int ts_core_read(struct sl_reader *rd, const char *origin, int cut_whole);
  */
 long long ts_core_lines(const struct ts_core *c);
 void ts_core_set_lines(struct ts_core *c, long long n);
-/* The session id (valid once a line was fed, until ts_core_free). */
-const char *ts_core_sid(const struct ts_core *c);
 void ts_core_free(struct ts_core *c);
 
 #endif /* SL_TS_CORE_H */
