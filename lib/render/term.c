@@ -154,7 +154,6 @@ struct sl_term {
 	int have_param;
 	char priv;		/* '?', '>', '=', '<' or 0 */
 	char inter;		/* last intermediate byte or 0 */
-	char str_kind;		/* ']' OSC, else DCS/SOS/PM/APC */
 	struct sl_buf osc;
 
 	unsigned char pend[4];	/* a UTF-8 sequence cut by a feed boundary */
