@@ -417,6 +417,8 @@ drop_hidden_exit(struct ts_core *ts)
 static void
 feed_line(struct ts_core *ts, const char *p, size_t n, long long pos)
 {
+	size_t len = n > 0 && p[n - 1] == '\n' ? n - 1 : n;
+
 	if (ts->pending_lf) {
 		sl_emit_raw(ts->rd, ts->sid, ts->raw_line++, "\n", 1);
 		sl_tty_feed(ts->tty, "\n", 1);
@@ -426,16 +428,10 @@ feed_line(struct ts_core *ts, const char *p, size_t n, long long pos)
 		ts->raw_line = pos;
 		sl_tty_set_line(ts->tty, pos);
 	}
-	sl_emit_raw(ts->rd, ts->sid, ts->raw_line, p,
-	    n > 0 && p[n - 1] == '\n' ? n - 1 : n);
-	if (n > 0 && p[n - 1] == '\n') {
-		sl_tty_feed(ts->tty, p, n - 1);
-		ts->pending_lf = 1;
-		ts->last_len = n - 1;
-	} else {
-		sl_tty_feed(ts->tty, p, n);
-		ts->last_len = n;
-	}
+	sl_emit_raw(ts->rd, ts->sid, ts->raw_line, p, len);
+	sl_tty_feed(ts->tty, p, len);
+	ts->pending_lf = len < n;
+	ts->last_len = len;
 }
 
 static void
