@@ -91,7 +91,7 @@ enum out_kind { OUT_STDOUT, OUT_FILE, OUT_DIR, OUT_ARCHIVE };
 
 struct outputs {
 	enum out_kind kind;
-	const char *path;	/* -o, or NULL */
+	const char *path;	/* -o, or NULL: standard output */
 	int force;
 	struct tool_file file;	/* OUT_FILE, OUT_ARCHIVE */
 	struct sl_out *one;	/* stdout or the -o FILE */
@@ -340,8 +340,7 @@ outputs_open(struct outputs *o, int nin, char **in)
 	int i;
 
 	o->scratch = -1;
-	/* "-" is standard output, as in every tool (sl(7)). */
-	if (o->path == NULL || strcmp(o->path, "-") == 0) {
+	if (o->path == NULL) {
 		o->kind = OUT_STDOUT;
 		o->one = tool_out;
 		return;
@@ -450,7 +449,7 @@ selection_output(const struct outputs *o, int nin, char **in)
 	struct stat sb;
 	int i;
 
-	if (o->path == NULL || strcmp(o->path, "-") == 0)
+	if (o->path == NULL)
 		return;
 	if (ends_with(o->path, "/") || sl_archive_kind(o->path) != SL_AR_NONE ||
 	    (stat(o->path, &sb) == 0 && S_ISDIR(sb.st_mode)))
@@ -546,7 +545,8 @@ parse_options(int argc, char **argv, struct options *op, struct outputs *o)
 			tool_input_option(c, optarg, NULL);
 			break;
 		case 'o':
-			o->path = optarg;
+			/* "-" is standard output, as in every tool (sl(7)). */
+			o->path = strcmp(optarg, "-") == 0 ? NULL : optarg;
 			break;
 		case OPT_FORCE:
 			o->force = 1;

@@ -463,7 +463,6 @@ struct sl_redact {
 	int prefilter;		/* every enabled rule has keywords */
 	int allrules;		/* no prefilter table: every rule runs */
 	int ready;
-	int has_privkey, has_typed;
 	int privkey_rule, typed_rule;
 	uint32_t *candr, *candl;	/* per rule: stamp of the last hit */
 	uint32_t *nearby;	/* per rule: stamp of a line in its window */
@@ -481,7 +480,6 @@ struct sl_redact {
 	struct sl_buf subj;	/* key context + rendered text */
 	struct rx_queue scratch;	/* for rx_redact_string */
 	struct rx_ctx scratch_ctx;
-	int scratch_busy;
 	struct sl_buf scratch_out;
 	int *scratch_kids;
 	size_t scratch_nkids, scratch_maxkids;

@@ -49,6 +49,22 @@ rx_write(struct rx_writer *w, const char *p, size_t n)
 	return SL_OK;
 }
 
+/*
+ * Where a piece p[0, n) of a longer line ends: after the last blank or
+ * control within RX_CUT_LOOK of n, so that a secret is rarely cut, or at
+ * n when there is none.
+ */
+static size_t
+cut_at(const char *p, size_t n)
+{
+	size_t k;
+
+	for (k = n; k > 0 && k + RX_CUT_LOOK > n; k--)
+		if ((unsigned char)p[k - 1] <= ' ')
+			return k;
+	return n;
+}
+
 void
 rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 {
@@ -75,11 +91,7 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 		return;
 	}
 	/* Too long: cut after a blank or control near the limit. */
-	for (k = RX_PIECE; k > RX_PIECE - RX_CUT_LOOK; k--)
-		if ((unsigned char)p[k - 1] <= ' ')
-			break;
-	if (k == RX_PIECE - RX_CUT_LOOK)
-		k = RX_PIECE;
+	k = cut_at(p, RX_PIECE);
 	*cn = k;
 	*en = 0;
 	*next = k;
@@ -151,11 +163,7 @@ split_view(struct rx_lines *l)
 	size_t c = l->n, k;
 
 	if (l->more) {
-		for (k = l->n; k > 0 && k + RX_CUT_LOOK > l->n; k--)
-			if ((unsigned char)l->p[k - 1] <= ' ')
-				break;
-		if (k == 0 || k + RX_CUT_LOOK <= l->n)
-			k = l->n;
+		k = cut_at(l->p, l->n);
 		sl_buf_add(&l->carry, l->p + k, l->n - k);
 		l->n = k;
 		l->cn = k;
