@@ -197,7 +197,6 @@ struct cw_sort *cw_sort_new(size_t mem_max);
 /* Returns 0, or -1 (the temporary file failed: errno; nothing added). */
 int cw_sort_add(struct cw_sort *s, long long group, long long ms,
     long long pos, const void *p, size_t n);
-size_t cw_sort_count(const struct cw_sort *s);
 void cw_sort_done(struct cw_sort *s);
 /* The next event in order: 1, or 0 at the end, -1 on a read error. */
 int cw_sort_next(struct cw_sort *s, long long *group, long long *ms,

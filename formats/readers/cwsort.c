@@ -121,12 +121,6 @@ cw_sort_add(struct cw_sort *s, long long group, long long ms, long long pos,
 	return 0;
 }
 
-size_t
-cw_sort_count(const struct cw_sort *s)
-{
-	return s->n;
-}
-
 static int
 cmp(const void *a, const void *b)
 {

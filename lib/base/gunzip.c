@@ -10,7 +10,7 @@
 
 #include <zlib.h>
 
-#include "internal.h"
+#include "base/base.h"
 #include "base/gunzip.h"
 
 /* member() results beyond zlib's. */

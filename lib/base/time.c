@@ -9,7 +9,7 @@
 #include <time.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant). */
 static long long

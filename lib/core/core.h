@@ -126,11 +126,6 @@ int sl_reader_wants(const struct sl_reader *rd, unsigned what);
 int sl_run_input(struct sl_run *run, struct sl_in *in,
     const struct sl_format *f);
 
-/* Run another format over bytes in memory as part of this input (the
- * message of a CloudWatch event, say).  name is used in src. */
-int sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
-    const char *name, const void *p, size_t n);
-
 /*
  * Work a reader leaves open for the next input of the run: the numbered
  * objects of one export stream (000000.gz, 000001.gz, ...) are one

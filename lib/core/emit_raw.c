@@ -4,7 +4,7 @@
  * reader fed to the renderer as SL_RAW records, so that nobody re-parses
  * the input.  One helper, so every reader does it the same way.
  */
-#include "internal.h"
+#include "core/core.h"
 
 int
 sl_emit_raw(struct sl_reader *rd, const char *sid, long long line,

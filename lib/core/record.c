@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "core/core.h"
 #include "base/json_esc.h"
 
 static const char *const field_names[SL_F_COUNT] = {

@@ -606,18 +606,6 @@ sl_run_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 	return run->stopped ? SL_STOP : rc;
 }
 
-int
-sl_reader_sub(struct sl_reader *rd, const struct sl_format *f,
-    const char *name, const void *p, size_t n)
-{
-	struct sl_in *in = sl_in_mem(name, p, n);
-	int rc = read_input(rd->run, in, f, 0);
-
-	sl_in_free(in);
-	worse(rd, rc);
-	return rc;
-}
-
 /* A leaf a worker gave back, read from memory as the walk would have. */
 static int
 read_mem_leaf(struct sl_run *run, const char *name, const void *p, size_t n)
