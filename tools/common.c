@@ -19,9 +19,9 @@
 const char *tool_name = "sl";
 int tool_status = EXIT_OK;
 struct sl_out *tool_out;
-int tool_jobs = 1;
 
 static struct sl_buf json;
+static int tool_jobs = 1;	/* -j: worker processes; default the CPUs */
 
 #define JOBS_MAX	256	/* -j: worker processes at most */
 

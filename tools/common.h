@@ -16,7 +16,6 @@
 extern const char *tool_name;
 extern int tool_status;		/* EXIT_OK or EXIT_INPUT so far */
 extern struct sl_out *tool_out;	/* standard output */
-extern int tool_jobs;		/* -j: worker processes; default the CPUs */
 
 void tool_init(const char *name);
 /* "tool: where: msg" on stderr; input was lost, so exit 1 at the end. */

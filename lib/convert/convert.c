@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "convert/writer.h"
+#include "report/report.h"
 
 #define SPOOL_BUF	(1 << 18)	/* the shared spool's write buffer */
 
@@ -536,10 +537,7 @@ free_sources(struct csess *s)
 	free(s->src);
 }
 
-/*
- * The transcript to show: most lines, then one with times, then the
- * smaller key (sl-report's rule, so that input order never decides).
- */
+/* The transcript to show: sl-report's (report_better_transcript). */
 static size_t
 best_source(const struct csess *s)
 {
@@ -548,9 +546,8 @@ best_source(const struct csess *s)
 	for (i = 1; i < s->nsrc; i++) {
 		const struct csrc *a = &s->src[i], *b = &s->src[w];
 
-		if (a->lines != b->lines ? a->lines > b->lines :
-		    (a->timed > 0) != (b->timed > 0) ? a->timed > 0 :
-		    strcmp(a->key, b->key) < 0)
+		if (report_better_transcript(a->lines, a->timed, a->key,
+		    b->lines, b->timed, b->key))
 			w = i;
 	}
 	return w;

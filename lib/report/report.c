@@ -275,6 +275,17 @@ report_add(long long a, long long b)
 	return a > REPORT_COUNT_MAX - b ? REPORT_COUNT_MAX : a + b;
 }
 
+int
+report_better_transcript(long long lines, long long timed, const char *key,
+    long long olines, long long otimed, const char *okey)
+{
+	if (lines != olines)
+		return lines > olines;
+	if ((timed > 0) != (otimed > 0))
+		return timed > 0;
+	return strcmp(key, okey) < 0;
+}
+
 void
 report_note_add(struct rnote **v, size_t *n, const char *code,
     const char *text, long long nnotes, long long count)

@@ -126,6 +126,14 @@ struct rsrc *report_src(struct rsess *s, const char *path, size_t plen,
  */
 #define REPORT_COUNT_MAX	((1LL << 53) - 1)
 long long report_add(long long a, long long b);
+/*
+ * Of two transcripts of one session (S3 and CloudWatch, a .log and its
+ * .log.gz), is the first the one to show?  Most lines; then one with
+ * times; then the smaller key, so that input order never decides.  The
+ * report's rule, and sl-convert's (lib/convert/convert.c).
+ */
+int report_better_transcript(long long lines, long long timed,
+    const char *key, long long olines, long long otimed, const char *okey);
 void report_note_add(struct rnote **v, size_t *n, const char *code,
     const char *text, long long nnotes, long long count);
 /* A command, or with cont the next line of the last one; flags (RCMD_*)

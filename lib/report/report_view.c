@@ -45,22 +45,12 @@ kind_of(const struct sl_session *e, int transcript)
 	return transcript ? "shell" : NULL;
 }
 
-/*
- * The transcript to report: most lines; then one with times; then the
- * smaller key, so that input order never decides.
- */
+/* The transcript to report (report_better_transcript). */
 static int
 better(const struct rsrc *a, const struct rsrc *b)
 {
-	int c;
-
-	if (a->lines != b->lines)
-		return a->lines > b->lines;
-	if ((a->timed > 0) != (b->timed > 0))
-		return a->timed > 0;
-	if ((c = strcmp(a->key, b->key)) != 0)
-		return c < 0;
-	return 0;
+	return report_better_transcript(a->lines, a->timed, a->key, b->lines,
+	    b->timed, b->key);
 }
 
 static int
