@@ -66,17 +66,8 @@ write_all(int fd, const void *p, size_t n, long long off)
 static int
 spill(struct cw_sort *s)
 {
-	const char *dir = getenv("TMPDIR");
-	struct sl_buf path;
-	int fd;
+	int fd = sl_tmpfile(NULL, "sl-sort");
 
-	sl_buf_init(&path);
-	sl_buf_printf(&path, "%s/sl-sort-XXXXXX", dir != NULL && *dir != '\0' ?
-	    dir : "/tmp");
-	fd = mkstemp(path.buf);
-	if (fd >= 0)
-		(void)unlink(path.buf);
-	sl_buf_free(&path);
 	if (fd < 0)
 		return -1;
 	if (write_all(fd, s->mem.buf, s->mem.len, 0) < 0) {

@@ -50,6 +50,12 @@ int sl_time_utc(const char *s, size_t n, long long *ms);
 size_t sl_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 /* Text, not binary: no NUL, few invalid UTF-8 bytes. */
 int sl_looks_text(const unsigned char *p, size_t n);
+
+/* The folder for scratch files: dir, else $TMPDIR, else /tmp. */
+const char *sl_tmpdir(const char *dir);
+/* A scratch file "TAG.XXXXXX" in sl_tmpdir(dir), already unlinked and
+ * close-on-exec: its descriptor, or -1 with errno set. */
+int sl_tmpfile(const char *dir, const char *tag);
 /* Encode cp; returns length (1..4). */
 size_t sl_utf8_encode(uint32_t cp, char out[4]);
 /* Length of the longest valid UTF-8 prefix of p. */

@@ -422,19 +422,11 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 static int
 scratch_fd(struct sl_convert *c)
 {
-	char path[PATH_MAX];
-	const char *tmp = c->o.tmpdir != NULL ? c->o.tmpdir : getenv("TMPDIR");
-	int fd;
+	int fd = sl_tmpfile(c->o.tmpdir, "sl-convert");
 
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(path, sizeof(path), "%s/sl-convert.XXXXXX", tmp);
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		failf(c, "cannot create a temporary file in %s: %s", tmp,
-		    strerror(errno));
-		return -1;
-	}
-	unlink(path);
+	if (fd < 0)
+		failf(c, "cannot create a temporary file in %s: %s",
+		    sl_tmpdir(c->o.tmpdir), strerror(errno));
 	return fd;
 }
 

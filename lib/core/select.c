@@ -176,28 +176,15 @@ filter_put(void *arg, const struct sl_record *r)
 static FILE *
 spool_open(const char *tmpdir, struct sl_error *err)
 {
-	const char *dir = tmpdir;
-	char *path;
-	size_t n;
-	FILE *fp;
-	int fd;
+	int fd = sl_tmpfile(tmpdir, "sl-select");
+	FILE *fp = fd >= 0 ? fdopen(fd, "w+") : NULL;
 
-	if (dir == NULL && ((dir = getenv("TMPDIR")) == NULL || *dir == '\0'))
-		dir = "/tmp";
-	n = strlen(dir) + 32;
-	path = sl_xmalloc(n);
-	snprintf(path, n, "%s/sl-select.XXXXXX", dir);
-	/* Unlinked at once: nothing is left behind, whatever happens. */
-	if ((fd = mkstemp(path)) == -1 || unlink(path) == -1 ||
-	    (fp = fdopen(fd, "w+")) == NULL) {
+	if (fp == NULL) {
 		sl_error_set(err, SL_FATAL, errno, "%s: cannot make a spool "
-		    "file: %s", dir, strerror(errno));
-		if (fd != -1)
+		    "file: %s", sl_tmpdir(tmpdir), strerror(errno));
+		if (fd >= 0)
 			close(fd);
-		free(path);
-		return NULL;
 	}
-	free(path);
 	return fp;
 }
 

@@ -61,19 +61,7 @@ report_free_cmds(struct rsrc *src)
 static int
 spill_open(void)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((size_t)snprintf(path, sizeof(path), "%s/sl-report.XXXXXX",
-	    dir) >= sizeof(path))
-		return -1;
-	if ((fd = mkstemp(path)) == -1)
-		return -1;
-	unlink(path);
-	return fd;
+	return sl_tmpfile(NULL, "sl-report");
 }
 
 static int

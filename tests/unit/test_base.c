@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <zlib.h>
@@ -343,6 +346,33 @@ START_TEST(json_plain_parses)
 }
 END_TEST
 
+/* Scratch files: made in the folder asked for, already unlinked. */
+START_TEST(tmpfile_unlinked)
+{
+	char dir[] = "/tmp/sl-test-tmpfile-XXXXXX";
+	struct dirent *e;
+	DIR *d;
+	int fd, n = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_str_eq(sl_tmpdir(dir), dir);
+	fd = sl_tmpfile(dir, "sl-test");
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "abc", 3), 3);
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	ck_assert_int_eq(n, 0);		/* nothing left behind */
+	close(fd);
+	ck_assert_int_eq(rmdir(dir), 0);
+	/* A folder that is not there: -1, errno says why. */
+	errno = 0;
+	ck_assert_int_eq(sl_tmpfile(dir, "sl-test"), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 static Suite *
 base_suite(void)
 {
@@ -362,6 +392,7 @@ base_suite(void)
 	tcase_add_test(tc, json_plain);
 	tcase_add_test(tc, json_bytes_bare);
 	tcase_add_test(tc, json_plain_parses);
+	tcase_add_test(tc, tmpfile_unlinked);
 	suite_add_tcase(s, tc);
 	return s;
 }
