@@ -76,31 +76,6 @@ struct sl_writer {
 	int (*close)(struct sl_wfile *f);
 };
 
-/* ------------------------------------------------------------- spool */
-
-/*
- * One session's records on disk (lib/base/spool.c), read back in order by
- * any number of cursors.  Records returned by sl_spool_next are owned by
- * the cursor and valid until its next call.
- */
-struct sl_spool;
-struct sl_spool_cur;
-
-/* Append r in the spool's format to fp, using scratch as room (it holds
- * exactly the bytes written after).  0, or -1 on a write error. */
-int sl_spool_write(FILE *fp, struct sl_buf *scratch,
-    const struct sl_record *r);
-/* A spool over bytes [off, off+len) of fd (not owned). */
-struct sl_spool *sl_spool_new(int fd, long long off, long long len);
-/* Append bytes [off, off+len) of its file to sp's. */
-void sl_spool_add(struct sl_spool *sp, long long off, long long len);
-long long sl_spool_len(const struct sl_spool *sp);
-void sl_spool_free(struct sl_spool *sp);
-struct sl_spool_cur *sl_spool_cursor(struct sl_spool *sp);
-/* 1 and *r set, 0 at the end, -1 on a read error or a damaged spool. */
-int sl_spool_next(struct sl_spool_cur *c, const struct sl_record **r);
-void sl_spool_cursor_free(struct sl_spool_cur *c);
-
 /* --------------------------------------------------- shared helpers */
 
 /* Write b to f->out.  SL_OK or SL_STOP. */

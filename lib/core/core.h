@@ -187,4 +187,29 @@ char *sl_target_from_path(const char *path);
 int sl_emit_raw(struct sl_reader *rd, const char *sid, long long line,
     const void *p, size_t n);
 
+/* ------------------------------------------------------------- spool */
+
+/*
+ * One session's records on disk (lib/core/spool.c), read back in order by
+ * any number of cursors.  Records returned by sl_spool_next are owned by
+ * the cursor and valid until its next call.
+ */
+struct sl_spool;
+struct sl_spool_cur;
+
+/* Append r in the spool's format to fp, using scratch as room (it holds
+ * exactly the bytes written after).  0, or -1 on a write error. */
+int sl_spool_write(FILE *fp, struct sl_buf *scratch,
+    const struct sl_record *r);
+/* A spool over bytes [off, off+len) of fd (not owned). */
+struct sl_spool *sl_spool_new(int fd, long long off, long long len);
+/* Append bytes [off, off+len) of its file to sp's. */
+void sl_spool_add(struct sl_spool *sp, long long off, long long len);
+long long sl_spool_len(const struct sl_spool *sp);
+void sl_spool_free(struct sl_spool *sp);
+struct sl_spool_cur *sl_spool_cursor(struct sl_spool *sp);
+/* 1 and *r set, 0 at the end, -1 on a read error or a damaged spool. */
+int sl_spool_next(struct sl_spool_cur *c, const struct sl_record **r);
+void sl_spool_cursor_free(struct sl_spool_cur *c);
+
 #endif /* SL_CORE_H */

@@ -6,7 +6,7 @@
  * those may arrive late: the end time of a typescript is in its trailer,
  * the owner of a session may come from a CloudTrail file read after the
  * transcript.  So the filter holds records until the end of the run, in
- * a spool on disk (lib/base/spool.c: every field, raw bytes and spans kept),
+ * a spool on disk (lib/core/spool.c: every field, raw bytes and spans kept),
  * and replays the kept ones in their original order.  Memory grows with
  * sessions, never with lines.  When only --id is given the decision needs
  * nothing but the record itself, and records stream straight through.
@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "core/core.h"
-#include "convert/writer.h"
 
 struct sl_select {
 	struct sl_select_opts o;

@@ -1,6 +1,6 @@
 /*
  * test_convert.c: what sl-convert's writers stand on: SHA-256
- * (lib/base/sha256.c), the spool (lib/base/spool.c), the string escapings and
+ * (lib/base/sha256.c), the spool (lib/core/spool.c), the string escapings and
  * cleaning of lib/convert/writer.c, safe file names and archive kinds.
  */
 #include <stdio.h>

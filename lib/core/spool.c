@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "convert/writer.h"
+#include "core/core.h"
 
 enum {
 	T_END, T_SESSION, T_SRC, T_TEXT, T_TIME, T_CODE, T_N, T_SRC_LINE,
