@@ -187,6 +187,38 @@ char *sl_target_from_path(const char *path);
 int sl_emit_raw(struct sl_reader *rd, const char *sid, long long line,
     const void *p, size_t n);
 
+/* ------------------------------------------------------- record codec */
+
+/*
+ * The one binary form of a record inside a run (lib/core/reccodec.c):
+ * the -j pipe and the spool carry it.  Each record starts with its u32
+ * length, so a reader of a stream knows how much to gather first.
+ */
+/* Append r to b. */
+void sl_record_encode(struct sl_buf *b, const struct sl_record *r);
+/* The size of the record starting at p[0, n): 0 before its length is
+ * there (it may be larger than n: gather that much). */
+size_t sl_record_size(const char *p, size_t n);
+/*
+ * Decode the record starting at p[0, n) into r, whose strings point into
+ * p and whose arrays (spans, extra fields, redacted kinds) into arrays,
+ * a buffer the caller owns and reuses.  Returns the bytes used, 0 when
+ * p is malformed or cut short.
+ */
+size_t sl_record_decode(const char *p, size_t n, struct sl_record *r,
+    struct sl_buf *arrays);
+
+/* The codec's strings (NULL kept), for other frames of the same run. */
+struct sl_codec_cur {
+	const char *p;
+	size_t n;
+	int bad;		/* read past the end, or malformed */
+};
+void sl_codec_put_str(struct sl_buf *b, const char *s);
+/* The next string at c, pointing into c's bytes; NULL and c->bad set
+ * when malformed. */
+const char *sl_codec_get_str(struct sl_codec_cur *c);
+
 /* ------------------------------------------------------------- spool */
 
 /*

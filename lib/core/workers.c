@@ -11,8 +11,8 @@
  * The parent walks the inputs as always.  A leaf it may hand over is
  * peeked whole (at most SL_JOB_MAX) and sent to an idle worker, which
  * reads it with the run's own reader and sends back frames: its records
- * (packed, see sl_record_pack), its messages, then the job's end with
- * its status and counters.  The parent collects jobs strictly in the
+ * (sl_record_encode), its messages, then the job's end with its status
+ * and counters.  The parent collects jobs strictly in the
  * order it handed them out and passes records to the run's real sink
  * and messages to the run's real message functions, so that the sink
  * (and the selection in front of it, a report, a writer) sees exactly
@@ -82,216 +82,6 @@ struct sl_workers {
 	struct sl_buf frame;		/* a worker's frames */
 	int out_fd;			/* in a worker: its res_fd */
 };
-
-/* ------------------------------------------------------- record codec */
-
-static void
-put_u32(struct sl_buf *b, uint32_t v)
-{
-	sl_buf_add(b, &v, sizeof(v));
-}
-
-static void
-put_i64(struct sl_buf *b, long long v)
-{
-	int64_t x = v;
-
-	sl_buf_add(b, &x, sizeof(x));
-}
-
-/* Length, bytes, NUL; NULL as length UINT32_MAX. */
-static void
-put_strn(struct sl_buf *b, const char *s, size_t n)
-{
-	if (s == NULL) {
-		put_u32(b, UINT32_MAX);
-		return;
-	}
-	put_u32(b, (uint32_t)n);
-	sl_buf_add(b, s, n);
-	sl_buf_addc(b, '\0');
-}
-
-static void
-put_str(struct sl_buf *b, const char *s)
-{
-	put_strn(b, s, s != NULL ? strlen(s) : 0);
-}
-
-void
-sl_record_pack(struct sl_buf *b, const struct sl_record *r)
-{
-	size_t i;
-
-	put_u32(b, (uint32_t)r->type | (uint32_t)(r->has_prompt != 0) << 8 |
-	    (uint32_t)(r->cont != 0) << 9 | (uint32_t)(r->cancelled != 0) << 10 |
-	    (uint32_t)(r->redrawn != 0) << 11 |
-	    (uint32_t)(r->uncertain != 0) << 12);
-	put_i64(b, r->src_line);
-	put_i64(b, r->n);
-	put_i64(b, (long long)r->prompt_len);
-	put_i64(b, r->count);
-	put_str(b, r->session);
-	put_str(b, r->src);
-	put_strn(b, r->text, r->len);
-	put_str(b, r->time);
-	put_str(b, r->expanded);
-	put_str(b, r->code);
-	put_u32(b, (uint32_t)(r->spans != NULL ? r->nspans : 0));
-	put_u32(b, (uint32_t)r->nextra);
-	put_u32(b, (uint32_t)r->nredacted);
-	if (r->spans != NULL)
-		sl_buf_add(b, r->spans, r->nspans * sizeof(*r->spans));
-	for (i = 0; i < r->nextra; i++) {
-		put_str(b, r->extra[i].key);
-		put_str(b, r->extra[i].val);
-	}
-	for (i = 0; i < r->nredacted; i++)
-		put_str(b, r->redacted[i]);
-	/* f is left uncleared in other records (sl.h) */
-	for (i = 0; r->type == SL_SESSION && i < SL_F_COUNT; i++)
-		put_str(b, r->f[i]);
-}
-
-struct cursor {
-	char *p;
-	size_t n;
-	int bad;
-};
-
-static void
-get(struct cursor *c, void *dst, size_t n)
-{
-	if (c->bad || c->n < n) {
-		c->bad = 1;
-		memset(dst, 0, n);
-		return;
-	}
-	memcpy(dst, c->p, n);
-	c->p += n;
-	c->n -= n;
-}
-
-static uint32_t
-get_u32(struct cursor *c)
-{
-	uint32_t v;
-
-	get(c, &v, sizeof(v));
-	return v;
-}
-
-static long long
-get_i64(struct cursor *c)
-{
-	int64_t v;
-
-	get(c, &v, sizeof(v));
-	return v;
-}
-
-static const char *
-get_strn(struct cursor *c, size_t *len)
-{
-	uint32_t n = get_u32(c);
-	const char *s = c->p;
-
-	*len = 0;
-	if (c->bad || n == UINT32_MAX)
-		return NULL;
-	if (c->n < (size_t)n + 1 || c->p[n] != '\0') {
-		c->bad = 1;
-		return NULL;
-	}
-	c->p += (size_t)n + 1;
-	c->n -= (size_t)n + 1;
-	*len = n;
-	return s;
-}
-
-static const char *
-get_str(struct cursor *c)
-{
-	size_t len;
-
-	return get_strn(c, &len);
-}
-
-/*
- * The variable parts: spans, extra fields, redacted kinds, into one
- * allocation, pointers first (the strictest alignment).  Every count is
- * checked against the bytes left, each element taking at least 4.
- */
-static void
-unpack_arrays(struct cursor *c, struct sl_record *r, struct sl_buf *arrays)
-{
-	size_t i, nsp = get_u32(c), spb;
-	const char **red;
-	struct sl_kv *kv;
-	char *mem;
-
-	r->nextra = get_u32(c);
-	r->nredacted = get_u32(c);
-	spb = nsp * sizeof(struct sl_span);
-	if (c->bad || nsp > c->n || r->nextra > c->n || r->nredacted > c->n ||
-	    spb > c->n) {
-		c->bad = 1;
-		return;
-	}
-	sl_buf_reset(arrays);
-	sl_buf_reserve(arrays, r->nextra * sizeof(*kv) + r->nredacted *
-	    sizeof(*red) + spb);
-	mem = arrays->buf;	/* malloc'd: aligned for any type */
-	kv = (struct sl_kv *)(void *)mem;
-	red = (const char **)(void *)(kv + r->nextra);
-	if (nsp > 0) {
-		get(c, red + r->nredacted, spb);
-		r->spans = (const struct sl_span *)(void *)(red + r->nredacted);
-		r->nspans = nsp;
-	}
-	for (i = 0; i < r->nextra; i++) {
-		kv[i].key = get_str(c);
-		kv[i].val = get_str(c);
-	}
-	for (i = 0; i < r->nredacted; i++)
-		red[i] = get_str(c);
-	r->extra = r->nextra > 0 ? kv : NULL;
-	r->redacted = r->nredacted > 0 ? red : NULL;
-}
-
-size_t
-sl_record_unpack(char *p, size_t n, struct sl_record *r,
-    struct sl_buf *arrays)
-{
-	struct cursor c = { p, n, 0 };
-	uint32_t head;
-	size_t i;
-
-	memset(r, 0, sizeof(*r));
-	head = get_u32(&c);
-	r->type = (enum sl_type)(head & 0xff);
-	r->has_prompt = (head >> 8) & 1;
-	r->cont = (head >> 9) & 1;
-	r->cancelled = (head >> 10) & 1;
-	r->redrawn = (head >> 11) & 1;
-	r->uncertain = (head >> 12) & 1;
-	r->src_line = get_i64(&c);
-	r->n = get_i64(&c);
-	r->prompt_len = (size_t)get_i64(&c);
-	r->count = get_i64(&c);
-	r->session = get_str(&c);
-	r->src = get_str(&c);
-	r->text = get_strn(&c, &r->len);
-	r->time = get_str(&c);
-	r->expanded = get_str(&c);
-	r->code = get_str(&c);
-	unpack_arrays(&c, r, arrays);
-	for (i = 0; r->type == SL_SESSION && i < SL_F_COUNT; i++)
-		r->f[i] = get_str(&c);
-	if (c.bad || r->type > SL_RAW)
-		return 0;
-	return n - c.n;
-}
 
 /* ---------------------------------------------------------- plumbing */
 
@@ -405,7 +195,7 @@ worker_put(void *arg, const struct sl_record *r)
 	(void)arg;
 	if (records_at == SIZE_MAX)
 		records_at = frame_open(&self->frame);
-	sl_record_pack(&self->frame, r);
+	sl_record_encode(&self->frame, r);
 	if (self->frame.len >= FRAME_FLUSH)
 		flush_frames();
 	return SL_OK;
@@ -419,8 +209,8 @@ worker_msg(int type, const char *where, const char *msg)
 
 	close_records();
 	at = frame_open(&self->frame);
-	put_str(&self->frame, where);
-	put_str(&self->frame, msg);
+	sl_codec_put_str(&self->frame, where);
+	sl_codec_put_str(&self->frame, msg);
 	frame_close(&self->frame, at, type);
 }
 
@@ -458,6 +248,7 @@ job_read(struct sl_workers *ws, const char *name,
     const struct sl_format *f, const unsigned char *p, size_t n)
 {
 	struct sl_in *in = sl_in_mem(name, p, n);
+	int64_t status;
 	size_t at;
 	int rc;
 
@@ -466,7 +257,8 @@ job_read(struct sl_workers *ws, const char *name,
 	sl_in_free(in);
 	close_records();
 	at = frame_open(&ws->frame);
-	put_i64(&ws->frame, rc);
+	status = rc;
+	sl_buf_add(&ws->frame, &status, sizeof(status));
 	sl_buf_add(&ws->frame, ws->parts.st, sizeof(*ws->parts.st));
 	frame_close(&ws->frame, at, FR_END);
 }
@@ -498,7 +290,7 @@ worker_job(struct sl_workers *ws, const char *p, size_t left)
 		job_read(ws, name, f, data, size);
 	else {
 		at = frame_open(&ws->frame);
-		put_str(&ws->frame, name);
+		sl_codec_put_str(&ws->frame, name);
 		sl_buf_add(&ws->frame, data, size);
 		frame_close(&ws->frame, at, FR_DECLINE);
 	}
@@ -667,7 +459,7 @@ replay_records(struct sl_workers *ws, char *p, size_t n)
 	size_t used;
 
 	while (n > 0) {
-		used = sl_record_unpack(p, n, &r, &ws->arrays);
+		used = sl_record_decode(p, n, &r, &ws->arrays);
 		if (used == 0) {
 			ws->stopped = 1;	/* cannot be: the same program */
 			return;
@@ -682,8 +474,8 @@ replay_records(struct sl_workers *ws, char *p, size_t n)
 static void
 replay_msg(struct sl_workers *ws, int type, char *p, size_t n)
 {
-	struct cursor c = { p, n, 0 };
-	const char *where = get_str(&c), *msg = get_str(&c);
+	struct sl_codec_cur c = { p, n, 0 };
+	const char *where = sl_codec_get_str(&c), *msg = sl_codec_get_str(&c);
 
 	if (c.bad)
 		return;
@@ -700,8 +492,8 @@ replay_msg(struct sl_workers *ws, int type, char *p, size_t n)
 static int
 read_declined(struct sl_workers *ws, char *p, size_t n)
 {
-	struct cursor c = { p, n, 0 };
-	const char *name = get_str(&c);
+	struct sl_codec_cur c = { p, n, 0 };
+	const char *name = sl_codec_get_str(&c);
 
 	if (c.bad)
 		return -1;

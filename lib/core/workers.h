@@ -59,15 +59,4 @@ int sl_workers_drain(struct sl_workers *ws);
 /* Drain, end the worker processes, free.  ws may be NULL. */
 void sl_workers_free(struct sl_workers *ws);
 
-/* Record codec for the pipe (exposed for the unit tests). */
-void sl_record_pack(struct sl_buf *b, const struct sl_record *r);
-/*
- * Unpack one record from p[0, n) into r, whose strings point into p and
- * whose arrays (spans, extra fields, redacted kinds) into arrays, a
- * buffer the caller owns and reuses.  Returns the bytes used, 0 when p
- * is malformed.
- */
-size_t sl_record_unpack(char *p, size_t n, struct sl_record *r,
-    struct sl_buf *arrays);
-
 #endif

@@ -1,8 +1,7 @@
 /*
- * test_workers.c: -j N (lib/core/workers.c): the record codec of the
- * pipe between workers and the run, and a run with worker processes
+ * test_workers.c: -j N (lib/core/workers.c): a run with worker processes
  * giving the sink and the message functions exactly the sequence a run
- * with one job gives.
+ * with one job gives (the records' codec: test_reccodec.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,124 +10,6 @@
 
 #include "check_main.h"
 #include "core/workers.h"
-
-/* r packed and unpacked: every field the same. */
-static void
-round_trip(const struct sl_record *r)
-{
-	struct sl_buf b, arrays, j1, j2;
-	struct sl_record got;
-	size_t used, i;
-
-	sl_buf_init(&b);
-	sl_buf_init(&arrays);
-	sl_buf_init(&j1);
-	sl_buf_init(&j2);
-	sl_record_pack(&b, r);
-	used = sl_record_unpack(b.buf, b.len, &got, &arrays);
-	ck_assert_uint_eq(used, b.len);
-	ck_assert_int_eq(got.type, r->type);
-	ck_assert_int_eq(got.n, r->n);
-	ck_assert_int_eq(got.src_line, r->src_line);
-	ck_assert_uint_eq(got.len, r->len);
-	ck_assert(got.len == 0 || memcmp(got.text, r->text, r->len) == 0);
-	ck_assert_int_eq(got.has_prompt, r->has_prompt);
-	ck_assert_uint_eq(got.prompt_len, r->prompt_len);
-	ck_assert_int_eq(got.cont, r->cont);
-	ck_assert_int_eq(got.cancelled, r->cancelled);
-	ck_assert_int_eq(got.redrawn, r->redrawn);
-	ck_assert_int_eq(got.uncertain, r->uncertain);
-	ck_assert_int_eq(got.count, r->count);
-	ck_assert_pstr_eq(got.session, r->session);
-	ck_assert_pstr_eq(got.src, r->src);
-	ck_assert_pstr_eq(got.time, r->time);
-	ck_assert_pstr_eq(got.expanded, r->expanded);
-	ck_assert_pstr_eq(got.code, r->code);
-	ck_assert_uint_eq(got.nspans, r->spans != NULL ? r->nspans : 0);
-	for (i = 0; i < got.nspans; i++) {
-		ck_assert_uint_eq(got.spans[i].off, r->spans[i].off);
-		ck_assert_uint_eq(got.spans[i].len, r->spans[i].len);
-		ck_assert_uint_eq(got.spans[i].attr, r->spans[i].attr);
-	}
-	ck_assert_uint_eq(got.nextra, r->nextra);
-	for (i = 0; i < got.nextra; i++) {
-		ck_assert_pstr_eq(got.extra[i].key, r->extra[i].key);
-		ck_assert_pstr_eq(got.extra[i].val, r->extra[i].val);
-	}
-	ck_assert_uint_eq(got.nredacted, r->nredacted);
-	for (i = 0; i < got.nredacted; i++)
-		ck_assert_pstr_eq(got.redacted[i], r->redacted[i]);
-	for (i = 0; r->type == SL_SESSION && i < SL_F_COUNT; i++)
-		ck_assert_pstr_eq(got.f[i], r->f[i]);
-	sl_record_to_json(&j1, r);
-	sl_record_to_json(&j2, &got);
-	ck_assert_str_eq(j2.buf, j1.buf);
-	/* Every cut of it is refused, never read past. */
-	for (i = 0; i < b.len; i++) {
-		char *cut = malloc(i + 1);
-
-		memcpy(cut, b.buf, i);
-		ck_assert_uint_eq(sl_record_unpack(cut, i, &got, &arrays), 0);
-		free(cut);
-	}
-	sl_buf_free(&b);
-	sl_buf_free(&arrays);
-	sl_buf_free(&j1);
-	sl_buf_free(&j2);
-}
-
-START_TEST(codec_line)
-{
-	static const struct sl_span spans[] = { { 0, 7, 1 }, { 9, 3, 0x102 } };
-	static const char *const kinds[] = { "aws-key", "password" };
-	struct sl_record r;
-
-	sl_record_init(&r, SL_LINE, "alice-0a1b2c3d4e5f67890", "a.log:12");
-	r.src_line = 12;
-	r.n = 4;
-	r.text = "alice$ ls\0-la";	/* a NUL inside: text has a length */
-	r.len = 13;
-	r.time = "2024-05-02T09:14:07.000Z";
-	r.has_prompt = 1;
-	r.prompt_len = 7;
-	r.cont = 1;
-	r.redrawn = 1;
-	r.uncertain = 1;
-	r.expanded = "ls -la";
-	r.spans = spans;
-	r.nspans = 2;
-	r.redacted = kinds;
-	r.nredacted = 2;
-	round_trip(&r);
-	/* A line record leaves f uncleared (sl.h): never read for it. */
-	memset(r.f, 0x5a, sizeof(r.f));
-	round_trip(&r);
-}
-END_TEST
-
-START_TEST(codec_session_note)
-{
-	static const struct sl_kv extra[] = { { "reason", "ops" },
-	    { "region", NULL } };
-	struct sl_record r;
-	size_t i;
-
-	sl_record_init(&r, SL_SESSION, "bob-0a1b2c3d4e5f67890", "d.json#3");
-	for (i = 0; i < SL_F_COUNT; i++)
-		r.f[i] = i % 2 ? "value" : NULL;
-	r.extra = extra;
-	r.nextra = 2;
-	round_trip(&r);
-	sl_record_init(&r, SL_NOTE, NULL, "x.log");
-	r.code = SL_NOTE_TRUNCATED;
-	r.text = "cut short";
-	r.len = 9;
-	r.count = 42;
-	round_trip(&r);
-	sl_record_init(&r, SL_LINE, NULL, NULL);	/* all strings NULL */
-	round_trip(&r);
-}
-END_TEST
 
 /* ------------------------------------------------------ runs compared */
 
@@ -251,8 +132,6 @@ workers_suite(void)
 	Suite *s = suite_create("workers");
 	TCase *tc = tcase_create("workers");
 
-	tcase_add_test(tc, codec_line);
-	tcase_add_test(tc, codec_session_note);
 	tcase_add_test(tc, order_as_one_job);
 	suite_add_tcase(s, tc);
 	return s;
