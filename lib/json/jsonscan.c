@@ -6,22 +6,19 @@
  * at a time for jansson to parse.
  *
  * It checks the structure of the levels it walks (commas, colons,
- * brackets) and the bracket pairing inside the values it copies or
- * skips; the values themselves are checked by whoever parses them.
- * Strings are skipped with memchr() for the closing quote, counting the
- * backslashes before it: the hot path stays in libc.
+ * brackets); the values it copies or skips are skimmed by the tokenizer
+ * (jsontok.c: bracket pairing, strings by memchr() for the closing
+ * quote) and checked by whoever parses them.  Strings it decodes go
+ * through the tokenizer's strict decoder.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
 #include "json/jsonscan.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define JS_BUFSZ	(256 * 1024)
 #define KEY_MAX		255
@@ -51,6 +48,7 @@ struct sl_jscan {
 	int dead;			/* failed: calls fail until recovered */
 	char msg[160];
 	long long eoff, eline;
+	struct sl_jtok tok;		/* skims values (last: not reset) */
 };
 
 static struct sl_jscan *
@@ -450,17 +448,6 @@ sl_jscan_leave(struct sl_jscan *js)
 	return SL_JS_OK;
 }
 
-/* Is the run of backslashes right before q (not before p) odd? */
-static int
-odd_backslashes(const unsigned char *p, const unsigned char *q)
-{
-	const unsigned char *s = q;
-
-	while (s > p && s[-1] == '\\')
-		s--;
-	return (q - s) & 1;
-}
-
 static long long
 count_nl(const unsigned char *p, size_t n)
 {
@@ -474,102 +461,32 @@ count_nl(const unsigned char *p, size_t n)
 	return k;
 }
 
-/* Where scan_value is inside the value at hand, between reads. */
-struct vscan {
-	char stk[SL_JSON_DEPTH];
-	long long depth;
-	int in_str, esc, deep, big, scalar, done;
-	size_t kept;
-};
-
-/* One step inside a string: past its closing quote, or to end. */
-static const unsigned char *
-vs_string(struct vscan *v, const unsigned char *p, const unsigned char *end)
-{
-	const unsigned char *q;
-
-	if (v->esc) {
-		v->esc = 0;
-		return p + 1;
-	}
-	q = memchr(p, '"', (size_t)(end - p));
-	if (q == NULL) {
-		v->esc = odd_backslashes(p, end);
-		return end;
-	}
-	if (odd_backslashes(p, q))
-		return q + 1;
-	v->in_str = 0;
-	v->done = v->depth == 0;
-	return q + 1;
-}
-
-/* One byte of a top-level scalar: a delimiter ends it. */
-static const unsigned char *
-vs_scalar(struct vscan *v, const unsigned char *p)
-{
-	switch (*p) {
-	case ' ': case '\t': case '\r': case '\n':
-	case ',': case ':': case '"':
-	case '[': case ']': case '{': case '}':
-		v->done = 1;
-		return p;
-	default:
-		return p + 1;
-	}
-}
-
-/* A byte outside strings: nesting kept; nonzero when brackets mismatch. */
-static int
-vs_struct(struct vscan *v, unsigned char c)
-{
-	switch (c) {
-	case '"':
-		v->in_str = 1;
-		break;
-	case '{':
-	case '[':
-		if (v->depth < SL_JSON_DEPTH)
-			v->stk[v->depth] = (char)c;
-		else
-			v->deep = 1;
-		v->depth++;
-		break;
-	case '}':
-	case ']':
-		if (v->depth <= SL_JSON_DEPTH &&
-		    v->stk[v->depth - 1] != (c == '}' ? '{' : '['))
-			return 1;
-		v->done = --v->depth == 0;
-		break;
-	default:
-		v->scalar = v->depth == 0;
-		break;
-	}
-	return 0;
-}
-
 /* The n bytes at s scanned: copied to out unless past max. */
 static void
-vs_keep(struct vscan *v, struct sl_buf *out, const unsigned char *s,
-    size_t n, size_t max)
+keep(struct sl_buf *out, const unsigned char *s, size_t n, size_t max,
+    size_t *kept, int *big)
 {
-	if (out == NULL || v->big)
+	if (out == NULL || *big)
 		return;
-	if (v->kept + n > max) {
-		v->big = 1;
+	if (*kept + n > max) {
+		*big = 1;
 		sl_buf_reset(out);
 	} else {
 		sl_buf_add(out, s, n);
-		v->kept += n;
+		*kept += n;
 	}
 }
 
-/* Scan the value at hand to its end, copying it to out if not NULL. */
+/*
+ * Scan the value at hand to its end, copying it to out if not NULL: the
+ * tokenizer skims it a window at a time.
+ */
 static int
 scan_value(struct sl_jscan *js, struct sl_buf *out, size_t max)
 {
-	struct vscan v;
+	struct sl_jtok *t = &js->tok;
+	size_t kept = 0, n;
+	int big = 0;
 	char sh[8];
 
 	if (js->dead)
@@ -579,43 +496,29 @@ scan_value(struct sl_jscan *js, struct sl_buf *out, size_t max)
 	js->pending = 0;
 	if (out != NULL)
 		sl_buf_reset(out);
-	v.depth = 0;
-	v.in_str = v.esc = v.deep = v.big = v.scalar = v.done = 0;
-	v.kept = 0;
+	sl_jtok_skim_start(t);
 	for (;;) {
-		const unsigned char *s = js->data + js->r, *p = s;
-		const unsigned char *end = js->data + js->w;
-		size_t n;
+		const unsigned char *s = js->data + js->r;
 
-		while (p < end && !v.done) {
-			if (v.in_str)
-				p = vs_string(&v, p, end);
-			else if (v.scalar)
-				p = vs_scalar(&v, p);
-			else if (vs_struct(&v, *p)) {
-				js->line += count_nl(s, (size_t)(p - s));
-				js->r += (size_t)(p - s);
-				return fail(js, SL_JSE_SYNTAX, "mismatched %s",
-				    show(*p, sh));
-			} else
-				p++;
-		}
-		n = (size_t)(p - s);
+		n = sl_jtok_skim(t, (const char *)s, js->w - js->r);
 		js->line += count_nl(s, n);
-		vs_keep(&v, out, s, n, max);
 		js->r += n;
-		if (v.done)
+		if (t->err != NULL)
+			return fail(js, SL_JSE_SYNTAX, "mismatched %s",
+			    show(s[n], sh));
+		keep(out, s, n, max, &kept, &big);
+		if (t->done)
 			break;
 		if (!more(js)) {
-			if (v.scalar)
+			if (t->inlit)
 				break;	/* a number may end the input */
-			return cut(js, v.in_str ? "inside a string" :
-			    v.depth > 0 ? "inside a value" : "");
+			return cut(js, t->instr ? "inside a string" :
+			    t->depth > 0 ? "inside a value" : "");
 		}
 	}
-	if (v.deep)
+	if (t->deep)
 		return SL_JS_DEEP;
-	return v.big ? SL_JS_BIG : SL_JS_OK;
+	return big ? SL_JS_BIG : SL_JS_OK;
 }
 
 int
@@ -721,139 +624,12 @@ sl_jscan_recover(struct sl_jscan *js)
 void
 sl_jscan_mem_reset(struct sl_jscan *js, const void *p, size_t n)
 {
-	memset(js, 0, sizeof(*js));
+	/* The tokenizer is reset for each value it skims. */
+	memset(js, 0, offsetof(struct sl_jscan, tok));
 	js->line = 1;
 	js->data = p != NULL ? p : (const void *)"";
 	js->w = n;
 	js->eof = 1;
-}
-
-/* ----------------------------------------------------- string literals */
-
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
-/* Does word w hold a zero byte? */
-#define HAS_ZERO(w)	(((w) - ONES) & ~(w) & HIGHS)
-
-/*
- * Past the plain bytes at p (printable ASCII but '"' and '\\'), a block
- * at a time; the byte-wise checks take over at the first other one.
- */
-static const unsigned char *
-skip_plain(const unsigned char *p, const unsigned char *end)
-{
-	uint64_t w;
-
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-	const __m128i space = _mm_set1_epi8(0x20);
-
-	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		/* Signed: bytes from 0x80 compare below 0x20 too. */
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		    _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, space));
-		int bits = _mm_movemask_epi8(m);
-
-		if (bits != 0)
-			return p + __builtin_ctz((unsigned)bits);
-		p += 16;
-	}
-#endif
-	while (end - p >= 8) {
-		memcpy(&w, p, 8);
-		if (HAS_ZERO(w ^ (0x22 * ONES)) ||
-		    HAS_ZERO(w ^ (0x5c * ONES)) ||
-		    (((w - 0x20 * ONES) | w) & HIGHS))
-			break;
-		p += 8;
-	}
-	return p;
-}
-
-/*
- * Decode the body of a string literal from p (after its opening quote)
- * up to its closing quote, appending to out, strict as jansson: no raw
- * control byte, valid UTF-8, good escapes and surrogate pairs.  Returns
- * the bytes used, the closing quote included, or -1.  Plain runs are
- * skipped a word at a time and copied whole.
- */
-static long
-decode_str(const unsigned char *p, const unsigned char *end,
-    struct sl_buf *out)
-{
-	const unsigned char *start = p, *s;
-	char *o;
-	uint32_t cp;
-	long u, lo;
-	size_t k;
-	int c;
-
-	/* Decoding never grows a string: write straight into the buffer. */
-	sl_buf_reserve(out, (size_t)(end - p));
-	o = out->buf + out->len;
-	for (;;) {
-		s = p;
-		for (;;) {
-			p = skip_plain(p, end);
-			if (p == end)
-				return -1;	/* no closing quote */
-			if (*p == '"' || *p == '\\')
-				break;
-			if (*p < 0x20)
-				return -1;
-			if (*p < 0x80) {
-				p++;
-				continue;
-			}
-			k = sl_utf8_decode(p, (size_t)(end - p), &cp);
-			if (k == 0 || (cp == 0xfffd && !(k == 3 && p[0] == 0xef &&
-			    p[1] == 0xbf && p[2] == 0xbd)))
-				return -1;
-			p += k;
-		}
-		memcpy(o, s, (size_t)(p - s));
-		o += p - s;
-		if (*p == '"') {
-			out->len = (size_t)(o - out->buf);
-			out->buf[out->len] = '\0';
-			return (long)(p - start) + 1;
-		}
-		if (end - p < 2)
-			return -1;
-		switch (p[1]) {
-		case 'u':
-			if (end - p < 6 || (u = sl_json_hex4(p + 2)) < 0 ||
-			    (u >= 0xdc00 && u <= 0xdfff))
-				return -1;
-			if (u >= 0xd800 && u <= 0xdbff) {
-				if (end - p < 12 || p[6] != '\\' ||
-				    p[7] != 'u' || (lo = sl_json_hex4(p + 8)) <
-				    0xdc00 || lo > 0xdfff)
-					return -1;
-				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-				p += 6;
-			}
-			o += sl_utf8_encode((uint32_t)u, o);
-			p += 6;
-			continue;
-		default:
-			if ((c = sl_json_unescape(p[1])) < 0)
-				return -1;
-			*o++ = (char)c;
-		}
-		p += 2;
-	}
-}
-
-int
-sl_json_unquote(const char *s, size_t n, struct sl_buf *out)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (n < 2 || p[0] != '"')
-		return -1;
-	return decode_str(p + 1, p + n, out) == (long)n - 1 ? 0 : -1;
 }
 
 int
@@ -863,7 +639,7 @@ sl_jscan_unquote(struct sl_jscan *js, struct sl_buf *out)
 
 	if (js->dead || !js->pending || js->vtype != '"' || js->buf != NULL)
 		return SL_JS_ERR;
-	k = decode_str(js->data + js->r + 1, js->data + js->w, out);
+	k = sl_json_decode_str(js->data + js->r + 1, js->data + js->w, out);
 	if (k < 0)
 		return SL_JS_ERR;	/* not fatal: the caller gives up */
 	js->pending = 0;

@@ -154,21 +154,32 @@ struct sl_jkeys {
 void sl_jkeys_probe(const void *p, size_t n, struct sl_jkeys *k);
 int sl_jkeys_has(const struct sl_jkeys *k, const char *path);
 
-/* ------------------------------------------------- the push tokenizer */
+/* ------------------------------------------------------ the tokenizer */
 
 /*
- * jsontok.c: the JSON tokenizer.  It is pushed bytes in pieces of any
- * size and checks them strictly (strings, escapes, numbers, literals,
- * nesting).  It reports the bytes between strings verbatim, and each
- * string's body, as written, in pieces (a string may be larger than
- * memory allows to hold), with the key it belongs to.  The redactor
- * drives it; the scanner above shares its escape and hex-digit rules.
+ * jsontok.c: the JSON tokenizer, the one place that knows JSON's grammar
+ * (values, strings and escapes, numbers and literals, nesting).  It is
+ * pushed bytes in pieces of any size and has two modes over one state:
+ *
+ * check (sl_jtok_feed), for the redactor: strict as a JSON parser about
+ * everything (structure, strings, escapes, numbers, literals, nesting).
+ * It reports the bytes between strings verbatim, and each string's
+ * body, as written, in pieces (a string may be larger than memory allows
+ * to hold), with the key it belongs to.
  *
  *	sl_jtok_init(&t);
  *	while ((n = read(fd, buf, sizeof(buf))) > 0)
  *		if (sl_jtok_feed(&t, buf, n, &cb) != n) ...  t.err says why
  *	if (sl_jtok_end(&t) != 0) ...
  *
+ * skim (sl_jtok_skim), for the scanner above: the end of one value at a
+ * time, fast: strings by memchr() for the quote, only the brackets
+ * checked; the value is checked by whoever parses it.
+ *
+ *	sl_jtok_skim_start(&t);
+ *	while (!t.done) { k = sl_jtok_skim(&t, p, n); ... t.err: mismatch }
+ *
+ * Strings decoded strictly (sl_json_unquote) are the tokenizer's too.
  * Memory: the struct (a key per level); nothing is allocated.
  */
 #define SL_JTOK_KEY_MAX	64	/* bytes of a key kept for context */
@@ -192,20 +203,24 @@ struct sl_jtok_frame {
 	char key[SL_JTOK_KEY_MAX];	/* the member this container is */
 };
 
-/* Callers read instr, line, values and err; the rest is the tokenizer's. */
+/*
+ * Callers read instr, line, values and err (check), done, deep, instr,
+ * inlit and err (skim); the rest is the tokenizer's.
+ */
 struct sl_jtok {
+	long long depth;		/* skim counts past SL_JSON_DEPTH */
+	int instr, esc, inlit;		/* instr: inside a string */
+	int done, deep;			/* skim: the value ended; too deep */
+	const char *err;		/* not NULL: not JSON; a static text */
 	enum sl_jtok_state st;
-	int depth;
 	struct sl_jtok_frame fr[SL_JSON_DEPTH + 1];
 	char key[SL_JTOK_KEY_MAX];	/* last key of the current object */
-	int instr, esc, hex, role;	/* instr: inside a string */
+	int hex, role;
 	char vkey[SL_JTOK_KEY_MAX];	/* key of the string being read */
-	int inlit;
 	char lit[SL_JTOK_LIT_MAX + 1];
 	size_t litn;
 	int values;			/* top-level documents completed */
 	long long line;			/* 1-based line of the next byte */
-	const char *err;		/* not NULL: not JSON; a static text */
 };
 
 /*
@@ -240,6 +255,27 @@ int sl_jtok_end(struct sl_jtok *t);
 int sl_jtok_valid(const char *p, size_t n);
 /* Is s[0, n) a JSON number, true, false or null? */
 int sl_json_literal_ok(const char *s, size_t n);
+
+/* Skim mode: ready for the first byte of a value (its whole state but
+ * the frames' keys is reset: cheap enough for every value). */
+void sl_jtok_skim_start(struct sl_jtok *t);
+/*
+ * Skim n bytes of the value: returns how many belong to it.  Fewer than
+ * n when it ended (t->done; a top-level number or literal ends before
+ * the byte that delimits it) or at a bracket that does not close the one
+ * open (t->err; the byte at the count).  At the end of the input, a
+ * value still open is cut short unless only a literal was left (inlit).
+ */
+size_t sl_jtok_skim(struct sl_jtok *t, const char *p, size_t n);
+
+/*
+ * Decode the body of a string literal from p (after its opening quote)
+ * up to its closing quote, appending to out (NUL-terminated): strict as a
+ * JSON parser (no raw control byte, valid UTF-8, good escapes and
+ * surrogate pairs).  The bytes used, the closing quote included, or -1.
+ */
+long sl_json_decode_str(const unsigned char *p, const unsigned char *end,
+    struct sl_buf *out);
 
 /* ------------------------------------------- grammar pieces, shared */
 

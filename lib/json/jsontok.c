@@ -1,18 +1,33 @@
 /*
- * jsontok.c: the JSON tokenizer (see jsonscan.h).  A state machine over
+ * jsontok.c: the JSON tokenizer (see jsonscan.h), the one place that
+ * knows JSON's grammar: strings and their escapes, numbers and literals,
+ * nesting, the structure of objects and arrays.  A state machine over
  * bytes pushed in pieces: a string, an escape or a number may be cut
  * anywhere between two calls, so all that is between bytes lives in
- * struct sl_jtok.  Strings are scanned a run at a time and handed on as
- * written; the owner decodes them if it wants them decoded.
+ * struct sl_jtok.  Two modes over that state:
  *
- * It is strict: whatever a JSON parser would refuse stops it, with the
- * place (t->line) and the reason (t->err), so a caller can fall back
- * (the redactor redacts the rest as text) and nothing passes unchecked.
+ * check (sl_jtok_feed): strict; whatever a JSON parser would refuse
+ * stops it, with the place (t->line) and the reason (t->err), so a
+ * caller can fall back (the redactor redacts the rest as text) and
+ * nothing passes unchecked.  Strings are handed on as written, a run at
+ * a time (skipped 16 bytes at a step); the owner decodes them if it
+ * wants them decoded (sl_json_decode_str, strict too).
+ *
+ * skim (sl_jtok_skim): where one value ends, for the scanner's copy and
+ * skip: only strings (memchr() for the quote, counting the backslashes
+ * before it: the hot path stays in libc) and bracket pairing.  The
+ * readers parse what they keep; what they skip was never theirs.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "json/jsonscan.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void
 sl_jtok_init(struct sl_jtok *t)
@@ -20,6 +35,255 @@ sl_jtok_init(struct sl_jtok *t)
 	memset(t, 0, sizeof(*t));
 	t->line = 1;
 }
+
+/* ------------------------------------------------------------ strings */
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+/* Does word w hold a zero byte? */
+#define HAS_ZERO(w)	(((w) - ONES) & ~(w) & HIGHS)
+
+/*
+ * Past the plain bytes at p (printable ASCII but '"' and '\\'), a block
+ * at a time; the byte-wise checks take over at the first other one.
+ */
+static inline const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* Signed: bytes from 0x80 compare below 0x20 too. */
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, space));
+		int bits = _mm_movemask_epi8(m);
+
+		if (bits != 0)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+#endif
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if (HAS_ZERO(w ^ (0x22 * ONES)) ||
+		    HAS_ZERO(w ^ (0x5c * ONES)) ||
+		    (((w - 0x20 * ONES) | w) & HIGHS))
+			break;
+		p += 8;
+	}
+	return p;
+}
+
+/* Plain runs are skipped a block at a time and copied whole. */
+long
+sl_json_decode_str(const unsigned char *p, const unsigned char *end,
+    struct sl_buf *out)
+{
+	const unsigned char *start = p, *s;
+	char *o;
+	uint32_t cp;
+	long u, lo;
+	size_t k;
+	int c;
+
+	/* Decoding never grows a string: write straight into the buffer. */
+	sl_buf_reserve(out, (size_t)(end - p));
+	o = out->buf + out->len;
+	for (;;) {
+		s = p;
+		for (;;) {
+			p = skip_plain(p, end);
+			if (p == end)
+				return -1;	/* no closing quote */
+			if (*p == '"' || *p == '\\')
+				break;
+			if (*p < 0x20)
+				return -1;
+			if (*p < 0x80) {
+				p++;
+				continue;
+			}
+			k = sl_utf8_decode(p, (size_t)(end - p), &cp);
+			if (k == 0 || (cp == 0xfffd && !(k == 3 && p[0] == 0xef &&
+			    p[1] == 0xbf && p[2] == 0xbd)))
+				return -1;
+			p += k;
+		}
+		memcpy(o, s, (size_t)(p - s));
+		o += p - s;
+		if (*p == '"') {
+			out->len = (size_t)(o - out->buf);
+			out->buf[out->len] = '\0';
+			return (long)(p - start) + 1;
+		}
+		if (end - p < 2)
+			return -1;
+		switch (p[1]) {
+		case 'u':
+			if (end - p < 6 || (u = sl_json_hex4(p + 2)) < 0 ||
+			    (u >= 0xdc00 && u <= 0xdfff))
+				return -1;
+			if (u >= 0xd800 && u <= 0xdbff) {
+				if (end - p < 12 || p[6] != '\\' ||
+				    p[7] != 'u' || (lo = sl_json_hex4(p + 8)) <
+				    0xdc00 || lo > 0xdfff)
+					return -1;
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			}
+			o += sl_utf8_encode((uint32_t)u, o);
+			p += 6;
+			continue;
+		default:
+			if ((c = sl_json_unescape(p[1])) < 0)
+				return -1;
+			*o++ = (char)c;
+		}
+		p += 2;
+	}
+}
+
+int
+sl_json_unquote(const char *s, size_t n, struct sl_buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (n < 2 || p[0] != '"')
+		return -1;
+	return sl_json_decode_str(p + 1, p + n, out) == (long)n - 1 ? 0 : -1;
+}
+
+/* -------------------------------------------------------------- nesting */
+
+/* Open a container: 1, or 0 past SL_JSON_DEPTH (no frame kept for it). */
+static inline int
+nest_open(struct sl_jtok *t, int c)
+{
+	int room = t->depth < SL_JSON_DEPTH;
+
+	if (room)
+		t->fr[t->depth + 1].obj = c == '{';
+	t->depth++;
+	return room;
+}
+
+/* Does c close the innermost container?  Past the frames: not known. */
+static inline int
+nest_closes(const struct sl_jtok *t, int c)
+{
+	return t->depth > SL_JSON_DEPTH || t->fr[t->depth].obj == (c == '}');
+}
+
+/* ---------------------------------------------------------- skim mode */
+
+void
+sl_jtok_skim_start(struct sl_jtok *t)
+{
+	t->depth = 0;
+	t->instr = t->esc = t->inlit = t->done = t->deep = 0;
+	t->err = NULL;
+}
+
+/* Is the run of backslashes right before q (not before p) odd? */
+static int
+odd_backslashes(const unsigned char *p, const unsigned char *q)
+{
+	const unsigned char *s = q;
+
+	while (s > p && s[-1] == '\\')
+		s--;
+	return (q - s) & 1;
+}
+
+/* Inside a string: past its closing quote, or to end. */
+static const unsigned char *
+skim_string(struct sl_jtok *t, const unsigned char *p,
+    const unsigned char *end)
+{
+	const unsigned char *q;
+
+	if (t->esc) {
+		t->esc = 0;
+		return p + 1;
+	}
+	q = memchr(p, '"', (size_t)(end - p));
+	if (q == NULL) {
+		t->esc = odd_backslashes(p, end);
+		return end;
+	}
+	if (odd_backslashes(p, q))
+		return q + 1;
+	t->instr = 0;
+	t->done = t->depth == 0;
+	return q + 1;
+}
+
+/* One byte of a top-level number or literal: a delimiter ends it. */
+static const unsigned char *
+skim_literal(struct sl_jtok *t, const unsigned char *p)
+{
+	switch (*p) {
+	case ' ': case '\t': case '\r': case '\n':
+	case ',': case ':': case '"':
+	case '[': case ']': case '{': case '}':
+		t->done = 1;
+		return p;
+	default:
+		return p + 1;
+	}
+}
+
+/* A byte outside strings: nesting kept; -1 when it closes the wrong one. */
+static int
+skim_struct(struct sl_jtok *t, unsigned char c)
+{
+	switch (c) {
+	case '"':
+		t->instr = 1;
+		break;
+	case '{':
+	case '[':
+		if (!nest_open(t, c))
+			t->deep = 1;
+		break;
+	case '}':
+	case ']':
+		if (!nest_closes(t, c))
+			return -1;
+		t->done = --t->depth == 0;
+		break;
+	default:
+		t->inlit = t->depth == 0;
+		break;
+	}
+	return 0;
+}
+
+size_t
+sl_jtok_skim(struct sl_jtok *t, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end && !t->done) {
+		if (t->instr)
+			p = skim_string(t, p, end);
+		else if (t->inlit)
+			p = skim_literal(t, p);
+		else if (skim_struct(t, *p) < 0) {
+			t->err = "mismatched bracket";
+			break;
+		} else
+			p++;
+	}
+	return (size_t)(p - (const unsigned char *)s);
+}
+
+/* --------------------------------------------------------- check mode */
 
 static int
 digits(const char *s, size_t *i, size_t n)
@@ -104,6 +368,24 @@ fail(struct feed *f, const char *msg)
 	return -1;
 }
 
+/* Past the bytes of a string's body that need no look: to '"', '\\', a
+ * control byte, or n.  Other bytes from 0x80 are taken as they are. */
+static size_t
+bulk(const char *s, size_t i, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s + i;
+	const unsigned char *end = (const unsigned char *)s + n;
+
+	/* skip_plain stops at any byte from 0x80 and leaves a short tail */
+	while (p < end) {
+		p = skip_plain(p, end);
+		if (p == end || *p == '"' || *p == '\\' || *p < 0x20)
+			break;
+		p++;
+	}
+	return (size_t)(p - (const unsigned char *)s);
+}
+
 /* Inside a string: 1 went on, 0 the bytes ran out, -1 not JSON. */
 static int
 feed_string(struct feed *f)
@@ -127,10 +409,7 @@ feed_string(struct feed *f)
 		f->i++;
 		return 1;
 	}
-	/* The bulk of a string. */
-	while (f->i < f->n && f->p[f->i] != '"' && f->p[f->i] != '\\' &&
-	    (unsigned char)f->p[f->i] >= 0x20)
-		f->i++;
+	f->i = bulk(f->p, f->i, f->n);
 	if (f->i == f->n)
 		return 0;
 	c = (unsigned char)f->p[f->i];
@@ -188,8 +467,7 @@ feed_open(struct feed *f, unsigned char c)
 		return fail(f, "nested too deep");
 	/* The container is the value of this key. */
 	snprintf(t->fr[t->depth + 1].key, SL_JTOK_KEY_MAX, "%s", value_key(t));
-	t->depth++;
-	t->fr[t->depth].obj = c == '{';
+	nest_open(t, c);
 	t->key[0] = '\0';
 	t->st = c == '{' ? SL_JT_OKEY : SL_JT_AVALUE;
 	return 0;
@@ -200,7 +478,7 @@ feed_close(struct feed *f, unsigned char c)
 {
 	struct sl_jtok *t = f->t;
 
-	if (t->depth == 0 || t->fr[t->depth].obj != (c == '}') ||
+	if (t->depth == 0 || !nest_closes(t, c) ||
 	    !(t->st == SL_JT_NEXT || (c == '}' && t->st == SL_JT_OKEY) ||
 	    (c == ']' && t->st == SL_JT_AVALUE)))
 		return fail(f, "unexpected close");

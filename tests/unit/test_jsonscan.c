@@ -822,6 +822,125 @@ START_TEST(test_tok_valid)
 }
 END_TEST
 
+/* Skim n bytes of doc in pieces of k: the length of the value, or -1. */
+static long
+skim_run(struct sl_jtok *t, const char *doc, size_t n, size_t k)
+{
+	size_t at = 0, step, got;
+
+	sl_jtok_skim_start(t);
+	while (at < n && !t->done) {
+		step = n - at < k ? n - at : k;
+		got = sl_jtok_skim(t, doc + at, step);
+		at += got;
+		if (t->err != NULL)
+			return -1;
+		if (got < step && !t->done)
+			return -2;	/* stopped early without a reason */
+	}
+	return t->done || t->inlit ? (long)at : -3;
+}
+
+/* Skim mode: where a value ends, whatever the pieces. */
+START_TEST(test_tok_skim)
+{
+	static const struct {
+		const char *in;
+		long end;		/* the value's length, or -1 */
+	} cases[] = {
+		{ "{\"a\":[1,{\"b\":\"}]\\\"\"}]} tail", 22 },
+		{ "\"\\\\\" rest", 4 },	/* an even run of backslashes */
+		{ "\"\\\"\\\\\" x", 6 },	/* odd, then even */
+		{ "[[]] ,", 4 },
+		{ "123,", 3 },
+		{ "true]", 4 },
+		{ "-1.5e3", 6 },	/* a literal may end the input */
+		{ "[1}", -1 },
+		{ "{\"a\":[}", -1 },
+	};
+	static const size_t pieces[] = { 1, 2, 3, 5, 1000 };
+	struct sl_jtok t;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (k = 0; k < sizeof(pieces) / sizeof(pieces[0]); k++)
+			ck_assert_msg(skim_run(&t, cases[i].in,
+			    strlen(cases[i].in), pieces[k]) == cases[i].end,
+			    "%s in pieces of %zu", cases[i].in, pieces[k]);
+	/* A bracket that closes the wrong one: the count stops at it. */
+	sl_jtok_skim_start(&t);
+	ck_assert_uint_eq(sl_jtok_skim(&t, "[{]", 3), 2);
+	ck_assert_str_eq(t.err, "mismatched bracket");
+	/* Cut short: still open, in a string or not. */
+	sl_jtok_skim_start(&t);
+	ck_assert_uint_eq(sl_jtok_skim(&t, "[\"ab", 4), 4);
+	ck_assert(!t.done && t.instr && t.depth == 1);
+}
+END_TEST
+
+/* Skim mode past SL_JSON_DEPTH: skipped to its end, flagged deep. */
+START_TEST(test_tok_skim_deep)
+{
+	char doc[2 * (SL_JSON_DEPTH + 1) + 1];
+	struct sl_jtok t;
+	size_t i;
+
+	for (i = 0; i <= SL_JSON_DEPTH; i++) {
+		doc[i] = '[';
+		doc[2 * (SL_JSON_DEPTH + 1) - 1 - i] = ']';
+	}
+	doc[sizeof(doc) - 1] = '\0';
+	ck_assert_int_eq(skim_run(&t, doc, sizeof(doc) - 1, 7),
+	    (long)sizeof(doc) - 1);
+	ck_assert_int_eq(t.deep, 1);
+	ck_assert_int_eq(skim_run(&t, doc + 1, sizeof(doc) - 3, 7),
+	    (long)sizeof(doc) - 3);
+	ck_assert_int_eq(t.deep, 0);
+}
+END_TEST
+
+/* Check mode over long strings: the block-wise skip stops where it must. */
+START_TEST(test_tok_long_strings)
+{
+	static const struct sl_jtok_cb none;
+	static const char *const good[] = {
+		"[\"0123456789abcdef0123456789abcdef\"]",
+		"[\"0123456789abcd\\\"f0123456789\u00e9cdef0\\n\"]",
+		"[\"\xc3\xa9\xc3\xa9\xc3\xa9" "0123456789abcdef\xe2\x82\xac\"]",
+		"[\"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f"
+		    "\x7f\x7f\"]",
+	};
+	static const char *const bad[] = {
+		"[\"0123456789abcdef0123456789\tbcdef\"]",
+		"[\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\x01\"]",
+		"[\"0123456789abcdef\x1f\"]",
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(sl_jtok_valid(good[i], strlen(good[i])), "%s",
+		    good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct sl_jtok t;
+
+		ck_assert_msg(!sl_jtok_valid(bad[i], strlen(bad[i])), "%s",
+		    bad[i]);
+		/* in pieces too, the same place */
+		for (k = 1; k < 4; k++) {
+			size_t at = 0, n = strlen(bad[i]), step;
+
+			sl_jtok_init(&t);
+			while (at < n && t.err == NULL) {
+				step = n - at < k ? n - at : k;
+				at += sl_jtok_feed(&t, bad[i] + at, step, &none);
+			}
+			ck_assert_str_eq(t.err,
+			    "control character in a string");
+		}
+	}
+}
+END_TEST
+
 /* The grammar pieces jsonscan and the tokenizer share. */
 START_TEST(test_grammar_pieces)
 {
@@ -868,6 +987,9 @@ jsonscan_suite(void)
 	tcase_add_test(tc, test_tok_end);
 	tcase_add_test(tc, test_tok_valid);
 	tcase_add_test(tc, test_grammar_pieces);
+	tcase_add_test(tc, test_tok_skim);
+	tcase_add_test(tc, test_tok_skim_deep);
+	tcase_add_test(tc, test_tok_long_strings);
 	suite_add_tcase(s, tc);
 	return s;
 }
