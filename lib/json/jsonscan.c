@@ -48,7 +48,8 @@ struct sl_jscan {
 	int dead;			/* failed: calls fail until recovered */
 	char msg[160];
 	long long eoff, eline;
-	struct sl_jtok tok;		/* skims values (last: not reset) */
+	struct sl_jtok *tok;		/* skims values; made at the first
+					   (last: kept by a reset) */
 };
 
 static struct sl_jscan *
@@ -90,6 +91,7 @@ sl_jscan_free(struct sl_jscan *js)
 	if (js == NULL)
 		return;
 	free(js->buf);
+	free(js->tok);
 	free(js);
 }
 
@@ -484,7 +486,7 @@ keep(struct sl_buf *out, const unsigned char *s, size_t n, size_t max,
 static int
 scan_value(struct sl_jscan *js, struct sl_buf *out, size_t max)
 {
-	struct sl_jtok *t = &js->tok;
+	struct sl_jtok *t = js->tok;
 	size_t kept = 0, n;
 	int big = 0;
 	char sh[8];
@@ -496,6 +498,9 @@ scan_value(struct sl_jscan *js, struct sl_buf *out, size_t max)
 	js->pending = 0;
 	if (out != NULL)
 		sl_buf_reset(out);
+	/* Not zeroed: the skim mode starts from what it resets. */
+	if (t == NULL)
+		t = js->tok = sl_xmalloc(sizeof(*t));
 	sl_jtok_skim_start(t);
 	for (;;) {
 		const unsigned char *s = js->data + js->r;
