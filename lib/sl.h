@@ -55,7 +55,7 @@ enum {
 #define SL_ROW_MAX	65536	/* columns in one rendered row */
 #define SL_TERM_ROWS	128	/* recent rows cursor-up and CUP can reach */
 #define SL_TERM_CELLS	(1 << 20) /* cells held by the row window */
-#define SL_TERM_BUDGET	((size_t)2 << 20) /* cells held by all windows
+#define SL_TERM_BUDGET	((size_t)1 << 19) /* cells held by all windows
 				   together (8 bytes each) */
 #define SL_SEQ_MAX	65536	/* bytes in one OSC/DCS string */
 #define SL_PEEK		65536	/* bytes peeked for detection */

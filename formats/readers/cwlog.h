@@ -190,7 +190,8 @@ int cw_trail(struct cwl *c, json_t *ev, long long pos);
  * index in memory (48 bytes an event) and the bytes, in memory up to
  * mem_max (CW_SORT_MEM) then in an unlinked temporary file.
  */
-#define CW_SORT_MEM	(32 << 20)
+#define CW_SORT_MEM	(8 << 20)	/* 8: it shares 64 MiB with the open
+				   sessions (issue 15) */
 
 struct cw_sort;
 struct cw_sort *cw_sort_new(size_t mem_max);

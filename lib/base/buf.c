@@ -45,7 +45,8 @@ grow(struct sl_buf *b, size_t n)
 
 	if (b->len + n + 1 <= b->cap)
 		return;
-	cap = b->cap ? b->cap : 256;
+	cap = b->cap ? b->cap : 64;	/* small: thousands of sessions may each
+					   keep a few */
 	while (cap < b->len + n + 1)
 		cap *= 2;
 	b->buf = sl_xrealloc(b->buf, cap);

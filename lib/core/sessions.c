@@ -24,7 +24,7 @@ struct sl_sessions {
 	struct sl_strmap *byid;		/* keys borrowed: pub.id */
 	struct entry **order;		/* first appearance */
 	const struct sl_session **list;
-	size_t n;
+	size_t n, cap;
 	struct entry *unknown;		/* the null session */
 };
 
@@ -76,7 +76,12 @@ new_entry(struct sl_sessions *t, const char *id)
 	for (i = 0; i < SL_F_COUNT; i++)
 		e->rank[i] = RANK_NONE;
 	e->pub.seq = (long long)t->n;
-	t->order = sl_xrealloc(t->order, (t->n + 1) * sizeof(*t->order));
+	if (t->n == t->cap) {
+		/* Doubling: one realloc per session moved the whole array
+		 * each time and left the heap in pieces. */
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->order = sl_xrealloc(t->order, t->cap * sizeof(*t->order));
+	}
 	t->order[t->n++] = e;
 	return e;
 }

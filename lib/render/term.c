@@ -185,7 +185,8 @@ struct sl_term {
 	uint32_t cr_x;
 	long long queried;	/* 1 + absolute row where busybox asked for
 				   the cursor, or 0 */
-	struct look look;	/* bytes after a pending CR, not yet fed */
+	struct look *look;	/* bytes after a pending CR, not yet fed;
+				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
 	struct sl_span *spans;
 	size_t nspans, spancap;
@@ -232,7 +233,7 @@ row_grow(struct sl_term *t, struct row *r, uint32_t need)
 
 	if (need <= r->cap)
 		return;
-	cap = r->cap ? r->cap : 128;
+	cap = r->cap ? r->cap : 32;	/* small: thousands may be open */
 	while (cap < need)
 		cap *= 2;
 	if (cap > SL_ROW_MAX)
@@ -1037,7 +1038,9 @@ carriage_return(struct sl_term *t)
 		if (wrap_candidate(t, r)) {
 			t->cr_pending = 1;
 			t->cr_col = t->cx - 1;
-			memset(&t->look, 0, offsetof(struct look, buf));
+			if (t->look == NULL)
+				t->look = sl_xmalloc(sizeof(*t->look));
+			memset(t->look, 0, offsetof(struct look, buf));
 			return;
 		}
 	}
@@ -1143,7 +1146,7 @@ redraws_row(struct sl_term *t, struct look *lk, unsigned char c)
 static int
 look_step(struct sl_term *t, unsigned char c)
 {
-	struct look *lk = &t->look;
+	struct look *lk = t->look;
 	/* The width the wrap would mean: the row's, or the first margin. */
 	uint32_t width = soft(t) ? t->wrap_w : t->cr_col;
 
@@ -1268,12 +1271,12 @@ busybox_wrap(struct sl_term *t)
 static void
 look_resolve(struct sl_term *t, int wrap)
 {
-	unsigned char held[sizeof(t->look.buf)];
-	size_t n = t->look.n;
+	unsigned char held[sizeof(t->look->buf)];
+	size_t n = t->look->n;
 	struct row *r = cur(t);
 
-	memcpy(held, t->look.buf, n);
-	t->look.n = 0;
+	memcpy(held, t->look->buf, n);
+	t->look->n = 0;
 	t->cr_pending = 0;
 	if (wrap) {
 		if (!r->soft)
@@ -1294,7 +1297,7 @@ look_resolve(struct sl_term *t, int wrap)
 static void
 look_push(struct sl_term *t, unsigned char c)
 {
-	struct look *lk = &t->look;
+	struct look *lk = t->look;
 	int d;
 
 	lk->buf[lk->n++] = c;
@@ -2546,18 +2549,42 @@ release_spare(struct sl_term *t)
 	free(t->spans);
 	t->spans = NULL;
 	t->spancap = 0;
+	if (t->state == S_GROUND) {
+		/* Each OSC starts it afresh. */
+		sl_buf_free(&t->osc);
+		sl_buf_init(&t->osc);
+	}
+	if (!t->cr_pending) {
+		free(t->look);
+		t->look = NULL;
+	}
 	if (t->ringcap > RING_MIN && t->nrows <= RING_MIN)
 		ring_resize(t, RING_MIN);
 }
 
-/* The cursor row, empty after a spill, need not keep its cells. */
+/*
+ * The cursor row keeps about the cells it uses (none when empty): past
+ * its length a row is blank, and it grows again when written.  Only a
+ * row far larger than its text is cut, not one that would grow back
+ * at its next feed.
+ */
 static void
-release_empty_cursor_row(struct sl_term *t)
+fit_cursor_row(struct sl_term *t)
 {
 	struct row *r = cur(t);
+	uint32_t cap = (r->len + 31) & ~(uint32_t)31;
 
-	if (r->len == 0)
+	if (cap == 0) {
 		row_free_cells(t, r);
+		return;
+	}
+	if (cap * 4 > r->cap)
+		return;
+	r->ch = sl_xrealloc(r->ch, cap * sizeof(*r->ch));
+	r->at = sl_xrealloc(r->at, cap * sizeof(*r->at));
+	t->cells -= r->cap - cap;
+	all_cells -= r->cap - cap;
+	r->cap = cap;
 }
 
 /*
@@ -2585,12 +2612,13 @@ spill(struct sl_term *t)
 		t->cx = x;
 		cur(t)->rest = 1;
 		release_spare(t);
-		release_empty_cursor_row(t);
 		if (!t->spilled)
 			event(t, SL_TEV_SPILLED, NULL, (long long)SL_TERM_BUDGET,
 			    t->line);
 		t->spilled = 1;
 	}
+	/* Last: a row about to go needs no smaller copy first. */
+	fit_cursor_row(t);
 }
 
 /* Complete a UTF-8 character cut by the end of the previous bytes. */
@@ -2686,9 +2714,10 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 	 * renderers fed before the budget was reached hold it, renderers
 	 * fed after it rest small.  A renderer is never made to give back
 	 * rows from outside its own feed: its owner may keep line counts of
-	 * its own between feeds (cwlog.c).
+	 * its own between feeds (cwlog.c).  A renderer alone keeps to
+	 * SL_TERM_CELLS (budget()): the budget is for the many.
 	 */
-	if (all_cells > SL_TERM_BUDGET)
+	if (all_cells > SL_TERM_BUDGET && all_cells > t->cells)
 		spill(t);
 }
 
@@ -2755,7 +2784,8 @@ sl_term_reset(struct sl_term *t)
 	t->partial = 0;
 	t->wrap_w = 0;
 	t->cr_pending = 0;
-	t->look.n = 0;
+	if (t->look != NULL)
+		t->look->n = 0;
 	t->at_margin = 0;
 }
 
@@ -2816,6 +2846,7 @@ sl_term_free(struct sl_term *t)
 	sl_buf_free(&t->osc);
 	sl_buf_free(&t->text);
 	free(t->spans);
+	free(t->look);
 	free(t->tabs);
 	free(t->status.ch);
 	free(t->status.at);

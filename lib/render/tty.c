@@ -33,12 +33,19 @@
  * A line record held back.  What it points to is copied into the tty's
  * hold_mem, by offset (the arena moves as it grows): one buffer reused
  * for every row instead of five allocations each.  r's pointers are
- * valid only after held_point().
+ * valid only after held_point().  Only the line fields of r are kept
+ * (LINE_FIELDS bytes, as on_row fills them): thousands of sessions may
+ * hold rows at once, and the session fields are most of a record.
  */
 struct held {
-	struct sl_record r;
 	size_t text, src, time, expanded, spans;
+	struct sl_record r;	/* last: stored up to LINE_FIELDS only */
 };
+
+#define LINE_FIELDS	offsetof(struct sl_record, f)
+/* Bytes of one held record in tty->held, aligned for the next. */
+#define HELD_SIZE	((offsetof(struct held, r) + LINE_FIELDS + \
+	_Alignof(struct held) - 1) & ~(_Alignof(struct held) - 1))
 
 /* What belongs to one session when several take turns on a tty. */
 struct sl_tty_part {
@@ -67,12 +74,19 @@ struct sl_tty {
 	const char *src_name;		/* the name src's prefix was made of */
 	char src_sep;			/* ...and its separator */
 	size_t src_prefix;		/* bytes of "name<sep>" in src */
-	struct held *held;	/* grown on demand: most files hold few */
+	unsigned char *held;	/* of HELD_SIZE each, grown on demand:
+				   most files hold few */
 	size_t nheld, held_cap;
 	struct sl_buf hold_mem;	/* what the held records point to */
 	long long first_line;	/* input line of the session's first row */
 	int expect_expansion;	/* the last row held used history expansion */
 };
+
+static struct held *
+held_at(struct sl_tty *tty, size_t i)
+{
+	return (struct held *)(void *)(tty->held + i * HELD_SIZE);
+}
 
 static int
 emit(struct sl_tty *tty, struct sl_record *r)
@@ -148,10 +162,10 @@ hold(struct sl_tty *tty, const struct sl_record *r)
 		if (tty->held_cap > HOLD_MAX)
 			tty->held_cap = HOLD_MAX;
 		tty->held = sl_xrealloc(tty->held,
-		    tty->held_cap * sizeof(*tty->held));
+		    tty->held_cap * HELD_SIZE);
 	}
-	h = &tty->held[tty->nheld++];
-	h->r = *r;
+	h = held_at(tty, tty->nheld++);
+	memcpy(&h->r, r, LINE_FIELDS);
 	h->text = hold_copy(tty, r->text, r->len, 1);
 	h->src = hold_copy(tty, r->src, strlen(r->src), 1);
 	h->time = r->time != NULL ?
@@ -165,11 +179,15 @@ hold(struct sl_tty *tty, const struct sl_record *r)
 static void
 release(struct sl_tty *tty)
 {
+	struct sl_record r;
 	size_t i;
 
 	for (i = 0; i < tty->nheld; i++) {
-		held_point(tty, &tty->held[i]);
-		emit(tty, &tty->held[i].r);
+		held_point(tty, held_at(tty, i));
+		/* A whole record for the sink: only the line fields are
+		 * read, as from on_row's. */
+		memcpy(&r, &held_at(tty, i)->r, LINE_FIELDS);
+		emit(tty, &r);
 	}
 	tty->nheld = 0;
 	sl_buf_reset(&tty->hold_mem);
@@ -184,7 +202,7 @@ release(struct sl_tty *tty)
 static void
 take_expansion(struct sl_tty *tty, const struct sl_record *r)
 {
-	struct held *h = &tty->held[tty->nheld - 1];
+	struct held *h = held_at(tty, tty->nheld - 1);
 	const char *cmd, *bang;
 	size_t clen = h->r.len - h->r.prompt_len, pre;
 
@@ -212,16 +230,18 @@ settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 		r->uncertain = 1;
 	if (marks & SL_MARK_GROUP)
 		for (i = 0; i < tty->nheld; i++)
-			if (tty->held[i].r.has_prompt)
-				tty->held[i].r.cancelled = 1;
+			if (held_at(tty, i)->r.has_prompt)
+				held_at(tty, i)->r.cancelled = 1;
 	for (i = tty->nheld; i-- > 0 &&
-	    (marks & (SL_MARK_REDRAW | SL_MARK_PREV_UNCERTAIN));)
-		if (tty->held[i].r.has_prompt && !tty->held[i].r.cont) {
-			tty->held[i].r.redrawn |= (marks & SL_MARK_REDRAW) != 0;
-			tty->held[i].r.uncertain |=
-			    (marks & SL_MARK_PREV_UNCERTAIN) != 0;
+	    (marks & (SL_MARK_REDRAW | SL_MARK_PREV_UNCERTAIN));) {
+		struct held *h = held_at(tty, i);
+
+		if (h->r.has_prompt && !h->r.cont) {
+			h->r.redrawn |= (marks & SL_MARK_REDRAW) != 0;
+			h->r.uncertain |= (marks & SL_MARK_PREV_UNCERTAIN) != 0;
 			break;
 		}
+	}
 }
 
 /*

@@ -21,7 +21,7 @@
 
 #include "report/report.h"
 
-#define CMD_BUDGET	(8u << 20)	/* bytes of commands kept in memory */
+#define CMD_BUDGET	(2u << 20)	/* bytes of commands kept in memory */
 #define CMD_HEAD	20		/* bytes before a command's text */
 
 void

@@ -1,9 +1,9 @@
 # Memory of one export stream split over three objects (issue 13): the
 # objects interleave in time, so the events are sorted through a spool in
-# $TMPDIR past CW_SORT_MEM (32 MiB), not in memory.  300,000 events
+# $TMPDIR past CW_SORT_MEM (8 MiB), not in memory.  300,000 events
 # (70 MiB of JSON; a command every hundred, output between) through every
-# tool: one session, n 1..N in time order, peak RSS under 64 MiB (about
-# 50 MiB; with the sorter's cap lifted, every event held: 78 MiB).
+# tool: one session, n 1..N in time order, peak RSS under 64 MiB (with
+# the sorter's cap lifted, every event held: 78 MiB).
 . "$(dirname "$0")/lib.sh"
 # What it checks is peak RSS, which sanitizers and valgrind change; and
 # 300,000 events through them take minutes.

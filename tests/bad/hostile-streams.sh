@@ -9,34 +9,12 @@
 # session comes out, the wide ones with a "memory" note.
 . "$(dirname "$0")/lib.sh"
 
-# streams KIND STREAMS ROUNDS MESSAGE: the document on standard output.
-streams() {
-	MSG=$4 awk -v kind="$1" -v ns="$2" -v nr="$3" 'BEGIN {
-		msg = ENVIRON["MSG"]
-		if (kind == "insights") printf "{\"results\":["
-		else if (kind == "events") printf "{\"events\":["
-		n = 0
-		for (r = 0; r < nr; r++) for (s = 0; s < ns; s++) {
-			sid = sprintf("w%05d-0123456789abcdef0", s)
-			t = 1717236000000 + n
-			if (kind == "events")
-				printf "%s{\"logStreamName\":\"%s\",\"timestamp\":%d,\"message\":\"%s\",\"ingestionTime\":1,\"eventId\":\"%d\"}", n ? "," : "", sid, t, msg, n
-			else if (kind == "insights")
-				printf "%s[{\"field\":\"@timestamp\",\"value\":\"2024-06-01 10:00:%02d.000\"},{\"field\":\"@logStream\",\"value\":\"%s\"},{\"field\":\"@message\",\"value\":\"%s\"}]", n ? "," : "", r, sid, msg
-			else
-				printf "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"1\",\"logGroup\":\"g\",\"logStream\":\"%s\",\"subscriptionFilters\":[\"a\"],\"logEvents\":[{\"id\":\"%d\",\"timestamp\":%d,\"message\":\"%s\"}]}\n", sid, n, t, msg
-			n++
-		}
-		if (kind == "insights") printf "],\"status\":\"Complete\"}\n"
-		else if (kind == "events") printf "]}\n"
-	}'
-}
 WIDE='\u001b[65000C x\r\n'
 PLAIN='sh-5.2$ echo a line of a session\r\na line of a session\r\n'
-streams events 400 3 "$WIDE" | gzip > wide-events.json.gz
-streams insights 400 2 "$WIDE" | gzip > wide-insights.json.gz
-streams sub 400 2 "$WIDE" | gzip > wide-sub.json.gz
-streams events 2000 4 "$PLAIN" | gzip > many-events.json.gz
+cw_streams events 400 3 "$WIDE" | gzip > wide-events.json.gz
+cw_streams insights 400 2 "$WIDE" | gzip > wide-insights.json.gz
+cw_streams sub 400 2 "$WIDE" | gzip > wide-sub.json.gz
+cw_streams events 2000 4 "$PLAIN" | gzip > many-events.json.gz
 
 check() {
 	want_tool_rc 0

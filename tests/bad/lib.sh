@@ -121,3 +121,28 @@ rss_under() {
 msg_at() {
 	grep -aq -- "$tool: $1:[0-9][0-9]*: " err
 }
+
+# cw_streams KIND STREAMS ROUNDS MESSAGE: STREAMS interleaved CloudWatch
+# streams (KIND: events, insights or sub, subscription payloads), ROUNDS
+# events each, as one document on standard output.
+cw_streams() {
+	MSG=$4 awk -v kind="$1" -v ns="$2" -v nr="$3" 'BEGIN {
+		msg = ENVIRON["MSG"]
+		if (kind == "insights") printf "{\"results\":["
+		else if (kind == "events") printf "{\"events\":["
+		n = 0
+		for (r = 0; r < nr; r++) for (s = 0; s < ns; s++) {
+			sid = sprintf("w%05d-0123456789abcdef0", s)
+			t = 1717236000000 + n
+			if (kind == "events")
+				printf "%s{\"logStreamName\":\"%s\",\"timestamp\":%d,\"message\":\"%s\",\"ingestionTime\":1,\"eventId\":\"%d\"}", n ? "," : "", sid, t, msg, n
+			else if (kind == "insights")
+				printf "%s[{\"field\":\"@timestamp\",\"value\":\"2024-06-01 10:00:%02d.000\"},{\"field\":\"@logStream\",\"value\":\"%s\"},{\"field\":\"@message\",\"value\":\"%s\"}]", n ? "," : "", r, sid, msg
+			else
+				printf "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"1\",\"logGroup\":\"g\",\"logStream\":\"%s\",\"subscriptionFilters\":[\"a\"],\"logEvents\":[{\"id\":\"%d\",\"timestamp\":%d,\"message\":\"%s\"}]}\n", sid, n, t, msg
+			n++
+		}
+		if (kind == "insights") printf "],\"status\":\"Complete\"}\n"
+		else if (kind == "events") printf "]}\n"
+	}'
+}
