@@ -164,8 +164,12 @@ def compare(summary, executed, flagged):
             per_item.append((item["features"], good))
     flagged_ran = sum(unsure)
     for item in undet:
-        # Tabled by class, apart from the features' rates.
+        # Tabled by class, apart from the features' rates.  A line typed
+        # blind (echo off) shows as nothing, so a guess there is the
+        # command's output taken for a command: any spurious one.
         good = not (_shown(item) & set(guessed))
+        if item["undeterminable"] == "no-echo":
+            good = good and not spurious
         per_item.append(([item["undeterminable"] + "*"], good))
     cancelled = [i for i in summary["items"] if i["cancelled"] and not i["undeterminable"]]
     for item in cancelled:
