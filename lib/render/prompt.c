@@ -844,6 +844,8 @@ echo_after(const char *s, size_t n)
 	size_t i = 0, w;
 	int in_stty = 0, state = -1;
 
+	if (memmem(s, n, "stty", 4) == NULL)
+		return -1;	/* nearly every line: no word scan */
 	while (i < n) {
 		if (memchr(seps, s[i], sizeof(seps) - 1) != NULL) {
 			if (s[i] != ' ' && s[i] != '\t')
@@ -905,7 +907,9 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	} else if (n > plen) {
 		if (unknowable_text(ps, s + plen, n - plen) || echo_hidden(ps, s, plen))
 			ps->marks |= SL_MARK_UNCERTAIN;
-		if ((echo = echo_after(s + plen, n - plen)) >= 0)
+		/* readline's rows never hide a line (echo_hidden): no scan. */
+		if (ps->paste == 0 &&
+		    (echo = echo_after(s + plen, n - plen)) >= 0)
 			ps->echo_off = echo;
 		if (uses_history(s + plen, n - plen)) {
 			ps->marks |= SL_MARK_HISTORY;
