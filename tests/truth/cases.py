@@ -132,6 +132,13 @@ CASES = {
         "a Tab listing, then the prompt and the line drawn again",
         [keys_then(typed("cat alpha_") + [TAB, TAB] + typed("r") + [TAB, ENTER],
                    ["cat alpha_report.txt"], ["tab_list"]), EXIT]),
+    "busybox-tab-listing-wrap": (
+        "busybox", 46, 24,
+        "the line drawn again after a Tab listing reaches the width: busybox's "
+        "CR LF wrap on a row where it did not ask for the cursor",
+        [cmd("echo hotel260 mike"),
+         keys_then(typed("cat alpha_") + [TAB, TAB] + typed("r") + [TAB, ENTER],
+                   ["cat alpha_report.txt"], ["tab_list"]), EXIT]),
     "zsh-ctrl-r-cancel": (
         "zsh-plain", 80, 24,
         "Ctrl-R, then ^G: the search is dropped and another line typed",
