@@ -79,6 +79,7 @@ struct sl_prompt {
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
 	int open;		/* ...and it is unfinished */
+	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
 };
@@ -831,9 +832,63 @@ unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 	    memmem(s, n, "\xef\xbf\xbd", 3) != NULL);
 }
 
+/*
+ * The terminal's echo after the command line s[0, n): 1 when a `stty`
+ * in it turns echo off last, 0 when one turns it back on (`echo`,
+ * `sane`), -1 when it does neither.
+ */
+static int
+echo_after(const char *s, size_t n)
+{
+	static const char seps[] = " \t;&|()";
+	size_t i = 0, w;
+	int in_stty = 0, state = -1;
+
+	if (memmem(s, n, "stty", 4) == NULL)
+		return -1;	/* nearly every line: no word scan */
+	while (i < n) {
+		if (memchr(seps, s[i], sizeof(seps) - 1) != NULL) {
+			if (s[i] != ' ' && s[i] != '\t')
+				in_stty = 0;	/* a new command */
+			i++;
+			continue;
+		}
+		for (w = i; i < n && memchr(seps, s[i], sizeof(seps) - 1) == NULL;
+		    i++)
+			;
+		if (word_is(s + w, i - w, "stty"))
+			in_stty = 1;
+		else if (in_stty && word_is(s + w, i - w, "-echo"))
+			state = 1;
+		else if (in_stty && (word_is(s + w, i - w, "echo") ||
+		    word_is(s + w, i - w, "sane")))
+			state = 0;
+	}
+	return state;
+}
+
+/*
+ * With echo off the tty (dash's canonical mode) and busybox (which then
+ * reads without its editor, so without its cursor query) show nothing of
+ * the line, not even its Enter: the command's output follows the prompt
+ * on its row.  readline (bracketed paste) shows nothing either, but its
+ * rows stay empty; zsh's and fish's editors echo anyway, and a row where
+ * an editor started has turned echo_off back (note_signals).  A stream
+ * has no such signals: there only dash's and busybox's prompts.
+ */
+static int
+echo_hidden(const struct sl_prompt *ps, const char *s, size_t plen)
+{
+	if (!ps->echo_off || ps->paste > 0 || ps->zsh_marked || ps->sh.fish)
+		return 0;
+	return ps->signals || ps->path_prompt || match_bare(s, plen) > 0;
+}
+
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
+	int echo;
+
 	ps->prev_cmd = 1;
 	ps->last_cmd_row = n > plen;
 	ps->accepted = 0;
@@ -850,8 +905,12 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->switched = 0;
 		ps->after_cancel = 1;
 	} else if (n > plen) {
-		if (unknowable_text(ps, s + plen, n - plen))
+		if (unknowable_text(ps, s + plen, n - plen) || echo_hidden(ps, s, plen))
 			ps->marks |= SL_MARK_UNCERTAIN;
+		/* readline's rows never hide a line (echo_hidden): no scan. */
+		if (ps->paste == 0 &&
+		    (echo = echo_after(s + plen, n - plen)) >= 0)
+			ps->echo_off = echo;
 		if (uses_history(s + plen, n - plen)) {
 			ps->marks |= SL_MARK_HISTORY;
 			ps->last_cmd_history = 1;
@@ -1033,7 +1092,10 @@ match_quiet_redraw(struct sl_prompt *ps, const char *s, size_t n,
 	k = strlen(ps->last_prompt);
 	if (k == 0 || k >= n || !same_prompt(ps, s, k))
 		return 0;
-	ps->marks |= SL_MARK_REDRAW;
+	/* With echo off busybox reads without its editor, so without the
+	 * query: a new line, its text unknown (echo_hidden). */
+	if (!ps->echo_off)
+		ps->marks |= SL_MARK_REDRAW;
 	return k;
 }
 
@@ -1053,6 +1115,10 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 		ps->accepted = 1;
 	if (flags & SL_ROW_PASTE)
 		ps->paste++;
+	/* A line editor started on the row: it shows what is typed (zsh's
+	 * and fish's whatever the tty says, busybox's only with echo on). */
+	if (edit_at > 0)
+		ps->echo_off = 0;
 	if (signal && n > 0)
 		ps->signalled++;
 	return signal;
@@ -1166,6 +1232,9 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		if (strchr(ps->bare, s[0]) != NULL && (!ps->signals || signal ||
 		    ps->signalled < STRICT_AFTER ||
 		    unsignalled_prompt(ps, s, k, flags, after_cancel))) {
+			/* "$ $ ls": a line typed blind that printed nothing. */
+			if (ps->echo_off)
+				k = skip_repeat(s, n, k);
 			*plen = k;
 			return command(ps, s, n, k);
 		}

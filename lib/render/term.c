@@ -1234,11 +1234,22 @@ look_whole_char(const struct look *lk)
 static void	feed_bytes(struct sl_term *, const unsigned char *,
 		    const unsigned char *);
 
+/* Where busybox's CR LF is its wrap: the row where it asked for the
+ * cursor, or one of exactly the learnt width (drawn again after a Tab
+ * listing without asking). */
+static int
+busybox_row(const struct sl_term *t, const struct row *r)
+{
+	return t->queried == t->abs_top + t->cy + 1 || (t->queried != 0 &&
+	    t->wrap_w != 0 && r->len == t->wrap_w);
+}
+
 /*
  * An LF: is it busybox wrapping its line (its CR LF, one CR more than
- * the log's line ends, on the row where it asked for the cursor)?  Then
- * the row is wrapped at its length, as readline's rows are.  (cmds,
- * issue 12)
+ * the log's line ends, on the row where it asked for the cursor, or on
+ * a row of exactly the learnt width: the line it draws again after a Tab
+ * listing, without asking)?  Then the row is wrapped at its length, as
+ * readline's rows are.  (cmds, issue 12)
  */
 static int
 busybox_wrap(struct sl_term *t)
@@ -1251,7 +1262,7 @@ busybox_wrap(struct sl_term *t)
 	if (run == 0)
 		return 0;
 	wrap = t->crs_min > 0 && run > t->crs_min &&
-	    t->queried == t->abs_top + t->cy + 1 &&
+	    busybox_row(t, r) &&
 	    r->len > 0 && (r->soft ? t->cx % t->wrap_w == 0 : t->cx == 0);
 	if (t->crs_seen < CRS_LEARN && (t->crs_min == 0 || run < t->crs_min))
 		t->crs_min = run;

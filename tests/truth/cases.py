@@ -33,6 +33,16 @@ def cancel(text, undeterminable=None):
 
 EXIT = Item(["exit"], typed("exit") + [ENTER], ["exit"])
 
+
+def no_echo():
+    """A password read with echo off, then commands typed blind."""
+    read = "stty -echo; read pw; stty echo"
+    return [Item(["no_echo"], typed(read) + [ENTER] + typed("s3cret") + [ENTER], [read],
+                 shown=["s3cret"]),
+            cmd("echo two"), cmd("stty -echo", features=("no_echo",))] + [
+        Item(["no_echo"], typed(c) + [ENTER], [c], undeterminable="no-echo")
+        for c in ("pwd", "true", "stty echo")]
+
 # name: (set-up, columns, rows, what it shows, items)
 CASES = {
     "bash-ctrl-r-bracketed": (
@@ -122,6 +132,13 @@ CASES = {
         "a Tab listing, then the prompt and the line drawn again",
         [keys_then(typed("cat alpha_") + [TAB, TAB] + typed("r") + [TAB, ENTER],
                    ["cat alpha_report.txt"], ["tab_list"]), EXIT]),
+    "busybox-tab-listing-wrap": (
+        "busybox", 46, 24,
+        "the line drawn again after a Tab listing reaches the width: busybox's "
+        "CR LF wrap on a row where it did not ask for the cursor",
+        [cmd("echo hotel260 mike"),
+         keys_then(typed("cat alpha_") + [TAB, TAB] + typed("r") + [TAB, ENTER],
+                   ["cat alpha_report.txt"], ["tab_list"]), EXIT]),
     "zsh-ctrl-r-cancel": (
         "zsh-plain", 80, 24,
         "Ctrl-R, then ^G: the search is dropped and another line typed",
@@ -146,6 +163,18 @@ CASES = {
         [cmd("echo first"),
          keys_then([CTRL_R] + typed("first") + [CTRL_C] + typed("echo other") + [ENTER],
                    ["echo other"], ["ctrl_r_cancel"]), EXIT]),
+    "dash-no-echo": (
+        "dash", 80, 24,
+        "stty -echo: the tty shows nothing typed, output follows the prompt",
+        [cmd("echo one")] + no_echo() + [EXIT]),
+    "busybox-no-echo": (
+        "busybox", 80, 24,
+        "stty -echo: busybox reads without its editor (no cursor query)",
+        [cmd("echo one")] + no_echo() + [EXIT]),
+    "bash-no-echo": (
+        "bash-debian", 80, 24,
+        "stty -echo: readline shows the prompt only, then the output",
+        [cmd("echo one")] + no_echo() + [EXIT]),
     "fish-defaults": (
         "fish", 80, 24,
         "fish 3.6 redraws each key with CR and cursor-forward",

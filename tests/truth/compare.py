@@ -144,6 +144,11 @@ def compare(summary, executed, flagged):
     # flagged line stands for the unmatched command at its place.
     unsure = [False] * len(want)
     extra = []
+    # sl's commands after the last `stty -echo` it lists: where output
+    # typed blind would be taken for a command.
+    echo_off_at = max([b for b, (t, _) in enumerate(seq) if "stty -echo" in t],
+                      default=len(seq))
+    blind = []
     for op, a1, a2, b1, b2 in sm.get_opcodes():
         if op == "equal":
             for k in range(a2 - a1):
@@ -154,6 +159,7 @@ def compare(summary, executed, flagged):
         for k in range(a1, min(a2, a1 + len(flagged_here))):
             unsure[k] = True
         extra += [t for t, u in seq[b1:b2] if not u]
+        blind += [t for b, (t, u) in enumerate(seq[b1:b2], b1) if not u and b > echo_off_at]
     # A guessed undeterminable command is counted against that item,
     # not as a spurious command of its own.
     guessed = [_as_shown(e) for e in extra if _as_shown(e) in undet_forms]
@@ -164,8 +170,13 @@ def compare(summary, executed, flagged):
             per_item.append((item["features"], good))
     flagged_ran = sum(unsure)
     for item in undet:
-        # Tabled by class, apart from the features' rates.
+        # Tabled by class, apart from the features' rates.  A line typed
+        # blind (echo off) shows as nothing, so a guess there is the
+        # command's output taken for a command: any spurious one after
+        # the stty -echo.
         good = not (_shown(item) & set(guessed))
+        if item["undeterminable"] == "no-echo":
+            good = good and not blind
         per_item.append(([item["undeterminable"] + "*"], good))
     cancelled = [i for i in summary["items"] if i["cancelled"] and not i["undeterminable"]]
     for item in cancelled:

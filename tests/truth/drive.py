@@ -204,12 +204,23 @@ class Pty:
     def _activity(self):
         return sum(_switches(p) for p in self._foreground()) + _switches(self.pid)
 
-    def wait_settled(self, before_out, before_act, timeout=STEP_TIMEOUT):
+    def _blind_key(self, data):
+        """Whether data is a key the tty keeps without a sign: typed with
+        echo off (stty -echo, read -s) in canonical mode, nobody wakes up
+        before the line ends and nothing is shown."""
+        if data is None or any(b < 0x20 or b == 0x7f for b in data):
+            return False
+        lflag = termios.tcgetattr(self.slave)[3]
+        return bool(lflag & termios.ICANON) and not lflag & termios.ECHO
+
+    def wait_settled(self, before_out, before_act, timeout=STEP_TIMEOUT, data=None):
         """Wait until a key sent after (before_out, before_act) is handled.
 
         Handled means the terminal shows a reaction (output) or the
-        foreground process woke up, and then everything is quiet again.
+        foreground process woke up, and then everything is quiet again;
+        a key typed blind into a canonical line shows neither.
         """
+        blind = self._blind_key(data)
         deadline = time.monotonic() + timeout
         wait = 0.002
         while True:
@@ -221,7 +232,7 @@ class Pty:
                 self._drain(0.05)
                 return "exit"
             self._answer_queries()
-            reacted = (len(self.out) > before_out
+            reacted = (blind or len(self.out) > before_out
                        or self._activity() != before_act)
             if reacted and self._settled():
                 # Output of the last write may still be in the pty's
@@ -271,7 +282,7 @@ class Pty:
         self.step += 1
         before_out, before_act = len(self.out), self._activity()
         os.write(self.master, data)
-        return self.wait_settled(before_out, before_act)
+        return self.wait_settled(before_out, before_act, data=data)
 
     def start(self):
         """Wait for the first prompt."""

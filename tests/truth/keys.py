@@ -58,6 +58,7 @@ class Generator:
     def __init__(self, setup, seed, cols):
         self.setup = setup
         self.rng = random.Random("%s/%d" % (setup.name, seed))
+        self.seed = seed
         self.cols = cols
         self.history = []   # executed single-line commands, newest last
         self.tags = 0
@@ -261,6 +262,37 @@ class Generator:
         undet = None if self.setup.wide_echo else "wide-echo"
         return self.run(["cjk"], typed(c) + [ENTER], c, undeterminable=undet)
 
+    # -- echo off -------------------------------------------------------
+    # Drawn from a generator of its own and put last, before exit, so that
+    # the items before it (and their bytes) are those of the same seed
+    # without it.
+    BLIND = ["pwd", "id -u", "true", "wc -l notes.txt", "uname -s"]
+
+    def no_echo(self):
+        """Items typed with the terminal's echo off, or None (most seeds).
+
+        Either a password read with echo off (`read pw` after `stty
+        -echo`: the typed secret is input, not a command), or `stty -echo`
+        and then commands typed blind and `stty echo`.  Where the line
+        editor honours the tty's echo flag (readline, busybox, the tty's
+        own canonical mode in dash) the blind lines are not in the bytes
+        at all: an undeterminable class.  zsh's and fish's editors echo
+        anyway.
+        """
+        rng = random.Random("no-echo/%s/%d" % (self.setup.name, self.seed))
+        if rng.random() >= 0.4:
+            return []
+        undet = "no-echo" if self.setup.honours_echo else None
+        if rng.random() < 0.5:
+            c = "stty -echo; read pw; stty echo"
+            secret = "pw%d" % rng.randrange(1000, 9999)
+            return [Item(["no_echo"], typed(c) + [ENTER] + typed(secret) + [ENTER], [c],
+                         shown=[secret])]
+        items = [Item(["no_echo"], typed("stty -echo") + [ENTER], ["stty -echo"])]
+        for c in rng.sample(self.BLIND, rng.randrange(1, 3)) + ["stty echo"]:
+            items.append(Item(["no_echo"], typed(c) + [ENTER], [c], undeterminable=undet))
+        return items
+
     # -- the session ----------------------------------------------------
     def session(self):
         features = sorted(self.setup.features)
@@ -271,6 +303,7 @@ class Generator:
                 if item is not None:
                     items.append(item)
                     break
+        items += self.no_echo()
         items.append(Item(["exit"], typed("exit") + [ENTER], ["exit"]))
         self.history.append("exit")
         return items

@@ -40,6 +40,10 @@ class Setup:
         # readline's and zle's abort (^G); fish 3.6's history pager closes
         # on ^C.
         self.search_cancel = kw.get("search_cancel", b"\x07")
+        # Whether `stty -echo` hides what is typed at the prompt: readline
+        # and busybox honour it, and dash reads in the tty's canonical
+        # mode; zsh's and fish's editors echo whatever the tty says.
+        self.honours_echo = shell in ("bash", "dash", "busybox")
 
 
 BASH_EDITING = POSIX | EDITING | {"bang_bang", "bang_dollar"}
