@@ -35,9 +35,12 @@ for f in sl-parse sl-report sl-convert; do
 done
 
 # run LABEL JOBS CMD...: best wall ns and its CPU (user+sys) seconds; the
-# output of the last run kept as $TMP/out.JOBS for the comparison.
+# output of the last run kept as $TMP/out.JOBS for the comparison.  With
+# workers, also the parent's own CPU seconds (perf stat --no-inherit,
+# when perf is there): the serial part, for a speed-up that does not
+# depend on the machine's load.
 run() {
-	local label=$1 jobs=$2 best= cpu= t0 t1 dt i st
+	local label=$1 jobs=$2 best= cpu= parent= t0 t1 dt i st
 	shift 2
 	for i in $(seq "$RUNS"); do
 		t0=$(date +%s%N)
@@ -55,7 +58,14 @@ run() {
 			cpu=$(awk '{ print $1 + $2 }' "$TMP/cpu")
 		fi
 	done
-	printf '%s|%s|%s|%s\n' "$label" "$jobs" "$best" "$cpu" >> "$TMP/rows"
+	if [ "$jobs" -gt 1 ] && command -v perf >/dev/null 2>&1 &&
+	    perf stat --no-inherit -x, -e task-clock -o "$TMP/perf" "$@" \
+	    -j "$jobs" > /dev/null 2>&1; then
+		parent=$(awk -F, '/task-clock/ { printf "%.3f", $1 / 1000 }' \
+		    "$TMP/perf")
+	fi
+	printf '%s|%s|%s|%s|%s\n' "$label" "$jobs" "$best" "$cpu" "$parent" \
+	    >> "$TMP/rows"
 }
 
 # pair LABEL CMD...: -j 1 and -j 2, outputs compared.
@@ -82,21 +92,25 @@ pair "sl-convert -t text DIR" "$BUILD/sl-convert" -t text "$DIR"
 [ -s "$TMP/rows" ] || { echo "parallel: nothing measured"; exit 0; }
 
 echo
-printf '%-24s %8s %8s %8s %8s %7s %6s %s\n' "command" "j1 wall" "j2 wall" \
-    "j1 CPU" "j2 CPU" "speedup" "target" "output"
+printf '%-24s %8s %8s %8s %8s %8s %7s %6s %6s %s\n' "command" "j1 wall" \
+    "j2 wall" "j1 CPU" "j2 CPU" "parent" "speedup" "model" "target" "output"
 awk -F'|' '
 	FILENAME ~ /same$/ { same[$1] = $2; next }
-	{ wall[$1, $2] = $3 / 1e9; cpu[$1, $2] = $4; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
+	{ wall[$1, $2] = $3 / 1e9; cpu[$1, $2] = $4; par[$1, $2] = $5; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
 	END {
 		for (i = 0; i < n; i++) {
 			l = order[i]
 			if (wall[l, 2] == 0) continue
 			s = wall[l, 1] / wall[l, 2]
-			printf "%-24s %8.2f %8.2f %8.2f %8.2f %6.2fx %6s %s\n", l,
-			    wall[l, 1], wall[l, 2], cpu[l, 1], cpu[l, 2], s,
+			p = par[l, 2]
+			m = p == "" ? "-" : sprintf("%.2fx", cpu[l, 1] / (p + (cpu[l, 2] - p) / 2))
+			printf "%-24s %8.2f %8.2f %8.2f %8.2f %8s %6.2fx %6s %6s %s\n", l,
+			    wall[l, 1], wall[l, 2], cpu[l, 1], cpu[l, 2],
+			    p == "" ? "-" : p, s, m,
 			    (s >= 1.8 ? "PASS" : "MISS"), same[l]
 		}
 	}' "$TMP/same" "$TMP/rows"
 echo "(speedup: wall time of -j 1 over -j 2, target 1.8x on 2 idle cores;"
-echo " on a loaded machine the CPU columns show the cost of the workers)"
+echo " model: j1 CPU / (parent + (j2 CPU - parent) / 2), the speed-up two"
+echo " idle cores allow whatever the load: parent is the -j 2 parent's own CPU)"
 exit 0

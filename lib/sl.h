@@ -377,6 +377,17 @@ SL_API void sl_run_set_info(struct sl_run *run, sl_errfn info, void *arg);
  * it before the first sl_run_path, after sl_run_set_info.
  */
 SL_API void sl_run_set_jobs(struct sl_run *run, int jobs);
+/*
+ * Say that the sink does nothing but write each record as
+ * sl_record_to_json makes it, through write(arg, bytes, n) (SL_OK, or
+ * SL_STOP when the output failed).  With -j N the workers then make that
+ * JSON themselves and the run hands their bytes to write, in input
+ * order, instead of records to the sink: the same output, with the
+ * encoding done in parallel.  Call it before the first sl_run_path.
+ */
+typedef int (*sl_writefn)(void *arg, const void *p, size_t n);
+SL_API void sl_run_set_json_out(struct sl_run *run, sl_writefn write,
+    void *arg);
 /* Pass on all the workers still owe, before the caller adds to the sink
  * itself (a state file merged between inputs).  SL_OK or SL_STOP. */
 SL_API int sl_run_sync(struct sl_run *run);

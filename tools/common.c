@@ -675,6 +675,16 @@ pipe_put(void *arg, const struct sl_record *r)
 	return p->down.put(p->down.arg, r);
 }
 
+/* The JSON Lines of records a worker made (-j N), as tool_put_json
+ * would have written them. */
+static int
+pipe_write_json(void *arg, const void *p, size_t n)
+{
+	(void)arg;
+	tool_progress_tick();
+	return sl_out_write(tool_out, p, n) == SL_OK ? SL_OK : SL_STOP;
+}
+
 struct tool_pipe *
 tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
     const struct sl_sink *down)
@@ -700,6 +710,9 @@ tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
 		tool_fatal("out of memory");
 	sl_run_set_info(p->run, tool_info, NULL);
 	sl_run_set_jobs(p->run, tool_jobs);
+	/* Records straight to JSON: the workers may write it themselves. */
+	if (p->sel == NULL && down->put == tool_put_json)
+		sl_run_set_json_out(p->run, pipe_write_json, NULL);
 	tool_progress_init(p->run);
 	return p;
 }

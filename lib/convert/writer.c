@@ -4,6 +4,9 @@
  * HTML escaping (JSON strings: lib/base/json_esc.c).
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <utf8proc.h>
 
@@ -28,6 +31,37 @@ static int
 plain_ascii(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f;
+}
+
+/*
+ * How many bytes from p on (at most n, in steps of 16) are printable
+ * ASCII or, with tab set, tabs: the common run the byte loops would
+ * take one at a time.
+ */
+static size_t
+ascii_run(const unsigned char *p, size_t n, int tab)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i space = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+	const __m128i tabs = _mm_set1_epi8(tab ? '\t' : ' ');
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+		/* Signed: bytes >= 0x80 are negative, so not above 0x1f. */
+		__m128i ok = _mm_andnot_si128(_mm_cmpeq_epi8(x, del),
+		    _mm_cmpgt_epi8(x, space));
+
+		ok = _mm_or_si128(ok, _mm_cmpeq_epi8(x, tabs));
+		if (_mm_movemask_epi8(ok) != 0xffff)
+			break;
+	}
+#else
+	(void)p;
+	(void)n;
+	(void)tab;
+#endif
+	return i;
 }
 
 /* Next code point; invalid or cut-short UTF-8 gives U+FFFD, *bad set. */
@@ -80,6 +114,8 @@ clean(struct sl_buf *b, const char *s, size_t n, int html)
 	while (p < end) {
 		const unsigned char *q = p;
 
+		if (!html)
+			q += ascii_run(q, (size_t)(end - q), 1);
 		while (q < end && ((plain_ascii(*q) && !(html &&
 		    entity(*q) != NULL)) || *q == '\t'))
 			q++;
@@ -117,6 +153,11 @@ sl_w_width(const char *s, size_t n)
 	int bad, cw;
 
 	while (p < end) {
+		k = ascii_run(p, (size_t)(end - p), 0);
+		w += k;
+		p += k;
+		if (p == end)
+			break;
 		if (*p < 0x80) {
 			w += *p >= 0x20 && *p != 0x7f;
 			p++;

@@ -26,6 +26,8 @@ struct sl_run {
 	long long not_logs;		/* inputs skipped: not session logs */
 	char *first_not_log;		/* the first of them, for the summary */
 	struct sl_workers *workers;	/* -j N; NULL: every input read here */
+	sl_writefn json_write;		/* the sink only writes JSON: here */
+	void *json_arg;
 };
 
 struct sl_run *
@@ -571,6 +573,20 @@ walk_err(void *arg, const char *where, const char *msg)
 		run->err(run->errarg, where, msg);
 }
 
+/* A folder's file, by path, to the workers: they open it there. */
+static int
+take(void *arg, const char *path)
+{
+	struct sl_run *run = arg;
+	int rc = sl_workers_offer_path(run->workers, path);
+
+	if (rc == SL_DECLINED && sl_workers_drain(run->workers) == SL_STOP)
+		rc = SL_STOP;
+	if (rc == SL_STOP)
+		run->stopped = 1;
+	return rc == SL_DECLINED ? SL_IN_NOT_TAKEN : rc;
+}
+
 int
 sl_run_path(struct sl_run *run, const char *path)
 {
@@ -578,7 +594,8 @@ sl_run_path(struct sl_run *run, const char *path)
 
 	if (run->stopped)
 		return SL_STOP;
-	rc = sl_input_walk(path, leaf, run, walk_err, run, &run->st);
+	rc = sl_input_walk_take(path, leaf, run->workers != NULL ? take : NULL,
+	    run, walk_err, run, &run->st);
 	return run->stopped ? SL_STOP : rc;
 }
 
@@ -626,6 +643,13 @@ settle(struct sl_run *run)
 	return run->stopped ? SL_STOP : SL_OK;
 }
 
+/* A folder's file a worker gave back: walked here, as it would have been. */
+static int
+read_path(struct sl_run *run, const char *path)
+{
+	return sl_input_walk(path, leaf, run, walk_err, run, &run->st);
+}
+
 /* One leaf read right here with format f (a worker's job). */
 static int
 read_leaf(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
@@ -639,11 +663,18 @@ sl_run_set_jobs(struct sl_run *run, int jobs)
 	struct sl_run_parts parts = {
 		&run->sink, &run->err, &run->errarg, &run->info,
 		&run->infoarg, &run->st, &run->opts, read_leaf, read_mem_leaf,
-		settle
+		settle, read_path, &run->json_write, &run->json_arg
 	};
 
 	sl_workers_free(run->workers);
 	run->workers = jobs > 1 ? sl_workers_new(run, &parts, jobs) : NULL;
+}
+
+void
+sl_run_set_json_out(struct sl_run *run, sl_writefn write, void *arg)
+{
+	run->json_write = write;
+	run->json_arg = arg;
 }
 
 int

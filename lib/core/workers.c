@@ -25,6 +25,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -43,9 +44,13 @@
 #define BATCH_BYTES	(64 * 1024)	/* inputs gathered before a send */
 #define BATCH_JOBS	64
 
-/* Frames from a worker: type byte, u32 length, payload. */
-enum { FR_RECORDS = 'R', FR_ERROR = 'E', FR_INFO = 'I', FR_END = 'Z',
-    FR_DECLINE = 'D' };
+/* Frames from a worker: type byte, u32 length, payload.  FR_JSON: the
+ * records as JSON Lines, when the sink only writes that. */
+enum { FR_RECORDS = 'R', FR_JSON = 'J', FR_ERROR = 'E', FR_INFO = 'I',
+    FR_END = 'Z', FR_DECLINE = 'D', FR_DECLINE_PATH = 'P' };
+
+/* The size of a job given by path: the worker opens the file. */
+#define PATH_JOB	UINT64_MAX
 
 struct worker {
 	pid_t pid;
@@ -67,6 +72,8 @@ struct sl_workers {
 	struct sl_sink sink;		/* the run's sink, for replay */
 	sl_errfn err, info;
 	void *errarg, *infoarg;
+	sl_writefn json_write;		/* NULL: records are replayed */
+	void *json_arg;
 	struct worker *w;
 	int n;
 	int started;
@@ -175,7 +182,8 @@ static void
 close_records(void)
 {
 	if (records_at != SIZE_MAX)
-		frame_close(&self->frame, records_at, FR_RECORDS);
+		frame_close(&self->frame, records_at,
+		    self->json_write != NULL ? FR_JSON : FR_RECORDS);
 	records_at = SIZE_MAX;
 }
 
@@ -195,7 +203,12 @@ worker_put(void *arg, const struct sl_record *r)
 	(void)arg;
 	if (records_at == SIZE_MAX)
 		records_at = frame_open(&self->frame);
-	sl_record_encode(&self->frame, r);
+	/* The JSON the parent would make of it: no record codec, and the
+	 * parent only copies. */
+	if (self->json_write != NULL)
+		sl_record_to_json(&self->frame, r);
+	else
+		sl_record_encode(&self->frame, r);
 	if (self->frame.len >= FRAME_FLUSH)
 		flush_frames();
 	return SL_OK;
@@ -242,10 +255,13 @@ job_format(const struct sl_workers *ws, const char *name,
 	return sl_detect(p, SL_MIN(n, (size_t)SL_PEEK), name);
 }
 
-/* Read the job here: its records, messages, then its end. */
+/*
+ * Read the job here: its records, messages, then its end.  opened: the
+ * worker opened the file itself, and counts it as the walk would have.
+ */
 static void
 job_read(struct sl_workers *ws, const char *name,
-    const struct sl_format *f, const unsigned char *p, size_t n)
+    const struct sl_format *f, const unsigned char *p, size_t n, int opened)
 {
 	struct sl_in *in = sl_in_mem(name, p, n);
 	int64_t status;
@@ -253,6 +269,10 @@ job_read(struct sl_workers *ws, const char *name,
 	int rc;
 
 	memset(ws->parts.st, 0, sizeof(*ws->parts.st));
+	if (opened) {
+		ws->parts.st->inputs = 1;
+		ws->parts.st->bytes = (long long)n;
+	}
 	rc = ws->parts.read_leaf(ws->run, in, f);
 	sl_in_free(in);
 	close_records();
@@ -264,8 +284,68 @@ job_read(struct sl_workers *ws, const char *name,
 }
 
 /*
- * One job of a batch at *p: u32 name length, u64 size, name, bytes.
- * Returns the bytes it took, 0 when it is broken.
+ * The whole of the regular file at path into b, when the walk would
+ * read it as one plain leaf of at most SL_JOB_MAX bytes, not empty.
+ * Anything else (gone, unreadable, big, compressed, an archive) is for
+ * the parent's walk, which reports and reads it as with -j 1.
+ */
+static int
+load_file(const char *path, struct sl_buf *b)
+{
+	struct stat sb;
+	ssize_t got;
+	int fd, ok;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	sl_buf_reset(b);
+	ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size <= (off_t)SL_JOB_MAX;
+	if (ok)
+		sl_buf_reserve(b, (size_t)sb.st_size + 1);
+	while (ok && (got = read(fd, b->buf + b->len,
+	    b->cap - b->len - 1)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 || b->len + (size_t)got > SL_JOB_MAX)
+			ok = 0;
+		else
+			b->len += (size_t)got;
+		if (ok && b->len + 1 == b->cap)	/* grew: more than fstat said */
+			sl_buf_reserve(b, b->cap);
+	}
+	close(fd);
+	return ok && b->len > 0 &&
+	    sl_input_plain((const unsigned char *)b->buf, b->len);
+}
+
+/* A job given by path: read here, or its name back (FR_DECLINE_PATH). */
+static void
+path_job(struct sl_workers *ws, const char *path)
+{
+	static struct sl_buf file;
+	const struct sl_format *f = NULL;
+	size_t at;
+
+	if (load_file(path, &file))
+		f = job_format(ws, path, (const unsigned char *)file.buf,
+		    file.len);
+	if (stands_alone(f))
+		job_read(ws, path, f, (const unsigned char *)file.buf,
+		    file.len, 1);
+	else {
+		at = frame_open(&ws->frame);
+		sl_codec_put_str(&ws->frame, path);
+		frame_close(&ws->frame, at, FR_DECLINE_PATH);
+	}
+	/* A big file is not kept for the next job. */
+	if (file.cap > FRAME_FLUSH * 4)
+		sl_buf_free(&file);
+}
+
+/*
+ * One job of a batch at *p: u32 name length, u64 size, name, bytes (or
+ * none: size PATH_JOB).  Returns the bytes it took, 0 when it is broken.
  */
 static size_t
 worker_job(struct sl_workers *ws, const char *p, size_t left)
@@ -281,13 +361,21 @@ worker_job(struct sl_workers *ws, const char *p, size_t left)
 		return 0;
 	memcpy(&namelen, p, sizeof(namelen));
 	memcpy(&size, p + 4, sizeof(size));
-	if (namelen > left - 12 || size > left - 12 - namelen)
+	if (namelen > left - 12 ||
+	    (size != PATH_JOB && size > left - 12 - namelen))
 		return 0;
 	name = sl_xstrndup(p + 12, namelen);
+	if (size == PATH_JOB) {
+		path_job(ws, name);
+		free(name);
+		if (ws->frame.len >= FRAME_FLUSH)
+			flush_frames();
+		return 12 + namelen;
+	}
 	data = (const unsigned char *)p + 12 + namelen;
 	f = job_format(ws, name, data, size);
 	if (stands_alone(f))
-		job_read(ws, name, f, data, size);
+		job_read(ws, name, f, data, size, 0);
 	else {
 		at = frame_open(&ws->frame);
 		sl_codec_put_str(&ws->frame, name);
@@ -429,6 +517,8 @@ start(struct sl_workers *ws)
 	ws->errarg = *ws->parts.errarg;
 	ws->info = *ws->parts.info;
 	ws->infoarg = *ws->parts.infoarg;
+	ws->json_write = *ws->parts.json_write;
+	ws->json_arg = *ws->parts.json_arg;
 	for (k = 0; k < ws->n; k++)
 		if (spawn(ws, k) != 0)
 			break;
@@ -487,18 +577,22 @@ replay_msg(struct sl_workers *ws, int type, char *p, size_t n)
 
 /*
  * A job the worker gave back: read here, now, which is its place in
- * the order.  Draining is off meanwhile: the jobs after it wait.
+ * the order: from its bytes, or (by_path) the file walked as -j 1
+ * would.  Draining is off meanwhile: the jobs after it wait.
  */
 static int
-read_declined(struct sl_workers *ws, char *p, size_t n)
+read_declined(struct sl_workers *ws, char *p, size_t n, int by_path)
 {
 	struct sl_codec_cur c = { p, n, 0 };
 	const char *name = sl_codec_get_str(&c);
+	int rc;
 
 	if (c.bad)
 		return -1;
 	ws->reading = 1;
-	if (ws->parts.read_mem_leaf(ws->run, name, c.p, c.n) == SL_STOP)
+	rc = by_path ? ws->parts.read_path(ws->run, name) :
+	    ws->parts.read_mem_leaf(ws->run, name, c.p, c.n);
+	if (rc == SL_STOP)
 		ws->stopped = 1;
 	ws->reading = 0;
 	return 1;
@@ -552,18 +646,25 @@ collect_frame(struct sl_workers *ws, struct worker *w, int first)
 	/* A job read by a worker is of a format that stands alone: what
 	 * the run holds open for the next input ends before it, as when
 	 * the run reads such an input itself. */
-	if (first && type != FR_DECLINE && ws->parts.settle(ws->run) == SL_STOP)
+	if (first && type != FR_DECLINE && type != FR_DECLINE_PATH &&
+	    ws->parts.settle(ws->run) == SL_STOP)
 		ws->stopped = 1;
 	switch (type) {
 	case FR_RECORDS:
 		replay_records(ws, p, len);
+		return 0;
+	case FR_JSON:
+		if (!ws->stopped && ws->json_write != NULL &&
+		    ws->json_write(ws->json_arg, p, len) != SL_OK)
+			ws->stopped = 1;
 		return 0;
 	case FR_ERROR:
 	case FR_INFO:
 		replay_msg(ws, type, p, len);
 		return 0;
 	case FR_DECLINE:
-		return read_declined(ws, p, len);
+	case FR_DECLINE_PATH:
+		return read_declined(ws, p, len, type == FR_DECLINE_PATH);
 	case FR_END:
 		if (len != 8 + sizeof(struct sl_stats))
 			return -1;
@@ -619,10 +720,11 @@ pick(const struct sl_workers *ws, size_t n)
 	return -1;
 }
 
-/* A job to the batch: name and bytes, unless too big (big != NULL). */
+/* A job to the batch: name and bytes, unless too big (big != NULL) or
+ * given by path (n PATH_JOB). */
 static void
 batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
-    size_t n, int big)
+    uint64_t n, int big)
 {
 	uint32_t namelen = (uint32_t)strlen(name);
 	uint64_t size = n;
@@ -632,8 +734,8 @@ batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
 	sl_buf_add(&ws->batch, &namelen, sizeof(namelen));
 	sl_buf_add(&ws->batch, &size, sizeof(size));
 	sl_buf_add(&ws->batch, name, namelen);
-	if (!big)
-		sl_buf_add(&ws->batch, p, n);
+	if (!big && n != PATH_JOB)
+		sl_buf_add(&ws->batch, p, (size_t)n);
 	ws->batch_jobs++;
 }
 
@@ -695,6 +797,20 @@ sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
 	batch_add(ws, sl_in_name(in), p, n, n > BATCH_BYTES);
 	if (n > BATCH_BYTES)
 		return batch_send(ws, p, n);
+	if (ws->batch_jobs == BATCH_JOBS)
+		return batch_send(ws, NULL, 0);
+	return SL_OK;
+}
+
+int
+sl_workers_offer_path(struct sl_workers *ws, const char *path)
+{
+	if (ws == NULL || ws->reading || (!ws->started && start(ws) != 0) ||
+	    ws->n == 0)
+		return SL_DECLINED;
+	if (ws->stopped)
+		return SL_STOP;
+	batch_add(ws, path, NULL, PATH_JOB, 0);
 	if (ws->batch_jobs == BATCH_JOBS)
 		return batch_send(ws, NULL, 0);
 	return SL_OK;

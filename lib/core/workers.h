@@ -38,6 +38,12 @@ struct sl_run_parts {
 	/* Finish what the run holds open for the next input, as reading an
 	 * input of another format does.  SL_OK or SL_STOP. */
 	int (*settle)(struct sl_run *run);
+	/* Walk a regular file a worker gave back, as the walk of a folder
+	 * would have (its errors reported, counted).  SL_STOP: stop. */
+	int (*read_path)(struct sl_run *run, const char *path);
+	/* Set (sl_run_set_json_out): workers send JSON, the run writes it. */
+	sl_writefn *json_write;
+	void **json_arg;
 };
 
 struct sl_workers;
@@ -53,6 +59,14 @@ struct sl_workers *sl_workers_new(struct sl_run *run,
  * reach the run later, in input order.  Else SL_DECLINED.
  */
 int sl_workers_offer(struct sl_workers *ws, struct sl_in *in);
+/*
+ * A regular file met in a folder, not opened yet: a worker opens it and
+ * reads it when it is one plain input (at most SL_JOB_MAX) of a format
+ * that stands alone, else the run walks it later, in its place
+ * (read_path).  SL_OK, SL_STOP, or SL_DECLINED (no workers: walk it
+ * now).
+ */
+int sl_workers_offer_path(struct sl_workers *ws, const char *path);
 /* Pass on everything the workers still owe, in order, before the run
  * emits anything itself.  SL_OK, or SL_STOP.  ws may be NULL. */
 int sl_workers_drain(struct sl_workers *ws);

@@ -102,6 +102,7 @@ struct sl_in {
 
 struct walk {
 	sl_leaf_fn fn;
+	sl_take_fn take;	/* NULL: the walk opens every file itself */
 	void *arg;
 	sl_errfn err;
 	void *errarg;
@@ -1672,9 +1673,13 @@ walk_dir(struct walk *w, const char *path)
 			snprintf(child, sz, "%s%s%s", path,
 			    len > 0 && path[len - 1] == '/' ? "" : "/",
 			    names[i].name);
-			/* A regular file needs no lstat(): open it at once. */
-			rc = names[i].type == DT_REG ? walk_file(w, child, 0) :
-			    walk_path(w, child, 0);
+			/* A regular file needs no lstat(): open it at once,
+			 * or let the caller take it whole. */
+			if (names[i].type != DT_REG)
+				rc = walk_path(w, child, 0);
+			else if (w->take == NULL ||
+			    (rc = w->take(w->arg, child)) == SL_IN_NOT_TAKEN)
+				rc = walk_file(w, child, 0);
 			free(child);
 		}
 		free(names[i].name);
@@ -1747,11 +1752,25 @@ int
 sl_input_walk(const char *path, sl_leaf_fn fn, void *arg, sl_errfn err,
     void *errarg, struct sl_stats *st)
 {
+	return sl_input_walk_take(path, fn, NULL, arg, err, errarg, st);
+}
+
+int
+sl_input_plain(const unsigned char *p, size_t n)
+{
+	return sniff(p, SL_MIN(n, (size_t)IN_SNIFF)) == K_PLAIN;
+}
+
+int
+sl_input_walk_take(const char *path, sl_leaf_fn fn, sl_take_fn take,
+    void *arg, sl_errfn err, void *errarg, struct sl_stats *st)
+{
 	struct walk w;
 	int rc;
 
 	memset(&w, 0, sizeof w);
 	w.fn = fn;
+	w.take = take;
 	w.arg = arg;
 	w.err = err;
 	w.errarg = errarg;

@@ -77,5 +77,23 @@ void sl_in_free(struct sl_in *in);
 typedef int (*sl_leaf_fn)(void *arg, struct sl_in *in);
 int sl_input_walk(const char *path, sl_leaf_fn fn, void *arg,
     sl_errfn err, void *errarg, struct sl_stats *st);
+/*
+ * The same, but every regular file met in a directory is first offered,
+ * by path, to take(arg, path), which may read it elsewhere (a worker
+ * process of -j N opens it there, and the walk's only cost is the
+ * name): it returns SL_IN_NOT_TAKEN to have the walk open and read it
+ * as usual, else SL_OK or what fn may return.  The walk counts nothing
+ * of a file taken (inputs, bytes): the taker does.
+ */
+#define SL_IN_NOT_TAKEN	1000
+typedef int (*sl_take_fn)(void *arg, const char *path);
+int sl_input_walk_take(const char *path, sl_leaf_fn fn, sl_take_fn take,
+    void *arg, sl_errfn err, void *errarg, struct sl_stats *st);
+/*
+ * Would the walk read a file that starts with p[0, n) as one plain
+ * leaf, the bytes as they are (not gzip, not an archive or another
+ * compression)?  n: the whole file or at least its first 32 KiB.
+ */
+int sl_input_plain(const unsigned char *p, size_t n);
 
 #endif /* SL_INPUT_H */

@@ -326,6 +326,61 @@ START_TEST(test_plain_lines)
 }
 END_TEST
 
+/* take: files named *.take are taken (by path, counted here), others
+ * left to the walk. */
+static char taken[4][PATH_MAX];
+static int ntaken;
+
+static int
+take_some(void *arg, const char *path)
+{
+	size_t n = strlen(path);
+
+	(void)arg;
+	if (n < 5 || strcmp(path + n - 5, ".take") != 0)
+		return SL_IN_NOT_TAKEN;
+	ck_assert_int_lt(ntaken, 4);
+	snprintf(taken[ntaken++], PATH_MAX, "%s", path);
+	return SL_OK;
+}
+
+START_TEST(test_walk_take)
+{
+	struct coll c;
+	struct sl_stats st;
+
+	memset(&st, 0, sizeof st);
+	ck_assert_int_eq(mkdir(pth("d"), 0700), 0);
+	ck_assert_int_eq(mkdir(pth("d/sub"), 0700), 0);
+	put_str("d/a.take", "taken\n");
+	put_str("d/b.log", "walked\n");
+	put_str("d/sub/c.take", "taken too\n");
+	ntaken = 0;
+	coll_init(&c);
+	ck_assert_int_eq(sl_input_walk_take(pth("d"), by_lines, take_some, &c,
+	    on_err, &c, &st), SL_OK);
+	/* In sorted order; the walk counts only what it read itself. */
+	ck_assert_int_eq(ntaken, 2);
+	ck_assert_str_eq(taken[0], pth("d/a.take"));
+	ck_assert_str_eq(taken[1], pth("d/sub/c.take"));
+	ck_assert_int_eq(c.n, 1);
+	leaf_is(&c, 0, "d/b.log", "walked\n");
+	ck_assert_int_eq(st.inputs, 1);
+	ck_assert_int_eq(st.bytes, 7);
+	/* A file named on its own is never offered: the walk opens it. */
+	ck_assert_int_eq(sl_input_walk_take(pth("d/a.take"), by_lines,
+	    take_some, &c, on_err, &c, &st), SL_OK);
+	ck_assert_int_eq(ntaken, 2);
+	ck_assert_int_eq(c.n, 2);
+	coll_free(&c);
+	ck_assert_int_eq(sl_input_plain((const unsigned char *)"plain", 5), 1);
+	ck_assert_int_eq(sl_input_plain((const unsigned char *)"\037\213\010",
+	    3), 0);
+	ck_assert_int_eq(sl_input_plain((const unsigned char *)
+	    "BZh91AY&SY", 10), 0);
+}
+END_TEST
+
 START_TEST(test_mem_input)
 {
 	static const char text[] = "a\nbb\n";
@@ -1621,6 +1676,7 @@ input_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_plain_lines);
+	tcase_add_test(tc, test_walk_take);
 	tcase_add_test(tc, test_mem_input);
 	tcase_add_test(tc, test_read_counts_lines);
 	tcase_add_test(tc, test_long_line);
