@@ -679,10 +679,28 @@ note_wrap(struct sl_term *t, struct row *r)
 	t->at_margin = r->soft && t->cx % t->wrap_w == 0;
 }
 
+#ifdef __SSE2__
+/* Cells [i, i + 4) from bytes; returns i + 4. */
+static inline uint32_t
+widen4(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t i,
+    __m128i va)
+{
+	const __m128i zero = _mm_setzero_si128();
+	int32_t four;
+	__m128i v;
+
+	memcpy(&four, s + i, 4);
+	v = _mm_unpacklo_epi8(_mm_cvtsi32_si128(four), zero);
+	_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
+	_mm_storeu_si128((__m128i *)(at + i), va);
+	return i + 4;
+}
+#endif
+
 /*
  * Cells from bytes, 16 at a time: the bytes zero-extended into ch, the
  * one attribute into at.  Returns how many were done; the caller does the
- * rest (fewer than 4) one by one.
+ * rest (a run shorter than 4) one by one.
  */
 static uint32_t
 widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
@@ -717,16 +735,12 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 		_mm_storeu_si128((__m128i *)(at + i + 4), va);
 		i += 8;
 	}
-	if (i + 4 <= k) {
-		int32_t four;
-		__m128i v;
-
-		memcpy(&four, s + i, 4);
-		v = _mm_unpacklo_epi8(_mm_cvtsi32_si128(four), zero);
-		_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
-		_mm_storeu_si128((__m128i *)(at + i), va);
-		i += 4;
-	}
+	if (i + 4 <= k)
+		i = widen4(ch, at, s, i, va);
+	/* Fewer than 4 left: the last 4, over cells just done (with the
+	 * same values). */
+	if (i < k && k >= 4)
+		i = widen4(ch, at, s, k - 4, va);
 #else
 	(void)ch; (void)at; (void)s; (void)k; (void)a;
 #endif
@@ -764,7 +778,8 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 		}
 		end = x + k;
 		if (end > r->len || x > r->len) {
-			row_grow(t, r, end);
+			if (end > r->cap)
+				row_grow(t, r, end);
 			if (x > r->len)
 				row_blank(r, r->len, x);
 		}
@@ -2567,7 +2582,13 @@ csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	t->colon = 0;
 	t->seqlen = (size_t)(q - p) - 1;
 	t->state = S_GROUND;
-	csi_dispatch(t, *q);
+	if (*q == 'm' && priv == 0 && !t->alt && !soft(t)) {
+		/* SGR, most sequences: all that csi_dispatch does for it. */
+		t->last_csi = 'm';
+		t->at_margin = 0;
+		sgr(t);
+	} else
+		csi_dispatch(t, *q);
 	return q + 1;
 }
 
