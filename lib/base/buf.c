@@ -84,32 +84,12 @@ sl_buf_adds(struct sl_buf *b, const char *s)
 	sl_buf_add(b, s, strlen(s));
 }
 
-/* "00" to "99": a record's numbers are written two digits per division. */
-static const char digit_pairs[201] =
-    "00010203040506070809101112131415161718192021222324252627282930313233"
-    "34353637383940414243444546474849505152535455565758596061626364656667"
-    "6869707172737475767778798081828384858687888990919293949596979899";
-
 void
 sl_buf_add_int(struct sl_buf *b, long long v)
 {
-	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
-	    (unsigned long long)v;
-
-	while (u >= 100) {
-		p -= 2;
-		memcpy(p, digit_pairs + 2 * (u % 100), 2);
-		u /= 100;
-	}
-	if (u >= 10) {
-		p -= 2;
-		memcpy(p, digit_pairs + 2 * u, 2);
-	} else
-		*--p = (char)('0' + u);
-	if (v < 0)
-		*--p = '-';
-	sl_buf_add(b, p, (size_t)(e - p));
+	grow(b, 21);
+	b->len = (size_t)(sl_json_int(b->buf + b->len, v) - b->buf);
+	b->buf[b->len] = '\0';
 }
 
 void

@@ -135,4 +135,44 @@ sl_json_other_plain(char *o, const unsigned char *p, size_t n, size_t *k)
 	return o + *k;
 }
 
+/*
+ * The decimal digits of v at o (room for 20, and a '-'); returns the
+ * end.  Counted first, then written from the back two at a time: record
+ * numbers and src line numbers are in every record.
+ */
+static inline char *
+sl_json_int(char *o, long long v)
+{
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v, x;
+	unsigned digits;
+	char *e;
+
+	if (v < 0)
+		*o++ = '-';
+	/* Compares for the common sizes, then divisions. */
+	if (u < 100000)
+		digits = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 :
+		    u < 10000 ? 4 : 5;
+	else {
+		for (digits = 5, x = u / 100000; x > 0; x /= 10)
+			digits++;
+	}
+	e = o + digits;
+	for (o = e; u >= 100; u /= 100) {
+		o -= 2;
+		memcpy(o, pairs + 2 * (u % 100), 2);
+	}
+	if (u >= 10)
+		memcpy(o - 2, pairs + 2 * u, 2);
+	else
+		o[-1] = (char)('0' + u);
+	return e;
+}
+
 #endif /* SL_BASE_JSON_ESC_H */

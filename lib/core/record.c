@@ -100,34 +100,12 @@ jw_lit(struct jw *w, const char *s, size_t n)
 /* A constant: its length is known when compiling, no strlen. */
 #define JW_LIT(w, s)	jw_lit((w), (s), sizeof(s) - 1)
 
-/*
- * A number, two digits a step from a table of "00".."99": line numbers
- * are in every record.
- */
+/* A number (sl_json_int: line numbers are in every record). */
 static void
 jw_int(struct jw *w, long long v)
 {
-	static const char pairs[] =
-	    "00010203040506070809101112131415161718192021222324252627282930"
-	    "31323334353637383940414243444546474849505152535455565758596061"
-	    "62636465666768697071727374757677787980818283848586878889909192"
-	    "93949596979899";
-	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
-	    (unsigned long long)v;
-
-	for (; u >= 100; u /= 100) {
-		p -= 2;
-		memcpy(p, pairs + 2 * (u % 100), 2);
-	}
-	if (u >= 10) {
-		p -= 2;
-		memcpy(p, pairs + 2 * u, 2);
-	} else
-		*--p = (char)('0' + u);
-	if (v < 0)
-		*--p = '-';
-	jw_lit(w, p, (size_t)(e - p));
+	jw_room(w, 21);
+	w->o = sl_json_int(w->o, v);
 }
 
 /*
@@ -148,63 +126,81 @@ escape_special(char *o, const unsigned char *p, const unsigned char *end,
 }
 
 /*
+ * The last bytes of a string, fewer than 16, at o: read as the 16 that
+ * end it and stored over output that is the same bytes, when the string
+ * has 16 and the `back` bytes before p went out as plain copies (p -
+ * plain >= back); else through a padded copy (NULs need escapes: the
+ * mask stops at the end).  Returns the mask of bytes needing an escape.
+ */
+static inline unsigned
+tail16(char *o, const unsigned char *p, size_t left,
+    const unsigned char *plain)
+{
+	unsigned char pad[16];
+	size_t back = 16 - left;
+
+	if ((size_t)(p - plain) >= back) {
+		memcpy(o - back, p - back, 16);
+		return sl_json_bad16(p - back) >> back;
+	}
+	memset(pad, 0, sizeof(pad));
+	memcpy(pad, p, left);
+	memcpy(o, pad, 16);
+	return sl_json_bad16(pad);
+}
+
+/*
  * A JSON string.  Sixteen bytes are copied before they are checked: the
  * room made for the worst case (6 bytes a byte) holds the overshoot, and
  * a run of plain bytes costs one load, one store and one test.  The last
- * few bytes are read as the 16 that end the string, stored over output
- * that is the same bytes (`same`: how many before o are plain copies);
- * only a short string, or one that ends just after an escape, goes
- * through a padded copy.
+ * few bytes go through tail16().
  */
 static void
 jw_str(struct jw *w, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n, *q;
-	unsigned char pad[16];
-	size_t used, left, back, same = 0;
-	unsigned m, k;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *plain = p;	/* output from here is the input */
+	size_t used;
+	unsigned m;
 	char *o;
 
 	jw_room(w, 6 * n + 2 + 16);
 	o = w->o;
 	*o++ = '"';
 	while (p < end) {
-		left = (size_t)(end - p);
-		back = 0;
-		q = p;
-		if (left < 16 && same >= 16 - left) {
-			back = 16 - left;
-			q = p - back;
-		} else if (left < 16) {
-			/* NULs need escapes: the mask stops at the end. */
-			memset(pad, 0, sizeof(pad));
-			memcpy(pad, p, left);
-			q = pad;
+		size_t left = (size_t)(end - p);
+
+		if (left >= 16) {
+			memcpy(o, p, 16);
+			m = sl_json_bad16(p);
+			if (m == 0) {
+				p += 16;
+				o += 16;
+				continue;
+			}
+		} else {
+			m = tail16(o, p, left, plain);
+			if (m == 0) {
+				o += left;
+				break;
+			}
 		}
-		memcpy(o - back, q, 16);
-		m = sl_json_bad16(q) >> back;
-		if (m == 0) {
-			k = left < 16 ? (unsigned)left : 16;
-			p += k;
-			o += k;
-			same += k;
-			continue;
-		}
-		k = (unsigned)__builtin_ctz(m);
-		p += k;
-		o += k;
+		m = (unsigned)__builtin_ctz(m);
+		p += m;
+		o += m;
 		if (p >= end)
 			break;
 		o = escape_special(o, p, end, &used);
 		p += used;
-		same = 0;
+		plain = p;
 	}
 	*o++ = '"';
 	w->o = o;
 }
 
-/* ,"key": then the string v; nothing when v is NULL. */
-static void
+/* ,"key": then the string v; nothing when v is NULL.  Inlined: key and
+ * its length are constants at most callers. */
+static inline void
 str_field(struct jw *w, const char *k, size_t klen, const char *v)
 {
 	if (v == NULL)
@@ -315,26 +311,73 @@ redacted_field(struct jw *w, const struct sl_record *r)
 	JW_LIT(w, "]");
 }
 
+/*
+ * The start of every record, {"type":"line","session":"<id>", is the
+ * same for all the records of a session: the last one made is kept and
+ * copied while type and id stay the same (one compare instead of
+ * escaping the id again).  Single-threaded, as the whole library is.
+ */
+#define HEAD_KEEP	192	/* a longer id is written each time */
+
+static struct {
+	enum sl_type type;
+	size_t idlen;			/* 0: nothing kept */
+	char id[HEAD_KEEP];
+	size_t len;
+	char json[HEAD_KEEP * 6 + 48];
+} last_head;
+
+#define HEAD(type)	{ "{\"type\":\"" type "\",\"session\":", \
+	sizeof("{\"type\":\"" type "\",\"session\":") - 1 }
+
+static void
+head(struct jw *w, const struct sl_record *r)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+	} heads[] = {
+		[SL_SESSION] = HEAD("session"),
+		[SL_LINE] = HEAD("line"),
+		[SL_NOTE] = HEAD("note"),
+		[SL_RAW] = HEAD("raw"),
+	};
+	size_t n, at;
+
+	if (r->session == NULL) {
+		jw_lit(w, heads[r->type].s, heads[r->type].len);
+		JW_LIT(w, "null");
+		return;
+	}
+	n = strlen(r->session);
+	if (n > 0 && n == last_head.idlen && r->type == last_head.type &&
+	    memcmp(r->session, last_head.id, n) == 0) {
+		jw_lit(w, last_head.json, last_head.len);
+		return;
+	}
+	at = (size_t)(w->o - w->b->buf);
+	jw_lit(w, heads[r->type].s, heads[r->type].len);
+	jw_str(w, r->session, n);
+	if (n == 0 || n >= HEAD_KEEP)
+		return;
+	/* Offsets: jw_str may have moved the buffer. */
+	last_head.type = r->type;
+	last_head.idlen = n;
+	memcpy(last_head.id, r->session, n);
+	last_head.len = (size_t)(w->o - w->b->buf) - at;
+	memcpy(last_head.json, w->b->buf + at, last_head.len);
+}
+
 void
 sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 {
-	static const char *const heads[] = {
-		"{\"type\":\"session\",\"session\":",
-		"{\"type\":\"line\",\"session\":",
-		"{\"type\":\"note\",\"session\":",
-		"{\"type\":\"raw\",\"session\":",
-	};
 	struct jw w;
 
 	sl_buf_reserve(b, 256);
 	w.b = b;
 	w.o = b->buf + b->len;
 	w.end = b->buf + b->cap - 1;
-	jw_lit(&w, heads[r->type], strlen(heads[r->type]));
-	if (r->session != NULL)
-		jw_str(&w, r->session, strlen(r->session));
-	else
-		JW_LIT(&w, "null");
+	head(&w, r);
 	switch (r->type) {
 	case SL_LINE:
 		line_fields(&w, r);

@@ -185,6 +185,12 @@ utf8_ok(const char *s)
 		memcpy(&w, p + i, 8);
 		high |= w;
 	}
+	if (i < n && n >= 8) {
+		/* The last few bytes: the 8 that end the string. */
+		memcpy(&w, p + n - 8, 8);
+		high |= w;
+		i = n;
+	}
 	for (; i < n; i++)
 		high |= p[i];
 	if ((high & 0x8080808080808080ULL) == 0)

@@ -174,10 +174,21 @@ prompt_end(const char *s, size_t n, size_t i)
 	return 0;
 }
 
+/* [A-Za-z0-9_.-]: isalnum() in the C locale (the tools never set one)
+ * and three more, as a table: every output row's first word comes here. */
+static const unsigned char name_byte[256] = {
+	['-'] = 1, ['.'] = 1, ['_'] = 1,
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1,
+	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1,
+};
+
 static int
 is_name(int c)
 {
-	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+	return name_byte[(unsigned char)c];
 }
 
 /* "(venv) " and similar prefixes in front of a prompt. */
@@ -261,7 +272,8 @@ match_shver(const char *s, size_t n)
 	size_t i, k;
 
 	/* Every row comes here: their first letters turn most away. */
-	if (n == 0 || memchr("sbzkd", s[0], 5) == NULL)
+	if (n == 0 || (s[0] != 's' && s[0] != 'b' && s[0] != 'z' &&
+	    s[0] != 'k' && s[0] != 'd'))
 		return 0;
 	for (k = 0; k < sizeof(shells) / sizeof(shells[0]); k++) {
 		size_t l = strlen(shells[k]);
@@ -362,7 +374,9 @@ match_zsh_shape(const char *s, size_t n)
 static int
 word_is(const char *w, size_t n, const char *kw)
 {
-	return n == strlen(kw) && memcmp(w, kw, n) == 0;
+	/* The first letter turns most words away before a strlen(). */
+	return n > 0 && w[0] == kw[0] && n == strlen(kw) &&
+	    memcmp(w, kw, n) == 0;
 }
 
 /* fish: blocks open with these words and all close with "end". */
@@ -613,6 +627,9 @@ switches_user(const char *s, size_t n)
 	    "sudo -u root -s", "sudo -u root -i" };
 	size_t k;
 
+	/* Every command runs this: all of these start with "su". */
+	if (n < 2 || s[0] != 's' || s[1] != 'u')
+		return 0;
 	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
 		if (n == strlen(cmds[k]) && memcmp(s, cmds[k], n) == 0)
 			return 1;

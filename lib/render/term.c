@@ -360,31 +360,65 @@ cells_bytes(const struct row *r, uint32_t upto)
 	return b;
 }
 
+#ifdef __SSE2__
+/* 16 cells at ch as bytes at o, if all are ASCII; else 0 and o as was. */
+static inline int
+narrow16(char *o, const uint32_t *ch)
+{
+	const __m128i high = _mm_set1_epi32(~0x7f), zero = _mm_setzero_si128();
+	__m128i a = _mm_loadu_si128((const __m128i *)ch);
+	__m128i b = _mm_loadu_si128((const __m128i *)(ch + 4));
+	__m128i c = _mm_loadu_si128((const __m128i *)(ch + 8));
+	__m128i d = _mm_loadu_si128((const __m128i *)(ch + 12));
+	__m128i any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+
+	if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_and_si128(any, high),
+	    zero)) != 0xffff)
+		return 0;
+	/* Values below 0x80 pass both saturating packs unchanged. */
+	_mm_storeu_si128((__m128i *)o, _mm_packus_epi16(
+	    _mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
+	return 1;
+}
+
+/* The same for 4 cells (4 bytes stored). */
+static inline int
+narrow4(char *o, const uint32_t *ch)
+{
+	const __m128i high = _mm_set1_epi32(~0x7f), zero = _mm_setzero_si128();
+	__m128i a = _mm_loadu_si128((const __m128i *)ch);
+	int32_t four;
+
+	if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_and_si128(a, high),
+	    zero)) != 0xffff)
+		return 0;
+	a = _mm_packs_epi32(a, zero);
+	four = _mm_cvtsi128_si32(_mm_packus_epi16(a, zero));
+	memcpy(o, &four, 4);
+	return 1;
+}
+#endif
+
 /*
  * Bytes from the leading ASCII cells of ch[0, n): the inverse of
- * widen_ascii.  Returns how many cells were ASCII and are now in o.
+ * widen_ascii.  Returns how many cells were ASCII and are now in o
+ * (which has room for n bytes).  A row's last cells, fewer than 16, are
+ * read as the 16 that end it: the ones before them are ASCII already and
+ * are stored again as they were.
  */
 static uint32_t
 narrow_ascii(char *o, const uint32_t *ch, uint32_t n)
 {
 	uint32_t i = 0;
 #ifdef __SSE2__
-	const __m128i high = _mm_set1_epi32(~0x7f), zero = _mm_setzero_si128();
-
-	for (; i + 16 <= n; i += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(ch + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(ch + i + 4));
-		__m128i c = _mm_loadu_si128((const __m128i *)(ch + i + 8));
-		__m128i d = _mm_loadu_si128((const __m128i *)(ch + i + 12));
-		__m128i any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
-
-		if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_and_si128(any, high),
-		    zero)) != 0xffff)
+	for (; i + 16 <= n; i += 16)
+		if (!narrow16(o + i, ch + i))
 			break;
-		/* Values below 0x80 pass both saturating packs unchanged. */
-		_mm_storeu_si128((__m128i *)(o + i), _mm_packus_epi16(
-		    _mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
-	}
+	if (i < n && i + 16 > n && n >= 16 && narrow16(o + n - 16, ch + n - 16))
+		return n;
+	for (; i + 4 <= n; i += 4)
+		if (!narrow4(o + i, ch + i))
+			break;
 #endif
 	for (; i < n && ch[i] < 0x80; i++)
 		o[i] = (char)ch[i];
@@ -646,10 +680,28 @@ note_wrap(struct sl_term *t, struct row *r)
 	t->at_margin = r->soft && t->cx % t->wrap_w == 0;
 }
 
+#ifdef __SSE2__
+/* Cells [i, i + 4) from bytes; returns i + 4. */
+static inline uint32_t
+widen4(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t i,
+    __m128i va)
+{
+	const __m128i zero = _mm_setzero_si128();
+	int32_t four;
+	__m128i v;
+
+	memcpy(&four, s + i, 4);
+	v = _mm_unpacklo_epi8(_mm_cvtsi32_si128(four), zero);
+	_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
+	_mm_storeu_si128((__m128i *)(at + i), va);
+	return i + 4;
+}
+#endif
+
 /*
  * Cells from bytes, 16 at a time: the bytes zero-extended into ch, the
  * one attribute into at.  Returns how many were done; the caller does the
- * rest (fewer than 4) one by one.
+ * rest (a run shorter than 4) one by one.
  */
 static uint32_t
 widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
@@ -684,16 +736,12 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 		_mm_storeu_si128((__m128i *)(at + i + 4), va);
 		i += 8;
 	}
-	if (i + 4 <= k) {
-		int32_t four;
-		__m128i v;
-
-		memcpy(&four, s + i, 4);
-		v = _mm_unpacklo_epi8(_mm_cvtsi32_si128(four), zero);
-		_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
-		_mm_storeu_si128((__m128i *)(at + i), va);
-		i += 4;
-	}
+	if (i + 4 <= k)
+		i = widen4(ch, at, s, i, va);
+	/* Fewer than 4 left: the last 4, over cells just done (with the
+	 * same values). */
+	if (i < k && k >= 4)
+		i = widen4(ch, at, s, k - 4, va);
 #else
 	(void)ch; (void)at; (void)s; (void)k; (void)a;
 #endif
@@ -731,7 +779,8 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 		}
 		end = x + k;
 		if (end > r->len || x > r->len) {
-			row_grow(t, r, end);
+			if (end > r->cap)
+				row_grow(t, r, end);
 			if (x > r->len)
 				row_blank(r, r->len, x);
 		}
@@ -2496,23 +2545,107 @@ seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-/* The run of printable ASCII at p, 16 bytes at a time where we can. */
+/*
+ * A whole CSI at p (its ESC) parsed in one pass, when it is the common
+ * kind and all here: ESC [, an optional private marker, digits and ';',
+ * a final byte.  The fields are left as the byte-wise parser leaves
+ * them, and the sequence is dispatched.  Returns the byte after it, or
+ * NULL (nothing changed that the byte-wise parser reads) for any other
+ * sequence: that parser takes it from the ESC.
+ */
+#define CSI_FAST_MAX	64	/* bytes looked at; far below CSI_MAX */
+
 static const unsigned char *
-printable_run(const unsigned char *q, const unsigned char *end)
+csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p + 2, *stop;
+	uint32_t v = 0;
+	int n = 0, have = 0;
+	char priv = 0;
+
+	if (end - p < 3 || p[1] != '[')
+		return NULL;
+	stop = end - q > CSI_FAST_MAX ? q + CSI_FAST_MAX : end;
+	if (*q >= '<' && *q <= '?')
+		priv = (char)*q++;
+	for (; q < stop; q++) {
+		unsigned d = (unsigned)*q - '0';
+
+		if (d <= 9) {
+			if (v < 100000)
+				v = v * 10 + d;
+			have = 1;
+			continue;
+		}
+		if (*q != ';')
+			break;
+		if (n == CSI_PARAMS - 1)
+			return NULL;
+		t->params[n++] = have ? v : 0;
+		v = 0;
+		have = 0;
+	}
+	if (q == stop || *q < 0x40 || *q > 0x7e)
+		return NULL;
+	if (n > 0 || have)
+		t->params[n++] = have ? v : 0;
+	t->nparams = n;
+	t->have_param = have;
+	t->priv = priv;
+	t->inter = 0;
+	t->colon = 0;
+	t->seqlen = (size_t)(q - p) - 1;
+	t->state = S_GROUND;
+	if (*q == 'm' && priv == 0 && !t->alt && !soft(t)) {
+		/* SGR, most sequences: all that csi_dispatch does for it. */
+		t->last_csi = 'm';
+		t->at_margin = 0;
+		sgr(t);
+	} else
+		csi_dispatch(t, *q);
+	return q + 1;
+}
+
+#ifdef __SSE2__
+/* Bit i set: byte i of the 16 at q is not printable ASCII. */
+static inline unsigned
+unprintable16(const unsigned char *q)
+{
+	const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+	__m128i v = _mm_loadu_si128((const __m128i *)q);
+
+	/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(v, sp),
+	    _mm_cmpeq_epi8(v, del)));
+}
+#endif
+
+/*
+ * The run of printable ASCII at q, 16 bytes at a time.  A feed is
+ * usually one line without its LF, so the last few bytes are common:
+ * they are read as the 16 that end the feed (from = its start), with
+ * the bits of bytes already passed shifted out.
+ */
+static const unsigned char *
+printable_run(const unsigned char *from, const unsigned char *q,
+    const unsigned char *end)
 {
 #ifdef __SSE2__
-	const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+	unsigned m, back;
 
 	while (end - q >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)q);
-		/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
-		int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(v, sp),
-		    _mm_cmpeq_epi8(v, del)));
-
+		m = unprintable16(q);
 		if (m != 0)
-			return q + __builtin_ctz((unsigned)m);
+			return q + __builtin_ctz(m);
 		q += 16;
 	}
+	if (q < end && end - from >= 16) {
+		back = 16 - (unsigned)(end - q);
+		m = unprintable16(end - 16) >> back;
+		return m != 0 ? q + __builtin_ctz(m) : end;
+	}
+#else
+	(void)from;
 #endif
 	while (q < end && *q >= 0x20 && *q < 0x7f)
 		q++;
@@ -2658,10 +2791,12 @@ finish_pend(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 static void
 feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 {
+	const unsigned char *from = p;
 	uint32_t cp;
 	size_t k;
 
-	p = finish_pend(t, p, end);
+	if (t->npend > 0)
+		p = finish_pend(t, p, end);
 	while (p < end) {
 		const unsigned char *q;
 		unsigned char c;
@@ -2680,7 +2815,7 @@ feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 			p = alt_ground(t, p, end);
 			continue;
 		}
-		q = graphics(t) ? p : printable_run(p, end);
+		q = graphics(t) ? p : printable_run(from, p, end);
 		if (q > p) {
 			put_ascii(t, p, (size_t)(q - p));
 			p = q;
@@ -2688,6 +2823,11 @@ feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 		}
 		c = *p;
 		if (c == 0x1b) {
+			q = csi_fast(t, p, end);
+			if (q != NULL) {
+				p = q;
+				continue;
+			}
 			seq_start(t, S_ESC);
 			p++;
 		} else if (c < 0x20) {

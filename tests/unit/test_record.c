@@ -233,6 +233,67 @@ START_TEST(line_plain)
 }
 END_TEST
 
+/*
+ * The start of a record is kept from the last one while type and id are
+ * the same: it must follow every change of either, an id rewritten in
+ * place included, and never stand in for "", NULL or a long id.
+ */
+START_TEST(head_follows_session)
+{
+	static const struct {
+		enum sl_type type;
+		const char *sid;
+		const char *want;
+	} cases[] = {
+		{ SL_SESSION, "", "{\"type\":\"session\",\"session\":\"\"," },
+		{ SL_RAW, "", "{\"type\":\"raw\",\"session\":\"\"," },
+		{ SL_LINE, "a-1", "{\"type\":\"line\",\"session\":\"a-1\"," },
+		{ SL_LINE, "a-1", "{\"type\":\"line\",\"session\":\"a-1\"," },
+		{ SL_NOTE, "a-1", "{\"type\":\"note\",\"session\":\"a-1\"," },
+		{ SL_NOTE, "a-2", "{\"type\":\"note\",\"session\":\"a-2\"," },
+		{ SL_NOTE, "", "{\"type\":\"note\",\"session\":\"\"," },
+		{ SL_NOTE, NULL, "{\"type\":\"note\",\"session\":null," },
+		{ SL_NOTE, "a\"2", "{\"type\":\"note\",\"session\":\"a\\\"2\"," },
+		{ SL_NOTE, "a\"2", "{\"type\":\"note\",\"session\":\"a\\\"2\"," },
+		{ SL_SESSION, "a\"2", "{\"type\":\"session\",\"session\":\"a\\\"2\"," },
+	};
+	char id[400], want[500];
+	struct sl_record r;
+	struct sl_buf b;
+	size_t i;
+
+	sl_buf_init(&b);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sl_record_init(&r, cases[i].type, cases[i].sid, "f:1");
+		sl_buf_reset(&b);
+		sl_record_to_json(&b, &r);
+		ck_assert_msg(strncmp(b.buf, cases[i].want,
+		    strlen(cases[i].want)) == 0, "case %zu: %s", i, b.buf);
+	}
+	/* The same pointer with new contents, then ids past what is kept. */
+	strcpy(id, "b-1");
+	sl_record_init(&r, SL_LINE, id, "f:1");
+	sl_buf_reset(&b);
+	sl_record_to_json(&b, &r);
+	id[2] = '2';
+	sl_buf_reset(&b);
+	sl_record_to_json(&b, &r);
+	ck_assert_msg(strncmp(b.buf, "{\"type\":\"line\",\"session\":\"b-2\",",
+	    31) == 0, "%s", b.buf);
+	for (i = 0; i < 2; i++) {
+		memset(id, 'x', 300);
+		id[300] = '\0';
+		id[299] = (char)('0' + i);
+		snprintf(want, sizeof(want), "{\"type\":\"line\",\"session\":\"%s\",",
+		    id);
+		sl_buf_reset(&b);
+		sl_record_to_json(&b, &r);
+		ck_assert(strncmp(b.buf, want, strlen(want)) == 0);
+	}
+	sl_buf_free(&b);
+}
+END_TEST
+
 START_TEST(line_prompt_cmd)
 {
 	struct sl_record r;
@@ -620,6 +681,7 @@ record_suite(void)
 	tcase_add_test(tc, session_values_escaped);
 	tcase_add_test(tc, session_extra_keys_escaped);
 	tcase_add_test(tc, line_plain);
+	tcase_add_test(tc, head_follows_session);
 	tcase_add_test(tc, line_prompt_cmd);
 	tcase_add_test(tc, line_bare_prompt);
 	tcase_add_test(tc, line_cont_time_order);

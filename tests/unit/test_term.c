@@ -1318,6 +1318,59 @@ START_TEST(sequence_limits_same_in_any_feed)
 }
 END_TEST
 
+/*
+ * A CSI whole in one feed is parsed in one pass (csi_fast), byte by
+ * byte otherwise: both must leave the same rows and attributes, for the
+ * kinds it takes (SGR, private modes, cursor moves, up to 32 parameters)
+ * and those it leaves to the byte-wise parser (':' sub-parameters, an
+ * intermediate, a control inside, 33 parameters, longer than it looks).
+ */
+START_TEST(csi_one_pass_same_as_byte_wise)
+{
+	static const size_t one[] = { 1 };
+	static const char *const seqs[] = {
+		"\033[m", "\033[0m", "\033[1;31m", "\033[;1m", "\033[1;m",
+		"\033[38;5;196m", "\033[38:2:1:2:3m", "\033[48;2;1;2;3m",
+		"\033[?2004h", "\033[?2004l", "\033[>4;1m", "\033[3D",
+		"\033[2C", "\033[K", "\033[1K", "\033[0001234C", "\033[!p",
+		"\033[1\r2m", "\033[4 q", "\033[99999999999m", "\033[1@",
+		"\033[?1049h", "\033[?1049l", "\033[2A", "\033[1B",
+	};
+	struct sl_buf b;
+	struct cap whole, c;
+	size_t i, k;
+	int attrs;
+
+	sl_buf_init(&b);
+	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		sl_buf_adds(&b, "ab cd ef gh");
+		sl_buf_adds(&b, seqs[i]);
+		sl_buf_adds(&b, "xy\r\n");
+	}
+	for (k = 30; k <= 34; k++) {	/* around CSI_PARAMS */
+		sl_buf_adds(&b, "\033[");
+		for (i = 0; i < k; i++)
+			sl_buf_adds(&b, i + 1 < k ? "4;" : "1m");
+		sl_buf_adds(&b, "p\r\n");
+	}
+	for (k = 60; k <= 68; k++) {	/* around what one pass looks at */
+		sl_buf_adds(&b, "\033[");
+		for (i = 0; i < k; i++)
+			sl_buf_addc(&b, '0');
+		sl_buf_adds(&b, "1mq\033[0m\r\n");
+	}
+	for (attrs = 0; attrs <= 1; attrs++) {
+		render(&whole, b.buf, b.len, attrs);
+		ck_assert_uint_gt(nrows(&whole), 30);
+		render_chunks(&c, b.buf, b.len, attrs, one, 1);
+		expect_same(&whole, &c, "byte by byte");
+		cap_free(&c);
+		cap_free(&whole);
+	}
+	sl_buf_free(&b);
+}
+END_TEST
+
 START_TEST(byte_by_byte_same_as_one_feed)
 {
 	static const size_t one[] = { 1 };
@@ -2237,6 +2290,7 @@ term_suite(void)
 	tcase_add_test(tc, utf8_split_every_point);
 	tcase_add_test(tc, utf8_split_invalid);
 	tcase_add_test(tc, byte_by_byte_same_as_one_feed);
+	tcase_add_test(tc, csi_one_pass_same_as_byte_wise);
 	tcase_add_test(tc, sequence_limits_same_in_any_feed);
 	tcase_add_test(tc, cr_in_sequence_settled_by_next_byte);
 	tcase_add_test(tc, bad_seq_long_osc);
