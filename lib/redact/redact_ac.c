@@ -19,6 +19,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "redact/redact.h"
 
@@ -31,6 +34,12 @@
  * of the parallel walks (scan_run) short.
  */
 #define KW_MAX		8
+/*
+ * Text at least this long is walked in two lanes at once (walk): each
+ * step of the automaton waits on the load of the one before, so one
+ * lane leaves the CPU idle most of the time.
+ */
+#define LANE_MIN	24
 
 struct kwent {
 	char *kw;
@@ -86,6 +95,7 @@ struct node {
 	int fail;
 	int *out;
 	size_t nout;
+	unsigned depth;		/* length of the keyword prefix it stands for */
 };
 
 static void
@@ -125,6 +135,7 @@ new_node(struct trie *tr)
 	x->fail = 0;
 	x->out = NULL;
 	x->nout = 0;
+	x->depth = 0;
 	return (int)tr->nn++;
 }
 
@@ -184,6 +195,7 @@ add_keywords(const struct rx_ac *ac, struct trie *tr)
 				if ((t = new_node(tr)) < 0)
 					return -1;
 				tr->nd[s].go[c] = t;
+				tr->nd[t].depth = tr->nd[s].depth + 1;
 			}
 			s = tr->nd[s].go[c];
 		}
@@ -255,10 +267,29 @@ fill_outputs(struct rx_ac *ac, const struct trie *tr, const int *perm,
 }
 
 /*
+ * The new number of every state (perm): those of `want` output (0 or
+ * 1), shallow ones first, from *next on.
+ */
+static void
+number_states(const struct trie *tr, int *perm, unsigned *next, int want)
+{
+	unsigned depth;
+	size_t i;
+
+	for (depth = 0; depth <= KW_MAX; depth++)
+		for (i = 0; i < tr->nn; i++)
+			if ((tr->nd[i].nout > 0) == want &&
+			    tr->nd[i].depth == depth)
+				perm[i] = (int)(*next)++;
+}
+
+/*
  * The table: states without output first, so that "s >= tout" is the
  * only test on the hot path.  States are kept as offsets into the table
  * (state * ncls): the step is then one add and one load, the chain
- * every byte waits on.
+ * every byte waits on.  Shallow states come first: the root and its
+ * children, where the walk spends most of its time, share few cache
+ * lines.
  */
 static void
 fill_table(struct rx_ac *ac, const struct trie *tr)
@@ -267,13 +298,9 @@ fill_table(struct rx_ac *ac, const struct trie *tr)
 	int *perm = sl_xmalloc(nn * sizeof(int));
 	unsigned next = 0, first_out, c;
 
-	for (i = 0; i < nn; i++)
-		if (tr->nd[i].nout == 0)
-			perm[i] = (int)next++;
+	number_states(tr, perm, &next, 0);
 	first_out = next;
-	for (i = 0; i < nn; i++)
-		if (tr->nd[i].nout > 0)
-			perm[i] = (int)next++;
+	number_states(tr, perm, &next, 1);
 	ac->tout = first_out * ac->ncls;
 	ac->nstates = (unsigned)nn;
 	ac->delta = sl_xmalloc(nn * ac->ncls * sizeof(*ac->delta));
@@ -358,22 +385,85 @@ mark(const struct rx_ac *ac, unsigned s, uint32_t *cand, uint32_t stamp)
 	return 1;
 }
 
+/*
+ * The automaton over s[0, n) from state st: marks the rules of the
+ * keywords that end there, adds their number to *hits, returns the
+ * state after the last byte.
+ */
+static unsigned
+walk1(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
+    uint32_t *cand, uint32_t stamp, size_t *hits)
+{
+	const uint16_t *delta = ac->delta;
+	const unsigned char *cls = ac->cls;
+	unsigned tout = ac->tout;
+	size_t j, h = 0;
+
+	for (j = 0; j < n; j++) {
+		st = delta[st + cls[s[j]]];
+		if (st >= tout)
+			h += mark(ac, st, cand, stamp);
+	}
+	*hits += h;
+	return st;
+}
+
+/*
+ * mark for the two lanes of walk, either of whose states may have
+ * output.  Kept out of the loop: its registers are the walk's.
+ */
+static __attribute__((noinline)) size_t
+mark2(const struct rx_ac *ac, unsigned sa, unsigned sb, uint32_t *cand,
+    uint32_t stamp)
+{
+	size_t h = 0;
+
+	if (sa >= ac->tout)
+		h += mark(ac, sa, cand, stamp);
+	if (sb >= ac->tout)
+		h += mark(ac, sb, cand, stamp);
+	return h;
+}
+
+/*
+ * walk1 in two lanes: lane A walks the first half from st, lane B the
+ * second half from the root, starting maxkw - 1 bytes early.  No
+ * keyword is longer than maxkw, so from the middle on lane B is in the
+ * state one lane would be in; before it, it finds only keywords that
+ * are there, which lane A finds too.  The marks are the same; *hits may
+ * count a keyword twice (callers only ask whether it is zero).
+ */
+static unsigned
+walk(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
+    uint32_t *cand, uint32_t stamp, size_t *hits)
+{
+	const uint16_t *delta = ac->delta;
+	const unsigned char *cls = ac->cls, *end = s + n, *b, *e;
+	unsigned tout = ac->tout, sb = 0;
+	size_t ov = ac->maxkw - 1, half;
+
+	if (n < LANE_MIN || ov >= LANE_MIN / 2)
+		return walk1(ac, s, n, st, cand, stamp, hits);
+	half = (n + ov) / 2;	/* lane B, s[half - ov, n), is as long or 1 more */
+	b = s + half - ov;
+	for (e = s + half; s < e; s++, b++) {
+		st = delta[st + cls[*s]];
+		sb = delta[sb + cls[*b]];
+		if (st >= tout || sb >= tout)
+			*hits += mark2(ac, st, sb, cand, stamp);
+	}
+	return walk1(ac, b, (size_t)(end - b), sb, cand, stamp, hits);
+}
+
 size_t
 rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n, uint32_t *cand,
     uint32_t stamp)
 {
-	const unsigned char *s = (const unsigned char *)p, *e = s + n;
-	const uint16_t *delta = ac->delta;
-	unsigned st = 0, tout = ac->tout;
 	size_t hits = 0;
 
 	if (!ac->built || ac->nstates == 0)
 		return 0;
-	for (; s < e; s++) {
-		st = delta[st + ac->cls[*s]];
-		if (st >= tout)
-			hits += mark(ac, st, cand, stamp);
-	}
+	walk(ac, (const unsigned char *)p, n, 0, cand, stamp, &hits);
 	return hits;
 }
 
@@ -614,27 +704,55 @@ raw_step(struct raw *r, unsigned char c)
 }
 
 /*
+ * Where the run of text at s[i, n) ends: the first byte the raw scan
+ * looks at (rawcls SPECIAL).  SSE2 finds a superset of those bytes
+ * (controls, DEL, 0x90-0x9f, 0xc2, 0xef: see finish_classes) 16 at a
+ * time; the table decides.
+ */
+static size_t
+run_end(const struct rx_ac *ac, const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *cls = ac->rawcls;
+#ifdef __SSE2__
+	const __m128i ctl = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f),
+	    hi = _mm_set1_epi8((char)0xf0), c1 = _mm_set1_epi8((char)0x90),
+	    c2 = _mm_set1_epi8((char)0xc2), ef = _mm_set1_epi8((char)0xef);
+	__m128i v, m;
+	unsigned bits;
+
+	for (; n - i >= 16; i += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
+		    _mm_cmpeq_epi8(v, del));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_and_si128(v, hi), c1));
+		m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, c2),
+		    _mm_cmpeq_epi8(v, ef)));
+		for (bits = (unsigned)_mm_movemask_epi8(m); bits != 0;
+		    bits &= bits - 1)
+			if (cls[s[i + (unsigned)__builtin_ctz(bits)]] == SPECIAL)
+				return i + (unsigned)__builtin_ctz(bits);
+	}
+#endif
+	for (; i < n && cls[s[i]] != SPECIAL; i++)
+		;
+	return i;
+}
+
+/*
  * The run of text at the start of r->s[i, n), in the automaton: its
  * length (it ends at the first byte the raw scan looks at).
  */
 static size_t
 raw_run(struct raw *r, size_t i)
 {
-	const struct rx_ac *ac = r->ac;
-	const uint16_t *delta = ac->delta;
-	const unsigned char *cls = ac->rawcls, *s = r->s;
-	unsigned st = r->st, tout = ac->tout, c;
-	size_t j;
+	size_t end = run_end(r->ac, r->s, i, r->n);
 
-	for (j = i; j < r->n && (c = cls[s[j]]) != SPECIAL; j++) {
-		st = delta[st + c];
-		if (st >= tout)
-			r->hits += mark(ac, st, r->cand, r->stamp);
-	}
-	r->st = st;
-	if (j > i)
+	if (end > i) {
+		r->st = walk(r->ac, r->s + i, end - i, r->st, r->cand,
+		    r->stamp, &r->hits);
 		r->wrote = 1;
-	return j;
+	}
+	return end;
 }
 
 /*

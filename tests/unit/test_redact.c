@@ -1150,10 +1150,41 @@ has_kw(const char *t, size_t n, const char *kw, size_t kn)
 }
 
 /*
+ * The marks of one scan of t[0, n) against a plain search: a rule whose
+ * keyword occurs is a candidate, and one is a candidate only if a
+ * keyword's first 8 bytes occur.
+ */
+static void
+check_marks(const struct sl_redact *rx, const char *t, size_t n,
+    const uint32_t *cand, uint32_t stamp, const char *how)
+{
+	size_t r, k;
+
+	for (r = 0; r < rx->rules.n; r++) {
+		const struct rx_rule *ru = &rx->rules.v[r];
+		int full = 0, pre = 0;
+
+		for (k = 0; k < ru->nkw; k++) {
+			size_t kl = strlen(ru->kw[k]);
+
+			full |= has_kw(t, n, ru->kw[k], kl);
+			pre |= has_kw(t, n, ru->kw[k], kl > 8 ? 8 : kl);
+		}
+		if (full)
+			ck_assert_msg(cand[r] == stamp, "%s: %s missed in [%.*s]",
+			    how, ru->id, (int)n, t);
+		if (cand[r] == stamp)
+			ck_assert_msg(pre, "%s: %s marked in [%.*s]", how,
+			    ru->id, (int)n, t);
+	}
+}
+
+/*
  * The automaton against a plain search on random text with keywords
- * planted: a rule whose keyword occurs is always a candidate, and one
- * is a candidate only if a keyword's first 8 bytes occur.  Escape
- * sequences that move nothing (SGR) are transparent to the raw scan.
+ * planted, of every length from a few bytes to a few hundred: long runs
+ * are walked in two lanes, and a keyword may straddle their seam.
+ * Escape sequences that move nothing (SGR) are transparent to the raw
+ * scan.
  */
 START_TEST(prefilter_exact)
 {
@@ -1163,12 +1194,13 @@ START_TEST(prefilter_exact)
 	char t[256], raw[512];
 	unsigned seed = 12345;
 	uint32_t stamp = 0;
-	size_t r, k, n, rn, i;
+	size_t n, rn, i, want;
 	int iter, cx;
 
 	for (iter = 0; iter < 20000; iter++) {
 		n = 0;
-		while (n < 120) {
+		want = 4 + (size_t)iter % 240;
+		while (n < want) {
 			seed = seed * 1103515245 + 12345;
 			if ((seed >> 16) % 9 == 0) {
 				/* plant a keyword (or a prefix of one) */
@@ -1197,22 +1229,14 @@ START_TEST(prefilter_exact)
 		stamp++;
 		rx_ac_scan_raw(rx->ac, raw, rn, cand, stamp, &cx);
 		ck_assert_int_eq(cx, 0);
-		for (r = 0; r < rx->rules.n; r++) {
-			const struct rx_rule *ru = &rx->rules.v[r];
-			int full = 0, pre = 0;
-
-			for (k = 0; k < ru->nkw; k++) {
-				size_t kl = strlen(ru->kw[k]);
-
-				full |= has_kw(t, n, ru->kw[k], kl);
-				pre |= has_kw(t, n, ru->kw[k], kl > 8 ? 8 : kl);
-			}
-			if (full)
-				ck_assert_msg(cand[r] == stamp, "%s missed in [%s]",
-				    ru->id, t);
-			if (cand[r] == stamp)
-				ck_assert_msg(pre, "%s marked in [%s]", ru->id, t);
-		}
+		check_marks(rx, t, n, cand, stamp, "raw with SGR");
+		stamp++;
+		rx_ac_scan_raw(rx->ac, t, n, cand, stamp, &cx);
+		ck_assert_int_eq(cx, 0);
+		check_marks(rx, t, n, cand, stamp, "raw");
+		stamp++;
+		rx_ac_scan(rx->ac, t, n, cand, stamp);
+		check_marks(rx, t, n, cand, stamp, "rendered");
 	}
 	free(cand);
 	sl_redact_free(rx);
