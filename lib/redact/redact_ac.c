@@ -40,6 +40,7 @@
  * lane leaves the CPU idle most of the time.
  */
 #define LANE_MIN	24
+#define LANE3_MIN	64	/* and in three lanes from this long */
 
 struct kwent {
 	char *kw;
@@ -409,12 +410,13 @@ walk1(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
 }
 
 /*
- * mark for the two lanes of walk, either of whose states may have
- * output.  Kept out of the loop: its registers are the walk's.
+ * mark for the lanes of walk, any of whose states may have output (the
+ * root, 0, has none).  Kept out of the loop: its registers are the
+ * walk's.
  */
 static __attribute__((noinline)) size_t
-mark2(const struct rx_ac *ac, unsigned sa, unsigned sb, uint32_t *cand,
-    uint32_t stamp)
+mark_lanes(const struct rx_ac *ac, unsigned sa, unsigned sb, unsigned sc,
+    uint32_t *cand, uint32_t stamp)
 {
 	size_t h = 0;
 
@@ -422,37 +424,74 @@ mark2(const struct rx_ac *ac, unsigned sa, unsigned sb, uint32_t *cand,
 		h += mark(ac, sa, cand, stamp);
 	if (sb >= ac->tout)
 		h += mark(ac, sb, cand, stamp);
+	if (sc >= ac->tout)
+		h += mark(ac, sc, cand, stamp);
 	return h;
 }
 
 /*
- * walk1 in two lanes: lane A walks the first half from st, lane B the
- * second half from the root, starting maxkw - 1 bytes early.  No
- * keyword is longer than maxkw, so from the middle on lane B is in the
- * state one lane would be in; before it, it finds only keywords that
- * are there, which lane A finds too.  The marks are the same; *hits may
- * count a keyword twice (callers only ask whether it is zero).
+ * walk1 in three lanes over s[0, n): lanes B and C start from the root
+ * ov = maxkw - 1 bytes before the end of the lane before them.  No
+ * keyword is longer than maxkw, so from there on each is in the state
+ * one lane would be in; before it, it finds only keywords that are
+ * there, which the lane before finds too.  The marks are the same;
+ * *hits may count a keyword twice (callers only ask whether it is zero).
  */
 static unsigned
-walk(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
+walk3(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
+    uint32_t *cand, uint32_t stamp, size_t *hits)
+{
+	const uint16_t *delta = ac->delta;
+	const unsigned char *cls = ac->cls, *end = s + n, *b, *c, *e;
+	unsigned tout = ac->tout, sb = 0, sc = 0;
+	size_t ov = ac->maxkw - 1, len = (n + 2 * ov) / 3;
+
+	/* A: s[0, len), B: s[len - ov, 2 len - ov), C: the rest, longest */
+	b = s + len - ov;
+	c = b + len - ov;
+	for (e = s + len; s < e; s++, b++, c++) {
+		st = delta[st + cls[*s]];
+		sb = delta[sb + cls[*b]];
+		sc = delta[sc + cls[*c]];
+		if (st >= tout || sb >= tout || sc >= tout)
+			*hits += mark_lanes(ac, st, sb, sc, cand, stamp);
+	}
+	return walk1(ac, c, (size_t)(end - c), sc, cand, stamp, hits);
+}
+
+/* walk3 in two lanes, for shorter text. */
+static unsigned
+walk2(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
     uint32_t *cand, uint32_t stamp, size_t *hits)
 {
 	const uint16_t *delta = ac->delta;
 	const unsigned char *cls = ac->cls, *end = s + n, *b, *e;
 	unsigned tout = ac->tout, sb = 0;
-	size_t ov = ac->maxkw - 1, half;
+	size_t ov = ac->maxkw - 1, len = (n + ov) / 2;
 
-	if (n < LANE_MIN || ov >= LANE_MIN / 2)
-		return walk1(ac, s, n, st, cand, stamp, hits);
-	half = (n + ov) / 2;	/* lane B, s[half - ov, n), is as long or 1 more */
-	b = s + half - ov;
-	for (e = s + half; s < e; s++, b++) {
+	b = s + len - ov;	/* lane B, s[len - ov, n), is as long or 1 more */
+	for (e = s + len; s < e; s++, b++) {
 		st = delta[st + cls[*s]];
 		sb = delta[sb + cls[*b]];
 		if (st >= tout || sb >= tout)
-			*hits += mark2(ac, st, sb, cand, stamp);
+			*hits += mark_lanes(ac, st, sb, 0, cand, stamp);
 	}
 	return walk1(ac, b, (size_t)(end - b), sb, cand, stamp, hits);
+}
+
+/*
+ * The automaton over s[0, n) as walk1 does it, in as many lanes as the
+ * length pays for.
+ */
+static unsigned
+walk(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
+    uint32_t *cand, uint32_t stamp, size_t *hits)
+{
+	if (ac->maxkw - 1 >= LANE_MIN / 2 || n < LANE_MIN)
+		return walk1(ac, s, n, st, cand, stamp, hits);
+	if (n < LANE3_MIN)
+		return walk2(ac, s, n, st, cand, stamp, hits);
+	return walk3(ac, s, n, st, cand, stamp, hits);
 }
 
 size_t
