@@ -622,6 +622,15 @@ skip_csi(const unsigned char *p, size_t i, size_t n, size_t start,
 	unsigned v = 0;
 	int have = 0, alt = 0, bad = 0;
 
+	/*
+	 * Colours, the common case, first: digits and separators up to an
+	 * `m` move nothing, whatever the values.
+	 */
+	for (j = i; j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == ';');
+	    j++)
+		;
+	if (j < n && p[j] == 'm' && j - start <= CSI_LIMIT)
+		return j + 1;
 	if (i < n && p[i] >= '<' && p[i] <= '?')
 		priv = p[i++];
 	for (j = i; j < n; j++) {
