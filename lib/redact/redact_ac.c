@@ -751,34 +751,61 @@ raw_step(struct raw *r, unsigned char c)
 	r->wrote = 1;
 }
 
+#ifdef __SSE2__
+/*
+ * A superset of the bytes of p[0, 16) the raw scan looks at (rawcls
+ * SPECIAL: controls, DEL, 0x90-0x9f, 0xc2, 0xef, see finish_classes), a
+ * bit each.
+ */
+static unsigned
+maybe_special(const unsigned char *p)
+{
+	const __m128i ctl = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f),
+	    hi = _mm_set1_epi8((char)0xf0), c1 = _mm_set1_epi8((char)0x90),
+	    c2 = _mm_set1_epi8((char)0xc2), ef = _mm_set1_epi8((char)0xef);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), m;
+
+	m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
+	    _mm_cmpeq_epi8(v, del));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_and_si128(v, hi), c1));
+	m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, c2),
+	    _mm_cmpeq_epi8(v, ef)));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* The first of the bytes s[i + bit] that is SPECIAL, or SIZE_MAX. */
+static size_t
+first_special(const unsigned char *cls, const unsigned char *s, size_t i,
+    unsigned bits)
+{
+	for (; bits != 0; bits &= bits - 1)
+		if (cls[s[i + (unsigned)__builtin_ctz(bits)]] == SPECIAL)
+			return i + (unsigned)__builtin_ctz(bits);
+	return SIZE_MAX;
+}
+#endif
+
 /*
  * Where the run of text at s[i, n) ends: the first byte the raw scan
- * looks at (rawcls SPECIAL).  SSE2 finds a superset of those bytes
- * (controls, DEL, 0x90-0x9f, 0xc2, 0xef: see finish_classes) 16 at a
- * time; the table decides.
+ * looks at (rawcls SPECIAL).  SSE2 finds a superset of those bytes 16 at
+ * a time, the last 16 of the line overlapping; the table decides.
  */
 static size_t
 run_end(const struct rx_ac *ac, const unsigned char *s, size_t i, size_t n)
 {
 	const unsigned char *cls = ac->rawcls;
 #ifdef __SSE2__
-	const __m128i ctl = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f),
-	    hi = _mm_set1_epi8((char)0xf0), c1 = _mm_set1_epi8((char)0x90),
-	    c2 = _mm_set1_epi8((char)0xc2), ef = _mm_set1_epi8((char)0xef);
-	__m128i v, m;
-	unsigned bits;
+	size_t at;
 
-	for (; n - i >= 16; i += 16) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
-		    _mm_cmpeq_epi8(v, del));
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_and_si128(v, hi), c1));
-		m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, c2),
-		    _mm_cmpeq_epi8(v, ef)));
-		for (bits = (unsigned)_mm_movemask_epi8(m); bits != 0;
-		    bits &= bits - 1)
-			if (cls[s[i + (unsigned)__builtin_ctz(bits)]] == SPECIAL)
-				return i + (unsigned)__builtin_ctz(bits);
+	for (; n - i >= 16; i += 16)
+		if ((at = first_special(cls, s, i, maybe_special(s + i))) !=
+		    SIZE_MAX)
+			return at;
+	if (i < n && n >= 16) {
+		/* bit k of the last 16 is s[n - 16 + k]: those before i go */
+		at = first_special(cls, s, i,
+		    maybe_special(s + n - 16) >> (16 - (n - i)));
+		return at != SIZE_MAX ? at : n;
 	}
 #endif
 	for (; i < n && cls[s[i]] != SPECIAL; i++)
@@ -882,10 +909,9 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 	*complex = 0;
 	if (!ac->built || ac->nstates == 0)
 		return 0;
-	while (i < n) {
-		if (ac->rawcls[r.s[i]] != SPECIAL)
-			i = raw_run(&r, i);	/* the hot path */
-		else if (r.s[i] == 0x1b) {
+	while ((i = raw_run(&r, i)) < n) {
+		/* s[i] is a byte the scan looks at: what it does to text */
+		if (r.s[i] == 0x1b) {
 			/* The state is kept: ESC[0m in a keyword hides nothing. */
 			r.hits += scan_ctl_string(ac, r.s, i, n, cand, stamp,
 			    &r.complex);
