@@ -1243,6 +1243,51 @@ START_TEST(prefilter_exact)
 }
 END_TEST
 
+/*
+ * What the raw scan says a line's escape sequences do to its text:
+ * colours and modes move nothing, erases and cursor moves do, and so do
+ * sequences cut short or longer than the renderer takes.
+ */
+START_TEST(raw_scan_moves)
+{
+	static const struct {
+		const char *line;
+		int moves;
+	} cases[] = {
+		{ "\033[01;32muser\033[00m:\033[01;34m~\033[00m$ ls", 0 },
+		{ "a\033[mb\033[0;1;4;38;5;208mc", 0 },
+		{ "\033[?2004h$ x\033[?2004l", 0 },
+		{ "\033[?25m\033[>4;1m\033[1;2 m", 0 },
+		{ "\033[K\033[0K", 0 },
+		{ "\033[2Kdone", 1 },
+		{ "\033[1Aup", 1 },
+		{ "\033[01;32", 1 },
+		{ "x\033[1;\rm", 1 },
+		{ "\033[?1049h", 1 },
+	};
+	struct sl_redact *rx = engine(0, NULL);
+	uint32_t *cand = calloc(rx->rules.n + 1, sizeof(uint32_t));
+	char longsgr[700];
+	size_t i;
+	int cx;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rx_ac_scan_raw(rx->ac, cases[i].line, strlen(cases[i].line),
+		    cand, 1, &cx);
+		ck_assert_msg((cx & RX_RAW_MOVES) == (cases[i].moves ?
+		    RX_RAW_MOVES : 0), "case %zu", i);
+	}
+	/* A colour past the renderer's CSI limit is abandoned: it moves. */
+	memcpy(longsgr, "\033[", 2);
+	memset(longsgr + 2, '1', sizeof(longsgr) - 4);
+	memcpy(longsgr + sizeof(longsgr) - 2, "m", 2);
+	rx_ac_scan_raw(rx->ac, longsgr, strlen(longsgr), cand, 1, &cx);
+	ck_assert_int_eq(cx & RX_RAW_MOVES, RX_RAW_MOVES);
+	free(cand);
+	sl_redact_free(rx);
+}
+END_TEST
+
 static Suite *
 redact_suite(void)
 {
@@ -1287,6 +1332,7 @@ redact_suite(void)
 	tcase_add_test(tc, formats_have_shapes);
 	tcase_add_test(tc, prefilter_changes_nothing);
 	tcase_add_test(tc, prefilter_exact);
+	tcase_add_test(tc, raw_scan_moves);
 	suite_add_tcase(s, tc);
 	return s;
 }
