@@ -108,6 +108,34 @@ builtin(const char *pat)
 
 static void scratch_release_init(struct sl_redact *rx);
 
+static void
+ruleset_add(struct rx_ruleset *set, size_t rule, size_t nrules)
+{
+	if (set->v == NULL)
+		set->v = sl_xmalloc((nrules + 1) * sizeof(int));
+	set->v[set->n++] = (int)rule;
+}
+
+/* The rulesets of rx (struct sl_redact): enabled rules by kind. */
+static void
+sort_rules(struct sl_redact *rx)
+{
+	const struct rx_rule *r;
+	size_t i;
+
+	for (i = 0; i < rx->rules.n; i++) {
+		r = &rx->rules.v[i];
+		if (!r->on)
+			continue;
+		if (r->type == RX_PATTERN && r->command == NULL)
+			ruleset_add(&rx->plain, i, rx->rules.n);
+		if (r->after != NULL)
+			ruleset_add(&rx->after, i, rx->rules.n);
+		if (r->command != NULL)
+			ruleset_add(&rx->command, i, rx->rules.n);
+	}
+}
+
 /* The keyword automaton over the rules' keywords. */
 static int
 build_prefilter(struct sl_redact *rx)
@@ -158,6 +186,7 @@ redact_ready(struct sl_redact *rx, char *err, size_t errlen)
 			rx->prefilter = 0;	/* it must see every line */
 	}
 	build_prefilter(rx);
+	sort_rules(rx);
 	rx->candr = sl_xcalloc(rx->rules.n + 1, sizeof(uint32_t));
 	rx->candl = sl_xcalloc(rx->rules.n + 1, sizeof(uint32_t));
 	rx->nearby = sl_xcalloc(rx->rules.n + 1, sizeof(uint32_t));
@@ -356,6 +385,9 @@ sl_redact_free(struct sl_redact *rx)
 	}
 	rx_rules_free(&rx->rules);
 	rx_ac_free(rx->ac);
+	free(rx->plain.v);
+	free(rx->after.v);
+	free(rx->command.v);
 	free(rx->candr);
 	free(rx->candl);
 	free(rx->nearby);

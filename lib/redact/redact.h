@@ -456,9 +456,21 @@ void rx_marker(const struct sl_redact *rx, int rule, const char *secret,
 
 /* ------------------------------------------------------------- the engine */
 
+/* Indexes of enabled rules, in their order. */
+struct rx_ruleset {
+	int *v;
+	size_t n;
+};
+
 struct sl_redact {
 	unsigned flags;
 	struct rx_rules rules;
+	/*
+	 * The enabled rules by what they do (redact_ready), so that the
+	 * loops of every line do not pass over the others: plain patterns,
+	 * rules with "after", rules with "command".
+	 */
+	struct rx_ruleset plain, after, command;
 	struct rx_ac *ac;
 	int prefilter;		/* every enabled rule has keywords */
 	int allrules;		/* no prefilter table: every rule runs */

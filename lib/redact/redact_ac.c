@@ -19,6 +19,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "redact/redact.h"
 
@@ -31,6 +34,13 @@
  * of the parallel walks (scan_run) short.
  */
 #define KW_MAX		8
+/*
+ * Text at least this long is walked in two lanes at once (walk): each
+ * step of the automaton waits on the load of the one before, so one
+ * lane leaves the CPU idle most of the time.
+ */
+#define LANE_MIN	24
+#define LANE3_MIN	64	/* and in three lanes from this long */
 
 struct kwent {
 	char *kw;
@@ -86,6 +96,7 @@ struct node {
 	int fail;
 	int *out;
 	size_t nout;
+	unsigned depth;		/* length of the keyword prefix it stands for */
 };
 
 static void
@@ -125,6 +136,7 @@ new_node(struct trie *tr)
 	x->fail = 0;
 	x->out = NULL;
 	x->nout = 0;
+	x->depth = 0;
 	return (int)tr->nn++;
 }
 
@@ -184,6 +196,7 @@ add_keywords(const struct rx_ac *ac, struct trie *tr)
 				if ((t = new_node(tr)) < 0)
 					return -1;
 				tr->nd[s].go[c] = t;
+				tr->nd[t].depth = tr->nd[s].depth + 1;
 			}
 			s = tr->nd[s].go[c];
 		}
@@ -255,10 +268,29 @@ fill_outputs(struct rx_ac *ac, const struct trie *tr, const int *perm,
 }
 
 /*
+ * The new number of every state (perm): those of `want` output (0 or
+ * 1), shallow ones first, from *next on.
+ */
+static void
+number_states(const struct trie *tr, int *perm, unsigned *next, int want)
+{
+	unsigned depth;
+	size_t i;
+
+	for (depth = 0; depth <= KW_MAX; depth++)
+		for (i = 0; i < tr->nn; i++)
+			if ((tr->nd[i].nout > 0) == want &&
+			    tr->nd[i].depth == depth)
+				perm[i] = (int)(*next)++;
+}
+
+/*
  * The table: states without output first, so that "s >= tout" is the
  * only test on the hot path.  States are kept as offsets into the table
  * (state * ncls): the step is then one add and one load, the chain
- * every byte waits on.
+ * every byte waits on.  Shallow states come first: the root and its
+ * children, where the walk spends most of its time, share few cache
+ * lines.
  */
 static void
 fill_table(struct rx_ac *ac, const struct trie *tr)
@@ -267,13 +299,9 @@ fill_table(struct rx_ac *ac, const struct trie *tr)
 	int *perm = sl_xmalloc(nn * sizeof(int));
 	unsigned next = 0, first_out, c;
 
-	for (i = 0; i < nn; i++)
-		if (tr->nd[i].nout == 0)
-			perm[i] = (int)next++;
+	number_states(tr, perm, &next, 0);
 	first_out = next;
-	for (i = 0; i < nn; i++)
-		if (tr->nd[i].nout > 0)
-			perm[i] = (int)next++;
+	number_states(tr, perm, &next, 1);
 	ac->tout = first_out * ac->ncls;
 	ac->nstates = (unsigned)nn;
 	ac->delta = sl_xmalloc(nn * ac->ncls * sizeof(*ac->delta));
@@ -358,22 +386,123 @@ mark(const struct rx_ac *ac, unsigned s, uint32_t *cand, uint32_t stamp)
 	return 1;
 }
 
+/*
+ * The automaton over s[0, n) from state st: marks the rules of the
+ * keywords that end there, adds their number to *hits, returns the
+ * state after the last byte.
+ */
+static unsigned
+walk1(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
+    uint32_t *cand, uint32_t stamp, size_t *hits)
+{
+	const uint16_t *delta = ac->delta;
+	const unsigned char *cls = ac->cls;
+	unsigned tout = ac->tout;
+	size_t j, h = 0;
+
+	for (j = 0; j < n; j++) {
+		st = delta[st + cls[s[j]]];
+		if (st >= tout)
+			h += mark(ac, st, cand, stamp);
+	}
+	*hits += h;
+	return st;
+}
+
+/*
+ * mark for the lanes of walk, any of whose states may have output (the
+ * root, 0, has none).  Kept out of the loop: its registers are the
+ * walk's.
+ */
+static __attribute__((noinline)) size_t
+mark_lanes(const struct rx_ac *ac, unsigned sa, unsigned sb, unsigned sc,
+    uint32_t *cand, uint32_t stamp)
+{
+	size_t h = 0;
+
+	if (sa >= ac->tout)
+		h += mark(ac, sa, cand, stamp);
+	if (sb >= ac->tout)
+		h += mark(ac, sb, cand, stamp);
+	if (sc >= ac->tout)
+		h += mark(ac, sc, cand, stamp);
+	return h;
+}
+
+/*
+ * walk1 in three lanes over s[0, n): lanes B and C start from the root
+ * ov = maxkw - 1 bytes before the end of the lane before them.  No
+ * keyword is longer than maxkw, so from there on each is in the state
+ * one lane would be in; before it, it finds only keywords that are
+ * there, which the lane before finds too.  The marks are the same;
+ * *hits may count a keyword twice (callers only ask whether it is zero).
+ */
+static unsigned
+walk3(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
+    uint32_t *cand, uint32_t stamp, size_t *hits)
+{
+	const uint16_t *delta = ac->delta;
+	const unsigned char *cls = ac->cls, *end = s + n, *b, *c, *e;
+	unsigned tout = ac->tout, sb = 0, sc = 0;
+	size_t ov = ac->maxkw - 1, len = (n + 2 * ov) / 3;
+
+	/* A: s[0, len), B: s[len - ov, 2 len - ov), C: the rest, longest */
+	b = s + len - ov;
+	c = b + len - ov;
+	for (e = s + len; s < e; s++, b++, c++) {
+		st = delta[st + cls[*s]];
+		sb = delta[sb + cls[*b]];
+		sc = delta[sc + cls[*c]];
+		if (st >= tout || sb >= tout || sc >= tout)
+			*hits += mark_lanes(ac, st, sb, sc, cand, stamp);
+	}
+	return walk1(ac, c, (size_t)(end - c), sc, cand, stamp, hits);
+}
+
+/* walk3 in two lanes, for shorter text. */
+static unsigned
+walk2(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
+    uint32_t *cand, uint32_t stamp, size_t *hits)
+{
+	const uint16_t *delta = ac->delta;
+	const unsigned char *cls = ac->cls, *end = s + n, *b, *e;
+	unsigned tout = ac->tout, sb = 0;
+	size_t ov = ac->maxkw - 1, len = (n + ov) / 2;
+
+	b = s + len - ov;	/* lane B, s[len - ov, n), is as long or 1 more */
+	for (e = s + len; s < e; s++, b++) {
+		st = delta[st + cls[*s]];
+		sb = delta[sb + cls[*b]];
+		if (st >= tout || sb >= tout)
+			*hits += mark_lanes(ac, st, sb, 0, cand, stamp);
+	}
+	return walk1(ac, b, (size_t)(end - b), sb, cand, stamp, hits);
+}
+
+/*
+ * The automaton over s[0, n) as walk1 does it, in as many lanes as the
+ * length pays for.
+ */
+static unsigned
+walk(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
+    uint32_t *cand, uint32_t stamp, size_t *hits)
+{
+	if (ac->maxkw - 1 >= LANE_MIN / 2 || n < LANE_MIN)
+		return walk1(ac, s, n, st, cand, stamp, hits);
+	if (n < LANE3_MIN)
+		return walk2(ac, s, n, st, cand, stamp, hits);
+	return walk3(ac, s, n, st, cand, stamp, hits);
+}
+
 size_t
 rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n, uint32_t *cand,
     uint32_t stamp)
 {
-	const unsigned char *s = (const unsigned char *)p, *e = s + n;
-	const uint16_t *delta = ac->delta;
-	unsigned st = 0, tout = ac->tout;
 	size_t hits = 0;
 
 	if (!ac->built || ac->nstates == 0)
 		return 0;
-	for (; s < e; s++) {
-		st = delta[st + ac->cls[*s]];
-		if (st >= tout)
-			hits += mark(ac, st, cand, stamp);
-	}
+	walk(ac, (const unsigned char *)p, n, 0, cand, stamp, &hits);
 	return hits;
 }
 
@@ -493,6 +622,15 @@ skip_csi(const unsigned char *p, size_t i, size_t n, size_t start,
 	unsigned v = 0;
 	int have = 0, alt = 0, bad = 0;
 
+	/*
+	 * Colours, the common case, first: digits and separators up to an
+	 * `m` move nothing, whatever the values.
+	 */
+	for (j = i; j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == ';');
+	    j++)
+		;
+	if (j < n && p[j] == 'm' && j - start <= CSI_LIMIT)
+		return j + 1;
 	if (i < n && p[i] >= '<' && p[i] <= '?')
 		priv = p[i++];
 	for (j = i; j < n; j++) {
@@ -613,6 +751,68 @@ raw_step(struct raw *r, unsigned char c)
 	r->wrote = 1;
 }
 
+#ifdef __SSE2__
+/*
+ * A superset of the bytes of p[0, 16) the raw scan looks at (rawcls
+ * SPECIAL: controls, DEL, 0x90-0x9f, 0xc2, 0xef, see finish_classes), a
+ * bit each.
+ */
+static unsigned
+maybe_special(const unsigned char *p)
+{
+	const __m128i ctl = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f),
+	    hi = _mm_set1_epi8((char)0xf0), c1 = _mm_set1_epi8((char)0x90),
+	    c2 = _mm_set1_epi8((char)0xc2), ef = _mm_set1_epi8((char)0xef);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), m;
+
+	m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
+	    _mm_cmpeq_epi8(v, del));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_and_si128(v, hi), c1));
+	m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, c2),
+	    _mm_cmpeq_epi8(v, ef)));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* The first of the bytes s[i + bit] that is SPECIAL, or SIZE_MAX. */
+static size_t
+first_special(const unsigned char *cls, const unsigned char *s, size_t i,
+    unsigned bits)
+{
+	for (; bits != 0; bits &= bits - 1)
+		if (cls[s[i + (unsigned)__builtin_ctz(bits)]] == SPECIAL)
+			return i + (unsigned)__builtin_ctz(bits);
+	return SIZE_MAX;
+}
+#endif
+
+/*
+ * Where the run of text at s[i, n) ends: the first byte the raw scan
+ * looks at (rawcls SPECIAL).  SSE2 finds a superset of those bytes 16 at
+ * a time, the last 16 of the line overlapping; the table decides.
+ */
+static size_t
+run_end(const struct rx_ac *ac, const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *cls = ac->rawcls;
+#ifdef __SSE2__
+	size_t at;
+
+	for (; n - i >= 16; i += 16)
+		if ((at = first_special(cls, s, i, maybe_special(s + i))) !=
+		    SIZE_MAX)
+			return at;
+	if (i < n && n >= 16) {
+		/* bit k of the last 16 is s[n - 16 + k]: those before i go */
+		at = first_special(cls, s, i,
+		    maybe_special(s + n - 16) >> (16 - (n - i)));
+		return at != SIZE_MAX ? at : n;
+	}
+#endif
+	for (; i < n && cls[s[i]] != SPECIAL; i++)
+		;
+	return i;
+}
+
 /*
  * The run of text at the start of r->s[i, n), in the automaton: its
  * length (it ends at the first byte the raw scan looks at).
@@ -620,21 +820,14 @@ raw_step(struct raw *r, unsigned char c)
 static size_t
 raw_run(struct raw *r, size_t i)
 {
-	const struct rx_ac *ac = r->ac;
-	const uint16_t *delta = ac->delta;
-	const unsigned char *cls = ac->rawcls, *s = r->s;
-	unsigned st = r->st, tout = ac->tout, c;
-	size_t j;
+	size_t end = run_end(r->ac, r->s, i, r->n);
 
-	for (j = i; j < r->n && (c = cls[s[j]]) != SPECIAL; j++) {
-		st = delta[st + c];
-		if (st >= tout)
-			r->hits += mark(ac, st, r->cand, r->stamp);
-	}
-	r->st = st;
-	if (j > i)
+	if (end > i) {
+		r->st = walk(r->ac, r->s + i, end - i, r->st, r->cand,
+		    r->stamp, &r->hits);
 		r->wrote = 1;
-	return j;
+	}
+	return end;
 }
 
 /*
@@ -716,10 +909,9 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 	*complex = 0;
 	if (!ac->built || ac->nstates == 0)
 		return 0;
-	while (i < n) {
-		if (ac->rawcls[r.s[i]] != SPECIAL)
-			i = raw_run(&r, i);	/* the hot path */
-		else if (r.s[i] == 0x1b) {
+	while ((i = raw_run(&r, i)) < n) {
+		/* s[i] is a byte the scan looks at: what it does to text */
+		if (r.s[i] == 0x1b) {
 			/* The state is kept: ESC[0m in a keyword hides nothing. */
 			r.hits += scan_ctl_string(ac, r.s, i, n, cand, stamp,
 			    &r.complex);

@@ -32,10 +32,13 @@ add_hit(struct rx_hits *h, size_t a, size_t b, int rule, int token)
 static int
 ctx_busy(const struct rx_ctx *ctx)
 {
+	uint64_t near[RX_NEAR_MAX / 8];
 	size_t i;
 
-	for (i = 0; i < RX_NEAR_MAX; i++)
-		if (ctx->near[i] > 0)
+	_Static_assert(RX_NEAR_MAX % 8 == 0, "near[] in whole words");
+	memcpy(near, ctx->near, sizeof(near));	/* 8 windows a test */
+	for (i = 0; i < RX_NEAR_MAX / 8; i++)
+		if (near[i] != 0)
 			return 1;	/* an "after" rule looks at every line */
 	return ctx->inkey || ctx->putty > 0 || ctx->armed > 0 ||
 	    ctx->cmd_left > 0;	/* a command's output: no keyword in it */
@@ -128,13 +131,13 @@ match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
     const char *subj, size_t sn, size_t skip, struct rx_entry *e,
     struct rx_hits *h)
 {
-	size_t i;
+	size_t k, i;
 
-	for (i = 0; i < rx->rules.n; i++) {
-		const struct rx_rule *r = &rx->rules.v[i];
+	for (k = 0; k < rx->plain.n; k++) {
+		const struct rx_rule *r;
 
-		if (!r->on || r->type != RX_PATTERN || r->command != NULL)
-			continue;
+		i = (size_t)rx->plain.v[k];
+		r = &rx->rules.v[i];
 		if (r->after != NULL ? rx->nearby[i] != rx->stamp :
 		    r->nkw > 0 && cand[i] != stamp && !rx->allrules)
 			continue;
@@ -184,13 +187,12 @@ after_windows(struct sl_redact *rx, struct rx_ctx *ctx, const uint32_t *cand,
 {
 	const struct rx_rule *r;
 	unsigned char *near;
-	size_t i;
+	size_t k, i;
 	int here;
 
-	for (i = 0; i < rx->rules.n; i++) {
+	for (k = 0; k < rx->after.n; k++) {
+		i = (size_t)rx->after.v[k];
 		r = &rx->rules.v[i];
-		if (!r->on || r->after == NULL)
-			continue;
 		near = &ctx->near[r->aidx];
 		here = (cand[i] == stamp || rx->allrules || r->nkw == 0) &&
 		    search(r->after, subj, sn, rx->md, rx->mctx) >= 0;
@@ -246,12 +248,12 @@ command_open(struct sl_redact *rx, struct rx_ctx *ctx, const uint32_t *cand,
 {
 	const struct rx_rule *r;
 	PCRE2_SIZE *ov;
-	size_t i, at;
+	size_t k, i, at;
 
-	for (i = 0; i < rx->rules.n; i++) {
+	for (k = 0; k < rx->command.n; k++) {
+		i = (size_t)rx->command.v[k];
 		r = &rx->rules.v[i];
-		if (!r->on || r->command == NULL || (r->nkw > 0 &&
-		    cand[i] != stamp && !rx->allrules))
+		if (r->nkw > 0 && cand[i] != stamp && !rx->allrules)
 			continue;
 		if (pcre2_match(r->command, (PCRE2_SPTR)t, n, from, 0, rx->md,
 		    rx->mctx) < 0)

@@ -1150,25 +1150,73 @@ has_kw(const char *t, size_t n, const char *kw, size_t kn)
 }
 
 /*
+ * What a scan of t[0, n) must mark, by a plain search: rule r has a
+ * keyword there (full[r]), or a keyword's first 8 bytes (pre[r]).
+ */
+static void
+expected_marks(const struct sl_redact *rx, const char *t, size_t n,
+    char *full, char *pre)
+{
+	size_t r, k;
+
+	for (r = 0; r < rx->rules.n; r++) {
+		const struct rx_rule *ru = &rx->rules.v[r];
+
+		full[r] = pre[r] = 0;
+		for (k = 0; k < ru->nkw; k++) {
+			size_t kl = strlen(ru->kw[k]);
+
+			full[r] |= (char)has_kw(t, n, ru->kw[k], kl);
+			pre[r] |= (char)has_kw(t, n, ru->kw[k], kl > 8 ? 8 : kl);
+		}
+	}
+}
+
+/*
+ * The marks of one scan of t[0, n): a rule whose keyword occurs is a
+ * candidate, and one is a candidate only if a keyword's first 8 bytes
+ * occur.
+ */
+static void
+check_marks(const struct sl_redact *rx, const char *t, size_t n,
+    const char *full, const char *pre, const uint32_t *cand, uint32_t stamp,
+    const char *how)
+{
+	size_t r;
+
+	for (r = 0; r < rx->rules.n; r++) {
+		if (full[r])
+			ck_assert_msg(cand[r] == stamp, "%s: %s missed in [%.*s]",
+			    how, rx->rules.v[r].id, (int)n, t);
+		if (cand[r] == stamp)
+			ck_assert_msg(pre[r], "%s: %s marked in [%.*s]", how,
+			    rx->rules.v[r].id, (int)n, t);
+	}
+}
+
+/*
  * The automaton against a plain search on random text with keywords
- * planted: a rule whose keyword occurs is always a candidate, and one
- * is a candidate only if a keyword's first 8 bytes occur.  Escape
- * sequences that move nothing (SGR) are transparent to the raw scan.
+ * planted, of every length from a few bytes to a few hundred: long runs
+ * are walked in two lanes, and a keyword may straddle their seam.
+ * Escape sequences that move nothing (SGR) are transparent to the raw
+ * scan.
  */
 START_TEST(prefilter_exact)
 {
 	struct sl_redact *rx = engine(0, NULL);
 	uint32_t *cand = calloc(rx->rules.n + 1, sizeof(uint32_t));
+	char *full = malloc(rx->rules.n + 1), *pre = malloc(rx->rules.n + 1);
 	static const char alpha[] = "aeiopstkn-_:/ AKIPST3";
 	char t[256], raw[512];
 	unsigned seed = 12345;
 	uint32_t stamp = 0;
-	size_t r, k, n, rn, i;
+	size_t n, rn, i, want;
 	int iter, cx;
 
-	for (iter = 0; iter < 20000; iter++) {
+	for (iter = 0; iter < 12000; iter++) {
 		n = 0;
-		while (n < 120) {
+		want = 4 + (size_t)iter % 240;
+		while (n < want) {
 			seed = seed * 1103515245 + 12345;
 			if ((seed >> 16) % 9 == 0) {
 				/* plant a keyword (or a prefix of one) */
@@ -1194,26 +1242,66 @@ START_TEST(prefilter_exact)
 				rn += 4;
 			}
 		}
+		expected_marks(rx, t, n, full, pre);
 		stamp++;
 		rx_ac_scan_raw(rx->ac, raw, rn, cand, stamp, &cx);
 		ck_assert_int_eq(cx, 0);
-		for (r = 0; r < rx->rules.n; r++) {
-			const struct rx_rule *ru = &rx->rules.v[r];
-			int full = 0, pre = 0;
-
-			for (k = 0; k < ru->nkw; k++) {
-				size_t kl = strlen(ru->kw[k]);
-
-				full |= has_kw(t, n, ru->kw[k], kl);
-				pre |= has_kw(t, n, ru->kw[k], kl > 8 ? 8 : kl);
-			}
-			if (full)
-				ck_assert_msg(cand[r] == stamp, "%s missed in [%s]",
-				    ru->id, t);
-			if (cand[r] == stamp)
-				ck_assert_msg(pre, "%s marked in [%s]", ru->id, t);
-		}
+		check_marks(rx, t, n, full, pre, cand, stamp, "raw with SGR");
+		stamp++;
+		rx_ac_scan_raw(rx->ac, t, n, cand, stamp, &cx);
+		ck_assert_int_eq(cx, 0);
+		check_marks(rx, t, n, full, pre, cand, stamp, "raw");
+		stamp++;
+		rx_ac_scan(rx->ac, t, n, cand, stamp);
+		check_marks(rx, t, n, full, pre, cand, stamp, "rendered");
 	}
+	free(full);
+	free(pre);
+	free(cand);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/*
+ * What the raw scan says a line's escape sequences do to its text:
+ * colours and modes move nothing, erases and cursor moves do, and so do
+ * sequences cut short or longer than the renderer takes.
+ */
+START_TEST(raw_scan_moves)
+{
+	static const struct {
+		const char *line;
+		int moves;
+	} cases[] = {
+		{ "\033[01;32muser\033[00m:\033[01;34m~\033[00m$ ls", 0 },
+		{ "a\033[mb\033[0;1;4;38;5;208mc", 0 },
+		{ "\033[?2004h$ x\033[?2004l", 0 },
+		{ "\033[?25m\033[>4;1m\033[1;2 m", 0 },
+		{ "\033[K\033[0K", 0 },
+		{ "\033[2Kdone", 1 },
+		{ "\033[1Aup", 1 },
+		{ "\033[01;32", 1 },
+		{ "x\033[1;\rm", 1 },
+		{ "\033[?1049h", 1 },
+	};
+	struct sl_redact *rx = engine(0, NULL);
+	uint32_t *cand = calloc(rx->rules.n + 1, sizeof(uint32_t));
+	char longsgr[700];
+	size_t i;
+	int cx;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rx_ac_scan_raw(rx->ac, cases[i].line, strlen(cases[i].line),
+		    cand, 1, &cx);
+		ck_assert_msg((cx & RX_RAW_MOVES) == (cases[i].moves ?
+		    RX_RAW_MOVES : 0), "case %zu", i);
+	}
+	/* A colour past the renderer's CSI limit is abandoned: it moves. */
+	memcpy(longsgr, "\033[", 2);
+	memset(longsgr + 2, '1', sizeof(longsgr) - 4);
+	memcpy(longsgr + sizeof(longsgr) - 2, "m", 2);
+	rx_ac_scan_raw(rx->ac, longsgr, strlen(longsgr), cand, 1, &cx);
+	ck_assert_int_eq(cx & RX_RAW_MOVES, RX_RAW_MOVES);
 	free(cand);
 	sl_redact_free(rx);
 }
@@ -1263,6 +1351,7 @@ redact_suite(void)
 	tcase_add_test(tc, formats_have_shapes);
 	tcase_add_test(tc, prefilter_changes_nothing);
 	tcase_add_test(tc, prefilter_exact);
+	tcase_add_test(tc, raw_scan_moves);
 	suite_add_tcase(s, tc);
 	return s;
 }
