@@ -78,6 +78,7 @@ struct sl_prompt {
 	int zsh_marked;		/* ...after zsh's mark, in a stream */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
+	struct sl_stream stream;	/* what a stream tells of the width */
 	int open;		/* ...and it is unfinished */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
@@ -660,6 +661,16 @@ after_last_prompt(const char *s, size_t n, size_t k)
 	return hit != NULL ? (size_t)(hit - s) + k : k;
 }
 
+/* The same, noting where the last copy of the prompt starts. */
+static size_t
+last_copy(struct sl_prompt *ps, const char *s, size_t n, size_t k)
+{
+	size_t end = after_last_prompt(s, n, k);
+
+	ps->stream.prompt_at = end - k;
+	return end;
+}
+
 /* Structured prompts, recognised by shape. */
 static size_t
 match_shape(const char *s, size_t n)
@@ -683,7 +694,7 @@ match_shape(const char *s, size_t n)
 #define ZSH_MARK_SPACES	39	/* the narrowest terminal has 40 columns */
 
 static size_t
-match_zsh_mark(const char *s, size_t n)
+match_zsh_mark(struct sl_stream *st, const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
 	size_t i, k;
@@ -696,6 +707,9 @@ match_zsh_mark(const char *s, size_t n)
 				k = match_zsh_shape(p + i, (size_t)(end - p - i));
 				if (k == 0)
 					k = match_shape(p + i, (size_t)(end - p - i));
+				/* The mark and its spaces are the width. */
+				st->width = i + 1;
+				st->prompt_at = (size_t)(p - s) + i;
 				return k > 0 ? (size_t)(p - s) + i + k : 0;
 			}
 			p += i;
@@ -831,11 +845,30 @@ unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 	    memmem(s, n, "\xef\xbf\xbd", 3) != NULL);
 }
 
+/*
+ * In a stream: does what is left of the row's edits, or its width, say
+ * the command shown may not be what ran?  (stream.c)
+ */
+static int
+stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	size_t at;
+
+	if (ps->signals || ps->pwsh)
+		return 0;
+	ps->stream.kind = ps->path_prompt ? SL_STREAM_CUTS :
+	    match_bare(s, plen) == plen ? SL_STREAM_CANON : SL_STREAM_EDITOR;
+	at = ps->stream.prompt_at;
+	return sl_stream_unsure(&ps->stream, ps->row_flags, s + at, n - at,
+	    plen - at);
+}
+
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
 	ps->prev_cmd = 1;
 	ps->last_cmd_row = n > plen;
+	ps->stream.empty_prompt = n == plen;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
@@ -850,7 +883,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->switched = 0;
 		ps->after_cancel = 1;
 	} else if (n > plen) {
-		if (unknowable_text(ps, s + plen, n - plen))
+		if (unknowable_text(ps, s + plen, n - plen) ||
+		    stream_unsure(ps, s, n, plen))
 			ps->marks |= SL_MARK_UNCERTAIN;
 		if (uses_history(s + plen, n - plen)) {
 			ps->marks |= SL_MARK_HISTORY;
@@ -1059,6 +1093,34 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 }
 
 /*
+ * less's last prompt (":", or "(END)" after its status) where the pager
+ * left it: in a stream the bytes that erased it were stripped, and the
+ * shell's prompt follows on the same row.  Returns the length of the
+ * pager's part and the prompt after it, 0 if that is not a prompt.
+ */
+#define PAGER_STATUS_MAX	80
+
+static size_t
+match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
+{
+	const char *end = memmem(s, SL_MIN(n, PAGER_STATUS_MAX), "(END)", 5);
+	size_t at, k;
+
+	if (n > 1 && s[0] == ':')
+		at = 1;
+	else if (end != NULL)
+		at = (size_t)(end - s) + 5;
+	else
+		return 0;
+	if ((k = match_shape(s + at, n - at)) == 0 &&
+	    ((k = match_bare(s + at, n - at)) == 0 ||
+	    strchr(ps->bare, s[at]) == NULL))
+		return 0;
+	ps->stream.prompt_at = at;
+	return at + k;
+}
+
+/*
  * Streams only: a prompt behind zsh's or fish's mark.  Returns the
  * length of mark and prompt, 0 if none.
  */
@@ -1069,7 +1131,8 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
 
 	if (ps->signals)
 		return 0;
-	if ((k = match_zsh_mark(s, n)) > 0) {
+	ps->stream.width = ps->stream.prompt_at = 0;
+	if ((k = match_zsh_mark(&ps->stream, s, n)) > 0) {
 		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
 		 * keypad bytes that tell it in raw logs: a command with
 		 * nothing between it and the next prompt may not have run. */
@@ -1080,7 +1143,23 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
 	}
 	ps->zsh_marked = 0;
 	ps->last_cmd_row = 0;
+	if ((k = match_after_pager(ps, s, n)) > 0)
+		return k;
 	return match_fish_mark(s, n);
+}
+
+/*
+ * zsh draws its history search on the row under an empty prompt and
+ * moves up to show the match there: in a stream the two land on rows of
+ * their own, and the command that ran is somewhere in the search's row.
+ * That row stands for it, flagged (stream.c sees the search).
+ */
+static int
+search_row(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	return !ps->signals && !ps->pwsh && ps->stream.after_empty &&
+	    (ps->row_flags & SL_ROW_STREAM_SEARCH) &&
+	    memmem(s, n, "-i-search", 9) != NULL;
 }
 
 /* A command row after busybox's prompt, known by its shape (a stream). */
@@ -1090,6 +1169,9 @@ path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 {
 	enum sl_prompt_class cls;
 
+	/* Its Tab completion draws the prompt and line again, and in a
+	 * stream without the CR before them: the line is the last copy's. */
+	k = last_copy(ps, s, n, k);
 	ps->path_prompt = 1;
 	cls = command(ps, s, n, k);
 	ps->path_prompt = 0;
@@ -1113,6 +1195,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 
 	ps->marks = 0;
 	ps->row_flags = flags;
+	ps->stream.after_empty = ps->stream.empty_prompt;
+	ps->stream.empty_prompt = 0;
 	signal = note_signals(ps, n, flags, edit_at);
 	after_cancel = ps->after_cancel;
 	ps->after_cancel = 0;
@@ -1125,6 +1209,10 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	if ((k = match_stream_mark(ps, s, n)) > 0) {
 		*plen = k;
 		return command(ps, s, n, k);
+	}
+	if (search_row(ps, s, n)) {
+		*plen = 0;
+		return command(ps, s, n, 0);
 	}
 	if ((k = match_cont(ps, s, n)) > 0) {
 		*plen = k;
@@ -1142,7 +1230,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel);
 
 		if (!ps->signals)
-			k = after_last_prompt(s, n, k);
+			k = last_copy(ps, s, n, k);
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */
 		if (ps->signals && !signal && !again &&

@@ -30,6 +30,23 @@
 #define NO_COPY	((size_t)-1)	/* a held string or array that is NULL */
 
 /*
+ * Streamed elements remembered, a power of two: more than the renderer's
+ * window (SL_TERM_ROWS), so a row is final before its element is reused.
+ */
+#define ELEMS	(4 * SL_TERM_ROWS)
+
+/*
+ * One streamed element (a sessionData line).  The renderer numbers rows
+ * by element, so that a row's flags can carry what stream.c saw in the
+ * element's bytes; the reader's own line number is kept here.
+ */
+struct elem {
+	long long id;
+	long long line;		/* the reader's, from sl_tty_set_line() */
+	unsigned ev;		/* SL_ROW_STREAM_* */
+};
+
+/*
  * A line record held back.  What it points to is copied into the tty's
  * hold_mem, by offset (the arena moves as it grows): one buffer reused
  * for every row instead of five allocations each.  r's pointers are
@@ -71,6 +88,9 @@ struct sl_tty {
 	size_t nheld, held_cap;
 	struct sl_buf hold_mem;	/* what the held records point to */
 	long long first_line;	/* input line of the session's first row */
+	struct elem *elems;	/* streams only: ring of ELEMS */
+	long long elem_id;	/* the element being fed */
+	long long line;		/* the reader's line for it */
 	int expect_expansion;	/* the last row held used history expansion */
 };
 
@@ -241,6 +261,30 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 	return (row->flags & SL_ROW_PASTE_OFF) || !sl_prompt_pastes(ps);
 }
 
+/* The reader's line of the renderer's line (an element, in a stream). */
+static long long
+line_of(const struct sl_tty *tty, long long line)
+{
+	const struct elem *e;
+
+	if (tty->elems == NULL)
+		return line;
+	e = &tty->elems[line & (ELEMS - 1)];
+	return e->id == line ? e->line : tty->line;
+}
+
+/* What stream.c saw in the row's element. */
+static unsigned
+stream_flags(const struct sl_tty *tty, const struct sl_row *row)
+{
+	const struct elem *e;
+
+	if (tty->elems == NULL)
+		return 0;
+	e = &tty->elems[row->src_line & (ELEMS - 1)];
+	return e->id == row->src_line ? e->ev : 0;
+}
+
 static void
 on_row(void *arg, const struct sl_row *row)
 {
@@ -248,6 +292,7 @@ on_row(void *arg, const struct sl_row *row)
 	struct sl_record r;
 	enum sl_prompt_class cls;
 	size_t plen = 0;
+	long long line = line_of(tty, row->src_line);
 
 	if (tty->filter != NULL && !tty->filter(tty->filter_arg, row)) {
 		sl_count_skipped(tty->rd, row->units);
@@ -261,13 +306,12 @@ on_row(void *arg, const struct sl_row *row)
 	memset(&r, 0, offsetof(struct sl_record, f));
 	r.type = SL_LINE;
 	r.session = tty->cur->sid;
-	r.src = src_at(tty, row->src_line);
+	r.src = src_at(tty, line);
 	r.count = -1;
-	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 :
-	    row->src_line;
+	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 : line;
 	r.n = ++tty->cur->n;
 	if (r.n == 1)
-		tty->first_line = row->src_line;
+		tty->first_line = line;
 	r.text = row->text;
 	r.len = row->len;
 	r.time = tty->time;
@@ -276,7 +320,7 @@ on_row(void *arg, const struct sl_row *row)
 	/* A piece of a cut row is never a prompt: it continues a line. */
 	cls = row->piece > 1 ? SL_PROMPT_NONE :
 	    sl_prompt_classify_at(tty->cur->prompt, row->text, row->len,
-	    row->flags, row->edit_at, &plen);
+	    row->flags | stream_flags(tty, row), row->edit_at, &plen);
 	if (cls != SL_PROMPT_NONE) {
 		r.has_prompt = 1;
 		r.prompt_len = plen;
@@ -367,6 +411,7 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 	struct sl_buf b;
 	struct sl_kv kv[1];
 
+	line = line_of(tty, line);
 	switch (ev) {
 	case SL_TEV_TITLE:
 		if (tty->cur->host == NULL)
@@ -436,6 +481,8 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 	cb.arg = tty;
 	cb.attrs = sl_reader_wants(rd, SL_WANT_ATTRS);
 	tty->term = sl_term_new(&cb);
+	if (kind == SL_TTY_STREAM)
+		tty->elems = sl_xcalloc(ELEMS, sizeof(*tty->elems));
 	tty->own.prompt = sl_prompt_new(rd->opts->prompts,
 	    kind == SL_TTY_LINUX, kind == SL_TTY_PWSH);
 	sl_buf_init(&tty->src);
@@ -446,14 +493,30 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 void
 sl_tty_feed(struct sl_tty *tty, const void *p, size_t n)
 {
-	if (tty->status != SL_STOP)
-		sl_term_feed(tty->term, p, n);
+	if (tty->status == SL_STOP)
+		return;
+	if (tty->elems != NULL)
+		tty->elems[tty->elem_id & (ELEMS - 1)].ev |=
+		    sl_stream_scan(p, n);
+	sl_term_feed(tty->term, p, n);
 }
 
+/* In a stream each line set starts an element: the renderer counts
+ * elements, and line_of() gives the reader's line back. */
 void
 sl_tty_set_line(struct sl_tty *tty, long long line)
 {
-	sl_term_set_line(tty->term, line);
+	struct elem *e;
+
+	if (tty->elems == NULL) {
+		sl_term_set_line(tty->term, line);
+		return;
+	}
+	e = &tty->elems[++tty->elem_id & (ELEMS - 1)];
+	e->id = tty->elem_id;
+	e->line = tty->line = line;
+	e->ev = 0;
+	sl_term_set_line(tty->term, tty->elem_id);
 }
 
 void
@@ -558,6 +621,7 @@ sl_tty_free(struct sl_tty *tty)
 	free(tty->held);
 	sl_buf_free(&tty->hold_mem);
 	sl_term_free(tty->term);
+	free(tty->elems);
 	sl_prompt_free(tty->own.prompt);
 	free(tty->own.sid);
 	free(tty->own.host);
