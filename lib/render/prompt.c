@@ -868,7 +868,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
 	ps->prev_cmd = 1;
 	ps->last_cmd_row = n > plen;
-	ps->stream.empty_prompt = n == plen;
+	ps->stream.searched = 0;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
@@ -1151,15 +1151,15 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
 /*
  * zsh draws its history search on the row under an empty prompt and
  * moves up to show the match there: in a stream the two land on rows of
- * their own, and the command that ran is somewhere in the search's row.
- * That row stands for it, flagged (stream.c sees the search).
+ * their own, and the command that ran is somewhere in the search's rows.
+ * The first of them that is no prompt stands for it, flagged (stream.c
+ * sees the search).
  */
 static int
-search_row(const struct sl_prompt *ps, const char *s, size_t n)
+search_row(const struct sl_prompt *ps, size_t n)
 {
-	return !ps->signals && !ps->pwsh && ps->stream.after_empty &&
-	    (ps->row_flags & SL_ROW_STREAM_SEARCH) &&
-	    memmem(s, n, "-i-search", 9) != NULL;
+	return !ps->signals && !ps->pwsh && !ps->stream.searched && n > 0 &&
+	    (ps->row_flags & SL_ROW_STREAM_SEARCH);
 }
 
 /* A command row after busybox's prompt, known by its shape (a stream). */
@@ -1195,8 +1195,6 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 
 	ps->marks = 0;
 	ps->row_flags = flags;
-	ps->stream.after_empty = ps->stream.empty_prompt;
-	ps->stream.empty_prompt = 0;
 	signal = note_signals(ps, n, flags, edit_at);
 	after_cancel = ps->after_cancel;
 	ps->after_cancel = 0;
@@ -1209,10 +1207,6 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	if ((k = match_stream_mark(ps, s, n)) > 0) {
 		*plen = k;
 		return command(ps, s, n, k);
-	}
-	if (search_row(ps, s, n)) {
-		*plen = 0;
-		return command(ps, s, n, 0);
 	}
 	if ((k = match_cont(ps, s, n)) > 0) {
 		*plen = k;
@@ -1257,6 +1251,13 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 			*plen = k;
 			return command(ps, s, n, k);
 		}
+	}
+	if (search_row(ps, n)) {
+		enum sl_prompt_class cls = command(ps, s, n, 0);
+
+		ps->stream.searched = 1;
+		*plen = 0;
+		return cls;
 	}
 output:
 	if (n > 0 || !ps->open)

@@ -161,8 +161,7 @@ struct sl_stream {
 	size_t width;		/* known (zsh's mark) for this row, or 0 */
 	size_t prompt_at;	/* where the prompt starts, after the mark */
 	size_t widest;		/* the widest command row of the session */
-	int empty_prompt;	/* the row last classified: an empty command */
-	int after_empty;	/* ...the one before this row */
+	int searched;		/* a search's row stood for the command */
 };
 
 /*

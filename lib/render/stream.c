@@ -196,12 +196,26 @@ bell_ends(const unsigned char *p, size_t n, size_t bell)
 	    memcmp(p + bell + 1, p, after) == 0);
 }
 
+/* Just past the last "-i-search" (bash's "(reverse-i-search)", zsh's
+ * "bck-i-search:"), or 0. */
+static size_t
+last_search(const char *s, size_t n)
+{
+	const char *p = s, *hit = NULL;
+
+	while ((p = memmem(p, (size_t)(s + n - p), "-i-search", 9)) != NULL) {
+		hit = p;
+		p += 9;
+	}
+	return hit != NULL ? (size_t)(hit - s) + 9 : 0;
+}
+
 unsigned
 sl_stream_scan(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct walk w;
-	size_t i = 0, bell = (size_t)-1, tail_from = 0, tail;
+	size_t i = 0, bell = (size_t)-1, tail_from = 0, tail, search;
 
 	memset(&w, 0, offsetof(struct walk, blank));
 	while (i < n) {
@@ -225,9 +239,10 @@ sl_stream_scan(const char *s, size_t n)
 	run_end(&w);
 	if (bell != (size_t)-1 && bell_ends(p, n, bell))
 		w.ev |= SL_ROW_STREAM_BELL;
-	if (memmem(s, n, "-i-search)", 10) != NULL ||
-	    memmem(s, n, "-i-search:", 10) != NULL)
+	if ((search = last_search(s, n)) > 0) {
 		w.ev |= SL_ROW_STREAM_SEARCH;
+		tail_from = SL_MAX(tail_from, search);	/* not the search's text */
+	}
 	while (n > tail_from && p[n - 1] == ' ')
 		n--;
 	tail = n > tail_from ? n - tail_from : 0;
