@@ -273,16 +273,17 @@ line_of(const struct sl_tty *tty, long long line)
 	return e->id == line ? e->line : tty->line;
 }
 
-/* What stream.c saw in the row's element. */
-static unsigned
-stream_flags(const struct sl_tty *tty, const struct sl_row *row)
+/* A streamed row: the reader's line, and what stream.c saw in the row's
+ * element added to its flags. */
+static void
+stream_row(const struct sl_tty *tty, const struct sl_row *row,
+    long long *line, unsigned *flags)
 {
-	const struct elem *e;
+	const struct elem *e = &tty->elems[row->src_line & (ELEMS - 1)];
 
-	if (tty->elems == NULL)
-		return 0;
-	e = &tty->elems[row->src_line & (ELEMS - 1)];
-	return e->id == row->src_line ? e->ev : 0;
+	*line = e->id == row->src_line ? e->line : tty->line;
+	if (e->id == row->src_line)
+		*flags |= e->ev;
 }
 
 static void
@@ -292,12 +293,15 @@ on_row(void *arg, const struct sl_row *row)
 	struct sl_record r;
 	enum sl_prompt_class cls;
 	size_t plen = 0;
-	long long line = line_of(tty, row->src_line);
+	long long line = row->src_line;
+	unsigned flags = row->flags;
 
 	if (tty->filter != NULL && !tty->filter(tty->filter_arg, row)) {
 		sl_count_skipped(tty->rd, row->units);
 		return;
 	}
+	if (tty->elems != NULL)
+		stream_row(tty, row, &line, &flags);
 	if (row->units > 0) {
 		sl_count_written(tty->rd, 1);
 		sl_count_merged(tty->rd, row->units - 1);
@@ -320,7 +324,7 @@ on_row(void *arg, const struct sl_row *row)
 	/* A piece of a cut row is never a prompt: it continues a line. */
 	cls = row->piece > 1 ? SL_PROMPT_NONE :
 	    sl_prompt_classify_at(tty->cur->prompt, row->text, row->len,
-	    row->flags | stream_flags(tty, row), row->edit_at, &plen);
+	    flags, row->edit_at, &plen);
 	if (cls != SL_PROMPT_NONE) {
 		r.has_prompt = 1;
 		r.prompt_len = plen;
@@ -490,15 +494,27 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 	return tty;
 }
 
+/* A streamed element: what stream.c sees in it, then the renderer.  Kept
+ * out of line so that raw bytes go straight to the renderer. */
+static void	feed_element(struct sl_tty *, const void *, size_t)
+		    __attribute__((noinline));
+
+static void
+feed_element(struct sl_tty *tty, const void *p, size_t n)
+{
+	tty->elems[tty->elem_id & (ELEMS - 1)].ev |= sl_stream_scan(p, n);
+	sl_term_feed(tty->term, p, n);
+}
+
 void
 sl_tty_feed(struct sl_tty *tty, const void *p, size_t n)
 {
 	if (tty->status == SL_STOP)
 		return;
 	if (tty->elems != NULL)
-		tty->elems[tty->elem_id & (ELEMS - 1)].ev |=
-		    sl_stream_scan(p, n);
-	sl_term_feed(tty->term, p, n);
+		feed_element(tty, p, n);
+	else
+		sl_term_feed(tty->term, p, n);
 }
 
 /* In a stream each line set starts an element: the renderer counts
