@@ -661,13 +661,15 @@ after_last_prompt(const char *s, size_t n, size_t k)
 	return hit != NULL ? (size_t)(hit - s) + k : k;
 }
 
-/* The same, noting where the last copy of the prompt starts. */
+/* The same for the prompt at s of the row, noting where in the row its
+ * last copy starts. */
 static size_t
-last_copy(struct sl_prompt *ps, const char *s, size_t n, size_t k)
+last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
+    size_t k)
 {
 	size_t end = after_last_prompt(s, n, k);
 
-	ps->stream.prompt_at = end - k;
+	ps->stream.prompt_at = (size_t)(s - row) + end - k;
 	return end;
 }
 
@@ -1112,12 +1114,14 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 		at = (size_t)(end - s) + 5;
 	else
 		return 0;
-	if ((k = match_shape(s + at, n - at)) == 0 &&
+	if ((k = match_path_prompt(s + at, n - at)) > 0)
+		ps->path_prompt = 1;	/* busybox's, until the row is done */
+	else if ((k = match_shape(s + at, n - at)) == 0 &&
 	    ((k = match_bare(s + at, n - at)) == 0 ||
 	    strchr(ps->bare, s[at]) == NULL))
 		return 0;
-	ps->stream.prompt_at = at;
-	return at + k;
+	/* ...drawn again, as after a line killed or completed */
+	return at + last_copy(ps, s, s + at, n - at, k);
 }
 
 /*
@@ -1132,6 +1136,7 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
 	if (ps->signals)
 		return 0;
 	ps->stream.width = ps->stream.prompt_at = 0;
+	ps->path_prompt = 0;
 	if ((k = match_zsh_mark(&ps->stream, s, n)) > 0) {
 		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
 		 * keypad bytes that tell it in raw logs: a command with
@@ -1171,7 +1176,7 @@ path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 
 	/* Its Tab completion draws the prompt and line again, and in a
 	 * stream without the CR before them: the line is the last copy's. */
-	k = last_copy(ps, s, n, k);
+	k = last_copy(ps, s, s, n, k);
 	ps->path_prompt = 1;
 	cls = command(ps, s, n, k);
 	ps->path_prompt = 0;
@@ -1224,7 +1229,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel);
 
 		if (!ps->signals)
-			k = last_copy(ps, s, n, k);
+			k = last_copy(ps, s, s, n, k);
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */
 		if (ps->signals && !signal && !again &&
