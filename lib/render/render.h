@@ -131,12 +131,16 @@ void sl_prompt_free(struct sl_prompt *ps);
 /*
  * What an agent-stripped streamed line (one sessionData element) still
  * shows of edits it lost: tty.c scans each element and passes the bits
- * with the row's flags (above the renderer's SL_ROW_* bits).
+ * with the row's flags (0x8000 and up, above the renderer's SL_ROW_*).
  */
 #define SL_ROW_STREAM_EDIT	0x10000	/* a move back, then text stopped
 					 * short; a kept move a lost CR spoilt */
 #define SL_ROW_STREAM_BELL	0x20000	/* ends on the completion bell */
 #define SL_ROW_STREAM_SEARCH	0x40000	/* an incremental history search */
+#define SL_ROW_STREAM_LEFT	0x80000	/* no escape kept; the cursor ended
+					 * left of text (a BS: move or erase?) */
+#define SL_ROW_STREAM_OVER	0x8000	/* ...the last text typed began over
+					 * text (overwrite or a stripped ICH?) */
 #define SL_ROW_STREAM_ANY	(SL_ROW_STREAM_EDIT | SL_ROW_STREAM_BELL | \
 				 SL_ROW_STREAM_SEARCH)
 /* ...and in the top bits, how many bytes end the element after its last

@@ -38,6 +38,8 @@ struct walk {
 	size_t run_from;	/* where the current run of text started */
 	int in_run;
 	size_t inserted;	/* blanks ICH opened, to be filled */
+	int last_over;		/* the last run began over text */
+	int escapes;		/* the element kept an escape */
 	unsigned ev;
 	unsigned char blank[WALK_CELLS];	/* 1: a blank there */
 };
@@ -107,6 +109,8 @@ put_text(struct walk *w, int is_blank)
 	if (!w->in_run) {
 		w->in_run = 1;
 		w->run_from = w->x;
+		/* over text: an overwrite, or an insert whose ICH was taken */
+		w->last_over = w->x < w->end && !blank_at(w, w->x);
 	}
 	set_blank(w, w->x, is_blank);
 	w->x++;
@@ -196,6 +200,30 @@ bell_ends(const unsigned char *p, size_t n, size_t bell)
 	    memcmp(p + bell + 1, p, after) == 0);
 }
 
+/*
+ * In a line that kept no escape, a bare BS is a move left or an erase
+ * whose EL was stripped (readline, busybox), and text typed over the
+ * line is an overwrite or an insert whose ICH was stripped (readline).
+ * Editors that erase with blanks (zsh, the tty) are not in doubt: the
+ * caller knows which (sl_stream_unsure).
+ */
+static unsigned
+stripped_moves(const struct walk *w)
+{
+	unsigned ev = w->last_over ? SL_ROW_STREAM_OVER : 0;
+	size_t i;
+
+	/* Back over text drawn again from inside the line (an insert shown
+	 * by drawing the rest again) is a move: only the line typed last at
+	 * its end may have been erased. */
+	if (w->last_over)
+		return ev;
+	for (i = w->x; i < w->end; i++)
+		if (!blank_at(w, i))
+			return ev | SL_ROW_STREAM_LEFT;
+	return ev;
+}
+
 /* Just past the last "-i-search" (bash's "(reverse-i-search)", zsh's
  * "bck-i-search:"), or 0. */
 static size_t
@@ -222,6 +250,7 @@ sl_stream_scan(const char *s, size_t n)
 		if (p[i] < 0x20)
 			tail_from = i + 1;
 		if (p[i] == ESC) {
+			w.escapes = 1;
 			i = escape(&w, p, n, i);
 			tail_from = i;
 			continue;
@@ -237,6 +266,8 @@ sl_stream_scan(const char *s, size_t n)
 		i++;
 	}
 	run_end(&w);
+	if (!w.escapes)
+		w.ev |= stripped_moves(&w);
 	if (bell != (size_t)-1 && bell_ends(p, n, bell))
 		w.ev |= SL_ROW_STREAM_BELL;
 	if ((search = last_search(s, n)) > 0) {
@@ -355,12 +386,25 @@ evidence_before(unsigned flags, size_t cmd_len)
 	    cmd_len <= SL_ROW_STREAM_TAIL(flags);
 }
 
+/* The evidence of stripped moves that counts for the row's editor. */
+static unsigned
+editor_doubts(const struct sl_stream *st)
+{
+	if (st->kind == SL_STREAM_CUTS)
+		return SL_ROW_STREAM_LEFT;	/* busybox: no ICH */
+	if (st->kind == SL_STREAM_EDITOR && st->width == 0)
+		return SL_ROW_STREAM_LEFT;	/* readline */
+	return 0;	/* zsh (its mark gave the width), the tty */
+}
+
 int
 sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
     size_t n, size_t plen)
 {
 	if (n <= plen)
 		return 0;
+	flags = (flags & ~(SL_ROW_STREAM_LEFT | SL_ROW_STREAM_OVER)) |
+	    (flags & editor_doubts(st) ? SL_ROW_STREAM_EDIT : 0);
 	/* An edited row says nothing of the width: judged before it. */
 	if (((flags & SL_ROW_STREAM_ANY) != 0 &&
 	    !evidence_before(flags, n - plen)) ||

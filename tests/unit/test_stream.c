@@ -10,9 +10,15 @@
 #include "internal.h"
 
 static unsigned
+scan_all(const char *s)
+{
+	return sl_stream_scan(s, strlen(s));
+}
+
+static unsigned
 scan(const char *s)
 {
-	return sl_stream_scan(s, strlen(s)) & SL_ROW_STREAM_ANY;
+	return scan_all(s) & SL_ROW_STREAM_ANY;
 }
 
 START_TEST(erase_shorter_than_typo)
@@ -25,6 +31,23 @@ START_TEST(erase_shorter_than_typo)
 	ck_assert_uint_eq(scan("$ echo zzk\b\b\bnovember686 mike"), 0);
 	/* the tty's own erase, "\b \b": blanks are left, no text */
 	ck_assert_uint_eq(scan("$ ls -lx\b \b\b \ba"), 0);
+}
+END_TEST
+
+START_TEST(stripped_moves)
+{
+	unsigned f = scan_all("$ ls -lzzk\b\b\b");
+
+	/* moved left, or erased with an EL stripped: which, readline's
+	 * bytes no longer say */
+	ck_assert(f & SL_ROW_STREAM_LEFT);
+	/* ...but back over the rest drawn again after an insert is a move */
+	f = scan_all("$ echo holpha\b\b\b\btlpha\b\b\b\b");
+	ck_assert(!(f & SL_ROW_STREAM_LEFT));
+	ck_assert(f & SL_ROW_STREAM_OVER);
+	/* an escape kept: the EL would be there */
+	f = scan_all("\x1b]0;t\x07$ ls -lzzk\b\b\b");
+	ck_assert(!(f & (SL_ROW_STREAM_LEFT | SL_ROW_STREAM_OVER)));
 }
 END_TEST
 
@@ -66,11 +89,11 @@ END_TEST
 
 START_TEST(tail_after_last_control)
 {
-	unsigned f = sl_stream_scan("$ a\bbc", 6);
+	unsigned f = scan_all("$ a\bbc");
 
 	ck_assert_uint_eq(SL_ROW_STREAM_TAIL(f), 2);
 	/* the search's own text is not a tail that clears it */
-	f = sl_stream_scan("bck-i-search: _cat x", 20);
+	f = scan_all("bck-i-search: _cat x");
 	ck_assert_uint_eq(SL_ROW_STREAM_TAIL(f), 8);	/* ": _cat x" */
 }
 END_TEST
@@ -84,10 +107,14 @@ unsure(struct sl_stream *st, unsigned flags, const char *row, size_t plen)
 START_TEST(unsure_rows)
 {
 	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
 	const char *search = "$ (reverse-i-search)`': $ echo hi";
 	unsigned f = sl_stream_scan(search, strlen(search));
 
 	ck_assert(!unsure(&st, 0, "$ echo hi", 2));
+	/* a bare BS at the end: in doubt for readline, not for zsh */
+	ck_assert(unsure(&st, SL_ROW_STREAM_LEFT, "$ echo hi", 2));
+	ck_assert(!unsure(&zsh, SL_ROW_STREAM_LEFT, "$ echo hi", 2));
 	ck_assert(unsure(&st, SL_ROW_STREAM_EDIT, "$ echo hi", 2));
 	/* the search came before the line typed anew */
 	ck_assert(!unsure(&st, f, search, strlen(search) - 7));
@@ -134,6 +161,7 @@ stream_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, erase_shorter_than_typo);
+	tcase_add_test(tc, stripped_moves);
 	tcase_add_test(tc, insert_redraws_the_rest);
 	tcase_add_test(tc, kept_moves_without_their_cr);
 	tcase_add_test(tc, bell_and_search);
