@@ -217,6 +217,10 @@ take_expansion(struct sl_tty *tty, const struct sl_record *r)
 	    (r->len == clen && memcmp(r->text, cmd, clen) == 0))
 		return;
 	h->expanded = hold_copy(tty, r->text, r->len, 1);
+	/* A stream cuts bytes 0x80-0x9f out of UTF-8 (U+FFFD): what the
+	 * shell echoed is not all there. */
+	if (tty->elems != NULL && memmem(r->text, r->len, "\xef\xbf\xbd", 3))
+		h->r.uncertain = 1;
 }
 
 /* Apply what this row (NULL: the end of a feed) says about the rows held
