@@ -246,6 +246,12 @@ sl_stream_scan(const char *s, size_t n)
 	size_t i = 0, bell = (size_t)-1, tail_from = 0, tail, search;
 
 	memset(&w, 0, offsetof(struct walk, blank));
+	/* Most elements are output or a line typed straight: no control
+	 * byte, nothing to walk. */
+	while (i < n && p[i] >= 0x20)
+		i++;
+	if (i < n)
+		i = 0;
 	while (i < n) {
 		if (p[i] < 0x20)
 			tail_from = i + 1;
@@ -356,7 +362,7 @@ may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
  */
 #define REPEAT_MIN	10	/* shorter repeats are common in commands */
 #define REPEAT_GAP	2
-#define REPEAT_SCAN	1024	/* longer commands are not searched */
+#define REPEAT_SCAN	512	/* longer commands are not searched */
 
 static int
 repeated_text(const char *s, size_t n)
