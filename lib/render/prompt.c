@@ -78,6 +78,7 @@ struct sl_prompt {
 	int zsh_marked;		/* ...after zsh's mark, in a stream */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
+	struct sl_stream stream;	/* what a stream tells of the width */
 	int open;		/* ...and it is unfinished */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
 	struct shell sh;	/* the state of that unfinished command */
@@ -678,6 +679,18 @@ after_last_prompt(const char *s, size_t n, size_t k)
 	return hit != NULL ? (size_t)(hit - s) + k : k;
 }
 
+/* The same for the prompt at s of the row, noting where in the row its
+ * last copy starts. */
+static size_t
+last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
+    size_t k)
+{
+	size_t end = after_last_prompt(s, n, k);
+
+	ps->stream.prompt_at = (size_t)(s - row) + end - k;
+	return end;
+}
+
 /* Structured prompts, recognised by shape. */
 static size_t
 match_shape(const char *s, size_t n)
@@ -701,7 +714,7 @@ match_shape(const char *s, size_t n)
 #define ZSH_MARK_SPACES	39	/* the narrowest terminal has 40 columns */
 
 static size_t
-match_zsh_mark(const char *s, size_t n)
+match_zsh_mark(struct sl_stream *st, const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
 	size_t i, k;
@@ -714,6 +727,9 @@ match_zsh_mark(const char *s, size_t n)
 				k = match_zsh_shape(p + i, (size_t)(end - p - i));
 				if (k == 0)
 					k = match_shape(p + i, (size_t)(end - p - i));
+				/* The mark and its spaces are the width. */
+				st->width = i + 1;
+				st->prompt_at = (size_t)(p - s) + i;
 				return k > 0 ? (size_t)(p - s) + i + k : 0;
 			}
 			p += i;
@@ -901,6 +917,24 @@ echo_hidden(const struct sl_prompt *ps, const char *s, size_t plen)
 	return ps->signals || ps->path_prompt || match_bare(s, plen) > 0;
 }
 
+/*
+ * In a stream: does what is left of the row's edits, or its width, say
+ * the command shown may not be what ran?  (stream.c)
+ */
+static int
+stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	size_t at;
+
+	if (ps->signals || ps->pwsh)
+		return 0;
+	ps->stream.kind = ps->path_prompt ? SL_STREAM_CUTS :
+	    match_bare(s, plen) == plen ? SL_STREAM_CANON : SL_STREAM_EDITOR;
+	at = ps->stream.prompt_at;
+	return sl_stream_unsure(&ps->stream, ps->row_flags, s + at, n - at,
+	    plen - at);
+}
+
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
@@ -908,6 +942,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 
 	ps->prev_cmd = 1;
 	ps->last_cmd_row = n > plen;
+	ps->stream.searched = 0;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
@@ -922,7 +957,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->switched = 0;
 		ps->after_cancel = 1;
 	} else if (n > plen) {
-		if (unknowable_text(ps, s + plen, n - plen) || echo_hidden(ps, s, plen))
+		if (unknowable_text(ps, s + plen, n - plen) ||
+		    echo_hidden(ps, s, plen) || stream_unsure(ps, s, n, plen))
 			ps->marks |= SL_MARK_UNCERTAIN;
 		/* readline's rows never hide a line (echo_hidden): no scan. */
 		if (ps->paste == 0 &&
@@ -1142,6 +1178,36 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 }
 
 /*
+ * less's last prompt (":", or "(END)" after its status) where the pager
+ * left it: in a stream the bytes that erased it were stripped, and the
+ * shell's prompt follows on the same row.  Returns the length of the
+ * pager's part and the prompt after it, 0 if that is not a prompt.
+ */
+#define PAGER_STATUS_MAX	80
+
+static size_t
+match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
+{
+	const char *end = memmem(s, SL_MIN(n, PAGER_STATUS_MAX), "(END)", 5);
+	size_t at, k;
+
+	if (n > 1 && s[0] == ':')
+		at = 1;
+	else if (end != NULL)
+		at = (size_t)(end - s) + 5;
+	else
+		return 0;
+	if ((k = match_path_prompt(s + at, n - at)) > 0)
+		ps->path_prompt = 1;	/* busybox's, until the row is done */
+	else if ((k = match_shape(s + at, n - at)) == 0 &&
+	    ((k = match_bare(s + at, n - at)) == 0 ||
+	    strchr(ps->bare, s[at]) == NULL))
+		return 0;
+	/* ...drawn again, as after a line killed or completed */
+	return at + last_copy(ps, s, s + at, n - at, k);
+}
+
+/*
  * Streams only: a prompt behind zsh's or fish's mark.  Returns the
  * length of mark and prompt, 0 if none.
  */
@@ -1152,7 +1218,9 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
 
 	if (ps->signals)
 		return 0;
-	if ((k = match_zsh_mark(s, n)) > 0) {
+	ps->stream.width = ps->stream.prompt_at = 0;
+	ps->path_prompt = 0;
+	if ((k = match_zsh_mark(&ps->stream, s, n)) > 0) {
 		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
 		 * keypad bytes that tell it in raw logs: a command with
 		 * nothing between it and the next prompt may not have run. */
@@ -1163,7 +1231,23 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
 	}
 	ps->zsh_marked = 0;
 	ps->last_cmd_row = 0;
+	if ((k = match_after_pager(ps, s, n)) > 0)
+		return k;
 	return match_fish_mark(s, n);
+}
+
+/*
+ * zsh draws its history search on the row under an empty prompt and
+ * moves up to show the match there: in a stream the two land on rows of
+ * their own, and the command that ran is somewhere in the search's rows.
+ * The first of them that is no prompt stands for it, flagged (stream.c
+ * sees the search).
+ */
+static int
+search_row(const struct sl_prompt *ps, size_t n)
+{
+	return !ps->signals && !ps->pwsh && !ps->stream.searched && n > 0 &&
+	    (ps->row_flags & SL_ROW_STREAM_SEARCH);
 }
 
 /* A command row after busybox's prompt, known by its shape (a stream). */
@@ -1173,6 +1257,9 @@ path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 {
 	enum sl_prompt_class cls;
 
+	/* Its Tab completion draws the prompt and line again, and in a
+	 * stream without the CR before them: the line is the last copy's. */
+	k = last_copy(ps, s, s, n, k);
 	ps->path_prompt = 1;
 	cls = command(ps, s, n, k);
 	ps->path_prompt = 0;
@@ -1225,7 +1312,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel);
 
 		if (!ps->signals)
-			k = after_last_prompt(s, n, k);
+			k = last_copy(ps, s, s, n, k);
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */
 		if (ps->signals && !signal && !again &&
@@ -1255,6 +1342,13 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 			*plen = k;
 			return command(ps, s, n, k);
 		}
+	}
+	if (search_row(ps, n)) {
+		enum sl_prompt_class cls = command(ps, s, n, 0);
+
+		ps->stream.searched = 1;
+		*plen = 0;
+		return cls;
 	}
 output:
 	if (n > 0 || !ps->open)

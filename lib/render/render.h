@@ -126,4 +126,53 @@ long long sl_prompt_rows(const struct sl_prompt *ps);
 const char *sl_prompt_last_cmd(const struct sl_prompt *ps);
 void sl_prompt_free(struct sl_prompt *ps);
 
+/* ------------------------------------------- streamed lines (stream.c) */
+
+/*
+ * What an agent-stripped streamed line (one sessionData element) still
+ * shows of edits it lost: tty.c scans each element and passes the bits
+ * with the row's flags (0x8000 and up, above the renderer's SL_ROW_*).
+ */
+#define SL_ROW_STREAM_EDIT	0x10000	/* a move back, then text stopped
+					 * short; a kept move a lost CR spoilt */
+#define SL_ROW_STREAM_BELL	0x20000	/* ends on the completion bell */
+#define SL_ROW_STREAM_SEARCH	0x40000	/* an incremental history search */
+#define SL_ROW_STREAM_LEFT	0x80000	/* no escape kept; the cursor ended
+					 * left of text (a BS: move or erase?) */
+#define SL_ROW_STREAM_OVER	0x8000	/* ...the last text typed began over
+					 * text (overwrite or a stripped ICH?) */
+#define SL_ROW_STREAM_ANY	(SL_ROW_STREAM_EDIT | SL_ROW_STREAM_BELL | \
+				 SL_ROW_STREAM_SEARCH)
+/* ...and in the top bits, how many bytes end the element after its last
+ * control (BS, BEL, an escape): text drawn in one go. */
+#define SL_ROW_STREAM_TAIL_MAX	0xfffu
+#define SL_ROW_STREAM_TAIL_SET(n)	((unsigned)(n) << 20)
+#define SL_ROW_STREAM_TAIL(f)	(((f) >> 20) & SL_ROW_STREAM_TAIL_MAX)
+unsigned sl_stream_scan(const char *s, size_t n);
+
+#define SL_STREAM_MIN_WIDTH	40	/* the narrowest terminal expected */
+
+/* How the session's editor shows a line longer than the terminal. */
+enum sl_stream_kind {
+	SL_STREAM_EDITOR,	/* readline, zsh: a wrap mark at the width */
+	SL_STREAM_CANON,	/* the tty's own echo (dash): nothing added */
+	SL_STREAM_CUTS		/* busybox: the rest on a line of its own */
+};
+
+/* Per session: what is known of the terminal's width. */
+struct sl_stream {
+	enum sl_stream_kind kind;	/* of the row being judged */
+	size_t width;		/* known (zsh's mark) for this row, or 0 */
+	size_t prompt_at;	/* where the prompt starts, after the mark */
+	size_t widest;		/* the widest command row of the session */
+	int searched;		/* a search's row stood for the command */
+};
+
+/*
+ * Can the command row s (prompt of plen bytes, flags with the element's
+ * SL_ROW_STREAM_* bits) not be trusted to be what ran?
+ */
+int sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
+    size_t n, size_t plen);
+
 #endif /* SL_RENDER_H */

@@ -30,6 +30,23 @@
 #define NO_COPY	((size_t)-1)	/* a held string or array that is NULL */
 
 /*
+ * Streamed elements remembered, a power of two: more than the renderer's
+ * window (SL_TERM_ROWS), so a row is final before its element is reused.
+ */
+#define ELEMS	(4 * SL_TERM_ROWS)
+
+/*
+ * One streamed element (a sessionData line).  The renderer numbers rows
+ * by element, so that a row's flags can carry what stream.c saw in the
+ * element's bytes; the reader's own line number is kept here.
+ */
+struct elem {
+	long long id;
+	long long line;		/* the reader's, from sl_tty_set_line() */
+	unsigned ev;		/* SL_ROW_STREAM_* */
+};
+
+/*
  * A line record held back.  What it points to is copied into the tty's
  * hold_mem, by offset (the arena moves as it grows): one buffer reused
  * for every row instead of five allocations each.  r's pointers are
@@ -79,6 +96,9 @@ struct sl_tty {
 	size_t nheld, held_cap;
 	struct sl_buf hold_mem;	/* what the held records point to */
 	long long first_line;	/* input line of the session's first row */
+	struct elem *elems;	/* streams only: ring of ELEMS */
+	long long elem_id;	/* the element being fed */
+	long long line;		/* the reader's line for it */
 	int expect_expansion;	/* the last row held used history expansion */
 };
 
@@ -215,6 +235,10 @@ take_expansion(struct sl_tty *tty, const struct sl_record *r)
 	    (r->len == clen && memcmp(r->text, cmd, clen) == 0))
 		return;
 	h->expanded = hold_copy(tty, r->text, r->len, 1);
+	/* A stream cuts bytes 0x80-0x9f out of UTF-8 (U+FFFD): what the
+	 * shell echoed is not all there. */
+	if (tty->elems != NULL && memmem(r->text, r->len, "\xef\xbf\xbd", 3))
+		h->r.uncertain = 1;
 }
 
 /* Apply what this row (NULL: the end of a feed) says about the rows held
@@ -261,6 +285,31 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 	return (row->flags & SL_ROW_PASTE_OFF) || !sl_prompt_pastes(ps);
 }
 
+/* The reader's line of the renderer's line (an element, in a stream). */
+static long long
+line_of(const struct sl_tty *tty, long long line)
+{
+	const struct elem *e;
+
+	if (tty->elems == NULL)
+		return line;
+	e = &tty->elems[line & (ELEMS - 1)];
+	return e->id == line ? e->line : tty->line;
+}
+
+/* A streamed row: the reader's line, and what stream.c saw in the row's
+ * element added to its flags. */
+static void
+stream_row(const struct sl_tty *tty, const struct sl_row *row,
+    long long *line, unsigned *flags)
+{
+	const struct elem *e = &tty->elems[row->src_line & (ELEMS - 1)];
+
+	*line = e->id == row->src_line ? e->line : tty->line;
+	if (e->id == row->src_line)
+		*flags |= e->ev;
+}
+
 static void
 on_row(void *arg, const struct sl_row *row)
 {
@@ -268,11 +317,15 @@ on_row(void *arg, const struct sl_row *row)
 	struct sl_record r;
 	enum sl_prompt_class cls;
 	size_t plen = 0;
+	long long line = row->src_line;
+	unsigned flags = row->flags;
 
 	if (tty->filter != NULL && !tty->filter(tty->filter_arg, row)) {
 		sl_count_skipped(tty->rd, row->units);
 		return;
 	}
+	if (tty->elems != NULL)
+		stream_row(tty, row, &line, &flags);
 	if (row->units > 0) {
 		sl_count_written(tty->rd, 1);
 		sl_count_merged(tty->rd, row->units - 1);
@@ -281,13 +334,12 @@ on_row(void *arg, const struct sl_row *row)
 	memset(&r, 0, offsetof(struct sl_record, f));
 	r.type = SL_LINE;
 	r.session = tty->cur->sid;
-	r.src = src_at(tty, row->src_line);
+	r.src = src_at(tty, line);
 	r.count = -1;
-	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 :
-	    row->src_line;
+	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 : line;
 	r.n = ++tty->cur->n;
 	if (r.n == 1)
-		tty->first_line = row->src_line;
+		tty->first_line = line;
 	r.text = row->text;
 	r.len = row->len;
 	r.time = tty->time;
@@ -296,7 +348,7 @@ on_row(void *arg, const struct sl_row *row)
 	/* A piece of a cut row is never a prompt: it continues a line. */
 	cls = row->piece > 1 ? SL_PROMPT_NONE :
 	    sl_prompt_classify_at(tty->cur->prompt, row->text, row->len,
-	    row->flags, row->edit_at, &plen);
+	    flags, row->edit_at, &plen);
 	if (cls != SL_PROMPT_NONE) {
 		r.has_prompt = 1;
 		r.prompt_len = plen;
@@ -387,6 +439,7 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 	struct sl_buf b;
 	struct sl_kv kv[1];
 
+	line = line_of(tty, line);
 	switch (ev) {
 	case SL_TEV_TITLE:
 		if (tty->cur->host == NULL)
@@ -456,6 +509,8 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 	cb.arg = tty;
 	cb.attrs = sl_reader_wants(rd, SL_WANT_ATTRS);
 	tty->term = sl_term_new(&cb);
+	if (kind == SL_TTY_STREAM)
+		tty->elems = sl_xcalloc(ELEMS, sizeof(*tty->elems));
 	tty->own.prompt = sl_prompt_new(rd->opts->prompts,
 	    kind == SL_TTY_LINUX, kind == SL_TTY_PWSH);
 	sl_buf_init(&tty->src);
@@ -463,17 +518,45 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 	return tty;
 }
 
-void
-sl_tty_feed(struct sl_tty *tty, const void *p, size_t n)
+/* A streamed element: what stream.c sees in it, then the renderer.  Kept
+ * out of line so that raw bytes go straight to the renderer. */
+static void	feed_element(struct sl_tty *, const void *, size_t)
+		    __attribute__((noinline));
+
+static void
+feed_element(struct sl_tty *tty, const void *p, size_t n)
 {
-	if (tty->status != SL_STOP)
-		sl_term_feed(tty->term, p, n);
+	tty->elems[tty->elem_id & (ELEMS - 1)].ev |= sl_stream_scan(p, n);
+	sl_term_feed(tty->term, p, n);
 }
 
 void
+sl_tty_feed(struct sl_tty *tty, const void *p, size_t n)
+{
+	if (tty->status == SL_STOP)
+		return;
+	if (tty->elems != NULL)
+		feed_element(tty, p, n);
+	else
+		sl_term_feed(tty->term, p, n);
+}
+
+/* In a stream each line set starts an element: the renderer counts
+ * elements, and line_of() gives the reader's line back. */
+void
 sl_tty_set_line(struct sl_tty *tty, long long line)
 {
-	sl_term_set_line(tty->term, line);
+	struct elem *e;
+
+	if (tty->elems == NULL) {
+		sl_term_set_line(tty->term, line);
+		return;
+	}
+	e = &tty->elems[++tty->elem_id & (ELEMS - 1)];
+	e->id = tty->elem_id;
+	e->line = tty->line = line;
+	e->ev = 0;
+	sl_term_set_line(tty->term, tty->elem_id);
 }
 
 void
@@ -578,6 +661,7 @@ sl_tty_free(struct sl_tty *tty)
 	free(tty->held);
 	sl_buf_free(&tty->hold_mem);
 	sl_term_free(tty->term);
+	free(tty->elems);
 	sl_prompt_free(tty->own.prompt);
 	free(tty->own.sid);
 	free(tty->own.host);

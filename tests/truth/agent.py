@@ -148,7 +148,11 @@ def stream_events(sid, chunks):
         cut = pending.rfind(b"\n") + 1
         if tick == last:
             cut = len(pending)   # session end: the partial line goes too
-        lines = bytes(pending[:cut]).splitlines(keepends=True)
+        # Lines end at LF only, as the agent's reader splits them: a CR
+        # inside a line (a redraw, readline's wrap) does not end it, so a
+        # decode error keeps the escapes of the whole line.
+        lines = bytes(pending[:cut]).split(b"\n")
+        lines = [l + b"\n" for l in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
         del pending[:cut]
         batch, size = [], 0
         for line in lines:

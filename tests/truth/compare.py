@@ -164,10 +164,11 @@ def compare(summary, executed, flagged):
     # not as a spurious command of its own.
     guessed = [_as_shown(e) for e in extra if _as_shown(e) in undet_forms]
     spurious = [e for e in extra if _as_shown(e) not in undet_forms]
-    per_item = []
+    per_item, flagged_items = [], []
     for (text, item), good, flag in zip(ran, ok, unsure):
         if not flag:
             per_item.append((item["features"], good))
+        flagged_items.append((item["features"], flag))
     flagged_ran = sum(unsure)
     for item in undet:
         # Tabled by class, apart from the features' rates.  A line typed
@@ -187,7 +188,8 @@ def compare(summary, executed, flagged):
             "flagged_ran": flagged_ran, "spurious": spurious,
             "undeterminable": len(undet),
             "undeterminable_ok": sum(1 for f, g in per_item if f and f[0].endswith("*") and g),
-            "per_item": per_item, "script_diff": script_diff,
+            "per_item": per_item, "flagged_items": flagged_items,
+            "script_diff": script_diff,
             "exact": sum(ok) + flagged_ran == len(want) and not spurious
                      and all(g for _, g in per_item),
             "diff": list(difflib.unified_diff([one_line(w) for w in want],

@@ -1,0 +1,421 @@
+/*
+ * stream.c: what a streamed CloudWatch line still tells about its command.
+ *
+ * The agent strips each line's escapes (whole lines with a decoding
+ * error keep them), removes every CR and sends a prompt with its command
+ * as one element, e.g. "sh-5.2$ rm -rf kqzprintf '%s\n' one two", where
+ * readline's "\r\e[8C\e[K" (Ctrl-U) went missing.  Moves the stripper took
+ * leave no trace; these functions find the traces the others leave, so
+ * that a command the bytes cannot determine is flagged, not guessed:
+ *  - a cursor moved back (BS), then text that stopped short of the line's
+ *    end: an erase (EL) or a move forward may have been stripped between;
+ *  - a cursor move kept in a line whose CRs are gone: forward past the
+ *    line's end, or up (an edit across a wrap);
+ *  - an incremental history search (bash's "(reverse-i-search)", zsh's
+ *    "bck-i-search:");
+ *  - the line ended on the completion bell: a listing and a redraw
+ *    follow, or the completion went on elsewhere;
+ *  - a run of blanks inside the command: zsh erases with spaces between
+ *    stripped cursor moves, and readline's wrap mark is a space;
+ *  - a command row wider than the narrowest terminal, where the width is
+ *    not known: the wrap mark may be inside it.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define ESC	0x1b
+#define BEL	0x07
+#define BS	0x08
+
+#define WALK_CELLS	512	/* cells remembered; past them, not blank */
+
+/* Where the cursor went on the line, as far as the kept bytes tell. */
+struct walk {
+	size_t x;		/* cursor column (characters, not cells) */
+	size_t end;		/* the line's extent */
+	size_t run_from;	/* where the current run of text started */
+	int in_run;
+	size_t inserted;	/* blanks ICH opened, to be filled */
+	int last_over;		/* the last run began over text */
+	int escapes;		/* the element kept an escape */
+	unsigned ev;
+	unsigned char blank[WALK_CELLS];	/* 1: a blank there */
+};
+
+static int
+blank_at(const struct walk *w, size_t x)
+{
+	return x < WALK_CELLS && w->blank[x];
+}
+
+static void
+set_blank(struct walk *w, size_t x, int b)
+{
+	if (x < WALK_CELLS)
+		w->blank[x] = (unsigned char)b;
+}
+
+/*
+ * A run of text ends.  Written inside the line, it stopped short of
+ * text after it: that text may have been erased, or the run meant to go
+ * elsewhere, by a sequence the stripper took.
+ */
+static void
+run_end(struct walk *w)
+{
+	size_t i;
+
+	if (w->in_run && w->run_from < w->end)
+		for (i = w->x; i < w->end; i++)
+			if (!blank_at(w, i)) {
+				w->ev |= SL_ROW_STREAM_EDIT;
+				break;
+			}
+	w->in_run = 0;
+}
+
+static void
+fill_blank(struct walk *w, size_t from, size_t to)
+{
+	for (; from < to && from < WALK_CELLS; from++)
+		w->blank[from] = 1;
+}
+
+/* The cells from `from` to the line's end move to `to` (ICH, DCH). */
+static void
+shift(struct walk *w, size_t from, size_t to)
+{
+	size_t n;
+
+	if (from >= w->end || from >= WALK_CELLS || to >= WALK_CELLS)
+		return;
+	n = SL_MIN(w->end - from, WALK_CELLS - SL_MAX(from, to));
+	memmove(w->blank + to, w->blank + from, n);
+}
+
+static void
+put_text(struct walk *w, int is_blank)
+{
+	if (w->x > w->end)
+		fill_blank(w, w->end, w->x);	/* moved past the end */
+	if (w->inserted > 0) {
+		/* Filling what ICH opened: an insert, drawn whole. */
+		w->inserted--;
+		set_blank(w, w->x++, is_blank);
+		return;
+	}
+	if (!w->in_run) {
+		w->in_run = 1;
+		w->run_from = w->x;
+		/* over text: an overwrite, or an insert whose ICH was taken */
+		w->last_over = w->x < w->end && !blank_at(w, w->x);
+	}
+	set_blank(w, w->x, is_blank);
+	w->x++;
+	if (w->x > w->end)
+		w->end = w->x;
+}
+
+/* A CSI kept in the line: the cursor moves that matter here. */
+static void
+csi(struct walk *w, char final, size_t arg)
+{
+	size_t k = arg > 0 ? arg : 1;
+
+	run_end(w);
+	w->inserted = 0;
+	switch (final) {
+	case 'K':
+		w->end = w->x;
+		break;
+	case 'C':
+		/* Past the line's end only from a place a lost CR left. */
+		if (w->x + k > w->end)
+			w->ev |= SL_ROW_STREAM_EDIT;
+		w->x += k;
+		break;
+	case 'D':
+		w->x = w->x > k ? w->x - k : 0;
+		break;
+	case 'A':
+	case 'F':
+		w->ev |= SL_ROW_STREAM_EDIT;
+		break;
+	case 'P':
+		shift(w, w->x + k, w->x);
+		w->end = w->end > w->x + k ? w->end - k : w->x;
+		break;
+	case '@':
+		shift(w, w->x, w->x + k);
+		fill_blank(w, w->x, w->x + k);
+		w->end += k;
+		w->inserted = k;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Skip the escape at p[i] (ESC); returns the index after it. */
+static size_t
+escape(struct walk *w, const unsigned char *p, size_t n, size_t i)
+{
+	size_t arg = 0;
+
+	if (i + 1 >= n)
+		return n;
+	if (p[i + 1] == ']') {
+		/* OSC: up to BEL or ST; its BEL is not the bell. */
+		for (i += 2; i < n && p[i] != BEL &&
+		    !(p[i] == ESC && i + 1 < n && p[i + 1] == '\\'); i++)
+			;
+		return i >= n ? n : p[i] == BEL ? i + 1 : i + 2;
+	}
+	if (p[i + 1] != '[')
+		return i + 2;
+	for (i += 2; i < n && p[i] >= 0x30 && p[i] <= 0x3f; i++)
+		if (p[i] >= '0' && p[i] <= '9' && arg < 100000)
+			arg = arg * 10 + (size_t)(p[i] - '0');
+	while (i < n && p[i] >= 0x20 && p[i] <= 0x2f)
+		i++;
+	if (i < n)
+		csi(w, (char)p[i], arg);
+	return i + 1;
+}
+
+/*
+ * The bell rang and nothing new was typed after it: the element ends on
+ * it, or (busybox) it is followed only by the same text drawn again.
+ */
+static int
+bell_ends(const unsigned char *p, size_t n, size_t bell)
+{
+	size_t after = n - bell - 1;
+
+	while (after > 0 && p[bell + after] == ' ')
+		after--;
+	return after == 0 || (after <= bell &&
+	    memcmp(p + bell + 1, p, after) == 0);
+}
+
+/*
+ * In a line that kept no escape, a bare BS is a move left or an erase
+ * whose EL was stripped (readline, busybox), and text typed over the
+ * line is an overwrite or an insert whose ICH was stripped (readline).
+ * Editors that erase with blanks (zsh, the tty) are not in doubt: the
+ * caller knows which (sl_stream_unsure).
+ */
+static unsigned
+stripped_moves(const struct walk *w)
+{
+	unsigned ev = w->last_over ? SL_ROW_STREAM_OVER : 0;
+	size_t i;
+
+	/* Back over text drawn again from inside the line (an insert shown
+	 * by drawing the rest again) is a move: only the line typed last at
+	 * its end may have been erased. */
+	if (w->last_over)
+		return ev;
+	for (i = w->x; i < w->end; i++)
+		if (!blank_at(w, i))
+			return ev | SL_ROW_STREAM_LEFT;
+	return ev;
+}
+
+/* Just past the last "-i-search" (bash's "(reverse-i-search)", zsh's
+ * "bck-i-search:"), or 0. */
+static size_t
+last_search(const char *s, size_t n)
+{
+	const char *p = s, *hit = NULL;
+
+	while ((p = memmem(p, (size_t)(s + n - p), "-i-search", 9)) != NULL) {
+		hit = p;
+		p += 9;
+	}
+	return hit != NULL ? (size_t)(hit - s) + 9 : 0;
+}
+
+unsigned
+sl_stream_scan(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct walk w;
+	size_t i = 0, bell = (size_t)-1, tail_from = 0, tail, search;
+
+	memset(&w, 0, offsetof(struct walk, blank));
+	/* Most elements are output or a line typed straight: no control
+	 * byte, nothing to walk. */
+	while (i < n && p[i] >= 0x20)
+		i++;
+	if (i < n)
+		i = 0;
+	while (i < n) {
+		if (p[i] < 0x20)
+			tail_from = i + 1;
+		if (p[i] == ESC) {
+			w.escapes = 1;
+			i = escape(&w, p, n, i);
+			tail_from = i;
+			continue;
+		}
+		if (p[i] == BS) {
+			run_end(&w);
+			if (w.x > 0)
+				w.x--;
+		} else if (p[i] == BEL) {
+			bell = i;
+		} else if (p[i] >= 0x20 && (p[i] & 0xc0) != 0x80)
+			put_text(&w, p[i] == ' ');
+		i++;
+	}
+	run_end(&w);
+	if (!w.escapes)
+		w.ev |= stripped_moves(&w);
+	if (bell != (size_t)-1 && bell_ends(p, n, bell))
+		w.ev |= SL_ROW_STREAM_BELL;
+	if ((search = last_search(s, n)) > 0) {
+		w.ev |= SL_ROW_STREAM_SEARCH;
+		tail_from = SL_MAX(tail_from, search);	/* not the search's text */
+	}
+	while (n > tail_from && p[n - 1] == ' ')
+		n--;
+	tail = n > tail_from ? n - tail_from : 0;
+	return w.ev | SL_ROW_STREAM_TAIL_SET(SL_MIN(tail, SL_ROW_STREAM_TAIL_MAX));
+}
+
+/* Terminal columns of UTF-8 text; East Asian wide characters take two. */
+static size_t
+columns(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((p[i] & 0xc0) == 0x80)
+			continue;
+		w += (p[i] >= 0xe3 && p[i] <= 0xed) || p[i] >= 0xf0 ? 2 : 1;
+	}
+	return w;
+}
+
+/* A run of two or more blanks inside the command, outside quotes. */
+static int
+inner_blanks(const char *s, size_t n)
+{
+	char quote = 0;
+	size_t i;
+
+	for (i = 0; i + 2 < n; i++) {
+		if (quote != 0) {
+			if (s[i] == quote)
+				quote = 0;
+			continue;
+		}
+		if (s[i] == '\'' || s[i] == '"')
+			quote = s[i];
+		else if (s[i] == ' ' && s[i + 1] == ' ') {
+			while (i < n && s[i] == ' ')
+				i++;
+			if (i < n)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Could the row hold a wrap mark or a cut?  At a known width, only a row
+ * that reaches it.  busybox cuts its line at the width (the rest comes
+ * as the next line): a cut row is as wide as the widest command row,
+ * which is then the width.  readline marks its wrap with a space, at a
+ * width only the terminal knew: any row past the narrowest terminal
+ * with a space out there may hold one.
+ */
+static int
+may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
+{
+	size_t w = columns(s, n), i;
+
+	if (st->width > 0)
+		return w >= st->width;
+	if (st->kind == SL_STREAM_CANON)
+		return 0;	/* the tty echoes, inserting nothing */
+	if (st->kind == SL_STREAM_CUTS) {
+		if (w > st->widest)
+			st->widest = w;
+		return w >= SL_STREAM_MIN_WIDTH && w + 1 >= st->widest;
+	}
+	for (i = n; i-- > plen && i >= SL_STREAM_MIN_WIDTH;)
+		if (s[i] == ' ')
+			return 1;
+	return 0;
+}
+
+/*
+ * Text written twice with at most two characters between: busybox and
+ * zsh draw the rest of the line again after an insert or a move, and
+ * with the move back stripped both copies stand side by side.  That is
+ * a stretch where each byte equals the one d before, for nearly d bytes.
+ */
+#define REPEAT_MIN	10	/* shorter repeats are common in commands */
+#define REPEAT_GAP	2
+#define REPEAT_SCAN	512	/* longer commands are not searched */
+
+static int
+repeated_text(const char *s, size_t n)
+{
+	size_t d, j, run;
+
+	if (n > REPEAT_SCAN)
+		return 0;
+	for (d = REPEAT_MIN; 2 * d - REPEAT_GAP <= n; d++)
+		for (j = d, run = 0; j < n; j++) {
+			run = s[j] == s[j - d] ? run + 1 : 0;
+			if (run + REPEAT_GAP >= d)
+				return 1;
+		}
+	return 0;
+}
+
+/*
+ * The element's evidence is of an earlier drawing of the line when the
+ * command lies whole in the text after the last control: a search or
+ * an edit, then the line drawn again or typed anew.
+ */
+static int
+evidence_before(unsigned flags, size_t cmd_len)
+{
+	return !(flags & SL_ROW_STREAM_BELL) &&
+	    cmd_len <= SL_ROW_STREAM_TAIL(flags);
+}
+
+/* The evidence of stripped moves that counts for the row's editor. */
+static unsigned
+editor_doubts(const struct sl_stream *st)
+{
+	if (st->kind == SL_STREAM_CUTS)
+		return SL_ROW_STREAM_LEFT;	/* busybox: no ICH */
+	if (st->kind == SL_STREAM_EDITOR && st->width == 0)
+		return SL_ROW_STREAM_LEFT;	/* readline */
+	return 0;	/* zsh (its mark gave the width), the tty */
+}
+
+int
+sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
+    size_t n, size_t plen)
+{
+	if (n <= plen)
+		return 0;
+	flags = (flags & ~(SL_ROW_STREAM_LEFT | SL_ROW_STREAM_OVER)) |
+	    (flags & editor_doubts(st) ? SL_ROW_STREAM_EDIT : 0);
+	/* An edited row says nothing of the width: judged before it. */
+	if (((flags & SL_ROW_STREAM_ANY) != 0 &&
+	    !evidence_before(flags, n - plen)) ||
+	    inner_blanks(s + plen, n - plen) ||
+	    repeated_text(s + plen, n - plen))
+		return 1;
+	return may_wrap(st, s, n, plen);
+}

@@ -1,0 +1,175 @@
+/*
+ * test_stream.c: what a streamed element still tells of lost edits
+ * (lib/render/stream.c): sl_stream_scan on one element's bytes, and
+ * sl_stream_unsure on the command row rendered from it.  The elements
+ * are cut from the truth harness's captures (tests/truth).
+ */
+#include <string.h>
+
+#include "check_main.h"
+#include "internal.h"
+
+static unsigned
+scan_all(const char *s)
+{
+	return sl_stream_scan(s, strlen(s));
+}
+
+static unsigned
+scan(const char *s)
+{
+	return scan_all(s) & SL_ROW_STREAM_ANY;
+}
+
+START_TEST(erase_shorter_than_typo)
+{
+	/* readline's BS BS EL, stripped: the shorter fix leaves "zzk"'s end */
+	ck_assert_uint_eq(scan("$ echo zzzk\b\b\b\bab"), SL_ROW_STREAM_EDIT);
+	/* ...kept: the EL erased it */
+	ck_assert_uint_eq(scan("\x1b]0;t\x07$ echo zzk\b\b\b\x1b[Kab"), 0);
+	/* a longer fix covers it */
+	ck_assert_uint_eq(scan("$ echo zzk\b\b\bnovember686 mike"), 0);
+	/* the tty's own erase, "\b \b": blanks are left, no text */
+	ck_assert_uint_eq(scan("$ ls -lx\b \b\b \ba"), 0);
+}
+END_TEST
+
+START_TEST(stripped_moves)
+{
+	unsigned f = scan_all("$ ls -lzzk\b\b\b");
+
+	/* moved left, or erased with an EL stripped: which, readline's
+	 * bytes no longer say */
+	ck_assert(f & SL_ROW_STREAM_LEFT);
+	/* ...but back over the rest drawn again after an insert is a move */
+	f = scan_all("$ echo holpha\b\b\b\btlpha\b\b\b\b");
+	ck_assert(!(f & SL_ROW_STREAM_LEFT));
+	ck_assert(f & SL_ROW_STREAM_OVER);
+	/* an escape kept: the EL would be there */
+	f = scan_all("\x1b]0;t\x07$ ls -lzzk\b\b\b");
+	ck_assert(!(f & (SL_ROW_STREAM_LEFT | SL_ROW_STREAM_OVER)));
+}
+END_TEST
+
+START_TEST(insert_redraws_the_rest)
+{
+	/* readline inserts by drawing the rest again and moving back */
+	ck_assert_uint_eq(scan("$ echo holpha\b\b\b\btlpha\b\b\b\b"), 0);
+	/* ...or with ICH kept in the line */
+	ck_assert_uint_eq(scan("\x1b]0;t\x07$ ech india\b\b\b\b\b\b\x1b[1@o"),
+	    0);
+}
+END_TEST
+
+START_TEST(kept_moves_without_their_cr)
+{
+	/* Home: CR (gone), then forward over the prompt: past the end */
+	ck_assert_uint_eq(scan("\x1b]0;t\x07$ cho x\x1b[C\x1b[C\x1b[1@e"),
+	    SL_ROW_STREAM_EDIT);
+	/* up: an edit across a wrap */
+	ck_assert_uint_eq(scan("\x1b]0;t\x07$ echo a\x1b[Ab"),
+	    SL_ROW_STREAM_EDIT);
+}
+END_TEST
+
+START_TEST(bell_and_search)
+{
+	ck_assert_uint_eq(scan("\x1b]0;t\x07$ cat alpha_\x07"),
+	    SL_ROW_STREAM_BELL);
+	/* busybox: the bell, then the same line drawn again */
+	ck_assert_uint_eq(scan("/w $ cat a_\x07/w $ cat a_"),
+	    SL_ROW_STREAM_BELL);
+	/* the bell, then typing on: the line goes on */
+	ck_assert_uint_eq(scan("$ cat alp\x07ha_report.txt"), 0);
+	ck_assert(scan("sh-5.2$ (reverse-i-search)`': \b\b\bd': echo d") &
+	    SL_ROW_STREAM_SEARCH);
+	ck_assert(scan("bck-i-search: e_") & SL_ROW_STREAM_SEARCH);
+}
+END_TEST
+
+START_TEST(tail_after_last_control)
+{
+	unsigned f = scan_all("$ a\bbc");
+
+	ck_assert_uint_eq(SL_ROW_STREAM_TAIL(f), 2);
+	/* the search's own text is not a tail that clears it */
+	f = scan_all("bck-i-search: _cat x");
+	ck_assert_uint_eq(SL_ROW_STREAM_TAIL(f), 8);	/* ": _cat x" */
+}
+END_TEST
+
+static int
+unsure(struct sl_stream *st, unsigned flags, const char *row, size_t plen)
+{
+	return sl_stream_unsure(st, flags, row, strlen(row), plen);
+}
+
+START_TEST(unsure_rows)
+{
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	const char *search = "$ (reverse-i-search)`': $ echo hi";
+	unsigned f = sl_stream_scan(search, strlen(search));
+
+	ck_assert(!unsure(&st, 0, "$ echo hi", 2));
+	/* a bare BS at the end: in doubt for readline, not for zsh */
+	ck_assert(unsure(&st, SL_ROW_STREAM_LEFT, "$ echo hi", 2));
+	ck_assert(!unsure(&zsh, SL_ROW_STREAM_LEFT, "$ echo hi", 2));
+	ck_assert(unsure(&st, SL_ROW_STREAM_EDIT, "$ echo hi", 2));
+	/* the search came before the line typed anew */
+	ck_assert(!unsure(&st, f, search, strlen(search) - 7));
+	ck_assert(unsure(&st, f, search, 2));
+	/* zsh's erase with spaces; text drawn twice side by side */
+	ck_assert(unsure(&st, 0, "vm% rm -rf qwv          cut x", 4));
+	ck_assert(!unsure(&st, 0, "vm% echo 'a   b'", 4));
+	ck_assert(unsure(&st, 0, "vm% cho kilo289 hotelecho kilo289 hotel x",
+	    4));
+	ck_assert(!unsure(&st, 0, "vm% echo alpha alpha alpha", 4));
+}
+END_TEST
+
+START_TEST(unsure_width)
+{
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	const char *longrow = "nobody@vm:~/work$ for i in 1 2 3 4 5; do "
+	    "printf x; done";
+
+	/* readline: a space past the narrowest width may be its mark */
+	ck_assert(unsure(&st, 0, longrow, 18));
+	ck_assert(!unsure(&st, 0, "nobody@vm:~/work$ ls", 18));
+	/* the tty's echo adds nothing */
+	st.kind = SL_STREAM_CANON;
+	ck_assert(!unsure(&st, 0, longrow, 18));
+	/* zsh's mark told the width */
+	st.kind = SL_STREAM_EDITOR;
+	st.width = 80;
+	ck_assert(!unsure(&st, 0, longrow, 18));
+	st.width = 50;
+	ck_assert(unsure(&st, 0, longrow, 18));
+	/* busybox: a row narrower than one seen was not cut */
+	st.width = 0;
+	st.kind = SL_STREAM_CUTS;
+	ck_assert(unsure(&st, 0, longrow, 18));
+	ck_assert(!unsure(&st, 0, "nobody@vm:~/work$ echo one two three", 18));
+}
+END_TEST
+
+static Suite *
+stream_suite(void)
+{
+	Suite *s = suite_create("stream");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, erase_shorter_than_typo);
+	tcase_add_test(tc, stripped_moves);
+	tcase_add_test(tc, insert_redraws_the_rest);
+	tcase_add_test(tc, kept_moves_without_their_cr);
+	tcase_add_test(tc, bell_and_search);
+	tcase_add_test(tc, tail_after_last_control);
+	tcase_add_test(tc, unsure_rows);
+	tcase_add_test(tc, unsure_width);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+SL_TEST_MAIN(stream_suite)
