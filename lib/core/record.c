@@ -315,11 +315,12 @@ redacted_field(struct jw *w, const struct sl_record *r)
  * The start of every record, {"type":"line","session":"<id>", is the
  * same for all the records of a session: the last one made is kept and
  * copied while type and id stay the same (one compare instead of
- * escaping the id again).  Single-threaded, as the whole library is.
+ * escaping the id again).  Per thread, so that programs calling the
+ * library from several threads on their own runs stay correct.
  */
 #define HEAD_KEEP	192	/* a longer id is written each time */
 
-static struct {
+static _Thread_local struct {
 	enum sl_type type;
 	size_t idlen;			/* 0: nothing kept */
 	char id[HEAD_KEEP];
