@@ -74,6 +74,17 @@ case_wide400() {
 case_wide10k() {
 	streams 10000 2 '\u001b[65000C x\r\n'
 }
+# The same 10,000 streams of 20 lines as Logs Insights results, which
+# are sorted: the sorter's index goes to sorted runs on disk.
+case_insights10k() {
+	awk 'BEGIN {
+		printf "{\"results\":["
+		for (r = 0; r < 20; r++) for (s = 0; s < 10000; s++)
+			printf "%s[{\"field\":\"@timestamp\",\"value\":\"2024-06-01 10:00:%02d.000\"},{\"field\":\"@logStream\",\"value\":\"w%05d-0123456789abcdef0\"},{\"field\":\"@message\",\"value\":\"sh-5.2$ echo a line of a session\\r\\na line of a session\\r\\n\"}]",
+			    (r || s) ? "," : "", r, s
+		printf "]}\n"
+	}'
+}
 case_many10k() {
 	streams 10000 20 'sh-5.2$ echo a line of a session\r\na line of a session\r\n'
 }
@@ -99,7 +110,7 @@ echo "hostile inputs of ${MIB} MiB on standard input (time, peak RSS, exit statu
 printf '%-11s %-8s %9s %12s %5s\n' tool case seconds "peak RSS" exit
 for tool in sl-parse sl-redact sl-report sl-convert; do
 	[ -x "$B/$tool" ] || { echo "skip: $tool (not built)"; continue; }
-	for c in line json record osc bomb wide400 wide10k many10k cmds300k; do
+	for c in line json record osc bomb wide400 wide10k many10k insights10k cmds300k; do
 		# shellcheck disable=SC2046
 		"case_$c" | $TIME -f '%e %M %x' -o "$TMP/t" \
 		    "$B/$tool" $(args_of "$tool") >/dev/null 2>"$TMP/err"
