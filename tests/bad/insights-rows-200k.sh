@@ -12,20 +12,8 @@ cw_streams insights 10000 20 \
     'sh-5.2$ echo a line of a session\r\na line of a session\r\n' |
     gzip > rows.json.gz
 
-for tool in sl-parse sl-report sl-convert; do
-	[ -x "$B/$tool" ] || continue
-	# shellcheck disable=SC2046
-	/usr/bin/time -f %M -o rss "$tool" $(tool_args $tool) rows.json.gz \
-	    >out 2>err
-	rc=$?
-	no_crash
-	want_tool_rc 0
-	want_out_has w00000-0123456789abcdef0
-	want_out_has w09999-0123456789abcdef0
-	rss_under 65536 rss
-	[ $tool = sl-parse ] || continue
-	[ "$(jq -r 'select(.type == "line" and .cmd != null) | .session' out |
-	    sort | uniq -c | awk '$1 == 20' | wc -l)" = 10000 ] ||
-	    fail "sl-parse: not every one of 10000 sessions has its 20 commands"
-done
+streams_rss rows.json.gz
+tool=sl-parse
+run sl-parse rows.json.gz
+sessions_with_cmds 20
 finish
