@@ -74,8 +74,29 @@ case_wide400() {
 case_wide10k() {
 	streams 10000 2 '\u001b[65000C x\r\n'
 }
+# The same 10,000 streams of 20 lines as Logs Insights results, which
+# are sorted: the sorter's index goes to sorted runs on disk.
+case_insights10k() {
+	awk 'BEGIN {
+		printf "{\"results\":["
+		for (r = 0; r < 20; r++) for (s = 0; s < 10000; s++)
+			printf "%s[{\"field\":\"@timestamp\",\"value\":\"2024-06-01 10:00:%02d.000\"},{\"field\":\"@logStream\",\"value\":\"w%05d-0123456789abcdef0\"},{\"field\":\"@message\",\"value\":\"sh-5.2$ echo a line of a session\\r\\na line of a session\\r\\n\"}]",
+			    (r || s) ? "," : "", r, s
+		printf "]}\n"
+	}'
+}
 case_many10k() {
 	streams 10000 20 'sh-5.2$ echo a line of a session\r\na line of a session\r\n'
+}
+# One session of 300,000 commands (issue 15): sl-report's views read its
+# commands back a spill block at a time.
+case_cmds300k() {
+	awk 'BEGIN {
+		print "Script started on 2024-06-01 10:00:00+00:00"
+		for (i = 0; i < 300000; i++)
+			printf "$ echo command %d of a long session\r\r\ncommand %d\r\r\n", i, i
+		printf "$ exit\r\r\n\nScript done on 2024-06-01 10:00:05+00:00\n"
+	}'
 }
 
 args_of() {
@@ -89,7 +110,7 @@ echo "hostile inputs of ${MIB} MiB on standard input (time, peak RSS, exit statu
 printf '%-11s %-8s %9s %12s %5s\n' tool case seconds "peak RSS" exit
 for tool in sl-parse sl-redact sl-report sl-convert; do
 	[ -x "$B/$tool" ] || { echo "skip: $tool (not built)"; continue; }
-	for c in line json record osc bomb wide400 wide10k many10k; do
+	for c in line json record osc bomb wide400 wide10k many10k insights10k cmds300k; do
 		# shellcheck disable=SC2046
 		"case_$c" | $TIME -f '%e %M %x' -o "$TMP/t" \
 		    "$B/$tool" $(args_of "$tool") >/dev/null 2>"$TMP/err"
@@ -105,7 +126,8 @@ done
 # and a refused bomb all stay within SL_EVENT_MAX (64 MiB) and change.
 # Open sessions share one budget (SL_TERM_BUDGET) and each keeps little
 # besides: 64 MiB for 400 wide streams and for 10,000 streams, in every
-# tool (sl-report's commands past a budget go to a temporary file).  The
+# tool (sl-report's commands past a budget go to a temporary file, and
+# are read back a block at a time: 64 MiB for 300,000 in one session).  The
 # json and record cases hold one event of SL_EVENT_MAX: 160 MiB.
 echo "targets:"
 awk '{

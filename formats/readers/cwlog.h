@@ -186,9 +186,10 @@ int cw_trail(struct cwl *c, json_t *ev, long long pos);
 /* --------------------------------------------------------- cwsort.c */
 
 /*
- * Events kept to be read back sorted by (group, time, order added): an
- * index in memory (48 bytes an event) and the bytes, in memory up to
- * mem_max (CW_SORT_MEM) then in an unlinked temporary file.
+ * Events kept to be read back sorted by (group, time, order added): the
+ * bytes in memory up to mem_max (CW_SORT_MEM) then in an unlinked
+ * temporary file; the index (48 bytes an event) in memory up to mem_max/8,
+ * then in sorted runs in a second file, merged when read back.
  */
 #define CW_SORT_MEM	(8 << 20)	/* 8: it shares 64 MiB with the open
 				   sessions (issue 15) */

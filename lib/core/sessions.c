@@ -9,12 +9,15 @@
 #include "core/core.h"
 #include "base/strmap.h"
 
-#define RANK_NONE	1000
+#define RANK_NONE	255	/* ranks are small: a byte each */
 
+/*
+ * One session.  Its fields are pub.f, owned here (freed as char *): no
+ * second array of the same pointers, as one is kept per open session.
+ */
 struct entry {
 	struct sl_session pub;
-	char *f[SL_F_COUNT];
-	int rank[SL_F_COUNT];
+	unsigned char rank[SL_F_COUNT];
 	struct sl_kv *extra;
 	int *xrank;
 	size_t nextra;
@@ -118,10 +121,9 @@ take(struct entry *e, int i, const char *v, int rank)
 {
 	if (v == NULL || rank >= e->rank[i])
 		return;
-	free(e->f[i]);
-	e->f[i] = sl_xstrdup(v);
-	e->rank[i] = rank;
-	e->pub.f[i] = e->f[i];
+	free((char *)e->pub.f[i]);
+	e->pub.f[i] = sl_xstrdup(v);
+	e->rank[i] = (unsigned char)rank;
 }
 
 static void
@@ -232,7 +234,7 @@ sl_sessions_free(struct sl_sessions *t)
 		struct entry *e = t->order[i];
 
 		for (f = 0; f < SL_F_COUNT; f++)
-			free(e->f[f]);
+			free((char *)e->pub.f[f]);
 		for (k = 0; k < e->nextra; k++) {
 			free((char *)e->extra[k].key);
 			free((char *)e->extra[k].val);

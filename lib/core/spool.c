@@ -27,21 +27,27 @@ sl_spool_write(FILE *fp, struct sl_buf *b, const struct sl_record *r)
 
 /* ------------------------------------------------------------ reading */
 
-/* A session's bytes: extents of a shared file, read in this order. */
-struct sl_extent {
-	long long off, len;
-};
-
+/*
+ * A session's bytes: extents of a shared file, read in this order.  With
+ * sessions interleaved each record can be an extent of its own, so they
+ * are kept packed: each but the last as two varints, its start minus the
+ * previous one's end (zigzag: it may go back) and its length -- about 4
+ * bytes an extent instead of 16.  The last stays open to grow.
+ */
 struct sl_spool {
 	int fd;
-	struct sl_extent *ext;
-	size_t next, cap;
+	struct sl_buf packed;		/* the extents before the last */
+	long long packed_end;		/* end of the last one packed */
+	long long last_off, last_len;	/* the last extent; len 0: none */
 	long long len;			/* the sum of the extents */
 };
 
 struct sl_spool_cur {
 	struct sl_spool *sp;
-	size_t ext;			/* the extent being read */
+	size_t at;			/* next byte of sp->packed to decode */
+	long long prev_end;		/* end of the extent decoded before */
+	int took_last;			/* the last extent is being read */
+	long long off, elen;		/* the extent being read */
 	long long pos;			/* its next byte to read */
 	struct sl_buf buf;		/* read buffer */
 	size_t start;			/* first unused byte in buf */
@@ -55,29 +61,58 @@ sl_spool_new(int fd, long long off, long long len)
 	struct sl_spool *sp = sl_xcalloc(1, sizeof(*sp));
 
 	sp->fd = fd;
+	sl_buf_init(&sp->packed);
 	if (len > 0)
 		sl_spool_add(sp, off, len);
 	return sp;
 }
 
+static void
+put_varint(struct sl_buf *b, unsigned long long v)
+{
+	while (v >= 0x80) {
+		sl_buf_addc(b, (char)((v & 0x7f) | 0x80));
+		v >>= 7;
+	}
+	sl_buf_addc(b, (char)v);
+}
+
+static unsigned long long
+get_varint(const struct sl_buf *b, size_t *at)
+{
+	unsigned long long v = 0;
+	unsigned shift = 0;
+	unsigned char c;
+
+	do {
+		c = (unsigned char)b->buf[(*at)++];
+		v |= (unsigned long long)(c & 0x7f) << shift;
+		shift += 7;
+	} while ((c & 0x80) && *at < b->len);
+	return v;
+}
+
 void
 sl_spool_add(struct sl_spool *sp, long long off, long long len)
 {
-	struct sl_extent *last = sp->next > 0 ? &sp->ext[sp->next - 1] : NULL;
+	long long d;
 
 	sp->len += len;
 	/* Records of one session written in a row make one extent. */
-	if (last != NULL && last->off + last->len == off) {
-		last->len += len;
+	if (sp->last_len > 0 && sp->last_off + sp->last_len == off) {
+		sp->last_len += len;
 		return;
 	}
-	if (sp->next == sp->cap) {
-		sp->cap = sp->cap ? sp->cap * 2 : 1;
-		sp->ext = sl_xrealloc(sp->ext, sp->cap * sizeof(*sp->ext));
+	if (sp->last_len > 0) {
+		d = sp->last_off - sp->packed_end;
+		put_varint(&sp->packed, d < 0 ?
+		    ((unsigned long long)~d << 1) | 1 :
+		    (unsigned long long)d << 1);
+		put_varint(&sp->packed, (unsigned long long)sp->last_len);
+		sp->packed_end = sp->last_off + sp->last_len;
 	}
-	sp->ext[sp->next].off = off;
-	sp->ext[sp->next].len = len;
-	sp->next++;
+	sp->last_off = off;
+	sp->last_len = len;
 }
 
 long long
@@ -91,7 +126,7 @@ sl_spool_free(struct sl_spool *sp)
 {
 	if (sp == NULL)
 		return;
-	free(sp->ext);
+	sl_buf_free(&sp->packed);
 	free(sp);
 }
 
@@ -116,6 +151,29 @@ sl_spool_cursor_free(struct sl_spool_cur *c)
 	free(c);
 }
 
+/* Move to the next extent: 1, or 0 past the last. */
+static int
+next_extent(struct sl_spool_cur *c)
+{
+	const struct sl_spool *sp = c->sp;
+	unsigned long long z;
+
+	if (c->at < sp->packed.len) {
+		z = get_varint(&sp->packed, &c->at);
+		c->off = c->prev_end + (z & 1 ? (long long)~(z >> 1) :
+		    (long long)(z >> 1));
+		c->elen = (long long)get_varint(&sp->packed, &c->at);
+		c->prev_end = c->off + c->elen;
+	} else if (!c->took_last && sp->last_len > 0) {
+		c->took_last = 1;
+		c->off = sp->last_off;
+		c->elen = sp->last_len;
+	} else
+		return 0;
+	c->pos = 0;
+	return 1;
+}
+
 /*
  * Read what is left of the current extent, or of the next: the number
  * of bytes read, 0 at the end of the spool, -1.
@@ -124,22 +182,17 @@ static ssize_t
 read_more(struct sl_spool_cur *c, size_t want)
 {
 	const struct sl_spool *sp = c->sp;
-	const struct sl_extent *e;
 	ssize_t got;
 
-	while (c->ext < sp->next && c->pos >= sp->ext[c->ext].len) {
-		c->ext++;
-		c->pos = 0;
-	}
-	if (c->ext == sp->next)
-		return 0;
-	e = &sp->ext[c->ext];
-	if ((long long)want > e->len - c->pos)
-		want = (size_t)(e->len - c->pos);
+	while (c->pos >= c->elen)
+		if (!next_extent(c))
+			return 0;
+	if ((long long)want > c->elen - c->pos)
+		want = (size_t)(c->elen - c->pos);
 	sl_buf_reserve(&c->buf, want);
 	do
 		got = pread(sp->fd, c->buf.buf + c->buf.len, want,
-		    (off_t)(e->off + c->pos));
+		    (off_t)(c->off + c->pos));
 	while (got < 0 && errno == EINTR);
 	if (got <= 0)
 		return -1;

@@ -154,6 +154,10 @@ void report_cmdset_free(struct rcmdset *set);
 /* Fill set (emptied first); 0, or -1 when the spill file fails to read. */
 int report_src_cmds(const struct sl_report *rep, const struct rsrc *src,
     struct rcmdset *set);
+/* One part of them (a spill block, else the commands in memory) into set:
+ * 1, 0 past the last part, -1 when the spill file fails to read. */
+int report_src_cmds_part(const struct sl_report *rep, const struct rsrc *src,
+    size_t part, struct rcmdset *set);
 void report_spill_close(struct sl_report *rep);
 /* Tests: spill past bytes of commands instead of the default budget. */
 void report_set_cmd_budget(struct sl_report *rep, size_t bytes);
@@ -282,6 +286,23 @@ void report_view_free(struct rv_report *v);
  * report_view_failed() says so.
  */
 const struct rv_cmd *report_cmds(const struct rv_session *s);
+/*
+ * The same commands one at a time, a spill block read back at a time, so
+ * a renderer holds a budget's worth whatever one session has:
+ *	report_cmds_begin(s, &it); while ((c = report_cmds_next(&it)))
+ * Each command is valid until the next call; the cache's commands are
+ * reused (report_cmds reads again after).  When they cannot be read
+ * back, the list ends early and report_view_failed() says so.
+ */
+struct rv_cmditer {
+	const struct rv_session *s;
+	size_t part;		/* next part of s->win to read back */
+	size_t i;		/* next command of the part read */
+	size_t k;		/* commands given so far */
+	struct rv_cmd cmd;
+};
+void report_cmds_begin(const struct rv_session *s, struct rv_cmditer *it);
+const struct rv_cmd *report_cmds_next(struct rv_cmditer *it);
 int report_view_failed(const struct rv_report *v);
 /* Sessions left out by filters and the window, for people ("3 sessions
  * left out: 2 outside the window, 1 without a start or end time"); an

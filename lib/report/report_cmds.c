@@ -274,27 +274,66 @@ read_block(struct rcmdset *set, const char *p, size_t n)
 	return 0;
 }
 
+/* Spill block i of src, appended to set.  -1 when it cannot be read. */
+static int
+read_spill(const struct sl_report *rep, const struct rsrc *src, size_t i,
+    struct rcmdset *set, struct sl_buf *b)
+{
+	ssize_t k;
+
+	sl_buf_reset(b);
+	sl_buf_reserve(b, src->spills[i].len);
+	k = pread(rep->spill_fd, b->buf, src->spills[i].len,
+	    (off_t)src->spills[i].off);
+	if (k < 0 || (size_t)k != src->spills[i].len ||
+	    read_block(set, b->buf, (size_t)k) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Part `part` of src's commands into set (emptied first): parts
+ * 0..nspills-1 are its spill blocks, part nspills the commands still in
+ * memory.  A block holds what passed the budget at most, so a reader
+ * going part by part holds a budget's worth, whatever the source holds.
+ */
+int
+report_src_cmds_part(const struct sl_report *rep, const struct rsrc *src,
+    size_t part, struct rcmdset *set)
+{
+	struct sl_buf b;
+	size_t i;
+	int rc;
+
+	set->n = 0;
+	sl_buf_reset(&set->text);
+	if (part > src->nspills)
+		return 0;
+	if (part == src->nspills) {
+		for (i = 0; i < src->ncmds; i++)
+			set_add(set, &src->cmds[i],
+			    src->text.buf + src->cmds[i].off);
+		return 1;
+	}
+	sl_buf_init(&b);
+	rc = read_spill(rep, src, part, set, &b);
+	sl_buf_free(&b);
+	return rc < 0 ? -1 : 1;
+}
+
 int
 report_src_cmds(const struct sl_report *rep, const struct rsrc *src,
     struct rcmdset *set)
 {
 	struct sl_buf b;
 	size_t i;
-	ssize_t k;
 	int rc = 0;
 
 	set->n = 0;
 	sl_buf_reset(&set->text);
 	sl_buf_init(&b);
-	for (i = 0; i < src->nspills && rc == 0; i++) {
-		sl_buf_reset(&b);
-		sl_buf_reserve(&b, src->spills[i].len);
-		k = pread(rep->spill_fd, b.buf, src->spills[i].len,
-		    (off_t)src->spills[i].off);
-		if (k < 0 || (size_t)k != src->spills[i].len ||
-		    read_block(set, b.buf, (size_t)k) < 0)
-			rc = -1;
-	}
+	for (i = 0; i < src->nspills && rc == 0; i++)
+		rc = read_spill(rep, src, i, set, &b);
 	sl_buf_free(&b);
 	for (i = 0; i < src->ncmds; i++)
 		set_add(set, &src->cmds[i], src->text.buf + src->cmds[i].off);

@@ -75,6 +75,91 @@ field_clean(struct rw *w, const char *s, size_t n, int first)
 	rw_c(w, '"');
 }
 
+/*
+ * The cmd_list cell: the commands that ran, one a line (a continued one
+ * keeps its breaks), written as field() would write them joined, but
+ * read back a command at a time: a session of any size is one cell, and
+ * joining it would hold all its commands.  A first pass tells whether
+ * the cell needs quotes; no character spans a '\n', so cleaning each
+ * command with the '\n' after it cleans the same bytes as the whole.
+ */
+struct cell_scan {
+	size_t ran;
+	int quote;
+	char first;	/* first byte of the cell, 0: empty */
+};
+
+static void
+scan_cmds(const struct rv_session *s, struct cell_scan *sc)
+{
+	struct rv_cmditer it;
+	const struct rv_cmd *c;
+
+	memset(sc, 0, sizeof(*sc));
+	for (report_cmds_begin(s, &it); (c = report_cmds_next(&it)) != NULL;) {
+		if (c->flags != 0)
+			continue;	/* never ran */
+		if (sc->ran++ == 0)
+			sc->first = c->len > 0 ? c->text[0] : 0;
+		if (sc->ran > 1 || memchr(c->text, ',', c->len) != NULL ||
+		    memchr(c->text, '"', c->len) != NULL ||
+		    memchr(c->text, '\n', c->len) != NULL)
+			sc->quote = 1;
+	}
+	if (sc->first != 0 && strchr("=+-@", sc->first) != NULL)
+		sc->quote = 1;
+}
+
+/* p[0..n) cleaned of controls but '\n', quotes doubled when quoting. */
+static void
+cell_part(struct rw *w, const char *p, size_t n, int quote)
+{
+	size_t i, k;
+	int control;
+
+	for (i = 0; i < n; i += k) {
+		k = sl_char_len(p + i, n - i, &control);
+		if (control && p[i] != '\n')
+			rw_c(w, '?');
+		else if (quote && p[i] == '"')
+			rw_s(w, "\"\"");
+		else
+			rw_n(w, p + i, k);
+	}
+}
+
+static void
+cmd_list(struct rw *w, const struct rv_session *s)
+{
+	struct rv_cmditer it;
+	const struct rv_cmd *c;
+	struct cell_scan sc;
+	struct sl_buf held;	/* the last command that ran, not yet written */
+	size_t ran = 0;
+
+	scan_cmds(s, &sc);
+	rw_c(w, ',');
+	if (sc.quote)
+		rw_s(w, sc.first != 0 && strchr("=+-@", sc.first) != NULL ?
+		    "\"'" : "\"");
+	sl_buf_init(&held);
+	for (report_cmds_begin(s, &it); (c = report_cmds_next(&it)) != NULL;) {
+		if (c->flags != 0)
+			continue;
+		if (ran++ > 0) {
+			sl_buf_addc(&held, '\n');
+			cell_part(w, held.buf, held.len, sc.quote);
+		}
+		sl_buf_reset(&held);
+		sl_buf_add(&held, c->text, c->len);
+	}
+	if (ran > 0)
+		cell_part(w, held.buf, held.len, sc.quote);
+	sl_buf_free(&held);
+	if (sc.quote)
+		rw_c(w, '"');
+}
+
 static void
 str(struct rw *w, const char *s)
 {
@@ -127,8 +212,6 @@ report_csv(struct rw *w, const struct rv_report *v)
 	    "cmd_list,remote_host,port_number,local_port_number\r\n");
 	for (i = 0; i < v->ns; i++) {
 		const struct rv_session *s = &v->s[i];
-		const struct rv_cmd *cmds;
-
 		field(w, s->id, s->id != NULL ? strlen(s->id) : 0, 1);
 		str(w, s->user);
 		str(w, s->principal);
@@ -161,16 +244,7 @@ report_csv(struct rw *w, const struct rv_report *v)
 				sl_buf_printf(&b, " x%lld", s->notes[k].n);
 		}
 		field(w, b.buf, b.len, 0);
-		/* One command a line; a continued command keeps its breaks. */
-		sl_buf_reset(&b);
-		for (k = 0, cmds = report_cmds(s); k < s->ncmds; k++) {
-			if (cmds[k].flags != 0)
-				continue;	/* never ran */
-			if (b.len > 0)
-				sl_buf_addc(&b, '\n');
-			sl_buf_add(&b, cmds[k].text, cmds[k].len);
-		}
-		field(w, b.buf, b.len, 0);
+		cmd_list(w, s);
 		str(w, s->remote_host);
 		str(w, s->port_number);
 		str(w, s->local_port_number);

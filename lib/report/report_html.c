@@ -716,17 +716,17 @@ ul_facts(struct rw *w, const struct rv_session *s)
 static void
 ol_cmds(struct rw *w, const struct rv_session *s)
 {
-	const struct rv_cmd *cmds = report_cmds(s);
-	size_t i;
+	struct rv_cmditer it;
+	const struct rv_cmd *c;
 
 	rw_s(w, "<ol class=\"cmds\">");
-	for (i = 0; i < s->ncmds; i++) {
-		if (cmds[i].flags != 0)
+	for (report_cmds_begin(s, &it); (c = report_cmds_next(&it)) != NULL;) {
+		if (c->flags != 0)
 			continue;	/* never ran */
 		rw_s(w, "<li>");
-		if (cmds[i].time != NULL)
-			rw_printf(w, "<time>%.8s</time>", cmds[i].time + 11);
-		esc_n(w, cmds[i].text, cmds[i].len);
+		if (c->time != NULL)
+			rw_printf(w, "<time>%.8s</time>", c->time + 11);
+		esc_n(w, c->text, c->len);
 		rw_s(w, "</li>");
 	}
 	rw_s(w, "</ol>");

@@ -133,8 +133,9 @@ static void
 session(struct rw *w, const struct rv_session *s)
 {
 	const char *in = "      ";
-	const struct rv_cmd *cmds = report_cmds(s);
-	size_t i, n;
+	struct rv_cmditer it;
+	const struct rv_cmd *c;
+	size_t n;
 
 	rw_s(w, "    {");
 	key(w, in, "session", 1);
@@ -172,14 +173,15 @@ session(struct rw *w, const struct rv_session *s)
 	kint(w, in, "transcripts", s->transcripts);
 	key(w, in, "cmd_list", 0);
 	rw_c(w, '[');
-	for (i = 0, n = 0; i < s->ncmds; i++) {
-		if (cmds[i].flags != 0)
+	n = 0;
+	for (report_cmds_begin(s, &it); (c = report_cmds_next(&it)) != NULL;) {
+		if (c->flags != 0)
 			continue;	/* never ran: in the timeline only */
 		rw_s(w, n++ > 0 ? ",\n        {\"time\": " :
 		    "\n        {\"time\": ");
-		jstr(w, cmds[i].time);
+		jstr(w, c->time);
 		rw_s(w, ", \"cmd\": ");
-		rw_json(w, cmds[i].text, cmds[i].len);
+		rw_json(w, c->text, c->len);
 		rw_c(w, '}');
 	}
 	rw_s(w, n > 0 ? "\n      ]" : "]");

@@ -300,22 +300,79 @@ build_session(struct rv_report *v, struct rv_session *vs, struct rsess *s)
 
 /* ------------------------------------------------------------ commands */
 
+/* Command k of the store as the view shows it, into a. */
+static void
+view_cmd(const struct rcmdset *set, size_t k, struct rv_cmd *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->text = set->text.buf + set->cmds[k].off;
+	a->len = set->cmds[k].len;
+	a->flags = set->cmds[k].flags;
+	if (set->cmds[k].ms != RV_NONE) {
+		sl_time_format(set->cmds[k].ms, a->tbuf);
+		a->time = a->tbuf;
+	}
+}
+
 /* Commands of the store as the view shows them, into a (n entries). */
 static void
 view_cmds(const struct rcmdset *set, struct rv_cmd *a)
 {
 	size_t k;
 
-	for (k = 0; k < set->n; k++) {
-		memset(&a[k], 0, sizeof(a[k]));
-		a[k].text = set->text.buf + set->cmds[k].off;
-		a[k].len = set->cmds[k].len;
-		a[k].flags = set->cmds[k].flags;
-		if (set->cmds[k].ms != RV_NONE) {
-			sl_time_format(set->cmds[k].ms, a[k].tbuf);
-			a[k].time = a[k].tbuf;
+	for (k = 0; k < set->n; k++)
+		view_cmd(set, k, &a[k]);
+}
+
+void
+report_cmds_begin(const struct rv_session *s, struct rv_cmditer *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->s = s;
+	if (s->cmds == NULL && s->cache != NULL) {
+		/* The parts go through the cache's set: what it held is gone. */
+		s->cache->cur = NULL;
+		s->cache->set.n = 0;
+	}
+}
+
+/* Past the last part: as many as the store counted, else it failed. */
+static const struct rv_cmd *
+iter_next_part(struct rv_cmditer *it)
+{
+	struct rv_cmdcache *c = it->s->cache;
+	int rc;
+
+	while (it->i >= c->set.n) {
+		rc = report_src_cmds_part(c->rep, it->s->win, it->part++,
+		    &c->set);
+		it->i = 0;
+		if (rc <= 0) {
+			if (rc < 0 || it->k != it->s->ncmds)
+				c->failed = 1;
+			c->set.n = 0;
+			return NULL;
 		}
 	}
+	if (it->k >= it->s->ncmds) {
+		c->failed = 1;		/* more than counted: damaged */
+		return NULL;
+	}
+	view_cmd(&c->set, it->i++, &it->cmd);
+	it->k++;
+	return &it->cmd;
+}
+
+const struct rv_cmd *
+report_cmds_next(struct rv_cmditer *it)
+{
+	const struct rv_session *s = it->s;
+
+	if (s->cmds != NULL)
+		return it->k < s->ncmds ? &s->cmds[it->k++] : NULL;
+	if (s->win == NULL || s->cache == NULL)
+		return NULL;
+	return iter_next_part(it);
 }
 
 const struct rv_cmd *

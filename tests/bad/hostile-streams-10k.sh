@@ -12,23 +12,10 @@ cw_streams events 10000 3 \
     'sh-5.2$ echo a line of a session\r\na line of a session\r\n' |
     gzip > many.json.gz
 
-for tool in sl-parse sl-report sl-convert; do
-	[ -x "$B/$tool" ] || continue
-	# shellcheck disable=SC2046
-	/usr/bin/time -f %M -o rss "$tool" $(tool_args $tool) many.json.gz \
-	    >out 2>err
-	rc=$?
-	no_crash
-	want_tool_rc 0
-	want_out_has w00000-0123456789abcdef0
-	want_out_has w09999-0123456789abcdef0
-	rss_under 65536 rss
-done
+streams_rss many.json.gz
 tool=sl-parse
 run sl-parse many.json.gz
 jq -e 'select(.code == "memory")' out >/dev/null &&
     fail "sl-parse: a memory note on ordinary sessions"
-[ "$(jq -r 'select(.type == "line" and .cmd != null) | .session' out |
-    sort | uniq -c | awk '$1 == 3' | wc -l)" = 10000 ] ||
-    fail "sl-parse: not every one of 10000 sessions has its 3 commands"
+sessions_with_cmds 3
 finish

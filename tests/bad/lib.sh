@@ -117,6 +117,33 @@ rss_under() {
 	    fail "${tool:-}: peak RSS $(tail -1 "$2") KiB, want < $1"
 }
 
+# streams_rss FILE: FILE (10,000 streams w00000..w09999) through
+# sl-parse, sl-report and sl-convert: each exits 0, names the first and
+# the last stream, and stays under 64 MiB of peak RSS (the limit of
+# bench/hostile.sh).
+streams_rss() {
+	for tool in sl-parse sl-report sl-convert; do
+		[ -x "$B/$tool" ] || continue
+		# shellcheck disable=SC2046
+		/usr/bin/time -f %M -o rss "$tool" $(tool_args $tool) "$1" \
+		    >out 2>err
+		rc=$?
+		no_crash
+		want_tool_rc 0
+		want_out_has w00000-0123456789abcdef0
+		want_out_has w09999-0123456789abcdef0
+		rss_under 65536 rss
+	done
+}
+
+# sessions_with_cmds N: sl-parse's records in out give each of 10,000
+# sessions N commands.
+sessions_with_cmds() {
+	[ "$(jq -r 'select(.type == "line" and .cmd != null) | .session' out |
+	    sort | uniq -c | awk -v n="$1" '$1 == n' | wc -l)" = 10000 ] ||
+	    fail "sl-parse: not every one of 10000 sessions has its $1 commands"
+}
+
 # msg_at FILE: stderr has "TOOL: FILE:LINE: " (the position of a problem).
 msg_at() {
 	grep -aq -- "$tool: $1:[0-9][0-9]*: " err

@@ -652,6 +652,44 @@ START_TEST(test_sort)
 }
 END_TEST
 
+/*
+ * 100,000 events with an index of 40 entries in memory: 2,500 sorted runs
+ * in the index file, merged a window of 16 entries each at a time (each
+ * run read in three windows): every event once, in (group, time, order).
+ */
+START_TEST(test_sort_runs)
+{
+	enum { N = 100000 };
+	struct cw_sort *s = cw_sort_new(8 * 48 * 40);
+	long long g, ms, pos, pg = -1, pms = -1, ppos = -1;
+	char text[16];
+	const char *p;
+	size_t n, got = 0;
+	int i;
+
+	for (i = 0; i < N; i++) {
+		snprintf(text, sizeof(text), "%d", i);
+		ck_assert_int_eq(cw_sort_add(s, i % 7, (i * 7919LL) % 1000,
+		    i, text, strlen(text)), 0);
+	}
+	cw_sort_done(s);
+	while (cw_sort_next(s, &g, &ms, &pos, &p, &n) == 1) {
+		snprintf(text, sizeof(text), "%lld", pos);
+		ck_assert_int_eq(n, strlen(text));
+		ck_assert_int_eq(memcmp(p, text, n), 0);
+		ck_assert_int_eq(g, pos % 7);
+		ck_assert(g > pg || (g == pg && (ms > pms ||
+		    (ms == pms && pos > ppos))));
+		pg = g;
+		pms = ms;
+		ppos = pos;
+		got++;
+	}
+	ck_assert_uint_eq(got, N);
+	cw_sort_free(s);
+}
+END_TEST
+
 /* ----------------------------------------------------------- exports */
 
 START_TEST(test_export_sorted)
@@ -714,6 +752,7 @@ cw_suite(void)
 	tcase_add_test(tc, test_trail_any_order);
 	tcase_add_test(tc, test_describe_dates);
 	tcase_add_test(tc, test_sort);
+	tcase_add_test(tc, test_sort_runs);
 	tcase_add_test(tc, test_export_sorted);
 	tcase_add_test(tc, test_export_stream_folder);
 	suite_add_tcase(s, tc);

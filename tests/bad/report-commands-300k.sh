@@ -1,0 +1,33 @@
+# One session of 300,000 commands through sl-report in every format
+# (issue 15): the views read a session's commands back one spill block at
+# a time, never all at once, so peak RSS stays under 32 MiB (it was 48
+# MiB as JSON and HTML, 63 MiB as CSV when each session's commands were
+# read back whole), and every command is listed.
+. "$(dirname "$0")/lib.sh"
+# What it checks is peak RSS, which sanitizers and valgrind change.
+[ "${SL_ASAN:-0}" = 1 ] || [ "${SL_VALGRIND:-0}" = 1 ] && finish
+
+awk 'BEGIN {
+	print "Script started on 2024-06-01 10:00:00+00:00"
+	for (i = 0; i < 300000; i++)
+		printf "$ echo command %d, of \"a\" long session\r\r\ncommand %d\r\r\n", i, i
+	printf "$ exit\r\r\n\nScript done on 2024-06-01 10:00:05+00:00\n"
+}' | gzip >long.log.gz
+
+tool=sl-report
+for t in json text html md csv; do
+	/usr/bin/time -f %M -o rss sl-report -t "$t" long.log.gz >out 2>err
+	rc=$?
+	no_crash
+	want_tool_rc 0
+	rss_under 32768 rss
+	case $t in
+	json)	[ "$(jq '.sessions[0].cmd_list | length' out)" = 300001 ] ||
+		    fail "json: not every command in cmd_list" ;;
+	html)	[ "$(grep -o '<li>echo command' out | wc -l)" = 300000 ] ||
+		    fail "html: not every command listed" ;;
+	csv)	grep -aqF 'echo command 299999, of ""a"" long session' out ||
+		    fail "csv: the last command is missing" ;;
+	esac
+done
+finish
