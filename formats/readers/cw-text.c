@@ -25,7 +25,7 @@ static int
 ct_probe(const unsigned char *p, size_t n, const char *name)
 {
 	SL_UNUSED(name);
-	if (n < strlen(HEADER) || memcmp(p, HEADER, strlen(HEADER)) != 0 ||
+	if (!sl_starts((const char *)p, n, HEADER) ||
 	    n >= SL_PEEK || p[n - 1] == '\n')
 		return 0;
 	/* The upload made the body's "\r\r\n" a "\r\n". */

@@ -192,7 +192,7 @@ looks_pwsh(const char *p, size_t n)
 {
 	if (n >= 3 && memcmp(p, BOM, 3) == 0)
 		return 1;
-	if (n >= strlen(STARS) && memcmp(p, STARS, strlen(STARS)) == 0)
+	if (sl_starts(p, n, STARS))
 		return 1;
 	return n >= 6 && memcmp(p, "PS ", 3) == 0 && p[4] == ':' &&
 	    p[5] == '\\';

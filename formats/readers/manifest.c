@@ -18,8 +18,7 @@ static int
 mf_probe(const unsigned char *p, size_t n, const char *name)
 {
 	SL_UNUSED(name);
-	return n >= strlen(MANIFEST_HEAD) &&
-	    memcmp(p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0 ? 100 : 0;
+	return sl_starts((const char *)p, n, MANIFEST_HEAD) ? 100 : 0;
 }
 
 static int

@@ -68,7 +68,7 @@ pw_probe(const unsigned char *p, size_t n, const char *name)
 		s += 3;
 		n -= 3;
 	}
-	if (n >= strlen(STARS) && memcmp(s, STARS, strlen(STARS)) == 0 &&
+	if (sl_starts(s, n, STARS) &&
 	    memmem(s, SL_MIN(n, 256), "PowerShell transcript start", 27))
 		return 100;
 	/*

@@ -32,12 +32,6 @@ blank(const char *p, size_t n)
 	return 1;
 }
 
-static int
-starts(const char *p, size_t n, const char *prefix)
-{
-	return n >= strlen(prefix) && memcmp(p, prefix, strlen(prefix)) == 0;
-}
-
 #define PROBE_LINES	64	/* lines of the peek looked at for a prompt */
 
 /* Does a line of the peek start with a shell prompt? */
@@ -148,8 +142,8 @@ raw_banner(struct raw *st, const char *p, size_t n)
 		st->blanks++;
 		return 1;
 	}
-	if (starts(p, n, CLIENT_HELLO) || starts(p, n, CLIENT_BYE)) {
-		st->bye = starts(p, n, CLIENT_BYE);
+	if (sl_starts(p, n, CLIENT_HELLO) || sl_starts(p, n, CLIENT_BYE)) {
+		st->bye = sl_starts(p, n, CLIENT_BYE);
 		sl_count_skipped(st->rd, st->blanks + 1);
 		st->blanks = 0;
 		st->started = 1;

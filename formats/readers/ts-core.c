@@ -139,15 +139,6 @@ parse_stamp(const char *s, size_t n, struct stamp *st)
 	st->lines = bracket_value(br, n, "LINES");
 }
 
-static int
-starts(const char *p, size_t n, const char *prefix)
-{
-	size_t l = strlen(prefix);
-
-	return n >= l && memcmp(p, prefix, l) == 0;
-}
-
-
 static const char *
 src_of(struct ts_core *ts, long long pos)
 {
@@ -550,7 +541,7 @@ body(struct ts_core *ts, const char *p, size_t n, int more, long long pos)
 			feed_line(ts, ts->cand.buf, ts->cand.len, ts->cand_pos);
 		sl_buf_reset(&ts->cand);
 	}
-	if (!ts->in_piece && !more && n < TRAILER_MAX && starts(p, n,
+	if (!ts->in_piece && !more && n < TRAILER_MAX && sl_starts(p, n,
 	    TRAILER)) {
 		sl_buf_add(&ts->cand, p, n);
 		ts->cand_pos = pos;
@@ -573,7 +564,7 @@ ts_core_line(struct ts_core *ts, const char *p, size_t n, int more,
 	switch (ts->state) {
 	case S_HEAD:
 		ts->first_pos = pos > 0 ? pos : 1;
-		if (!starts(p, n, HEADER)) {
+		if (!sl_starts(p, n, HEADER)) {
 			/*
 			 * No header (forced, or an upload whose first event
 			 * is missing): the first line is session text.
@@ -584,7 +575,7 @@ ts_core_line(struct ts_core *ts, const char *p, size_t n, int more,
 		}
 		sl_count_units(ts->rd, 1);
 		sl_count_merged(ts->rd, 1);
-		if (starts(p, n, HEADER) && !more)
+		if (sl_starts(p, n, HEADER) && !more)
 			parse_stamp(p + strlen(HEADER), n - strlen(HEADER),
 			    &ts->head);
 		ts->state = more ? S_HEAD_REST : S_CMD;
@@ -595,7 +586,7 @@ ts_core_line(struct ts_core *ts, const char *p, size_t n, int more,
 		return;
 	case S_CMD:
 		/* A BSD header names the command on the next line. */
-		if (starts(p, n, "Command: ")) {
+		if (sl_starts(p, n, "Command: ")) {
 			sl_count_units(ts->rd, 1);
 			sl_count_merged(ts->rd, 1);
 			if (ts->head.command == NULL && !more)

@@ -23,8 +23,7 @@ static int
 ts_probe(const unsigned char *p, size_t n, const char *name)
 {
 	SL_UNUSED(name);
-	return n >= strlen(HEADER) && memcmp(p, HEADER, strlen(HEADER)) == 0 ?
-	    100 : 0;
+	return sl_starts((const char *)p, n, HEADER) ? 100 : 0;
 }
 
 static int

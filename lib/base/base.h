@@ -5,6 +5,7 @@
 #ifndef SL_BASE_H
 #define SL_BASE_H
 
+#include <string.h>
 #include <sys/types.h>
 
 #include "sl.h"
@@ -12,6 +13,15 @@
 #define SL_UNUSED(x)	((void)(x))
 #define SL_MIN(a, b)	((a) < (b) ? (a) : (b))
 #define SL_MAX(a, b)	((a) > (b) ? (a) : (b))
+
+/* Does p[0, n) start with the string prefix? */
+static inline int
+sl_starts(const char *p, size_t n, const char *prefix)
+{
+	size_t l = strlen(prefix);
+
+	return n >= l && memcmp(p, prefix, l) == 0;
+}
 
 /* Allocation that cannot fail: out of memory calls the oom hook, then
  * abort(3) (lib/base/util.c). */
