@@ -225,14 +225,6 @@ struct rv_session {
 	const char *group;	/* key of --group-by */
 };
 
-/* One command of the timeline: s->cmds[k]. */
-struct rv_tcmd {
-	const struct rv_session *s;
-	size_t k;
-	const char *at;		/* its time, else the last before it in its
-				   session, else the session's start: order */
-};
-
 struct rv_group {
 	const char *key;	/* NULL: unknown */
 	long long sessions, with_transcript, commands, lines;
@@ -264,8 +256,7 @@ struct rv_report {
 	size_t ns;
 	struct rv_group *users, *targets, *days;
 	size_t nusers_g, ntargets_g, ndays;
-	struct rv_tcmd *timeline;	/* --commands, in time order */
-	size_t ntimeline;
+	size_t ntimeline;		/* --commands: the timeline's length */
 	int want_timeline;		/* --commands was given */
 	const char *pages;		/* see sl_report_opts */
 
@@ -304,6 +295,30 @@ struct rv_cmditer {
 void report_cmds_begin(const struct rv_session *s, struct rv_cmditer *it);
 const struct rv_cmd *report_cmds_next(struct rv_cmditer *it);
 int report_view_failed(const struct rv_report *v);
+/*
+ * The command timeline (--commands): every command of the kept sessions
+ * in time order, by (at, session id, k), where at is the command's time,
+ * else the last before it in its session, else the session's start.  A
+ * session's commands are in that order already, so the timeline is a
+ * merge of the sessions' iterators (a heap of them): it holds a spill
+ * block per session, never every command.
+ *	report_timeline_begin(v, &t);
+ *	while ((c = report_timeline_next(&t, &s))) ...;
+ *	report_timeline_end(&t);
+ * Each call may be made again for a second pass (the text table's widths).
+ */
+struct rv_tlcur;
+struct rv_timeline {
+	struct rv_tlcur *cur;	/* one per session with commands */
+	size_t *heap;		/* indexes of cur, least head first */
+	size_t n;
+	int *failed;		/* the view's: a spill block was lost */
+	int given;		/* the least head was handed out */
+};
+void report_timeline_begin(const struct rv_report *v, struct rv_timeline *t);
+const struct rv_cmd *report_timeline_next(struct rv_timeline *t,
+    const struct rv_session **s);
+void report_timeline_end(struct rv_timeline *t);
 /* Sessions left out by filters and the window, for people ("3 sessions
  * left out: 2 outside the window, 1 without a start or end time"); an
  * empty b when none were. */

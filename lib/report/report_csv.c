@@ -177,12 +177,14 @@ num(struct rw *w, long long v)
 static void
 timeline(struct rw *w, const struct rv_report *v)
 {
+	struct rv_timeline tl;
+	const struct rv_session *s;
+	const struct rv_cmd *c;
 	size_t i;
 
 	rw_s(w, "time,user,target,host,session,flags,command\r\n");
-	for (i = 0; i < v->ntimeline; i++) {
-		const struct rv_session *s = v->timeline[i].s;
-		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
+	report_timeline_begin(v, &tl);
+	for (i = 0; (c = report_timeline_next(&tl, &s)) != NULL; i++) {
 
 		field(w, c->time, c->time != NULL ? strlen(c->time) : 0, 1);
 		str(w, s->user);
@@ -193,6 +195,7 @@ timeline(struct rw *w, const struct rv_report *v)
 		field(w, c->text, c->len, 0);
 		rw_s(w, "\r\n");
 	}
+	report_timeline_end(&tl);
 }
 
 void

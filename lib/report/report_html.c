@@ -812,6 +812,9 @@ session_row(struct rw *w, const struct rv_report *v,
 static void
 commands_table(struct rw *w, const struct rv_report *v)
 {
+	struct rv_timeline tl;
+	const struct rv_session *s;
+	const struct rv_cmd *c;
 	size_t i;
 
 	/* Folded when long: a closed <details> is not laid out, so a
@@ -825,9 +828,8 @@ commands_table(struct rw *w, const struct rv_report *v)
 	    "<th>Target</th><th>Host</th><th>Session</th><th>Flags</th>"
 	    "<th>Command</th>"
 	    "</tr></thead><tbody>\n");
-	for (i = 0; i < v->ntimeline; i++) {
-		const struct rv_session *s = v->timeline[i].s;
-		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
+	report_timeline_begin(v, &tl);
+	for (i = 0; (c = report_timeline_next(&tl, &s)) != NULL; i++) {
 
 		rw_s(w, "<tr><td>");
 		if (c->time != NULL)
@@ -847,6 +849,7 @@ commands_table(struct rw *w, const struct rv_report *v)
 		esc_n(w, c->text, c->len);
 		rw_s(w, "</td></tr>\n");
 	}
+	report_timeline_end(&tl);
 	rw_s(w, "</tbody></table></div></details>\n");
 }
 

@@ -194,12 +194,14 @@ session(struct rw *w, const struct rv_session *s)
 static void
 timeline(struct rw *w, const struct rv_report *v)
 {
+	struct rv_timeline tl;
+	const struct rv_session *s;
+	const struct rv_cmd *c;
 	size_t i;
 
 	rw_s(w, ",\n  \"commands\": [");
-	for (i = 0; i < v->ntimeline; i++) {
-		const struct rv_session *s = v->timeline[i].s;
-		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
+	report_timeline_begin(v, &tl);
+	for (i = 0; (c = report_timeline_next(&tl, &s)) != NULL; i++) {
 
 		rw_s(w, i > 0 ? ",\n    {\"time\": " : "\n    {\"time\": ");
 		jstr(w, c->time);
@@ -218,7 +220,8 @@ timeline(struct rw *w, const struct rv_report *v)
 		rw_json(w, c->text, c->len);
 		rw_c(w, '}');
 	}
-	rw_s(w, v->ntimeline > 0 ? "\n  ]" : "]");
+	report_timeline_end(&tl);
+	rw_s(w, i > 0 ? "\n  ]" : "]");
 }
 
 static void

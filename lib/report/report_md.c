@@ -99,6 +99,9 @@ say_item(struct rw *w, const char *sentence)
 static void
 commands(struct rw *w, const struct rv_report *v)
 {
+	struct rv_timeline tl;
+	const struct rv_session *s;
+	const struct rv_cmd *c;
 	struct sl_buf cmd;
 	char at[25];
 	size_t i;
@@ -106,9 +109,8 @@ commands(struct rw *w, const struct rv_report *v)
 	sl_buf_init(&cmd);
 	rw_s(w, "\n## Commands\n\n| time (UTC) | user | target | host | "
 	    "session | flags | command |\n|---|---|---|---|---|---|---|\n");
-	for (i = 0; i < v->ntimeline; i++) {
-		const struct rv_session *s = v->timeline[i].s;
-		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
+	report_timeline_begin(v, &tl);
+	for (i = 0; (c = report_timeline_next(&tl, &s)) != NULL; i++) {
 
 		report_cmd_oneline(c->text, c->len, &cmd);
 		rw_c(w, '|');
@@ -121,6 +123,7 @@ commands(struct rw *w, const struct rv_report *v)
 		cell(w, cmd.buf);
 		rw_c(w, '\n');
 	}
+	report_timeline_end(&tl);
 	sl_buf_free(&cmd);
 }
 

@@ -91,10 +91,25 @@ t_init(struct table *t, const char *const *titles, const int *right, int n)
 	}
 }
 
+/* Row v of t sanitised and cut, into cells; measure: widen the columns. */
+static void
+t_cells(struct table *t, const char *const *v, char **cells, int measure)
+{
+	int i, w;
+
+	for (i = 0; i < t->ncol; i++) {
+		const char *s = v[i] != NULL ? v[i] : "-";
+
+		cells[i] = cell_max(s, strlen(s), &w, t->max[i]);
+		if (measure && w > t->width[i])
+			t->width[i] = w;
+	}
+}
+
 static void
 t_row(struct table *t, const char *const *v, const char *head)
 {
-	int i, w;
+	int w;
 
 	if (t->rows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 32;
@@ -102,14 +117,7 @@ t_row(struct table *t, const char *const *v, const char *head)
 		    sizeof(*t->cells));
 		t->heads = sl_xrealloc(t->heads, t->cap * sizeof(*t->heads));
 	}
-	for (i = 0; i < t->ncol; i++) {
-		const char *s = v[i] != NULL ? v[i] : "-";
-
-		t->cells[t->rows * (size_t)t->ncol + (size_t)i] =
-		    cell_max(s, strlen(s), &w, t->max[i]);
-		if (w > t->width[i])
-			t->width[i] = w;
-	}
+	t_cells(t, v, t->cells + t->rows * (size_t)t->ncol, 1);
 	t->heads[t->rows] = head != NULL ? cell(head, strlen(head), &w) : NULL;
 	t->rows++;
 }
@@ -252,6 +260,54 @@ sessions_table(struct rw *w, const struct rv_report *v)
 	sl_buf_free(&group);
 }
 
+/* Row r of the timeline table (cells in row, scratch in user, cmd). */
+static void
+timeline_row(const struct rv_session *s, const struct rv_cmd *c,
+    const char **row, char *at, struct sl_buf *user, struct sl_buf *cmd)
+{
+	report_user_label(s->user, CELL_MAX, user);
+	report_cmd_oneline(c->text, c->len, cmd);
+	row[0] = report_short_time(c->time, at);
+	row[1] = s->user != NULL ? user->buf : NULL;
+	row[2] = s->target_label;
+	row[3] = s->host;
+	row[4] = s->id != NULL ? s->id : "(unknown)";
+	row[5] = report_cmd_flags(c->flags);
+	row[6] = cmd->buf != NULL ? cmd->buf : "";
+}
+
+/*
+ * One pass of the timeline: measure the columns, else print the rows.
+ * The table is not held (it would hold every command): it is read twice.
+ */
+static void
+timeline_pass(struct rw *w, const struct rv_report *v, struct table *t,
+    int measure)
+{
+	struct rv_timeline tl;
+	const struct rv_session *s;
+	const struct rv_cmd *c;
+	struct sl_buf user, cmd;
+	const char *row[7];
+	char *cells[7], at[25];
+	int i;
+
+	sl_buf_init(&user);
+	sl_buf_init(&cmd);
+	report_timeline_begin(v, &tl);
+	while ((c = report_timeline_next(&tl, &s)) != NULL) {
+		timeline_row(s, c, row, at, &user, &cmd);
+		t_cells(t, row, cells, measure);
+		if (!measure)
+			t_line(w, t, (const char *const *)cells);
+		for (i = 0; i < t->ncol; i++)
+			free(cells[i]);
+	}
+	report_timeline_end(&tl);
+	sl_buf_free(&user);
+	sl_buf_free(&cmd);
+}
+
 /* The command timeline (--commands): every command, in time order. */
 static void
 commands_table(struct rw *w, const struct rv_report *v)
@@ -260,33 +316,12 @@ commands_table(struct rw *w, const struct rv_report *v)
 	    "HOST", "SESSION", "FLAGS", "COMMAND" };
 	static const int right[] = { 0, 0, 0, 0, 0, 0, 0 };
 	struct table t;
-	struct sl_buf user, cmd;
-	size_t i;
 
-	sl_buf_init(&user);
-	sl_buf_init(&cmd);
 	t_init(&t, titles, right, 7);
 	t.max[6] = CMD_MAX;
-	for (i = 0; i < v->ntimeline; i++) {
-		const struct rv_session *s = v->timeline[i].s;
-		const struct rv_cmd *c = &s->cmds[v->timeline[i].k];
-		const char *row[7];
-		char at[25];
-
-		report_user_label(s->user, CELL_MAX, &user);
-		report_cmd_oneline(c->text, c->len, &cmd);
-		row[0] = report_short_time(c->time, at);
-		row[1] = s->user != NULL ? user.buf : NULL;
-		row[2] = s->target_label;
-		row[3] = s->host;
-		row[4] = s->id != NULL ? s->id : "(unknown)";
-		row[5] = report_cmd_flags(c->flags);
-		row[6] = cmd.buf != NULL ? cmd.buf : "";
-		t_row(&t, row, NULL);
-	}
-	t_print(w, &t);
-	sl_buf_free(&user);
-	sl_buf_free(&cmd);
+	timeline_pass(w, v, &t, 1);
+	t_line(w, &t, t.title);
+	timeline_pass(w, v, &t, 0);
 }
 
 static void

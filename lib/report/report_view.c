@@ -408,33 +408,6 @@ report_view_failed(const struct rv_report *v)
 	return v->cache.failed;
 }
 
-/*
- * With --commands the timeline orders every command, so the view keeps
- * them all: a copy of each session's, its text in the pool.
- */
-static void
-hold_cmds(struct rv_report *v, struct rv_session *s)
-{
-	const struct rv_cmd *src = report_cmds(s);
-	struct rv_cmdcache *c = &v->cache;
-	char *text;
-	size_t k;
-
-	if (s->win == NULL || s->ncmds == 0 || c->failed)
-		return;
-	text = sl_xmalloc(c->set.text.len + 1);
-	memcpy(text, c->set.text.buf, c->set.text.len);
-	pool(v, text);
-	s->cmds = sl_xcalloc(s->ncmds + 1, sizeof(*s->cmds));
-	for (k = 0; k < s->ncmds; k++) {
-		s->cmds[k] = src[k];
-		s->cmds[k].text = text + (src[k].text - c->set.text.buf);
-		if (src[k].time != NULL)
-			s->cmds[k].time = s->cmds[k].tbuf;
-	}
-	c->cur = NULL;
-}
-
 /* --user, --target, --id: the selection of every tool (lib/core/select.c). */
 static int
 selected(const struct sl_report_opts *o, const struct rv_session *vs)
@@ -689,51 +662,169 @@ report_placement(struct rw *w, const struct rv_report *v,
 	sl_buf_free(&b);
 }
 
+/* ------------------------------------------------------------ timeline */
+
+/* One session's place in the timeline merge: its next command, head. */
+struct rv_tlcur {
+	struct rv_session s;		/* a copy, reading through cache */
+	const struct rv_session *orig;	/* what the renderers are given */
+	struct rv_cmdcache cache;	/* its own: the merge reads many */
+	struct rv_cmditer it;
+	const struct rv_cmd *head;	/* NULL: its commands are done */
+	size_t k;			/* head's index in the session */
+	const char *at;			/* head's place in time */
+	char atbuf[25];
+};
+
+/* Timeline order: by place in time, then session id, then k. */
 static int
-cmp_tcmd(const void *pa, const void *pb)
+cmp_head(const struct rv_tlcur *a, const struct rv_tlcur *b)
 {
-	const struct rv_tcmd *a = pa, *b = pb;
 	int c;
 
 	if ((c = cmp_str(a->at, b->at)) != 0)
 		return c;
-	if ((c = cmp_str(a->s->id, b->s->id)) != 0)
+	if ((c = cmp_str(a->orig->id, b->orig->id)) != 0)
 		return c;
 	return a->k < b->k ? -1 : a->k > b->k;
 }
 
-/*
- * Every command of the kept sessions in time order.  An untimed command
- * sorts at the last time before it in its session (else the session's
- * start, else last of all), so a session's commands keep their order.
- */
+/* Move cursor c to its next command; an untimed one keeps the last at. */
 static void
-build_timeline(struct rv_report *v)
+advance(struct rv_tlcur *c)
 {
-	size_t i, k, n = 0;
+	if (c->head != NULL)
+		c->k++;
+	c->head = report_cmds_next(&c->it);
+	if (c->head != NULL && c->head->time != NULL) {
+		memcpy(c->atbuf, c->head->time, sizeof(c->atbuf));
+		c->at = c->atbuf;
+	}
+}
+
+static int
+heap_less(const struct rv_timeline *t, size_t i, size_t j)
+{
+	return cmp_head(&t->cur[t->heap[i]], &t->cur[t->heap[j]]) < 0;
+}
+
+/* Sift heap entry i down to its place. */
+static void
+sift_down(struct rv_timeline *t, size_t i)
+{
+	size_t l, m, tmp;
+
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < t->n && heap_less(t, l, m))
+			m = l;
+		if (l + 1 < t->n && heap_less(t, l + 1, m))
+			m = l + 1;
+		if (m == i)
+			return;
+		tmp = t->heap[i];
+		t->heap[i] = t->heap[m];
+		t->heap[m] = tmp;
+		i = m;
+	}
+}
+
+/* A cursor on session s, at its first command. */
+static void
+cursor_open(struct rv_tlcur *c, const struct rv_report *v,
+    const struct rv_session *s)
+{
+	memset(c, 0, sizeof(*c));
+	c->s = *s;
+	c->orig = s;
+	c->cache.rep = v->cache.rep;
+	report_cmdset_init(&c->cache.set);
+	c->s.cache = &c->cache;
+	c->at = s->start;
+	report_cmds_begin(&c->s, &c->it);
+	advance(c);
+}
+
+void
+report_timeline_begin(const struct rv_report *v, struct rv_timeline *t)
+{
+	size_t i, n = 0;
+
+	memset(t, 0, sizeof(*t));
+	/* The view is the caller's own; a lost block is noted in it. */
+	t->failed = (int *)&v->cache.failed;
+	t->cur = sl_xcalloc(v->ns + 1, sizeof(*t->cur));
+	t->heap = sl_xcalloc(v->ns + 1, sizeof(*t->heap));
+	for (i = 0; i < v->ns; i++) {
+		if (v->s[i].win == NULL || v->s[i].ncmds == 0)
+			continue;
+		cursor_open(&t->cur[n], v, &v->s[i]);
+		if (t->cur[n].head == NULL) {
+			report_cmdset_free(&t->cur[n].cache.set);
+			*t->failed |= t->cur[n].cache.failed;
+			continue;
+		}
+		t->heap[n] = n;
+		n++;
+	}
+	t->n = n;
+	for (i = n / 2; i-- > 0;)
+		sift_down(t, i);
+}
+
+/* Move the least cursor past the command handed out last; drop it when
+ * its commands are done. */
+static void
+pop_given(struct rv_timeline *t)
+{
+	struct rv_tlcur *c = &t->cur[t->heap[0]];
+
+	advance(c);
+	if (c->head == NULL) {
+		*t->failed |= c->cache.failed;
+		report_cmdset_free(&c->cache.set);
+		t->heap[0] = t->heap[--t->n];
+	}
+	sift_down(t, 0);
+}
+
+const struct rv_cmd *
+report_timeline_next(struct rv_timeline *t, const struct rv_session **s)
+{
+	if (t->given && t->n > 0)
+		pop_given(t);
+	t->given = 1;
+	if (t->n == 0)
+		return NULL;
+	*s = t->cur[t->heap[0]].orig;
+	return t->cur[t->heap[0]].head;
+}
+
+void
+report_timeline_end(struct rv_timeline *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		*t->failed |= t->cur[t->heap[i]].cache.failed;
+		report_cmdset_free(&t->cur[t->heap[i]].cache.set);
+	}
+	free(t->cur);
+	free(t->heap);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Commands of the timeline: of every session whose transcript was kept. */
+static size_t
+timeline_length(const struct rv_report *v)
+{
+	size_t i, n = 0;
 
 	for (i = 0; i < v->ns; i++)
-		n += v->s[i].ncmds;
-	v->timeline = sl_xcalloc(n + 1, sizeof(*v->timeline));
-	for (i = 0; i < v->ns; i++) {
-		const struct rv_session *s = &v->s[i];
-		const char *at = s->start;
-
-		hold_cmds(v, &v->s[i]);
-		if (s->cmds == NULL)
-			continue;
-
-		for (k = 0; k < s->ncmds; k++) {
-			struct rv_tcmd *t = &v->timeline[v->ntimeline++];
-
-			if (s->cmds[k].time != NULL)
-				at = s->cmds[k].time;
-			t->s = s;
-			t->k = k;
-			t->at = at;
-		}
-	}
-	qsort(v->timeline, v->ntimeline, sizeof(*v->timeline), cmp_tcmd);
+		if (v->s[i].win != NULL)
+			n += v->s[i].ncmds;
+	return n;
 }
 
 /* The sessions of the store that pass the filters and the window. */
@@ -881,7 +972,7 @@ report_view(struct sl_report *rep)
 	v->want_timeline = o->commands;
 	v->pages = o->pages;
 	if (o->commands)
-		build_timeline(v);
+		v->ntimeline = timeline_length(v);
 	set_run(v, rep);
 	return v;
 }
@@ -906,7 +997,6 @@ report_view_free(struct rv_report *v)
 	free(v->users);
 	free(v->targets);
 	free(v->days);
-	free(v->timeline);
 	free((void *)v->gnotes);
 	free((void *)v->inputs);
 	free(v);
