@@ -711,7 +711,7 @@ match_shape(const char *s, size_t n)
  * prompt of zsh's shapes right after it is a prompt, whatever else the
  * stripper took away.  Returns the length of mark and prompt.
  */
-#define ZSH_MARK_SPACES	39	/* the narrowest terminal has 40 columns */
+#define ZSH_MARK_SPACES	(SL_STREAM_MIN_WIDTH - 1)	/* the narrowest terminal, less one */
 
 static size_t
 match_zsh_mark(struct sl_stream *st, const char *s, size_t n)

@@ -210,18 +210,17 @@ bell_ends(const unsigned char *p, size_t n, size_t bell)
 static unsigned
 stripped_moves(const struct walk *w)
 {
-	unsigned ev = w->last_over ? SL_ROW_STREAM_OVER : 0;
 	size_t i;
 
 	/* Back over text drawn again from inside the line (an insert shown
 	 * by drawing the rest again) is a move: only the line typed last at
 	 * its end may have been erased. */
 	if (w->last_over)
-		return ev;
+		return 0;
 	for (i = w->x; i < w->end; i++)
 		if (!blank_at(w, i))
-			return ev | SL_ROW_STREAM_LEFT;
-	return ev;
+			return SL_ROW_STREAM_LEFT;
+	return 0;
 }
 
 /* Just past the last "-i-search" (bash's "(reverse-i-search)", zsh's
@@ -409,7 +408,7 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 {
 	if (n <= plen)
 		return 0;
-	flags = (flags & ~(SL_ROW_STREAM_LEFT | SL_ROW_STREAM_OVER)) |
+	flags = (flags & ~SL_ROW_STREAM_LEFT) |
 	    (flags & editor_doubts(st) ? SL_ROW_STREAM_EDIT : 0);
 	/* An edited row says nothing of the width: judged before it. */
 	if (((flags & SL_ROW_STREAM_ANY) != 0 &&

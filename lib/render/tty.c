@@ -305,7 +305,7 @@ stream_row(const struct sl_tty *tty, const struct sl_row *row,
 {
 	const struct elem *e = &tty->elems[row->src_line & (ELEMS - 1)];
 
-	*line = e->id == row->src_line ? e->line : tty->line;
+	*line = line_of(tty, row->src_line);
 	if (e->id == row->src_line)
 		*flags |= e->ev;
 }
