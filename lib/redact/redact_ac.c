@@ -487,7 +487,9 @@ static unsigned
 walk(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
     uint32_t *cand, uint32_t stamp, size_t *hits)
 {
-	if (ac->maxkw - 1 >= LANE_MIN / 2 || n < LANE_MIN)
+	/* Keywords are cut at KW_MAX, so a lane's overlap always fits. */
+	_Static_assert(KW_MAX - 1 < LANE_MIN / 2, "lane overlap past a lane");
+	if (n < LANE_MIN)
 		return walk1(ac, s, n, st, cand, stamp, hits);
 	if (n < LANE3_MIN)
 		return walk2(ac, s, n, st, cand, stamp, hits);

@@ -149,6 +149,15 @@ round_trip(const struct sl_record *r)
 
 		memcpy(cut, b.buf, i);
 		ck_assert_uint_eq(sl_record_decode(cut, i, &got, &arrays), 0);
+		/* ...also when its length says it is whole: the field reads
+		 * themselves must stop at the end. */
+		if (i >= 4) {
+			uint32_t len = (uint32_t)(i - 4);
+
+			memcpy(cut, &len, sizeof(len));
+			ck_assert_uint_eq(sl_record_decode(cut, i, &got,
+			    &arrays), 0);
+		}
 		free(cut);
 	}
 	sl_buf_free(&b);
