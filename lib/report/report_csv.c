@@ -105,6 +105,8 @@ scan_cmds(const struct rv_session *s, struct cell_scan *sc)
 		    memchr(c->text, '"', c->len) != NULL ||
 		    memchr(c->text, '\n', c->len) != NULL)
 			sc->quote = 1;
+		if (sc->ran > 1)
+			break;	/* quoted, first known: nothing more to learn */
 	}
 	if (sc->first != 0 && strchr("=+-@", sc->first) != NULL)
 		sc->quote = 1;
