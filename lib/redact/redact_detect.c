@@ -82,6 +82,21 @@ allowed(struct sl_redact *rx, const struct rx_rule *r, const char *s,
 }
 
 /*
+ * Does the context of a match, s[m0, a) or s[b, m1) around its secret
+ * s[a, b), hold one of our markers?  Such a match is one the first pass
+ * did not make: there the marker was a secret, often longer than the
+ * marker, and a bounded gap (`mysql ... -p` within 300 bytes) that now
+ * fits did not.  A match is taken on text as it was, so a marker ends
+ * the context: redacting twice changes nothing.
+ */
+static int
+context_has_marker(const char *s, size_t m0, size_t a, size_t b, size_t m1)
+{
+	return (a > m0 && memmem(s + m0, a - m0, "[REDACTED:", 10) != NULL) ||
+	    (m1 > b && memmem(s + b, m1 - b, "[REDACTED:", 10) != NULL);
+}
+
+/*
  * Run rule `ri` over subj[0, sn); hits before `skip` (the key context)
  * are dropped, the rest shifted to the text.  0, or -1 when the rule
  * could not run (the line then fails closed).
@@ -114,6 +129,10 @@ run_rule(struct sl_redact *rx, int ri, const char *subj, size_t sn,
 		a = ov[2 * g];
 		b = ov[2 * g + 1];
 		end = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (b > a && context_has_marker(subj, ov[0], a, b, ov[1])) {
+			start = ov[0] + 1;	/* a later start may not cross it */
+			continue;
+		}
 		if (b > skip && b > a) {
 			if (a < skip)
 				a = skip;

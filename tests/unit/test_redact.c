@@ -899,6 +899,43 @@ START_TEST(idempotent)
 }
 END_TEST
 
+/*
+ * A bounded gap ("mysql" then "-p" within 300 bytes) is measured on the
+ * text as it was: a secret in the gap that became a shorter marker does
+ * not bring the "-p" into reach on a second pass.  A match that crosses
+ * a marker gives way to a later one that does not.
+ */
+START_TEST(gap_not_shortened_by_marker)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	struct sl_buf in;
+	size_t len, len2;
+	int rc, i;
+	char *once, *twice;
+
+	sl_buf_init(&in);
+	sl_buf_adds(&in, "mysql -u root --comment=\"Bearer "
+	    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx");
+	for (i = 0; i < 70; i++)
+		sl_buf_adds(&in, "QUJD");
+	sl_buf_adds(&in, ".c2lnbmF0dXJlc2ln\" -pHunter2x\n");
+	once = run_as(rx, in.buf, in.len, NULL, &len, &rc);
+	ck_assert_str_eq(once, "mysql -u root --comment=\"Bearer " R("jwt")
+	    "\" -pHunter2x\n");
+	twice = run_as(rx, once, len, NULL, &len2, &rc);
+	ck_assert_str_eq(twice, once);
+	free(once);
+	free(twice);
+	once = run_as(rx, "mysql -u " R("jwt") " mysql -pS3cret\n", 39, NULL,
+	    &len, &rc);
+	ck_assert_str_eq(once, "mysql -u " R("jwt") " mysql -p"
+	    R("cli-password") "\n");
+	free(once);
+	sl_buf_free(&in);
+	sl_redact_free(rx);
+}
+END_TEST
+
 /* --------------------------------------------------------------- JSON */
 
 static void
@@ -1341,6 +1378,7 @@ redact_suite(void)
 	tcase_add_test(tc, records_rows);
 	tcase_add_test(tc, records_hold_order);
 	tcase_add_test(tc, idempotent);
+	tcase_add_test(tc, gap_not_shortened_by_marker);
 	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, json_nested);
 	tcase_add_test(tc, json_export_line);
