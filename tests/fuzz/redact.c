@@ -217,8 +217,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (out.len > 0) {
 		/*
 		 * Rules with a bounded gap ("mysql ... -p" within 300 bytes)
-		 * can match once an earlier secret of a long line shrinks to
-		 * its marker: that is checked apart ("idempotent-long").
+		 * could match once an earlier secret of a long line shrank to
+		 * its marker (now a match whose context crosses a marker is
+		 * not taken): that keeps its own name ("idempotent-long").
 		 */
 		const char *check = longest_line(&in) > 300 ?
 		    "idempotent-long" : "idempotent";
