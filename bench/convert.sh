@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench/convert.sh BUILD_DIR: time and peak memory of every sl-convert
 # target on one generated transcript (bench/gen-transcript escape), and on
-# a record stream interleaving many sessions (the spool's worst case).
+# a record stream interleaving many sessions (the spool's worst case), and
+# on records as sl-report's bench makes them (bench/gen-sessions: record
+# pass-through, issue 17's 200 MiB/s).
 # A report, not a test: it exits 0 whatever the numbers.
 #   BENCH_MIB=100  size of the transcript, MiB
 set -u
@@ -22,6 +24,9 @@ with open(sys.argv[1], "w") as f:
             f.write(json.dumps({"type": "line", "session": "u%d-0123456789abcdef0" % s,
                 "n": i + 1, "text": t, "prompt": "$ ", "cmd": t[2:], "src": "x:%d" % i}) + "\n")
 PY
+# About BENCH_MIB MiB of records: 106 lines of each session, 50 sessions
+# a MiB.
+python3 "$HERE/gen-sessions" $((MIB * 50)) 106 "$t/sessions.jsonl" 5 || exit 0
 row() {	# row LABEL INPUT ARGS...
 	label=$1 in=$2
 	shift 2
@@ -41,4 +46,6 @@ echo "on $(($(wc -c < "$t/inter.jsonl") / 1048576)) MiB of records, 1000 session
 row "  -t text" "$t/inter.jsonl" -t text -o "$t/out"
 row "  -t html --split" "$t/inter.jsonl" -t html --split -o "$t/out"
 row "  -t cw-stream -o x.tar.gz" "$t/inter.jsonl" -t cw-stream -o "$t/out.tar.gz"
+echo "on $(($(wc -c < "$t/sessions.jsonl") / 1048576)) MiB of records, $((MIB * 50)) sessions one after another (target: 200 MiB/s):"
+row "  -t text" "$t/sessions.jsonl" -t text -o "$t/out"
 exit 0

@@ -42,9 +42,6 @@ static const char *const key_names[K_KEYS] = {
 	"prompt", "cmd", "expanded", "cont", "cancelled", "redrawn", "code",
 	"count", "uncertain"
 };
-static const unsigned char key_lens[K_KEYS] = {
-	0, 4, 7, 3, 8, 1, 4, 4, 6, 3, 8, 4, 9, 7, 4, 5, 9
-};
 
 /* A value's kind, as a JSON parser types it. */
 enum kind {
@@ -113,50 +110,42 @@ str_at(const struct parse *ps, size_t off)
 
 /* ------------------------------------------------------------ parsing */
 
-/* memcmp() == 0 for the few bytes of a key, without the call. */
-static int
-same(const char *a, const char *b, size_t n)
-{
-	while (n > 0 && *a == *b) {
-		a++;
-		b++;
-		n--;
-	}
-	return n == 0;
-}
+/* Is the key k the name s?  Its length is known to be sizeof(s) - 1. */
+#define KEY_IS(k, s)	(memcmp((k), (s), sizeof(s) - 1) == 0)
 
-/* Candidates by first letter: a member's key is looked up per record. */
+/*
+ * Looked up for every member of every record: by length, then compares
+ * of a constant length, which the compiler turns into a load or two.
+ */
 static enum key
 key_id(const char *k, size_t n)
 {
-	static const enum key by_t[] = { K_TYPE, K_TEXT, K_TIME, K_OTHER };
-	static const enum key by_s[] = { K_SESSION, K_SRC, K_OTHER };
-	static const enum key by_c[] = { K_CMD, K_CONT, K_CANCELLED, K_CODE,
-	    K_COUNT, K_OTHER };
-	static const enum key by_r[] = { K_REDACTED, K_REDRAWN, K_OTHER };
-	static const enum key by_n[] = { K_N, K_OTHER };
-	static const enum key by_p[] = { K_PROMPT, K_OTHER };
-	static const enum key by_e[] = { K_EXPANDED, K_OTHER };
-	static const enum key by_u[] = { K_UNCERTAIN, K_OTHER };
-	const enum key *c;
-
-	if (n == 0)
+	switch (n) {
+	case 1:
+		return k[0] == 'n' ? K_N : K_OTHER;
+	case 3:
+		return KEY_IS(k, "src") ? K_SRC : KEY_IS(k, "cmd") ? K_CMD :
+		    K_OTHER;
+	case 4:
+		return KEY_IS(k, "type") ? K_TYPE : KEY_IS(k, "text") ? K_TEXT :
+		    KEY_IS(k, "time") ? K_TIME : KEY_IS(k, "cont") ? K_CONT :
+		    KEY_IS(k, "code") ? K_CODE : K_OTHER;
+	case 5:
+		return KEY_IS(k, "count") ? K_COUNT : K_OTHER;
+	case 6:
+		return KEY_IS(k, "prompt") ? K_PROMPT : K_OTHER;
+	case 7:
+		return KEY_IS(k, "session") ? K_SESSION :
+		    KEY_IS(k, "redrawn") ? K_REDRAWN : K_OTHER;
+	case 8:
+		return KEY_IS(k, "redacted") ? K_REDACTED :
+		    KEY_IS(k, "expanded") ? K_EXPANDED : K_OTHER;
+	case 9:
+		return KEY_IS(k, "cancelled") ? K_CANCELLED :
+		    KEY_IS(k, "uncertain") ? K_UNCERTAIN : K_OTHER;
+	default:
 		return K_OTHER;
-	switch (k[0]) {
-	case 't': c = by_t; break;
-	case 's': c = by_s; break;
-	case 'c': c = by_c; break;
-	case 'r': c = by_r; break;
-	case 'n': c = by_n; break;
-	case 'p': c = by_p; break;
-	case 'e': c = by_e; break;
-	case 'u': c = by_u; break;
-	default: return K_OTHER;
 	}
-	for (; *c != K_OTHER; c++)
-		if (key_lens[*c] == n && same(key_names[*c], k, n))
-			return *c;
-	return K_OTHER;
 }
 
 static const char *
@@ -334,14 +323,11 @@ number(struct parse *ps, const char *p, size_t n, struct member *m)
 	return (d == HUGE_VAL || d == -HUGE_VAL) && errno == ERANGE ? -1 : 0;
 }
 
-/* A value that is not a string, object or array. */
+/* The bytes p[0, n) of a value that is not a string, object or array. */
 static int
-scalar(struct parse *ps, struct member *m)
+scalar_bytes(struct parse *ps, const char *p, size_t n, struct member *m)
 {
-	const char *p;
-	size_t n;
-
-	if (sl_jscan_raw(ps->js, &p, &n) != SL_JS_OK || n == 0)
+	if (n == 0)
 		return -1;
 	if (n == 4 && memcmp(p, "true", 4) == 0)
 		m->kind = V_TRUE;
@@ -352,6 +338,18 @@ scalar(struct parse *ps, struct member *m)
 	else
 		return number(ps, p, n, m);
 	return 0;
+}
+
+/* The scalar at hand. */
+static int
+scalar(struct parse *ps, struct member *m)
+{
+	const char *p;
+	size_t n;
+
+	if (sl_jscan_raw(ps->js, &p, &n) != SL_JS_OK)
+		return -1;
+	return scalar_bytes(ps, p, n, m);
 }
 
 /*
@@ -454,6 +452,139 @@ is_space(int c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+static void
+parse_reset(struct parse *ps)
+{
+	int k;
+
+	ps->nm = 0;
+	ps->nred = 0;
+	ps->red_bad = 0;
+	sl_buf_reset(&ps->strs);
+	for (k = 0; k < K_KEYS; k++)
+		ps->slot[k] = -1;
+}
+
+/* ------------------------------------------------------ the flat shape */
+
+/*
+ * What sl-parse writes, and so nearly every line read: one flat object
+ * of plain keys with strings, numbers and literals.  That shape is read
+ * here straight from the bytes, through the same strict string decoder
+ * and number rules as the scanner's walk, into the same members.  Any
+ * other shape (a nested value, an escaped key, empty, not JSON) gives
+ * -1, and parse_line() reads the line again the general way: it decides
+ * and it words the message.
+ */
+static const char *
+flat_ws(const char *p, const char *end)
+{
+	while (p < end && is_space((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* The key after the quote at p: past its closing quote, or NULL. */
+static const char *
+flat_key(struct parse *ps, const char *p, const char *end, struct member *m)
+{
+	const char *s = p;
+
+	while (p < end && *p != '"' && *p != '\\' &&
+	    (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f)
+		p++;
+	if (p == end || *p != '"')
+		return NULL;
+	m->klen = (size_t)(p - s);
+	if ((m->id = key_id(s, m->klen)) == K_OTHER) {
+		m->key = ps->strs.len;
+		sl_buf_add(&ps->strs, s, m->klen);
+		end_string(&ps->strs);
+	}
+	return p + 1;
+}
+
+/* The string value whose quote is at p: past it, or NULL. */
+static const char *
+flat_string(struct parse *ps, const char *p, const char *end,
+    struct member *m)
+{
+	size_t start = ps->strs.len;
+	long k;
+
+	k = sl_json_decode_str((const unsigned char *)p + 1,
+	    (const unsigned char *)end, &ps->strs);
+	if (k < 0)
+		return NULL;
+	m->kind = V_STRING;
+	m->str = start;
+	m->len = ps->strs.len - start;
+	/* Only an escape can put a NUL there: decoded shorter than raw. */
+	m->nul = (size_t)(k - 1) != m->len &&
+	    memchr(ps->strs.buf + start, '\0', m->len) != NULL;
+	end_string(&ps->strs);
+	return p + 1 + k;
+}
+
+/* A number or literal at p, up to the first byte neither can hold. */
+static const char *
+flat_scalar(struct parse *ps, const char *p, const char *end,
+    struct member *m)
+{
+	const char *s = p;
+
+	while (s < end && ((*s >= '0' && *s <= '9') || (*s >= 'a' &&
+	    *s <= 'z') || *s == '-' || *s == '+' || *s == '.' || *s == 'E'))
+		s++;
+	return scalar_bytes(ps, p, (size_t)(s - p), m) < 0 ? NULL : s;
+}
+
+static const char *
+flat_value(struct parse *ps, const char *p, const char *end,
+    struct member *m)
+{
+	if (*p == '"')
+		return flat_string(ps, p, end, m);
+	if (*p == '{' || *p == '[')
+		return NULL;
+	return flat_scalar(ps, p, end, m);
+}
+
+/* 0: a flat object, its members in ps; -1: read it the general way. */
+static int
+parse_flat(struct parse *ps, const char *p, size_t n)
+{
+	const char *end = p + n;
+	struct member *m;
+
+	p = flat_ws(p, end);
+	if (p == end || *p != '{')
+		return -1;
+	p = flat_ws(p + 1, end);
+	for (;;) {
+		if (p == end || *p != '"')
+			return -1;
+		m = new_member(ps);
+		if ((p = flat_key(ps, p + 1, end, m)) == NULL)
+			return -1;
+		p = flat_ws(p, end);
+		if (p == end || *p != ':')
+			return -1;
+		p = flat_ws(p + 1, end);
+		if (p == end || (p = flat_value(ps, p, end, m)) == NULL)
+			return -1;
+		ps->slot[m->id] = (long)(m - ps->m);
+		p = flat_ws(p, end);
+		if (p == end || (*p != ',' && *p != '}'))
+			return -1;
+		if (*p++ == '}')
+			return flat_ws(p, end) == end ? 0 : -1;
+		p = flat_ws(p, end);
+	}
+}
+
+/* ------------------------------------------------------ the general way */
+
 /*
  * Parse one line: 0 an object (its members in ps), 1 a JSON array (valid,
  * but no record), -1 not JSON.  Like a JSON parser: an object or array,
@@ -464,14 +595,12 @@ parse_line(struct parse *ps, const char *p, size_t n)
 {
 	size_t i = 0;
 	long long end;
-	int rc, k;
+	int rc;
 
-	ps->nm = 0;
-	ps->nred = 0;
-	ps->red_bad = 0;
-	sl_buf_reset(&ps->strs);
-	for (k = 0; k < K_KEYS; k++)
-		ps->slot[k] = -1;
+	parse_reset(ps);
+	if (parse_flat(ps, p, n) == 0)
+		return 0;
+	parse_reset(ps);
 	while (i < n && is_space((unsigned char)p[i]))
 		i++;
 	if (i == n || (p[i] != '{' && p[i] != '['))

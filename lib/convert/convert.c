@@ -66,6 +66,7 @@ struct sl_convert {
 
 	/* the spool */
 	FILE *spool;		/* shared, unlinked, appended to */
+	char *spool_vbuf;	/* its stdio buffer, SPOOL_BUF bytes */
 	int spool_fd;
 	long long spool_end;	/* its size, written or buffered */
 	struct sl_buf scratch;
@@ -442,7 +443,9 @@ spool_open(struct sl_convert *c)
 		close(fd);
 		return -1;
 	}
-	setvbuf(c->spool, NULL, _IOFBF, SPOOL_BUF);
+	/* glibc ignores the size unless given the buffer (4 KiB writes) */
+	c->spool_vbuf = sl_xmalloc(SPOOL_BUF);
+	setvbuf(c->spool, c->spool_vbuf, _IOFBF, SPOOL_BUF);
 	c->spool_fd = fd;
 	return 0;
 }
@@ -1039,6 +1042,7 @@ sl_convert_free(struct sl_convert *c)
 	sl_ofile_abort(&c->of);
 	if (c->spool != NULL)
 		fclose(c->spool);
+	free(c->spool_vbuf);
 	for (i = 0; i < c->nss; i++) {
 		if (c->ss[i] != NULL) {
 			free_sources(c->ss[i]);

@@ -31,14 +31,6 @@ put_u32(struct sl_buf *b, uint32_t v)
 }
 
 static void
-put_i64(struct sl_buf *b, long long v)
-{
-	int64_t x = v;
-
-	sl_buf_add(b, &x, sizeof(x));
-}
-
-static void
 put_strn(struct sl_buf *b, const char *s, size_t n)
 {
 	if (s == NULL) {
@@ -74,33 +66,75 @@ put_arrays(struct sl_buf *b, const struct sl_record *r)
 		sl_codec_put_str(b, r->redacted[i]);
 }
 
+/* The fixed part, written through a cursor into room already made. */
+static char *
+w_u32(char *o, uint32_t v)
+{
+	memcpy(o, &v, sizeof(v));
+	return o + sizeof(v);
+}
+
+static char *
+w_i64(char *o, long long v)
+{
+	int64_t x = v;
+
+	memcpy(o, &x, sizeof(x));
+	return o + sizeof(x);
+}
+
+static char *
+w_strn(char *o, const char *s, size_t n)
+{
+	if (s == NULL)
+		return w_u32(o, UINT32_MAX);
+	o = w_u32(o, (uint32_t)n);
+	memcpy(o, s, n);
+	o[n] = '\0';
+	return o + n + 1;
+}
+
+#define NSTR	6		/* the strings of every record */
+
+/*
+ * Every record is encoded on its way to the spool or the -j pipe: the
+ * head and the six common strings are measured once, the room made once,
+ * and written with no per-field checks; the rarer arrays and session
+ * fields follow through the buffer's own appends.
+ */
 void
 sl_record_encode(struct sl_buf *b, const struct sl_record *r)
 {
-	size_t at = b->len, i;
-	uint32_t len;
+	const char *str[NSTR] = { r->session, r->src, r->text, r->time,
+	    r->expanded, r->code };
+	size_t len[NSTR], at = b->len, need = 2 * 4 + 4 * 8, i;
+	uint32_t total;
+	char *o;
 
-	put_u32(b, 0);
-	put_u32(b, (uint32_t)r->type | (uint32_t)(r->has_prompt != 0) << 8 |
+	for (i = 0; i < NSTR; i++) {
+		len[i] = str[i] == NULL ? 0 : i == 2 ? r->len : strlen(str[i]);
+		need += 4 + (str[i] != NULL ? len[i] + 1 : 0);
+	}
+	sl_buf_reserve(b, need);
+	o = w_u32(b->buf + at, 0);
+	o = w_u32(o, (uint32_t)r->type | (uint32_t)(r->has_prompt != 0) << 8 |
 	    (uint32_t)(r->cont != 0) << 9 | (uint32_t)(r->cancelled != 0) << 10 |
 	    (uint32_t)(r->redrawn != 0) << 11 |
 	    (uint32_t)(r->uncertain != 0) << 12);
-	put_i64(b, r->src_line);
-	put_i64(b, r->n);
-	put_i64(b, (long long)r->prompt_len);
-	put_i64(b, r->count);
-	sl_codec_put_str(b, r->session);
-	sl_codec_put_str(b, r->src);
-	put_strn(b, r->text, r->len);
-	sl_codec_put_str(b, r->time);
-	sl_codec_put_str(b, r->expanded);
-	sl_codec_put_str(b, r->code);
+	o = w_i64(o, r->src_line);
+	o = w_i64(o, r->n);
+	o = w_i64(o, (long long)r->prompt_len);
+	o = w_i64(o, r->count);
+	for (i = 0; i < NSTR; i++)
+		o = w_strn(o, str[i], len[i]);
+	b->len = (size_t)(o - b->buf);
+	b->buf[b->len] = '\0';
 	put_arrays(b, r);
 	/* f is left uncleared in other records (sl.h) */
 	for (i = 0; r->type == SL_SESSION && i < SL_F_COUNT; i++)
 		sl_codec_put_str(b, r->f[i]);
-	len = (uint32_t)(b->len - at - HEAD);
-	memcpy(b->buf + at, &len, sizeof(len));
+	total = (uint32_t)(b->len - at - HEAD);
+	memcpy(b->buf + at, &total, sizeof(total));
 }
 
 /* ------------------------------------------------------------ decoding */

@@ -284,39 +284,63 @@ job_read(struct sl_workers *ws, const char *name,
 }
 
 /*
- * The whole of the regular file at path into b, when the walk would
- * read it as one plain leaf of at most SL_JOB_MAX bytes, not empty.
- * Anything else (gone, unreadable, big, compressed, an archive) is for
- * the parent's walk, which reports and reads it as with -j 1.
+ * Read fd onto the end of b until b holds want bytes or the file ends
+ * (it may have grown since fstat: b grows too).  1 at the end of the
+ * file, 0 with want bytes, -1 on an error or past SL_JOB_MAX.
  */
 static int
-load_file(const char *path, struct sl_buf *b)
+read_until(int fd, struct sl_buf *b, size_t want)
 {
-	struct stat sb;
 	ssize_t got;
-	int fd, ok;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	sl_buf_reset(b);
-	ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_size <= (off_t)SL_JOB_MAX;
-	if (ok)
-		sl_buf_reserve(b, (size_t)sb.st_size + 1);
-	while (ok && (got = read(fd, b->buf + b->len,
-	    b->cap - b->len - 1)) != 0) {
+	while (b->len < want) {
+		if (b->len + 1 == b->cap)
+			sl_buf_reserve(b, b->cap);
+		got = read(fd, b->buf + b->len,
+		    SL_MIN(want, b->cap - 1) - b->len);
+		if (got == 0)
+			return 1;
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0 || b->len + (size_t)got > SL_JOB_MAX)
-			ok = 0;
-		else
-			b->len += (size_t)got;
-		if (ok && b->len + 1 == b->cap)	/* grew: more than fstat said */
-			sl_buf_reserve(b, b->cap);
+			return -1;
+		b->len += (size_t)got;
+	}
+	return 0;
+}
+
+/*
+ * The format of the regular file at path, with the whole file in b, when
+ * the walk would read it as one plain leaf of at most SL_JOB_MAX bytes,
+ * not empty, of a format that stands alone.  Its first SL_PEEK bytes
+ * decide, before the rest is read: anything else (gone, unreadable, big,
+ * compressed, an archive, a format that does not stand alone) is NULL,
+ * for the parent's walk, which reports and reads it as with -j 1.
+ */
+static const struct sl_format *
+load_file(const struct sl_workers *ws, const char *path, struct sl_buf *b)
+{
+	const struct sl_format *f = NULL;
+	struct stat sb;
+	int fd, end;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	sl_buf_reset(b);
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size <= (off_t)SL_JOB_MAX) {
+		sl_buf_reserve(b, (size_t)sb.st_size + 1);
+		end = read_until(fd, b, SL_PEEK);
+		if (end >= 0 && b->len > 0 && sl_input_plain((const unsigned
+		    char *)b->buf, b->len))
+			f = job_format(ws, path, (const unsigned char *)b->buf,
+			    b->len);
+		if (!stands_alone(f) ||
+		    (end == 0 && read_until(fd, b, SIZE_MAX) < 0))
+			f = NULL;
 	}
 	close(fd);
-	return ok && b->len > 0 &&
-	    sl_input_plain((const unsigned char *)b->buf, b->len);
+	return f;
 }
 
 /* A job given by path: read here, or its name back (FR_DECLINE_PATH). */
@@ -324,13 +348,10 @@ static void
 path_job(struct sl_workers *ws, const char *path)
 {
 	static struct sl_buf file;
-	const struct sl_format *f = NULL;
+	const struct sl_format *f;
 	size_t at;
 
-	if (load_file(path, &file))
-		f = job_format(ws, path, (const unsigned char *)file.buf,
-		    file.len);
-	if (stands_alone(f))
+	if ((f = load_file(ws, path, &file)) != NULL)
 		job_read(ws, path, f, (const unsigned char *)file.buf,
 		    file.len, 1);
 	else {
