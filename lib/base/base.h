@@ -66,6 +66,10 @@ const char *sl_tmpdir(const char *dir);
 /* A scratch file "TAG.XXXXXX" in sl_tmpdir(dir), already unlinked and
  * close-on-exec: its descriptor, or -1 with errno set. */
 int sl_tmpfile(const char *dir, const char *tag);
+/* Write or read all n bytes at offset off of fd, retrying short counts
+ * and EINTR: 0, or -1 with errno set (EIO: the file ended first). */
+int sl_pwrite_all(int fd, const void *p, size_t n, long long off);
+int sl_pread_all(int fd, void *p, size_t n, long long off);
 /* Encode cp; returns length (1..4). */
 size_t sl_utf8_encode(uint32_t cp, char out[4]);
 /* Length of the longest valid UTF-8 prefix of p. */
