@@ -12,7 +12,6 @@
  */
 #include <sys/types.h>
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,8 +48,7 @@ struct cw_sort {
 	long long isize;
 	struct run *runs;
 	size_t nruns;
-	size_t *heap;		/* runs with entries left, by their head */
-	size_t nheap;
+	struct sl_heap heap;	/* runs with entries left, by their head */
 	size_t win;		/* entries a run's window holds */
 	int failed;		/* the index file failed: reading fails */
 	struct sl_buf out;	/* an event read back */
@@ -70,25 +68,6 @@ cw_sort_new(size_t mem_max)
 	s->fd = -1;
 	s->ifd = -1;
 	return s;
-}
-
-static int
-write_all(int fd, const void *p, size_t n, long long off)
-{
-	const char *c = p;
-	ssize_t k;
-
-	while (n > 0) {
-		k = pwrite(fd, c, n, (off_t)off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		c += k;
-		n -= (size_t)k;
-		off += k;
-	}
-	return 0;
 }
 
 static int
@@ -114,7 +93,7 @@ write_run(struct cw_sort *s)
 	if (s->ifd < 0 && (s->ifd = sl_tmpfile(NULL, "sl-sort")) < 0)
 		return -1;
 	qsort(s->v, s->n, sizeof(*s->v), cmp);
-	if (write_all(s->ifd, s->v, s->n * sizeof(*s->v), s->isize) < 0)
+	if (sl_pwrite_all(s->ifd, s->v, s->n * sizeof(*s->v), s->isize) < 0)
 		return -1;
 	s->runs = sl_xrealloc(s->runs, (s->nruns + 1) * sizeof(*s->runs));
 	r = &s->runs[s->nruns++];
@@ -134,7 +113,7 @@ spill(struct cw_sort *s)
 
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, s->mem.buf, s->mem.len, 0) < 0) {
+	if (sl_pwrite_all(fd, s->mem.buf, s->mem.len, 0) < 0) {
 		(void)close(fd);
 		return -1;
 	}
@@ -153,7 +132,7 @@ cw_sort_add(struct cw_sort *s, long long group, long long ms, long long pos,
 
 	if (s->fd < 0 && s->mem.len + n > s->mem_max && spill(s) < 0)
 		return -1;
-	if (s->fd >= 0 && write_all(s->fd, p, n, s->fsize) < 0)
+	if (s->fd >= 0 && sl_pwrite_all(s->fd, p, n, s->fsize) < 0)
 		return -1;
 	if (s->n == s->run_max && write_run(s) < 0)
 		return -1;
@@ -185,18 +164,10 @@ static int
 fill(struct cw_sort *s, struct run *r)
 {
 	size_t want = r->left < s->win ? r->left : s->win;
-	size_t bytes = want * sizeof(*r->win), got = 0;
-	ssize_t k;
+	size_t bytes = want * sizeof(*r->win);
 
-	while (got < bytes) {
-		k = pread(s->ifd, (char *)r->win + got, bytes - got,
-		    (off_t)(r->off + (long long)got));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		got += (size_t)k;
-	}
+	if (sl_pread_all(s->ifd, r->win, bytes, r->off) != 0)
+		return -1;
 	r->off += (long long)bytes;
 	r->left -= want;
 	r->at = 0;
@@ -204,37 +175,14 @@ fill(struct cw_sort *s, struct run *r)
 	return 0;
 }
 
+/* Runs a and b by their heads, for the merge's heap. */
 static int
-heap_less(const struct cw_sort *s, size_t a, size_t b)
+run_less(const void *ctx, size_t a, size_t b)
 {
-	const struct run *x = &s->runs[s->heap[a]], *y = &s->runs[s->heap[b]];
+	const struct cw_sort *s = ctx;
+	const struct run *x = &s->runs[a], *y = &s->runs[b];
 
 	return cmp(&x->win[x->at], &y->win[y->at]) < 0;
-}
-
-static void
-heap_swap(struct cw_sort *s, size_t a, size_t b)
-{
-	size_t t = s->heap[a];
-
-	s->heap[a] = s->heap[b];
-	s->heap[b] = t;
-}
-
-/* The entry at i went down: move it to its place. */
-static void
-sift_down(struct cw_sort *s, size_t i)
-{
-	size_t c;
-
-	while ((c = 2 * i + 1) < s->nheap) {
-		if (c + 1 < s->nheap && heap_less(s, c + 1, c))
-			c++;
-		if (!heap_less(s, c, i))
-			return;
-		heap_swap(s, i, c);
-		i = c;
-	}
 }
 
 /* Windows of the runs, a share of MERGE_MEM each, and the heap. */
@@ -249,15 +197,14 @@ merge_start(struct cw_sort *s)
 	free(s->v);		/* the index in memory is all in runs */
 	s->v = NULL;
 	s->cap = 0;
-	s->heap = sl_xmalloc(s->nruns * sizeof(*s->heap));
+	sl_heap_init(&s->heap, s->nruns, run_less, s);
 	for (i = 0; i < s->nruns; i++) {
 		s->runs[i].win = sl_xmalloc(s->win * sizeof(struct item));
 		if (fill(s, &s->runs[i]) < 0)
 			return -1;
-		s->heap[s->nheap++] = i;
+		s->heap.v[s->heap.n++] = i;
 	}
-	for (i = s->nheap / 2; i-- > 0;)
-		sift_down(s, i);
+	sl_heap_build(&s->heap);
 	return 0;
 }
 
@@ -282,17 +229,17 @@ merge_next(struct cw_sort *s, struct item *it)
 
 	if (s->failed)
 		return -1;
-	if (s->nheap == 0)
+	if (s->heap.n == 0)
 		return 0;
-	r = &s->runs[s->heap[0]];
+	r = &s->runs[s->heap.v[0]];
 	*it = r->win[r->at++];
-	if (r->at == r->have) {
-		if (r->left == 0)
-			s->heap[0] = s->heap[--s->nheap];
-		else if (fill(s, r) < 0)
-			return s->failed = 1, -1;
+	if (r->at == r->have && r->left == 0) {
+		sl_heap_pop(&s->heap);
+		return 1;
 	}
-	sift_down(s, 0);
+	if (r->at == r->have && fill(s, r) < 0)
+		return s->failed = 1, -1;
+	sl_heap_top_moved(&s->heap);
 	return 1;
 }
 
@@ -313,8 +260,6 @@ cw_sort_next(struct cw_sort *s, long long *group, long long *ms,
     long long *pos, const char **p, size_t *n)
 {
 	struct item it;
-	size_t got = 0;
-	ssize_t k;
 	int rc;
 
 	if ((rc = next_item(s, &it)) <= 0)
@@ -329,15 +274,8 @@ cw_sort_next(struct cw_sort *s, long long *group, long long *ms,
 	}
 	sl_buf_reset(&s->out);
 	sl_buf_reserve(&s->out, it.len);
-	while (got < it.len) {
-		k = pread(s->fd, s->out.buf + got, it.len - got,
-		    (off_t)(it.off + (long long)got));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		got += (size_t)k;
-	}
+	if (sl_pread_all(s->fd, s->out.buf, it.len, it.off) != 0)
+		return -1;
 	s->out.len = it.len;
 	s->out.buf[it.len] = '\0';
 	*p = s->out.buf;
@@ -358,7 +296,7 @@ cw_sort_free(struct cw_sort *s)
 	for (i = 0; i < s->nruns; i++)
 		free(s->runs[i].win);
 	free(s->runs);
-	free(s->heap);
+	sl_heap_free(&s->heap);
 	free(s->v);
 	sl_buf_free(&s->mem);
 	sl_buf_free(&s->out);

@@ -52,6 +52,12 @@ enum {
 	S_BODY
 };
 
+/* Screen era: the last lines, held back (most logs never need them). */
+struct held {
+	struct sl_buf line[HOLD_LINES];
+	long long pos[HOLD_LINES];
+};
+
 struct ts_core {
 	struct sl_reader *rd;
 	struct sl_tty *tty;
@@ -68,8 +74,7 @@ struct ts_core {
 	int preamble;		/* 0 done, 1 before the logger, 2 seelog */
 	int preamble_rows;	/* rows dropped while waiting for the end */
 	struct sl_buf pre;	/* the rows of the part at hand, squeezed */
-	struct sl_buf held[HOLD_LINES];
-	long long held_pos[HOLD_LINES];
+	struct held *held;	/* made at the first line held: screen era */
 	int nheld;
 	struct sl_buf cand;	/* a "Script done" line, maybe the trailer */
 	long long cand_pos;
@@ -376,7 +381,7 @@ drop_hidden_exit(struct ts_core *ts)
 	int k = ts->nheld, want = 0;
 
 	while (k > 0) {
-		la = plain(ts->held[k - 1].buf, ts->held[k - 1].len, a,
+		la = plain(ts->held->line[k - 1].buf, ts->held->line[k - 1].len, a,
 		    sizeof(a));
 		if (la == 0 && want == 0) {
 			k--;
@@ -431,8 +436,8 @@ release_held(struct ts_core *ts)
 	int i;
 
 	for (i = 0; i < ts->nheld; i++)
-		feed_line(ts, ts->held[i].buf, ts->held[i].len,
-		    ts->held_pos[i]);
+		feed_line(ts, ts->held->line[i].buf, ts->held->line[i].len,
+		    ts->held->pos[i]);
 	ts->nheld = 0;
 }
 
@@ -440,21 +445,25 @@ release_held(struct ts_core *ts)
 static void
 hold_line(struct ts_core *ts, const char *p, size_t n, long long pos)
 {
-	if (ts->nheld == HOLD_LINES) {
-		struct sl_buf tmp = ts->held[0];
+	struct held *h;
 
-		feed_line(ts, ts->held[0].buf, ts->held[0].len,
-		    ts->held_pos[0]);
-		memmove(&ts->held[0], &ts->held[1],
-		    (HOLD_LINES - 1) * sizeof(ts->held[0]));
-		memmove(&ts->held_pos[0], &ts->held_pos[1],
-		    (HOLD_LINES - 1) * sizeof(ts->held_pos[0]));
-		ts->held[HOLD_LINES - 1] = tmp;
+	if (ts->held == NULL)
+		ts->held = sl_xcalloc(1, sizeof(*ts->held));	/* bufs empty */
+	h = ts->held;
+	if (ts->nheld == HOLD_LINES) {
+		struct sl_buf tmp = h->line[0];
+
+		feed_line(ts, h->line[0].buf, h->line[0].len, h->pos[0]);
+		memmove(&h->line[0], &h->line[1],
+		    (HOLD_LINES - 1) * sizeof(h->line[0]));
+		memmove(&h->pos[0], &h->pos[1],
+		    (HOLD_LINES - 1) * sizeof(h->pos[0]));
+		h->line[HOLD_LINES - 1] = tmp;
 		ts->nheld--;
 	}
-	sl_buf_reset(&ts->held[ts->nheld]);
-	sl_buf_add(&ts->held[ts->nheld], p, n);
-	ts->held_pos[ts->nheld] = pos;
+	sl_buf_reset(&h->line[ts->nheld]);
+	sl_buf_add(&h->line[ts->nheld], p, n);
+	h->pos[ts->nheld] = pos;
 	ts->nheld++;
 }
 
@@ -465,7 +474,6 @@ ts_core_new(struct sl_reader *rd, const struct ts_opts *o)
 {
 	struct ts_core *ts = sl_xcalloc(1, sizeof(*ts));
 	const unsigned char *lg;
-	int i;
 
 	ts->rd = rd;
 	ts->origin = sl_xstrdup(o->origin);
@@ -474,8 +482,6 @@ ts_core_new(struct sl_reader *rd, const struct ts_opts *o)
 	ts->body_line = 2;
 	sl_buf_init(&ts->cand);
 	sl_buf_init(&ts->src);
-	for (i = 0; i < HOLD_LINES; i++)
-		sl_buf_init(&ts->held[i]);
 	if (o->peek != NULL && (lg = memmem(o->peek, o->npeek,
 	    "ssm-session-logger", 18)) != NULL) {
 		/* The typed logger command names the node's folder. */
@@ -627,7 +633,7 @@ ts_core_end(struct ts_core *ts, int whole, long long last)
 		sl_count_merged(rd, 1);
 		/* The LF before "Script done" is the trailer's own. */
 		if (ts->nheld > 0) {
-			struct sl_buf *h = &ts->held[ts->nheld - 1];
+			struct sl_buf *h = &ts->held->line[ts->nheld - 1];
 
 			if (h->len > 0 && h->buf[h->len - 1] == '\n')
 				h->len--;
@@ -735,8 +741,9 @@ ts_core_free(struct ts_core *ts)
 	sl_tty_free(ts->tty);
 	stamp_free(&ts->head);
 	stamp_free(&ts->tail);
-	for (i = 0; i < HOLD_LINES; i++)
-		sl_buf_free(&ts->held[i]);
+	for (i = 0; ts->held != NULL && i < HOLD_LINES; i++)
+		sl_buf_free(&ts->held->line[i]);
+	free(ts->held);
 	sl_buf_free(&ts->cand);
 	sl_buf_free(&ts->src);
 	sl_buf_free(&ts->pre);

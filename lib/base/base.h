@@ -66,10 +66,37 @@ const char *sl_tmpdir(const char *dir);
 /* A scratch file "TAG.XXXXXX" in sl_tmpdir(dir), already unlinked and
  * close-on-exec: its descriptor, or -1 with errno set. */
 int sl_tmpfile(const char *dir, const char *tag);
+/* Write or read all n bytes at offset off of fd, retrying short counts
+ * and EINTR: 0, or -1 with errno set (EIO: the file ended first). */
+int sl_pwrite_all(int fd, const void *p, size_t n, long long off);
+int sl_pread_all(int fd, void *p, size_t n, long long off);
 /* Encode cp; returns length (1..4). */
 size_t sl_utf8_encode(uint32_t cp, char out[4]);
 /* Length of the longest valid UTF-8 prefix of p. */
 size_t sl_utf8_valid_prefix(const unsigned char *p, size_t n);
+
+/* ---------------------------------------------------------------- heap */
+
+/*
+ * A min-heap of the caller's slots (indices of its runs, cursors) by
+ * less(ctx, a, b), for k-way merges (lib/base/heap.c).  The caller adds
+ * slots as v[n++] (at most cap) and then calls sl_heap_build; the least
+ * is v[0] while n > 0.  Ties keep no order: less must be total.
+ */
+struct sl_heap {
+	size_t *v;		/* owned: sl_heap_free */
+	size_t n;
+	int (*less)(const void *ctx, size_t a, size_t b);
+	const void *ctx;
+};
+void sl_heap_init(struct sl_heap *h, size_t cap,
+    int (*less)(const void *ctx, size_t a, size_t b), const void *ctx);
+void sl_heap_build(struct sl_heap *h);
+/* v[0]'s key grew (its run moved on): put it back in its place. */
+void sl_heap_top_moved(struct sl_heap *h);
+/* Remove v[0] (its run is done); n > 0. */
+void sl_heap_pop(struct sl_heap *h);
+void sl_heap_free(struct sl_heap *h);
 
 /* ------------------------------------------------------------- SHA-256 */
 

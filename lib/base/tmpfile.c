@@ -35,3 +35,49 @@ sl_tmpfile(const char *dir, const char *tag)
 	errno = e;
 	return fd;
 }
+
+/* ------------------------------------------------ reading and writing */
+
+/*
+ * Scratch files are read and written at offsets (several readers share
+ * one descriptor), in full: a short count is retried, EINTR too.
+ */
+int
+sl_pwrite_all(int fd, const void *p, size_t n, long long off)
+{
+	const char *c = p;
+	ssize_t k;
+
+	while (n > 0) {
+		k = pwrite(fd, c, n, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		c += k;
+		n -= (size_t)k;
+		off += k;
+	}
+	return 0;
+}
+
+int
+sl_pread_all(int fd, void *p, size_t n, long long off)
+{
+	char *c = p;
+	ssize_t k;
+
+	while (n > 0) {
+		k = pread(fd, c, n, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k == 0)
+			errno = EIO;	/* the file is shorter than it should be */
+		if (k <= 0)
+			return -1;
+		c += k;
+		n -= (size_t)k;
+		off += k;
+	}
+	return 0;
+}

@@ -9,9 +9,10 @@
  * known whether a session was logged twice (S3 and CloudWatch, a .log
  * and its .log.gz), and one transcript per session is shown.
  *
- * Memory holds only per-session facts, counts and extents (one for each
- * run of a session's records in the input), never lines.  One file, not
- * one per session: opening files cost more than the rest of the run.
+ * Memory holds only per-session facts, counts and the latest extents
+ * (older ones go to the spool file in blocks: core/spool.c), never
+ * lines.  One file, not one per session: opening files cost more than
+ * the rest of the run.
  * The spool is unlinked from the start, so that a run killed while
  * writing (a closed pipe) leaves no temporary files behind; output
  * files appear under their final names
@@ -64,12 +65,8 @@ struct sl_convert {
 	long long no_lines_left_out;	/* SL_W_LINES sessions skipped */
 	struct sl_ofile of;		/* FILE and ARCHIVE outputs */
 
-	/* the spool */
-	FILE *spool;		/* shared, unlinked, appended to */
-	char *spool_vbuf;	/* its stdio buffer, SPOOL_BUF bytes */
-	int spool_fd;
-	long long spool_end;	/* its size, written or buffered */
-	struct sl_buf scratch;
+	struct sl_spool_file spool;	/* shared, unlinked; fp NULL: none yet */
+	char *spool_vbuf;		/* spool.fp's stdio buffer, SPOOL_BUF */
 
 	struct sl_report *rep;		/* with_report */
 
@@ -280,8 +277,8 @@ convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 	}
 	c->w = w;
 	c->of.fd = -1;
-	c->spool_fd = -1;
-	sl_buf_init(&c->scratch);
+	c->spool.fd = -1;
+	sl_buf_init(&c->spool.scratch);
 	sl_time_format(o->now_ms, c->now);
 	c->tab = sl_sessions_new();
 	c->kind = kind_of_output(c, out);
@@ -438,15 +435,15 @@ spool_open(struct sl_convert *c)
 
 	if (fd < 0)
 		return -1;
-	if ((c->spool = fdopen(fd, "w+b")) == NULL) {
+	if ((c->spool.fp = fdopen(fd, "w+b")) == NULL) {
 		failf(c, "spool file: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
 	/* glibc ignores the size unless given the buffer (4 KiB writes) */
 	c->spool_vbuf = sl_xmalloc(SPOOL_BUF);
-	setvbuf(c->spool, c->spool_vbuf, _IOFBF, SPOOL_BUF);
-	c->spool_fd = fd;
+	setvbuf(c->spool.fp, c->spool_vbuf, _IOFBF, SPOOL_BUF);
+	c->spool.fd = fd;
 	return 0;
 }
 
@@ -454,16 +451,14 @@ spool_open(struct sl_convert *c)
 static int
 spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 {
-	if (c->spool == NULL && spool_open(c) != 0)
+	if (c->spool.fp == NULL && spool_open(c) != 0)
 		return -1;
-	if (sl_spool_write(c->spool, &c->scratch, r) != 0) {
+	if (s->sp == NULL)
+		s->sp = sl_spool_new(c->spool.fd, 0, 0);
+	if (sl_spool_append(&c->spool, s->sp, r) != 0) {
 		failf(c, "spool file: write error: %s", strerror(errno));
 		return -1;
 	}
-	if (s->sp == NULL)
-		s->sp = sl_spool_new(c->spool_fd, 0, 0);
-	sl_spool_add(s->sp, c->spool_end, (long long)c->scratch.len);
-	c->spool_end += (long long)c->scratch.len;
 	return 0;
 }
 
@@ -471,7 +466,7 @@ spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 static int
 spool_flush(struct sl_convert *c)
 {
-	if (c->spool != NULL && fflush(c->spool) != 0) {
+	if (c->spool.fp != NULL && fflush(c->spool.fp) != 0) {
 		failf(c, "spool file: write error: %s", strerror(errno));
 		return -1;
 	}
@@ -948,7 +943,7 @@ write_spooled(struct sl_convert *c)
 		ss[n].info = s->info;
 		ss[n].sum = &s->sum;
 		if (s->sp == NULL)	/* no record: an empty spool */
-			s->sp = sl_spool_new(c->spool_fd, 0, 0);
+			s->sp = sl_spool_new(c->spool.fd, 0, 0);
 		ss[n].spool = s->sp;
 		n++;
 	}
@@ -1040,8 +1035,8 @@ sl_convert_free(struct sl_convert *c)
 		return;
 	sl_convert_cleanup(c);
 	sl_ofile_abort(&c->of);
-	if (c->spool != NULL)
-		fclose(c->spool);
+	if (c->spool.fp != NULL)
+		fclose(c->spool.fp);
 	free(c->spool_vbuf);
 	for (i = 0; i < c->nss; i++) {
 		if (c->ss[i] != NULL) {
@@ -1051,7 +1046,7 @@ sl_convert_free(struct sl_convert *c)
 		free(c->ss[i]);
 	}
 	free(c->ss);
-	sl_buf_free(&c->scratch);
+	sl_buf_free(&c->spool.scratch);
 	sl_sessions_free(c->tab);
 	sl_report_free(c->rep);
 	free(c);

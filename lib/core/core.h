@@ -223,7 +223,7 @@ const char *sl_codec_get_str(struct sl_codec_cur *c);
 
 /*
  * One session's records on disk (lib/core/spool.c), read back in order by
- * any number of cursors.  Records returned by sl_spool_next are owned by
+ * any number of cursors once fp is flushed.  Records returned by sl_spool_next are owned by
  * the cursor and valid until its next call.
  */
 struct sl_spool;
@@ -235,8 +235,23 @@ int sl_spool_write(FILE *fp, struct sl_buf *scratch,
     const struct sl_record *r);
 /* A spool over bytes [off, off+len) of fd (not owned). */
 struct sl_spool *sl_spool_new(int fd, long long off, long long len);
-/* Append bytes [off, off+len) of its file to sp's. */
-void sl_spool_add(struct sl_spool *sp, long long off, long long len);
+
+/*
+ * The shared file many spools append to (the caller's: it opens fp and
+ * closes it; scratch is set up with sl_buf_init and freed by the caller).
+ * It holds their records and the blocks of extents they spill there, so
+ * that a spool's memory is bounded whatever the number of its runs.
+ */
+struct sl_spool_file {
+	FILE *fp;		/* appended to, buffered */
+	int fd;			/* fp's descriptor: links are written in place */
+	long long end;		/* its size, written or buffered */
+	struct sl_buf scratch;	/* the last record written, encoded */
+};
+/* Append r to f as the next record of sp, a spool over f->fd.  No cursor
+ * may be reading sp meanwhile.  0, or -1 with errno on a write error. */
+int sl_spool_append(struct sl_spool_file *f, struct sl_spool *sp,
+    const struct sl_record *r);
 long long sl_spool_len(const struct sl_spool *sp);
 void sl_spool_free(struct sl_spool *sp);
 struct sl_spool_cur *sl_spool_cursor(struct sl_spool *sp);

@@ -5,7 +5,7 @@
  * record codec (core/reccodec.c), back to back; this file is only the
  * file layer: extents of a shared file, read back through a buffer.
  */
-#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +25,7 @@ sl_spool_write(FILE *fp, struct sl_buf *b, const struct sl_record *r)
 	return 0;
 }
 
-/* ------------------------------------------------------------ reading */
+/* ------------------------------------------------------------ extents */
 
 /*
  * A session's bytes: extents of a shared file, read in this order.  With
@@ -33,10 +33,25 @@ sl_spool_write(FILE *fp, struct sl_buf *b, const struct sl_record *r)
  * are kept packed: each but the last as two varints, its start minus the
  * previous one's end (zigzag: it may go back) and its length -- about 4
  * bytes an extent instead of 16.  The last stays open to grow.
+ *
+ * The packed extents would still grow with the number of runs in the
+ * input, so past SPOOL_BLOCK bytes they go to the shared file itself as a
+ * block, chained to the spool's previous block: memory holds one block
+ * at most per spool, whatever the input.  A block is
+ *
+ *	u64 LE	offset of the next block of the same spool, 0: none yet
+ *	u16 LE	bytes of packed extents that follow (<= SPOOL_BLOCK)
+ *
+ * Offset 0 is never a block: a spool spills only after its first record.
  */
+#define SPOOL_BLOCK	256
+#define BLOCK_HEAD	10
+#define VARINT_MAX	10	/* bytes of one 64-bit varint */
+
 struct sl_spool {
 	int fd;
-	struct sl_buf packed;		/* the extents before the last */
+	long long head, tail;		/* its first and last blocks; -1: none */
+	struct sl_buf packed;		/* the extents after the last block */
 	long long packed_end;		/* end of the last one packed */
 	long long last_off, last_len;	/* the last extent; len 0: none */
 	long long len;			/* the sum of the extents */
@@ -44,7 +59,10 @@ struct sl_spool {
 
 struct sl_spool_cur {
 	struct sl_spool *sp;
-	size_t at;			/* next byte of sp->packed to decode */
+	long long blk_next;		/* the next block to read; -1: none */
+	int in_mem;			/* reading sp->packed, blocks done */
+	unsigned char blk[SPOOL_BLOCK];	/* the block being decoded */
+	size_t blk_len, at;		/* its bytes, the next to decode */
 	long long prev_end;		/* end of the extent decoded before */
 	int took_last;			/* the last extent is being read */
 	long long off, elen;		/* the extent being read */
@@ -55,15 +73,19 @@ struct sl_spool_cur {
 	struct sl_buf arrays;		/* of r: spans, extras, kinds */
 };
 
+static int add_extent(struct sl_spool *sp, struct sl_spool_file *f,
+    long long off, long long len);
+
 struct sl_spool *
 sl_spool_new(int fd, long long off, long long len)
 {
 	struct sl_spool *sp = sl_xcalloc(1, sizeof(*sp));
 
 	sp->fd = fd;
+	sp->head = sp->tail = -1;
 	sl_buf_init(&sp->packed);
 	if (len > 0)
-		sl_spool_add(sp, off, len);
+		(void)add_extent(sp, NULL, off, len);	/* no file: no error */
 	return sp;
 }
 
@@ -78,22 +100,76 @@ put_varint(struct sl_buf *b, unsigned long long v)
 }
 
 static unsigned long long
-get_varint(const struct sl_buf *b, size_t *at)
+get_varint(const unsigned char *p, size_t n, size_t *at)
 {
 	unsigned long long v = 0;
 	unsigned shift = 0;
 	unsigned char c;
 
 	do {
-		c = (unsigned char)b->buf[(*at)++];
-		v |= (unsigned long long)(c & 0x7f) << shift;
+		c = p[(*at)++];
+		if (shift < 64)
+			v |= (unsigned long long)(c & 0x7f) << shift;
 		shift += 7;
-	} while ((c & 0x80) && *at < b->len);
+	} while ((c & 0x80) && *at < n);
 	return v;
 }
 
-void
-sl_spool_add(struct sl_spool *sp, long long off, long long len)
+static void
+put_le(unsigned char *p, unsigned long long v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++, v >>= 8)
+		p[i] = (unsigned char)(v & 0xff);
+}
+
+static unsigned long long
+get_le(const unsigned char *p, int n)
+{
+	unsigned long long v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/*
+ * Move sp's packed extents to a block at the end of f, and chain it to
+ * sp's previous block, which must be on disk for the link: a flush.  0,
+ * or -1 on a write error.
+ */
+static int
+spill_block(struct sl_spool *sp, struct sl_spool_file *f)
+{
+	unsigned char head[BLOCK_HEAD], link[8];
+	long long at = f->end;
+
+	put_le(head, 0, 8);
+	put_le(head + 8, sp->packed.len, 2);
+	if (fwrite(head, 1, sizeof(head), f->fp) != sizeof(head) ||
+	    fwrite(sp->packed.buf, 1, sp->packed.len, f->fp) != sp->packed.len)
+		return -1;
+	f->end += BLOCK_HEAD + (long long)sp->packed.len;
+	if (sp->tail >= 0) {
+		put_le(link, (unsigned long long)at, 8);
+		if (fflush(f->fp) != 0 ||
+		    sl_pwrite_all(f->fd, link, sizeof(link), sp->tail) != 0)
+			return -1;
+	} else
+		sp->head = at;
+	sp->tail = at;
+	sl_buf_reset(&sp->packed);
+	return 0;
+}
+
+/*
+ * Append bytes [off, off+len) of the file to sp's; with a file f to
+ * write to, a full block of packed extents goes there.  0, or -1.
+ */
+static int
+add_extent(struct sl_spool *sp, struct sl_spool_file *f, long long off,
+    long long len)
 {
 	long long d;
 
@@ -101,9 +177,12 @@ sl_spool_add(struct sl_spool *sp, long long off, long long len)
 	/* Records of one session written in a row make one extent. */
 	if (sp->last_len > 0 && sp->last_off + sp->last_len == off) {
 		sp->last_len += len;
-		return;
+		return 0;
 	}
 	if (sp->last_len > 0) {
+		if (f != NULL && sp->packed.len + 2 * VARINT_MAX > SPOOL_BLOCK &&
+		    spill_block(sp, f) != 0)
+			return -1;
 		d = sp->last_off - sp->packed_end;
 		put_varint(&sp->packed, d < 0 ?
 		    ((unsigned long long)~d << 1) | 1 :
@@ -113,6 +192,19 @@ sl_spool_add(struct sl_spool *sp, long long off, long long len)
 	}
 	sp->last_off = off;
 	sp->last_len = len;
+	return 0;
+}
+
+int
+sl_spool_append(struct sl_spool_file *f, struct sl_spool *sp,
+    const struct sl_record *r)
+{
+	long long at = f->end;
+
+	if (sl_spool_write(f->fp, &f->scratch, r) != 0)
+		return -1;
+	f->end += (long long)f->scratch.len;
+	return add_extent(sp, f, at, (long long)f->scratch.len);
 }
 
 long long
@@ -130,12 +222,15 @@ sl_spool_free(struct sl_spool *sp)
 	free(sp);
 }
 
+/* ------------------------------------------------------------ reading */
+
 struct sl_spool_cur *
 sl_spool_cursor(struct sl_spool *sp)
 {
 	struct sl_spool_cur *c = sl_xcalloc(1, sizeof(*c));
 
 	c->sp = sp;
+	c->blk_next = sp->head;
 	sl_buf_init(&c->buf);
 	sl_buf_init(&c->arrays);
 	return c;
@@ -151,18 +246,65 @@ sl_spool_cursor_free(struct sl_spool_cur *c)
 	free(c);
 }
 
-/* Move to the next extent: 1, or 0 past the last. */
+/* Read the block at c->blk_next.  0, or -1 on a read error or damage. */
+static int
+load_block(struct sl_spool_cur *c)
+{
+	unsigned char head[BLOCK_HEAD];
+	unsigned long long next;
+
+	if (sl_pread_all(c->sp->fd, head, sizeof(head), c->blk_next) != 0)
+		return -1;
+	next = get_le(head, 8);
+	c->blk_len = (size_t)get_le(head + 8, 2);
+	if (c->blk_len > SPOOL_BLOCK || next > (unsigned long long)LLONG_MAX ||
+	    (next != 0 && (long long)next <= c->blk_next) ||
+	    sl_pread_all(c->sp->fd, c->blk, c->blk_len,
+	    c->blk_next + BLOCK_HEAD) != 0)
+		return -1;
+	c->blk_next = next != 0 ? (long long)next : -1;
+	c->at = 0;
+	return 0;
+}
+
+/* Make packed extents available to decode: 1, 0 when none are left,
+ * -1 on a read error. */
+static int
+more_packed(struct sl_spool_cur *c)
+{
+	while (c->at >= (c->in_mem ? c->sp->packed.len : c->blk_len)) {
+		if (c->in_mem)
+			return 0;
+		if (c->blk_next < 0) {
+			c->in_mem = 1;
+			c->at = 0;
+		} else if (load_block(c) != 0)
+			return -1;
+	}
+	return 1;
+}
+
+/* Move to the next extent: 1, 0 past the last, -1. */
 static int
 next_extent(struct sl_spool_cur *c)
 {
 	const struct sl_spool *sp = c->sp;
+	const unsigned char *p;
 	unsigned long long z;
+	size_t n;
+	int rc;
 
-	if (c->at < sp->packed.len) {
-		z = get_varint(&sp->packed, &c->at);
+	if ((rc = more_packed(c)) < 0)
+		return -1;
+	if (rc > 0) {
+		p = c->in_mem ? (const unsigned char *)sp->packed.buf : c->blk;
+		n = c->in_mem ? sp->packed.len : c->blk_len;
+		z = get_varint(p, n, &c->at);
 		c->off = c->prev_end + (z & 1 ? (long long)~(z >> 1) :
 		    (long long)(z >> 1));
-		c->elen = (long long)get_varint(&sp->packed, &c->at);
+		if (c->at >= n)
+			return -1;	/* a block cut inside an extent */
+		c->elen = (long long)get_varint(p, n, &c->at);
 		c->prev_end = c->off + c->elen;
 	} else if (!c->took_last && sp->last_len > 0) {
 		c->took_last = 1;
@@ -181,24 +323,20 @@ next_extent(struct sl_spool_cur *c)
 static ssize_t
 read_more(struct sl_spool_cur *c, size_t want)
 {
-	const struct sl_spool *sp = c->sp;
-	ssize_t got;
+	int rc;
 
 	while (c->pos >= c->elen)
-		if (!next_extent(c))
-			return 0;
+		if ((rc = next_extent(c)) <= 0)
+			return rc;
 	if ((long long)want > c->elen - c->pos)
 		want = (size_t)(c->elen - c->pos);
 	sl_buf_reserve(&c->buf, want);
-	do
-		got = pread(sp->fd, c->buf.buf + c->buf.len, want,
-		    (off_t)(c->off + c->pos));
-	while (got < 0 && errno == EINTR);
-	if (got <= 0)
+	if (sl_pread_all(c->sp->fd, c->buf.buf + c->buf.len, want,
+	    c->off + c->pos) != 0)
 		return -1;
-	c->buf.len += (size_t)got;
-	c->pos += got;
-	return got;
+	c->buf.len += want;
+	c->pos += (long long)want;
+	return (ssize_t)want;
 }
 
 /* Make n bytes available at buf.buf + start.  1, 0 at a clean end, -1. */

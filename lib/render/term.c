@@ -40,7 +40,7 @@
 				   before it is abandoned */
 #define TITLE_MAX	1024
 #define ROW_KEEP	4096	/* cells a recycled row keeps allocated */
-#define RING_MIN	4	/* rows a renderer starts with */
+#define RING_MIN	2	/* rows a renderer starts with */
 
 /* The ring is indexed with a mask: its sizes must be powers of two. */
 _Static_assert((RING_MIN & (RING_MIN - 1)) == 0 &&
@@ -144,7 +144,8 @@ struct sl_term {
 	uint32_t region_bottom;	/* last row of the region, 0 if none */
 	uint32_t status_y;	/* the screen row the status row stands for */
 	int on_status;
-	struct row status;
+	struct row *status;	/* made at the first CUP below the region */
+	long long status_line;	/* src_line of its last clear, until made */
 
 	enum state state;
 	size_t seqlen;
@@ -222,7 +223,7 @@ static struct row *
 cur(struct sl_term *t)
 {
 	if (t->on_status)
-		return &t->status;
+		return t->status;
 	return row_at(t, t->cy);
 }
 
@@ -283,6 +284,16 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 	/* Only the cells and clusters (their storage) outlive a clear. */
 	*r = (struct row){ .ch = r->ch, .at = r->at, .cap = r->cap,
 	    .ext = r->ext, .extcap = r->extcap, .src_line = src_line };
+}
+
+/* The status row is cleared as any row; most renderers never make it. */
+static void
+status_clear(struct sl_term *t, long long src_line)
+{
+	if (t->status != NULL)
+		row_clear(t, t->status, src_line);
+	else
+		t->status_line = src_line;
 }
 
 /* A wide character half-overwritten leaves a blank, as on a terminal. */
@@ -2023,7 +2034,7 @@ drop_status(struct sl_term *t)
 {
 	if (t->on_status)
 		goto_row(t, t->cy);
-	row_clear(t, &t->status, t->line);
+	status_clear(t, t->line);
 	t->status_y = 0;
 }
 
@@ -2033,6 +2044,10 @@ to_status(struct sl_term *t, uint32_t y)
 {
 	if (t->region_bottom == 0 || y <= t->region_bottom)
 		return 0;
+	if (t->status == NULL) {
+		t->status = sl_xcalloc(1, sizeof(*t->status));
+		t->status->src_line = t->status_line;
+	}
 	t->on_status = 1;
 	t->status_y = y;
 	return 1;
@@ -2898,7 +2913,7 @@ sl_term_finish(struct sl_term *t)
 	}
 	commit_all(t);
 	/* Lines that ended on the status row were never a transcript line. */
-	row_clear(t, &t->status, t->line);
+	status_clear(t, t->line);
 	t->cx = 0;
 }
 
@@ -2924,7 +2939,7 @@ sl_term_reset(struct sl_term *t)
 	t->region_bottom = 0;
 	t->status_y = 0;
 	t->on_status = 0;
-	row_clear(t, &t->status, 1);
+	status_clear(t, 1);
 	free(t->tabs);
 	t->tabs = NULL;
 	t->state = S_GROUND;
@@ -2999,8 +3014,11 @@ sl_term_free(struct sl_term *t)
 	free(t->spans);
 	free(t->look);
 	free(t->tabs);
-	free(t->status.ch);
-	free(t->status.at);
-	free(t->status.ext);
+	if (t->status != NULL) {
+		free(t->status->ch);
+		free(t->status->at);
+		free(t->status->ext);
+		free(t->status);
+	}
 	free(t);
 }

@@ -260,7 +260,9 @@ struct rv_report {
 	int want_timeline;		/* --commands was given */
 	const char *pages;		/* see sl_report_opts */
 
-	struct rv_cmdcache cache;
+	/* Owned.  Mutable state behind the const views renderers get: the
+	 * commands read back, and whether a block of them was lost. */
+	struct rv_cmdcache *cache;
 
 	/* owned strings */
 	char **pool;
@@ -310,8 +312,7 @@ int report_view_failed(const struct rv_report *v);
 struct rv_tlcur;
 struct rv_timeline {
 	struct rv_tlcur *cur;	/* one per session with commands */
-	size_t *heap;		/* indexes of cur, least head first */
-	size_t n;
+	struct sl_heap heap;	/* indexes of cur, least head first */
 	int *failed;		/* the view's: a spill block was lost */
 	int given;		/* the least head was handed out */
 };

@@ -12,7 +12,6 @@
  * in host order: the file is private to one run.  When the file cannot
  * be made or written, the commands stay in memory (nothing is lost).
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,24 +63,6 @@ spill_open(void)
 	return sl_tmpfile(NULL, "sl-report");
 }
 
-static int
-write_all(int fd, long long off, const char *p, size_t n)
-{
-	ssize_t k;
-
-	while (n > 0) {
-		if ((k = pwrite(fd, p, n, (off_t)off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-		off += k;
-	}
-	return 0;
-}
-
 static void
 put_cmd(struct sl_buf *b, const struct rcmd *c, const char *text)
 {
@@ -130,7 +111,7 @@ spill_src(struct sl_report *rep, struct rsrc *src, struct sl_buf *b)
 		put_cmd(b, &src->cmds[k], src->text.buf);
 		ran += src->cmds[k].flags == 0;
 	}
-	if (write_all(rep->spill_fd, rep->spill_end, b->buf, b->len) < 0)
+	if (sl_pwrite_all(rep->spill_fd, b->buf, b->len, rep->spill_end) < 0)
 		return -1;
 	src->ran_spilled += ran;
 	src->spills = sl_xrealloc(src->spills,
@@ -279,14 +260,11 @@ static int
 read_spill(const struct sl_report *rep, const struct rsrc *src, size_t i,
     struct rcmdset *set, struct sl_buf *b)
 {
-	ssize_t k;
-
 	sl_buf_reset(b);
 	sl_buf_reserve(b, src->spills[i].len);
-	k = pread(rep->spill_fd, b->buf, src->spills[i].len,
-	    (off_t)src->spills[i].off);
-	if (k < 0 || (size_t)k != src->spills[i].len ||
-	    read_block(set, b->buf, (size_t)k) < 0)
+	if (sl_pread_all(rep->spill_fd, b->buf, src->spills[i].len,
+	    src->spills[i].off) != 0 ||
+	    read_block(set, b->buf, src->spills[i].len) < 0)
 		return -1;
 	return 0;
 }

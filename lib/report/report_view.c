@@ -206,7 +206,7 @@ set_transcript(struct rv_report *v, struct rv_session *vs,
 {
 	size_t k;
 
-	vs->cache = &v->cache;
+	vs->cache = v->cache;
 	if (win == NULL)
 		return;
 	vs->win = win;
@@ -405,7 +405,7 @@ report_cmds(const struct rv_session *s)
 int
 report_view_failed(const struct rv_report *v)
 {
-	return v->cache.failed;
+	return v->cache->failed;
 }
 
 /* --user, --target, --id: the selection of every tool (lib/core/select.c). */
@@ -702,32 +702,13 @@ advance(struct rv_tlcur *c)
 	}
 }
 
+/* Cursors a and b of timeline ctx by their heads, for the heap. */
 static int
-heap_less(const struct rv_timeline *t, size_t i, size_t j)
+cursor_less(const void *ctx, size_t a, size_t b)
 {
-	return cmp_head(&t->cur[t->heap[i]], &t->cur[t->heap[j]]) < 0;
-}
+	const struct rv_timeline *t = ctx;
 
-/* Sift heap entry i down to its place. */
-static void
-sift_down(struct rv_timeline *t, size_t i)
-{
-	size_t l, m, tmp;
-
-	for (;;) {
-		l = 2 * i + 1;
-		m = i;
-		if (l < t->n && heap_less(t, l, m))
-			m = l;
-		if (l + 1 < t->n && heap_less(t, l + 1, m))
-			m = l + 1;
-		if (m == i)
-			return;
-		tmp = t->heap[i];
-		t->heap[i] = t->heap[m];
-		t->heap[m] = tmp;
-		i = m;
-	}
+	return cmp_head(&t->cur[a], &t->cur[b]) < 0;
 }
 
 /* A cursor on session s, at its first command. */
@@ -738,7 +719,7 @@ cursor_open(struct rv_tlcur *c, const struct rv_report *v,
 	memset(c, 0, sizeof(*c));
 	c->s = *s;
 	c->orig = s;
-	c->cache.rep = v->cache.rep;
+	c->cache.rep = v->cache->rep;
 	report_cmdset_init(&c->cache.set);
 	c->s.cache = &c->cache;
 	c->at = s->start;
@@ -752,10 +733,9 @@ report_timeline_begin(const struct rv_report *v, struct rv_timeline *t)
 	size_t i, n = 0;
 
 	memset(t, 0, sizeof(*t));
-	/* The view is the caller's own; a lost block is noted in it. */
-	t->failed = (int *)&v->cache.failed;
+	t->failed = &v->cache->failed;	/* a lost block is the view's */
 	t->cur = sl_xcalloc(v->ns + 1, sizeof(*t->cur));
-	t->heap = sl_xcalloc(v->ns + 1, sizeof(*t->heap));
+	sl_heap_init(&t->heap, v->ns + 1, cursor_less, t);
 	for (i = 0; i < v->ns; i++) {
 		if (v->s[i].win == NULL || v->s[i].ncmds == 0)
 			continue;
@@ -765,12 +745,10 @@ report_timeline_begin(const struct rv_report *v, struct rv_timeline *t)
 			*t->failed |= t->cur[n].cache.failed;
 			continue;
 		}
-		t->heap[n] = n;
+		t->heap.v[t->heap.n++] = n;
 		n++;
 	}
-	t->n = n;
-	for (i = n / 2; i-- > 0;)
-		sift_down(t, i);
+	sl_heap_build(&t->heap);
 }
 
 /* Move the least cursor past the command handed out last; drop it when
@@ -778,27 +756,28 @@ report_timeline_begin(const struct rv_report *v, struct rv_timeline *t)
 static void
 pop_given(struct rv_timeline *t)
 {
-	struct rv_tlcur *c = &t->cur[t->heap[0]];
+	struct rv_tlcur *c = &t->cur[t->heap.v[0]];
 
 	advance(c);
-	if (c->head == NULL) {
-		*t->failed |= c->cache.failed;
-		report_cmdset_free(&c->cache.set);
-		t->heap[0] = t->heap[--t->n];
+	if (c->head != NULL) {
+		sl_heap_top_moved(&t->heap);
+		return;
 	}
-	sift_down(t, 0);
+	*t->failed |= c->cache.failed;
+	report_cmdset_free(&c->cache.set);
+	sl_heap_pop(&t->heap);
 }
 
 const struct rv_cmd *
 report_timeline_next(struct rv_timeline *t, const struct rv_session **s)
 {
-	if (t->given && t->n > 0)
+	if (t->given && t->heap.n > 0)
 		pop_given(t);
 	t->given = 1;
-	if (t->n == 0)
+	if (t->heap.n == 0)
 		return NULL;
-	*s = t->cur[t->heap[0]].orig;
-	return t->cur[t->heap[0]].head;
+	*s = t->cur[t->heap.v[0]].orig;
+	return t->cur[t->heap.v[0]].head;
 }
 
 void
@@ -806,12 +785,12 @@ report_timeline_end(struct rv_timeline *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->n; i++) {
-		*t->failed |= t->cur[t->heap[i]].cache.failed;
-		report_cmdset_free(&t->cur[t->heap[i]].cache.set);
+	for (i = 0; i < t->heap.n; i++) {
+		*t->failed |= t->cur[t->heap.v[i]].cache.failed;
+		report_cmdset_free(&t->cur[t->heap.v[i]].cache.set);
 	}
 	free(t->cur);
-	free(t->heap);
+	sl_heap_free(&t->heap);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -963,8 +942,9 @@ report_view(struct sl_report *rep)
 	struct rv_report *v = sl_xcalloc(1, sizeof(*v));
 	const struct sl_report_opts *o = &rep->o;
 
-	v->cache.rep = rep;
-	report_cmdset_init(&v->cache.set);
+	v->cache = sl_xcalloc(1, sizeof(*v->cache));
+	v->cache->rep = rep;
+	report_cmdset_init(&v->cache->set);
 	keep_sessions(v, rep);
 	sum_sessions(v, o);
 	qsort(v->s, v->ns, sizeof(*v->s), cmp_session);
@@ -991,8 +971,9 @@ report_view_free(struct rv_report *v)
 	for (i = 0; i < v->npool; i++)
 		free(v->pool[i]);
 	free(v->pool);
-	report_cmdset_free(&v->cache.set);
-	free(v->cache.cmds);
+	report_cmdset_free(&v->cache->set);
+	free(v->cache->cmds);
+	free(v->cache);
 	free(v->s);
 	free(v->users);
 	free(v->targets);

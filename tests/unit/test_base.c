@@ -347,6 +347,105 @@ START_TEST(json_plain_parses)
 END_TEST
 
 /* Scratch files: made in the folder asked for, already unlinked. */
+/* ---------------------------------------------------------------- heap */
+
+/* Slots by key, ties by slot: a total order, as the heap needs. */
+static int
+key_less(const void *ctx, size_t a, size_t b)
+{
+	const int *key = ctx;
+
+	return key[a] != key[b] ? key[a] < key[b] : a < b;
+}
+
+/*
+ * A k-way merge as the sorter and the timeline make it: each slot is a
+ * run of keys (run i holds i, i + 7, i + 14, ...); the least run gives
+ * its head, moves on (top_moved) or is done (pop).  Out come all keys
+ * in order, each once.
+ */
+START_TEST(heap_merges_runs)
+{
+	enum { RUNS = 7, LEN = 50 };
+	struct sl_heap h;
+	int key[RUNS] = { 0 }, left[RUNS], want = 0;
+	size_t i, top;
+
+	sl_heap_init(&h, RUNS, key_less, key);
+	for (i = RUNS; i-- > 0;) {	/* added in reverse: build orders */
+		key[i] = (int)i;
+		left[i] = LEN;
+		h.v[h.n++] = i;
+	}
+	sl_heap_build(&h);
+	while (h.n > 0) {
+		top = h.v[0];
+		ck_assert_int_eq(key[top], want++);
+		if (--left[top] == 0)
+			sl_heap_pop(&h);
+		else {
+			key[top] += RUNS;
+			sl_heap_top_moved(&h);
+		}
+	}
+	ck_assert_int_eq(want, RUNS * LEN);
+	sl_heap_free(&h);
+	ck_assert_ptr_null(h.v);
+}
+END_TEST
+
+/* Equal keys come out by the compare's tie-break, one heap of one. */
+START_TEST(heap_ties_and_one)
+{
+	struct sl_heap h;
+	int key[4] = { 5, 5, 5, 1 };
+
+	sl_heap_init(&h, 4, key_less, key);
+	h.v[h.n++] = 2;
+	h.v[h.n++] = 0;
+	h.v[h.n++] = 1;
+	sl_heap_build(&h);
+	ck_assert_uint_eq(h.v[0], 0);
+	sl_heap_pop(&h);
+	ck_assert_uint_eq(h.v[0], 1);
+	sl_heap_pop(&h);
+	ck_assert_uint_eq(h.v[0], 2);
+	sl_heap_pop(&h);
+	ck_assert_uint_eq(h.n, 0);
+	h.v[h.n++] = 3;
+	sl_heap_build(&h);
+	sl_heap_top_moved(&h);
+	ck_assert_uint_eq(h.v[0], 3);
+	sl_heap_free(&h);
+}
+END_TEST
+
+/* Whole reads and writes at offsets; a read past the end is EIO. */
+START_TEST(pread_pwrite_all)
+{
+	int fd = sl_tmpfile(NULL, "sl-test");
+	char big[70000], back[70000];
+	size_t i;
+
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7);
+	ck_assert_int_eq(sl_pwrite_all(fd, big, sizeof(big), 100), 0);
+	ck_assert_int_eq(sl_pread_all(fd, back, sizeof(back), 100), 0);
+	ck_assert(memcmp(big, back, sizeof(big)) == 0);
+	ck_assert_int_eq(sl_pread_all(fd, back, 10, 0), 0);	/* the hole */
+	ck_assert_int_eq(back[0], 0);
+	errno = 0;
+	ck_assert_int_eq(sl_pread_all(fd, back, 10, 100 + 69995), -1);
+	ck_assert_int_eq(errno, EIO);
+	ck_assert_int_eq(sl_pread_all(fd, back, 0, 1 << 30), 0);
+	close(fd);
+	ck_assert_int_eq(sl_pwrite_all(fd, big, 1, 0), -1);
+	ck_assert_int_eq(errno, EBADF);
+	ck_assert_int_eq(sl_pread_all(fd, back, 1, 0), -1);
+}
+END_TEST
+
 START_TEST(tmpfile_unlinked)
 {
 	char dir[] = "/tmp/sl-test-tmpfile-XXXXXX";
@@ -387,6 +486,9 @@ base_suite(void)
 	tcase_add_test(tc, gunzip_skip_corrupt);
 	tcase_add_test(tc, gunzip_truncated_and_prefix);
 	tcase_add_test(tc, strmap_owned);
+	tcase_add_test(tc, heap_merges_runs);
+	tcase_add_test(tc, heap_ties_and_one);
+	tcase_add_test(tc, pread_pwrite_all);
 	tcase_add_test(tc, strmap_borrowed);
 	tcase_add_test(tc, json_go);
 	tcase_add_test(tc, json_plain);

@@ -6,7 +6,10 @@
  */
 #define ZLIB_CONST
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <errno.h>
+#include <signal.h>
 
 #include <limits.h>
 #include <stdio.h>
@@ -690,6 +693,84 @@ START_TEST(test_sort_runs)
 }
 END_TEST
 
+/*
+ * Add events to a sorter whose index holds 40 entries until an add
+ * fails: 0 when every one of n went in, else the failing add's number.
+ */
+static int
+add_until_fails(struct cw_sort *s, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (cw_sort_add(s, 0, 1000 - i, i, "event", 5) != 0)
+			return i + 1;
+	return 0;
+}
+
+/*
+ * The sorter's run file cannot be made (TMPDIR does not exist): the add
+ * past the index in memory fails with errno (the reader rejects that
+ * event, naming it), so do the ones after, and the events held read
+ * back in order.
+ */
+START_TEST(test_sort_run_file_missing_dir)
+{
+	struct cw_sort *s;
+	long long g, ms, pos;
+	const char *p;
+	size_t n;
+	int i;
+
+	setenv("TMPDIR", "/nonexistent/sl-test", 1);
+	s = cw_sort_new(8 * 48 * 40);
+	errno = 0;
+	ck_assert_int_eq(add_until_fails(s, 1000), 41);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(add_until_fails(s, 1), 1);
+	cw_sort_done(s);
+	for (i = 40; i-- > 0;) {
+		ck_assert_int_eq(cw_sort_next(s, &g, &ms, &pos, &p, &n), 1);
+		ck_assert_int_eq(pos, i);
+		ck_assert_int_eq(ms, 1000 - i);
+	}
+	ck_assert_int_eq(cw_sort_next(s, &g, &ms, &pos, &p, &n), 0);
+	cw_sort_free(s);
+	unsetenv("TMPDIR");
+}
+END_TEST
+
+/*
+ * The run file fills (a file size limit: the write fails with EFBIG, as
+ * on a full disk): the add that writes the run fails, later ones too,
+ * and reading back fails (the reader says it cannot read back).
+ */
+START_TEST(test_sort_run_file_fills)
+{
+	struct cw_sort *s = cw_sort_new(8 * 48 * 40);
+	struct rlimit old, lim;
+	long long g, ms, pos;
+	const char *p;
+	size_t n;
+	int first;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 48 * 40 * 3 + 100;	/* three runs and a bit */
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	first = add_until_fails(s, 1000);
+	ck_assert_int_eq(first, 4 * 40 + 1);	/* the fourth run */
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_int_eq(add_until_fails(s, 1), 1);
+	cw_sort_done(s);
+	ck_assert_int_eq(cw_sort_next(s, &g, &ms, &pos, &p, &n), -1);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	cw_sort_free(s);
+}
+END_TEST
+
 /* ----------------------------------------------------------- exports */
 
 START_TEST(test_export_sorted)
@@ -753,6 +834,8 @@ cw_suite(void)
 	tcase_add_test(tc, test_describe_dates);
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_sort_runs);
+	tcase_add_test(tc, test_sort_run_file_missing_dir);
+	tcase_add_test(tc, test_sort_run_file_fills);
 	tcase_add_test(tc, test_export_sorted);
 	tcase_add_test(tc, test_export_stream_folder);
 	suite_add_tcase(s, tc);

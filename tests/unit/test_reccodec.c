@@ -296,6 +296,45 @@ START_TEST(stream_and_damage)
 }
 END_TEST
 
+/*
+ * Array counts a damaged record lies about: each of nspans, nextra and
+ * nredacted (the last 12 bytes of a line with none) set past what the
+ * bytes could hold, or just to what they could hold if each took less
+ * than it does.  The record is refused, and nothing is allocated for
+ * the lie (the arrays buffer stays small).
+ */
+START_TEST(oversized_array_counts)
+{
+	static const uint32_t lies[] = { UINT32_MAX, 0x10000000, 7, 1 };
+	struct sl_record r, got;
+	struct sl_buf b, arrays;
+	size_t field, k;
+	uint32_t v;
+
+	sl_buf_init(&b);
+	sl_buf_init(&arrays);
+	sl_record_init(&r, SL_LINE, "s", "a.log:1");
+	r.text = "$ id";
+	r.len = 4;
+	for (field = 0; field < 3; field++)
+		for (k = 0; k < sizeof(lies) / sizeof(lies[0]); k++) {
+			sl_buf_reset(&b);
+			sl_record_encode(&b, &r);
+			ck_assert_uint_eq(sl_record_decode(b.buf, b.len, &got,
+			    &arrays), b.len);
+			memcpy(&v, b.buf + b.len - 12 + 4 * field, sizeof(v));
+			ck_assert_uint_eq(v, 0);
+			v = lies[k];
+			memcpy(b.buf + b.len - 12 + 4 * field, &v, sizeof(v));
+			ck_assert_uint_eq(sl_record_decode(b.buf, b.len, &got,
+			    &arrays), 0);
+			ck_assert_uint_lt(arrays.cap, 4096);
+		}
+	sl_buf_free(&b);
+	sl_buf_free(&arrays);
+}
+END_TEST
+
 static Suite *
 reccodec_suite(void)
 {
@@ -307,6 +346,7 @@ reccodec_suite(void)
 	tcase_add_test(tc, each_flag_alone);
 	tcase_add_test(tc, line_session_note);
 	tcase_add_test(tc, stream_and_damage);
+	tcase_add_test(tc, oversized_array_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -153,6 +153,44 @@ START_TEST(unsure_width)
 }
 END_TEST
 
+/*
+ * Escapes cut short, as the end of an element can cut them: a lone ESC,
+ * a CSI without its final byte, an OSC without its BEL or ST.  The scan
+ * stays inside the bytes (ASan checks), draws no text for what the
+ * escape swallowed, and flags nothing.
+ */
+START_TEST(cut_escapes)
+{
+	static const char *const cut[] = {
+		"\x1b",
+		"$ ls\x1b",
+		"$ ls -l\x1b[",
+		"$ ls -l\x1b[12;3",
+		"\x1b]0;user@host: ~",
+		"\x1b]0;user@host: ~\x1b",
+		"\x1b]0;t\x07$ a\b\x1b]0;u",
+	};
+	size_t i;
+	unsigned f;
+
+	for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		f = scan_all(cut[i]);
+		ck_assert_msg((f & (SL_ROW_STREAM_ANY | SL_ROW_STREAM_LEFT)) == 0,
+		    "%zu: flags %#x", i, f);
+		ck_assert_msg(SL_ROW_STREAM_TAIL(f) == 0, "%zu: tail %u", i,
+		    SL_ROW_STREAM_TAIL(f));
+	}
+	/* The BEL that ends an OSC is not the bell; cut, there is none. */
+	ck_assert_uint_eq(scan("\x1b]0;t\x07"), 0);
+	/* ...nor after text: the element does not end on a bell. */
+	ck_assert_uint_eq(scan("$ x\x1b]0;cat a_\x07"), 0);
+	/* Text after an escape cut at a CSI's parameters is not drawn. */
+	ck_assert_uint_eq(SL_ROW_STREAM_TAIL(scan_all("$ ab\x1b[1")), 0);
+	/* One byte left after ESC: a two-byte escape, the rest is tail. */
+	ck_assert_uint_eq(SL_ROW_STREAM_TAIL(scan_all("\x1b" "7ab")), 2);
+}
+END_TEST
+
 static Suite *
 stream_suite(void)
 {
@@ -167,6 +205,7 @@ stream_suite(void)
 	tcase_add_test(tc, tail_after_last_control);
 	tcase_add_test(tc, unsure_rows);
 	tcase_add_test(tc, unsure_width);
+	tcase_add_test(tc, cut_escapes);
 	suite_add_tcase(s, tc);
 	return s;
 }
