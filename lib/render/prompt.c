@@ -928,9 +928,11 @@ stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 
 	if (ps->signals || ps->pwsh)
 		return 0;
-	ps->stream.kind = ps->path_prompt ? SL_STREAM_CUTS :
-	    match_bare(s, plen) == plen ? SL_STREAM_CANON : SL_STREAM_EDITOR;
+	/* The prompt proper: after zsh's mark, or less's last words. */
 	at = ps->stream.prompt_at;
+	ps->stream.kind = ps->path_prompt ? SL_STREAM_CUTS :
+	    match_bare(s + at, plen - at) == plen - at ? SL_STREAM_CANON :
+	    SL_STREAM_EDITOR;
 	return sl_stream_unsure(&ps->stream, ps->row_flags, s + at, n - at,
 	    plen - at);
 }

@@ -139,6 +139,8 @@ void sl_prompt_free(struct sl_prompt *ps);
 #define SL_ROW_STREAM_SEARCH	0x40000	/* an incremental history search */
 #define SL_ROW_STREAM_LEFT	0x80000	/* no escape kept; the cursor ended
 					 * left of text (a BS: move or erase?) */
+#define SL_ROW_STREAM_KEPT	0x8000	/* an escape kept (without it,
+					 * every cursor move was stripped) */
 #define SL_ROW_STREAM_ANY	(SL_ROW_STREAM_EDIT | SL_ROW_STREAM_BELL | \
 				 SL_ROW_STREAM_SEARCH)
 /* ...and in the top bits, how many bytes end the element after its last

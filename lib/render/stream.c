@@ -18,7 +18,11 @@
  *  - a run of blanks inside the command: zsh erases with spaces between
  *    stripped cursor moves, and readline's wrap mark is a space;
  *  - a command row wider than the narrowest terminal, where the width is
- *    not known: the wrap mark may be inside it.
+ *    not known: the wrap mark may be inside it;
+ *  - a readline row stripped of every escape, wide enough that readline
+ *    may have moved back to the line's start by CR (Home, Ctrl-U, a
+ *    recall): the CR is dropped and the cursor-forwards stripped, so a
+ *    move there leaves no byte at all.
  */
 #include <stddef.h>
 #include <string.h>
@@ -271,7 +275,11 @@ sl_stream_scan(const char *s, size_t n)
 		i++;
 	}
 	run_end(&w);
-	if (!w.escapes)
+	/* The reader may feed an element in pieces: the bit that says an
+	 * escape was kept is the one that adds up over them. */
+	if (w.escapes)
+		w.ev |= SL_ROW_STREAM_KEPT;
+	else
 		w.ev |= stripped_moves(&w);
 	if (bell != (size_t)-1 && bell_ends(p, n, bell))
 		w.ev |= SL_ROW_STREAM_BELL;
@@ -402,6 +410,25 @@ editor_doubts(const struct sl_stream *st)
 	return 0;	/* zsh (its mark gave the width), the tty */
 }
 
+/*
+ * readline moves the cursor back to column `to` with a CR and cursor-
+ * forwards (in a UTF-8 locale) rather than backspaces when that is
+ * shorter: when to + 1 < from - to (display.c, CR_FASTER).  No move goes
+ * left of the prompt, and the cursor never passed the row's extent (the
+ * stripped row keeps every cell written), so a row no wider than twice
+ * the prompt and one had no such move: its BSs are all its moves back.
+ * A wider one stripped of its escapes may hide a Home or a Ctrl-U.
+ */
+static int
+hidden_cr_move(const struct sl_stream *st, unsigned flags, const char *s,
+    size_t n, size_t plen)
+{
+	if (st->kind != SL_STREAM_EDITOR || st->width > 0 ||
+	    (flags & SL_ROW_STREAM_KEPT))
+		return 0;	/* zsh (its mark), the tty, busybox; or kept */
+	return columns(s, n) > 2 * columns(s, plen) + 1;
+}
+
 int
 sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
     size_t n, size_t plen)
@@ -414,7 +441,8 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 	if (((flags & SL_ROW_STREAM_ANY) != 0 &&
 	    !evidence_before(flags, n - plen)) ||
 	    inner_blanks(s + plen, n - plen) ||
-	    repeated_text(s + plen, n - plen))
+	    repeated_text(s + plen, n - plen) ||
+	    hidden_cr_move(st, flags, s, n, plen))
 		return 1;
 	return may_wrap(st, s, n, plen);
 }

@@ -110,7 +110,9 @@ START_TEST(unsure_rows)
 	const char *search = "$ (reverse-i-search)`': $ echo hi";
 	unsigned f = sl_stream_scan(search, strlen(search));
 
-	ck_assert(!unsure(&st, 0, "$ echo hi", 2));
+	const unsigned kept = SL_ROW_STREAM_KEPT;
+
+	ck_assert(!unsure(&st, kept, "$ echo hi", 2));
 	/* a bare BS at the end: in doubt for readline, not for zsh */
 	ck_assert(unsure(&st, SL_ROW_STREAM_LEFT, "$ echo hi", 2));
 	ck_assert(!unsure(&zsh, SL_ROW_STREAM_LEFT, "$ echo hi", 2));
@@ -120,10 +122,10 @@ START_TEST(unsure_rows)
 	ck_assert(unsure(&st, f, search, 2));
 	/* zsh's erase with spaces; text drawn twice side by side */
 	ck_assert(unsure(&st, 0, "vm% rm -rf qwv          cut x", 4));
-	ck_assert(!unsure(&st, 0, "vm% echo 'a   b'", 4));
+	ck_assert(!unsure(&st, kept, "vm% echo 'a   b'", 4));
 	ck_assert(unsure(&st, 0, "vm% cho kilo289 hotelecho kilo289 hotel x",
 	    4));
-	ck_assert(!unsure(&st, 0, "vm% echo alpha alpha alpha", 4));
+	ck_assert(!unsure(&st, kept, "vm% echo alpha alpha alpha", 4));
 }
 END_TEST
 
@@ -153,6 +155,36 @@ START_TEST(unsure_width)
 }
 END_TEST
 
+START_TEST(hidden_cr_moves)
+{
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	/* bash-sh, Home then "e" inserted at the start, then End: CR,
+	 * cursor-forwards and ICH all stripped (captured element) */
+	const char *home = "sh-5.2$ cho delta987 bravoe x";
+	unsigned f = scan_all(home);
+
+	ck_assert(!(f & SL_ROW_STREAM_KEPT));
+	ck_assert(unsure(&st, f, home, 8));
+	/* Ctrl-U: "rm -rf kqz", CR, forwards, EL, then the line that ran */
+	ck_assert(unsure(&st, 0, "sh-5.2$ rm -rf kqzprintf '%s' one", 8));
+	/* the cursor never went past twice the prompt and one: a move
+	 * back would have been BSs */
+	ck_assert(!unsure(&st, 0, "sh-5.2$ ls -l", 8));
+	ck_assert(!unsure(&st, 0, "sh-5.2$ echo a bc", 8));	/* 17 */
+	ck_assert(unsure(&st, 0, "sh-5.2$ echo a bcd", 8));	/* 18 */
+	/* an escape kept: the cursor-forwards would be there */
+	f = scan_all("\x1b]0;t\x07sh-5.2$ cho delta987 bravo\x1b[C\x1b[1@e");
+	ck_assert(f & SL_ROW_STREAM_KEPT);
+	ck_assert(!unsure(&st, SL_ROW_STREAM_KEPT, home, 8));
+	/* not readline's: the tty's echo, busybox, zsh (its width known) */
+	st.kind = SL_STREAM_CANON;
+	ck_assert(!unsure(&st, 0, "$ echo delta987 bravo", 2));
+	st.kind = SL_STREAM_EDITOR;
+	st.width = 80;
+	ck_assert(!unsure(&st, 0, "vm% echo delta987 bravo", 4));
+}
+END_TEST
+
 static Suite *
 stream_suite(void)
 {
@@ -167,6 +199,7 @@ stream_suite(void)
 	tcase_add_test(tc, tail_after_last_control);
 	tcase_add_test(tc, unsure_rows);
 	tcase_add_test(tc, unsure_width);
+	tcase_add_test(tc, hidden_cr_moves);
 	suite_add_tcase(s, tc);
 	return s;
 }
