@@ -1266,14 +1266,19 @@ search_row(const struct sl_prompt *ps, size_t n)
  * but a history search (its pager) or a line of several rows is drawn
  * below it: in a stream the prompt's row stays empty and the line that
  * ran lands on the next row.  That row stands for the command, flagged:
- * the stripped line is not there to read.
+ * the stripped line is not there to read.  So does zsh's search row
+ * (search_row; stream.c saw the search).
  */
 static enum sl_prompt_class
-fish_line_below(struct sl_prompt *ps, const char *s, size_t n, size_t *plen)
+stand_in(struct sl_prompt *ps, const char *s, size_t n, size_t *plen)
 {
+	int fish = ps->fish_blank;
 	enum sl_prompt_class cls = command(ps, s, n, 0);
 
-	ps->marks |= SL_MARK_UNCERTAIN;
+	if (fish)
+		ps->marks |= SL_MARK_UNCERTAIN;
+	else
+		ps->stream.searched = 1;
 	*plen = 0;
 	return cls;
 }
@@ -1371,15 +1376,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 			return command(ps, s, n, k);
 		}
 	}
-	if (ps->fish_blank && n > 0)
-		return fish_line_below(ps, s, n, plen);
-	if (search_row(ps, n)) {
-		enum sl_prompt_class cls = command(ps, s, n, 0);
-
-		ps->stream.searched = 1;
-		*plen = 0;
-		return cls;
-	}
+	if ((ps->fish_blank && n > 0) || search_row(ps, n))
+		return stand_in(ps, s, n, plen);
 output:
 	if (n > 0 || !ps->open)
 		ps->prev_cmd = 0;
