@@ -185,6 +185,32 @@ START_TEST(hidden_cr_moves)
 }
 END_TEST
 
+START_TEST(zsh_lost_moves)
+{
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	/* "ft", Left, "o", "x", Right (cursor-forward, stripped), "r"...
+	 * (captured, zsh-plain): "t" is drawn over itself */
+	const char *right = "vm% e\becho golf338 ft\bot\bxt\bt\brt\bot\b";
+	/* inserts and a deletion: the line grows, or ends blank */
+	const char *insert = "vm% e\becho hotelia\b\b3ia\b\b0ia\b\b";
+	const char *erase = "vm% e\becho abxc\b\bc \b\b";
+	unsigned f = scan_all(right);
+
+	ck_assert(f & SL_ROW_STREAM_SAME);
+	ck_assert(unsure(&zsh, f, "vm% echo golf338 foxrot", 4));
+	ck_assert(!(scan_all(insert) & SL_ROW_STREAM_SAME));
+	ck_assert(!(scan_all(erase) & SL_ROW_STREAM_SAME));
+	/* kept escapes (oh-my-zsh's title): the moves are there */
+	ck_assert(!unsure(&zsh, f | SL_ROW_STREAM_KEPT,
+	    "vm% echo golf338 foxrot", 4));
+	/* Home: cursor-back stripped, the line drawn again with its
+	 * unchanged parts skipped: a long stretch seen before */
+	ck_assert(unsure(&zsh, 0,
+	    "vm% cho november888 julietecho november8 juliet x", 4));
+	ck_assert(!unsure(&zsh, 0, "vm% echo alpha alpha alpha", 4));
+}
+END_TEST
+
 static Suite *
 stream_suite(void)
 {
@@ -200,6 +226,7 @@ stream_suite(void)
 	tcase_add_test(tc, unsure_rows);
 	tcase_add_test(tc, unsure_width);
 	tcase_add_test(tc, hidden_cr_moves);
+	tcase_add_test(tc, zsh_lost_moves);
 	suite_add_tcase(s, tc);
 	return s;
 }
