@@ -78,6 +78,9 @@ struct sl_prompt {
 	int zsh_marked;		/* ...after zsh's mark, in a stream */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
+	int fish_marked;	/* the row's prompt is after fish's mark */
+	int fish_blank;		/* ...and nothing was typed on its row: the
+				 * line is further on */
 	struct sl_stream stream;	/* what a stream tells of the width */
 	int open;		/* ...and it is unfinished */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
@@ -772,6 +775,8 @@ match_fish_mark(const char *s, size_t n)
 		if (fish_mark_char(p, end) && end - p > 3 && p[3] == ' ')
 			p += 4;
 		k = match_shape(p, (size_t)(end - p));
+		if (k == 0 && fish_mark_char(p, end))
+			continue;	/* drawn twice (after echo off): the next */
 		return k > 0 ? (size_t)(p - s) + k : 0;
 	}
 	return 0;
@@ -928,9 +933,11 @@ stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 
 	if (ps->signals || ps->pwsh)
 		return 0;
-	ps->stream.kind = ps->path_prompt ? SL_STREAM_CUTS :
-	    match_bare(s, plen) == plen ? SL_STREAM_CANON : SL_STREAM_EDITOR;
+	/* The prompt proper: after zsh's mark, or less's last words. */
 	at = ps->stream.prompt_at;
+	ps->stream.kind = ps->path_prompt ? SL_STREAM_CUTS :
+	    match_bare(s + at, plen - at) == plen - at ? SL_STREAM_CANON :
+	    SL_STREAM_EDITOR;
 	return sl_stream_unsure(&ps->stream, ps->row_flags, s + at, n - at,
 	    plen - at);
 }
@@ -947,6 +954,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
+	ps->fish_blank = ps->fish_marked && n <= plen;
+	ps->fish_marked = 0;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
 	free(ps->last_prompt);
@@ -1233,7 +1242,9 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
 	ps->last_cmd_row = 0;
 	if ((k = match_after_pager(ps, s, n)) > 0)
 		return k;
-	return match_fish_mark(s, n);
+	k = match_fish_mark(s, n);
+	ps->fish_marked = k > 0;
+	return k;
 }
 
 /*
@@ -1248,6 +1259,28 @@ search_row(const struct sl_prompt *ps, size_t n)
 {
 	return !ps->signals && !ps->pwsh && !ps->stream.searched && n > 0 &&
 	    (ps->row_flags & SL_ROW_STREAM_SEARCH);
+}
+
+/*
+ * fish draws its line with CR and cursor-forward on the prompt's row,
+ * but a history search (its pager) or a line of several rows is drawn
+ * below it: in a stream the prompt's row stays empty and the line that
+ * ran lands on the next row.  That row stands for the command, flagged:
+ * the stripped line is not there to read.  So does zsh's search row
+ * (search_row; stream.c saw the search).
+ */
+static enum sl_prompt_class
+stand_in(struct sl_prompt *ps, const char *s, size_t n, size_t *plen)
+{
+	int fish = ps->fish_blank;
+	enum sl_prompt_class cls = command(ps, s, n, 0);
+
+	if (fish)
+		ps->marks |= SL_MARK_UNCERTAIN;
+	else
+		ps->stream.searched = 1;
+	*plen = 0;
+	return cls;
 }
 
 /* A command row after busybox's prompt, known by its shape (a stream). */
@@ -1343,13 +1376,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 			return command(ps, s, n, k);
 		}
 	}
-	if (search_row(ps, n)) {
-		enum sl_prompt_class cls = command(ps, s, n, 0);
-
-		ps->stream.searched = 1;
-		*plen = 0;
-		return cls;
-	}
+	if ((ps->fish_blank && n > 0) || search_row(ps, n))
+		return stand_in(ps, s, n, plen);
 output:
 	if (n > 0 || !ps->open)
 		ps->prev_cmd = 0;

@@ -131,7 +131,7 @@ void sl_prompt_free(struct sl_prompt *ps);
 /*
  * What an agent-stripped streamed line (one sessionData element) still
  * shows of edits it lost: tty.c scans each element and passes the bits
- * with the row's flags (0x8000 and up, above the renderer's SL_ROW_*).
+ * with the row's flags (0x4000 and up, above the renderer's SL_ROW_*).
  */
 #define SL_ROW_STREAM_EDIT	0x10000	/* a move back, then text stopped
 					 * short; a kept move a lost CR spoilt */
@@ -139,6 +139,10 @@ void sl_prompt_free(struct sl_prompt *ps);
 #define SL_ROW_STREAM_SEARCH	0x40000	/* an incremental history search */
 #define SL_ROW_STREAM_LEFT	0x80000	/* no escape kept; the cursor ended
 					 * left of text (a BS: move or erase?) */
+#define SL_ROW_STREAM_SAME	0x4000	/* text drawn over text, the line
+					 * neither longer nor ending blank */
+#define SL_ROW_STREAM_KEPT	0x8000	/* an escape kept (without it,
+					 * every cursor move was stripped) */
 #define SL_ROW_STREAM_ANY	(SL_ROW_STREAM_EDIT | SL_ROW_STREAM_BELL | \
 				 SL_ROW_STREAM_SEARCH)
 /* ...and in the top bits, how many bytes end the element after its last

@@ -18,7 +18,11 @@
  *  - a run of blanks inside the command: zsh erases with spaces between
  *    stripped cursor moves, and readline's wrap mark is a space;
  *  - a command row wider than the narrowest terminal, where the width is
- *    not known: the wrap mark may be inside it.
+ *    not known: the wrap mark may be inside it;
+ *  - a readline row stripped of every escape, wide enough that readline
+ *    may have moved back to the line's start by CR (Home, Ctrl-U, a
+ *    recall): the CR is dropped and the cursor-forwards stripped, so a
+ *    move there leaves no byte at all.
  */
 #include <stddef.h>
 #include <string.h>
@@ -39,6 +43,7 @@ struct walk {
 	int in_run;
 	size_t inserted;	/* blanks ICH opened, to be filled */
 	int last_over;		/* the last run began over text */
+	size_t run_end0;	/* the line's extent when the run began */
 	int escapes;		/* the element kept an escape */
 	unsigned ev;
 	unsigned char blank[WALK_CELLS];	/* 1: a blank there */
@@ -73,6 +78,10 @@ run_end(struct walk *w)
 				w->ev |= SL_ROW_STREAM_EDIT;
 				break;
 			}
+	/* Over text, neither longer nor ending blank: no insert, no erase. */
+	if (w->in_run && w->run_from < w->run_end0 && w->x <= w->run_end0 &&
+	    w->x > 0 && !blank_at(w, w->x - 1))
+		w->ev |= SL_ROW_STREAM_SAME;
 	w->in_run = 0;
 }
 
@@ -109,6 +118,7 @@ put_text(struct walk *w, int is_blank)
 	if (!w->in_run) {
 		w->in_run = 1;
 		w->run_from = w->x;
+		w->run_end0 = w->end;
 		/* over text: an overwrite, or an insert whose ICH was taken */
 		w->last_over = w->x < w->end && !blank_at(w, w->x);
 	}
@@ -271,7 +281,11 @@ sl_stream_scan(const char *s, size_t n)
 		i++;
 	}
 	run_end(&w);
-	if (!w.escapes)
+	/* The reader may feed an element in pieces: the bit that says an
+	 * escape was kept is the one that adds up over them. */
+	if (w.escapes)
+		w.ev |= SL_ROW_STREAM_KEPT;
+	else
 		w.ev |= stripped_moves(&w);
 	if (bell != (size_t)-1 && bell_ends(p, n, bell))
 		w.ev |= SL_ROW_STREAM_BELL;
@@ -363,17 +377,27 @@ may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
 #define REPEAT_GAP	2
 #define REPEAT_SCAN	512	/* longer commands are not searched */
 
+/*
+ * zsh moves right over text it keeps with cursor-forward, and far left
+ * with cursor-back: in a line stripped of them, a line drawn again after
+ * Home shows as two copies apart, each with gaps (`cho november888
+ * julietecho november8 juliet x`).  There a stretch of `far` bytes seen
+ * before, anywhere, is taken for such a copy; 0: only side by side.
+ */
+#define REPEAT_FAR	12	/* a copy apart: longer than common words */
+
 static int
-repeated_text(const char *s, size_t n)
+repeated_text(const char *s, size_t n, size_t far)
 {
 	size_t d, j, run;
 
 	if (n > REPEAT_SCAN)
 		return 0;
-	for (d = REPEAT_MIN; 2 * d - REPEAT_GAP <= n; d++)
+	for (d = REPEAT_MIN; 2 * d - REPEAT_GAP <= n || (far > 0 && d + far <= n);
+	    d++)
 		for (j = d, run = 0; j < n; j++) {
 			run = s[j] == s[j - d] ? run + 1 : 0;
-			if (run + REPEAT_GAP >= d)
+			if (run + REPEAT_GAP >= d || (far > 0 && run >= far))
 				return 1;
 		}
 	return 0;
@@ -402,6 +426,45 @@ editor_doubts(const struct sl_stream *st)
 	return 0;	/* zsh (its mark gave the width), the tty */
 }
 
+/* A zsh row (its mark gave the width) that kept no escape. */
+static int
+zsh_stripped(const struct sl_stream *st, unsigned flags)
+{
+	return st->kind == SL_STREAM_EDITOR && st->width > 0 &&
+	    !(flags & SL_ROW_STREAM_KEPT);
+}
+
+/*
+ * zsh draws a key typed inside the line with the rest after it (the line
+ * grows) and a deletion with a blank at the end; text drawn over the same
+ * cells otherwise came after a cursor-forward the stripper took (`xt BS`,
+ * Right, `t BS`): the text after it sits one cell off.
+ */
+static int
+zsh_lost_forward(const struct sl_stream *st, unsigned flags)
+{
+	return zsh_stripped(st, flags) && (flags & SL_ROW_STREAM_SAME);
+}
+
+/*
+ * readline moves the cursor back to column `to` with a CR and cursor-
+ * forwards (in a UTF-8 locale) rather than backspaces when that is
+ * shorter: when to + 1 < from - to (display.c, CR_FASTER).  No move goes
+ * left of the prompt, and the cursor never passed the row's extent (the
+ * stripped row keeps every cell written), so a row no wider than twice
+ * the prompt and one had no such move: its BSs are all its moves back.
+ * A wider one stripped of its escapes may hide a Home or a Ctrl-U.
+ */
+static int
+hidden_cr_move(const struct sl_stream *st, unsigned flags, const char *s,
+    size_t n, size_t plen)
+{
+	if (st->kind != SL_STREAM_EDITOR || st->width > 0 ||
+	    (flags & SL_ROW_STREAM_KEPT))
+		return 0;	/* zsh (its mark), the tty, busybox; or kept */
+	return columns(s, n) > 2 * columns(s, plen) + 1;
+}
+
 int
 sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
     size_t n, size_t plen)
@@ -414,7 +477,10 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 	if (((flags & SL_ROW_STREAM_ANY) != 0 &&
 	    !evidence_before(flags, n - plen)) ||
 	    inner_blanks(s + plen, n - plen) ||
-	    repeated_text(s + plen, n - plen))
+	    repeated_text(s + plen, n - plen, zsh_stripped(st, flags) ?
+	    REPEAT_FAR : 0) ||
+	    hidden_cr_move(st, flags, s, n, plen) ||
+	    zsh_lost_forward(st, flags))
 		return 1;
 	return may_wrap(st, s, n, plen);
 }

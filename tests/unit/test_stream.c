@@ -110,7 +110,9 @@ START_TEST(unsure_rows)
 	const char *search = "$ (reverse-i-search)`': $ echo hi";
 	unsigned f = sl_stream_scan(search, strlen(search));
 
-	ck_assert(!unsure(&st, 0, "$ echo hi", 2));
+	const unsigned kept = SL_ROW_STREAM_KEPT;
+
+	ck_assert(!unsure(&st, kept, "$ echo hi", 2));
 	/* a bare BS at the end: in doubt for readline, not for zsh */
 	ck_assert(unsure(&st, SL_ROW_STREAM_LEFT, "$ echo hi", 2));
 	ck_assert(!unsure(&zsh, SL_ROW_STREAM_LEFT, "$ echo hi", 2));
@@ -120,10 +122,10 @@ START_TEST(unsure_rows)
 	ck_assert(unsure(&st, f, search, 2));
 	/* zsh's erase with spaces; text drawn twice side by side */
 	ck_assert(unsure(&st, 0, "vm% rm -rf qwv          cut x", 4));
-	ck_assert(!unsure(&st, 0, "vm% echo 'a   b'", 4));
+	ck_assert(!unsure(&st, kept, "vm% echo 'a   b'", 4));
 	ck_assert(unsure(&st, 0, "vm% cho kilo289 hotelecho kilo289 hotel x",
 	    4));
-	ck_assert(!unsure(&st, 0, "vm% echo alpha alpha alpha", 4));
+	ck_assert(!unsure(&st, kept, "vm% echo alpha alpha alpha", 4));
 }
 END_TEST
 
@@ -191,6 +193,62 @@ START_TEST(cut_escapes)
 }
 END_TEST
 
+START_TEST(hidden_cr_moves)
+{
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	/* bash-sh, Home then "e" inserted at the start, then End: CR,
+	 * cursor-forwards and ICH all stripped (captured element) */
+	const char *home = "sh-5.2$ cho delta987 bravoe x";
+	unsigned f = scan_all(home);
+
+	ck_assert(!(f & SL_ROW_STREAM_KEPT));
+	ck_assert(unsure(&st, f, home, 8));
+	/* Ctrl-U: "rm -rf kqz", CR, forwards, EL, then the line that ran */
+	ck_assert(unsure(&st, 0, "sh-5.2$ rm -rf kqzprintf '%s' one", 8));
+	/* the cursor never went past twice the prompt and one: a move
+	 * back would have been BSs */
+	ck_assert(!unsure(&st, 0, "sh-5.2$ ls -l", 8));
+	ck_assert(!unsure(&st, 0, "sh-5.2$ echo a bc", 8));	/* 17 */
+	ck_assert(unsure(&st, 0, "sh-5.2$ echo a bcd", 8));	/* 18 */
+	/* an escape kept: the cursor-forwards would be there */
+	f = scan_all("\x1b]0;t\x07sh-5.2$ cho delta987 bravo\x1b[C\x1b[1@e");
+	ck_assert(f & SL_ROW_STREAM_KEPT);
+	ck_assert(!unsure(&st, SL_ROW_STREAM_KEPT, home, 8));
+	/* not readline's: the tty's echo, busybox, zsh (its width known) */
+	st.kind = SL_STREAM_CANON;
+	ck_assert(!unsure(&st, 0, "$ echo delta987 bravo", 2));
+	st.kind = SL_STREAM_EDITOR;
+	st.width = 80;
+	ck_assert(!unsure(&st, 0, "vm% echo delta987 bravo", 4));
+}
+END_TEST
+
+START_TEST(zsh_lost_moves)
+{
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	/* "ft", Left, "o", "x", Right (cursor-forward, stripped), "r"...
+	 * (captured, zsh-plain): "t" is drawn over itself */
+	const char *right = "vm% e\becho golf338 ft\bot\bxt\bt\brt\bot\b";
+	/* inserts and a deletion: the line grows, or ends blank */
+	const char *insert = "vm% e\becho hotelia\b\b3ia\b\b0ia\b\b";
+	const char *erase = "vm% e\becho abxc\b\bc \b\b";
+	unsigned f = scan_all(right);
+
+	ck_assert(f & SL_ROW_STREAM_SAME);
+	ck_assert(unsure(&zsh, f, "vm% echo golf338 foxrot", 4));
+	ck_assert(!(scan_all(insert) & SL_ROW_STREAM_SAME));
+	ck_assert(!(scan_all(erase) & SL_ROW_STREAM_SAME));
+	/* kept escapes (oh-my-zsh's title): the moves are there */
+	ck_assert(!unsure(&zsh, f | SL_ROW_STREAM_KEPT,
+	    "vm% echo golf338 foxrot", 4));
+	/* Home: cursor-back stripped, the line drawn again with its
+	 * unchanged parts skipped: a long stretch seen before */
+	ck_assert(unsure(&zsh, 0,
+	    "vm% cho november888 julietecho november8 juliet x", 4));
+	ck_assert(!unsure(&zsh, 0, "vm% echo alpha alpha alpha", 4));
+}
+END_TEST
+
 static Suite *
 stream_suite(void)
 {
@@ -206,6 +264,8 @@ stream_suite(void)
 	tcase_add_test(tc, unsure_rows);
 	tcase_add_test(tc, unsure_width);
 	tcase_add_test(tc, cut_escapes);
+	tcase_add_test(tc, hidden_cr_moves);
+	tcase_add_test(tc, zsh_lost_moves);
 	suite_add_tcase(s, tc);
 	return s;
 }
