@@ -1999,6 +1999,31 @@ edit_signal(struct sl_term *t, unsigned flag)
 		cur(t)->edit_col = t->cx + 1;
 }
 
+/*
+ * zsh turns cursor-key mode off for a line accepted, with the cursor
+ * where the edit left it: on a lower row of a long or multi-line buffer
+ * (below a wrapped line it erased back).  The mark is the row's whose
+ * editor turned it on, the nearest above.
+ */
+#define KEYPAD_ROWS	16
+
+static void
+keypad_off(struct sl_term *t)
+{
+	unsigned y = t->cy;
+
+	if (t->on_status) {
+		cur(t)->flags |= SL_ROW_KEYPAD_OFF;
+		return;
+	}
+	while (y > 0 && t->cy - y < KEYPAD_ROWS &&
+	    !(row_at(t, y)->flags & SL_ROW_KEYPAD_ON))
+		y--;
+	if (!(row_at(t, y)->flags & SL_ROW_KEYPAD_ON))
+		y = t->cy;
+	row_at(t, y)->flags |= SL_ROW_KEYPAD_OFF;
+}
+
 /* DSR 6: busybox asks where its input starts, on every new line. */
 static void
 cursor_query(struct sl_term *t, uint32_t n)
@@ -2044,9 +2069,12 @@ set_modes(struct sl_term *t, int on)
 		case 1:
 			/* A full-screen program's own (less) is not the
 			 * line editor's: it would land on the row below. */
-			if (!t->alt)
-				cur(t)->flags |= on ? SL_ROW_KEYPAD_ON :
-				    SL_ROW_KEYPAD_OFF;
+			if (t->alt)
+				break;
+			if (on)
+				cur(t)->flags |= SL_ROW_KEYPAD_ON;
+			else
+				keypad_off(t);
 			break;
 		}
 	}
