@@ -1653,6 +1653,14 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
 		erase_line(t, 0);
+		if (soft(t) && t->cx < cur(t)->len &&
+		    busybox_row(t, cur(t))) {
+			/* busybox redraws its line from the first row:
+			 * the wrapped row's lines below go too.  (fish's
+			 * autosuggestion would need them kept as made.) */
+			fix_wide_left(cur(t), t->cx);
+			cur(t)->len = t->cx;
+		}
 		for (i = t->cy + 1; i < t->nrows; i++)
 			row_clear(t, row_at(t, i), t->line);
 		t->nrows = t->cy + 1;
