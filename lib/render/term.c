@@ -70,6 +70,8 @@ struct row {
 	uint32_t edit_col;	/* 1 + column where a line editor began, or 0 */
 	int cut;		/* number of the next piece, 0 if never cut */
 	int soft;		/* readline wrapped it at wrap_w columns */
+	uint32_t taken;		/* physical lines past its first it has made,
+				   each over the row then below it */
 	int rest;		/* the rest of a row made final early (spill):
 				   no line of its own while empty */
 };
@@ -677,17 +679,22 @@ cut_row(struct sl_term *t)
 /* ------------------------------------------------------------- printing */
 
 /*
- * Text written at a learnt width.  A prompt row (bash's signals) that
- * grows past it was wrapped by the terminal, as readline's redraws and
+ * Text written at a learnt width.  A prompt row (bash's signals, or a
+ * line editor started on it: zsh) that grows past it was wrapped by the
+ * terminal, as readline's redraws and
  * Ctrl-R's search line are with no " \r" of their own: it becomes a
  * wrapped row, so that readline's moves between its lines land right.
  */
+static void	take_in_row_below(struct sl_term *, struct row *);
+
 static void
 note_wrap(struct sl_term *t, struct row *r)
 {
 	if (!r->soft && r->len > t->wrap_w &&
-	    (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
+	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0))
 		r->soft = 1;
+	while (r->soft && r->len > (r->taken + 1) * t->wrap_w)
+		take_in_row_below(t, r);
 	t->at_margin = r->soft && t->cx % t->wrap_w == 0;
 }
 
@@ -1531,11 +1538,46 @@ insert_lines(struct sl_term *t, uint32_t n)
 	t->cx = 0;
 }
 
+/*
+ * DL on a physical line past the first of a wrapped row removes lines of
+ * that row (zsh drawing a shorter search match over a longer one): its
+ * lines further on move up; past its last, the rows below are deleted
+ * and the cursor is on the first row left there.  Returns how many rows
+ * below are still to be deleted.
+ */
+static uint32_t
+delete_soft_lines(struct sl_term *t, uint32_t n)
+{
+	struct row *r = cur(t);
+	uint32_t w = t->wrap_w, start = line_start(t);
+	uint32_t after = r->len > start ? (r->len - start + w - 1) / w : 0;
+
+	t->at_margin = 0;
+	t->cx = start;
+	if (n < after) {
+		memmove(r->ch + start, r->ch + start + n * w,
+		    (r->len - start - n * w) * sizeof(*r->ch));
+		memmove(r->at + start, r->at + start + n * w,
+		    (r->len - start - n * w) * sizeof(*r->at));
+		r->len -= n * w;
+		r->taken = r->taken > n ? r->taken - n : 0;
+		return 0;
+	}
+	r->len = SL_MIN(r->len, start);
+	r->taken = start / w - 1;
+	goto_row(t, (long long)t->cy + 1);
+	t->cx = 0;
+	return n - after;
+}
+
 /* DL: rows at the cursor removed; the rows below move up. */
 static void
 delete_lines(struct sl_term *t, uint32_t n)
 {
 	uint32_t k;
+
+	if (soft(t) && line_start(t) > 0 && (n = delete_soft_lines(t, n)) == 0)
+		return;
 
 	for (k = 0; k < n && t->cy < t->nrows; k++) {
 		unsigned i;
@@ -1547,6 +1589,47 @@ delete_lines(struct sl_term *t, uint32_t n)
 			t->nrows--;
 	}
 	t->cx = 0;
+}
+
+/*
+ * A wrapped row that grows onto a new physical line writes over the row
+ * then below it on the terminal: zsh and readline draw a long history
+ * entry over the rows of their search display, then move by rows.  That
+ * row is taken into the wrapped one (what the text did not reach stays,
+ * as on the screen) and the rows under it move up, so that moves by rows
+ * land where they did on the terminal.  At the bottom nothing is below.
+ */
+static void
+take_in_row_below(struct sl_term *t, struct row *r)
+{
+	uint32_t base = ++r->taken * t->wrap_w, i, from, end;
+	unsigned below = t->cy + 1, k;
+	struct row *b;
+
+	if (t->on_status || t->alt || below >= t->nrows)
+		return;
+	b = row_at(t, below);
+	if (b->soft)
+		return;		/* more than the one line: left as it is */
+	from = r->len - base;
+	end = SL_MIN(b->len, t->wrap_w);
+	if (from < end) {
+		row_grow(t, r, base + end);
+		for (i = from; i < end; i++) {
+			r->ch[base + i] = b->ch[i] & CELL_EXT &&
+			    b->ch[i] != CELL_WIDE ? CELL_BLANK : b->ch[i];
+			r->at[base + i] = b->at[i];
+		}
+		if (r->ch[base + from] == CELL_WIDE)
+			r->ch[base + from] = CELL_BLANK;
+		r->len = base + end;
+	}
+	r->units += b->units;
+	b->units = 0;
+	row_clear(t, b, t->line);
+	for (k = below; k + 1 < t->nrows; k++)
+		swap_rows(t, k, k + 1);
+	t->nrows--;
 }
 
 /*
@@ -1581,6 +1664,14 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
 		erase_line(t, 0);
+		if (soft(t) && t->cx < cur(t)->len &&
+		    busybox_row(t, cur(t))) {
+			/* busybox redraws its line from the first row:
+			 * the wrapped row's lines below go too.  (fish's
+			 * autosuggestion would need them kept as made.) */
+			fix_wide_left(cur(t), t->cx);
+			cur(t)->len = t->cx;
+		}
 		for (i = t->cy + 1; i < t->nrows; i++)
 			row_clear(t, row_at(t, i), t->line);
 		t->nrows = t->cy + 1;
@@ -1927,6 +2018,31 @@ edit_signal(struct sl_term *t, unsigned flag)
 		cur(t)->edit_col = t->cx + 1;
 }
 
+/*
+ * zsh turns cursor-key mode off for a line accepted, with the cursor
+ * where the edit left it: on a lower row of a long or multi-line buffer
+ * (below a wrapped line it erased back).  The mark is the row's whose
+ * editor turned it on, the nearest above.
+ */
+#define KEYPAD_ROWS	16
+
+static void
+keypad_off(struct sl_term *t)
+{
+	unsigned y = t->cy;
+
+	if (t->on_status) {
+		cur(t)->flags |= SL_ROW_KEYPAD_OFF;
+		return;
+	}
+	while (y > 0 && t->cy - y < KEYPAD_ROWS &&
+	    !(row_at(t, y)->flags & SL_ROW_KEYPAD_ON))
+		y--;
+	if (!(row_at(t, y)->flags & SL_ROW_KEYPAD_ON))
+		y = t->cy;
+	row_at(t, y)->flags |= SL_ROW_KEYPAD_OFF;
+}
+
 /* DSR 6: busybox asks where its input starts, on every new line. */
 static void
 cursor_query(struct sl_term *t, uint32_t n)
@@ -1972,9 +2088,12 @@ set_modes(struct sl_term *t, int on)
 		case 1:
 			/* A full-screen program's own (less) is not the
 			 * line editor's: it would land on the row below. */
-			if (!t->alt)
-				cur(t)->flags |= on ? SL_ROW_KEYPAD_ON :
-				    SL_ROW_KEYPAD_OFF;
+			if (t->alt)
+				break;
+			if (on)
+				cur(t)->flags |= SL_ROW_KEYPAD_ON;
+			else
+				keypad_off(t);
 			break;
 		}
 	}
@@ -1997,7 +2116,13 @@ soft_move(struct sl_term *t, unsigned char f, uint32_t *np)
 	case 'A':
 		if (cur_line == 0)
 			return 0;
-		n = SL_MIN(n, cur_line);
+		if (n > cur_line) {
+			/* Up out of the row: the rest moves across rows. */
+			*np = n - cur_line;
+			t->cx = t->at_margin ? w - 1 : t->cx - start;
+			t->at_margin = 0;
+			return 0;
+		}
 		t->cx = start - n * w + (t->at_margin ? w - 1 : t->cx - start);
 		break;
 	case 'B':
@@ -2070,15 +2195,28 @@ set_region(struct sl_term *t)
 }
 
 /*
- * The cursor came up onto a wrapped row from the row below: on the
- * terminal that is its last physical line.
+ * CUU across rows.  A wrapped row above is as many rows of the screen as
+ * it has physical lines (zsh moves up over a long search entry so); the
+ * cursor lands on the line it reaches, the last one when it comes up
+ * from the row right below.
  */
 static void
-onto_soft_row(struct sl_term *t)
+cursor_up(struct sl_term *t, uint32_t n)
 {
-	if (soft(t))
-		t->cx = last_line(t, cur(t)) * t->wrap_w +
-		    SL_MIN(t->cx, t->wrap_w - 1);
+	long long y = t->cy;
+	uint32_t lines = 1;
+
+	while (n > 0 && y > 0) {
+		const struct row *r = row_at(t, (unsigned)--y);
+
+		lines = t->wrap_w != 0 && r->soft ? last_line(t, r) + 1 : 1;
+		if (n <= lines)
+			break;
+		n -= lines;
+	}
+	goto_row(t, y);
+	if (soft(t) && n > 0 && n <= lines)
+		t->cx = (lines - n) * t->wrap_w + SL_MIN(t->cx, t->wrap_w - 1);
 }
 
 /* Cursor moves (CUU, CUD, CUF, CUB, CNL, CPL, CHA, CUP, VPA); 0: not one. */
@@ -2087,8 +2225,7 @@ csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
 {
 	switch (f) {
 	case 'A':
-		goto_row(t, (long long)t->cy - n);
-		onto_soft_row(t);
+		cursor_up(t, n);
 		return 1;
 	case 'B': case 'e': goto_row(t, (long long)t->cy + n); return 1;
 	case 'C': case 'a':

@@ -1579,6 +1579,27 @@ START_TEST(width_from_newline_mark)
 }
 END_TEST
 
+/*
+ * zsh's search draws a long entry over the rows below its prompt and
+ * moves by screen rows: the wrapped row takes in the row it writes over,
+ * CUU counts its physical lines, and DL on its second line removes that
+ * line only.  (Width 40 from zsh's mark.)
+ */
+#define ZSH_MARK40	"%                                       \r \r\r"
+#define LONG_ENTRY	"echo xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
+START_TEST(wrap_zsh_search_over_rows)
+{
+	RENDER_IS(ZSH_MARK40 "vm% \033[?2004h\r\nbck: _\r\nrow3\r\nrow4"
+	    "\033[3A\r\033[4C" LONG_ENTRY "\033[1B\rS: e_\033[K\033[2A\rZ",
+	    "Zm% " LONG_ENTRY, "S: e_", "row4");
+	RENDER_IS(ZSH_MARK40 "vm% \033[?2004h\r\nbck: _\r\nrow3\r\nrow4"
+	    "\033[3A\r\033[4C" LONG_ENTRY "\033[1B\rS: e_\033[K\033[2A"
+	    "\r\033[4Cecho y\033[K\033[1B\r\033[M\033[3Cf_",
+	    "vm% echo y", "S: f_", "row4");
+}
+END_TEST
+
 /* A command typed to exactly the width: the output is a row of its own. */
 START_TEST(wrap_exact_width_output_apart)
 {
@@ -2307,6 +2328,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_width_learnt);
 	tcase_add_test(tc, wrap_exact_width_output_apart);
 	tcase_add_test(tc, wrap_zsh_idiom);
+	tcase_add_test(tc, wrap_zsh_search_over_rows);
 	tcase_add_test(tc, width_from_newline_mark);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
