@@ -1267,6 +1267,17 @@ path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	return cls;
 }
 
+/* A row of output (n bytes) ends what a command row began. */
+static enum sl_prompt_class
+output_row(struct sl_prompt *ps, size_t n)
+{
+	if (n > 0 || !ps->open)
+		ps->prev_cmd = 0;
+	if (n > 0)
+		ps->switched = 0;
+	return SL_PROMPT_NONE;
+}
+
 /*
  * Can no matcher of sl_prompt_classify_at() take the row?  Most rows of
  * a raw log are output, and this answers for them from the state and a
@@ -1387,9 +1398,5 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		return cls;
 	}
 output:
-	if (n > 0 || !ps->open)
-		ps->prev_cmd = 0;
-	if (n > 0)
-		ps->switched = 0;
-	return SL_PROMPT_NONE;
+	return output_row(ps, n);
 }
