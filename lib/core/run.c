@@ -430,7 +430,7 @@ sl_count_other_apis(struct sl_reader *rd, long long n)
 int
 sl_reader_wants(const struct sl_reader *rd, unsigned what)
 {
-	return (rd->run->sink.want & what) != 0;
+	return (rd->want & what) != 0;
 }
 
 /*
@@ -513,6 +513,7 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f,
 	rd.opts = &run->opts;
 	rd.st = &run->st;
 	rd.status = SL_OK;
+	rd.want = run->sink.want;
 
 	if ((rc = offer(run, in, leaf)) != SL_DECLINED)
 		return rc;
