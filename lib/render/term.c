@@ -2124,8 +2124,9 @@ repeat_last(struct sl_term *t, uint32_t n)
 		put_cp(t, t->last_ch);
 }
 
+/* A complete CSI but the common SGR (see csi_dispatch). */
 static void
-csi_dispatch(struct sl_term *t, unsigned char f)
+csi_other(struct sl_term *t, unsigned char f)
 {
 	uint32_t n = param(t, 0, 1);
 	unsigned char prev = t->last_csi;
@@ -2176,6 +2177,23 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 'n': cursor_query(t, n); break;
 	default: break;		/* DA, DECSTBM, window ops: no text */
 	}
+}
+
+/*
+ * A complete CSI, from either parser (csi_byte, csi_fast).  SGR, most
+ * sequences, is taken here in a few tests, what csi_other() would do for
+ * it; this small entry is inlined into both parsers.
+ */
+static inline void
+csi_dispatch(struct sl_term *t, unsigned char f)
+{
+	if (f == 'm' && t->priv == 0 && t->inter == 0 && !t->alt && !soft(t)) {
+		t->last_csi = 'm';
+		t->at_margin = 0;
+		sgr(t);
+		return;
+	}
+	csi_other(t, f);
 }
 
 /* ---------------------------------------------------------------- OSC */
@@ -2596,13 +2614,7 @@ csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	t->colon = 0;
 	t->seqlen = (size_t)(q - p) - 1;
 	t->state = S_GROUND;
-	if (*q == 'm' && priv == 0 && !t->alt && !soft(t)) {
-		/* SGR, most sequences: all that csi_dispatch does for it. */
-		t->last_csi = 'm';
-		t->at_margin = 0;
-		sgr(t);
-	} else
-		csi_dispatch(t, *q);
+	csi_dispatch(t, *q);
 	return q + 1;
 }
 
