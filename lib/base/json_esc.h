@@ -151,6 +151,7 @@ sl_json_int(char *o, long long v)
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v, x;
 	unsigned digits;
+	uint32_t x32;
 	char *e;
 
 	if (v < 0)
@@ -164,14 +165,19 @@ sl_json_int(char *o, long long v)
 			digits++;
 	}
 	e = o + digits;
-	for (o = e; u >= 100; u /= 100) {
+	for (o = e; u > 0xffffffffu; u /= 100) {
 		o -= 2;
 		memcpy(o, pairs + 2 * (u % 100), 2);
 	}
-	if (u >= 10)
-		memcpy(o - 2, pairs + 2 * u, 2);
+	/* The rest in 32 bits: cheaper divisions by 100. */
+	for (x32 = (uint32_t)u; x32 >= 100; x32 /= 100) {
+		o -= 2;
+		memcpy(o, pairs + 2 * (x32 % 100), 2);
+	}
+	if (x32 >= 10)
+		memcpy(o - 2, pairs + 2 * x32, 2);
 	else
-		o[-1] = (char)('0' + u);
+		o[-1] = (char)('0' + x32);
 	return e;
 }
 
