@@ -2870,7 +2870,13 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 
 	if (len > 0)
 		t->partial = p[len - 1] != '\n';
-	feed_bytes(t, p, p + len);
+	/* A line's LF alone (readers hold it back until the next line):
+	 * what feed_bytes would come to, without its loop. */
+	if (len == 1 && *p == '\n' && t->npend == 0 && !t->cr_pending &&
+	    t->state == S_GROUND && !t->alt)
+		control(t, '\n');
+	else
+		feed_bytes(t, p, p + len);
 	/*
 	 * Past the budget of all renderers, each one fed gives back what
 	 * it can, here at the end of its feed, where its owner expects rows:
