@@ -693,15 +693,17 @@ widen4(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t i,
 	memcpy(&four, s + i, 4);
 	v = _mm_unpacklo_epi8(_mm_cvtsi32_si128(four), zero);
 	_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
-	_mm_storeu_si128((__m128i *)(at + i), va);
+	if (at != NULL)
+		_mm_storeu_si128((__m128i *)(at + i), va);
 	return i + 4;
 }
 #endif
 
 /*
  * Cells from bytes, 16 at a time: the bytes zero-extended into ch, the
- * one attribute into at.  Returns how many were done; the caller does the
- * rest (a run shorter than 4) one by one.
+ * one attribute into at (NULL: attributes are not kept, see put_ascii).
+ * Returns how many were done; the caller does the rest (a run shorter
+ * than 4) one by one.
  */
 static uint32_t
 widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
@@ -720,6 +722,8 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 		_mm_storeu_si128((__m128i *)(ch + i + 4), _mm_unpackhi_epi16(lo, zero));
 		_mm_storeu_si128((__m128i *)(ch + i + 8), _mm_unpacklo_epi16(hi, zero));
 		_mm_storeu_si128((__m128i *)(ch + i + 12), _mm_unpackhi_epi16(hi, zero));
+		if (at == NULL)
+			continue;
 		_mm_storeu_si128((__m128i *)(at + i), va);
 		_mm_storeu_si128((__m128i *)(at + i + 4), va);
 		_mm_storeu_si128((__m128i *)(at + i + 8), va);
@@ -732,8 +736,10 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 
 		_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
 		_mm_storeu_si128((__m128i *)(ch + i + 4), _mm_unpackhi_epi16(v, zero));
-		_mm_storeu_si128((__m128i *)(at + i), va);
-		_mm_storeu_si128((__m128i *)(at + i + 4), va);
+		if (at != NULL) {
+			_mm_storeu_si128((__m128i *)(at + i), va);
+			_mm_storeu_si128((__m128i *)(at + i + 4), va);
+		}
 		i += 8;
 	}
 	if (i + 4 <= k)
@@ -790,11 +796,14 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 		else
 			fix_wide_right(r, end);
 		ch = r->ch + x;
-		at = r->at + x;
+		/* Attributes are read only to hand out spans (emit): without
+		 * them the cells' attributes are never looked at. */
+		at = t->cb.attrs ? r->at + x : NULL;
 		i = widen_ascii(ch, at, s, k, a);
 		for (; i < k; i++) {
 			ch[i] = s[i];
-			at[i] = a;
+			if (at != NULL)
+				at[i] = a;
 		}
 		t->cx = end;
 		t->last_ch = s[k - 1];
