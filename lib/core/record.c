@@ -374,7 +374,8 @@ sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 {
 	struct jw w;
 
-	sl_buf_reserve(b, 256);
+	if (b->cap - b->len < 257)	/* inlined: once per record */
+		sl_buf_reserve(b, 256);
 	w.b = b;
 	w.o = b->buf + b->len;
 	w.end = b->buf + b->cap - 1;

@@ -315,10 +315,12 @@ sl_emit(struct sl_reader *rd, const struct sl_record *r)
 	m.keep = NULL;
 	m.nkeep = 0;
 	rc = run->sink.put(run->sink.arg, mend(r, &m));
-	for (i = 0; i < m.nkeep; i++)
-		free(m.keep[i]);
-	free(m.keep);
-	free(m.extra);
+	if (m.keep != NULL) {	/* something was mended: rare */
+		for (i = 0; i < m.nkeep; i++)
+			free(m.keep[i]);
+		free(m.keep);
+		free(m.extra);
+	}
 	if (rc != SL_OK) {
 		run->stopped = 1;
 		worse(rd, SL_STOP);

@@ -438,10 +438,12 @@ emit(struct sl_term *t, struct row *r)
 		return;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
 		n--;
-	sl_buf_reset(&t->text);
+	t->text.len = 0;
 	t->nspans = 0;
-	/* Four bytes a cell; clusters reserve their own room. */
-	sl_buf_reserve(&t->text, (size_t)n * 4);
+	/* Four bytes a cell; clusters reserve their own room.  (The test
+	 * is inlined: this runs for every row.) */
+	if ((size_t)n * 4 + 1 > t->text.cap)
+		sl_buf_reserve(&t->text, (size_t)n * 4);
 	for (i = 0; i < n; i++) {
 		uint32_t c = r->ch[i];
 		size_t before = t->text.len;
