@@ -91,6 +91,7 @@ struct sl_tty {
 	const char *src_name;		/* the name src's prefix was made of */
 	char src_sep;			/* ...and its separator */
 	size_t src_prefix;		/* bytes of "name<sep>" in src */
+	long long src_line;		/* the number after it, -1: none */
 	unsigned char *held;	/* of HELD_SIZE each, grown on demand:
 				   most files hold few */
 	size_t nheld, held_cap;
@@ -118,6 +119,21 @@ emit(struct sl_tty *tty, struct sl_record *r)
 	return tty->status;
 }
 
+/* Add one to the decimal number after b's first `from` bytes, in place;
+ * 0 when that needs one more digit (999 + 1). */
+static int
+count_up(struct sl_buf *b, size_t from)
+{
+	size_t i = b->len;
+
+	while (i > from && b->buf[i - 1] == '9')
+		b->buf[--i] = '0';
+	if (i == from)
+		return 0;
+	b->buf[i - 1]++;
+	return 1;
+}
+
 static const char *
 src_at(struct sl_tty *tty, long long line)
 {
@@ -131,9 +147,16 @@ src_at(struct sl_tty *tty, long long line)
 		tty->src_prefix = tty->src.len;
 		tty->src_name = tty->rd->name;
 		tty->src_sep = tty->sep;
+		tty->src_line = -1;
 	}
-	tty->src.len = tty->src_prefix;
-	sl_buf_add_int(&tty->src, line);
+	/* Rows mostly come one input line after another: the next number
+	 * is the last one's digits counted up in place. */
+	if (line != tty->src_line && (tty->src_line < 0 ||
+	    line != tty->src_line + 1 || !count_up(&tty->src, tty->src_prefix))) {
+		tty->src.len = tty->src_prefix;
+		sl_buf_add_int(&tty->src, line);
+	}
+	tty->src_line = line;
 	return tty->src.buf;
 }
 
