@@ -181,4 +181,25 @@ sl_json_int(char *o, long long v)
 	return e;
 }
 
+/*
+ * Add one to the decimal number in s[from, end), in place: numbers that
+ * count up by one (record numbers, src lines) are not written anew each
+ * time.  Returns 0, leaving s as it was, when a digit more is needed
+ * (999 + 1) or there is no number.
+ */
+static inline int
+sl_decimal_count_up(char *s, size_t from, size_t end)
+{
+	size_t i = end;
+
+	while (i > from && s[i - 1] == '9')
+		i--;
+	if (i == from || s[i - 1] < '0' || s[i - 1] > '8')
+		return 0;
+	s[i - 1]++;
+	while (i < end)		/* mostly none: no memset call */
+		s[i++] = '0';
+	return 1;
+}
+
 #endif /* SL_BASE_JSON_ESC_H */

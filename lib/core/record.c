@@ -246,11 +246,35 @@ sl_record_not_run(const struct sl_record *r)
 	return r->cancelled || r->redrawn;
 }
 
+/*
+ * The record number: one more than the last one in most records (per
+ * thread, as the head below), so its digits are counted up in place.
+ * Only from a number >= 0: "-1" counted up is not "0".
+ */
+static _Thread_local struct {
+	long long v;
+	size_t len;			/* 0: nothing kept */
+	char text[24];
+} last_n;
+
+static void
+record_number(struct jw *w, long long v)
+{
+	if (last_n.len == 0 || v <= 0 || (v != last_n.v && (v != last_n.v + 1 ||
+	    !sl_decimal_count_up(last_n.text, 0, last_n.len))))
+		last_n.len = (size_t)(sl_json_int(last_n.text, v) - last_n.text);
+	last_n.v = v;
+	/* All of text: a copy of constant size is a few moves. */
+	jw_room(w, sizeof(last_n.text));
+	memcpy(w->o, last_n.text, sizeof(last_n.text));
+	w->o += last_n.len;
+}
+
 static void
 line_fields(struct jw *w, const struct sl_record *r)
 {
 	JW_LIT(w, ",\"n\":");
-	jw_int(w, r->n);
+	record_number(w, r->n);
 	JW_LIT(w, ",\"text\":");
 	jw_str(w, r->text, r->len);
 	if (r->has_prompt) {

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "base/json_esc.h"
 
 #define HOLD_MAX	64	/* line records held back at most */
 #define NO_PROMPT_ROWS	20	/* lines without a command that need a note */
@@ -119,21 +120,6 @@ emit(struct sl_tty *tty, struct sl_record *r)
 	return tty->status;
 }
 
-/* Add one to the decimal number after b's first `from` bytes, in place;
- * 0 when that needs one more digit (999 + 1). */
-static int
-count_up(struct sl_buf *b, size_t from)
-{
-	size_t i = b->len;
-
-	while (i > from && b->buf[i - 1] == '9')
-		b->buf[--i] = '0';
-	if (i == from)
-		return 0;
-	b->buf[i - 1]++;
-	return 1;
-}
-
 static const char *
 src_at(struct sl_tty *tty, long long line)
 {
@@ -152,7 +138,8 @@ src_at(struct sl_tty *tty, long long line)
 	/* Rows mostly come one input line after another: the next number
 	 * is the last one's digits counted up in place. */
 	if (line != tty->src_line && (tty->src_line < 0 ||
-	    line != tty->src_line + 1 || !count_up(&tty->src, tty->src_prefix))) {
+	    line != tty->src_line + 1 || !sl_decimal_count_up(tty->src.buf,
+	    tty->src_prefix, tty->src.len))) {
 		tty->src.len = tty->src_prefix;
 		sl_buf_add_int(&tty->src, line);
 	}
