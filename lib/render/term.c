@@ -548,9 +548,13 @@ ring_resize(struct sl_term *t, unsigned cap)
 static void
 push_row(struct sl_term *t)
 {
-	if (t->nrows == SL_TERM_ROWS)
+	if (t->nrows == SL_TERM_ROWS) {
+		/* The full ring's top slot, just cleared, is the new row. */
 		pop_top(t);
-	else if (t->nrows == t->ringcap)
+		t->nrows++;
+		return;
+	}
+	if (t->nrows == t->ringcap)
 		ring_resize(t, SL_MIN(t->ringcap * 2, SL_TERM_ROWS));
 	row_clear(t, row_at(t, t->nrows), t->line);
 	t->nrows++;
