@@ -155,8 +155,8 @@ tail16(char *o, const unsigned char *p, size_t left,
  * a run of plain bytes costs one load, one store and one test.  The last
  * few bytes go through tail16().
  */
-static void
-jw_str(struct jw *w, const char *s, size_t n)
+static inline __attribute__((always_inline)) void
+jw_str_inline(struct jw *w, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *plain = p;	/* output from here is the input */
@@ -196,6 +196,13 @@ jw_str(struct jw *w, const char *s, size_t n)
 	}
 	*o++ = '"';
 	w->o = o;
+}
+
+/* The same, called: for the fields that are not in every record. */
+static void
+jw_str(struct jw *w, const char *s, size_t n)
+{
+	jw_str_inline(w, s, n);
 }
 
 /* ,"key": then the string v; nothing when v is NULL.  Inlined: key and
@@ -276,7 +283,7 @@ line_fields(struct jw *w, const struct sl_record *r)
 	JW_LIT(w, ",\"n\":");
 	record_number(w, r->n);
 	JW_LIT(w, ",\"text\":");
-	jw_str(w, r->text, r->len);
+	jw_str_inline(w, r->text, r->len);	/* in every line record */
 	if (r->has_prompt) {
 		JW_LIT(w, ",\"prompt\":");
 		jw_str(w, r->text, r->prompt_len);
@@ -421,7 +428,10 @@ sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 	}
 	if (r->nredacted > 0)
 		redacted_field(&w, r);
-	STR_FIELD(&w, "src", r->src);
+	if (r->src != NULL) {	/* STR_FIELD, inlined: in every record */
+		JW_LIT(&w, ",\"src\":");
+		jw_str_inline(&w, r->src, strlen(r->src));
+	}
 	JW_LIT(&w, "}\n");
 	b->len = (size_t)(w.o - b->buf);
 	b->buf[b->len] = '\0';
