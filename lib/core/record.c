@@ -267,7 +267,7 @@ static _Thread_local struct {
 static void
 record_number(struct jw *w, long long v)
 {
-	if (last_n.len == 0 || v <= 0 || (v != last_n.v && (v != last_n.v + 1 ||
+	if (last_n.len == 0 || v <= 0 || (v != last_n.v && (v - 1 != last_n.v ||
 	    !sl_decimal_count_up(last_n.text, 0, last_n.len))))
 		last_n.len = (size_t)(sl_json_int(last_n.text, v) - last_n.text);
 	last_n.v = v;

@@ -138,7 +138,8 @@ src_at(struct sl_tty *tty, long long line)
 	/* Rows mostly come one input line after another: the next number
 	 * is the last one's digits counted up in place. */
 	if (line != tty->src_line && (tty->src_line < 0 ||
-	    line != tty->src_line + 1 || !sl_decimal_count_up(tty->src.buf,
+	    line <= tty->src_line || line - 1 != tty->src_line ||
+	    !sl_decimal_count_up(tty->src.buf,
 	    tty->src_prefix, tty->src.len))) {
 		tty->src.len = tty->src_prefix;
 		sl_buf_add_int(&tty->src, line);
