@@ -302,6 +302,15 @@ SL_API struct sl_out *sl_out_fd(int fd, const char *name, unsigned flags);
 SL_API int sl_out_write(struct sl_out *o, const void *p, size_t n);
 SL_API int sl_out_flush(struct sl_out *o);
 /*
+ * Writing in place: text appended to sl_out_buf(o) (sl_record_to_json()
+ * appends to an sl_buf) is output once sl_out_appended(o) is called,
+ * with no copy in between.  The buffer belongs to o: append only, and
+ * call sl_out_appended() before any other sl_out_* call on o.  Returns
+ * as sl_out_write() does (on an error what was appended is dropped).
+ */
+SL_API struct sl_buf *sl_out_buf(struct sl_out *o);
+SL_API int sl_out_appended(struct sl_out *o);
+/*
  * Flush, close, free.  SL_OK, or SL_FATAL with the first error in err
  * (its sys; msg "write error on NAME: reason").  err may be NULL: an
  * output being abandoned.

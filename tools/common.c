@@ -20,7 +20,6 @@ const char *tool_name = "sl";
 int tool_status = EXIT_OK;
 struct sl_out *tool_out;
 
-static struct sl_buf json;
 static int tool_jobs = 1;	/* -j: worker processes; default the CPUs */
 
 #define JOBS_MAX	256	/* -j: worker processes at most */
@@ -88,7 +87,6 @@ tool_init(const char *name)
 	tool_out = sl_out_fd(1, "standard output", 0);
 	if (tool_out == NULL)
 		tool_fatal("out of memory");
-	sl_buf_init(&json);
 }
 
 /*
@@ -365,10 +363,9 @@ int
 tool_put_json(void *arg, const struct sl_record *r)
 {
 	(void)arg;
-	sl_buf_reset(&json);
-	sl_record_to_json(&json, r);
-	return sl_out_write(tool_out, json.buf, json.len) == SL_OK ?
-	    SL_OK : SL_STOP;
+	/* Made in the output's buffer: no copy. */
+	sl_record_to_json(sl_out_buf(tool_out), r);
+	return sl_out_appended(tool_out) == SL_OK ? SL_OK : SL_STOP;
 }
 
 int
@@ -383,7 +380,6 @@ tool_finish(void)
 		tool_fatal("write error on standard output: %s",
 		    strerror(err.sys));
 	tool_out = NULL;
-	sl_buf_free(&json);
 	return tool_status;
 }
 

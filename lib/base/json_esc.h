@@ -151,6 +151,7 @@ sl_json_int(char *o, long long v)
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v, x;
 	unsigned digits;
+	uint32_t x32;
 	char *e;
 
 	if (v < 0)
@@ -164,15 +165,41 @@ sl_json_int(char *o, long long v)
 			digits++;
 	}
 	e = o + digits;
-	for (o = e; u >= 100; u /= 100) {
+	for (o = e; u > 0xffffffffu; u /= 100) {
 		o -= 2;
 		memcpy(o, pairs + 2 * (u % 100), 2);
 	}
-	if (u >= 10)
-		memcpy(o - 2, pairs + 2 * u, 2);
+	/* The rest in 32 bits: cheaper divisions by 100. */
+	for (x32 = (uint32_t)u; x32 >= 100; x32 /= 100) {
+		o -= 2;
+		memcpy(o, pairs + 2 * (x32 % 100), 2);
+	}
+	if (x32 >= 10)
+		memcpy(o - 2, pairs + 2 * x32, 2);
 	else
-		o[-1] = (char)('0' + u);
+		o[-1] = (char)('0' + x32);
 	return e;
+}
+
+/*
+ * Add one to the decimal number in s[from, end), in place: numbers that
+ * count up by one (record numbers, src lines) are not written anew each
+ * time.  Returns 0, leaving s as it was, when a digit more is needed
+ * (999 + 1) or there is no number.
+ */
+static inline int
+sl_decimal_count_up(char *s, size_t from, size_t end)
+{
+	size_t i = end;
+
+	while (i > from && s[i - 1] == '9')
+		i--;
+	if (i == from || s[i - 1] < '0' || s[i - 1] > '8')
+		return 0;
+	s[i - 1]++;
+	while (i < end)		/* mostly none: no memset call */
+		s[i++] = '0';
+	return 1;
 }
 
 #endif /* SL_BASE_JSON_ESC_H */

@@ -49,6 +49,7 @@ struct sl_reader {
 	const struct sl_opts *opts;
 	struct sl_stats *st;
 	int status;			/* worst status so far */
+	unsigned want;			/* the sink's SL_WANT_* (asked per line) */
 };
 
 /* Hand r to the sink.  Returns SL_OK or SL_STOP. */

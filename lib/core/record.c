@@ -155,8 +155,8 @@ tail16(char *o, const unsigned char *p, size_t left,
  * a run of plain bytes costs one load, one store and one test.  The last
  * few bytes go through tail16().
  */
-static void
-jw_str(struct jw *w, const char *s, size_t n)
+static inline __attribute__((always_inline)) void
+jw_str_inline(struct jw *w, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *plain = p;	/* output from here is the input */
@@ -196,6 +196,13 @@ jw_str(struct jw *w, const char *s, size_t n)
 	}
 	*o++ = '"';
 	w->o = o;
+}
+
+/* The same, called: for the fields that are not in every record. */
+static void
+jw_str(struct jw *w, const char *s, size_t n)
+{
+	jw_str_inline(w, s, n);
 }
 
 /* ,"key": then the string v; nothing when v is NULL.  Inlined: key and
@@ -246,13 +253,37 @@ sl_record_not_run(const struct sl_record *r)
 	return r->cancelled || r->redrawn;
 }
 
+/*
+ * The record number: one more than the last one in most records (per
+ * thread, as the head below), so its digits are counted up in place.
+ * Only from a number >= 0: "-1" counted up is not "0".
+ */
+static _Thread_local struct {
+	long long v;
+	size_t len;			/* 0: nothing kept */
+	char text[24];
+} last_n;
+
+static void
+record_number(struct jw *w, long long v)
+{
+	if (last_n.len == 0 || v <= 0 || (v != last_n.v && (v - 1 != last_n.v ||
+	    !sl_decimal_count_up(last_n.text, 0, last_n.len))))
+		last_n.len = (size_t)(sl_json_int(last_n.text, v) - last_n.text);
+	last_n.v = v;
+	/* All of text: a copy of constant size is a few moves. */
+	jw_room(w, sizeof(last_n.text));
+	memcpy(w->o, last_n.text, sizeof(last_n.text));
+	w->o += last_n.len;
+}
+
 static void
 line_fields(struct jw *w, const struct sl_record *r)
 {
 	JW_LIT(w, ",\"n\":");
-	jw_int(w, r->n);
+	record_number(w, r->n);
 	JW_LIT(w, ",\"text\":");
-	jw_str(w, r->text, r->len);
+	jw_str_inline(w, r->text, r->len);	/* in every line record */
 	if (r->has_prompt) {
 		JW_LIT(w, ",\"prompt\":");
 		jw_str(w, r->text, r->prompt_len);
@@ -374,7 +405,8 @@ sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 {
 	struct jw w;
 
-	sl_buf_reserve(b, 256);
+	if (b->cap - b->len < 257)	/* inlined: once per record */
+		sl_buf_reserve(b, 256);
 	w.b = b;
 	w.o = b->buf + b->len;
 	w.end = b->buf + b->cap - 1;
@@ -396,7 +428,10 @@ sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 	}
 	if (r->nredacted > 0)
 		redacted_field(&w, r);
-	STR_FIELD(&w, "src", r->src);
+	if (r->src != NULL) {	/* STR_FIELD, inlined: in every record */
+		JW_LIT(&w, ",\"src\":");
+		jw_str_inline(&w, r->src, strlen(r->src));
+	}
 	JW_LIT(&w, "}\n");
 	b->len = (size_t)(w.o - b->buf);
 	b->buf[b->len] = '\0';

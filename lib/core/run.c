@@ -315,10 +315,12 @@ sl_emit(struct sl_reader *rd, const struct sl_record *r)
 	m.keep = NULL;
 	m.nkeep = 0;
 	rc = run->sink.put(run->sink.arg, mend(r, &m));
-	for (i = 0; i < m.nkeep; i++)
-		free(m.keep[i]);
-	free(m.keep);
-	free(m.extra);
+	if (m.keep != NULL) {	/* something was mended: rare */
+		for (i = 0; i < m.nkeep; i++)
+			free(m.keep[i]);
+		free(m.keep);
+		free(m.extra);
+	}
 	if (rc != SL_OK) {
 		run->stopped = 1;
 		worse(rd, SL_STOP);
@@ -430,7 +432,7 @@ sl_count_other_apis(struct sl_reader *rd, long long n)
 int
 sl_reader_wants(const struct sl_reader *rd, unsigned what)
 {
-	return (rd->run->sink.want & what) != 0;
+	return (rd->want & what) != 0;
 }
 
 /*
@@ -513,6 +515,7 @@ read_input(struct sl_run *run, struct sl_in *in, const struct sl_format *f,
 	rd.opts = &run->opts;
 	rd.st = &run->st;
 	rd.status = SL_OK;
+	rd.want = run->sink.want;
 
 	if ((rc = offer(run, in, leaf)) != SL_DECLINED)
 		return rc;

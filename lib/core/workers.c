@@ -803,14 +803,16 @@ sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
 	const unsigned char *p;
 	size_t n;
 
-	if (ws == NULL || ws->reading || (!ws->started && start(ws) != 0) ||
+	if (ws == NULL || ws->reading)
+		return SL_DECLINED;
+	/* Looked at before the workers start: one large file alone (the
+	 * parent reads it) starts none. */
+	n = sl_in_peek_whole(in, &p, SL_JOB_MAX);
+	if (n == SIZE_MAX || n == 0 || (!ws->started && start(ws) != 0) ||
 	    ws->n == 0)
 		return SL_DECLINED;
 	if (ws->stopped)
 		return SL_STOP;
-	n = sl_in_peek_whole(in, &p, SL_JOB_MAX);
-	if (n == SIZE_MAX || n == 0)
-		return SL_DECLINED;
 	/* Small inputs travel in batches: one write, one wake-up each way
 	 * for several. */
 	if (ws->batch.len + n > BATCH_BYTES && batch_send(ws, NULL, 0) != SL_OK)

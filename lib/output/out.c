@@ -23,8 +23,9 @@ struct sl_out {
 	int err;		/* errno of the first failure */
 	z_stream z;
 	int zinit;
-	size_t len;
-	char buf[OUT_BUF];
+	/* The bytes not yet written: under OUT_BUF between calls, more
+	 * only while a writer appends in place (sl_out_buf). */
+	struct sl_buf b;
 	char zbuf[OUT_BUF];
 };
 
@@ -56,12 +57,12 @@ drain(struct sl_out *o, int finish)
 	int zr;
 
 	if (!(o->flags & SL_OUT_GZIP)) {
-		write_all(o, o->buf, o->len);
-		o->len = 0;
+		write_all(o, o->b.buf, o->b.len);
+		o->b.len = 0;
 		return o->err == 0 ? SL_OK : SL_FATAL;
 	}
-	o->z.next_in = (Bytef *)o->buf;
-	o->z.avail_in = (uInt)o->len;
+	o->z.next_in = (Bytef *)o->b.buf;
+	o->z.avail_in = (uInt)o->b.len;
 	do {
 		o->z.next_out = (Bytef *)o->zbuf;
 		o->z.avail_out = sizeof(o->zbuf);
@@ -73,7 +74,7 @@ drain(struct sl_out *o, int finish)
 		write_all(o, o->zbuf, sizeof(o->zbuf) - o->z.avail_out);
 	} while (o->err == 0 && (o->z.avail_out == 0 ||
 	    (finish && zr != Z_STREAM_END)));
-	o->len = 0;
+	o->b.len = 0;
 	return o->err == 0 ? SL_OK : SL_FATAL;
 }
 
@@ -85,9 +86,12 @@ sl_out_fd(int fd, const char *name, unsigned flags)
 	o->fd = fd;
 	o->name = sl_xstrdup(name);
 	o->flags = flags;
+	sl_buf_init(&o->b);
+	sl_buf_reserve(&o->b, OUT_BUF);
 	if (flags & SL_OUT_GZIP) {
 		if (deflateInit2(&o->z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
 		    Z_DEFAULT_STRATEGY) != Z_OK) {
+			sl_buf_free(&o->b);
 			free(o->name);
 			free(o);
 			return NULL;
@@ -105,17 +109,42 @@ sl_out_write(struct sl_out *o, const void *p, size_t n)
 	if (o->err != 0)
 		return SL_FATAL;
 	while (n > 0) {
-		size_t k = SL_MIN(n, OUT_BUF - o->len);
+		size_t k = SL_MIN(n, OUT_BUF - o->b.len);
 
 		if (k == 0) {
 			if (drain(o, 0) != SL_OK)
 				return SL_FATAL;
 			continue;
 		}
-		memcpy(o->buf + o->len, s, k);
-		o->len += k;
+		memcpy(o->b.buf + o->b.len, s, k);
+		o->b.len += k;
 		s += k;
 		n -= k;
+	}
+	return SL_OK;
+}
+
+struct sl_buf *
+sl_out_buf(struct sl_out *o)
+{
+	return &o->b;
+}
+
+int
+sl_out_appended(struct sl_out *o)
+{
+	if (o->err != 0) {
+		o->b.len = 0;
+		return SL_FATAL;
+	}
+	if (o->b.len < OUT_BUF)
+		return SL_OK;
+	if (drain(o, 0) != SL_OK)
+		return SL_FATAL;
+	/* A record far larger than the buffer grew it: give that back. */
+	if (o->b.cap > 4 * OUT_BUF) {
+		sl_buf_free(&o->b);
+		sl_buf_reserve(&o->b, OUT_BUF);
 	}
 	return SL_OK;
 }
@@ -143,6 +172,7 @@ sl_out_close(struct sl_out *o, struct sl_error *err)
 		drain(o, 1);
 	if (o->zinit)
 		deflateEnd(&o->z);
+	sl_buf_free(&o->b);
 	if (o->fd > 2 && close(o->fd) != 0 && o->err == 0)
 		o->err = errno;
 	if (o->err != 0)

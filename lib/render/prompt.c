@@ -1300,6 +1300,51 @@ path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	return cls;
 }
 
+/* A row of output (n bytes) ends what a command row began. */
+static enum sl_prompt_class
+output_row(struct sl_prompt *ps, size_t n)
+{
+	if (n > 0 || !ps->open)
+		ps->prev_cmd = 0;
+	if (n > 0)
+		ps->switched = 0;
+	return SL_PROMPT_NONE;
+}
+
+/*
+ * Can no matcher of sl_prompt_classify_at() take the row?  Most rows of
+ * a raw log are output, and this answers for them from the state and a
+ * few bytes, before the matchers walk the row: without user patterns,
+ * signals, an open command or busybox's redraws, only a shape can make a
+ * prompt, and every shape needs one of these first bytes ("PS", sh-4.2$,
+ * "$ ") or an '@' (user@host, [user@host dir]).  Keep it in step with
+ * the matchers: it may say 0 for a row that is output, never 1 for one
+ * that is not.
+ */
+static inline int
+surely_none(const struct sl_prompt *ps, const char *s, size_t n,
+    unsigned flags, size_t edit_at)
+{
+	if (ps->user != NULL || !ps->signals || ps->prev_cmd || edit_at > 0 ||
+	    (flags & (SL_ROW_PASTE | SL_ROW_TITLE | SL_ROW_PASTE_OFF)) ||
+	    quiet_editor(ps) || n == 0)
+		return 0;
+	switch (s[0]) {
+	case 'P': case 's': case 'b': case 'z': case 'k': case 'd':
+	case '$': case '#': case '%':
+		return 0;
+	default:
+		return memchr(s, '@', n) == NULL;
+	}
+}
+
+int
+sl_prompt_surely_none(const struct sl_prompt *ps, const char *s, size_t n,
+    unsigned flags, size_t edit_at)
+{
+	return surely_none(ps, s, n, flags, edit_at);
+}
+
 enum sl_prompt_class
 sl_prompt_classify(struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t *plen)
@@ -1321,6 +1366,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	ps->after_cancel = 0;
 	if (n > 0)
 		ps->rows++;
+	if (surely_none(ps, s, n, flags, edit_at))
+		goto output;
 	if ((k = match_user(ps->user, s, n)) > 0) {
 		*plen = k;
 		return command(ps, s, n, k);
@@ -1379,9 +1426,5 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	if ((ps->fish_blank && n > 0) || search_row(ps, n))
 		return stand_in(ps, s, n, plen);
 output:
-	if (n > 0 || !ps->open)
-		ps->prev_cmd = 0;
-	if (n > 0)
-		ps->switched = 0;
-	return SL_PROMPT_NONE;
+	return output_row(ps, n);
 }

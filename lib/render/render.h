@@ -94,6 +94,12 @@ enum sl_prompt_class sl_prompt_classify(struct sl_prompt *ps,
 enum sl_prompt_class sl_prompt_classify_at(struct sl_prompt *ps,
     const char *text, size_t len, unsigned flags, size_t edit_at,
     size_t *plen);
+/*
+ * 1: the row is output whatever its classification would find (the
+ * cheap test sl_prompt_classify_at makes first); 0: it may not be.
+ */
+int sl_prompt_surely_none(const struct sl_prompt *ps, const char *text,
+    size_t len, unsigned flags, size_t edit_at);
 /* What the row last classified says beyond its class. */
 #define SL_MARK_CANCELLED	0x1	/* it ends in ^C: the line never ran */
 #define SL_MARK_GROUP		0x2	/* ...and so does the command it

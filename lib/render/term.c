@@ -451,10 +451,12 @@ emit(struct sl_term *t, struct row *r)
 		return;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
 		n--;
-	sl_buf_reset(&t->text);
+	t->text.len = 0;
 	t->nspans = 0;
-	/* Four bytes a cell; clusters reserve their own room. */
-	sl_buf_reserve(&t->text, (size_t)n * 4);
+	/* Four bytes a cell; clusters reserve their own room.  (The test
+	 * is inlined: this runs for every row.) */
+	if ((size_t)n * 4 + 1 > t->text.cap)
+		sl_buf_reserve(&t->text, (size_t)n * 4);
 	for (i = 0; i < n; i++) {
 		uint32_t c = r->ch[i];
 		size_t before = t->text.len;
@@ -559,9 +561,13 @@ ring_resize(struct sl_term *t, unsigned cap)
 static void
 push_row(struct sl_term *t)
 {
-	if (t->nrows == SL_TERM_ROWS)
+	if (t->nrows == SL_TERM_ROWS) {
+		/* The full ring's top slot, just cleared, is the new row. */
 		pop_top(t);
-	else if (t->nrows == t->ringcap)
+		t->nrows++;
+		return;
+	}
+	if (t->nrows == t->ringcap)
 		ring_resize(t, SL_MIN(t->ringcap * 2, SL_TERM_ROWS));
 	row_clear(t, row_at(t, t->nrows), t->line);
 	t->nrows++;
@@ -711,15 +717,17 @@ widen4(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t i,
 	memcpy(&four, s + i, 4);
 	v = _mm_unpacklo_epi8(_mm_cvtsi32_si128(four), zero);
 	_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
-	_mm_storeu_si128((__m128i *)(at + i), va);
+	if (at != NULL)
+		_mm_storeu_si128((__m128i *)(at + i), va);
 	return i + 4;
 }
 #endif
 
 /*
  * Cells from bytes, 16 at a time: the bytes zero-extended into ch, the
- * one attribute into at.  Returns how many were done; the caller does the
- * rest (a run shorter than 4) one by one.
+ * one attribute into at (NULL: attributes are not kept, see put_ascii).
+ * Returns how many were done; the caller does the rest (a run shorter
+ * than 4) one by one.
  */
 static uint32_t
 widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
@@ -738,6 +746,8 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 		_mm_storeu_si128((__m128i *)(ch + i + 4), _mm_unpackhi_epi16(lo, zero));
 		_mm_storeu_si128((__m128i *)(ch + i + 8), _mm_unpacklo_epi16(hi, zero));
 		_mm_storeu_si128((__m128i *)(ch + i + 12), _mm_unpackhi_epi16(hi, zero));
+		if (at == NULL)
+			continue;
 		_mm_storeu_si128((__m128i *)(at + i), va);
 		_mm_storeu_si128((__m128i *)(at + i + 4), va);
 		_mm_storeu_si128((__m128i *)(at + i + 8), va);
@@ -750,8 +760,10 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 
 		_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(v, zero));
 		_mm_storeu_si128((__m128i *)(ch + i + 4), _mm_unpackhi_epi16(v, zero));
-		_mm_storeu_si128((__m128i *)(at + i), va);
-		_mm_storeu_si128((__m128i *)(at + i + 4), va);
+		if (at != NULL) {
+			_mm_storeu_si128((__m128i *)(at + i), va);
+			_mm_storeu_si128((__m128i *)(at + i + 4), va);
+		}
 		i += 8;
 	}
 	if (i + 4 <= k)
@@ -808,11 +820,14 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 		else
 			fix_wide_right(r, end);
 		ch = r->ch + x;
-		at = r->at + x;
+		/* Attributes are read only to hand out spans (emit): without
+		 * them the cells' attributes are never looked at. */
+		at = t->cb.attrs ? r->at + x : NULL;
 		i = widen_ascii(ch, at, s, k, a);
 		for (; i < k; i++) {
 			ch[i] = s[i];
-			at[i] = a;
+			if (at != NULL)
+				at[i] = a;
 		}
 		t->cx = end;
 		t->last_ch = s[k - 1];
@@ -2276,8 +2291,9 @@ repeat_last(struct sl_term *t, uint32_t n)
 		put_cp(t, t->last_ch);
 }
 
+/* A complete CSI but the common SGR (see csi_dispatch). */
 static void
-csi_dispatch(struct sl_term *t, unsigned char f)
+csi_other(struct sl_term *t, unsigned char f)
 {
 	uint32_t n = param(t, 0, 1);
 	unsigned char prev = t->last_csi;
@@ -2328,6 +2344,23 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	case 'n': cursor_query(t, n); break;
 	default: break;		/* DA, DECSTBM, window ops: no text */
 	}
+}
+
+/*
+ * A complete CSI, from either parser (csi_byte, csi_fast).  SGR, most
+ * sequences, is taken here in a few tests, what csi_other() would do for
+ * it; this small entry is inlined into both parsers.
+ */
+static inline void
+csi_dispatch(struct sl_term *t, unsigned char f)
+{
+	if (f == 'm' && t->priv == 0 && t->inter == 0 && !t->alt && !soft(t)) {
+		t->last_csi = 'm';
+		t->at_margin = 0;
+		sgr(t);
+		return;
+	}
+	csi_other(t, f);
 }
 
 /* ---------------------------------------------------------------- OSC */
@@ -2748,13 +2781,7 @@ csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	t->colon = 0;
 	t->seqlen = (size_t)(q - p) - 1;
 	t->state = S_GROUND;
-	if (*q == 'm' && priv == 0 && !t->alt && !soft(t)) {
-		/* SGR, most sequences: all that csi_dispatch does for it. */
-		t->last_csi = 'm';
-		t->at_margin = 0;
-		sgr(t);
-	} else
-		csi_dispatch(t, *q);
+	csi_dispatch(t, *q);
 	return q + 1;
 }
 
@@ -3010,7 +3037,13 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 
 	if (len > 0)
 		t->partial = p[len - 1] != '\n';
-	feed_bytes(t, p, p + len);
+	/* A line's LF alone (readers hold it back until the next line):
+	 * what feed_bytes would come to, without its loop. */
+	if (len == 1 && *p == '\n' && t->npend == 0 && !t->cr_pending &&
+	    t->state == S_GROUND && !t->alt)
+		control(t, '\n');
+	else
+		feed_bytes(t, p, p + len);
 	/*
 	 * Past the budget of all renderers, each one fed gives back what
 	 * it can, here at the end of its feed, where its owner expects rows:

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "base/json_esc.h"
 
 #define HOLD_MAX	64	/* line records held back at most */
 #define NO_PROMPT_ROWS	20	/* lines without a command that need a note */
@@ -91,6 +92,7 @@ struct sl_tty {
 	const char *src_name;		/* the name src's prefix was made of */
 	char src_sep;			/* ...and its separator */
 	size_t src_prefix;		/* bytes of "name<sep>" in src */
+	long long src_line;		/* the number after it, -1: none */
 	unsigned char *held;	/* of HELD_SIZE each, grown on demand:
 				   most files hold few */
 	size_t nheld, held_cap;
@@ -131,9 +133,18 @@ src_at(struct sl_tty *tty, long long line)
 		tty->src_prefix = tty->src.len;
 		tty->src_name = tty->rd->name;
 		tty->src_sep = tty->sep;
+		tty->src_line = -1;
 	}
-	tty->src.len = tty->src_prefix;
-	sl_buf_add_int(&tty->src, line);
+	/* Rows mostly come one input line after another: the next number
+	 * is the last one's digits counted up in place. */
+	if (line != tty->src_line && (tty->src_line < 0 ||
+	    line <= tty->src_line || line - 1 != tty->src_line ||
+	    !sl_decimal_count_up(tty->src.buf,
+	    tty->src_prefix, tty->src.len))) {
+		tty->src.len = tty->src_prefix;
+		sl_buf_add_int(&tty->src, line);
+	}
+	tty->src_line = line;
 	return tty->src.buf;
 }
 

@@ -10,6 +10,7 @@
 
 #include "check_main.h"
 #include "internal.h"
+#include "base/json_esc.h"
 
 /* A passing ck_assert is recorded (a write each); loops use this. */
 #define REQUIRE(e) do {							\
@@ -207,6 +208,33 @@ START_TEST(printf_growth)
 }
 END_TEST
 
+/* A decimal number counted up in place; 0 and no change when it needs
+ * a digit more or is not a number. */
+START_TEST(decimal_count_up)
+{
+	static const struct {
+		const char *in;
+		size_t from;
+		int ok;
+		const char *out;
+	} cases[] = {
+		{ "f:0", 2, 1, "f:1" }, { "f:8", 2, 1, "f:9" },
+		{ "f:9", 2, 0, "f:9" }, { "f:19", 2, 1, "f:20" },
+		{ "f:1099", 2, 1, "f:1100" }, { "f:999", 2, 0, "f:999" },
+		{ "f:", 2, 0, "f:" }, { "-9", 0, 0, "-9" }, { "41", 0, 1, "42" },
+	};
+	char s[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strcpy(s, cases[i].in);
+		ck_assert_int_eq(sl_decimal_count_up(s, cases[i].from,
+		    strlen(s)), cases[i].ok);
+		ck_assert_str_eq(s, cases[i].out);
+	}
+}
+END_TEST
+
 START_TEST(add_int)
 {
 	static const struct {
@@ -216,6 +244,11 @@ START_TEST(add_int)
 		{ 0, "0" }, { 1, "1" }, { -1, "-1" }, { 9, "9" }, { 10, "10" },
 		{ -10, "-10" }, { 99, "99" }, { 100, "100" }, { -101, "-101" },
 		{ 999, "999" }, { 1000, "1000" }, { 10007, "10007" },
+		{ 99999, "99999" }, { 100000, "100000" },
+		/* where the 32-bit part takes over */
+		{ 4294967295LL, "4294967295" }, { 4294967296LL, "4294967296" },
+		{ 4294967399LL, "4294967399" }, { 429496729600LL, "429496729600" },
+		{ -4294967296LL, "-4294967296" },
 		{ 1234567890123LL, "1234567890123" },
 		{ LLONG_MAX, "9223372036854775807" },
 		{ LLONG_MIN, "-9223372036854775808" },
@@ -599,6 +632,7 @@ buf_suite(void)
 	tcase_add_test(tc, printf_basic);
 	tcase_add_test(tc, printf_growth);
 	tcase_add_test(tc, add_int);
+	tcase_add_test(tc, decimal_count_up);
 	tcase_add_test(tc, reserve_no_realloc);
 	tcase_add_test(tc, json_plain);
 	tcase_add_test(tc, json_quote_backslash);

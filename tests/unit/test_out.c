@@ -2,9 +2,12 @@
  * test_out.c: the output layer leaves a broken pipe to the caller (the
  * broken_pipe hook of struct sl_hooks), and without a hook it is a
  * write error like any other; the library raises no signal itself.
+ * Text appended in place comes out as written.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -65,6 +68,79 @@ START_TEST(broken_pipe_calls_the_hook)
 }
 END_TEST
 
+/*
+ * Text appended in place (sl_out_buf, sl_out_appended) comes out in
+ * order with what sl_out_write copies in, across many buffer fills and
+ * through a piece larger than the buffer.
+ */
+START_TEST(appended_in_place)
+{
+	char path[] = "/tmp/sl-test-out-XXXXXX", *want, *got;
+	size_t wlen = 0, big = 300000, i;
+	struct sl_error err;
+	struct sl_out *o;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	want = malloc(40000 * 12 + big + 1);
+	ck_assert_ptr_nonnull(want);
+	o = sl_out_fd(fd, path, 0);
+	for (i = 0; i < 40000; i++) {
+		char line[16];
+		int n = snprintf(line, sizeof(line), "%zu\n", i);
+
+		if (i == 20000) {	/* one piece of 300,000 bytes */
+			struct sl_buf *b = sl_out_buf(o);
+
+			sl_buf_reserve(b, big);
+			memset(b->buf + b->len, 'x', big);
+			b->len += big;
+			ck_assert_int_eq(sl_out_appended(o), SL_OK);
+			memset(want + wlen, 'x', big);
+			wlen += big;
+		}
+		if (i % 3 == 0)
+			ck_assert_int_eq(sl_out_write(o, line, (size_t)n), SL_OK);
+		else {
+			sl_buf_add(sl_out_buf(o), line, (size_t)n);
+			ck_assert_int_eq(sl_out_appended(o), SL_OK);
+		}
+		memcpy(want + wlen, line, (size_t)n);
+		wlen += (size_t)n;
+	}
+	ck_assert_int_eq(sl_out_close(o, &err), SL_OK);
+	got = malloc(wlen + 1);
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fread(got, 1, wlen + 1, f), wlen);
+	fclose(f);
+	unlink(path);
+	ck_assert(memcmp(got, want, wlen) == 0);
+	free(got);
+	free(want);
+}
+END_TEST
+
+/* After a write error what is appended is dropped, and the error
+ * stays. */
+START_TEST(appended_after_error)
+{
+	struct sl_out *o;
+
+	signal(SIGPIPE, SIG_IGN);
+	sl_set_hooks(NULL);
+	o = out_to_closed_pipe();
+	sl_buf_add(sl_out_buf(o), "x\n", 2);
+	ck_assert_int_eq(sl_out_appended(o), SL_OK);	/* buffered */
+	ck_assert_int_eq(sl_out_flush(o), SL_FATAL);
+	sl_buf_add(sl_out_buf(o), "y\n", 2);
+	ck_assert_int_eq(sl_out_appended(o), SL_FATAL);
+	ck_assert_uint_eq(sl_out_buf(o)->len, 0);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_FATAL);
+}
+END_TEST
+
 static Suite *
 out_suite(void)
 {
@@ -73,6 +149,8 @@ out_suite(void)
 
 	tcase_add_test(tc, broken_pipe_without_hook_is_an_error);
 	tcase_add_test(tc, broken_pipe_calls_the_hook);
+	tcase_add_test(tc, appended_in_place);
+	tcase_add_test(tc, appended_after_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -956,6 +956,66 @@ START_TEST(fish_streamed)
 }
 END_TEST
 
+/*
+ * The cheap test before the matchers (sl_prompt_surely_none): never 1
+ * for a row some matcher takes, in the state it would take it; 1 for
+ * plain output in a raw session, which is what it is for.
+ */
+START_TEST(surely_none_only_for_output)
+{
+	static const char *const prompts[] = {
+		"[ec2-user@ip-10-0-0-1 tmp]$ ls", "(venv) me@box:~/src$ make",
+		"me@box ~ % ls", "root@box /etc# vi x", "sh-4.2$ ls",
+		"bash-5.1# id", "zsh-5.8$ x", "ksh-1$ x", "dash-0.5$ x",
+		"PS C:\\Users\\me> dir", "PS> dir", "$ ls", "# ls", "% ls",
+	};
+	static const char *const output[] = {
+		"2024-06-03T09:33:36.897Z INFO  [health-5] queue: ok",
+		"USER         PID %CPU %MEM    VSZ   RSS TTY", "total 48",
+		"/var/log/app", "  indented output", "[ 40%] building",
+	};
+	struct sl_prompts *up = sl_prompts_new();
+	struct sl_prompt *ps;
+	struct sl_error err;
+	size_t i, n, plen;
+
+	for (i = 0; i < sizeof(prompts) / sizeof(prompts[0]); i++) {
+		ps = sl_prompt_new(NULL, 1, 0);
+		n = strlen(prompts[i]);
+		ck_assert_msg(!sl_prompt_surely_none(ps, prompts[i], n, 0, 0),
+		    "\"%s\" is a prompt", prompts[i]);
+		ck_assert_msg(sl_prompt_classify(ps, prompts[i], n, 0, &plen) ==
+		    SL_PROMPT_CMD, "\"%s\" is taken", prompts[i]);
+		sl_prompt_free(ps);
+	}
+	ps = sl_prompt_new(NULL, 1, 0);
+	for (i = 0; i < sizeof(output) / sizeof(output[0]); i++) {
+		n = strlen(output[i]);
+		ck_assert_msg(sl_prompt_surely_none(ps, output[i], n, 0, 0),
+		    "\"%s\" is output", output[i]);
+		NONE(ps, output[i], 0);
+	}
+	n = strlen(output[0]);
+	/* What leaves it to the matchers: a signal or an editor's start, */
+	ck_assert(!sl_prompt_surely_none(ps, output[0], n, SL_ROW_PASTE, 0));
+	ck_assert(!sl_prompt_surely_none(ps, output[0], n, SL_ROW_TITLE, 0));
+	ck_assert(!sl_prompt_surely_none(ps, output[0], n, 0, 3));
+	/* the row right after a command (a continuation may follow), */
+	CMD(ps, "sh-4.2$ for i in 1 2", 0, "sh-4.2$ ");
+	ck_assert(!sl_prompt_surely_none(ps, "> echo", 6, 0, 0));
+	sl_prompt_free(ps);
+	/* a stream (no signals) and user patterns. */
+	ps = sl_prompt_new(NULL, 0, 0);
+	ck_assert(!sl_prompt_surely_none(ps, output[0], n, 0, 0));
+	sl_prompt_free(ps);
+	ck_assert_int_eq(sl_prompts_add(up, "^> ", &err), SL_OK);
+	ps = sl_prompt_new(up, 1, 0);
+	ck_assert(!sl_prompt_surely_none(ps, output[0], n, 0, 0));
+	sl_prompt_free(ps);
+	sl_prompts_free(up);
+}
+END_TEST
+
 static Suite *
 prompt_suite(void)
 {
@@ -1000,6 +1060,7 @@ prompt_suite(void)
 	tcase_add_test(tc, zsh_mark_streamed);
 	tcase_add_test(tc, busybox_path_prompt_streamed);
 	tcase_add_test(tc, fish_streamed);
+	tcase_add_test(tc, surely_none_only_for_output);
 	suite_add_tcase(s, tc);
 	return s;
 }

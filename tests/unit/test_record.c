@@ -532,6 +532,21 @@ START_TEST(appends_to_buffer)
 END_TEST
 
 /* Numbers as printf writes them, at every digit count and both ends. */
+/* A line record numbered v comes out with v as printf writes it. */
+static void
+expect_n(long long v)
+{
+	struct sl_record r;
+	char want[256];
+
+	sl_record_init(&r, SL_LINE, "s", "f:1");
+	r.n = v;
+	r.text = "";
+	snprintf(want, sizeof(want), "{\"type\":\"line\",\"session\":"
+	    "\"s\",\"n\":%lld,\"text\":\"\",\"src\":\"f:1\"}\n", v);
+	expect_json(&r, want);
+}
+
 START_TEST(numbers_as_printf)
 {
 	static const long long vals[] = {
@@ -539,18 +554,30 @@ START_TEST(numbers_as_printf)
 		100000, 1234567, 10000000000LL, 9223372036854775807LL, -1, -10,
 		-99, -100, -12345, -9223372036854775807LL - 1,
 	};
-	struct sl_record r;
-	char want[256];
 	size_t i;
 
 	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		sl_record_init(&r, SL_LINE, "s", "f:1");
-		r.n = vals[i];
-		r.text = "";
-		snprintf(want, sizeof(want), "{\"type\":\"line\",\"session\":"
-		    "\"s\",\"n\":%lld,\"text\":\"\",\"src\":\"f:1\"}\n", vals[i]);
-		expect_json(&r, want);
+		expect_n(vals[i]);
 	}
+}
+END_TEST
+
+/* Record numbers that count up by one (kept and counted up in place),
+ * across carries, repeats, steps back and signs, as printf has them. */
+START_TEST(numbers_counting_up)
+{
+	static const long long vals[] = {
+		7, 8, 9, 10, 11, 11, 98, 99, 100, 101, 5, 6, 999, 1000, 1001,
+		-2, -1, 0, 1, 9223372036854775806LL, 9223372036854775807LL, 1,
+	};
+	long long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		expect_n(vals[i]);
+	}
+	for (v = 0; v <= 10001; v++)
+		expect_n(v);
 }
 END_TEST
 
@@ -692,6 +719,7 @@ record_suite(void)
 	tcase_add_test(tc, raw_record);
 	tcase_add_test(tc, redacted_list);
 	tcase_add_test(tc, appends_to_buffer);
+	tcase_add_test(tc, numbers_counting_up);
 	tcase_add_test(tc, field_names);
 	tcase_add_test(tc, text_escaped_as_buf_json_str);
 	tcase_add_test(tc, long_text_grows_buffer);
