@@ -82,18 +82,24 @@ pair() {
 	fi
 }
 
+# The load beside the wall times: other work on the machine takes cores
+# from -j 2 first, so a wall ratio means little without it.
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
 echo "parallel: $(nproc) CPUs; best of $RUNS runs; $FILES files," \
     "$(du -sm "$DIR" | cut -f1) MiB; tar.gz $(( $(wc -c < "$TGZ") / 1048576 )) MiB"
+LOAD0=$(load)
 pair "sl-parse DIR" "$BUILD/sl-parse" "$DIR"
 pair "sl-parse TAR.GZ" "$BUILD/sl-parse" "$TGZ"
 pair "sl-report DIR" "$BUILD/sl-report" -t json "$DIR"
 pair "sl-report TAR.GZ" "$BUILD/sl-report" -t json "$TGZ"
 pair "sl-convert -t text DIR" "$BUILD/sl-convert" -t text "$DIR"
+LOAD1=$(load)
 [ -s "$TMP/rows" ] || { echo "parallel: nothing measured"; exit 0; }
 
 echo
-printf '%-24s %8s %8s %8s %8s %8s %7s %6s %6s %s\n' "command" "j1 wall" \
-    "j2 wall" "j1 CPU" "j2 CPU" "parent" "speedup" "model" "target" "output"
+printf '%-24s %8s %8s %8s %8s %8s %7s %6s %7s %6s %s\n' "command" \
+    "j1 wall" "j2 wall" "j1 CPU" "j2 CPU" "parent" "speedup" "model" \
+    "overlap" "target" "output"
 awk -F'|' '
 	FILENAME ~ /same$/ { same[$1] = $2; next }
 	{ wall[$1, $2] = $3 / 1e9; cpu[$1, $2] = $4; par[$1, $2] = $5; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
@@ -104,13 +110,19 @@ awk -F'|' '
 			s = wall[l, 1] / wall[l, 2]
 			p = par[l, 2]
 			m = p == "" ? "-" : sprintf("%.2fx", cpu[l, 1] / (p + (cpu[l, 2] - p) / 2))
-			printf "%-24s %8.2f %8.2f %8.2f %8.2f %8s %6.2fx %6s %6s %s\n", l,
+			h = cpu[l, 2] / 2
+			o = p == "" ? "-" : sprintf("%.2fx", cpu[l, 1] / (p > h ? p : h))
+			printf "%-24s %8.2f %8.2f %8.2f %8.2f %8s %6.2fx %6s %7s %6s %s\n", l,
 			    wall[l, 1], wall[l, 2], cpu[l, 1], cpu[l, 2],
-			    p == "" ? "-" : p, s, m,
+			    p == "" ? "-" : p, s, m, o,
 			    (s >= 1.8 ? "PASS" : "MISS"), same[l]
 		}
 	}' "$TMP/same" "$TMP/rows"
 echo "(speedup: wall time of -j 1 over -j 2, target 1.8x on 2 idle cores;"
 echo " model: j1 CPU / (parent + (j2 CPU - parent) / 2), the speed-up two"
-echo " idle cores allow whatever the load: parent is the -j 2 parent's own CPU)"
+echo " idle cores allow whatever the load: parent is the -j 2 parent's own CPU,"
+echo " serial with its workers; overlap: j1 CPU / max(parent, j2 CPU / 2), the"
+echo " bound when the parent never waits while a core is idle, as -j's"
+echo " non-blocking transport allows)"
+echo "load average (1, 5, 15 min): $LOAD0 before, $LOAD1 after"
 exit 0

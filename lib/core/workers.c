@@ -30,17 +30,21 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/workers.h"
 
 #define FRAME_FLUSH	(64 * 1024)	/* records gathered before a write */
 #define PIPE_SIZE	(1 << 20)	/* ask for deep pipes (Linux) */
-#define QUEUE		2		/* batches a worker may have at once */
+#define QUEUE		4		/* batches a worker may have at once */
+#define IN_CAP		(8 << 20)	/* frames read ahead of the oldest */
 #define BATCH_BYTES	(64 * 1024)	/* inputs gathered before a send */
 #define BATCH_JOBS	64
 
@@ -56,14 +60,19 @@ struct worker {
 	pid_t pid;
 	int job_fd;		/* parent -> worker: jobs */
 	int res_fd;		/* worker -> parent: frames */
-	int busy;		/* jobs handed out, not yet collected */
+	int busy;		/* batches handed out, not yet collected */
+	int gone;		/* its pipe ended or broke */
 	struct sl_buf in;	/* frames read, from in_r on */
 	size_t in_r;
+	struct sl_buf out;	/* jobs the socket did not take yet */
+	size_t out_r;
 };
 
 struct batch_slot {
 	int worker;
 	size_t jobs;
+	size_t done;		/* jobs passed on */
+	int open;		/* the next job's first frame is passed */
 };
 
 struct sl_workers {
@@ -85,7 +94,7 @@ struct sl_workers {
 	int stopped;			/* the sink stopped, or a worker died */
 	int reading;			/* the run reads a declined job */
 	struct sl_buf arrays;		/* of the record being replayed */
-	size_t queue_max;		/* a second job queued: at most this */
+	struct pollfd *pf;		/* two per worker: jobs, frames */
 	struct sl_buf frame;		/* a worker's frames */
 	int out_fd;			/* in a worker: its res_fd */
 };
@@ -479,6 +488,7 @@ sl_workers_new(struct sl_run *run, const struct sl_run_parts *parts,
 	ws->n = jobs;
 	ws->w = sl_xcalloc((size_t)jobs, sizeof(*ws->w));
 	ws->order = sl_xcalloc((size_t)jobs * QUEUE, sizeof(*ws->order));
+	ws->pf = sl_xcalloc((size_t)jobs * 2, sizeof(*ws->pf));
 	sl_buf_init(&ws->frame);
 	return ws;
 }
@@ -489,7 +499,6 @@ spawn(struct sl_workers *ws, int k)
 {
 	struct worker *w = &ws->w[k];
 	int sv[2], pv[2], i, size = PIPE_SIZE;
-	socklen_t len = sizeof(size);
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
@@ -500,9 +509,6 @@ spawn(struct sl_workers *ws, int k)
 	}
 	(void)fcntl(pv[1], F_SETPIPE_SZ, size);
 	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-	/* A quarter of what the socket holds: room for its overhead. */
-	if (getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, &len) == 0)
-		ws->queue_max = (size_t)size / 4;
 	if ((w->pid = fork()) == 0) {
 		for (i = 0; i < k; i++) {
 			close(ws->w[i].job_fd);
@@ -517,6 +523,8 @@ spawn(struct sl_workers *ws, int k)
 	close(pv[1]);
 	w->job_fd = sv[0];
 	w->res_fd = pv[0];
+	/* The parent never waits on one channel: poll says which is ready. */
+	(void)fcntl(pv[0], F_SETFL, O_NONBLOCK);
 	if (w->pid < 0) {
 		close(sv[0]);
 		close(pv[0]);
@@ -620,34 +628,89 @@ read_declined(struct sl_workers *ws, char *p, size_t n, int by_path)
 }
 
 /*
- * At least need bytes of w's frames buffered from w->in_r on; reads
- * take all there is, so that one read brings a whole job most times.
+ * What w sent so far, onto w->in: one read, as much as the buffer holds
+ * (a worker writes a batch's frames in few writes).  The pipe is
+ * non-blocking in the parent.  End of file or an error: w is gone.
  */
-static int
-fill(struct worker *w, size_t need)
+static void
+read_ready(struct worker *w)
 {
 	ssize_t got;
 
-	while (w->in.len - w->in_r < need) {
-		if (w->in_r > 0) {
-			memmove(w->in.buf, w->in.buf + w->in_r,
-			    w->in.len - w->in_r);
-			w->in.len -= w->in_r;
-			w->in_r = 0;
-		}
-		sl_buf_reserve(&w->in, SL_MAX(need, (size_t)FRAME_FLUSH * 2));
-		got = read(w->res_fd, w->in.buf + w->in.len,
-		    w->in.cap - w->in.len - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return -1;
-		w->in.len += (size_t)got;
+	if (w->in_r == w->in.len) {
+		w->in.len = 0;
+		w->in_r = 0;
+	} else if (w->in_r > w->in.cap / 2) {
+		memmove(w->in.buf, w->in.buf + w->in_r, w->in.len - w->in_r);
+		w->in.len -= w->in_r;
+		w->in_r = 0;
 	}
-	return 0;
+	if (w->in.cap - w->in.len < FRAME_FLUSH)
+		sl_buf_reserve(&w->in, (size_t)FRAME_FLUSH * 2);
+	got = read(w->res_fd, w->in.buf + w->in.len,
+	    w->in.cap - w->in.len - 1);
+	if (got > 0)
+		w->in.len += (size_t)got;
+	else if (got == 0 || (errno != EAGAIN && errno != EINTR))
+		w->gone = 1;
 }
 
-/* One frame of w, acted on.  1: the job's end; 0: more; -1: gone. */
+/* Of w's queued jobs, what its socket takes now, never waiting.  A dead
+ * worker's jobs are dropped: its pipe's end reports it. */
+static void
+write_ready(struct worker *w)
+{
+	ssize_t sent;
+
+	while (w->out_r < w->out.len) {
+		sent = send(w->job_fd, w->out.buf + w->out_r,
+		    w->out.len - w->out_r, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (sent < 0 && errno == EINTR)
+			continue;
+		if (sent < 0 && errno == EAGAIN)
+			return;
+		if (sent <= 0)
+			break;
+		w->out_r += (size_t)sent;
+	}
+	sl_buf_reset(&w->out);
+	w->out_r = 0;
+}
+
+/* p to w: sent now as far as the socket takes it, the rest queued (the
+ * bytes are copied only when the socket is full). */
+static void
+queue_out(struct worker *w, const void *p, size_t n)
+{
+	ssize_t sent = 0;
+
+	if (w->out_r == w->out.len) {
+		do
+			sent = send(w->job_fd, p, n,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+		while (sent < 0 && errno == EINTR);
+		if (sent < 0 && errno != EAGAIN)
+			return;		/* dead: its pipe's end says so */
+		sent = SL_MAX(sent, 0);
+	}
+	sl_buf_add(&w->out, (const char *)p + sent, n - (size_t)sent);
+}
+
+/* The length of the whole frame at w->in_r, or 0 while it is not all
+ * here yet. */
+static size_t
+frame_ready(const struct worker *w)
+{
+	size_t have = w->in.len - w->in_r;
+	uint32_t len;
+
+	if (have < 5)
+		return 0;
+	memcpy(&len, w->in.buf + w->in_r + 1, sizeof(len));
+	return have >= 5 + (size_t)len ? 5 + (size_t)len : 0;
+}
+
+/* One whole frame of w, acted on.  1: the job's end; 0: more; -1: bad. */
 static int
 collect_frame(struct sl_workers *ws, struct worker *w, int first)
 {
@@ -656,12 +719,8 @@ collect_frame(struct sl_workers *ws, struct worker *w, int first)
 	char *p;
 	int type;
 
-	if (fill(w, 5) != 0)
-		return -1;
 	type = (unsigned char)w->in.buf[w->in_r];
 	memcpy(&len, w->in.buf + w->in_r + 1, sizeof(len));
-	if (fill(w, 5 + (size_t)len) != 0)
-		return -1;
 	p = w->in.buf + w->in_r + 5;
 	w->in_r += 5 + (size_t)len;
 	/* A job read by a worker is of a format that stands alone: what
@@ -696,49 +755,143 @@ collect_frame(struct sl_workers *ws, struct worker *w, int first)
 	return -1;
 }
 
-/* Pass on the oldest batch handed out, job by job. */
-static int
-collect_oldest(struct sl_workers *ws)
+/* The oldest batch is done (or broken: its worker failed). */
+static void
+pop_oldest(struct sl_workers *ws, int broken)
 {
-	struct batch_slot *b = &ws->order[ws->head];
-	struct worker *w = &ws->w[b->worker];
-	int rc = 1, first;
-	size_t i;
+	struct worker *w = &ws->w[ws->order[ws->head].worker];
 
-	for (i = 0; i < b->jobs && rc == 1; i++) {
-		first = 1;
-		while ((rc = collect_frame(ws, w, first)) == 0)
-			first = 0;
-	}
 	w->busy--;
 	ws->head = (ws->head + 1) % (ws->n * QUEUE);
 	ws->count--;
-	if (rc < 0 && !ws->stopped) {
-		if (ws->err != NULL)
+	if (broken) {
+		w->gone = 1;	/* what it sends next is out of step */
+		if (!ws->stopped && ws->err != NULL)
 			ws->err(ws->errarg, NULL, "a worker process failed; "
 			    "stopped");
 		ws->stopped = 1;
 	}
-	return ws->stopped ? SL_STOP : SL_OK;
 }
 
 /*
- * The worker for a job of n bytes: an idle one, else, for a job small
- * enough to wait whole in the socket (so that sending it cannot block
- * while the worker writes), one with a single job; -1: none.
+ * Pass on, in the order handed out, every frame already here of the
+ * oldest batches; stop at the first that is not all here.  Frames of
+ * younger batches wait in their worker's buffer.
  */
-static int
-pick(const struct sl_workers *ws, size_t n)
+static void
+advance(struct sl_workers *ws)
 {
+	struct batch_slot *b;
+	struct worker *w;
+	int rc;
+
+	while (ws->count > 0) {
+		b = &ws->order[ws->head];
+		w = &ws->w[b->worker];
+		rc = 0;
+		while (b->done < b->jobs) {
+			if (frame_ready(w) == 0) {
+				if (!w->gone)
+					return;
+				rc = -1;
+				break;
+			}
+			if ((rc = collect_frame(ws, w, !b->open)) < 0)
+				break;
+			b->open = rc == 0;
+			b->done += (size_t)rc;
+		}
+		pop_oldest(ws, rc < 0);
+	}
+}
+
+/* Whether to read w now: it owes frames and has not run far ahead of
+ * the oldest batch (whose worker is always read). */
+static int
+wants_read(const struct sl_workers *ws, int k)
+{
+	const struct worker *w = &ws->w[k];
+
+	return !w->gone && w->busy > 0 &&
+	    (k == ws->order[ws->head].worker || w->in.len - w->in_r < IN_CAP);
+}
+
+#ifdef SL_WORKERS_STATS
+/* A debug build's account of the parent's waits, printed at the end. */
+static long long waits, wait_ns;
+
+static long long
+now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+#endif
+
+/* poll() on ws->pf; with wait, sleeping (and counting the sleep in a
+ * debug build). */
+static int
+wait_poll(struct sl_workers *ws, int wait)
+{
+	int rc;
+#ifdef SL_WORKERS_STATS
+	long long t0 = wait ? now_ns() : 0;
+#endif
+
+	rc = poll(ws->pf, (nfds_t)ws->n * 2, wait ? -1 : 0);
+#ifdef SL_WORKERS_STATS
+	if (wait) {
+		waits++;
+		wait_ns += now_ns() - t0;
+	}
+#endif
+	return rc;
+}
+
+/*
+ * Move bytes both ways on every channel that is ready, then pass on
+ * what is next in order.  wait: sleep until something is ready (the
+ * caller needs a batch collected); else only what is ready now.
+ */
+static void
+pump(struct sl_workers *ws, int wait)
+{
+	struct pollfd *pf = ws->pf;
+	struct worker *w;
 	int k;
 
+	for (k = 0; k < ws->n; k++) {
+		w = &ws->w[k];
+		pf[2 * k].fd = w->out_r < w->out.len ? w->job_fd : -1;
+		pf[2 * k].events = POLLOUT;
+		pf[2 * k + 1].fd = wants_read(ws, k) ? w->res_fd : -1;
+		pf[2 * k + 1].events = POLLIN;
+	}
+	if (wait_poll(ws, wait) <= 0)
+		return;
+	for (k = 0; k < ws->n; k++) {
+		if (pf[2 * k].fd >= 0 && pf[2 * k].revents != 0)
+			write_ready(&ws->w[k]);
+		if (pf[2 * k + 1].fd >= 0 && pf[2 * k + 1].revents != 0)
+			read_ready(&ws->w[k]);
+	}
+	advance(ws);
+}
+
+/* The worker with the fewest batches, if one may take another; -1
+ * while all have QUEUE. */
+static int
+pick(const struct sl_workers *ws)
+{
+	int k, best = -1;
+
 	for (k = 0; k < ws->n; k++)
-		if (ws->w[k].busy == 0)
-			return k;
-	for (k = 0; n <= ws->queue_max && k < ws->n; k++)
-		if (ws->w[k].busy == 1)
-			return k;
-	return -1;
+		if (ws->w[k].busy < QUEUE &&
+		    (best < 0 || ws->w[k].busy < ws->w[best].busy))
+			best = k;
+	return best;
 }
 
 /* A job to the batch: name and bytes, unless too big (big != NULL) or
@@ -761,8 +914,10 @@ batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
 }
 
 /*
- * Send the batch (and big, the bytes of its last job, not copied) to a
- * worker, collecting older batches while none may take it.
+ * Queue the batch (and big, the bytes of its last job) to the worker
+ * with the fewest, waiting for an older batch to be collected only while
+ * all have QUEUE.  Then whatever is ready moves, and what is next in
+ * order is passed on: the parent goes back to its input without waiting.
  */
 static int
 batch_send(struct sl_workers *ws, const unsigned char *big, size_t nbig)
@@ -774,27 +929,25 @@ batch_send(struct sl_workers *ws, const unsigned char *big, size_t nbig)
 
 	if (ws->batch_jobs == 0)
 		return SL_OK;
-	while ((k = pick(ws, (size_t)size)) < 0)
-		if (collect_oldest(ws) != SL_OK)
-			return SL_STOP;
+	while ((k = pick(ws)) < 0 && !ws->stopped)
+		pump(ws, 1);
+	if (ws->stopped)
+		return SL_STOP;
 	memcpy(ws->batch.buf, &count, sizeof(count));
 	memcpy(ws->batch.buf + 4, &size, sizeof(size));
-	if (write_all(ws->w[k].job_fd, ws->batch.buf, ws->batch.len, 1) != 0 ||
-	    (nbig > 0 && write_all(ws->w[k].job_fd, big, nbig, 1) != 0)) {
-		if (ws->err != NULL)
-			ws->err(ws->errarg, NULL, "a worker process failed; "
-			    "stopped");
-		ws->stopped = 1;
-		return SL_STOP;
-	}
+	queue_out(&ws->w[k], ws->batch.buf, ws->batch.len);
+	if (nbig > 0)
+		queue_out(&ws->w[k], big, nbig);
 	ws->w[k].busy++;
 	slot = &ws->order[(ws->head + ws->count) % (ws->n * QUEUE)];
+	memset(slot, 0, sizeof(*slot));
 	slot->worker = k;
 	slot->jobs = ws->batch_jobs;
 	ws->count++;
 	sl_buf_reset(&ws->batch);
 	ws->batch_jobs = 0;
-	return SL_OK;
+	pump(ws, 0);
+	return ws->stopped ? SL_STOP : SL_OK;
 }
 
 int
@@ -847,7 +1000,7 @@ sl_workers_drain(struct sl_workers *ws)
 	if (batch_send(ws, NULL, 0) != SL_OK)
 		return SL_STOP;
 	while (ws->count > 0)
-		collect_oldest(ws);
+		pump(ws, 1);
 	return ws->stopped ? SL_STOP : SL_OK;
 }
 
@@ -859,10 +1012,15 @@ sl_workers_free(struct sl_workers *ws)
 	if (ws == NULL)
 		return;
 	sl_workers_drain(ws);
+#ifdef SL_WORKERS_STATS
+	fprintf(stderr, "workers: parent waited %lld times, %.3f s\n", waits,
+	    (double)wait_ns / 1e9);
+#endif
 	for (k = 0; k < ws->n && ws->started; k++) {
 		close(ws->w[k].job_fd);
 		close(ws->w[k].res_fd);
 		sl_buf_free(&ws->w[k].in);
+		sl_buf_free(&ws->w[k].out);
 		while (waitpid(ws->w[k].pid, &status, 0) < 0 && errno == EINTR)
 			;
 	}
@@ -871,5 +1029,6 @@ sl_workers_free(struct sl_workers *ws)
 	sl_buf_free(&ws->batch);
 	free(ws->w);
 	free(ws->order);
+	free(ws->pf);
 	free(ws);
 }

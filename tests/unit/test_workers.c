@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "check_main.h"
 #include "core/workers.h"
 
@@ -66,6 +69,41 @@ same_log(const struct sl_buf *got, const struct sl_buf *want, int jobs)
 	    got->buf + i, want->buf + i);
 }
 
+/* A run of path with jobs workers gives what one (-j 1's log) holds. */
+static void
+same_with_jobs(const char *path, int jobs, const struct sl_buf *one)
+{
+	struct sl_buf log;
+
+	sl_buf_init(&log);
+	run_dir(path, jobs, &log);
+	same_log(&log, one, jobs);
+	sl_buf_free(&log);
+}
+
+/*
+ * path read with -j 1 gives a log holding has and also (so that the
+ * case is what it claims), and with 2 and with many workers the same.
+ * Then the test's folder, dir, goes.
+ */
+static void
+same_for_all(const char *dir, const char *path, const char *has,
+    const char *also, int many)
+{
+	struct sl_buf one;
+	char cmd[600];
+
+	sl_buf_init(&one);
+	run_dir(path, 1, &one);
+	ck_assert_ptr_nonnull(strstr(one.buf, has));
+	ck_assert_ptr_nonnull(strstr(one.buf, also));
+	same_with_jobs(path, 2, &one);
+	same_with_jobs(path, many, &one);
+	sl_buf_free(&one);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
 static void
 put_file(const char *dir, const char *name, const char *text, size_t n)
 {
@@ -84,7 +122,6 @@ put_file(const char *dir, const char *name, const char *text, size_t n)
 START_TEST(order_as_one_job)
 {
 	char dir[] = "/tmp/sl-test-workers-XXXXXX";
-	struct sl_buf one, two;
 	char name[64], body[4096];
 	int i, n;
 
@@ -109,20 +146,72 @@ START_TEST(order_as_one_job)
 		n += snprintf(body + n, sizeof(body) - (size_t)n,
 		    "output %d\r\r\n", i);
 	put_file(dir, "u22-0b0b0b0b0b0b0b0b0.log", body, (size_t)n);
-	sl_buf_init(&one);
-	sl_buf_init(&two);
-	run_dir(dir, 1, &one);
-	run_dir(dir, 2, &two);
-	ck_assert_ptr_nonnull(strstr(one.buf, "MSG"));
-	ck_assert_ptr_nonnull(strstr(one.buf, "INFO"));
-	same_log(&two, &one, 2);
-	sl_buf_reset(&two);
-	run_dir(dir, 7, &two);
-	same_log(&two, &one, 7);
-	sl_buf_free(&one);
-	sl_buf_free(&two);
-	snprintf(body, sizeof(body), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(body), 0);
+	same_for_all(dir, dir, "MSG", "INFO", 7);
+}
+END_TEST
+
+/* One member of a tar.gz being written. */
+static void
+put_member(struct archive *a, const char *name, const char *text, size_t n)
+{
+	struct archive_entry *e = archive_entry_new();
+
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_size(e, (la_int64_t)n);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+	ck_assert_int_eq(archive_write_data(a, text, n), (la_ssize_t)n);
+	archive_entry_free(e);
+}
+
+/* A session log of about size bytes: many commands, so many records. */
+static size_t
+make_log(struct sl_buf *b, int id, size_t size)
+{
+	int i;
+
+	sl_buf_reset(b);
+	sl_buf_printf(b, "Script started on 2024-06-01 10:00:00+00:00\n");
+	for (i = 0; b->len < size; i++)
+		sl_buf_printf(b, "sh-5.2$ echo %d.%d\r\r\n%d.%d\r\r\n", id, i,
+		    id, i);
+	sl_buf_printf(b, "sh-5.2$ exit\r\r\n");
+	return b->len;
+}
+
+/*
+ * Many members of a tar.gz: more batches than the workers' queues hold,
+ * members too big to batch, and one given back in the middle; the
+ * parent sends and collects without waiting, and the order must hold.
+ */
+START_TEST(deep_queue_keeps_order)
+{
+	char dir[] = "/tmp/sl-test-workers-XXXXXX", path[600], name[64];
+	struct sl_buf log;
+	struct archive *a;
+	int i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/logs.tar.gz", dir);
+	a = archive_write_new();
+	archive_write_add_filter_gzip(a);
+	archive_write_set_format_pax_restricted(a);
+	ck_assert_int_eq(archive_write_open_filename(a, path), ARCHIVE_OK);
+	sl_buf_init(&log);
+	for (i = 0; i < 400; i++) {
+		snprintf(name, sizeof(name), "s/u%03d-0a0a0a0a0a0a0a%03d.log",
+		    i, i);
+		/* Every 97th: past a batch's 64 KiB, sent on its own. */
+		make_log(&log, i, i % 97 == 5 ? 150000 : 1000 + 37 * (size_t)i);
+		put_member(a, name, log.buf, log.len);
+		if (i == 211)
+			put_member(a, "s/u211x-broken.bin", "\001\002\000\377", 4);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	sl_buf_free(&log);
+	same_for_all(dir, path, "MSG", "echo 399.0", 3);
 }
 END_TEST
 
@@ -133,6 +222,7 @@ workers_suite(void)
 	TCase *tc = tcase_create("workers");
 
 	tcase_add_test(tc, order_as_one_job);
+	tcase_add_test(tc, deep_queue_keeps_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
