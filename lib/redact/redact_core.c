@@ -43,6 +43,52 @@ rx_marker(const struct sl_redact *rx, int rule, const char *secret,
 	sl_buf_addc(out, ']');
 }
 
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct rx_hit *x = a, *y = b;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return x->rule - y->rule;
+}
+
+/*
+ * Sorted, overlaps joined: the union of the spans, named by the rule
+ * written first in the rules (the more specific kind).
+ */
+void
+rx_hits_merge(const struct rx_hits *in, struct rx_hits *out)
+{
+	struct rx_hit *m;
+	size_t i;
+
+	out->n = 0;
+	if (in->n == 0)
+		return;
+	if (out->cap < in->n) {
+		out->cap = in->n;
+		out->v = sl_xrealloc(out->v, out->cap * sizeof(*out->v));
+	}
+	memcpy(out->v, in->v, in->n * sizeof(*in->v));
+	qsort(out->v, in->n, sizeof(*out->v), hit_cmp);
+	out->n = 1;
+	for (i = 1; i < in->n; i++) {
+		m = &out->v[out->n - 1];
+		if (in->n > 0 && out->v[i].a < m->b) {
+			if (out->v[i].b > m->b)
+				m->b = out->v[i].b;
+			m->cut |= out->v[i].cut;
+			if (out->v[i].rule < m->rule) {
+				m->rule = out->v[i].rule;
+				m->token = out->v[i].token;
+			}
+			continue;
+		}
+		out->v[out->n++] = out->v[i];
+	}
+}
+
 void
 rx_warn(struct sl_redact *rx, long long line, const char *fmt, ...)
 {

@@ -82,21 +82,6 @@ allowed(struct sl_redact *rx, const struct rx_rule *r, const char *s,
 }
 
 /*
- * Does the context of a match, s[m0, a) or s[b, m1) around its secret
- * s[a, b), hold one of our markers?  Such a match is one the first pass
- * did not make: there the marker was a secret, often longer than the
- * marker, and a bounded gap (`mysql ... -p` within 300 bytes) that now
- * fits did not.  A match is taken on text as it was, so a marker ends
- * the context: redacting twice changes nothing.
- */
-static int
-context_has_marker(const char *s, size_t m0, size_t a, size_t b, size_t m1)
-{
-	return (a > m0 && memmem(s + m0, a - m0, "[REDACTED:", 10) != NULL) ||
-	    (m1 > b && memmem(s + b, m1 - b, "[REDACTED:", 10) != NULL);
-}
-
-/*
  * Run rule `ri` over subj[0, sn); hits before `skip` (the key context)
  * are dropped, the rest shifted to the text.  0, or -1 when the rule
  * could not run (the line then fails closed).
@@ -129,10 +114,6 @@ run_rule(struct sl_redact *rx, int ri, const char *subj, size_t sn,
 		a = ov[2 * g];
 		b = ov[2 * g + 1];
 		end = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-		if (b > a && context_has_marker(subj, ov[0], a, b, ov[1])) {
-			start = ov[0] + 1;	/* a later start may not cross it */
-			continue;
-		}
 		if (b > skip && b > a) {
 			if (a < skip)
 				a = skip;
@@ -167,6 +148,124 @@ match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 		}
 	}
 	return 0;
+}
+
+/*
+ * Redacting twice changes nothing, and no text in the input switches a
+ * rule off.  A rule with a bounded gap ("mysql" then "-p" within 300
+ * bytes) reaches further on the line as written, where a long secret
+ * became a short marker, than on the line as it was.  So the rules run
+ * again over the line as written (the view), until a pass finds nothing
+ * new: a hit there is mapped back onto the text, and one that touches a
+ * marker takes the whole secret under it.  Hits only ever grow.
+ */
+#define RX_AGAIN_MAX 4
+
+struct rx_view {
+	struct sl_buf text;
+	size_t *lo, *hi;	/* view byte -> the text span it stands for */
+	size_t cap;
+};
+
+static void
+view_put(struct rx_view *v, const char *p, size_t n, size_t lo, size_t hi,
+    int one)
+{
+	size_t i;
+
+	if (v->cap < v->text.len + n) {
+		v->cap = (v->text.len + n) * 2;
+		v->lo = sl_xrealloc(v->lo, v->cap * sizeof(*v->lo));
+		v->hi = sl_xrealloc(v->hi, v->cap * sizeof(*v->hi));
+	}
+	for (i = 0; i < n; i++) {
+		v->lo[v->text.len + i] = one ? lo + i : lo;
+		v->hi[v->text.len + i] = one ? lo + i + 1 : hi;
+	}
+	sl_buf_add(&v->text, p, n);
+}
+
+/* subj[0, sn) with the merged hits m (after `skip`) replaced by markers. */
+static void
+view_build(struct sl_redact *rx, struct rx_view *v, const char *subj,
+    size_t sn, size_t skip, const struct rx_hits *m, struct sl_buf *mark)
+{
+	size_t i, at = 0, a, b;
+
+	sl_buf_reset(&v->text);
+	for (i = 0; i < m->n; i++) {
+		a = m->v[i].a + skip;
+		b = m->v[i].b + skip;
+		view_put(v, subj + at, a - at, at, 0, 1);
+		sl_buf_reset(mark);
+		rx_marker(rx, m->v[i].rule, subj + a, b - a, mark);
+		view_put(v, mark->buf, mark->len, a - skip, b - skip, 0);
+		at = b;
+	}
+	view_put(v, subj + at, sn - at, at, 0, 1);
+}
+
+static int
+covered(const struct rx_hits *m, size_t a, size_t b)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->v[i].a <= a && b <= m->v[i].b)
+			return 1;
+	return 0;
+}
+
+/*
+ * One pass over the view: the hits it finds that the text's hits do not
+ * cover go onto e->rh.  The number of them, or -1 (the line failed).
+ */
+static int
+again_pass(struct sl_redact *rx, uint32_t sr, struct rx_view *v,
+    size_t skip, struct rx_entry *e, struct rx_hits *m, struct rx_hits *h)
+{
+	size_t i, a, b;
+	int fresh = 0;
+
+	/* A marker names a kind ("password"): a keyword on a second run. */
+	rx_ac_scan(rx->ac, v->text.buf, v->text.len, rx->candr, sr);
+	h->n = 0;
+	if (match_rules(rx, rx->candr, sr, v->text.buf, v->text.len, skip, e,
+	    h) != 0)
+		return -1;
+	for (i = 0; i < h->n; i++) {
+		a = v->lo[h->v[i].a + skip] - skip;
+		b = v->hi[h->v[i].b + skip - 1] - skip;
+		if (covered(m, a, b))
+			continue;
+		add_hit(&e->rh, a, b, h->v[i].rule, h->v[i].token);
+		fresh++;
+	}
+	return fresh;
+}
+
+static void
+match_again(struct sl_redact *rx, uint32_t sr, const char *subj, size_t sn,
+    size_t skip, struct rx_entry *e)
+{
+	struct rx_view v = { { 0 }, NULL, NULL, 0 };
+	struct rx_hits m = { NULL, 0, 0 }, h = { NULL, 0, 0 };
+	struct sl_buf mark;
+	int pass, fresh = 1;
+
+	sl_buf_init(&v.text);
+	sl_buf_init(&mark);
+	for (pass = 0; pass < RX_AGAIN_MAX && fresh > 0; pass++) {
+		rx_hits_merge(&e->rh, &m);
+		view_build(rx, &v, subj, sn, skip, &m, &mark);
+		fresh = again_pass(rx, sr, &v, skip, e, &m, &h);
+	}
+	sl_buf_free(&v.text);
+	sl_buf_free(&mark);
+	free(v.lo);
+	free(v.hi);
+	free(m.v);
+	free(h.v);
 }
 
 /*
@@ -873,6 +972,10 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		return;
 	command_open(rx, e->ctx, rx->candr, sr, t, tn, out);
 	if (match_rules(rx, rx->candr, sr, subj, sn, kn, e, &e->rh) != 0)
+		return;
+	if (e->rh.n > 0)
+		match_again(rx, sr, subj, sn, kn, e);
+	if (e->failed)
 		return;
 	/* A secret the raw bytes hold but the screen did not show. */
 	if (e->complex && (hl > 0 || !rx->prefilter) &&

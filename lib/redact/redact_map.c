@@ -13,52 +13,6 @@
 
 #include "redact/redact.h"
 
-static int
-hit_cmp(const void *a, const void *b)
-{
-	const struct rx_hit *x = a, *y = b;
-
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	return x->rule - y->rule;
-}
-
-/*
- * Sorted, overlaps joined: the union of the spans, named by the rule
- * written first in the rules (the more specific kind).
- */
-static void
-merge(const struct rx_hits *in, struct rx_hits *out)
-{
-	struct rx_hit *m;
-	size_t i;
-
-	out->n = 0;
-	if (in->n == 0)
-		return;
-	if (out->cap < in->n) {
-		out->cap = in->n;
-		out->v = sl_xrealloc(out->v, out->cap * sizeof(*out->v));
-	}
-	memcpy(out->v, in->v, in->n * sizeof(*in->v));
-	qsort(out->v, in->n, sizeof(*out->v), hit_cmp);
-	out->n = 1;
-	for (i = 1; i < in->n; i++) {
-		m = &out->v[out->n - 1];
-		if (in->n > 0 && out->v[i].a < m->b) {
-			if (out->v[i].b > m->b)
-				m->b = out->v[i].b;
-			m->cut |= out->v[i].cut;
-			if (out->v[i].rule < m->rule) {
-				m->rule = out->v[i].rule;
-				m->token = out->v[i].token;
-			}
-			continue;
-		}
-		out->v[out->n++] = out->v[i];
-	}
-}
-
 static void
 add_edit(struct rx_queue *q, size_t off, size_t len, int rule)
 {
@@ -514,8 +468,8 @@ rx_release_entry(struct rx_queue *q, struct rx_entry *e)
 		add_kid(q, e->failrule);
 		rx_count(q->rx, q->fs, e->lineno, e->failrule);
 	} else if (e->line && (e->rh.n > 0 || e->lh.n > 0)) {
-		merge(&e->rh, &q->tmp);
-		merge(&e->lh, &q->tmp2);
+		rx_hits_merge(&e->rh, &q->tmp);
+		rx_hits_merge(&e->lh, &q->tmp2);
 		sv = sl_xmalloc((q->tmp.n + q->tmp2.n) * sizeof(*sv));
 		ns = collect(&q->tmp, e->rendered ? e->p : e->text.buf, 1, sv,
 		    0);
