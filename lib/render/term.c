@@ -72,9 +72,6 @@ struct row {
 	int soft;		/* readline wrapped it at wrap_w columns */
 	uint32_t taken;		/* physical lines past its first it has made,
 				   each over the row then below it */
-	uint32_t made;		/* lines it held before ED 0 cut it short,
-				   while its editor is on: fish goes back
-				   down onto them (erase_soft_below) */
 	int rest;		/* the rest of a row made final early (spill):
 				   no line of its own while empty */
 };
@@ -191,6 +188,9 @@ struct sl_term {
 	uint32_t cr_x;
 	long long queried;	/* 1 + absolute row where busybox asked for
 				   the cursor, or 0 */
+	long long erased_row;	/* 1 + absolute row ED 0 cut short, or 0 */
+	uint32_t erased_lines;	/* the lines it held before: fish goes back
+				   down onto them (erase_soft_below) */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -1658,9 +1658,15 @@ static void
 erase_soft_below(struct sl_term *t)
 {
 	struct row *r = cur(t);
+	long long here = t->abs_top + t->cy + 1;
 
-	if (!busybox_row(t, r))
-		r->made = SL_MAX(r->made, last_line(t, r) + 1);
+	if (!busybox_row(t, r)) {
+		if (t->erased_row != here)
+			t->erased_lines = 0;
+		t->erased_row = here;
+		t->erased_lines = SL_MAX(t->erased_lines,
+		    last_line(t, r) + 1);
+	}
 	fix_wide_left(r, t->cx);
 	r->len = t->cx;
 }
@@ -2042,10 +2048,11 @@ static void
 erased_lines_end(struct sl_term *t)
 {
 	struct row *r = cur(t);
-	uint32_t made = r->made;
+	int on_erased = t->erased_row == t->abs_top + t->cy + 1;
 
-	r->made = 0;
-	if (made == 0 || !soft(t) || t->on_status || t->at_margin ||
+	t->erased_row = 0;
+	t->erased_lines = 0;
+	if (!on_erased || !soft(t) || t->on_status || t->at_margin ||
 	    t->cx < r->len || t->cx / t->wrap_w <= last_line(t, r))
 		return;
 	t->cx -= line_start(t);
@@ -2398,7 +2405,8 @@ lf_in_row(struct sl_term *t)
 	struct row *r = cur(t);
 	uint32_t to = t->cx / t->wrap_w + (t->at_margin ? 0 : 1);
 
-	return to <= last_line(t, r) || to < r->made;
+	return to <= last_line(t, r) || (to < t->erased_lines &&
+	    t->erased_row == t->abs_top + t->cy + 1);
 }
 
 static void
