@@ -188,6 +188,9 @@ struct sl_term {
 	uint32_t cr_x;
 	long long queried;	/* 1 + absolute row where busybox asked for
 				   the cursor, or 0 */
+	long long erased_row;	/* 1 + absolute row ED 0 cut short, or 0 */
+	uint32_t erased_lines;	/* the lines it held before: fish goes back
+				   down onto them (erase_soft_below) */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -1661,6 +1664,29 @@ cut_short(struct sl_term *t, int homed)
 }
 
 /*
+ * ED 0 on a wrapped row: its lines below the cursor go too (busybox
+ * redraws its line from the first row; fish erases an autosuggestion
+ * that ran onto a further line).  fish may then go down onto such a line
+ * and type there, so a line editor's row remembers the lines it had.
+ */
+static void
+erase_soft_below(struct sl_term *t)
+{
+	struct row *r = cur(t);
+	long long here = t->abs_top + t->cy + 1;
+
+	if (!busybox_row(t, r)) {
+		if (t->erased_row != here)
+			t->erased_lines = 0;
+		t->erased_row = here;
+		t->erased_lines = SL_MAX(t->erased_lines,
+		    last_line(t, r) + 1);
+	}
+	fix_wide_left(r, t->cx);
+	r->len = t->cx;
+}
+
+/*
  * ED.  Right after CUP to the top left, ED 0 is a clear (busybox's
  * `ESC[H ESC[J`), and keeps the rows as ED 2 does; after cursor-up it is
  * a redraw in place (multi-line progress).
@@ -1679,14 +1705,8 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
 		erase_line(t, 0);
-		if (soft(t) && t->cx < cur(t)->len &&
-		    busybox_row(t, cur(t))) {
-			/* busybox redraws its line from the first row:
-			 * the wrapped row's lines below go too.  (fish's
-			 * autosuggestion would need them kept as made.) */
-			fix_wide_left(cur(t), t->cx);
-			cur(t)->len = t->cx;
-		}
+		if (soft(t) && t->cx < cur(t)->len)
+			erase_soft_below(t);
 		for (i = t->cy + 1; i < t->nrows; i++)
 			row_clear(t, row_at(t, i), t->line);
 		t->nrows = t->cy + 1;
@@ -2034,6 +2054,27 @@ edit_signal(struct sl_term *t, unsigned flag)
 }
 
 /*
+ * The line editor is done (bracketed paste off): the lines its row had
+ * before ED 0 are no longer the row's.  fish accepts with CR LF from the
+ * command's last line, which went down onto such an erased line: what
+ * follows is output, on a row of its own, as on the terminal.
+ */
+static void
+erased_lines_end(struct sl_term *t)
+{
+	struct row *r = cur(t);
+	int on_erased = t->erased_row == t->abs_top + t->cy + 1;
+
+	t->erased_row = 0;
+	t->erased_lines = 0;
+	if (!on_erased || !soft(t) || t->on_status || t->at_margin ||
+	    t->cx < r->len || t->cx / t->wrap_w <= last_line(t, r))
+		return;
+	t->cx -= line_start(t);
+	linefeed(t);
+}
+
+/*
  * zsh turns cursor-key mode off for a line accepted, with the cursor
  * where the edit left it: on a lower row of a long or multi-line buffer
  * (below a wrapped line it erased back).  The mark is the row's whose
@@ -2098,6 +2139,8 @@ set_modes(struct sl_term *t, int on)
 				restore_cursor(t);
 			break;
 		case 2004:
+			if (!on)
+				erased_lines_end(t);
 			edit_signal(t, on ? SL_ROW_PASTE : SL_ROW_PASTE_OFF);
 			break;
 		case 1:
@@ -2385,6 +2428,20 @@ osc_dispatch(struct sl_term *t)
 
 /* ------------------------------------------------------------ controls */
 
+/*
+ * Does an LF go down a physical line of the wrapped row?  It does onto a
+ * line that holds text, or one the row had before ED 0 erased it.
+ */
+static int
+lf_in_row(struct sl_term *t)
+{
+	struct row *r = cur(t);
+	uint32_t to = t->cx / t->wrap_w + (t->at_margin ? 0 : 1);
+
+	return to <= last_line(t, r) || (to < t->erased_lines &&
+	    t->erased_row == t->abs_top + t->cy + 1);
+}
+
 static void
 control(struct sl_term *t, unsigned char c)
 {
@@ -2404,8 +2461,7 @@ control(struct sl_term *t, unsigned char c)
 			cur(t)->units++;
 		if (c == '\n' && counting_crs(t) && busybox_wrap(t))
 			break;
-		if (soft(t) && t->cx / t->wrap_w + (t->at_margin ? 0 : 1) <=
-		    last_line(t, cur(t))) {
+		if (soft(t) && lf_in_row(t)) {
 			/* Down a physical line of the same logical row. */
 			t->cx = line_start(t) + t->wrap_w;
 			t->at_margin = 0;

@@ -1600,6 +1600,29 @@ START_TEST(wrap_zsh_search_over_rows)
 }
 END_TEST
 
+/*
+ * fish erases an autosuggestion that ran onto a third line with ED 0 on
+ * the second.  Accepted there (CR LF onto the erased line), the output
+ * is a row of its own; typed on (fish goes down onto the erased line
+ * again), the text stays in the command.  (Width 40 from fish's mark.)
+ */
+#define FISH_MARK40	"\xe2\x8f\x8e                                       \r" \
+			"\xe2\x8f\x8e \r\033[K"
+#define A38	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define B10	"bbbbbbbbbb"
+#define X35	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define C30	"cccccccccccccccccccccccccccccc"
+
+START_TEST(wrap_fish_erased_suggestion)
+{
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 B10 X35 "\033[A\r\033[10C"
+	    "\033[J\r\n\033[?2004l\rout\r\n", "$ " A38 B10, "out");
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 B10 X35 "\033[A\r\033[10C"
+	    "\033[J" C30 "\r\033[A\r\n\r\ndd\r\n\033[?2004l\rout\r\n",
+	    "$ " A38 B10 C30 "dd", "out");
+}
+END_TEST
+
 /* A command typed to exactly the width: the output is a row of its own. */
 START_TEST(wrap_exact_width_output_apart)
 {
@@ -2329,6 +2352,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_exact_width_output_apart);
 	tcase_add_test(tc, wrap_zsh_idiom);
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
+	tcase_add_test(tc, wrap_fish_erased_suggestion);
 	tcase_add_test(tc, width_from_newline_mark);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
