@@ -185,16 +185,21 @@ sl_json_int(char *o, long long v)
  * Add one to the decimal number in s[from, end), in place: numbers that
  * count up by one (record numbers, src lines) are not written anew each
  * time.  Returns 0, leaving s as it was, when a digit more is needed
- * (999 + 1) or there is no number.
+ * (999 + 1), the number is negative, or there is no number.
  */
 static inline int
 sl_decimal_count_up(char *s, size_t from, size_t end)
 {
-	size_t i = end;
+	size_t i = end, j;
 
 	while (i > from && s[i - 1] == '9')
 		i--;
 	if (i == from || s[i - 1] < '0' || s[i - 1] > '8')
+		return 0;
+	/* "-1" counted up is "0", not "-2": a sign is left to the caller. */
+	for (j = i - 1; j > from && s[j - 1] >= '0' && s[j - 1] <= '9'; j--)
+		;
+	if (j > from && s[j - 1] == '-')
 		return 0;
 	s[i - 1]++;
 	while (i < end)		/* mostly none: no memset call */

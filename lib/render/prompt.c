@@ -78,9 +78,9 @@ struct sl_prompt {
 	int zsh_marked;		/* ...after zsh's mark, in a stream */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
-	int fish_marked;	/* the row's prompt is after fish's mark */
-	int fish_blank;		/* ...and nothing was typed on its row: the
-				 * line is further on */
+	int fish_blank;		/* the last prompt was after fish's mark and
+				 * nothing was typed on its row: the line is
+				 * further on */
 	struct sl_stream stream;	/* what a stream tells of the width */
 	int open;		/* ...and it is unfinished */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
@@ -331,7 +331,7 @@ match_path_prompt(const char *s, size_t n)
 	return prompt_end(s, n, i + 1);
 }
 
-/* "$ " or "# " or "% " on its own. */
+/* "$ " or "# " or "% " on its own.  Keep surely_none in step. */
 static size_t
 match_bare(const char *s, size_t n)
 {
@@ -694,7 +694,8 @@ last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
 	return end;
 }
 
-/* Structured prompts, recognised by shape. */
+/* Structured prompts, recognised by shape.  Keep surely_none in step
+ * (the first bytes a shape may start with). */
 static size_t
 match_shape(const char *s, size_t n)
 {
@@ -730,10 +731,13 @@ match_zsh_mark(struct sl_stream *st, const char *s, size_t n)
 				k = match_zsh_shape(p + i, (size_t)(end - p - i));
 				if (k == 0)
 					k = match_shape(p + i, (size_t)(end - p - i));
-				/* The mark and its spaces are the width. */
+				if (k == 0)
+					return 0;
+				/* The mark and its spaces are the width (only
+				 * for a row taken here: stream_unsure). */
 				st->width = i + 1;
 				st->prompt_at = (size_t)(p - s) + i;
-				return k > 0 ? (size_t)(p - s) + i + k : 0;
+				return (size_t)(p - s) + i + k;
 			}
 			p += i;
 			continue;
@@ -935,6 +939,8 @@ stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		return 0;
 	/* The prompt proper: after zsh's mark, or less's last words. */
 	at = ps->stream.prompt_at;
+	if (at > plen)
+		at = 0;		/* the row was taken by another matcher */
 	ps->stream.kind = ps->path_prompt ? SL_STREAM_CUTS :
 	    match_bare(s + at, plen - at) == plen - at ? SL_STREAM_CANON :
 	    SL_STREAM_EDITOR;
@@ -942,8 +948,10 @@ stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	    plen - at);
 }
 
+/* A command row; fish_marked: its prompt is after fish's mark. */
 static enum sl_prompt_class
-command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
+    int fish_marked)
 {
 	int echo;
 
@@ -954,8 +962,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
-	ps->fish_blank = ps->fish_marked && n <= plen;
-	ps->fish_marked = 0;
+	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
 	free(ps->last_prompt);
@@ -1218,10 +1225,10 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 
 /*
  * Streams only: a prompt behind zsh's or fish's mark.  Returns the
- * length of mark and prompt, 0 if none.
+ * length of mark and prompt, 0 if none; *fish: the mark was fish's.
  */
 static size_t
-match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
+match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 {
 	size_t k;
 
@@ -1243,7 +1250,7 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n)
 	if ((k = match_after_pager(ps, s, n)) > 0)
 		return k;
 	k = match_fish_mark(s, n);
-	ps->fish_marked = k > 0;
+	*fish = k > 0;
 	return k;
 }
 
@@ -1273,7 +1280,7 @@ static enum sl_prompt_class
 stand_in(struct sl_prompt *ps, const char *s, size_t n, size_t *plen)
 {
 	int fish = ps->fish_blank;
-	enum sl_prompt_class cls = command(ps, s, n, 0);
+	enum sl_prompt_class cls = command(ps, s, n, 0, 0);
 
 	if (fish)
 		ps->marks |= SL_MARK_UNCERTAIN;
@@ -1294,7 +1301,7 @@ path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	 * stream without the CR before them: the line is the last copy's. */
 	k = last_copy(ps, s, s, n, k);
 	ps->path_prompt = 1;
-	cls = command(ps, s, n, k);
+	cls = command(ps, s, n, k, 0);
 	ps->path_prompt = 0;
 	*plen = k;
 	return cls;
@@ -1314,12 +1321,16 @@ output_row(struct sl_prompt *ps, size_t n)
 /*
  * Can no matcher of sl_prompt_classify_at() take the row?  Most rows of
  * a raw log are output, and this answers for them from the state and a
- * few bytes, before the matchers walk the row: without user patterns,
- * signals, an open command or busybox's redraws, only a shape can make a
- * prompt, and every shape needs one of these first bytes ("PS", sh-4.2$,
- * "$ ") or an '@' (user@host, [user@host dir]).  Keep it in step with
- * the matchers: it may say 0 for a row that is output, never 1 for one
- * that is not.
+ * few bytes, before the matchers walk the row.  In a session whose
+ * prompts carry signals, on a row without user patterns, without a
+ * signal of its own (paste, title, an editor's column), not right after
+ * a command or continuation row (prev_cmd) and not under busybox's quiet
+ * redraws, only a shape can make a prompt, and every shape needs one of
+ * these first bytes ("PS", sh-4.2$, "$ ") or an '@' (user@host,
+ * [user@host dir]).  PASTE_OFF (a line accepted) is no signal, but its
+ * row is left to the matchers as well.  Keep it
+ * in step with the matchers: it may say 0 for a row that is output,
+ * never 1 for one that is not.
  */
 static inline int
 surely_none(const struct sl_prompt *ps, const char *s, size_t n,
@@ -1356,7 +1367,7 @@ enum sl_prompt_class
 sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at, size_t *plen)
 {
-	int first = ps->rows == 0, signal, after_cancel;
+	int first = ps->rows == 0, signal, after_cancel, fish = 0;
 	size_t k;
 
 	ps->marks = 0;
@@ -1370,11 +1381,11 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		goto output;
 	if ((k = match_user(ps->user, s, n)) > 0) {
 		*plen = k;
-		return command(ps, s, n, k);
+		return command(ps, s, n, k, 0);
 	}
-	if ((k = match_stream_mark(ps, s, n)) > 0) {
+	if ((k = match_stream_mark(ps, s, n, &fish)) > 0) {
 		*plen = k;
-		return command(ps, s, n, k);
+		return command(ps, s, n, k, fish);
 	}
 	if ((k = match_cont(ps, s, n)) > 0) {
 		*plen = k;
@@ -1382,11 +1393,11 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	}
 	if (signal && (k = match_editor(ps, s, n, edit_at - 1)) > 0) {
 		*plen = k;
-		return command(ps, s, n, k);
+		return command(ps, s, n, k, 0);
 	}
 	if ((k = match_quiet_redraw(ps, s, n, edit_at)) > 0) {
 		*plen = k;
-		return command(ps, s, n, k);
+		return command(ps, s, n, k, 0);
 	}
 	if ((k = match_shape(s, n)) > 0) {
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel);
@@ -1399,7 +1410,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		    ps->signalled >= STRICT_AFTER)
 			goto output;
 		*plen = k;
-		return command(ps, s, n, k);
+		return command(ps, s, n, k, 0);
 	}
 	if (!ps->signals && (k = match_path_prompt(s, n)) > 0)
 		return path_command(ps, s, n, k, plen);
@@ -1420,7 +1431,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 			if (ps->echo_off)
 				k = skip_repeat(s, n, k);
 			*plen = k;
-			return command(ps, s, n, k);
+			return command(ps, s, n, k, 0);
 		}
 	}
 	if ((ps->fish_blank && n > 0) || search_row(ps, n))

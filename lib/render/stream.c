@@ -381,10 +381,21 @@ may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
  * zsh moves right over text it keeps with cursor-forward, and far left
  * with cursor-back: in a line stripped of them, a line drawn again after
  * Home shows as two copies apart, each with gaps (`cho november888
- * julietecho november8 juliet x`).  There a stretch of `far` bytes seen
- * before, anywhere, is taken for such a copy; 0: only side by side.
+ * julietecho november8 juliet x`).  Such a copy repeats the START of the
+ * line: a stretch of `far` bytes whose first copy begins within the
+ * first REPEAT_FAR_LEAD bytes of the typed text is taken for one (a path
+ * given twice, `cp /a/b/x /a/b/y`, is not); 0: only side by side.
  */
 #define REPEAT_FAR	12	/* a copy apart: longer than common words */
+#define REPEAT_FAR_LEAD	2	/* the first bytes a redraw may have lost */
+
+/* A run of `run` bytes ending at j equals the one d before, which
+ * begins within the lead. */
+static int
+far_copy_of_start(size_t j, size_t d, size_t run)
+{
+	return j + 1 - run - d < REPEAT_FAR_LEAD;
+}
 
 static int
 repeated_text(const char *s, size_t n, size_t far)
@@ -397,7 +408,8 @@ repeated_text(const char *s, size_t n, size_t far)
 	    d++)
 		for (j = d, run = 0; j < n; j++) {
 			run = s[j] == s[j - d] ? run + 1 : 0;
-			if (run + REPEAT_GAP >= d || (far > 0 && run >= far))
+			if (run + REPEAT_GAP >= d || (far > 0 &&
+			    run >= far && far_copy_of_start(j, d, run)))
 				return 1;
 		}
 	return 0;

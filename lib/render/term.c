@@ -1616,7 +1616,11 @@ delete_lines(struct sl_term *t, uint32_t n)
  * row is taken into the wrapped one (what the text did not reach stays,
  * as on the screen) and the rows under it move up, so that moves by rows
  * land where they did on the terminal.  At the bottom nothing is below.
+ * A row with signals of its own (paste, title, cursor keys, an editor's
+ * column) is left as it is: taking it in would lose them.
  */
+#define ROW_SIGNALS	(SL_ROW_PASTE | SL_ROW_TITLE | SL_ROW_KEYPAD_ON)
+
 static void
 take_in_row_below(struct sl_term *t, struct row *r)
 {
@@ -1627,8 +1631,8 @@ take_in_row_below(struct sl_term *t, struct row *r)
 	if (t->on_status || t->alt || below >= t->nrows)
 		return;
 	b = row_at(t, below);
-	if (b->soft)
-		return;		/* more than the one line: left as it is */
+	if (b->soft || (b->flags & ROW_SIGNALS) || b->edit_col != 0)
+		return;		/* more than the one line, or signals */
 	from = r->len - base;
 	end = SL_MIN(b->len, t->wrap_w);
 	if (from < end) {
@@ -2078,25 +2082,41 @@ erased_lines_end(struct sl_term *t)
  * zsh turns cursor-key mode off for a line accepted, with the cursor
  * where the edit left it: on a lower row of a long or multi-line buffer
  * (below a wrapped line it erased back).  The mark is the row's whose
- * editor turned it on, the nearest above.
+ * editor turned it on, the nearest above, and still open: the walk up
+ * stops at a row already turned off or where another editor began (its
+ * column), lest an earlier line cancelled with ^C (never turned off)
+ * be marked accepted.
  */
 #define KEYPAD_ROWS	16
+
+/* The row of the editor that turned cursor-key mode on, or t->cy. */
+static unsigned
+keypad_row(struct sl_term *t)
+{
+	unsigned y = t->cy;
+	const struct row *r;
+
+	for (;;) {
+		r = row_at(t, y);
+		if (r->flags & SL_ROW_KEYPAD_ON)
+			return y;
+		if (y == 0 || t->cy - y >= KEYPAD_ROWS)
+			return t->cy;
+		r = row_at(t, --y);
+		if ((r->flags & SL_ROW_KEYPAD_OFF) ||
+		    (r->edit_col != 0 && !(r->flags & SL_ROW_KEYPAD_ON)))
+			return t->cy;
+	}
+}
 
 static void
 keypad_off(struct sl_term *t)
 {
-	unsigned y = t->cy;
-
 	if (t->on_status) {
 		cur(t)->flags |= SL_ROW_KEYPAD_OFF;
 		return;
 	}
-	while (y > 0 && t->cy - y < KEYPAD_ROWS &&
-	    !(row_at(t, y)->flags & SL_ROW_KEYPAD_ON))
-		y--;
-	if (!(row_at(t, y)->flags & SL_ROW_KEYPAD_ON))
-		y = t->cy;
-	row_at(t, y)->flags |= SL_ROW_KEYPAD_OFF;
+	row_at(t, keypad_row(t))->flags |= SL_ROW_KEYPAD_OFF;
 }
 
 /* DSR 6: busybox asks where its input starts, on every new line. */

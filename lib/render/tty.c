@@ -92,7 +92,8 @@ struct sl_tty {
 	const char *src_name;		/* the name src's prefix was made of */
 	char src_sep;			/* ...and its separator */
 	size_t src_prefix;		/* bytes of "name<sep>" in src */
-	long long src_line;		/* the number after it, -1: none */
+	long long src_line;		/* the number after it... */
+	int src_line_set;		/* ...if src has one yet */
 	unsigned char *held;	/* of HELD_SIZE each, grown on demand:
 				   most files hold few */
 	size_t nheld, held_cap;
@@ -133,18 +134,19 @@ src_at(struct sl_tty *tty, long long line)
 		tty->src_prefix = tty->src.len;
 		tty->src_name = tty->rd->name;
 		tty->src_sep = tty->sep;
-		tty->src_line = -1;
+		tty->src_line_set = 0;
 	}
 	/* Rows mostly come one input line after another: the next number
 	 * is the last one's digits counted up in place. */
-	if (line != tty->src_line && (tty->src_line < 0 ||
-	    line <= tty->src_line || line - 1 != tty->src_line ||
+	if (!tty->src_line_set || (line != tty->src_line &&
+	    (line - 1 != tty->src_line ||
 	    !sl_decimal_count_up(tty->src.buf,
-	    tty->src_prefix, tty->src.len))) {
+	    tty->src_prefix, tty->src.len)))) {
 		tty->src.len = tty->src_prefix;
 		sl_buf_add_int(&tty->src, line);
 	}
 	tty->src_line = line;
+	tty->src_line_set = 1;
 	return tty->src.buf;
 }
 

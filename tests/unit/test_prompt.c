@@ -5,6 +5,7 @@
  * exact-size heap copies without a NUL, so that ASan sees any read past
  * the length the classifier was given.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -912,6 +913,29 @@ START_TEST(zsh_mark_streamed)
 }
 END_TEST
 
+/* zsh's mark looked for, not found, in a row another matcher takes: the
+ * mark's width and prompt do not stay behind for the row's judging (a gap
+ * inside the command is uncertain whatever comes before it). */
+START_TEST(zsh_mark_not_found_leaves_no_width)
+{
+	static const char before[] = { 'x', '%', '#' };
+	struct sl_prompt *ps;
+	char row[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(before); i++) {
+		ps = sl_prompt_new(NULL, 0, 0);
+		CMD(ps, "$ ls", 0, "$ ");
+		snprintf(row, sizeof(row), "$ echo %c%40sy", before[i], "");
+		CMD(ps, row, 0, "$ ");
+		ck_assert_msg(sl_prompt_marks(ps) == SL_MARK_UNCERTAIN,
+		    "'%c' before the gap: marks %#x", before[i],
+		    sl_prompt_marks(ps));
+		sl_prompt_free(ps);
+	}
+}
+END_TEST
+
 /* busybox's "\w \$ " in a stream, where its cursor query is gone. */
 START_TEST(busybox_path_prompt_streamed)
 {
@@ -1058,6 +1082,7 @@ prompt_suite(void)
 	tcase_add_test(tc, cont_fish);
 	tcase_add_test(tc, busybox_redraw_and_wide_echo);
 	tcase_add_test(tc, zsh_mark_streamed);
+	tcase_add_test(tc, zsh_mark_not_found_leaves_no_width);
 	tcase_add_test(tc, busybox_path_prompt_streamed);
 	tcase_add_test(tc, fish_streamed);
 	tcase_add_test(tc, surely_none_only_for_output);

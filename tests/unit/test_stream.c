@@ -246,6 +246,16 @@ START_TEST(zsh_lost_moves)
 	ck_assert(unsure(&zsh, 0,
 	    "vm% cho november888 julietecho november8 juliet x", 4));
 	ck_assert(!unsure(&zsh, 0, "vm% echo alpha alpha alpha", 4));
+	/* A redraw repeats the line's start: a path given twice is none */
+	ck_assert(!unsure(&zsh, 0,
+	    "vm% cp /home/user/project/a.txt /home/user/project/b.txt", 4));
+	ck_assert(!unsure(&zsh, 0,
+	    "vm% diff -u lib/render/term.c old/lib/render/term.c", 4));
+	ck_assert(!unsure(&zsh, 0,
+	    "vm% tar -C /srv/www/static -xf /srv/www/static.tar", 4));
+	/* ...but a copy of the start, its first byte lost, still is */
+	ck_assert(unsure(&zsh, 0,
+	    "vm% ho november888 julietecho november8 juliet x", 4));
 }
 END_TEST
 

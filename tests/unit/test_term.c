@@ -727,6 +727,41 @@ START_TEST(edit_start)
 }
 END_TEST
 
+/*
+ * Cursor-key mode turned off marks the row of the editor that turned it
+ * on, and only one still open: not a line cancelled with ^C (never turned
+ * off) above another editor's row or a row already turned off.
+ */
+/* Bit i set: row i of in has SL_ROW_KEYPAD_OFF. */
+static unsigned
+keypad_off_rows(const char *in)
+{
+	struct cap c;
+	unsigned got = 0;
+	size_t i;
+
+	render(&c, in, strlen(in), 0);
+	for (i = 0; i < nrows(&c) && i < 32; i++)
+		if (row(&c, i)->flags & SL_ROW_KEYPAD_OFF)
+			got |= 1u << i;
+	cap_free(&c);
+	return got;
+}
+
+START_TEST(keypad_off_stops_at_closed_rows)
+{
+	/* behind another editor's row (its column) */
+	ck_assert_uint_eq(keypad_off_rows("vm% \033[?1hsleep 9^C\r\n"
+	    "$ \033[?2004hls\r\nout\033[?1l\r\n"), 1u << 2);
+	/* behind a row already turned off */
+	ck_assert_uint_eq(keypad_off_rows("vm% \033[?1hsleep 9^C\r\n"
+	    "vm% \033[?1hls\033[?1l\r\nout\033[?1l\r\n"), 3u << 1);
+	/* A buffer of several rows: the mark goes up to its first. */
+	ck_assert_uint_eq(keypad_off_rows("vm% \033[?1hfor i in 1 2\r\n"
+	    "do> echo $i\r\ndone\033[?1l\r\n"), 1u << 0);
+}
+END_TEST
+
 /* --------------------------------------------------- src_line, units */
 
 START_TEST(src_line_counts_lf)
@@ -1623,6 +1658,24 @@ START_TEST(wrap_fish_erased_suggestion)
 }
 END_TEST
 
+/* A row with signals of its own (here a title) is not taken into the
+ * wrapped row above: its flags would be lost. */
+START_TEST(wrap_keeps_signalled_row_below)
+{
+	static const char in[] = ZSH_MARK40 "vm% \033[?2004h\r\n"
+	    "\033]0;t\007bck: _\033[1A\r\033[4C" LONG_ENTRY "\r\n";
+	struct cap c;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "vm% " LONG_ENTRY, "bck: _");
+	ck_assert_uint_eq(row(&c, 1)->flags & SL_ROW_TITLE, SL_ROW_TITLE);
+	cap_free(&c);
+	/* Without the title the row is taken in, as on the screen. */
+	RENDER_IS(ZSH_MARK40 "vm% \033[?2004h\r\nbck: _\033[1A\r\033[4C"
+	    LONG_ENTRY "\r\n", "vm% " LONG_ENTRY);
+}
+END_TEST
+
 /* A command typed to exactly the width: the output is a row of its own. */
 START_TEST(wrap_exact_width_output_apart)
 {
@@ -2349,6 +2402,8 @@ term_suite(void)
 	tcase_add_test(tc, wrap_confirmed_by_what_follows);
 	tcase_add_test(tc, wrap_refuted_by_what_follows);
 	tcase_add_test(tc, wrap_width_learnt);
+	tcase_add_test(tc, wrap_keeps_signalled_row_below);
+	tcase_add_test(tc, keypad_off_stops_at_closed_rows);
 	tcase_add_test(tc, wrap_exact_width_output_apart);
 	tcase_add_test(tc, wrap_zsh_idiom);
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
