@@ -97,23 +97,34 @@ stamp_free(struct stamp *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* KEY="value" inside the bracket part; the value may not hold '"'. */
+/*
+ * KEY="value" inside the bracket part; the value may not hold '"'.  The
+ * first KEY=" at the start or after '[' or ' ' counts, even inside
+ * another value.  Found from each '=' rather than by searching for the
+ * key: every file's two stamps are read for four keys each, and a '='
+ * is rare there.  The keys have no border (no proper prefix that is
+ * also a suffix), so each occurrence ends at its own '=' and the first
+ * match is the one a search for the key finds.
+ */
 static char *
 bracket_value(const char *s, size_t n, const char *key)
 {
 	size_t kl = strlen(key);
-	const char *p = s, *end = s + n, *q;
+	const char *end = s + n, *eq = s, *p, *q;
 
-	while ((p = memmem(p, (size_t)(end - p), key, kl)) != NULL) {
-		if ((p == s || p[-1] == '[' || p[-1] == ' ') &&
-		    p + kl + 1 < end && p[kl] == '=' && p[kl + 1] == '"') {
-			p += kl + 2;
-			q = memchr(p, '"', (size_t)(end - p));
-			if (q == NULL)
-				return NULL;
-			return sl_xstrndup(p, (size_t)(q - p));
+	while ((eq = memchr(eq, '=', (size_t)(end - eq))) != NULL) {
+		if ((size_t)(eq - s) >= kl && eq + 1 < end && eq[1] == '"') {
+			p = eq - kl;
+			if (memcmp(p, key, kl) == 0 &&
+			    (p == s || p[-1] == '[' || p[-1] == ' ')) {
+				p = eq + 2;
+				q = memchr(p, '"', (size_t)(end - p));
+				if (q == NULL)
+					return NULL;
+				return sl_xstrndup(p, (size_t)(q - p));
+			}
 		}
-		p += kl;
+		eq++;
 	}
 	return NULL;
 }

@@ -232,6 +232,26 @@ cur(struct sl_term *t)
 	return row_at(t, t->cy);
 }
 
+/*
+ * A row's cells as one block, ch then at (at == ch + cap): half the
+ * allocator calls of two arrays, and a short session's rows are most of
+ * what it allocates.  The cells past cap's new value go; new ones are
+ * unset, as a row's cells past its length are.
+ */
+static void
+cells_resize(struct row *r, uint32_t cap)
+{
+	uint32_t *ch = r->ch;
+
+	if (cap < r->cap)	/* at moves down before the block is cut */
+		memmove(ch + cap, r->at, cap * sizeof(*ch));
+	ch = sl_xrealloc(ch, (size_t)cap * 2 * sizeof(*ch));
+	if (cap > r->cap && r->cap > 0)	/* and up after it has grown */
+		memmove(ch + cap, ch + r->cap, r->cap * sizeof(*ch));
+	r->ch = ch;
+	r->at = ch + cap;
+}
+
 static void
 row_grow(struct sl_term *t, struct row *r, uint32_t need)
 {
@@ -244,8 +264,7 @@ row_grow(struct sl_term *t, struct row *r, uint32_t need)
 		cap *= 2;
 	if (cap > SL_ROW_MAX)
 		cap = SL_ROW_MAX;
-	r->ch = sl_xrealloc(r->ch, cap * sizeof(*r->ch));
-	r->at = sl_xrealloc(r->at, cap * sizeof(*r->at));
+	cells_resize(r, cap);
 	t->cells += cap - r->cap;
 	all_cells += cap - r->cap;
 	r->cap = cap;
@@ -269,8 +288,7 @@ row_free_cells(struct sl_term *t, struct row *r)
 {
 	t->cells -= r->cap;
 	all_cells -= r->cap;
-	free(r->ch);
-	free(r->at);
+	free(r->ch);		/* at is in the same block */
 	r->ch = r->at = NULL;
 	r->cap = 0;
 }
@@ -541,9 +559,19 @@ pop_top(struct sl_term *t)
 static void
 ring_resize(struct sl_term *t, unsigned cap)
 {
-	struct row *rows = sl_xcalloc(cap, sizeof(*rows)), *r;
+	struct row *rows, *r;
 	unsigned i;
 
+	if (cap > t->ringcap && t->top == 0) {
+		/* Growing a ring in order (a new session's rows filling
+		 * it): the rows stay where they are. */
+		t->rows = sl_xrealloc(t->rows, cap * sizeof(*rows));
+		memset(t->rows + t->ringcap, 0,
+		    (cap - t->ringcap) * sizeof(*rows));
+		t->ringcap = cap;
+		return;
+	}
+	rows = sl_xcalloc(cap, sizeof(*rows));
 	for (i = 0; i < t->ringcap; i++) {
 		r = row_at(t, i);
 		if (i < cap) {
@@ -2979,8 +3007,7 @@ fit_cursor_row(struct sl_term *t)
 	}
 	if (cap * 4 > r->cap)
 		return;
-	r->ch = sl_xrealloc(r->ch, cap * sizeof(*r->ch));
-	r->at = sl_xrealloc(r->at, cap * sizeof(*r->at));
+	cells_resize(r, cap);
 	t->cells -= r->cap - cap;
 	all_cells -= r->cap - cap;
 	r->cap = cap;
@@ -3250,8 +3277,7 @@ sl_term_free(struct sl_term *t)
 		return;
 	all_cells -= t->cells;
 	for (i = 0; i < t->ringcap; i++) {
-		free(t->rows[i].ch);
-		free(t->rows[i].at);
+		free(t->rows[i].ch);	/* and at, in its block */
 		free(t->rows[i].ext);
 	}
 	free(t->rows);
@@ -3262,7 +3288,6 @@ sl_term_free(struct sl_term *t)
 	free(t->tabs);
 	if (t->status != NULL) {
 		free(t->status->ch);
-		free(t->status->at);
 		free(t->status->ext);
 		free(t->status);
 	}
