@@ -52,6 +52,8 @@ sl_pwrite_all(int fd, const void *p, size_t n, long long off)
 		k = pwrite(fd, c, n, (off_t)off);
 		if (k < 0 && errno == EINTR)
 			continue;
+		if (k == 0)
+			errno = EIO;	/* no progress: errno would be stale */
 		if (k <= 0)
 			return -1;
 		c += k;

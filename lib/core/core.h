@@ -224,8 +224,8 @@ const char *sl_codec_get_str(struct sl_codec_cur *c);
 
 /*
  * One session's records on disk (lib/core/spool.c), read back in order by
- * any number of cursors once fp is flushed.  Records returned by sl_spool_next are owned by
- * the cursor and valid until its next call.
+ * any number of cursors once fp is flushed.  Records returned by
+ * sl_spool_next are owned by the cursor and valid until its next call.
  */
 struct sl_spool;
 struct sl_spool_cur;
@@ -245,12 +245,14 @@ struct sl_spool *sl_spool_new(int fd, long long off, long long len);
  */
 struct sl_spool_file {
 	FILE *fp;		/* appended to, buffered */
-	int fd;			/* fp's descriptor: links are written in place */
+	int fd;			/* fp's descriptor, for the spools' cursors */
 	long long end;		/* its size, written or buffered */
 	struct sl_buf scratch;	/* the last record written, encoded */
 };
 /* Append r to f as the next record of sp, a spool over f->fd.  No cursor
- * may be reading sp meanwhile.  0, or -1 with errno on a write error. */
+ * may be reading sp meanwhile.  0, or -1 with errno on a write error:
+ * then f's file may end in a partial record or block, so nothing may be
+ * appended to f again (by any of its spools); stop and report. */
 int sl_spool_append(struct sl_spool_file *f, struct sl_spool *sp,
     const struct sl_record *r);
 long long sl_spool_len(const struct sl_spool *sp);

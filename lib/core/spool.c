@@ -5,7 +5,6 @@
  * record codec (core/reccodec.c), back to back; this file is only the
  * file layer: extents of a shared file, read back through a buffer.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,21 +35,27 @@ sl_spool_write(FILE *fp, struct sl_buf *b, const struct sl_record *r)
  *
  * The packed extents would still grow with the number of runs in the
  * input, so past SPOOL_BLOCK bytes they go to the shared file itself as a
- * block, chained to the spool's previous block: memory holds one block
- * at most per spool, whatever the input.  A block is
+ * block, chained back to the spool's previous block: memory holds one
+ * block at most per spool, whatever the input.  A block is
  *
- *	u64 LE	offset of the next block of the same spool, 0: none yet
+ *	u64 LE	offset of the previous block of the same spool, 0: none
  *	u16 LE	bytes of packed extents that follow (<= SPOOL_BLOCK)
  *
+ * The link goes backwards because the previous block's offset is known
+ * when a block is written: nothing already written is patched, so the
+ * file stays a buffered stream of appends (a forward link cost a flush
+ * and a pwrite a block).  A cursor walks the chain back from the tail
+ * once and keeps each block's place: 8 bytes a block of SPOOL_BLOCK.
  * Offset 0 is never a block: a spool spills only after its first record.
  */
 #define SPOOL_BLOCK	256
 #define BLOCK_HEAD	10
 #define VARINT_MAX	10	/* bytes of one 64-bit varint */
+#define BLOCK_AT_MAX	(1LL << 54)	/* a kept block: offset << 9 | length */
 
 struct sl_spool {
 	int fd;
-	long long head, tail;		/* its first and last blocks; -1: none */
+	long long tail;			/* its last block; -1: none */
 	struct sl_buf packed;		/* the extents after the last block */
 	long long packed_end;		/* end of the last one packed */
 	long long last_off, last_len;	/* the last extent; len 0: none */
@@ -59,7 +64,9 @@ struct sl_spool {
 
 struct sl_spool_cur {
 	struct sl_spool *sp;
-	long long blk_next;		/* the next block to read; -1: none */
+	unsigned long long *blocks;	/* offset << 9 | length, in order */
+	size_t nblocks, blk_next;	/* how many, the next to read */
+	int bad;			/* the chain is damaged or unreadable */
 	int in_mem;			/* reading sp->packed, blocks done */
 	unsigned char blk[SPOOL_BLOCK];	/* the block being decoded */
 	size_t blk_len, at;		/* its bytes, the next to decode */
@@ -82,7 +89,7 @@ sl_spool_new(int fd, long long off, long long len)
 	struct sl_spool *sp = sl_xcalloc(1, sizeof(*sp));
 
 	sp->fd = fd;
-	sp->head = sp->tail = -1;
+	sp->tail = -1;
 	sl_buf_init(&sp->packed);
 	if (len > 0)
 		(void)add_extent(sp, NULL, off, len);	/* no file: no error */
@@ -99,20 +106,25 @@ put_varint(struct sl_buf *b, unsigned long long v)
 	sl_buf_addc(b, (char)v);
 }
 
-static unsigned long long
-get_varint(const unsigned char *p, size_t n, size_t *at)
+/*
+ * Decode the varint at p[*at] (*at < n) into *v.  0, or -1 when the
+ * bytes end inside it (a block cut short): its value would be partial.
+ */
+static int
+get_varint(const unsigned char *p, size_t n, size_t *at,
+    unsigned long long *v)
 {
-	unsigned long long v = 0;
 	unsigned shift = 0;
 	unsigned char c;
 
+	*v = 0;
 	do {
 		c = p[(*at)++];
 		if (shift < 64)
-			v |= (unsigned long long)(c & 0x7f) << shift;
+			*v |= (unsigned long long)(c & 0x7f) << shift;
 		shift += 7;
 	} while ((c & 0x80) && *at < n);
-	return v;
+	return (c & 0x80) ? -1 : 0;
 }
 
 static void
@@ -135,29 +147,21 @@ get_le(const unsigned char *p, int n)
 }
 
 /*
- * Move sp's packed extents to a block at the end of f, and chain it to
- * sp's previous block, which must be on disk for the link: a flush.  0,
- * or -1 on a write error.
+ * Move sp's packed extents to a block at the end of f, linked back to
+ * sp's previous block.  0, or -1 on a write error.
  */
 static int
 spill_block(struct sl_spool *sp, struct sl_spool_file *f)
 {
-	unsigned char head[BLOCK_HEAD], link[8];
+	unsigned char head[BLOCK_HEAD];
 	long long at = f->end;
 
-	put_le(head, 0, 8);
+	put_le(head, sp->tail >= 0 ? (unsigned long long)sp->tail : 0, 8);
 	put_le(head + 8, sp->packed.len, 2);
 	if (fwrite(head, 1, sizeof(head), f->fp) != sizeof(head) ||
 	    fwrite(sp->packed.buf, 1, sp->packed.len, f->fp) != sp->packed.len)
 		return -1;
 	f->end += BLOCK_HEAD + (long long)sp->packed.len;
-	if (sp->tail >= 0) {
-		put_le(link, (unsigned long long)at, 8);
-		if (fflush(f->fp) != 0 ||
-		    sl_pwrite_all(f->fd, link, sizeof(link), sp->tail) != 0)
-			return -1;
-	} else
-		sp->head = at;
 	sp->tail = at;
 	sl_buf_reset(&sp->packed);
 	return 0;
@@ -224,13 +228,50 @@ sl_spool_free(struct sl_spool *sp)
 
 /* ------------------------------------------------------------ reading */
 
+/*
+ * Find c's blocks, walking their links back from the spool's tail, and
+ * keep them first to last.  Each link must go back, so a damaged one
+ * cannot loop.  0, or -1 on a read error or damage.
+ */
+static int
+find_blocks(struct sl_spool_cur *c)
+{
+	unsigned char head[BLOCK_HEAD];
+	unsigned long long prev, len;
+	long long at = c->sp->tail;
+	size_t room = 0, i;
+
+	while (at > 0) {
+		if (sl_pread_all(c->sp->fd, head, sizeof(head), at) != 0)
+			return -1;
+		prev = get_le(head, 8);
+		len = get_le(head + 8, 2);
+		if (len > SPOOL_BLOCK || prev >= (unsigned long long)at ||
+		    at >= BLOCK_AT_MAX)
+			return -1;
+		if (c->nblocks == room) {
+			room = room ? 2 * room : 16;
+			c->blocks = sl_xrealloc(c->blocks,
+			    room * sizeof(*c->blocks));
+		}
+		c->blocks[c->nblocks++] = (unsigned long long)at << 9 | len;
+		at = (long long)prev;
+	}
+	for (i = 0; i < c->nblocks / 2; i++) {
+		prev = c->blocks[i];
+		c->blocks[i] = c->blocks[c->nblocks - 1 - i];
+		c->blocks[c->nblocks - 1 - i] = prev;
+	}
+	return 0;
+}
+
 struct sl_spool_cur *
 sl_spool_cursor(struct sl_spool *sp)
 {
 	struct sl_spool_cur *c = sl_xcalloc(1, sizeof(*c));
 
 	c->sp = sp;
-	c->blk_next = sp->head;
+	c->bad = find_blocks(c) != 0;	/* reported by sl_spool_next */
 	sl_buf_init(&c->buf);
 	sl_buf_init(&c->arrays);
 	return c;
@@ -243,28 +284,20 @@ sl_spool_cursor_free(struct sl_spool_cur *c)
 		return;
 	sl_buf_free(&c->buf);
 	sl_buf_free(&c->arrays);
+	free(c->blocks);
 	free(c);
 }
 
-/* Read the block at c->blk_next.  0, or -1 on a read error or damage. */
+/* Read the extents of block c->blk_next.  0, or -1 on a read error. */
 static int
 load_block(struct sl_spool_cur *c)
 {
-	unsigned char head[BLOCK_HEAD];
-	unsigned long long next;
+	unsigned long long b = c->blocks[c->blk_next++];
 
-	if (sl_pread_all(c->sp->fd, head, sizeof(head), c->blk_next) != 0)
-		return -1;
-	next = get_le(head, 8);
-	c->blk_len = (size_t)get_le(head + 8, 2);
-	if (c->blk_len > SPOOL_BLOCK || next > (unsigned long long)LLONG_MAX ||
-	    (next != 0 && (long long)next <= c->blk_next) ||
-	    sl_pread_all(c->sp->fd, c->blk, c->blk_len,
-	    c->blk_next + BLOCK_HEAD) != 0)
-		return -1;
-	c->blk_next = next != 0 ? (long long)next : -1;
+	c->blk_len = (size_t)(b & 0x1ff);
 	c->at = 0;
-	return 0;
+	return sl_pread_all(c->sp->fd, c->blk, c->blk_len,
+	    (long long)(b >> 9) + BLOCK_HEAD);
 }
 
 /* Make packed extents available to decode: 1, 0 when none are left,
@@ -275,7 +308,7 @@ more_packed(struct sl_spool_cur *c)
 	while (c->at >= (c->in_mem ? c->sp->packed.len : c->blk_len)) {
 		if (c->in_mem)
 			return 0;
-		if (c->blk_next < 0) {
+		if (c->blk_next == c->nblocks) {
 			c->in_mem = 1;
 			c->at = 0;
 		} else if (load_block(c) != 0)
@@ -299,12 +332,14 @@ next_extent(struct sl_spool_cur *c)
 	if (rc > 0) {
 		p = c->in_mem ? (const unsigned char *)sp->packed.buf : c->blk;
 		n = c->in_mem ? sp->packed.len : c->blk_len;
-		z = get_varint(p, n, &c->at);
+		/* A block cut inside an extent is damage. */
+		if (get_varint(p, n, &c->at, &z) != 0 || c->at >= n)
+			return -1;
 		c->off = c->prev_end + (z & 1 ? (long long)~(z >> 1) :
 		    (long long)(z >> 1));
-		if (c->at >= n)
-			return -1;	/* a block cut inside an extent */
-		c->elen = (long long)get_varint(p, n, &c->at);
+		if (get_varint(p, n, &c->at, &z) != 0)
+			return -1;
+		c->elen = (long long)z;
 		c->prev_end = c->off + c->elen;
 	} else if (!c->took_last && sp->last_len > 0) {
 		c->took_last = 1;
@@ -367,6 +402,8 @@ sl_spool_next(struct sl_spool_cur *c, const struct sl_record **out)
 	size_t size;
 	int rc;
 
+	if (c->bad)
+		return -1;
 	if ((rc = need(c, 4)) <= 0)
 		return rc;
 	size = sl_record_size(c->buf.buf + c->start, 4);

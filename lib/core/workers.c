@@ -958,14 +958,16 @@ sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
 
 	if (ws == NULL || ws->reading)
 		return SL_DECLINED;
+	/* Stopped is final: not "declined" for an input too large or empty
+	 * to send, which the caller would then read itself. */
+	if (ws->started && ws->stopped)
+		return SL_STOP;
 	/* Looked at before the workers start: one large file alone (the
 	 * parent reads it) starts none. */
 	n = sl_in_peek_whole(in, &p, SL_JOB_MAX);
 	if (n == SIZE_MAX || n == 0 || (!ws->started && start(ws) != 0) ||
 	    ws->n == 0)
 		return SL_DECLINED;
-	if (ws->stopped)
-		return SL_STOP;
 	/* Small inputs travel in batches: one write, one wake-up each way
 	 * for several. */
 	if (ws->batch.len + n > BATCH_BYTES && batch_send(ws, NULL, 0) != SL_OK)

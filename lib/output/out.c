@@ -109,13 +109,15 @@ sl_out_write(struct sl_out *o, const void *p, size_t n)
 	if (o->err != 0)
 		return SL_FATAL;
 	while (n > 0) {
-		size_t k = SL_MIN(n, OUT_BUF - o->b.len);
+		size_t k;
 
-		if (k == 0) {
+		/* Text appended in place (sl_out_buf) may be past OUT_BUF. */
+		if (o->b.len >= OUT_BUF) {
 			if (drain(o, 0) != SL_OK)
 				return SL_FATAL;
 			continue;
 		}
+		k = SL_MIN(n, OUT_BUF - o->b.len);
 		memcpy(o->b.buf + o->b.len, s, k);
 		o->b.len += k;
 		s += k;

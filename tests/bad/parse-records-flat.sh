@@ -34,9 +34,12 @@ L='"type":"line","session":"a-1"'
 	printf '{%s,"n":25,"text":"x","src":"a:25","big":99999999999999999999}\n' "$L"
 	printf '{%s,"n":-26,"text":"x","src":"a:26"}\n' "$L"
 	printf '{%s,"n":27,"text":"x","src":"a:27"\n' "$L"
-	printf '{%s,"n":28,"text":"x","time":"2024\u0000","src":"a:28"}\n' "$L"
-	printf '{"type":"line","session":"a-\u00001","n":29,"text":"x","src":"a:29"}\n'
+	printf '{%s,"n":28,"text":"x","time":"2024\\u0000","src":"a:28"}\n' "$L"
+	printf '{"type":"line","session":"a-\\u00001","n":29,"text":"x","src":"a:29"}\n'
 } > flat.jsonl
+# Escaped NULs are JSON text (\u0000), not bytes that printf made.
+[ "$(grep -c '\\u0000' flat.jsonl)" = 4 ] && tr -d '\000' < flat.jsonl |
+    cmp -s - flat.jsonl || fail "flat.jsonl: \\u0000 not as text"
 # The same lines with "_":{} first: the flat reader declines each one.
 sed 's/^\([ ]*\){/\1{"_":{},/' flat.jsonl > general.jsonl
 grep -c '^{"_":{},' general.jsonl | grep -qx 29 || fail "general.jsonl: not every line changed"

@@ -346,7 +346,6 @@ START_TEST(json_plain_parses)
 }
 END_TEST
 
-/* Scratch files: made in the folder asked for, already unlinked. */
 /* ---------------------------------------------------------------- heap */
 
 /* Slots by key, ties by slot: a total order, as the heap needs. */
@@ -446,6 +445,7 @@ START_TEST(pread_pwrite_all)
 }
 END_TEST
 
+/* Scratch files: made in the folder asked for, already unlinked. */
 START_TEST(tmpfile_unlinked)
 {
 	char dir[] = "/tmp/sl-test-tmpfile-XXXXXX";

@@ -425,6 +425,72 @@ START_TEST(spool_extent_blocks)
 }
 END_TEST
 
+/*
+ * Two sessions interleaved with records of some 200 bytes: every extent
+ * but the first packs as two 2-byte varints.  A block whose length is cut by one byte
+ * ends inside its last extent's length: reading stops with an error
+ * there, after only whole records, instead of using a partial length.
+ */
+START_TEST(spool_block_cut_varint)
+{
+	enum { N = 400 };
+	struct sl_spool_file f;
+	struct sl_spool *sp[2];
+	struct sl_spool_cur *cur;
+	const struct sl_record *got;
+	struct sl_record r;
+	long long first_block = -1, before;
+	unsigned char len[2];
+	char text[200];
+	int i, k, rc, seen;
+
+	f.fp = spool_file();
+	f.fd = fileno(f.fp);
+	f.end = 0;
+	sl_buf_init(&f.scratch);
+	sp[0] = sl_spool_new(f.fd, 0, 0);
+	sp[1] = sl_spool_new(f.fd, 0, 0);
+	for (i = 0; i < N; i++) {
+		memset(text, 'a' + i % 26, sizeof(text));
+		sl_record_init(&r, SL_RAW, "a-1", "x:1");
+		r.text = text;
+		r.len = sizeof(text);
+		before = f.end;
+		ck_assert_int_eq(sl_spool_append(&f, sp[i % 2], &r), 0);
+		if (first_block < 0 && f.end > before + (long long)f.scratch.len)
+			first_block = before + (long long)f.scratch.len;
+	}
+	ck_assert_int_eq(fflush(f.fp), 0);
+	ck_assert_int_ge(first_block, 0);
+	/* Shorten the block's length (u16 at 8) by one byte. */
+	ck_assert_int_eq(pread(f.fd, len, 2, first_block + 8), 2);
+	/* The spool's first extent starts at 0: a 1-byte varint. */
+	ck_assert_int_eq(len[1], 0);
+	ck_assert_int_eq(len[0] % 4, 3);
+	len[0]--;
+	ck_assert_int_eq(pwrite(f.fd, len, 2, first_block + 8), 2);
+	for (k = 0; k < 2; k++) {
+		cur = sl_spool_cursor(sp[k]);
+		seen = 0;
+		while ((rc = sl_spool_next(cur, &got)) > 0) {
+			ck_assert_uint_eq(got->len, sizeof(text));
+			ck_assert_int_eq(got->text[0], 'a' + (2 * seen + k) % 26);
+			ck_assert_int_eq(got->text[got->len - 1],
+			    'a' + (2 * seen + k) % 26);
+			seen++;
+		}
+		/* The first spool owns the block: its whole extents only. */
+		ck_assert_int_eq(rc, k == 0 ? -1 : 0);
+		if (k == 0)
+			ck_assert_int_eq(seen, len[0] / 4);
+		sl_spool_cursor_free(cur);
+		sl_spool_free(sp[k]);
+	}
+	sl_buf_free(&f.scratch);
+	fclose(f.fp);
+}
+END_TEST
+
 /* ---------------------------------------------------------- escaping */
 
 static void
@@ -610,6 +676,7 @@ convert_suite(void)
 	tcase_add_test(tc, spool_big_records);
 	tcase_add_test(tc, spool_extents);
 	tcase_add_test(tc, spool_extent_blocks);
+	tcase_add_test(tc, spool_block_cut_varint);
 	tcase_add_test(tc, html_escapes);
 	tcase_add_test(tc, clean_controls);
 	tcase_add_test(tc, widths);

@@ -122,6 +122,50 @@ START_TEST(appended_in_place)
 }
 END_TEST
 
+/*
+ * sl_out_write called while text appended in place is past the buffer's
+ * size, before sl_out_appended: that text is written out first, then
+ * the write's, in order (the room left must not wrap around).
+ */
+START_TEST(write_after_large_append)
+{
+	char path[] = "/tmp/sl-test-out-XXXXXX", *got, *big;
+	size_t in_place = 100000, copied = 4 << 20, i;
+	struct sl_error err;
+	struct sl_buf *b;
+	struct sl_out *o;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	o = sl_out_fd(fd, path, 0);
+	b = sl_out_buf(o);
+	sl_buf_reserve(b, in_place);
+	memset(b->buf + b->len, 'a', in_place);
+	b->len += in_place;
+	big = malloc(copied);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'b', copied);
+	ck_assert_int_eq(sl_out_write(o, big, copied), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, &err), SL_OK);
+	got = malloc(in_place + copied + 1);
+	ck_assert_ptr_nonnull(got);
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fread(got, 1, in_place + copied + 1, f),
+	    in_place + copied);
+	fclose(f);
+	unlink(path);
+	for (i = 0; i < in_place && got[i] == 'a'; i++)
+		;
+	while (i < in_place + copied && got[i] == 'b')
+		i++;
+	ck_assert_uint_eq(i, in_place + copied);
+	free(got);
+	free(big);
+}
+END_TEST
+
 /* After a write error what is appended is dropped, and the error
  * stays. */
 START_TEST(appended_after_error)
@@ -151,6 +195,7 @@ out_suite(void)
 	tcase_add_test(tc, broken_pipe_calls_the_hook);
 	tcase_add_test(tc, appended_in_place);
 	tcase_add_test(tc, appended_after_error);
+	tcase_add_test(tc, write_after_large_append);
 	suite_add_tcase(s, tc);
 	return s;
 }
