@@ -221,6 +221,8 @@ workers_suite(void)
 	Suite *s = suite_create("workers");
 	TCase *tc = tcase_create("workers");
 
+	/* Forks and a 400-member archive three times: slow under ASan. */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, order_as_one_job);
 	tcase_add_test(tc, deep_queue_keeps_order);
 	suite_add_tcase(s, tc);
