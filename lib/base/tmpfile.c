@@ -4,6 +4,7 @@
  * run (a crash, a signal, a closed pipe).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,20 +41,22 @@ sl_tmpfile(const char *dir, const char *tag)
 
 /*
  * Scratch files are read and written at offsets (several readers share
- * one descriptor), in full: a short count is retried, EINTR too.
+ * one descriptor), in full: a short count is retried, EINTR too.  No
+ * progress is an error with errno EIO (a write that took nothing, a file
+ * shorter than it should be): errno would be stale otherwise.
  */
-int
-sl_pwrite_all(int fd, const void *p, size_t n, long long off)
+static int
+at_offset_all(int fd, char *c, size_t n, long long off, int writing)
 {
-	const char *c = p;
 	ssize_t k;
 
 	while (n > 0) {
-		k = pwrite(fd, c, n, (off_t)off);
+		k = writing ? pwrite(fd, c, n, (off_t)off) :
+		    pread(fd, c, n, (off_t)off);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k == 0)
-			errno = EIO;	/* no progress: errno would be stale */
+			errno = EIO;
 		if (k <= 0)
 			return -1;
 		c += k;
@@ -64,22 +67,14 @@ sl_pwrite_all(int fd, const void *p, size_t n, long long off)
 }
 
 int
+sl_pwrite_all(int fd, const void *p, size_t n, long long off)
+{
+	/* Written from, never to: the cast only shares the loop. */
+	return at_offset_all(fd, (char *)(uintptr_t)p, n, off, 1);
+}
+
+int
 sl_pread_all(int fd, void *p, size_t n, long long off)
 {
-	char *c = p;
-	ssize_t k;
-
-	while (n > 0) {
-		k = pread(fd, c, n, (off_t)off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k == 0)
-			errno = EIO;	/* the file is shorter than it should be */
-		if (k <= 0)
-			return -1;
-		c += k;
-		n -= (size_t)k;
-		off += k;
-	}
-	return 0;
+	return at_offset_all(fd, p, n, off, 0);
 }
