@@ -520,8 +520,9 @@ struct sl_redact {
 
 /* Render raw terminal bytes p[0, n) of one line into rx->rend. */
 void rx_render(struct sl_redact *rx, const char *p, size_t n);
-/* Report a problem with the current input (exit 1). */
+/* in's hits sorted into out, overlapping ones merged into one. */
 void rx_hits_merge(const struct rx_hits *in, struct rx_hits *out);
+/* Report a problem with the current input (exit 1). */
 void rx_warn(struct sl_redact *rx, long long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

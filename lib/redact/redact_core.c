@@ -75,7 +75,7 @@ rx_hits_merge(const struct rx_hits *in, struct rx_hits *out)
 	out->n = 1;
 	for (i = 1; i < in->n; i++) {
 		m = &out->v[out->n - 1];
-		if (in->n > 0 && out->v[i].a < m->b) {
+		if (out->v[i].a < m->b) {
 			if (out->v[i].b > m->b)
 				m->b = out->v[i].b;
 			m->cut |= out->v[i].cut;

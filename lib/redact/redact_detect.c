@@ -199,7 +199,9 @@ view_build(struct sl_redact *rx, struct rx_view *v, const char *subj,
 		view_put(v, subj + at, a - at, at, 0, 1);
 		sl_buf_reset(mark);
 		rx_marker(rx, m->v[i].rule, subj + a, b - a, mark);
-		view_put(v, mark->buf, mark->len, a - skip, b - skip, 0);
+		/* Like the plain bytes: subject positions (again_pass
+		 * takes skip off them all). */
+		view_put(v, mark->buf, mark->len, a, b, 0);
 		at = b;
 	}
 	view_put(v, subj + at, sn - at, at, 0, 1);
@@ -929,7 +931,7 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	const char *t, *subj;
 	uint32_t sl = 0, sr;
 	size_t hl = 0, hr, tn, sn, out = 0;
-	int complex = 0, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
+	int pk, ty, complex = 0, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
 	    holds(e->p, e->n, e->ctx->typed));
 
 	if (e->rendered) {
@@ -973,6 +975,12 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	command_open(rx, e->ctx, rx->candr, sr, t, tn, out);
 	if (match_rules(rx, rx->candr, sr, subj, sn, kn, e, &e->rh) != 0)
 		return;
+	/* Before the second look, whose scan of the markers' names adds
+	 * candidates under the same stamp: a marker turns no rule on. */
+	pk = rx->privkey_rule >= 0 &&
+	    (rx->allrules || rx->candr[rx->privkey_rule] == sr);
+	ty = rx->typed_rule >= 0 &&
+	    (rx->allrules || rx->candr[rx->typed_rule] == sr);
 	if (e->rh.n > 0)
 		match_again(rx, sr, subj, sn, kn, e);
 	if (e->failed)
@@ -986,9 +994,7 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	    match_strings(rx, rx->candl, sl, e) != 0)
 		return;
 	if (rx->privkey_rule >= 0)
-		privkey(rx, e, t, tn, rx->allrules ||
-		    rx->candr[rx->privkey_rule] == sr);
+		privkey(rx, e, t, tn, pk);
 	if (rx->typed_rule >= 0)
-		typed(q, e, t, tn, rx->allrules ||
-		    rx->candr[rx->typed_rule] == sr);
+		typed(q, e, t, tn, ty);
 }
