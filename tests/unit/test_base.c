@@ -415,6 +415,13 @@ START_TEST(heap_ties_and_one)
 	sl_heap_build(&h);
 	sl_heap_top_moved(&h);
 	ck_assert_uint_eq(h.v[0], 3);
+	/* Two: a top whose key grew past the other's goes down. */
+	h.v[h.n++] = 2;
+	sl_heap_build(&h);
+	ck_assert_uint_eq(h.v[0], 3);
+	key[3] = 9;
+	sl_heap_top_moved(&h);
+	ck_assert_uint_eq(h.v[0], 2);
 	sl_heap_free(&h);
 }
 END_TEST
