@@ -33,10 +33,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/workers.h"
@@ -816,40 +814,6 @@ wants_read(const struct sl_workers *ws, int k)
 	    (k == ws->order[ws->head].worker || w->in.len - w->in_r < IN_CAP);
 }
 
-#ifdef SL_WORKERS_STATS
-/* A debug build's account of the parent's waits, printed at the end. */
-static long long waits, wait_ns;
-
-static long long
-now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-#endif
-
-/* poll() on ws->pf; with wait, sleeping (and counting the sleep in a
- * debug build). */
-static int
-wait_poll(struct sl_workers *ws, int wait)
-{
-	int rc;
-#ifdef SL_WORKERS_STATS
-	long long t0 = wait ? now_ns() : 0;
-#endif
-
-	rc = poll(ws->pf, (nfds_t)ws->n * 2, wait ? -1 : 0);
-#ifdef SL_WORKERS_STATS
-	if (wait) {
-		waits++;
-		wait_ns += now_ns() - t0;
-	}
-#endif
-	return rc;
-}
-
 /*
  * Move bytes both ways on every channel that is ready, then pass on
  * what is next in order.  wait: sleep until something is ready (the
@@ -869,7 +833,7 @@ pump(struct sl_workers *ws, int wait)
 		pf[2 * k + 1].fd = wants_read(ws, k) ? w->res_fd : -1;
 		pf[2 * k + 1].events = POLLIN;
 	}
-	if (wait_poll(ws, wait) <= 0)
+	if (poll(ws->pf, (nfds_t)ws->n * 2, wait ? -1 : 0) <= 0)
 		return;
 	for (k = 0; k < ws->n; k++) {
 		if (pf[2 * k].fd >= 0 && pf[2 * k].revents != 0)
@@ -1014,10 +978,6 @@ sl_workers_free(struct sl_workers *ws)
 	if (ws == NULL)
 		return;
 	sl_workers_drain(ws);
-#ifdef SL_WORKERS_STATS
-	fprintf(stderr, "workers: parent waited %lld times, %.3f s\n", waits,
-	    (double)wait_ns / 1e9);
-#endif
 	for (k = 0; k < ws->n && ws->started; k++) {
 		close(ws->w[k].job_fd);
 		close(ws->w[k].res_fd);
