@@ -18,12 +18,16 @@ awk -v n="$n" 'BEGIN {
 }' | gzip >long.log.gz
 
 tool=sl-report
-for t in json text html md csv; do
-	/usr/bin/time -f %M -o rss sl-report -t "$t" long.log.gz >out 2>err
+# report ARGS...: sl-report ARGS on the log, which must succeed in 32 MiB.
+report() {
+	/usr/bin/time -f %M -o rss sl-report "$@" long.log.gz >out 2>err
 	rc=$?
 	no_crash
 	want_tool_rc 0
 	rss_under 32768 rss
+}
+for t in json text html md csv; do
+	report -t "$t"
 	case $t in
 	json)	[ "$(jq '.sessions[0].cmd_list | length' out)" = $((n + 1)) ] ||
 		    fail "json: not every command in cmd_list" ;;
@@ -34,12 +38,7 @@ for t in json text html md csv; do
 	esac
 done
 for t in json text html md csv; do
-	/usr/bin/time -f %M -o rss sl-report --commands -t "$t" long.log.gz \
-	    >out 2>err
-	rc=$?
-	no_crash
-	want_tool_rc 0
-	rss_under 32768 rss
+	report --commands -t "$t"
 	case $t in
 	json)	[ "$(jq '.commands | length' out)" = $((n + 1)) ] ||
 		    fail "json --commands: not every command in the timeline" ;;
