@@ -74,6 +74,7 @@ sl_redact_new(unsigned flags)
 	}
 	sl_buf_init(&rx->rend);
 	sl_buf_init(&rx->subj);
+	sl_buf_init(&rx->rawtext);
 	sl_buf_init(&rx->scratch_out);
 	return rx;
 }
@@ -403,6 +404,7 @@ sl_redact_free(struct sl_redact *rx)
 	sl_term_free(rx->term);
 	sl_buf_free(&rx->rend);
 	sl_buf_free(&rx->subj);
+	sl_buf_free(&rx->rawtext);
 	sl_buf_free(&rx->scratch_out);
 	if (rx->key != NULL)
 		explicit_bzero(rx->key, rx->keylen);

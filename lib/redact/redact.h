@@ -162,10 +162,10 @@ size_t rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n,
  * still found.  *complex is set when the line does anything a plain
  * strip would get wrong (CR over text, BS, cursor moves, erases, insert
  * mode, charsets, unfinished sequences): its rendered form must be
- * scanned too.
+ * scanned too.  text is the caller's room for the shown text.
  */
 size_t rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
-    uint32_t *cand, uint32_t stamp, int *complex);
+    uint32_t *cand, uint32_t stamp, int *complex, struct sl_buf *text);
 #define RX_RAW_MOVES	1	/* *complex: rendering moves text */
 #define RX_RAW_STRINGS	2	/* *complex: a control string has keywords */
 /*
@@ -490,6 +490,7 @@ struct sl_redact {
 	unsigned char *key;
 	size_t keylen;
 	struct sl_buf subj;	/* key context + rendered text */
+	struct sl_buf rawtext;	/* rx_ac_scan_raw's room */
 	struct rx_queue scratch;	/* for rx_redact_string */
 	struct rx_ctx scratch_ctx;
 	struct sl_buf scratch_out;

@@ -389,9 +389,8 @@ mark(const struct rx_ac *ac, unsigned s, uint32_t *cand, uint32_t stamp)
 /*
  * The automaton over s[0, n) from state st: marks the rules of the
  * keywords that end there, adds their number to *hits, returns the
- * state after the last byte.  Always inlined, like run_end and
- * maybe_special: a colour log has a run of text every 27 bytes or so,
- * and calls per run were 5% of sl-redact's time.
+ * state after the last byte.  Always inlined into the lanes of walk,
+ * like run_end and maybe_special into the raw scan.
  */
 static inline __attribute__((always_inline)) unsigned
 walk1(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
@@ -743,7 +742,14 @@ scan_ctl_string(const struct rx_ac *ac, const unsigned char *p, size_t i,
 	return hits;
 }
 
-/* Where the raw scan of one line is. */
+/*
+ * Where the raw scan of one line is.  The text as the renderer shows it
+ * is gathered in t (the runs of text, without the escapes that move
+ * nothing) and scanned at the end as one string: a keyword that an SGR
+ * cuts in two is whole there, and the scan is rx_ac_scan's.  Where the
+ * automaton would go back to its root (CR, BS, ...), t has a NUL: no
+ * keyword holds one, so no keyword runs across it.
+ */
 struct raw {
 	const struct rx_ac *ac;
 	const unsigned char *s;
@@ -751,19 +757,26 @@ struct raw {
 	uint32_t *cand;
 	uint32_t stamp;
 	size_t hits;
-	unsigned st;		/* the automaton's state */
+	unsigned char *t;	/* room for n bytes */
+	size_t tn;
 	int wrote;		/* text was written: CR goes back over it */
 	int complex;
 };
 
-/* The automaton steps over byte c as the renderer shows it. */
+/* Byte c as the renderer shows it. */
 static void
 raw_step(struct raw *r, unsigned char c)
 {
-	r->st = r->ac->delta[r->st + r->ac->cls[c]];
-	if (r->st >= r->ac->tout)
-		r->hits += mark(r->ac, r->st, r->cand, r->stamp);
+	r->t[r->tn++] = c;
 	r->wrote = 1;
+}
+
+/* Nothing before this point joins a keyword with what follows. */
+static void
+raw_cut(struct raw *r)
+{
+	if (r->tn > 0 && r->t[r->tn - 1] != '\0')
+		r->t[r->tn++] = '\0';
 }
 
 #ifdef __SSE2__
@@ -829,22 +842,17 @@ run_end(const struct rx_ac *ac, const unsigned char *s, size_t i, size_t n)
 }
 
 /*
- * The run of text at the start of r->s[i, n), in the automaton: its
- * length (it ends at the first byte the raw scan looks at).
+ * The run of text at the start of r->s[i, n), into the text: where it
+ * ends (at the first byte the raw scan looks at).
  */
 static size_t
 raw_run(struct raw *r, size_t i)
 {
 	size_t end = run_end(r->ac, r->s, i, r->n);
 
-	/* Most runs of an escape-dense line are short: no call for them. */
-	if (end > i && end - i < LANE_MIN) {
-		r->st = walk1(r->ac, r->s + i, end - i, r->st, r->cand,
-		    r->stamp, &r->hits);
-		r->wrote = 1;
-	} else if (end > i) {
-		r->st = walk(r->ac, r->s + i, end - i, r->st, r->cand,
-		    r->stamp, &r->hits);
+	if (end > i) {
+		memcpy(r->t + r->tn, r->s + i, end - i);
+		r->tn += end - i;
 		r->wrote = 1;
 	}
 	return end;
@@ -894,7 +902,7 @@ raw_control(struct raw *r, size_t i)
 	case '\r':
 		if (r->wrote)
 			r->complex |= RX_RAW_MOVES;	/* what follows overwrites */
-		r->st = 0;
+		raw_cut(r);
 		return i + 1;
 	case 0x00: case 0x07: case 0x18: case 0x1a: case 0x7f:
 		return i + 1;	/* the renderer shows nothing */
@@ -911,7 +919,7 @@ raw_control(struct raw *r, size_t i)
 		if (s[i] >= 0x80)
 			break;		/* a UTF-8 continuation byte */
 		r->complex |= RX_RAW_MOVES;	/* BS, VT, FF, SO, SI, LF, ... */
-		r->st = 0;
+		raw_cut(r);
 		return i + 1;
 	}
 	raw_step(r, s[i]);
@@ -920,15 +928,22 @@ raw_control(struct raw *r, size_t i)
 
 size_t
 rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
-    uint32_t *cand, uint32_t stamp, int *complex)
+    uint32_t *cand, uint32_t stamp, int *complex, struct sl_buf *text)
 {
-	struct raw r = { ac, (const unsigned char *)p, n, cand, stamp, 0, 0,
-	    0, 0 };
-	size_t i = 0, sgr;
+	struct raw r = { ac, (const unsigned char *)p, n, cand, stamp, 0, NULL,
+	    0, 0, 0 };
+	size_t i, sgr;
 
 	*complex = 0;
 	if (!ac->built || ac->nstates == 0)
 		return 0;
+	/* A line of plain text, the common case, is its own text. */
+	if (run_end(ac, r.s, 0, n) == n)
+		return rx_ac_scan(ac, p, n, cand, stamp);
+	sl_buf_reset(text);
+	sl_buf_reserve(text, n);
+	r.t = (unsigned char *)text->buf;
+	i = 0;
 	while ((i = raw_run(&r, i)) < n) {
 		/* s[i] is a byte the scan looks at: what it does to text */
 		if (r.s[i] == 0x1b && i + 1 < n && r.s[i + 1] == '[' &&
@@ -945,7 +960,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 			i = raw_control(&r, i);
 	}
 	*complex = r.complex;
-	return r.hits;
+	return r.hits + rx_ac_scan(ac, (const char *)r.t, r.tn, cand, stamp);
 }
 
 void

@@ -940,7 +940,7 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	} else {
 		sl = next_stamp(rx);
 		hl = rx_ac_scan_raw(rx->ac, e->p, e->n, rx->candl, sl,
-		    &complex);
+		    &complex, &rx->rawtext);
 		if (kn > 0)
 			hl += rx_ac_scan(rx->ac, kc, kn, rx->candl, sl);
 		e->complex = complex & RX_RAW_MOVES;

@@ -1237,6 +1237,37 @@ check_marks(const struct sl_redact *rx, const char *t, size_t n,
 }
 
 /*
+ * The raw scan of t[0, n) with a CR (then a colour) at k: the text
+ * before it is overwritten, so no keyword runs across the CR; each side
+ * is scanned whole.  Expected: the marks of the two sides, by the plain
+ * search of the text with a byte no keyword has at k.
+ */
+static void
+cut_marks(struct sl_redact *rx, const char *t, size_t n, size_t k,
+    uint32_t *cand, uint32_t stamp)
+{
+	char *full = malloc(rx->rules.n + 1), *pre = malloc(rx->rules.n + 1);
+	char apart[300], raw[300];
+	struct sl_buf text;
+	int cx;
+
+	sl_buf_init(&text);
+	memcpy(apart, t, k);
+	apart[k] = '\001';
+	memcpy(apart + k + 1, t + k, n - k);
+	memcpy(raw, t, k);
+	memcpy(raw + k, "\r\033[1m", 5);
+	memcpy(raw + k + 5, t + k, n - k);
+	expected_marks(rx, apart, n + 1, full, pre);
+	rx_ac_scan_raw(rx->ac, raw, n + 5, cand, stamp, &cx, &text);
+	ck_assert_int_eq(cx & RX_RAW_MOVES, k > 0 ? RX_RAW_MOVES : 0);
+	check_marks(rx, apart, n + 1, full, pre, cand, stamp, "raw with CR");
+	sl_buf_free(&text);
+	free(full);
+	free(pre);
+}
+
+/*
  * The automaton against a plain search on random text with keywords
  * planted, of every length from a few bytes to a few hundred: long runs
  * are walked in two lanes, and a keyword may straddle their seam.
@@ -1253,7 +1284,10 @@ START_TEST(prefilter_exact)
 	unsigned seed = 12345;
 	uint32_t stamp = 0;
 	size_t n, rn, i, want;
+	struct sl_buf text;
 	int iter, cx;
+
+	sl_buf_init(&text);
 
 	for (iter = 0; iter < 12000; iter++) {
 		n = 0;
@@ -1286,17 +1320,19 @@ START_TEST(prefilter_exact)
 		}
 		expected_marks(rx, t, n, full, pre);
 		stamp++;
-		rx_ac_scan_raw(rx->ac, raw, rn, cand, stamp, &cx);
+		rx_ac_scan_raw(rx->ac, raw, rn, cand, stamp, &cx, &text);
 		ck_assert_int_eq(cx, 0);
 		check_marks(rx, t, n, full, pre, cand, stamp, "raw with SGR");
 		stamp++;
-		rx_ac_scan_raw(rx->ac, t, n, cand, stamp, &cx);
+		rx_ac_scan_raw(rx->ac, t, n, cand, stamp, &cx, &text);
 		ck_assert_int_eq(cx, 0);
 		check_marks(rx, t, n, full, pre, cand, stamp, "raw");
 		stamp++;
 		rx_ac_scan(rx->ac, t, n, cand, stamp);
 		check_marks(rx, t, n, full, pre, cand, stamp, "rendered");
+		cut_marks(rx, t, n, (size_t)iter % n, cand, ++stamp);
 	}
+	sl_buf_free(&text);
 	free(full);
 	free(pre);
 	free(cand);
@@ -1329,12 +1365,14 @@ START_TEST(raw_scan_moves)
 	struct sl_redact *rx = engine(0, NULL);
 	uint32_t *cand = calloc(rx->rules.n + 1, sizeof(uint32_t));
 	char longsgr[700];
+	struct sl_buf text;
 	size_t i;
 	int cx;
 
+	sl_buf_init(&text);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		rx_ac_scan_raw(rx->ac, cases[i].line, strlen(cases[i].line),
-		    cand, 1, &cx);
+		    cand, 1, &cx, &text);
 		ck_assert_msg((cx & RX_RAW_MOVES) == (cases[i].moves ?
 		    RX_RAW_MOVES : 0), "case %zu", i);
 	}
@@ -1342,8 +1380,9 @@ START_TEST(raw_scan_moves)
 	memcpy(longsgr, "\033[", 2);
 	memset(longsgr + 2, '1', sizeof(longsgr) - 4);
 	memcpy(longsgr + sizeof(longsgr) - 2, "m", 2);
-	rx_ac_scan_raw(rx->ac, longsgr, strlen(longsgr), cand, 1, &cx);
+	rx_ac_scan_raw(rx->ac, longsgr, strlen(longsgr), cand, 1, &cx, &text);
 	ck_assert_int_eq(cx & RX_RAW_MOVES, RX_RAW_MOVES);
+	sl_buf_free(&text);
 	free(cand);
 	sl_redact_free(rx);
 }
