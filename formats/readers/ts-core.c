@@ -724,6 +724,9 @@ ts_core_read(struct sl_reader *rd, const char *origin, int cut_whole)
 		rc = SL_STOP;
 	else
 		rc = rc < 0 ? SL_REJECT : SL_OK;
+	/* The next input's transcript renders with this one's storage. */
+	sl_tty_park(ts->tty);
+	ts->tty = NULL;
 	ts_core_free(ts);
 	return rc;
 }
