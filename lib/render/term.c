@@ -3268,8 +3268,12 @@ sl_term_park(struct sl_term *t)
 		r = &t->rows[i];
 		if (r->cap > RECYCLE_CELLS)
 			row_free_cells(t, r);
-		row_clear(t, r, 1);	/* as sl_term_reset leaves it */
+		if (r->extcap > 64)
+			row_clear(t, r, 1);	/* frees the clusters */
 	}
+	/* Rows outside the window were cleared as they left it. */
+	for (i = 0; i < t->nrows; i++)
+		row_clear(t, row_at(t, i), 1);
 	if (t->status != NULL) {	/* rare: made again when needed */
 		row_free_cells(t, t->status);
 		free(t->status->ext);
@@ -3299,6 +3303,7 @@ sl_term_recycle(struct sl_term *t, const struct sl_term_cb *cb)
 	t->cb = *cb;
 	t->rows = kept.rows;	/* cleared by sl_term_park */
 	t->ringcap = kept.ringcap;
+	t->rows[0].src_line = 1;	/* the window's row, as reset makes it */
 	t->cells = kept.cells;
 	all_cells += t->cells;
 	t->osc = kept.osc;
