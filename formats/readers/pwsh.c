@@ -466,7 +466,7 @@ pw_free(struct pw *pw)
 {
 	size_t i;
 
-	sl_tty_free(pw->tty);
+	sl_tty_park(pw->tty);	/* the next input's, if it wants one */
 	for (i = 0; i < pw->nmeta; i++)
 		free((char *)pw->meta[i].val);
 	sl_buf_free(&pw->held);

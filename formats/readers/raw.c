@@ -201,7 +201,7 @@ raw_read(struct sl_reader *rd)
 		raw_session(&st, sl_in_lineno(rd->in), sl_tty_host(st.tty));
 	rc = sl_tty_status(st.tty) == SL_STOP ? SL_STOP : rc < 0 ? SL_REJECT :
 	    SL_OK;
-	sl_tty_free(st.tty);
+	sl_tty_park(st.tty);	/* the next input's, if it wants one */
 	free(st.sid);
 	free(st.principal);
 	free(st.target);

@@ -63,6 +63,7 @@ struct ts_core {
 	struct sl_tty *tty;
 	char *origin;
 	char *fallback;		/* sid when the header names none */
+	int sid_from_name;	/* then the input's name's (ts_opts) */
 	char sep;
 	long long lines;	/* numbered before the renderer began */
 	int state;
@@ -129,6 +130,28 @@ bracket_value(const char *s, size_t n, const char *key)
 	return NULL;
 }
 
+/*
+ * The first of needle's len bytes in s, found from each of its byte at
+ * (a rare one) with the vectorised memchr: glibc's memmem costs about a
+ * cycle a byte, and every file is searched for the logger this way.
+ */
+static const char *
+find_by(const char *s, size_t n, const char *needle, size_t len, size_t at)
+{
+	const char *end = s + n, *c = s + at;
+
+	if (n < len)
+		return NULL;
+	while ((c = memchr(c, needle[at], (size_t)(end - c))) != NULL) {
+		if ((size_t)(end - c) < len - at)
+			return NULL;
+		if (memcmp(c - at, needle, len) == 0)
+			return c - at;
+		c++;
+	}
+	return NULL;
+}
+
 /* Parse the rest of a "Script started/done on " line. */
 static void
 parse_stamp(const char *s, size_t n, struct stamp *st)
@@ -137,7 +160,7 @@ parse_stamp(const char *s, size_t n, struct stamp *st)
 
 	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
 		n--;
-	br = memmem(s, n, " [", 2);
+	br = find_by(s, n, " [", 2, 1);
 	st->when = sl_xstrndup(s, br != NULL ? (size_t)(br - s) : n);
 	if (br == NULL)
 		return;
@@ -489,12 +512,14 @@ ts_core_new(struct sl_reader *rd, const struct ts_opts *o)
 	ts->rd = rd;
 	ts->origin = sl_xstrdup(o->origin);
 	ts->fallback = o->sid != NULL ? sl_xstrdup(o->sid) : NULL;
+	ts->sid_from_name = o->sid_from_name;
 	ts->sep = o->sep != '\0' ? o->sep : ':';
 	ts->body_line = 2;
 	sl_buf_init(&ts->cand);
 	sl_buf_init(&ts->src);
-	if (o->peek != NULL && (lg = memmem(o->peek, o->npeek,
-	    "ssm-session-logger", 18)) != NULL) {
+	if (o->peek != NULL && (lg = (const unsigned char *)find_by(
+	    (const char *)o->peek, o->npeek, "ssm-session-logger", 18,
+	    14)) != NULL) {
 		/* The typed logger command names the node's folder. */
 		char *cmd = sl_xstrndup((const char *)lg, SL_MIN(512,
 		    o->npeek - (size_t)(lg - o->peek)));
@@ -518,6 +543,8 @@ setup(struct ts_core *ts)
 		ts->sid = sl_session_from_path(ts->head.command);
 	if (ts->sid == NULL && ts->fallback != NULL)
 		ts->sid = sl_xstrdup(ts->fallback);
+	if (ts->sid == NULL && ts->fallback == NULL && ts->sid_from_name)
+		ts->sid = sl_session_from_name(ts->rd->name);
 	if (ts->head.command != NULL)
 		ts->target = sl_target_from_path(ts->head.command);
 	if (ts->target == NULL && ts->logger_target != NULL) {
@@ -702,18 +729,15 @@ ts_core_read(struct sl_reader *rd, const char *origin, int cut_whole)
 	const char *p;
 	size_t n;
 	int more, rc;
-	char *sid;
 
 	memset(&o, 0, sizeof(o));
 	o.origin = origin;
 	o.npeek = sl_in_peek(rd->in, &o.peek, SL_PEEK);
 	o.sep = ':';
 	/* The header's agent path comes first, then --session, the name. */
-	sid = rd->opts->session != NULL ? sl_xstrdup(rd->opts->session) :
-	    sl_session_from_name(rd->name);
-	o.sid = sid;
+	o.sid = rd->opts->session;
+	o.sid_from_name = 1;
 	ts = ts_core_new(rd, &o);
-	free(sid);
 	while ((rc = sl_in_line(rd->in, &p, &n, &more)) > 0)
 		ts_core_line(ts, p, n, more, 0);
 	/* A refused bomb is a rejection (run.c), not a log cut short. */
@@ -724,6 +748,9 @@ ts_core_read(struct sl_reader *rd, const char *origin, int cut_whole)
 		rc = SL_STOP;
 	else
 		rc = rc < 0 ? SL_REJECT : SL_OK;
+	/* The next input's transcript renders with this one's storage. */
+	sl_tty_park(ts->tty);
+	ts->tty = NULL;
 	ts_core_free(ts);
 	return rc;
 }

@@ -15,6 +15,8 @@ struct ts_core;
 struct ts_opts {
 	const char *origin;	/* of the session records: "typescript" */
 	const char *sid;	/* when the header names no session */
+	int sid_from_name;	/* ...and when sid is NULL too: the one the
+				   input's name gives (made only if needed) */
 	const unsigned char *peek;	/* the first bytes (the screen-era */
 	size_t npeek;		/* logger is looked for there) */
 	char sep;		/* src "name:line" (':') or "name#event" */

@@ -149,6 +149,17 @@ void *sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
     const char *key);
 
 /*
+ * A reader's spare: storage one input's reader is done with that the
+ * next one may take instead of making its own (a renderer: a folder of
+ * small logs makes thousands).  The run holds at most one: put gives
+ * obj to the run and frees the one it held; take hands it back, now the
+ * caller's, when it was put with free_fn (which names its kind), else
+ * NULL.  sl_run_free frees what is left.
+ */
+void sl_run_spare_put(struct sl_run *run, void *obj, void (*free_fn)(void *));
+void *sl_run_spare_take(struct sl_run *run, void (*free_fn)(void *));
+
+/*
  * The transcript a record's src belongs to: its input ("a.log" of
  * "a.log:12"), or the folder of a split export's numbered objects.  One
  * rule for every tool that picks one transcript per session: the one

@@ -28,6 +28,8 @@ struct sl_run {
 	struct sl_workers *workers;	/* -j N; NULL: every input read here */
 	sl_writefn json_write;		/* the sink only writes JSON: here */
 	void *json_arg;
+	void *spare;			/* see sl_run_spare_put */
+	void (*spare_free)(void *);
 };
 
 struct sl_run *
@@ -88,12 +90,38 @@ sl_run_carry_take(struct sl_run *run, const struct sl_format *f,
 }
 
 void
+sl_run_spare_put(struct sl_run *run, void *obj, void (*free_fn)(void *))
+{
+	if (run == NULL) {	/* a reader without a run keeps nothing */
+		if (obj != NULL)
+			free_fn(obj);
+		return;
+	}
+	if (run->spare != NULL)
+		run->spare_free(run->spare);
+	run->spare = obj;
+	run->spare_free = free_fn;
+}
+
+void *
+sl_run_spare_take(struct sl_run *run, void (*free_fn)(void *))
+{
+	void *obj = run != NULL ? run->spare : NULL;
+
+	if (obj == NULL || run->spare_free != free_fn)
+		return NULL;
+	run->spare = NULL;
+	return obj;
+}
+
+void
 sl_run_free(struct sl_run *run)
 {
 	if (run == NULL)
 		return;
 	sl_workers_free(run->workers);
 	carry_finish(run);
+	sl_run_spare_put(run, NULL, NULL);
 	free(run->first_not_log);
 	free(run);
 }

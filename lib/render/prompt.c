@@ -549,10 +549,22 @@ sl_prompt_new(const struct sl_prompts *user, int signals, int pwsh)
 {
 	struct sl_prompt *ps = sl_xcalloc(1, sizeof(*ps));
 
+	sl_prompt_reset(ps, user, signals, pwsh);
+	return ps;
+}
+
+/* Zeroed whole, so that a field added to struct sl_prompt starts the
+ * same in a new state and a reset one; the two it owns are freed. */
+void
+sl_prompt_reset(struct sl_prompt *ps, const struct sl_prompts *user,
+    int signals, int pwsh)
+{
+	free(ps->last_cmd);
+	free(ps->last_prompt);
+	memset(ps, 0, sizeof(*ps));
 	ps->user = user;
 	ps->signals = signals;
 	ps->pwsh = pwsh;
-	return ps;
 }
 
 void

@@ -21,7 +21,11 @@ enum sl_tty_kind {
 	SL_TTY_STREAM	/* agent-stripped streamed lines: signals unreliable */
 };
 
-/* sid may be NULL; copied. */
+/*
+ * sid may be NULL; copied.  A tty parked in rd's run (sl_tty_park) is
+ * taken and set up as a new one would be: same records, fewer
+ * allocations.
+ */
 struct sl_tty *sl_tty_new(struct sl_reader *rd, const char *sid,
     enum sl_tty_kind kind);
 void sl_tty_feed(struct sl_tty *tty, const void *p, size_t n);
@@ -52,6 +56,13 @@ typedef int (*sl_tty_filter_fn)(void *arg, const struct sl_row *row);
 void sl_tty_set_filter(struct sl_tty *tty, sl_tty_filter_fn fn, void *arg);
 void sl_tty_free(struct sl_tty *tty);
 /*
+ * Done with tty, which is finished (sl_tty_finish) or abandoned: its
+ * run keeps it, with its renderer's rows and buffers, for the next
+ * sl_tty_new, or frees it.  Nothing more is emitted from it.  Only while
+ * the reader it was made for is alive (its run is needed).
+ */
+void sl_tty_park(struct sl_tty *tty);
+/*
  * src "name#N" instead of "name:N" (sep '#'): the events of a JSON
  * document, numbered with sl_tty_set_line() before each is fed.
  */
@@ -71,6 +82,16 @@ struct sl_tty_part *sl_tty_part_new(struct sl_tty *tty, const char *sid,
 void sl_tty_use(struct sl_tty *tty, struct sl_tty_part *part);
 void sl_tty_part_free(struct sl_tty_part *part);
 
+/* ------------------------------------------ renderer reuse (term.c) */
+
+/*
+ * A renderer done with, put aside (sl_term_park): it keeps its ring and
+ * small rows' cells, outside the budget of all renderers; recycle makes
+ * it what sl_term_new(cb) makes, with that storage.
+ */
+void sl_term_park(struct sl_term *t);
+void sl_term_recycle(struct sl_term *t, const struct sl_term_cb *cb);
+
 /* ------------------------------------------------- prompt recognition */
 
 struct sl_prompt;
@@ -83,6 +104,9 @@ enum sl_prompt_class {
 
 /* user may be NULL; signals: bracketed-paste/title flags are reliable. */
 struct sl_prompt *sl_prompt_new(const struct sl_prompts *user,
+    int signals, int pwsh);
+/* ps as sl_prompt_new makes it, in place (the next session's). */
+void sl_prompt_reset(struct sl_prompt *ps, const struct sl_prompts *user,
     int signals, int pwsh);
 /*
  * Classify a final row of this session.  For SL_PROMPT_CMD and

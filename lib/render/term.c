@@ -41,6 +41,7 @@
 #define TITLE_MAX	1024
 #define ROW_KEEP	4096	/* cells a recycled row keeps allocated */
 #define RING_MIN	2	/* rows a renderer starts with */
+#define RECYCLE_CELLS	256	/* cells a parked renderer's row keeps */
 
 /* The ring is indexed with a mask: its sizes must be powers of two. */
 _Static_assert((RING_MIN & (RING_MIN - 1)) == 0 &&
@@ -198,6 +199,7 @@ struct sl_term {
 	size_t nspans, spancap;
 
 	int spilled;		/* told the owner of a spill once */
+	int parked;		/* waits for sl_term_recycle (not in all_cells) */
 };
 
 /*
@@ -3190,13 +3192,10 @@ sl_term_finish(struct sl_term *t)
 	t->cx = 0;
 }
 
-void
-sl_term_reset(struct sl_term *t)
+/* Everything of sl_term_reset but the rows, which are clear already. */
+static void
+reset_state(struct sl_term *t)
 {
-	unsigned i;
-
-	for (i = 0; i < t->ringcap; i++)
-		row_clear(t, &t->rows[i], 1);
 	t->top = 0;
 	t->nrows = 1;
 	t->cy = 0;
@@ -3228,6 +3227,16 @@ sl_term_reset(struct sl_term *t)
 	t->at_margin = 0;
 }
 
+void
+sl_term_reset(struct sl_term *t)
+{
+	unsigned i;
+
+	for (i = 0; i < t->ringcap; i++)
+		row_clear(t, &t->rows[i], 1);
+	reset_state(t);
+}
+
 struct sl_term *
 sl_term_new(const struct sl_term_cb *cb)
 {
@@ -3240,6 +3249,71 @@ sl_term_new(const struct sl_term_cb *cb)
 	sl_buf_init(&t->text);
 	sl_term_reset(t);
 	return t;
+}
+
+/*
+ * Put a finished renderer aside for the next session (see render.h).
+ * It keeps the ring and the scratch buffers, and the cells of rows of
+ * up to RECYCLE_CELLS (a short file's rows), never more than a ring of
+ * those; the rest goes now.  Its cells leave the budget of all
+ * renderers while it waits: it renders nothing.
+ */
+void
+sl_term_park(struct sl_term *t)
+{
+	unsigned i;
+	struct row *r;
+
+	for (i = 0; i < t->ringcap; i++) {
+		r = &t->rows[i];
+		if (r->cap > RECYCLE_CELLS)
+			row_free_cells(t, r);
+		if (r->extcap > 64)
+			row_clear(t, r, 1);	/* frees the clusters */
+	}
+	/* Rows outside the window were cleared as they left it. */
+	for (i = 0; i < t->nrows; i++)
+		row_clear(t, row_at(t, i), 1);
+	if (t->status != NULL) {	/* rare: made again when needed */
+		row_free_cells(t, t->status);
+		free(t->status->ext);
+		free(t->status);
+		t->status = NULL;
+	}
+	free(t->tabs);
+	t->tabs = NULL;
+	all_cells -= t->cells;
+	t->parked = 1;
+}
+
+/*
+ * A parked renderer as sl_term_new(cb) makes one.  Everything but the
+ * storage kept is zeroed as calloc does in sl_term_new, so a field added
+ * to struct sl_term starts the same either way; one that owns memory
+ * must be freed by sl_term_park or kept here.  The rows kept count in
+ * t->cells, so the window's budget (SL_TERM_CELLS) is reached at most
+ * RECYCLE_CELLS a row sooner than a new renderer would reach it.
+ */
+void
+sl_term_recycle(struct sl_term *t, const struct sl_term_cb *cb)
+{
+	struct sl_term kept = *t;
+
+	memset(t, 0, sizeof(*t));
+	t->cb = *cb;
+	t->rows = kept.rows;	/* cleared by sl_term_park */
+	t->ringcap = kept.ringcap;
+	t->rows[0].src_line = 1;	/* the window's row, as reset makes it */
+	t->cells = kept.cells;
+	all_cells += t->cells;
+	t->osc = kept.osc;
+	sl_buf_reset(&t->osc);
+	t->text = kept.text;
+	sl_buf_reset(&t->text);
+	t->spans = kept.spans;
+	t->spancap = kept.spancap;
+	t->look = kept.look;
+	reset_state(t);
 }
 
 void
@@ -3275,7 +3349,8 @@ sl_term_free(struct sl_term *t)
 
 	if (t == NULL)
 		return;
-	all_cells -= t->cells;
+	if (!t->parked)
+		all_cells -= t->cells;
 	for (i = 0; i < t->ringcap; i++) {
 		free(t->rows[i].ch);	/* and at, in its block */
 		free(t->rows[i].ext);

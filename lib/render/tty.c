@@ -27,6 +27,7 @@
 
 #define HOLD_MAX	64	/* line records held back at most */
 #define NO_PROMPT_ROWS	20	/* lines without a command that need a note */
+#define HOLD_KEEP	4096	/* bytes of held rows a parked tty keeps */
 
 #define NO_COPY	((size_t)-1)	/* a held string or array that is NULL */
 
@@ -505,12 +506,48 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 	}
 }
 
+static void
+spare_free(void *tty)
+{
+	sl_tty_free(tty);
+}
+
+/*
+ * A parked tty with every field as calloc leaves it (so that a field
+ * added to struct sl_tty starts the same either way) but the storage
+ * sl_tty_new would make again: renderer, prompt state, element ring,
+ * held-row buffers.
+ */
+static void
+unpark(struct sl_tty *tty, enum sl_tty_kind kind)
+{
+	struct sl_tty kept = *tty;
+
+	memset(tty, 0, sizeof(*tty));
+	tty->term = kept.term;
+	tty->own.prompt = kept.own.prompt;
+	tty->held = kept.held;
+	tty->held_cap = kept.held_cap;
+	tty->hold_mem = kept.hold_mem;
+	tty->src = kept.src;
+	sl_buf_reset(&tty->src);
+	if (kind == SL_TTY_STREAM && kept.elems != NULL) {
+		tty->elems = kept.elems;
+		memset(tty->elems, 0, ELEMS * sizeof(*tty->elems));
+	} else
+		free(kept.elems);
+}
+
 struct sl_tty *
 sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 {
-	struct sl_tty *tty = sl_xcalloc(1, sizeof(*tty));
+	struct sl_tty *tty = sl_run_spare_take(rd->run, spare_free);
 	struct sl_term_cb cb;
 
+	if (tty != NULL)
+		unpark(tty, kind);
+	else
+		tty = sl_xcalloc(1, sizeof(*tty));
 	tty->rd = rd;
 	tty->own.sid = sid != NULL ? sl_xstrdup(sid) : NULL;
 	tty->cur = &tty->own;
@@ -521,13 +558,18 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 	cb.event = on_event;
 	cb.arg = tty;
 	cb.attrs = sl_reader_wants(rd, SL_WANT_ATTRS);
-	tty->term = sl_term_new(&cb);
-	if (kind == SL_TTY_STREAM)
+	if (tty->term != NULL)
+		sl_term_recycle(tty->term, &cb);
+	else
+		tty->term = sl_term_new(&cb);
+	if (kind == SL_TTY_STREAM && tty->elems == NULL)
 		tty->elems = sl_xcalloc(ELEMS, sizeof(*tty->elems));
-	tty->own.prompt = sl_prompt_new(rd->opts->prompts,
-	    kind == SL_TTY_LINUX, kind == SL_TTY_PWSH);
-	sl_buf_init(&tty->src);
-	sl_buf_init(&tty->hold_mem);
+	if (tty->own.prompt != NULL)
+		sl_prompt_reset(tty->own.prompt, rd->opts->prompts,
+		    kind == SL_TTY_LINUX, kind == SL_TTY_PWSH);
+	else
+		tty->own.prompt = sl_prompt_new(rd->opts->prompts,
+		    kind == SL_TTY_LINUX, kind == SL_TTY_PWSH);
 	return tty;
 }
 
@@ -664,25 +706,47 @@ sl_tty_set_filter(struct sl_tty *tty, sl_tty_filter_fn fn, void *arg)
 	tty->filter_arg = arg;
 }
 
-void
-sl_tty_free(struct sl_tty *tty)
+/* Drop the session's strings and held rows: nothing more is emitted. */
+static void
+tty_end(struct sl_tty *tty)
 {
-	if (tty == NULL)
-		return;
 	tty->status = SL_STOP;	/* the sink may be gone: free, not emit */
 	release(tty);
-	free(tty->held);
-	sl_buf_free(&tty->hold_mem);
-	sl_term_free(tty->term);
-	free(tty->elems);
-	sl_prompt_free(tty->own.prompt);
 	free(tty->own.sid);
 	free(tty->own.host);
 	free(tty->fixed_src);
 	free(tty->time);
 	free(tty->alt_cmd);
+	tty->own.sid = tty->own.host = tty->fixed_src = tty->time =
+	    tty->alt_cmd = NULL;
+}
+
+void
+sl_tty_free(struct sl_tty *tty)
+{
+	if (tty == NULL)
+		return;
+	tty_end(tty);
+	free(tty->held);
+	sl_buf_free(&tty->hold_mem);
+	sl_term_free(tty->term);
+	free(tty->elems);
+	sl_prompt_free(tty->own.prompt);
 	sl_buf_free(&tty->src);
 	free(tty);
+}
+
+void
+sl_tty_park(struct sl_tty *tty)
+{
+	if (tty == NULL)
+		return;
+	tty_end(tty);
+	/* A long row held back would stay with the spare: let it go. */
+	if (tty->hold_mem.cap > HOLD_KEEP)
+		sl_buf_free(&tty->hold_mem);
+	sl_term_park(tty->term);
+	sl_run_spare_put(tty->rd->run, tty, spare_free);
 }
 
 void
