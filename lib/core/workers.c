@@ -19,11 +19,22 @@
  * the sequence a run with -j 1 makes.  Before the run emits anything
  * itself (a leaf it reads, a walk error, the end) it drains all jobs.
  *
- * A worker gets a job only when idle, so neither side can block on a
- * full pipe while the other waits for it: the parent only waits for the
- * oldest job, whose worker is free to make progress.
+ * Jobs travel through shared memory, not through the kernel: one ring,
+ * mapped before the fork, that the parent fills batch after batch and
+ * the workers read in place; the socket carries only where a batch is
+ * (a copy into the socket and one out of it cost the kernel as much as
+ * the parent's inflate on a tar.gz).  A batch's bytes are free again
+ * once its last frame is passed on, in the order the batches were
+ * handed out: the ring's live part runs from the oldest batch to the one
+ * being built, wrapping at most once, and a full ring makes the parent
+ * wait for the oldest batch (back-pressure: memory stays bounded).
+ *
+ * Neither side blocks on a full channel while the other waits for it:
+ * the parent sends and reads without blocking and only waits for the
+ * oldest batch, whose worker is free to make progress.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -39,12 +50,17 @@
 
 #include "core/workers.h"
 
-#define FRAME_FLUSH	(64 * 1024)	/* records gathered before a write */
+#define FRAME_FLUSH	(256 * 1024)	/* records gathered before a write */
 #define PIPE_SIZE	(1 << 20)	/* ask for deep pipes (Linux) */
 #define QUEUE		4		/* batches a worker may have at once */
 #define IN_CAP		(8 << 20)	/* frames read ahead of the oldest */
-#define BATCH_BYTES	(64 * 1024)	/* inputs gathered before a send */
+#define BATCH_BYTES	(256 * 1024)	/* inputs gathered before a send */
 #define BATCH_JOBS	64
+#define JOB_HEAD	12		/* u32 name length, u64 size */
+/* The shared ring: a job of SL_JOB_MAX and batches beside it. */
+#define RING_BYTES	(SL_JOB_MAX + 8 * BATCH_BYTES)
+
+static size_t ring_bytes = RING_BYTES;	/* sl_workers_set_ring() */
 
 /* Frames from a worker: type byte, u32 length, payload.  FR_JSON: the
  * records as JSON Lines, when the sink only writes that. */
@@ -68,6 +84,7 @@ struct worker {
 
 struct batch_slot {
 	int worker;
+	size_t off, len;	/* its bytes in the ring */
 	size_t jobs;
 	size_t done;		/* jobs passed on */
 	int open;		/* the next job's first frame is passed */
@@ -86,7 +103,9 @@ struct sl_workers {
 	int started;
 	struct batch_slot *order;	/* batches handed out, oldest first
 					   (a ring of n * QUEUE) */
-	struct sl_buf batch;		/* jobs not sent yet */
+	char *ring;			/* shared with the workers */
+	size_t ring_cap;
+	size_t bat_off, bat_len;	/* the batch being built, in the ring */
 	size_t batch_jobs;
 	int head, count;
 	int stopped;			/* the sink stopped, or a worker died */
@@ -385,22 +404,22 @@ worker_job(struct sl_workers *ws, const char *p, size_t left)
 	char *name;
 	size_t at;
 
-	if (left < 12)
+	if (left < JOB_HEAD)
 		return 0;
 	memcpy(&namelen, p, sizeof(namelen));
 	memcpy(&size, p + 4, sizeof(size));
-	if (namelen > left - 12 ||
-	    (size != PATH_JOB && size > left - 12 - namelen))
+	if (namelen > left - JOB_HEAD ||
+	    (size != PATH_JOB && size > left - JOB_HEAD - namelen))
 		return 0;
-	name = sl_xstrndup(p + 12, namelen);
+	name = sl_xstrndup(p + JOB_HEAD, namelen);
 	if (size == PATH_JOB) {
 		path_job(ws, name);
 		free(name);
 		if (ws->frame.len >= FRAME_FLUSH)
 			flush_frames();
-		return 12 + namelen;
+		return JOB_HEAD + namelen;
 	}
-	data = (const unsigned char *)p + 12 + namelen;
+	data = (const unsigned char *)p + JOB_HEAD + namelen;
 	f = job_format(ws, name, data, size);
 	if (stands_alone(f))
 		job_read(ws, name, f, data, size, 0);
@@ -413,35 +432,35 @@ worker_job(struct sl_workers *ws, const char *p, size_t left)
 	free(name);
 	if (ws->frame.len >= FRAME_FLUSH)
 		flush_frames();
-	return 12 + namelen + size;
+	return JOB_HEAD + namelen + size;
 }
 
 /*
- * One batch: u32 count, u64 size, then count jobs in size bytes; the
- * frames of all go back in as few writes as they fit.  Returns 1 done,
- * 0 no more batches, -1 a broken stream.
+ * One batch, from the socket where it is: u32 count, u64 offset and u64
+ * size in the ring, read there in place (the parent leaves it alone
+ * until the batch's frames are all back).  The frames of all its jobs go
+ * back in as few writes as they fit.  Returns 1 done, 0 no more batches,
+ * -1 a broken stream.
  */
 static int
-worker_batch(struct sl_workers *ws, int fd, struct sl_buf *batch)
+worker_batch(struct sl_workers *ws, int fd)
 {
-	char head[12];
+	char head[20];
 	uint32_t count, i;
-	uint64_t size;
+	uint64_t off, size;
 	size_t at = 0, used;
 	int got;
 
 	if ((got = read_all(fd, head, sizeof(head))) <= 0)
 		return got;
 	memcpy(&count, head, sizeof(count));
-	memcpy(&size, head + 4, sizeof(size));
-	if (size > SL_JOB_MAX + BATCH_BYTES)
-		return -1;
-	sl_buf_reset(batch);
-	sl_buf_reserve(batch, size);
-	if (read_all(fd, batch->buf, size) != 1)
+	memcpy(&off, head + 4, sizeof(off));
+	memcpy(&size, head + 12, sizeof(size));
+	if (off > ws->ring_cap || size > ws->ring_cap - off)
 		return -1;
 	for (i = 0; i < count; i++) {
-		if ((used = worker_job(ws, batch->buf + at, size - at)) == 0)
+		used = worker_job(ws, ws->ring + off + at, (size_t)size - at);
+		if (used == 0)
 			return -1;
 		at += used;
 	}
@@ -453,7 +472,6 @@ worker_batch(struct sl_workers *ws, int fd, struct sl_buf *batch)
 static void __attribute__((noreturn))
 worker_main(struct sl_workers *ws, int job_fd)
 {
-	struct sl_buf job;
 	int rc;
 
 	/* Temporary files and the terminal belong to the parent. */
@@ -467,8 +485,7 @@ worker_main(struct sl_workers *ws, int job_fd)
 	if (*ws->parts.info != NULL)
 		*ws->parts.info = worker_info;
 	sl_buf_init(&ws->frame);
-	sl_buf_init(&job);
-	while ((rc = worker_batch(ws, job_fd, &job)) == 1)
+	while ((rc = worker_batch(ws, job_fd)) == 1)
 		;
 	_exit(rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
 }
@@ -546,6 +563,16 @@ start(struct sl_workers *ws)
 	ws->infoarg = *ws->parts.infoarg;
 	ws->json_write = *ws->parts.json_write;
 	ws->json_arg = *ws->parts.json_arg;
+	/* Pages are made as the ring is first filled: a run of small
+	 * inputs touches only the ring's start (see pop_oldest). */
+	ws->ring = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ws->ring == MAP_FAILED) {
+		ws->ring = NULL;
+		ws->n = 0;
+		return -1;
+	}
+	ws->ring_cap = ring_bytes;
 	for (k = 0; k < ws->n; k++)
 		if (spawn(ws, k) != 0)
 			break;
@@ -762,6 +789,10 @@ pop_oldest(struct sl_workers *ws, int broken)
 	w->busy--;
 	ws->head = (ws->head + 1) % (ws->n * QUEUE);
 	ws->count--;
+	/* Nothing in the ring: the next batch starts at its start again,
+	 * on pages already made and in cache. */
+	if (ws->count == 0 && ws->batch_jobs == 0)
+		ws->bat_off = 0;
 	if (broken) {
 		w->gone = 1;	/* what it sends next is out of step */
 		if (!ws->stopped && ws->err != NULL)
@@ -858,37 +889,38 @@ pick(const struct sl_workers *ws)
 	return best;
 }
 
-/* A job to the batch: name and bytes, unless too big (big != NULL) or
- * given by path (n PATH_JOB). */
-static void
-batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
-    uint64_t n, int big)
+/*
+ * Whether the batch being built, at off in the ring, may grow to need
+ * bytes: up to the ring's end while the live part does not wrap, else
+ * up to (never onto) the oldest batch's first byte.
+ */
+static int
+ring_fits(const struct sl_workers *ws, size_t off, size_t need)
 {
-	uint32_t namelen = (uint32_t)strlen(name);
-	uint64_t size = n;
+	size_t oldest;
 
-	if (ws->batch.len == 0)
-		sl_buf_add(&ws->batch, "\0\0\0\0\0\0\0\0\0\0\0\0", 12);
-	sl_buf_add(&ws->batch, &namelen, sizeof(namelen));
-	sl_buf_add(&ws->batch, &size, sizeof(size));
-	sl_buf_add(&ws->batch, name, namelen);
-	if (!big && n != PATH_JOB)
-		sl_buf_add(&ws->batch, p, (size_t)n);
-	ws->batch_jobs++;
+	if (ws->count == 0)
+		return need <= ws->ring_cap - off;
+	oldest = ws->order[ws->head].off;
+	if (oldest <= off)
+		return need <= ws->ring_cap - off;
+	return need < oldest - off;
 }
 
 /*
- * Queue the batch (and big, the bytes of its last job) to the worker
- * with the fewest, waiting for an older batch to be collected only while
- * all have QUEUE.  Then whatever is ready moves, and what is next in
- * order is passed on: the parent goes back to its input without waiting.
+ * The whole batch, or its last job when it is alone, to the worker with
+ * the fewest, waiting for an older batch to be collected only while all
+ * have QUEUE.  Only where it is goes through the socket.  Then whatever
+ * is ready moves, and what is next in order is passed on: the parent
+ * goes back to its input without waiting.
  */
 static int
-batch_send(struct sl_workers *ws, const unsigned char *big, size_t nbig)
+batch_send(struct sl_workers *ws)
 {
-	uint32_t count = (uint32_t)ws->batch_jobs;
-	uint64_t size = ws->batch.len - 12 + nbig;
 	struct batch_slot *slot;
+	uint32_t count = (uint32_t)ws->batch_jobs;
+	uint64_t off = ws->bat_off, size = ws->bat_len;
+	char head[20];
 	int k;
 
 	if (ws->batch_jobs == 0)
@@ -897,21 +929,91 @@ batch_send(struct sl_workers *ws, const unsigned char *big, size_t nbig)
 		pump(ws, 1);
 	if (ws->stopped)
 		return SL_STOP;
-	memcpy(ws->batch.buf, &count, sizeof(count));
-	memcpy(ws->batch.buf + 4, &size, sizeof(size));
-	queue_out(&ws->w[k], ws->batch.buf, ws->batch.len);
-	if (nbig > 0)
-		queue_out(&ws->w[k], big, nbig);
+	memcpy(head, &count, sizeof(count));
+	memcpy(head + 4, &off, sizeof(off));
+	memcpy(head + 12, &size, sizeof(size));
+	queue_out(&ws->w[k], head, sizeof(head));
 	ws->w[k].busy++;
 	slot = &ws->order[(ws->head + ws->count) % (ws->n * QUEUE)];
 	memset(slot, 0, sizeof(*slot));
 	slot->worker = k;
+	slot->off = ws->bat_off;
+	slot->len = ws->bat_len;
 	slot->jobs = ws->batch_jobs;
 	ws->count++;
-	sl_buf_reset(&ws->batch);
+	ws->bat_off += ws->bat_len;
+	ws->bat_len = 0;
 	ws->batch_jobs = 0;
 	pump(ws, 0);
 	return ws->stopped ? SL_STOP : SL_OK;
+}
+
+/*
+ * Room in the ring for more bytes of the batch being built: a batch
+ * that cannot grow is sent, an empty one moves to the ring's start when
+ * the end has no room, and while the ring is full the parent waits for
+ * the oldest batch to be passed on.  SL_OK or SL_STOP.
+ */
+static int
+ring_reserve(struct sl_workers *ws, size_t more)
+{
+	size_t oldest;
+
+	for (;;) {
+		if (ring_fits(ws, ws->bat_off, ws->bat_len + more))
+			return SL_OK;
+		if (ws->batch_jobs > 0) {
+			if (batch_send(ws) != SL_OK)
+				return SL_STOP;
+			continue;
+		}
+		/* To the start: room up to the oldest batch (when the live
+		 * part does not wrap yet), or the whole ring. */
+		oldest = ws->count > 0 ? ws->order[ws->head].off : SIZE_MAX;
+		if (ws->count == 0 ? more <= ws->ring_cap :
+		    oldest <= ws->bat_off && more < oldest) {
+			ws->bat_off = 0;
+			return SL_OK;
+		}
+		if (ws->stopped)
+			return SL_STOP;
+		pump(ws, 1);
+	}
+}
+
+/*
+ * A job to the batch in the ring: name and bytes, or the name alone
+ * (given by path: n PATH_JOB).  SL_OK or SL_STOP.
+ */
+static int
+batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
+    uint64_t n)
+{
+	uint32_t namelen = (uint32_t)strlen(name);
+	size_t bytes = n == PATH_JOB ? 0 : (size_t)n;
+	char *at;
+
+	if (ring_reserve(ws, JOB_HEAD + namelen + bytes) != SL_OK)
+		return SL_STOP;
+	at = ws->ring + ws->bat_off + ws->bat_len;
+	memcpy(at, &namelen, sizeof(namelen));
+	memcpy(at + 4, &n, sizeof(n));
+	memcpy(at + JOB_HEAD, name, namelen);
+	if (bytes > 0)
+		memcpy(at + JOB_HEAD + namelen, p, bytes);
+	ws->bat_len += JOB_HEAD + namelen + bytes;
+	ws->batch_jobs++;
+	return SL_OK;
+}
+
+/*
+ * sl_workers_set_ring(): the ring's size for the workers started from
+ * now on (tests: a small ring fills, and gives back what does not fit).
+ */
+void
+sl_workers_set_ring(size_t bytes)
+{
+	ring_bytes = bytes > 0 ? bytes : RING_BYTES;
 }
 
 int
@@ -932,15 +1034,17 @@ sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
 	if (n == SIZE_MAX || n == 0 || (!ws->started && start(ws) != 0) ||
 	    ws->n == 0)
 		return SL_DECLINED;
+	/* Over half the ring (a test's small ring): the run reads it. */
+	if (JOB_HEAD + strlen(sl_in_name(in)) + n > ws->ring_cap / 2)
+		return SL_DECLINED;
 	/* Small inputs travel in batches: one write, one wake-up each way
 	 * for several. */
-	if (ws->batch.len + n > BATCH_BYTES && batch_send(ws, NULL, 0) != SL_OK)
+	if (ws->bat_len + n > BATCH_BYTES && batch_send(ws) != SL_OK)
 		return SL_STOP;
-	batch_add(ws, sl_in_name(in), p, n, n > BATCH_BYTES);
-	if (n > BATCH_BYTES)
-		return batch_send(ws, p, n);
-	if (ws->batch_jobs == BATCH_JOBS)
-		return batch_send(ws, NULL, 0);
+	if (batch_add(ws, sl_in_name(in), p, n) != SL_OK)
+		return SL_STOP;
+	if (n > BATCH_BYTES || ws->batch_jobs == BATCH_JOBS)
+		return batch_send(ws);
 	return SL_OK;
 }
 
@@ -952,9 +1056,12 @@ sl_workers_offer_path(struct sl_workers *ws, const char *path)
 		return SL_DECLINED;
 	if (ws->stopped)
 		return SL_STOP;
-	batch_add(ws, path, NULL, PATH_JOB, 0);
+	if (JOB_HEAD + strlen(path) > ws->ring_cap / 2)
+		return SL_DECLINED;
+	if (batch_add(ws, path, NULL, PATH_JOB) != SL_OK)
+		return SL_STOP;
 	if (ws->batch_jobs == BATCH_JOBS)
-		return batch_send(ws, NULL, 0);
+		return batch_send(ws);
 	return SL_OK;
 }
 
@@ -963,7 +1070,7 @@ sl_workers_drain(struct sl_workers *ws)
 {
 	if (ws == NULL || ws->reading)
 		return SL_OK;
-	if (batch_send(ws, NULL, 0) != SL_OK)
+	if (batch_send(ws) != SL_OK)
 		return SL_STOP;
 	while (ws->count > 0)
 		pump(ws, 1);
@@ -988,7 +1095,8 @@ sl_workers_free(struct sl_workers *ws)
 	}
 	sl_buf_free(&ws->frame);
 	sl_buf_free(&ws->arrays);
-	sl_buf_free(&ws->batch);
+	if (ws->ring != NULL)
+		munmap(ws->ring, ws->ring_cap);
 	free(ws->w);
 	free(ws->order);
 	free(ws->pf);
