@@ -3,6 +3,7 @@
  * giving the sink and the message functions exactly the sequence a run
  * with one job gives (the records' codec: test_reccodec.c).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +249,60 @@ START_TEST(small_ring_keeps_order)
 }
 END_TEST
 
+/* At the first record, the run's workers (this process's children:
+ * Check forks each test) are killed. */
+static int
+kill_workers(void *arg, const struct sl_record *r)
+{
+	char path[64], pids[256], *p, *end;
+	long pid;
+	FILE *f;
+
+	(void)r;
+	if (*(int *)arg != 0)
+		return SL_OK;
+	*(int *)arg = 1;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+	    (int)getpid());
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(pids, sizeof(pids), f));
+	fclose(f);
+	for (p = pids; (pid = strtol(p, &end, 10)) > 0; p = end)
+		ck_assert_int_eq(kill((pid_t)pid, SIGKILL), 0);
+	return SL_OK;
+}
+
+/*
+ * Workers that die while they owe frames: the run says so and stops,
+ * nothing waits for them for ever.
+ */
+START_TEST(dead_workers_stop_the_run)
+{
+	char dir[] = "/tmp/sl-test-workers-XXXXXX", path[600];
+	struct sl_sink sink = { kill_workers, NULL, 0 };
+	struct sl_buf log;
+	struct sl_run *run;
+	int killed = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/logs.tar.gz", dir);
+	make_archive(path, 400, 97, 300000, 37, 211);
+	sink.arg = &killed;
+	sl_buf_init(&log);
+	run = sl_run_new(NULL, &sink, log_msg, &log);
+	sl_run_set_jobs(run, 2);
+	sl_run_path(run, path);
+	sl_run_finish(run);
+	sl_run_free(run);
+	ck_assert_int_eq(killed, 1);
+	ck_assert_ptr_nonnull(strstr(log.buf, "a worker process failed"));
+	sl_buf_free(&log);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 static Suite *
 workers_suite(void)
 {
@@ -259,6 +314,7 @@ workers_suite(void)
 	tcase_add_test(tc, order_as_one_job);
 	tcase_add_test(tc, deep_queue_keeps_order);
 	tcase_add_test(tc, small_ring_keeps_order);
+	tcase_add_test(tc, dead_workers_stop_the_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
