@@ -29,6 +29,10 @@
  * being built, wrapping at most once, and a full ring makes the parent
  * wait for the oldest batch (back-pressure: memory stays bounded).
  *
+ * Frames come back the same way: each worker has a ring of its own that
+ * it writes and the parent copies out of; its pipe carries only a byte
+ * to wake the parent when it sleeps, and its end when the worker ends.
+ *
  * Neither side blocks on a full channel while the other waits for it:
  * the parent sends and reads without blocking and only waits for the
  * oldest batch, whose worker is free to make progress.
@@ -37,12 +41,16 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/futex.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,14 +59,14 @@
 #include "core/workers.h"
 
 #define FRAME_FLUSH	(256 * 1024)	/* records gathered before a write */
-#define PIPE_SIZE	(1 << 20)	/* ask for deep pipes (Linux) */
 #define QUEUE		4		/* batches a worker may have at once */
 #define IN_CAP		(8 << 20)	/* frames read ahead of the oldest */
 #define BATCH_BYTES	(256 * 1024)	/* inputs gathered before a send */
 #define BATCH_JOBS	64
 #define JOB_HEAD	12		/* u32 name length, u64 size */
 /* The shared ring: a job of SL_JOB_MAX and batches beside it. */
-#define RING_BYTES	(SL_JOB_MAX + 8 * BATCH_BYTES)
+#define RING_BYTES	(SL_JOB_MAX + 4 * BATCH_BYTES)
+#define RES_BYTES	((size_t)1 << 20)	/* a worker's frames ring */
 
 static size_t ring_bytes = RING_BYTES;	/* sl_workers_set_ring() */
 
@@ -70,10 +78,27 @@ enum { FR_RECORDS = 'R', FR_JSON = 'J', FR_ERROR = 'E', FR_INFO = 'I',
 /* The size of a job given by path: the worker opens the file. */
 #define PATH_JOB	UINT64_MAX
 
+/*
+ * A worker's frames ring, shared: the worker writes at wpos, the parent
+ * takes from rpos (byte counts, never wrapped; the ring holds
+ * RES_BYTES).  A side that finds it cannot go on says so in its flag
+ * before sleeping, and the other wakes it: the worker on the futex
+ * taken, the parent with a byte on the pipe.
+ */
+struct res_ring {
+	_Atomic uint64_t wpos, rpos;
+	_Atomic uint32_t taken;		/* bumped as the parent takes */
+	_Atomic uint32_t worker_waits;	/* the ring is full */
+	_Atomic uint32_t parent_waits;	/* the parent sleeps in poll() */
+	_Atomic uint32_t stop;		/* the parent takes no more */
+	char data[RES_BYTES];
+};
+
 struct worker {
 	pid_t pid;
+	struct res_ring *res;	/* its frames */
 	int job_fd;		/* parent -> worker: jobs */
-	int res_fd;		/* worker -> parent: frames */
+	int res_fd;		/* worker -> parent: wake-ups, its end */
 	int busy;		/* batches handed out, not yet collected */
 	int gone;		/* its pipe ended or broke */
 	struct sl_buf in;	/* frames read, from in_r on */
@@ -114,6 +139,10 @@ struct sl_workers {
 	struct pollfd *pf;		/* two per worker: jobs, frames */
 	struct sl_buf frame;		/* a worker's frames */
 	int out_fd;			/* in a worker: its res_fd */
+	struct res_ring *out;		/* in a worker: its frames ring */
+	pid_t parent;			/* in a worker */
+	struct res_ring *res;		/* the frames rings, one a worker */
+	int nres;
 };
 
 /* ---------------------------------------------------------- plumbing */
@@ -213,13 +242,59 @@ close_records(void)
 	records_at = SIZE_MAX;
 }
 
+/* The ring is full: sleep until the parent takes some (or is gone). */
+static void
+wait_room(struct res_ring *r, uint64_t wpos)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	uint32_t seen = atomic_load(&r->taken);
+
+	atomic_store(&r->worker_waits, 1);
+	if (wpos - atomic_load(&r->rpos) == RES_BYTES)
+		(void)syscall(SYS_futex, &r->taken, FUTEX_WAIT, seen, &tick,
+		    NULL, 0);
+	atomic_store(&r->worker_waits, 0);
+	if (atomic_load(&r->stop) || getppid() != self->parent)
+		_exit(EXIT_FAILURE);	/* the parent is gone */
+}
+
+/* p to the ring, as room comes; the parent woken if it sleeps. */
+static void
+ring_write(struct res_ring *r, const char *p, size_t n)
+{
+	uint64_t wpos = atomic_load_explicit(&r->wpos, memory_order_relaxed);
+	size_t at, k;
+
+	while (n > 0) {
+		k = RES_BYTES - (size_t)(wpos - atomic_load(&r->rpos));
+		if (k == 0) {
+			wait_room(r, wpos);
+			continue;
+		}
+		k = SL_MIN(k, n);
+		at = (size_t)(wpos % RES_BYTES);
+		if (k > RES_BYTES - at) {
+			memcpy(r->data + at, p, RES_BYTES - at);
+			memcpy(r->data, p + RES_BYTES - at, k - (RES_BYTES - at));
+		} else
+			memcpy(r->data + at, p, k);
+		wpos += k;
+		p += k;
+		n -= k;
+		atomic_store(&r->wpos, wpos);
+		if (atomic_load(&r->parent_waits) &&
+		    atomic_exchange(&r->parent_waits, 0) &&
+		    write_all(self->out_fd, "w", 1, 0) != 0)
+			_exit(EXIT_FAILURE);	/* the parent is gone */
+	}
+}
+
 /* Everything built so far to the parent. */
 static void
 flush_frames(void)
 {
 	close_records();
-	if (write_all(self->out_fd, self->frame.buf, self->frame.len, 0) != 0)
-		_exit(EXIT_FAILURE);	/* the parent is gone */
+	ring_write(self->out, self->frame.buf, self->frame.len);
 	sl_buf_reset(&self->frame);
 }
 
@@ -513,8 +588,9 @@ static int
 spawn(struct sl_workers *ws, int k)
 {
 	struct worker *w = &ws->w[k];
-	int sv[2], pv[2], i, size = PIPE_SIZE;
+	int sv[2], pv[2], i;
 
+	w->res = &ws->res[k];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
 	if (pipe2(pv, O_CLOEXEC) != 0) {
@@ -522,8 +598,6 @@ spawn(struct sl_workers *ws, int k)
 		close(sv[1]);
 		return -1;
 	}
-	(void)fcntl(pv[1], F_SETPIPE_SZ, size);
-	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	if ((w->pid = fork()) == 0) {
 		for (i = 0; i < k; i++) {
 			close(ws->w[i].job_fd);
@@ -532,6 +606,8 @@ spawn(struct sl_workers *ws, int k)
 		close(sv[0]);
 		close(pv[0]);
 		ws->out_fd = pv[1];
+		ws->out = w->res;
+		ws->parent = getppid();
 		worker_main(ws, sv[1]);
 	}
 	close(sv[1]);
@@ -573,6 +649,14 @@ start(struct sl_workers *ws)
 		return -1;
 	}
 	ws->ring_cap = ring_bytes;
+	ws->nres = ws->n;
+	ws->res = mmap(NULL, (size_t)ws->n * sizeof(*ws->res),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ws->res == MAP_FAILED) {
+		ws->res = NULL;
+		ws->n = 0;
+		return -1;
+	}
 	for (k = 0; k < ws->n; k++)
 		if (spawn(ws, k) != 0)
 			break;
@@ -652,32 +736,54 @@ read_declined(struct sl_workers *ws, char *p, size_t n, int by_path)
 	return 1;
 }
 
+/* The frames w has written that the parent has not taken. */
+static size_t
+ring_has(const struct worker *w)
+{
+	return (size_t)(atomic_load(&w->res->wpos) -
+	    atomic_load(&w->res->rpos));
+}
+
 /*
- * What w sent so far, onto w->in: one read, as much as the buffer holds
- * (a worker writes a batch's frames in few writes).  The pipe is
- * non-blocking in the parent.  End of file or an error: w is gone.
+ * What w wrote so far, from its ring onto w->in (the ring is free again
+ * at once; w woken if it waits for room).  Then, when its pipe is ready
+ * (rd): the wake-up bytes, or its end: w is gone once its last frames
+ * are taken.
  */
 static void
-read_ready(struct worker *w)
+read_ready(struct worker *w, int rd)
 {
-	ssize_t got;
+	struct res_ring *r = w->res;
+	char drop[64];
+	uint64_t rpos = atomic_load(&r->rpos);
+	size_t n = ring_has(w), at = (size_t)(rpos % RES_BYTES), k;
+	ssize_t got = 1;
 
-	if (w->in_r == w->in.len) {
-		w->in.len = 0;
-		w->in_r = 0;
-	} else if (w->in_r > w->in.cap / 2) {
-		memmove(w->in.buf, w->in.buf + w->in_r, w->in.len - w->in_r);
-		w->in.len -= w->in_r;
-		w->in_r = 0;
+	while (rd && (got = read(w->res_fd, drop, sizeof(drop))) > 0)
+		;
+	if (n > 0) {
+		if (w->in_r == w->in.len) {
+			w->in.len = 0;
+			w->in_r = 0;
+		} else if (w->in_r > w->in.cap / 2) {
+			memmove(w->in.buf, w->in.buf + w->in_r,
+			    w->in.len - w->in_r);
+			w->in.len -= w->in_r;
+			w->in_r = 0;
+		}
+		sl_buf_reserve(&w->in, n);
+		k = SL_MIN(n, RES_BYTES - at);
+		memcpy(w->in.buf + w->in.len, r->data + at, k);
+		memcpy(w->in.buf + w->in.len + k, r->data, n - k);
+		w->in.len += n;
+		atomic_store(&r->rpos, rpos + n);
+		atomic_fetch_add(&r->taken, 1);
+		if (atomic_load(&r->worker_waits))
+			(void)syscall(SYS_futex, &r->taken, FUTEX_WAKE, 1,
+			    NULL, NULL, 0);
 	}
-	if (w->in.cap - w->in.len < FRAME_FLUSH)
-		sl_buf_reserve(&w->in, (size_t)FRAME_FLUSH * 2);
-	got = read(w->res_fd, w->in.buf + w->in.len,
-	    w->in.cap - w->in.len - 1);
-	if (got > 0)
-		w->in.len += (size_t)got;
-	else if (got == 0 || (errno != EAGAIN && errno != EINTR))
-		w->gone = 1;
+	if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
+		w->gone = ring_has(w) == 0;
 }
 
 /* Of w's queued jobs, what its socket takes now, never waiting.  A dead
@@ -863,14 +969,24 @@ pump(struct sl_workers *ws, int wait)
 		pf[2 * k].events = POLLOUT;
 		pf[2 * k + 1].fd = wants_read(ws, k) ? w->res_fd : -1;
 		pf[2 * k + 1].events = POLLIN;
+		pf[2 * k].revents = pf[2 * k + 1].revents = 0;
 	}
-	if (poll(ws->pf, (nfds_t)ws->n * 2, wait ? -1 : 0) <= 0)
-		return;
+	/* Sleep only with nothing to take: the flag first, then the look
+	 * (a worker writing after the look sees the flag and wakes us). */
+	for (k = 0; wait && k < ws->n; k++)
+		if (pf[2 * k + 1].fd >= 0) {
+			atomic_store(&ws->w[k].res->parent_waits, 1);
+			if (ring_has(&ws->w[k]) > 0)
+				wait = 0;
+		}
+	(void)poll(ws->pf, (nfds_t)ws->n * 2, wait ? -1 : 0);
 	for (k = 0; k < ws->n; k++) {
+		if (pf[2 * k + 1].fd >= 0)
+			atomic_store(&ws->w[k].res->parent_waits, 0);
 		if (pf[2 * k].fd >= 0 && pf[2 * k].revents != 0)
 			write_ready(&ws->w[k]);
-		if (pf[2 * k + 1].fd >= 0 && pf[2 * k + 1].revents != 0)
-			read_ready(&ws->w[k]);
+		if (pf[2 * k + 1].fd >= 0)
+			read_ready(&ws->w[k], pf[2 * k + 1].revents != 0);
 	}
 	advance(ws);
 }
@@ -1034,8 +1150,8 @@ sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
 	if (n == SIZE_MAX || n == 0 || (!ws->started && start(ws) != 0) ||
 	    ws->n == 0)
 		return SL_DECLINED;
-	/* Over half the ring (a test's small ring): the run reads it. */
-	if (JOB_HEAD + strlen(sl_in_name(in)) + n > ws->ring_cap / 2)
+	/* Over the ring (a test's small ring): the run reads it. */
+	if (JOB_HEAD + strlen(sl_in_name(in)) + n > ws->ring_cap)
 		return SL_DECLINED;
 	/* Small inputs travel in batches: one write, one wake-up each way
 	 * for several. */
@@ -1056,7 +1172,7 @@ sl_workers_offer_path(struct sl_workers *ws, const char *path)
 		return SL_DECLINED;
 	if (ws->stopped)
 		return SL_STOP;
-	if (JOB_HEAD + strlen(path) > ws->ring_cap / 2)
+	if (JOB_HEAD + strlen(path) > ws->ring_cap)
 		return SL_DECLINED;
 	if (batch_add(ws, path, NULL, PATH_JOB) != SL_OK)
 		return SL_STOP;
@@ -1086,6 +1202,11 @@ sl_workers_free(struct sl_workers *ws)
 		return;
 	sl_workers_drain(ws);
 	for (k = 0; k < ws->n && ws->started; k++) {
+		/* A stopped run takes no more frames: a worker waiting for
+		 * room ends. */
+		atomic_store(&ws->w[k].res->stop, 1);
+		(void)syscall(SYS_futex, &ws->w[k].res->taken, FUTEX_WAKE, 1,
+		    NULL, NULL, 0);
 		close(ws->w[k].job_fd);
 		close(ws->w[k].res_fd);
 		sl_buf_free(&ws->w[k].in);
@@ -1097,6 +1218,8 @@ sl_workers_free(struct sl_workers *ws)
 	sl_buf_free(&ws->arrays);
 	if (ws->ring != NULL)
 		munmap(ws->ring, ws->ring_cap);
+	if (ws->res != NULL)
+		munmap(ws->res, (size_t)ws->nres * sizeof(*ws->res));
 	free(ws->w);
 	free(ws->order);
 	free(ws->pf);
