@@ -34,13 +34,14 @@ for f in sl-parse sl-report sl-convert; do
 	[ -x "$BUILD/$f" ] || { echo "SKIP parallel: $BUILD/$f not built"; exit 0; }
 done
 
-# run LABEL JOBS CMD...: best wall ns and its CPU (user+sys) seconds; the
+# run LABEL JOBS CMD...: best wall ns, its CPU (user+sys) and its system
+# seconds (the kernel's share: what -j adds in copies and wake-ups); the
 # output of the last run kept as $TMP/out.JOBS for the comparison.  With
 # workers, also the parent's own CPU seconds (perf stat --no-inherit,
 # when perf is there): the serial part, for a speed-up that does not
 # depend on the machine's load.
 run() {
-	local label=$1 jobs=$2 best= cpu= parent= t0 t1 dt i st
+	local label=$1 jobs=$2 best= cpu= sys= parent= t0 t1 dt i st
 	shift 2
 	for i in $(seq "$RUNS"); do
 		t0=$(date +%s%N)
@@ -56,6 +57,7 @@ run() {
 		if [ -z "$best" ] || [ "$dt" -lt "$best" ]; then
 			best=$dt
 			cpu=$(awk '{ print $1 + $2 }' "$TMP/cpu")
+			sys=$(awk '{ print $2 }' "$TMP/cpu")
 		fi
 	done
 	if [ "$jobs" -gt 1 ] && command -v perf >/dev/null 2>&1 &&
@@ -64,7 +66,7 @@ run() {
 		parent=$(awk -F, '/task-clock/ { printf "%.3f", $1 / 1000 }' \
 		    "$TMP/perf")
 	fi
-	printf '%s|%s|%s|%s|%s\n' "$label" "$jobs" "$best" "$cpu" "$parent" \
+	printf '%s|%s|%s|%s|%s|%s\n' "$label" "$jobs" "$best" "$cpu" "$parent" "$sys" \
 	    >> "$TMP/rows"
 }
 
@@ -97,12 +99,12 @@ LOAD1=$(load)
 [ -s "$TMP/rows" ] || { echo "parallel: nothing measured"; exit 0; }
 
 echo
-printf '%-24s %8s %8s %8s %8s %8s %7s %6s %7s %6s %s\n' "command" \
-    "j1 wall" "j2 wall" "j1 CPU" "j2 CPU" "parent" "speedup" "model" \
-    "overlap" "target" "output"
+printf '%-24s %8s %8s %8s %8s %6s %6s %8s %7s %6s %7s %6s %s\n' "command" \
+    "j1 wall" "j2 wall" "j1 CPU" "j2 CPU" "j1 sys" "j2 sys" "parent" \
+    "speedup" "model" "overlap" "target" "output"
 awk -F'|' '
 	FILENAME ~ /same$/ { same[$1] = $2; next }
-	{ wall[$1, $2] = $3 / 1e9; cpu[$1, $2] = $4; par[$1, $2] = $5; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
+	{ wall[$1, $2] = $3 / 1e9; cpu[$1, $2] = $4; par[$1, $2] = $5; sys[$1, $2] = $6; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
 	END {
 		for (i = 0; i < n; i++) {
 			l = order[i]
@@ -112,9 +114,9 @@ awk -F'|' '
 			m = p == "" ? "-" : sprintf("%.2fx", cpu[l, 1] / (p + (cpu[l, 2] - p) / 2))
 			h = cpu[l, 2] / 2
 			o = p == "" ? "-" : sprintf("%.2fx", cpu[l, 1] / (p > h ? p : h))
-			printf "%-24s %8.2f %8.2f %8.2f %8.2f %8s %6.2fx %6s %7s %6s %s\n", l,
+			printf "%-24s %8.2f %8.2f %8.2f %8.2f %6.2f %6.2f %8s %6.2fx %6s %7s %6s %s\n", l,
 			    wall[l, 1], wall[l, 2], cpu[l, 1], cpu[l, 2],
-			    p == "" ? "-" : p, s, m, o,
+			    sys[l, 1], sys[l, 2], p == "" ? "-" : p, s, m, o,
 			    (s >= 1.8 ? "PASS" : "MISS"), same[l]
 		}
 	}' "$TMP/same" "$TMP/rows"

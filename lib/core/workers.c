@@ -19,19 +19,38 @@
  * the sequence a run with -j 1 makes.  Before the run emits anything
  * itself (a leaf it reads, a walk error, the end) it drains all jobs.
  *
- * A worker gets a job only when idle, so neither side can block on a
- * full pipe while the other waits for it: the parent only waits for the
- * oldest job, whose worker is free to make progress.
+ * Jobs travel through shared memory, not through the kernel: one ring,
+ * mapped before the fork, that the parent fills batch after batch and
+ * the workers read in place; the socket carries only where a batch is
+ * (a copy into the socket and one out of it cost the kernel as much as
+ * the parent's inflate on a tar.gz).  A batch's bytes are free again
+ * once its last frame is passed on, in the order the batches were
+ * handed out: the ring's live part runs from the oldest batch to the one
+ * being built, wrapping at most once, and a full ring makes the parent
+ * wait for the oldest batch (back-pressure: memory stays bounded).
+ *
+ * Frames come back the same way: each worker has a ring of its own that
+ * it writes and the parent copies out of; its pipe carries only a byte
+ * to wake the parent when it sleeps, and its end when the worker ends.
+ *
+ * Neither side blocks on a full channel while the other waits for it:
+ * the parent sends and reads without blocking and only waits for the
+ * oldest batch, whose worker is free to make progress.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/futex.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +58,17 @@
 
 #include "core/workers.h"
 
-#define FRAME_FLUSH	(64 * 1024)	/* records gathered before a write */
-#define PIPE_SIZE	(1 << 20)	/* ask for deep pipes (Linux) */
+#define FRAME_FLUSH	(256 * 1024)	/* records gathered before a write */
 #define QUEUE		4		/* batches a worker may have at once */
 #define IN_CAP		(8 << 20)	/* frames read ahead of the oldest */
-#define BATCH_BYTES	(64 * 1024)	/* inputs gathered before a send */
+#define BATCH_BYTES	(256 * 1024)	/* inputs gathered before a send */
 #define BATCH_JOBS	64
+#define JOB_HEAD	12		/* u32 name length, u64 size */
+/* The shared ring: a job of SL_JOB_MAX and batches beside it. */
+#define RING_BYTES	(SL_JOB_MAX + 4 * BATCH_BYTES)
+#define RES_BYTES	((size_t)1 << 20)	/* a worker's frames ring */
+
+static size_t ring_bytes = RING_BYTES;	/* sl_workers_set_ring() */
 
 /* Frames from a worker: type byte, u32 length, payload.  FR_JSON: the
  * records as JSON Lines, when the sink only writes that. */
@@ -54,10 +78,27 @@ enum { FR_RECORDS = 'R', FR_JSON = 'J', FR_ERROR = 'E', FR_INFO = 'I',
 /* The size of a job given by path: the worker opens the file. */
 #define PATH_JOB	UINT64_MAX
 
+/*
+ * A worker's frames ring, shared: the worker writes at wpos, the parent
+ * takes from rpos (byte counts, never wrapped; the ring holds
+ * RES_BYTES).  A side that finds it cannot go on says so in its flag
+ * before sleeping, and the other wakes it: the worker on the futex
+ * taken, the parent with a byte on the pipe.
+ */
+struct res_ring {
+	_Atomic uint64_t wpos, rpos;
+	_Atomic uint32_t taken;		/* bumped as the parent takes */
+	_Atomic uint32_t worker_waits;	/* the ring is full */
+	_Atomic uint32_t parent_waits;	/* the parent sleeps in poll() */
+	_Atomic uint32_t stop;		/* the parent takes no more */
+	char data[RES_BYTES];
+};
+
 struct worker {
 	pid_t pid;
+	struct res_ring *res;	/* its frames */
 	int job_fd;		/* parent -> worker: jobs */
-	int res_fd;		/* worker -> parent: frames */
+	int res_fd;		/* worker -> parent: wake-ups, its end */
 	int busy;		/* batches handed out, not yet collected */
 	int gone;		/* its pipe ended or broke */
 	struct sl_buf in;	/* frames read, from in_r on */
@@ -68,6 +109,7 @@ struct worker {
 
 struct batch_slot {
 	int worker;
+	size_t off, len;	/* its bytes in the ring */
 	size_t jobs;
 	size_t done;		/* jobs passed on */
 	int open;		/* the next job's first frame is passed */
@@ -86,7 +128,9 @@ struct sl_workers {
 	int started;
 	struct batch_slot *order;	/* batches handed out, oldest first
 					   (a ring of n * QUEUE) */
-	struct sl_buf batch;		/* jobs not sent yet */
+	char *ring;			/* shared with the workers */
+	size_t ring_cap;
+	size_t bat_off, bat_len;	/* the batch being built, in the ring */
 	size_t batch_jobs;
 	int head, count;
 	int stopped;			/* the sink stopped, or a worker died */
@@ -95,6 +139,10 @@ struct sl_workers {
 	struct pollfd *pf;		/* two per worker: jobs, frames */
 	struct sl_buf frame;		/* a worker's frames */
 	int out_fd;			/* in a worker: its res_fd */
+	struct res_ring *out;		/* in a worker: its frames ring */
+	pid_t parent;			/* in a worker */
+	struct res_ring *res;		/* the frames rings, one a worker */
+	int nres;
 };
 
 /* ---------------------------------------------------------- plumbing */
@@ -194,13 +242,59 @@ close_records(void)
 	records_at = SIZE_MAX;
 }
 
+/* The ring is full: sleep until the parent takes some (or is gone). */
+static void
+wait_room(struct res_ring *r, uint64_t wpos)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	uint32_t seen = atomic_load(&r->taken);
+
+	atomic_store(&r->worker_waits, 1);
+	if (wpos - atomic_load(&r->rpos) == RES_BYTES)
+		(void)syscall(SYS_futex, &r->taken, FUTEX_WAIT, seen, &tick,
+		    NULL, 0);
+	atomic_store(&r->worker_waits, 0);
+	if (atomic_load(&r->stop) || getppid() != self->parent)
+		_exit(EXIT_FAILURE);	/* the parent is gone */
+}
+
+/* p to the ring, as room comes; the parent woken if it sleeps. */
+static void
+ring_write(struct res_ring *r, const char *p, size_t n)
+{
+	uint64_t wpos = atomic_load_explicit(&r->wpos, memory_order_relaxed);
+	size_t at, k;
+
+	while (n > 0) {
+		k = RES_BYTES - (size_t)(wpos - atomic_load(&r->rpos));
+		if (k == 0) {
+			wait_room(r, wpos);
+			continue;
+		}
+		k = SL_MIN(k, n);
+		at = (size_t)(wpos % RES_BYTES);
+		if (k > RES_BYTES - at) {
+			memcpy(r->data + at, p, RES_BYTES - at);
+			memcpy(r->data, p + RES_BYTES - at, k - (RES_BYTES - at));
+		} else
+			memcpy(r->data + at, p, k);
+		wpos += k;
+		p += k;
+		n -= k;
+		atomic_store(&r->wpos, wpos);
+		if (atomic_load(&r->parent_waits) &&
+		    atomic_exchange(&r->parent_waits, 0) &&
+		    write_all(self->out_fd, "w", 1, 0) != 0)
+			_exit(EXIT_FAILURE);	/* the parent is gone */
+	}
+}
+
 /* Everything built so far to the parent. */
 static void
 flush_frames(void)
 {
 	close_records();
-	if (write_all(self->out_fd, self->frame.buf, self->frame.len, 0) != 0)
-		_exit(EXIT_FAILURE);	/* the parent is gone */
+	ring_write(self->out, self->frame.buf, self->frame.len);
 	sl_buf_reset(&self->frame);
 }
 
@@ -385,22 +479,22 @@ worker_job(struct sl_workers *ws, const char *p, size_t left)
 	char *name;
 	size_t at;
 
-	if (left < 12)
+	if (left < JOB_HEAD)
 		return 0;
 	memcpy(&namelen, p, sizeof(namelen));
 	memcpy(&size, p + 4, sizeof(size));
-	if (namelen > left - 12 ||
-	    (size != PATH_JOB && size > left - 12 - namelen))
+	if (namelen > left - JOB_HEAD ||
+	    (size != PATH_JOB && size > left - JOB_HEAD - namelen))
 		return 0;
-	name = sl_xstrndup(p + 12, namelen);
+	name = sl_xstrndup(p + JOB_HEAD, namelen);
 	if (size == PATH_JOB) {
 		path_job(ws, name);
 		free(name);
 		if (ws->frame.len >= FRAME_FLUSH)
 			flush_frames();
-		return 12 + namelen;
+		return JOB_HEAD + namelen;
 	}
-	data = (const unsigned char *)p + 12 + namelen;
+	data = (const unsigned char *)p + JOB_HEAD + namelen;
 	f = job_format(ws, name, data, size);
 	if (stands_alone(f))
 		job_read(ws, name, f, data, size, 0);
@@ -413,35 +507,35 @@ worker_job(struct sl_workers *ws, const char *p, size_t left)
 	free(name);
 	if (ws->frame.len >= FRAME_FLUSH)
 		flush_frames();
-	return 12 + namelen + size;
+	return JOB_HEAD + namelen + size;
 }
 
 /*
- * One batch: u32 count, u64 size, then count jobs in size bytes; the
- * frames of all go back in as few writes as they fit.  Returns 1 done,
- * 0 no more batches, -1 a broken stream.
+ * One batch, from the socket where it is: u32 count, u64 offset and u64
+ * size in the ring, read there in place (the parent leaves it alone
+ * until the batch's frames are all back).  The frames of all its jobs go
+ * back in as few writes as they fit.  Returns 1 done, 0 no more batches,
+ * -1 a broken stream.
  */
 static int
-worker_batch(struct sl_workers *ws, int fd, struct sl_buf *batch)
+worker_batch(struct sl_workers *ws, int fd)
 {
-	char head[12];
+	char head[20];
 	uint32_t count, i;
-	uint64_t size;
+	uint64_t off, size;
 	size_t at = 0, used;
 	int got;
 
 	if ((got = read_all(fd, head, sizeof(head))) <= 0)
 		return got;
 	memcpy(&count, head, sizeof(count));
-	memcpy(&size, head + 4, sizeof(size));
-	if (size > SL_JOB_MAX + BATCH_BYTES)
-		return -1;
-	sl_buf_reset(batch);
-	sl_buf_reserve(batch, size);
-	if (read_all(fd, batch->buf, size) != 1)
+	memcpy(&off, head + 4, sizeof(off));
+	memcpy(&size, head + 12, sizeof(size));
+	if (off > ws->ring_cap || size > ws->ring_cap - off)
 		return -1;
 	for (i = 0; i < count; i++) {
-		if ((used = worker_job(ws, batch->buf + at, size - at)) == 0)
+		used = worker_job(ws, ws->ring + off + at, (size_t)size - at);
+		if (used == 0)
 			return -1;
 		at += used;
 	}
@@ -453,7 +547,6 @@ worker_batch(struct sl_workers *ws, int fd, struct sl_buf *batch)
 static void __attribute__((noreturn))
 worker_main(struct sl_workers *ws, int job_fd)
 {
-	struct sl_buf job;
 	int rc;
 
 	/* Temporary files and the terminal belong to the parent. */
@@ -467,8 +560,7 @@ worker_main(struct sl_workers *ws, int job_fd)
 	if (*ws->parts.info != NULL)
 		*ws->parts.info = worker_info;
 	sl_buf_init(&ws->frame);
-	sl_buf_init(&job);
-	while ((rc = worker_batch(ws, job_fd, &job)) == 1)
+	while ((rc = worker_batch(ws, job_fd)) == 1)
 		;
 	_exit(rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
 }
@@ -496,8 +588,9 @@ static int
 spawn(struct sl_workers *ws, int k)
 {
 	struct worker *w = &ws->w[k];
-	int sv[2], pv[2], i, size = PIPE_SIZE;
+	int sv[2], pv[2], i;
 
+	w->res = &ws->res[k];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
 	if (pipe2(pv, O_CLOEXEC) != 0) {
@@ -505,8 +598,6 @@ spawn(struct sl_workers *ws, int k)
 		close(sv[1]);
 		return -1;
 	}
-	(void)fcntl(pv[1], F_SETPIPE_SZ, size);
-	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	if ((w->pid = fork()) == 0) {
 		for (i = 0; i < k; i++) {
 			close(ws->w[i].job_fd);
@@ -515,6 +606,8 @@ spawn(struct sl_workers *ws, int k)
 		close(sv[0]);
 		close(pv[0]);
 		ws->out_fd = pv[1];
+		ws->out = w->res;
+		ws->parent = getppid();
 		worker_main(ws, sv[1]);
 	}
 	close(sv[1]);
@@ -546,6 +639,24 @@ start(struct sl_workers *ws)
 	ws->infoarg = *ws->parts.infoarg;
 	ws->json_write = *ws->parts.json_write;
 	ws->json_arg = *ws->parts.json_arg;
+	/* Pages are made as the ring is first filled: a run of small
+	 * inputs touches only the ring's start (see pop_oldest). */
+	ws->ring = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ws->ring == MAP_FAILED) {
+		ws->ring = NULL;
+		ws->n = 0;
+		return -1;
+	}
+	ws->ring_cap = ring_bytes;
+	ws->nres = ws->n;
+	ws->res = mmap(NULL, (size_t)ws->n * sizeof(*ws->res),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ws->res == MAP_FAILED) {
+		ws->res = NULL;
+		ws->n = 0;
+		return -1;
+	}
 	for (k = 0; k < ws->n; k++)
 		if (spawn(ws, k) != 0)
 			break;
@@ -625,32 +736,54 @@ read_declined(struct sl_workers *ws, char *p, size_t n, int by_path)
 	return 1;
 }
 
+/* The frames w has written that the parent has not taken. */
+static size_t
+ring_has(const struct worker *w)
+{
+	return (size_t)(atomic_load(&w->res->wpos) -
+	    atomic_load(&w->res->rpos));
+}
+
 /*
- * What w sent so far, onto w->in: one read, as much as the buffer holds
- * (a worker writes a batch's frames in few writes).  The pipe is
- * non-blocking in the parent.  End of file or an error: w is gone.
+ * What w wrote so far, from its ring onto w->in (the ring is free again
+ * at once; w woken if it waits for room).  Then, when its pipe is ready
+ * (rd): the wake-up bytes, or its end: w is gone once its last frames
+ * are taken.
  */
 static void
-read_ready(struct worker *w)
+read_ready(struct worker *w, int rd)
 {
-	ssize_t got;
+	struct res_ring *r = w->res;
+	char drop[64];
+	uint64_t rpos = atomic_load(&r->rpos);
+	size_t n = ring_has(w), at = (size_t)(rpos % RES_BYTES), k;
+	ssize_t got = 1;
 
-	if (w->in_r == w->in.len) {
-		w->in.len = 0;
-		w->in_r = 0;
-	} else if (w->in_r > w->in.cap / 2) {
-		memmove(w->in.buf, w->in.buf + w->in_r, w->in.len - w->in_r);
-		w->in.len -= w->in_r;
-		w->in_r = 0;
+	while (rd && (got = read(w->res_fd, drop, sizeof(drop))) > 0)
+		;
+	if (n > 0) {
+		if (w->in_r == w->in.len) {
+			w->in.len = 0;
+			w->in_r = 0;
+		} else if (w->in_r > w->in.cap / 2) {
+			memmove(w->in.buf, w->in.buf + w->in_r,
+			    w->in.len - w->in_r);
+			w->in.len -= w->in_r;
+			w->in_r = 0;
+		}
+		sl_buf_reserve(&w->in, n);
+		k = SL_MIN(n, RES_BYTES - at);
+		memcpy(w->in.buf + w->in.len, r->data + at, k);
+		memcpy(w->in.buf + w->in.len + k, r->data, n - k);
+		w->in.len += n;
+		atomic_store(&r->rpos, rpos + n);
+		atomic_fetch_add(&r->taken, 1);
+		if (atomic_load(&r->worker_waits))
+			(void)syscall(SYS_futex, &r->taken, FUTEX_WAKE, 1,
+			    NULL, NULL, 0);
 	}
-	if (w->in.cap - w->in.len < FRAME_FLUSH)
-		sl_buf_reserve(&w->in, (size_t)FRAME_FLUSH * 2);
-	got = read(w->res_fd, w->in.buf + w->in.len,
-	    w->in.cap - w->in.len - 1);
-	if (got > 0)
-		w->in.len += (size_t)got;
-	else if (got == 0 || (errno != EAGAIN && errno != EINTR))
-		w->gone = 1;
+	if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
+		w->gone = ring_has(w) == 0;
 }
 
 /* Of w's queued jobs, what its socket takes now, never waiting.  A dead
@@ -762,6 +895,10 @@ pop_oldest(struct sl_workers *ws, int broken)
 	w->busy--;
 	ws->head = (ws->head + 1) % (ws->n * QUEUE);
 	ws->count--;
+	/* Nothing in the ring: the next batch starts at its start again,
+	 * on pages already made and in cache. */
+	if (ws->count == 0 && ws->batch_jobs == 0)
+		ws->bat_off = 0;
 	if (broken) {
 		w->gone = 1;	/* what it sends next is out of step */
 		if (!ws->stopped && ws->err != NULL)
@@ -832,14 +969,24 @@ pump(struct sl_workers *ws, int wait)
 		pf[2 * k].events = POLLOUT;
 		pf[2 * k + 1].fd = wants_read(ws, k) ? w->res_fd : -1;
 		pf[2 * k + 1].events = POLLIN;
+		pf[2 * k].revents = pf[2 * k + 1].revents = 0;
 	}
-	if (poll(ws->pf, (nfds_t)ws->n * 2, wait ? -1 : 0) <= 0)
-		return;
+	/* Sleep only with nothing to take: the flag first, then the look
+	 * (a worker writing after the look sees the flag and wakes us). */
+	for (k = 0; wait && k < ws->n; k++)
+		if (pf[2 * k + 1].fd >= 0) {
+			atomic_store(&ws->w[k].res->parent_waits, 1);
+			if (ring_has(&ws->w[k]) > 0)
+				wait = 0;
+		}
+	(void)poll(ws->pf, (nfds_t)ws->n * 2, wait ? -1 : 0);
 	for (k = 0; k < ws->n; k++) {
+		if (pf[2 * k + 1].fd >= 0)
+			atomic_store(&ws->w[k].res->parent_waits, 0);
 		if (pf[2 * k].fd >= 0 && pf[2 * k].revents != 0)
 			write_ready(&ws->w[k]);
-		if (pf[2 * k + 1].fd >= 0 && pf[2 * k + 1].revents != 0)
-			read_ready(&ws->w[k]);
+		if (pf[2 * k + 1].fd >= 0)
+			read_ready(&ws->w[k], pf[2 * k + 1].revents != 0);
 	}
 	advance(ws);
 }
@@ -858,37 +1005,38 @@ pick(const struct sl_workers *ws)
 	return best;
 }
 
-/* A job to the batch: name and bytes, unless too big (big != NULL) or
- * given by path (n PATH_JOB). */
-static void
-batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
-    uint64_t n, int big)
+/*
+ * Whether the batch being built, at off in the ring, may grow to need
+ * bytes: up to the ring's end while the live part does not wrap, else
+ * up to (never onto) the oldest batch's first byte.
+ */
+static int
+ring_fits(const struct sl_workers *ws, size_t off, size_t need)
 {
-	uint32_t namelen = (uint32_t)strlen(name);
-	uint64_t size = n;
+	size_t oldest;
 
-	if (ws->batch.len == 0)
-		sl_buf_add(&ws->batch, "\0\0\0\0\0\0\0\0\0\0\0\0", 12);
-	sl_buf_add(&ws->batch, &namelen, sizeof(namelen));
-	sl_buf_add(&ws->batch, &size, sizeof(size));
-	sl_buf_add(&ws->batch, name, namelen);
-	if (!big && n != PATH_JOB)
-		sl_buf_add(&ws->batch, p, (size_t)n);
-	ws->batch_jobs++;
+	if (ws->count == 0)
+		return need <= ws->ring_cap - off;
+	oldest = ws->order[ws->head].off;
+	if (oldest <= off)
+		return need <= ws->ring_cap - off;
+	return need < oldest - off;
 }
 
 /*
- * Queue the batch (and big, the bytes of its last job) to the worker
- * with the fewest, waiting for an older batch to be collected only while
- * all have QUEUE.  Then whatever is ready moves, and what is next in
- * order is passed on: the parent goes back to its input without waiting.
+ * The whole batch, or its last job when it is alone, to the worker with
+ * the fewest, waiting for an older batch to be collected only while all
+ * have QUEUE.  Only where it is goes through the socket.  Then whatever
+ * is ready moves, and what is next in order is passed on: the parent
+ * goes back to its input without waiting.
  */
 static int
-batch_send(struct sl_workers *ws, const unsigned char *big, size_t nbig)
+batch_send(struct sl_workers *ws)
 {
-	uint32_t count = (uint32_t)ws->batch_jobs;
-	uint64_t size = ws->batch.len - 12 + nbig;
 	struct batch_slot *slot;
+	uint32_t count = (uint32_t)ws->batch_jobs;
+	uint64_t off = ws->bat_off, size = ws->bat_len;
+	char head[20];
 	int k;
 
 	if (ws->batch_jobs == 0)
@@ -897,21 +1045,91 @@ batch_send(struct sl_workers *ws, const unsigned char *big, size_t nbig)
 		pump(ws, 1);
 	if (ws->stopped)
 		return SL_STOP;
-	memcpy(ws->batch.buf, &count, sizeof(count));
-	memcpy(ws->batch.buf + 4, &size, sizeof(size));
-	queue_out(&ws->w[k], ws->batch.buf, ws->batch.len);
-	if (nbig > 0)
-		queue_out(&ws->w[k], big, nbig);
+	memcpy(head, &count, sizeof(count));
+	memcpy(head + 4, &off, sizeof(off));
+	memcpy(head + 12, &size, sizeof(size));
+	queue_out(&ws->w[k], head, sizeof(head));
 	ws->w[k].busy++;
 	slot = &ws->order[(ws->head + ws->count) % (ws->n * QUEUE)];
 	memset(slot, 0, sizeof(*slot));
 	slot->worker = k;
+	slot->off = ws->bat_off;
+	slot->len = ws->bat_len;
 	slot->jobs = ws->batch_jobs;
 	ws->count++;
-	sl_buf_reset(&ws->batch);
+	ws->bat_off += ws->bat_len;
+	ws->bat_len = 0;
 	ws->batch_jobs = 0;
 	pump(ws, 0);
 	return ws->stopped ? SL_STOP : SL_OK;
+}
+
+/*
+ * Room in the ring for more bytes of the batch being built: a batch
+ * that cannot grow is sent, an empty one moves to the ring's start when
+ * the end has no room, and while the ring is full the parent waits for
+ * the oldest batch to be passed on.  SL_OK or SL_STOP.
+ */
+static int
+ring_reserve(struct sl_workers *ws, size_t more)
+{
+	size_t oldest;
+
+	for (;;) {
+		if (ring_fits(ws, ws->bat_off, ws->bat_len + more))
+			return SL_OK;
+		if (ws->batch_jobs > 0) {
+			if (batch_send(ws) != SL_OK)
+				return SL_STOP;
+			continue;
+		}
+		/* To the start: room up to the oldest batch (when the live
+		 * part does not wrap yet), or the whole ring. */
+		oldest = ws->count > 0 ? ws->order[ws->head].off : SIZE_MAX;
+		if (ws->count == 0 ? more <= ws->ring_cap :
+		    oldest <= ws->bat_off && more < oldest) {
+			ws->bat_off = 0;
+			return SL_OK;
+		}
+		if (ws->stopped)
+			return SL_STOP;
+		pump(ws, 1);
+	}
+}
+
+/*
+ * A job to the batch in the ring: name and bytes, or the name alone
+ * (given by path: n PATH_JOB).  SL_OK or SL_STOP.
+ */
+static int
+batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
+    uint64_t n)
+{
+	uint32_t namelen = (uint32_t)strlen(name);
+	size_t bytes = n == PATH_JOB ? 0 : (size_t)n;
+	char *at;
+
+	if (ring_reserve(ws, JOB_HEAD + namelen + bytes) != SL_OK)
+		return SL_STOP;
+	at = ws->ring + ws->bat_off + ws->bat_len;
+	memcpy(at, &namelen, sizeof(namelen));
+	memcpy(at + 4, &n, sizeof(n));
+	memcpy(at + JOB_HEAD, name, namelen);
+	if (bytes > 0)
+		memcpy(at + JOB_HEAD + namelen, p, bytes);
+	ws->bat_len += JOB_HEAD + namelen + bytes;
+	ws->batch_jobs++;
+	return SL_OK;
+}
+
+/*
+ * sl_workers_set_ring(): the ring's size for the workers started from
+ * now on (tests: a small ring fills, and gives back what does not fit).
+ */
+void
+sl_workers_set_ring(size_t bytes)
+{
+	ring_bytes = bytes > 0 ? bytes : RING_BYTES;
 }
 
 int
@@ -932,15 +1150,17 @@ sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
 	if (n == SIZE_MAX || n == 0 || (!ws->started && start(ws) != 0) ||
 	    ws->n == 0)
 		return SL_DECLINED;
+	/* Over the ring (a test's small ring): the run reads it. */
+	if (JOB_HEAD + strlen(sl_in_name(in)) + n > ws->ring_cap)
+		return SL_DECLINED;
 	/* Small inputs travel in batches: one write, one wake-up each way
 	 * for several. */
-	if (ws->batch.len + n > BATCH_BYTES && batch_send(ws, NULL, 0) != SL_OK)
+	if (ws->bat_len + n > BATCH_BYTES && batch_send(ws) != SL_OK)
 		return SL_STOP;
-	batch_add(ws, sl_in_name(in), p, n, n > BATCH_BYTES);
-	if (n > BATCH_BYTES)
-		return batch_send(ws, p, n);
-	if (ws->batch_jobs == BATCH_JOBS)
-		return batch_send(ws, NULL, 0);
+	if (batch_add(ws, sl_in_name(in), p, n) != SL_OK)
+		return SL_STOP;
+	if (n > BATCH_BYTES || ws->batch_jobs == BATCH_JOBS)
+		return batch_send(ws);
 	return SL_OK;
 }
 
@@ -952,9 +1172,12 @@ sl_workers_offer_path(struct sl_workers *ws, const char *path)
 		return SL_DECLINED;
 	if (ws->stopped)
 		return SL_STOP;
-	batch_add(ws, path, NULL, PATH_JOB, 0);
+	if (JOB_HEAD + strlen(path) > ws->ring_cap)
+		return SL_DECLINED;
+	if (batch_add(ws, path, NULL, PATH_JOB) != SL_OK)
+		return SL_STOP;
 	if (ws->batch_jobs == BATCH_JOBS)
-		return batch_send(ws, NULL, 0);
+		return batch_send(ws);
 	return SL_OK;
 }
 
@@ -963,7 +1186,7 @@ sl_workers_drain(struct sl_workers *ws)
 {
 	if (ws == NULL || ws->reading)
 		return SL_OK;
-	if (batch_send(ws, NULL, 0) != SL_OK)
+	if (batch_send(ws) != SL_OK)
 		return SL_STOP;
 	while (ws->count > 0)
 		pump(ws, 1);
@@ -979,6 +1202,11 @@ sl_workers_free(struct sl_workers *ws)
 		return;
 	sl_workers_drain(ws);
 	for (k = 0; k < ws->n && ws->started; k++) {
+		/* A stopped run takes no more frames: a worker waiting for
+		 * room ends. */
+		atomic_store(&ws->w[k].res->stop, 1);
+		(void)syscall(SYS_futex, &ws->w[k].res->taken, FUTEX_WAKE, 1,
+		    NULL, NULL, 0);
 		close(ws->w[k].job_fd);
 		close(ws->w[k].res_fd);
 		sl_buf_free(&ws->w[k].in);
@@ -988,7 +1216,10 @@ sl_workers_free(struct sl_workers *ws)
 	}
 	sl_buf_free(&ws->frame);
 	sl_buf_free(&ws->arrays);
-	sl_buf_free(&ws->batch);
+	if (ws->ring != NULL)
+		munmap(ws->ring, ws->ring_cap);
+	if (ws->res != NULL)
+		munmap(ws->res, (size_t)ws->nres * sizeof(*ws->res));
 	free(ws->w);
 	free(ws->order);
 	free(ws->pf);

@@ -72,5 +72,12 @@ int sl_workers_offer_path(struct sl_workers *ws, const char *path);
 int sl_workers_drain(struct sl_workers *ws);
 /* Drain, end the worker processes, free.  ws may be NULL. */
 void sl_workers_free(struct sl_workers *ws);
+/*
+ * The size of the memory shared with the workers that carries their
+ * jobs, for the workers started from now on (0: the default, room for a
+ * job of SL_JOB_MAX).  An input larger than it is read by the run.
+ * For tests: a small ring fills up, and gives inputs back.
+ */
+void sl_workers_set_ring(size_t bytes);
 
 #endif

@@ -3,6 +3,7 @@
  * giving the sink and the message functions exactly the sequence a run
  * with one job gives (the records' codec: test_reccodec.c).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,37 +182,124 @@ make_log(struct sl_buf *b, int id, size_t size)
 }
 
 /*
+ * A tar.gz at path of count session logs, one of every big_every of
+ * big bytes, the others growing by step; after the broken_at-th, a
+ * binary member a worker gives back (unrecognized: a message).
+ */
+static void
+make_archive(const char *path, int count, int big_every, size_t big,
+    size_t step, int broken_at)
+{
+	struct sl_buf log;
+	struct archive *a;
+	char name[64];
+	int i;
+
+	a = archive_write_new();
+	archive_write_add_filter_gzip(a);
+	archive_write_set_format_pax_restricted(a);
+	ck_assert_int_eq(archive_write_open_filename(a, path), ARCHIVE_OK);
+	sl_buf_init(&log);
+	for (i = 0; i < count; i++) {
+		snprintf(name, sizeof(name), "s/u%03d-0a0a0a0a0a0a0a%03d.log",
+		    i, i);
+		make_log(&log, i, i % big_every == 3 ? big :
+		    1000 + step * (size_t)i);
+		put_member(a, name, log.buf, log.len);
+		if (i == broken_at)
+			put_member(a, "s/broken.bin", "\001\002\000\377", 4);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	sl_buf_free(&log);
+}
+
+/*
  * Many members of a tar.gz: more batches than the workers' queues hold,
  * members too big to batch, and one given back in the middle; the
  * parent sends and collects without waiting, and the order must hold.
  */
 START_TEST(deep_queue_keeps_order)
 {
-	char dir[] = "/tmp/sl-test-workers-XXXXXX", path[600], name[64];
-	struct sl_buf log;
-	struct archive *a;
-	int i;
+	char dir[] = "/tmp/sl-test-workers-XXXXXX", path[600];
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/logs.tar.gz", dir);
-	a = archive_write_new();
-	archive_write_add_filter_gzip(a);
-	archive_write_set_format_pax_restricted(a);
-	ck_assert_int_eq(archive_write_open_filename(a, path), ARCHIVE_OK);
-	sl_buf_init(&log);
-	for (i = 0; i < 400; i++) {
-		snprintf(name, sizeof(name), "s/u%03d-0a0a0a0a0a0a0a%03d.log",
-		    i, i);
-		/* Every 97th: past a batch's 64 KiB, sent on its own. */
-		make_log(&log, i, i % 97 == 5 ? 150000 : 1000 + 37 * (size_t)i);
-		put_member(a, name, log.buf, log.len);
-		if (i == 211)
-			put_member(a, "s/u211x-broken.bin", "\001\002\000\377", 4);
-	}
-	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
-	archive_write_free(a);
-	sl_buf_free(&log);
+	/* Every 97th: past a batch, sent on its own. */
+	make_archive(path, 400, 97, 300000, 37, 211);
 	same_for_all(dir, path, "MSG", "echo 399.0", 3);
+}
+END_TEST
+
+/*
+ * A ring too small for the run: the parent waits for the oldest batch
+ * whenever it is full, and members larger than it (the 150,000-byte
+ * ones) are read by the run itself, in their place.
+ */
+START_TEST(small_ring_keeps_order)
+{
+	char dir[] = "/tmp/sl-test-workers-XXXXXX", path[600];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/logs.tar.gz", dir);
+	make_archive(path, 120, 29, 150000, 211, 60);
+	sl_workers_set_ring(96 * 1024);
+	same_for_all(dir, path, "MSG", "echo 119.0", 3);
+	sl_workers_set_ring(0);
+}
+END_TEST
+
+/* At the first record, the run's workers (this process's children:
+ * Check forks each test) are killed. */
+static int
+kill_workers(void *arg, const struct sl_record *r)
+{
+	char path[64], pids[256], *p, *end;
+	long pid;
+	FILE *f;
+
+	(void)r;
+	if (*(int *)arg != 0)
+		return SL_OK;
+	*(int *)arg = 1;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+	    (int)getpid());
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(pids, sizeof(pids), f));
+	fclose(f);
+	for (p = pids; (pid = strtol(p, &end, 10)) > 0; p = end)
+		ck_assert_int_eq(kill((pid_t)pid, SIGKILL), 0);
+	return SL_OK;
+}
+
+/*
+ * Workers that die while they owe frames: the run says so and stops,
+ * nothing waits for them for ever.
+ */
+START_TEST(dead_workers_stop_the_run)
+{
+	char dir[] = "/tmp/sl-test-workers-XXXXXX", path[600];
+	struct sl_sink sink = { kill_workers, NULL, 0 };
+	struct sl_buf log;
+	struct sl_run *run;
+	int killed = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/logs.tar.gz", dir);
+	make_archive(path, 400, 97, 300000, 37, 211);
+	sink.arg = &killed;
+	sl_buf_init(&log);
+	run = sl_run_new(NULL, &sink, log_msg, &log);
+	sl_run_set_jobs(run, 2);
+	sl_run_path(run, path);
+	sl_run_finish(run);
+	sl_run_free(run);
+	ck_assert_int_eq(killed, 1);
+	ck_assert_ptr_nonnull(strstr(log.buf, "a worker process failed"));
+	sl_buf_free(&log);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
 }
 END_TEST
 
@@ -225,6 +313,8 @@ workers_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, order_as_one_job);
 	tcase_add_test(tc, deep_queue_keeps_order);
+	tcase_add_test(tc, small_ring_keeps_order);
+	tcase_add_test(tc, dead_workers_stop_the_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
