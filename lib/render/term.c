@@ -191,6 +191,7 @@ struct sl_term {
 	long long erased_row;	/* 1 + absolute row ED 0 cut short, or 0 */
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
+	int fish;		/* fish's end-of-line mark `⏎` was seen */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -1078,6 +1079,8 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 		if (r->ch[i] != CELL_BLANK)
 			return;
 	t->wrap_w = x;
+	if (r->ch[0] == 0x23ce)
+		t->fish = 1;
 }
 
 /*
@@ -2478,7 +2481,11 @@ osc_dispatch(struct sl_term *t)
 
 /*
  * Does an LF go down a physical line of the wrapped row?  It does onto a
- * line that holds text, or one the row had before ED 0 erased it.
+ * line that holds text, or one the row had before ED 0 erased it.  fish
+ * draws its line past the margin and comes back down with CR LF: a line
+ * it printed only a blank on (a space typed right at the margin) is the
+ * row's all the same, where readline's " \r" blank is not (see
+ * last_line).
  */
 static int
 lf_in_row(struct sl_term *t)
@@ -2486,6 +2493,8 @@ lf_in_row(struct sl_term *t)
 	struct row *r = cur(t);
 	uint32_t to = t->cx / t->wrap_w + (t->at_margin ? 0 : 1);
 
+	if (t->fish && r->len > to * t->wrap_w)
+		return 1;
 	return to <= last_line(t, r) || (to < t->erased_lines &&
 	    t->erased_row == t->abs_top + t->cy + 1);
 }
@@ -3222,6 +3231,7 @@ sl_term_reset(struct sl_term *t)
 	t->line = 1;
 	t->partial = 0;
 	t->wrap_w = 0;
+	t->fish = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;

@@ -1658,6 +1658,21 @@ START_TEST(wrap_fish_erased_suggestion)
 }
 END_TEST
 
+/*
+ * fish types a space right at the margin: it prints the last column's
+ * character again with the space, which the terminal wraps onto the next
+ * line, and comes back down there with CR LF.  That line holds only the
+ * blank, yet it is the row's: what fish types on it stays in the command.
+ * (Width 40 from fish's mark; seeds fish-22, 25, 36, 49.)
+ */
+START_TEST(wrap_fish_space_at_margin)
+{
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 "\r\r\n\033[A\033[38Caa "
+	    "\033[A\r\r\n\033[Cbbb\033[A\r\r\n\033[4C\r\n\033[?2004l\rout\r\n",
+	    "$ " A38 " bbb", "out");
+}
+END_TEST
+
 /* A row with signals of its own (here a title) is not taken into the
  * wrapped row above: its flags would be lost. */
 START_TEST(wrap_keeps_signalled_row_below)
@@ -2408,6 +2423,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_zsh_idiom);
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
+	tcase_add_test(tc, wrap_fish_space_at_margin);
 	tcase_add_test(tc, width_from_newline_mark);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
