@@ -192,6 +192,8 @@ struct sl_term {
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
 	int fish;		/* fish's end-of-line mark `⏎` was seen */
+	long long bb_plain;	/* 1 + absolute row busybox wrapped, while
+				   nothing but text followed (bb_wrap_end) */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -1391,7 +1393,31 @@ busybox_wrap(struct sl_term *t)
 	r->soft = 1;
 	t->cx += t->wrap_w;
 	t->at_margin = 0;
+	t->bb_plain = t->abs_top + t->cy + 1;
 	return 1;
+}
+
+/*
+ * An LF after busybox wrapped its line at the width.  busybox writes
+ * nothing at Enter when its cursor is at column 0 (goto_new_line), so a
+ * command typed to exactly the width, then its output's first line, is
+ * the same bytes as a command typed on past the wrap: text, CR LF.  When
+ * nothing but text (and that CR) came after the wrap, the row says the
+ * bytes cannot tell (SL_ROW_WRAP_UNSURE); an escape or an edit there is
+ * busybox's or the output's, and the row is left as it is.  (issue 12)
+ */
+static void	bb_wrap_end(struct sl_term *)
+		    __attribute__((noinline));	/* off control()'s LF path */
+
+static void
+bb_wrap_end(struct sl_term *t)
+{
+	struct row *r = cur(t);
+
+	if (t->bb_plain == t->abs_top + t->cy + 1 && soft(t) &&
+	    r->len > line_start(t))
+		r->flags |= SL_ROW_WRAP_UNSURE;
+	t->bb_plain = 0;
 }
 
 /* The pending CR is decided: act on it, then feed the held bytes. */
@@ -2393,6 +2419,9 @@ csi_other(struct sl_term *t, unsigned char f)
 	unsigned char prev = t->last_csi;
 
 	t->last_csi = t->priv == 0 && t->inter == 0 ? f : 0;
+	/* Not text after busybox's wrap (bb_wrap_end).  SGR's fast path
+	 * (csi_dispatch) is never taken on a wrapped row. */
+	t->bb_plain = 0;
 
 	if (f == 'h' || f == 'l') {
 		set_modes(t, f == 'h');
@@ -2516,8 +2545,12 @@ control(struct sl_term *t, unsigned char c)
 		}
 		if (c == '\n')
 			cur(t)->units++;
-		if (c == '\n' && counting_crs(t) && busybox_wrap(t))
-			break;
+		if (c == '\n' && counting_crs(t)) {
+			if (busybox_wrap(t))
+				break;
+			if (t->bb_plain != 0)
+				bb_wrap_end(t);
+		}
 		if (soft(t) && lf_in_row(t)) {
 			/* Down a physical line of the same logical row. */
 			t->cx = line_start(t) + t->wrap_w;
@@ -2533,6 +2566,7 @@ control(struct sl_term *t, unsigned char c)
 		break;
 	case '\b':
 		if (soft(t)) {
+			t->bb_plain = 0;	/* see bb_wrap_end */
 			/* BS does not go back over the margin (no `bw`). */
 			if (t->at_margin)
 				t->cx -= 2;
@@ -2555,6 +2589,7 @@ control(struct sl_term *t, unsigned char c)
 static void
 esc_dispatch(struct sl_term *t, unsigned char f)
 {
+	t->bb_plain = 0;
 	if (t->inter != 0) {
 		/* Charset designation: ESC ( F, ESC ) F, ... */
 		if (t->inter == '(' || t->inter == ')')
@@ -3232,6 +3267,7 @@ sl_term_reset(struct sl_term *t)
 	t->partial = 0;
 	t->wrap_w = 0;
 	t->fish = 0;
+	t->bb_plain = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;

@@ -1673,6 +1673,45 @@ START_TEST(wrap_fish_space_at_margin)
 }
 END_TEST
 
+/*
+ * busybox wraps its line at the width itself (one CR more than the log's
+ * line ends) and writes nothing at Enter from column 0: text then CR LF
+ * after its wrap may be typed on or be the output's first line.  Only
+ * text there flags the row; an escape or nothing at all does not.
+ * (busybox-26: "ls -l --color=always" at 55 columns, then "total 16".)
+ */
+#define BB_LINES	"a\r\nb\r\nc\r\n/tmp # \033[6n"
+
+static unsigned
+row_flags_of(const char *in, unsigned i)
+{
+	struct cap c;
+	unsigned f;
+
+	render(&c, in, strlen(in), 0);
+	f = row(&c, i)->flags;
+	cap_free(&c);
+	return f;
+}
+
+START_TEST(wrap_busybox_exact_width_unsure)
+{
+	RENDER_IS(BB_LINES "ls -l\r\r\ntotal 16\r\nx\r\n",
+	    "a", "b", "c", "/tmp # ls -ltotal 16", "x");
+	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\r\ntotal 16\r\nx\r\n",
+	    3) & SL_ROW_WRAP_UNSURE, SL_ROW_WRAP_UNSURE);
+	/* Colour after the wrap is output's, never busybox's echo. */
+	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\r\n\033[1mt\r\nx\r\n",
+	    3) & SL_ROW_WRAP_UNSURE, 0);
+	/* Nothing after the wrap: the line is the row's first line. */
+	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\r\n\r\nx\r\n",
+	    3) & SL_ROW_WRAP_UNSURE, 0);
+	/* A row that is no busybox wrap is never flagged. */
+	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\ntotal 16\r\n",
+	    4) & SL_ROW_WRAP_UNSURE, 0);
+}
+END_TEST
+
 /* A row with signals of its own (here a title) is not taken into the
  * wrapped row above: its flags would be lost. */
 START_TEST(wrap_keeps_signalled_row_below)
@@ -2424,6 +2463,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
 	tcase_add_test(tc, wrap_fish_space_at_margin);
+	tcase_add_test(tc, wrap_busybox_exact_width_unsure);
 	tcase_add_test(tc, width_from_newline_mark);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
