@@ -192,6 +192,8 @@ struct sl_term {
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
 	int fish;		/* fish's end-of-line mark `⏎` was seen */
+	long long fish_mark_row;	/* 1 + absolute row of its last mark,
+				   where its prompt is drawn, or 0 */
 	long long bb_plain;	/* 1 + absolute row busybox wrapped, while
 				   nothing but text followed (bb_wrap_end) */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
@@ -724,6 +726,8 @@ cut_row(struct sl_term *t)
  * terminal, as readline's redraws and
  * Ctrl-R's search line are with no " \r" of their own: it becomes a
  * wrapped row, so that readline's moves between its lines land right.
+ * So does the row of fish's mark: after ^C fish draws its prompt there
+ * without turning bracketed paste on again (it never went off).
  */
 static void	take_in_row_below(struct sl_term *, struct row *);
 
@@ -731,7 +735,8 @@ static void
 note_wrap(struct sl_term *t, struct row *r)
 {
 	if (!r->soft && r->len > t->wrap_w &&
-	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0))
+	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0 ||
+	    t->fish_mark_row == t->abs_top + t->cy + 1))
 		r->soft = 1;
 	while (r->soft && r->len > (r->taken + 1) * t->wrap_w)
 		take_in_row_below(t, r);
@@ -1081,8 +1086,10 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 		if (r->ch[i] != CELL_BLANK)
 			return;
 	t->wrap_w = x;
-	if (r->ch[0] == 0x23ce)
+	if (r->ch[0] == 0x23ce) {
 		t->fish = 1;
+		t->fish_mark_row = t->abs_top + t->cy + 1;
+	}
 }
 
 /*
@@ -2509,6 +2516,18 @@ osc_dispatch(struct sl_term *t)
 /* ------------------------------------------------------------ controls */
 
 /*
+ * The row ends with the `^C` a shell echoes as it abandons the line
+ * (fish after its history pager, which it erased with ED 0): the lines
+ * ED took are no longer the line's, and fish's CR LF goes below it.
+ */
+static int
+ends_cancelled(const struct row *r)
+{
+	return r->len >= 2 && r->ch[r->len - 2] == '^' &&
+	    r->ch[r->len - 1] == 'C';
+}
+
+/*
  * Does an LF go down a physical line of the wrapped row?  It does onto a
  * line that holds text, or one the row had before ED 0 erased it.  fish
  * draws its line past the margin and comes back down with CR LF: a line
@@ -2525,7 +2544,7 @@ lf_in_row(struct sl_term *t)
 	if (t->fish && r->len > to * t->wrap_w)
 		return 1;
 	return to <= last_line(t, r) || (to < t->erased_lines &&
-	    t->erased_row == t->abs_top + t->cy + 1);
+	    t->erased_row == t->abs_top + t->cy + 1 && !ends_cancelled(r));
 }
 
 static void
@@ -3267,6 +3286,7 @@ sl_term_reset(struct sl_term *t)
 	t->partial = 0;
 	t->wrap_w = 0;
 	t->fish = 0;
+	t->fish_mark_row = 0;
 	t->bb_plain = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)

@@ -1674,6 +1674,33 @@ START_TEST(wrap_fish_space_at_margin)
 END_TEST
 
 /*
+ * After ^C fish draws its prompt on its mark's row without turning
+ * bracketed paste on again (it never went off): that row wraps at the
+ * width all the same, so fish's moves between its lines land in it, not
+ * on the cancelled row above.  (fish-18, 32, 41.)
+ */
+START_TEST(wrap_fish_prompt_after_cancel)
+{
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ prev^C\r\n" FISH_MARK40 "$ " A38 B10
+	    "\033[A\r\r\n\033[10CZ\r\n\033[?2004l\rout\r\n",
+	    "$ prev^C", "$ " A38 B10 "Z", "out");
+}
+END_TEST
+
+/*
+ * fish erases its history pager below a wrapped line with ED 0, then
+ * ^C: its CR LF goes below the cancelled line, not onto the lines ED
+ * took, and the next prompt is a row of its own.  (fish-18.)
+ */
+START_TEST(wrap_fish_cancel_after_erase)
+{
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 B10 X35 "\033[A\r\033[10C"
+	    "\033[J\r\033[20C^C\r\n" FISH_MARK40 "$ next\r\n",
+	    "$ " A38 B10 "          ^C", "$ next");
+}
+END_TEST
+
+/*
  * busybox wraps its line at the width itself (one CR more than the log's
  * line ends) and writes nothing at Enter from column 0: text then CR LF
  * after its wrap may be typed on or be the output's first line.  Only
@@ -2463,6 +2490,8 @@ term_suite(void)
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
 	tcase_add_test(tc, wrap_fish_space_at_margin);
+	tcase_add_test(tc, wrap_fish_prompt_after_cancel);
+	tcase_add_test(tc, wrap_fish_cancel_after_erase);
 	tcase_add_test(tc, wrap_busybox_exact_width_unsure);
 	tcase_add_test(tc, width_from_newline_mark);
 	tcase_add_test(tc, wrap_lookahead_any_split);
