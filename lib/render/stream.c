@@ -240,7 +240,9 @@ escape(struct walk *w, const unsigned char *p, size_t n, size_t i)
 
 /*
  * The bell rang and nothing new was typed after it: the element ends on
- * it, or (busybox) it is followed only by the same text drawn again.
+ * it, or (busybox) it is followed only by the same text drawn again: the
+ * element's start, or the text right before the bell (after less, its
+ * ':' is left in front of the prompt).
  */
 static int
 bell_ends(const unsigned char *p, size_t n, size_t bell)
@@ -250,7 +252,8 @@ bell_ends(const unsigned char *p, size_t n, size_t bell)
 	while (after > 0 && p[bell + after] == ' ')
 		after--;
 	return after == 0 || (after <= bell &&
-	    memcmp(p + bell + 1, p, after) == 0);
+	    (memcmp(p + bell + 1, p, after) == 0 ||
+	    memcmp(p + bell + 1, p + bell - after, after) == 0));
 }
 
 /*

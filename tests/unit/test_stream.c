@@ -98,6 +98,9 @@ START_TEST(bell_and_search)
 	/* busybox: the bell, then the same line drawn again */
 	ck_assert_uint_eq(scan("/w $ cat a_\x07/w $ cat a_"),
 	    SL_ROW_STREAM_BELL);
+	/* ...behind less's ':' (busybox fresh seeds 110, 111, 157) */
+	ck_assert_uint_eq(scan(":/w $ cat a_\x07/w $ cat a_"),
+	    SL_ROW_STREAM_BELL);
 	/* the bell, then typing on: the line goes on */
 	ck_assert_uint_eq(scan("$ cat alp\x07ha_report.txt"), 0);
 	ck_assert(scan("sh-5.2$ (reverse-i-search)`': \b\b\bd': echo d") &
