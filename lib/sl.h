@@ -531,6 +531,10 @@ enum sl_term_event {
 /* The cursor was on it when a clear committed it: a line still being
  * drawn, such as a command line that Ctrl-L redraws below the clear. */
 #define SL_ROW_CLEARED	0x40
+/* busybox wrapped the line at the width and only text followed before
+ * the LF: typed on past the wrap, or a command of exactly the width and
+ * its output's first line (busybox writes nothing at Enter there). */
+#define SL_ROW_WRAP_UNSURE 0x80
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */

@@ -9,6 +9,9 @@
  * that a command the bytes cannot determine is flagged, not guessed:
  *  - a cursor moved back (BS), then text that stopped short of the line's
  *    end: an erase (EL) or a move forward may have been stripped between;
+ *  - a cursor moved back, then the rest of the line drawn again one place
+ *    on (an insert) and text after it: busybox moves back to the insert
+ *    with CUB, stripped, so that text went elsewhere (redraw_tail);
  *  - a cursor move kept in a line whose CRs are gone: forward past the
  *    line's end, or up (an edit across a wrap);
  *  - an incremental history search (bash's "(reverse-i-search)", zsh's
@@ -34,6 +37,8 @@
 #define BS	0x08
 
 #define WALK_CELLS	512	/* cells remembered; past them, not blank */
+#define TAIL_MAX	64	/* text after the cursor a run may draw again */
+#define TAIL_MIN	2	/* shorter tails repeat by chance */
 
 /* Where the cursor went on the line, as far as the kept bytes tell. */
 struct walk {
@@ -46,7 +51,11 @@ struct walk {
 	size_t run_end0;	/* the line's extent when the run began */
 	int escapes;		/* the element kept an escape */
 	unsigned ev;
+	size_t tail_len;	/* the line after the cursor when the run
+				   began over it (redraw_tail) */
+	unsigned char tail[TAIL_MAX];
 	unsigned char blank[WALK_CELLS];	/* 1: a blank there */
+	unsigned char lead[WALK_CELLS];	/* each character's first byte */
 };
 
 static int
@@ -63,6 +72,25 @@ set_blank(struct walk *w, size_t x, int b)
 }
 
 /*
+ * A run that began inside the line drew the rest of the line again one
+ * place on (a key inserted, drawn with the rest of the line: busybox's
+ * way, a key at a time) and went on past it: busybox then moved back to
+ * the insert with CUB, which the stripper took, so the text after the
+ * redraw landed elsewhere (`echo lima380 harlie`, Left x6, `c`, End:
+ * "charlie" "harlie" where the screen shows "charlie").  Text typed after
+ * BSs (busybox's erase, its ED stripped) repeats the erased text one place
+ * on only by chance.
+ */
+static int
+redraw_tail(const struct walk *w)
+{
+	size_t len = w->x - w->run_from, t = w->tail_len;
+
+	return t >= TAIL_MIN && w->x <= WALK_CELLS && 1 + t < len &&
+	    memcmp(w->lead + w->run_from + 1, w->tail, t) == 0;
+}
+
+/*
  * A run of text ends.  Written inside the line, it stopped short of
  * text after it: that text may have been erased, or the run meant to go
  * elsewhere, by a sequence the stripper took.
@@ -70,6 +98,8 @@ set_blank(struct walk *w, size_t x, int b)
 static void
 run_end(struct walk *w)
 {
+	if (w->in_run && redraw_tail(w))
+		w->ev |= SL_ROW_STREAM_EDIT;
 	size_t i;
 
 	if (w->in_run && w->run_from < w->end)
@@ -88,8 +118,10 @@ run_end(struct walk *w)
 static void
 fill_blank(struct walk *w, size_t from, size_t to)
 {
-	for (; from < to && from < WALK_CELLS; from++)
+	for (; from < to && from < WALK_CELLS; from++) {
 		w->blank[from] = 1;
+		w->lead[from] = ' ';
+	}
 }
 
 /* The cells from `from` to the line's end move to `to` (ICH, DCH). */
@@ -102,16 +134,19 @@ shift(struct walk *w, size_t from, size_t to)
 		return;
 	n = SL_MIN(w->end - from, WALK_CELLS - SL_MAX(from, to));
 	memmove(w->blank + to, w->blank + from, n);
+	memmove(w->lead + to, w->lead + from, n);
 }
 
 static void
-put_text(struct walk *w, int is_blank)
+put_text(struct walk *w, int is_blank, unsigned char lead)
 {
 	if (w->x > w->end)
 		fill_blank(w, w->end, w->x);	/* moved past the end */
 	if (w->inserted > 0) {
 		/* Filling what ICH opened: an insert, drawn whole. */
 		w->inserted--;
+		if (w->x < WALK_CELLS)
+			w->lead[w->x] = lead;
 		set_blank(w, w->x++, is_blank);
 		return;
 	}
@@ -121,8 +156,16 @@ put_text(struct walk *w, int is_blank)
 		w->run_end0 = w->end;
 		/* over text: an overwrite, or an insert whose ICH was taken */
 		w->last_over = w->x < w->end && !blank_at(w, w->x);
+		w->tail_len = 0;
+		if (w->x < w->end && w->end - w->x <= TAIL_MAX &&
+		    w->end <= WALK_CELLS) {
+			w->tail_len = w->end - w->x;
+			memcpy(w->tail, w->lead + w->x, w->tail_len);
+		}
 	}
 	set_blank(w, w->x, is_blank);
+	if (w->x < WALK_CELLS)
+		w->lead[w->x] = lead;
 	w->x++;
 	if (w->x > w->end)
 		w->end = w->x;
@@ -197,7 +240,9 @@ escape(struct walk *w, const unsigned char *p, size_t n, size_t i)
 
 /*
  * The bell rang and nothing new was typed after it: the element ends on
- * it, or (busybox) it is followed only by the same text drawn again.
+ * it, or (busybox) it is followed only by the same text drawn again: the
+ * element's start, or the text right before the bell (after less, its
+ * ':' is left in front of the prompt).
  */
 static int
 bell_ends(const unsigned char *p, size_t n, size_t bell)
@@ -207,7 +252,8 @@ bell_ends(const unsigned char *p, size_t n, size_t bell)
 	while (after > 0 && p[bell + after] == ' ')
 		after--;
 	return after == 0 || (after <= bell &&
-	    memcmp(p + bell + 1, p, after) == 0);
+	    (memcmp(p + bell + 1, p, after) == 0 ||
+	    memcmp(p + bell + 1, p + bell - after, after) == 0));
 }
 
 /*
@@ -277,7 +323,7 @@ sl_stream_scan(const char *s, size_t n)
 		} else if (p[i] == BEL) {
 			bell = i;
 		} else if (p[i] >= 0x20 && (p[i] & 0xc0) != 0x80)
-			put_text(&w, p[i] == ' ');
+			put_text(&w, p[i] == ' ', p[i]);
 		i++;
 	}
 	run_end(&w);

@@ -192,6 +192,11 @@ struct sl_term {
 	long long erased_row;	/* 1 + absolute row ED 0 cut short, or 0 */
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
+	int fish;		/* fish's end-of-line mark `⏎` was seen */
+	long long fish_mark_row;	/* 1 + absolute row of its last mark,
+				   where its prompt is drawn, or 0 */
+	long long bb_plain;	/* 1 + absolute row busybox wrapped, while
+				   nothing but text followed (bb_wrap_end) */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -723,6 +728,8 @@ cut_row(struct sl_term *t)
  * terminal, as readline's redraws and
  * Ctrl-R's search line are with no " \r" of their own: it becomes a
  * wrapped row, so that readline's moves between its lines land right.
+ * So does the row of fish's mark: after ^C fish draws its prompt there
+ * without turning bracketed paste on again (it never went off).
  */
 static void	take_in_row_below(struct sl_term *, struct row *);
 
@@ -730,7 +737,8 @@ static void
 note_wrap(struct sl_term *t, struct row *r)
 {
 	if (!r->soft && r->len > t->wrap_w &&
-	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0))
+	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0 ||
+	    t->fish_mark_row == t->abs_top + t->cy + 1))
 		r->soft = 1;
 	while (r->soft && r->len > (r->taken + 1) * t->wrap_w)
 		take_in_row_below(t, r);
@@ -1080,6 +1088,10 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 		if (r->ch[i] != CELL_BLANK)
 			return;
 	t->wrap_w = x;
+	if (r->ch[0] == 0x23ce) {
+		t->fish = 1;
+		t->fish_mark_row = t->abs_top + t->cy + 1;
+	}
 }
 
 /*
@@ -1390,7 +1402,31 @@ busybox_wrap(struct sl_term *t)
 	r->soft = 1;
 	t->cx += t->wrap_w;
 	t->at_margin = 0;
+	t->bb_plain = t->abs_top + t->cy + 1;
 	return 1;
+}
+
+/*
+ * An LF after busybox wrapped its line at the width.  busybox writes
+ * nothing at Enter when its cursor is at column 0 (goto_new_line), so a
+ * command typed to exactly the width, then its output's first line, is
+ * the same bytes as a command typed on past the wrap: text, CR LF.  When
+ * nothing but text (and that CR) came after the wrap, the row says the
+ * bytes cannot tell (SL_ROW_WRAP_UNSURE); an escape or an edit there is
+ * busybox's or the output's, and the row is left as it is.  (issue 12)
+ */
+static void	bb_wrap_end(struct sl_term *)
+		    __attribute__((noinline));	/* off control()'s LF path */
+
+static void
+bb_wrap_end(struct sl_term *t)
+{
+	struct row *r = cur(t);
+
+	if (t->bb_plain == t->abs_top + t->cy + 1 && soft(t) &&
+	    r->len > line_start(t))
+		r->flags |= SL_ROW_WRAP_UNSURE;
+	t->bb_plain = 0;
 }
 
 /* The pending CR is decided: act on it, then feed the held bytes. */
@@ -2392,6 +2428,9 @@ csi_other(struct sl_term *t, unsigned char f)
 	unsigned char prev = t->last_csi;
 
 	t->last_csi = t->priv == 0 && t->inter == 0 ? f : 0;
+	/* Not text after busybox's wrap (bb_wrap_end).  SGR's fast path
+	 * (csi_dispatch) is never taken on a wrapped row. */
+	t->bb_plain = 0;
 
 	if (f == 'h' || f == 'l') {
 		set_modes(t, f == 'h');
@@ -2479,8 +2518,24 @@ osc_dispatch(struct sl_term *t)
 /* ------------------------------------------------------------ controls */
 
 /*
+ * The row ends with the `^C` a shell echoes as it abandons the line
+ * (fish after its history pager, which it erased with ED 0): the lines
+ * ED took are no longer the line's, and fish's CR LF goes below it.
+ */
+static int
+ends_cancelled(const struct row *r)
+{
+	return r->len >= 2 && r->ch[r->len - 2] == '^' &&
+	    r->ch[r->len - 1] == 'C';
+}
+
+/*
  * Does an LF go down a physical line of the wrapped row?  It does onto a
- * line that holds text, or one the row had before ED 0 erased it.
+ * line that holds text, or one the row had before ED 0 erased it.  fish
+ * draws its line past the margin and comes back down with CR LF: a line
+ * it printed only a blank on (a space typed right at the margin) is the
+ * row's all the same, where readline's " \r" blank is not (see
+ * last_line).
  */
 static int
 lf_in_row(struct sl_term *t)
@@ -2488,8 +2543,10 @@ lf_in_row(struct sl_term *t)
 	struct row *r = cur(t);
 	uint32_t to = t->cx / t->wrap_w + (t->at_margin ? 0 : 1);
 
+	if (t->fish && r->len > to * t->wrap_w)
+		return 1;
 	return to <= last_line(t, r) || (to < t->erased_lines &&
-	    t->erased_row == t->abs_top + t->cy + 1);
+	    t->erased_row == t->abs_top + t->cy + 1 && !ends_cancelled(r));
 }
 
 static void
@@ -2509,8 +2566,12 @@ control(struct sl_term *t, unsigned char c)
 		}
 		if (c == '\n')
 			cur(t)->units++;
-		if (c == '\n' && counting_crs(t) && busybox_wrap(t))
-			break;
+		if (c == '\n' && counting_crs(t)) {
+			if (busybox_wrap(t))
+				break;
+			if (t->bb_plain != 0)
+				bb_wrap_end(t);
+		}
 		if (soft(t) && lf_in_row(t)) {
 			/* Down a physical line of the same logical row. */
 			t->cx = line_start(t) + t->wrap_w;
@@ -2526,6 +2587,7 @@ control(struct sl_term *t, unsigned char c)
 		break;
 	case '\b':
 		if (soft(t)) {
+			t->bb_plain = 0;	/* see bb_wrap_end */
 			/* BS does not go back over the margin (no `bw`). */
 			if (t->at_margin)
 				t->cx -= 2;
@@ -2548,6 +2610,7 @@ control(struct sl_term *t, unsigned char c)
 static void
 esc_dispatch(struct sl_term *t, unsigned char f)
 {
+	t->bb_plain = 0;
 	if (t->inter != 0) {
 		/* Charset designation: ESC ( F, ESC ) F, ... */
 		if (t->inter == '(' || t->inter == ')')
@@ -3221,6 +3284,9 @@ reset_state(struct sl_term *t)
 	t->line = 1;
 	t->partial = 0;
 	t->wrap_w = 0;
+	t->fish = 0;
+	t->fish_mark_row = 0;
+	t->bb_plain = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;

@@ -23,7 +23,9 @@ command.
 
 import difflib
 import json
+import re
 import subprocess
+import unicodedata
 
 FLAG_FIELDS = ("uncertain",)
 
@@ -98,6 +100,49 @@ def truth_commands(summary):
     return ran, undet, script_diff
 
 
+# busybox writes nothing at Enter when its cursor is at column 0
+# (lineedit.c goto_new_line): a line typed to exactly the width, which
+# busybox itself wrapped (CR LF), then the command's first output line,
+# are the same bytes as a command typed on past the wrap.
+EXACT_WIDTH = "exact-width"
+BUSYBOX_PS2 = 2            # "> "
+_ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]")
+
+
+def _width(text):
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def busybox_prompt_widths(pty):
+    """Widths of busybox's prompts in the pty bytes: the text on the row
+    before each cursor query (busybox asks for the cursor at every prompt)."""
+    widths = set()
+    for chunk in pty.split(b"\x1b[6n")[:-1]:
+        row = re.split(rb"[\r\n]", _ANSI.sub(b"", chunk))[-1]
+        widths.add(_width(row.decode("utf-8", "replace")))
+    return widths
+
+
+def mark_exact_width(summary, pty):
+    """The summary with busybox's lines typed to exactly a multiple of the
+    width marked undeterminable (EXACT_WIDTH); other set-ups unchanged."""
+    if summary.get("shell") != "busybox" or pty is None:
+        return summary
+    widths, cols = busybox_prompt_widths(pty), summary["cols"]
+    items = []
+    for item in summary["items"]:
+        lines = item["lines"] or []
+        exact = any(w > 0 and (p + w) % cols == 0
+                    for k, line in enumerate(lines)
+                    for w in [_width(line)]
+                    for p in (widths if k == 0 else {BUSYBOX_PS2}))
+        if exact and not item["cancelled"] and not item["undeterminable"]:
+            item = dict(item, undeterminable=EXACT_WIDTH)
+        items.append(item)
+    return dict(summary, items=items)
+
+
 def _shown(item):
     """How an undeterminable or cancelled item might appear as a command."""
     forms = set()
@@ -128,38 +173,95 @@ def _in_order(executed, flagged):
     return seq
 
 
+# Scores of a pair in _align: a plain command must equal what ran; a
+# flagged one stands for whatever ran at its place.  Of alignments as good,
+# the one nearest the text matcher's is taken (a tie-breaker only: all of
+# them sum below 1).
+RIGHT, STANDS_FOR, AS_DIFFLIB = 2.0, 1.0, 1e-4
+
+
+def _text_pairs(want, seq):
+    """The pairs the text matcher makes: equal runs, and in the runs that
+    differ, the flagged commands in turn for the commands that ran."""
+    sm = difflib.SequenceMatcher(None, want, [t for t, _ in seq], autojunk=False)
+    pairs = set()
+    for op, a1, a2, b1, b2 in sm.get_opcodes():
+        if op == "equal":
+            pairs |= {(a1 + k, b1 + k) for k in range(a2 - a1)}
+            continue
+        flagged_here = [b for b in range(b1, b2) if seq[b][1]]
+        pairs |= set(zip(range(a1, a2), flagged_here))
+    return pairs
+
+
+def _align(want, seq):
+    """Pairs (i, j) of what ran want[i] with sl's command seq[j], in order.
+
+    One alignment over both kinds, so that places hold: a plain command
+    pairs only with an equal one, a flagged one with any command (the
+    bytes could not say which), and as many pair as can.  The text
+    matcher alone lined a flagged row up by its text with the wrong
+    command (fish's pager shows the last command again) and left the
+    command that ran there unaccounted; placing the flagged rows apart
+    from the plain ones lost the order of repeated commands (bash-sh).
+    Where the matcher's pairs are as good, they are kept.
+    """
+    n, m = len(want), len(seq)
+    liked = _text_pairs(want, seq)
+
+    def gain(i, j):
+        text, unsure = seq[j]
+        if not unsure and text != want[i]:
+            return None
+        return (STANDS_FOR if unsure else RIGHT) + (AS_DIFFLIB if (i, j) in liked else 0.0)
+
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            g = gain(i, j)
+            best[i][j] = max(best[i + 1][j], best[i][j + 1],
+                             -1.0 if g is None else g + best[i + 1][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        g = gain(i, j)
+        if g is not None and best[i][j] == g + best[i + 1][j + 1]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
 def compare(summary, executed, flagged):
     """Score one session's sl commands against its truth."""
     ran, undet, script_diff = truth_commands(summary)
     undet_forms = set()
     for item in undet:
         undet_forms |= _shown(item)
+    # A line of exactly the width listed as typed is what ran, shown by
+    # the bytes (busybox redrew it, or wrote its Enter): not a guess.
+    as_typed = {norm(i["lines"]) for i in undet if i["undeterminable"] == EXACT_WIDTH}
     want = [t for t, _ in ran]
     seq = _in_order(executed, flagged)
-    sm = difflib.SequenceMatcher(None, want, [t for t, _ in seq], autojunk=False)
     ok = [False] * len(want)
     # A command that ran and that sl lists flagged (uncertain: the bytes
     # cannot tell whether or what ran) is neither right nor wrong: it is
     # counted apart, so the rate is over what the bytes determine.  A
-    # flagged line stands for the unmatched command at its place.
+    # flagged line stands for the command at its place (_align).
     unsure = [False] * len(want)
-    extra = []
+    paired = set()
+    for i, j in _align(want, seq):
+        ok[i], unsure[i] = not seq[j][1], seq[j][1]
+        paired.add(j)
+    left = [(j, t) for j, (t, u) in enumerate(seq) if not u and j not in paired]
+    extra = [t for _, t in left if t not in as_typed]
     # sl's commands after the last `stty -echo` it lists: where output
     # typed blind would be taken for a command.
     echo_off_at = max([b for b, (t, _) in enumerate(seq) if "stty -echo" in t],
                       default=len(seq))
-    blind = []
-    for op, a1, a2, b1, b2 in sm.get_opcodes():
-        if op == "equal":
-            for k in range(a2 - a1):
-                ok[a1 + k] = not seq[b1 + k][1]
-                unsure[a1 + k] = seq[b1 + k][1]
-            continue
-        flagged_here = [t for t, u in seq[b1:b2] if u]
-        for k in range(a1, min(a2, a1 + len(flagged_here))):
-            unsure[k] = True
-        extra += [t for t, u in seq[b1:b2] if not u]
-        blind += [t for b, (t, u) in enumerate(seq[b1:b2], b1) if not u and b > echo_off_at]
+    blind = [t for j, t in left if j > echo_off_at]
     # A guessed undeterminable command is counted against that item,
     # not as a spurious command of its own.
     guessed = [_as_shown(e) for e in extra if _as_shown(e) in undet_forms]
@@ -178,6 +280,9 @@ def compare(summary, executed, flagged):
         good = not (_shown(item) & set(guessed))
         if item["undeterminable"] == "no-echo":
             good = good and not blind
+        if item["undeterminable"] == EXACT_WIDTH:
+            # Wrong is the line with output glued on, listed plain.
+            good = not any(e.startswith(norm(item["lines"])) for e in spurious)
         per_item.append(([item["undeterminable"] + "*"], good))
     cancelled = [i for i in summary["items"] if i["cancelled"] and not i["undeterminable"]]
     for item in cancelled:

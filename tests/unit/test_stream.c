@@ -60,6 +60,26 @@ START_TEST(insert_redraws_the_rest)
 }
 END_TEST
 
+/*
+ * busybox inserts by drawing the rest of the line again and moving back
+ * with CUB, which the stripper takes: text after such a redraw went
+ * elsewhere.  (busybox fresh seeds 69, 93, 100, streamed.)
+ */
+START_TEST(busybox_insert_then_more)
+{
+	/* Left x6, `c`, End (drawn again): "charlie" + "harlie" */
+	ck_assert_uint_eq(scan("$ echo lima380 harlie\b\b\b\b\b\bcharlieharlie"),
+	    SL_ROW_STREAM_EDIT);
+	/* three inserts in a row, each with the rest of the line */
+	ck_assert_uint_eq(scan("$ echo india india\b\b\b\b\b\b2 india3 india8 "
+	    "india india"), SL_ROW_STREAM_EDIT);
+	/* one insert and nothing after it: the line as the screen shows */
+	ck_assert_uint_eq(scan("$ echo lima380 harlie\b\b\b\b\b\bcharlie"), 0);
+	/* busybox's BS at the end (its ED stripped), then a longer word */
+	ck_assert_uint_eq(scan("$ echo zq\b\bhello zq there"), 0);
+}
+END_TEST
+
 START_TEST(kept_moves_without_their_cr)
 {
 	/* Home: CR (gone), then forward over the prompt: past the end */
@@ -77,6 +97,9 @@ START_TEST(bell_and_search)
 	    SL_ROW_STREAM_BELL);
 	/* busybox: the bell, then the same line drawn again */
 	ck_assert_uint_eq(scan("/w $ cat a_\x07/w $ cat a_"),
+	    SL_ROW_STREAM_BELL);
+	/* ...behind less's ':' (busybox fresh seeds 110, 111, 157) */
+	ck_assert_uint_eq(scan(":/w $ cat a_\x07/w $ cat a_"),
 	    SL_ROW_STREAM_BELL);
 	/* the bell, then typing on: the line goes on */
 	ck_assert_uint_eq(scan("$ cat alp\x07ha_report.txt"), 0);
@@ -268,6 +291,7 @@ stream_suite(void)
 	tcase_add_test(tc, erase_shorter_than_typo);
 	tcase_add_test(tc, stripped_moves);
 	tcase_add_test(tc, insert_redraws_the_rest);
+	tcase_add_test(tc, busybox_insert_then_more);
 	tcase_add_test(tc, kept_moves_without_their_cr);
 	tcase_add_test(tc, bell_and_search);
 	tcase_add_test(tc, tail_after_last_control);

@@ -1658,6 +1658,87 @@ START_TEST(wrap_fish_erased_suggestion)
 }
 END_TEST
 
+/*
+ * fish types a space right at the margin: it prints the last column's
+ * character again with the space, which the terminal wraps onto the next
+ * line, and comes back down there with CR LF.  That line holds only the
+ * blank, yet it is the row's: what fish types on it stays in the command.
+ * (Width 40 from fish's mark; seeds fish-22, 25, 36, 49.)
+ */
+START_TEST(wrap_fish_space_at_margin)
+{
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 "\r\r\n\033[A\033[38Caa "
+	    "\033[A\r\r\n\033[Cbbb\033[A\r\r\n\033[4C\r\n\033[?2004l\rout\r\n",
+	    "$ " A38 " bbb", "out");
+}
+END_TEST
+
+/*
+ * After ^C fish draws its prompt on its mark's row without turning
+ * bracketed paste on again (it never went off): that row wraps at the
+ * width all the same, so fish's moves between its lines land in it, not
+ * on the cancelled row above.  (fish-18, 32, 41.)
+ */
+START_TEST(wrap_fish_prompt_after_cancel)
+{
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ prev^C\r\n" FISH_MARK40 "$ " A38 B10
+	    "\033[A\r\r\n\033[10CZ\r\n\033[?2004l\rout\r\n",
+	    "$ prev^C", "$ " A38 B10 "Z", "out");
+}
+END_TEST
+
+/*
+ * fish erases its history pager below a wrapped line with ED 0, then
+ * ^C: its CR LF goes below the cancelled line, not onto the lines ED
+ * took, and the next prompt is a row of its own.  (fish-18.)
+ */
+START_TEST(wrap_fish_cancel_after_erase)
+{
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 B10 X35 "\033[A\r\033[10C"
+	    "\033[J\r\033[20C^C\r\n" FISH_MARK40 "$ next\r\n",
+	    "$ " A38 B10 "          ^C", "$ next");
+}
+END_TEST
+
+/*
+ * busybox wraps its line at the width itself (one CR more than the log's
+ * line ends) and writes nothing at Enter from column 0: text then CR LF
+ * after its wrap may be typed on or be the output's first line.  Only
+ * text there flags the row; an escape or nothing at all does not.
+ * (busybox-26: "ls -l --color=always" at 55 columns, then "total 16".)
+ */
+#define BB_LINES	"a\r\nb\r\nc\r\n/tmp # \033[6n"
+
+static unsigned
+row_flags_of(const char *in, unsigned i)
+{
+	struct cap c;
+	unsigned f;
+
+	render(&c, in, strlen(in), 0);
+	f = row(&c, i)->flags;
+	cap_free(&c);
+	return f;
+}
+
+START_TEST(wrap_busybox_exact_width_unsure)
+{
+	RENDER_IS(BB_LINES "ls -l\r\r\ntotal 16\r\nx\r\n",
+	    "a", "b", "c", "/tmp # ls -ltotal 16", "x");
+	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\r\ntotal 16\r\nx\r\n",
+	    3) & SL_ROW_WRAP_UNSURE, SL_ROW_WRAP_UNSURE);
+	/* Colour after the wrap is output's, never busybox's echo. */
+	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\r\n\033[1mt\r\nx\r\n",
+	    3) & SL_ROW_WRAP_UNSURE, 0);
+	/* Nothing after the wrap: the line is the row's first line. */
+	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\r\n\r\nx\r\n",
+	    3) & SL_ROW_WRAP_UNSURE, 0);
+	/* A row that is no busybox wrap is never flagged. */
+	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\ntotal 16\r\n",
+	    4) & SL_ROW_WRAP_UNSURE, 0);
+}
+END_TEST
+
 /* A row with signals of its own (here a title) is not taken into the
  * wrapped row above: its flags would be lost. */
 START_TEST(wrap_keeps_signalled_row_below)
@@ -2408,6 +2489,10 @@ term_suite(void)
 	tcase_add_test(tc, wrap_zsh_idiom);
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
+	tcase_add_test(tc, wrap_fish_space_at_margin);
+	tcase_add_test(tc, wrap_fish_prompt_after_cancel);
+	tcase_add_test(tc, wrap_fish_cancel_after_erase);
+	tcase_add_test(tc, wrap_busybox_exact_width_unsure);
 	tcase_add_test(tc, width_from_newline_mark);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
