@@ -531,6 +531,10 @@ enum sl_term_event {
 /* The cursor was on it when a clear committed it: a line still being
  * drawn, such as a command line that Ctrl-L redraws below the clear. */
 #define SL_ROW_CLEARED	0x40
+/* A line editor moved up on it at a width the bytes had not told:
+ * readline's Ctrl-R line, wrapped, with no margin seen.  The cursor was
+ * kept on the row (never on the rows above); its text is unsure. */
+#define SL_ROW_UNPLACED	0x80
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */

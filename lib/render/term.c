@@ -191,6 +191,10 @@ struct sl_term {
 	long long erased_row;	/* 1 + absolute row ED 0 cut short, or 0 */
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
+	long long pad_row;	/* 1 + absolute row where readline padded
+				   the margin before a wide character (a
+				   space, then EL), or 0 */
+	uint32_t pad_col;	/* the column after that space */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -2325,6 +2329,92 @@ cursor_up(struct sl_term *t, uint32_t n)
 		t->cx = (lines - n) * t->wrap_w + SL_MIN(t->cx, t->wrap_w - 1);
 }
 
+/*
+ * CUU right after a space that ends a readline row.  Readline filled the
+ * row to exactly the margin (Ctrl-R's search line, grown by one column a
+ * key), wrote a space to step off the pending wrap onto the next line,
+ * and climbs back to the line its cursor belongs on: the row up to the
+ * space is n widths wide.  Without this the climb lands on the row above
+ * and the search line is written over it.  (bashsearch, issue 12)
+ */
+#define CLIMB_MIN_WIDTH	20
+
+static int
+learn_width_from_climb(struct sl_term *t, struct row *r, uint32_t n)
+{
+	uint32_t x = t->cx;
+
+	if (x != r->len || x < CLIMB_MIN_WIDTH + 1 ||
+	    r->ch[x - 1] != CELL_BLANK || r->ch[x - 2] == CELL_BLANK ||
+	    (x - 1) % n != 0 || (x - 1) / n < CLIMB_MIN_WIDTH)
+		return 0;
+	t->wrap_w = (x - 1) / n;	/* learnt, or a resize */
+	r->soft = 1;
+	note_wrap(t, r);
+	return 1;
+}
+
+/*
+ * A wide character does not fit in the last column: readline writes a
+ * space there and EL, and the character starts the next line.  The space
+ * ends a prompt row at the margin, as far as the row is known; a climb
+ * on it (below) says whether it was the margin.
+ */
+static void
+note_margin_pad(struct sl_term *t)
+{
+	const struct row *r = cur(t);
+
+	if (t->cx > CLIMB_MIN_WIDTH && t->cx == r->len && !soft(t) &&
+	    r->ch[t->cx - 1] == CELL_BLANK &&
+	    (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE))) {
+		t->pad_row = t->abs_top + t->cy + 1;
+		t->pad_col = t->cx;
+	}
+}
+
+/* ...it was, when a wide character follows the padding space and the
+ * climb goes from the line the cursor is on at that width to the first. */
+static int
+learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
+{
+	uint32_t w = t->pad_col;
+
+	if (t->pad_row != t->abs_top + t->cy + 1 || w + 1 >= r->len ||
+	    r->ch[w - 1] != CELL_BLANK || r->ch[w + 1] != CELL_WIDE ||
+	    t->cx / w != n)
+		return 0;
+	t->wrap_w = w;
+	r->soft = 1;
+	note_wrap(t, r);
+	return 1;
+}
+
+/*
+ * CUU on a readline row that is not (yet) a wrapped one.  Readline never
+ * climbs above its own line, so the move is inside the row: at the
+ * margin's space the width is learnt (above); else the row is wider than
+ * a terminal whose width nothing has told (a first Ctrl-R match longer
+ * than the screen), the line the cursor reaches is unknown, and the
+ * cursor stays on the row, which is marked: what is drawn on it next
+ * lands where it may not have on the screen.  Returns 1 when the move
+ * was taken here.  (bashsearch, issue 12)
+ */
+static int
+climb_in_row(struct sl_term *t, uint32_t n)
+{
+	struct row *r = cur(t);
+
+	if (t->on_status || !(r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
+	    r->len < CLIMB_MIN_WIDTH ||
+	    (t->wrap_w != 0 && r->len <= t->wrap_w))
+		return 0;
+	if (learn_width_from_climb(t, r, n) || learn_width_from_pad(t, r, n))
+		return 0;	/* a wrapped row now: soft_move climbs */
+	r->flags |= SL_ROW_UNPLACED;
+	return 1;
+}
+
 /* Cursor moves (CUU, CUD, CUF, CUB, CNL, CPL, CHA, CUP, VPA); 0: not one. */
 static int
 csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
@@ -2404,6 +2494,8 @@ csi_other(struct sl_term *t, unsigned char f)
 	}
 	if (n > SL_ROW_MAX)
 		n = SL_ROW_MAX;
+	if (f == 'A' && !soft(t) && climb_in_row(t, n))
+		return;
 	if (soft(t) && soft_move(t, f, &n))
 		return;
 	t->at_margin = 0;
@@ -2417,7 +2509,11 @@ csi_other(struct sl_term *t, unsigned char f)
 	case 'J':
 		erase_display(t, param(t, 0, 0), prev == 'H' || prev == 'f');
 		break;
-	case 'K': erase_line(t, param(t, 0, 0)); break;
+	case 'K':
+		if (param(t, 0, 0) == 0)
+			note_margin_pad(t);
+		erase_line(t, param(t, 0, 0));
+		break;
 	case 'L': insert_lines(t, n); break;
 	case 'M': delete_lines(t, n); break;
 	case 'P': delete_chars(t, n); break;
@@ -3222,6 +3318,7 @@ sl_term_reset(struct sl_term *t)
 	t->line = 1;
 	t->partial = 0;
 	t->wrap_w = 0;
+	t->pad_row = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;
