@@ -91,6 +91,9 @@ struct cursor {
  */
 #define LOOK_MAX	256
 
+/* Readline's rows are assumed no narrower (its margin space, its climbs). */
+#define CLIMB_MIN_WIDTH	20
+
 enum look_seq {
 	LK_GROUND,
 	LK_ESC,		/* after ESC */
@@ -191,10 +194,14 @@ struct sl_term {
 	long long erased_row;	/* 1 + absolute row ED 0 cut short, or 0 */
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
+	long long kept_row;	/* 1 + absolute row whose last lines EL
+				   emptied, still on the screen, or 0 */
+	uint32_t kept_lines;	/* the lines it stands for (row_lines) */
 	long long pad_row;	/* 1 + absolute row where readline padded
 				   the margin before a wide character (a
 				   space, then EL), or 0 */
 	uint32_t pad_col;	/* the column after that space */
+	uint32_t el_col;	/* where the last EL was */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -898,6 +905,24 @@ compact_clusters(struct row *r)
 	return k;
 }
 
+/*
+ * A wide character does not fit in the last column: readline writes a
+ * space there and EL, and the character starts the next line.  So a wide
+ * character written where EL just was, after a space that ends a prompt
+ * row, may start a line: a climb on the row (learn_width_from_pad) says
+ * whether it did.  (bashsearch, issue 12)
+ */
+static void
+note_margin_pad(struct sl_term *t, const struct row *r)
+{
+	if (t->cx > CLIMB_MIN_WIDTH && t->cx == r->len &&
+	    r->ch[t->cx - 1] == CELL_BLANK &&
+	    (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE))) {
+		t->pad_row = t->abs_top + t->cy + 1;
+		t->pad_col = t->cx;
+	}
+}
+
 /* Attach a zero-width mark to the cell left of the cursor. */
 static void
 put_mark(struct sl_term *t, uint32_t cp)
@@ -976,6 +1001,8 @@ put_cp(struct sl_term *t, uint32_t cp)
 	x = t->cx;
 	if (r->len == 0)
 		r->src_line = t->line;
+	if (w == 2 && t->last_csi == 'K' && x == t->el_col && !r->soft)
+		note_margin_pad(t, r);
 	if (t->insert && x < r->len) {
 		uint32_t keep = r->len - x;
 
@@ -1439,6 +1466,14 @@ look_push(struct sl_term *t, unsigned char c)
 
 /* ------------------------------------------------------ editing functions */
 
+/* EL emptied the cursor row's last line from its start (row_lines). */
+static void
+keep_lines(struct sl_term *t, const struct row *r)
+{
+	t->kept_row = t->abs_top + t->cy + 1;
+	t->kept_lines = last_line(t, r) + 1;
+}
+
 static void
 erase_line(struct sl_term *t, unsigned mode)
 {
@@ -1455,6 +1490,9 @@ erase_line(struct sl_term *t, unsigned mode)
 				row_blank(r, t->cx, end);
 				break;
 			}
+			if (t->last_csi == 'K' && t->cx >= t->wrap_w &&
+			    t->cx < r->len)
+				keep_lines(t, r);	/* row_lines */
 		}
 		if (t->cx < r->len) {
 			fix_wide_left(r, t->cx);
@@ -1611,10 +1649,15 @@ delete_soft_lines(struct sl_term *t, uint32_t n)
 		    (r->len - start - n * w) * sizeof(*r->at));
 		r->len -= n * w;
 		r->taken = r->taken > n ? r->taken - n : 0;
+		if (t->kept_row == t->abs_top + t->cy + 1)
+			t->kept_lines = t->kept_lines > n ?
+			    t->kept_lines - n : 0;
 		return 0;
 	}
 	r->len = SL_MIN(r->len, start);
 	r->taken = start / w - 1;
+	if (t->kept_row == t->abs_top + t->cy + 1)
+		t->kept_lines = SL_MIN(t->kept_lines, start / w);
 	goto_row(t, (long long)t->cy + 1);
 	t->cx = 0;
 	return n - after;
@@ -1720,6 +1763,24 @@ erase_soft_below(struct sl_term *t)
 	}
 	fix_wide_left(r, t->cx);
 	r->len = t->cx;
+}
+
+/*
+ * The screen lines a wrapped row stands for, for moves by rows: those up
+ * to its last text, or more while EL has emptied the last ones from
+ * their start.  zsh clears its search display so, line by line, then
+ * climbs back over those lines, which are still there on the screen.
+ * Until the line is accepted (erased_lines_end): then what zsh writes
+ * below the row is output.  (bashsearch, issue 12)
+ */
+static uint32_t
+row_lines(const struct sl_term *t, const struct row *r, long long y)
+{
+	uint32_t n = last_line(t, r) + 1;
+
+	if (t->kept_row == t->abs_top + y + 1)
+		n = SL_MAX(n, t->kept_lines);
+	return n;
 }
 
 /*
@@ -2103,6 +2164,10 @@ erased_lines_end(struct sl_term *t)
 
 	t->erased_row = 0;
 	t->erased_lines = 0;
+	if (t->kept_row == t->abs_top + t->cy + 1)
+		while (r->len > 0 && r->ch[r->len - 1] == CELL_BLANK)
+			r->len--;	/* the lines EL emptied are not its */
+	t->kept_row = 0;
 	if (!on_erased || !soft(t) || t->on_status || t->at_margin ||
 	    t->cx < r->len || t->cx / t->wrap_w <= last_line(t, r))
 		return;
@@ -2220,8 +2285,11 @@ soft_move(struct sl_term *t, unsigned char f, uint32_t *np)
 	uint32_t w = t->wrap_w, start = line_start(t), lines, cur_line;
 	struct row *r = cur(t);
 
-	lines = r->len > 0 ? (r->len - 1) / w + 1 : 1;
 	cur_line = start / w;
+	lines = r->len > 0 ? (r->len - 1) / w + 1 : 1;
+	if (t->kept_row == t->abs_top + t->cy + 1)
+		lines = SL_MAX(lines, t->kept_lines);
+	lines = SL_MAX(lines, cur_line + 1);
 	switch (f) {
 	case 'A':
 		if (cur_line == 0)
@@ -2310,16 +2378,22 @@ set_region(struct sl_term *t)
  * cursor lands on the line it reaches, the last one when it comes up
  * from the row right below.
  */
+static int	climb_in_row(struct sl_term *, uint32_t *)
+		    __attribute__((noinline));
+
 static void
 cursor_up(struct sl_term *t, uint32_t n)
 {
 	long long y = t->cy;
 	uint32_t lines = 1;
 
+	if ((cur(t)->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) &&
+	    climb_in_row(t, &n))
+		return;
 	while (n > 0 && y > 0) {
 		const struct row *r = row_at(t, (unsigned)--y);
 
-		lines = t->wrap_w != 0 && r->soft ? last_line(t, r) + 1 : 1;
+		lines = t->wrap_w != 0 && r->soft ? row_lines(t, r, y) : 1;
 		if (n <= lines)
 			break;
 		n -= lines;
@@ -2337,8 +2411,6 @@ cursor_up(struct sl_term *t, uint32_t n)
  * space is n widths wide.  Without this the climb lands on the row above
  * and the search line is written over it.  (bashsearch, issue 12)
  */
-#define CLIMB_MIN_WIDTH	20
-
 static int
 learn_width_from_climb(struct sl_term *t, struct row *r, uint32_t n)
 {
@@ -2352,25 +2424,6 @@ learn_width_from_climb(struct sl_term *t, struct row *r, uint32_t n)
 	r->soft = 1;
 	note_wrap(t, r);
 	return 1;
-}
-
-/*
- * A wide character does not fit in the last column: readline writes a
- * space there and EL, and the character starts the next line.  The space
- * ends a prompt row at the margin, as far as the row is known; a climb
- * on it (below) says whether it was the margin.
- */
-static void
-note_margin_pad(struct sl_term *t)
-{
-	const struct row *r = cur(t);
-
-	if (t->cx > CLIMB_MIN_WIDTH && t->cx == r->len && !soft(t) &&
-	    r->ch[t->cx - 1] == CELL_BLANK &&
-	    (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE))) {
-		t->pad_row = t->abs_top + t->cy + 1;
-		t->pad_col = t->cx;
-	}
 }
 
 /* ...it was, when a wide character follows the padding space and the
@@ -2401,16 +2454,17 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
  * was taken here.  (bashsearch, issue 12)
  */
 static int
-climb_in_row(struct sl_term *t, uint32_t n)
+climb_in_row(struct sl_term *t, uint32_t *np)
 {
 	struct row *r = cur(t);
+	uint32_t n = *np;
 
 	if (t->on_status || !(r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
-	    r->len < CLIMB_MIN_WIDTH ||
+	    r->len < CLIMB_MIN_WIDTH || (t->wrap_w != 0 && r->soft) ||
 	    (t->wrap_w != 0 && r->len <= t->wrap_w))
 		return 0;
 	if (learn_width_from_climb(t, r, n) || learn_width_from_pad(t, r, n))
-		return 0;	/* a wrapped row now: soft_move climbs */
+		return soft_move(t, 'A', np);	/* on its first line now */
 	r->flags |= SL_ROW_UNPLACED;
 	return 1;
 }
@@ -2494,8 +2548,6 @@ csi_other(struct sl_term *t, unsigned char f)
 	}
 	if (n > SL_ROW_MAX)
 		n = SL_ROW_MAX;
-	if (f == 'A' && !soft(t) && climb_in_row(t, n))
-		return;
 	if (soft(t) && soft_move(t, f, &n))
 		return;
 	t->at_margin = 0;
@@ -2510,8 +2562,7 @@ csi_other(struct sl_term *t, unsigned char f)
 		erase_display(t, param(t, 0, 0), prev == 'H' || prev == 'f');
 		break;
 	case 'K':
-		if (param(t, 0, 0) == 0)
-			note_margin_pad(t);
+		t->el_col = t->cx;	/* note_margin_pad */
 		erase_line(t, param(t, 0, 0));
 		break;
 	case 'L': insert_lines(t, n); break;
@@ -2613,6 +2664,7 @@ control(struct sl_term *t, unsigned char c)
 		}
 		t->cx = 0;
 		t->at_margin = 0;
+		t->kept_row = 0;	/* what follows takes the lines */
 		linefeed(t);
 		break;
 	case '\r':
@@ -3319,6 +3371,7 @@ sl_term_reset(struct sl_term *t)
 	t->partial = 0;
 	t->wrap_w = 0;
 	t->pad_row = 0;
+	t->kept_row = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;

@@ -1644,6 +1644,27 @@ START_TEST(wrap_zsh_search_over_rows)
 END_TEST
 
 /*
+ * zsh leaves a search over a three-line entry: it clears each line of
+ * the entry and its search row with EL, from the first down, then climbs
+ * back three screen rows.  The emptied lines are still the row's on the
+ * screen, so the climb lands on the prompt, not on the row above it;
+ * once the line is accepted, zsh's move down goes to a row of its own.
+ * Checked against libvterm and pyte at 40 columns.  (bashsearch, issue 12)
+ */
+#define ENTRY80	"echo xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+		"xxxxxxxxxxxxxxxxxxxxxxxx"
+
+START_TEST(wrap_zsh_search_cleared_lines)
+{
+	RENDER_IS("out0\r\n" ZSH_MARK40 "vm% \033[?2004h\r\nbck: _\033[K\033[A"
+	    "\r\033[4C" ENTRY80 "\033[K\r\nbck: e_\033[A\033[A\033[A\r\033[4C"
+	    "\033[K\033[1B\r\033[K\033[1B\033[K\033[1B\033[K\033[3A\033[4Cecho y"
+	    "\033[?2004l\033[1B\rout\r\n",
+	    "out0", "vm% echo y", "out");
+}
+END_TEST
+
+/*
  * fish erases an autosuggestion that ran onto a third line with ED 0 on
  * the second.  Accepted there (CR LF onto the erased line), the output
  * is a row of its own; typed on (fish goes down onto the erased line
@@ -2494,6 +2515,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_exact_width_output_apart);
 	tcase_add_test(tc, wrap_zsh_idiom);
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
+	tcase_add_test(tc, wrap_zsh_search_cleared_lines);
 	tcase_add_test(tc, wrap_search_climb_learns_width);
 	tcase_add_test(tc, search_climb_unknown_width_unplaced);
 	tcase_add_test(tc, wrap_search_wide_char_pad);
