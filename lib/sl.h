@@ -535,6 +535,10 @@ enum sl_term_event {
  * the LF: typed on past the wrap, or a command of exactly the width and
  * its output's first line (busybox writes nothing at Enter there). */
 #define SL_ROW_WRAP_UNSURE 0x80
+/* A line editor moved up on it at a width the bytes had not told:
+ * readline's Ctrl-R line, wrapped, with no margin seen.  The cursor was
+ * kept on the row (never on the rows above); its text is unsure. */
+#define SL_ROW_UNPLACED	0x100
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */

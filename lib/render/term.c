@@ -92,6 +92,9 @@ struct cursor {
  */
 #define LOOK_MAX	256
 
+/* Readline's rows are assumed no narrower (its margin space, its climbs). */
+#define CLIMB_MIN_WIDTH	20
+
 enum look_seq {
 	LK_GROUND,
 	LK_ESC,		/* after ESC */
@@ -197,6 +200,14 @@ struct sl_term {
 				   where its prompt is drawn, or 0 */
 	long long bb_plain;	/* 1 + absolute row busybox wrapped, while
 				   nothing but text followed (bb_wrap_end) */
+	long long kept_row;	/* 1 + absolute row whose last lines EL
+				   emptied, still on the screen, or 0 */
+	uint32_t kept_lines;	/* the lines it stands for (row_lines) */
+	long long pad_row;	/* 1 + absolute row where readline padded
+				   the margin before a wide character (a
+				   space, then EL), or 0 */
+	uint32_t pad_col;	/* the column after that space */
+	uint32_t el_col;	/* where the last EL was */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -904,6 +915,24 @@ compact_clusters(struct row *r)
 	return k;
 }
 
+/*
+ * A wide character does not fit in the last column: readline writes a
+ * space there and EL, and the character starts the next line.  So a wide
+ * character written where EL just was, after a space that ends a prompt
+ * row, may start a line: a climb on the row (learn_width_from_pad) says
+ * whether it did.  (bashsearch, issue 12)
+ */
+static void
+note_margin_pad(struct sl_term *t, const struct row *r)
+{
+	if (t->cx > CLIMB_MIN_WIDTH && t->cx == r->len &&
+	    r->ch[t->cx - 1] == CELL_BLANK &&
+	    (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE))) {
+		t->pad_row = t->abs_top + t->cy + 1;
+		t->pad_col = t->cx;
+	}
+}
+
 /* Attach a zero-width mark to the cell left of the cursor. */
 static void
 put_mark(struct sl_term *t, uint32_t cp)
@@ -982,6 +1011,8 @@ put_cp(struct sl_term *t, uint32_t cp)
 	x = t->cx;
 	if (r->len == 0)
 		r->src_line = t->line;
+	if (w == 2 && t->last_csi == 'K' && x == t->el_col && !r->soft)
+		note_margin_pad(t, r);
 	if (t->insert && x < r->len) {
 		uint32_t keep = r->len - x;
 
@@ -1473,6 +1504,14 @@ look_push(struct sl_term *t, unsigned char c)
 
 /* ------------------------------------------------------ editing functions */
 
+/* EL emptied the cursor row's last line from its start (row_lines). */
+static void
+keep_lines(struct sl_term *t, const struct row *r)
+{
+	t->kept_row = t->abs_top + t->cy + 1;
+	t->kept_lines = last_line(t, r) + 1;
+}
+
 static void
 erase_line(struct sl_term *t, unsigned mode)
 {
@@ -1489,6 +1528,9 @@ erase_line(struct sl_term *t, unsigned mode)
 				row_blank(r, t->cx, end);
 				break;
 			}
+			if (t->last_csi == 'K' && t->cx >= t->wrap_w &&
+			    t->cx < r->len)
+				keep_lines(t, r);	/* row_lines */
 		}
 		if (t->cx < r->len) {
 			fix_wide_left(r, t->cx);
@@ -1645,10 +1687,15 @@ delete_soft_lines(struct sl_term *t, uint32_t n)
 		    (r->len - start - n * w) * sizeof(*r->at));
 		r->len -= n * w;
 		r->taken = r->taken > n ? r->taken - n : 0;
+		if (t->kept_row == t->abs_top + t->cy + 1)
+			t->kept_lines = t->kept_lines > n ?
+			    t->kept_lines - n : 0;
 		return 0;
 	}
 	r->len = SL_MIN(r->len, start);
 	r->taken = start / w - 1;
+	if (t->kept_row == t->abs_top + t->cy + 1)
+		t->kept_lines = SL_MIN(t->kept_lines, start / w);
 	goto_row(t, (long long)t->cy + 1);
 	t->cx = 0;
 	return n - after;
@@ -1754,6 +1801,24 @@ erase_soft_below(struct sl_term *t)
 	}
 	fix_wide_left(r, t->cx);
 	r->len = t->cx;
+}
+
+/*
+ * The screen lines a wrapped row stands for, for moves by rows: those up
+ * to its last text, or more while EL has emptied the last ones from
+ * their start.  zsh clears its search display so, line by line, then
+ * climbs back over those lines, which are still there on the screen.
+ * Until the line is accepted (erased_lines_end): then what zsh writes
+ * below the row is output.  (bashsearch, issue 12)
+ */
+static uint32_t
+row_lines(const struct sl_term *t, const struct row *r, long long y)
+{
+	uint32_t n = last_line(t, r) + 1;
+
+	if (t->kept_row == t->abs_top + y + 1)
+		n = SL_MAX(n, t->kept_lines);
+	return n;
 }
 
 /*
@@ -2137,6 +2202,10 @@ erased_lines_end(struct sl_term *t)
 
 	t->erased_row = 0;
 	t->erased_lines = 0;
+	if (t->kept_row == t->abs_top + t->cy + 1)
+		while (r->len > 0 && r->ch[r->len - 1] == CELL_BLANK)
+			r->len--;	/* the lines EL emptied are not its */
+	t->kept_row = 0;
 	if (!on_erased || !soft(t) || t->on_status || t->at_margin ||
 	    t->cx < r->len || t->cx / t->wrap_w <= last_line(t, r))
 		return;
@@ -2254,8 +2323,11 @@ soft_move(struct sl_term *t, unsigned char f, uint32_t *np)
 	uint32_t w = t->wrap_w, start = line_start(t), lines, cur_line;
 	struct row *r = cur(t);
 
-	lines = r->len > 0 ? (r->len - 1) / w + 1 : 1;
 	cur_line = start / w;
+	lines = r->len > 0 ? (r->len - 1) / w + 1 : 1;
+	if (t->kept_row == t->abs_top + t->cy + 1)
+		lines = SL_MAX(lines, t->kept_lines);
+	lines = SL_MAX(lines, cur_line + 1);
 	switch (f) {
 	case 'A':
 		if (cur_line == 0)
@@ -2344,16 +2416,22 @@ set_region(struct sl_term *t)
  * cursor lands on the line it reaches, the last one when it comes up
  * from the row right below.
  */
+static int	climb_in_row(struct sl_term *, uint32_t *)
+		    __attribute__((noinline));
+
 static void
 cursor_up(struct sl_term *t, uint32_t n)
 {
 	long long y = t->cy;
 	uint32_t lines = 1;
 
+	if ((cur(t)->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) &&
+	    climb_in_row(t, &n))
+		return;
 	while (n > 0 && y > 0) {
 		const struct row *r = row_at(t, (unsigned)--y);
 
-		lines = t->wrap_w != 0 && r->soft ? last_line(t, r) + 1 : 1;
+		lines = t->wrap_w != 0 && r->soft ? row_lines(t, r, y) : 1;
 		if (n <= lines)
 			break;
 		n -= lines;
@@ -2361,6 +2439,72 @@ cursor_up(struct sl_term *t, uint32_t n)
 	goto_row(t, y);
 	if (soft(t) && n > 0 && n <= lines)
 		t->cx = (lines - n) * t->wrap_w + SL_MIN(t->cx, t->wrap_w - 1);
+}
+
+/*
+ * CUU right after a space that ends a readline row.  Readline filled the
+ * row to exactly the margin (Ctrl-R's search line, grown by one column a
+ * key), wrote a space to step off the pending wrap onto the next line,
+ * and climbs back to the line its cursor belongs on: the row up to the
+ * space is n widths wide.  Without this the climb lands on the row above
+ * and the search line is written over it.  (bashsearch, issue 12)
+ */
+static int
+learn_width_from_climb(struct sl_term *t, struct row *r, uint32_t n)
+{
+	uint32_t x = t->cx;
+
+	if (x != r->len || x < CLIMB_MIN_WIDTH + 1 ||
+	    r->ch[x - 1] != CELL_BLANK || r->ch[x - 2] == CELL_BLANK ||
+	    (x - 1) % n != 0 || (x - 1) / n < CLIMB_MIN_WIDTH)
+		return 0;
+	t->wrap_w = (x - 1) / n;	/* learnt, or a resize */
+	r->soft = 1;
+	note_wrap(t, r);
+	return 1;
+}
+
+/* ...it was, when a wide character follows the padding space and the
+ * climb goes from the line the cursor is on at that width to the first. */
+static int
+learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
+{
+	uint32_t w = t->pad_col;
+
+	if (t->pad_row != t->abs_top + t->cy + 1 || w + 1 >= r->len ||
+	    r->ch[w - 1] != CELL_BLANK || r->ch[w + 1] != CELL_WIDE ||
+	    t->cx / w != n)
+		return 0;
+	t->wrap_w = w;
+	r->soft = 1;
+	note_wrap(t, r);
+	return 1;
+}
+
+/*
+ * CUU on a readline row that is not (yet) a wrapped one.  Readline never
+ * climbs above its own line, so the move is inside the row: at the
+ * margin's space the width is learnt (above); else the row is wider than
+ * a terminal whose width nothing has told (a first Ctrl-R match longer
+ * than the screen), the line the cursor reaches is unknown, and the
+ * cursor stays on the row, which is marked: what is drawn on it next
+ * lands where it may not have on the screen.  Returns 1 when the move
+ * was taken here.  (bashsearch, issue 12)
+ */
+static int
+climb_in_row(struct sl_term *t, uint32_t *np)
+{
+	struct row *r = cur(t);
+	uint32_t n = *np;
+
+	if (t->on_status || !(r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
+	    r->len < CLIMB_MIN_WIDTH || (t->wrap_w != 0 && r->soft) ||
+	    (t->wrap_w != 0 && r->len <= t->wrap_w))
+		return 0;
+	if (learn_width_from_climb(t, r, n) || learn_width_from_pad(t, r, n))
+		return soft_move(t, 'A', np);	/* on its first line now */
+	r->flags |= SL_ROW_UNPLACED;
+	return 1;
 }
 
 /* Cursor moves (CUU, CUD, CUF, CUB, CNL, CPL, CHA, CUP, VPA); 0: not one. */
@@ -2458,7 +2602,10 @@ csi_other(struct sl_term *t, unsigned char f)
 	case 'J':
 		erase_display(t, param(t, 0, 0), prev == 'H' || prev == 'f');
 		break;
-	case 'K': erase_line(t, param(t, 0, 0)); break;
+	case 'K':
+		t->el_col = t->cx;	/* note_margin_pad */
+		erase_line(t, param(t, 0, 0));
+		break;
 	case 'L': insert_lines(t, n); break;
 	case 'M': delete_lines(t, n); break;
 	case 'P': delete_chars(t, n); break;
@@ -2580,6 +2727,7 @@ control(struct sl_term *t, unsigned char c)
 		}
 		t->cx = 0;
 		t->at_margin = 0;
+		t->kept_row = 0;	/* what follows takes the lines */
 		linefeed(t);
 		break;
 	case '\r':
@@ -3287,6 +3435,8 @@ reset_state(struct sl_term *t)
 	t->fish = 0;
 	t->fish_mark_row = 0;
 	t->bb_plain = 0;
+	t->pad_row = 0;
+	t->kept_row = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;

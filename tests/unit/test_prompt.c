@@ -855,6 +855,23 @@ START_TEST(cont_fish)
 }
 END_TEST
 
+/* A row the renderer could not place a climb on (readline's Ctrl-R line
+ * wider than a screen of unknown width): its command is flagged, and the
+ * next row, placed, is not.  (bashsearch, issue 12) */
+START_TEST(unplaced_row_uncertain)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD(ps, "sh-5.2$ echo lima juliet", SL_ROW_PASTE | SL_ROW_UNPLACED,
+	    "sh-5.2$ ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	NONE(ps, "lima juliet", SL_ROW_PASTE_OFF);
+	CMD(ps, "sh-5.2$ echo lima juliet", SL_ROW_PASTE, "sh-5.2$ ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* busybox: the editor asks for the cursor position at each new line and
  * never turns paste on; after a Tab listing it draws the line again
  * without asking.  A '?' in its line may stand for any wide character. */
@@ -1081,6 +1098,7 @@ prompt_suite(void)
 	tcase_add_test(tc, unrecognised_prompt_signals);
 	tcase_add_test(tc, cont_fish);
 	tcase_add_test(tc, busybox_redraw_and_wide_echo);
+	tcase_add_test(tc, unplaced_row_uncertain);
 	tcase_add_test(tc, zsh_mark_streamed);
 	tcase_add_test(tc, zsh_mark_not_found_leaves_no_width);
 	tcase_add_test(tc, busybox_path_prompt_streamed);

@@ -1607,10 +1607,18 @@ START_TEST(width_from_newline_mark)
 	    "\xe2\x8f\x8e \r\033[K\033[?2004h$ echo 0123456789012345678901234567"
 	    "89abc\033[A\r\033[2Cecho\r\n",
 	    "$ echo 012345678901234567890123456789abc");
-	/* A mark after output text is no width. */
-	RENDER_IS("out%                                       \r\n"
+	/* A mark after output text is no width: the climb on the prompt row
+	 * cannot be placed (it stays there, marked). */
+	static const char after_output[] =
+	    "out%                                       \r\n"
 	    "\033[?2004h$ echo 0123456789012345678901234567890123456789\033[A"
-	    "\rX\r\n", "Xut%", "$ echo 0123456789012345678901234567890123456789");
+	    "\rX\r\n";
+	struct cap c;
+
+	render(&c, S(after_output), 0);
+	EXPECT(&c, "out%", "X echo 0123456789012345678901234567890123456789");
+	ck_assert_uint_eq(row(&c, 1)->flags, SL_ROW_PASTE | SL_ROW_UNPLACED);
+	cap_free(&c);
 }
 END_TEST
 
@@ -1632,6 +1640,27 @@ START_TEST(wrap_zsh_search_over_rows)
 	    "\033[3A\r\033[4C" LONG_ENTRY "\033[1B\rS: e_\033[K\033[2A"
 	    "\r\033[4Cecho y\033[K\033[1B\r\033[M\033[3Cf_",
 	    "vm% echo y", "S: f_", "row4");
+}
+END_TEST
+
+/*
+ * zsh leaves a search over a three-line entry: it clears each line of
+ * the entry and its search row with EL, from the first down, then climbs
+ * back three screen rows.  The emptied lines are still the row's on the
+ * screen, so the climb lands on the prompt, not on the row above it;
+ * once the line is accepted, zsh's move down goes to a row of its own.
+ * Checked against libvterm and pyte at 40 columns.  (bashsearch, issue 12)
+ */
+#define ENTRY80	"echo xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+		"xxxxxxxxxxxxxxxxxxxxxxxx"
+
+START_TEST(wrap_zsh_search_cleared_lines)
+{
+	RENDER_IS("out0\r\n" ZSH_MARK40 "vm% \033[?2004h\r\nbck: _\033[K\033[A"
+	    "\r\033[4C" ENTRY80 "\033[K\r\nbck: e_\033[A\033[A\033[A\r\033[4C"
+	    "\033[K\033[1B\r\033[K\033[1B\033[K\033[1B\033[K\033[3A\033[4Cecho y"
+	    "\033[?2004l\033[1B\rout\r\n",
+	    "out0", "vm% echo y", "out");
 }
 END_TEST
 
@@ -1754,6 +1783,85 @@ START_TEST(wrap_keeps_signalled_row_below)
 	/* Without the title the row is taken in, as on the screen. */
 	RENDER_IS(ZSH_MARK40 "vm% \033[?2004h\r\nbck: _\033[1A\r\033[4C"
 	    LONG_ENTRY "\r\n", "vm% " LONG_ENTRY);
+}
+END_TEST
+
+/*
+ * bash's Ctrl-R line grown to exactly the width (40 here, not known
+ * before): readline writes a space onto the next line and climbs back
+ * with CUU.  The climb stays in the row and teaches the width; before,
+ * it landed on the row above and the search was drawn over it.  Checked
+ * against libvterm and pyte at 40 columns.  (bashsearch, issue 12)
+ */
+#define CUF18	"\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C" \
+		"\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C"
+#define SEARCH40	"(reverse-i-search)`ab': echo abcdefghijk"
+
+START_TEST(wrap_search_climb_learns_width)
+{
+	RENDER_IS("prev\r\n\033[?2004h$ \r" SEARCH40 " \033[A" CUF18 CUF18
+	    "\b\b\b\r\033[22P$ echo abcdefghijk\r\n\r\033[K\033[A" CUF18
+	    "\r\n\033[?2004l\rabcdefghijk\r\n",
+	    "prev", "$ echo abcdefghijk", "abcdefghijk");
+	/* The width learnt holds for the next line typed past it. */
+	RENDER_IS("\033[?2004h$ \r" SEARCH40 " \033[A" CUF18
+	    "\r\033[22P$ echo abcdefghijk\r\n\r\033[K\033[A" CUF18
+	    "\r\n\033[?2004l\rabcdefghijk\r\n\033[?2004h$ " SEARCH40 "xy"
+	    "\033[A\rZ\033[B\r\n\033[?2004l\rout\r\n",
+	    "$ echo abcdefghijk", "abcdefghijk", "Z " SEARCH40 "xy", "out");
+}
+END_TEST
+
+/*
+ * A wide character that does not fit in the last column (40): readline
+ * pads the margin with a space and EL, and the character starts the next
+ * line.  The climb after it teaches the width; a space and EL with no
+ * wide character after it (Ctrl-R's empty search) teaches nothing.
+ * Checked against libvterm and pyte at 40 columns.  (bashsearch, issue 12)
+ */
+#define CJK10	"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe3\x83\x86"
+#define CJK4	"\xe3\x82\xb9\xe3\x83\x88"
+
+START_TEST(wrap_search_wide_char_pad)
+{
+	RENDER_IS("prev\r\n\033[?2004h$ \r(reverse-i-search)`\xe6\x97\xa5': "
+	    "echo " CJK10 " \033[K" CJK4 "\033[A\r\033[21CX\033[B\r\n"
+	    "\033[?2004l\rout\r\n",
+	    "prev", "(reverse-i-search)`\xe6\x97\xa5X: echo " CJK10 " " CJK4,
+	    "out");
+	/* No wide character after the pad: the climb is not placed. */
+	RENDER_IS("prev\r\n\033[?2004h$ \r(reverse-i-search)`\xe6\x97\xa5': "
+	    "echo " CJK10 " \033[Kab\033[A\r\033[21CX\r\n"
+	    "\033[?2004l\rout\r\n",
+	    "prev", "(reverse-i-search)`\xe6\x97\xa5X: echo " CJK10 " ab",
+	    "out");
+}
+END_TEST
+
+/*
+ * A first Ctrl-R match longer than a screen whose width nothing has told:
+ * readline's climb cannot be placed.  The cursor stays on the row (the
+ * row above is left alone) and the row is marked unplaced, so that its
+ * command is flagged, not guessed.  (bashsearch, issue 12)
+ */
+START_TEST(search_climb_unknown_width_unplaced)
+{
+	static const char in[] = "prev\r\n\033[?2004h$ \r"
+	    "(reverse-i-search)`l': echo lima juliet hotel delta golf "
+	    "november november delta hotel \033[7ml\033[27mima\b\b\b\b"
+	    "\033[A\r\033[20Cm': echo xyz\033[K\r\n\033[?2004l\rout\r\n";
+	struct cap c;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "prev", "(reverse-i-search)`lm': echo xyz", "out");
+	ck_assert_uint_eq(row(&c, 0)->flags, 0);
+	ck_assert_uint_eq(row(&c, 1)->flags, SL_ROW_PASTE | SL_ROW_UNPLACED);
+	cap_free(&c);
+	/* Up from a row below it (a multi-line entry) is a move as before. */
+	RENDER_IS("\033[?2004h$ \r(reverse-i-search)`i': for i in 1 2 3 4 5 6 "
+	    "7 8 9\r\n\rdo\r\n\rdone\033[A\033[A\rX\r\n\r\n\r\n",
+	    "Xreverse-i-search)`i': for i in 1 2 3 4 5 6 7 8 9", "do",
+	    "done");
 }
 END_TEST
 
@@ -2488,6 +2596,10 @@ term_suite(void)
 	tcase_add_test(tc, wrap_exact_width_output_apart);
 	tcase_add_test(tc, wrap_zsh_idiom);
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
+	tcase_add_test(tc, wrap_zsh_search_cleared_lines);
+	tcase_add_test(tc, wrap_search_climb_learns_width);
+	tcase_add_test(tc, search_climb_unknown_width_unplaced);
+	tcase_add_test(tc, wrap_search_wide_char_pad);
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
 	tcase_add_test(tc, wrap_fish_space_at_margin);
 	tcase_add_test(tc, wrap_fish_prompt_after_cancel);
