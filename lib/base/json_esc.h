@@ -182,24 +182,25 @@ sl_json_int(char *o, long long v)
 }
 
 /*
- * Add one to the decimal number in s[from, end), in place: numbers that
- * count up by one (record numbers, src lines) are not written anew each
- * time.  Returns 0, leaving s as it was, when a digit more is needed
- * (999 + 1), the number is negative, or there is no number.
+ * Add one to the decimal number that is all of s[from, end), in place:
+ * numbers that count up by one (record numbers, src lines) are not
+ * written anew each time.  Returns 0, leaving s as it was, when a digit
+ * more is needed (999 + 1), the number is negative, or there is no
+ * number.
  */
 static inline int
 sl_decimal_count_up(char *s, size_t from, size_t end)
 {
-	size_t i = end, j;
+	size_t i = end;
 
+	/* "-1" counted up is "0", not "-2": a sign is left to the caller.
+	 * The number starts at from, so its sign can only be there (no
+	 * walk back over its digits: this runs twice per record). */
+	if (from < end && s[from] == '-')
+		return 0;
 	while (i > from && s[i - 1] == '9')
 		i--;
 	if (i == from || s[i - 1] < '0' || s[i - 1] > '8')
-		return 0;
-	/* "-1" counted up is "0", not "-2": a sign is left to the caller. */
-	for (j = i - 1; j > from && s[j - 1] >= '0' && s[j - 1] <= '9'; j--)
-		;
-	if (j > from && s[j - 1] == '-')
 		return 0;
 	s[i - 1]++;
 	while (i < end)		/* mostly none: no memset call */
