@@ -46,19 +46,26 @@ void sl_json_escape(struct sl_buf *b, const char *s, size_t n,
  * path (lib/core/record.c), where a call per escape would show.
  */
 
+#ifdef __SSE2__
+/* sl_json_bad16() of 16 bytes loaded already. */
+static inline unsigned
+sl_json_bad16_v(__m128i v)
+{
+	/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+}
+#endif
+
 /* Which of the 16 bytes at q need an escape in the plain form (bit i:
  * byte i): C0, " \ and bytes >= 0x80. */
 static inline unsigned
 sl_json_bad16(const unsigned char *q)
 {
 #ifdef __SSE2__
-	__m128i v = _mm_loadu_si128((const __m128i *)q);
-
-	/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
-	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+	return sl_json_bad16_v(_mm_loadu_si128((const __m128i *)q));
 #else
 	unsigned m = 0, i;
 
