@@ -448,9 +448,14 @@ static void
 feed_line(struct ts_core *ts, const char *p, size_t n, long long pos)
 {
 	size_t len = n > 0 && p[n - 1] == '\n' ? n - 1 : n;
+	/* Asked here (sl_reader_wants), once: raw records are seldom
+	 * wanted, and this saves two calls a line. */
+	int raw = (ts->rd->want & SL_WANT_RAW) != 0;
 
 	if (ts->pending_lf) {
-		sl_emit_raw(ts->rd, ts->sid, ts->raw_line++, "\n", 1);
+		if (raw)
+			sl_emit_raw(ts->rd, ts->sid, ts->raw_line, "\n", 1);
+		ts->raw_line++;
 		sl_tty_feed(ts->tty, "\n", 1);
 		ts->pending_lf = 0;
 	}
@@ -458,7 +463,8 @@ feed_line(struct ts_core *ts, const char *p, size_t n, long long pos)
 		ts->raw_line = pos;
 		sl_tty_set_line(ts->tty, pos);
 	}
-	sl_emit_raw(ts->rd, ts->sid, ts->raw_line, p, len);
+	if (raw)
+		sl_emit_raw(ts->rd, ts->sid, ts->raw_line, p, len);
 	sl_tty_feed(ts->tty, p, len);
 	ts->pending_lf = len < n;
 	ts->last_len = len;

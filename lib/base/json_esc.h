@@ -46,19 +46,26 @@ void sl_json_escape(struct sl_buf *b, const char *s, size_t n,
  * path (lib/core/record.c), where a call per escape would show.
  */
 
+#ifdef __SSE2__
+/* sl_json_bad16() of 16 bytes loaded already. */
+static inline unsigned
+sl_json_bad16_v(__m128i v)
+{
+	/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+}
+#endif
+
 /* Which of the 16 bytes at q need an escape in the plain form (bit i:
  * byte i): C0, " \ and bytes >= 0x80. */
 static inline unsigned
 sl_json_bad16(const unsigned char *q)
 {
 #ifdef __SSE2__
-	__m128i v = _mm_loadu_si128((const __m128i *)q);
-
-	/* Signed compare: bytes >= 0x80 are negative, so < 0x20 too. */
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
-	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+	return sl_json_bad16_v(_mm_loadu_si128((const __m128i *)q));
 #else
 	unsigned m = 0, i;
 
@@ -182,24 +189,25 @@ sl_json_int(char *o, long long v)
 }
 
 /*
- * Add one to the decimal number in s[from, end), in place: numbers that
- * count up by one (record numbers, src lines) are not written anew each
- * time.  Returns 0, leaving s as it was, when a digit more is needed
- * (999 + 1), the number is negative, or there is no number.
+ * Add one to the decimal number that is all of s[from, end), in place:
+ * numbers that count up by one (record numbers, src lines) are not
+ * written anew each time.  Returns 0, leaving s as it was, when a digit
+ * more is needed (999 + 1), the number is negative, or there is no
+ * number.
  */
 static inline int
 sl_decimal_count_up(char *s, size_t from, size_t end)
 {
-	size_t i = end, j;
+	size_t i = end;
 
+	/* "-1" counted up is "0", not "-2": a sign is left to the caller.
+	 * The number starts at from, so its sign can only be there (no
+	 * walk back over its digits: this runs twice per record). */
+	if (from < end && s[from] == '-')
+		return 0;
 	while (i > from && s[i - 1] == '9')
 		i--;
 	if (i == from || s[i - 1] < '0' || s[i - 1] > '8')
-		return 0;
-	/* "-1" counted up is "0", not "-2": a sign is left to the caller. */
-	for (j = i - 1; j > from && s[j - 1] >= '0' && s[j - 1] <= '9'; j--)
-		;
-	if (j > from && s[j - 1] == '-')
 		return 0;
 	s[i - 1]++;
 	while (i < end)		/* mostly none: no memset call */

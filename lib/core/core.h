@@ -54,6 +54,13 @@ struct sl_reader {
 
 /* Hand r to the sink.  Returns SL_OK or SL_STOP. */
 int sl_emit(struct sl_reader *rd, const struct sl_record *r);
+/*
+ * The same for a line record whose session and src the caller has found
+ * valid UTF-8 (or NULL) before: mend()'s check of both, per record, is
+ * skipped (a line record has no other strings it mends).  Any other
+ * type goes through sl_emit().
+ */
+int sl_emit_checked(struct sl_reader *rd, const struct sl_record *r);
 /* Clear r for a record of type t in session sid. */
 void sl_record_init(struct sl_record *r, enum sl_type t, const char *sid,
     const char *src);

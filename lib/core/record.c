@@ -150,23 +150,19 @@ tail16(char *o, const unsigned char *p, size_t left,
 }
 
 /*
- * A JSON string.  Sixteen bytes are copied before they are checked: the
- * room made for the worst case (6 bytes a byte) holds the overshoot, and
- * a run of plain bytes costs one load, one store and one test.  The last
- * few bytes go through tail16().
+ * The general loop of a JSON string, from p on (output from plain on is
+ * a copy of the input).  Sixteen bytes are copied before they are
+ * checked: the room made for the worst case (6 bytes a byte) holds the
+ * overshoot.  The last few bytes go through tail16().  Out of line: its
+ * calls would keep jw_str_inline's loop constants out of registers.
  */
-static inline __attribute__((always_inline)) void
-jw_str_inline(struct jw *w, const char *s, size_t n)
+static char *
+str_rest(char *o, const unsigned char *p, const unsigned char *end,
+    const unsigned char *plain)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	const unsigned char *plain = p;	/* output from here is the input */
 	size_t used;
 	unsigned m;
-	char *o;
 
-	jw_room(w, 6 * n + 2 + 16);
-	o = w->o;
-	*o++ = '"';
 	while (p < end) {
 		size_t left = (size_t)(end - p);
 
@@ -194,6 +190,54 @@ jw_str_inline(struct jw *w, const char *s, size_t n)
 		p += used;
 		plain = p;
 	}
+	return o;
+}
+
+/* Copy the 16 bytes at p to o; are all but the first skip plain?  One
+ * load: the compiler cannot know that o and p do not overlap. */
+static inline int
+copy16_plain(char *o, const unsigned char *p, unsigned skip)
+{
+#ifdef __SSE2__
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+
+	_mm_storeu_si128((__m128i *)o, v);
+	return (sl_json_bad16_v(v) >> skip) == 0;
+#else
+	memcpy(o, p, 16);
+	return (sl_json_bad16(p) >> skip) == 0;
+#endif
+}
+
+/*
+ * A JSON string.  The common one needs no escape and is 16 bytes or
+ * more: its blocks are copied and checked here, the last few read as
+ * the 16 that end it (stored over output that is the same bytes), with
+ * no call.  Anything else goes on in str_rest() from the first block
+ * that needs it.
+ */
+static inline __attribute__((always_inline)) void
+jw_str_inline(struct jw *w, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t left;
+	char *o;
+
+	jw_room(w, 6 * n + 2 + 16);
+	o = w->o;
+	*o++ = '"';
+	while ((size_t)(end - p) >= 16 && copy16_plain(o, p, 0)) {
+		p += 16;
+		o += 16;
+	}
+	left = (size_t)(end - p);
+	if (left > 0 && left < 16 && n >= 16 &&
+	    copy16_plain(o - (16 - left), end - 16, (unsigned)(16 - left))) {
+		o += left;
+		p = end;
+	}
+	if (p < end)
+		o = str_rest(o, p, end, (const unsigned char *)s);
 	*o++ = '"';
 	w->o = o;
 }

@@ -328,33 +328,51 @@ mend(const struct sl_record *r, struct mended *m)
 	return &m->r;
 }
 
+/* The sink's status for r; its SL_STOP stops the run. */
+static int
+deliver(struct sl_reader *rd, const struct sl_record *r)
+{
+	struct sl_run *run = rd->run;
+
+	run->st.records++;
+	if (run->sink.put(run->sink.arg, r) != SL_OK) {
+		run->stopped = 1;
+		worse(rd, SL_STOP);
+		return SL_STOP;
+	}
+	return SL_OK;
+}
+
 int
 sl_emit(struct sl_reader *rd, const struct sl_record *r)
 {
-	struct sl_run *run = rd->run;
 	struct mended m;
 	size_t i;
 	int rc;
 
-	if (run->stopped)
+	if (rd->run->stopped)
 		return SL_STOP;
-	run->st.records++;
 	m.extra = NULL;
 	m.keep = NULL;
 	m.nkeep = 0;
-	rc = run->sink.put(run->sink.arg, mend(r, &m));
+	rc = deliver(rd, mend(r, &m));
 	if (m.keep != NULL) {	/* something was mended: rare */
 		for (i = 0; i < m.nkeep; i++)
 			free(m.keep[i]);
 		free(m.keep);
 		free(m.extra);
 	}
-	if (rc != SL_OK) {
-		run->stopped = 1;
-		worse(rd, SL_STOP);
+	return rc;
+}
+
+int
+sl_emit_checked(struct sl_reader *rd, const struct sl_record *r)
+{
+	if (r->type != SL_LINE)
+		return sl_emit(rd, r);
+	if (rd->run->stopped)
 		return SL_STOP;
-	}
-	return SL_OK;
+	return deliver(rd, r);
 }
 
 int

@@ -472,6 +472,19 @@ heredoc_end(struct shell *sh, const char *s, size_t n)
 	return n == strlen(sh->heredoc) && memcmp(s, sh->heredoc, n) == 0;
 }
 
+/* Can byte c (outside quotes) do more in shell_scan than go on a word? */
+static inline int
+word_ends(int c)
+{
+	switch (c) {
+	case '\\': case '\'': case '"': case ' ': case '\t': case ';':
+	case '&': case '|': case '<': case '>':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /*
  * Scan one row of shell input, continuing the state.  Returns 1 when the
  * shell will want more input.
@@ -508,6 +521,13 @@ shell_scan(struct shell *sh, const char *s, size_t n)
 			if (w == NULL)
 				w = p;
 			sh->quote = (char)c;
+			continue;
+		}
+		if (w != NULL && !word_ends(c)) {
+			/* Inside a word: skip to the next byte that may end or
+			 * quote it (most bytes of a command row). */
+			while (p + 1 < end && !word_ends((unsigned char)p[1]))
+				p++;
 			continue;
 		}
 		if (c == '#' && w == NULL)

@@ -2628,7 +2628,9 @@ csi_other(struct sl_term *t, unsigned char f)
 /*
  * A complete CSI, from either parser (csi_byte, csi_fast).  SGR, most
  * sequences, is taken here in a few tests, what csi_other() would do for
- * it; this small entry is inlined into both parsers.
+ * it; this small entry is inlined into both parsers.  The attribute SGR
+ * sets is read only to hand out spans (emit): a renderer whose owner
+ * wants none skips it.
  */
 static inline void
 csi_dispatch(struct sl_term *t, unsigned char f)
@@ -2636,7 +2638,8 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	if (f == 'm' && t->priv == 0 && t->inter == 0 && !t->alt && !soft(t)) {
 		t->last_csi = 'm';
 		t->at_margin = 0;
-		sgr(t);
+		if (t->cb.attrs)
+			sgr(t);
 		return;
 	}
 	csi_other(t, f);

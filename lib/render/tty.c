@@ -58,6 +58,7 @@ struct elem {
  */
 struct held {
 	size_t text, src, time, expanded, spans;
+	int checked;		/* session and src valid UTF-8 (emit) */
 	struct sl_record r;	/* last: stored up to LINE_FIELDS only */
 };
 
@@ -69,6 +70,7 @@ struct held {
 /* What belongs to one session when several take turns on a tty. */
 struct sl_tty_part {
 	char *sid;
+	int sid_ok;		/* sid is NULL or valid UTF-8 (set_sid) */
 	long long n;
 	struct sl_prompt *prompt;
 	char *host;
@@ -82,6 +84,7 @@ struct sl_tty {
 	struct sl_tty_part *cur;	/* &own, or a part in use */
 	char sep;			/* src is "name<sep>line" */
 	char *fixed_src;
+	int fixed_src_ok;	/* fixed_src is NULL or valid UTF-8 */
 	char *time;
 	sl_tty_filter_fn filter;
 	void *filter_arg;
@@ -93,6 +96,7 @@ struct sl_tty {
 	const char *src_name;		/* the name src's prefix was made of */
 	char src_sep;			/* ...and its separator */
 	size_t src_prefix;		/* bytes of "name<sep>" in src */
+	int src_ok;			/* ...which are valid UTF-8 */
 	long long src_line;		/* the number after it... */
 	int src_line_set;		/* ...if src has one yet */
 	unsigned char *held;	/* of HELD_SIZE each, grown on demand:
@@ -112,12 +116,36 @@ held_at(struct sl_tty *tty, size_t i)
 	return (struct held *)(void *)(tty->held + i * HELD_SIZE);
 }
 
+/* Is s NULL or valid UTF-8?  Asked once per session id and src prefix,
+ * so that line records skip the check (sl_emit_checked). */
 static int
-emit(struct sl_tty *tty, struct sl_record *r)
+utf8_valid(const char *s)
 {
+	size_t n;
+
+	if (s == NULL)
+		return 1;
+	n = strlen(s);
+	return sl_utf8_valid_prefix((const unsigned char *)s, n) == n;
+}
+
+static void
+set_sid(struct sl_tty_part *part, const char *sid)
+{
+	part->sid = sid != NULL ? sl_xstrdup(sid) : NULL;
+	part->sid_ok = utf8_valid(sid);
+}
+
+/* checked: r's session and src are known to be valid UTF-8. */
+static int
+emit(struct sl_tty *tty, struct sl_record *r, int checked)
+{
+	int rc;
+
 	if (tty->status == SL_STOP)
 		return SL_STOP;
-	if (sl_emit(tty->rd, r) == SL_STOP)
+	rc = checked ? sl_emit_checked(tty->rd, r) : sl_emit(tty->rd, r);
+	if (rc == SL_STOP)
 		tty->status = SL_STOP;
 	return tty->status;
 }
@@ -133,6 +161,8 @@ src_at(struct sl_tty *tty, long long line)
 		sl_buf_adds(&tty->src, tty->rd->name);
 		sl_buf_addc(&tty->src, tty->sep);
 		tty->src_prefix = tty->src.len;
+		/* The digits added to it are ASCII. */
+		tty->src_ok = utf8_valid(tty->src.buf);
 		tty->src_name = tty->rd->name;
 		tty->src_sep = tty->sep;
 		tty->src_line_set = 0;
@@ -151,6 +181,13 @@ src_at(struct sl_tty *tty, long long line)
 	return tty->src.buf;
 }
 
+/* Was the src src_at() last returned found valid UTF-8? */
+static int
+src_ok(const struct sl_tty *tty)
+{
+	return tty->fixed_src != NULL ? tty->fixed_src_ok : tty->src_ok;
+}
+
 /* Copy n bytes to hold_mem at a multiple of align (a power of two), a
  * NUL after them; their offset. */
 static size_t
@@ -159,8 +196,12 @@ hold_copy(struct sl_tty *tty, const void *p, size_t n, size_t align)
 	struct sl_buf *m = &tty->hold_mem;
 	size_t at = (m->len + align - 1) & ~(align - 1);
 
-	sl_buf_reserve(m, at - m->len + n + 1);
-	memset(m->buf + m->len, 0, at - m->len);
+	/* Tests inlined (every held row copies two or three strings):
+	 * bytes up to the NUL after the new length, padding mostly none. */
+	if (at + n + 2 > m->cap)
+		sl_buf_reserve(m, at - m->len + n + 1);
+	if (at > m->len)
+		memset(m->buf + m->len, 0, at - m->len);
 	if (n > 0)
 		memcpy(m->buf + at, p, n);
 	m->len = at + n + 1;
@@ -185,7 +226,7 @@ held_point(struct sl_tty *tty, struct held *h)
 }
 
 static void
-hold(struct sl_tty *tty, const struct sl_record *r)
+hold(struct sl_tty *tty, const struct sl_record *r, int checked)
 {
 	struct held *h;
 
@@ -200,6 +241,7 @@ hold(struct sl_tty *tty, const struct sl_record *r)
 	}
 	h = held_at(tty, tty->nheld++);
 	memcpy(&h->r, r, LINE_FIELDS);
+	h->checked = checked;
 	h->text = hold_copy(tty, r->text, r->len, 1);
 	h->src = hold_copy(tty, r->src, strlen(r->src), 1);
 	h->time = r->time != NULL ?
@@ -221,7 +263,7 @@ release(struct sl_tty *tty)
 		/* A whole record for the sink: only the line fields are
 		 * read, as from on_row's. */
 		memcpy(&r, &held_at(tty, i)->r, LINE_FIELDS);
-		emit(tty, &r);
+		emit(tty, &r, held_at(tty, i)->checked);
 	}
 	tty->nheld = 0;
 	sl_buf_reset(&tty->hold_mem);
@@ -333,6 +375,7 @@ on_row(void *arg, const struct sl_row *row)
 	size_t plen = 0;
 	long long line = row->src_line;
 	unsigned flags = row->flags;
+	int checked;
 
 	if (tty->filter != NULL && !tty->filter(tty->filter_arg, row)) {
 		sl_count_skipped(tty->rd, row->units);
@@ -349,6 +392,7 @@ on_row(void *arg, const struct sl_row *row)
 	r.type = SL_LINE;
 	r.session = tty->cur->sid;
 	r.src = src_at(tty, line);
+	checked = tty->cur->sid_ok && src_ok(tty);
 	r.count = -1;
 	r.src_line = tty->fixed_src != NULL || tty->sep != ':' ? 0 : line;
 	r.n = ++tty->cur->n;
@@ -375,11 +419,11 @@ on_row(void *arg, const struct sl_row *row)
 	if (cls == SL_PROMPT_CMD)
 		release(tty);
 	if (cls == SL_PROMPT_CMD || tty->nheld > 0) {
-		hold(tty, &r);
+		hold(tty, &r, checked);
 		if (cls != SL_PROMPT_CMD && settled(tty, row, cls != SL_PROMPT_NONE))
 			release(tty);
 	} else
-		emit(tty, &r);
+		emit(tty, &r, checked);
 }
 
 /* "user@host:~" or "user@host ~" -> "host". */
@@ -412,7 +456,7 @@ note(struct sl_tty *tty, long long line, const char *code, long long count,
 	r.extra = extra;
 	r.nextra = nextra;
 	r.time = tty->time;
-	emit(tty, &r);
+	emit(tty, &r, 0);
 }
 
 /* The program a command runs: first word, without path or sudo. */
@@ -549,7 +593,7 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 	else
 		tty = sl_xcalloc(1, sizeof(*tty));
 	tty->rd = rd;
-	tty->own.sid = sid != NULL ? sl_xstrdup(sid) : NULL;
+	set_sid(&tty->own, sid);
 	tty->cur = &tty->own;
 	tty->sep = ':';
 	tty->kind = kind;
@@ -620,6 +664,7 @@ sl_tty_set_src(struct sl_tty *tty, const char *src, const char *time)
 	free(tty->fixed_src);
 	free(tty->time);
 	tty->fixed_src = src != NULL ? sl_xstrdup(src) : NULL;
+	tty->fixed_src_ok = utf8_valid(src);
 	tty->time = time != NULL ? sl_xstrdup(time) : NULL;
 }
 
@@ -760,7 +805,7 @@ sl_tty_part_new(struct sl_tty *tty, const char *sid, enum sl_tty_kind kind)
 {
 	struct sl_tty_part *part = sl_xcalloc(1, sizeof(*part));
 
-	part->sid = sid != NULL ? sl_xstrdup(sid) : NULL;
+	set_sid(part, sid);
 	part->prompt = sl_prompt_new(tty->rd->opts->prompts,
 	    kind == SL_TTY_LINUX, kind == SL_TTY_PWSH);
 	return part;

@@ -631,6 +631,48 @@ START_TEST(text_escaped_as_buf_json_str)
 }
 END_TEST
 
+/*
+ * Plain text of every length to 48 with one byte that needs an escape
+ * (or is not ASCII) at every offset: the writer's whole blocks, its
+ * last bytes read as the 16 that end the text, and the way it goes on
+ * after an escape must all agree with sl_buf_json_str.
+ */
+START_TEST(text_escape_at_every_offset)
+{
+	static const char odd[] = { '"', '\\', '\n', '\x01', '\x7f', '\xc3' };
+	struct sl_record r;
+	struct sl_buf got, want;
+	char text[48];
+	size_t n, at, k;
+
+	sl_buf_init(&got);
+	sl_buf_init(&want);
+	for (n = 1; n <= sizeof(text); n++)
+		for (at = 0; at <= n; at++)
+			for (k = 0; k < sizeof(odd); k++) {
+				memset(text, 'a', n);
+				if (at < n)	/* at == n: none */
+					text[at] = odd[k];
+				sl_record_init(&r, SL_LINE, "s", "f:1");
+				r.text = text;
+				r.len = n;
+				sl_buf_reset(&got);
+				sl_record_to_json(&got, &r);
+				sl_buf_reset(&want);
+				sl_buf_adds(&want, "{\"type\":\"line\",\"session\":"
+				    "\"s\",\"n\":0,\"text\":");
+				sl_buf_json_str(&want, text, n);
+				sl_buf_adds(&want, ",\"src\":\"f:1\"}\n");
+				ck_assert_msg(got.len == want.len &&
+				    memcmp(got.buf, want.buf, got.len) == 0,
+				    "n %zu at %zu: got %s want %s", n, at,
+				    got.buf, want.buf);
+			}
+	sl_buf_free(&got);
+	sl_buf_free(&want);
+}
+END_TEST
+
 /* A record far past the buffer's first room: the writer grows it. */
 START_TEST(long_text_grows_buffer)
 {
@@ -722,6 +764,7 @@ record_suite(void)
 	tcase_add_test(tc, numbers_counting_up);
 	tcase_add_test(tc, field_names);
 	tcase_add_test(tc, text_escaped_as_buf_json_str);
+	tcase_add_test(tc, text_escape_at_every_offset);
 	tcase_add_test(tc, long_text_grows_buffer);
 	tcase_add_test(tc, numbers_as_printf);
 	suite_add_tcase(s, tc);

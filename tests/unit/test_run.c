@@ -7,6 +7,7 @@
 
 #include "check_main.h"
 #include "sl.h"
+#include "base/base.h"
 
 struct seen {
 	long long notes, rejected_notes;
@@ -101,6 +102,53 @@ START_TEST(bad_value_rejects_no_unit)
 }
 END_TEST
 
+/* Records whose session or src are not valid UTF-8, and line records. */
+struct utf8_seen {
+	int bad, lines;
+};
+
+static int
+utf8_ok(const char *s)
+{
+	return s == NULL || sl_utf8_valid_prefix((const unsigned char *)s,
+	    strlen(s)) == strlen(s);
+}
+
+static int
+put_utf8(void *arg, const struct sl_record *r)
+{
+	struct utf8_seen *s = arg;
+
+	s->lines += r->type == SL_LINE;
+	s->bad += !utf8_ok(r->session) || !utf8_ok(r->src);
+	return SL_OK;
+}
+
+/*
+ * An input named in Latin-1: the sink gets src mended (as its JSON form
+ * would write it) in every record, line records too, whose session and
+ * src are checked once per session rather than per record (tty.c).
+ */
+START_TEST(name_not_utf8_is_mended)
+{
+	const char *text = "Script started on 2024-06-01 10:00:00+00:00\n"
+	    "$ echo hi\r\r\nhi\r\r\n$ ls\r\r\na b\r\r\n\n"
+	    "Script done on 2024-06-01 10:00:05+00:00\n";
+	struct sl_opts o = { 0 };
+	struct utf8_seen s = { 0, 0 };
+	struct sl_sink sink = { .put = put_utf8, .arg = &s };
+	struct sl_run *run;
+	int nerr = 0;
+
+	run = sl_run_new(&o, &sink, no_err, &nerr);
+	sl_run_mem(run, "caf\351-s\377.log", text, strlen(text));
+	ck_assert_int_eq(sl_run_finish(run), SL_OK);
+	sl_run_free(run);
+	ck_assert_int_eq(s.lines, 4);
+	ck_assert_int_eq(s.bad, 0);
+}
+END_TEST
+
 static Suite *
 run_suite(void)
 {
@@ -109,6 +157,7 @@ run_suite(void)
 
 	tcase_add_test(tc, reject_counts_its_unit);
 	tcase_add_test(tc, bad_value_rejects_no_unit);
+	tcase_add_test(tc, name_not_utf8_is_mended);
 	suite_add_tcase(s, tc);
 	return s;
 }
