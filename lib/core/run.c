@@ -28,6 +28,7 @@ struct sl_run {
 	struct sl_workers *workers;	/* -j N; NULL: every input read here */
 	sl_writefn json_write;		/* the sink only writes JSON: here */
 	void *json_arg;
+	struct sl_packer pack;		/* pack NULL: workers send records */
 };
 
 struct sl_run *
@@ -672,7 +673,8 @@ sl_run_set_jobs(struct sl_run *run, int jobs)
 	struct sl_run_parts parts = {
 		&run->sink, &run->err, &run->errarg, &run->info,
 		&run->infoarg, &run->st, &run->opts, read_leaf, read_mem_leaf,
-		settle, read_path, &run->json_write, &run->json_arg
+		settle, read_path, &run->json_write, &run->json_arg,
+		&run->pack
 	};
 
 	sl_workers_free(run->workers);
@@ -684,6 +686,12 @@ sl_run_set_json_out(struct sl_run *run, sl_writefn write, void *arg)
 {
 	run->json_write = write;
 	run->json_arg = arg;
+}
+
+void
+sl_run_set_packer(struct sl_run *run, const struct sl_packer *pk)
+{
+	run->pack = *pk;
 }
 
 int
