@@ -805,6 +805,12 @@ SL_API struct sl_convert *sl_convert_new(const struct sl_convert_opts *o,
 SL_API long long sl_convert_left_out(const struct sl_convert *c);
 /* The sink to give sl_run_new (it stops the run after a failed write). */
 SL_API void sl_convert_sink(struct sl_convert *c, struct sl_sink *sink);
+/*
+ * The packer of the conversion (sl_run_set_packer) into pk: with -j N
+ * each worker encodes records for the spool and measures their lines,
+ * for the same output.  Valid while c is.
+ */
+SL_API void sl_convert_packer(struct sl_convert *c, struct sl_packer *pk);
 /* The report model of with_report (NULL without): name the inputs and add
  * the run's counters to it before sl_convert_finish. */
 SL_API struct sl_report *sl_convert_report(struct sl_convert *c);
