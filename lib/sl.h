@@ -397,6 +397,23 @@ SL_API void sl_run_set_jobs(struct sl_run *run, int jobs);
 typedef int (*sl_writefn)(void *arg, const void *p, size_t n);
 SL_API void sl_run_set_json_out(struct sl_run *run, sl_writefn write,
     void *arg);
+/*
+ * A sink that stands in for its records with a smaller form of its own
+ * under -j N, so that a worker does part of the sink's work: in a
+ * worker, pack(arg, b, r) appends to b whatever applying r needs (it may
+ * hold some back, given the records before it in the same job, until
+ * end(arg, b)); in the parent the run hands those bytes, in input order,
+ * to apply(arg, p, n) (SL_OK or SL_STOP) instead of records to the
+ * sink, which must then be as the records would have left it.  Workers
+ * have their own copy of arg.  Call it before the first sl_run_path.
+ */
+struct sl_packer {
+	int (*pack)(void *arg, struct sl_buf *b, const struct sl_record *r);
+	void (*end)(void *arg, struct sl_buf *b);
+	int (*apply)(void *arg, const void *p, size_t n);
+	void *arg;
+};
+SL_API void sl_run_set_packer(struct sl_run *run, const struct sl_packer *pk);
 /* Pass on all the workers still owe, before the caller adds to the sink
  * itself (a state file merged between inputs).  SL_OK or SL_STOP. */
 SL_API int sl_run_sync(struct sl_run *run);
@@ -703,6 +720,12 @@ SL_API struct sl_report *sl_report_new(const struct sl_report_opts *o);
 SL_API int sl_report_put(void *arg, const struct sl_record *r);
 /* Name an input given to the run (listed in the report). */
 SL_API void sl_report_input(struct sl_report *rep, const char *path);
+/*
+ * The packer of the model (sl_run_set_packer) into pk: with -j N each
+ * worker builds the state of the lines it reads and the run merges it,
+ * for the same report.  Valid while rep is.
+ */
+SL_API void sl_report_packer(struct sl_report *rep, struct sl_packer *pk);
 /* Add a run's counters (files, bytes, ...) to the report. */
 SL_API void sl_report_add_stats(struct sl_report *rep,
     const struct sl_stats *st);
@@ -790,6 +813,12 @@ SL_API struct sl_convert *sl_convert_new(const struct sl_convert_opts *o,
 SL_API long long sl_convert_left_out(const struct sl_convert *c);
 /* The sink to give sl_run_new (it stops the run after a failed write). */
 SL_API void sl_convert_sink(struct sl_convert *c, struct sl_sink *sink);
+/*
+ * The packer of the conversion (sl_run_set_packer) into pk: with -j N
+ * each worker encodes records for the spool and measures their lines,
+ * for the same output.  Valid while c is.
+ */
+SL_API void sl_convert_packer(struct sl_convert *c, struct sl_packer *pk);
 /* The report model of with_report (NULL without): name the inputs and add
  * the run's counters to it before sl_convert_finish. */
 SL_API struct sl_report *sl_convert_report(struct sl_convert *c);

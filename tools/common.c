@@ -659,6 +659,7 @@ struct tool_pipe {
 	struct sl_sink down;
 	struct sl_select *sel;		/* NULL: no selection */
 	struct sl_run *run;
+	struct sl_packer pack;		/* tool_pipe_pack's */
 };
 
 /* The run's sink: a look at the clock now and then, then on. */
@@ -711,6 +712,46 @@ tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
 		sl_run_set_json_out(p->run, pipe_write_json, NULL);
 	tool_progress_init(p->run);
 	return p;
+}
+
+/* The tool's packer, under the pipe's arg (tool_pipe_pack). */
+static int
+pipe_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
+{
+	struct tool_pipe *p = arg;
+
+	return p->pack.pack(p->pack.arg, b, r);
+}
+
+static void
+pipe_pack_end(void *arg, struct sl_buf *b)
+{
+	struct tool_pipe *p = arg;
+
+	p->pack.end(p->pack.arg, b);
+}
+
+/* What a worker packed, applied: a look at the clock now and then. */
+static int
+pipe_apply(void *arg, const void *bytes, size_t n)
+{
+	struct tool_pipe *p = arg;
+
+	tool_progress_tick();
+	return p->pack.apply(p->pack.arg, bytes, n);
+}
+
+void
+tool_pipe_pack(struct tool_pipe *p, const struct sl_packer *pk)
+{
+	struct sl_packer run = { pipe_pack, pipe_pack_end, pipe_apply, NULL };
+
+	/* Packed records would pass the selection by. */
+	if (p->sel != NULL)
+		return;
+	p->pack = *pk;
+	run.arg = p;
+	sl_run_set_packer(p->run, &run);
 }
 
 int

@@ -122,6 +122,9 @@ void tool_progress_end(void);
 struct tool_pipe;
 struct tool_pipe *tool_pipe_new(const struct sl_opts *opts,
     const struct sl_select_opts *sel, const struct sl_sink *down);
+/* With -j N, workers pack records for down as pk says (sl_packer); not
+ * with a selection, which needs the records themselves. */
+void tool_pipe_pack(struct tool_pipe *p, const struct sl_packer *pk);
 /* Read one path (see sl_run_path). */
 int tool_pipe_path(struct tool_pipe *p, const char *path);
 /* Everything read so far passed on (-j): before a tool adds to the sink

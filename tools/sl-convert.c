@@ -191,6 +191,7 @@ main(int argc, char **argv)
 	struct sl_convert_opts co = { 0 };
 	struct sl_convert *done;
 	struct sl_sink sink;
+	struct sl_packer pack;
 	struct tool_pipe *p;
 	struct sigaction sa;
 	const struct sl_writer *w;
@@ -299,6 +300,9 @@ main(int argc, char **argv)
 
 	sl_convert_sink(conv, &sink);
 	p = tool_pipe_new(&opts, &sel, &sink);
+	/* -j N: the workers encode records as the spool keeps them. */
+	sl_convert_packer(conv, &pack);
+	tool_pipe_pack(p, &pack);
 	if (optind == argc)
 		rc = run_input(p, conv, "-");
 	for (i = optind; i < argc && rc != SL_STOP; i++)

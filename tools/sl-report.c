@@ -115,6 +115,7 @@ main(int argc, char **argv)
 	struct sl_opts opts = { 0 };
 	struct sl_select_opts sel = { 0 };
 	struct sl_sink sink = { sl_report_put, NULL, 0 };
+	struct sl_packer pack;
 	struct sl_stats st;
 	struct sl_report *rep;
 	struct tool_pipe *p;
@@ -198,6 +199,9 @@ main(int argc, char **argv)
 	/* No selection in front: the view selects, and counts what it
 	 * leaves out, with the same rules (lib/core/select.c). */
 	p = tool_pipe_new(&opts, NULL, &sink);
+	/* -j N: the workers build the report's state of what they read. */
+	sl_report_packer(rep, &pack);
+	tool_pipe_pack(p, &pack);
 	tool_progress_extra(report_count, rep, "sessions");
 	if (optind == argc) {
 		sl_report_input(rep, "-");

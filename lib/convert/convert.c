@@ -69,6 +69,7 @@ struct sl_convert {
 	char *spool_vbuf;		/* spool.fp's stdio buffer, SPOOL_BUF */
 
 	struct sl_report *rep;		/* with_report */
+	struct sl_buf arrays;		/* of a record a worker packed */
 
 	int failed;
 	char err[1024];
@@ -368,8 +369,11 @@ metadata_note(const struct sl_record *r)
 	    strcmp(r->code, SL_NOTE_SKIPPED) == 0);
 }
 
+/* wd: the display width of a line's text, when a worker measured it
+ * (else -1: measured here, when the writer needs it). */
 static void
-count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
+count(struct sl_convert *c, struct csess *s, const struct sl_record *r,
+    long long wd)
 {
 	struct sl_wsum *m = &s->sum;
 
@@ -386,8 +390,8 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 		if (sl_record_is_command(r))
 			m->commands++;
 		if (c->w->flags & SL_W_WHOLE) {
-			long long wd = (long long)sl_w_width(r->text, r->len);
-
+			if (wd < 0)
+				wd = (long long)sl_w_width(r->text, r->len);
 			if (wd > m->width)
 				m->width = wd;
 		}
@@ -447,15 +451,21 @@ spool_open(struct sl_convert *c)
 	return 0;
 }
 
-/* Append r to the shared spool as the next bytes of s's spool. */
+/* Append r to the shared spool as the next bytes of s's spool: the
+ * bytes a worker encoded it in (enc, n), else encoded here. */
 static int
-spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r)
+spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r,
+    const void *enc, size_t n)
 {
+	int rc;
+
 	if (c->spool.fp == NULL && spool_open(c) != 0)
 		return -1;
 	if (s->sp == NULL)
 		s->sp = sl_spool_new(c->spool.fd, 0, 0);
-	if (sl_spool_append(&c->spool, s->sp, r) != 0) {
+	rc = enc != NULL ? sl_spool_append_encoded(&c->spool, s->sp, enc, n) :
+	    sl_spool_append(&c->spool, s->sp, r);
+	if (rc != 0) {
 		failf(c, "spool file: write error: %s", strerror(errno));
 		return -1;
 	}
@@ -473,19 +483,12 @@ spool_flush(struct sl_convert *c)
 	return 0;
 }
 
+/* Record r of the run (encoded as enc, n when a worker did it; wd as
+ * for count): its session's facts, its report, its spool. */
 static int
-spool_put(struct sl_convert *c, struct csess *s, const struct sl_record *r)
+take(struct sl_convert *c, const struct sl_record *r, const void *enc,
+    size_t n, long long wd)
 {
-	if (spool_append(c, s, r) != 0)
-		return SL_STOP;
-	count(c, s, r);
-	return SL_OK;
-}
-
-static int
-convert_put(void *arg, const struct sl_record *r)
-{
-	struct sl_convert *c = arg;
 	const struct sl_session *e;
 	struct csess *s;
 
@@ -498,7 +501,77 @@ convert_put(void *arg, const struct sl_record *r)
 	else
 		e = sl_sessions_get(c->tab, r->session, 1);
 	s = csess_of(c, e);
-	return spool_put(c, s, r);
+	if (spool_append(c, s, r, enc, n) != 0)
+		return SL_STOP;
+	count(c, s, r, wd);
+	return SL_OK;
+}
+
+static int
+convert_put(void *arg, const struct sl_record *r)
+{
+	return take(arg, r, NULL, 0, -1);
+}
+
+/*
+ * -j N (sl_run_set_packer): a worker encodes each record as the spool
+ * holds it and measures a line's width, so that the parent decodes it
+ * for its facts and appends the bytes as they are.  Each entry: i64
+ * width (-1: not measured), the record (sl_record_encode).
+ */
+static int
+convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
+{
+	const struct sl_convert *c = arg;
+	int64_t wd = -1;
+
+	if (r->type == SL_LINE && (c->w->flags & SL_W_WHOLE))
+		wd = (int64_t)sl_w_width(r->text, r->len);
+	sl_buf_add(b, &wd, sizeof(wd));
+	sl_record_encode(b, r);
+	return SL_OK;
+}
+
+/* Nothing is held back: every record is an entry of its own. */
+static void
+convert_pack_end(void *arg, struct sl_buf *b)
+{
+	(void)arg;
+	(void)b;
+}
+
+static int
+convert_apply(void *arg, const void *bytes, size_t n)
+{
+	struct sl_convert *c = arg;
+	const char *p = bytes;
+	struct sl_record r;
+	int64_t wd;
+	size_t used;
+
+	while (n > 0) {
+		if (n < sizeof(wd))
+			return SL_STOP;	/* cannot be: the same program */
+		memcpy(&wd, p, sizeof(wd));
+		p += sizeof(wd);
+		n -= sizeof(wd);
+		if ((used = sl_record_decode(p, n, &r, &c->arrays)) == 0)
+			return SL_STOP;
+		if (take(c, &r, p, used, wd) != SL_OK)
+			return SL_STOP;
+		p += used;
+		n -= used;
+	}
+	return SL_OK;
+}
+
+void
+sl_convert_packer(struct sl_convert *c, struct sl_packer *pk)
+{
+	pk->pack = convert_pack;
+	pk->end = convert_pack_end;
+	pk->apply = convert_apply;
+	pk->arg = c;
 }
 
 long long
@@ -573,8 +646,8 @@ write_duplicate(struct sl_convert *c, struct csess *s, struct csess *to,
 	r.text = text;
 	r.len = strlen(text);
 	r.count = -1;
-	count(c, s, &r);
-	return spool_append(c, to, &r);
+	count(c, s, &r, -1);
+	return spool_append(c, to, &r, NULL, 0);
 }
 
 /*
@@ -601,8 +674,8 @@ keep_one_transcript(struct sl_convert *c, struct csess *s)
 	while (!bad && (got = sl_spool_next(cur, &r)) > 0) {
 		if (other_source(s, keep, r))
 			continue;
-		count(c, s, r);
-		bad = spool_append(c, &kept, r) != 0;
+		count(c, s, r, -1);
+		bad = spool_append(c, &kept, r, NULL, 0) != 0;
 	}
 	sl_spool_cursor_free(cur);
 	if (!bad && got < 0) {
@@ -1047,6 +1120,7 @@ sl_convert_free(struct sl_convert *c)
 	}
 	free(c->ss);
 	sl_buf_free(&c->spool.scratch);
+	sl_buf_free(&c->arrays);
 	sl_sessions_free(c->tab);
 	sl_report_free(c->rep);
 	free(c);

@@ -273,6 +273,10 @@ struct sl_spool_file {
  * appended to f again (by any of its spools); stop and report. */
 int sl_spool_append(struct sl_spool_file *f, struct sl_spool *sp,
     const struct sl_record *r);
+/* The same with r encoded already (sl_record_encode: p, n), as a -j
+ * worker sends it. */
+int sl_spool_append_encoded(struct sl_spool_file *f, struct sl_spool *sp,
+    const void *p, size_t n);
 long long sl_spool_len(const struct sl_spool *sp);
 void sl_spool_free(struct sl_spool *sp);
 struct sl_spool_cur *sl_spool_cursor(struct sl_spool *sp);

@@ -30,6 +30,7 @@ struct sl_run {
 	void *json_arg;
 	void *spare;			/* see sl_run_spare_put */
 	void (*spare_free)(void *);
+	struct sl_packer pack;		/* pack NULL: workers send records */
 };
 
 struct sl_run *
@@ -718,7 +719,8 @@ sl_run_set_jobs(struct sl_run *run, int jobs)
 	struct sl_run_parts parts = {
 		&run->sink, &run->err, &run->errarg, &run->info,
 		&run->infoarg, &run->st, &run->opts, read_leaf, read_mem_leaf,
-		settle, read_path, &run->json_write, &run->json_arg
+		settle, read_path, &run->json_write, &run->json_arg,
+		&run->pack
 	};
 
 	sl_workers_free(run->workers);
@@ -730,6 +732,12 @@ sl_run_set_json_out(struct sl_run *run, sl_writefn write, void *arg)
 {
 	run->json_write = write;
 	run->json_arg = arg;
+}
+
+void
+sl_run_set_packer(struct sl_run *run, const struct sl_packer *pk)
+{
+	run->pack = *pk;
 }
 
 int

@@ -203,12 +203,21 @@ int
 sl_spool_append(struct sl_spool_file *f, struct sl_spool *sp,
     const struct sl_record *r)
 {
+	sl_buf_reset(&f->scratch);
+	sl_record_encode(&f->scratch, r);
+	return sl_spool_append_encoded(f, sp, f->scratch.buf, f->scratch.len);
+}
+
+int
+sl_spool_append_encoded(struct sl_spool_file *f, struct sl_spool *sp,
+    const void *p, size_t n)
+{
 	long long at = f->end;
 
-	if (sl_spool_write(f->fp, &f->scratch, r) != 0)
+	if (fwrite(p, 1, n, f->fp) != n)
 		return -1;
-	f->end += (long long)f->scratch.len;
-	return add_extent(sp, f, at, (long long)f->scratch.len);
+	f->end += (long long)n;
+	return add_extent(sp, f, at, (long long)n);
 }
 
 long long

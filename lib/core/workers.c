@@ -71,9 +71,10 @@
 static size_t ring_bytes = RING_BYTES;	/* sl_workers_set_ring() */
 
 /* Frames from a worker: type byte, u32 length, payload.  FR_JSON: the
- * records as JSON Lines, when the sink only writes that. */
-enum { FR_RECORDS = 'R', FR_JSON = 'J', FR_ERROR = 'E', FR_INFO = 'I',
-    FR_END = 'Z', FR_DECLINE = 'D', FR_DECLINE_PATH = 'P' };
+ * records as JSON Lines, when the sink only writes that; FR_PACK: what
+ * the sink's packer made of them (sl_run_set_packer). */
+enum { FR_RECORDS = 'R', FR_JSON = 'J', FR_PACK = 'K', FR_ERROR = 'E',
+    FR_INFO = 'I', FR_END = 'Z', FR_DECLINE = 'D', FR_DECLINE_PATH = 'P' };
 
 /* The size of a job given by path: the worker opens the file. */
 #define PATH_JOB	UINT64_MAX
@@ -123,6 +124,7 @@ struct sl_workers {
 	void *errarg, *infoarg;
 	sl_writefn json_write;		/* NULL: records are replayed */
 	void *json_arg;
+	struct sl_packer pack;		/* pack NULL: records are replayed */
 	struct worker *w;
 	int n;
 	int started;
@@ -236,7 +238,13 @@ static size_t records_at = SIZE_MAX;	/* the open records frame */
 static void
 close_records(void)
 {
-	if (records_at != SIZE_MAX)
+	if (records_at == SIZE_MAX)
+		return;
+	if (self->pack.pack != NULL) {
+		/* What the packer holds back belongs to this frame. */
+		self->pack.end(self->pack.arg, &self->frame);
+		frame_close(&self->frame, records_at, FR_PACK);
+	} else
 		frame_close(&self->frame, records_at,
 		    self->json_write != NULL ? FR_JSON : FR_RECORDS);
 	records_at = SIZE_MAX;
@@ -306,7 +314,9 @@ worker_put(void *arg, const struct sl_record *r)
 		records_at = frame_open(&self->frame);
 	/* The JSON the parent would make of it: no record codec, and the
 	 * parent only copies. */
-	if (self->json_write != NULL)
+	if (self->pack.pack != NULL)
+		self->pack.pack(self->pack.arg, &self->frame, r);
+	else if (self->json_write != NULL)
 		sl_record_to_json(&self->frame, r);
 	else
 		sl_record_encode(&self->frame, r);
@@ -639,6 +649,8 @@ start(struct sl_workers *ws)
 	ws->infoarg = *ws->parts.infoarg;
 	ws->json_write = *ws->parts.json_write;
 	ws->json_arg = *ws->parts.json_arg;
+	if (ws->parts.pack != NULL)
+		ws->pack = *ws->parts.pack;
 	/* Pages are made as the ring is first filled: a run of small
 	 * inputs touches only the ring's start (see pop_oldest). */
 	ws->ring = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE,
@@ -867,6 +879,11 @@ collect_frame(struct sl_workers *ws, struct worker *w, int first)
 	case FR_JSON:
 		if (!ws->stopped && ws->json_write != NULL &&
 		    ws->json_write(ws->json_arg, p, len) != SL_OK)
+			ws->stopped = 1;
+		return 0;
+	case FR_PACK:
+		if (!ws->stopped && ws->pack.apply != NULL &&
+		    ws->pack.apply(ws->pack.arg, p, len) != SL_OK)
 			ws->stopped = 1;
 		return 0;
 	case FR_ERROR:

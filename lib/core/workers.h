@@ -44,6 +44,8 @@ struct sl_run_parts {
 	/* Set (sl_run_set_json_out): workers send JSON, the run writes it. */
 	sl_writefn *json_write;
 	void **json_arg;
+	/* Set (sl_run_set_packer): workers send what it packs. */
+	const struct sl_packer *pack;
 };
 
 struct sl_workers;

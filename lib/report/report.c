@@ -100,6 +100,10 @@ sl_report_free(struct sl_report *rep)
 	sl_sessions_free(rep->t);
 	sl_buf_free(&rep->left_out);
 	report_spill_close(rep);
+	sl_buf_free(&rep->pack.sid);
+	sl_buf_free(&rep->pack.src);
+	sl_buf_free(&rep->pack.cmds);
+	sl_buf_free(&rep->pack.arrays);
 	free(rep);
 }
 
@@ -316,36 +320,76 @@ report_note_add(struct rnote **v, size_t *n, const char *code,
 		e->count = report_add(e->count < 0 ? 0 : e->count, count);
 }
 
-static void
-put_line(struct sl_report *rep, const struct sl_record *r)
+struct rsrc *
+report_line_src(struct sl_report *rep, const char *session, const char *src,
+    long long n)
 {
-	struct rsess *s = report_sess(rep, r->session);
-	struct rsrc *src = src_of(rep, s, r->src != NULL ? r->src : "", r->n);
-	long long ms = RV_NONE;
+	return src_of(rep, report_sess(rep, session), src != NULL ? src : "",
+	    n);
+}
 
-	if (src->lines++ == 0)
-		src->first_n = r->n;
-	if (r->time != NULL && sl_time_rfc3339(r->time, strlen(r->time),
-	    &ms) == 0) {
-		src->timed++;
-		if (src->first_ms == RV_NONE || ms < src->first_ms)
-			src->first_ms = ms;
-		if (src->last_ms == RV_NONE || ms > src->last_ms)
-			src->last_ms = ms;
-	} else
-		ms = RV_NONE;
+void
+report_src_lines(struct rsrc *src, long long first_n, long long lines,
+    long long timed, long long first_ms, long long last_ms)
+{
+	if (src->lines == 0)
+		src->first_n = first_n;
+	src->lines += lines;
+	src->timed += timed;
+	if (first_ms != RV_NONE && (src->first_ms == RV_NONE ||
+	    first_ms < src->first_ms))
+		src->first_ms = first_ms;
+	if (last_ms != RV_NONE && (src->last_ms == RV_NONE ||
+	    last_ms > src->last_ms))
+		src->last_ms = last_ms;
+}
+
+long long
+report_line_ms(const struct sl_record *r)
+{
+	long long ms;
+
+	if (r->time == NULL || sl_time_rfc3339(r->time, strlen(r->time),
+	    &ms) != 0)
+		return RV_NONE;
+	return ms;
+}
+
+int
+report_line_cmd(const struct sl_record *r, struct rline_cmd *c)
+{
 	/* A line cancelled or redrawn before it ran is no command run; a
 	 * cancelled one is kept for the timeline, flagged (redrawn: it
 	 * shows again where it ran). */
 	if (!r->has_prompt || r->redrawn)
-		return;
+		return 0;
 	/* What ran: the expansion of !! where the shell echoed it. */
-	if (r->expanded != NULL && !r->cont)
-		report_cmd_add(rep, src, r->expanded, strlen(r->expanded), ms, 0, 0);
-	else if (r->cont || r->len > r->prompt_len)
-		report_cmd_add(rep, src, r->text + r->prompt_len,
-		    r->len - r->prompt_len, ms, r->cont,
-		    r->cancelled ? RCMD_CANCELLED : 0);
+	if (r->expanded != NULL && !r->cont) {
+		c->p = r->expanded;
+		c->n = strlen(r->expanded);
+		c->cont = 0;
+		c->flags = 0;
+		return 1;
+	}
+	if (!r->cont && r->len <= r->prompt_len)
+		return 0;
+	c->p = r->text + r->prompt_len;
+	c->n = r->len - r->prompt_len;
+	c->cont = r->cont;
+	c->flags = r->cancelled ? RCMD_CANCELLED : 0;
+	return 1;
+}
+
+static void
+put_line(struct sl_report *rep, const struct sl_record *r)
+{
+	struct rsrc *src = report_line_src(rep, r->session, r->src, r->n);
+	long long ms = report_line_ms(r);
+	struct rline_cmd c;
+
+	report_src_lines(src, r->n, 1, ms != RV_NONE, ms, ms);
+	if (report_line_cmd(r, &c))
+		report_cmd_add(rep, src, c.p, c.n, ms, c.cont, c.flags);
 }
 
 static void

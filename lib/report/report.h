@@ -93,6 +93,20 @@ struct rsess {
 	struct rtime *times;
 };
 
+/* -j N (report_pack.c): the run of lines a worker holds, and the
+ * parent's room to decode records in. */
+struct rpack {
+	int open;
+	int null_sid;
+	struct sl_buf sid;		/* its session (null_sid: none) */
+	struct sl_buf src;		/* its first line's src */
+	size_t plen;			/* of which the input part */
+	long long first_n, lines, timed, first_ms, last_ms;
+	size_t ncmds;
+	struct sl_buf cmds;		/* encoded as in the entry */
+	struct sl_buf arrays;		/* a decoded record's (parent) */
+};
+
 struct sl_report {
 	struct sl_report_opts o;
 	struct sl_sessions *t;
@@ -113,6 +127,7 @@ struct sl_report {
 	long long spill_end;
 	size_t cmd_bytes, cmd_limit;	/* in memory, and when to spill */
 	size_t cmd_budget;		/* 0: the default; tests set less */
+	struct rpack pack;
 };
 
 struct rsess *report_sess(struct sl_report *rep, const char *sid);
@@ -163,6 +178,28 @@ void report_spill_close(struct sl_report *rep);
 void report_set_cmd_budget(struct sl_report *rep, size_t bytes);
 void report_free_cmds(struct rsrc *src);
 void report_keep_session(struct rsess *s, const struct sl_record *r);
+/*
+ * A line record in pieces, so that a run of lines can be applied at once
+ * (report_pack.c) with the same outcome as one at a time (put_line).
+ * The source of a line of session at src (line n): as for a line record,
+ * through the line cache, a fresh one for an input read again.
+ */
+struct rsrc *report_line_src(struct sl_report *rep, const char *session,
+    const char *src, long long n);
+/* lines more lines to src, timed of them with a time in [first_ms,
+ * last_ms] (RV_NONE: none), the first of them line first_n. */
+void report_src_lines(struct rsrc *src, long long first_n, long long lines,
+    long long timed, long long first_ms, long long last_ms);
+/* The time of line r in ms, RV_NONE when it has none (or a bad one). */
+long long report_line_ms(const struct sl_record *r);
+/* The command line r adds (for report_cmd_add): 1 and c set, else 0. */
+struct rline_cmd {
+	const char *p;
+	size_t n;
+	int cont;
+	unsigned flags;
+};
+int report_line_cmd(const struct sl_record *r, struct rline_cmd *c);
 void report_add_input(struct sl_report *rep, const char *path);
 
 /* ----------------------------------------------------------- view model */

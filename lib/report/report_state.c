@@ -630,17 +630,10 @@ load_sources(struct sl_report *rep, struct rsess *s, json_t *a)
 			free(src->key);
 			src->key = sl_xstrdup(key);
 		}
-		if (src->lines == 0)
-			src->first_n = first_n;
-		if (merge_count(&src->lines, lines) < 0 ||
-		    merge_count(&src->timed, timed) < 0)
+		if (src->lines > REPORT_COUNT_MAX - lines ||
+		    src->timed > REPORT_COUNT_MAX - timed)
 			return "line counts out of range once merged";
-		if (first != RV_NONE && (src->first_ms == RV_NONE ||
-		    first < src->first_ms))
-			src->first_ms = first;
-		if (last != RV_NONE && (src->last_ms == RV_NONE ||
-		    last > src->last_ms))
-			src->last_ms = last;
+		report_src_lines(src, first_n, lines, timed, first, last);
 		free(src->last_path);
 		src->last_path = sl_xstrdup(lp);
 		if ((why = load_cmds(rep, src, json_object_get(e, "cmds"))) != NULL)

@@ -641,6 +641,109 @@ START_TEST(gzip_output)
 }
 END_TEST
 
+/* ------------------------------------------------------------ -j N */
+
+/* A worker's packing and the parent's applying, one record at a time
+ * (the same conversion is both ends: packing only reads it). */
+struct packing {
+	struct sl_packer pk;
+	struct sl_buf frame;
+};
+
+static int
+put_packed(void *arg, const struct sl_record *r)
+{
+	struct packing *k = arg;
+	int rc;
+
+	sl_buf_reset(&k->frame);
+	ck_assert_int_eq(k->pk.pack(k->pk.arg, &k->frame, r), SL_OK);
+	k->pk.end(k->pk.arg, &k->frame);
+	rc = k->pk.apply(k->pk.arg, k->frame.buf, k->frame.len);
+	ck_assert_int_eq(rc, SL_OK);
+	return rc;
+}
+
+/* As convert(), the records packed and applied on their way. */
+static char *
+to_string_packed(struct sl_convert_opts *o, const char *name,
+    const char *in)
+{
+	struct packing k;
+	struct sl_convert *c;
+	struct sl_error err;
+	struct sl_sink sink;
+	struct sl_run *run;
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/out", tmpdir);
+	unlink(path);
+	o->output = path;
+	c = sl_convert_new(o, &err);
+	ck_assert_ptr_nonnull(c);
+	memset(&k, 0, sizeof(k));
+	sl_convert_packer(c, &k.pk);
+	sl_convert_sink(c, &sink);
+	sink.put = put_packed;
+	sink.arg = &k;
+	run = sl_run_new(NULL, &sink, ignore_err, NULL);
+	sl_run_mem(run, name, in, strlen(in));
+	sl_run_free(run);
+	ck_assert_msg(sl_convert_finish(c, &err) == SL_OK, "%s", err.msg);
+	/* A broken entry stops the run. */
+	ck_assert_int_eq(k.pk.apply(k.pk.arg, "xx", 2), SL_STOP);
+	sl_convert_free(c);
+	sl_buf_free(&k.frame);
+	return slurp(path, NULL);
+}
+
+/* Every target: what a worker packs gives the file the records give. */
+START_TEST(packed_as_put)
+{
+	static const char records[] =
+	    LINE("s-1", 1, "$ echo \\u6771\\u4eac wide", ",\"time\":"
+	    "\"2024-05-01T09:00:00.000Z\"")
+	    "{\"type\":\"note\",\"session\":\"s-1\",\"code\":\"truncated\","
+	    "\"text\":\"cut\",\"src\":\"x\"}\n"
+	    LINE("s-2", 1, "other", "")
+	    LINE("s-1", 2, "last", "");
+	/* One session, a line wider than a terminal's 80 columns (the
+	 * width a worker measures sizes asciicast's terminal). */
+	static const char wide[] =
+	    LINE("s-3", 1, "$ printf '%s' \u6771\u4eac\u6771\u4eac "
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "456789012345678901234567890123456789", "");
+	const struct sl_writer *w;
+	struct sl_convert_opts o;
+	char *want, *got;
+	size_t i;
+
+	for (i = 0; (w = sl_writer_at(i)) != NULL; i++) {
+		defaults(&o, sl_writer_name(w));
+		want = to_string(&o, "alice-0a1b2c3d4e5f67890.log", ts_log,
+		    NULL);
+		got = to_string_packed(&o, "alice-0a1b2c3d4e5f67890.log",
+		    ts_log);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		want = to_string(&o, "w.jsonl", wide, NULL);
+		got = to_string_packed(&o, "w.jsonl", wide);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		if (strcmp(sl_writer_name(w), "typescript") == 0 ||
+		    strcmp(sl_writer_name(w), "asciicast") == 0)
+			continue;	/* one session a file */
+		want = to_string(&o, "r.jsonl", records, NULL);
+		got = to_string_packed(&o, "r.jsonl", records);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
 static Suite *
 writers_suite(void)
 {
@@ -665,6 +768,7 @@ writers_suite(void)
 	tcase_add_test(tc, existing_file_refused);
 	tcase_add_test(tc, bad_options_refused);
 	tcase_add_test(tc, gzip_output);
+	tcase_add_test(tc, packed_as_put);
 	suite_add_tcase(s, tc);
 	return s;
 }

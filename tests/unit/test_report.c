@@ -644,6 +644,136 @@ save(struct sl_report *rep)
 	return slurp(f);
 }
 
+/*
+ * -j N: what a worker packs of the records, applied in the parent, leaves
+ * the store as the records one at a time do.  The records cover what
+ * ends a worker's run of lines: sessions and notes between lines, a null
+ * session, an input read again (line 1 twice), chunk files of one
+ * transcript, paths that end like a line number, times good, absent and
+ * bad, continued, expanded, cancelled and redrawn commands, and more
+ * commands than a run holds.
+ */
+typedef void (*record_fn)(void *arg, const struct sl_record *r);
+
+static void
+mixed_records(record_fn put, void *arg)
+{
+	static const char *const srcs[] = { "a.log", "x:7", "exp/000000.gz",
+	    "exp/000001.gz", "a.log", "a.log" };
+	static const char *const sids[] = { "s-1", NULL, "s-2", "s-1", "s-3",
+	    "s-3" };
+	char src[64], text[96], tm[32];
+	struct sl_record r;
+	long long n;
+	int f, k;
+
+	for (f = 0; f < 6; f++) {
+		r = sess(sids[f] != NULL ? sids[f] : "s-0", f % 2 ? "typescript" :
+		    "describe-sessions", srcs[f]);
+		/* The last input is the one before read again, at once. */
+		if (f < 5)
+			put(arg, &r);
+		for (n = 1; n <= (f == 2 ? 2500 : 40); n++) {
+			k = (int)n;
+			snprintf(src, sizeof(src), "%s:%lld", srcs[f], n);
+			snprintf(text, sizeof(text), "$ command %d of input %d, "
+			    "long enough to fill a run", k, f);
+			snprintf(tm, sizeof(tm), "2024-05-01T09:%02d:%02d.000Z",
+			    k / 60 % 60, k % 60);
+			sl_record_init(&r, SL_LINE, sids[f], src);
+			r.n = n;
+			r.text = text;
+			r.len = strlen(text);
+			r.has_prompt = k % 3 != 0;
+			r.prompt_len = 2;
+			r.cont = k % 7 == 3;
+			r.cancelled = k % 11 == 5;
+			r.redrawn = k % 13 == 6;
+			r.expanded = k % 17 == 8 ? "echo expanded" : NULL;
+			r.time = k % 5 == 4 ? NULL : k % 9 == 2 ? "bad" : tm;
+			put(arg, &r);
+			if (k % 23 == 0) {
+				sl_record_init(&r, SL_NOTE, k % 2 ? sids[f] : NULL,
+				    src);
+				r.code = k % 2 ? "cut" : "rejected";
+				r.text = "a note";
+				r.len = 6;
+				put(arg, &r);
+			}
+		}
+	}
+}
+
+static void
+put_direct(void *arg, const struct sl_record *r)
+{
+	ck_assert_int_eq(sl_report_put(arg, r), SL_OK);
+}
+
+/* A worker's report packs; every 37 records its frame goes to the
+ * parent's, as a worker's frames do when they fill. */
+struct packing {
+	struct sl_report *worker, *parent;
+	struct sl_packer wp, pp;
+	struct sl_buf frame;
+	int n;
+};
+
+static void
+put_packed(void *arg, const struct sl_record *r)
+{
+	struct packing *k = arg;
+
+	ck_assert_int_eq(k->wp.pack(k->wp.arg, &k->frame, r), SL_OK);
+	if (++k->n % 37 != 0)
+		return;
+	k->wp.end(k->wp.arg, &k->frame);
+	ck_assert_int_eq(k->pp.apply(k->pp.arg, k->frame.buf, k->frame.len),
+	    SL_OK);
+	sl_buf_reset(&k->frame);
+}
+
+START_TEST(packed_as_put)
+{
+	struct sl_report_opts o = { 0 };
+	struct sl_report *one;
+	struct packing k;
+	char *want, *got;
+
+	o.keep_state = 1;
+	o.commands = 1;
+	one = sl_report_new(&o);
+	mixed_records(put_direct, one);
+	memset(&k, 0, sizeof(k));
+	k.worker = sl_report_new(&o);
+	k.parent = sl_report_new(&o);
+	sl_report_packer(k.worker, &k.wp);
+	sl_report_packer(k.parent, &k.pp);
+	mixed_records(put_packed, &k);
+	k.wp.end(k.wp.arg, &k.frame);
+	ck_assert_int_eq(k.pp.apply(k.pp.arg, k.frame.buf, k.frame.len), SL_OK);
+	/* The worker's store took nothing: the parent's has it all. */
+	ck_assert_uint_eq(sl_report_count(k.worker), 0);
+	want = save(one);
+	got = save(k.parent);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
+	want = render(one, SL_REPORT_JSON);
+	got = render(k.parent, SL_REPORT_JSON);
+	ck_assert_str_eq(got, want);
+	/* A broken frame stops the run rather than report on part of it. */
+	ck_assert_int_eq(k.pp.apply(k.pp.arg, "Lxx", 3), SL_STOP);
+	ck_assert_int_eq(k.pp.apply(k.pp.arg, "Q", 1), SL_STOP);
+	free(want);
+	free(got);
+	sl_buf_free(&k.frame);
+	sl_report_free(one);
+	sl_report_free(k.worker);
+	sl_report_free(k.parent);
+}
+END_TEST
+
 START_TEST(commands_written_out)
 {
 	static const enum sl_report_type types[] = { SL_REPORT_JSON,
@@ -701,6 +831,7 @@ suite(void)
 	tcase_add_test(t, user_labels);
 	tcase_add_test(t, command_timeline);
 	tcase_add_test(t, commands_written_out);
+	tcase_add_test(t, packed_as_put);
 	suite_add_tcase(s, t);
 	return s;
 }

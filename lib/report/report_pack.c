@@ -1,0 +1,276 @@
+/*
+ * report_pack.c: the report's part of -j N (sl_run_set_packer).  A worker
+ * builds the report state of what it reads, as far as that state can be
+ * built apart from the rest: a run of line records of one session and one
+ * input becomes one entry (its line count, times and commands, the
+ * timestamps parsed), which the parent merges into its store as the
+ * lines one at a time would have been; other records (sessions, notes)
+ * are few and go as they are.  The parent so handles a file's lines
+ * once, not each line, and receives its commands, not its text.
+ *
+ * The stream of entries, host order (both ends are the same program):
+ *
+ *	'R' record (sl_record_encode)
+ *	'L' str session, str src of the first line (sl_codec_put_str),
+ *	    i64 first_n, lines, timed, first_ms, last_ms, u32 ncmds,
+ *	    then per command: u32 len, bytes, i64 ms, u8 cont, u8 flags
+ *
+ * A run ends at a line of another session or input, at a line 1 (the
+ * same input read again starts a fresh source), at any other record,
+ * and when its commands pass PACK_CMDS bytes, which bounds a worker's
+ * memory: two entries of one run merge as one does.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "report/report.h"
+
+#define PACK_CMDS	(64 * 1024)	/* command bytes held in a run */
+
+static void
+put_u32(struct sl_buf *b, uint32_t v)
+{
+	sl_buf_add(b, &v, sizeof(v));
+}
+
+static void
+put_i64(struct sl_buf *b, long long v)
+{
+	int64_t x = v;
+
+	sl_buf_add(b, &x, sizeof(x));
+}
+
+/* A held string: a buffer never added to has no bytes at all. */
+static const char *
+held(const struct sl_buf *b)
+{
+	return b->buf != NULL ? b->buf : "";
+}
+
+/* The held run to b, as one 'L' entry. */
+static void
+run_end(struct rpack *pk, struct sl_buf *b)
+{
+	if (!pk->open)
+		return;
+	sl_buf_addc(b, 'L');
+	sl_codec_put_str(b, pk->null_sid ? NULL : held(&pk->sid));
+	sl_codec_put_str(b, held(&pk->src));
+	put_i64(b, pk->first_n);
+	put_i64(b, pk->lines);
+	put_i64(b, pk->timed);
+	put_i64(b, pk->first_ms);
+	put_i64(b, pk->last_ms);
+	put_u32(b, (uint32_t)pk->ncmds);
+	sl_buf_add(b, pk->cmds.buf, pk->cmds.len);
+	pk->open = 0;
+}
+
+/* Does line r belong to the held run? */
+static int
+run_takes(const struct rpack *pk, const struct sl_record *r)
+{
+	const char *src = r->src != NULL ? r->src : "";
+
+	if (!pk->open || r->n == 1)
+		return 0;
+	if (r->session == NULL ? !pk->null_sid : (pk->null_sid ||
+	    strcmp(r->session, held(&pk->sid)) != 0))
+		return 0;
+	return sl_src_input_len(src) == pk->plen &&
+	    memcmp(src, held(&pk->src), pk->plen) == 0;
+}
+
+static void
+run_start(struct rpack *pk, const struct sl_record *r)
+{
+	const char *src = r->src != NULL ? r->src : "";
+
+	pk->open = 1;
+	pk->null_sid = r->session == NULL;
+	sl_buf_reset(&pk->sid);
+	if (r->session != NULL)
+		sl_buf_adds(&pk->sid, r->session);
+	sl_buf_reset(&pk->src);
+	sl_buf_adds(&pk->src, src);
+	pk->plen = sl_src_input_len(src);
+	pk->first_n = r->n;
+	pk->lines = pk->timed = 0;
+	pk->first_ms = pk->last_ms = RV_NONE;
+	pk->ncmds = 0;
+	sl_buf_reset(&pk->cmds);
+}
+
+/* Line r into the held run, as put_line would take it. */
+static void
+run_add(struct rpack *pk, const struct sl_record *r)
+{
+	long long ms = report_line_ms(r);
+	struct rline_cmd c;
+
+	pk->lines++;
+	if (ms != RV_NONE) {
+		pk->timed++;
+		if (pk->first_ms == RV_NONE || ms < pk->first_ms)
+			pk->first_ms = ms;
+		if (pk->last_ms == RV_NONE || ms > pk->last_ms)
+			pk->last_ms = ms;
+	}
+	if (!report_line_cmd(r, &c))
+		return;
+	put_u32(&pk->cmds, (uint32_t)c.n);
+	sl_buf_add(&pk->cmds, c.p, c.n);
+	put_i64(&pk->cmds, ms);
+	sl_buf_addc(&pk->cmds, (char)(c.cont != 0));
+	sl_buf_addc(&pk->cmds, (char)c.flags);
+	pk->ncmds++;
+}
+
+static int
+pack(void *arg, struct sl_buf *b, const struct sl_record *r)
+{
+	struct rpack *pk = &((struct sl_report *)arg)->pack;
+
+	if (r->type != SL_LINE) {
+		run_end(pk, b);
+		sl_buf_addc(b, 'R');
+		sl_record_encode(b, r);
+		return SL_OK;
+	}
+	if (!run_takes(pk, r)) {
+		run_end(pk, b);
+		run_start(pk, r);
+	}
+	run_add(pk, r);
+	if (pk->cmds.len >= PACK_CMDS)
+		run_end(pk, b);
+	return SL_OK;
+}
+
+static void
+pack_end(void *arg, struct sl_buf *b)
+{
+	run_end(&((struct sl_report *)arg)->pack, b);
+}
+
+/* ------------------------------------------------------------ parent */
+
+/* n bytes at c into v; zeros, and c->bad set, past the end. */
+static void
+get_bytes(struct sl_codec_cur *c, void *v, size_t n)
+{
+	if (c->n < n) {
+		c->bad = 1;
+		memset(v, 0, n);
+		return;
+	}
+	memcpy(v, c->p, n);
+	c->p += n;
+	c->n -= n;
+}
+
+static uint32_t
+get_u32(struct sl_codec_cur *c)
+{
+	uint32_t v;
+
+	get_bytes(c, &v, sizeof(v));
+	return v;
+}
+
+static long long
+get_i64(struct sl_codec_cur *c)
+{
+	int64_t v;
+
+	get_bytes(c, &v, sizeof(v));
+	return v;
+}
+
+/* The commands of an 'L' entry to src, in order. */
+static void
+apply_cmds(struct sl_report *rep, struct rsrc *src, struct sl_codec_cur *c,
+    uint32_t n)
+{
+	const char *text;
+	uint32_t i, len;
+	long long ms;
+	int cont;
+
+	for (i = 0; i < n && !c->bad; i++) {
+		len = get_u32(c);
+		if (c->bad || len > c->n || c->n - len < 10) {
+			c->bad = 1;
+			return;
+		}
+		text = c->p;
+		c->p += len;
+		c->n -= len;
+		ms = get_i64(c);
+		cont = c->p[0];
+		report_cmd_add(rep, src, text, len, ms, cont,
+		    (unsigned char)c->p[1]);
+		c->p += 2;
+		c->n -= 2;
+	}
+}
+
+/* An 'L' entry: what its lines one at a time would have done. */
+static void
+apply_run(struct sl_report *rep, struct sl_codec_cur *c)
+{
+	const char *sid = sl_codec_get_str(c), *srcs = sl_codec_get_str(c);
+	long long first_n = get_i64(c), lines = get_i64(c);
+	long long timed = get_i64(c), first_ms = get_i64(c);
+	long long last_ms = get_i64(c);
+	uint32_t ncmds = get_u32(c);
+	struct rsrc *src;
+
+	if (c->bad || srcs == NULL) {
+		c->bad = 1;
+		return;
+	}
+	src = report_line_src(rep, sid, srcs, first_n);
+	report_src_lines(src, first_n, lines, timed, first_ms, last_ms);
+	apply_cmds(rep, src, c, ncmds);
+}
+
+static int
+apply(void *arg, const void *p, size_t n)
+{
+	struct sl_report *rep = arg;
+	struct sl_codec_cur c = { (const char *)p, n, 0 };
+	struct sl_record r;
+	size_t used;
+	char type;
+
+	while (c.n > 0 && !c.bad) {
+		type = *c.p++;
+		c.n--;
+		if (type == 'L') {
+			apply_run(rep, &c);
+			continue;
+		}
+		if (type != 'R' || (used = sl_record_decode(c.p, c.n, &r,
+		    &rep->pack.arrays)) == 0) {
+			c.bad = 1;
+			break;
+		}
+		sl_report_put(rep, &r);
+		c.p += used;
+		c.n -= used;
+	}
+	/* Cannot be: both ends are the same program.  Stop rather than
+	 * report on part of the input. */
+	return c.bad ? SL_STOP : SL_OK;
+}
+
+void
+sl_report_packer(struct sl_report *rep, struct sl_packer *pk)
+{
+	pk->pack = pack;
+	pk->end = pack_end;
+	pk->apply = apply;
+	pk->arg = rep;
+}

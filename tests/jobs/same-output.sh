@@ -1,0 +1,99 @@
+#!/bin/sh
+# jobs/same-output.sh BUILD_DIR: sl-report and sl-convert give the same
+# bytes (output, messages, exit status, files) with -j 1, -j 2 and -j 3
+# on a folder where the workers' own work shows: hundreds of session
+# logs (bench/gen-s3dir), one session in two files, one file twice, a
+# session with more commands than a worker holds at once, metadata of
+# the sessions in other files, bad and skipped inputs.  Every report
+# type with the options that change what a worker sends, every convert
+# target.
+set -u
+B=$(cd "${1:?usage: same-output.sh BUILD_DIR}" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT INT TERM
+fail=0
+# Sessions without times are dated now: make now the same in every run.
+SOURCE_DATE_EPOCH=1714550400
+export SOURCE_DATE_EPOCH
+d=$scratch/in
+mkdir -p "$d/s3" "$d/copy" "$d/meta"
+
+python3 "$top/bench/gen-s3dir" escape 300 "$d/s3" || exit 1
+mixed=$top/tests/e2e/sl-report/jobs-mixed/logs
+cp "$mixed"/* "$d/meta/"
+# One session in two files: a second folder holds one of its logs again
+# (another source of the same session, a duplicate transcript).
+first=$(ls "$d/s3" | head -1)
+cp "$d/s3/$first" "$d/copy/$first"
+# A session whose commands fill several of a worker's runs: 3,000
+# numbered commands, a few KiB each side of 64 KiB.
+big=$d/s3/zz-big-0123456789abcdef0.log
+{
+	printf 'Script started on 2024-05-01 09:00:00+00:00 [TERM="xterm"]\r\n'
+	i=0
+	while [ $i -lt 3000 ]; do
+		printf 'sh-5.2$ echo command number %d with some words after it\r\n' $i
+		printf 'command number %d with some words after it\r\n' $i
+		i=$((i + 1))
+	done
+	printf 'sh-5.2$ exit\r\nexit\r\n'
+	printf '\r\nScript done on 2024-05-01 10:00:00+00:00 [COMMAND_EXIT_CODE="0"]\r\n'
+} >"$big"
+# A session log truncated inside an escape, and a file that is no log.
+head -c 700 "$d/s3/$first" >"$d/s3/zz-cut-0fedcba987654321f.log"
+printf 'not a session log\n' >"$d/s3/notes.txt"
+
+# same LABEL ARGS...: the tool's stdout, stderr and status, and OUT (a
+# file or folder in the run's own directory, if it makes one), with
+# -j 1, 2 and 3.
+same() {
+	label=$1
+	shift
+	for j in 1 2 3; do
+		r=$scratch/run$j
+		rm -rf "$r"
+		mkdir -p "$r"
+		(cd "$r" && "$@" -j $j >stdout 2>stderr; echo $? >status)
+	done
+	for j in 2 3; do
+		if ! diff -r "$scratch/run1" "$scratch/run$j" >"$scratch/diff"; then
+			echo "FAIL jobs: $label: -j $j differs from -j 1:"
+			head -20 "$scratch/diff"
+			fail=1
+		fi
+	done
+	# A refusal (one file for many sessions) is the same too; nothing
+	# at all proves nothing.
+	if ! [ -s "$scratch/run1/stdout" ] && ! [ -e "$scratch/run1/out" ] &&
+	    ! [ -s "$scratch/run1/stderr" ]; then
+		echo "FAIL jobs: $label: no output"
+		fail=1
+	fi
+}
+
+R="$B/sl-report $d/s3 $d/copy $d/meta $d/s3/$first"
+for t in text csv json md html; do
+	same "sl-report -t $t" $R -t $t
+	same "sl-report -t $t --commands" $R -t $t --commands
+done
+same "sl-report --group-by user" $R --group-by user --commands
+same "sl-report --since --user" $R --since 2024-05-01 --user 'u01*' -t json
+same "sl-report --session" $B/sl-report --session given-0000000000000000a \
+    "$d/s3/$first" "$big" "$d/meta" -t json --commands
+same "sl-report --save-state" $R --save-state state -o out -t json
+same "sl-report --merge" $B/sl-report --merge "$d/s3" "$d/meta" -t json
+
+C="$B/sl-convert $d/s3 $d/copy $d/meta $d/s3/$first"
+for t in $("$B/sl-convert" --list-targets | cut -d' ' -f1); do
+	same "sl-convert -t $t" $C -t $t
+	same "sl-convert -t $t --split" $C -t $t --split -o out
+done
+same "sl-convert -t text --all-sessions" $C -t text --all-sessions
+same "sl-convert -t csv --commands" $C -t csv --commands
+same "sl-convert -t html --with-report" $C -t html --split -o out \
+    --with-report
+same "sl-convert -t text --user" $C -t text --user 'u02*'
+
+[ $fail -eq 0 ] && echo "jobs: sl-report and sl-convert the same with -j 1, 2 and 3"
+[ $fail -eq 0 ]
