@@ -837,7 +837,10 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 	struct row *r = cur(t);
 
 	while (n > 0) {
-		uint32_t room = SL_ROW_MAX - t->cx, k, i, end, x = t->cx;
+		/* A cursor past the last column (never, by the moves' bounds)
+		 * would make room wrap: a full row instead. */
+		uint32_t room = t->cx < SL_ROW_MAX ? SL_ROW_MAX - t->cx : 0;
+		uint32_t k, i, end, x = t->cx;
 		uint32_t a = t->attr;
 		uint32_t *ch, *at;
 
@@ -1098,6 +1101,18 @@ wrap_candidate(struct sl_term *t, const struct row *r)
 }
 
 /*
+ * The width learnt (or changed by a resize): the lines EL kept were
+ * counted at the old one, so they no longer say where anything is.
+ */
+static void
+set_width(struct sl_term *t, uint32_t w)
+{
+	if (w != t->wrap_w)
+		t->kept_row = 0;
+	t->wrap_w = w;
+}
+
+/*
  * zsh (PROMPT_SP) and fish mark output that lacks its final newline:
  * before each prompt they print the mark (`%` or `#`, fish's `⏎`) and
  * then spaces up to exactly the terminal's width, and CR.  On a row of
@@ -1118,7 +1133,7 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 	for (i = 1; i < x; i++)
 		if (r->ch[i] != CELL_BLANK)
 			return;
-	t->wrap_w = x;
+	set_width(t, x);
 	if (r->ch[0] == 0x23ce) {
 		t->fish = 1;
 		t->fish_mark_row = t->abs_top + t->cy + 1;
@@ -1429,7 +1444,7 @@ busybox_wrap(struct sl_term *t)
 	if (!wrap)
 		return 0;
 	if (!r->soft)
-		t->wrap_w = r->len;	/* learnt, or a resize */
+		set_width(t, r->len);	/* learnt, or a resize */
 	r->soft = 1;
 	t->cx += t->wrap_w;
 	t->at_margin = 0;
@@ -1473,7 +1488,7 @@ look_resolve(struct sl_term *t, int wrap)
 	t->cr_pending = 0;
 	if (wrap) {
 		if (!r->soft)
-			t->wrap_w = t->cr_col;	/* learnt, or a resize */
+			set_width(t, t->cr_col);	/* learnt, or a resize */
 		r->soft = 1;
 		t->cx = t->cr_col;
 	} else {
@@ -2437,8 +2452,13 @@ cursor_up(struct sl_term *t, uint32_t n)
 		n -= lines;
 	}
 	goto_row(t, y);
-	if (soft(t) && n > 0 && n <= lines)
-		t->cx = (lines - n) * t->wrap_w + SL_MIN(t->cx, t->wrap_w - 1);
+	if (soft(t) && n > 0 && n <= lines) {
+		uint64_t x = (uint64_t)(lines - n) * t->wrap_w +
+		    SL_MIN(t->cx, t->wrap_w - 1);
+
+		/* Lines counted at another width may lie past the row's end. */
+		t->cx = x < SL_ROW_MAX ? (uint32_t)x : SL_ROW_MAX - 1;
+	}
 }
 
 /*
@@ -2458,7 +2478,7 @@ learn_width_from_climb(struct sl_term *t, struct row *r, uint32_t n)
 	    r->ch[x - 1] != CELL_BLANK || r->ch[x - 2] == CELL_BLANK ||
 	    (x - 1) % n != 0 || (x - 1) / n < CLIMB_MIN_WIDTH)
 		return 0;
-	t->wrap_w = (x - 1) / n;	/* learnt, or a resize */
+	set_width(t, (x - 1) / n);	/* learnt, or a resize */
 	r->soft = 1;
 	note_wrap(t, r);
 	return 1;
@@ -2475,7 +2495,7 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
 	    r->ch[w - 1] != CELL_BLANK || r->ch[w + 1] != CELL_WIDE ||
 	    t->cx / w != n)
 		return 0;
-	t->wrap_w = w;
+	set_width(t, w);
 	r->soft = 1;
 	note_wrap(t, r);
 	return 1;
@@ -2795,6 +2815,7 @@ static void
 seq_start(struct sl_term *t, enum state s)
 {
 	t->state = s;
+	t->bb_plain = 0;	/* not text alone (bb_wrap_end): OSC, DCS */
 	t->seqlen = 0;
 	t->nparams = 0;
 	t->have_param = 0;

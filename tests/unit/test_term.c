@@ -1759,12 +1759,50 @@ START_TEST(wrap_busybox_exact_width_unsure)
 	/* Colour after the wrap is output's, never busybox's echo. */
 	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\r\n\033[1mt\r\nx\r\n",
 	    3) & SL_ROW_WRAP_UNSURE, 0);
+	/* Nor is text after a title: any escape is output's. */
+	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\r\n\033]0;t\007t\r\n"
+	    "x\r\n", 3) & SL_ROW_WRAP_UNSURE, 0);
 	/* Nothing after the wrap: the line is the row's first line. */
 	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\r\n\r\nx\r\n",
 	    3) & SL_ROW_WRAP_UNSURE, 0);
 	/* A row that is no busybox wrap is never flagged. */
 	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\ntotal 16\r\n",
 	    4) & SL_ROW_WRAP_UNSURE, 0);
+}
+END_TEST
+
+/*
+ * Lines EL kept (zsh's search display) are counted at the width of the
+ * time.  A climb onto that row after the width grew must stay inside
+ * the row's columns: it once put the cursor past SL_ROW_MAX, and the
+ * next text overflowed the row (a review's case; ASan found it).
+ */
+START_TEST(kept_lines_after_width_change)
+{
+	struct sl_buf in;
+	struct cap c;
+	size_t i, j;
+
+	sl_buf_init(&in);
+	sl_buf_adds(&in, "\033[?2004h");
+	for (i = 0; i < 20; i++)
+		sl_buf_addc(&in, 'a');
+	sl_buf_adds(&in, " \033[A");
+	for (i = 0; i < 204; i++)
+		sl_buf_addc(&in, 'b');
+	sl_buf_adds(&in, "\033[3D\033[K\033[B\033[G");
+	for (i = 0; i < 10000; i++)
+		sl_buf_addc(&in, 'c');
+	sl_buf_adds(&in, " \033[G\033[?2004h\033[10002G\033[A\033[Ax\r\n");
+	render(&c, in.buf, in.len, 0);
+	for (i = 0, j = 0; i < nrows(&c); i++) {
+		ck_assert_uint_le(row(&c, i)->len, SL_ROW_MAX);
+		if (memchr(row(&c, i)->text, 'x', row(&c, i)->len) != NULL)
+			j++;
+	}
+	ck_assert_uint_eq(j, 1);	/* the x is written, once */
+	cap_free(&c);
+	sl_buf_free(&in);
 }
 END_TEST
 
@@ -2605,6 +2643,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_fish_prompt_after_cancel);
 	tcase_add_test(tc, wrap_fish_cancel_after_erase);
 	tcase_add_test(tc, wrap_busybox_exact_width_unsure);
+	tcase_add_test(tc, kept_lines_after_width_change);
 	tcase_add_test(tc, width_from_newline_mark);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
