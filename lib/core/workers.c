@@ -94,6 +94,10 @@ struct res_ring {
 	_Atomic uint32_t stop;		/* the parent takes no more */
 	char data[RES_BYTES];
 };
+/* Shared between processes: an atomic with a lock (libatomic's, local
+ * to each process) would order nothing across them. */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
+    ATOMIC_INT_LOCK_FREE == 2, "the rings need lock-free atomics");
 
 struct worker {
 	pid_t pid;
