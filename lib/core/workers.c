@@ -1224,7 +1224,7 @@ sl_workers_free(struct sl_workers *ws)
 	sl_workers_drain(ws);
 	for (k = 0; k < ws->n && ws->started; k++) {
 		/* A stopped run takes no more frames: a worker waiting for
-		 * room ends. */
+		 * room ends.  All told before any is waited for. */
 		atomic_store(&ws->w[k].res->stop, 1);
 		(void)syscall(SYS_futex, &ws->w[k].res->taken, FUTEX_WAKE, 1,
 		    NULL, NULL, 0);
@@ -1232,9 +1232,10 @@ sl_workers_free(struct sl_workers *ws)
 		close(ws->w[k].res_fd);
 		sl_buf_free(&ws->w[k].in);
 		sl_buf_free(&ws->w[k].out);
+	}
+	for (k = 0; k < ws->n && ws->started; k++)
 		while (waitpid(ws->w[k].pid, &status, 0) < 0 && errno == EINTR)
 			;
-	}
 	sl_buf_free(&ws->frame);
 	sl_buf_free(&ws->arrays);
 	if (ws->ring != NULL)
