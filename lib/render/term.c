@@ -742,17 +742,18 @@ cut_row(struct sl_term *t)
  * So does the row of fish's mark: after ^C fish draws its prompt there
  * without turning bracketed paste on again (it never went off).
  */
-static void	take_in_row_below(struct sl_term *, struct row *);
+static void	take_in_row_below(struct sl_term *, struct row *, int);
 
+/* inserting: the row grew by text written in insert mode (IRM). */
 static void
-note_wrap(struct sl_term *t, struct row *r)
+note_wrap(struct sl_term *t, struct row *r, int inserting)
 {
 	if (!r->soft && r->len > t->wrap_w &&
 	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0 ||
 	    t->fish_mark_row == t->abs_top + t->cy + 1))
 		r->soft = 1;
 	while (r->soft && r->len > (r->taken + 1) * t->wrap_w)
-		take_in_row_below(t, r);
+		take_in_row_below(t, r, inserting);
 	t->at_margin = r->soft && t->cx % t->wrap_w == 0;
 }
 
@@ -890,7 +891,7 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 		n -= k;
 	}
 	if (t->wrap_w != 0)
-		note_wrap(t, r);
+		note_wrap(t, r, t->insert);
 	if (t->cells > SL_TERM_CELLS)
 		budget(t);
 }
@@ -1045,7 +1046,7 @@ put_cp(struct sl_term *t, uint32_t cp)
 	t->cx = x + (uint32_t)w;
 	t->last_ch = cp;
 	if (t->wrap_w != 0)
-		note_wrap(t, r);
+		note_wrap(t, r, t->insert);
 }
 
 /* ------------------------------------------------------------ soft wrap */
@@ -1750,7 +1751,7 @@ delete_lines(struct sl_term *t, uint32_t n)
 #define ROW_SIGNALS	(SL_ROW_PASTE | SL_ROW_TITLE | SL_ROW_KEYPAD_ON)
 
 static void
-take_in_row_below(struct sl_term *t, struct row *r)
+take_in_row_below(struct sl_term *t, struct row *r, int inserting)
 {
 	uint32_t base = ++r->taken * t->wrap_w, i, from, end;
 	unsigned below = t->cy + 1, k;
@@ -1763,7 +1764,17 @@ take_in_row_below(struct sl_term *t, struct row *r)
 		return;		/* more than the one line, or signals */
 	from = r->len - base;
 	end = SL_MIN(b->len, t->wrap_w);
-	if (from < end) {
+	/*
+	 * Text written in insert mode (IRM) pushes on the cells after the
+	 * cursor.  Cells taken from the row below would be pushed on too by
+	 * the next character, though on the screen they stay where they
+	 * are: so a run of text fed whole (taking the row in once, at its
+	 * end) would differ from the same run fed byte by byte (taking it
+	 * in at the character that reaches it, then pushing it on).  Text
+	 * written in insert mode covers the line it reaches; none of the
+	 * row below is kept.
+	 */
+	if (from < end && !inserting) {
 		row_grow(t, r, base + end);
 		for (i = from; i < end; i++) {
 			r->ch[base + i] = b->ch[i] & CELL_EXT &&
@@ -2480,7 +2491,7 @@ learn_width_from_climb(struct sl_term *t, struct row *r, uint32_t n)
 		return 0;
 	set_width(t, (x - 1) / n);	/* learnt, or a resize */
 	r->soft = 1;
-	note_wrap(t, r);
+	note_wrap(t, r, 0);
 	return 1;
 }
 
@@ -2497,7 +2508,7 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
 		return 0;
 	set_width(t, w);
 	r->soft = 1;
-	note_wrap(t, r);
+	note_wrap(t, r, 0);
 	return 1;
 }
 

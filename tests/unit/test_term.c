@@ -1825,6 +1825,40 @@ START_TEST(wrap_keeps_signalled_row_below)
 END_TEST
 
 /*
+ * Text written in insert mode (IRM) onto a wrapped row reaches the row
+ * below: whatever the feeds, none of that row is kept.  Byte by byte,
+ * its "v" was taken in at the character that reached it and pushed on
+ * by the next one, whether that one pushed the row's own text (first)
+ * or was written at its end (second: the row takes the title's line).
+ * (fuzz: irm-push-takes-row-below-min, irm-append-takes-row-below-min)
+ */
+START_TEST(wrap_insert_over_row_below_any_split)
+{
+	static const size_t one[] = { 1 };
+	static const char push[] = "\n\n\033[4h\033]0;t\007abcdefghij \rxyz\n"
+	    "uv\033[3H12345678";
+	static const char append[] = "\n\033[4h\n\033]0;\033\nW4h\n\033]0;\033"
+	    "\xff" "cu[31m\xffmm \r[\n\033[3HssmHs\xc2\xc2ssaaa";
+	struct cap whole, c;
+
+	render(&whole, S(push), 0);
+	EXPECT(&whole, "", "", "12345678abcdefghijxyz");
+	render_chunks(&c, S(push), 0, one, 1);
+	expect_same(&whole, &c, "push, byte by byte");
+	cap_free(&c);
+	cap_free(&whole);
+
+	render(&whole, S(append), 0);
+	EXPECT(&whole, "", "", "ssmHs\xef\xbf\xbd\xef\xbf\xbdssaaa",
+	    "\xef\xbf\xbd" "cu[31m\xef\xbf\xbdmm[");
+	render_chunks(&c, S(append), 0, one, 1);
+	expect_same(&whole, &c, "append, byte by byte");
+	cap_free(&c);
+	cap_free(&whole);
+}
+END_TEST
+
+/*
  * bash's Ctrl-R line grown to exactly the width (40 here, not known
  * before): readline writes a space onto the next line and climbs back
  * with CUU.  The climb stays in the row and teaches the width; before,
@@ -2630,6 +2664,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_refuted_by_what_follows);
 	tcase_add_test(tc, wrap_width_learnt);
 	tcase_add_test(tc, wrap_keeps_signalled_row_below);
+	tcase_add_test(tc, wrap_insert_over_row_below_any_split);
 	tcase_add_test(tc, keypad_off_stops_at_closed_rows);
 	tcase_add_test(tc, wrap_exact_width_output_apart);
 	tcase_add_test(tc, wrap_zsh_idiom);
