@@ -140,7 +140,7 @@ cli: all
 docs: all
 	@tests/docs/run $(B)
 
-golden: all
+golden: all $(B)/bench/render
 	@tests/golden/run $(B)
 
 # Re-check every golden expectation against libvterm's unterm and pyte.
