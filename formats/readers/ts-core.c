@@ -264,8 +264,8 @@ sess_end(struct sessrec *s, struct ts_core *ts, const struct stamp *st,
 #define PRE_MAX		512
 
 static const char *const seelog_messages[] = {
-	"Erroroccurredfetchingtheseelogconfigfilepath:open/etc/amazon/ssm/"
-	    "seelog.xml:nosuchfileordirectory",
+	("Erroroccurredfetchingtheseelogconfigfilepath:open/etc/amazon/ssm/"
+	    "seelog.xml:nosuchfileordirectory"),	/* one message */
 	"Initializingnewseeloglogger",
 	"NewSeelogLoggerCreationComplete",
 };
