@@ -237,6 +237,9 @@ void sl_codec_put_str(struct sl_buf *b, const char *s);
 /* The next string at c, pointing into c's bytes; NULL and c->bad set
  * when malformed. */
 const char *sl_codec_get_str(struct sl_codec_cur *c);
+/* The next number at c (host order); 0 and c->bad set past the end. */
+uint32_t sl_codec_get_u32(struct sl_codec_cur *c);
+long long sl_codec_get_i64(struct sl_codec_cur *c);
 
 /* ------------------------------------------------------------- spool */
 

@@ -152,8 +152,8 @@ get(struct sl_codec_cur *c, void *dst, size_t n)
 	c->n -= n;
 }
 
-static uint32_t
-get_u32(struct sl_codec_cur *c)
+uint32_t
+sl_codec_get_u32(struct sl_codec_cur *c)
 {
 	uint32_t v;
 
@@ -161,8 +161,8 @@ get_u32(struct sl_codec_cur *c)
 	return v;
 }
 
-static long long
-get_i64(struct sl_codec_cur *c)
+long long
+sl_codec_get_i64(struct sl_codec_cur *c)
 {
 	int64_t v;
 
@@ -173,7 +173,7 @@ get_i64(struct sl_codec_cur *c)
 static const char *
 get_strn(struct sl_codec_cur *c, size_t *len)
 {
-	uint32_t n = get_u32(c);
+	uint32_t n = sl_codec_get_u32(c);
 	const char *s = c->p;
 
 	*len = 0;
@@ -205,12 +205,12 @@ sl_codec_get_str(struct sl_codec_cur *c)
 static void
 get_arrays(struct sl_codec_cur *c, struct sl_record *r, struct sl_buf *arrays)
 {
-	size_t i, nsp = get_u32(c), spb;
+	size_t i, nsp = sl_codec_get_u32(c), spb;
 	const char **red;
 	struct sl_kv *kv;
 
-	r->nextra = get_u32(c);
-	r->nredacted = get_u32(c);
+	r->nextra = sl_codec_get_u32(c);
+	r->nredacted = sl_codec_get_u32(c);
 	spb = nsp * sizeof(struct sl_span);
 	if (c->bad || nsp > c->n || r->nextra > c->n || r->nredacted > c->n ||
 	    spb > c->n) {
@@ -240,7 +240,7 @@ get_arrays(struct sl_codec_cur *c, struct sl_record *r, struct sl_buf *arrays)
 static void
 get_fixed(struct sl_codec_cur *c, struct sl_record *r)
 {
-	uint32_t head = get_u32(c);
+	uint32_t head = sl_codec_get_u32(c);
 
 	r->type = (enum sl_type)(head & 0xff);
 	r->has_prompt = (head >> 8) & 1;
@@ -248,10 +248,10 @@ get_fixed(struct sl_codec_cur *c, struct sl_record *r)
 	r->cancelled = (head >> 10) & 1;
 	r->redrawn = (head >> 11) & 1;
 	r->uncertain = (head >> 12) & 1;
-	r->src_line = get_i64(c);
-	r->n = get_i64(c);
-	r->prompt_len = (size_t)get_i64(c);
-	r->count = get_i64(c);
+	r->src_line = sl_codec_get_i64(c);
+	r->n = sl_codec_get_i64(c);
+	r->prompt_len = (size_t)sl_codec_get_i64(c);
+	r->count = sl_codec_get_i64(c);
 }
 
 size_t

@@ -156,38 +156,6 @@ pack_end(void *arg, struct sl_buf *b)
 
 /* ------------------------------------------------------------ parent */
 
-/* n bytes at c into v; zeros, and c->bad set, past the end. */
-static void
-get_bytes(struct sl_codec_cur *c, void *v, size_t n)
-{
-	if (c->n < n) {
-		c->bad = 1;
-		memset(v, 0, n);
-		return;
-	}
-	memcpy(v, c->p, n);
-	c->p += n;
-	c->n -= n;
-}
-
-static uint32_t
-get_u32(struct sl_codec_cur *c)
-{
-	uint32_t v;
-
-	get_bytes(c, &v, sizeof(v));
-	return v;
-}
-
-static long long
-get_i64(struct sl_codec_cur *c)
-{
-	int64_t v;
-
-	get_bytes(c, &v, sizeof(v));
-	return v;
-}
-
 /* The commands of an 'L' entry to src, in order. */
 static void
 apply_cmds(struct sl_report *rep, struct rsrc *src, struct sl_codec_cur *c,
@@ -199,7 +167,7 @@ apply_cmds(struct sl_report *rep, struct rsrc *src, struct sl_codec_cur *c,
 	int cont;
 
 	for (i = 0; i < n && !c->bad; i++) {
-		len = get_u32(c);
+		len = sl_codec_get_u32(c);
 		if (c->bad || len > c->n || c->n - len < 10) {
 			c->bad = 1;
 			return;
@@ -207,7 +175,7 @@ apply_cmds(struct sl_report *rep, struct rsrc *src, struct sl_codec_cur *c,
 		text = c->p;
 		c->p += len;
 		c->n -= len;
-		ms = get_i64(c);
+		ms = sl_codec_get_i64(c);
 		cont = c->p[0];
 		report_cmd_add(rep, src, text, len, ms, cont,
 		    (unsigned char)c->p[1]);
@@ -221,10 +189,10 @@ static void
 apply_run(struct sl_report *rep, struct sl_codec_cur *c)
 {
 	const char *sid = sl_codec_get_str(c), *srcs = sl_codec_get_str(c);
-	long long first_n = get_i64(c), lines = get_i64(c);
-	long long timed = get_i64(c), first_ms = get_i64(c);
-	long long last_ms = get_i64(c);
-	uint32_t ncmds = get_u32(c);
+	long long first_n = sl_codec_get_i64(c), lines = sl_codec_get_i64(c);
+	long long timed = sl_codec_get_i64(c), first_ms = sl_codec_get_i64(c);
+	long long last_ms = sl_codec_get_i64(c);
+	uint32_t ncmds = sl_codec_get_u32(c);
 	struct rsrc *src;
 
 	if (c->bad || srcs == NULL) {
