@@ -234,6 +234,9 @@ struct sl_codec_cur {
 	int bad;		/* read past the end, or malformed */
 };
 void sl_codec_put_str(struct sl_buf *b, const char *s);
+/* A number, host order (sl_codec_get_u32, sl_codec_get_i64 read it). */
+void sl_codec_put_u32(struct sl_buf *b, uint32_t v);
+void sl_codec_put_i64(struct sl_buf *b, long long v);
 /* The next string at c, pointing into c's bytes; NULL and c->bad set
  * when malformed. */
 const char *sl_codec_get_str(struct sl_codec_cur *c);

@@ -24,20 +24,28 @@
 
 #define HEAD	4		/* the u32 length */
 
-static void
-put_u32(struct sl_buf *b, uint32_t v)
+void
+sl_codec_put_u32(struct sl_buf *b, uint32_t v)
 {
 	sl_buf_add(b, &v, sizeof(v));
+}
+
+void
+sl_codec_put_i64(struct sl_buf *b, long long v)
+{
+	int64_t x = v;
+
+	sl_buf_add(b, &x, sizeof(x));
 }
 
 static void
 put_strn(struct sl_buf *b, const char *s, size_t n)
 {
 	if (s == NULL) {
-		put_u32(b, UINT32_MAX);
+		sl_codec_put_u32(b, UINT32_MAX);
 		return;
 	}
-	put_u32(b, (uint32_t)n);
+	sl_codec_put_u32(b, (uint32_t)n);
 	sl_buf_add(b, s, n);
 	sl_buf_addc(b, '\0');
 }
@@ -53,9 +61,9 @@ put_arrays(struct sl_buf *b, const struct sl_record *r)
 {
 	size_t i;
 
-	put_u32(b, (uint32_t)(r->spans != NULL ? r->nspans : 0));
-	put_u32(b, (uint32_t)r->nextra);
-	put_u32(b, (uint32_t)r->nredacted);
+	sl_codec_put_u32(b, (uint32_t)(r->spans != NULL ? r->nspans : 0));
+	sl_codec_put_u32(b, (uint32_t)r->nextra);
+	sl_codec_put_u32(b, (uint32_t)r->nredacted);
 	if (r->spans != NULL)
 		sl_buf_add(b, r->spans, r->nspans * sizeof(*r->spans));
 	for (i = 0; i < r->nextra; i++) {

@@ -27,20 +27,6 @@
 
 #define PACK_CMDS	(64 * 1024)	/* command bytes held in a run */
 
-static void
-put_u32(struct sl_buf *b, uint32_t v)
-{
-	sl_buf_add(b, &v, sizeof(v));
-}
-
-static void
-put_i64(struct sl_buf *b, long long v)
-{
-	int64_t x = v;
-
-	sl_buf_add(b, &x, sizeof(x));
-}
-
 /* A held string: a buffer never added to has no bytes at all. */
 static const char *
 held(const struct sl_buf *b)
@@ -57,12 +43,12 @@ run_end(struct rpack *pk, struct sl_buf *b)
 	sl_buf_addc(b, 'L');
 	sl_codec_put_str(b, pk->null_sid ? NULL : held(&pk->sid));
 	sl_codec_put_str(b, held(&pk->src));
-	put_i64(b, pk->first_n);
-	put_i64(b, pk->lines);
-	put_i64(b, pk->timed);
-	put_i64(b, pk->first_ms);
-	put_i64(b, pk->last_ms);
-	put_u32(b, (uint32_t)pk->ncmds);
+	sl_codec_put_i64(b, pk->first_n);
+	sl_codec_put_i64(b, pk->lines);
+	sl_codec_put_i64(b, pk->timed);
+	sl_codec_put_i64(b, pk->first_ms);
+	sl_codec_put_i64(b, pk->last_ms);
+	sl_codec_put_u32(b, (uint32_t)pk->ncmds);
 	sl_buf_add(b, pk->cmds.buf, pk->cmds.len);
 	pk->open = 0;
 }
@@ -119,9 +105,9 @@ run_add(struct rpack *pk, const struct sl_record *r)
 	}
 	if (!report_line_cmd(r, &c))
 		return;
-	put_u32(&pk->cmds, (uint32_t)c.n);
+	sl_codec_put_u32(&pk->cmds, (uint32_t)c.n);
 	sl_buf_add(&pk->cmds, c.p, c.n);
-	put_i64(&pk->cmds, ms);
+	sl_codec_put_i64(&pk->cmds, ms);
 	sl_buf_addc(&pk->cmds, (char)(c.cont != 0));
 	sl_buf_addc(&pk->cmds, (char)c.flags);
 	pk->ncmds++;
