@@ -74,6 +74,8 @@ int sl_pread_all(int fd, void *p, size_t n, long long off);
 size_t sl_utf8_encode(uint32_t cp, char out[4]);
 /* Length of the longest valid UTF-8 prefix of p. */
 size_t sl_utf8_valid_prefix(const unsigned char *p, size_t n);
+/* Is s NULL or valid UTF-8 (ASCII checked a word at a time)? */
+int sl_utf8_str_valid(const char *s);
 
 /* ---------------------------------------------------------------- heap */
 

@@ -194,3 +194,34 @@ sl_looks_text(const unsigned char *p, size_t n)
 	/* A few stray bytes are normal in terminal logs; many are binary. */
 	return bad * 10 <= n;
 }
+
+/*
+ * Is s NULL or valid UTF-8?  This runs on the session id and src of
+ * every record: ASCII, the common case, is checked a word at a time.
+ */
+int
+sl_utf8_str_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i = 0;
+	uint64_t w, high = 0;
+
+	if (p == NULL)
+		return 1;
+	n = strlen(s);
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		high |= w;
+	}
+	if (i < n && n >= 8) {
+		/* The last few bytes: the 8 that end the string. */
+		memcpy(&w, p + n - 8, 8);
+		high |= w;
+		i = n;
+	}
+	for (; i < n; i++)
+		high |= p[i];
+	if ((high & 0x8080808080808080ULL) == 0)
+		return 1;
+	return sl_utf8_valid_prefix(p, n) == n;
+}

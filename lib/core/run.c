@@ -196,37 +196,6 @@ worse(struct sl_reader *rd, int status)
 		rd->status = status;
 }
 
-/*
- * Is s NULL or valid UTF-8?  This runs on the session id and src of
- * every record: ASCII, the common case, is checked a word at a time.
- */
-static int
-utf8_ok(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i = 0;
-	uint64_t w, high = 0;
-
-	if (p == NULL)
-		return 1;
-	n = strlen(s);
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		high |= w;
-	}
-	if (i < n && n >= 8) {
-		/* The last few bytes: the 8 that end the string. */
-		memcpy(&w, p + n - 8, 8);
-		high |= w;
-		i = n;
-	}
-	for (; i < n; i++)
-		high |= p[i];
-	if ((high & 0x8080808080808080ULL) == 0)
-		return 1;
-	return sl_utf8_valid_prefix(p, n) == n;
-}
-
 /* A malloc'd copy of s with invalid UTF-8 as U+FFFD (as in JSON). */
 static char *
 utf8_fix(const char *s)
@@ -276,7 +245,7 @@ fix(struct mended *m, const char *s, int value)
 {
 	if (value && s != NULL && *s == '\0' && m->r.type == SL_SESSION)
 		return NULL;
-	if (utf8_ok(s))
+	if (sl_utf8_str_valid(s))
 		return s;
 	m->keep[m->nkeep] = utf8_fix(s);
 	return m->keep[m->nkeep++];
@@ -287,18 +256,18 @@ static const struct sl_record *
 mend(const struct sl_record *r, struct mended *m)
 {
 	size_t i;
-	int bad = !utf8_ok(r->session) || !utf8_ok(r->src), all;
+	int bad = !sl_utf8_str_valid(r->session) || !sl_utf8_str_valid(r->src), all;
 
 	all = r->type == SL_SESSION || r->type == SL_NOTE;
 	if (all) {
-		bad = bad || !utf8_ok(r->code) ||
-		    (r->type == SL_NOTE && !utf8_ok(r->text));
+		bad = bad || !sl_utf8_str_valid(r->code) ||
+		    (r->type == SL_NOTE && !sl_utf8_str_valid(r->text));
 		for (i = 0; !bad && i < SL_F_COUNT; i++)
-			bad = !utf8_ok(r->f[i]) || (r->f[i] != NULL &&
+			bad = !sl_utf8_str_valid(r->f[i]) || (r->f[i] != NULL &&
 			    *r->f[i] == '\0');
 		for (i = 0; !bad && i < r->nextra; i++)
-			bad = !utf8_ok(r->extra[i].key) ||
-			    !utf8_ok(r->extra[i].val) ||
+			bad = !sl_utf8_str_valid(r->extra[i].key) ||
+			    !sl_utf8_str_valid(r->extra[i].val) ||
 			    (r->extra[i].val != NULL &&
 			    *r->extra[i].val == '\0' && r->type == SL_SESSION);
 	}
@@ -312,7 +281,7 @@ mend(const struct sl_record *r, struct mended *m)
 	if (!all)
 		return &m->r;
 	m->r.code = fix(m, r->code, 0);
-	if (r->type == SL_NOTE && !utf8_ok(r->text)) {
+	if (r->type == SL_NOTE && !sl_utf8_str_valid(r->text)) {
 		m->r.text = fix(m, r->text, 0);
 		m->r.len = strlen(m->r.text);
 	}

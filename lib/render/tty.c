@@ -116,24 +116,13 @@ held_at(struct sl_tty *tty, size_t i)
 	return (struct held *)(void *)(tty->held + i * HELD_SIZE);
 }
 
-/* Is s NULL or valid UTF-8?  Asked once per session id and src prefix,
- * so that line records skip the check (sl_emit_checked). */
-static int
-utf8_valid(const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return 1;
-	n = strlen(s);
-	return sl_utf8_valid_prefix((const unsigned char *)s, n) == n;
-}
-
+/* The id checked once here, so that line records skip the check
+ * (sl_emit_checked). */
 static void
 set_sid(struct sl_tty_part *part, const char *sid)
 {
 	part->sid = sid != NULL ? sl_xstrdup(sid) : NULL;
-	part->sid_ok = utf8_valid(sid);
+	part->sid_ok = sl_utf8_str_valid(sid);
 }
 
 /* checked: r's session and src are known to be valid UTF-8. */
@@ -162,7 +151,7 @@ src_at(struct sl_tty *tty, long long line)
 		sl_buf_addc(&tty->src, tty->sep);
 		tty->src_prefix = tty->src.len;
 		/* The digits added to it are ASCII. */
-		tty->src_ok = utf8_valid(tty->src.buf);
+		tty->src_ok = sl_utf8_str_valid(tty->src.buf);
 		tty->src_name = tty->rd->name;
 		tty->src_sep = tty->sep;
 		tty->src_line_set = 0;
@@ -664,7 +653,7 @@ sl_tty_set_src(struct sl_tty *tty, const char *src, const char *time)
 	free(tty->fixed_src);
 	free(tty->time);
 	tty->fixed_src = src != NULL ? sl_xstrdup(src) : NULL;
-	tty->fixed_src_ok = utf8_valid(src);
+	tty->fixed_src_ok = sl_utf8_str_valid(src);
 	tty->time = time != NULL ? sl_xstrdup(time) : NULL;
 }
 
