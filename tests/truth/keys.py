@@ -14,6 +14,7 @@ import random
 LEFT, RIGHT, UP, DOWN, HOME, END = "LEFT", "RIGHT", "UP", "DOWN", "HOME", "END"
 ENTER, BS, TAB = b"\r", b"\x7f", b"\t"
 CTRL_C, CTRL_R, CTRL_U, CTRL_W = b"\x03", b"\x12", b"\x15", b"\x17"
+ESC = b"\x1b"   # vi editing: leave insert mode
 
 CURSOR = {LEFT: "D", RIGHT: "C", UP: "A", DOWN: "B", HOME: "H", END: "F"}
 
@@ -261,6 +262,31 @@ class Generator:
         c = "echo 日本語のテスト 中文"
         undet = None if self.setup.wide_echo else "wide-echo"
         return self.run(["cjk"], typed(c) + [ENTER], c, undeterminable=undet)
+
+    def f_vi_edit(self):
+        """vi editing keys (bash `set -o vi`): Esc to command mode, then
+        one of: back two words and delete the junk word (b b dw), append
+        (A); delete the stray last character (x), append; delete the whole
+        line (dd), insert (i) and type the command again; go to the start
+        (0), forward a word (w), insert there (i)."""
+        c = self.tagged()
+        words = c.split(" ")
+        how = self.rng.choice(["dw", "x", "dd", "w"])
+        if how == "dw":
+            typo = " ".join(words[:-1] + [self.rng.choice(JUNK), words[-1]])
+            keys = typed(typo) + [ESC] + typed("bbdwA") + typed(" x") + [ENTER]
+            return self.run(["vi_edit"], keys, c + " x")
+        if how == "x":
+            keys = typed(c + "q") + [ESC] + typed("xA") + typed(" x") + [ENTER]
+            return self.run(["vi_edit"], keys, c + " x")
+        if how == "dd":
+            keys = (typed("rm -rf " + self.rng.choice(JUNK)) + [ESC] + typed("ddi")
+                    + typed(c) + [ENTER])
+            return self.run(["vi_edit"], keys, c)
+        # "w": the echo's first word is inserted last
+        rest = " ".join(words[2:])
+        keys = typed("echo " + rest) + [ESC] + typed("0wi") + typed(words[1] + " ") + [ENTER]
+        return self.run(["vi_edit"], keys, c)
 
     # -- echo off -------------------------------------------------------
     # Drawn from a generator of its own and put last, before exit, so that

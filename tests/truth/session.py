@@ -61,7 +61,7 @@ def run(setup, seed, outdir, items=None, size=None):
         os.makedirs(home)
         truth_file = os.path.join(tmp, "truth.hook")
         prog, argv, env = shells.prepare(setup, home, truth_file)
-        work = shells.make_workdir(home)
+        work = shells.make_workdir(home, setup)
         uid = shells.session_uid()
         if uid is not None:
             for base, dirs, files in os.walk(tmp):

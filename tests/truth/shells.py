@@ -5,6 +5,7 @@ the user running the harness reaches the shell.
 """
 
 import os
+import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RC = os.path.join(HERE, "rc")
@@ -44,6 +45,13 @@ class Setup:
         # and busybox honour it, and dash reads in the tty's canonical
         # mode; zsh's and fish's editors echo whatever the tty says.
         self.honours_echo = shell in ("bash", "dash", "busybox")
+        # The eight set-ups of make truth-check's baseline are "standard";
+        # the set-ups added later ("more") run with --shell more and have
+        # their own baseline (tests/truth/baseline-more).
+        self.group = kw.get("group", "standard")
+        # The working folder is a git repository (the prompt shows git's
+        # branch and state).
+        self.git_work = kw.get("git_work", False)
 
 
 BASH_EDITING = POSIX | EDITING | {"bang_bang", "bang_dollar"}
@@ -69,6 +77,33 @@ SETUPS = [
     # Debian's busybox has no reverse search: ^R does nothing.
     Setup("busybox", "busybox", POSIX | EDITING - {"ctrl_r_accept", "ctrl_r_cancel"},
           False, ["busybox", "ash", "-i"], wide_echo=False),
+]
+# Common real configurations the eight above do not exercise.
+SETUPS += [
+    # Ubuntu's ~/.bashrc in a chroot-named system, git's __git_ps1 in a
+    # git folder.
+    Setup("bash-git", "bash", BASH_EDITING, True, ["bash", "-i"],
+          (".bashrc", ["bash-git.bashrc", "bash-hook.sh"]), group="more", git_work=True),
+    # A two-line PS1 (\n) with a right-aligned part drawn between a cursor
+    # save and restore, as starship/powerline-style prompts do.
+    Setup("bash-twoline", "bash", BASH_EDITING, True, ["bash", "-i"],
+          (".bashrc", ["bash-twoline.bashrc", "bash-hook.sh"]), group="more"),
+    # `set -o vi`: vi editing keys besides the insert-mode ones.
+    Setup("bash-vi", "bash", BASH_EDITING | {"vi_edit"}, True, ["bash", "-i"],
+          (".bashrc", ["bash-al2023.bashrc", "bash-vi.bashrc", "bash-hook.sh"]),
+          group="more"),
+    # Amazon Linux 2 (bash 4.2): no bracketed paste.
+    Setup("bash-nopaste", "bash", BASH_EDITING, True, ["bash", "-i"],
+          (".bashrc", ["bash-al2023.bashrc", "bash-nopaste.bashrc", "bash-hook.sh"]),
+          group="more"),
+    # powerlevel10k-like: two-line prompt, RPROMPT, autosuggestions.
+    Setup("zsh-p10k", "zsh", BASH_EDITING, True, ["zsh", "-i"],
+          (".zshrc", ["zsh-p10k.zshrc", "zsh-hook.zsh"]),
+          tab_list_keys=1, silent_cancel=True, group="more"),
+    # fish with its own fish_prompt (two lines) and fish_right_prompt.
+    Setup("fish-custom", "fish", COMMON | EDITING, True, ["fish", "-i"],
+          (".config/fish/conf.d/sl_truth.fish", ["fish-custom.fish", "fish-hook.fish"]),
+          tab_list_keys=1, search_cancel=b"\x03", group="more"),
 ]
 BY_NAME = {s.name: s for s in SETUPS}
 
@@ -111,7 +146,7 @@ def prepare(setup, home, truth):
     return setup.program, setup.argv, env
 
 
-def make_workdir(home):
+def make_workdir(home, setup=None):
     """The files the scripted commands use (completion, less, grep)."""
     work = os.path.join(home, "work")
     os.makedirs(work)
@@ -123,4 +158,19 @@ def make_workdir(home):
     }
     for name, text in files.items():
         _write(os.path.join(work, name), text)
+    if setup is not None and setup.git_work:
+        _git_repository(work, home)
     return work
+
+
+def _git_repository(work, home):
+    """Make work a git repository with one commit of notes.txt and the
+    other files untracked, the same on every run (fixed names and dates)."""
+    env = {"HOME": home, "PATH": "/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "sl", "GIT_AUTHOR_EMAIL": "sl@example.com",
+           "GIT_COMMITTER_NAME": "sl", "GIT_COMMITTER_EMAIL": "sl@example.com",
+           "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+           "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z"}
+    for argv in (["git", "init", "-q", "-b", "main"], ["git", "add", "notes.txt"],
+                 ["git", "commit", "-q", "-m", "notes"]):
+        subprocess.run(argv, cwd=work, env=env, check=True)
