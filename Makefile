@@ -164,6 +164,10 @@ redact-score: all
 N	?= 10
 SHELLS	?=
 TRUTH_CHECK_N ?= 25
+# The set-ups added later (shells.py's group "more": git prompt, two-line
+# and right prompts, vi keys, no bracketed paste) have a baseline of their
+# own, over fewer seeds.
+TRUTH_MORE_N ?= 10
 truth: all
 	@tests/truth/run --sl $(B) -n $(N) $(foreach s,$(SHELLS),--shell $(s))
 
@@ -171,6 +175,8 @@ truth-check: all
 	@tests/truth/selftest
 	@tests/truth/run --sl $(B) -n $(TRUTH_CHECK_N) --cache build/truth-cache \
 		--baseline tests/truth/baseline --summary
+	@tests/truth/run --sl $(B) -n $(TRUTH_MORE_N) --shell more \
+		--cache build/truth-cache --baseline tests/truth/baseline-more --summary
 
 # Headless Chromium on the HTML outputs; skipped when it is not installed.
 browser: all

@@ -67,6 +67,9 @@ struct sl_prompt {
 	int paste;		/* rows seen with bracketed paste on at column 0 */
 	int accepted;		/* bash took the last command line (paste off) */
 	int after_cancel;	/* the previous row was cancelled with ^C */
+	int first_line;		/* the previous row had a signal and was no
+				   prompt: a two-line prompt's first line */
+	unsigned first_flags;	/* that row's flags */
 	int editors;		/* prompts that ended where the editor starts */
 	int last_cmd_history;	/* the last command used history expansion */
 	unsigned row_flags;	/* flags of the row being classified */
@@ -195,7 +198,8 @@ is_name(int c)
 	return name_byte[(unsigned char)c];
 }
 
-/* "(venv) " and similar prefixes in front of a prompt. */
+/* "(venv) " and similar prefixes in front of a prompt; Debian's and
+ * Ubuntu's chroot name, "(jammy)user@host:~$ ", comes without the space. */
 static size_t
 skip_env(const char *s, size_t n)
 {
@@ -207,6 +211,29 @@ skip_env(const char *s, size_t n)
 		;
 	if (i + 1 < n && s[i] == ')' && s[i + 1] == ' ')
 		return i + 2;
+	if (i + 1 < n && i > 1 && s[i] == ')' && is_name(s[i + 1]))
+		return i + 1;
+	return 0;
+}
+
+/*
+ * git's prompt helper after the folder: " (main)", " (main *+)",
+ * " ((a1b2c3d...))" for a detached head, " (main|MERGING)".  s[i] is
+ * the space; returns where the segment ends, 0 if there is none.
+ */
+static size_t
+skip_git(const char *s, size_t n, size_t i)
+{
+	size_t depth = 0;
+
+	if (i + 2 >= n || s[i] != ' ' || s[i + 1] != '(')
+		return 0;
+	for (i++; i < n && i < PROMPT_MAX; i++) {
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && --depth == 0)
+			return i + 1;
+	}
 	return 0;
 }
 
@@ -238,6 +265,13 @@ match_userhost(const char *s, size_t n)
 		    (i + 1 == n || s[i + 1] == ' '))
 			return prompt_end(s, n, i);
 		if (s[i] == ' ') {
+			size_t g = skip_git(s, n, i);
+
+			if (g > 0 && !colon && g + 1 < n && s[g] == ' ')
+				g++;	/* zsh's and fish's: "dir (main) % " */
+			if (g > 0 && g < n && (s[g] == '$' || s[g] == '#' ||
+			    s[g] == '%'))
+				return prompt_end(s, n, g);
 			if (!colon && i + 1 < n && (s[i + 1] == '$' ||
 			    s[i + 1] == '#' || s[i + 1] == '%'))
 				return prompt_end(s, n, i + 1);
@@ -371,6 +405,30 @@ match_zsh_shape(const char *s, size_t n)
 			i += 4;
 	}
 	return i;
+}
+
+/*
+ * The second line of a two-line prompt: "❯ " (starship, pure, fish
+ * themes), "╰─❯ " (powerlevel10k, powerline-style), "└─$ " (Kali): an
+ * optional run of box-drawing characters (U+2500-U+257F), then "❯", or
+ * "$", "#", "%" after box drawing.  ("λ ~ " and "➜  dir " have a folder
+ * after the arrow: not this shape.)  Taken only where a signal marks the
+ * row or the line before it (the first line carries the signals a
+ * prompt starts with).
+ */
+static size_t
+match_arrow(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i + 3 <= n && i < PROMPT_MAX && (unsigned char)s[i] == 0xe2 &&
+	    ((unsigned char)s[i + 1] == 0x94 || (unsigned char)s[i + 1] == 0x95))
+		i += 3;
+	if (i > 0 && i < n && (s[i] == '$' || s[i] == '#' || s[i] == '%'))
+		return prompt_end(s, n, i);
+	if (n - i >= 3 && memcmp(s + i, "\xe2\x9d\xaf", 3) == 0)
+		return prompt_end(s, n, i + 2);
+	return 0;
 }
 
 /* ------------------------------------------------- unfinished commands */
@@ -1079,6 +1137,14 @@ match_fish_cont(const struct sl_prompt *ps, const char *s, size_t n)
 	return i >= w && i < n ? i : 0;
 }
 
+/* The last command's prompt is a two-line prompt's arrow ("❯ "). */
+static int
+arrow_prompt(const struct sl_prompt *ps)
+{
+	return ps->last_prompt != NULL &&
+	    match_arrow(ps->last_prompt, strlen(ps->last_prompt)) > 0;
+}
+
 /* A continuation row: "> " (shell PS2), ">> " (PowerShell), zsh's,
  * fish's indented rows. */
 static size_t
@@ -1094,6 +1160,11 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
 		plen = n == 1 ? 1 : s[1] == ' ' ? 2 : 0;
 	else if (ps->open && ps->sh.fish)
 		plen = match_fish_cont(ps, s, n);
+	else if (ps->open && arrow_prompt(ps) &&
+	    (plen = match_fish_cont(ps, s, n)) > 0)
+		ps->sh.fish = 1;	/* fish indents where others print "> ":
+					   after a prompt of any shell's ("❯ "),
+					   an indented row tells fish */
 	else if (!ps->pwsh)
 		plen = match_zsh_cont(s, n);
 	return plen;
@@ -1177,6 +1248,29 @@ unsignalled_prompt(struct sl_prompt *ps, const char *s, size_t k,
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * bash without bracketed paste (Amazon Linux 2's 4.2, or turned off),
+ * where PROMPT_COMMAND sets the title before each new line: after a Tab
+ * listing or Ctrl-L readline draws the prompt and the line again, with
+ * no title.  The same prompt without one, and the line it holds going on
+ * from the last command's text, is that line drawn again.
+ */
+static int
+title_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
+    unsigned flags)
+{
+	size_t lc;
+
+	if (ps->paste > 0 || (flags & (SL_ROW_TITLE | SL_ROW_PASTE)) ||
+	    ps->last_cmd == NULL || !same_prompt(ps, s, k))
+		return 0;
+	lc = strlen(ps->last_cmd);
+	if (lc == 0 || n - k < lc || memcmp(s + k, ps->last_cmd, lc) != 0)
+		return 0;
+	ps->marks |= SL_MARK_REDRAW;
+	return 1;
 }
 
 /*
@@ -1340,10 +1434,31 @@ path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	return cls;
 }
 
-/* A row of output (n bytes) ends what a command row began. */
-static enum sl_prompt_class
-output_row(struct sl_prompt *ps, size_t n)
+/* A two-line prompt's second line (match_arrow), where the row or the
+ * line before it has a signal; drawn again after a Tab listing when
+ * paste was not turned on. */
+static size_t
+match_second_line(struct sl_prompt *ps, const char *s, size_t n,
+    unsigned flags, int signalled)
 {
+	size_t k;
+
+	if (!ps->signals || !signalled || (k = match_arrow(s, n)) == 0)
+		return 0;
+	unsignalled_prompt(ps, s, k, flags | ps->first_flags, 0);
+	return k;
+}
+
+/*
+ * A row of output (n bytes) ends what a command row began.  It may be a
+ * prompt's first line: its signals (or the prompt after a cancelled
+ * line) are for the line after it (match_second_line).
+ */
+static enum sl_prompt_class
+output_row(struct sl_prompt *ps, size_t n, unsigned flags, int signalled)
+{
+	ps->first_line = signalled && n > 0;
+	ps->first_flags = flags;
 	if (n > 0 || !ps->open)
 		ps->prev_cmd = 0;
 	if (n > 0)
@@ -1370,6 +1485,7 @@ surely_none(const struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at)
 {
 	if (ps->user != NULL || !ps->signals || ps->prev_cmd || edit_at > 0 ||
+	    ps->first_line ||
 	    (flags & (SL_ROW_PASTE | SL_ROW_TITLE | SL_ROW_PASTE_OFF)) ||
 	    quiet_editor(ps) || n == 0)
 		return 0;
@@ -1400,7 +1516,7 @@ enum sl_prompt_class
 sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at, size_t *plen)
 {
-	int first = ps->rows == 0, signal, after_cancel, fish = 0;
+	int first = ps->rows == 0, signal, after_cancel, fish = 0, first_line;
 	size_t k;
 
 	ps->marks = 0;
@@ -1412,6 +1528,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		ps->rows++;
 	if (surely_none(ps, s, n, flags, edit_at))
 		goto output;
+	first_line = ps->first_line;
+	ps->first_line = 0;
 	if ((k = match_user(ps->user, s, n)) > 0) {
 		*plen = k;
 		return command(ps, s, n, k, 0);
@@ -1433,7 +1551,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		return command(ps, s, n, k, 0);
 	}
 	if ((k = match_shape(s, n)) > 0) {
-		int again = unsignalled_prompt(ps, s, k, flags, after_cancel);
+		int again = unsignalled_prompt(ps, s, k, flags, after_cancel) ||
+		    (ps->signals && title_redraw(ps, s, n, k, flags));
 
 		if (!ps->signals)
 			k = last_copy(ps, s, s, n, k);
@@ -1467,8 +1586,12 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 			return command(ps, s, n, k, 0);
 		}
 	}
+	if ((k = match_second_line(ps, s, n, flags, signal || first_line)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k, 0);
+	}
 	if ((ps->fish_blank && n > 0) || search_row(ps, n))
 		return stand_in(ps, s, n, plen);
 output:
-	return output_row(ps, n);
+	return output_row(ps, n, flags, signal || after_cancel);
 }

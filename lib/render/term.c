@@ -75,6 +75,11 @@ struct row {
 				   each over the row then below it */
 	int rest;		/* the rest of a row made final early (spill):
 				   no line of its own while empty */
+	uint32_t rp_from, rp_to;	/* a right prompt's cells, or 0, 0
+				   (rprompt_end) */
+	int editor_line;	/* a line feed reached it while the line
+				   editor was on: a two-line prompt's
+				   second line (note_wrap) */
 };
 
 struct cursor {
@@ -208,6 +213,11 @@ struct sl_term {
 				   space, then EL), or 0 */
 	uint32_t pad_col;	/* the column after that space */
 	uint32_t el_col;	/* where the last EL was */
+	int editing;		/* bracketed paste on at column 0 (a bash or
+				   fish prompt began) and not yet off */
+	long long rp_row;	/* 1 + absolute row a jump right (CUF) into
+				   blank cells landed on, or 0 */
+	uint32_t rp_col;	/* the column it landed on */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -477,6 +487,45 @@ narrow_ascii(char *o, const uint32_t *ch, uint32_t n)
 	return i;
 }
 
+/*
+ * A right prompt (zsh's RPROMPT, fish's fish_right_prompt, p10k's right
+ * part) is drawn by jumping right over blank cells (CUF), writing it,
+ * and going back left (CUB, or CR and CUF) to where the line is typed;
+ * zsh leaves it on the row of the command that ran.  It is the shell's
+ * decoration, not text typed or printed: a row that still ends with it,
+ * separated by blanks, is handed out without it (n cells, trailing
+ * blanks trimmed; returns the new n).
+ */
+#define RPROMPT_GAP	2	/* blank cells between line and right prompt */
+#define RPROMPT_JUMP	8	/* ...when the jump started over text */
+
+/* Only on a row a shell drew its prompt on: bracketed paste, keypad
+ * mode or the title set there, a line editor's start, or the second
+ * line of a two-line prompt (editor_line). */
+static int
+prompt_row(const struct row *r)
+{
+	return (r->flags & (SL_ROW_PASTE | SL_ROW_KEYPAD_ON | SL_ROW_TITLE)) ||
+	    r->edit_col > 0 || r->editor_line;
+}
+
+static uint32_t
+rprompt_trim(const struct row *r, uint32_t n)
+{
+	uint32_t i;
+
+	if (r->rp_to == 0 || r->rp_to != n || r->rp_from < RPROMPT_GAP ||
+	    !prompt_row(r))
+		return n;
+	for (i = r->rp_from - RPROMPT_GAP; i < r->rp_from; i++)
+		if (r->ch[i] != CELL_BLANK)
+			return n;
+	n = r->rp_from;
+	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
+		n--;
+	return n;
+}
+
 /* Turn the row's cells into UTF-8 text and hand it to the callback. */
 static void
 emit(struct sl_term *t, struct row *r)
@@ -490,6 +539,7 @@ emit(struct sl_term *t, struct row *r)
 		return;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
 		n--;
+	n = rprompt_trim(r, n);
 	t->text.len = 0;
 	t->nspans = 0;
 	/* Four bytes a cell; clusters reserve their own room.  (The test
@@ -750,6 +800,7 @@ note_wrap(struct sl_term *t, struct row *r, int inserting)
 {
 	if (!r->soft && r->len > t->wrap_w &&
 	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0 ||
+	    r->editor_line ||
 	    t->fish_mark_row == t->abs_top + t->cy + 1))
 		r->soft = 1;
 	while (r->soft && r->len > (r->taken + 1) * t->wrap_w)
@@ -1188,6 +1239,43 @@ mark_after_output(const struct sl_term *t, const struct row *r)
 }
 
 /*
+ * A jump right (CUF) of the cursor from column from over blank cells may
+ * start a right prompt (rprompt_trim): note where it landed.  fish moves
+ * to the typing column with CR and CUF over the line's text: landing
+ * after two typed spaces is not enough there, the blanks must be many.
+ */
+static void
+rprompt_start(struct sl_term *t, uint32_t from)
+{
+	const struct row *r = cur(t);
+	uint32_t x = t->cx, blank = 0;
+
+	t->rp_row = 0;
+	while (blank < x && blank < RPROMPT_JUMP &&
+	    (x - 1 - blank >= r->len || r->ch[x - 1 - blank] == CELL_BLANK))
+		blank++;
+	if (blank < RPROMPT_GAP || (blank < x - from && blank < RPROMPT_JUMP))
+		return;
+	t->rp_row = t->abs_top + t->cy + 1;
+	t->rp_col = x;
+}
+
+/* The cursor goes back left (CR, CUB): text written on the row since the
+ * jump right is a right prompt. */
+static void
+rprompt_end(struct sl_term *t)
+{
+	struct row *r = cur(t);
+
+	if (t->rp_row != t->abs_top + t->cy + 1 || t->cx <= t->rp_col ||
+	    t->cx > r->len || r->ch[t->rp_col] == CELL_BLANK)
+		return;
+	r->rp_from = t->rp_col;
+	r->rp_to = t->cx;
+	t->rp_row = 0;
+}
+
+/*
  * CR.  On a wrapped row it goes to the start of the physical line.  A
  * space then CR may be readline stepping off the margin, or an ordinary
  * CR after a blank (Ctrl-R's prompt, fish's and bash's redraws, progress
@@ -1199,6 +1287,7 @@ carriage_return(struct sl_term *t)
 {
 	const struct row *r = cur(t);
 
+	rprompt_end(t);
 	/* Both idioms end a row with a blank, at least 11 columns in. */
 	if (t->cx >= 11 && t->cx == r->len &&
 	    r->ch[t->cx - 1] == CELL_BLANK) {
@@ -2208,6 +2297,10 @@ param(const struct sl_term *t, int i, uint32_t def)
 static void
 edit_signal(struct sl_term *t, unsigned flag)
 {
+	if (flag == SL_ROW_PASTE_OFF)
+		t->editing = 0;
+	else if (flag == SL_ROW_PASTE)
+		t->editing = t->cx == 0;
 	if (t->cx == 0)
 		cur(t)->flags |= flag;
 	else if (flag != SL_ROW_PASTE_OFF)
@@ -2623,8 +2716,17 @@ csi_other(struct sl_term *t, unsigned char f)
 	if (soft(t) && soft_move(t, f, &n))
 		return;
 	t->at_margin = 0;
-	if (csi_cursor(t, f, n))
-		return;
+	if (f == 'D')
+		rprompt_end(t);
+	{
+		uint32_t from = t->cx;
+
+		if (csi_cursor(t, f, n)) {
+			if (f == 'C')
+				rprompt_start(t, from);
+			return;
+		}
+	}
 	switch (f) {
 	case '@': insert_chars(t, n); break;
 	case 'I': tab(t, (int)SL_MIN(n, 8192)); break;
@@ -2763,6 +2865,8 @@ control(struct sl_term *t, unsigned char c)
 		t->at_margin = 0;
 		t->kept_row = 0;	/* what follows takes the lines */
 		linefeed(t);
+		if (t->editing)
+			cur(t)->editor_line = 1;
 		break;
 	case '\r':
 		carriage_return(t);
@@ -3472,6 +3576,8 @@ reset_state(struct sl_term *t)
 	t->bb_plain = 0;
 	t->pad_row = 0;
 	t->kept_row = 0;
+	t->rp_row = 0;
+	t->editing = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;

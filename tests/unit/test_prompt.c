@@ -132,6 +132,130 @@ START_TEST(shape_userhost)
 }
 END_TEST
 
+/* Ubuntu's ~/.bashrc in a named chroot (debian_chroot, no space after
+ * it) with git's __git_ps1 " (%s)" before the "$". */
+START_TEST(shape_userhost_chroot_git)
+{
+	FRESH("(jammy)user@vm:~/work$ ls", "(jammy)user@vm:~/work$ ", "ls");
+	FRESH("(jammy)user@vm:~/work (main)$ ls",
+	    "(jammy)user@vm:~/work (main)$ ", "ls");
+	FRESH("user@vm:~/src/sl (main *+)$ git diff",
+	    "user@vm:~/src/sl (main *+)$ ", "git diff");
+	FRESH("user@vm:~/sl ((a1b2c3d...))$", "user@vm:~/sl ((a1b2c3d...))$",
+	    NULL);
+	FRESH("user@vm:~/sl (main|MERGING)# id",
+	    "user@vm:~/sl (main|MERGING)# ", "id");
+	FRESH("user@host ~/sl (main) % ls", "user@host ~/sl (main) % ", "ls");
+}
+END_TEST
+
+/*
+ * Two-line prompts: the first line carries the signals (paste, title),
+ * the second holds the arrow and the command.
+ */
+START_TEST(shape_two_line_arrow)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		NONE(ps, "\xe2\x95\xad\xe2\x94\x80 nobody@vm ~/work     exit 0",
+		    SL_ROW_PASTE | SL_ROW_TITLE);
+		CMD(ps, "\xe2\x95\xb0\xe2\x94\x80\xe2\x9d\xaf echo hi",
+		    0, "\xe2\x95\xb0\xe2\x94\x80\xe2\x9d\xaf ");
+		NONE(ps, "hi", SL_ROW_PASTE_OFF);
+	}
+	/* starship's and fish themes' bare arrow; Kali's "└─$ " */
+	NONE(ps, "~/work", SL_ROW_PASTE);
+	CMD(ps, "\xe2\x9d\xaf ls", 0, "\xe2\x9d\xaf ");
+	NONE(ps, "out", SL_ROW_PASTE_OFF);
+	NONE(ps, "\xe2\x94\x8c\xe2\x94\x80\xe2\x94\x80(kali)-[~]", SL_ROW_PASTE);
+	CMD(ps, "\xe2\x94\x94\xe2\x94\x80$ id", 0, "\xe2\x94\x94\xe2\x94\x80$ ");
+	/* An arrow in output, with no signal on it or the row before: output. */
+	NONE(ps, "plain output", 0);
+	NONE(ps, "\xe2\x9d\xaf not a prompt", 0);
+	NONE(ps, "\xe2\x94\x80\xe2\x94\x80 table rule", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* Drawn again after a Tab listing (no paste on the first line): the
+ * earlier row is marked redrawn. */
+START_TEST(two_line_redraw)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		NONE(ps, "top", SL_ROW_PASTE | SL_ROW_TITLE);
+		CMD(ps, "\xe2\x9d\xaf true", 0, "\xe2\x9d\xaf ");
+		NONE(ps, "", SL_ROW_PASTE_OFF);
+	}
+	NONE(ps, "top", SL_ROW_PASTE | SL_ROW_TITLE);
+	CMD(ps, "\xe2\x9d\xaf cat alpha_", 0, "\xe2\x9d\xaf ");
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
+	NONE(ps, "top", SL_ROW_TITLE);
+	CMD(ps, "\xe2\x9d\xaf cat alpha_report.txt", 0, "\xe2\x9d\xaf ");
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/*
+ * bash without bracketed paste (Amazon Linux 2), the title set by
+ * PROMPT_COMMAND before each new line: after a Tab listing readline draws
+ * the prompt and the line again without it.  That row is the line drawn
+ * again (the earlier one is marked); a prompt-looking row that does not
+ * go on from the last command is output.
+ */
+START_TEST(title_redraw_without_paste)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		CMD(ps, "[u@vm work]$ true", SL_ROW_TITLE, "[u@vm work]$ ");
+		NONE(ps, "", 0);
+	}
+	CMD(ps, "[u@vm work]$ cat alpha_", SL_ROW_TITLE, "[u@vm work]$ ");
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
+	CMD(ps, "[u@vm work]$ cat alpha_report.txt", 0, "[u@vm work]$ ");
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	NONE(ps, "quarterly report", 0);
+	NONE(ps, "[u@vm work]$ rm -rf /", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* fish with a prompt of the user's: its continuation rows are indented,
+ * with no "> "; "end" closes its blocks. */
+START_TEST(arrow_prompt_fish_cont)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	NONE(ps, "~/work", SL_ROW_PASTE);
+	CMD(ps, "\xe2\x9d\xaf for i in 1 2 3", 0, "\xe2\x9d\xaf ");
+	CONT(ps, "      echo item $i", "      ");
+	CONT(ps, "  end", "  ");
+	NONE(ps, "  item 1", SL_ROW_PASTE_OFF);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+START_TEST(not_prompt_chroot_git)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "user@host:~$ cat notes", 0, "user@host:~$ ");
+	NONE(ps, "(x)", 0);
+	NONE(ps, "(note)bob@example.com: sent", 0);
+	NONE(ps, "user@vm:~/work (main) done", 0);
+	NONE(ps, "user@vm:~/work (main$ x", 0);
+	NONE(ps, "user@vm:~/work (main)x$ y", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 START_TEST(shape_bracket)
 {
 	FRESH("[ec2-user@ip-10-0-1-11 ~]$",
@@ -1065,6 +1189,12 @@ prompt_suite(void)
 
 	tcase_add_test(tc, shape_shver);
 	tcase_add_test(tc, shape_userhost);
+	tcase_add_test(tc, shape_userhost_chroot_git);
+	tcase_add_test(tc, not_prompt_chroot_git);
+	tcase_add_test(tc, shape_two_line_arrow);
+	tcase_add_test(tc, two_line_redraw);
+	tcase_add_test(tc, title_redraw_without_paste);
+	tcase_add_test(tc, arrow_prompt_fish_cont);
 	tcase_add_test(tc, shape_bracket);
 	tcase_add_test(tc, shape_pwsh);
 	tcase_add_test(tc, shape_zsh_default);

@@ -1587,6 +1587,63 @@ START_TEST(wrap_width_learnt)
 }
 END_TEST
 
+/*
+ * A two-line prompt (bash's PS1 with \n, fish's fish_prompt): bracketed
+ * paste goes on before its first line, so the second line, where the
+ * command is typed, carries no signal of its own.  A line feed while the
+ * editor is on makes it the editor's row: past the width it wraps, and
+ * CUU stays in it instead of climbing onto the first line.
+ */
+START_TEST(wrap_two_line_prompt)
+{
+	RENDER_IS(P40 " \rab\033[?2004l\r\nout\r\n\033[?2004hTOP\r\n"
+	    "$ xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "\033[A\033[5CY\033[B\033[?2004l\r\nnext\r\n",
+	    T40 "ab", "out", "TOP",
+	    "$ xxxxxxxxYxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "next");
+	/* After Enter (paste off) rows are output: a long one stays whole
+	 * and CUU leaves it. */
+	RENDER_IS(P40 " \rab\033[?2004l\r\n"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\nzz\033[A\033[5CY\r\n",
+	    T40 "ab", "xxxxxxxYxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "zz");
+}
+END_TEST
+
+/*
+ * A right prompt: zsh jumps right over blank cells (CUF), writes RPROMPT
+ * and comes back (CUB); fish does the same with CR and CUF.  It is the
+ * shell's decoration: the row is handed out without it.
+ */
+START_TEST(right_prompt_trimmed)
+{
+	/* zsh: keypad mode on the row marks it as the editor's. */
+	RENDER_IS("% \033[K\033[20C#1\033[22D\033[?1h\033=ls -l\r\nout\r\n",
+	    "% ls -l", "out");
+	/* fish: CR, CUF to the right prompt, CR, CUF to the typing column. */
+	RENDER_IS("\033[?2004h\xe2\x9d\xaf \033[K\r\033[30Cvm\r\033[30C\r"
+	    "\033[2Cab\r\033[30Cvm\r\033[4C\r\nout\r\n",
+	    "\xe2\x9d\xaf ab", "out");
+	/* The line grew into it, or it was erased: nothing is cut. */
+	RENDER_IS("% \033[K\033[10C#1\033[12D\033[?1h\033=echo abcdefghijkl\r\n",
+	    "% echo abcdefghijkl");
+	RENDER_IS("% \033[K\033[10C#1\033[12D\033[?1h\033=ls\033[K\r\n", "% ls");
+}
+END_TEST
+
+START_TEST(right_prompt_kept)
+{
+	/* Output (no prompt's signal on the row) keeps what it drew. */
+	RENDER_IS("x\033[10Cy\r\n", "x          y");
+	/* fish redrawing "a  b" typed with two spaces: CUF over the line's
+	 * text to the typing column is no right prompt. */
+	RENDER_IS("\033[?2004h$ \r\033[2Ca\r\033[3C \r\033[4C \r\033[5Cb\r\n",
+	    "$ a  b");
+	/* The same after the line was accepted (paste off): output. */
+	RENDER_IS("\033[?2004h$ ls\033[?2004l\r\nx\033[10Cy\r\n", "$ ls",
+	    "x          y");
+}
+END_TEST
+
 /* zsh: " \r", EL, the new line's first character, CR, the line again. */
 START_TEST(wrap_zsh_idiom)
 {
@@ -2675,6 +2732,9 @@ term_suite(void)
 	tcase_add_test(tc, wrap_search_wide_char_pad);
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
 	tcase_add_test(tc, wrap_fish_space_at_margin);
+	tcase_add_test(tc, wrap_two_line_prompt);
+	tcase_add_test(tc, right_prompt_trimmed);
+	tcase_add_test(tc, right_prompt_kept);
 	tcase_add_test(tc, wrap_fish_prompt_after_cancel);
 	tcase_add_test(tc, wrap_fish_cancel_after_erase);
 	tcase_add_test(tc, wrap_busybox_exact_width_unsure);
