@@ -1485,7 +1485,8 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 	if (dict_refused(w, lo, ar.comp))
 		return SL_OK;
 	if ((ar.a = arc_new(&ar)) == NULL) {
-		report(w, lo->name, sl_archive_dl_failure("out of memory"));
+		report(w, lo->name, "%s",
+		    sl_archive_dl_failure("out of memory"));
 		return SL_OK;
 	}
 	if (archive_read_open1(ar.a) != ARCHIVE_OK) {
