@@ -24,7 +24,14 @@ PKGS	= zlib jansson libarchive libpcre2-8 libutf8proc
 SL_CFLAGS = $(CFLAGS) -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -D_GNU_SOURCE -fvisibility=hidden -Ilib -Iformats \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
-SL_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+# libarchive is not linked: lib/base/archive_dl.c opens it with dlopen()
+# when the first archive is met, so a plain log does not pay for loading
+# and relocating the fifteen libraries it pulls in (libxml2, ICU, ...).
+# Its headers are still needed (SL_CFLAGS); unit tests that build
+# archives link it themselves (ARCHIVE_LIBS).
+LINK_PKGS = $(filter-out libarchive,$(PKGS))
+SL_LIBS	= $(shell $(PKG_CONFIG) --libs $(LINK_PKGS)) -ldl -lm
+ARCHIVE_LIBS = $(shell $(PKG_CONFIG) --libs libarchive)
 
 # SANITIZE=1: ASan+UBSan, stop at the first report.  Objects go to their
 # own folder so both builds can sit side by side.
@@ -78,13 +85,14 @@ $(B)/pub/libsl.a: $(LIB_OBJ)
 
 # pkg-config file.  Only a static library is installed, so the libraries
 # it needs are Requires, not Requires.private: `pkg-config --libs sl`
-# then links without --static.  Directories under PREFIX are written
+# then links without --static (libarchive is opened at run time, hence
+# LINK_PKGS and -ldl).  Directories under PREFIX are written
 # relative to ${prefix}, so `pkg-config --define-prefix` can move them.
 # Made at every install: PREFIX may differ from the last one.
 PC_SED	= sed -e 's|@PREFIX@|$(PREFIX)|' \
 		-e 's|@LIBDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(LIBDIR))|' \
 		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(INCLUDEDIR))|' \
-		-e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' sl.pc.in
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(LINK_PKGS)|' sl.pc.in
 
 $(B)/sl-%: $(B)/tools/sl-%.o $(TOOL_COMMON) $(B)/libsl.a
 	$(CC) $(SL_LDFLAGS) -o $@ $^ $(SL_LIBS)
@@ -92,7 +100,7 @@ $(B)/sl-%: $(B)/tools/sl-%.o $(TOOL_COMMON) $(B)/libsl.a
 $(B)/tests/%: tests/unit/%.c tests/unit/check_main.h $(B)/libsl.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SL_CFLAGS) -Itests/unit $(shell $(PKG_CONFIG) --cflags check) \
-		$(SL_LDFLAGS) -o $@ $< $(B)/libsl.a $(SL_LIBS) \
+		$(SL_LDFLAGS) -o $@ $< $(B)/libsl.a $(SL_LIBS) $(ARCHIVE_LIBS) \
 		$(shell $(PKG_CONFIG) --libs check)
 
 $(B)/bench/%: bench/%.c $(B)/libsl.a $(HDRS)

@@ -33,8 +33,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +46,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "base/archive_dl.h"
 #include "internal.h"
 
 #define IN_BUFSZ	(256 * 1024)	/* one buffer per layer */
@@ -1486,7 +1485,8 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 	if (dict_refused(w, lo, ar.comp))
 		return SL_OK;
 	if ((ar.a = arc_new(&ar)) == NULL) {
-		report(w, lo->name, "out of memory");
+		report(w, lo->name, "%s",
+		    sl_archive_dl_failure("out of memory"));
 		return SL_OK;
 	}
 	if (archive_read_open1(ar.a) != ARCHIVE_OK) {

@@ -8,9 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
+#include "base/archive_dl.h"
 #include "output/output.h"
 
 #define COPY_BUF	(1 << 16)
@@ -69,7 +67,8 @@ sl_archive_open(int fd, enum sl_archive_kind kind, long long mtime,
 	a->mtime = mtime;
 	a->name = sl_xstrdup(name);
 	if (a->a == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "%s",
+		    sl_archive_dl_failure("out of memory"));
 		free(a->name);
 		free(a);
 		return NULL;

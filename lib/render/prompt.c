@@ -74,6 +74,7 @@ struct sl_prompt {
 	int last_cmd_history;	/* the last command used history expansion */
 	unsigned row_flags;	/* flags of the row being classified */
 	char *last_prompt;	/* prompt of the last signalled command row */
+	size_t last_prompt_cap;	/* its storage, kept from row to row */
 	unsigned marks;		/* SL_MARK_* of the row last classified */
 	long long cmds;		/* command rows seen */
 	long long rows;		/* non-empty rows seen */
@@ -89,6 +90,7 @@ struct sl_prompt {
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
+	size_t last_cmd_cap;
 };
 
 /* ------------------------------------------------------- user patterns */
@@ -285,14 +287,20 @@ match_userhost(const char *s, size_t n)
 static size_t
 match_bracket(const char *s, size_t n)
 {
-	size_t i = skip_env(s, n);
-	int at = 0;
+	size_t i = skip_env(s, n), from, lim = SL_MIN(n, PROMPT_MAX);
+	const char *close;
+	int at;
 
 	if (i >= n || s[i] != '[')
 		return 0;
-	for (i++; i < n && i < PROMPT_MAX && s[i] != ']'; i++)
-		if (s[i] == '@')
-			at = 1;
+	/* The first ']' before the limit (or the limit), and an '@' before
+	 * it: two memchr()s, every prompt row of Amazon Linux comes here. */
+	from = ++i;
+	if (i < lim) {
+		close = memchr(s + i, ']', lim - i);
+		i = close != NULL ? (size_t)(close - s) : lim;
+	}
+	at = memchr(s + from, '@', i - from) != NULL;
 	if (!at || i + 1 >= n || s[i] != ']')
 		return 0;
 	i++;
@@ -436,9 +444,15 @@ match_arrow(const char *s, size_t n)
 static int
 word_is(const char *w, size_t n, const char *kw)
 {
-	/* The first letter turns most words away before a strlen(). */
-	return n > 0 && w[0] == kw[0] && n == strlen(kw) &&
-	    memcmp(w, kw, n) == 0;
+	size_t i;
+
+	/* One walk that stops at the first difference (most words at the
+	 * first letter), no strlen(): every command's first word comes
+	 * here for each keyword.  A NUL in w matches no keyword. */
+	for (i = 0; i < n; i++)
+		if (kw[i] != w[i] || kw[i] == '\0')
+			return 0;
+	return n > 0 && kw[n] == '\0';
 }
 
 /* fish: blocks open with these words and all close with "end". */
@@ -530,17 +544,34 @@ heredoc_end(struct shell *sh, const char *s, size_t n)
 	return n == strlen(sh->heredoc) && memcmp(s, sh->heredoc, n) == 0;
 }
 
-/* Can byte c (outside quotes) do more in shell_scan than go on a word? */
+/* Can byte c (outside quotes) do more in shell_scan than go on a word?
+ * A table: the loop that skips the inside of a word asks per byte. */
+static const unsigned char word_end_byte[256] = {
+	['\\'] = 1, ['\''] = 1, ['"'] = 1, [' '] = 1, ['\t'] = 1, [';'] = 1,
+	['&'] = 1, ['|'] = 1, ['<'] = 1, ['>'] = 1,
+};
+
 static inline int
 word_ends(int c)
 {
-	switch (c) {
-	case '\\': case '\'': case '"': case ' ': case '\t': case ';':
-	case '&': case '|': case '<': case '>':
-		return 1;
-	default:
-		return 0;
-	}
+	return word_end_byte[(unsigned char)c];
+}
+
+/* The bytes that can still change shell_scan's state once no keyword
+ * can follow: quotes, escapes, command separators, here-documents,
+ * comments. */
+static const unsigned char shell_special[256] = {
+	['\\'] = 1, ['\''] = 1, ['"'] = 1, [';'] = 1, ['&'] = 1, ['|'] = 1,
+	['<'] = 1, ['#'] = 1,
+};
+
+static int
+plain_rest(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (shell_special[(unsigned char)*p])
+			return 0;
+	return 1;
 }
 
 /*
@@ -593,8 +624,16 @@ shell_scan(struct shell *sh, const char *s, size_t n)
 		if (c == ' ' || c == '\t' || c == ';' || c == '&' || c == '|' ||
 		    c == '<' || c == '>') {
 			if (w != NULL) {
-				if (cmdpos)
+				if (cmdpos) {
 					keyword(sh, w, (size_t)(p - w), &cmdpos);
+					/* Past the command's name (most rows: "ls
+					 * -la /tmp"), words with none of those
+					 * bytes after them change nothing: only
+					 * how the row ends counts. */
+					if (!cmdpos && (c == ' ' || c == '\t' ||
+					    c == '>') && plain_rest(p + 1, end))
+						break;
+				}
 				w = NULL;
 			}
 			if (c == '<' && p + 1 < end && p[1] == '<' &&
@@ -888,6 +927,8 @@ uses_history(const char *s, size_t n)
 
 	if (n > 0 && s[0] == '^')
 		return 1;
+	if (memchr(s, '!', n) == NULL)
+		return 0;	/* nearly every line: no quote scan */
 	for (i = 0; i < n; i++) {
 		if (quote == '\'' || (s[i] == '\'' && quote == 0)) {
 			if (s[i] == '\'')
@@ -964,6 +1005,22 @@ unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 	    memmem(s, n, "\xef\xbf\xbd", 3) != NULL);
 }
 
+/* Is "stty" in s[0, n)?  A memchr() for its 's', cheaper than memmem()
+ * on a command line. */
+static int
+has_stty(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while (end - p >= 4 &&
+	    (p = memchr(p, 's', (size_t)(end - p) - 3)) != NULL) {
+		if (memcmp(p, "stty", 4) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /*
  * The terminal's echo after the command line s[0, n): 1 when a `stty`
  * in it turns echo off last, 0 when one turns it back on (`echo`,
@@ -976,7 +1033,7 @@ echo_after(const char *s, size_t n)
 	size_t i = 0, w;
 	int in_stty = 0, state = -1;
 
-	if (memmem(s, n, "stty", 4) == NULL)
+	if (!has_stty(s, n))
 		return -1;	/* nearly every line: no word scan */
 	while (i < n) {
 		if (memchr(seps, s[i], sizeof(seps) - 1) != NULL) {
@@ -1038,6 +1095,23 @@ stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	    plen - at);
 }
 
+/*
+ * *dst = s[0, n) up to a NUL, as sl_xstrndup() would give it, in storage
+ * kept from one command row to the next (*cap bytes): no allocation per
+ * command.  Freed by sl_prompt_reset() and sl_prompt_free().
+ */
+static void
+keep_str(char **dst, size_t *cap, const char *s, size_t n)
+{
+	n = strnlen(s, n);
+	if (n >= *cap) {
+		*cap = n < 64 ? 128 : 2 * n;
+		*dst = sl_xrealloc(*dst, *cap);
+	}
+	memcpy(*dst, s, n);
+	(*dst)[n] = '\0';
+}
+
 /* A command row; fish_marked: its prompt is after fish's mark. */
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
@@ -1055,8 +1129,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
-	free(ps->last_prompt);
-	ps->last_prompt = sl_xstrndup(s, plen);
+	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s, plen);
 	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED;
 		ps->open = 0;
@@ -1076,8 +1149,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 			ps->last_cmd_history = 1;
 		}
 		ps->cmds++;
-		free(ps->last_cmd);
-		ps->last_cmd = sl_xstrndup(s + plen, n - plen);
+		keep_str(&ps->last_cmd, &ps->last_cmd_cap, s + plen, n - plen);
 	}
 	return SL_PROMPT_CMD;
 }
@@ -1110,6 +1182,10 @@ match_zsh_cont(const char *s, size_t n)
 		w = i;
 		while (i < n && i < PROMPT_MAX && islower((unsigned char)s[i]))
 			i++;
+		/* Only a word before "> " or " " can be a state: most rows
+		 * (the row after each command) end here. */
+		if (i >= n || (s[i] != '>' && s[i] != ' '))
+			return 0;
 		for (k = 0; k < nstates && !word_is(s + w, i - w, states[k]);
 		    k++)
 			;

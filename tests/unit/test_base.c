@@ -1,6 +1,6 @@
 /*
  * test_base.c: the shared helpers of lib/base/: base64, in-memory gunzip,
- * the string map and JSON string escaping.
+ * the string map, JSON string escaping and libarchive loaded at run time.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +16,9 @@
 #include "check_main.h"
 #include "gz_util.h"
 #include "internal.h"
+/* The table itself, not the call redirections: the test reads members. */
+#define SL_ARCHIVE_DL_IMPL
+#include "base/archive_dl.h"
 #include "base/b64.h"
 #include "base/gunzip.h"
 #include "base/json_esc.h"
@@ -479,6 +482,56 @@ START_TEST(tmpfile_unlinked)
 }
 END_TEST
 
+/* Every function of the table, or the first one missing. */
+static const char *
+archive_dl_missing(const struct sl_archive_dl *t)
+{
+#define SL_ARCHIVE_DL_CHECK(f) if (t->f == NULL) return #f;
+	SL_ARCHIVE_DL_FUNCS(SL_ARCHIVE_DL_CHECK)
+#undef SL_ARCHIVE_DL_CHECK
+	return NULL;
+}
+
+START_TEST(archive_dl_on_first_use)
+{
+	struct archive *a;
+
+	/* Nothing is loaded before the first archive. */
+	ck_assert_ptr_eq(sl_archive_dl.archive_read_next_header, NULL);
+	ck_assert_str_eq(sl_archive_dl_failure("out of memory"),
+	    "out of memory");
+	a = sl_archive_dl_read_new();
+	ck_assert_ptr_ne(a, NULL);
+	ck_assert_ptr_eq(archive_dl_missing(&sl_archive_dl), NULL);
+	ck_assert_int_eq(sl_archive_dl.archive_read_support_format_tar(a),
+	    ARCHIVE_OK);
+	ck_assert_int_eq(sl_archive_dl.archive_read_free(a), ARCHIVE_OK);
+	ck_assert_int_eq(sl_archive_dl_load(), 0);
+	ck_assert_str_eq(sl_archive_dl_failure("out of memory"),
+	    "out of memory");
+}
+END_TEST
+
+START_TEST(archive_dl_cannot_load)
+{
+	struct sl_archive_dl t;
+	char msg[256];
+
+	memset(&t, 0, sizeof t);
+	ck_assert_int_eq(sl_archive_dl_open("libarchive-missing.so.0", &t,
+	    msg, sizeof msg), -1);
+	ck_assert_msg(strncmp(msg, "cannot load libarchive: "
+	    "libarchive-missing.so.0: ", 49) == 0, "%s", msg);
+	/* A library that is there but is not libarchive. */
+	ck_assert_int_eq(sl_archive_dl_open("libz.so.1", &t, msg, sizeof msg),
+	    -1);
+	ck_assert_str_eq(msg, "cannot load libarchive: libz.so.1 has no "
+	    "archive_entry_filetype");
+	/* The process's table is untouched by either. */
+	ck_assert_ptr_eq(sl_archive_dl.archive_entry_filetype, NULL);
+}
+END_TEST
+
 static Suite *
 base_suite(void)
 {
@@ -502,6 +555,8 @@ base_suite(void)
 	tcase_add_test(tc, json_bytes_bare);
 	tcase_add_test(tc, json_plain_parses);
 	tcase_add_test(tc, tmpfile_unlinked);
+	tcase_add_test(tc, archive_dl_on_first_use);
+	tcase_add_test(tc, archive_dl_cannot_load);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -767,6 +767,69 @@ START_TEST(last_cmd)
 END_TEST
 
 
+/*
+ * Past a command's name, a row of plain words is not scanned further
+ * (shell_scan): a quote, escape, separator, here-document or comment
+ * after them still counts, wherever it is.
+ */
+START_TEST(scan_after_command_name)
+{
+	static const struct { const char *cmd; int open; } rows[] = {
+		{ "ls -la > out", 0 },
+		{ "ls -la /tmp /var /etc", 0 },
+		{ "echo hi > 'a", 1 },
+		{ "echo a b c d e f g h i j k l m n o p q r s t u v w \"q", 1 },
+		{ "while true", 1 },
+		{ "cat x y |", 1 },
+		{ "echo a b # don't", 0 },
+		{ "echo a b; for i in 1", 1 },
+		{ "echo a b && for i in 1", 1 },
+		{ "echo x\\", 1 },
+		{ "sort <<EOF", 1 },
+		{ "done", 0 },
+		{ "ls\tx 'y", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+		char row[128];
+
+		snprintf(row, sizeof(row), "user@host:~$ %s", rows[i].cmd);
+		CMD(ps, row, 0, "user@host:~$ ");
+		ck_assert_msg(sl_prompt_open(ps) == rows[i].open,
+		    "\"%s\": open %d", rows[i].cmd, sl_prompt_open(ps));
+		sl_prompt_free(ps);
+	}
+}
+END_TEST
+
+/* The last prompt and command are kept in storage reused from row to
+ * row: a long one, then shorter ones, each whole. */
+START_TEST(last_cmd_storage_reused)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+	char row[600], cmd[400];
+
+	memset(cmd, 'x', sizeof(cmd) - 1);
+	cmd[sizeof(cmd) - 1] = '\0';
+	snprintf(row, sizeof(row), "user@host:~$ echo %s", cmd);
+	CMD(ps, row, 0, "user@host:~$ ");
+	ck_assert_uint_eq(strlen(sl_prompt_last_cmd(ps)), 5 + strlen(cmd));
+	CMD(ps, "u@h:/a/long/directory/name$ ls", 0,
+	    "u@h:/a/long/directory/name$ ");
+	LAST_CMD_IS(ps, "ls");
+	CMD(ps, "u@h:~$ df -h", 0, "u@h:~$ ");
+	LAST_CMD_IS(ps, "df -h");
+	/* A reset frees them: nothing is kept. */
+	sl_prompt_reset(ps, NULL, 0, 0);
+	LAST_CMD_IS(ps, NULL);
+	CMD(ps, "u@h:~$ id", 0, "u@h:~$ ");
+	LAST_CMD_IS(ps, "id");
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* ------------------------------------------------ issue 12: real shells */
 
 /* zsh's PS2 names what it waits for; it is cont right after a command. */
@@ -1217,6 +1280,8 @@ prompt_suite(void)
 	tcase_add_test(tc, user_pattern_empty_match);
 	tcase_add_test(tc, user_pattern_bad);
 	tcase_add_test(tc, last_cmd);
+	tcase_add_test(tc, scan_after_command_name);
+	tcase_add_test(tc, last_cmd_storage_reused);
 	tcase_add_test(tc, zsh_continuation);
 	tcase_add_test(tc, editor_start);
 	tcase_add_test(tc, prompt_after_output);
