@@ -462,6 +462,19 @@ repeated_text(const char *s, size_t n, size_t far)
 }
 
 /*
+ * Does the row's editor draw text of the line again?  The tty's echo
+ * (dash's canonical mode) never does: it only adds what was typed, and
+ * erases with BS, space, BS; its reprint (^R) starts a new line.  There
+ * text written twice is text typed twice (`echo alpha kilo ... echo
+ * alpha kilo`).
+ */
+static int
+redraws(const struct sl_stream *st)
+{
+	return st->kind != SL_STREAM_CANON;
+}
+
+/*
  * The element's evidence is of an earlier drawing of the line when the
  * command lies whole in the text after the last control: a search or
  * an edit, then the line drawn again or typed anew.
@@ -535,8 +548,8 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 	if (((flags & SL_ROW_STREAM_ANY) != 0 &&
 	    !evidence_before(flags, n - plen)) ||
 	    inner_blanks(s + plen, n - plen) ||
-	    repeated_text(s + plen, n - plen, zsh_stripped(st, flags) ?
-	    REPEAT_FAR : 0) ||
+	    (redraws(st) && repeated_text(s + plen, n - plen,
+	    zsh_stripped(st, flags) ? REPEAT_FAR : 0)) ||
 	    hidden_cr_move(st, flags, s, n, plen) ||
 	    zsh_lost_forward(st, flags))
 		return 1;
