@@ -345,6 +345,32 @@ sl_stream_scan(const char *s, size_t n)
 	return w.ev | SL_ROW_STREAM_TAIL_SET(SL_MIN(tail, SL_ROW_STREAM_TAIL_MAX));
 }
 
+/*
+ * fish draws a line of several screen rows, climbs one row (CUU) and
+ * returns with CR LF to the start of the screen row it left, where it
+ * goes on (fish seeds 17, 91: a recalled line).  In a stream the CR is
+ * dropped, the LF ends the element, and the element is one row as wide
+ * as the line (the width is not known): the climb would take the cursor
+ * to the row above and the LF back to the start of the element's own
+ * row, so the next element would be drawn over its prompt and the
+ * command would be listed nowhere.  A climb of one row that ends the
+ * element moved nothing the stream can place: it is not drawn.
+ */
+size_t
+sl_stream_drawn(const char *s, size_t n)
+{
+	size_t i = n;
+
+	if (i < 3 || s[i - 1] != 'A')
+		return n;
+	i--;
+	if (s[i - 1] == '1')
+		i--;
+	if (i >= 2 && s[i - 1] == '[' && s[i - 2] == ESC)
+		return i - 2;
+	return n;
+}
+
 /* Terminal columns of UTF-8 text; East Asian wide characters take two. */
 static size_t
 columns(const char *s, size_t n)

@@ -301,6 +301,33 @@ START_TEST(zsh_lost_moves)
 }
 END_TEST
 
+/* fish's climb of one row that ends an element is not drawn (the CR LF
+ * after it came back to the row's start); anything else is. */
+START_TEST(final_climb_not_drawn)
+{
+	static const struct {
+		const char *el;
+		size_t drawn;
+	} cases[] = {
+		{ "u@vm ~/work> echo lima hotel\x1b[A", 28 },
+		{ "u@vm ~/work> echo lima hotel\x1b[1A", 28 },
+		{ "\x1b[A", 0 },
+		{ "u@vm ~/work> echo lima hotel\x1b[2A", 32 },
+		{ "u@vm ~/work> echo lima hotel\x1b[Ax", 32 },
+		{ "\x1b[A\x1b[73Decho lima", 17 },
+		{ "echo A", 6 },
+		{ "[A", 2 },
+		{ "1A", 2 },
+		{ "", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(sl_stream_drawn(cases[i].el, strlen(cases[i].el)) ==
+		    cases[i].drawn, "%zu", i);
+}
+END_TEST
+
 static Suite *
 stream_suite(void)
 {
@@ -320,6 +347,7 @@ stream_suite(void)
 	tcase_add_test(tc, cut_escapes);
 	tcase_add_test(tc, hidden_cr_moves);
 	tcase_add_test(tc, zsh_lost_moves);
+	tcase_add_test(tc, final_climb_not_drawn);
 	suite_add_tcase(s, tc);
 	return s;
 }
