@@ -412,6 +412,28 @@ inner_blanks(const char *s, size_t n)
 }
 
 /*
+ * A space after the prompt in a column that may be `from` or more.  A
+ * character's bytes bound its columns: one for ASCII and two-byte
+ * UTF-8, two for longer ones (CJK: the row "[u@h work]$ echo
+ * 日本語のテスト 中文" has its last space at byte 44 but column 37).
+ */
+static int
+space_past(const char *s, size_t n, size_t plen, size_t from)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, col = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((p[i] & 0xc0) == 0x80)
+			continue;
+		if (p[i] == ' ' && i >= plen && col >= from)
+			return 1;
+		col += p[i] >= 0xe0 ? 2 : 1;
+	}
+	return 0;
+}
+
+/*
  * Could the row hold a wrap mark or a cut?  At a known width, only a row
  * that reaches it.  busybox cuts its line at the width (the rest comes
  * as the next line): a cut row is as wide as the widest command row,
@@ -422,7 +444,7 @@ inner_blanks(const char *s, size_t n)
 static int
 may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
 {
-	size_t w = columns(s, n), i;
+	size_t w = columns(s, n);
 
 	if (st->width > 0)
 		return w >= st->width;
@@ -433,10 +455,7 @@ may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
 			st->widest = w;
 		return w >= SL_STREAM_MIN_WIDTH && w + 1 >= st->widest;
 	}
-	for (i = n; i-- > plen && i >= SL_STREAM_MIN_WIDTH;)
-		if (s[i] == ' ')
-			return 1;
-	return 0;
+	return space_past(s, n, plen, SL_STREAM_MIN_WIDTH);
 }
 
 /*

@@ -176,10 +176,26 @@ START_TEST(unsure_width)
 	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
 	const char *longrow = "nobody@vm:~/work$ for i in 1 2 3 4 5; do "
 	    "printf x; done";
+	const unsigned kept = SL_ROW_STREAM_KEPT;
 
 	/* readline: a space past the narrowest width may be its mark */
 	ck_assert(unsure(&st, 0, longrow, 18));
 	ck_assert(!unsure(&st, 0, "nobody@vm:~/work$ ls", 18));
+	/* columns, not bytes (its title kept, bash-al2023, captured): the
+	 * last space at byte 44 is in column 37; one CJK character on, 39;
+	 * two, 41.  "\xc3\xa9" takes one column. */
+#define AL "[nobody@vm work]$ echo "
+#define JA "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae" \
+	    "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88"
+	ck_assert(!unsure(&st, kept, AL JA " \xe4\xb8\xad\xe6\x96\x87", 18));
+	ck_assert(!unsure(&st, kept, AL JA "\xe4\xb8\xad x", 18));
+	ck_assert(unsure(&st, kept, AL JA "\xe4\xb8\xad\xe6\x96\x87 x", 18));
+	ck_assert(!unsure(&st, kept, AL "h\xc3\xa9llo w\xc3\xb6rld caf\xc3\xa9 x",
+	    18));
+	ck_assert(unsure(&st, kept, AL "h\xc3\xa9llo w\xc3\xb6rld caf\xc3\xa9 xy z",
+	    18));
+#undef AL
+#undef JA
 	/* the tty's echo adds nothing */
 	st.kind = SL_STREAM_CANON;
 	ck_assert(!unsure(&st, 0, longrow, 18));
