@@ -846,27 +846,21 @@ match_shape(const char *s, size_t n)
  */
 #define ZSH_MARK_SPACES	(SL_STREAM_MIN_WIDTH - 1)	/* the narrowest terminal, less one */
 
+/* Where the prompt after zsh's mark starts (the mark and its spaces
+ * first, something after them), or 0; *width: mark and spaces. */
 static size_t
-match_zsh_mark(struct sl_stream *st, const char *s, size_t n)
+zsh_mark_end(const char *s, size_t n, size_t *width)
 {
 	const char *p = s, *end = s + n;
-	size_t i, k;
+	size_t i;
 
 	while ((p = memchr(p, ' ', (size_t)(end - p))) != NULL) {
 		if (p > s && (p[-1] == '%' || p[-1] == '#')) {
 			for (i = 0; p + i < end && p[i] == ' '; i++)
 				;
 			if (i >= ZSH_MARK_SPACES && p + i < end) {
-				k = match_zsh_shape(p + i, (size_t)(end - p - i));
-				if (k == 0)
-					k = match_shape(p + i, (size_t)(end - p - i));
-				if (k == 0)
-					return 0;
-				/* The mark and its spaces are the width (only
-				 * for a row taken here: stream_unsure). */
-				st->width = i + 1;
-				st->prompt_at = (size_t)(p - s) + i;
-				return (size_t)(p - s) + i + k;
+				*width = i + 1;
+				return (size_t)(p - s) + i;
 			}
 			p += i;
 			continue;
@@ -874,6 +868,25 @@ match_zsh_mark(struct sl_stream *st, const char *s, size_t n)
 		p++;
 	}
 	return 0;
+}
+
+static size_t
+match_zsh_mark(struct sl_stream *st, const char *s, size_t n)
+{
+	size_t width, at = zsh_mark_end(s, n, &width), k;
+
+	if (at == 0)
+		return 0;
+	k = match_zsh_shape(s + at, n - at);
+	if (k == 0)
+		k = match_shape(s + at, n - at);
+	if (k == 0)
+		return 0;
+	/* The mark and its spaces are the width (only for a row taken
+	 * here: stream_unsure). */
+	st->width = width;
+	st->prompt_at = at;
+	return at + k;
 }
 
 /* "⏎", or U+FFFD where the streaming stripper cut its bytes. */
@@ -1448,6 +1461,11 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 		ps->zsh_marked = 1;
 		return k;
 	}
+	/* zsh's mark before a prompt left empty (its closing blank
+	 * trimmed): a search under it is a new one, with a row of its own
+	 * to stand for its command (search_row). */
+	if (zsh_mark_end(s, n, &k) > 0)
+		ps->stream.searched = 0;
 	ps->zsh_marked = 0;
 	ps->last_cmd_row = 0;
 	if ((k = match_after_pager(ps, s, n)) > 0)

@@ -181,6 +181,8 @@ void sl_prompt_free(struct sl_prompt *ps);
 #define SL_ROW_STREAM_TAIL_SET(n)	((unsigned)(n) << 20)
 #define SL_ROW_STREAM_TAIL(f)	(((f) >> 20) & SL_ROW_STREAM_TAIL_MAX)
 unsigned sl_stream_scan(const char *s, size_t n);
+/* The bytes of an element to draw (a final climb of one row left out). */
+size_t sl_stream_drawn(const char *s, size_t n);
 
 #define SL_STREAM_MIN_WIDTH	40	/* the narrowest terminal expected */
 

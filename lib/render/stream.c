@@ -345,6 +345,32 @@ sl_stream_scan(const char *s, size_t n)
 	return w.ev | SL_ROW_STREAM_TAIL_SET(SL_MIN(tail, SL_ROW_STREAM_TAIL_MAX));
 }
 
+/*
+ * fish draws a line of several screen rows, climbs one row (CUU) and
+ * returns with CR LF to the start of the screen row it left, where it
+ * goes on (fish seeds 17, 91: a recalled line).  In a stream the CR is
+ * dropped, the LF ends the element, and the element is one row as wide
+ * as the line (the width is not known): the climb would take the cursor
+ * to the row above and the LF back to the start of the element's own
+ * row, so the next element would be drawn over its prompt and the
+ * command would be listed nowhere.  A climb of one row that ends the
+ * element moved nothing the stream can place: it is not drawn.
+ */
+size_t
+sl_stream_drawn(const char *s, size_t n)
+{
+	size_t i = n;
+
+	if (i < 3 || s[i - 1] != 'A')
+		return n;
+	i--;
+	if (s[i - 1] == '1')
+		i--;
+	if (i >= 2 && s[i - 1] == '[' && s[i - 2] == ESC)
+		return i - 2;
+	return n;
+}
+
 /* Terminal columns of UTF-8 text; East Asian wide characters take two. */
 static size_t
 columns(const char *s, size_t n)
@@ -386,6 +412,28 @@ inner_blanks(const char *s, size_t n)
 }
 
 /*
+ * A space after the prompt in a column that may be `from` or more.  A
+ * character's bytes bound its columns: one for ASCII and two-byte
+ * UTF-8, two for longer ones (CJK: the row "[u@h work]$ echo
+ * 日本語のテスト 中文" has its last space at byte 44 but column 37).
+ */
+static int
+space_past(const char *s, size_t n, size_t plen, size_t from)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, col = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((p[i] & 0xc0) == 0x80)
+			continue;
+		if (p[i] == ' ' && i >= plen && col >= from)
+			return 1;
+		col += p[i] >= 0xe0 ? 2 : 1;
+	}
+	return 0;
+}
+
+/*
  * Could the row hold a wrap mark or a cut?  At a known width, only a row
  * that reaches it.  busybox cuts its line at the width (the rest comes
  * as the next line): a cut row is as wide as the widest command row,
@@ -396,7 +444,7 @@ inner_blanks(const char *s, size_t n)
 static int
 may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
 {
-	size_t w = columns(s, n), i;
+	size_t w = columns(s, n);
 
 	if (st->width > 0)
 		return w >= st->width;
@@ -407,10 +455,7 @@ may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
 			st->widest = w;
 		return w >= SL_STREAM_MIN_WIDTH && w + 1 >= st->widest;
 	}
-	for (i = n; i-- > plen && i >= SL_STREAM_MIN_WIDTH;)
-		if (s[i] == ' ')
-			return 1;
-	return 0;
+	return space_past(s, n, plen, SL_STREAM_MIN_WIDTH);
 }
 
 /*
@@ -459,6 +504,19 @@ repeated_text(const char *s, size_t n, size_t far)
 				return 1;
 		}
 	return 0;
+}
+
+/*
+ * Does the row's editor draw text of the line again?  The tty's echo
+ * (dash's canonical mode) never does: it only adds what was typed, and
+ * erases with BS, space, BS; its reprint (^R) starts a new line.  There
+ * text written twice is text typed twice (`echo alpha kilo ... echo
+ * alpha kilo`).
+ */
+static int
+redraws(const struct sl_stream *st)
+{
+	return st->kind != SL_STREAM_CANON;
 }
 
 /*
@@ -535,8 +593,8 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 	if (((flags & SL_ROW_STREAM_ANY) != 0 &&
 	    !evidence_before(flags, n - plen)) ||
 	    inner_blanks(s + plen, n - plen) ||
-	    repeated_text(s + plen, n - plen, zsh_stripped(st, flags) ?
-	    REPEAT_FAR : 0) ||
+	    (redraws(st) && repeated_text(s + plen, n - plen,
+	    zsh_stripped(st, flags) ? REPEAT_FAR : 0)) ||
 	    hidden_cr_move(st, flags, s, n, plen) ||
 	    zsh_lost_forward(st, flags))
 		return 1;

@@ -615,7 +615,7 @@ static void
 feed_element(struct sl_tty *tty, const void *p, size_t n)
 {
 	tty->elems[tty->elem_id & (ELEMS - 1)].ev |= sl_stream_scan(p, n);
-	sl_term_feed(tty->term, p, n);
+	sl_term_feed(tty->term, p, sl_stream_drawn(p, n));
 }
 
 void

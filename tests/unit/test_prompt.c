@@ -1117,6 +1117,32 @@ START_TEST(zsh_mark_streamed)
 }
 END_TEST
 
+/*
+ * zsh's search under an empty prompt, streamed: the prompt's row is
+ * trimmed of its closing blank (no prompt is found after the mark) and
+ * the search's first row stands for the command.  A second search after
+ * the next empty prompt gets its own (zsh-omz seed 29, captured rows).
+ */
+#define OMZ "\xe2\x9e\x9c  work"
+
+START_TEST(zsh_search_after_empty_prompt)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+	const unsigned f = SL_ROW_STREAM_SEARCH;
+	int i;
+
+	CMD(ps, MARK40 OMZ " echo delta955 november", 0, MARK40 OMZ " ");
+	NONE(ps, "delta955 november", 0);
+	for (i = 0; i < 2; i++) {
+		NONE(ps, MARK40 OMZ, 0);
+		CMD(ps, "bck-i-se          echo hotel903 echo", f, "");
+		MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+		NONE(ps, "         delta955_         hotel903 echo", f);
+	}
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* zsh's mark looked for, not found, in a row another matcher takes: the
  * mark's width and prompt do not stay behind for the row's judging (a gap
  * inside the command is uncertain whatever comes before it). */
@@ -1296,6 +1322,7 @@ prompt_suite(void)
 	tcase_add_test(tc, unplaced_row_uncertain);
 	tcase_add_test(tc, zsh_mark_streamed);
 	tcase_add_test(tc, zsh_mark_not_found_leaves_no_width);
+	tcase_add_test(tc, zsh_search_after_empty_prompt);
 	tcase_add_test(tc, busybox_path_prompt_streamed);
 	tcase_add_test(tc, fish_streamed);
 	tcase_add_test(tc, surely_none_only_for_output);

@@ -152,15 +152,50 @@ START_TEST(unsure_rows)
 }
 END_TEST
 
+/* The tty's echo (dash) draws nothing twice: a line typed with a
+ * repeat in it is the line (dash seed 19's row, captured). */
+START_TEST(canon_repeats_are_typed)
+{
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	const char *row = "$ echo alpha golf hotel kilo charlie kilo charlie "
+	    "echo alpha kilo delta foxtrot";
+	const char *side = "$ cho kilo289 hotelecho kilo289 hotel x";
+
+	st.width = 200;		/* the width says nothing here */
+	ck_assert(unsure(&st, 0, side, 2));
+	st.kind = SL_STREAM_CANON;
+	ck_assert(!unsure(&st, 0, row, 2));
+	ck_assert(!unsure(&st, 0, side, 2));
+	st.kind = SL_STREAM_CUTS;
+	ck_assert(unsure(&st, 0, side, 2));
+}
+END_TEST
+
 START_TEST(unsure_width)
 {
 	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
 	const char *longrow = "nobody@vm:~/work$ for i in 1 2 3 4 5; do "
 	    "printf x; done";
+	const unsigned kept = SL_ROW_STREAM_KEPT;
 
 	/* readline: a space past the narrowest width may be its mark */
 	ck_assert(unsure(&st, 0, longrow, 18));
 	ck_assert(!unsure(&st, 0, "nobody@vm:~/work$ ls", 18));
+	/* columns, not bytes (its title kept, bash-al2023, captured): the
+	 * last space at byte 44 is in column 37; one CJK character on, 39;
+	 * two, 41.  "\xc3\xa9" takes one column. */
+#define AL "[nobody@vm work]$ echo "
+#define JA "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae" \
+	    "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88"
+	ck_assert(!unsure(&st, kept, AL JA " \xe4\xb8\xad\xe6\x96\x87", 18));
+	ck_assert(!unsure(&st, kept, AL JA "\xe4\xb8\xad x", 18));
+	ck_assert(unsure(&st, kept, AL JA "\xe4\xb8\xad\xe6\x96\x87 x", 18));
+	ck_assert(!unsure(&st, kept, AL "h\xc3\xa9llo w\xc3\xb6rld caf\xc3\xa9 x",
+	    18));
+	ck_assert(unsure(&st, kept, AL "h\xc3\xa9llo w\xc3\xb6rld caf\xc3\xa9 xy z",
+	    18));
+#undef AL
+#undef JA
 	/* the tty's echo adds nothing */
 	st.kind = SL_STREAM_CANON;
 	ck_assert(!unsure(&st, 0, longrow, 18));
@@ -282,6 +317,33 @@ START_TEST(zsh_lost_moves)
 }
 END_TEST
 
+/* fish's climb of one row that ends an element is not drawn (the CR LF
+ * after it came back to the row's start); anything else is. */
+START_TEST(final_climb_not_drawn)
+{
+	static const struct {
+		const char *el;
+		size_t drawn;
+	} cases[] = {
+		{ "u@vm ~/work> echo lima hotel\x1b[A", 28 },
+		{ "u@vm ~/work> echo lima hotel\x1b[1A", 28 },
+		{ "\x1b[A", 0 },
+		{ "u@vm ~/work> echo lima hotel\x1b[2A", 32 },
+		{ "u@vm ~/work> echo lima hotel\x1b[Ax", 32 },
+		{ "\x1b[A\x1b[73Decho lima", 17 },
+		{ "echo A", 6 },
+		{ "[A", 2 },
+		{ "1A", 2 },
+		{ "", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(sl_stream_drawn(cases[i].el, strlen(cases[i].el)) ==
+		    cases[i].drawn, "%zu", i);
+}
+END_TEST
+
 static Suite *
 stream_suite(void)
 {
@@ -296,10 +358,12 @@ stream_suite(void)
 	tcase_add_test(tc, bell_and_search);
 	tcase_add_test(tc, tail_after_last_control);
 	tcase_add_test(tc, unsure_rows);
+	tcase_add_test(tc, canon_repeats_are_typed);
 	tcase_add_test(tc, unsure_width);
 	tcase_add_test(tc, cut_escapes);
 	tcase_add_test(tc, hidden_cr_moves);
 	tcase_add_test(tc, zsh_lost_moves);
+	tcase_add_test(tc, final_climb_not_drawn);
 	suite_add_tcase(s, tc);
 	return s;
 }
