@@ -429,7 +429,7 @@ redacted_field(struct jw *w, const struct sl_record *r)
 static _Thread_local struct {
 	enum sl_type type;
 	size_t idlen;			/* 0: nothing kept */
-	char id[HEAD_KEEP];
+	char id[HEAD_KEEP];		/* NUL-terminated */
 	size_t len;
 	char json[HEAD_KEEP * 6 + 48];
 } last_head;
@@ -467,9 +467,9 @@ head(struct jw *w, const struct sl_record *r)
 		head_end(w, r);
 		return;
 	}
-	n = strlen(r->session);
-	if (n > 0 && n == last_head.idlen && r->type == last_head.type &&
-	    memcmp(r->session, last_head.id, n) == 0) {
+	/* One call, with the NUL: no strlen() when the id is the same. */
+	if (last_head.idlen > 0 && r->type == last_head.type &&
+	    strncmp(r->session, last_head.id, last_head.idlen + 1) == 0) {
 		if (last_head.len > HEAD_COPY) {
 			jw_lit(w, last_head.json, last_head.len);
 			return;
@@ -480,6 +480,7 @@ head(struct jw *w, const struct sl_record *r)
 		w->o += last_head.len;
 		return;
 	}
+	n = strlen(r->session);
 	at = (size_t)(w->o - w->b->buf);
 	jw_lit(w, heads[r->type].s, heads[r->type].len);
 	jw_str(w, r->session, n);
@@ -489,7 +490,7 @@ head(struct jw *w, const struct sl_record *r)
 	/* Offsets: jw_str may have moved the buffer. */
 	last_head.type = r->type;
 	last_head.idlen = n;
-	memcpy(last_head.id, r->session, n);
+	memcpy(last_head.id, r->session, n + 1);	/* with its NUL */
 	last_head.len = (size_t)(w->o - w->b->buf) - at;
 	memcpy(last_head.json, w->b->buf + at, last_head.len);
 }
