@@ -464,9 +464,11 @@ find_newline(const unsigned char *s, size_t n)
 {
 #ifdef __SSE2__
 	const __m128i lf = _mm_set1_epi8('\n');
+	size_t steps = SL_MIN(n, (size_t)128) / 32;
 
-	/* 32 bytes a step: escape-dense lines are long. */
-	for (; n >= 32; s += 32, n -= 32) {
+	/* The first 128 bytes here, 32 a step; memchr (wider vectors) for
+	 * longer lines, as escape-dense ones are. */
+	for (; steps > 0; steps--, s += 32, n -= 32) {
 		__m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(
 		    (const __m128i *)(const void *)s), lf);
 		__m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(
