@@ -699,8 +699,15 @@ tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
 			tool_fatal("%s", err.msg);
 		sl_select_sink(p->sel, &p->down);
 	}
-	sink.put = pipe_put;
-	sink.arg = p;
+	/* The progress line is only ever shown on a terminal: without one
+	 * the records go straight down, a call less per record. */
+	if (isatty(2)) {
+		sink.put = pipe_put;
+		sink.arg = p;
+	} else {
+		sink.put = p->down.put;
+		sink.arg = p->down.arg;
+	}
 	sink.want = p->down.want;
 	p->run = sl_run_new(opts, &sink, tool_error, NULL);
 	if (p->run == NULL)

@@ -442,9 +442,10 @@ drop_hidden_exit(struct ts_core *ts)
 
 /*
  * Feed one body line; its LF waits until we know a trailer is not next.
- * pos > 0: the line's position for src, set after that LF.
+ * pos > 0: the line's position for src, set after that LF.  Inlined:
+ * it runs once per line.
  */
-static void
+static inline __attribute__((always_inline)) void
 feed_line(struct ts_core *ts, const char *p, size_t n, long long pos)
 {
 	size_t len = n > 0 && p[n - 1] == '\n' ? n - 1 : n;
@@ -600,7 +601,8 @@ body(struct ts_core *ts, const char *p, size_t n, int more, long long pos)
 	if (ts->screen_era && !more && !ts->in_piece && n < TRAILER_MAX)
 		hold_line(ts, p, n, pos);
 	else {
-		release_held(ts);
+		if (ts->nheld > 0)	/* a call saved per line */
+			release_held(ts);
 		/* Only a line's first piece moves the position. */
 		feed_line(ts, p, n, ts->in_piece ? 0 : pos);
 	}

@@ -210,21 +210,19 @@ copy16_plain(char *o, const unsigned char *p, unsigned skip)
 }
 
 /*
- * A JSON string.  The common one needs no escape and is 16 bytes or
- * more: its blocks are copied and checked here, the last few read as
- * the 16 that end it (stored over output that is the same bytes), with
- * no call.  Anything else goes on in str_rest() from the first block
- * that needs it.
+ * A JSON string at o, which has room for its worst case (6 bytes a
+ * byte, quotes, 16 of overshoot); returns the end.  The common one
+ * needs no escape and is 16 bytes or more: its blocks are copied and
+ * checked here, the last few read as the 16 that end it (stored over
+ * output that is the same bytes), with no call.  Anything else goes on
+ * in str_rest() from the first block that needs it.
  */
-static inline __attribute__((always_inline)) void
-jw_str_inline(struct jw *w, const char *s, size_t n)
+static inline __attribute__((always_inline)) char *
+put_str(char *o, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	size_t left;
-	char *o;
 
-	jw_room(w, 6 * n + 2 + 16);
-	o = w->o;
 	*o++ = '"';
 	while ((size_t)(end - p) >= 16 && copy16_plain(o, p, 0)) {
 		p += 16;
@@ -239,7 +237,18 @@ jw_str_inline(struct jw *w, const char *s, size_t n)
 	if (p < end)
 		o = str_rest(o, p, end, (const unsigned char *)s);
 	*o++ = '"';
-	w->o = o;
+	return o;
+}
+
+/* The room put_str() needs for n bytes. */
+#define STR_ROOM(n)	(6 * (n) + 2 + 16)
+
+/* A JSON string, room made first. */
+static inline __attribute__((always_inline)) void
+jw_str_inline(struct jw *w, const char *s, size_t n)
+{
+	jw_room(w, STR_ROOM(n));
+	w->o = put_str(w->o, s, n);
 }
 
 /* The same, called: for the fields that are not in every record. */
@@ -308,40 +317,60 @@ static _Thread_local struct {
 	char text[24];
 } last_n;
 
-static void
-record_number(struct jw *w, long long v)
+static char *
+record_number(char *o, long long v)
 {
 	if (last_n.len == 0 || v <= 0 || (v != last_n.v && (v - 1 != last_n.v ||
 	    !sl_decimal_count_up(last_n.text, 0, last_n.len))))
 		last_n.len = (size_t)(sl_json_int(last_n.text, v) - last_n.text);
 	last_n.v = v;
 	/* All of text: a copy of constant size is a few moves. */
-	jw_room(w, sizeof(last_n.text));
-	memcpy(w->o, last_n.text, sizeof(last_n.text));
-	w->o += last_n.len;
+	memcpy(o, last_n.text, sizeof(last_n.text));
+	return o + last_n.len;
 }
 
+/* A constant at o, unchecked (room made before); the end. */
+#define PUT_LIT(o, s)	(memcpy((o), (s), sizeof(s) - 1), (o) + sizeof(s) - 1)
+
+/* Room for a line record's fields from "n" to the flags. */
+#define FLAGS_ROOM	64	/* ,"cont":true,"cancelled":true,... */
+
+static size_t
+line_room(const struct sl_record *r)
+{
+	size_t n = sizeof(last_n.text) + 8 + STR_ROOM(r->len) + FLAGS_ROOM;
+
+	if (r->has_prompt)	/* prompt and cmd: the text cut in two */
+		n += 10 + 7 + STR_ROOM(r->len) + STR_ROOM(0);
+	return n;
+}
+
+/* From "n" to the flags: room made once, then no checks. */
 static void
 line_fields(struct jw *w, const struct sl_record *r)
 {
-	JW_LIT(w, ",\"n\":");
-	record_number(w, r->n);
-	JW_LIT(w, ",\"text\":");
-	jw_str_inline(w, r->text, r->len);	/* in every line record */
+	char *o;
+
+	jw_room(w, line_room(r));
+	o = record_number(w->o, r->n);	/* after the head's ,"n": */
+	o = PUT_LIT(o, ",\"text\":");
+	o = put_str(o, r->text, r->len);	/* in every line record */
 	if (r->has_prompt) {
-		JW_LIT(w, ",\"prompt\":");
-		jw_str(w, r->text, r->prompt_len);
-		JW_LIT(w, ",\"cmd\":");
-		jw_str(w, r->text + r->prompt_len, r->len - r->prompt_len);
+		o = PUT_LIT(o, ",\"prompt\":");
+		o = put_str(o, r->text, r->prompt_len);
+		o = PUT_LIT(o, ",\"cmd\":");
+		o = put_str(o, r->text + r->prompt_len,
+		    r->len - r->prompt_len);
 	}
 	if (r->cont)
-		JW_LIT(w, ",\"cont\":true");
+		o = PUT_LIT(o, ",\"cont\":true");
 	if (r->cancelled)
-		JW_LIT(w, ",\"cancelled\":true");
+		o = PUT_LIT(o, ",\"cancelled\":true");
 	if (r->redrawn)
-		JW_LIT(w, ",\"redrawn\":true");
+		o = PUT_LIT(o, ",\"redrawn\":true");
 	if (r->uncertain)
-		JW_LIT(w, ",\"uncertain\":true");
+		o = PUT_LIT(o, ",\"uncertain\":true");
+	w->o = o;
 	STR_FIELD(w, "expanded", r->expanded);
 	STR_FIELD(w, "time", r->time);
 }
@@ -390,21 +419,33 @@ redacted_field(struct jw *w, const struct sl_record *r)
  * The start of every record, {"type":"line","session":"<id>", is the
  * same for all the records of a session: the last one made is kept and
  * copied while type and id stay the same (one compare instead of
- * escaping the id again).  Per thread, so that programs calling the
+ * escaping the id again).  A line record's head goes on to ,"n": (its
+ * next key, always there).  Per thread, so that programs calling the
  * library from several threads on their own runs stay correct.
  */
 #define HEAD_KEEP	192	/* a longer id is written each time */
+#define HEAD_COPY	64	/* a kept head this long is copied whole */
 
 static _Thread_local struct {
 	enum sl_type type;
 	size_t idlen;			/* 0: nothing kept */
-	char id[HEAD_KEEP];
+	char id[HEAD_KEEP];		/* NUL-terminated */
 	size_t len;
 	char json[HEAD_KEEP * 6 + 48];
 } last_head;
 
+_Static_assert(sizeof(last_head.json) >= HEAD_COPY, "head copy in bounds");
+
 #define HEAD(type)	{ "{\"type\":\"" type "\",\"session\":", \
 	sizeof("{\"type\":\"" type "\",\"session\":") - 1 }
+
+/* What follows the id: ,"n": for a line record. */
+static void
+head_end(struct jw *w, const struct sl_record *r)
+{
+	if (r->type == SL_LINE)
+		JW_LIT(w, ",\"n\":");
+}
 
 static void
 head(struct jw *w, const struct sl_record *r)
@@ -423,25 +464,51 @@ head(struct jw *w, const struct sl_record *r)
 	if (r->session == NULL) {
 		jw_lit(w, heads[r->type].s, heads[r->type].len);
 		JW_LIT(w, "null");
+		head_end(w, r);
+		return;
+	}
+	/* One call, with the NUL: no strlen() when the id is the same. */
+	if (last_head.idlen > 0 && r->type == last_head.type &&
+	    strncmp(r->session, last_head.id, last_head.idlen + 1) == 0) {
+		if (last_head.len > HEAD_COPY) {
+			jw_lit(w, last_head.json, last_head.len);
+			return;
+		}
+		/* Constant size: a few moves, no call. */
+		jw_room(w, HEAD_COPY);
+		memcpy(w->o, last_head.json, HEAD_COPY);
+		w->o += last_head.len;
 		return;
 	}
 	n = strlen(r->session);
-	if (n > 0 && n == last_head.idlen && r->type == last_head.type &&
-	    memcmp(r->session, last_head.id, n) == 0) {
-		jw_lit(w, last_head.json, last_head.len);
-		return;
-	}
 	at = (size_t)(w->o - w->b->buf);
 	jw_lit(w, heads[r->type].s, heads[r->type].len);
 	jw_str(w, r->session, n);
+	head_end(w, r);
 	if (n == 0 || n >= HEAD_KEEP)
 		return;
 	/* Offsets: jw_str may have moved the buffer. */
 	last_head.type = r->type;
 	last_head.idlen = n;
-	memcpy(last_head.id, r->session, n);
+	memcpy(last_head.id, r->session, n + 1);	/* with its NUL */
 	last_head.len = (size_t)(w->o - w->b->buf) - at;
 	memcpy(last_head.json, w->b->buf + at, last_head.len);
+}
+
+/* ,"src": and the end of the record: room made once. */
+static void
+tail(struct jw *w, const struct sl_record *r)
+{
+	size_t n = r->src != NULL ? strlen(r->src) : 0;
+	char *o;
+
+	jw_room(w, 7 + STR_ROOM(n) + 2);
+	o = w->o;
+	if (r->src != NULL) {	/* in every record */
+		o = PUT_LIT(o, ",\"src\":");
+		o = put_str(o, r->src, n);
+	}
+	w->o = PUT_LIT(o, "}\n");
 }
 
 void
@@ -472,11 +539,7 @@ sl_record_to_json(struct sl_buf *b, const struct sl_record *r)
 	}
 	if (r->nredacted > 0)
 		redacted_field(&w, r);
-	if (r->src != NULL) {	/* STR_FIELD, inlined: in every record */
-		JW_LIT(&w, ",\"src\":");
-		jw_str_inline(&w, r->src, strlen(r->src));
-	}
-	JW_LIT(&w, "}\n");
+	tail(&w, r);
 	b->len = (size_t)(w.o - b->buf);
 	b->buf[b->len] = '\0';
 }

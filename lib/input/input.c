@@ -43,6 +43,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <unistd.h>
 #include <zlib.h>
 
@@ -417,11 +421,14 @@ piece(struct sl_in *in, const char **p, size_t *n, int *more, size_t len,
 	return 1;
 }
 
-int
-sl_in_line(struct sl_in *in, const char **p, size_t *n, int *more)
+/* sl_in_line() on from where a whole line was not found in the bytes
+ * buffered (the first scanned of them have no newline). */
+static int
+line_rest(struct sl_in *in, const char **p, size_t *n, int *more,
+    size_t scanned)
 {
 	const unsigned char *nl;
-	size_t scanned = 0, avail, lim;
+	size_t avail, lim;
 
 	for (;;) {
 		avail = in->w - in->r;
@@ -444,6 +451,49 @@ sl_in_line(struct sl_in *in, const char **p, size_t *n, int *more)
 		}
 		fill_to(in, avail + 1);
 	}
+}
+
+/*
+ * memchr(s, '\n', n), inline: lines are short, so the call and the
+ * registers it makes sl_in_line() save cost as much as the search.
+ * Never reads past s + n (the bytes may be the caller's, sl_in_mem).
+ */
+static inline const unsigned char *
+find_newline(const unsigned char *s, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n');
+	size_t steps = SL_MIN(n, (size_t)128) / 32;
+
+	/* The first 128 bytes here, 32 a step; memchr (wider vectors) for
+	 * longer lines, as escape-dense ones are. */
+	for (; steps > 0; steps--, s += 32, n -= 32) {
+		__m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(
+		    (const __m128i *)(const void *)s), lf);
+		__m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(
+		    (const __m128i *)(const void *)(s + 16)), lf);
+		unsigned m = (unsigned)_mm_movemask_epi8(a) |
+		    (unsigned)_mm_movemask_epi8(b) << 16;
+
+		if (m != 0)
+			return s + __builtin_ctz(m);
+	}
+#endif
+	return n > 0 ? memchr(s, '\n', n) : NULL;
+}
+
+int
+sl_in_line(struct sl_in *in, const char **p, size_t *n, int *more)
+{
+	const unsigned char *s = in->data + in->r, *nl;
+	size_t lim = SL_MIN(in->w - in->r, (size_t)SL_LINE_PIECE);
+
+	/* The common case, with no loop (it runs once per line): a whole
+	 * line is in the buffer. */
+	nl = find_newline(s, lim);
+	if (nl != NULL)
+		return piece(in, p, n, more, (size_t)(nl - s) + 1, 0);
+	return line_rest(in, p, n, more, lim);
 }
 
 long long

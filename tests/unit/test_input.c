@@ -415,6 +415,51 @@ START_TEST(test_mem_input)
 }
 END_TEST
 
+/*
+ * sl_in_line() looks for a newline itself over a line's first 128
+ * bytes, 32 at a time, and with memchr() after them: lines of every
+ * length up to 200 put one at every offset of those blocks and past
+ * them, and the last line ends without one at the buffer's end (the
+ * buffer is malloc'd to its size, so an ASan build sees a read past it).
+ */
+START_TEST(test_line_ends_at_every_offset)
+{
+	size_t total = 0, k, n, i;
+	char *text, *o;
+	const char *l;
+	struct sl_in *in;
+	int more;
+
+	for (k = 0; k <= 200; k++)
+		total += k + 1;
+	total += 37;	/* the last line: no newline */
+	text = malloc(total);
+	ck_assert_ptr_nonnull(text);
+	for (o = text, k = 0; k <= 200; k++) {
+		memset(o, 'a' + (int)(k % 26), k);
+		o[k] = '\n';
+		o += k + 1;
+	}
+	memset(o, 'z', 37);
+	in = sl_in_mem("mem", text, total);
+	for (k = 0; k <= 200; k++) {
+		ck_assert_int_eq(sl_in_line(in, &l, &n, &more), 1);
+		ck_assert_uint_eq(n, k + 1);
+		ck_assert_int_eq(more, 0);
+		ck_assert_int_eq(l[k], '\n');
+		for (i = 0; i < k; i++)
+			ck_assert_int_eq(l[i], 'a' + (int)(k % 26));
+	}
+	ck_assert_int_eq(sl_in_line(in, &l, &n, &more), 1);
+	ck_assert_uint_eq(n, 37);
+	ck_assert_int_eq(l[36], 'z');
+	ck_assert_int_eq(sl_in_line(in, &l, &n, &more), 0);
+	ck_assert_int_eq(sl_in_lineno(in), 202);
+	sl_in_free(in);
+	free(text);
+}
+END_TEST
+
 /* Bytes read count lines too: an error then names its line. */
 START_TEST(test_read_counts_lines)
 {
@@ -1678,6 +1723,7 @@ input_suite(void)
 	tcase_add_test(tc, test_plain_lines);
 	tcase_add_test(tc, test_walk_take);
 	tcase_add_test(tc, test_mem_input);
+	tcase_add_test(tc, test_line_ends_at_every_offset);
 	tcase_add_test(tc, test_read_counts_lines);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_peek_then_line);
