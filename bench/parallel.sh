@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/parallel.sh BUILD_DIR OUT: -j 2 beside -j 1 on a folder of 10,000
 # small S3 session logs (bench/gen-s3dir) and on a tar.gz of them, for
-# sl-parse, sl-report and sl-convert -t text.  Checks that the output is
+# sl-parse, sl-report, sl-convert (-t text; csv on the folder) and
+# sl-redact.  Checks that the output is
 # byte for byte the same, and prints wall and CPU seconds.  A report, not
 # a test: it prints its rows and the 1.8x target and exits 0.
 #
@@ -30,7 +31,7 @@ if [ ! -s "$TGZ" ]; then
 	tar -C "$OUT" -czf "$TGZ" "$(basename "$DIR")" ||
 	    { echo "bench: tar failed"; exit 0; }
 fi
-for f in sl-parse sl-report sl-convert; do
+for f in sl-parse sl-report sl-convert sl-redact; do
 	[ -x "$BUILD/$f" ] || { echo "SKIP parallel: $BUILD/$f not built"; exit 0; }
 done
 
@@ -95,6 +96,10 @@ pair "sl-parse TAR.GZ" "$BUILD/sl-parse" "$TGZ"
 pair "sl-report DIR" "$BUILD/sl-report" -t json "$DIR"
 pair "sl-report TAR.GZ" "$BUILD/sl-report" -t json "$TGZ"
 pair "sl-convert -t text DIR" "$BUILD/sl-convert" -t text "$DIR"
+pair "sl-convert -t text TAR.GZ" "$BUILD/sl-convert" -t text "$TGZ"
+pair "sl-convert -t csv DIR" "$BUILD/sl-convert" -t csv "$DIR"
+pair "sl-redact DIR" "$BUILD/sl-redact" "$DIR"
+pair "sl-redact TAR.GZ" "$BUILD/sl-redact" "$TGZ"
 LOAD1=$(load)
 [ -s "$TMP/rows" ] || { echo "parallel: nothing measured"; exit 0; }
 

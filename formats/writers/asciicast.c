@@ -321,4 +321,5 @@ const struct sl_writer sl_writer_asciicast = {
 	NULL,
 	cast_whole,
 	cast_close,
+	NULL,
 };

@@ -197,7 +197,7 @@ const struct sl_writer sl_writer_csv = {
 	"one row per line (or per command), RFC 4180, formulas defused",
 	".csv",
 	0,
-	0,
+	SL_W_PIECE,
 	sizeof(struct csv),
 	csv_open,
 	NULL,
@@ -205,4 +205,5 @@ const struct sl_writer sl_writer_csv = {
 	csv_end,
 	NULL,
 	csv_close,
+	NULL,
 };

@@ -162,4 +162,5 @@ const struct sl_writer sl_writer_cw_stream = {
 	NULL,
 	cw_whole,
 	cw_close,
+	NULL,
 };

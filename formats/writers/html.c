@@ -451,4 +451,5 @@ const struct sl_writer sl_writer_html = {
 	NULL,
 	html_whole,
 	html_close,
+	NULL,
 };

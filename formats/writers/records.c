@@ -38,7 +38,7 @@ const struct sl_writer sl_writer_records = {
 	"the record stream (JSON Lines), as sl-parse writes it",
 	".jsonl",
 	0,
-	0,
+	SL_W_PIECE,
 	sizeof(struct rec),
 	NULL,
 	NULL,
@@ -46,4 +46,5 @@ const struct sl_writer sl_writer_records = {
 	NULL,
 	NULL,
 	rec_close,
+	NULL,
 };

@@ -42,7 +42,6 @@ struct text {
 	struct sl_buf b, v;
 	char *shown[NFACTS];	/* values in this session's header */
 	long long lines, cmds;
-	long long sessions;	/* headers written */
 };
 
 /* A fact as shown: "value (src)", or a local time said to be one. */
@@ -106,8 +105,6 @@ text_begin(struct sl_wfile *f, const struct sl_wsess *s)
 	if (f->opt->bare)
 		return SL_OK;
 	sl_buf_reset(&st->b);
-	if (st->sessions++ > 0)
-		sl_buf_addc(&st->b, '\n');
 	sl_buf_adds(&st->b, "=== session ");
 	session_name(&st->b, s);
 	sl_buf_addc(&st->b, '\n');
@@ -182,6 +179,13 @@ text_end(struct sl_wfile *f, const struct sl_wsess *s)
 	return sl_w_buf(f, &st->b);
 }
 
+/* A blank line between two sessions' blocks; --bare runs the lines on. */
+static int
+text_gap(struct sl_wfile *f)
+{
+	return f->opt->bare ? SL_OK : sl_w_str(f, "\n");
+}
+
 static int
 text_close(struct sl_wfile *f)
 {
@@ -200,7 +204,7 @@ const struct sl_writer sl_writer_text = {
 	"the clean transcript, with a short header per session",
 	".txt",
 	0,
-	SL_W_WHOLE | SL_W_LINES,
+	SL_W_WHOLE | SL_W_LINES | SL_W_PIECE,
 	sizeof(struct text),
 	NULL,
 	text_begin,
@@ -208,4 +212,5 @@ const struct sl_writer sl_writer_text = {
 	text_end,
 	NULL,
 	text_close,
+	text_gap,
 };

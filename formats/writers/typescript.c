@@ -177,4 +177,5 @@ const struct sl_writer sl_writer_typescript = {
 	NULL,
 	ts_whole,
 	ts_close,
+	NULL,
 };

@@ -25,6 +25,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +52,13 @@ struct csess {
 	struct sl_wsum sum;
 	struct sl_spool *sp;	/* its extents in the shared spool */
 	long long telling;	/* notes that say more than metadata does */
+	/* -j N: what workers made of it (SL_W_PIECE).  The last piece is
+	 * its output when it is its only one and no record came alone. */
+	long long pieces, loose;
+	long long piece_off, piece_len;	/* in the pieces' file */
+	/* The records of its piece while they are all it has: in the
+	 * blocks' file, not yet in sp (block_len 0: none; take_block). */
+	long long block_off, block_len;
 };
 
 struct sl_convert {
@@ -70,6 +79,20 @@ struct sl_convert {
 
 	struct sl_report *rep;		/* with_report */
 	struct sl_buf arrays;		/* of a record a worker packed */
+
+	/* In a -j worker: the records of the frame being packed, held
+	 * while they are of one session (held_sid), to be sent as a piece
+	 * (make_piece); held_plain: this frame's records go one by one. */
+	struct sl_buf held;
+	char *held_sid;
+	int held_plain;
+	struct sl_sessions *held_tab;	/* their session's facts, */
+	struct csess held_cs;		/* counts */
+	struct sl_buf held_sess;	/* and session records */
+	struct sl_buf piece;		/* scratch of make_piece */
+	/* Where workers put pieces' records and bytes: made before they
+	 * start; NULL: no pieces. */
+	struct piece_files *pf;
 
 	int failed;
 	char err[1024];
@@ -483,6 +506,8 @@ spool_flush(struct sl_convert *c)
 	return 0;
 }
 
+static int take_block(struct sl_convert *c, struct csess *s);
+
 /* Record r of the run (encoded as enc, n when a worker did it; wd as
  * for count): its session's facts, its report, its spool. */
 static int
@@ -501,9 +526,10 @@ take(struct sl_convert *c, const struct sl_record *r, const void *enc,
 	else
 		e = sl_sessions_get(c->tab, r->session, 1);
 	s = csess_of(c, e);
-	if (spool_append(c, s, r, enc, n) != 0)
+	if (take_block(c, s) != 0 || spool_append(c, s, r, enc, n) != 0)
 		return SL_STOP;
 	count(c, s, r, wd);
+	s->loose++;
 	return SL_OK;
 }
 
@@ -516,51 +542,467 @@ convert_put(void *arg, const struct sl_record *r)
 /*
  * -j N (sl_run_set_packer): a worker encodes each record as the spool
  * holds it and measures a line's width, so that the parent decodes it
- * for its facts and appends the bytes as they are.  Each entry: i64
- * width (-1: not measured), the record (sl_record_encode).
+ * for its facts and appends the bytes as they are.  Each entry is
+ *
+ *	i64	width (-1: not measured), then the record (sl_record_encode)
+ *
+ * or, when the writer's output of a session is its own (SL_W_PIECE),
+ *
+ *	i64	PIECE_MARK, then a piece (make_piece)
+ *
+ * for the records of one frame that are all of one session: the
+ * worker has counted them and written what the writer makes of them
+ * alone.  Whether that is the session's output is known only at the
+ * end (it may have other records in other inputs: then they are
+ * written again as with -j 1), so the records are kept too.  Both go
+ * to files shared with the workers (struct piece_files), not through
+ * the parent: it copies a piece's records to the spool only when
+ * something else comes for the session, and a piece's bytes only to
+ * the output.  A frame holds one input's records or part of them: an
+ * S3 log of one session is one piece unless a message or a full frame
+ * cuts it.
  */
+#define PIECE_MARK	(-2)
+#define PIECE_MAX	(1 << 20)	/* records held for a piece, bytes */
+#define WINDOW		(1 << 18)	/* pieces read back at a time */
+
+enum { PF_BLOCKS, PF_PIECES };		/* records, writer's bytes */
+
+/* A lock would be each process's own. */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "lock-free atomics on shared memory");
+
+/* Each worker writes at an offset it takes from ends (pwrite): no
+ * two overlap, and nothing passes through the parent. */
+struct piece_files {
+	int fd[2];
+	_Atomic long long *ends;	/* [2], shared: the bytes taken */
+	struct sl_buf copy;		/* a block on its way to the spool */
+	struct sl_buf window;		/* of the pieces' file, at ... */
+	long long window_off;		/* ... this offset */
+};
+
+static void
+piece_files_free(struct piece_files *pf)
+{
+	int i;
+
+	if (pf == NULL)
+		return;
+	for (i = 0; i < 2; i++)
+		if (pf->fd[i] >= 0)
+			close(pf->fd[i]);
+	if (pf->ends != NULL)
+		munmap(pf->ends, 2 * sizeof(*pf->ends));
+	sl_buf_free(&pf->copy);
+	sl_buf_free(&pf->window);
+	free(pf);
+}
+
+/* Made before the workers start; NULL: none (pieces are not made). */
+static struct piece_files *
+piece_files_new(const struct sl_convert *c)
+{
+	struct piece_files *pf = sl_xcalloc(1, sizeof(*pf));
+	void *m;
+	int i;
+
+	pf->fd[0] = pf->fd[1] = -1;
+	m = mmap(NULL, 2 * sizeof(*pf->ends), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m != MAP_FAILED) {
+		pf->ends = m;
+		for (i = 0; i < 2; i++) {
+			atomic_init(&pf->ends[i], 0);
+			pf->fd[i] = sl_tmpfile(c->o.tmpdir, "sl-convert");
+		}
+	}
+	if (pf->ends == NULL || pf->fd[0] < 0 || pf->fd[1] < 0) {
+		piece_files_free(pf);
+		return NULL;
+	}
+	return pf;
+}
+
+/* b to file i of pf at a place of its own, *off.  0, or -1. */
+static int
+file_put(struct piece_files *pf, int i, const struct sl_buf *b,
+    long long *off)
+{
+	*off = atomic_fetch_add(&pf->ends[i], (long long)b->len);
+	return sl_pwrite_all(pf->fd[i], b->buf, b->len, *off);
+}
+
+static void free_sources(struct csess *s);
+
+static int
+pieces_on(const struct sl_convert *c)
+{
+	/* The report of --with-report takes every record. */
+	return (c->w->flags & SL_W_PIECE) && c->rep == NULL && c->pf != NULL;
+}
+
+/* Forget the held records and what was counted of them. */
+static void
+drop_held(struct sl_convert *c)
+{
+	sl_buf_reset(&c->held);
+	sl_buf_reset(&c->held_sess);
+	free_sources(&c->held_cs);
+	memset(&c->held_cs, 0, sizeof(c->held_cs));
+	sl_sessions_free(c->held_tab);
+	c->held_tab = NULL;
+}
+
+/* May r join the records held for a piece? */
+static int
+holds(struct sl_convert *c, const struct sl_record *r)
+{
+	if (r->session == NULL || c->held.len >= PIECE_MAX)
+		return 0;
+	if (c->held.len == 0) {
+		drop_held(c);
+		free(c->held_sid);
+		c->held_sid = sl_xstrdup(r->session);
+		c->held_tab = sl_sessions_new();
+		return 1;
+	}
+	return strcmp(c->held_sid, r->session) == 0;
+}
+
+/* The records held go as they are, one entry each. */
+static void
+spill(struct sl_convert *c, struct sl_buf *b)
+{
+	sl_buf_add(b, c->held.buf, c->held.len);
+	drop_held(c);
+}
+
+/* r held: counted and merged as the parent would (held_cs, held_tab),
+ * a session record kept again for the parent's merge (held_sess). */
+static void
+hold(struct sl_convert *c, const struct sl_record *r, int64_t wd)
+{
+	if (r->type == SL_SESSION) {
+		sl_sessions_merge(c->held_tab, r);
+		sl_record_encode(&c->held_sess, r);
+	}
+	count(c, &c->held_cs, r, wd);
+}
+
 static int
 convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 {
-	const struct sl_convert *c = arg;
+	struct sl_convert *c = arg;
+	struct sl_buf *to = b;
 	int64_t wd = -1;
 
 	if (r->type == SL_LINE && (c->w->flags & SL_W_WHOLE))
 		wd = (int64_t)sl_w_width(r->text, r->len);
-	sl_buf_add(b, &wd, sizeof(wd));
-	sl_record_encode(b, r);
+	if (pieces_on(c) && !c->held_plain) {
+		if (holds(c, r)) {
+			to = &c->held;
+			hold(c, r, wd);
+		} else {
+			spill(c, b);
+			c->held_plain = 1;
+		}
+	}
+	sl_buf_add(to, &wd, sizeof(wd));
+	sl_record_encode(to, r);
 	return SL_OK;
 }
 
-/* Nothing is held back: every record is an entry of its own. */
+/*
+ * What the writer makes of the held session alone, into c->piece: the
+ * file's own bytes (open, close) are left out.  The held records, as
+ * the spool keeps them, into block.
+ */
+static int
+piece_render(struct sl_convert *c, const struct csess *s,
+    struct sl_buf *block)
+{
+	const struct sl_writer *w = c->w;
+	struct sl_wsess ws = { s->info->id, s->info, &s->sum, NULL, 1, -1, -1 };
+	const char *p = c->held.buf, *end = p + c->held.len;
+	struct sl_buf junk;
+	struct sl_wfile f;
+	struct sl_record r;
+	size_t used;
+	int rc = SL_OK;
+
+	sl_buf_init(&junk);
+	memset(&f, 0, sizeof(f));
+	f.mem = &junk;
+	f.opt = &c->o;
+	f.state = sl_xcalloc(1, w->size + 1);
+	memcpy(f.now, c->now, sizeof(c->now));
+	f.sessions = &ws;
+	f.nsessions = 1;
+	if (w->open != NULL)
+		rc = w->open(&f);
+	f.mem = &c->piece;
+	if (rc == SL_OK && w->begin != NULL)
+		rc = w->begin(&f, &ws);
+	for (; rc == SL_OK && p < end; p += sizeof(int64_t) + used) {
+		/* Each entry: its width, then the record. */
+		used = sl_record_decode(p + sizeof(int64_t), (size_t)(end - p) -
+		    sizeof(int64_t), &r, &c->arrays);
+		sl_buf_add(block, p + sizeof(int64_t), used);
+		rc = used == 0 ? SL_FATAL : w->put(&f, &ws, &r);
+	}
+	if (rc == SL_OK && w->end != NULL)
+		rc = w->end(&f, &ws);
+	f.mem = &junk;
+	if (w->close != NULL && w->close(&f) != SL_OK)
+		rc = SL_FATAL;
+	free(f.state);
+	sl_buf_free(&junk);
+	return rc;
+}
+
+/* The counts of s for the parent: its sum, notes and sources. */
+static void
+put_counts(struct sl_buf *b, const struct csess *s)
+{
+	size_t i;
+
+	sl_buf_add(b, &s->sum, sizeof(s->sum));
+	sl_codec_put_i64(b, s->telling);
+	sl_codec_put_u32(b, (uint32_t)s->nsrc);
+	for (i = 0; i < s->nsrc; i++) {
+		sl_codec_put_str(b, s->src[i].key);
+		sl_codec_put_str(b, s->src[i].path);
+		sl_codec_put_i64(b, s->src[i].lines);
+		sl_codec_put_i64(b, s->src[i].timed);
+	}
+}
+
+/*
+ * The held records as one piece entry in b:
+ *
+ *	i64 PIECE_MARK; str session; u32 n, its session records;
+ *	the counts (put_counts); i64 offset, length of the records in
+ *	the blocks' file; i64 offset, length of the writer's bytes in
+ *	the pieces' file
+ *
+ * 0, or -1 (nothing added) when it cannot be made.
+ */
+static int
+make_piece(struct sl_convert *c, struct sl_buf *b)
+{
+	struct csess *s = &c->held_cs;
+	struct sl_buf block;
+	long long boff = 0, poff = 0;
+	int64_t mark = PIECE_MARK;
+	int rc = 0;
+
+	sl_buf_init(&block);
+	sl_buf_reset(&c->piece);
+	s->info = sl_sessions_get(c->held_tab, c->held_sid, 1);
+	if (piece_render(c, s, &block) != SL_OK ||
+	    file_put(c->pf, PF_BLOCKS, &block, &boff) != 0 ||
+	    file_put(c->pf, PF_PIECES, &c->piece, &poff) != 0)
+		rc = -1;
+	if (rc == 0) {
+		sl_buf_add(b, &mark, sizeof(mark));
+		sl_codec_put_str(b, c->held_sid);
+		sl_codec_put_u32(b, (uint32_t)c->held_sess.len);
+		sl_buf_add(b, c->held_sess.buf, c->held_sess.len);
+		put_counts(b, s);
+		sl_codec_put_i64(b, boff);
+		sl_codec_put_i64(b, (long long)block.len);
+		sl_codec_put_i64(b, poff);
+		sl_codec_put_i64(b, (long long)c->piece.len);
+	}
+	sl_buf_free(&block);
+	return rc;
+}
+
+/* The frame ends: what is held goes, as a piece if it can. */
 static void
 convert_pack_end(void *arg, struct sl_buf *b)
 {
-	(void)arg;
-	(void)b;
+	struct sl_convert *c = arg;
+
+	if (c->held.len > 0 && make_piece(c, b) != 0)
+		spill(c, b);
+	drop_held(c);
+	c->held_plain = 0;
+}
+
+/* n bytes at k, pointing into k's bytes; NULL and k->bad past the end. */
+static const char *
+get_bytes(struct sl_codec_cur *k, size_t n)
+{
+	const char *p = k->p;
+
+	if (k->bad || n > k->n) {
+		k->bad = 1;
+		return NULL;
+	}
+	k->p += n;
+	k->n -= n;
+	return p;
+}
+
+/* A source of a piece, added to s's as count() would have added its
+ * lines one by one. */
+static void
+add_source(struct csess *s, const char *key, const char *path,
+    long long lines, long long timed)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsrc && strcmp(s->src[i].key, key) != 0; i++)
+		;
+	if (i == s->nsrc) {
+		s->src = sl_xrealloc(s->src, (s->nsrc + 1) * sizeof(*s->src));
+		memset(&s->src[i], 0, sizeof(*s->src));
+		s->src[i].key = sl_xstrdup(key);
+		s->nsrc++;
+	}
+	free(s->src[i].path);
+	s->src[i].path = sl_xstrdup(path);
+	s->src[i].lines += lines;
+	s->src[i].timed += timed;
+	s->last = i;
+}
+
+/* A piece's counts (put_counts) added to s's, as count() adds. */
+static void
+add_counts(struct csess *s, struct sl_codec_cur *k)
+{
+	const struct sl_wsum *v = (const void *)get_bytes(k, sizeof(*v));
+	struct sl_wsum in, *m = &s->sum;
+	const char *key, *path;
+	long long lines;
+	uint32_t n;
+
+	if (v == NULL)
+		return;
+	memcpy(&in, v, sizeof(in));	/* frames are unaligned */
+	m->records += in.records;
+	m->lines += in.lines;
+	m->commands += in.commands;
+	m->notes += in.notes;
+	m->raw += in.raw;
+	m->width = SL_MAX(m->width, in.width);
+	if (in.first_time[0] != '\0' && (m->first_time[0] == '\0' ||
+	    strcmp(in.first_time, m->first_time) < 0))
+		memcpy(m->first_time, in.first_time, sizeof(m->first_time));
+	if (strcmp(in.last_time, m->last_time) > 0)
+		memcpy(m->last_time, in.last_time, sizeof(m->last_time));
+	m->truncated |= in.truncated;
+	s->telling += sl_codec_get_i64(k);
+	for (n = sl_codec_get_u32(k); n > 0 && !k->bad; n--) {
+		key = sl_codec_get_str(k);
+		path = sl_codec_get_str(k);
+		if (key == NULL || path == NULL) {
+			k->bad = 1;
+			return;
+		}
+		lines = sl_codec_get_i64(k);	/* before timed */
+		add_source(s, key, path, lines, sl_codec_get_i64(k));
+	}
+}
+
+/*
+ * The records of s's piece, from the blocks' file to its spool: from now
+ * on the spool has them all.  Done as soon as anything else comes for
+ * s, so that they stand where -j 1 has them.  0, or -1.
+ */
+static int
+take_block(struct sl_convert *c, struct csess *s)
+{
+	size_t n = (size_t)s->block_len;
+	struct sl_buf *b;
+
+	if (s->block_len <= 0)
+		return 0;	/* none, or in the spool already */
+	b = &c->pf->copy;
+	s->block_len = 0;
+	sl_buf_reset(b);
+	sl_buf_reserve(b, n);
+	if (sl_pread_all(c->pf->fd[PF_BLOCKS], b->buf, n, s->block_off) != 0) {
+		failf(c, "spool file: read error");
+		return -1;
+	}
+	return spool_append(c, s, NULL, b->buf, n);
+}
+
+/* The session records of a piece (u32 n, n bytes at k), merged. */
+static int
+merge_sessions(struct sl_convert *c, struct sl_codec_cur *k)
+{
+	size_t n = sl_codec_get_u32(k), used;
+	const char *p = get_bytes(k, n);
+	struct sl_record r;
+
+	if (p == NULL)
+		return -1;
+	for (; n > 0; p += used, n -= used) {
+		used = sl_record_decode(p, n, &r, &c->arrays);
+		if (used == 0 || r.type != SL_SESSION)
+			return -1;
+		sl_sessions_merge(c->tab, &r);
+	}
+	return 0;
+}
+
+/* A piece entry (make_piece) at k, taken.  SL_OK or SL_STOP. */
+static int
+apply_piece(struct sl_convert *c, struct sl_codec_cur *k)
+{
+	const char *sid = sl_codec_get_str(k);
+	struct csess *s;
+	int shared;
+
+	if (sid == NULL || c->failed || c->pf == NULL)
+		return SL_STOP;
+	/* Made where its first record would make it. */
+	s = csess_of(c, sl_sessions_get(c->tab, sid, 1));
+	if (merge_sessions(c, k) != 0)
+		return SL_STOP;
+	add_counts(s, k);
+	/* Another piece or a record before it: the spool has them all. */
+	shared = s->pieces > 0 || s->loose > 0;
+	if (shared && take_block(c, s) != 0)
+		return SL_STOP;
+	s->block_off = sl_codec_get_i64(k);
+	s->block_len = sl_codec_get_i64(k);
+	s->piece_off = sl_codec_get_i64(k);
+	s->piece_len = sl_codec_get_i64(k);
+	s->pieces++;
+	if (k->bad || s->block_len <= 0 || s->piece_len < 0)
+		return SL_STOP;
+	if (shared && take_block(c, s) != 0)
+		return SL_STOP;
+	return SL_OK;
 }
 
 static int
 convert_apply(void *arg, const void *bytes, size_t n)
 {
 	struct sl_convert *c = arg;
-	const char *p = bytes;
+	struct sl_codec_cur k = { bytes, n, 0 };
 	struct sl_record r;
 	int64_t wd;
 	size_t used;
 
-	while (n > 0) {
-		if (n < sizeof(wd))
+	while (k.n > 0) {
+		if (k.n < sizeof(wd))
 			return SL_STOP;	/* cannot be: the same program */
-		memcpy(&wd, p, sizeof(wd));
-		p += sizeof(wd);
-		n -= sizeof(wd);
-		if ((used = sl_record_decode(p, n, &r, &c->arrays)) == 0)
+		memcpy(&wd, get_bytes(&k, sizeof(wd)), sizeof(wd));
+		if (wd == PIECE_MARK) {
+			if (apply_piece(c, &k) != SL_OK)
+				return SL_STOP;
+			continue;
+		}
+		if ((used = sl_record_decode(k.p, k.n, &r, &c->arrays)) == 0)
 			return SL_STOP;
-		if (take(c, &r, p, used, wd) != SL_OK)
+		if (take(c, &r, k.p, used, wd) != SL_OK)
 			return SL_STOP;
-		p += used;
-		n -= used;
+		(void)get_bytes(&k, used);
 	}
 	return SL_OK;
 }
@@ -568,6 +1010,8 @@ convert_apply(void *arg, const void *bytes, size_t n)
 void
 sl_convert_packer(struct sl_convert *c, struct sl_packer *pk)
 {
+	if (c->pf == NULL && (c->w->flags & SL_W_PIECE) && c->rep == NULL)
+		c->pf = piece_files_new(c);
 	pk->pack = convert_pack;
 	pk->end = convert_pack_end;
 	pk->apply = convert_apply;
@@ -666,7 +1110,7 @@ keep_one_transcript(struct sl_convert *c, struct csess *s)
 	size_t keep = best_source(s), i;
 	int got, bad = 0;
 
-	if (spool_flush(c) != 0)
+	if (take_block(c, s) != 0 || spool_flush(c) != 0)
 		return -1;
 	memset(&kept, 0, sizeof(kept));
 	memset(&s->sum, 0, sizeof(s->sum));
@@ -687,6 +1131,7 @@ keep_one_transcript(struct sl_convert *c, struct csess *s)
 			bad = write_duplicate(c, s, &kept, &s->src[i]) != 0;
 	sl_spool_free(s->sp);
 	s->sp = kept.sp;
+	s->pieces = 0;		/* no piece shows what is kept */
 	return bad ? -1 : 0;
 }
 
@@ -699,7 +1144,7 @@ one_transcript_each(struct sl_convert *c)
 	for (i = 0; i < c->nss; i++) {
 		struct csess *s = c->ss[i];
 
-		if (s == NULL || s->sp == NULL || s->nsrc < 2)
+		if (s == NULL || s->nsrc < 2)
 			continue;
 		for (k = 0, with_lines = 0; k < s->nsrc; k++)
 			with_lines += s->src[k].lines > 0;
@@ -726,6 +1171,90 @@ gather(struct sl_convert *c)
 
 /* --------------------------------------------------------- writing */
 
+/*
+ * The pieces' file from at into the window: up to WINDOW bytes, at least
+ * need (the rest of the piece being copied; a worker that failed to
+ * write leaves nothing past its place).  0, or -1.
+ */
+static int
+fill_window(struct piece_files *pf, long long at, size_t need)
+{
+	struct sl_buf *w = &pf->window;
+	ssize_t k;
+
+	sl_buf_reset(w);
+	sl_buf_reserve(w, WINDOW);
+	while (w->len < WINDOW) {
+		k = pread(pf->fd[PF_PIECES], w->buf + w->len, WINDOW - w->len,
+		    (off_t)(at + (long long)w->len));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		w->len += (size_t)k;
+	}
+	pf->window_off = at;
+	return w->len >= SL_MIN(need, (size_t)WINDOW) && w->len > 0 ? 0 : -1;
+}
+
+/*
+ * The bytes a worker made of session s (SL_W_PIECE), to f.  Workers
+ * write pieces about in input order, which is the output's: they are
+ * read back a window at a time.
+ */
+static int
+copy_piece(struct sl_convert *c, struct sl_wfile *f,
+    const struct sl_wsess *s)
+{
+	struct piece_files *pf = c->pf;
+	long long at = s->piece_off, end = at + s->piece_len, k;
+
+	while (at < end) {
+		if ((at < pf->window_off ||
+		    at >= pf->window_off + (long long)pf->window.len) &&
+		    fill_window(pf, at, (size_t)(end - at)) != 0) {
+			failf(c, "spool file: read error");
+			return SL_FATAL;
+		}
+		k = SL_MIN(end, pf->window_off + (long long)pf->window.len) -
+		    at;
+		if (sl_out_write(f->out, pf->window.buf + (at -
+		    pf->window_off), (size_t)k) != SL_OK)
+			return SL_STOP;
+		at += k;
+	}
+	return SL_OK;
+}
+
+/* Session s into f through the writer's begin, put and end. */
+static int
+write_records(struct sl_convert *c, struct sl_wfile *f,
+    const struct sl_wsess *s)
+{
+	const struct sl_writer *w = c->w;
+	struct sl_spool_cur *cur;
+	const struct sl_record *r;
+	int rc = SL_OK, got = 0;
+
+	if (w->begin != NULL)
+		rc = w->begin(f, s);
+	if (rc == SL_OK) {
+		cur = sl_spool_cursor(s->spool);
+		while (rc == SL_OK && (got = sl_spool_next(cur, &r)) > 0)
+			rc = w->put(f, s, r);
+		if (got < 0 && rc == SL_OK) {
+			failf(c, "spool file: read error");
+			rc = SL_FATAL;
+		}
+		sl_spool_cursor_free(cur);
+	}
+	if (rc == SL_OK && w->end != NULL)
+		rc = w->end(f, s);
+	return rc;
+}
+
 /* Write sessions ss[0..n) into one output o. */
 static int
 write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
@@ -733,7 +1262,7 @@ write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
 {
 	struct sl_wfile f;
 	const struct sl_writer *w = c->w;
-	int rc = SL_OK, got = 0;
+	int rc = SL_OK;
 	size_t i;
 
 	memset(&f, 0, sizeof(f));
@@ -747,26 +1276,14 @@ write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
 		rc = w->open(&f);
 	for (i = 0; i < n && rc == SL_OK; i++) {
 		ss[i].index = (long long)i + 1;
-		if (w->whole != NULL) {
+		if (i > 0 && w->gap != NULL && (rc = w->gap(&f)) != SL_OK)
+			break;
+		if (w->whole != NULL)
 			rc = w->whole(&f, &ss[i]);
-			continue;
-		}
-		if (w->begin != NULL)
-			rc = w->begin(&f, &ss[i]);
-		if (rc == SL_OK) {
-			struct sl_spool_cur *cur = sl_spool_cursor(ss[i].spool);
-			const struct sl_record *r;
-
-			while (rc == SL_OK && (got = sl_spool_next(cur, &r)) > 0)
-				rc = w->put(&f, &ss[i], r);
-			if (got < 0 && rc == SL_OK) {
-				failf(c, "spool file: read error");
-				rc = SL_FATAL;
-			}
-			sl_spool_cursor_free(cur);
-		}
-		if (rc == SL_OK && w->end != NULL)
-			rc = w->end(&f, &ss[i]);
+		else if (ss[i].piece_len >= 0)
+			rc = copy_piece(c, &f, &ss[i]);
+		else
+			rc = write_records(c, &f, &ss[i]);
 	}
 	/* Always: close() frees what the writer holds. */
 	if (w->close != NULL && w->close(&f) != SL_OK)
@@ -1018,6 +1535,10 @@ write_spooled(struct sl_convert *c)
 		if (s->sp == NULL)	/* no record: an empty spool */
 			s->sp = sl_spool_new(c->spool.fd, 0, 0);
 		ss[n].spool = s->sp;
+		/* A worker's piece is the output when it shows every record. */
+		ss[n].piece_off = s->piece_off;
+		ss[n].piece_len = s->pieces == 1 && s->loose == 0 ?
+		    s->piece_len : -1;
 		n++;
 	}
 	if ((c->w->flags & SL_W_ONE) && n > 1 &&
@@ -1121,6 +1642,12 @@ sl_convert_free(struct sl_convert *c)
 	free(c->ss);
 	sl_buf_free(&c->spool.scratch);
 	sl_buf_free(&c->arrays);
+	drop_held(c);
+	sl_buf_free(&c->held);
+	sl_buf_free(&c->held_sess);
+	free(c->held_sid);
+	sl_buf_free(&c->piece);
+	piece_files_free(c->pf);
 	sl_sessions_free(c->tab);
 	sl_report_free(c->rep);
 	free(c);

@@ -17,12 +17,20 @@
 int
 sl_w_buf(struct sl_wfile *f, const struct sl_buf *b)
 {
+	if (f->mem != NULL) {
+		sl_buf_add(f->mem, b->buf, b->len);
+		return SL_OK;
+	}
 	return sl_out_write(f->out, b->buf, b->len) == SL_OK ? SL_OK : SL_STOP;
 }
 
 int
 sl_w_str(struct sl_wfile *f, const char *s)
 {
+	if (f->mem != NULL) {
+		sl_buf_adds(f->mem, s);
+		return SL_OK;
+	}
 	return sl_out_write(f->out, s, strlen(s)) == SL_OK ? SL_OK : SL_STOP;
 }
 

@@ -13,8 +13,16 @@
  *    is read, with its merged facts and counts, and may read its records
  *    from the spool as many times as they like (a table of contents
  *    first, then the body);
- * and close() at the end of the file.  Every hook returns SL_OK, or
- * SL_STOP after a failed write (the error sits on the sl_out).
+ * and close() at the end of the file; gap(), when there is one, before
+ * each session but the first.  Every hook returns SL_OK, or SL_STOP
+ * after a failed write (the error sits on the sl_out).
+ *
+ * A writer flagged SL_W_PIECE may also run in a -j worker, on a file of
+ * its own (f->mem set) holding one session of the worker's job: the
+ * bytes of its begin(), put()s and end() (a "piece") then stand in for
+ * that session wherever it goes, when nothing else came for it.  So its
+ * output of a session must depend on that session's records and facts
+ * (and the options) only: not on the sessions before it in the file.
  */
 #ifndef SL_WRITER_H
 #define SL_WRITER_H
@@ -26,6 +34,10 @@
 #define SL_W_ONE	0x2	/* a file holds one session */
 #define SL_W_LINES	0x4	/* sessions without lines are left out
 				   unless all_sessions */
+#define SL_W_PIECE	0x8	/* a session's output is what begin(), put()
+				   and end() make of its records and facts
+				   alone (with gap() before it but the
+				   first): a -j worker may make it */
 
 /* Counted by the driver over a whole session while spooling it. */
 struct sl_wsum {
@@ -47,11 +59,15 @@ struct sl_wsess {
 	const struct sl_wsum *sum;
 	struct sl_spool *spool;
 	long long index;		/* 1, 2, ...: within this file */
+	/* The driver's own: the bytes a -j worker made of the session
+	 * (SL_W_PIECE), at piece_off in the spool file; -1: none. */
+	long long piece_off, piece_len;
 };
 
 /* One output file being written. */
 struct sl_wfile {
 	struct sl_out *out;
+	struct sl_buf *mem;		/* non-NULL: written here instead */
 	const struct sl_convert_opts *opt;
 	void *state;			/* writer's own, size bytes, zeroed */
 	char now[25];			/* conversion time, RFC 3339 */
@@ -74,11 +90,15 @@ struct sl_writer {
 	int (*end)(struct sl_wfile *f, const struct sl_wsess *s);
 	int (*whole)(struct sl_wfile *f, const struct sl_wsess *s);
 	int (*close)(struct sl_wfile *f);
+	/* What separates a session from the one before it in a file;
+	 * NULL: nothing.  The driver calls it, so that a session's own
+	 * bytes are the same wherever it stands. */
+	int (*gap)(struct sl_wfile *f);
 };
 
 /* --------------------------------------------------- shared helpers */
 
-/* Write b to f->out.  SL_OK or SL_STOP. */
+/* Write b to f->out (f->mem when set).  SL_OK or SL_STOP. */
 int sl_w_buf(struct sl_wfile *f, const struct sl_buf *b);
 int sl_w_str(struct sl_wfile *f, const char *s);
 /*

@@ -26,20 +26,29 @@ cp "$mixed"/* "$d/meta/"
 # (another source of the same session, a duplicate transcript).
 first=$(ls "$d/s3" | head -1)
 cp "$d/s3/$first" "$d/copy/$first"
+# numbered FILE N TEXT: a session log of N commands, each echoing
+# "TEXT I" (I from 0 on).
+numbered() {
+	{
+		printf 'Script started on 2024-05-01 09:00:00+00:00 [TERM="xterm"]\r\n'
+		i=0
+		while [ $i -lt "$2" ]; do
+			printf 'sh-5.2$ echo %s %d\r\n%s %d\r\n' "$3" $i "$3" $i
+			i=$((i + 1))
+		done
+		printf 'sh-5.2$ exit\r\nexit\r\n'
+		printf '\r\nScript done on 2024-05-01 10:00:00+00:00 [COMMAND_EXIT_CODE="0"]\r\n'
+	} >"$1"
+}
 # A session whose commands fill several of a worker's runs: 3,000
 # numbered commands, a few KiB each side of 64 KiB.
 big=$d/s3/zz-big-0123456789abcdef0.log
-{
-	printf 'Script started on 2024-05-01 09:00:00+00:00 [TERM="xterm"]\r\n'
-	i=0
-	while [ $i -lt 3000 ]; do
-		printf 'sh-5.2$ echo command number %d with some words after it\r\n' $i
-		printf 'command number %d with some words after it\r\n' $i
-		i=$((i + 1))
-	done
-	printf 'sh-5.2$ exit\r\nexit\r\n'
-	printf '\r\nScript done on 2024-05-01 10:00:00+00:00 [COMMAND_EXIT_CODE="0"]\r\n'
-} >"$big"
+numbered "$big" 3000 "command number, with some words after it"
+# A session whose records are more than a worker holds to make its
+# output itself (1 MiB): it sends them as they are.
+mkdir -p "$d/huge"
+numbered "$d/huge/zz-huge-0123456789abcdef1.log" 12000 \
+    "a line of a session too long to be held"
 # A session log truncated inside an escape, and a file that is no log.
 head -c 700 "$d/s3/$first" >"$d/s3/zz-cut-0fedcba987654321f.log"
 printf 'not a session log\n' >"$d/s3/notes.txt"
@@ -90,6 +99,11 @@ for t in $("$B/sl-convert" --list-targets | cut -d' ' -f1); do
 	same "sl-convert -t $t --split" $C -t $t --split -o out
 done
 same "sl-convert -t text --all-sessions" $C -t text --all-sessions
+same "sl-convert -t text --bare" $C -t text --bare
+same "sl-convert -t text, a session too long to hold" $B/sl-convert -t text \
+    "$d/s3/$first" "$d/huge" "$d/s3/$first"
+same "sl-convert -t csv, a session too long to hold" $B/sl-convert -t csv \
+    "$d/huge" "$d/copy"
 same "sl-convert -t csv --commands" $C -t csv --commands
 same "sl-convert -t html --with-report" $C -t html --split -o out \
     --with-report

@@ -664,37 +664,26 @@ put_packed(void *arg, const struct sl_record *r)
 	return rc;
 }
 
+/* Packed only: applied when the caller ends the frame. */
+static int
+pack_only(void *arg, const struct sl_record *r)
+{
+	struct packing *k = arg;
+
+	return k->pk.pack(k->pk.arg, &k->frame, r);
+}
+
+static char *run_inputs(struct sl_convert_opts *o, const char *const *io,
+    int packed);
+
 /* As convert(), the records packed and applied on their way. */
 static char *
 to_string_packed(struct sl_convert_opts *o, const char *name,
     const char *in)
 {
-	struct packing k;
-	struct sl_convert *c;
-	struct sl_error err;
-	struct sl_sink sink;
-	struct sl_run *run;
-	char path[128];
+	const char *const io[] = { name, in, NULL };
 
-	snprintf(path, sizeof(path), "%s/out", tmpdir);
-	unlink(path);
-	o->output = path;
-	c = sl_convert_new(o, &err);
-	ck_assert_ptr_nonnull(c);
-	memset(&k, 0, sizeof(k));
-	sl_convert_packer(c, &k.pk);
-	sl_convert_sink(c, &sink);
-	sink.put = put_packed;
-	sink.arg = &k;
-	run = sl_run_new(NULL, &sink, ignore_err, NULL);
-	sl_run_mem(run, name, in, strlen(in));
-	sl_run_free(run);
-	ck_assert_msg(sl_convert_finish(c, &err) == SL_OK, "%s", err.msg);
-	/* A broken entry stops the run. */
-	ck_assert_int_eq(k.pk.apply(k.pk.arg, "xx", 2), SL_STOP);
-	sl_convert_free(c);
-	sl_buf_free(&k.frame);
-	return slurp(path, NULL);
+	return run_inputs(o, io, 1);
 }
 
 /* Every target: what a worker packs gives the file the records give. */
@@ -744,6 +733,101 @@ START_TEST(packed_as_put)
 }
 END_TEST
 
+/*
+ * Several inputs through one conversion, each record put (packed 0),
+ * packed and applied alone (1), or each input packed as a worker packs
+ * a job that stands alone (2): its records, then the frame's end, then
+ * applied.  Inputs are names and contents, NULL-terminated.
+ */
+static char *
+run_inputs(struct sl_convert_opts *o, const char *const *io, int packed)
+{
+	struct packing k;
+	struct sl_convert *c;
+	struct sl_error err;
+	struct sl_sink sink;
+	struct sl_run *run;
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/out", tmpdir);
+	unlink(path);
+	o->output = path;
+	c = sl_convert_new(o, &err);
+	ck_assert_ptr_nonnull(c);
+	memset(&k, 0, sizeof(k));
+	sl_convert_packer(c, &k.pk);
+	sl_convert_sink(c, &sink);
+	if (packed) {
+		sink.put = packed == 1 ? put_packed : pack_only;
+		sink.arg = &k;
+	}
+	run = sl_run_new(NULL, &sink, ignore_err, NULL);
+	for (; io[0] != NULL; io += 2) {
+		sl_buf_reset(&k.frame);
+		sl_run_mem(run, io[0], io[1], strlen(io[1]));
+		if (packed == 2) {
+			k.pk.end(k.pk.arg, &k.frame);
+			ck_assert_int_eq(k.pk.apply(k.pk.arg, k.frame.buf,
+			    k.frame.len), SL_OK);
+		}
+	}
+	sl_run_free(run);
+	ck_assert_msg(sl_convert_finish(c, &err) == SL_OK, "%s", err.msg);
+	/* A broken entry stops the run. */
+	if (packed)
+		ck_assert_int_eq(k.pk.apply(k.pk.arg, "xx", 2), SL_STOP);
+	sl_convert_free(c);
+	sl_buf_free(&k.frame);
+	return slurp(path, NULL);
+}
+
+/*
+ * A worker that sees a whole session in a job sends what the writer
+ * makes of it (SL_W_PIECE), which is the output only if nothing else
+ * comes for the session: here the same session comes again in another
+ * input, records of it come alone before and after a piece, and a job
+ * holds several sessions.  Every target, every order, as -j 1.
+ */
+START_TEST(pieces_as_put)
+{
+	static const char mixed[] =
+	    LINE("alice-0a1b2c3d4e5f67890", 1, "alone before", "")
+	    LINE("s-2", 1, "other", "")
+	    LINE("s-3", 1, "three", ",\"time\":\"2024-05-01T09:00:00.000Z\"");
+	static const char three[] =
+	    LINE("s-3", 2, "$ three again", "");
+	static const char *const cases[][9] = {
+		{ "alice-0a1b2c3d4e5f67890.log", ts_log, NULL },
+		{ "alice-0a1b2c3d4e5f67890.log", ts_log,
+		  "alice-0a1b2c3d4e5f67890.log", ts_log, NULL },
+		{ "m.jsonl", mixed, "alice-0a1b2c3d4e5f67890.log", ts_log,
+		  "t.jsonl", three, NULL },
+		{ "t.jsonl", three, "alice-0a1b2c3d4e5f67890.log", ts_log,
+		  "m.jsonl", mixed, "u.jsonl", three, NULL },
+	};
+	const struct sl_writer *w;
+	struct sl_convert_opts o;
+	char *want, *got;
+	size_t i, k;
+
+	for (i = 0; (w = sl_writer_at(i)) != NULL; i++) {
+		if (strcmp(sl_writer_name(w), "typescript") == 0 ||
+		    strcmp(sl_writer_name(w), "asciicast") == 0)
+			continue;	/* one session a file */
+		for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+			defaults(&o, sl_writer_name(w));
+			o.bare = k == 1 && strcmp(w->name, "text") == 0;
+			want = run_inputs(&o, cases[k], 0);
+			got = run_inputs(&o, cases[k], 2);
+			ck_assert_msg(strcmp(got, want) == 0, "-t %s, case %zu:"
+			    "\n%s\nwant\n%s", w->name, k, got, want);
+			free(want);
+			free(got);
+		}
+	}
+}
+END_TEST
+
 static Suite *
 writers_suite(void)
 {
@@ -769,6 +853,7 @@ writers_suite(void)
 	tcase_add_test(tc, bad_options_refused);
 	tcase_add_test(tc, gzip_output);
 	tcase_add_test(tc, packed_as_put);
+	tcase_add_test(tc, pieces_as_put);
 	suite_add_tcase(s, tc);
 	return s;
 }
