@@ -208,6 +208,11 @@ struct sl_term {
 				   space, then EL), or 0 */
 	uint32_t pad_col;	/* the column after that space */
 	uint32_t el_col;	/* where the last EL was */
+	long long shift_row;	/* 1 + absolute row readline shifted left
+				   from column 0 (DCH) to draw a new prompt
+				   over a wrapped line, or 0: shift_settle */
+	uint32_t shift_end;	/* where the text it kept ends there */
+	uint32_t shift_invis;	/* bytes of sequences written since */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -1636,6 +1641,13 @@ delete_chars(struct sl_term *t, uint32_t n)
 	if (end < r->len) {
 		/* Inside a wrapped row: blanks come in at the margin. */
 		n = SL_MIN(n, end - x);
+		if (x == 0 && soft(t) && (r->ch[end - 1] != CELL_BLANK ||
+		    last_line(t, r) > 0)) {
+			/* Text up to the margin, or past it: shift_settle */
+			t->shift_row = t->abs_top + t->cy + 1;
+			t->shift_end = end - n;
+			t->shift_invis = 0;
+		}
 		fix_wide_left(r, x);
 		fix_wide_right(r, x + n);
 		memmove(r->ch + x, r->ch + x + n, (end - x - n) * sizeof(*r->ch));
@@ -1650,6 +1662,37 @@ delete_chars(struct sl_term *t, uint32_t n)
 	memmove(r->ch + x, r->ch + x + n, (r->len - x - n) * sizeof(*r->ch));
 	memmove(r->at + x, r->at + x + n, (r->len - x - n) * sizeof(*r->at));
 	r->len -= n;
+}
+
+/*
+ * Leaving a Ctrl-R search over a wrapped entry, readline draws the
+ * prompt again over the first line of the row: it deletes from column 0
+ * (DCH) what the new line no longer needs, then writes the prompt and
+ * what follows it.  Its count of the new line's width can include the
+ * prompt's invisible bytes (its colours and title, `\[...\]`), so it
+ * deletes that many columns too few, and the old line's text is left
+ * past the end of what it wrote, where it thinks the line ends: the
+ * screen shows it (libvterm and pyte too), glued to what is typed next.
+ * The text readline kept is its own only up to the end it counted; when
+ * what is left past the cursor, once it stops writing, reaches at least
+ * the invisible bytes written since the delete, it is the miscount (a
+ * right count leaves only a suffix the old and new line share by
+ * chance), and the missing columns are deleted at the cursor, as
+ * readline meant.  Called, while shift_row is set, at the first cursor
+ * move, control or edit after the delete.
+ */
+static void
+shift_settle(struct sl_term *t)
+{
+	uint32_t invis = t->shift_invis, x = t->cx;
+	long long row = t->shift_row;
+
+	t->shift_row = 0;
+	if (invis == 0 || t->on_status || row != t->abs_top + t->cy + 1 ||
+	    !soft(t) || x >= t->wrap_w || x >= t->shift_end ||
+	    t->shift_end - x < invis)
+		return;
+	delete_chars(t, invis);
 }
 
 /* Swap window rows i and j (ring slots). */
@@ -2606,6 +2649,12 @@ csi_other(struct sl_term *t, unsigned char f)
 	/* Not text after busybox's wrap (bb_wrap_end).  SGR's fast path
 	 * (csi_dispatch) is never taken on a wrapped row. */
 	t->bb_plain = 0;
+	if (t->shift_row != 0) {
+		if (f == 'm' && t->priv == 0 && t->inter == 0)
+			t->shift_invis += (uint32_t)t->seqlen + 2;
+		else
+			shift_settle(t);
+	}
 
 	if (f == 'h' || f == 'l') {
 		set_modes(t, f == 'h');
@@ -2686,6 +2735,8 @@ osc_dispatch(struct sl_term *t)
 
 	if (s == NULL || t->alt)
 		return;
+	if (t->shift_row != 0)	/* ESC ] ... BEL (ST: one byte more) */
+		t->shift_invis += (uint32_t)t->seqlen + 2;
 	semi = strchr(s, ';');
 	if (semi == NULL)
 		return;
@@ -2733,6 +2784,8 @@ lf_in_row(struct sl_term *t)
 static void
 control(struct sl_term *t, unsigned char c)
 {
+	if (t->shift_row != 0)
+		shift_settle(t);
 	if (t->alt && c != '\n' && c != '\v' && c != '\f')
 		return;
 	switch (c) {
@@ -2793,6 +2846,8 @@ static void
 esc_dispatch(struct sl_term *t, unsigned char f)
 {
 	t->bb_plain = 0;
+	if (t->shift_row != 0)
+		shift_settle(t);
 	if (t->inter != 0) {
 		/* Charset designation: ESC ( F, ESC ) F, ... */
 		if (t->inter == '(' || t->inter == ')')
@@ -3472,6 +3527,7 @@ reset_state(struct sl_term *t)
 	t->bb_plain = 0;
 	t->pad_row = 0;
 	t->kept_row = 0;
+	t->shift_row = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;
