@@ -208,10 +208,11 @@ struct sl_term {
 				   space, then EL), or 0 */
 	uint32_t pad_col;	/* the column after that space */
 	uint32_t el_col;	/* where the last EL was */
-	long long shift_row;	/* 1 + absolute row readline shifted left
-				   from column 0 (DCH) to draw a new prompt
+	long long shift_row;	/* 1 + absolute row readline shifted from
+				   column 0 (DCH, ICH) to draw a new prompt
 				   over a wrapped line, or 0: shift_settle */
-	uint32_t shift_end;	/* where the text it kept ends there */
+	uint32_t shift_end;	/* where it takes the line to end then */
+	int shift_ins;		/* it inserted (ICH), not deleted */
 	uint32_t shift_invis;	/* bytes of sequences written since */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
@@ -1599,6 +1600,24 @@ erase_chars(struct sl_term *t, uint32_t n)
 	row_blank(r, t->cx, to);
 }
 
+/*
+ * ICH or DCH at column 0 of a wrapped row's first line, full up to the
+ * margin (its text reaches it or goes on below): where readline takes
+ * the line to end after it (see shift_settle).
+ */
+static void
+shift_start(struct sl_term *t, const struct row *r, uint32_t end,
+    uint32_t to, int ins)
+{
+	if (t->cx != 0 || !soft(t) ||
+	    (r->ch[end - 1] == CELL_BLANK && last_line(t, r) == 0))
+		return;
+	t->shift_row = t->abs_top + t->cy + 1;
+	t->shift_end = to;
+	t->shift_ins = ins;
+	t->shift_invis = 0;
+}
+
 static void
 insert_chars(struct sl_term *t, uint32_t n)
 {
@@ -1609,6 +1628,7 @@ insert_chars(struct sl_term *t, uint32_t n)
 		return;
 	if (end < r->len) {
 		/* Inside a wrapped row: what passes the margin is lost. */
+		shift_start(t, r, end, end + n, 1);
 		n = SL_MIN(n, end - x);
 		fix_wide_left(r, x);
 		fix_wide_right(r, end - n);
@@ -1641,13 +1661,7 @@ delete_chars(struct sl_term *t, uint32_t n)
 	if (end < r->len) {
 		/* Inside a wrapped row: blanks come in at the margin. */
 		n = SL_MIN(n, end - x);
-		if (x == 0 && soft(t) && (r->ch[end - 1] != CELL_BLANK ||
-		    last_line(t, r) > 0)) {
-			/* Text up to the margin, or past it: shift_settle */
-			t->shift_row = t->abs_top + t->cy + 1;
-			t->shift_end = end - n;
-			t->shift_invis = 0;
-		}
+		shift_start(t, r, end, end - n, 0);
 		fix_wide_left(r, x);
 		fix_wide_right(r, x + n);
 		memmove(r->ch + x, r->ch + x + n, (end - x - n) * sizeof(*r->ch));
@@ -1666,20 +1680,25 @@ delete_chars(struct sl_term *t, uint32_t n)
 
 /*
  * Leaving a Ctrl-R search over a wrapped entry, readline draws the
- * prompt again over the first line of the row: it deletes from column 0
- * (DCH) what the new line no longer needs, then writes the prompt and
- * what follows it.  Its count of the new line's width can include the
- * prompt's invisible bytes (its colours and title, `\[...\]`), so it
- * deletes that many columns too few, and the old line's text is left
- * past the end of what it wrote, where it thinks the line ends: the
- * screen shows it (libvterm and pyte too), glued to what is typed next.
- * The text readline kept is its own only up to the end it counted; when
- * what is left past the cursor, once it stops writing, reaches at least
- * the invisible bytes written since the delete, it is the miscount (a
- * right count leaves only a suffix the old and new line share by
- * chance), and the missing columns are deleted at the cursor, as
- * readline meant.  Called, while shift_row is set, at the first cursor
- * move, control or edit after the delete.
+ * prompt again over the first line of the row: from column 0 it deletes
+ * (DCH) or inserts (ICH) what makes the old line as long as the new,
+ * then writes the prompt and what follows it.  Its count of the new
+ * line's width can include the prompt's invisible bytes (its colours and
+ * title, `\[...\]`), so it deletes that many columns too few, or inserts
+ * where it should have deleted, and the old line's text is left past the
+ * end of what it wrote, where it takes the line to end: the screen shows
+ * it (libvterm and pyte too), glued to what is typed next.
+ *
+ * Where it takes the line to end is the cursor once it stops writing,
+ * plus a suffix the old and new line share (left in place, not written
+ * again).  That end counted with the invisible bytes written since the
+ * shift is the miscount: it is at least the cursor plus those bytes
+ * (a right count is short of it by them, unless the shared suffix is as
+ * long by chance).  Then the missing columns are deleted at the cursor,
+ * as readline meant; after an insert, its shared suffix was pushed past
+ * the margin, so only with none is the old text erased.  Called, while
+ * shift_row is set, at the first cursor move, control or edit after the
+ * shift.
  */
 static void
 shift_settle(struct sl_term *t)
@@ -1689,10 +1708,13 @@ shift_settle(struct sl_term *t)
 
 	t->shift_row = 0;
 	if (invis == 0 || t->on_status || row != t->abs_top + t->cy + 1 ||
-	    !soft(t) || x >= t->wrap_w || x >= t->shift_end ||
+	    !soft(t) || x >= t->wrap_w || t->shift_end < x ||
 	    t->shift_end - x < invis)
 		return;
-	delete_chars(t, invis);
+	if (!t->shift_ins)
+		delete_chars(t, invis);
+	else if (t->shift_end - x == invis)
+		erase_chars(t, t->wrap_w - x);
 }
 
 /* Swap window rows i and j (ring slots). */

@@ -1896,6 +1896,7 @@ END_TEST
  * libvterm and pyte at 40 columns.  (truths3, issue 12)
  */
 #define RL_PROMPT	"\033]0;t\007\033[1m$\033[0m "
+#define RL_PROMPT2	"\033]0;user@host: ~/work\007\033[1mhost:~/work$\033[0m "
 
 START_TEST(wrap_search_prompt_invisible_miscount)
 {
@@ -1914,6 +1915,13 @@ START_TEST(wrap_search_prompt_invisible_miscount)
 	    "\r\033[30P" RL_PROMPT "\r\n\r\033[K\033[A\033[C\033[Cecho hi"
 	    "\r\n\033[?2004l\rhi\r\n",
 	    "prev", "$ echo hik", "hi");
+	/* A prompt whose bytes outnumber the width: readline inserts (3
+	 * columns, ICH) where it should delete, and the old line is pushed
+	 * right, past what it writes (bash-debian 161, 40 columns). */
+	RENDER_IS("prev\r\n\033[?2004h" RL_PROMPT2 "\r" SEARCH40 " \033[A"
+	    "\r\033[3@" RL_PROMPT2 "\r\n\r\033[K\033[A\033[13Cecho hi"
+	    "\r\n\033[?2004l\rhi\r\n",
+	    "prev", "host:~/work$ echo hi", "hi");
 }
 END_TEST
 
