@@ -1200,6 +1200,8 @@ mark_after_output(const struct sl_term *t, const struct row *r)
  * lines padded with spaces): the bytes after it are held back until
  * they tell (look_step).
  */
+static inline void	settled(struct sl_term *);
+
 static void
 carriage_return(struct sl_term *t)
 {
@@ -1227,7 +1229,11 @@ carriage_return(struct sl_term *t)
 	{
 		uint32_t x = t->cx;
 
-		t->cx = soft(t) ? line_start(t) : 0;
+		if (soft(t)) {
+			settled(t);	/* before the move: shift_settle */
+			t->cx = line_start(t);
+		} else
+			t->cx = 0;
 		count_cr(t, x);
 	}
 	t->at_margin = 0;
@@ -1715,6 +1721,30 @@ shift_settle(struct sl_term *t)
 		delete_chars(t, invis);
 	else if (t->shift_end - x == invis)
 		erase_chars(t, t->wrap_w - x);
+}
+
+/*
+ * The hooks, on paths that already ask soft(): a shift is only noted on
+ * a wrapped row, and readline's next move after it is a CR, LF, BS or a
+ * CSI there.
+ */
+static inline void
+settled(struct sl_term *t)
+{
+	if (t->shift_row != 0)
+		shift_settle(t);
+}
+
+/* A CSI on a wrapped row: SGR is more invisible bytes, the rest a move. */
+static inline void
+shift_csi(struct sl_term *t, unsigned char f)
+{
+	if (t->shift_row == 0)
+		return;
+	if (f == 'm' && t->priv == 0 && t->inter == 0)
+		t->shift_invis += (uint32_t)t->seqlen + 2;
+	else
+		shift_settle(t);
 }
 
 /* Swap window rows i and j (ring slots). */
@@ -2671,12 +2701,6 @@ csi_other(struct sl_term *t, unsigned char f)
 	/* Not text after busybox's wrap (bb_wrap_end).  SGR's fast path
 	 * (csi_dispatch) is never taken on a wrapped row. */
 	t->bb_plain = 0;
-	if (t->shift_row != 0) {
-		if (f == 'm' && t->priv == 0 && t->inter == 0)
-			t->shift_invis += (uint32_t)t->seqlen + 2;
-		else
-			shift_settle(t);
-	}
 
 	if (f == 'h' || f == 'l') {
 		set_modes(t, f == 'h');
@@ -2691,7 +2715,7 @@ csi_other(struct sl_term *t, unsigned char f)
 	}
 	if (n > SL_ROW_MAX)
 		n = SL_ROW_MAX;
-	if (soft(t) && soft_move(t, f, &n))
+	if (soft(t) && (shift_csi(t, f), soft_move(t, f, &n)))
 		return;
 	t->at_margin = 0;
 	if (csi_cursor(t, f, n))
@@ -2806,8 +2830,6 @@ lf_in_row(struct sl_term *t)
 static void
 control(struct sl_term *t, unsigned char c)
 {
-	if (t->shift_row != 0)
-		shift_settle(t);
 	if (t->alt && c != '\n' && c != '\v' && c != '\f')
 		return;
 	switch (c) {
@@ -2828,7 +2850,7 @@ control(struct sl_term *t, unsigned char c)
 			if (t->bb_plain != 0)
 				bb_wrap_end(t);
 		}
-		if (soft(t) && lf_in_row(t)) {
+		if (soft(t) && (settled(t), lf_in_row(t))) {
 			/* Down a physical line of the same logical row. */
 			t->cx = line_start(t) + t->wrap_w;
 			t->at_margin = 0;
@@ -2844,6 +2866,7 @@ control(struct sl_term *t, unsigned char c)
 		break;
 	case '\b':
 		if (soft(t)) {
+			settled(t);
 			t->bb_plain = 0;	/* see bb_wrap_end */
 			/* BS does not go back over the margin (no `bw`). */
 			if (t->at_margin)
