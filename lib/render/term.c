@@ -2859,6 +2859,7 @@ control(struct sl_term *t, unsigned char c)
 		t->cx = 0;
 		t->at_margin = 0;
 		t->kept_row = 0;	/* what follows takes the lines */
+		t->shift_row = 0;	/* off the row: nothing to settle */
 		linefeed(t);
 		break;
 	case '\r':
