@@ -218,6 +218,12 @@ struct sl_term {
 	long long rp_row;	/* 1 + absolute row a jump right (CUF) into
 				   blank cells landed on, or 0 */
 	uint32_t rp_col;	/* the column it landed on */
+	long long shift_row;	/* 1 + absolute row readline shifted from
+				   column 0 (DCH, ICH) to draw a new prompt
+				   over a wrapped line, or 0: shift_settle */
+	uint32_t shift_end;	/* where it takes the line to end then */
+	int shift_ins;		/* it inserted (ICH), not deleted */
+	uint32_t shift_invis;	/* bytes of sequences written since */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -1282,6 +1288,8 @@ rprompt_end(struct sl_term *t)
  * lines padded with spaces): the bytes after it are held back until
  * they tell (look_step).
  */
+static inline void	settled(struct sl_term *);
+
 static void
 carriage_return(struct sl_term *t)
 {
@@ -1310,7 +1318,11 @@ carriage_return(struct sl_term *t)
 	{
 		uint32_t x = t->cx;
 
-		t->cx = soft(t) ? line_start(t) : 0;
+		if (soft(t)) {
+			settled(t);	/* before the move: shift_settle */
+			t->cx = line_start(t);
+		} else
+			t->cx = 0;
 		count_cr(t, x);
 	}
 	t->at_margin = 0;
@@ -1683,6 +1695,24 @@ erase_chars(struct sl_term *t, uint32_t n)
 	row_blank(r, t->cx, to);
 }
 
+/*
+ * ICH or DCH at column 0 of a wrapped row's first line, full up to the
+ * margin (its text reaches it or goes on below): where readline takes
+ * the line to end after it (see shift_settle).
+ */
+static void
+shift_start(struct sl_term *t, const struct row *r, uint32_t end,
+    uint32_t to, int ins)
+{
+	if (t->cx != 0 || !soft(t) ||
+	    (r->ch[end - 1] == CELL_BLANK && last_line(t, r) == 0))
+		return;
+	t->shift_row = t->abs_top + t->cy + 1;
+	t->shift_end = to;
+	t->shift_ins = ins;
+	t->shift_invis = 0;
+}
+
 static void
 insert_chars(struct sl_term *t, uint32_t n)
 {
@@ -1693,6 +1723,7 @@ insert_chars(struct sl_term *t, uint32_t n)
 		return;
 	if (end < r->len) {
 		/* Inside a wrapped row: what passes the margin is lost. */
+		shift_start(t, r, end, end + n, 1);
 		n = SL_MIN(n, end - x);
 		fix_wide_left(r, x);
 		fix_wide_right(r, end - n);
@@ -1725,6 +1756,7 @@ delete_chars(struct sl_term *t, uint32_t n)
 	if (end < r->len) {
 		/* Inside a wrapped row: blanks come in at the margin. */
 		n = SL_MIN(n, end - x);
+		shift_start(t, r, end, end - n, 0);
 		fix_wide_left(r, x);
 		fix_wide_right(r, x + n);
 		memmove(r->ch + x, r->ch + x + n, (end - x - n) * sizeof(*r->ch));
@@ -1739,6 +1771,69 @@ delete_chars(struct sl_term *t, uint32_t n)
 	memmove(r->ch + x, r->ch + x + n, (r->len - x - n) * sizeof(*r->ch));
 	memmove(r->at + x, r->at + x + n, (r->len - x - n) * sizeof(*r->at));
 	r->len -= n;
+}
+
+/*
+ * Leaving a Ctrl-R search over a wrapped entry, readline draws the
+ * prompt again over the first line of the row: from column 0 it deletes
+ * (DCH) or inserts (ICH) what makes the old line as long as the new,
+ * then writes the prompt and what follows it.  Its count of the new
+ * line's width can include the prompt's invisible bytes (its colours and
+ * title, `\[...\]`), so it deletes that many columns too few, or inserts
+ * where it should have deleted, and the old line's text is left past the
+ * end of what it wrote, where it takes the line to end: the screen shows
+ * it (libvterm and pyte too), glued to what is typed next.
+ *
+ * Where it takes the line to end is the cursor once it stops writing,
+ * plus a suffix the old and new line share (left in place, not written
+ * again).  That end counted with the invisible bytes written since the
+ * shift is the miscount: it is at least the cursor plus those bytes
+ * (a right count is short of it by them, unless the shared suffix is as
+ * long by chance).  Then the missing columns are deleted at the cursor,
+ * as readline meant; after an insert, its shared suffix was pushed past
+ * the margin, so only with none is the old text erased.  Called, while
+ * shift_row is set, at the first cursor move, control or edit after the
+ * shift.
+ */
+static void
+shift_settle(struct sl_term *t)
+{
+	uint32_t invis = t->shift_invis, x = t->cx;
+	long long row = t->shift_row;
+
+	t->shift_row = 0;
+	if (invis == 0 || t->on_status || row != t->abs_top + t->cy + 1 ||
+	    !soft(t) || x >= t->wrap_w || t->shift_end < x ||
+	    t->shift_end - x < invis)
+		return;
+	if (!t->shift_ins)
+		delete_chars(t, invis);
+	else if (t->shift_end - x == invis)
+		erase_chars(t, t->wrap_w - x);
+}
+
+/*
+ * The hooks, on paths that already ask soft(): a shift is only noted on
+ * a wrapped row, and readline's next move after it is a CR, LF, BS or a
+ * CSI there.
+ */
+static inline void
+settled(struct sl_term *t)
+{
+	if (t->shift_row != 0)
+		shift_settle(t);
+}
+
+/* A CSI on a wrapped row: SGR is more invisible bytes, the rest a move. */
+static inline void
+shift_csi(struct sl_term *t, unsigned char f)
+{
+	if (t->shift_row == 0)
+		return;
+	if (f == 'm' && t->priv == 0 && t->inter == 0)
+		t->shift_invis += (uint32_t)t->seqlen + 2;
+	else
+		shift_settle(t);
 }
 
 /* Swap window rows i and j (ring slots). */
@@ -2713,7 +2808,7 @@ csi_other(struct sl_term *t, unsigned char f)
 	}
 	if (n > SL_ROW_MAX)
 		n = SL_ROW_MAX;
-	if (soft(t) && soft_move(t, f, &n))
+	if (soft(t) && (shift_csi(t, f), soft_move(t, f, &n)))
 		return;
 	t->at_margin = 0;
 	if (f == 'D')
@@ -2788,6 +2883,8 @@ osc_dispatch(struct sl_term *t)
 
 	if (s == NULL || t->alt)
 		return;
+	if (t->shift_row != 0)	/* ESC ] ... BEL (ST: one byte more) */
+		t->shift_invis += (uint32_t)t->seqlen + 2;
 	semi = strchr(s, ';');
 	if (semi == NULL)
 		return;
@@ -2855,7 +2952,7 @@ control(struct sl_term *t, unsigned char c)
 			if (t->bb_plain != 0)
 				bb_wrap_end(t);
 		}
-		if (soft(t) && lf_in_row(t)) {
+		if (soft(t) && (settled(t), lf_in_row(t))) {
 			/* Down a physical line of the same logical row. */
 			t->cx = line_start(t) + t->wrap_w;
 			t->at_margin = 0;
@@ -2864,6 +2961,7 @@ control(struct sl_term *t, unsigned char c)
 		t->cx = 0;
 		t->at_margin = 0;
 		t->kept_row = 0;	/* what follows takes the lines */
+		t->shift_row = 0;	/* off the row: nothing to settle */
 		linefeed(t);
 		if (t->editing)
 			cur(t)->editor_line = 1;
@@ -2873,6 +2971,7 @@ control(struct sl_term *t, unsigned char c)
 		break;
 	case '\b':
 		if (soft(t)) {
+			settled(t);
 			t->bb_plain = 0;	/* see bb_wrap_end */
 			/* BS does not go back over the margin (no `bw`). */
 			if (t->at_margin)
@@ -2897,6 +2996,8 @@ static void
 esc_dispatch(struct sl_term *t, unsigned char f)
 {
 	t->bb_plain = 0;
+	if (t->shift_row != 0)
+		shift_settle(t);
 	if (t->inter != 0) {
 		/* Charset designation: ESC ( F, ESC ) F, ... */
 		if (t->inter == '(' || t->inter == ')')
@@ -3578,6 +3679,7 @@ reset_state(struct sl_term *t)
 	t->kept_row = 0;
 	t->rp_row = 0;
 	t->editing = 0;
+	t->shift_row = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;

@@ -1942,6 +1942,47 @@ START_TEST(wrap_search_climb_learns_width)
 END_TEST
 
 /*
+ * Leaving a Ctrl-R search over a wrapped entry (40 columns), readline
+ * deletes from column 0 to draw its prompt again, and counts the
+ * prompt's invisible bytes (title and colours: 14 here) as columns: it
+ * deletes 24, not 38, and the old line's text is left past the end of
+ * what it wrote.  libvterm and pyte show that leftover glued to the
+ * typed line (`$ echo hiefghijk`); sl shows readline's line, as it
+ * meant to draw it (shift_settle).  With the right count, or a prompt
+ * without invisible bytes, nothing changes.  Each checked against
+ * libvterm and pyte at 40 columns.  (truths3, issue 12)
+ */
+#define RL_PROMPT	"\033]0;t\007\033[1m$\033[0m "
+#define RL_PROMPT2	"\033]0;user@host: ~/work\007\033[1mhost:~/work$\033[0m "
+
+START_TEST(wrap_search_prompt_invisible_miscount)
+{
+	RENDER_IS("prev\r\n\033[?2004h" RL_PROMPT "\r" SEARCH40 " \033[A"
+	    "\r\033[24P" RL_PROMPT "\r\n\r\033[K\033[A\033[C\033[Cecho hi"
+	    "\r\n\033[?2004l\rhi\r\n",
+	    "prev", "$ echo hi", "hi");
+	/* The right count: the same screen as libvterm's and pyte's. */
+	RENDER_IS("prev\r\n\033[?2004h" RL_PROMPT "\r" SEARCH40 " \033[A"
+	    "\r\033[38P" RL_PROMPT "\r\n\r\033[K\033[A\033[C\033[Cecho hi"
+	    "\r\n\033[?2004l\rhi\r\n",
+	    "prev", "$ echo hi", "hi");
+	/* Fewer columns left than invisible bytes: the old and new line's
+	 * shared end, kept as the terminal keeps it. */
+	RENDER_IS("prev\r\n\033[?2004h" RL_PROMPT "\r" SEARCH40 " \033[A"
+	    "\r\033[30P" RL_PROMPT "\r\n\r\033[K\033[A\033[C\033[Cecho hi"
+	    "\r\n\033[?2004l\rhi\r\n",
+	    "prev", "$ echo hik", "hi");
+	/* A prompt whose bytes outnumber the width: readline inserts (3
+	 * columns, ICH) where it should delete, and the old line is pushed
+	 * right, past what it writes (bash-debian 161, 40 columns). */
+	RENDER_IS("prev\r\n\033[?2004h" RL_PROMPT2 "\r" SEARCH40 " \033[A"
+	    "\r\033[3@" RL_PROMPT2 "\r\n\r\033[K\033[A\033[13Cecho hi"
+	    "\r\n\033[?2004l\rhi\r\n",
+	    "prev", "host:~/work$ echo hi", "hi");
+}
+END_TEST
+
+/*
  * A wide character that does not fit in the last column (40): readline
  * pads the margin with a space and EL, and the character starts the next
  * line.  The climb after it teaches the width; a space and EL with no
@@ -2730,6 +2771,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_search_climb_learns_width);
 	tcase_add_test(tc, search_climb_unknown_width_unplaced);
 	tcase_add_test(tc, wrap_search_wide_char_pad);
+	tcase_add_test(tc, wrap_search_prompt_invisible_miscount);
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
 	tcase_add_test(tc, wrap_fish_space_at_margin);
 	tcase_add_test(tc, wrap_two_line_prompt);
