@@ -1600,8 +1600,10 @@ open_member(struct walk *w, struct arc *ar, char *name, int depth)
 	return open_stream(w, m, depth, 0);
 }
 
+/* Every member of the archive in lo; *ended: it ended as an archive
+ * does (not at an error). */
 static int
-walk_archive(struct walk *w, struct sl_in *lo, int depth)
+walk_archive(struct walk *w, struct sl_in *lo, int depth, int *ended)
 {
 	struct archive_entry *e;
 	struct arc ar;
@@ -1632,6 +1634,7 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 			 */
 			if (leaves == 0 && !failed)
 				rc = empty_leaf(w, lo->name);
+			*ended = 1;
 			break;
 		}
 		if (r == ARCHIVE_FATAL) {
@@ -1663,6 +1666,25 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth)
 	}
 out:
 	archive_read_free(ar.a);
+	return rc;
+}
+
+/*
+ * An archive straight inside gzip (in, the gzip layer).  libarchive
+ * stops reading at the archive's end blocks, before the gzip trailer:
+ * the rest is read here, so that the trailer's CRC and size are checked
+ * and garbage after them is found, as for a plain .gz.
+ */
+static int
+gzip_archive(struct walk *w, struct sl_in *in, int depth)
+{
+	int ended = 0, rc = walk_archive(w, in, depth, &ended);
+
+	while (ended && !in->eof) {
+		in->r = in->w;
+		fill_to(in, 1);
+	}
+	in->r = in->w;
 	return rc;
 }
 
@@ -1710,7 +1732,7 @@ leaf(struct walk *w, struct sl_in *in)
 static int
 open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 {
-	int kind, rc = SL_OK;
+	int kind, rc = SL_OK, ended = 0;
 
 	if (in->buf == NULL && w->spare != NULL) {
 		in->buf = w->spare;
@@ -1723,14 +1745,14 @@ open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 	if (kind == K_PLAIN)
 		rc = leaf(w, in);
 	else if (kind == K_ARCHIVE && gzipped)
-		rc = walk_archive(w, in, depth);
+		rc = gzip_archive(w, in, depth);
 	else if (depth >= SL_NEST_MAX)
 		report(w, in->name, "nested too deep (over %d levels of "
 		    "compression and archives), skipped", SL_NEST_MAX);
 	else if (kind == K_GZIP)
 		rc = open_stream(w, gz_in(w, in), depth + 1, 1);
 	else
-		rc = walk_archive(w, in, depth + 1);
+		rc = walk_archive(w, in, depth + 1, &ended);
 	in_close(w, in);
 	return rc;
 }

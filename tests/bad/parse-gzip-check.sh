@@ -2,7 +2,9 @@
 # to): a bad CRC or size gives zlib's words at the offsets zlib gave, in a
 # multi-member stream the next member is still read, a member with a
 # header CRC (FHCRC) is checked whole, a tar.gz cut short keeps the
-# members before the cut; -j 2 says the same as -j 1.
+# members before the cut; a tar.gz's trailer is checked too (libarchive
+# stops before it), and garbage after it found; -j 2 says the same as
+# -j 1.
 . "$(dirname "$0")/lib.sh"
 session() {
 	echo 'Script started on 2024-06-01 10:00:00+00:00'
@@ -52,6 +54,9 @@ done
 tar -cf - d | gzip -n > t.tar.gz
 size=$(wc -c < t.tar.gz)
 head -c $((size / 2)) t.tar.gz > cut.tar.gz
+cp t.tar.gz crc.tar.gz
+flip crc.tar.gz 6
+{ cat t.tar.gz; printf 'not gzip\n'; } > trail.tar.gz
 
 for j in 1 2; do
 	run sl-parse -j $j len-0000000000000000a.log.gz
@@ -87,6 +92,14 @@ for j in 1 2; do
 	want_out_jq '[.[] | select(.session == "b" and .type == "line")] | length == 300'
 	cp out "out.$j"
 	cp err "err.$j"
+
+	run sl-parse -j $j crc.tar.gz trail.tar.gz t.tar.gz
+	no_crash
+	want_rc 1
+	want_err "sl-parse: crc.tar.gz: corrupt gzip data: incorrect data check"
+	want_err "sl-parse: trail.tar.gz: trailing garbage after gzip data"
+	[ "$(wc -l < err)" = 2 ] || fail "tar.gz trailers: $(cat err)"
+	want_out_jq '[.[] | select(.session == "s-00000000000000139" and .type == "line")] | length == 900'
 done
 cmp -s out.1 out.2 && cmp -s err.1 err.2 || fail "cut tar.gz: -j 2 differs from -j 1"
 finish
