@@ -16,7 +16,7 @@ CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 LD	?= ld
 OBJCOPY	?= objcopy
-PKGS	= zlib jansson libarchive libpcre2-8 libutf8proc
+PKGS	= zlib libdeflate jansson libarchive libpcre2-8 libutf8proc
 
 # Warnings are appended to the user's CFLAGS so they cannot be dropped.
 # Hidden visibility: only what sl.h marks SL_API leaves the installed

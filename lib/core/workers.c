@@ -760,23 +760,26 @@ ring_has(const struct worker *w)
 	    atomic_load(&w->res->rpos));
 }
 
-/*
- * What w wrote so far, from its ring onto w->in (the ring is free again
- * at once; w woken if it waits for room).  Then, when its pipe is ready
- * (rd): the wake-up bytes, or its end: w is gone once its last frames
- * are taken.
- */
+/* The parent took n more bytes of w's ring: their room is free again,
+ * and w is woken if it waits for room. */
 static void
-read_ready(struct worker *w, int rd)
+ring_taken(struct res_ring *r, uint64_t rpos, size_t n)
+{
+	atomic_store(&r->rpos, rpos + n);
+	atomic_fetch_add(&r->taken, 1);
+	if (atomic_load(&r->worker_waits))
+		(void)syscall(SYS_futex, &r->taken, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* What w wrote so far, from its ring onto w->in (the ring is free again
+ * at once). */
+static void
+take_ring(struct worker *w)
 {
 	struct res_ring *r = w->res;
-	char drop[64];
 	uint64_t rpos = atomic_load(&r->rpos);
 	size_t n = ring_has(w), at = (size_t)(rpos % RES_BYTES), k;
-	ssize_t got = 1;
 
-	while (rd && (got = read(w->res_fd, drop, sizeof(drop))) > 0)
-		;
 	if (n > 0) {
 		if (w->in_r == w->in.len) {
 			w->in.len = 0;
@@ -792,12 +795,27 @@ read_ready(struct worker *w, int rd)
 		memcpy(w->in.buf + w->in.len, r->data + at, k);
 		memcpy(w->in.buf + w->in.len + k, r->data, n - k);
 		w->in.len += n;
-		atomic_store(&r->rpos, rpos + n);
-		atomic_fetch_add(&r->taken, 1);
-		if (atomic_load(&r->worker_waits))
-			(void)syscall(SYS_futex, &r->taken, FUTEX_WAKE, 1,
-			    NULL, NULL, 0);
+		ring_taken(r, rpos, n);
 	}
+}
+
+/*
+ * Worker w's pipe or ring is ready: take (copy) what its ring holds
+ * onto w->in when take is set; else its frames stay in the ring, to be
+ * passed on where they lie (next_frame()).  Then, when its pipe is
+ * ready (rd): the wake-up bytes, or its end: w is gone once its last
+ * frames are taken.
+ */
+static void
+read_ready(struct worker *w, int rd, int take)
+{
+	char drop[64];
+	ssize_t got = 1;
+
+	while (rd && (got = read(w->res_fd, drop, sizeof(drop))) > 0)
+		;
+	if (take)
+		take_ring(w);
 	if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
 		w->gone = ring_has(w) == 0;
 }
@@ -843,33 +861,74 @@ queue_out(struct worker *w, const void *p, size_t n)
 	sl_buf_add(&w->out, (const char *)p + sent, n - (size_t)sent);
 }
 
-/* The length of the whole frame at w->in_r, or 0 while it is not all
- * here yet. */
+/* The length of the whole frame at p (have bytes there), or 0 while it
+ * is not all here yet. */
 static size_t
-frame_ready(const struct worker *w)
+whole_frame(const char *p, size_t have)
 {
-	size_t have = w->in.len - w->in_r;
 	uint32_t len;
 
 	if (have < 5)
 		return 0;
-	memcpy(&len, w->in.buf + w->in_r + 1, sizeof(len));
+	memcpy(&len, p + 1, sizeof(len));
 	return have >= 5 + (size_t)len ? 5 + (size_t)len : 0;
 }
 
-/* One whole frame of w, acted on.  1: the job's end; 0: more; -1: bad. */
+/*
+ * The next whole frame of w, or NULL while it is not all here; *n is
+ * its length.  Frames the parent read ahead wait on w->in (in_ring 0:
+ * taken off it at once).  Else the frame is passed on where it lies in
+ * w's ring, with no copy (in_ring 1: frame_done() frees its room once
+ * it is passed on); one that the ring's end cuts, or that is not all
+ * written, is first taken onto w->in with all the ring holds.
+ */
+static char *
+next_frame(struct worker *w, size_t *n, int *in_ring)
+{
+	struct res_ring *r = w->res;
+	char *p;
+	size_t at;
+
+	*in_ring = 0;
+	if (w->in_r == w->in.len) {
+		at = (size_t)(atomic_load(&r->rpos) % RES_BYTES);
+		*n = whole_frame(r->data + at,
+		    SL_MIN(ring_has(w), RES_BYTES - at));
+		if (*n > 0) {
+			*in_ring = 1;
+			return r->data + at;
+		}
+		take_ring(w);
+	}
+	p = w->in.buf + w->in_r;
+	*n = whole_frame(p, w->in.len - w->in_r);
+	if (*n == 0)
+		return NULL;
+	w->in_r += *n;
+	return p;
+}
+
+/* A frame next_frame() gave is passed on: free its room in the ring. */
+static void
+frame_done(struct worker *w, size_t n, int in_ring)
+{
+	if (in_ring)
+		ring_taken(w->res, atomic_load(&w->res->rpos), n);
+}
+
+/* One whole frame f of a job, acted on.  1: the job's end; 0: more;
+ * -1: bad. */
 static int
-collect_frame(struct sl_workers *ws, struct worker *w, int first)
+collect_frame(struct sl_workers *ws, char *f, int first)
 {
 	struct sl_stats st;
 	uint32_t len;
 	char *p;
 	int type;
 
-	type = (unsigned char)w->in.buf[w->in_r];
-	memcpy(&len, w->in.buf + w->in_r + 1, sizeof(len));
-	p = w->in.buf + w->in_r + 5;
-	w->in_r += 5 + (size_t)len;
+	type = (unsigned char)f[0];
+	memcpy(&len, f + 1, sizeof(len));
+	p = f + 5;
 	/* A job read by a worker is of a format that stands alone: what
 	 * the run holds open for the next input ends before it, as when
 	 * the run reads such an input itself. */
@@ -939,20 +998,24 @@ advance(struct sl_workers *ws)
 {
 	struct batch_slot *b;
 	struct worker *w;
-	int rc;
+	size_t n;
+	char *f;
+	int rc, in_ring;
 
 	while (ws->count > 0) {
 		b = &ws->order[ws->head];
 		w = &ws->w[b->worker];
 		rc = 0;
 		while (b->done < b->jobs) {
-			if (frame_ready(w) == 0) {
+			if ((f = next_frame(w, &n, &in_ring)) == NULL) {
 				if (!w->gone)
 					return;
 				rc = -1;
 				break;
 			}
-			if ((rc = collect_frame(ws, w, !b->open)) < 0)
+			rc = collect_frame(ws, f, !b->open);
+			frame_done(w, n, in_ring);
+			if (rc < 0)
 				break;
 			b->open = rc == 0;
 			b->done += (size_t)rc;
@@ -1006,8 +1069,12 @@ pump(struct sl_workers *ws, int wait)
 			atomic_store(&ws->w[k].res->parent_waits, 0);
 		if (pf[2 * k].fd >= 0 && pf[2 * k].revents != 0)
 			write_ready(&ws->w[k]);
+		/* The oldest batch's worker, nothing read ahead: its
+		 * frames are passed on from its ring, in place. */
 		if (pf[2 * k + 1].fd >= 0)
-			read_ready(&ws->w[k], pf[2 * k + 1].revents != 0);
+			read_ready(&ws->w[k], pf[2 * k + 1].revents != 0,
+			    ws->w[k].in_r < ws->w[k].in.len ||
+			    k != ws->order[ws->head].worker);
 	}
 	advance(ws);
 }
