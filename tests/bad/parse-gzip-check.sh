@@ -15,11 +15,14 @@ session() {
 	done
 	printf '\nScript done on 2024-06-01 10:30:00+00:00\n'
 }
-# flip FILE OFFSET_FROM_END: change one byte of a trailer.
+# flip FILE OFFSET_FROM_END: change one byte of a trailer to its
+# complement (writing a constant left it as it was when the byte already
+# had that value: 1 time in 256 for the tar.gz, whose bytes hold mtimes).
 flip() {
 	size=$(wc -c < "$1")
-	printf '\377' | dd of="$1" bs=1 seek=$((size - $2)) conv=notrunc \
-	    2>/dev/null
+	byte=$(od -An -tu1 -j $((size - $2)) -N1 "$1")
+	printf "\\$(printf %03o $((255 - byte)))" |
+	    dd of="$1" bs=1 seek=$((size - $2)) conv=notrunc 2>/dev/null
 }
 session a > a.log
 session b > b.log
