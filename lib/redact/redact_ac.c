@@ -31,6 +31,10 @@
 
 #define MAX_STATES	65000
 #define SPECIAL		0xff	/* class of bytes the raw scan looks at */
+/* The raw scan's own flags, beside RX_RAW_*: */
+#define RAW_CR		0x100	/* a CR after text */
+#define RAW_ODD		0x200	/* a byte or escape rx_ac_scan_overlay
+				   does not model */
 #define CSI_LIMIT	512	/* as lib/render/term.c: longer CSIs are abandoned */
 /*
  * Keywords are cut to this many bytes: a prefix is as good a test as
@@ -547,55 +551,76 @@ text_weight(unsigned c)
 	return c > 0x20 && c < 0x7f ? 10 : 1;
 }
 
-/* A bucket's nibbles at each of the TEDDY_LEN bytes, while it is built. */
+/*
+ * A bucket while it is built: its nibbles at each of the TEDDY_LEN
+ * bytes, and how often each lets a byte through (by text_weight).
+ */
 struct tbucket {
 	uint16_t lo[TEDDY_LEN], hi[TEDDY_LEN];
+	double pass[TEDDY_LEN];
 	int used;
 };
 
+/*
+ * How often byte i of bucket t lets a byte through with c added (c
+ * folded, not NUL): only the cells c's nibbles add are summed.
+ */
+static double
+tb_pass_with(const struct tbucket *t, unsigned i, unsigned char c,
+    const double *w)
+{
+	unsigned lo = c & 15u, hi = c >> 4, x;
+	double p = t->pass[i];
+
+	if (!(t->lo[i] >> lo & 1))
+		for (x = 0; x < 16; x++)
+			if ((t->hi[i] | 1u << hi) >> x & 1)
+				p += w[x << 4 | lo];
+	if (!(t->hi[i] >> hi & 1))
+		for (x = 0; x < 16; x++)
+			if (t->lo[i] >> x & 1)
+				p += w[hi << 4 | x];
+	return p;
+}
+
 /* Bucket t with the folded keyword start k (NUL past its end: any byte). */
-static struct tbucket
-tb_with(struct tbucket t, const unsigned char *k)
+static void
+tb_add(struct tbucket *t, const unsigned char *k, const double *w)
 {
 	unsigned i;
 
 	for (i = 0; i < TEDDY_LEN; i++) {
-		t.lo[i] |= k[i] ? (uint16_t)(1u << (k[i] & 15)) : 0xffff;
-		t.hi[i] |= k[i] ? (uint16_t)(1u << (k[i] >> 4)) : 0xffff;
+		if (k[i] != '\0')
+			t->pass[i] = tb_pass_with(t, i, k[i], w);
+		t->lo[i] |= k[i] ? (uint16_t)(1u << (k[i] & 15)) : 0xffff;
+		t->hi[i] |= k[i] ? (uint16_t)(1u << (k[i] >> 4)) : 0xffff;
 	}
-	t.used = 1;
-	return t;
+	t->used = 1;
 }
 
-/* How often bucket t lets a position through, by text_weight. */
+/* How much more often bucket t would let a position through with k. */
 static double
-tb_cost(const struct tbucket *t, const double *w)
+tb_cost_of(const struct tbucket *t, const unsigned char *k, const double *w)
 {
-	double c = 1, p;
-	unsigned i, hi, lo;
+	double before = t->used, after = 1;
+	unsigned i;
 
-	if (!t->used)
-		return 0;
 	for (i = 0; i < TEDDY_LEN; i++) {
-		p = 0;
-		for (hi = 0; hi < 16; hi++)
-			for (lo = 0; (t->hi[i] >> hi & 1) && lo < 16; lo++)
-				if (t->lo[i] >> lo & 1)
-					p += w[hi << 4 | lo];
-		c *= p;
+		before *= t->pass[i];
+		after *= tb_pass_with(t, i, k[i], w);
 	}
-	return c;
+	return after - before;
 }
 
 /*
- * Each keyword start into the bucket whose cost it raises least, the
- * costliest starts first (greedy, as Hyperscan's Teddy compiler does
- * with its own model); starts shorter than TEDDY_LEN go to TEDDY_SHORT.
+ * Each keyword start (long enough) into the bucket whose cost it raises
+ * least, in sorted order (greedy, as Hyperscan's Teddy compiler does
+ * with its own model); shorter starts go to TEDDY_SHORT.
  */
 static void
 teddy_buckets(struct rx_ac *ac, unsigned char (*k)[TEDDY_LEN], size_t nk)
 {
-	struct tbucket tb[TEDDY_BUCKETS], t;
+	struct tbucket tb[TEDDY_BUCKETS];
 	double w[256], best, d;
 	size_t i;
 	unsigned b, c, pick;
@@ -607,14 +632,13 @@ teddy_buckets(struct rx_ac *ac, unsigned char (*k)[TEDDY_LEN], size_t nk)
 		pick = TEDDY_SHORT;
 		best = -1;
 		for (b = 0; k[i][TEDDY_LEN - 1] != '\0' && b < TEDDY_SHORT; b++) {
-			t = tb_with(tb[b], k[i]);
-			d = tb_cost(&t, w) - tb_cost(&tb[b], w);
+			d = tb_cost_of(&tb[b], k[i], w);
 			if (best < 0 || d < best) {
 				best = d;
 				pick = b;
 			}
 		}
-		tb[pick] = tb_with(tb[pick], k[i]);
+		tb_add(&tb[pick], k[i], w);
 	}
 	for (b = 0; b < TEDDY_BUCKETS; b++)
 		for (i = 0; i < TEDDY_LEN; i++)
@@ -1029,7 +1053,8 @@ skip_ctl(const unsigned char *p, size_t i, size_t n, size_t start,
 		return n;
 	if (p[j] == 0x07)
 		return j + 1;
-	return p[j + 1] == '\\' ? j + 2 : j;
+	/* an ESC at the very end is not read past */
+	return j + 1 < n && p[j + 1] == '\\' ? j + 2 : j;
 }
 
 /* Skip an escape sequence at p[i] == ESC; say whether it moves text. */
@@ -1237,14 +1262,20 @@ raw_control(struct raw *r, size_t i)
 
 	switch (s[i]) {
 	case '\t':
+		r->complex |= RAW_ODD;
 		raw_step(r, ' ');
 		return i + 1;
 	case '\r':
+		/* What follows overwrites: see rx_ac_scan_raw for the flags. */
 		if (r->wrote)
-			r->complex |= RX_RAW_MOVES;	/* what follows overwrites */
+			r->complex |= RAW_CR;
+		/* The renderer's idioms of a CR after a blank (term.c). */
+		if (r->tn > 0 && r->t[r->tn - 1] == ' ')
+			r->complex |= RAW_ODD;
 		raw_cut(r);
 		return i + 1;
 	case 0x00: case 0x07: case 0x18: case 0x1a: case 0x7f:
+		r->complex |= RAW_ODD;
 		return i + 1;	/* the renderer shows nothing */
 	case 0xc2:
 		/* An encoded C1 control shows nothing either. */
@@ -1291,6 +1322,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 			i = sgr;	/* a colour, the most common escape */
 		else if (r.s[i] == 0x1b) {
 			/* The state is kept: ESC[0m in a keyword hides nothing. */
+			r.complex |= RAW_ODD;
 			r.hits += scan_ctl_string(ac, r.s, i, n, cand, stamp,
 			    &r.complex);
 			i = skip_esc(r.s, i, n, &r.complex);
@@ -1299,8 +1331,63 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 		else
 			i = raw_control(&r, i);
 	}
-	*complex = r.complex;
+	/*
+	 * A CR over text moves it.  When nothing else does (no other
+	 * control, no escape but colours), the line is its pieces written
+	 * from column 0 over each other: rx_ac_scan_overlay.
+	 */
+	if (r.complex & RAW_CR) {
+		if (!(r.complex & (RX_RAW_MOVES | RAW_ODD)))
+			r.complex |= RX_RAW_CR_ONLY;
+		r.complex |= RX_RAW_MOVES;
+	}
+	*complex = r.complex & (RX_RAW_MOVES | RX_RAW_STRINGS | RX_RAW_CR_ONLY);
+	text->len = r.tn;	/* for rx_ac_scan_overlay */
 	return r.hits + rx_ac_scan(ac, (const char *)r.t, r.tn, cand, stamp);
+}
+
+/* Is every byte of p[0, n) below 0x80?  A word at a time. */
+static int
+all_ascii(const unsigned char *p, size_t n)
+{
+	uint64_t w, any = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		any |= w;
+	}
+	for (; i < n; i++)
+		any |= p[i];
+	return (any & 0x8080808080808080ull) == 0;
+}
+
+size_t
+rx_ac_scan_overlay(const struct rx_ac *ac, const struct sl_buf *text,
+    struct sl_buf *row, uint32_t *cand, uint32_t stamp)
+{
+	const unsigned char *p = (const unsigned char *)text->buf,
+	    *end = p + text->len, *z;
+	size_t len = 0;
+
+	/*
+	 * On an RX_RAW_CR_ONLY line every other byte under 0x20, and DEL,
+	 * made the line RAW_ODD: the text's are the NULs of the CRs.
+	 */
+	if (!all_ascii(p, text->len))
+		return SIZE_MAX;	/* not one cell a byte */
+	sl_buf_reset(row);
+	sl_buf_reserve(row, text->len);
+	for (;; p = z + 1) {
+		if ((z = memchr(p, '\0', (size_t)(end - p))) == NULL)
+			z = end;
+		memcpy(row->buf, p, (size_t)(z - p));
+		if ((size_t)(z - p) > len)
+			len = (size_t)(z - p);
+		if (z == end)
+			break;
+	}
+	return rx_ac_scan(ac, row->buf, len, cand, stamp);
 }
 
 void
