@@ -157,12 +157,6 @@ int rx_ac_build(struct rx_ac *ac);
 size_t rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n,
     uint32_t *cand, uint32_t stamp);
 /*
- * Whether rx_ac_scan runs the SIMD filter (AVX2, when the CPU has it:
- * the default) or the automaton alone: the same marks either way.
- * Returns the path now taken (1 SIMD); for tests and measurements.
- */
-int rx_ac_simd(struct rx_ac *ac, int on);
-/*
  * Scan raw terminal bytes: escape sequences that do not move text (SGR,
  * titles, mode switches) are skipped so that a keyword they split is
  * still found.  *complex is set when the line does anything a plain

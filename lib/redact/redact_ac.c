@@ -22,10 +22,6 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HAVE_TEDDY	1
-#endif
 
 #include "redact/redact.h"
 
@@ -49,18 +45,6 @@
  */
 #define LANE_MIN	24
 #define LANE3_MIN	64	/* and in three lanes from this long */
-/*
- * Teddy (as in Hyperscan): the first TEDDY_LEN bytes of every keyword,
- * case folded, sorted and cut into TEDDY_BUCKETS groups; two nibble
- * lookups a byte tell in which groups a keyword may start there.
- * Three bytes: two let through one byte in seven on the bench's text.
- */
-#define TEDDY_LEN	3
-#define TEDDY_BUCKETS	16
-#define TEDDY_STEP	16	/* positions tested at once */
-#define TEDDY_TAIL	3	/* positions at the end that are walked */
-#define TEDDY_MIN	32	/* shorter text is walked */
-#define TEDDY_SHORT	(TEDDY_BUCKETS - 1)	/* keywords under TEDDY_LEN */
 
 struct kwent {
 	char *kw;
@@ -80,20 +64,7 @@ struct rx_ac {
 	size_t maxkw;			/* longest keyword */
 	int *outv;
 	int built;
-	int simd;			/* rx_ac_scan uses the Teddy filter */
-	/*
-	 * Teddy's tables (teddy_build): for byte k of a keyword's start
-	 * and nibble x, lo[k][x] (low nibble) and hi[k][x] (high nibble)
-	 * have bit b set when a keyword of bucket b (0-7 in the first 16
-	 * bytes, 8-15 in the last 16) can have that nibble there.
-	 */
-	unsigned char lo[TEDDY_LEN][32], hi[TEDDY_LEN][32];
-	uint64_t exact[1024];		/* bits of exact_bit: keyword starts */
 };
-
-#ifdef HAVE_TEDDY
-static void teddy_build(struct rx_ac *ac);
-#endif
 
 struct rx_ac *
 rx_ac_new(void)
@@ -402,9 +373,6 @@ rx_ac_build(struct rx_ac *ac)
 	fill_table(ac, &tr);
 	finish_classes(ac);
 	ac->built = 1;
-#ifdef HAVE_TEDDY
-	teddy_build(ac);
-#endif
 	rc = 0;
 out:
 	trie_free(&tr);
@@ -533,329 +501,6 @@ walk(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
 	return walk3(ac, s, n, st, cand, stamp, hits);
 }
 
-#ifdef HAVE_TEDDY
-/*
- * How often byte c (folded) turns up in terminal text, roughly: the
- * model the buckets are chosen with.  Only the order matters.
- */
-static double
-text_weight(unsigned c)
-{
-	static const char common[] = " etaoinsrhldcumfpgwybvkxjqz";
-	const char *p;
-
-	if (c >= '0' && c <= '9')
-		return 20;
-	if (c != 0 && (p = memchr(common, (int)c, sizeof(common) - 1)) != NULL)
-		return 100 - 3 * (double)(p - common);
-	return c > 0x20 && c < 0x7f ? 10 : 1;
-}
-
-/*
- * A bucket while it is built: its nibbles at each of the TEDDY_LEN
- * bytes, and how often each lets a byte through (by text_weight).
- */
-struct tbucket {
-	uint16_t lo[TEDDY_LEN], hi[TEDDY_LEN];
-	double pass[TEDDY_LEN];
-	int used;
-};
-
-/*
- * How often byte i of bucket t lets a byte through with c added (c
- * folded, not NUL): only the cells c's nibbles add are summed.
- */
-static double
-tb_pass_with(const struct tbucket *t, unsigned i, unsigned char c,
-    const double *w)
-{
-	unsigned lo = c & 15u, hi = c >> 4, x;
-	double p = t->pass[i];
-
-	if (!(t->lo[i] >> lo & 1))
-		for (x = 0; x < 16; x++)
-			if ((t->hi[i] | 1u << hi) >> x & 1)
-				p += w[x << 4 | lo];
-	if (!(t->hi[i] >> hi & 1))
-		for (x = 0; x < 16; x++)
-			if (t->lo[i] >> x & 1)
-				p += w[hi << 4 | x];
-	return p;
-}
-
-/* Bucket t with the folded keyword start k (NUL past its end: any byte). */
-static void
-tb_add(struct tbucket *t, const unsigned char *k, const double *w)
-{
-	unsigned i;
-
-	for (i = 0; i < TEDDY_LEN; i++) {
-		if (k[i] != '\0')
-			t->pass[i] = tb_pass_with(t, i, k[i], w);
-		t->lo[i] |= k[i] ? (uint16_t)(1u << (k[i] & 15)) : 0xffff;
-		t->hi[i] |= k[i] ? (uint16_t)(1u << (k[i] >> 4)) : 0xffff;
-	}
-	t->used = 1;
-}
-
-/* How much more often bucket t would let a position through with k. */
-static double
-tb_cost_of(const struct tbucket *t, const unsigned char *k, const double *w)
-{
-	double before = t->used, after = 1;
-	unsigned i;
-
-	for (i = 0; i < TEDDY_LEN; i++) {
-		before *= t->pass[i];
-		after *= tb_pass_with(t, i, k[i], w);
-	}
-	return after - before;
-}
-
-/*
- * Each keyword start (long enough) into the bucket whose cost it raises
- * least, in sorted order (greedy, as Hyperscan's Teddy compiler does
- * with its own model); shorter starts go to TEDDY_SHORT.
- */
-static void
-teddy_buckets(struct rx_ac *ac, unsigned char (*k)[TEDDY_LEN], size_t nk)
-{
-	struct tbucket tb[TEDDY_BUCKETS];
-	double w[256], best, d;
-	size_t i;
-	unsigned b, c, pick;
-
-	memset(tb, 0, sizeof(tb));
-	for (c = 0; c < 256; c++)
-		w[c] = text_weight(c);
-	for (i = 0; i < nk; i++) {
-		pick = TEDDY_SHORT;
-		best = -1;
-		for (b = 0; k[i][TEDDY_LEN - 1] != '\0' && b < TEDDY_SHORT; b++) {
-			d = tb_cost_of(&tb[b], k[i], w);
-			if (best < 0 || d < best) {
-				best = d;
-				pick = b;
-			}
-		}
-		tb_add(&tb[pick], k[i], w);
-	}
-	for (b = 0; b < TEDDY_BUCKETS; b++)
-		for (i = 0; i < TEDDY_LEN; i++)
-			for (c = 0; c < 16; c++) {
-				ac->lo[i][b / 8 * 16 + c] |= (unsigned char)
-				    ((tb[b].lo[i] >> c & 1) << (b % 8));
-				ac->hi[i][b / 8 * 16 + c] |= (unsigned char)
-				    ((tb[b].hi[i] >> c & 1) << (b % 8));
-			}
-}
-
-/*
- * The bit of the exact test for the first 3 bytes of v (the next 4 bytes
- * of the text or of a keyword), folded as the filter folds (| 0x20).
- */
-static inline __attribute__((always_inline)) uint32_t
-exact_bit(uint32_t v)
-{
-	return (uint32_t)(((v | 0x202020u) & 0xffffffu) * 0x9e3779b1u) >> 16;
-}
-
-static void
-exact_set(struct rx_ac *ac, uint32_t bit)
-{
-	ac->exact[bit / 64] |= (uint64_t)1 << (bit % 64);
-}
-
-/* The starts of the keywords: 4 bytes, folded, NUL past their end. */
-static unsigned char (*
-keyword_starts(const struct rx_ac *ac))[4]
-{
-	unsigned char (*k)[4] = sl_xcalloc(ac->nkws + 1, 4);
-	size_t i, j;
-
-	for (i = 0; i < ac->nkws; i++)
-		for (j = 0; j < 4 && ac->kws[i].kw[j] != '\0'; j++)
-			k[i][j] = (unsigned char)ac->kws[i].kw[j] | 0x20;
-	return k;
-}
-
-static int
-start_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, TEDDY_LEN);
-}
-
-/*
- * Teddy's tables, sorted starts (equal ones once) into buckets, and the
- * exact test behind it: a bit per keyword's first 3 bytes (a tenth of
- * the positions Teddy lets through on the bench's text are kept).
- * Keywords shorter than TEDDY_LEN have none: their bucket, TEDDY_SHORT,
- * is walked whenever it fires.
- */
-static void
-teddy_build(struct rx_ac *ac)
-{
-	unsigned char (*k)[4] = keyword_starts(ac), (*u)[TEDDY_LEN];
-	size_t i, nu = 0;
-	uint32_t v;
-
-	memset(ac->lo, 0, sizeof(ac->lo));
-	memset(ac->hi, 0, sizeof(ac->hi));
-	memset(ac->exact, 0, sizeof(ac->exact));
-	u = sl_xcalloc(ac->nkws + 1, TEDDY_LEN);
-	for (i = 0; i < ac->nkws; i++) {
-		memcpy(&v, k[i], 4);
-		if (k[i][2] != '\0')
-			exact_set(ac, exact_bit(v));
-		memcpy(u[i], k[i], TEDDY_LEN);
-	}
-	qsort(u, ac->nkws, TEDDY_LEN, start_cmp);
-	for (i = 0; i < ac->nkws; i++)
-		if (nu == 0 || memcmp(u[nu - 1], u[i], TEDDY_LEN) != 0)
-			memmove(u[nu++], u[i], TEDDY_LEN);
-	teddy_buckets(ac, u, nu);
-	free(u);
-	free(k);
-	ac->simd = __builtin_cpu_supports("avx2") != 0;
-}
-
-/*
- * The walk over the keywords that may start at s[j]: s[j, e) from the
- * root, or on from where the last one ended (*to, in state *st) when
- * they overlap.  Every keyword lies inside the stretch of one of the
- * positions the filter lets through, so these walks find them all.
- */
-static inline __attribute__((always_inline)) void
-walk_from(const struct rx_ac *ac, const unsigned char *s, size_t j,
-    size_t e, size_t *to, unsigned *st, uint32_t *cand, uint32_t stamp,
-    size_t *hits)
-{
-	if (j >= *to) {
-		*st = 0;
-		*to = j;
-	}
-	if (e > *to) {
-		*st = walk1(ac, s + *to, e - *to, *st, cand, stamp, hits);
-		*to = e;
-	}
-}
-
-/*
- * The buckets that may hold a keyword whose byte is at p[k], for each k
- * of 16, in both halves (buckets 0-7, 8-15): two nibble lookups.
- */
-static inline __attribute__((always_inline, target("avx2"))) __m256i
-teddy_byte(__m256i lo, __m256i hi, const unsigned char *p)
-{
-	const __m256i low4 = _mm256_set1_epi8(0x0f);
-	__m256i v = _mm256_or_si256(_mm256_set1_epi8(0x20),
-	    _mm256_broadcastsi128_si256(_mm_loadu_si128(
-	    (const __m128i *)(const void *)p)));
-
-	return _mm256_and_si256(
-	    _mm256_shuffle_epi8(lo, _mm256_and_si256(v, low4)),
-	    _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4),
-	    low4)));
-}
-
-/*
- * Teddy over p[0, TEDDY_STEP): bit k says a keyword may start at p[k].
- * The 16-byte rows of the tables hold 8 buckets, the two halves of a
- * 256-bit register the 16 buckets for the same bytes ("fat" Teddy);
- * *short_bits, where any is, the positions where TEDDY_SHORT fired.
- */
-static inline __attribute__((always_inline, target("avx2"))) unsigned
-teddy_block(const __m256i *lo, const __m256i *hi, const unsigned char *p,
-    unsigned *short_bits)
-{
-	__m256i m;
-	unsigned bits;
-
-	_Static_assert(TEDDY_LEN == 3, "teddy_block tests 3 bytes");
-	m = _mm256_and_si256(_mm256_and_si256(teddy_byte(lo[0], hi[0], p),
-	    teddy_byte(lo[1], hi[1], p + 1)), teddy_byte(lo[2], hi[2], p + 2));
-	bits = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m,
-	    _mm256_setzero_si256()));
-	bits = (bits | bits >> 16) & 0xffff;
-	/* bucket TEDDY_SHORT is bit 7 of the high half */
-	if (bits != 0)
-		*short_bits = (unsigned)_mm256_movemask_epi8(m) >> 16;
-	return bits;
-}
-
-/*
- * The positions s[i + k] (bit k of bits) that Teddy let through and
- * the exact test keeps, walked.  s[i + k + 4] is inside the text.
- */
-static inline __attribute__((always_inline)) void
-walk_candidates(const struct rx_ac *ac, const unsigned char *s, size_t n,
-    size_t i, unsigned bits, unsigned short_bits, size_t *to, unsigned *st,
-    uint32_t *cand, uint32_t stamp, size_t *hits)
-{
-	size_t j;
-	uint32_t v, b;
-	unsigned k;
-
-	for (; bits != 0; bits &= bits - 1) {
-		k = (unsigned)__builtin_ctz(bits);
-		j = i + k;
-		memcpy(&v, s + j, 4);
-		b = exact_bit(v);
-		if (!(short_bits >> k & 1) &&
-		    !(ac->exact[b / 64] >> (b % 64) & 1))
-			continue;
-		walk_from(ac, s, j, j + ac->maxkw < n ? j + ac->maxkw : n, to,
-		    st, cand, stamp, hits);
-	}
-}
-
-/*
- * rx_ac_scan with Teddy and the exact test in front of the automaton.
- * A last block overlaps the one before it (the positions seen already
- * masked off); the last TEDDY_TAIL positions, whose 4 bytes would run
- * past the end, are walked.  n >= TEDDY_STEP + TEDDY_TAIL.
- */
-static __attribute__((target("avx2"))) size_t
-scan_teddy(const struct rx_ac *ac, const unsigned char *s, size_t n,
-    uint32_t *cand, uint32_t stamp)
-{
-	__m256i lo[TEDDY_LEN], hi[TEDDY_LEN];
-	size_t i, last = n - TEDDY_STEP - TEDDY_TAIL, to = 0, hits = 0;
-	unsigned st = 0, k, bits, short_bits;
-
-	for (k = 0; k < TEDDY_LEN; k++) {
-		lo[k] = _mm256_loadu_si256((const __m256i *)(const void *)
-		    ac->lo[k]);
-		hi[k] = _mm256_loadu_si256((const __m256i *)(const void *)
-		    ac->hi[k]);
-	}
-	for (i = 0; i <= last; i += TEDDY_STEP)
-		if ((bits = teddy_block(lo, hi, s + i, &short_bits)) != 0)
-			walk_candidates(ac, s, n, i, bits, short_bits, &to,
-			    &st, cand, stamp, &hits);
-	if (i < last + TEDDY_STEP) {
-		/* positions last + k for k >= i - last are new */
-		bits = teddy_block(lo, hi, s + last, &short_bits) >> (i - last)
-		    << (i - last);
-		walk_candidates(ac, s, n, last, bits, short_bits, &to, &st,
-		    cand, stamp, &hits);
-	}
-	walk_from(ac, s, n - TEDDY_TAIL, n, &to, &st, cand, stamp, &hits);
-	return hits;
-}
-#endif
-
-int
-rx_ac_simd(struct rx_ac *ac, int on)
-{
-#ifdef HAVE_TEDDY
-	if (on && ac->built && __builtin_cpu_supports("avx2"))
-		return ac->simd = 1;
-#endif
-	(void)on;
-	return ac->simd = 0;
-}
-
 size_t
 rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n, uint32_t *cand,
     uint32_t stamp)
@@ -864,11 +509,6 @@ rx_ac_scan(const struct rx_ac *ac, const char *p, size_t n, uint32_t *cand,
 
 	if (!ac->built || ac->nstates == 0)
 		return 0;
-#ifdef HAVE_TEDDY
-	if (ac->simd && n >= TEDDY_MIN)
-		return scan_teddy(ac, (const unsigned char *)p, n, cand,
-		    stamp);
-#endif
 	walk(ac, (const unsigned char *)p, n, 0, cand, stamp, &hits);
 	return hits;
 }

@@ -1340,92 +1340,6 @@ START_TEST(prefilter_exact)
 }
 END_TEST
 
-/* Text of byte k on: random bytes of every kind a scan may meet. */
-static void
-random_text(char *t, size_t n, unsigned *seed)
-{
-	static const char alpha[] = "aeiopstkn-_:/ AKIPST3\r\n\033[\"~.=";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		*seed = *seed * 1103515245 + 12345;
-		if ((*seed >> 16) % 17 == 0)
-			t[i] = (char)(*seed >> 8);	/* any byte, NUL and 0x80+ */
-		else
-			t[i] = alpha[(*seed >> 16) % (sizeof(alpha) - 1)];
-	}
-}
-
-/*
- * One text scanned by both paths: the same rules marked, and hits
- * found by both or neither.
- */
-static void
-same_scans(struct sl_redact *rx, const char *t, size_t n, uint32_t *ca,
-    uint32_t *cb, uint32_t stamp)
-{
-	size_t ha, hb, r;
-
-	ck_assert_int_eq(rx_ac_simd(rx->ac, 1), 1);
-	ha = rx_ac_scan(rx->ac, t, n, ca, stamp);
-	rx_ac_simd(rx->ac, 0);
-	hb = rx_ac_scan(rx->ac, t, n, cb, stamp);
-	ck_assert_msg((ha == 0) == (hb == 0), "hits %zu vs %zu in [%.*s]", ha,
-	    hb, (int)n, t);
-	for (r = 0; r < rx->rules.n; r++)
-		ck_assert_msg((ca[r] == stamp) == (cb[r] == stamp),
-		    "%s: SIMD %d, automaton %d in [%.*s]", rx->rules.v[r].id,
-		    ca[r] == stamp, cb[r] == stamp, (int)n, t);
-}
-
-/*
- * The SIMD filter (Teddy, then the exact test of 3 bytes) in front of
- * the automaton against the automaton alone, on the same text: every
- * keyword, in both cases, at every offset from 0 to 69 (across 16-byte
- * blocks, the overlapping last block and the walked tail) of random
- * text with CRs, escapes, NULs and bytes past ASCII; keywords of one and
- * two bytes, whose bucket has no exact test; random text alone.  Where
- * the CPU has no AVX2 there is one path, and nothing to compare.
- */
-START_TEST(simd_scan_same_as_automaton)
-{
-	struct sl_redact *rx = engine(0, "rule tiny\n\tpattern q=(\\d+)\n"
-	    "\tkeywords Q= zX @\n");
-	uint32_t *ca = calloc(rx->rules.n + 1, sizeof(uint32_t)),
-	    *cb = calloc(rx->rules.n + 1, sizeof(uint32_t)), stamp = 0;
-	unsigned seed = 777;
-	char t[400];
-	size_t r, k, o, i, kl, n;
-
-	if (!rx_ac_simd(rx->ac, 1)) {
-		fprintf(stderr, "simd_scan_same_as_automaton: no AVX2 here\n");
-		goto out;
-	}
-	for (r = 0; r < rx->rules.n; r++)
-		for (k = 0; k < rx->rules.v[r].nkw; k++)
-			for (o = 0; o < 70; o++) {
-				const char *kw = rx->rules.v[r].kw[k];
-
-				kl = strlen(kw);
-				n = o + kl + (seed >> 8) % 40;
-				random_text(t, n, &seed);
-				for (i = 0; i < kl; i++)
-					t[o + i] = (char)(o % 2 && kw[i] >= 'a' &&
-					    kw[i] <= 'z' ? kw[i] - 32 : kw[i]);
-				same_scans(rx, t, n, ca, cb, ++stamp);
-			}
-	for (i = 0; i < 3000; i++) {
-		n = i % 400;
-		random_text(t, n, &seed);
-		same_scans(rx, t, n, ca, cb, ++stamp);
-	}
-out:
-	free(ca);
-	free(cb);
-	sl_redact_free(rx);
-}
-END_TEST
-
 /* ------------------------------------------- lines of CRs, unrendered */
 
 static unsigned
@@ -1743,7 +1657,6 @@ redact_suite(void)
 	tcase_add_test(tc, formats_have_shapes);
 	tcase_add_test(tc, prefilter_changes_nothing);
 	tcase_add_test(tc, prefilter_exact);
-	tcase_add_test(tc, simd_scan_same_as_automaton);
 	tcase_add_test(tc, cr_skip_only_when_rendering_is_clean);
 	tcase_add_test(tc, cr_skip_same_output);
 	tcase_add_test(tc, raw_scan_moves);
