@@ -75,6 +75,7 @@ sl_redact_new(unsigned flags)
 	sl_buf_init(&rx->rend);
 	sl_buf_init(&rx->subj);
 	sl_buf_init(&rx->rawtext);
+	sl_buf_init(&rx->crrow);
 	sl_buf_init(&rx->scratch_out);
 	return rx;
 }
@@ -405,6 +406,7 @@ sl_redact_free(struct sl_redact *rx)
 	sl_buf_free(&rx->rend);
 	sl_buf_free(&rx->subj);
 	sl_buf_free(&rx->rawtext);
+	sl_buf_free(&rx->crrow);
 	sl_buf_free(&rx->scratch_out);
 	if (rx->key != NULL)
 		explicit_bzero(rx->key, rx->keylen);

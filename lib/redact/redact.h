@@ -168,6 +168,18 @@ size_t rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
     uint32_t *cand, uint32_t stamp, int *complex, struct sl_buf *text);
 #define RX_RAW_MOVES	1	/* *complex: rendering moves text */
 #define RX_RAW_STRINGS	2	/* *complex: a control string has keywords */
+#define RX_RAW_CR_ONLY	4	/* *complex: only CRs move, text is in t */
+/*
+ * A line the raw scan found RX_RAW_CR_ONLY (text, colours and CRs after
+ * text, no CR right after a blank): the row its pieces (text, cut at the
+ * NULs rx_ac_scan_raw left for the CRs) leave, each written from column
+ * 0 over the ones before, into row, and scanned.  The renderer leaves
+ * that row (one cell a byte; its idioms of a CR all start at a blank),
+ * so when it holds no keyword the rendering has none either.  SIZE_MAX
+ * when a byte is not printable ASCII.
+ */
+size_t rx_ac_scan_overlay(const struct rx_ac *ac, const struct sl_buf *text,
+    struct sl_buf *row, uint32_t *cand, uint32_t stamp);
 /*
  * The next control string (OSC, DCS, SOS, PM, APC) of raw line p[0, n)
  * at or after from: its payload is p[*a, *b) (to the end of the line
@@ -352,6 +364,13 @@ size_t rx_redact_string(struct sl_redact *rx, struct rx_fstat *fs,
     size_t kn, struct sl_buf *out, int *kids, size_t *nkids,
     size_t maxkids);
 
+/*
+ * May the rendering of a raw line be skipped that rx_ac_scan_raw found
+ * no keyword in (its *complex flags, text in rx->rawtext)?  Yes for a
+ * line whose only moves are CRs when the row they leave holds no keyword
+ * either (rx_ac_scan_overlay).  Marks rx->candl under a stamp of its own.
+ */
+int rx_cr_row_clean(struct sl_redact *rx, int complex);
 /* Analyse the line in e (redact_detect.c). */
 void rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc,
     size_t kn);
@@ -491,6 +510,8 @@ struct sl_redact {
 	size_t keylen;
 	struct sl_buf subj;	/* key context + rendered text */
 	struct sl_buf rawtext;	/* rx_ac_scan_raw's room */
+	struct sl_buf crrow;	/* rx_ac_scan_overlay's room */
+	int cr_render;		/* render CR-only lines always (tests) */
 	struct rx_queue scratch;	/* for rx_redact_string */
 	struct rx_ctx scratch_ctx;
 	struct sl_buf scratch_out;

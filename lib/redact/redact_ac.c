@@ -27,6 +27,10 @@
 
 #define MAX_STATES	65000
 #define SPECIAL		0xff	/* class of bytes the raw scan looks at */
+/* The raw scan's own flags, beside RX_RAW_*: */
+#define RAW_CR		0x100	/* a CR after text */
+#define RAW_ODD		0x200	/* a byte or escape rx_ac_scan_overlay
+				   does not model */
 #define CSI_LIMIT	512	/* as lib/render/term.c: longer CSIs are abandoned */
 /*
  * Keywords are cut to this many bytes: a prefix is as good a test as
@@ -689,7 +693,8 @@ skip_ctl(const unsigned char *p, size_t i, size_t n, size_t start,
 		return n;
 	if (p[j] == 0x07)
 		return j + 1;
-	return p[j + 1] == '\\' ? j + 2 : j;
+	/* an ESC at the very end is not read past */
+	return j + 1 < n && p[j + 1] == '\\' ? j + 2 : j;
 }
 
 /* Skip an escape sequence at p[i] == ESC; say whether it moves text. */
@@ -897,14 +902,20 @@ raw_control(struct raw *r, size_t i)
 
 	switch (s[i]) {
 	case '\t':
+		r->complex |= RAW_ODD;
 		raw_step(r, ' ');
 		return i + 1;
 	case '\r':
+		/* What follows overwrites: see rx_ac_scan_raw for the flags. */
 		if (r->wrote)
-			r->complex |= RX_RAW_MOVES;	/* what follows overwrites */
+			r->complex |= RAW_CR;
+		/* The renderer's idioms of a CR after a blank (term.c). */
+		if (r->tn > 0 && r->t[r->tn - 1] == ' ')
+			r->complex |= RAW_ODD;
 		raw_cut(r);
 		return i + 1;
 	case 0x00: case 0x07: case 0x18: case 0x1a: case 0x7f:
+		r->complex |= RAW_ODD;
 		return i + 1;	/* the renderer shows nothing */
 	case 0xc2:
 		/* An encoded C1 control shows nothing either. */
@@ -951,6 +962,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 			i = sgr;	/* a colour, the most common escape */
 		else if (r.s[i] == 0x1b) {
 			/* The state is kept: ESC[0m in a keyword hides nothing. */
+			r.complex |= RAW_ODD;
 			r.hits += scan_ctl_string(ac, r.s, i, n, cand, stamp,
 			    &r.complex);
 			i = skip_esc(r.s, i, n, &r.complex);
@@ -959,8 +971,63 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 		else
 			i = raw_control(&r, i);
 	}
-	*complex = r.complex;
+	/*
+	 * A CR over text moves it.  When nothing else does (no other
+	 * control, no escape but colours), the line is its pieces written
+	 * from column 0 over each other: rx_ac_scan_overlay.
+	 */
+	if (r.complex & RAW_CR) {
+		if (!(r.complex & (RX_RAW_MOVES | RAW_ODD)))
+			r.complex |= RX_RAW_CR_ONLY;
+		r.complex |= RX_RAW_MOVES;
+	}
+	*complex = r.complex & (RX_RAW_MOVES | RX_RAW_STRINGS | RX_RAW_CR_ONLY);
+	text->len = r.tn;	/* for rx_ac_scan_overlay */
 	return r.hits + rx_ac_scan(ac, (const char *)r.t, r.tn, cand, stamp);
+}
+
+/* Is every byte of p[0, n) below 0x80?  A word at a time. */
+static int
+all_ascii(const unsigned char *p, size_t n)
+{
+	uint64_t w, any = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		any |= w;
+	}
+	for (; i < n; i++)
+		any |= p[i];
+	return (any & 0x8080808080808080ull) == 0;
+}
+
+size_t
+rx_ac_scan_overlay(const struct rx_ac *ac, const struct sl_buf *text,
+    struct sl_buf *row, uint32_t *cand, uint32_t stamp)
+{
+	const unsigned char *p = (const unsigned char *)text->buf,
+	    *end = p + text->len, *z;
+	size_t len = 0;
+
+	/*
+	 * On an RX_RAW_CR_ONLY line every other byte under 0x20, and DEL,
+	 * made the line RAW_ODD: the text's are the NULs of the CRs.
+	 */
+	if (!all_ascii(p, text->len))
+		return SIZE_MAX;	/* not one cell a byte */
+	sl_buf_reset(row);
+	sl_buf_reserve(row, text->len);
+	for (;; p = z + 1) {
+		if ((z = memchr(p, '\0', (size_t)(end - p))) == NULL)
+			z = end;
+		memcpy(row->buf, p, (size_t)(z - p));
+		if ((size_t)(z - p) > len)
+			len = (size_t)(z - p);
+		if (z == end)
+			break;
+	}
+	return rx_ac_scan(ac, row->buf, len, cand, stamp);
 }
 
 void

@@ -924,6 +924,15 @@ holds(const char *p, size_t n, const char *w)
 
 /* ---------------------------------------------------------- one line */
 
+int
+rx_cr_row_clean(struct sl_redact *rx, int complex)
+{
+	if (complex != (RX_RAW_MOVES | RX_RAW_CR_ONLY) || rx->cr_render)
+		return 0;
+	return rx_ac_scan_overlay(rx->ac, &rx->rawtext, &rx->crrow, rx->candl,
+	    next_stamp(rx)) == 0;
+}
+
 void
 rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 {
@@ -945,7 +954,8 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 			hl += rx_ac_scan(rx->ac, kc, kn, rx->candl, sl);
 		e->complex = complex & RX_RAW_MOVES;
 		e->strings = complex & RX_RAW_STRINGS;
-		if (rx->prefilter && hl == 0 && !complex && !busy)
+		if (rx->prefilter && hl == 0 && !busy &&
+		    (!complex || rx_cr_row_clean(rx, complex)))
 			return;		/* the common case: nothing here */
 		rx_render(rx, e->p, e->n);
 		sl_buf_reset(&e->text);
