@@ -227,6 +227,36 @@ START_TEST(title_redraw_without_paste)
 }
 END_TEST
 
+/*
+ * Where prompts set no title (SSM's `sh` on Amazon Linux 2: no rc, no
+ * paste), no prompt has one: a command going on from the last is a new
+ * command, not the last line drawn again.  Where they do, a second Tab
+ * listing after a redraw is a redraw too.
+ */
+START_TEST(no_title_no_redraw)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD(ps, "sh-4.2$ cd /var/log", 0, "sh-4.2$ ");
+	CMD(ps, "sh-4.2$ cd /var/log/nginx", 0, "sh-4.2$ ");
+	MARKS_ARE(ps, 0);
+	CMD(ps, "sh-4.2$ touch f", 0, "sh-4.2$ ");
+	CMD(ps, "sh-4.2$ touch f", 0, "sh-4.2$ ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 1, 0);
+	CMD(ps, "[u@vm work]$ cat al", SL_ROW_TITLE, "[u@vm work]$ ");
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
+	CMD(ps, "[u@vm work]$ cat alpha_", 0, "[u@vm work]$ ");
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
+	CMD(ps, "[u@vm work]$ cat alpha_report.txt", 0, "[u@vm work]$ ");
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* fish with a prompt of the user's: its continuation rows are indented,
  * with no "> "; "end" closes its blocks. */
 START_TEST(arrow_prompt_fish_cont)
@@ -1283,6 +1313,7 @@ prompt_suite(void)
 	tcase_add_test(tc, shape_two_line_arrow);
 	tcase_add_test(tc, two_line_redraw);
 	tcase_add_test(tc, title_redraw_without_paste);
+	tcase_add_test(tc, no_title_no_redraw);
 	tcase_add_test(tc, arrow_prompt_fish_cont);
 	tcase_add_test(tc, shape_bracket);
 	tcase_add_test(tc, shape_pwsh);
