@@ -784,6 +784,7 @@ cut_row(struct sl_term *t)
 		event(t, SL_TEV_LONG_LINE, NULL, SL_ROW_MAX, r->src_line);
 	r->len = 0;
 	r->next = 0;
+	r->rp_from = r->rp_to = 0;	/* its cells went out */
 	t->cx = 0;
 }
 
@@ -2392,9 +2393,13 @@ param(const struct sl_term *t, int i, uint32_t def)
 static void
 edit_signal(struct sl_term *t, unsigned flag)
 {
-	if (flag == SL_ROW_PASTE_OFF)
+	if (flag == SL_ROW_PASTE_OFF) {
+		/* bash accepts a line with CR LF, then paste off: the row
+		 * the LF made is the command's output, not the editor's. */
+		if (t->editing && t->cx == 0)
+			cur(t)->editor_line = 0;
 		t->editing = 0;
-	else if (flag == SL_ROW_PASTE)
+	} else if (flag == SL_ROW_PASTE)
 		t->editing = t->cx == 0;
 	if (t->cx == 0)
 		cur(t)->flags |= flag;

@@ -1641,6 +1641,10 @@ START_TEST(right_prompt_kept)
 	/* The same after the line was accepted (paste off): output. */
 	RENDER_IS("\033[?2004h$ ls\033[?2004l\r\nx\033[10Cy\r\n", "$ ls",
 	    "x          y");
+	/* bash's own order: CR LF, then paste off at column 0 of the row the
+	 * LF made, the command's first line of output. */
+	RENDER_IS("\033[?2004h$ ./report\r\n\033[?2004l\rName\033[20CValue\r\n",
+	    "$ ./report", "Name                    Value");
 }
 END_TEST
 
