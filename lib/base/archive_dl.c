@@ -5,6 +5,7 @@
 #define SL_ARCHIVE_DL_IMPL
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ struct sl_archive_dl sl_archive_dl;
 
 static int load_state;		/* 0 not tried, 1 loaded, -1 failed */
 static char load_msg[256];
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 int
 sl_archive_dl_open(const char *soname, struct sl_archive_dl *t, char *msg,
@@ -48,14 +50,11 @@ sl_archive_dl_open(const char *soname, struct sl_archive_dl *t, char *msg,
 	return 0;
 }
 
-int
-sl_archive_dl_load(void)
+static void
+load(void)
 {
 	size_t i;
 
-	if (load_state != 0)
-		return load_state > 0 ? 0 : -1;
-	load_state = -1;
 	for (i = 0; i < sizeof sonames / sizeof sonames[0]; i++) {
 		/* The first name's reason is the one worth showing. */
 		char msg[sizeof load_msg];
@@ -63,13 +62,25 @@ sl_archive_dl_load(void)
 		if (sl_archive_dl_open(sonames[i], &sl_archive_dl, msg,
 		    sizeof msg) == 0) {
 			load_state = 1;
-			return 0;
+			return;
 		}
 		if (i == 0)
 			memcpy(load_msg, msg, sizeof load_msg);
 	}
 	memset(&sl_archive_dl, 0, sizeof sl_archive_dl);
-	return -1;
+	load_state = -1;
+}
+
+/*
+ * Once per process: runs on their own threads (record.c) may meet their
+ * first archive together; pthread_once makes the others wait, and its
+ * return orders the table's writes before their calls through it.
+ */
+int
+sl_archive_dl_load(void)
+{
+	pthread_once(&load_once, load);
+	return load_state > 0 ? 0 : -1;
 }
 
 const char *

@@ -1016,6 +1016,10 @@ rx_ac_scan_overlay(const struct rx_ac *ac, const struct sl_buf *text,
 	 */
 	if (!all_ascii(p, text->len))
 		return SIZE_MAX;	/* not one cell a byte */
+	/* The renderer cuts a row at SL_ROW_MAX columns and a CR goes to
+	 * the start of the piece after the cut, not of the line. */
+	if (text->len >= SL_ROW_MAX)
+		return SIZE_MAX;
 	sl_buf_reset(row);
 	sl_buf_reserve(row, text->len);
 	for (;; p = z + 1) {
