@@ -556,6 +556,9 @@ enum sl_term_event {
  * readline's Ctrl-R line, wrapped, with no margin seen.  The cursor was
  * kept on the row (never on the rows above); its text is unsure. */
 #define SL_ROW_UNPLACED	0x100
+/* The line ended on the bell: nothing was written on it after BEL
+ * (readline's "more than one completion" before a Tab listing). */
+#define SL_ROW_BELL	0x1000
 
 struct sl_row {
 	const char *text;	/* UTF-8, no trailing white space */

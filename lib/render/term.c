@@ -80,6 +80,7 @@ struct row {
 	int editor_line;	/* a line feed reached it while the line
 				   editor was on: a two-line prompt's
 				   second line (note_wrap) */
+	uint32_t bell_len;	/* 1 + len when the bell rang on it, or 0 */
 };
 
 struct cursor {
@@ -2963,6 +2964,8 @@ control(struct sl_term *t, unsigned char c)
 			t->at_margin = 0;
 			break;
 		}
+		if (c == '\n' && cur(t)->bell_len == cur(t)->len + 1)
+			cur(t)->flags |= SL_ROW_BELL;
 		t->cx = 0;
 		t->at_margin = 0;
 		t->kept_row = 0;	/* what follows takes the lines */
@@ -2993,7 +2996,10 @@ control(struct sl_term *t, unsigned char c)
 		break;
 	case 0x0e: t->gl = 1; break;	/* SO */
 	case 0x0f: t->gl = 0; break;	/* SI */
-	default: break;		/* BEL, NUL and the rest show nothing */
+	case 0x07:	/* BEL: remembered for a line it ends (SL_ROW_BELL) */
+		cur(t)->bell_len = cur(t)->len + 1;
+		break;
+	default: break;		/* NUL and the rest show nothing */
 	}
 }
 

@@ -15,7 +15,8 @@
  * are held back (copied, at most HOLD_MAX of them) until the command is
  * settled: the next command row, Enter seen (bash turns bracketed paste
  * off), or output after a finished command where no such signal exists;
- * busybox, which draws a line again without a sign, only by the next
+ * busybox, which draws a line again without a sign, and bash without
+ * paste after a line that ended on the completion bell, only by the next
  * prompt.
  */
 #include <stddef.h>
@@ -108,6 +109,7 @@ struct sl_tty {
 	long long elem_id;	/* the element being fed */
 	long long line;		/* the reader's line for it */
 	int expect_expansion;	/* the last row held used history expansion */
+	int held_bell;		/* the command row held ended on the bell */
 };
 
 static struct held *
@@ -333,6 +335,9 @@ settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
  * Is the command held back settled by this row (which is not a command
  * row)?  Not while it is unfinished; then by Enter (bracketed paste off)
  * where bash signals it, or by the first output row where nothing does.
+ * Without paste, a line that ended on the bell may be readline's Tab
+ * listing: only the next prompt (the line drawn again, or a new one)
+ * settles it.
  */
 static int
 settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
@@ -343,7 +348,9 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 		return 1;
 	if (is_prompt || sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps))
 		return 0;
-	return (row->flags & SL_ROW_PASTE_OFF) || !sl_prompt_pastes(ps);
+	if (sl_prompt_pastes(ps))
+		return (row->flags & SL_ROW_PASTE_OFF) != 0;
+	return !tty->held_bell;
 }
 
 /* The reader's line of the renderer's line (an element, in a stream). */
@@ -426,8 +433,10 @@ on_row(void *arg, const struct sl_row *row)
 		take_expansion(tty, &r);
 	tty->expect_expansion = cls == SL_PROMPT_CMD &&
 	    (sl_prompt_marks(tty->cur->prompt) & SL_MARK_HISTORY);
-	if (cls == SL_PROMPT_CMD)
+	if (cls == SL_PROMPT_CMD) {
 		release(tty);
+		tty->held_bell = (flags & SL_ROW_BELL) != 0;
+	}
 	if (cls == SL_PROMPT_CMD || tty->nheld > 0) {
 		hold(tty, &r, checked);
 		if (cls != SL_PROMPT_CMD && settled(tty, row, cls != SL_PROMPT_NONE))

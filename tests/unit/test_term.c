@@ -382,6 +382,36 @@ START_TEST(sample_2)
 }
 END_TEST
 
+/*
+ * A line that ends on the bell (readline's "more than one completion",
+ * then a Tab listing) is flagged; not when the bell is an OSC's end, when
+ * text followed it, or when it rang on an earlier line of the output.
+ */
+START_TEST(bell_ends_line)
+{
+	static const char in[] =
+	    "\033]0;@vm:~\007u@vm:~$ cat alpha_\007\r\n"
+	    "alpha_notes.txt   alpha_report.txt  \r\n"
+	    "u@vm:~$ cat alpha_report.txt \r\n"
+	    "u@vm:~$ ls al\007pha\r\n"
+	    "ding\007\r\nafter\r\n"
+	    "\033]0;@vm:~\007u@vm:~$ \r\n";
+	struct cap c;
+	size_t i;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "u@vm:~$ cat alpha_", "alpha_notes.txt   alpha_report.txt",
+	    "u@vm:~$ cat alpha_report.txt", "u@vm:~$ ls alpha", "ding",
+	    "after", "u@vm:~$");
+	ck_assert_uint_eq(row(&c, 0)->flags, SL_ROW_TITLE | SL_ROW_BELL);
+	ck_assert_uint_eq(row(&c, 4)->flags, SL_ROW_BELL);
+	for (i = 1; i < 7; i++)
+		if (i != 4)
+			ck_assert_uint_eq(row(&c, i)->flags & SL_ROW_BELL, 0);
+	cap_free(&c);
+}
+END_TEST
+
 /* ------------------------------------------------------ basic controls */
 
 START_TEST(cr_lf_variants)
@@ -2683,6 +2713,7 @@ term_suite(void)
 	tc = tcase_create("render");
 	tcase_add_test(tc, sample_1);
 	tcase_add_test(tc, sample_2);
+	tcase_add_test(tc, bell_ends_line);
 	tcase_add_test(tc, cr_lf_variants);
 	tcase_add_test(tc, backspace);
 	tcase_add_test(tc, tabs);
