@@ -72,8 +72,8 @@ struct sl_prompt {
 	unsigned first_flags;	/* that row's flags */
 	int editors;		/* prompts that ended where the editor starts */
 	int last_cmd_history;	/* the last command used history expansion */
-	int last_titled;	/* the last new command row set the title
-				   (title_redraw) */
+	int last_signed;	/* the last new command row set the title
+				   or ended on the bell (title_redraw) */
 	unsigned row_flags;	/* flags of the row being classified */
 	char *last_prompt;	/* prompt of the last signalled command row */
 	size_t last_prompt_cap;	/* its storage, kept from row to row */
@@ -1167,7 +1167,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		keep_str(&ps->last_cmd, &ps->last_cmd_cap, s + plen, n - plen);
 		/* A line drawn again keeps what its first drawing said. */
 		if (!(ps->marks & SL_MARK_REDRAW))
-			ps->last_titled = (ps->row_flags & SL_ROW_TITLE) != 0;
+			ps->last_signed =
+			    (ps->row_flags & (SL_ROW_TITLE | SL_ROW_BELL)) != 0;
 	}
 	return SL_PROMPT_CMD;
 }
@@ -1349,10 +1350,10 @@ unsignalled_prompt(struct sl_prompt *ps, const char *s, size_t k,
  * where PROMPT_COMMAND sets the title before each new line: after a Tab
  * listing or Ctrl-L readline draws the prompt and the line again, with
  * no title.  The same prompt without one, after a command row that had
- * one, and the line it holds going on from the last command's text, is
- * that line drawn again.  Where prompts set no title (SSM's `sh`), the
- * prompt of every new line lacks one: `cd /var/log` then `cd
- * /var/log/nginx` are two commands.
+ * one or ended on the completion bell, and the line it holds going on
+ * from the last command's text, is that line drawn again.  Where
+ * prompts set no title (SSM's `sh`), the prompt of every new line lacks
+ * one: `cd /var/log` then `cd /var/log/nginx` are two commands.
  */
 static int
 title_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
@@ -1361,7 +1362,7 @@ title_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	size_t lc;
 
 	if (ps->paste > 0 || (flags & (SL_ROW_TITLE | SL_ROW_PASTE)) ||
-	    !ps->last_titled || ps->last_cmd == NULL || !same_prompt(ps, s, k))
+	    !ps->last_signed || ps->last_cmd == NULL || !same_prompt(ps, s, k))
 		return 0;
 	lc = strlen(ps->last_cmd);
 	if (lc == 0 || n - k < lc || memcmp(s + k, ps->last_cmd, lc) != 0)

@@ -254,6 +254,14 @@ START_TEST(no_title_no_redraw)
 	CMD(ps, "[u@vm work]$ cat alpha_report.txt", 0, "[u@vm work]$ ");
 	MARKS_ARE(ps, SL_MARK_REDRAW);
 	sl_prompt_free(ps);
+
+	/* No titles, but the line ended on the completion bell. */
+	ps = sl_prompt_new(NULL, 1, 0);
+	CMD(ps, "sh-4.2$ cat al", SL_ROW_BELL, "sh-4.2$ ");
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
+	CMD(ps, "sh-4.2$ cat alpha_report.txt", 0, "sh-4.2$ ");
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	sl_prompt_free(ps);
 }
 END_TEST
 
