@@ -332,8 +332,14 @@ record_number(char *o, long long v)
 /* A constant at o, unchecked (room made before); the end. */
 #define PUT_LIT(o, s)	(memcpy((o), (s), sizeof(s) - 1), (o) + sizeof(s) - 1)
 
-/* Room for a line record's fields from "n" to the flags. */
-#define FLAGS_ROOM	64	/* ,"cont":true,"cancelled":true,... */
+/* Room for every flag a line record may carry, derived from the very
+ * literals line_fields() writes (no count to keep in step by hand). */
+#define FLAG_CONT	",\"cont\":true"
+#define FLAG_CANCELLED	",\"cancelled\":true"
+#define FLAG_REDRAWN	",\"redrawn\":true"
+#define FLAG_UNCERTAIN	",\"uncertain\":true"
+#define FLAGS_ROOM	(sizeof(FLAG_CONT) + sizeof(FLAG_CANCELLED) + \
+			    sizeof(FLAG_REDRAWN) + sizeof(FLAG_UNCERTAIN))
 
 static size_t
 line_room(const struct sl_record *r)
@@ -363,13 +369,13 @@ line_fields(struct jw *w, const struct sl_record *r)
 		    r->len - r->prompt_len);
 	}
 	if (r->cont)
-		o = PUT_LIT(o, ",\"cont\":true");
+		o = PUT_LIT(o, FLAG_CONT);
 	if (r->cancelled)
-		o = PUT_LIT(o, ",\"cancelled\":true");
+		o = PUT_LIT(o, FLAG_CANCELLED);
 	if (r->redrawn)
-		o = PUT_LIT(o, ",\"redrawn\":true");
+		o = PUT_LIT(o, FLAG_REDRAWN);
 	if (r->uncertain)
-		o = PUT_LIT(o, ",\"uncertain\":true");
+		o = PUT_LIT(o, FLAG_UNCERTAIN);
 	w->o = o;
 	STR_FIELD(w, "expanded", r->expanded);
 	STR_FIELD(w, "time", r->time);
