@@ -1271,7 +1271,7 @@ rprompt_start(struct sl_term *t, uint32_t from)
 /* The cursor goes back left (CR, CUB): text written on the row since the
  * jump right is a right prompt. */
 static void
-rprompt_end(struct sl_term *t)
+rprompt_end_at(struct sl_term *t)
 {
 	struct row *r = cur(t);
 
@@ -1281,6 +1281,14 @@ rprompt_end(struct sl_term *t)
 	r->rp_from = t->rp_col;
 	r->rp_to = t->cx;
 	t->rp_row = 0;
+}
+
+/* On every CR and CUB: nothing to look at unless a jump right was noted. */
+static inline void
+rprompt_end(struct sl_term *t)
+{
+	if (t->rp_row != 0)
+		rprompt_end_at(t);
 }
 
 /*
@@ -2964,8 +2972,12 @@ control(struct sl_term *t, unsigned char c)
 			t->at_margin = 0;
 			break;
 		}
-		if (c == '\n' && cur(t)->bell_len == cur(t)->len + 1)
-			cur(t)->flags |= SL_ROW_BELL;
+		if (c == '\n') {
+			struct row *r = cur(t);
+
+			if (r->bell_len != 0 && r->bell_len == r->len + 1)
+				r->flags |= SL_ROW_BELL;
+		}
 		t->cx = 0;
 		t->at_margin = 0;
 		t->kept_row = 0;	/* what follows takes the lines */
