@@ -896,6 +896,18 @@ struct sl_redact_io {
 SL_API int sl_redact_path(struct sl_redact *rx, const char *path,
     const char *format, const struct sl_redact_io *io, sl_errfn err,
     void *errarg);
+/*
+ * -j: redact the leaf inputs of the paths given from now on in up to
+ * jobs worker processes (1: none, the default); the outputs, messages
+ * and counts come out as with one, in input order.  Statuses and counts
+ * of inputs still with the workers are known after sl_redact_end.
+ */
+SL_API void sl_redact_set_jobs(struct sl_redact *rx, int jobs);
+/*
+ * After the last sl_redact_path: wait for the workers, end them.  SL_OK,
+ * SL_REJECT (some input reported) or SL_STOP (an output failed).
+ */
+SL_API int sl_redact_end(struct sl_redact *rx);
 /* The same over bytes in memory, as one input called name (tests). */
 SL_API int sl_redact_mem(struct sl_redact *rx, const char *name, const void *p,
     size_t n, const char *format, const struct sl_redact_io *io,

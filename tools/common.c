@@ -75,6 +75,12 @@ default_jobs(void)
 	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (int)n;
 }
 
+int
+tool_job_count(void)
+{
+	return tool_jobs;
+}
+
 void
 tool_init(const char *name)
 {

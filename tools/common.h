@@ -48,6 +48,8 @@ enum { TOOL_OPT_SESSION = 0x1000, TOOL_OPT_PROMPT, TOOL_OPT_TZ,
 /* Returns 1 when c was one of them (bad values exit 2).  A --prompt
  * allocates opts->prompts: sl_prompts_free() it at the end. */
 int tool_input_option(int c, const char *arg, struct sl_opts *opts);
+/* The worker processes -j asks for (default: the CPUs online). */
+int tool_job_count(void);
 /*
  * The selection of every tool (sl(7)): --since, --until, --user,
  * --target, --id.  Put TOOL_SELECT_OPTIONS in the longopts and hand

@@ -34,8 +34,10 @@ static const char usage[] =
 "      --hash-key-env VAR  mark secrets [REDACTED:kind:HASH], HASH being\n"
 "                          12 hex digits of HMAC-SHA256 keyed by $VAR\n"
 "  -f, --from FORMAT       read every input as FORMAT\n"
-"  -j, --jobs N            worker processes for parsing a selection's\n"
-"                          inputs (default: the CPUs online)\n"
+"  -j, --jobs N            redact inputs (files, archive members) in N\n"
+"                          worker processes, the output the same as with\n"
+"                          one; with a selection, parse its inputs so\n"
+"                          (default: the CPUs online)\n"
 "  -o, --output FILE|DIR|ARCHIVE\n"
 "                          write to FILE (gzip if it ends in .gz; one log\n"
 "                          only), or one file per input under DIR (an\n"
@@ -636,6 +638,9 @@ main(int argc, char **argv)
 	} else {
 		outputs_open(&outs, argc - first, argv + first);
 		tool_progress_custom(describe_progress, rx);
+		/* A selection is one record stream, redacted in order: its
+		 * parsing is what -j shares out (select_records). */
+		sl_redact_set_jobs(rx, tool_job_count());
 		if (first == argc)
 			rc = sl_redact_path(rx, "-", op.format, &io,
 			    tool_error, NULL);
@@ -643,9 +648,10 @@ main(int argc, char **argv)
 	for (i = first; i < argc && rc != SL_STOP && selected == NULL; i++)
 		rc = sl_redact_path(rx, argv[i], op.format, &io, tool_error,
 		    NULL);
-	tool_progress_end();
-	if (rc == SL_REJECT)
+	/* -j: what the workers still owe, before the output is closed. */
+	if (sl_redact_end(rx) == SL_REJECT || rc == SL_REJECT)
 		tool_status = EXIT_INPUT;
+	tool_progress_end();
 
 	outputs_close(&outs);
 	if (op.stats != NULL)

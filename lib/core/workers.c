@@ -149,6 +149,7 @@ struct sl_workers {
 	pid_t parent;			/* in a worker */
 	struct res_ring *res;		/* the frames rings, one a worker */
 	int nres;
+	int any_format;			/* sl_workers_take_any() */
 };
 
 /* ---------------------------------------------------------- plumbing */
@@ -234,6 +235,14 @@ stands_alone(const struct sl_format *f)
 		if (strcmp(f->name, names[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* Whether a worker reads a job of format f itself (sl_workers_take_any:
+ * every plain leaf, f not looked for). */
+static int
+takes(const struct sl_workers *ws, const struct sl_format *f)
+{
+	return ws->any_format || stands_alone(f);
 }
 
 static struct sl_workers *self;		/* in a worker process */
@@ -327,6 +336,20 @@ worker_put(void *arg, const struct sl_record *r)
 	if (self->frame.len >= FRAME_FLUSH)
 		flush_frames();
 	return SL_OK;
+}
+
+void
+sl_workers_send(const void *head, size_t hn, const void *p, size_t n)
+{
+	size_t at;
+
+	close_records();
+	at = frame_open(&self->frame);
+	sl_buf_add(&self->frame, head, hn);
+	sl_buf_add(&self->frame, p, n);
+	frame_close(&self->frame, at, FR_PACK);
+	if (self->frame.len >= FRAME_FLUSH)
+		flush_frames();
 }
 
 /* After the records before it, in the same stream of frames. */
@@ -432,30 +455,35 @@ read_until(int fd, struct sl_buf *b, size_t want)
  * compressed, an archive, a format that does not stand alone) is NULL,
  * for the parent's walk, which reports and reads it as with -j 1.
  */
-static const struct sl_format *
-load_file(const struct sl_workers *ws, const char *path, struct sl_buf *b)
+static int
+load_file(const struct sl_workers *ws, const char *path, struct sl_buf *b,
+    const struct sl_format **fp)
 {
 	const struct sl_format *f = NULL;
 	struct stat sb;
-	int fd, end;
+	int fd, end, ok = 0;
 
+	*fp = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
+		return 0;
 	sl_buf_reset(b);
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    sb.st_size <= (off_t)SL_JOB_MAX) {
 		sl_buf_reserve(b, (size_t)sb.st_size + 1);
 		end = read_until(fd, b, SL_PEEK);
 		if (end >= 0 && b->len > 0 && sl_input_plain((const unsigned
-		    char *)b->buf, b->len))
-			f = job_format(ws, path, (const unsigned char *)b->buf,
-			    b->len);
-		if (!stands_alone(f) ||
-		    (end == 0 && read_until(fd, b, SIZE_MAX) < 0))
-			f = NULL;
+		    char *)b->buf, b->len)) {
+			if (!ws->any_format)
+				f = job_format(ws, path,
+				    (const unsigned char *)b->buf, b->len);
+			ok = takes(ws, f);
+		}
+		if (ok && end == 0 && read_until(fd, b, SIZE_MAX) < 0)
+			ok = 0;
 	}
 	close(fd);
-	return f;
+	*fp = f;
+	return ok;
 }
 
 /* A job given by path: read here, or its name back (FR_DECLINE_PATH). */
@@ -466,7 +494,7 @@ path_job(struct sl_workers *ws, const char *path)
 	const struct sl_format *f;
 	size_t at;
 
-	if ((f = load_file(ws, path, &file)) != NULL)
+	if (load_file(ws, path, &file, &f))
 		job_read(ws, path, f, (const unsigned char *)file.buf,
 		    file.len, 1);
 	else {
@@ -509,8 +537,8 @@ worker_job(struct sl_workers *ws, const char *p, size_t left)
 		return JOB_HEAD + namelen;
 	}
 	data = (const unsigned char *)p + JOB_HEAD + namelen;
-	f = job_format(ws, name, data, size);
-	if (stands_alone(f))
+	f = ws->any_format ? NULL : job_format(ws, name, data, size);
+	if (takes(ws, f))
 		job_read(ws, name, f, data, size, 0);
 	else {
 		at = frame_open(&ws->frame);
@@ -1208,6 +1236,12 @@ batch_add(struct sl_workers *ws, const char *name, const unsigned char *p,
 	ws->bat_len += JOB_HEAD + namelen + bytes;
 	ws->batch_jobs++;
 	return SL_OK;
+}
+
+void
+sl_workers_take_any(struct sl_workers *ws)
+{
+	ws->any_format = 1;
 }
 
 /*

@@ -69,6 +69,20 @@ int sl_workers_offer(struct sl_workers *ws, struct sl_in *in);
  * now).
  */
 int sl_workers_offer_path(struct sl_workers *ws, const char *path);
+/*
+ * Workers read every plain leaf, whatever its format, and read_leaf
+ * gets the format NULL (the redactor, whose inputs all stand alone);
+ * without, only formats that stand alone.  Before the first offer.
+ */
+void sl_workers_take_any(struct sl_workers *ws);
+/*
+ * In a worker, within read_leaf: head[0, hn) then p[0, n) to the parent
+ * as one frame of the job, passed whole to the packer's apply there in
+ * its place among the job's messages (a job that makes no records: the
+ * redactor's output, behind a tag that says what it is).
+ */
+void sl_workers_send(const void *head, size_t hn, const void *p,
+    size_t n);
 /* Pass on everything the workers still owe, in order, before the run
  * emits anything itself.  SL_OK, or SL_STOP.  ws may be NULL. */
 int sl_workers_drain(struct sl_workers *ws);

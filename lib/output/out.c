@@ -12,12 +12,14 @@
 
 #include <zlib.h>
 
-#include "base/base.h"
+#include "output/output.h"
 
 #define OUT_BUF	(1 << 16)
 
 struct sl_out {
 	int fd;
+	sl_writefn fn;		/* set: bytes go to fn, not fd (sl_out_fn) */
+	void *fnarg;
 	char *name;
 	unsigned flags;
 	int err;		/* errno of the first failure */
@@ -34,7 +36,10 @@ write_all(struct sl_out *o, const char *p, size_t n)
 {
 	ssize_t w;
 
-	while (n > 0 && o->err == 0) {
+	if (o->fn != NULL && n > 0 && o->err == 0 &&
+	    o->fn(o->fnarg, p, n) != SL_OK)
+		o->err = EIO;
+	while (o->fn == NULL && n > 0 && o->err == 0) {
 		w = write(o->fd, p, n);
 		if (w < 0) {
 			if (errno == EINTR)
@@ -97,6 +102,18 @@ sl_out_fd(int fd, const char *name, unsigned flags)
 			return NULL;
 		}
 		o->zinit = 1;
+	}
+	return o;
+}
+
+struct sl_out *
+sl_out_fn(sl_writefn fn, void *arg, const char *name)
+{
+	struct sl_out *o = sl_out_fd(-1, name, 0);
+
+	if (o != NULL) {
+		o->fn = fn;
+		o->fnarg = arg;
 	}
 	return o;
 }

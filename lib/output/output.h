@@ -8,6 +8,13 @@
 
 #include "base/base.h"
 
+/*
+ * An output whose bytes go to fn(arg, ...) in pieces of up to 64 KiB, as
+ * they would to a file (a -j worker's redacted input, sent to the
+ * parent); fn failing is a write error.  Never gzip.  NULL: no memory.
+ */
+struct sl_out *sl_out_fn(sl_writefn fn, void *arg, const char *name);
+
 /* An output file in the making (lib/output/outfile.c). */
 struct sl_ofile {
 	char *final;		/* where it goes (for messages) */

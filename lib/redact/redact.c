@@ -381,6 +381,7 @@ sl_redact_free(struct sl_redact *rx)
 
 	if (rx == NULL)
 		return;
+	rx_jobs_end(rx);	/* -j: workers ended, nothing left owed */
 	if (rx->ready) {
 		rx_queue_fini(&rx->scratch);
 		rx_ctx_free(&rx->scratch_ctx);

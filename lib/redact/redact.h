@@ -22,14 +22,16 @@
  *	redact_run.c	dispatch by the format's shape (sl_format_shape)
  *	redact_records.c, redact_text.c -> redact_json.c
  *	redact.c	the engine as a whole, rx_redact_string
+ *	redact_jobs.c	-j: leaves to worker processes, counts merged
  *	redact_queue.c -> redact_map.c -> redact_detect.c (the line)
  *	redact_parse.c -> redact_check.c; redact_ac.c, redact_rules.c
  *	redact_b64.c	base64 payloads and their codec
  *	redact_core.c, redact_io.c, redact_hmac.c (render, marker, count,
  *			warn; lines in through lib/input, bytes out)
  *
- * The one way back up is rx->nested: a base64 payload is redacted as an
- * input of its own through the dispatcher, like a registry plug-in.
+ * The ways back up are pointers: rx->nested, a base64 payload redacted
+ * as an input of its own through the dispatcher, like a registry
+ * plug-in; and struct rx_walk's leaf, which -j's workers call.
  */
 #ifndef SL_REDACT_H
 #define SL_REDACT_H
@@ -538,6 +540,8 @@ struct sl_redact {
 	 */
 	int (*nested)(struct sl_redact *rx, const char *name, const void *p,
 	    size_t n, struct sl_out *out);
+	int njobs;		/* -j: worker processes (sl_redact_set_jobs) */
+	struct rx_jobs *jobs;	/* their pool, from the first path on */
 };
 
 /* Render raw terminal bytes p[0, n) of one line into rx->rend. */
@@ -575,5 +579,47 @@ int rx_b64_looks(const char *p, size_t n);
  */
 int rx_b64_redact(struct sl_redact *rx, const char *name, const char *p,
     size_t n, struct sl_buf *out);
+
+/* ------------------------------------------------------------ the walk */
+
+/* One walk of sl_redact_path (redact_run.c): what its leaves need. */
+struct rx_walk {
+	struct sl_redact *rx;
+	const struct sl_redact_io *io;
+	int forced;		/* the mode -f asks for; 0: detect */
+	sl_errfn err;		/* the caller's */
+	void *errarg;
+	/* Redact one leaf input here, into io's outputs (the walk's own). */
+	int (*leaf)(struct rx_walk *wa, struct sl_in *in);
+};
+
+/*
+ * -j N (redact_jobs.c): the walk's plain leaves are redacted by worker
+ * processes (lib/core/workers.c), which send back each input's output
+ * bytes, messages, status and counts; the parent opens the outputs,
+ * writes the bytes and merges the counts in input order, as one process
+ * would.  Walk path with wa, through rx->jobs (made on first use, made
+ * anew when wa differs from the walk it was made for).  Returns as
+ * sl_redact_path; the status of inputs still with the workers comes
+ * with rx_jobs_end().
+ */
+int rx_jobs_path(struct sl_redact *rx, const struct rx_walk *wa,
+    const char *path);
+/* Everything the workers owe passed on, the workers ended: SL_OK,
+ * SL_REJECT (some input, any path so far) or SL_STOP.  No pool: SL_OK. */
+int rx_jobs_end(struct sl_redact *rx);
+/*
+ * The counts of the inputs rx counted from the first-th on (struct
+ * rx_fstat: with the totals they make) and its rx->rewritten, appended
+ * to b, and
+ * rx_stats_merge() adding them to another engine with the same rules,
+ * as if it had redacted those inputs itself.  Merge: 0, or -1 when p[0,
+ * n) is malformed (nothing added).
+ */
+void rx_stats_pack(const struct sl_redact *rx, size_t first,
+    struct sl_buf *b);
+int rx_stats_merge(struct sl_redact *rx, const char *p, size_t n);
+/* Free the counts of the inputs from the first-th on. */
+void rx_stats_drop(struct sl_redact *rx, size_t first);
 
 #endif /* SL_REDACT_H */

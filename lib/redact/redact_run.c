@@ -23,12 +23,6 @@
 
 enum mode { M_NONE, M_TEXT, M_JSON, M_RECORDS, M_B64 };
 
-struct walkarg {
-	struct sl_redact *rx;
-	const struct sl_redact_io *io;
-	enum mode forced;
-};
-
 static enum mode
 mode_of_shape(int shape)
 {
@@ -192,9 +186,8 @@ leaf_mode(struct sl_redact *rx, struct sl_in *sin, enum mode forced)
 }
 
 static int
-leaf(void *arg, struct sl_in *sin)
+leaf(struct rx_walk *wa, struct sl_in *sin)
 {
-	struct walkarg *wa = arg;
 	struct sl_redact *rx = wa->rx;
 	const char *name = sl_in_name(sin);
 	struct sl_out *out;
@@ -203,7 +196,7 @@ leaf(void *arg, struct sl_in *sin)
 
 	rx->where = name;
 	rx->status = SL_OK;
-	if ((m = leaf_mode(rx, sin, wa->forced)) == M_NONE)
+	if ((m = leaf_mode(rx, sin, (enum mode)wa->forced)) == M_NONE)
 		return SL_REJECT;
 	if ((out = wa->io->open(wa->io->arg, name)) == NULL)
 		return SL_REJECT;
@@ -242,13 +235,24 @@ nested(struct sl_redact *rx, const char *name, const void *p, size_t n,
 	return rc;
 }
 
+/* The walk's leaf as sl_input_walk calls it. */
+static int
+walk_leaf(void *arg, struct sl_in *sin)
+{
+	return leaf(arg, sin);
+}
+
 static void
-walk_init(struct walkarg *wa, struct sl_redact *rx, const char *format,
+walk_init(struct rx_walk *wa, struct sl_redact *rx, const char *format,
     const struct sl_redact_io *io, sl_errfn err, void *errarg)
 {
+	memset(wa, 0, sizeof(*wa));
 	wa->rx = rx;
 	wa->io = io;
 	wa->forced = format != NULL ? mode_of(format) : M_NONE;
+	wa->err = err;
+	wa->errarg = errarg;
+	wa->leaf = leaf;
 	rx->err = err;
 	rx->errarg = errarg;
 	rx->nested = nested;
@@ -258,13 +262,28 @@ int
 sl_redact_path(struct sl_redact *rx, const char *path, const char *format,
     const struct sl_redact_io *io, sl_errfn err, void *errarg)
 {
-	struct walkarg wa;
+	struct rx_walk wa;
 	int rc;
 
 	walk_init(&wa, rx, format, io, err, errarg);
-	rc = sl_input_walk(path, leaf, &wa, err, errarg, NULL);
+	if (rx->njobs > 1)
+		rc = rx_jobs_path(rx, &wa, path);
+	else
+		rc = sl_input_walk(path, walk_leaf, &wa, err, errarg, NULL);
 	rx->where = NULL;
 	return rc;
+}
+
+void
+sl_redact_set_jobs(struct sl_redact *rx, int jobs)
+{
+	rx->njobs = jobs;
+}
+
+int
+sl_redact_end(struct sl_redact *rx)
+{
+	return rx_jobs_end(rx);
 }
 
 int
@@ -272,7 +291,7 @@ sl_redact_mem(struct sl_redact *rx, const char *name, const void *p,
     size_t n, const char *format, const struct sl_redact_io *io,
     sl_errfn err, void *errarg)
 {
-	struct walkarg wa;
+	struct rx_walk wa;
 	struct sl_in *in = sl_in_mem(name, p, n);
 	int rc;
 

@@ -53,33 +53,8 @@ numbered "$d/huge/zz-huge-0123456789abcdef1.log" 12000 \
 head -c 700 "$d/s3/$first" >"$d/s3/zz-cut-0fedcba987654321f.log"
 printf 'not a session log\n' >"$d/s3/notes.txt"
 
-# same LABEL ARGS...: the tool's stdout, stderr and status, and OUT (a
-# file or folder in the run's own directory, if it makes one), with
-# -j 1, 2 and 3.
-same() {
-	label=$1
-	shift
-	for j in 1 2 3; do
-		r=$scratch/run$j
-		rm -rf "$r"
-		mkdir -p "$r"
-		(cd "$r" && "$@" -j $j >stdout 2>stderr; echo $? >status)
-	done
-	for j in 2 3; do
-		if ! diff -r "$scratch/run1" "$scratch/run$j" >"$scratch/diff"; then
-			echo "FAIL jobs: $label: -j $j differs from -j 1:"
-			head -20 "$scratch/diff"
-			fail=1
-		fi
-	done
-	# A refusal (one file for many sessions) is the same too; nothing
-	# at all proves nothing.
-	if ! [ -s "$scratch/run1/stdout" ] && ! [ -e "$scratch/run1/out" ] &&
-	    ! [ -s "$scratch/run1/stderr" ]; then
-		echo "FAIL jobs: $label: no output"
-		fail=1
-	fi
-}
+JOBS="1 2 3"
+. "$top/tests/jobs/same.sh"
 
 R="$B/sl-report $d/s3 $d/copy $d/meta $d/s3/$first"
 for t in text csv json md html; do
