@@ -85,6 +85,8 @@ struct sl_prompt {
 	long long rows;		/* non-empty rows seen */
 	int prev_cmd;		/* the previous row was a command or cont */
 	int zsh_marked;		/* ...after zsh's mark, in a stream */
+	int stream_titled;	/* in a stream, an element began with a
+				   title (zsh_titled_silence) */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
 	int fish_blank;		/* the last prompt was after fish's mark and
@@ -1440,8 +1442,10 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 	    SL_ROW_PASTE | SL_ROW_TITLE;
 	int signal = ps->signals && ((flags & sig) || edit_at > 0);
 
-	if (!ps->signals)
+	if (!ps->signals) {
+		ps->stream_titled |= (flags & SL_ROW_STREAM_TITLED) != 0;
 		return 0;
+	}
 	if (flags & SL_ROW_PASTE_OFF)
 		ps->accepted = 1;
 	if (flags & SL_ROW_PASTE)
@@ -1486,6 +1490,24 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 }
 
 /*
+ * oh-my-zsh's title hooks set the title as a command starts (preexec,
+ * at the start of the command's first element of output) and again
+ * after the mark (precmd).  In a stream a command that printed nothing
+ * leaves the first at the start of the next prompt's element, which the
+ * stripper keeps whole (the title ends with BEL): SL_ROW_STREAM_TITLED.
+ * A line cancelled with Ctrl-C leaves none, and zsh echoes nothing for
+ * it.  So in a session whose elements begin with titles, a silent
+ * command before a mark row without one did not start.
+ */
+static int
+zsh_titled_silence(const struct sl_prompt *ps)
+{
+	return ps->stream_titled &&
+	    !(ps->row_flags & SL_ROW_STREAM_TITLED) &&
+	    sl_prompt_silent_so_far(ps);
+}
+
+/*
  * Streams only: a prompt behind zsh's or fish's mark.  Returns the
  * length of mark and prompt, 0 if none; *fish: the mark was fish's.
  */
@@ -1509,9 +1531,14 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	}
 	/* zsh's mark before a prompt left empty (its closing blank
 	 * trimmed): a search under it is a new one, with a row of its own
-	 * to stand for its command (search_row). */
-	if (zsh_mark_end(s, n, &k) > 0)
+	 * to stand for its command (search_row).  And the silent command
+	 * before it was cancelled, where zsh would have set the title as
+	 * it began (zsh_titled_silence). */
+	if (zsh_mark_end(s, n, &k) > 0) {
 		ps->stream.searched = 0;
+		if (zsh_titled_silence(ps))
+			ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	}
 	ps->zsh_marked = 0;
 	ps->last_cmd_row = 0;
 	if ((k = match_after_pager(ps, s, n)) > 0)

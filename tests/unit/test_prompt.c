@@ -1249,6 +1249,37 @@ START_TEST(fish_streamed)
 END_TEST
 
 /*
+ * zsh-omz seed 222, streamed: a silent Ctrl-C, then Enter at an empty
+ * prompt.  oh-my-zsh sets the title as a command starts, and in a stream
+ * that starts the next prompt's element (SL_ROW_STREAM_TITLED) when the
+ * command printed nothing; the cancelled line left none.
+ */
+START_TEST(zsh_silent_cancel_before_empty_prompt)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	/* No title seen yet: an empty prompt says nothing. */
+	CMD(ps, MARK40 OMZ " cd /tmp", 0, MARK40 OMZ " ");
+	NONE(ps, MARK40 OMZ, 0);
+	MARKS_ARE(ps, 0);
+	/* true ran: its title starts the next mark row. */
+	CMD(ps, MARK40 OMZ " true", SL_ROW_STREAM_TITLED, MARK40 OMZ " ");
+	NONE(ps, MARK40 OMZ, SL_ROW_STREAM_TITLED);
+	MARKS_ARE(ps, 0);
+	/* Cancelled silently: no title before the mark. */
+	CMD(ps, MARK40 OMZ " echo kilo858", 0, MARK40 OMZ " ");
+	NONE(ps, MARK40 OMZ, 0);
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
+	/* Output in between: the command ran. */
+	CMD(ps, MARK40 OMZ " echo a", 0, MARK40 OMZ " ");
+	NONE(ps, "a", 0);
+	NONE(ps, MARK40 OMZ, 0);
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/*
  * A two-line prompt in a stream: its first line kept its escapes (the
  * title's BEL), its arrow ("╰─❯ ", "❯ ") lost the bytes 0x80-0x9f and
  * came as U+FFFD.  Only right after such a row is a U+FFFD run a prompt.
@@ -1419,6 +1450,7 @@ prompt_suite(void)
 	tcase_add_test(tc, busybox_path_prompt_streamed);
 	tcase_add_test(tc, fish_streamed);
 	tcase_add_test(tc, cut_arrow_streamed);
+	tcase_add_test(tc, zsh_silent_cancel_before_empty_prompt);
 	tcase_add_test(tc, surely_none_only_for_output);
 	suite_add_tcase(s, tc);
 	return s;
