@@ -70,6 +70,9 @@ struct sl_prompt {
 	int first_line;		/* the previous row had a signal and was no
 				   prompt: a two-line prompt's first line */
 	unsigned first_flags;	/* that row's flags */
+	int stream_first;	/* in a stream, the previous row was output
+				   that kept paste or a title: the same
+				   (STREAM_FISH_FIRST: after fish's mark) */
 	int editors;		/* prompts that ended where the editor starts */
 	int last_cmd_history;	/* the last command used history expansion */
 	int last_signed;	/* the last new command row set the title
@@ -82,6 +85,8 @@ struct sl_prompt {
 	long long rows;		/* non-empty rows seen */
 	int prev_cmd;		/* the previous row was a command or cont */
 	int zsh_marked;		/* ...after zsh's mark, in a stream */
+	int stream_titled;	/* in a stream, an element began with a
+				   title (zsh_titled_silence) */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
 	int fish_blank;		/* the last prompt was after fish's mark and
@@ -438,6 +443,38 @@ match_arrow(const char *s, size_t n)
 		return prompt_end(s, n, i);
 	if (n - i >= 3 && memcmp(s + i, "\xe2\x9d\xaf", 3) == 0)
 		return prompt_end(s, n, i + 2);
+	return 0;
+}
+
+/*
+ * The same arrow in a stream: the agent's stripper drops the bytes
+ * 0x80-0x9f, inside "╰─❯" too, and the JSON keeps each broken sequence
+ * as U+FFFD ("╰─❯ " streams as five of them, "❯ " as two, "└─$ " as two
+ * and "$").  A run of at most STREAM_ARROW_MAX of them, maybe "$", "#"
+ * or "%", one space and text: an empty line, or fish's mark (U+FFFD
+ * then blanks) is not this.  Taken only right after a row the stripper
+ * left whole that turned paste on or set the title (first line).
+ */
+#define STREAM_ARROW_MAX	6
+#define CUT_CHAR	"\xef\xbf\xbd"	/* U+FFFD */
+#define FISH_MARK	"\xe2\x8f\x8e"	/* "⏎", kept whole on rows the
+						   stripper left alone */
+#define STREAM_FISH_FIRST	2
+
+static size_t
+match_cut_arrow(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (n - i >= 3 && i < 3 * STREAM_ARROW_MAX &&
+	    memcmp(s + i, CUT_CHAR, 3) == 0)
+		i += 3;
+	if (i == 0)
+		return match_arrow(s, n);
+	if (i < n && (s[i] == '$' || s[i] == '#' || s[i] == '%'))
+		i++;
+	if (i + 1 < n && s[i] == ' ' && s[i + 1] != ' ')
+		return i + 1;
 	return 0;
 }
 
@@ -895,8 +932,8 @@ match_zsh_mark(struct sl_stream *st, const char *s, size_t n)
 static int
 fish_mark_char(const char *p, const char *end)
 {
-	return end - p >= 3 && (memcmp(p, "\xe2\x8f\x8e", 3) == 0 ||
-	    memcmp(p, "\xef\xbf\xbd", 3) == 0);
+	return end - p >= 3 && (memcmp(p, FISH_MARK, 3) == 0 ||
+	    memcmp(p, CUT_CHAR, 3) == 0);
 }
 
 /*
@@ -1136,6 +1173,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 
 	ps->prev_cmd = 1;
 	ps->last_cmd_row = n > plen;
+	ps->stream_first = 0;
 	ps->stream.searched = 0;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
@@ -1177,6 +1215,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 static enum sl_prompt_class
 continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
+	ps->stream_first = 0;
 	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED | SL_MARK_GROUP;
 		ps->open = 0;
@@ -1403,8 +1442,10 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 	    SL_ROW_PASTE | SL_ROW_TITLE;
 	int signal = ps->signals && ((flags & sig) || edit_at > 0);
 
-	if (!ps->signals)
+	if (!ps->signals) {
+		ps->stream_titled |= (flags & SL_ROW_STREAM_TITLED) != 0;
 		return 0;
+	}
 	if (flags & SL_ROW_PASTE_OFF)
 		ps->accepted = 1;
 	if (flags & SL_ROW_PASTE)
@@ -1449,6 +1490,24 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 }
 
 /*
+ * oh-my-zsh's title hooks set the title as a command starts (preexec,
+ * at the start of the command's first element of output) and again
+ * after the mark (precmd).  In a stream a command that printed nothing
+ * leaves the first at the start of the next prompt's element, which the
+ * stripper keeps whole (the title ends with BEL): SL_ROW_STREAM_TITLED.
+ * A line cancelled with Ctrl-C leaves none, and zsh echoes nothing for
+ * it.  So in a session whose elements begin with titles, a silent
+ * command before a mark row without one did not start.
+ */
+static int
+zsh_titled_silence(const struct sl_prompt *ps)
+{
+	return ps->stream_titled &&
+	    !(ps->row_flags & SL_ROW_STREAM_TITLED) &&
+	    sl_prompt_silent_so_far(ps);
+}
+
+/*
  * Streams only: a prompt behind zsh's or fish's mark.  Returns the
  * length of mark and prompt, 0 if none; *fish: the mark was fish's.
  */
@@ -1472,9 +1531,14 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	}
 	/* zsh's mark before a prompt left empty (its closing blank
 	 * trimmed): a search under it is a new one, with a row of its own
-	 * to stand for its command (search_row). */
-	if (zsh_mark_end(s, n, &k) > 0)
+	 * to stand for its command (search_row).  And the silent command
+	 * before it was cancelled, where zsh would have set the title as
+	 * it began (zsh_titled_silence). */
+	if (zsh_mark_end(s, n, &k) > 0) {
 		ps->stream.searched = 0;
+		if (zsh_titled_silence(ps))
+			ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	}
 	ps->zsh_marked = 0;
 	ps->last_cmd_row = 0;
 	if ((k = match_after_pager(ps, s, n)) > 0)
@@ -1558,15 +1622,47 @@ match_second_line(struct sl_prompt *ps, const char *s, size_t n,
  * line) are for the line after it (match_second_line).
  */
 static enum sl_prompt_class
-output_row(struct sl_prompt *ps, size_t n, unsigned flags, int signalled)
+output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
+    size_t edit_at, int signalled)
 {
 	ps->first_line = signalled && n > 0;
 	ps->first_flags = flags;
+	/* In a stream the row kept its escapes (the title's BEL kept
+	 * the stripper off it), paste maybe after less's last words. */
+	ps->stream_first = !ps->signals && n > 0 &&
+	    ((flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || edit_at > 0);
+	if (ps->stream_first && memmem(s, n, FISH_MARK, 3) != NULL)
+		ps->stream_first = STREAM_FISH_FIRST;
 	if (n > 0 || !ps->open)
 		ps->prev_cmd = 0;
 	if (n > 0)
 		ps->switched = 0;
 	return SL_PROMPT_NONE;
+}
+
+/*
+ * A two-line prompt's second line: its arrow whole (match_second_line),
+ * or in a stream cut (match_cut_arrow).  There fish draws its right
+ * prompt after every key and moves back over it, and the stripper took
+ * the moves: the right prompt is glued into the line, or is all the row
+ * holds when the line went on below.  Flagged there.
+ */
+static enum sl_prompt_class
+second_line(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
+    int signalled, size_t *plen)
+{
+	int first = ps->stream_first;
+	enum sl_prompt_class cls;
+	size_t k;
+
+	if ((k = match_second_line(ps, s, n, flags, signalled)) == 0 &&
+	    (!first || (k = match_cut_arrow(s, n)) == 0))
+		return SL_PROMPT_NONE;
+	cls = command(ps, s, n, k, 0);
+	if (first == STREAM_FISH_FIRST)
+		ps->marks |= SL_MARK_UNCERTAIN;
+	*plen = k;
+	return cls;
 }
 
 /*
@@ -1620,6 +1716,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at, size_t *plen)
 {
 	int first = ps->rows == 0, signal, after_cancel, fish = 0, first_line;
+	enum sl_prompt_class cls;
 	size_t k;
 
 	ps->marks = 0;
@@ -1689,12 +1786,11 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 			return command(ps, s, n, k, 0);
 		}
 	}
-	if ((k = match_second_line(ps, s, n, flags, signal || first_line)) > 0) {
-		*plen = k;
-		return command(ps, s, n, k, 0);
-	}
+	cls = second_line(ps, s, n, flags, signal || first_line, plen);
+	if (cls != SL_PROMPT_NONE)
+		return cls;
 	if ((ps->fish_blank && n > 0) || search_row(ps, n))
 		return stand_in(ps, s, n, plen);
 output:
-	return output_row(ps, n, flags, signal || after_cancel);
+	return output_row(ps, s, n, flags, edit_at, signal || after_cancel);
 }

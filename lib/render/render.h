@@ -173,6 +173,8 @@ void sl_prompt_free(struct sl_prompt *ps);
 					 * neither longer nor ending blank */
 #define SL_ROW_STREAM_KEPT	0x8000	/* an escape kept (without it,
 					 * every cursor move was stripped) */
+#define SL_ROW_STREAM_TITLED	0x400	/* the element starts by setting the
+					 * title (cwfresh's bit of sl.h's) */
 #define SL_ROW_STREAM_ANY	(SL_ROW_STREAM_EDIT | SL_ROW_STREAM_BELL | \
 				 SL_ROW_STREAM_SEARCH)
 /* ...and in the top bits, how many bytes end the element after its last

@@ -293,6 +293,19 @@ last_search(const char *s, size_t n)
 	return hit != NULL ? (size_t)(hit - s) + 9 : 0;
 }
 
+/*
+ * The element starts by setting the title (OSC 0 or 2): oh-my-zsh's
+ * hook as a command starts, before its output, or before the next
+ * prompt's row when it printed nothing, and before clear's own escapes
+ * (the prompt's row then holds none of it).
+ */
+static int
+title_first(const unsigned char *p, size_t n)
+{
+	return n > 4 && p[0] == ESC && p[1] == ']' &&
+	    (p[2] == '0' || p[2] == '2') && p[3] == ';';
+}
+
 unsigned
 sl_stream_scan(const char *s, size_t n)
 {
@@ -335,6 +348,8 @@ sl_stream_scan(const char *s, size_t n)
 		w.ev |= stripped_moves(&w);
 	if (bell != (size_t)-1 && bell_ends(p, n, bell))
 		w.ev |= SL_ROW_STREAM_BELL;
+	if (title_first(p, n))
+		w.ev |= SL_ROW_STREAM_TITLED;
 	if ((search = last_search(s, n)) > 0) {
 		w.ev |= SL_ROW_STREAM_SEARCH;
 		tail_from = SL_MAX(tail_from, search);	/* not the search's text */

@@ -431,6 +431,11 @@ on_row(void *arg, const struct sl_row *row)
 		settle(tty, &r, sl_prompt_marks(tty->cur->prompt));
 	} else if (tty->expect_expansion && tty->nheld > 0)
 		take_expansion(tty, &r);
+	/* An output row may still say the held command never ran (a
+	 * stream's zsh prompt left empty after a silent Ctrl-C). */
+	if (cls == SL_PROMPT_NONE && tty->nheld > 0)
+		settle(tty, NULL, sl_prompt_marks(tty->cur->prompt) &
+		    SL_MARK_PREV_UNCERTAIN);
 	tty->expect_expansion = cls == SL_PROMPT_CMD &&
 	    (sl_prompt_marks(tty->cur->prompt) & SL_MARK_HISTORY);
 	if (cls == SL_PROMPT_CMD) {

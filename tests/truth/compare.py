@@ -234,6 +234,23 @@ def _align(want, seq):
     return pairs
 
 
+def _listed_nowhere(n_want, seq, pairs):
+    """How many of the n_want commands that ran sl lists nowhere.
+
+    A command that ran and is not paired is wrong where sl lists a plain
+    command of its own at that place (between the pairs around it), and
+    missing where it does not: for an audit the worse of the two, as the
+    listing gives no hint that anything ran there.
+    """
+    bounds = [(-1, -1)] + sorted(pairs) + [(n_want, len(seq))]
+    missing = 0
+    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
+        ran_here = i1 - i0 - 1
+        plain_here = sum(1 for j in range(j0 + 1, j1) if not seq[j][1])
+        missing += max(0, ran_here - plain_here)
+    return missing
+
+
 def compare(summary, executed, flagged):
     """Score one session's sl commands against its truth."""
     ran, undet, script_diff = truth_commands(summary)
@@ -252,9 +269,11 @@ def compare(summary, executed, flagged):
     # flagged line stands for the command at its place (_align).
     unsure = [False] * len(want)
     paired = set()
-    for i, j in _align(want, seq):
+    pairs = _align(want, seq)
+    for i, j in pairs:
         ok[i], unsure[i] = not seq[j][1], seq[j][1]
         paired.add(j)
+    missing = _listed_nowhere(len(want), seq, pairs)
     left = [(j, t) for j, (t, u) in enumerate(seq) if not u and j not in paired]
     extra = [t for _, t in left if t not in as_typed]
     # sl's commands after the last `stty -echo` it lists: where output
@@ -290,7 +309,7 @@ def compare(summary, executed, flagged):
         good = not (_shown(item) & {_as_shown(s) for s in spurious})
         per_item.append((item["features"], good))
     return {"commands": len(want) - flagged_ran, "correct": sum(ok),
-            "flagged_ran": flagged_ran, "spurious": spurious,
+            "flagged_ran": flagged_ran, "missing": missing, "spurious": spurious,
             "undeterminable": len(undet),
             "undeterminable_ok": sum(1 for f, g in per_item if f and f[0].endswith("*") and g),
             "per_item": per_item, "flagged_items": flagged_items,

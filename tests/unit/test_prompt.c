@@ -1249,6 +1249,91 @@ START_TEST(fish_streamed)
 END_TEST
 
 /*
+ * zsh-omz seed 222, streamed: a silent Ctrl-C, then Enter at an empty
+ * prompt.  oh-my-zsh sets the title as a command starts, and in a stream
+ * that starts the next prompt's element (SL_ROW_STREAM_TITLED) when the
+ * command printed nothing; the cancelled line left none.
+ */
+START_TEST(zsh_silent_cancel_before_empty_prompt)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	/* No title seen yet: an empty prompt says nothing. */
+	CMD(ps, MARK40 OMZ " cd /tmp", 0, MARK40 OMZ " ");
+	NONE(ps, MARK40 OMZ, 0);
+	MARKS_ARE(ps, 0);
+	/* true ran: its title starts the next mark row. */
+	CMD(ps, MARK40 OMZ " true", SL_ROW_STREAM_TITLED, MARK40 OMZ " ");
+	NONE(ps, MARK40 OMZ, SL_ROW_STREAM_TITLED);
+	MARKS_ARE(ps, 0);
+	/* Cancelled silently: no title before the mark. */
+	CMD(ps, MARK40 OMZ " echo kilo858", 0, MARK40 OMZ " ");
+	NONE(ps, MARK40 OMZ, 0);
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
+	/* Output in between: the command ran. */
+	CMD(ps, MARK40 OMZ " echo a", 0, MARK40 OMZ " ");
+	NONE(ps, "a", 0);
+	NONE(ps, MARK40 OMZ, 0);
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/*
+ * A two-line prompt in a stream: its first line kept its escapes (the
+ * title's BEL), its arrow ("╰─❯ ", "❯ ") lost the bytes 0x80-0x9f and
+ * came as U+FFFD.  Only right after such a row is a U+FFFD run a prompt.
+ */
+#define CUT2	"\xef\xbf\xbd\xef\xbf\xbd"
+#define CUT5	CUT2 CUT2 "\xef\xbf\xbd"
+
+START_TEST(cut_arrow_streamed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	NONE(ps, "\xe2\x95\xad\xe2\x94\x80 u@vm ~/work      exit 0",
+	    SL_ROW_PASTE | SL_ROW_TITLE);
+	CMD(ps, CUT5 " echo hi", 0, CUT5 " ");
+	MARKS_ARE(ps, 0);
+	LAST_CMD_IS(ps, "echo hi");
+	/* Output of the command: no first line before it. */
+	NONE(ps, CUT2 " lima", 0);
+	/* No signal on the row before: output, whatever its shape. */
+	NONE(ps, "\xe2\x95\xad\xe2\x94\x80 u@vm ~/work", 0);
+	NONE(ps, CUT5 " echo x", 0);
+	/* After a command row with its signals: output. */
+	CMD(ps, "user@host:~$ cat f", SL_ROW_PASTE, "user@host:~$ ");
+	NONE(ps, CUT2 " x", 0);
+	/* A line left empty, or blanks after the run (fish's mark). */
+	NONE(ps, "\xe2\x95\xad\xe2\x94\x80 u@vm ~/work", SL_ROW_TITLE);
+	NONE(ps, CUT5, 0);
+	NONE(ps, "\xe2\x95\xad\xe2\x94\x80 u@vm ~/work", SL_ROW_TITLE);
+	NONE(ps, CUT2 "     x", 0);
+	/* Paste turned on after less's last words: the editor's column. */
+	classify_edit(__LINE__, ps, "(END)\xe2\x95\xad\xe2\x94\x80 u@vm ~",
+	    0, 6, SL_PROMPT_NONE, NULL);
+	CMD(ps, CUT5 " ls", 0, CUT5 " ");
+	/* Kali's "└─$ " keeps its "$". */
+	NONE(ps, "\xe2\x94\x8c\xe2\x94\x80\xe2\x94\x80(u\xe3\x89\xbfvm)-[~]",
+	    SL_ROW_TITLE);
+	CMD(ps, CUT2 "$ id", 0, CUT2 "$ ");
+	/* fish's first line (its mark) then its right prompt glued into
+	 * the line: flagged. */
+	NONE(ps, "\xe2\x8f\x8e          \xe2\x8f\x8e ~/work",
+	    SL_ROW_PASTE | SL_ROW_TITLE);
+	CMD(ps, CUT2 " vmvm", 0, CUT2 " ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	sl_prompt_free(ps);
+
+	/* Raw bytes: the arrow is whole, and U+FFFD is no arrow. */
+	ps = sl_prompt_new(NULL, 1, 0);
+	NONE(ps, "\xe2\x95\xad\xe2\x94\x80 u@vm ~/work", SL_ROW_PASTE);
+	NONE(ps, CUT5 " echo x", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/*
  * The cheap test before the matchers (sl_prompt_surely_none): never 1
  * for a row some matcher takes, in the state it would take it; 1 for
  * plain output in a raw session, which is what it is for.
@@ -1364,6 +1449,8 @@ prompt_suite(void)
 	tcase_add_test(tc, zsh_search_after_empty_prompt);
 	tcase_add_test(tc, busybox_path_prompt_streamed);
 	tcase_add_test(tc, fish_streamed);
+	tcase_add_test(tc, cut_arrow_streamed);
+	tcase_add_test(tc, zsh_silent_cancel_before_empty_prompt);
 	tcase_add_test(tc, surely_none_only_for_output);
 	suite_add_tcase(s, tc);
 	return s;

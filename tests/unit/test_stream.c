@@ -344,6 +344,25 @@ START_TEST(final_climb_not_drawn)
 }
 END_TEST
 
+/* oh-my-zsh's title as a command starts, first in its element (zsh-omz
+ * seed 222's and 217's elements, cut). */
+START_TEST(title_first)
+{
+	ck_assert_uint_ne(scan_all("\x1b]2;true\x07\x1b]1;true\x07%   x") &
+	    SL_ROW_STREAM_TITLED, 0);
+	ck_assert_uint_ne(scan_all("\x1b]0;clear\x07\x1b[H\x1b[2J%   x") &
+	    SL_ROW_STREAM_TITLED, 0);
+	/* precmd's title after the mark; a bash prompt's after paste. */
+	ck_assert_uint_eq(scan_all("\x1b[1m%    \x1b]2;u@vm:~/work\x07x") &
+	    SL_ROW_STREAM_TITLED, 0);
+	ck_assert_uint_eq(scan_all("\x1b[?2004h\x1b]0;u@vm: ~\x07u@vm:~$ ls") &
+	    SL_ROW_STREAM_TITLED, 0);
+	/* Another OSC, or the title cut short. */
+	ck_assert_uint_eq(scan_all("\x1b]1;work\x07x") & SL_ROW_STREAM_TITLED, 0);
+	ck_assert_uint_eq(scan_all("\x1b]2;") & SL_ROW_STREAM_TITLED, 0);
+}
+END_TEST
+
 static Suite *
 stream_suite(void)
 {
@@ -364,6 +383,7 @@ stream_suite(void)
 	tcase_add_test(tc, hidden_cr_moves);
 	tcase_add_test(tc, zsh_lost_moves);
 	tcase_add_test(tc, final_climb_not_drawn);
+	tcase_add_test(tc, title_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
