@@ -8,8 +8,8 @@
  * byte classes (each byte that occurs in a keyword is a class, upper and
  * lower case share one, everything else is class 0), so the table stays
  * small enough for L1 and the inner loop is one load and two compares a
- * byte.  States with output are numbered last: "s >= tout" is the only
- * test on the hot path.
+ * byte.  States with output are numbered last, from a power of two on:
+ * one bit of the state ("s & outbit") is the only test on the hot path.
  *
  * The raw scan reads terminal bytes as the renderer would see them where
  * that is cheap: SGR, titles and mode switches are skipped without
@@ -60,6 +60,7 @@ struct rx_ac {
 	uint16_t *delta;		/* [state offset + class]: next offset */
 	unsigned nstates;
 	unsigned tout;			/* offset of the first state with output */
+	unsigned outbit;		/* set in the offsets of those alone */
 	uint32_t *outoff;		/* per output state: [off, off+1) */
 	size_t maxkw;			/* longest keyword */
 	int *outv;
@@ -246,23 +247,27 @@ link_fails(struct trie *tr)
 	free(queue);
 }
 
-/* The outputs of the output states, in their new order (perm). */
+/*
+ * The outputs of the output states, in their new order (perm): numbers
+ * first_out on, one for each of the nn - m states with output.
+ */
 static void
 fill_outputs(struct rx_ac *ac, const struct trie *tr, const int *perm,
-    unsigned first_out)
+    unsigned first_out, unsigned m)
 {
-	size_t i, nn = tr->nn;
+	size_t i, nn = tr->nn, no = nn - m;
 	int *inv = sl_xmalloc(nn * sizeof(int));
 	uint32_t off = 0;
 
-	ac->outoff = sl_xcalloc(nn - first_out + 1, sizeof(uint32_t));
+	ac->outoff = sl_xcalloc(no + 1, sizeof(uint32_t));
 	for (i = 0; i < nn; i++)
-		inv[perm[i]] = (int)i;
-	for (i = first_out; i < nn; i++) {
-		ac->outoff[i - first_out] = off;
+		if (tr->nd[i].nout > 0)
+			inv[perm[i] - (int)first_out] = (int)i;
+	for (i = 0; i < no; i++) {
+		ac->outoff[i] = off;
 		off += (uint32_t)tr->nd[inv[i]].nout;
 	}
-	ac->outoff[nn - first_out] = off;
+	ac->outoff[no] = off;
 	free(inv);
 	ac->outv = sl_xmalloc((off + 1) * sizeof(int));
 	for (i = 0; i < nn; i++)
@@ -289,32 +294,63 @@ number_states(const struct trie *tr, int *perm, unsigned *next, int want)
 }
 
 /*
- * The table: states without output first, so that "s >= tout" is the
- * only test on the hot path.  States are kept as offsets into the table
+ * Where the states with output start: a power of two, outbit, at or
+ * after the offsets of the m states without, so that one bit of an
+ * offset says "output" and the lanes of walk test theirs with one OR
+ * and one branch.  The o states with output must end before 2 outbit,
+ * and offsets must fit the table's 16 bits.  Returns the first output
+ * state's number, or 0 when the automaton is too large.
+ */
+static unsigned
+output_start(struct rx_ac *ac, unsigned m, unsigned o)
+{
+	unsigned bit, first;
+
+	for (bit = 1; bit < m * ac->ncls; bit *= 2)
+		;
+	for (; bit <= 32768; bit *= 2) {
+		first = (bit + ac->ncls - 1) / ac->ncls;
+		if ((first + o) * ac->ncls <= 2 * bit) {
+			ac->outbit = bit;
+			return first;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The table: states without output first, then, from outbit on, those
+ * with (output_start).  States are kept as offsets into the table
  * (state * ncls): the step is then one add and one load, the chain
  * every byte waits on.  Shallow states come first: the root and its
  * children, where the walk spends most of its time, share few cache
- * lines.
+ * lines.  The gap between the two kinds is never read.
  */
-static void
+static int
 fill_table(struct rx_ac *ac, const struct trie *tr)
 {
 	size_t i, nn = tr->nn;
 	int *perm = sl_xmalloc(nn * sizeof(int));
-	unsigned next = 0, first_out, c;
+	unsigned next = 0, m, first_out, c;
 
 	number_states(tr, perm, &next, 0);
-	first_out = next;
+	m = next;
+	if ((first_out = output_start(ac, m, (unsigned)nn - m)) == 0) {
+		free(perm);
+		return -1;
+	}
+	next = first_out;
 	number_states(tr, perm, &next, 1);
 	ac->tout = first_out * ac->ncls;
 	ac->nstates = (unsigned)nn;
-	ac->delta = sl_xmalloc(nn * ac->ncls * sizeof(*ac->delta));
+	ac->delta = sl_xcalloc((size_t)next * ac->ncls, sizeof(*ac->delta));
 	for (i = 0; i < nn; i++)
 		for (c = 0; c < ac->ncls; c++)
 			ac->delta[(size_t)perm[i] * ac->ncls + c] = (uint16_t)
 			    ((unsigned)perm[tr->nd[i].go[c]] * ac->ncls);
-	fill_outputs(ac, tr, perm, first_out);
+	fill_outputs(ac, tr, perm, first_out, m);
 	free(perm);
+	return 0;
 }
 
 /*
@@ -367,10 +403,9 @@ rx_ac_build(struct rx_ac *ac)
 	tr.ncls = ac->ncls;
 	if (add_keywords(ac, &tr) != 0)
 		goto out;
-	if (tr.nn * ac->ncls > 65535)
-		goto out;	/* offsets would not fit the table's type */
 	link_fails(&tr);
-	fill_table(ac, &tr);
+	if (fill_table(ac, &tr) != 0)
+		goto out;	/* offsets would not fit the table's type */
 	finish_classes(ac);
 	ac->built = 1;
 	rc = 0;
@@ -402,12 +437,12 @@ walk1(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
 {
 	const uint16_t *delta = ac->delta;
 	const unsigned char *cls = ac->cls;
-	unsigned tout = ac->tout;
+	unsigned outbit = ac->outbit;
 	size_t j, h = 0;
 
 	for (j = 0; j < n; j++) {
 		st = delta[st + cls[s[j]]];
-		if (st >= tout)
+		if (st & outbit)
 			h += mark(ac, st, cand, stamp);
 	}
 	*hits += h;
@@ -425,11 +460,11 @@ mark_lanes(const struct rx_ac *ac, unsigned sa, unsigned sb, unsigned sc,
 {
 	size_t h = 0;
 
-	if (sa >= ac->tout)
+	if (sa & ac->outbit)
 		h += mark(ac, sa, cand, stamp);
-	if (sb >= ac->tout)
+	if (sb & ac->outbit)
 		h += mark(ac, sb, cand, stamp);
-	if (sc >= ac->tout)
+	if (sc & ac->outbit)
 		h += mark(ac, sc, cand, stamp);
 	return h;
 }
@@ -441,27 +476,36 @@ mark_lanes(const struct rx_ac *ac, unsigned sa, unsigned sb, unsigned sc,
  * one lane would be in; before it, it finds only keywords that are
  * there, which the lane before finds too.  The marks are the same;
  * *hits may count a keyword twice (callers only ask whether it is zero).
+ * One index walks the three lanes, and one test of outbit over the
+ * three states says whether any has output (output_start).
  */
 static unsigned
 walk3(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
     uint32_t *cand, uint32_t stamp, size_t *hits)
 {
 	const uint16_t *delta = ac->delta;
-	const unsigned char *cls = ac->cls, *end = s + n, *b, *c, *e;
-	unsigned tout = ac->tout, sb = 0, sc = 0;
-	size_t ov = ac->maxkw - 1, len = (n + 2 * ov) / 3;
+	const unsigned char *cls = ac->cls, *b, *c;
+	unsigned outbit = ac->outbit, sb = 0, sc = 0;
+	size_t ov = ac->maxkw - 1, len = (n + 2 * ov) / 3, j;
 
 	/* A: s[0, len), B: s[len - ov, 2 len - ov), C: the rest, longest */
 	b = s + len - ov;
 	c = b + len - ov;
-	for (e = s + len; s < e; s++, b++, c++) {
-		st = delta[st + cls[*s]];
-		sb = delta[sb + cls[*b]];
-		sc = delta[sc + cls[*c]];
-		if (st >= tout || sb >= tout || sc >= tout)
-			*hits += mark_lanes(ac, st, sb, sc, cand, stamp);
+	for (j = 0; j < len; j++) {
+		/* No call in the inner loop: every lane keeps its register. */
+		for (; j < len; j++) {
+			st = delta[st + cls[s[j]]];
+			sb = delta[sb + cls[b[j]]];
+			sc = delta[sc + cls[c[j]]];
+			if ((st | sb | sc) & outbit)
+				break;
+		}
+		if (j == len)
+			break;
+		*hits += mark_lanes(ac, st, sb, sc, cand, stamp);
 	}
-	return walk1(ac, c, (size_t)(end - c), sc, cand, stamp, hits);
+	return walk1(ac, c + len, (size_t)(s + n - (c + len)), sc, cand,
+	    stamp, hits);
 }
 
 /* walk3 in two lanes, for shorter text. */
@@ -470,18 +514,24 @@ walk2(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
     uint32_t *cand, uint32_t stamp, size_t *hits)
 {
 	const uint16_t *delta = ac->delta;
-	const unsigned char *cls = ac->cls, *end = s + n, *b, *e;
-	unsigned tout = ac->tout, sb = 0;
-	size_t ov = ac->maxkw - 1, len = (n + ov) / 2;
+	const unsigned char *cls = ac->cls, *b;
+	unsigned outbit = ac->outbit, sb = 0;
+	size_t ov = ac->maxkw - 1, len = (n + ov) / 2, j;
 
 	b = s + len - ov;	/* lane B, s[len - ov, n), is as long or 1 more */
-	for (e = s + len; s < e; s++, b++) {
-		st = delta[st + cls[*s]];
-		sb = delta[sb + cls[*b]];
-		if (st >= tout || sb >= tout)
-			*hits += mark_lanes(ac, st, sb, 0, cand, stamp);
+	for (j = 0; j < len; j++) {
+		for (; j < len; j++) {
+			st = delta[st + cls[s[j]]];
+			sb = delta[sb + cls[b[j]]];
+			if ((st | sb) & outbit)
+				break;
+		}
+		if (j == len)
+			break;
+		*hits += mark_lanes(ac, st, sb, 0, cand, stamp);
 	}
-	return walk1(ac, b, (size_t)(end - b), sb, cand, stamp, hits);
+	return walk1(ac, b + len, (size_t)(s + n - (b + len)), sb, cand,
+	    stamp, hits);
 }
 
 /*
