@@ -730,6 +730,35 @@ skip_csi(const unsigned char *p, size_t i, size_t n, size_t start,
 	return j + 1;
 }
 
+/*
+ * The common CSIs in one pass: ESC [ at start, then digits and `;`
+ * from p[i], then a final byte.  A colour moves nothing; any other
+ * such CSI is RAW_ODD, and moves text as skip_csi says it does: with
+ * no private marker and no intermediate, only the erases (K, J) look
+ * at the parameters ("bad": one is not zero), and the alternate
+ * screen needs a `?`.
+ * Returns where it ends, or 0 when skip_csi must read it.
+ */
+static inline __attribute__((always_inline)) size_t
+csi_fast(const unsigned char *p, size_t i, size_t n, size_t start,
+    int *complex)
+{
+	size_t j;
+	unsigned nonzero = 0;
+
+	for (j = i; j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == ';');
+	    j++)
+		nonzero |= p[j] >= '1' && p[j] <= '9';
+	if (j >= n || p[j] < 0x40 || p[j] > 0x7e || j - start > CSI_LIMIT)
+		return 0;
+	if (p[j] == 'm')
+		return j + 1;
+	*complex |= RAW_ODD;
+	if (csi_moves(p, i, j, 0, 0, (int)nonzero))
+		*complex |= RX_RAW_MOVES;
+	return j + 1;
+}
+
 /* Skip the control string ESC b ... at start; b is at i. */
 static size_t
 skip_ctl(const unsigned char *p, size_t i, size_t n, size_t start,
@@ -1008,7 +1037,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 	while ((i = raw_run(&r, i)) < n) {
 		/* s[i] is a byte the scan looks at: what it does to text */
 		if (r.s[i] == 0x1b && i + 1 < n && r.s[i + 1] == '[' &&
-		    (sgr = sgr_end(r.s, i + 2, n, i)) != 0)
+		    (sgr = csi_fast(r.s, i + 2, n, i, &r.complex)) != 0)
 			i = sgr;	/* a colour, the most common escape */
 		else if (r.s[i] == 0x1b) {
 			/* The state is kept: ESC[0m in a keyword hides nothing. */

@@ -1585,6 +1585,17 @@ START_TEST(raw_scan_moves)
 		{ "\033[01;32", 1 },
 		{ "x\033[1;\rm", 1 },
 		{ "\033[?1049h", 1 },
+		/* CSIs of digits and `;` alone (csi_fast in the raw scan) */
+		{ "\033[0;0K\033[;J\033[00J", 0 },
+		{ "\033[0;1J", 1 },
+		{ "\033[10K", 1 },
+		{ "\033[5n\033[6n\033[2;24r\033[0c\033[2 q\033[8;24;80t", 0 },
+		{ "\033[4h", 1 },
+		{ "\033[1049l", 1 },
+		{ "\033[1;5H", 1 },
+		{ "\033[3B\033[12C", 1 },
+		{ "\033[12;1p", 1 },
+		{ "\033[2", 1 },
 	};
 	struct sl_redact *rx = engine(0, NULL);
 	uint32_t *cand = calloc(rx->rules.n + 1, sizeof(uint32_t));
@@ -1604,6 +1615,11 @@ START_TEST(raw_scan_moves)
 	memcpy(longsgr, "\033[", 2);
 	memset(longsgr + 2, '1', sizeof(longsgr) - 4);
 	memcpy(longsgr + sizeof(longsgr) - 2, "m", 2);
+	rx_ac_scan_raw(rx->ac, longsgr, strlen(longsgr), cand, 1, &cx, &text);
+	ck_assert_int_eq(cx & RX_RAW_MOVES, RX_RAW_MOVES);
+	/* So is an erase that would move nothing. */
+	longsgr[sizeof(longsgr) - 2] = 'K';
+	memset(longsgr + 2, '0', sizeof(longsgr) - 4);
 	rx_ac_scan_raw(rx->ac, longsgr, strlen(longsgr), cand, 1, &cx, &text);
 	ck_assert_int_eq(cx & RX_RAW_MOVES, RX_RAW_MOVES);
 	sl_buf_free(&text);
