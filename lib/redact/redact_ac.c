@@ -759,13 +759,13 @@ csi_fast(const unsigned char *p, size_t i, size_t n, size_t start,
 	return j + 1;
 }
 
-/* Skip the control string ESC b ... at start; b is at i. */
+/*
+ * Past the control string whose payload ends at p[j] (ctl_string_end):
+ * its BEL or ST is skipped; one cut short moves text.
+ */
 static size_t
-skip_ctl(const unsigned char *p, size_t i, size_t n, size_t start,
-    int *complex)
+ctl_string_past(const unsigned char *p, size_t j, size_t n, int *complex)
 {
-	size_t j = ctl_string_end(p, i + 1, n, p[i], start, 0);
-
 	if (j >= n || (p[j] == 0x1b && (j + 1 >= n || p[j + 1] != '\\')))
 		*complex |= RX_RAW_MOVES;	/* cut short */
 	if (j >= n)
@@ -776,7 +776,10 @@ skip_ctl(const unsigned char *p, size_t i, size_t n, size_t start,
 	return j + 1 < n && p[j + 1] == '\\' ? j + 2 : j;
 }
 
-/* Skip an escape sequence at p[i] == ESC; say whether it moves text. */
+/*
+ * Skip an escape sequence at p[i] == ESC; say whether it moves text.
+ * Control strings are scan_ctl_string's.
+ */
 static size_t
 skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 {
@@ -788,8 +791,6 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 	}
 	if (p[i] == '[')
 		return skip_csi(p, i + 1, n, start, complex);
-	if (ctl_intro(p[i]))
-		return skip_ctl(p, i, n, start, complex);
 	/* ESC, intermediates, final: charsets and the like. */
 	for (j = i; j < n && p[j] >= 0x20 && p[j] <= 0x2f; j++)
 		;
@@ -806,24 +807,23 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 }
 
 /*
- * The payload of a control string at p[i] == ESC (a window title, an
- * OSC 8 link, DCS...): nothing shows it, but the log keeps it, so its
- * keywords count too (RX_RAW_STRINGS says there were some).
+ * The control string at p[i] == ESC, p[i + 1] its introducer (a window
+ * title, an OSC 8 link, DCS...): nothing shows its payload, but the log
+ * keeps it, so its keywords count too (RX_RAW_STRINGS says there were
+ * some).  Where the scan goes on, past the string.
  */
 static size_t
 scan_ctl_string(const struct rx_ac *ac, const unsigned char *p, size_t i,
-    size_t n, uint32_t *cand, uint32_t stamp, int *complex)
+    size_t n, uint32_t *cand, uint32_t stamp, int *complex, size_t *hits)
 {
-	size_t end, hits;
+	size_t end = ctl_string_end(p, i + 2, n, p[i + 1], i, 0), h;
 
-	if (i + 1 >= n || !ctl_intro(p[i + 1]))
-		return 0;
-	end = ctl_string_end(p, i + 2, n, p[i + 1], i, 0);
-	hits = rx_ac_scan(ac, (const char *)p + i + 2, end - (i + 2), cand,
+	h = rx_ac_scan(ac, (const char *)p + i + 2, end - (i + 2), cand,
 	    stamp);
-	if (hits > 0)
+	if (h > 0)
 		*complex |= RX_RAW_STRINGS;
-	return hits;
+	*hits += h;
+	return ctl_string_past(p, end, n, complex);
 }
 
 /*
@@ -1042,9 +1042,11 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 		else if (r.s[i] == 0x1b) {
 			/* The state is kept: ESC[0m in a keyword hides nothing. */
 			r.complex |= RAW_ODD;
-			r.hits += scan_ctl_string(ac, r.s, i, n, cand, stamp,
-			    &r.complex);
-			i = skip_esc(r.s, i, n, &r.complex);
+			if (i + 1 < n && ctl_intro(r.s[i + 1]))
+				i = scan_ctl_string(ac, r.s, i, n, cand, stamp,
+				    &r.complex, &r.hits);
+			else
+				i = skip_esc(r.s, i, n, &r.complex);
 		} else if (rx_c1_at(p, i))
 			i = raw_c1(&r, i);
 		else
