@@ -743,18 +743,21 @@ static inline __attribute__((always_inline)) size_t
 csi_fast(const unsigned char *p, size_t i, size_t n, size_t start,
     int *complex)
 {
-	size_t j;
-	unsigned nonzero = 0;
+	size_t j, k;
+	int bad = 0;
 
 	for (j = i; j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == ';');
 	    j++)
-		nonzero |= p[j] >= '1' && p[j] <= '9';
+		;
 	if (j >= n || p[j] < 0x40 || p[j] > 0x7e || j - start > CSI_LIMIT)
 		return 0;
 	if (p[j] == 'm')
 		return j + 1;
 	*complex |= RAW_ODD;
-	if (csi_moves(p, i, j, 0, 0, (int)nonzero))
+	if (p[j] == 'K' || p[j] == 'J')
+		for (k = i; k < j; k++)
+			bad |= p[k] >= '1' && p[k] <= '9';
+	if (csi_moves(p, i, j, 0, 0, bad))
 		*complex |= RX_RAW_MOVES;
 	return j + 1;
 }
