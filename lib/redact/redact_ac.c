@@ -1050,7 +1050,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 				    &r.complex, &r.hits);
 			else
 				i = skip_esc(r.s, i, n, &r.complex);
-		} else if (rx_c1_at(p, i))
+		} else if (r.s[i] >= 0x80 && rx_c1_at(p, i))
 			i = raw_c1(&r, i);
 		else
 			i = raw_control(&r, i);
