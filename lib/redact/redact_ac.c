@@ -31,6 +31,14 @@
 #define RAW_CR		0x100	/* a CR after text */
 #define RAW_ODD		0x200	/* a byte or escape rx_ac_scan_overlay
 				   does not model */
+#define RAW_ROWOP	0x400	/* a move rx_ac_scan_rows models */
+#define RAW_CR_BLANK	0x800	/* a CR after a blank: RAW_ODD, but
+				   rx_ac_scan_rows models it */
+/* Rows rx_ac_scan_rows keeps (far fewer than SL_TERM_ROWS: the renderer
+ * never scrolls them out of reach). */
+#define ROWS_MAX	16
+#define ROWS_LINE_MAX	(SL_TERM_CELLS / ROWS_MAX / 4)	/* bytes */
+_Static_assert(ROWS_LINE_MAX < SL_ROW_MAX, "rows past the row limit");
 #define CSI_LIMIT	512	/* as lib/render/term.c: longer CSIs are abandoned */
 /*
  * Keywords are cut to this many bytes: a prefix is as good a test as
@@ -731,6 +739,46 @@ skip_csi(const unsigned char *p, size_t i, size_t n, size_t start,
 }
 
 /*
+ * The moves of a docker-style redraw that rx_ac_scan_rows models, for
+ * the CSI with parameters p[i, j) and final p[j]: CUU or CUD by an
+ * explicit count from 1 to 99 or none ('A', 'B'), or EL 2 (the whole
+ * row, 'K').  The count, or 0 when it is no such move (-1 for EL 2).
+ */
+static int
+rows_op(const unsigned char *p, size_t i, size_t j)
+{
+	int v = 0;
+	size_t k;
+
+	if (p[j] == 'K')
+		return j == i + 1 && p[i] == '2' ? -1 : 0;
+	if ((p[j] != 'A' && p[j] != 'B') || j - i > 2)
+		return 0;
+	if (j == i)
+		return 1;
+	for (k = i; k < j; k++) {
+		if (p[k] < '0' || p[k] > '9')
+			return 0;
+		v = v * 10 + (p[k] - '0');
+	}
+	return v;
+}
+
+/*
+ * Bracketed paste off, which starts every command's output in bash: on
+ * the fresh screen of a line (no paste on, no erased or kept lines, no
+ * width) it changes no text, so the overlays take it as a colour.
+ */
+#define PASTE_OFF	"\033[?2004l"
+
+static int
+paste_off(const unsigned char *p, size_t i, size_t n)
+{
+	return n - i >= sizeof(PASTE_OFF) - 1 &&
+	    memcmp(p + i, PASTE_OFF, sizeof(PASTE_OFF) - 1) == 0;
+}
+
+/*
  * The common CSIs in one pass: ESC [ at start, then digits and `;`
  * from p[i], then a final byte.  A colour moves nothing; any other
  * such CSI is RAW_ODD, and moves text as skip_csi says it does: with
@@ -753,6 +801,10 @@ csi_fast(const unsigned char *p, size_t i, size_t n, size_t start,
 		return 0;
 	if (p[j] == 'm')
 		return j + 1;
+	if (rows_op(p, i, j) != 0) {
+		*complex |= RAW_ROWOP;	/* RAW_ODD, moves: see the end */
+		return j + 1;
+	}
 	*complex |= RAW_ODD;
 	if (p[j] == 'K' || p[j] == 'J')
 		for (k = i; k < j; k++)
@@ -993,7 +1045,7 @@ raw_control(struct raw *r, size_t i)
 			r->complex |= RAW_CR;
 		/* The renderer's idioms of a CR after a blank (term.c). */
 		if (r->tn > 0 && r->t[r->tn - 1] == ' ')
-			r->complex |= RAW_ODD;
+			r->complex |= RAW_CR_BLANK;
 		raw_cut(r);
 		return i + 1;
 	case 0x00: case 0x07: case 0x18: case 0x1a: case 0x7f:
@@ -1026,6 +1078,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 	struct raw r = { ac, (const unsigned char *)p, n, cand, stamp, 0, NULL,
 	    0, 0, 0 };
 	size_t i, sgr;
+	int rows = 0;
 
 	*complex = 0;
 	if (!ac->built || ac->nstates == 0)
@@ -1042,6 +1095,8 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 		if (r.s[i] == 0x1b && i + 1 < n && r.s[i + 1] == '[' &&
 		    (sgr = csi_fast(r.s, i + 2, n, i, &r.complex)) != 0)
 			i = sgr;	/* a colour, the most common escape */
+		else if (r.s[i] == 0x1b && paste_off(r.s, i, n))
+			i += sizeof(PASTE_OFF) - 1;	/* as a colour */
 		else if (r.s[i] == 0x1b) {
 			/* The state is kept: ESC[0m in a keyword hides nothing. */
 			r.complex |= RAW_ODD;
@@ -1056,6 +1111,18 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 			i = raw_control(&r, i);
 	}
 	/*
+	 * Cursor moves up and down and whole-row erases move text: the
+	 * line is rendered unless rx_ac_scan_rows shows that the rows they
+	 * leave hold no keyword, which it can when nothing else moves text.
+	 */
+	if (r.complex & RAW_ROWOP) {
+		if (!(r.complex & (RX_RAW_MOVES | RAW_ODD)))
+			rows = RX_RAW_ROWS;
+		r.complex |= RAW_ODD | RX_RAW_MOVES;
+	}
+	if (r.complex & RAW_CR_BLANK)
+		r.complex |= RAW_ODD;
+	/*
 	 * A CR over text moves it.  When nothing else does (no other
 	 * control, no escape but colours), the line is its pieces written
 	 * from column 0 over each other: rx_ac_scan_overlay.
@@ -1065,7 +1132,8 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 			r.complex |= RX_RAW_CR_ONLY;
 		r.complex |= RX_RAW_MOVES;
 	}
-	*complex = r.complex & (RX_RAW_MOVES | RX_RAW_STRINGS | RX_RAW_CR_ONLY);
+	*complex = (r.complex & (RX_RAW_MOVES | RX_RAW_STRINGS |
+	    RX_RAW_CR_ONLY)) | rows;
 	text->len = r.tn;	/* for rx_ac_scan_overlay */
 	return r.hits + rx_ac_scan(ac, (const char *)r.t, r.tn, cand, stamp);
 }
@@ -1116,6 +1184,142 @@ rx_ac_scan_overlay(const struct rx_ac *ac, const struct sl_buf *text,
 			break;
 	}
 	return rx_ac_scan(ac, row->buf, len, cand, stamp);
+}
+
+/*
+ * The screen of rx_ac_scan_rows: ROWS_MAX rows of w cells, one byte a
+ * cell, with the cursor.
+ */
+struct rows {
+	unsigned char *cell;
+	size_t w;
+	size_t len[ROWS_MAX];
+	size_t x, y;
+	size_t ymax;		/* the lowest row the cursor reached */
+};
+
+/*
+ * A CR.  The renderer's idioms of a CR all need a row that ends in a
+ * blank at the cursor, 11 columns in or more (term.c carriage_return):
+ * zsh's mark, `%` or `#` then blanks, teaches it the width, and a blank
+ * after text 40 columns in may be readline's wrap.  Such a row is not
+ * modelled: -1.
+ */
+static int
+rows_cr(struct rows *g)
+{
+	const unsigned char *row = g->cell + g->y * g->w;
+	size_t x = g->x;
+
+	if (x >= 11 && x == g->len[g->y] && row[x - 1] == ' ' &&
+	    (x - 1 >= 40 || row[0] == '%' || row[0] == '#'))
+		return -1;
+	g->x = 0;
+	return 0;
+}
+
+/* Text p[0, n) at the cursor; -1 past the row's cells. */
+static int
+rows_text(struct rows *g, const unsigned char *p, size_t n)
+{
+	unsigned char *row = g->cell + g->y * g->w;
+
+	if (g->x + n >= g->w)
+		return -1;
+	if (g->x > g->len[g->y])	/* cells between are blanks */
+		memset(row + g->len[g->y], ' ', g->x - g->len[g->y]);
+	memcpy(row + g->x, p, n);
+	g->x += n;
+	if (g->x > g->len[g->y])
+		g->len[g->y] = g->x;
+	return 0;
+}
+
+/* The CSI at p[i] == ESC: a colour, or a move of rows_op. */
+static size_t
+rows_csi(struct rows *g, const unsigned char *p, size_t i, size_t n,
+    int *bad)
+{
+	size_t j;
+	int v = 0;
+
+	for (j = i + 2; j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == ';');
+	    j++)
+		;
+	if (j >= n || j - i > CSI_LIMIT ||
+	    (p[j] != 'm' && (v = rows_op(p, i + 2, j)) == 0)) {
+		*bad = 1;
+		return n;
+	}
+	if (p[j] == 'K')
+		g->len[g->y] = 0;
+	else if (p[j] == 'A')	/* no higher than the top */
+		g->y = g->y > (size_t)v ? g->y - (size_t)v : 0;
+	else if (p[j] == 'B') {
+		g->y += (size_t)v;
+		if (g->y >= ROWS_MAX)
+			*bad = 1;
+		else if (g->y > g->ymax)
+			g->ymax = g->y;
+	}
+	return j + 1;
+}
+
+/*
+ * Play the line p[0, n), all ASCII, on g; -1 when it does what g does
+ * not model.  Text runs to the next byte the raw scan looks at (run_end):
+ * only CR, the CSIs of rows_csi and paste off are modelled.
+ */
+static int
+rows_play(const struct rx_ac *ac, struct rows *g, const unsigned char *p,
+    size_t n)
+{
+	size_t i = 0, j;
+	int bad = 0;
+
+	while (i < n && !bad) {
+		if (p[i] == 0x1b && paste_off(p, i, n))
+			i += sizeof(PASTE_OFF) - 1;
+		else if (p[i] == 0x1b && i + 1 < n && p[i + 1] == '[')
+			i = rows_csi(g, p, i, n, &bad);
+		else if (p[i] == '\r') {
+			bad = rows_cr(g) != 0;
+			i++;
+		} else if ((j = run_end(ac, p, i, n)) == i)
+			bad = 1;	/* no other control is modelled */
+		else {
+			bad = rows_text(g, p + i, j - i) != 0;
+			i = j;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+size_t
+rx_ac_scan_rows(const struct rx_ac *ac, const char *p, size_t n,
+    struct sl_buf *room, uint32_t *cand, uint32_t stamp)
+{
+	struct rows g;
+	size_t y, hits = 0;
+
+	/*
+	 * A cell a byte; and far from the renderer's limits, where it
+	 * cuts a row (SL_ROW_MAX) or gives rows up (SL_TERM_CELLS, which
+	 * ROWS_MAX rows of this line, their room doubled, stay under).
+	 */
+	if (n > ROWS_LINE_MAX || !all_ascii((const unsigned char *)p, n))
+		return SIZE_MAX;
+	memset(&g, 0, sizeof(g));
+	g.w = n + 1;
+	sl_buf_reset(room);
+	sl_buf_reserve(room, ROWS_MAX * g.w);
+	g.cell = (unsigned char *)room->buf;
+	if (rows_play(ac, &g, (const unsigned char *)p, n) != 0)
+		return SIZE_MAX;
+	for (y = 0; y <= g.ymax; y++)
+		hits += rx_ac_scan(ac, (const char *)g.cell + y * g.w,
+		    g.len[y], cand, stamp);
+	return hits;
 }
 
 void
