@@ -171,17 +171,31 @@ size_t rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 #define RX_RAW_MOVES	1	/* *complex: rendering moves text */
 #define RX_RAW_STRINGS	2	/* *complex: a control string has keywords */
 #define RX_RAW_CR_ONLY	4	/* *complex: only CRs move, text is in t */
+#define RX_RAW_ROWS	8	/* *complex: only CRs, cursor up and down
+				   and whole-row erases move */
 /*
- * A line the raw scan found RX_RAW_CR_ONLY (text, colours and CRs after
- * text, no CR right after a blank): the row its pieces (text, cut at the
- * NULs rx_ac_scan_raw left for the CRs) leave, each written from column
- * 0 over the ones before, into row, and scanned.  The renderer leaves
- * that row (one cell a byte; its idioms of a CR all start at a blank),
- * so when it holds no keyword the rendering has none either.  SIZE_MAX
- * when a byte is not printable ASCII.
+ * A line the raw scan found RX_RAW_CR_ONLY (text, colours, bash's paste
+ * off and CRs after text, no CR right after a blank): the row its pieces
+ * (text, cut at the NULs rx_ac_scan_raw left for the CRs) leave, each
+ * written from column 0 over the ones before, into row, and scanned.
+ * The renderer leaves that row (one cell a byte; its idioms of a CR all
+ * start at a blank), so when it holds no keyword the rendering has none
+ * either.  SIZE_MAX when a byte is not printable ASCII.
  */
 size_t rx_ac_scan_overlay(const struct rx_ac *ac, const struct sl_buf *text,
     struct sl_buf *row, uint32_t *cand, uint32_t stamp);
+/*
+ * A line the raw scan found RX_RAW_ROWS (text, colours, CRs, CUU and CUD
+ * by a count, EL 2, paste off: docker's redraws of its progress rows):
+ * the rows it
+ * leaves on a fresh screen, played in room (printable ASCII, a cell a
+ * byte), and scanned.  The renderer leaves those rows: it starts each
+ * line so, nothing scrolls within ROWS_MAX rows, and its idioms of a CR
+ * (a blank at the cursor at the row's end, 40 columns in or after zsh's
+ * mark) are not modelled.  SIZE_MAX when the line is not modelled.
+ */
+size_t rx_ac_scan_rows(const struct rx_ac *ac, const char *p, size_t n,
+    struct sl_buf *room, uint32_t *cand, uint32_t stamp);
 /*
  * The next control string (OSC, DCS, SOS, PM, APC) of raw line p[0, n)
  * at or after from: its payload is p[*a, *b) (to the end of the line
@@ -370,9 +384,13 @@ size_t rx_redact_string(struct sl_redact *rx, struct rx_fstat *fs,
  * May the rendering of a raw line be skipped that rx_ac_scan_raw found
  * no keyword in (its *complex flags, text in rx->rawtext)?  Yes for a
  * line whose only moves are CRs when the row they leave holds no keyword
- * either (rx_ac_scan_overlay).  Marks rx->candl under a stamp of its own.
+ * either (rx_ac_scan_overlay), and for the raw line p[0, n) whose only
+ * moves are CRs, cursor up and down and whole-row erases when the rows
+ * they leave hold none (rx_ac_scan_rows).  Marks rx->candl under a stamp
+ * of its own.
  */
-int rx_cr_row_clean(struct sl_redact *rx, int complex);
+int rx_cr_row_clean(struct sl_redact *rx, int complex, const char *p,
+    size_t n);
 /* Analyse the line in e (redact_detect.c). */
 void rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc,
     size_t kn);

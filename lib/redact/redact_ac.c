@@ -8,8 +8,8 @@
  * byte classes (each byte that occurs in a keyword is a class, upper and
  * lower case share one, everything else is class 0), so the table stays
  * small enough for L1 and the inner loop is one load and two compares a
- * byte.  States with output are numbered last: "s >= tout" is the only
- * test on the hot path.
+ * byte.  States with output are numbered last, from a power of two on:
+ * one bit of the state ("s & outbit") is the only test on the hot path.
  *
  * The raw scan reads terminal bytes as the renderer would see them where
  * that is cheap: SGR, titles and mode switches are skipped without
@@ -31,6 +31,14 @@
 #define RAW_CR		0x100	/* a CR after text */
 #define RAW_ODD		0x200	/* a byte or escape rx_ac_scan_overlay
 				   does not model */
+#define RAW_ROWOP	0x400	/* a move rx_ac_scan_rows models */
+#define RAW_CR_BLANK	0x800	/* a CR after a blank: RAW_ODD, but
+				   rx_ac_scan_rows models it */
+/* Rows rx_ac_scan_rows keeps (far fewer than SL_TERM_ROWS: the renderer
+ * never scrolls them out of reach). */
+#define ROWS_MAX	16
+#define ROWS_LINE_MAX	(SL_TERM_CELLS / ROWS_MAX / 4)	/* bytes */
+_Static_assert(ROWS_LINE_MAX < SL_ROW_MAX, "rows past the row limit");
 #define CSI_LIMIT	512	/* as lib/render/term.c: longer CSIs are abandoned */
 /*
  * Keywords are cut to this many bytes: a prefix is as good a test as
@@ -60,6 +68,7 @@ struct rx_ac {
 	uint16_t *delta;		/* [state offset + class]: next offset */
 	unsigned nstates;
 	unsigned tout;			/* offset of the first state with output */
+	unsigned outbit;		/* set in the offsets of those alone */
 	uint32_t *outoff;		/* per output state: [off, off+1) */
 	size_t maxkw;			/* longest keyword */
 	int *outv;
@@ -246,23 +255,27 @@ link_fails(struct trie *tr)
 	free(queue);
 }
 
-/* The outputs of the output states, in their new order (perm). */
+/*
+ * The outputs of the output states, in their new order (perm): numbers
+ * first_out on, one for each of the nn - m states with output.
+ */
 static void
 fill_outputs(struct rx_ac *ac, const struct trie *tr, const int *perm,
-    unsigned first_out)
+    unsigned first_out, unsigned m)
 {
-	size_t i, nn = tr->nn;
+	size_t i, nn = tr->nn, no = nn - m;
 	int *inv = sl_xmalloc(nn * sizeof(int));
 	uint32_t off = 0;
 
-	ac->outoff = sl_xcalloc(nn - first_out + 1, sizeof(uint32_t));
+	ac->outoff = sl_xcalloc(no + 1, sizeof(uint32_t));
 	for (i = 0; i < nn; i++)
-		inv[perm[i]] = (int)i;
-	for (i = first_out; i < nn; i++) {
-		ac->outoff[i - first_out] = off;
+		if (tr->nd[i].nout > 0)
+			inv[perm[i] - (int)first_out] = (int)i;
+	for (i = 0; i < no; i++) {
+		ac->outoff[i] = off;
 		off += (uint32_t)tr->nd[inv[i]].nout;
 	}
-	ac->outoff[nn - first_out] = off;
+	ac->outoff[no] = off;
 	free(inv);
 	ac->outv = sl_xmalloc((off + 1) * sizeof(int));
 	for (i = 0; i < nn; i++)
@@ -289,32 +302,63 @@ number_states(const struct trie *tr, int *perm, unsigned *next, int want)
 }
 
 /*
- * The table: states without output first, so that "s >= tout" is the
- * only test on the hot path.  States are kept as offsets into the table
+ * Where the states with output start: a power of two, outbit, at or
+ * after the offsets of the m states without, so that one bit of an
+ * offset says "output" and the lanes of walk test theirs with one OR
+ * and one branch.  The o states with output must end before 2 outbit,
+ * and offsets must fit the table's 16 bits.  Returns the first output
+ * state's number, or 0 when the automaton is too large.
+ */
+static unsigned
+output_start(struct rx_ac *ac, unsigned m, unsigned o)
+{
+	unsigned bit, first;
+
+	for (bit = 1; bit < m * ac->ncls; bit *= 2)
+		;
+	for (; bit <= 32768; bit *= 2) {
+		first = (bit + ac->ncls - 1) / ac->ncls;
+		if ((first + o) * ac->ncls <= 2 * bit) {
+			ac->outbit = bit;
+			return first;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The table: states without output first, then, from outbit on, those
+ * with (output_start).  States are kept as offsets into the table
  * (state * ncls): the step is then one add and one load, the chain
  * every byte waits on.  Shallow states come first: the root and its
  * children, where the walk spends most of its time, share few cache
- * lines.
+ * lines.  The gap between the two kinds is never read.
  */
-static void
+static int
 fill_table(struct rx_ac *ac, const struct trie *tr)
 {
 	size_t i, nn = tr->nn;
 	int *perm = sl_xmalloc(nn * sizeof(int));
-	unsigned next = 0, first_out, c;
+	unsigned next = 0, m, first_out, c;
 
 	number_states(tr, perm, &next, 0);
-	first_out = next;
+	m = next;
+	if ((first_out = output_start(ac, m, (unsigned)nn - m)) == 0) {
+		free(perm);
+		return -1;
+	}
+	next = first_out;
 	number_states(tr, perm, &next, 1);
 	ac->tout = first_out * ac->ncls;
 	ac->nstates = (unsigned)nn;
-	ac->delta = sl_xmalloc(nn * ac->ncls * sizeof(*ac->delta));
+	ac->delta = sl_xcalloc((size_t)next * ac->ncls, sizeof(*ac->delta));
 	for (i = 0; i < nn; i++)
 		for (c = 0; c < ac->ncls; c++)
 			ac->delta[(size_t)perm[i] * ac->ncls + c] = (uint16_t)
 			    ((unsigned)perm[tr->nd[i].go[c]] * ac->ncls);
-	fill_outputs(ac, tr, perm, first_out);
+	fill_outputs(ac, tr, perm, first_out, m);
 	free(perm);
+	return 0;
 }
 
 /*
@@ -367,10 +411,9 @@ rx_ac_build(struct rx_ac *ac)
 	tr.ncls = ac->ncls;
 	if (add_keywords(ac, &tr) != 0)
 		goto out;
-	if (tr.nn * ac->ncls > 65535)
-		goto out;	/* offsets would not fit the table's type */
 	link_fails(&tr);
-	fill_table(ac, &tr);
+	if (fill_table(ac, &tr) != 0)
+		goto out;	/* offsets would not fit the table's type */
 	finish_classes(ac);
 	ac->built = 1;
 	rc = 0;
@@ -402,12 +445,12 @@ walk1(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
 {
 	const uint16_t *delta = ac->delta;
 	const unsigned char *cls = ac->cls;
-	unsigned tout = ac->tout;
+	unsigned outbit = ac->outbit;
 	size_t j, h = 0;
 
 	for (j = 0; j < n; j++) {
 		st = delta[st + cls[s[j]]];
-		if (st >= tout)
+		if (st & outbit)
 			h += mark(ac, st, cand, stamp);
 	}
 	*hits += h;
@@ -425,11 +468,11 @@ mark_lanes(const struct rx_ac *ac, unsigned sa, unsigned sb, unsigned sc,
 {
 	size_t h = 0;
 
-	if (sa >= ac->tout)
+	if (sa & ac->outbit)
 		h += mark(ac, sa, cand, stamp);
-	if (sb >= ac->tout)
+	if (sb & ac->outbit)
 		h += mark(ac, sb, cand, stamp);
-	if (sc >= ac->tout)
+	if (sc & ac->outbit)
 		h += mark(ac, sc, cand, stamp);
 	return h;
 }
@@ -441,27 +484,36 @@ mark_lanes(const struct rx_ac *ac, unsigned sa, unsigned sb, unsigned sc,
  * one lane would be in; before it, it finds only keywords that are
  * there, which the lane before finds too.  The marks are the same;
  * *hits may count a keyword twice (callers only ask whether it is zero).
+ * One index walks the three lanes, and one test of outbit over the
+ * three states says whether any has output (output_start).
  */
 static unsigned
 walk3(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
     uint32_t *cand, uint32_t stamp, size_t *hits)
 {
 	const uint16_t *delta = ac->delta;
-	const unsigned char *cls = ac->cls, *end = s + n, *b, *c, *e;
-	unsigned tout = ac->tout, sb = 0, sc = 0;
-	size_t ov = ac->maxkw - 1, len = (n + 2 * ov) / 3;
+	const unsigned char *cls = ac->cls, *b, *c;
+	unsigned outbit = ac->outbit, sb = 0, sc = 0;
+	size_t ov = ac->maxkw - 1, len = (n + 2 * ov) / 3, j;
 
 	/* A: s[0, len), B: s[len - ov, 2 len - ov), C: the rest, longest */
 	b = s + len - ov;
 	c = b + len - ov;
-	for (e = s + len; s < e; s++, b++, c++) {
-		st = delta[st + cls[*s]];
-		sb = delta[sb + cls[*b]];
-		sc = delta[sc + cls[*c]];
-		if (st >= tout || sb >= tout || sc >= tout)
-			*hits += mark_lanes(ac, st, sb, sc, cand, stamp);
+	for (j = 0; j < len; j++) {
+		/* No call in the inner loop: every lane keeps its register. */
+		for (; j < len; j++) {
+			st = delta[st + cls[s[j]]];
+			sb = delta[sb + cls[b[j]]];
+			sc = delta[sc + cls[c[j]]];
+			if ((st | sb | sc) & outbit)
+				break;
+		}
+		if (j == len)
+			break;
+		*hits += mark_lanes(ac, st, sb, sc, cand, stamp);
 	}
-	return walk1(ac, c, (size_t)(end - c), sc, cand, stamp, hits);
+	return walk1(ac, c + len, (size_t)(s + n - (c + len)), sc, cand,
+	    stamp, hits);
 }
 
 /* walk3 in two lanes, for shorter text. */
@@ -470,18 +522,24 @@ walk2(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
     uint32_t *cand, uint32_t stamp, size_t *hits)
 {
 	const uint16_t *delta = ac->delta;
-	const unsigned char *cls = ac->cls, *end = s + n, *b, *e;
-	unsigned tout = ac->tout, sb = 0;
-	size_t ov = ac->maxkw - 1, len = (n + ov) / 2;
+	const unsigned char *cls = ac->cls, *b;
+	unsigned outbit = ac->outbit, sb = 0;
+	size_t ov = ac->maxkw - 1, len = (n + ov) / 2, j;
 
 	b = s + len - ov;	/* lane B, s[len - ov, n), is as long or 1 more */
-	for (e = s + len; s < e; s++, b++) {
-		st = delta[st + cls[*s]];
-		sb = delta[sb + cls[*b]];
-		if (st >= tout || sb >= tout)
-			*hits += mark_lanes(ac, st, sb, 0, cand, stamp);
+	for (j = 0; j < len; j++) {
+		for (; j < len; j++) {
+			st = delta[st + cls[s[j]]];
+			sb = delta[sb + cls[b[j]]];
+			if ((st | sb) & outbit)
+				break;
+		}
+		if (j == len)
+			break;
+		*hits += mark_lanes(ac, st, sb, 0, cand, stamp);
 	}
-	return walk1(ac, b, (size_t)(end - b), sb, cand, stamp, hits);
+	return walk1(ac, b + len, (size_t)(s + n - (b + len)), sb, cand,
+	    stamp, hits);
 }
 
 /*
@@ -680,13 +738,89 @@ skip_csi(const unsigned char *p, size_t i, size_t n, size_t start,
 	return j + 1;
 }
 
-/* Skip the control string ESC b ... at start; b is at i. */
-static size_t
-skip_ctl(const unsigned char *p, size_t i, size_t n, size_t start,
+/*
+ * The moves of a docker-style redraw that rx_ac_scan_rows models, for
+ * the CSI with parameters p[i, j) and final p[j]: CUU or CUD by an
+ * explicit count from 1 to 99 or none ('A', 'B'), or EL 2 (the whole
+ * row, 'K').  The count, or 0 when it is no such move (-1 for EL 2).
+ */
+static int
+rows_op(const unsigned char *p, size_t i, size_t j)
+{
+	int v = 0;
+	size_t k;
+
+	if (p[j] == 'K')
+		return j == i + 1 && p[i] == '2' ? -1 : 0;
+	if ((p[j] != 'A' && p[j] != 'B') || j - i > 2)
+		return 0;
+	if (j == i)
+		return 1;
+	for (k = i; k < j; k++) {
+		if (p[k] < '0' || p[k] > '9')
+			return 0;
+		v = v * 10 + (p[k] - '0');
+	}
+	return v;
+}
+
+/*
+ * Bracketed paste off, which starts every command's output in bash: on
+ * the fresh screen of a line (no paste on, no erased or kept lines, no
+ * width) it changes no text, so the overlays take it as a colour.
+ */
+#define PASTE_OFF	"\033[?2004l"
+
+static int
+paste_off(const unsigned char *p, size_t i, size_t n)
+{
+	return n - i >= sizeof(PASTE_OFF) - 1 &&
+	    memcmp(p + i, PASTE_OFF, sizeof(PASTE_OFF) - 1) == 0;
+}
+
+/*
+ * The common CSIs in one pass: ESC [ at start, then digits and `;`
+ * from p[i], then a final byte.  A colour moves nothing; any other
+ * such CSI is RAW_ODD, and moves text as skip_csi says it does: with
+ * no private marker and no intermediate, only the erases (K, J) look
+ * at the parameters ("bad": one is not zero), and the alternate
+ * screen needs a `?`.
+ * Returns where it ends, or 0 when skip_csi must read it.
+ */
+static inline __attribute__((always_inline)) size_t
+csi_fast(const unsigned char *p, size_t i, size_t n, size_t start,
     int *complex)
 {
-	size_t j = ctl_string_end(p, i + 1, n, p[i], start, 0);
+	size_t j, k;
+	int bad = 0;
 
+	for (j = i; j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == ';');
+	    j++)
+		;
+	if (j >= n || p[j] < 0x40 || p[j] > 0x7e || j - start > CSI_LIMIT)
+		return 0;
+	if (p[j] == 'm')
+		return j + 1;
+	if (rows_op(p, i, j) != 0) {
+		*complex |= RAW_ROWOP;	/* RAW_ODD, moves: see the end */
+		return j + 1;
+	}
+	*complex |= RAW_ODD;
+	if (p[j] == 'K' || p[j] == 'J')
+		for (k = i; k < j; k++)
+			bad |= p[k] >= '1' && p[k] <= '9';
+	if (csi_moves(p, i, j, 0, 0, bad))
+		*complex |= RX_RAW_MOVES;
+	return j + 1;
+}
+
+/*
+ * Past the control string whose payload ends at p[j] (ctl_string_end):
+ * its BEL or ST is skipped; one cut short moves text.
+ */
+static size_t
+ctl_string_past(const unsigned char *p, size_t j, size_t n, int *complex)
+{
 	if (j >= n || (p[j] == 0x1b && (j + 1 >= n || p[j + 1] != '\\')))
 		*complex |= RX_RAW_MOVES;	/* cut short */
 	if (j >= n)
@@ -697,7 +831,10 @@ skip_ctl(const unsigned char *p, size_t i, size_t n, size_t start,
 	return j + 1 < n && p[j + 1] == '\\' ? j + 2 : j;
 }
 
-/* Skip an escape sequence at p[i] == ESC; say whether it moves text. */
+/*
+ * Skip an escape sequence at p[i] == ESC; say whether it moves text.
+ * Control strings are scan_ctl_string's.
+ */
 static size_t
 skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 {
@@ -709,8 +846,6 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 	}
 	if (p[i] == '[')
 		return skip_csi(p, i + 1, n, start, complex);
-	if (ctl_intro(p[i]))
-		return skip_ctl(p, i, n, start, complex);
 	/* ESC, intermediates, final: charsets and the like. */
 	for (j = i; j < n && p[j] >= 0x20 && p[j] <= 0x2f; j++)
 		;
@@ -727,24 +862,23 @@ skip_esc(const unsigned char *p, size_t i, size_t n, int *complex)
 }
 
 /*
- * The payload of a control string at p[i] == ESC (a window title, an
- * OSC 8 link, DCS...): nothing shows it, but the log keeps it, so its
- * keywords count too (RX_RAW_STRINGS says there were some).
+ * The control string at p[i] == ESC, p[i + 1] its introducer (a window
+ * title, an OSC 8 link, DCS...): nothing shows its payload, but the log
+ * keeps it, so its keywords count too (RX_RAW_STRINGS says there were
+ * some).  Where the scan goes on, past the string.
  */
 static size_t
 scan_ctl_string(const struct rx_ac *ac, const unsigned char *p, size_t i,
-    size_t n, uint32_t *cand, uint32_t stamp, int *complex)
+    size_t n, uint32_t *cand, uint32_t stamp, int *complex, size_t *hits)
 {
-	size_t end, hits;
+	size_t end = ctl_string_end(p, i + 2, n, p[i + 1], i, 0), h;
 
-	if (i + 1 >= n || !ctl_intro(p[i + 1]))
-		return 0;
-	end = ctl_string_end(p, i + 2, n, p[i + 1], i, 0);
-	hits = rx_ac_scan(ac, (const char *)p + i + 2, end - (i + 2), cand,
+	h = rx_ac_scan(ac, (const char *)p + i + 2, end - (i + 2), cand,
 	    stamp);
-	if (hits > 0)
+	if (h > 0)
 		*complex |= RX_RAW_STRINGS;
-	return hits;
+	*hits += h;
+	return ctl_string_past(p, end, n, complex);
 }
 
 /*
@@ -911,7 +1045,7 @@ raw_control(struct raw *r, size_t i)
 			r->complex |= RAW_CR;
 		/* The renderer's idioms of a CR after a blank (term.c). */
 		if (r->tn > 0 && r->t[r->tn - 1] == ' ')
-			r->complex |= RAW_ODD;
+			r->complex |= RAW_CR_BLANK;
 		raw_cut(r);
 		return i + 1;
 	case 0x00: case 0x07: case 0x18: case 0x1a: case 0x7f:
@@ -944,6 +1078,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 	struct raw r = { ac, (const unsigned char *)p, n, cand, stamp, 0, NULL,
 	    0, 0, 0 };
 	size_t i, sgr;
+	int rows = 0;
 
 	*complex = 0;
 	if (!ac->built || ac->nstates == 0)
@@ -958,19 +1093,35 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 	while ((i = raw_run(&r, i)) < n) {
 		/* s[i] is a byte the scan looks at: what it does to text */
 		if (r.s[i] == 0x1b && i + 1 < n && r.s[i + 1] == '[' &&
-		    (sgr = sgr_end(r.s, i + 2, n, i)) != 0)
+		    (sgr = csi_fast(r.s, i + 2, n, i, &r.complex)) != 0)
 			i = sgr;	/* a colour, the most common escape */
+		else if (r.s[i] == 0x1b && paste_off(r.s, i, n))
+			i += sizeof(PASTE_OFF) - 1;	/* as a colour */
 		else if (r.s[i] == 0x1b) {
 			/* The state is kept: ESC[0m in a keyword hides nothing. */
 			r.complex |= RAW_ODD;
-			r.hits += scan_ctl_string(ac, r.s, i, n, cand, stamp,
-			    &r.complex);
-			i = skip_esc(r.s, i, n, &r.complex);
-		} else if (rx_c1_at(p, i))
+			if (i + 1 < n && ctl_intro(r.s[i + 1]))
+				i = scan_ctl_string(ac, r.s, i, n, cand, stamp,
+				    &r.complex, &r.hits);
+			else
+				i = skip_esc(r.s, i, n, &r.complex);
+		} else if (r.s[i] >= 0x80 && rx_c1_at(p, i))
 			i = raw_c1(&r, i);
 		else
 			i = raw_control(&r, i);
 	}
+	/*
+	 * Cursor moves up and down and whole-row erases move text: the
+	 * line is rendered unless rx_ac_scan_rows shows that the rows they
+	 * leave hold no keyword, which it can when nothing else moves text.
+	 */
+	if (r.complex & RAW_ROWOP) {
+		if (!(r.complex & (RX_RAW_MOVES | RAW_ODD)))
+			rows = RX_RAW_ROWS;
+		r.complex |= RAW_ODD | RX_RAW_MOVES;
+	}
+	if (r.complex & RAW_CR_BLANK)
+		r.complex |= RAW_ODD;
 	/*
 	 * A CR over text moves it.  When nothing else does (no other
 	 * control, no escape but colours), the line is its pieces written
@@ -981,7 +1132,8 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 			r.complex |= RX_RAW_CR_ONLY;
 		r.complex |= RX_RAW_MOVES;
 	}
-	*complex = r.complex & (RX_RAW_MOVES | RX_RAW_STRINGS | RX_RAW_CR_ONLY);
+	*complex = (r.complex & (RX_RAW_MOVES | RX_RAW_STRINGS |
+	    RX_RAW_CR_ONLY)) | rows;
 	text->len = r.tn;	/* for rx_ac_scan_overlay */
 	return r.hits + rx_ac_scan(ac, (const char *)r.t, r.tn, cand, stamp);
 }
@@ -1032,6 +1184,142 @@ rx_ac_scan_overlay(const struct rx_ac *ac, const struct sl_buf *text,
 			break;
 	}
 	return rx_ac_scan(ac, row->buf, len, cand, stamp);
+}
+
+/*
+ * The screen of rx_ac_scan_rows: ROWS_MAX rows of w cells, one byte a
+ * cell, with the cursor.
+ */
+struct rows {
+	unsigned char *cell;
+	size_t w;
+	size_t len[ROWS_MAX];
+	size_t x, y;
+	size_t ymax;		/* the lowest row the cursor reached */
+};
+
+/*
+ * A CR.  The renderer's idioms of a CR all need a row that ends in a
+ * blank at the cursor, 11 columns in or more (term.c carriage_return):
+ * zsh's mark, `%` or `#` then blanks, teaches it the width, and a blank
+ * after text 40 columns in may be readline's wrap.  Such a row is not
+ * modelled: -1.
+ */
+static int
+rows_cr(struct rows *g)
+{
+	const unsigned char *row = g->cell + g->y * g->w;
+	size_t x = g->x;
+
+	if (x >= 11 && x == g->len[g->y] && row[x - 1] == ' ' &&
+	    (x - 1 >= 40 || row[0] == '%' || row[0] == '#'))
+		return -1;
+	g->x = 0;
+	return 0;
+}
+
+/* Text p[0, n) at the cursor; -1 past the row's cells. */
+static int
+rows_text(struct rows *g, const unsigned char *p, size_t n)
+{
+	unsigned char *row = g->cell + g->y * g->w;
+
+	if (g->x + n >= g->w)
+		return -1;
+	if (g->x > g->len[g->y])	/* cells between are blanks */
+		memset(row + g->len[g->y], ' ', g->x - g->len[g->y]);
+	memcpy(row + g->x, p, n);
+	g->x += n;
+	if (g->x > g->len[g->y])
+		g->len[g->y] = g->x;
+	return 0;
+}
+
+/* The CSI at p[i] == ESC: a colour, or a move of rows_op. */
+static size_t
+rows_csi(struct rows *g, const unsigned char *p, size_t i, size_t n,
+    int *bad)
+{
+	size_t j;
+	int v = 0;
+
+	for (j = i + 2; j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == ';');
+	    j++)
+		;
+	if (j >= n || j - i > CSI_LIMIT ||
+	    (p[j] != 'm' && (v = rows_op(p, i + 2, j)) == 0)) {
+		*bad = 1;
+		return n;
+	}
+	if (p[j] == 'K')
+		g->len[g->y] = 0;
+	else if (p[j] == 'A')	/* no higher than the top */
+		g->y = g->y > (size_t)v ? g->y - (size_t)v : 0;
+	else if (p[j] == 'B') {
+		g->y += (size_t)v;
+		if (g->y >= ROWS_MAX)
+			*bad = 1;
+		else if (g->y > g->ymax)
+			g->ymax = g->y;
+	}
+	return j + 1;
+}
+
+/*
+ * Play the line p[0, n), all ASCII, on g; -1 when it does what g does
+ * not model.  Text runs to the next byte the raw scan looks at (run_end):
+ * only CR, the CSIs of rows_csi and paste off are modelled.
+ */
+static int
+rows_play(const struct rx_ac *ac, struct rows *g, const unsigned char *p,
+    size_t n)
+{
+	size_t i = 0, j;
+	int bad = 0;
+
+	while (i < n && !bad) {
+		if (p[i] == 0x1b && paste_off(p, i, n))
+			i += sizeof(PASTE_OFF) - 1;
+		else if (p[i] == 0x1b && i + 1 < n && p[i + 1] == '[')
+			i = rows_csi(g, p, i, n, &bad);
+		else if (p[i] == '\r') {
+			bad = rows_cr(g) != 0;
+			i++;
+		} else if ((j = run_end(ac, p, i, n)) == i)
+			bad = 1;	/* no other control is modelled */
+		else {
+			bad = rows_text(g, p + i, j - i) != 0;
+			i = j;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+size_t
+rx_ac_scan_rows(const struct rx_ac *ac, const char *p, size_t n,
+    struct sl_buf *room, uint32_t *cand, uint32_t stamp)
+{
+	struct rows g;
+	size_t y, hits = 0;
+
+	/*
+	 * A cell a byte; and far from the renderer's limits, where it
+	 * cuts a row (SL_ROW_MAX) or gives rows up (SL_TERM_CELLS, which
+	 * ROWS_MAX rows of this line, their room doubled, stay under).
+	 */
+	if (n > ROWS_LINE_MAX || !all_ascii((const unsigned char *)p, n))
+		return SIZE_MAX;
+	memset(&g, 0, sizeof(g));
+	g.w = n + 1;
+	sl_buf_reset(room);
+	sl_buf_reserve(room, ROWS_MAX * g.w);
+	g.cell = (unsigned char *)room->buf;
+	if (rows_play(ac, &g, (const unsigned char *)p, n) != 0)
+		return SIZE_MAX;
+	for (y = 0; y <= g.ymax; y++)
+		hits += rx_ac_scan(ac, (const char *)g.cell + y * g.w,
+		    g.len[y], cand, stamp);
+	return hits;
 }
 
 void

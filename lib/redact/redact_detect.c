@@ -925,9 +925,14 @@ holds(const char *p, size_t n, const char *w)
 /* ---------------------------------------------------------- one line */
 
 int
-rx_cr_row_clean(struct sl_redact *rx, int complex)
+rx_cr_row_clean(struct sl_redact *rx, int complex, const char *p, size_t n)
 {
-	if (complex != (RX_RAW_MOVES | RX_RAW_CR_ONLY) || rx->cr_render)
+	if (rx->cr_render)
+		return 0;
+	if (complex == (RX_RAW_MOVES | RX_RAW_ROWS))
+		return rx_ac_scan_rows(rx->ac, p, n, &rx->crrow, rx->candl,
+		    next_stamp(rx)) == 0;
+	if (complex != (RX_RAW_MOVES | RX_RAW_CR_ONLY))
 		return 0;
 	return rx_ac_scan_overlay(rx->ac, &rx->rawtext, &rx->crrow, rx->candl,
 	    next_stamp(rx)) == 0;
@@ -955,7 +960,7 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		e->complex = complex & RX_RAW_MOVES;
 		e->strings = complex & RX_RAW_STRINGS;
 		if (rx->prefilter && hl == 0 && !busy &&
-		    (!complex || rx_cr_row_clean(rx, complex)))
+		    (!complex || rx_cr_row_clean(rx, complex, e->p, e->n)))
 			return;		/* the common case: nothing here */
 		rx_render(rx, e->p, e->n);
 		sl_buf_reset(&e->text);

@@ -1,9 +1,10 @@
 /*
  * crskip: the redactor's skip of the renderer on lines whose only moves
  * are CRs (rx_cr_row_clean in lib/redact/redact_detect.c, the row its
- * pieces leave by rx_ac_scan_overlay).  A skipped line is one the
- * redactor never looks at again, so a wrong skip leaks what the screen
- * showed.
+ * pieces leave by rx_ac_scan_overlay), or CRs, cursor up and down and
+ * whole-row erases (docker's redraws: the rows of rx_ac_scan_rows).  A
+ * skipped line is one the redactor never looks at again, so a wrong
+ * skip leaks what the screen showed.
  *
  * Input: raw terminal bytes, cut into lines at LF, e.g.
  *	user_billing.md  3% [>   ]  0.4 MB  25.5 MB/s\ruser_billing.md ...
@@ -41,12 +42,13 @@ check_line(const char *p, size_t n, uint32_t *stamp)
 	int cx;
 
 	if (rx_ac_scan_raw(rx->ac, p, n, cand, ++*stamp, &cx,
-	    &rx->rawtext) != 0 || !rx_cr_row_clean(rx, cx))
+	    &rx->rawtext) != 0 || !rx_cr_row_clean(rx, cx, p, n))
 		return;
 	rx_render(rx, p, n);
 	if (rx_ac_scan(rx->ac, rx->rend.buf, rx->rend.len, cand, ++*stamp) != 0)
-		fz_fail("a line of CRs was not rendered, but its rendering "
-		    "holds a keyword: %.*s", (int)rx->rend.len, rx->rend.buf);
+		fz_fail("a line of CRs or rows was not rendered, but its "
+		    "rendering holds a keyword: %.*s", (int)rx->rend.len,
+		    rx->rend.buf);
 }
 
 int
