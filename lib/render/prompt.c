@@ -94,6 +94,8 @@ struct sl_prompt {
 				 * further on */
 	struct sl_stream stream;	/* what a stream tells of the width */
 	int open;		/* ...and it is unfinished */
+	int fresh_prompt;	/* ...and bash drew its prompt (paste on, no
+				   Enter on the row): a new line's editing */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
@@ -1172,6 +1174,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	int echo;
 
 	ps->prev_cmd = 1;
+	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF))
+	    == SL_ROW_PASTE;
 	ps->last_cmd_row = n > plen;
 	ps->stream_first = 0;
 	ps->stream.searched = 0;
@@ -1302,6 +1306,25 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
 	else if (!ps->pwsh)
 		plen = match_zsh_cont(s, n);
 	return plen;
+}
+
+/*
+ * A line of a multi-line entry that readline draws from its history (a
+ * here-document or a loop recalled with Ctrl-R or Up; bash keeps them
+ * whole under lithist): rows of their own with no "> ", below the
+ * prompt, before Enter.  Only readline writes rows between a fresh
+ * prompt (paste on) and Enter (paste off), and while the command is
+ * unfinished they are its lines; the lines typed at "> " each came
+ * after an Enter (accepted), so they never take this path.  fish's
+ * lines are indented (match_fish_cont); a row of its below the line
+ * that is not is its pager's.
+ */
+static int
+recalled_line(const struct sl_prompt *ps, size_t n, unsigned flags)
+{
+	return ps->fresh_prompt && ps->prev_cmd && ps->open &&
+	    !ps->accepted && !ps->sh.fish && n > 0 &&
+	    !(flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF | SL_ROW_TITLE));
 }
 
 /* Is s[0, k) the prompt of the last command row? */
@@ -1738,7 +1761,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k, fish);
 	}
-	if ((k = match_cont(ps, s, n)) > 0) {
+	if ((k = match_cont(ps, s, n)) > 0 || recalled_line(ps, n, flags)) {
 		*plen = k;
 		return continuation(ps, s, n, k);
 	}

@@ -198,6 +198,8 @@ struct sl_term {
 	uint32_t cr_x;
 	long long queried;	/* 1 + absolute row where busybox asked for
 				   the cursor, or 0 */
+	uint32_t query_col;	/* the column it asked at: its prompt's end */
+	uint32_t query_sum;	/* prompt_sum() of the cells before it */
 	long long erased_row;	/* 1 + absolute row ED 0 cut short, or 0 */
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
@@ -209,6 +211,9 @@ struct sl_term {
 	long long kept_row;	/* 1 + absolute row whose last lines EL
 				   emptied, still on the screen, or 0 */
 	uint32_t kept_lines;	/* the lines it stands for (row_lines) */
+	long long left_row;	/* 1 + absolute row of a wrapped row an LF
+				   last left, or 0 */
+	uint32_t left_lines;	/* its lines up to the one left (row_lines) */
 	long long pad_row;	/* 1 + absolute row where readline padded
 				   the margin before a wide character (a
 				   space, then EL), or 0 */
@@ -1520,13 +1525,19 @@ static void	feed_bytes(struct sl_term *, const unsigned char *,
 		    const unsigned char *);
 
 /* Where busybox's CR LF is its wrap: the row where it asked for the
- * cursor, or one of exactly the learnt width (drawn again after a Tab
- * listing without asking). */
+ * cursor, or its line drawn again after a Tab listing without asking:
+ * one of exactly the learnt width, or, before any width is known, one
+ * that starts with the prompt it last asked after (truth seed
+ * busybox-192: a completion that reached exactly the width). */
+static uint32_t	prompt_sum(const struct row *, uint32_t);
+
 static int
 busybox_row(const struct sl_term *t, const struct row *r)
 {
 	return t->queried == t->abs_top + t->cy + 1 || (t->queried != 0 &&
-	    t->wrap_w != 0 && r->len == t->wrap_w);
+	    ((t->wrap_w != 0 && r->len == t->wrap_w) ||
+	    (t->wrap_w == 0 && t->query_col > 0 && r->len > t->query_col &&
+	    prompt_sum(r, t->query_col) == t->query_sum)));
 }
 
 /*
@@ -1900,12 +1911,17 @@ delete_soft_lines(struct sl_term *t, uint32_t n)
 		if (t->kept_row == t->abs_top + t->cy + 1)
 			t->kept_lines = t->kept_lines > n ?
 			    t->kept_lines - n : 0;
+		if (t->left_row == t->abs_top + t->cy + 1)
+			t->left_lines = t->left_lines > n ?
+			    t->left_lines - n : 0;
 		return 0;
 	}
 	r->len = SL_MIN(r->len, start);
 	r->taken = start / w - 1;
 	if (t->kept_row == t->abs_top + t->cy + 1)
 		t->kept_lines = SL_MIN(t->kept_lines, start / w);
+	if (t->left_row == t->abs_top + t->cy + 1)
+		t->left_lines = SL_MIN(t->left_lines, start / w);
 	goto_row(t, (long long)t->cy + 1);
 	t->cx = 0;
 	return n - after;
@@ -2029,12 +2045,20 @@ erase_soft_below(struct sl_term *t)
  * their start.  zsh clears its search display so, line by line, then
  * climbs back over those lines, which are still there on the screen.
  * Until the line is accepted (erased_lines_end): then what zsh writes
- * below the row is output.  (bashsearch, issue 12)
+ * below the row is output.  (bashsearch, issue 12)  And the lines an LF
+ * left the row from: zsh's search entry that fills the prompt row
+ * exactly steps off it with a space onto a blank line, goes down from
+ * there to draw its search line, and climbs back over both (truth seed
+ * zsh-omz-231).  An LF from the text's last line (readline's " \r"
+ * blank below it is not the row's, lf_in_row) counts no blank line.
  */
 static uint32_t
 row_lines(const struct sl_term *t, const struct row *r, long long y)
 {
 	uint32_t n = last_line(t, r) + 1;
+
+	if (t->left_row == t->abs_top + y + 1)
+		n = SL_MAX(n, t->left_lines);
 
 	if (t->kept_row == t->abs_top + y + 1)
 		n = SL_MAX(n, t->kept_lines);
@@ -2420,8 +2444,20 @@ edit_signal(struct sl_term *t, unsigned flag)
  * The line editor is done (bracketed paste off): the lines its row had
  * before ED 0 are no longer the row's.  fish accepts with CR LF from the
  * command's last line, which went down onto such an erased line: what
- * follows is output, on a row of its own, as on the terminal.
+ * follows is output, on a row of its own, as on the terminal.  So it is
+ * when the cursor stands at the start of an empty line past the row's
+ * end that no ED emptied: fish's command typed to exactly the width,
+ * whose autosuggestion's space wrapped onto the next line and was erased
+ * there with EL (truth seed fish-201).
  */
+/* The cursor at the start of a line of its wrapped row with nothing of
+ * the row from there on. */
+static int
+empty_line_past(struct sl_term *t, const struct row *r)
+{
+	return soft(t) && t->cx >= r->len && t->cx % t->wrap_w == 0;
+}
+
 static void
 erased_lines_end(struct sl_term *t)
 {
@@ -2434,7 +2470,8 @@ erased_lines_end(struct sl_term *t)
 		while (r->len > 0 && r->ch[r->len - 1] == CELL_BLANK)
 			r->len--;	/* the lines EL emptied are not its */
 	t->kept_row = 0;
-	if (!on_erased || !soft(t) || t->on_status || t->at_margin ||
+	if ((!on_erased && !empty_line_past(t, r)) || !soft(t) ||
+	    t->on_status || t->at_margin ||
 	    t->cx < r->len || t->cx / t->wrap_w <= last_line(t, r))
 		return;
 	t->cx -= line_start(t);
@@ -2482,6 +2519,17 @@ keypad_off(struct sl_term *t)
 	row_at(t, keypad_row(t))->flags |= SL_ROW_KEYPAD_OFF;
 }
 
+/* FNV-1a over a row's first n cells: a prompt told again cheaply. */
+static uint32_t
+prompt_sum(const struct row *r, uint32_t n)
+{
+	uint32_t h = 2166136261u, i;
+
+	for (i = 0; i < n && i < r->len; i++)
+		h = (h ^ r->ch[i]) * 16777619u;
+	return h;
+}
+
 /* DSR 6: busybox asks where its input starts, on every new line. */
 static void
 cursor_query(struct sl_term *t, uint32_t n)
@@ -2489,6 +2537,8 @@ cursor_query(struct sl_term *t, uint32_t n)
 	if (n != 6)
 		return;
 	edit_signal(t, 0);
+	t->query_col = t->cx;
+	t->query_sum = prompt_sum(cur(t), t->cx);
 	t->queried = t->abs_top + t->cy + 1;
 	t->crs_off = 0;
 }
@@ -2977,6 +3027,10 @@ control(struct sl_term *t, unsigned char c)
 
 			if (r->bell_len != 0 && r->bell_len == r->len + 1)
 				r->flags |= SL_ROW_BELL;
+		}
+		if (soft(t)) {
+			t->left_row = t->abs_top + t->cy + 1;
+			t->left_lines = line_start(t) / t->wrap_w + 1;
 		}
 		t->cx = 0;
 		t->at_margin = 0;

@@ -608,6 +608,43 @@ START_TEST(cont_heredoc)
 }
 END_TEST
 
+/*
+ * A here-document recalled from history (Ctrl-R or Up; bash's lithist
+ * keeps it whole): readline draws its lines on rows of their own with no
+ * "> ", between the prompt (paste on) and Enter (paste off).  They are
+ * the command's lines.  (truth seed bash-al2023-173)
+ */
+START_TEST(cont_recalled_heredoc)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD(ps, "u@h:~$ cat <<EOF", SL_ROW_PASTE | SL_ROW_TITLE, "u@h:~$ ");
+	CONT(ps, "alpha alpha", "");
+	CONT(ps, "EOF", "");
+	NONE(ps, "alpha alpha", SL_ROW_PASTE_OFF);
+	LAST_CMD_IS(ps, "cat <<EOF");
+
+	/* Typed at "> ", each line came after an Enter: a row without
+	 * "> " there is output (the document closed or not). */
+	CMD(ps, "u@h:~$ cat <<EOF", SL_ROW_PASTE, "u@h:~$ ");
+	classify_at(__LINE__, ps, "> one", SL_ROW_PASTE_OFF | SL_ROW_PASTE,
+	    SL_PROMPT_CONT, "> ");
+	NONE(ps, "one", SL_ROW_PASTE_OFF);
+
+	/* Not after Enter, nor after a row with Enter on it (no fresh
+	 * prompt), nor where the command is finished. */
+	CMD(ps, "u@h:~$ cat <<EOF", SL_ROW_PASTE, "u@h:~$ ");
+	NONE(ps, "text", SL_ROW_PASTE_OFF);
+	NONE(ps, "more", 0);
+	CMD(ps, "u@h:~$ cat <<EOF", SL_ROW_PASTE | SL_ROW_PASTE_OFF,
+	    "u@h:~$ ");
+	NONE(ps, "text", 0);
+	CMD(ps, "u@h:~$ ls", SL_ROW_PASTE, "u@h:~$ ");
+	NONE(ps, "a  b", 0);				/* Tab listing */
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* "<<-" strips leading tabs from the delimiter line. */
 START_TEST(cont_heredoc_dash_tabs)
 {
@@ -1422,6 +1459,7 @@ prompt_suite(void)
 	tcase_add_test(tc, cont_quote_in_comment);
 	tcase_add_test(tc, cont_quote_spanning_rows);
 	tcase_add_test(tc, cont_heredoc);
+	tcase_add_test(tc, cont_recalled_heredoc);
 	tcase_add_test(tc, cont_heredoc_dash_tabs);
 	tcase_add_test(tc, cont_pwsh);
 	tcase_add_test(tc, cont_needs_previous_command);

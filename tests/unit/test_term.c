@@ -1756,6 +1756,27 @@ START_TEST(wrap_zsh_search_cleared_lines)
 END_TEST
 
 /*
+ * zsh's search entry fills the prompt row to exactly the width: the
+ * space after it steps onto the next line, zsh goes down below that to
+ * draw its search line and climbs two lines back to the prompt.  The
+ * blank line is on the screen: the climb ends on the prompt row, not on
+ * the output above it.  The same lines as libvterm's and pyte's at 40
+ * columns.
+ * (truth seed zsh-omz-231)
+ */
+#define E36	"echo xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
+START_TEST(wrap_zsh_search_exact_width)
+{
+	RENDER_IS("out0\r\n" ZSH_MARK40 "vm% \033[?2004h\r\nbck: _\033[K\033[A"
+	    "\r\033[4C" E36 " \033[K\r\r\nbck: e_\033[K\033[A\033[A\r\033[4C"
+	    "echo y\033[K\033[1B\r\033[K\033[1B\r\033[K\033[2A\033[10C"
+	    "\033[?2004l\033[2B\rout\r\n",
+	    "out0", "vm% echo y", "", "out");
+}
+END_TEST
+
+/*
  * fish erases an autosuggestion that ran onto a third line with ED 0 on
  * the second.  Accepted there (CR LF onto the erased line), the output
  * is a row of its own; typed on (fish goes down onto the erased line
@@ -1775,6 +1796,23 @@ START_TEST(wrap_fish_erased_suggestion)
 	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 B10 X35 "\033[A\r\033[10C"
 	    "\033[J" C30 "\r\033[A\r\n\r\ndd\r\n\033[?2004l\rout\r\n",
 	    "$ " A38 B10 C30 "dd", "out");
+}
+END_TEST
+
+/*
+ * fish's command typed to exactly the width: its autosuggestion's first
+ * character wraps onto the next line, which fish erases with EL when the
+ * line is accepted, and the cursor stands at that empty line's start
+ * when paste goes off.  What follows is output on a line of its own, as
+ * libvterm and pyte show it.  Typed on, the line stays the command's.
+ * (Width 40 from fish's mark; truth seed fish-201.)
+ */
+START_TEST(wrap_fish_exact_width_suggestion)
+{
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 " sug\r\033[A\r\n\033[K"
+	    "\033[?2004l\rout\r\n", "$ " A38, "out");
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 " sug\r\033[A\r\n\033[K"
+	    "bb\r\n\033[?2004l\rout\r\n", "$ " A38 "bb", "out");
 }
 END_TEST
 
@@ -1859,6 +1897,29 @@ START_TEST(wrap_busybox_exact_width_unsure)
 	/* A row that is no busybox wrap is never flagged. */
 	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\ntotal 16\r\n",
 	    4) & SL_ROW_WRAP_UNSURE, 0);
+}
+END_TEST
+
+/*
+ * busybox draws its line again after a Tab listing without asking for
+ * the cursor; a completion that reaches exactly the width there wraps
+ * with its CR LF before any width is known.  The row starts with the
+ * prompt it last asked after: the wrap is busybox's, and the rest of the
+ * word typed on stays in the command.  (truth seed busybox-192, 54
+ * columns.)
+ */
+START_TEST(wrap_busybox_after_listing)
+{
+	RENDER_IS(BB_LINES "cat alpha_\007\r/tmp # cat alpha_\033[J\r\n"
+	    "alpha_notes.txt   alpha_report.txt\r\n\r/tmp # cat alpha_\033[Jr"
+	    "\r/tmp # cat alpha_report.tx\r\r\nt \033[J\r\nout\r\n",
+	    "a", "b", "c", "/tmp # cat alpha_",
+	    "alpha_notes.txt   alpha_report.txt", "/tmp # cat alpha_report.txt",
+	    "out");
+	/* Another row that does not start with the prompt: no wrap. */
+	RENDER_IS(BB_LINES "cat x\r\n/tmp #> cat alpha_report.tx\r\r\nt\r\n",
+	    "a", "b", "c", "/tmp # cat x", "/tmp #> cat alpha_report.tx",
+	    "t");
 }
 END_TEST
 
@@ -2807,7 +2868,9 @@ term_suite(void)
 	tcase_add_test(tc, search_climb_unknown_width_unplaced);
 	tcase_add_test(tc, wrap_search_wide_char_pad);
 	tcase_add_test(tc, wrap_search_prompt_invisible_miscount);
+	tcase_add_test(tc, wrap_zsh_search_exact_width);
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
+	tcase_add_test(tc, wrap_fish_exact_width_suggestion);
 	tcase_add_test(tc, wrap_fish_space_at_margin);
 	tcase_add_test(tc, wrap_two_line_prompt);
 	tcase_add_test(tc, right_prompt_trimmed);
@@ -2815,6 +2878,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_fish_prompt_after_cancel);
 	tcase_add_test(tc, wrap_fish_cancel_after_erase);
 	tcase_add_test(tc, wrap_busybox_exact_width_unsure);
+	tcase_add_test(tc, wrap_busybox_after_listing);
 	tcase_add_test(tc, kept_lines_after_width_change);
 	tcase_add_test(tc, width_from_newline_mark);
 	tcase_add_test(tc, wrap_lookahead_any_split);
