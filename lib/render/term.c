@@ -1151,7 +1151,9 @@ line_start(struct sl_term *t)
 /*
  * A space then CR at the end of a row, where readline would step off the
  * margin: on a wrapped row at its next margin, else on a row that looks
- * like readline's (a prompt signal, or a long line of text).
+ * like readline's (a prompt signal, the second line of a two-line prompt
+ * but fish's, whose moves are not readline's, or a long line of text:
+ * bash-twoline 2, a space typed into the last column).
  */
 static int
 wrap_candidate(struct sl_term *t, const struct row *r)
@@ -1163,7 +1165,7 @@ wrap_candidate(struct sl_term *t, const struct row *r)
 	if (soft(t))
 		return c % t->wrap_w == 0;
 	return c == t->wrap_w || (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
-	    (c >= 40 && r->ch[c - 1] != CELL_BLANK);
+	    (r->editor_line && !t->fish) || (c >= 40 && r->ch[c - 1] != CELL_BLANK);
 }
 
 /*

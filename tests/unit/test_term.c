@@ -1631,6 +1631,11 @@ START_TEST(wrap_two_line_prompt)
 	    "\033[A\033[5CY\033[B\033[?2004l\r\nnext\r\n",
 	    T40 "ab", "out", "TOP",
 	    "$ xxxxxxxxYxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "next");
+	/* A space typed into the last column before readline's " \r": the
+	 * second line's wrap all the same (bash-twoline 2, width unknown). */
+	RENDER_IS("\033[?2004hTOP\r\n$ echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  \r"
+	    "golf\r\n\033[?2004l\rout\r\n",
+	    "TOP", "$ echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa golf", "out");
 	/* After Enter (paste off) rows are output: a long one stays whole
 	 * and CUU leaves it. */
 	RENDER_IS(P40 " \rab\033[?2004l\r\n"
