@@ -510,6 +510,10 @@ narrow_ascii(char *o, const uint32_t *ch, uint32_t n)
  */
 #define RPROMPT_GAP	2	/* blank cells between line and right prompt */
 #define RPROMPT_JUMP	8	/* ...when the jump started over text */
+/* Once seen there, it stays the right prompt with one blank before it:
+ * fish keeps drawing it at its column while the line grows to one cell
+ * short of it (fish-custom 35: `... echo delta vm` at 164 columns). */
+#define RPROMPT_KEEP_GAP	1
 
 /* Only on a row a shell drew its prompt on: bracketed paste, keypad
  * mode or the title set there, a line editor's start, or the second
@@ -526,10 +530,10 @@ rprompt_trim(const struct row *r, uint32_t n)
 {
 	uint32_t i;
 
-	if (r->rp_to == 0 || r->rp_to != n || r->rp_from < RPROMPT_GAP ||
+	if (r->rp_to == 0 || r->rp_to != n || r->rp_from < RPROMPT_KEEP_GAP ||
 	    !prompt_row(r))
 		return n;
-	for (i = r->rp_from - RPROMPT_GAP; i < r->rp_from; i++)
+	for (i = r->rp_from - RPROMPT_KEEP_GAP; i < r->rp_from; i++)
 		if (r->ch[i] != CELL_BLANK)
 			return n;
 	n = r->rp_from;
@@ -941,8 +945,10 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 			fix_wide_right(r, end);
 		ch = r->ch + x;
 		/* Attributes are read only to hand out spans (emit): without
-		 * them the cells' attributes are never looked at. */
-		at = t->cb.attrs ? r->at + x : NULL;
+		 * them the cells' attributes are never looked at, but on zsh's
+		 * editor rows (suggestion_drop). */
+		at = t->cb.attrs || (r->flags & SL_ROW_KEYPAD_ON) ?
+		    r->at + x : NULL;
 		i = widen_ascii(ch, at, s, k, a);
 		for (; i < k; i++) {
 			ch[i] = s[i];
@@ -1150,7 +1156,9 @@ line_start(struct sl_term *t)
 /*
  * A space then CR at the end of a row, where readline would step off the
  * margin: on a wrapped row at its next margin, else on a row that looks
- * like readline's (a prompt signal, or a long line of text).
+ * like readline's (a prompt signal, the second line of a two-line prompt
+ * but fish's, whose moves are not readline's, or a long line of text:
+ * bash-twoline 2, a space typed into the last column).
  */
 static int
 wrap_candidate(struct sl_term *t, const struct row *r)
@@ -1162,7 +1170,7 @@ wrap_candidate(struct sl_term *t, const struct row *r)
 	if (soft(t))
 		return c % t->wrap_w == 0;
 	return c == t->wrap_w || (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
-	    (c >= 40 && r->ch[c - 1] != CELL_BLANK);
+	    (r->editor_line && !t->fish) || (c >= 40 && r->ch[c - 1] != CELL_BLANK);
 }
 
 /*
@@ -2509,6 +2517,42 @@ keypad_row(struct sl_term *t)
 	}
 }
 
+/*
+ * zsh accepts a line with an autosuggestion still drawn after the
+ * cursor: POSTDISPLAY in grey (fg=8, zsh-autosuggestions' default) that
+ * a line-pre-redraw hook drew again after accept-line cleared it
+ * (zsh-p10k 3: `for i in 1 2 3` shown as the history's `for i in 1 2 3
+ * 4 5; do ...`).  What ran ends at the cursor: grey text from there to
+ * the row's end, or to its right prompt, is taken off the row.
+ */
+#define SUGGEST_FG	8
+
+static void
+suggestion_drop(struct sl_term *t)
+{
+	struct row *r = cur(t);
+	uint32_t i, x = t->cx, end = r->len;
+	int grey = 0;
+
+	if (!(r->flags & SL_ROW_KEYPAD_ON) || x == 0 || x >= r->len)
+		return;
+	if (r->rp_to == r->len && r->rp_from > x)
+		end = r->rp_from;
+	for (i = x; i < end; i++) {
+		if (r->ch[i] == CELL_BLANK)
+			continue;
+		if (SL_ATTR_FG(r->at[i]) != SUGGEST_FG)
+			return;
+		grey = 1;
+	}
+	if (!grey)
+		return;
+	/* Blanked, not cut: zsh goes on to the row's last line (CUD). */
+	fix_wide_left(r, x);
+	fix_wide_right(r, end);
+	row_blank(r, x, end);
+}
+
 static void
 keypad_off(struct sl_term *t)
 {
@@ -2516,6 +2560,7 @@ keypad_off(struct sl_term *t)
 		cur(t)->flags |= SL_ROW_KEYPAD_OFF;
 		return;
 	}
+	suggestion_drop(t);
 	row_at(t, keypad_row(t))->flags |= SL_ROW_KEYPAD_OFF;
 }
 
@@ -2581,9 +2626,12 @@ set_modes(struct sl_term *t, int on)
 			 * line editor's: it would land on the row below. */
 			if (t->alt)
 				break;
-			if (on)
+			if (on) {
 				cur(t)->flags |= SL_ROW_KEYPAD_ON;
-			else
+				/* Colours start being kept here. */
+				if (!t->cb.attrs)
+					t->attr = SL_ATTR_DEFAULT;
+			} else
 				keypad_off(t);
 			break;
 		}
@@ -2874,7 +2922,10 @@ csi_other(struct sl_term *t, unsigned char f)
 		n = SL_ROW_MAX;
 	if (soft(t) && (shift_csi(t, f), soft_move(t, f, &n)))
 		return;
-	t->at_margin = 0;
+	/* A colour keeps the cursor past the margin (xterm, libvterm): fish
+	 * ends its right prompt there with one, then CR. */
+	if (f != 'm')
+		t->at_margin = 0;
 	if (f == 'D')
 		rprompt_end(t);
 	{
@@ -2930,7 +2981,8 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 	if (f == 'm' && t->priv == 0 && t->inter == 0 && !t->alt && !soft(t)) {
 		t->last_csi = 'm';
 		t->at_margin = 0;
-		if (t->cb.attrs)
+		/* zsh's editor rows keep colours for suggestion_drop. */
+		if (t->cb.attrs || (cur(t)->flags & SL_ROW_KEYPAD_ON))
 			sgr(t);
 		return;
 	}

@@ -1631,6 +1631,11 @@ START_TEST(wrap_two_line_prompt)
 	    "\033[A\033[5CY\033[B\033[?2004l\r\nnext\r\n",
 	    T40 "ab", "out", "TOP",
 	    "$ xxxxxxxxYxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "next");
+	/* A space typed into the last column before readline's " \r": the
+	 * second line's wrap all the same (bash-twoline 2, width unknown). */
+	RENDER_IS("\033[?2004hTOP\r\n$ echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  \r"
+	    "golf\r\n\033[?2004l\rout\r\n",
+	    "TOP", "$ echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa golf", "out");
 	/* After Enter (paste off) rows are output: a long one stays whole
 	 * and CUU leaves it. */
 	RENDER_IS(P40 " \rab\033[?2004l\r\n"
@@ -1653,10 +1658,39 @@ START_TEST(right_prompt_trimmed)
 	RENDER_IS("\033[?2004h\xe2\x9d\xaf \033[K\r\033[30Cvm\r\033[30C\r"
 	    "\033[2Cab\r\033[30Cvm\r\033[4C\r\nout\r\n",
 	    "\xe2\x9d\xaf ab", "out");
+	/* Seen there once, it is still the right prompt when the line has
+	 * grown to one blank short of it (fish-custom 35). */
+	RENDER_IS("\033[?2004h\xe2\x9d\xaf \033[K\r\033[10Cvm\r\033[10C\r"
+	    "\033[2Cabcdefg\r\033[10Cvm\r\033[10C\r\033[9C\r\nout\r\n",
+	    "\xe2\x9d\xaf abcdefg", "out");
 	/* The line grew into it, or it was erased: nothing is cut. */
 	RENDER_IS("% \033[K\033[10C#1\033[12D\033[?1h\033=echo abcdefghijkl\r\n",
 	    "% echo abcdefghijkl");
 	RENDER_IS("% \033[K\033[10C#1\033[12D\033[?1h\033=ls\033[K\r\n", "% ls");
+}
+END_TEST
+
+/*
+ * zsh accepts a line with an autosuggestion still drawn in grey (fg=8)
+ * after the cursor: what ran ends at the cursor (zsh-p10k 3, 18).  Grey
+ * the user typed is kept, and so is text after the cursor in another
+ * colour (Enter with the cursor mid-line).
+ */
+START_TEST(zsh_suggestion_dropped)
+{
+	/* Keypad mode on, `for i in 1 2 3`, grey ` 4 5; done`, accepted. */
+	RENDER_IS("% \033[K\033[20C#1\033[22D\033[?1h\033=for i in 1 2 3"
+	    "\033[90m 4 5; done\033[39m\033[10D\033[?1l\033>\r\nfor> do\r\n",
+	    "% for i in 1 2 3", "for> do");
+	/* Grey typed before the cursor stays. */
+	RENDER_IS("% \033[?1h\033=\033[90mls\033[39m\033[?1l\033>\r\nout\r\n",
+	    "% ls", "out");
+	/* Not grey after the cursor: typed, kept. */
+	RENDER_IS("% \033[?1h\033=ls -l\033[3D\033[?1l\033>\r\nout\r\n",
+	    "% ls -l", "out");
+	/* Grey, but no zsh editor on the row: output, kept. */
+	RENDER_IS("$ x\033[90m yz\033[39m\033[3D\033[?1l\033>\r\n",
+	    "$ x yz");
 }
 END_TEST
 
@@ -1828,6 +1862,24 @@ START_TEST(wrap_fish_space_at_margin)
 	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 "\r\r\n\033[A\033[38Caa "
 	    "\033[A\r\r\n\033[Cbbb\033[A\r\r\n\033[4C\r\n\033[?2004l\rout\r\n",
 	    "$ " A38 " bbb", "out");
+}
+END_TEST
+
+/*
+ * fish draws its right prompt up to the margin, then a colour, then CR:
+ * the colour leaves the cursor past the margin of the line it wrote on
+ * (xterm, libvterm), so the CR returns to that line's start, not to the
+ * next line's.  Here the row had wrapped and was edited back to one
+ * line; a rubout follows the right prompt's redraw.  (fish-custom 8.)
+ */
+START_TEST(wrap_fish_right_prompt_at_margin)
+{
+	RENDER_IS(FISH_MARK40 "\033[?2004h$ " A38 "b\r\033[K\033[A"
+	    "\033[38C\033[K"
+	    "\r\033[38C\033[90mvm\033[m\r\033[38C\r\033[38C\b\033[K"
+	    "\r\033[38C\033[90mvm\033[m\r\033[38C\r\033[37C\r\n"
+	    "\033[?2004lout\r\n",
+	    "$ aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa vm", "out");
 }
 END_TEST
 
@@ -2872,9 +2924,11 @@ term_suite(void)
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
 	tcase_add_test(tc, wrap_fish_exact_width_suggestion);
 	tcase_add_test(tc, wrap_fish_space_at_margin);
+	tcase_add_test(tc, wrap_fish_right_prompt_at_margin);
 	tcase_add_test(tc, wrap_two_line_prompt);
 	tcase_add_test(tc, right_prompt_trimmed);
 	tcase_add_test(tc, right_prompt_kept);
+	tcase_add_test(tc, zsh_suggestion_dropped);
 	tcase_add_test(tc, wrap_fish_prompt_after_cancel);
 	tcase_add_test(tc, wrap_fish_cancel_after_erase);
 	tcase_add_test(tc, wrap_busybox_exact_width_unsure);
