@@ -1300,41 +1300,53 @@ rprompt_end(struct sl_term *t)
  */
 static inline void	settled(struct sl_term *);
 
+/*
+ * A CR after a blank that ends the row: zsh's or fish's mark, or maybe
+ * readline's wrap (then held, see look_step).  Returns 1 when the CR
+ * was taken here.  Off the CR's common path.
+ */
+static int	cr_after_blank(struct sl_term *, const struct row *)
+		    __attribute__((noinline));
+
+static int
+cr_after_blank(struct sl_term *t, const struct row *r)
+{
+	if (mark_after_output(t, r)) {
+		linefeed(t);
+		t->cx = 0;
+		t->at_margin = 0;
+		return 1;
+	}
+	learn_width_from_mark(t, r);
+	if (wrap_candidate(t, r)) {
+		t->cr_pending = 1;
+		t->cr_col = t->cx - 1;
+		if (t->look == NULL)
+			t->look = sl_xmalloc(sizeof(*t->look));
+		memset(t->look, 0, offsetof(struct look, buf));
+		return 1;
+	}
+	return 0;
+}
+
 static void
 carriage_return(struct sl_term *t)
 {
 	const struct row *r = cur(t);
+	uint32_t x = t->cx;
 
 	rprompt_end(t);
 	/* Both idioms end a row with a blank, at least 11 columns in. */
-	if (t->cx >= 11 && t->cx == r->len &&
-	    r->ch[t->cx - 1] == CELL_BLANK) {
-		if (mark_after_output(t, r)) {
-			linefeed(t);
-			t->cx = 0;
-			t->at_margin = 0;
-			return;
-		}
-		learn_width_from_mark(t, r);
-		if (wrap_candidate(t, r)) {
-			t->cr_pending = 1;
-			t->cr_col = t->cx - 1;
-			if (t->look == NULL)
-				t->look = sl_xmalloc(sizeof(*t->look));
-			memset(t->look, 0, offsetof(struct look, buf));
-			return;
-		}
-	}
-	{
-		uint32_t x = t->cx;
-
-		if (soft(t)) {
-			settled(t);	/* before the move: shift_settle */
-			t->cx = line_start(t);
-		} else
-			t->cx = 0;
-		count_cr(t, x);
-	}
+	if (x >= 11 && x == r->len && r->ch[x - 1] == CELL_BLANK &&
+	    cr_after_blank(t, r))
+		return;
+	/* soft(t), with the row at hand (the width may be new: read after) */
+	if (t->wrap_w != 0 && r->soft) {
+		settled(t);	/* before the move: shift_settle */
+		t->cx = line_start(t);
+	} else
+		t->cx = 0;
+	count_cr(t, x);
 	t->at_margin = 0;
 }
 
@@ -2943,51 +2955,52 @@ lf_in_row(struct sl_term *t)
 	    t->erased_row == t->abs_top + t->cy + 1 && !ends_cancelled(r));
 }
 
+/*
+ * LF, VT or FF outside the alternate screen.  Only LF ends an input
+ * line (the caller counted it); VT and FF just move down.
+ */
 static void
-control(struct sl_term *t, unsigned char c)
+line_down(struct sl_term *t, unsigned char c)
 {
-	if (t->alt && c != '\n' && c != '\v' && c != '\f')
-		return;
-	switch (c) {
-	case '\n': case '\v': case '\f':
-		/* Only LF ends an input line; VT and FF just move down. */
-		if (c == '\n')
-			t->line++;
-		if (t->alt) {
-			if (c == '\n')
-				t->alt_lines++;
-			return;
-		}
-		if (c == '\n')
-			cur(t)->units++;
-		if (c == '\n' && counting_crs(t)) {
+	struct row *r = cur(t);	/* the cursor's row until linefeed() */
+
+	if (c == '\n') {
+		r->units++;
+		if (counting_crs(t)) {
 			if (busybox_wrap(t))
-				break;
+				return;
 			if (t->bb_plain != 0)
 				bb_wrap_end(t);
 		}
-		if (soft(t) && (settled(t), lf_in_row(t))) {
-			/* Down a physical line of the same logical row. */
-			t->cx = line_start(t) + t->wrap_w;
-			t->at_margin = 0;
-			break;
-		}
-		if (c == '\n') {
-			struct row *r = cur(t);
-
-			if (r->bell_len != 0 && r->bell_len == r->len + 1)
-				r->flags |= SL_ROW_BELL;
-		}
-		t->cx = 0;
+	}
+	/* soft(t), with the row at hand */
+	if (t->wrap_w != 0 && r->soft && (settled(t), lf_in_row(t))) {
+		/* Down a physical line of the same logical row. */
+		t->cx = line_start(t) + t->wrap_w;
 		t->at_margin = 0;
-		t->kept_row = 0;	/* what follows takes the lines */
-		t->shift_row = 0;	/* off the row: nothing to settle */
-		linefeed(t);
-		if (t->editing)
-			cur(t)->editor_line = 1;
-		break;
-	case '\r':
-		carriage_return(t);
+		return;
+	}
+	if (c == '\n' && r->bell_len != 0 && r->bell_len == r->len + 1)
+		r->flags |= SL_ROW_BELL;
+	t->cx = 0;
+	t->at_margin = 0;
+	t->kept_row = 0;	/* what follows takes the lines */
+	t->shift_row = 0;	/* off the row: nothing to settle */
+	linefeed(t);
+	if (t->editing)
+		cur(t)->editor_line = 1;
+}
+
+/* The controls but LF and CR (control()). */
+static void
+control_other(struct sl_term *t, unsigned char c)
+{
+	if (t->alt && c != '\v' && c != '\f')
+		return;
+	switch (c) {
+	case '\v': case '\f':
+		if (!t->alt)
+			line_down(t, c);
 		break;
 	case '\b':
 		if (soft(t)) {
@@ -3003,8 +3016,7 @@ control(struct sl_term *t, unsigned char c)
 			t->cx--;
 		break;
 	case '\t':
-		if (!t->alt)
-			tab(t, 1);
+		tab(t, 1);
 		break;
 	case 0x0e: t->gl = 1; break;	/* SO */
 	case 0x0f: t->gl = 0; break;	/* SI */
@@ -3013,6 +3025,23 @@ control(struct sl_term *t, unsigned char c)
 		break;
 	default: break;		/* NUL and the rest show nothing */
 	}
+}
+
+/* A C0 control.  LF and CR, the common ones, are told apart first. */
+static inline void
+control(struct sl_term *t, unsigned char c)
+{
+	if (c == '\n') {
+		t->line++;
+		if (t->alt)
+			t->alt_lines++;
+		else
+			line_down(t, c);
+	} else if (c == '\r') {
+		if (!t->alt)
+			carriage_return(t);
+	} else
+		control_other(t, c);
 }
 
 static void
@@ -3573,13 +3602,18 @@ feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 			p = alt_ground(t, p, end);
 			continue;
 		}
-		q = graphics(t) ? p : printable_run(from, p, end);
-		if (q > p) {
-			put_ascii(t, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
 		c = *p;
+		/* A control or ESC is not looked at as a run: most bytes that
+		 * are not text are one of those. */
+		if (c >= 0x20 && c < 0x7f && !graphics(t)) {
+			q = printable_run(from, p, end);
+			put_ascii(t, p, (size_t)(q - p));
+			/* What ended the run is not text: taken right here
+			 * (put_ascii changes nothing the tests above read). */
+			if ((p = q) == end)
+				break;
+			c = *p;
+		}
 		if (c == 0x1b) {
 			q = csi_fast(t, p, end);
 			if (q != NULL) {
