@@ -58,13 +58,15 @@ enum state {
 };
 
 struct row {
+	/* The storage, which outlives a clear (row_clear): first. */
 	uint32_t *ch;
 	uint32_t *at;
-	uint32_t len;		/* cells in use; past it, blank */
-	uint32_t cap;
 	uint32_t *ext;		/* clusters of CLUSTER_SLOTS each */
-	uint32_t next;
+	uint32_t cap;
 	uint32_t extcap;
+	/* From here on a clear zeroes every field. */
+	uint32_t len;		/* cells in use; past it, blank */
+	uint32_t next;
 	long long src_line;
 	long long units;	/* input lines that ended on this row */
 	unsigned flags;
@@ -82,6 +84,13 @@ struct row {
 				   second line (note_wrap) */
 	uint32_t bell_len;	/* 1 + len when the bell rang on it, or 0 */
 };
+
+_Static_assert(offsetof(struct row, ch) < offsetof(struct row, len) &&
+    offsetof(struct row, at) < offsetof(struct row, len) &&
+    offsetof(struct row, cap) < offsetof(struct row, len) &&
+    offsetof(struct row, ext) < offsetof(struct row, len) &&
+    offsetof(struct row, extcap) < offsetof(struct row, len),
+    "row_clear keeps the fields before len: the storage goes there");
 
 struct cursor {
 	long long row;		/* absolute row number */
@@ -328,7 +337,7 @@ row_free_cells(struct sl_term *t, struct row *r)
 	r->cap = 0;
 }
 
-static void
+static inline void
 row_clear(struct sl_term *t, struct row *r, long long src_line)
 {
 	if (r->cap > ROW_KEEP)
@@ -339,9 +348,11 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 		r->extcap = 0;
 	}
 	t->dropped += r->units;
-	/* Only the cells and clusters (their storage) outlive a clear. */
-	*r = (struct row){ .ch = r->ch, .at = r->at, .cap = r->cap,
-	    .ext = r->ext, .extcap = r->extcap, .src_line = src_line };
+	/* Only the cells and clusters (their storage) outlive a clear: a
+	 * few wide stores, inlined (a compound literal keeping them was a
+	 * `rep stos` and a call on every line). */
+	memset(&r->len, 0, sizeof(*r) - offsetof(struct row, len));
+	r->src_line = src_line;
 }
 
 /* The status row is cleared as any row; most renderers never make it. */
@@ -618,8 +629,10 @@ event(struct sl_term *t, enum sl_term_event ev, const char *text,
 static void
 pop_top(struct sl_term *t)
 {
-	emit(t, row_at(t, 0));
-	row_clear(t, row_at(t, 0), t->line);
+	struct row *r = row_at(t, 0);
+
+	emit(t, r);
+	row_clear(t, r, t->line);
 	t->top = (t->top + 1) & (t->ringcap - 1);
 	t->nrows--;
 	t->abs_top++;
@@ -923,7 +936,7 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 			r->len = x + k + keep;
 		}
 		end = x + k;
-		if (end > r->len || x > r->len) {
+		if (end > r->len) {	/* k > 0: x past the end is in it */
 			if (end > r->cap)
 				row_grow(t, r, end);
 			if (x > r->len)
@@ -3375,14 +3388,14 @@ csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 			break;
 		if (n == CSI_PARAMS - 1)
 			return NULL;
-		t->params[n++] = have ? v : 0;
+		t->params[n++] = v;	/* 0 when it had no digit */
 		v = 0;
 		have = 0;
 	}
 	if (q == stop || *q < 0x40 || *q > 0x7e)
 		return NULL;
 	if (n > 0 || have)
-		t->params[n++] = have ? v : 0;
+		t->params[n++] = v;
 	t->nparams = n;
 	t->have_param = have;
 	t->priv = priv;
@@ -3748,8 +3761,11 @@ sl_term_reset(struct sl_term *t)
 {
 	unsigned i;
 
-	for (i = 0; i < t->ringcap; i++)
-		row_clear(t, &t->rows[i], 1);
+	/* Rows outside the window were cleared as they left it (or were
+	 * never used): a reset per line (sl-redact) touches one or two. */
+	for (i = 0; i < t->nrows; i++)
+		row_clear(t, row_at(t, i), 1);
+	t->rows[0].src_line = 1;	/* the window's row after reset_state */
 	reset_state(t);
 }
 
