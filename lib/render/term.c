@@ -58,13 +58,15 @@ enum state {
 };
 
 struct row {
+	/* The storage, which outlives a clear (row_clear): first. */
 	uint32_t *ch;
 	uint32_t *at;
-	uint32_t len;		/* cells in use; past it, blank */
-	uint32_t cap;
 	uint32_t *ext;		/* clusters of CLUSTER_SLOTS each */
-	uint32_t next;
+	uint32_t cap;
 	uint32_t extcap;
+	/* From here on a clear zeroes every field. */
+	uint32_t len;		/* cells in use; past it, blank */
+	uint32_t next;
 	long long src_line;
 	long long units;	/* input lines that ended on this row */
 	unsigned flags;
@@ -82,6 +84,13 @@ struct row {
 				   second line (note_wrap) */
 	uint32_t bell_len;	/* 1 + len when the bell rang on it, or 0 */
 };
+
+_Static_assert(offsetof(struct row, ch) < offsetof(struct row, len) &&
+    offsetof(struct row, at) < offsetof(struct row, len) &&
+    offsetof(struct row, cap) < offsetof(struct row, len) &&
+    offsetof(struct row, ext) < offsetof(struct row, len) &&
+    offsetof(struct row, extcap) < offsetof(struct row, len),
+    "row_clear keeps the fields before len: the storage goes there");
 
 struct cursor {
 	long long row;		/* absolute row number */
@@ -333,7 +342,7 @@ row_free_cells(struct sl_term *t, struct row *r)
 	r->cap = 0;
 }
 
-static void
+static inline void
 row_clear(struct sl_term *t, struct row *r, long long src_line)
 {
 	if (r->cap > ROW_KEEP)
@@ -344,9 +353,11 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 		r->extcap = 0;
 	}
 	t->dropped += r->units;
-	/* Only the cells and clusters (their storage) outlive a clear. */
-	*r = (struct row){ .ch = r->ch, .at = r->at, .cap = r->cap,
-	    .ext = r->ext, .extcap = r->extcap, .src_line = src_line };
+	/* Only the cells and clusters (their storage) outlive a clear: a
+	 * few wide stores, inlined (a compound literal keeping them was a
+	 * `rep stos` and a call on every line). */
+	memset(&r->len, 0, sizeof(*r) - offsetof(struct row, len));
+	r->src_line = src_line;
 }
 
 /* The status row is cleared as any row; most renderers never make it. */
@@ -627,8 +638,10 @@ event(struct sl_term *t, enum sl_term_event ev, const char *text,
 static void
 pop_top(struct sl_term *t)
 {
-	emit(t, row_at(t, 0));
-	row_clear(t, row_at(t, 0), t->line);
+	struct row *r = row_at(t, 0);
+
+	emit(t, r);
+	row_clear(t, r, t->line);
 	t->top = (t->top + 1) & (t->ringcap - 1);
 	t->nrows--;
 	t->abs_top++;
@@ -932,7 +945,7 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 			r->len = x + k + keep;
 		}
 		end = x + k;
-		if (end > r->len || x > r->len) {
+		if (end > r->len) {	/* k > 0: x past the end is in it */
 			if (end > r->cap)
 				row_grow(t, r, end);
 			if (x > r->len)
@@ -1313,41 +1326,53 @@ rprompt_end(struct sl_term *t)
  */
 static inline void	settled(struct sl_term *);
 
+/*
+ * A CR after a blank that ends the row: zsh's or fish's mark, or maybe
+ * readline's wrap (then held, see look_step).  Returns 1 when the CR
+ * was taken here.  Off the CR's common path.
+ */
+static int	cr_after_blank(struct sl_term *, const struct row *)
+		    __attribute__((noinline));
+
+static int
+cr_after_blank(struct sl_term *t, const struct row *r)
+{
+	if (mark_after_output(t, r)) {
+		linefeed(t);
+		t->cx = 0;
+		t->at_margin = 0;
+		return 1;
+	}
+	learn_width_from_mark(t, r);
+	if (wrap_candidate(t, r)) {
+		t->cr_pending = 1;
+		t->cr_col = t->cx - 1;
+		if (t->look == NULL)
+			t->look = sl_xmalloc(sizeof(*t->look));
+		memset(t->look, 0, offsetof(struct look, buf));
+		return 1;
+	}
+	return 0;
+}
+
 static void
 carriage_return(struct sl_term *t)
 {
 	const struct row *r = cur(t);
+	uint32_t x = t->cx;
 
 	rprompt_end(t);
 	/* Both idioms end a row with a blank, at least 11 columns in. */
-	if (t->cx >= 11 && t->cx == r->len &&
-	    r->ch[t->cx - 1] == CELL_BLANK) {
-		if (mark_after_output(t, r)) {
-			linefeed(t);
-			t->cx = 0;
-			t->at_margin = 0;
-			return;
-		}
-		learn_width_from_mark(t, r);
-		if (wrap_candidate(t, r)) {
-			t->cr_pending = 1;
-			t->cr_col = t->cx - 1;
-			if (t->look == NULL)
-				t->look = sl_xmalloc(sizeof(*t->look));
-			memset(t->look, 0, offsetof(struct look, buf));
-			return;
-		}
-	}
-	{
-		uint32_t x = t->cx;
-
-		if (soft(t)) {
-			settled(t);	/* before the move: shift_settle */
-			t->cx = line_start(t);
-		} else
-			t->cx = 0;
-		count_cr(t, x);
-	}
+	if (x >= 11 && x == r->len && r->ch[x - 1] == CELL_BLANK &&
+	    cr_after_blank(t, r))
+		return;
+	/* soft(t), with the row at hand (the width may be new: read after) */
+	if (t->wrap_w != 0 && r->soft) {
+		settled(t);	/* before the move: shift_settle */
+		t->cx = line_start(t);
+	} else
+		t->cx = 0;
+	count_cr(t, x);
 	t->at_margin = 0;
 }
 
@@ -3045,55 +3070,56 @@ lf_in_row(struct sl_term *t)
 	    t->erased_row == t->abs_top + t->cy + 1 && !ends_cancelled(r));
 }
 
+/*
+ * LF, VT or FF outside the alternate screen.  Only LF ends an input
+ * line (the caller counted it); VT and FF just move down.
+ */
 static void
-control(struct sl_term *t, unsigned char c)
+line_down(struct sl_term *t, unsigned char c)
 {
-	if (t->alt && c != '\n' && c != '\v' && c != '\f')
-		return;
-	switch (c) {
-	case '\n': case '\v': case '\f':
-		/* Only LF ends an input line; VT and FF just move down. */
-		if (c == '\n')
-			t->line++;
-		if (t->alt) {
-			if (c == '\n')
-				t->alt_lines++;
-			return;
-		}
-		if (c == '\n')
-			cur(t)->units++;
-		if (c == '\n' && counting_crs(t)) {
+	struct row *r = cur(t);	/* the cursor's row until linefeed() */
+
+	if (c == '\n') {
+		r->units++;
+		if (counting_crs(t)) {
 			if (busybox_wrap(t))
-				break;
+				return;
 			if (t->bb_plain != 0)
 				bb_wrap_end(t);
 		}
-		if (soft(t) && (settled(t), lf_in_row(t))) {
-			/* Down a physical line of the same logical row. */
-			t->cx = line_start(t) + t->wrap_w;
-			t->at_margin = 0;
-			break;
-		}
-		if (c == '\n') {
-			struct row *r = cur(t);
-
-			if (r->bell_len != 0 && r->bell_len == r->len + 1)
-				r->flags |= SL_ROW_BELL;
-		}
-		if (soft(t)) {
-			t->left_row = t->abs_top + t->cy + 1;
-			t->left_lines = line_start(t) / t->wrap_w + 1;
-		}
-		t->cx = 0;
+	}
+	/* soft(t), with the row at hand */
+	if (t->wrap_w != 0 && r->soft && (settled(t), lf_in_row(t))) {
+		/* Down a physical line of the same logical row. */
+		t->cx = line_start(t) + t->wrap_w;
 		t->at_margin = 0;
-		t->kept_row = 0;	/* what follows takes the lines */
-		t->shift_row = 0;	/* off the row: nothing to settle */
-		linefeed(t);
-		if (t->editing)
-			cur(t)->editor_line = 1;
-		break;
-	case '\r':
-		carriage_return(t);
+		return;
+	}
+	if (c == '\n' && r->bell_len != 0 && r->bell_len == r->len + 1)
+		r->flags |= SL_ROW_BELL;
+	if (t->wrap_w != 0 && r->soft) {	/* soft(t) */
+		t->left_row = t->abs_top + t->cy + 1;
+		t->left_lines = line_start(t) / t->wrap_w + 1;
+	}
+	t->cx = 0;
+	t->at_margin = 0;
+	t->kept_row = 0;	/* what follows takes the lines */
+	t->shift_row = 0;	/* off the row: nothing to settle */
+	linefeed(t);
+	if (t->editing)
+		cur(t)->editor_line = 1;
+}
+
+/* The controls but LF and CR (control()). */
+static void
+control_other(struct sl_term *t, unsigned char c)
+{
+	if (t->alt && c != '\v' && c != '\f')
+		return;
+	switch (c) {
+	case '\v': case '\f':
+		if (!t->alt)
+			line_down(t, c);
 		break;
 	case '\b':
 		if (soft(t)) {
@@ -3109,8 +3135,7 @@ control(struct sl_term *t, unsigned char c)
 			t->cx--;
 		break;
 	case '\t':
-		if (!t->alt)
-			tab(t, 1);
+		tab(t, 1);
 		break;
 	case 0x0e: t->gl = 1; break;	/* SO */
 	case 0x0f: t->gl = 0; break;	/* SI */
@@ -3119,6 +3144,23 @@ control(struct sl_term *t, unsigned char c)
 		break;
 	default: break;		/* NUL and the rest show nothing */
 	}
+}
+
+/* A C0 control.  LF and CR, the common ones, are told apart first. */
+static inline void
+control(struct sl_term *t, unsigned char c)
+{
+	if (c == '\n') {
+		t->line++;
+		if (t->alt)
+			t->alt_lines++;
+		else
+			line_down(t, c);
+	} else if (c == '\r') {
+		if (!t->alt)
+			carriage_return(t);
+	} else
+		control_other(t, c);
 }
 
 static void
@@ -3452,14 +3494,14 @@ csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 			break;
 		if (n == CSI_PARAMS - 1)
 			return NULL;
-		t->params[n++] = have ? v : 0;
+		t->params[n++] = v;	/* 0 when it had no digit */
 		v = 0;
 		have = 0;
 	}
 	if (q == stop || *q < 0x40 || *q > 0x7e)
 		return NULL;
 	if (n > 0 || have)
-		t->params[n++] = have ? v : 0;
+		t->params[n++] = v;
 	t->nparams = n;
 	t->have_param = have;
 	t->priv = priv;
@@ -3679,13 +3721,18 @@ feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 			p = alt_ground(t, p, end);
 			continue;
 		}
-		q = graphics(t) ? p : printable_run(from, p, end);
-		if (q > p) {
-			put_ascii(t, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
 		c = *p;
+		/* A control or ESC is not looked at as a run: most bytes that
+		 * are not text are one of those. */
+		if (c >= 0x20 && c < 0x7f && !graphics(t)) {
+			q = printable_run(from, p, end);
+			put_ascii(t, p, (size_t)(q - p));
+			/* What ended the run is not text: taken right here
+			 * (put_ascii changes nothing the tests above read). */
+			if ((p = q) == end)
+				break;
+			c = *p;
+		}
 		if (c == 0x1b) {
 			q = csi_fast(t, p, end);
 			if (q != NULL) {
@@ -3820,8 +3867,11 @@ sl_term_reset(struct sl_term *t)
 {
 	unsigned i;
 
-	for (i = 0; i < t->ringcap; i++)
-		row_clear(t, &t->rows[i], 1);
+	/* Rows outside the window were cleared as they left it (or were
+	 * never used): a reset per line (sl-redact) touches one or two. */
+	for (i = 0; i < t->nrows; i++)
+		row_clear(t, row_at(t, i), 1);
+	t->rows[0].src_line = 1;	/* the window's row after reset_state */
 	reset_state(t);
 }
 

@@ -2736,6 +2736,38 @@ START_TEST(reset_forgets)
 }
 END_TEST
 
+/* A reset clears only the window's rows (the others were cleared as
+ * they left it): after the ring went round and the window was cut to a
+ * few rows mid-ring, nothing of the old rows comes back and lines count
+ * from 1. */
+START_TEST(reset_after_ring_turned)
+{
+	struct sl_term *t;
+	struct cap c;
+	size_t before;
+	int i;
+
+	t = term_new(&c, 0);
+	for (i = 0; i < 3 * SL_TERM_ROWS + 5; i++)
+		sl_term_feed(t, S("old line\n"));
+	/* ED 2 commits them all: the window, one row, is mid-ring. */
+	sl_term_feed(t, S("a\nb\nc\033[H\033[2J\n\nd\ne\033[A"));
+	before = nrows(&c);
+	sl_term_reset(t);
+	sl_term_feed(t, S("\nfresh\nnext\n"));	/* an empty row first */
+	term_done(&c, t);
+	ck_assert_uint_eq(nrows(&c), before + 3);
+	ck_assert_str_eq(row(&c, before)->text, "");
+	ck_assert_int_eq(row(&c, before)->src_line, 1);
+	ck_assert_str_eq(row(&c, before + 1)->text, "fresh");
+	ck_assert_int_eq(row(&c, before + 1)->src_line, 2);
+	ck_assert_str_eq(row(&c, before + 2)->text, "next");
+	ck_assert_int_eq(row(&c, before + 2)->src_line, 3);
+	ck_assert_int_eq(row(&c, before + 2)->units, 1);
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(no_callbacks)
 {
 	struct sl_term_cb cb;
@@ -2870,6 +2902,7 @@ term_suite(void)
 	tcase_add_test(tc, units_vt_ff_not_input_lines);
 	tcase_add_test(tc, dropped_counts);
 	tcase_add_test(tc, reset_forgets);
+	tcase_add_test(tc, reset_after_ring_turned);
 	tcase_add_test(tc, no_callbacks);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
