@@ -848,8 +848,13 @@ match_shape(const char *s, size_t n)
 {
 	size_t k;
 
-	if ((k = match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0 ||
-	    (k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
+	if ((k = match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0)
+		return skip_repeat(s, n, k);
+	/* user@host and [user@host dir] both need an '@': one memchr()
+	 * turns away the rows of output that reach here (a stream's). */
+	if (memchr(s, '@', n) == NULL)
+		return 0;
+	if ((k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
 		return skip_repeat(s, n, k);
 	return 0;
 }
