@@ -364,28 +364,42 @@ fast_data(struct cwl *c, struct fast *f)
 	return r == SL_JS_END;
 }
 
-/* One member of the event.  0: not for the fast path. */
+/* One member of the event.  0: not for the fast path.  Told apart by
+ * the first byte, then one or two compares: ten strcmp() a member were
+ * 2% of a document. */
 static int
 fast_key(struct cwl *c, struct fast *f, const char *key)
 {
-	static const char *const keys[K_TARGET] = { "sessionId", "eventTime",
-	    "awsRegion", "runAsUser" };
-	int k;
-
-	if (strcmp(key, "sessionData") == 0)
-		return fast_data(c, f);
-	if (strcmp(key, "eventSource") == 0 || strcmp(key, "eventName") == 0)
-		return 0;	/* CloudTrail's, maybe */
-	f->sid |= strcmp(key, "sessionId") == 0;
-	f->ver |= strcmp(key, "eventVersion") == 0;
-	if (strcmp(key, "target") == 0)
-		return fast_obj(c, "id", &f->off[K_TARGET]);
-	if (strcmp(key, "userIdentity") == 0)
-		return fast_obj(c, "arn", &f->off[K_OWNER]);
-	for (k = 0; k < K_TARGET; k++)
-		if (strcmp(key, keys[k]) == 0)
-			return fast_str(c, &f->off[k]);
-	return 1;
+	switch (key[0]) {
+	case 's':
+		if (strcmp(key, "sessionData") == 0)
+			return fast_data(c, f);
+		if (strcmp(key, "sessionId") != 0)
+			return 1;
+		f->sid = 1;
+		return fast_str(c, &f->off[K_SID]);
+	case 'e':
+		if (strcmp(key, "eventSource") == 0 ||
+		    strcmp(key, "eventName") == 0)
+			return 0;	/* CloudTrail's, maybe */
+		f->ver |= strcmp(key, "eventVersion") == 0;
+		return strcmp(key, "eventTime") == 0 ?
+		    fast_str(c, &f->off[K_TIME]) : 1;
+	case 't':
+		return strcmp(key, "target") == 0 ?
+		    fast_obj(c, "id", &f->off[K_TARGET]) : 1;
+	case 'u':
+		return strcmp(key, "userIdentity") == 0 ?
+		    fast_obj(c, "arn", &f->off[K_OWNER]) : 1;
+	case 'a':
+		return strcmp(key, "awsRegion") == 0 ?
+		    fast_str(c, &f->off[K_REGION]) : 1;
+	case 'r':
+		return strcmp(key, "runAsUser") == 0 ?
+		    fast_str(c, &f->off[K_RUNAS]) : 1;
+	default:
+		return 1;
+	}
 }
 
 static const char *

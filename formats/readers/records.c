@@ -476,9 +476,13 @@ parse_reset(struct parse *ps)
  * -1, and parse_line() reads the line again the general way: it decides
  * and it words the message.
  */
-static const char *
+static inline const char *
 flat_ws(const char *p, const char *end)
 {
+	/* Between members of what sl-parse writes there is none: one
+	 * compare decides. */
+	if (p < end && (unsigned char)*p > ' ')
+		return p;
 	while (p < end && is_space((unsigned char)*p))
 		p++;
 	return p;

@@ -56,14 +56,12 @@ sl_codec_put_str(struct sl_buf *b, const char *s)
 	put_strn(b, s, s != NULL ? strlen(s) : 0);
 }
 
+/* The arrays themselves, after their counts. */
 static void
 put_arrays(struct sl_buf *b, const struct sl_record *r)
 {
 	size_t i;
 
-	sl_codec_put_u32(b, (uint32_t)(r->spans != NULL ? r->nspans : 0));
-	sl_codec_put_u32(b, (uint32_t)r->nextra);
-	sl_codec_put_u32(b, (uint32_t)r->nredacted);
 	if (r->spans != NULL)
 		sl_buf_add(b, r->spans, r->nspans * sizeof(*r->spans));
 	for (i = 0; i < r->nextra; i++) {
@@ -115,7 +113,7 @@ sl_record_encode(struct sl_buf *b, const struct sl_record *r)
 {
 	const char *str[NSTR] = { r->session, r->src, r->text, r->time,
 	    r->expanded, r->code };
-	size_t len[NSTR], at = b->len, need = 2 * 4 + 4 * 8, i;
+	size_t len[NSTR], at = b->len, need = 2 * 4 + 4 * 8 + 3 * 4, i;
 	uint32_t total;
 	char *o;
 
@@ -135,6 +133,10 @@ sl_record_encode(struct sl_buf *b, const struct sl_record *r)
 	o = w_i64(o, r->count);
 	for (i = 0; i < NSTR; i++)
 		o = w_strn(o, str[i], len[i]);
+	/* The arrays' counts, with the fixed part: most records have none. */
+	o = w_u32(o, (uint32_t)(r->spans != NULL ? r->nspans : 0));
+	o = w_u32(o, (uint32_t)r->nextra);
+	o = w_u32(o, (uint32_t)r->nredacted);
 	b->len = (size_t)(o - b->buf);
 	b->buf[b->len] = '\0';
 	put_arrays(b, r);

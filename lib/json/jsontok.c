@@ -43,6 +43,21 @@ sl_jtok_init(struct sl_jtok *t)
 /* Does word w hold a zero byte? */
 #define HAS_ZERO(w)	(((w) - ONES) & ~(w) & HIGHS)
 
+#ifdef __SSE2__
+/* The bytes of the 16 at p that end a plain run ('"', '\\', below 0x20
+ * or from 0x80: signed, those compare below 0x20 too), a bit each. */
+static inline int
+stops16(const unsigned char *p)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
+}
+#endif
+
 /*
  * Past the plain bytes at p (printable ASCII but '"' and '\\'), a block
  * at a time; the byte-wise checks take over at the first other one.
@@ -53,15 +68,8 @@ skip_plain(const unsigned char *p, const unsigned char *end)
 	uint64_t w;
 
 #ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-	const __m128i space = _mm_set1_epi8(0x20);
-
 	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		/* Signed: bytes from 0x80 compare below 0x20 too. */
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		    _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, space));
-		int bits = _mm_movemask_epi8(m);
+		int bits = stops16(p);
 
 		if (bits != 0)
 			return p + __builtin_ctz((unsigned)bits);
@@ -79,12 +87,42 @@ skip_plain(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-/* Plain runs are skipped a block at a time and copied whole. */
+/*
+ * Past the plain bytes at p, copying them to *o as it goes: each block is
+ * stored whole before its bytes are looked at (the output never runs
+ * ahead of the input, and the room made is the input's), so the short
+ * runs between the escapes of a JSON-in-JSON message cost no memcpy()
+ * call each.  The byte-wise checks take over at the first other byte.
+ */
+static inline const unsigned char *
+copy_plain(const unsigned char *p, const unsigned char *end, char **o)
+{
+	char *to = *o;
+
+#ifdef __SSE2__
+	while (end - p >= 16) {
+		int bits = stops16(p);
+
+		memcpy(to, p, 16);
+		if (bits != 0) {
+			*o = to + __builtin_ctz((unsigned)bits);
+			return p + __builtin_ctz((unsigned)bits);
+		}
+		p += 16;
+		to += 16;
+	}
+#endif
+	while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		*to++ = (char)*p++;
+	*o = to;
+	return p;
+}
+
 long
 sl_json_decode_str(const unsigned char *p, const unsigned char *end,
     struct sl_buf *out)
 {
-	const unsigned char *start = p, *s;
+	const unsigned char *start = p;
 	char *o;
 	uint32_t cp;
 	long u, lo;
@@ -95,9 +133,8 @@ sl_json_decode_str(const unsigned char *p, const unsigned char *end,
 	sl_buf_reserve(out, (size_t)(end - p));
 	o = out->buf + out->len;
 	for (;;) {
-		s = p;
 		for (;;) {
-			p = skip_plain(p, end);
+			p = copy_plain(p, end, &o);
 			if (p == end)
 				return -1;	/* no closing quote */
 			if (*p == '"' || *p == '\\')
@@ -105,17 +142,17 @@ sl_json_decode_str(const unsigned char *p, const unsigned char *end,
 			if (*p < 0x20)
 				return -1;
 			if (*p < 0x80) {
-				p++;
+				*o++ = (char)*p++;
 				continue;
 			}
 			k = sl_utf8_decode(p, (size_t)(end - p), &cp);
 			if (k == 0 || (cp == 0xfffd && !(k == 3 && p[0] == 0xef &&
 			    p[1] == 0xbf && p[2] == 0xbd)))
 				return -1;
+			memcpy(o, p, k);
+			o += k;
 			p += k;
 		}
-		memcpy(o, s, (size_t)(p - s));
-		o += p - s;
 		if (*p == '"') {
 			out->len = (size_t)(o - out->buf);
 			out->buf[out->len] = '\0';

@@ -864,6 +864,22 @@ last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
 	return end;
 }
 
+/* The first lit[0, k) in s[0, n), or NULL: a memchr() for its first
+ * byte, far cheaper than memmem() on the short rows of a terminal. */
+static const char *
+find_lit(const char *s, size_t n, const char *lit, size_t k)
+{
+	const char *p = s, *end = s + n;
+
+	while ((size_t)(end - p) >= k &&
+	    (p = memchr(p, lit[0], (size_t)(end - p) - k + 1)) != NULL) {
+		if (memcmp(p, lit, k) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 /* Structured prompts, recognised by shape.  Keep surely_none in step
  * (the first bytes a shape may start with). */
 static size_t
@@ -871,8 +887,13 @@ match_shape(const char *s, size_t n)
 {
 	size_t k;
 
-	if ((k = match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0 ||
-	    (k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
+	if ((k = match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0)
+		return skip_repeat(s, n, k);
+	/* user@host and [user@host dir] both need an '@': one memchr()
+	 * turns away the rows of output that reach here (a stream's). */
+	if (memchr(s, '@', n) == NULL)
+		return 0;
+	if ((k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
 		return skip_repeat(s, n, k);
 	return 0;
 }
@@ -887,34 +908,56 @@ match_shape(const char *s, size_t n)
  */
 #define ZSH_MARK_SPACES	(SL_STREAM_MIN_WIDTH - 1)	/* the narrowest terminal, less one */
 
+/* The first c in s[0, n) followed by at least ZSH_MARK_SPACES spaces,
+ * or NULL.  Marks are rare and a memchr() per mark is cheap; a memchr()
+ * per space, on rows of output, was not. */
+static const char *
+zsh_mark_at(const char *s, size_t n, char c)
+{
+	const char *p = s, *last;
+	size_t i;
+
+	if (n <= ZSH_MARK_SPACES)
+		return NULL;
+	last = s + n - ZSH_MARK_SPACES;
+	while (p < last && (p = memchr(p, c, (size_t)(last - p))) != NULL) {
+		for (i = 1; i <= ZSH_MARK_SPACES && p[i] == ' '; i++)
+			;
+		if (i > ZSH_MARK_SPACES)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 /* Where the prompt after zsh's mark starts (the mark and its spaces
  * first, something after them), or 0; *width: mark and spaces. */
 static size_t
 zsh_mark_end(const char *s, size_t n, size_t *width)
 {
-	const char *p = s, *end = s + n;
+	const char *pct, *hash, *p, *end = s + n;
 	size_t i;
 
-	while ((p = memchr(p, ' ', (size_t)(end - p))) != NULL) {
-		if (p > s && (p[-1] == '%' || p[-1] == '#')) {
-			for (i = 0; p + i < end && p[i] == ' '; i++)
-				;
-			if (i >= ZSH_MARK_SPACES && p + i < end) {
-				*width = i + 1;
-				return (size_t)(p - s) + i;
-			}
-			p += i;
-			continue;
-		}
-		p++;
-	}
-	return 0;
+	if (n < ZSH_MARK_SPACES + 2)
+		return 0;
+	pct = zsh_mark_at(s, n, '%');
+	hash = zsh_mark_at(s, pct != NULL ? (size_t)(pct - s) : n, '#');
+	if ((p = hash != NULL ? hash : pct) == NULL)
+		return 0;
+	for (i = 1; p + i < end && p[i] == ' '; i++)
+		;
+	if (p + i == end)
+		return 0;	/* spaces to the end: nothing after a mark */
+	*width = i;
+	return (size_t)(p - s) + i;
 }
 
+/* The length of mark and prompt, or 0; *mark_at: where the prompt after a
+ * mark starts (0: no mark), found once for both uses. */
 static size_t
-match_zsh_mark(struct sl_stream *st, const char *s, size_t n)
+match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at)
 {
-	size_t width, at = zsh_mark_end(s, n, &width), k;
+	size_t width, at = *mark_at = zsh_mark_end(s, n, &width), k;
 
 	if (at == 0)
 		return 0;
@@ -951,6 +994,10 @@ match_fish_mark(const char *s, size_t n)
 	const char *p, *end = s + n;
 	size_t i, k;
 
+	/* Both marks start with a byte no ASCII row holds. */
+	if (n < 3 + ZSH_MARK_SPACES || (memchr(s, 0xe2, n) == NULL &&
+	    memchr(s, 0xef, n) == NULL))
+		return 0;
 	for (p = s; (p = memchr(p, ' ', (size_t)(end - p))) != NULL; p++) {
 		if (p - s < 3 || !fish_mark_char(p - 3, end))
 			continue;
@@ -1059,20 +1106,11 @@ unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 	    memmem(s, n, "\xef\xbf\xbd", 3) != NULL);
 }
 
-/* Is "stty" in s[0, n)?  A memchr() for its 's', cheaper than memmem()
- * on a command line. */
+/* Is "stty" in s[0, n)? */
 static int
 has_stty(const char *s, size_t n)
 {
-	const char *p = s, *end = s + n;
-
-	while (end - p >= 4 &&
-	    (p = memchr(p, 's', (size_t)(end - p) - 3)) != NULL) {
-		if (memcmp(p, "stty", 4) == 0)
-			return 1;
-		p++;
-	}
-	return 0;
+	return find_lit(s, n, "stty", 4) != NULL;
 }
 
 /*
@@ -1493,7 +1531,7 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 static size_t
 match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 {
-	const char *end = memmem(s, SL_MIN(n, PAGER_STATUS_MAX), "(END)", 5);
+	const char *end = find_lit(s, SL_MIN(n, PAGER_STATUS_MAX), "(END)", 5);
 	size_t at, k;
 
 	if (n > 1 && s[0] == ':')
@@ -1537,13 +1575,13 @@ zsh_titled_silence(const struct sl_prompt *ps)
 static size_t
 match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 {
-	size_t k;
+	size_t k, mark_at;
 
 	if (ps->signals)
 		return 0;
 	ps->stream.width = ps->stream.prompt_at = 0;
 	ps->path_prompt = 0;
-	if ((k = match_zsh_mark(&ps->stream, s, n)) > 0) {
+	if ((k = match_zsh_mark(&ps->stream, s, n, &mark_at)) > 0) {
 		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
 		 * keypad bytes that tell it in raw logs: a command with
 		 * nothing between it and the next prompt may not have run. */
@@ -1557,7 +1595,7 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	 * to stand for its command (search_row).  And the silent command
 	 * before it was cancelled, where zsh would have set the title as
 	 * it began (zsh_titled_silence). */
-	if (zsh_mark_end(s, n, &k) > 0) {
+	if (mark_at > 0) {
 		ps->stream.searched = 0;
 		if (zsh_titled_silence(ps))
 			ps->marks |= SL_MARK_PREV_UNCERTAIN;

@@ -286,9 +286,15 @@ last_search(const char *s, size_t n)
 {
 	const char *p = s, *hit = NULL;
 
-	while ((p = memmem(p, (size_t)(s + n - p), "-i-search", 9)) != NULL) {
-		hit = p;
-		p += 9;
+	/* memchr() for the '-', memcmp() the rest: memmem() on every
+	 * element cost 4% of a CloudWatch document. */
+	while ((size_t)(s + n - p) >= 9 &&
+	    (p = memchr(p, '-', (size_t)(s + n - p) - 8)) != NULL) {
+		if (memcmp(p, "-i-search", 9) == 0) {
+			hit = p;
+			p += 9;
+		} else
+			p++;
 	}
 	return hit != NULL ? (size_t)(hit - s) + 9 : 0;
 }

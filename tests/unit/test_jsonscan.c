@@ -604,6 +604,49 @@ START_TEST(test_key_raw)
 }
 END_TEST
 
+#define ALPHA	"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_-+=!@#$%^&*()"
+
+/*
+ * The decode copies plain runs a 16-byte block at a time: strings of
+ * every length around the blocks, each with an escape or a non-ASCII
+ * character at every place, appended to a buffer that already holds
+ * text, from an exact-size copy (ASan sees a read past it).
+ */
+START_TEST(test_decode_every_place)
+{
+	static const struct { const char *in, *out; } kinds[] = {
+		{ "\\\"", "\"" }, { "\\n", "\n" }, { "\\u00e9", "\xc3\xa9" },
+		{ "\xc3\xa9", "\xc3\xa9" }, { "\\ud83d\\ude00", "\xf0\x9f\x98\x80" },
+	};
+	char lit[128], want[128];
+	struct sl_buf b;
+	size_t len, at, k, n, w;
+
+	sl_buf_init(&b);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (len = 0; len < 70; len++)
+			for (at = 0; at <= len; at++) {
+				char *copy;
+
+				n = (size_t)snprintf(lit, sizeof(lit),
+				    "\"%.*s%s%.*s\"", (int)at, ALPHA,
+				    kinds[k].in, (int)(len - at), ALPHA + at);
+				w = (size_t)snprintf(want, sizeof(want),
+				    "pre%.*s%s%.*s", (int)at, ALPHA,
+				    kinds[k].out, (int)(len - at), ALPHA + at);
+				copy = malloc(n);
+				memcpy(copy, lit, n);
+				sl_buf_reset(&b);
+				sl_buf_adds(&b, "pre");
+				ck_assert_int_eq(sl_json_unquote(copy, n, &b), 0);
+				ck_assert_uint_eq(b.len, w);
+				ck_assert_str_eq(b.buf, want);
+				free(copy);
+			}
+	sl_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_probe_keys)
 {
 	static const char doc[] = "\xef\xbb\xbf {\"nextToken\":\"x\",\"results\":"
@@ -979,6 +1022,7 @@ jsonscan_suite(void)
 	tcase_add_test(tc, test_recover_at_break);
 	tcase_add_test(tc, test_copy_for_jansson);
 	tcase_add_test(tc, test_unquote);
+	tcase_add_test(tc, test_decode_every_place);
 	tcase_add_test(tc, test_scan_unquote);
 	tcase_add_test(tc, test_probe_keys);
 	tcase_add_test(tc, test_key_raw);

@@ -1192,6 +1192,27 @@ START_TEST(zsh_mark_streamed)
 }
 END_TEST
 
+/* The mark's search looks for '%' and '#' by memchr(), not for every
+ * space: the first mark with enough spaces counts, whichever char it is,
+ * after marks with too few; 39 spaces are enough, 38 are not, and spaces
+ * to the row's end have nothing after them.  (Exact-size copies: ASan
+ * sees a read past the row.) */
+#define SP38 "                                      "
+
+START_TEST(zsh_mark_edges)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "#" SP38 " vm% id", 0, "#" SP38 " vm% ");
+	CMD(ps, "% x# y" MARK40 "vm% ls", 0, "% x# y" MARK40 "vm% ");
+	CMD(ps, "#" SP38 " vm% a" MARK40 "vm% b", 0, "#" SP38 " vm% ");
+	NONE(ps, "#" SP38 "vm% ls", 0);
+	NONE(ps, "out" MARK40, 0);
+	NONE(ps, "%" SP38, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /*
  * zsh's search under an empty prompt, streamed: the prompt's row is
  * trimmed of its closing blank (no prompt is found after the mark) and
@@ -1483,6 +1504,7 @@ prompt_suite(void)
 	tcase_add_test(tc, busybox_redraw_and_wide_echo);
 	tcase_add_test(tc, unplaced_row_uncertain);
 	tcase_add_test(tc, zsh_mark_streamed);
+	tcase_add_test(tc, zsh_mark_edges);
 	tcase_add_test(tc, zsh_mark_not_found_leaves_no_width);
 	tcase_add_test(tc, zsh_search_after_empty_prompt);
 	tcase_add_test(tc, busybox_path_prompt_streamed);
