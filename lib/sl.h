@@ -405,13 +405,18 @@ SL_API void sl_run_set_json_out(struct sl_run *run, sl_writefn write,
  * end(arg, b)); in the parent the run hands those bytes, in input order,
  * to apply(arg, p, n) (SL_OK or SL_STOP) instead of records to the
  * sink, which must then be as the records would have left it.  Workers
- * have their own copy of arg.  Call it before the first sl_run_path.
+ * have their own copy of arg.  flush(arg), when not NULL, is called in a
+ * worker before what it packed leaves for the parent: whatever the
+ * packed bytes point at elsewhere (a file shared with the parent) must
+ * be there by then; 0, or -1 when it cannot be (the worker then fails,
+ * its batch unsent).  Call it before the first sl_run_path.
  */
 struct sl_packer {
 	int (*pack)(void *arg, struct sl_buf *b, const struct sl_record *r);
 	void (*end)(void *arg, struct sl_buf *b);
 	int (*apply)(void *arg, const void *p, size_t n);
 	void *arg;
+	int (*flush)(void *arg);
 };
 SL_API void sl_run_set_packer(struct sl_run *run, const struct sl_packer *pk);
 /* Pass on all the workers still owe, before the caller adds to the sink

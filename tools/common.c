@@ -744,6 +744,14 @@ pipe_pack_end(void *arg, struct sl_buf *b)
 	p->pack.end(p->pack.arg, b);
 }
 
+static int
+pipe_pack_flush(void *arg)
+{
+	struct tool_pipe *p = arg;
+
+	return p->pack.flush != NULL ? p->pack.flush(p->pack.arg) : 0;
+}
+
 /* What a worker packed, applied: a look at the clock now and then. */
 static int
 pipe_apply(void *arg, const void *bytes, size_t n)
@@ -757,7 +765,8 @@ pipe_apply(void *arg, const void *bytes, size_t n)
 void
 tool_pipe_pack(struct tool_pipe *p, const struct sl_packer *pk)
 {
-	struct sl_packer run = { pipe_pack, pipe_pack_end, pipe_apply, NULL };
+	struct sl_packer run = { pipe_pack, pipe_pack_end, pipe_apply, NULL,
+	    pipe_pack_flush };
 
 	/* Packed records would pass the selection by. */
 	if (p->sel != NULL)

@@ -567,15 +567,38 @@ convert_put(void *arg, const struct sl_record *r)
 #define WINDOW		(1 << 18)	/* pieces read back at a time */
 
 enum { PF_BLOCKS, PF_PIECES };		/* records, writer's bytes */
+#define PF_FAILED	2	/* ends[PF_FAILED]: a worker's write errno */
 
 /* A lock would be each process's own. */
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "lock-free atomics on shared memory");
 
-/* Each worker writes at an offset it takes from ends (pwrite): no
- * two overlap, and nothing passes through the parent. */
+/*
+ * Each worker writes at offsets it takes from ends: no two overlap, and
+ * nothing passes through the parent.  A worker takes room a stretch
+ * (PF_STRETCH) at a time and gathers what it puts there, written with
+ * one pwrite when the stretch is full and before its frames leave for
+ * the parent (convert_pack_flush): a pwrite for each small piece, two
+ * workers taking turns on one file, cost them more than the writer's
+ * own work (16% of -j 2's CPU on a folder of 10,000 logs).  The rest of
+ * a stretch that a piece does not fit stays a hole, never read.  A
+ * write that fails (a full disk, a file-size limit) is told to the
+ * parent in ends[PF_FAILED], set before the frames that point at what
+ * was lost leave the worker: the parent fails as its own spool's write
+ * error would make it (convert_apply), before it reads any of it.
+ */
+#define PF_STRETCH	(1 << 20)
+
+struct pf_gather {
+	struct sl_buf bytes;		/* not written yet, ... */
+	long long at;			/* ... to go at this offset */
+	long long room;			/* bytes taken from at on */
+};
+
 struct piece_files {
 	int fd[2];
-	_Atomic long long *ends;	/* [2], shared: the bytes taken */
+	_Atomic long long *ends;	/* [3], shared: the bytes taken, and
+					   PF_FAILED */
+	struct pf_gather g[2];		/* a worker's, not yet written */
 	struct sl_buf copy;		/* a block on its way to the spool */
 	struct sl_buf window;		/* of the pieces' file, at ... */
 	long long window_off;		/* ... this offset */
@@ -592,7 +615,9 @@ piece_files_free(struct piece_files *pf)
 		if (pf->fd[i] >= 0)
 			close(pf->fd[i]);
 	if (pf->ends != NULL)
-		munmap(pf->ends, 2 * sizeof(*pf->ends));
+		munmap(pf->ends, 3 * sizeof(*pf->ends));
+	for (i = 0; i < 2; i++)
+		sl_buf_free(&pf->g[i].bytes);
 	sl_buf_free(&pf->copy);
 	sl_buf_free(&pf->window);
 	free(pf);
@@ -607,14 +632,14 @@ piece_files_new(const struct sl_convert *c)
 	int i;
 
 	pf->fd[0] = pf->fd[1] = -1;
-	m = mmap(NULL, 2 * sizeof(*pf->ends), PROT_READ | PROT_WRITE,
+	m = mmap(NULL, 3 * sizeof(*pf->ends), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (m != MAP_FAILED) {
 		pf->ends = m;
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < 3; i++)
 			atomic_init(&pf->ends[i], 0);
+		for (i = 0; i < 2; i++)
 			pf->fd[i] = sl_tmpfile(c->o.tmpdir, "sl-convert");
-		}
 	}
 	if (pf->ends == NULL || pf->fd[0] < 0 || pf->fd[1] < 0) {
 		piece_files_free(pf);
@@ -623,13 +648,71 @@ piece_files_new(const struct sl_convert *c)
 	return pf;
 }
 
-/* b to file i of pf at a place of its own, *off.  0, or -1. */
+/* What is gathered for file i, written: 0, or -1 (the parent is told:
+ * PF_FAILED). */
+static int
+file_write(struct piece_files *pf, int i)
+{
+	struct pf_gather *g = &pf->g[i];
+	int rc = 0;
+
+	if (g->bytes.len == 0)
+		return 0;
+	if (sl_pwrite_all(pf->fd[i], g->bytes.buf, g->bytes.len, g->at) != 0) {
+		atomic_store(&pf->ends[PF_FAILED], errno != 0 ? errno : EIO);
+		rc = -1;
+	}
+	g->at += (long long)g->bytes.len;
+	g->room -= (long long)g->bytes.len;
+	sl_buf_reset(&g->bytes);
+	return rc;
+}
+
+/* b to file i of pf at a place of its own, *off, gathered to be written
+ * with what follows it.  0, or -1. */
 static int
 file_put(struct piece_files *pf, int i, const struct sl_buf *b,
     long long *off)
 {
-	*off = atomic_fetch_add(&pf->ends[i], (long long)b->len);
-	return sl_pwrite_all(pf->fd[i], b->buf, b->len, *off);
+	struct pf_gather *g = &pf->g[i];
+
+	if ((long long)(g->bytes.len + b->len) > g->room) {
+		if (file_write(pf, i) != 0)
+			return -1;
+		g->room = (long long)SL_MAX(b->len, (size_t)PF_STRETCH);
+		g->at = atomic_fetch_add(&pf->ends[i], g->room);
+	}
+	*off = g->at + (long long)g->bytes.len;
+	sl_buf_add(&g->bytes, b->buf, b->len);
+	return 0;
+}
+
+/* A worker's frames are about to leave: what they point at, written
+ * (a failure goes to the parent through PF_FAILED: the frames still
+ * go, and the run stops where it would have without -j). */
+static int
+convert_pack_flush(void *arg)
+{
+	struct sl_convert *c = arg;
+
+	if (c->pf != NULL) {
+		(void)file_write(c->pf, PF_BLOCKS);
+		(void)file_write(c->pf, PF_PIECES);
+	}
+	return 0;
+}
+
+/* Did a worker fail to write what the entries point at?  Then fail as
+ * a write of the spool would.  0, or -1. */
+static int
+workers_failed(struct sl_convert *c)
+{
+	long long e = c->pf != NULL ? atomic_load(&c->pf->ends[PF_FAILED]) : 0;
+
+	if (e == 0)
+		return 0;
+	failf(c, "spool file: write error: %s", strerror((int)e));
+	return -1;
 }
 
 static void free_sources(struct csess *s);
@@ -989,6 +1072,8 @@ convert_apply(void *arg, const void *bytes, size_t n)
 	int64_t wd;
 	size_t used;
 
+	if (workers_failed(c) != 0)
+		return SL_STOP;
 	while (k.n > 0) {
 		if (k.n < sizeof(wd))
 			return SL_STOP;	/* cannot be: the same program */
@@ -1016,6 +1101,7 @@ sl_convert_packer(struct sl_convert *c, struct sl_packer *pk)
 	pk->end = convert_pack_end;
 	pk->apply = convert_apply;
 	pk->arg = c;
+	pk->flush = convert_pack_flush;
 }
 
 long long

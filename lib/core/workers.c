@@ -310,11 +310,15 @@ ring_write(struct res_ring *r, const char *p, size_t n)
 	}
 }
 
-/* Everything built so far to the parent. */
+/* Everything built so far to the parent, after what its packed bytes
+ * point at (a worker that cannot write that fails: the parent says so
+ * and stops, rather than read what is not there). */
 static void
 flush_frames(void)
 {
 	close_records();
+	if (self->pack.flush != NULL && self->pack.flush(self->pack.arg) != 0)
+		_exit(EXIT_FAILURE);
 	ring_write(self->out, self->frame.buf, self->frame.len);
 	sl_buf_reset(&self->frame);
 }

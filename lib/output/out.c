@@ -125,6 +125,14 @@ sl_out_write(struct sl_out *o, const void *p, size_t n)
 
 	if (o->err != 0)
 		return SL_FATAL;
+	/* A block as large as the buffer (what a -j worker made) goes out
+	 * from where it lies, after what is buffered: the same bytes in the
+	 * same order, without copying them through the buffer first. */
+	if (n >= OUT_BUF && !(o->flags & SL_OUT_GZIP)) {
+		if (o->b.len > 0 && drain(o, 0) != SL_OK)
+			return SL_FATAL;
+		return write_all(o, s, n);
+	}
 	while (n > 0) {
 		size_t k;
 

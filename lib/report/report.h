@@ -373,6 +373,7 @@ void report_placement(struct rw *w, const struct rv_report *v,
 /* A writer over an sl_out (which buffers); errors are sticky. */
 struct rw {
 	struct sl_out *o;
+	struct sl_buf *ob;	/* sl_out_buf(o): appended to in place */
 	struct sl_buf b;	/* scratch */
 	int err;
 };

@@ -227,4 +227,5 @@ sl_report_packer(struct sl_report *rep, struct sl_packer *pk)
 	pk->end = pack_end;
 	pk->apply = apply;
 	pk->arg = rep;
+	pk->flush = NULL;	/* its bytes point nowhere else */
 }

@@ -25,10 +25,14 @@ sl_report_write(struct sl_report *rep, enum sl_report_type type,
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
+	w.ob = sl_out_buf(o);
 	sl_buf_init(&w.b);
 	if ((size_t)type < sizeof(renderers) / sizeof(renderers[0]) &&
 	    renderers[type] != NULL)
 		renderers[type](&w, v);
+	/* The renderers append in place (report_rw.c): o's own again. */
+	if (sl_out_appended(o) != SL_OK)
+		w.err = 1;
 	sl_buf_free(&w.b);
 	sl_buf_reset(&rep->left_out);
 	report_left_out(v, &rep->left_out);

@@ -659,6 +659,7 @@ put_packed(void *arg, const struct sl_record *r)
 	sl_buf_reset(&k->frame);
 	ck_assert_int_eq(k->pk.pack(k->pk.arg, &k->frame, r), SL_OK);
 	k->pk.end(k->pk.arg, &k->frame);
+	ck_assert_int_eq(k->pk.flush(k->pk.arg), 0);
 	rc = k->pk.apply(k->pk.arg, k->frame.buf, k->frame.len);
 	ck_assert_int_eq(rc, SL_OK);
 	return rc;
@@ -767,6 +768,7 @@ run_inputs(struct sl_convert_opts *o, const char *const *io, int packed)
 		sl_run_mem(run, io[0], io[1], strlen(io[1]));
 		if (packed == 2) {
 			k.pk.end(k.pk.arg, &k.frame);
+			ck_assert_int_eq(k.pk.flush(k.pk.arg), 0);
 			ck_assert_int_eq(k.pk.apply(k.pk.arg, k.frame.buf,
 			    k.frame.len), SL_OK);
 		}

@@ -2,7 +2,8 @@
  * test_out.c: the output layer leaves a broken pipe to the caller (the
  * broken_pipe hook of struct sl_hooks), and without a hook it is a
  * write error like any other; the library raises no signal itself.
- * Text appended in place comes out as written.
+ * Text appended in place comes out as written, and so do writes as
+ * large as the buffer, which bypass it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,6 +32,22 @@ out_to_closed_pipe(void)
 	ck_assert_int_eq(pipe(fds), 0);
 	close(fds[0]);
 	return sl_out_fd(fds[1], "pipe", 0);
+}
+
+/* The file at path, which must hold want bytes, read and removed. */
+static char *
+read_back(const char *path, size_t want)
+{
+	char *got = malloc(want + 1);
+	FILE *f;
+
+	ck_assert_ptr_nonnull(got);
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fread(got, 1, want + 1, f), want);
+	fclose(f);
+	unlink(path);
+	return got;
 }
 
 START_TEST(broken_pipe_without_hook_is_an_error)
@@ -79,7 +96,6 @@ START_TEST(appended_in_place)
 	size_t wlen = 0, big = 300000, i;
 	struct sl_error err;
 	struct sl_out *o;
-	FILE *f;
 	int fd = mkstemp(path);
 
 	ck_assert_int_ge(fd, 0);
@@ -110,12 +126,7 @@ START_TEST(appended_in_place)
 		wlen += (size_t)n;
 	}
 	ck_assert_int_eq(sl_out_close(o, &err), SL_OK);
-	got = malloc(wlen + 1);
-	f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fread(got, 1, wlen + 1, f), wlen);
-	fclose(f);
-	unlink(path);
+	got = read_back(path, wlen);
 	ck_assert(memcmp(got, want, wlen) == 0);
 	free(got);
 	free(want);
@@ -134,7 +145,6 @@ START_TEST(write_after_large_append)
 	struct sl_error err;
 	struct sl_buf *b;
 	struct sl_out *o;
-	FILE *f;
 	int fd = mkstemp(path);
 
 	ck_assert_int_ge(fd, 0);
@@ -148,14 +158,7 @@ START_TEST(write_after_large_append)
 	memset(big, 'b', copied);
 	ck_assert_int_eq(sl_out_write(o, big, copied), SL_OK);
 	ck_assert_int_eq(sl_out_close(o, &err), SL_OK);
-	got = malloc(in_place + copied + 1);
-	ck_assert_ptr_nonnull(got);
-	f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fread(got, 1, in_place + copied + 1, f),
-	    in_place + copied);
-	fclose(f);
-	unlink(path);
+	got = read_back(path, in_place + copied);
 	for (i = 0; i < in_place && got[i] == 'a'; i++)
 		;
 	while (i < in_place + copied && got[i] == 'b')
@@ -163,6 +166,55 @@ START_TEST(write_after_large_append)
 	ck_assert_uint_eq(i, in_place + copied);
 	free(got);
 	free(big);
+}
+END_TEST
+
+/*
+ * A write as large as the buffer goes out from the caller's memory
+ * (-j's blocks of JSON): after what is buffered, before what follows,
+ * and a small one after it is buffered again.
+ */
+START_TEST(large_write_in_order)
+{
+	char path[] = "/tmp/sl-test-out-XXXXXX", *got, *big;
+	size_t large = 200000, want_len = 3 + 200000 + 3, i;
+	struct sl_error err;
+	struct sl_out *o;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	o = sl_out_fd(fd, path, 0);
+	big = malloc(large);
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < large; i++)
+		big[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(sl_out_write(o, "<<<", 3), SL_OK);
+	ck_assert_int_eq(sl_out_write(o, big, large), SL_OK);
+	ck_assert_int_eq(sl_out_write(o, ">>>", 3), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, &err), SL_OK);
+	got = read_back(path, want_len);
+	ck_assert_int_eq(memcmp(got, "<<<", 3), 0);
+	ck_assert_int_eq(memcmp(got + 3, big, large), 0);
+	ck_assert_int_eq(memcmp(got + 3 + large, ">>>", 3), 0);
+	free(got);
+	free(big);
+}
+END_TEST
+
+/* A large write to a broken pipe fails as a small one does, and the
+ * error stays. */
+START_TEST(large_write_error)
+{
+	static char big[1 << 17];
+	struct sl_out *o;
+
+	signal(SIGPIPE, SIG_IGN);
+	sl_set_hooks(NULL);
+	o = out_to_closed_pipe();
+	ck_assert_int_eq(sl_out_write(o, "x", 1), SL_OK);	/* buffered */
+	ck_assert_int_eq(sl_out_write(o, big, sizeof(big)), SL_FATAL);
+	ck_assert_int_eq(sl_out_write(o, "y", 1), SL_FATAL);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_FATAL);
 }
 END_TEST
 
@@ -196,6 +248,8 @@ out_suite(void)
 	tcase_add_test(tc, appended_in_place);
 	tcase_add_test(tc, appended_after_error);
 	tcase_add_test(tc, write_after_large_append);
+	tcase_add_test(tc, large_write_in_order);
+	tcase_add_test(tc, large_write_error);
 	suite_add_tcase(s, tc);
 	return s;
 }
