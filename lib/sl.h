@@ -561,6 +561,9 @@ enum sl_term_event {
  * readline's Ctrl-R line, wrapped, with no margin seen.  The cursor was
  * kept on the row (never on the rows above); its text is unsure. */
 #define SL_ROW_UNPLACED	0x100
+/* zsh accepted the line with grey text after the cursor, taken away as an
+ * autosuggestion: text typed in a highlighter's grey looks the same. */
+#define SL_ROW_GREY_DROPPED 0x200
 /* The line ended on the bell: nothing was written on it after BEL
  * (readline's "more than one completion" before a Tab listing). */
 #define SL_ROW_BELL	0x1000

@@ -95,7 +95,9 @@ struct sl_prompt {
 	struct sl_stream stream;	/* what a stream tells of the width */
 	int open;		/* ...and it is unfinished */
 	int fresh_prompt;	/* ...and bash drew its prompt (paste on, no
-				   Enter on the row): a new line's editing */
+				   Enter on the row, no completion's bell
+				   ending it, which a listing follows): a
+				   new line's editing */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
@@ -1212,8 +1214,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	int echo;
 
 	ps->prev_cmd = 1;
-	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF))
-	    == SL_ROW_PASTE;
+	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF |
+	    SL_ROW_BELL)) == SL_ROW_PASTE;
 	ps->last_cmd_row = n > plen;
 	ps->stream_first = 0;
 	ps->stream.searched = 0;
@@ -1232,7 +1234,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		ps->after_cancel = 1;
 	} else if (n > plen) {
 		if (unknowable_text(ps, s + plen, n - plen) ||
-		    (ps->row_flags & (SL_ROW_UNPLACED | SL_ROW_WRAP_UNSURE)) ||
+		    (ps->row_flags & (SL_ROW_UNPLACED | SL_ROW_WRAP_UNSURE |
+		    SL_ROW_GREY_DROPPED)) ||
 		    echo_hidden(ps, s, plen) || stream_unsure(ps, s, n, plen))
 			ps->marks |= SL_MARK_UNCERTAIN;
 		/* readline's rows never hide a line (echo_hidden): no scan. */

@@ -1560,9 +1560,25 @@ static void	feed_bytes(struct sl_term *, const unsigned char *,
 /* Where busybox's CR LF is its wrap: the row where it asked for the
  * cursor, or its line drawn again after a Tab listing without asking:
  * one of exactly the learnt width, or, before any width is known, one
- * that starts with the prompt it last asked after (truth seed
- * busybox-192: a completion that reached exactly the width). */
+ * that starts with all the row it last asked on held (query_row_left;
+ * truth seed busybox-192: a completion that reached exactly the
+ * width). */
 static uint32_t	prompt_sum(const struct row *, uint32_t);
+
+/*
+ * An LF leaves the row busybox asked on: what it holds (prompt and typed
+ * text) is what busybox draws again after a Tab listing, so a row taken
+ * for that redraw must start with all of it.  A program's own CR LF
+ * after a short prompt (curl -v's "> GET" under a "> " prompt) does not.
+ */
+static void
+query_row_left(struct sl_term *t, const struct row *r)
+{
+	if (r->len > t->query_col) {
+		t->query_col = r->len;
+		t->query_sum = prompt_sum(r, r->len);
+	}
+}
 
 static int
 busybox_row(const struct sl_term *t, const struct row *r)
@@ -2572,10 +2588,32 @@ suggestion_drop(struct sl_term *t)
 	}
 	if (!grey)
 		return;
-	/* Blanked, not cut: zsh goes on to the row's last line (CUD). */
+	/* Blanked, not cut: zsh goes on to the row's last line (CUD).  The
+	 * command is flagged: the bytes do not tell a suggestion from text
+	 * the user typed that a highlighter drew grey. */
 	fix_wide_left(r, x);
 	fix_wide_right(r, end);
 	row_blank(r, x, end);
+	r->flags |= SL_ROW_GREY_DROPPED;
+}
+
+/*
+ * zsh's editor row: colours start being kept here (suggestion_drop).
+ * The cells drawn before (a right prompt) kept none: they read as the
+ * default, never as a suggestion's grey.
+ */
+static void
+keypad_on(struct sl_term *t)
+{
+	struct row *r = cur(t);
+	uint32_t i;
+
+	if (!t->cb.attrs && !(r->flags & SL_ROW_KEYPAD_ON)) {
+		t->attr = SL_ATTR_DEFAULT;
+		for (i = 0; i < r->len; i++)
+			r->at[i] = SL_ATTR_DEFAULT;
+	}
+	r->flags |= SL_ROW_KEYPAD_ON;
 }
 
 static void
@@ -2651,12 +2689,9 @@ set_modes(struct sl_term *t, int on)
 			 * line editor's: it would land on the row below. */
 			if (t->alt)
 				break;
-			if (on) {
-				cur(t)->flags |= SL_ROW_KEYPAD_ON;
-				/* Colours start being kept here. */
-				if (!t->cb.attrs)
-					t->attr = SL_ATTR_DEFAULT;
-			} else
+			if (on)
+				keypad_on(t);
+			else
 				keypad_off(t);
 			break;
 		}
@@ -3097,6 +3132,8 @@ line_down(struct sl_term *t, unsigned char c)
 	}
 	if (c == '\n' && r->bell_len != 0 && r->bell_len == r->len + 1)
 		r->flags |= SL_ROW_BELL;
+	if (t->query_col > 0 && t->queried == t->abs_top + t->cy + 1)
+		query_row_left(t, r);
 	if (t->wrap_w != 0 && r->soft) {	/* soft(t) */
 		t->left_row = t->abs_top + t->cy + 1;
 		t->left_lines = line_start(t) / t->wrap_w + 1;
@@ -3856,6 +3893,9 @@ reset_state(struct sl_term *t)
 	t->rp_row = 0;
 	t->editing = 0;
 	t->shift_row = 0;
+	t->left_row = t->left_lines = 0;
+	t->queried = t->query_col = t->query_sum = 0;
+	t->erased_row = 0;
 	t->cr_pending = 0;
 	if (t->look != NULL)
 		t->look->n = 0;

@@ -641,6 +641,10 @@ START_TEST(cont_recalled_heredoc)
 	NONE(ps, "text", 0);
 	CMD(ps, "u@h:~$ ls", SL_ROW_PASTE, "u@h:~$ ");
 	NONE(ps, "a  b", 0);				/* Tab listing */
+	/* A Tab listing inside an open quote: the completion's bell ended
+	 * the command row. */
+	CMD(ps, "u@h:~$ cat \"alpha_", SL_ROW_PASTE | SL_ROW_BELL, "u@h:~$ ");
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
 	sl_prompt_free(ps);
 }
 END_TEST

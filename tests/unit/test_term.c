@@ -1694,6 +1694,23 @@ START_TEST(zsh_suggestion_dropped)
 }
 END_TEST
 
+/* The dropped row is flagged: text typed in a highlighter's grey looks
+ * the same. */
+START_TEST(zsh_suggestion_flagged)
+{
+	static const char in[] =
+	    "% \033[?1h\033=ls\033[90m -la\033[39m\033[4D\033[?1l\033>\r\n"
+	    "% \033[?1h\033=ls -la\033[4D\033[?1l\033>\r\n";
+	struct cap c;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "% ls", "% ls -la");
+	ck_assert_uint_ne(row(&c, 0)->flags & SL_ROW_GREY_DROPPED, 0);
+	ck_assert_uint_eq(row(&c, 1)->flags & SL_ROW_GREY_DROPPED, 0);
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(right_prompt_kept)
 {
 	/* Output (no prompt's signal on the row) keeps what it drew. */
@@ -2962,6 +2979,7 @@ term_suite(void)
 	tcase_add_test(tc, right_prompt_trimmed);
 	tcase_add_test(tc, right_prompt_kept);
 	tcase_add_test(tc, zsh_suggestion_dropped);
+	tcase_add_test(tc, zsh_suggestion_flagged);
 	tcase_add_test(tc, wrap_fish_prompt_after_cancel);
 	tcase_add_test(tc, wrap_fish_cancel_after_erase);
 	tcase_add_test(tc, wrap_busybox_exact_width_unsure);
