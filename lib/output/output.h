@@ -9,9 +9,10 @@
 #include "base/base.h"
 
 /*
- * An output whose bytes go to fn(arg, ...) in pieces of up to 64 KiB, as
- * they would to a file (a -j worker's redacted input, sent to the
- * parent); fn failing is a write error.  Never gzip.  NULL: no memory.
+ * An output whose bytes go to fn(arg, ...) as they would to a file: in
+ * pieces of up to 64 KiB, or whole for one write that large (a -j
+ * worker's redacted input, sent to the parent); fn failing is a write
+ * error.  Never gzip.  NULL: no memory.
  */
 struct sl_out *sl_out_fn(sl_writefn fn, void *arg, const char *name);
 

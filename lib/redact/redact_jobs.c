@@ -11,7 +11,8 @@
  * job (sl_workers_send) between its messages:
  *
  *	'O' name	the input has an output (the walk's io->open)
- *	'D' bytes	its redacted bytes, in pieces of up to 64 KiB
+ *	'D' bytes	its redacted bytes, in pieces of up to 64 KiB or
+ *			one large write whole (sl_out_fn)
  *	'Z' status	its end: the leaf's status and its counts
  *			(rx_stats_pack: struct rx_fstat of the input and
  *			of the payloads nested in it)
