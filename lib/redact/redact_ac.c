@@ -34,6 +34,7 @@
 #define RAW_ROWOP	0x400	/* a move rx_ac_scan_rows models */
 #define RAW_CR_BLANK	0x800	/* a CR after a blank: RAW_ODD, but
 				   rx_ac_scan_rows models it */
+#define RAW_HIDDEN	0x1000	/* a byte the renderer shows nothing for */
 /* Rows rx_ac_scan_rows keeps (far fewer than SL_TERM_ROWS: the renderer
  * never scrolls them out of reach). */
 #define ROWS_MAX	16
@@ -1049,7 +1050,7 @@ raw_control(struct raw *r, size_t i)
 		raw_cut(r);
 		return i + 1;
 	case 0x00: case 0x07: case 0x18: case 0x1a: case 0x7f:
-		r->complex |= RAW_ODD;
+		r->complex |= RAW_ODD | RAW_HIDDEN;
 		return i + 1;	/* the renderer shows nothing */
 	case 0xc2:
 		/* An encoded C1 control shows nothing either. */
@@ -1077,7 +1078,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 {
 	struct raw r = { ac, (const unsigned char *)p, n, cand, stamp, 0, NULL,
 	    0, 0, 0 };
-	size_t i, sgr;
+	size_t i, sgr, hits;
 	int rows = 0;
 
 	*complex = 0;
@@ -1132,10 +1133,18 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 			r.complex |= RX_RAW_CR_ONLY;
 		r.complex |= RX_RAW_MOVES;
 	}
+	hits = r.hits + rx_ac_scan(ac, (const char *)r.t, r.tn, cand, stamp);
+	/*
+	 * A byte that shows nothing joins what it split ("-phu NUL NUL
+	 * nter2"): the secret is whole only on screen, so a line with a
+	 * keyword is written as screen text.
+	 */
+	if ((r.complex & RAW_HIDDEN) && hits > 0)
+		r.complex |= RX_RAW_MOVES;
 	*complex = (r.complex & (RX_RAW_MOVES | RX_RAW_STRINGS |
 	    RX_RAW_CR_ONLY)) | rows;
 	text->len = r.tn;	/* for rx_ac_scan_overlay */
-	return r.hits + rx_ac_scan(ac, (const char *)r.t, r.tn, cand, stamp);
+	return hits;
 }
 
 /* Is every byte of p[0, n) below 0x80?  A word at a time. */
