@@ -2108,7 +2108,6 @@ row_lines(const struct sl_term *t, const struct row *r, long long y)
 
 	if (t->left_row == t->abs_top + y + 1)
 		n = SL_MAX(n, t->left_lines);
-
 	if (t->kept_row == t->abs_top + y + 1)
 		n = SL_MAX(n, t->kept_lines);
 	return n;
@@ -2489,6 +2488,14 @@ edit_signal(struct sl_term *t, unsigned flag)
 		cur(t)->edit_col = t->cx + 1;
 }
 
+/* The cursor at the start of a line of its wrapped row with nothing of
+ * the row from there on. */
+static int
+empty_line_past(struct sl_term *t, const struct row *r)
+{
+	return soft(t) && t->cx >= r->len && t->cx % t->wrap_w == 0;
+}
+
 /*
  * The line editor is done (bracketed paste off): the lines its row had
  * before ED 0 are no longer the row's.  fish accepts with CR LF from the
@@ -2499,14 +2506,6 @@ edit_signal(struct sl_term *t, unsigned flag)
  * whose autosuggestion's space wrapped onto the next line and was erased
  * there with EL (truth seed fish-201).
  */
-/* The cursor at the start of a line of its wrapped row with nothing of
- * the row from there on. */
-static int
-empty_line_past(struct sl_term *t, const struct row *r)
-{
-	return soft(t) && t->cx >= r->len && t->cx % t->wrap_w == 0;
-}
-
 static void
 erased_lines_end(struct sl_term *t)
 {
@@ -3123,21 +3122,21 @@ line_down(struct sl_term *t, unsigned char c)
 				bb_wrap_end(t);
 		}
 	}
-	/* soft(t), with the row at hand */
-	if (t->wrap_w != 0 && r->soft && (settled(t), lf_in_row(t))) {
-		/* Down a physical line of the same logical row. */
-		t->cx = line_start(t) + t->wrap_w;
-		t->at_margin = 0;
-		return;
+	if (t->wrap_w != 0 && r->soft) {	/* soft(t), the row at hand */
+		settled(t);
+		if (lf_in_row(t)) {
+			/* Down a physical line of the same logical row. */
+			t->cx = line_start(t) + t->wrap_w;
+			t->at_margin = 0;
+			return;
+		}
+		t->left_row = t->abs_top + t->cy + 1;
+		t->left_lines = line_start(t) / t->wrap_w + 1;
 	}
 	if (c == '\n' && r->bell_len != 0 && r->bell_len == r->len + 1)
 		r->flags |= SL_ROW_BELL;
 	if (t->query_col > 0 && t->queried == t->abs_top + t->cy + 1)
 		query_row_left(t, r);
-	if (t->wrap_w != 0 && r->soft) {	/* soft(t) */
-		t->left_row = t->abs_top + t->cy + 1;
-		t->left_lines = line_start(t) / t->wrap_w + 1;
-	}
 	t->cx = 0;
 	t->at_margin = 0;
 	t->kept_row = 0;	/* what follows takes the lines */
