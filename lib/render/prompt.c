@@ -866,22 +866,6 @@ last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
 	return end;
 }
 
-/* The first lit[0, k) in s[0, n), or NULL: a memchr() for its first
- * byte, far cheaper than memmem() on the short rows of a terminal. */
-static const char *
-find_lit(const char *s, size_t n, const char *lit, size_t k)
-{
-	const char *p = s, *end = s + n;
-
-	while ((size_t)(end - p) >= k &&
-	    (p = memchr(p, lit[0], (size_t)(end - p) - k + 1)) != NULL) {
-		if (memcmp(p, lit, k) == 0)
-			return p;
-		p++;
-	}
-	return NULL;
-}
-
 /* Structured prompts, recognised by shape.  Keep surely_none in step
  * (the first bytes a shape may start with). */
 static size_t
@@ -1112,7 +1096,7 @@ unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 static int
 has_stty(const char *s, size_t n)
 {
-	return find_lit(s, n, "stty", 4) != NULL;
+	return sl_find(s, n, "stty", 4) != NULL;
 }
 
 /*
@@ -1534,7 +1518,7 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 static size_t
 match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 {
-	const char *end = find_lit(s, SL_MIN(n, PAGER_STATUS_MAX), "(END)", 5);
+	const char *end = sl_find(s, SL_MIN(n, PAGER_STATUS_MAX), "(END)", 5);
 	size_t at, k;
 
 	if (n > 1 && s[0] == ':')
