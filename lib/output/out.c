@@ -14,8 +14,6 @@
 
 #include "output/output.h"
 
-#define OUT_BUF	(1 << 16)
-
 struct sl_out {
 	int fd;
 	sl_writefn fn;		/* set: bytes go to fn, not fd (sl_out_fn) */
@@ -25,10 +23,10 @@ struct sl_out {
 	int err;		/* errno of the first failure */
 	z_stream z;
 	int zinit;
-	/* The bytes not yet written: under OUT_BUF between calls, more
+	/* The bytes not yet written: under SL_OUT_BUF between calls, more
 	 * only while a writer appends in place (sl_out_buf). */
 	struct sl_buf b;
-	char zbuf[OUT_BUF];
+	char zbuf[SL_OUT_BUF];
 };
 
 static int
@@ -36,10 +34,12 @@ write_all(struct sl_out *o, const char *p, size_t n)
 {
 	ssize_t w;
 
-	if (o->fn != NULL && n > 0 && o->err == 0 &&
-	    o->fn(o->fnarg, p, n) != SL_OK)
-		o->err = EIO;
-	while (o->fn == NULL && n > 0 && o->err == 0) {
+	if (o->fn != NULL) {		/* sl_out_fn */
+		if (n > 0 && o->err == 0 && o->fn(o->fnarg, p, n) != SL_OK)
+			o->err = EIO;
+		return o->err == 0 ? SL_OK : SL_FATAL;
+	}
+	while (n > 0 && o->err == 0) {
 		w = write(o->fd, p, n);
 		if (w < 0) {
 			if (errno == EINTR)
@@ -92,7 +92,7 @@ sl_out_fd(int fd, const char *name, unsigned flags)
 	o->name = sl_xstrdup(name);
 	o->flags = flags;
 	sl_buf_init(&o->b);
-	sl_buf_reserve(&o->b, OUT_BUF);
+	sl_buf_reserve(&o->b, SL_OUT_BUF);
 	if (flags & SL_OUT_GZIP) {
 		if (deflateInit2(&o->z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
 		    Z_DEFAULT_STRATEGY) != Z_OK) {
@@ -128,7 +128,7 @@ sl_out_write(struct sl_out *o, const void *p, size_t n)
 	/* A block as large as the buffer (what a -j worker made) goes out
 	 * from where it lies, after what is buffered: the same bytes in the
 	 * same order, without copying them through the buffer first. */
-	if (n >= OUT_BUF && !(o->flags & SL_OUT_GZIP)) {
+	if (n >= SL_OUT_BUF && !(o->flags & SL_OUT_GZIP)) {
 		if (o->b.len > 0 && drain(o, 0) != SL_OK)
 			return SL_FATAL;
 		return write_all(o, s, n);
@@ -136,13 +136,13 @@ sl_out_write(struct sl_out *o, const void *p, size_t n)
 	while (n > 0) {
 		size_t k;
 
-		/* Text appended in place (sl_out_buf) may be past OUT_BUF. */
-		if (o->b.len >= OUT_BUF) {
+		/* Text appended in place (sl_out_buf) may be past SL_OUT_BUF. */
+		if (o->b.len >= SL_OUT_BUF) {
 			if (drain(o, 0) != SL_OK)
 				return SL_FATAL;
 			continue;
 		}
-		k = SL_MIN(n, OUT_BUF - o->b.len);
+		k = SL_MIN(n, SL_OUT_BUF - o->b.len);
 		memcpy(o->b.buf + o->b.len, s, k);
 		o->b.len += k;
 		s += k;
@@ -164,14 +164,14 @@ sl_out_appended(struct sl_out *o)
 		o->b.len = 0;
 		return SL_FATAL;
 	}
-	if (o->b.len < OUT_BUF)
+	if (o->b.len < SL_OUT_BUF)
 		return SL_OK;
 	if (drain(o, 0) != SL_OK)
 		return SL_FATAL;
 	/* A record far larger than the buffer grew it: give that back. */
-	if (o->b.cap > 4 * OUT_BUF) {
+	if (o->b.cap > 4 * SL_OUT_BUF) {
 		sl_buf_free(&o->b);
-		sl_buf_reserve(&o->b, OUT_BUF);
+		sl_buf_reserve(&o->b, SL_OUT_BUF);
 	}
 	return SL_OK;
 }

@@ -8,9 +8,13 @@
 
 #include "base/base.h"
 
+/* What an sl_out buffers before it writes: sl_out_appended() writes out
+ * once this much was appended in place. */
+#define SL_OUT_BUF	(1 << 16)
+
 /*
  * An output whose bytes go to fn(arg, ...) as they would to a file: in
- * pieces of up to 64 KiB, or whole for one write that large (a -j
+ * pieces of up to SL_OUT_BUF, or whole for one write that large (a -j
  * worker's redacted input, sent to the parent); fn failing is a write
  * error.  Never gzip.  NULL: no memory.
  */

@@ -10,6 +10,7 @@
 
 #include <utf8proc.h>
 
+#include "output/output.h"
 #include "report/report.h"
 
 /*
@@ -18,17 +19,16 @@
  * pieces of a few bytes, and a call of sl_out_write for each, through
  * a scratch buffer for numbers and strings, was two fifths of writing
  * the JSON report of 2,000 sessions (now 28% fewer instructions), all
- * of it in the part of -j N that the workers cannot share.  w->b is scratch for what must be formatted
- * first.
+ * of it in the part of -j N that the workers cannot share.  w->b is
+ * scratch for what must be formatted first.
  */
-#define RW_DRAIN	(1 << 16)	/* sl_out_appended drains at this */
 
 /* What was appended: written out when the buffer is full; a failure
  * is kept (and what is appended after it dropped). */
 static inline void
 appended(struct rw *w)
 {
-	if (w->ob->len >= RW_DRAIN && sl_out_appended(w->o) != SL_OK)
+	if (w->ob->len >= SL_OUT_BUF && sl_out_appended(w->o) != SL_OK)
 		w->err = 1;
 }
 
