@@ -187,9 +187,8 @@ size_t rx_ac_scan_overlay(const struct rx_ac *ac, const struct sl_buf *text,
 /*
  * A line the raw scan found RX_RAW_ROWS (text, colours, CRs, CUU and CUD
  * by a count, EL 2, paste off: docker's redraws of its progress rows):
- * the rows it
- * leaves on a fresh screen, played in room (printable ASCII, a cell a
- * byte), and scanned.  The renderer leaves those rows: it starts each
+ * the rows it leaves on a fresh screen, played in room (printable ASCII,
+ * a cell a byte), and scanned.  The renderer leaves those rows: it starts each
  * line so, nothing scrolls within ROWS_MAX rows, and its idioms of a CR
  * (a blank at the cursor at the row's end, 40 columns in or after zsh's
  * mark) are not modelled.  SIZE_MAX when the line is not modelled.
@@ -629,9 +628,8 @@ int rx_jobs_end(struct sl_redact *rx);
 /*
  * The counts of the inputs rx counted from the first-th on (struct
  * rx_fstat: with the totals they make) and its rx->rewritten, appended
- * to b, and
- * rx_stats_merge() adding them to another engine with the same rules,
- * as if it had redacted those inputs itself.  Merge: 0, or -1 when p[0,
+ * to b, and rx_stats_merge() adding them to another engine with the
+ * same rules, as if it had redacted those inputs itself.  Merge: 0, or -1 when p[0,
  * n) is malformed (nothing added).
  */
 void rx_stats_pack(const struct sl_redact *rx, size_t first,
