@@ -86,7 +86,7 @@ if [ -n "$BASE" ] && [ -x "$BASE/sl-report" ]; then
 	fi
 fi
 run "sl-report -t text" "$IN" "$BUILD/sl-report" -o /dev/null "$IN"
-run "sl-report -t html" "$IN" "$BUILD/sl-report" -t html -o "$TMP/r.html" "$IN"
+run "sl-report -t html" "$IN" "$BUILD/sl-report" -t html --force -o "$TMP/r.html" "$IN"
 run "sl-report -t json, no commands" "$NOCMD" "$BUILD/sl-report" -t json -o /dev/null "$NOCMD"
 run "sl-report -t json, 1k sessions" "$FEW" "$BUILD/sl-report" -t json -o /dev/null "$FEW"
 [ -s "$TMP/rows" ] || { echo "report: nothing measured"; exit 0; }
