@@ -3004,7 +3004,7 @@ csi_other(struct sl_term *t, unsigned char f)
 	case 'J':
 		erase_display(t, param(t, 0, 0), prev == 'H' || prev == 'f');
 		break;
-	case 'K':
+	case 'K':	/* off a wrapped row: csi_dispatch */
 		t->el_col = t->cx;	/* note_margin_pad */
 		erase_line(t, param(t, 0, 0));
 		break;
@@ -3027,22 +3027,36 @@ csi_other(struct sl_term *t, unsigned char f)
 	}
 }
 
+/* EL off a wrapped row, past csi_other's tests (csi_dispatch). */
+static void	plain_el(struct sl_term *) __attribute__((noinline));
+
+static void
+plain_el(struct sl_term *t)
+{
+	t->bb_plain = 0;
+	t->el_col = t->cx;	/* note_margin_pad */
+	erase_line(t, param(t, 0, 0));
+}
+
 /*
- * A complete CSI, from either parser (csi_byte, csi_fast).  SGR, most
- * sequences, is taken here in a few tests, what csi_other() would do for
- * it; this small entry is inlined into both parsers.  The attribute SGR
- * sets is read only to hand out spans (emit): a renderer whose owner
- * wants none skips it.
+ * A complete CSI, from either parser (csi_byte, csi_fast).  SGR and EL,
+ * most sequences (`ESC[m`, `ESC[K`: grep --color writes both after each
+ * match), are taken here in a few tests, what csi_other() would do for
+ * them off a wrapped row; this small entry is inlined into both parsers.
+ * The attribute SGR sets is read only to hand out spans (emit): a
+ * renderer whose owner wants none skips it.
  */
 static inline void
 csi_dispatch(struct sl_term *t, unsigned char f)
 {
-	if (f == 'm' && t->priv == 0 && t->inter == 0 && !t->alt && !soft(t)) {
-		t->last_csi = 'm';
+	if ((f == 'm' || f == 'K') && t->priv == 0 && t->inter == 0 &&
+	    !t->alt && !soft(t)) {
+		t->last_csi = f;
 		t->at_margin = 0;
-		/* zsh's editor rows keep colours for suggestion_drop. */
-		if (t->cb.attrs || (cur(t)->flags & SL_ROW_KEYPAD_ON))
-			sgr(t);
+		if (f == 'K')
+			plain_el(t);
+		else if (t->cb.attrs || (cur(t)->flags & SL_ROW_KEYPAD_ON))
+			sgr(t);	/* zsh's editor rows keep colours (suggestion_drop) */
 		return;
 	}
 	csi_other(t, f);
@@ -3730,34 +3744,25 @@ finish_pend(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-static void
-feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+/*
+ * Text, controls and CSIs in the ground state, up to end or to a byte
+ * that leaves it: an ESC that starts a sequence, a CR whose next bytes
+ * are held back, a mode that enters the alternate screen.  Only those
+ * can change what feed_bytes tests before it comes here, so they are
+ * tested again just where they may change, not for every byte.  Returns
+ * where feed_bytes goes on (end after a character cut by the end).
+ */
+static const unsigned char *
+ground_run(struct sl_term *t, const unsigned char *from,
+    const unsigned char *p, const unsigned char *end)
 {
-	const unsigned char *from = p;
 	uint32_t cp;
 	size_t k;
 
-	if (t->npend > 0)
-		p = finish_pend(t, p, end);
 	while (p < end) {
 		const unsigned char *q;
-		unsigned char c;
+		unsigned char c = *p;
 
-		if (t->cr_pending) {
-			look_push(t, *p++);
-			/* The held bytes may end inside a character. */
-			p = finish_pend(t, p, end);
-			continue;
-		}
-		if (t->state != S_GROUND) {
-			p = seq_step(t, p, end);
-			continue;
-		}
-		if (t->alt) {
-			p = alt_ground(t, p, end);
-			continue;
-		}
-		c = *p;
 		/* A control or ESC is not looked at as a run: most bytes that
 		 * are not text are one of those. */
 		if (c >= 0x20 && c < 0x7f && !graphics(t)) {
@@ -3771,15 +3776,18 @@ feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 		}
 		if (c == 0x1b) {
 			q = csi_fast(t, p, end);
-			if (q != NULL) {
-				p = q;
-				continue;
+			if (q == NULL) {
+				seq_start(t, S_ESC);
+				return p + 1;
 			}
-			seq_start(t, S_ESC);
-			p++;
+			p = q;
+			if (t->alt)
+				return p;
 		} else if (c < 0x20) {
 			control(t, c);
 			p++;
+			if (t->cr_pending)
+				return p;
 		} else if (c == 0x7f) {
 			p++;
 		} else if (c < 0x80) {
@@ -3790,11 +3798,33 @@ feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 			if (k == 0) {
 				t->npend = (size_t)(end - p);
 				memcpy(t->pend, p, t->npend);
-				break;
+				return end;
 			}
 			put_cp(t, cp);
 			p += k;
 		}
+	}
+	return p;
+}
+
+static void
+feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *from = p;
+
+	if (t->npend > 0)
+		p = finish_pend(t, p, end);
+	while (p < end) {
+		if (t->cr_pending) {
+			look_push(t, *p++);
+			/* The held bytes may end inside a character. */
+			p = finish_pend(t, p, end);
+		} else if (t->state != S_GROUND)
+			p = seq_step(t, p, end);
+		else if (t->alt)
+			p = alt_ground(t, p, end);
+		else
+			p = ground_run(t, from, p, end);
 	}
 }
 
