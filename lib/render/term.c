@@ -912,67 +912,101 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 	return i;
 }
 
-/* Write n printable ASCII bytes at the cursor (the hot path). */
-static void
-put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
+/* k printable ASCII bytes at the cursor, 0 < k <= the room left in its
+ * row r (put_ascii: inlined there, its one common call). */
+static inline __attribute__((always_inline)) void
+put_piece(struct sl_term *t, struct row *r, const unsigned char *s,
+    uint32_t k)
+{
+	uint32_t i, end, x = t->cx;
+	uint32_t a = t->attr;
+	uint32_t *ch, *at;
+
+	if (r->len == 0)
+		r->src_line = t->line;	/* where its text starts */
+	if (t->insert && x < r->len) {
+		uint32_t keep = r->len - x;
+
+		if (keep > SL_ROW_MAX - x - k)
+			keep = SL_ROW_MAX - x - k;
+		row_grow(t, r, x + k + keep);
+		memmove(r->ch + x + k, r->ch + x, keep * sizeof(*r->ch));
+		memmove(r->at + x + k, r->at + x, keep * sizeof(*r->at));
+		r->len = x + k + keep;
+	}
+	end = x + k;
+	if (end > r->len) {	/* k > 0: x past the end is in it */
+		if (end > r->cap)
+			row_grow(t, r, end);
+		if (x > r->len)
+			row_blank(r, r->len, x);
+	}
+	fix_wide_left(r, x);
+	if (end > r->len)
+		r->len = end;
+	else
+		fix_wide_right(r, end);
+	ch = r->ch + x;
+	/* Attributes are read only to hand out spans (emit): without
+	 * them the cells' attributes are never looked at, but on zsh's
+	 * editor rows (suggestion_drop). */
+	at = t->cb.attrs || (r->flags & SL_ROW_KEYPAD_ON) ? r->at + x : NULL;
+	i = widen_ascii(ch, at, s, k, a);
+	for (; i < k; i++) {
+		ch[i] = s[i];
+		if (at != NULL)
+			at[i] = a;
+	}
+	t->cx = end;
+	t->last_ch = s[k - 1];
+}
+
+/* A cursor's room left in its row: none past the last column (never, by
+ * the moves' bounds, but it must not wrap). */
+static inline uint32_t
+row_room(const struct sl_term *t)
+{
+	return t->cx < SL_ROW_MAX ? SL_ROW_MAX - t->cx : 0;
+}
+
+/* More than the row's room: it fills the row, which goes out as a piece
+ * (cut_row), and goes on in a fresh one.  Returns the cursor's row. */
+static struct row	*put_long(struct sl_term *, const unsigned char *,
+			    size_t) __attribute__((noinline));
+
+static struct row *
+put_long(struct sl_term *t, const unsigned char *s, size_t n)
 {
 	struct row *r = cur(t);
+	uint32_t k;
 
 	while (n > 0) {
-		/* A cursor past the last column (never, by the moves' bounds)
-		 * would make room wrap: a full row instead. */
-		uint32_t room = t->cx < SL_ROW_MAX ? SL_ROW_MAX - t->cx : 0;
-		uint32_t k, i, end, x = t->cx;
-		uint32_t a = t->attr;
-		uint32_t *ch, *at;
-
-		if (room == 0) {
+		if (row_room(t) == 0) {
 			cut_row(t);
 			r = cur(t);
 			continue;
 		}
-		k = n < room ? (uint32_t)n : room;
-		if (r->len == 0)
-			r->src_line = t->line;	/* where its text starts */
-		if (t->insert && x < r->len) {
-			uint32_t keep = r->len - x;
-
-			if (keep > SL_ROW_MAX - x - k)
-				keep = SL_ROW_MAX - x - k;
-			row_grow(t, r, x + k + keep);
-			memmove(r->ch + x + k, r->ch + x, keep * sizeof(*r->ch));
-			memmove(r->at + x + k, r->at + x, keep * sizeof(*r->at));
-			r->len = x + k + keep;
-		}
-		end = x + k;
-		if (end > r->len) {	/* k > 0: x past the end is in it */
-			if (end > r->cap)
-				row_grow(t, r, end);
-			if (x > r->len)
-				row_blank(r, r->len, x);
-		}
-		fix_wide_left(r, x);
-		if (end > r->len)
-			r->len = end;
-		else
-			fix_wide_right(r, end);
-		ch = r->ch + x;
-		/* Attributes are read only to hand out spans (emit): without
-		 * them the cells' attributes are never looked at, but on zsh's
-		 * editor rows (suggestion_drop). */
-		at = t->cb.attrs || (r->flags & SL_ROW_KEYPAD_ON) ?
-		    r->at + x : NULL;
-		i = widen_ascii(ch, at, s, k, a);
-		for (; i < k; i++) {
-			ch[i] = s[i];
-			if (at != NULL)
-				at[i] = a;
-		}
-		t->cx = end;
-		t->last_ch = s[k - 1];
+		k = n < row_room(t) ? (uint32_t)n : row_room(t);
+		put_piece(t, r, s, k);
 		s += k;
 		n -= k;
 	}
+	return r;
+}
+
+/*
+ * Write n > 0 printable ASCII bytes at the cursor: the hot path, inlined
+ * into the byte loop (ground_run), where most of its calls are.
+ */
+static inline __attribute__((always_inline)) void
+put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
+{
+	struct row *r;
+
+	if (n <= row_room(t))
+		put_piece(t, r = cur(t), s, (uint32_t)n);
+	else
+		r = put_long(t, s, n);
 	if (t->wrap_w != 0)
 		note_wrap(t, r, t->insert);
 	if (t->cells > SL_TERM_CELLS)
