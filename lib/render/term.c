@@ -863,7 +863,7 @@ widen4(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t i,
  * Returns how many were done; the caller does the rest (a run shorter
  * than 4) one by one.
  */
-static uint32_t
+static inline __attribute__((always_inline)) uint32_t
 widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
     uint32_t a)
 {
