@@ -863,7 +863,7 @@ widen4(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t i,
  * Returns how many were done; the caller does the rest (a run shorter
  * than 4) one by one.
  */
-static uint32_t
+static inline __attribute__((always_inline)) uint32_t
 widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
     uint32_t a)
 {
@@ -912,67 +912,101 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 	return i;
 }
 
-/* Write n printable ASCII bytes at the cursor (the hot path). */
-static void
-put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
+/* k printable ASCII bytes at the cursor, 0 < k <= the room left in its
+ * row r (put_ascii: inlined there, its one common call). */
+static inline __attribute__((always_inline)) void
+put_piece(struct sl_term *t, struct row *r, const unsigned char *s,
+    uint32_t k)
+{
+	uint32_t i, end, x = t->cx;
+	uint32_t a = t->attr;
+	uint32_t *ch, *at;
+
+	if (r->len == 0)
+		r->src_line = t->line;	/* where its text starts */
+	if (t->insert && x < r->len) {
+		uint32_t keep = r->len - x;
+
+		if (keep > SL_ROW_MAX - x - k)
+			keep = SL_ROW_MAX - x - k;
+		row_grow(t, r, x + k + keep);
+		memmove(r->ch + x + k, r->ch + x, keep * sizeof(*r->ch));
+		memmove(r->at + x + k, r->at + x, keep * sizeof(*r->at));
+		r->len = x + k + keep;
+	}
+	end = x + k;
+	if (end > r->len) {	/* k > 0: x past the end is in it */
+		if (end > r->cap)
+			row_grow(t, r, end);
+		if (x > r->len)
+			row_blank(r, r->len, x);
+	}
+	fix_wide_left(r, x);
+	if (end > r->len)
+		r->len = end;
+	else
+		fix_wide_right(r, end);
+	ch = r->ch + x;
+	/* Attributes are read only to hand out spans (emit): without
+	 * them the cells' attributes are never looked at, but on zsh's
+	 * editor rows (suggestion_drop). */
+	at = t->cb.attrs || (r->flags & SL_ROW_KEYPAD_ON) ? r->at + x : NULL;
+	i = widen_ascii(ch, at, s, k, a);
+	for (; i < k; i++) {
+		ch[i] = s[i];
+		if (at != NULL)
+			at[i] = a;
+	}
+	t->cx = end;
+	t->last_ch = s[k - 1];
+}
+
+/* A cursor's room left in its row: none past the last column (never, by
+ * the moves' bounds, but it must not wrap). */
+static inline uint32_t
+row_room(const struct sl_term *t)
+{
+	return t->cx < SL_ROW_MAX ? SL_ROW_MAX - t->cx : 0;
+}
+
+/* More than the row's room: it fills the row, which goes out as a piece
+ * (cut_row), and goes on in a fresh one.  Returns the cursor's row. */
+static struct row	*put_long(struct sl_term *, const unsigned char *,
+			    size_t) __attribute__((noinline));
+
+static struct row *
+put_long(struct sl_term *t, const unsigned char *s, size_t n)
 {
 	struct row *r = cur(t);
+	uint32_t k;
 
 	while (n > 0) {
-		/* A cursor past the last column (never, by the moves' bounds)
-		 * would make room wrap: a full row instead. */
-		uint32_t room = t->cx < SL_ROW_MAX ? SL_ROW_MAX - t->cx : 0;
-		uint32_t k, i, end, x = t->cx;
-		uint32_t a = t->attr;
-		uint32_t *ch, *at;
-
-		if (room == 0) {
+		if (row_room(t) == 0) {
 			cut_row(t);
 			r = cur(t);
 			continue;
 		}
-		k = n < room ? (uint32_t)n : room;
-		if (r->len == 0)
-			r->src_line = t->line;	/* where its text starts */
-		if (t->insert && x < r->len) {
-			uint32_t keep = r->len - x;
-
-			if (keep > SL_ROW_MAX - x - k)
-				keep = SL_ROW_MAX - x - k;
-			row_grow(t, r, x + k + keep);
-			memmove(r->ch + x + k, r->ch + x, keep * sizeof(*r->ch));
-			memmove(r->at + x + k, r->at + x, keep * sizeof(*r->at));
-			r->len = x + k + keep;
-		}
-		end = x + k;
-		if (end > r->len) {	/* k > 0: x past the end is in it */
-			if (end > r->cap)
-				row_grow(t, r, end);
-			if (x > r->len)
-				row_blank(r, r->len, x);
-		}
-		fix_wide_left(r, x);
-		if (end > r->len)
-			r->len = end;
-		else
-			fix_wide_right(r, end);
-		ch = r->ch + x;
-		/* Attributes are read only to hand out spans (emit): without
-		 * them the cells' attributes are never looked at, but on zsh's
-		 * editor rows (suggestion_drop). */
-		at = t->cb.attrs || (r->flags & SL_ROW_KEYPAD_ON) ?
-		    r->at + x : NULL;
-		i = widen_ascii(ch, at, s, k, a);
-		for (; i < k; i++) {
-			ch[i] = s[i];
-			if (at != NULL)
-				at[i] = a;
-		}
-		t->cx = end;
-		t->last_ch = s[k - 1];
+		k = n < row_room(t) ? (uint32_t)n : row_room(t);
+		put_piece(t, r, s, k);
 		s += k;
 		n -= k;
 	}
+	return r;
+}
+
+/*
+ * Write n > 0 printable ASCII bytes at the cursor: the hot path, inlined
+ * into the byte loop (ground_run), where most of its calls are.
+ */
+static inline __attribute__((always_inline)) void
+put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
+{
+	struct row *r;
+
+	if (n <= row_room(t))
+		put_piece(t, r = cur(t), s, (uint32_t)n);
+	else
+		r = put_long(t, s, n);
 	if (t->wrap_w != 0)
 		note_wrap(t, r, t->insert);
 	if (t->cells > SL_TERM_CELLS)
@@ -3004,7 +3038,7 @@ csi_other(struct sl_term *t, unsigned char f)
 	case 'J':
 		erase_display(t, param(t, 0, 0), prev == 'H' || prev == 'f');
 		break;
-	case 'K':
+	case 'K':	/* off a wrapped row: csi_dispatch */
 		t->el_col = t->cx;	/* note_margin_pad */
 		erase_line(t, param(t, 0, 0));
 		break;
@@ -3027,22 +3061,36 @@ csi_other(struct sl_term *t, unsigned char f)
 	}
 }
 
+/* EL off a wrapped row, past csi_other's tests (csi_dispatch). */
+static void	plain_el(struct sl_term *) __attribute__((noinline));
+
+static void
+plain_el(struct sl_term *t)
+{
+	t->bb_plain = 0;
+	t->el_col = t->cx;	/* note_margin_pad */
+	erase_line(t, param(t, 0, 0));
+}
+
 /*
- * A complete CSI, from either parser (csi_byte, csi_fast).  SGR, most
- * sequences, is taken here in a few tests, what csi_other() would do for
- * it; this small entry is inlined into both parsers.  The attribute SGR
- * sets is read only to hand out spans (emit): a renderer whose owner
- * wants none skips it.
+ * A complete CSI, from either parser (csi_byte, csi_fast).  SGR and EL,
+ * most sequences (`ESC[m`, `ESC[K`: grep --color writes both after each
+ * match), are taken here in a few tests, what csi_other() would do for
+ * them off a wrapped row; this small entry is inlined into both parsers.
+ * The attribute SGR sets is read only to hand out spans (emit): a
+ * renderer whose owner wants none skips it.
  */
 static inline void
 csi_dispatch(struct sl_term *t, unsigned char f)
 {
-	if (f == 'm' && t->priv == 0 && t->inter == 0 && !t->alt && !soft(t)) {
-		t->last_csi = 'm';
+	if ((f == 'm' || f == 'K') && t->priv == 0 && t->inter == 0 &&
+	    !t->alt && !soft(t)) {
+		t->last_csi = f;
 		t->at_margin = 0;
-		/* zsh's editor rows keep colours for suggestion_drop. */
-		if (t->cb.attrs || (cur(t)->flags & SL_ROW_KEYPAD_ON))
-			sgr(t);
+		if (f == 'K')
+			plain_el(t);
+		else if (t->cb.attrs || (cur(t)->flags & SL_ROW_KEYPAD_ON))
+			sgr(t);	/* zsh's editor rows keep colours (suggestion_drop) */
 		return;
 	}
 	csi_other(t, f);
@@ -3730,34 +3778,25 @@ finish_pend(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-static void
-feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+/*
+ * Text, controls and CSIs in the ground state, up to end or to a byte
+ * that leaves it: an ESC that starts a sequence, a CR whose next bytes
+ * are held back, a mode that enters the alternate screen.  Only those
+ * can change what feed_bytes tests before it comes here, so they are
+ * tested again just where they may change, not for every byte.  Returns
+ * where feed_bytes goes on (end after a character cut by the end).
+ */
+static const unsigned char *
+ground_run(struct sl_term *t, const unsigned char *from,
+    const unsigned char *p, const unsigned char *end)
 {
-	const unsigned char *from = p;
 	uint32_t cp;
 	size_t k;
 
-	if (t->npend > 0)
-		p = finish_pend(t, p, end);
 	while (p < end) {
 		const unsigned char *q;
-		unsigned char c;
+		unsigned char c = *p;
 
-		if (t->cr_pending) {
-			look_push(t, *p++);
-			/* The held bytes may end inside a character. */
-			p = finish_pend(t, p, end);
-			continue;
-		}
-		if (t->state != S_GROUND) {
-			p = seq_step(t, p, end);
-			continue;
-		}
-		if (t->alt) {
-			p = alt_ground(t, p, end);
-			continue;
-		}
-		c = *p;
 		/* A control or ESC is not looked at as a run: most bytes that
 		 * are not text are one of those. */
 		if (c >= 0x20 && c < 0x7f && !graphics(t)) {
@@ -3771,15 +3810,18 @@ feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 		}
 		if (c == 0x1b) {
 			q = csi_fast(t, p, end);
-			if (q != NULL) {
-				p = q;
-				continue;
+			if (q == NULL) {
+				seq_start(t, S_ESC);
+				return p + 1;
 			}
-			seq_start(t, S_ESC);
-			p++;
+			p = q;
+			if (t->alt)
+				return p;
 		} else if (c < 0x20) {
 			control(t, c);
 			p++;
+			if (t->cr_pending)
+				return p;
 		} else if (c == 0x7f) {
 			p++;
 		} else if (c < 0x80) {
@@ -3790,11 +3832,33 @@ feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 			if (k == 0) {
 				t->npend = (size_t)(end - p);
 				memcpy(t->pend, p, t->npend);
-				break;
+				return end;
 			}
 			put_cp(t, cp);
 			p += k;
 		}
+	}
+	return p;
+}
+
+static void
+feed_bytes(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *from = p;
+
+	if (t->npend > 0)
+		p = finish_pend(t, p, end);
+	while (p < end) {
+		if (t->cr_pending) {
+			look_push(t, *p++);
+			/* The held bytes may end inside a character. */
+			p = finish_pend(t, p, end);
+		} else if (t->state != S_GROUND)
+			p = seq_step(t, p, end);
+		else if (t->alt)
+			p = alt_ground(t, p, end);
+		else
+			p = ground_run(t, from, p, end);
 	}
 }
 
