@@ -211,22 +211,35 @@ is_name(int c)
 	return name_byte[(unsigned char)c];
 }
 
+/* fish's vi mode in front of its prompt (fish_default_mode_prompt):
+ * "[I] " insert, "[N] " normal, "[R] " replace, "[V] " visual. */
+static size_t
+skip_fish_mode(const char *s, size_t n)
+{
+	if (n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
+		return 0;
+	return s[1] == 'I' || s[1] == 'N' || s[1] == 'R' || s[1] == 'V' ? 4 : 0;
+}
+
 /* "(venv) " and similar prefixes in front of a prompt; Debian's and
- * Ubuntu's chroot name, "(jammy)user@host:~$ ", comes without the space. */
+ * Ubuntu's chroot name, "(jammy)user@host:~$ ", comes without the space.
+ * fish's vi mode may stand before them. */
 static size_t
 skip_env(const char *s, size_t n)
 {
-	size_t i;
+	size_t i, mode = skip_fish_mode(s, n);
 
+	s += mode;
+	n -= mode;
 	if (n == 0 || s[0] != '(')
-		return 0;
+		return mode;
 	for (i = 1; i < n && i < 64 && s[i] != ')' && s[i] != ' '; i++)
 		;
 	if (i + 1 < n && s[i] == ')' && s[i + 1] == ' ')
-		return i + 2;
+		return mode + i + 2;
 	if (i + 1 < n && i > 1 && s[i] == ')' && is_name(s[i + 1]))
-		return i + 1;
-	return 0;
+		return mode + i + 1;
+	return mode;
 }
 
 /*
