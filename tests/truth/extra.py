@@ -97,8 +97,12 @@ SETUPS = [
     # fish_vi_key_bindings: insert mode with the mode prompt; fish's own
     # autosuggestions.  (No vi_edit: fish binds Alt-letters in insert
     # mode and waits only 30 ms after Esc, so Esc and the next key, sent
-    # as soon as fish is idle, would be read as one Alt-key.)
-    _setup("fish-vi", "fish", shells.COMMON | shells.EDITING | {"suggest_accept"},
+    # as soon as fish is idle, would be read as one Alt-key.  No Ctrl-R:
+    # fish 3.6's vi bindings leave it out of insert mode; its history
+    # pager is "/" in normal mode.)
+    _setup("fish-vi", "fish",
+           shells.COMMON | shells.EDITING - {"ctrl_r_accept", "ctrl_r_cancel"}
+           | {"suggest_accept"},
            ["fish", "-i"], (FISH_RC, ["fish-vi.fish", "fish-hook.fish"]),
            tab_list_keys=1, search_cancel=b"\x03"),
 ]
