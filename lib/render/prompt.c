@@ -211,11 +211,19 @@ is_name(int c)
 	return name_byte[(unsigned char)c];
 }
 
-/* fish's vi mode in front of its prompt (fish_default_mode_prompt):
- * "[I] " insert, "[N] " normal, "[R] " replace, "[V] " visual. */
+/*
+ * A line editor's vi mode in front of the prompt: fish's
+ * (fish_default_mode_prompt) "[I] " insert, "[N] " normal, "[R] "
+ * replace, "[V] " visual; readline's (show-mode-in-prompt, its default
+ * strings) "(ins)" or "(cmd)", glued to the prompt, to the "> " of a
+ * continuation row too.
+ */
 static size_t
-skip_fish_mode(const char *s, size_t n)
+skip_vi_mode(const char *s, size_t n)
 {
+	if (n >= 5 && s[0] == '(' && s[4] == ')' &&
+	    (memcmp(s + 1, "ins", 3) == 0 || memcmp(s + 1, "cmd", 3) == 0))
+		return 5;
 	if (n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
 		return 0;
 	return s[1] == 'I' || s[1] == 'N' || s[1] == 'R' || s[1] == 'V' ? 4 : 0;
@@ -223,11 +231,11 @@ skip_fish_mode(const char *s, size_t n)
 
 /* "(venv) " and similar prefixes in front of a prompt; Debian's and
  * Ubuntu's chroot name, "(jammy)user@host:~$ ", comes without the space.
- * fish's vi mode may stand before them. */
+ * A vi mode may stand before them. */
 static size_t
 skip_env(const char *s, size_t n)
 {
-	size_t i, mode = skip_fish_mode(s, n);
+	size_t i, mode = skip_vi_mode(s, n);
 
 	s += mode;
 	n -= mode;
@@ -1321,6 +1329,17 @@ arrow_prompt(const struct sl_prompt *ps)
 	    match_arrow(ps->last_prompt, strlen(ps->last_prompt)) > 0;
 }
 
+/* sh's "> ", maybe after readline's vi mode ("(ins)> "). */
+static size_t
+match_gt_cont(const char *s, size_t n)
+{
+	size_t m = s[0] == '(' ? skip_vi_mode(s, n) : 0;
+
+	if (m >= n || s[m] != '>')
+		return 0;
+	return m + 1 == n ? m + 1 : s[m + 1] == ' ' ? m + 2 : 0;
+}
+
 /* A continuation row: "> " (shell PS2), ">> " (PowerShell), zsh's,
  * fish's indented rows. */
 static size_t
@@ -1332,8 +1351,8 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
 		return 0;
 	if (n >= 2 && s[0] == '>' && s[1] == '>' && (ps->pwsh || ps->open))
 		plen = n == 2 ? 2 : s[2] == ' ' ? 3 : 0;
-	else if (ps->open && n >= 1 && s[0] == '>')
-		plen = n == 1 ? 1 : s[1] == ' ' ? 2 : 0;
+	else if (ps->open && n >= 1 && (s[0] == '>' || s[0] == '('))
+		plen = match_gt_cont(s, n);
 	else if (ps->open && ps->sh.fish)
 		plen = match_fish_cont(ps, s, n);
 	else if (ps->open && arrow_prompt(ps) &&

@@ -493,6 +493,21 @@ START_TEST(cont_compound)
 }
 END_TEST
 
+/* readline's show-mode-in-prompt puts its vi mode before PS2 too. */
+START_TEST(cont_vi_mode_string)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "(ins)user@host:~$ echo \"first", 0, "(ins)user@host:~$ ");
+	CONT(ps, "(ins)> second\"", "(ins)> ");
+	NONE(ps, "(ins)> output", 0);
+	CMD(ps, "(ins)[user@host ~]$ cat <<EOF", 0, "(ins)[user@host ~]$ ");
+	CONT(ps, "(cmd)>", "(cmd)>");
+	CONT(ps, "(ins)> EOF", "(ins)> ");
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* A compound command stays open until its closing keyword. */
 START_TEST(cont_compound_body_lines)
 {
@@ -1521,6 +1536,7 @@ prompt_suite(void)
 	tcase_add_test(tc, doubled_prompt);
 	tcase_add_test(tc, shape_fish);
 	tcase_add_test(tc, shape_fish_vi_mode);
+	tcase_add_test(tc, cont_vi_mode_string);
 	tcase_add_test(tc, unrecognised_prompt_signals);
 	tcase_add_test(tc, cont_fish);
 	tcase_add_test(tc, busybox_redraw_and_wide_echo);
