@@ -230,24 +230,21 @@ skip_vi_mode(const char *s, size_t n)
 }
 
 /* "(venv) " and similar prefixes in front of a prompt; Debian's and
- * Ubuntu's chroot name, "(jammy)user@host:~$ ", comes without the space.
- * A vi mode may stand before them. */
+ * Ubuntu's chroot name, "(jammy)user@host:~$ ", comes without the space. */
 static size_t
 skip_env(const char *s, size_t n)
 {
-	size_t i, mode = skip_vi_mode(s, n);
+	size_t i;
 
-	s += mode;
-	n -= mode;
 	if (n == 0 || s[0] != '(')
-		return mode;
+		return 0;
 	for (i = 1; i < n && i < 64 && s[i] != ')' && s[i] != ' '; i++)
 		;
 	if (i + 1 < n && s[i] == ')' && s[i + 1] == ' ')
-		return mode + i + 2;
+		return i + 2;
 	if (i + 1 < n && i > 1 && s[i] == ')' && is_name(s[i + 1]))
-		return mode + i + 1;
-	return mode;
+		return i + 1;
+	return 0;
 }
 
 /*
@@ -887,6 +884,21 @@ last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
 	return end;
 }
 
+static size_t match_shape(const char *s, size_t n);
+
+/* A structured prompt after a line editor's vi mode (one); rare, so
+ * kept out of match_shape's way. */
+static __attribute__((noinline)) size_t
+match_moded_shape(const char *s, size_t n)
+{
+	size_t mode = skip_vi_mode(s, n), k;
+
+	if (mode == 0 || skip_vi_mode(s + mode, n - mode) > 0 ||
+	    (k = match_shape(s + mode, n - mode)) == 0)
+		return 0;
+	return mode + k;
+}
+
 /* Structured prompts, recognised by shape.  Keep surely_none in step
  * (the first bytes a shape may start with). */
 static size_t
@@ -902,7 +914,7 @@ match_shape(const char *s, size_t n)
 		return 0;
 	if ((k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
 		return skip_repeat(s, n, k);
-	return 0;
+	return s[0] == '(' || s[0] == '[' ? match_moded_shape(s, n) : 0;
 }
 
 /*
