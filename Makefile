@@ -176,6 +176,10 @@ TRUTH_CHECK_N ?= 25
 # and right prompts, vi keys, no bracketed paste) have a baseline of their
 # own, over fewer seeds.
 TRUTH_MORE_N ?= 10
+# Common configurations made with Debian's real packages (group "extra":
+# zsh's autosuggestion and highlighting plugins, bash-completion, the vi
+# modes of zsh, fish and readline), fewer seeds still.
+TRUTH_EXTRA_N ?= 5
 truth: all
 	@tests/truth/run --sl $(B) -n $(N) $(foreach s,$(SHELLS),--shell $(s))
 
@@ -185,6 +189,8 @@ truth-check: all
 		--baseline tests/truth/baseline --summary
 	@tests/truth/run --sl $(B) -n $(TRUTH_MORE_N) --shell more \
 		--cache build/truth-cache --baseline tests/truth/baseline-more --summary
+	@tests/truth/run --sl $(B) -n $(TRUTH_EXTRA_N) --shell extra \
+		--cache build/truth-cache --baseline tests/truth/baseline-extra --summary
 
 # Headless Chromium on the HTML outputs; skipped when it is not installed.
 browser: all

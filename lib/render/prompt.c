@@ -211,6 +211,24 @@ is_name(int c)
 	return name_byte[(unsigned char)c];
 }
 
+/*
+ * A line editor's vi mode in front of the prompt: fish's
+ * (fish_default_mode_prompt) "[I] " insert, "[N] " normal, "[R] "
+ * replace, "[V] " visual; readline's (show-mode-in-prompt, its default
+ * strings) "(ins)" or "(cmd)", glued to the prompt, to the "> " of a
+ * continuation row too.
+ */
+static size_t
+skip_vi_mode(const char *s, size_t n)
+{
+	if (n >= 5 && s[0] == '(' && s[4] == ')' &&
+	    (memcmp(s + 1, "ins", 3) == 0 || memcmp(s + 1, "cmd", 3) == 0))
+		return 5;
+	if (n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
+		return 0;
+	return s[1] == 'I' || s[1] == 'N' || s[1] == 'R' || s[1] == 'V' ? 4 : 0;
+}
+
 /* "(venv) " and similar prefixes in front of a prompt; Debian's and
  * Ubuntu's chroot name, "(jammy)user@host:~$ ", comes without the space. */
 static size_t
@@ -866,6 +884,21 @@ last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
 	return end;
 }
 
+static size_t match_shape(const char *s, size_t n);
+
+/* A structured prompt after a line editor's vi mode (one); rare, so
+ * kept out of match_shape's way. */
+static __attribute__((noinline)) size_t
+match_moded_shape(const char *s, size_t n)
+{
+	size_t mode = skip_vi_mode(s, n), k;
+
+	if (mode == 0 || skip_vi_mode(s + mode, n - mode) > 0 ||
+	    (k = match_shape(s + mode, n - mode)) == 0)
+		return 0;
+	return mode + k;
+}
+
 /* Structured prompts, recognised by shape.  Keep surely_none in step
  * (the first bytes a shape may start with). */
 static size_t
@@ -881,7 +914,7 @@ match_shape(const char *s, size_t n)
 		return 0;
 	if ((k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
 		return skip_repeat(s, n, k);
-	return 0;
+	return s[0] == '(' || s[0] == '[' ? match_moded_shape(s, n) : 0;
 }
 
 /*
@@ -1308,6 +1341,17 @@ arrow_prompt(const struct sl_prompt *ps)
 	    match_arrow(ps->last_prompt, strlen(ps->last_prompt)) > 0;
 }
 
+/* sh's "> ", maybe after readline's vi mode ("(ins)> "). */
+static size_t
+match_gt_cont(const char *s, size_t n)
+{
+	size_t m = s[0] == '(' ? skip_vi_mode(s, n) : 0;
+
+	if (m >= n || s[m] != '>')
+		return 0;
+	return m + 1 == n ? m + 1 : s[m + 1] == ' ' ? m + 2 : 0;
+}
+
 /* A continuation row: "> " (shell PS2), ">> " (PowerShell), zsh's,
  * fish's indented rows. */
 static size_t
@@ -1319,8 +1363,8 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
 		return 0;
 	if (n >= 2 && s[0] == '>' && s[1] == '>' && (ps->pwsh || ps->open))
 		plen = n == 2 ? 2 : s[2] == ' ' ? 3 : 0;
-	else if (ps->open && n >= 1 && s[0] == '>')
-		plen = n == 1 ? 1 : s[1] == ' ' ? 2 : 0;
+	else if (ps->open && n >= 1 && (s[0] == '>' || s[0] == '('))
+		plen = match_gt_cont(s, n);
 	else if (ps->open && ps->sh.fish)
 		plen = match_fish_cont(ps, s, n);
 	else if (ps->open && arrow_prompt(ps) &&

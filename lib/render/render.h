@@ -173,6 +173,9 @@ void sl_prompt_free(struct sl_prompt *ps);
 					 * neither longer nor ending blank */
 #define SL_ROW_STREAM_KEPT	0x8000	/* an escape kept (without it,
 					 * every cursor move was stripped) */
+#define SL_ROW_STREAM_END_INSERT 0x2000	/* an insert drawn with the rest of
+					 * the line landed at its end (zsh:
+					 * its move there stripped) */
 #define SL_ROW_STREAM_TITLED	0x400	/* the element starts by setting the
 					 * title (cwfresh's bit of sl.h's) */
 #define SL_ROW_STREAM_ANY	(SL_ROW_STREAM_EDIT | SL_ROW_STREAM_BELL | \

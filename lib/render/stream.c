@@ -91,6 +91,31 @@ redraw_tail(const struct walk *w)
 }
 
 /*
+ * zsh draws a key typed inside the line with the rest of the line after
+ * it, then moves back over that rest (BS); readline may too, and moves
+ * back with BS as well as with kept escapes, so only zsh's rows are
+ * judged by this (zsh_lost_insert).  A run that ends the line
+ * with a key and then the very text before that key, and then moves
+ * back, is such an insert whose move to the insert point the stripper
+ * took (vi mode's `0`, `w`, `b` are CUB and CUF): it landed at the end
+ * (`echo bravo`, `0wi`, `c`: "echo bravocbravo").  Called at a BS.
+ */
+#define LOST_TAIL_MIN	3	/* shorter tails repeat by chance */
+
+static int
+lost_insert(const struct walk *w)
+{
+	size_t t, len = w->x - w->run_from;
+
+	if (!w->in_run || w->x != w->end || w->x > WALK_CELLS)
+		return 0;
+	for (t = LOST_TAIL_MIN; 2 * t + 1 <= len && t <= TAIL_MAX; t++)
+		if (memcmp(w->lead + w->x - t, w->lead + w->x - 2 * t - 1, t) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * A run of text ends.  Written inside the line, it stopped short of
  * text after it: that text may have been erased, or the run meant to go
  * elsewhere, by a sequence the stripper took.
@@ -332,6 +357,8 @@ sl_stream_scan(const char *s, size_t n)
 			continue;
 		}
 		if (p[i] == BS) {
+			if (lost_insert(&w))
+				w.ev |= SL_ROW_STREAM_END_INSERT;
 			run_end(&w);
 			if (w.x > 0)
 				w.x--;
@@ -598,6 +625,13 @@ hidden_cr_move(const struct sl_stream *st, unsigned flags, const char *s,
 	return columns(s, n) > 2 * columns(s, plen) + 1;
 }
 
+/* A zsh row that kept no escape where an insert landed at the end. */
+static int
+zsh_lost_insert(const struct sl_stream *st, unsigned flags)
+{
+	return zsh_stripped(st, flags) && (flags & SL_ROW_STREAM_END_INSERT);
+}
+
 int
 sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
     size_t n, size_t plen)
@@ -613,7 +647,7 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 	    (redraws(st) && repeated_text(s + plen, n - plen,
 	    zsh_stripped(st, flags) ? REPEAT_FAR : 0)) ||
 	    hidden_cr_move(st, flags, s, n, plen) ||
-	    zsh_lost_forward(st, flags))
+	    zsh_lost_forward(st, flags) || zsh_lost_insert(st, flags))
 		return 1;
 	return may_wrap(st, s, n, plen);
 }

@@ -493,6 +493,21 @@ START_TEST(cont_compound)
 }
 END_TEST
 
+/* readline's show-mode-in-prompt puts its vi mode before PS2 too. */
+START_TEST(cont_vi_mode_string)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "(ins)user@host:~$ echo \"first", 0, "(ins)user@host:~$ ");
+	CONT(ps, "(ins)> second\"", "(ins)> ");
+	NONE(ps, "(ins)> output", 0);
+	CMD(ps, "(ins)[user@host ~]$ cat <<EOF", 0, "(ins)[user@host ~]$ ");
+	CONT(ps, "(cmd)>", "(cmd)>");
+	CONT(ps, "(ins)> EOF", "(ins)> ");
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* A compound command stays open until its closing keyword. */
 START_TEST(cont_compound_body_lines)
 {
@@ -1075,6 +1090,23 @@ START_TEST(shape_fish)
 }
 END_TEST
 
+/* fish_vi_key_bindings: fish_mode_prompt draws the mode before the
+ * prompt; "[x] " of any other letter is not one of its modes. */
+START_TEST(shape_fish_vi_mode)
+{
+	struct sl_prompt *ps;
+
+	FRESH("[I] user@host ~/work> ls", "[I] user@host ~/work> ", "ls");
+	FRESH("[N] root@vm /etc# id", "[N] root@vm /etc# ", "id");
+	FRESH("[V] user@host ~>", "[V] user@host ~>", NULL);
+	FRESH("[I] (venv) user@host:~/app$ make", "[I] (venv) user@host:~/app$ ",
+	    "make");
+	ps = sl_prompt_new(NULL, 0, 0);
+	NONE(ps, "[x] user@host ~> ls", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* A session whose prompt is not recognised but carries signals: rows
  * without one that look like prompts are output. */
 START_TEST(unrecognised_prompt_signals)
@@ -1503,6 +1535,8 @@ prompt_suite(void)
 	tcase_add_test(tc, redraw);
 	tcase_add_test(tc, doubled_prompt);
 	tcase_add_test(tc, shape_fish);
+	tcase_add_test(tc, shape_fish_vi_mode);
+	tcase_add_test(tc, cont_vi_mode_string);
 	tcase_add_test(tc, unrecognised_prompt_signals);
 	tcase_add_test(tc, cont_fish);
 	tcase_add_test(tc, busybox_redraw_and_wide_echo);

@@ -317,6 +317,32 @@ START_TEST(zsh_lost_moves)
 }
 END_TEST
 
+/*
+ * zsh in vi mode moves to an insert point with CUB and CUF (`0`, `w`),
+ * which the stripper takes: the insert, drawn with the rest of the line
+ * and moved back over it, lands at the end (zsh-vi seed 2, streamed).
+ */
+START_TEST(zsh_lost_insert_point)
+{
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	const char *lost = "vm% e\becho bravocbravo\b\b\b\b\bhbravo"
+	    "\b\b\b\b\b";
+	const char *row = "vm% echo bravocharlie799 bravo";
+	unsigned f = scan_all(lost);
+
+	ck_assert(f & SL_ROW_STREAM_END_INSERT);
+	ck_assert(unsure(&zsh, f, row, 4));
+	/* kept escapes (oh-my-zsh's title): the moves are there */
+	ck_assert(!unsure(&zsh, f | SL_ROW_STREAM_KEPT, row, 4));
+	/* the insert at its place: the rest drawn over itself */
+	ck_assert(!(scan_all("vm% e\becho bravo\b\b\b\b\bcbravo"
+	    "\b\b\b\b\b") & SL_ROW_STREAM_END_INSERT));
+	/* text typed at the end, a typo erased */
+	ck_assert(!(scan_all("vm% e\becho alpha kilozq\b\b") &
+	    SL_ROW_STREAM_END_INSERT));
+}
+END_TEST
+
 /* fish's climb of one row that ends an element is not drawn (the CR LF
  * after it came back to the row's start); anything else is. */
 START_TEST(final_climb_not_drawn)
@@ -382,6 +408,7 @@ stream_suite(void)
 	tcase_add_test(tc, cut_escapes);
 	tcase_add_test(tc, hidden_cr_moves);
 	tcase_add_test(tc, zsh_lost_moves);
+	tcase_add_test(tc, zsh_lost_insert_point);
 	tcase_add_test(tc, final_climb_not_drawn);
 	tcase_add_test(tc, title_first);
 	suite_add_tcase(s, tc);
