@@ -1167,6 +1167,17 @@ line_start(struct sl_term *t)
 }
 
 /*
+ * The second line of a two-line prompt (bash's PS1 with a newline, where
+ * the signals are on the first line), drawn by readline.  fish's moves
+ * are not readline's.
+ */
+static int
+two_line_editor(const struct sl_term *t, const struct row *r)
+{
+	return r->editor_line && !t->fish;
+}
+
+/*
  * A space then CR at the end of a row, where readline would step off the
  * margin: on a wrapped row at its next margin, else on a row that looks
  * like readline's (a prompt signal, the second line of a two-line prompt
@@ -1183,7 +1194,7 @@ wrap_candidate(struct sl_term *t, const struct row *r)
 	if (soft(t))
 		return c % t->wrap_w == 0;
 	return c == t->wrap_w || (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
-	    (r->editor_line && !t->fish) || (c >= 40 && r->ch[c - 1] != CELL_BLANK);
+	    two_line_editor(t, r) || (c >= 40 && r->ch[c - 1] != CELL_BLANK);
 }
 
 /*
@@ -2810,8 +2821,8 @@ cursor_up(struct sl_term *t, uint32_t n)
 	long long y = t->cy;
 	uint32_t lines = 1;
 
-	if ((cur(t)->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) &&
-	    climb_in_row(t, &n))
+	if (((cur(t)->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
+	    cur(t)->editor_line) && climb_in_row(t, &n))
 		return;
 	while (n > 0 && y > 0) {
 		const struct row *r = row_at(t, (unsigned)--y);
@@ -2872,6 +2883,42 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
 }
 
 /*
+ * Does the row start with readline's search line, "(reverse-i-search)`",
+ * "(i-search)`" or either "(failed ...": its text is fixed in readline,
+ * not the user's.
+ */
+static int
+search_row(const struct row *r)
+{
+	static const char tag[] = "i-search)`";
+	uint32_t p, k;
+
+	if (r->len < sizeof tag || r->ch[0] != '(')
+		return 0;
+	for (p = 1; p + sizeof tag - 1 <= r->len && p <= 17; p++) {
+		for (k = 0; tag[k] != '\0' && r->ch[p + k] == (uint32_t)tag[k];
+		    k++)
+			;
+		if (tag[k] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * On the second line of a two-line prompt (the signals are on the first)
+ * readline's Ctrl-R line steps off the margin and climbs back as on a
+ * one-line prompt's row (bash-twoline 25: else the climb lands on the
+ * first line, and its right-aligned part on the command).  Only the
+ * search line: fish's continuation lines climb from a typed space too.
+ */
+static int
+two_line_search(const struct sl_term *t, const struct row *r)
+{
+	return two_line_editor(t, r) && search_row(r);
+}
+
+/*
  * CUU on a readline row that is not (yet) a wrapped one.  Readline never
  * climbs above its own line, so the move is inside the row: at the
  * margin's space the width is learnt (above); else the row is wider than
@@ -2886,13 +2933,16 @@ climb_in_row(struct sl_term *t, uint32_t *np)
 {
 	struct row *r = cur(t);
 	uint32_t n = *np;
+	int signalled = (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) != 0;
 
-	if (t->on_status || !(r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
+	if (t->on_status || (!signalled && !two_line_search(t, r)) ||
 	    r->len < CLIMB_MIN_WIDTH || (t->wrap_w != 0 && r->soft) ||
 	    (t->wrap_w != 0 && r->len <= t->wrap_w))
 		return 0;
 	if (learn_width_from_climb(t, r, n) || learn_width_from_pad(t, r, n))
 		return soft_move(t, 'A', np);	/* on its first line now */
+	if (!signalled)
+		return 0;	/* a climb to the prompt's first line */
 	r->flags |= SL_ROW_UNPLACED;
 	return 1;
 }

@@ -2173,6 +2173,31 @@ START_TEST(wrap_search_wide_char_pad)
 END_TEST
 
 /*
+ * A two-line prompt (bash-twoline: the first line's right-aligned part
+ * drawn between ESC 7 and ESC 8, then `\u2570\u2500\u276f `): Ctrl-R's
+ * line on the second line fills the 40 columns, steps off the margin and
+ * climbs back onto itself, not onto the first line; the accepted line is
+ * drawn over it (DCH, then the prompt).  Cut from bash-twoline 25's bytes
+ * at 40 columns; checked against libvterm.  (issue 12)
+ */
+#define TWOLINE_TOP	"\033[?2004h\033]0;t\007\0337\033[2m" \
+	"                                  exit 0\033[0m\0338" \
+	"\xe2\x95\xad\xe2\x94\x80 u@h ~\r\r\n"
+#define TWOLINE_END	"\xe2\x95\xb0\xe2\x94\x80\xe2\x9d\xaf "
+
+START_TEST(two_line_search_climb)
+{
+	RENDER_IS(TWOLINE_TOP TWOLINE_END "\r(reverse-i-search)`g': echo "
+	    "\033[7mg\033[27molf24 india \033[A\033[C\033[C\033[C\r\033[19P"
+	    TWOLINE_END "echo golf24\r\n\r\033[K\033[A\033[9C\r\n"
+	    "\033[?2004l\rgolf24 india\r\n",
+	    "\xe2\x95\xad\xe2\x94\x80 u@h ~"
+	    "                          exit 0",
+	    TWOLINE_END "echo golf24 india", "golf24 india");
+}
+END_TEST
+
+/*
  * A first Ctrl-R match longer than a screen whose width nothing has told:
  * readline's climb cannot be placed.  The cursor stays on the row (the
  * row above is left alone) and the row is marked unplaced, so that its
@@ -2986,6 +3011,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_busybox_after_listing);
 	tcase_add_test(tc, kept_lines_after_width_change);
 	tcase_add_test(tc, width_from_newline_mark);
+	tcase_add_test(tc, two_line_search_climb);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
 	tcase_set_timeout(tc, 300);
