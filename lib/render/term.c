@@ -228,6 +228,8 @@ struct sl_term {
 				   space, then EL), or 0 */
 	uint32_t pad_col;	/* the column after that space */
 	uint32_t el_col;	/* where the last EL was */
+	int el_bare;		/* it erased nothing, right after a space
+				   was written: readline's margin pad */
 	int editing;		/* bracketed paste on at column 0 (a bash or
 				   fish prompt began) and not yet off */
 	long long rp_row;	/* 1 + absolute row a jump right (CUF) into
@@ -1010,13 +1012,19 @@ compact_clusters(struct row *r)
  * whether it did.  (bashsearch, issue 12)
  */
 static void
-note_margin_pad(struct sl_term *t, const struct row *r)
+note_margin_pad(struct sl_term *t, struct row *r)
 {
 	if (t->cx > CLIMB_MIN_WIDTH && t->cx == r->len &&
 	    r->ch[t->cx - 1] == CELL_BLANK &&
 	    (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE))) {
 		t->pad_row = t->abs_top + t->cy + 1;
 		t->pad_col = t->cx;
+		/* Readline keeps the pad as a space in its own copy of the
+		 * line: a typed space there is drawn the same (pasted, or
+		 * drawn again after Ctrl-R), so unless a climb tells
+		 * (learn_width_from_pad), the row is unsure (bash-git 43). */
+		if (t->el_bare && (t->wrap_w == 0 || t->cx % t->wrap_w == 0))
+			r->flags |= SL_ROW_PAD_UNSURE;
 	}
 }
 
@@ -2876,6 +2884,7 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
 	    r->ch[w - 1] != CELL_BLANK || r->ch[w + 1] != CELL_WIDE ||
 	    t->cx / w != n)
 		return 0;
+	r->flags &= ~(unsigned)SL_ROW_PAD_UNSURE;
 	set_width(t, w);
 	r->soft = 1;
 	note_wrap(t, r, 0);
@@ -3056,6 +3065,7 @@ csi_other(struct sl_term *t, unsigned char f)
 		break;
 	case 'K':
 		t->el_col = t->cx;	/* note_margin_pad */
+		t->el_bare = t->last_ch == ' ' && t->cx >= cur(t)->len;
 		erase_line(t, param(t, 0, 0));
 		break;
 	case 'L': insert_lines(t, n); break;

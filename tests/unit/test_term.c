@@ -2173,6 +2173,42 @@ START_TEST(wrap_search_wide_char_pad)
 END_TEST
 
 /*
+ * The same pad with no climb after it: nothing tells the width, and
+ * readline keeps the pad as a space in its copy of the line, so a typed
+ * space there is drawn the same.  The row is marked unsure (its command
+ * is flagged); a climb that places the pad clears the mark; a space left
+ * by BS and EL (a typo erased) is no pad.  (bash-git 43, issue 12)
+ */
+/* The width taught by a row wrapped at 40 (" \r"), then a row of 38
+ * columns, a space and the pad. */
+#define WIDTH40	"\033[?2004h$ echo 012345678901234567890123456789012 " \
+	"\rx\r\nout\r\n"
+#define ROW38	"\033[?2004h$ echo 0123456789012345678901234567890"
+
+START_TEST(wide_char_pad_unsure)
+{
+	static const char typed[] = "prev\r\n\033[?2004h$ echo " CJK10 CJK10
+	    "  \033[K" CJK4 "\r\n\033[?2004l\rout\r\n";
+	static const char climbed[] = "prev\r\n\033[?2004h$ \r"
+	    "(reverse-i-search)`\xe6\x97\xa5': echo " CJK10 " \033[K" CJK4
+	    "\033[A\r\033[21CX\033[B\r\n\033[?2004l\rout\r\n";
+	static const char erased[] = "prev\r\n\033[?2004h$ echo " CJK10 CJK10
+	    " x\b\033[K" CJK4 "\r\n\033[?2004l\rout\r\n";
+
+	ck_assert_uint_eq(row_flags_of(typed, 1) & SL_ROW_PAD_UNSURE,
+	    SL_ROW_PAD_UNSURE);
+	ck_assert_uint_eq(row_flags_of(climbed, 1) & SL_ROW_PAD_UNSURE, 0);
+	ck_assert_uint_eq(row_flags_of(erased, 1) & SL_ROW_PAD_UNSURE, 0);
+	/* At a width learnt before, a pad in the last column is as unsure
+	 * (bash-git 43); one short of the margin is no pad. */
+	ck_assert_uint_eq(row_flags_of(WIDTH40 ROW38 "  \033[K" CJK4
+	    "\r\n", 2) & SL_ROW_PAD_UNSURE, SL_ROW_PAD_UNSURE);
+	ck_assert_uint_eq(row_flags_of(WIDTH40 ROW38 " \033[K" CJK4
+	    "\r\n", 2) & SL_ROW_PAD_UNSURE, 0);
+}
+END_TEST
+
+/*
  * A two-line prompt (bash-twoline: the first line's right-aligned part
  * drawn between ESC 7 and ESC 8, then `\u2570\u2500\u276f `): Ctrl-R's
  * line on the second line fills the 40 columns, steps off the margin and
@@ -3011,6 +3047,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_busybox_after_listing);
 	tcase_add_test(tc, kept_lines_after_width_change);
 	tcase_add_test(tc, width_from_newline_mark);
+	tcase_add_test(tc, wide_char_pad_unsure);
 	tcase_add_test(tc, two_line_search_climb);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
