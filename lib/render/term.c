@@ -83,6 +83,9 @@ struct row {
 				   editor was on: a two-line prompt's
 				   second line (note_wrap) */
 	uint32_t bell_len;	/* 1 + len when the bell rang on it, or 0 */
+	uint32_t pad_end;	/* the column after a space readline may have
+				   padded the margin with (note_margin_pad),
+				   or 0 */
 };
 
 _Static_assert(offsetof(struct row, ch) < offsetof(struct row, len) &&
@@ -555,6 +558,18 @@ rprompt_trim(const struct row *r, uint32_t n)
 	return n;
 }
 
+/* A pad noted on the row (note_margin_pad) still there, before its wide
+ * character: not erased or written over since (a Ctrl-R cancelled, the
+ * line drawn again shorter). */
+static unsigned
+pad_unsure(const struct row *r)
+{
+	uint32_t x = r->pad_end;
+
+	return x != 0 && x + 1 < r->len && r->ch[x - 1] == CELL_BLANK &&
+	    r->ch[x + 1] == CELL_WIDE ? SL_ROW_PAD_UNSURE : 0;
+}
+
 /* Turn the row's cells into UTF-8 text and hand it to the callback. */
 static void
 emit(struct sl_term *t, struct row *r)
@@ -620,7 +635,7 @@ emit(struct sl_term *t, struct row *r)
 	out.src_line = r->src_line;
 	out.units = r->units;
 	r->units = 0;
-	out.flags = r->flags;
+	out.flags = r->flags | pad_unsure(r);
 	out.edit_at = r->edit_col == 0 ? 0 :
 	    SL_MIN(cells_bytes(r, r->edit_col - 1), out.len) + 1;
 	out.piece = r->cut;
@@ -1022,9 +1037,10 @@ note_margin_pad(struct sl_term *t, struct row *r)
 		/* Readline keeps the pad as a space in its own copy of the
 		 * line: a typed space there is drawn the same (pasted, or
 		 * drawn again after Ctrl-R), so unless a climb tells
-		 * (learn_width_from_pad), the row is unsure (bash-git 43). */
+		 * (learn_width_from_pad), the row is unsure while the pad
+		 * stays (pad_unsure; bash-git 43). */
 		if (t->el_bare && (t->wrap_w == 0 || t->cx % t->wrap_w == 0))
-			r->flags |= SL_ROW_PAD_UNSURE;
+			r->pad_end = t->cx;
 	}
 }
 
@@ -2884,7 +2900,7 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
 	    r->ch[w - 1] != CELL_BLANK || r->ch[w + 1] != CELL_WIDE ||
 	    t->cx / w != n)
 		return 0;
-	r->flags &= ~(unsigned)SL_ROW_PAD_UNSURE;
+	r->pad_end = 0;
 	set_width(t, w);
 	r->soft = 1;
 	note_wrap(t, r, 0);

@@ -2176,8 +2176,9 @@ END_TEST
  * The same pad with no climb after it: nothing tells the width, and
  * readline keeps the pad as a space in its copy of the line, so a typed
  * space there is drawn the same.  The row is marked unsure (its command
- * is flagged); a climb that places the pad clears the mark; a space left
- * by BS and EL (a typo erased) is no pad.  (bash-git 43, issue 12)
+ * is flagged) while the pad is on it; a climb that places the pad clears
+ * the mark; a space left by BS and EL (a typo erased) is no pad.
+ * (bash-git 43, issue 12)
  */
 /* The width taught by a row wrapped at 40 (" \r"), then a row of 38
  * columns, a space and the pad. */
@@ -2199,6 +2200,11 @@ START_TEST(wide_char_pad_unsure)
 	    SL_ROW_PAD_UNSURE);
 	ck_assert_uint_eq(row_flags_of(climbed, 1) & SL_ROW_PAD_UNSURE, 0);
 	ck_assert_uint_eq(row_flags_of(erased, 1) & SL_ROW_PAD_UNSURE, 0);
+	/* The line drawn again shorter (a Ctrl-R cancelled): the pad is
+	 * gone, and nothing is unsure (bash-nopaste 25). */
+	ck_assert_uint_eq(row_flags_of("prev\r\n\033[?2004h$ echo " CJK10
+	    CJK10 "  \033[K" CJK4 "\r$ ls\033[K\r\n", 1) &
+	    SL_ROW_PAD_UNSURE, 0);
 	/* At a width learnt before, a pad in the last column is as unsure
 	 * (bash-git 43); one short of the margin is no pad. */
 	ck_assert_uint_eq(row_flags_of(WIDTH40 ROW38 "  \033[K" CJK4
