@@ -83,9 +83,6 @@ struct row {
 				   editor was on: a two-line prompt's
 				   second line (note_wrap) */
 	uint32_t bell_len;	/* 1 + len when the bell rang on it, or 0 */
-	uint32_t pad_end;	/* the column after a space readline may have
-				   padded the margin with (note_margin_pad),
-				   or 0 */
 };
 
 _Static_assert(offsetof(struct row, ch) < offsetof(struct row, len) &&
@@ -231,8 +228,6 @@ struct sl_term {
 				   space, then EL), or 0 */
 	uint32_t pad_col;	/* the column after that space */
 	uint32_t el_col;	/* where the last EL was */
-	int el_bare;		/* it erased nothing, right after a space
-				   was written: readline's margin pad */
 	int editing;		/* bracketed paste on at column 0 (a bash or
 				   fish prompt began) and not yet off */
 	long long rp_row;	/* 1 + absolute row a jump right (CUF) into
@@ -558,18 +553,6 @@ rprompt_trim(const struct row *r, uint32_t n)
 	return n;
 }
 
-/* A pad noted on the row (note_margin_pad) still there, before its wide
- * character: not erased or written over since (a Ctrl-R cancelled, the
- * line drawn again shorter). */
-static unsigned
-pad_unsure(const struct row *r)
-{
-	uint32_t x = r->pad_end;
-
-	return x != 0 && x + 1 < r->len && r->ch[x - 1] == CELL_BLANK &&
-	    r->ch[x + 1] == CELL_WIDE ? SL_ROW_PAD_UNSURE : 0;
-}
-
 /* Turn the row's cells into UTF-8 text and hand it to the callback. */
 static void
 emit(struct sl_term *t, struct row *r)
@@ -635,7 +618,7 @@ emit(struct sl_term *t, struct row *r)
 	out.src_line = r->src_line;
 	out.units = r->units;
 	r->units = 0;
-	out.flags = r->flags | pad_unsure(r);
+	out.flags = r->flags;
 	out.edit_at = r->edit_col == 0 ? 0 :
 	    SL_MIN(cells_bytes(r, r->edit_col - 1), out.len) + 1;
 	out.piece = r->cut;
@@ -1038,9 +1021,12 @@ note_margin_pad(struct sl_term *t, struct row *r)
 		 * line: a typed space there is drawn the same (pasted, or
 		 * drawn again after Ctrl-R), so unless a climb tells
 		 * (learn_width_from_pad), the row is unsure while the pad
-		 * stays (pad_unsure; bash-git 43). */
-		if (t->el_bare && (t->wrap_w == 0 || t->cx % t->wrap_w == 0))
-			r->pad_end = t->cx;
+		 * stays (pad_erased; bash-git 43).  The space was the last
+		 * text written: one left by BS and EL (a typo erased) is no
+		 * pad. */
+		if (t->last_ch == ' ' && (t->wrap_w == 0 ||
+		    t->cx % t->wrap_w == 0))
+			r->flags |= SL_ROW_PAD_UNSURE;
 	}
 }
 
@@ -1734,6 +1720,25 @@ keep_lines(struct sl_term *t, const struct row *r)
 	t->kept_lines = last_line(t, r) + 1;
 }
 
+/*
+ * EL over the pad note_margin_pad marked the row for, cells from to to
+ * (the pad's row is the cursor's): the line drawn again shorter, as when
+ * a Ctrl-R line is cancelled, leaves nothing unsure (bash-nopaste 25).
+ * Text written over the pad keeps the mark: it is rare, and the mark
+ * only flags.  Called only where EL erases cells, behind the row's flag.
+ */
+static void	pad_erased(struct sl_term *, struct row *, uint32_t, uint32_t)
+		    __attribute__((noinline));
+
+static void
+pad_erased(struct sl_term *t, struct row *r, uint32_t from, uint32_t to)
+{
+	uint32_t x = t->pad_col - 1;	/* the pad's cell */
+
+	if (t->pad_row == t->abs_top + t->cy + 1 && from <= x && x < to)
+		r->flags &= ~(unsigned)SL_ROW_PAD_UNSURE;
+}
+
 static void
 erase_line(struct sl_term *t, unsigned mode)
 {
@@ -1745,6 +1750,8 @@ erase_line(struct sl_term *t, unsigned mode)
 			uint32_t end = line_start(t) + t->wrap_w;
 
 			if (end < r->len) {
+				if (r->flags & SL_ROW_PAD_UNSURE)
+					pad_erased(t, r, t->cx, end);
 				fix_wide_left(r, t->cx);
 				fix_wide_right(r, end);
 				row_blank(r, t->cx, end);
@@ -1755,6 +1762,8 @@ erase_line(struct sl_term *t, unsigned mode)
 				keep_lines(t, r);	/* row_lines */
 		}
 		if (t->cx < r->len) {
+			if (r->flags & SL_ROW_PAD_UNSURE)
+				pad_erased(t, r, t->cx, r->len);
 			fix_wide_left(r, t->cx);
 			r->len = t->cx;
 		}
@@ -1763,11 +1772,15 @@ erase_line(struct sl_term *t, unsigned mode)
 		if (r->len > 0) {
 			uint32_t to = SL_MIN(t->cx + 1, r->len);
 
+			if (r->flags & SL_ROW_PAD_UNSURE)
+				pad_erased(t, r, 0, to);
 			fix_wide_right(r, to);
 			row_blank(r, 0, to);
 		}
 		break;
 	case 2:
+		if (r->flags & SL_ROW_PAD_UNSURE)
+			pad_erased(t, r, 0, r->len);
 		r->len = 0;
 		break;
 	}
@@ -2900,7 +2913,7 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
 	    r->ch[w - 1] != CELL_BLANK || r->ch[w + 1] != CELL_WIDE ||
 	    t->cx / w != n)
 		return 0;
-	r->pad_end = 0;
+	r->flags &= ~(unsigned)SL_ROW_PAD_UNSURE;
 	set_width(t, w);
 	r->soft = 1;
 	note_wrap(t, r, 0);
@@ -3081,7 +3094,6 @@ csi_other(struct sl_term *t, unsigned char f)
 		break;
 	case 'K':
 		t->el_col = t->cx;	/* note_margin_pad */
-		t->el_bare = t->last_ch == ' ' && t->cx >= cur(t)->len;
 		erase_line(t, param(t, 0, 0));
 		break;
 	case 'L': insert_lines(t, n); break;
