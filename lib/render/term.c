@@ -75,14 +75,16 @@ struct row {
 	int soft;		/* readline wrapped it at wrap_w columns */
 	uint32_t taken;		/* physical lines past its first it has made,
 				   each over the row then below it */
-	int rest;		/* the rest of a row made final early (spill):
-				   no line of its own while empty */
 	uint32_t rp_from, rp_to;	/* a right prompt's cells, or 0, 0
 				   (rprompt_end) */
-	int editor_line;	/* a line feed reached it while the line
-				   editor was on: a two-line prompt's
-				   second line (note_wrap) */
+	uint32_t rp_sum;	/* cells_sum() of them as it was drawn */
 	uint32_t bell_len;	/* 1 + len when the bell rang on it, or 0 */
+	/* Flags as bytes: the row stays 96 bytes (cheap to index). */
+	unsigned char rest;	/* the rest of a row made final early (spill):
+				   no line of its own while empty */
+	unsigned char editor_line;	/* a line feed reached it while the
+				   line editor was on: a two-line prompt's
+				   second line (note_wrap) */
 };
 
 _Static_assert(offsetof(struct row, ch) < offsetof(struct row, len) &&
@@ -536,8 +538,32 @@ prompt_row(const struct row *r)
 	    r->edit_col > 0 || r->editor_line;
 }
 
+/* A checksum of cells from to to: the right prompt drawn there is still
+ * what they hold (rprompt_trim). */
 static uint32_t
-rprompt_trim(const struct row *r, uint32_t n)
+cells_sum(const struct row *r, uint32_t from, uint32_t to)
+{
+	uint32_t sum = 0;
+
+	for (; from < to; from++)
+		sum = sum * 31 + r->ch[from];
+	return sum;
+}
+
+/*
+ * fish draws its right prompt while it fits: the line may grow right up
+ * to it, with no blank between (fish-custom 51 and 97: `... alpha
+ * bravovm` at 82 columns, the line 80 wide).  Then the cells must still
+ * be the ones it drew; typed text written over them is not.
+ */
+static int
+rprompt_abuts(const struct sl_term *t, const struct row *r)
+{
+	return t->fish && cells_sum(r, r->rp_from, r->rp_to) == r->rp_sum;
+}
+
+static uint32_t
+rprompt_trim(const struct sl_term *t, const struct row *r, uint32_t n)
 {
 	uint32_t i;
 
@@ -545,7 +571,7 @@ rprompt_trim(const struct row *r, uint32_t n)
 	    !prompt_row(r))
 		return n;
 	for (i = r->rp_from - RPROMPT_KEEP_GAP; i < r->rp_from; i++)
-		if (r->ch[i] != CELL_BLANK)
+		if (r->ch[i] != CELL_BLANK && !rprompt_abuts(t, r))
 			return n;
 	n = r->rp_from;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
@@ -566,7 +592,7 @@ emit(struct sl_term *t, struct row *r)
 		return;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
 		n--;
-	n = rprompt_trim(r, n);
+	n = rprompt_trim(t, r, n);
 	t->text.len = 0;
 	t->nspans = 0;
 	/* Four bytes a cell; clusters reserve their own room.  (The test
@@ -1327,6 +1353,7 @@ rprompt_end_at(struct sl_term *t)
 		return;
 	r->rp_from = t->rp_col;
 	r->rp_to = t->cx;
+	r->rp_sum = cells_sum(r, r->rp_from, r->rp_to);
 	t->rp_row = 0;
 }
 

@@ -1851,6 +1851,30 @@ START_TEST(wrap_fish_erased_suggestion)
 END_TEST
 
 /*
+ * fish draws its right prompt while it fits, so the line may grow right
+ * up to it (fish-custom 51: `... alpha bravovm`, the line 80 wide at 82
+ * columns; here 38 at 40).  fish's missing-newline mark (FISH_MARK40)
+ * says it is fish.  The right prompt's cells must still be what it
+ * drew: typed text over them is kept, and zsh's gets no such leave.
+ */
+#define FISH_RP38	"\033[?2004h\xe2\x9d\xaf \033[K\r\033[38Cvm\r\033[38C" \
+	"\r\033[2C"
+#define TYPED36		"abcdefghijklmnopqrstuvwxyz0123456789"
+
+START_TEST(right_prompt_abuts_fish)
+{
+	RENDER_IS(FISH_MARK40 FISH_RP38 TYPED36 "\r\033[38Cvm\r\033[38C\r\n"
+	    "out\r\n", "\xe2\x9d\xaf " TYPED36, "out");
+	/* Typed over it: not the right prompt any more. */
+	RENDER_IS(FISH_MARK40 FISH_RP38 TYPED36 "AB\r\n",
+	    "\xe2\x9d\xaf " TYPED36 "AB");
+	/* Not fish: no blank before it, nothing is cut. */
+	RENDER_IS(FISH_RP38 TYPED36 "\r\033[38Cvm\r\033[38C\r\nout\r\n",
+	    "\xe2\x9d\xaf " TYPED36 "vm", "out");
+}
+END_TEST
+
+/*
  * fish's command typed to exactly the width: its autosuggestion's first
  * character wraps onto the next line, which fish erases with EL when the
  * line is accepted, and the cursor stands at that empty line's start
@@ -3044,6 +3068,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_fish_right_prompt_at_margin);
 	tcase_add_test(tc, wrap_two_line_prompt);
 	tcase_add_test(tc, right_prompt_trimmed);
+	tcase_add_test(tc, right_prompt_abuts_fish);
 	tcase_add_test(tc, right_prompt_kept);
 	tcase_add_test(tc, zsh_suggestion_dropped);
 	tcase_add_test(tc, zsh_suggestion_flagged);
