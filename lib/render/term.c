@@ -229,7 +229,10 @@ struct sl_term {
 				   the margin before a wide character (a
 				   space, then EL), or 0 */
 	uint32_t pad_col;	/* the column after that space */
-	uint32_t el_col;	/* where the last EL was */
+	uint32_t el_col;	/* where the last EL was, or 0 since a prompt
+				   began: an EL at the same column in a
+				   line before is no pad's (bash-nopaste 51,
+				   note_margin_pad) */
 	int editing;		/* bracketed paste on at column 0 (a bash or
 				   fish prompt began) and not yet off */
 	long long rp_row;	/* 1 + absolute row a jump right (CUF) into
@@ -2555,8 +2558,10 @@ edit_signal(struct sl_term *t, unsigned flag)
 		if (t->editing && t->cx == 0)
 			cur(t)->editor_line = 0;
 		t->editing = 0;
-	} else if (flag == SL_ROW_PASTE)
+	} else if (flag == SL_ROW_PASTE) {
 		t->editing = t->cx == 0;
+		t->el_col = 0;	/* el_col */
+	}
 	if (t->cx == 0)
 		cur(t)->flags |= flag;
 	else if (flag != SL_ROW_PASTE_OFF)
@@ -3179,8 +3184,10 @@ osc_dispatch(struct sl_term *t)
 	if (semi == NULL)
 		return;
 	if ((semi - s == 1 && (s[0] == '0' || s[0] == '2'))) {
-		if (t->cx == 0)
+		if (t->cx == 0) {
 			cur(t)->flags |= SL_ROW_TITLE;
+			t->el_col = 0;	/* el_col */
+		}
 		event(t, SL_TEV_TITLE, semi + 1, 0, t->line);
 	}
 }

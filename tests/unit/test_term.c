@@ -2224,6 +2224,11 @@ START_TEST(wide_char_pad_unsure)
 	    SL_ROW_PAD_UNSURE);
 	ck_assert_uint_eq(row_flags_of(climbed, 1) & SL_ROW_PAD_UNSURE, 0);
 	ck_assert_uint_eq(row_flags_of(erased, 1) & SL_ROW_PAD_UNSURE, 0);
+	/* An EL at the same column on a line before the prompt is no
+	 * pad's (bash-nopaste 51: no paste mode, the title only). */
+	ck_assert_uint_eq(row_flags_of("\033]0;t\007$ echo " CJK10 CJK10
+	    " x\b\033[K\r\nout\r\n\033]0;t\007$ echo " CJK10 CJK10 " "
+	    CJK4 "\r\n", 2) & SL_ROW_PAD_UNSURE, 0);
 	/* The line drawn again shorter (a Ctrl-R cancelled): the pad is
 	 * gone, and nothing is unsure (bash-nopaste 25). */
 	ck_assert_uint_eq(row_flags_of("prev\r\n\033[?2004h$ echo " CJK10
