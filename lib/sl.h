@@ -564,6 +564,10 @@ enum sl_term_event {
 /* zsh accepted the line with grey text after the cursor, taken away as an
  * autosuggestion: text typed in a highlighter's grey looks the same. */
 #define SL_ROW_GREY_DROPPED 0x200
+/* readline may have padded the margin with a space before a wide
+ * character (a space, then EL, then the character) at a width the bytes
+ * never told: the space is a pad or typed, and nothing says which. */
+#define SL_ROW_PAD_UNSURE 0x800
 /* The line ended on the bell: nothing was written on it after BEL
  * (readline's "more than one completion" before a Tab listing). */
 #define SL_ROW_BELL	0x1000

@@ -1252,7 +1252,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	} else if (n > plen) {
 		if (unknowable_text(ps, s + plen, n - plen) ||
 		    (ps->row_flags & (SL_ROW_UNPLACED | SL_ROW_WRAP_UNSURE |
-		    SL_ROW_GREY_DROPPED)) ||
+		    SL_ROW_GREY_DROPPED | SL_ROW_PAD_UNSURE)) ||
 		    echo_hidden(ps, s, plen) || stream_unsure(ps, s, n, plen))
 			ps->marks |= SL_MARK_UNCERTAIN;
 		/* readline's rows never hide a line (echo_hidden): no scan. */

@@ -75,14 +75,16 @@ struct row {
 	int soft;		/* readline wrapped it at wrap_w columns */
 	uint32_t taken;		/* physical lines past its first it has made,
 				   each over the row then below it */
-	int rest;		/* the rest of a row made final early (spill):
-				   no line of its own while empty */
 	uint32_t rp_from, rp_to;	/* a right prompt's cells, or 0, 0
 				   (rprompt_end) */
-	int editor_line;	/* a line feed reached it while the line
-				   editor was on: a two-line prompt's
-				   second line (note_wrap) */
+	uint32_t rp_sum;	/* cells_sum() of them as it was drawn */
 	uint32_t bell_len;	/* 1 + len when the bell rang on it, or 0 */
+	/* Flags as bytes: the row stays 96 bytes (cheap to index). */
+	unsigned char rest;	/* the rest of a row made final early (spill):
+				   no line of its own while empty */
+	unsigned char editor_line;	/* a line feed reached it while the
+				   line editor was on: a two-line prompt's
+				   second line (note_wrap) */
 };
 
 _Static_assert(offsetof(struct row, ch) < offsetof(struct row, len) &&
@@ -227,7 +229,10 @@ struct sl_term {
 				   the margin before a wide character (a
 				   space, then EL), or 0 */
 	uint32_t pad_col;	/* the column after that space */
-	uint32_t el_col;	/* where the last EL was */
+	uint32_t el_col;	/* where the last EL was, or 0 since a prompt
+				   began: an EL at the same column in a
+				   line before is no pad's (bash-nopaste 51,
+				   note_margin_pad) */
 	int editing;		/* bracketed paste on at column 0 (a bash or
 				   fish prompt began) and not yet off */
 	long long rp_row;	/* 1 + absolute row a jump right (CUF) into
@@ -536,8 +541,32 @@ prompt_row(const struct row *r)
 	    r->edit_col > 0 || r->editor_line;
 }
 
+/* A checksum of cells from to to: the right prompt drawn there is still
+ * what they hold (rprompt_trim). */
 static uint32_t
-rprompt_trim(const struct row *r, uint32_t n)
+cells_sum(const struct row *r, uint32_t from, uint32_t to)
+{
+	uint32_t sum = 0;
+
+	for (; from < to; from++)
+		sum = sum * 31 + r->ch[from];
+	return sum;
+}
+
+/*
+ * fish draws its right prompt while it fits: the line may grow right up
+ * to it, with no blank between (fish-custom 51 and 97: `... alpha
+ * bravovm` at 82 columns, the line 80 wide).  Then the cells must still
+ * be the ones it drew; typed text written over them is not.
+ */
+static int
+rprompt_abuts(const struct sl_term *t, const struct row *r)
+{
+	return t->fish && cells_sum(r, r->rp_from, r->rp_to) == r->rp_sum;
+}
+
+static uint32_t
+rprompt_trim(const struct sl_term *t, const struct row *r, uint32_t n)
 {
 	uint32_t i;
 
@@ -545,7 +574,7 @@ rprompt_trim(const struct row *r, uint32_t n)
 	    !prompt_row(r))
 		return n;
 	for (i = r->rp_from - RPROMPT_KEEP_GAP; i < r->rp_from; i++)
-		if (r->ch[i] != CELL_BLANK)
+		if (r->ch[i] != CELL_BLANK && !rprompt_abuts(t, r))
 			return n;
 	n = r->rp_from;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
@@ -566,7 +595,7 @@ emit(struct sl_term *t, struct row *r)
 		return;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
 		n--;
-	n = rprompt_trim(r, n);
+	n = rprompt_trim(t, r, n);
 	t->text.len = 0;
 	t->nspans = 0;
 	/* Four bytes a cell; clusters reserve their own room.  (The test
@@ -1044,13 +1073,23 @@ compact_clusters(struct row *r)
  * whether it did.  (bashsearch, issue 12)
  */
 static void
-note_margin_pad(struct sl_term *t, const struct row *r)
+note_margin_pad(struct sl_term *t, struct row *r)
 {
 	if (t->cx > CLIMB_MIN_WIDTH && t->cx == r->len &&
 	    r->ch[t->cx - 1] == CELL_BLANK &&
 	    (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE))) {
 		t->pad_row = t->abs_top + t->cy + 1;
 		t->pad_col = t->cx;
+		/* Readline keeps the pad as a space in its own copy of the
+		 * line: a typed space there is drawn the same (pasted, or
+		 * drawn again after Ctrl-R), so unless a climb tells
+		 * (learn_width_from_pad), the row is unsure while the pad
+		 * stays (pad_erased; bash-git 43).  The space was the last
+		 * text written: one left by BS and EL (a typo erased) is no
+		 * pad. */
+		if (t->last_ch == ' ' && (t->wrap_w == 0 ||
+		    t->cx % t->wrap_w == 0))
+			r->flags |= SL_ROW_PAD_UNSURE;
 	}
 }
 
@@ -1201,6 +1240,17 @@ line_start(struct sl_term *t)
 }
 
 /*
+ * The second line of a two-line prompt (bash's PS1 with a newline, where
+ * the signals are on the first line), drawn by readline.  fish's moves
+ * are not readline's.
+ */
+static int
+two_line_editor(const struct sl_term *t, const struct row *r)
+{
+	return r->editor_line && !t->fish;
+}
+
+/*
  * A space then CR at the end of a row, where readline would step off the
  * margin: on a wrapped row at its next margin, else on a row that looks
  * like readline's (a prompt signal, the second line of a two-line prompt
@@ -1217,7 +1267,7 @@ wrap_candidate(struct sl_term *t, const struct row *r)
 	if (soft(t))
 		return c % t->wrap_w == 0;
 	return c == t->wrap_w || (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
-	    (r->editor_line && !t->fish) || (c >= 40 && r->ch[c - 1] != CELL_BLANK);
+	    two_line_editor(t, r) || (c >= 40 && r->ch[c - 1] != CELL_BLANK);
 }
 
 /*
@@ -1340,6 +1390,7 @@ rprompt_end_at(struct sl_term *t)
 		return;
 	r->rp_from = t->rp_col;
 	r->rp_to = t->cx;
+	r->rp_sum = cells_sum(r, r->rp_from, r->rp_to);
 	t->rp_row = 0;
 }
 
@@ -1733,6 +1784,25 @@ keep_lines(struct sl_term *t, const struct row *r)
 	t->kept_lines = last_line(t, r) + 1;
 }
 
+/*
+ * EL over the pad note_margin_pad marked the row for, cells from to to
+ * (the pad's row is the cursor's): the line drawn again shorter, as when
+ * a Ctrl-R line is cancelled, leaves nothing unsure (bash-nopaste 25).
+ * Text written over the pad keeps the mark: it is rare, and the mark
+ * only flags.  Called only where EL erases cells, behind the row's flag.
+ */
+static void	pad_erased(struct sl_term *, struct row *, uint32_t, uint32_t)
+		    __attribute__((noinline));
+
+static void
+pad_erased(struct sl_term *t, struct row *r, uint32_t from, uint32_t to)
+{
+	uint32_t x = t->pad_col - 1;	/* the pad's cell */
+
+	if (t->pad_row == t->abs_top + t->cy + 1 && from <= x && x < to)
+		r->flags &= ~(unsigned)SL_ROW_PAD_UNSURE;
+}
+
 static void
 erase_line(struct sl_term *t, unsigned mode)
 {
@@ -1744,6 +1814,8 @@ erase_line(struct sl_term *t, unsigned mode)
 			uint32_t end = line_start(t) + t->wrap_w;
 
 			if (end < r->len) {
+				if (r->flags & SL_ROW_PAD_UNSURE)
+					pad_erased(t, r, t->cx, end);
 				fix_wide_left(r, t->cx);
 				fix_wide_right(r, end);
 				row_blank(r, t->cx, end);
@@ -1754,6 +1826,8 @@ erase_line(struct sl_term *t, unsigned mode)
 				keep_lines(t, r);	/* row_lines */
 		}
 		if (t->cx < r->len) {
+			if (r->flags & SL_ROW_PAD_UNSURE)
+				pad_erased(t, r, t->cx, r->len);
 			fix_wide_left(r, t->cx);
 			r->len = t->cx;
 		}
@@ -1762,11 +1836,15 @@ erase_line(struct sl_term *t, unsigned mode)
 		if (r->len > 0) {
 			uint32_t to = SL_MIN(t->cx + 1, r->len);
 
+			if (r->flags & SL_ROW_PAD_UNSURE)
+				pad_erased(t, r, 0, to);
 			fix_wide_right(r, to);
 			row_blank(r, 0, to);
 		}
 		break;
 	case 2:
+		if (r->flags & SL_ROW_PAD_UNSURE)
+			pad_erased(t, r, 0, r->len);
 		r->len = 0;
 		break;
 	}
@@ -2514,8 +2592,10 @@ edit_signal(struct sl_term *t, unsigned flag)
 		if (t->editing && t->cx == 0)
 			cur(t)->editor_line = 0;
 		t->editing = 0;
-	} else if (flag == SL_ROW_PASTE)
+	} else if (flag == SL_ROW_PASTE) {
 		t->editing = t->cx == 0;
+		t->el_col = 0;	/* el_col */
+	}
 	if (t->cx == 0)
 		cur(t)->flags |= flag;
 	else if (flag != SL_ROW_PASTE_OFF)
@@ -2844,8 +2924,8 @@ cursor_up(struct sl_term *t, uint32_t n)
 	long long y = t->cy;
 	uint32_t lines = 1;
 
-	if ((cur(t)->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) &&
-	    climb_in_row(t, &n))
+	if (((cur(t)->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
+	    cur(t)->editor_line) && climb_in_row(t, &n))
 		return;
 	while (n > 0 && y > 0) {
 		const struct row *r = row_at(t, (unsigned)--y);
@@ -2899,10 +2979,47 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
 	    r->ch[w - 1] != CELL_BLANK || r->ch[w + 1] != CELL_WIDE ||
 	    t->cx / w != n)
 		return 0;
+	r->flags &= ~(unsigned)SL_ROW_PAD_UNSURE;
 	set_width(t, w);
 	r->soft = 1;
 	note_wrap(t, r, 0);
 	return 1;
+}
+
+/*
+ * Does the row start with readline's search line, "(reverse-i-search)`",
+ * "(i-search)`" or either "(failed ...": its text is fixed in readline,
+ * not the user's.
+ */
+static int
+search_row(const struct row *r)
+{
+	static const char tag[] = "i-search)`";
+	uint32_t p, k;
+
+	if (r->len < sizeof tag || r->ch[0] != '(')
+		return 0;
+	for (p = 1; p + sizeof tag - 1 <= r->len && p <= 17; p++) {
+		for (k = 0; tag[k] != '\0' && r->ch[p + k] == (uint32_t)tag[k];
+		    k++)
+			;
+		if (tag[k] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * On the second line of a two-line prompt (the signals are on the first)
+ * readline's Ctrl-R line steps off the margin and climbs back as on a
+ * one-line prompt's row (bash-twoline 25: else the climb lands on the
+ * first line, and its right-aligned part on the command).  Only the
+ * search line: fish's continuation lines climb from a typed space too.
+ */
+static int
+two_line_search(const struct sl_term *t, const struct row *r)
+{
+	return two_line_editor(t, r) && search_row(r);
 }
 
 /*
@@ -2920,13 +3037,16 @@ climb_in_row(struct sl_term *t, uint32_t *np)
 {
 	struct row *r = cur(t);
 	uint32_t n = *np;
+	int signalled = (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) != 0;
 
-	if (t->on_status || !(r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
+	if (t->on_status || (!signalled && !two_line_search(t, r)) ||
 	    r->len < CLIMB_MIN_WIDTH || (t->wrap_w != 0 && r->soft) ||
 	    (t->wrap_w != 0 && r->len <= t->wrap_w))
 		return 0;
 	if (learn_width_from_climb(t, r, n) || learn_width_from_pad(t, r, n))
 		return soft_move(t, 'A', np);	/* on its first line now */
+	if (!signalled)
+		return 0;	/* a climb to the prompt's first line */
 	r->flags |= SL_ROW_UNPLACED;
 	return 1;
 }
@@ -3112,8 +3232,10 @@ osc_dispatch(struct sl_term *t)
 	if (semi == NULL)
 		return;
 	if ((semi - s == 1 && (s[0] == '0' || s[0] == '2'))) {
-		if (t->cx == 0)
+		if (t->cx == 0) {
 			cur(t)->flags |= SL_ROW_TITLE;
+			t->el_col = 0;	/* el_col */
+		}
 		event(t, SL_TEV_TITLE, semi + 1, 0, t->line);
 	}
 }

@@ -54,7 +54,7 @@ on_row(void *arg, const struct sl_row *row)
 	    ~(unsigned)(SL_ROW_PASTE | SL_ROW_TITLE | SL_ROW_PASTE_OFF |
 	    SL_ROW_KEYPAD_ON | SL_ROW_KEYPAD_OFF | SL_ROW_CLEARED |
 	    SL_ROW_WRAP_UNSURE | SL_ROW_UNPLACED | SL_ROW_BELL |
-	    SL_ROW_GREY_DROPPED)) != 0)
+	    SL_ROW_GREY_DROPPED | SL_ROW_PAD_UNSURE)) != 0)
 		fz_fail("row units %lld piece %d flags %#x", row->units,
 		    row->piece, row->flags);
 	if (row->src_line < 1)

@@ -1851,6 +1851,30 @@ START_TEST(wrap_fish_erased_suggestion)
 END_TEST
 
 /*
+ * fish draws its right prompt while it fits, so the line may grow right
+ * up to it (fish-custom 51: `... alpha bravovm`, the line 80 wide at 82
+ * columns; here 38 at 40).  fish's missing-newline mark (FISH_MARK40)
+ * says it is fish.  The right prompt's cells must still be what it
+ * drew: typed text over them is kept, and zsh's gets no such leave.
+ */
+#define FISH_RP38	"\033[?2004h\xe2\x9d\xaf \033[K\r\033[38Cvm\r\033[38C" \
+	"\r\033[2C"
+#define TYPED36		"abcdefghijklmnopqrstuvwxyz0123456789"
+
+START_TEST(right_prompt_abuts_fish)
+{
+	RENDER_IS(FISH_MARK40 FISH_RP38 TYPED36 "\r\033[38Cvm\r\033[38C\r\n"
+	    "out\r\n", "\xe2\x9d\xaf " TYPED36, "out");
+	/* Typed over it: not the right prompt any more. */
+	RENDER_IS(FISH_MARK40 FISH_RP38 TYPED36 "AB\r\n",
+	    "\xe2\x9d\xaf " TYPED36 "AB");
+	/* Not fish: no blank before it, nothing is cut. */
+	RENDER_IS(FISH_RP38 TYPED36 "\r\033[38Cvm\r\033[38C\r\nout\r\n",
+	    "\xe2\x9d\xaf " TYPED36 "vm", "out");
+}
+END_TEST
+
+/*
  * fish's command typed to exactly the width: its autosuggestion's first
  * character wraps onto the next line, which fish erases with EL when the
  * line is accepted, and the cursor stands at that empty line's start
@@ -2169,6 +2193,78 @@ START_TEST(wrap_search_wide_char_pad)
 	    "\033[?2004l\rout\r\n",
 	    "prev", "(reverse-i-search)`\xe6\x97\xa5X: echo " CJK10 " ab",
 	    "out");
+}
+END_TEST
+
+/*
+ * The same pad with no climb after it: nothing tells the width, and
+ * readline keeps the pad as a space in its copy of the line, so a typed
+ * space there is drawn the same.  The row is marked unsure (its command
+ * is flagged) while the pad is on it; a climb that places the pad clears
+ * the mark; a space left by BS and EL (a typo erased) is no pad.
+ * (bash-git 43, issue 12)
+ */
+/* The width taught by a row wrapped at 40 (" \r"), then a row of 38
+ * columns, a space and the pad. */
+#define WIDTH40	"\033[?2004h$ echo 012345678901234567890123456789012 " \
+	"\rx\r\nout\r\n"
+#define ROW38	"\033[?2004h$ echo 0123456789012345678901234567890"
+
+START_TEST(wide_char_pad_unsure)
+{
+	static const char typed[] = "prev\r\n\033[?2004h$ echo " CJK10 CJK10
+	    "  \033[K" CJK4 "\r\n\033[?2004l\rout\r\n";
+	static const char climbed[] = "prev\r\n\033[?2004h$ \r"
+	    "(reverse-i-search)`\xe6\x97\xa5': echo " CJK10 " \033[K" CJK4
+	    "\033[A\r\033[21CX\033[B\r\n\033[?2004l\rout\r\n";
+	static const char erased[] = "prev\r\n\033[?2004h$ echo " CJK10 CJK10
+	    " x\b\033[K" CJK4 "\r\n\033[?2004l\rout\r\n";
+
+	ck_assert_uint_eq(row_flags_of(typed, 1) & SL_ROW_PAD_UNSURE,
+	    SL_ROW_PAD_UNSURE);
+	ck_assert_uint_eq(row_flags_of(climbed, 1) & SL_ROW_PAD_UNSURE, 0);
+	ck_assert_uint_eq(row_flags_of(erased, 1) & SL_ROW_PAD_UNSURE, 0);
+	/* An EL at the same column on a line before the prompt is no
+	 * pad's (bash-nopaste 51: no paste mode, the title only). */
+	ck_assert_uint_eq(row_flags_of("\033]0;t\007$ echo " CJK10 CJK10
+	    " x\b\033[K\r\nout\r\n\033]0;t\007$ echo " CJK10 CJK10 " "
+	    CJK4 "\r\n", 2) & SL_ROW_PAD_UNSURE, 0);
+	/* The line drawn again shorter (a Ctrl-R cancelled): the pad is
+	 * gone, and nothing is unsure (bash-nopaste 25). */
+	ck_assert_uint_eq(row_flags_of("prev\r\n\033[?2004h$ echo " CJK10
+	    CJK10 "  \033[K" CJK4 "\r$ ls\033[K\r\n", 1) &
+	    SL_ROW_PAD_UNSURE, 0);
+	/* At a width learnt before, a pad in the last column is as unsure
+	 * (bash-git 43); one short of the margin is no pad. */
+	ck_assert_uint_eq(row_flags_of(WIDTH40 ROW38 "  \033[K" CJK4
+	    "\r\n", 2) & SL_ROW_PAD_UNSURE, SL_ROW_PAD_UNSURE);
+	ck_assert_uint_eq(row_flags_of(WIDTH40 ROW38 " \033[K" CJK4
+	    "\r\n", 2) & SL_ROW_PAD_UNSURE, 0);
+}
+END_TEST
+
+/*
+ * A two-line prompt (bash-twoline: the first line's right-aligned part
+ * drawn between ESC 7 and ESC 8, then `\u2570\u2500\u276f `): Ctrl-R's
+ * line on the second line fills the 40 columns, steps off the margin and
+ * climbs back onto itself, not onto the first line; the accepted line is
+ * drawn over it (DCH, then the prompt).  Cut from bash-twoline 25's bytes
+ * at 40 columns; checked against libvterm.  (issue 12)
+ */
+#define TWOLINE_TOP	"\033[?2004h\033]0;t\007\0337\033[2m" \
+	"                                  exit 0\033[0m\0338" \
+	"\xe2\x95\xad\xe2\x94\x80 u@h ~\r\r\n"
+#define TWOLINE_END	"\xe2\x95\xb0\xe2\x94\x80\xe2\x9d\xaf "
+
+START_TEST(two_line_search_climb)
+{
+	RENDER_IS(TWOLINE_TOP TWOLINE_END "\r(reverse-i-search)`g': echo "
+	    "\033[7mg\033[27molf24 india \033[A\033[C\033[C\033[C\r\033[19P"
+	    TWOLINE_END "echo golf24\r\n\r\033[K\033[A\033[9C\r\n"
+	    "\033[?2004l\rgolf24 india\r\n",
+	    "\xe2\x95\xad\xe2\x94\x80 u@h ~"
+	    "                          exit 0",
+	    TWOLINE_END "echo golf24 india", "golf24 india");
 }
 END_TEST
 
@@ -2977,6 +3073,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_fish_right_prompt_at_margin);
 	tcase_add_test(tc, wrap_two_line_prompt);
 	tcase_add_test(tc, right_prompt_trimmed);
+	tcase_add_test(tc, right_prompt_abuts_fish);
 	tcase_add_test(tc, right_prompt_kept);
 	tcase_add_test(tc, zsh_suggestion_dropped);
 	tcase_add_test(tc, zsh_suggestion_flagged);
@@ -2986,6 +3083,8 @@ term_suite(void)
 	tcase_add_test(tc, wrap_busybox_after_listing);
 	tcase_add_test(tc, kept_lines_after_width_change);
 	tcase_add_test(tc, width_from_newline_mark);
+	tcase_add_test(tc, wide_char_pad_unsure);
+	tcase_add_test(tc, two_line_search_climb);
 	tcase_add_test(tc, wrap_lookahead_any_split);
 	tcase_add_test(tc, wrap_lookahead_bounded);
 	tcase_set_timeout(tc, 300);
