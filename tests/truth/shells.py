@@ -75,8 +75,11 @@ SETUPS = [
     Setup("bash-sh", "bash", BASH_EDITING, True, ["sh", "-i"],
           (".shrc", ["bash-hook.sh"]), program="bash",
           extra_features=EXTRA_KILL_RING | {"tab_query"}),
+    # dash reads a line typed ahead without showing it again: the prompt
+    # is followed by the command's output, as after a line typed blind
+    # (the bytes cannot tell the command), so dash types nothing ahead.
     Setup("dash", "dash", POSIX | {"typo_bs", "ctrl_w", "ctrl_u"}, False, ["dash", "-i"],
-          extra_features=EXTRA_ANY),
+          extra_features=EXTRA_ANY - {"typeahead"}),
     Setup("zsh-plain", "zsh", BASH_EDITING, True, ["zsh", "-i"],
           (".zshrc", ["zsh-plain.zshrc", "zsh-hook.zsh"]),
           tab_list_keys=1, silent_cancel=True,
