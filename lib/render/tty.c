@@ -315,6 +315,8 @@ settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 		r->cancelled = 1;
 	if (r != NULL && (marks & SL_MARK_UNCERTAIN))
 		r->uncertain = 1;
+	if (r != NULL && (marks & SL_MARK_CLEARED))
+		r->redrawn = 1;
 	if (marks & SL_MARK_GROUP)
 		for (i = 0; i < tty->nheld; i++)
 			if (held_at(tty, i)->r.has_prompt)
