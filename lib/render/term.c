@@ -2954,6 +2954,23 @@ repeat_last(struct sl_term *t, uint32_t n)
 		put_cp(t, t->last_ch);
 }
 
+/*
+ * ED right at the start of the line busybox wrapped: its line drawn again
+ * after a completion that reached exactly the width ends so (truth seed
+ * busybox-424: `wc -l bet`, Tab), and then the same bytes follow as
+ * without it.  It says nothing about what came after the wrap.
+ */
+static int	bb_wrap_erased(struct sl_term *, unsigned char)
+		    __attribute__((noinline));
+
+static int
+bb_wrap_erased(struct sl_term *t, unsigned char f)
+{
+	return f == 'J' && t->priv == 0 && t->inter == 0 &&
+	    t->nparams <= 1 && param(t, 0, 0) == 0 &&
+	    t->bb_plain == t->abs_top + t->cy + 1 && t->cx == line_start(t);
+}
+
 /* A complete CSI but the common SGR (see csi_dispatch). */
 static void
 csi_other(struct sl_term *t, unsigned char f)
@@ -2964,7 +2981,8 @@ csi_other(struct sl_term *t, unsigned char f)
 	t->last_csi = t->priv == 0 && t->inter == 0 ? f : 0;
 	/* Not text after busybox's wrap (bb_wrap_end).  SGR's fast path
 	 * (csi_dispatch) is never taken on a wrapped row. */
-	t->bb_plain = 0;
+	if (t->bb_plain != 0 && !bb_wrap_erased(t, f))
+		t->bb_plain = 0;
 
 	if (f == 'h' || f == 'l') {
 		set_modes(t, f == 'h');
