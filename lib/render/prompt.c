@@ -57,6 +57,10 @@ struct shell {
 	int fish;		/* fish's grammar: blocks close with "end" */
 };
 
+/* after_cancel's value when the last row was a line a clear cut, in a
+ * stream (match_after_clear). */
+#define AFTER_CLEAR	2
+
 struct sl_prompt {
 	const struct sl_prompts *user;
 	int signals;		/* flags on rows are reliable */
@@ -66,8 +70,8 @@ struct sl_prompt {
 	int signalled;		/* rows seen with a signal */
 	int paste;		/* rows seen with bracketed paste on at column 0 */
 	int accepted;		/* bash took the last command line (paste off) */
-	int after_cancel;	/* the previous row was cancelled with ^C */
-	int after_clear;	/* ...was a line the screen's clear cut */
+	int after_cancel;	/* the previous row was cancelled with ^C,
+				   or AFTER_CLEAR */
 	int first_line;		/* the previous row had a signal and was no
 				   prompt: a two-line prompt's first line */
 	unsigned first_flags;	/* that row's flags */
@@ -1261,8 +1265,9 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		 * a quote it left open opens no continuation. */
 		if (ps->row_flags & SL_ROW_CLEARED) {
 			ps->marks |= SL_MARK_CLEARED;
-			ps->after_clear = 1;
 			ps->open = 0;
+			if (!ps->signals)
+				ps->after_cancel = AFTER_CLEAR;
 		}
 		/* readline's rows never hide a line (echo_hidden): no scan. */
 		if (ps->paste == 0 &&
@@ -1547,7 +1552,7 @@ match_after_clear(const struct sl_prompt *ps, const char *s, size_t n)
 	const char *p = ps->last_prompt;
 	size_t k, at, width, blanks = 0;
 
-	if (ps->signals || p == NULL)
+	if (p == NULL)
 		return 0;
 	k = strlen(p);
 	while (blanks < n && s[blanks] == ' ')
@@ -1858,13 +1863,6 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	ps->after_cancel = 0;
 	if (n > 0)
 		ps->rows++;
-	if (ps->after_clear) {
-		ps->after_clear = 0;
-		if ((k = match_after_clear(ps, s, n)) > 0) {
-			*plen = k;
-			return command(ps, s, n, k, 0);
-		}
-	}
 	if (surely_none(ps, s, n, flags, edit_at))
 		goto output;
 	first_line = ps->first_line;
@@ -1931,5 +1929,15 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	if ((ps->fish_blank && n > 0) || search_row(ps, n))
 		return stand_in(ps, s, n, plen);
 output:
-	return output_row(ps, s, n, flags, edit_at, signal || after_cancel);
+	/* Tested only here, where a row with no signal ends: no cost on
+	 * the rows that are commands or have one. */
+	if (!signal && after_cancel) {
+		if (after_cancel != AFTER_CLEAR)
+			signal = 1;
+		else if ((k = match_after_clear(ps, s, n)) > 0) {
+			*plen = k;
+			return command(ps, s, n, k, 0);
+		}
+	}
+	return output_row(ps, s, n, flags, edit_at, signal);
 }
