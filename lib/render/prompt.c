@@ -57,10 +57,6 @@ struct shell {
 	int fish;		/* fish's grammar: blocks close with "end" */
 };
 
-/* after_cancel's value when the last row was a line a clear cut, in a
- * stream (match_after_clear). */
-#define AFTER_CLEAR	2
-
 struct sl_prompt {
 	const struct sl_prompts *user;
 	int signals;		/* flags on rows are reliable */
@@ -70,8 +66,9 @@ struct sl_prompt {
 	int signalled;		/* rows seen with a signal */
 	int paste;		/* rows seen with bracketed paste on at column 0 */
 	int accepted;		/* bash took the last command line (paste off) */
-	int after_cancel;	/* the previous row was cancelled with ^C,
-				   or AFTER_CLEAR */
+	int after_cancel;	/* the previous row was cancelled with ^C */
+	int after_clear;	/* a stream's line a clear cut: the next row
+				   no matcher takes may be its redraw */
 	int first_line;		/* the previous row had a signal and was no
 				   prompt: a two-line prompt's first line */
 	unsigned first_flags;	/* that row's flags */
@@ -1229,6 +1226,35 @@ keep_str(char **dst, size_t *cap, const char *s, size_t n)
 	(*dst)[n] = '\0';
 }
 
+/* Row flags that say the command row's text is unsure. */
+#define ROW_UNSURE	(SL_ROW_UNPLACED | SL_ROW_WRAP_UNSURE | SL_ROW_GREY_DROPPED)
+
+/*
+ * What a command row with a doubt says: the bytes cannot tell its text
+ * (SL_MARK_UNCERTAIN), or a clear cut it before Enter (Ctrl-L mid-line):
+ * the line goes on where it is drawn again, so a quote it left open
+ * opens no continuation, and in a stream the row after it may be that
+ * redraw (after_clear).  Called when one of command()'s tests held; for
+ * a cut row they are made again, past the one for the cut, and
+ * stream_unsure (which keeps state) is then reached only here.
+ */
+static unsigned	row_doubts(struct sl_prompt *, const char *, size_t, size_t)
+		    __attribute__((noinline));
+
+static unsigned
+row_doubts(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	if (!(ps->row_flags & SL_ROW_CLEARED))
+		return SL_MARK_UNCERTAIN;
+	ps->open = 0;
+	ps->after_clear = !ps->signals;
+	if (unknowable_text(ps, s + plen, n - plen) ||
+	    (ps->row_flags & ROW_UNSURE) || echo_hidden(ps, s, plen) ||
+	    stream_unsure(ps, s, n, plen))
+		return SL_MARK_CLEARED | SL_MARK_UNCERTAIN;
+	return SL_MARK_CLEARED;
+}
+
 /* A command row; fish_marked: its prompt is after fish's mark. */
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
@@ -1256,19 +1282,11 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		ps->switched = 0;
 		ps->after_cancel = 1;
 	} else if (n > plen) {
+		/* One test on the common path for both (row_doubts). */
 		if (unknowable_text(ps, s + plen, n - plen) ||
-		    (ps->row_flags & (SL_ROW_UNPLACED | SL_ROW_WRAP_UNSURE |
-		    SL_ROW_GREY_DROPPED)) ||
+		    (ps->row_flags & (ROW_UNSURE | SL_ROW_CLEARED)) ||
 		    echo_hidden(ps, s, plen) || stream_unsure(ps, s, n, plen))
-			ps->marks |= SL_MARK_UNCERTAIN;
-		/* Cut by a clear, the line goes on where it is drawn again:
-		 * a quote it left open opens no continuation. */
-		if (ps->row_flags & SL_ROW_CLEARED) {
-			ps->marks |= SL_MARK_CLEARED;
-			ps->open = 0;
-			if (!ps->signals)
-				ps->after_cancel = AFTER_CLEAR;
-		}
+			ps->marks |= row_doubts(ps, s, n, plen);
 		/* readline's rows never hide a line (echo_hidden): no scan. */
 		if (ps->paste == 0 &&
 		    (echo = echo_after(s + plen, n - plen)) >= 0)
@@ -1901,8 +1919,20 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k, 0);
 	}
-	if (!ps->signals && (k = match_path_prompt(s, n)) > 0)
-		return path_command(ps, s, n, k, plen);
+	/* A stream's rows only (no cost on the others): here the row after
+	 * a line a clear cut, which no matcher above took, is tried as its
+	 * redraw.  The flag waits for such a row. */
+	if (!ps->signals) {
+		if (ps->after_clear) {
+			ps->after_clear = 0;
+			if ((k = match_after_clear(ps, s, n)) > 0) {
+				*plen = k;
+				return command(ps, s, n, k, 0);
+			}
+		}
+		if ((k = match_path_prompt(s, n)) > 0)
+			return path_command(ps, s, n, k, plen);
+	}
 	if ((k = match_bare(s, n)) > 0) {
 		size_t nb = strlen(ps->bare);
 
@@ -1929,15 +1959,5 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	if ((ps->fish_blank && n > 0) || search_row(ps, n))
 		return stand_in(ps, s, n, plen);
 output:
-	/* Tested only here, where a row with no signal ends: no cost on
-	 * the rows that are commands or have one. */
-	if (!signal && after_cancel) {
-		if (after_cancel != AFTER_CLEAR)
-			signal = 1;
-		else if ((k = match_after_clear(ps, s, n)) > 0) {
-			*plen = k;
-			return command(ps, s, n, k, 0);
-		}
-	}
-	return output_row(ps, s, n, flags, edit_at, signal);
+	return output_row(ps, s, n, flags, edit_at, signal || after_cancel);
 }
