@@ -67,6 +67,8 @@ struct sl_prompt {
 	int paste;		/* rows seen with bracketed paste on at column 0 */
 	int accepted;		/* bash took the last command line (paste off) */
 	int after_cancel;	/* the previous row was cancelled with ^C */
+	int after_clear;	/* a stream's line a clear cut: the next row
+				   no matcher takes may be its redraw */
 	int first_line;		/* the previous row had a signal and was no
 				   prompt: a two-line prompt's first line */
 	unsigned first_flags;	/* that row's flags */
@@ -268,8 +270,27 @@ skip_git(const char *s, size_t n, size_t i)
 	return 0;
 }
 
+/*
+ * fish's default prompt shows the last command's status when it is not
+ * 0, between the folder (and git's part) and "> ": "[1]", a pipeline's
+ * "[0|1]", a signal's "[SIGINT]".  s[i] is the '['; returns where the
+ * segment ends, 0 if there is none.
+ */
+static size_t
+skip_fish_status(const char *s, size_t n, size_t i)
+{
+	size_t from = i + 1;
+
+	if (i >= n || s[i] != '[')
+		return 0;
+	for (i = from; i < n && i < PROMPT_MAX && ((s[i] >= '0' && s[i] <= '9') ||
+	    (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '|'); i++)
+		;
+	return i > from && i < n && s[i] == ']' ? i + 1 : 0;
+}
+
 /* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh)
- * user@host dir>  root@host dir#  (fish) */
+ * user@host dir>  root@host dir#  user@host dir [1]>  (fish) */
 static size_t
 match_userhost(const char *s, size_t n)
 {
@@ -302,6 +323,10 @@ match_userhost(const char *s, size_t n)
 				g++;	/* zsh's and fish's: "dir (main) % " */
 			if (g > 0 && g < n && (s[g] == '$' || s[g] == '#' ||
 			    s[g] == '%'))
+				return prompt_end(s, n, g);
+			if (!colon && (g = skip_fish_status(s, n,
+			    g > 0 ? g : i + 1)) > 0 && g < n &&
+			    (s[g] == '>' || s[g] == '#'))
 				return prompt_end(s, n, g);
 			if (!colon && i + 1 < n && (s[i + 1] == '$' ||
 			    s[i + 1] == '#' || s[i + 1] == '%'))
@@ -1185,6 +1210,17 @@ echo_hidden(const struct sl_prompt *ps, const char *s, size_t plen)
 }
 
 /*
+ * The prompt proper (k bytes at p, "$ " too short to tell) again inside
+ * the line s[0, n): Ctrl-L's clear, stripped, glued the line drawn again
+ * at the top to the line it cut ("vm% echo tvm% echo two").
+ */
+static int
+prompt_again(const char *p, size_t k, const char *s, size_t n)
+{
+	return k >= 3 && p[k - 1] == ' ' && memmem(s, n, p, k) != NULL;
+}
+
+/*
  * In a stream: does what is left of the row's edits, or its width, say
  * the command shown may not be what ran?  (stream.c)
  */
@@ -1203,7 +1239,7 @@ stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	    match_bare(s + at, plen - at) == plen - at ? SL_STREAM_CANON :
 	    SL_STREAM_EDITOR;
 	return sl_stream_unsure(&ps->stream, ps->row_flags, s + at, n - at,
-	    plen - at);
+	    plen - at) || prompt_again(s + at, plen - at, s + plen, n - plen);
 }
 
 /*
@@ -1221,6 +1257,36 @@ keep_str(char **dst, size_t *cap, const char *s, size_t n)
 	}
 	memcpy(*dst, s, n);
 	(*dst)[n] = '\0';
+}
+
+/* Row flags that say the command row's text is unsure. */
+#define ROW_UNSURE	(SL_ROW_UNPLACED | SL_ROW_WRAP_UNSURE | SL_ROW_GREY_DROPPED | \
+		    SL_ROW_PAD_UNSURE)
+
+/*
+ * What a command row with a doubt says: the bytes cannot tell its text
+ * (SL_MARK_UNCERTAIN), or a clear cut it before Enter (Ctrl-L mid-line):
+ * the line goes on where it is drawn again, so a quote it left open
+ * opens no continuation, and in a stream the row after it may be that
+ * redraw (after_clear).  Called when one of command()'s tests held; for
+ * a cut row they are made again, past the one for the cut, and
+ * stream_unsure (which keeps state) is then reached only here.
+ */
+static unsigned	row_doubts(struct sl_prompt *, const char *, size_t, size_t)
+		    __attribute__((noinline));
+
+static unsigned
+row_doubts(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	if (!(ps->row_flags & SL_ROW_CLEARED))
+		return SL_MARK_UNCERTAIN;
+	ps->open = 0;
+	ps->after_clear = !ps->signals;
+	if (unknowable_text(ps, s + plen, n - plen) ||
+	    (ps->row_flags & ROW_UNSURE) || echo_hidden(ps, s, plen) ||
+	    stream_unsure(ps, s, n, plen))
+		return SL_MARK_CLEARED | SL_MARK_UNCERTAIN;
+	return SL_MARK_CLEARED;
 }
 
 /* A command row; fish_marked: its prompt is after fish's mark. */
@@ -1250,11 +1316,11 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		ps->switched = 0;
 		ps->after_cancel = 1;
 	} else if (n > plen) {
+		/* One test on the common path for both (row_doubts). */
 		if (unknowable_text(ps, s + plen, n - plen) ||
-		    (ps->row_flags & (SL_ROW_UNPLACED | SL_ROW_WRAP_UNSURE |
-		    SL_ROW_GREY_DROPPED | SL_ROW_PAD_UNSURE)) ||
+		    (ps->row_flags & (ROW_UNSURE | SL_ROW_CLEARED)) ||
 		    echo_hidden(ps, s, plen) || stream_unsure(ps, s, n, plen))
-			ps->marks |= SL_MARK_UNCERTAIN;
+			ps->marks |= row_doubts(ps, s, n, plen);
 		/* readline's rows never hide a line (echo_hidden): no scan. */
 		if (ps->paste == 0 &&
 		    (echo = echo_after(s + plen, n - plen)) >= 0)
@@ -1476,6 +1542,15 @@ unsignalled_prompt(struct sl_prompt *ps, const char *s, size_t k,
 	return 0;
 }
 
+/* Does the line s[0, n) go on from the last command's text? */
+static int
+goes_on(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	size_t lc = ps->last_cmd != NULL ? strlen(ps->last_cmd) : 0;
+
+	return n >= lc && memcmp(s, ps->last_cmd, lc) == 0;
+}
+
 /*
  * bash without bracketed paste (Amazon Linux 2's 4.2, or turned off),
  * where PROMPT_COMMAND sets the title before each new line: after a Tab
@@ -1490,13 +1565,10 @@ static int
 title_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
     unsigned flags)
 {
-	size_t lc;
-
 	if (ps->paste > 0 || (flags & (SL_ROW_TITLE | SL_ROW_PASTE)) ||
-	    !ps->last_signed || ps->last_cmd == NULL || !same_prompt(ps, s, k))
-		return 0;
-	lc = strlen(ps->last_cmd);
-	if (lc == 0 || n - k < lc || memcmp(s + k, ps->last_cmd, lc) != 0)
+	    !ps->last_signed || ps->last_cmd == NULL ||
+	    ps->last_cmd[0] == '\0' || !same_prompt(ps, s, k) ||
+	    !goes_on(ps, s + k, n - k))
 		return 0;
 	ps->marks |= SL_MARK_REDRAW;
 	return 1;
@@ -1518,10 +1590,46 @@ match_quiet_redraw(struct sl_prompt *ps, const char *s, size_t n,
 	if (k == 0 || k >= n || !same_prompt(ps, s, k))
 		return 0;
 	/* With echo off busybox reads without its editor, so without the
-	 * query: a new line, its text unknown (echo_hidden). */
+	 * query: a new line, its text unknown (echo_hidden).  It asks only
+	 * when no key waits: a line typed ahead while the last command ran
+	 * starts without the query too.  The line drawn again goes on from
+	 * the last command's text; another line may be typeahead (the last
+	 * one ran) or the line edited back after a listing (it did not). */
 	if (!ps->echo_off)
-		ps->marks |= SL_MARK_REDRAW;
+		ps->marks |= goes_on(ps, s + k, n - k) ? SL_MARK_REDRAW :
+		    SL_MARK_PREV_UNCERTAIN;
 	return k;
+}
+
+/*
+ * In a stream, the row after a line that Ctrl-L's clear cut (its escapes
+ * kept: the title's BEL) is that line drawn again at the top, with no
+ * signal of its own to tell it from output: the prompt as last drawn,
+ * but without the zsh or fish mark the stream had glued in front of it,
+ * and after blanks where the CR that took the cursor back to the
+ * prompt's start was dropped (fish).
+ */
+static size_t
+match_after_clear(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	const char *p = ps->last_prompt;
+	size_t k, at, width, blanks = 0;
+
+	if (p == NULL)
+		return 0;
+	k = strlen(p);
+	while (blanks < n && s[blanks] == ' ')
+		blanks++;
+	s += blanks;
+	n -= blanks;
+	if ((at = zsh_mark_end(p, k, &width)) > 0) {
+		p += at;
+		k -= at;
+	} else if ((at = match_shape(s, n)) > 0 && at < k) {
+		p += k - at;	/* fish's mark before it */
+		k = at;
+	}
+	return k > 0 && k <= n && memcmp(s, p, k) == 0 ? blanks + k : 0;
 }
 
 /* What the row's signals say about the session and the last command. */
@@ -1856,8 +1964,20 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k, 0);
 	}
-	if (!ps->signals && (k = match_path_prompt(s, n)) > 0)
-		return path_command(ps, s, n, k, plen);
+	/* A stream's rows only (no cost on the others): here the row after
+	 * a line a clear cut, which no matcher above took, is tried as its
+	 * redraw.  The flag waits for such a row. */
+	if (!ps->signals) {
+		if (ps->after_clear) {
+			ps->after_clear = 0;
+			if ((k = match_after_clear(ps, s, n)) > 0) {
+				*plen = k;
+				return command(ps, s, n, k, 0);
+			}
+		}
+		if ((k = match_path_prompt(s, n)) > 0)
+			return path_command(ps, s, n, k, plen);
+	}
 	if ((k = match_bare(s, n)) > 0) {
 		size_t nb = strlen(ps->bare);
 

@@ -136,6 +136,10 @@ int sl_prompt_surely_none(const struct sl_prompt *ps, const char *text,
 					 * (busybox echoes non-ASCII as '?') */
 #define SL_MARK_PREV_UNCERTAIN	0x20	/* ...nor whether the previous command
 					 * ran (zsh's silent Ctrl-C, streamed) */
+#define SL_MARK_CLEARED		0x40	/* the screen was cleared with the
+					 * cursor on its line, before Enter
+					 * (Ctrl-L): drawn again below, it
+					 * never ran as it stands */
 unsigned sl_prompt_marks(const struct sl_prompt *ps);
 /* Is the last command unfinished (more rows of it may come)? */
 int sl_prompt_open(const struct sl_prompt *ps);

@@ -72,6 +72,29 @@ set_blank(struct walk *w, size_t x, int b)
 }
 
 /*
+ * The same for Delete: busybox draws the rest of the line less the
+ * character deleted where it was, then moves back with CUB, which the
+ * stripper took ("zzkhotel", BSs, Delete Delete Delete streams as
+ * "zkhotelkhotelhotel" after the BSs); zsh deletes the first with DCH,
+ * also taken, and draws from the second ("vvq0 hotel": "q0 hotel q0
+ * hotel 0 hotel").  Only a run that went on past that rest: one that
+ * stops short of the line's end is run_end's.
+ */
+#define DELETED_MAX	2	/* characters gone before the rest drawn */
+
+static int
+deleted_tail(const struct walk *w, size_t len, size_t t)
+{
+	size_t d;
+
+	for (d = 1; d <= DELETED_MAX && t > TAIL_MIN + d; d++)
+		if (t - d < len &&
+		    memcmp(w->lead + w->run_from, w->tail + d, t - d) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * A run that began inside the line drew the rest of the line again one
  * place on (a key inserted, drawn with the rest of the line: busybox's
  * way, a key at a time) and went on past it: busybox then moved back to
@@ -86,8 +109,11 @@ redraw_tail(const struct walk *w)
 {
 	size_t len = w->x - w->run_from, t = w->tail_len;
 
-	return t >= TAIL_MIN && w->x <= WALK_CELLS && 1 + t < len &&
-	    memcmp(w->lead + w->run_from + 1, w->tail, t) == 0;
+	if (t < TAIL_MIN || w->x > WALK_CELLS)
+		return 0;
+	return (1 + t < len &&
+	    memcmp(w->lead + w->run_from + 1, w->tail, t) == 0) ||
+	    deleted_tail(w, len, t);
 }
 
 /*

@@ -219,6 +219,7 @@ struct sl_term {
 				   where its prompt is drawn, or 0 */
 	long long bb_plain;	/* 1 + absolute row busybox wrapped, while
 				   nothing but text followed (bb_wrap_end) */
+	long long bb_wrapped;	/* 1 + absolute row busybox last wrapped */
 	long long kept_row;	/* 1 + absolute row whose last lines EL
 				   emptied, still on the screen, or 0 */
 	uint32_t kept_lines;	/* the lines it stands for (row_lines) */
@@ -1705,7 +1706,7 @@ busybox_wrap(struct sl_term *t)
 	r->soft = 1;
 	t->cx += t->wrap_w;
 	t->at_margin = 0;
-	t->bb_plain = t->abs_top + t->cy + 1;
+	t->bb_plain = t->bb_wrapped = t->abs_top + t->cy + 1;
 	return 1;
 }
 
@@ -2226,6 +2227,21 @@ row_lines(const struct sl_term *t, const struct row *r, long long y)
 }
 
 /*
+ * ED right at the start of the line busybox wrapped, nothing written on
+ * it yet: its line drawn again after a completion that reached exactly
+ * the width ends so (truth seed busybox-424: `wc -l bet`, Tab), and then
+ * the same bytes follow as without it.  It says nothing about what came
+ * after the wrap (bb_wrap_end), as the CSI's own reset would have it.
+ */
+static void
+bb_wrap_erased(struct sl_term *t)
+{
+	if (t->bb_wrapped == t->abs_top + t->cy + 1 && soft(t) &&
+	    t->cx == line_start(t) && cur(t)->len <= t->cx)
+		t->bb_plain = t->bb_wrapped;
+}
+
+/*
  * ED.  Right after CUP to the top left, ED 0 is a clear (busybox's
  * `ESC[H ESC[J`), and keeps the rows as ED 2 does; after cursor-up it is
  * a redraw in place (multi-line progress).
@@ -2243,6 +2259,8 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 		mode = 2;
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
+		if (t->bb_wrapped != 0)
+			bb_wrap_erased(t);
 		erase_line(t, 0);
 		if (soft(t) && t->cx < cur(t)->len)
 			erase_soft_below(t);

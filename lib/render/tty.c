@@ -313,8 +313,10 @@ settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 
 	if (r != NULL && (marks & SL_MARK_CANCELLED))
 		r->cancelled = 1;
-	if (r != NULL && (marks & SL_MARK_UNCERTAIN))
-		r->uncertain = 1;
+	if (r != NULL && (marks & (SL_MARK_UNCERTAIN | SL_MARK_CLEARED))) {
+		r->uncertain |= (marks & SL_MARK_UNCERTAIN) != 0;
+		r->redrawn |= (marks & SL_MARK_CLEARED) != 0;
+	}
 	if (marks & SL_MARK_GROUP)
 		for (i = 0; i < tty->nheld; i++)
 			if (held_at(tty, i)->r.has_prompt)

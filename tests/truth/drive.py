@@ -284,6 +284,52 @@ class Pty:
         os.write(self.master, data)
         return self.wait_settled(before_out, before_act, data=data)
 
+    def _command_sleeps(self):
+        """Whether a command, not the shell, has the terminal and sleeps
+        (nanosleep, clock_nanosleep): keys typed now are typeahead."""
+        try:
+            pgrp = os.tcgetpgrp(self.master)
+        except OSError:
+            return False
+        if pgrp == self.pid:
+            return False
+        members = [p for p in _descendants(self.pid) if _pgrp(p) == pgrp]
+        return bool(members) and all(
+            (_read_text("/proc/%d/syscall" % p) or "").split()[:1] in (["35"], ["230"])
+            for p in members)
+
+    def send_until_running(self, data, timeout=STEP_TIMEOUT):
+        """Type data (the Enter of a command that sleeps) and wait only
+        until the command runs, asleep, with the terminal."""
+        self.step += 1
+        os.write(self.master, data)
+        deadline = time.monotonic() + timeout
+        while not self._command_sleeps():
+            self._drain(0.002)
+            self._answer_queries()
+            if self.exited() or time.monotonic() > deadline:
+                raise DriveError("no command running after step %d" % self.step)
+        self._drain(SETTLE_SECONDS)
+        return "running"
+
+    def type_ahead(self, data):
+        """Type data while the command runs: the tty echoes it among the
+        command's output and the shell reads it at its next prompt.  The
+        command must still sleep once the echo is out, or the bytes would
+        depend on the timing."""
+        self.step += 1
+        before_out, before_act = len(self.out), self._activity()
+        os.write(self.master, data)
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while len(self.out) - before_out < len(data):
+            self._drain(0.01)
+            if time.monotonic() > deadline:
+                raise DriveError("typeahead not echoed (step %d)" % self.step)
+        if not self._command_sleeps():
+            raise DriveError("the command ended before its typeahead was echoed "
+                             "(step %d)" % self.step)
+        return self.wait_settled(before_out, before_act)
+
     def start(self):
         """Wait for the first prompt."""
         return self.wait_settled(0, -1)

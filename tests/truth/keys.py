@@ -15,6 +15,15 @@ LEFT, RIGHT, UP, DOWN, HOME, END = "LEFT", "RIGHT", "UP", "DOWN", "HOME", "END"
 ENTER, BS, TAB = b"\r", b"\x7f", b"\t"
 CTRL_C, CTRL_R, CTRL_U, CTRL_W = b"\x03", b"\x12", b"\x15", b"\x17"
 ESC = b"\x1b"   # vi editing: leave insert mode
+# Emacs-style editing keys of readline, zle, fish and busybox: Alt is ESC
+# then the letter, as xterm sends it with metaSendsEscape.
+ALT_B, ALT_F, ALT_D = b"\x1bb", b"\x1bf", b"\x1bd"
+CTRL_A, CTRL_E, CTRL_K = b"\x01", b"\x05", b"\x0b"
+CTRL_L, CTRL_T, CTRL_Y = b"\x0c", b"\x14", b"\x19"
+DELETE = b"\x1b[3~"
+# Not a key: it ends an item whose command takes a while; the next
+# item's keys are typed while that command still runs (typeahead).
+AHEAD = "AHEAD"
 
 CURSOR = {LEFT: "D", RIGHT: "C", UP: "A", DOWN: "B", HOME: "H", END: "F"}
 
@@ -288,6 +297,107 @@ class Generator:
         keys = typed("echo " + rest) + [ESC] + typed("0wi") + typed(words[1] + " ") + [ENTER]
         return self.run(["vi_edit"], keys, c)
 
+    # -- more editing keys ---------------------------------------------
+    # Drawn after the items above from a generator of their own (see
+    # extras()), so that a seed's earlier items keep their keys.
+    def f_alt_word(self):
+        """Alt-b back over a word and insert before it, then Alt-f on to
+        the end; or Alt-b onto a stray last word and Alt-d kill it.  Both
+        end where every editor's word motion agrees (zle's and busybox's
+        forward-word stop at the next word's start, readline's and fish's
+        at the word's end)."""
+        c = self.tagged()
+        words = c.split(" ")
+        if self.rng.random() < 0.5:
+            keys = (typed("echo " + words[2]) + [ALT_B] + typed(words[1] + " ")
+                    + [ALT_F] + typed(" x") + [ENTER])
+            return self.run(["alt_word"], keys, c + " x")
+        keys = typed(c + " " + self.rng.choice(JUNK)) + [ALT_B, ALT_D, ENTER]
+        return self.run(["alt_word"], keys, c)
+
+    def f_ctrl_a_e(self):
+        c = self.tagged()
+        keys = typed(c[1:]) + [CTRL_A] + typed(c[0]) + [CTRL_E] + typed(" x") + [ENTER]
+        return self.run(["ctrl_a_e"], keys, c + " x")
+
+    def f_ctrl_k(self):
+        c = self.simple()
+        junk = " " + self.rng.choice(JUNK)
+        keys = typed(c + junk) + [LEFT] * len(junk) + [CTRL_K, ENTER]
+        return self.run(["ctrl_k"], keys, c)
+
+    def f_ctrl_y(self):
+        """Ctrl-W kills the last word, a word is typed, Ctrl-Y yanks the
+        killed one back after it."""
+        c = self.tagged()
+        words = c.split(" ")
+        keys = (typed("echo " + words[2]) + [CTRL_W] + typed(words[1] + " ")
+                + [CTRL_Y, ENTER])
+        return self.run(["ctrl_y"], keys, c)
+
+    def f_delete_key(self):
+        c = self.tagged()
+        i = self.rng.randrange(5, len(c))
+        junk = self.rng.choice(JUNK)
+        keys = (typed(c[:i] + junk + c[i:]) + [LEFT] * (len(c) - i + len(junk))
+                + [DELETE] * len(junk) + [ENTER])
+        return self.run(["delete_key"], keys, c)
+
+    def f_ctrl_l(self):
+        """Ctrl-L mid-line: the screen is cleared and the prompt and the
+        line so far drawn again at the top."""
+        c = self.simple()
+        i = self.rng.randrange(1, len(c))
+        keys = typed(c[:i]) + [CTRL_L] + typed(c[i:]) + [ENTER]
+        return self.run(["ctrl_l"], keys, c)
+
+    def f_transpose(self):
+        c = self.tagged()
+        keys = typed(c[:-2] + c[-1] + c[-2]) + [CTRL_T, ENTER]
+        return self.run(["transpose"], keys, c)
+
+    def f_tab_query(self):
+        """A Tab listing of more candidates than the editor shows unasked:
+        readline's "Display all 150 possibilities? (y or n)", zsh's "do
+        you wish to see all 150 possibilities", answered n."""
+        n = "%03d" % self.rng.randrange(1, 151)
+        keys = (typed("wc -l ../many/file") + [TAB] * self.setup.tab_list_keys + typed("n")
+                + typed(n + ".txt") + [ENTER])
+        return self.run(["tab_query"], keys, "wc -l ../many/file%s.txt" % n)
+
+    def f_history_tail(self):
+        """Output that lists earlier commands."""
+        c = "history | tail -%d" % self.rng.randrange(2, 6)
+        return self.run(["history_tail"], typed(c) + [ENTER], c)
+
+    def f_scroll(self):
+        """Output longer than the screen: every row scrolls."""
+        c = self.rng.choice(["cat beta.log", "seq 1 %d" % self.rng.randrange(60, 200)])
+        return self.run(["scroll"], typed(c) + [ENTER], c)
+
+    def f_typeahead(self):
+        """The next command typed, Enter too, while the one before still
+        prints: the tty echoes it among the output, and the shell reads
+        it at its next prompt."""
+        first = "echo start; sleep 1; echo %s" % self.rng.choice(WORDS)
+        then = self.simple()
+        return [self.run(["typeahead"], typed(first) + [ENTER, AHEAD], first),
+                self.run(["typeahead"], typed(then) + [ENTER], then)]
+
+    def extras(self):
+        """Items of the editing keys above, after the seeded items: from a
+        generator of their own, so that adding them changed no earlier
+        item."""
+        features = sorted(self.setup.extra_features)
+        if not features:
+            return []
+        self.rng = random.Random("extra/%s/%d" % (self.setup.name, self.seed))
+        items = []
+        for _ in range(self.rng.randrange(1, 4)):
+            got = getattr(self, "f_" + self.rng.choice(features))()
+            items += got if isinstance(got, list) else [got]
+        return items
+
     # -- echo off -------------------------------------------------------
     # Drawn from a generator of its own and put last, before exit, so that
     # the items before it (and their bytes) are those of the same seed
@@ -329,6 +439,7 @@ class Generator:
                 if item is not None:
                     items.append(item)
                     break
+        items += self.extras()
         items += self.no_echo()
         items.append(Item(["exit"], typed("exit") + [ENTER], ["exit"]))
         self.history.append("exit")

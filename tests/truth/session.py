@@ -47,6 +47,33 @@ def hook_commands(setup, path, exited):
     return [c.split("\n") for c in cmds]
 
 
+def _type(pty, items):
+    """Type every item's keys; return the index of the item the shell
+    exited on, or None.  An item ending in keys.AHEAD sends its last key
+    without waiting for the prompt: the next item's keys are typed, all
+    at once, while its command runs."""
+    ahead = False
+    for n, item in enumerate(items):
+        keys_now = [k for k in item.keys if k != keys.AHEAD]
+        if ahead:
+            data = b"".join(keys.key_bytes(k, pty.app_cursor_keys()) for k in keys_now)
+            state = pty.type_ahead(data)
+        else:
+            state = None
+            for i, k in enumerate(keys_now):
+                data = keys.key_bytes(k, pty.app_cursor_keys())
+                if i == len(keys_now) - 1 and item.keys[-1] == keys.AHEAD:
+                    state = pty.send_until_running(data)
+                else:
+                    state = pty.send(data)
+                if state == "exit":
+                    break
+        ahead = item.keys[-1] == keys.AHEAD
+        if state == "exit":
+            return n
+    return None
+
+
 def run(setup, seed, outdir, items=None, size=None):
     """Run the session; write its files to outdir; return its summary.
 
@@ -72,13 +99,7 @@ def run(setup, seed, outdir, items=None, size=None):
         exited_at = None
         try:
             pty.start()
-            for n, item in enumerate(items):
-                for k in item.keys:
-                    if pty.send(keys.key_bytes(k, pty.app_cursor_keys())) == "exit":
-                        exited_at = n
-                        break
-                if exited_at is not None:
-                    break
+            exited_at = _type(pty, items)
         except drive.DriveError as e:
             error = str(e)
         finally:

@@ -52,31 +52,48 @@ class Setup:
         # The working folder is a git repository (the prompt shows git's
         # branch and state).
         self.git_work = kw.get("git_work", False)
+        # Editing keys drawn after the seeded items (keys.Generator.extras).
+        self.extra_features = kw.get("extra_features", set())
 
 
 BASH_EDITING = POSIX | EDITING | {"bang_bang", "bang_dollar"}
+# What users do besides the features above; each shell's editor has the
+# keys (busybox's lineedit lacks Ctrl-Y and Ctrl-T, dash has no editor).
+# tab_query answers readline's and zle's "see all N possibilities?".
+EXTRA_ANY = {"history_tail", "scroll", "typeahead"}
+EXTRA_EDITOR = EXTRA_ANY | {"alt_word", "ctrl_a_e", "ctrl_k", "delete_key", "ctrl_l"}
+EXTRA_KILL_RING = EXTRA_EDITOR | {"ctrl_y", "transpose"}
 SETUPS = [
     Setup("bash-debian", "bash", BASH_EDITING, True, ["bash", "-i"],
-          (".bashrc", ["bash-debian.bashrc", "bash-hook.sh"])),
+          (".bashrc", ["bash-debian.bashrc", "bash-hook.sh"]),
+          extra_features=EXTRA_KILL_RING | {"tab_query"}),
     Setup("bash-al2023", "bash", BASH_EDITING, True, ["bash", "-i"],
-          (".bashrc", ["bash-al2023.bashrc", "bash-hook.sh"])),
+          (".bashrc", ["bash-al2023.bashrc", "bash-hook.sh"]),
+          extra_features=EXTRA_KILL_RING | {"tab_query"}),
     # What SSM starts on Amazon Linux: sh, that is bash in POSIX mode with
     # its default prompt "sh-5.2$ ".
     Setup("bash-sh", "bash", BASH_EDITING, True, ["sh", "-i"],
-          (".shrc", ["bash-hook.sh"]), program="bash"),
-    Setup("dash", "dash", POSIX | {"typo_bs", "ctrl_w", "ctrl_u"}, False, ["dash", "-i"]),
+          (".shrc", ["bash-hook.sh"]), program="bash",
+          extra_features=EXTRA_KILL_RING | {"tab_query"}),
+    # dash reads a line typed ahead without showing it again: the prompt
+    # is followed by the command's output, as after a line typed blind
+    # (the bytes cannot tell the command), so dash types nothing ahead.
+    Setup("dash", "dash", POSIX | {"typo_bs", "ctrl_w", "ctrl_u"}, False, ["dash", "-i"],
+          extra_features=EXTRA_ANY - {"typeahead"}),
     Setup("zsh-plain", "zsh", BASH_EDITING, True, ["zsh", "-i"],
           (".zshrc", ["zsh-plain.zshrc", "zsh-hook.zsh"]),
-          tab_list_keys=1, silent_cancel=True),
+          tab_list_keys=1, silent_cancel=True,
+          extra_features=EXTRA_KILL_RING | {"tab_query"}),
     Setup("zsh-omz", "zsh", BASH_EDITING, True, ["zsh", "-i"],
           (".zshrc", ["zsh-omz.zshrc", "zsh-hook.zsh"]),
-          tab_list_keys=1, silent_cancel=True, hist_verify=True),
+          tab_list_keys=1, silent_cancel=True, hist_verify=True,
+          extra_features=EXTRA_KILL_RING),
     Setup("fish", "fish", COMMON | EDITING, True, ["fish", "-i"],
           (".config/fish/conf.d/sl_truth.fish", ["fish-hook.fish"]),
-          tab_list_keys=1, search_cancel=b"\x03"),
+          tab_list_keys=1, search_cancel=b"\x03", extra_features=EXTRA_KILL_RING),
     # Debian's busybox has no reverse search: ^R does nothing.
     Setup("busybox", "busybox", POSIX | EDITING - {"ctrl_r_accept", "ctrl_r_cancel"},
-          False, ["busybox", "ash", "-i"], wide_echo=False),
+          False, ["busybox", "ash", "-i"], wide_echo=False, extra_features=EXTRA_EDITOR),
 ]
 # Common real configurations the eight above do not exercise.
 SETUPS += [
@@ -158,6 +175,10 @@ def make_workdir(home, setup=None):
     }
     for name, text in files.items():
         _write(os.path.join(work, name), text)
+    # More completions than an editor lists unasked (keys.f_tab_query);
+    # beside the working folder, so that ls there shows what it did.
+    for i in range(1, 151):
+        _write(os.path.join(home, "many", "file%03d.txt" % i), "%d\n" % i)
     if setup is not None and setup.git_work:
         _git_repository(work, home)
     return work

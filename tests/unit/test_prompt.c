@@ -1087,6 +1087,24 @@ START_TEST(shape_fish)
 	FRESH("user@host ~> ls", "user@host ~> ", "ls");
 	FRESH("root@vm /etc# id", "root@vm /etc# ", "id");
 	FRESH("root@vm ~#", "root@vm ~#", NULL);
+	/* The last command's status, when not 0: an exit code, a
+	 * pipeline's, a signal's; after git's part too. */
+	FRESH("user@host ~/work [1]> exit", "user@host ~/work [1]> ", "exit");
+	FRESH("user@host ~ [0|1]> ls", "user@host ~ [0|1]> ", "ls");
+	FRESH("root@vm /etc [SIGINT]# id", "root@vm /etc [SIGINT]# ", "id");
+	FRESH("u@h ~/src (main) [2]> make", "u@h ~/src (main) [2]> ", "make");
+}
+END_TEST
+
+/* Brackets that are not a status before "> " are output. */
+START_TEST(shape_fish_not_status)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	NONE(ps, "user@host ~ [a]> x", 0);
+	NONE(ps, "user@host ~ []> x", 0);
+	NONE(ps, "user@host ~ [1] > x", 0);
+	sl_prompt_free(ps);
 }
 END_TEST
 
@@ -1187,6 +1205,16 @@ START_TEST(busybox_redraw_and_wide_echo)
 	CMD_AT(ps, "/w $ echo ??? ??", 0, 6, "/w $ ");
 	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
 	NONE(ps, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 0);
+	/* It asks only when no key waits: a line typed ahead while the
+	 * last command ran is not asked for either.  It does not go on
+	 * from the last line: that one ran, or was edited back after a
+	 * listing; the bytes cannot say which. */
+	CMD_AT(ps, "/w $ echo start; sleep 1; echo done", 0, 6, "/w $ ");
+	NONE(ps, "start", 0);
+	NONE(ps, "echo next", 0);
+	NONE(ps, "done", 0);
+	CMD(ps, "/w $ echo next", 0, "/w $ ");
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
 	sl_prompt_free(ps);
 
 	/* bash turns paste on: no quiet redraws, a '?' is a '?'. */
@@ -1201,6 +1229,40 @@ END_TEST
 /* The streamed form keeps zsh's missing-newline mark ("%", spaces to
  * the width) in front of each prompt, as its CR is dropped. */
 #define MARK40 "%                                       "
+
+/* Ctrl-L mid-line: the clear cut the line (the cursor on it), which is
+ * drawn again at the top.  In a stream the line drawn again has no
+ * signal, and no zsh mark before its prompt; where the stripper took
+ * the clear, it is glued to the line it cut. */
+START_TEST(cleared_line)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD(ps, "u@h:~$ echo t", SL_ROW_PASTE | SL_ROW_CLEARED, "u@h:~$ ");
+	MARKS_ARE(ps, SL_MARK_CLEARED);
+	CMD(ps, "u@h:~$ echo two", 0, "u@h:~$ ");
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 0, 0);
+	CMD(ps, MARK40 "\xe2\x9e\x9c  work l", SL_ROW_CLEARED,
+	    MARK40 "\xe2\x9e\x9c  work ");
+	MARKS_ARE(ps, SL_MARK_CLEARED);
+	CMD(ps, "\xe2\x9e\x9c  work ls", 0, "\xe2\x9e\x9c  work ");
+	/* Only the row right after the cut line. */
+	NONE(ps, "alpha.txt", 0);
+	NONE(ps, "\xe2\x9e\x9c  work x", 0);
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 0, 0);
+	CMD(ps, MARK40 "vm% echo tvm% echo two", 0, MARK40 "vm% ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	NONE(ps, "two", 0);
+	CMD(ps, MARK40 "vm% echo three", 0, MARK40 "vm% ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
 
 START_TEST(zsh_mark_streamed)
 {
@@ -1535,11 +1597,13 @@ prompt_suite(void)
 	tcase_add_test(tc, redraw);
 	tcase_add_test(tc, doubled_prompt);
 	tcase_add_test(tc, shape_fish);
+	tcase_add_test(tc, shape_fish_not_status);
 	tcase_add_test(tc, shape_fish_vi_mode);
 	tcase_add_test(tc, cont_vi_mode_string);
 	tcase_add_test(tc, unrecognised_prompt_signals);
 	tcase_add_test(tc, cont_fish);
 	tcase_add_test(tc, busybox_redraw_and_wide_echo);
+	tcase_add_test(tc, cleared_line);
 	tcase_add_test(tc, unplaced_row_uncertain);
 	tcase_add_test(tc, zsh_mark_streamed);
 	tcase_add_test(tc, zsh_mark_edges);

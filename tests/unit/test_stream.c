@@ -80,6 +80,25 @@ START_TEST(busybox_insert_then_more)
 }
 END_TEST
 
+/*
+ * Delete draws the rest of the line less what it deleted, and moves
+ * back with CUB (busybox) or deletes with DCH first (zsh), both taken
+ * by the stripper.  (truth seeds busybox-417 and zsh-plain-421 with the
+ * delete_key feature, streamed.)
+ */
+START_TEST(delete_redraws_the_rest)
+{
+	/* busybox: Left x8 onto "zzk", Delete x3 */
+	ck_assert_uint_eq(scan("$ echo golf563 zzkhotel\b\b\b\b\b\b\b\b"
+	    "zkhotelkhotelhotelhotel"), SL_ROW_STREAM_EDIT);
+	/* zsh: Left x10 onto "vvq", Delete x3 */
+	ck_assert_uint_eq(scan("$ echo mike73vvq0 hotel\b\b\b\b\b\b\b\b"
+	    "\b\bq0 hotel q0 hotel 0 hotel "), SL_ROW_STREAM_EDIT);
+	/* typed over with what the line had: nothing went on past it */
+	ck_assert_uint_eq(scan("$ echo zzkhotel\b\b\b\b\b\b\b\bzzkhotel"), 0);
+}
+END_TEST
+
 START_TEST(kept_moves_without_their_cr)
 {
 	/* Home: CR (gone), then forward over the prompt: past the end */
@@ -399,6 +418,7 @@ stream_suite(void)
 	tcase_add_test(tc, stripped_moves);
 	tcase_add_test(tc, insert_redraws_the_rest);
 	tcase_add_test(tc, busybox_insert_then_more);
+	tcase_add_test(tc, delete_redraws_the_rest);
 	tcase_add_test(tc, kept_moves_without_their_cr);
 	tcase_add_test(tc, bell_and_search);
 	tcase_add_test(tc, tail_after_last_control);
