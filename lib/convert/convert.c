@@ -412,7 +412,7 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r,
 		}
 		if (sl_record_is_command(r))
 			m->commands++;
-		if (c->w->flags & SL_W_WHOLE) {
+		if (c->w->flags & SL_W_WIDTH) {
 			if (wd < 0)
 				wd = (long long)sl_w_width(r->text, r->len);
 			if (wd > m->width)
@@ -779,7 +779,7 @@ convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 	struct sl_buf *to = b;
 	int64_t wd = -1;
 
-	if (r->type == SL_LINE && (c->w->flags & SL_W_WHOLE))
+	if (r->type == SL_LINE && (c->w->flags & SL_W_WIDTH))
 		wd = (int64_t)sl_w_width(r->text, r->len);
 	if (pieces_on(c) && !c->held_plain) {
 		if (holds(c, r)) {

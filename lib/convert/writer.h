@@ -38,6 +38,8 @@
 				   and end() make of its records and facts
 				   alone (with gap() before it but the
 				   first): a -j worker may make it */
+#define SL_W_WIDTH	0x10	/* reads sum->width: the driver measures
+				   every line (a cost the others skip) */
 
 /* Counted by the driver over a whole session while spooling it. */
 struct sl_wsum {
@@ -46,7 +48,8 @@ struct sl_wsum {
 	long long commands;	/* prompt lines with a command, not cont */
 	long long notes;
 	long long raw;		/* SL_RAW records */
-	long long width;	/* columns of the widest line */
+	long long width;	/* columns of the widest line; SL_W_WIDTH
+				   writers only, else 0 */
 	char first_time[25];	/* of timed lines; "" when none */
 	char last_time[25];
 	int truncated;		/* a "truncated" note was seen */
