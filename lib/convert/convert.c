@@ -69,6 +69,7 @@ struct sl_convert {
 	int gzip;
 	char now[25];
 	struct sl_sessions *tab;
+	const struct sl_session *last;	/* of the record taken last */
 	struct csess **ss;		/* by sl_session.seq */
 	size_t nss, capss;
 	long long no_lines_left_out;	/* SL_W_LINES sessions skipped */
@@ -508,6 +509,18 @@ spool_flush(struct sl_convert *c)
 
 static int take_block(struct sl_convert *c, struct csess *s);
 
+/* Is e the session of id?  A session's records mostly come one after
+ * another: one strcmp instead of a hash table's lookup each. */
+static int
+same_session(const struct sl_session *e, const char *id)
+{
+	if (e == NULL)
+		return 0;
+	if (id == NULL || e->id == NULL)
+		return id == e->id;
+	return strcmp(e->id, id) == 0;
+}
+
 /* Record r of the run (encoded as enc, n when a worker did it; wd as
  * for count): its session's facts, its report, its spool. */
 static int
@@ -523,8 +536,11 @@ take(struct sl_convert *c, const struct sl_record *r, const void *enc,
 		sl_report_put(c->rep, r);
 	if (r->type == SL_SESSION)
 		e = sl_sessions_merge(c->tab, r);
+	else if (same_session(c->last, r->session))
+		e = c->last;
 	else
 		e = sl_sessions_get(c->tab, r->session, 1);
+	c->last = e;
 	s = csess_of(c, e);
 	if (take_block(c, s) != 0 || spool_append(c, s, r, enc, n) != 0)
 		return SL_STOP;
