@@ -45,7 +45,7 @@ struct csrc {
 	char *key;
 	char *path;		/* the input part of its last src, for speed */
 	long long lines, timed;
-	struct sl_wsum sum;	/* body mode: of its records */
+	struct sl_wsum sum;	/* body mode, as a tag: of its records */
 };
 
 /* One session of the run. */
@@ -53,6 +53,11 @@ struct csess {
 	const struct sl_session *info;
 	struct csrc *src;	/* its sources of lines */
 	size_t nsrc, last;
+	/* Body mode: the sources of its records of any type, in their own
+	 * order (src's, of lines alone, orders the duplicate notes); a
+	 * record's bytes are tagged with the index of its source here. */
+	struct csrc *tag;
+	size_t ntag, lasttag;
 	struct sl_wsum sum;	/* body mode: made at the end (body_sums) */
 	struct sl_wsum sum_all;	/* body mode: of its records of no source */
 	/* Its spool holds chunks (body mode), not records: set by its
@@ -372,32 +377,40 @@ csess_of(struct sl_convert *c, const struct sl_session *e)
 	return c->ss[seq];
 }
 
-/* The source of a line's src in s: the last one, else found or added. */
+/* The source of src in the n sources at *v: the last one, else found
+ * or added. */
 static struct csrc *
-source_of(struct csess *s, const char *src)
+source_in(struct csrc **v, size_t *n, size_t *last, const char *src)
 {
-	size_t n = sl_src_input_len(src), i;
+	size_t len = sl_src_input_len(src), i;
 	struct csrc *e;
 	char *key;
 
-	if (s->nsrc > 0 && strncmp(s->src[s->last].path, src, n) == 0 &&
-	    s->src[s->last].path[n] == '\0')
-		return &s->src[s->last];
+	if (*n > 0 && strncmp((*v)[*last].path, src, len) == 0 &&
+	    (*v)[*last].path[len] == '\0')
+		return &(*v)[*last];
 	key = sl_transcript_key(src);
-	for (i = 0; i < s->nsrc && strcmp(s->src[i].key, key) != 0; i++)
+	for (i = 0; i < *n && strcmp((*v)[i].key, key) != 0; i++)
 		;
-	if (i == s->nsrc) {
-		s->src = sl_xrealloc(s->src, (s->nsrc + 1) * sizeof(*s->src));
-		memset(&s->src[i], 0, sizeof(*s->src));
-		s->src[i].key = key;
-		s->nsrc++;
+	if (i == *n) {
+		*v = sl_xrealloc(*v, (*n + 1) * sizeof(**v));
+		memset(&(*v)[i], 0, sizeof(**v));
+		(*v)[i].key = key;
+		(*n)++;
 	} else
 		free(key);
-	e = &s->src[i];
+	e = &(*v)[i];
 	free(e->path);
-	e->path = sl_xstrndup(src, n);
-	s->last = i;
+	e->path = sl_xstrndup(src, len);
+	*last = i;
 	return e;
+}
+
+/* The source of a line's src in s. */
+static struct csrc *
+source_of(struct csess *s, const char *src)
+{
+	return source_in(&s->src, &s->nsrc, &s->last, src);
 }
 
 /*
@@ -606,17 +619,18 @@ body_flush(struct sl_convert *c)
 static int
 take_body(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 {
-	struct csrc *e = NULL;
+	struct csrc *e = NULL, *t = NULL;
 	uint32_t tag = SL_BODY_ALL;
 
 	if (r->type != SL_SESSION && r->src != NULL) {
-		e = source_of(s, r->src);
-		tag = (uint32_t)(e - s->src);
+		t = source_in(&s->tag, &s->ntag, &s->lasttag, r->src);
+		tag = (uint32_t)(t - s->tag);
 	}
 	if (spool_ready(c, s) != 0 || body_put(c, s->sp, tag, s, r) != 0)
 		return SL_STOP;
-	count_in(c, s, e != NULL ? &e->sum : &s->sum_all,
-	    r->type == SL_LINE ? e : NULL, r, -1);
+	if (r->type == SL_LINE && r->src != NULL)
+		e = source_of(s, r->src);
+	count_in(c, s, t != NULL ? &t->sum : &s->sum_all, e, r, -1);
 	s->loose++;
 	return SL_OK;
 }
@@ -1302,15 +1316,22 @@ sl_convert_sink(struct sl_convert *c, struct sl_sink *sink)
 }
 
 static void
-free_sources(struct csess *s)
+free_list(struct csrc *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < s->nsrc; i++) {
-		free(s->src[i].key);
-		free(s->src[i].path);
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].path);
 	}
-	free(s->src);
+	free(v);
+}
+
+static void
+free_sources(struct csess *s)
+{
+	free_list(s->src, s->nsrc);
+	free_list(s->tag, s->ntag);
 }
 
 /* The transcript to show: sl-report's (report_better_transcript). */
@@ -1366,7 +1387,7 @@ write_duplicate(struct sl_convert *c, struct csess *s, struct csess *to,
 	return spool_append(c, to, &r, NULL, 0);
 }
 
-/* Body mode: the counts of s, all its sources' (body_sums), or the kept
+/* Body mode: the counts of s, all its tags' (body_sums), or the kept
  * one's (keep_one_body), with those of its records of no source. */
 static void
 body_sum(struct csess *s, const size_t *keep)
@@ -1374,9 +1395,21 @@ body_sum(struct csess *s, const size_t *keep)
 	size_t i;
 
 	s->sum = s->sum_all;
-	for (i = 0; i < s->nsrc; i++)
+	for (i = 0; i < s->ntag; i++)
 		if (keep == NULL || i == *keep)
-			sum_add(&s->sum, &s->src[i].sum);
+			sum_add(&s->sum, &s->tag[i].sum);
+}
+
+/* The tag of source i of s: its lines have one. */
+static size_t
+tag_of(const struct csess *s, size_t i)
+{
+	size_t t;
+
+	for (t = 0; t < s->ntag && strcmp(s->tag[t].key, s->src[i].key) != 0;
+	    t++)
+		;
+	return t;
 }
 
 static void
@@ -1395,7 +1428,7 @@ static int
 keep_one_body(struct sl_convert *c, struct csess *s)
 {
 	struct csess kept;
-	size_t keep = best_source(s), i;
+	size_t keep = tag_of(s, best_source(s)), i;
 	int rc, bad = 0;
 
 	if (body_flush(c) != 0 || spool_flush(c) != 0)
@@ -1414,7 +1447,8 @@ keep_one_body(struct sl_convert *c, struct csess *s)
 	}
 	body_sum(s, &keep);
 	for (i = 0; i < s->nsrc && !bad; i++)
-		if (i != keep && s->src[i].lines > 0)
+		if (strcmp(s->src[i].key, s->tag[keep].key) != 0 &&
+		    s->src[i].lines > 0)
 			bad = write_duplicate(c, s, &kept, &s->src[i]) != 0;
 	sl_spool_free(s->sp);
 	s->sp = kept.sp;
