@@ -313,7 +313,7 @@ const struct sl_writer sl_writer_asciicast = {
 	"an asciinema recording (v2, or v3), original bytes where known",
 	".cast",
 	SL_WANT_RAW,
-	SL_W_WHOLE | SL_W_ONE,
+	SL_W_WHOLE | SL_W_ONE | SL_W_WIDTH,
 	sizeof(struct cast),
 	NULL,
 	NULL,

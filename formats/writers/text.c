@@ -41,7 +41,6 @@ static const struct {
 struct text {
 	struct sl_buf b, v;
 	char *shown[NFACTS];	/* values in this session's header */
-	long long lines, cmds;
 };
 
 /* A fact as shown: "value (src)", or a local time said to be one. */
@@ -101,7 +100,6 @@ text_begin(struct sl_wfile *f, const struct sl_wsess *s)
 	const char *val;
 	size_t i;
 
-	st->lines = st->cmds = 0;
 	if (f->opt->bare)
 		return SL_OK;
 	sl_buf_reset(&st->b);
@@ -129,9 +127,6 @@ text_put(struct sl_wfile *f, const struct sl_wsess *s,
 	sl_buf_reset(&st->b);
 	switch (r->type) {
 	case SL_LINE:
-		st->lines++;
-		if (sl_record_is_command(r))
-			st->cmds++;
 		sl_w_clean(&st->b, r->text, r->len);
 		sl_buf_addc(&st->b, '\n');
 		break;
@@ -157,6 +152,7 @@ static int
 text_end(struct sl_wfile *f, const struct sl_wsess *s)
 {
 	struct text *st = f->state;
+	long long lines = s->sum->lines, cmds = s->sum->commands;
 	const char *val;
 	size_t i;
 
@@ -165,8 +161,10 @@ text_end(struct sl_wfile *f, const struct sl_wsess *s)
 	sl_buf_reset(&st->b);
 	sl_buf_adds(&st->b, "=== end of session ");
 	session_name(&st->b, s);
-	sl_buf_printf(&st->b, ": %lld line%s, %lld command%s\n", st->lines,
-	    st->lines == 1 ? "" : "s", st->cmds, st->cmds == 1 ? "" : "s");
+	/* The counts are the driver's: the records may have gone to put()
+	 * as they came, in another file (SL_W_BODY). */
+	sl_buf_printf(&st->b, ": %lld line%s, %lld command%s\n", lines,
+	    lines == 1 ? "" : "s", cmds, cmds == 1 ? "" : "s");
 	/* What became known, or changed, since the header. */
 	for (i = 0; i < NFACTS; i++) {
 		val = fact(&st->v, s->info, i);
@@ -204,7 +202,7 @@ const struct sl_writer sl_writer_text = {
 	"the clean transcript, with a short header per session",
 	".txt",
 	0,
-	SL_W_WHOLE | SL_W_LINES | SL_W_PIECE,
+	SL_W_WHOLE | SL_W_LINES | SL_W_PIECE | SL_W_BODY,
 	sizeof(struct text),
 	NULL,
 	text_begin,

@@ -2,7 +2,9 @@
  * convert.c: the driver of sl-convert.  Records come in through a sink;
  * a writer (formats/w_*.c) turns them into files.  Every record is
  * appended to one shared spool file, each session keeping the list of
- * its extents there, and once the input is read each session is written
+ * its extents there -- or, for a writer flagged SL_W_BODY (text), what
+ * its put() makes of the record (convert/body.c: nothing to decode at
+ * the end) -- and once the input is read each session is written
  * whole, with its merged facts and counts, into one output, one file
  * per session (--split), or an archive with a MANIFEST.  Even writers
  * that could stream (csv, records) wait for the end: only then is it
@@ -30,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "convert/body.h"
 #include "convert/writer.h"
 #include "report/report.h"
 
@@ -42,6 +45,7 @@ struct csrc {
 	char *key;
 	char *path;		/* the input part of its last src, for speed */
 	long long lines, timed;
+	struct sl_wsum sum;	/* body mode, as a tag: of its records */
 };
 
 /* One session of the run. */
@@ -49,7 +53,16 @@ struct csess {
 	const struct sl_session *info;
 	struct csrc *src;	/* its sources of lines */
 	size_t nsrc, last;
-	struct sl_wsum sum;
+	/* Body mode: the sources of its records of any type, in their own
+	 * order (src's, of lines alone, orders the duplicate notes); a
+	 * record's bytes are tagged with the index of its source here. */
+	struct csrc *tag;
+	size_t ntag, lasttag;
+	struct sl_wsum sum;	/* body mode: made at the end (body_sums) */
+	struct sl_wsum sum_all;	/* body mode: of its records of no source */
+	/* Its spool holds chunks (body mode), not records: set by its
+	 * first record unless a -j worker's piece came first. */
+	int body;
 	struct sl_spool *sp;	/* its extents in the shared spool */
 	long long telling;	/* notes that say more than metadata does */
 	/* -j N: what workers made of it (SL_W_PIECE).  The last piece is
@@ -69,6 +82,7 @@ struct sl_convert {
 	int gzip;
 	char now[25];
 	struct sl_sessions *tab;
+	const struct sl_session *last;	/* of the record taken last */
 	struct csess **ss;		/* by sl_session.seq */
 	size_t nss, capss;
 	long long no_lines_left_out;	/* SL_W_LINES sessions skipped */
@@ -76,6 +90,15 @@ struct sl_convert {
 
 	struct sl_spool_file spool;	/* shared, unlinked; fp NULL: none yet */
 	char *spool_vbuf;		/* spool.fp's stdio buffer, SPOOL_BUF */
+
+	/* Body mode (an SL_W_BODY writer): the spools keep what put()
+	 * makes of the records as they come, in chunks (convert/body.c),
+	 * not the records; bf is the file it renders them in (bf.state
+	 * NULL: not set up yet).  A session a -j worker's piece came for
+	 * first keeps its records, as without body mode (csess.body). */
+	int body;
+	struct sl_body bd;
+	struct sl_wfile bf;
 
 	struct sl_report *rep;		/* with_report */
 	struct sl_buf arrays;		/* of a record a worker packed */
@@ -303,6 +326,8 @@ convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 	c->of.fd = -1;
 	c->spool.fd = -1;
 	sl_buf_init(&c->spool.scratch);
+	c->body = (w->flags & SL_W_BODY) != 0;
+	sl_body_init(&c->bd);
 	sl_time_format(o->now_ms, c->now);
 	c->tab = sl_sessions_new();
 	c->kind = kind_of_output(c, out);
@@ -352,32 +377,40 @@ csess_of(struct sl_convert *c, const struct sl_session *e)
 	return c->ss[seq];
 }
 
-/* The source of a line's src in s: the last one, else found or added. */
+/* The source of src in the n sources at *v: the last one, else found
+ * or added. */
 static struct csrc *
-source_of(struct csess *s, const char *src)
+source_in(struct csrc **v, size_t *n, size_t *last, const char *src)
 {
-	size_t n = sl_src_input_len(src), i;
+	size_t len = sl_src_input_len(src), i;
 	struct csrc *e;
 	char *key;
 
-	if (s->nsrc > 0 && strncmp(s->src[s->last].path, src, n) == 0 &&
-	    s->src[s->last].path[n] == '\0')
-		return &s->src[s->last];
+	if (*n > 0 && strncmp((*v)[*last].path, src, len) == 0 &&
+	    (*v)[*last].path[len] == '\0')
+		return &(*v)[*last];
 	key = sl_transcript_key(src);
-	for (i = 0; i < s->nsrc && strcmp(s->src[i].key, key) != 0; i++)
+	for (i = 0; i < *n && strcmp((*v)[i].key, key) != 0; i++)
 		;
-	if (i == s->nsrc) {
-		s->src = sl_xrealloc(s->src, (s->nsrc + 1) * sizeof(*s->src));
-		memset(&s->src[i], 0, sizeof(*s->src));
-		s->src[i].key = key;
-		s->nsrc++;
+	if (i == *n) {
+		*v = sl_xrealloc(*v, (*n + 1) * sizeof(**v));
+		memset(&(*v)[i], 0, sizeof(**v));
+		(*v)[i].key = key;
+		(*n)++;
 	} else
 		free(key);
-	e = &s->src[i];
+	e = &(*v)[i];
 	free(e->path);
-	e->path = sl_xstrndup(src, n);
-	s->last = i;
+	e->path = sl_xstrndup(src, len);
+	*last = i;
 	return e;
+}
+
+/* The source of a line's src in s. */
+static struct csrc *
+source_of(struct csess *s, const char *src)
+{
+	return source_in(&s->src, &s->nsrc, &s->last, src);
 }
 
 /*
@@ -392,27 +425,24 @@ metadata_note(const struct sl_record *r)
 	    strcmp(r->code, SL_NOTE_SKIPPED) == 0);
 }
 
-/* wd: the display width of a line's text, when a worker measured it
- * (else -1: measured here, when the writer needs it). */
+/* r counted into m, and into e, the source of a line's src (NULL:
+ * none).  wd: the display width of a line's text, when a worker
+ * measured it (else -1: measured here, when the writer needs it). */
 static void
-count(struct sl_convert *c, struct csess *s, const struct sl_record *r,
-    long long wd)
+count_in(struct sl_convert *c, struct csess *s, struct sl_wsum *m,
+    struct csrc *e, const struct sl_record *r, long long wd)
 {
-	struct sl_wsum *m = &s->sum;
-
 	m->records++;
 	switch (r->type) {
 	case SL_LINE:
 		m->lines++;
-		if (r->src != NULL) {
-			struct csrc *e = source_of(s, r->src);
-
+		if (e != NULL) {
 			e->lines++;
 			e->timed += r->time != NULL;
 		}
 		if (sl_record_is_command(r))
 			m->commands++;
-		if (c->w->flags & SL_W_WHOLE) {
+		if (c->w->flags & SL_W_WIDTH) {
 			if (wd < 0)
 				wd = (long long)sl_w_width(r->text, r->len);
 			if (wd > m->width)
@@ -439,6 +469,17 @@ count(struct sl_convert *c, struct csess *s, const struct sl_record *r,
 	case SL_SESSION:
 		break;
 	}
+}
+
+static void
+count(struct sl_convert *c, struct csess *s, const struct sl_record *r,
+    long long wd)
+{
+	struct csrc *e = NULL;
+
+	if (r->type == SL_LINE && r->src != NULL)
+		e = source_of(s, r->src);
+	count_in(c, s, &s->sum, e, r, wd);
 }
 
 /* --------------------------------------------------------- spooling */
@@ -474,6 +515,17 @@ spool_open(struct sl_convert *c)
 	return 0;
 }
 
+/* The shared spool open, and s's spool in it.  0, or -1. */
+static int
+spool_ready(struct sl_convert *c, struct csess *s)
+{
+	if (c->spool.fp == NULL && spool_open(c) != 0)
+		return -1;
+	if (s->sp == NULL)
+		s->sp = sl_spool_new(c->spool.fd, 0, 0);
+	return 0;
+}
+
 /* Append r to the shared spool as the next bytes of s's spool: the
  * bytes a worker encoded it in (enc, n), else encoded here. */
 static int
@@ -482,10 +534,8 @@ spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r,
 {
 	int rc;
 
-	if (c->spool.fp == NULL && spool_open(c) != 0)
+	if (spool_ready(c, s) != 0)
 		return -1;
-	if (s->sp == NULL)
-		s->sp = sl_spool_new(c->spool.fd, 0, 0);
 	rc = enc != NULL ? sl_spool_append_encoded(&c->spool, s->sp, enc, n) :
 	    sl_spool_append(&c->spool, s->sp, r);
 	if (rc != 0) {
@@ -508,6 +558,95 @@ spool_flush(struct sl_convert *c)
 
 static int take_block(struct sl_convert *c, struct csess *s);
 
+/* ------------------------------------------------------- body mode */
+
+/* The file body mode renders records in, set up once: put()'s bytes
+ * depend on the record alone (SL_W_BODY), not on what it saw before.
+ * What open() writes is the output file's, not a session's: dropped. */
+static void
+body_file(struct sl_convert *c)
+{
+	struct sl_wfile *f = &c->bf;
+	struct sl_buf junk;
+
+	if (f->state != NULL)
+		return;
+	f->opt = &c->o;
+	f->state = sl_xcalloc(1, c->w->size + 1);
+	memcpy(f->now, c->now, sizeof(c->now));
+	sl_buf_init(&junk);
+	f->mem = &junk;
+	if (c->w->open != NULL)
+		(void)c->w->open(f);
+	f->mem = NULL;
+	sl_buf_free(&junk);
+}
+
+/* What put() makes of r (a record of s), as the next bytes of spool sp
+ * with tag.  0, or -1. */
+static int
+body_put(struct sl_convert *c, struct sl_spool *sp, uint32_t tag,
+    const struct csess *s, const struct sl_record *r)
+{
+	struct sl_wsess ws = { s->info->id, s->info, &s->sum, sp, 1, -1, -1,
+	    1 };
+
+	body_file(c);
+	if ((c->bf.mem = sl_body_at(&c->bd, &c->spool, sp, tag)) == NULL) {
+		failf(c, "spool file: write error: %s", strerror(errno));
+		return -1;
+	}
+	return c->w->put(&c->bf, &ws, r) == SL_OK ? 0 : -1;
+}
+
+/* The open chunk to its spool, before the spool is read.  0, or -1. */
+static int
+body_flush(struct sl_convert *c)
+{
+	if (sl_body_flush(&c->bd, &c->spool) != 0) {
+		failf(c, "spool file: write error: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Record r of s in body mode: counted with its source (whose tag its
+ * bytes get), so that the counts of the transcript kept are known at
+ * the end without the records (body_sums, keep_one_body).  Notes and
+ * raw bytes go with their source too, as other_source() has them.
+ */
+static int
+take_body(struct sl_convert *c, struct csess *s, const struct sl_record *r)
+{
+	struct csrc *e = NULL, *t = NULL;
+	uint32_t tag = SL_BODY_ALL;
+
+	if (r->type != SL_SESSION && r->src != NULL) {
+		t = source_in(&s->tag, &s->ntag, &s->lasttag, r->src);
+		tag = (uint32_t)(t - s->tag);
+	}
+	if (spool_ready(c, s) != 0 || body_put(c, s->sp, tag, s, r) != 0)
+		return SL_STOP;
+	if (r->type == SL_LINE && r->src != NULL)
+		e = source_of(s, r->src);
+	count_in(c, s, t != NULL ? &t->sum : &s->sum_all, e, r, -1);
+	s->loose++;
+	return SL_OK;
+}
+
+/* Is e the session of id?  A session's records mostly come one after
+ * another: one strcmp instead of a hash table's lookup each. */
+static int
+same_session(const struct sl_session *e, const char *id)
+{
+	if (e == NULL)
+		return 0;
+	if (id == NULL || e->id == NULL)
+		return id == e->id;
+	return strcmp(e->id, id) == 0;
+}
+
 /* Record r of the run (encoded as enc, n when a worker did it; wd as
  * for count): its session's facts, its report, its spool. */
 static int
@@ -523,9 +662,16 @@ take(struct sl_convert *c, const struct sl_record *r, const void *enc,
 		sl_report_put(c->rep, r);
 	if (r->type == SL_SESSION)
 		e = sl_sessions_merge(c->tab, r);
+	else if (same_session(c->last, r->session))
+		e = c->last;
 	else
 		e = sl_sessions_get(c->tab, r->session, 1);
+	c->last = e;
 	s = csess_of(c, e);
+	if (c->body && (s->body || s->pieces == 0)) {
+		s->body = 1;
+		return take_body(c, s, r);
+	}
 	if (take_block(c, s) != 0 || spool_append(c, s, r, enc, n) != 0)
 		return SL_STOP;
 	count(c, s, r, wd);
@@ -779,7 +925,7 @@ convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 	struct sl_buf *to = b;
 	int64_t wd = -1;
 
-	if (r->type == SL_LINE && (c->w->flags & SL_W_WHOLE))
+	if (r->type == SL_LINE && (c->w->flags & SL_W_WIDTH))
 		wd = (int64_t)sl_w_width(r->text, r->len);
 	if (pieces_on(c) && !c->held_plain) {
 		if (holds(c, r)) {
@@ -805,7 +951,8 @@ piece_render(struct sl_convert *c, const struct csess *s,
     struct sl_buf *block)
 {
 	const struct sl_writer *w = c->w;
-	struct sl_wsess ws = { s->info->id, s->info, &s->sum, NULL, 1, -1, -1 };
+	struct sl_wsess ws = { s->info->id, s->info, &s->sum, NULL, 1, -1, -1,
+	    0 };
 	const char *p = c->held.buf, *end = p + c->held.len;
 	struct sl_buf junk;
 	struct sl_wfile f;
@@ -951,12 +1098,31 @@ add_source(struct csess *s, const char *key, const char *path,
 	s->last = i;
 }
 
+/* What count() made of some records (in) added to what it made of
+ * others (m): as if it had counted them all. */
+static void
+sum_add(struct sl_wsum *m, const struct sl_wsum *in)
+{
+	m->records += in->records;
+	m->lines += in->lines;
+	m->commands += in->commands;
+	m->notes += in->notes;
+	m->raw += in->raw;
+	m->width = SL_MAX(m->width, in->width);
+	if (in->first_time[0] != '\0' && (m->first_time[0] == '\0' ||
+	    strcmp(in->first_time, m->first_time) < 0))
+		memcpy(m->first_time, in->first_time, sizeof(m->first_time));
+	if (strcmp(in->last_time, m->last_time) > 0)
+		memcpy(m->last_time, in->last_time, sizeof(m->last_time));
+	m->truncated |= in->truncated;
+}
+
 /* A piece's counts (put_counts) added to s's, as count() adds. */
 static void
 add_counts(struct csess *s, struct sl_codec_cur *k)
 {
 	const struct sl_wsum *v = (const void *)get_bytes(k, sizeof(*v));
-	struct sl_wsum in, *m = &s->sum;
+	struct sl_wsum in;
 	const char *key, *path;
 	long long lines;
 	uint32_t n;
@@ -964,18 +1130,7 @@ add_counts(struct csess *s, struct sl_codec_cur *k)
 	if (v == NULL)
 		return;
 	memcpy(&in, v, sizeof(in));	/* frames are unaligned */
-	m->records += in.records;
-	m->lines += in.lines;
-	m->commands += in.commands;
-	m->notes += in.notes;
-	m->raw += in.raw;
-	m->width = SL_MAX(m->width, in.width);
-	if (in.first_time[0] != '\0' && (m->first_time[0] == '\0' ||
-	    strcmp(in.first_time, m->first_time) < 0))
-		memcpy(m->first_time, in.first_time, sizeof(m->first_time));
-	if (strcmp(in.last_time, m->last_time) > 0)
-		memcpy(m->last_time, in.last_time, sizeof(m->last_time));
-	m->truncated |= in.truncated;
+	sum_add(&s->sum, &in);
 	s->telling += sl_codec_get_i64(k);
 	for (n = sl_codec_get_u32(k); n > 0 && !k->bad; n--) {
 		key = sl_codec_get_str(k);
@@ -1032,6 +1187,46 @@ merge_sessions(struct sl_convert *c, struct sl_codec_cur *k)
 	return 0;
 }
 
+/*
+ * A piece (k past its session's id) for a session kept in body mode:
+ * its records taken one by one from the blocks' file, as -j 1 takes
+ * them; the worker's counts and bytes are left unused.  SL_OK or
+ * SL_STOP.
+ */
+static int
+absorb_piece(struct sl_convert *c, struct sl_codec_cur *k)
+{
+	struct sl_buf *b = &c->pf->copy;
+	struct csess unused;
+	struct sl_record r;
+	long long off, len;
+	size_t at, used;
+
+	(void)get_bytes(k, sl_codec_get_u32(k));  /* in the block as well */
+	memset(&unused, 0, sizeof(unused));
+	add_counts(&unused, k);
+	free_sources(&unused);
+	off = sl_codec_get_i64(k);
+	len = sl_codec_get_i64(k);
+	(void)sl_codec_get_i64(k);	/* the writer's bytes: made again */
+	(void)sl_codec_get_i64(k);
+	if (k->bad || len <= 0)
+		return SL_STOP;
+	sl_buf_reset(b);
+	sl_buf_reserve(b, (size_t)len);
+	if (sl_pread_all(c->pf->fd[PF_BLOCKS], b->buf, (size_t)len, off) != 0) {
+		failf(c, "spool file: read error");
+		return SL_STOP;
+	}
+	for (at = 0; at < (size_t)len; at += used) {
+		used = sl_record_decode(b->buf + at, (size_t)len - at, &r,
+		    &c->arrays);
+		if (used == 0 || take(c, &r, NULL, 0, -1) != SL_OK)
+			return SL_STOP;
+	}
+	return SL_OK;
+}
+
 /* A piece entry (make_piece) at k, taken.  SL_OK or SL_STOP. */
 static int
 apply_piece(struct sl_convert *c, struct sl_codec_cur *k)
@@ -1044,6 +1239,8 @@ apply_piece(struct sl_convert *c, struct sl_codec_cur *k)
 		return SL_STOP;
 	/* Made where its first record would make it. */
 	s = csess_of(c, sl_sessions_get(c->tab, sid, 1));
+	if (s->body)
+		return absorb_piece(c, k);
 	if (merge_sessions(c, k) != 0)
 		return SL_STOP;
 	add_counts(s, k);
@@ -1119,15 +1316,22 @@ sl_convert_sink(struct sl_convert *c, struct sl_sink *sink)
 }
 
 static void
-free_sources(struct csess *s)
+free_list(struct csrc *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < s->nsrc; i++) {
-		free(s->src[i].key);
-		free(s->src[i].path);
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].path);
 	}
-	free(s->src);
+	free(v);
+}
+
+static void
+free_sources(struct csess *s)
+{
+	free_list(s->src, s->nsrc);
+	free_list(s->tag, s->ntag);
 }
 
 /* The transcript to show: sl-report's (report_better_transcript). */
@@ -1177,7 +1381,79 @@ write_duplicate(struct sl_convert *c, struct csess *s, struct csess *to,
 	r.len = strlen(text);
 	r.count = -1;
 	count(c, s, &r, -1);
+	if (s->body)
+		return spool_ready(c, to) != 0 ||
+		    body_put(c, to->sp, SL_BODY_ALL, s, &r) != 0 ? -1 : 0;
 	return spool_append(c, to, &r, NULL, 0);
+}
+
+/* Body mode: the counts of s, all its tags' (body_sums), or the kept
+ * one's (keep_one_body), with those of its records of no source. */
+static void
+body_sum(struct csess *s, const size_t *keep)
+{
+	size_t i;
+
+	s->sum = s->sum_all;
+	for (i = 0; i < s->ntag; i++)
+		if (keep == NULL || i == *keep)
+			sum_add(&s->sum, &s->tag[i].sum);
+}
+
+/* The tag of source i of s: its lines have one. */
+static size_t
+tag_of(const struct csess *s, size_t i)
+{
+	size_t t;
+
+	for (t = 0; t < s->ntag && strcmp(s->tag[t].key, s->src[i].key) != 0;
+	    t++)
+		;
+	return t;
+}
+
+static void
+body_sums(struct sl_convert *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nss; i++)
+		if (c->ss[i] != NULL && c->ss[i]->body)
+			body_sum(c->ss[i], NULL);
+}
+
+/* keep_one_transcript in body mode: the kept source's chunks and those
+ * of no source, copied; its counts, with the others' left out. */
+static int
+keep_one_body(struct sl_convert *c, struct csess *s)
+{
+	struct csess kept;
+	size_t keep = tag_of(s, best_source(s)), i;
+	int rc, bad = 0;
+
+	if (body_flush(c) != 0 || spool_flush(c) != 0)
+		return -1;
+	memset(&kept, 0, sizeof(kept));
+	if (spool_ready(c, &kept) != 0)
+		return -1;
+	if ((rc = sl_body_keep(s->sp, (uint32_t)keep, &c->spool,
+	    kept.sp)) != 0) {
+		if (rc == -1)
+			failf(c, "spool file: write error: %s",
+			    strerror(errno));
+		else
+			failf(c, "spool file: read error");
+		bad = 1;
+	}
+	body_sum(s, &keep);
+	for (i = 0; i < s->nsrc && !bad; i++)
+		if (strcmp(s->src[i].key, s->tag[keep].key) != 0 &&
+		    s->src[i].lines > 0)
+			bad = write_duplicate(c, s, &kept, &s->src[i]) != 0;
+	sl_spool_free(s->sp);
+	s->sp = kept.sp;
+	s->pieces = 0;
+	return bad ? -1 : 0;
 }
 
 /*
@@ -1196,6 +1472,8 @@ keep_one_transcript(struct sl_convert *c, struct csess *s)
 	size_t keep = best_source(s), i;
 	int got, bad = 0;
 
+	if (s->body)
+		return keep_one_body(c, s);
 	if (take_block(c, s) != 0 || spool_flush(c) != 0)
 		return -1;
 	memset(&kept, 0, sizeof(kept));
@@ -1250,7 +1528,11 @@ sl_convert_report(struct sl_convert *c)
 static int
 gather(struct sl_convert *c)
 {
-	if (spool_flush(c) != 0 || one_transcript_each(c) != 0)
+	if (body_flush(c) != 0 || spool_flush(c) != 0)
+		return -1;
+	if (c->body)
+		body_sums(c);
+	if (one_transcript_each(c) != 0 || body_flush(c) != 0)
 		return -1;
 	return spool_flush(c);
 }
@@ -1326,7 +1608,10 @@ write_records(struct sl_convert *c, struct sl_wfile *f,
 
 	if (w->begin != NULL)
 		rc = w->begin(f, s);
-	if (rc == SL_OK) {
+	if (rc == SL_OK && s->body) {
+		if ((rc = sl_body_write(s->spool, f->out)) == SL_FATAL)
+			failf(c, "spool file: read error");
+	} else if (rc == SL_OK) {
 		cur = sl_spool_cursor(s->spool);
 		while (rc == SL_OK && (got = sl_spool_next(cur, &r)) > 0)
 			rc = w->put(f, s, r);
@@ -1621,6 +1906,7 @@ write_spooled(struct sl_convert *c)
 		if (s->sp == NULL)	/* no record: an empty spool */
 			s->sp = sl_spool_new(c->spool.fd, 0, 0);
 		ss[n].spool = s->sp;
+		ss[n].body = s->body;
 		/* A worker's piece is the output when it shows every record. */
 		ss[n].piece_off = s->piece_off;
 		ss[n].piece_len = s->pieces == 1 && s->loose == 0 ?
@@ -1706,6 +1992,23 @@ sl_convert_cleanup(struct sl_convert *c)
 		rmdir(c->sig_dir);	/* only when empty */
 }
 
+/* What the writer holds for body mode's renders, freed. */
+static void
+body_file_free(struct sl_convert *c)
+{
+	struct sl_buf junk;
+
+	sl_body_free(&c->bd);
+	if (c->bf.state == NULL)
+		return;
+	sl_buf_init(&junk);
+	c->bf.mem = &junk;
+	if (c->w->close != NULL)
+		(void)c->w->close(&c->bf);
+	sl_buf_free(&junk);
+	free(c->bf.state);
+}
+
 void
 sl_convert_free(struct sl_convert *c)
 {
@@ -1718,6 +2021,7 @@ sl_convert_free(struct sl_convert *c)
 	if (c->spool.fp != NULL)
 		fclose(c->spool.fp);
 	free(c->spool_vbuf);
+	body_file_free(c);
 	for (i = 0; i < c->nss; i++) {
 		if (c->ss[i] != NULL) {
 			free_sources(c->ss[i]);

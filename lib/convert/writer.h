@@ -38,6 +38,13 @@
 				   and end() make of its records and facts
 				   alone (with gap() before it but the
 				   first): a -j worker may make it */
+#define SL_W_WIDTH	0x10	/* reads sum->width: the driver measures
+				   every line (a cost the others skip) */
+#define SL_W_BODY	0x20	/* put()'s bytes depend on the record and
+				   the options alone, and end()'s not on
+				   what put() saw (it reads s->sum): the
+				   driver may keep those bytes instead of
+				   the records (no spool to read back) */
 
 /* Counted by the driver over a whole session while spooling it. */
 struct sl_wsum {
@@ -46,7 +53,8 @@ struct sl_wsum {
 	long long commands;	/* prompt lines with a command, not cont */
 	long long notes;
 	long long raw;		/* SL_RAW records */
-	long long width;	/* columns of the widest line */
+	long long width;	/* columns of the widest line; SL_W_WIDTH
+				   writers only, else 0 */
 	char first_time[25];	/* of timed lines; "" when none */
 	char last_time[25];
 	int truncated;		/* a "truncated" note was seen */
@@ -62,6 +70,7 @@ struct sl_wsess {
 	/* The driver's own: the bytes a -j worker made of the session
 	 * (SL_W_PIECE), at piece_off in the spool file; -1: none. */
 	long long piece_off, piece_len;
+	int body;	/* spool holds put()'s bytes (convert/body.c) */
 };
 
 /* One output file being written. */

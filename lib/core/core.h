@@ -288,6 +288,13 @@ void sl_spool_free(struct sl_spool *sp);
 struct sl_spool_cur *sl_spool_cursor(struct sl_spool *sp);
 /* 1 and *r set, 0 at the end, -1 on a read error or a damaged spool. */
 int sl_spool_next(struct sl_spool_cur *c, const struct sl_record **r);
+/*
+ * A spool holding bytes of the caller's own format (sl-convert's
+ * rendered chunks) rather than records: the next n bytes, *p pointing at
+ * them until the cursor's next call.  1, 0 at the end (no byte left),
+ * -1 on a read error or when fewer than n are left.
+ */
+int sl_spool_bytes(struct sl_spool_cur *c, size_t n, const char **p);
 void sl_spool_cursor_free(struct sl_spool_cur *c);
 
 #endif /* SL_CORE_H */

@@ -424,3 +424,17 @@ sl_spool_next(struct sl_spool_cur *c, const struct sl_record **out)
 	*out = &c->r;
 	return 1;
 }
+
+int
+sl_spool_bytes(struct sl_spool_cur *c, size_t n, const char **p)
+{
+	int rc;
+
+	if (c->bad)
+		return -1;
+	if ((rc = need(c, n)) <= 0)
+		return rc;
+	*p = c->buf.buf + c->start;
+	c->start += n;
+	return 1;
+}

@@ -361,6 +361,7 @@ void rx_ctx_free(struct rx_ctx *ctx);
 struct rx_sessions {
 	struct sl_strmap *map;	/* id -> its context (lib/base/strmap.c) */
 	struct rx_ctx *all;	/* every context, through next, to free */
+	struct rx_ctx *last;	/* the one rx_session gave last */
 };
 
 /* The context of session sid, made on first use. */

@@ -233,15 +233,20 @@ rx_session(struct rx_sessions *s, const char *sid)
 {
 	struct rx_ctx *c;
 
+	/* A session's records mostly come one after another: one strcmp
+	 * instead of a hash table's lookup each. */
+	if (s->last != NULL && strcmp(s->last->session, sid) == 0)
+		return s->last;
 	if (s->map == NULL)
 		s->map = sl_strmap_new(0);
-	if ((c = sl_strmap_get(s->map, sid)) != NULL)
-		return c;
-	c = sl_xcalloc(1, sizeof(*c));
-	c->session = sl_xstrdup(sid);
-	*sl_strmap_slot(s->map, c->session) = c;	/* the key is c's */
-	c->next = s->all;
-	s->all = c;
+	if ((c = sl_strmap_get(s->map, sid)) == NULL) {
+		c = sl_xcalloc(1, sizeof(*c));
+		c->session = sl_xstrdup(sid);
+		*sl_strmap_slot(s->map, c->session) = c;  /* the key is c's */
+		c->next = s->all;
+		s->all = c;
+	}
+	s->last = c;
 	return c;
 }
 
@@ -256,6 +261,7 @@ rx_sessions_free(struct rx_sessions *s)
 		free(c);
 	}
 	s->all = NULL;
+	s->last = NULL;
 	sl_strmap_free(s->map);
 	s->map = NULL;
 }

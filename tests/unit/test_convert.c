@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "convert/body.h"
 #include "convert/writer.h"
 
 /* ------------------------------------------------------------ sha256 */
@@ -505,6 +506,109 @@ expect_html(const char *in, const char *want)
 	sl_buf_free(&b);
 }
 
+/* ---------------------------------------------------------- body mode */
+
+/* The bytes sl_body_write gives of sp, into out (NUL-terminated). */
+static int
+body_bytes(struct sl_spool *sp, struct sl_buf *out)
+{
+	FILE *fp = spool_file();
+	struct sl_out *o = sl_out_fd(dup(fileno(fp)), "body", 0);
+	struct sl_error err;
+	long n;
+	int rc;
+
+	ck_assert_ptr_nonnull(o);
+	rc = sl_body_write(sp, o);
+	ck_assert_int_eq(sl_out_close(o, &err), SL_OK);
+	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	rewind(fp);
+	sl_buf_reset(out);
+	sl_buf_reserve(out, (size_t)n + 1);
+	ck_assert_uint_eq(fread(out->buf, 1, (size_t)n, fp), (size_t)n);
+	out->len = (size_t)n;
+	out->buf[n] = '\0';
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * Two sessions' bytes interleaved, in chunks tagged by source: each reads
+ * back its own in order (a chunk past CHUNK_MAX and an empty one too),
+ * keeping one tag keeps its chunks and the untagged ones, and a chunk's
+ * length damaged on disk is an error, not a wrong read.
+ */
+START_TEST(body_chunks)
+{
+	static const struct { int who; uint32_t tag; const char *text; } in[] = {
+		{ 0, SL_BODY_ALL, "" }, { 0, 0, "a1\n" }, { 1, 0, "b1\n" },
+		{ 0, 1, "A2\n" }, { 0, 0, "a3\n" }, { 0, SL_BODY_ALL, "n4\n" },
+		{ 1, 0, "b2\n" }, { 0, 0, "a5\n" },
+	};
+	struct sl_spool *sp[2], *kept;
+	struct sl_spool_file f;
+	struct sl_body b;
+	struct sl_buf out, *at, want;
+	FILE *fp = spool_file();
+	char *big = sl_xmalloc(100000);
+	size_t i;
+
+	f.fp = fp;
+	f.fd = fileno(fp);
+	f.end = 0;
+	sl_buf_init(&f.scratch);
+	sl_buf_init(&out);
+	sl_buf_init(&want);
+	sl_body_init(&b);
+	sp[0] = sl_spool_new(f.fd, 0, 0);
+	sp[1] = sl_spool_new(f.fd, 0, 0);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		at = sl_body_at(&b, &f, sp[in[i].who], in[i].tag);
+		ck_assert_ptr_nonnull(at);
+		sl_buf_adds(at, in[i].text);
+	}
+	/* Past a chunk's size: the next bytes open another. */
+	memset(big, 'x', 100000);
+	sl_buf_add(sl_body_at(&b, &f, sp[0], 0), big, 100000);
+	sl_buf_adds(sl_body_at(&b, &f, sp[0], 0), "a6\n");
+	ck_assert_int_eq(sl_body_flush(&b, &f), 0);
+	ck_assert_int_eq(fflush(fp), 0);
+
+	ck_assert_int_eq(body_bytes(sp[1], &out), SL_OK);
+	ck_assert_str_eq(out.buf, "b1\nb2\n");
+	ck_assert_int_eq(body_bytes(sp[0], &out), SL_OK);
+	sl_buf_adds(&want, "a1\nA2\na3\nn4\na5\n");
+	sl_buf_add(&want, big, 100000);
+	sl_buf_adds(&want, "a6\n");
+	ck_assert_uint_eq(out.len, want.len);
+	ck_assert_int_eq(memcmp(out.buf, want.buf, want.len), 0);
+
+	/* Tag 0 kept: A2 (tag 1) goes, n4 (every tag's) stays. */
+	kept = sl_spool_new(f.fd, 0, 0);
+	ck_assert_int_eq(sl_body_keep(sp[0], 0, &f, kept), 0);
+	ck_assert_int_eq(fflush(fp), 0);
+	ck_assert_int_eq(body_bytes(kept, &out), SL_OK);
+	ck_assert_uint_eq(out.len, want.len - 3);
+	ck_assert_int_eq(memcmp(out.buf, "a1\na3\nn4\na5\n", 12), 0);
+
+	/* The first chunk of sp[0] (a1, at 0) claims more than there is. */
+	ck_assert_int_eq(pwrite(f.fd, "\xff\xff\xff\x0f", 4, 4), 4);
+	ck_assert_int_eq(body_bytes(sp[0], &out), SL_FATAL);
+	ck_assert_int_eq(sl_body_keep(sp[0], 0, &f, kept), -2);
+
+	sl_spool_free(kept);
+	sl_spool_free(sp[0]);
+	sl_spool_free(sp[1]);
+	sl_body_free(&b);
+	sl_buf_free(&f.scratch);
+	sl_buf_free(&out);
+	sl_buf_free(&want);
+	free(big);
+	fclose(fp);
+}
+END_TEST
+
 START_TEST(html_escapes)
 {
 	expect_html("<script>alert(1)</script>",
@@ -677,6 +781,7 @@ convert_suite(void)
 	tcase_add_test(tc, spool_extents);
 	tcase_add_test(tc, spool_extent_blocks);
 	tcase_add_test(tc, spool_block_cut_varint);
+	tcase_add_test(tc, body_chunks);
 	tcase_add_test(tc, html_escapes);
 	tcase_add_test(tc, clean_controls);
 	tcase_add_test(tc, widths);
