@@ -1665,6 +1665,26 @@ match_second_line(struct sl_prompt *ps, const char *s, size_t n,
 }
 
 /*
+ * fish's mark leading the row in a stream, with both its characters cut
+ * ("\xef\xbf\xbd", blanks to the width, "\xef\xbf\xbd ", the first line of a
+ * two-line prompt): after Ctrl-C fish sets no title, so the stripper
+ * takes every escape of the row, and nothing but the mark says a
+ * prompt's first line is there (fish-custom seeds 1, 5, 8).
+ */
+static int
+cut_fish_mark_row(const char *s, size_t n)
+{
+	size_t i = 3;
+
+	if (n < 3 + ZSH_MARK_SPACES + 3 || memcmp(s, CUT_CHAR, 3) != 0)
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	return i - 3 >= ZSH_MARK_SPACES && n - i >= 3 &&
+	    memcmp(s + i, CUT_CHAR, 3) == 0;
+}
+
+/*
  * A row of output (n bytes) ends what a command row began.  It may be a
  * prompt's first line: its signals (or the prompt after a cancelled
  * line) are for the line after it (match_second_line).
@@ -1679,7 +1699,8 @@ output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 	 * the stripper off it), paste maybe after less's last words. */
 	ps->stream_first = !ps->signals && n > 0 &&
 	    ((flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || edit_at > 0);
-	if (ps->stream_first && memmem(s, n, FISH_MARK, 3) != NULL)
+	if ((ps->stream_first && memmem(s, n, FISH_MARK, 3) != NULL) ||
+	    (!ps->signals && cut_fish_mark_row(s, n)))
 		ps->stream_first = STREAM_FISH_FIRST;
 	if (n > 0 || !ps->open)
 		ps->prev_cmd = 0;

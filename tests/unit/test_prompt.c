@@ -1385,6 +1385,18 @@ START_TEST(cut_arrow_streamed)
 	    SL_ROW_PASTE | SL_ROW_TITLE);
 	CMD(ps, CUT2 " vmvm", 0, CUT2 " ");
 	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	/* After Ctrl-C fish sets no title: the row lost every escape and
+	 * its mark's bytes, only the cut mark is left (fish-custom 8). */
+	NONE(ps, "\xe2\x8f\x8e          \xe2\x8f\x8e ~/work",
+	    SL_ROW_PASTE | SL_ROW_TITLE);
+	CMD(ps, CUT2 " vmevmcho xvm^C", 0, CUT2 " ");
+	NONE(ps, "\xef\xbf\xbd                                       "
+	    "\xef\xbf\xbd ~/work", 0);
+	CMD(ps, CUT2 " vmlvmsvm", 0, CUT2 " ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	/* Blanks too few for the narrowest terminal: no mark. */
+	NONE(ps, "\xef\xbf\xbd     \xef\xbf\xbd ~/work", 0);
+	NONE(ps, CUT2 " vmlvmsvm", 0);
 	sl_prompt_free(ps);
 
 	/* Raw bytes: the arrow is whole, and U+FFFD is no arrow. */
