@@ -1735,6 +1735,37 @@ second_line(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 }
 
 /*
+ * In a stream, a prompt drawn inside its row: readline climbed into a
+ * line it wrapped (CUU) and went back to the line's start with a CR to
+ * draw the prompt again, and the agent dropped the CR, so the prompt
+ * landed over the middle of the old line ("(jammy)nobo(j(jammy)nobody@vm:
+ * ~/work (main)$ ho julie", bash-git 8 at 40 columns, the width learnt
+ * from an earlier climb).  Only rows whose element drew a prompt (paste
+ * on, a title) are searched: a user@host shape starting shortly before
+ * an '@' in them.  Returns the end of its last copy, 0 if none.
+ */
+#define GLUED_SCAN_MAX	4096	/* longer rows are not searched */
+
+static size_t
+match_glued_prompt(struct sl_prompt *ps, const char *s, size_t n)
+{
+	const char *at = s, *end = s + n;
+	size_t i, k;
+
+	if (ps->signals || n > GLUED_SCAN_MAX ||
+	    !(ps->row_flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
+		return 0;
+	while ((at = memchr(at, '@', (size_t)(end - at))) != NULL) {
+		i = at - s > PROMPT_MAX ? (size_t)(at - s) - PROMPT_MAX : 1;
+		for (; s + i < at; i++)
+			if ((k = match_shape(s + i, n - i)) > 0)
+				return i + last_copy(ps, s, s + i, n - i, k);
+		at++;
+	}
+	return 0;
+}
+
+/*
  * Can no matcher of sl_prompt_classify_at() take the row?  Most rows of
  * a raw log are output, and this answers for them from the state and a
  * few bytes, before the matchers walk the row.  In a session whose
@@ -1860,6 +1891,12 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		return cls;
 	if ((ps->fish_blank && n > 0) || search_row(ps, n))
 		return stand_in(ps, s, n, plen);
+	if ((k = match_glued_prompt(ps, s, n)) > 0) {
+		*plen = k;
+		cls = command(ps, s, n, k, 0);
+		ps->marks |= SL_MARK_UNCERTAIN;	/* what the CR cut is gone */
+		return cls;
+	}
 output:
 	return output_row(ps, s, n, flags, edit_at, signal || after_cancel);
 }
