@@ -1817,6 +1817,26 @@ match_second_line(struct sl_prompt *ps, const char *s, size_t n,
 }
 
 /*
+ * fish's mark leading the row in a stream, with both its characters cut
+ * ("\xef\xbf\xbd", blanks to the width, "\xef\xbf\xbd ", the first line of a
+ * two-line prompt): after Ctrl-C fish sets no title, so the stripper
+ * takes every escape of the row, and nothing but the mark says a
+ * prompt's first line is there (fish-custom seeds 1, 5, 8).
+ */
+static int
+cut_fish_mark_row(const char *s, size_t n)
+{
+	size_t i = 3;
+
+	if (n < 3 + ZSH_MARK_SPACES + 3 || memcmp(s, CUT_CHAR, 3) != 0)
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	return i - 3 >= ZSH_MARK_SPACES && n - i >= 3 &&
+	    memcmp(s + i, CUT_CHAR, 3) == 0;
+}
+
+/*
  * A row of output (n bytes) ends what a command row began.  It may be a
  * prompt's first line: its signals (or the prompt after a cancelled
  * line) are for the line after it (match_second_line).
@@ -1831,7 +1851,8 @@ output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 	 * the stripper off it), paste maybe after less's last words. */
 	ps->stream_first = !ps->signals && n > 0 &&
 	    ((flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || edit_at > 0);
-	if (ps->stream_first && memmem(s, n, FISH_MARK, 3) != NULL)
+	if ((ps->stream_first && memmem(s, n, FISH_MARK, 3) != NULL) ||
+	    (!ps->signals && cut_fish_mark_row(s, n)))
 		ps->stream_first = STREAM_FISH_FIRST;
 	if (n > 0 || !ps->open)
 		ps->prev_cmd = 0;
@@ -1863,6 +1884,37 @@ second_line(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 		ps->marks |= SL_MARK_UNCERTAIN;
 	*plen = k;
 	return cls;
+}
+
+/*
+ * In a stream, a prompt drawn inside its row: readline climbed into a
+ * line it wrapped (CUU) and went back to the line's start with a CR to
+ * draw the prompt again, and the agent dropped the CR, so the prompt
+ * landed over the middle of the old line ("(jammy)nobo(j(jammy)nobody@vm:
+ * ~/work (main)$ ho julie", bash-git 8 at 40 columns, the width learnt
+ * from an earlier climb).  Only rows whose element drew a prompt (paste
+ * on, a title) are searched: a user@host shape starting shortly before
+ * an '@' in them.  Returns the end of its last copy, 0 if none.
+ */
+#define GLUED_SCAN_MAX	4096	/* longer rows are not searched */
+
+static size_t
+match_glued_prompt(struct sl_prompt *ps, const char *s, size_t n)
+{
+	const char *at = s, *end = s + n;
+	size_t i, k;
+
+	if (ps->signals || n > GLUED_SCAN_MAX ||
+	    !(ps->row_flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
+		return 0;
+	while ((at = memchr(at, '@', (size_t)(end - at))) != NULL) {
+		i = at - s > PROMPT_MAX ? (size_t)(at - s) - PROMPT_MAX : 1;
+		for (; s + i < at; i++)
+			if ((k = match_shape(s + i, n - i)) > 0)
+				return i + last_copy(ps, s, s + i, n - i, k);
+		at++;
+	}
+	return 0;
 }
 
 /*
@@ -2003,6 +2055,12 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		return cls;
 	if ((ps->fish_blank && n > 0) || search_row(ps, n))
 		return stand_in(ps, s, n, plen);
+	if ((k = match_glued_prompt(ps, s, n)) > 0) {
+		*plen = k;
+		cls = command(ps, s, n, k, 0);
+		ps->marks |= SL_MARK_UNCERTAIN;	/* what the CR cut is gone */
+		return cls;
+	}
 output:
 	return output_row(ps, s, n, flags, edit_at, signal || after_cancel);
 }

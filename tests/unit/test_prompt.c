@@ -1479,12 +1479,58 @@ START_TEST(cut_arrow_streamed)
 	    SL_ROW_PASTE | SL_ROW_TITLE);
 	CMD(ps, CUT2 " vmvm", 0, CUT2 " ");
 	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	/* After Ctrl-C fish sets no title: the row lost every escape and
+	 * its mark's bytes, only the cut mark is left (fish-custom 8). */
+	NONE(ps, "\xe2\x8f\x8e          \xe2\x8f\x8e ~/work",
+	    SL_ROW_PASTE | SL_ROW_TITLE);
+	CMD(ps, CUT2 " vmevmcho xvm^C", 0, CUT2 " ");
+	NONE(ps, "\xef\xbf\xbd                                       "
+	    "\xef\xbf\xbd ~/work", 0);
+	CMD(ps, CUT2 " vmlvmsvm", 0, CUT2 " ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	/* Blanks too few for the narrowest terminal: no mark. */
+	NONE(ps, "\xef\xbf\xbd     \xef\xbf\xbd ~/work", 0);
+	NONE(ps, CUT2 " vmlvmsvm", 0);
 	sl_prompt_free(ps);
 
 	/* Raw bytes: the arrow is whole, and U+FFFD is no arrow. */
 	ps = sl_prompt_new(NULL, 1, 0);
 	NONE(ps, "\xe2\x95\xad\xe2\x94\x80 u@vm ~/work", SL_ROW_PASTE);
 	NONE(ps, CUT5 " echo x", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/*
+ * bash-git 8, streamed at 40 columns: readline climbed into the line it
+ * wrapped and went back to its start with a CR the agent dropped, so the
+ * prompt came down over the middle of the old line.  Where the element
+ * drew a prompt (paste, title), the row is a command, flagged.
+ */
+#define GIT_PS1	"(jammy)nobody@vm:~/work (main)$ "
+
+START_TEST(glued_prompt_streamed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, GIT_PS1 "true", SL_ROW_PASTE | SL_ROW_TITLE, GIT_PS1);
+	NONE(ps, "progress 100%", 0);
+	CMD(ps, "(jammy)nobo(j" GIT_PS1 "ho julie", SL_ROW_PASTE | SL_ROW_TITLE,
+	    "(jammy)nobo(j" GIT_PS1);
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	/* Its last copy, when it was drawn more than once. */
+	CMD(ps, "x " GIT_PS1 "echo a" GIT_PS1 "echo b", SL_ROW_TITLE,
+	    "x " GIT_PS1 "echo a" GIT_PS1);
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	/* Output that names a user@host, without a prompt's signal. */
+	NONE(ps, "mail to nobody@vm:~/work (main)$ ok", 0);
+	sl_prompt_free(ps);
+
+	/* Raw logs: the signals are reliable and the CRs are there. */
+	ps = sl_prompt_new(NULL, 1, 0);
+	CMD(ps, GIT_PS1 "true", SL_ROW_PASTE, GIT_PS1);
+	NONE(ps, "out", 0);
+	NONE(ps, "(jammy)nobo(j" GIT_PS1 "ho julie", SL_ROW_TITLE);
 	sl_prompt_free(ps);
 }
 END_TEST
@@ -1611,6 +1657,7 @@ prompt_suite(void)
 	tcase_add_test(tc, zsh_search_after_empty_prompt);
 	tcase_add_test(tc, busybox_path_prompt_streamed);
 	tcase_add_test(tc, fish_streamed);
+	tcase_add_test(tc, glued_prompt_streamed);
 	tcase_add_test(tc, cut_arrow_streamed);
 	tcase_add_test(tc, zsh_silent_cancel_before_empty_prompt);
 	tcase_add_test(tc, surely_none_only_for_output);
