@@ -30,8 +30,14 @@
  * wait for the oldest batch (back-pressure: memory stays bounded).
  *
  * Frames come back the same way: each worker has a ring of its own that
- * it writes and the parent copies out of; its pipe carries only a byte
- * to wake the parent when it sleeps, and its end when the worker ends.
+ * it writes and the parent passes on from, in place, once their batch
+ * is the oldest (a worker running ahead is copied out of only when its
+ * ring is half full); its pipe carries only a byte to wake the parent
+ * when it sleeps, and its end when the worker ends.
+ *
+ * A worker takes new batches by those it has not read yet, not by those
+ * not collected yet: one whose batches are done goes on while the
+ * oldest batch, another worker's, is still being read.
  *
  * Neither side blocks on a full channel while the other waits for it:
  * the parent sends and reads without blocking and only waits for the
@@ -59,14 +65,22 @@
 #include "core/workers.h"
 
 #define FRAME_FLUSH	(256 * 1024)	/* records gathered before a write */
-#define QUEUE		4		/* batches a worker may have at once */
+#define QUEUE		4		/* batches a worker may have unfinished */
+/* ...and handed out, not yet collected: a worker whose batches are done
+ * takes more while an older one of another worker is still being read,
+ * rather than wait for it (the order holds them). */
+#define HELD		(2 * QUEUE)
 #define IN_CAP		(8 << 20)	/* frames read ahead of the oldest */
 #define BATCH_BYTES	(256 * 1024)	/* inputs gathered before a send */
 #define BATCH_JOBS	64
 #define JOB_HEAD	12		/* u32 name length, u64 size */
 /* The shared ring: a job of SL_JOB_MAX and batches beside it. */
 #define RING_BYTES	(SL_JOB_MAX + 4 * BATCH_BYTES)
-#define RES_BYTES	((size_t)1 << 20)	/* a worker's frames ring */
+/* A worker's frames ring: room for the frames of the batches it runs
+ * ahead of the oldest (QUEUE of them, a JSON Lines output about as
+ * large as the input), so that they wait there for their turn rather
+ * than be copied out to make room (take_ring()). */
+#define RES_BYTES	((size_t)4 << 20)
 
 static size_t ring_bytes = RING_BYTES;	/* sl_workers_set_ring() */
 
@@ -92,6 +106,8 @@ struct res_ring {
 	_Atomic uint32_t worker_waits;	/* the ring is full */
 	_Atomic uint32_t parent_waits;	/* the parent sleeps in poll() */
 	_Atomic uint32_t stop;		/* the parent takes no more */
+	_Atomic uint32_t done;		/* batches read, bumped before their
+					   last frames are written */
 	char data[RES_BYTES];
 };
 /* Shared between processes: an atomic with a lock (libatomic's, local
@@ -105,6 +121,7 @@ struct worker {
 	int job_fd;		/* parent -> worker: jobs */
 	int res_fd;		/* worker -> parent: wake-ups, its end */
 	int busy;		/* batches handed out, not yet collected */
+	uint32_t sent;		/* batches handed out (res->done: read) */
 	int gone;		/* its pipe ended or broke */
 	struct sl_buf in;	/* frames read, from in_r on */
 	size_t in_r;
@@ -133,7 +150,7 @@ struct sl_workers {
 	int n;
 	int started;
 	struct batch_slot *order;	/* batches handed out, oldest first
-					   (a ring of n * QUEUE) */
+					   (a ring of n * HELD) */
 	char *ring;			/* shared with the workers */
 	size_t ring_cap;
 	size_t bat_off, bat_len;	/* the batch being built, in the ring */
@@ -150,6 +167,7 @@ struct sl_workers {
 	struct res_ring *res;		/* the frames rings, one a worker */
 	int nres;
 	int any_format;			/* sl_workers_take_any() */
+	int placing;			/* batch_send() waits for a worker */
 };
 
 /* ---------------------------------------------------------- plumbing */
@@ -585,6 +603,8 @@ worker_batch(struct sl_workers *ws, int fd)
 			return -1;
 		at += used;
 	}
+	/* Before its last frames, whose wake-up then finds it done. */
+	atomic_fetch_add(&ws->out->done, 1);
 	flush_frames();
 	return 1;
 }
@@ -623,7 +643,7 @@ sl_workers_new(struct sl_run *run, const struct sl_run_parts *parts,
 	ws->parts = *parts;
 	ws->n = jobs;
 	ws->w = sl_xcalloc((size_t)jobs, sizeof(*ws->w));
-	ws->order = sl_xcalloc((size_t)jobs * QUEUE, sizeof(*ws->order));
+	ws->order = sl_xcalloc((size_t)jobs * HELD, sizeof(*ws->order));
 	ws->pf = sl_xcalloc((size_t)jobs * 2, sizeof(*ws->pf));
 	sl_buf_init(&ws->frame);
 	return ws;
@@ -843,12 +863,16 @@ read_ready(struct worker *w, int rd, int take)
 {
 	char drop[64];
 	ssize_t got = 1;
+	int ended;
 
 	while (rd && (got = read(w->res_fd, drop, sizeof(drop))) > 0)
 		;
-	if (take)
+	/* An ended worker's last frames are all taken: its pipe is not
+	 * watched again. */
+	ended = got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR);
+	if (take || ended)
 		take_ring(w);
-	if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
+	if (ended)
 		w->gone = ring_has(w) == 0;
 }
 
@@ -1005,7 +1029,7 @@ pop_oldest(struct sl_workers *ws, int broken)
 	struct worker *w = &ws->w[ws->order[ws->head].worker];
 
 	w->busy--;
-	ws->head = (ws->head + 1) % (ws->n * QUEUE);
+	ws->head = (ws->head + 1) % (ws->n * HELD);
 	ws->count--;
 	/* Nothing in the ring: the next batch starts at its start again,
 	 * on pages already made and in cache. */
@@ -1056,6 +1080,23 @@ advance(struct sl_workers *ws)
 	}
 }
 
+/*
+ * Whether the parent acts on k's ring now: the oldest batch's worker's
+ * frames are passed on; a younger worker's are copied out onto its
+ * buffer only behind frames already there (their order) or once its
+ * ring is half full (it must not wait for room), and else wait where
+ * they are until their batch is the oldest.
+ */
+static int
+ring_due(const struct sl_workers *ws, int k)
+{
+	const struct worker *w = &ws->w[k];
+	size_t has = ring_has(w);
+
+	return has > 0 && (k == ws->order[ws->head].worker ||
+	    w->in_r < w->in.len || has > RES_BYTES / 2);
+}
+
 /* Whether to read w now: it owes frames and has not run far ahead of
  * the oldest batch (whose worker is always read). */
 static int
@@ -1066,6 +1107,8 @@ wants_read(const struct sl_workers *ws, int k)
 	return !w->gone && w->busy > 0 &&
 	    (k == ws->order[ws->head].worker || w->in.len - w->in_r < IN_CAP);
 }
+
+static int pick(const struct sl_workers *ws);
 
 /*
  * Move bytes both ways on every channel that is ready, then pass on
@@ -1092,9 +1135,12 @@ pump(struct sl_workers *ws, int wait)
 	for (k = 0; wait && k < ws->n; k++)
 		if (pf[2 * k + 1].fd >= 0) {
 			atomic_store(&ws->w[k].res->parent_waits, 1);
-			if (ring_has(&ws->w[k]) > 0)
+			if (ring_due(ws, k))
 				wait = 0;
 		}
+	/* A worker that finished a batch since the caller looked. */
+	if (wait && ws->placing && pick(ws) >= 0)
+		wait = 0;
 	(void)poll(ws->pf, (nfds_t)ws->n * 2, wait ? -1 : 0);
 	for (k = 0; k < ws->n; k++) {
 		if (pf[2 * k + 1].fd >= 0)
@@ -1105,23 +1151,38 @@ pump(struct sl_workers *ws, int wait)
 		 * frames are passed on from its ring, in place. */
 		if (pf[2 * k + 1].fd >= 0)
 			read_ready(&ws->w[k], pf[2 * k + 1].revents != 0,
-			    ws->w[k].in_r < ws->w[k].in.len ||
-			    k != ws->order[ws->head].worker);
+			    ring_due(ws, k) && (ws->w[k].in_r <
+			    ws->w[k].in.len || k != ws->order[ws->head].worker));
 	}
 	advance(ws);
 }
 
-/* The worker with the fewest batches, if one may take another; -1
- * while all have QUEUE. */
+/* Batches handed to w that it has not read yet. */
+static uint32_t
+unfinished(const struct worker *w)
+{
+	return w->sent - atomic_load(&w->res->done);
+}
+
+/* The worker with the fewest batches unfinished, if one may take
+ * another (fewer than QUEUE unfinished, HELD uncollected); -1 while
+ * none may. */
 static int
 pick(const struct sl_workers *ws)
 {
+	uint32_t best_left = 0, left;
 	int k, best = -1;
 
-	for (k = 0; k < ws->n; k++)
-		if (ws->w[k].busy < QUEUE &&
-		    (best < 0 || ws->w[k].busy < ws->w[best].busy))
+	for (k = 0; k < ws->n; k++) {
+		left = unfinished(&ws->w[k]);
+		if (left >= QUEUE || ws->w[k].busy >= HELD)
+			continue;
+		if (best < 0 || left < best_left || (left == best_left &&
+		    ws->w[k].busy < ws->w[best].busy)) {
 			best = k;
+			best_left = left;
+		}
+	}
 	return best;
 }
 
@@ -1161,8 +1222,10 @@ batch_send(struct sl_workers *ws)
 
 	if (ws->batch_jobs == 0)
 		return SL_OK;
+	ws->placing = 1;
 	while ((k = pick(ws)) < 0 && !ws->stopped)
 		pump(ws, 1);
+	ws->placing = 0;
 	if (ws->stopped)
 		return SL_STOP;
 	memcpy(head, &count, sizeof(count));
@@ -1170,7 +1233,8 @@ batch_send(struct sl_workers *ws)
 	memcpy(head + 12, &size, sizeof(size));
 	queue_out(&ws->w[k], head, sizeof(head));
 	ws->w[k].busy++;
-	slot = &ws->order[(ws->head + ws->count) % (ws->n * QUEUE)];
+	ws->w[k].sent++;
+	slot = &ws->order[(ws->head + ws->count) % (ws->n * HELD)];
 	memset(slot, 0, sizeof(*slot));
 	slot->worker = k;
 	slot->off = ws->bat_off;

@@ -1121,6 +1121,17 @@ struct arc {
 	long long pos;		/* offset just past blk */
 	long long hole;		/* zeros owed before blk (sparse files) */
 	int entry_end;
+	/* A member showing a block where it lies (member_view()), while
+	 * libarchive is asked whether the entry ends there. */
+	struct sl_in *view;
+	/* A block libarchive gave that member_fill() has yet to take. */
+	struct {
+		int r;
+		const void *blk;
+		size_t len;
+		la_int64_t off;
+	} next;
+	int has_next;
 };
 
 /*
@@ -1166,12 +1177,32 @@ arc_in(const struct arc *ar)
 	return n;
 }
 
+/* A view's bytes into its own buffer, before what they lie in moves. */
+static void
+view_keep(struct sl_in *m)
+{
+	size_t n = m->w - m->r;
+
+	m->cap = round_buf(SL_MAX(n, (size_t)1));
+	m->buf = sl_xmalloc(m->cap);
+	memcpy(m->buf, m->data + m->r, n);
+	m->data = m->buf;
+	m->r = 0;
+	m->w = n;
+}
+
 static la_ssize_t
 arc_read(struct archive *a, void *cd, const void **buf)
 {
 	struct arc *ar = cd;
 	struct sl_in *lo = ar->lower;
 	size_t n;
+
+	/* lo's buffer is about to move under a member's view. */
+	if (ar->view != NULL) {
+		view_keep(ar->view);
+		ar->view = NULL;
+	}
 
 	/*
 	 * The chunk stays valid until the next call, the only place lo's
@@ -1315,6 +1346,33 @@ arc_report(struct walk *w, struct arc *ar, const char *where)
 	report(w, where, "%s", msg);
 }
 
+/* The entry's next block: the one member_view() looked at and left,
+ * else libarchive's. */
+static int
+data_block(struct arc *ar, const void **blk, size_t *len, la_int64_t *off)
+{
+	if (ar->has_next) {
+		ar->has_next = 0;
+		*blk = ar->next.blk;
+		*len = ar->next.len;
+		*off = ar->next.off;
+		return ar->next.r;
+	}
+	return archive_read_data_block(ar->a, blk, len, off);
+}
+
+/* A block for member_fill() to take as if it had asked for it. */
+static void
+data_unget(struct arc *ar, int r, const void *blk, size_t len,
+    la_int64_t off)
+{
+	ar->next.r = r;
+	ar->next.blk = blk;
+	ar->next.len = len;
+	ar->next.off = off;
+	ar->has_next = 1;
+}
+
 static ssize_t
 member_fill(struct sl_in *in, unsigned char *dst, size_t n)
 {
@@ -1347,7 +1405,7 @@ member_fill(struct sl_in *in, unsigned char *dst, size_t n)
 		 * Blocks, not archive_read_data(): that one drops the count
 		 * of bytes already copied when it meets an error.
 		 */
-		r = archive_read_data_block(ar->a, &blk, &len, &boff);
+		r = data_block(ar, &blk, &len, &boff);
 		if (r == ARCHIVE_EOF) {
 			ar->entry_end = 1;
 			break;
@@ -1632,9 +1690,61 @@ entry_name(struct walk *w, struct arc *ar, struct sl_in *lo,
 	return 1;
 }
 
-/* Read the current entry of ar as the input name (freed here). */
+/*
+ * A small tar member whose data libarchive hands over in one block (the
+ * common case in a tar.gz of session logs): m shows the block where it
+ * lies, as a view over memory (sl_in_mem()) does, rather than a copy of
+ * it in m's buffer.  The calls to libarchive are member_fill()'s, in the
+ * same order: the block, then (a member smaller than the sniff asks for
+ * more at once) the entry's end; should that end move lo's buffer (the
+ * padding in the next chunk), arc_read() first copies the view
+ * (view_keep()).  Then nothing asks libarchive for more before the next
+ * header, and the block stays valid while the member is read.  Tar only:
+ * its block is all of its entry (a zip's last call checks a CRC).  What
+ * does not fit is left for member_fill(), as if it had asked.
+ */
+static void
+member_view(struct arc *ar, struct sl_in *m, long long size)
+{
+	const void *blk;
+	la_int64_t off;
+	size_t len;
+	int r;
+
+	if (size <= 0 || size >= IN_SNIFF ||
+	    (archive_format(ar->a) & ARCHIVE_FORMAT_BASE_MASK) !=
+	    ARCHIVE_FORMAT_TAR)
+		return;
+	r = archive_read_data_block(ar->a, &blk, &len, &off);
+	if (r != ARCHIVE_OK || off != 0 || (long long)len != size ||
+	    over_ratio(ar->out_total + size, arc_in(ar))) {
+		data_unget(ar, r, blk, len, off);
+		return;
+	}
+	ar->out_total += size;
+	ar->pos = size;
+	m->data = blk;
+	m->w = len;
+	m->produced = size;
+	ar->view = m;
+	r = archive_read_data_block(ar->a, &blk, &len, &off);
+	if (r == ARCHIVE_EOF) {
+		ar->entry_end = 1;
+		m->eof = 1;
+	} else {
+		/* More, or an error: member_fill() goes on from its buffer. */
+		if (ar->view != NULL)
+			view_keep(m);
+		data_unget(ar, r, blk, len, off);
+	}
+	ar->view = NULL;
+}
+
+/* Read the current entry of ar, of size bytes (as its header says), as
+ * the input name (freed here). */
 static int
-open_member(struct walk *w, struct arc *ar, char *name, int depth)
+open_member(struct walk *w, struct arc *ar, char *name, long long size,
+    int depth)
 {
 	struct sl_in *m = in_new(name, w);
 
@@ -1646,6 +1756,7 @@ open_member(struct walk *w, struct arc *ar, char *name, int depth)
 	ar->pos = 0;
 	ar->hole = 0;
 	ar->entry_end = 0;
+	member_view(ar, m, size);
 	return open_stream(w, m, depth, 0);
 }
 
@@ -1710,7 +1821,7 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth, int *ended)
 		if (r == 0)
 			continue;
 		leaves++;
-		rc = open_member(w, &ar, name, depth);
+		rc = open_member(w, &ar, name, archive_entry_size(e), depth);
 		if (rc != SL_OK || ar.fatal || ar.stop)
 			break;
 	}
@@ -1784,7 +1895,8 @@ open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 {
 	int kind, rc = SL_OK, ended = 0;
 
-	if (in->buf == NULL && w->spare != NULL) {
+	/* Not over a view: its bytes are all there is (member_view()). */
+	if (in->buf == NULL && !in->eof && w->spare != NULL) {
 		in->buf = w->spare;
 		in->data = in->buf;
 		in->cap = IN_BUFSZ;

@@ -1117,6 +1117,84 @@ START_TEST(test_tar_gz)
 }
 END_TEST
 
+/* Every member of a many-member tar, each checked whole against what
+ * went in (more members than a struct coll holds). */
+struct many {
+	const struct ent *e;
+	size_t n, seen;
+	struct sl_buf got;
+};
+
+static int
+check_member(void *arg, struct sl_in *in)
+{
+	struct many *m = arg;
+	char chunk[4096];
+	ssize_t k;
+
+	ck_assert_uint_lt(m->seen, m->n);
+	sl_buf_reset(&m->got);
+	while ((k = sl_in_read(in, chunk, sizeof chunk)) > 0)
+		sl_buf_add(&m->got, chunk, (size_t)k);
+	ck_assert_int_eq(k, 0);
+	ck_assert_int_eq(sl_in_failed(in), 0);
+	ck_assert_uint_eq(m->got.len, m->e[m->seen].len);
+	ck_assert_mem_eq(m->got.buf, m->e[m->seen].data, m->got.len);
+	m->seen++;
+	return SL_OK;
+}
+
+/*
+ * Small tar members are read where libarchive's block lies (no copy),
+ * also when the end of one lies in the next chunk handed to libarchive:
+ * members of every size up to past the sniff, in a tar.gz (chunks cut
+ * where inflate stops) and a plain tar, each read whole and intact.
+ */
+START_TEST(test_tar_many_small)
+{
+	enum { N = 3000 };
+	static struct ent e[N];
+	static char names[N][32];
+	struct many m;
+	struct coll c;
+	struct sl_stats st;
+	size_t len, i, total = 0;
+	char *text = varied_text(60000, &len);
+	const char *rel[] = { "many.tar.gz", "many.tar" };
+	int filter[] = { ARCHIVE_FILTER_GZIP, ARCHIVE_FILTER_NONE }, k;
+	unsigned long x = 99;
+
+	for (i = 0; i < N; i++) {
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		snprintf(names[i], sizeof names[i], "s/%04zu.log", i);
+		/* Mostly under a tar block, so that chunks often end in the
+		 * padding after one; some up to 40 KiB; from anywhere in the
+		 * text. */
+		e[i].name = names[i];
+		e[i].len = 1 + (size_t)(x >> 33) % (i % 8 == 0 ? 40960 : 600);
+		e[i].data = text + (size_t)(x >> 7) % (len - e[i].len);
+		total += e[i].len;
+	}
+	for (k = 0; k < 2; k++) {
+		put_archive(rel[k], 't', filter[k], e, N);
+		memset(&m, 0, sizeof m);
+		m.e = e;
+		m.n = N;
+		sl_buf_init(&m.got);
+		coll_init(&c);
+		memset(&st, 0, sizeof st);
+		ck_assert_int_eq(sl_input_walk(pth(rel[k]), check_member, &m,
+		    on_err, &c, &st), SL_OK);
+		ck_assert_uint_eq(m.seen, N);
+		ck_assert_int_eq(c.nerr, 0);
+		ck_assert_int_eq(st.bytes, (long long)total);
+		sl_buf_free(&m.got);
+		coll_free(&c);
+	}
+	free(text);
+}
+END_TEST
+
 START_TEST(test_zip)
 {
 	put_archive("x.zip", 'z', ARCHIVE_FILTER_NONE, three, 4);
@@ -1741,6 +1819,7 @@ input_suite(void)
 	tcase_add_test(tc, test_error_reported_on_free);
 	tcase_add_test(tc, test_tar);
 	tcase_add_test(tc, test_tar_gz);
+	tcase_add_test(tc, test_tar_many_small);
 	tcase_add_test(tc, test_zip);
 	tcase_add_test(tc, test_gzip_in_tar);
 	tcase_add_test(tc, test_other_formats);
