@@ -91,6 +91,9 @@ struct sl_prompt {
 				   title (zsh_titled_silence) */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
+	int fish_seen;		/* in a stream, fish showed itself: its mark
+				   "⏎" kept whole, a prompt after its mark,
+				   or its "> " prompt (cut_fish_mark_row) */
 	int fish_blank;		/* the last prompt was after fish's mark and
 				 * nothing was typed on its row: the line is
 				 * further on */
@@ -1306,6 +1309,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
+	if (fish_marked || ps->sh.fish)
+		ps->fish_seen = 1;
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
@@ -1851,8 +1856,12 @@ output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 	 * the stripper off it), paste maybe after less's last words. */
 	ps->stream_first = !ps->signals && n > 0 &&
 	    ((flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || edit_at > 0);
+	if (!ps->signals && n > 0 && memmem(s, n, FISH_MARK, 3) != NULL)
+		ps->fish_seen = 1;
+	/* The cut mark alone is any box table's empty row ("│", blanks,
+	 * "│", cut the same way): fish's only where fish showed itself. */
 	if ((ps->stream_first && memmem(s, n, FISH_MARK, 3) != NULL) ||
-	    (!ps->signals && cut_fish_mark_row(s, n)))
+	    (!ps->signals && ps->fish_seen && cut_fish_mark_row(s, n)))
 		ps->stream_first = STREAM_FISH_FIRST;
 	if (n > 0 || !ps->open)
 		ps->prev_cmd = 0;

@@ -1442,6 +1442,7 @@ END_TEST
  */
 #define CUT2	"\xef\xbf\xbd\xef\xbf\xbd"
 #define CUT5	CUT2 CUT2 "\xef\xbf\xbd"
+#define CUT	"\xef\xbf\xbd"
 
 START_TEST(cut_arrow_streamed)
 {
@@ -1497,6 +1498,30 @@ START_TEST(cut_arrow_streamed)
 	ps = sl_prompt_new(NULL, 1, 0);
 	NONE(ps, "\xe2\x95\xad\xe2\x94\x80 u@vm ~/work", SL_ROW_PASTE);
 	NONE(ps, CUT5 " echo x", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/*
+ * The stripper cuts a box table's "│" as it cuts fish's "⏎": the empty
+ * row of a table printed in a dash stream looks like fish's cut mark,
+ * but nothing said the session is fish's, so the next row is output.
+ */
+START_TEST(cut_box_row_streamed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "$ cat report.txt", 0, "$ ");
+	NONE(ps, CUT "                                        " CUT, 0);
+	NONE(ps, CUT " alice  42                              " CUT, 0);
+	NONE(ps, CUT " bob    17                              " CUT, 0);
+	/* Once fish showed its mark, the cut mark is its again. */
+	NONE(ps, "\xe2\x8f\x8e          \xe2\x8f\x8e ~/work",
+	    SL_ROW_PASTE | SL_ROW_TITLE);
+	CMD(ps, CUT2 " vmevmcho xvm^C", 0, CUT2 " ");
+	NONE(ps, CUT "                                       " CUT " ~/work", 0);
+	CMD(ps, CUT2 " vmlvmsvm", 0, CUT2 " ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
 	sl_prompt_free(ps);
 }
 END_TEST
@@ -1659,6 +1684,7 @@ prompt_suite(void)
 	tcase_add_test(tc, fish_streamed);
 	tcase_add_test(tc, glued_prompt_streamed);
 	tcase_add_test(tc, cut_arrow_streamed);
+	tcase_add_test(tc, cut_box_row_streamed);
 	tcase_add_test(tc, zsh_silent_cancel_before_empty_prompt);
 	tcase_add_test(tc, surely_none_only_for_output);
 	suite_add_tcase(s, tc);
