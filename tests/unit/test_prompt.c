@@ -1549,7 +1549,29 @@ START_TEST(glued_prompt_streamed)
 	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
 	/* Output that names a user@host, without a prompt's signal. */
 	NONE(ps, "mail to nobody@vm:~/work (main)$ ok", 0);
+	/* The shapes' prefixes in front of the user. */
+	CMD(ps, "x[ec2-user@ip-10 ~]$ ls", SL_ROW_TITLE, "x[ec2-user@ip-10 ~]$ ");
+	CMD(ps, "x(venv) u@vm:~$ ls", SL_ROW_TITLE, "x(venv) u@vm:~$ ");
+	CMD(ps, "x(ins)(jammy)u@vm:~$ ls", SL_ROW_TITLE,
+	    "x(ins)(jammy)u@vm:~$ ");
 	sl_prompt_free(ps);
+
+	/* Any program can print a title: a row of 1000 '@' costs a few
+	 * shape tries each, not one per byte before it (atbomb2). */
+	{
+		char row[4001];
+		unsigned long before;
+		int i;
+
+		ps = sl_prompt_new(NULL, 0, 0);
+		for (i = 0; i < 1000; i++)
+			memcpy(row + 4 * i, "a@b ", 4);
+		row[4000] = '\0';
+		before = sl_prompt_glued_tries(ps);
+		NONE(ps, row, SL_ROW_TITLE);
+		ck_assert_uint_le(sl_prompt_glued_tries(ps) - before, 4 * 1000);
+		sl_prompt_free(ps);
+	}
 
 	/* Raw logs: the signals are reliable and the CRs are there. */
 	ps = sl_prompt_new(NULL, 1, 0);
