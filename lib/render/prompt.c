@@ -91,6 +91,10 @@ struct sl_prompt {
 				   title (zsh_titled_silence) */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
+	unsigned long glued_tries;	/* match_glued_prompt's shape tries */
+	int fish_seen;		/* in a stream, fish showed itself: its mark
+				   "⏎" kept whole, a prompt after its mark,
+				   or its "> " prompt (cut_fish_mark_row) */
 	int fish_blank;		/* the last prompt was after fish's mark and
 				 * nothing was typed on its row: the line is
 				 * further on */
@@ -1306,6 +1310,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
+	if (fish_marked || ps->sh.fish)
+		ps->fish_seen = 1;
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
@@ -1851,8 +1857,12 @@ output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 	 * the stripper off it), paste maybe after less's last words. */
 	ps->stream_first = !ps->signals && n > 0 &&
 	    ((flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || edit_at > 0);
+	if (!ps->signals && n > 0 && memmem(s, n, FISH_MARK, 3) != NULL)
+		ps->fish_seen = 1;
+	/* The cut mark alone is any box table's empty row ("│", blanks,
+	 * "│", cut the same way): fish's only where fish showed itself. */
 	if ((ps->stream_first && memmem(s, n, FISH_MARK, 3) != NULL) ||
-	    (!ps->signals && cut_fish_mark_row(s, n)))
+	    (!ps->signals && ps->fish_seen && cut_fish_mark_row(s, n)))
 		ps->stream_first = STREAM_FISH_FIRST;
 	if (n > 0 || !ps->open)
 		ps->prev_cmd = 0;
@@ -1893,25 +1903,62 @@ second_line(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
  * landed over the middle of the old line ("(jammy)nobo(j(jammy)nobody@vm:
  * ~/work (main)$ ho julie", bash-git 8 at 40 columns, the width learnt
  * from an earlier climb).  Only rows whose element drew a prompt (paste
- * on, a title) are searched: a user@host shape starting shortly before
- * an '@' in them.  Returns the end of its last copy, 0 if none.
+ * on, a title) are searched, and any program can print those: for each
+ * '@' the shape is tried only where it can start, at the run of name
+ * bytes before the '@' (the user) or at the few prefixes a shape allows
+ * in front of it ('[', a "(jammy)" or "(venv) ", a vi mode), at most
+ * four tries of bounded length per '@', so a row costs linear time.
+ * Returns the end of its last copy, 0 if none.
  */
 #define GLUED_SCAN_MAX	4096	/* longer rows are not searched */
+
+/* Where a vi mode ("(ins)", "[I] ") ends at s[r], or r. */
+static size_t
+glued_mode_start(const char *s, size_t r)
+{
+	if (r >= 5 && skip_vi_mode(s + r - 5, 5) == 5)
+		return r - 5;
+	if (r >= 4 && skip_vi_mode(s + r - 4, 4) == 4)
+		return r - 4;
+	return r;
+}
 
 static size_t
 match_glued_prompt(struct sl_prompt *ps, const char *s, size_t n)
 {
 	const char *at = s, *end = s + n;
-	size_t i, k;
+	size_t start[4], i, j, k, m, r;
 
 	if (ps->signals || n > GLUED_SCAN_MAX ||
 	    !(ps->row_flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
 		return 0;
 	while ((at = memchr(at, '@', (size_t)(end - at))) != NULL) {
-		i = at - s > PROMPT_MAX ? (size_t)(at - s) - PROMPT_MAX : 1;
-		for (; s + i < at; i++)
-			if ((k = match_shape(s + i, n - i)) > 0)
+		r = (size_t)(at - s);
+		while (r > 0 && is_name(s[r - 1]))
+			r--;
+		m = 0;
+		start[m++] = r;			/* user@host */
+		if (r > 0 && s[r - 1] == '[')
+			start[m++] = --r;	/* [user@host dir] */
+		/* skip_env's "(jammy)" glued on, or "(venv) " */
+		j = r > 0 && s[r - 1] == ' ' ? r - 1 : r;
+		if (j > 1 && s[j - 1] == ')') {
+			for (i = j - 1; i > 0 && j - i < 64 && s[i - 1] != '(' &&
+			    s[i - 1] != ')' && s[i - 1] != ' '; i--)
+				;
+			if (i > 0 && s[i - 1] == '(' && skip_env(s + i - 1,
+			    n - (i - 1)) == r - (i - 1))
+				start[m++] = r = i - 1;
+		}
+		if ((i = glued_mode_start(s, r)) < r)
+			start[m++] = i;
+		/* Outermost first, as a scan from the left would find. */
+		while (m-- > 0) {
+			i = start[m];
+			ps->glued_tries++;
+			if (i > 0 && (k = match_shape(s + i, n - i)) > 0)
 				return i + last_copy(ps, s, s + i, n - i, k);
+		}
 		at++;
 	}
 	return 0;
@@ -1947,6 +1994,12 @@ surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 	default:
 		return memchr(s, '@', n) == NULL;
 	}
+}
+
+unsigned long
+sl_prompt_glued_tries(const struct sl_prompt *ps)
+{
+	return ps->glued_tries;
 }
 
 int

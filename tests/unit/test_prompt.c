@@ -1442,6 +1442,7 @@ END_TEST
  */
 #define CUT2	"\xef\xbf\xbd\xef\xbf\xbd"
 #define CUT5	CUT2 CUT2 "\xef\xbf\xbd"
+#define CUT	"\xef\xbf\xbd"
 
 START_TEST(cut_arrow_streamed)
 {
@@ -1502,6 +1503,30 @@ START_TEST(cut_arrow_streamed)
 END_TEST
 
 /*
+ * The stripper cuts a box table's "│" as it cuts fish's "⏎": the empty
+ * row of a table printed in a dash stream looks like fish's cut mark,
+ * but nothing said the session is fish's, so the next row is output.
+ */
+START_TEST(cut_box_row_streamed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "$ cat report.txt", 0, "$ ");
+	NONE(ps, CUT "                                        " CUT, 0);
+	NONE(ps, CUT " alice  42                              " CUT, 0);
+	NONE(ps, CUT " bob    17                              " CUT, 0);
+	/* Once fish showed its mark, the cut mark is its again. */
+	NONE(ps, "\xe2\x8f\x8e          \xe2\x8f\x8e ~/work",
+	    SL_ROW_PASTE | SL_ROW_TITLE);
+	CMD(ps, CUT2 " vmevmcho xvm^C", 0, CUT2 " ");
+	NONE(ps, CUT "                                       " CUT " ~/work", 0);
+	CMD(ps, CUT2 " vmlvmsvm", 0, CUT2 " ");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/*
  * bash-git 8, streamed at 40 columns: readline climbed into the line it
  * wrapped and went back to its start with a CR the agent dropped, so the
  * prompt came down over the middle of the old line.  Where the element
@@ -1524,7 +1549,29 @@ START_TEST(glued_prompt_streamed)
 	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
 	/* Output that names a user@host, without a prompt's signal. */
 	NONE(ps, "mail to nobody@vm:~/work (main)$ ok", 0);
+	/* The shapes' prefixes in front of the user. */
+	CMD(ps, "x[ec2-user@ip-10 ~]$ ls", SL_ROW_TITLE, "x[ec2-user@ip-10 ~]$ ");
+	CMD(ps, "x(venv) u@vm:~$ ls", SL_ROW_TITLE, "x(venv) u@vm:~$ ");
+	CMD(ps, "x(ins)(jammy)u@vm:~$ ls", SL_ROW_TITLE,
+	    "x(ins)(jammy)u@vm:~$ ");
 	sl_prompt_free(ps);
+
+	/* Any program can print a title: a row of 1000 '@' costs a few
+	 * shape tries each, not one per byte before it (atbomb2). */
+	{
+		char row[4001];
+		unsigned long before;
+		int i;
+
+		ps = sl_prompt_new(NULL, 0, 0);
+		for (i = 0; i < 1000; i++)
+			memcpy(row + 4 * i, "a@b ", 4);
+		row[4000] = '\0';
+		before = sl_prompt_glued_tries(ps);
+		NONE(ps, row, SL_ROW_TITLE);
+		ck_assert_uint_le(sl_prompt_glued_tries(ps) - before, 4 * 1000);
+		sl_prompt_free(ps);
+	}
 
 	/* Raw logs: the signals are reliable and the CRs are there. */
 	ps = sl_prompt_new(NULL, 1, 0);
@@ -1659,6 +1706,7 @@ prompt_suite(void)
 	tcase_add_test(tc, fish_streamed);
 	tcase_add_test(tc, glued_prompt_streamed);
 	tcase_add_test(tc, cut_arrow_streamed);
+	tcase_add_test(tc, cut_box_row_streamed);
 	tcase_add_test(tc, zsh_silent_cancel_before_empty_prompt);
 	tcase_add_test(tc, surely_none_only_for_output);
 	suite_add_tcase(s, tc);
