@@ -2016,6 +2016,52 @@ sl_prompt_classify(struct sl_prompt *ps, const char *s, size_t n,
 	return sl_prompt_classify_at(ps, s, n, flags, 0, plen);
 }
 
+/*
+ * A stream's rows only (no cost on the others): the row after a line a
+ * clear cut, which no matcher before took, is tried as its redraw (the
+ * flag waits for such a row); then a prompt led by its folder.
+ */
+static enum sl_prompt_class
+stream_prompt(struct sl_prompt *ps, const char *s, size_t n, size_t *plen)
+{
+	size_t k;
+
+	if (ps->after_clear) {
+		ps->after_clear = 0;
+		if ((k = match_after_clear(ps, s, n)) > 0) {
+			*plen = k;
+			return command(ps, s, n, k, 0);
+		}
+	}
+	if ((k = match_path_prompt(s, n)) > 0)
+		return path_command(ps, s, n, k, plen);
+	return SL_PROMPT_NONE;
+}
+
+/*
+ * The prompt's length when s, a bare "$ " or "# " row (match_bare: k),
+ * is a prompt, else 0.  The session's bare prompt is learnt from a
+ * signalled row, its first row, or the row right after a switch to root.
+ */
+static size_t
+bare_prompt(struct sl_prompt *ps, const char *s, size_t n, size_t k,
+    int signal, int first, int after_cancel)
+{
+	size_t nb = strlen(ps->bare);
+
+	if (strchr(ps->bare, s[0]) == NULL && nb < 2 &&
+	    (signal || first || (ps->switched && s[0] == '#'))) {
+		ps->bare[nb] = s[0];
+		ps->bare[nb + 1] = '\0';
+	}
+	if (strchr(ps->bare, s[0]) == NULL || !(!ps->signals || signal ||
+	    ps->signalled < STRICT_AFTER ||
+	    unsignalled_prompt(ps, s, k, ps->row_flags, after_cancel)))
+		return 0;
+	/* "$ $ ls": a line typed blind that printed nothing. */
+	return ps->echo_off ? skip_repeat(s, n, k) : k;
+}
+
 enum sl_prompt_class
 sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at, size_t *plen)
@@ -2069,39 +2115,13 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k, 0);
 	}
-	/* A stream's rows only (no cost on the others): here the row after
-	 * a line a clear cut, which no matcher above took, is tried as its
-	 * redraw.  The flag waits for such a row. */
-	if (!ps->signals) {
-		if (ps->after_clear) {
-			ps->after_clear = 0;
-			if ((k = match_after_clear(ps, s, n)) > 0) {
-				*plen = k;
-				return command(ps, s, n, k, 0);
-			}
-		}
-		if ((k = match_path_prompt(s, n)) > 0)
-			return path_command(ps, s, n, k, plen);
-	}
-	if ((k = match_bare(s, n)) > 0) {
-		size_t nb = strlen(ps->bare);
-
-		/* Learn the session's bare prompt from a signalled row, its
-		 * first row, or the row right after a switch to root. */
-		if (strchr(ps->bare, s[0]) == NULL && nb < 2 &&
-		    (signal || first || (ps->switched && s[0] == '#'))) {
-			ps->bare[nb] = s[0];
-			ps->bare[nb + 1] = '\0';
-		}
-		if (strchr(ps->bare, s[0]) != NULL && (!ps->signals || signal ||
-		    ps->signalled < STRICT_AFTER ||
-		    unsignalled_prompt(ps, s, k, flags, after_cancel))) {
-			/* "$ $ ls": a line typed blind that printed nothing. */
-			if (ps->echo_off)
-				k = skip_repeat(s, n, k);
-			*plen = k;
-			return command(ps, s, n, k, 0);
-		}
+	if (!ps->signals &&
+	    (cls = stream_prompt(ps, s, n, plen)) != SL_PROMPT_NONE)
+		return cls;
+	if ((k = match_bare(s, n)) > 0 &&
+	    (k = bare_prompt(ps, s, n, k, signal, first, after_cancel)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k, 0);
 	}
 	cls = second_line(ps, s, n, flags, signal || first_line, plen);
 	if (cls != SL_PROMPT_NONE)
