@@ -124,21 +124,23 @@ redraw_tail(const struct walk *w)
  * with a key and then the very text before that key, and then moves
  * back, is such an insert whose move to the insert point the stripper
  * took (vi mode's `0`, `w`, `b` are CUB and CUF): it landed at the end
- * (`echo bravo`, `0wi`, `c`: "echo bravocbravo").  Called at a BS with
- * the run of t BS that moves back over exactly that text: a plain erase
- * (`\b \b`) after text ending "T?T" is no insert (`echo test test`).
+ * (`echo bravo`, `0wi`, `c`: "echo bravocbravo").  Called at a BS that
+ * moves back; not at a plain erase (`\b \b`) after text ending "T?T"
+ * (`echo test test`), no insert.
  */
 #define LOST_TAIL_MIN	3	/* shorter tails repeat by chance */
 
 static int
-lost_insert(const struct walk *w, size_t t)
+lost_insert(const struct walk *w)
 {
-	size_t len = w->x - w->run_from;
+	size_t t, len = w->x - w->run_from;
 
-	if (!w->in_run || w->x != w->end || w->x > WALK_CELLS ||
-	    t < LOST_TAIL_MIN || t > TAIL_MAX || 2 * t + 1 > len)
+	if (!w->in_run || w->x != w->end || w->x > WALK_CELLS)
 		return 0;
-	return memcmp(w->lead + w->x - t, w->lead + w->x - 2 * t - 1, t) == 0;
+	for (t = LOST_TAIL_MIN; 2 * t + 1 <= len && t <= TAIL_MAX; t++)
+		if (memcmp(w->lead + w->x - t, w->lead + w->x - 2 * t - 1, t) == 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -383,11 +385,9 @@ sl_stream_scan(const char *s, size_t n)
 			continue;
 		}
 		if (p[i] == BS) {
-			size_t k = 0;
-
-			while (i + k < n && p[i + k] == BS)
-				k++;
-			if (lost_insert(&w, k))
+			/* "\b \b" erases a character: no move back */
+			if ((i + 2 >= n || p[i + 1] != ' ' || p[i + 2] != BS) &&
+			    lost_insert(&w))
 				w.ev |= SL_ROW_STREAM_END_INSERT;
 			run_end(&w);
 			if (w.x > 0)
