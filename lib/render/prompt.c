@@ -92,9 +92,11 @@ struct sl_prompt {
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
 	unsigned long glued_tries;	/* match_glued_prompt's shape tries */
-	int fish_seen;		/* in a stream, fish showed itself: its mark
-				   "⏎" kept whole, a prompt after its mark,
-				   or its "> " prompt (cut_fish_mark_row) */
+	int fish_seen;		/* fish showed itself: its mark "⏎" kept whole
+				   (in a stream), a prompt after its mark, or
+				   its "> " prompt; only then do its cut mark
+				   row (cut_fish_mark_row), status and vi mode
+				   shapes count */
 	int fish_blank;		/* the last prompt was after fish's mark and
 				 * nothing was typed on its row: the line is
 				 * further on */
@@ -224,13 +226,18 @@ is_name(int c)
  * strings) "(ins)" or "(cmd)", glued to the prompt, to the "> " of a
  * continuation row too.
  */
+/* The session's fish_seen, or a row an editor drew (paste on), for the
+ * shapes below that only fish draws; not output's "[OK]>" nor "[I] "
+ * (set as classifying begins: match_shape has no state to ask). */
+static _Thread_local int shape_fish;
+
 static size_t
 skip_vi_mode(const char *s, size_t n)
 {
 	if (n >= 5 && s[0] == '(' && s[4] == ')' &&
 	    (memcmp(s + 1, "ins", 3) == 0 || memcmp(s + 1, "cmd", 3) == 0))
 		return 5;
-	if (n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
+	if (!shape_fish || n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
 		return 0;
 	return s[1] == 'I' || s[1] == 'N' || s[1] == 'R' || s[1] == 'V' ? 4 : 0;
 }
@@ -283,14 +290,24 @@ skip_git(const char *s, size_t n, size_t i)
 static size_t
 skip_fish_status(const char *s, size_t n, size_t i)
 {
-	size_t from = i + 1;
+	size_t from;
 
-	if (i >= n || s[i] != '[')
+	if (!shape_fish || i >= n || s[i] != '[')
 		return 0;
-	for (i = from; i < n && i < PROMPT_MAX && ((s[i] >= '0' && s[i] <= '9') ||
-	    (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '|'); i++)
-		;
-	return i > from && i < n && s[i] == ']' ? i + 1 : 0;
+	do {	/* each: digits, or a SIG name ("[0|SIGPIPE]") */
+		from = ++i;
+		if (n - i > 3 && memcmp(s + i, "SIG", 3) == 0)
+			for (i += 3; i < n && i < PROMPT_MAX &&
+			    s[i] >= 'A' && s[i] <= 'Z'; i++)
+				;
+		else
+			while (i < n && i < PROMPT_MAX &&
+			    s[i] >= '0' && s[i] <= '9')
+				i++;
+	} while (i > from && i < n && s[i] == '|' &&
+	    (from + 3 != i || s[from] != 'S'));
+	return i > from && i < n && s[i] == ']' &&
+	    (i != from + 3 || s[from] != 'S') ? i + 1 : 0;
 }
 
 /* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh)
@@ -1310,8 +1327,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
-	if (fish_marked || ps->sh.fish)
-		ps->fish_seen = 1;
+	ps->fish_seen |= ps->sh.fish || fish_marked;
+	shape_fish = ps->fish_seen;
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
@@ -2006,6 +2023,7 @@ int
 sl_prompt_surely_none(const struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at)
 {
+	shape_fish = ps->fish_seen || (flags & SL_ROW_PASTE);
 	return surely_none(ps, s, n, flags, edit_at);
 }
 
@@ -2070,6 +2088,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	enum sl_prompt_class cls;
 	size_t k;
 
+	shape_fish = ps->fish_seen || (flags & SL_ROW_PASTE);
 	ps->marks = 0;
 	ps->row_flags = flags;
 	signal = note_signals(ps, n, flags, edit_at);

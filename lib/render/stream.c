@@ -124,7 +124,9 @@ redraw_tail(const struct walk *w)
  * with a key and then the very text before that key, and then moves
  * back, is such an insert whose move to the insert point the stripper
  * took (vi mode's `0`, `w`, `b` are CUB and CUF): it landed at the end
- * (`echo bravo`, `0wi`, `c`: "echo bravocbravo").  Called at a BS.
+ * (`echo bravo`, `0wi`, `c`: "echo bravocbravo").  Called at a BS that
+ * moves back; not at a plain erase (`\b \b`) after text ending "T?T"
+ * (`echo test test`), no insert.
  */
 #define LOST_TAIL_MIN	3	/* shorter tails repeat by chance */
 
@@ -383,7 +385,9 @@ sl_stream_scan(const char *s, size_t n)
 			continue;
 		}
 		if (p[i] == BS) {
-			if (lost_insert(&w))
+			/* "\b \b" erases a character: no move back */
+			if ((i + 2 >= n || p[i + 1] != ' ' || p[i + 2] != BS) &&
+			    lost_insert(&w))
 				w.ev |= SL_ROW_STREAM_END_INSERT;
 			run_end(&w);
 			if (w.x > 0)

@@ -4090,7 +4090,7 @@ reset_state(struct sl_term *t)
 	t->wrap_w = 0;
 	t->fish = 0;
 	t->fish_mark_row = 0;
-	t->bb_plain = 0;
+	t->bb_plain = t->bb_wrapped = 0;
 	t->pad_row = 0;
 	t->kept_row = 0;
 	t->rp_row = 0;

@@ -76,6 +76,12 @@ classify_at(int line, struct sl_prompt *ps, const char *row, unsigned flags,
 		ck_assert_str_eq(lc_, (want));				\
 	}								\
 } while (0)
+/* A shape only fish draws: counted on a row an editor drew (paste on),
+ * or once the session showed fish's prompt or mark. */
+#define FRESH_FISH(row, prompt, cmd) do {				\
+	fresh_cmd(__LINE__, (row), 0, 0, SL_ROW_PASTE, (prompt), (cmd)); \
+	fresh_cmd(__LINE__, (row), 1, 0, SL_ROW_PASTE, (prompt), (cmd)); \
+} while (0)
 
 /* One row in a fresh session: class CMD with that prompt, and the
  * command as last_cmd (NULL when the command is empty). */
@@ -1089,10 +1095,10 @@ START_TEST(shape_fish)
 	FRESH("root@vm ~#", "root@vm ~#", NULL);
 	/* The last command's status, when not 0: an exit code, a
 	 * pipeline's, a signal's; after git's part too. */
-	FRESH("user@host ~/work [1]> exit", "user@host ~/work [1]> ", "exit");
-	FRESH("user@host ~ [0|1]> ls", "user@host ~ [0|1]> ", "ls");
-	FRESH("root@vm /etc [SIGINT]# id", "root@vm /etc [SIGINT]# ", "id");
-	FRESH("u@h ~/src (main) [2]> make", "u@h ~/src (main) [2]> ", "make");
+	FRESH_FISH("user@host ~/work [1]> exit", "user@host ~/work [1]> ", "exit");
+	FRESH_FISH("user@host ~ [0|1]> ls", "user@host ~ [0|1]> ", "ls");
+	FRESH_FISH("root@vm /etc [SIGINT]# id", "root@vm /etc [SIGINT]# ", "id");
+	FRESH_FISH("u@h ~/src (main) [2]> make", "u@h ~/src (main) [2]> ", "make");
 }
 END_TEST
 
@@ -1104,6 +1110,11 @@ START_TEST(shape_fish_not_status)
 	NONE(ps, "user@host ~ [a]> x", 0);
 	NONE(ps, "user@host ~ []> x", 0);
 	NONE(ps, "user@host ~ [1] > x", 0);
+	/* fish's status shapes only, and only in fish's session (revB) */
+	NONE(ps, "user@example.com build [OK]> done", SL_ROW_PASTE);
+	NONE(ps, "jenkins@ci job [FAILED]> see log", SL_ROW_PASTE);
+	NONE(ps, "git@github.com repo [0|1]> x", 0);
+	NONE(ps, "a@b c [SIG]> x", SL_ROW_PASTE);
 	sl_prompt_free(ps);
 }
 END_TEST
@@ -1114,13 +1125,18 @@ START_TEST(shape_fish_vi_mode)
 {
 	struct sl_prompt *ps;
 
-	FRESH("[I] user@host ~/work> ls", "[I] user@host ~/work> ", "ls");
-	FRESH("[N] root@vm /etc# id", "[N] root@vm /etc# ", "id");
-	FRESH("[V] user@host ~>", "[V] user@host ~>", NULL);
-	FRESH("[I] (venv) user@host:~/app$ make", "[I] (venv) user@host:~/app$ ",
+	FRESH_FISH("[I] user@host ~/work> ls", "[I] user@host ~/work> ", "ls");
+	FRESH_FISH("[N] root@vm /etc# id", "[N] root@vm /etc# ", "id");
+	FRESH_FISH("[V] user@host ~>", "[V] user@host ~>", NULL);
+	FRESH_FISH("[I] (venv) user@host:~/app$ make", "[I] (venv) user@host:~/app$ ",
 	    "make");
 	ps = sl_prompt_new(NULL, 0, 0);
 	NONE(ps, "[x] user@host ~> ls", 0);
+	sl_prompt_free(ps);
+	/* output in a session that showed no fish (revB vimode2) */
+	ps = sl_prompt_new(NULL, 0, 0);
+	NONE(ps, "[I] root@box ~# reboot", 0);
+	NONE(ps, "[N] a@b c> d", 0);
 	sl_prompt_free(ps);
 }
 END_TEST

@@ -359,6 +359,11 @@ START_TEST(zsh_lost_insert_point)
 	/* text typed at the end, a typo erased */
 	ck_assert(!(scan_all("vm% e\becho alpha kilozq\b\b") &
 	    SL_ROW_STREAM_END_INSERT));
+	/* a plain erase after text ending "T?T": no insert (revB zw0) */
+	ck_assert(!(scan_all("vm% e\becho test test\b \bing") &
+	    SL_ROW_STREAM_END_INSERT));
+	ck_assert(!(scan_all("vm% e\bls foo/foo\b \b") &
+	    SL_ROW_STREAM_END_INSERT));
 }
 END_TEST
 
