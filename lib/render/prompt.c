@@ -231,6 +231,12 @@ is_name(int c)
  * (set as classifying begins: match_shape has no state to ask). */
 static _Thread_local int shape_fish;
 
+static void
+note_shape_fish(const struct sl_prompt *ps, unsigned flags)
+{
+	shape_fish = ps->fish_seen || (flags & SL_ROW_PASTE);
+}
+
 static size_t
 skip_vi_mode(const char *s, size_t n)
 {
@@ -1328,7 +1334,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	memset(&ps->sh, 0, sizeof(ps->sh));
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
 	ps->fish_seen |= ps->sh.fish || fish_marked;
-	shape_fish = ps->fish_seen;
+	note_shape_fish(ps, ps->row_flags);
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
@@ -2023,7 +2029,7 @@ int
 sl_prompt_surely_none(const struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at)
 {
-	shape_fish = ps->fish_seen || (flags & SL_ROW_PASTE);
+	note_shape_fish(ps, flags);
 	return surely_none(ps, s, n, flags, edit_at);
 }
 
@@ -2088,7 +2094,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	enum sl_prompt_class cls;
 	size_t k;
 
-	shape_fish = ps->fish_seen || (flags & SL_ROW_PASTE);
+	note_shape_fish(ps, flags);
 	ps->marks = 0;
 	ps->row_flags = flags;
 	signal = note_signals(ps, n, flags, edit_at);
