@@ -219,6 +219,16 @@ is_name(int c)
 	return name_byte[(unsigned char)c];
 }
 
+/* The session's fish_seen, or a row an editor drew (paste on): the
+ * shapes below that only fish draws may be prompts; not output's "[OK]>"
+ * nor "[I] " elsewhere.  The shape matchers hold no state, so their
+ * callers ask this and pass it down as `fish`. */
+static inline int
+shape_fish(const struct sl_prompt *ps)
+{
+	return ps->fish_seen || (ps->row_flags & SL_ROW_PASTE);
+}
+
 /*
  * A line editor's vi mode in front of the prompt: fish's
  * (fish_default_mode_prompt) "[I] " insert, "[N] " normal, "[R] "
@@ -226,24 +236,13 @@ is_name(int c)
  * strings) "(ins)" or "(cmd)", glued to the prompt, to the "> " of a
  * continuation row too.
  */
-/* The session's fish_seen, or a row an editor drew (paste on), for the
- * shapes below that only fish draws; not output's "[OK]>" nor "[I] "
- * (set as classifying begins: match_shape has no state to ask). */
-static _Thread_local int shape_fish;
-
-static void
-note_shape_fish(const struct sl_prompt *ps, unsigned flags)
-{
-	shape_fish = ps->fish_seen || (flags & SL_ROW_PASTE);
-}
-
 static size_t
-skip_vi_mode(const char *s, size_t n)
+skip_vi_mode(const char *s, size_t n, int fish)
 {
 	if (n >= 5 && s[0] == '(' && s[4] == ')' &&
 	    (memcmp(s + 1, "ins", 3) == 0 || memcmp(s + 1, "cmd", 3) == 0))
 		return 5;
-	if (!shape_fish || n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
+	if (!fish || n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
 		return 0;
 	return s[1] == 'I' || s[1] == 'N' || s[1] == 'R' || s[1] == 'V' ? 4 : 0;
 }
@@ -294,11 +293,11 @@ skip_git(const char *s, size_t n, size_t i)
  * segment ends, 0 if there is none.
  */
 static size_t
-skip_fish_status(const char *s, size_t n, size_t i)
+skip_fish_status(const char *s, size_t n, size_t i, int fish)
 {
 	size_t from;
 
-	if (!shape_fish || i >= n || s[i] != '[')
+	if (!fish || i >= n || s[i] != '[')
 		return 0;
 	do {	/* each: digits, or a SIG name ("[0|SIGPIPE]") */
 		from = ++i;
@@ -319,7 +318,7 @@ skip_fish_status(const char *s, size_t n, size_t i)
 /* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh)
  * user@host dir>  root@host dir#  user@host dir [1]>  (fish) */
 static size_t
-match_userhost(const char *s, size_t n)
+match_userhost(const char *s, size_t n, int fish)
 {
 	size_t i = skip_env(s, n), at;
 	int colon;
@@ -352,7 +351,7 @@ match_userhost(const char *s, size_t n)
 			    s[g] == '%'))
 				return prompt_end(s, n, g);
 			if (!colon && (g = skip_fish_status(s, n,
-			    g > 0 ? g : i + 1)) > 0 && g < n &&
+			    g > 0 ? g : i + 1, fish)) > 0 && g < n &&
 			    (s[g] == '>' || s[g] == '#'))
 				return prompt_end(s, n, g);
 			if (!colon && i + 1 < n && (s[i + 1] == '$' ||
@@ -936,25 +935,26 @@ last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
 	return end;
 }
 
-static size_t match_shape(const char *s, size_t n);
+static size_t match_shape(const char *s, size_t n, int fish);
 
 /* A structured prompt after a line editor's vi mode (one); rare, so
  * kept out of match_shape's way. */
 static __attribute__((noinline)) size_t
-match_moded_shape(const char *s, size_t n)
+match_moded_shape(const char *s, size_t n, int fish)
 {
-	size_t mode = skip_vi_mode(s, n), k;
+	size_t mode = skip_vi_mode(s, n, fish), k;
 
-	if (mode == 0 || skip_vi_mode(s + mode, n - mode) > 0 ||
-	    (k = match_shape(s + mode, n - mode)) == 0)
+	if (mode == 0 || skip_vi_mode(s + mode, n - mode, fish) > 0 ||
+	    (k = match_shape(s + mode, n - mode, fish)) == 0)
 		return 0;
 	return mode + k;
 }
 
 /* Structured prompts, recognised by shape.  Keep surely_none in step
- * (the first bytes a shape may start with). */
+ * (the first bytes a shape may start with).  fish: a fish-only shape
+ * ("[I] ", "[1]>") may be one (shape_fish). */
 static size_t
-match_shape(const char *s, size_t n)
+match_shape(const char *s, size_t n, int fish)
 {
 	size_t k;
 
@@ -964,9 +964,10 @@ match_shape(const char *s, size_t n)
 	 * turns away the rows of output that reach here (a stream's). */
 	if (memchr(s, '@', n) == NULL)
 		return 0;
-	if ((k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
+	if ((k = match_userhost(s, n, fish)) > 0 ||
+	    (k = match_bracket(s, n)) > 0)
 		return skip_repeat(s, n, k);
-	return s[0] == '(' || s[0] == '[' ? match_moded_shape(s, n) : 0;
+	return s[0] == '(' || s[0] == '[' ? match_moded_shape(s, n, fish) : 0;
 }
 
 /*
@@ -1026,7 +1027,8 @@ zsh_mark_end(const char *s, size_t n, size_t *width)
 /* The length of mark and prompt, or 0; *mark_at: where the prompt after a
  * mark starts (0: no mark), found once for both uses. */
 static size_t
-match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at)
+match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at,
+    int fish)
 {
 	size_t width, at = *mark_at = zsh_mark_end(s, n, &width), k;
 
@@ -1034,7 +1036,7 @@ match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at)
 		return 0;
 	k = match_zsh_shape(s + at, n - at);
 	if (k == 0)
-		k = match_shape(s + at, n - at);
+		k = match_shape(s + at, n - at, fish);
 	if (k == 0)
 		return 0;
 	/* The mark and its spaces are the width (only for a row taken
@@ -1060,7 +1062,7 @@ fish_mark_char(const char *p, const char *end)
  * gone).  Returns the length of mark and prompt.
  */
 static size_t
-match_fish_mark(const char *s, size_t n)
+match_fish_mark(const char *s, size_t n, int fish)
 {
 	const char *p, *end = s + n;
 	size_t i, k;
@@ -1079,7 +1081,7 @@ match_fish_mark(const char *s, size_t n)
 			continue;
 		if (fish_mark_char(p, end) && end - p > 3 && p[3] == ' ')
 			p += 4;
-		k = match_shape(p, (size_t)(end - p));
+		k = match_shape(p, (size_t)(end - p), fish);
 		if (k == 0 && fish_mark_char(p, end))
 			continue;	/* drawn twice (after echo off): the next */
 		return k > 0 ? (size_t)(p - s) + k : 0;
@@ -1334,7 +1336,6 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	memset(&ps->sh, 0, sizeof(ps->sh));
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
 	ps->fish_seen |= ps->sh.fish || fish_marked;
-	note_shape_fish(ps, ps->row_flags);
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
@@ -1440,7 +1441,8 @@ arrow_prompt(const struct sl_prompt *ps)
 static size_t
 match_gt_cont(const char *s, size_t n)
 {
-	size_t m = s[0] == '(' ? skip_vi_mode(s, n) : 0;
+	/* readline's "(ins)" only: fish's modes start with '[' */
+	size_t m = s[0] == '(' ? skip_vi_mode(s, n, 0) : 0;
 
 	if (m >= n || s[m] != '>')
 		return 0;
@@ -1515,7 +1517,7 @@ match_editor(struct sl_prompt *ps, const char *s, size_t n, size_t e)
 	if (e == 0 || e > n)
 		return 0;
 	if (ps->paste > 0) {
-		if ((k = match_shape(s + e, n - e)) > 0 ||
+		if ((k = match_shape(s + e, n - e, shape_fish(ps))) > 0 ||
 		    (k = match_bare(s + e, n - e)) > 0)
 			return e + k;
 		return 0;
@@ -1654,7 +1656,7 @@ match_after_clear(const struct sl_prompt *ps, const char *s, size_t n)
 	if ((at = zsh_mark_end(p, k, &width)) > 0) {
 		p += at;
 		k -= at;
-	} else if ((at = match_shape(s, n)) > 0 && at < k) {
+	} else if ((at = match_shape(s, n, shape_fish(ps))) > 0 && at < k) {
 		p += k - at;	/* fish's mark before it */
 		k = at;
 	}
@@ -1710,7 +1712,7 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 		return 0;
 	if ((k = match_path_prompt(s + at, n - at)) > 0)
 		ps->path_prompt = 1;	/* busybox's, until the row is done */
-	else if ((k = match_shape(s + at, n - at)) == 0 &&
+	else if ((k = match_shape(s + at, n - at, shape_fish(ps))) == 0 &&
 	    ((k = match_bare(s + at, n - at)) == 0 ||
 	    strchr(ps->bare, s[at]) == NULL))
 		return 0;
@@ -1749,7 +1751,8 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 		return 0;
 	ps->stream.width = ps->stream.prompt_at = 0;
 	ps->path_prompt = 0;
-	if ((k = match_zsh_mark(&ps->stream, s, n, &mark_at)) > 0) {
+	if ((k = match_zsh_mark(&ps->stream, s, n, &mark_at,
+	    shape_fish(ps))) > 0) {
 		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
 		 * keypad bytes that tell it in raw logs: a command with
 		 * nothing between it and the next prompt may not have run. */
@@ -1772,7 +1775,7 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	ps->last_cmd_row = 0;
 	if ((k = match_after_pager(ps, s, n)) > 0)
 		return k;
-	k = match_fish_mark(s, n);
+	k = match_fish_mark(s, n, shape_fish(ps));
 	*fish = k > 0;
 	return k;
 }
@@ -1937,11 +1940,11 @@ second_line(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 
 /* Where a vi mode ("(ins)", "[I] ") ends at s[r], or r. */
 static size_t
-glued_mode_start(const char *s, size_t r)
+glued_mode_start(const char *s, size_t r, int fish)
 {
-	if (r >= 5 && skip_vi_mode(s + r - 5, 5) == 5)
+	if (r >= 5 && skip_vi_mode(s + r - 5, 5, fish) == 5)
 		return r - 5;
-	if (r >= 4 && skip_vi_mode(s + r - 4, 4) == 4)
+	if (r >= 4 && skip_vi_mode(s + r - 4, 4, fish) == 4)
 		return r - 4;
 	return r;
 }
@@ -1973,13 +1976,14 @@ match_glued_prompt(struct sl_prompt *ps, const char *s, size_t n)
 			    n - (i - 1)) == r - (i - 1))
 				start[m++] = r = i - 1;
 		}
-		if ((i = glued_mode_start(s, r)) < r)
+		if ((i = glued_mode_start(s, r, shape_fish(ps))) < r)
 			start[m++] = i;
 		/* Outermost first, as a scan from the left would find. */
 		while (m-- > 0) {
 			i = start[m];
 			ps->glued_tries++;
-			if (i > 0 && (k = match_shape(s + i, n - i)) > 0)
+			if (i > 0 && (k = match_shape(s + i, n - i,
+			    shape_fish(ps))) > 0)
 				return i + last_copy(ps, s, s + i, n - i, k);
 		}
 		at++;
@@ -2029,7 +2033,6 @@ int
 sl_prompt_surely_none(const struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at)
 {
-	note_shape_fish(ps, flags);
 	return surely_none(ps, s, n, flags, edit_at);
 }
 
@@ -2094,7 +2097,6 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	enum sl_prompt_class cls;
 	size_t k;
 
-	note_shape_fish(ps, flags);
 	ps->marks = 0;
 	ps->row_flags = flags;
 	signal = note_signals(ps, n, flags, edit_at);
@@ -2126,7 +2128,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k, 0);
 	}
-	if ((k = match_shape(s, n)) > 0) {
+	if ((k = match_shape(s, n, shape_fish(ps))) > 0) {
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel) ||
 		    (ps->signals && title_redraw(ps, s, n, k, flags));
 
