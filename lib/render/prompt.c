@@ -32,6 +32,7 @@
 #include <pcre2.h>
 
 #include "internal.h"
+#include "render/prompt_stats.h"
 
 #define PROMPT_MAX	256	/* a longer prefix is not a prompt */
 #define STRICT_AFTER	2	/* signalled prompts before signals are required */

@@ -124,9 +124,6 @@ enum sl_prompt_class sl_prompt_classify_at(struct sl_prompt *ps,
  */
 int sl_prompt_surely_none(const struct sl_prompt *ps, const char *text,
     size_t len, unsigned flags, size_t edit_at);
-/* Shapes tried inside rows for a prompt drawn over a line (tests: the
- * search stays linear in the row). */
-unsigned long sl_prompt_glued_tries(const struct sl_prompt *ps);
 /* What the row last classified says beyond its class. */
 #define SL_MARK_CANCELLED	0x1	/* it ends in ^C: the line never ran */
 #define SL_MARK_GROUP		0x2	/* ...and so does the command it

@@ -11,6 +11,7 @@
 
 #include "check_main.h"
 #include "internal.h"
+#include "render/prompt_stats.h"
 
 static const char *const class_names[] = { "NONE", "CMD", "CONT" };
 
