@@ -3264,12 +3264,20 @@ osc_dispatch(struct sl_term *t)
  * The row ends with the `^C` a shell echoes as it abandons the line
  * (fish after its history pager, which it erased with ED 0): the lines
  * ED took are no longer the line's, and fish's CR LF goes below it.
+ * A right prompt fish drew again after the pager closed may stand after
+ * the `^C` (fish-custom: `... lima^C    vm`); it is no text of the line.
  */
 static int
 ends_cancelled(const struct row *r)
 {
-	return r->len >= 2 && r->ch[r->len - 2] == '^' &&
-	    r->ch[r->len - 1] == 'C';
+	uint32_t n = r->len;
+
+	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
+		n--;
+	if (r->rp_to != 0 && r->rp_to == n)
+		for (n = r->rp_from; n > 0 && r->ch[n - 1] == CELL_BLANK; n--)
+			;
+	return n >= 2 && r->ch[n - 2] == '^' && r->ch[n - 1] == 'C';
 }
 
 /*
