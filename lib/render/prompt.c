@@ -1370,7 +1370,12 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	return SL_PROMPT_CMD;
 }
 
-/* A continuation row; "> ^C" cancels the whole command. */
+/*
+ * A continuation row; "> ^C" cancels the whole command.  The prompt
+ * after it is one after a cancelled line, as after a command row's ^C:
+ * fish's comes without a signal (fish-custom 54, a two-line line its
+ * history pager recalled, then ^C on its second row).
+ */
 static enum sl_prompt_class
 continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
@@ -1378,6 +1383,7 @@ continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED | SL_MARK_GROUP;
 		ps->open = 0;
+		ps->after_cancel = 1;
 	} else if (!ps->pwsh)
 		ps->open = shell_scan(&ps->sh, s + plen, n - plen);
 	return SL_PROMPT_CONT;

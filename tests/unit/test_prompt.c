@@ -287,6 +287,27 @@ START_TEST(arrow_prompt_fish_cont)
 }
 END_TEST
 
+/*
+ * A line of two rows cancelled with ^C on its second (fish-custom 54: its
+ * history pager recalled `echo "first charlie` / `second line"`, then
+ * ^C): fish draws the next prompt with no signal, as after a one-row
+ * line's ^C, and the command typed there is a command.
+ */
+START_TEST(arrow_prompt_after_cont_cancelled)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	NONE(ps, "~/work", SL_ROW_PASTE | SL_ROW_TITLE);
+	CMD(ps, "\xe2\x9d\xaf echo \"first charlie", 0, "\xe2\x9d\xaf ");
+	CONT(ps, "  second line\"^C", "  ");
+	MARKS_ARE(ps, SL_MARK_CANCELLED | SL_MARK_GROUP);
+	NONE(ps, "~/work", 0);
+	CMD(ps, "\xe2\x9d\xaf echo kilo251 echo", 0, "\xe2\x9d\xaf ");
+	NONE(ps, "kilo251 echo", SL_ROW_PASTE_OFF | SL_ROW_TITLE);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 START_TEST(not_prompt_chroot_git)
 {
 	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
@@ -1674,6 +1695,7 @@ prompt_suite(void)
 	tcase_add_test(tc, title_redraw_without_paste);
 	tcase_add_test(tc, no_title_no_redraw);
 	tcase_add_test(tc, arrow_prompt_fish_cont);
+	tcase_add_test(tc, arrow_prompt_after_cont_cancelled);
 	tcase_add_test(tc, shape_bracket);
 	tcase_add_test(tc, shape_pwsh);
 	tcase_add_test(tc, shape_zsh_default);
