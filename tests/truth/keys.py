@@ -71,6 +71,10 @@ class Generator:
         self.seed = seed
         self.cols = cols
         self.history = []   # executed single-line commands, newest last
+        # Every executed entry's text, a multi-line one's lines joined:
+        # what the shells' history searches look in (bash under lithist,
+        # zsh and fish keep a loop or a quoted line as one entry).
+        self.entries = []
         self.tags = 0
 
     # -- commands -------------------------------------------------------
@@ -92,6 +96,7 @@ class Generator:
     # -- items ----------------------------------------------------------
     def run(self, features, keys, cmd, **kw):
         lines = cmd if isinstance(cmd, list) else [cmd]
+        self.entries.append("\n".join(lines))
         if len(lines) == 1:
             self.history.append(lines[0])
         else:
@@ -143,11 +148,14 @@ class Generator:
         return self.run(["up_recall"], keys, new)
 
     def _searchable(self):
-        """A recent echo whose first argument occurs in no other command."""
+        """A recent echo whose first argument occurs in no other command,
+        a multi-line one's lines too: a search for it recalls that echo,
+        never a loop that holds the word (bash-sh 403: `echo` found a
+        for loop)."""
         for c in reversed(self.history[-6:]):
             if c and c.startswith("echo "):
                 word = c.split()[1]
-                if sum(1 for h in self.history if h and word in h) == 1:
+                if sum(1 for h in self.entries if word in h) == 1:
                     return c, word
         return None, None
 
@@ -443,4 +451,5 @@ class Generator:
         items += self.no_echo()
         items.append(Item(["exit"], typed("exit") + [ENTER], ["exit"]))
         self.history.append("exit")
+        self.entries.append("exit")
         return items
