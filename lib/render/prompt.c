@@ -230,11 +230,14 @@ is_name(int c)
  * shapes below that only fish draws; not output's "[OK]>" nor "[I] "
  * (set as classifying begins: match_shape has no state to ask). */
 static _Thread_local int shape_fish;
+/* The row turned bracketed paste on (match_decorated's gate). */
+static _Thread_local int shape_paste;
 
 static void
 note_shape_fish(const struct sl_prompt *ps, unsigned flags)
 {
-	shape_fish = ps->fish_seen || (flags & SL_ROW_PASTE);
+	shape_paste = (flags & SL_ROW_PASTE) != 0;
+	shape_fish = ps->fish_seen || shape_paste;
 }
 
 static size_t
@@ -355,7 +358,9 @@ match_userhost(const char *s, size_t n)
 			    g > 0 ? g : i + 1)) > 0 && g < n &&
 			    (s[g] == '>' || s[g] == '#'))
 				return prompt_end(s, n, g);
-			if (!colon && i + 1 < n && (s[i + 1] == '$' ||
+			/* "user@host dir %", and mksh's Debian prompt
+			 * "user@host:dir $" (its /etc/mkshrc). */
+			if (i + 1 < n && (s[i + 1] == '$' ||
 			    s[i + 1] == '#' || s[i + 1] == '%'))
 				return prompt_end(s, n, i + 1);
 			return 0;
@@ -938,6 +943,64 @@ last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
 
 static size_t match_shape(const char *s, size_t n);
 
+/* A prompt's mark standing alone at s[j]: "$", "#", "%", ">", or one
+ * character past ASCII (Liquid Prompt's git "\xc2\xb1", mercurial's
+ * "\xe2\x98\xbf"), then a space or the row's end.  Its length, or 0. */
+static size_t
+lone_mark(const char *s, size_t n, size_t j)
+{
+	unsigned char c = (unsigned char)s[j];
+	size_t l;
+
+	if (c == '$' || c == '#' || c == '%' || c == '>')
+		l = 1;
+	else if (c >= 0xc2 && c < 0xe0)
+		l = 2;
+	else if (c >= 0xe0 && c < 0xf0)
+		l = 3;
+	else if (c >= 0xf0 && c < 0xf5)
+		l = 4;
+	else
+		return 0;
+	if (j + l > n || (j + l < n && s[j + l] != ' '))
+		return 0;
+	return l;
+}
+
+/*
+ * A busy prompt (Liquid Prompt) on a row bash drew after turning paste
+ * on: up to DECOR_WORDS indicators before user@host ("\xe2\x8c\x82" load,
+ * "[1&]" jobs, battery), the folder, a branch with its state ("main*"),
+ * then a lone mark.  The row's paste signal says a prompt starts here;
+ * the first lone mark after user@host is where it ends (a folder or a
+ * branch name is one word).  Rare: out of match_shape's way.
+ */
+#define DECOR_WORDS	4
+
+static __attribute__((noinline)) size_t
+match_decorated(const char *s, size_t n)
+{
+	size_t lim = SL_MIN(n, PROMPT_MAX), i, from = 0, words = 0, l;
+
+	for (i = 0; i < lim && s[i] != '@'; i++)
+		if (s[i] == ' ' && ++words <= DECOR_WORDS)
+			from = i + 1;
+	if (i == lim || words > DECOR_WORDS || i == from)
+		return 0;
+	while (from < i && is_name(s[from]))
+		from++;
+	if (from != i)
+		return 0;	/* not user@: a word of another kind */
+	for (i++; i < lim && is_name(s[i]); i++)
+		;
+	if (i == lim || (s[i] != ':' && s[i] != ' '))
+		return 0;
+	for (; i + 1 < lim; i++)
+		if (s[i] == ' ' && (l = lone_mark(s, n, i + 1)) > 0)
+			return prompt_end(s, n, i + l);
+	return 0;
+}
+
 /* A structured prompt after a line editor's vi mode (one); rare, so
  * kept out of match_shape's way. */
 static __attribute__((noinline)) size_t
@@ -966,7 +1029,9 @@ match_shape(const char *s, size_t n)
 		return 0;
 	if ((k = match_userhost(s, n)) > 0 || (k = match_bracket(s, n)) > 0)
 		return skip_repeat(s, n, k);
-	return s[0] == '(' || s[0] == '[' ? match_moded_shape(s, n) : 0;
+	if ((s[0] == '(' || s[0] == '[') && (k = match_moded_shape(s, n)) > 0)
+		return k;
+	return shape_paste ? match_decorated(s, n) : 0;
 }
 
 /*
