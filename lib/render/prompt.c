@@ -1381,6 +1381,32 @@ row_doubts(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	return SL_MARK_CLEARED;
 }
 
+/*
+ * exit or logout (maybe with a status): the shell that took it ends, and
+ * the session may go on in the one it was started from, which may give
+ * no signals (SSM's sh is dash: `bash` there, later `exit` back to
+ * dash's bare "$ ").  Its prompts are learnt again (signalled).
+ */
+static int
+leaves_shell(const char *s, size_t n)
+{
+	size_t k;
+
+	if (n < 4 || (s[0] != 'e' && s[0] != 'l'))
+		return 0;
+	if (n >= 4 && memcmp(s, "exit", 4) == 0)
+		k = 4;
+	else if (n >= 6 && memcmp(s, "logout", 6) == 0)
+		k = 6;
+	else
+		return 0;
+	if (k < n && s[k++] != ' ')
+		return 0;
+	while (k < n && isdigit((unsigned char)s[k]))
+		k++;
+	return k == n;
+}
+
 /* A command row; fish_marked: its prompt is after fish's mark. */
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
@@ -1424,6 +1450,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 			ps->last_cmd_history = 1;
 		}
 		ps->cmds++;
+		if (leaves_shell(s + plen, n - plen))
+			ps->signalled = 0;
 		keep_str(&ps->last_cmd, &ps->last_cmd_cap, s + plen, n - plen);
 		/* A line drawn again keeps what its first drawing said. */
 		if (!(ps->marks & SL_MARK_REDRAW))
