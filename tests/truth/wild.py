@@ -28,12 +28,15 @@ VERSION_FILES = (os.path.abspath(__file__),)
 
 # What dash edits (the tty's canonical mode) and what a session there does.
 DASH = shells.POSIX | {"typo_bs", "ctrl_w", "ctrl_u"}
-# ksh's emacs modes: no `!` history expansion, and ^R, Tab listings
-# differ from readline's (^R searches on Enter, a second Tab prints a
-# numbered menu): left out.
+# The ksh emacs modes: no `!` history expansion, and ^R and Tab
+# listings differ from readline's (^R searches on Enter, a second Tab
+# prints a numbered menu): left out.  mksh's ^W kills a word back as
+# readline's does; ksh93's kills the region to the mark (with no mark
+# set, the whole line), so ^W and ^Y are mksh's only.
 KSH_EDITING = (shells.POSIX | shells.EDITING
                - {"ctrl_r_accept", "ctrl_r_cancel", "tab_list"})
-KSH_EXTRA = shells.EXTRA_ANY | {"ctrl_a_e", "ctrl_k", "ctrl_l"}
+MKSH_EXTRA = shells.EXTRA_KILL_RING
+KSH93_EXTRA = shells.EXTRA_EDITOR | {"transpose"}
 
 
 class ScriptItem(keys.Item):
@@ -162,11 +165,11 @@ SETUPS = [
     # Debian's mksh with its skeleton ~/.mkshrc: emacs mode; a line longer
     # than the width scrolls sideways instead of wrapping.
     _setup("mksh", "mksh", KSH_EDITING, False, ["mksh", "-i"],
-           (".mkshrc", ["mksh.mkshrc"]), extra_features=KSH_EXTRA),
+           (".mkshrc", ["mksh.mkshrc"]), extra_features=MKSH_EXTRA),
     # ksh93 (ksh93u+m) in emacs mode with a user@host:dir prompt.  Its
     # editor steps aside when the tty's echo is off (mksh's echoes).
-    _setup("ksh93", "ksh", KSH_EDITING, False, ["ksh93", "-i"],
-           (".kshrc", ["ksh93.kshrc"]), extra_features=KSH_EXTRA, honours_echo=True),
+    _setup("ksh93", "ksh", KSH_EDITING - {"ctrl_w"}, False, ["ksh93", "-i"],
+           (".kshrc", ["ksh93.kshrc"]), extra_features=KSH93_EXTRA, honours_echo=True),
 ]
 
 
