@@ -1231,9 +1231,36 @@ prompt_columns(const char *s)
  * by its shape), and the streaming agent's stripper drops the bytes
  * 0x80-0x9f even inside UTF-8 (most CJK), leaving U+FFFD.
  */
+/*
+ * mksh does not wrap a line longer than the width: it shows a window of
+ * it, with a mark in the last column but one after a blank: "<" more
+ * on the left, ">" more on the right, "*" both.  While the window is at
+ * the line's start the prompt leads the row ("$ echo alpha bravo >");
+ * past it the prompt is gone.  Either way the row is not the command,
+ * and "<" or ">" ending a typed line is sh's syntax error, so a row
+ * ending in one is such a window.  (In a stream, whose CRs were
+ * dropped, the windows follow the prompt glued.)
+ */
+static int
+scroll_mark(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	return ps->paste == 0 && n >= 2 && s[n - 2] == ' ' &&
+	    (s[n - 1] == '<' || s[n - 1] == '>');
+}
+
+/* A row ending in mksh's window mark for more on the left: a line
+ * scrolled past its prompt (scrolled_window). */
+static inline int
+window_end(const char *s, size_t n)
+{
+	return n >= 2 && s[n - 2] == ' ' && (s[n - 1] == '<' || s[n - 1] == '*');
+}
+
 static int
 unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 {
+	if (scroll_mark(ps, s, n))
+		return 1;
 	if (quiet_editor(ps) || ps->path_prompt)
 		return memchr(s, '?', n) != NULL;
 	/* fish redraws each key with CR and cursor-forward: in a stream,
@@ -2108,7 +2135,7 @@ surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 	case '$': case '#': case '%':
 		return 0;
 	default:
-		return memchr(s, '@', n) == NULL;
+		return memchr(s, '@', n) == NULL && !window_end(s, n);
 	}
 }
 
@@ -2124,6 +2151,28 @@ sl_prompt_surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 {
 	note_shape_fish(ps, flags);
 	return surely_none(ps, s, n, flags, edit_at);
+}
+
+/*
+ * A row of a session whose prompts set no paste, led by no prompt and
+ * ending in mksh's window mark for more on the left ("<", or "*" with
+ * more on the right too): the line being typed, scrolled past its
+ * prompt (scroll_mark).  What ran is the whole line, which the row does
+ * not hold: a command, flagged.
+ */
+static __attribute__((noinline)) enum sl_prompt_class
+scrolled_window(struct sl_prompt *ps, const char *s, size_t n,
+    unsigned flags, size_t *plen)
+{
+	enum sl_prompt_class cls;
+
+	if (ps->paste > 0 || ps->last_prompt == NULL ||
+	    (flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
+		return SL_PROMPT_NONE;
+	*plen = 0;
+	cls = command(ps, s, n, 0, 0);
+	ps->marks |= SL_MARK_UNCERTAIN;
+	return cls;
 }
 
 enum sl_prompt_class
@@ -2252,6 +2301,9 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		ps->marks |= SL_MARK_UNCERTAIN;	/* what the CR cut is gone */
 		return cls;
 	}
+	if (window_end(s, n) &&
+	    (cls = scrolled_window(ps, s, n, flags, plen)) != SL_PROMPT_NONE)
+		return cls;
 output:
 	return output_row(ps, s, n, flags, edit_at, signal || after_cancel);
 }
