@@ -229,15 +229,15 @@ is_name(int c)
 /* The session's fish_seen, or a row an editor drew (paste on), for the
  * shapes below that only fish draws; not output's "[OK]>" nor "[I] "
  * (set as classifying begins: match_shape has no state to ask). */
+/* SHAPE_PASTE: the row turned bracketed paste on (match_decorated's
+ * gate); one store, not two, on every row. */
 static _Thread_local int shape_fish;
-/* The row turned bracketed paste on (match_decorated's gate). */
-static _Thread_local int shape_paste;
+#define SHAPE_PASTE	(SL_ROW_PASTE << 1)
 
 static void
 note_shape_fish(const struct sl_prompt *ps, unsigned flags)
 {
-	shape_paste = (flags & SL_ROW_PASTE) != 0;
-	shape_fish = ps->fish_seen || shape_paste;
+	shape_fish = ps->fish_seen | (int)((flags & SL_ROW_PASTE) << 1);
 }
 
 static size_t
@@ -1031,7 +1031,7 @@ match_shape(const char *s, size_t n)
 		return skip_repeat(s, n, k);
 	if ((s[0] == '(' || s[0] == '[') && (k = match_moded_shape(s, n)) > 0)
 		return k;
-	return shape_paste ? match_decorated(s, n) : 0;
+	return shape_fish & SHAPE_PASTE ? match_decorated(s, n) : 0;
 }
 
 /*
@@ -1249,7 +1249,8 @@ scroll_mark(const struct sl_prompt *ps, const char *s, size_t n)
 }
 
 /* A row ending in mksh's window mark for more on the left: a line
- * scrolled past its prompt (scrolled_window). */
+ * scrolled past its prompt (scrolled_window).  The blank first: it
+ * turns away more rows than the mark would. */
 static inline int
 window_end(const char *s, size_t n)
 {
@@ -1259,8 +1260,6 @@ window_end(const char *s, size_t n)
 static int
 unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 {
-	if (scroll_mark(ps, s, n))
-		return 1;
 	if (quiet_editor(ps) || ps->path_prompt)
 		return memchr(s, '?', n) != NULL;
 	/* fish redraws each key with CR and cursor-forward: in a stream,
@@ -1403,17 +1402,26 @@ row_doubts(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	ps->after_clear = !ps->signals;
 	if (unknowable_text(ps, s + plen, n - plen) ||
 	    (ps->row_flags & ROW_UNSURE) || echo_hidden(ps, s, plen) ||
-	    stream_unsure(ps, s, n, plen))
+	    stream_unsure(ps, s, n, plen) || scroll_mark(ps, s + plen, n - plen))
 		return SL_MARK_CLEARED | SL_MARK_UNCERTAIN;
 	return SL_MARK_CLEARED;
 }
 
-/*
- * exit or logout (maybe with a status): the shell that took it ends, and
- * the session may go on in the one it was started from, which may give
- * no signals (SSM's sh is dash: `bash` there, later `exit` back to
- * dash's bare "$ ").  Its prompts are learnt again (signalled).
- */
+/* A new command's shell state: field by field, not memset() over the
+ * delimiter's 64 bytes (a string: its first byte says it is unset);
+ * every command row comes here. */
+static void
+shell_reset(struct shell *sh)
+{
+	sh->quote = 0;
+	sh->depth = 0;
+	sh->heredoc[0] = '\0';
+	sh->heredoc_dash = 0;
+	sh->heredoc_next = 0;
+	sh->fish = 0;
+}
+
+/* exit or logout, maybe with a status. */
 static int
 leaves_shell(const char *s, size_t n)
 {
@@ -1434,6 +1442,24 @@ leaves_shell(const char *s, size_t n)
 	return k == n;
 }
 
+/*
+ * A prompt without the signals this session's prompts carry, right after
+ * exit or logout: the shell that took it ended, and the session goes on
+ * in the one it was started from, which may give none (SSM's sh is dash:
+ * `bash` there, later `exit` back to dash's bare "$ ").  Its prompts are
+ * learnt again (signalled).  Asked only where the strict rule would make
+ * the row output: no cost on the common path.
+ */
+static int
+left_shell(struct sl_prompt *ps)
+{
+	if (ps->last_cmd == NULL || !leaves_shell(ps->last_cmd,
+	    strlen(ps->last_cmd)))
+		return 0;
+	ps->signalled = 0;
+	return 1;
+}
+
 /* A command row; fish_marked: its prompt is after fish's mark. */
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
@@ -1449,7 +1475,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->stream.searched = 0;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
-	memset(&ps->sh, 0, sizeof(ps->sh));
+	shell_reset(&ps->sh);
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
 	ps->fish_seen |= ps->sh.fish || fish_marked;
 	note_shape_fish(ps, ps->row_flags);
@@ -1466,7 +1492,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		/* One test on the common path for both (row_doubts). */
 		if (unknowable_text(ps, s + plen, n - plen) ||
 		    (ps->row_flags & (ROW_UNSURE | SL_ROW_CLEARED)) ||
-		    echo_hidden(ps, s, plen) || stream_unsure(ps, s, n, plen))
+		    echo_hidden(ps, s, plen) || stream_unsure(ps, s, n, plen) ||
+		    scroll_mark(ps, s + plen, n - plen))
 			ps->marks |= row_doubts(ps, s, n, plen);
 		/* readline's rows never hide a line (echo_hidden): no scan. */
 		if (ps->paste == 0 &&
@@ -1477,8 +1504,6 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 			ps->last_cmd_history = 1;
 		}
 		ps->cmds++;
-		if (leaves_shell(s + plen, n - plen))
-			ps->signalled = 0;
 		keep_str(&ps->last_cmd, &ps->last_cmd_cap, s + plen, n - plen);
 		/* A line drawn again keeps what its first drawing said. */
 		if (!(ps->marks & SL_MARK_REDRAW))
@@ -2222,7 +2247,8 @@ bare_prompt(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	}
 	if (strchr(ps->bare, s[0]) == NULL || !(!ps->signals || signal ||
 	    ps->signalled < STRICT_AFTER ||
-	    unsignalled_prompt(ps, s, k, ps->row_flags, after_cancel)))
+	    unsignalled_prompt(ps, s, k, ps->row_flags, after_cancel) ||
+	    left_shell(ps)))
 		return 0;
 	/* "$ $ ls": a line typed blind that printed nothing. */
 	return ps->echo_off ? skip_repeat(s, n, k) : k;
@@ -2277,7 +2303,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */
 		if (ps->signals && !signal && !again &&
-		    ps->signalled >= STRICT_AFTER)
+		    ps->signalled >= STRICT_AFTER && !left_shell(ps))
 			goto output;
 		*plen = k;
 		return command(ps, s, n, k, 0);
