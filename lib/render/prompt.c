@@ -97,6 +97,9 @@ struct sl_prompt {
 				   its "> " prompt; only then do its cut mark
 				   row (cut_fish_mark_row), status and vi mode
 				   shapes count */
+	int shape_bits;		/* note_shape_fish's: fish_seen (1), and
+				   SHAPE_OPEN from a prompt bash drew with
+				   paste on to the next prompt (its redraws) */
 	int fish_blank;		/* the last prompt was after fish's mark and
 				 * nothing was typed on its row: the line is
 				 * further on */
@@ -229,15 +232,20 @@ is_name(int c)
 /* The session's fish_seen, or a row an editor drew (paste on), for the
  * shapes below that only fish draws; not output's "[OK]>" nor "[I] "
  * (set as classifying begins: match_shape has no state to ask). */
-/* SHAPE_PASTE: the row turned bracketed paste on (match_decorated's
- * gate); one store, not two, on every row. */
+/* SHAPE_PASTE: the row turned bracketed paste on; SHAPE_OPEN: it
+ * follows a prompt bash drew so, which it draws again after a Tab
+ * listing or Ctrl-L without paste (match_decorated's gate takes both;
+ * after Enter the strict signals make output of what it takes).  One
+ * load and one store on every row: shape_bits holds fish_seen too. */
 static _Thread_local int shape_fish;
 #define SHAPE_PASTE	(SL_ROW_PASTE << 1)
+#define SHAPE_OPEN	(SHAPE_PASTE << 1)	/* shape_bits only */
+#define SHAPE_FISH	(1 | SHAPE_PASTE)	/* the fish-only shapes' gate */
 
 static void
 note_shape_fish(const struct sl_prompt *ps, unsigned flags)
 {
-	shape_fish = ps->fish_seen | (int)((flags & SL_ROW_PASTE) << 1);
+	shape_fish = ps->shape_bits | (int)((flags & SL_ROW_PASTE) << 1);
 }
 
 static size_t
@@ -246,7 +254,7 @@ skip_vi_mode(const char *s, size_t n)
 	if (n >= 5 && s[0] == '(' && s[4] == ')' &&
 	    (memcmp(s + 1, "ins", 3) == 0 || memcmp(s + 1, "cmd", 3) == 0))
 		return 5;
-	if (!shape_fish || n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
+	if (!(shape_fish & SHAPE_FISH) || n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
 		return 0;
 	return s[1] == 'I' || s[1] == 'N' || s[1] == 'R' || s[1] == 'V' ? 4 : 0;
 }
@@ -301,7 +309,7 @@ skip_fish_status(const char *s, size_t n, size_t i)
 {
 	size_t from;
 
-	if (!shape_fish || i >= n || s[i] != '[')
+	if (!(shape_fish & SHAPE_FISH) || i >= n || s[i] != '[')
 		return 0;
 	do {	/* each: digits, or a SIG name ("[0|SIGPIPE]") */
 		from = ++i;
@@ -1031,7 +1039,7 @@ match_shape(const char *s, size_t n)
 		return skip_repeat(s, n, k);
 	if ((s[0] == '(' || s[0] == '[') && (k = match_moded_shape(s, n)) > 0)
 		return k;
-	return shape_fish & SHAPE_PASTE ? match_decorated(s, n) : 0;
+	return shape_fish & (SHAPE_PASTE | SHAPE_OPEN) ? match_decorated(s, n) : 0;
 }
 
 /*
@@ -1478,6 +1486,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	shell_reset(&ps->sh);
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
 	ps->fish_seen |= ps->sh.fish || fish_marked;
+	ps->shape_bits = ps->fish_seen | (int)((ps->row_flags & SL_ROW_PASTE) << 2);
 	note_shape_fish(ps, ps->row_flags);
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
@@ -2025,8 +2034,10 @@ output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 	 * the stripper off it), paste maybe after less's last words. */
 	ps->stream_first = !ps->signals && n > 0 &&
 	    ((flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || edit_at > 0);
-	if (!ps->signals && n > 0 && memmem(s, n, FISH_MARK, 3) != NULL)
+	if (!ps->signals && n > 0 && memmem(s, n, FISH_MARK, 3) != NULL) {
 		ps->fish_seen = 1;
+		ps->shape_bits |= 1;
+	}
 	/* The cut mark alone is any box table's empty row ("│", blanks,
 	 * "│", cut the same way): fish's only where fish showed itself. */
 	if ((ps->stream_first && memmem(s, n, FISH_MARK, 3) != NULL) ||
