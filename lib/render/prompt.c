@@ -327,6 +327,18 @@ skip_fish_status(const char *s, size_t n, size_t i)
 	    (i != from + 3 || s[from] != 'S') ? i + 1 : 0;
 }
 
+/* The last command's status in front of mksh's prompt (Debian's
+ * /etc/mkshrc), when it was not 0: "130|user@host:dir $ ". */
+static size_t
+skip_status(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && i < 3 && isdigit((unsigned char)s[i]))
+		i++;
+	return i > 0 && i < n && s[i] == '|' ? i + 1 : 0;
+}
+
 /* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh)
  * user@host dir>  root@host dir#  user@host dir [1]>  (fish) */
 static size_t
@@ -334,6 +346,9 @@ match_userhost(const char *s, size_t n)
 {
 	size_t i = skip_env(s, n), at;
 	int colon;
+
+	if (i == 0 && s[0] >= '1' && s[0] <= '9')
+		i = skip_status(s, n);
 
 	at = i;
 	while (i < n && is_name(s[i]))
