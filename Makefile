@@ -180,6 +180,9 @@ TRUTH_MORE_N ?= 10
 # zsh's autosuggestion and highlighting plugins, bash-completion, the vi
 # modes of zsh, fish and readline), fewer seeds still.
 TRUTH_EXTRA_N ?= 5
+# What SSM users meet beyond those (group "wild": SSM's sh with a bash
+# started and left, Liquid Prompt, mksh, ksh93): a few seeds.
+TRUTH_WILD_N ?= 2
 truth: all
 	@tests/truth/run --sl $(B) -n $(N) $(foreach s,$(SHELLS),--shell $(s))
 
@@ -191,6 +194,8 @@ truth-check: all
 		--cache build/truth-cache --baseline tests/truth/baseline-more --summary
 	@tests/truth/run --sl $(B) -n $(TRUTH_EXTRA_N) --shell extra \
 		--cache build/truth-cache --baseline tests/truth/baseline-extra --summary
+	@tests/truth/run --sl $(B) -n $(TRUTH_WILD_N) --shell wild \
+		--cache build/truth-cache --baseline tests/truth/baseline-wild --summary
 
 # Headless Chromium on the HTML outputs; skipped when it is not installed.
 browser: all

@@ -98,6 +98,9 @@ struct sl_prompt {
 				   its "> " prompt; only then do its cut mark
 				   row (cut_fish_mark_row), status and vi mode
 				   shapes count */
+	int paste_prompt;	/* the last command's prompt turned paste
+				   on: bash draws it again without paste
+				   after a Tab listing or Ctrl-L */
 	int fish_blank;		/* the last prompt was after fish's mark and
 				 * nothing was typed on its row: the line is
 				 * further on */
@@ -237,13 +240,32 @@ shape_fish(const struct sl_prompt *ps)
  * strings) "(ins)" or "(cmd)", glued to the prompt, to the "> " of a
  * continuation row too.
  */
+/*
+ * match_shape's gates.  SHAPE_FISH: the shapes only fish draws may be
+ * prompts (shape_fish).  SHAPE_DECORATED: so may match_decorated's busy
+ * prompts, on a row that turned bracketed paste on or after a prompt
+ * bash drew so (its redraws after a Tab listing or Ctrl-L come without
+ * paste; after Enter the strict signals make output of what it takes).
+ */
+#define SHAPE_FISH	1u
+#define SHAPE_DECORATED	2u
+
+static inline unsigned
+shape_gates(const struct sl_prompt *ps)
+{
+	return (shape_fish(ps) ? SHAPE_FISH : 0) |
+	    ((ps->row_flags & SL_ROW_PASTE) || ps->paste_prompt ?
+	    SHAPE_DECORATED : 0);
+}
+
 static size_t
-skip_vi_mode(const char *s, size_t n, int fish)
+skip_vi_mode(const char *s, size_t n, unsigned gates)
 {
 	if (n >= 5 && s[0] == '(' && s[4] == ')' &&
 	    (memcmp(s + 1, "ins", 3) == 0 || memcmp(s + 1, "cmd", 3) == 0))
 		return 5;
-	if (!fish || n < 4 || s[0] != '[' || s[2] != ']' || s[3] != ' ')
+	if (!(gates & SHAPE_FISH) || n < 4 || s[0] != '[' || s[2] != ']' ||
+	    s[3] != ' ')
 		return 0;
 	return s[1] == 'I' || s[1] == 'N' || s[1] == 'R' || s[1] == 'V' ? 4 : 0;
 }
@@ -294,11 +316,11 @@ skip_git(const char *s, size_t n, size_t i)
  * segment ends, 0 if there is none.
  */
 static size_t
-skip_fish_status(const char *s, size_t n, size_t i, int fish)
+skip_fish_status(const char *s, size_t n, size_t i, unsigned gates)
 {
 	size_t from;
 
-	if (!fish || i >= n || s[i] != '[')
+	if (!(gates & SHAPE_FISH) || i >= n || s[i] != '[')
 		return 0;
 	do {	/* each: digits, or a SIG name ("[0|SIGPIPE]") */
 		from = ++i;
@@ -316,13 +338,28 @@ skip_fish_status(const char *s, size_t n, size_t i, int fish)
 	    (i != from + 3 || s[from] != 'S') ? i + 1 : 0;
 }
 
+/* The last command's status in front of mksh's prompt (Debian's
+ * /etc/mkshrc), when it was not 0: "130|user@host:dir $ ". */
+static size_t
+skip_status(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && i < 3 && isdigit((unsigned char)s[i]))
+		i++;
+	return i > 0 && i < n && s[i] == '|' ? i + 1 : 0;
+}
+
 /* user@host:dir$  (Debian, Ubuntu)  user@host dir %  (zsh)
  * user@host dir>  root@host dir#  user@host dir [1]>  (fish) */
 static size_t
-match_userhost(const char *s, size_t n, int fish)
+match_userhost(const char *s, size_t n, unsigned gates)
 {
 	size_t i = skip_env(s, n), at;
 	int colon;
+
+	if (i == 0 && s[0] >= '1' && s[0] <= '9')
+		i = skip_status(s, n);
 
 	at = i;
 	while (i < n && is_name(s[i]))
@@ -352,10 +389,12 @@ match_userhost(const char *s, size_t n, int fish)
 			    s[g] == '%'))
 				return prompt_end(s, n, g);
 			if (!colon && (g = skip_fish_status(s, n,
-			    g > 0 ? g : i + 1, fish)) > 0 && g < n &&
+			    g > 0 ? g : i + 1, gates)) > 0 && g < n &&
 			    (s[g] == '>' || s[g] == '#'))
 				return prompt_end(s, n, g);
-			if (!colon && i + 1 < n && (s[i + 1] == '$' ||
+			/* "user@host dir %", and mksh's Debian prompt
+			 * "user@host:dir $" (its /etc/mkshrc). */
+			if (i + 1 < n && (s[i + 1] == '$' ||
 			    s[i + 1] == '#' || s[i + 1] == '%'))
 				return prompt_end(s, n, i + 1);
 			return 0;
@@ -936,26 +975,84 @@ last_copy(struct sl_prompt *ps, const char *row, const char *s, size_t n,
 	return end;
 }
 
-static size_t match_shape(const char *s, size_t n, int fish);
+static size_t match_shape(const char *s, size_t n, unsigned gates);
+
+/* A prompt's mark standing alone at s[j]: "$", "#", "%", ">", or one
+ * character past ASCII (Liquid Prompt's git "\xc2\xb1", mercurial's
+ * "\xe2\x98\xbf"), then a space or the row's end.  Its length, or 0. */
+static size_t
+lone_mark(const char *s, size_t n, size_t j)
+{
+	unsigned char c = (unsigned char)s[j];
+	size_t l;
+
+	if (c == '$' || c == '#' || c == '%' || c == '>')
+		l = 1;
+	else if (c >= 0xc2 && c < 0xe0)
+		l = 2;
+	else if (c >= 0xe0 && c < 0xf0)
+		l = 3;
+	else if (c >= 0xf0 && c < 0xf5)
+		l = 4;
+	else
+		return 0;
+	if (j + l > n || (j + l < n && s[j + l] != ' '))
+		return 0;
+	return l;
+}
+
+/*
+ * A busy prompt (Liquid Prompt) on a row bash drew after turning paste
+ * on: up to DECOR_WORDS indicators before user@host ("\xe2\x8c\x82" load,
+ * "[1&]" jobs, battery), the folder, a branch with its state ("main*"),
+ * then a lone mark.  The row's paste signal says a prompt starts here;
+ * the first lone mark after user@host is where it ends (a folder or a
+ * branch name is one word).  Rare: out of match_shape's way.
+ */
+#define DECOR_WORDS	4
+
+static __attribute__((noinline)) size_t
+match_decorated(const char *s, size_t n)
+{
+	size_t lim = SL_MIN(n, PROMPT_MAX), i, from = 0, words = 0, l;
+
+	for (i = 0; i < lim && s[i] != '@'; i++)
+		if (s[i] == ' ' && ++words <= DECOR_WORDS)
+			from = i + 1;
+	if (i == lim || words > DECOR_WORDS || i == from)
+		return 0;
+	while (from < i && is_name(s[from]))
+		from++;
+	if (from != i)
+		return 0;	/* not user@: a word of another kind */
+	for (i++; i < lim && is_name(s[i]); i++)
+		;
+	if (i == lim || (s[i] != ':' && s[i] != ' '))
+		return 0;
+	for (; i + 1 < lim; i++)
+		if (s[i] == ' ' && (l = lone_mark(s, n, i + 1)) > 0)
+			return prompt_end(s, n, i + l);
+	return 0;
+}
 
 /* A structured prompt after a line editor's vi mode (one); rare, so
  * kept out of match_shape's way. */
 static __attribute__((noinline)) size_t
-match_moded_shape(const char *s, size_t n, int fish)
+match_moded_shape(const char *s, size_t n, unsigned gates)
 {
-	size_t mode = skip_vi_mode(s, n, fish), k;
+	size_t mode = skip_vi_mode(s, n, gates), k;
 
-	if (mode == 0 || skip_vi_mode(s + mode, n - mode, fish) > 0 ||
-	    (k = match_shape(s + mode, n - mode, fish)) == 0)
+	if (mode == 0 || skip_vi_mode(s + mode, n - mode, gates) > 0 ||
+	    (k = match_shape(s + mode, n - mode, gates)) == 0)
 		return 0;
 	return mode + k;
 }
 
 /* Structured prompts, recognised by shape.  Keep surely_none in step
- * (the first bytes a shape may start with).  fish: a fish-only shape
- * ("[I] ", "[1]>") may be one (shape_fish). */
+ * (the first bytes a shape may start with).  gates: which of the shapes
+ * that need a session's or a row's say-so may be one (shape_gates). */
 static size_t
-match_shape(const char *s, size_t n, int fish)
+match_shape(const char *s, size_t n, unsigned gates)
 {
 	size_t k;
 
@@ -965,10 +1062,13 @@ match_shape(const char *s, size_t n, int fish)
 	 * turns away the rows of output that reach here (a stream's). */
 	if (memchr(s, '@', n) == NULL)
 		return 0;
-	if ((k = match_userhost(s, n, fish)) > 0 ||
+	if ((k = match_userhost(s, n, gates)) > 0 ||
 	    (k = match_bracket(s, n)) > 0)
 		return skip_repeat(s, n, k);
-	return s[0] == '(' || s[0] == '[' ? match_moded_shape(s, n, fish) : 0;
+	if ((s[0] == '(' || s[0] == '[') &&
+	    (k = match_moded_shape(s, n, gates)) > 0)
+		return k;
+	return gates & SHAPE_DECORATED ? match_decorated(s, n) : 0;
 }
 
 /*
@@ -1029,7 +1129,7 @@ zsh_mark_end(const char *s, size_t n, size_t *width)
  * mark starts (0: no mark), found once for both uses. */
 static size_t
 match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at,
-    int fish)
+    unsigned gates)
 {
 	size_t width, at = *mark_at = zsh_mark_end(s, n, &width), k;
 
@@ -1037,7 +1137,7 @@ match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at,
 		return 0;
 	k = match_zsh_shape(s + at, n - at);
 	if (k == 0)
-		k = match_shape(s + at, n - at, fish);
+		k = match_shape(s + at, n - at, gates);
 	if (k == 0)
 		return 0;
 	/* The mark and its spaces are the width (only for a row taken
@@ -1063,7 +1163,7 @@ fish_mark_char(const char *p, const char *end)
  * gone).  Returns the length of mark and prompt.
  */
 static size_t
-match_fish_mark(const char *s, size_t n, int fish)
+match_fish_mark(const char *s, size_t n, unsigned gates)
 {
 	const char *p, *end = s + n;
 	size_t i, k;
@@ -1082,7 +1182,7 @@ match_fish_mark(const char *s, size_t n, int fish)
 			continue;
 		if (fish_mark_char(p, end) && end - p > 3 && p[3] == ' ')
 			p += 4;
-		k = match_shape(p, (size_t)(end - p), fish);
+		k = match_shape(p, (size_t)(end - p), gates);
 		if (k == 0 && fish_mark_char(p, end))
 			continue;	/* drawn twice (after echo off): the next */
 		return k > 0 ? (size_t)(p - s) + k : 0;
@@ -1169,6 +1269,32 @@ prompt_columns(const char *s)
  * by its shape), and the streaming agent's stripper drops the bytes
  * 0x80-0x9f even inside UTF-8 (most CJK), leaving U+FFFD.
  */
+/*
+ * mksh does not wrap a line longer than the width: it shows a window of
+ * it, with a mark in the last column but one after a blank: "<" more
+ * on the left, ">" more on the right, "*" both.  While the window is at
+ * the line's start the prompt leads the row ("$ echo alpha bravo >");
+ * past it the prompt is gone.  Either way the row is not the command,
+ * and "<" or ">" ending a typed line is sh's syntax error, so a row
+ * ending in one is such a window.  (In a stream, whose CRs were
+ * dropped, the windows follow the prompt glued.)
+ */
+static int
+scroll_mark(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	return ps->paste == 0 && n >= 2 && s[n - 2] == ' ' &&
+	    (s[n - 1] == '<' || s[n - 1] == '>');
+}
+
+/* A row ending in mksh's window mark for more on the left: a line
+ * scrolled past its prompt (scrolled_window).  The blank first: it
+ * turns away more rows than the mark would. */
+static inline int
+window_end(const char *s, size_t n)
+{
+	return n >= 2 && s[n - 2] == ' ' && (s[n - 1] == '<' || s[n - 1] == '*');
+}
+
 static int
 unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 {
@@ -1314,9 +1440,62 @@ row_doubts(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	ps->after_clear = !ps->signals;
 	if (unknowable_text(ps, s + plen, n - plen) ||
 	    (ps->row_flags & ROW_UNSURE) || echo_hidden(ps, s, plen) ||
-	    stream_unsure(ps, s, n, plen))
+	    stream_unsure(ps, s, n, plen) || scroll_mark(ps, s + plen, n - plen))
 		return SL_MARK_CLEARED | SL_MARK_UNCERTAIN;
 	return SL_MARK_CLEARED;
+}
+
+/* A new command's shell state: field by field, not memset() over the
+ * delimiter's 64 bytes (a string: its first byte says it is unset);
+ * every command row comes here. */
+static void
+shell_reset(struct shell *sh)
+{
+	sh->quote = 0;
+	sh->depth = 0;
+	sh->heredoc[0] = '\0';
+	sh->heredoc_dash = 0;
+	sh->heredoc_next = 0;
+	sh->fish = 0;
+}
+
+/* exit or logout, maybe with a status. */
+static int
+leaves_shell(const char *s, size_t n)
+{
+	size_t k;
+
+	if (n < 4 || (s[0] != 'e' && s[0] != 'l'))
+		return 0;
+	if (n >= 4 && memcmp(s, "exit", 4) == 0)
+		k = 4;
+	else if (n >= 6 && memcmp(s, "logout", 6) == 0)
+		k = 6;
+	else
+		return 0;
+	if (k < n && s[k++] != ' ')
+		return 0;
+	while (k < n && isdigit((unsigned char)s[k]))
+		k++;
+	return k == n;
+}
+
+/*
+ * A prompt without the signals this session's prompts carry, right after
+ * exit or logout: the shell that took it ended, and the session goes on
+ * in the one it was started from, which may give none (SSM's sh is dash:
+ * `bash` there, later `exit` back to dash's bare "$ ").  Its prompts are
+ * learnt again (signalled).  Asked only where the strict rule would make
+ * the row output: no cost on the common path.
+ */
+static int
+left_shell(struct sl_prompt *ps)
+{
+	if (ps->last_cmd == NULL || !leaves_shell(ps->last_cmd,
+	    strlen(ps->last_cmd)))
+		return 0;
+	ps->signalled = 0;
+	return 1;
 }
 
 /* A command row; fish_marked: its prompt is after fish's mark. */
@@ -1334,9 +1513,10 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->stream.searched = 0;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
-	memset(&ps->sh, 0, sizeof(ps->sh));
+	shell_reset(&ps->sh);
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
 	ps->fish_seen |= ps->sh.fish || fish_marked;
+	ps->paste_prompt = (ps->row_flags & SL_ROW_PASTE) != 0;
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
@@ -1350,7 +1530,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		/* One test on the common path for both (row_doubts). */
 		if (unknowable_text(ps, s + plen, n - plen) ||
 		    (ps->row_flags & (ROW_UNSURE | SL_ROW_CLEARED)) ||
-		    echo_hidden(ps, s, plen) || stream_unsure(ps, s, n, plen))
+		    echo_hidden(ps, s, plen) || stream_unsure(ps, s, n, plen) ||
+		    scroll_mark(ps, s + plen, n - plen))
 			ps->marks |= row_doubts(ps, s, n, plen);
 		/* readline's rows never hide a line (echo_hidden): no scan. */
 		if (ps->paste == 0 &&
@@ -1524,7 +1705,7 @@ match_editor(struct sl_prompt *ps, const char *s, size_t n, size_t e)
 	if (e == 0 || e > n)
 		return 0;
 	if (ps->paste > 0) {
-		if ((k = match_shape(s + e, n - e, shape_fish(ps))) > 0 ||
+		if ((k = match_shape(s + e, n - e, shape_gates(ps))) > 0 ||
 		    (k = match_bare(s + e, n - e)) > 0)
 			return e + k;
 		return 0;
@@ -1663,7 +1844,7 @@ match_after_clear(const struct sl_prompt *ps, const char *s, size_t n)
 	if ((at = zsh_mark_end(p, k, &width)) > 0) {
 		p += at;
 		k -= at;
-	} else if ((at = match_shape(s, n, shape_fish(ps))) > 0 && at < k) {
+	} else if ((at = match_shape(s, n, shape_gates(ps))) > 0 && at < k) {
 		p += k - at;	/* fish's mark before it */
 		k = at;
 	}
@@ -1719,7 +1900,7 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 		return 0;
 	if ((k = match_path_prompt(s + at, n - at)) > 0)
 		ps->path_prompt = 1;	/* busybox's, until the row is done */
-	else if ((k = match_shape(s + at, n - at, shape_fish(ps))) == 0 &&
+	else if ((k = match_shape(s + at, n - at, shape_gates(ps))) == 0 &&
 	    ((k = match_bare(s + at, n - at)) == 0 ||
 	    strchr(ps->bare, s[at]) == NULL))
 		return 0;
@@ -1759,7 +1940,7 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	ps->stream.width = ps->stream.prompt_at = 0;
 	ps->path_prompt = 0;
 	if ((k = match_zsh_mark(&ps->stream, s, n, &mark_at,
-	    shape_fish(ps))) > 0) {
+	    shape_gates(ps))) > 0) {
 		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
 		 * keypad bytes that tell it in raw logs: a command with
 		 * nothing between it and the next prompt may not have run. */
@@ -1782,7 +1963,7 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	ps->last_cmd_row = 0;
 	if ((k = match_after_pager(ps, s, n)) > 0)
 		return k;
-	k = match_fish_mark(s, n, shape_fish(ps));
+	k = match_fish_mark(s, n, shape_gates(ps));
 	*fish = k > 0;
 	return k;
 }
@@ -1890,8 +2071,9 @@ output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 	 * the stripper off it), paste maybe after less's last words. */
 	ps->stream_first = !ps->signals && n > 0 &&
 	    ((flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || edit_at > 0);
-	if (!ps->signals && n > 0 && memmem(s, n, FISH_MARK, 3) != NULL)
+	if (!ps->signals && n > 0 && memmem(s, n, FISH_MARK, 3) != NULL) {
 		ps->fish_seen = 1;
+	}
 	/* The cut mark alone is any box table's empty row ("│", blanks,
 	 * "│", cut the same way): fish's only where fish showed itself. */
 	if ((ps->stream_first && memmem(s, n, FISH_MARK, 3) != NULL) ||
@@ -1947,11 +2129,11 @@ second_line(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 
 /* Where a vi mode ("(ins)", "[I] ") ends at s[r], or r. */
 static size_t
-glued_mode_start(const char *s, size_t r, int fish)
+glued_mode_start(const char *s, size_t r, unsigned gates)
 {
-	if (r >= 5 && skip_vi_mode(s + r - 5, 5, fish) == 5)
+	if (r >= 5 && skip_vi_mode(s + r - 5, 5, gates) == 5)
 		return r - 5;
-	if (r >= 4 && skip_vi_mode(s + r - 4, 4, fish) == 4)
+	if (r >= 4 && skip_vi_mode(s + r - 4, 4, gates) == 4)
 		return r - 4;
 	return r;
 }
@@ -1983,14 +2165,14 @@ match_glued_prompt(struct sl_prompt *ps, const char *s, size_t n)
 			    n - (i - 1)) == r - (i - 1))
 				start[m++] = r = i - 1;
 		}
-		if ((i = glued_mode_start(s, r, shape_fish(ps))) < r)
+		if ((i = glued_mode_start(s, r, shape_gates(ps))) < r)
 			start[m++] = i;
 		/* Outermost first, as a scan from the left would find. */
 		while (m-- > 0) {
 			i = start[m];
 			ps->glued_tries++;
 			if (i > 0 && (k = match_shape(s + i, n - i,
-			    shape_fish(ps))) > 0)
+			    shape_gates(ps))) > 0)
 				return i + last_copy(ps, s, s + i, n - i, k);
 		}
 		at++;
@@ -2026,7 +2208,7 @@ surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 	case '$': case '#': case '%':
 		return 0;
 	default:
-		return memchr(s, '@', n) == NULL;
+		return memchr(s, '@', n) == NULL && !window_end(s, n);
 	}
 }
 
@@ -2041,6 +2223,28 @@ sl_prompt_surely_none(const struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at)
 {
 	return surely_none(ps, s, n, flags, edit_at);
+}
+
+/*
+ * A row of a session whose prompts set no paste, led by no prompt and
+ * ending in mksh's window mark for more on the left ("<", or "*" with
+ * more on the right too): the line being typed, scrolled past its
+ * prompt (scroll_mark).  What ran is the whole line, which the row does
+ * not hold: a command, flagged.
+ */
+static __attribute__((noinline)) enum sl_prompt_class
+scrolled_window(struct sl_prompt *ps, const char *s, size_t n,
+    unsigned flags, size_t *plen)
+{
+	enum sl_prompt_class cls;
+
+	if (ps->paste > 0 || ps->last_prompt == NULL ||
+	    (flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
+		return SL_PROMPT_NONE;
+	*plen = 0;
+	cls = command(ps, s, n, 0, 0);
+	ps->marks |= SL_MARK_UNCERTAIN;
+	return cls;
 }
 
 enum sl_prompt_class
@@ -2090,7 +2294,8 @@ bare_prompt(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	}
 	if (strchr(ps->bare, s[0]) == NULL || !(!ps->signals || signal ||
 	    ps->signalled < STRICT_AFTER ||
-	    unsignalled_prompt(ps, s, k, ps->row_flags, after_cancel)))
+	    unsignalled_prompt(ps, s, k, ps->row_flags, after_cancel) ||
+	    left_shell(ps)))
 		return 0;
 	/* "$ $ ls": a line typed blind that printed nothing. */
 	return ps->echo_off ? skip_repeat(s, n, k) : k;
@@ -2135,7 +2340,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k, 0);
 	}
-	if ((k = match_shape(s, n, shape_fish(ps))) > 0) {
+	if ((k = match_shape(s, n, shape_gates(ps))) > 0) {
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel) ||
 		    (ps->signals && title_redraw(ps, s, n, k, flags));
 
@@ -2144,7 +2349,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		/* A session whose prompts carry signals: output without one
 		 * that merely looks like a prompt is output. */
 		if (ps->signals && !signal && !again &&
-		    ps->signalled >= STRICT_AFTER)
+		    ps->signalled >= STRICT_AFTER && !left_shell(ps))
 			goto output;
 		*plen = k;
 		return command(ps, s, n, k, 0);
@@ -2168,6 +2373,9 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		ps->marks |= SL_MARK_UNCERTAIN;	/* what the CR cut is gone */
 		return cls;
 	}
+	if (window_end(s, n) &&
+	    (cls = scrolled_window(ps, s, n, flags, plen)) != SL_PROMPT_NONE)
+		return cls;
 output:
 	return output_row(ps, s, n, flags, edit_at, signal || after_cancel);
 }
