@@ -9,11 +9,12 @@
 
 #include "report/report.h"
 
+/* Most of a session's facts are unknown: "null" without a strlen. */
 static void
 jstr(struct rw *w, const char *s)
 {
 	if (s == NULL)
-		rw_s(w, "null");
+		rw_n(w, "null", 4);
 	else {
 		rw_json(w, s, strlen(s));
 	}
