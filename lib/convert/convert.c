@@ -1266,27 +1266,38 @@ get_bytes(struct sl_codec_cur *k, size_t n)
 	return p;
 }
 
+/* The source of key in the n sources at *v, found or added, its path
+ * now path (as source_in() has it after a record of that path). */
+static struct csrc *
+source_keyed(struct csrc **v, size_t *n, size_t *last, const char *key,
+    const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < *n && strcmp((*v)[i].key, key) != 0; i++)
+		;
+	if (i == *n) {
+		*v = sl_xrealloc(*v, (*n + 1) * sizeof(**v));
+		memset(&(*v)[i], 0, sizeof(**v));
+		(*v)[i].key = sl_xstrdup(key);
+		(*n)++;
+	}
+	free((*v)[i].path);
+	(*v)[i].path = sl_xstrdup(path);
+	*last = i;
+	return &(*v)[i];
+}
+
 /* A source of a piece, added to s's as count() would have added its
  * lines one by one. */
 static void
 add_source(struct csess *s, const char *key, const char *path,
     long long lines, long long timed)
 {
-	size_t i;
+	struct csrc *e = source_keyed(&s->src, &s->nsrc, &s->last, key, path);
 
-	for (i = 0; i < s->nsrc && strcmp(s->src[i].key, key) != 0; i++)
-		;
-	if (i == s->nsrc) {
-		s->src = sl_xrealloc(s->src, (s->nsrc + 1) * sizeof(*s->src));
-		memset(&s->src[i], 0, sizeof(*s->src));
-		s->src[i].key = sl_xstrdup(key);
-		s->nsrc++;
-	}
-	free(s->src[i].path);
-	s->src[i].path = sl_xstrdup(path);
-	s->src[i].lines += lines;
-	s->src[i].timed += timed;
-	s->last = i;
+	e->lines += lines;
+	e->timed += timed;
 }
 
 /* What count() made of some records (in) added to what it made of
@@ -1457,21 +1468,11 @@ static uint32_t
 add_tag(struct csess *s, const char *key, const char *path,
     const struct sl_wsum *sum)
 {
-	size_t i;
+	struct csrc *e = source_keyed(&s->tag, &s->ntag, &s->lasttag, key,
+	    path);
 
-	for (i = 0; i < s->ntag && strcmp(s->tag[i].key, key) != 0; i++)
-		;
-	if (i == s->ntag) {
-		s->tag = sl_xrealloc(s->tag, (s->ntag + 1) * sizeof(*s->tag));
-		memset(&s->tag[i], 0, sizeof(*s->tag));
-		s->tag[i].key = sl_xstrdup(key);
-		s->ntag++;
-	}
-	free(s->tag[i].path);
-	s->tag[i].path = sl_xstrdup(path);
-	sum_add(&s->tag[i].sum, sum);
-	s->lasttag = i;
-	return (uint32_t)i;
+	sum_add(&e->sum, sum);
+	return (uint32_t)(e - s->tag);
 }
 
 /* A body piece's tags (end_body_piece) added to s's; map[i]: s's tag
