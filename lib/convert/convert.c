@@ -381,12 +381,13 @@ csess_of(struct sl_convert *c, const struct sl_session *e)
 	return c->ss[seq];
 }
 
-/* The source of src in the n sources at *v: the last one, else found
- * or added. */
+/* The source of src, whose input part is its first len bytes, in the
+ * n sources at *v: the last one, else found or added. */
 static struct csrc *
-source_in(struct csrc **v, size_t *n, size_t *last, const char *src)
+source_at(struct csrc **v, size_t *n, size_t *last, const char *src,
+    size_t len)
 {
-	size_t len = sl_src_input_len(src), i;
+	size_t i;
 	struct csrc *e;
 	char *key;
 
@@ -408,6 +409,12 @@ source_in(struct csrc **v, size_t *n, size_t *last, const char *src)
 	e->path = sl_xstrndup(src, len);
 	*last = i;
 	return e;
+}
+
+static struct csrc *
+source_in(struct csrc **v, size_t *n, size_t *last, const char *src)
+{
+	return source_at(v, n, last, src, sl_src_input_len(src));
 }
 
 /* The source of a line's src in s. */
@@ -633,27 +640,30 @@ body_flush(struct sl_convert *c)
  * raw bytes go with their source too, as other_source() has them.
  */
 /* The tag of r's bytes in s: the index of its source among s's tags
- * (*t), or SL_BODY_ALL for a session record or one of no source (*t
- * NULL). */
+ * (*t; *len, the length of the input part of its src), or SL_BODY_ALL
+ * for a session record or one of no source (*t NULL). */
 static inline __attribute__((always_inline)) uint32_t
-body_tag(struct csess *s, const struct sl_record *r, struct csrc **t)
+body_tag(struct csess *s, const struct sl_record *r, struct csrc **t,
+    size_t *len)
 {
 	*t = NULL;
 	if (r->type == SL_SESSION || r->src == NULL)
 		return SL_BODY_ALL;
-	*t = source_in(&s->tag, &s->ntag, &s->lasttag, r->src);
+	*len = sl_src_input_len(r->src);
+	*t = source_at(&s->tag, &s->ntag, &s->lasttag, r->src, *len);
 	return (uint32_t)(*t - s->tag);
 }
 
-/* r, whose bytes went with tag source t (NULL: SL_BODY_ALL), counted. */
+/* r, whose bytes went with tag source t (NULL: SL_BODY_ALL; len as
+ * body_tag gave it), counted: its src measured once for both. */
 static inline __attribute__((always_inline)) void
 body_count(struct sl_convert *c, struct csess *s, struct csrc *t,
-    const struct sl_record *r)
+    const struct sl_record *r, size_t len)
 {
 	struct csrc *e = NULL;
 
 	if (r->type == SL_LINE && r->src != NULL)
-		e = source_of(s, r->src);
+		e = source_at(&s->src, &s->nsrc, &s->last, r->src, len);
 	count_in(c, s, t != NULL ? &t->sum : &s->sum_all, e, r, -1);
 	s->loose++;
 }
@@ -662,13 +672,14 @@ static int
 take_body(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 {
 	struct csrc *t;
-	uint32_t tag = body_tag(s, r, &t);
+	size_t len = 0;
+	uint32_t tag = body_tag(s, r, &t, &len);
 
 	/* A worker's body piece before it goes first (take_block). */
 	if ((s->block_len > 0 && take_block(c, s) != 0) ||
 	    spool_ready(c, s) != 0 || body_put(c, s->sp, tag, s, r) != 0)
 		return SL_STOP;
-	body_count(c, s, t, r);
+	body_count(c, s, t, r, len);
 	return SL_OK;
 }
 
@@ -1212,6 +1223,7 @@ pack_body(struct sl_convert *c, struct sl_buf *b, const struct sl_record *r)
 	struct csess *s = &c->held_cs;
 	struct csrc *t;
 	int64_t wd = -1;
+	size_t len = 0;
 	uint32_t tag;
 
 	if (s->loose > 0 && (r->session == NULL || c->held_body.b.len >=
@@ -1228,10 +1240,10 @@ pack_body(struct sl_convert *c, struct sl_buf *b, const struct sl_record *r)
 		s->info = sl_sessions_merge(c->held_tab, r);
 		sl_record_encode(&c->held_sess, r);
 	}
-	tag = body_tag(s, r, &t);
+	tag = body_tag(s, r, &t, &len);
 	if (body_render(c, s, r, sl_body_mem_at(&c->held_body, tag)) != 0)
 		return SL_STOP;
-	body_count(c, s, t, r);
+	body_count(c, s, t, r, len);
 	return SL_OK;
 }
 
