@@ -594,7 +594,7 @@ body_file(struct sl_convert *c)
 }
 
 /* What put() makes of r (a record of s) appended to to.  0, or -1.
- * Inlined, as the three below: -j 1 calls each once a record. */
+ * Inlined, as body_tag and body_count: -j 1 calls each once a record. */
 static inline __attribute__((always_inline)) int
 body_render(struct sl_convert *c, const struct csess *s,
     const struct sl_record *r, struct sl_buf *to)
