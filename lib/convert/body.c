@@ -72,6 +72,61 @@ sl_body_at(struct sl_body *b, struct sl_spool_file *f, struct sl_spool *sp,
 	return &b->chunk;
 }
 
+/* ------------------------------------------------ chunks in memory */
+
+void
+sl_body_mem_init(struct sl_body_mem *m)
+{
+	sl_buf_init(&m->b);
+	m->open = SIZE_MAX;
+	m->tag = 0;
+}
+
+void
+sl_body_mem_free(struct sl_body_mem *m)
+{
+	sl_buf_free(&m->b);
+	m->open = SIZE_MAX;
+}
+
+void
+sl_body_mem_reset(struct sl_body_mem *m)
+{
+	sl_buf_reset(&m->b);
+	m->open = SIZE_MAX;
+}
+
+void
+sl_body_mem_close(struct sl_body_mem *m)
+{
+	uint32_t len;
+
+	if (m->open == SIZE_MAX)
+		return;
+	/* No byte (a session record): no chunk, as sl_body_flush has it. */
+	if (m->b.len == m->open + CHUNK_HEAD)
+		m->b.len = m->open;
+	else {
+		len = (uint32_t)(m->b.len - m->open - CHUNK_HEAD);
+		memcpy(m->b.buf + m->open, &m->tag, sizeof(m->tag));
+		memcpy(m->b.buf + m->open + sizeof(m->tag), &len, sizeof(len));
+	}
+	m->open = SIZE_MAX;
+}
+
+struct sl_buf *
+sl_body_mem_at(struct sl_body_mem *m, uint32_t tag)
+{
+	if (m->open != SIZE_MAX && m->tag == tag)
+		return &m->b;
+	sl_body_mem_close(m);
+	m->open = m->b.len;
+	m->tag = tag;
+	sl_buf_reserve(&m->b, CHUNK_HEAD);
+	m->b.len += CHUNK_HEAD;		/* filled in when it closes */
+	return &m->b;
+}
+
 /* The next chunk of c: 1 with its tag, bytes and length, 0 at the end,
  * -1 on a read error or damage. */
 static int

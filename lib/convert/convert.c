@@ -112,6 +112,9 @@ struct sl_convert {
 	struct sl_sessions *held_tab;	/* their session's facts, */
 	struct csess held_cs;		/* counts */
 	struct sl_buf held_sess;	/* and session records */
+	/* Body mode: what put() made of the held records, in chunks
+	 * tagged as held_cs's (a body piece: end_body_piece). */
+	struct sl_body_mem held_body;
 	struct sl_buf piece;		/* scratch of make_piece */
 	/* Where workers put pieces' records and bytes: made before they
 	 * start; NULL: no pieces. */
@@ -328,6 +331,7 @@ convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 	sl_buf_init(&c->spool.scratch);
 	c->body = (w->flags & SL_W_BODY) != 0;
 	sl_body_init(&c->bd);
+	sl_body_mem_init(&c->held_body);
 	sl_time_format(o->now_ms, c->now);
 	c->tab = sl_sessions_new();
 	c->kind = kind_of_output(c, out);
@@ -377,12 +381,13 @@ csess_of(struct sl_convert *c, const struct sl_session *e)
 	return c->ss[seq];
 }
 
-/* The source of src in the n sources at *v: the last one, else found
- * or added. */
+/* The source of src, whose input part is its first len bytes, in the
+ * n sources at *v: the last one, else found or added. */
 static struct csrc *
-source_in(struct csrc **v, size_t *n, size_t *last, const char *src)
+source_at(struct csrc **v, size_t *n, size_t *last, const char *src,
+    size_t len)
 {
-	size_t len = sl_src_input_len(src), i;
+	size_t i;
 	struct csrc *e;
 	char *key;
 
@@ -404,6 +409,12 @@ source_in(struct csrc **v, size_t *n, size_t *last, const char *src)
 	e->path = sl_xstrndup(src, len);
 	*last = i;
 	return e;
+}
+
+static struct csrc *
+source_in(struct csrc **v, size_t *n, size_t *last, const char *src)
+{
+	return source_at(v, n, last, src, sl_src_input_len(src));
 }
 
 /* The source of a line's src in s. */
@@ -582,21 +593,33 @@ body_file(struct sl_convert *c)
 	sl_buf_free(&junk);
 }
 
+/* What put() makes of r (a record of s) appended to to.  0, or -1.
+ * Inlined, as body_tag and body_count: -j 1 calls each once a record. */
+static inline __attribute__((always_inline)) int
+body_render(struct sl_convert *c, const struct csess *s,
+    const struct sl_record *r, struct sl_buf *to)
+{
+	struct sl_wsess ws = { s->info->id, s->info, &s->sum, s->sp, 1, -1,
+	    -1, 1 };
+
+	body_file(c);
+	c->bf.mem = to;
+	return c->w->put(&c->bf, &ws, r) == SL_OK ? 0 : -1;
+}
+
 /* What put() makes of r (a record of s), as the next bytes of spool sp
  * with tag.  0, or -1. */
 static int
 body_put(struct sl_convert *c, struct sl_spool *sp, uint32_t tag,
     const struct csess *s, const struct sl_record *r)
 {
-	struct sl_wsess ws = { s->info->id, s->info, &s->sum, sp, 1, -1, -1,
-	    1 };
+	struct sl_buf *to = sl_body_at(&c->bd, &c->spool, sp, tag);
 
-	body_file(c);
-	if ((c->bf.mem = sl_body_at(&c->bd, &c->spool, sp, tag)) == NULL) {
+	if (to == NULL) {
 		failf(c, "spool file: write error: %s", strerror(errno));
 		return -1;
 	}
-	return c->w->put(&c->bf, &ws, r) == SL_OK ? 0 : -1;
+	return body_render(c, s, r, to);
 }
 
 /* The open chunk to its spool, before the spool is read.  0, or -1. */
@@ -616,22 +639,47 @@ body_flush(struct sl_convert *c)
  * the end without the records (body_sums, keep_one_body).  Notes and
  * raw bytes go with their source too, as other_source() has them.
  */
+/* The tag of r's bytes in s: the index of its source among s's tags
+ * (*t; *len, the length of the input part of its src), or SL_BODY_ALL
+ * for a session record or one of no source (*t NULL). */
+static inline __attribute__((always_inline)) uint32_t
+body_tag(struct csess *s, const struct sl_record *r, struct csrc **t,
+    size_t *len)
+{
+	*t = NULL;
+	if (r->type == SL_SESSION || r->src == NULL)
+		return SL_BODY_ALL;
+	*len = sl_src_input_len(r->src);
+	*t = source_at(&s->tag, &s->ntag, &s->lasttag, r->src, *len);
+	return (uint32_t)(*t - s->tag);
+}
+
+/* r, whose bytes went with tag source t (NULL: SL_BODY_ALL; len as
+ * body_tag gave it), counted: its src measured once for both. */
+static inline __attribute__((always_inline)) void
+body_count(struct sl_convert *c, struct csess *s, struct csrc *t,
+    const struct sl_record *r, size_t len)
+{
+	struct csrc *e = NULL;
+
+	if (r->type == SL_LINE && r->src != NULL)
+		e = source_at(&s->src, &s->nsrc, &s->last, r->src, len);
+	count_in(c, s, t != NULL ? &t->sum : &s->sum_all, e, r, -1);
+	s->loose++;
+}
+
 static int
 take_body(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 {
-	struct csrc *e = NULL, *t = NULL;
-	uint32_t tag = SL_BODY_ALL;
+	struct csrc *t;
+	size_t len = 0;
+	uint32_t tag = body_tag(s, r, &t, &len);
 
-	if (r->type != SL_SESSION && r->src != NULL) {
-		t = source_in(&s->tag, &s->ntag, &s->lasttag, r->src);
-		tag = (uint32_t)(t - s->tag);
-	}
-	if (spool_ready(c, s) != 0 || body_put(c, s->sp, tag, s, r) != 0)
+	/* A worker's body piece before it goes first (take_block). */
+	if ((s->block_len > 0 && take_block(c, s) != 0) ||
+	    spool_ready(c, s) != 0 || body_put(c, s->sp, tag, s, r) != 0)
 		return SL_STOP;
-	if (r->type == SL_LINE && r->src != NULL)
-		e = source_of(s, r->src);
-	count_in(c, s, t != NULL ? &t->sum : &s->sum_all, e, r, -1);
-	s->loose++;
+	body_count(c, s, t, r, len);
 	return SL_OK;
 }
 
@@ -709,6 +757,7 @@ convert_put(void *arg, const struct sl_record *r)
  * cuts it.
  */
 #define PIECE_MARK	(-2)
+#define BODY_MARK	(-3)	/* a body piece (end_body_piece) */
 #define PIECE_MAX	(1 << 20)	/* records held for a piece, bytes */
 #define WINDOW		(1 << 18)	/* pieces read back at a time */
 
@@ -918,6 +967,9 @@ hold(struct sl_convert *c, const struct sl_record *r, int64_t wd)
 	count(c, &c->held_cs, r, wd);
 }
 
+static int pack_body(struct sl_convert *c, struct sl_buf *b,
+    const struct sl_record *r);
+
 static int
 convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 {
@@ -925,6 +977,8 @@ convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 	struct sl_buf *to = b;
 	int64_t wd = -1;
 
+	if (c->body && pieces_on(c))
+		return pack_body(c, b, r);
 	if (r->type == SL_LINE && (c->w->flags & SL_W_WIDTH))
 		wd = (int64_t)sl_w_width(r->text, r->len);
 	if (pieces_on(c) && !c->held_plain) {
@@ -941,23 +995,45 @@ convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 	return SL_OK;
 }
 
+/* What goes between begin() and end() of a piece (piece_render). */
+typedef int piece_body_fn(struct sl_convert *c, struct sl_wfile *f,
+    const struct sl_wsess *ws, struct sl_buf *block);
+
+/* The held records through put(), and as the spool keeps them into
+ * block. */
+static int
+records_body(struct sl_convert *c, struct sl_wfile *f,
+    const struct sl_wsess *ws, struct sl_buf *block)
+{
+	const char *p = c->held.buf, *end = p + c->held.len;
+	struct sl_record r;
+	size_t used;
+	int rc = SL_OK;
+
+	for (; rc == SL_OK && p < end; p += sizeof(int64_t) + used) {
+		/* Each entry: its width, then the record. */
+		used = sl_record_decode(p + sizeof(int64_t), (size_t)(end - p) -
+		    sizeof(int64_t), &r, &c->arrays);
+		sl_buf_add(block, p + sizeof(int64_t), used);
+		rc = used == 0 ? SL_FATAL : c->w->put(f, ws, &r);
+	}
+	return rc;
+}
+
 /*
  * What the writer makes of the held session alone, into c->piece: the
- * file's own bytes (open, close) are left out.  The held records, as
- * the spool keeps them, into block.
+ * file's own bytes (open, close) are left out; between begin() and
+ * end(), what body writes (block is its own).
  */
 static int
 piece_render(struct sl_convert *c, const struct csess *s,
-    struct sl_buf *block)
+    piece_body_fn *body, struct sl_buf *block)
 {
 	const struct sl_writer *w = c->w;
 	struct sl_wsess ws = { s->info->id, s->info, &s->sum, NULL, 1, -1, -1,
 	    0 };
-	const char *p = c->held.buf, *end = p + c->held.len;
 	struct sl_buf junk;
 	struct sl_wfile f;
-	struct sl_record r;
-	size_t used;
 	int rc = SL_OK;
 
 	sl_buf_init(&junk);
@@ -973,13 +1049,8 @@ piece_render(struct sl_convert *c, const struct csess *s,
 	f.mem = &c->piece;
 	if (rc == SL_OK && w->begin != NULL)
 		rc = w->begin(&f, &ws);
-	for (; rc == SL_OK && p < end; p += sizeof(int64_t) + used) {
-		/* Each entry: its width, then the record. */
-		used = sl_record_decode(p + sizeof(int64_t), (size_t)(end - p) -
-		    sizeof(int64_t), &r, &c->arrays);
-		sl_buf_add(block, p + sizeof(int64_t), used);
-		rc = used == 0 ? SL_FATAL : w->put(&f, &ws, &r);
-	}
+	if (rc == SL_OK)
+		rc = body(c, &f, &ws, block);
 	if (rc == SL_OK && w->end != NULL)
 		rc = w->end(&f, &ws);
 	f.mem = &junk;
@@ -1029,7 +1100,7 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
 	sl_buf_init(&block);
 	sl_buf_reset(&c->piece);
 	s->info = sl_sessions_get(c->held_tab, c->held_sid, 1);
-	if (piece_render(c, s, &block) != SL_OK ||
+	if (piece_render(c, s, records_body, &block) != SL_OK ||
 	    file_put(c->pf, PF_BLOCKS, &block, &boff) != 0 ||
 	    file_put(c->pf, PF_PIECES, &c->piece, &poff) != 0)
 		rc = -1;
@@ -1048,12 +1119,144 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
 	return rc;
 }
 
+/*
+ * -j N, body mode (an SL_W_BODY writer): a worker does what take_body()
+ * does with each record, into memory, and sends the chunks and counts
+ * of each run of records of one session as a "body piece": no record
+ * is encoded for the parent to decode, nor rendered again at the end
+ * (encoding, decoding and rendering each record twice cost -j 2's
+ * workers a fifth more than -j 1 on a folder of 10,000 logs).  Its
+ * entry is
+ *
+ *	i64 BODY_MARK; str session; u32 n, its session records; the
+ *	counts (put_counts, put_tags); i64 offset, length of its chunks
+ *	in the blocks' file
+ *
+ *	in the blocks' file; i64 offset, length of the writer's bytes
+ *	of the session alone in the pieces' file (-1: none)
+ *
+ * The chunks' tags are the piece's own tags' indexes: the parent maps
+ * them to its own (apply_body_piece).  While nothing else came for its
+ * session, the parent keeps only where the chunks are (block_off, as
+ * for a piece of records), and the writer's bytes are the output.
+ */
+
+static void body_sum(struct csess *s, const size_t *keep);
+
+/* The bytes of the chunks in block, in order (the piece's records'
+ * put() bytes). */
+static int
+chunks_body(struct sl_convert *c, struct sl_wfile *f,
+    const struct sl_wsess *ws, struct sl_buf *block)
+{
+	uint32_t len;
+	size_t at;
+
+	(void)c;
+	(void)ws;
+	for (at = 0; at + 8 <= block->len; at += 8 + len) {
+		memcpy(&len, block->buf + at + 4, sizeof(len));
+		sl_buf_add(f->mem, block->buf + at + 8, len);
+	}
+	return SL_OK;
+}
+
+/* The body piece held, if any, as its entry in b. */
+static void
+end_body_piece(struct sl_convert *c, struct sl_buf *b)
+{
+	struct csess *s = &c->held_cs;
+	struct sl_buf *chunks = &c->held_body.b;
+	long long boff = 0, poff = 0, plen = -1;
+	int64_t mark = BODY_MARK;
+	size_t i;
+
+	if (s->loose == 0)
+		return;
+	sl_body_mem_close(&c->held_body);
+	body_sum(s, NULL);
+	sl_buf_reset(&c->piece);
+	if (piece_render(c, s, chunks_body, chunks) == SL_OK)
+		plen = (long long)c->piece.len;
+	/* A write that failed is told through PF_FAILED: the parent stops
+	 * before it reads the entry. */
+	(void)file_put(c->pf, PF_BLOCKS, chunks, &boff);
+	if (plen >= 0)
+		(void)file_put(c->pf, PF_PIECES, &c->piece, &poff);
+	sl_buf_add(b, &mark, sizeof(mark));
+	sl_codec_put_str(b, c->held_sid);
+	sl_codec_put_u32(b, (uint32_t)c->held_sess.len);
+	sl_buf_add(b, c->held_sess.buf, c->held_sess.len);
+	put_counts(b, s);
+	sl_buf_add(b, &s->sum_all, sizeof(s->sum_all));
+	sl_codec_put_u32(b, (uint32_t)s->ntag);
+	for (i = 0; i < s->ntag; i++) {
+		sl_codec_put_str(b, s->tag[i].key);
+		sl_codec_put_str(b, s->tag[i].path);
+		sl_buf_add(b, &s->tag[i].sum, sizeof(s->tag[i].sum));
+	}
+	sl_codec_put_i64(b, boff);
+	sl_codec_put_i64(b, (long long)chunks->len);
+	sl_codec_put_i64(b, poff);
+	sl_codec_put_i64(b, plen);
+	sl_body_mem_reset(&c->held_body);
+	drop_held(c);
+}
+
+/* A body piece begins with a record of session sid. */
+static void
+start_body_piece(struct sl_convert *c, const char *sid)
+{
+	drop_held(c);
+	free(c->held_sid);
+	c->held_sid = sl_xstrdup(sid);
+	c->held_tab = sl_sessions_new();
+	c->held_cs.info = sl_sessions_get(c->held_tab, sid, 1);
+}
+
+/* r into the body piece of its session: a new one when it is another
+ * session's or full.  A record of no session goes alone, as the parent
+ * takes any record. */
+static int
+pack_body(struct sl_convert *c, struct sl_buf *b, const struct sl_record *r)
+{
+	struct csess *s = &c->held_cs;
+	struct csrc *t;
+	int64_t wd = -1;
+	size_t len = 0;
+	uint32_t tag;
+
+	if (s->loose > 0 && (r->session == NULL || c->held_body.b.len >=
+	    PIECE_MAX || strcmp(c->held_sid, r->session) != 0))
+		end_body_piece(c, b);
+	if (r->session == NULL) {
+		sl_buf_add(b, &wd, sizeof(wd));
+		sl_record_encode(b, r);
+		return SL_OK;
+	}
+	if (s->loose == 0)
+		start_body_piece(c, r->session);
+	if (r->type == SL_SESSION) {
+		s->info = sl_sessions_merge(c->held_tab, r);
+		sl_record_encode(&c->held_sess, r);
+	}
+	tag = body_tag(s, r, &t, &len);
+	if (body_render(c, s, r, sl_body_mem_at(&c->held_body, tag)) != 0)
+		return SL_STOP;
+	body_count(c, s, t, r, len);
+	return SL_OK;
+}
+
 /* The frame ends: what is held goes, as a piece if it can. */
 static void
 convert_pack_end(void *arg, struct sl_buf *b)
 {
 	struct sl_convert *c = arg;
 
+	if (c->body && pieces_on(c)) {
+		end_body_piece(c, b);
+		return;
+	}
 	if (c->held.len > 0 && make_piece(c, b) != 0)
 		spill(c, b);
 	drop_held(c);
@@ -1075,27 +1278,38 @@ get_bytes(struct sl_codec_cur *k, size_t n)
 	return p;
 }
 
+/* The source of key in the n sources at *v, found or added, its path
+ * now path (as source_in() has it after a record of that path). */
+static struct csrc *
+source_keyed(struct csrc **v, size_t *n, size_t *last, const char *key,
+    const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < *n && strcmp((*v)[i].key, key) != 0; i++)
+		;
+	if (i == *n) {
+		*v = sl_xrealloc(*v, (*n + 1) * sizeof(**v));
+		memset(&(*v)[i], 0, sizeof(**v));
+		(*v)[i].key = sl_xstrdup(key);
+		(*n)++;
+	}
+	free((*v)[i].path);
+	(*v)[i].path = sl_xstrdup(path);
+	*last = i;
+	return &(*v)[i];
+}
+
 /* A source of a piece, added to s's as count() would have added its
  * lines one by one. */
 static void
 add_source(struct csess *s, const char *key, const char *path,
     long long lines, long long timed)
 {
-	size_t i;
+	struct csrc *e = source_keyed(&s->src, &s->nsrc, &s->last, key, path);
 
-	for (i = 0; i < s->nsrc && strcmp(s->src[i].key, key) != 0; i++)
-		;
-	if (i == s->nsrc) {
-		s->src = sl_xrealloc(s->src, (s->nsrc + 1) * sizeof(*s->src));
-		memset(&s->src[i], 0, sizeof(*s->src));
-		s->src[i].key = sl_xstrdup(key);
-		s->nsrc++;
-	}
-	free(s->src[i].path);
-	s->src[i].path = sl_xstrdup(path);
-	s->src[i].lines += lines;
-	s->src[i].timed += timed;
-	s->last = i;
+	e->lines += lines;
+	e->timed += timed;
 }
 
 /* What count() made of some records (in) added to what it made of
@@ -1260,6 +1474,142 @@ apply_piece(struct sl_convert *c, struct sl_codec_cur *k)
 	return SL_OK;
 }
 
+/* The tag of key in s, found or added with path (as source_in() adds
+ * it), its counts added to. */
+static uint32_t
+add_tag(struct csess *s, const char *key, const char *path,
+    const struct sl_wsum *sum)
+{
+	struct csrc *e = source_keyed(&s->tag, &s->ntag, &s->lasttag, key,
+	    path);
+
+	sum_add(&e->sum, sum);
+	return (uint32_t)(e - s->tag);
+}
+
+/* A body piece's tags (end_body_piece) added to s's; map[i]: s's tag
+ * of the piece's tag i (*n of them, malloc'd).  -1 when damaged. */
+static int
+add_tags(struct csess *s, struct sl_codec_cur *k, uint32_t **map,
+    uint32_t *n)
+{
+	const struct sl_wsum *v;
+	struct sl_wsum sum;
+	const char *key, *path;
+	uint32_t i;
+
+	*n = sl_codec_get_u32(k);
+	if (k->bad || *n > k->n)
+		return -1;
+	*map = sl_xcalloc((size_t)*n + 1, sizeof(**map));
+	for (i = 0; i < *n; i++) {
+		key = sl_codec_get_str(k);
+		path = sl_codec_get_str(k);
+		v = (const void *)get_bytes(k, sizeof(*v));
+		if (key == NULL || path == NULL || v == NULL)
+			return -1;
+		memcpy(&sum, v, sizeof(sum));	/* frames are unaligned */
+		(*map)[i] = add_tag(s, key, path, &sum);
+	}
+	return 0;
+}
+
+/* The chunks of a body piece, len bytes at off in the blocks' file,
+ * appended to s's spool with their tags mapped to s's (map, n).  0, or
+ * -1. */
+static int
+absorb_chunks(struct sl_convert *c, struct csess *s, long long off,
+    long long len, const uint32_t *map, uint32_t n)
+{
+	struct sl_buf *b = &c->pf->copy, *to;
+	uint32_t tag, clen;
+	size_t at;
+
+	sl_buf_reset(b);
+	sl_buf_reserve(b, (size_t)len);
+	if (sl_pread_all(c->pf->fd[PF_BLOCKS], b->buf, (size_t)len, off) != 0) {
+		failf(c, "spool file: read error");
+		return -1;
+	}
+	if (spool_ready(c, s) != 0)
+		return -1;
+	for (at = 0; at + 8 <= (size_t)len; at += 8 + clen) {
+		memcpy(&tag, b->buf + at, sizeof(tag));
+		memcpy(&clen, b->buf + at + 4, sizeof(clen));
+		if (clen > (size_t)len - at - 8 || (tag != SL_BODY_ALL &&
+		    tag >= n))
+			break;
+		to = sl_body_at(&c->bd, &c->spool, s->sp, tag == SL_BODY_ALL ?
+		    tag : map[tag]);
+		if (to == NULL) {
+			failf(c, "spool file: write error: %s",
+			    strerror(errno));
+			return -1;
+		}
+		sl_buf_add(to, b->buf + at + 8, clen);
+	}
+	if (at != (size_t)len) {
+		failf(c, "spool file: read error");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A body piece (end_body_piece, k past its session's id), taken as -j
+ * 1 takes its records: its counts added, its chunks where -j 1 has
+ * their bytes.  The first thing of its session is left where it is
+ * until something else comes (take_block) or the end (gather).
+ * SL_OK or SL_STOP.
+ */
+static int
+apply_body_piece(struct sl_convert *c, const char *sid,
+    struct sl_codec_cur *k)
+{
+	struct csess *s;
+	struct sl_wsum all;
+	const struct sl_wsum *v;
+	uint32_t *map = NULL, n = 0;
+	long long off, len;
+	int first, rc = SL_STOP;
+
+	if (sid == NULL || c->failed || c->pf == NULL)
+		return SL_STOP;
+	/* Made where its first record would make it. */
+	s = csess_of(c, sl_sessions_get(c->tab, sid, 1));
+	first = !s->body;
+	s->body = 1;
+	if (merge_sessions(c, k) != 0)
+		return SL_STOP;
+	add_counts(s, k);
+	if ((v = (const void *)get_bytes(k, sizeof(*v))) == NULL)
+		return SL_STOP;
+	memcpy(&all, v, sizeof(all));	/* frames are unaligned */
+	sum_add(&s->sum_all, &all);
+	if (add_tags(s, k, &map, &n) == 0) {
+		off = sl_codec_get_i64(k);
+		len = sl_codec_get_i64(k);
+		s->piece_off = sl_codec_get_i64(k);
+		s->piece_len = sl_codec_get_i64(k);
+		s->pieces++;
+		/* No writer's bytes: as if its records had come alone. */
+		s->loose += s->piece_len < 0;
+		if (k->bad || len < 0)
+			;
+		else if (len == 0)	/* session records alone: no byte */
+			rc = SL_OK;
+		else if (first) {
+			s->block_off = off;
+			s->block_len = len;
+			rc = SL_OK;
+		} else if (take_block(c, s) == 0 &&
+		    absorb_chunks(c, s, off, len, map, n) == 0)
+			rc = SL_OK;
+	}
+	free(map);
+	return rc;
+}
+
 static int
 convert_apply(void *arg, const void *bytes, size_t n)
 {
@@ -1277,6 +1627,12 @@ convert_apply(void *arg, const void *bytes, size_t n)
 		memcpy(&wd, get_bytes(&k, sizeof(wd)), sizeof(wd));
 		if (wd == PIECE_MARK) {
 			if (apply_piece(c, &k) != SL_OK)
+				return SL_STOP;
+			continue;
+		}
+		if (wd == BODY_MARK) {
+			if (apply_body_piece(c, sl_codec_get_str(&k), &k) !=
+			    SL_OK)
 				return SL_STOP;
 			continue;
 		}
@@ -1524,12 +1880,33 @@ sl_convert_report(struct sl_convert *c)
 	return c->rep;
 }
 
+/* Sessions that are a worker's body piece alone (apply_body_piece):
+ * their spools are the chunks where the worker wrote them. */
+static void
+spool_lone_bodies(struct sl_convert *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nss; i++) {
+		struct csess *s = c->ss[i];
+
+		/* Nothing else came for it: it has no spool of its own. */
+		if (s == NULL || !s->body || s->block_len <= 0)
+			continue;
+		s->sp = sl_spool_new(c->pf->fd[PF_BLOCKS], s->block_off,
+		    s->block_len);
+		s->block_len = 0;
+	}
+}
+
 /* The spool, complete and on disk, ready to be read back. */
 static int
 gather(struct sl_convert *c)
 {
 	if (body_flush(c) != 0 || spool_flush(c) != 0)
 		return -1;
+	if (c->body)
+		spool_lone_bodies(c);
 	if (c->body)
 		body_sums(c);
 	if (one_transcript_each(c) != 0 || body_flush(c) != 0)
@@ -2035,6 +2412,7 @@ sl_convert_free(struct sl_convert *c)
 	drop_held(c);
 	sl_buf_free(&c->held);
 	sl_buf_free(&c->held_sess);
+	sl_body_mem_free(&c->held_body);
 	free(c->held_sid);
 	sl_buf_free(&c->piece);
 	piece_files_free(c->pf);

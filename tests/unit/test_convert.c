@@ -609,6 +609,62 @@ START_TEST(body_chunks)
 }
 END_TEST
 
+/*
+ * Chunks made in memory (a -j worker's body piece) read back as a
+ * spool's: bytes of one tag in a row are one chunk, a chunk with no
+ * byte is left out, and keeping one tag keeps the untagged ones too.
+ */
+START_TEST(body_mem_chunks)
+{
+	struct sl_body_mem m;
+	struct sl_spool *sp, *kept;
+	struct sl_spool_file f;
+	struct sl_buf out;
+	FILE *fp = spool_file();
+
+	sl_buf_init(&out);
+	sl_body_mem_init(&m);
+	(void)sl_body_mem_at(&m, SL_BODY_ALL);	/* a session record */
+	sl_buf_adds(sl_body_mem_at(&m, 0), "a1\n");
+	sl_buf_adds(sl_body_mem_at(&m, 0), "a2\n");
+	sl_buf_adds(sl_body_mem_at(&m, 1), "b1\n");
+	(void)sl_body_mem_at(&m, 0);
+	sl_buf_adds(sl_body_mem_at(&m, SL_BODY_ALL), "n1\n");
+	sl_body_mem_close(&m);
+	sl_body_mem_close(&m);			/* closed already */
+	ck_assert_uint_eq(m.b.len, 3 * 8 + 12);
+	ck_assert_uint_eq(fwrite(m.b.buf, 1, m.b.len, fp), m.b.len);
+	ck_assert_int_eq(fflush(fp), 0);
+	sp = sl_spool_new(fileno(fp), 0, (long long)m.b.len);
+	ck_assert_int_eq(body_bytes(sp, &out), SL_OK);
+	ck_assert_str_eq(out.buf, "a1\na2\nb1\nn1\n");
+
+	f.fp = fp;
+	f.fd = fileno(fp);
+	f.end = (long long)m.b.len;
+	sl_buf_init(&f.scratch);
+	kept = sl_spool_new(f.fd, 0, 0);
+	ck_assert_int_eq(sl_body_keep(sp, 1, &f, kept), 0);
+	ck_assert_int_eq(fflush(fp), 0);
+	ck_assert_int_eq(body_bytes(kept, &out), SL_OK);
+	ck_assert_str_eq(out.buf, "b1\nn1\n");
+
+	/* Empty again, its room kept. */
+	sl_body_mem_reset(&m);
+	ck_assert_uint_eq(m.b.len, 0);
+	sl_buf_adds(sl_body_mem_at(&m, 7), "x");
+	sl_body_mem_close(&m);
+	ck_assert_uint_eq(m.b.len, 9);
+
+	sl_spool_free(kept);
+	sl_spool_free(sp);
+	sl_body_mem_free(&m);
+	sl_buf_free(&f.scratch);
+	sl_buf_free(&out);
+	fclose(fp);
+}
+END_TEST
+
 START_TEST(html_escapes)
 {
 	expect_html("<script>alert(1)</script>",
@@ -782,6 +838,7 @@ convert_suite(void)
 	tcase_add_test(tc, spool_extent_blocks);
 	tcase_add_test(tc, spool_block_cut_varint);
 	tcase_add_test(tc, body_chunks);
+	tcase_add_test(tc, body_mem_chunks);
 	tcase_add_test(tc, html_escapes);
 	tcase_add_test(tc, clean_controls);
 	tcase_add_test(tc, widths);

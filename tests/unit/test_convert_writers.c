@@ -798,6 +798,14 @@ START_TEST(pieces_as_put)
 	    LINE("s-3", 1, "three", ",\"time\":\"2024-05-01T09:00:00.000Z\"");
 	static const char three[] =
 	    LINE("s-3", 2, "$ three again", "");
+	/* One session's lines from two sources in one job: one transcript
+	 * is kept of a piece that is all the session has. */
+	static const char two_src[] =
+	    LINE("s-3", 3, "from x", "")
+	    "{\"type\":\"line\",\"session\":\"s-3\",\"n\":4,"
+	    "\"text\":\"from y\",\"src\":\"y\"}\n"
+	    "{\"type\":\"line\",\"session\":\"s-3\",\"n\":5,"
+	    "\"text\":\"y again\",\"src\":\"y\"}\n";
 	static const char *const cases[][9] = {
 		{ "alice-0a1b2c3d4e5f67890.log", ts_log, NULL },
 		{ "alice-0a1b2c3d4e5f67890.log", ts_log,
@@ -806,6 +814,9 @@ START_TEST(pieces_as_put)
 		  "t.jsonl", three, NULL },
 		{ "t.jsonl", three, "alice-0a1b2c3d4e5f67890.log", ts_log,
 		  "m.jsonl", mixed, "u.jsonl", three, NULL },
+		{ "two.jsonl", two_src, NULL },
+		{ "t.jsonl", three, "two.jsonl", two_src, "u.jsonl", three,
+		  NULL },
 	};
 	const struct sl_writer *w;
 	struct sl_convert_opts o;
@@ -827,6 +838,56 @@ START_TEST(pieces_as_put)
 			free(got);
 		}
 	}
+}
+END_TEST
+
+/*
+ * A worker converting to text sends what put() made of the records
+ * (a body piece, marked -3: lib/convert/convert.c's BODY_MARK), not the
+ * records: the frame holds the session's facts and counts, its bytes
+ * are in the workers' files.  The result is -j 1's.
+ */
+START_TEST(text_worker_sends_bodies)
+{
+	struct sl_convert_opts o;
+	struct sl_convert *c;
+	struct sl_error err;
+	struct sl_sink sink;
+	struct sl_run *run;
+	struct packing k;
+	char path[128], *want, *got;
+	int64_t mark;
+
+	defaults(&o, "text");
+	want = to_string(&o, "alice-0a1b2c3d4e5f67890.log", ts_log, NULL);
+	snprintf(path, sizeof(path), "%s/out", tmpdir);
+	unlink(path);
+	o.output = path;
+	c = sl_convert_new(&o, &err);
+	ck_assert_ptr_nonnull(c);
+	memset(&k, 0, sizeof(k));
+	sl_convert_packer(c, &k.pk);
+	sl_convert_sink(c, &sink);
+	sink.put = pack_only;
+	sink.arg = &k;
+	run = sl_run_new(NULL, &sink, ignore_err, NULL);
+	sl_run_mem(run, "alice-0a1b2c3d4e5f67890.log", ts_log, strlen(ts_log));
+	k.pk.end(k.pk.arg, &k.frame);
+	ck_assert_int_eq(k.pk.flush(k.pk.arg), 0);
+	ck_assert_uint_ge(k.frame.len, sizeof(mark));
+	memcpy(&mark, k.frame.buf, sizeof(mark));
+	ck_assert_int_eq(mark, -3);
+	ck_assert_ptr_null(memmem(k.frame.buf, k.frame.len, "uid=1001", 8));
+	ck_assert_int_eq(k.pk.apply(k.pk.arg, k.frame.buf, k.frame.len),
+	    SL_OK);
+	sl_run_free(run);
+	ck_assert_msg(sl_convert_finish(c, &err) == SL_OK, "%s", err.msg);
+	sl_convert_free(c);
+	sl_buf_free(&k.frame);
+	got = slurp(path, NULL);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
 }
 END_TEST
 
@@ -856,6 +917,7 @@ writers_suite(void)
 	tcase_add_test(tc, gzip_output);
 	tcase_add_test(tc, packed_as_put);
 	tcase_add_test(tc, pieces_as_put);
+	tcase_add_test(tc, text_worker_sends_bodies);
 	suite_add_tcase(s, tc);
 	return s;
 }
