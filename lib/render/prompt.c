@@ -79,6 +79,8 @@ struct sl_prompt {
 	int last_cmd_history;	/* the last command used history expansion */
 	int last_signed;	/* the last new command row set the title
 				   or ended on the bell (title_redraw) */
+	int last_pasted;	/* ...turned paste on before its prompt,
+				   its escapes kept (a stream: redrawn()) */
 	unsigned row_flags;	/* flags of the row being classified */
 	char *last_prompt;	/* prompt of the last signalled command row */
 	size_t last_prompt_cap;	/* its storage, kept from row to row */
@@ -833,10 +835,12 @@ quiet_editor(const struct sl_prompt *ps)
 	return ps->signals && ps->editors > 0 && ps->paste == 0;
 }
 
+/* In a stream bash's line drawn again after a Tab listing with no bell
+ * is known only by the row after the listing (stream_redraw). */
 int
 sl_prompt_quiet_redraws(const struct sl_prompt *ps)
 {
-	return quiet_editor(ps);
+	return quiet_editor(ps) || (!ps->signals && ps->last_pasted);
 }
 
 int
@@ -1361,9 +1365,11 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		ps->cmds++;
 		keep_str(&ps->last_cmd, &ps->last_cmd_cap, s + plen, n - plen);
 		/* A line drawn again keeps what its first drawing said. */
-		if (!(ps->marks & SL_MARK_REDRAW))
+		if (!(ps->marks & SL_MARK_REDRAW)) {
 			ps->last_signed =
 			    (ps->row_flags & (SL_ROW_TITLE | SL_ROW_BELL)) != 0;
+			ps->last_pasted = (ps->row_flags & SL_ROW_PASTE) != 0;
+		}
 	}
 	return SL_PROMPT_CMD;
 }
@@ -1596,6 +1602,29 @@ title_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 {
 	if (ps->paste > 0 || (flags & (SL_ROW_TITLE | SL_ROW_PASTE)) ||
 	    !ps->last_signed || ps->last_cmd == NULL ||
+	    ps->last_cmd[0] == '\0' || !same_prompt(ps, s, k) ||
+	    !goes_on(ps, s + k, n - k))
+		return 0;
+	ps->marks |= SL_MARK_REDRAW;
+	return 1;
+}
+
+/*
+ * In a stream, bash's line drawn again after a Tab listing that rang no
+ * bell (show-all-if-ambiguous, menu-complete; bash-completion's and vi
+ * mode's set-ups): bash turns paste on before the prompt of every new
+ * line, and the title's BEL keeps the stripper off the element, so a row
+ * that kept its escapes and shows the last command row's prompt without
+ * paste on, its line going on from that row's text, is that line drawn
+ * again.  The listing is all that came between, so it is often in a
+ * later event than the line: tty.c holds the line's records for it.
+ */
+static int
+stream_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
+    unsigned flags)
+{
+	if (ps->signals || !ps->last_pasted || (flags & SL_ROW_PASTE) ||
+	    !(flags & SL_ROW_STREAM_KEPT) || ps->last_cmd == NULL ||
 	    ps->last_cmd[0] == '\0' || !same_prompt(ps, s, k) ||
 	    !goes_on(ps, s + k, n - k))
 		return 0;
@@ -2128,7 +2157,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	}
 	if ((k = match_shape(s, n)) > 0) {
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel) ||
-		    (ps->signals && title_redraw(ps, s, n, k, flags));
+		    (ps->signals && title_redraw(ps, s, n, k, flags)) ||
+		    stream_redraw(ps, s, n, k, flags);
 
 		if (!ps->signals)
 			k = last_copy(ps, s, s, n, k);

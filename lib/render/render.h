@@ -36,8 +36,18 @@ void sl_tty_set_line(struct sl_tty *tty, long long line);
  * line emitted from now on; NULL src goes back to "name:line".
  */
 void sl_tty_set_src(struct sl_tty *tty, const char *src, const char *time);
-/* Make every row final now (an event boundary); state is kept. */
+/*
+ * Make every row final now (an event boundary); state is kept.  A
+ * streamed part's last command rows may wait for its next event
+ * (sl_tty_use, sl_tty_release).
+ */
 void sl_tty_flush(struct sl_tty *tty);
+/*
+ * Emit the line records held back for the part in use: its session ends.
+ * (A streamed session's part may hold its last rows across its events,
+ * for a later event to settle.)
+ */
+void sl_tty_release(struct sl_tty *tty);
 /* End of the session stream: flush and emit pending notes. */
 void sl_tty_finish(struct sl_tty *tty);
 /* Host seen in an OSC title (user@host:dir), or NULL. */
@@ -149,8 +159,8 @@ int sl_prompt_open(const struct sl_prompt *ps);
 /* Has the session shown bash's bracketed-paste signal on a prompt? */
 int sl_prompt_pastes(const struct sl_prompt *ps);
 /* Does the session's editor draw a line again with no byte that says so
- * (busybox after a Tab listing)?  Then a command is settled only by the
- * next prompt. */
+ * (busybox after a Tab listing; in a stream, bash after a listing that
+ * rang no bell)?  Then a command is settled only by the next prompt. */
 int sl_prompt_quiet_redraws(const struct sl_prompt *ps);
 /* In a stream, zsh's command row was the last row: nothing followed it
  * yet, so it may have been cancelled without a trace. */
