@@ -89,6 +89,9 @@ struct sl_prompt {
 	long long rows;		/* non-empty rows seen */
 	int prev_cmd;		/* the previous row was a command or cont */
 	int zsh_marked;		/* ...after zsh's mark, in a stream */
+	int zsh_cmd;		/* the last command row was after it */
+	int suggested;		/* ...and unfinished, and the row below it
+				   was no PS2 (zsh_below_open) */
 	int stream_titled;	/* in a stream, an element began with a
 				   title (zsh_titled_silence) */
 	int last_cmd_row;	/* the row last classified was a command */
@@ -1333,6 +1336,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->last_cmd_row = n > plen;
 	ps->stream_first = 0;
 	ps->stream.searched = 0;
+	ps->zsh_cmd = ps->zsh_marked;
+	ps->suggested = 0;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
@@ -1895,14 +1900,53 @@ cut_fish_mark_row(const char *s, size_t n)
 }
 
 /*
+ * In a stream, a row below an unfinished zsh command row (`echo "first
+ * mike`, `cat <<EOF`, `for i in 1 2 3`) that is not zsh's PS2: a line
+ * zsh took would have been followed by "dquote> ", so the row was drawn
+ * before Enter.  zsh-autosuggestions draws the newest history entry that
+ * starts with what was typed after the cursor, and a multi-line one runs
+ * onto rows below; the stripper took its colour and the climb back
+ * (CUU), so the key typed next lands on the entry's last row, where the
+ * line is drawn again over it (`EOch     cho foxtrot632 ...`).  A
+ * recalled entry is drawn the same way, and runs whole.  So the command
+ * row may not be what ran (flagged), and the first row below it whose
+ * element moved back (text after its last control is not all of it)
+ * stands for the line typed over the entry, flagged: without it that
+ * command would be listed nowhere.  The rows may come in later events:
+ * tty.c holds the command row for them.
+ */
+static enum sl_prompt_class	zsh_below_open(struct sl_prompt *,
+		    const char *, size_t, size_t *) __attribute__((noinline));
+
+static enum sl_prompt_class
+zsh_below_open(struct sl_prompt *ps, const char *s, size_t n, size_t *plen)
+{
+	enum sl_prompt_class cls;
+
+	if (!ps->suggested)
+		ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	ps->suggested = 1;
+	if (SL_ROW_STREAM_TAIL(ps->row_flags) >= n)
+		return SL_PROMPT_NONE;
+	cls = command(ps, s, n, 0, 0);
+	ps->marks |= SL_MARK_UNCERTAIN;
+	*plen = 0;
+	return cls;
+}
+
+/*
  * A row of output (n bytes) ends what a command row began.  It may be a
  * prompt's first line: its signals (or the prompt after a cancelled
  * line) are for the line after it (match_second_line).
  */
 static enum sl_prompt_class
 output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
-    size_t edit_at, int signalled)
+    size_t edit_at, int signalled, size_t *plen)
 {
+	if (!ps->signals && n > 0 && (ps->suggested ||
+	    (ps->zsh_cmd && ps->prev_cmd && ps->open)) &&
+	    zsh_below_open(ps, s, n, plen) != SL_PROMPT_NONE)
+		return SL_PROMPT_CMD;
 	ps->first_line = signalled && n > 0;
 	ps->first_flags = flags;
 	/* In a stream the row kept its escapes (the title's BEL kept
@@ -2190,5 +2234,6 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		return cls;
 	}
 output:
-	return output_row(ps, s, n, flags, edit_at, signal || after_cancel);
+	return output_row(ps, s, n, flags, edit_at, signal || after_cancel,
+	    plen);
 }
