@@ -1387,8 +1387,12 @@ continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED | SL_MARK_GROUP;
 		ps->open = 0;
-	} else if (!ps->pwsh)
+	} else if (!ps->pwsh) {
 		ps->open = shell_scan(&ps->sh, s + plen, n - plen);
+		/* In a stream, the command is the sum of its lines. */
+		if (!ps->signals && sl_stream_cont_unsure(s + plen, n - plen))
+			ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	}
 	return SL_PROMPT_CONT;
 }
 

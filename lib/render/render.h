@@ -225,6 +225,11 @@ struct sl_stream {
 };
 
 /*
+ * Can a continuation row's text s (after its PS2) not be trusted to be
+ * what was typed there?  Its edits only: the width is the first row's.
+ */
+int sl_stream_cont_unsure(const char *s, size_t n);
+/*
  * Can the command row s (prompt of plen bytes, flags with the element's
  * SL_ROW_STREAM_* bits) not be trusted to be what ran?
  */
