@@ -365,6 +365,17 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 	return !tty->hd.held_bell;
 }
 
+/* Would a row of output leave the command held back unsettled?  (Paste
+ * is never seen in a stream, where this is asked.) */
+static int
+unsettled(const struct sl_tty *tty)
+{
+	const struct sl_prompt *ps = tty->cur->prompt;
+
+	return sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
+	    tty->hd.held_bell;
+}
+
 /* The reader's line of the renderer's line (an element, in a stream). */
 static long long
 line_of(const struct sl_tty *tty, long long line)
@@ -718,15 +729,18 @@ count_dropped(struct sl_tty *tty)
  * stream only a row of a later event may say what the last command row
  * was: the line drawn again after a Tab listing that rang no bell, the
  * open command's next row after zsh-autosuggestions drew a multi-line
- * entry.  Only command rows are revised; the rows after one are held
- * with it to keep their order.  At most CARRY_ROWS rows of CARRY_BYTES
- * per session wait: a listing longer than that is let go as before.
+ * entry.  So a command still unsettled (settled()) waits; one that
+ * output would settle does not.  Only command rows are revised; the rows
+ * after one are held with it to keep their order.  At most CARRY_ROWS
+ * rows of CARRY_BYTES per session wait: a listing longer than that is
+ * let go at the event's end as before.
  */
 static int
 carries(const struct sl_tty *tty)
 {
 	return tty->cur != &tty->own && tty->hd.nheld > 0 &&
-	    tty->hd.nheld <= CARRY_ROWS && tty->hd.hold_mem.len <= CARRY_BYTES;
+	    tty->hd.nheld <= CARRY_ROWS &&
+	    tty->hd.hold_mem.len <= CARRY_BYTES && unsettled(tty);
 }
 
 static void
