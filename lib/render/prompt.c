@@ -838,12 +838,18 @@ quiet_editor(const struct sl_prompt *ps)
 	return ps->signals && ps->editors > 0 && ps->paste == 0;
 }
 
-/* In a stream bash's line drawn again after a Tab listing with no bell
- * is known only by the row after the listing (stream_redraw). */
 int
 sl_prompt_quiet_redraws(const struct sl_prompt *ps)
 {
-	return quiet_editor(ps) || (!ps->signals && ps->last_pasted);
+	return quiet_editor(ps);
+}
+
+/* In a stream bash's line drawn again after a Tab listing with no bell
+ * is known only by the row after the listing (stream_redraw). */
+int
+sl_prompt_unseen_listing(const struct sl_prompt *ps)
+{
+	return !ps->signals && ps->last_pasted;
 }
 
 int
@@ -1390,7 +1396,8 @@ continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	} else if (!ps->pwsh) {
 		ps->open = shell_scan(&ps->sh, s + plen, n - plen);
 		/* In a stream, the command is the sum of its lines. */
-		if (!ps->signals && sl_stream_cont_unsure(s + plen, n - plen))
+		if (!ps->signals && ps->zsh_cmd &&
+		    sl_stream_cont_unsure(s + plen, n - plen))
 			ps->marks |= SL_MARK_PREV_UNCERTAIN;
 	}
 	return SL_PROMPT_CONT;

@@ -159,9 +159,12 @@ int sl_prompt_open(const struct sl_prompt *ps);
 /* Has the session shown bash's bracketed-paste signal on a prompt? */
 int sl_prompt_pastes(const struct sl_prompt *ps);
 /* Does the session's editor draw a line again with no byte that says so
- * (busybox after a Tab listing; in a stream, bash after a listing that
- * rang no bell)?  Then a command is settled only by the next prompt. */
+ * (busybox after a Tab listing)?  Then a command is settled only by the
+ * next prompt. */
 int sl_prompt_quiet_redraws(const struct sl_prompt *ps);
+/* In a stream, may bash's last command row be followed by a Tab listing
+ * that rang no bell, then the line drawn again?  Only that row tells. */
+int sl_prompt_unseen_listing(const struct sl_prompt *ps);
 /* In a stream, zsh's command row was the last row: nothing followed it
  * yet, so it may have been cancelled without a trace. */
 int sl_prompt_silent_so_far(const struct sl_prompt *ps);

@@ -78,6 +78,7 @@ struct holding {
 	struct sl_buf hold_mem;	/* what the held records point to */
 	int expect_expansion;	/* the last row held used history expansion */
 	int held_bell;		/* the command row held ended on the bell */
+	int carried;		/* the rows came from an earlier event */
 };
 
 /* What belongs to one session when several take turns on a tty. */
@@ -283,6 +284,7 @@ release(struct sl_tty *tty)
 		emit(tty, &r, held_at(tty, i)->checked);
 	}
 	tty->hd.nheld = 0;
+	tty->hd.carried = 0;
 	sl_buf_reset(&tty->hd.hold_mem);
 }
 
@@ -362,6 +364,13 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 		return 0;
 	if (sl_prompt_pastes(ps))
 		return (row->flags & SL_ROW_PASTE_OFF) != 0;
+	/* The listing is written with the line, the line drawn again
+	 * comes with its Enter: output in a later event is the command's.
+	 * A listing longer than a carry would not wait for its redraw
+	 * anyway: the rest of a command's output is not copied. */
+	if (sl_prompt_unseen_listing(ps) && !tty->hd.held_bell)
+		return tty->hd.carried || tty->hd.nheld > CARRY_ROWS ||
+		    tty->hd.hold_mem.len > CARRY_BYTES;
 	return !tty->hd.held_bell;
 }
 
@@ -373,7 +382,7 @@ unsettled(const struct sl_tty *tty)
 	const struct sl_prompt *ps = tty->cur->prompt;
 
 	return sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
-	    tty->hd.held_bell;
+	    sl_prompt_unseen_listing(ps) || tty->hd.held_bell;
 }
 
 /* The reader's line of the renderer's line (an element, in a stream). */
@@ -750,25 +759,34 @@ holding_free(struct holding *hd)
 	sl_buf_free(&hd->hold_mem);
 }
 
-/* The rows held go with the part in use until it is used again: its
- * own storage, and the tty starts the next part's afresh. */
+/*
+ * The rows held go with the part in use until it is used again, and the
+ * part's storage (empty) comes to the tty: the two swap, so that a
+ * session that carries rows event after event allocates nothing.  A
+ * part keeps an empty buffer of at most HOLD_KEEP bytes.
+ */
 static void
 put_aside(struct sl_tty *tty)
 {
-	struct holding *c = sl_xmalloc(sizeof(*c));
+	struct holding *c = tty->cur->carried, spare;
 
+	if (c == NULL)
+		c = tty->cur->carried = sl_xcalloc(1, sizeof(*c));
+	spare = *c;
 	*c = tty->hd;
-	tty->cur->carried = c;
-	memset(&tty->hd, 0, sizeof(tty->hd));
+	tty->hd = spare;
 }
 
 static void
 take_back(struct sl_tty *tty)
 {
-	holding_free(&tty->hd);
-	tty->hd = *tty->cur->carried;
-	free(tty->cur->carried);
-	tty->cur->carried = NULL;
+	struct holding *c = tty->cur->carried, spare = tty->hd;
+
+	tty->hd = *c;
+	tty->hd.carried = 1;
+	*c = spare;
+	if (c->hold_mem.cap > HOLD_KEEP)
+		sl_buf_free(&c->hold_mem);
 }
 
 void
@@ -924,7 +942,7 @@ sl_tty_use(struct sl_tty *tty, struct sl_tty_part *part)
 	else
 		release(tty);
 	tty->cur = next;
-	if (next->carried != NULL)
+	if (next->carried != NULL && next->carried->nheld > 0)
 		take_back(tty);
 }
 

@@ -1365,7 +1365,7 @@ START_TEST(stream_listing_redraw)
 	CMD(ps, "nobody@vm:~/work$ cat alpha_", SL_ROW_PASTE | kept,
 	    "nobody@vm:~/work$ ");
 	MARKS_ARE(ps, 0);
-	ck_assert_int_eq(sl_prompt_quiet_redraws(ps), 1);
+	ck_assert_int_eq(sl_prompt_unseen_listing(ps), 1);
 	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
 	CMD(ps, "nobody@vm:~/work$ cat alpha_report.txt", kept,
 	    "nobody@vm:~/work$ ");
@@ -1389,7 +1389,7 @@ START_TEST(stream_listing_redraw)
 	/* zsh and the others never turned paste on: no holding. */
 	ps = sl_prompt_new(NULL, 0, 0);
 	CMD(ps, MARK40 "vm% ls", 0, MARK40 "vm% ");
-	ck_assert_int_eq(sl_prompt_quiet_redraws(ps), 0);
+	ck_assert_int_eq(sl_prompt_unseen_listing(ps), 0);
 	sl_prompt_free(ps);
 }
 END_TEST
