@@ -88,8 +88,9 @@ struct sl_tty_part {
 	long long n;
 	struct sl_prompt *prompt;
 	char *host;
-	struct holding *carried;	/* rows held across its events, or
-					   NULL (carry()) */
+	struct holding *carried;	/* rows held across its events
+					   (none: nheld 0), or NULL:
+					   carries(), put_aside() */
 };
 
 struct sl_tty {
