@@ -170,6 +170,8 @@ stream_close(struct cwl *c, struct cws *s)
 	int rc;
 
 	sl_tty_use(c->tty, s->part);
+	/* Rows a later event could have settled: there is none. */
+	sl_tty_release(c->tty);
 	sl_record_init(&r, SL_SESSION, s->sid, cwl_where(c, s->last_pos));
 	r.src_line = c->sep == ':' ? s->last_pos : 0;
 	r.f[SL_F_PRINCIPAL] = principal;

@@ -80,6 +80,8 @@ struct sl_prompt {
 	int last_cmd_history;	/* the last command used history expansion */
 	int last_signed;	/* the last new command row set the title
 				   or ended on the bell (title_redraw) */
+	int last_pasted;	/* ...turned paste on before its prompt,
+				   its escapes kept (a stream: redrawn()) */
 	unsigned row_flags;	/* flags of the row being classified */
 	char *last_prompt;	/* prompt of the last signalled command row */
 	size_t last_prompt_cap;	/* its storage, kept from row to row */
@@ -88,6 +90,9 @@ struct sl_prompt {
 	long long rows;		/* non-empty rows seen */
 	int prev_cmd;		/* the previous row was a command or cont */
 	int zsh_marked;		/* ...after zsh's mark, in a stream */
+	int zsh_cmd;		/* the last command row was after it */
+	int suggested;		/* ...and unfinished, and the row below it
+				   was no PS2 (zsh_below_open) */
 	int stream_titled;	/* in a stream, an element began with a
 				   title (zsh_titled_silence) */
 	int last_cmd_row;	/* the row last classified was a command */
@@ -878,6 +883,14 @@ sl_prompt_quiet_redraws(const struct sl_prompt *ps)
 	return quiet_editor(ps);
 }
 
+/* In a stream bash's line drawn again after a Tab listing with no bell
+ * is known only by the row after the listing (stream_redraw). */
+int
+sl_prompt_unseen_listing(const struct sl_prompt *ps)
+{
+	return !ps->signals && ps->last_pasted;
+}
+
 int
 sl_prompt_silent_so_far(const struct sl_prompt *ps)
 {
@@ -1511,6 +1524,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->last_cmd_row = n > plen;
 	ps->stream_first = 0;
 	ps->stream.searched = 0;
+	ps->zsh_cmd = ps->zsh_marked;
+	ps->suggested = 0;
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	shell_reset(&ps->sh);
@@ -1544,9 +1559,11 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		ps->cmds++;
 		keep_str(&ps->last_cmd, &ps->last_cmd_cap, s + plen, n - plen);
 		/* A line drawn again keeps what its first drawing said. */
-		if (!(ps->marks & SL_MARK_REDRAW))
+		if (!(ps->marks & SL_MARK_REDRAW)) {
 			ps->last_signed =
 			    (ps->row_flags & (SL_ROW_TITLE | SL_ROW_BELL)) != 0;
+			ps->last_pasted = (ps->row_flags & SL_ROW_PASTE) != 0;
+		}
 	}
 	return SL_PROMPT_CMD;
 }
@@ -1565,8 +1582,13 @@ continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->marks |= SL_MARK_CANCELLED | SL_MARK_GROUP;
 		ps->open = 0;
 		ps->after_cancel = 1;
-	} else if (!ps->pwsh)
+	} else if (!ps->pwsh) {
 		ps->open = shell_scan(&ps->sh, s + plen, n - plen);
+		/* In a stream, the command is the sum of its lines. */
+		if (!ps->signals && ps->zsh_cmd &&
+		    sl_stream_cont_unsure(s + plen, n - plen))
+			ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	}
 	return SL_PROMPT_CONT;
 }
 
@@ -1786,6 +1808,29 @@ title_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 {
 	if (ps->paste > 0 || (flags & (SL_ROW_TITLE | SL_ROW_PASTE)) ||
 	    !ps->last_signed || ps->last_cmd == NULL ||
+	    ps->last_cmd[0] == '\0' || !same_prompt(ps, s, k) ||
+	    !goes_on(ps, s + k, n - k))
+		return 0;
+	ps->marks |= SL_MARK_REDRAW;
+	return 1;
+}
+
+/*
+ * In a stream, bash's line drawn again after a Tab listing that rang no
+ * bell (show-all-if-ambiguous, menu-complete; bash-completion's and vi
+ * mode's set-ups): bash turns paste on before the prompt of every new
+ * line, and the title's BEL keeps the stripper off the element, so a row
+ * that kept its escapes and shows the last command row's prompt without
+ * paste on, its line going on from that row's text, is that line drawn
+ * again.  The listing is all that came between, so it is often in a
+ * later event than the line: tty.c holds the line's records for it.
+ */
+static int
+stream_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
+    unsigned flags)
+{
+	if (ps->signals || !ps->last_pasted || (flags & SL_ROW_PASTE) ||
+	    !(flags & SL_ROW_STREAM_KEPT) || ps->last_cmd == NULL ||
 	    ps->last_cmd[0] == '\0' || !same_prompt(ps, s, k) ||
 	    !goes_on(ps, s + k, n - k))
 		return 0;
@@ -2057,14 +2102,53 @@ cut_fish_mark_row(const char *s, size_t n)
 }
 
 /*
+ * In a stream, a row below an unfinished zsh command row (`echo "first
+ * mike`, `cat <<EOF`, `for i in 1 2 3`) that is not zsh's PS2: a line
+ * zsh took would have been followed by "dquote> ", so the row was drawn
+ * before Enter.  zsh-autosuggestions draws the newest history entry that
+ * starts with what was typed after the cursor, and a multi-line one runs
+ * onto rows below; the stripper took its colour and the climb back
+ * (CUU), so the key typed next lands on the entry's last row, where the
+ * line is drawn again over it (`EOch     cho foxtrot632 ...`).  A
+ * recalled entry is drawn the same way, and runs whole.  So the command
+ * row may not be what ran (flagged), and the first row below it whose
+ * element moved back (text after its last control is not all of it)
+ * stands for the line typed over the entry, flagged: without it that
+ * command would be listed nowhere.  The rows may come in later events:
+ * tty.c holds the command row for them.
+ */
+static enum sl_prompt_class	zsh_below_open(struct sl_prompt *,
+		    const char *, size_t, size_t *) __attribute__((noinline));
+
+static enum sl_prompt_class
+zsh_below_open(struct sl_prompt *ps, const char *s, size_t n, size_t *plen)
+{
+	enum sl_prompt_class cls;
+
+	if (!ps->suggested)
+		ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	ps->suggested = 1;
+	if (SL_ROW_STREAM_TAIL(ps->row_flags) >= n)
+		return SL_PROMPT_NONE;
+	cls = command(ps, s, n, 0, 0);
+	ps->marks |= SL_MARK_UNCERTAIN;
+	*plen = 0;
+	return cls;
+}
+
+/*
  * A row of output (n bytes) ends what a command row began.  It may be a
  * prompt's first line: its signals (or the prompt after a cancelled
  * line) are for the line after it (match_second_line).
  */
 static enum sl_prompt_class
 output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
-    size_t edit_at, int signalled)
+    size_t edit_at, int signalled, size_t *plen)
 {
+	if (!ps->signals && n > 0 && (ps->suggested ||
+	    (ps->zsh_cmd && ps->prev_cmd && ps->open)) &&
+	    zsh_below_open(ps, s, n, plen) != SL_PROMPT_NONE)
+		return SL_PROMPT_CMD;
 	ps->first_line = signalled && n > 0;
 	ps->first_flags = flags;
 	/* In a stream the row kept its escapes (the title's BEL kept
@@ -2342,7 +2426,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	}
 	if ((k = match_shape(s, n, shape_gates(ps))) > 0) {
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel) ||
-		    (ps->signals && title_redraw(ps, s, n, k, flags));
+		    (ps->signals && title_redraw(ps, s, n, k, flags)) ||
+		    stream_redraw(ps, s, n, k, flags);
 
 		if (!ps->signals)
 			k = last_copy(ps, s, s, n, k);
@@ -2377,5 +2462,6 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	    (cls = scrolled_window(ps, s, n, flags, plen)) != SL_PROMPT_NONE)
 		return cls;
 output:
-	return output_row(ps, s, n, flags, edit_at, signal || after_cancel);
+	return output_row(ps, s, n, flags, edit_at, signal || after_cancel,
+	    plen);
 }

@@ -36,8 +36,18 @@ void sl_tty_set_line(struct sl_tty *tty, long long line);
  * line emitted from now on; NULL src goes back to "name:line".
  */
 void sl_tty_set_src(struct sl_tty *tty, const char *src, const char *time);
-/* Make every row final now (an event boundary); state is kept. */
+/*
+ * Make every row final now (an event boundary); state is kept.  A
+ * streamed part's last command rows may wait for its next event
+ * (sl_tty_use, sl_tty_release).
+ */
 void sl_tty_flush(struct sl_tty *tty);
+/*
+ * Emit the line records held back for the part in use: its session ends.
+ * (A streamed session's part may hold its last rows across its events,
+ * for a later event to settle.)
+ */
+void sl_tty_release(struct sl_tty *tty);
 /* End of the session stream: flush and emit pending notes. */
 void sl_tty_finish(struct sl_tty *tty);
 /* Host seen in an OSC title (user@host:dir), or NULL. */
@@ -149,6 +159,9 @@ int sl_prompt_pastes(const struct sl_prompt *ps);
  * (busybox after a Tab listing)?  Then a command is settled only by the
  * next prompt. */
 int sl_prompt_quiet_redraws(const struct sl_prompt *ps);
+/* In a stream, may bash's last command row be followed by a Tab listing
+ * that rang no bell, then the line drawn again?  Only that row tells. */
+int sl_prompt_unseen_listing(const struct sl_prompt *ps);
 /* In a stream, zsh's command row was the last row: nothing followed it
  * yet, so it may have been cancelled without a trace. */
 int sl_prompt_silent_so_far(const struct sl_prompt *ps);
@@ -211,6 +224,11 @@ struct sl_stream {
 	int searched;		/* a search's row stood for the command */
 };
 
+/*
+ * Can a continuation row's text s (after its PS2) not be trusted to be
+ * what was typed there?  Its edits only: the width is the first row's.
+ */
+int sl_stream_cont_unsure(const char *s, size_t n);
 /*
  * Can the command row s (prompt of plen bytes, flags with the element's
  * SL_ROW_STREAM_* bits) not be trusted to be what ran?

@@ -662,6 +662,23 @@ zsh_lost_insert(const struct sl_stream *st, unsigned flags)
 	return zsh_stripped(st, flags) && (flags & SL_ROW_STREAM_END_INSERT);
 }
 
+/*
+ * zsh redraws a line typed at its PS2 ("for> ") as it does the first,
+ * and zsh-autosuggestions draws its grey suggestion there as well: with
+ * the moves stripped, an erase leaves a run of blanks inside the text
+ * (`echo foxtrot447 foxtrot echo i          tem $i` for `echo item $i`).
+ * A line's indentation is typed, not left over.
+ */
+int
+sl_stream_cont_unsure(const char *s, size_t n)
+{
+	size_t lead = 0;
+
+	while (lead < n && s[lead] == ' ')
+		lead++;
+	return inner_blanks(s + lead, n - lead);
+}
+
 int
 sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
     size_t n, size_t plen)

@@ -29,6 +29,8 @@
 #define HOLD_MAX	64	/* line records held back at most */
 #define NO_PROMPT_ROWS	20	/* lines without a command that need a note */
 #define HOLD_KEEP	4096	/* bytes of held rows a parked tty keeps */
+#define CARRY_ROWS	16	/* rows a streamed session holds between */
+#define CARRY_BYTES	4096	/* ...its events, and their bytes, at most */
 
 #define NO_COPY	((size_t)-1)	/* a held string or array that is NULL */
 
@@ -64,9 +66,20 @@ struct held {
 };
 
 #define LINE_FIELDS	offsetof(struct sl_record, f)
-/* Bytes of one held record in tty->held, aligned for the next. */
+/* Bytes of one held record in tty->hd.held, aligned for the next. */
 #define HELD_SIZE	((offsetof(struct held, r) + LINE_FIELDS + \
 	_Alignof(struct held) - 1) & ~(_Alignof(struct held) - 1))
+
+/* The line records held back, and what settles them. */
+struct holding {
+	unsigned char *held;	/* of HELD_SIZE each, grown on demand:
+				   most files hold few */
+	size_t nheld, held_cap;
+	struct sl_buf hold_mem;	/* what the held records point to */
+	int expect_expansion;	/* the last row held used history expansion */
+	int held_bell;		/* the command row held ended on the bell */
+	int carried;		/* the rows came from an earlier event */
+};
 
 /* What belongs to one session when several take turns on a tty. */
 struct sl_tty_part {
@@ -75,6 +88,9 @@ struct sl_tty_part {
 	long long n;
 	struct sl_prompt *prompt;
 	char *host;
+	struct holding *carried;	/* rows held across its events
+					   (none: nheld 0), or NULL:
+					   carries(), put_aside() */
 };
 
 struct sl_tty {
@@ -100,22 +116,17 @@ struct sl_tty {
 	int src_ok;			/* ...which are valid UTF-8 */
 	long long src_line;		/* the number after it... */
 	int src_line_set;		/* ...if src has one yet */
-	unsigned char *held;	/* of HELD_SIZE each, grown on demand:
-				   most files hold few */
-	size_t nheld, held_cap;
-	struct sl_buf hold_mem;	/* what the held records point to */
+	struct holding hd;	/* the part in use's */
 	long long first_line;	/* input line of the session's first row */
 	struct elem *elems;	/* streams only: ring of ELEMS */
 	long long elem_id;	/* the element being fed */
 	long long line;		/* the reader's line for it */
-	int expect_expansion;	/* the last row held used history expansion */
-	int held_bell;		/* the command row held ended on the bell */
 };
 
 static struct held *
 held_at(struct sl_tty *tty, size_t i)
 {
-	return (struct held *)(void *)(tty->held + i * HELD_SIZE);
+	return (struct held *)(void *)(tty->hd.held + i * HELD_SIZE);
 }
 
 /* The id checked once here, so that line records skip the check
@@ -200,7 +211,7 @@ src_ok(const struct sl_tty *tty)
 static size_t
 hold_copy(struct sl_tty *tty, const void *p, size_t n, size_t align)
 {
-	struct sl_buf *m = &tty->hold_mem;
+	struct sl_buf *m = &tty->hd.hold_mem;
 	size_t at = (m->len + align - 1) & ~(align - 1);
 
 	/* Tests inlined (every held row copies two or three strings):
@@ -221,7 +232,7 @@ hold_copy(struct sl_tty *tty, const void *p, size_t n, size_t align)
 static void
 held_point(struct sl_tty *tty, struct held *h)
 {
-	char *m = tty->hold_mem.buf;
+	char *m = tty->hd.hold_mem.buf;
 
 	h->r.text = m + h->text;
 	h->r.src = m + h->src;
@@ -237,16 +248,17 @@ hold(struct sl_tty *tty, const struct sl_record *r, int checked)
 {
 	struct held *h;
 
-	if (tty->nheld == tty->held_cap) {
+	if (tty->hd.nheld == tty->hd.held_cap) {
 		/* settled() releases before HOLD_MAX, so this stays bounded;
 		 * one to start with: most sessions hold one row at a time. */
-		tty->held_cap = tty->held_cap == 0 ? 1 : tty->held_cap * 2;
-		if (tty->held_cap > HOLD_MAX)
-			tty->held_cap = HOLD_MAX;
-		tty->held = sl_xrealloc(tty->held,
-		    tty->held_cap * HELD_SIZE);
+		tty->hd.held_cap = tty->hd.held_cap == 0 ? 1 :
+		    tty->hd.held_cap * 2;
+		if (tty->hd.held_cap > HOLD_MAX)
+			tty->hd.held_cap = HOLD_MAX;
+		tty->hd.held = sl_xrealloc(tty->hd.held,
+		    tty->hd.held_cap * HELD_SIZE);
 	}
-	h = held_at(tty, tty->nheld++);
+	h = held_at(tty, tty->hd.nheld++);
 	memcpy(&h->r, r, LINE_FIELDS);
 	h->checked = checked;
 	h->text = hold_copy(tty, r->text, r->len, 1);
@@ -265,15 +277,16 @@ release(struct sl_tty *tty)
 	struct sl_record r;
 	size_t i;
 
-	for (i = 0; i < tty->nheld; i++) {
+	for (i = 0; i < tty->hd.nheld; i++) {
 		held_point(tty, held_at(tty, i));
 		/* A whole record for the sink: only the line fields are
 		 * read, as from on_row's. */
 		memcpy(&r, &held_at(tty, i)->r, LINE_FIELDS);
 		emit(tty, &r, held_at(tty, i)->checked);
 	}
-	tty->nheld = 0;
-	sl_buf_reset(&tty->hold_mem);
+	tty->hd.nheld = 0;
+	tty->hd.carried = 0;
+	sl_buf_reset(&tty->hd.hold_mem);
 }
 
 /*
@@ -285,7 +298,7 @@ release(struct sl_tty *tty)
 static void
 take_expansion(struct sl_tty *tty, const struct sl_record *r)
 {
-	struct held *h = held_at(tty, tty->nheld - 1);
+	struct held *h = held_at(tty, tty->hd.nheld - 1);
 	const char *cmd, *bang;
 	size_t clen = h->r.len - h->r.prompt_len, pre;
 
@@ -318,10 +331,10 @@ settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 		r->redrawn |= (marks & SL_MARK_CLEARED) != 0;
 	}
 	if (marks & SL_MARK_GROUP)
-		for (i = 0; i < tty->nheld; i++)
+		for (i = 0; i < tty->hd.nheld; i++)
 			if (held_at(tty, i)->r.has_prompt)
 				held_at(tty, i)->r.cancelled = 1;
-	for (i = tty->nheld; i-- > 0 &&
+	for (i = tty->hd.nheld; i-- > 0 &&
 	    (marks & (SL_MARK_REDRAW | SL_MARK_PREV_UNCERTAIN));) {
 		struct held *h = held_at(tty, i);
 
@@ -346,13 +359,31 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 {
 	struct sl_prompt *ps = tty->cur->prompt;
 
-	if (tty->nheld >= HOLD_MAX - 1)
+	if (tty->hd.nheld >= HOLD_MAX - 1)
 		return 1;
 	if (is_prompt || sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps))
 		return 0;
 	if (sl_prompt_pastes(ps))
 		return (row->flags & SL_ROW_PASTE_OFF) != 0;
-	return !tty->held_bell;
+	/* The listing is written with the line, the line drawn again
+	 * comes with its Enter: output in a later event is the command's.
+	 * A listing longer than a carry would not wait for its redraw
+	 * anyway: the rest of a command's output is not copied. */
+	if (sl_prompt_unseen_listing(ps) && !tty->hd.held_bell)
+		return tty->hd.carried || tty->hd.nheld > CARRY_ROWS ||
+		    tty->hd.hold_mem.len > CARRY_BYTES;
+	return !tty->hd.held_bell;
+}
+
+/* Would a row of output leave the command held back unsettled?  (Paste
+ * is never seen in a stream, where this is asked.) */
+static int
+unsettled(const struct sl_tty *tty)
+{
+	const struct sl_prompt *ps = tty->cur->prompt;
+
+	return sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
+	    sl_prompt_unseen_listing(ps) || tty->hd.held_bell;
 }
 
 /* The reader's line of the renderer's line (an element, in a stream). */
@@ -431,20 +462,20 @@ on_row(void *arg, const struct sl_row *row)
 		r.prompt_len = plen;
 		r.cont = cls == SL_PROMPT_CONT;
 		settle(tty, &r, sl_prompt_marks(tty->cur->prompt));
-	} else if (tty->expect_expansion && tty->nheld > 0)
+	} else if (tty->hd.expect_expansion && tty->hd.nheld > 0)
 		take_expansion(tty, &r);
 	/* An output row may still say the held command never ran (a
 	 * stream's zsh prompt left empty after a silent Ctrl-C). */
-	if (cls == SL_PROMPT_NONE && tty->nheld > 0)
+	if (cls == SL_PROMPT_NONE && tty->hd.nheld > 0)
 		settle(tty, NULL, sl_prompt_marks(tty->cur->prompt) &
 		    SL_MARK_PREV_UNCERTAIN);
-	tty->expect_expansion = cls == SL_PROMPT_CMD &&
+	tty->hd.expect_expansion = cls == SL_PROMPT_CMD &&
 	    (sl_prompt_marks(tty->cur->prompt) & SL_MARK_HISTORY);
 	if (cls == SL_PROMPT_CMD) {
 		release(tty);
-		tty->held_bell = (flags & SL_ROW_BELL) != 0;
+		tty->hd.held_bell = (flags & SL_ROW_BELL) != 0;
 	}
-	if (cls == SL_PROMPT_CMD || tty->nheld > 0) {
+	if (cls == SL_PROMPT_CMD || tty->hd.nheld > 0) {
 		hold(tty, &r, checked);
 		if (cls != SL_PROMPT_CMD && settled(tty, row, cls != SL_PROMPT_NONE))
 			release(tty);
@@ -596,9 +627,9 @@ unpark(struct sl_tty *tty, enum sl_tty_kind kind)
 	memset(tty, 0, sizeof(*tty));
 	tty->term = kept.term;
 	tty->own.prompt = kept.own.prompt;
-	tty->held = kept.held;
-	tty->held_cap = kept.held_cap;
-	tty->hold_mem = kept.hold_mem;
+	tty->hd.held = kept.hd.held;
+	tty->hd.held_cap = kept.hd.held_cap;
+	tty->hd.hold_mem = kept.hd.hold_mem;
 	tty->src = kept.src;
 	sl_buf_reset(&tty->src);
 	if (kind == SL_TTY_STREAM && kept.elems != NULL) {
@@ -703,6 +734,62 @@ count_dropped(struct sl_tty *tty)
 	tty->dropped = d;
 }
 
+/*
+ * May the rows held back wait for the session's next event?  In a
+ * stream only a row of a later event may say what the last command row
+ * was: the line drawn again after a Tab listing that rang no bell, the
+ * open command's next row after zsh-autosuggestions drew a multi-line
+ * entry.  So a command still unsettled (settled()) waits; one that
+ * output would settle does not.  Only command rows are revised; the rows
+ * after one are held with it to keep their order.  At most CARRY_ROWS
+ * rows of CARRY_BYTES per session wait: a listing longer than that is
+ * let go at the event's end as before.
+ */
+static int
+carries(const struct sl_tty *tty)
+{
+	return tty->cur != &tty->own && tty->hd.nheld > 0 &&
+	    tty->hd.nheld <= CARRY_ROWS &&
+	    tty->hd.hold_mem.len <= CARRY_BYTES && unsettled(tty);
+}
+
+static void
+holding_free(struct holding *hd)
+{
+	free(hd->held);
+	sl_buf_free(&hd->hold_mem);
+}
+
+/*
+ * The rows held go with the part in use until it is used again, and the
+ * part's storage (empty) comes to the tty: the two swap, so that a
+ * session that carries rows event after event allocates nothing.  A
+ * part keeps an empty buffer of at most HOLD_KEEP bytes.
+ */
+static void
+put_aside(struct sl_tty *tty)
+{
+	struct holding *c = tty->cur->carried, spare;
+
+	if (c == NULL)
+		c = tty->cur->carried = sl_xcalloc(1, sizeof(*c));
+	spare = *c;
+	*c = tty->hd;
+	tty->hd = spare;
+}
+
+static void
+take_back(struct sl_tty *tty)
+{
+	struct holding *c = tty->cur->carried, spare = tty->hd;
+
+	tty->hd = *c;
+	tty->hd.carried = 1;
+	*c = spare;
+	if (c->hold_mem.cap > HOLD_KEEP)
+		sl_buf_free(&c->hold_mem);
+}
+
 void
 sl_tty_flush(struct sl_tty *tty)
 {
@@ -712,6 +799,13 @@ sl_tty_flush(struct sl_tty *tty)
 	 * what follows is not known here, and it may never have run. */
 	if (sl_prompt_silent_so_far(tty->cur->prompt))
 		settle(tty, NULL, SL_MARK_PREV_UNCERTAIN);
+	if (!carries(tty))
+		release(tty);
+}
+
+void
+sl_tty_release(struct sl_tty *tty)
+{
 	release(tty);
 }
 
@@ -743,6 +837,7 @@ void
 sl_tty_finish(struct sl_tty *tty)
 {
 	sl_tty_flush(tty);
+	release(tty);
 	note_no_prompt(tty);
 }
 
@@ -798,8 +893,7 @@ sl_tty_free(struct sl_tty *tty)
 	if (tty == NULL)
 		return;
 	tty_end(tty);
-	free(tty->held);
-	sl_buf_free(&tty->hold_mem);
+	holding_free(&tty->hd);
 	sl_term_free(tty->term);
 	free(tty->elems);
 	sl_prompt_free(tty->own.prompt);
@@ -814,8 +908,8 @@ sl_tty_park(struct sl_tty *tty)
 		return;
 	tty_end(tty);
 	/* A long row held back would stay with the spare: let it go. */
-	if (tty->hold_mem.cap > HOLD_KEEP)
-		sl_buf_free(&tty->hold_mem);
+	if (tty->hd.hold_mem.cap > HOLD_KEEP)
+		sl_buf_free(&tty->hd.hold_mem);
 	sl_term_park(tty->term);
 	sl_run_spare_put(tty->rd->run, tty, spare_free);
 }
@@ -842,9 +936,15 @@ sl_tty_use(struct sl_tty *tty, struct sl_tty_part *part)
 {
 	struct sl_tty_part *next = part != NULL ? part : &tty->own;
 
-	if (next != tty->cur)
+	if (next == tty->cur)
+		return;
+	if (carries(tty))
+		put_aside(tty);
+	else
 		release(tty);
 	tty->cur = next;
+	if (next->carried != NULL && next->carried->nheld > 0)
+		take_back(tty);
 }
 
 void
@@ -852,6 +952,9 @@ sl_tty_part_free(struct sl_tty_part *part)
 {
 	if (part == NULL)
 		return;
+	if (part->carried != NULL)
+		holding_free(part->carried);
+	free(part->carried);
 	sl_prompt_free(part->prompt);
 	free(part->sid);
 	free(part->host);

@@ -1375,6 +1375,100 @@ START_TEST(zsh_search_after_empty_prompt)
 }
 END_TEST
 
+/* In a stream bash's line drawn again after a Tab listing that rang no
+ * bell: the element kept its escapes (the title), paste is not turned on
+ * again, and the line goes on from the last one.  Until then output rows
+ * do not settle the command (the listing comes first). */
+START_TEST(stream_listing_redraw)
+{
+	const unsigned kept = SL_ROW_STREAM_KEPT;
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "nobody@vm:~/work$ cat alpha_", SL_ROW_PASTE | kept,
+	    "nobody@vm:~/work$ ");
+	MARKS_ARE(ps, 0);
+	ck_assert_int_eq(sl_prompt_unseen_listing(ps), 1);
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
+	CMD(ps, "nobody@vm:~/work$ cat alpha_report.txt", kept,
+	    "nobody@vm:~/work$ ");
+	MARKS_ARE(ps, SL_MARK_REDRAW);
+	NONE(ps, "quarterly report", 0);
+	/* A new line turns paste on; a stripped row says nothing; a line
+	 * that does not go on from the last is another. */
+	CMD(ps, "nobody@vm:~/work$ cat alpha_report.txt", SL_ROW_PASTE | kept,
+	    "nobody@vm:~/work$ ");
+	MARKS_ARE(ps, 0);
+	NONE(ps, "quarterly report", 0);
+	CMD(ps, "nobody@vm:~/work$ cat alpha_report.txt x", 0,
+	    "nobody@vm:~/work$ ");
+	ck_assert(!(sl_prompt_marks(ps) & SL_MARK_REDRAW));
+	CMD(ps, "nobody@vm:~/work$ ls", SL_ROW_PASTE | kept,
+	    "nobody@vm:~/work$ ");
+	CMD(ps, "nobody@vm:~/work$ cat", kept, "nobody@vm:~/work$ ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+
+	/* zsh and the others never turned paste on: no holding. */
+	ps = sl_prompt_new(NULL, 0, 0);
+	CMD(ps, MARK40 "vm% ls", 0, MARK40 "vm% ");
+	ck_assert_int_eq(sl_prompt_unseen_listing(ps), 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* zsh-autosuggestions drew a multi-line history entry after the typed
+ * `c` (zsh-plugins 5, streamed): the unfinished row is followed by rows
+ * with no PS2, and the line typed next lands on the entry's last row,
+ * after moves back (the text after the element's last control is not
+ * all of it).  A line zsh took is followed by its PS2. */
+START_TEST(zsh_suggestion_below_open)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, MARK40 "vm% cat <<EOF", 0, MARK40 "vm% ");
+	MARKS_ARE(ps, 0);
+	NONE(ps, "echo hotel", SL_ROW_STREAM_TAIL_SET(10));
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
+	NONE(ps, "the end", SL_ROW_STREAM_TAIL_SET(7));
+	MARKS_ARE(ps, 0);
+	CMD(ps, "EOch     cho foxtrot632 echo x", SL_ROW_STREAM_TAIL_SET(20),
+	    "");
+	ck_assert(sl_prompt_marks(ps) & SL_MARK_UNCERTAIN);
+	NONE(ps, "foxtrot632 echo x", SL_ROW_STREAM_TAIL_SET(17));
+	MARKS_ARE(ps, 0);
+
+	CMD(ps, MARK40 "vm% cat <<EOF", 0, MARK40 "vm% ");
+	CONT(ps, "heredoc> echo hotel", "heredoc> ");
+	MARKS_ARE(ps, 0);
+	CONT(ps, "heredoc> EOF", "heredoc> ");
+	NONE(ps, "echo hotel", SL_ROW_STREAM_TAIL_SET(10));
+	MARKS_ARE(ps, 0);
+	/* The same rows after a finished command are its output. */
+	CMD(ps, MARK40 "vm% ls", 0, MARK40 "vm% ");
+	NONE(ps, "EOch     cho foxtrot632 echo x", SL_ROW_STREAM_TAIL_SET(20));
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* zsh's suggestion drawn at PS2 and typed over, its moves stripped: a
+ * run of blanks inside the continuation line flags the command. */
+START_TEST(zsh_cont_left_blanks)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, MARK40 "vm% for i in 1 2 3", 0, MARK40 "vm% ");
+	CONT(ps, "for> do", "for> ");
+	MARKS_ARE(ps, 0);
+	CONT(ps, "for> echo foxtrot447 foxtrot echo i          tem $i",
+	    "for> ");
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
+	CONT(ps, "for>   echo '$i    x'", "for> ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* zsh's mark looked for, not found, in a row another matcher takes: the
  * mark's width and prompt do not stay behind for the row's judging (a gap
  * inside the command is uncertain whatever comes before it). */
@@ -1748,6 +1842,9 @@ prompt_suite(void)
 	tcase_add_test(tc, cut_box_row_streamed);
 	tcase_add_test(tc, zsh_silent_cancel_before_empty_prompt);
 	tcase_add_test(tc, surely_none_only_for_output);
+	tcase_add_test(tc, stream_listing_redraw);
+	tcase_add_test(tc, zsh_suggestion_below_open);
+	tcase_add_test(tc, zsh_cont_left_blanks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -396,6 +396,22 @@ END_TEST
 
 /* oh-my-zsh's title as a command starts, first in its element (zsh-omz
  * seed 222's and 217's elements, cut). */
+/* A continuation line zsh redrew with its suggestion, typed over
+ * (zsh-plugins 5): the blanks an erase left inside it; indentation and
+ * quoted runs are typed. */
+START_TEST(cont_left_blanks)
+{
+	static const char left[] = "echo foxtrot447 foxtrot echo i"
+	    "                   tem $i";
+
+	ck_assert_int_eq(sl_stream_cont_unsure(left, strlen(left)), 1);
+	ck_assert_int_eq(sl_stream_cont_unsure("  echo item $i", 14), 0);
+	ck_assert_int_eq(sl_stream_cont_unsure("echo 'a    b'", 13), 0);
+	ck_assert_int_eq(sl_stream_cont_unsure("the end   ", 10), 0);
+	ck_assert_int_eq(sl_stream_cont_unsure("", 0), 0);
+}
+END_TEST
+
 START_TEST(title_first)
 {
 	ck_assert_uint_ne(scan_all("\x1b]2;true\x07\x1b]1;true\x07%   x") &
@@ -436,6 +452,7 @@ stream_suite(void)
 	tcase_add_test(tc, zsh_lost_insert_point);
 	tcase_add_test(tc, final_climb_not_drawn);
 	tcase_add_test(tc, title_first);
+	tcase_add_test(tc, cont_left_blanks);
 	suite_add_tcase(s, tc);
 	return s;
 }
