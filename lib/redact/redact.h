@@ -495,9 +495,20 @@ void rx_marker(const struct sl_redact *rx, int rule, const char *secret,
 
 /* ------------------------------------------------------------- the engine */
 
-/* Indexes of enabled rules, in their order. */
+/*
+ * What lets a rule run on a line: nothing, one of its keywords there
+ * (cand), or the line being in its "after" window (nearby).
+ */
+enum rx_gate { RX_GATE_ALWAYS, RX_GATE_KEYWORD, RX_GATE_NEAR };
+
+/*
+ * Indexes of enabled rules, in their order, and the gate of each: the
+ * loop of every line reads these two arrays, not the rules (a cache line
+ * or two each).
+ */
 struct rx_ruleset {
 	int *v;
+	unsigned char *gate;	/* enum rx_gate */
 	size_t n;
 };
 

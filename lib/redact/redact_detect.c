@@ -126,6 +126,20 @@ run_rule(struct sl_redact *rx, int ri, const char *subj, size_t sn,
 	return 0;
 }
 
+/* Does the gate (enum rx_gate) of rule i let it run on this line? */
+static inline int
+gate_open(const struct sl_redact *rx, unsigned char gate, size_t i,
+    const uint32_t *cand, uint32_t stamp)
+{
+	switch (gate) {
+	case RX_GATE_KEYWORD:
+		return cand[i] == stamp;
+	case RX_GATE_NEAR:
+		return rx->nearby[i] == rx->stamp;
+	}
+	return 1;
+}
+
 static int
 match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
     const char *subj, size_t sn, size_t skip, struct rx_entry *e,
@@ -134,12 +148,8 @@ match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 	size_t k, i;
 
 	for (k = 0; k < rx->plain.n; k++) {
-		const struct rx_rule *r;
-
 		i = (size_t)rx->plain.v[k];
-		r = &rx->rules.v[i];
-		if (r->after != NULL ? rx->nearby[i] != rx->stamp :
-		    r->nkw > 0 && cand[i] != stamp && !rx->allrules)
+		if (!gate_open(rx, rx->plain.gate[k], i, cand, stamp))
 			continue;
 		if (run_rule(rx, (int)i, subj, sn, skip, e->lineno, h) != 0) {
 			e->failed = 1;
