@@ -237,6 +237,7 @@ struct rx_ctx {
 	int failed;		/* the prompt said it failed or timed out */
 	char typed[RX_WORD_MAX];	/* the last password typed at the
 					   shell, for where it is shown again */
+	size_t typed_rare;	/* ...its byte rx_holds looks for */
 	int again;		/* ...and the last line ran it again */
 	unsigned char near[RX_NEAR_MAX];	/* lines left in the window
 						   of each "after" rule */
@@ -399,6 +400,15 @@ void rx_close_window(struct rx_queue *q, struct rx_ctx *ctx);
 /* s in t as a word of its own, from `from` on; -1 if not there. */
 long rx_find_token(const char *t, size_t n, const char *s, size_t sn,
     size_t from);
+/*
+ * Does p[0, n) hold w?  Asked of every line once a password was typed at
+ * the shell: memchr to w[rare], then memcmp.  The byte is w's least
+ * likely in shell text (rx_rare_byte): memchr to the first byte, often a
+ * common letter, stopped several times a line.
+ */
+int rx_holds(const char *p, size_t n, const char *w, size_t rare);
+/* The byte of w (not empty) that rx_holds looks for. */
+size_t rx_rare_byte(const char *w);
 /* Turn e's hits into edits and hand it to the owner (redact_map.c). */
 int rx_release_entry(struct rx_queue *q, struct rx_entry *e);
 

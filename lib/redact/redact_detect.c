@@ -889,8 +889,11 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 			    !allowed(rx, &rx->rules.v[rule], s, sn)) {
 				token_hits(&e->rh, t, n, s, sn, rule, 0);
 				backfill(q, ctx, s, sn, rule);
-				if (sn < RX_WORD_MAX)
+				if (sn < RX_WORD_MAX) {
 					memcpy(ctx->typed, s, sn + 1);
+					ctx->typed_rare =
+					    rx_rare_byte(ctx->typed);
+				}
 			}
 			free(s);
 			rx_close_window(q, ctx);
@@ -913,21 +916,54 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 }
 
 /*
- * Does p[0, n) hold the word w?  Asked of every line once a password was
- * typed at the shell: memchr to its first byte, then memcmp, is cheaper
- * there than memmem, which prepares a table for each call.
+ * How common byte c is in shell text, roughly, 0 the rarest: upper-case
+ * letters, most punctuation and bytes past ASCII; then digits and
+ * lower-case letters (these in the order of English text); blanks and
+ * the punctuation of paths, options and assignments the most.
  */
 static int
-holds(const char *p, size_t n, const char *w)
+commonness(unsigned char c)
+{
+	static const char letters[] = "zqjxkvbpygfwmucdlhrsnioate";
+
+	if (c >= 'a' && c <= 'z')
+		return 2 + (int)(strchr(letters, c) - letters);
+	if (c >= '0' && c <= '9')
+		return 1;
+	if (c == ' ' || c == '/' || c == '.' || c == '-' || c == '_' ||
+	    c == ':' || c == '=')
+		return 2 + (int)sizeof(letters);
+	return 0;
+}
+
+size_t
+rx_rare_byte(const char *w)
+{
+	size_t i, rare = 0;
+
+	for (i = 1; w[i] != '\0'; i++)
+		if (commonness((unsigned char)w[i]) <
+		    commonness((unsigned char)w[rare]))
+			rare = i;
+	return rare;
+}
+
+int
+rx_holds(const char *p, size_t n, const char *w, size_t rare)
 {
 	size_t wn = strlen(w);
-	const char *q, *e = p + n;
+	const char *q, *s, *e;
 
-	while (wn <= (size_t)(e - p) &&
-	    (q = memchr(p, w[0], (size_t)(e - p) - wn + 1)) != NULL) {
-		if (memcmp(q, w, wn) == 0)
+	if (wn > n)
+		return 0;
+	/* w[rare] of the first start, p, and after that of the last */
+	s = p + rare;
+	e = p + n - (wn - 1 - rare);
+	while (s < e &&
+	    (q = memchr(s, (unsigned char)w[rare], (size_t)(e - s))) != NULL) {
+		if (memcmp(q - rare, w, wn) == 0)
 			return 1;
-		p = q + 1;
+		s = q + 1;
 	}
 	return 0;
 }
@@ -956,7 +992,7 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	uint32_t sl = 0, sr;
 	size_t hl = 0, hr, tn, sn, out = 0;
 	int pk, ty, complex = 0, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
-	    holds(e->p, e->n, e->ctx->typed));
+	    rx_holds(e->p, e->n, e->ctx->typed, e->ctx->typed_rare));
 
 	if (e->rendered) {
 		t = e->p;
