@@ -917,22 +917,21 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 
 /*
  * How common byte c is in shell text, roughly, 0 the rarest: upper-case
- * letters, most punctuation and bytes past ASCII; then digits and
- * lower-case letters (these in the order of English text); blanks and
- * the punctuation of paths, options and assignments the most.
+ * letters, most punctuation and bytes past ASCII; then lower-case
+ * letters and digits, in the order of their counts in session logs
+ * (digits are as common as a middle letter: times, sizes, addresses);
+ * blanks and the punctuation of paths, options and assignments the most.
  */
 static int
 commonness(unsigned char c)
 {
-	static const char letters[] = "zqjxkvbpygfwmucdlhrsnioate";
+	static const char order[] = "zqjxkv9876b54ygpwf32mu1cd0lhrsnioate";
 
-	if (c >= 'a' && c <= 'z')
-		return 2 + (int)(strchr(letters, c) - letters);
-	if (c >= '0' && c <= '9')
-		return 1;
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return 1 + (int)(strchr(order, c) - order);
 	if (c == ' ' || c == '/' || c == '.' || c == '-' || c == '_' ||
 	    c == ':' || c == '=')
-		return 2 + (int)sizeof(letters);
+		return 1 + (int)sizeof(order);
 	return 0;
 }
 

@@ -1714,10 +1714,11 @@ START_TEST(holds_every_offset)
 					    words[w], rare, at, n);
 				}
 	}
-	/* Upper case and punctuation before digits before letters. */
+	/* Upper case and punctuation first, then rare letters and digits. */
 	ck_assert_uint_eq(rx_rare_byte("Tr0ub4dor&3"), 0);
 	ck_assert_uint_eq(rx_rare_byte("tr0ub4dor&3"), 9);
 	ck_assert_uint_eq(rx_rare_byte("s3cret"), 1);
+	ck_assert_uint_eq(rx_rare_byte("s3cretz"), 6);
 	ck_assert_uint_eq(rx_rare_byte("secret"), 2);
 	ck_assert_uint_eq(rx_rare_byte("a/b.c"), 2);
 }
