@@ -407,7 +407,7 @@ long rx_find_token(const char *t, size_t n, const char *s, size_t sn,
  * common letter, stopped several times a line.
  */
 int rx_holds(const char *p, size_t n, const char *w, size_t rare);
-/* The byte of w (not empty) that rx_holds looks for. */
+/* The byte of w that rx_holds looks for (0 when w is empty). */
 size_t rx_rare_byte(const char *w);
 /* Turn e's hits into edits and hand it to the owner (redact_map.c). */
 int rx_release_entry(struct rx_queue *q, struct rx_entry *e);

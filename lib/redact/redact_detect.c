@@ -940,6 +940,8 @@ rx_rare_byte(const char *w)
 {
 	size_t i, rare = 0;
 
+	if (w[0] == '\0')
+		return 0;
 	for (i = 1; w[i] != '\0'; i++)
 		if (commonness((unsigned char)w[i]) <
 		    commonness((unsigned char)w[rare]))

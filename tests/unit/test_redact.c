@@ -1721,6 +1721,7 @@ START_TEST(holds_every_offset)
 	ck_assert_uint_eq(rx_rare_byte("s3cretz"), 6);
 	ck_assert_uint_eq(rx_rare_byte("secret"), 2);
 	ck_assert_uint_eq(rx_rare_byte("a/b.c"), 2);
+	ck_assert_uint_eq(rx_rare_byte(""), 0);
 }
 END_TEST
 
