@@ -110,11 +110,24 @@ builtin(const char *pat)
 
 static void scratch_release_init(struct sl_redact *rx);
 
-static void
-ruleset_add(struct rx_ruleset *set, size_t rule, size_t nrules)
+/* What lets rule r run on a line (rx->allrules known). */
+static unsigned char
+rule_gate(const struct sl_redact *rx, const struct rx_rule *r)
 {
-	if (set->v == NULL)
+	if (r->after != NULL)
+		return RX_GATE_NEAR;
+	return r->nkw > 0 && !rx->allrules ? RX_GATE_KEYWORD : RX_GATE_ALWAYS;
+}
+
+static void
+ruleset_add(struct rx_ruleset *set, size_t rule, size_t nrules,
+    unsigned char gate)
+{
+	if (set->v == NULL) {
 		set->v = sl_xmalloc((nrules + 1) * sizeof(int));
+		set->gate = sl_xmalloc(nrules + 1);
+	}
+	set->gate[set->n] = gate;
 	set->v[set->n++] = (int)rule;
 }
 
@@ -123,18 +136,20 @@ static void
 sort_rules(struct sl_redact *rx)
 {
 	const struct rx_rule *r;
+	unsigned char gate;
 	size_t i;
 
 	for (i = 0; i < rx->rules.n; i++) {
 		r = &rx->rules.v[i];
 		if (!r->on)
 			continue;
+		gate = rule_gate(rx, r);
 		if (r->type == RX_PATTERN && r->command == NULL)
-			ruleset_add(&rx->plain, i, rx->rules.n);
+			ruleset_add(&rx->plain, i, rx->rules.n, gate);
 		if (r->after != NULL)
-			ruleset_add(&rx->after, i, rx->rules.n);
+			ruleset_add(&rx->after, i, rx->rules.n, gate);
 		if (r->command != NULL)
-			ruleset_add(&rx->command, i, rx->rules.n);
+			ruleset_add(&rx->command, i, rx->rules.n, gate);
 	}
 }
 
@@ -389,8 +404,11 @@ sl_redact_free(struct sl_redact *rx)
 	rx_rules_free(&rx->rules);
 	rx_ac_free(rx->ac);
 	free(rx->plain.v);
+	free(rx->plain.gate);
 	free(rx->after.v);
+	free(rx->after.gate);
 	free(rx->command.v);
+	free(rx->command.gate);
 	free(rx->candr);
 	free(rx->candl);
 	free(rx->nearby);

@@ -237,6 +237,7 @@ struct rx_ctx {
 	int failed;		/* the prompt said it failed or timed out */
 	char typed[RX_WORD_MAX];	/* the last password typed at the
 					   shell, for where it is shown again */
+	size_t typed_rare;	/* ...its byte rx_holds looks for */
 	int again;		/* ...and the last line ran it again */
 	unsigned char near[RX_NEAR_MAX];	/* lines left in the window
 						   of each "after" rule */
@@ -399,6 +400,15 @@ void rx_close_window(struct rx_queue *q, struct rx_ctx *ctx);
 /* s in t as a word of its own, from `from` on; -1 if not there. */
 long rx_find_token(const char *t, size_t n, const char *s, size_t sn,
     size_t from);
+/*
+ * Does p[0, n) hold w?  Asked of every line once a password was typed at
+ * the shell: memchr to w[rare], then memcmp.  The byte is w's least
+ * likely in shell text (rx_rare_byte): memchr to the first byte, often a
+ * common letter, stopped several times a line.
+ */
+int rx_holds(const char *p, size_t n, const char *w, size_t rare);
+/* The byte of w that rx_holds looks for (0 when w is empty). */
+size_t rx_rare_byte(const char *w);
 /* Turn e's hits into edits and hand it to the owner (redact_map.c). */
 int rx_release_entry(struct rx_queue *q, struct rx_entry *e);
 
@@ -495,9 +505,20 @@ void rx_marker(const struct sl_redact *rx, int rule, const char *secret,
 
 /* ------------------------------------------------------------- the engine */
 
-/* Indexes of enabled rules, in their order. */
+/*
+ * What lets a rule run on a line: nothing, one of its keywords there
+ * (cand), or the line being in its "after" window (nearby).
+ */
+enum rx_gate { RX_GATE_ALWAYS, RX_GATE_KEYWORD, RX_GATE_NEAR };
+
+/*
+ * Indexes of enabled rules, in their order, and the gate of each: the
+ * loop of every line reads these two arrays, not the rules (a cache line
+ * or two each).
+ */
 struct rx_ruleset {
 	int *v;
+	unsigned char *gate;	/* enum rx_gate */
 	size_t n;
 };
 

@@ -126,6 +126,20 @@ run_rule(struct sl_redact *rx, int ri, const char *subj, size_t sn,
 	return 0;
 }
 
+/* Does the gate (enum rx_gate) of rule i let it run on this line? */
+static inline int
+gate_open(const struct sl_redact *rx, unsigned char gate, size_t i,
+    const uint32_t *cand, uint32_t stamp)
+{
+	switch (gate) {
+	case RX_GATE_KEYWORD:
+		return cand[i] == stamp;
+	case RX_GATE_NEAR:
+		return rx->nearby[i] == rx->stamp;
+	}
+	return 1;
+}
+
 static int
 match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
     const char *subj, size_t sn, size_t skip, struct rx_entry *e,
@@ -134,12 +148,8 @@ match_rules(struct sl_redact *rx, const uint32_t *cand, uint32_t stamp,
 	size_t k, i;
 
 	for (k = 0; k < rx->plain.n; k++) {
-		const struct rx_rule *r;
-
 		i = (size_t)rx->plain.v[k];
-		r = &rx->rules.v[i];
-		if (r->after != NULL ? rx->nearby[i] != rx->stamp :
-		    r->nkw > 0 && cand[i] != stamp && !rx->allrules)
+		if (!gate_open(rx, rx->plain.gate[k], i, cand, stamp))
 			continue;
 		if (run_rule(rx, (int)i, subj, sn, skip, e->lineno, h) != 0) {
 			e->failed = 1;
@@ -879,8 +889,11 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 			    !allowed(rx, &rx->rules.v[rule], s, sn)) {
 				token_hits(&e->rh, t, n, s, sn, rule, 0);
 				backfill(q, ctx, s, sn, rule);
-				if (sn < RX_WORD_MAX)
+				if (sn < RX_WORD_MAX) {
 					memcpy(ctx->typed, s, sn + 1);
+					ctx->typed_rare =
+					    rx_rare_byte(ctx->typed);
+				}
 			}
 			free(s);
 			rx_close_window(q, ctx);
@@ -903,21 +916,55 @@ typed(struct rx_queue *q, struct rx_entry *e, const char *t, size_t n,
 }
 
 /*
- * Does p[0, n) hold the word w?  Asked of every line once a password was
- * typed at the shell: memchr to its first byte, then memcmp, is cheaper
- * there than memmem, which prepares a table for each call.
+ * How common byte c is in shell text, roughly, 0 the rarest: upper-case
+ * letters, most punctuation and bytes past ASCII; then lower-case
+ * letters and digits, in the order of their counts in session logs
+ * (digits are as common as a middle letter: times, sizes, addresses);
+ * blanks and the punctuation of paths, options and assignments the most.
  */
 static int
-holds(const char *p, size_t n, const char *w)
+commonness(unsigned char c)
+{
+	static const char order[] = "zqjxkv9876b54ygpwf32mu1cd0lhrsnioate";
+
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return 1 + (int)(strchr(order, c) - order);
+	if (c == ' ' || c == '/' || c == '.' || c == '-' || c == '_' ||
+	    c == ':' || c == '=')
+		return 1 + (int)sizeof(order);
+	return 0;
+}
+
+size_t
+rx_rare_byte(const char *w)
+{
+	size_t i, rare = 0;
+
+	if (w[0] == '\0')
+		return 0;
+	for (i = 1; w[i] != '\0'; i++)
+		if (commonness((unsigned char)w[i]) <
+		    commonness((unsigned char)w[rare]))
+			rare = i;
+	return rare;
+}
+
+int
+rx_holds(const char *p, size_t n, const char *w, size_t rare)
 {
 	size_t wn = strlen(w);
-	const char *q, *e = p + n;
+	const char *q, *s, *e;
 
-	while (wn <= (size_t)(e - p) &&
-	    (q = memchr(p, w[0], (size_t)(e - p) - wn + 1)) != NULL) {
-		if (memcmp(q, w, wn) == 0)
+	if (wn > n)
+		return 0;
+	/* w[rare] of the first start, p, and after that of the last */
+	s = p + rare;
+	e = p + n - (wn - 1 - rare);
+	while (s < e &&
+	    (q = memchr(s, (unsigned char)w[rare], (size_t)(e - s))) != NULL) {
+		if (memcmp(q - rare, w, wn) == 0)
 			return 1;
-		p = q + 1;
+		s = q + 1;
 	}
 	return 0;
 }
@@ -946,7 +993,7 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	uint32_t sl = 0, sr;
 	size_t hl = 0, hr, tn, sn, out = 0;
 	int pk, ty, complex = 0, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
-	    holds(e->p, e->n, e->ctx->typed));
+	    rx_holds(e->p, e->n, e->ctx->typed, e->ctx->typed_rare));
 
 	if (e->rendered) {
 		t = e->p;

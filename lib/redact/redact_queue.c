@@ -218,6 +218,7 @@ rx_ctx_reset(struct rx_queue *q, struct rx_ctx *ctx)
 	ctx->since = 0;
 	ctx->failed = 0;
 	ctx->typed[0] = '\0';
+	ctx->typed_rare = 0;
 	memset(ctx->near, 0, sizeof(ctx->near));
 }
 

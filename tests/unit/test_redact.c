@@ -1671,6 +1671,60 @@ END_TEST
  * colours and modes move nothing, erases and cursor moves do, and so do
  * sequences cut short or longer than the renderer takes.
  */
+/* The naive answer rx_holds must give. */
+static int
+holds_naive(const char *p, size_t n, const char *w)
+{
+	size_t wn = strlen(w), i;
+
+	for (i = 0; i + wn <= n; i++)
+		if (memcmp(p + i, w, wn) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * rx_holds (the typed-password test of every line) looks for one byte of
+ * the word and compares around it: the word at every offset of lines of
+ * every length, cut off by either end, with a near miss (that byte
+ * right, another wrong) in front, from each byte of the word.
+ */
+START_TEST(holds_every_offset)
+{
+	static const char *words[] = { "x", "pw", "Tr0ub4dor&3",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaab" };
+	char line[48];
+	size_t w, n, at, wn, rare;
+
+	for (w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+		wn = strlen(words[w]);
+		for (rare = 0; rare < wn; rare++)
+			for (n = 0; n <= sizeof(line); n++)
+				for (at = 0; at <= n; at++) {
+					memset(line, 'a', sizeof(line));
+					if (wn > 1 && n >= wn) {
+						memcpy(line, words[w], wn);
+						line[rare == 0 ? 1 : 0] ^= 0x20;
+					}
+					memcpy(line + at, words[w],
+					    at + wn <= n ? wn : n - at);
+					ck_assert_msg(rx_holds(line, n, words[w],
+					    rare) == holds_naive(line, n,
+					    words[w]), "%s from %zu at %zu of %zu",
+					    words[w], rare, at, n);
+				}
+	}
+	/* Upper case and punctuation first, then rare letters and digits. */
+	ck_assert_uint_eq(rx_rare_byte("Tr0ub4dor&3"), 0);
+	ck_assert_uint_eq(rx_rare_byte("tr0ub4dor&3"), 9);
+	ck_assert_uint_eq(rx_rare_byte("s3cret"), 1);
+	ck_assert_uint_eq(rx_rare_byte("s3cretz"), 6);
+	ck_assert_uint_eq(rx_rare_byte("secret"), 2);
+	ck_assert_uint_eq(rx_rare_byte("a/b.c"), 2);
+	ck_assert_uint_eq(rx_rare_byte(""), 0);
+}
+END_TEST
+
 START_TEST(raw_scan_moves)
 {
 	static const struct {
@@ -1781,6 +1835,7 @@ redact_suite(void)
 	tcase_add_test(tc, rows_skip_same_output);
 	tcase_add_test(tc, rows_skip_same_output);
 	tcase_add_test(tc, raw_scan_moves);
+	tcase_add_test(tc, holds_every_offset);
 	suite_add_tcase(s, tc);
 	return s;
 }
