@@ -60,6 +60,7 @@
 #define ARC_CHUNK	(64 * 1024)	/* bytes handed to libarchive at once */
 #define ARC_SEEN	16		/* ranges remembered for the ratio */
 #define GZ_RESYNC_MAX	100		/* corrupt members skipped, then stop */
+#define GZ_CHECK_EVERY	512		/* compressed bytes between ratio checks */
 #define FIFO_WAIT_MS	3000		/* for a writer to open a named FIFO */
 
 _Static_assert(IN_BUFSZ >= SL_PEEK, "a peek must fit the first buffer");
@@ -696,6 +697,9 @@ struct gz {
 	uint32_t crc;		/* of this member's bytes so far */
 	uint32_t size;		/* ...and their count, mod 2^32 */
 	unsigned char tail[8];	/* the last compressed bytes consumed */
+	long long check_at;	/* in_total of the next ratio check */
+	int draining;		/* at check_at: what it makes is not all out */
+	int ratio_due;		/* the last step ended at a check */
 };
 
 /*
@@ -903,6 +907,49 @@ gz_check(struct sl_in *in, struct gz *g, int ret, size_t used, size_t got,
 	}
 }
 
+/*
+ * The decompression ratio is checked where the counts depend on the
+ * input alone, not on how it was cut into steps (the room a reader left,
+ * what a pipe's read() gave, a -j thread's slots): where the compressed
+ * bytes consumed reach a multiple of GZ_CHECK_EVERY and inflate has made
+ * all it can of them, and at a member's end.  A step is given input up
+ * to the next such point only; once there, steps are given none until
+ * inflate has nothing more to make (room left over).  So a bomb is
+ * refused after the same bytes, with the same message, however it is
+ * read; at 1032:1 (deflate's best) at most 516 KiB later than a check
+ * after every step would.  The compressed bytes a step may take:
+ */
+static size_t
+gz_step_in(struct gz *g, size_t avail)
+{
+	if (g->draining)
+		return 0;
+	if (g->check_at <= g->in_total)	/* skipped past (resync, padding) */
+		g->check_at = g->in_total - g->in_total % GZ_CHECK_EVERY +
+		    GZ_CHECK_EVERY;
+	return (size_t)SL_MIN((long long)SL_MIN(avail, (size_t)UINT_MAX),
+	    g->check_at - g->in_total);
+}
+
+/* After a step (ret, spare: room was left): is a ratio check due? */
+static void
+gz_at_check(struct gz *g, int ret, int spare)
+{
+	g->ratio_due = 0;
+	if (ret == Z_STREAM_END) {	/* a member's end */
+		g->ratio_due = 1;
+		g->draining = 0;
+		return;
+	}
+	if (!g->draining && g->in_total != g->check_at)
+		return;
+	g->draining = !spare;
+	if (spare) {
+		g->ratio_due = 1;
+		g->check_at += GZ_CHECK_EVERY;
+	}
+}
+
 /* One inflate() of the avail bytes lo shows into dst[0, n), checked;
  * returns the bytes made. */
 static size_t
@@ -914,13 +961,17 @@ gz_step(struct sl_in *in, struct gz *g, unsigned char *dst, size_t n,
 	size_t used, got;
 	int ret;
 
+	avail = gz_step_in(g, avail);
 	g->z.next_in = lo->data + lo->r;
-	g->z.avail_in = (uInt)SL_MIN(avail, (size_t)UINT_MAX);
+	g->z.avail_in = (uInt)avail;
 	g->z.next_out = dst;
 	g->z.avail_out = (uInt)n;
 	ret = inflate(&g->z, Z_NO_FLUSH);
-	used = SL_MIN(avail, (size_t)UINT_MAX) - g->z.avail_in;
+	used = avail - g->z.avail_in;
 	got = n - g->z.avail_out;
+	/* Draining, nothing left to make: not an error. */
+	if (ret == Z_BUF_ERROR && avail == 0)
+		ret = Z_OK;
 	if (g->own_check) {
 		gz_keep_tail(g, lo->data + lo->r, used);
 		g->crc = libdeflate_crc32(g->crc, dst, got);
@@ -933,6 +984,7 @@ gz_step(struct sl_in *in, struct gz *g, unsigned char *dst, size_t n,
 	g->in_total += (long long)used;
 	g->out_total += (long long)got;
 	gz_check(in, g, ret, used, got, why);
+	gz_at_check(g, ret, got < n);
 	return got;
 }
 
@@ -976,7 +1028,8 @@ gz_fill(struct sl_in *in, unsigned char *dst, size_t n)
 			return -1;
 		}
 		got = gz_step(in, g, dst, n, avail);
-		if (!g->done && over_ratio(g->out_total, g->in_total)) {
+		if (!g->done && g->ratio_due &&
+		    over_ratio(g->out_total, g->in_total)) {
 			bomb_err(in);
 			g->done = 1;
 		}

@@ -1655,6 +1655,7 @@ struct count {
 	long long bytes;
 	ssize_t last;
 	int failed;
+	size_t step;		/* count_steps(): bytes a read asks for */
 };
 
 static int
@@ -1740,6 +1741,56 @@ START_TEST(test_bomb_gzip)
 	    SL_EXPAND_RATIO);
 	ck_assert_str_eq(c.errs.buf, where);
 	coll_free(&c);
+}
+END_TEST
+
+/* count_bytes() with reads of k->step bytes. */
+static int
+count_steps(void *arg, struct sl_in *in)
+{
+	struct count *k = arg;
+	static char buf[1 << 20];
+	ssize_t n;
+
+	while ((n = sl_in_read(in, buf, k->step)) > 0)
+		k->bytes += n;
+	k->last = n;
+	k->failed = sl_in_failed(in);
+	return SL_OK;
+}
+
+/*
+ * The ratio is checked at points of the compressed stream, not after
+ * every inflate() step: a bomb is refused after the same bytes, with the
+ * same message, whatever the steps (a reader's room, a pipe's reads, a
+ * -j thread's slots).
+ */
+START_TEST(test_bomb_gzip_steps)
+{
+	static const size_t steps[] = { 1 << 20, 4093, 300000, 65536 };
+	struct count k;
+	struct coll c;
+	long long first = -1;
+	char *first_err = NULL;
+	size_t i;
+
+	put_gz_zeros("bomb.gz", SL_EXPAND_FREE + (16 << 20));
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		memset(&k, 0, sizeof k);
+		k.step = steps[i];
+		coll_init(&c);
+		ck_assert_int_eq(sl_input_walk(pth("bomb.gz"), count_steps, &k,
+		    on_err, &c, NULL), SL_REJECT);
+		ck_assert_int_eq(k.failed, 1);
+		if (first < 0) {
+			first = k.bytes;
+			first_err = sl_xstrdup(c.errs.buf);
+		}
+		ck_assert_int_eq(k.bytes, first);
+		ck_assert_str_eq(c.errs.buf, first_err);
+		coll_free(&c);
+	}
+	free(first_err);
 }
 END_TEST
 
@@ -1837,6 +1888,7 @@ input_suite(void)
 	tcase_add_checked_fixture(slow, setup, teardown);
 	tcase_set_timeout(slow, 120);
 	tcase_add_test(slow, test_bomb_gzip);
+	tcase_add_test(slow, test_bomb_gzip_steps);
 	tcase_add_test(slow, test_bomb_archive);
 	suite_add_tcase(s, slow);
 	return s;
