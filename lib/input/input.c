@@ -62,6 +62,8 @@
 #define ARC_SEEN	16		/* ranges remembered for the ratio */
 #define GZ_RESYNC_MAX	100		/* corrupt members skipped, then stop */
 #define GZ_CHECK_EVERY	512		/* compressed bytes between ratio checks */
+#define GZ_MAX_RATIO	1032LL		/* deflate's most bytes made of one */
+#define GZ_HELD		(64 * 1024)	/* more than inflate may owe from bits held */
 #define FIFO_WAIT_MS	3000		/* for a writer to open a named FIFO */
 
 _Static_assert(IN_BUFSZ >= SL_PEEK, "a peek must fit the first buffer");
@@ -923,13 +925,22 @@ gz_check(struct sl_in *in, struct gz *g, int ret, size_t used, size_t got,
 static size_t
 gz_step_in(struct gz *g, size_t avail)
 {
+	long long in = (long long)SL_MIN(avail, (size_t)UINT_MAX);
+
 	if (g->draining)
 		return 0;
+	/*
+	 * No check point within in bytes could refuse, whatever they make
+	 * (deflate makes at most 1032 bytes of one, plus what it holds):
+	 * one step over them all, as most steps of a log's gzip are.
+	 */
+	if (g->out_total + GZ_HELD + GZ_MAX_RATIO * in <=
+	    SL_MAX(SL_EXPAND_FREE, (long long)SL_EXPAND_RATIO * g->in_total))
+		return (size_t)in;
 	if (g->check_at <= g->in_total)	/* skipped past (resync, padding) */
 		g->check_at = g->in_total - g->in_total % GZ_CHECK_EVERY +
 		    GZ_CHECK_EVERY;
-	return (size_t)SL_MIN((long long)SL_MIN(avail, (size_t)UINT_MAX),
-	    g->check_at - g->in_total);
+	return (size_t)SL_MIN(in, g->check_at - g->in_total);
 }
 
 /* After a step (ret, spare: room was left): is a ratio check due? */
