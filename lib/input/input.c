@@ -39,6 +39,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,9 @@
 #define ARC_CHUNK	(64 * 1024)	/* bytes handed to libarchive at once */
 #define ARC_SEEN	16		/* ranges remembered for the ratio */
 #define GZ_RESYNC_MAX	100		/* corrupt members skipped, then stop */
+#define GZ_CHECK_EVERY	512		/* compressed bytes between ratio checks */
+#define GZ_MAX_RATIO	1032LL		/* deflate's most bytes made of one */
+#define GZ_HELD		(64 * 1024)	/* more than inflate may owe from bits held */
 #define FIFO_WAIT_MS	3000		/* for a writer to open a named FIFO */
 
 _Static_assert(IN_BUFSZ >= SL_PEEK, "a peek must fit the first buffer");
@@ -696,6 +700,9 @@ struct gz {
 	uint32_t crc;		/* of this member's bytes so far */
 	uint32_t size;		/* ...and their count, mod 2^32 */
 	unsigned char tail[8];	/* the last compressed bytes consumed */
+	long long check_at;	/* in_total of the next ratio check */
+	int draining;		/* at check_at: what it makes is not all out */
+	int ratio_due;		/* the last step ended at a check */
 };
 
 /*
@@ -903,6 +910,58 @@ gz_check(struct sl_in *in, struct gz *g, int ret, size_t used, size_t got,
 	}
 }
 
+/*
+ * The decompression ratio is checked where the counts depend on the
+ * input alone, not on how it was cut into steps (the room a reader left,
+ * what a pipe's read() gave, a -j thread's slots): where the compressed
+ * bytes consumed reach a multiple of GZ_CHECK_EVERY and inflate has made
+ * all it can of them, and at a member's end.  A step is given input up
+ * to the next such point only; once there, steps are given none until
+ * inflate has nothing more to make (room left over).  So a bomb is
+ * refused after the same bytes, with the same message, however it is
+ * read; at 1032:1 (deflate's best) at most 516 KiB later than a check
+ * after every step would.  The compressed bytes a step may take:
+ */
+static size_t
+gz_step_in(struct gz *g, size_t avail)
+{
+	long long in = (long long)SL_MIN(avail, (size_t)UINT_MAX);
+
+	if (g->draining)
+		return 0;
+	/*
+	 * No check point within in bytes could refuse, whatever they make
+	 * (deflate makes at most 1032 bytes of one, plus what it holds):
+	 * one step over them all, as most steps of a log's gzip are.
+	 */
+	if (g->out_total + GZ_HELD + GZ_MAX_RATIO * in <=
+	    SL_MAX(SL_EXPAND_FREE, (long long)SL_EXPAND_RATIO * g->in_total))
+		return (size_t)in;
+	if (g->check_at <= g->in_total)	/* skipped past (resync, padding) */
+		g->check_at = g->in_total - g->in_total % GZ_CHECK_EVERY +
+		    GZ_CHECK_EVERY;
+	return (size_t)SL_MIN(in, g->check_at - g->in_total);
+}
+
+/* After a step (ret, spare: room was left): is a ratio check due? */
+static void
+gz_at_check(struct gz *g, int ret, int spare)
+{
+	g->ratio_due = 0;
+	if (ret == Z_STREAM_END) {	/* a member's end */
+		g->ratio_due = 1;
+		g->draining = 0;
+		return;
+	}
+	if (!g->draining && g->in_total != g->check_at)
+		return;
+	g->draining = !spare;
+	if (spare) {
+		g->ratio_due = 1;
+		g->check_at += GZ_CHECK_EVERY;
+	}
+}
+
 /* One inflate() of the avail bytes lo shows into dst[0, n), checked;
  * returns the bytes made. */
 static size_t
@@ -914,13 +973,17 @@ gz_step(struct sl_in *in, struct gz *g, unsigned char *dst, size_t n,
 	size_t used, got;
 	int ret;
 
+	avail = gz_step_in(g, avail);
 	g->z.next_in = lo->data + lo->r;
-	g->z.avail_in = (uInt)SL_MIN(avail, (size_t)UINT_MAX);
+	g->z.avail_in = (uInt)avail;
 	g->z.next_out = dst;
 	g->z.avail_out = (uInt)n;
 	ret = inflate(&g->z, Z_NO_FLUSH);
-	used = SL_MIN(avail, (size_t)UINT_MAX) - g->z.avail_in;
+	used = avail - g->z.avail_in;
 	got = n - g->z.avail_out;
+	/* Draining, nothing left to make: not an error. */
+	if (ret == Z_BUF_ERROR && avail == 0)
+		ret = Z_OK;
 	if (g->own_check) {
 		gz_keep_tail(g, lo->data + lo->r, used);
 		g->crc = libdeflate_crc32(g->crc, dst, got);
@@ -933,6 +996,29 @@ gz_step(struct sl_in *in, struct gz *g, unsigned char *dst, size_t n,
 	g->in_total += (long long)used;
 	g->out_total += (long long)got;
 	gz_check(in, g, ret, used, got, why);
+	gz_at_check(g, ret, got < n);
+	return got;
+}
+
+/*
+ * Steps while lo shows input and dst has room: what one inflate() of it
+ * all made before the ratio's check points, with a check at each.
+ */
+static size_t
+gz_steps(struct sl_in *in, struct gz *g, unsigned char *dst, size_t n)
+{
+	struct sl_in *lo = g->lower;
+	size_t got = 0;
+
+	do {
+		got += gz_step(in, g, dst + got, n - got, lo->w - lo->r);
+		if (!g->done && g->ratio_due &&
+		    over_ratio(g->out_total, g->in_total)) {
+			bomb_err(in);
+			g->done = 1;
+		}
+	} while (got < n && lo->r < lo->w && !g->done && !g->between &&
+	    g->bad[0] == '\0');
 	return got;
 }
 
@@ -975,11 +1061,7 @@ gz_fill(struct sl_in *in, unsigned char *dst, size_t n)
 				    "(truncated file)");
 			return -1;
 		}
-		got = gz_step(in, g, dst, n, avail);
-		if (!g->done && over_ratio(g->out_total, g->in_total)) {
-			bomb_err(in);
-			g->done = 1;
-		}
+		got = gz_steps(in, g, dst, n);
 		if (got > 0)
 			return (ssize_t)got;
 		if (g->done)
@@ -1013,6 +1095,250 @@ gz_in(const struct walk *w, struct sl_in *lo)
 		in_seterr(in, "out of memory decoding gzip data");
 		g->done = 1;
 		/* inflateEnd on a failed init is harmless. */
+	}
+	return in;
+}
+
+/* -------------------------------------------------- inflating ahead */
+
+/*
+ * With -j N, the parent's own work on a tar.gz is two thirds inflate,
+ * and the workers wait for it.  There the gzip layer runs on a thread of
+ * its own, up to AHEAD_SLOTS slots of AHEAD_SLOT bytes ahead of its
+ * reader (512 KiB), which takes the slots in order (ahead_fill()).  Only
+ * over a regular file: what lies below is then the thread's alone, and a
+ * read never waits on a writer, so a reader that stops early is never
+ * kept waiting.  Only with workers: -j 1 stays one thread.  What the gzip
+ * layer reports on its way (a corrupt member skipped) travels with the
+ * slot it came before, its last error with its last slot, so the reader
+ * meets both where it would have without the thread; what the thread
+ * made past a reader that stopped early is dropped unreported, as it
+ * would not have been read.  The ratio check does not depend on the
+ * steps (gz_step_in()): a bomb is refused after the same bytes.
+ */
+#define AHEAD_SLOT	(128 * 1024)
+#define AHEAD_SLOTS	4
+
+struct slot {
+	unsigned char *buf;
+	size_t len;
+	struct sl_buf notes;	/* messages before its bytes, each + '\0' */
+	int last;		/* the stream ends with this slot */
+	int refused;		/* ...refused as a bomb */
+	char err[512];		/* ...with this error, or "" */
+};
+
+struct ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct sl_in *gz;	/* the gzip layer: the thread's */
+	struct slot slot[AHEAD_SLOTS];
+	unsigned long filled;	/* slots made, by the thread */
+	unsigned long done;	/* slots read out, by the reader */
+	int quit;		/* the reader is gone */
+	struct slot *cur;	/* the reader's slot (slot[done % N]) */
+	size_t pos;		/* ...and where in it */
+	struct slot *making;	/* the thread's slot, for ahead_note() */
+};
+
+/* The gzip layer's messages on its way (gz_resync()), kept in order. */
+static void
+ahead_note(void *arg, const char *where, const char *msg)
+{
+	struct ahead *a = arg;
+
+	(void)where;		/* the reader's name is the same */
+	sl_buf_add(&a->making->notes, msg, strlen(msg) + 1);
+}
+
+/* Fill s as one fill of the gzip layer would a reader's buffer. */
+static void
+ahead_make(struct ahead *a, struct slot *s)
+{
+	struct sl_in *gz = a->gz;
+	ssize_t got;
+
+	s->len = 0;
+	s->notes.len = 0;
+	s->err[0] = '\0';
+	a->making = s;
+	got = gz->fill(gz, s->buf, AHEAD_SLOT);
+	if (got > 0) {
+		s->len = (size_t)got;
+		gz->produced += got;
+	}
+	s->last = got <= 0 || gz->errstate != ERR_NONE;
+	s->refused = gz->refused;
+	if (gz->errstate == ERR_PENDING) {
+		snprintf(s->err, sizeof s->err, "%s", gz->errmsg);
+		gz->errstate = ERR_TAKEN;
+	}
+}
+
+static void *
+ahead_main(void *arg)
+{
+	struct ahead *a = arg;
+	int last = 0;
+
+	while (!last) {
+		pthread_mutex_lock(&a->mu);
+		while (!a->quit && a->filled - a->done >= AHEAD_SLOTS)
+			pthread_cond_wait(&a->cv, &a->mu);
+		last = a->quit;
+		pthread_mutex_unlock(&a->mu);
+		if (last)
+			break;
+		ahead_make(a, &a->slot[a->filled % AHEAD_SLOTS]);
+		last = a->slot[a->filled % AHEAD_SLOTS].last;
+		pthread_mutex_lock(&a->mu);
+		a->filled++;
+		pthread_cond_signal(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+	}
+	return NULL;
+}
+
+/* The reader is done with its slot: the next one, once made. */
+static struct slot *
+ahead_next(struct ahead *a)
+{
+	pthread_mutex_lock(&a->mu);
+	if (a->cur != NULL) {
+		a->done++;
+		pthread_cond_signal(&a->cv);
+	}
+	while (a->filled == a->done)
+		pthread_cond_wait(&a->cv, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+	a->cur = &a->slot[a->done % AHEAD_SLOTS];
+	a->pos = 0;
+	return a->cur;
+}
+
+/* The slot's messages, reported as gz_resync() would have, with a break
+ * where its bytes start. */
+static void
+ahead_notes(struct sl_in *in, const struct slot *s)
+{
+	size_t k;
+
+	for (k = 0; k < s->notes.len; k += strlen(s->notes.buf + k) + 1) {
+		in->resynced = 1;
+		in->brk = sl_xrealloc(in->brk, (in->nbrk + 1) *
+		    sizeof(*in->brk));
+		in->brk[in->nbrk++] = in->produced;
+		if (in->err != NULL)
+			in->err(in->errarg, in->name, s->notes.buf + k);
+	}
+}
+
+/*
+ * Up to n bytes of in where they lie, in a slot (*p), valid until the
+ * next call: a fill without the copy.  Returns as a fill does.
+ */
+static ssize_t
+ahead_view(struct sl_in *in, const unsigned char **p, size_t n)
+{
+	struct ahead *a = in->ctx;
+	struct slot *s = a->cur;
+	size_t k;
+
+	if (s == NULL || a->pos == s->len) {
+		if (s != NULL && s->last)
+			return 0;
+		s = ahead_next(a);
+		ahead_notes(in, s);
+	}
+	k = SL_MIN(n, s->len - a->pos);
+	*p = s->buf + a->pos;
+	a->pos += k;
+	if (a->pos == s->len && s->last && s->err[0] != '\0') {
+		in_seterr(in, "%s", s->err);
+		in->refused |= s->refused;
+		return k > 0 ? (ssize_t)k : -1;
+	}
+	return (ssize_t)k;
+}
+
+static ssize_t
+ahead_fill(struct sl_in *in, unsigned char *dst, size_t n)
+{
+	const unsigned char *p;
+	ssize_t got = ahead_view(in, &p, n);
+
+	if (got > 0)
+		memcpy(dst, p, (size_t)got);
+	return got;
+}
+
+/* The slots and a itself; not the gzip layer. */
+static void
+ahead_free(struct ahead *a)
+{
+	int i;
+
+	for (i = 0; i < AHEAD_SLOTS; i++) {
+		free(a->slot[i].buf);
+		sl_buf_free(&a->slot[i].notes);
+	}
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	free(a);
+}
+
+static void
+ahead_close(struct sl_in *in)
+{
+	struct ahead *a = in->ctx;
+
+	pthread_mutex_lock(&a->mu);
+	a->quit = 1;
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	a->gz->errstate = ERR_NONE;	/* past the reader: not reported */
+	sl_in_free(a->gz);
+	ahead_free(a);
+}
+
+/*
+ * The gzip layer gz over lo, read ahead on a thread when that is worth
+ * it and safe (see above); else gz itself.
+ */
+static struct sl_in *
+ahead_in(const struct walk *w, struct sl_in *gz, const struct sl_in *lo)
+{
+	struct sl_in *in;
+	struct ahead *a;
+	int i;
+
+	if (w->take == NULL || lo->fill != fd_fill || lo->seekfd < 0 ||
+	    gz->errstate != ERR_NONE)
+		return gz;
+	a = sl_xcalloc(1, sizeof *a);
+	a->gz = gz;
+	gz->err = ahead_note;
+	gz->errarg = a;
+	for (i = 0; i < AHEAD_SLOTS; i++) {
+		a->slot[i].buf = sl_xmalloc(AHEAD_SLOT);
+		sl_buf_init(&a->slot[i].notes);
+	}
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	in = in_new(gz->name, w);
+	in->ctx = a;
+	in->fill = ahead_fill;
+	in->close = ahead_close;
+	if (pthread_create(&a->thread, NULL, ahead_main, a) != 0) {
+		/* No thread: gz is read here, as without workers. */
+		gz->err = w->err;
+		gz->errarg = w->errarg;
+		in->close = NULL;
+		sl_in_free(in);
+		ahead_free(a);
+		return gz;
 	}
 	return in;
 }
@@ -1191,11 +1517,36 @@ view_keep(struct sl_in *m)
 	m->w = n;
 }
 
+/*
+ * The next bytes of lo for libarchive, at most ARC_CHUNK, where they lie
+ * (*p): in lo's buffer, or once that is empty, in an inflate-ahead slot
+ * (no copy into lo's buffer: it was a fifth of the parent's work on a
+ * tar.gz with -j N).  0: the end or lo's error.
+ */
+static size_t
+arc_chunk(struct sl_in *lo, const unsigned char **p)
+{
+	ssize_t got;
+
+	if (lo->r == lo->w && !lo->eof && lo->fill == ahead_fill) {
+		got = ahead_view(lo, p, ARC_CHUNK);
+		if (got > 0)
+			lo->produced += got;
+		if (got <= 0 || lo->errstate != ERR_NONE)
+			lo->eof = 1;
+		return got > 0 ? (size_t)got : 0;
+	}
+	fill_to(lo, 1);
+	*p = lo->data + lo->r;
+	return SL_MIN(lo->w - lo->r, (size_t)ARC_CHUNK);
+}
+
 static la_ssize_t
 arc_read(struct archive *a, void *cd, const void **buf)
 {
 	struct arc *ar = cd;
 	struct sl_in *lo = ar->lower;
+	const unsigned char *p;
 	size_t n;
 
 	/* lo's buffer is about to move under a member's view. */
@@ -1208,8 +1559,7 @@ arc_read(struct archive *a, void *cd, const void **buf)
 	 * The chunk stays valid until the next call, the only place lo's
 	 * buffer moves.  Small chunks keep the ratio count honest.
 	 */
-	fill_to(lo, 1);
-	n = lo->w - lo->r;
+	n = arc_chunk(lo, &p);
 	if (n == 0) {
 		if (lo->errstate == ERR_PENDING) {
 			ar->lower_failed = 1;
@@ -1219,9 +1569,9 @@ arc_read(struct archive *a, void *cd, const void **buf)
 		}
 		return 0;
 	}
-	n = SL_MIN(n, (size_t)ARC_CHUNK);
-	*buf = lo->data + lo->r;
-	lo->r += n;
+	*buf = p;
+	if (p == lo->data + lo->r)
+		lo->r += n;
 	arc_count(ar, lo->off, lo->off + (long long)n);
 	lo->off += (long long)n;
 	return (la_ssize_t)n;
@@ -1912,7 +2262,8 @@ open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 		report(w, in->name, "nested too deep (over %d levels of "
 		    "compression and archives), skipped", SL_NEST_MAX);
 	else if (kind == K_GZIP)
-		rc = open_stream(w, gz_in(w, in), depth + 1, 1);
+		rc = open_stream(w, ahead_in(w, gz_in(w, in), in), depth + 1,
+		    1);
 	else
 		rc = walk_archive(w, in, depth + 1, &ended);
 	in_close(w, in);

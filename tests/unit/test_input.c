@@ -1009,6 +1009,128 @@ START_TEST(test_gzip_resync)
 }
 END_TEST
 
+/* A reader's view of a walk: its bytes and, in order with them, the
+ * messages (each after how many bytes it came). */
+struct seen {
+	struct sl_buf log;
+	long long bytes;
+	unsigned long long hash;	/* of the bytes */
+	int stop;		/* leave each leaf after its first read */
+};
+
+static void
+seen_err(void *arg, const char *where, const char *msg)
+{
+	struct seen *v = arg;
+
+	sl_buf_printf(&v->log, "@%lld %s: %s\n", v->bytes, where, msg);
+}
+
+static int
+seen_leaf(void *arg, struct sl_in *in)
+{
+	struct seen *v = arg;
+	char chunk[4093];
+	ssize_t k;
+	long long at = 0, x;
+	size_t i;
+
+	while ((k = sl_in_read(in, chunk, sizeof chunk)) > 0) {
+		for (i = 0; i < (size_t)k; i++)	/* FNV-1a */
+			v->hash = (v->hash ^ (unsigned char)chunk[i]) *
+			    1099511628211ULL;
+		v->bytes += k;
+		if (v->stop)
+			return SL_OK;
+	}
+	sl_buf_printf(&v->log, "%lld bytes, hash %llx\n", v->bytes, v->hash);
+	while ((x = sl_in_next_break(in, at)) >= 0) {
+		sl_buf_printf(&v->log, "break %lld\n", x);
+		at = x + 1;
+	}
+	sl_buf_printf(&v->log, "end %zd failed %d refused %d\n", k,
+	    sl_in_failed(in), sl_in_refused(in));
+	return SL_OK;
+}
+
+static int
+take_none(void *arg, const char *path)
+{
+	(void)arg;
+	(void)path;
+	return SL_IN_NOT_TAKEN;
+}
+
+/* What a reader sees of path, with a taker (-j N: gzip inflated ahead
+ * on a thread) or without. */
+static char *
+seen_walk(const char *path, int take, int stop)
+{
+	struct seen v;
+
+	memset(&v, 0, sizeof v);
+	sl_buf_init(&v.log);
+	v.stop = stop;
+	sl_buf_printf(&v.log, "rc %d\n", sl_input_walk_take(path, seen_leaf,
+	    take ? take_none : NULL, &v, seen_err, &v, NULL));
+	return v.log.buf;
+}
+
+/*
+ * With -j N a gzip file is inflated ahead on a thread: its reader sees
+ * the same bytes in the same reads, the same messages between the same
+ * bytes, the same breaks and the same end as without, and nothing the
+ * thread found past a reader that stopped early.
+ */
+START_TEST(test_gzip_ahead)
+{
+	static const char *const files[] = { "fh.gz", "cut.gz", "t.tar.gz" };
+	struct sl_buf b;
+	char *big, *one, *two;
+	size_t blen, len1, i, k;
+	int stop;
+
+	big = varied_text(40000, &blen);	/* 1.6 MB: many slots */
+	sl_buf_init(&b);
+	gz_add(&b, "one\n", 4);
+	len1 = b.len;
+	gz_add(&b, "two two two two\n", 16);
+	b.buf[len1 + 10] = 0x07;	/* a corrupt member: a break */
+	gz_add(&b, big, blen);
+	len1 = b.len;
+	gz_add(&b, big, blen);
+	b.buf[len1 + 10] = 0x07;	/* and another, after many slots */
+	gz_add(&b, "four\n", 5);
+	put_file("fh.gz", b.buf, b.len);
+	sl_buf_reset(&b);
+	gz_add(&b, big, blen);
+	put_file("cut.gz", b.buf, b.len - 1000);	/* truncated */
+	sl_buf_free(&b);
+	{
+		const struct ent e[] = {
+			{ "a.log", big, blen, 0 },
+			{ "b.log", "small\n", 6, 0 },
+			{ "c.log", big, 5000, 0 },
+		};
+
+		put_archive("t.tar.gz", 't', ARCHIVE_FILTER_GZIP, e, 3);
+	}
+	for (i = 0; i < sizeof files / sizeof files[0]; i++)
+		for (stop = 0; stop <= 1; stop++) {
+			one = seen_walk(pth(files[i]), 0, stop);
+			two = seen_walk(pth(files[i]), 1, stop);
+			for (k = 0; one[k] != '\0' && one[k] == two[k]; k++)
+				;
+			ck_assert_msg(one[k] == two[k], "%s (stop %d): at "
+			    "%zu: \"%.60s\" for \"%.60s\"", files[i], stop, k,
+			    two + k, one + k);
+			free(one);
+			free(two);
+		}
+	free(big);
+}
+END_TEST
+
 /* The last member corrupt: nothing to resync to; the end, as before. */
 START_TEST(test_gzip_resync_last)
 {
@@ -1655,6 +1777,7 @@ struct count {
 	long long bytes;
 	ssize_t last;
 	int failed;
+	size_t step;		/* count_steps(): bytes a read asks for */
 };
 
 static int
@@ -1743,6 +1866,56 @@ START_TEST(test_bomb_gzip)
 }
 END_TEST
 
+/* count_bytes() with reads of k->step bytes. */
+static int
+count_steps(void *arg, struct sl_in *in)
+{
+	struct count *k = arg;
+	static char buf[1 << 20];
+	ssize_t n;
+
+	while ((n = sl_in_read(in, buf, k->step)) > 0)
+		k->bytes += n;
+	k->last = n;
+	k->failed = sl_in_failed(in);
+	return SL_OK;
+}
+
+/*
+ * The ratio is checked at points of the compressed stream, not after
+ * every inflate() step: a bomb is refused after the same bytes, with the
+ * same message, whatever the steps (a reader's room, a pipe's reads, a
+ * -j thread's slots).
+ */
+START_TEST(test_bomb_gzip_steps)
+{
+	static const size_t steps[] = { 1 << 20, 4093, 300000, 65536 };
+	struct count k;
+	struct coll c;
+	long long first = -1;
+	char *first_err = NULL;
+	size_t i;
+
+	put_gz_zeros("bomb.gz", SL_EXPAND_FREE + (16 << 20));
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		memset(&k, 0, sizeof k);
+		k.step = steps[i];
+		coll_init(&c);
+		ck_assert_int_eq(sl_input_walk(pth("bomb.gz"), count_steps, &k,
+		    on_err, &c, NULL), SL_REJECT);
+		ck_assert_int_eq(k.failed, 1);
+		if (first < 0) {
+			first = k.bytes;
+			first_err = sl_xstrdup(c.errs.buf);
+		}
+		ck_assert_int_eq(k.bytes, first);
+		ck_assert_str_eq(c.errs.buf, first_err);
+		coll_free(&c);
+	}
+	free(first_err);
+}
+END_TEST
+
 START_TEST(test_bomb_archive)
 {
 	static unsigned char xs[1 << 20];
@@ -1816,6 +1989,7 @@ input_suite(void)
 	tcase_add_test(tc, test_gzip_corrupt);
 	tcase_add_test(tc, test_gzip_resync);
 	tcase_add_test(tc, test_gzip_resync_last);
+	tcase_add_test(tc, test_gzip_ahead);
 	tcase_add_test(tc, test_error_reported_on_free);
 	tcase_add_test(tc, test_tar);
 	tcase_add_test(tc, test_tar_gz);
@@ -1837,6 +2011,7 @@ input_suite(void)
 	tcase_add_checked_fixture(slow, setup, teardown);
 	tcase_set_timeout(slow, 120);
 	tcase_add_test(slow, test_bomb_gzip);
+	tcase_add_test(slow, test_bomb_gzip_steps);
 	tcase_add_test(slow, test_bomb_archive);
 	suite_add_tcase(s, slow);
 	return s;
