@@ -185,6 +185,9 @@ void sl_prompt_free(struct sl_prompt *ps);
 					 * its move there stripped) */
 #define SL_ROW_STREAM_TITLED	0x400	/* the element starts by setting the
 					 * title (cwfresh's bit of sl.h's) */
+#define SL_ROW_STREAM_SHIFTED	0x4	/* the last text follows a shift
+					 * (CSI P or @): readline's CR, stripped,
+					 * put it at the line's start */
 #define SL_ROW_STREAM_ANY	(SL_ROW_STREAM_EDIT | SL_ROW_STREAM_BELL | \
 				 SL_ROW_STREAM_SEARCH)
 /* ...and in the top bits, how many bytes end the element after its last

@@ -171,6 +171,39 @@ START_TEST(unsure_rows)
 }
 END_TEST
 
+/*
+ * bash-vi 30 (48 columns): a search cancelled; readline climbs, moves
+ * right, and draws the prompt again after "\r\e[30P" (the CR stripped),
+ * last in the element.  The row's text after the prompt's copy is the
+ * old line's leftover, not text drawn after it.  bash-al2023 445's next
+ * search: the line typed after the prompt in the same element.  The
+ * elements' ends, cut; the rows as rendered, from the prompt's copy.
+ */
+#define VI30_END "0': echo \x1b[7mdelta250\x1b[27m juliet\x1b[A" \
+	"\x1b[C\x1b[C\x1b[C\x1b[30Pnobody@vm:~/work$ "
+#define AL445_END "\x1b[A\x1b[C\x1b[C\x1b[9Pnobody@vm:~/work$ " \
+	"echo charlie575 november"
+
+START_TEST(shifted_tail)
+{
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	const char *search = "$ (reverse-i-search)`': \x1b[K" VI30_END;
+	unsigned f = scan_all(search), g;
+
+	ck_assert_uint_ne(f & SL_ROW_STREAM_SHIFTED, 0);
+	ck_assert(unsure(&st, f, "nobody@vm:~/work$ delta250 juliet", 18));
+	search = "$ (reverse-i-search)`': \x1b[K" AL445_END;
+	g = scan_all(search);
+	ck_assert_uint_ne(g & SL_ROW_STREAM_SHIFTED, 0);
+	ck_assert(!unsure(&st, g, "nobody@vm:~/work$ echo charlie575 november",
+	    18));
+	/* Text after a colour or a title is not at the line's start. */
+	ck_assert_uint_eq(scan_all("\x1b[9P\x1b[01;32mu@vm\x1b[00m$ ls") &
+	    SL_ROW_STREAM_SHIFTED, 0);
+	ck_assert_uint_eq(scan_all("$ ab\x1b[2P") & SL_ROW_STREAM_SHIFTED, 0);
+}
+END_TEST
+
 /* The tty's echo (dash) draws nothing twice: a line typed with a
  * repeat in it is the line (dash seed 19's row, captured). */
 START_TEST(canon_repeats_are_typed)
@@ -428,6 +461,7 @@ stream_suite(void)
 	tcase_add_test(tc, bell_and_search);
 	tcase_add_test(tc, tail_after_last_control);
 	tcase_add_test(tc, unsure_rows);
+	tcase_add_test(tc, shifted_tail);
 	tcase_add_test(tc, canon_repeats_are_typed);
 	tcase_add_test(tc, unsure_width);
 	tcase_add_test(tc, cut_escapes);
