@@ -2019,6 +2019,12 @@ surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 	}
 }
 
+void
+sl_prompt_blank_end(struct sl_prompt *ps, int blank_end)
+{
+	ps->stream.blank_end = blank_end;
+}
+
 unsigned long
 sl_prompt_glued_tries(const struct sl_prompt *ps)
 {

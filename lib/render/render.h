@@ -162,6 +162,9 @@ long long sl_prompt_rows(const struct sl_prompt *ps);
 /* The most recent command, for naming a full-screen program. */
 const char *sl_prompt_last_cmd(const struct sl_prompt *ps);
 void sl_prompt_free(struct sl_prompt *ps);
+/* In a stream: the next row's element ended on a blank (its row is
+ * trimmed), so a busybox cut right after a blank is seen (stream.c). */
+void sl_prompt_blank_end(struct sl_prompt *ps, int blank_end);
 
 /* ------------------------------------------- streamed lines (stream.c) */
 
@@ -215,6 +218,8 @@ struct sl_stream {
 	size_t prompt_at;	/* where the prompt starts, after the mark */
 	size_t widest;		/* the widest command row of the session */
 	int searched;		/* a search's row stood for the command */
+	int blank_end;		/* the row's element ended on a blank, which
+				   the row's text lost (sl_prompt_blank_end) */
 };
 
 /*

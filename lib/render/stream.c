@@ -528,7 +528,10 @@ space_past(const char *s, size_t n, size_t plen, size_t from)
  * Could the row hold a wrap mark or a cut?  At a known width, only a row
  * that reaches it.  busybox cuts its line at the width (the rest comes
  * as the next line): a cut row is as wide as the widest command row,
- * which is then the width.  readline marks its wrap with a space, at a
+ * which is then the width; a cut right after a blank is a column wider
+ * than its row, which lost the blank (`…$ echo ` at 40 columns, busybox
+ * 431: the row's 39 columns are not the narrowest terminal's).
+ * readline marks its wrap with a space, at a
  * width only the terminal knew: any row past the narrowest terminal
  * with a space out there may hold one.
  */
@@ -544,7 +547,8 @@ may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
 	if (st->kind == SL_STREAM_CUTS) {
 		if (w > st->widest)
 			st->widest = w;
-		return w >= SL_STREAM_MIN_WIDTH && w + 1 >= st->widest;
+		return w + (st->blank_end != 0) >= SL_STREAM_MIN_WIDTH &&
+		    w + 1 >= st->widest;
 	}
 	return space_past(s, n, plen, SL_STREAM_MIN_WIDTH);
 }

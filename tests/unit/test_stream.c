@@ -147,8 +147,8 @@ unsure(struct sl_stream *st, unsigned flags, const char *row, size_t plen)
 
 START_TEST(unsure_rows)
 {
-	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
-	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
 	const char *search = "$ (reverse-i-search)`': $ echo hi";
 	unsigned f = sl_stream_scan(search, strlen(search));
 
@@ -186,7 +186,7 @@ END_TEST
 
 START_TEST(shifted_tail)
 {
-	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
 	const char *search = "$ (reverse-i-search)`': \x1b[K" VI30_END;
 	unsigned f = scan_all(search), g;
 
@@ -204,11 +204,31 @@ START_TEST(shifted_tail)
 }
 END_TEST
 
+/*
+ * busybox 431 (40 columns): busybox cut its line right after a blank
+ * (`…$ echo `, the rest on the next line); the row lost the blank, so it
+ * is 39 columns, and a row as wide that ended on no blank is no cut.
+ */
+#define BB431 "/tmp/sl-truth-obh7640j/home/work $ "
+
+START_TEST(cut_after_blank)
+{
+	struct sl_stream st = { SL_STREAM_CUTS, 0, 0, 0, 0, 1 };
+	struct sl_stream typed = { SL_STREAM_CUTS, 0, 0, 0, 0, 0 };
+
+	ck_assert(unsure(&st, 0, BB431 "echo", 35));
+	ck_assert(!unsure(&typed, 0, BB431 "true", 35));
+	/* Narrower than the widest row: no cut. */
+	st.widest = 45;
+	ck_assert(!unsure(&st, 0, BB431 "echo", 35));
+}
+END_TEST
+
 /* The tty's echo (dash) draws nothing twice: a line typed with a
  * repeat in it is the line (dash seed 19's row, captured). */
 START_TEST(canon_repeats_are_typed)
 {
-	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
 	const char *row = "$ echo alpha golf hotel kilo charlie kilo charlie "
 	    "echo alpha kilo delta foxtrot";
 	const char *side = "$ cho kilo289 hotelecho kilo289 hotel x";
@@ -225,7 +245,7 @@ END_TEST
 
 START_TEST(unsure_width)
 {
-	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
 	const char *longrow = "nobody@vm:~/work$ for i in 1 2 3 4 5; do "
 	    "printf x; done";
 	const unsigned kept = SL_ROW_STREAM_KEPT;
@@ -305,7 +325,7 @@ END_TEST
 
 START_TEST(hidden_cr_moves)
 {
-	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
 	/* bash-sh, Home then "e" inserted at the start, then End: CR,
 	 * cursor-forwards and ICH all stripped (captured element) */
 	const char *home = "sh-5.2$ cho delta987 bravoe x";
@@ -335,7 +355,7 @@ END_TEST
 
 START_TEST(zsh_lost_moves)
 {
-	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
 	/* "ft", Left, "o", "x", Right (cursor-forward, stripped), "r"...
 	 * (captured, zsh-plain): "t" is drawn over itself */
 	const char *right = "vm% e\becho golf338 ft\bot\bxt\bt\brt\bot\b";
@@ -376,7 +396,7 @@ END_TEST
  */
 START_TEST(zsh_lost_insert_point)
 {
-	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
 	const char *lost = "vm% e\becho bravocbravo\b\b\b\b\bhbravo"
 	    "\b\b\b\b\b";
 	const char *row = "vm% echo bravocharlie799 bravo";
@@ -462,6 +482,7 @@ stream_suite(void)
 	tcase_add_test(tc, tail_after_last_control);
 	tcase_add_test(tc, unsure_rows);
 	tcase_add_test(tc, shifted_tail);
+	tcase_add_test(tc, cut_after_blank);
 	tcase_add_test(tc, canon_repeats_are_typed);
 	tcase_add_test(tc, unsure_width);
 	tcase_add_test(tc, cut_escapes);
