@@ -92,6 +92,10 @@ struct sl_prompt {
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
 	unsigned long glued_tries;	/* match_glued_prompt's shape tries */
+	int search_rows;	/* in a stream, the last command row was a
+				   flagged search's: SEARCH_RECALL, its
+				   recalled lines may follow; SEARCH_GAP,
+				   an empty row ended them */
 	int fish_seen;		/* fish showed itself: its mark "⏎" kept whole
 				   (in a stream), a prompt after its mark, or
 				   its "> " prompt; only then do its cut mark
@@ -1316,6 +1320,26 @@ row_doubts(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	return SL_MARK_CLEARED;
 }
 
+#define SEARCH_RECALL	1
+#define SEARCH_GAP	2
+
+/*
+ * readline's search over a multi-line entry or a wrapped line draws its
+ * lines on rows of their own (elements, in a stream), then the search's
+ * own line again after moves the stripper took, cut: "t': echo hotel808
+ * alpha" (bash-al2023 32), the line's second half (bash-debian 27).  The
+ * entry's lines come one under another; the redraw comes after an empty
+ * row (the element of a move), and is no line of the command, which the
+ * search row already stands for, flagged.
+ */
+static void
+note_search_rows(struct sl_prompt *ps)
+{
+	ps->search_rows = !ps->signals &&
+	    (ps->row_flags & SL_ROW_STREAM_SEARCH) &&
+	    (ps->marks & SL_MARK_UNCERTAIN) ? SEARCH_RECALL : 0;
+}
+
 /* A command row; fish_marked: its prompt is after fish's mark. */
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
@@ -1365,6 +1389,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 			ps->last_signed =
 			    (ps->row_flags & (SL_ROW_TITLE | SL_ROW_BELL)) != 0;
 	}
+	note_search_rows(ps);
 	return SL_PROMPT_CMD;
 }
 
@@ -1488,6 +1513,7 @@ recalled_line(const struct sl_prompt *ps, size_t n, unsigned flags)
 {
 	return ps->fresh_prompt && ps->prev_cmd && ps->open &&
 	    !ps->accepted && !ps->sh.fish && n > 0 &&
+	    ps->search_rows != SEARCH_GAP &&
 	    !(flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF | SL_ROW_TITLE));
 }
 
@@ -1891,6 +1917,8 @@ output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 		ps->prev_cmd = 0;
 	if (n > 0)
 		ps->switched = 0;
+	else if (ps->search_rows)
+		ps->search_rows = SEARCH_GAP;
 	return SL_PROMPT_NONE;
 }
 
