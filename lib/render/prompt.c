@@ -92,10 +92,6 @@ struct sl_prompt {
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
 	unsigned long glued_tries;	/* match_glued_prompt's shape tries */
-	int search_rows;	/* in a stream, the last command row was a
-				   flagged search's: SEARCH_RECALL, its
-				   recalled lines may follow; SEARCH_GAP,
-				   an empty row ended them */
 	int fish_seen;		/* fish showed itself: its mark "⏎" kept whole
 				   (in a stream), a prompt after its mark, or
 				   its "> " prompt; only then do its cut mark
@@ -114,6 +110,10 @@ struct sl_prompt {
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
 	size_t last_cmd_cap;
+	int search_rows;	/* in a stream, the last command row was a
+				   flagged search's: SEARCH_RECALL, its
+				   recalled lines may follow; SEARCH_GAP,
+				   an empty row ended them */
 };
 
 /* ------------------------------------------------------- user patterns */
@@ -1295,6 +1295,26 @@ keep_str(char **dst, size_t *cap, const char *s, size_t n)
 		    SL_ROW_PAD_UNSURE)
 
 /*
+ * readline's search over a multi-line entry or a wrapped line draws its
+ * lines on rows of their own (elements, in a stream), then the search's
+ * own line again after moves the stripper took, cut: "t': echo hotel808
+ * alpha" (bash-al2023 32), the line's second half (bash-debian 27).  The
+ * entry's lines come one under another; the redraw comes after an empty
+ * row (the element of a move), and is no line of the command, which the
+ * search row already stands for, flagged.  For a command row flagged
+ * (row_doubts); command() clears it for every other.
+ */
+#define SEARCH_RECALL	1
+#define SEARCH_GAP	2
+
+static void
+note_search_rows(struct sl_prompt *ps)
+{
+	if (!ps->signals && (ps->row_flags & SL_ROW_STREAM_SEARCH))
+		ps->search_rows = SEARCH_RECALL;
+}
+
+/*
  * What a command row with a doubt says: the bytes cannot tell its text
  * (SL_MARK_UNCERTAIN), or a clear cut it before Enter (Ctrl-L mid-line):
  * the line goes on where it is drawn again, so a quote it left open
@@ -1309,8 +1329,10 @@ static unsigned	row_doubts(struct sl_prompt *, const char *, size_t, size_t)
 static unsigned
 row_doubts(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
-	if (!(ps->row_flags & SL_ROW_CLEARED))
+	if (!(ps->row_flags & SL_ROW_CLEARED)) {
+		note_search_rows(ps);
 		return SL_MARK_UNCERTAIN;
+	}
 	ps->open = 0;
 	ps->after_clear = !ps->signals;
 	if (unknowable_text(ps, s + plen, n - plen) ||
@@ -1318,26 +1340,6 @@ row_doubts(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	    stream_unsure(ps, s, n, plen))
 		return SL_MARK_CLEARED | SL_MARK_UNCERTAIN;
 	return SL_MARK_CLEARED;
-}
-
-#define SEARCH_RECALL	1
-#define SEARCH_GAP	2
-
-/*
- * readline's search over a multi-line entry or a wrapped line draws its
- * lines on rows of their own (elements, in a stream), then the search's
- * own line again after moves the stripper took, cut: "t': echo hotel808
- * alpha" (bash-al2023 32), the line's second half (bash-debian 27).  The
- * entry's lines come one under another; the redraw comes after an empty
- * row (the element of a move), and is no line of the command, which the
- * search row already stands for, flagged.
- */
-static void
-note_search_rows(struct sl_prompt *ps)
-{
-	ps->search_rows = !ps->signals &&
-	    (ps->row_flags & SL_ROW_STREAM_SEARCH) &&
-	    (ps->marks & SL_MARK_UNCERTAIN) ? SEARCH_RECALL : 0;
 }
 
 /* A command row; fish_marked: its prompt is after fish's mark. */
@@ -1353,6 +1355,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->last_cmd_row = n > plen;
 	ps->stream_first = 0;
 	ps->stream.searched = 0;
+	ps->search_rows = 0;	/* row_doubts: a flagged search's */
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	memset(&ps->sh, 0, sizeof(ps->sh));
@@ -1389,7 +1392,6 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 			ps->last_signed =
 			    (ps->row_flags & (SL_ROW_TITLE | SL_ROW_BELL)) != 0;
 	}
-	note_search_rows(ps);
 	return SL_PROMPT_CMD;
 }
 
@@ -1506,15 +1508,16 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
  * unfinished they are its lines; the lines typed at "> " each came
  * after an Enter (accepted), so they never take this path.  fish's
  * lines are indented (match_fish_cont); a row of its below the line
- * that is not is its pager's.
+ * that is not is its pager's, and a flagged search's end at an empty
+ * row (note_search_rows, sl_prompt_stream_row).
  */
 static int
 recalled_line(const struct sl_prompt *ps, size_t n, unsigned flags)
 {
 	return ps->fresh_prompt && ps->prev_cmd && ps->open &&
 	    !ps->accepted && !ps->sh.fish && n > 0 &&
-	    ps->search_rows != SEARCH_GAP &&
-	    !(flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF | SL_ROW_TITLE));
+	    !(flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF | SL_ROW_TITLE)) &&
+	    ps->search_rows != SEARCH_GAP;
 }
 
 /* Is s[0, k) the prompt of the last command row? */
@@ -1917,8 +1920,6 @@ output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 		ps->prev_cmd = 0;
 	if (n > 0)
 		ps->switched = 0;
-	else if (ps->search_rows)
-		ps->search_rows = SEARCH_GAP;
 	return SL_PROMPT_NONE;
 }
 
@@ -2048,9 +2049,11 @@ surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 }
 
 void
-sl_prompt_blank_end(struct sl_prompt *ps, int blank_end)
+sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty)
 {
 	ps->stream.blank_end = blank_end;
+	if (empty && ps->search_rows)
+		ps->search_rows = SEARCH_GAP;	/* recalled_line */
 }
 
 unsigned long

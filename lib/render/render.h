@@ -162,9 +162,10 @@ long long sl_prompt_rows(const struct sl_prompt *ps);
 /* The most recent command, for naming a full-screen program. */
 const char *sl_prompt_last_cmd(const struct sl_prompt *ps);
 void sl_prompt_free(struct sl_prompt *ps);
-/* In a stream: the next row's element ended on a blank (its row is
- * trimmed), so a busybox cut right after a blank is seen (stream.c). */
-void sl_prompt_blank_end(struct sl_prompt *ps, int blank_end);
+/* In a stream, before the row is classified: its element ended on a
+ * blank (its row is trimmed: a busybox cut right after a blank,
+ * stream.c), or it is empty (the end of a search's recalled lines). */
+void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty);
 
 /* ------------------------------------------- streamed lines (stream.c) */
 

@@ -380,7 +380,8 @@ stream_row(const struct sl_tty *tty, const struct sl_row *row,
 	*line = line_of(tty, row->src_line);
 	if (own)
 		*flags |= e->ev;
-	sl_prompt_blank_end(tty->cur->prompt, own && e->blank_end);
+	sl_prompt_stream_row(tty->cur->prompt, own && e->blank_end,
+	    row->len == 0);
 }
 
 /* All zero: what on_row() starts each line record from. */

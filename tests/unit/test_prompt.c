@@ -677,6 +677,11 @@ END_TEST
  * search row stands for the command; the redraw is none of its lines.
  */
 #define AL_PS1	"nobody@vm:~/work$ "
+/* An empty row, told to the prompt first as tty.c does in a stream. */
+#define EMPTY_STREAM_ROW(ps) do {					\
+	sl_prompt_stream_row((ps), 0, 1);				\
+	NONE((ps), "", 0);						\
+} while (0)
 
 START_TEST(cont_search_recall_ends_at_gap)
 {
@@ -688,13 +693,13 @@ START_TEST(cont_search_recall_ends_at_gap)
 	CONT(ps, "do", "");
 	CONT(ps, "echo item $i", "");
 	CONT(ps, "dooe", "");
-	NONE(ps, "", 0);
+	EMPTY_STREAM_ROW(ps);
 	NONE(ps, "t': echo hotel808 alpha", 0);
-	NONE(ps, "", 0);
+	EMPTY_STREAM_ROW(ps);
 	/* A line recalled with no search: an empty row is one of its. */
 	CMD(ps, AL_PS1 "cat <<EOF", SL_ROW_PASTE | SL_ROW_TITLE, AL_PS1);
 	CONT(ps, "one", "");
-	NONE(ps, "", 0);
+	EMPTY_STREAM_ROW(ps);
 	CONT(ps, "EOF", "");
 	sl_prompt_free(ps);
 }
