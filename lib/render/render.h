@@ -220,7 +220,7 @@ struct sl_stream {
 	size_t widest;		/* the widest command row of the session */
 	int searched;		/* a search's row stood for the command */
 	int blank_end;		/* the row's element ended on a blank, which
-				   the row's text lost (sl_prompt_blank_end) */
+				   the row's text lost (sl_prompt_stream_row) */
 };
 
 /*

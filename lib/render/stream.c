@@ -530,10 +530,9 @@ space_past(const char *s, size_t n, size_t plen, size_t from)
  * as the next line): a cut row is as wide as the widest command row,
  * which is then the width; a cut right after a blank is a column wider
  * than its row, which lost the blank (`…$ echo ` at 40 columns, busybox
- * 431: the row's 39 columns are not the narrowest terminal's).
- * readline marks its wrap with a space, at a
- * width only the terminal knew: any row past the narrowest terminal
- * with a space out there may hold one.
+ * 431: the row's 39 columns are not the narrowest terminal's).  readline
+ * marks its wrap with a space, at a width only the terminal knew: any row
+ * past the narrowest terminal with a space out there may hold one.
  */
 static int
 may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
