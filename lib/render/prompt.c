@@ -119,6 +119,10 @@ struct sl_prompt {
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
 	size_t last_cmd_cap;
+	int search_rows;	/* in a stream, the last command row was a
+				   flagged search's: SEARCH_RECALL, its
+				   recalled lines may follow; SEARCH_GAP,
+				   an empty row ended them */
 };
 
 /* ------------------------------------------------------- user patterns */
@@ -1433,6 +1437,26 @@ keep_str(char **dst, size_t *cap, const char *s, size_t n)
 		    SL_ROW_PAD_UNSURE)
 
 /*
+ * readline's search over a multi-line entry or a wrapped line draws its
+ * lines on rows of their own (elements, in a stream), then the search's
+ * own line again after moves the stripper took, cut: "t': echo hotel808
+ * alpha" (bash-al2023 32), the line's second half (bash-debian 27).  The
+ * entry's lines come one under another; the redraw comes after an empty
+ * row (the element of a move), and is no line of the command, which the
+ * search row already stands for, flagged.  For a command row flagged
+ * (row_doubts); command() clears it for every other.
+ */
+#define SEARCH_RECALL	1
+#define SEARCH_GAP	2
+
+static void
+note_search_rows(struct sl_prompt *ps)
+{
+	if (!ps->signals && (ps->row_flags & SL_ROW_STREAM_SEARCH))
+		ps->search_rows = SEARCH_RECALL;
+}
+
+/*
  * What a command row with a doubt says: the bytes cannot tell its text
  * (SL_MARK_UNCERTAIN), or a clear cut it before Enter (Ctrl-L mid-line):
  * the line goes on where it is drawn again, so a quote it left open
@@ -1447,8 +1471,10 @@ static unsigned	row_doubts(struct sl_prompt *, const char *, size_t, size_t)
 static unsigned
 row_doubts(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
-	if (!(ps->row_flags & SL_ROW_CLEARED))
+	if (!(ps->row_flags & SL_ROW_CLEARED)) {
+		note_search_rows(ps);
 		return SL_MARK_UNCERTAIN;
+	}
 	ps->open = 0;
 	ps->after_clear = !ps->signals;
 	if (unknowable_text(ps, s + plen, n - plen) ||
@@ -1526,6 +1552,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->stream.searched = 0;
 	ps->zsh_cmd = ps->zsh_marked;
 	ps->suggested = 0;
+	ps->search_rows = 0;	/* row_doubts: a flagged search's */
 	ps->accepted = 0;
 	ps->last_cmd_history = 0;
 	shell_reset(&ps->sh);
@@ -1693,14 +1720,16 @@ match_cont(struct sl_prompt *ps, const char *s, size_t n)
  * unfinished they are its lines; the lines typed at "> " each came
  * after an Enter (accepted), so they never take this path.  fish's
  * lines are indented (match_fish_cont); a row of its below the line
- * that is not is its pager's.
+ * that is not is its pager's, and a flagged search's end at an empty
+ * row (note_search_rows, sl_prompt_stream_row).
  */
 static int
 recalled_line(const struct sl_prompt *ps, size_t n, unsigned flags)
 {
 	return ps->fresh_prompt && ps->prev_cmd && ps->open &&
 	    !ps->accepted && !ps->sh.fish && n > 0 &&
-	    !(flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF | SL_ROW_TITLE));
+	    !(flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF | SL_ROW_TITLE)) &&
+	    ps->search_rows != SEARCH_GAP;
 }
 
 /* Is s[0, k) the prompt of the last command row? */
@@ -2294,6 +2323,14 @@ surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 	default:
 		return memchr(s, '@', n) == NULL && !window_end(s, n);
 	}
+}
+
+void
+sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty)
+{
+	ps->stream.blank_end = blank_end;
+	if (empty && ps->search_rows)
+		ps->search_rows = SEARCH_GAP;	/* recalled_line */
 }
 
 unsigned long

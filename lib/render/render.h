@@ -172,6 +172,10 @@ long long sl_prompt_rows(const struct sl_prompt *ps);
 /* The most recent command, for naming a full-screen program. */
 const char *sl_prompt_last_cmd(const struct sl_prompt *ps);
 void sl_prompt_free(struct sl_prompt *ps);
+/* In a stream, before the row is classified: its element ended on a
+ * blank (its row is trimmed: a busybox cut right after a blank,
+ * stream.c), or it is empty (the end of a search's recalled lines). */
+void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty);
 
 /* ------------------------------------------- streamed lines (stream.c) */
 
@@ -195,6 +199,9 @@ void sl_prompt_free(struct sl_prompt *ps);
 					 * its move there stripped) */
 #define SL_ROW_STREAM_TITLED	0x400	/* the element starts by setting the
 					 * title (cwfresh's bit of sl.h's) */
+#define SL_ROW_STREAM_SHIFTED	0x4	/* the last text follows a shift
+					 * (CSI P or @): readline's CR, stripped,
+					 * put it at the line's start */
 #define SL_ROW_STREAM_ANY	(SL_ROW_STREAM_EDIT | SL_ROW_STREAM_BELL | \
 				 SL_ROW_STREAM_SEARCH)
 /* ...and in the top bits, how many bytes end the element after its last
@@ -222,6 +229,8 @@ struct sl_stream {
 	size_t prompt_at;	/* where the prompt starts, after the mark */
 	size_t widest;		/* the widest command row of the session */
 	int searched;		/* a search's row stood for the command */
+	int blank_end;		/* the row's element ended on a blank, which
+				   the row's text lost (sl_prompt_stream_row) */
 };
 
 /*

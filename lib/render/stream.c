@@ -348,6 +348,14 @@ last_search(const char *s, size_t n)
 	return hit != NULL ? (size_t)(hit - s) + 9 : 0;
 }
 
+/* The escape p[at, end) shifts the line: a CSI P (delete) or @ (insert). */
+static int
+is_shift(const unsigned char *p, size_t at, size_t end)
+{
+	return end - at > 2 && p[at + 1] == '[' &&
+	    (p[end - 1] == 'P' || p[end - 1] == '@');
+}
+
 /*
  * The element starts by setting the title (OSC 0 or 2): oh-my-zsh's
  * hook as a command starts, before its output, or before the next
@@ -366,7 +374,8 @@ sl_stream_scan(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct walk w;
-	size_t i = 0, bell = (size_t)-1, tail_from = 0, tail, search;
+	size_t i = 0, bell = (size_t)-1, tail_from = 0, tail, search, at;
+	size_t shift_end = (size_t)-1;
 
 	memset(&w, 0, offsetof(struct walk, blank));
 	/* Most elements are output or a line typed straight: no control
@@ -380,8 +389,11 @@ sl_stream_scan(const char *s, size_t n)
 			tail_from = i + 1;
 		if (p[i] == ESC) {
 			w.escapes = 1;
+			at = i;
 			i = escape(&w, p, n, i);
 			tail_from = i;
+			if (is_shift(p, at, i))
+				shift_end = i;
 			continue;
 		}
 		if (p[i] == BS) {
@@ -416,6 +428,11 @@ sl_stream_scan(const char *s, size_t n)
 	while (n > tail_from && p[n - 1] == ' ')
 		n--;
 	tail = n > tail_from ? n - tail_from : 0;
+	/* readline leaves a search or redraws over a longer line with
+	 * "\r\e[nP" (or "\e[n@") and the prompt: the text after the shift
+	 * starts at the line's start, the prompt first (bash-vi 30). */
+	if (tail > 0 && shift_end == tail_from)
+		w.ev |= SL_ROW_STREAM_SHIFTED;
 	return w.ev | SL_ROW_STREAM_TAIL_SET(SL_MIN(tail, SL_ROW_STREAM_TAIL_MAX));
 }
 
@@ -511,9 +528,11 @@ space_past(const char *s, size_t n, size_t plen, size_t from)
  * Could the row hold a wrap mark or a cut?  At a known width, only a row
  * that reaches it.  busybox cuts its line at the width (the rest comes
  * as the next line): a cut row is as wide as the widest command row,
- * which is then the width.  readline marks its wrap with a space, at a
- * width only the terminal knew: any row past the narrowest terminal
- * with a space out there may hold one.
+ * which is then the width; a cut right after a blank is a column wider
+ * than its row, which lost the blank (`…$ echo ` at 40 columns, busybox
+ * 431: the row's 39 columns are not the narrowest terminal's).  readline
+ * marks its wrap with a space, at a width only the terminal knew: any row
+ * past the narrowest terminal with a space out there may hold one.
  */
 static int
 may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
@@ -527,7 +546,8 @@ may_wrap(struct sl_stream *st, const char *s, size_t n, size_t plen)
 	if (st->kind == SL_STREAM_CUTS) {
 		if (w > st->widest)
 			st->widest = w;
-		return w >= SL_STREAM_MIN_WIDTH && w + 1 >= st->widest;
+		return w + (st->blank_end != 0) >= SL_STREAM_MIN_WIDTH &&
+		    w + 1 >= st->widest;
 	}
 	return space_past(s, n, plen, SL_STREAM_MIN_WIDTH);
 }
@@ -596,13 +616,20 @@ redraws(const struct sl_stream *st)
 /*
  * The element's evidence is of an earlier drawing of the line when the
  * command lies whole in the text after the last control: a search or
- * an edit, then the line drawn again or typed anew.
+ * an edit, then the line drawn again or typed anew.  Text drawn after a
+ * shift started at the line's start (the CR before the shift was
+ * stripped), so the prompt's copy (plen bytes of the row's n) must lie
+ * in it too: when it is only the prompt, drawn last over the old line,
+ * the row's text after it is what was left of that line (bash-vi 30:
+ * a search cancelled, "\e[A", cursor-forwards, "\r\e[30P", the prompt).
  */
 static int
-evidence_before(unsigned flags, size_t cmd_len)
+evidence_before(unsigned flags, size_t n, size_t plen)
 {
+	size_t drawn = flags & SL_ROW_STREAM_SHIFTED ? n : n - plen;
+
 	return !(flags & SL_ROW_STREAM_BELL) &&
-	    cmd_len <= SL_ROW_STREAM_TAIL(flags);
+	    drawn <= SL_ROW_STREAM_TAIL(flags);
 }
 
 /* The evidence of stripped moves that counts for the row's editor. */
@@ -689,7 +716,7 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 	    (flags & editor_doubts(st) ? SL_ROW_STREAM_EDIT : 0);
 	/* An edited row says nothing of the width: judged before it. */
 	if (((flags & SL_ROW_STREAM_ANY) != 0 &&
-	    !evidence_before(flags, n - plen)) ||
+	    !evidence_before(flags, n, plen)) ||
 	    inner_blanks(s + plen, n - plen) ||
 	    (redraws(st) && repeated_text(s + plen, n - plen,
 	    zsh_stripped(st, flags) ? REPEAT_FAR : 0)) ||

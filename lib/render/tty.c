@@ -49,6 +49,7 @@ struct elem {
 	long long id;
 	long long line;		/* the reader's, from sl_tty_set_line() */
 	unsigned ev;		/* SL_ROW_STREAM_* */
+	int blank_end;		/* its last byte so far is a blank */
 };
 
 /*
@@ -399,16 +400,19 @@ line_of(const struct sl_tty *tty, long long line)
 }
 
 /* A streamed row: the reader's line, and what stream.c saw in the row's
- * element added to its flags. */
+ * element added to its flags (and told the prompt: its trimmed blank). */
 static void
 stream_row(const struct sl_tty *tty, const struct sl_row *row,
     long long *line, unsigned *flags)
 {
 	const struct elem *e = &tty->elems[row->src_line & (ELEMS - 1)];
+	int own = e->id == row->src_line;
 
 	*line = line_of(tty, row->src_line);
-	if (e->id == row->src_line)
+	if (own)
 		*flags |= e->ev;
+	sl_prompt_stream_row(tty->cur->prompt, own && e->blank_end,
+	    row->len == 0);
 }
 
 /* All zero: what on_row() starts each line record from. */
@@ -674,6 +678,17 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 	return tty;
 }
 
+/* Does the element end on a blank?  The reader ends it with a line end,
+ * fed on its own. */
+static void
+note_blank_end(struct elem *e, const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	if (n > 0)
+		e->blank_end = p[n - 1] == ' ';
+}
+
 /* A streamed element: what stream.c sees in it, then the renderer.  Kept
  * out of line so that raw bytes go straight to the renderer. */
 static void	feed_element(struct sl_tty *, const void *, size_t)
@@ -682,7 +697,10 @@ static void	feed_element(struct sl_tty *, const void *, size_t)
 static void
 feed_element(struct sl_tty *tty, const void *p, size_t n)
 {
-	tty->elems[tty->elem_id & (ELEMS - 1)].ev |= sl_stream_scan(p, n);
+	struct elem *e = &tty->elems[tty->elem_id & (ELEMS - 1)];
+
+	e->ev |= sl_stream_scan(p, n);
+	note_blank_end(e, p, n);
 	sl_term_feed(tty->term, p, sl_stream_drawn(p, n));
 }
 
@@ -712,6 +730,7 @@ sl_tty_set_line(struct sl_tty *tty, long long line)
 	e->id = tty->elem_id;
 	e->line = tty->line = line;
 	e->ev = 0;
+	e->blank_end = 0;
 	sl_term_set_line(tty->term, tty->elem_id);
 }
 

@@ -692,6 +692,41 @@ START_TEST(cont_recalled_heredoc)
 }
 END_TEST
 
+/*
+ * In a stream, readline's search over a multi-line entry (bash-al2023
+ * 32, cut): the entry's lines on rows of their own, then, after the
+ * empty row of a move, the search's line drawn again, cut.  The flagged
+ * search row stands for the command; the redraw is none of its lines.
+ */
+#define AL_PS1	"nobody@vm:~/work$ "
+/* An empty row, told to the prompt first as tty.c does in a stream. */
+#define EMPTY_STREAM_ROW(ps) do {					\
+	sl_prompt_stream_row((ps), 0, 1);				\
+	NONE((ps), "", 0);						\
+} while (0)
+
+START_TEST(cont_search_recall_ends_at_gap)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, AL_PS1 "(reverse-i-search)`h': for i in 1 2 3",
+	    SL_ROW_PASTE | SL_ROW_TITLE | SL_ROW_STREAM_SEARCH, AL_PS1);
+	ck_assert_uint_ne(sl_prompt_marks(ps) & SL_MARK_UNCERTAIN, 0);
+	CONT(ps, "do", "");
+	CONT(ps, "echo item $i", "");
+	CONT(ps, "dooe", "");
+	EMPTY_STREAM_ROW(ps);
+	NONE(ps, "t': echo hotel808 alpha", 0);
+	EMPTY_STREAM_ROW(ps);
+	/* A line recalled with no search: an empty row is one of its. */
+	CMD(ps, AL_PS1 "cat <<EOF", SL_ROW_PASTE | SL_ROW_TITLE, AL_PS1);
+	CONT(ps, "one", "");
+	EMPTY_STREAM_ROW(ps);
+	CONT(ps, "EOF", "");
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* "<<-" strips leading tabs from the delimiter line. */
 START_TEST(cont_heredoc_dash_tabs)
 {
@@ -1805,6 +1840,7 @@ prompt_suite(void)
 	tcase_add_test(tc, cont_quote_spanning_rows);
 	tcase_add_test(tc, cont_heredoc);
 	tcase_add_test(tc, cont_recalled_heredoc);
+	tcase_add_test(tc, cont_search_recall_ends_at_gap);
 	tcase_add_test(tc, cont_heredoc_dash_tabs);
 	tcase_add_test(tc, cont_pwsh);
 	tcase_add_test(tc, cont_needs_previous_command);

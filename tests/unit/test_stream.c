@@ -147,8 +147,8 @@ unsure(struct sl_stream *st, unsigned flags, const char *row, size_t plen)
 
 START_TEST(unsure_rows)
 {
-	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
-	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
 	const char *search = "$ (reverse-i-search)`': $ echo hi";
 	unsigned f = sl_stream_scan(search, strlen(search));
 
@@ -171,11 +171,64 @@ START_TEST(unsure_rows)
 }
 END_TEST
 
+/*
+ * bash-vi 30 (48 columns): a search cancelled; readline climbs, moves
+ * right, and draws the prompt again after "\r\e[30P" (the CR stripped),
+ * last in the element.  The row's text after the prompt's copy is the
+ * old line's leftover, not text drawn after it.  bash-al2023 445's next
+ * search: the line typed after the prompt in the same element.  The
+ * elements' ends, cut; the rows as rendered, from the prompt's copy.
+ */
+#define VI30_END "0': echo \x1b[7mdelta250\x1b[27m juliet\x1b[A" \
+	"\x1b[C\x1b[C\x1b[C\x1b[30Pnobody@vm:~/work$ "
+#define AL445_END "\x1b[A\x1b[C\x1b[C\x1b[9Pnobody@vm:~/work$ " \
+	"echo charlie575 november"
+
+START_TEST(shifted_tail)
+{
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
+	const char *search = "$ (reverse-i-search)`': \x1b[K" VI30_END;
+	unsigned f = scan_all(search), g;
+
+	ck_assert_uint_ne(f & SL_ROW_STREAM_SHIFTED, 0);
+	ck_assert(unsure(&st, f, "nobody@vm:~/work$ delta250 juliet", 18));
+	search = "$ (reverse-i-search)`': \x1b[K" AL445_END;
+	g = scan_all(search);
+	ck_assert_uint_ne(g & SL_ROW_STREAM_SHIFTED, 0);
+	ck_assert(!unsure(&st, g, "nobody@vm:~/work$ echo charlie575 november",
+	    18));
+	/* Text after a colour or a title is not at the line's start. */
+	ck_assert_uint_eq(scan_all("\x1b[9P\x1b[01;32mu@vm\x1b[00m$ ls") &
+	    SL_ROW_STREAM_SHIFTED, 0);
+	ck_assert_uint_eq(scan_all("$ ab\x1b[2P") & SL_ROW_STREAM_SHIFTED, 0);
+}
+END_TEST
+
+/*
+ * busybox 431 (40 columns): busybox cut its line right after a blank
+ * (`…$ echo `, the rest on the next line); the row lost the blank, so it
+ * is 39 columns, and a row as wide that ended on no blank is no cut.
+ */
+#define BB431 "/tmp/sl-truth-obh7640j/home/work $ "
+
+START_TEST(cut_after_blank)
+{
+	struct sl_stream st = { SL_STREAM_CUTS, 0, 0, 0, 0, 1 };
+	struct sl_stream typed = { SL_STREAM_CUTS, 0, 0, 0, 0, 0 };
+
+	ck_assert(unsure(&st, 0, BB431 "echo", 35));
+	ck_assert(!unsure(&typed, 0, BB431 "true", 35));
+	/* Narrower than the widest row: no cut. */
+	st.widest = 45;
+	ck_assert(!unsure(&st, 0, BB431 "echo", 35));
+}
+END_TEST
+
 /* The tty's echo (dash) draws nothing twice: a line typed with a
  * repeat in it is the line (dash seed 19's row, captured). */
 START_TEST(canon_repeats_are_typed)
 {
-	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
 	const char *row = "$ echo alpha golf hotel kilo charlie kilo charlie "
 	    "echo alpha kilo delta foxtrot";
 	const char *side = "$ cho kilo289 hotelecho kilo289 hotel x";
@@ -192,7 +245,7 @@ END_TEST
 
 START_TEST(unsure_width)
 {
-	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
 	const char *longrow = "nobody@vm:~/work$ for i in 1 2 3 4 5; do "
 	    "printf x; done";
 	const unsigned kept = SL_ROW_STREAM_KEPT;
@@ -272,7 +325,7 @@ END_TEST
 
 START_TEST(hidden_cr_moves)
 {
-	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0 };
+	struct sl_stream st = { SL_STREAM_EDITOR, 0, 0, 0, 0, 0 };
 	/* bash-sh, Home then "e" inserted at the start, then End: CR,
 	 * cursor-forwards and ICH all stripped (captured element) */
 	const char *home = "sh-5.2$ cho delta987 bravoe x";
@@ -302,7 +355,7 @@ END_TEST
 
 START_TEST(zsh_lost_moves)
 {
-	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
 	/* "ft", Left, "o", "x", Right (cursor-forward, stripped), "r"...
 	 * (captured, zsh-plain): "t" is drawn over itself */
 	const char *right = "vm% e\becho golf338 ft\bot\bxt\bt\brt\bot\b";
@@ -343,7 +396,7 @@ END_TEST
  */
 START_TEST(zsh_lost_insert_point)
 {
-	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0 };
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
 	const char *lost = "vm% e\becho bravocbravo\b\b\b\b\bhbravo"
 	    "\b\b\b\b\b";
 	const char *row = "vm% echo bravocharlie799 bravo";
@@ -444,6 +497,8 @@ stream_suite(void)
 	tcase_add_test(tc, bell_and_search);
 	tcase_add_test(tc, tail_after_last_control);
 	tcase_add_test(tc, unsure_rows);
+	tcase_add_test(tc, shifted_tail);
+	tcase_add_test(tc, cut_after_blank);
 	tcase_add_test(tc, canon_repeats_are_typed);
 	tcase_add_test(tc, unsure_width);
 	tcase_add_test(tc, cut_escapes);
