@@ -1,0 +1,224 @@
+/*
+ * convert.h: the driver's state (struct sl_convert, its sessions, sources
+ * and spool) shared by the files of lib/convert/convert*.c, and the few
+ * functions that cross them.  Internal: only those files include it.
+ * (made by the split tool)
+ */
+#ifndef SL_CONVERT_CONVERT_H
+#define SL_CONVERT_CONVERT_H
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "convert/body.h"
+#include "convert/writer.h"
+#include "report/report.h"
+
+enum out_kind { OUT_STDOUT, OUT_FILE, OUT_DIR, OUT_ARCHIVE };
+
+/* One transcript source of a session (sl_transcript_key). */
+struct csrc {
+	char *key;
+	char *path;		/* the input part of its last src, for speed */
+	long long lines, timed;
+	struct sl_wsum sum;	/* body mode, as a tag: of its records */
+};
+
+/* One session of the run. */
+struct csess {
+	const struct sl_session *info;
+	struct csrc *src;	/* its sources of lines */
+	size_t nsrc, last;
+	/* Body mode: the sources of its records of any type, in their own
+	 * order (src's, of lines alone, orders the duplicate notes); a
+	 * record's bytes are tagged with the index of its source here. */
+	struct csrc *tag;
+	size_t ntag, lasttag;
+	struct sl_wsum sum;	/* body mode: made at the end (body_sums) */
+	struct sl_wsum sum_all;	/* body mode: of its records of no source */
+	/* Its spool holds chunks (body mode), not records: set by its
+	 * first record unless a -j worker's piece came first. */
+	int body;
+	struct sl_spool *sp;	/* its extents in the shared spool */
+	long long telling;	/* notes that say more than metadata does */
+	/* -j N: what workers made of it (SL_W_PIECE).  The last piece is
+	 * its output when it is its only one and no record came alone. */
+	long long pieces, loose;
+	long long piece_off, piece_len;	/* in the pieces' file */
+	/* The records of its piece while they are all it has: in the
+	 * blocks' file, not yet in sp (block_len 0: none; take_block). */
+	long long block_off, block_len;
+};
+
+struct sl_convert {
+	struct sl_convert_opts o;
+	const struct sl_writer *w;
+	enum out_kind kind;
+	enum sl_archive_kind ar;
+	int gzip;
+	char now[25];
+	struct sl_sessions *tab;
+	const struct sl_session *last;	/* of the record taken last */
+	struct csess **ss;		/* by sl_session.seq */
+	size_t nss, capss;
+	long long no_lines_left_out;	/* SL_W_LINES sessions skipped */
+	struct sl_ofile of;		/* FILE and ARCHIVE outputs */
+
+	struct sl_spool_file spool;	/* shared, unlinked; fp NULL: none yet */
+	char *spool_vbuf;		/* spool.fp's stdio buffer, SPOOL_BUF */
+
+	/* Body mode (an SL_W_BODY writer): the spools keep what put()
+	 * makes of the records as they come, in chunks (convert/body.c),
+	 * not the records; bf is the file it renders them in (bf.state
+	 * NULL: not set up yet).  A session a -j worker's piece came for
+	 * first keeps its records, as without body mode (csess.body). */
+	int body;
+	struct sl_body bd;
+	struct sl_wfile bf;
+
+	struct sl_report *rep;		/* with_report */
+	struct sl_buf arrays;		/* of a record a worker packed */
+
+	/* In a -j worker: the records of the frame being packed, held
+	 * while they are of one session (held_sid), to be sent as a piece
+	 * (make_piece); held_plain: this frame's records go one by one. */
+	struct sl_buf held;
+	char *held_sid;
+	int held_plain;
+	struct sl_sessions *held_tab;	/* their session's facts, */
+	struct csess held_cs;		/* counts */
+	struct sl_buf held_sess;	/* and session records */
+	/* Body mode: what put() made of the held records, in chunks
+	 * tagged as held_cs's (a body piece: end_body_piece). */
+	struct sl_body_mem held_body;
+	struct sl_buf piece;		/* scratch of make_piece */
+	/* Where workers put pieces' records and bytes: made before they
+	 * start; NULL: no pieces. */
+	struct piece_files *pf;
+
+	int failed;
+	char err[1024];
+
+	/* What a signal handler may remove: fixed buffers, set before use. */
+	char sig_tmp[PATH_MAX];
+	volatile sig_atomic_t sig_tmp_set;
+	char sig_dir[PATH_MAX];		/* a folder we made for --split */
+	volatile sig_atomic_t sig_dir_set;
+};
+
+enum { PF_BLOCKS, PF_PIECES };		/* records, writer's bytes */
+
+struct pf_gather {
+	struct sl_buf bytes;		/* not written yet, ... */
+	long long at;			/* ... to go at this offset */
+	long long room;			/* bytes taken from at on */
+};
+
+struct piece_files {
+	int fd[2];
+	_Atomic long long *ends;	/* [3], shared: the bytes taken, and
+					   PF_FAILED */
+	struct pf_gather g[2];		/* a worker's, not yet written */
+	struct sl_buf copy;		/* a block on its way to the spool */
+	struct sl_buf window;		/* of the pieces' file, at ... */
+	long long window_off;		/* ... this offset */
+};
+
+/* Defined in one file of convert, used by another. */
+void	failf(struct sl_convert *c, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	track_tmp(struct sl_convert *c, const char *path);
+int	close_out(struct sl_convert *c, struct sl_out *o, const char *name);
+int	ends(const char *s, const char *suffix);
+int	is_dir(const char *path);
+struct csess	*csess_of(struct sl_convert *c, const struct sl_session *e);
+struct csrc	*source_at(struct csrc **v, size_t *n, size_t *last, const char *src,
+    size_t len);
+void	count_in(struct sl_convert *c, struct csess *s, struct sl_wsum *m,
+    struct csrc *e, const struct sl_record *r, long long wd);
+void	count(struct sl_convert *c, struct csess *s, const struct sl_record *r,
+    long long wd);
+int	scratch_fd(struct sl_convert *c);
+int	spool_ready(struct sl_convert *c, struct csess *s);
+int	spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r,
+    const void *enc, size_t n);
+int	spool_flush(struct sl_convert *c);
+void	body_file(struct sl_convert *c);
+int	body_put(struct sl_convert *c, struct sl_spool *sp, uint32_t tag,
+    const struct csess *s, const struct sl_record *r);
+int	body_flush(struct sl_convert *c);
+int	take(struct sl_convert *c, const struct sl_record *r, const void *enc,
+    size_t n, long long wd);
+int	convert_put(void *arg, const struct sl_record *r);
+void	piece_files_free(struct piece_files *pf);
+void	drop_held(struct sl_convert *c);
+void	sum_add(struct sl_wsum *m, const struct sl_wsum *in);
+int	take_block(struct sl_convert *c, struct csess *s);
+void	free_sources(struct csess *s);
+void	body_sum(struct csess *s, const size_t *keep);
+int	gather(struct sl_convert *c);
+int	write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
+    size_t n);
+int	has_content(const struct csess *s);
+int	has_story(const struct csess *s);
+int	write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n);
+int	write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n);
+
+/* What put() makes of r (a record of s) appended to to.  0, or -1.
+ * Inlined, as body_tag and body_count: -j 1 calls each once a record. */
+static inline __attribute__((always_inline)) int
+body_render(struct sl_convert *c, const struct csess *s,
+    const struct sl_record *r, struct sl_buf *to)
+{
+	struct sl_wsess ws = { s->info->id, s->info, &s->sum, s->sp, 1, -1,
+	    -1, 1 };
+
+	body_file(c);
+	c->bf.mem = to;
+	return c->w->put(&c->bf, &ws, r) == SL_OK ? 0 : -1;
+}
+
+/*
+ * Record r of s in body mode: counted with its source (whose tag its
+ * bytes get), so that the counts of the transcript kept are known at
+ * the end without the records (body_sums, keep_one_body).  Notes and
+ * raw bytes go with their source too, as other_source() has them.
+ */
+/* The tag of r's bytes in s: the index of its source among s's tags
+ * (*t; *len, the length of the input part of its src), or SL_BODY_ALL
+ * for a session record or one of no source (*t NULL). */
+static inline __attribute__((always_inline)) uint32_t
+body_tag(struct csess *s, const struct sl_record *r, struct csrc **t,
+    size_t *len)
+{
+	*t = NULL;
+	if (r->type == SL_SESSION || r->src == NULL)
+		return SL_BODY_ALL;
+	*len = sl_src_input_len(r->src);
+	*t = source_at(&s->tag, &s->ntag, &s->lasttag, r->src, *len);
+	return (uint32_t)(*t - s->tag);
+}
+
+/* r, whose bytes went with tag source t (NULL: SL_BODY_ALL; len as
+ * body_tag gave it), counted: its src measured once for both. */
+static inline __attribute__((always_inline)) void
+body_count(struct sl_convert *c, struct csess *s, struct csrc *t,
+    const struct sl_record *r, size_t len)
+{
+	struct csrc *e = NULL;
+
+	if (r->type == SL_LINE && r->src != NULL)
+		e = source_at(&s->src, &s->nsrc, &s->last, r->src, len);
+	count_in(c, s, t != NULL ? &t->sum : &s->sum_all, e, r, -1);
+	s->loose++;
+}
+
+#endif /* SL_CONVERT_CONVERT_H */
