@@ -195,6 +195,8 @@ struct sl_term {
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
 	int fish;		/* fish's end-of-line mark `⏎` was seen */
+	int keypad;		/* cursor-key mode on, not yet off: zsh's
+				   line editor is active (note_wrap) */
 	long long fish_mark_row;	/* 1 + absolute row of its last mark,
 				   where its prompt is drawn, or 0 */
 	long long bb_plain;	/* 1 + absolute row busybox wrapped, while

@@ -153,6 +153,7 @@ full_reset(struct sl_term *t)
 	t->cx = 0;
 	t->attr = SL_ATTR_DEFAULT;
 	t->insert = 0;
+	t->keypad = 0;		/* RIS turns cursor keys mode off */
 	t->g[0] = t->g[1] = 'B';
 	t->gl = 0;
 	t->have_saved = 0;
@@ -429,11 +430,13 @@ keypad_on(struct sl_term *t)
 			r->at[i] = SL_ATTR_DEFAULT;
 	}
 	r->flags |= SL_ROW_KEYPAD_ON;
+	t->keypad = 1;
 }
 
 static void
 keypad_off(struct sl_term *t)
 {
+	t->keypad = 0;
 	if (t->on_status) {
 		cur(t)->flags |= SL_ROW_KEYPAD_OFF;
 		return;

@@ -402,6 +402,7 @@ reset_state(struct sl_term *t)
 	t->partial = 0;
 	t->wrap_w = 0;
 	t->fish = 0;
+	t->keypad = 0;
 	t->fish_mark_row = 0;
 	t->bb_plain = t->bb_wrapped = 0;
 	t->pad_row = 0;

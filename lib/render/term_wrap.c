@@ -34,9 +34,25 @@
  * Ctrl-R's search line are with no " \r" of their own: it becomes a
  * wrapped row, so that readline's moves between its lines land right.
  * So does the row of fish's mark: after ^C fish draws its prompt there
- * without turning bracketed paste on again (it never went off).
+ * without turning bracketed paste on again (it never went off).  And
+ * a row zsh's editor printed below its line (keypad_past_width).
  */
 static void	take_in_row_below(struct sl_term *, struct row *, int);
+
+/*
+ * While zsh's editor has cursor keys mode on, what it prints below its
+ * line (a completion question, a listing of names wider than the
+ * terminal) is its own, and it climbs that row's lines to redraw the
+ * command (zsh-plain 41).  zsh counts the lines of its question before
+ * the answer it echoes: a question exactly as wide as the terminal is
+ * one line to zsh, the answer's wrap unseen, and zsh climbs one line.
+ * So the row runs past the width by more than the last character.
+ */
+static int
+keypad_past_width(const struct sl_term *t, const struct row *r)
+{
+	return t->keypad && r->len > t->wrap_w + 1;
+}
 
 /* inserting: the row grew by text written in insert mode (IRM). */
 void
@@ -44,7 +60,7 @@ note_wrap(struct sl_term *t, struct row *r, int inserting)
 {
 	if (!r->soft && r->len > t->wrap_w &&
 	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0 ||
-	    r->editor_line ||
+	    r->editor_line || keypad_past_width(t, r) ||
 	    t->fish_mark_row == t->abs_top + t->cy + 1))
 		r->soft = 1;
 	while (r->soft && r->len > (r->taken + 1) * t->wrap_w)

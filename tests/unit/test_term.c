@@ -1786,6 +1786,58 @@ START_TEST(wrap_zsh_search_over_rows)
 END_TEST
 
 /*
+ * zsh asks before a long completion list while its editor is on (cursor
+ * keys mode): the question is 59 columns at 56, so the terminal wrapped
+ * it, and zsh climbs its two lines to redraw the command.  Counted as one
+ * line the climb lands on the output above, and the command is lost in
+ * it.  Cut from zsh-plain 41's S3 log; the same lines as libvterm's and
+ * pyte's at 56 columns.  Once cursor keys mode is off (?1l, or RIS), a
+ * row past the width is output again, kept unwrapped without other
+ * evidence (rendering.md).
+ * (zshq, issue 12)
+ */
+#define ZSH_MARK56	"\033[1m\033[7m%\033[27m\033[1m\033[0m" \
+	"                                                       \r \r\r"
+#define ZSH_MARK58	"\033[1m\033[7m%\033[27m\033[1m\033[0m" \
+	"                                                         \r \r\r"
+#define ZSH_ASK59	"zsh: do you wish to see all 150 possibilities" \
+	" (38 lines)? n"
+
+START_TEST(wrap_zsh_question_while_editing)
+{
+	RENDER_IS("prev\r\nbravo452 foxtrot\r\r\n" ZSH_MARK56 "\033[0m\033[27m"
+	    "\033[24m\033[Jvm% \033[K\033[?1h\033=\033[?2004hw\bwc -l ../many/file"
+	    "\a\r\r\r\n" ZSH_ASK59 "\r\033[A\033[J\033[A\033[0m\033[27m\033[24m"
+	    "\r\033[4Cwc -l ../many/file\033[K027.txt\033[?1l\033>\033[?2004l"
+	    "\r\r\r\n\033[J1 ../many/file027.txt\r\r\n",
+	    "prev", "bravo452 foxtrot", "vm% wc -l ../many/file027.txt",
+	    "1 ../many/file027.txt");
+	RENDER_IS("prev\r\n" ZSH_MARK56 "vm% \033[?1h\033=wc\033[?1l\033>\r\r\n"
+	    ZSH_ASK59 "\r\n\033[AX",
+	    "prev", "vm% wc",
+	    "Xsh: do you wish to see all 150 possibilities (38 lines)? n");
+	/* At 58 columns the question is as wide as the terminal and only
+	 * the echoed answer wraps: zsh counts one line and climbs one
+	 * (zsh-plain at 58 columns).  libvterm and pyte show the command
+	 * drawn over the question's first line (`zsh:wc -l ...`); zsh
+	 * meant its own line, and sl keeps the row whole so the climb
+	 * reaches it. */
+	RENDER_IS("prev\r\nbravo452 foxtrot\r\r\n" ZSH_MARK58 "\033[0m\033[27m"
+	    "\033[24m\033[Jvm% \033[K\033[?1h\033=\033[?2004hw\bwc -l ../many/file"
+	    "\a\r\r\r\n" ZSH_ASK59 "\r\033[J\033[A\033[0m\033[27m\033[24m"
+	    "\r\033[4Cwc -l ../many/file\033[K027.txt\033[?1l\033>\033[?2004l"
+	    "\r\r\r\n\033[J1 ../many/file027.txt\r\r\n",
+	    "prev", "bravo452 foxtrot", "vm% wc -l ../many/file027.txt",
+	    "1 ../many/file027.txt");
+	/* RIS turns the mode off as well. */
+	RENDER_IS("prev\r\n" ZSH_MARK56 "vm% \033[?1h\033=wc\033c\r\r\n"
+	    ZSH_ASK59 "\r\n\033[AX",
+	    "prev", "vm% wc", "",
+	    "Xsh: do you wish to see all 150 possibilities (38 lines)? n");
+}
+END_TEST
+
+/*
  * zsh leaves a search over a three-line entry: it clears each line of
  * the entry and its search row with EL, from the first down, then climbs
  * back three screen rows.  The emptied lines are still the row's on the
@@ -3061,6 +3113,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_exact_width_output_apart);
 	tcase_add_test(tc, wrap_zsh_idiom);
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
+	tcase_add_test(tc, wrap_zsh_question_while_editing);
 	tcase_add_test(tc, wrap_zsh_search_cleared_lines);
 	tcase_add_test(tc, wrap_search_climb_learns_width);
 	tcase_add_test(tc, search_climb_unknown_width_unplaced);
