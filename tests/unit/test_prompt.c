@@ -1517,6 +1517,19 @@ START_TEST(zsh_cont_left_blanks)
 	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
 	CONT(ps, "for>   echo '$i    x'", "for> ");
 	MARKS_ARE(ps, 0);
+	/* Aligned text typed straight (its element all text), at for> or
+	 * in a here-document; there a suggestion typed over flags it. */
+	classify_at(__LINE__, ps, "for> echo port    = 8080",
+	    SL_ROW_STREAM_TAIL_SET(24), SL_PROMPT_CONT, "for> ");
+	MARKS_ARE(ps, 0);
+	CONT(ps, "for> done", "for> ");
+	CMD(ps, MARK40 "vm% cat <<EOF", 0, MARK40 "vm% ");
+	classify_at(__LINE__, ps, "heredoc> port    = 8080",
+	    SL_ROW_STREAM_TAIL_SET(23), SL_PROMPT_CONT, "heredoc> ");
+	MARKS_ARE(ps, 0);
+	classify_at(__LINE__, ps, "heredoc> tail -2 beta.loth            the "
+	    "end", SL_ROW_STREAM_TAIL_SET(7), SL_PROMPT_CONT, "heredoc> ");
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
 	sl_prompt_free(ps);
 }
 END_TEST
