@@ -766,7 +766,7 @@ continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->open = shell_scan(&ps->sh, s + plen, n - plen);
 		/* In a stream, the command is the sum of its lines. */
 		if (!ps->signals && ps->zsh_cmd &&
-		    sl_stream_cont_unsure(s + plen, n - plen))
+		    sl_stream_cont_unsure(ps->row_flags, s, n, plen))
 			ps->marks |= SL_MARK_PREV_UNCERTAIN;
 	}
 	return SL_PROMPT_CONT;

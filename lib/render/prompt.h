@@ -25,7 +25,7 @@
  * shell will ask for more with its "> " prompt, no more.
  */
 struct shell {
-	char quote;		/* ' or " while a quote is open */
+	char quote;		/* ' or " while a quote is open, $ in $'...' */
 	int depth;		/* open compound commands */
 	char heredoc[64];	/* delimiter of a pending here-document */
 	int heredoc_dash;	/* <<-: the delimiter may be indented */

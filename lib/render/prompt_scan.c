@@ -155,9 +155,10 @@ shell_scan(struct shell *sh, const char *s, size_t n)
 		int c = p < end ? (unsigned char)*p : ' ';
 
 		if (sh->quote != 0) {
-			if (c == '\\' && sh->quote == '"' && p + 1 < end)
+			if (c == '\\' && sh->quote != '\'' && p + 1 < end)
 				p++;
-			else if (p < end && c == sh->quote)
+			else if (p < end && (c == sh->quote ||
+			    (c == '\'' && sh->quote == '$')))
 				sh->quote = 0;
 			continue;
 		}
@@ -170,7 +171,10 @@ shell_scan(struct shell *sh, const char *s, size_t n)
 		if (c == '\'' || c == '"') {
 			if (w == NULL)
 				w = p;
-			sh->quote = (char)c;
+			/* bash's and zsh's $'...' (ANSI-C quoting): a backslash
+			 * escapes the next byte, \' too. */
+			sh->quote = c == '\'' && p > s && p[-1] == '$' &&
+			    (p - s < 2 || p[-2] != '\\') ? '$' : (char)c;
 			continue;
 		}
 		if (w != NULL && !word_ends(c)) {

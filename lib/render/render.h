@@ -234,10 +234,12 @@ struct sl_stream {
 };
 
 /*
- * Can a continuation row's text s (after its PS2) not be trusted to be
- * what was typed there?  Its edits only: the width is the first row's.
+ * Can a continuation row s (its PS2 plen bytes, flags its element's) not
+ * be trusted to be what was typed there?  Its edits only: the width is
+ * the first row's.
  */
-int sl_stream_cont_unsure(const char *s, size_t n);
+int sl_stream_cont_unsure(unsigned flags, const char *s, size_t n,
+    size_t plen);
 /*
  * Can the command row s (prompt of plen bytes, flags with the element's
  * SL_ROW_STREAM_* bits) not be trusted to be what ran?

@@ -694,13 +694,18 @@ zsh_lost_insert(const struct sl_stream *st, unsigned flags)
  * and zsh-autosuggestions draws its grey suggestion there as well: with
  * the moves stripped, an erase leaves a run of blanks inside the text
  * (`echo foxtrot447 foxtrot echo i          tem $i` for `echo item $i`).
- * A line's indentation is typed, not left over.
+ * A line's indentation is typed, not left over; and only an element
+ * that shows an edit (a move back: text after its last control is not
+ * all of the row) may hold an erase's blanks, not aligned text typed.
  */
 int
-sl_stream_cont_unsure(const char *s, size_t n)
+sl_stream_cont_unsure(unsigned flags, const char *s, size_t n, size_t plen)
 {
-	size_t lead = 0;
+	size_t lead = plen;
 
+	if (!(flags & (SL_ROW_STREAM_EDIT | SL_ROW_STREAM_SAME |
+	    SL_ROW_STREAM_LEFT)) && SL_ROW_STREAM_TAIL(flags) >= n)
+		return 0;
 	while (lead < n && s[lead] == ' ')
 		lead++;
 	return inner_blanks(s + lead, n - lead);

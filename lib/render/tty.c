@@ -31,6 +31,8 @@
 #define HOLD_KEEP	4096	/* bytes of held rows a parked tty keeps */
 #define CARRY_ROWS	16	/* rows a streamed session holds between */
 #define CARRY_BYTES	4096	/* ...its events, and their bytes, at most */
+/* Bytes of the renderers' budget (SL_TERM_BUDGET cells of 8 bytes). */
+#define BUDGET_BYTES	(SL_TERM_BUDGET * 8)
 
 #define NO_COPY	((size_t)-1)	/* a held string or array that is NULL */
 
@@ -764,12 +766,26 @@ count_dropped(struct sl_tty *tty)
  * rows of CARRY_BYTES per session wait: a listing longer than that is
  * let go at the event's end as before.
  */
+static size_t carried_bytes;	/* held by every part's carried */
+
+static size_t
+holding_bytes(const struct holding *hd)
+{
+	return hd->held_cap * HELD_SIZE + hd->hold_mem.cap;
+}
+
+/*
+ * Rows carried share the renderers' budget (SL_TERM_BUDGET): past it
+ * a session's rows go at its event's end, as they did before carries.
+ */
 static int
 carries(const struct sl_tty *tty)
 {
 	return tty->cur != &tty->own && tty->hd.nheld > 0 &&
 	    tty->hd.nheld <= CARRY_ROWS &&
-	    tty->hd.hold_mem.len <= CARRY_BYTES && unsettled(tty);
+	    tty->hd.hold_mem.len <= CARRY_BYTES && unsettled(tty) &&
+	    sl_term_all_cells() * 8 + carried_bytes + holding_bytes(&tty->hd)
+	    <= BUDGET_BYTES;
 }
 
 static void
@@ -795,6 +811,7 @@ put_aside(struct sl_tty *tty)
 	spare = *c;
 	*c = tty->hd;
 	tty->hd = spare;
+	carried_bytes += holding_bytes(c) - holding_bytes(&spare);
 }
 
 static void
@@ -802,11 +819,13 @@ take_back(struct sl_tty *tty)
 {
 	struct holding *c = tty->cur->carried, spare = tty->hd;
 
+	carried_bytes -= holding_bytes(c);
 	tty->hd = *c;
 	tty->hd.carried = 1;
 	*c = spare;
 	if (c->hold_mem.cap > HOLD_KEEP)
 		sl_buf_free(&c->hold_mem);
+	carried_bytes += holding_bytes(c);
 }
 
 void
@@ -971,8 +990,10 @@ sl_tty_part_free(struct sl_tty_part *part)
 {
 	if (part == NULL)
 		return;
-	if (part->carried != NULL)
+	if (part->carried != NULL) {
+		carried_bytes -= holding_bytes(part->carried);
 		holding_free(part->carried);
+	}
 	free(part->carried);
 	sl_prompt_free(part->prompt);
 	free(part->sid);

@@ -1486,6 +1486,23 @@ START_TEST(zsh_suggestion_below_open)
 }
 END_TEST
 
+/* zsh's (and bash's) $'x\'y' is closed (ANSI-C quoting): the rows below
+ * it are output, a spinner's BS among them, not a suggestion typed over
+ * below an open command. */
+START_TEST(zsh_ansi_c_quote_closed)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, MARK40 "vm% echo $'x\\'y'; ./progress", 0, MARK40 "vm% ");
+	NONE(ps, "x'y", SL_ROW_STREAM_TAIL_SET(3));
+	MARKS_ARE(ps, 0);
+	NONE(ps, "working... \\ done", SL_ROW_STREAM_TAIL_SET(6) |
+	    SL_ROW_STREAM_SAME | SL_ROW_STREAM_END_INSERT);
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* zsh's suggestion drawn at PS2 and typed over, its moves stripped: a
  * run of blanks inside the continuation line flags the command. */
 START_TEST(zsh_cont_left_blanks)
@@ -1500,6 +1517,19 @@ START_TEST(zsh_cont_left_blanks)
 	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
 	CONT(ps, "for>   echo '$i    x'", "for> ");
 	MARKS_ARE(ps, 0);
+	/* Aligned text typed straight (its element all text), at for> or
+	 * in a here-document; there a suggestion typed over flags it. */
+	classify_at(__LINE__, ps, "for> echo port    = 8080",
+	    SL_ROW_STREAM_TAIL_SET(24), SL_PROMPT_CONT, "for> ");
+	MARKS_ARE(ps, 0);
+	CONT(ps, "for> done", "for> ");
+	CMD(ps, MARK40 "vm% cat <<EOF", 0, MARK40 "vm% ");
+	classify_at(__LINE__, ps, "heredoc> port    = 8080",
+	    SL_ROW_STREAM_TAIL_SET(23), SL_PROMPT_CONT, "heredoc> ");
+	MARKS_ARE(ps, 0);
+	classify_at(__LINE__, ps, "heredoc> tail -2 beta.loth            the "
+	    "end", SL_ROW_STREAM_TAIL_SET(7), SL_PROMPT_CONT, "heredoc> ");
+	MARKS_ARE(ps, SL_MARK_PREV_UNCERTAIN);
 	sl_prompt_free(ps);
 }
 END_TEST
@@ -1880,6 +1910,7 @@ prompt_suite(void)
 	tcase_add_test(tc, surely_none_only_for_output);
 	tcase_add_test(tc, stream_listing_redraw);
 	tcase_add_test(tc, zsh_suggestion_below_open);
+	tcase_add_test(tc, zsh_ansi_c_quote_closed);
 	tcase_add_test(tc, zsh_cont_left_blanks);
 	suite_add_tcase(s, tc);
 	return s;

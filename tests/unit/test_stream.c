@@ -454,14 +454,35 @@ END_TEST
  * quoted runs are typed. */
 START_TEST(cont_left_blanks)
 {
-	static const char left[] = "echo foxtrot447 foxtrot echo i"
+	static const char left[] = "for> echo foxtrot447 foxtrot echo i"
 	    "                   tem $i";
+	const unsigned moved = SL_ROW_STREAM_TAIL_SET(31);
 
-	ck_assert_int_eq(sl_stream_cont_unsure(left, strlen(left)), 1);
-	ck_assert_int_eq(sl_stream_cont_unsure("  echo item $i", 14), 0);
-	ck_assert_int_eq(sl_stream_cont_unsure("echo 'a    b'", 13), 0);
-	ck_assert_int_eq(sl_stream_cont_unsure("the end   ", 10), 0);
-	ck_assert_int_eq(sl_stream_cont_unsure("", 0), 0);
+	ck_assert_int_eq(sl_stream_cont_unsure(moved, left, strlen(left), 5),
+	    1);
+	ck_assert_int_eq(sl_stream_cont_unsure(moved, "for>   echo item $i", 19,
+	    5), 0);
+	ck_assert_int_eq(sl_stream_cont_unsure(moved, "for> echo 'a    b'", 18,
+	    5), 0);
+	ck_assert_int_eq(sl_stream_cont_unsure(moved, "for> the end   ", 15, 5),
+	    0);
+	ck_assert_int_eq(sl_stream_cont_unsure(moved, "for> ", 5, 5), 0);
+}
+END_TEST
+
+/* Aligned text typed straight at a PS2 (`port    = 8080` at heredoc>):
+ * an element with no edit in it, no erase's blanks. */
+START_TEST(cont_aligned_typed)
+{
+	static const char row[] = "for> echo port    = 8080";
+	const size_t n = sizeof(row) - 1;
+
+	ck_assert_int_eq(sl_stream_cont_unsure(SL_ROW_STREAM_TAIL_SET(n), row,
+	    n, 5), 0);
+	ck_assert_int_eq(sl_stream_cont_unsure(SL_ROW_STREAM_TAIL_SET(n) |
+	    SL_ROW_STREAM_SAME, row, n, 5), 1);
+	ck_assert_int_eq(sl_stream_cont_unsure(SL_ROW_STREAM_TAIL_SET(n - 4),
+	    row, n, 5), 1);
 }
 END_TEST
 
@@ -508,6 +529,7 @@ stream_suite(void)
 	tcase_add_test(tc, final_climb_not_drawn);
 	tcase_add_test(tc, title_first);
 	tcase_add_test(tc, cont_left_blanks);
+	tcase_add_test(tc, cont_aligned_typed);
 	suite_add_tcase(s, tc);
 	return s;
 }
