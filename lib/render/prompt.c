@@ -223,12 +223,45 @@ shape_gates(const struct sl_prompt *ps)
 	    (ps->row_flags & SL_ROW_PASTE ? SHAPE_DECORATED : 0);
 }
 
-/* match_shape with the session's gates. */
+/* Does s[0, n) hold the last prompt from its user@host on (the
+ * indicators before it, such as the load, change)? */
+static __attribute__((noinline)) int
+same_decorated(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	const char *at, *p;
+	size_t k;
+
+	if (ps->last_prompt == NULL ||
+	    (p = strchr(ps->last_prompt, '@')) == NULL ||
+	    (at = memchr(s, '@', SL_MIN(n, PROMPT_MAX))) == NULL)
+		return 0;
+	while (p > ps->last_prompt && p[-1] != ' ')
+		p--;
+	while (at > s && at[-1] != ' ')
+		at--;
+	k = strlen(p);
+	return k <= n - (size_t)(at - s) && memcmp(p, at, k) == 0;
+}
+
+/*
+ * match_shape with the session's gates.  A busy prompt (match_decorated)
+ * on a row that turned paste on, or bash's redraw of the last one, which
+ * turned it on (after a Tab listing or Ctrl-L, without paste): the row
+ * holds that prompt.  Not the output after it, which may look alike.
+ * The shape is tried first, the redraw asked only of a row it took.
+ */
 static inline size_t
 match_shape_ps(const struct sl_prompt *ps, const char *s, size_t n)
 {
-	return match_shape(s, n, shape_gates(ps) |
-	    (ps->paste_prompt ? SHAPE_DECORATED : 0));
+	unsigned gates = shape_gates(ps);
+	size_t k;
+
+	if (!ps->paste_prompt || (gates & SHAPE_DECORATED))
+		return match_shape(s, n, gates);
+	if ((k = match_shape(s, n, gates | SHAPE_DECORATED)) == 0 ||
+	    same_decorated(ps, s, n))
+		return k;
+	return match_shape(s, n, gates);
 }
 #define STREAM_FISH_FIRST	2
 

@@ -1843,6 +1843,24 @@ START_TEST(window_mark_only_in_mksh)
 }
 END_TEST
 
+/* A busy prompt's shape (Liquid Prompt) on a row that turned paste on,
+ * or on bash's redraw of the last one; not on the output after a prompt
+ * that turned paste on. */
+START_TEST(decorated_only_on_paste_or_redraw)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "[ec2-user@ip-10-0-0-1 ~]$ cat deploy.log", SL_ROW_PASTE,
+	    "[ec2-user@ip-10-0-0-1 ~]$ ");
+	NONE(ps, "Deployed by alice@example.com \xe2\x80\x94 ok", 0);
+	NONE(ps, "reviewed bob@example.com > merged", 0);
+	CMD(ps, "\xe2\x8c\x82" "13.10 nobody@vm:~/work main* \xc2\xb1 ls",
+	    SL_ROW_PASTE, "\xe2\x8c\x82" "13.10 nobody@vm:~/work main* \xc2\xb1 ");
+	NONE(ps, "Deployed by alice@example.com \xe2\x80\x94 ok", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* mksh's spaced "user@host:dir $ " and its status "130|": once the
  * session showed mksh (here on its first row); not output elsewhere,
  * and never with no directory. */
@@ -1876,6 +1894,7 @@ prompt_suite(void)
 	tcase_add_test(tc, shape_userhost);
 	tcase_add_test(tc, shape_userhost_chroot_git);
 	tcase_add_test(tc, window_mark_only_in_mksh);
+	tcase_add_test(tc, decorated_only_on_paste_or_redraw);
 	tcase_add_test(tc, userhost_spaced_only_in_mksh);
 	tcase_add_test(tc, not_prompt_chroot_git);
 	tcase_add_test(tc, shape_two_line_arrow);
