@@ -96,6 +96,13 @@ struct sl_prompt {
 	int paste_prompt;	/* the last command's prompt turned paste
 				   on: bash draws it again without paste
 				   after a Tab listing or Ctrl-L */
+	int mksh_seen;		/* mksh showed itself (a session with no
+				   paste): its Debian prompt, taken on the
+				   session's first row or a signalled one,
+				   or a prompt row ending in its window
+				   mark; only then do its spaced and status
+				   prompts (shape_mksh) and its scrolled
+				   line (scrolled_window) count */
 	int fish_blank;		/* the last prompt was after fish's mark and
 				 * nothing was typed on its row: the line is
 				 * further on */
@@ -199,12 +206,62 @@ shape_fish(const struct sl_prompt *ps)
 	return ps->fish_seen || (ps->row_flags & SL_ROW_PASTE);
 }
 
+/* mksh's spaced prompt "user@host:dir $ " and its status "130|": in a
+ * session that showed mksh, on its first row, or on a signalled row. */
+static inline int
+shape_mksh(const struct sl_prompt *ps)
+{
+	return ps->mksh_seen || ps->rows <= 1 ||
+	    (ps->row_flags & (SL_ROW_PASTE | SL_ROW_TITLE));
+}
+
 static inline unsigned
 shape_gates(const struct sl_prompt *ps)
 {
 	return (shape_fish(ps) ? SHAPE_FISH : 0) |
-	    ((ps->row_flags & SL_ROW_PASTE) || ps->paste_prompt ?
-	    SHAPE_DECORATED : 0);
+	    (shape_mksh(ps) ? SHAPE_MKSH : 0) |
+	    (ps->row_flags & SL_ROW_PASTE ? SHAPE_DECORATED : 0);
+}
+
+/* Does s[0, n) hold the last prompt from its user@host on (the
+ * indicators before it, such as the load, change)? */
+static __attribute__((noinline)) int
+same_decorated(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	const char *at, *p;
+	size_t k;
+
+	if (ps->last_prompt == NULL ||
+	    (p = strchr(ps->last_prompt, '@')) == NULL ||
+	    (at = memchr(s, '@', SL_MIN(n, PROMPT_MAX))) == NULL)
+		return 0;
+	while (p > ps->last_prompt && p[-1] != ' ')
+		p--;
+	while (at > s && at[-1] != ' ')
+		at--;
+	k = strlen(p);
+	return k <= n - (size_t)(at - s) && memcmp(p, at, k) == 0;
+}
+
+/*
+ * match_shape with the session's gates.  A busy prompt (match_decorated)
+ * on a row that turned paste on, or bash's redraw of the last one, which
+ * turned it on (after a Tab listing or Ctrl-L, without paste): the row
+ * holds that prompt.  Not the output after it, which may look alike.
+ * The shape is tried first, the redraw asked only of a row it took.
+ */
+static inline size_t
+match_shape_ps(const struct sl_prompt *ps, const char *s, size_t n)
+{
+	unsigned gates = shape_gates(ps);
+	size_t k;
+
+	if (!ps->paste_prompt || (gates & SHAPE_DECORATED))
+		return match_shape(s, n, gates);
+	if ((k = match_shape(s, n, gates | SHAPE_DECORATED)) == 0 ||
+	    same_decorated(ps, s, n))
+		return k;
+	return match_shape(s, n, gates);
 }
 #define STREAM_FISH_FIRST	2
 
@@ -454,6 +511,17 @@ scroll_mark(const struct sl_prompt *ps, const char *s, size_t n)
 {
 	return ps->paste == 0 && n >= 2 && s[n - 2] == ' ' &&
 	    (s[n - 1] == '<' || s[n - 1] == '>');
+}
+
+/* mksh's Debian prompt "user@host:dir $ " (the spaced form after a
+ * colon and a directory, which match_userhost takes only while
+ * shape_mksh says so). */
+static int
+mksh_prompt(const char *s, size_t k)
+{
+	return k >= 4 && s[k - 1] == ' ' && (s[k - 2] == '$' ||
+	    s[k - 2] == '#') && s[k - 3] == ' ' && s[k - 4] != ':' &&
+	    memchr(s, '@', k) != NULL && memchr(s, ':', k) != NULL;
 }
 
 /* A row ending in mksh's window mark for more on the left: a line
@@ -712,6 +780,9 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->sh.fish = !ps->pwsh && fish_prompt(s, plen);
 	ps->fish_seen |= ps->sh.fish || fish_marked;
 	ps->paste_prompt = (ps->row_flags & SL_ROW_PASTE) != 0;
+	if (ps->paste == 0 && !ps->mksh_seen)	/* mksh sets no paste */
+		ps->mksh_seen = mksh_prompt(s, plen) ||
+		    (plen > 0 && scroll_mark(ps, s + plen, n - plen));
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
@@ -909,7 +980,7 @@ match_editor(struct sl_prompt *ps, const char *s, size_t n, size_t e)
 	if (e == 0 || e > n)
 		return 0;
 	if (ps->paste > 0) {
-		if ((k = match_shape(s + e, n - e, shape_gates(ps))) > 0 ||
+		if ((k = match_shape_ps(ps, s + e, n - e)) > 0 ||
 		    (k = match_bare(s + e, n - e)) > 0)
 			return e + k;
 		return 0;
@@ -1071,7 +1142,7 @@ match_after_clear(const struct sl_prompt *ps, const char *s, size_t n)
 	if ((at = zsh_mark_end(p, k, &width)) > 0) {
 		p += at;
 		k -= at;
-	} else if ((at = match_shape(s, n, shape_gates(ps))) > 0 && at < k) {
+	} else if ((at = match_shape_ps(ps, s, n)) > 0 && at < k) {
 		p += k - at;	/* fish's mark before it */
 		k = at;
 	}
@@ -1127,7 +1198,7 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 		return 0;
 	if ((k = match_path_prompt(s + at, n - at)) > 0)
 		ps->path_prompt = 1;	/* busybox's, until the row is done */
-	else if ((k = match_shape(s + at, n - at, shape_gates(ps))) == 0 &&
+	else if ((k = match_shape_ps(ps, s + at, n - at)) == 0 &&
 	    ((k = match_bare(s + at, n - at)) == 0 ||
 	    strchr(ps->bare, s[at]) == NULL))
 		return 0;
@@ -1437,8 +1508,8 @@ match_glued_prompt(struct sl_prompt *ps, const char *s, size_t n)
 		while (m-- > 0) {
 			i = start[m];
 			ps->glued_tries++;
-			if (i > 0 && (k = match_shape(s + i, n - i,
-			    shape_gates(ps))) > 0)
+			if (i > 0 && (k = match_shape_ps(ps, s + i,
+			    n - i)) > 0)
 				return i + last_copy(ps, s, s + i, n - i, k);
 		}
 		at++;
@@ -1500,11 +1571,12 @@ sl_prompt_surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 }
 
 /*
- * A row of a session whose prompts set no paste, led by no prompt and
- * ending in mksh's window mark for more on the left ("<", or "*" with
- * more on the right too): the line being typed, scrolled past its
- * prompt (scroll_mark).  What ran is the whole line, which the row does
- * not hold: a command, flagged.
+ * A row of an mksh session (mksh_seen, and no signals: mksh's prompts
+ * carry none), led by no prompt and ending in mksh's window mark for
+ * more on the left ("<", or "*" with more on the right too): the line
+ * being typed, scrolled past its prompt (scroll_mark).  What ran is the
+ * whole line, which the row does not hold: a command, flagged.  Else
+ * such a row is output (a C comment's " *").
  */
 static __attribute__((noinline)) enum sl_prompt_class
 scrolled_window(struct sl_prompt *ps, const char *s, size_t n,
@@ -1512,8 +1584,8 @@ scrolled_window(struct sl_prompt *ps, const char *s, size_t n,
 {
 	enum sl_prompt_class cls;
 
-	if (ps->paste > 0 || ps->last_prompt == NULL ||
-	    (flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
+	if (!ps->mksh_seen || ps->signalled > 0 || ps->paste > 0 ||
+	    ps->last_prompt == NULL || (flags & (SL_ROW_PASTE | SL_ROW_TITLE)))
 		return SL_PROMPT_NONE;
 	*plen = 0;
 	cls = command(ps, s, n, 0, 0);
@@ -1614,7 +1686,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k, 0);
 	}
-	if ((k = match_shape(s, n, shape_gates(ps))) > 0) {
+	if ((k = match_shape_ps(ps, s, n)) > 0) {
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel) ||
 		    (ps->signals && title_redraw(ps, s, n, k, flags)) ||
 		    stream_redraw(ps, s, n, k, flags);

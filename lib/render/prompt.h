@@ -60,6 +60,7 @@ static const unsigned char name_byte[256] = {
  */
 #define SHAPE_FISH	1u
 #define SHAPE_DECORATED	2u
+#define SHAPE_MKSH	4u	/* mksh's spaced and status prompts (shape_mksh) */
 #define CUT_CHAR	"\xef\xbf\xbd"	/* U+FFFD */
 #define FISH_MARK	"\xe2\x8f\x8e"	/* "⏎", kept whole on rows the
 						   stripper left alone */

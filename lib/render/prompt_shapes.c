@@ -117,7 +117,7 @@ match_userhost(const char *s, size_t n, unsigned gates)
 	size_t i = skip_env(s, n), at;
 	int colon;
 
-	if (i == 0 && s[0] >= '1' && s[0] <= '9')
+	if (i == 0 && s[0] >= '1' && s[0] <= '9' && (gates & SHAPE_MKSH))
 		i = skip_status(s, n);
 
 	at = i;
@@ -152,9 +152,12 @@ match_userhost(const char *s, size_t n, unsigned gates)
 			    (s[g] == '>' || s[g] == '#'))
 				return prompt_end(s, n, g);
 			/* "user@host dir %", and mksh's Debian prompt
-			 * "user@host:dir $" (its /etc/mkshrc). */
+			 * "user@host:dir $" (its /etc/mkshrc: a directory,
+			 * in a session that showed mksh). */
 			if (i + 1 < n && (s[i + 1] == '$' ||
-			    s[i + 1] == '#' || s[i + 1] == '%'))
+			    s[i + 1] == '#' || s[i + 1] == '%') &&
+			    (!colon || ((gates & SHAPE_MKSH) &&
+			    s[i - 1] != ':')))
 				return prompt_end(s, n, i + 1);
 			return 0;
 		}

@@ -1839,6 +1839,81 @@ START_TEST(surely_none_only_for_output)
 }
 END_TEST
 
+/* mksh's scrolled-line window ("... <", "... *" led by no prompt) only
+ * in a session that showed mksh and no signals: elsewhere such a row is
+ * output (a C comment's " *"). */
+START_TEST(window_mark_only_in_mksh)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 1, 0);
+
+	CMD(ps, "$ cat a.c", 0, "$ ");
+	NONE(ps, " *", 0);
+	NONE(ps, "rating: * * *", 0);
+	NONE(ps, "see 1 < 2 and a <", 0);
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 1, 0);
+	CMD(ps, "[ec2-user@ip-10-0-0-1 ~]$ cat a.c", SL_ROW_TITLE,
+	    "[ec2-user@ip-10-0-0-1 ~]$ ");
+	NONE(ps, " *", 0);
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 0, 0);
+	CMD(ps, "[ec2-user@ip-10-0-0-1 ~]$ cat todo", 0,
+	    "[ec2-user@ip-10-0-0-1 ~]$ ");
+	NONE(ps, "x <", 0);
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 1, 0);
+	CMD(ps, "nobody@vm:~/work $ echo kilo", 0, "nobody@vm:~/work $ ");
+	NONE(ps, "kilo", 0);
+	CMD(ps, "golf hotel kilo  <", 0, "");
+	MARKS_ARE(ps, SL_MARK_UNCERTAIN);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* A busy prompt's shape (Liquid Prompt) on a row that turned paste on,
+ * or on bash's redraw of the last one; not on the output after a prompt
+ * that turned paste on. */
+START_TEST(decorated_only_on_paste_or_redraw)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "[ec2-user@ip-10-0-0-1 ~]$ cat deploy.log", SL_ROW_PASTE,
+	    "[ec2-user@ip-10-0-0-1 ~]$ ");
+	NONE(ps, "Deployed by alice@example.com \xe2\x80\x94 ok", 0);
+	NONE(ps, "reviewed bob@example.com > merged", 0);
+	CMD(ps, "\xe2\x8c\x82" "13.10 nobody@vm:~/work main* \xc2\xb1 ls",
+	    SL_ROW_PASTE, "\xe2\x8c\x82" "13.10 nobody@vm:~/work main* \xc2\xb1 ");
+	NONE(ps, "Deployed by alice@example.com \xe2\x80\x94 ok", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
+/* mksh's spaced "user@host:dir $ " and its status "130|": once the
+ * session showed mksh (here on its first row); not output elsewhere,
+ * and never with no directory. */
+START_TEST(userhost_spaced_only_in_mksh)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "$ grep -r owner /etc/app", 0, "$ ");
+	NONE(ps, "admin@db01: # owner of the backups", 0);
+	NONE(ps, "root@web1:/var/www $ is the docroot", 0);
+	NONE(ps, "42|bob@ci:build # broken", 0);
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 0, 0);
+	CMD(ps, "nobody@vm:~/work $ id -u", 0, "nobody@vm:~/work $ ");
+	NONE(ps, "65534", 0);
+	CMD(ps, "130|nobody@vm:~/work $ echo x", 0, "130|nobody@vm:~/work $ ");
+	NONE(ps, "x", 0);
+	NONE(ps, "admin@db01: # owner of the backups", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 static Suite *
 prompt_suite(void)
 {
@@ -1848,6 +1923,9 @@ prompt_suite(void)
 	tcase_add_test(tc, shape_shver);
 	tcase_add_test(tc, shape_userhost);
 	tcase_add_test(tc, shape_userhost_chroot_git);
+	tcase_add_test(tc, window_mark_only_in_mksh);
+	tcase_add_test(tc, decorated_only_on_paste_or_redraw);
+	tcase_add_test(tc, userhost_spaced_only_in_mksh);
 	tcase_add_test(tc, not_prompt_chroot_git);
 	tcase_add_test(tc, shape_two_line_arrow);
 	tcase_add_test(tc, two_line_redraw);
