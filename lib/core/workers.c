@@ -1355,6 +1355,14 @@ sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
 }
 
 int
+sl_workers_start(struct sl_workers *ws)
+{
+	if (ws == NULL || (!ws->started && start(ws) != 0) || ws->n == 0)
+		return -1;
+	return 0;
+}
+
+int
 sl_workers_offer_path(struct sl_workers *ws, const char *path)
 {
 	if (ws == NULL || ws->reading || (!ws->started && start(ws) != 0) ||
