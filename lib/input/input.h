@@ -30,6 +30,8 @@ size_t sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want);
  */
 size_t sl_in_peek_whole(struct sl_in *in, const unsigned char **p,
     size_t max);
+/* 1 when the input's end has been read: every byte left is visible. */
+int sl_in_all_visible(const struct sl_in *in);
 /* Read up to n bytes.  Returns the count, 0 at end, -1 on error. */
 ssize_t sl_in_read(struct sl_in *in, void *buf, size_t n);
 /*
