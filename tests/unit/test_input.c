@@ -1111,7 +1111,8 @@ threads_leaf(void *arg, struct sl_in *in)
 START_TEST(test_gzip_ahead_forks_first)
 {
 	size_t n;
-	char *text = varied_text(1000, &n);
+	/* 1.6 MB, past the slots: the thread waits, alive, for the leaf */
+	char *text = varied_text(40000, &n);
 
 	put_gz("f.gz", text, n);
 	ck_assert_int_eq(sl_input_walk_take(pth("f.gz"), threads_leaf,
