@@ -603,7 +603,12 @@ static int
 take(void *arg, const char *path)
 {
 	struct sl_run *run = arg;
-	int rc = sl_workers_offer_path(run->workers, path);
+	int rc;
+
+	if (path == NULL)
+		return sl_workers_start(run->workers) == 0 ? SL_OK :
+		    SL_IN_NOT_TAKEN;
+	rc = sl_workers_offer_path(run->workers, path);
 
 	if (rc == SL_DECLINED && sl_workers_drain(run->workers) == SL_STOP)
 		rc = SL_STOP;

@@ -1334,6 +1334,13 @@ sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
 	 * to send, which the caller would then read itself. */
 	if (ws->started && ws->stopped)
 		return SL_STOP;
+	/* One the workers would give back, and longer than a reader's
+	 * first look: read here now, as with -j 1, not read whole (and
+	 * counted whole in --stats) when its reader stops early. */
+	n = sl_in_peek(in, &p, SL_PEEK);
+	if (!sl_in_all_visible(in) &&
+	    !takes(ws, job_format(ws, sl_in_name(in), p, n)))
+		return SL_DECLINED;
 	/* Looked at before the workers start: one large file alone (the
 	 * parent reads it) starts none. */
 	n = sl_in_peek_whole(in, &p, SL_JOB_MAX);
@@ -1352,6 +1359,14 @@ sl_workers_offer(struct sl_workers *ws, struct sl_in *in)
 	if (n > BATCH_BYTES || ws->batch_jobs == BATCH_JOBS)
 		return batch_send(ws);
 	return SL_OK;
+}
+
+int
+sl_workers_start(struct sl_workers *ws)
+{
+	if (ws == NULL || (!ws->started && start(ws) != 0) || ws->n == 0)
+		return -1;
+	return 0;
 }
 
 int

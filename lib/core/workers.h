@@ -70,6 +70,12 @@ int sl_workers_offer(struct sl_workers *ws, struct sl_in *in);
  */
 int sl_workers_offer_path(struct sl_workers *ws, const char *path);
 /*
+ * Start the workers now, if not yet: before the run makes a thread
+ * (fork() in a process with threads is unsafe).  0 when there are
+ * workers, else -1.  ws may be NULL.
+ */
+int sl_workers_start(struct sl_workers *ws);
+/*
  * Workers read every plain leaf, whatever its format, and read_leaf
  * gets the format NULL (the redactor, whose inputs all stand alone);
  * without, only formats that stand alone.  Before the first offer.

@@ -30,6 +30,8 @@ size_t sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want);
  */
 size_t sl_in_peek_whole(struct sl_in *in, const unsigned char **p,
     size_t max);
+/* 1 when the input's end has been read: every byte left is visible. */
+int sl_in_all_visible(const struct sl_in *in);
 /* Read up to n bytes.  Returns the count, 0 at end, -1 on error. */
 ssize_t sl_in_read(struct sl_in *in, void *buf, size_t n);
 /*
@@ -83,7 +85,10 @@ int sl_input_walk(const char *path, sl_leaf_fn fn, void *arg,
  * process of -j N opens it there, and the walk's only cost is the
  * name): it returns SL_IN_NOT_TAKEN to have the walk open and read it
  * as usual, else SL_OK or what fn may return.  The walk counts nothing
- * of a file taken (inputs, bytes): the taker does.
+ * of a file taken (inputs, bytes): the taker does.  take(arg, NULL):
+ * the walk is about to make a thread, and the taker starts any
+ * processes it will need first; SL_OK when it has them (the thread is
+ * worth it then), else SL_IN_NOT_TAKEN.
  */
 #define SL_IN_NOT_TAKEN	1000
 typedef int (*sl_take_fn)(void *arg, const char *path);

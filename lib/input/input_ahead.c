@@ -38,8 +38,9 @@
  * reader (512 KiB), which takes the slots in order (ahead_fill()).  Only
  * over a regular file: what lies below is then the thread's alone, and a
  * read never waits on a writer, so a reader that stops early is never
- * kept waiting.  Only with workers: -j 1 stays one thread.  What the gzip
- * layer reports on its way (a corrupt member skipped) travels with the
+ * kept waiting.  Only with workers, forked before the thread (take(arg,
+ * NULL)): -j 1 stays one thread.  What the gzip layer reports on its way
+ * (a corrupt member skipped) travels with the
  * slot it came before, its last error with its last slot, so the reader
  * meets both where it would have without the thread; what the thread
  * made past a reader that stopped early is dropped unreported, as it
@@ -245,8 +246,9 @@ ahead_in(const struct walk *w, struct sl_in *gz, const struct sl_in *lo)
 	struct ahead *a;
 	int i;
 
+	/* The workers are forked first: never with the thread alive. */
 	if (w->take == NULL || lo->fill != fd_fill || lo->seekfd < 0 ||
-	    gz->errstate != ERR_NONE)
+	    gz->errstate != ERR_NONE || w->take(w->arg, NULL) != SL_OK)
 		return gz;
 	a = sl_xcalloc(1, sizeof *a);
 	a->gz = gz;

@@ -229,8 +229,9 @@ arc_msg(struct arc *ar, char *msg, size_t len)
 	if (s == NULL)
 		s = "unknown error";
 	if (ar->lower_failed) {
-		/* the lower layer's own message, already in our form */
-		snprintf(msg, len, "%s", s);
+		/* the lower layer's own message, already in our form; not
+		 * libarchive's, which a failed skip replaces with its own */
+		snprintf(msg, len, "%s", ar->lower->errmsg);
 	} else if (ar->lower->seekfd < 0 && strstr(s, "seek") != NULL) {
 		/* 7-Zip and some zip files need their end first */
 		snprintf(msg, len, "this archive cannot be read without "

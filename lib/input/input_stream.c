@@ -231,6 +231,12 @@ sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want)
 	return SL_MIN(want, in->w - in->r);
 }
 
+int
+sl_in_all_visible(const struct sl_in *in)
+{
+	return in->eof;
+}
+
 size_t
 sl_in_peek_whole(struct sl_in *in, const unsigned char **p, size_t max)
 {

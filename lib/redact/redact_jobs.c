@@ -396,6 +396,8 @@ jobs_take(void *arg, const char *path)
 	struct rx_jobs *j = arg;
 	int rc;
 
+	if (path == NULL)
+		return sl_workers_start(j->ws) == 0 ? SL_OK : SL_IN_NOT_TAKEN;
 	if (j->stopped)
 		return SL_STOP;
 	rc = sl_workers_offer_path(j->ws, path);

@@ -1057,9 +1057,72 @@ static int
 take_none(void *arg, const char *path)
 {
 	(void)arg;
-	(void)path;
-	return SL_IN_NOT_TAKEN;
+	/* NULL: start what -j N forks, before the thread (here nothing) */
+	return path == NULL ? SL_OK : SL_IN_NOT_TAKEN;
 }
+
+/* The threads of this process now (/proc/self/status). */
+static int
+nthreads(void)
+{
+	char line[256];
+	int n = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+static int starts, threads_at_start = -1, threads_in_leaf = -1;
+
+/* The taker that -j N is: asked to start (fork) its workers first. */
+static int
+take_start(void *arg, const char *path)
+{
+	(void)arg;
+	if (path != NULL)
+		return SL_IN_NOT_TAKEN;
+	starts++;
+	threads_at_start = nthreads();
+	return SL_OK;
+}
+
+static int
+threads_leaf(void *arg, struct sl_in *in)
+{
+	char chunk[4096];
+
+	(void)arg;
+	threads_in_leaf = nthreads();
+	while (sl_in_read(in, chunk, sizeof chunk) > 0)
+		continue;
+	return SL_OK;
+}
+
+/*
+ * The inflate-ahead thread is made only after the taker started its
+ * workers: fork() with a thread alive is unsafe (workers were forked at
+ * the first offer, with the thread already running).
+ */
+START_TEST(test_gzip_ahead_forks_first)
+{
+	size_t n;
+	/* 1.6 MB, past the slots: the thread waits, alive, for the leaf */
+	char *text = varied_text(40000, &n);
+
+	put_gz("f.gz", text, n);
+	ck_assert_int_eq(sl_input_walk_take(pth("f.gz"), threads_leaf,
+	    take_start, NULL, on_err, NULL, NULL), SL_OK);
+	ck_assert_int_eq(starts, 1);
+	ck_assert_int_eq(threads_at_start, 1);
+	ck_assert_int_eq(threads_in_leaf, 2);	/* the thread was made */
+	free(text);
+}
+END_TEST
 
 /* What a reader sees of path, with a taker (-j N: gzip inflated ahead
  * on a thread) or without. */
@@ -1990,6 +2053,7 @@ input_suite(void)
 	tcase_add_test(tc, test_gzip_resync);
 	tcase_add_test(tc, test_gzip_resync_last);
 	tcase_add_test(tc, test_gzip_ahead);
+	tcase_add_test(tc, test_gzip_ahead_forks_first);
 	tcase_add_test(tc, test_error_reported_on_free);
 	tcase_add_test(tc, test_tar);
 	tcase_add_test(tc, test_tar_gz);
