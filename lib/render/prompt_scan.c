@@ -136,6 +136,17 @@ plain_rest(const char *p, const char *end)
 }
 
 /*
+ * The quote *p opens: its own byte, or '$' for bash's and zsh's $'...'
+ * (ANSI-C quoting), where a backslash escapes the next byte, \' too.
+ */
+static char
+quote_opened(const char *s, const char *p)
+{
+	return *p == '\'' && p > s && p[-1] == '$' &&
+	    (p - s < 2 || p[-2] != '\\') ? '$' : *p;
+}
+
+/*
  * Scan one row of shell input, continuing the state.  Returns 1 when the
  * shell will want more input.
  */
@@ -171,10 +182,7 @@ shell_scan(struct shell *sh, const char *s, size_t n)
 		if (c == '\'' || c == '"') {
 			if (w == NULL)
 				w = p;
-			/* bash's and zsh's $'...' (ANSI-C quoting): a backslash
-			 * escapes the next byte, \' too. */
-			sh->quote = c == '\'' && p > s && p[-1] == '$' &&
-			    (p - s < 2 || p[-2] != '\\') ? '$' : (char)c;
+			sh->quote = quote_opened(s, p);
 			continue;
 		}
 		if (w != NULL && !word_ends(c)) {
