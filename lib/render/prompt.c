@@ -73,9 +73,12 @@ struct sl_prompt {
 	int last_pasted;	/* ...turned paste on before its prompt,
 				   its escapes kept (a stream: redrawn()) */
 	unsigned row_flags;	/* flags of the row being classified */
+	int last_kept;		/* in a stream, the last new command row's
+				   prompt kept a title or paste */
 	char *last_prompt;	/* prompt of the last signalled command row */
 	size_t last_prompt_cap;	/* its storage, kept from row to row */
 	unsigned marks;		/* SL_MARK_* of the row last classified */
+	unsigned cmd_at;	/* rows (mod 2^32) at the last command row */
 	long long cmds;		/* command rows seen */
 	long long rows;		/* non-empty rows seen */
 	int prev_cmd;		/* the previous row was a command or cont */
@@ -337,7 +340,7 @@ sl_prompt_quiet_redraws(const struct sl_prompt *ps)
 int
 sl_prompt_unseen_listing(const struct sl_prompt *ps)
 {
-	return !ps->signals && ps->last_pasted;
+	return !ps->signals && (ps->last_pasted || ps->last_kept);
 }
 
 int
@@ -769,6 +772,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF |
 	    SL_ROW_BELL)) == SL_ROW_PASTE;
 	ps->last_cmd_row = n > plen;
+	ps->cmd_at = (unsigned)ps->rows;
 	ps->stream_first = 0;
 	ps->stream.searched = 0;
 	ps->zsh_cmd = ps->zsh_marked;
@@ -814,6 +818,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 			ps->last_signed =
 			    (ps->row_flags & (SL_ROW_TITLE | SL_ROW_BELL)) != 0;
 			ps->last_pasted = (ps->row_flags & SL_ROW_PASTE) != 0;
+			ps->last_kept = (ps->row_flags &
+			    (SL_ROW_TITLE | SL_ROW_PASTE)) != 0;
 		}
 	}
 	return SL_PROMPT_CMD;
@@ -1082,8 +1088,18 @@ static int
 stream_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
     unsigned flags)
 {
-	if (ps->signals || !ps->last_pasted || (flags & SL_ROW_PASTE) ||
-	    !(flags & SL_ROW_STREAM_KEPT) || ps->last_cmd == NULL ||
+	/* The same event: the listing's output rows, then the line drawn
+	 * again with none of the escapes the new line's prompt kept (a
+	 * fresh prompt after Enter carries them again; bash-vi 1). */
+	int listed;
+
+	if (ps->signals)
+		return 0;
+	listed = ps->last_kept && (unsigned)ps->rows - ps->cmd_at > 1 &&
+	    !(flags & (SL_ROW_TITLE | SL_ROW_PASTE));
+	if ((!listed && (!ps->last_pasted ||
+	    (flags & SL_ROW_PASTE) || !(flags & SL_ROW_STREAM_KEPT))) ||
+	    ps->last_cmd == NULL ||
 	    ps->last_cmd[0] == '\0' || !same_prompt(ps, s, k) ||
 	    !goes_on(ps, s + k, n - k))
 		return 0;

@@ -1428,18 +1428,47 @@ START_TEST(stream_listing_redraw)
 	    "nobody@vm:~/work$ ");
 	MARKS_ARE(ps, SL_MARK_REDRAW);
 	NONE(ps, "quarterly report", 0);
-	/* A new line turns paste on; a stripped row says nothing; a line
-	 * that does not go on from the last is another. */
+	/* A new line turns paste on; a line that does not go on from the
+	 * last is another. */
 	CMD(ps, "nobody@vm:~/work$ cat alpha_report.txt", SL_ROW_PASTE | kept,
 	    "nobody@vm:~/work$ ");
 	MARKS_ARE(ps, 0);
 	NONE(ps, "quarterly report", 0);
-	CMD(ps, "nobody@vm:~/work$ cat alpha_report.txt x", 0,
-	    "nobody@vm:~/work$ ");
+	CMD(ps, "nobody@vm:~/work$ cat beta.log", 0, "nobody@vm:~/work$ ");
 	ck_assert(!(sl_prompt_marks(ps) & SL_MARK_REDRAW));
 	CMD(ps, "nobody@vm:~/work$ ls", SL_ROW_PASTE | kept,
 	    "nobody@vm:~/work$ ");
 	CMD(ps, "nobody@vm:~/work$ cat", kept, "nobody@vm:~/work$ ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+
+	/* The same event (bash-vi 1): the line drawn again after the
+	 * listing lost every escape (none kept), where a new line's prompt
+	 * keeps its title and paste; with no paste at all (bash-nopaste)
+	 * the title alone. */
+	ps = sl_prompt_new(NULL, 0, 0);
+	CMD(ps, "nobody@vm:~/work$ cat alpha_", SL_ROW_TITLE | SL_ROW_PASTE |
+	    kept, "nobody@vm:~/work$ ");
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
+	CMD(ps, "nobody@vm:~/work$ cat alpha_report.txt", 0,
+	    "nobody@vm:~/work$ ");
+	ck_assert(sl_prompt_marks(ps) & SL_MARK_REDRAW);
+	NONE(ps, "quarterly report", 0);
+	CMD(ps, "nobody@vm:~/work$ cat alpha_report.txt", SL_ROW_TITLE |
+	    SL_ROW_PASTE | kept, "nobody@vm:~/work$ ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+	ps = sl_prompt_new(NULL, 0, 0);
+	CMD(ps, "nobody@vm:~/work$ cat alpha_", SL_ROW_TITLE | kept,
+	    "nobody@vm:~/work$ ");
+	ck_assert_int_eq(sl_prompt_unseen_listing(ps), 1);
+	NONE(ps, "alpha_notes.txt   alpha_report.txt", 0);
+	CMD(ps, "nobody@vm:~/work$ cat alpha_notes.txt", 0,
+	    "nobody@vm:~/work$ ");
+	ck_assert(sl_prompt_marks(ps) & SL_MARK_REDRAW);
+	NONE(ps, "notes", 0);
+	CMD(ps, "nobody@vm:~/work$ cat alpha_notes.txt", SL_ROW_TITLE | kept,
+	    "nobody@vm:~/work$ ");
 	MARKS_ARE(ps, 0);
 	sl_prompt_free(ps);
 
