@@ -438,15 +438,22 @@ class Generator:
         return items
 
     # -- the session ----------------------------------------------------
+    def pick(self, features):
+        """One seeded item of one of features: five tries, as a feature
+        may not fit the session so far (None when none did)."""
+        for _attempt in range(5):
+            item = getattr(self, "f_" + self.rng.choice(features))()
+            if item is not None:
+                return item
+        return None
+
     def session(self):
         features = sorted(self.setup.features)
         items = [self.f_plain()]
         for _ in range(self.rng.randrange(6, 14)):
-            for _attempt in range(5):
-                item = getattr(self, "f_" + self.rng.choice(features))()
-                if item is not None:
-                    items.append(item)
-                    break
+            item = self.pick(features)
+            if item is not None:
+                items.append(item)
         items += self.extras()
         items += self.no_echo()
         items.append(Item(["exit"], typed("exit") + [ENTER], ["exit"]))

@@ -63,11 +63,9 @@ class Generator(keys.Generator):
         features = sorted(DASH)
         items = []
         for _ in range(n):
-            for _attempt in range(5):
-                item = getattr(self, "f_" + self.rng.choice(features))()
-                if item is not None:
-                    items.append(_script_item(item))
-                    break
+            item = self.pick(features)
+            if item is not None:
+                items.append(_script_item(item))
         return items
 
     def switched(self):
@@ -80,11 +78,9 @@ class Generator(keys.Generator):
         features = sorted(self.setup.features)
         items.append(self.f_plain())
         for _ in range(self.rng.randrange(5, 12)):
-            for _attempt in range(5):
-                item = getattr(self, "f_" + self.rng.choice(features))()
-                if item is not None:
-                    items.append(item)
-                    break
+            item = self.pick(features)
+            if item is not None:
+                items.append(item)
         items += self.extras()
         items += self.no_echo()
         items.append(ScriptItem(["shell_switch"], typed("exit") + [ENTER], ["exit"]))
