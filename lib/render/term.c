@@ -965,6 +965,65 @@ seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
  */
 #define CSI_FAST_MAX	64	/* bytes looked at; far below CSI_MAX */
 
+#ifdef __SSE2__
+/*
+ * Bit i set: byte i of the 16 at q is not a parameter byte of the kind
+ * csi_fast() parses (a digit or ';').
+ */
+static inline unsigned
+not_param16(const unsigned char *q)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)q);
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+	    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+
+	return ~(unsigned)_mm_movemask_epi8(_mm_or_si128(digit,
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(';')))) & 0xffff;
+}
+#endif
+
+/*
+ * An SGR (ESC [ digits and ';' m) whose parameters nothing reads: the
+ * renderer keeps no attributes (csi_dispatch skips sgr() then), so it is
+ * only found, by a 16-byte scan, not parsed.  Most sequences of a
+ * coloured transcript are these.  Returns the byte after it, or NULL
+ * (nothing changed) for any other sequence, or one that does not end in
+ * the 16 bytes after ESC [.  The fields the parsers leave are left as
+ * csi_fast() leaves them but the parameters, which only a dispatch reads
+ * and every sequence sets anew.
+ */
+static inline const unsigned char *
+sgr_skip(struct sl_term *t, const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+	const unsigned char *q;
+	unsigned m;
+
+	if (end - p < 18 || t->cb.attrs)
+		return NULL;
+	m = not_param16(p + 2);
+	if (m == 0)
+		return NULL;
+	q = p + 2 + __builtin_ctz(m);
+	if (*q != 'm' || t->alt || soft(t) ||
+	    (cur(t)->flags & SL_ROW_KEYPAD_ON))
+		return NULL;
+	t->nparams = 0;
+	t->have_param = 0;
+	t->priv = 0;
+	t->inter = 0;
+	t->colon = 0;
+	t->seqlen = (size_t)(q - p) - 1;
+	t->state = S_GROUND;
+	t->last_csi = 'm';
+	t->at_margin = 0;
+	return q + 1;
+#else
+	(void)t; (void)p; (void)end;
+	return NULL;
+#endif
+}
+
 static const unsigned char *
 csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 {
@@ -975,6 +1034,8 @@ csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 
 	if (end - p < 3 || p[1] != '[')
 		return NULL;
+	if ((stop = sgr_skip(t, p, end)) != NULL)
+		return stop;
 	stop = end - q > CSI_FAST_MAX ? q + CSI_FAST_MAX : end;
 	if (*q >= '<' && *q <= '?')
 		priv = (char)*q++;
