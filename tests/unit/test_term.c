@@ -1388,7 +1388,8 @@ END_TEST
  * byte otherwise: both must leave the same rows and attributes, for the
  * kinds it takes (SGR, private modes, cursor moves, up to 32 parameters)
  * and those it leaves to the byte-wise parser (':' sub-parameters, an
- * intermediate, a control inside, 33 parameters, longer than it looks).
+ * intermediate, a control inside, 33 parameters, longer than it looks),
+ * and the SGRs only found, not parsed, when no attributes are kept.
  */
 START_TEST(csi_one_pass_same_as_byte_wise)
 {
@@ -1400,6 +1401,10 @@ START_TEST(csi_one_pass_same_as_byte_wise)
 		"\033[2C", "\033[K", "\033[1K", "\033[0001234C", "\033[!p",
 		"\033[1\r2m", "\033[4 q", "\033[99999999999m", "\033[1@",
 		"\033[?1049h", "\033[?1049l", "\033[2A", "\033[1B",
+		/* SGRs found by a 16-byte scan (sgr_skip): the final byte
+		 * last in it, just past it, a marker or intermediate. */
+		"\033[1;2;3;4;5;6;7;8m", "\033[1;2;3;4;5;6;7;89m",
+		"\033[1;2;3;4;5;6;7;8;9m", "\033[<1m", "\033[1 m",
 	};
 	struct sl_buf b;
 	struct cap whole, c;
