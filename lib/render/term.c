@@ -66,6 +66,23 @@ widen4(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t i,
  * Returns how many were done; the caller does the rest (a run shorter
  * than 4) one by one.
  */
+#ifdef __SSE2__
+/* Cells [0, 16) at ch from the 16 bytes at s. */
+static inline void
+widen16(uint32_t *ch, const unsigned char *s)
+{
+	const __m128i zero = _mm_setzero_si128();
+	__m128i v = _mm_loadu_si128((const __m128i *)s);
+	__m128i lo = _mm_unpacklo_epi8(v, zero);
+	__m128i hi = _mm_unpackhi_epi8(v, zero);
+
+	_mm_storeu_si128((__m128i *)ch, _mm_unpacklo_epi16(lo, zero));
+	_mm_storeu_si128((__m128i *)(ch + 4), _mm_unpackhi_epi16(lo, zero));
+	_mm_storeu_si128((__m128i *)(ch + 8), _mm_unpacklo_epi16(hi, zero));
+	_mm_storeu_si128((__m128i *)(ch + 12), _mm_unpackhi_epi16(hi, zero));
+}
+#endif
+
 static inline __attribute__((always_inline)) uint32_t
 widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
     uint32_t a)
@@ -73,23 +90,14 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 	uint32_t i = 0;
 #ifdef __SSE2__
 	const __m128i zero = _mm_setzero_si128(), va = _mm_set1_epi32((int)a);
+	uint32_t j;
 
-	for (; i + 16 <= k; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-		__m128i lo = _mm_unpacklo_epi8(v, zero);
-		__m128i hi = _mm_unpackhi_epi8(v, zero);
-
-		_mm_storeu_si128((__m128i *)(ch + i), _mm_unpacklo_epi16(lo, zero));
-		_mm_storeu_si128((__m128i *)(ch + i + 4), _mm_unpackhi_epi16(lo, zero));
-		_mm_storeu_si128((__m128i *)(ch + i + 8), _mm_unpacklo_epi16(hi, zero));
-		_mm_storeu_si128((__m128i *)(ch + i + 12), _mm_unpackhi_epi16(hi, zero));
-		if (at == NULL)
-			continue;
-		_mm_storeu_si128((__m128i *)(at + i), va);
-		_mm_storeu_si128((__m128i *)(at + i + 4), va);
-		_mm_storeu_si128((__m128i *)(at + i + 8), va);
-		_mm_storeu_si128((__m128i *)(at + i + 12), va);
-	}
+	for (; i + 16 <= k; i += 16)
+		widen16(ch + i, s + i);
+	/* The attributes in a loop of their own: most renderers keep
+	 * none, and the cells' loop then tests nothing. */
+	for (j = 0; at != NULL && j < i; j += 4)
+		_mm_storeu_si128((__m128i *)(at + j), va);
 	/* The rest in steps of 8 and 4, reading no byte past s + k. */
 	if (i + 8 <= k) {
 		__m128i v = _mm_unpacklo_epi8(
