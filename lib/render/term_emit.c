@@ -75,23 +75,27 @@ cells_bytes(const struct row *r, uint32_t upto)
 }
 
 #ifdef __SSE2__
-/* 16 cells at ch as bytes at o, if all are ASCII; else 0 and o as was. */
+/*
+ * 16 cells at ch as bytes at o, if all are ASCII but NUL; else 0 and o
+ * as was.  Packed first, checked after: values 1..0x7f pass both
+ * saturating packs unchanged, larger ones come out 0x80..0xff and
+ * negative ones (CELL_EXT, CELL_WIDE) 0, so one signed compare with 0
+ * tells them all.  A NUL cell (none is written) goes the slow way.
+ */
 static inline int
 narrow16(char *o, const uint32_t *ch)
 {
-	const __m128i high = _mm_set1_epi32(~0x7f), zero = _mm_setzero_si128();
 	__m128i a = _mm_loadu_si128((const __m128i *)ch);
 	__m128i b = _mm_loadu_si128((const __m128i *)(ch + 4));
 	__m128i c = _mm_loadu_si128((const __m128i *)(ch + 8));
 	__m128i d = _mm_loadu_si128((const __m128i *)(ch + 12));
-	__m128i any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+	__m128i w = _mm_packus_epi16(_mm_packs_epi32(a, b),
+	    _mm_packs_epi32(c, d));
 
-	if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_and_si128(any, high),
-	    zero)) != 0xffff)
+	if (_mm_movemask_epi8(_mm_cmpgt_epi8(w, _mm_setzero_si128())) !=
+	    0xffff)
 		return 0;
-	/* Values below 0x80 pass both saturating packs unchanged. */
-	_mm_storeu_si128((__m128i *)o, _mm_packus_epi16(
-	    _mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
+	_mm_storeu_si128((__m128i *)o, w);
 	return 1;
 }
 

@@ -536,6 +536,43 @@ START_TEST(wide_chars)
 }
 END_TEST
 
+/*
+ * A row's cells go back to bytes 16 or 4 at a time while they are ASCII
+ * (narrow_ascii): one character that is not, of every kind a cell holds
+ * (Latin-1, past U+00FF, past U+7FFF and U+FFFF, a wide one, a cluster),
+ * at every column of rows around those steps, comes out as it went in.
+ */
+START_TEST(non_ascii_at_every_column)
+{
+	static const char *const chars[] = {
+		"\xc3\xa9", "\xc4\x80", "\xe8\x80\x80", "\xef\xbc\xa1",
+		"\xf0\x9f\x98\x80", "e\xcc\x81", "\xc3\xbf",
+	};
+	char in[128], want[128];
+	size_t i, len, at, k;
+	struct cap c;
+
+	for (i = 0; i < sizeof(chars) / sizeof(chars[0]); i++)
+		for (len = 1; len <= 40; len++)
+			for (at = 0; at < len; at++) {
+				for (k = 0; k < at; k++)
+					want[k] = (char)('a' + k % 26);
+				memcpy(want + k, chars[i], strlen(chars[i]));
+				k += strlen(chars[i]);
+				for (; k < len - 1 + strlen(chars[i]); k++)
+					want[k] = (char)('A' + k % 26);
+				want[k] = '\0';
+				memcpy(in, want, k);
+				memcpy(in + k, "\r\n", 2);
+				render(&c, in, k + 2, 0);
+				REQUIRE_MSG(nrows(&c) == 1 &&
+				    strcmp(row(&c, 0)->text, want) == 0,
+				    "char %zu at %zu of %zu", i, at, len);
+				cap_free(&c);
+			}
+}
+END_TEST
+
 /* --------------------------------------------------------- alt screen */
 
 START_TEST(alt_screen_1049)
@@ -3041,6 +3078,7 @@ term_suite(void)
 	tcase_add_test(tc, lone_esc_and_c1);
 	tcase_add_test(tc, dec_graphics);
 	tcase_add_test(tc, wide_chars);
+	tcase_add_test(tc, non_ascii_at_every_column);
 	tcase_add_test(tc, combining_marks_after_many_redraws);
 	tcase_add_test(tc, huge_parameters);
 	tcase_set_timeout(tc, 300);
