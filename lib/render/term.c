@@ -1007,7 +1007,10 @@ sgr_skip(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	const unsigned char *q;
 	unsigned m;
 
-	if (end - p < 18 || t->cb.attrs)
+	/* Not one when no digit, ';' or the 'm' itself comes first
+	 * (ESC [ K, the next most common, and the private modes). */
+	if (end - p < 18 || t->cb.attrs ||
+	    ((unsigned)(p[2] - '0') > (unsigned)(';' - '0') && p[2] != 'm'))
 		return NULL;
 	m = not_param16(p + 2);
 	if (m == 0)
