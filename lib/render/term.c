@@ -12,6 +12,8 @@
  * The hot path is a run of printable ASCII written at the cursor: it is
  * found with a tight loop and copied cell by cell in one pass, with
  * boundary fix-ups for wide characters done once per run, not per byte.
+ * Between the runs of a coloured transcript, most sequences are SGRs: a
+ * renderer that keeps no attributes only finds their end (sgr_skip).
  *
  * Example input (rendering.md sample 2, piece):
  *	$ ech hello\b\b\b\b\b\b\033[1@o\r\n	shows	$ echo hello
