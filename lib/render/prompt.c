@@ -77,6 +77,8 @@ struct sl_prompt {
 				   prompt kept a title or paste */
 	char *last_prompt;	/* prompt of the last signalled command row */
 	size_t last_prompt_cap;	/* its storage, kept from row to row */
+	size_t pager_len;	/* the row's prompt follows less's last
+				   words, this long (match_after_pager) */
 	unsigned marks;		/* SL_MARK_* of the row last classified */
 	unsigned cmd_at;	/* rows (mod 2^32) at the last command row */
 	long long cmds;		/* command rows seen */
@@ -761,13 +763,27 @@ left_shell(struct sl_prompt *ps)
 	return 1;
 }
 
+/*
+ * In a stream, did the command row's prompt keep its title or paste?
+ * After less's last words (pager: their length) the row was not empty
+ * when they came, so only the element's kept escapes tell.
+ */
+static int
+kept_signals(unsigned flags, size_t pager)
+{
+	return (flags & (SL_ROW_TITLE | SL_ROW_PASTE)) != 0 ||
+	    (pager > 0 && (flags & SL_ROW_STREAM_KEPT));
+}
+
 /* A command row; fish_marked: its prompt is after fish's mark. */
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
     int fish_marked)
 {
 	int echo;
+	size_t pager = ps->pager_len;
 
+	ps->pager_len = 0;
 	ps->prev_cmd = 1;
 	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF |
 	    SL_ROW_BELL)) == SL_ROW_PASTE;
@@ -790,7 +806,10 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
-	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s, plen);
+	/* The prompt as the shell draws it again, without what less left
+	 * in front of it (a Tab listing's redraw: stream_redraw). */
+	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s + pager,
+	    plen - pager);
 	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED;
 		ps->open = 0;
@@ -818,8 +837,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 			ps->last_signed =
 			    (ps->row_flags & (SL_ROW_TITLE | SL_ROW_BELL)) != 0;
 			ps->last_pasted = (ps->row_flags & SL_ROW_PASTE) != 0;
-			ps->last_kept = (ps->row_flags &
-			    (SL_ROW_TITLE | SL_ROW_PASTE)) != 0;
+			ps->last_kept = kept_signals(ps->row_flags, pager);
 		}
 	}
 	return SL_PROMPT_CMD;
@@ -1219,7 +1237,9 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 	    strchr(ps->bare, s[at]) == NULL))
 		return 0;
 	/* ...drawn again, as after a line killed or completed */
-	return at + last_copy(ps, s, s + at, n - at, k);
+	k = at + last_copy(ps, s, s + at, n - at, k);
+	ps->pager_len = at;
+	return k;
 }
 
 /*
