@@ -118,6 +118,10 @@ struct sl_prompt {
 				   ending it, which a listing follows): a
 				   new line's editing */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
+	int blind_ends;		/* in a stream, a paste mark kept, or a
+				   prompt row left empty with echo off: the
+				   editor ends a blind line itself
+				   (stream_echo_hidden) */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
 	size_t last_cmd_cap;
@@ -592,20 +596,48 @@ echo_after(const char *s, size_t n)
 }
 
 /*
+ * In a stream the rows' signals are gone, but not what readline without
+ * bracketed paste leaves of a line typed blind: nothing, not even its
+ * end, so the command's output or the next prompt follows the prompt on
+ * its row (`$ $ Linux`), as dash's do.  With paste on readline ends the
+ * line itself and its row stays empty: a row that kept the paste mark
+ * (the title keeps the stripper off it), or an empty prompt row seen with
+ * echo off, says so for the session (blind_ends).
+ */
+static int
+stream_echo_hidden(const struct sl_prompt *ps)
+{
+	return !ps->signals && !ps->blind_ends;
+}
+
+/*
  * With echo off the tty (dash's canonical mode) and busybox (which then
  * reads without its editor, so without its cursor query) show nothing of
  * the line, not even its Enter: the command's output follows the prompt
  * on its row.  readline (bracketed paste) shows nothing either, but its
- * rows stay empty; zsh's and fish's editors echo anyway, and a row where
+ * rows stay empty; zsh's, fish's and mksh's editors echo anyway, and a row where
  * an editor started has turned echo_off back (note_signals).  A stream
- * has no such signals: there only dash's and busybox's prompts.
+ * has no such signals: there dash's and busybox's prompts, and readline's
+ * as far as the stream tells (stream_echo_hidden).
  */
 static int
 echo_hidden(const struct sl_prompt *ps, const char *s, size_t plen)
 {
-	if (!ps->echo_off || ps->paste > 0 || ps->zsh_marked || ps->sh.fish)
+	if (!ps->echo_off || ps->paste > 0 || ps->zsh_marked || ps->sh.fish ||
+	    ps->mksh_seen)
 		return 0;
-	return ps->signals || ps->path_prompt || match_bare(s, plen) > 0;
+	return ps->signals || ps->path_prompt || match_bare(s, plen) > 0 ||
+	    stream_echo_hidden(ps);
+}
+
+/* A streamed prompt row left empty while echo is off (stream_echo_hidden):
+ * not dash's or busybox's, whose blind lines never end their row. */
+static void
+note_blind_end(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	if (ps->echo_off && !ps->signals && n <= plen && !ps->path_prompt &&
+	    match_bare(s, plen) == 0)
+		ps->blind_ends = 1;
 }
 
 /*
@@ -815,7 +847,9 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		ps->open = 0;
 		ps->switched = 0;
 		ps->after_cancel = 1;
-	} else if (n > plen) {
+	} else if (n <= plen) {
+		note_blind_end(ps, s, n, plen);
+	} else {
 		/* One test on the common path for both (row_doubts). */
 		if (unknowable_text(ps, s + plen, n - plen) ||
 		    (ps->row_flags & (ROW_UNSURE | SL_ROW_CLEARED)) ||
@@ -1195,6 +1229,7 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 
 	if (!ps->signals) {
 		ps->stream_titled |= (flags & SL_ROW_STREAM_TITLED) != 0;
+		ps->blind_ends |= (flags & SL_ROW_PASTE) != 0;
 		return 0;
 	}
 	if (flags & SL_ROW_PASTE_OFF)

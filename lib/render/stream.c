@@ -145,24 +145,29 @@ lost_insert(const struct walk *w)
 
 /*
  * A run over text that ends in blanks, as zsh draws a deletion: the rest
- * of the line from a character or more on, and blanks over the cells it
- * left.  Any other text there came after a move the stripper took (two
- * Deletes as one redraw: DCH, a cursor-forward to the end, a blank, a
- * cursor-back, the rest: `xq91 alpha` then ` 91 alpha `).  A tail not
- * kept (too long) says nothing.
+ * of the line less a character or more, from where it changed or a little
+ * before (`c \b\b` over `cq`), and blanks over the cells it left.  Any
+ * other text there came after a move the stripper took (two Deletes as
+ * one redraw: DCH, a cursor-forward to the end, a blank, a cursor-back,
+ * the rest: `xq91 alpha` then ` 91 alpha `).  A tail not kept (too long)
+ * says nothing.
  */
 static int
 deletion_redraw(const struct walk *w)
 {
-	size_t len = w->x - w->run_from, b = 0, d;
+	const unsigned char *run = w->lead + w->run_from;
+	size_t len = w->x - w->run_from, b = 0, same = 0, d;
 
 	if (w->tail_len == 0)
 		return 1;
 	while (b < len && blank_at(w, w->x - 1 - b))
 		b++;
+	/* Where a deletion may be, the first place the run differs will do. */
+	while (same < len - b && same < w->tail_len && run[same] == w->tail[same])
+		same++;
 	for (d = 1; d <= b; d++)
-		if (d + len - b <= w->tail_len &&
-		    memcmp(w->lead + w->run_from, w->tail + d, len - b) == 0)
+		if (len - b + d <= w->tail_len && memcmp(run + same,
+		    w->tail + same + d, len - b - same) == 0)
 			return 1;
 	return 0;
 }
