@@ -77,8 +77,6 @@ struct sl_prompt {
 				   prompt kept a title or paste */
 	char *last_prompt;	/* prompt of the last signalled command row */
 	size_t last_prompt_cap;	/* its storage, kept from row to row */
-	size_t pager_len;	/* the row's prompt follows less's last
-				   words, this long (match_after_pager) */
 	unsigned marks;		/* SL_MARK_* of the row last classified */
 	unsigned cmd_at;	/* rows (mod 2^32) at the last command row */
 	long long cmds;		/* command rows seen */
@@ -92,6 +90,8 @@ struct sl_prompt {
 				   title (zsh_titled_silence) */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
+	unsigned pager_len;	/* the row's prompt follows less's last
+				   words, this long (match_after_pager) */
 	unsigned long glued_tries;	/* match_glued_prompt's shape tries */
 	int fish_seen;		/* fish showed itself: its mark "⏎" kept whole
 				   (in a stream), a prompt after its mark, or
@@ -118,10 +118,6 @@ struct sl_prompt {
 				   ending it, which a listing follows): a
 				   new line's editing */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
-	int blind_ends;		/* in a stream, a paste mark kept, or a
-				   prompt row left empty with echo off: the
-				   editor ends a blind line itself
-				   (stream_echo_hidden) */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
 	size_t last_cmd_cap;
@@ -129,6 +125,10 @@ struct sl_prompt {
 				   flagged search's: SEARCH_RECALL, its
 				   recalled lines may follow; SEARCH_GAP,
 				   an empty row ended them */
+	int blind_ends;		/* in a stream, a paste mark kept, or a
+				   prompt row left empty with echo off: the
+				   editor ends a blind line itself
+				   (stream_echo_hidden) */
 };
 
 /* ------------------------------------------------------- user patterns */
@@ -615,10 +615,10 @@ stream_echo_hidden(const struct sl_prompt *ps)
  * reads without its editor, so without its cursor query) show nothing of
  * the line, not even its Enter: the command's output follows the prompt
  * on its row.  readline (bracketed paste) shows nothing either, but its
- * rows stay empty; zsh's, fish's and mksh's editors echo anyway, and a row where
- * an editor started has turned echo_off back (note_signals).  A stream
- * has no such signals: there dash's and busybox's prompts, and readline's
- * as far as the stream tells (stream_echo_hidden).
+ * rows stay empty; zsh's, fish's and mksh's editors echo anyway, and a
+ * row where an editor started has turned echo_off back (note_signals).
+ * A stream has no such signals: there dash's and busybox's prompts, and
+ * readline's as far as the stream tells (stream_echo_hidden).
  */
 static int
 echo_hidden(const struct sl_prompt *ps, const char *s, size_t plen)
@@ -795,27 +795,13 @@ left_shell(struct sl_prompt *ps)
 	return 1;
 }
 
-/*
- * In a stream, did the command row's prompt keep its title or paste?
- * After less's last words (pager: their length) the row was not empty
- * when they came, so only the element's kept escapes tell.
- */
-static int
-kept_signals(unsigned flags, size_t pager)
-{
-	return (flags & (SL_ROW_TITLE | SL_ROW_PASTE)) != 0 ||
-	    (pager > 0 && (flags & SL_ROW_STREAM_KEPT));
-}
-
 /* A command row; fish_marked: its prompt is after fish's mark. */
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
     int fish_marked)
 {
 	int echo;
-	size_t pager = ps->pager_len;
 
-	ps->pager_len = 0;
 	ps->prev_cmd = 1;
 	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF |
 	    SL_ROW_BELL)) == SL_ROW_PASTE;
@@ -838,10 +824,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	ps->switched = switches_user(s + plen, n - plen);
-	/* The prompt as the shell draws it again, without what less left
-	 * in front of it (a Tab listing's redraw: stream_redraw). */
-	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s + pager,
-	    plen - pager);
+	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s, plen);
 	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED;
 		ps->open = 0;
@@ -871,7 +854,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 			ps->last_signed =
 			    (ps->row_flags & (SL_ROW_TITLE | SL_ROW_BELL)) != 0;
 			ps->last_pasted = (ps->row_flags & SL_ROW_PASTE) != 0;
-			ps->last_kept = kept_signals(ps->row_flags, pager);
+			ps->last_kept = (ps->row_flags &
+			    (SL_ROW_TITLE | SL_ROW_PASTE)) != 0;
 		}
 	}
 	return SL_PROMPT_CMD;
@@ -1217,6 +1201,15 @@ match_after_clear(const struct sl_prompt *ps, const char *s, size_t n)
 	return k > 0 && k <= n && memcmp(s, p, k) == 0 ? blanks + k : 0;
 }
 
+/* What a streamed row's kept escapes say about the session.  Cold: out
+ * of the way of raw logs' rows, whose classification it would slow. */
+static __attribute__((noinline, cold)) void
+note_stream_row(struct sl_prompt *ps, unsigned flags)
+{
+	ps->stream_titled |= (flags & SL_ROW_STREAM_TITLED) != 0;
+	ps->blind_ends |= (flags & SL_ROW_PASTE) != 0;
+}
+
 /* What the row's signals say about the session and the last command. */
 static int
 note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
@@ -1228,8 +1221,7 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 	int signal = ps->signals && ((flags & sig) || edit_at > 0);
 
 	if (!ps->signals) {
-		ps->stream_titled |= (flags & SL_ROW_STREAM_TITLED) != 0;
-		ps->blind_ends |= (flags & SL_ROW_PASTE) != 0;
+		note_stream_row(ps, flags);
 		return 0;
 	}
 	if (flags & SL_ROW_PASTE_OFF)
@@ -1273,7 +1265,7 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 		return 0;
 	/* ...drawn again, as after a line killed or completed */
 	k = at + last_copy(ps, s, s + at, n - at, k);
-	ps->pager_len = at;
+	ps->pager_len = (unsigned)at;	/* at most PAGER_STATUS_MAX + 5 */
 	return k;
 }
 
@@ -1335,6 +1327,27 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	k = match_fish_mark(s, n, shape_gates(ps));
 	*fish = k > 0;
 	return k;
+}
+
+/*
+ * A streamed command row whose prompt followed less's last words
+ * (match_after_pager): the prompt is kept as the shell draws it again,
+ * without them (a Tab listing's redraw: stream_redraw); and the row was
+ * not empty when the prompt's title or paste came, so only the element's
+ * kept escapes tell that it kept them.  Cold, as note_stream_row.
+ */
+static __attribute__((noinline, cold)) void
+after_pager(struct sl_prompt *ps, const char *s, size_t plen)
+{
+	size_t at = ps->pager_len;
+
+	ps->pager_len = 0;
+	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s + at, plen - at);
+	/* command() keeps what a new line's first drawing said */
+	if (ps->last_cmd_row &&
+	    !(ps->marks & (SL_MARK_REDRAW | SL_MARK_CANCELLED)) &&
+	    (ps->row_flags & SL_ROW_STREAM_KEPT))
+		ps->last_kept = 1;
 }
 
 /*
@@ -1743,7 +1756,10 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	}
 	if ((k = match_stream_mark(ps, s, n, &fish)) > 0) {
 		*plen = k;
-		return command(ps, s, n, k, fish);
+		cls = command(ps, s, n, k, fish);
+		if (ps->pager_len > 0)
+			after_pager(ps, s, k);
+		return cls;
 	}
 	if ((k = match_cont(ps, s, n)) > 0 || recalled_line(ps, n, flags)) {
 		*plen = k;

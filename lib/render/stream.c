@@ -163,7 +163,8 @@ deletion_redraw(const struct walk *w)
 	while (b < len && blank_at(w, w->x - 1 - b))
 		b++;
 	/* Where a deletion may be, the first place the run differs will do. */
-	while (same < len - b && same < w->tail_len && run[same] == w->tail[same])
+	while (same < len - b && same < w->tail_len &&
+	    run[same] == w->tail[same])
 		same++;
 	for (d = 1; d <= b; d++)
 		if (len - b + d <= w->tail_len && memcmp(run + same,
