@@ -90,6 +90,8 @@ struct sl_prompt {
 				   title (zsh_titled_silence) */
 	int last_cmd_row;	/* the row last classified was a command */
 	int path_prompt;	/* the row's is busybox's, in a stream */
+	unsigned pager_len;	/* the row's prompt follows less's last
+				   words, this long (match_after_pager) */
 	unsigned long glued_tries;	/* match_glued_prompt's shape tries */
 	int fish_seen;		/* fish showed itself: its mark "⏎" kept whole
 				   (in a stream), a prompt after its mark, or
@@ -123,6 +125,10 @@ struct sl_prompt {
 				   flagged search's: SEARCH_RECALL, its
 				   recalled lines may follow; SEARCH_GAP,
 				   an empty row ended them */
+	int blind_ends;		/* in a stream, a paste mark kept, or a
+				   prompt row left empty with echo off: the
+				   editor ends a blind line itself
+				   (stream_echo_hidden) */
 };
 
 /* ------------------------------------------------------- user patterns */
@@ -590,20 +596,48 @@ echo_after(const char *s, size_t n)
 }
 
 /*
+ * In a stream the rows' signals are gone, but not what readline without
+ * bracketed paste leaves of a line typed blind: nothing, not even its
+ * end, so the command's output or the next prompt follows the prompt on
+ * its row (`$ $ Linux`), as dash's do.  With paste on readline ends the
+ * line itself and its row stays empty: a row that kept the paste mark
+ * (the title keeps the stripper off it), or an empty prompt row seen with
+ * echo off, says so for the session (blind_ends).
+ */
+static int
+stream_echo_hidden(const struct sl_prompt *ps)
+{
+	return !ps->signals && !ps->blind_ends;
+}
+
+/*
  * With echo off the tty (dash's canonical mode) and busybox (which then
  * reads without its editor, so without its cursor query) show nothing of
  * the line, not even its Enter: the command's output follows the prompt
  * on its row.  readline (bracketed paste) shows nothing either, but its
- * rows stay empty; zsh's and fish's editors echo anyway, and a row where
- * an editor started has turned echo_off back (note_signals).  A stream
- * has no such signals: there only dash's and busybox's prompts.
+ * rows stay empty; zsh's, fish's and mksh's editors echo anyway, and a
+ * row where an editor started has turned echo_off back (note_signals).
+ * A stream has no such signals: there dash's and busybox's prompts, and
+ * readline's as far as the stream tells (stream_echo_hidden).
  */
 static int
 echo_hidden(const struct sl_prompt *ps, const char *s, size_t plen)
 {
-	if (!ps->echo_off || ps->paste > 0 || ps->zsh_marked || ps->sh.fish)
+	if (!ps->echo_off || ps->paste > 0 || ps->zsh_marked || ps->sh.fish ||
+	    ps->mksh_seen)
 		return 0;
-	return ps->signals || ps->path_prompt || match_bare(s, plen) > 0;
+	return ps->signals || ps->path_prompt || match_bare(s, plen) > 0 ||
+	    stream_echo_hidden(ps);
+}
+
+/* A streamed prompt row left empty while echo is off (stream_echo_hidden):
+ * not dash's or busybox's, whose blind lines never end their row. */
+static void
+note_blind_end(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	if (ps->echo_off && !ps->signals && n <= plen && !ps->path_prompt &&
+	    match_bare(s, plen) == 0)
+		ps->blind_ends = 1;
 }
 
 /*
@@ -796,7 +830,9 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		ps->open = 0;
 		ps->switched = 0;
 		ps->after_cancel = 1;
-	} else if (n > plen) {
+	} else if (n <= plen) {
+		note_blind_end(ps, s, n, plen);
+	} else {
 		/* One test on the common path for both (row_doubts). */
 		if (unknowable_text(ps, s + plen, n - plen) ||
 		    (ps->row_flags & (ROW_UNSURE | SL_ROW_CLEARED)) ||
@@ -1165,6 +1201,15 @@ match_after_clear(const struct sl_prompt *ps, const char *s, size_t n)
 	return k > 0 && k <= n && memcmp(s, p, k) == 0 ? blanks + k : 0;
 }
 
+/* What a streamed row's kept escapes say about the session.  Cold: out
+ * of the way of raw logs' rows, whose classification it would slow. */
+static __attribute__((noinline, cold)) void
+note_stream_row(struct sl_prompt *ps, unsigned flags)
+{
+	ps->stream_titled |= (flags & SL_ROW_STREAM_TITLED) != 0;
+	ps->blind_ends |= (flags & SL_ROW_PASTE) != 0;
+}
+
 /* What the row's signals say about the session and the last command. */
 static int
 note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
@@ -1176,7 +1221,7 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 	int signal = ps->signals && ((flags & sig) || edit_at > 0);
 
 	if (!ps->signals) {
-		ps->stream_titled |= (flags & SL_ROW_STREAM_TITLED) != 0;
+		note_stream_row(ps, flags);
 		return 0;
 	}
 	if (flags & SL_ROW_PASTE_OFF)
@@ -1219,7 +1264,9 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 	    strchr(ps->bare, s[at]) == NULL))
 		return 0;
 	/* ...drawn again, as after a line killed or completed */
-	return at + last_copy(ps, s, s + at, n - at, k);
+	k = at + last_copy(ps, s, s + at, n - at, k);
+	ps->pager_len = (unsigned)at;	/* at most PAGER_STATUS_MAX + 5 */
+	return k;
 }
 
 /*
@@ -1280,6 +1327,27 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	k = match_fish_mark(s, n, shape_gates(ps));
 	*fish = k > 0;
 	return k;
+}
+
+/*
+ * A streamed command row whose prompt followed less's last words
+ * (match_after_pager): the prompt is kept as the shell draws it again,
+ * without them (a Tab listing's redraw: stream_redraw); and the row was
+ * not empty when the prompt's title or paste came, so only the element's
+ * kept escapes tell that it kept them.  Cold, as note_stream_row.
+ */
+static __attribute__((noinline, cold)) void
+after_pager(struct sl_prompt *ps, const char *s, size_t plen)
+{
+	size_t at = ps->pager_len;
+
+	ps->pager_len = 0;
+	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s + at, plen - at);
+	/* command() keeps what a new line's first drawing said */
+	if (ps->last_cmd_row &&
+	    !(ps->marks & (SL_MARK_REDRAW | SL_MARK_CANCELLED)) &&
+	    (ps->row_flags & SL_ROW_STREAM_KEPT))
+		ps->last_kept = 1;
 }
 
 /*
@@ -1688,7 +1756,10 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	}
 	if ((k = match_stream_mark(ps, s, n, &fish)) > 0) {
 		*plen = k;
-		return command(ps, s, n, k, fish);
+		cls = command(ps, s, n, k, fish);
+		if (ps->pager_len > 0)
+			after_pager(ps, s, k);
+		return cls;
 	}
 	if ((k = match_cont(ps, s, n)) > 0 || recalled_line(ps, n, flags)) {
 		*plen = k;

@@ -191,7 +191,8 @@ void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty);
 #define SL_ROW_STREAM_LEFT	0x80000	/* no escape kept; the cursor ended
 					 * left of text (a BS: move or erase?) */
 #define SL_ROW_STREAM_SAME	0x4000	/* text drawn over text, the line
-					 * neither longer nor ending blank */
+					 * neither longer nor a deletion's
+					 * redraw (the rest, then blanks) */
 #define SL_ROW_STREAM_KEPT	0x8000	/* an escape kept (without it,
 					 * every cursor move was stripped) */
 #define SL_ROW_STREAM_END_INSERT 0x2000	/* an insert drawn with the rest of

@@ -144,6 +144,36 @@ lost_insert(const struct walk *w)
 }
 
 /*
+ * A run over text that ends in blanks, as zsh draws a deletion: the rest
+ * of the line less a character or more, from where it changed or a little
+ * before (`c \b\b` over `cq`), and blanks over the cells it left.  Any
+ * other text there came after a move the stripper took (two Deletes as
+ * one redraw: DCH, a cursor-forward to the end, a blank, a cursor-back,
+ * the rest: `xq91 alpha` then ` 91 alpha `).  A tail not kept (too long)
+ * says nothing.
+ */
+static int
+deletion_redraw(const struct walk *w)
+{
+	const unsigned char *run = w->lead + w->run_from;
+	size_t len = w->x - w->run_from, b = 0, same = 0, d;
+
+	if (w->tail_len == 0)
+		return 1;
+	while (b < len && blank_at(w, w->x - 1 - b))
+		b++;
+	/* Where a deletion may be, the first place the run differs will do. */
+	while (same < len - b && same < w->tail_len &&
+	    run[same] == w->tail[same])
+		same++;
+	for (d = 1; d <= b; d++)
+		if (len - b + d <= w->tail_len && memcmp(run + same,
+		    w->tail + same + d, len - b - same) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * A run of text ends.  Written inside the line, it stopped short of
  * text after it: that text may have been erased, or the run meant to go
  * elsewhere, by a sequence the stripper took.
@@ -161,9 +191,9 @@ run_end(struct walk *w)
 				w->ev |= SL_ROW_STREAM_EDIT;
 				break;
 			}
-	/* Over text, neither longer nor ending blank: no insert, no erase. */
+	/* Over text, neither longer nor a deletion: no insert, no erase. */
 	if (w->in_run && w->run_from < w->run_end0 && w->x <= w->run_end0 &&
-	    w->x > 0 && !blank_at(w, w->x - 1))
+	    w->x > 0 && (!blank_at(w, w->x - 1) || !deletion_redraw(w)))
 		w->ev |= SL_ROW_STREAM_SAME;
 	w->in_run = 0;
 }

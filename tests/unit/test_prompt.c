@@ -1480,6 +1480,48 @@ START_TEST(stream_listing_redraw)
 }
 END_TEST
 
+/* bash without bracketed paste, streamed (bash-nopaste 7): after a
+ * visible `stty -echo` readline shows nothing of a blind line, not even
+ * its end, so the command's output follows the prompt on its row.  With
+ * paste on (a paste mark kept on a row, or a prompt row left empty with
+ * echo off) the blind rows stay empty, and a row with text is a line
+ * echoed again.  mksh's editor echoes whatever the tty says. */
+START_TEST(stream_no_echo)
+{
+	const unsigned title = SL_ROW_TITLE | SL_ROW_STREAM_KEPT;
+	const char *p = "nobody@vm:~/work$ ";
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "nobody@vm:~/work$ stty -echo", title, p);
+	MARKS_ARE(ps, 0);
+	CMD(ps, "nobody@vm:~/work$ nobody@vm:~/work$ Linux", title,
+	    "nobody@vm:~/work$ nobody@vm:~/work$ ");
+	ck_assert(sl_prompt_marks(ps) & SL_MARK_UNCERTAIN);
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 0, 0);
+	CMD(ps, "nobody@vm:~/work$ stty -echo", title | SL_ROW_PASTE, p);
+	CMD(ps, "nobody@vm:~/work$ exit", title | SL_ROW_PASTE, p);
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+
+	ps = sl_prompt_new(NULL, 0, 0);
+	CMD(ps, "nobody@vm:~/work$ stty -echo", 0, p);
+	CMD(ps, "nobody@vm:~/work$", 0, "nobody@vm:~/work$");
+	NONE(ps, "Linux", 0);
+	CMD(ps, "nobody@vm:~/work$ exit", 0, p);
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+
+	/* Raw bytes: mksh's blind lines are its editor's echo. */
+	ps = sl_prompt_new(NULL, 1, 0);
+	CMD(ps, "nobody@vm:~/work $ stty -echo", 0, "nobody@vm:~/work $ ");
+	CMD(ps, "nobody@vm:~/work $ true", 0, "nobody@vm:~/work $ ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* zsh-autosuggestions drew a multi-line history entry after the typed
  * `c` (zsh-plugins 5, streamed): the unfinished row is followed by rows
  * with no PS2, and the line typed next lands on the entry's last row,
@@ -2016,6 +2058,7 @@ prompt_suite(void)
 	tcase_add_test(tc, zsh_silent_cancel_before_empty_prompt);
 	tcase_add_test(tc, surely_none_only_for_output);
 	tcase_add_test(tc, stream_listing_redraw);
+	tcase_add_test(tc, stream_no_echo);
 	tcase_add_test(tc, zsh_suggestion_below_open);
 	tcase_add_test(tc, zsh_ansi_c_quote_closed);
 	tcase_add_test(tc, zsh_cont_left_blanks);

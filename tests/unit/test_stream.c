@@ -371,6 +371,18 @@ START_TEST(zsh_lost_moves)
 	/* kept escapes (oh-my-zsh's title): the moves are there */
 	ck_assert(!unsure(&zsh, f | SL_ROW_STREAM_KEPT,
 	    "vm% echo golf338 foxrot", 4));
+	/* Two Deletes as one redraw (zsh-plain 37, captured): DCH, a
+	 * cursor-forward, a blank at the end, a cursor-back, the rest; the
+	 * blank lands first: no deletion of the rest, which it was drawn
+	 * over (`echo kilo6 91 alpha` for `echo kilo691 alpha`). */
+	f = scan_all("vm% e\becho kilo6xq91 alpha\b\b\b\b\b\b\b\b\b\b"
+	    " 91 alpha ");
+	ck_assert(f & SL_ROW_STREAM_SAME);
+	ck_assert(unsure(&zsh, f, "vm% echo kilo6 91 alpha", 4));
+	/* A deletion drawn from a character before it (zsh-plain 12,
+	 * captured: `q` erased by `c ` drawn from the `c`). */
+	ck_assert(!(scan_all("vm% c\bcqwv\b \b\b \b\b\bc \b\bcat notes.txt") &
+	    SL_ROW_STREAM_SAME));
 	/* Home: cursor-back stripped, the line drawn again with its
 	 * unchanged parts skipped: a long stretch seen before */
 	ck_assert(unsure(&zsh, 0,
