@@ -177,6 +177,18 @@ void sl_prompt_free(struct sl_prompt *ps);
  * stream.c), or it is empty (the end of a search's recalled lines). */
 void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty);
 
+/* Bytes of a title (OSC 0 or 2, "0;" included) the renderer keeps. */
+#define SL_TITLE_MAX	1024
+
+/*
+ * A title cut by the end of a streamed event (the agent split it at a
+ * line end inside it): whether the feed so far ended inside an OSC
+ * string, and, at the part's next event, the title taken up again (the
+ * renderer began the event afresh), up to its BEL as in the terminal.
+ */
+int sl_term_in_osc(const struct sl_term *t);
+void sl_term_resume_title(struct sl_term *t);
+
 /* ------------------------------------------- streamed lines (stream.c) */
 
 /*

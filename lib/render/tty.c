@@ -94,6 +94,23 @@ struct sl_tty_part {
 	struct holding *carried;	/* rows held across its events
 					   (none: nheld 0), or NULL:
 					   carries(), put_aside() */
+	struct sl_buf title;	/* streams: the last title set */
+	int titles_name;	/* a title named a command (named_command) */
+	int title_open;		/* its last event ended inside a title */
+};
+
+/*
+ * A streamed session's title that named a command (named_command), in
+ * the element that set it, until the row of that element is emitted.
+ * Longer commands are not compared: they stay as the row shows them.
+ */
+#define NAMED_MAX	8
+#define NAMED_LEN	256
+
+struct named {
+	long long elem;
+	size_t len;
+	char cmd[NAMED_LEN];
 };
 
 struct sl_tty {
@@ -124,10 +141,12 @@ struct sl_tty {
 	struct elem *elems;	/* streams only: ring of ELEMS */
 	long long elem_id;	/* the element being fed */
 	long long line;		/* the reader's line for it */
+	struct named named[NAMED_MAX];	/* oldest first */
+	size_t nnamed;
 };
 
 static struct held *
-held_at(struct sl_tty *tty, size_t i)
+held_at(const struct sl_tty *tty, size_t i)
 {
 	return (struct held *)(void *)(tty->hd.held + i * HELD_SIZE);
 }
@@ -349,6 +368,91 @@ settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 	}
 }
 
+/* The command row held last (not a continuation), or NULL. */
+static struct held *
+held_command(const struct sl_tty *tty)
+{
+	size_t i;
+
+	for (i = tty->hd.nheld; i-- > 0;)
+		if (held_at(tty, i)->r.has_prompt && !held_at(tty, i)->r.cont)
+			return held_at(tty, i);
+	return NULL;
+}
+
+/* Flagged for what its bytes left in doubt, and not known to be gone. */
+static int
+doubted(const struct held *h)
+{
+	return h != NULL && h->r.uncertain && !h->r.cancelled &&
+	    !h->r.redrawn;
+}
+
+/*
+ * May a title still name the command held?  In a stream whose titles
+ * name the commands that ran (named_command), a title after the
+ * command's output, before the next prompt, may: a flagged command row
+ * waits for that prompt (HOLD_MAX and CARRY_ROWS bound the wait).
+ */
+static int
+awaits_title(const struct sl_tty *tty)
+{
+	return tty->elems != NULL && tty->cur->titles_name &&
+	    doubted(held_command(tty));
+}
+
+static void
+trim_blanks(const char **s, size_t *n)
+{
+	while (*n > 0 && **s == ' ') {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && (*s)[*n - 1] == ' ')
+		(*n)--;
+}
+
+/*
+ * A title named the command that ran, as its history holds it: the
+ * command row held, flagged for what the stream may have lost (a wrap
+ * mark, a move stripped), that shows exactly that command ran as shown.
+ * A title never makes a row a command nor changes its text: only the
+ * flag of a row that already reads so goes.
+ */
+static void
+confirm_named(struct sl_tty *tty, const struct named *nm)
+{
+	struct held *h = held_command(tty);
+	const char *cmd;
+	size_t n;
+
+	if (!doubted(h))
+		return;
+	held_point(tty, h);
+	if (h->expanded != NO_COPY) {
+		cmd = h->r.expanded;
+		n = strlen(cmd);
+	} else {
+		cmd = h->r.text + h->r.prompt_len;
+		n = h->r.len - h->r.prompt_len;
+	}
+	trim_blanks(&cmd, &n);
+	if (n == nm->len && memcmp(cmd, nm->cmd, n) == 0)
+		h->r.uncertain = 0;
+}
+
+/* The titles set up to the row's element came after the rows held. */
+static void
+take_named(struct sl_tty *tty, long long elem)
+{
+	size_t i = 0;
+
+	while (i < tty->nnamed && tty->named[i].elem <= elem)
+		confirm_named(tty, &tty->named[i++]);
+	tty->nnamed -= i;
+	memmove(tty->named, tty->named + i, tty->nnamed * sizeof(*tty->named));
+}
+
 /*
  * Is the command held back settled by this row (which is not a command
  * row)?  Not while it is unfinished; then by Enter (bracketed paste off)
@@ -364,7 +468,8 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 
 	if (tty->hd.nheld >= HOLD_MAX - 1)
 		return 1;
-	if (is_prompt || sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps))
+	if (is_prompt || sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
+	    awaits_title(tty))
 		return 0;
 	if (sl_prompt_pastes(ps))
 		return (row->flags & SL_ROW_PASTE_OFF) != 0;
@@ -386,7 +491,8 @@ unsettled(const struct sl_tty *tty)
 	const struct sl_prompt *ps = tty->cur->prompt;
 
 	return sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
-	    sl_prompt_unseen_listing(ps) || tty->hd.held_bell;
+	    sl_prompt_unseen_listing(ps) || tty->hd.held_bell ||
+	    awaits_title(tty);
 }
 
 /* The reader's line of the renderer's line (an element, in a stream). */
@@ -435,8 +541,11 @@ on_row(void *arg, const struct sl_row *row)
 		sl_count_skipped(tty->rd, row->units);
 		return;
 	}
-	if (tty->elems != NULL)
+	if (tty->elems != NULL) {
 		stream_row(tty, row, &line, &flags);
+		if (tty->nnamed > 0)
+			take_named(tty, row->src_line);
+	}
 	if (row->units > 0) {
 		sl_count_written(tty->rd, 1);
 		sl_count_merged(tty->rd, row->units - 1);
@@ -552,6 +661,61 @@ program_of(const char *cmd)
 	return e > p ? sl_xstrndup(p, (size_t)(e - p)) : NULL;
 }
 
+/*
+ * Does the title name a command?  Liquid Prompt (and hooks like it) sets
+ * its prompt's title, then that title with the command after it, as
+ * the command starts (its DEBUG trap; with a hook after its prompt's, at
+ * the next prompt): "user@host:~/work ± ", "user@host:~/work ± echo
+ * one".  The title before, ended by a blank, starts the new one: the
+ * rest is the command.  A title that only changed does not go on from
+ * a blank (Debian's "user@host: ~/work", then "user@host: ~/work/x"
+ * after cd), nor one the renderer kept only the start of.  Returns
+ * where the command starts, or 0.
+ */
+static size_t
+named_command(const struct sl_buf *prev, const char *title, size_t n)
+{
+	if (prev->len == 0 || n <= prev->len || n + 2 >= SL_TITLE_MAX ||
+	    prev->buf[prev->len - 1] != ' ' ||
+	    memcmp(title, prev->buf, prev->len) != 0)
+		return 0;
+	return prev->len;
+}
+
+static void
+queue_named(struct sl_tty *tty, const char *cmd, size_t n, long long elem)
+{
+	struct named *nm;
+
+	trim_blanks(&cmd, &n);
+	if (n == 0 || n > NAMED_LEN)
+		return;
+	if (tty->nnamed == NAMED_MAX) {	/* the oldest goes unconfirmed */
+		tty->nnamed--;
+		memmove(tty->named, tty->named + 1,
+		    tty->nnamed * sizeof(*tty->named));
+	}
+	nm = &tty->named[tty->nnamed++];
+	nm->elem = elem;
+	nm->len = n;
+	memcpy(nm->cmd, cmd, n);
+}
+
+/* A streamed session's title, set in element elem. */
+static void
+note_title(struct sl_tty *tty, const char *title, long long elem)
+{
+	struct sl_tty_part *part = tty->cur;
+	size_t n = strlen(title), at = named_command(&part->title, title, n);
+
+	if (at > 0) {
+		queue_named(tty, title + at, n - at, elem);
+		part->titles_name = 1;
+	}
+	sl_buf_reset(&part->title);
+	sl_buf_add(&part->title, title, n);
+}
+
 static void
 on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
     long long line)
@@ -559,12 +723,15 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 	struct sl_tty *tty = arg;
 	struct sl_buf b;
 	struct sl_kv kv[1];
+	long long elem = line;
 
 	line = line_of(tty, line);
 	switch (ev) {
 	case SL_TEV_TITLE:
 		if (tty->cur->host == NULL)
 			tty->cur->host = title_host(text);
+		if (tty->elems != NULL)
+			note_title(tty, text, elem);
 		break;
 	case SL_TEV_ALT_ON:
 		tty->alt_line = line;
@@ -696,10 +863,33 @@ note_blank_end(struct elem *e, const char *p, size_t n)
 static void	feed_element(struct sl_tty *, const void *, size_t)
 		    __attribute__((noinline));
 
+/*
+ * The session's last event ended inside a title (Liquid Prompt's names a
+ * multi-line command, and the agent split it at its LFs): in the
+ * terminal the title goes on up to its BEL, and the prompt drawn after
+ * it lost its escapes to the stripper.  Taken up again only by an
+ * element that ends it (a BEL before any escape): one that does not
+ * would hide its rows, and the event's, in a title never closed.
+ */
+static int
+ends_title(const void *p, size_t n)
+{
+	const char *bel = memchr(p, 0x07, n);
+
+	return bel != NULL && memchr(p, 0x1b, (size_t)(bel - (const char *)p))
+	    == NULL;
+}
+
 static void
 feed_element(struct sl_tty *tty, const void *p, size_t n)
 {
 	struct elem *e = &tty->elems[tty->elem_id & (ELEMS - 1)];
+
+	if (tty->cur->title_open) {
+		tty->cur->title_open = 0;
+		if (ends_title(p, n))
+			sl_term_resume_title(tty->term);
+	}
 
 	e->ev |= sl_stream_scan(p, n);
 	note_blank_end(e, p, n);
@@ -831,7 +1021,10 @@ take_back(struct sl_tty *tty)
 void
 sl_tty_flush(struct sl_tty *tty)
 {
+	if (tty->elems != NULL)
+		tty->cur->title_open = sl_term_in_osc(tty->term);
 	sl_term_finish(tty->term);
+	tty->nnamed = 0;	/* every row is out: no row of theirs to come */
 	count_dropped(tty);
 	/* A streamed event ends on a zsh command with nothing after it:
 	 * what follows is not known here, and it may never have run. */
@@ -918,6 +1111,7 @@ tty_end(struct sl_tty *tty)
 	release(tty);
 	free(tty->own.sid);
 	free(tty->own.host);
+	sl_buf_free(&tty->own.title);
 	free(tty->fixed_src);
 	free(tty->time);
 	free(tty->alt_cmd);
@@ -998,5 +1192,6 @@ sl_tty_part_free(struct sl_tty_part *part)
 	sl_prompt_free(part->prompt);
 	free(part->sid);
 	free(part->host);
+	sl_buf_free(&part->title);
 	free(part);
 }
