@@ -218,12 +218,27 @@ shape_mksh(const struct sl_prompt *ps)
 	    (ps->row_flags & (SL_ROW_PASTE | SL_ROW_TITLE));
 }
 
+/*
+ * A streamed row whose element begins by setting a title: Liquid
+ * Prompt's, which the stripper keeps whole with the prompt's escapes,
+ * or one cut at the last event's end (a multi-line command named in
+ * it) that tty.c took up again, where the stripper took the prompt's
+ * escapes and its paste: the title right before it signals a prompt as
+ * paste turned on would.
+ */
+static inline int
+stream_title_row(const struct sl_prompt *ps)
+{
+	return !ps->signals && (ps->row_flags & SL_ROW_STREAM_TITLED);
+}
+
 static inline unsigned
 shape_gates(const struct sl_prompt *ps)
 {
 	return (shape_fish(ps) ? SHAPE_FISH : 0) |
 	    (shape_mksh(ps) ? SHAPE_MKSH : 0) |
-	    (ps->row_flags & SL_ROW_PASTE ? SHAPE_DECORATED : 0);
+	    (ps->row_flags & SL_ROW_PASTE || stream_title_row(ps) ?
+	    SHAPE_DECORATED : 0);
 }
 
 /* Does s[0, n) hold the last prompt from its user@host on (the

@@ -869,29 +869,33 @@ static void	feed_element(struct sl_tty *, const void *, size_t)
  * terminal the title goes on up to its BEL, and the prompt drawn after
  * it lost its escapes to the stripper.  Taken up again only by an
  * element that ends it (a BEL before any escape): one that does not
- * would hide its rows, and the event's, in a title never closed.
+ * would hide its rows, and the event's, in a title never closed.  The
+ * bytes up to the BEL, returned, are the title's; the element begins by
+ * setting it, as the prompt's elements do (SL_ROW_STREAM_TITLED).
  */
-static int
-ends_title(const void *p, size_t n)
+static size_t
+title_end(const void *p, size_t n)
 {
 	const char *bel = memchr(p, 0x07, n);
 
 	return bel != NULL && memchr(p, 0x1b, (size_t)(bel - (const char *)p))
-	    == NULL;
+	    == NULL ? (size_t)(bel - (const char *)p) + 1 : 0;
 }
 
 static void
 feed_element(struct sl_tty *tty, const void *p, size_t n)
 {
 	struct elem *e = &tty->elems[tty->elem_id & (ELEMS - 1)];
+	size_t title = 0;
 
 	if (tty->cur->title_open) {
 		tty->cur->title_open = 0;
-		if (ends_title(p, n))
+		if ((title = title_end(p, n)) > 0) {
 			sl_term_resume_title(tty->term);
+			e->ev |= SL_ROW_STREAM_TITLED;
+		}
 	}
-
-	e->ev |= sl_stream_scan(p, n);
+	e->ev |= sl_stream_scan((const char *)p + title, n - title);
 	note_blank_end(e, p, n);
 	sl_term_feed(tty->term, p, sl_stream_drawn(p, n));
 }
