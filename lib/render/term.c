@@ -844,8 +844,13 @@ string_byte(struct sl_term *t, unsigned char c)
 		t->state = S_GROUND;
 		return 0;
 	}
-	if (c == '\n')
+	if (c == '\n') {
 		string_newline(t);
+		/* A title may name a multi-line command (Liquid Prompt's):
+		 * its lines stay apart. */
+		if (t->state == S_OSC && t->osc.len < SL_TITLE_MAX)
+			sl_buf_addc(&t->osc, '\n');
+	}
 	if (t->seqlen > SL_SEQ_MAX) {
 		seq_abandon(t);
 		return 1;
@@ -1208,18 +1213,22 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 		spill(t);
 }
 
-int
-sl_term_in_osc(const struct sl_term *t)
+const char *
+sl_term_open_osc(const struct sl_term *t, size_t *len)
 {
-	return t->state == S_OSC;
+	if (t->state != S_OSC)
+		return NULL;
+	*len = t->osc.len;
+	return t->osc.buf != NULL ? t->osc.buf : "";
 }
 
 void
-sl_term_resume_title(struct sl_term *t)
+sl_term_resume_osc(struct sl_term *t, const char *s, size_t n)
 {
 	seq_start(t, S_OSC);
 	sl_buf_reset(&t->osc);
-	sl_buf_add(&t->osc, "0;", 2);
+	sl_buf_add(&t->osc, s, SL_MIN(n, SL_TITLE_MAX));
+	t->seqlen = n;
 }
 
 void

@@ -96,7 +96,8 @@ struct sl_tty_part {
 					   carries(), put_aside() */
 	struct sl_buf title;	/* streams: the last title set */
 	int titles_name;	/* a title named a command (named_command) */
-	int title_open;		/* its last event ended inside a title */
+	int title_open;		/* its last event ended inside a title: */
+	struct sl_buf title_cut;	/* ...the title's text so far */
 };
 
 /*
@@ -368,16 +369,24 @@ settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 	}
 }
 
-/* The command row held last (not a continuation), or NULL. */
-static struct held *
-held_command(const struct sl_tty *tty)
+/* Where the command row held last (not a continuation) is, or nheld. */
+static size_t
+held_command_at(const struct sl_tty *tty)
 {
 	size_t i;
 
 	for (i = tty->hd.nheld; i-- > 0;)
 		if (held_at(tty, i)->r.has_prompt && !held_at(tty, i)->r.cont)
-			return held_at(tty, i);
-	return NULL;
+			return i;
+	return tty->hd.nheld;
+}
+
+static struct held *
+held_command(const struct sl_tty *tty)
+{
+	size_t i = held_command_at(tty);
+
+	return i < tty->hd.nheld ? held_at(tty, i) : NULL;
 }
 
 /* Flagged for what its bytes left in doubt, and not known to be gone. */
@@ -412,33 +421,63 @@ trim_blanks(const char **s, size_t *n)
 		(*n)--;
 }
 
+/* What the row held says was typed: the command (as expanded, when
+ * history expansion echoed it), or a continuation's line. */
+static void
+held_line(struct sl_tty *tty, struct held *h, const char **s, size_t *n)
+{
+	held_point(tty, h);
+	if (h->expanded != NO_COPY) {
+		*s = h->r.expanded;
+		*n = strlen(*s);
+	} else {
+		*s = h->r.text + h->r.prompt_len;
+		*n = h->r.len - h->r.prompt_len;
+	}
+	trim_blanks(s, n);
+}
+
+/* The next line of the named command, from *at (moved past it): equal
+ * to s[0, n)? */
+static int
+next_line_is(const struct named *nm, size_t *at, const char *s, size_t n)
+{
+	const char *w = nm->cmd + *at, *nl;
+	size_t wn = nm->len - *at;
+
+	if ((nl = memchr(w, '\n', wn)) != NULL)
+		wn = (size_t)(nl - w);
+	*at += wn + (nl != NULL);
+	trim_blanks(&w, &wn);
+	return wn == n && memcmp(w, s, n) == 0;
+}
+
 /*
  * A title named the command that ran, as its history holds it: the
  * command row held, flagged for what the stream may have lost (a wrap
- * mark, a move stripped), that shows exactly that command ran as shown.
- * A title never makes a row a command nor changes its text: only the
- * flag of a row that already reads so goes.
+ * mark, a move stripped), with its continuation lines held after it,
+ * reads line for line so: it ran as shown.  A title never makes a row a
+ * command nor changes its text: only the flags of rows that already
+ * read so go.
  */
 static void
 confirm_named(struct sl_tty *tty, const struct named *nm)
 {
-	struct held *h = held_command(tty);
-	const char *cmd;
-	size_t n;
+	size_t first = held_command_at(tty), i, at = 0, n;
+	const char *s;
 
-	if (!doubted(h))
+	if (first == tty->hd.nheld || !doubted(held_at(tty, first)))
 		return;
-	held_point(tty, h);
-	if (h->expanded != NO_COPY) {
-		cmd = h->r.expanded;
-		n = strlen(cmd);
-	} else {
-		cmd = h->r.text + h->r.prompt_len;
-		n = h->r.len - h->r.prompt_len;
+	for (i = first; i < tty->hd.nheld && (i == first ||
+	    held_at(tty, i)->r.cont); i++) {
+		held_line(tty, held_at(tty, i), &s, &n);
+		if (at > nm->len || !next_line_is(nm, &at, s, n))
+			return;
 	}
-	trim_blanks(&cmd, &n);
-	if (n == nm->len && memcmp(cmd, nm->cmd, n) == 0)
-		h->r.uncertain = 0;
+	if (at < nm->len)
+		return;		/* lines named that the rows lack */
+	while (i-- > first)
+		held_at(tty, i)->r.uncertain = 0;
 }
 
 /* The titles set up to the row's element came after the rows held. */
@@ -607,7 +646,8 @@ title_host(const char *title)
 	if (at == NULL || at == title)
 		return NULL;
 	at++;
-	for (e = at; *e != '\0' && *e != ':' && *e != ' ' && *e != '/'; e++)
+	for (e = at; *e != '\0' && *e != ':' && *e != ' ' && *e != '/' &&
+	    *e != '\n'; e++)
 		;
 	return e > at ? sl_xstrndup(at, (size_t)(e - at)) : NULL;
 }
@@ -891,7 +931,8 @@ feed_element(struct sl_tty *tty, const void *p, size_t n)
 	if (tty->cur->title_open) {
 		tty->cur->title_open = 0;
 		if ((title = title_end(p, n)) > 0) {
-			sl_term_resume_title(tty->term);
+			sl_term_resume_osc(tty->term, tty->cur->title_cut.buf,
+			    tty->cur->title_cut.len);
 			e->ev |= SL_ROW_STREAM_TITLED;
 		}
 	}
@@ -1022,11 +1063,26 @@ take_back(struct sl_tty *tty)
 	carried_bytes += holding_bytes(c);
 }
 
+/* The event ends inside a title: kept for the part's next event
+ * (feed_element). */
+static void
+keep_cut_title(struct sl_tty *tty)
+{
+	struct sl_tty_part *part = tty->cur;
+	size_t n;
+	const char *osc = sl_term_open_osc(tty->term, &n);
+
+	part->title_open = osc != NULL;
+	sl_buf_reset(&part->title_cut);
+	if (osc != NULL)
+		sl_buf_add(&part->title_cut, osc, n);
+}
+
 void
 sl_tty_flush(struct sl_tty *tty)
 {
 	if (tty->elems != NULL)
-		tty->cur->title_open = sl_term_in_osc(tty->term);
+		keep_cut_title(tty);
 	sl_term_finish(tty->term);
 	tty->nnamed = 0;	/* every row is out: no row of theirs to come */
 	count_dropped(tty);
@@ -1116,6 +1172,7 @@ tty_end(struct sl_tty *tty)
 	free(tty->own.sid);
 	free(tty->own.host);
 	sl_buf_free(&tty->own.title);
+	sl_buf_free(&tty->own.title_cut);
 	free(tty->fixed_src);
 	free(tty->time);
 	free(tty->alt_cmd);
@@ -1197,5 +1254,6 @@ sl_tty_part_free(struct sl_tty_part *part)
 	free(part->sid);
 	free(part->host);
 	sl_buf_free(&part->title);
+	sl_buf_free(&part->title_cut);
 	free(part);
 }
