@@ -73,6 +73,10 @@ struct held {
 #define HELD_SIZE	((offsetof(struct held, r) + LINE_FIELDS + \
 	_Alignof(struct held) - 1) & ~(_Alignof(struct held) - 1))
 
+/* What a command row held waits for: */
+#define WAIT_BELL	1	/* it ended on the bell: the next prompt */
+#define WAIT_TITLE	2	/* a title that may name it (awaits_title) */
+
 /* The line records held back, and what settles them. */
 struct holding {
 	unsigned char *held;	/* of HELD_SIZE each, grown on demand:
@@ -80,7 +84,7 @@ struct holding {
 	size_t nheld, held_cap;
 	struct sl_buf hold_mem;	/* what the held records point to */
 	int expect_expansion;	/* the last row held used history expansion */
-	int held_bell;		/* the command row held ended on the bell */
+	int held_waits;		/* WAIT_*: what the command held waits for */
 	int carried;		/* the rows came from an earlier event */
 };
 
@@ -507,8 +511,7 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 
 	if (tty->hd.nheld >= HOLD_MAX - 1)
 		return 1;
-	if (is_prompt || sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
-	    awaits_title(tty))
+	if (is_prompt || sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps))
 		return 0;
 	if (sl_prompt_pastes(ps))
 		return (row->flags & SL_ROW_PASTE_OFF) != 0;
@@ -516,10 +519,10 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 	 * comes with its Enter: output in a later event is the command's.
 	 * A listing longer than a carry would not wait for its redraw
 	 * anyway: the rest of a command's output is not copied. */
-	if (sl_prompt_unseen_listing(ps) && !tty->hd.held_bell)
+	if (sl_prompt_unseen_listing(ps) && !tty->hd.held_waits)
 		return tty->hd.carried || tty->hd.nheld > CARRY_ROWS ||
 		    tty->hd.hold_mem.len > CARRY_BYTES;
-	return !tty->hd.held_bell;
+	return !tty->hd.held_waits;
 }
 
 /* Would a row of output leave the command held back unsettled?  (Paste
@@ -530,8 +533,7 @@ unsettled(const struct sl_tty *tty)
 	const struct sl_prompt *ps = tty->cur->prompt;
 
 	return sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
-	    sl_prompt_unseen_listing(ps) || tty->hd.held_bell ||
-	    awaits_title(tty);
+	    sl_prompt_unseen_listing(ps) || tty->hd.held_waits;
 }
 
 /* The reader's line of the renderer's line (an element, in a stream). */
@@ -584,6 +586,8 @@ on_row(void *arg, const struct sl_row *row)
 		stream_row(tty, row, &line, &flags);
 		if (tty->nnamed > 0)
 			take_named(tty, row->src_line);
+		tty->hd.held_waits = (tty->hd.held_waits & WAIT_BELL) |
+		    (awaits_title(tty) ? WAIT_TITLE : 0);
 	}
 	if (row->units > 0) {
 		sl_count_written(tty->rd, 1);
@@ -627,7 +631,7 @@ on_row(void *arg, const struct sl_row *row)
 	    (sl_prompt_marks(tty->cur->prompt) & SL_MARK_HISTORY);
 	if (cls == SL_PROMPT_CMD) {
 		release(tty);
-		tty->hd.held_bell = (flags & SL_ROW_BELL) != 0;
+		tty->hd.held_waits = (flags & SL_ROW_BELL) != 0 ? WAIT_BELL : 0;
 	}
 	if (cls == SL_PROMPT_CMD || tty->hd.nheld > 0) {
 		hold(tty, &r, checked);
@@ -763,15 +767,18 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 	struct sl_tty *tty = arg;
 	struct sl_buf b;
 	struct sl_kv kv[1];
-	long long elem = line;
 
-	line = line_of(tty, line);
-	switch (ev) {
-	case SL_TEV_TITLE:
+	if (ev == SL_TEV_TITLE) {
+		/* No line: titles come at every prompt. */
 		if (tty->cur->host == NULL)
 			tty->cur->host = title_host(text);
 		if (tty->elems != NULL)
-			note_title(tty, text, elem);
+			note_title(tty, text, line);
+		return;
+	}
+	line = line_of(tty, line);
+	switch (ev) {
+	case SL_TEV_TITLE:	/* above */
 		break;
 	case SL_TEV_ALT_ON:
 		tty->alt_line = line;
