@@ -146,7 +146,8 @@ struct sl_tty {
 	struct elem *elems;	/* streams only: ring of ELEMS */
 	long long elem_id;	/* the element being fed */
 	long long line;		/* the reader's line for it */
-	struct named named[NAMED_MAX];	/* oldest first */
+	struct named *named;	/* NAMED_MAX, oldest first; made when a
+				   title first names a command */
 	size_t nnamed;
 };
 
@@ -734,6 +735,8 @@ queue_named(struct sl_tty *tty, const char *cmd, size_t n, long long elem)
 	trim_blanks(&cmd, &n);
 	if (n == 0 || n > NAMED_LEN)
 		return;
+	if (tty->named == NULL)
+		tty->named = sl_xcalloc(NAMED_MAX, sizeof(*tty->named));
 	if (tty->nnamed == NAMED_MAX) {	/* the oldest goes unconfirmed */
 		tty->nnamed--;
 		memmove(tty->named, tty->named + 1,
@@ -1180,6 +1183,9 @@ tty_end(struct sl_tty *tty)
 	free(tty->own.host);
 	sl_buf_free(&tty->own.title);
 	sl_buf_free(&tty->own.title_cut);
+	free(tty->named);
+	tty->named = NULL;
+	tty->nnamed = 0;
 	free(tty->fixed_src);
 	free(tty->time);
 	free(tty->alt_cmd);
