@@ -1214,21 +1214,23 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 }
 
 const char *
-sl_term_open_osc(const struct sl_term *t, size_t *len)
+sl_term_open_osc(const struct sl_term *t, size_t *len, size_t *seqlen)
 {
 	if (t->state != S_OSC)
 		return NULL;
 	*len = t->osc.len;
+	*seqlen = t->seqlen;
 	return t->osc.buf != NULL ? t->osc.buf : "";
 }
 
 void
-sl_term_resume_osc(struct sl_term *t, const char *s, size_t n)
+sl_term_resume_osc(struct sl_term *t, const char *s, size_t n,
+    size_t seqlen)
 {
 	seq_start(t, S_OSC);
 	sl_buf_reset(&t->osc);
 	sl_buf_add(&t->osc, s, SL_MIN(n, SL_TITLE_MAX));
-	t->seqlen = n;
+	t->seqlen = seqlen;	/* SL_SEQ_MAX bounds it across events too */
 }
 
 void

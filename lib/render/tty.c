@@ -98,10 +98,16 @@ struct sl_tty_part {
 	struct holding *carried;	/* rows held across its events
 					   (none: nheld 0), or NULL:
 					   carries(), put_aside() */
-	struct sl_buf title;	/* streams: the last title set */
-	int titles_name;	/* a title named a command (named_command) */
-	int title_open;		/* its last event ended inside a title: */
-	struct sl_buf title_cut;	/* ...the title's text so far */
+	struct titles *titles;	/* streams: made at the first title */
+};
+
+/* What a streamed session's titles told. */
+struct titles {
+	struct sl_buf last;	/* the last title set */
+	int name_commands;	/* a title named a command (named_command) */
+	size_t cut_seq;		/* its last event ended inside a title
+				   that took these bytes (0: not), */
+	struct sl_buf cut;	/* ...this text of it kept */
 };
 
 /*
@@ -411,7 +417,8 @@ doubted(const struct held *h)
 static int
 awaits_title(const struct sl_tty *tty)
 {
-	return tty->elems != NULL && tty->cur->titles_name &&
+	return tty->elems != NULL && tty->cur->titles != NULL &&
+	    tty->cur->titles->name_commands &&
 	    doubted(held_command(tty));
 }
 
@@ -534,7 +541,8 @@ unsettled(const struct sl_tty *tty)
 	const struct sl_prompt *ps = tty->cur->prompt;
 
 	return sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
-	    sl_prompt_unseen_listing(ps) || tty->hd.held_waits;
+	    sl_prompt_unseen_listing(ps) || tty->hd.held_waits ||
+	    awaits_title(tty);	/* the event may end on the command row */
 }
 
 /* The reader's line of the renderer's line (an element, in a stream). */
@@ -748,19 +756,37 @@ queue_named(struct sl_tty *tty, const char *cmd, size_t n, long long elem)
 	memcpy(nm->cmd, cmd, n);
 }
 
+static struct titles *
+part_titles(struct sl_tty_part *part)
+{
+	if (part->titles == NULL)
+		part->titles = sl_xcalloc(1, sizeof(*part->titles));
+	return part->titles;
+}
+
+static void
+titles_free(struct titles *ts)
+{
+	if (ts == NULL)
+		return;
+	sl_buf_free(&ts->last);
+	sl_buf_free(&ts->cut);
+	free(ts);
+}
+
 /* A streamed session's title, set in element elem. */
 static void
 note_title(struct sl_tty *tty, const char *title, long long elem)
 {
-	struct sl_tty_part *part = tty->cur;
-	size_t n = strlen(title), at = named_command(&part->title, title, n);
+	struct titles *ts = part_titles(tty->cur);
+	size_t n = strlen(title), at = named_command(&ts->last, title, n);
 
 	if (at > 0) {
 		queue_named(tty, title + at, n - at, elem);
-		part->titles_name = 1;
+		ts->name_commands = 1;
 	}
-	sl_buf_reset(&part->title);
-	sl_buf_add(&part->title, title, n);
+	sl_buf_reset(&ts->last);
+	sl_buf_add(&ts->last, title, n);
 }
 
 static void
@@ -916,20 +942,40 @@ static void	feed_element(struct sl_tty *, const void *, size_t)
 /*
  * The session's last event ended inside a title (Liquid Prompt's names a
  * multi-line command, and the agent split it at its LFs): in the
- * terminal the title goes on up to its BEL, and the prompt drawn after
- * it lost its escapes to the stripper.  Taken up again only by an
- * element that ends it (a BEL before any escape): one that does not
- * would hide its rows, and the event's, in a title never closed.  The
- * bytes up to the BEL, returned, are the title's; the element begins by
- * setting it, as the prompt's elements do (SL_ROW_STREAM_TITLED).
+ * terminal the title goes on over the lines between up to its BEL, and
+ * the prompt drawn after it lost its escapes to the stripper.  Taken up
+ * again by an element that ends it (a BEL before any escape: the bytes
+ * up to the BEL are the title's, and the element begins by setting it,
+ * as the prompt's elements do) or holds neither (a line between, all
+ * the title's: *ends 0).  An escape first ends the string, as in the
+ * terminal: not taken up.  Returns the title's bytes of p[0, n).
  */
 static size_t
-title_end(const void *p, size_t n)
+title_rest(const void *p, size_t n, int *ends)
 {
 	const char *bel = memchr(p, 0x07, n);
+	size_t upto = bel != NULL ? (size_t)(bel - (const char *)p) : n;
 
-	return bel != NULL && memchr(p, 0x1b, (size_t)(bel - (const char *)p))
-	    == NULL ? (size_t)(bel - (const char *)p) + 1 : 0;
+	*ends = bel != NULL;
+	if (memchr(p, 0x1b, upto) != NULL)
+		return 0;
+	return bel != NULL ? upto + 1 : n;
+}
+
+static void
+take_up_title(struct sl_tty *tty, struct elem *e, const void *p,
+    size_t n, size_t *title)
+{
+	struct titles *ts = tty->cur->titles;
+	size_t seq = ts->cut_seq;
+	int ends;
+
+	ts->cut_seq = 0;
+	if (n == 0 || (*title = title_rest(p, n, &ends)) == 0)
+		return;
+	sl_term_resume_osc(tty->term, ts->cut.buf, ts->cut.len, seq);
+	if (ends)
+		e->ev |= SL_ROW_STREAM_TITLED;
 }
 
 static void
@@ -938,14 +984,8 @@ feed_element(struct sl_tty *tty, const void *p, size_t n)
 	struct elem *e = &tty->elems[tty->elem_id & (ELEMS - 1)];
 	size_t title = 0;
 
-	if (tty->cur->title_open) {
-		tty->cur->title_open = 0;
-		if ((title = title_end(p, n)) > 0) {
-			sl_term_resume_osc(tty->term, tty->cur->title_cut.buf,
-			    tty->cur->title_cut.len);
-			e->ev |= SL_ROW_STREAM_TITLED;
-		}
-	}
+	if (tty->cur->titles != NULL && tty->cur->titles->cut_seq > 0)
+		take_up_title(tty, e, p, n, &title);
 	e->ev |= sl_stream_scan((const char *)p + title, n - title);
 	note_blank_end(e, p, n);
 	sl_term_feed(tty->term, p, sl_stream_drawn(p, n));
@@ -1078,14 +1118,19 @@ take_back(struct sl_tty *tty)
 static void
 keep_cut_title(struct sl_tty *tty)
 {
-	struct sl_tty_part *part = tty->cur;
-	size_t n;
-	const char *osc = sl_term_open_osc(tty->term, &n);
+	struct titles *ts;
+	size_t n, seq;
+	const char *osc = sl_term_open_osc(tty->term, &n, &seq);
 
-	part->title_open = osc != NULL;
-	sl_buf_reset(&part->title_cut);
-	if (osc != NULL)
-		sl_buf_add(&part->title_cut, osc, n);
+	if (osc == NULL) {
+		if (tty->cur->titles != NULL)
+			tty->cur->titles->cut_seq = 0;
+		return;
+	}
+	ts = part_titles(tty->cur);
+	ts->cut_seq = SL_MAX(seq, 1);
+	sl_buf_reset(&ts->cut);
+	sl_buf_add(&ts->cut, osc, n);
 }
 
 void
@@ -1181,8 +1226,8 @@ tty_end(struct sl_tty *tty)
 	release(tty);
 	free(tty->own.sid);
 	free(tty->own.host);
-	sl_buf_free(&tty->own.title);
-	sl_buf_free(&tty->own.title_cut);
+	titles_free(tty->own.titles);
+	tty->own.titles = NULL;
 	free(tty->named);
 	tty->named = NULL;
 	tty->nnamed = 0;
@@ -1266,7 +1311,6 @@ sl_tty_part_free(struct sl_tty_part *part)
 	sl_prompt_free(part->prompt);
 	free(part->sid);
 	free(part->host);
-	sl_buf_free(&part->title);
-	sl_buf_free(&part->title_cut);
+	titles_free(part->titles);
 	free(part);
 }
