@@ -1685,15 +1685,44 @@ sl_prompt_classify(struct sl_prompt *ps, const char *s, size_t n,
 }
 
 /*
- * A stream's rows only (no cost on the others): the row after a line a
- * clear cut, which no matcher before took, is tried as its redraw (the
- * flag waits for such a row); then a prompt led by its folder.
+ * A busy prompt (match_decorated) on a streamed row whose element begins
+ * by setting a title, as on one that turned paste on: Liquid Prompt's
+ * title, which the stripper keeps whole with the prompt's escapes, or
+ * one cut at the last event's end (a multi-line command named in it)
+ * that tty.c took up again, where the stripper took the prompt's escapes
+ * and its paste: the title right before it signals a prompt as paste
+ * turned on would.  Judged as match_shape_ps's rows are in a stream.
  */
-static enum sl_prompt_class
-stream_prompt(struct sl_prompt *ps, const char *s, size_t n, size_t *plen)
+static size_t
+titled_decorated(struct sl_prompt *ps, const char *s, size_t n,
+    int after_cancel)
 {
 	size_t k;
 
+	if (!(ps->row_flags & SL_ROW_STREAM_TITLED) ||
+	    (k = match_shape(s, n, shape_gates(ps) | SHAPE_DECORATED)) == 0)
+		return 0;
+	(void)(unsignalled_prompt(ps, s, k, ps->row_flags, after_cancel) ||
+	    stream_redraw(ps, s, n, k, ps->row_flags));	/* their marks */
+	return last_copy(ps, s, s, n, k);
+}
+
+/*
+ * A stream's rows only (no cost on the others): the row after a line a
+ * clear cut, which no matcher before took, is tried as its redraw (the
+ * flag waits for such a row); a busy prompt after a title; then a
+ * prompt led by its folder.
+ */
+static enum sl_prompt_class
+stream_prompt(struct sl_prompt *ps, const char *s, size_t n,
+    int after_cancel, size_t *plen)
+{
+	size_t k;
+
+	if ((k = titled_decorated(ps, s, n, after_cancel)) > 0) {
+		*plen = k;
+		return command(ps, s, n, k, 0);
+	}
 	if (ps->after_clear) {
 		ps->after_clear = 0;
 		if ((k = match_after_clear(ps, s, n)) > 0) {
@@ -1788,8 +1817,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		*plen = k;
 		return command(ps, s, n, k, 0);
 	}
-	if (!ps->signals &&
-	    (cls = stream_prompt(ps, s, n, plen)) != SL_PROMPT_NONE)
+	if (!ps->signals && (cls = stream_prompt(ps, s, n, after_cancel,
+	    plen)) != SL_PROMPT_NONE)
 		return cls;
 	if ((k = match_bare(s, n)) > 0 &&
 	    (k = bare_prompt(ps, s, n, k, signal, first, after_cancel)) > 0) {

@@ -177,6 +177,21 @@ void sl_prompt_free(struct sl_prompt *ps);
  * stream.c), or it is empty (the end of a search's recalled lines). */
 void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty);
 
+/* Bytes of a title (OSC 0 or 2, "0;" included) the renderer keeps. */
+#define SL_TITLE_MAX	1024
+
+/*
+ * A title cut by the end of a streamed event (the agent split it at a
+ * line end inside it): the OSC string the feed so far ended inside (its
+ * text as kept, *len, and the bytes it took, *seqlen), or NULL; and, at
+ * the part's next event, the string taken up again (the renderer began
+ * the event afresh), to go on up to its BEL as in the terminal.
+ */
+const char *sl_term_open_osc(const struct sl_term *t, size_t *len,
+    size_t *seqlen);
+void sl_term_resume_osc(struct sl_term *t, const char *s, size_t n,
+    size_t seqlen);
+
 /* ------------------------------------------- streamed lines (stream.c) */
 
 /*

@@ -38,7 +38,6 @@
 #define CLUSTERS_MAX	4096	/* clusters per row; more marks dropped */
 #define CSI_MAX		512	/* bytes in a CSI, or of an ESC's intermediates,
 				   before it is abandoned */
-#define TITLE_MAX	1024
 
 static void	put_cp(struct sl_term *, uint32_t);
 
@@ -855,13 +854,18 @@ string_byte(struct sl_term *t, unsigned char c)
 		t->state = S_GROUND;
 		return 0;
 	}
-	if (c == '\n')
+	if (c == '\n') {
 		string_newline(t);
+		/* A title may name a multi-line command (Liquid Prompt's):
+		 * its lines stay apart. */
+		if (t->state == S_OSC && t->osc.len < SL_TITLE_MAX)
+			sl_buf_addc(&t->osc, '\n');
+	}
 	if (t->seqlen > SL_SEQ_MAX) {
 		seq_abandon(t);
 		return 1;
 	}
-	if (t->state == S_OSC && c >= 0x20 && t->osc.len < TITLE_MAX)
+	if (t->state == S_OSC && c >= 0x20 && t->osc.len < SL_TITLE_MAX)
 		sl_buf_addc(&t->osc, c);
 	return 0;
 }
@@ -896,7 +900,7 @@ csi_run(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 
 /*
  * The fast path of an OSC: a run of its text bytes (no control) is
- * counted and kept (up to TITLE_MAX) at once.
+ * counted and kept (up to SL_TITLE_MAX) at once.
  */
 static const unsigned char *
 osc_run(struct sl_term *t, const unsigned char *p, const unsigned char *end)
@@ -907,7 +911,7 @@ osc_run(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	while (q < end && *q >= 0x20)
 		q++;
 	n = (size_t)(q - p);
-	keep = t->osc.len < TITLE_MAX ? TITLE_MAX - t->osc.len : 0;
+	keep = t->osc.len < SL_TITLE_MAX ? SL_TITLE_MAX - t->osc.len : 0;
 	if (n > room) {
 		/* byte `room` is the one over SL_SEQ_MAX: consumed, then out */
 		sl_buf_add(&t->osc, p, SL_MIN(room, keep));
@@ -1281,6 +1285,26 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 	 */
 	if (all_cells > SL_TERM_BUDGET && all_cells > t->cells)
 		spill(t);
+}
+
+const char *
+sl_term_open_osc(const struct sl_term *t, size_t *len, size_t *seqlen)
+{
+	if (t->state != S_OSC)
+		return NULL;
+	*len = t->osc.len;
+	*seqlen = t->seqlen;
+	return t->osc.buf != NULL ? t->osc.buf : "";
+}
+
+void
+sl_term_resume_osc(struct sl_term *t, const char *s, size_t n,
+    size_t seqlen)
+{
+	seq_start(t, S_OSC);
+	sl_buf_reset(&t->osc);
+	sl_buf_add(&t->osc, s, SL_MIN(n, SL_TITLE_MAX));
+	t->seqlen = seqlen;	/* SL_SEQ_MAX bounds it across events too */
 }
 
 void

@@ -192,6 +192,24 @@ alt_leave(struct sl_term *t)
 	event(t, SL_TEV_ALT_OFF, NULL, t->alt_lines, t->line);
 }
 
+/*
+ * Leaving with 1049 a screen never entered: its entry was lost (a
+ * streamed line stripped of its escapes: less's "\e[?1049h" went, and
+ * its screen was drawn here) or came before the log.  The cursor's row
+ * so far is that screen's, and the saved cursor that 1049 restores was
+ * at a line's start (a command's Enter): less's ':' left in front of the
+ * next prompt when the stream dropped the CR goes with the screen.
+ */
+static void
+alt_leave_mode(struct sl_term *t, int mode)
+{
+	if (!t->alt && mode == 1049 && t->cx > 0) {
+		erase_line(t, 2);
+		t->cx = 0;
+	}
+	alt_leave(t);
+}
+
 /* ---------------------------------------------------------------- SGR */
 
 static uint32_t
@@ -478,7 +496,7 @@ set_modes(struct sl_term *t, int on)
 			if (on)
 				alt_enter(t, (int)m);
 			else
-				alt_leave(t);
+				alt_leave_mode(t, (int)m);
 			break;
 		case 1048:
 			if (on)

@@ -73,6 +73,10 @@ struct held {
 #define HELD_SIZE	((offsetof(struct held, r) + LINE_FIELDS + \
 	_Alignof(struct held) - 1) & ~(_Alignof(struct held) - 1))
 
+/* What a command row held waits for: */
+#define WAIT_BELL	1	/* it ended on the bell: the next prompt */
+#define WAIT_TITLE	2	/* a title that may name it (awaits_title) */
+
 /* The line records held back, and what settles them. */
 struct holding {
 	unsigned char *held;	/* of HELD_SIZE each, grown on demand:
@@ -80,7 +84,7 @@ struct holding {
 	size_t nheld, held_cap;
 	struct sl_buf hold_mem;	/* what the held records point to */
 	int expect_expansion;	/* the last row held used history expansion */
-	int held_bell;		/* the command row held ended on the bell */
+	int held_waits;		/* WAIT_*: what the command held waits for */
 	int carried;		/* the rows came from an earlier event */
 };
 
@@ -94,6 +98,30 @@ struct sl_tty_part {
 	struct holding *carried;	/* rows held across its events
 					   (none: nheld 0), or NULL:
 					   carries(), put_aside() */
+	struct titles *titles;	/* streams: made at the first title */
+};
+
+/* What a streamed session's titles told. */
+struct titles {
+	struct sl_buf last;	/* the last title set */
+	int name_commands;	/* a title named a command (named_command) */
+	size_t cut_seq;		/* its last event ended inside a title
+				   that took these bytes (0: not), */
+	struct sl_buf cut;	/* ...this text of it kept */
+};
+
+/*
+ * A streamed session's title that named a command (named_command), in
+ * the element that set it, until the row of that element is emitted.
+ * Longer commands are not compared: they stay as the row shows them.
+ */
+#define NAMED_MAX	8
+#define NAMED_LEN	256
+
+struct named {
+	long long elem;
+	size_t len;
+	char cmd[NAMED_LEN];
 };
 
 struct sl_tty {
@@ -124,10 +152,13 @@ struct sl_tty {
 	struct elem *elems;	/* streams only: ring of ELEMS */
 	long long elem_id;	/* the element being fed */
 	long long line;		/* the reader's line for it */
+	struct named *named;	/* NAMED_MAX, oldest first; made when a
+				   title first names a command */
+	size_t nnamed;
 };
 
 static struct held *
-held_at(struct sl_tty *tty, size_t i)
+held_at(const struct sl_tty *tty, size_t i)
 {
 	return (struct held *)(void *)(tty->hd.held + i * HELD_SIZE);
 }
@@ -349,6 +380,130 @@ settle(struct sl_tty *tty, struct sl_record *r, unsigned marks)
 	}
 }
 
+/* Where the command row held last (not a continuation) is, or nheld. */
+static size_t
+held_command_at(const struct sl_tty *tty)
+{
+	size_t i;
+
+	for (i = tty->hd.nheld; i-- > 0;)
+		if (held_at(tty, i)->r.has_prompt && !held_at(tty, i)->r.cont)
+			return i;
+	return tty->hd.nheld;
+}
+
+static struct held *
+held_command(const struct sl_tty *tty)
+{
+	size_t i = held_command_at(tty);
+
+	return i < tty->hd.nheld ? held_at(tty, i) : NULL;
+}
+
+/* Flagged for what its bytes left in doubt, and not known to be gone. */
+static int
+doubted(const struct held *h)
+{
+	return h != NULL && h->r.uncertain && !h->r.cancelled &&
+	    !h->r.redrawn;
+}
+
+/*
+ * May a title still name the command held?  In a stream whose titles
+ * name the commands that ran (named_command), a title after the
+ * command's output, before the next prompt, may: a flagged command row
+ * waits for that prompt (HOLD_MAX and CARRY_ROWS bound the wait).
+ */
+static int
+awaits_title(const struct sl_tty *tty)
+{
+	return tty->elems != NULL && tty->cur->titles != NULL &&
+	    tty->cur->titles->name_commands &&
+	    doubted(held_command(tty));
+}
+
+static void
+trim_blanks(const char **s, size_t *n)
+{
+	while (*n > 0 && **s == ' ') {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && (*s)[*n - 1] == ' ')
+		(*n)--;
+}
+
+/* What the row held says was typed: the command (as expanded, when
+ * history expansion echoed it), or a continuation's line. */
+static void
+held_line(struct sl_tty *tty, struct held *h, const char **s, size_t *n)
+{
+	held_point(tty, h);
+	if (h->expanded != NO_COPY) {
+		*s = h->r.expanded;
+		*n = strlen(*s);
+	} else {
+		*s = h->r.text + h->r.prompt_len;
+		*n = h->r.len - h->r.prompt_len;
+	}
+	trim_blanks(s, n);
+}
+
+/* The next line of the named command, from *at (moved past it): equal
+ * to s[0, n)? */
+static int
+next_line_is(const struct named *nm, size_t *at, const char *s, size_t n)
+{
+	const char *w = nm->cmd + *at, *nl;
+	size_t wn = nm->len - *at;
+
+	if ((nl = memchr(w, '\n', wn)) != NULL)
+		wn = (size_t)(nl - w);
+	*at += wn + (nl != NULL);
+	trim_blanks(&w, &wn);
+	return wn == n && memcmp(w, s, n) == 0;
+}
+
+/*
+ * A title named the command that ran, as its history holds it: the
+ * command row held, flagged for what the stream may have lost (a wrap
+ * mark, a move stripped), with its continuation lines held after it,
+ * reads line for line so: it ran as shown.  A title never makes a row a
+ * command nor changes its text: only the flags of rows that already
+ * read so go.
+ */
+static void
+confirm_named(struct sl_tty *tty, const struct named *nm)
+{
+	size_t first = held_command_at(tty), i, at = 0, n;
+	const char *s;
+
+	if (first == tty->hd.nheld || !doubted(held_at(tty, first)))
+		return;
+	for (i = first; i < tty->hd.nheld && (i == first ||
+	    held_at(tty, i)->r.cont); i++) {
+		held_line(tty, held_at(tty, i), &s, &n);
+		if (at > nm->len || !next_line_is(nm, &at, s, n))
+			return;
+	}
+	if (at < nm->len)
+		return;		/* lines named that the rows lack */
+	while (i-- > first)
+		held_at(tty, i)->r.uncertain = 0;
+}
+
+/* The titles set up to the row's element came after the rows held. */
+static void
+take_named(struct sl_tty *tty, long long elem)
+{
+	size_t i = 0;
+
+	while (i < tty->nnamed && tty->named[i].elem <= elem)
+		confirm_named(tty, &tty->named[i++]);
+	tty->nnamed -= i;
+	memmove(tty->named, tty->named + i, tty->nnamed * sizeof(*tty->named));
+}
+
 /*
  * Is the command held back settled by this row (which is not a command
  * row)?  Not while it is unfinished; then by Enter (bracketed paste off)
@@ -372,10 +527,10 @@ settled(struct sl_tty *tty, const struct sl_row *row, int is_prompt)
 	 * comes with its Enter: output in a later event is the command's.
 	 * A listing longer than a carry would not wait for its redraw
 	 * anyway: the rest of a command's output is not copied. */
-	if (sl_prompt_unseen_listing(ps) && !tty->hd.held_bell)
+	if (sl_prompt_unseen_listing(ps) && !tty->hd.held_waits)
 		return tty->hd.carried || tty->hd.nheld > CARRY_ROWS ||
 		    tty->hd.hold_mem.len > CARRY_BYTES;
-	return !tty->hd.held_bell;
+	return !tty->hd.held_waits;
 }
 
 /* Would a row of output leave the command held back unsettled?  (Paste
@@ -386,7 +541,8 @@ unsettled(const struct sl_tty *tty)
 	const struct sl_prompt *ps = tty->cur->prompt;
 
 	return sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
-	    sl_prompt_unseen_listing(ps) || tty->hd.held_bell;
+	    sl_prompt_unseen_listing(ps) || tty->hd.held_waits ||
+	    awaits_title(tty);	/* the event may end on the command row */
 }
 
 /* The reader's line of the renderer's line (an element, in a stream). */
@@ -435,8 +591,13 @@ on_row(void *arg, const struct sl_row *row)
 		sl_count_skipped(tty->rd, row->units);
 		return;
 	}
-	if (tty->elems != NULL)
+	if (tty->elems != NULL) {
 		stream_row(tty, row, &line, &flags);
+		if (tty->nnamed > 0)
+			take_named(tty, row->src_line);
+		tty->hd.held_waits = (tty->hd.held_waits & WAIT_BELL) |
+		    (awaits_title(tty) ? WAIT_TITLE : 0);
+	}
 	if (row->units > 0) {
 		sl_count_written(tty->rd, 1);
 		sl_count_merged(tty->rd, row->units - 1);
@@ -479,7 +640,7 @@ on_row(void *arg, const struct sl_row *row)
 	    (sl_prompt_marks(tty->cur->prompt) & SL_MARK_HISTORY);
 	if (cls == SL_PROMPT_CMD) {
 		release(tty);
-		tty->hd.held_bell = (flags & SL_ROW_BELL) != 0;
+		tty->hd.held_waits = (flags & SL_ROW_BELL) != 0 ? WAIT_BELL : 0;
 	}
 	if (cls == SL_PROMPT_CMD || tty->hd.nheld > 0) {
 		hold(tty, &r, checked);
@@ -498,7 +659,8 @@ title_host(const char *title)
 	if (at == NULL || at == title)
 		return NULL;
 	at++;
-	for (e = at; *e != '\0' && *e != ':' && *e != ' ' && *e != '/'; e++)
+	for (e = at; *e != '\0' && *e != ':' && *e != ' ' && *e != '/' &&
+	    *e != '\n'; e++)
 		;
 	return e > at ? sl_xstrndup(at, (size_t)(e - at)) : NULL;
 }
@@ -552,6 +714,81 @@ program_of(const char *cmd)
 	return e > p ? sl_xstrndup(p, (size_t)(e - p)) : NULL;
 }
 
+/*
+ * Does the title name a command?  Liquid Prompt (and hooks like it) sets
+ * its prompt's title, then that title with the command after it, as
+ * the command starts (its DEBUG trap; with a hook after its prompt's, at
+ * the next prompt): "user@host:~/work ± ", "user@host:~/work ± echo
+ * one".  The title before, ended by a blank, starts the new one: the
+ * rest is the command.  A title that only changed does not go on from
+ * a blank (Debian's "user@host: ~/work", then "user@host: ~/work/x"
+ * after cd), nor one the renderer kept only the start of.  Returns
+ * where the command starts, or 0.
+ */
+static size_t
+named_command(const struct sl_buf *prev, const char *title, size_t n)
+{
+	if (prev->len == 0 || n <= prev->len || n + 2 >= SL_TITLE_MAX ||
+	    prev->buf[prev->len - 1] != ' ' ||
+	    memcmp(title, prev->buf, prev->len) != 0)
+		return 0;
+	return prev->len;
+}
+
+static void
+queue_named(struct sl_tty *tty, const char *cmd, size_t n, long long elem)
+{
+	struct named *nm;
+
+	trim_blanks(&cmd, &n);
+	if (n == 0 || n > NAMED_LEN)
+		return;
+	if (tty->named == NULL)
+		tty->named = sl_xcalloc(NAMED_MAX, sizeof(*tty->named));
+	if (tty->nnamed == NAMED_MAX) {	/* the oldest goes unconfirmed */
+		tty->nnamed--;
+		memmove(tty->named, tty->named + 1,
+		    tty->nnamed * sizeof(*tty->named));
+	}
+	nm = &tty->named[tty->nnamed++];
+	nm->elem = elem;
+	nm->len = n;
+	memcpy(nm->cmd, cmd, n);
+}
+
+static struct titles *
+part_titles(struct sl_tty_part *part)
+{
+	if (part->titles == NULL)
+		part->titles = sl_xcalloc(1, sizeof(*part->titles));
+	return part->titles;
+}
+
+static void
+titles_free(struct titles *ts)
+{
+	if (ts == NULL)
+		return;
+	sl_buf_free(&ts->last);
+	sl_buf_free(&ts->cut);
+	free(ts);
+}
+
+/* A streamed session's title, set in element elem. */
+static void
+note_title(struct sl_tty *tty, const char *title, long long elem)
+{
+	struct titles *ts = part_titles(tty->cur);
+	size_t n = strlen(title), at = named_command(&ts->last, title, n);
+
+	if (at > 0) {
+		queue_named(tty, title + at, n - at, elem);
+		ts->name_commands = 1;
+	}
+	sl_buf_reset(&ts->last);
+	sl_buf_add(&ts->last, title, n);
+}
+
 static void
 on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
     long long line)
@@ -560,11 +797,17 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 	struct sl_buf b;
 	struct sl_kv kv[1];
 
-	line = line_of(tty, line);
-	switch (ev) {
-	case SL_TEV_TITLE:
+	if (ev == SL_TEV_TITLE) {
+		/* No line: titles come at every prompt. */
 		if (tty->cur->host == NULL)
 			tty->cur->host = title_host(text);
+		if (tty->elems != NULL)
+			note_title(tty, text, line);
+		return;
+	}
+	line = line_of(tty, line);
+	switch (ev) {
+	case SL_TEV_TITLE:	/* above */
 		break;
 	case SL_TEV_ALT_ON:
 		tty->alt_line = line;
@@ -696,12 +939,54 @@ note_blank_end(struct elem *e, const char *p, size_t n)
 static void	feed_element(struct sl_tty *, const void *, size_t)
 		    __attribute__((noinline));
 
+/*
+ * The session's last event ended inside a title (Liquid Prompt's names a
+ * multi-line command, and the agent split it at its LFs): in the
+ * terminal the title goes on over the lines between up to its BEL, and
+ * the prompt drawn after it lost its escapes to the stripper.  Taken up
+ * again by an element that ends it (a BEL before any escape: the bytes
+ * up to the BEL are the title's, and the element begins by setting it,
+ * as the prompt's elements do) or holds neither (a line between, all
+ * the title's: *ends 0).  An escape first ends the string, as in the
+ * terminal: not taken up.  Returns the title's bytes of p[0, n).
+ */
+static size_t
+title_rest(const void *p, size_t n, int *ends)
+{
+	const char *bel = memchr(p, 0x07, n);
+	size_t upto = bel != NULL ? (size_t)(bel - (const char *)p) : n;
+
+	*ends = bel != NULL;
+	if (memchr(p, 0x1b, upto) != NULL)
+		return 0;
+	return bel != NULL ? upto + 1 : n;
+}
+
+static void
+take_up_title(struct sl_tty *tty, struct elem *e, const void *p,
+    size_t n, size_t *title)
+{
+	struct titles *ts = tty->cur->titles;
+	size_t seq = ts->cut_seq;
+	int ends;
+
+	ts->cut_seq = 0;
+	if (n == 0 || (*title = title_rest(p, n, &ends)) == 0)
+		return;
+	sl_term_resume_osc(tty->term, ts->cut.buf, ts->cut.len, seq);
+	if (ends)
+		e->ev |= SL_ROW_STREAM_TITLED;
+}
+
 static void
 feed_element(struct sl_tty *tty, const void *p, size_t n)
 {
 	struct elem *e = &tty->elems[tty->elem_id & (ELEMS - 1)];
+	size_t title = 0;
 
-	e->ev |= sl_stream_scan(p, n);
+	if (tty->cur->titles != NULL && tty->cur->titles->cut_seq > 0)
+		take_up_title(tty, e, p, n, &title);
+	e->ev |= sl_stream_scan((const char *)p + title, n - title);
 	note_blank_end(e, p, n);
 	sl_term_feed(tty->term, p, sl_stream_drawn(p, n));
 }
@@ -828,10 +1113,33 @@ take_back(struct sl_tty *tty)
 	carried_bytes += holding_bytes(c);
 }
 
+/* The event ends inside a title: kept for the part's next event
+ * (feed_element). */
+static void
+keep_cut_title(struct sl_tty *tty)
+{
+	struct titles *ts;
+	size_t n, seq;
+	const char *osc = sl_term_open_osc(tty->term, &n, &seq);
+
+	if (osc == NULL) {
+		if (tty->cur->titles != NULL)
+			tty->cur->titles->cut_seq = 0;
+		return;
+	}
+	ts = part_titles(tty->cur);
+	ts->cut_seq = SL_MAX(seq, 1);
+	sl_buf_reset(&ts->cut);
+	sl_buf_add(&ts->cut, osc, n);
+}
+
 void
 sl_tty_flush(struct sl_tty *tty)
 {
+	if (tty->elems != NULL)
+		keep_cut_title(tty);
 	sl_term_finish(tty->term);
+	tty->nnamed = 0;	/* every row is out: no row of theirs to come */
 	count_dropped(tty);
 	/* A streamed event ends on a zsh command with nothing after it:
 	 * what follows is not known here, and it may never have run. */
@@ -918,6 +1226,11 @@ tty_end(struct sl_tty *tty)
 	release(tty);
 	free(tty->own.sid);
 	free(tty->own.host);
+	titles_free(tty->own.titles);
+	tty->own.titles = NULL;
+	free(tty->named);
+	tty->named = NULL;
+	tty->nnamed = 0;
 	free(tty->fixed_src);
 	free(tty->time);
 	free(tty->alt_cmd);
@@ -998,5 +1311,6 @@ sl_tty_part_free(struct sl_tty_part *part)
 	sl_prompt_free(part->prompt);
 	free(part->sid);
 	free(part->host);
+	titles_free(part->titles);
 	free(part);
 }

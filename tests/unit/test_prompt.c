@@ -1962,6 +1962,29 @@ START_TEST(decorated_only_on_paste_or_redraw)
 }
 END_TEST
 
+/*
+ * In a stream, a row whose element begins by setting a title may hold a
+ * busy prompt as one that turned paste on may: after a multi-line
+ * command the stripper took the prompt's escapes, and its paste, but
+ * the title it names the command in ends right before it (bash-liquid 1,
+ * streamed: the prompt after a stripped one).  Not a row without it.
+ */
+START_TEST(decorated_after_streamed_title)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, "\xef\xbf\xbd" "1.93 nobody@vm:~/work main* \xc2\xb1 cat x",
+	    SL_ROW_STREAM_TITLED,
+	    "\xef\xbf\xbd" "1.93 nobody@vm:~/work main* \xc2\xb1 ");
+	NONE(ps, "apple", 0);
+	CMD(ps, "\xef\xbf\xbd" "2.17 nobody@vm:~/work main* \xc2\xb1 ls",
+	    SL_ROW_STREAM_TITLED,
+	    "\xef\xbf\xbd" "2.17 nobody@vm:~/work main* \xc2\xb1 ");
+	NONE(ps, "reviewed bob@example.com \xc2\xb1 merged", 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* mksh's spaced "user@host:dir $ " and its status "130|": once the
  * session showed mksh (here on its first row); not output elsewhere,
  * and never with no directory. */
@@ -1996,6 +2019,7 @@ prompt_suite(void)
 	tcase_add_test(tc, shape_userhost_chroot_git);
 	tcase_add_test(tc, window_mark_only_in_mksh);
 	tcase_add_test(tc, decorated_only_on_paste_or_redraw);
+	tcase_add_test(tc, decorated_after_streamed_title);
 	tcase_add_test(tc, userhost_spaced_only_in_mksh);
 	tcase_add_test(tc, not_prompt_chroot_git);
 	tcase_add_test(tc, shape_two_line_arrow);

@@ -604,6 +604,22 @@ START_TEST(alt_screen_1049)
 END_TEST
 
 /*
+ * A screen left that was never entered: a streamed line lost less's
+ * "\e[?1049h" to the stripper, and the CR before its prompt's erase, so
+ * less's ':' is on the row the next prompt is drawn on (bash-liquid 2,
+ * streamed).  The row so far was that screen's and goes with it; 1047
+ * restores no cursor and keeps the row; text after the switch stays.
+ */
+START_TEST(alt_screen_never_entered)
+{
+	RENDER_IS(":\033[K\033[K\033[?1l\033>\033[?1049l$ ls\n", "$ ls");
+	RENDER_IS("(END)\033[?1049l$ ls\n", "$ ls");
+	RENDER_IS("keep\033[?1047l$ ls\n", "keep$ ls");
+	RENDER_IS("\033[?1049l$ ls\n", "$ ls");
+}
+END_TEST
+
+/*
  * src_line is where the row's text starts (records.md: src is "the line
  * where the record's text starts").  After a full-screen program, the
  * row the cursor returns to was created before it, empty.
@@ -3086,6 +3102,7 @@ term_suite(void)
 
 	tc = tcase_create("alt");
 	tcase_add_test(tc, alt_screen_1049);
+	tcase_add_test(tc, alt_screen_never_entered);
 	tcase_add_test(tc, alt_screen_src_line_after);
 	tcase_add_test(tc, alt_screen_47_1047);
 	tcase_add_test(tc, alt_screen_keeps_main);
