@@ -116,6 +116,10 @@ struct sl_prompt {
 				   ending it, which a listing follows): a
 				   new line's editing */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
+	int silent_cancels;	/* the shell writes nothing for Ctrl-C but
+				   the new line (ksh93): seen by its
+				   editor's redraws (sl_prompt_note_silent_
+				   cancels) */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
 	size_t last_cmd_cap;
@@ -346,8 +350,27 @@ sl_prompt_unseen_listing(const struct sl_prompt *ps)
 int
 sl_prompt_silent_so_far(const struct sl_prompt *ps)
 {
-	return !ps->signals && ps->zsh_marked && ps->prev_cmd && !ps->open &&
-	    ps->last_cmd_row;
+	return !ps->signals && (ps->zsh_marked || ps->silent_cancels) &&
+	    ps->prev_cmd && !ps->open && ps->last_cmd_row;
+}
+
+void
+sl_prompt_note_silent_cancels(struct sl_prompt *ps)
+{
+	ps->silent_cancels = 1;
+}
+
+/*
+ * ksh93 writes only the new line for Ctrl-C, as Enter does for a command
+ * that prints nothing: in its sessions a command row with no row between
+ * it and this prompt may not have run.  A command that turned echo off
+ * did (and what follows it is flagged as hidden).
+ */
+static int
+silent_before(const struct sl_prompt *ps)
+{
+	return ps->silent_cancels && ps->prev_cmd && ps->last_cmd_row &&
+	    !ps->open && !ps->echo_off;
 }
 
 long long
@@ -768,6 +791,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 {
 	int echo;
 
+	if (silent_before(ps))
+		ps->marks |= SL_MARK_PREV_UNCERTAIN;
 	ps->prev_cmd = 1;
 	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF |
 	    SL_ROW_BELL)) == SL_ROW_PASTE;

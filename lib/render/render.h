@@ -92,6 +92,13 @@ struct sl_tty_part *sl_tty_part_new(struct sl_tty *tty, const char *sid,
 void sl_tty_use(struct sl_tty *tty, struct sl_tty_part *part);
 void sl_tty_part_free(struct sl_tty_part *part);
 
+/*
+ * Has ED 0 emptied a row from its start, outside zsh's editor (cursor
+ * keys mode off)?  ksh93 draws its line again so (`\r ESC[J \r`), bash,
+ * mksh, dash and busybox never do.
+ */
+int sl_term_line_erased(const struct sl_term *t);
+
 /* ------------------------------------------ renderer reuse (term.c) */
 
 /*
@@ -165,6 +172,10 @@ int sl_prompt_unseen_listing(const struct sl_prompt *ps);
 /* In a stream, zsh's command row was the last row: nothing followed it
  * yet, so it may have been cancelled without a trace. */
 int sl_prompt_silent_so_far(const struct sl_prompt *ps);
+/* The session's shell cancels a line silently (ksh93: its editor's
+ * redraws showed it): a command row the next prompt follows directly
+ * may not have run. */
+void sl_prompt_note_silent_cancels(struct sl_prompt *ps);
 /* Command rows seen (not cancelled, command not empty). */
 long long sl_prompt_commands(const struct sl_prompt *ps);
 /* Non-empty rows classified. */
@@ -212,6 +223,9 @@ void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty);
 unsigned sl_stream_scan(const char *s, size_t n);
 /* The bytes of an element to draw (a final climb of one row left out). */
 size_t sl_stream_drawn(const char *s, size_t n);
+/* Does the element start with ksh93's first line drawn again (its
+ * prompt twice, a pad of blanks and BS back over it)? */
+int sl_stream_ksh_redraw(const char *s, size_t n);
 
 #define SL_STREAM_MIN_WIDTH	40	/* the narrowest terminal expected */
 

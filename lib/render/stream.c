@@ -35,6 +35,7 @@
 #define ESC	0x1b
 #define BEL	0x07
 #define BS	0x08
+#define KSH_PROMPT_MIN	4	/* "$ " twice could be anything drawn twice */
 
 #define WALK_CELLS	512	/* cells remembered; past them, not blank */
 #define TAIL_MAX	64	/* text after the cursor a run may draw again */
@@ -434,6 +435,33 @@ sl_stream_scan(const char *s, size_t n)
 	if (tail > 0 && shift_end == tail_from)
 		w.ev |= SL_ROW_STREAM_SHIFTED;
 	return w.ev | SL_ROW_STREAM_TAIL_SET(SL_MIN(tail, SL_ROW_STREAM_TAIL_MAX));
+}
+
+/*
+ * ksh93 draws its first line again when the terminal's size comes
+ * (SIGWINCH): CR, ED 0, CR, the prompt, blanks to the margin and as many
+ * BS back over them.  Stripped, the element starts with the prompt twice,
+ * then those blanks and BS.  No other shell's element does: bash's and
+ * busybox's prompts drawn twice are followed by text, mksh's pad of
+ * blanks by its line.
+ */
+int
+sl_stream_ksh_redraw(const char *s, size_t n)
+{
+	size_t text = 0, bs = 0, half;
+
+	while (text < n && (unsigned char)s[text] >= 0x20)
+		text++;
+	while (text + bs < n && s[text + bs] == BS)
+		bs++;
+	if (bs == 0 || bs >= text || (text - bs) % 2 != 0)
+		return 0;
+	half = (text - bs) / 2;
+	if (half < KSH_PROMPT_MIN || memcmp(s, s + half, half) != 0)
+		return 0;
+	while (bs > 0 && s[text - bs] == ' ')
+		bs--;
+	return bs == 0;
 }
 
 /*

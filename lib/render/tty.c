@@ -459,6 +459,10 @@ on_row(void *arg, const struct sl_row *row)
 	r.time = tty->time;
 	r.spans = row->spans;
 	r.nspans = row->nspans;
+	/* ksh93 shows itself in raw logs by erasing its line to draw it
+	 * again: it cancels lines silently. */
+	if (tty->kind == SL_TTY_LINUX && sl_term_line_erased(tty->term))
+		sl_prompt_note_silent_cancels(tty->cur->prompt);
 	/* A piece of a cut row is never a prompt: it continues a line. */
 	cls = row->piece > 1 ? SL_PROMPT_NONE :
 	    sl_prompt_classify_at(tty->cur->prompt, row->text, row->len,
@@ -703,6 +707,10 @@ feed_element(struct sl_tty *tty, const void *p, size_t n)
 
 	e->ev |= sl_stream_scan(p, n);
 	note_blank_end(e, p, n);
+	/* ksh93's first line drawn again shows it: it cancels silently. */
+	if (sl_prompt_commands(tty->cur->prompt) == 0 &&
+	    sl_stream_ksh_redraw(p, n))
+		sl_prompt_note_silent_cancels(tty->cur->prompt);
 	sl_term_feed(tty->term, p, sl_stream_drawn(p, n));
 }
 
