@@ -195,9 +195,12 @@ struct sl_term {
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
 	int fish;		/* fish's end-of-line mark `⏎` was seen */
-	int line_erased;	/* ED 0 emptied a row from its start: ksh93
-				   drawing its line again (sl_term_line_
-				   erased) */
+	long long erased_at;	/* 1 + absolute row ED 0 emptied from its
+				   start, or 0 (erase_then_cr) */
+	int line_erased;	/* ...and CR came next: ksh93 drawing its
+				   line again (sl_term_line_erased) */
+	long long ksh_pad_row;	/* 1 + absolute row of that line, until a
+				   BS ends its pad (ksh_pad_width), or 0 */
 	int keypad;		/* cursor-key mode on, not yet off: zsh's
 				   line editor is active (note_wrap) */
 	long long fish_mark_row;	/* 1 + absolute row of its last mark,
@@ -260,6 +263,7 @@ void	linefeed(struct sl_term *t);
 void	commit_all(struct sl_term *t);
 void	cut_row(struct sl_term *t);
 void	note_wrap(struct sl_term *t, struct row *r, int inserting);
+void	ksh_pad_width(struct sl_term *t) __attribute__((noinline));
 void	set_width(struct sl_term *t, uint32_t w);
 void	rprompt_start(struct sl_term *t, uint32_t from);
 void	rprompt_end_at(struct sl_term *t);

@@ -361,8 +361,9 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 		mode = 2;
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
-		t->line_erased |= t->cx == 0 && cur(t)->len > 0 && !t->alt &&
-		    !t->keypad;
+		/* A drawn line erased whole (carriage_return: ksh93's) */
+		if (t->cx == 0 && cur(t)->len > 0 && !t->alt && !t->keypad)
+			t->erased_at = t->abs_top + t->cy + 1;
 		if (t->bb_wrapped != 0)
 			bb_wrap_erased(t);
 		erase_line(t, 0);

@@ -403,6 +403,8 @@ reset_state(struct sl_term *t)
 	t->wrap_w = 0;
 	t->fish = 0;
 	t->line_erased = 0;
+	t->erased_at = 0;
+	t->ksh_pad_row = 0;
 	t->keypad = 0;
 	t->fish_mark_row = 0;
 	t->bb_plain = t->bb_wrapped = 0;
