@@ -116,6 +116,10 @@ struct sl_prompt {
 				   ending it, which a listing follows): a
 				   new line's editing */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
+	int typed_cmd;		/* the last command row had a line (in a
+				   stream too: silent_before) */
+	int stream_padded;	/* in a stream, the row's element is a line
+				   ksh93 drew again (sl_prompt_stream_row) */
 	int silent_cancels;	/* the shell writes nothing for Ctrl-C but
 				   the new line (ksh93): seen by its
 				   editor's redraws (sl_prompt_note_silent_
@@ -360,6 +364,12 @@ sl_prompt_note_silent_cancels(struct sl_prompt *ps)
 	ps->silent_cancels = 1;
 }
 
+int
+sl_prompt_cancels_silently(const struct sl_prompt *ps)
+{
+	return ps->silent_cancels;
+}
+
 /*
  * ksh93 writes only the new line for Ctrl-C, as Enter does for a command
  * that prints nothing: in its sessions a command row with no row between
@@ -369,8 +379,27 @@ sl_prompt_note_silent_cancels(struct sl_prompt *ps)
 static int
 silent_before(const struct sl_prompt *ps)
 {
-	return ps->silent_cancels && ps->prev_cmd && ps->last_cmd_row &&
+	return ps->silent_cancels && ps->prev_cmd && ps->typed_cmd &&
 	    !ps->open && !ps->echo_off;
+}
+
+static int	same_prompt(const struct sl_prompt *, const char *, size_t);
+static int	goes_on(const struct sl_prompt *, const char *, size_t);
+
+/*
+ * ...unless the row is ksh93's Ctrl-L: the line drawn again on the next
+ * row (its pad of blanks kept in a stream, sl_stream_ksh_pad), the same
+ * prompt and a line going on from the last one.  Typed again after a
+ * silent Ctrl-C it would have no pad.
+ */
+static unsigned
+silent_row_marks(struct sl_prompt *ps, const char *s, size_t n,
+    size_t plen)
+{
+	if (ps->stream_padded && same_prompt(ps, s, plen) &&
+	    goes_on(ps, s + plen, n - plen))
+		return SL_MARK_REDRAW;
+	return SL_MARK_PREV_UNCERTAIN;
 }
 
 long long
@@ -792,11 +821,12 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	int echo;
 
 	if (silent_before(ps))
-		ps->marks |= SL_MARK_PREV_UNCERTAIN;
+		ps->marks |= silent_row_marks(ps, s, n, plen);
 	ps->prev_cmd = 1;
 	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF |
 	    SL_ROW_BELL)) == SL_ROW_PASTE;
 	ps->last_cmd_row = n > plen;
+	ps->typed_cmd = n > plen;
 	ps->cmd_at = (unsigned)ps->rows;
 	ps->stream_first = 0;
 	ps->stream.searched = 0;
@@ -1591,9 +1621,11 @@ surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 }
 
 void
-sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty)
+sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty,
+    int padded)
 {
 	ps->stream.blank_end = blank_end;
+	ps->stream_padded = padded;
 	if (empty && ps->search_rows)
 		ps->search_rows = SEARCH_GAP;	/* recalled_line */
 }

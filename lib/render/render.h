@@ -176,6 +176,7 @@ int sl_prompt_silent_so_far(const struct sl_prompt *ps);
  * redraws showed it): a command row the next prompt follows directly
  * may not have run. */
 void sl_prompt_note_silent_cancels(struct sl_prompt *ps);
+int sl_prompt_cancels_silently(const struct sl_prompt *ps);
 /* Command rows seen (not cancelled, command not empty). */
 long long sl_prompt_commands(const struct sl_prompt *ps);
 /* Non-empty rows classified. */
@@ -186,7 +187,8 @@ void sl_prompt_free(struct sl_prompt *ps);
 /* In a stream, before the row is classified: its element ended on a
  * blank (its row is trimmed: a busybox cut right after a blank,
  * stream.c), or it is empty (the end of a search's recalled lines). */
-void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty);
+void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty,
+    int padded);
 
 /* ------------------------------------------- streamed lines (stream.c) */
 
@@ -223,8 +225,11 @@ void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty);
 unsigned sl_stream_scan(const char *s, size_t n);
 /* The bytes of an element to draw (a final climb of one row left out). */
 size_t sl_stream_drawn(const char *s, size_t n);
+/* The length of the text before ksh93's pad if the element starts with
+ * a line it drew again (text, blanks, as many BS back over them), or 0. */
+size_t sl_stream_ksh_pad(const char *s, size_t n);
 /* Does the element start with ksh93's first line drawn again (its
- * prompt twice, a pad of blanks and BS back over it)? */
+ * prompt twice, then the pad)? */
 int sl_stream_ksh_redraw(const char *s, size_t n);
 
 #define SL_STREAM_MIN_WIDTH	40	/* the narrowest terminal expected */

@@ -438,30 +438,41 @@ sl_stream_scan(const char *s, size_t n)
 }
 
 /*
- * ksh93 draws its first line again when the terminal's size comes
- * (SIGWINCH): CR, ED 0, CR, the prompt, blanks to the margin and as many
- * BS back over them.  Stripped, the element starts with the prompt twice,
- * then those blanks and BS.  No other shell's element does: bash's and
- * busybox's prompts drawn twice are followed by text, mksh's pad of
- * blanks by its line.
+ * ksh93 draws a line again (Ctrl-L, the terminal's new size) as its
+ * prompt, the line, blanks up to the margin and as many BS back over
+ * them.  The length of the text before those blanks if the element
+ * starts so, else 0.
  */
-int
-sl_stream_ksh_redraw(const char *s, size_t n)
+size_t
+sl_stream_ksh_pad(const char *s, size_t n)
 {
-	size_t text = 0, bs = 0, half;
+	size_t text = 0, bs = 0, k;
 
 	while (text < n && (unsigned char)s[text] >= 0x20)
 		text++;
 	while (text + bs < n && s[text + bs] == BS)
 		bs++;
-	if (bs == 0 || bs >= text || (text - bs) % 2 != 0)
+	if (bs == 0 || bs >= text)
 		return 0;
-	half = (text - bs) / 2;
-	if (half < KSH_PROMPT_MIN || memcmp(s, s + half, half) != 0)
-		return 0;
-	while (bs > 0 && s[text - bs] == ' ')
-		bs--;
-	return bs == 0;
+	for (k = text - bs; k < text; k++)
+		if (s[k] != ' ')
+			return 0;
+	return text - bs;
+}
+
+/*
+ * At the terminal's size ksh93 draws its first line again: CR, ED 0, CR,
+ * then that.  Stripped, the element starts with the prompt twice before
+ * the pad.  No other shell's element does: bash's and busybox's prompts
+ * drawn twice are followed by text, mksh's pad of blanks by its line.
+ */
+int
+sl_stream_ksh_redraw(const char *s, size_t n)
+{
+	size_t text = sl_stream_ksh_pad(s, n), half = text / 2;
+
+	return text % 2 == 0 && half >= KSH_PROMPT_MIN &&
+	    memcmp(s, s + half, half) == 0;
 }
 
 /*
