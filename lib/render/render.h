@@ -169,8 +169,8 @@ int sl_prompt_quiet_redraws(const struct sl_prompt *ps);
 /* In a stream, may bash's last command row be followed by a Tab listing
  * that rang no bell, then the line drawn again?  Only that row tells. */
 int sl_prompt_unseen_listing(const struct sl_prompt *ps);
-/* In a stream, zsh's command row was the last row: nothing followed it
- * yet, so it may have been cancelled without a trace. */
+/* In a stream, zsh's or ksh93's command row was the last row: nothing
+ * followed it yet, so it may have been cancelled without a trace. */
 int sl_prompt_silent_so_far(const struct sl_prompt *ps);
 /* The session's shell cancels a line silently (ksh93: its editor's
  * redraws showed it): a command row the next prompt follows directly
