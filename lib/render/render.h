@@ -92,13 +92,6 @@ struct sl_tty_part *sl_tty_part_new(struct sl_tty *tty, const char *sid,
 void sl_tty_use(struct sl_tty *tty, struct sl_tty_part *part);
 void sl_tty_part_free(struct sl_tty_part *part);
 
-/*
- * Has ED 0 emptied a row from its start, outside zsh's editor (cursor
- * keys mode off)?  ksh93 draws its line again so (`\r ESC[J \r`), bash,
- * mksh, dash and busybox never do.
- */
-int sl_term_line_erased(const struct sl_term *t);
-
 /* ------------------------------------------ renderer reuse (term.c) */
 
 /*

@@ -379,31 +379,12 @@ put_cp(struct sl_term *t, uint32_t cp)
 		note_wrap(t, r, t->insert);
 }
 
-/*
- * ksh93 draws its line again with CR, ED 0, CR, the line: a CR that
- * finds the row ED 0 emptied still empty shows it (zsh draws its prompt
- * after ED 0 before any CR).
- */
-static void	erase_then_cr(struct sl_term *t) __attribute__((noinline));
-
-static void
-erase_then_cr(struct sl_term *t)
-{
-	if (t->erased_at == t->abs_top + t->cy + 1 && cur(t)->len == 0) {
-		t->line_erased = 1;
-		t->ksh_pad_row = t->erased_at;
-	}
-	t->erased_at = 0;
-}
-
 static void
 carriage_return(struct sl_term *t)
 {
 	const struct row *r = cur(t);
 	uint32_t x = t->cx;
 
-	if (t->erased_at != 0)
-		erase_then_cr(t);
 	rprompt_end(t);
 	/* Both idioms end a row with a blank, at least 11 columns in. */
 	if (x >= 11 && x == r->len && r->ch[x - 1] == CELL_BLANK &&
@@ -671,7 +652,7 @@ control_other(struct sl_term *t, unsigned char c)
 			line_down(t, c);
 		break;
 	case '\b':
-		if (t->ksh_pad_row != 0)
+		if (t->erased_at != 0)
 			ksh_pad_width(t);
 		if (soft(t)) {
 			settled(t);

@@ -196,11 +196,10 @@ struct sl_term {
 				   down onto them (erase_soft_below) */
 	int fish;		/* fish's end-of-line mark `⏎` was seen */
 	long long erased_at;	/* 1 + absolute row ED 0 emptied from its
-				   start, or 0 (erase_then_cr) */
-	int line_erased;	/* ...and CR came next: ksh93 drawing its
-				   line again (sl_term_line_erased) */
-	long long ksh_pad_row;	/* 1 + absolute row of that line, until a
-				   BS ends its pad (ksh_pad_width), or 0 */
+				   start outside zsh's editor, until a BS
+				   (ksh_pad_width), or 0 */
+	int line_erased;	/* ...and the line drawn there again was
+				   padded to the margin: ksh93's editor */
 	int keypad;		/* cursor-key mode on, not yet off: zsh's
 				   line editor is active (note_wrap) */
 	long long fish_mark_row;	/* 1 + absolute row of its last mark,

@@ -404,7 +404,6 @@ reset_state(struct sl_term *t)
 	t->fish = 0;
 	t->line_erased = 0;
 	t->erased_at = 0;
-	t->ksh_pad_row = 0;
 	t->keypad = 0;
 	t->fish_mark_row = 0;
 	t->bb_plain = t->bb_wrapped = 0;
@@ -532,12 +531,6 @@ size_t
 sl_term_all_cells(void)
 {
 	return all_cells;
-}
-
-int
-sl_term_line_erased(const struct sl_term *t)
-{
-	return t->line_erased;
 }
 
 long long

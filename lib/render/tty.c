@@ -460,10 +460,6 @@ on_row(void *arg, const struct sl_row *row)
 	r.time = tty->time;
 	r.spans = row->spans;
 	r.nspans = row->nspans;
-	/* ksh93 shows itself in raw logs by erasing its line to draw it
-	 * again: it cancels lines silently. */
-	if (tty->kind == SL_TTY_LINUX && sl_term_line_erased(tty->term))
-		sl_prompt_note_silent_cancels(tty->cur->prompt);
 	/* A piece of a cut row is never a prompt: it continues a line. */
 	cls = row->piece > 1 ? SL_PROMPT_NONE :
 	    sl_prompt_classify_at(tty->cur->prompt, row->text, row->len,
@@ -607,6 +603,10 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 		    "at once for the memory budget: screen rows were made "
 		    "final early, so a later cursor move into them is not "
 		    "shown", NULL, 0);
+		break;
+	case SL_TEV_REDRAWN_LINE:
+		/* ksh93 shows itself in raw logs: it cancels silently. */
+		sl_prompt_note_silent_cancels(tty->cur->prompt);
 		break;
 	case SL_TEV_BAD_SEQ:
 		sl_buf_init(&b);
