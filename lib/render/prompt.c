@@ -379,8 +379,7 @@ sl_prompt_cancels_silently(const struct sl_prompt *ps)
 static int
 silent_before(const struct sl_prompt *ps)
 {
-	return ps->silent_cancels && ps->prev_cmd && ps->typed_cmd &&
-	    !ps->open && !ps->echo_off;
+	return ps->prev_cmd && ps->typed_cmd && !ps->open && !ps->echo_off;
 }
 
 static int	same_prompt(const struct sl_prompt *, const char *, size_t);
@@ -400,6 +399,20 @@ silent_row_marks(struct sl_prompt *ps, const char *s, size_t n,
 	    goes_on(ps, s + plen, n - plen))
 		return SL_MARK_REDRAW;
 	return SL_MARK_PREV_UNCERTAIN;
+}
+
+/* A command row in a session whose shell cancels silently: what it says
+ * of the last one, and whether it has a line (kept off command()'s
+ * common path). */
+static void	silent_row(struct sl_prompt *, const char *, size_t, size_t)
+		    __attribute__((noinline));
+
+static void
+silent_row(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	if (silent_before(ps))
+		ps->marks |= silent_row_marks(ps, s, n, plen);
+	ps->typed_cmd = n > plen;
 }
 
 long long
@@ -820,13 +833,12 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 {
 	int echo;
 
-	if (silent_before(ps))
-		ps->marks |= silent_row_marks(ps, s, n, plen);
+	if (ps->silent_cancels)
+		silent_row(ps, s, n, plen);
 	ps->prev_cmd = 1;
 	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF |
 	    SL_ROW_BELL)) == SL_ROW_PASTE;
 	ps->last_cmd_row = n > plen;
-	ps->typed_cmd = n > plen;
 	ps->cmd_at = (unsigned)ps->rows;
 	ps->stream_first = 0;
 	ps->stream.searched = 0;

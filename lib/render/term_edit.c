@@ -361,8 +361,8 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 		mode = 2;
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
-		/* A drawn line erased whole (ksh_pad_width: ksh93's) */
-		if (t->cx == 0 && cur(t)->len > 0 && !t->alt && !t->keypad)
+		/* A line erased whole (ksh_pad_width: ksh93's) */
+		if (t->cx == 0)
 			t->erased_at = t->abs_top + t->cy + 1;
 		if (t->bb_wrapped != 0)
 			bb_wrap_erased(t);
