@@ -63,6 +63,7 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 	case SL_TEV_LONG_LINE: printf("@@ long-line\n"); break;
 	case SL_TEV_BAD_SEQ: printf("@@ bad-seq\n"); break;
 	case SL_TEV_SPILLED: printf("@@ spilled\n"); break;
+	case SL_TEV_REDRAWN_LINE: break;	/* sl-parse's prompt rules */
 	}
 }
 

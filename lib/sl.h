@@ -537,8 +537,11 @@ enum sl_term_event {
 	SL_TEV_ALT_OFF,		/* left; arg is the count of lines not shown */
 	SL_TEV_LONG_LINE,	/* a row passed SL_ROW_MAX and was cut */
 	SL_TEV_BAD_SEQ,		/* an unterminated sequence was abandoned */
-	SL_TEV_SPILLED		/* rows made final early: over the memory
+	SL_TEV_SPILLED,		/* rows made final early: over the memory
 				   budget of all renderers (arg: the budget) */
+	SL_TEV_REDRAWN_LINE	/* a line erased from its row's start (ED 0)
+				   and drawn again padded to the margin:
+				   ksh93's editor, which cancels silently */
 };
 
 /* Row flags: raw-stream signals seen while the row was empty. */

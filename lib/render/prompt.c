@@ -118,6 +118,14 @@ struct sl_prompt {
 				   ending it, which a listing follows): a
 				   new line's editing */
 	int echo_off;		/* a command ran `stty -echo` (and no `stty echo`) */
+	int typed_cmd;		/* the last command row had a line (in a
+				   stream too: silent_before) */
+	int stream_padded;	/* in a stream, the row's element is a line
+				   ksh93 drew again (sl_prompt_stream_row) */
+	int silent_cancels;	/* the shell writes nothing for Ctrl-C but
+				   the new line (ksh93): seen by its
+				   editor's redraws (sl_prompt_note_silent_
+				   cancels) */
 	struct shell sh;	/* the state of that unfinished command */
 	char *last_cmd;
 	size_t last_cmd_cap;
@@ -352,8 +360,65 @@ sl_prompt_unseen_listing(const struct sl_prompt *ps)
 int
 sl_prompt_silent_so_far(const struct sl_prompt *ps)
 {
-	return !ps->signals && ps->zsh_marked && ps->prev_cmd && !ps->open &&
-	    ps->last_cmd_row;
+	return !ps->signals && (ps->zsh_marked || ps->silent_cancels) &&
+	    ps->prev_cmd && !ps->open && ps->last_cmd_row;
+}
+
+void
+sl_prompt_note_silent_cancels(struct sl_prompt *ps)
+{
+	ps->silent_cancels = 1;
+}
+
+int
+sl_prompt_cancels_silently(const struct sl_prompt *ps)
+{
+	return ps->silent_cancels;
+}
+
+/*
+ * ksh93 writes only the new line for Ctrl-C, as Enter does for a command
+ * that prints nothing: in its sessions a command row with no row between
+ * it and this prompt may not have run.  A command that turned echo off
+ * did (and what follows it is flagged as hidden).
+ */
+static int
+silent_before(const struct sl_prompt *ps)
+{
+	return ps->prev_cmd && ps->typed_cmd && !ps->open && !ps->echo_off;
+}
+
+static int	same_prompt(const struct sl_prompt *, const char *, size_t);
+static int	goes_on(const struct sl_prompt *, const char *, size_t);
+
+/*
+ * ...unless the row is ksh93's Ctrl-L: the line drawn again on the next
+ * row (its pad of blanks kept in a stream, sl_stream_ksh_pad), the same
+ * prompt and a line going on from the last one.  Typed again after a
+ * silent Ctrl-C it would have no pad.
+ */
+static unsigned
+silent_row_marks(struct sl_prompt *ps, const char *s, size_t n,
+    size_t plen)
+{
+	if (ps->stream_padded && same_prompt(ps, s, plen) &&
+	    goes_on(ps, s + plen, n - plen))
+		return SL_MARK_REDRAW;
+	return SL_MARK_PREV_UNCERTAIN;
+}
+
+/* A command row in a session whose shell cancels silently: what it says
+ * of the last one, and whether it has a line (kept off command()'s
+ * common path). */
+static void	silent_row(struct sl_prompt *, const char *, size_t, size_t)
+		    __attribute__((noinline));
+
+static void
+silent_row(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
+{
+	if (silent_before(ps))
+		ps->marks |= silent_row_marks(ps, s, n, plen);
+	ps->typed_cmd = n > plen;
 }
 
 long long
@@ -802,6 +867,8 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 {
 	int echo;
 
+	if (ps->silent_cancels)
+		silent_row(ps, s, n, plen);
 	ps->prev_cmd = 1;
 	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF |
 	    SL_ROW_BELL)) == SL_ROW_PASTE;
@@ -1634,9 +1701,11 @@ surely_none(const struct sl_prompt *ps, const char *s, size_t n,
 }
 
 void
-sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty)
+sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty,
+    int padded)
 {
 	ps->stream.blank_end = blank_end;
+	ps->stream_padded = padded;
 	if (empty && ps->search_rows)
 		ps->search_rows = SEARCH_GAP;	/* recalled_line */
 }

@@ -162,9 +162,14 @@ int sl_prompt_quiet_redraws(const struct sl_prompt *ps);
 /* In a stream, may bash's last command row be followed by a Tab listing
  * that rang no bell, then the line drawn again?  Only that row tells. */
 int sl_prompt_unseen_listing(const struct sl_prompt *ps);
-/* In a stream, zsh's command row was the last row: nothing followed it
- * yet, so it may have been cancelled without a trace. */
+/* In a stream, zsh's or ksh93's command row was the last row: nothing
+ * followed it yet, so it may have been cancelled without a trace. */
 int sl_prompt_silent_so_far(const struct sl_prompt *ps);
+/* The session's shell cancels a line silently (ksh93: its editor's
+ * redraws showed it): a command row the next prompt follows directly
+ * may not have run. */
+void sl_prompt_note_silent_cancels(struct sl_prompt *ps);
+int sl_prompt_cancels_silently(const struct sl_prompt *ps);
 /* Command rows seen (not cancelled, command not empty). */
 long long sl_prompt_commands(const struct sl_prompt *ps);
 /* Non-empty rows classified. */
@@ -175,7 +180,8 @@ void sl_prompt_free(struct sl_prompt *ps);
 /* In a stream, before the row is classified: its element ended on a
  * blank (its row is trimmed: a busybox cut right after a blank,
  * stream.c), or it is empty (the end of a search's recalled lines). */
-void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty);
+void sl_prompt_stream_row(struct sl_prompt *ps, int blank_end, int empty,
+    int padded);
 
 /* Bytes of a title (OSC 0 or 2, "0;" included) the renderer keeps. */
 #define SL_TITLE_MAX	1024
@@ -228,6 +234,12 @@ void sl_term_resume_osc(struct sl_term *t, const char *s, size_t n,
 unsigned sl_stream_scan(const char *s, size_t n);
 /* The bytes of an element to draw (a final climb of one row left out). */
 size_t sl_stream_drawn(const char *s, size_t n);
+/* The length of the text before ksh93's pad if the element starts with
+ * a line it drew again (text, blanks, as many BS back over them), or 0. */
+size_t sl_stream_ksh_pad(const char *s, size_t n);
+/* Does the element start with ksh93's first line drawn again (its
+ * prompt twice, then the pad)? */
+int sl_stream_ksh_redraw(const char *s, size_t n);
 
 #define SL_STREAM_MIN_WIDTH	40	/* the narrowest terminal expected */
 

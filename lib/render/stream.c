@@ -35,6 +35,7 @@
 #define ESC	0x1b
 #define BEL	0x07
 #define BS	0x08
+#define KSH_PROMPT_MIN	4	/* "$ " twice could be anything drawn twice */
 
 #define WALK_CELLS	512	/* cells remembered; past them, not blank */
 #define TAIL_MAX	64	/* text after the cursor a run may draw again */
@@ -464,6 +465,44 @@ sl_stream_scan(const char *s, size_t n)
 	if (tail > 0 && shift_end == tail_from)
 		w.ev |= SL_ROW_STREAM_SHIFTED;
 	return w.ev | SL_ROW_STREAM_TAIL_SET(SL_MIN(tail, SL_ROW_STREAM_TAIL_MAX));
+}
+
+/*
+ * ksh93 draws a line again (Ctrl-L, the terminal's new size) as its
+ * prompt, the line, blanks up to the margin and as many BS back over
+ * them.  The length of the text before those blanks if the element
+ * starts so, else 0.
+ */
+size_t
+sl_stream_ksh_pad(const char *s, size_t n)
+{
+	size_t text = 0, bs = 0, k;
+
+	while (text < n && (unsigned char)s[text] >= 0x20)
+		text++;
+	while (text + bs < n && s[text + bs] == BS)
+		bs++;
+	if (bs == 0 || bs >= text)
+		return 0;
+	for (k = text - bs; k < text; k++)
+		if (s[k] != ' ')
+			return 0;
+	return text - bs;
+}
+
+/*
+ * At the terminal's size ksh93 draws its first line again: CR, ED 0, CR,
+ * then that.  Stripped, the element starts with the prompt twice before
+ * the pad.  No other shell's element does: bash's and busybox's prompts
+ * drawn twice are followed by text, mksh's pad of blanks by its line.
+ */
+int
+sl_stream_ksh_redraw(const char *s, size_t n)
+{
+	size_t text = sl_stream_ksh_pad(s, n), half = text / 2;
+
+	return text % 2 == 0 && half >= KSH_PROMPT_MIN &&
+	    memcmp(s, s + half, half) == 0;
 }
 
 /*

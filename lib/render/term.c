@@ -661,6 +661,8 @@ control_other(struct sl_term *t, unsigned char c)
 			line_down(t, c);
 		break;
 	case '\b':
+		if (t->erased_at != 0)
+			ksh_pad_width(t);
 		if (soft(t)) {
 			settled(t);
 			t->bb_plain = 0;	/* see bb_wrap_end */

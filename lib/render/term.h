@@ -195,6 +195,11 @@ struct sl_term {
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
 	int fish;		/* fish's end-of-line mark `⏎` was seen */
+	long long erased_at;	/* 1 + absolute row ED 0 emptied from its
+				   start outside zsh's editor, until a BS
+				   (ksh_pad_width), or 0 */
+	int line_erased;	/* ...and the line drawn there again was
+				   padded to the margin: ksh93's editor */
 	int keypad;		/* cursor-key mode on, not yet off: zsh's
 				   line editor is active (note_wrap) */
 	long long fish_mark_row;	/* 1 + absolute row of its last mark,
@@ -257,6 +262,7 @@ void	linefeed(struct sl_term *t);
 void	commit_all(struct sl_term *t);
 void	cut_row(struct sl_term *t);
 void	note_wrap(struct sl_term *t, struct row *r, int inserting);
+void	ksh_pad_width(struct sl_term *t) __attribute__((noinline));
 void	set_width(struct sl_term *t, uint32_t w);
 void	rprompt_start(struct sl_term *t, uint32_t from);
 void	rprompt_end_at(struct sl_term *t);

@@ -361,6 +361,9 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 		mode = 2;
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
+		/* A line erased whole (ksh_pad_width: ksh93's) */
+		if (t->cx == 0)
+			t->erased_at = t->abs_top + t->cy + 1;
 		if (t->bb_wrapped != 0)
 			bb_wrap_erased(t);
 		erase_line(t, 0);

@@ -402,6 +402,8 @@ reset_state(struct sl_term *t)
 	t->partial = 0;
 	t->wrap_w = 0;
 	t->fish = 0;
+	t->line_erased = 0;
+	t->erased_at = 0;
 	t->keypad = 0;
 	t->fish_mark_row = 0;
 	t->bb_plain = t->bb_wrapped = 0;

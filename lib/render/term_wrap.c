@@ -54,13 +54,41 @@ keypad_past_width(const struct sl_term *t, const struct row *r)
 	return t->keypad && r->len > t->wrap_w + 1;
 }
 
+/*
+ * ksh93 draws its line again (CR, ED 0, CR) as the prompt, the line and
+ * blanks up to one column short of the margin, then BS back over them
+ * (zsh, which also erases so, draws its prompt and turns cursor keys
+ * mode on before any BS).  That shows the shell, which cancels lines
+ * silently (SL_TEV_REDRAWN_LINE), and the width.  Its editor then moves
+ * between the lines the terminal wrapped (CUU, CR, CR LF) as readline's
+ * does, with nothing on the row to say so: in its sessions every row
+ * past the width is wrapped (note_wrap).
+ */
+#define KSH_MIN_WIDTH	20
+
+void
+ksh_pad_width(struct sl_term *t)
+{
+	const struct row *r = cur(t);
+	uint32_t x = t->cx;
+
+	if (t->erased_at == t->abs_top + t->cy + 1 && !t->keypad &&
+	    !r->soft && x == r->len && x + 1 >= KSH_MIN_WIDTH &&
+	    r->ch[x - 1] == CELL_BLANK && r->ch[x - 2] == CELL_BLANK) {
+		set_width(t, x + 1);
+		t->line_erased = 1;
+		event(t, SL_TEV_REDRAWN_LINE, NULL, 0, t->line);
+	}
+	t->erased_at = 0;
+}
+
 /* inserting: the row grew by text written in insert mode (IRM). */
 void
 note_wrap(struct sl_term *t, struct row *r, int inserting)
 {
 	if (!r->soft && r->len > t->wrap_w &&
 	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0 ||
-	    r->editor_line || keypad_past_width(t, r) ||
+	    r->editor_line || keypad_past_width(t, r) || t->line_erased ||
 	    t->fish_mark_row == t->abs_top + t->cy + 1))
 		r->soft = 1;
 	while (r->soft && r->len > (r->taken + 1) * t->wrap_w)

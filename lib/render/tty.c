@@ -52,6 +52,7 @@ struct elem {
 	long long line;		/* the reader's, from sl_tty_set_line() */
 	unsigned ev;		/* SL_ROW_STREAM_* */
 	int blank_end;		/* its last byte so far is a blank */
+	int padded;		/* it starts with a line ksh93 drew again */
 };
 
 /*
@@ -570,7 +571,7 @@ stream_row(const struct sl_tty *tty, const struct sl_row *row,
 	if (own)
 		*flags |= e->ev;
 	sl_prompt_stream_row(tty->cur->prompt, own && e->blank_end,
-	    row->len == 0);
+	    row->len == 0, own && e->padded);
 }
 
 /* All zero: what on_row() starts each line record from. */
@@ -846,6 +847,10 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 		    "final early, so a later cursor move into them is not "
 		    "shown", NULL, 0);
 		break;
+	case SL_TEV_REDRAWN_LINE:
+		/* ksh93 shows itself in raw logs: it cancels silently. */
+		sl_prompt_note_silent_cancels(tty->cur->prompt);
+		break;
 	case SL_TEV_BAD_SEQ:
 		sl_buf_init(&b);
 		sl_buf_printf(&b, "unterminated escape sequence of %lld bytes "
@@ -988,6 +993,13 @@ feed_element(struct sl_tty *tty, const void *p, size_t n)
 		take_up_title(tty, e, p, n, &title);
 	e->ev |= sl_stream_scan((const char *)p + title, n - title);
 	note_blank_end(e, p, n);
+	/* ksh93's first line drawn again shows it: it cancels silently;
+	 * and in its sessions a line drawn again never ran (Ctrl-L). */
+	if (sl_prompt_commands(tty->cur->prompt) == 0 &&
+	    sl_stream_ksh_redraw(p, n))
+		sl_prompt_note_silent_cancels(tty->cur->prompt);
+	else if (sl_prompt_cancels_silently(tty->cur->prompt))
+		e->padded |= sl_stream_ksh_pad(p, n) > 0;
 	sl_term_feed(tty->term, p, sl_stream_drawn(p, n));
 }
 
@@ -1018,6 +1030,7 @@ sl_tty_set_line(struct sl_tty *tty, long long line)
 	e->line = tty->line = line;
 	e->ev = 0;
 	e->blank_end = 0;
+	e->padded = 0;
 	sl_term_set_line(tty->term, tty->elem_id);
 }
 

@@ -163,9 +163,12 @@ SETUPS = [
     _setup("mksh", "mksh", KSH_EDITING, False, ["mksh", "-i"],
            (".mkshrc", ["mksh.mkshrc"]), extra_features=MKSH_EXTRA),
     # ksh93 (ksh93u+m) in emacs mode with a user@host:dir prompt.  Its
-    # editor steps aside when the tty's echo is off (mksh's echoes).
+    # editor steps aside when the tty's echo is off (mksh's echoes).  Its
+    # Ctrl-C writes no ^C, only the new line and the next prompt, which
+    # is what Enter on a line with no output writes: a silent cancel.
     _setup("ksh93", "ksh", KSH_EDITING - {"ctrl_w"}, False, ["ksh93", "-i"],
-           (".kshrc", ["ksh93.kshrc"]), extra_features=KSH93_EXTRA, honours_echo=True),
+           (".kshrc", ["ksh93.kshrc"]), extra_features=KSH93_EXTRA, honours_echo=True,
+           silent_cancel=True),
 ]
 
 

@@ -701,7 +701,7 @@ END_TEST
 #define AL_PS1	"nobody@vm:~/work$ "
 /* An empty row, told to the prompt first as tty.c does in a stream. */
 #define EMPTY_STREAM_ROW(ps) do {					\
-	sl_prompt_stream_row((ps), 0, 1);				\
+	sl_prompt_stream_row((ps), 0, 1, 0);				\
 	NONE((ps), "", 0);						\
 } while (0)
 

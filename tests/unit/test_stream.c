@@ -459,6 +459,36 @@ START_TEST(final_climb_not_drawn)
 }
 END_TEST
 
+/* ksh93's line drawn again, stripped: the text, blanks to the margin
+ * and as many BS (ksh93 seed 1 at 47 columns: its first line drawn
+ * again at the terminal's size, the prompt twice; a Ctrl-L, once). */
+#define KSH_P	"nobody@vm:~/work$ "
+#define KSH_PAD28	"                            "
+#define KSH_BS28	"\b\b\b\b\b\b\b\b\b\b\b\b\b\b" \
+			"\b\b\b\b\b\b\b\b\b\b\b\b\b\b"
+
+START_TEST(ksh_pad_redraw)
+{
+	static const char first[] = KSH_P KSH_P KSH_PAD28 KSH_BS28
+	    "echo mike964 india";
+	static const char ctrl_l[] = KSH_P "l" KSH_PAD28 KSH_BS28 "s";
+	/* mksh's pad of blanks follows its line; a typo erased is one. */
+	static const char mksh[] = "nobody@vm:~/work $ nobody@vm:~/work $ "
+	    "echo golf909 foxtrot   ";
+	static const char typo[] = KSH_P "echqwv\b \b\b \b\b \bo foxtrot755";
+
+	ck_assert_int_eq(sl_stream_ksh_redraw(first, strlen(first)), 1);
+	ck_assert_uint_eq(sl_stream_ksh_pad(first, strlen(first)), 36);
+	ck_assert_int_eq(sl_stream_ksh_redraw(ctrl_l, strlen(ctrl_l)), 0);
+	ck_assert_uint_eq(sl_stream_ksh_pad(ctrl_l, strlen(ctrl_l)), 19);
+	ck_assert_uint_eq(sl_stream_ksh_pad(mksh, strlen(mksh)), 0);
+	ck_assert_int_eq(sl_stream_ksh_redraw(mksh, strlen(mksh)), 0);
+	ck_assert_uint_eq(sl_stream_ksh_pad(typo, strlen(typo)), 0);
+	ck_assert_uint_eq(sl_stream_ksh_pad("\b\b", 2), 0);
+	ck_assert_uint_eq(sl_stream_ksh_pad("", 0), 0);
+}
+END_TEST
+
 /* oh-my-zsh's title as a command starts, first in its element (zsh-omz
  * seed 222's and 217's elements, cut). */
 /* A continuation line zsh redrew with its suggestion, typed over
@@ -541,6 +571,7 @@ stream_suite(void)
 	tcase_add_test(tc, final_climb_not_drawn);
 	tcase_add_test(tc, title_first);
 	tcase_add_test(tc, cont_left_blanks);
+	tcase_add_test(tc, ksh_pad_redraw);
 	tcase_add_test(tc, cont_aligned_typed);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1896,6 +1896,46 @@ START_TEST(wrap_zsh_question_while_editing)
 END_TEST
 
 /*
+ * ksh93 draws its first line again at the terminal's size (CR, ED 0, CR,
+ * the prompt, blanks up to one column short of the margin, BS back): the
+ * width.  A line typed past it wraps, and the editor moves between its
+ * lines with CUU, CR and CR LF as it erases junk and inserts across the
+ * wrap.  ksh93 seed 17 at 59 columns, cut: libvterm shows the command on
+ * two lines (`...wrapped kil`, `o hotel delta kilo kilo`); the old
+ * renderer climbed onto the row above and drew the line over it.
+ */
+START_TEST(wrap_ksh_learns_width_from_pad)
+{
+	RENDER_IS(
+	    "nobody@vm:~/work$ \r\033[J\rnobody@vm:~/work$               "
+	    "                          \b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b"
+	    "\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\bls\r\nnobody@v"
+	    "m:~/work$ echo charlie bravo mike bravo kilo hotel delta kil"
+	    "o kiloqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq\b \b\b \b\b \b\b \b\b "
+	    "\b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b "
+	    "\b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b "
+	    "\b\b \b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\033[A\r\r\ndelta kilo "
+	    "kilo   \033[Aecho charlie bravo mike bravo kilo hotel\b\b\b"
+	    "\b\b\b\b\b\b\b\b  kilo hotel delta kilo kilo\033[A\r\r\n del"
+	    "ta kilo kilo  \033[Aecho charlie bravo mike bravo w kilo hot"
+	    "el delta kilo kilo\033[A\r\r\nl delta kilo kilo \033[Aecho c"
+	    "harlie bravo mike bravo wr kilo hotel delta kilo kilo\033[Ae"
+	    "cho charlie bravo mike bravo wra kilo hotel delta kilo kilo"
+	    "\033[Acho charlie bravo mike bravo wrap kilo hotel delta kil"
+	    "o kilo\033[Aho charlie bravo mike bravo wrapp kilo hotel del"
+	    "ta kilo kilo\033[Ao charlie bravo mike bravo wrappe kilo hot"
+	    "el delta kilo kilo\033[A charlie bravo mike bravo wrapped ki"
+	    "lo hotel delta kilo kilo\033[Acharlie bravo mike bravo wrapp"
+	    "ed\r\n\ro hotel delta kilo kilo\r\ncharlie bravo mike bravo "
+	    "wrapped kilo hotel delta kilo kilo\r\n",
+	    "nobody@vm:~/work$ ls",
+	    "nobody@vm:~/work$ echo charlie bravo mike bravo wrapped kilo "
+	    "hotel delta kilo kilo",
+	    "charlie bravo mike bravo wrapped kilo hotel delta kilo kilo");
+}
+END_TEST
+
+/*
  * zsh leaves a search over a three-line entry: it clears each line of
  * the entry and its search row with EL, from the first down, then climbs
  * back three screen rows.  The emptied lines are still the row's on the
@@ -3174,6 +3214,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_zsh_idiom);
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
 	tcase_add_test(tc, wrap_zsh_question_while_editing);
+	tcase_add_test(tc, wrap_ksh_learns_width_from_pad);
 	tcase_add_test(tc, wrap_zsh_search_cleared_lines);
 	tcase_add_test(tc, wrap_search_climb_learns_width);
 	tcase_add_test(tc, search_climb_unknown_width_unplaced);
