@@ -237,6 +237,17 @@ sl_in_all_visible(const struct sl_in *in)
 	return in->eof;
 }
 
+int
+sl_in_stable(const struct sl_in *in, const char **p, size_t *n)
+{
+	/* No fill will move them: all there is, over memory or a mapping. */
+	if (!in->eof || (in->map == NULL && in->fill != NULL))
+		return 0;
+	*p = (const char *)in->data;
+	*n = in->w;
+	return 1;
+}
+
 size_t
 sl_in_peek_whole(struct sl_in *in, const unsigned char **p, size_t max)
 {
@@ -309,6 +320,11 @@ sl_in_read(struct sl_in *in, void *buf, size_t n)
 	}
 	n = SL_MIN(n, avail);
 	memcpy(buf, in->data + in->r, n);
+	if (in->end != NULL && (in->w = in->end(in)) - in->r < n) {
+		/* It shrank under the mapping: the zeros were not its. */
+		if ((n = in->w - in->r) == 0)
+			return in_end(in);
+	}
 	count_lines(in, buf, n);
 	in->r += n;
 	in->off += (long long)n;
@@ -340,6 +356,10 @@ line_rest(struct sl_in *in, const char **p, size_t *n, int *more,
 	const unsigned char *nl;
 	size_t avail, lim;
 
+	/* A file read in place that shrank shows zeros past its new end:
+	 * they have no newline, so they come here before they are lines. */
+	if (in->end != NULL)
+		in->w = in->end(in);
 	for (;;) {
 		avail = in->w - in->r;
 		lim = SL_MIN(avail, (size_t)SL_LINE_PIECE);

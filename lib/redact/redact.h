@@ -50,6 +50,8 @@ struct sl_strmap;
 #define RX_NEAR_MAX	16	/* rules with "after" */
 #define RX_WITHIN_MAX	100	/* ...and the lines they look at, at most */
 #define RX_PIECE	(1 << 20) /* longest line handed to the engine */
+#define RX_RUN_MAX	(256 * 1024) /* unchanged bytes of a stable input
+				   held back for one write, at most */
 #define RX_CUT_LOOK	4096	/* where a piece is cut: a space this near */
 #define RX_PROMPT_MAX	128	/* bytes of a prompt kept to end the output
 				   of a command rule */
@@ -444,6 +446,8 @@ struct rx_lines {
 	size_t n, cn, en;
 	int more;		/* the view is a piece of a longer line */
 	int again;		/* the rest of the view is given back */
+	int stable;		/* views stay valid (sl_in_stable): w's run
+				   spans lines, up to RX_RUN_MAX */
 	struct sl_buf carry;	/* a piece's tail, for the next view */
 	struct sl_buf join;
 };

@@ -102,9 +102,19 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 void
 rx_lines_init(struct rx_lines *l, struct sl_in *in, struct rx_writer *w)
 {
+	const char *p;
+	size_t n;
+
 	memset(l, 0, sizeof(*l));
 	l->in = in;
 	l->w = w;
+	/* Bytes that stay put (a file read in place): runs of unchanged
+	 * lines grow across lines, and go out in one write each. */
+	if (sl_in_stable(in, &p, &n)) {
+		l->stable = 1;
+		w->lo = p;
+		w->hi = p + n;
+	}
 }
 
 void
@@ -127,7 +137,10 @@ next_view(struct rx_lines *l)
 	size_t n;
 	int rc;
 
-	if (rx_write_flush(l->w) != SL_OK)
+	/* The run points into the view, which the next one may replace;
+	 * over stable bytes it waits, but not for ever: output streams. */
+	if ((!l->stable || l->w->runlen >= RX_RUN_MAX) &&
+	    rx_write_flush(l->w) != SL_OK)
 		return -1;
 	/* A read error is the end here: the walk reports it. */
 	if ((rc = sl_in_line(l->in, &p, &n, &l->more)) <= 0) {
@@ -147,8 +160,10 @@ next_view(struct rx_lines *l)
 	}
 	l->p = p;
 	l->n = n;
-	l->w->lo = p;
-	l->w->hi = p + n;
+	if (!l->stable) {
+		l->w->lo = p;
+		l->w->hi = p + n;
+	}
 	return 1;
 }
 
