@@ -348,8 +348,9 @@ piece(struct sl_in *in, const char **p, size_t *n, int *more, size_t len,
 }
 
 /* sl_in_line() on from where a whole line was not found in the bytes
- * buffered (the first scanned of them have no newline). */
-static int
+ * buffered (the first scanned of them have no newline).  Out of line:
+ * sl_in_line()'s one path for a whole line keeps its registers. */
+static __attribute__((noinline)) int
 line_rest(struct sl_in *in, const char **p, size_t *n, int *more,
     size_t scanned)
 {
