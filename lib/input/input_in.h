@@ -80,6 +80,10 @@ struct sl_in {
 	size_t maplen;
 	int mapslot;
 	size_t (*end)(struct sl_in *in);
+	/* Once r passes behind_at, behind(in) lets the pages read go
+	 * (SIZE_MAX: never, for every other input). */
+	size_t behind_at;
+	void (*behind)(struct sl_in *in);
 	void *ctx;
 	sl_errfn err;
 	void *errarg;
@@ -153,6 +157,7 @@ struct sl_in	*fd_in(const struct walk *w, int fd, const char *name, int own, int
     int fifo);
 int	in_map(struct sl_in *in);
 size_t	in_map_end(struct sl_in *in);
+void	in_map_behind(struct sl_in *in);
 void	in_unmap(struct sl_in *in);
 struct sl_in	*gz_in(const struct walk *w, struct sl_in *lo);
 ssize_t	ahead_view(struct sl_in *in, const unsigned char **p, size_t n);

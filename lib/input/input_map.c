@@ -35,6 +35,10 @@
 #define MAP_MIN		(1024 * 1024)	/* smaller files: read(2) is as
 					   cheap as the mapping's set-up */
 #define MAP_SLOTS	64		/* mappings live at once (threads) */
+#define MAP_KEEP	(1024 * 1024)	/* pages read let go this many at
+					   a time: memory stays bounded */
+#define BEHIND		(MAP_KEEP + MAP_KEEP / 2) /* and kept behind the
+					   reader, at least */
 
 /* A live mapping as the handler sees it: lock-free, async-signal-safe. */
 struct slot {
@@ -156,6 +160,8 @@ in_map(struct sl_in *in)
 	in->map = p;
 	in->maplen = n;
 	in->end = in_map_end;
+	in->behind = in_map_behind;
+	in->behind_at = MAP_KEEP + BEHIND;
 	in->data = p;
 	in->w = n;
 	in->produced = (long long)n;
@@ -186,6 +192,26 @@ in_map_end(struct sl_in *in)
 	return SL_MAX(end, in->r);
 }
 
+/*
+ * The pages before the reader's window go, as a read buffer's bytes
+ * would: resident memory stays bounded however large the file.  They
+ * stay mapped, so a view still held (a writer's run) reads the same
+ * bytes again from the page cache.
+ */
+void
+in_map_behind(struct sl_in *in)
+{
+	size_t from = in->behind_at - MAP_KEEP - BEHIND;
+	size_t done = in->r - BEHIND;
+
+	/* Whole windows, from the end of the last one let go. */
+	done -= done % MAP_KEEP;
+	if (done > from)
+		(void)madvise((char *)(uintptr_t)in->map + from, done - from,
+		    MADV_DONTNEED);
+	in->behind_at = done + MAP_KEEP + BEHIND;
+}
+
 void
 in_unmap(struct sl_in *in)
 {
@@ -196,6 +222,7 @@ in_unmap(struct sl_in *in)
 	munmap((void *)(uintptr_t)in->map, in->maplen);
 	in->map = NULL;
 	in->end = NULL;
+	in->behind_at = SIZE_MAX;
 	in->data = (const unsigned char *)"";
 	in->r = in->w = 0;
 }

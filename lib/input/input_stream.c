@@ -146,6 +146,7 @@ in_new(const char *name, const struct walk *w)
 	in->name = sl_xstrdup(name);
 	in->data = (const unsigned char *)"";	/* a valid empty view */
 	in->seekfd = -1;
+	in->behind_at = SIZE_MAX;
 	if (w != NULL) {
 		in->err = w->err;
 		in->errarg = w->errarg;
@@ -328,6 +329,8 @@ sl_in_read(struct sl_in *in, void *buf, size_t n)
 	count_lines(in, buf, n);
 	in->r += n;
 	in->off += (long long)n;
+	if (in->r >= in->behind_at)
+		in->behind(in);
 	return (ssize_t)n;
 }
 
@@ -344,6 +347,8 @@ piece(struct sl_in *in, const char **p, size_t *n, int *more, size_t len,
 	in->cont = m;
 	in->r += len;
 	in->off += (long long)len;
+	if (in->r >= in->behind_at)
+		in->behind(in);
 	return 1;
 }
 
