@@ -30,7 +30,9 @@ size_t sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want);
  */
 size_t sl_in_peek_whole(struct sl_in *in, const unsigned char **p,
     size_t max);
-/* 1 when the input's end has been read: every byte left is visible. */
+/* 1 when the input's end has been read into its buffer (or it is
+ * bytes in memory): every byte left is visible.  0 for a file read in
+ * place, however small the rest. */
 int sl_in_all_visible(const struct sl_in *in);
 /*
  * 1 when the input's bytes stay where they are, unchanged, until it is

@@ -235,7 +235,9 @@ sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want)
 int
 sl_in_all_visible(const struct sl_in *in)
 {
-	return in->eof;
+	/* A file read in place shows all its bytes, but it is no input that
+	 * ended within one buffer (-j's workers ask that). */
+	return in->eof && in->map == NULL;
 }
 
 int
