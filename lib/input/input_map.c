@@ -48,6 +48,7 @@ struct slot {
 
 static struct slot slots[MAP_SLOTS];
 static struct sigaction before;		/* the SIGBUS action we replaced */
+static uintptr_t pagemask;		/* sysconf() is no call for a handler */
 static pthread_once_t installed = PTHREAD_ONCE_INIT;
 static _Atomic int usable;		/* the handler is in place */
 
@@ -73,20 +74,18 @@ on_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	uintptr_t a = (uintptr_t)si->si_addr, page, hi, none = 0;
 	struct slot *s = slot_of(a);
+	int saved = errno;
 
 	(void)uc;
-	if (s == NULL || si->si_code != BUS_ADRERR) {
+	page = a & pagemask;
+	hi = s != NULL ? atomic_load(&s->hi) : 0;
+	if (s == NULL || si->si_code != BUS_ADRERR ||
+	    mmap((void *)page, hi - page, PROT_READ, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		sigaction(sig, &before, NULL);
-		return;
-	}
-	page = a & ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
-	hi = atomic_load(&s->hi);
-	if (mmap((void *)page, hi - page, PROT_READ, MAP_PRIVATE |
-	    MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
-		sigaction(sig, &before, NULL);
-		return;
-	}
-	atomic_compare_exchange_strong(&s->fault, &none, page);
+	else
+		atomic_compare_exchange_strong(&s->fault, &none, page);
+	errno = saved;
 }
 
 static void
@@ -94,6 +93,7 @@ install(void)
 {
 	struct sigaction sa;
 
+	pagemask = ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
