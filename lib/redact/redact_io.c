@@ -36,28 +36,36 @@ spans_out(struct rx_writer *w)
 	return rc;
 }
 
-int
-rx_write_flush(struct rx_writer *w)
+/* The run alone, through the output's buffer (a buffered input's). */
+static int
+run_out(struct rx_writer *w)
 {
 	const char *p = w->run;
 	size_t n = w->runlen;
-	int rc;
 
-	if (w->failed)
-		return SL_STOP;
-	if (w->nspan > 0)
-		rc = spans_out(w);
-	else if (n > 0)
-		rc = sl_out_write(w->out, p, n);
-	else
-		return SL_OK;
 	w->run = NULL;
 	w->runlen = 0;
-	if (rc != SL_OK) {
+	if (n == 0 || w->failed)
+		return w->failed ? SL_STOP : SL_OK;
+	if (sl_out_write(w->out, p, n) != SL_OK) {
 		w->failed = 1;
 		return SL_STOP;
 	}
 	return SL_OK;
+}
+
+int
+rx_write_flush(struct rx_writer *w)
+{
+	if (w->nspan == 0)
+		return run_out(w);
+	if (w->failed)
+		return SL_STOP;
+	if (spans_out(w) != SL_OK)
+		w->failed = 1;
+	w->run = NULL;
+	w->runlen = 0;
+	return w->failed ? SL_STOP : SL_OK;
 }
 
 size_t
@@ -117,7 +125,7 @@ rx_write(struct rx_writer *w, const char *p, size_t n)
 	}
 	if (w->stable)
 		return w->failed ? SL_STOP : span_add(w, p, n);
-	if (rx_write_flush(w) != SL_OK)
+	if (run_out(w) != SL_OK)
 		return SL_STOP;
 	if (w->lo != NULL && p >= w->lo && p + n <= w->hi) {
 		w->run = p;
