@@ -249,6 +249,10 @@ gzip_archive(struct walk *w, struct sl_in *in, int depth)
 static void
 in_close(struct walk *w, struct sl_in *in)
 {
+	if (in->map != NULL) {
+		(void)in_map_end(in);	/* shrank where nobody looked: say so */
+		in_unmap(in);
+	}
 	in_report(in);
 	if (sl_in_failed(in))
 		w->rejected = 1;
@@ -298,8 +302,10 @@ open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 	}
 	fill_to(in, IN_SNIFF);
 	kind = sniff(in->data + in->r, in->w - in->r);
-	if (kind == K_PLAIN)
+	if (kind == K_PLAIN) {
+		(void)in_map(in);	/* read in place when it is worth it */
 		rc = leaf(w, in);
+	}
 	else if (kind == K_ARCHIVE && gzipped)
 		rc = gzip_archive(w, in, depth);
 	else if (depth >= SL_NEST_MAX)

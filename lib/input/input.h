@@ -30,8 +30,18 @@ size_t sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want);
  */
 size_t sl_in_peek_whole(struct sl_in *in, const unsigned char **p,
     size_t max);
-/* 1 when the input's end has been read: every byte left is visible. */
+/* 1 when the input's end has been read into its buffer (or it is
+ * bytes in memory): every byte left is visible.  0 for a file read in
+ * place, however small the rest. */
 int sl_in_all_visible(const struct sl_in *in);
+/*
+ * 1 when the input's bytes stay where they are, unchanged, until it is
+ * freed (bytes in memory, a file read in place), with *p and *n set to
+ * all of them, handed out or to come: a line's view then outlives the
+ * next call, and a writer may pass many lines on in one write from
+ * where they lie.  0 for a buffered input.
+ */
+int sl_in_stable(const struct sl_in *in, const char **p, size_t *n);
 /* Read up to n bytes.  Returns the count, 0 at end, -1 on error. */
 ssize_t sl_in_read(struct sl_in *in, void *buf, size_t n);
 /*

@@ -71,6 +71,19 @@ struct sl_in {
 	 */
 	ssize_t (*fill)(struct sl_in *in, unsigned char *dst, size_t n);
 	void (*close)(struct sl_in *in);
+	/*
+	 * A file read in place (input_map.c): its mapping, and where its
+	 * bytes end when it shrank under the mapping (the error set), else
+	 * w.  end is NULL for every other input.
+	 */
+	const void *map;
+	size_t maplen;
+	int mapslot;
+	size_t (*end)(struct sl_in *in);
+	/* Once r passes behind_at, behind(in) lets the pages read go
+	 * (SIZE_MAX: never, for every other input). */
+	size_t behind_at;
+	void (*behind)(struct sl_in *in);
 	void *ctx;
 	sl_errfn err;
 	void *errarg;
@@ -142,6 +155,10 @@ void	fill_to(struct sl_in *in, size_t need);
 ssize_t	fd_fill(struct sl_in *in, unsigned char *dst, size_t n);
 struct sl_in	*fd_in(const struct walk *w, int fd, const char *name, int own, int seekable,
     int fifo);
+int	in_map(struct sl_in *in);
+size_t	in_map_end(struct sl_in *in);
+void	in_map_behind(struct sl_in *in);
+void	in_unmap(struct sl_in *in);
 struct sl_in	*gz_in(const struct walk *w, struct sl_in *lo);
 ssize_t	ahead_view(struct sl_in *in, const unsigned char **p, size_t n);
 ssize_t	ahead_fill(struct sl_in *in, unsigned char *dst, size_t n);

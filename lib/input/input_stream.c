@@ -146,6 +146,7 @@ in_new(const char *name, const struct walk *w)
 	in->name = sl_xstrdup(name);
 	in->data = (const unsigned char *)"";	/* a valid empty view */
 	in->seekfd = -1;
+	in->behind_at = SIZE_MAX;
 	if (w != NULL) {
 		in->err = w->err;
 		in->errarg = w->errarg;
@@ -234,7 +235,20 @@ sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want)
 int
 sl_in_all_visible(const struct sl_in *in)
 {
-	return in->eof;
+	/* A file read in place shows all its bytes, but it is no input that
+	 * ended within one buffer (-j's workers ask that). */
+	return in->eof && in->map == NULL;
+}
+
+int
+sl_in_stable(const struct sl_in *in, const char **p, size_t *n)
+{
+	/* No fill will move them: all there is, over memory or a mapping. */
+	if (!in->eof || (in->map == NULL && in->fill != NULL))
+		return 0;
+	*p = (const char *)in->data;
+	*n = in->w;
+	return 1;
 }
 
 size_t
@@ -309,9 +323,16 @@ sl_in_read(struct sl_in *in, void *buf, size_t n)
 	}
 	n = SL_MIN(n, avail);
 	memcpy(buf, in->data + in->r, n);
+	if (in->end != NULL && (in->w = in->end(in)) - in->r < n) {
+		/* It shrank under the mapping: the zeros were not its. */
+		if ((n = in->w - in->r) == 0)
+			return in_end(in);
+	}
 	count_lines(in, buf, n);
 	in->r += n;
 	in->off += (long long)n;
+	if (in->r >= in->behind_at)
+		in->behind(in);
 	return (ssize_t)n;
 }
 
@@ -328,18 +349,25 @@ piece(struct sl_in *in, const char **p, size_t *n, int *more, size_t len,
 	in->cont = m;
 	in->r += len;
 	in->off += (long long)len;
+	if (in->r >= in->behind_at)
+		in->behind(in);
 	return 1;
 }
 
 /* sl_in_line() on from where a whole line was not found in the bytes
- * buffered (the first scanned of them have no newline). */
-static int
+ * buffered (the first scanned of them have no newline).  Out of line:
+ * sl_in_line()'s one path for a whole line keeps its registers. */
+static __attribute__((noinline)) int
 line_rest(struct sl_in *in, const char **p, size_t *n, int *more,
     size_t scanned)
 {
 	const unsigned char *nl;
 	size_t avail, lim;
 
+	/* A file read in place that shrank shows zeros past its new end:
+	 * they have no newline, so they come here before they are lines. */
+	if (in->end != NULL)
+		in->w = in->end(in);
 	for (;;) {
 		avail = in->w - in->r;
 		lim = SL_MIN(avail, (size_t)SL_LINE_PIECE);

@@ -5,6 +5,8 @@
  * hook (the tools end quietly there, even when SIGPIPE was ignored by
  * their parent); without one it is a write error like any other.
  */
+#include <sys/uio.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +150,64 @@ sl_out_write(struct sl_out *o, const void *p, size_t n)
 		s += k;
 		n -= k;
 	}
+	return SL_OK;
+}
+
+/* writev(2) of v[0, n) (at most IOV_MAX) to the end, retried as
+ * write_all() is: a short write goes on from where it stopped. */
+static int
+writev_all(struct sl_out *o, struct iovec *v, int n)
+{
+	ssize_t w;
+
+	while (n > 0 && o->err == 0) {
+		if ((w = writev(o->fd, v, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			o->err = errno;
+			if (o->err == EPIPE)
+				sl_hook_broken_pipe();
+			break;
+		}
+		for (; n > 0 && (size_t)w >= v->iov_len; v++, n--)
+			w -= (ssize_t)v->iov_len;
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+	return o->err == 0 ? SL_OK : SL_FATAL;
+}
+
+int
+sl_out_writev(struct sl_out *o, const struct iovec *iov, int n)
+{
+	struct iovec v[64];
+	int i = 0, k;
+
+	if (o->err != 0)
+		return SL_FATAL;
+	if (o->fn != NULL || (o->flags & SL_OUT_GZIP)) {
+		for (; i < n; i++)
+			if (sl_out_write(o, iov[i].iov_base, iov[i].iov_len) !=
+			    SL_OK)
+				return SL_FATAL;
+		return SL_OK;
+	}
+	do {
+		k = 0;
+		/* The bytes buffered lead the first call: no write of their
+		 * own. */
+		if (o->b.len > 0) {
+			v[k].iov_base = o->b.buf;
+			v[k++].iov_len = o->b.len;
+			o->b.len = 0;
+		}
+		while (i < n && k < (int)(sizeof v / sizeof v[0]))
+			v[k++] = iov[i++];
+		if (writev_all(o, v, k) != SL_OK)
+			return SL_FATAL;
+	} while (i < n);
 	return SL_OK;
 }
 

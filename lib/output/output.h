@@ -20,6 +20,16 @@
  */
 struct sl_out *sl_out_fn(sl_writefn fn, void *arg, const char *name);
 
+/*
+ * Write what is buffered, then the n pieces iov[] in order, in as few
+ * system calls as writev(2) takes, copying none of them (a redactor's
+ * unchanged stretches of a file read in place, with the markers between
+ * them).  Through gzip or fn, piece by piece as sl_out_write().  SL_OK,
+ * or SL_FATAL (the error is sticky, as for every write).
+ */
+struct iovec;
+int sl_out_writev(struct sl_out *o, const struct iovec *iov, int n);
+
 /* An output file in the making (lib/output/outfile.c). */
 struct sl_ofile {
 	char *final;		/* where it goes (for messages) */

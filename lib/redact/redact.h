@@ -50,6 +50,8 @@ struct sl_strmap;
 #define RX_NEAR_MAX	16	/* rules with "after" */
 #define RX_WITHIN_MAX	100	/* ...and the lines they look at, at most */
 #define RX_PIECE	(1 << 20) /* longest line handed to the engine */
+#define RX_RUN_MAX	(256 * 1024) /* unchanged bytes of a stable input
+				   held back for one write, at most */
 #define RX_CUT_LOOK	4096	/* where a piece is cut: a space this near */
 #define RX_PROMPT_MAX	128	/* bytes of a prompt kept to end the output
 				   of a command rule */
@@ -419,19 +421,37 @@ void rx_count(struct sl_redact *rx, struct rx_fstat *fs, long long line,
 
 /* ---------------------------------------------------------------- owners */
 
-/* Output of one input: runs of the read buffer are written in one go. */
+#define RX_SPANS	64	/* pieces of output gathered for one writev */
+
+/*
+ * Output of one input: runs of the read buffer are written in one go.
+ * Over an input whose bytes stay put (a file read in place), runs and
+ * the markers between them wait as spans, to go out by writev(2)
+ * together: the unchanged bytes are never copied.
+ */
 struct rx_writer {
 	struct sl_out *out;
 	const char *run;	/* a run of unchanged input bytes... */
 	size_t runlen;
 	const char *lo, *hi;	/* ...inside the current read buffer */
 	int failed;
+	int stable;		/* [lo, hi) is the whole input, for good */
+	struct rx_span {
+		const char *p;	/* in [lo, hi), or NULL: side + off */
+		size_t off, n;
+	} span[RX_SPANS];
+	int nspan;
+	size_t queued;		/* bytes in span[] */
+	struct sl_buf side;	/* copies of the bytes from elsewhere */
 };
 
 /* Pass bytes on (grown into a run when they follow the last ones). */
 int rx_write(struct rx_writer *w, const char *p, size_t n);
-/* Write out the run: before the read buffer changes. */
+/* Write out the run (and the spans): before the read buffer changes. */
 int rx_write_flush(struct rx_writer *w);
+/* Bytes passed on but not yet written. */
+size_t rx_write_pending(const struct rx_writer *w);
+void rx_write_free(struct rx_writer *w);
 
 /*
  * The lines of an input, through the input layer (redact_io.c): each
@@ -444,6 +464,8 @@ struct rx_lines {
 	size_t n, cn, en;
 	int more;		/* the view is a piece of a longer line */
 	int again;		/* the rest of the view is given back */
+	int stable;		/* views stay valid (sl_in_stable): w's run
+				   spans lines, up to RX_RUN_MAX */
 	struct sl_buf carry;	/* a piece's tail, for the next view */
 	struct sl_buf join;
 };

@@ -5,12 +5,40 @@
  * longer than SL_LINE_PIECE is handed on in pieces cut at a blank where
  * there is one near, so that a secret is rarely cut.
  */
+#include <sys/uio.h>
+
+#include <stdint.h>
 #include <string.h>
 
+#include "output/output.h"
 #include "redact/redact.h"
 
-int
-rx_write_flush(struct rx_writer *w)
+/* The spans (the run last) in one writev. */
+static int
+spans_out(struct rx_writer *w)
+{
+	struct iovec v[RX_SPANS + 1];
+	int i, k = 0, rc;
+
+	for (i = 0; i < w->nspan; i++, k++) {
+		v[k].iov_base = (void *)(uintptr_t)(w->span[i].p != NULL ?
+		    w->span[i].p : w->side.buf + w->span[i].off);
+		v[k].iov_len = w->span[i].n;
+	}
+	if (w->runlen > 0) {
+		v[k].iov_base = (void *)(uintptr_t)w->run;
+		v[k++].iov_len = w->runlen;
+	}
+	rc = sl_out_writev(w->out, v, k);
+	w->nspan = 0;
+	w->queued = 0;
+	sl_buf_reset(&w->side);		/* after: the reset writes a NUL */
+	return rc;
+}
+
+/* The run alone, through the output's buffer (a buffered input's). */
+static int
+run_out(struct rx_writer *w)
 {
 	const char *p = w->run;
 	size_t n = w->runlen;
@@ -27,6 +55,66 @@ rx_write_flush(struct rx_writer *w)
 }
 
 int
+rx_write_flush(struct rx_writer *w)
+{
+	if (w->nspan == 0)
+		return run_out(w);
+	if (w->failed)
+		return SL_STOP;
+	if (spans_out(w) != SL_OK)
+		w->failed = 1;
+	w->run = NULL;
+	w->runlen = 0;
+	return w->failed ? SL_STOP : SL_OK;
+}
+
+size_t
+rx_write_pending(const struct rx_writer *w)
+{
+	return w->queued + w->runlen;
+}
+
+void
+rx_write_free(struct rx_writer *w)
+{
+	sl_buf_free(&w->side);
+}
+
+/*
+ * Over a stable input: the run ends as a span, and p[0, n) starts the
+ * next run, or is copied aside when it lies elsewhere (a marker, a held
+ * line).  A full list goes out.
+ */
+static int
+span_add(struct rx_writer *w, const char *p, size_t n)
+{
+	struct rx_span *s;
+
+	if (w->runlen > 0) {
+		s = &w->span[w->nspan++];
+		s->p = w->run;
+		s->n = w->runlen;
+		w->queued += w->runlen;
+	}
+	w->run = NULL;
+	w->runlen = 0;
+	if (p >= w->lo && p + n <= w->hi) {
+		w->run = p;
+		w->runlen = n;
+	} else {
+		s = &w->span[w->nspan++];
+		s->p = NULL;
+		s->off = w->side.len;
+		s->n = n;
+		w->queued += n;
+		sl_buf_add(&w->side, p, n);
+	}
+	if (w->nspan >= RX_SPANS - 1 || w->queued >= RX_RUN_MAX)
+		return rx_write_flush(w);
+	return SL_OK;
+}
+
+int
 rx_write(struct rx_writer *w, const char *p, size_t n)
 {
 	if (n == 0)
@@ -35,7 +123,9 @@ rx_write(struct rx_writer *w, const char *p, size_t n)
 		w->runlen += n;
 		return SL_OK;
 	}
-	if (rx_write_flush(w) != SL_OK)
+	if (w->stable)
+		return w->failed ? SL_STOP : span_add(w, p, n);
+	if (run_out(w) != SL_OK)
 		return SL_STOP;
 	if (w->lo != NULL && p >= w->lo && p + n <= w->hi) {
 		w->run = p;
@@ -102,9 +192,20 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 void
 rx_lines_init(struct rx_lines *l, struct sl_in *in, struct rx_writer *w)
 {
+	const char *p;
+	size_t n;
+
 	memset(l, 0, sizeof(*l));
 	l->in = in;
 	l->w = w;
+	/* Bytes that stay put (a file read in place): runs of unchanged
+	 * lines grow across lines, and go out in one write each. */
+	if (sl_in_stable(in, &p, &n)) {
+		l->stable = 1;
+		w->stable = 1;
+		w->lo = p;
+		w->hi = p + n;
+	}
 }
 
 void
@@ -127,7 +228,10 @@ next_view(struct rx_lines *l)
 	size_t n;
 	int rc;
 
-	if (rx_write_flush(l->w) != SL_OK)
+	/* The run points into the view, which the next one may replace;
+	 * over stable bytes it waits, but not for ever: output streams. */
+	if ((!l->stable || rx_write_pending(l->w) >= RX_RUN_MAX) &&
+	    rx_write_flush(l->w) != SL_OK)
 		return -1;
 	/* A read error is the end here: the walk reports it. */
 	if ((rc = sl_in_line(l->in, &p, &n, &l->more)) <= 0) {
@@ -147,8 +251,10 @@ next_view(struct rx_lines *l)
 	}
 	l->p = p;
 	l->n = n;
-	l->w->lo = p;
-	l->w->hi = p + n;
+	if (!l->stable) {
+		l->w->lo = p;
+		l->w->hi = p + n;
+	}
 	return 1;
 }
 

@@ -113,6 +113,7 @@ input_fini(struct rx_input *in)
 {
 	rx_queue_fini(&in->q);
 	rx_queue_fini(&in->mq);
+	rx_write_free(&in->w);
 	rx_ctx_free(&in->ctx);
 	rx_ctx_free(&in->mctx);
 	rx_sessions_free(&in->sessions);

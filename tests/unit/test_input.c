@@ -326,6 +326,107 @@ START_TEST(test_plain_lines)
 }
 END_TEST
 
+/* A large plain file is read in place: every byte, views that stay put. */
+struct stable_coll {
+	int stable;
+	struct coll c;
+};
+
+static int
+lines_and_stable(void *arg, struct sl_in *in)
+{
+	struct stable_coll *t = arg;
+	const char *p;
+	size_t n;
+
+	t->stable = sl_in_stable(in, &p, &n);
+	return by_lines(&t->c, in);
+}
+
+START_TEST(test_mapped_file)
+{
+	struct stable_coll t;
+	struct sl_stats st;
+	size_t len;
+	char *text = varied_text(60000, &len);	/* about 2.3 MiB */
+
+	ck_assert_uint_gt(len, 2 * 1024 * 1024);
+	put_file("big.log", text, len);
+	memset(&st, 0, sizeof st);
+	coll_init(&t.c);
+	ck_assert_int_eq(sl_input_walk(pth("big.log"), lines_and_stable, &t,
+	    on_err, &t.c, &st), SL_OK);
+	ck_assert_int_eq(t.stable, 1);
+	ck_assert_uint_eq(t.c.leaf[0].data.len, len);
+	ck_assert_mem_eq(t.c.leaf[0].data.buf, text, len);
+	ck_assert_int_eq(t.c.leaf[0].lines, 60000);
+	ck_assert_int_eq(st.bytes, (long long)len);
+	ck_assert_int_eq(t.c.nerr, 0);
+	coll_free(&t.c);
+	/* A small file, or the same bytes through a pipe: buffered. */
+	coll_init(&t.c);
+	put_str("small.log", two_lines);
+	ck_assert_int_eq(sl_input_walk(pth("small.log"), lines_and_stable,
+	    &t, on_err, &t.c, NULL), SL_OK);
+	ck_assert_int_eq(t.stable, 0);
+	coll_free(&t.c);
+	free(text);
+}
+END_TEST
+
+/*
+ * The file is cut to cut bytes (mid-line, not on a page) while its
+ * reader is at the start: what was mapped past the cut is gone, and
+ * touching it raises SIGBUS.
+ */
+static long cut_at_bytes;
+
+static int
+lines_while_cut(void *arg, struct sl_in *in)
+{
+	struct coll *c = arg;
+	struct leafrec *l = &c->leaf[c->n++];
+	const char *p;
+	size_t n;
+	int more;
+
+	sl_buf_init(&l->data);
+	sl_buf_init(&l->trace);
+	ck_assert_int_eq(sl_in_line(in, &p, &n, &more), 1);
+	ck_assert_int_eq(truncate(pth("cut.log"), cut_at_bytes), 0);
+	while ((l->end = sl_in_line(in, &p, &n, &more)) == 1)
+		sl_buf_add(&l->data, p, n);
+	l->failed = sl_in_failed(in);
+	return SL_OK;
+}
+
+START_TEST(test_mapped_file_shrinks)
+{
+	struct coll c;
+	size_t len, first;
+	char *text = varied_text(60000, &len);
+
+	put_file("cut.log", text, len);
+	cut_at_bytes = 1024 * 1024 + 12345;
+	first = (size_t)(strchr(text, '\n') - text) + 1;
+	coll_init(&c);
+	/* No crash; the bytes read are the file's now, then an error. */
+	ck_assert_int_eq(sl_input_walk(pth("cut.log"), lines_while_cut, &c,
+	    on_err, &c, NULL), SL_REJECT);
+	ck_assert_uint_eq(c.leaf[0].data.len, (size_t)cut_at_bytes - first);
+	ck_assert_mem_eq(c.leaf[0].data.buf, text + first,
+	    (size_t)cut_at_bytes - first);
+	ck_assert_int_eq(c.leaf[0].end, -1);
+	ck_assert_int_eq(c.leaf[0].failed, 1);
+	ck_assert_int_eq(c.nerr, 1);
+	ck_assert_ptr_nonnull(strstr(c.errs.buf, "cut.log:"));
+	ck_assert_ptr_nonnull(strstr(c.errs.buf,
+	    ": file shrank while being read (to 1060921 bytes of "));
+	coll_free(&c);
+	free(text);
+}
+END_TEST
+
 /* take: files named *.take are taken (by path, counted here), others
  * left to the walk. */
 static char taken[4][PATH_MAX];
@@ -2036,6 +2137,8 @@ input_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_plain_lines);
 	tcase_add_test(tc, test_walk_take);
+	tcase_add_test(tc, test_mapped_file);
+	tcase_add_test(tc, test_mapped_file_shrinks);
 	tcase_add_test(tc, test_mem_input);
 	tcase_add_test(tc, test_line_ends_at_every_offset);
 	tcase_add_test(tc, test_read_counts_lines);

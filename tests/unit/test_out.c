@@ -5,6 +5,8 @@
  * Text appended in place comes out as written, and so do writes as
  * large as the buffer, which bypass it.
  */
+#include <sys/uio.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "output/output.h"
 #include "sl.h"
 
 static int hook_calls;
@@ -201,6 +204,45 @@ START_TEST(large_write_in_order)
 }
 END_TEST
 
+/*
+ * Pieces by writev (a redactor's spans), after bytes buffered and before
+ * more: in order, more pieces than one call takes, none copied through
+ * the buffer (a piece 0 bytes long too).
+ */
+START_TEST(writev_in_order)
+{
+	char path[] = "/tmp/sl-test-out-XXXXXX", *got, *big;
+	struct iovec v[150];
+	size_t large = 300000, want_len = 0, at = 0, i;
+	struct sl_out *o;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	o = sl_out_fd(fd, path, 0);
+	big = malloc(large);
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < large; i++)
+		big[i] = (char)('a' + i % 23);
+	for (i = 0; i < 150; i++) {
+		v[i].iov_base = big + at;
+		v[i].iov_len = i % 10 == 3 ? 0 : (i * 37) % 4000 + 1;
+		at += v[i].iov_len;
+	}
+	ck_assert_uint_lt(at, large);
+	ck_assert_int_eq(sl_out_write(o, "<<<", 3), SL_OK);
+	ck_assert_int_eq(sl_out_writev(o, v, 150), SL_OK);
+	ck_assert_int_eq(sl_out_write(o, ">>>", 3), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
+	want_len = 3 + at + 3;
+	got = read_back(path, want_len);
+	ck_assert_int_eq(memcmp(got, "<<<", 3), 0);
+	ck_assert_int_eq(memcmp(got + 3, big, at), 0);
+	ck_assert_int_eq(memcmp(got + 3 + at, ">>>", 3), 0);
+	free(got);
+	free(big);
+}
+END_TEST
+
 /* A large write to a broken pipe fails as a small one does, and the
  * error stays. */
 START_TEST(large_write_error)
@@ -249,6 +291,7 @@ out_suite(void)
 	tcase_add_test(tc, appended_after_error);
 	tcase_add_test(tc, write_after_large_append);
 	tcase_add_test(tc, large_write_in_order);
+	tcase_add_test(tc, writev_in_order);
 	tcase_add_test(tc, large_write_error);
 	suite_add_tcase(s, tc);
 	return s;
