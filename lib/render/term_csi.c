@@ -181,11 +181,33 @@ alt_enter(struct sl_term *t, int mode)
 	event(t, SL_TEV_ALT_ON, NULL, 0, t->line);
 }
 
+/*
+ * Leaving an alternate screen never entered.  The streamed form strips
+ * the escapes of every line that decodes, so less's `?1049h` went with
+ * its first line; a line whose title ends in BEL is kept whole, CRs
+ * dropped: less's last `:`, then `?1049l` and the next prompt.  The
+ * cells before the leave on the newest row were the program's, and the
+ * terminal shows the main screen's fresh row there instead.  Above the
+ * newest row a stray leave moved the cursor off the main screen: kept.
+ */
+static void	stray_alt_leave(struct sl_term *) __attribute__((noinline));
+
+static void
+stray_alt_leave(struct sl_term *t)
+{
+	if (t->cy + 1 != t->nrows || cur(t)->len == 0)
+		return;
+	erase_line(t, 2);
+	t->cx = 0;
+}
+
 static void
 alt_leave(struct sl_term *t)
 {
-	if (!t->alt)
+	if (!t->alt) {
+		stray_alt_leave(t);
 		return;
+	}
 	t->alt = 0;
 	if (t->alt_mode == 1049)
 		restore_cursor(t);
