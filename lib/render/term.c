@@ -455,6 +455,26 @@ look_push(struct sl_term *t, unsigned char c)
 		look_resolve(t, d == LOOK_WRAP);
 }
 
+/*
+ * fish moves the cursor with CR, then cursor-forward to the column: each
+ * CUF it writes follows a CR (or CUU CR LF), and in vi mode it does so
+ * on every key.  A stream has no CR, so on a row that fish's mark `⏎`
+ * leads (the mark, its padding and the prompt glued on one row), CUF
+ * counts from where the prompt began: where paste went on (edit_col).
+ */
+static int	fish_cr_move(struct sl_term *, uint32_t) __attribute__((noinline));
+
+static int
+fish_cr_move(struct sl_term *t, uint32_t n)
+{
+	const struct row *r = cur(t);
+
+	if (r->len == 0 || r->ch[0] != 0x23ce || r->edit_col == 0)
+		return 0;
+	t->cx = SL_MIN(r->edit_col - 1 + n, SL_ROW_MAX - 1);
+	return 1;
+}
+
 /* Cursor moves (CUU, CUD, CUF, CUB, CNL, CPL, CHA, CUP, VPA); 0: not one. */
 static int
 csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
@@ -465,6 +485,8 @@ csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
 		return 1;
 	case 'B': case 'e': goto_row(t, (long long)t->cy + n); return 1;
 	case 'C': case 'a':
+		if (t->crless && f == 'C' && fish_cr_move(t, n))
+			return 1;
 		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
 		return 1;
 	case 'D': t->cx = t->cx > n ? t->cx - n : 0; return 1;

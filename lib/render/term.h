@@ -195,6 +195,8 @@ struct sl_term {
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
 	int fish;		/* fish's end-of-line mark `⏎` was seen */
+	int crless;		/* a stream: the agent dropped every CR
+				   (sl_term_set_crless, fish_cr_move) */
 	int keypad;		/* cursor-key mode on, not yet off: zsh's
 				   line editor is active (note_wrap) */
 	long long fish_mark_row;	/* 1 + absolute row of its last mark,
