@@ -461,6 +461,7 @@ look_push(struct sl_term *t, unsigned char c)
  * on every key.  A stream has no CR, so on a row that fish's mark `⏎`
  * leads (the mark, its padding and the prompt glued on one row), CUF
  * counts from where the prompt began: where paste went on (edit_col).
+ * Its one-column step right (`ESC [ C`, no count) follows no CR.
  */
 static int	fish_cr_move(struct sl_term *, uint32_t) __attribute__((noinline));
 
@@ -469,7 +470,8 @@ fish_cr_move(struct sl_term *t, uint32_t n)
 {
 	const struct row *r = cur(t);
 
-	if (r->len == 0 || r->ch[0] != 0x23ce || r->edit_col == 0)
+	if (t->nparams == 0 || r->len == 0 || r->ch[0] != 0x23ce ||
+	    r->edit_col == 0)
 		return 0;
 	t->cx = SL_MIN(r->edit_col - 1 + n, SL_ROW_MAX - 1);
 	return 1;
