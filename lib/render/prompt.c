@@ -828,7 +828,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	/* A line left open goes on on rows fish draws below and climbs
 	 * back over: only a closed one is read. */
-	ps->fish_kept = fish_marked && !ps->open &&
+	ps->fish_kept = fish_marked && n > plen && !ps->open &&
 	    (ps->row_flags & SL_ROW_STREAM_KEPT) != 0 && fish_fits(s, n);
 	ps->switched = switches_user(s + plen, n - plen);
 	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s, plen);
