@@ -827,9 +827,11 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
 	/* A line left open goes on on rows fish draws below and climbs
-	 * back over: only a closed one is read. */
-	ps->fish_kept = fish_marked && n > plen && !ps->open &&
-	    (ps->row_flags & SL_ROW_STREAM_KEPT) != 0 && fish_fits(s, n);
+	 * back over: only a closed one is read.  (fish_settle clears the
+	 * flag at the next row, before any other command row.) */
+	if (fish_marked)
+		ps->fish_kept = n > plen && !ps->open &&
+		    (ps->row_flags & SL_ROW_STREAM_KEPT) != 0 && fish_fits(s, n);
 	ps->switched = switches_user(s + plen, n - plen);
 	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s, plen);
 	if (cancelled(ps, s + plen, n - plen)) {
@@ -1207,6 +1209,21 @@ match_after_clear(const struct sl_prompt *ps, const char *s, size_t n)
 	return k > 0 && k <= n && memcmp(s, p, k) == 0 ? blanks + k : 0;
 }
 
+/*
+ * The row after a fish line read from its moves (fish_kept).  fish's
+ * Enter ends the line with CR LF and turns paste off at the next row's
+ * start; any other row there (its Tab pager, the rest of a wrapped
+ * line, drawn below and climbed back over with CUU) says the edits went
+ * on out of the row read, and the row is not the line that ran.
+ */
+static void
+fish_settle(struct sl_prompt *ps, unsigned flags)
+{
+	if (!(flags & SL_ROW_PASTE_OFF))
+		ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	ps->fish_kept = 0;
+}
+
 /* What the row's signals say about the session and the last command. */
 static int
 note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
@@ -1219,6 +1236,8 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 
 	if (!ps->signals) {
 		ps->stream_titled |= (flags & SL_ROW_STREAM_TITLED) != 0;
+		if (ps->fish_kept)
+			fish_settle(ps, flags);
 		return 0;
 	}
 	if (flags & SL_ROW_PASTE_OFF)
@@ -1705,21 +1724,6 @@ bare_prompt(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	return ps->echo_off ? skip_repeat(s, n, k) : k;
 }
 
-/*
- * The row after a fish line read from its moves (fish_kept).  fish's
- * Enter ends the line with CR LF and turns paste off at the next row's
- * start; any other row there (its Tab pager, the rest of a wrapped
- * line, drawn below and climbed back over with CUU) says the edits went
- * on out of the row read, and the row is not the line that ran.
- */
-static void
-fish_settle(struct sl_prompt *ps, unsigned flags)
-{
-	if (!(flags & SL_ROW_PASTE_OFF))
-		ps->marks |= SL_MARK_PREV_UNCERTAIN;
-	ps->fish_kept = 0;
-}
-
 enum sl_prompt_class
 sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
     unsigned flags, size_t edit_at, size_t *plen)
@@ -1730,8 +1734,6 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 
 	ps->marks = 0;
 	ps->row_flags = flags;
-	if (ps->fish_kept)
-		fish_settle(ps, flags);
 	signal = note_signals(ps, n, flags, edit_at);
 	after_cancel = ps->after_cancel;
 	ps->after_cancel = 0;
