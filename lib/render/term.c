@@ -461,19 +461,30 @@ look_push(struct sl_term *t, unsigned char c)
  * on every key.  A stream has no CR, so on a row that fish's mark `⏎`
  * leads (the mark, its padding and the prompt glued on one row), CUF
  * counts from where the prompt began: where paste went on (edit_col).
- * Its one-column step right (`ESC [ C`, no count) follows no CR.
+ * Its one-column step right (`ESC [ C`, no count) follows no CR.  Two
+ * back to back are a CR's and a step on (`CR CUF 22 CUF 12`) or two
+ * CRs' (`CR CUF 37 CR CUF 36`): nothing tells, the row is unsure
+ * (SL_ROW_UNPLACED) and the move a step on, which keeps the prompt.
  */
-static int	fish_cr_move(struct sl_term *, uint32_t) __attribute__((noinline));
+static int	fish_cr_move(struct sl_term *, uint32_t, int)
+		    __attribute__((noinline));
 
 static int
-fish_cr_move(struct sl_term *t, uint32_t n)
+fish_cr_move(struct sl_term *t, uint32_t n, int after_cuf)
 {
-	const struct row *r = cur(t);
+	struct row *r = cur(t);
+	long long row = t->abs_top + t->cy + 1;
 
 	if (t->nparams == 0 || r->len == 0 || r->ch[0] != 0x23ce ||
 	    r->edit_col == 0)
 		return 0;
+	if (after_cuf && t->fish_cuf_row == row && t->fish_cuf_x == t->cx) {
+		r->flags |= SL_ROW_UNPLACED;
+		return 0;
+	}
 	t->cx = SL_MIN(r->edit_col - 1 + n, SL_ROW_MAX - 1);
+	t->fish_cuf_row = row;
+	t->fish_cuf_x = t->cx;
 	return 1;
 }
 
@@ -487,8 +498,6 @@ csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
 		return 1;
 	case 'B': case 'e': goto_row(t, (long long)t->cy + n); return 1;
 	case 'C': case 'a':
-		if (t->crless && f == 'C' && fish_cr_move(t, n))
-			return 1;
 		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
 		return 1;
 	case 'D': t->cx = t->cx > n ? t->cx - n : 0; return 1;
@@ -559,7 +568,8 @@ csi_other(struct sl_term *t, unsigned char f)
 	{
 		uint32_t from = t->cx;
 
-		if (csi_cursor(t, f, n)) {
+		if ((f == 'C' && t->crless && fish_cr_move(t, n, prev == 'C')) ||
+		    csi_cursor(t, f, n)) {
 			if (f == 'C')
 				rprompt_start(t, from);
 			return;
