@@ -488,9 +488,10 @@ fish_cr_move(struct sl_term *t, uint32_t n, int after_cuf)
 	return 1;
 }
 
-/* Cursor moves (CUU, CUD, CUF, CUB, CNL, CPL, CHA, CUP, VPA); 0: not one. */
+/* Cursor moves (CUU, CUD, CUF, CUB, CNL, CPL, CHA, CUP, VPA); 0: not one.
+ * prev: the CSI before (fish_cr_move). */
 static int
-csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
+csi_cursor(struct sl_term *t, unsigned char f, uint32_t n, unsigned char prev)
 {
 	switch (f) {
 	case 'A':
@@ -498,6 +499,8 @@ csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
 		return 1;
 	case 'B': case 'e': goto_row(t, (long long)t->cy + n); return 1;
 	case 'C': case 'a':
+		if (t->crless && f == 'C' && fish_cr_move(t, n, prev == 'C'))
+			return 1;
 		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
 		return 1;
 	case 'D': t->cx = t->cx > n ? t->cx - n : 0; return 1;
@@ -568,8 +571,7 @@ csi_other(struct sl_term *t, unsigned char f)
 	{
 		uint32_t from = t->cx;
 
-		if ((f == 'C' && t->crless && fish_cr_move(t, n, prev == 'C')) ||
-		    csi_cursor(t, f, n)) {
+		if (csi_cursor(t, f, n, prev)) {
 			if (f == 'C')
 				rprompt_start(t, from);
 			return;
