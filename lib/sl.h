@@ -562,7 +562,8 @@ enum sl_term_event {
 #define SL_ROW_WRAP_UNSURE 0x80
 /* A line editor moved up on it at a width the bytes had not told:
  * readline's Ctrl-R line, wrapped, with no margin seen.  The cursor was
- * kept on the row (never on the rows above); its text is unsure. */
+ * kept on the row (never on the rows above); its text is unsure.  Also
+ * fish's moves in a stream that a lost CR leaves two ways to read. */
 #define SL_ROW_UNPLACED	0x100
 /* zsh accepted the line with grey text after the cursor, taken away as an
  * autosuggestion: text typed in a highlighter's grey looks the same. */

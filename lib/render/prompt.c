@@ -108,6 +108,9 @@ struct sl_prompt {
 				   mark; only then do its spaced and status
 				   prompts (shape_mksh) and its scrolled
 				   line (scrolled_window) count */
+	int fish_kept;		/* the command row's prompt is after fish's
+				   mark and its escapes were kept: its
+				   moves are read (fish_cr_move) */
 	int fish_blank;		/* the last prompt was after fish's mark and
 				 * nothing was typed on its row: the line is
 				 * further on */
@@ -355,6 +358,14 @@ int
 sl_prompt_unseen_listing(const struct sl_prompt *ps)
 {
 	return !ps->signals && (ps->last_pasted || ps->last_kept);
+}
+
+/* In a stream fish's line read from its moves is known to be the line
+ * that ran only by the row after it (fish_settle). */
+int
+sl_prompt_unread_below(const struct sl_prompt *ps)
+{
+	return ps->fish_kept;
 }
 
 int
@@ -613,8 +624,10 @@ unknowable_text(const struct sl_prompt *ps, const char *s, size_t n)
 	if (quiet_editor(ps) || ps->path_prompt)
 		return memchr(s, '?', n) != NULL;
 	/* fish redraws each key with CR and cursor-forward: in a stream,
-	 * without the CRs, its line is not there to read. */
-	return !ps->signals && (ps->sh.fish ||
+	 * without the CRs, its line is not there to read, unless the
+	 * escapes were kept on a row its mark leads (fish_cr_move counts
+	 * the moves from the prompt's start). */
+	return !ps->signals && ((ps->sh.fish && !ps->fish_kept) ||
 	    memmem(s, n, "\xef\xbf\xbd", 3) != NULL);
 }
 
@@ -725,7 +738,9 @@ stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
 	size_t at;
 
-	if (ps->signals || ps->pwsh)
+	/* fish's moves on a row it fits were read (fish_cr_move): the
+	 * edits the stripper left are not lost ones. */
+	if (ps->signals || ps->pwsh || ps->fish_kept)
 		return 0;
 	/* The prompt proper: after zsh's mark, or less's last words. */
 	at = ps->stream.prompt_at;
@@ -860,6 +875,28 @@ left_shell(struct sl_prompt *ps)
 	return 1;
 }
 
+/*
+ * A streamed row fish's mark leads, whose prompt and line fit on one
+ * line of the terminal: fish pads its mark `⏎` with blanks to the width,
+ * then (its CR stripped) `⏎ ` and the prompt.  A longer line wrapped,
+ * and fish's CR then went to a later line's start, which the stream
+ * does not show.  Bytes count at least the columns.
+ */
+
+static int
+fish_fits(const char *s, size_t n)
+{
+	size_t p = 3;
+
+	if (n < 3 || memcmp(s, FISH_MARK, 3) != 0)
+		return 0;
+	while (p < n && s[p] == ' ')
+		p++;
+	if (n - p < 4 || memcmp(s + p, FISH_MARK " ", 4) != 0)
+		return 0;
+	return n - (p + 4) < p - 2;	/* the mark's cell and its blanks */
+}
+
 /* A command row; fish_marked: its prompt is after fish's mark. */
 static enum sl_prompt_class
 command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
@@ -890,10 +927,17 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		    (plen > 0 && scroll_mark(ps, s + plen, n - plen));
 	ps->fish_blank = fish_marked && n <= plen;
 	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
+	/* A line left open goes on on rows fish draws below and climbs
+	 * back over: only a closed one is read.  (fish_settle clears the
+	 * flag at the next row, before any other command row.) */
+	if (fish_marked)
+		ps->fish_kept = n > plen && !ps->open &&
+		    (ps->row_flags & SL_ROW_STREAM_KEPT) != 0 && fish_fits(s, n);
 	ps->switched = switches_user(s + plen, n - plen);
 	keep_str(&ps->last_prompt, &ps->last_prompt_cap, s, plen);
 	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED;
+		ps->fish_kept = 0;
 		ps->open = 0;
 		ps->switched = 0;
 		ps->after_cancel = 1;
@@ -1277,6 +1321,21 @@ note_stream_row(struct sl_prompt *ps, unsigned flags)
 	ps->blind_ends |= (flags & SL_ROW_PASTE) != 0;
 }
 
+/*
+ * The row after a fish line read from its moves (fish_kept).  fish's
+ * Enter ends the line with CR LF and turns paste off at the next row's
+ * start; any other row there (its Tab pager, the rest of a wrapped
+ * line, drawn below and climbed back over with CUU) says the edits went
+ * on out of the row read, and the row is not the line that ran.
+ */
+static void
+fish_settle(struct sl_prompt *ps, unsigned flags)
+{
+	if (!(flags & SL_ROW_PASTE_OFF))
+		ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	ps->fish_kept = 0;
+}
+
 /* What the row's signals say about the session and the last command. */
 static int
 note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
@@ -1289,6 +1348,8 @@ note_signals(struct sl_prompt *ps, size_t n, unsigned flags, size_t edit_at)
 
 	if (!ps->signals) {
 		note_stream_row(ps, flags);
+		if (ps->fish_kept)
+			fish_settle(ps, flags);
 		return 0;
 	}
 	if (flags & SL_ROW_PASTE_OFF)

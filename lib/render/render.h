@@ -100,6 +100,9 @@ void sl_tty_part_free(struct sl_tty_part *part);
  * it what sl_term_new(cb) makes, with that storage.
  */
 void sl_term_park(struct sl_term *t);
+/* Streamed text: the agent dropped its CRs (a few shell rules count
+ * from where the CR would have gone). */
+void sl_term_set_crless(struct sl_term *t, int on);
 void sl_term_recycle(struct sl_term *t, const struct sl_term_cb *cb);
 
 /* ------------------------------------------------- prompt recognition */
@@ -162,6 +165,7 @@ int sl_prompt_quiet_redraws(const struct sl_prompt *ps);
 /* In a stream, may bash's last command row be followed by a Tab listing
  * that rang no bell, then the line drawn again?  Only that row tells. */
 int sl_prompt_unseen_listing(const struct sl_prompt *ps);
+int sl_prompt_unread_below(const struct sl_prompt *ps);
 /* In a stream, zsh's or ksh93's command row was the last row: nothing
  * followed it yet, so it may have been cancelled without a trace. */
 int sl_prompt_silent_so_far(const struct sl_prompt *ps);

@@ -454,9 +454,43 @@ look_push(struct sl_term *t, unsigned char c)
 		look_resolve(t, d == LOOK_WRAP);
 }
 
-/* Cursor moves (CUU, CUD, CUF, CUB, CNL, CPL, CHA, CUP, VPA); 0: not one. */
+/*
+ * fish moves the cursor with CR, then cursor-forward to the column: each
+ * CUF it writes follows a CR (or CUU CR LF), and in vi mode it does so
+ * on every key.  A stream has no CR, so on a row that fish's mark `⏎`
+ * leads (the mark, its padding and the prompt glued on one row), CUF
+ * counts from where the prompt began: where paste went on (edit_col).
+ * Its one-column step right (`ESC [ C`, no count) follows no CR.  Two
+ * back to back are a CR's and a step on (`CR CUF 22 CUF 12`) or two
+ * CRs' (`CR CUF 37 CR CUF 36`): nothing tells, the row is unsure
+ * (SL_ROW_UNPLACED) and the move a step on, which keeps the prompt.
+ */
+static int	fish_cr_move(struct sl_term *, uint32_t, int)
+		    __attribute__((noinline));
+
 static int
-csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
+fish_cr_move(struct sl_term *t, uint32_t n, int after_cuf)
+{
+	struct row *r = cur(t);
+	long long row = t->abs_top + t->cy + 1;
+
+	if (t->nparams == 0 || r->len == 0 || r->ch[0] != 0x23ce ||
+	    r->edit_col == 0)
+		return 0;
+	if (after_cuf && t->fish_cuf_row == row && t->fish_cuf_x == t->cx) {
+		r->flags |= SL_ROW_UNPLACED;
+		return 0;
+	}
+	t->cx = SL_MIN(r->edit_col - 1 + n, SL_ROW_MAX - 1);
+	t->fish_cuf_row = row;
+	t->fish_cuf_x = t->cx;
+	return 1;
+}
+
+/* Cursor moves (CUU, CUD, CUF, CUB, CNL, CPL, CHA, CUP, VPA); 0: not one.
+ * prev: the CSI before (fish_cr_move). */
+static int
+csi_cursor(struct sl_term *t, unsigned char f, uint32_t n, unsigned char prev)
 {
 	switch (f) {
 	case 'A':
@@ -464,6 +498,8 @@ csi_cursor(struct sl_term *t, unsigned char f, uint32_t n)
 		return 1;
 	case 'B': case 'e': goto_row(t, (long long)t->cy + n); return 1;
 	case 'C': case 'a':
+		if (t->crless && f == 'C' && fish_cr_move(t, n, prev == 'C'))
+			return 1;
 		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
 		return 1;
 	case 'D': t->cx = t->cx > n ? t->cx - n : 0; return 1;
@@ -534,7 +570,7 @@ csi_other(struct sl_term *t, unsigned char f)
 	{
 		uint32_t from = t->cx;
 
-		if (csi_cursor(t, f, n)) {
+		if (csi_cursor(t, f, n, prev)) {
 			if (f == 'C')
 				rprompt_start(t, from);
 			return;

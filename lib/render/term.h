@@ -200,6 +200,10 @@ struct sl_term {
 				   (ksh_pad_width), or 0 */
 	int line_erased;	/* ...and the line drawn there again was
 				   padded to the margin: ksh93's editor */
+	int crless;		/* a stream: the agent dropped every CR
+				   (sl_term_set_crless, fish_cr_move) */
+	long long fish_cuf_row;	/* 1 + absolute row fish_cr_move last */
+	uint32_t fish_cuf_x;	/* moved on, and the column it left */
 	int keypad;		/* cursor-key mode on, not yet off: zsh's
 				   line editor is active (note_wrap) */
 	long long fish_mark_row;	/* 1 + absolute row of its last mark,

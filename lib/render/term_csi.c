@@ -181,33 +181,40 @@ alt_enter(struct sl_term *t, int mode)
 	event(t, SL_TEV_ALT_ON, NULL, 0, t->line);
 }
 
+/*
+ * Leaving an alternate screen never entered.  The streamed form strips
+ * the escapes of every line that decodes, so less's `?1049h` went with
+ * its first line; a line whose title ends in BEL is kept whole, CRs
+ * dropped: less's last `:`, then `?1049l` and the next prompt.  The
+ * cells before the leave on the newest row were the program's, and the
+ * terminal shows the main screen's fresh row there instead (1049 puts
+ * the cursor back where the command's Enter left it).  Above the newest
+ * row a stray leave moved the cursor off the main screen: kept.  47 and
+ * 1047 restore no cursor: a terminal keeps the row, and so does this.
+ */
+static void	stray_alt_leave(struct sl_term *) __attribute__((noinline));
+
 static void
-alt_leave(struct sl_term *t)
+stray_alt_leave(struct sl_term *t)
 {
-	if (!t->alt)
+	if (t->cy + 1 != t->nrows || cur(t)->len == 0)
 		return;
+	erase_line(t, 2);
+	t->cx = 0;
+}
+
+static void
+alt_leave(struct sl_term *t, int mode)
+{
+	if (!t->alt) {
+		if (mode == 1049)
+			stray_alt_leave(t);
+		return;
+	}
 	t->alt = 0;
 	if (t->alt_mode == 1049)
 		restore_cursor(t);
 	event(t, SL_TEV_ALT_OFF, NULL, t->alt_lines, t->line);
-}
-
-/*
- * Leaving with 1049 a screen never entered: its entry was lost (a
- * streamed line stripped of its escapes: less's "\e[?1049h" went, and
- * its screen was drawn here) or came before the log.  The cursor's row
- * so far is that screen's, and the saved cursor that 1049 restores was
- * at a line's start (a command's Enter): less's ':' left in front of the
- * next prompt when the stream dropped the CR goes with the screen.
- */
-static void
-alt_leave_mode(struct sl_term *t, int mode)
-{
-	if (!t->alt && mode == 1049 && t->cx > 0) {
-		erase_line(t, 2);
-		t->cx = 0;
-	}
-	alt_leave(t);
 }
 
 /* ---------------------------------------------------------------- SGR */
@@ -496,7 +503,7 @@ set_modes(struct sl_term *t, int on)
 			if (on)
 				alt_enter(t, (int)m);
 			else
-				alt_leave_mode(t, (int)m);
+				alt_leave(t, (int)m);
 			break;
 		case 1048:
 			if (on)
@@ -648,7 +655,7 @@ esc_dispatch(struct sl_term *t, unsigned char f)
 		break;
 	case 'c':
 		if (t->alt)
-			alt_leave(t);
+			alt_leave(t, t->alt_mode);
 		full_reset(t);
 		break;
 	default: break;		/* =, >, N, O, \, ... */

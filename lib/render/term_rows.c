@@ -514,6 +514,12 @@ sl_term_recycle(struct sl_term *t, const struct sl_term_cb *cb)
 }
 
 void
+sl_term_set_crless(struct sl_term *t, int on)
+{
+	t->crless = on;
+}
+
+void
 sl_term_set_line(struct sl_term *t, long long line)
 {
 	t->line = line;

@@ -542,7 +542,8 @@ unsettled(const struct sl_tty *tty)
 	const struct sl_prompt *ps = tty->cur->prompt;
 
 	return sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
-	    sl_prompt_unseen_listing(ps) || tty->hd.held_waits ||
+	    sl_prompt_unseen_listing(ps) || sl_prompt_unread_below(ps) ||
+	    tty->hd.held_waits ||
 	    awaits_title(tty);	/* the event may end on the command row */
 }
 
@@ -917,6 +918,7 @@ sl_tty_new(struct sl_reader *rd, const char *sid, enum sl_tty_kind kind)
 		sl_term_recycle(tty->term, &cb);
 	else
 		tty->term = sl_term_new(&cb);
+	sl_term_set_crless(tty->term, kind == SL_TTY_STREAM);
 	if (kind == SL_TTY_STREAM && tty->elems == NULL)
 		tty->elems = sl_xcalloc(ELEMS, sizeof(*tty->elems));
 	if (tty->own.prompt != NULL)

@@ -645,6 +645,37 @@ START_TEST(alt_screen_src_line_after)
 }
 END_TEST
 
+/*
+ * A leave never entered: a stream's line kept whole (bash-vimode 23,
+ * its title ends in BEL) with its CRs dropped after the stripper took
+ * less's `?1049h` with its first line.  less's `:` was the alternate
+ * screen's; the prompt starts the main screen's fresh row.
+ */
+START_TEST(alt_leave_unseen_enter)
+{
+	static const char in[] = "line 66 of the beta log\n"
+	    ":\033[K\033[K\033[?1l\033>\033[?1049l\033[23;0;0t\033[?2004h"
+	    "(ins)\033]0;nobody@vm: ~/work\007$ cat alpha_\n";
+	struct cap c;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "line 66 of the beta log", "(ins)$ cat alpha_");
+	cap_free(&c);
+}
+END_TEST
+
+/* Above the newest row the cells are the main screen's: kept. */
+START_TEST(alt_leave_unseen_enter_above)
+{
+	static const char in[] = "one\r\ntwo\r\n\033[Asame\033[?1049l\r\n";
+	struct cap c;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "one", "same");
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(alt_screen_47_1047)
 {
 	static const char in47[] = "$ less x\r\n\033[?47hpage\r\n1\r\n2\r\n"
@@ -3144,6 +3175,8 @@ term_suite(void)
 	tcase_add_test(tc, alt_screen_1049);
 	tcase_add_test(tc, alt_screen_never_entered);
 	tcase_add_test(tc, alt_screen_src_line_after);
+	tcase_add_test(tc, alt_leave_unseen_enter);
+	tcase_add_test(tc, alt_leave_unseen_enter_above);
 	tcase_add_test(tc, alt_screen_47_1047);
 	tcase_add_test(tc, alt_screen_keeps_main);
 	tcase_add_test(tc, alt_screen_unterminated);
