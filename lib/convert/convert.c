@@ -263,6 +263,9 @@ write_spooled(struct sl_convert *c)
 		ss[n].piece_off = s->piece_off;
 		ss[n].piece_len = s->pieces == 1 && s->loose == 0 ?
 		    s->piece_len : -1;
+		ss[n].piece_head = s->piece_head;
+		ss[n].mid_off = s->mid_off;
+		ss[n].mid_len = s->mid_len;
 		n++;
 	}
 	if ((c->w->flags & SL_W_ONE) && n > 1 &&
@@ -386,6 +389,7 @@ sl_convert_free(struct sl_convert *c)
 	sl_buf_free(&c->arrays);
 	drop_held(c);
 	sl_buf_free(&c->held);
+	sl_buf_free(&c->held_ent);
 	sl_buf_free(&c->held_sess);
 	sl_body_mem_free(&c->held_body);
 	free(c->held_sid);

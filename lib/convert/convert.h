@@ -53,6 +53,10 @@ struct csess {
 	 * its output when it is its only one and no record came alone. */
 	long long pieces, loose;
 	long long piece_off, piece_len;	/* in the pieces' file */
+	/* A body piece's middle, its chunks' bytes, is not in the pieces'
+	 * file but in the blocks' (mid_len > 0: from mid_off on, with
+	 * their heads), between its first piece_head bytes and the rest. */
+	long long piece_head, mid_off, mid_len;
 	/* The records of its piece while they are all it has: in the
 	 * blocks' file, not yet in sp (block_len 0: none; take_block). */
 	long long block_off, block_len;
@@ -90,7 +94,8 @@ struct sl_convert {
 	/* In a -j worker: the records of the frame being packed, held
 	 * while they are of one session (held_sid), to be sent as a piece
 	 * (make_piece); held_plain: this frame's records go one by one. */
-	struct sl_buf held;
+	struct sl_buf held;		/* as the spool keeps them */
+	struct sl_buf held_ent;		/* each one's width, length (i64) */
 	char *held_sid;
 	int held_plain;
 	struct sl_sessions *held_tab;	/* their session's facts, */
@@ -100,6 +105,8 @@ struct sl_convert {
 	 * tagged as held_cs's (a body piece: end_body_piece). */
 	struct sl_body_mem held_body;
 	struct sl_buf piece;		/* scratch of make_piece */
+	size_t piece_head, piece_mid;	/* chunks_body: where its bytes
+					   are in piece, and how many */
 	/* Where workers put pieces' records and bytes: made before they
 	 * start; NULL: no pieces. */
 	struct piece_files *pf;
@@ -128,8 +135,8 @@ struct piece_files {
 					   PF_FAILED */
 	struct pf_gather g[2];		/* a worker's, not yet written */
 	struct sl_buf copy;		/* a block on its way to the spool */
-	struct sl_buf window;		/* of the pieces' file, at ... */
-	long long window_off;		/* ... this offset */
+	struct sl_buf window[2];	/* of each file, at ... */
+	long long window_off[2];	/* ... this offset */
 };
 
 /* Defined in one file of convert, used by another. */
@@ -179,7 +186,7 @@ body_render(struct sl_convert *c, const struct csess *s,
     const struct sl_record *r, struct sl_buf *to)
 {
 	struct sl_wsess ws = { s->info->id, s->info, &s->sum, s->sp, 1, -1,
-	    -1, 1 };
+	    -1, 1, 0, 0, 0 };
 
 	body_file(c);
 	c->bf.mem = to;

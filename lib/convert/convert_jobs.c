@@ -83,7 +83,8 @@ piece_files_free(struct piece_files *pf)
 	for (i = 0; i < 2; i++)
 		sl_buf_free(&pf->g[i].bytes);
 	sl_buf_free(&pf->copy);
-	sl_buf_free(&pf->window);
+	for (i = 0; i < 2; i++)
+		sl_buf_free(&pf->window[i]);
 	free(pf);
 }
 
@@ -192,6 +193,7 @@ void
 drop_held(struct sl_convert *c)
 {
 	sl_buf_reset(&c->held);
+	sl_buf_reset(&c->held_ent);
 	sl_buf_reset(&c->held_sess);
 	free_sources(&c->held_cs);
 	memset(&c->held_cs, 0, sizeof(c->held_cs));
@@ -199,11 +201,18 @@ drop_held(struct sl_convert *c)
 	c->held_tab = NULL;
 }
 
+/* The bytes the held records take as entries (width, record). */
+static size_t
+held_bytes(const struct sl_convert *c)
+{
+	return c->held.len + c->held_ent.len / 2;
+}
+
 /* May r join the records held for a piece? */
 static int
 holds(struct sl_convert *c, const struct sl_record *r)
 {
-	if (r->session == NULL || c->held.len >= PIECE_MAX)
+	if (r->session == NULL || held_bytes(c) >= PIECE_MAX)
 		return 0;
 	if (c->held.len == 0) {
 		drop_held(c);
@@ -219,18 +228,37 @@ holds(struct sl_convert *c, const struct sl_record *r)
 static void
 spill(struct sl_convert *c, struct sl_buf *b)
 {
-	sl_buf_add(b, c->held.buf, c->held.len);
+	const int64_t *e = (const int64_t *)(const void *)c->held_ent.buf;
+	size_t i, n = c->held_ent.len / (2 * sizeof(*e)), at = 0;
+
+	for (i = 0; i < n; i++) {
+		sl_buf_add(b, &e[2 * i], sizeof(*e));
+		sl_buf_add(b, c->held.buf + at, (size_t)e[2 * i + 1]);
+		at += (size_t)e[2 * i + 1];
+	}
 	drop_held(c);
 }
 
-/* r held: counted and merged as the parent would (held_cs, held_tab),
- * a session record kept again for the parent's merge (held_sess). */
+/*
+ * r held: encoded as the spool keeps it (held: the piece's block as it
+ * goes to the blocks' file, with no copy), its width and length beside
+ * (held_ent); counted and merged as the parent would (held_cs,
+ * held_tab), a session record kept again for the parent's merge
+ * (held_sess).
+ */
 static void
 hold(struct sl_convert *c, const struct sl_record *r, int64_t wd)
 {
+	size_t at = c->held.len;
+	int64_t len;
+
+	sl_record_encode(&c->held, r);
+	len = (int64_t)(c->held.len - at);
+	sl_buf_add(&c->held_ent, &wd, sizeof(wd));
+	sl_buf_add(&c->held_ent, &len, sizeof(len));
 	if (r->type == SL_SESSION) {
 		sl_sessions_merge(c->held_tab, r);
-		sl_record_encode(&c->held_sess, r);
+		sl_buf_add(&c->held_sess, c->held.buf + at, (size_t)len);
 	}
 	count(c, &c->held_cs, r, wd);
 }
@@ -242,7 +270,6 @@ static int
 convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 {
 	struct sl_convert *c = arg;
-	struct sl_buf *to = b;
 	int64_t wd = -1;
 
 	if (c->body && pieces_on(c))
@@ -251,15 +278,14 @@ convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 		wd = (int64_t)sl_w_width(r->text, r->len);
 	if (pieces_on(c) && !c->held_plain) {
 		if (holds(c, r)) {
-			to = &c->held;
 			hold(c, r, wd);
-		} else {
-			spill(c, b);
-			c->held_plain = 1;
+			return SL_OK;
 		}
+		spill(c, b);
+		c->held_plain = 1;
 	}
-	sl_buf_add(to, &wd, sizeof(wd));
-	sl_record_encode(to, r);
+	sl_buf_add(b, &wd, sizeof(wd));
+	sl_record_encode(b, r);
 	return SL_OK;
 }
 
@@ -267,8 +293,7 @@ convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 typedef int piece_body_fn(struct sl_convert *c, struct sl_wfile *f,
     const struct sl_wsess *ws, struct sl_buf *block);
 
-/* The held records through put(), and as the spool keeps them into
- * block. */
+/* The held records through put(). */
 static int
 records_body(struct sl_convert *c, struct sl_wfile *f,
     const struct sl_wsess *ws, struct sl_buf *block)
@@ -278,11 +303,9 @@ records_body(struct sl_convert *c, struct sl_wfile *f,
 	size_t used;
 	int rc = SL_OK;
 
-	for (; rc == SL_OK && p < end; p += sizeof(int64_t) + used) {
-		/* Each entry: its width, then the record. */
-		used = sl_record_decode(p + sizeof(int64_t), (size_t)(end - p) -
-		    sizeof(int64_t), &r, &c->arrays);
-		sl_buf_add(block, p + sizeof(int64_t), used);
+	(void)block;
+	for (; rc == SL_OK && p < end; p += used) {
+		used = sl_record_decode(p, (size_t)(end - p), &r, &c->arrays);
 		rc = used == 0 ? SL_FATAL : c->w->put(f, ws, &r);
 	}
 	return rc;
@@ -299,7 +322,7 @@ piece_render(struct sl_convert *c, const struct csess *s,
 {
 	const struct sl_writer *w = c->w;
 	struct sl_wsess ws = { s->info->id, s->info, &s->sum, NULL, 1, -1, -1,
-	    0 };
+	    0, 0, 0, 0 };
 	struct sl_buf junk;
 	struct sl_wfile f;
 	int rc = SL_OK;
@@ -360,16 +383,14 @@ static int
 make_piece(struct sl_convert *c, struct sl_buf *b)
 {
 	struct csess *s = &c->held_cs;
-	struct sl_buf block;
 	long long boff = 0, poff = 0;
 	int64_t mark = PIECE_MARK;
 	int rc = 0;
 
-	sl_buf_init(&block);
 	sl_buf_reset(&c->piece);
 	s->info = sl_sessions_get(c->held_tab, c->held_sid, 1);
-	if (piece_render(c, s, records_body, &block) != SL_OK ||
-	    file_put(c->pf, PF_BLOCKS, &block, &boff) != 0 ||
+	if (piece_render(c, s, records_body, NULL) != SL_OK ||
+	    file_put(c->pf, PF_BLOCKS, &c->held, &boff) != 0 ||
 	    file_put(c->pf, PF_PIECES, &c->piece, &poff) != 0)
 		rc = -1;
 	if (rc == 0) {
@@ -379,11 +400,10 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
 		sl_buf_add(b, c->held_sess.buf, c->held_sess.len);
 		put_counts(b, s);
 		sl_codec_put_i64(b, boff);
-		sl_codec_put_i64(b, (long long)block.len);
+		sl_codec_put_i64(b, (long long)c->held.len);
 		sl_codec_put_i64(b, poff);
 		sl_codec_put_i64(b, (long long)c->piece.len);
 	}
-	sl_buf_free(&block);
 	return rc;
 }
 
@@ -398,15 +418,18 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
  *
  *	i64 BODY_MARK; str session; u32 n, its session records; the
  *	counts (put_counts, put_tags); i64 offset, length of its chunks
- *	in the blocks' file
- *
  *	in the blocks' file; i64 offset, length of the writer's bytes
- *	of the session alone in the pieces' file (-1: none)
+ *	of the session alone in the pieces' file (-1: none), but for
+ *	their middle; i64 where the middle goes in them
  *
  * The chunks' tags are the piece's own tags' indexes: the parent maps
  * them to its own (apply_body_piece).  While nothing else came for its
  * session, the parent keeps only where the chunks are (block_off, as
  * for a piece of records), and the writer's bytes are the output.
+ * Their middle is the chunks' bytes, one after the other: those are
+ * in the blocks' file already, and are not written twice (that was a
+ * transcript's every byte written to a file twice by -j's workers, and
+ * dropped again at the end); the parent copies them from there.
  */
 
 
@@ -419,13 +442,27 @@ chunks_body(struct sl_convert *c, struct sl_wfile *f,
 	uint32_t len;
 	size_t at;
 
-	(void)c;
 	(void)ws;
+	c->piece_head = f->mem->len;
 	for (at = 0; at + 8 <= block->len; at += 8 + len) {
 		memcpy(&len, block->buf + at + 4, sizeof(len));
 		sl_buf_add(f->mem, block->buf + at + 8, len);
 	}
+	c->piece_mid = f->mem->len - c->piece_head;
 	return SL_OK;
+}
+
+/* The piece rendered without its middle, the chunks' bytes (they are
+ * in the blocks' file already): the writer has seen them all, end()
+ * what they ended with. */
+static void
+cut_middle(struct sl_convert *c)
+{
+	char *p = c->piece.buf + c->piece_head;
+
+	memmove(p, p + c->piece_mid, c->piece.len - c->piece_head -
+	    c->piece_mid);
+	c->piece.len -= c->piece_mid;
 }
 
 /* The body piece held, if any, as its entry in b. */
@@ -443,8 +480,10 @@ end_body_piece(struct sl_convert *c, struct sl_buf *b)
 	sl_body_mem_close(&c->held_body);
 	body_sum(s, NULL);
 	sl_buf_reset(&c->piece);
-	if (piece_render(c, s, chunks_body, chunks) == SL_OK)
+	if (piece_render(c, s, chunks_body, chunks) == SL_OK) {
+		cut_middle(c);
 		plen = (long long)c->piece.len;
+	}
 	/* A write that failed is told through PF_FAILED: the parent stops
 	 * before it reads the entry. */
 	(void)file_put(c->pf, PF_BLOCKS, chunks, &boff);
@@ -466,6 +505,7 @@ end_body_piece(struct sl_convert *c, struct sl_buf *b)
 	sl_codec_put_i64(b, (long long)chunks->len);
 	sl_codec_put_i64(b, poff);
 	sl_codec_put_i64(b, plen);
+	sl_codec_put_i64(b, (long long)c->piece_head);
 	sl_body_mem_reset(&c->held_body);
 	drop_held(c);
 }
@@ -815,10 +855,14 @@ apply_body_piece(struct sl_convert *c, const char *sid,
 		len = sl_codec_get_i64(k);
 		s->piece_off = sl_codec_get_i64(k);
 		s->piece_len = sl_codec_get_i64(k);
+		s->piece_head = sl_codec_get_i64(k);
+		s->mid_off = off;
+		s->mid_len = len;
 		s->pieces++;
 		/* No writer's bytes: as if its records had come alone. */
 		s->loose += s->piece_len < 0;
-		if (k->bad || len < 0)
+		if (k->bad || len < 0 || s->piece_head < 0 ||
+		    (s->piece_len >= 0 && s->piece_head > s->piece_len))
 			;
 		else if (len == 0)	/* session records alone: no byte */
 			rc = SL_OK;

@@ -25,20 +25,20 @@
 /* --------------------------------------------------------- writing */
 
 /*
- * The pieces' file from at into the window: up to WINDOW bytes, at least
- * need (the rest of the piece being copied; a worker that failed to
+ * File i of the workers' from at into its window: up to WINDOW bytes, at
+ * least need (the rest of what is being copied; a worker that failed to
  * write leaves nothing past its place).  0, or -1.
  */
 static int
-fill_window(struct piece_files *pf, long long at, size_t need)
+fill_window(struct piece_files *pf, int i, long long at, size_t need)
 {
-	struct sl_buf *w = &pf->window;
+	struct sl_buf *w = &pf->window[i];
 	ssize_t k;
 
 	sl_buf_reset(w);
 	sl_buf_reserve(w, WINDOW);
 	while (w->len < WINDOW) {
-		k = pread(pf->fd[PF_PIECES], w->buf + w->len, WINDOW - w->len,
+		k = pread(pf->fd[i], w->buf + w->len, WINDOW - w->len,
 		    (off_t)(at + (long long)w->len));
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -48,37 +48,95 @@ fill_window(struct piece_files *pf, long long at, size_t need)
 			break;
 		w->len += (size_t)k;
 	}
-	pf->window_off = at;
+	pf->window_off[i] = at;
 	return w->len >= SL_MIN(need, (size_t)WINDOW) && w->len > 0 ? 0 : -1;
 }
 
+/* The bytes of file i from at to end where they lie in its window, *p:
+ * as many as it holds from at (at least need, at most end - at).  The
+ * count, or -1 (the failure said). */
+static long long
+window_at(struct sl_convert *c, int i, long long at, long long end,
+    size_t need, const char **p)
+{
+	struct piece_files *pf = c->pf;
+	long long off = pf->window_off[i], len = (long long)pf->window[i].len;
+
+	if ((at < off || at + (long long)need > off + len) &&
+	    fill_window(pf, i, at, (size_t)(end - at)) != 0) {
+		failf(c, "spool file: read error");
+		return -1;
+	}
+	off = pf->window_off[i];
+	*p = pf->window[i].buf + (at - off);
+	return SL_MIN(end, off + (long long)pf->window[i].len) - at;
+}
+
+/* Bytes at to end of file i to f.  Workers write about in input order,
+ * which is the output's: the files are read back a window at a time. */
+static int
+copy_range(struct sl_convert *c, struct sl_wfile *f, int i, long long at,
+    long long end)
+{
+	const char *p;
+	long long k;
+
+	while (at < end) {
+		if ((k = window_at(c, i, at, end, 1, &p)) < 0)
+			return SL_FATAL;
+		if (sl_out_write(f->out, p, (size_t)k) != SL_OK)
+			return SL_STOP;
+		at += k;
+	}
+	return SL_OK;
+}
+
+/* The bytes of the chunks (convert/body.c) at to end of the blocks'
+ * file, one after the other, to f: a body piece's middle. */
+static int
+copy_chunks(struct sl_convert *c, struct sl_wfile *f, long long at,
+    long long end)
+{
+	const char *h;
+	uint32_t len;
+	int rc = SL_OK;
+
+	while (rc == SL_OK && at < end) {
+		if (end - at < 8 || window_at(c, PF_BLOCKS, at, end, 8, &h) < 0)
+			break;
+		memcpy(&len, h + 4, sizeof(len));
+		if ((long long)len > end - at - 8)
+			break;
+		rc = copy_range(c, f, PF_BLOCKS, at + 8, at + 8 + len);
+		at += 8 + (long long)len;
+	}
+	if (rc == SL_OK && at != end) {
+		if (!c->failed)
+			failf(c, "spool file: read error");
+		return SL_FATAL;
+	}
+	return rc;
+}
+
 /*
- * The bytes a worker made of session s (SL_W_PIECE), to f.  Workers
- * write pieces about in input order, which is the output's: they are
- * read back a window at a time.
+ * The bytes a worker made of session s (SL_W_PIECE), to f: with a
+ * body piece's middle from the blocks' file in its place.
  */
 static int
 copy_piece(struct sl_convert *c, struct sl_wfile *f,
     const struct sl_wsess *s)
 {
-	struct piece_files *pf = c->pf;
-	long long at = s->piece_off, end = at + s->piece_len, k;
+	long long at = s->piece_off, end = at + s->piece_len;
+	long long mid = s->mid_len > 0 ? at + s->piece_head : end;
+	int rc;
 
-	while (at < end) {
-		if ((at < pf->window_off ||
-		    at >= pf->window_off + (long long)pf->window.len) &&
-		    fill_window(pf, at, (size_t)(end - at)) != 0) {
-			failf(c, "spool file: read error");
-			return SL_FATAL;
-		}
-		k = SL_MIN(end, pf->window_off + (long long)pf->window.len) -
-		    at;
-		if (sl_out_write(f->out, pf->window.buf + (at -
-		    pf->window_off), (size_t)k) != SL_OK)
-			return SL_STOP;
-		at += k;
-	}
-	return SL_OK;
+	if ((rc = copy_range(c, f, PF_PIECES, at, mid)) != SL_OK ||
+	    s->mid_len <= 0)
+		return rc;
+	if ((rc = copy_chunks(c, f, s->mid_off, s->mid_off + s->mid_len)) !=
+	    SL_OK)
+		return rc;
+	return copy_range(c, f, PF_PIECES, mid, end);
 }
 
 /* Session s into f through the writer's begin, put and end. */

@@ -71,6 +71,10 @@ struct sl_wsess {
 	 * (SL_W_PIECE), at piece_off in the spool file; -1: none. */
 	long long piece_off, piece_len;
 	int body;	/* spool holds put()'s bytes (convert/body.c) */
+	/* A body piece's middle (its chunks, with their heads, mid_len
+	 * bytes at mid_off in the blocks' file) goes after the piece's
+	 * first piece_head bytes; mid_len 0: the piece is whole. */
+	long long piece_head, mid_off, mid_len;
 };
 
 /* One output file being written. */

@@ -55,6 +55,7 @@ struct slot {
 	size_t len;
 	struct sl_buf notes;	/* messages before its bytes, each + '\0' */
 	int last;		/* the stream ends with this slot */
+	int more;		/* a larger fill would have gone on */
 	int refused;		/* ...refused as a bomb */
 	char err[512];		/* ...with this error, or "" */
 };
@@ -101,6 +102,7 @@ ahead_make(struct ahead *a, struct slot *s)
 		gz->produced += got;
 	}
 	s->last = got <= 0 || gz->errstate != ERR_NONE;
+	s->more = !s->last && gz_goes_on(gz);
 	s->refused = gz->refused;
 	if (gz->errstate == ERR_PENDING) {
 		snprintf(s->err, sizeof s->err, "%s", gz->errmsg);
@@ -194,15 +196,29 @@ ahead_view(struct sl_in *in, const unsigned char **p, size_t n)
 	return (ssize_t)k;
 }
 
+/*
+ * Up to n bytes, copied: from slot to slot while the gzip layer's own
+ * fill of n would have gone on (slot.more), so that each fill makes the
+ * bytes it would make without the thread.
+ */
 ssize_t
 ahead_fill(struct sl_in *in, unsigned char *dst, size_t n)
 {
+	struct ahead *a = in->ctx;
 	const unsigned char *p;
-	ssize_t got = ahead_view(in, &p, n);
+	size_t total = 0;
+	ssize_t got;
 
-	if (got > 0)
-		memcpy(dst, p, (size_t)got);
-	return got;
+	for (;;) {
+		got = ahead_view(in, &p, n - total);
+		if (got <= 0)
+			return total > 0 ? (ssize_t)total : got;
+		memcpy(dst + total, p, (size_t)got);
+		total += (size_t)got;
+		if (total == n || in->errstate != ERR_NONE ||
+		    a->pos < a->cur->len || !a->cur->more)
+			return (ssize_t)total;
+	}
 }
 
 /* The slots and a itself; not the gzip layer. */

@@ -422,6 +422,25 @@ gz_fill(struct sl_in *in, unsigned char *dst, size_t n)
 	}
 }
 
+/*
+ * Whether a fill of in given more room than it just had would have made
+ * more: gz_fill() stops short only where its input runs dry, a member
+ * ends or breaks, or the stream is done.  The inflate ahead fills its
+ * slots in steps smaller than a reader asks for, and goes on from one to
+ * the next only where this says so, so that a reader's fill makes the
+ * same bytes with or without the thread (--stats counts them: a .gz
+ * rejected after its first fill).
+ */
+int
+gz_goes_on(const struct sl_in *in)
+{
+	const struct gz *g = in->ctx;
+	const struct sl_in *lo = g->lower;
+
+	return lo->r < lo->w && !g->done && !g->between &&
+	    g->bad[0] == '\0' && in->errstate == ERR_NONE;
+}
+
 static void
 gz_close(struct sl_in *in)
 {

@@ -160,6 +160,7 @@ size_t	in_map_end(struct sl_in *in);
 void	in_map_behind(struct sl_in *in);
 void	in_unmap(struct sl_in *in);
 struct sl_in	*gz_in(const struct walk *w, struct sl_in *lo);
+int	gz_goes_on(const struct sl_in *in);
 ssize_t	ahead_view(struct sl_in *in, const unsigned char **p, size_t n);
 ssize_t	ahead_fill(struct sl_in *in, unsigned char *dst, size_t n);
 struct sl_in	*ahead_in(const struct walk *w, struct sl_in *gz, const struct sl_in *lo);
