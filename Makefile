@@ -251,9 +251,11 @@ fuzz-check:
 	else echo "fuzz: skipped: $(FUZZ_CC) cannot build libFuzzer programs"; fi
 
 # ARCHITECTURE.md kept true: function length, include and call cycles,
-# folder dependencies, the symbols of the installed library.
+# folder dependencies, the symbols of the installed library, the names
+# that cross a split subsystem's files (and the script that renames them).
 arch: all $(B)/pub/libsl.a
 	@tests/arch/run $(B)
+	@tests/arch/names-test
 
 # examples/ built against the installed tree, as another program would.
 STAGE	= $(B)/stage
