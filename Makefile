@@ -97,7 +97,7 @@ PC_SED	= sed -e 's|@PREFIX@|$(PREFIX)|' \
 $(B)/sl-%: $(B)/tools/sl-%.o $(TOOL_COMMON) $(B)/libsl.a
 	$(CC) $(SL_LDFLAGS) -o $@ $^ $(SL_LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/check_main.h $(B)/libsl.a $(HDRS)
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libsl.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SL_CFLAGS) -Itests/unit $(shell $(PKG_CONFIG) --cflags check) \
 		$(SL_LDFLAGS) -o $@ $< $(B)/libsl.a $(SL_LIBS) $(ARCHIVE_LIBS) \
@@ -234,7 +234,8 @@ $(FZ)/%.o: %.c $(HDRS)
 
 $(FZ)/tests/fuzz/common.o: tests/fuzz/fuzz.h
 
-$(FUZZ_BINS): $(FZ)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+$(FUZZ_BINS): $(FZ)/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/unit/walk_seen.h \
+		$(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< \
 		$(FUZZ_OBJ) $(SL_LIBS)
 
