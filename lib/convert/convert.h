@@ -136,16 +136,18 @@ struct piece_files {
 void	conv_fail(struct sl_convert *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	conv_track_tmp(struct sl_convert *c, const char *path);
-int	conv_close_out(struct sl_convert *c, struct sl_out *o, const char *name);
+int	conv_close_out(struct sl_convert *c, struct sl_out *o,
+    const char *name);
 int	conv_ends_with(const char *s, const char *suffix);
 int	conv_is_dir(const char *path);
-struct csess	*conv_csess_of(struct sl_convert *c, const struct sl_session *e);
-struct csrc	*conv_source_at(struct csrc **v, size_t *n, size_t *last, const char *src,
-    size_t len);
+struct csess	*conv_csess_of(struct sl_convert *c,
+    const struct sl_session *e);
+struct csrc	*conv_source_at(struct csrc **v, size_t *n, size_t *last,
+    const char *src, size_t len);
 void	conv_count_in(struct sl_convert *c, struct csess *s, struct sl_wsum *m,
     struct csrc *e, const struct sl_record *r, long long wd);
-void	conv_count_record(struct sl_convert *c, struct csess *s, const struct sl_record *r,
-    long long wd);
+void	conv_count_record(struct sl_convert *c, struct csess *s,
+    const struct sl_record *r, long long wd);
 int	conv_scratch_fd(struct sl_convert *c);
 int	conv_spool_ready(struct sl_convert *c, struct csess *s);
 int	conv_spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r,
@@ -155,8 +157,8 @@ void	conv_body_file(struct sl_convert *c);
 int	conv_body_put(struct sl_convert *c, struct sl_spool *sp, uint32_t tag,
     const struct csess *s, const struct sl_record *r);
 int	conv_body_flush(struct sl_convert *c);
-int	conv_take_record(struct sl_convert *c, const struct sl_record *r, const void *enc,
-    size_t n, long long wd);
+int	conv_take_record(struct sl_convert *c, const struct sl_record *r,
+    const void *enc, size_t n, long long wd);
 int	convert_put(void *arg, const struct sl_record *r);
 void	conv_piece_files_free(struct piece_files *pf);
 void	conv_drop_held(struct sl_convert *c);
@@ -165,15 +167,16 @@ int	conv_take_block(struct sl_convert *c, struct csess *s);
 void	conv_free_sources(struct csess *s);
 void	conv_body_sum(struct csess *s, const size_t *keep);
 int	conv_spool_gather(struct sl_convert *c);
-int	conv_write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
-    size_t n);
+int	conv_write_file(struct sl_convert *c, struct sl_out *o,
+    struct sl_wsess *ss, size_t n);
 int	conv_has_content(const struct csess *s);
 int	conv_has_story(const struct csess *s);
 int	conv_write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n);
 int	conv_write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n);
 
 /* What put() makes of r (a record of s) appended to to.  0, or -1.
- * Inlined, as conv_body_tag and conv_body_count: -j 1 calls each once a record. */
+ * Inlined, as conv_body_tag and conv_body_count: -j 1 calls each once
+ * a record. */
 static inline __attribute__((always_inline)) int
 conv_body_render(struct sl_convert *c, const struct csess *s,
     const struct sl_record *r, struct sl_buf *to)

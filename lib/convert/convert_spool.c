@@ -61,7 +61,8 @@ conv_close_out(struct sl_convert *c, struct sl_out *o, const char *name)
 			conv_fail(c, "write error on standard output: %s",
 			    strerror(e.sys));
 		else
-			conv_fail(c, "%s: write error: %s", name, strerror(e.sys));
+			conv_fail(c, "%s: write error: %s", name,
+			    strerror(e.sys));
 		return SL_FATAL;
 	}
 	return SL_OK;
@@ -208,8 +209,8 @@ conv_count_in(struct sl_convert *c, struct csess *s, struct sl_wsum *m,
 }
 
 void
-conv_count_record(struct sl_convert *c, struct csess *s, const struct sl_record *r,
-    long long wd)
+conv_count_record(struct sl_convert *c, struct csess *s,
+    const struct sl_record *r, long long wd)
 {
 	struct csrc *e = NULL;
 
@@ -265,8 +266,8 @@ conv_spool_ready(struct sl_convert *c, struct csess *s)
 /* Append r to the shared spool as the next bytes of s's spool: the
  * bytes a worker encoded it in (enc, n), else encoded here. */
 int
-conv_spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r,
-    const void *enc, size_t n)
+conv_spool_append(struct sl_convert *c, struct csess *s,
+    const struct sl_record *r, const void *enc, size_t n)
 {
 	int rc;
 
@@ -350,7 +351,8 @@ take_body(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 
 	/* A worker's body piece before it goes first (conv_take_block). */
 	if ((s->block_len > 0 && conv_take_block(c, s) != 0) ||
-	    conv_spool_ready(c, s) != 0 || conv_body_put(c, s->sp, tag, s, r) != 0)
+	    conv_spool_ready(c, s) != 0 ||
+	    conv_body_put(c, s->sp, tag, s, r) != 0)
 		return SL_STOP;
 	conv_body_count(c, s, t, r, len);
 	return SL_OK;
@@ -371,8 +373,8 @@ same_session(const struct sl_session *e, const char *id)
 /* Record r of the run (encoded as enc, n when a worker did it; wd as
  * for count): its session's facts, its report, its spool. */
 int
-conv_take_record(struct sl_convert *c, const struct sl_record *r, const void *enc,
-    size_t n, long long wd)
+conv_take_record(struct sl_convert *c, const struct sl_record *r,
+    const void *enc, size_t n, long long wd)
 {
 	const struct sl_session *e;
 	struct csess *s;
@@ -393,7 +395,8 @@ conv_take_record(struct sl_convert *c, const struct sl_record *r, const void *en
 		s->body = 1;
 		return take_body(c, s, r);
 	}
-	if (conv_take_block(c, s) != 0 || conv_spool_append(c, s, r, enc, n) != 0)
+	if (conv_take_block(c, s) != 0 ||
+	    conv_spool_append(c, s, r, enc, n) != 0)
 		return SL_STOP;
 	conv_count_record(c, s, r, wd);
 	s->loose++;

@@ -303,11 +303,11 @@ open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 	else if (kind == K_ARCHIVE && gzipped)
 		rc = gzip_archive(w, in, depth);
 	else if (depth >= SL_NEST_MAX)
-		in_walk_report(w, in->name, "nested too deep (over %d levels of "
-		    "compression and archives), skipped", SL_NEST_MAX);
+		in_walk_report(w, in->name, "nested too deep (over %d levels "
+		    "of compression and archives), skipped", SL_NEST_MAX);
 	else if (kind == K_GZIP)
-		rc = open_stream(w, in_ahead_new(w, in_gz_new(w, in), in), depth + 1,
-		    1);
+		rc = open_stream(w, in_ahead_new(w, in_gz_new(w, in), in),
+		    depth + 1, 1);
 	else
 		rc = walk_archive(w, in, depth + 1, &ended);
 	in_close(w, in);
@@ -318,7 +318,8 @@ static int
 walk_fd(struct walk *w, int fd, const char *name, int own, int seekable,
     int fifo)
 {
-	return open_stream(w, in_fd_new(w, fd, name, own, seekable, fifo), 0, 0);
+	return open_stream(w, in_fd_new(w, fd, name, own, seekable, fifo), 0,
+	    0);
 }
 
 /* A folder's entry: its name, and its type when readdir() knows it. */
@@ -355,8 +356,8 @@ walk_dir(struct walk *w, const char *path)
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
 			if (errno != 0)
-				in_walk_report(w, path, "cannot read directory: %s",
-				    strerror(errno));
+				in_walk_report(w, path, "cannot read "
+				    "directory: %s", strerror(errno));
 			break;
 		}
 		if (strcmp(de->d_name, ".") == 0 ||
@@ -415,7 +416,8 @@ walk_path(struct walk *w, const char *path, int top)
 	}
 	if (S_ISLNK(sb.st_mode)) {
 		if (stat(path, &sb) == -1) {
-			in_walk_report(w, path, "cannot open: %s", strerror(errno));
+			in_walk_report(w, path, "cannot open: %s",
+			    strerror(errno));
 			return SL_OK;
 		}
 		if (S_ISDIR(sb.st_mode))

@@ -588,7 +588,8 @@ in_member_view(struct arc *ar, struct sl_in *m, long long size)
 		ar->entry_end = 1;
 		m->eof = 1;
 	} else {
-		/* More, or an error: in_member_fill() goes on from its buffer. */
+		/* More, or an error: in_member_fill() goes on from its
+		 * buffer. */
 		if (ar->view != NULL)
 			view_keep(m);
 		data_unget(ar, r, blk, len, off);

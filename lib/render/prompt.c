@@ -633,7 +633,8 @@ stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	if (at > plen)
 		at = 0;		/* the row was taken by another matcher */
 	ps->stream.kind = ps->path_prompt ? SL_STREAM_CUTS :
-	    prompt_match_bare(s + at, plen - at) == plen - at ? SL_STREAM_CANON :
+	    prompt_match_bare(s + at, plen - at) == plen - at ?
+	    SL_STREAM_CANON :
 	    SL_STREAM_EDITOR;
 	return sl_stream_unsure(&ps->stream, ps->row_flags, s + at, n - at,
 	    plen - at) || prompt_again(s + at, plen - at, s + plen, n - plen);
@@ -869,8 +870,8 @@ match_zsh_cont(const char *s, size_t n)
 		 * (the row after each command) end here. */
 		if (i >= n || (s[i] != '>' && s[i] != ' '))
 			return 0;
-		for (k = 0; k < nstates && !prompt_word_is(s + w, i - w, states[k]);
-		    k++)
+		for (k = 0; k < nstates &&
+		    !prompt_word_is(s + w, i - w, states[k]); k++)
 			;
 		if (k == nstates || i >= n)
 			return 0;
@@ -1514,8 +1515,9 @@ match_glued_prompt(struct sl_prompt *ps, const char *s, size_t n)
 			for (i = j - 1; i > 0 && j - i < 64 && s[i - 1] != '(' &&
 			    s[i - 1] != ')' && s[i - 1] != ' '; i--)
 				;
-			if (i > 0 && s[i - 1] == '(' && prompt_skip_env(s + i - 1,
-			    n - (i - 1)) == r - (i - 1))
+			if (i > 0 && s[i - 1] == '(' &&
+			    prompt_skip_env(s + i - 1, n - (i - 1)) ==
+			    r - (i - 1))
 				start[m++] = r = i - 1;
 		}
 		if ((i = glued_mode_start(s, r, shape_gates(ps))) < r)

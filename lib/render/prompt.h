@@ -86,8 +86,8 @@ int	prompt_shell_scan(struct shell *sh, const char *s, size_t n);
 size_t	prompt_skip_repeat(const char *s, size_t n, size_t k);
 size_t	prompt_match_shape(const char *s, size_t n, unsigned gates);
 size_t	prompt_zsh_mark_end(const char *s, size_t n, size_t *width);
-size_t	prompt_match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at,
-    unsigned gates);
+size_t	prompt_match_zsh_mark(struct sl_stream *st, const char *s, size_t n,
+    size_t *mark_at, unsigned gates);
 size_t	prompt_match_fish_mark(const char *s, size_t n, unsigned gates);
 
 /*

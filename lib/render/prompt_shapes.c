@@ -502,8 +502,8 @@ prompt_zsh_mark_end(const char *s, size_t n, size_t *width)
 /* The length of mark and prompt, or 0; *mark_at: where the prompt after a
  * mark starts (0: no mark), found once for both uses. */
 size_t
-prompt_match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at,
-    unsigned gates)
+prompt_match_zsh_mark(struct sl_stream *st, const char *s, size_t n,
+    size_t *mark_at, unsigned gates)
 {
 	size_t width, at = *mark_at = prompt_zsh_mark_end(s, n, &width), k;
 

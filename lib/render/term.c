@@ -390,7 +390,8 @@ carriage_return(struct sl_term *t)
 	if (x >= 11 && x == r->len && r->ch[x - 1] == CELL_BLANK &&
 	    term_cr_after_blank(t, r))
 		return;
-	/* term_soft_wrapped(t), with the row at hand (the width may be new: read after) */
+	/* term_soft_wrapped(t), with the row at hand (the width may be new:
+	 * read after) */
 	if (t->wrap_w != 0 && r->soft) {
 		term_settled(t);	/* before the move: term_shift_settle */
 		t->cx = term_line_start(t);
@@ -514,7 +515,8 @@ csi_other(struct sl_term *t, unsigned char f)
 	}
 	if (n > SL_ROW_MAX)
 		n = SL_ROW_MAX;
-	if (term_soft_wrapped(t) && (term_shift_csi(t, f), term_soft_move(t, f, &n)))
+	if (term_soft_wrapped(t) &&
+	    (term_shift_csi(t, f), term_soft_move(t, f, &n)))
 		return;
 	/* A colour keeps the cursor past the margin (xterm, libvterm): fish
 	 * ends its right prompt there with one, then CR. */
@@ -537,7 +539,8 @@ csi_other(struct sl_term *t, unsigned char f)
 	case 'Z': term_tab_move(t, -(int)SL_MIN(n, 8192)); break;
 	case 'g': term_tab_clear(t, term_param(t, 0, 0)); break;
 	case 'J':
-		term_erase_display(t, term_param(t, 0, 0), prev == 'H' || prev == 'f');
+		term_erase_display(t, term_param(t, 0, 0),
+		    prev == 'H' || prev == 'f');
 		break;
 	case 'K':	/* off a wrapped row: csi_dispatch */
 		t->el_col = t->cx;	/* note_margin_pad */
@@ -590,8 +593,10 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 		t->at_margin = 0;
 		if (f == 'K')
 			plain_el(t);
-		else if (t->cb.attrs || (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON))
-			term_sgr(t);	/* zsh's editor rows keep colours (suggestion_drop) */
+		else if (t->cb.attrs ||
+		    (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON))
+			term_sgr(t);	/* zsh's editor rows keep colours
+					   (suggestion_drop) */
 		return;
 	}
 	csi_other(t, f);
@@ -605,7 +610,8 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 static void
 line_down(struct sl_term *t, unsigned char c)
 {
-	struct row *r = term_cur_row(t);	/* the cursor's row until term_linefeed() */
+	/* the cursor's row until term_linefeed() */
+	struct row *r = term_cur_row(t);
 
 	if (c == '\n') {
 		r->units++;
@@ -616,7 +622,8 @@ line_down(struct sl_term *t, unsigned char c)
 				term_bb_wrap_end(t);
 		}
 	}
-	if (t->wrap_w != 0 && r->soft) {	/* term_soft_wrapped(t), the row at hand */
+	/* term_soft_wrapped(t), with the row at hand */
+	if (t->wrap_w != 0 && r->soft) {
 		term_settled(t);
 		if (term_lf_in_row(t)) {
 			/* Down a physical line of the same logical row. */
@@ -699,7 +706,8 @@ static void
 seq_start(struct sl_term *t, enum state s)
 {
 	t->state = s;
-	t->bb_plain = 0;	/* not text alone (term_bb_wrap_end): OSC, DCS */
+	t->bb_plain = 0;	/* not text alone (term_bb_wrap_end): OSC,
+				   DCS */
 	t->seqlen = 0;
 	t->nparams = 0;
 	t->have_param = 0;

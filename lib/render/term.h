@@ -200,14 +200,16 @@ struct sl_term {
 	long long fish_mark_row;	/* 1 + absolute row of its last mark,
 				   where its prompt is drawn, or 0 */
 	long long bb_plain;	/* 1 + absolute row busybox wrapped, while
-				   nothing but text followed (term_bb_wrap_end) */
+				   nothing but text followed
+				   (term_bb_wrap_end) */
 	long long bb_wrapped;	/* 1 + absolute row busybox last wrapped */
 	long long kept_row;	/* 1 + absolute row whose last lines EL
 				   emptied, still on the screen, or 0 */
 	uint32_t kept_lines;	/* the lines it stands for (term_row_lines) */
 	long long left_row;	/* 1 + absolute row of a wrapped row an LF
 				   last left, or 0 */
-	uint32_t left_lines;	/* its lines up to the one left (term_row_lines) */
+	uint32_t left_lines;	/* its lines up to the one left
+				   (term_row_lines) */
 	long long pad_row;	/* 1 + absolute row where readline padded
 				   the margin before a wide character (a
 				   space, then EL), or 0 */
@@ -223,7 +225,8 @@ struct sl_term {
 	uint32_t rp_col;	/* the column it landed on */
 	long long shift_row;	/* 1 + absolute row readline shifted from
 				   column 0 (DCH, ICH) to draw a new prompt
-				   over a wrapped line, or 0: term_shift_settle */
+				   over a wrapped line, or 0:
+				   term_shift_settle */
 	uint32_t shift_end;	/* where it takes the line to end then */
 	int shift_ins;		/* it inserted (ICH), not deleted */
 	uint32_t shift_invis;	/* bytes of sequences written since */
@@ -427,9 +430,9 @@ term_keep_lines(struct sl_term *t, const struct row *r)
 }
 
 /*
- * The hooks, on paths that already ask term_soft_wrapped(): a shift is only noted on
- * a wrapped row, and readline's next move after it is a CR, LF, BS or a
- * CSI there.
+ * The hooks, on paths that already ask term_soft_wrapped(): a shift is
+ * only noted on a wrapped row, and readline's next move after it is a
+ * CR, LF, BS or a CSI there.
  */
 static inline void
 term_settled(struct sl_term *t)

@@ -292,7 +292,8 @@ term_delete_lines(struct sl_term *t, uint32_t n)
 {
 	uint32_t k;
 
-	if (term_soft_wrapped(t) && term_line_start(t) > 0 && (n = delete_soft_lines(t, n)) == 0)
+	if (term_soft_wrapped(t) && term_line_start(t) > 0 &&
+	    (n = delete_soft_lines(t, n)) == 0)
 		return;
 
 	for (k = 0; k < n && t->cy < t->nrows; k++) {

@@ -430,7 +430,8 @@ term_bb_wrap_erased(struct sl_term *t)
 static int
 empty_line_past(struct sl_term *t, const struct row *r)
 {
-	return term_soft_wrapped(t) && t->cx >= r->len && t->cx % t->wrap_w == 0;
+	return term_soft_wrapped(t) && t->cx >= r->len &&
+	    t->cx % t->wrap_w == 0;
 }
 
 /*
@@ -630,7 +631,8 @@ term_climb_in_row(struct sl_term *t, uint32_t *np)
 	    (t->wrap_w != 0 && r->len <= t->wrap_w))
 		return 0;
 	if (learn_width_from_climb(t, r, n) || learn_width_from_pad(t, r, n))
-		return term_soft_move(t, 'A', np);	/* on its first line now */
+		/* on its first line now */
+		return term_soft_move(t, 'A', np);
 	if (!signalled)
 		return 0;	/* a climb to the prompt's first line */
 	r->flags |= SL_ROW_UNPLACED;
