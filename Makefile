@@ -97,7 +97,7 @@ PC_SED	= sed -e 's|@PREFIX@|$(PREFIX)|' \
 $(B)/sl-%: $(B)/tools/sl-%.o $(TOOL_COMMON) $(B)/libsl.a
 	$(CC) $(SL_LDFLAGS) -o $@ $^ $(SL_LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/check_main.h $(B)/libsl.a $(HDRS)
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libsl.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SL_CFLAGS) -Itests/unit $(shell $(PKG_CONFIG) --cflags check) \
 		$(SL_LDFLAGS) -o $@ $< $(B)/libsl.a $(SL_LIBS) $(ARCHIVE_LIBS) \
@@ -234,7 +234,8 @@ $(FZ)/%.o: %.c $(HDRS)
 
 $(FZ)/tests/fuzz/common.o: tests/fuzz/fuzz.h
 
-$(FUZZ_BINS): $(FZ)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+$(FUZZ_BINS): $(FZ)/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/unit/walk_seen.h \
+		$(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< \
 		$(FUZZ_OBJ) $(SL_LIBS)
 
@@ -251,9 +252,11 @@ fuzz-check:
 	else echo "fuzz: skipped: $(FUZZ_CC) cannot build libFuzzer programs"; fi
 
 # ARCHITECTURE.md kept true: function length, include and call cycles,
-# folder dependencies, the symbols of the installed library.
+# folder dependencies, the symbols of the installed library, the names
+# that cross a split subsystem's files (and the script that renames them).
 arch: all $(B)/pub/libsl.a
 	@tests/arch/run $(B)
+	@tests/arch/names-test
 
 # examples/ built against the installed tree, as another program would.
 STAGE	= $(B)/stage

@@ -96,8 +96,8 @@ check_opts(const struct sl_convert_opts *o, const struct sl_writer *w,
 		return -1;
 	}
 	if (o->with_report && (strcmp(w->name, "html") != 0 || out == NULL ||
-	    !(o->split || sl_archive_kind(out) != SL_AR_NONE || ends(out, "/") ||
-	    is_dir(out)))) {
+	    !(o->split || sl_archive_kind(out) != SL_AR_NONE || conv_ends_with(out, "/") ||
+	    conv_is_dir(out)))) {
 		snprintf(err, errlen, "--with-report needs -t html and --split "
 		    "-o FOLDER or -o an archive");
 		return -1;
@@ -109,8 +109,8 @@ check_opts(const struct sl_convert_opts *o, const struct sl_writer *w,
 static int
 open_dir(struct sl_convert *c, const char *out, char *err, size_t errlen)
 {
-	if (!is_dir(out)) {
-		if (sl_ofile_exists(out) && !ends(out, "/")) {
+	if (!conv_is_dir(out)) {
+		if (sl_ofile_exists(out) && !conv_ends_with(out, "/")) {
 			snprintf(err, errlen, "%s: exists and is not a "
 			    "folder", out);
 			return -1;
@@ -141,7 +141,7 @@ kind_of_output(struct sl_convert *c, const char *out)
 		return OUT_STDOUT;
 	if ((c->ar = sl_archive_kind(out)) != SL_AR_NONE)
 		return OUT_ARCHIVE;
-	if (c->o.split || ends(out, "/") || is_dir(out))
+	if (c->o.split || conv_ends_with(out, "/") || conv_is_dir(out))
 		return OUT_DIR;
 	return OUT_FILE;
 }
@@ -180,11 +180,11 @@ convert_new(const struct sl_convert_opts *o, char *err, size_t errlen)
 	sl_time_format(o->now_ms, c->now);
 	c->tab = sl_sessions_new();
 	c->kind = kind_of_output(c, out);
-	c->gzip = c->kind == OUT_FILE && ends(out, ".gz");
+	c->gzip = c->kind == OUT_FILE && conv_ends_with(out, ".gz");
 	if (c->kind == OUT_FILE || c->kind == OUT_ARCHIVE) {
 		if (sl_ofile_open(&c->of, out, o->force, err, errlen) != SL_OK)
 			goto fail;
-		track_tmp(c, c->of.tmp);
+		conv_track_tmp(c, c->of.tmp);
 	} else if (c->kind == OUT_DIR && open_dir(c, out, err, errlen) < 0)
 		goto fail;
 	return c;
@@ -232,7 +232,7 @@ write_spooled(struct sl_convert *c)
 	struct sl_out *o;
 	const char *name;
 
-	if (gather(c) != 0)
+	if (conv_spool_gather(c) != 0)
 		return SL_FATAL;
 	ss = sl_xcalloc(c->nss + 1, sizeof(*ss));
 	for (i = 0; i < c->nss; i++) {
@@ -241,12 +241,12 @@ write_spooled(struct sl_convert *c)
 		if (s == NULL)
 			continue;
 		/* A typescript or recording of no lines is no file. */
-		if ((c->w->flags & SL_W_ONE) && !has_content(s))
+		if ((c->w->flags & SL_W_ONE) && !conv_has_content(s))
 			continue;
 		/* A transcript of metadata alone is noise in a folder of
 		 * trails and histories; counted, and kept when asked. */
 		if ((c->w->flags & SL_W_LINES) && !c->o.all_sessions &&
-		    !has_story(s)) {
+		    !conv_has_story(s)) {
 			/* Notes of no session (skipped files) are no session. */
 			if (s->info->id != NULL)
 				c->no_lines_left_out++;
@@ -270,13 +270,13 @@ write_spooled(struct sl_convert *c)
 	}
 	if ((c->w->flags & SL_W_ONE) && n > 1 &&
 	    (c->kind == OUT_STDOUT || c->kind == OUT_FILE)) {
-		failf(c, "%zu sessions in the input, and -t %s writes one: "
+		conv_fail(c, "%zu sessions in the input, and -t %s writes one: "
 		    "use --split -o FOLDER, or -o an archive", n, c->w->name);
 		rc = SL_FATAL;
 	} else if (c->kind == OUT_DIR)
-		rc = write_dir(c, ss, n);
+		rc = conv_write_dir(c, ss, n);
 	else if (c->kind == OUT_ARCHIVE)
-		rc = write_archive(c, ss, n);
+		rc = conv_write_archive(c, ss, n);
 	else {
 		if (c->kind == OUT_STDOUT) {
 			o = sl_out_fd(1, "standard output", 0);
@@ -288,17 +288,17 @@ write_spooled(struct sl_convert *c)
 			name = c->of.final;
 		}
 		if (o == NULL) {
-			failf(c, "%s: %s", name, strerror(errno));
+			conv_fail(c, "%s: %s", name, strerror(errno));
 			rc = SL_FATAL;
 		} else {
-			rc = write_file(c, o, ss, n);
-			if (close_out(c, o, name) != SL_OK)
+			rc = conv_write_file(c, o, ss, n);
+			if (conv_close_out(c, o, name) != SL_OK)
 				rc = SL_FATAL;
 		}
 	}
 	free(ss);
 	if (rc != SL_OK)
-		failf(c, "write error");
+		conv_fail(c, "write error");
 	return rc;
 }
 
@@ -379,7 +379,7 @@ sl_convert_free(struct sl_convert *c)
 	body_file_free(c);
 	for (i = 0; i < c->nss; i++) {
 		if (c->ss[i] != NULL) {
-			free_sources(c->ss[i]);
+			conv_free_sources(c->ss[i]);
 			sl_spool_free(c->ss[i]->sp);
 		}
 		free(c->ss[i]);
@@ -387,14 +387,14 @@ sl_convert_free(struct sl_convert *c)
 	free(c->ss);
 	sl_buf_free(&c->spool.scratch);
 	sl_buf_free(&c->arrays);
-	drop_held(c);
+	conv_drop_held(c);
 	sl_buf_free(&c->held);
 	sl_buf_free(&c->held_ent);
 	sl_buf_free(&c->held_sess);
 	sl_body_mem_free(&c->held_body);
 	free(c->held_sid);
 	sl_buf_free(&c->piece);
-	piece_files_free(c->pf);
+	conv_piece_files_free(c->pf);
 	sl_sessions_free(c->tab);
 	sl_report_free(c->rep);
 	free(c);

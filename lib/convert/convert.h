@@ -58,7 +58,7 @@ struct csess {
 	 * their heads), between its first piece_head bytes and the rest. */
 	long long piece_head, mid_off, mid_len;
 	/* The records of its piece while they are all it has: in the
-	 * blocks' file, not yet in sp (block_len 0: none; take_block). */
+	 * blocks' file, not yet in sp (block_len 0: none; conv_take_block). */
 	long long block_off, block_len;
 };
 
@@ -140,55 +140,58 @@ struct piece_files {
 };
 
 /* Defined in one file of convert, used by another. */
-void	failf(struct sl_convert *c, const char *fmt, ...)
+void	conv_fail(struct sl_convert *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	track_tmp(struct sl_convert *c, const char *path);
-int	close_out(struct sl_convert *c, struct sl_out *o, const char *name);
-int	ends(const char *s, const char *suffix);
-int	is_dir(const char *path);
-struct csess	*csess_of(struct sl_convert *c, const struct sl_session *e);
-struct csrc	*source_at(struct csrc **v, size_t *n, size_t *last, const char *src,
-    size_t len);
-void	count_in(struct sl_convert *c, struct csess *s, struct sl_wsum *m,
+void	conv_track_tmp(struct sl_convert *c, const char *path);
+int	conv_close_out(struct sl_convert *c, struct sl_out *o,
+    const char *name);
+int	conv_ends_with(const char *s, const char *suffix);
+int	conv_is_dir(const char *path);
+struct csess	*conv_csess_of(struct sl_convert *c,
+    const struct sl_session *e);
+struct csrc	*conv_source_at(struct csrc **v, size_t *n, size_t *last,
+    const char *src, size_t len);
+void	conv_count_in(struct sl_convert *c, struct csess *s, struct sl_wsum *m,
     struct csrc *e, const struct sl_record *r, long long wd);
-void	count(struct sl_convert *c, struct csess *s, const struct sl_record *r,
-    long long wd);
-int	scratch_fd(struct sl_convert *c);
-int	spool_ready(struct sl_convert *c, struct csess *s);
-int	spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r,
+void	conv_count_record(struct sl_convert *c, struct csess *s,
+    const struct sl_record *r, long long wd);
+int	conv_scratch_fd(struct sl_convert *c);
+int	conv_spool_ready(struct sl_convert *c, struct csess *s);
+int	conv_spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r,
     const void *enc, size_t n);
-int	spool_flush(struct sl_convert *c);
-void	body_file(struct sl_convert *c);
-int	body_put(struct sl_convert *c, struct sl_spool *sp, uint32_t tag,
+int	conv_spool_flush(struct sl_convert *c);
+void	conv_body_file(struct sl_convert *c);
+int	conv_body_put(struct sl_convert *c, struct sl_spool *sp, uint32_t tag,
     const struct csess *s, const struct sl_record *r);
-int	body_flush(struct sl_convert *c);
-int	take(struct sl_convert *c, const struct sl_record *r, const void *enc,
-    size_t n, long long wd);
+int	conv_body_flush(struct sl_convert *c);
+int	conv_take_record(struct sl_convert *c, const struct sl_record *r,
+    const void *enc, size_t n, long long wd);
 int	convert_put(void *arg, const struct sl_record *r);
-void	piece_files_free(struct piece_files *pf);
-void	drop_held(struct sl_convert *c);
-void	sum_add(struct sl_wsum *m, const struct sl_wsum *in);
-int	take_block(struct sl_convert *c, struct csess *s);
-void	free_sources(struct csess *s);
-void	body_sum(struct csess *s, const size_t *keep);
-int	gather(struct sl_convert *c);
-int	write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
-    size_t n);
-int	has_content(const struct csess *s);
-int	has_story(const struct csess *s);
-int	write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n);
-int	write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n);
+void	conv_piece_files_free(struct piece_files *pf);
+void	conv_drop_held(struct sl_convert *c);
+void	conv_sum_add(struct sl_wsum *m, const struct sl_wsum *in);
+int	conv_take_block(struct sl_convert *c, struct csess *s);
+void	conv_free_sources(struct csess *s);
+void	conv_body_sum(struct csess *s, const size_t *keep);
+int	conv_spool_gather(struct sl_convert *c);
+int	conv_write_file(struct sl_convert *c, struct sl_out *o,
+    struct sl_wsess *ss, size_t n);
+int	conv_has_content(const struct csess *s);
+int	conv_has_story(const struct csess *s);
+int	conv_write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n);
+int	conv_write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n);
 
 /* What put() makes of r (a record of s) appended to to.  0, or -1.
- * Inlined, as body_tag and body_count: -j 1 calls each once a record. */
+ * Inlined, as conv_body_tag and conv_body_count: -j 1 calls each once
+ * a record. */
 static inline __attribute__((always_inline)) int
-body_render(struct sl_convert *c, const struct csess *s,
+conv_body_render(struct sl_convert *c, const struct csess *s,
     const struct sl_record *r, struct sl_buf *to)
 {
 	struct sl_wsess ws = { s->info->id, s->info, &s->sum, s->sp, 1, -1,
 	    -1, 1, 0, 0, 0 };
 
-	body_file(c);
+	conv_body_file(c);
 	c->bf.mem = to;
 	return c->w->put(&c->bf, &ws, r) == SL_OK ? 0 : -1;
 }
@@ -203,28 +206,28 @@ body_render(struct sl_convert *c, const struct csess *s,
  * (*t; *len, the length of the input part of its src), or SL_BODY_ALL
  * for a session record or one of no source (*t NULL). */
 static inline __attribute__((always_inline)) uint32_t
-body_tag(struct csess *s, const struct sl_record *r, struct csrc **t,
+conv_body_tag(struct csess *s, const struct sl_record *r, struct csrc **t,
     size_t *len)
 {
 	*t = NULL;
 	if (r->type == SL_SESSION || r->src == NULL)
 		return SL_BODY_ALL;
 	*len = sl_src_input_len(r->src);
-	*t = source_at(&s->tag, &s->ntag, &s->lasttag, r->src, *len);
+	*t = conv_source_at(&s->tag, &s->ntag, &s->lasttag, r->src, *len);
 	return (uint32_t)(*t - s->tag);
 }
 
 /* r, whose bytes went with tag source t (NULL: SL_BODY_ALL; len as
- * body_tag gave it), counted: its src measured once for both. */
+ * conv_body_tag gave it), counted: its src measured once for both. */
 static inline __attribute__((always_inline)) void
-body_count(struct sl_convert *c, struct csess *s, struct csrc *t,
+conv_body_count(struct sl_convert *c, struct csess *s, struct csrc *t,
     const struct sl_record *r, size_t len)
 {
 	struct csrc *e = NULL;
 
 	if (r->type == SL_LINE && r->src != NULL)
-		e = source_at(&s->src, &s->nsrc, &s->last, r->src, len);
-	count_in(c, s, t != NULL ? &t->sum : &s->sum_all, e, r, -1);
+		e = conv_source_at(&s->src, &s->nsrc, &s->last, r->src, len);
+	conv_count_in(c, s, t != NULL ? &t->sum : &s->sum_all, e, r, -1);
 	s->loose++;
 }
 

@@ -66,24 +66,24 @@ write_duplicate(struct sl_convert *c, struct csess *s, struct csess *to,
 	r.text = text;
 	r.len = strlen(text);
 	r.count = -1;
-	count(c, s, &r, -1);
+	conv_count_record(c, s, &r, -1);
 	if (s->body)
-		return spool_ready(c, to) != 0 ||
-		    body_put(c, to->sp, SL_BODY_ALL, s, &r) != 0 ? -1 : 0;
-	return spool_append(c, to, &r, NULL, 0);
+		return conv_spool_ready(c, to) != 0 ||
+		    conv_body_put(c, to->sp, SL_BODY_ALL, s, &r) != 0 ? -1 : 0;
+	return conv_spool_append(c, to, &r, NULL, 0);
 }
 
 /* Body mode: the counts of s, all its tags' (body_sums), or the kept
  * one's (keep_one_body), with those of its records of no source. */
 void
-body_sum(struct csess *s, const size_t *keep)
+conv_body_sum(struct csess *s, const size_t *keep)
 {
 	size_t i;
 
 	s->sum = s->sum_all;
 	for (i = 0; i < s->ntag; i++)
 		if (keep == NULL || i == *keep)
-			sum_add(&s->sum, &s->tag[i].sum);
+			conv_sum_add(&s->sum, &s->tag[i].sum);
 }
 
 /* The tag of source i of s: its lines have one. */
@@ -105,7 +105,7 @@ body_sums(struct sl_convert *c)
 
 	for (i = 0; i < c->nss; i++)
 		if (c->ss[i] != NULL && c->ss[i]->body)
-			body_sum(c->ss[i], NULL);
+			conv_body_sum(c->ss[i], NULL);
 }
 
 /* keep_one_transcript in body mode: the kept source's chunks and those
@@ -117,21 +117,21 @@ keep_one_body(struct sl_convert *c, struct csess *s)
 	size_t keep = tag_of(s, best_source(s)), i;
 	int rc, bad = 0;
 
-	if (body_flush(c) != 0 || spool_flush(c) != 0)
+	if (conv_body_flush(c) != 0 || conv_spool_flush(c) != 0)
 		return -1;
 	memset(&kept, 0, sizeof(kept));
-	if (spool_ready(c, &kept) != 0)
+	if (conv_spool_ready(c, &kept) != 0)
 		return -1;
 	if ((rc = sl_body_keep(s->sp, (uint32_t)keep, &c->spool,
 	    kept.sp)) != 0) {
 		if (rc == -1)
-			failf(c, "spool file: write error: %s",
+			conv_fail(c, "spool file: write error: %s",
 			    strerror(errno));
 		else
-			failf(c, "spool file: read error");
+			conv_fail(c, "spool file: read error");
 		bad = 1;
 	}
-	body_sum(s, &keep);
+	conv_body_sum(s, &keep);
 	for (i = 0; i < s->nsrc && !bad; i++)
 		if (strcmp(s->src[i].key, s->tag[keep].key) != 0 &&
 		    s->src[i].lines > 0)
@@ -160,7 +160,7 @@ keep_one_transcript(struct sl_convert *c, struct csess *s)
 
 	if (s->body)
 		return keep_one_body(c, s);
-	if (take_block(c, s) != 0 || spool_flush(c) != 0)
+	if (conv_take_block(c, s) != 0 || conv_spool_flush(c) != 0)
 		return -1;
 	memset(&kept, 0, sizeof(kept));
 	memset(&s->sum, 0, sizeof(s->sum));
@@ -168,12 +168,12 @@ keep_one_transcript(struct sl_convert *c, struct csess *s)
 	while (!bad && (got = sl_spool_next(cur, &r)) > 0) {
 		if (other_source(s, keep, r))
 			continue;
-		count(c, s, r, -1);
-		bad = spool_append(c, &kept, r, NULL, 0) != 0;
+		conv_count_record(c, s, r, -1);
+		bad = conv_spool_append(c, &kept, r, NULL, 0) != 0;
 	}
 	sl_spool_cursor_free(cur);
 	if (!bad && got < 0) {
-		failf(c, "spool file: read error");
+		conv_fail(c, "spool file: read error");
 		bad = 1;
 	}
 	for (i = 0; i < s->nsrc && !bad; i++)
@@ -225,15 +225,15 @@ spool_lone_bodies(struct sl_convert *c)
 
 /* The spool, complete and on disk, ready to be read back. */
 int
-gather(struct sl_convert *c)
+conv_spool_gather(struct sl_convert *c)
 {
-	if (body_flush(c) != 0 || spool_flush(c) != 0)
+	if (conv_body_flush(c) != 0 || conv_spool_flush(c) != 0)
 		return -1;
 	if (c->body)
 		spool_lone_bodies(c);
 	if (c->body)
 		body_sums(c);
-	if (one_transcript_each(c) != 0 || body_flush(c) != 0)
+	if (one_transcript_each(c) != 0 || conv_body_flush(c) != 0)
 		return -1;
-	return spool_flush(c);
+	return conv_spool_flush(c);
 }

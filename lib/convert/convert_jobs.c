@@ -69,7 +69,7 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "lock-free atomics on shared memory"
 /* ------------------------------------------------------- body mode */
 
 void
-piece_files_free(struct piece_files *pf)
+conv_piece_files_free(struct piece_files *pf)
 {
 	int i;
 
@@ -107,7 +107,7 @@ piece_files_new(const struct sl_convert *c)
 			pf->fd[i] = sl_tmpfile(c->o.tmpdir, "sl-convert");
 	}
 	if (pf->ends == NULL || pf->fd[0] < 0 || pf->fd[1] < 0) {
-		piece_files_free(pf);
+		conv_piece_files_free(pf);
 		return NULL;
 	}
 	return pf;
@@ -176,7 +176,7 @@ workers_failed(struct sl_convert *c)
 
 	if (e == 0)
 		return 0;
-	failf(c, "spool file: write error: %s", strerror((int)e));
+	conv_fail(c, "spool file: write error: %s", strerror((int)e));
 	return -1;
 }
 
@@ -190,12 +190,12 @@ pieces_on(const struct sl_convert *c)
 
 /* Forget the held records and what was counted of them. */
 void
-drop_held(struct sl_convert *c)
+conv_drop_held(struct sl_convert *c)
 {
 	sl_buf_reset(&c->held);
 	sl_buf_reset(&c->held_ent);
 	sl_buf_reset(&c->held_sess);
-	free_sources(&c->held_cs);
+	conv_free_sources(&c->held_cs);
 	memset(&c->held_cs, 0, sizeof(c->held_cs));
 	sl_sessions_free(c->held_tab);
 	c->held_tab = NULL;
@@ -215,7 +215,7 @@ holds(struct sl_convert *c, const struct sl_record *r)
 	if (r->session == NULL || held_bytes(c) >= PIECE_MAX)
 		return 0;
 	if (c->held.len == 0) {
-		drop_held(c);
+		conv_drop_held(c);
 		free(c->held_sid);
 		c->held_sid = sl_xstrdup(r->session);
 		c->held_tab = sl_sessions_new();
@@ -236,7 +236,7 @@ spill(struct sl_convert *c, struct sl_buf *b)
 		sl_buf_add(b, c->held.buf + at, (size_t)e[2 * i + 1]);
 		at += (size_t)e[2 * i + 1];
 	}
-	drop_held(c);
+	conv_drop_held(c);
 }
 
 /*
@@ -260,7 +260,7 @@ hold(struct sl_convert *c, const struct sl_record *r, int64_t wd)
 		sl_sessions_merge(c->held_tab, r);
 		sl_buf_add(&c->held_sess, c->held.buf + at, (size_t)len);
 	}
-	count(c, &c->held_cs, r, wd);
+	conv_count_record(c, &c->held_cs, r, wd);
 }
 
 static int pack_body(struct sl_convert *c, struct sl_buf *b,
@@ -478,7 +478,7 @@ end_body_piece(struct sl_convert *c, struct sl_buf *b)
 	if (s->loose == 0)
 		return;
 	sl_body_mem_close(&c->held_body);
-	body_sum(s, NULL);
+	conv_body_sum(s, NULL);
 	sl_buf_reset(&c->piece);
 	if (piece_render(c, s, chunks_body, chunks) == SL_OK) {
 		cut_middle(c);
@@ -507,14 +507,14 @@ end_body_piece(struct sl_convert *c, struct sl_buf *b)
 	sl_codec_put_i64(b, plen);
 	sl_codec_put_i64(b, (long long)c->piece_head);
 	sl_body_mem_reset(&c->held_body);
-	drop_held(c);
+	conv_drop_held(c);
 }
 
 /* A body piece begins with a record of session sid. */
 static void
 start_body_piece(struct sl_convert *c, const char *sid)
 {
-	drop_held(c);
+	conv_drop_held(c);
 	free(c->held_sid);
 	c->held_sid = sl_xstrdup(sid);
 	c->held_tab = sl_sessions_new();
@@ -547,10 +547,10 @@ pack_body(struct sl_convert *c, struct sl_buf *b, const struct sl_record *r)
 		s->info = sl_sessions_merge(c->held_tab, r);
 		sl_record_encode(&c->held_sess, r);
 	}
-	tag = body_tag(s, r, &t, &len);
-	if (body_render(c, s, r, sl_body_mem_at(&c->held_body, tag)) != 0)
+	tag = conv_body_tag(s, r, &t, &len);
+	if (conv_body_render(c, s, r, sl_body_mem_at(&c->held_body, tag)) != 0)
 		return SL_STOP;
-	body_count(c, s, t, r, len);
+	conv_body_count(c, s, t, r, len);
 	return SL_OK;
 }
 
@@ -566,7 +566,7 @@ convert_pack_end(void *arg, struct sl_buf *b)
 	}
 	if (c->held.len > 0 && make_piece(c, b) != 0)
 		spill(c, b);
-	drop_held(c);
+	conv_drop_held(c);
 	c->held_plain = 0;
 }
 
@@ -607,7 +607,7 @@ source_keyed(struct csrc **v, size_t *n, size_t *last, const char *key,
 	return &(*v)[i];
 }
 
-/* A source of a piece, added to s's as count() would have added its
+/* A source of a piece, added to s's as conv_count_record() would have added its
  * lines one by one. */
 static void
 add_source(struct csess *s, const char *key, const char *path,
@@ -619,7 +619,7 @@ add_source(struct csess *s, const char *key, const char *path,
 	e->timed += timed;
 }
 
-/* A piece's counts (put_counts) added to s's, as count() adds. */
+/* A piece's counts (put_counts) added to s's, as conv_count_record() adds. */
 static void
 add_counts(struct csess *s, struct sl_codec_cur *k)
 {
@@ -632,7 +632,7 @@ add_counts(struct csess *s, struct sl_codec_cur *k)
 	if (v == NULL)
 		return;
 	memcpy(&in, v, sizeof(in));	/* frames are unaligned */
-	sum_add(&s->sum, &in);
+	conv_sum_add(&s->sum, &in);
 	s->telling += sl_codec_get_i64(k);
 	for (n = sl_codec_get_u32(k); n > 0 && !k->bad; n--) {
 		key = sl_codec_get_str(k);
@@ -683,7 +683,7 @@ absorb_piece(struct sl_convert *c, struct sl_codec_cur *k)
 	(void)get_bytes(k, sl_codec_get_u32(k));  /* in the block as well */
 	memset(&unused, 0, sizeof(unused));
 	add_counts(&unused, k);
-	free_sources(&unused);
+	conv_free_sources(&unused);
 	off = sl_codec_get_i64(k);
 	len = sl_codec_get_i64(k);
 	(void)sl_codec_get_i64(k);	/* the writer's bytes: made again */
@@ -693,13 +693,13 @@ absorb_piece(struct sl_convert *c, struct sl_codec_cur *k)
 	sl_buf_reset(b);
 	sl_buf_reserve(b, (size_t)len);
 	if (sl_pread_all(c->pf->fd[PF_BLOCKS], b->buf, (size_t)len, off) != 0) {
-		failf(c, "spool file: read error");
+		conv_fail(c, "spool file: read error");
 		return SL_STOP;
 	}
 	for (at = 0; at < (size_t)len; at += used) {
 		used = sl_record_decode(b->buf + at, (size_t)len - at, &r,
 		    &c->arrays);
-		if (used == 0 || take(c, &r, NULL, 0, -1) != SL_OK)
+		if (used == 0 || conv_take_record(c, &r, NULL, 0, -1) != SL_OK)
 			return SL_STOP;
 	}
 	return SL_OK;
@@ -716,7 +716,7 @@ apply_piece(struct sl_convert *c, struct sl_codec_cur *k)
 	if (sid == NULL || c->failed || c->pf == NULL)
 		return SL_STOP;
 	/* Made where its first record would make it. */
-	s = csess_of(c, sl_sessions_get(c->tab, sid, 1));
+	s = conv_csess_of(c, sl_sessions_get(c->tab, sid, 1));
 	if (s->body)
 		return absorb_piece(c, k);
 	if (merge_sessions(c, k) != 0)
@@ -724,7 +724,7 @@ apply_piece(struct sl_convert *c, struct sl_codec_cur *k)
 	add_counts(s, k);
 	/* Another piece or a record before it: the spool has them all. */
 	shared = s->pieces > 0 || s->loose > 0;
-	if (shared && take_block(c, s) != 0)
+	if (shared && conv_take_block(c, s) != 0)
 		return SL_STOP;
 	s->block_off = sl_codec_get_i64(k);
 	s->block_len = sl_codec_get_i64(k);
@@ -733,7 +733,7 @@ apply_piece(struct sl_convert *c, struct sl_codec_cur *k)
 	s->pieces++;
 	if (k->bad || s->block_len <= 0 || s->piece_len < 0)
 		return SL_STOP;
-	if (shared && take_block(c, s) != 0)
+	if (shared && conv_take_block(c, s) != 0)
 		return SL_STOP;
 	return SL_OK;
 }
@@ -747,7 +747,7 @@ add_tag(struct csess *s, const char *key, const char *path,
 	struct csrc *e = source_keyed(&s->tag, &s->ntag, &s->lasttag, key,
 	    path);
 
-	sum_add(&e->sum, sum);
+	conv_sum_add(&e->sum, sum);
 	return (uint32_t)(e - s->tag);
 }
 
@@ -792,10 +792,10 @@ absorb_chunks(struct sl_convert *c, struct csess *s, long long off,
 	sl_buf_reset(b);
 	sl_buf_reserve(b, (size_t)len);
 	if (sl_pread_all(c->pf->fd[PF_BLOCKS], b->buf, (size_t)len, off) != 0) {
-		failf(c, "spool file: read error");
+		conv_fail(c, "spool file: read error");
 		return -1;
 	}
-	if (spool_ready(c, s) != 0)
+	if (conv_spool_ready(c, s) != 0)
 		return -1;
 	for (at = 0; at + 8 <= (size_t)len; at += 8 + clen) {
 		memcpy(&tag, b->buf + at, sizeof(tag));
@@ -806,14 +806,14 @@ absorb_chunks(struct sl_convert *c, struct csess *s, long long off,
 		to = sl_body_at(&c->bd, &c->spool, s->sp, tag == SL_BODY_ALL ?
 		    tag : map[tag]);
 		if (to == NULL) {
-			failf(c, "spool file: write error: %s",
+			conv_fail(c, "spool file: write error: %s",
 			    strerror(errno));
 			return -1;
 		}
 		sl_buf_add(to, b->buf + at + 8, clen);
 	}
 	if (at != (size_t)len) {
-		failf(c, "spool file: read error");
+		conv_fail(c, "spool file: read error");
 		return -1;
 	}
 	return 0;
@@ -823,7 +823,7 @@ absorb_chunks(struct sl_convert *c, struct csess *s, long long off,
  * A body piece (end_body_piece, k past its session's id), taken as -j
  * 1 takes its records: its counts added, its chunks where -j 1 has
  * their bytes.  The first thing of its session is left where it is
- * until something else comes (take_block) or the end (gather).
+ * until something else comes (conv_take_block) or the end (gather).
  * SL_OK or SL_STOP.
  */
 static int
@@ -840,7 +840,7 @@ apply_body_piece(struct sl_convert *c, const char *sid,
 	if (sid == NULL || c->failed || c->pf == NULL)
 		return SL_STOP;
 	/* Made where its first record would make it. */
-	s = csess_of(c, sl_sessions_get(c->tab, sid, 1));
+	s = conv_csess_of(c, sl_sessions_get(c->tab, sid, 1));
 	first = !s->body;
 	s->body = 1;
 	if (merge_sessions(c, k) != 0)
@@ -849,7 +849,7 @@ apply_body_piece(struct sl_convert *c, const char *sid,
 	if ((v = (const void *)get_bytes(k, sizeof(*v))) == NULL)
 		return SL_STOP;
 	memcpy(&all, v, sizeof(all));	/* frames are unaligned */
-	sum_add(&s->sum_all, &all);
+	conv_sum_add(&s->sum_all, &all);
 	if (add_tags(s, k, &map, &n) == 0) {
 		off = sl_codec_get_i64(k);
 		len = sl_codec_get_i64(k);
@@ -870,7 +870,7 @@ apply_body_piece(struct sl_convert *c, const char *sid,
 			s->block_off = off;
 			s->block_len = len;
 			rc = SL_OK;
-		} else if (take_block(c, s) == 0 &&
+		} else if (conv_take_block(c, s) == 0 &&
 		    absorb_chunks(c, s, off, len, map, n) == 0)
 			rc = SL_OK;
 	}
@@ -906,7 +906,7 @@ convert_apply(void *arg, const void *bytes, size_t n)
 		}
 		if ((used = sl_record_decode(k.p, k.n, &r, &c->arrays)) == 0)
 			return SL_STOP;
-		if (take(c, &r, k.p, used, wd) != SL_OK)
+		if (conv_take_record(c, &r, k.p, used, wd) != SL_OK)
 			return SL_STOP;
 		(void)get_bytes(&k, used);
 	}

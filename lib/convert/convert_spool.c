@@ -25,7 +25,7 @@
 /* ------------------------------------------------------------- errors */
 
 void
-failf(struct sl_convert *c, const char *fmt, ...)
+conv_fail(struct sl_convert *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -39,7 +39,7 @@ failf(struct sl_convert *c, const char *fmt, ...)
 
 /* Remember a temporary output name for the signal handler. */
 void
-track_tmp(struct sl_convert *c, const char *path)
+conv_track_tmp(struct sl_convert *c, const char *path)
 {
 	c->sig_tmp_set = 0;
 	if (path != NULL && strlen(path) < sizeof(c->sig_tmp)) {
@@ -50,7 +50,7 @@ track_tmp(struct sl_convert *c, const char *path)
 
 /* Close an sl_out; an error becomes the run's error.  SL_OK/SL_FATAL. */
 int
-close_out(struct sl_convert *c, struct sl_out *o, const char *name)
+conv_close_out(struct sl_convert *c, struct sl_out *o, const char *name)
 {
 	struct sl_error e;
 
@@ -58,17 +58,18 @@ close_out(struct sl_convert *c, struct sl_out *o, const char *name)
 		return SL_OK;
 	if (sl_out_close(o, &e) != SL_OK) {
 		if (strcmp(name, "standard output") == 0)
-			failf(c, "write error on standard output: %s",
+			conv_fail(c, "write error on standard output: %s",
 			    strerror(e.sys));
 		else
-			failf(c, "%s: write error: %s", name, strerror(e.sys));
+			conv_fail(c, "%s: write error: %s", name,
+			    strerror(e.sys));
 		return SL_FATAL;
 	}
 	return SL_OK;
 }
 
 int
-ends(const char *s, const char *suffix)
+conv_ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
 
@@ -76,7 +77,7 @@ ends(const char *s, const char *suffix)
 }
 
 int
-is_dir(const char *path)
+conv_is_dir(const char *path)
 {
 	struct stat st;
 
@@ -86,7 +87,7 @@ is_dir(const char *path)
 /* ------------------------------------------------------- sessions */
 
 struct csess *
-csess_of(struct sl_convert *c, const struct sl_session *e)
+conv_csess_of(struct sl_convert *c, const struct sl_session *e)
 {
 	size_t seq = (size_t)e->seq;
 
@@ -109,7 +110,7 @@ csess_of(struct sl_convert *c, const struct sl_session *e)
 /* The source of src, whose input part is its first len bytes, in the
  * n sources at *v: the last one, else found or added. */
 struct csrc *
-source_at(struct csrc **v, size_t *n, size_t *last, const char *src,
+conv_source_at(struct csrc **v, size_t *n, size_t *last, const char *src,
     size_t len)
 {
 	size_t i;
@@ -139,7 +140,7 @@ source_at(struct csrc **v, size_t *n, size_t *last, const char *src,
 static struct csrc *
 source_in(struct csrc **v, size_t *n, size_t *last, const char *src)
 {
-	return source_at(v, n, last, src, sl_src_input_len(src));
+	return conv_source_at(v, n, last, src, sl_src_input_len(src));
 }
 
 /* The source of a line's src in s. */
@@ -165,7 +166,7 @@ metadata_note(const struct sl_record *r)
  * none).  wd: the display width of a line's text, when a worker
  * measured it (else -1: measured here, when the writer needs it). */
 void
-count_in(struct sl_convert *c, struct csess *s, struct sl_wsum *m,
+conv_count_in(struct sl_convert *c, struct csess *s, struct sl_wsum *m,
     struct csrc *e, const struct sl_record *r, long long wd)
 {
 	m->records++;
@@ -208,26 +209,26 @@ count_in(struct sl_convert *c, struct csess *s, struct sl_wsum *m,
 }
 
 void
-count(struct sl_convert *c, struct csess *s, const struct sl_record *r,
-    long long wd)
+conv_count_record(struct sl_convert *c, struct csess *s,
+    const struct sl_record *r, long long wd)
 {
 	struct csrc *e = NULL;
 
 	if (r->type == SL_LINE && r->src != NULL)
 		e = source_of(s, r->src);
-	count_in(c, s, &s->sum, e, r, wd);
+	conv_count_in(c, s, &s->sum, e, r, wd);
 }
 
 /* --------------------------------------------------------- spooling */
 
 /* An unlinked temporary file in $TMPDIR (or --tmpdir). */
 int
-scratch_fd(struct sl_convert *c)
+conv_scratch_fd(struct sl_convert *c)
 {
 	int fd = sl_tmpfile(c->o.tmpdir, "sl-convert");
 
 	if (fd < 0)
-		failf(c, "cannot create a temporary file in %s: %s",
+		conv_fail(c, "cannot create a temporary file in %s: %s",
 		    sl_tmpdir(c->o.tmpdir), strerror(errno));
 	return fd;
 }
@@ -235,12 +236,12 @@ scratch_fd(struct sl_convert *c)
 static int
 spool_open(struct sl_convert *c)
 {
-	int fd = scratch_fd(c);
+	int fd = conv_scratch_fd(c);
 
 	if (fd < 0)
 		return -1;
 	if ((c->spool.fp = fdopen(fd, "w+b")) == NULL) {
-		failf(c, "spool file: %s", strerror(errno));
+		conv_fail(c, "spool file: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -253,7 +254,7 @@ spool_open(struct sl_convert *c)
 
 /* The shared spool open, and s's spool in it.  0, or -1. */
 int
-spool_ready(struct sl_convert *c, struct csess *s)
+conv_spool_ready(struct sl_convert *c, struct csess *s)
 {
 	if (c->spool.fp == NULL && spool_open(c) != 0)
 		return -1;
@@ -265,17 +266,17 @@ spool_ready(struct sl_convert *c, struct csess *s)
 /* Append r to the shared spool as the next bytes of s's spool: the
  * bytes a worker encoded it in (enc, n), else encoded here. */
 int
-spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r,
-    const void *enc, size_t n)
+conv_spool_append(struct sl_convert *c, struct csess *s,
+    const struct sl_record *r, const void *enc, size_t n)
 {
 	int rc;
 
-	if (spool_ready(c, s) != 0)
+	if (conv_spool_ready(c, s) != 0)
 		return -1;
 	rc = enc != NULL ? sl_spool_append_encoded(&c->spool, s->sp, enc, n) :
 	    sl_spool_append(&c->spool, s->sp, r);
 	if (rc != 0) {
-		failf(c, "spool file: write error: %s", strerror(errno));
+		conv_fail(c, "spool file: write error: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -283,10 +284,10 @@ spool_append(struct sl_convert *c, struct csess *s, const struct sl_record *r,
 
 /* Written bytes are read back with pread: out of stdio's buffer first. */
 int
-spool_flush(struct sl_convert *c)
+conv_spool_flush(struct sl_convert *c)
 {
 	if (c->spool.fp != NULL && fflush(c->spool.fp) != 0) {
-		failf(c, "spool file: write error: %s", strerror(errno));
+		conv_fail(c, "spool file: write error: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -297,7 +298,7 @@ spool_flush(struct sl_convert *c)
  * depend on the record alone (SL_W_BODY), not on what it saw before.
  * What open() writes is the output file's, not a session's: dropped. */
 void
-body_file(struct sl_convert *c)
+conv_body_file(struct sl_convert *c)
 {
 	struct sl_wfile *f = &c->bf;
 	struct sl_buf junk;
@@ -318,24 +319,24 @@ body_file(struct sl_convert *c)
 /* What put() makes of r (a record of s), as the next bytes of spool sp
  * with tag.  0, or -1. */
 int
-body_put(struct sl_convert *c, struct sl_spool *sp, uint32_t tag,
+conv_body_put(struct sl_convert *c, struct sl_spool *sp, uint32_t tag,
     const struct csess *s, const struct sl_record *r)
 {
 	struct sl_buf *to = sl_body_at(&c->bd, &c->spool, sp, tag);
 
 	if (to == NULL) {
-		failf(c, "spool file: write error: %s", strerror(errno));
+		conv_fail(c, "spool file: write error: %s", strerror(errno));
 		return -1;
 	}
-	return body_render(c, s, r, to);
+	return conv_body_render(c, s, r, to);
 }
 
 /* The open chunk to its spool, before the spool is read.  0, or -1. */
 int
-body_flush(struct sl_convert *c)
+conv_body_flush(struct sl_convert *c)
 {
 	if (sl_body_flush(&c->bd, &c->spool) != 0) {
-		failf(c, "spool file: write error: %s", strerror(errno));
+		conv_fail(c, "spool file: write error: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -346,13 +347,14 @@ take_body(struct sl_convert *c, struct csess *s, const struct sl_record *r)
 {
 	struct csrc *t;
 	size_t len = 0;
-	uint32_t tag = body_tag(s, r, &t, &len);
+	uint32_t tag = conv_body_tag(s, r, &t, &len);
 
-	/* A worker's body piece before it goes first (take_block). */
-	if ((s->block_len > 0 && take_block(c, s) != 0) ||
-	    spool_ready(c, s) != 0 || body_put(c, s->sp, tag, s, r) != 0)
+	/* A worker's body piece before it goes first (conv_take_block). */
+	if ((s->block_len > 0 && conv_take_block(c, s) != 0) ||
+	    conv_spool_ready(c, s) != 0 ||
+	    conv_body_put(c, s->sp, tag, s, r) != 0)
 		return SL_STOP;
-	body_count(c, s, t, r, len);
+	conv_body_count(c, s, t, r, len);
 	return SL_OK;
 }
 
@@ -371,8 +373,8 @@ same_session(const struct sl_session *e, const char *id)
 /* Record r of the run (encoded as enc, n when a worker did it; wd as
  * for count): its session's facts, its report, its spool. */
 int
-take(struct sl_convert *c, const struct sl_record *r, const void *enc,
-    size_t n, long long wd)
+conv_take_record(struct sl_convert *c, const struct sl_record *r,
+    const void *enc, size_t n, long long wd)
 {
 	const struct sl_session *e;
 	struct csess *s;
@@ -388,14 +390,15 @@ take(struct sl_convert *c, const struct sl_record *r, const void *enc,
 	else
 		e = sl_sessions_get(c->tab, r->session, 1);
 	c->last = e;
-	s = csess_of(c, e);
+	s = conv_csess_of(c, e);
 	if (c->body && (s->body || s->pieces == 0)) {
 		s->body = 1;
 		return take_body(c, s, r);
 	}
-	if (take_block(c, s) != 0 || spool_append(c, s, r, enc, n) != 0)
+	if (conv_take_block(c, s) != 0 ||
+	    conv_spool_append(c, s, r, enc, n) != 0)
 		return SL_STOP;
-	count(c, s, r, wd);
+	conv_count_record(c, s, r, wd);
 	s->loose++;
 	return SL_OK;
 }
@@ -403,13 +406,13 @@ take(struct sl_convert *c, const struct sl_record *r, const void *enc,
 int
 convert_put(void *arg, const struct sl_record *r)
 {
-	return take(arg, r, NULL, 0, -1);
+	return conv_take_record(arg, r, NULL, 0, -1);
 }
 
-/* What count() made of some records (in) added to what it made of
+/* What conv_count_record() made of some records (in) added to what it made of
  * others (m): as if it had counted them all. */
 void
-sum_add(struct sl_wsum *m, const struct sl_wsum *in)
+conv_sum_add(struct sl_wsum *m, const struct sl_wsum *in)
 {
 	m->records += in->records;
 	m->lines += in->lines;
@@ -431,7 +434,7 @@ sum_add(struct sl_wsum *m, const struct sl_wsum *in)
  * s, so that they stand where -j 1 has them.  0, or -1.
  */
 int
-take_block(struct sl_convert *c, struct csess *s)
+conv_take_block(struct sl_convert *c, struct csess *s)
 {
 	size_t n = (size_t)s->block_len;
 	struct sl_buf *b;
@@ -443,10 +446,10 @@ take_block(struct sl_convert *c, struct csess *s)
 	sl_buf_reset(b);
 	sl_buf_reserve(b, n);
 	if (sl_pread_all(c->pf->fd[PF_BLOCKS], b->buf, n, s->block_off) != 0) {
-		failf(c, "spool file: read error");
+		conv_fail(c, "spool file: read error");
 		return -1;
 	}
-	return spool_append(c, s, NULL, b->buf, n);
+	return conv_spool_append(c, s, NULL, b->buf, n);
 }
 
 static void
@@ -462,7 +465,7 @@ free_list(struct csrc *v, size_t n)
 }
 
 void
-free_sources(struct csess *s)
+conv_free_sources(struct csess *s)
 {
 	free_list(s->src, s->nsrc);
 	free_list(s->tag, s->ntag);

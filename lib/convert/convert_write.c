@@ -64,7 +64,7 @@ window_at(struct sl_convert *c, int i, long long at, long long end,
 
 	if ((at < off || at + (long long)need > off + len) &&
 	    fill_window(pf, i, at, (size_t)(end - at)) != 0) {
-		failf(c, "spool file: read error");
+		conv_fail(c, "spool file: read error");
 		return -1;
 	}
 	off = pf->window_off[i];
@@ -112,7 +112,7 @@ copy_chunks(struct sl_convert *c, struct sl_wfile *f, long long at,
 	}
 	if (rc == SL_OK && at != end) {
 		if (!c->failed)
-			failf(c, "spool file: read error");
+			conv_fail(c, "spool file: read error");
 		return SL_FATAL;
 	}
 	return rc;
@@ -153,13 +153,13 @@ write_records(struct sl_convert *c, struct sl_wfile *f,
 		rc = w->begin(f, s);
 	if (rc == SL_OK && s->body) {
 		if ((rc = sl_body_write(s->spool, f->out)) == SL_FATAL)
-			failf(c, "spool file: read error");
+			conv_fail(c, "spool file: read error");
 	} else if (rc == SL_OK) {
 		cur = sl_spool_cursor(s->spool);
 		while (rc == SL_OK && (got = sl_spool_next(cur, &r)) > 0)
 			rc = w->put(f, s, r);
 		if (got < 0 && rc == SL_OK) {
-			failf(c, "spool file: read error");
+			conv_fail(c, "spool file: read error");
 			rc = SL_FATAL;
 		}
 		sl_spool_cursor_free(cur);
@@ -171,7 +171,7 @@ write_records(struct sl_convert *c, struct sl_wfile *f,
 
 /* Write sessions ss[0..n) into one output o. */
 int
-write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
+conv_write_file(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
     size_t n)
 {
 	struct sl_wfile f;
@@ -249,16 +249,16 @@ free_names(char **names)
 
 /* A session whose every record is a note or a session record. */
 int
-has_content(const struct csess *s)
+conv_has_content(const struct csess *s)
 {
 	return s->sum.lines > 0 || s->sum.raw > 0;
 }
 
 /* A session with something to show besides what metadata says. */
 int
-has_story(const struct csess *s)
+conv_has_story(const struct csess *s)
 {
-	return has_content(s) || s->telling > 0;
+	return conv_has_content(s) || s->telling > 0;
 }
 
 /*
@@ -282,12 +282,12 @@ write_member(struct sl_convert *c, struct sl_out *o, struct sl_wsess *ss,
     size_t n, size_t i)
 {
 	if (i < n)
-		return write_file(c, o, &ss[i], 1);
+		return conv_write_file(c, o, &ss[i], 1);
 	return sl_report_write(c->rep, SL_REPORT_HTML, o);
 }
 
 int
-write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
+conv_write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 {
 	char **names = make_names(c, ss, n), *path;
 	struct sl_ofile of;
@@ -300,7 +300,7 @@ write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 	for (i = 0; i < nmembers(c, n) && !c->o.force; i++) {
 		sprintf(path, "%s/%s", c->o.output, member_name(names, n, i));
 		if (sl_ofile_exists(path)) {
-			failf(c, "%s: exists (use --force to replace it)", path);
+			conv_fail(c, "%s: exists (use --force to replace it)", path);
 			rc = SL_FATAL;
 			break;
 		}
@@ -314,20 +314,20 @@ write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 			rc = SL_FATAL;
 			break;
 		}
-		track_tmp(c, of.tmp);
+		conv_track_tmp(c, of.tmp);
 		fd = dup(of.fd);
 		o = fd >= 0 ? sl_out_fd(fd, path, 0) : NULL;
 		if (o == NULL) {
-			failf(c, "%s: %s", path, strerror(errno));
+			conv_fail(c, "%s: %s", path, strerror(errno));
 			sl_ofile_abort(&of);
 			rc = SL_FATAL;
 			break;
 		}
 		rc = write_member(c, o, ss, n, i);
-		if (close_out(c, o, path) != SL_OK)
+		if (conv_close_out(c, o, path) != SL_OK)
 			rc = SL_FATAL;
 		if (rc != SL_OK) {
-			failf(c, "%s: write error", path);
+			conv_fail(c, "%s: write error", path);
 			sl_ofile_abort(&of);
 		} else if (sl_ofile_commit(&of, c->err, sizeof(c->err)) !=
 		    SL_OK) {
@@ -342,7 +342,7 @@ write_dir(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 }
 
 int
-write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
+conv_write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 {
 	char **names = make_names(c, ss, n), hex[65];
 	struct sl_archive_out *a;
@@ -365,23 +365,23 @@ write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 	for (i = 0; i < nmembers(c, n) && rc == SL_OK; i++) {
 		const char *name = member_name(names, n, i);
 
-		if ((fd = scratch_fd(c)) < 0) {
+		if ((fd = conv_scratch_fd(c)) < 0) {
 			rc = SL_FATAL;
 			break;
 		}
 		ofd = dup(fd);
 		o = ofd >= 0 ? sl_out_fd(ofd, name, 0) : NULL;
 		if (o == NULL) {
-			failf(c, "%s: %s", name, strerror(errno));
+			conv_fail(c, "%s: %s", name, strerror(errno));
 			close(fd);
 			rc = SL_FATAL;
 			break;
 		}
 		rc = write_member(c, o, ss, n, i);
-		if (close_out(c, o, name) != SL_OK)
+		if (conv_close_out(c, o, name) != SL_OK)
 			rc = SL_FATAL;
 		if (rc == SL_OK && fstat(fd, &st) != 0) {
-			failf(c, "%s: %s", name, strerror(errno));
+			conv_fail(c, "%s: %s", name, strerror(errno));
 			rc = SL_FATAL;
 		}
 		if (rc == SL_OK && sl_archive_add_fd(a, name, fd,
@@ -394,7 +394,7 @@ write_archive(struct sl_convert *c, struct sl_wsess *ss, size_t n)
 			sl_buf_printf(&manifest, "%s  %lld  %s\n", hex,
 			    (long long)st.st_size, name);
 		else
-			failf(c, "%s: write error", name);
+			conv_fail(c, "%s: write error", name);
 		close(fd);
 	}
 	if (rc == SL_OK && sl_archive_add_mem(a, "MANIFEST", manifest.buf,

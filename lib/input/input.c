@@ -117,7 +117,7 @@ entry_name(struct walk *w, struct arc *ar, struct sl_in *lo,
 		 * it as its own member would find the same magic again, one
 		 * level deeper, until SL_NEST_MAX.
 		 */
-		report(w, lo->name, "corrupt archive: damaged or "
+		in_walk_report(w, lo->name, "corrupt archive: damaged or "
 		    "unrecognized archive header");
 		return -1;
 	}
@@ -130,7 +130,7 @@ entry_name(struct walk *w, struct arc *ar, struct sl_in *lo,
 		return 0;
 	if (archive_entry_hardlink(e) != NULL && archive_entry_size(e) == 0)
 		return 0;
-	*name = member_name(lo->name, e);
+	*name = in_member_name(lo->name, e);
 	return 1;
 }
 
@@ -144,13 +144,13 @@ open_member(struct walk *w, struct arc *ar, char *name, long long size,
 
 	free(name);
 	m->ctx = ar;
-	m->fill = member_fill;
+	m->fill = in_member_fill;
 	ar->blk = NULL;
 	ar->blen = 0;
 	ar->pos = 0;
 	ar->hole = 0;
 	ar->entry_end = 0;
-	member_view(ar, m, size);
+	in_member_view(ar, m, size);
 	return open_stream(w, m, depth, 0);
 }
 
@@ -167,16 +167,16 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth, int *ended)
 
 	memset(&ar, 0, sizeof ar);
 	ar.lower = lo;
-	ar.comp = comp_name(lo->data + lo->r, lo->w - lo->r);
-	if (dict_refused(w, lo, ar.comp))
+	ar.comp = in_comp_name(lo->data + lo->r, lo->w - lo->r);
+	if (in_dict_refused(w, lo, ar.comp))
 		return SL_OK;
-	if ((ar.a = arc_new(&ar)) == NULL) {
-		report(w, lo->name, "%s",
+	if ((ar.a = in_arc_open(&ar)) == NULL) {
+		in_walk_report(w, lo->name, "%s",
 		    sl_archive_dl_failure("out of memory"));
 		return SL_OK;
 	}
 	if (archive_read_open1(ar.a) != ARCHIVE_OK) {
-		arc_report(w, &ar, lo->name);
+		in_arc_report(w, &ar, lo->name);
 		goto out;
 	}
 	for (;;) {
@@ -193,11 +193,11 @@ walk_archive(struct walk *w, struct sl_in *lo, int depth, int *ended)
 			break;
 		}
 		if (r == ARCHIVE_FATAL) {
-			arc_report(w, &ar, lo->name);
+			in_arc_report(w, &ar, lo->name);
 			break;
 		}
 		if (r == ARCHIVE_RETRY || r == ARCHIVE_FAILED) {
-			arc_report(w, &ar, lo->name);
+			in_arc_report(w, &ar, lo->name);
 			failed = 1;
 			/* Give up when libarchive makes no headway. */
 			pos = archive_filter_bytes(ar.a, -1);
@@ -237,7 +237,7 @@ gzip_archive(struct walk *w, struct sl_in *in, int depth)
 
 	while (ended && !in->eof) {
 		in->r = in->w;
-		fill_to(in, 1);
+		in_fill_to(in, 1);
 	}
 	in->r = in->w;
 	return rc;
@@ -293,15 +293,15 @@ open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 {
 	int kind, rc = SL_OK, ended = 0;
 
-	/* Not over a view: its bytes are all there is (member_view()). */
+	/* Not over a view: its bytes are all there is (in_member_view()). */
 	if (in->buf == NULL && !in->eof && w->spare != NULL) {
 		in->buf = w->spare;
 		in->data = in->buf;
 		in->cap = IN_BUFSZ;
 		w->spare = NULL;
 	}
-	fill_to(in, IN_SNIFF);
-	kind = sniff(in->data + in->r, in->w - in->r);
+	in_fill_to(in, IN_SNIFF);
+	kind = in_sniff_magic(in->data + in->r, in->w - in->r);
 	if (kind == K_PLAIN) {
 		(void)in_map(in);	/* read in place when it is worth it */
 		rc = leaf(w, in);
@@ -309,11 +309,11 @@ open_stream(struct walk *w, struct sl_in *in, int depth, int gzipped)
 	else if (kind == K_ARCHIVE && gzipped)
 		rc = gzip_archive(w, in, depth);
 	else if (depth >= SL_NEST_MAX)
-		report(w, in->name, "nested too deep (over %d levels of "
-		    "compression and archives), skipped", SL_NEST_MAX);
+		in_walk_report(w, in->name, "nested too deep (over %d levels "
+		    "of compression and archives), skipped", SL_NEST_MAX);
 	else if (kind == K_GZIP)
-		rc = open_stream(w, ahead_in(w, gz_in(w, in), in), depth + 1,
-		    1);
+		rc = open_stream(w, in_ahead_new(w, in_gz_new(w, in), in),
+		    depth + 1, 1);
 	else
 		rc = walk_archive(w, in, depth + 1, &ended);
 	in_close(w, in);
@@ -324,7 +324,8 @@ static int
 walk_fd(struct walk *w, int fd, const char *name, int own, int seekable,
     int fifo)
 {
-	return open_stream(w, fd_in(w, fd, name, own, seekable, fifo), 0, 0);
+	return open_stream(w, in_fd_new(w, fd, name, own, seekable, fifo), 0,
+	    0);
 }
 
 /* A folder's entry: its name, and its type when readdir() knows it. */
@@ -353,7 +354,7 @@ walk_dir(struct walk *w, const char *path)
 	int rc = SL_OK;
 
 	if ((d = opendir(path)) == NULL) {
-		report(w, path, "cannot open: %s", strerror(errno));
+		in_walk_report(w, path, "cannot open: %s", strerror(errno));
 		return SL_OK;
 	}
 	/* Read it all first: one descriptor open, however deep the tree. */
@@ -361,8 +362,8 @@ walk_dir(struct walk *w, const char *path)
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
 			if (errno != 0)
-				report(w, path, "cannot read directory: %s",
-				    strerror(errno));
+				in_walk_report(w, path, "cannot read "
+				    "directory: %s", strerror(errno));
 			break;
 		}
 		if (strcmp(de->d_name, ".") == 0 ||
@@ -416,12 +417,13 @@ walk_path(struct walk *w, const char *path, int top)
 	struct stat sb;
 
 	if ((top ? stat(path, &sb) : lstat(path, &sb)) == -1) {
-		report(w, path, "cannot open: %s", strerror(errno));
+		in_walk_report(w, path, "cannot open: %s", strerror(errno));
 		return SL_OK;
 	}
 	if (S_ISLNK(sb.st_mode)) {
 		if (stat(path, &sb) == -1) {
-			report(w, path, "cannot open: %s", strerror(errno));
+			in_walk_report(w, path, "cannot open: %s",
+			    strerror(errno));
 			return SL_OK;
 		}
 		if (S_ISDIR(sb.st_mode))
@@ -430,7 +432,7 @@ walk_path(struct walk *w, const char *path, int top)
 	if (S_ISDIR(sb.st_mode))
 		return walk_dir(w, path);
 	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
-		report(w, path, "not a regular file, skipped");
+		in_walk_report(w, path, "not a regular file, skipped");
 		return SL_OK;
 	}
 	return walk_file(w, path, S_ISFIFO(sb.st_mode));
@@ -446,14 +448,14 @@ walk_file(struct walk *w, const char *path, int fifo)
 	struct stat sb;
 	int fd;
 
-	/* A FIFO without a writer would block open(): see fd_fill(). */
+	/* A FIFO without a writer would block open(): see in_fd_fill(). */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC |
 	    (fifo ? O_NONBLOCK : 0))) == -1) {
-		report(w, path, "cannot open: %s", strerror(errno));
+		in_walk_report(w, path, "cannot open: %s", strerror(errno));
 		return SL_OK;
 	}
 	if (fstat(fd, &sb) == -1) {
-		report(w, path, "cannot open: %s", strerror(errno));
+		in_walk_report(w, path, "cannot open: %s", strerror(errno));
 		close(fd);
 		return SL_OK;
 	}
@@ -475,7 +477,7 @@ sl_input_walk(const char *path, sl_leaf_fn fn, void *arg, sl_errfn err,
 int
 sl_input_plain(const unsigned char *p, size_t n)
 {
-	return sniff(p, SL_MIN(n, (size_t)IN_SNIFF)) == K_PLAIN;
+	return in_sniff_magic(p, SL_MIN(n, (size_t)IN_SNIFF)) == K_PLAIN;
 }
 
 int

@@ -35,7 +35,7 @@
  * With -j N, the parent's own work on a tar.gz is two thirds inflate,
  * and the workers wait for it.  There the gzip layer runs on a thread of
  * its own, up to AHEAD_SLOTS slots of AHEAD_SLOT bytes ahead of its
- * reader (512 KiB), which takes the slots in order (ahead_fill()).  Only
+ * reader (512 KiB), which takes the slots in order (in_ahead_fill()).  Only
  * over a regular file: what lies below is then the thread's alone, and a
  * read never waits on a writer, so a reader that stops early is never
  * kept waiting.  Only with workers, forked before the thread (take(arg,
@@ -102,7 +102,7 @@ ahead_make(struct ahead *a, struct slot *s)
 		gz->produced += got;
 	}
 	s->last = got <= 0 || gz->errstate != ERR_NONE;
-	s->more = !s->last && gz_goes_on(gz);
+	s->more = !s->last && in_gz_goes_on(gz);
 	s->refused = gz->refused;
 	if (gz->errstate == ERR_PENDING) {
 		snprintf(s->err, sizeof s->err, "%s", gz->errmsg);
@@ -173,7 +173,7 @@ ahead_notes(struct sl_in *in, const struct slot *s)
  * next call: a fill without the copy.  Returns as a fill does.
  */
 ssize_t
-ahead_view(struct sl_in *in, const unsigned char **p, size_t n)
+in_ahead_view(struct sl_in *in, const unsigned char **p, size_t n)
 {
 	struct ahead *a = in->ctx;
 	struct slot *s = a->cur;
@@ -202,7 +202,7 @@ ahead_view(struct sl_in *in, const unsigned char **p, size_t n)
  * bytes it would make without the thread.
  */
 ssize_t
-ahead_fill(struct sl_in *in, unsigned char *dst, size_t n)
+in_ahead_fill(struct sl_in *in, unsigned char *dst, size_t n)
 {
 	struct ahead *a = in->ctx;
 	const unsigned char *p;
@@ -210,7 +210,7 @@ ahead_fill(struct sl_in *in, unsigned char *dst, size_t n)
 	ssize_t got;
 
 	for (;;) {
-		got = ahead_view(in, &p, n - total);
+		got = in_ahead_view(in, &p, n - total);
 		if (got <= 0)
 			return total > 0 ? (ssize_t)total : got;
 		memcpy(dst + total, p, (size_t)got);
@@ -256,14 +256,14 @@ ahead_close(struct sl_in *in)
  * it and safe (see above); else gz itself.
  */
 struct sl_in *
-ahead_in(const struct walk *w, struct sl_in *gz, const struct sl_in *lo)
+in_ahead_new(const struct walk *w, struct sl_in *gz, const struct sl_in *lo)
 {
 	struct sl_in *in;
 	struct ahead *a;
 	int i;
 
 	/* The workers are forked first: never with the thread alive. */
-	if (w->take == NULL || lo->fill != fd_fill || lo->seekfd < 0 ||
+	if (w->take == NULL || lo->fill != in_fd_fill || lo->seekfd < 0 ||
 	    gz->errstate != ERR_NONE || w->take(w->arg, NULL) != SL_OK)
 		return gz;
 	a = sl_xcalloc(1, sizeof *a);
@@ -278,7 +278,7 @@ ahead_in(const struct walk *w, struct sl_in *gz, const struct sl_in *lo)
 	pthread_cond_init(&a->cv, NULL);
 	in = in_new(gz->name, w);
 	in->ctx = a;
-	in->fill = ahead_fill;
+	in->fill = in_ahead_fill;
 	in->close = ahead_close;
 	if (pthread_create(&a->thread, NULL, ahead_main, a) != 0) {
 		/* No thread: gz is read here, as without workers. */

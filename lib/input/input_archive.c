@@ -84,7 +84,7 @@ view_keep(struct sl_in *m)
 {
 	size_t n = m->w - m->r;
 
-	m->cap = round_buf(SL_MAX(n, (size_t)1));
+	m->cap = in_round_buf(SL_MAX(n, (size_t)1));
 	m->buf = sl_xmalloc(m->cap);
 	memcpy(m->buf, m->data + m->r, n);
 	m->data = m->buf;
@@ -103,15 +103,15 @@ arc_chunk(struct sl_in *lo, const unsigned char **p)
 {
 	ssize_t got;
 
-	if (lo->r == lo->w && !lo->eof && lo->fill == ahead_fill) {
-		got = ahead_view(lo, p, ARC_CHUNK);
+	if (lo->r == lo->w && !lo->eof && lo->fill == in_ahead_fill) {
+		got = in_ahead_view(lo, p, ARC_CHUNK);
 		if (got > 0)
 			lo->produced += got;
 		if (got <= 0 || lo->errstate != ERR_NONE)
 			lo->eof = 1;
 		return got > 0 ? (size_t)got : 0;
 	}
-	fill_to(lo, 1);
+	in_fill_to(lo, 1);
 	*p = lo->data + lo->r;
 	return SL_MIN(lo->w - lo->r, (size_t)ARC_CHUNK);
 }
@@ -195,7 +195,7 @@ arc_seek(struct archive *a, void *cd, la_int64_t off, int whence)
  * its filters only once it has opened them.
  */
 const char *
-comp_name(const unsigned char *p, size_t n)
+in_comp_name(const unsigned char *p, size_t n)
 {
 	static const struct {
 		const char *name;
@@ -246,11 +246,11 @@ arc_msg(struct arc *ar, char *msg, size_t len)
 			    "(truncated file)", comp);
 		else {
 			snprintf(msg, len, "corrupt %s data: %s", comp, s);
-			tidy_msg(msg + strlen(msg) - strlen(s));
+			in_tidy_msg(msg + strlen(msg) - strlen(s));
 		}
 	} else {
 		snprintf(msg, len, "corrupt archive: %s", s);
-		tidy_msg(msg + strlen("corrupt archive: "));
+		in_tidy_msg(msg + strlen("corrupt archive: "));
 	}
 }
 
@@ -264,15 +264,15 @@ arc_seterr(struct sl_in *in, struct arc *ar)
 }
 
 void
-arc_report(struct walk *w, struct arc *ar, const char *where)
+in_arc_report(struct walk *w, struct arc *ar, const char *where)
 {
 	char msg[1024];
 
 	arc_msg(ar, msg, sizeof msg);
-	report(w, where, "%s", msg);
+	in_walk_report(w, where, "%s", msg);
 }
 
-/* The entry's next block: the one member_view() looked at and left,
+/* The entry's next block: the one in_member_view() looked at and left,
  * else libarchive's. */
 static int
 data_block(struct arc *ar, const void **blk, size_t *len, la_int64_t *off)
@@ -287,7 +287,7 @@ data_block(struct arc *ar, const void **blk, size_t *len, la_int64_t *off)
 	return archive_read_data_block(ar->a, blk, len, off);
 }
 
-/* A block for member_fill() to take as if it had asked for it. */
+/* A block for in_member_fill() to take as if it had asked for it. */
 static void
 data_unget(struct arc *ar, int r, const void *blk, size_t len,
     la_int64_t off)
@@ -300,7 +300,7 @@ data_unget(struct arc *ar, int r, const void *blk, size_t len,
 }
 
 ssize_t
-member_fill(struct sl_in *in, unsigned char *dst, size_t n)
+in_member_fill(struct sl_in *in, unsigned char *dst, size_t n)
 {
 	struct arc *ar = in->ctx;
 	const void *blk;
@@ -350,8 +350,8 @@ member_fill(struct sl_in *in, unsigned char *dst, size_t n)
 		ar->pos = boff + (long long)len;
 	}
 	ar->out_total += (long long)got;
-	if (over_ratio(ar->out_total, arc_in(ar))) {
-		bomb_err(in);
+	if (in_over_ratio(ar->out_total, arc_in(ar))) {
+		in_bomb_err(in);
 		ar->stop = 1;
 		ar->entry_end = 1;
 	}
@@ -384,7 +384,7 @@ ascii_name(struct archive_entry *e)
 
 /* "archive//member", without a leading "./" or "/" of the member. */
 char *
-member_name(const char *outer, struct archive_entry *e)
+in_member_name(const char *outer, struct archive_entry *e)
 {
 	/*
 	 * UTF-8 first: in the C locale the multibyte accessor turns every
@@ -417,7 +417,7 @@ member_name(const char *outer, struct archive_entry *e)
 }
 
 struct archive *
-arc_new(struct arc *ar)
+in_arc_open(struct arc *ar)
 {
 	struct archive *a = archive_read_new();
 
@@ -520,7 +520,7 @@ lzma_dict(const unsigned char *p, size_t n)
 		return (1LL << (p[5] & 0x1f)) -
 		    ((1LL << (p[5] & 0x1f)) / 16) * (p[5] >> 5);
 	if (n >= 13 && p[0] == 0x5d)
-		return le32(p + 1);
+		return in_le32(p + 1);
 	return 0;
 }
 
@@ -530,13 +530,13 @@ lzma_dict(const unsigned char *p, size_t n)
  * before libarchive allocates it: returns 1, reported and counted.
  */
 int
-dict_refused(struct walk *w, struct sl_in *lo, const char *comp)
+in_dict_refused(struct walk *w, struct sl_in *lo, const char *comp)
 {
 	long long dict = lzma_dict(lo->data + lo->r, lo->w - lo->r);
 
 	if (dict <= SL_DICT_MAX)
 		return 0;
-	report(w, lo->name, "%s dictionary of %lld MiB, over the limit "
+	in_walk_report(w, lo->name, "%s dictionary of %lld MiB, over the limit "
 	    "of %lld MiB, refusing (it would take that much memory)",
 	    comp != NULL ? comp : "LZMA", dict >> 20, SL_DICT_MAX >> 20);
 	if (w->st != NULL) {
@@ -550,17 +550,17 @@ dict_refused(struct walk *w, struct sl_in *lo, const char *comp)
  * A small tar member whose data libarchive hands over in one block (the
  * common case in a tar.gz of session logs): m shows the block where it
  * lies, as a view over memory (sl_in_mem()) does, rather than a copy of
- * it in m's buffer.  The calls to libarchive are member_fill()'s, in the
+ * it in m's buffer.  The calls to libarchive are in_member_fill()'s, in the
  * same order: the block, then (a member smaller than the sniff asks for
  * more at once) the entry's end; should that end move lo's buffer (the
  * padding in the next chunk), arc_read() first copies the view
  * (view_keep()).  Then nothing asks libarchive for more before the next
  * header, and the block stays valid while the member is read.  Tar only:
  * its block is all of its entry (a zip's last call checks a CRC).  What
- * does not fit is left for member_fill(), as if it had asked.
+ * does not fit is left for in_member_fill(), as if it had asked.
  */
 void
-member_view(struct arc *ar, struct sl_in *m, long long size)
+in_member_view(struct arc *ar, struct sl_in *m, long long size)
 {
 	const void *blk;
 	la_int64_t off;
@@ -573,7 +573,7 @@ member_view(struct arc *ar, struct sl_in *m, long long size)
 		return;
 	r = archive_read_data_block(ar->a, &blk, &len, &off);
 	if (r != ARCHIVE_OK || off != 0 || (long long)len != size ||
-	    over_ratio(ar->out_total + size, arc_in(ar))) {
+	    in_over_ratio(ar->out_total + size, arc_in(ar))) {
 		data_unget(ar, r, blk, len, off);
 		return;
 	}
@@ -588,7 +588,8 @@ member_view(struct arc *ar, struct sl_in *m, long long size)
 		ar->entry_end = 1;
 		m->eof = 1;
 	} else {
-		/* More, or an error: member_fill() goes on from its buffer. */
+		/* More, or an error: in_member_fill() goes on from its
+		 * buffer. */
 		if (ar->view != NULL)
 			view_keep(m);
 		data_unget(ar, r, blk, len, off);

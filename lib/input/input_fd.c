@@ -58,7 +58,7 @@ wait_in(int fd, int ms)
 }
 
 ssize_t
-fd_fill(struct sl_in *in, unsigned char *dst, size_t n)
+in_fd_fill(struct sl_in *in, unsigned char *dst, size_t n)
 {
 	struct fdsrc *f = in->ctx;
 	ssize_t got;
@@ -115,7 +115,7 @@ fd_close(struct sl_in *in)
 }
 
 struct sl_in *
-fd_in(const struct walk *w, int fd, const char *name, int own, int seekable,
+in_fd_new(const struct walk *w, int fd, const char *name, int own, int seekable,
     int fifo)
 {
 	struct sl_in *in = in_new(name, w);
@@ -125,7 +125,7 @@ fd_in(const struct walk *w, int fd, const char *name, int own, int seekable,
 	f->own = own;
 	f->fifo = fifo;
 	in->ctx = f;
-	in->fill = fd_fill;
+	in->fill = in_fd_fill;
 	in->close = fd_close;
 	if (seekable)
 		in->seekfd = fd;

@@ -78,7 +78,7 @@ gz_next_member(struct sl_in *in, struct gz *g)
 	size_t avail, i;
 
 	for (;;) {
-		fill_to(lo, 2);
+		in_fill_to(lo, 2);
 		avail = lo->w - lo->r;
 		p = lo->data + lo->r;
 		if (avail == 0) {
@@ -133,7 +133,7 @@ gz_resync(struct sl_in *in, struct gz *g)
 	if (g->resyncs >= GZ_RESYNC_MAX)
 		return 0;
 	for (;;) {
-		fill_to(lo, 4);
+		in_fill_to(lo, 4);
 		avail = lo->w - lo->r;
 		if (avail < 4)
 			return 0;	/* the end, or lo's error: fatal */
@@ -181,7 +181,7 @@ gz_member_begin(struct gz *g)
 {
 	struct sl_in *lo = g->lower;
 
-	fill_to(lo, 4);
+	in_fill_to(lo, 4);
 	g->own_check = !(lo->w - lo->r >= 4 && (lo->data[lo->r + 3] & 0x02));
 	(void)inflateValidate(&g->z, !g->own_check);
 	g->crc = 0;
@@ -212,12 +212,12 @@ gz_keep_tail(struct gz *g, const unsigned char *p, size_t used)
 static int
 gz_trailer(struct gz *g, const char **why)
 {
-	if (le32(g->tail) != g->crc) {
+	if (in_le32(g->tail) != g->crc) {
 		*why = "incorrect data check";
 		g->bad_skip = 4;
 		return Z_DATA_ERROR;
 	}
-	if (le32(g->tail + 4) != g->size) {
+	if (in_le32(g->tail + 4) != g->size) {
 		*why = "incorrect length check";
 		return Z_DATA_ERROR;
 	}
@@ -366,8 +366,8 @@ gz_steps(struct sl_in *in, struct gz *g, unsigned char *dst, size_t n)
 	do {
 		got += gz_step(in, g, dst + got, n - got, lo->w - lo->r);
 		if (!g->done && g->ratio_due &&
-		    over_ratio(g->out_total, g->in_total)) {
-			bomb_err(in);
+		    in_over_ratio(g->out_total, g->in_total)) {
+			in_bomb_err(in);
 			g->done = 1;
 		}
 	} while (got < n && lo->r < lo->w && !g->done && !g->between &&
@@ -403,7 +403,7 @@ gz_fill(struct sl_in *in, unsigned char *dst, size_t n)
 		}
 		if (g->fresh)	/* before looking: it may fill lo */
 			gz_member_begin(g);
-		fill_to(lo, 1);
+		in_fill_to(lo, 1);
 		avail = lo->w - lo->r;
 		if (avail == 0) {
 			g->done = 1;
@@ -432,7 +432,7 @@ gz_fill(struct sl_in *in, unsigned char *dst, size_t n)
  * rejected after its first fill).
  */
 int
-gz_goes_on(const struct sl_in *in)
+in_gz_goes_on(const struct sl_in *in)
 {
 	const struct gz *g = in->ctx;
 	const struct sl_in *lo = g->lower;
@@ -452,7 +452,7 @@ gz_close(struct sl_in *in)
 
 /* A gzip layer over lo, under the same name.  lo is not owned. */
 struct sl_in *
-gz_in(const struct walk *w, struct sl_in *lo)
+in_gz_new(const struct walk *w, struct sl_in *lo)
 {
 	struct sl_in *in = in_new(lo->name, w);
 	struct gz *g = sl_xcalloc(1, sizeof *g);

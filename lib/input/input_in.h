@@ -126,10 +126,10 @@ struct arc {
 	long long pos;		/* offset just past blk */
 	long long hole;		/* zeros owed before blk (sparse files) */
 	int entry_end;
-	/* A member showing a block where it lies (member_view()), while
+	/* A member showing a block where it lies (in_member_view()), while
 	 * libarchive is asked whether the entry ends there. */
 	struct sl_in *view;
-	/* A block libarchive gave that member_fill() has yet to take. */
+	/* A block libarchive gave that in_member_fill() has yet to take. */
 	struct {
 		int r;
 		const void *blk;
@@ -140,41 +140,40 @@ struct arc {
 };
 
 /* Defined in one file of input, used by another. */
-void	report(struct walk *w, const char *where, const char *fmt, ...)
+void	in_walk_report(struct walk *w, const char *where, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	in_seterr(struct sl_in *in, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	in_take(struct sl_in *in, struct sl_in *lo);
 void	in_report(struct sl_in *in);
-void	tidy_msg(char *s);
-void	bomb_err(struct sl_in *in);
-int	over_ratio(long long out, long long in);
+void	in_tidy_msg(char *s);
+void	in_bomb_err(struct sl_in *in);
+int	in_over_ratio(long long out, long long in);
 struct sl_in	*in_new(const char *name, const struct walk *w);
-size_t	round_buf(size_t need);
-void	fill_to(struct sl_in *in, size_t need);
-ssize_t	fd_fill(struct sl_in *in, unsigned char *dst, size_t n);
-struct sl_in	*fd_in(const struct walk *w, int fd, const char *name, int own, int seekable,
+size_t	in_round_buf(size_t need);
+void	in_fill_to(struct sl_in *in, size_t need);
+ssize_t	in_fd_fill(struct sl_in *in, unsigned char *dst, size_t n);
+struct sl_in	*in_fd_new(const struct walk *w, int fd, const char *name, int own, int seekable,
     int fifo);
 int	in_map(struct sl_in *in);
 size_t	in_map_end(struct sl_in *in);
-void	in_map_behind(struct sl_in *in);
 void	in_unmap(struct sl_in *in);
-struct sl_in	*gz_in(const struct walk *w, struct sl_in *lo);
-int	gz_goes_on(const struct sl_in *in);
-ssize_t	ahead_view(struct sl_in *in, const unsigned char **p, size_t n);
-ssize_t	ahead_fill(struct sl_in *in, unsigned char *dst, size_t n);
-struct sl_in	*ahead_in(const struct walk *w, struct sl_in *gz, const struct sl_in *lo);
-int	sniff(const unsigned char *p, size_t n);
-const char	*comp_name(const unsigned char *p, size_t n);
-void	arc_report(struct walk *w, struct arc *ar, const char *where);
-ssize_t	member_fill(struct sl_in *in, unsigned char *dst, size_t n);
-char	*member_name(const char *outer, struct archive_entry *e);
-struct archive	*arc_new(struct arc *ar);
-int	dict_refused(struct walk *w, struct sl_in *lo, const char *comp);
-void	member_view(struct arc *ar, struct sl_in *m, long long size);
+struct sl_in	*in_gz_new(const struct walk *w, struct sl_in *lo);
+int	in_gz_goes_on(const struct sl_in *in);
+ssize_t	in_ahead_view(struct sl_in *in, const unsigned char **p, size_t n);
+ssize_t	in_ahead_fill(struct sl_in *in, unsigned char *dst, size_t n);
+struct sl_in	*in_ahead_new(const struct walk *w, struct sl_in *gz, const struct sl_in *lo);
+int	in_sniff_magic(const unsigned char *p, size_t n);
+const char	*in_comp_name(const unsigned char *p, size_t n);
+void	in_arc_report(struct walk *w, struct arc *ar, const char *where);
+ssize_t	in_member_fill(struct sl_in *in, unsigned char *dst, size_t n);
+char	*in_member_name(const char *outer, struct archive_entry *e);
+struct archive	*in_arc_open(struct arc *ar);
+int	in_dict_refused(struct walk *w, struct sl_in *lo, const char *comp);
+void	in_member_view(struct arc *ar, struct sl_in *m, long long size);
 
 static inline uint32_t
-le32(const unsigned char *p)
+in_le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[3] << 24;

@@ -32,6 +32,8 @@
 
 #include "input_in.h"
 
+static void	in_map_behind(struct sl_in *in);
+
 #define MAP_MIN		(1024 * 1024)	/* smaller files: read(2) is as
 					   cheap as the mapping's set-up */
 #define MAP_SLOTS	64		/* mappings live at once (threads) */
@@ -127,7 +129,7 @@ map_size(const struct sl_in *in)
 	struct stat sb;
 
 	/* A first read that did not fill the buffer: a small file. */
-	if (in->fill != fd_fill || in->seekfd < 0 || in->eof ||
+	if (in->fill != in_fd_fill || in->seekfd < 0 || in->eof ||
 	    in->r != 0 || in->off != 0 || in->w != in->cap)
 		return 0;
 	if (fstat(in->seekfd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
@@ -198,7 +200,7 @@ in_map_end(struct sl_in *in)
  * stay mapped, so a view still held (a writer's run) reads the same
  * bytes again from the page cache.
  */
-void
+static void
 in_map_behind(struct sl_in *in)
 {
 	size_t from = in->behind_at - MAP_KEEP - BEHIND;

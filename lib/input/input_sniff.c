@@ -83,7 +83,7 @@ has_magic(const unsigned char *p, size_t n, size_t off, const void *m,
  * starts like one ("BZh", "070701") must carry the rest of the header.
  */
 int
-sniff(const unsigned char *p, size_t n)
+in_sniff_magic(const unsigned char *p, size_t n)
 {
 	size_t i;
 

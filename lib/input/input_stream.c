@@ -36,7 +36,7 @@
 /* ------------------------------------------------------------- errors */
 
 void
-report(struct walk *w, const char *where, const char *fmt, ...)
+in_walk_report(struct walk *w, const char *where, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -104,7 +104,7 @@ in_report(struct sl_in *in)
  * first word unless it is an acronym ("ZIP bad CRC"), no final period.
  */
 void
-tidy_msg(char *s)
+in_tidy_msg(char *s)
 {
 	size_t n, i, j;
 
@@ -122,7 +122,7 @@ tidy_msg(char *s)
 }
 
 void
-bomb_err(struct sl_in *in)
+in_bomb_err(struct sl_in *in)
 {
 	in_seterr(in, "decompression ratio over %d:1, refusing "
 	    "(possible decompression bomb)", SL_EXPAND_RATIO);
@@ -131,7 +131,7 @@ bomb_err(struct sl_in *in)
 
 /* Past the free allowance, output may not outgrow input by the ratio. */
 int
-over_ratio(long long out, long long in)
+in_over_ratio(long long out, long long in)
 {
 	return out > SL_EXPAND_FREE && out > (long long)SL_EXPAND_RATIO * in;
 }
@@ -155,7 +155,7 @@ in_new(const char *name, const struct walk *w)
 }
 
 size_t
-round_buf(size_t need)
+in_round_buf(size_t need)
 {
 	return (need + IN_BUFSZ - 1) / IN_BUFSZ * IN_BUFSZ;
 }
@@ -171,7 +171,7 @@ make_room(struct sl_in *in, size_t need)
 	size_t avail = in->w - in->r;
 
 	if (in->buf == NULL || need > in->cap) {
-		size_t cap = round_buf(SL_MAX(need, (size_t)IN_BUFSZ));
+		size_t cap = in_round_buf(SL_MAX(need, (size_t)IN_BUFSZ));
 
 		in->buf = sl_xrealloc(in->buf, cap);
 		in->data = in->buf;
@@ -187,7 +187,7 @@ make_room(struct sl_in *in, size_t need)
 
 /* Make at least need bytes visible, or all that remain. */
 void
-fill_to(struct sl_in *in, size_t need)
+in_fill_to(struct sl_in *in, size_t need)
 {
 	ssize_t got;
 
@@ -224,7 +224,7 @@ size_t
 sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want)
 {
 	want = SL_MIN(want, (size_t)SL_PEEK);
-	fill_to(in, want);
+	in_fill_to(in, want);
 	/* Nothing before an error: report it now (sl_in_failed() says so). */
 	if (in->w == in->r && in->eof)
 		(void)in_end(in);
@@ -258,7 +258,7 @@ sl_in_peek_whole(struct sl_in *in, const unsigned char **p, size_t max)
 
 	/* Grow step by step: most inputs end within the first buffer. */
 	for (;;) {
-		fill_to(in, want);
+		in_fill_to(in, want);
 		if (in->eof || in->w - in->r > max)
 			break;
 		want = SL_MIN(want * 2, max + 1);
@@ -316,7 +316,7 @@ sl_in_read(struct sl_in *in, void *buf, size_t n)
 		return in_end(in);
 	}
 	if (avail == 0) {
-		fill_to(in, 1);
+		in_fill_to(in, 1);
 		avail = in->w - in->r;
 		if (avail == 0)
 			return in_end(in);
@@ -387,7 +387,7 @@ line_rest(struct sl_in *in, const char **p, size_t *n, int *more,
 				return piece(in, p, n, more, avail, 0);
 			return in_end(in);
 		}
-		fill_to(in, avail + 1);
+		in_fill_to(in, avail + 1);
 	}
 }
 

@@ -264,7 +264,7 @@ same_decorated(const struct sl_prompt *ps, const char *s, size_t n)
 }
 
 /*
- * match_shape with the session's gates.  A busy prompt (match_decorated)
+ * prompt_match_shape with the session's gates.  A busy prompt (match_decorated)
  * on a row that turned paste on, or bash's redraw of the last one, which
  * turned it on (after a Tab listing or Ctrl-L, without paste): the row
  * holds that prompt.  Not the output after it, which may look alike.
@@ -277,11 +277,11 @@ match_shape_ps(const struct sl_prompt *ps, const char *s, size_t n)
 	size_t k;
 
 	if (!ps->paste_prompt || (gates & SHAPE_DECORATED))
-		return match_shape(s, n, gates);
-	if ((k = match_shape(s, n, gates | SHAPE_DECORATED)) == 0 ||
+		return prompt_match_shape(s, n, gates);
+	if ((k = prompt_match_shape(s, n, gates | SHAPE_DECORATED)) == 0 ||
 	    same_decorated(ps, s, n))
 		return k;
-	return match_shape(s, n, gates);
+	return prompt_match_shape(s, n, gates);
 }
 #define STREAM_FISH_FIRST	2
 
@@ -561,7 +561,7 @@ static int
 fish_prompt(const char *s, size_t plen)
 {
 	return plen >= 2 && s[plen - 1] == ' ' && s[plen - 2] == '>' &&
-	    match_pwsh(s, plen) == 0;
+	    prompt_match_pwsh(s, plen) == 0;
 }
 
 /* Columns the prompt takes: one per character (prompts are narrow). */
@@ -662,12 +662,12 @@ echo_after(const char *s, size_t n)
 		for (w = i; i < n && memchr(seps, s[i], sizeof(seps) - 1) == NULL;
 		    i++)
 			;
-		if (word_is(s + w, i - w, "stty"))
+		if (prompt_word_is(s + w, i - w, "stty"))
 			in_stty = 1;
-		else if (in_stty && word_is(s + w, i - w, "-echo"))
+		else if (in_stty && prompt_word_is(s + w, i - w, "-echo"))
 			state = 1;
-		else if (in_stty && (word_is(s + w, i - w, "echo") ||
-		    word_is(s + w, i - w, "sane")))
+		else if (in_stty && (prompt_word_is(s + w, i - w, "echo") ||
+		    prompt_word_is(s + w, i - w, "sane")))
 			state = 0;
 	}
 	return state;
@@ -704,7 +704,7 @@ echo_hidden(const struct sl_prompt *ps, const char *s, size_t plen)
 	if (!ps->echo_off || ps->paste > 0 || ps->zsh_marked || ps->sh.fish ||
 	    ps->mksh_seen)
 		return 0;
-	return ps->signals || ps->path_prompt || match_bare(s, plen) > 0 ||
+	return ps->signals || ps->path_prompt || prompt_match_bare(s, plen) > 0 ||
 	    stream_echo_hidden(ps);
 }
 
@@ -714,7 +714,7 @@ static void
 note_blind_end(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
 	if (ps->echo_off && !ps->signals && n <= plen && !ps->path_prompt &&
-	    match_bare(s, plen) == 0)
+	    prompt_match_bare(s, plen) == 0)
 		ps->blind_ends = 1;
 }
 
@@ -747,7 +747,8 @@ stream_unsure(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 	if (at > plen)
 		at = 0;		/* the row was taken by another matcher */
 	ps->stream.kind = ps->path_prompt ? SL_STREAM_CUTS :
-	    match_bare(s + at, plen - at) == plen - at ? SL_STREAM_CANON :
+	    prompt_match_bare(s + at, plen - at) == plen - at ?
+	    SL_STREAM_CANON :
 	    SL_STREAM_EDITOR;
 	return sl_stream_unsure(&ps->stream, ps->row_flags, s + at, n - at,
 	    plen - at) || prompt_again(s + at, plen - at, s + plen, n - plen);
@@ -926,7 +927,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 		ps->mksh_seen = mksh_prompt(s, plen) ||
 		    (plen > 0 && scroll_mark(ps, s + plen, n - plen));
 	ps->fish_blank = fish_marked && n <= plen;
-	ps->open = !ps->pwsh && shell_scan(&ps->sh, s + plen, n - plen);
+	ps->open = !ps->pwsh && prompt_shell_scan(&ps->sh, s + plen, n - plen);
 	/* A line left open goes on on rows fish draws below and climbs
 	 * back over: only a closed one is read.  (fish_settle clears the
 	 * flag at the next row, before any other command row.) */
@@ -987,7 +988,7 @@ continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 		ps->open = 0;
 		ps->after_cancel = 1;
 	} else if (!ps->pwsh) {
-		ps->open = shell_scan(&ps->sh, s + plen, n - plen);
+		ps->open = prompt_shell_scan(&ps->sh, s + plen, n - plen);
 		/* In a stream, the command is the sum of its lines. */
 		if (!ps->signals && ps->zsh_cmd &&
 		    sl_stream_cont_unsure(ps->row_flags, s, n, plen))
@@ -1016,8 +1017,8 @@ match_zsh_cont(const char *s, size_t n)
 		 * (the row after each command) end here. */
 		if (i >= n || (s[i] != '>' && s[i] != ' '))
 			return 0;
-		for (k = 0; k < nstates && !word_is(s + w, i - w, states[k]);
-		    k++)
+		for (k = 0; k < nstates &&
+		    !prompt_word_is(s + w, i - w, states[k]); k++)
 			;
 		if (k == nstates || i >= n)
 			return 0;
@@ -1048,7 +1049,7 @@ static int
 arrow_prompt(const struct sl_prompt *ps)
 {
 	return ps->last_prompt != NULL &&
-	    match_arrow(ps->last_prompt, strlen(ps->last_prompt)) > 0;
+	    prompt_match_arrow(ps->last_prompt, strlen(ps->last_prompt)) > 0;
 }
 
 /* sh's "> ", maybe after readline's vi mode ("(ins)> "). */
@@ -1056,7 +1057,7 @@ static size_t
 match_gt_cont(const char *s, size_t n)
 {
 	/* readline's "(ins)" only: fish's modes start with '[' */
-	size_t m = s[0] == '(' ? skip_vi_mode(s, n, 0) : 0;
+	size_t m = s[0] == '(' ? prompt_skip_vi_mode(s, n, 0) : 0;
 
 	if (m >= n || s[m] != '>')
 		return 0;
@@ -1134,7 +1135,7 @@ match_editor(struct sl_prompt *ps, const char *s, size_t n, size_t e)
 		return 0;
 	if (ps->paste > 0) {
 		if ((k = match_shape_ps(ps, s + e, n - e)) > 0 ||
-		    (k = match_bare(s + e, n - e)) > 0)
+		    (k = prompt_match_bare(s + e, n - e)) > 0)
 			return e + k;
 		return 0;
 	}
@@ -1302,7 +1303,7 @@ match_after_clear(const struct sl_prompt *ps, const char *s, size_t n)
 		blanks++;
 	s += blanks;
 	n -= blanks;
-	if ((at = zsh_mark_end(p, k, &width)) > 0) {
+	if ((at = prompt_zsh_mark_end(p, k, &width)) > 0) {
 		p += at;
 		k -= at;
 	} else if ((at = match_shape_ps(ps, s, n)) > 0 && at < k) {
@@ -1385,10 +1386,10 @@ match_after_pager(struct sl_prompt *ps, const char *s, size_t n)
 		at = (size_t)(end - s) + 5;
 	else
 		return 0;
-	if ((k = match_path_prompt(s + at, n - at)) > 0)
+	if ((k = prompt_match_path_prompt(s + at, n - at)) > 0)
 		ps->path_prompt = 1;	/* busybox's, until the row is done */
 	else if ((k = match_shape_ps(ps, s + at, n - at)) == 0 &&
-	    ((k = match_bare(s + at, n - at)) == 0 ||
+	    ((k = prompt_match_bare(s + at, n - at)) == 0 ||
 	    strchr(ps->bare, s[at]) == NULL))
 		return 0;
 	/* ...drawn again, as after a line killed or completed */
@@ -1428,7 +1429,7 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 		return 0;
 	ps->stream.width = ps->stream.prompt_at = 0;
 	ps->path_prompt = 0;
-	if ((k = match_zsh_mark(&ps->stream, s, n, &mark_at,
+	if ((k = prompt_match_zsh_mark(&ps->stream, s, n, &mark_at,
 	    shape_gates(ps))) > 0) {
 		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
 		 * keypad bytes that tell it in raw logs: a command with
@@ -1452,7 +1453,7 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	ps->last_cmd_row = 0;
 	if ((k = match_after_pager(ps, s, n)) > 0)
 		return k;
-	k = match_fish_mark(s, n, shape_gates(ps));
+	k = prompt_match_fish_mark(s, n, shape_gates(ps));
 	*fish = k > 0;
 	return k;
 }
@@ -1531,7 +1532,7 @@ path_command(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	return cls;
 }
 
-/* A two-line prompt's second line (match_arrow), where the row or the
+/* A two-line prompt's second line (prompt_match_arrow), where the row or the
  * line before it has a signal; drawn again after a Tab listing when
  * paste was not turned on. */
 static size_t
@@ -1540,7 +1541,7 @@ match_second_line(struct sl_prompt *ps, const char *s, size_t n,
 {
 	size_t k;
 
-	if (!ps->signals || !signalled || (k = match_arrow(s, n)) == 0)
+	if (!ps->signals || !signalled || (k = prompt_match_arrow(s, n)) == 0)
 		return 0;
 	unsignalled_prompt(ps, s, k, flags | ps->first_flags, 0);
 	return k;
@@ -1637,7 +1638,7 @@ output_row(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 
 /*
  * A two-line prompt's second line: its arrow whole (match_second_line),
- * or in a stream cut (match_cut_arrow).  There fish draws its right
+ * or in a stream cut (prompt_match_cut_arrow).  There fish draws its right
  * prompt after every key and moves back over it, and the stripper took
  * the moves: the right prompt is glued into the line, or is all the row
  * holds when the line went on below.  Flagged there.
@@ -1651,7 +1652,7 @@ second_line(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 	size_t k;
 
 	if ((k = match_second_line(ps, s, n, flags, signalled)) == 0 &&
-	    (!first || (k = match_cut_arrow(s, n)) == 0))
+	    (!first || (k = prompt_match_cut_arrow(s, n)) == 0))
 		return SL_PROMPT_NONE;
 	cls = command(ps, s, n, k, 0);
 	if (first == STREAM_FISH_FIRST)
@@ -1680,9 +1681,9 @@ second_line(struct sl_prompt *ps, const char *s, size_t n, unsigned flags,
 static size_t
 glued_mode_start(const char *s, size_t r, unsigned gates)
 {
-	if (r >= 5 && skip_vi_mode(s + r - 5, 5, gates) == 5)
+	if (r >= 5 && prompt_skip_vi_mode(s + r - 5, 5, gates) == 5)
 		return r - 5;
-	if (r >= 4 && skip_vi_mode(s + r - 4, 4, gates) == 4)
+	if (r >= 4 && prompt_skip_vi_mode(s + r - 4, 4, gates) == 4)
 		return r - 4;
 	return r;
 }
@@ -1698,20 +1699,21 @@ match_glued_prompt(struct sl_prompt *ps, const char *s, size_t n)
 		return 0;
 	while ((at = memchr(at, '@', (size_t)(end - at))) != NULL) {
 		r = (size_t)(at - s);
-		while (r > 0 && is_name(s[r - 1]))
+		while (r > 0 && prompt_is_name(s[r - 1]))
 			r--;
 		m = 0;
 		start[m++] = r;			/* user@host */
 		if (r > 0 && s[r - 1] == '[')
 			start[m++] = --r;	/* [user@host dir] */
-		/* skip_env's "(jammy)" glued on, or "(venv) " */
+		/* prompt_skip_env's "(jammy)" glued on, or "(venv) " */
 		j = r > 0 && s[r - 1] == ' ' ? r - 1 : r;
 		if (j > 1 && s[j - 1] == ')') {
 			for (i = j - 1; i > 0 && j - i < 64 && s[i - 1] != '(' &&
 			    s[i - 1] != ')' && s[i - 1] != ' '; i--)
 				;
-			if (i > 0 && s[i - 1] == '(' && skip_env(s + i - 1,
-			    n - (i - 1)) == r - (i - 1))
+			if (i > 0 && s[i - 1] == '(' &&
+			    prompt_skip_env(s + i - 1, n - (i - 1)) ==
+			    r - (i - 1))
 				start[m++] = r = i - 1;
 		}
 		if ((i = glued_mode_start(s, r, shape_gates(ps))) < r)
@@ -1830,7 +1832,7 @@ titled_decorated(struct sl_prompt *ps, const char *s, size_t n,
 	size_t k;
 
 	if (!(ps->row_flags & SL_ROW_STREAM_TITLED) ||
-	    (k = match_shape(s, n, shape_gates(ps) | SHAPE_DECORATED)) == 0)
+	    (k = prompt_match_shape(s, n, shape_gates(ps) | SHAPE_DECORATED)) == 0)
 		return 0;
 	(void)(unsignalled_prompt(ps, s, k, ps->row_flags, after_cancel) ||
 	    stream_redraw(ps, s, n, k, ps->row_flags));	/* their marks */
@@ -1860,13 +1862,13 @@ stream_prompt(struct sl_prompt *ps, const char *s, size_t n,
 			return command(ps, s, n, k, 0);
 		}
 	}
-	if ((k = match_path_prompt(s, n)) > 0)
+	if ((k = prompt_match_path_prompt(s, n)) > 0)
 		return path_command(ps, s, n, k, plen);
 	return SL_PROMPT_NONE;
 }
 
 /*
- * The prompt's length when s, a bare "$ " or "# " row (match_bare: k),
+ * The prompt's length when s, a bare "$ " or "# " row (prompt_match_bare: k),
  * is a prompt, else 0.  The session's bare prompt is learnt from a
  * signalled row, its first row, or the row right after a switch to root.
  */
@@ -1887,7 +1889,7 @@ bare_prompt(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	    left_shell(ps)))
 		return 0;
 	/* "$ $ ls": a line typed blind that printed nothing. */
-	return ps->echo_off ? skip_repeat(s, n, k) : k;
+	return ps->echo_off ? prompt_skip_repeat(s, n, k) : k;
 }
 
 enum sl_prompt_class
@@ -1950,7 +1952,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	if (!ps->signals && (cls = stream_prompt(ps, s, n, after_cancel,
 	    plen)) != SL_PROMPT_NONE)
 		return cls;
-	if ((k = match_bare(s, n)) > 0 &&
+	if ((k = prompt_match_bare(s, n)) > 0 &&
 	    (k = bare_prompt(ps, s, n, k, signal, first, after_cancel)) > 0) {
 		*plen = k;
 		return command(ps, s, n, k, 0);

@@ -35,7 +35,7 @@ struct shell {
 
 /* [A-Za-z0-9_.-]: isalnum() in the C locale (the tools never set one)
  * and three more, as a table: every output row's first word comes here. */
-static const unsigned char name_byte[256] = {
+static const unsigned char prompt_name_byte[256] = {
 	['-'] = 1, ['.'] = 1, ['_'] = 1,
 	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -52,7 +52,7 @@ static const unsigned char name_byte[256] = {
  * continuation row too.
  */
 /*
- * match_shape's gates.  SHAPE_FISH: the shapes only fish draws may be
+ * prompt_match_shape's gates.  SHAPE_FISH: the shapes only fish draws may be
  * prompts (shape_fish).  SHAPE_DECORATED: so may match_decorated's busy
  * prompts, on a row that turned bracketed paste on or after a prompt
  * bash drew so (its redraws after a Tab listing or Ctrl-L come without
@@ -76,19 +76,19 @@ static const unsigned char name_byte[256] = {
 #define ZSH_MARK_SPACES	(SL_STREAM_MIN_WIDTH - 1)	/* the narrowest terminal, less one */
 
 /* Defined in one file of prompt, used by another. */
-size_t	skip_vi_mode(const char *s, size_t n, unsigned gates);
-size_t	skip_env(const char *s, size_t n);
-size_t	match_pwsh(const char *s, size_t n);
-size_t	match_path_prompt(const char *s, size_t n);
-size_t	match_arrow(const char *s, size_t n);
-size_t	match_cut_arrow(const char *s, size_t n);
-int	shell_scan(struct shell *sh, const char *s, size_t n);
-size_t	skip_repeat(const char *s, size_t n, size_t k);
-size_t	match_shape(const char *s, size_t n, unsigned gates);
-size_t	zsh_mark_end(const char *s, size_t n, size_t *width);
-size_t	match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at,
-    unsigned gates);
-size_t	match_fish_mark(const char *s, size_t n, unsigned gates);
+size_t	prompt_skip_vi_mode(const char *s, size_t n, unsigned gates);
+size_t	prompt_skip_env(const char *s, size_t n);
+size_t	prompt_match_pwsh(const char *s, size_t n);
+size_t	prompt_match_path_prompt(const char *s, size_t n);
+size_t	prompt_match_arrow(const char *s, size_t n);
+size_t	prompt_match_cut_arrow(const char *s, size_t n);
+int	prompt_shell_scan(struct shell *sh, const char *s, size_t n);
+size_t	prompt_skip_repeat(const char *s, size_t n, size_t k);
+size_t	prompt_match_shape(const char *s, size_t n, unsigned gates);
+size_t	prompt_zsh_mark_end(const char *s, size_t n, size_t *width);
+size_t	prompt_match_zsh_mark(struct sl_stream *st, const char *s, size_t n,
+    size_t *mark_at, unsigned gates);
+size_t	prompt_match_fish_mark(const char *s, size_t n, unsigned gates);
 
 /*
  * After a prompt character at s[i]: a space then the command, or the end
@@ -105,14 +105,14 @@ prompt_end(const char *s, size_t n, size_t i)
 }
 
 static inline int
-is_name(int c)
+prompt_is_name(int c)
 {
-	return name_byte[(unsigned char)c];
+	return prompt_name_byte[(unsigned char)c];
 }
 
 /* "$ " or "# " or "% " on its own.  Keep surely_none in step. */
 static inline size_t
-match_bare(const char *s, size_t n)
+prompt_match_bare(const char *s, size_t n)
 {
 	if (n >= 1 && (s[0] == '$' || s[0] == '#' || s[0] == '%'))
 		return prompt_end(s, n, 0);
@@ -120,7 +120,7 @@ match_bare(const char *s, size_t n)
 }
 
 static inline int
-word_is(const char *w, size_t n, const char *kw)
+prompt_word_is(const char *w, size_t n, const char *kw)
 {
 	size_t i;
 

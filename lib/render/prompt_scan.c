@@ -24,13 +24,13 @@ fish_keyword(struct shell *sh, const char *w, size_t n, int *cmdpos)
 	    "if", "for", "while" };
 	size_t k;
 
-	*cmdpos = word_is(w, n, "else") || word_is(w, n, "not") ||
-	    word_is(w, n, "and") || word_is(w, n, "or") ||
-	    word_is(w, n, "begin");
+	*cmdpos = prompt_word_is(w, n, "else") || prompt_word_is(w, n, "not") ||
+	    prompt_word_is(w, n, "and") || prompt_word_is(w, n, "or") ||
+	    prompt_word_is(w, n, "begin");
 	for (k = 0; k < sizeof(opens) / sizeof(opens[0]); k++)
-		if (word_is(w, n, opens[k]))
+		if (prompt_word_is(w, n, opens[k]))
 			sh->depth++;
-	if (word_is(w, n, "end") && sh->depth > 0)
+	if (prompt_word_is(w, n, "end") && sh->depth > 0)
 		sh->depth--;
 }
 
@@ -51,19 +51,19 @@ keyword(struct shell *sh, const char *w, size_t n, int *cmdpos)
 	}
 	*cmdpos = 0;
 	for (k = 0; k < sizeof(opens) / sizeof(opens[0]); k++)
-		if (word_is(w, n, opens[k])) {
+		if (prompt_word_is(w, n, opens[k])) {
 			sh->depth++;
 			*cmdpos = k >= 6;	/* after { and ( a command */
 			return;
 		}
 	for (k = 0; k < sizeof(closes) / sizeof(closes[0]); k++)
-		if (word_is(w, n, closes[k])) {
+		if (prompt_word_is(w, n, closes[k])) {
 			if (sh->depth > 0)
 				sh->depth--;
 			return;
 		}
 	for (k = 0; k < sizeof(middles) / sizeof(middles[0]); k++)
-		if (word_is(w, n, middles[k]))
+		if (prompt_word_is(w, n, middles[k]))
 			*cmdpos = 1;
 }
 
@@ -105,7 +105,7 @@ heredoc_end(struct shell *sh, const char *s, size_t n)
 	return n == strlen(sh->heredoc) && memcmp(s, sh->heredoc, n) == 0;
 }
 
-/* Can byte c (outside quotes) do more in shell_scan than go on a word?
+/* Can byte c (outside quotes) do more in prompt_shell_scan than go on a word?
  * A table: the loop that skips the inside of a word asks per byte. */
 static const unsigned char word_end_byte[256] = {
 	['\\'] = 1, ['\''] = 1, ['"'] = 1, [' '] = 1, ['\t'] = 1, [';'] = 1,
@@ -118,7 +118,7 @@ word_ends(int c)
 	return word_end_byte[(unsigned char)c];
 }
 
-/* The bytes that can still change shell_scan's state once no keyword
+/* The bytes that can still change prompt_shell_scan's state once no keyword
  * can follow: quotes, escapes, command separators, here-documents,
  * comments. */
 static const unsigned char shell_special[256] = {
@@ -151,7 +151,7 @@ quote_opened(const char *s, const char *p)
  * shell will want more input.
  */
 int
-shell_scan(struct shell *sh, const char *s, size_t n)
+prompt_shell_scan(struct shell *sh, const char *s, size_t n)
 {
 	const char *p = s, *end = s + n, *w = NULL, *last = NULL;
 	int cmdpos = 1, trailing = 0;

@@ -18,7 +18,7 @@
 /* ------------------------------------------------------ built-in shapes */
 
 size_t
-skip_vi_mode(const char *s, size_t n, unsigned gates)
+prompt_skip_vi_mode(const char *s, size_t n, unsigned gates)
 {
 	if (n >= 5 && s[0] == '(' && s[4] == ')' &&
 	    (memcmp(s + 1, "ins", 3) == 0 || memcmp(s + 1, "cmd", 3) == 0))
@@ -32,7 +32,7 @@ skip_vi_mode(const char *s, size_t n, unsigned gates)
 /* "(venv) " and similar prefixes in front of a prompt; Debian's and
  * Ubuntu's chroot name, "(jammy)user@host:~$ ", comes without the space. */
 size_t
-skip_env(const char *s, size_t n)
+prompt_skip_env(const char *s, size_t n)
 {
 	size_t i;
 
@@ -42,7 +42,7 @@ skip_env(const char *s, size_t n)
 		;
 	if (i + 1 < n && s[i] == ')' && s[i + 1] == ' ')
 		return i + 2;
-	if (i + 1 < n && i > 1 && s[i] == ')' && is_name(s[i + 1]))
+	if (i + 1 < n && i > 1 && s[i] == ')' && prompt_is_name(s[i + 1]))
 		return i + 1;
 	return 0;
 }
@@ -114,19 +114,19 @@ skip_status(const char *s, size_t n)
 static size_t
 match_userhost(const char *s, size_t n, unsigned gates)
 {
-	size_t i = skip_env(s, n), at;
+	size_t i = prompt_skip_env(s, n), at;
 	int colon;
 
 	if (i == 0 && s[0] >= '1' && s[0] <= '9' && (gates & SHAPE_MKSH))
 		i = skip_status(s, n);
 
 	at = i;
-	while (i < n && is_name(s[i]))
+	while (i < n && prompt_is_name(s[i]))
 		i++;
 	if (i == at || i >= n || s[i] != '@')
 		return 0;
 	at = ++i;
-	while (i < n && is_name(s[i]))
+	while (i < n && prompt_is_name(s[i]))
 		i++;
 	if (i == at || i >= n || (s[i] != ':' && s[i] != ' '))
 		return 0;
@@ -169,7 +169,7 @@ match_userhost(const char *s, size_t n, unsigned gates)
 static size_t
 match_bracket(const char *s, size_t n)
 {
-	size_t i = skip_env(s, n), from, lim = SL_MIN(n, PROMPT_MAX);
+	size_t i = prompt_skip_env(s, n), from, lim = SL_MIN(n, PROMPT_MAX);
 	const char *close;
 	int at;
 
@@ -222,7 +222,7 @@ match_shver(const char *s, size_t n)
 
 /* PS C:\Users\me>  PS>  (PowerShell) */
 size_t
-match_pwsh(const char *s, size_t n)
+prompt_match_pwsh(const char *s, size_t n)
 {
 	size_t i;
 
@@ -242,7 +242,7 @@ match_pwsh(const char *s, size_t n)
  * stream that query is gone and the shape is all there is.
  */
 size_t
-match_path_prompt(const char *s, size_t n)
+prompt_match_path_prompt(const char *s, size_t n)
 {
 	size_t i;
 
@@ -265,7 +265,7 @@ match_zsh_shape(const char *s, size_t n)
 {
 	size_t i = 0, k;
 
-	while (i < n && i < PROMPT_MAX && is_name(s[i]))
+	while (i < n && i < PROMPT_MAX && prompt_is_name(s[i]))
 		i++;
 	if (i > 0 && i < n && (s[i] == '%' || s[i] == '#'))
 		return prompt_end(s, n, i);
@@ -298,7 +298,7 @@ match_zsh_shape(const char *s, size_t n)
  * prompt starts with).
  */
 size_t
-match_arrow(const char *s, size_t n)
+prompt_match_arrow(const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -324,7 +324,7 @@ match_arrow(const char *s, size_t n)
 #define STREAM_ARROW_MAX	6
 
 size_t
-match_cut_arrow(const char *s, size_t n)
+prompt_match_cut_arrow(const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -332,7 +332,7 @@ match_cut_arrow(const char *s, size_t n)
 	    memcmp(s + i, CUT_CHAR, 3) == 0)
 		i += 3;
 	if (i == 0)
-		return match_arrow(s, n);
+		return prompt_match_arrow(s, n);
 	if (i < n && (s[i] == '$' || s[i] == '#' || s[i] == '%'))
 		i++;
 	if (i + 1 < n && s[i] == ' ' && s[i + 1] != ' ')
@@ -347,7 +347,7 @@ match_cut_arrow(const char *s, size_t n)
  * repeated prompt.
  */
 size_t
-skip_repeat(const char *s, size_t n, size_t k)
+prompt_skip_repeat(const char *s, size_t n, size_t k)
 {
 	size_t one = k;
 
@@ -391,7 +391,7 @@ lone_mark(const char *s, size_t n, size_t j)
  * "[1&]" jobs, battery), the folder, a branch with its state ("main*"),
  * then a lone mark.  The row's paste signal says a prompt starts here;
  * the first lone mark after user@host is where it ends (a folder or a
- * branch name is one word).  Rare: out of match_shape's way.
+ * branch name is one word).  Rare: out of prompt_match_shape's way.
  */
 #define DECOR_WORDS	4
 
@@ -405,11 +405,11 @@ match_decorated(const char *s, size_t n)
 			from = i + 1;
 	if (i == lim || words > DECOR_WORDS || i == from)
 		return 0;
-	while (from < i && is_name(s[from]))
+	while (from < i && prompt_is_name(s[from]))
 		from++;
 	if (from != i)
 		return 0;	/* not user@: a word of another kind */
-	for (i++; i < lim && is_name(s[i]); i++)
+	for (i++; i < lim && prompt_is_name(s[i]); i++)
 		;
 	if (i == lim || (s[i] != ':' && s[i] != ' '))
 		return 0;
@@ -420,14 +420,14 @@ match_decorated(const char *s, size_t n)
 }
 
 /* A structured prompt after a line editor's vi mode (one); rare, so
- * kept out of match_shape's way. */
+ * kept out of prompt_match_shape's way. */
 static __attribute__((noinline)) size_t
 match_moded_shape(const char *s, size_t n, unsigned gates)
 {
-	size_t mode = skip_vi_mode(s, n, gates), k;
+	size_t mode = prompt_skip_vi_mode(s, n, gates), k;
 
-	if (mode == 0 || skip_vi_mode(s + mode, n - mode, gates) > 0 ||
-	    (k = match_shape(s + mode, n - mode, gates)) == 0)
+	if (mode == 0 || prompt_skip_vi_mode(s + mode, n - mode, gates) > 0 ||
+	    (k = prompt_match_shape(s + mode, n - mode, gates)) == 0)
 		return 0;
 	return mode + k;
 }
@@ -436,19 +436,19 @@ match_moded_shape(const char *s, size_t n, unsigned gates)
  * (the first bytes a shape may start with).  gates: which of the shapes
  * that need a session's or a row's say-so may be one (shape_gates). */
 size_t
-match_shape(const char *s, size_t n, unsigned gates)
+prompt_match_shape(const char *s, size_t n, unsigned gates)
 {
 	size_t k;
 
-	if ((k = match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0)
-		return skip_repeat(s, n, k);
+	if ((k = prompt_match_pwsh(s, n)) > 0 || (k = match_shver(s, n)) > 0)
+		return prompt_skip_repeat(s, n, k);
 	/* user@host and [user@host dir] both need an '@': one memchr()
 	 * turns away the rows of output that reach here (a stream's). */
 	if (memchr(s, '@', n) == NULL)
 		return 0;
 	if ((k = match_userhost(s, n, gates)) > 0 ||
 	    (k = match_bracket(s, n)) > 0)
-		return skip_repeat(s, n, k);
+		return prompt_skip_repeat(s, n, k);
 	if ((s[0] == '(' || s[0] == '[') &&
 	    (k = match_moded_shape(s, n, gates)) > 0)
 		return k;
@@ -480,7 +480,7 @@ zsh_mark_at(const char *s, size_t n, char c)
 /* Where the prompt after zsh's mark starts (the mark and its spaces
  * first, something after them), or 0; *width: mark and spaces. */
 size_t
-zsh_mark_end(const char *s, size_t n, size_t *width)
+prompt_zsh_mark_end(const char *s, size_t n, size_t *width)
 {
 	const char *pct, *hash, *p, *end = s + n;
 	size_t i;
@@ -502,16 +502,16 @@ zsh_mark_end(const char *s, size_t n, size_t *width)
 /* The length of mark and prompt, or 0; *mark_at: where the prompt after a
  * mark starts (0: no mark), found once for both uses. */
 size_t
-match_zsh_mark(struct sl_stream *st, const char *s, size_t n, size_t *mark_at,
-    unsigned gates)
+prompt_match_zsh_mark(struct sl_stream *st, const char *s, size_t n,
+    size_t *mark_at, unsigned gates)
 {
-	size_t width, at = *mark_at = zsh_mark_end(s, n, &width), k;
+	size_t width, at = *mark_at = prompt_zsh_mark_end(s, n, &width), k;
 
 	if (at == 0)
 		return 0;
 	k = match_zsh_shape(s + at, n - at);
 	if (k == 0)
-		k = match_shape(s + at, n - at, gates);
+		k = prompt_match_shape(s + at, n - at, gates);
 	if (k == 0)
 		return 0;
 	/* The mark and its spaces are the width (only for a row taken
@@ -537,7 +537,7 @@ fish_mark_char(const char *p, const char *end)
  * gone).  Returns the length of mark and prompt.
  */
 size_t
-match_fish_mark(const char *s, size_t n, unsigned gates)
+prompt_match_fish_mark(const char *s, size_t n, unsigned gates)
 {
 	const char *p, *end = s + n;
 	size_t i, k;
@@ -556,7 +556,7 @@ match_fish_mark(const char *s, size_t n, unsigned gates)
 			continue;
 		if (fish_mark_char(p, end) && end - p > 3 && p[3] == ' ')
 			p += 4;
-		k = match_shape(p, (size_t)(end - p), gates);
+		k = prompt_match_shape(p, (size_t)(end - p), gates);
 		if (k == 0 && fish_mark_char(p, end))
 			continue;	/* drawn twice (after echo off): the next */
 		return k > 0 ? (size_t)(p - s) + k : 0;

@@ -141,7 +141,7 @@ put_piece(struct sl_term *t, struct row *r, const unsigned char *s,
 
 		if (keep > SL_ROW_MAX - x - k)
 			keep = SL_ROW_MAX - x - k;
-		row_grow(t, r, x + k + keep);
+		term_row_grow(t, r, x + k + keep);
 		memmove(r->ch + x + k, r->ch + x, keep * sizeof(*r->ch));
 		memmove(r->at + x + k, r->at + x, keep * sizeof(*r->at));
 		r->len = x + k + keep;
@@ -149,15 +149,15 @@ put_piece(struct sl_term *t, struct row *r, const unsigned char *s,
 	end = x + k;
 	if (end > r->len) {	/* k > 0: x past the end is in it */
 		if (end > r->cap)
-			row_grow(t, r, end);
+			term_row_grow(t, r, end);
 		if (x > r->len)
-			row_blank(r, r->len, x);
+			term_row_blank(r, r->len, x);
 	}
-	fix_wide_left(r, x);
+	term_fix_wide_left(r, x);
 	if (end > r->len)
 		r->len = end;
 	else
-		fix_wide_right(r, end);
+		term_fix_wide_right(r, end);
 	ch = r->ch + x;
 	/* Attributes are read only to hand out spans (emit): without
 	 * them the cells' attributes are never looked at, but on zsh's
@@ -182,20 +182,20 @@ row_room(const struct sl_term *t)
 }
 
 /* More than the row's room: it fills the row, which goes out as a piece
- * (cut_row), and goes on in a fresh one.  Returns the cursor's row. */
+ * (term_cut_row), and goes on in a fresh one.  Returns the cursor's row. */
 static struct row	*put_long(struct sl_term *, const unsigned char *,
 			    size_t) __attribute__((noinline));
 
 static struct row *
 put_long(struct sl_term *t, const unsigned char *s, size_t n)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t k;
 
 	while (n > 0) {
 		if (row_room(t) == 0) {
-			cut_row(t);
-			r = cur(t);
+			term_cut_row(t);
+			r = term_cur_row(t);
 			continue;
 		}
 		k = n < row_room(t) ? (uint32_t)n : row_room(t);
@@ -216,13 +216,13 @@ put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
 	struct row *r;
 
 	if (n <= row_room(t))
-		put_piece(t, r = cur(t), s, (uint32_t)n);
+		put_piece(t, r = term_cur_row(t), s, (uint32_t)n);
 	else
 		r = put_long(t, s, n);
 	if (t->wrap_w != 0)
-		note_wrap(t, r, t->insert);
+		term_note_wrap(t, r, t->insert);
 	if (t->cells > SL_TERM_CELLS)
-		budget(t);
+		term_cell_budget(t);
 }
 
 /*
@@ -280,7 +280,7 @@ note_margin_pad(struct sl_term *t, struct row *r)
 static void
 put_mark(struct sl_term *t, uint32_t cp)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t x = t->cx, *cl, c;
 
 	if (x == 0 || x > r->len)
@@ -349,8 +349,8 @@ put_cp(struct sl_term *t, uint32_t cp)
 	if (w > 2)
 		w = 2;
 	if (t->cx + (uint32_t)w > SL_ROW_MAX)
-		cut_row(t);
-	r = cur(t);
+		term_cut_row(t);
+	r = term_cur_row(t);
 	x = t->cx;
 	if (r->len == 0)
 		r->src_line = t->line;
@@ -361,21 +361,21 @@ put_cp(struct sl_term *t, uint32_t cp)
 
 		if (keep > SL_ROW_MAX - x - (uint32_t)w)
 			keep = SL_ROW_MAX - x - (uint32_t)w;
-		row_grow(t, r, x + (uint32_t)w + keep);
+		term_row_grow(t, r, x + (uint32_t)w + keep);
 		memmove(r->ch + x + w, r->ch + x, keep * sizeof(*r->ch));
 		memmove(r->at + x + w, r->at + x, keep * sizeof(*r->at));
 		r->len = x + (uint32_t)w + keep;
 	}
 	if (x + (uint32_t)w > r->len) {
-		row_grow(t, r, x + (uint32_t)w);
+		term_row_grow(t, r, x + (uint32_t)w);
 		if (x > r->len)
-			row_blank(r, r->len, x);
+			term_row_blank(r, r->len, x);
 	}
-	fix_wide_left(r, x);
+	term_fix_wide_left(r, x);
 	if (x + (uint32_t)w > r->len)
 		r->len = x + (uint32_t)w;
 	else
-		fix_wide_right(r, x + (uint32_t)w);
+		term_fix_wide_right(r, x + (uint32_t)w);
 	r->ch[x] = cp;
 	r->at[x] = t->attr;
 	if (w == 2) {
@@ -385,27 +385,28 @@ put_cp(struct sl_term *t, uint32_t cp)
 	t->cx = x + (uint32_t)w;
 	t->last_ch = cp;
 	if (t->wrap_w != 0)
-		note_wrap(t, r, t->insert);
+		term_note_wrap(t, r, t->insert);
 }
 
 static void
 carriage_return(struct sl_term *t)
 {
-	const struct row *r = cur(t);
+	const struct row *r = term_cur_row(t);
 	uint32_t x = t->cx;
 
-	rprompt_end(t);
+	term_rprompt_end(t);
 	/* Both idioms end a row with a blank, at least 11 columns in. */
 	if (x >= 11 && x == r->len && r->ch[x - 1] == CELL_BLANK &&
-	    cr_after_blank(t, r))
+	    term_cr_after_blank(t, r))
 		return;
-	/* soft(t), with the row at hand (the width may be new: read after) */
+	/* term_soft_wrapped(t), with the row at hand (the width may be new:
+	 * read after) */
 	if (t->wrap_w != 0 && r->soft) {
-		settled(t);	/* before the move: shift_settle */
-		t->cx = line_start(t);
+		term_settled(t);	/* before the move: term_shift_settle */
+		t->cx = term_line_start(t);
 	} else
 		t->cx = 0;
-	count_cr(t, x);
+	term_count_cr(t, x);
 	t->at_margin = 0;
 }
 
@@ -418,21 +419,21 @@ look_resolve(struct sl_term *t, int wrap)
 {
 	unsigned char held[sizeof(t->look->buf)];
 	size_t n = t->look->n;
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 
 	memcpy(held, t->look->buf, n);
 	t->look->n = 0;
 	t->cr_pending = 0;
 	if (wrap) {
 		if (!r->soft)
-			set_width(t, t->cr_col);	/* learnt, or a resize */
+			term_set_width(t, t->cr_col);	/* learnt, or a resize */
 		r->soft = 1;
 		t->cx = t->cr_col;
 	} else {
 		uint32_t x = t->cx;
 
-		t->cx = soft(t) ? line_start(t) : 0;
-		count_cr(t, x);
+		t->cx = term_soft_wrapped(t) ? term_line_start(t) : 0;
+		term_count_cr(t, x);
 	}
 	t->at_margin = 0;
 	feed_bytes(t, held, held + n);
@@ -446,10 +447,10 @@ look_push(struct sl_term *t, unsigned char c)
 	int d;
 
 	lk->buf[lk->n++] = c;
-	d = look_step(t, c);
+	d = term_look_step(t, c);
 	if (d == LOOK_MORE && lk->n >= LOOK_MAX &&
-	    (look_whole_char(lk) || lk->n == sizeof(lk->buf)))
-		d = look_default(t);
+	    (term_look_whole_char(lk) || lk->n == sizeof(lk->buf)))
+		d = term_look_default(t);
 	if (d != LOOK_MORE)
 		look_resolve(t, d == LOOK_WRAP);
 }
@@ -471,7 +472,7 @@ static int	fish_cr_move(struct sl_term *, uint32_t, int)
 static int
 fish_cr_move(struct sl_term *t, uint32_t n, int after_cuf)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	long long row = t->abs_top + t->cy + 1;
 
 	if (t->nparams == 0 || r->len == 0 || r->ch[0] != 0x23ce ||
@@ -494,27 +495,27 @@ csi_cursor(struct sl_term *t, unsigned char f, uint32_t n, unsigned char prev)
 {
 	switch (f) {
 	case 'A':
-		cursor_up(t, n);
+		term_cursor_up(t, n);
 		return 1;
-	case 'B': case 'e': goto_row(t, (long long)t->cy + n); return 1;
+	case 'B': case 'e': term_goto_row(t, (long long)t->cy + n); return 1;
 	case 'C': case 'a':
 		if (t->crless && f == 'C' && fish_cr_move(t, n, prev == 'C'))
 			return 1;
 		t->cx = SL_MIN(t->cx + n, SL_ROW_MAX - 1);
 		return 1;
 	case 'D': t->cx = t->cx > n ? t->cx - n : 0; return 1;
-	case 'E': goto_row(t, (long long)t->cy + n); t->cx = 0; return 1;
-	case 'F': goto_row(t, (long long)t->cy - n); t->cx = 0; return 1;
+	case 'E': term_goto_row(t, (long long)t->cy + n); t->cx = 0; return 1;
+	case 'F': term_goto_row(t, (long long)t->cy - n); t->cx = 0; return 1;
 	case 'G': case '`': t->cx = SL_MIN(n, SL_ROW_MAX) - 1; return 1;
 	case 'H': case 'f':
 		t->cup_from = t->abs_top + t->cy;
-		if (!to_status(t, n))
-			goto_row(t, (long long)n - 1);
-		t->cx = SL_MIN(param(t, 1, 1), SL_ROW_MAX) - 1;
+		if (!term_to_status(t, n))
+			term_goto_row(t, (long long)n - 1);
+		t->cx = SL_MIN(term_param(t, 1, 1), SL_ROW_MAX) - 1;
 		return 1;
 	case 'd':
-		if (!to_status(t, n))
-			goto_row(t, (long long)n - 1);
+		if (!term_to_status(t, n))
+			term_goto_row(t, (long long)n - 1);
 		return 1;
 	default:
 		return 0;
@@ -538,16 +539,16 @@ repeat_last(struct sl_term *t, uint32_t n)
 static void
 csi_other(struct sl_term *t, unsigned char f)
 {
-	uint32_t n = param(t, 0, 1);
+	uint32_t n = term_param(t, 0, 1);
 	unsigned char prev = t->last_csi;
 
 	t->last_csi = t->priv == 0 && t->inter == 0 ? f : 0;
-	/* Not text after busybox's wrap (bb_wrap_end).  SGR's fast path
+	/* Not text after busybox's wrap (term_bb_wrap_end).  SGR's fast path
 	 * (csi_dispatch) is never taken on a wrapped row. */
 	t->bb_plain = 0;
 
 	if (f == 'h' || f == 'l') {
-		set_modes(t, f == 'h');
+		term_set_modes(t, f == 'h');
 		return;
 	}
 	if (t->alt)
@@ -559,50 +560,52 @@ csi_other(struct sl_term *t, unsigned char f)
 	}
 	if (n > SL_ROW_MAX)
 		n = SL_ROW_MAX;
-	if (soft(t) && (shift_csi(t, f), soft_move(t, f, &n)))
+	if (term_soft_wrapped(t) &&
+	    (term_shift_csi(t, f), term_soft_move(t, f, &n)))
 		return;
 	/* A colour keeps the cursor past the margin (xterm, libvterm): fish
 	 * ends its right prompt there with one, then CR. */
 	if (f != 'm')
 		t->at_margin = 0;
 	if (f == 'D')
-		rprompt_end(t);
+		term_rprompt_end(t);
 	{
 		uint32_t from = t->cx;
 
 		if (csi_cursor(t, f, n, prev)) {
 			if (f == 'C')
-				rprompt_start(t, from);
+				term_rprompt_start(t, from);
 			return;
 		}
 	}
 	switch (f) {
-	case '@': insert_chars(t, n); break;
-	case 'I': tab(t, (int)SL_MIN(n, 8192)); break;
-	case 'Z': tab(t, -(int)SL_MIN(n, 8192)); break;
-	case 'g': tab_clear(t, param(t, 0, 0)); break;
+	case '@': term_insert_chars(t, n); break;
+	case 'I': term_tab_move(t, (int)SL_MIN(n, 8192)); break;
+	case 'Z': term_tab_move(t, -(int)SL_MIN(n, 8192)); break;
+	case 'g': term_tab_clear(t, term_param(t, 0, 0)); break;
 	case 'J':
-		erase_display(t, param(t, 0, 0), prev == 'H' || prev == 'f');
+		term_erase_display(t, term_param(t, 0, 0),
+		    prev == 'H' || prev == 'f');
 		break;
 	case 'K':	/* off a wrapped row: csi_dispatch */
 		t->el_col = t->cx;	/* note_margin_pad */
-		erase_line(t, param(t, 0, 0));
+		term_erase_line(t, term_param(t, 0, 0));
 		break;
-	case 'L': insert_lines(t, n); break;
-	case 'M': delete_lines(t, n); break;
-	case 'P': delete_chars(t, n); break;
-	case 'X': erase_chars(t, n); break;
+	case 'L': term_insert_lines(t, n); break;
+	case 'M': term_delete_lines(t, n); break;
+	case 'P': term_delete_chars(t, n); break;
+	case 'X': term_erase_chars(t, n); break;
 	case 'S':	/* scroll up: the rows scrolled off are final */
 		while (n-- > 0 && t->nrows > 1 && t->cy > 0)
-			pop_top(t);
+			term_pop_top(t);
 		break;
-	case 'T': scroll_down(t, n); break;
+	case 'T': term_scroll_down(t, n); break;
 	case 'b': repeat_last(t, n); break;
-	case 'r': set_region(t); break;
-	case 'm': sgr(t); break;
-	case 's': save_cursor(t); break;
-	case 'u': restore_cursor(t); break;
-	case 'n': cursor_query(t, n); break;
+	case 'r': term_set_region(t); break;
+	case 'm': term_sgr(t); break;
+	case 's': term_save_cursor(t); break;
+	case 'u': term_restore_cursor(t); break;
+	case 'n': term_cursor_query(t, n); break;
 	default: break;		/* DA, DECSTBM, window ops: no text */
 	}
 }
@@ -615,7 +618,7 @@ plain_el(struct sl_term *t)
 {
 	t->bb_plain = 0;
 	t->el_col = t->cx;	/* note_margin_pad */
-	erase_line(t, param(t, 0, 0));
+	term_erase_line(t, term_param(t, 0, 0));
 }
 
 /*
@@ -630,13 +633,15 @@ static inline void
 csi_dispatch(struct sl_term *t, unsigned char f)
 {
 	if ((f == 'm' || f == 'K') && t->priv == 0 && t->inter == 0 &&
-	    !t->alt && !soft(t)) {
+	    !t->alt && !term_soft_wrapped(t)) {
 		t->last_csi = f;
 		t->at_margin = 0;
 		if (f == 'K')
 			plain_el(t);
-		else if (t->cb.attrs || (cur(t)->flags & SL_ROW_KEYPAD_ON))
-			sgr(t);	/* zsh's editor rows keep colours (suggestion_drop) */
+		else if (t->cb.attrs ||
+		    (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON))
+			term_sgr(t);	/* zsh's editor rows keep colours
+					   (suggestion_drop) */
 		return;
 	}
 	csi_other(t, f);
@@ -650,39 +655,41 @@ csi_dispatch(struct sl_term *t, unsigned char f)
 static void
 line_down(struct sl_term *t, unsigned char c)
 {
-	struct row *r = cur(t);	/* the cursor's row until linefeed() */
+	/* the cursor's row until term_linefeed() */
+	struct row *r = term_cur_row(t);
 
 	if (c == '\n') {
 		r->units++;
-		if (counting_crs(t)) {
-			if (busybox_wrap(t))
+		if (term_counting_crs(t)) {
+			if (term_busybox_wrap(t))
 				return;
 			if (t->bb_plain != 0)
-				bb_wrap_end(t);
+				term_bb_wrap_end(t);
 		}
 	}
-	if (t->wrap_w != 0 && r->soft) {	/* soft(t), the row at hand */
-		settled(t);
-		if (lf_in_row(t)) {
+	/* term_soft_wrapped(t), with the row at hand */
+	if (t->wrap_w != 0 && r->soft) {
+		term_settled(t);
+		if (term_lf_in_row(t)) {
 			/* Down a physical line of the same logical row. */
-			t->cx = line_start(t) + t->wrap_w;
+			t->cx = term_line_start(t) + t->wrap_w;
 			t->at_margin = 0;
 			return;
 		}
 		t->left_row = t->abs_top + t->cy + 1;
-		t->left_lines = line_start(t) / t->wrap_w + 1;
+		t->left_lines = term_line_start(t) / t->wrap_w + 1;
 	}
 	if (c == '\n' && r->bell_len != 0 && r->bell_len == r->len + 1)
 		r->flags |= SL_ROW_BELL;
 	if (t->query_col > 0 && t->queried == t->abs_top + t->cy + 1)
-		query_row_left(t, r);
+		term_query_row_left(t, r);
 	t->cx = 0;
 	t->at_margin = 0;
 	t->kept_row = 0;	/* what follows takes the lines */
 	t->shift_row = 0;	/* off the row: nothing to settle */
-	linefeed(t);
+	term_linefeed(t);
 	if (t->editing)
-		cur(t)->editor_line = 1;
+		term_cur_row(t)->editor_line = 1;
 }
 
 /* The controls but LF and CR (control()). */
@@ -698,10 +705,10 @@ control_other(struct sl_term *t, unsigned char c)
 		break;
 	case '\b':
 		if (t->erased_at != 0)
-			ksh_pad_width(t);
-		if (soft(t)) {
-			settled(t);
-			t->bb_plain = 0;	/* see bb_wrap_end */
+			term_ksh_pad_width(t);
+		if (term_soft_wrapped(t)) {
+			term_settled(t);
+			t->bb_plain = 0;	/* see term_bb_wrap_end */
 			/* BS does not go back over the margin (no `bw`). */
 			if (t->at_margin)
 				t->cx -= 2;
@@ -712,12 +719,12 @@ control_other(struct sl_term *t, unsigned char c)
 			t->cx--;
 		break;
 	case '\t':
-		tab(t, 1);
+		term_tab_move(t, 1);
 		break;
 	case 0x0e: t->gl = 1; break;	/* SO */
 	case 0x0f: t->gl = 0; break;	/* SI */
 	case 0x07:	/* BEL: remembered for a line it ends (SL_ROW_BELL) */
-		cur(t)->bell_len = cur(t)->len + 1;
+		term_cur_row(t)->bell_len = term_cur_row(t)->len + 1;
 		break;
 	default: break;		/* NUL and the rest show nothing */
 	}
@@ -746,7 +753,8 @@ static void
 seq_start(struct sl_term *t, enum state s)
 {
 	t->state = s;
-	t->bb_plain = 0;	/* not text alone (bb_wrap_end): OSC, DCS */
+	t->bb_plain = 0;	/* not text alone (term_bb_wrap_end): OSC,
+				   DCS */
 	t->seqlen = 0;
 	t->nparams = 0;
 	t->have_param = 0;
@@ -759,7 +767,7 @@ seq_start(struct sl_term *t, enum state s)
 static void
 seq_abandon(struct sl_term *t)
 {
-	event(t, SL_TEV_BAD_SEQ, NULL, (long long)t->seqlen, t->line);
+	term_event(t, SL_TEV_BAD_SEQ, NULL, (long long)t->seqlen, t->line);
 	t->state = S_GROUND;
 }
 
@@ -830,7 +838,7 @@ string_newline(struct sl_term *t)
 	if (t->alt)
 		t->alt_lines++;
 	else
-		cur(t)->units++;
+		term_cur_row(t)->units++;
 }
 
 /* The byte after ESC. */
@@ -851,7 +859,7 @@ esc_byte(struct sl_term *t, unsigned char c)
 		t->state = S_ESC_INTER;
 	} else {
 		t->state = S_GROUND;
-		esc_dispatch(t, c);
+		term_esc_dispatch(t, c);
 	}
 }
 
@@ -878,7 +886,7 @@ inter_or_csi_byte(struct sl_term *t, unsigned char c)
 			t->state = S_GROUND;
 	} else if (c > 0x2f) {	/* past ESC ( % 5 and friends: the final */
 		t->state = S_GROUND;
-		esc_dispatch(t, c);
+		term_esc_dispatch(t, c);
 	}
 	return 0;
 }
@@ -888,7 +896,7 @@ static int
 string_byte(struct sl_term *t, unsigned char c)
 {
 	if (t->state == S_OSC && c == 0x07) {
-		osc_dispatch(t);
+		term_osc_dispatch(t);
 		t->state = S_GROUND;
 		return 0;
 	}
@@ -985,7 +993,7 @@ seq_step(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 		t->seqlen++;
 		if (c == 0x1b) {
 			if (t->state == S_OSC)
-				osc_dispatch(t);
+				term_osc_dispatch(t);
 			seq_start(t, S_ESC);
 			continue;
 		}
@@ -1036,7 +1044,7 @@ not_param16(const unsigned char *q)
 
 /*
  * An SGR (ESC [ digits and ';' m) whose parameters nothing reads: the
- * renderer keeps no attributes (csi_dispatch skips sgr() then), so it is
+ * renderer keeps no attributes (csi_dispatch skips term_sgr() then), so it is
  * only found, by a 16-byte scan, not parsed.  Most sequences of a
  * coloured transcript are these.  Returns the byte after it, or NULL
  * (nothing changed) for any other sequence, or one that does not end in
@@ -1060,8 +1068,8 @@ sgr_skip(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	if (m == 0)
 		return NULL;
 	q = p + 2 + __builtin_ctz(m);
-	if (*q != 'm' || t->alt || soft(t) ||
-	    (cur(t)->flags & SL_ROW_KEYPAD_ON))
+	if (*q != 'm' || t->alt || term_soft_wrapped(t) ||
+	    (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON))
 		return NULL;
 	t->nparams = 0;
 	t->have_param = 0;
@@ -1319,10 +1327,10 @@ sl_term_feed(struct sl_term *t, const void *buf, size_t len)
 	 * fed after it rest small.  A renderer is never made to give back
 	 * rows from outside its own feed: its owner may keep line counts of
 	 * its own between feeds (cwlog.c).  A renderer alone keeps to
-	 * SL_TERM_CELLS (budget()): the budget is for the many.
+	 * SL_TERM_CELLS (term_cell_budget()): the budget is for the many.
 	 */
-	if (all_cells > SL_TERM_BUDGET && all_cells > t->cells)
-		spill(t);
+	if (term_all_cells > SL_TERM_BUDGET && term_all_cells > t->cells)
+		term_spill_rows(t);
 }
 
 const char *
@@ -1349,7 +1357,7 @@ void
 sl_term_finish(struct sl_term *t)
 {
 	while (t->cr_pending)
-		look_resolve(t, look_default(t) == LOOK_WRAP);
+		look_resolve(t, term_look_default(t) == LOOK_WRAP);
 	if (t->npend > 0) {
 		/* A cut sequence at the very end is invalid: one U+FFFD. */
 		t->npend = 0;
@@ -1362,15 +1370,15 @@ sl_term_finish(struct sl_term *t)
 		if (t->alt)
 			t->alt_lines++;
 		else
-			cur(t)->units++;
+			term_cur_row(t)->units++;
 		t->partial = 0;
 	}
 	if (t->alt) {
 		t->alt = 0;
-		event(t, SL_TEV_ALT_OFF, NULL, t->alt_lines, t->line);
+		term_event(t, SL_TEV_ALT_OFF, NULL, t->alt_lines, t->line);
 	}
-	commit_all(t);
+	term_commit_all(t);
 	/* Lines that ended on the status row were never a transcript line. */
-	status_clear(t, t->line);
+	term_status_clear(t, t->line);
 	t->cx = 0;
 }

@@ -38,7 +38,7 @@ enum state {
 };
 
 struct row {
-	/* The storage, which outlives a clear (row_clear): first. */
+	/* The storage, which outlives a clear (term_row_clear): first. */
 	uint32_t *ch;
 	uint32_t *at;
 	uint32_t *ext;		/* clusters of CLUSTER_SLOTS each */
@@ -56,15 +56,15 @@ struct row {
 	uint32_t taken;		/* physical lines past its first it has made,
 				   each over the row then below it */
 	uint32_t rp_from, rp_to;	/* a right prompt's cells, or 0, 0
-				   (rprompt_end) */
-	uint32_t rp_sum;	/* cells_sum() of them as it was drawn */
+				   (term_rprompt_end) */
+	uint32_t rp_sum;	/* term_cells_sum() of them as it was drawn */
 	uint32_t bell_len;	/* 1 + len when the bell rang on it, or 0 */
 	/* Flags as bytes: the row stays 96 bytes (cheap to index). */
 	unsigned char rest;	/* the rest of a row made final early (spill):
 				   no line of its own while empty */
 	unsigned char editor_line;	/* a line feed reached it while the
 				   line editor was on: a two-line prompt's
-				   second line (note_wrap) */
+				   second line (term_note_wrap) */
 };
 
 _Static_assert(offsetof(struct row, ch) < offsetof(struct row, len) &&
@@ -85,7 +85,7 @@ struct cursor {
 
 /*
  * After " \r" that may be readline's wrap, the bytes that follow are held
- * back (at most LOOK_MAX) until they say what the CR was; see look_step.
+ * back (at most LOOK_MAX) until they say what the CR was; see term_look_step.
  */
 #define LOOK_MAX	256
 
@@ -185,19 +185,19 @@ struct sl_term {
 	/* CRs in a row right before an LF: busybox wraps its line with an
 	 * explicit CR LF, one CR more than any line end of the log. */
 	unsigned crs, crs_min, crs_seen;
-	int crs_off;		/* not counting them (see counting_crs) */
+	int crs_off;		/* not counting them (see term_counting_crs) */
 	uint32_t cr_x;
 	long long queried;	/* 1 + absolute row where busybox asked for
 				   the cursor, or 0 */
 	uint32_t query_col;	/* the column it asked at: its prompt's end */
-	uint32_t query_sum;	/* prompt_sum() of the cells before it */
+	uint32_t query_sum;	/* term_prompt_sum() of the cells before it */
 	long long erased_row;	/* 1 + absolute row ED 0 cut short, or 0 */
 	uint32_t erased_lines;	/* the lines it held before: fish goes back
 				   down onto them (erase_soft_below) */
 	int fish;		/* fish's end-of-line mark `⏎` was seen */
 	long long erased_at;	/* 1 + absolute row ED 0 emptied from its
 				   start outside zsh's editor, until a BS
-				   (ksh_pad_width), or 0 */
+				   (term_ksh_pad_width), or 0 */
 	int line_erased;	/* ...and the line drawn there again was
 				   padded to the margin: ksh93's editor */
 	int crless;		/* a stream: the agent dropped every CR
@@ -205,18 +205,20 @@ struct sl_term {
 	long long fish_cuf_row;	/* 1 + absolute row fish_cr_move last */
 	uint32_t fish_cuf_x;	/* moved on, and the column it left */
 	int keypad;		/* cursor-key mode on, not yet off: zsh's
-				   line editor is active (note_wrap) */
+				   line editor is active (term_note_wrap) */
 	long long fish_mark_row;	/* 1 + absolute row of its last mark,
 				   where its prompt is drawn, or 0 */
 	long long bb_plain;	/* 1 + absolute row busybox wrapped, while
-				   nothing but text followed (bb_wrap_end) */
+				   nothing but text followed
+				   (term_bb_wrap_end) */
 	long long bb_wrapped;	/* 1 + absolute row busybox last wrapped */
 	long long kept_row;	/* 1 + absolute row whose last lines EL
 				   emptied, still on the screen, or 0 */
-	uint32_t kept_lines;	/* the lines it stands for (row_lines) */
+	uint32_t kept_lines;	/* the lines it stands for (term_row_lines) */
 	long long left_row;	/* 1 + absolute row of a wrapped row an LF
 				   last left, or 0 */
-	uint32_t left_lines;	/* its lines up to the one left (row_lines) */
+	uint32_t left_lines;	/* its lines up to the one left
+				   (term_row_lines) */
 	long long pad_row;	/* 1 + absolute row where readline padded
 				   the margin before a wide character (a
 				   space, then EL), or 0 */
@@ -232,7 +234,8 @@ struct sl_term {
 	uint32_t rp_col;	/* the column it landed on */
 	long long shift_row;	/* 1 + absolute row readline shifted from
 				   column 0 (DCH, ICH) to draw a new prompt
-				   over a wrapped line, or 0: shift_settle */
+				   over a wrapped line, or 0:
+				   term_shift_settle */
 	uint32_t shift_end;	/* where it takes the line to end then */
 	int shift_ins;		/* it inserted (ICH), not deleted */
 	uint32_t shift_invis;	/* bytes of sequences written since */
@@ -243,93 +246,93 @@ struct sl_term {
 	size_t nspans, spancap;
 
 	int spilled;		/* told the owner of a spill once */
-	int parked;		/* waits for sl_term_recycle (not in all_cells) */
+	int parked;		/* waits for sl_term_recycle (not in term_all_cells) */
 };
 
 enum { LOOK_MORE, LOOK_CR, LOOK_WRAP };
 
 /* Defined in one file of term, used by another. */
-extern size_t all_cells;
-void	row_grow(struct sl_term *t, struct row *r, uint32_t need);
-void	row_free_cells(struct sl_term *t, struct row *r);
-void	status_clear(struct sl_term *t, long long src_line);
-int	row_empty(const struct row *r);
-uint32_t	cells_sum(const struct row *r, uint32_t from, uint32_t to);
-void	emit(struct sl_term *t, struct row *r);
-void	event(struct sl_term *t, enum sl_term_event ev, const char *text,
+extern size_t term_all_cells;
+void	term_row_grow(struct sl_term *t, struct row *r, uint32_t need);
+void	term_row_free_cells(struct sl_term *t, struct row *r);
+void	term_status_clear(struct sl_term *t, long long src_line);
+int	term_row_empty(const struct row *r);
+uint32_t	term_cells_sum(const struct row *r, uint32_t from, uint32_t to);
+void	term_emit_row(struct sl_term *t, struct row *r);
+void	term_event(struct sl_term *t, enum sl_term_event ev, const char *text,
     long long num, long long line);
-void	pop_top(struct sl_term *t);
-void	push_row(struct sl_term *t);
-void	budget(struct sl_term *t);
-void	goto_row(struct sl_term *t, long long y);
-void	linefeed(struct sl_term *t);
-void	commit_all(struct sl_term *t);
-void	cut_row(struct sl_term *t);
-void	note_wrap(struct sl_term *t, struct row *r, int inserting);
-void	ksh_pad_width(struct sl_term *t) __attribute__((noinline));
-void	set_width(struct sl_term *t, uint32_t w);
-void	rprompt_start(struct sl_term *t, uint32_t from);
-void	rprompt_end_at(struct sl_term *t);
-int	cr_after_blank(struct sl_term *t, const struct row *r)
+void	term_pop_top(struct sl_term *t);
+void	term_push_row(struct sl_term *t);
+void	term_cell_budget(struct sl_term *t);
+void	term_goto_row(struct sl_term *t, long long y);
+void	term_linefeed(struct sl_term *t);
+void	term_commit_all(struct sl_term *t);
+void	term_cut_row(struct sl_term *t);
+void	term_note_wrap(struct sl_term *t, struct row *r, int inserting);
+void	term_ksh_pad_width(struct sl_term *t) __attribute__((noinline));
+void	term_set_width(struct sl_term *t, uint32_t w);
+void	term_rprompt_start(struct sl_term *t, uint32_t from);
+void	term_rprompt_end_at(struct sl_term *t);
+int	term_cr_after_blank(struct sl_term *t, const struct row *r)
 	    __attribute__((noinline));
-int	look_step(struct sl_term *t, unsigned char c);
-int	look_default(const struct sl_term *t);
-int	look_whole_char(const struct look *lk);
-void	query_row_left(struct sl_term *t, const struct row *r);
-int	busybox_row(const struct sl_term *t, const struct row *r);
-int	busybox_wrap(struct sl_term *t);
-void	bb_wrap_end(struct sl_term *t)
+int	term_look_step(struct sl_term *t, unsigned char c);
+int	term_look_default(const struct sl_term *t);
+int	term_look_whole_char(const struct look *lk);
+void	term_query_row_left(struct sl_term *t, const struct row *r);
+int	term_busybox_row(const struct sl_term *t, const struct row *r);
+int	term_busybox_wrap(struct sl_term *t);
+void	term_bb_wrap_end(struct sl_term *t)
 	    __attribute__((noinline));
-void	erase_line(struct sl_term *t, unsigned mode);
-void	erase_chars(struct sl_term *t, uint32_t n);
-void	insert_chars(struct sl_term *t, uint32_t n);
-void	delete_chars(struct sl_term *t, uint32_t n);
-void	shift_settle(struct sl_term *t);
-void	swap_rows(struct sl_term *t, unsigned i, unsigned j);
-void	insert_lines(struct sl_term *t, uint32_t n);
-void	delete_lines(struct sl_term *t, uint32_t n);
-uint32_t	row_lines(const struct sl_term *t, const struct row *r, long long y);
-void	bb_wrap_erased(struct sl_term *t);
-void	erase_display(struct sl_term *t, unsigned mode, int homed);
-void	tab_clear(struct sl_term *t, uint32_t mode);
-void	tab(struct sl_term *t, int n);
-void	save_cursor(struct sl_term *t);
-void	restore_cursor(struct sl_term *t);
-void	sgr(struct sl_term *t);
-void	erased_lines_end(struct sl_term *t);
-uint32_t	prompt_sum(const struct row *r, uint32_t n);
-void	cursor_query(struct sl_term *t, uint32_t n);
-void	set_modes(struct sl_term *t, int on);
-int	soft_move(struct sl_term *t, unsigned char f, uint32_t *np);
-int	to_status(struct sl_term *t, uint32_t y);
-void	set_region(struct sl_term *t);
-void	cursor_up(struct sl_term *t, uint32_t n);
-int	climb_in_row(struct sl_term *t, uint32_t *np)
+void	term_erase_line(struct sl_term *t, unsigned mode);
+void	term_erase_chars(struct sl_term *t, uint32_t n);
+void	term_insert_chars(struct sl_term *t, uint32_t n);
+void	term_delete_chars(struct sl_term *t, uint32_t n);
+void	term_shift_settle(struct sl_term *t);
+void	term_swap_rows(struct sl_term *t, unsigned i, unsigned j);
+void	term_insert_lines(struct sl_term *t, uint32_t n);
+void	term_delete_lines(struct sl_term *t, uint32_t n);
+uint32_t	term_row_lines(const struct sl_term *t, const struct row *r, long long y);
+void	term_bb_wrap_erased(struct sl_term *t);
+void	term_erase_display(struct sl_term *t, unsigned mode, int homed);
+void	term_tab_clear(struct sl_term *t, uint32_t mode);
+void	term_tab_move(struct sl_term *t, int n);
+void	term_save_cursor(struct sl_term *t);
+void	term_restore_cursor(struct sl_term *t);
+void	term_sgr(struct sl_term *t);
+void	term_erased_lines_end(struct sl_term *t);
+uint32_t	term_prompt_sum(const struct row *r, uint32_t n);
+void	term_cursor_query(struct sl_term *t, uint32_t n);
+void	term_set_modes(struct sl_term *t, int on);
+int	term_soft_move(struct sl_term *t, unsigned char f, uint32_t *np);
+int	term_to_status(struct sl_term *t, uint32_t y);
+void	term_set_region(struct sl_term *t);
+void	term_cursor_up(struct sl_term *t, uint32_t n);
+int	term_climb_in_row(struct sl_term *t, uint32_t *np)
 	    __attribute__((noinline));
-void	scroll_down(struct sl_term *t, uint32_t n);
-void	osc_dispatch(struct sl_term *t);
-int	lf_in_row(struct sl_term *t);
-void	esc_dispatch(struct sl_term *t, unsigned char f);
-void	spill(struct sl_term *t);
+void	term_scroll_down(struct sl_term *t, uint32_t n);
+void	term_osc_dispatch(struct sl_term *t);
+int	term_lf_in_row(struct sl_term *t);
+void	term_esc_dispatch(struct sl_term *t, unsigned char f);
+void	term_spill_rows(struct sl_term *t);
 
 static inline struct row *
-row_at(struct sl_term *t, unsigned i)
+term_row_at(struct sl_term *t, unsigned i)
 {
 	/* ringcap is a power of two (RING_MIN doubled up to SL_TERM_ROWS). */
 	return &t->rows[(t->top + i) & (t->ringcap - 1)];
 }
 
 static inline struct row *
-cur(struct sl_term *t)
+term_cur_row(struct sl_term *t)
 {
 	if (t->on_status)
 		return t->status;
-	return row_at(t, t->cy);
+	return term_row_at(t, t->cy);
 }
 
 /* Blank cells [from, to) of r, extending its length to `to`. */
 static inline void
-row_blank(struct row *r, uint32_t from, uint32_t to)
+term_row_blank(struct row *r, uint32_t from, uint32_t to)
 {
 	uint32_t i;
 
@@ -340,10 +343,10 @@ row_blank(struct row *r, uint32_t from, uint32_t to)
 }
 
 static inline void
-row_clear(struct sl_term *t, struct row *r, long long src_line)
+term_row_clear(struct sl_term *t, struct row *r, long long src_line)
 {
 	if (r->cap > ROW_KEEP)
-		row_free_cells(t, r);
+		term_row_free_cells(t, r);
 	if (r->extcap > 64) {
 		free(r->ext);
 		r->ext = NULL;
@@ -359,14 +362,14 @@ row_clear(struct sl_term *t, struct row *r, long long src_line)
 
 /* A wide character half-overwritten leaves a blank, as on a terminal. */
 static inline void
-fix_wide_left(struct row *r, uint32_t x)
+term_fix_wide_left(struct row *r, uint32_t x)
 {
 	if (x < r->len && x > 0 && r->ch[x] == CELL_WIDE)
 		r->ch[x - 1] = CELL_BLANK;
 }
 
 static inline void
-fix_wide_right(struct row *r, uint32_t x)
+term_fix_wide_right(struct row *r, uint32_t x)
 {
 	if (x < r->len && r->ch[x] == CELL_WIDE)
 		r->ch[x] = CELL_BLANK;
@@ -374,9 +377,9 @@ fix_wide_right(struct row *r, uint32_t x)
 
 /* Is the cursor row wrapped by readline at a known width? */
 static inline int
-soft(struct sl_term *t)
+term_soft_wrapped(struct sl_term *t)
 {
-	return t->wrap_w != 0 && cur(t)->soft;
+	return t->wrap_w != 0 && term_cur_row(t)->soft;
 }
 
 /*
@@ -386,7 +389,7 @@ soft(struct sl_term *t)
  * (bash writes CR LF from the first line) is output, not the row.
  */
 static inline uint32_t
-last_line(const struct sl_term *t, const struct row *r)
+term_last_line(const struct sl_term *t, const struct row *r)
 {
 	uint32_t n = r->len;
 
@@ -397,7 +400,7 @@ last_line(const struct sl_term *t, const struct row *r)
 
 /* First column of the physical line the cursor is on. */
 static inline uint32_t
-line_start(struct sl_term *t)
+term_line_start(struct sl_term *t)
 {
 	if (t->at_margin)
 		return t->cx - t->wrap_w;
@@ -405,16 +408,16 @@ line_start(struct sl_term *t)
 }
 
 static inline int
-counting_crs(const struct sl_term *t)
+term_counting_crs(const struct sl_term *t)
 {
 	return !t->crs_off;
 }
 
 /* A CR moved the cursor from x: count it with the CRs right before. */
 static inline void
-count_cr(struct sl_term *t, uint32_t x)
+term_count_cr(struct sl_term *t, uint32_t x)
 {
-	if (!counting_crs(t))
+	if (!term_counting_crs(t))
 		return;
 	t->crs = t->crs > 0 && x == t->cr_x ? t->crs + 1 : 1;
 	t->cr_x = t->cx;
@@ -422,46 +425,46 @@ count_cr(struct sl_term *t, uint32_t x)
 
 /* On every CR and CUB: nothing to look at unless a jump right was noted. */
 static inline void
-rprompt_end(struct sl_term *t)
+term_rprompt_end(struct sl_term *t)
 {
 	if (t->rp_row != 0)
-		rprompt_end_at(t);
+		term_rprompt_end_at(t);
 }
 
-/* EL emptied the cursor row's last line from its start (row_lines). */
+/* EL emptied the cursor row's last line from its start (term_row_lines). */
 static inline void
-keep_lines(struct sl_term *t, const struct row *r)
+term_keep_lines(struct sl_term *t, const struct row *r)
 {
 	t->kept_row = t->abs_top + t->cy + 1;
-	t->kept_lines = last_line(t, r) + 1;
+	t->kept_lines = term_last_line(t, r) + 1;
 }
 
 /*
- * The hooks, on paths that already ask soft(): a shift is only noted on
- * a wrapped row, and readline's next move after it is a CR, LF, BS or a
- * CSI there.
+ * The hooks, on paths that already ask term_soft_wrapped(): a shift is
+ * only noted on a wrapped row, and readline's next move after it is a
+ * CR, LF, BS or a CSI there.
  */
 static inline void
-settled(struct sl_term *t)
+term_settled(struct sl_term *t)
 {
 	if (t->shift_row != 0)
-		shift_settle(t);
+		term_shift_settle(t);
 }
 
 /* A CSI on a wrapped row: SGR is more invisible bytes, the rest a move. */
 static inline void
-shift_csi(struct sl_term *t, unsigned char f)
+term_shift_csi(struct sl_term *t, unsigned char f)
 {
 	if (t->shift_row == 0)
 		return;
 	if (f == 'm' && t->priv == 0 && t->inter == 0)
 		t->shift_invis += (uint32_t)t->seqlen + 2;
 	else
-		shift_settle(t);
+		term_shift_settle(t);
 }
 
 static inline uint32_t
-param(const struct sl_term *t, int i, uint32_t def)
+term_param(const struct sl_term *t, int i, uint32_t def)
 {
 	if (i >= t->nparams || t->params[i] == 0)
 		return def;

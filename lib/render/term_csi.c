@@ -45,7 +45,7 @@ tab_set(struct sl_term *t)
 
 /* TBC: 0 clears the stop at the cursor, 3 every stop. */
 void
-tab_clear(struct sl_term *t, uint32_t mode)
+term_tab_clear(struct sl_term *t, uint32_t mode)
 {
 	tabs_own(t);
 	if (mode == 0)
@@ -93,7 +93,7 @@ prev_stop(const struct sl_term *t, uint32_t x)
 }
 
 void
-tab(struct sl_term *t, int n)
+term_tab_move(struct sl_term *t, int n)
 {
 	uint32_t to;
 
@@ -115,7 +115,7 @@ tab(struct sl_term *t, int n)
 }
 
 void
-save_cursor(struct sl_term *t)
+term_save_cursor(struct sl_term *t)
 {
 	t->saved.row = t->abs_top + t->cy;
 	t->saved.col = t->cx;
@@ -127,18 +127,18 @@ save_cursor(struct sl_term *t)
 }
 
 void
-restore_cursor(struct sl_term *t)
+term_restore_cursor(struct sl_term *t)
 {
 	if (!t->have_saved) {
 		/* Nothing saved: the power-on state, the top left corner. */
-		goto_row(t, 0);
+		term_goto_row(t, 0);
 		t->cx = 0;
 		t->attr = SL_ATTR_DEFAULT;
 		t->g[0] = t->g[1] = 'B';
 		t->gl = 0;
 		return;
 	}
-	goto_row(t, t->saved.row - t->abs_top);
+	term_goto_row(t, t->saved.row - t->abs_top);
 	t->on_status = t->saved.on_status;
 	t->cx = t->saved.col;
 	t->attr = t->saved.attr;
@@ -149,7 +149,7 @@ restore_cursor(struct sl_term *t)
 static void
 full_reset(struct sl_term *t)
 {
-	commit_all(t);
+	term_commit_all(t);
 	t->cx = 0;
 	t->attr = SL_ATTR_DEFAULT;
 	t->insert = 0;
@@ -171,14 +171,14 @@ alt_enter(struct sl_term *t, int mode)
 	if (t->alt)
 		return;
 	if (mode != 47)
-		save_cursor(t);
+		term_save_cursor(t);
 	/* Rows above the cursor are final: the note must follow them. */
 	while (t->cy > 0)
-		pop_top(t);
+		term_pop_top(t);
 	t->alt = 1;
 	t->alt_mode = mode;
 	t->alt_lines = 0;
-	event(t, SL_TEV_ALT_ON, NULL, 0, t->line);
+	term_event(t, SL_TEV_ALT_ON, NULL, 0, t->line);
 }
 
 /*
@@ -197,9 +197,9 @@ static void	stray_alt_leave(struct sl_term *) __attribute__((noinline));
 static void
 stray_alt_leave(struct sl_term *t)
 {
-	if (t->cy + 1 != t->nrows || cur(t)->len == 0)
+	if (t->cy + 1 != t->nrows || term_cur_row(t)->len == 0)
 		return;
-	erase_line(t, 2);
+	term_erase_line(t, 2);
 	t->cx = 0;
 }
 
@@ -213,8 +213,8 @@ alt_leave(struct sl_term *t, int mode)
 	}
 	t->alt = 0;
 	if (t->alt_mode == 1049)
-		restore_cursor(t);
-	event(t, SL_TEV_ALT_OFF, NULL, t->alt_lines, t->line);
+		term_restore_cursor(t);
+	term_event(t, SL_TEV_ALT_OFF, NULL, t->alt_lines, t->line);
 }
 
 /* ---------------------------------------------------------------- SGR */
@@ -283,7 +283,7 @@ sgr_color(struct sl_term *t, int *i)
 }
 
 void
-sgr(struct sl_term *t)
+term_sgr(struct sl_term *t)
 {
 	uint32_t a = t->attr;
 	int i;
@@ -356,16 +356,16 @@ edit_signal(struct sl_term *t, unsigned flag)
 		/* bash accepts a line with CR LF, then paste off: the row
 		 * the LF made is the command's output, not the editor's. */
 		if (t->editing && t->cx == 0)
-			cur(t)->editor_line = 0;
+			term_cur_row(t)->editor_line = 0;
 		t->editing = 0;
 	} else if (flag == SL_ROW_PASTE) {
 		t->editing = t->cx == 0;
 		t->el_col = 0;	/* el_col */
 	}
 	if (t->cx == 0)
-		cur(t)->flags |= flag;
+		term_cur_row(t)->flags |= flag;
 	else if (flag != SL_ROW_PASTE_OFF)
-		cur(t)->edit_col = t->cx + 1;
+		term_cur_row(t)->edit_col = t->cx + 1;
 }
 
 /*
@@ -387,12 +387,12 @@ keypad_row(struct sl_term *t)
 	const struct row *r;
 
 	for (;;) {
-		r = row_at(t, y);
+		r = term_row_at(t, y);
 		if (r->flags & SL_ROW_KEYPAD_ON)
 			return y;
 		if (y == 0 || t->cy - y >= KEYPAD_ROWS)
 			return t->cy;
-		r = row_at(t, --y);
+		r = term_row_at(t, --y);
 		if ((r->flags & SL_ROW_KEYPAD_OFF) ||
 		    (r->edit_col != 0 && !(r->flags & SL_ROW_KEYPAD_ON)))
 			return t->cy;
@@ -412,7 +412,7 @@ keypad_row(struct sl_term *t)
 static void
 suggestion_drop(struct sl_term *t)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t i, x = t->cx, end = r->len;
 	int grey = 0;
 
@@ -432,9 +432,9 @@ suggestion_drop(struct sl_term *t)
 	/* Blanked, not cut: zsh goes on to the row's last line (CUD).  The
 	 * command is flagged: the bytes do not tell a suggestion from text
 	 * the user typed that a highlighter drew grey. */
-	fix_wide_left(r, x);
-	fix_wide_right(r, end);
-	row_blank(r, x, end);
+	term_fix_wide_left(r, x);
+	term_fix_wide_right(r, end);
+	term_row_blank(r, x, end);
 	r->flags |= SL_ROW_GREY_DROPPED;
 }
 
@@ -446,7 +446,7 @@ suggestion_drop(struct sl_term *t)
 static void
 keypad_on(struct sl_term *t)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t i;
 
 	if (!t->cb.attrs && !(r->flags & SL_ROW_KEYPAD_ON)) {
@@ -463,28 +463,28 @@ keypad_off(struct sl_term *t)
 {
 	t->keypad = 0;
 	if (t->on_status) {
-		cur(t)->flags |= SL_ROW_KEYPAD_OFF;
+		term_cur_row(t)->flags |= SL_ROW_KEYPAD_OFF;
 		return;
 	}
 	suggestion_drop(t);
-	row_at(t, keypad_row(t))->flags |= SL_ROW_KEYPAD_OFF;
+	term_row_at(t, keypad_row(t))->flags |= SL_ROW_KEYPAD_OFF;
 }
 
 /* DSR 6: busybox asks where its input starts, on every new line. */
 void
-cursor_query(struct sl_term *t, uint32_t n)
+term_cursor_query(struct sl_term *t, uint32_t n)
 {
 	if (n != 6)
 		return;
 	edit_signal(t, 0);
 	t->query_col = t->cx;
-	t->query_sum = prompt_sum(cur(t), t->cx);
+	t->query_sum = term_prompt_sum(term_cur_row(t), t->cx);
 	t->queried = t->abs_top + t->cy + 1;
 	t->crs_off = 0;
 }
 
 void
-set_modes(struct sl_term *t, int on)
+term_set_modes(struct sl_term *t, int on)
 {
 	int i;
 
@@ -507,13 +507,13 @@ set_modes(struct sl_term *t, int on)
 			break;
 		case 1048:
 			if (on)
-				save_cursor(t);
+				term_save_cursor(t);
 			else
-				restore_cursor(t);
+				term_restore_cursor(t);
 			break;
 		case 2004:
 			if (!on)
-				erased_lines_end(t);
+				term_erased_lines_end(t);
 			edit_signal(t, on ? SL_ROW_PASTE : SL_ROW_PASTE_OFF);
 			break;
 		case 1:
@@ -535,14 +535,14 @@ static void
 drop_status(struct sl_term *t)
 {
 	if (t->on_status)
-		goto_row(t, t->cy);
-	status_clear(t, t->line);
+		term_goto_row(t, t->cy);
+	term_status_clear(t, t->line);
 	t->status_y = 0;
 }
 
 /* CUP or VPA to screen row y: below the region, the status row. */
 int
-to_status(struct sl_term *t, uint32_t y)
+term_to_status(struct sl_term *t, uint32_t y)
 {
 	if (t->region_bottom == 0 || y <= t->region_bottom)
 		return 0;
@@ -562,9 +562,9 @@ to_status(struct sl_term *t, uint32_t y)
  * it, but the window's top is not the screen's).
  */
 void
-set_region(struct sl_term *t)
+term_set_region(struct sl_term *t)
 {
-	uint32_t bottom = t->nparams < 2 ? 0 : param(t, 1, 0);
+	uint32_t bottom = t->nparams < 2 ? 0 : term_param(t, 1, 0);
 
 	if (t->status_y != 0 && (bottom == 0 || bottom >= t->status_y))
 		drop_status(t);
@@ -579,24 +579,24 @@ set_region(struct sl_term *t)
  */
 
 void
-cursor_up(struct sl_term *t, uint32_t n)
+term_cursor_up(struct sl_term *t, uint32_t n)
 {
 	long long y = t->cy;
 	uint32_t lines = 1;
 
-	if (((cur(t)->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
-	    cur(t)->editor_line) && climb_in_row(t, &n))
+	if (((term_cur_row(t)->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
+	    term_cur_row(t)->editor_line) && term_climb_in_row(t, &n))
 		return;
 	while (n > 0 && y > 0) {
-		const struct row *r = row_at(t, (unsigned)--y);
+		const struct row *r = term_row_at(t, (unsigned)--y);
 
-		lines = t->wrap_w != 0 && r->soft ? row_lines(t, r, y) : 1;
+		lines = t->wrap_w != 0 && r->soft ? term_row_lines(t, r, y) : 1;
 		if (n <= lines)
 			break;
 		n -= lines;
 	}
-	goto_row(t, y);
-	if (soft(t) && n > 0 && n <= lines) {
+	term_goto_row(t, y);
+	if (term_soft_wrapped(t) && n > 0 && n <= lines) {
 		uint64_t x = (uint64_t)(lines - n) * t->wrap_w +
 		    SL_MIN(t->cx, t->wrap_w - 1);
 
@@ -608,7 +608,7 @@ cursor_up(struct sl_term *t, uint32_t n)
 /* ---------------------------------------------------------------- OSC */
 
 void
-osc_dispatch(struct sl_term *t)
+term_osc_dispatch(struct sl_term *t)
 {
 	const char *s = t->osc.buf;
 	char *semi;
@@ -622,19 +622,19 @@ osc_dispatch(struct sl_term *t)
 		return;
 	if ((semi - s == 1 && (s[0] == '0' || s[0] == '2'))) {
 		if (t->cx == 0) {
-			cur(t)->flags |= SL_ROW_TITLE;
+			term_cur_row(t)->flags |= SL_ROW_TITLE;
 			t->el_col = 0;	/* el_col */
 		}
-		event(t, SL_TEV_TITLE, semi + 1, 0, t->line);
+		term_event(t, SL_TEV_TITLE, semi + 1, 0, t->line);
 	}
 }
 
 void
-esc_dispatch(struct sl_term *t, unsigned char f)
+term_esc_dispatch(struct sl_term *t, unsigned char f)
 {
 	t->bb_plain = 0;
 	if (t->shift_row != 0)
-		shift_settle(t);
+		term_shift_settle(t);
 	if (t->inter != 0) {
 		/* Charset designation: ESC ( F, ESC ) F, ... */
 		if (t->inter == '(' || t->inter == ')')
@@ -644,11 +644,11 @@ esc_dispatch(struct sl_term *t, unsigned char f)
 	if (t->alt && f != 'c')
 		return;
 	switch (f) {
-	case '7': save_cursor(t); break;
-	case '8': restore_cursor(t); break;
+	case '7': term_save_cursor(t); break;
+	case '8': term_restore_cursor(t); break;
 	case 'H': tab_set(t); break;
-	case 'D': linefeed(t); break;
-	case 'E': t->cx = 0; linefeed(t); break;
+	case 'D': term_linefeed(t); break;
+	case 'E': t->cx = 0; term_linefeed(t); break;
 	case 'M':
 		if (t->cy > 0)
 			t->cy--;

@@ -36,31 +36,31 @@ pad_erased(struct sl_term *t, struct row *r, uint32_t from, uint32_t to)
 }
 
 void
-erase_line(struct sl_term *t, unsigned mode)
+term_erase_line(struct sl_term *t, unsigned mode)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 
 	switch (mode) {
 	case 0:
-		if (soft(t) && !t->at_margin) {
-			uint32_t end = line_start(t) + t->wrap_w;
+		if (term_soft_wrapped(t) && !t->at_margin) {
+			uint32_t end = term_line_start(t) + t->wrap_w;
 
 			if (end < r->len) {
 				if (r->flags & SL_ROW_PAD_UNSURE)
 					pad_erased(t, r, t->cx, end);
-				fix_wide_left(r, t->cx);
-				fix_wide_right(r, end);
-				row_blank(r, t->cx, end);
+				term_fix_wide_left(r, t->cx);
+				term_fix_wide_right(r, end);
+				term_row_blank(r, t->cx, end);
 				break;
 			}
 			if (t->last_csi == 'K' && t->cx >= t->wrap_w &&
 			    t->cx < r->len)
-				keep_lines(t, r);	/* row_lines */
+				term_keep_lines(t, r);	/* term_row_lines */
 		}
 		if (t->cx < r->len) {
 			if (r->flags & SL_ROW_PAD_UNSURE)
 				pad_erased(t, r, t->cx, r->len);
-			fix_wide_left(r, t->cx);
+			term_fix_wide_left(r, t->cx);
 			r->len = t->cx;
 		}
 		break;
@@ -70,8 +70,8 @@ erase_line(struct sl_term *t, unsigned mode)
 
 			if (r->flags & SL_ROW_PAD_UNSURE)
 				pad_erased(t, r, 0, to);
-			fix_wide_right(r, to);
-			row_blank(r, 0, to);
+			term_fix_wide_right(r, to);
+			term_row_blank(r, 0, to);
 		}
 		break;
 	case 2:
@@ -89,37 +89,37 @@ erase_line(struct sl_term *t, unsigned mode)
 static uint32_t
 line_end(struct sl_term *t, const struct row *r)
 {
-	if (soft(t) && !t->at_margin &&
-	    line_start(t) + t->wrap_w < r->len)
-		return line_start(t) + t->wrap_w;
+	if (term_soft_wrapped(t) && !t->at_margin &&
+	    term_line_start(t) + t->wrap_w < r->len)
+		return term_line_start(t) + t->wrap_w;
 	return r->len;
 }
 
 void
-erase_chars(struct sl_term *t, uint32_t n)
+term_erase_chars(struct sl_term *t, uint32_t n)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t to, end = line_end(t, r);
 
 	if (t->cx >= end)
 		return;
 	to = n > end - t->cx ? end : t->cx + n;
-	fix_wide_left(r, t->cx);
-	fix_wide_right(r, to);
-	row_blank(r, t->cx, to);
+	term_fix_wide_left(r, t->cx);
+	term_fix_wide_right(r, to);
+	term_row_blank(r, t->cx, to);
 }
 
 /*
  * ICH or DCH at column 0 of a wrapped row's first line, full up to the
  * margin (its text reaches it or goes on below): where readline takes
- * the line to end after it (see shift_settle).
+ * the line to end after it (see term_shift_settle).
  */
 static void
 shift_start(struct sl_term *t, const struct row *r, uint32_t end,
     uint32_t to, int ins)
 {
-	if (t->cx != 0 || !soft(t) ||
-	    (r->ch[end - 1] == CELL_BLANK && last_line(t, r) == 0))
+	if (t->cx != 0 || !term_soft_wrapped(t) ||
+	    (r->ch[end - 1] == CELL_BLANK && term_last_line(t, r) == 0))
 		return;
 	t->shift_row = t->abs_top + t->cy + 1;
 	t->shift_end = to;
@@ -128,9 +128,9 @@ shift_start(struct sl_term *t, const struct row *r, uint32_t end,
 }
 
 void
-insert_chars(struct sl_term *t, uint32_t n)
+term_insert_chars(struct sl_term *t, uint32_t n)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t x = t->cx, keep, end = line_end(t, r);
 
 	if (x >= r->len)
@@ -139,11 +139,11 @@ insert_chars(struct sl_term *t, uint32_t n)
 		/* Inside a wrapped row: what passes the margin is lost. */
 		shift_start(t, r, end, end + n, 1);
 		n = SL_MIN(n, end - x);
-		fix_wide_left(r, x);
-		fix_wide_right(r, end - n);
+		term_fix_wide_left(r, x);
+		term_fix_wide_right(r, end - n);
 		memmove(r->ch + x + n, r->ch + x, (end - x - n) * sizeof(*r->ch));
 		memmove(r->at + x + n, r->at + x, (end - x - n) * sizeof(*r->at));
-		row_blank(r, x, x + n);
+		term_row_blank(r, x, x + n);
 		return;
 	}
 	if (n > SL_ROW_MAX - x)
@@ -151,18 +151,18 @@ insert_chars(struct sl_term *t, uint32_t n)
 	keep = r->len - x;
 	if (keep > SL_ROW_MAX - x - n)
 		keep = SL_ROW_MAX - x - n;
-	fix_wide_left(r, x);
-	row_grow(t, r, x + n + keep);
+	term_fix_wide_left(r, x);
+	term_row_grow(t, r, x + n + keep);
 	memmove(r->ch + x + n, r->ch + x, keep * sizeof(*r->ch));
 	memmove(r->at + x + n, r->at + x, keep * sizeof(*r->at));
-	row_blank(r, x, x + n);
+	term_row_blank(r, x, x + n);
 	r->len = x + n + keep;
 }
 
 void
-delete_chars(struct sl_term *t, uint32_t n)
+term_delete_chars(struct sl_term *t, uint32_t n)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t x = t->cx, end = line_end(t, r);
 
 	if (x >= r->len)
@@ -171,17 +171,17 @@ delete_chars(struct sl_term *t, uint32_t n)
 		/* Inside a wrapped row: blanks come in at the margin. */
 		n = SL_MIN(n, end - x);
 		shift_start(t, r, end, end - n, 0);
-		fix_wide_left(r, x);
-		fix_wide_right(r, x + n);
+		term_fix_wide_left(r, x);
+		term_fix_wide_right(r, x + n);
 		memmove(r->ch + x, r->ch + x + n, (end - x - n) * sizeof(*r->ch));
 		memmove(r->at + x, r->at + x + n, (end - x - n) * sizeof(*r->at));
-		row_blank(r, end - n, end);
+		term_row_blank(r, end - n, end);
 		return;
 	}
 	if (n > r->len - x)
 		n = r->len - x;
-	fix_wide_left(r, x);
-	fix_wide_right(r, x + n);
+	term_fix_wide_left(r, x);
+	term_fix_wide_right(r, x + n);
 	memmove(r->ch + x, r->ch + x + n, (r->len - x - n) * sizeof(*r->ch));
 	memmove(r->at + x, r->at + x + n, (r->len - x - n) * sizeof(*r->at));
 	r->len -= n;
@@ -210,36 +210,36 @@ delete_chars(struct sl_term *t, uint32_t n)
  * shift.
  */
 void
-shift_settle(struct sl_term *t)
+term_shift_settle(struct sl_term *t)
 {
 	uint32_t invis = t->shift_invis, x = t->cx;
 	long long row = t->shift_row;
 
 	t->shift_row = 0;
 	if (invis == 0 || t->on_status || row != t->abs_top + t->cy + 1 ||
-	    !soft(t) || x >= t->wrap_w || t->shift_end < x ||
+	    !term_soft_wrapped(t) || x >= t->wrap_w || t->shift_end < x ||
 	    t->shift_end - x < invis)
 		return;
 	if (!t->shift_ins)
-		delete_chars(t, invis);
+		term_delete_chars(t, invis);
 	else if (t->shift_end - x == invis)
-		erase_chars(t, t->wrap_w - x);
+		term_erase_chars(t, t->wrap_w - x);
 }
 
 /* IL: blank rows pushed in at the cursor; the rows below move down. */
 void
-insert_lines(struct sl_term *t, uint32_t n)
+term_insert_lines(struct sl_term *t, uint32_t n)
 {
 	uint32_t k;
 
 	for (k = 0; k < n && k < SL_TERM_ROWS; k++) {
 		unsigned i, at = t->cy;
 
-		push_row(t);
+		term_push_row(t);
 		if (at > t->cy)		/* the top was popped */
 			at = t->cy;
 		for (i = t->nrows - 1; i > at; i--)
-			swap_rows(t, i, i - 1);
+			term_swap_rows(t, i, i - 1);
 	}
 	t->cx = 0;
 }
@@ -254,8 +254,8 @@ insert_lines(struct sl_term *t, uint32_t n)
 static uint32_t
 delete_soft_lines(struct sl_term *t, uint32_t n)
 {
-	struct row *r = cur(t);
-	uint32_t w = t->wrap_w, start = line_start(t);
+	struct row *r = term_cur_row(t);
+	uint32_t w = t->wrap_w, start = term_line_start(t);
 	uint32_t after = r->len > start ? (r->len - start + w - 1) / w : 0;
 
 	t->at_margin = 0;
@@ -281,26 +281,27 @@ delete_soft_lines(struct sl_term *t, uint32_t n)
 		t->kept_lines = SL_MIN(t->kept_lines, start / w);
 	if (t->left_row == t->abs_top + t->cy + 1)
 		t->left_lines = SL_MIN(t->left_lines, start / w);
-	goto_row(t, (long long)t->cy + 1);
+	term_goto_row(t, (long long)t->cy + 1);
 	t->cx = 0;
 	return n - after;
 }
 
 /* DL: rows at the cursor removed; the rows below move up. */
 void
-delete_lines(struct sl_term *t, uint32_t n)
+term_delete_lines(struct sl_term *t, uint32_t n)
 {
 	uint32_t k;
 
-	if (soft(t) && line_start(t) > 0 && (n = delete_soft_lines(t, n)) == 0)
+	if (term_soft_wrapped(t) && term_line_start(t) > 0 &&
+	    (n = delete_soft_lines(t, n)) == 0)
 		return;
 
 	for (k = 0; k < n && t->cy < t->nrows; k++) {
 		unsigned i;
 
-		row_clear(t, cur(t), t->line);
+		term_row_clear(t, term_cur_row(t), t->line);
 		for (i = t->cy; i + 1 < t->nrows; i++)
-			swap_rows(t, i, i + 1);
+			term_swap_rows(t, i, i + 1);
 		if (t->nrows > t->cy + 1)
 			t->nrows--;
 	}
@@ -317,7 +318,7 @@ cut_short(struct sl_term *t, int homed)
 	long long y = homed ? t->cup_from - t->abs_top : (long long)t->cy;
 
 	if (y >= 0 && y < (long long)t->nrows)
-		row_at(t, (unsigned)y)->flags |= SL_ROW_CLEARED;
+		term_row_at(t, (unsigned)y)->flags |= SL_ROW_CLEARED;
 }
 
 /*
@@ -329,17 +330,17 @@ cut_short(struct sl_term *t, int homed)
 static void
 erase_soft_below(struct sl_term *t)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	long long here = t->abs_top + t->cy + 1;
 
-	if (!busybox_row(t, r)) {
+	if (!term_busybox_row(t, r)) {
 		if (t->erased_row != here)
 			t->erased_lines = 0;
 		t->erased_row = here;
 		t->erased_lines = SL_MAX(t->erased_lines,
-		    last_line(t, r) + 1);
+		    term_last_line(t, r) + 1);
 	}
-	fix_wide_left(r, t->cx);
+	term_fix_wide_left(r, t->cx);
 	r->len = t->cx;
 }
 
@@ -349,42 +350,42 @@ erase_soft_below(struct sl_term *t)
  * a redraw in place (multi-line progress).
  */
 void
-erase_display(struct sl_term *t, unsigned mode, int homed)
+term_erase_display(struct sl_term *t, unsigned mode, int homed)
 {
 	unsigned i;
 
 	if (t->on_status) {
-		erase_line(t, mode == 1 ? 1 : mode == 0 ? 0 : 2);
+		term_erase_line(t, mode == 1 ? 1 : mode == 0 ? 0 : 2);
 		return;
 	}
 	if (mode == 0 && homed && t->cy == 0 && t->cx == 0)
 		mode = 2;
 	switch (mode) {
 	case 0:		/* below: in place, like EL */
-		/* A line erased whole (ksh_pad_width: ksh93's) */
+		/* A line erased whole (term_ksh_pad_width: ksh93's) */
 		if (t->cx == 0)
 			t->erased_at = t->abs_top + t->cy + 1;
 		if (t->bb_wrapped != 0)
-			bb_wrap_erased(t);
-		erase_line(t, 0);
-		if (soft(t) && t->cx < cur(t)->len)
+			term_bb_wrap_erased(t);
+		term_erase_line(t, 0);
+		if (term_soft_wrapped(t) && t->cx < term_cur_row(t)->len)
 			erase_soft_below(t);
 		for (i = t->cy + 1; i < t->nrows; i++)
-			row_clear(t, row_at(t, i), t->line);
+			term_row_clear(t, term_row_at(t, i), t->line);
 		t->nrows = t->cy + 1;
 		break;
 	case 1:
 		for (i = 0; i < t->cy; i++)
-			row_at(t, i)->len = 0;
-		erase_line(t, 1);
+			term_row_at(t, i)->len = 0;
+		term_erase_line(t, 1);
 		break;
 	default: {	/* all, scrollback: commit first, lose nothing */
 		unsigned y = t->cy;
 		uint32_t x = t->cx;
 
 		cut_short(t, homed);
-		commit_all(t);
-		goto_row(t, y);
+		term_commit_all(t);
+		term_goto_row(t, y);
 		t->cx = x;
 		break;
 	}
@@ -393,13 +394,13 @@ erase_display(struct sl_term *t, unsigned mode, int homed)
 
 /* SD: blank rows in at the top; the cursor stays on its text. */
 void
-scroll_down(struct sl_term *t, uint32_t n)
+term_scroll_down(struct sl_term *t, uint32_t n)
 {
 	unsigned y = t->cy;
 	uint32_t x = t->cx;
 
 	t->cy = 0;
-	insert_lines(t, n);
-	goto_row(t, (long long)y + n);
+	term_insert_lines(t, n);
+	term_goto_row(t, (long long)y + n);
 	t->cx = x;
 }

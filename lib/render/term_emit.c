@@ -38,7 +38,7 @@ add_span(struct sl_term *t, uint32_t off, uint32_t len, uint32_t attr)
 }
 
 int
-row_empty(const struct row *r)
+term_row_empty(const struct row *r)
 {
 	uint32_t i;
 
@@ -160,7 +160,7 @@ prompt_row(const struct row *r)
 /* A checksum of cells from to to: the right prompt drawn there is still
  * what they hold (rprompt_trim). */
 uint32_t
-cells_sum(const struct row *r, uint32_t from, uint32_t to)
+term_cells_sum(const struct row *r, uint32_t from, uint32_t to)
 {
 	uint32_t sum = 0;
 
@@ -178,7 +178,7 @@ cells_sum(const struct row *r, uint32_t from, uint32_t to)
 static int
 rprompt_abuts(const struct sl_term *t, const struct row *r)
 {
-	return t->fish && cells_sum(r, r->rp_from, r->rp_to) == r->rp_sum;
+	return t->fish && term_cells_sum(r, r->rp_from, r->rp_to) == r->rp_sum;
 }
 
 static uint32_t
@@ -200,14 +200,14 @@ rprompt_trim(const struct sl_term *t, const struct row *r, uint32_t n)
 
 /* Turn the row's cells into UTF-8 text and hand it to the callback. */
 void
-emit(struct sl_term *t, struct row *r)
+term_emit_row(struct sl_term *t, struct row *r)
 {
 	struct sl_row out;
 	uint32_t n = r->len, i;
 	char *o;
 
-	/* Its units are merged into the row already out (row_clear). */
-	if (r->rest && row_empty(r))
+	/* Its units are merged into the row already out (term_row_clear). */
+	if (r->rest && term_row_empty(r))
 		return;
 	while (n > 0 && r->ch[n - 1] == CELL_BLANK)
 		n--;
@@ -272,7 +272,7 @@ emit(struct sl_term *t, struct row *r)
 }
 
 void
-event(struct sl_term *t, enum sl_term_event ev, const char *text,
+term_event(struct sl_term *t, enum sl_term_event ev, const char *text,
     long long num, long long line)
 {
 	if (t->cb.event != NULL)

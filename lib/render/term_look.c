@@ -91,7 +91,7 @@ look_control(struct look *lk, unsigned char c, uint32_t width)
 static int
 redraws_row(struct sl_term *t, struct look *lk, unsigned char c)
 {
-	const struct row *r = cur(t);
+	const struct row *r = term_cur_row(t);
 
 	if (lk->differs)
 		return 0;
@@ -104,11 +104,11 @@ redraws_row(struct sl_term *t, struct look *lk, unsigned char c)
 
 /* One held byte: LOOK_MORE, or what the pending CR was. */
 int
-look_step(struct sl_term *t, unsigned char c)
+term_look_step(struct sl_term *t, unsigned char c)
 {
 	struct look *lk = t->look;
 	/* The width the wrap would mean: the row's, or the first margin. */
-	uint32_t width = soft(t) ? t->wrap_w : t->cr_col;
+	uint32_t width = term_soft_wrapped(t) ? t->wrap_w : t->cr_col;
 
 	switch (lk->seq) {
 	case LK_ESC:
@@ -169,7 +169,7 @@ look_step(struct sl_term *t, unsigned char c)
 
 /* Undecided when the bytes ran out: a wrap only at the learned margin. */
 int
-look_default(const struct sl_term *t)
+term_look_default(const struct sl_term *t)
 {
 	return t->wrap_w != 0 && t->cr_col % t->wrap_w == 0 ? LOOK_WRAP :
 	    LOOK_CR;
@@ -177,7 +177,7 @@ look_default(const struct sl_term *t)
 
 /* Does the held text end on a whole UTF-8 character? */
 int
-look_whole_char(const struct look *lk)
+term_look_whole_char(const struct look *lk)
 {
 	size_t i = lk->n, k;
 	unsigned char lead;

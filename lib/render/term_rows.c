@@ -28,7 +28,7 @@ _Static_assert((RING_MIN & (RING_MIN - 1)) == 0 &&
  * SL_TERM_CELLS each would be gigabytes.  Single-threaded, as the whole
  * library is.
  */
-size_t all_cells;
+size_t term_all_cells;
 
 #define SPILL_SMALL	(16 * 1024)	/* cells a spilled renderer may keep */
 /* ------------------------------------------------------------- rows */
@@ -54,7 +54,7 @@ cells_resize(struct row *r, uint32_t cap)
 }
 
 void
-row_grow(struct sl_term *t, struct row *r, uint32_t need)
+term_row_grow(struct sl_term *t, struct row *r, uint32_t need)
 {
 	uint32_t cap;
 
@@ -67,16 +67,16 @@ row_grow(struct sl_term *t, struct row *r, uint32_t need)
 		cap = SL_ROW_MAX;
 	cells_resize(r, cap);
 	t->cells += cap - r->cap;
-	all_cells += cap - r->cap;
+	term_all_cells += cap - r->cap;
 	r->cap = cap;
 }
 
 /* Give r's cells back, to t's count and to the budget of all renderers. */
 void
-row_free_cells(struct sl_term *t, struct row *r)
+term_row_free_cells(struct sl_term *t, struct row *r)
 {
 	t->cells -= r->cap;
-	all_cells -= r->cap;
+	term_all_cells -= r->cap;
 	free(r->ch);		/* at is in the same block */
 	r->ch = r->at = NULL;
 	r->cap = 0;
@@ -84,22 +84,22 @@ row_free_cells(struct sl_term *t, struct row *r)
 
 /* The status row is cleared as any row; most renderers never make it. */
 void
-status_clear(struct sl_term *t, long long src_line)
+term_status_clear(struct sl_term *t, long long src_line)
 {
 	if (t->status != NULL)
-		row_clear(t, t->status, src_line);
+		term_row_clear(t, t->status, src_line);
 	else
 		t->status_line = src_line;
 }
 
 /* The window's first row is final: hand it out and drop it. */
 void
-pop_top(struct sl_term *t)
+term_pop_top(struct sl_term *t)
 {
-	struct row *r = row_at(t, 0);
+	struct row *r = term_row_at(t, 0);
 
-	emit(t, r);
-	row_clear(t, r, t->line);
+	term_emit_row(t, r);
+	term_row_clear(t, r, t->line);
 	t->top = (t->top + 1) & (t->ringcap - 1);
 	t->nrows--;
 	t->abs_top++;
@@ -128,13 +128,13 @@ ring_resize(struct sl_term *t, unsigned cap)
 	}
 	rows = sl_xcalloc(cap, sizeof(*rows));
 	for (i = 0; i < t->ringcap; i++) {
-		r = row_at(t, i);
+		r = term_row_at(t, i);
 		if (i < cap) {
 			rows[i] = *r;
 			continue;
 		}
 		/* Shrinking: a row past the window goes. */
-		row_free_cells(t, r);
+		term_row_free_cells(t, r);
 		free(r->ext);
 	}
 	free(t->rows);
@@ -145,17 +145,17 @@ ring_resize(struct sl_term *t, unsigned cap)
 
 /* Append a blank row at the bottom, making room by popping the top. */
 void
-push_row(struct sl_term *t)
+term_push_row(struct sl_term *t)
 {
 	if (t->nrows == SL_TERM_ROWS) {
 		/* The full ring's top slot, just cleared, is the new row. */
-		pop_top(t);
+		term_pop_top(t);
 		t->nrows++;
 		return;
 	}
 	if (t->nrows == t->ringcap)
 		ring_resize(t, SL_MIN(t->ringcap * 2, SL_TERM_ROWS));
-	row_clear(t, row_at(t, t->nrows), t->line);
+	term_row_clear(t, term_row_at(t, t->nrows), t->line);
 	t->nrows++;
 }
 
@@ -167,7 +167,7 @@ push_row(struct sl_term *t)
  * lost, though such rows may come out of screen order.
  */
 void
-budget(struct sl_term *t)
+term_cell_budget(struct sl_term *t)
 {
 	size_t above = 0;
 	unsigned i, y;
@@ -176,22 +176,22 @@ budget(struct sl_term *t)
 	if (t->cells <= SL_TERM_CELLS)
 		return;		/* the common case: no row to give up */
 	for (i = 0; i < t->cy; i++)
-		above += row_at(t, i)->cap;
+		above += term_row_at(t, i)->cap;
 	if (t->cells - above <= SL_TERM_CELLS) {
 		while (t->cells > SL_TERM_CELLS && t->cy > 0)
-			pop_top(t);
+			term_pop_top(t);
 		return;
 	}
 	y = t->cy;
 	x = t->cx;
-	commit_all(t);
-	goto_row(t, y);
+	term_commit_all(t);
+	term_goto_row(t, y);
 	t->cx = x;
 }
 
 /* Move the cursor to window row y, creating rows down to it. */
 void
-goto_row(struct sl_term *t, long long y)
+term_goto_row(struct sl_term *t, long long y)
 {
 	if (y < 0)
 		y = 0;
@@ -201,24 +201,24 @@ goto_row(struct sl_term *t, long long y)
 	while ((long long)t->nrows <= y) {
 		long long before = t->abs_top;
 
-		push_row(t);
+		term_push_row(t);
 		y -= t->abs_top - before;
 	}
 	t->cy = (unsigned)y;
 }
 
 void
-linefeed(struct sl_term *t)
+term_linefeed(struct sl_term *t)
 {
 	if (t->on_status)
 		return;		/* below the region nothing scrolls */
 	if (t->cy + 1 < t->nrows)
 		t->cy++;
 	else {
-		push_row(t);
+		term_push_row(t);
 		t->cy = t->nrows - 1;
 	}
-	budget(t);
+	term_cell_budget(t);
 }
 
 /*
@@ -227,42 +227,42 @@ linefeed(struct sl_term *t)
  * cursor are screen, not lines.  The window is left as one empty row.
  */
 void
-commit_all(struct sl_term *t)
+term_commit_all(struct sl_term *t)
 {
 	unsigned last = t->cy, i;
 
 	for (i = t->cy; i < t->nrows; i++)
-		if (!row_empty(row_at(t, i)))
+		if (!term_row_empty(term_row_at(t, i)))
 			last = i + 1;
 	for (i = 0; i < last; i++)
-		emit(t, row_at(t, i));
+		term_emit_row(t, term_row_at(t, i));
 	for (i = 0; i < t->nrows; i++)
-		row_clear(t, row_at(t, i), t->line);
+		term_row_clear(t, term_row_at(t, i), t->line);
 	t->abs_top += t->nrows;
 	t->top = (t->top + t->nrows) & (t->ringcap - 1);
 	t->nrows = 1;
 	t->cy = 0;
-	row_clear(t, row_at(t, 0), t->line);
+	term_row_clear(t, term_row_at(t, 0), t->line);
 }
 
 /* A row reached SL_ROW_MAX: everything above it is final, and the row
  * goes out as a piece; writing continues on a fresh row. */
 void
-cut_row(struct sl_term *t)
+term_cut_row(struct sl_term *t)
 {
 	struct row *r;
 	int first;
 
 	while (t->cy > 0)
-		pop_top(t);
-	r = cur(t);
+		term_pop_top(t);
+	r = term_cur_row(t);
 	first = r->cut == 0;
 	if (first)
 		r->cut = 1;
-	emit(t, r);
+	term_emit_row(t, r);
 	r->cut++;
 	if (first)
-		event(t, SL_TEV_LONG_LINE, NULL, SL_ROW_MAX, r->src_line);
+		term_event(t, SL_TEV_LONG_LINE, NULL, SL_ROW_MAX, r->src_line);
 	r->len = 0;
 	r->next = 0;
 	r->rp_from = r->rp_to = 0;	/* its cells went out */
@@ -271,12 +271,12 @@ cut_row(struct sl_term *t)
 
 /* Swap window rows i and j (ring slots). */
 void
-swap_rows(struct sl_term *t, unsigned i, unsigned j)
+term_swap_rows(struct sl_term *t, unsigned i, unsigned j)
 {
-	struct row tmp = *row_at(t, i);
+	struct row tmp = *term_row_at(t, i);
 
-	*row_at(t, i) = *row_at(t, j);
-	*row_at(t, j) = tmp;
+	*term_row_at(t, i) = *term_row_at(t, j);
+	*term_row_at(t, j) = tmp;
 }
 
 /* ------------------------------------------------- the global budget */
@@ -289,8 +289,8 @@ release_spare(struct sl_term *t)
 	struct row *r;
 
 	for (i = t->nrows; i < t->ringcap; i++) {
-		r = row_at(t, i);
-		row_free_cells(t, r);
+		r = term_row_at(t, i);
+		term_row_free_cells(t, r);
 		free(r->ext);
 		r->ext = NULL;
 		r->extcap = 0;
@@ -323,48 +323,48 @@ release_spare(struct sl_term *t)
 static void
 fit_cursor_row(struct sl_term *t)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t cap = (r->len + 31) & ~(uint32_t)31;
 
 	if (cap == 0) {
-		row_free_cells(t, r);
+		term_row_free_cells(t, r);
 		return;
 	}
 	if (cap * 4 > r->cap)
 		return;
 	cells_resize(r, cap);
 	t->cells -= r->cap - cap;
-	all_cells -= r->cap - cap;
+	term_all_cells -= r->cap - cap;
 	r->cap = cap;
 }
 
 /*
- * Make t small: rows above the cursor are final now (as budget() does
+ * Make t small: rows above the cursor are final now (as term_cell_budget() does
  * for one renderer); when t still holds more than SPILL_SMALL cells (a
  * long cursor row, rows below it) those go out too, and the owner hears
  * of it once: a later cursor move into them cannot change them any more.
  */
 void
-spill(struct sl_term *t)
+term_spill_rows(struct sl_term *t)
 {
 	unsigned y;
 	uint32_t x;
 
 	while (t->cy > 0)
-		pop_top(t);
+		term_pop_top(t);
 	release_spare(t);
 	/* Not mid-sequence, with held bytes after a CR, or on the status row. */
 	if (t->cells > SPILL_SMALL && t->state == S_GROUND && !t->cr_pending &&
 	    !t->on_status) {
 		y = t->cy;
 		x = t->cx;
-		commit_all(t);
-		goto_row(t, y);
+		term_commit_all(t);
+		term_goto_row(t, y);
 		t->cx = x;
-		cur(t)->rest = 1;
+		term_cur_row(t)->rest = 1;
 		release_spare(t);
 		if (!t->spilled)
-			event(t, SL_TEV_SPILLED, NULL, (long long)SL_TERM_BUDGET,
+			term_event(t, SL_TEV_SPILLED, NULL, (long long)SL_TERM_BUDGET,
 			    t->line);
 		t->spilled = 1;
 	}
@@ -391,7 +391,7 @@ reset_state(struct sl_term *t)
 	t->region_bottom = 0;
 	t->status_y = 0;
 	t->on_status = 0;
-	status_clear(t, 1);
+	term_status_clear(t, 1);
 	free(t->tabs);
 	t->tabs = NULL;
 	t->state = S_GROUND;
@@ -429,7 +429,7 @@ sl_term_reset(struct sl_term *t)
 	/* Rows outside the window were cleared as they left it (or were
 	 * never used): a reset per line (sl-redact) touches one or two. */
 	for (i = 0; i < t->nrows; i++)
-		row_clear(t, row_at(t, i), 1);
+		term_row_clear(t, term_row_at(t, i), 1);
 	t->rows[0].src_line = 1;	/* the window's row after reset_state */
 	reset_state(t);
 }
@@ -464,22 +464,22 @@ sl_term_park(struct sl_term *t)
 	for (i = 0; i < t->ringcap; i++) {
 		r = &t->rows[i];
 		if (r->cap > RECYCLE_CELLS)
-			row_free_cells(t, r);
+			term_row_free_cells(t, r);
 		if (r->extcap > 64)
-			row_clear(t, r, 1);	/* frees the clusters */
+			term_row_clear(t, r, 1);	/* frees the clusters */
 	}
 	/* Rows outside the window were cleared as they left it. */
 	for (i = 0; i < t->nrows; i++)
-		row_clear(t, row_at(t, i), 1);
+		term_row_clear(t, term_row_at(t, i), 1);
 	if (t->status != NULL) {	/* rare: made again when needed */
-		row_free_cells(t, t->status);
+		term_row_free_cells(t, t->status);
 		free(t->status->ext);
 		free(t->status);
 		t->status = NULL;
 	}
 	free(t->tabs);
 	t->tabs = NULL;
-	all_cells -= t->cells;
+	term_all_cells -= t->cells;
 	t->parked = 1;
 }
 
@@ -502,7 +502,7 @@ sl_term_recycle(struct sl_term *t, const struct sl_term_cb *cb)
 	t->ringcap = kept.ringcap;
 	t->rows[0].src_line = 1;	/* the window's row, as reset makes it */
 	t->cells = kept.cells;
-	all_cells += t->cells;
+	term_all_cells += t->cells;
 	t->osc = kept.osc;
 	sl_buf_reset(&t->osc);
 	t->text = kept.text;
@@ -523,8 +523,8 @@ void
 sl_term_set_line(struct sl_term *t, long long line)
 {
 	t->line = line;
-	if (cur(t)->len == 0)
-		cur(t)->src_line = line;
+	if (term_cur_row(t)->len == 0)
+		term_cur_row(t)->src_line = line;
 }
 
 long long
@@ -536,7 +536,7 @@ sl_term_line(const struct sl_term *t)
 size_t
 sl_term_all_cells(void)
 {
-	return all_cells;
+	return term_all_cells;
 }
 
 long long
@@ -553,7 +553,7 @@ sl_term_free(struct sl_term *t)
 	if (t == NULL)
 		return;
 	if (!t->parked)
-		all_cells -= t->cells;
+		term_all_cells -= t->cells;
 	for (i = 0; i < t->ringcap; i++) {
 		free(t->rows[i].ch);	/* and at, in its block */
 		free(t->rows[i].ext);

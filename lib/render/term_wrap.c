@@ -62,29 +62,29 @@ keypad_past_width(const struct sl_term *t, const struct row *r)
  * silently (SL_TEV_REDRAWN_LINE), and the width.  Its editor then moves
  * between the lines the terminal wrapped (CUU, CR, CR LF) as readline's
  * does, with nothing on the row to say so: in its sessions every row
- * past the width is wrapped (note_wrap).
+ * past the width is wrapped (term_note_wrap).
  */
 #define KSH_MIN_WIDTH	20
 
 void
-ksh_pad_width(struct sl_term *t)
+term_ksh_pad_width(struct sl_term *t)
 {
-	const struct row *r = cur(t);
+	const struct row *r = term_cur_row(t);
 	uint32_t x = t->cx;
 
 	if (t->erased_at == t->abs_top + t->cy + 1 && !t->keypad &&
 	    !r->soft && x == r->len && x + 1 >= KSH_MIN_WIDTH &&
 	    r->ch[x - 1] == CELL_BLANK && r->ch[x - 2] == CELL_BLANK) {
-		set_width(t, x + 1);
+		term_set_width(t, x + 1);
 		t->line_erased = 1;
-		event(t, SL_TEV_REDRAWN_LINE, NULL, 0, t->line);
+		term_event(t, SL_TEV_REDRAWN_LINE, NULL, 0, t->line);
 	}
 	t->erased_at = 0;
 }
 
 /* inserting: the row grew by text written in insert mode (IRM). */
 void
-note_wrap(struct sl_term *t, struct row *r, int inserting)
+term_note_wrap(struct sl_term *t, struct row *r, int inserting)
 {
 	if (!r->soft && r->len > t->wrap_w &&
 	    ((r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) || r->edit_col != 0 ||
@@ -122,7 +122,7 @@ wrap_candidate(struct sl_term *t, const struct row *r)
 
 	if (t->state != S_GROUND)
 		return 0;
-	if (soft(t))
+	if (term_soft_wrapped(t))
 		return c % t->wrap_w == 0;
 	return c == t->wrap_w || (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) ||
 	    two_line_editor(t, r) || (c >= 40 && r->ch[c - 1] != CELL_BLANK);
@@ -133,7 +133,7 @@ wrap_candidate(struct sl_term *t, const struct row *r)
  * counted at the old one, so they no longer say where anything is.
  */
 void
-set_width(struct sl_term *t, uint32_t w)
+term_set_width(struct sl_term *t, uint32_t w)
 {
 	if (w != t->wrap_w)
 		t->kept_row = 0;
@@ -161,7 +161,7 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 	for (i = 1; i < x; i++)
 		if (r->ch[i] != CELL_BLANK)
 			return;
-	set_width(t, x);
+	term_set_width(t, x);
 	if (r->ch[0] == 0x23ce) {
 		t->fish = 1;
 		t->fish_mark_row = t->abs_top + t->cy + 1;
@@ -205,9 +205,9 @@ mark_after_output(const struct sl_term *t, const struct row *r)
  * after two typed spaces is not enough there, the blanks must be many.
  */
 void
-rprompt_start(struct sl_term *t, uint32_t from)
+term_rprompt_start(struct sl_term *t, uint32_t from)
 {
-	const struct row *r = cur(t);
+	const struct row *r = term_cur_row(t);
 	uint32_t x = t->cx, blank = 0;
 
 	t->rp_row = 0;
@@ -223,16 +223,16 @@ rprompt_start(struct sl_term *t, uint32_t from)
 /* The cursor goes back left (CR, CUB): text written on the row since the
  * jump right is a right prompt. */
 void
-rprompt_end_at(struct sl_term *t)
+term_rprompt_end_at(struct sl_term *t)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 
 	if (t->rp_row != t->abs_top + t->cy + 1 || t->cx <= t->rp_col ||
 	    t->cx > r->len || r->ch[t->rp_col] == CELL_BLANK)
 		return;
 	r->rp_from = t->rp_col;
 	r->rp_to = t->cx;
-	r->rp_sum = cells_sum(r, r->rp_from, r->rp_to);
+	r->rp_sum = term_cells_sum(r, r->rp_from, r->rp_to);
 	t->rp_row = 0;
 }
 
@@ -241,20 +241,20 @@ rprompt_end_at(struct sl_term *t)
  * space then CR may be readline stepping off the margin, or an ordinary
  * CR after a blank (Ctrl-R's prompt, fish's and bash's redraws, progress
  * lines padded with spaces): the bytes after it are held back until
- * they tell (look_step).
+ * they tell (term_look_step).
  */
 
 /*
  * A CR after a blank that ends the row: zsh's or fish's mark, or maybe
- * readline's wrap (then held, see look_step).  Returns 1 when the CR
+ * readline's wrap (then held, see term_look_step).  Returns 1 when the CR
  * was taken here.  Off the CR's common path.
  */
 
 int
-cr_after_blank(struct sl_term *t, const struct row *r)
+term_cr_after_blank(struct sl_term *t, const struct row *r)
 {
 	if (mark_after_output(t, r)) {
-		linefeed(t);
+		term_linefeed(t);
 		t->cx = 0;
 		t->at_margin = 0;
 		return 1;
@@ -274,7 +274,7 @@ cr_after_blank(struct sl_term *t, const struct row *r)
 /* Where busybox's CR LF is its wrap: the row where it asked for the
  * cursor, or its line drawn again after a Tab listing without asking:
  * one of exactly the learnt width, or, before any width is known, one
- * that starts with all the row it last asked on held (query_row_left;
+ * that starts with all the row it last asked on held (term_query_row_left;
  * truth seed busybox-192: a completion that reached exactly the
  * width). */
 
@@ -285,21 +285,21 @@ cr_after_blank(struct sl_term *t, const struct row *r)
  * after a short prompt (curl -v's "> GET" under a "> " prompt) does not.
  */
 void
-query_row_left(struct sl_term *t, const struct row *r)
+term_query_row_left(struct sl_term *t, const struct row *r)
 {
 	if (r->len > t->query_col) {
 		t->query_col = r->len;
-		t->query_sum = prompt_sum(r, r->len);
+		t->query_sum = term_prompt_sum(r, r->len);
 	}
 }
 
 int
-busybox_row(const struct sl_term *t, const struct row *r)
+term_busybox_row(const struct sl_term *t, const struct row *r)
 {
 	return t->queried == t->abs_top + t->cy + 1 || (t->queried != 0 &&
 	    ((t->wrap_w != 0 && r->len == t->wrap_w) ||
 	    (t->wrap_w == 0 && t->query_col > 0 && r->len > t->query_col &&
-	    prompt_sum(r, t->query_col) == t->query_sum)));
+	    term_prompt_sum(r, t->query_col) == t->query_sum)));
 }
 
 /*
@@ -310,9 +310,9 @@ busybox_row(const struct sl_term *t, const struct row *r)
  * readline's rows are.  (cmds, issue 12)
  */
 int
-busybox_wrap(struct sl_term *t)
+term_busybox_wrap(struct sl_term *t)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	unsigned run = t->crs > 0 && t->cx == t->cr_x ? t->crs : 0;
 	int wrap;
 
@@ -320,7 +320,7 @@ busybox_wrap(struct sl_term *t)
 	if (run == 0)
 		return 0;
 	wrap = t->crs_min > 0 && run > t->crs_min &&
-	    busybox_row(t, r) &&
+	    term_busybox_row(t, r) &&
 	    r->len > 0 && (r->soft ? t->cx % t->wrap_w == 0 : t->cx == 0);
 	if (t->crs_seen < CRS_LEARN && (t->crs_min == 0 || run < t->crs_min))
 		t->crs_min = run;
@@ -329,7 +329,7 @@ busybox_wrap(struct sl_term *t)
 	if (!wrap)
 		return 0;
 	if (!r->soft)
-		set_width(t, r->len);	/* learnt, or a resize */
+		term_set_width(t, r->len);	/* learnt, or a resize */
 	r->soft = 1;
 	t->cx += t->wrap_w;
 	t->at_margin = 0;
@@ -348,12 +348,12 @@ busybox_wrap(struct sl_term *t)
  */
 
 void
-bb_wrap_end(struct sl_term *t)
+term_bb_wrap_end(struct sl_term *t)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 
-	if (t->bb_plain == t->abs_top + t->cy + 1 && soft(t) &&
-	    r->len > line_start(t))
+	if (t->bb_plain == t->abs_top + t->cy + 1 && term_soft_wrapped(t) &&
+	    r->len > term_line_start(t))
 		r->flags |= SL_ROW_WRAP_UNSURE;
 	t->bb_plain = 0;
 }
@@ -379,7 +379,7 @@ take_in_row_below(struct sl_term *t, struct row *r, int inserting)
 
 	if (t->on_status || t->alt || below >= t->nrows)
 		return;
-	b = row_at(t, below);
+	b = term_row_at(t, below);
 	if (b->soft || (b->flags & ROW_SIGNALS) || b->edit_col != 0)
 		return;		/* more than the one line, or signals */
 	from = r->len - base;
@@ -395,7 +395,7 @@ take_in_row_below(struct sl_term *t, struct row *r, int inserting)
 	 * row below is kept.
 	 */
 	if (from < end && !inserting) {
-		row_grow(t, r, base + end);
+		term_row_grow(t, r, base + end);
 		for (i = from; i < end; i++) {
 			r->ch[base + i] = b->ch[i] & CELL_EXT &&
 			    b->ch[i] != CELL_WIDE ? CELL_BLANK : b->ch[i];
@@ -407,9 +407,9 @@ take_in_row_below(struct sl_term *t, struct row *r, int inserting)
 	}
 	r->units += b->units;
 	b->units = 0;
-	row_clear(t, b, t->line);
+	term_row_clear(t, b, t->line);
 	for (k = below; k + 1 < t->nrows; k++)
-		swap_rows(t, k, k + 1);
+		term_swap_rows(t, k, k + 1);
 	t->nrows--;
 }
 
@@ -418,18 +418,18 @@ take_in_row_below(struct sl_term *t, struct row *r, int inserting)
  * to its last text, or more while EL has emptied the last ones from
  * their start.  zsh clears its search display so, line by line, then
  * climbs back over those lines, which are still there on the screen.
- * Until the line is accepted (erased_lines_end): then what zsh writes
+ * Until the line is accepted (term_erased_lines_end): then what zsh writes
  * below the row is output.  (bashsearch, issue 12)  And the lines an LF
  * left the row from: zsh's search entry that fills the prompt row
  * exactly steps off it with a space onto a blank line, goes down from
  * there to draw its search line, and climbs back over both (truth seed
  * zsh-omz-231).  An LF from the text's last line (readline's " \r"
- * blank below it is not the row's, lf_in_row) counts no blank line.
+ * blank below it is not the row's, term_lf_in_row) counts no blank line.
  */
 uint32_t
-row_lines(const struct sl_term *t, const struct row *r, long long y)
+term_row_lines(const struct sl_term *t, const struct row *r, long long y)
 {
-	uint32_t n = last_line(t, r) + 1;
+	uint32_t n = term_last_line(t, r) + 1;
 
 	if (t->left_row == t->abs_top + y + 1)
 		n = SL_MAX(n, t->left_lines);
@@ -443,13 +443,13 @@ row_lines(const struct sl_term *t, const struct row *r, long long y)
  * it yet: its line drawn again after a completion that reached exactly
  * the width ends so (truth seed busybox-424: `wc -l bet`, Tab), and then
  * the same bytes follow as without it.  It says nothing about what came
- * after the wrap (bb_wrap_end), as the CSI's own reset would have it.
+ * after the wrap (term_bb_wrap_end), as the CSI's own reset would have it.
  */
 void
-bb_wrap_erased(struct sl_term *t)
+term_bb_wrap_erased(struct sl_term *t)
 {
-	if (t->bb_wrapped == t->abs_top + t->cy + 1 && soft(t) &&
-	    t->cx == line_start(t) && cur(t)->len <= t->cx)
+	if (t->bb_wrapped == t->abs_top + t->cy + 1 && term_soft_wrapped(t) &&
+	    t->cx == term_line_start(t) && term_cur_row(t)->len <= t->cx)
 		t->bb_plain = t->bb_wrapped;
 }
 
@@ -458,7 +458,8 @@ bb_wrap_erased(struct sl_term *t)
 static int
 empty_line_past(struct sl_term *t, const struct row *r)
 {
-	return soft(t) && t->cx >= r->len && t->cx % t->wrap_w == 0;
+	return term_soft_wrapped(t) && t->cx >= r->len &&
+	    t->cx % t->wrap_w == 0;
 }
 
 /*
@@ -472,9 +473,9 @@ empty_line_past(struct sl_term *t, const struct row *r)
  * there with EL (truth seed fish-201).
  */
 void
-erased_lines_end(struct sl_term *t)
+term_erased_lines_end(struct sl_term *t)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	int on_erased = t->erased_row == t->abs_top + t->cy + 1;
 
 	t->erased_row = 0;
@@ -483,17 +484,17 @@ erased_lines_end(struct sl_term *t)
 		while (r->len > 0 && r->ch[r->len - 1] == CELL_BLANK)
 			r->len--;	/* the lines EL emptied are not its */
 	t->kept_row = 0;
-	if ((!on_erased && !empty_line_past(t, r)) || !soft(t) ||
+	if ((!on_erased && !empty_line_past(t, r)) || !term_soft_wrapped(t) ||
 	    t->on_status || t->at_margin ||
-	    t->cx < r->len || t->cx / t->wrap_w <= last_line(t, r))
+	    t->cx < r->len || t->cx / t->wrap_w <= term_last_line(t, r))
 		return;
-	t->cx -= line_start(t);
-	linefeed(t);
+	t->cx -= term_line_start(t);
+	term_linefeed(t);
 }
 
 /* FNV-1a over a row's first n cells: a prompt told again cheaply. */
 uint32_t
-prompt_sum(const struct row *r, uint32_t n)
+term_prompt_sum(const struct row *r, uint32_t n)
 {
 	uint32_t h = 2166136261u, i;
 
@@ -507,11 +508,11 @@ prompt_sum(const struct row *r, uint32_t n)
  * they reach is part of it.  Returns 1 when the move was handled.
  */
 int
-soft_move(struct sl_term *t, unsigned char f, uint32_t *np)
+term_soft_move(struct sl_term *t, unsigned char f, uint32_t *np)
 {
 	uint32_t n = *np;
-	uint32_t w = t->wrap_w, start = line_start(t), lines, cur_line;
-	struct row *r = cur(t);
+	uint32_t w = t->wrap_w, start = term_line_start(t), lines, cur_line;
+	struct row *r = term_cur_row(t);
 
 	cur_line = start / w;
 	lines = r->len > 0 ? (r->len - 1) / w + 1 : 1;
@@ -576,9 +577,9 @@ learn_width_from_climb(struct sl_term *t, struct row *r, uint32_t n)
 	    r->ch[x - 1] != CELL_BLANK || r->ch[x - 2] == CELL_BLANK ||
 	    (x - 1) % n != 0 || (x - 1) / n < CLIMB_MIN_WIDTH)
 		return 0;
-	set_width(t, (x - 1) / n);	/* learnt, or a resize */
+	term_set_width(t, (x - 1) / n);	/* learnt, or a resize */
 	r->soft = 1;
-	note_wrap(t, r, 0);
+	term_note_wrap(t, r, 0);
 	return 1;
 }
 
@@ -594,9 +595,9 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
 	    t->cx / w != n)
 		return 0;
 	r->flags &= ~(unsigned)SL_ROW_PAD_UNSURE;
-	set_width(t, w);
+	term_set_width(t, w);
 	r->soft = 1;
-	note_wrap(t, r, 0);
+	term_note_wrap(t, r, 0);
 	return 1;
 }
 
@@ -647,9 +648,9 @@ two_line_search(const struct sl_term *t, const struct row *r)
  * was taken here.  (bashsearch, issue 12)
  */
 int
-climb_in_row(struct sl_term *t, uint32_t *np)
+term_climb_in_row(struct sl_term *t, uint32_t *np)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t n = *np;
 	int signalled = (r->flags & (SL_ROW_PASTE | SL_ROW_TITLE)) != 0;
 
@@ -658,7 +659,8 @@ climb_in_row(struct sl_term *t, uint32_t *np)
 	    (t->wrap_w != 0 && r->len <= t->wrap_w))
 		return 0;
 	if (learn_width_from_climb(t, r, n) || learn_width_from_pad(t, r, n))
-		return soft_move(t, 'A', np);	/* on its first line now */
+		/* on its first line now */
+		return term_soft_move(t, 'A', np);
 	if (!signalled)
 		return 0;	/* a climb to the prompt's first line */
 	r->flags |= SL_ROW_UNPLACED;
@@ -691,16 +693,16 @@ ends_cancelled(const struct row *r)
  * draws its line past the margin and comes back down with CR LF: a line
  * it printed only a blank on (a space typed right at the margin) is the
  * row's all the same, where readline's " \r" blank is not (see
- * last_line).
+ * term_last_line).
  */
 int
-lf_in_row(struct sl_term *t)
+term_lf_in_row(struct sl_term *t)
 {
-	struct row *r = cur(t);
+	struct row *r = term_cur_row(t);
 	uint32_t to = t->cx / t->wrap_w + (t->at_margin ? 0 : 1);
 
 	if (t->fish && r->len > to * t->wrap_w)
 		return 1;
-	return to <= last_line(t, r) || (to < t->erased_lines &&
+	return to <= term_last_line(t, r) || (to < t->erased_lines &&
 	    t->erased_row == t->abs_top + t->cy + 1 && !ends_cancelled(r));
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "../unit/walk_seen.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,41 +30,6 @@ errfn(void *arg, const char *where, const char *msg)
 	fz_errfn(arg, where, msg);
 	if (strncmp(where, path, strlen(path)) != 0)
 		fz_fail("message does not name the input: %s: %s", where, msg);
-}
-
-/* What a leaf sees of a walk: a hash of its bytes, and the messages
- * after how many bytes they came. */
-struct seen {
-	struct sl_buf log;
-	long long bytes;
-	unsigned long long hash;
-};
-
-static void
-seen_err(void *arg, const char *where, const char *msg)
-{
-	struct seen *v = arg;
-
-	sl_buf_printf(&v->log, "@%lld %s: %s\n", v->bytes, where, msg);
-}
-
-static int
-seen_leaf(void *arg, struct sl_in *in)
-{
-	struct seen *v = arg;
-	char chunk[4096];
-	ssize_t k, i;
-
-	while ((k = sl_in_read(in, chunk, sizeof chunk)) > 0) {
-		for (i = 0; i < k; i++)		/* FNV-1a */
-			v->hash = (v->hash ^ (unsigned char)chunk[i]) *
-			    1099511628211ULL;
-		v->bytes += k;
-	}
-	sl_buf_printf(&v->log, "%s: %lld bytes, hash %llx, end %zd failed %d "
-	    "refused %d\n", sl_in_name(in), v->bytes, v->hash, k,
-	    sl_in_failed(in), sl_in_refused(in));
-	return SL_OK;
 }
 
 static int
@@ -79,23 +45,14 @@ decline(void *arg, const char *p)
 static void
 check_ahead(void)
 {
-	struct seen one, two;
+	char *one = seen_walk(path, NULL, 0);
+	char *two = seen_walk(path, decline, 0);
 
-	memset(&one, 0, sizeof one);
-	memset(&two, 0, sizeof two);
-	sl_buf_init(&one.log);
-	sl_buf_init(&two.log);
-	sl_buf_printf(&one.log, "rc %d\n", sl_input_walk(path, seen_leaf,
-	    &one, seen_err, &one, NULL));
-	sl_buf_printf(&two.log, "rc %d\n", sl_input_walk_take(path,
-	    seen_leaf, decline, &two, seen_err, &two, NULL));
-	if (one.log.len != two.log.len ||
-	    memcmp(one.log.buf, two.log.buf, one.log.len) != 0)
-		fz_fail("inflating ahead changed the walk:\n%.*s\n---\n%.*s",
-		    (int)SL_MIN(one.log.len, (size_t)2000), one.log.buf,
-		    (int)SL_MIN(two.log.len, (size_t)2000), two.log.buf);
-	sl_buf_free(&one.log);
-	sl_buf_free(&two.log);
+	if (strcmp(one, two) != 0)
+		fz_fail("inflating ahead changed the walk:\n%.2000s\n"
+		    "---\n%.2000s", one, two);
+	free(one);
+	free(two);
 }
 
 int

@@ -11,7 +11,6 @@ hashes the harness files, its rc parts and, for these, this file
 import os
 
 import keys
-import session
 import shells
 from keys import END, ENTER, RIGHT, TAB, typed
 
@@ -114,9 +113,3 @@ def register():
         if s.name not in shells.BY_NAME:
             shells.SETUPS.append(s)
             shells.BY_NAME[s.name] = s
-
-
-def script(setup, seed):
-    """The seeded items of one of these set-ups' sessions."""
-    cols, _rows = session.terminal_size(setup, seed)
-    return setup.generator(setup, seed, cols).session()

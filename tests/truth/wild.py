@@ -20,7 +20,6 @@ import json
 import os
 
 import keys
-import session
 import shells
 from keys import ENTER, typed
 
@@ -193,9 +192,3 @@ def register():
         if s.name not in shells.BY_NAME:
             shells.SETUPS.append(s)
             shells.BY_NAME[s.name] = s
-
-
-def script(setup, seed):
-    """The seeded items of one of these set-ups' sessions."""
-    cols, _rows = session.terminal_size(setup, seed)
-    return setup.generator(setup, seed, cols).session()

@@ -23,6 +23,7 @@
 
 #include "check_main.h"
 #include "internal.h"
+#include "walk_seen.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -1110,50 +1111,6 @@ START_TEST(test_gzip_resync)
 }
 END_TEST
 
-/* A reader's view of a walk: its bytes and, in order with them, the
- * messages (each after how many bytes it came). */
-struct seen {
-	struct sl_buf log;
-	long long bytes;
-	unsigned long long hash;	/* of the bytes */
-	int stop;		/* leave each leaf after its first read */
-};
-
-static void
-seen_err(void *arg, const char *where, const char *msg)
-{
-	struct seen *v = arg;
-
-	sl_buf_printf(&v->log, "@%lld %s: %s\n", v->bytes, where, msg);
-}
-
-static int
-seen_leaf(void *arg, struct sl_in *in)
-{
-	struct seen *v = arg;
-	char chunk[4093];
-	ssize_t k;
-	long long at = 0, x;
-	size_t i;
-
-	while ((k = sl_in_read(in, chunk, sizeof chunk)) > 0) {
-		for (i = 0; i < (size_t)k; i++)	/* FNV-1a */
-			v->hash = (v->hash ^ (unsigned char)chunk[i]) *
-			    1099511628211ULL;
-		v->bytes += k;
-		if (v->stop)
-			return SL_OK;
-	}
-	sl_buf_printf(&v->log, "%lld bytes, hash %llx\n", v->bytes, v->hash);
-	while ((x = sl_in_next_break(in, at)) >= 0) {
-		sl_buf_printf(&v->log, "break %lld\n", x);
-		at = x + 1;
-	}
-	sl_buf_printf(&v->log, "end %zd failed %d refused %d\n", k,
-	    sl_in_failed(in), sl_in_refused(in));
-	return SL_OK;
-}
-
 static int
 take_none(void *arg, const char *path)
 {
@@ -1225,21 +1182,6 @@ START_TEST(test_gzip_ahead_forks_first)
 }
 END_TEST
 
-/* What a reader sees of path, with a taker (-j N: gzip inflated ahead
- * on a thread) or without. */
-static char *
-seen_walk(const char *path, int take, int stop)
-{
-	struct seen v;
-
-	memset(&v, 0, sizeof v);
-	sl_buf_init(&v.log);
-	v.stop = stop;
-	sl_buf_printf(&v.log, "rc %d\n", sl_input_walk_take(path, seen_leaf,
-	    take ? take_none : NULL, &v, seen_err, &v, NULL));
-	return v.log.buf;
-}
-
 /*
  * With -j N a gzip file is inflated ahead on a thread: its reader sees
  * the same bytes in the same reads, the same messages between the same
@@ -1281,8 +1223,8 @@ START_TEST(test_gzip_ahead)
 	}
 	for (i = 0; i < sizeof files / sizeof files[0]; i++)
 		for (stop = 0; stop <= 1; stop++) {
-			one = seen_walk(pth(files[i]), 0, stop);
-			two = seen_walk(pth(files[i]), 1, stop);
+			one = seen_walk(pth(files[i]), NULL, stop);
+			two = seen_walk(pth(files[i]), take_none, stop);
 			for (k = 0; one[k] != '\0' && one[k] == two[k]; k++)
 				;
 			ck_assert_msg(one[k] == two[k], "%s (stop %d): at "

@@ -926,7 +926,7 @@ END_TEST
 
 /*
  * Past a command's name, a row of plain words is not scanned further
- * (shell_scan): a quote, escape, separator, here-document or comment
+ * (prompt_shell_scan): a quote, escape, separator, here-document or comment
  * after them still counts, wherever it is.
  */
 START_TEST(scan_after_command_name)

@@ -2317,7 +2317,7 @@ END_TEST
  * deletes 24, not 38, and the old line's text is left past the end of
  * what it wrote.  libvterm and pyte show that leftover glued to the
  * typed line (`$ echo hiefghijk`); sl shows readline's line, as it
- * meant to draw it (shift_settle).  With the right count, or a prompt
+ * meant to draw it (term_shift_settle).  With the right count, or a prompt
  * without invisible bytes, nothing changes.  Each checked against
  * libvterm and pyte at 40 columns.  (truths3, issue 12)
  */
@@ -2815,8 +2815,8 @@ END_TEST
  * combining marks: erased cells give their clusters back. */
 START_TEST(combining_marks_after_many_redraws)
 {
-	/* Regression (was a bug, now fixed): erase_line() (and CR + EL redraws) never release a row's
-	 * clusters (r->next is only reset by row_clear), so after 4096
+	/* Regression (was a bug, now fixed): term_erase_line() (and CR + EL redraws) never release a row's
+	 * clusters (r->next is only reset by term_row_clear), so after 4096
 	 * redraws of a decomposed "é" the mark is silently dropped and the
 	 * row shows "e".  Fix idea: reset r->next when a row's len drops
 	 * to 0 (EL 2, EL 0 at column 0), or reuse the cluster of a cell
