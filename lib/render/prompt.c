@@ -354,6 +354,14 @@ sl_prompt_quiet_redraws(const struct sl_prompt *ps)
 
 /* In a stream bash's line drawn again after a Tab listing with no bell
  * is known only by the row after the listing (stream_redraw). */
+/* In a stream mksh's last command row may be drawn again by Ctrl-L on
+ * the next row (mksh_redraw), which may come in the next event. */
+int
+sl_prompt_mksh_row_open(const struct sl_prompt *ps)
+{
+	return ps->mksh_seen && ps->prev_cmd && !ps->open;
+}
+
 int
 sl_prompt_unseen_listing(const struct sl_prompt *ps)
 {
@@ -1256,6 +1264,26 @@ stream_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 }
 
 /*
+ * mksh's Ctrl-L writes CR LF, then its prompt and the line again, on the
+ * next row; its Enter ends the row so too (CR CR LF, one CR more, which
+ * script's log keeps but the renderer does not pass on, and a stream
+ * strips).  So the same prompt right below a command row, its line going
+ * on from that row's, may be the line drawn again (the row above never
+ * ran) or a command that printed nothing and the next typed after it:
+ * the row above is flagged, never guessed.  (mksh12, issue 12)
+ */
+static int
+mksh_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k)
+{
+	if (!ps->mksh_seen || !ps->prev_cmd || ps->open ||
+	    ps->last_cmd == NULL || ps->last_cmd[0] == '\0' ||
+	    !same_prompt(ps, s, k) || !goes_on(ps, s + k, n - k))
+		return 0;
+	ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	return 1;
+}
+
+/*
  * busybox draws the line again after a Tab listing: the last prompt at
  * column 0, without the cursor query that starts each new line.
  */
@@ -1937,7 +1965,8 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 	if ((k = match_shape_ps(ps, s, n)) > 0) {
 		int again = unsignalled_prompt(ps, s, k, flags, after_cancel) ||
 		    (ps->signals && title_redraw(ps, s, n, k, flags)) ||
-		    stream_redraw(ps, s, n, k, flags);
+		    stream_redraw(ps, s, n, k, flags) ||
+		    mksh_redraw(ps, s, n, k);
 
 		if (!ps->signals)
 			k = last_copy(ps, s, s, n, k);

@@ -166,6 +166,9 @@ int sl_prompt_quiet_redraws(const struct sl_prompt *ps);
  * that rang no bell, then the line drawn again?  Only that row tells. */
 int sl_prompt_unseen_listing(const struct sl_prompt *ps);
 int sl_prompt_unread_below(const struct sl_prompt *ps);
+/* In a stream, may mksh's last command row be drawn again by Ctrl-L on
+ * the next row?  Only that row tells (mksh_redraw). */
+int sl_prompt_mksh_row_open(const struct sl_prompt *ps);
 /* In a stream, zsh's or ksh93's command row was the last row: nothing
  * followed it yet, so it may have been cancelled without a trace. */
 int sl_prompt_silent_so_far(const struct sl_prompt *ps);

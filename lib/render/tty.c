@@ -543,7 +543,7 @@ unsettled(const struct sl_tty *tty)
 
 	return sl_prompt_open(ps) || sl_prompt_quiet_redraws(ps) ||
 	    sl_prompt_unseen_listing(ps) || sl_prompt_unread_below(ps) ||
-	    tty->hd.held_waits ||
+	    sl_prompt_mksh_row_open(ps) || tty->hd.held_waits ||
 	    awaits_title(tty);	/* the event may end on the command row */
 }
 
