@@ -1272,15 +1272,27 @@ stream_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
  * ran) or a command that printed nothing and the next typed after it:
  * the row above is flagged, never guessed.  (mksh12, issue 12)
  */
-static int
+static __attribute__((noinline)) int
 mksh_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k)
 {
-	if (!ps->mksh_seen || !ps->prev_cmd || ps->open ||
+	if (!ps->prev_cmd || ps->open ||
 	    ps->last_cmd == NULL || ps->last_cmd[0] == '\0' ||
 	    !same_prompt(ps, s, k) || !goes_on(ps, s + k, n - k))
 		return 0;
 	ps->marks |= SL_MARK_PREV_UNCERTAIN;
 	return 1;
+}
+
+/* A shape's prompt row without a signal: the line drawn again, as each
+ * shell does it (their marks), or a prompt after a cancelled line. */
+static inline int
+drawn_again(struct sl_prompt *ps, const char *s, size_t n, size_t k,
+    unsigned flags, int after_cancel)
+{
+	return unsignalled_prompt(ps, s, k, flags, after_cancel) ||
+	    (ps->signals && title_redraw(ps, s, n, k, flags)) ||
+	    stream_redraw(ps, s, n, k, flags) ||
+	    (ps->mksh_seen && mksh_redraw(ps, s, n, k));
 }
 
 /*
@@ -1963,10 +1975,7 @@ sl_prompt_classify_at(struct sl_prompt *ps, const char *s, size_t n,
 		return command(ps, s, n, k, 0);
 	}
 	if ((k = match_shape_ps(ps, s, n)) > 0) {
-		int again = unsignalled_prompt(ps, s, k, flags, after_cancel) ||
-		    (ps->signals && title_redraw(ps, s, n, k, flags)) ||
-		    stream_redraw(ps, s, n, k, flags) ||
-		    mksh_redraw(ps, s, n, k);
+		int again = drawn_again(ps, s, n, k, flags, after_cancel);
 
 		if (!ps->signals)
 			k = last_copy(ps, s, s, n, k);
