@@ -31,6 +31,19 @@ struct sl_out {
 	char zbuf[SL_OUT_BUF];
 };
 
+/* A write(2) or writev(2) returned -1: 0 to try again (a signal came
+ * first), else 1 with the error kept (a closed pipe told to the hook). */
+static int
+failed(struct sl_out *o)
+{
+	if (errno == EINTR)
+		return 0;
+	o->err = errno;
+	if (o->err == EPIPE)
+		sl_hook_broken_pipe();
+	return 1;
+}
+
 static int
 write_all(struct sl_out *o, const char *p, size_t n)
 {
@@ -44,12 +57,9 @@ write_all(struct sl_out *o, const char *p, size_t n)
 	while (n > 0 && o->err == 0) {
 		w = write(o->fd, p, n);
 		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			o->err = errno;
-			if (o->err == EPIPE)
-				sl_hook_broken_pipe();
-			break;
+			if (failed(o))
+				break;
+			continue;
 		}
 		p += w;
 		n -= (size_t)w;
@@ -162,12 +172,9 @@ writev_all(struct sl_out *o, struct iovec *v, int n)
 
 	while (n > 0 && o->err == 0) {
 		if ((w = writev(o->fd, v, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			o->err = errno;
-			if (o->err == EPIPE)
-				sl_hook_broken_pipe();
-			break;
+			if (failed(o))
+				break;
+			continue;
 		}
 		for (; n > 0 && (size_t)w >= v->iov_len; v++, n--)
 			w -= (ssize_t)v->iov_len;
