@@ -45,35 +45,54 @@ io_done(void *arg, struct sl_out *o, const char *name)
 	return SL_OK;
 }
 
+/* Output captured in a temporary file, for a redaction's io. */
+struct capture {
+	FILE *f;
+	struct sl_out *o;
+	struct sl_redact_io io;
+};
+
+static void
+capture_start(struct capture *c)
+{
+	c->f = tmpfile();
+	ck_assert_ptr_nonnull(c->f);
+	c->o = sl_out_fd(dup(fileno(c->f)), "mem", 0);
+	c->io.open = io_open;
+	c->io.done = io_done;
+	c->io.arg = c->o;
+	errs[0] = '\0';
+}
+
+/* What was written, NUL-terminated; its size in *len. */
+static char *
+capture_take(struct capture *c, size_t *len)
+{
+	char *buf;
+	long sz;
+
+	ck_assert_int_eq(sl_out_close(c->o, NULL), SL_OK);
+	fseek(c->f, 0, SEEK_END);
+	sz = ftell(c->f);
+	rewind(c->f);
+	buf = malloc((size_t)sz + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)sz, c->f), (size_t)sz);
+	buf[sz] = '\0';
+	fclose(c->f);
+	*len = (size_t)sz;
+	return buf;
+}
+
 /* Redact in[0, n) as one input; the output, NUL-terminated, in *len. */
 static char *
 run_as(struct sl_redact *rx, const char *in, size_t n, const char *fmt,
     size_t *len, int *rc)
 {
-	struct sl_redact_io io;
-	struct sl_out *o;
-	FILE *f = tmpfile();
-	char *buf;
-	long sz;
+	struct capture c;
 
-	ck_assert_ptr_nonnull(f);
-	o = sl_out_fd(dup(fileno(f)), "mem", 0);
-	io.open = io_open;
-	io.done = io_done;
-	io.arg = o;
-	errs[0] = '\0';
-	*rc = sl_redact_mem(rx, "t.log", in, n, fmt, &io, errfn, NULL);
-	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
-	sz = ftell(f);
-	fseek(f, 0, SEEK_END);
-	sz = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)sz + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)sz, f), (size_t)sz);
-	buf[sz] = '\0';
-	fclose(f);
-	*len = (size_t)sz;
-	return buf;
+	capture_start(&c);
+	*rc = sl_redact_mem(rx, "t.log", in, n, fmt, &c.io, errfn, NULL);
+	return capture_take(&c, len);
 }
 
 static struct sl_redact *
@@ -1176,28 +1195,13 @@ static char *
 run_path(const char *path, size_t *n)
 {
 	struct sl_redact *rx = engine(0, NULL);
-	struct sl_redact_io io;
-	struct sl_out *o;
-	FILE *f = tmpfile();
+	struct capture c;
 	char *buf;
-	long sz;
 
-	ck_assert_ptr_nonnull(f);
-	o = sl_out_fd(dup(fileno(f)), "mem", 0);
-	io.open = io_open;
-	io.done = io_done;
-	io.arg = o;
-	errs[0] = '\0';
-	ck_assert_int_eq(sl_redact_path(rx, path, NULL, &io, errfn, NULL),
+	capture_start(&c);
+	ck_assert_int_eq(sl_redact_path(rx, path, NULL, &c.io, errfn, NULL),
 	    SL_OK);
-	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
-	fseek(f, 0, SEEK_END);
-	sz = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)sz + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)sz, f), (size_t)sz);
-	fclose(f);
-	*n = (size_t)sz;
+	buf = capture_take(&c, n);
 	sl_redact_free(rx);
 	return buf;
 }
