@@ -172,6 +172,19 @@ START_TEST(write_after_large_append)
 }
 END_TEST
 
+/* n bytes of the first `period` lower-case letters over and over. */
+static char *
+letters(size_t n, unsigned period)
+{
+	char *p = malloc(n);
+	size_t i;
+
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < n; i++)
+		p[i] = (char)('a' + i % period);
+	return p;
+}
+
 /*
  * A write as large as the buffer goes out from the caller's memory
  * (-j's blocks of JSON): after what is buffered, before what follows,
@@ -180,17 +193,14 @@ END_TEST
 START_TEST(large_write_in_order)
 {
 	char path[] = "/tmp/sl-test-out-XXXXXX", *got, *big;
-	size_t large = 200000, want_len = 3 + 200000 + 3, i;
+	size_t large = 200000, want_len = 3 + 200000 + 3;
 	struct sl_error err;
 	struct sl_out *o;
 	int fd = mkstemp(path);
 
 	ck_assert_int_ge(fd, 0);
 	o = sl_out_fd(fd, path, 0);
-	big = malloc(large);
-	ck_assert_ptr_nonnull(big);
-	for (i = 0; i < large; i++)
-		big[i] = (char)('a' + i % 26);
+	big = letters(large, 26);
 	ck_assert_int_eq(sl_out_write(o, "<<<", 3), SL_OK);
 	ck_assert_int_eq(sl_out_write(o, big, large), SL_OK);
 	ck_assert_int_eq(sl_out_write(o, ">>>", 3), SL_OK);
@@ -219,10 +229,7 @@ START_TEST(writev_in_order)
 
 	ck_assert_int_ge(fd, 0);
 	o = sl_out_fd(fd, path, 0);
-	big = malloc(large);
-	ck_assert_ptr_nonnull(big);
-	for (i = 0; i < large; i++)
-		big[i] = (char)('a' + i % 23);
+	big = letters(large, 23);
 	for (i = 0; i < 150; i++) {
 		v[i].iov_base = big + at;
 		v[i].iov_len = i % 10 == 3 ? 0 : (i * 37) % 4000 + 1;
