@@ -185,6 +185,18 @@ letters(size_t n, unsigned period)
 	return p;
 }
 
+/* The file at path holds "<<<", mid[0, n), ">>>" and nothing else. */
+static void
+expect_framed(const char *path, const char *mid, size_t n)
+{
+	char *got = read_back(path, 3 + n + 3);
+
+	ck_assert_int_eq(memcmp(got, "<<<", 3), 0);
+	ck_assert_int_eq(memcmp(got + 3, mid, n), 0);
+	ck_assert_int_eq(memcmp(got + 3 + n, ">>>", 3), 0);
+	free(got);
+}
+
 /*
  * A write as large as the buffer goes out from the caller's memory
  * (-j's blocks of JSON): after what is buffered, before what follows,
@@ -192,8 +204,8 @@ letters(size_t n, unsigned period)
  */
 START_TEST(large_write_in_order)
 {
-	char path[] = "/tmp/sl-test-out-XXXXXX", *got, *big;
-	size_t large = 200000, want_len = 3 + 200000 + 3;
+	char path[] = "/tmp/sl-test-out-XXXXXX", *big;
+	size_t large = 200000;
 	struct sl_error err;
 	struct sl_out *o;
 	int fd = mkstemp(path);
@@ -205,11 +217,7 @@ START_TEST(large_write_in_order)
 	ck_assert_int_eq(sl_out_write(o, big, large), SL_OK);
 	ck_assert_int_eq(sl_out_write(o, ">>>", 3), SL_OK);
 	ck_assert_int_eq(sl_out_close(o, &err), SL_OK);
-	got = read_back(path, want_len);
-	ck_assert_int_eq(memcmp(got, "<<<", 3), 0);
-	ck_assert_int_eq(memcmp(got + 3, big, large), 0);
-	ck_assert_int_eq(memcmp(got + 3 + large, ">>>", 3), 0);
-	free(got);
+	expect_framed(path, big, large);
 	free(big);
 }
 END_TEST
@@ -221,9 +229,9 @@ END_TEST
  */
 START_TEST(writev_in_order)
 {
-	char path[] = "/tmp/sl-test-out-XXXXXX", *got, *big;
+	char path[] = "/tmp/sl-test-out-XXXXXX", *big;
 	struct iovec v[150];
-	size_t large = 300000, want_len = 0, at = 0, i;
+	size_t large = 300000, at = 0, i;
 	struct sl_out *o;
 	int fd = mkstemp(path);
 
@@ -240,12 +248,7 @@ START_TEST(writev_in_order)
 	ck_assert_int_eq(sl_out_writev(o, v, 150), SL_OK);
 	ck_assert_int_eq(sl_out_write(o, ">>>", 3), SL_OK);
 	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
-	want_len = 3 + at + 3;
-	got = read_back(path, want_len);
-	ck_assert_int_eq(memcmp(got, "<<<", 3), 0);
-	ck_assert_int_eq(memcmp(got + 3, big, at), 0);
-	ck_assert_int_eq(memcmp(got + 3 + at, ">>>", 3), 0);
-	free(got);
+	expect_framed(path, big, at);
 	free(big);
 }
 END_TEST
