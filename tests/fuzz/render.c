@@ -98,7 +98,7 @@ on_event(void *arg, enum sl_term_event ev, const char *text, long long num,
 {
 	struct pass *p = arg;
 
-	if ((unsigned)ev > SL_TEV_BAD_SEQ)
+	if ((unsigned)ev > SL_TEV_REDRAWN_LINE)	/* the last */
 		fz_fail("event %d", (int)ev);
 	if (ev == SL_TEV_TITLE && text == NULL)
 		fz_fail("title event without text");
