@@ -406,6 +406,7 @@ reset_state(struct sl_term *t)
 	t->erased_at = 0;
 	t->keypad = 0;
 	t->fish_mark_row = 0;
+	t->fish_cuf_row = 0;		/* fish_cr_move: a stream's, forgotten */
 	t->bb_plain = t->bb_wrapped = 0;
 	t->pad_row = 0;
 	t->kept_row = 0;

@@ -246,6 +246,7 @@ START_TEST(writev_in_order)
 	ck_assert_uint_lt(at, large);
 	ck_assert_int_eq(sl_out_write(o, "<<<", 3), SL_OK);
 	ck_assert_int_eq(sl_out_writev(o, v, 150), SL_OK);
+	ck_assert_uint_eq(sl_out_buf(o)->len, 0);	/* none copied through */
 	ck_assert_int_eq(sl_out_write(o, ">>>", 3), SL_OK);
 	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
 	expect_framed(path, big, at);
