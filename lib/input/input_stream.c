@@ -243,8 +243,11 @@ sl_in_all_visible(const struct sl_in *in)
 int
 sl_in_stable(const struct sl_in *in, const char **p, size_t *n)
 {
-	/* No fill will move them: all there is, over memory or a mapping. */
-	if (!in->eof || (in->map == NULL && in->fill != NULL))
+	/* No fill will move them: all there is, in memory.  Not a mapped
+	 * file: its pages follow the file (cut or rewritten under us, a
+	 * write from them would fail with EFAULT or pass on bytes nobody
+	 * scanned), so what a redactor checked goes out through a copy. */
+	if (!in->eof || in->map != NULL || in->fill != NULL)
 		return 0;
 	*p = (const char *)in->data;
 	*n = in->w;
