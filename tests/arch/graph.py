@@ -36,6 +36,19 @@ def symbols(obj):
     return defined, undefined
 
 
+def defs_and_users(build):
+    """{file: set(globals it defines)} and {symbol: set(files that use
+    it)} over the library: what the name checks (run, names) ask."""
+    defs, users = {}, {}
+    for o in objects(build):
+        src = source_of(build, o)
+        d, u = symbols(o)
+        defs[src] = d
+        for s in u:
+            users.setdefault(s, set()).add(src)
+    return defs, users
+
+
 def file_graph(build):
     """{file: set(files whose symbols it uses)} over the library."""
     objs = objects(build)
