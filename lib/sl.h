@@ -588,6 +588,10 @@ struct sl_row {
 	 * (bracketed paste on, or DSR 6, past column 0); 0: none. */
 	size_t edit_at;
 	int piece;		/* 1, 2, ...: piece of a row cut at SL_ROW_MAX */
+	/* How the LF that left it ended it, in a log whose line ends are
+	 * of two CR counts, one apart: 1 as most (mksh's Ctrl-L), 2 with
+	 * one CR more (mksh's Enter); 0 not known (a stream's). */
+	int line_end;
 };
 
 struct sl_term_cb {

@@ -125,6 +125,9 @@ struct sl_prompt {
 				   stream too: silent_before) */
 	int stream_padded;	/* in a stream, the row's element is a line
 				   ksh93 drew again (sl_prompt_stream_row) */
+	int cmd_end;		/* how the last command row's LF ended it
+				   (struct sl_row's line_end), if the row
+				   after it was that LF's: mksh_redraw */
 	int silent_cancels;	/* the shell writes nothing for Ctrl-C but
 				   the new line (ksh93): seen by its
 				   editor's redraws (sl_prompt_note_silent_
@@ -381,6 +384,12 @@ sl_prompt_silent_so_far(const struct sl_prompt *ps)
 {
 	return !ps->signals && (ps->zsh_marked || ps->silent_cancels) &&
 	    ps->prev_cmd && !ps->open && ps->last_cmd_row;
+}
+
+void
+sl_prompt_note_line_end(struct sl_prompt *ps, int line_end)
+{
+	ps->cmd_end = line_end;
 }
 
 void
@@ -916,6 +925,7 @@ command(struct sl_prompt *ps, const char *s, size_t n, size_t plen,
 	if (ps->silent_cancels)
 		silent_row(ps, s, n, plen);
 	ps->prev_cmd = 1;
+	ps->cmd_end = 0;	/* sl_prompt_note_line_end */
 	ps->fresh_prompt = (ps->row_flags & (SL_ROW_PASTE | SL_ROW_PASTE_OFF |
 	    SL_ROW_BELL)) == SL_ROW_PASTE;
 	ps->last_cmd_row = n > plen;
@@ -991,6 +1001,7 @@ static enum sl_prompt_class
 continuation(struct sl_prompt *ps, const char *s, size_t n, size_t plen)
 {
 	ps->stream_first = 0;
+	ps->cmd_end = 0;
 	if (cancelled(ps, s + plen, n - plen)) {
 		ps->marks |= SL_MARK_CANCELLED | SL_MARK_GROUP;
 		ps->open = 0;
@@ -1265,21 +1276,24 @@ stream_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 
 /*
  * mksh's Ctrl-L writes CR LF, then its prompt and the line again, on the
- * next row; its Enter ends the row so too (CR CR LF, one CR more, which
- * script's log keeps but the renderer does not pass on, and a stream
- * strips).  So the same prompt right below a command row, its line going
- * on from that row's, may be the line drawn again (the row above never
- * ran) or a command that printed nothing and the next typed after it:
- * the row above is flagged, never guessed.  (mksh12, issue 12)
+ * next row; its Enter ends the row so too, with one CR more (CR CR LF).
+ * So the same prompt right below a command row, its line going on from
+ * that row's, may be the line drawn again (the row above never ran) or a
+ * command that printed nothing and the next typed after it (`clear`
+ * twice).  script's log keeps the CRs: the row's line end tells them
+ * apart (cmd_end: 1 as the log's own, Ctrl-L's; 2 one CR more, Enter's).
+ * A stream strips them: there the row above is flagged, never guessed.
+ * (mksh12, mksh18, issue 12)
  */
 static __attribute__((noinline)) int
 mksh_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k)
 {
-	if (!ps->prev_cmd || ps->open ||
+	if (!ps->prev_cmd || ps->open || ps->cmd_end == 2 ||
 	    ps->last_cmd == NULL || ps->last_cmd[0] == '\0' ||
 	    !same_prompt(ps, s, k) || !goes_on(ps, s + k, n - k))
 		return 0;
-	ps->marks |= SL_MARK_PREV_UNCERTAIN;
+	ps->marks |= ps->cmd_end == 1 ? SL_MARK_REDRAW :
+	    SL_MARK_PREV_UNCERTAIN;
 	return 1;
 }
 

@@ -172,6 +172,9 @@ int sl_prompt_mksh_row_open(const struct sl_prompt *ps);
 /* In a stream, zsh's or ksh93's command row was the last row: nothing
  * followed it yet, so it may have been cancelled without a trace. */
 int sl_prompt_silent_so_far(const struct sl_prompt *ps);
+/* How the LF that left the command row just classified ended it
+ * (struct sl_row's line_end), when known: mksh's Enter or its Ctrl-L. */
+void sl_prompt_note_line_end(struct sl_prompt *ps, int line_end);
 /* The session's shell cancels a line silently (ksh93: its editor's
  * redraws showed it): a command row the next prompt follows directly
  * may not have run. */

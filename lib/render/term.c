@@ -663,7 +663,7 @@ line_down(struct sl_term *t, unsigned char c)
 		if (term_counting_crs(t)) {
 			if (term_busybox_wrap(t))
 				return;
-			if (t->bb_plain != 0)
+			if (t->bb_plain != 0 && t->crs_off == CRS_ALL)
 				term_bb_wrap_end(t);
 		}
 	}

@@ -52,7 +52,10 @@ struct row {
 	unsigned flags;
 	uint32_t edit_col;	/* 1 + column where a line editor began, or 0 */
 	int cut;		/* number of the next piece, 0 if never cut */
-	int soft;		/* readline wrapped it at wrap_w columns */
+	int line_end;		/* how the LF that left it ended it (struct
+				   sl_row's line_end: term_line_end), or 0;
+				   beside cut, as line_end is beside piece:
+				   emitted with it in one move */
 	uint32_t taken;		/* physical lines past its first it has made,
 				   each over the row then below it */
 	uint32_t rp_from, rp_to;	/* a right prompt's cells, or 0, 0
@@ -65,6 +68,7 @@ struct row {
 	unsigned char editor_line;	/* a line feed reached it while the
 				   line editor was on: a two-line prompt's
 				   second line (term_note_wrap) */
+	unsigned char soft;	/* readline wrapped it at wrap_w columns */
 };
 
 _Static_assert(offsetof(struct row, ch) < offsetof(struct row, len) &&
@@ -183,9 +187,11 @@ struct sl_term {
 	uint32_t cr_col;
 	int at_margin;		/* printed up to a multiple of wrap_w */
 	/* CRs in a row right before an LF: busybox wraps its line with an
-	 * explicit CR LF, one CR more than any line end of the log. */
-	unsigned crs, crs_min, crs_seen;
-	int crs_off;		/* not counting them (see term_counting_crs) */
+	 * explicit CR LF, one CR more than any line end of the log; mksh's
+	 * Enter too, where its Ctrl-L's CR LF has the log's count. */
+	unsigned crs, crs_min, crs_max, crs_seen;
+	int crs_off;		/* CRS_ALL, CRS_OFF or CRS_LINE_ENDS (see
+				   term_counting_crs) */
 	uint32_t cr_x;
 	long long queried;	/* 1 + absolute row where busybox asked for
 				   the cursor, or 0 */
@@ -407,10 +413,36 @@ term_line_start(struct sl_term *t)
 	return t->cx / t->wrap_w * t->wrap_w;
 }
 
+/*
+ * Counting CRs costs on every line, so it is done only while the log's
+ * line end is learnt (its first LFs), in a session where busybox asked
+ * for the cursor (CRS_ALL), and for the rows' line ends alone
+ * (CRS_LINE_ENDS, term_line_end) in a log whose first line ends were of
+ * two counts, one CR apart: a shell's Enter writes its own CR LF.
+ */
+enum { CRS_ALL, CRS_OFF, CRS_LINE_ENDS };
+
 static inline int
 term_counting_crs(const struct sl_term *t)
 {
-	return !t->crs_off;
+	return t->crs_off != CRS_OFF;
+}
+
+/*
+ * How an LF after run CRs ends its row (struct sl_row's line_end): 1 with
+ * the CRs most of the log's line ends have, 2 with one more (mksh's
+ * Enter, in script's log CR CR CR LF where its Ctrl-L writes CR CR LF), 0
+ * when that is not known (a stream's, or the log's first line ends so
+ * far were not of two counts one apart).
+ */
+static inline int
+term_line_end(const struct sl_term *t, unsigned run)
+{
+	if (t->crs_max != t->crs_min + 1)
+		return 0;
+	if (run == t->crs_min)
+		return 1;
+	return run == t->crs_max ? 2 : 0;
 }
 
 /* A CR moved the cursor from x: count it with the CRs right before. */

@@ -480,7 +480,7 @@ term_cursor_query(struct sl_term *t, uint32_t n)
 	t->query_col = t->cx;
 	t->query_sum = term_prompt_sum(term_cur_row(t), t->cx);
 	t->queried = t->abs_top + t->cy + 1;
-	t->crs_off = 0;
+	t->crs_off = CRS_ALL;
 }
 
 void

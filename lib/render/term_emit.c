@@ -267,6 +267,7 @@ term_emit_row(struct sl_term *t, struct row *r)
 	out.edit_at = r->edit_col == 0 ? 0 :
 	    SL_MIN(cells_bytes(r, r->edit_col - 1), out.len) + 1;
 	out.piece = r->cut;
+	out.line_end = r->line_end;
 	if (t->cb.row != NULL)
 		t->cb.row(t->cb.arg, &out);
 }

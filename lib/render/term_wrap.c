@@ -168,11 +168,7 @@ learn_width_from_mark(struct sl_term *t, const struct row *r)
 	}
 }
 
-/*
- * Counting CRs costs on every line, so it is done only while the log's
- * line end is learnt (its first LFs) and in a session where busybox asked
- * for the cursor.
- */
+/* The LFs whose CRs tell the log's own line end (term_counting_crs). */
 #define CRS_LEARN	8
 
 /*
@@ -303,6 +299,21 @@ term_busybox_row(const struct sl_term *t, const struct row *r)
 }
 
 /*
+ * The fewest CRs the log's first line ends had, and the most that ended
+ * a row of text: a shell's Enter at the end of its line (mksh's), not a
+ * program's moves over rows left blank (docker's progress: CR, a move
+ * down, CR CR LF).
+ */
+static void
+learn_line_end(struct sl_term *t, const struct row *r, unsigned run)
+{
+	if (t->crs_min == 0 || run < t->crs_min)
+		t->crs_min = run;
+	if (run > t->crs_max && r->len > 0)
+		t->crs_max = run;
+}
+
+/*
  * An LF: is it busybox wrapping its line (its CR LF, one CR more than
  * the log's line ends, on the row where it asked for the cursor, or on
  * a row of exactly the learnt width: the line it draws again after a Tab
@@ -319,13 +330,19 @@ term_busybox_wrap(struct sl_term *t)
 	t->crs = 0;
 	if (run == 0)
 		return 0;
+	if (t->crs_off == CRS_LINE_ENDS) {
+		r->line_end = term_line_end(t, run);
+		return 0;
+	}
 	wrap = t->crs_min > 0 && run > t->crs_min &&
 	    term_busybox_row(t, r) &&
 	    r->len > 0 && (r->soft ? t->cx % t->wrap_w == 0 : t->cx == 0);
-	if (t->crs_seen < CRS_LEARN && (t->crs_min == 0 || run < t->crs_min))
-		t->crs_min = run;
+	if (t->crs_seen < CRS_LEARN)
+		learn_line_end(t, r, run);
+	r->line_end = term_line_end(t, run);
 	if (++t->crs_seen >= CRS_LEARN && t->queried == 0)
-		t->crs_off = 1;
+		t->crs_off = t->crs_max == t->crs_min + 1 ? CRS_LINE_ENDS :
+		    CRS_OFF;
 	if (!wrap)
 		return 0;
 	if (!r->soft)

@@ -641,6 +641,8 @@ on_row(void *arg, const struct sl_row *row)
 	tty->hd.expect_expansion = cls == SL_PROMPT_CMD &&
 	    (sl_prompt_marks(tty->cur->prompt) & SL_MARK_HISTORY);
 	if (cls == SL_PROMPT_CMD) {
+		if (row->line_end != 0)
+			sl_prompt_note_line_end(tty->cur->prompt, row->line_end);
 		release(tty);
 		tty->hd.held_waits = (flags & SL_ROW_BELL) != 0 ? WAIT_BELL : 0;
 	}

@@ -55,7 +55,18 @@ def _script_item(item):
 
 
 class Generator(keys.Generator):
-    """keys.Generator with the shell switches of the sh set-ups."""
+    """keys.Generator with the shell switches of the sh set-ups and the
+    history of shells that keep a cancelled line."""
+
+    def f_ctrl_c(self):
+        """keys.Generator's, and where the shell puts the cancelled line
+        in its history (mksh), that line: Up after it recalls it, not the
+        last command that ran (mksh 38 recalled `echo hotel163 k`)."""
+        item = super().f_ctrl_c()
+        if getattr(self.setup, "cancel_in_history", False):
+            self.history.append(item.shown[0])
+            self.entries.append(item.shown[0])
+        return item
 
     def outer_items(self, n):
         """n items typed at the outer sh (from dash's features)."""
@@ -125,10 +136,12 @@ def _setup(name, shell, features, hook, argv, rc, **kw):
     switch = kw.pop("switch", False)
     files = kw.pop("files", {})
     honours_echo = kw.pop("honours_echo", None)
+    cancel_in_history = kw.pop("cancel_in_history", False)
     s = shells.Setup(name, shell, features, hook, argv, rc, group="wild", **kw)
     if honours_echo is not None:
         s.honours_echo = honours_echo
     s.switch = switch
+    s.cancel_in_history = cancel_in_history
     s.files = files             # more files under HOME: {path: rc parts}
     s.generator = Generator
     s.version_files = VERSION_FILES + tuple(
@@ -158,9 +171,13 @@ SETUPS = [
            files={".config/liquidpromptrc": ["liquidpromptrc"]},
            git_work=True, extra_features=BASH_EXTRA),
     # Debian's mksh with its skeleton ~/.mkshrc: emacs mode; a line longer
-    # than the width scrolls sideways instead of wrapping.
+    # than the width scrolls sideways instead of wrapping.  Its Ctrl-C
+    # keeps the cancelled line in the history (tried in a pty: Up after
+    # it recalls that line; ksh93, bash, zsh and busybox ash recall the
+    # last line that ran).
     _setup("mksh", "mksh", KSH_EDITING, False, ["mksh", "-i"],
-           (".mkshrc", ["mksh.mkshrc"]), extra_features=MKSH_EXTRA),
+           (".mkshrc", ["mksh.mkshrc"]), extra_features=MKSH_EXTRA,
+           cancel_in_history=True),
     # ksh93 (ksh93u+m) in emacs mode with a user@host:dir prompt.  Its
     # editor steps aside when the tty's echo is off (mksh's echoes).  Its
     # Ctrl-C writes no ^C, only the new line and the next prompt, which

@@ -46,6 +46,7 @@ struct item {
 	unsigned flags;
 	size_t edit_at;
 	int piece;
+	int line_end;
 	/* IT_EVENT */
 	enum sl_term_event ev;
 	char *etext;
@@ -127,6 +128,7 @@ on_row(void *arg, const struct sl_row *row)
 	it.flags = row->flags;
 	it.edit_at = row->edit_at;
 	it.piece = row->piece;
+	it.line_end = row->line_end;
 	cap_push(c, &it);
 }
 
@@ -2141,16 +2143,26 @@ END_TEST
  */
 #define BB_LINES	"a\r\nb\r\nc\r\n/tmp # \033[6n"
 
+/* Row i of in rendered: its fields but the text, spans and event text. */
+static struct item
+row_fields_of(const char *in, unsigned i)
+{
+	struct cap c;
+	struct item it;
+
+	render(&c, in, strlen(in), 0);
+	it = *row(&c, i);
+	it.text = NULL;
+	it.spans = NULL;
+	it.etext = NULL;
+	cap_free(&c);
+	return it;
+}
+
 static unsigned
 row_flags_of(const char *in, unsigned i)
 {
-	struct cap c;
-	unsigned f;
-
-	render(&c, in, strlen(in), 0);
-	f = row(&c, i)->flags;
-	cap_free(&c);
-	return f;
+	return row_fields_of(in, i).flags;
 }
 
 START_TEST(wrap_busybox_exact_width_unsure)
@@ -2171,6 +2183,48 @@ START_TEST(wrap_busybox_exact_width_unsure)
 	/* A row that is no busybox wrap is never flagged. */
 	ck_assert_uint_eq(row_flags_of(BB_LINES "ls -l\r\ntotal 16\r\n",
 	    4) & SL_ROW_WRAP_UNSURE, 0);
+}
+END_TEST
+
+/*
+ * A row's line end in script's log, where every line ends CR CR LF and
+ * mksh's Enter CR CR CR LF, its Ctrl-L CR CR LF (truth seeds mksh 40,
+ * 49): 2 for Enter's one CR more, 1 for the log's own, once line ends
+ * of both counts were seen (not the first: 0), while the first line ends
+ * are learnt and after them; 0 where they were all of one count (bash's
+ * log) or were not counted (a stream's, no CRs).
+ */
+#define MKSH_CMD(c)	"nobody@vm:~/work $ " c "\r\r\r\n"
+
+static int
+line_end_of(const char *in, unsigned i)
+{
+	return row_fields_of(in, i).line_end;
+}
+
+START_TEST(line_end_counts_enter_cr)
+{
+	const char *mksh = MKSH_CMD("cat notes.txt") "apple\r\r\n"
+	    "nobody@vm:~/work $ ech\r\r\n" MKSH_CMD("echo x") "x\r\r\n"
+	    MKSH_CMD("clear") MKSH_CMD("clear") MKSH_CMD("true")
+	    MKSH_CMD("true") "nobody@vm:~/work $ ech\r\r\n" MKSH_CMD("echo y")
+	    "y\r\r\n";
+
+	ck_assert_int_eq(line_end_of(mksh, 0), 0);
+	ck_assert_int_eq(line_end_of(mksh, 1), 1);
+	ck_assert_int_eq(line_end_of(mksh, 3), 2);
+	ck_assert_int_eq(line_end_of(mksh, 2), 1);	/* Ctrl-L */
+	ck_assert_int_eq(line_end_of(mksh, 5), 2);	/* clear */
+	/* Past the first eight line ends, still counted. */
+	ck_assert_int_eq(line_end_of(mksh, 9), 1);	/* Ctrl-L */
+	ck_assert_int_eq(line_end_of(mksh, 10), 2);
+	ck_assert_int_eq(line_end_of(mksh, 11), 1);
+	/* Line ends of one count: none is told. */
+	ck_assert_int_eq(line_end_of("$ ls\r\r\na\r\r\n$ ech\r\r\n$ echo x"
+	    "\r\r\nx\r\r\n", 2), 0);
+	/* Nor in a stream's lines, nor two CR counts further apart. */
+	ck_assert_int_eq(line_end_of("$ ech\n$ echo x\nx\n", 0), 0);
+	ck_assert_int_eq(line_end_of("$ ls\r\r\r\r\na\r\r\n", 0), 0);
 }
 END_TEST
 
@@ -3248,6 +3302,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_zsh_search_over_rows);
 	tcase_add_test(tc, wrap_zsh_question_while_editing);
 	tcase_add_test(tc, wrap_ksh_learns_width_from_pad);
+	tcase_add_test(tc, line_end_counts_enter_cr);
 	tcase_add_test(tc, wrap_zsh_search_cleared_lines);
 	tcase_add_test(tc, wrap_search_climb_learns_width);
 	tcase_add_test(tc, search_climb_unknown_width_unplaced);
