@@ -573,6 +573,47 @@ START_TEST(non_ascii_at_every_column)
 }
 END_TEST
 
+/*
+ * A run of text that ends its row is widened in blocks of 16, over the
+ * cells past its end (widen_blocks): a run of every length at every
+ * column of rows of every length, before or past their end, keeps the
+ * rest of the row, and the bytes after it in the feed (a next row, read
+ * by the blocks) never show.  The feed is a heap block of its exact
+ * size, so that a block read past it is an error under ASan.
+ */
+START_TEST(runs_over_rows_at_every_column)
+{
+	char want[128], tail[] = "\r\n0123456789abcdefghij\r\n";
+	size_t len, x, k, i, n;
+	struct cap c;
+	char *in;
+
+	for (len = 0; len <= 36; len++)
+		for (x = 0; x <= len + 2; x++)
+			for (k = 1; k <= 33; k++) {
+				in = sl_xmalloc(len + 16 + k + sizeof(tail));
+				for (i = 0; i < len; i++)
+					in[i] = want[i] = (char)('a' + i % 26);
+				for (; i < x; i++)
+					want[i] = ' ';
+				n = len + (size_t)(x == 0 ? sprintf(in + len, "\r") :
+				    sprintf(in + len, "\r\x1b[%zuC", x));
+				for (i = 0; i < k; i++)
+					in[n++] = want[x + i] = (char)('A' + i % 26);
+				want[SL_MAX(len, x + k)] = '\0';
+				memcpy(in + n, tail, sizeof(tail) - 1);
+				render(&c, in, n + sizeof(tail) - 1, 0);
+				REQUIRE_MSG(nrows(&c) == 2 &&
+				    strcmp(row(&c, 0)->text, want) == 0 &&
+				    strcmp(row(&c, 1)->text, "0123456789abcdefghij") == 0,
+				    "run of %zu at %zu of %zu: \"%s\"", k, x, len,
+				    nrows(&c) > 0 ? row(&c, 0)->text : "");
+				cap_free(&c);
+				free(in);
+			}
+}
+END_TEST
+
 /* --------------------------------------------------------- alt screen */
 
 START_TEST(alt_screen_1049)
@@ -3166,6 +3207,7 @@ term_suite(void)
 	tcase_add_test(tc, dec_graphics);
 	tcase_add_test(tc, wide_chars);
 	tcase_add_test(tc, non_ascii_at_every_column);
+	tcase_add_test(tc, runs_over_rows_at_every_column);
 	tcase_add_test(tc, combining_marks_after_many_redraws);
 	tcase_add_test(tc, huge_parameters);
 	tcase_set_timeout(tc, 300);
