@@ -1205,6 +1205,14 @@ printable_run(const unsigned char *from, const unsigned char *q,
 #ifdef __SSE2__
 	unsigned m, back;
 
+	/* 32 at a time first: a run's end is the loop's one exit that
+	 * cannot be foreseen, and most runs end within the first 32. */
+	while (end - q >= 32) {
+		m = unprintable16(q) | unprintable16(q + 16) << 16;
+		if (m != 0)
+			return q + __builtin_ctz(m);
+		q += 32;
+	}
 	while (end - q >= 16) {
 		m = unprintable16(q);
 		if (m != 0)
