@@ -666,6 +666,25 @@ plain_el(struct sl_term *t)
 }
 
 /*
+ * Whether a CSI is taken as on a plain screen: not in the alternate
+ * screen (its frames are not transcript) nor on a wrapped row (whose
+ * moves and erases csi_other() settles).
+ */
+static inline int
+csi_plain_row(struct sl_term *t)
+{
+	return !t->alt && !term_soft_wrapped(t);
+}
+
+/* Whether an SGR's attribute is read: for spans (emit), or on zsh's
+ * editor rows, which keep colours (suggestion_drop). */
+static inline int
+sgr_read(struct sl_term *t)
+{
+	return t->cb.attrs || (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON);
+}
+
+/*
  * A complete CSI, from either parser (csi_byte, csi_fast).  SGR and EL,
  * most sequences (`ESC[m`, `ESC[K`: grep --color writes both after each
  * match), are taken here in a few tests, what csi_other() would do for
@@ -677,15 +696,13 @@ static inline void
 csi_dispatch(struct sl_term *t, unsigned char f)
 {
 	if ((f == 'm' || f == 'K') && t->priv == 0 && t->inter == 0 &&
-	    !t->alt && !term_soft_wrapped(t)) {
+	    csi_plain_row(t)) {
 		t->last_csi = f;
 		t->at_margin = 0;
 		if (f == 'K')
 			plain_el(t);
-		else if (t->cb.attrs ||
-		    (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON))
-			term_sgr(t);	/* zsh's editor rows keep colours
-					   (suggestion_drop) */
+		else if (sgr_read(t))
+			term_sgr(t);
 		return;
 	}
 	csi_other(t, f);
@@ -944,18 +961,16 @@ string_byte(struct sl_term *t, unsigned char c)
 		t->state = S_GROUND;
 		return 0;
 	}
-	if (c == '\n') {
+	if (c == '\n')
 		string_newline(t);
-		/* A title may name a multi-line command (Liquid Prompt's):
-		 * its lines stay apart. */
-		if (t->state == S_OSC && t->osc.len < SL_TITLE_MAX)
-			sl_buf_addc(&t->osc, '\n');
-	}
 	if (t->seqlen > SL_SEQ_MAX) {
 		seq_abandon(t);
 		return 1;
 	}
-	if (t->state == S_OSC && c >= 0x20 && t->osc.len < SL_TITLE_MAX)
+	/* A title keeps its LFs: it may name a multi-line command (Liquid
+	 * Prompt's), whose lines stay apart. */
+	if (t->state == S_OSC && (c >= 0x20 || c == '\n') &&
+	    t->osc.len < SL_TITLE_MAX)
 		sl_buf_addc(&t->osc, c);
 	return 0;
 }
@@ -1087,6 +1102,24 @@ not_param16(const unsigned char *q)
 #endif
 
 /*
+ * The fields a CSI from ESC at p to its final byte at q leaves, as the
+ * byte-wise parser (csi_byte) would: n parameters, the last with a digit
+ * or not (have), its private marker, and no intermediate or colon.
+ */
+static inline void
+csi_parsed(struct sl_term *t, const unsigned char *p, const unsigned char *q,
+    int n, int have, char priv)
+{
+	t->nparams = n;
+	t->have_param = have;
+	t->priv = priv;
+	t->inter = 0;
+	t->colon = 0;
+	t->seqlen = (size_t)(q - p) - 1;
+	t->state = S_GROUND;
+}
+
+/*
  * An SGR (ESC [ digits and ';' m) whose parameters nothing reads: the
  * renderer keeps no attributes (csi_dispatch skips term_sgr() then), so it is
  * only found, by a 16-byte scan, not parsed.  Most sequences of a
@@ -1105,23 +1138,16 @@ sgr_skip(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 
 	/* Not one when no digit, ';' or the 'm' itself comes first
 	 * (ESC [ K, the next most common, and the private modes). */
-	if (end - p < 18 || t->cb.attrs ||
+	if (end - p < 18 ||
 	    ((unsigned)(p[2] - '0') > (unsigned)(';' - '0') && p[2] != 'm'))
 		return NULL;
 	m = not_param16(p + 2);
 	if (m == 0)
 		return NULL;
 	q = p + 2 + __builtin_ctz(m);
-	if (*q != 'm' || t->alt || term_soft_wrapped(t) ||
-	    (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON))
+	if (*q != 'm' || !csi_plain_row(t) || sgr_read(t))
 		return NULL;
-	t->nparams = 0;
-	t->have_param = 0;
-	t->priv = 0;
-	t->inter = 0;
-	t->colon = 0;
-	t->seqlen = (size_t)(q - p) - 1;
-	t->state = S_GROUND;
+	csi_parsed(t, p, q, 0, 0, 0);
 	t->last_csi = 'm';
 	t->at_margin = 0;
 	return q + 1;
@@ -1167,13 +1193,7 @@ csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 		return NULL;
 	if (n > 0 || have)
 		t->params[n++] = v;
-	t->nparams = n;
-	t->have_param = have;
-	t->priv = priv;
-	t->inter = 0;
-	t->colon = 0;
-	t->seqlen = (size_t)(q - p) - 1;
-	t->state = S_GROUND;
+	csi_parsed(t, p, q, n, have, priv);
 	csi_dispatch(t, *q);
 	return q + 1;
 }

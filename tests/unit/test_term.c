@@ -819,6 +819,23 @@ START_TEST(titles)
 }
 END_TEST
 
+/* A title may name a multi-line command (Liquid Prompt's): its LF is
+ * kept, its other controls are not, the LF counts as a line. */
+START_TEST(title_keeps_its_lines)
+{
+	static const char in[] = "\033]0;make &&\n\tmake install\007$ \r\n";
+	struct cap c;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "$");
+	ck_assert_uint_eq(nevents(&c, SL_TEV_TITLE), 1);
+	ck_assert_str_eq(event_of(&c, SL_TEV_TITLE, 0)->etext,
+	    "make &&\nmake install");
+	ck_assert_int_eq(row(&c, 0)->units, 2);
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(title_unterminated_at_end)
 {
 	struct cap c;
@@ -3227,6 +3244,7 @@ term_suite(void)
 	tcase_add_test(tc, alt_screen_twice_on);
 	tcase_add_test(tc, titles);
 	tcase_add_test(tc, title_unterminated_at_end);
+	tcase_add_test(tc, title_keeps_its_lines);
 	tcase_add_test(tc, paste_flag);
 	tcase_add_test(tc, edit_start);
 	tcase_set_timeout(tc, 300);
