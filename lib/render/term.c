@@ -171,9 +171,14 @@ put_piece(struct sl_term *t, struct row *r, const unsigned char *s,
 	uint32_t i, end, x = t->cx;
 	uint32_t a = t->attr;
 	uint32_t *ch, *at;
+	uint64_t empty;
 
-	if (r->len == 0)
-		r->src_line = t->line;	/* where its text starts */
+	/* Where its text starts, if it is the first: selected with a mask,
+	 * not branched on (a run starts a row about as often as not, and
+	 * gcc keeps a branch for ?: here). */
+	empty = (uint64_t)(r->len != 0) - 1;
+	r->src_line = (long long)(((uint64_t)r->src_line & ~empty) |
+	    ((uint64_t)t->line & empty));
 	if (t->insert && x < r->len) {
 		uint32_t keep = r->len - x;
 
@@ -1136,10 +1141,11 @@ sgr_skip(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	const unsigned char *q;
 	unsigned m;
 
-	/* Not one when no digit, ';' or the 'm' itself comes first
-	 * (ESC [ K, the next most common, and the private modes). */
-	if (end - p < 18 ||
-	    ((unsigned)(p[2] - '0') > (unsigned)(';' - '0') && p[2] != 'm'))
+	/* One test of the byte after the parameters, not one of the first
+	 * byte too (ESC [ K, the next most common, and the private modes
+	 * end at it): which sequence comes is not foreseeable, and each
+	 * of those tests was a branch mispredicted that often. */
+	if (end - p < 18)
 		return NULL;
 	m = not_param16(p + 2);
 	if (m == 0)
