@@ -230,7 +230,8 @@ row_room(const struct sl_term *t)
 /* More than the row's room: it fills the row, which goes out as a piece
  * (term_cut_row), and goes on in a fresh one.  Returns the cursor's row. */
 static struct row	*put_long(struct sl_term *, const unsigned char *,
-			    size_t, const unsigned char *) __attribute__((noinline));
+			    size_t, const unsigned char *)
+			    __attribute__((noinline));
 
 static struct row *
 put_long(struct sl_term *t, const unsigned char *s, size_t n,

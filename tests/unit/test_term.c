@@ -573,44 +573,67 @@ START_TEST(non_ascii_at_every_column)
 }
 END_TEST
 
+/* The n bytes at p fed from a heap block of their exact size: rows. */
+static void
+render_exact(struct cap *c, const char *p, size_t n)
+{
+	char *in = sl_xmalloc(n);
+
+	memcpy(in, p, n);
+	render(c, in, n, 0);
+	free(in);
+}
+
+/* A row of len letters, then a run of k capitals from column x, then
+ * the next row or the feed's end. */
+static void
+run_over_row(size_t len, size_t x, size_t k)
+{
+	static const char next[] = "0123456789abcdefghij";
+	char in[256], want[128];
+	size_t i, n, run_end;
+	struct cap c;
+
+	for (i = 0; i < len; i++)
+		in[i] = want[i] = (char)('a' + i % 26);
+	for (; i < x; i++)
+		want[i] = ' ';
+	n = len + (size_t)(x == 0 ? sprintf(in + len, "\r") :
+	    sprintf(in + len, "\r\x1b[%zuC", x));
+	for (i = 0; i < k; i++)
+		in[n++] = want[x + i] = (char)('A' + i % 26);
+	want[SL_MAX(len, x + k)] = '\0';
+	run_end = n;
+	n += (size_t)sprintf(in + n, "\r\n%s\r\n", next);
+	render_exact(&c, in, n);
+	REQUIRE_MSG(nrows(&c) == 2 && strcmp(row(&c, 0)->text, want) == 0 &&
+	    strcmp(row(&c, 1)->text, next) == 0,
+	    "run of %zu at %zu of %zu: \"%s\"", k, x, len,
+	    nrows(&c) > 0 ? row(&c, 0)->text : "");
+	cap_free(&c);
+	render_exact(&c, in, run_end);
+	REQUIRE_MSG(nrows(&c) == 1 && strcmp(row(&c, 0)->text, want) == 0,
+	    "run of %zu at %zu of %zu, at the end", k, x, len);
+	cap_free(&c);
+}
+
 /*
  * A run of text that ends its row is widened in blocks of 16, over the
  * cells past its end (widen_blocks): a run of every length at every
  * column of rows of every length, before or past their end, keeps the
  * rest of the row, and the bytes after it in the feed (a next row, read
- * by the blocks) never show.  The feed is a heap block of its exact
- * size, so that a block read past it is an error under ASan.
+ * by the blocks) never show.  Each feed is a heap block of its exact
+ * size, also cut right after the run, so that a block read past it is
+ * an error under ASan.
  */
 START_TEST(runs_over_rows_at_every_column)
 {
-	char want[128], tail[] = "\r\n0123456789abcdefghij\r\n";
-	size_t len, x, k, i, n;
-	struct cap c;
-	char *in;
+	size_t len, x, k;
 
 	for (len = 0; len <= 36; len++)
 		for (x = 0; x <= len + 2; x++)
-			for (k = 1; k <= 33; k++) {
-				in = sl_xmalloc(len + 16 + k + sizeof(tail));
-				for (i = 0; i < len; i++)
-					in[i] = want[i] = (char)('a' + i % 26);
-				for (; i < x; i++)
-					want[i] = ' ';
-				n = len + (size_t)(x == 0 ? sprintf(in + len, "\r") :
-				    sprintf(in + len, "\r\x1b[%zuC", x));
-				for (i = 0; i < k; i++)
-					in[n++] = want[x + i] = (char)('A' + i % 26);
-				want[SL_MAX(len, x + k)] = '\0';
-				memcpy(in + n, tail, sizeof(tail) - 1);
-				render(&c, in, n + sizeof(tail) - 1, 0);
-				REQUIRE_MSG(nrows(&c) == 2 &&
-				    strcmp(row(&c, 0)->text, want) == 0 &&
-				    strcmp(row(&c, 1)->text, "0123456789abcdefghij") == 0,
-				    "run of %zu at %zu of %zu: \"%s\"", k, x, len,
-				    nrows(&c) > 0 ? row(&c, 0)->text : "");
-				cap_free(&c);
-				free(in);
-			}
+			for (k = 1; k <= 33; k++)
+				run_over_row(len, x, k);
 }
 END_TEST
 
