@@ -124,18 +124,61 @@ widen_ascii(uint32_t *ch, uint32_t *at, const unsigned char *s, uint32_t k,
 	return i;
 }
 
+/*
+ * Whether a run's cells may be made in whole blocks of 16 (widen_blocks),
+ * up to 15 cells past its end: no attributes to keep, nothing of the row
+ * after the run (its cells past r->len are not text), room for them
+ * within the row's cells, and bytes to read past s + k up to lim.
+ */
+static inline int
+blocks_fit(const struct row *r, const uint32_t *at, uint32_t end,
+    uint32_t k, const unsigned char *s, const unsigned char *lim)
+{
+	uint32_t blocks = (k + 15) & ~(uint32_t)15;
+
+	return at == NULL && end == r->len && r->cap - end >= blocks - k &&
+	    (size_t)(lim - s) >= blocks;
+}
+
+/*
+ * Cells [0, k) from bytes, in blocks of 16 with no tail of 8, 4 and 1:
+ * a run is short and of any length, and the tail's tests were the
+ * renderer's costliest mispredicted branches (callgrind --branch-sim
+ * on an escape-dense log).  blocks_fit() said what it may overwrite.
+ */
+static inline __attribute__((always_inline)) uint32_t
+widen_blocks(uint32_t *ch, const unsigned char *s, uint32_t k)
+{
+#ifdef __SSE2__
+	uint32_t i;
+
+	for (i = 0; i < k; i += 16)
+		widen16(ch + i, s + i);
+	return k;
+#else
+	(void)ch; (void)s; (void)k;
+	return 0;
+#endif
+}
+
 /* k printable ASCII bytes at the cursor, 0 < k <= the room left in its
- * row r (put_ascii: inlined there, its one common call). */
+ * row r (put_ascii: inlined there, its one common call); the bytes from
+ * s to lim may be read. */
 static inline __attribute__((always_inline)) void
 put_piece(struct sl_term *t, struct row *r, const unsigned char *s,
-    uint32_t k)
+    uint32_t k, const unsigned char *lim)
 {
 	uint32_t i, end, x = t->cx;
 	uint32_t a = t->attr;
 	uint32_t *ch, *at;
+	uint64_t empty;
 
-	if (r->len == 0)
-		r->src_line = t->line;	/* where its text starts */
+	/* Where its text starts, if it is the first: selected with a mask,
+	 * not branched on (a run starts a row about as often as not, and
+	 * gcc keeps a branch for ?: here). */
+	empty = (uint64_t)(r->len != 0) - 1;
+	r->src_line = (long long)(((uint64_t)r->src_line & ~empty) |
+	    ((uint64_t)t->line & empty));
 	if (t->insert && x < r->len) {
 		uint32_t keep = r->len - x;
 
@@ -163,7 +206,10 @@ put_piece(struct sl_term *t, struct row *r, const unsigned char *s,
 	 * them the cells' attributes are never looked at, but on zsh's
 	 * editor rows (suggestion_drop). */
 	at = t->cb.attrs || (r->flags & SL_ROW_KEYPAD_ON) ? r->at + x : NULL;
-	i = widen_ascii(ch, at, s, k, a);
+	if (blocks_fit(r, at, end, k, s, lim))
+		i = widen_blocks(ch, s, k);
+	else
+		i = widen_ascii(ch, at, s, k, a);
 	for (; i < k; i++) {
 		ch[i] = s[i];
 		if (at != NULL)
@@ -184,10 +230,12 @@ row_room(const struct sl_term *t)
 /* More than the row's room: it fills the row, which goes out as a piece
  * (term_cut_row), and goes on in a fresh one.  Returns the cursor's row. */
 static struct row	*put_long(struct sl_term *, const unsigned char *,
-			    size_t) __attribute__((noinline));
+			    size_t, const unsigned char *)
+			    __attribute__((noinline));
 
 static struct row *
-put_long(struct sl_term *t, const unsigned char *s, size_t n)
+put_long(struct sl_term *t, const unsigned char *s, size_t n,
+    const unsigned char *lim)
 {
 	struct row *r = term_cur_row(t);
 	uint32_t k;
@@ -199,7 +247,7 @@ put_long(struct sl_term *t, const unsigned char *s, size_t n)
 			continue;
 		}
 		k = n < row_room(t) ? (uint32_t)n : row_room(t);
-		put_piece(t, r, s, k);
+		put_piece(t, r, s, k, lim);
 		s += k;
 		n -= k;
 	}
@@ -208,17 +256,19 @@ put_long(struct sl_term *t, const unsigned char *s, size_t n)
 
 /*
  * Write n > 0 printable ASCII bytes at the cursor: the hot path, inlined
- * into the byte loop (ground_run), where most of its calls are.
+ * into the byte loop (ground_run), where most of its calls are.  The
+ * bytes from s to lim (>= s + n) may be read.
  */
 static inline __attribute__((always_inline)) void
-put_ascii(struct sl_term *t, const unsigned char *s, size_t n)
+put_ascii(struct sl_term *t, const unsigned char *s, size_t n,
+    const unsigned char *lim)
 {
 	struct row *r;
 
 	if (n <= row_room(t))
-		put_piece(t, r = term_cur_row(t), s, (uint32_t)n);
+		put_piece(t, r = term_cur_row(t), s, (uint32_t)n, lim);
 	else
-		r = put_long(t, s, n);
+		r = put_long(t, s, n, lim);
 	if (t->wrap_w != 0)
 		term_note_wrap(t, r, t->insert);
 	if (t->cells > SL_TERM_CELLS)
@@ -336,7 +386,7 @@ put_cp(struct sl_term *t, uint32_t cp)
 	if (cp < 0x80) {
 		unsigned char c = (unsigned char)cp;
 
-		put_ascii(t, &c, 1);
+		put_ascii(t, &c, 1, &c + 1);
 		return;
 	}
 	if (cp < 0xa0 || cp == 0xfeff)
@@ -622,6 +672,25 @@ plain_el(struct sl_term *t)
 }
 
 /*
+ * Whether a CSI is taken as on a plain screen: not in the alternate
+ * screen (its frames are not transcript) nor on a wrapped row (whose
+ * moves and erases csi_other() settles).
+ */
+static inline int
+csi_plain_row(struct sl_term *t)
+{
+	return !t->alt && !term_soft_wrapped(t);
+}
+
+/* Whether an SGR's attribute is read: for spans (emit), or on zsh's
+ * editor rows, which keep colours (suggestion_drop). */
+static inline int
+sgr_read(struct sl_term *t)
+{
+	return t->cb.attrs || (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON);
+}
+
+/*
  * A complete CSI, from either parser (csi_byte, csi_fast).  SGR and EL,
  * most sequences (`ESC[m`, `ESC[K`: grep --color writes both after each
  * match), are taken here in a few tests, what csi_other() would do for
@@ -633,15 +702,13 @@ static inline void
 csi_dispatch(struct sl_term *t, unsigned char f)
 {
 	if ((f == 'm' || f == 'K') && t->priv == 0 && t->inter == 0 &&
-	    !t->alt && !term_soft_wrapped(t)) {
+	    csi_plain_row(t)) {
 		t->last_csi = f;
 		t->at_margin = 0;
 		if (f == 'K')
 			plain_el(t);
-		else if (t->cb.attrs ||
-		    (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON))
-			term_sgr(t);	/* zsh's editor rows keep colours
-					   (suggestion_drop) */
+		else if (sgr_read(t))
+			term_sgr(t);
 		return;
 	}
 	csi_other(t, f);
@@ -900,18 +967,16 @@ string_byte(struct sl_term *t, unsigned char c)
 		t->state = S_GROUND;
 		return 0;
 	}
-	if (c == '\n') {
+	if (c == '\n')
 		string_newline(t);
-		/* A title may name a multi-line command (Liquid Prompt's):
-		 * its lines stay apart. */
-		if (t->state == S_OSC && t->osc.len < SL_TITLE_MAX)
-			sl_buf_addc(&t->osc, '\n');
-	}
 	if (t->seqlen > SL_SEQ_MAX) {
 		seq_abandon(t);
 		return 1;
 	}
-	if (t->state == S_OSC && c >= 0x20 && t->osc.len < SL_TITLE_MAX)
+	/* A title keeps its LFs: it may name a multi-line command (Liquid
+	 * Prompt's), whose lines stay apart. */
+	if (t->state == S_OSC && (c >= 0x20 || c == '\n') &&
+	    t->osc.len < SL_TITLE_MAX)
 		sl_buf_addc(&t->osc, c);
 	return 0;
 }
@@ -1043,6 +1108,24 @@ not_param16(const unsigned char *q)
 #endif
 
 /*
+ * The fields a CSI from ESC at p to its final byte at q leaves, as the
+ * byte-wise parser (csi_byte) would: n parameters, the last with a digit
+ * or not (have), its private marker, and no intermediate or colon.
+ */
+static inline void
+csi_parsed(struct sl_term *t, const unsigned char *p, const unsigned char *q,
+    int n, int have, char priv)
+{
+	t->nparams = n;
+	t->have_param = have;
+	t->priv = priv;
+	t->inter = 0;
+	t->colon = 0;
+	t->seqlen = (size_t)(q - p) - 1;
+	t->state = S_GROUND;
+}
+
+/*
  * An SGR (ESC [ digits and ';' m) whose parameters nothing reads: the
  * renderer keeps no attributes (csi_dispatch skips term_sgr() then), so it is
  * only found, by a 16-byte scan, not parsed.  Most sequences of a
@@ -1059,25 +1142,19 @@ sgr_skip(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	const unsigned char *q;
 	unsigned m;
 
-	/* Not one when no digit, ';' or the 'm' itself comes first
-	 * (ESC [ K, the next most common, and the private modes). */
-	if (end - p < 18 || t->cb.attrs ||
-	    ((unsigned)(p[2] - '0') > (unsigned)(';' - '0') && p[2] != 'm'))
+	/* One test of the byte after the parameters, not one of the first
+	 * byte too (ESC [ K, the next most common, and the private modes
+	 * end at it): which sequence comes is not foreseeable, and each
+	 * of those tests was a branch mispredicted that often. */
+	if (end - p < 18)
 		return NULL;
 	m = not_param16(p + 2);
 	if (m == 0)
 		return NULL;
 	q = p + 2 + __builtin_ctz(m);
-	if (*q != 'm' || t->alt || term_soft_wrapped(t) ||
-	    (term_cur_row(t)->flags & SL_ROW_KEYPAD_ON))
+	if (*q != 'm' || !csi_plain_row(t) || sgr_read(t))
 		return NULL;
-	t->nparams = 0;
-	t->have_param = 0;
-	t->priv = 0;
-	t->inter = 0;
-	t->colon = 0;
-	t->seqlen = (size_t)(q - p) - 1;
-	t->state = S_GROUND;
+	csi_parsed(t, p, q, 0, 0, 0);
 	t->last_csi = 'm';
 	t->at_margin = 0;
 	return q + 1;
@@ -1123,13 +1200,7 @@ csi_fast(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 		return NULL;
 	if (n > 0 || have)
 		t->params[n++] = v;
-	t->nparams = n;
-	t->have_param = have;
-	t->priv = priv;
-	t->inter = 0;
-	t->colon = 0;
-	t->seqlen = (size_t)(q - p) - 1;
-	t->state = S_GROUND;
+	csi_parsed(t, p, q, n, have, priv);
 	csi_dispatch(t, *q);
 	return q + 1;
 }
@@ -1161,6 +1232,14 @@ printable_run(const unsigned char *from, const unsigned char *q,
 #ifdef __SSE2__
 	unsigned m, back;
 
+	/* 32 at a time first: a run's end is the loop's one exit that
+	 * cannot be foreseen, and most runs end within the first 32. */
+	while (end - q >= 32) {
+		m = unprintable16(q) | unprintable16(q + 16) << 16;
+		if (m != 0)
+			return q + __builtin_ctz(m);
+		q += 32;
+	}
 	while (end - q >= 16) {
 		m = unprintable16(q);
 		if (m != 0)
@@ -1245,7 +1324,7 @@ ground_run(struct sl_term *t, const unsigned char *from,
 		 * are not text are one of those. */
 		if (c >= 0x20 && c < 0x7f && !graphics(t)) {
 			q = printable_run(from, p, end);
-			put_ascii(t, p, (size_t)(q - p));
+			put_ascii(t, p, (size_t)(q - p), end);
 			/* What ended the run is not text: taken right here
 			 * (put_ascii changes nothing the tests above read). */
 			if ((p = q) == end)

@@ -575,6 +575,70 @@ START_TEST(non_ascii_at_every_column)
 }
 END_TEST
 
+/* The n bytes at p fed from a heap block of their exact size: rows. */
+static void
+render_exact(struct cap *c, const char *p, size_t n)
+{
+	char *in = sl_xmalloc(n);
+
+	memcpy(in, p, n);
+	render(c, in, n, 0);
+	free(in);
+}
+
+/* A row of len letters, then a run of k capitals from column x, then
+ * the next row or the feed's end. */
+static void
+run_over_row(size_t len, size_t x, size_t k)
+{
+	static const char next[] = "0123456789abcdefghij";
+	char in[256], want[128];
+	size_t i, n, run_end;
+	struct cap c;
+
+	for (i = 0; i < len; i++)
+		in[i] = want[i] = (char)('a' + i % 26);
+	for (; i < x; i++)
+		want[i] = ' ';
+	n = len + (size_t)(x == 0 ? sprintf(in + len, "\r") :
+	    sprintf(in + len, "\r\x1b[%zuC", x));
+	for (i = 0; i < k; i++)
+		in[n++] = want[x + i] = (char)('A' + i % 26);
+	want[SL_MAX(len, x + k)] = '\0';
+	run_end = n;
+	n += (size_t)sprintf(in + n, "\r\n%s\r\n", next);
+	render_exact(&c, in, n);
+	REQUIRE_MSG(nrows(&c) == 2 && strcmp(row(&c, 0)->text, want) == 0 &&
+	    strcmp(row(&c, 1)->text, next) == 0,
+	    "run of %zu at %zu of %zu: \"%s\"", k, x, len,
+	    nrows(&c) > 0 ? row(&c, 0)->text : "");
+	cap_free(&c);
+	render_exact(&c, in, run_end);
+	REQUIRE_MSG(nrows(&c) == 1 && strcmp(row(&c, 0)->text, want) == 0,
+	    "run of %zu at %zu of %zu, at the end", k, x, len);
+	cap_free(&c);
+}
+
+/*
+ * A run of text that ends its row is widened in blocks of 16, over the
+ * cells past its end (widen_blocks): a run of every length at every
+ * column of rows of every length, before or past their end, keeps the
+ * rest of the row, and the bytes after it in the feed (a next row, read
+ * by the blocks) never show.  Each feed is a heap block of its exact
+ * size, also cut right after the run, so that a block read past it is
+ * an error under ASan.
+ */
+START_TEST(runs_over_rows_at_every_column)
+{
+	size_t len, x, k;
+
+	for (len = 0; len <= 36; len++)
+		for (x = 0; x <= len + 2; x++)
+			for (k = 1; k <= 33; k++)
+				run_over_row(len, x, k);
+}
+END_TEST
+
 /* --------------------------------------------------------- alt screen */
 
 START_TEST(alt_screen_1049)
@@ -776,6 +840,23 @@ START_TEST(titles)
 	ck_assert_uint_eq(row(&c, 2)->flags, 0);
 	ck_assert_uint_eq(row(&c, 3)->flags, 0);
 	ck_assert_uint_eq(row(&c, 4)->flags, SL_ROW_TITLE);
+	cap_free(&c);
+}
+END_TEST
+
+/* A title may name a multi-line command (Liquid Prompt's): its LF is
+ * kept, its other controls are not, the LF counts as a line. */
+START_TEST(title_keeps_its_lines)
+{
+	static const char in[] = "\033]0;make &&\n\tmake install\007$ \r\n";
+	struct cap c;
+
+	render(&c, S(in), 0);
+	EXPECT(&c, "$");
+	ck_assert_uint_eq(nevents(&c, SL_TEV_TITLE), 1);
+	ck_assert_str_eq(event_of(&c, SL_TEV_TITLE, 0)->etext,
+	    "make &&\nmake install");
+	ck_assert_int_eq(row(&c, 0)->units, 2);
 	cap_free(&c);
 }
 END_TEST
@@ -3220,6 +3301,7 @@ term_suite(void)
 	tcase_add_test(tc, dec_graphics);
 	tcase_add_test(tc, wide_chars);
 	tcase_add_test(tc, non_ascii_at_every_column);
+	tcase_add_test(tc, runs_over_rows_at_every_column);
 	tcase_add_test(tc, combining_marks_after_many_redraws);
 	tcase_add_test(tc, huge_parameters);
 	tcase_set_timeout(tc, 300);
@@ -3239,6 +3321,7 @@ term_suite(void)
 	tcase_add_test(tc, alt_screen_twice_on);
 	tcase_add_test(tc, titles);
 	tcase_add_test(tc, title_unterminated_at_end);
+	tcase_add_test(tc, title_keeps_its_lines);
 	tcase_add_test(tc, paste_flag);
 	tcase_add_test(tc, edit_start);
 	tcase_set_timeout(tc, 300);
