@@ -399,6 +399,10 @@ carriage_return(struct sl_term *t)
 	if (x >= 11 && x == r->len && r->ch[x - 1] == CELL_BLANK &&
 	    term_cr_after_blank(t, r))
 		return;
+	/* ksh93's CR LF CR down to a wrapped line's next line */
+	if (t->line_erased && t->left_row == t->abs_top + t->cy &&
+	    term_ksh_cr_below(t))
+		return;
 	/* term_soft_wrapped(t), with the row at hand (the width may be new:
 	 * read after) */
 	if (t->wrap_w != 0 && r->soft) {

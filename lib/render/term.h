@@ -270,6 +270,7 @@ void	term_commit_all(struct sl_term *t);
 void	term_cut_row(struct sl_term *t);
 void	term_note_wrap(struct sl_term *t, struct row *r, int inserting);
 void	term_ksh_pad_width(struct sl_term *t) __attribute__((noinline));
+int	term_ksh_cr_below(struct sl_term *t) __attribute__((noinline));
 void	term_set_width(struct sl_term *t, uint32_t w);
 void	term_rprompt_start(struct sl_term *t, uint32_t from);
 void	term_rprompt_end_at(struct sl_term *t);
