@@ -91,9 +91,11 @@ term_ksh_pad_width(struct sl_term *t)
  * the cursor back into the row at that line's start: what follows is
  * the line's rest, and the row below is taken in as it is written
  * (term_note_wrap).  Only when the row was left one cell short of its
- * last line's margin, the cell ksh93 skipped: an Enter followed by
- * output that starts with CR (a progress line) leaves a typed line's
- * end anywhere.  Returns 1 when the CR was taken here.
+ * last line's margin, the cell ksh93 skipped, after text (ksh93 would
+ * have skipped a blank there too): an Enter followed by output that
+ * starts with CR (a progress line) leaves a typed line's end anywhere,
+ * or on a blank where BS SP BS erased its last character.  Returns 1
+ * when the CR was taken here.
  */
 int
 term_ksh_cr_below(struct sl_term *t)
@@ -103,7 +105,8 @@ term_ksh_cr_below(struct sl_term *t)
 	if (t->cx != 0 || r->len != 0 || t->cy == 0 || t->on_status)
 		return 0;
 	above = term_row_at(t, t->cy - 1);
-	if (!above->soft || above->len + 1 != t->left_lines * t->wrap_w)
+	if (!above->soft || above->len + 1 != t->left_lines * t->wrap_w ||
+	    above->ch[above->len - 1] == CELL_BLANK)
 		return 0;
 	t->cy--;
 	t->cx = t->left_lines * t->wrap_w;
