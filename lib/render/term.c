@@ -474,6 +474,10 @@ look_resolve(struct sl_term *t, int wrap)
 	memcpy(held, t->look->buf, n);
 	t->look->n = 0;
 	t->cr_pending = 0;
+	if (t->look->ksh_lf) {		/* an LF held: nothing came after */
+		t->look->ksh_lf = 0;
+		return;
+	}
 	if (wrap) {
 		if (!r->soft)
 			term_set_width(t, t->cr_col);	/* learnt, or a resize */
@@ -489,12 +493,28 @@ look_resolve(struct sl_term *t, int wrap)
 	feed_bytes(t, held, held + n);
 }
 
+/* The byte after ksh93's LF off a wrapped row (term_ksh_lf_off). */
+static void
+look_ksh_lf(struct sl_term *t, unsigned char c)
+{
+	t->look->ksh_lf = 0;
+	t->cr_pending = 0;
+	if (c == '\r' && term_ksh_cr_below(t))
+		return;
+	feed_bytes(t, &c, &c + 1);
+}
+
 /* Hold one byte after a pending CR; decide when it tells. */
 static void
 look_push(struct sl_term *t, unsigned char c)
 {
 	struct look *lk = t->look;
 	int d;
+
+	if (lk->ksh_lf) {
+		look_ksh_lf(t, c);
+		return;
+	}
 
 	lk->buf[lk->n++] = c;
 	d = term_look_step(t, c);
@@ -745,6 +765,8 @@ line_down(struct sl_term *t, unsigned char c)
 		}
 		t->left_row = t->abs_top + t->cy + 1;
 		t->left_lines = term_line_start(t) / t->wrap_w + 1;
+		if (t->line_erased)
+			term_ksh_lf_off(t);
 	}
 	if (c == '\n' && r->bell_len != 0 && r->bell_len == r->len + 1)
 		r->flags |= SL_ROW_BELL;

@@ -115,6 +115,8 @@ struct look {
 	int el;			/* EL right after the CR (zsh's wrap) */
 	int arg;		/* the CSI being read has a nonzero parameter */
 	int differs;		/* the text is not the row's own start */
+	int ksh_lf;		/* held after ksh93's LF off a wrapped row
+				   (term_ksh_lf_off), not after a CR */
 	size_t n;
 	unsigned char buf[LOOK_MAX + 4];	/* + the rest of a UTF-8 char */
 };
@@ -276,6 +278,8 @@ void	term_commit_all(struct sl_term *t);
 void	term_cut_row(struct sl_term *t);
 void	term_note_wrap(struct sl_term *t, struct row *r, int inserting);
 void	term_ksh_pad_width(struct sl_term *t) __attribute__((noinline));
+void	term_ksh_lf_off(struct sl_term *t) __attribute__((noinline));
+int	term_ksh_cr_below(struct sl_term *t);
 void	term_set_width(struct sl_term *t, uint32_t w);
 void	term_rprompt_start(struct sl_term *t, uint32_t from);
 void	term_rprompt_end_at(struct sl_term *t);

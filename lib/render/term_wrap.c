@@ -82,6 +82,54 @@ term_ksh_pad_width(struct sl_term *t)
 	t->erased_at = 0;
 }
 
+/*
+ * ksh93's editor skips the cells that already hold what it would draw:
+ * a recalled line whose blank falls in the last column of a line is
+ * drawn up to it, and the editor goes on from the next line's start
+ * with CR LF CR (seeds 20, 32: `... kilo` CR LF CR `mike`).  The LF
+ * leaves the wrapped row; a CR right after it, on the fresh row below,
+ * takes the cursor back into the row at that line's start: what follows
+ * is the line's rest, and the row below is taken in as it is written
+ * (term_note_wrap).  Only when the row was left one cell short of its
+ * last line's margin, the cell ksh93 skipped, after text (ksh93 would
+ * have skipped a blank there too): an Enter followed by output that
+ * starts with CR (a progress line) leaves a typed line's end anywhere,
+ * or on a blank where BS SP BS erased its last character.
+ *
+ * The LF, on a wrapped row in a ksh93 session (line_down), holds the
+ * next byte as a pending CR does (look_push): no test on the CR's path.
+ */
+void
+term_ksh_lf_off(struct sl_term *t)
+{
+	const struct row *r = term_cur_row(t);
+
+	if (r->len == 0 || r->len + 1 != t->left_lines * t->wrap_w ||
+	    r->ch[r->len - 1] == CELL_BLANK)
+		return;
+	if (t->look == NULL)
+		t->look = sl_xmalloc(sizeof(*t->look));
+	memset(t->look, 0, offsetof(struct look, buf));
+	t->look->ksh_lf = 1;
+	t->cr_pending = 1;
+}
+
+/* The byte after that LF is a CR: back into the row (1), or not (0). */
+int
+term_ksh_cr_below(struct sl_term *t)
+{
+	const struct row *r = term_cur_row(t);
+
+	if (t->cx != 0 || r->len != 0 || t->cy == 0 || t->on_status ||
+	    t->left_row != t->abs_top + t->cy)
+		return 0;
+	t->cy--;
+	t->cx = t->left_lines * t->wrap_w;
+	t->left_row = t->left_lines = 0;
+	t->at_margin = 0;
+	return 1;
+}
+
 /* inserting: the row grew by text written in insert mode (IRM). */
 void
 term_note_wrap(struct sl_term *t, struct row *r, int inserting)

@@ -285,13 +285,14 @@ class Pty:
         return self.wait_settled(before_out, before_act, data=data)
 
     def _command_sleeps(self):
-        """Whether a command, not the shell, has the terminal and sleeps
-        (nanosleep, clock_nanosleep): keys typed now are typeahead."""
+        """Whether a command has the terminal and sleeps (nanosleep,
+        clock_nanosleep): keys typed now are typeahead.  The command may
+        be the shell itself: ksh93's `sleep` is a builtin, so its shell
+        sleeps in the foreground group; a shell at its prompt reads
+        instead."""
         try:
             pgrp = os.tcgetpgrp(self.master)
         except OSError:
-            return False
-        if pgrp == self.pid:
             return False
         members = [p for p in _descendants(self.pid) if _pgrp(p) == pgrp]
         return bool(members) and all(

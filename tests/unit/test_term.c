@@ -2050,6 +2050,36 @@ START_TEST(wrap_ksh_learns_width_from_pad)
 END_TEST
 
 /*
+ * ksh93 skips the cells that already show what it draws: a recalled line
+ * whose blank falls in the last column is drawn up to it, then the
+ * editor goes down with CR LF CR and writes the rest on the next line.
+ * ksh93 seed 20 at 50 columns, cut: libvterm and pyte show the line's
+ * rest (`juliet foxtrzz`) on the third line, the second ending with the
+ * blank.  A typed line left two cells short by Enter, whose output
+ * starts with CR (a progress line), stays a command of its own.
+ */
+#define KSH_PAD50 "nobody@vm:~/work$ \r\033[J\rnobody@vm:~/work$ " \
+	"                               " \
+	"\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b"
+#define KSH_LINE50 "echo juliet mike india charlie echo bravo golf alpha " \
+	"alpha bravo bravo mike hotel"
+
+START_TEST(wrap_ksh_recall_blank_at_margin)
+{
+	RENDER_IS(KSH_PAD50 "echo november276 juliet\r\nnovember276 juliet\r\n"
+	    "nobody@vm:~/work$ " KSH_LINE50 "\r\n\rjuliet foxtrot\b \b\b \bzz"
+	    "\r\nfoxtrzz\r\n",
+	    "nobody@vm:~/work$ echo november276 juliet", "november276 juliet",
+	    "nobody@vm:~/work$ " KSH_LINE50 " juliet foxtrzz", "foxtrzz");
+	RENDER_IS(KSH_PAD50 "echo november276 juliet\r\nnovember276 juliet\r\n"
+	    "nobody@vm:~/work$ " KSH_LINE50 "\b \b\r\n\rprogress 100%\r\n",
+	    "nobody@vm:~/work$ echo november276 juliet", "november276 juliet",
+	    "nobody@vm:~/work$ echo juliet mike india charlie echo bravo golf "
+	    "alpha alpha bravo bravo mike hote", "progress 100%");
+}
+END_TEST
+
+/*
  * zsh leaves a search over a three-line entry: it clears each line of
  * the entry and its search row with EL, from the first down, then climbs
  * back three screen rows.  The emptied lines are still the row's on the
@@ -3386,6 +3416,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_zsh_question_while_editing);
 	tcase_add_test(tc, wrap_ksh_learns_width_from_pad);
 	tcase_add_test(tc, line_end_counts_enter_cr);
+	tcase_add_test(tc, wrap_ksh_recall_blank_at_margin);
 	tcase_add_test(tc, wrap_zsh_search_cleared_lines);
 	tcase_add_test(tc, wrap_search_climb_learns_width);
 	tcase_add_test(tc, search_climb_unknown_width_unplaced);
