@@ -376,23 +376,31 @@ START_TEST(test_mapped_file)
 END_TEST
 
 /*
- * The file is cut to cut bytes (mid-line, not on a page) while its
- * reader is at the start: what was mapped past the cut is gone, and
- * touching it raises SIGBUS.
+ * The file is cut to cut_at_bytes after its reader has taken its first
+ * line (or 64 KiB read): what was mapped past the cut is gone.  Whole
+ * pages past the new end raise SIGBUS; the page holding it stays mapped
+ * and reads as zeros past the end, with no signal.
  */
 static long cut_at_bytes;
+
+static struct leafrec *
+cut_leaf(struct coll *c)
+{
+	struct leafrec *l = &c->leaf[c->n++];
+
+	sl_buf_init(&l->data);
+	sl_buf_init(&l->trace);
+	return l;
+}
 
 static int
 lines_while_cut(void *arg, struct sl_in *in)
 {
-	struct coll *c = arg;
-	struct leafrec *l = &c->leaf[c->n++];
+	struct leafrec *l = cut_leaf(arg);
 	const char *p;
 	size_t n;
 	int more;
 
-	sl_buf_init(&l->data);
-	sl_buf_init(&l->trace);
 	ck_assert_int_eq(sl_in_line(in, &p, &n, &more), 1);
 	ck_assert_int_eq(truncate(pth("cut.log"), cut_at_bytes), 0);
 	while ((l->end = sl_in_line(in, &p, &n, &more)) == 1)
@@ -401,29 +409,92 @@ lines_while_cut(void *arg, struct sl_in *in)
 	return SL_OK;
 }
 
-START_TEST(test_mapped_file_shrinks)
+static int
+reads_while_cut(void *arg, struct sl_in *in)
+{
+	struct leafrec *l = cut_leaf(arg);
+	static char chunk[65536];
+	ssize_t k;
+
+	ck_assert_int_eq(sl_in_read(in, chunk, sizeof chunk), sizeof chunk);
+	sl_buf_add(&l->data, chunk, sizeof chunk);
+	ck_assert_int_eq(truncate(pth("cut.log"), cut_at_bytes), 0);
+	while ((k = sl_in_read(in, chunk, sizeof chunk)) > 0)
+		sl_buf_add(&l->data, chunk, (size_t)k);
+	l->end = (int)k;
+	l->failed = sl_in_failed(in);
+	return SL_OK;
+}
+
+/* text[0, len) in cut.log, cut at cut: fn is handed text[from, cut)
+ * (none of the zeros past the cut), then the error. */
+static void
+expect_cut(sl_leaf_fn fn, const char *text, size_t len, size_t from,
+    size_t cut)
 {
 	struct coll c;
-	size_t len, first;
-	char *text = varied_text(60000, &len);
+	char msg[96];
 
 	put_file("cut.log", text, len);
-	cut_at_bytes = 1024 * 1024 + 12345;
-	first = (size_t)(strchr(text, '\n') - text) + 1;
+	cut_at_bytes = (long)cut;
 	coll_init(&c);
-	/* No crash; the bytes read are the file's now, then an error. */
-	ck_assert_int_eq(sl_input_walk(pth("cut.log"), lines_while_cut, &c,
-	    on_err, &c, NULL), SL_REJECT);
-	ck_assert_uint_eq(c.leaf[0].data.len, (size_t)cut_at_bytes - first);
-	ck_assert_mem_eq(c.leaf[0].data.buf, text + first,
-	    (size_t)cut_at_bytes - first);
+	ck_assert_int_eq(sl_input_walk(pth("cut.log"), fn, &c, on_err, &c,
+	    NULL), SL_REJECT);
+	ck_assert_uint_eq(c.leaf[0].data.len, cut - from);
+	ck_assert_mem_eq(c.leaf[0].data.buf, text + from, cut - from);
 	ck_assert_int_eq(c.leaf[0].end, -1);
 	ck_assert_int_eq(c.leaf[0].failed, 1);
 	ck_assert_int_eq(c.nerr, 1);
 	ck_assert_ptr_nonnull(strstr(c.errs.buf, "cut.log:"));
-	ck_assert_ptr_nonnull(strstr(c.errs.buf,
-	    ": file shrank while being read (to 1060921 bytes of "));
+	snprintf(msg, sizeof msg, ": file shrank while being read (to %zu "
+	    "bytes of %zu)\n", cut, len);
+	ck_assert_msg(strstr(c.errs.buf, msg) != NULL, "%s", c.errs.buf);
 	coll_free(&c);
+}
+
+/* Mid-line, not on a page: the reader faults past the cut. */
+START_TEST(test_mapped_file_shrinks)
+{
+	size_t len, first;
+	char *text = varied_text(60000, &len);
+
+	first = (size_t)(strchr(text, '\n') - text) + 1;
+	expect_cut(lines_while_cut, text, len, first, 1024 * 1024 + 12345);
+	free(text);
+}
+END_TEST
+
+/*
+ * Cut where no SIGBUS says so: in the mapping's last page (lines and
+ * reads reach the mapping's end through it), and in a page whose end a
+ * read stops at.
+ */
+START_TEST(test_mapped_cut_without_fault)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), len, first, last;
+	char *text = varied_text(60000, &len);
+
+	first = (size_t)(strchr(text, '\n') - text) + 1;
+	last = (len - 1) / pg * pg;
+	ck_assert_uint_gt(len - last, 100);
+	expect_cut(lines_while_cut, text, len, first, last + 50);
+	expect_cut(reads_while_cut, text, len, 0, last + 50);
+	expect_cut(reads_while_cut, text, len, 0, 2 * 1024 * 1024 - 100);
+	free(text);
+}
+END_TEST
+
+/* A line longer than a piece, cut in the page where a piece ends: the
+ * piece stops at the cut. */
+START_TEST(test_mapped_cut_in_long_line)
+{
+	size_t len = 3 * 1024 * 1024, piece_end = 6 + SL_LINE_PIECE;
+	char *text = malloc(len);
+
+	memset(text, 'x', len);
+	memcpy(text, "short\n", 6);
+	text[len - 1] = '\n';
+	expect_cut(lines_while_cut, text, len, 6, piece_end - 3);
 	free(text);
 }
 END_TEST
@@ -2081,6 +2152,8 @@ input_suite(void)
 	tcase_add_test(tc, test_walk_take);
 	tcase_add_test(tc, test_mapped_file);
 	tcase_add_test(tc, test_mapped_file_shrinks);
+	tcase_add_test(tc, test_mapped_cut_without_fault);
+	tcase_add_test(tc, test_mapped_cut_in_long_line);
 	tcase_add_test(tc, test_mem_input);
 	tcase_add_test(tc, test_line_ends_at_every_offset);
 	tcase_add_test(tc, test_read_counts_lines);
