@@ -5,6 +5,8 @@
  */
 #define ZLIB_CONST
 
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -15,6 +17,8 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -496,6 +500,110 @@ START_TEST(test_mapped_cut_in_long_line)
 	text[len - 1] = '\n';
 	expect_cut(lines_while_cut, text, len, 6, piece_end - 3);
 	free(text);
+}
+END_TEST
+
+/*
+ * A SIGBUS not from sl's mappings goes to the handler that was there
+ * before sl's, every time, and sl's stays for its own.
+ */
+static volatile sig_atomic_t foreign_calls, foreign_jump;
+static sigjmp_buf foreign_out;
+
+static void
+foreign_bus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	(void)uc;
+	foreign_calls++;
+	if (foreign_jump)
+		siglongjmp(foreign_out, 1);
+}
+
+/* Walk a large file, so that sl's SIGBUS handler is in place. */
+static void
+map_once(void)
+{
+	struct coll c;
+	size_t len;
+	char *text = varied_text(60000, &len);
+
+	put_file("big.log", text, len);
+	coll_init(&c);
+	ck_assert_int_eq(walk(&c, pth("big.log"), NULL), SL_OK);
+	coll_free(&c);
+	free(text);
+}
+
+/* A page of a file of ours that was cut: reading it faults. */
+static void
+fault_outside_sl(void)
+{
+	int fd = open(pth("own.bin"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	volatile const char *p;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 3 * 4096), 0);
+	p = mmap(NULL, 3 * 4096, PROT_READ, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne((const void *)p, MAP_FAILED);
+	ck_assert_int_eq(ftruncate(fd, 0), 0);
+	if (sigsetjmp(foreign_out, 1) == 0) {
+		foreign_jump = 1;
+		(void)p[4096];
+		ck_abort_msg("no SIGBUS");
+	}
+	foreign_jump = 0;
+	munmap((void *)(uintptr_t)p, 3 * 4096);
+	close(fd);
+}
+
+START_TEST(test_sigbus_passed_on)
+{
+	struct sigaction sa, now;
+	size_t len, first;
+	char *text = varied_text(60000, &len);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = foreign_bus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGBUS, &sa, NULL), 0);
+	map_once();
+	/* Sent, then raised by a fault: each time to the program's own. */
+	raise(SIGBUS);
+	raise(SIGBUS);
+	ck_assert_int_eq(foreign_calls, 2);
+	fault_outside_sl();
+	ck_assert_int_eq(foreign_calls, 3);
+	ck_assert_int_eq(sigaction(SIGBUS, NULL, &now), 0);
+	ck_assert(now.sa_sigaction != foreign_bus);
+	/* And sl's mappings are still sl's to mend. */
+	first = (size_t)(strchr(text, '\n') - text) + 1;
+	expect_cut(lines_while_cut, text, len, first, 1024 * 1024 + 12345);
+	ck_assert_int_eq(foreign_calls, 3);
+	free(text);
+}
+END_TEST
+
+/* With no handler before sl's, a SIGBUS that is not sl's kills. */
+START_TEST(test_sigbus_default_kills)
+{
+	struct rlimit no_core = { 0, 0 };
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setrlimit(RLIMIT_CORE, &no_core);
+		signal(SIGBUS, SIG_DFL);
+		map_once();
+		raise(SIGBUS);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	ck_assert_int_eq(WTERMSIG(status), SIGBUS);
 }
 END_TEST
 
@@ -2154,6 +2262,8 @@ input_suite(void)
 	tcase_add_test(tc, test_mapped_file_shrinks);
 	tcase_add_test(tc, test_mapped_cut_without_fault);
 	tcase_add_test(tc, test_mapped_cut_in_long_line);
+	tcase_add_test(tc, test_sigbus_passed_on);
+	tcase_add_test(tc, test_sigbus_default_kills);
 	tcase_add_test(tc, test_mem_input);
 	tcase_add_test(tc, test_line_ends_at_every_offset);
 	tcase_add_test(tc, test_read_counts_lines);
