@@ -27,6 +27,7 @@
 
 #include "check_main.h"
 #include "internal.h"
+#include "mapped.h"
 #include "walk_seen.h"
 
 /* ------------------------------------------------------------ fixtures */
@@ -334,6 +335,8 @@ END_TEST
 /* A large plain file is read in place: every byte, views that stay put. */
 struct stable_coll {
 	int stable;
+	int mapped;
+	int all_visible;
 	struct coll c;
 };
 
@@ -345,6 +348,8 @@ lines_and_stable(void *arg, struct sl_in *in)
 	size_t n;
 
 	t->stable = sl_in_stable(in, &p, &n);
+	t->mapped = mapped_now(sl_in_name(in));
+	t->all_visible = sl_in_all_visible(in);
 	return by_lines(&t->c, in);
 }
 
@@ -361,7 +366,11 @@ START_TEST(test_mapped_file)
 	coll_init(&t.c);
 	ck_assert_int_eq(sl_input_walk(pth("big.log"), lines_and_stable, &t,
 	    on_err, &t.c, &st), SL_OK);
+	ck_assert_int_eq(t.mapped, 1);
 	ck_assert_int_eq(t.stable, 0);	/* mapped: its pages follow the file */
+	/* Every byte in view, but no input that ended within a buffer (-j
+	 * offers only those whole, whatever their format). */
+	ck_assert_int_eq(t.all_visible, 0);
 	ck_assert_uint_eq(t.c.leaf[0].data.len, len);
 	ck_assert_mem_eq(t.c.leaf[0].data.buf, text, len);
 	ck_assert_int_eq(t.c.leaf[0].lines, 60000);
@@ -373,7 +382,9 @@ START_TEST(test_mapped_file)
 	put_str("small.log", two_lines);
 	ck_assert_int_eq(sl_input_walk(pth("small.log"), lines_and_stable,
 	    &t, on_err, &t.c, NULL), SL_OK);
+	ck_assert_int_eq(t.mapped, 0);
 	ck_assert_int_eq(t.stable, 0);
+	ck_assert_int_eq(t.all_visible, 1);
 	coll_free(&t.c);
 	free(text);
 }
