@@ -84,13 +84,15 @@ slot_of(uintptr_t a, uintptr_t *hi)
 
 /*
  * A SIGBUS that is not ours goes where it would have gone without us.
- * The handler that was there is called from here (sl's stays in place:
- * restoring the old action and faulting again, as before, lost ours for
- * good, and a second foreign signal went to the old action's handler
- * without its mask).  The default action, or a fault the kernel raised
- * while SIGBUS is ignored, kills as it would have: the default put
- * back, the signal raised again (pending until we return) or the load
- * done again.  A SIGBUS sent by kill(2) while ignored stays ignored.
+ * The handler that was there is called from here, under its own mask,
+ * and ours stays in place (putting the old action back and faulting
+ * again would lose ours for good: a file cut under a later mapping
+ * would kill, or loop in the old handler).  This is the signal chaining
+ * of libsigsegv and the JVM.  The default action, or a fault the kernel
+ * raised while SIGBUS is ignored, kills as it would have: the default
+ * put back, then the signal raised again (pending until we return) or
+ * the load done again.  A SIGBUS sent by kill(2) while ignored stays
+ * ignored.
  */
 static void
 pass_on(int sig, siginfo_t *si, void *uc)
