@@ -250,7 +250,7 @@ static void
 in_close(struct walk *w, struct sl_in *in)
 {
 	if (in->map != NULL) {
-		(void)in_map_end(in);	/* shrank where nobody looked: say so */
+		in_map_check(in, 0);	/* shrank where nobody looked: say so */
 		in_unmap(in);
 	}
 	in_report(in);
@@ -264,6 +264,19 @@ in_close(struct walk *w, struct sl_in *in)
 	sl_in_free(in);
 }
 
+/*
+ * What --stats counts: the bytes read(2) gave, and for a file read in
+ * place those handed out past them, as read(2) would have read them
+ * (not the whole file for a reader that stopped early).
+ */
+static long long
+bytes_read(const struct sl_in *in)
+{
+	if (in->map != NULL)
+		return SL_MAX(in->produced, (long long)in->r);
+	return in->produced;
+}
+
 static int
 leaf(struct walk *w, struct sl_in *in)
 {
@@ -273,7 +286,7 @@ leaf(struct walk *w, struct sl_in *in)
 		w->st->inputs++;
 	rc = w->fn(w->arg, in);
 	if (w->st != NULL)
-		w->st->bytes += in->produced;
+		w->st->bytes += bytes_read(in);
 	if (rc == SL_REJECT)
 		w->rejected = 1;
 	return rc == SL_STOP || rc == SL_FATAL ? rc : SL_OK;

@@ -354,8 +354,30 @@ gz_step(struct sl_in *in, struct gz *g, unsigned char *dst, size_t n,
 }
 
 /*
- * Steps while lo shows input and dst has room: what one inflate() of it
- * all made before the ratio's check points, with a check at each.
+ * Whether a fill of in given more room than it just had would have made
+ * more: gz_fill() stops short only where its input runs dry, a member
+ * ends or breaks, or the stream is done.  The inflate ahead fills its
+ * slots in steps smaller than a reader asks for, and goes on from one to
+ * the next only where this says so, so that a reader's fill makes the
+ * same bytes with or without the thread (--stats counts them: a .gz
+ * rejected after its first fill).
+ */
+int
+in_gz_goes_on(const struct sl_in *in)
+{
+	const struct gz *g = in->ctx;
+	const struct sl_in *lo = g->lower;
+
+	/* Every error a step sets also sets done: errstate is for the
+	 * ahead, which asks after a fill that returned bytes. */
+	return lo->r < lo->w && !g->done && !g->between &&
+	    g->bad[0] == '\0' && in->errstate == ERR_NONE;
+}
+
+/*
+ * Steps while inflate could make more and dst has room: what one
+ * inflate() of all lo shows made before the ratio's check points, with
+ * a check at each.
  */
 static size_t
 gz_steps(struct sl_in *in, struct gz *g, unsigned char *dst, size_t n)
@@ -370,8 +392,7 @@ gz_steps(struct sl_in *in, struct gz *g, unsigned char *dst, size_t n)
 			in_bomb_err(in);
 			g->done = 1;
 		}
-	} while (got < n && lo->r < lo->w && !g->done && !g->between &&
-	    g->bad[0] == '\0');
+	} while (got < n && in_gz_goes_on(in));
 	return got;
 }
 
@@ -420,25 +441,6 @@ gz_fill(struct sl_in *in, unsigned char *dst, size_t n)
 		if (g->done)
 			return -1;
 	}
-}
-
-/*
- * Whether a fill of in given more room than it just had would have made
- * more: gz_fill() stops short only where its input runs dry, a member
- * ends or breaks, or the stream is done.  The inflate ahead fills its
- * slots in steps smaller than a reader asks for, and goes on from one to
- * the next only where this says so, so that a reader's fill makes the
- * same bytes with or without the thread (--stats counts them: a .gz
- * rejected after its first fill).
- */
-int
-in_gz_goes_on(const struct sl_in *in)
-{
-	const struct gz *g = in->ctx;
-	const struct sl_in *lo = g->lower;
-
-	return lo->r < lo->w && !g->done && !g->between &&
-	    g->bad[0] == '\0' && in->errstate == ERR_NONE;
 }
 
 static void

@@ -72,18 +72,14 @@ struct sl_in {
 	ssize_t (*fill)(struct sl_in *in, unsigned char *dst, size_t n);
 	void (*close)(struct sl_in *in);
 	/*
-	 * A file read in place (input_map.c): its mapping, and where its
-	 * bytes end when it shrank under the mapping (the error set), else
-	 * w.  end is NULL for every other input.
+	 * A file read in place (input_map.c): its mapping, NULL for every
+	 * other input.  Once r passes behind_at, in_map_behind() lets the
+	 * pages read go (SIZE_MAX: never, and for every other input).
 	 */
 	const void *map;
 	size_t maplen;
 	int mapslot;
-	size_t (*end)(struct sl_in *in);
-	/* Once r passes behind_at, behind(in) lets the pages read go
-	 * (SIZE_MAX: never, for every other input). */
 	size_t behind_at;
-	void (*behind)(struct sl_in *in);
 	void *ctx;
 	sl_errfn err;
 	void *errarg;
@@ -156,8 +152,10 @@ ssize_t	in_fd_fill(struct sl_in *in, unsigned char *dst, size_t n);
 struct sl_in	*in_fd_new(const struct walk *w, int fd, const char *name, int own, int seekable,
     int fifo);
 int	in_map(struct sl_in *in);
-size_t	in_map_end(struct sl_in *in);
+size_t	in_map_size(const struct sl_in *in, size_t upto);
+void	in_map_behind(struct sl_in *in);
 void	in_unmap(struct sl_in *in);
+void	in_map_check(struct sl_in *in, size_t upto);
 struct sl_in	*in_gz_new(const struct walk *w, struct sl_in *lo);
 int	in_gz_goes_on(const struct sl_in *in);
 ssize_t	in_ahead_view(struct sl_in *in, const unsigned char **p, size_t n);

@@ -203,6 +203,27 @@ in_fill_to(struct sl_in *in, size_t need)
 	}
 }
 
+/*
+ * A file read in place, about to show the bytes up to upto: one cut
+ * under its mapping ends at its new size (the zeros past it are not its
+ * bytes) with a read error.  Only the mapped input's slower paths come
+ * here: a line found whole before the cut is the file's as it is (past
+ * the cut are zeros, no newline).
+ */
+void
+in_map_check(struct sl_in *in, size_t upto)
+{
+	size_t end = in_map_size(in, upto);
+
+	if (end < in->maplen) {
+		in_seterr(in, "file shrank while being read (to %zu bytes of "
+		    "%zu)", end, in->maplen);
+		in->w = SL_MAX(end, in->r);
+	}
+	/* Shown: read(2) would have read them (--stats counts them). */
+	in->produced = SL_MAX(in->produced, (long long)SL_MIN(upto, in->w));
+}
+
 /* Nothing visible and nothing more to come: end or the pending error. */
 static int
 in_end(struct sl_in *in)
@@ -225,6 +246,8 @@ sl_in_peek(struct sl_in *in, const unsigned char **p, size_t want)
 {
 	want = SL_MIN(want, (size_t)SL_PEEK);
 	in_fill_to(in, want);
+	if (in->map != NULL)
+		in_map_check(in, in->r + SL_MIN(want, in->w - in->r));
 	/* Nothing before an error: report it now (sl_in_failed() says so). */
 	if (in->w == in->r && in->eof)
 		(void)in_end(in);
@@ -266,6 +289,8 @@ sl_in_peek_whole(struct sl_in *in, const unsigned char **p, size_t max)
 			break;
 		want = SL_MIN(want * 2, max + 1);
 	}
+	if (in->map != NULL)
+		in_map_check(in, in->w);
 	*p = in->data + in->r;
 	if (!in->eof || in->w - in->r > max || in->errstate != ERR_NONE ||
 	    in->resynced || in->refused || in->nbrk > 0)
@@ -326,16 +351,17 @@ sl_in_read(struct sl_in *in, void *buf, size_t n)
 	}
 	n = SL_MIN(n, avail);
 	memcpy(buf, in->data + in->r, n);
-	if (in->end != NULL && (in->w = in->end(in)) - in->r < n) {
+	if (in->map != NULL) {
 		/* It shrank under the mapping: the zeros were not its. */
-		if ((n = in->w - in->r) == 0)
+		in_map_check(in, in->r + n);
+		if ((n = SL_MIN(n, in->w - in->r)) == 0)
 			return in_end(in);
 	}
 	count_lines(in, buf, n);
 	in->r += n;
 	in->off += (long long)n;
 	if (in->r >= in->behind_at)
-		in->behind(in);
+		in_map_behind(in);
 	return (ssize_t)n;
 }
 
@@ -353,7 +379,7 @@ piece(struct sl_in *in, const char **p, size_t *n, int *more, size_t len,
 	in->r += len;
 	in->off += (long long)len;
 	if (in->r >= in->behind_at)
-		in->behind(in);
+		in_map_behind(in);
 	return 1;
 }
 
@@ -368,9 +394,11 @@ line_rest(struct sl_in *in, const char **p, size_t *n, int *more,
 	size_t avail, lim;
 
 	/* A file read in place that shrank shows zeros past its new end:
-	 * they have no newline, so they come here before they are lines. */
-	if (in->end != NULL)
-		in->w = in->end(in);
+	 * they have no newline, so they come here before they are lines
+	 * (a piece without one, or the last). */
+	if (in->map != NULL)
+		in_map_check(in, in->r + SL_MIN(in->w - in->r,
+		    (size_t)SL_LINE_PIECE));
 	for (;;) {
 		avail = in->w - in->r;
 		lim = SL_MIN(avail, (size_t)SL_LINE_PIECE);

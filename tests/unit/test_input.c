@@ -5,6 +5,8 @@
  */
 #define ZLIB_CONST
 
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -15,6 +17,8 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 
 #include "check_main.h"
 #include "internal.h"
+#include "mapped.h"
 #include "walk_seen.h"
 
 /* ------------------------------------------------------------ fixtures */
@@ -330,6 +335,8 @@ END_TEST
 /* A large plain file is read in place: every byte, views that stay put. */
 struct stable_coll {
 	int stable;
+	int mapped;
+	int all_visible;
 	struct coll c;
 };
 
@@ -341,6 +348,8 @@ lines_and_stable(void *arg, struct sl_in *in)
 	size_t n;
 
 	t->stable = sl_in_stable(in, &p, &n);
+	t->mapped = mapped_now(sl_in_name(in));
+	t->all_visible = sl_in_all_visible(in);
 	return by_lines(&t->c, in);
 }
 
@@ -357,7 +366,11 @@ START_TEST(test_mapped_file)
 	coll_init(&t.c);
 	ck_assert_int_eq(sl_input_walk(pth("big.log"), lines_and_stable, &t,
 	    on_err, &t.c, &st), SL_OK);
+	ck_assert_int_eq(t.mapped, 1);
 	ck_assert_int_eq(t.stable, 0);	/* mapped: its pages follow the file */
+	/* Every byte in view, but no input that ended within a buffer (-j
+	 * offers only those whole, whatever their format). */
+	ck_assert_int_eq(t.all_visible, 0);
 	ck_assert_uint_eq(t.c.leaf[0].data.len, len);
 	ck_assert_mem_eq(t.c.leaf[0].data.buf, text, len);
 	ck_assert_int_eq(t.c.leaf[0].lines, 60000);
@@ -369,30 +382,40 @@ START_TEST(test_mapped_file)
 	put_str("small.log", two_lines);
 	ck_assert_int_eq(sl_input_walk(pth("small.log"), lines_and_stable,
 	    &t, on_err, &t.c, NULL), SL_OK);
+	ck_assert_int_eq(t.mapped, 0);
 	ck_assert_int_eq(t.stable, 0);
+	ck_assert_int_eq(t.all_visible, 1);
 	coll_free(&t.c);
 	free(text);
 }
 END_TEST
 
 /*
- * The file is cut to cut bytes (mid-line, not on a page) while its
- * reader is at the start: what was mapped past the cut is gone, and
- * touching it raises SIGBUS.
+ * The file is cut to cut_at_bytes after its reader has taken its first
+ * line (or 64 KiB read): what was mapped past the cut is gone.  Whole
+ * pages past the new end raise SIGBUS; the page holding it stays mapped
+ * and reads as zeros past the end, with no signal.
  */
 static long cut_at_bytes;
+
+static struct leafrec *
+cut_leaf(struct coll *c)
+{
+	struct leafrec *l = &c->leaf[c->n++];
+
+	sl_buf_init(&l->data);
+	sl_buf_init(&l->trace);
+	return l;
+}
 
 static int
 lines_while_cut(void *arg, struct sl_in *in)
 {
-	struct coll *c = arg;
-	struct leafrec *l = &c->leaf[c->n++];
+	struct leafrec *l = cut_leaf(arg);
 	const char *p;
 	size_t n;
 	int more;
 
-	sl_buf_init(&l->data);
-	sl_buf_init(&l->trace);
 	ck_assert_int_eq(sl_in_line(in, &p, &n, &more), 1);
 	ck_assert_int_eq(truncate(pth("cut.log"), cut_at_bytes), 0);
 	while ((l->end = sl_in_line(in, &p, &n, &more)) == 1)
@@ -401,30 +424,197 @@ lines_while_cut(void *arg, struct sl_in *in)
 	return SL_OK;
 }
 
-START_TEST(test_mapped_file_shrinks)
+static int
+reads_while_cut(void *arg, struct sl_in *in)
+{
+	struct leafrec *l = cut_leaf(arg);
+	static char chunk[65536];
+	ssize_t k;
+
+	ck_assert_int_eq(sl_in_read(in, chunk, sizeof chunk), sizeof chunk);
+	sl_buf_add(&l->data, chunk, sizeof chunk);
+	ck_assert_int_eq(truncate(pth("cut.log"), cut_at_bytes), 0);
+	while ((k = sl_in_read(in, chunk, sizeof chunk)) > 0)
+		sl_buf_add(&l->data, chunk, (size_t)k);
+	l->end = (int)k;
+	l->failed = sl_in_failed(in);
+	return SL_OK;
+}
+
+/* text[0, len) in cut.log, cut at cut: fn is handed text[from, cut)
+ * (none of the zeros past the cut), then the error. */
+static void
+expect_cut(sl_leaf_fn fn, const char *text, size_t len, size_t from,
+    size_t cut)
 {
 	struct coll c;
-	size_t len, first;
-	char *text = varied_text(60000, &len);
+	char msg[96];
 
 	put_file("cut.log", text, len);
-	cut_at_bytes = 1024 * 1024 + 12345;
-	first = (size_t)(strchr(text, '\n') - text) + 1;
+	cut_at_bytes = (long)cut;
 	coll_init(&c);
-	/* No crash; the bytes read are the file's now, then an error. */
-	ck_assert_int_eq(sl_input_walk(pth("cut.log"), lines_while_cut, &c,
-	    on_err, &c, NULL), SL_REJECT);
-	ck_assert_uint_eq(c.leaf[0].data.len, (size_t)cut_at_bytes - first);
-	ck_assert_mem_eq(c.leaf[0].data.buf, text + first,
-	    (size_t)cut_at_bytes - first);
+	ck_assert_int_eq(sl_input_walk(pth("cut.log"), fn, &c, on_err, &c,
+	    NULL), SL_REJECT);
+	ck_assert_uint_eq(c.leaf[0].data.len, cut - from);
+	ck_assert_mem_eq(c.leaf[0].data.buf, text + from, cut - from);
 	ck_assert_int_eq(c.leaf[0].end, -1);
 	ck_assert_int_eq(c.leaf[0].failed, 1);
 	ck_assert_int_eq(c.nerr, 1);
 	ck_assert_ptr_nonnull(strstr(c.errs.buf, "cut.log:"));
-	ck_assert_ptr_nonnull(strstr(c.errs.buf,
-	    ": file shrank while being read (to 1060921 bytes of "));
+	snprintf(msg, sizeof msg, ": file shrank while being read (to %zu "
+	    "bytes of %zu)\n", cut, len);
+	ck_assert_msg(strstr(c.errs.buf, msg) != NULL, "%s", c.errs.buf);
+	coll_free(&c);
+}
+
+/* Mid-line, not on a page: the reader faults past the cut. */
+START_TEST(test_mapped_file_shrinks)
+{
+	size_t len, first;
+	char *text = varied_text(60000, &len);
+
+	first = (size_t)(strchr(text, '\n') - text) + 1;
+	expect_cut(lines_while_cut, text, len, first, 1024 * 1024 + 12345);
+	free(text);
+}
+END_TEST
+
+/*
+ * Cut where no SIGBUS says so: in the mapping's last page (lines and
+ * reads reach the mapping's end through it), and in a page whose end a
+ * read stops at.
+ */
+START_TEST(test_mapped_cut_without_fault)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), len, first, last;
+	char *text = varied_text(60000, &len);
+
+	first = (size_t)(strchr(text, '\n') - text) + 1;
+	last = (len - 1) / pg * pg;
+	ck_assert_uint_gt(len - last, 100);
+	expect_cut(lines_while_cut, text, len, first, last + 50);
+	expect_cut(reads_while_cut, text, len, 0, last + 50);
+	expect_cut(reads_while_cut, text, len, 0, 2 * 1024 * 1024 - 100);
+	free(text);
+}
+END_TEST
+
+/* A line longer than a piece, cut in the page where a piece ends: the
+ * piece stops at the cut. */
+START_TEST(test_mapped_cut_in_long_line)
+{
+	size_t len = 3 * 1024 * 1024, piece_end = 6 + SL_LINE_PIECE;
+	char *text = malloc(len);
+
+	memset(text, 'x', len);
+	memcpy(text, "short\n", 6);
+	text[len - 1] = '\n';
+	expect_cut(lines_while_cut, text, len, 6, piece_end - 3);
+	free(text);
+}
+END_TEST
+
+/*
+ * A SIGBUS not from sl's mappings goes to the handler that was there
+ * before sl's, every time, and sl's stays for its own.
+ */
+static volatile sig_atomic_t foreign_calls, foreign_jump;
+static sigjmp_buf foreign_out;
+
+static void
+foreign_bus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	(void)uc;
+	foreign_calls++;
+	if (foreign_jump)
+		siglongjmp(foreign_out, 1);
+}
+
+/* Walk a large file, so that sl's SIGBUS handler is in place. */
+static void
+map_once(void)
+{
+	struct coll c;
+	size_t len;
+	char *text = varied_text(60000, &len);
+
+	put_file("big.log", text, len);
+	coll_init(&c);
+	ck_assert_int_eq(walk(&c, pth("big.log"), NULL), SL_OK);
 	coll_free(&c);
 	free(text);
+}
+
+/* A page of a file of ours that was cut: reading it faults. */
+static void
+fault_outside_sl(void)
+{
+	int fd = open(pth("own.bin"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	volatile const char *p;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 3 * 4096), 0);
+	p = mmap(NULL, 3 * 4096, PROT_READ, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne((const void *)p, MAP_FAILED);
+	ck_assert_int_eq(ftruncate(fd, 0), 0);
+	if (sigsetjmp(foreign_out, 1) == 0) {
+		foreign_jump = 1;
+		(void)p[4096];
+		ck_abort_msg("no SIGBUS");
+	}
+	foreign_jump = 0;
+	munmap((void *)(uintptr_t)p, 3 * 4096);
+	close(fd);
+}
+
+START_TEST(test_sigbus_passed_on)
+{
+	struct sigaction sa, now;
+	size_t len, first;
+	char *text = varied_text(60000, &len);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = foreign_bus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGBUS, &sa, NULL), 0);
+	map_once();
+	/* Sent, then raised by a fault: each time to the program's own. */
+	raise(SIGBUS);
+	raise(SIGBUS);
+	ck_assert_int_eq(foreign_calls, 2);
+	fault_outside_sl();
+	ck_assert_int_eq(foreign_calls, 3);
+	ck_assert_int_eq(sigaction(SIGBUS, NULL, &now), 0);
+	ck_assert(now.sa_sigaction != foreign_bus);
+	/* And sl's mappings are still sl's to mend. */
+	first = (size_t)(strchr(text, '\n') - text) + 1;
+	expect_cut(lines_while_cut, text, len, first, 1024 * 1024 + 12345);
+	ck_assert_int_eq(foreign_calls, 3);
+	free(text);
+}
+END_TEST
+
+/* With no handler before sl's, a SIGBUS that is not sl's kills. */
+START_TEST(test_sigbus_default_kills)
+{
+	struct rlimit no_core = { 0, 0 };
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setrlimit(RLIMIT_CORE, &no_core);
+		signal(SIGBUS, SIG_DFL);
+		map_once();
+		raise(SIGBUS);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	ck_assert_int_eq(WTERMSIG(status), SIGBUS);
 }
 END_TEST
 
@@ -2081,6 +2271,10 @@ input_suite(void)
 	tcase_add_test(tc, test_walk_take);
 	tcase_add_test(tc, test_mapped_file);
 	tcase_add_test(tc, test_mapped_file_shrinks);
+	tcase_add_test(tc, test_mapped_cut_without_fault);
+	tcase_add_test(tc, test_mapped_cut_in_long_line);
+	tcase_add_test(tc, test_sigbus_passed_on);
+	tcase_add_test(tc, test_sigbus_default_kills);
 	tcase_add_test(tc, test_mem_input);
 	tcase_add_test(tc, test_line_ends_at_every_offset);
 	tcase_add_test(tc, test_read_counts_lines);

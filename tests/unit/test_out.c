@@ -3,11 +3,15 @@
  * broken_pipe hook of struct sl_hooks), and without a hook it is a
  * write error like any other; the library raises no signal itself.
  * Text appended in place comes out as written, and so do writes as
- * large as the buffer, which bypass it.
+ * large as the buffer, which bypass it.  Errors of writev are sticky as
+ * those of write, and both go on after a signal (EINTR, a part written).
  */
+#include <sys/time.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,6 +294,119 @@ START_TEST(appended_after_error)
 }
 END_TEST
 
+/*
+ * writev to a broken pipe: the hook once, the error sticky for writev,
+ * write and close alike; to a full disk, the error named at close.
+ */
+START_TEST(writev_error_sticky)
+{
+	struct sl_hooks h = { NULL, count_hook };
+	struct iovec v[2] = { { "ab", 2 }, { "cd", 2 } };
+	struct sl_error err;
+	struct sl_out *o;
+
+	signal(SIGPIPE, SIG_IGN);
+	hook_calls = 0;
+	sl_set_hooks(&h);
+	o = out_to_closed_pipe();
+	ck_assert_int_eq(sl_out_write(o, "x", 1), SL_OK);	/* buffered */
+	ck_assert_int_eq(sl_out_writev(o, v, 2), SL_FATAL);
+	ck_assert_int_eq(hook_calls, 1);
+	ck_assert_int_eq(sl_out_writev(o, v, 2), SL_FATAL);
+	ck_assert_int_eq(sl_out_write(o, "y", 1), SL_FATAL);
+	ck_assert_int_eq(sl_out_close(o, &err), SL_FATAL);
+	ck_assert_int_eq(err.sys, EPIPE);
+	ck_assert_int_eq(hook_calls, 1);
+	sl_set_hooks(NULL);
+	o = sl_out_fd(open("/dev/full", O_WRONLY), "/dev/full", 0);
+	ck_assert_int_eq(sl_out_writev(o, v, 2), SL_FATAL);
+	ck_assert_int_eq(sl_out_close(o, &err), SL_FATAL);
+	ck_assert_str_eq(err.msg, "write error on /dev/full: No space left on "
+	    "device");
+}
+END_TEST
+
+static volatile sig_atomic_t ticks;
+
+static void
+tick(int sig)
+{
+	(void)sig;
+	ticks++;
+}
+
+/* A reader that starts late and reads slowly (the pipe full, the writer
+ * blocked and interrupted), keeping what it reads in path. */
+static pid_t
+late_reader(int rfd, int wfd, const char *path)
+{
+	char buf[4096];
+	ssize_t k;
+	pid_t pid = fork();
+	int out;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid != 0)
+		return pid;
+	close(wfd);
+	usleep(100000);
+	out = open(path, O_WRONLY | O_TRUNC);
+	while ((k = read(rfd, buf, sizeof buf)) > 0) {
+		if (write(out, buf, (size_t)k) != k)
+			_exit(1);
+		usleep(50);
+	}
+	_exit(k == 0 && close(out) == 0 ? 0 : 1);
+}
+
+/*
+ * Writes and writevs larger than a pipe holds, interrupted again and
+ * again by a signal without SA_RESTART (EINTR, or a part written): each
+ * goes on from where it stopped, and every byte arrives once, in order.
+ */
+START_TEST(interrupted_writes_go_on)
+{
+	char path[] = "/tmp/sl-test-out-XXXXXX", *big;
+	struct itimerval every = { { 0, 2000 }, { 0, 2000 } }, off;
+	struct sigaction sa;
+	struct iovec v[100];
+	size_t large = 1 << 20, at = 0, i;
+	struct sl_out *o;
+	int fds[2], status, fd = mkstemp(path);
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = late_reader(fds[0], fds[1], path);
+	close(fds[0]);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tick;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	ck_assert_int_eq(setitimer(ITIMER_REAL, &every, NULL), 0);
+	big = letters(2 * large, 29);
+	for (i = 0; i < 100; i++) {
+		v[i].iov_base = big + large + at;
+		v[i].iov_len = (i * 7919) % 20000 + 1;
+		at += v[i].iov_len;
+	}
+	o = sl_out_fd(fds[1], "pipe", 0);
+	ck_assert_int_eq(sl_out_write(o, "<<<", 3), SL_OK);
+	ck_assert_int_eq(sl_out_write(o, big, large), SL_OK);
+	ck_assert_int_eq(sl_out_writev(o, v, 100), SL_OK);
+	ck_assert_int_eq(sl_out_write(o, ">>>", 3), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
+	memset(&off, 0, sizeof off);
+	setitimer(ITIMER_REAL, &off, NULL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_gt(ticks, 0);
+	expect_framed(path, big, large + at);
+	free(big);
+}
+END_TEST
+
 static Suite *
 out_suite(void)
 {
@@ -304,6 +421,8 @@ out_suite(void)
 	tcase_add_test(tc, large_write_in_order);
 	tcase_add_test(tc, writev_in_order);
 	tcase_add_test(tc, large_write_error);
+	tcase_add_test(tc, writev_error_sticky);
+	tcase_add_test(tc, interrupted_writes_go_on);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "check_main.h"
+#include "mapped.h"
 #include "redact/redact.h"
 
 #define R(k)	"[REDACTED:" k "]"
@@ -1190,6 +1191,16 @@ START_TEST(prefilter_changes_nothing)
 }
 END_TEST
 
+/* io_open, noting whether the input was read in place (mapped). */
+static int opened_mapped;
+
+static struct sl_out *
+io_open_noting_map(void *arg, const char *name)
+{
+	opened_mapped = mapped_now(name);
+	return arg;
+}
+
 /* Redact the file at path (default rules) into a string; *n its size. */
 static char *
 run_path(const char *path, size_t *n)
@@ -1199,6 +1210,7 @@ run_path(const char *path, size_t *n)
 	char *buf;
 
 	capture_start(&c);
+	c.io.open = io_open_noting_map;
 	ck_assert_int_eq(sl_redact_path(rx, path, NULL, &c.io, errfn, NULL),
 	    SL_OK);
 	buf = capture_take(&c, n);
@@ -1254,7 +1266,9 @@ START_TEST(raw_mapped_same_as_buffered)
 	ck_assert_int_eq(gzwrite(gz, t.buf, (unsigned)t.len), (int)t.len);
 	ck_assert_int_eq(gzclose(gz), Z_OK);
 	a = run_path(path, &na);
+	ck_assert_int_eq(opened_mapped, 1);
 	b = run_path(gzp, &nb);
+	ck_assert_int_eq(opened_mapped, 0);
 	ck_assert_ptr_nonnull(strstr(a, R("aws-access-key-id")));
 	ck_assert_ptr_nonnull(strstr(a, R("typed-password")));
 	ck_assert_uint_eq(na, nb);
