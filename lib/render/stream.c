@@ -20,6 +20,8 @@
  *    follow, or the completion went on elsewhere;
  *  - a run of blanks inside the command: zsh erases with spaces between
  *    stripped cursor moves, and readline's wrap mark is a space;
+ *  - (zsh) a stretch drawn twice, each copy glued into a word: the rest
+ *    of the line drawn again after an insert, its move back stripped;
  *  - a command row wider than the narrowest terminal, where the width is
  *    not known: the wrap mark may be inside it;
  *  - a readline row stripped of every escape, wide enough that readline
