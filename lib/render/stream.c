@@ -721,19 +721,24 @@ glued_at(const char *s, size_t j, size_t d, size_t run)
 static int
 glued_copy(const char *s, size_t n)
 {
-	size_t d, j, run;
+	size_t d, j, from, to;
 
 	if (n > REPEAT_SCAN)
 		return 0;
+	/* A run of GLUED_MIN holds one place in every GLUED_MIN: only
+	 * those are looked at, and a match there widened to its run. */
 	for (d = GLUED_MIN; d + GLUED_MIN <= n; d++)
-		for (j = d, run = 0; j <= n; j++) {
-			if (j < n && s[j] == s[j - d]) {
-				run++;
+		for (j = d + GLUED_MIN - 1; j < n; j += GLUED_MIN) {
+			if (s[j] != s[j - d])
 				continue;
-			}
-			if (glued_at(s, j, d, run))
+			for (from = j; from > d && s[from - 1] == s[from - 1 - d];
+			    from--)
+				;
+			for (to = j + 1; to < n && s[to] == s[to - d]; to++)
+				;
+			if (glued_at(s, to, d, to - from))
 				return 1;
-			run = 0;
+			j = to;
 		}
 	return 0;
 }
