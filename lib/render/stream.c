@@ -681,9 +681,9 @@ repeated_text(const char *s, size_t n, size_t far)
  * (`echo novemberinovember`, zsh-plain 410), the next copy, or the part
  * drawn again at the start (`cho november938 novemberecho938 november x`,
  * Home and `e`: zsh-plain 78), and the first copy ends where the line
- * ended, glued to what follows.  A stretch typed twice (a path, a file and
- * its copy elsewhere) stands between blanks or punctuation at one of its ends; a
- * cut inside a word joins letters or digits on both sides of the gap.
+ * ended, glued to what follows.  A stretch typed twice (a path, a file
+ * and its copy elsewhere) stands between blanks or punctuation at one of
+ * its ends; a cut inside a word joins letters or digits on both sides.
  * A pattern repeated (`========`, `abab...`) is typed so.
  */
 #define GLUED_MIN	6	/* the rest moved back over by CUB, and more */
