@@ -20,6 +20,8 @@
  *    follow, or the completion went on elsewhere;
  *  - a run of blanks inside the command: zsh erases with spaces between
  *    stripped cursor moves, and readline's wrap mark is a space;
+ *  - (zsh) a stretch drawn twice, each copy glued into a word: the rest
+ *    of the line drawn again after an insert, its move back stripped;
  *  - a command row wider than the narrowest terminal, where the width is
  *    not known: the wrap mark may be inside it;
  *  - a readline row stripped of every escape, wide enough that readline
@@ -27,6 +29,7 @@
  *    recall): the CR is dropped and the cursor-forwards stripped, so a
  *    move there leaves no byte at all.
  */
+#include <ctype.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -670,6 +673,77 @@ repeated_text(const char *s, size_t n, size_t far)
 }
 
 /*
+ * zsh draws a key typed inside the line with the rest of the line after
+ * it, and moves back over that rest, or far left (Home, Alt-b, Lefts
+ * typed ahead), with CUB once that is shorter than as many BSs; it draws
+ * again only what changed (DCH and CUF skip the rest).  Stripped of those
+ * moves, a copy of the rest stands glued to what came before it: the key
+ * (`echo novemberinovember`, zsh-plain 410), the next copy, or the part
+ * drawn again at the start (`cho november938 novemberecho938 november x`,
+ * Home and `e`: zsh-plain 78), and the first copy ends where the line
+ * ended, glued to what follows.  A stretch typed twice (a path, a file
+ * and its copy elsewhere) stands between blanks or punctuation at one of
+ * its ends; a cut inside a word joins letters or digits on both sides.
+ * A pattern repeated (`========`, `abab...`) is typed so.
+ */
+#define GLUED_MIN	6	/* the rest moved back over by CUB, and more */
+#define GLUED_MAX	TAIL_MAX
+
+static int
+word_byte(char c)
+{
+	return isalnum((unsigned char)c);
+}
+
+/* Repeats itself at a shorter distance than its length allows. */
+static int
+periodic(const char *x, size_t len)
+{
+	size_t p;
+
+	for (p = 1; 2 * p <= len; p++)
+		if (memcmp(x, x + p, len - p) == 0)
+			return 1;
+	return 0;
+}
+
+/* The run of `run` bytes ending at j equals the one d before, the two
+ * do not overlap, and each joins a word cut at its inner side. */
+static int
+glued_at(const char *s, size_t j, size_t d, size_t run)
+{
+	return run >= GLUED_MIN && run <= d && run <= GLUED_MAX &&
+	    word_byte(s[j - d]) && word_byte(s[j - run - 1]) &&
+	    word_byte(s[j - d - 1]) && word_byte(s[j - run]) &&
+	    !periodic(s + j - run, run);
+}
+
+static int
+glued_copy(const char *s, size_t n)
+{
+	size_t d, j, from, to;
+
+	if (n > REPEAT_SCAN)
+		return 0;
+	/* A run of GLUED_MIN holds one place in every GLUED_MIN: only
+	 * those are looked at, and a match there widened to its run. */
+	for (d = GLUED_MIN; d + GLUED_MIN <= n; d++)
+		for (j = d + GLUED_MIN - 1; j < n; j += GLUED_MIN) {
+			if (s[j] != s[j - d])
+				continue;
+			for (from = j; from > d && s[from - 1] == s[from - 1 - d];
+			    from--)
+				;
+			for (to = j + 1; to < n && s[to] == s[to - d]; to++)
+				;
+			if (glued_at(s, to, d, to - from))
+				return 1;
+			j = to;
+		}
+	return 0;
+}
+
+/*
  * Does the row's editor draw text of the line again?  The tty's echo
  * (dash's canonical mode) never does: it only adds what was typed, and
  * erases with BS, space, BS; its reprint (^R) starts a new line.  There
@@ -794,6 +868,7 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 	    inner_blanks(s + plen, n - plen) ||
 	    (redraws(st) && repeated_text(s + plen, n - plen,
 	    zsh_stripped(st, flags) ? REPEAT_FAR : 0)) ||
+	    (zsh_stripped(st, flags) && glued_copy(s + plen, n - plen)) ||
 	    hidden_cr_move(st, flags, s, n, plen) ||
 	    zsh_lost_forward(st, flags) || zsh_lost_insert(st, flags))
 		return 1;

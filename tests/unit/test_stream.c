@@ -432,6 +432,44 @@ START_TEST(zsh_lost_insert_point)
 }
 END_TEST
 
+/*
+ * zsh draws a key typed inside the line with the rest after it and moves
+ * back with CUB, stripped: copies of the rest glued into words (zsh-plain
+ * 410, 78, streamed).  Stretches typed twice stand between blanks or
+ * punctuation, or repeat a pattern: not flagged.
+ */
+START_TEST(zsh_glued_rest)
+{
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
+	struct sl_stream tty = { SL_STREAM_CANON, 0, 0, 0, 0, 0 };
+	static const char *const inserted[] = {
+		"vm% echo novemberinovembernovemberdnovember x",
+		"vm% cho november938 novemberecho938 november x",
+		"vm% echo lima charliexcharlie",
+		"vm% echo novemberinovember",
+	};
+	static const char *const typed[] = {
+		"vm% ssh node1 node2 node3 node4",
+		"vm% cp notes.txt /backup/notes.txt",
+		"vm% mv report2024.csv old/report2024.csv",
+		"vm% curl https://example.com/a?next=https://example.com/b",
+		"vm% echo ================ done",
+		"vm% echo abababababababab",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(inserted) / sizeof(inserted[0]); i++) {
+		ck_assert_msg(unsure(&zsh, 0, inserted[i], 4), "%zu", i);
+		/* kept escapes (a title): the moves are there */
+		ck_assert(!unsure(&zsh, SL_ROW_STREAM_KEPT, inserted[i], 4));
+	}
+	/* the tty echoes what was typed: no redraw */
+	ck_assert(!unsure(&tty, 0, inserted[2], 4));
+	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++)
+		ck_assert_msg(!unsure(&zsh, 0, typed[i], 4), "%zu", i);
+}
+END_TEST
+
 /* fish's climb of one row that ends an element is not drawn (the CR LF
  * after it came back to the row's start); anything else is. */
 START_TEST(final_climb_not_drawn)
@@ -568,6 +606,7 @@ stream_suite(void)
 	tcase_add_test(tc, hidden_cr_moves);
 	tcase_add_test(tc, zsh_lost_moves);
 	tcase_add_test(tc, zsh_lost_insert_point);
+	tcase_add_test(tc, zsh_glued_rest);
 	tcase_add_test(tc, final_climb_not_drawn);
 	tcase_add_test(tc, title_first);
 	tcase_add_test(tc, cont_left_blanks);
