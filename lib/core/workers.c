@@ -228,13 +228,22 @@ frame_open(struct sl_buf *b)
 	return at;
 }
 
+/* The header of the frame opened at at: its type, its payload's length
+ * (bytes that may lie elsewhere: sl_workers_send()). */
 static void
-frame_close(struct sl_buf *b, size_t at, int type)
+frame_head(struct sl_buf *b, size_t at, int type, size_t payload)
 {
-	uint32_t len = (uint32_t)(b->len - at - 5);
+	uint32_t len = (uint32_t)payload;
 
 	b->buf[at] = (char)type;
 	memcpy(b->buf + at + 1, &len, sizeof(len));
+}
+
+/* The frame opened at at ends with b's last byte. */
+static void
+frame_close(struct sl_buf *b, size_t at, int type)
+{
+	frame_head(b, at, type, b->len - at - 5);
 }
 
 /* ------------------------------------------------------------ worker */
@@ -408,15 +417,13 @@ worker_put(void *arg, const struct sl_record *r)
 void
 sl_workers_send(const void *head, size_t hn, const void *p, size_t n)
 {
-	uint32_t len = (uint32_t)(hn + n);
 	size_t at;
 
 	close_records();
 	at = frame_open(&self->frame);
 	sl_buf_add(&self->frame, head, hn);
 	if (n >= SEND_IN_PLACE) {
-		self->frame.buf[at] = (char)FR_PACK;
-		memcpy(self->frame.buf + at + 1, &len, sizeof(len));
+		frame_head(&self->frame, at, FR_PACK, hn + n);
 		flush_frames(p, n);
 		return;
 	}
