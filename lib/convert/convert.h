@@ -105,8 +105,8 @@ struct sl_convert {
 	 * tagged as held_cs's (a body piece: end_body_piece). */
 	struct sl_body_mem held_body;
 	struct sl_buf piece;		/* scratch of make_piece */
-	size_t piece_head, piece_mid;	/* chunks_body: where its bytes
-					   are in piece, and how many */
+	size_t piece_head;		/* chunks_body: where its bytes
+					   go in piece */
 	/* Where workers put pieces' records and bytes: made before they
 	 * start; NULL: no pieces. */
 	struct piece_files *pf;

@@ -433,36 +433,20 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
  */
 
 
-/* The bytes of the chunks in block, in order (the piece's records'
- * put() bytes). */
+/*
+ * Where the chunks' bytes go in the piece: only marked, not added.  They
+ * are in the blocks' file already, and an SL_W_BODY writer's end() does
+ * not depend on what put() made (copied in here, they were only moved
+ * out again).
+ */
 static int
 chunks_body(struct sl_convert *c, struct sl_wfile *f,
     const struct sl_wsess *ws, struct sl_buf *block)
 {
-	uint32_t len;
-	size_t at;
-
 	(void)ws;
+	(void)block;
 	c->piece_head = f->mem->len;
-	for (at = 0; at + 8 <= block->len; at += 8 + len) {
-		memcpy(&len, block->buf + at + 4, sizeof(len));
-		sl_buf_add(f->mem, block->buf + at + 8, len);
-	}
-	c->piece_mid = f->mem->len - c->piece_head;
 	return SL_OK;
-}
-
-/* The piece rendered without its middle, the chunks' bytes (they are
- * in the blocks' file already): the writer has seen them all, end()
- * what they ended with. */
-static void
-cut_middle(struct sl_convert *c)
-{
-	char *p = c->piece.buf + c->piece_head;
-
-	memmove(p, p + c->piece_mid, c->piece.len - c->piece_head -
-	    c->piece_mid);
-	c->piece.len -= c->piece_mid;
 }
 
 /* The body piece held, if any, as its entry in b. */
@@ -480,10 +464,8 @@ end_body_piece(struct sl_convert *c, struct sl_buf *b)
 	sl_body_mem_close(&c->held_body);
 	conv_body_sum(s, NULL);
 	sl_buf_reset(&c->piece);
-	if (piece_render(c, s, chunks_body, chunks) == SL_OK) {
-		cut_middle(c);
+	if (piece_render(c, s, chunks_body, chunks) == SL_OK)
 		plen = (long long)c->piece.len;
-	}
 	/* A write that failed is told through PF_FAILED: the parent stops
 	 * before it reads the entry. */
 	(void)file_put(c->pf, PF_BLOCKS, chunks, &boff);
