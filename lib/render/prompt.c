@@ -419,6 +419,16 @@ silent_before(const struct sl_prompt *ps)
 static int	same_prompt(const struct sl_prompt *, const char *, size_t);
 static int	goes_on(const struct sl_prompt *, const char *, size_t);
 
+/* The row shows the last command row's prompt again, and its line goes
+ * on from that row's text: what every shell's "line drawn again" looks
+ * like (title_redraw, stream_redraw, mksh_redraw, silent_row_marks). */
+static int
+line_again(const struct sl_prompt *ps, const char *s, size_t n, size_t k)
+{
+	return ps->last_cmd != NULL && ps->last_cmd[0] != '\0' &&
+	    same_prompt(ps, s, k) && goes_on(ps, s + k, n - k);
+}
+
 /*
  * ...unless the row is ksh93's Ctrl-L: the line drawn again on the next
  * row (its pad of blanks kept in a stream, sl_stream_ksh_pad), the same
@@ -429,8 +439,7 @@ static unsigned
 silent_row_marks(struct sl_prompt *ps, const char *s, size_t n,
     size_t plen)
 {
-	if (ps->stream_padded && same_prompt(ps, s, plen) &&
-	    goes_on(ps, s + plen, n - plen))
+	if (ps->stream_padded && line_again(ps, s, n, plen))
 		return SL_MARK_REDRAW;
 	return SL_MARK_PREV_UNCERTAIN;
 }
@@ -1233,9 +1242,7 @@ title_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
     unsigned flags)
 {
 	if (ps->paste > 0 || (flags & (SL_ROW_TITLE | SL_ROW_PASTE)) ||
-	    !ps->last_signed || ps->last_cmd == NULL ||
-	    ps->last_cmd[0] == '\0' || !same_prompt(ps, s, k) ||
-	    !goes_on(ps, s + k, n - k))
+	    !ps->last_signed || !line_again(ps, s, n, k))
 		return 0;
 	ps->marks |= SL_MARK_REDRAW;
 	return 1;
@@ -1266,9 +1273,7 @@ stream_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k,
 	    !(flags & (SL_ROW_TITLE | SL_ROW_PASTE));
 	if ((!listed && (!ps->last_pasted ||
 	    (flags & SL_ROW_PASTE) || !(flags & SL_ROW_STREAM_KEPT))) ||
-	    ps->last_cmd == NULL ||
-	    ps->last_cmd[0] == '\0' || !same_prompt(ps, s, k) ||
-	    !goes_on(ps, s + k, n - k))
+	    !line_again(ps, s, n, k))
 		return 0;
 	ps->marks |= SL_MARK_REDRAW;
 	return 1;
@@ -1289,8 +1294,7 @@ static __attribute__((noinline)) int
 mksh_redraw(struct sl_prompt *ps, const char *s, size_t n, size_t k)
 {
 	if (!ps->prev_cmd || ps->open || ps->cmd_end == 2 ||
-	    ps->last_cmd == NULL || ps->last_cmd[0] == '\0' ||
-	    !same_prompt(ps, s, k) || !goes_on(ps, s + k, n - k))
+	    !line_again(ps, s, n, k))
 		return 0;
 	ps->marks |= ps->cmd_end == 1 ? SL_MARK_REDRAW :
 	    SL_MARK_PREV_UNCERTAIN;
