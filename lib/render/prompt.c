@@ -355,8 +355,6 @@ sl_prompt_quiet_redraws(const struct sl_prompt *ps)
 	return quiet_editor(ps);
 }
 
-/* In a stream bash's line drawn again after a Tab listing with no bell
- * is known only by the row after the listing (stream_redraw). */
 /* In a stream mksh's last command row may be drawn again by Ctrl-L on
  * the next row (mksh_redraw), which may come in the next event. */
 int
@@ -365,6 +363,8 @@ sl_prompt_mksh_row_open(const struct sl_prompt *ps)
 	return ps->mksh_seen && ps->prev_cmd && !ps->open;
 }
 
+/* In a stream bash's line drawn again after a Tab listing with no bell
+ * is known only by the row after the listing (stream_redraw). */
 int
 sl_prompt_unseen_listing(const struct sl_prompt *ps)
 {

@@ -204,7 +204,7 @@ struct sl_term {
 				   down onto them (erase_soft_below) */
 	int fish;		/* fish's end-of-line mark `⏎` was seen */
 	long long erased_at;	/* 1 + absolute row ED 0 emptied from its
-				   start outside zsh's editor, until a BS
+				   start, until the next BS reads it
 				   (term_ksh_pad_width), or 0 */
 	int line_erased;	/* ...and the line drawn there again was
 				   padded to the margin: ksh93's editor */

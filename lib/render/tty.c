@@ -1158,8 +1158,9 @@ sl_tty_flush(struct sl_tty *tty)
 	sl_term_finish(tty->term);
 	tty->nnamed = 0;	/* every row is out: no row of theirs to come */
 	count_dropped(tty);
-	/* A streamed event ends on a zsh command with nothing after it:
-	 * what follows is not known here, and it may never have run. */
+	/* A streamed event ends on a command row of a shell that cancels
+	 * lines silently (zsh, ksh93) with nothing after it: what follows
+	 * is not known here, and it may never have run. */
 	if (sl_prompt_silent_so_far(tty->cur->prompt))
 		settle(tty, NULL, SL_MARK_PREV_UNCERTAIN);
 	if (!carries(tty))
