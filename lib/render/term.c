@@ -403,6 +403,9 @@ carriage_return(struct sl_term *t)
 	 * read after) */
 	if (t->wrap_w != 0 && r->soft) {
 		term_settled(t);	/* before the move: term_shift_settle */
+		if (t->search_left_row != 0 ||
+		    (r->len > 0 && r->ch[0] == '('))
+			term_search_left_cr(t, r, x);
 		t->cx = term_line_start(t);
 	} else
 		t->cx = 0;
@@ -687,6 +690,7 @@ line_down(struct sl_term *t, unsigned char c)
 	t->at_margin = 0;
 	t->kept_row = 0;	/* what follows takes the lines */
 	t->shift_row = 0;	/* off the row: nothing to settle */
+	t->search_left_row = 0;	/* nor a search line's leftover */
 	term_linefeed(t);
 	if (t->editing)
 		term_cur_row(t)->editor_line = 1;
