@@ -435,6 +435,9 @@ look_resolve(struct sl_term *t, int wrap)
 	} else {
 		uint32_t x = t->cx;
 
+		if (term_soft_wrapped(t) && (t->search_left_row != 0 ||
+		    (r->len > 0 && r->ch[0] == '(')))
+			term_search_left_cr(t, r, x);	/* as carriage_return */
 		t->cx = term_soft_wrapped(t) ? term_line_start(t) : 0;
 		term_count_cr(t, x);
 	}
