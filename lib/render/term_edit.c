@@ -24,6 +24,8 @@
  */
 static void	pad_erased(struct sl_term *, struct row *, uint32_t, uint32_t)
 		    __attribute__((noinline));
+static void	search_left_el(struct sl_term *, struct row *, unsigned)
+		    __attribute__((noinline));
 /* ------------------------------------------------------ editing functions */
 
 static void
@@ -41,7 +43,7 @@ term_erase_line(struct sl_term *t, unsigned mode)
 	struct row *r = term_cur_row(t);
 
 	if (t->search_left_row != 0)
-		term_search_left_el(t, r, mode);
+		search_left_el(t, r, mode);
 	switch (mode) {
 	case 0:
 		if (term_soft_wrapped(t) && !t->at_margin) {
@@ -255,7 +257,7 @@ term_shift_settle(struct sl_term *t)
  * Called at a CR on a wrapped row that starts with "(" or once the CR on
  * a search line's first line was seen: that CR notes the row, the next
  * CR on the first line where readline stopped writing, and a CR on the
- * second line keeps the note for its EL (term_search_left_el).
+ * second line keeps the note for its EL (search_left_el).
  */
 void
 term_search_left_cr(struct sl_term *t, const struct row *r, uint32_t x)
@@ -280,8 +282,8 @@ term_search_left_cr(struct sl_term *t, const struct row *r, uint32_t x)
 }
 
 /* EL while a search line's row is noted (term_search_left_cr). */
-void
-term_search_left_el(struct sl_term *t, struct row *r, unsigned mode)
+static void
+search_left_el(struct sl_term *t, struct row *r, unsigned mode)
 {
 	uint32_t from = t->search_left_end, to = SL_MIN(r->len, t->wrap_w);
 
