@@ -595,6 +595,8 @@ csi_other(struct sl_term *t, unsigned char f)
 		break;
 	case 'K':	/* off a wrapped row: csi_dispatch */
 		t->el_col = t->cx;	/* note_margin_pad */
+		if (t->search_left_row != 0)
+			term_search_left_el(t);
 		term_erase_line(t, term_param(t, 0, 0));
 		break;
 	case 'L': term_insert_lines(t, n); break;
@@ -693,7 +695,6 @@ line_down(struct sl_term *t, unsigned char c)
 	t->at_margin = 0;
 	t->kept_row = 0;	/* what follows takes the lines */
 	t->shift_row = 0;	/* off the row: nothing to settle */
-	t->search_left_row = 0;	/* nor a search line's leftover */
 	term_linefeed(t);
 	if (t->editing)
 		term_cur_row(t)->editor_line = 1;

@@ -296,6 +296,7 @@ void	term_delete_chars(struct sl_term *t, uint32_t n);
 void	term_shift_settle(struct sl_term *t);
 void	term_search_left_cr(struct sl_term *t, const struct row *r,
 	    uint32_t x) __attribute__((noinline));
+void	term_search_left_el(struct sl_term *t) __attribute__((noinline));
 int	term_search_row(const struct row *r);
 void	term_swap_rows(struct sl_term *t, unsigned i, unsigned j);
 void	term_insert_lines(struct sl_term *t, uint32_t n);

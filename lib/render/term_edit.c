@@ -24,8 +24,7 @@
  */
 static void	pad_erased(struct sl_term *, struct row *, uint32_t, uint32_t)
 		    __attribute__((noinline));
-static void	search_left_el(struct sl_term *, struct row *, unsigned)
-		    __attribute__((noinline));
+
 /* ------------------------------------------------------ editing functions */
 
 static void
@@ -42,8 +41,6 @@ term_erase_line(struct sl_term *t, unsigned mode)
 {
 	struct row *r = term_cur_row(t);
 
-	if (t->search_left_row != 0)
-		search_left_el(t, r, mode);
 	switch (mode) {
 	case 0:
 		if (term_soft_wrapped(t) && !t->at_margin) {
@@ -257,7 +254,7 @@ term_shift_settle(struct sl_term *t)
  * Called at a CR on a wrapped row that starts with "(" or once the CR on
  * a search line's first line was seen: that CR notes the row, the next
  * CR on the first line where readline stopped writing, and a CR on the
- * second line keeps the note for its EL (search_left_el).
+ * second line keeps the note for its EL (term_search_left_el).
  */
 void
 term_search_left_cr(struct sl_term *t, const struct row *r, uint32_t x)
@@ -282,14 +279,15 @@ term_search_left_cr(struct sl_term *t, const struct row *r, uint32_t x)
 }
 
 /* EL while a search line's row is noted (term_search_left_cr). */
-static void
-search_left_el(struct sl_term *t, struct row *r, unsigned mode)
+void
+term_search_left_el(struct sl_term *t)
 {
+	struct row *r = term_cur_row(t);
 	uint32_t from = t->search_left_end, to = SL_MIN(r->len, t->wrap_w);
 
 	if (t->search_left_row == t->abs_top + t->cy + 1 && from != 0 &&
-	    t->cx == t->wrap_w && !t->at_margin &&
-	    mode == 0 && from < to) {
+	    t->cx == t->wrap_w && !t->at_margin && term_param(t, 0, 0) == 0 &&
+	    from < to) {
 		term_fix_wide_left(r, from);
 		term_fix_wide_right(r, to);
 		term_row_blank(r, from, to);
