@@ -24,7 +24,6 @@
  */
 static void	pad_erased(struct sl_term *, struct row *, uint32_t, uint32_t)
 		    __attribute__((noinline));
-
 /* ------------------------------------------------------ editing functions */
 
 static void
