@@ -453,6 +453,9 @@ carriage_return(struct sl_term *t)
 	 * read after) */
 	if (t->wrap_w != 0 && r->soft) {
 		term_settled(t);	/* before the move: term_shift_settle */
+		if (t->search_left_row != 0 ||
+		    (r->len > 0 && r->ch[0] == '('))
+			term_search_left_cr(t, r, x);
 		t->cx = term_line_start(t);
 	} else
 		t->cx = 0;
@@ -486,6 +489,9 @@ look_resolve(struct sl_term *t, int wrap)
 	} else {
 		uint32_t x = t->cx;
 
+		if (term_soft_wrapped(t) && (t->search_left_row != 0 ||
+		    (r->len > 0 && r->ch[0] == '(')))
+			term_search_left_cr(t, r, x);	/* as carriage_return */
 		t->cx = term_soft_wrapped(t) ? term_line_start(t) : 0;
 		term_count_cr(t, x);
 	}
@@ -659,6 +665,8 @@ csi_other(struct sl_term *t, unsigned char f)
 		break;
 	case 'K':	/* off a wrapped row: csi_dispatch */
 		t->el_col = t->cx;	/* note_margin_pad */
+		if (t->search_left_row != 0)
+			term_search_left_el(t);
 		term_erase_line(t, term_param(t, 0, 0));
 		break;
 	case 'L': term_insert_lines(t, n); break;

@@ -247,6 +247,12 @@ struct sl_term {
 	uint32_t shift_end;	/* where it takes the line to end then */
 	int shift_ins;		/* it inserted (ICH), not deleted */
 	uint32_t shift_invis;	/* bytes of sequences written since */
+	long long search_left_row;	/* 1 + absolute row whose search line
+				   readline began to draw the prompt over
+				   (a CR on its first line), or 0:
+				   term_search_left_cr */
+	uint32_t search_left_end;	/* where it stopped writing on that
+				   line (its next CR), or 0 */
 	struct look *look;	/* bytes after a pending CR, not yet fed;
 				   made on the first such CR */
 	struct sl_buf text;	/* the row being handed out */
@@ -298,6 +304,10 @@ void	term_erase_chars(struct sl_term *t, uint32_t n);
 void	term_insert_chars(struct sl_term *t, uint32_t n);
 void	term_delete_chars(struct sl_term *t, uint32_t n);
 void	term_shift_settle(struct sl_term *t);
+void	term_search_left_cr(struct sl_term *t, const struct row *r,
+	    uint32_t x) __attribute__((noinline));
+void	term_search_left_el(struct sl_term *t) __attribute__((noinline));
+int	term_search_row(const struct row *r);
 void	term_swap_rows(struct sl_term *t, unsigned i, unsigned j);
 void	term_insert_lines(struct sl_term *t, uint32_t n);
 void	term_delete_lines(struct sl_term *t, uint32_t n);

@@ -133,6 +133,7 @@ term_insert_chars(struct sl_term *t, uint32_t n)
 	struct row *r = term_cur_row(t);
 	uint32_t x = t->cx, keep, end = line_end(t, r);
 
+	t->search_left_row = 0;	/* a shift: term_shift_settle's */
 	if (x >= r->len)
 		return;
 	if (end < r->len) {
@@ -165,6 +166,7 @@ term_delete_chars(struct sl_term *t, uint32_t n)
 	struct row *r = term_cur_row(t);
 	uint32_t x = t->cx, end = line_end(t, r);
 
+	t->search_left_row = 0;	/* a shift: term_shift_settle's */
 	if (x >= r->len)
 		return;
 	if (end < r->len) {
@@ -224,6 +226,72 @@ term_shift_settle(struct sl_term *t)
 		term_delete_chars(t, invis);
 	else if (t->shift_end - x == invis)
 		term_erase_chars(t, t->wrap_w - x);
+}
+
+/*
+ * Leaving a Ctrl-R search over a wrapped entry, readline may draw the
+ * prompt again over the search line's first line (CR, the prompt, the
+ * restored line) and never erase the rest of that line: with a prompt of
+ * many invisible bytes (Liquid Prompt's colours and title) its count of
+ * the old line against the new says nothing is left.  It then goes down,
+ * erases the second line from its start (CR, EL) and climbs back to type
+ * on: the search line's tail stays on the screen (libvterm and pyte show
+ * it) after the command, glued to it (wild bash-liquid 44: `echo lima135
+ * kilonovember alpha ...`).
+ *
+ * The bytes tell it apart from the cells readline leaves on purpose, the
+ * old and new line's shared suffix: that suffix ends where the new line
+ * ends, and without a shift (ICH, DCH: term_shift_settle's) only where
+ * the old line ended too, at the margin, since the search line wrapped.
+ * A new line that ends there goes on to the second line; erased from its
+ * start, the second line holds none of it, so the new line ended on the
+ * first, short of the margin, and nothing past where readline stopped
+ * writing there is the line's.  Those cells are blanked, as readline
+ * meant (the row's text is the prompt and command it drew, not the
+ * leftover).
+ *
+ * Called at a CR on a wrapped row that starts with "(" or once the CR on
+ * a search line's first line was seen: that CR notes the row, the next
+ * CR on the first line where readline stopped writing, and a CR on the
+ * second line keeps the note for its EL (term_search_left_el).
+ */
+void
+term_search_left_cr(struct sl_term *t, const struct row *r, uint32_t x)
+{
+	long long here = t->abs_top + t->cy + 1;
+	uint32_t start = term_line_start(t);
+
+	if (term_search_row(r)) {
+		t->search_left_row = start == 0 ? here : 0;
+		t->search_left_end = 0;
+		return;
+	}
+	if (t->search_left_row != here)
+		t->search_left_row = 0;
+	else if (t->search_left_end == 0) {
+		if (start == 0 && x > 0 && x < t->wrap_w && x < r->len)
+			t->search_left_end = x;
+		else
+			t->search_left_row = 0;
+	} else if (start != t->wrap_w && x != 0)
+		t->search_left_row = 0;	/* CR CR LF (the log's line end) keeps */
+}
+
+/* EL while a search line's row is noted (term_search_left_cr). */
+void
+term_search_left_el(struct sl_term *t)
+{
+	struct row *r = term_cur_row(t);
+	uint32_t from = t->search_left_end, to = SL_MIN(r->len, t->wrap_w);
+
+	if (t->search_left_row == t->abs_top + t->cy + 1 && from != 0 &&
+	    t->cx == t->wrap_w && !t->at_margin && term_param(t, 0, 0) == 0 &&
+	    from < to) {
+		term_fix_wide_left(r, from);
+		term_fix_wide_right(r, to);
+		term_row_blank(r, from, to);
+	}
+	t->search_left_row = 0;
 }
 
 /* IL: blank rows pushed in at the cursor; the rows below move down. */

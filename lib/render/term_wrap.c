@@ -671,8 +671,8 @@ learn_width_from_pad(struct sl_term *t, struct row *r, uint32_t n)
  * "(i-search)`" or either "(failed ...": its text is fixed in readline,
  * not the user's.
  */
-static int
-search_row(const struct row *r)
+int
+term_search_row(const struct row *r)
 {
 	static const char tag[] = "i-search)`";
 	uint32_t p, k;
@@ -699,7 +699,7 @@ search_row(const struct row *r)
 static int
 two_line_search(const struct sl_term *t, const struct row *r)
 {
-	return two_line_editor(t, r) && search_row(r);
+	return two_line_editor(t, r) && term_search_row(r);
 }
 
 /*

@@ -2517,6 +2517,34 @@ START_TEST(wrap_search_prompt_invisible_miscount)
 END_TEST
 
 /*
+ * Leaving a search over a wrapped entry, readline draws the prompt over
+ * the search line's first line, erases the second from its start and
+ * never the first line's rest (wild bash-liquid 44: many invisible
+ * bytes in the prompt).  libvterm and pyte show the leftover after the
+ * command; it is not the line's: the new line ended on the first line.
+ * Where readline writes on the second line the new line reaches it, and
+ * what it did not write on the first may be the shared end it kept: that
+ * stays, as do the cells after a shift (term_shift_settle's).
+ */
+START_TEST(wrap_search_left_tail)
+{
+	RENDER_IS("prev\r\n\033[?2004h" RL_PROMPT "\r" SEARCH40 " \033[A"
+	    "\r" SEARCH40 "lmn\033[A\r" RL_PROMPT
+	    "\r\n\r\033[K\033[A\033[C\033[Cecho hi\r\n\033[?2004l\rhi\r\n",
+	    "prev", "$ echo hi", "hi");
+	/* The log's CR CR LF (script's onlcr) is the same. */
+	RENDER_IS("prev\r\n\033[?2004h" RL_PROMPT "\r" SEARCH40 " \033[A"
+	    "\r" SEARCH40 "lmn\033[A\r" RL_PROMPT
+	    "\r\r\n\r\033[K\033[A\033[C\033[Cecho hi\r\r\n\033[?2004l\rhi\r\n",
+	    "prev", "$ echo hi", "hi");
+	RENDER_IS("prev\r\n\033[?2004h" RL_PROMPT "\r" SEARCH40 " \033[A"
+	    "\r" SEARCH40 "lmn\033[A\r" RL_PROMPT
+	    "\r\nmore\033[K\r\n\033[?2004l\rhi\r\n",
+	    "prev", "$ everse-i-search)`ab': echo abcdefghijkmore", "hi");
+}
+END_TEST
+
+/*
  * A wide character that does not fit in the last column (40): readline
  * pads the margin with a space and EL, and the character starts the next
  * line.  The climb after it teaches the width; a space and EL with no
@@ -3422,6 +3450,7 @@ term_suite(void)
 	tcase_add_test(tc, search_climb_unknown_width_unplaced);
 	tcase_add_test(tc, wrap_search_wide_char_pad);
 	tcase_add_test(tc, wrap_search_prompt_invisible_miscount);
+	tcase_add_test(tc, wrap_search_left_tail);
 	tcase_add_test(tc, wrap_zsh_search_exact_width);
 	tcase_add_test(tc, wrap_fish_erased_suggestion);
 	tcase_add_test(tc, wrap_fish_exact_width_suggestion);
