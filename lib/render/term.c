@@ -773,7 +773,7 @@ line_down(struct sl_term *t, unsigned char c)
 		}
 		t->left_row = t->abs_top + t->cy + 1;
 		t->left_lines = term_line_start(t) / t->wrap_w + 1;
-		if (t->line_erased)
+		if (t->line_erased && c == '\n')
 			term_ksh_lf_off(t);
 	}
 	if (c == '\n' && r->bell_len != 0 && r->bell_len == r->len + 1)
@@ -1176,7 +1176,7 @@ sgr_skip(struct sl_term *t, const unsigned char *p, const unsigned char *end)
 	 * byte too (ESC [ K, the next most common, and the private modes
 	 * end at it): which sequence comes is not foreseeable, and each
 	 * of those tests was a branch mispredicted that often. */
-	if (end - p < 18)
+	if (end - p < 18 || t->cb.attrs)	/* fixed per renderer */
 		return NULL;
 	m = not_param16(p + 2);
 	if (m == 0)

@@ -185,7 +185,8 @@ struct sl_term {
 	 * logical row, so an edited long command renders whole.
 	 */
 	uint32_t wrap_w;
-	int cr_pending;		/* a CR that may be readline's wrap */
+	int cr_pending;		/* a CR that may be readline's wrap, or
+				   ksh93's LF off a wrapped row held */
 	uint32_t cr_col;
 	int at_margin;		/* printed up to a multiple of wrap_w */
 	/* CRs in a row right before an LF: busybox wraps its line with an

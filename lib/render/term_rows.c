@@ -353,7 +353,8 @@ term_spill_rows(struct sl_term *t)
 	while (t->cy > 0)
 		term_pop_top(t);
 	release_spare(t);
-	/* Not mid-sequence, with held bytes after a CR, or on the status row. */
+	/* Not mid-sequence, with held bytes (after a CR, or ksh93's LF),
+	 * or on the status row. */
 	if (t->cells > SPILL_SMALL && t->state == S_GROUND && !t->cr_pending &&
 	    !t->on_status) {
 		y = t->cy;
