@@ -100,18 +100,9 @@ enum { FR_RECORDS = 'R', FR_JSON = 'J', FR_PACK = 'K', FR_ERROR = 'E',
  * RES_BYTES).  A side that finds it cannot go on says so in its flag
  * before sleeping, and the other wakes it: the worker on the futex
  * taken, the parent with a byte on the pipe.
- *
- * A worker that finds its ring empty goes on from the ring's start
- * (ring_rewind()): wpos jumps from skip_at to skip_to, the next
- * multiple of RES_BYTES, and the parent jumps there too when it reaches
- * skip_at (ring_skip()).  Frames the parent keeps up with then stay on
- * the ring's first pages, made once and in cache, instead of walking
- * all RES_BYTES (a page fault on each side for every page of each
- * ring, and frames read from memory rather than the cache).
  */
 struct res_ring {
 	_Atomic uint64_t wpos, rpos;
-	_Atomic uint64_t skip_at, skip_to;	/* the last rewind */
 	_Atomic uint32_t taken;		/* bumped as the parent takes */
 	_Atomic uint32_t worker_waits;	/* the ring is full */
 	_Atomic uint32_t parent_waits;	/* the parent sleeps in poll() */
@@ -363,27 +354,6 @@ ring_write(struct res_ring *r, const char *p, size_t n)
 }
 
 /*
- * Where need bytes written at wpos go: from the ring's start when the
- * parent has taken everything and they fit before wpos's place (then
- * they never wait for the parent to pass the rewind), else at wpos.
- * The rewind is shown to the parent before the wpos it ends at (no
- * wake-up: there is nothing to take yet).
- */
-static uint64_t
-ring_rewind(struct res_ring *r, uint64_t wpos, size_t need)
-{
-	size_t at = (size_t)(wpos % RES_BYTES);
-
-	if (at < need || atomic_load(&r->rpos) != wpos)
-		return wpos;
-	wpos += RES_BYTES - at;
-	atomic_store(&r->skip_to, wpos);
-	atomic_store(&r->skip_at, wpos - (RES_BYTES - at));
-	atomic_store(&r->wpos, wpos);
-	return wpos;
-}
-
-/*
  * a then b to the ring: shown together when they fit at once, so that
  * the parent never finds the frame they make half written (it would
  * copy out what it found); else one after the other, as room comes.
@@ -394,7 +364,6 @@ ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
 {
 	uint64_t wpos = atomic_load_explicit(&r->wpos, memory_order_relaxed);
 
-	wpos = ring_rewind(r, wpos, an + bn);
 	if (bn == 0 ||
 	    RES_BYTES - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
 		ring_write(r, a, an);
@@ -894,27 +863,12 @@ read_declined(struct sl_workers *ws, char *p, size_t n, int by_path)
 	return 1;
 }
 
-/* The bytes a rewind of w's ring skips that the parent has not, 0 if
- * none.  A rewind at rpos is the worker's last (positions only grow),
- * and whole once wpos shows bytes past it. */
-static size_t
-ring_skips(const struct worker *w, uint64_t wpos, uint64_t rpos)
-{
-	struct res_ring *r = w->res;
-
-	if (wpos == rpos || atomic_load(&r->skip_at) != rpos)
-		return 0;
-	return (size_t)(atomic_load(&r->skip_to) - rpos);
-}
-
 /* The frames w has written that the parent has not taken. */
 static size_t
 ring_has(const struct worker *w)
 {
-	uint64_t wpos = atomic_load(&w->res->wpos);
-	uint64_t rpos = atomic_load(&w->res->rpos);
-
-	return (size_t)(wpos - rpos) - ring_skips(w, wpos, rpos);
+	return (size_t)(atomic_load(&w->res->wpos) -
+	    atomic_load(&w->res->rpos));
 }
 
 /* The parent took n more bytes of w's ring: their room is free again,
@@ -928,31 +882,14 @@ ring_taken(struct res_ring *r, uint64_t rpos, size_t n)
 		(void)syscall(SYS_futex, &r->taken, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
-/* The parent at the worker's rewind, if it is there: on to the ring's
- * start too. */
-static void
-ring_skip(struct worker *w)
-{
-	uint64_t rpos = atomic_load(&w->res->rpos);
-	size_t skip = ring_skips(w, atomic_load(&w->res->wpos), rpos);
-
-	if (skip > 0)
-		ring_taken(w->res, rpos, skip);
-}
-
 /* What w wrote so far, from its ring onto w->in (the ring is free again
  * at once). */
 static void
 take_ring(struct worker *w)
 {
 	struct res_ring *r = w->res;
-	uint64_t rpos;
-	size_t n, at, k;
-
-	ring_skip(w);
-	rpos = atomic_load(&r->rpos);
-	n = ring_has(w);
-	at = (size_t)(rpos % RES_BYTES);
+	uint64_t rpos = atomic_load(&r->rpos);
+	size_t n = ring_has(w), at = (size_t)(rpos % RES_BYTES), k;
 
 	if (n > 0) {
 		if (w->in_r == w->in.len) {
@@ -1069,7 +1006,6 @@ next_frame(struct worker *w, size_t *n, int *in_ring)
 
 	*in_ring = 0;
 	if (w->in_r == w->in.len) {
-		ring_skip(w);
 		at = (size_t)(atomic_load(&r->rpos) % RES_BYTES);
 		*n = whole_frame(r->data + at,
 		    SL_MIN(ring_has(w), RES_BYTES - at));

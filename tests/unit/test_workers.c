@@ -249,89 +249,6 @@ START_TEST(small_ring_keeps_order)
 }
 END_TEST
 
-/*
- * The pages of this process's frames rings (the one shared mapping the
- * size of two, /dev/zero's) it has touched, in kB; -1: none mapped.
- */
-static long
-rings_rss(void)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	unsigned long from, to;
-	char line[512];
-	long kb, rss = -1;
-	int shared = 0, rings = 0;
-
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "%lx-%lx ", &from, &to) == 2) {
-			shared = strstr(line, "/dev/zero") != NULL;
-			rings = 0;
-		} else if (sscanf(line, "Size: %ld kB", &kb) == 1)
-			rings = shared && kb >= 2 * 4096 && kb < 2 * 4096 + 8;
-		else if (rings && sscanf(line, "Rss: %ld kB", &kb) == 1)
-			rss = kb;
-	}
-	fclose(f);
-	return rss;
-}
-
-/* Every 1000th record, the most of the rings' pages touched so far. */
-static int
-watch_rings(void *arg, const struct sl_record *r)
-{
-	static long records;
-	long *most = arg, rss;
-
-	(void)r;
-	if (++records % 1000 == 0 && (rss = rings_rss()) > *most)
-		*most = rss;
-	return SL_OK;
-}
-
-/*
- * Frames the parent keeps up with stay on the first pages of their
- * worker's ring, which goes on from its start whenever it is empty: on
- * a run that sends a worker its ring's size several times over, the
- * parent touches a part of the rings, not all of their 8 MiB.  Each log
- * is passed on whole before the next is handed out (sl_run_sync), so
- * that every one finds its worker's ring empty.
- */
-START_TEST(frames_rings_rewind)
-{
-	char dir[] = "/tmp/sl-test-workers-XXXXXX", path[600];
-	struct sl_sink sink = { watch_rings, NULL, 0 };
-	struct sl_run *run;
-	struct sl_buf log;
-	long most = -1;
-	int i;
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	sl_buf_init(&log);
-	for (i = 0; i < 300; i++) {
-		snprintf(path, sizeof(path), "u%03d-0a0a0a0a0a0a0a%03d.log",
-		    i, i);
-		make_log(&log, i, 20000);
-		put_file(dir, path, log.buf, log.len);
-	}
-	sl_buf_free(&log);
-	sink.arg = &most;
-	run = sl_run_new(NULL, &sink, NULL, NULL);
-	sl_run_set_jobs(run, 2);
-	for (i = 0; i < 300; i++) {
-		snprintf(path, sizeof(path), "%s/u%03d-0a0a0a0a0a0a0a%03d.log",
-		    dir, i, i);
-		sl_run_path(run, path);
-		sl_run_sync(run);
-	}
-	sl_run_finish(run);
-	sl_run_free(run);
-	ck_assert_msg(most >= 0 && most < 2048, "the parent touched %ld kB "
-	    "of the frames rings", most);
-	same_for_all(dir, dir, "echo 299.0", "echo 0.0", 2);
-}
-END_TEST
-
 /* At the first record, the run's workers (this process's children:
  * Check forks each test) are killed. */
 static int
@@ -398,7 +315,6 @@ workers_suite(void)
 	tcase_add_test(tc, deep_queue_keeps_order);
 	tcase_add_test(tc, small_ring_keeps_order);
 	tcase_add_test(tc, dead_workers_stop_the_run);
-	tcase_add_test(tc, frames_rings_rewind);
 	suite_add_tcase(s, tc);
 	return s;
 }
