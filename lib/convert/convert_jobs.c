@@ -291,19 +291,18 @@ convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 
 /* What goes between begin() and end() of a piece (piece_render). */
 typedef int piece_body_fn(struct sl_convert *c, struct sl_wfile *f,
-    const struct sl_wsess *ws, struct sl_buf *block);
+    const struct sl_wsess *ws);
 
 /* The held records through put(). */
 static int
 records_body(struct sl_convert *c, struct sl_wfile *f,
-    const struct sl_wsess *ws, struct sl_buf *block)
+    const struct sl_wsess *ws)
 {
 	const char *p = c->held.buf, *end = p + c->held.len;
 	struct sl_record r;
 	size_t used;
 	int rc = SL_OK;
 
-	(void)block;
 	for (; rc == SL_OK && p < end; p += used) {
 		used = sl_record_decode(p, (size_t)(end - p), &r, &c->arrays);
 		rc = used == 0 ? SL_FATAL : c->w->put(f, ws, &r);
@@ -314,11 +313,11 @@ records_body(struct sl_convert *c, struct sl_wfile *f,
 /*
  * What the writer makes of the held session alone, into c->piece: the
  * file's own bytes (open, close) are left out; between begin() and
- * end(), what body writes (block is its own).
+ * end(), what body writes.
  */
 static int
 piece_render(struct sl_convert *c, const struct csess *s,
-    piece_body_fn *body, struct sl_buf *block)
+    piece_body_fn *body)
 {
 	const struct sl_writer *w = c->w;
 	struct sl_wsess ws = { s->info->id, s->info, &s->sum, NULL, 1, -1, -1,
@@ -341,7 +340,7 @@ piece_render(struct sl_convert *c, const struct csess *s,
 	if (rc == SL_OK && w->begin != NULL)
 		rc = w->begin(&f, &ws);
 	if (rc == SL_OK)
-		rc = body(c, &f, &ws, block);
+		rc = body(c, &f, &ws);
 	if (rc == SL_OK && w->end != NULL)
 		rc = w->end(&f, &ws);
 	f.mem = &junk;
@@ -389,7 +388,7 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
 
 	sl_buf_reset(&c->piece);
 	s->info = sl_sessions_get(c->held_tab, c->held_sid, 1);
-	if (piece_render(c, s, records_body, NULL) != SL_OK ||
+	if (piece_render(c, s, records_body) != SL_OK ||
 	    file_put(c->pf, PF_BLOCKS, &c->held, &boff) != 0 ||
 	    file_put(c->pf, PF_PIECES, &c->piece, &poff) != 0)
 		rc = -1;
@@ -441,10 +440,9 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
  */
 static int
 chunks_body(struct sl_convert *c, struct sl_wfile *f,
-    const struct sl_wsess *ws, struct sl_buf *block)
+    const struct sl_wsess *ws)
 {
 	(void)ws;
-	(void)block;
 	c->piece_head = f->mem->len;
 	return SL_OK;
 }
@@ -464,7 +462,7 @@ end_body_piece(struct sl_convert *c, struct sl_buf *b)
 	sl_body_mem_close(&c->held_body);
 	conv_body_sum(s, NULL);
 	sl_buf_reset(&c->piece);
-	if (piece_render(c, s, chunks_body, chunks) == SL_OK)
+	if (piece_render(c, s, chunks_body) == SL_OK)
 		plen = (long long)c->piece.len;
 	/* A write that failed is told through PF_FAILED: the parent stops
 	 * before it reads the entry. */
