@@ -237,9 +237,9 @@ struct sl_term {
 				   note_margin_pad) */
 	int editing;		/* bracketed paste on at column 0 (a bash or
 				   fish prompt began) and not yet off */
-	long long mark_lf_row;	/* 1 + absolute row an LF went down onto
-				   the line of readline's wrap mark in,
-				   while bash edits (term_lf_onto_mark) */
+	long long mark_lf_row;	/* 1 + absolute row whose wrap mark's
+				   line an LF went down onto while bash
+				   edits (term_lf_onto_mark), or 0 */
 	long long rp_row;	/* 1 + absolute row a jump right (CUF) into
 				   blank cells landed on, or 0 */
 	uint32_t rp_col;	/* the column it landed on */
