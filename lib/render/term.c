@@ -765,7 +765,8 @@ line_down(struct sl_term *t, unsigned char c)
 	/* term_soft_wrapped(t), with the row at hand */
 	if (t->wrap_w != 0 && r->soft) {
 		term_settled(t);
-		if (term_lf_in_row(t)) {
+		if (term_lf_in_row(t) ||
+		    (t->editing && term_lf_onto_mark(t, r))) {
 			/* Down a physical line of the same logical row. */
 			t->cx = term_line_start(t) + t->wrap_w;
 			t->at_margin = 0;

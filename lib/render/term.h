@@ -238,6 +238,9 @@ struct sl_term {
 				   note_margin_pad) */
 	int editing;		/* bracketed paste on at column 0 (a bash or
 				   fish prompt began) and not yet off */
+	long long mark_lf_row;	/* 1 + absolute row whose wrap mark's
+				   line an LF went down onto while bash
+				   edits (term_lf_onto_mark), or 0 */
 	long long rp_row;	/* 1 + absolute row a jump right (CUF) into
 				   blank cells landed on, or 0 */
 	uint32_t rp_col;	/* the column it landed on */
@@ -333,6 +336,9 @@ int	term_climb_in_row(struct sl_term *t, uint32_t *np)
 void	term_scroll_down(struct sl_term *t, uint32_t n);
 void	term_osc_dispatch(struct sl_term *t);
 int	term_lf_in_row(struct sl_term *t);
+int	term_lf_onto_mark(struct sl_term *t, const struct row *r)
+	    __attribute__((noinline));
+void	term_mark_lf_accepted(struct sl_term *t) __attribute__((noinline));
 void	term_esc_dispatch(struct sl_term *t, unsigned char f);
 void	term_spill_rows(struct sl_term *t);
 

@@ -353,6 +353,8 @@ static void
 edit_signal(struct sl_term *t, unsigned flag)
 {
 	if (flag == SL_ROW_PASTE_OFF) {
+		if (t->mark_lf_row != 0)
+			term_mark_lf_accepted(t);
 		/* bash accepts a line with CR LF, then paste off: the row
 		 * the LF made is the command's output, not the editor's. */
 		if (t->editing && t->cx == 0)

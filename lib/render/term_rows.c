@@ -413,6 +413,7 @@ reset_state(struct sl_term *t)
 	t->kept_row = 0;
 	t->rp_row = 0;
 	t->editing = 0;
+	t->mark_lf_row = 0;
 	t->shift_row = 0;
 	t->search_left_row = 0;
 	t->left_row = t->left_lines = 0;

@@ -771,3 +771,56 @@ term_lf_in_row(struct sl_term *t)
 	return to <= term_last_line(t, r) || (to < t->erased_lines &&
 	    t->erased_row == t->abs_top + t->cy + 1 && !ends_cancelled(r));
 }
+
+/*
+ * An LF off a wrapped row onto its next line, which holds nothing but
+ * readline's wrap mark: the blank its " \r" (or a space and CUU) left
+ * where a line exactly some widths wide ends.  Readline goes down so
+ * for End, Right or a key typed at the line's end, the cursor moving to
+ * just past the last character, that is onto the mark's line
+ * (bash-debian 78: CR LF CR, then ` x` typed over the mark), and for
+ * Enter from inside the line (it moves to its last line, then accepts).
+ * Only what follows tells them apart, and while bash edits (bracketed
+ * paste on: not in bash-nopaste) it does: Enter turns paste off at
+ * once, before any output, a key is echoed first.  So the LF stays in
+ * the row, and is carried out below it if paste goes off there
+ * (term_mark_lf_accepted).  fish's rows keep their blank lines already
+ * (term_lf_in_row).  In a stream the agent drops the paste-off with
+ * Enter's CRs (an element of nothing), so nothing there tells Enter:
+ * output would join the row.
+ */
+int
+term_lf_onto_mark(struct sl_term *t, const struct row *r)
+{
+	uint32_t next = term_line_start(t) + t->wrap_w;
+
+	if (t->crless || t->line_erased || r->len <= next ||
+	    r->len > next + t->wrap_w)
+		return 0;
+	t->mark_lf_row = t->abs_top + t->cy + 1;
+	return 1;
+}
+
+/*
+ * Bash turned paste off with the cursor still at the start of the mark's
+ * line an LF went down onto, nothing written there: the LF was Enter's,
+ * and what follows is the command's output, on the line below the row.
+ */
+void
+term_mark_lf_accepted(struct sl_term *t)
+{
+	const struct row *r = term_cur_row(t);
+	long long row = t->mark_lf_row;
+
+	t->mark_lf_row = 0;
+	if (row != t->abs_top + t->cy + 1 || t->wrap_w == 0 || !r->soft ||
+	    t->at_margin || t->cx % t->wrap_w != 0 ||
+	    t->cx / t->wrap_w <= term_last_line(t, r))
+		return;
+	t->left_row = row;
+	t->left_lines = t->cx / t->wrap_w;
+	t->cx = 0;
+	t->kept_row = 0;
+	t->shift_row = 0;
+	term_linefeed(t);
+}

@@ -2476,6 +2476,43 @@ START_TEST(wrap_search_climb_learns_width)
 END_TEST
 
 /*
+ * A line exactly the width (41 here) with the cursor inside it: readline
+ * wrote its wrap mark (a space) on the next line and climbed back.  End
+ * goes down onto the mark's line with CR LF CR, and ` x` is typed over
+ * the mark: the row's, not output.  Enter from inside such a line goes
+ * down the same way, then turns paste off: what follows is output, below
+ * the row.  Cut from truth seeds bash-debian 78 (End, after Alt-b and a
+ * word typed) and bash-git 5 (Enter, 53 columns); libvterm (unterm) and
+ * pyte show the same screens.  (wrap18, issue 12)
+ */
+START_TEST(wrap_end_onto_mark_line)
+{
+	static const char end78[] =
+	    "\033[?2004h\033]0;nobody@vm: ~/work\007\033[01;32mnobody@vm"
+	    "\033[00m:\033[01;34m~/work\033[00m$ echo juliet\b\b\b\b\b\bnju"
+	    "liet\b\b\b\b\b\bojuliet\b\b\b\b\b\bvjuliet\b\b\b\b\b\bejuliet"
+	    "\b\b\b\b\b\bmjuliet\b\b\b\b\b\bbjuliet\b\b\b\b\b\bejuliet\b\b"
+	    "\b\b\b\brjuliet\b\b\b\b\b\b3juliet\b\b\b\b\b\b4juliet\b\b\b\b"
+	    "\b\b9juliet\b\b\b\b\b\b juliet \033[A\r\033]0;nobody@vm: ~/wor"
+	    "k\007\033[01;32mnobody@vm\033[00m:\033[01;34m~/work\033[00m$ "
+	    "\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C"
+	    "\033[C\033[C\033[C\033[C\033[C\033[C\033[C\r\r\n\r x\r\r\n\033"
+	    "[?2004l\rnovember349 juliet x\r\r\n";
+	static const char enter5[] =
+	    "\033[?2004h\033]0;(jammy)nobody@vm: ~/work\007(jammy)\033[01;3"
+	    "2mnobody@vm\033[00m:\033[01;34m~/work\033[00m (main)$ echo h"
+	    "\xc3\xa9llo w\xc3\xb6rld caf\xc3\xa9 \r\033[A\r\r\n\033[?2004l"
+	    "\rh\xc3\xa9llo w\xc3\xb6rld caf\xc3\xa9\r\r\n";
+
+	RENDER_IS(end78, "nobody@vm:~/work$ echo november349 juliet x",
+	    "november349 juliet x");
+	RENDER_IS(enter5,
+	    "(jammy)nobody@vm:~/work (main)$ echo h\xc3\xa9llo w\xc3\xb6rld "
+	    "caf\xc3\xa9", "h\xc3\xa9llo w\xc3\xb6rld caf\xc3\xa9");
+}
+END_TEST
+
+/*
  * Leaving a Ctrl-R search over a wrapped entry (40 columns), readline
  * deletes from column 0 to draw its prompt again, and counts the
  * prompt's invisible bytes (title and colours: 14 here) as columns: it
@@ -3447,6 +3484,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_ksh_recall_blank_at_margin);
 	tcase_add_test(tc, wrap_zsh_search_cleared_lines);
 	tcase_add_test(tc, wrap_search_climb_learns_width);
+	tcase_add_test(tc, wrap_end_onto_mark_line);
 	tcase_add_test(tc, search_climb_unknown_width_unplaced);
 	tcase_add_test(tc, wrap_search_wide_char_pad);
 	tcase_add_test(tc, wrap_search_prompt_invisible_miscount);
