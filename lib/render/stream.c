@@ -744,6 +744,34 @@ glued_copy(const char *s, size_t n)
 }
 
 /*
+ * zsh-autosuggestions draws its suggestion (a line of the history that
+ * starts as the line typed so far) after a key and moves back over it
+ * with CUB; at the next key the highlighter draws the word again from
+ * its start with BS.  Stripped of the CUB, the line goes on inside the
+ * suggestion, cut short: `echo foxtroecho kilo725 kilo` for `echo
+ * kilo725 kilo` after `echo foxtrot` (zsh-plugins 90).  The line's first
+ * word and its blank come again right after a letter or digit.  A short
+ * first word (`ls `, `git `) is found inside typed words too.
+ */
+#define GLUED_START_MIN	5	/* `echo `, `tail `: the word and its blank */
+
+static int
+glued_start(const char *s, size_t n)
+{
+	const char *hit = s, *end = s + n;
+	size_t w = 0;
+
+	while (w < n && s[w] != ' ')
+		w++;
+	if (++w < GLUED_START_MIN || w > n)
+		return 0;
+	while ((hit = sl_find(hit + 1, (size_t)(end - hit - 1), s, w)) != NULL)
+		if (word_byte(hit[-1]))
+			return 1;
+	return 0;
+}
+
+/*
  * Does the row's editor draw text of the line again?  The tty's echo
  * (dash's canonical mode) never does: it only adds what was typed, and
  * erases with BS, space, BS; its reprint (^R) starts a new line.  There
@@ -868,7 +896,8 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 	    inner_blanks(s + plen, n - plen) ||
 	    (redraws(st) && repeated_text(s + plen, n - plen,
 	    zsh_stripped(st, flags) ? REPEAT_FAR : 0)) ||
-	    (zsh_stripped(st, flags) && glued_copy(s + plen, n - plen)) ||
+	    (zsh_stripped(st, flags) && (glued_copy(s + plen, n - plen) ||
+	    glued_start(s + plen, n - plen))) ||
 	    hidden_cr_move(st, flags, s, n, plen) ||
 	    zsh_lost_forward(st, flags) || zsh_lost_insert(st, flags))
 		return 1;
