@@ -470,6 +470,40 @@ START_TEST(zsh_glued_rest)
 }
 END_TEST
 
+/*
+ * zsh-autosuggestions' suggestion, its move back stripped: the line
+ * typed goes on inside it, its first word glued to a cut word
+ * (zsh-plugins 90, streamed).  A first word typed again after a blank
+ * or punctuation, or too short to tell (`ls `), is not flagged.
+ */
+START_TEST(zsh_suggestion_glued_start)
+{
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
+	struct sl_stream tty = { SL_STREAM_CANON, 0, 0, 0, 0, 0 };
+	static const char *const glued[] = {
+		"vm% echo foxtroecho kilo725 kilo",
+		"vm% tail -2 alpha.lotail -2 beta.log",
+	};
+	static const char *const typed[] = {
+		"vm% echo a; echo b",
+		"vm% echo echo",
+		"vm% ls tools",
+		"vm% grep -r x ./grep y",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(glued) / sizeof(glued[0]); i++) {
+		ck_assert_msg(unsure(&zsh, 0, glued[i], 4), "%zu", i);
+		/* kept escapes: the moves are there */
+		ck_assert(!unsure(&zsh, SL_ROW_STREAM_KEPT, glued[i], 4));
+	}
+	/* the tty echoes what was typed: no suggestion */
+	ck_assert(!unsure(&tty, 0, glued[0], 4));
+	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++)
+		ck_assert_msg(!unsure(&zsh, 0, typed[i], 4), "%zu", i);
+}
+END_TEST
+
 /* fish's climb of one row that ends an element is not drawn (the CR LF
  * after it came back to the row's start); anything else is. */
 START_TEST(final_climb_not_drawn)
@@ -607,6 +641,7 @@ stream_suite(void)
 	tcase_add_test(tc, zsh_lost_moves);
 	tcase_add_test(tc, zsh_lost_insert_point);
 	tcase_add_test(tc, zsh_glued_rest);
+	tcase_add_test(tc, zsh_suggestion_glued_start);
 	tcase_add_test(tc, final_climb_not_drawn);
 	tcase_add_test(tc, title_first);
 	tcase_add_test(tc, cont_left_blanks);
