@@ -178,6 +178,29 @@ deletion_redraw(const struct walk *w)
 }
 
 /*
+ * zsh erases with blanks only cells it drew: blanks that a run drawn
+ * again from inside the line took past the line's end erased text the
+ * walk never saw there, drawn before a move the stripper took
+ * (zsh-autosuggestions' suggestion, CUB back over it stripped: `l`, the
+ * suggestion `s --color=always`, BS, `ls -l` and blanks over the rest,
+ * zsh-plugins 139).  A blank typed at the end is one.
+ */
+#define ERASED_PAST_MIN	2
+
+static int
+erased_past_end(const struct walk *w)
+{
+	size_t b = 0;
+
+	if (w->run_from >= w->run_end0 ||
+	    w->x < w->run_end0 + ERASED_PAST_MIN)
+		return 0;
+	while (w->x - b > w->run_end0 && blank_at(w, w->x - 1 - b))
+		b++;
+	return b >= ERASED_PAST_MIN;
+}
+
+/*
  * A run of text ends.  Written inside the line, it stopped short of
  * text after it: that text may have been erased, or the run meant to go
  * elsewhere, by a sequence the stripper took.
@@ -198,6 +221,8 @@ run_end(struct walk *w)
 	/* Over text, neither longer nor a deletion: no insert, no erase. */
 	if (w->in_run && w->run_from < w->run_end0 && w->x <= w->run_end0 &&
 	    w->x > 0 && (!blank_at(w, w->x - 1) || !deletion_redraw(w)))
+		w->ev |= SL_ROW_STREAM_SAME;
+	if (w->in_run && blank_at(w, w->x - 1) && erased_past_end(w))
 		w->ev |= SL_ROW_STREAM_SAME;
 	w->in_run = 0;
 }
