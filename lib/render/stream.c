@@ -183,9 +183,9 @@ deletion_redraw(const struct walk *w)
  * walk never saw there, drawn before a move the stripper took
  * (zsh-autosuggestions' suggestion, CUB back over it stripped: `l`, the
  * suggestion `s --color=always`, BS, `ls -l` and blanks over the rest,
- * zsh-plugins 139).  A blank typed at the end is one.
+ * zsh-plugins 139).  Blanks typed at the end are one or two.
  */
-#define ERASED_PAST_MIN	2
+#define ERASED_PAST_MIN	3	/* two typed at the end are not rare */
 
 static int
 erased_past_end(const struct walk *w)

@@ -504,6 +504,27 @@ START_TEST(zsh_suggestion_glued_start)
 }
 END_TEST
 
+/*
+ * Blanks past the line's end, drawn by a run that began inside it: the
+ * suggestion they erased was drawn, its move back stripped (zsh-plugins
+ * 139, captured).  A deletion's blanks stay inside the line; blanks
+ * typed at the end are one or two.
+ */
+START_TEST(zsh_erased_past_end)
+{
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 64, 0, 0, 0, 0 };
+	unsigned f = scan_all("vm% l\bls --color=always\bls -l            ");
+
+	ck_assert(f & SL_ROW_STREAM_SAME);
+	ck_assert(unsure(&zsh, f, "vm% ls --color=alwayls -l", 4));
+	ck_assert(!(scan_all("vm% e\becho abxc\b\bc \b\b") &
+	    SL_ROW_STREAM_SAME));
+	ck_assert(!(scan_all("vm% e\bec\b\bech\b\b\becho ") &
+	    SL_ROW_STREAM_SAME));
+	ck_assert(!(scan_all("vm% l\bls\b\bls  ") & SL_ROW_STREAM_SAME));
+}
+END_TEST
+
 /* fish's climb of one row that ends an element is not drawn (the CR LF
  * after it came back to the row's start); anything else is. */
 START_TEST(final_climb_not_drawn)
@@ -642,6 +663,7 @@ stream_suite(void)
 	tcase_add_test(tc, zsh_lost_insert_point);
 	tcase_add_test(tc, zsh_glued_rest);
 	tcase_add_test(tc, zsh_suggestion_glued_start);
+	tcase_add_test(tc, zsh_erased_past_end);
 	tcase_add_test(tc, final_climb_not_drawn);
 	tcase_add_test(tc, title_first);
 	tcase_add_test(tc, cont_left_blanks);
