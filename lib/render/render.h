@@ -223,7 +223,8 @@ void sl_term_resume_osc(struct sl_term *t, const char *s, size_t n,
 					 * left of text (a BS: move or erase?) */
 #define SL_ROW_STREAM_SAME	0x4000	/* text drawn over text, the line
 					 * neither longer nor a deletion's
-					 * redraw (the rest, then blanks) */
+					 * redraw (the rest, then blanks); or
+					 * blanks past the line's end */
 #define SL_ROW_STREAM_KEPT	0x8000	/* an escape kept (without it,
 					 * every cursor move was stripped) */
 #define SL_ROW_STREAM_END_INSERT 0x2000	/* an insert drawn with the rest of

@@ -178,6 +178,29 @@ deletion_redraw(const struct walk *w)
 }
 
 /*
+ * zsh erases with blanks only cells it drew: blanks that a run drawn
+ * again from inside the line took past the line's end erased text the
+ * walk never saw there, drawn before a move the stripper took
+ * (zsh-autosuggestions' suggestion, CUB back over it stripped: `l`, the
+ * suggestion `s --color=always`, BS, `ls -l` and blanks over the rest,
+ * zsh-plugins 139).  Blanks typed at the end are one or two.
+ */
+#define ERASED_PAST_MIN	3	/* two typed at the end are not rare */
+
+static int
+erased_past_end(const struct walk *w)
+{
+	size_t b = 0;
+
+	if (w->run_from >= w->run_end0 ||
+	    w->x < w->run_end0 + ERASED_PAST_MIN)
+		return 0;
+	while (w->x - b > w->run_end0 && blank_at(w, w->x - 1 - b))
+		b++;
+	return b >= ERASED_PAST_MIN;
+}
+
+/*
  * A run of text ends.  Written inside the line, it stopped short of
  * text after it: that text may have been erased, or the run meant to go
  * elsewhere, by a sequence the stripper took.
@@ -198,6 +221,8 @@ run_end(struct walk *w)
 	/* Over text, neither longer nor a deletion: no insert, no erase. */
 	if (w->in_run && w->run_from < w->run_end0 && w->x <= w->run_end0 &&
 	    w->x > 0 && (!blank_at(w, w->x - 1) || !deletion_redraw(w)))
+		w->ev |= SL_ROW_STREAM_SAME;
+	if (w->in_run && blank_at(w, w->x - 1) && erased_past_end(w))
 		w->ev |= SL_ROW_STREAM_SAME;
 	w->in_run = 0;
 }
@@ -744,6 +769,34 @@ glued_copy(const char *s, size_t n)
 }
 
 /*
+ * zsh-autosuggestions draws its suggestion (a line of the history that
+ * starts as the line typed so far) after a key and moves back over it
+ * with CUB; at the next key the highlighter draws the word again from
+ * its start with BS.  Stripped of the CUB, the line goes on inside the
+ * suggestion, cut short: `echo foxtroecho kilo725 kilo` for `echo
+ * kilo725 kilo` after `echo foxtrot` (zsh-plugins 90).  The line's first
+ * word and its blank come again right after a letter or digit.  A short
+ * first word (`ls `, `git `) is found inside typed words too.
+ */
+#define GLUED_START_MIN	5	/* `echo `, `tail `: the word and its blank */
+
+static int
+glued_start(const char *s, size_t n)
+{
+	const char *hit = s, *end = s + n;
+	size_t w = 0;
+
+	while (w < n && s[w] != ' ')
+		w++;
+	if (++w < GLUED_START_MIN || w > n)
+		return 0;
+	while ((hit = sl_find(hit + 1, (size_t)(end - hit - 1), s, w)) != NULL)
+		if (word_byte(hit[-1]))
+			return 1;
+	return 0;
+}
+
+/*
  * Does the row's editor draw text of the line again?  The tty's echo
  * (dash's canonical mode) never does: it only adds what was typed, and
  * erases with BS, space, BS; its reprint (^R) starts a new line.  There
@@ -868,7 +921,8 @@ sl_stream_unsure(struct sl_stream *st, unsigned flags, const char *s,
 	    inner_blanks(s + plen, n - plen) ||
 	    (redraws(st) && repeated_text(s + plen, n - plen,
 	    zsh_stripped(st, flags) ? REPEAT_FAR : 0)) ||
-	    (zsh_stripped(st, flags) && glued_copy(s + plen, n - plen)) ||
+	    (zsh_stripped(st, flags) && (glued_copy(s + plen, n - plen) ||
+	    glued_start(s + plen, n - plen))) ||
 	    hidden_cr_move(st, flags, s, n, plen) ||
 	    zsh_lost_forward(st, flags) || zsh_lost_insert(st, flags))
 		return 1;

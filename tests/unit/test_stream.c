@@ -470,6 +470,61 @@ START_TEST(zsh_glued_rest)
 }
 END_TEST
 
+/*
+ * zsh-autosuggestions' suggestion, its move back stripped: the line
+ * typed goes on inside it, its first word glued to a cut word
+ * (zsh-plugins 90, streamed).  A first word typed again after a blank
+ * or punctuation, or too short to tell (`ls `), is not flagged.
+ */
+START_TEST(zsh_suggestion_glued_start)
+{
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
+	struct sl_stream tty = { SL_STREAM_CANON, 0, 0, 0, 0, 0 };
+	static const char *const glued[] = {
+		"vm% echo foxtroecho kilo725 kilo",
+		"vm% tail -2 alpha.lotail -2 beta.log",
+	};
+	static const char *const typed[] = {
+		"vm% echo a; echo b",
+		"vm% echo echo",
+		"vm% ls tools",
+		"vm% grep -r x ./grep y",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(glued) / sizeof(glued[0]); i++) {
+		ck_assert_msg(unsure(&zsh, 0, glued[i], 4), "%zu", i);
+		/* kept escapes: the moves are there */
+		ck_assert(!unsure(&zsh, SL_ROW_STREAM_KEPT, glued[i], 4));
+	}
+	/* the tty echoes what was typed: no suggestion */
+	ck_assert(!unsure(&tty, 0, glued[0], 4));
+	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++)
+		ck_assert_msg(!unsure(&zsh, 0, typed[i], 4), "%zu", i);
+}
+END_TEST
+
+/*
+ * Blanks past the line's end, drawn by a run that began inside it: the
+ * suggestion they erased was drawn, its move back stripped (zsh-plugins
+ * 139, captured).  A deletion's blanks stay inside the line; blanks
+ * typed at the end are one or two.
+ */
+START_TEST(zsh_erased_past_end)
+{
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 64, 0, 0, 0, 0 };
+	unsigned f = scan_all("vm% l\bls --color=always\bls -l            ");
+
+	ck_assert(f & SL_ROW_STREAM_SAME);
+	ck_assert(unsure(&zsh, f, "vm% ls --color=alwayls -l", 4));
+	ck_assert(!(scan_all("vm% e\becho abxc\b\bc \b\b") &
+	    SL_ROW_STREAM_SAME));
+	ck_assert(!(scan_all("vm% e\bec\b\bech\b\b\becho ") &
+	    SL_ROW_STREAM_SAME));
+	ck_assert(!(scan_all("vm% l\bls\b\bls  ") & SL_ROW_STREAM_SAME));
+}
+END_TEST
+
 /* fish's climb of one row that ends an element is not drawn (the CR LF
  * after it came back to the row's start); anything else is. */
 START_TEST(final_climb_not_drawn)
@@ -607,6 +662,8 @@ stream_suite(void)
 	tcase_add_test(tc, zsh_lost_moves);
 	tcase_add_test(tc, zsh_lost_insert_point);
 	tcase_add_test(tc, zsh_glued_rest);
+	tcase_add_test(tc, zsh_suggestion_glued_start);
+	tcase_add_test(tc, zsh_erased_past_end);
 	tcase_add_test(tc, final_climb_not_drawn);
 	tcase_add_test(tc, title_first);
 	tcase_add_test(tc, cont_left_blanks);
