@@ -90,8 +90,9 @@ slot_of(uintptr_t a, uintptr_t *hi)
  * would kill, or loop in the old handler).  This is the signal chaining
  * of libsigsegv and the JVM.  The default action, or a fault the kernel
  * raised while SIGBUS is ignored, kills as it would have: the default
- * put back, then the signal raised again (pending until we return) or
- * the load done again.  A SIGBUS sent by kill(2) while ignored stays
+ * put back, then the signal raised again, pending until we return (not
+ * left to the load done again: a machine-check SIGBUS, BUS_MCEERR_AO,
+ * does not fault again).  A SIGBUS sent by kill(2) while ignored stays
  * ignored.
  */
 static void
@@ -106,8 +107,7 @@ pass_on(int sig, siginfo_t *si, void *uc)
 		act.sa_handler = SIG_DFL;
 		act.sa_flags = 0;
 		sigaction(sig, &act, NULL);
-		if (si->si_code <= 0)
-			raise(sig);
+		raise(sig);
 		return;
 	}
 	/* A handler that asked to be reset runs once, then the default. */
