@@ -438,6 +438,15 @@ put_cp(struct sl_term *t, uint32_t cp)
 		term_note_wrap(t, r, t->insert);
 }
 
+/* A CR on a wrapped row that is, or may be, readline's search line: one
+ * cheap test before the call (term_search_left_cr). */
+static inline void
+search_left_cr(struct sl_term *t, const struct row *r, uint32_t x)
+{
+	if (t->search_left_row != 0 || (r->len > 0 && r->ch[0] == '('))
+		term_search_left_cr(t, r, x);
+}
+
 static void
 carriage_return(struct sl_term *t)
 {
@@ -453,9 +462,7 @@ carriage_return(struct sl_term *t)
 	 * read after) */
 	if (t->wrap_w != 0 && r->soft) {
 		term_settled(t);	/* before the move: term_shift_settle */
-		if (t->search_left_row != 0 ||
-		    (r->len > 0 && r->ch[0] == '('))
-			term_search_left_cr(t, r, x);
+		search_left_cr(t, r, x);
 		t->cx = term_line_start(t);
 	} else
 		t->cx = 0;
@@ -489,9 +496,8 @@ look_resolve(struct sl_term *t, int wrap)
 	} else {
 		uint32_t x = t->cx;
 
-		if (term_soft_wrapped(t) && (t->search_left_row != 0 ||
-		    (r->len > 0 && r->ch[0] == '(')))
-			term_search_left_cr(t, r, x);	/* as carriage_return */
+		if (term_soft_wrapped(t))
+			search_left_cr(t, r, x);
 		t->cx = term_soft_wrapped(t) ? term_line_start(t) : 0;
 		term_count_cr(t, x);
 	}
