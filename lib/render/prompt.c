@@ -1491,8 +1491,12 @@ match_stream_mark(struct sl_prompt *ps, const char *s, size_t n, int *fish)
 	    shape_gates(ps))) > 0) {
 		/* zsh echoes nothing for Ctrl-C, and the stream has lost the
 		 * keypad bytes that tell it in raw logs: a command with
-		 * nothing between it and the next prompt may not have run. */
-		if (sl_prompt_silent_so_far(ps))
+		 * nothing between it and the next prompt may not have run.
+		 * Nor one left open: zsh took it with its PS2 below
+		 * (zsh_below_open), so a prompt there says the line was
+		 * drawn before Enter (a suggestion's rows typed over). */
+		if (sl_prompt_silent_so_far(ps) ||
+		    (ps->zsh_cmd && ps->prev_cmd && ps->open))
 			ps->marks |= SL_MARK_PREV_UNCERTAIN;
 		ps->zsh_marked = 1;
 		return k;

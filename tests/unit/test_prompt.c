@@ -1557,6 +1557,31 @@ START_TEST(zsh_suggestion_below_open)
 }
 END_TEST
 
+/* The same with the typed-over line cancelled (zsh-plugins 187,
+ * streamed): the row below the unfinished command row is the next
+ * prompt's, the suggestion's last row and the cancelled line before its
+ * mark.  zsh took no line left open without its PS2 below. */
+START_TEST(zsh_suggestion_below_open_prompt)
+{
+	struct sl_prompt *ps = sl_prompt_new(NULL, 0, 0);
+
+	CMD(ps, MARK40 "vm% echo \"first november", 0, MARK40 "vm% ");
+	MARKS_ARE(ps, 0);
+	CMD(ps, "secoecho india370 brav" MARK40 "vm% cat <<EOF", 0,
+	    "secoecho india370 brav" MARK40 "vm% ");
+	ck_assert(sl_prompt_marks(ps) & SL_MARK_PREV_UNCERTAIN);
+
+	/* Taken, the line goes on at PS2: the rows after it stay. */
+	CMD(ps, MARK40 "vm% echo \"first november", 0, MARK40 "vm% ");
+	CONT(ps, "dquote> second line\"", "dquote> ");
+	MARKS_ARE(ps, 0);
+	NONE(ps, "first november", 0);
+	CMD(ps, MARK40 "vm% ls", 0, MARK40 "vm% ");
+	MARKS_ARE(ps, 0);
+	sl_prompt_free(ps);
+}
+END_TEST
+
 /* zsh's (and bash's) $'x\'y' is closed (ANSI-C quoting): the rows below
  * it are output, a spinner's BS among them, not a suggestion typed over
  * below an open command. */
@@ -2084,6 +2109,7 @@ prompt_suite(void)
 	tcase_add_test(tc, stream_listing_redraw);
 	tcase_add_test(tc, stream_no_echo);
 	tcase_add_test(tc, zsh_suggestion_below_open);
+	tcase_add_test(tc, zsh_suggestion_below_open_prompt);
 	tcase_add_test(tc, zsh_ansi_c_quote_closed);
 	tcase_add_test(tc, zsh_cont_left_blanks);
 	suite_add_tcase(s, tc);
