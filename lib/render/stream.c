@@ -904,7 +904,10 @@ sl_stream_cont_unsure(unsigned flags, const char *s, size_t n, size_t plen)
 		return 0;
 	while (lead < n && s[lead] == ' ')
 		lead++;
-	return inner_blanks(s + lead, n - lead);
+	/* Or its suggestion, drawn after the first key, cut by the line
+	 * typed (glued_start: `for> echo novemzecho item $i`). */
+	return inner_blanks(s + lead, n - lead) ||
+	    glued_start(s + lead, n - lead);
 }
 
 int

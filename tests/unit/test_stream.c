@@ -621,6 +621,24 @@ START_TEST(cont_aligned_typed)
 }
 END_TEST
 
+/* The suggestion (`echo novemzz`) drawn after the first key at zsh's
+ * PS2 and cut by the line typed over it, no blank left (zsh-plugins
+ * 213, streamed): the line's first word comes again glued to a letter.
+ * Typed as shown, or with no edit in its element, it stays. */
+START_TEST(cont_glued_suggestion)
+{
+	static const char row[] = "for> echo novemzecho item $i";
+	const size_t n = sizeof(row) - 1;
+
+	ck_assert_int_eq(sl_stream_cont_unsure(SL_ROW_STREAM_TAIL_SET(6), row,
+	    n, 5), 1);
+	ck_assert_int_eq(sl_stream_cont_unsure(SL_ROW_STREAM_TAIL_SET(n), row,
+	    n, 5), 0);
+	ck_assert_int_eq(sl_stream_cont_unsure(SL_ROW_STREAM_TAIL_SET(6),
+	    "for> echo novemz echo item $i", 29, 5), 0);
+}
+END_TEST
+
 START_TEST(title_first)
 {
 	ck_assert_uint_ne(scan_all("\x1b]2;true\x07\x1b]1;true\x07%   x") &
@@ -669,6 +687,7 @@ stream_suite(void)
 	tcase_add_test(tc, cont_left_blanks);
 	tcase_add_test(tc, ksh_pad_redraw);
 	tcase_add_test(tc, cont_aligned_typed);
+	tcase_add_test(tc, cont_glued_suggestion);
 	suite_add_tcase(s, tc);
 	return s;
 }
