@@ -1643,7 +1643,8 @@ cut_fish_mark_row(const char *s, size_t n)
  * element moved back (text after its last control is not all of it)
  * stands for the line typed over the entry, flagged: without it that
  * command would be listed nowhere.  The rows may come in later events:
- * tty.c holds the command row for them.
+ * tty.c holds the command row for them.  A prompt there (the line typed
+ * over cancelled) flags the command row the same way: match_stream_mark.
  */
 static enum sl_prompt_class	zsh_below_open(struct sl_prompt *,
 		    const char *, size_t, size_t *) __attribute__((noinline));
