@@ -2080,6 +2080,38 @@ START_TEST(wrap_ksh_recall_blank_at_margin)
 END_TEST
 
 /*
+ * The byte the ksh93 LF holds is no CR (output right after Enter), or
+ * none comes (the log ends on the LF), or each byte comes in a feed of
+ * its own: the LF leaves the row as any LF does.
+ */
+START_TEST(wrap_ksh_lf_held_not_cr)
+{
+	static const char out[] = KSH_PAD50 "echo x\r\nx\r\n"
+	    "nobody@vm:~/work$ " KSH_LINE50 "\r\nfoxtrzz\r\n";
+	static const char end[] = KSH_PAD50 "echo x\r\nx\r\n"
+	    "nobody@vm:~/work$ " KSH_LINE50 "\r\n";
+	static const size_t one[] = { 1 };
+	struct cap c;
+
+	RENDER_IS(KSH_PAD50 "echo x\r\nx\r\n"
+	    "nobody@vm:~/work$ " KSH_LINE50 "\r\nfoxtrzz\r\n",
+	    "nobody@vm:~/work$ echo x", "x",
+	    "nobody@vm:~/work$ " KSH_LINE50, "foxtrzz");
+	RENDER_IS(KSH_PAD50 "echo x\r\nx\r\n"
+	    "nobody@vm:~/work$ " KSH_LINE50 "\r\n",
+	    "nobody@vm:~/work$ echo x", "x", "nobody@vm:~/work$ " KSH_LINE50);
+	render_chunks(&c, S(out), 0, one, 1);
+	EXPECT(&c, "nobody@vm:~/work$ echo x", "x",
+	    "nobody@vm:~/work$ " KSH_LINE50, "foxtrzz");
+	cap_free(&c);
+	render_chunks(&c, S(end), 0, one, 1);
+	EXPECT(&c, "nobody@vm:~/work$ echo x", "x",
+	    "nobody@vm:~/work$ " KSH_LINE50);
+	cap_free(&c);
+}
+END_TEST
+
+/*
  * zsh leaves a search over a three-line entry: it clears each line of
  * the entry and its search row with EL, from the first down, then climbs
  * back three screen rows.  The emptied lines are still the row's on the
@@ -3482,6 +3514,7 @@ term_suite(void)
 	tcase_add_test(tc, wrap_ksh_learns_width_from_pad);
 	tcase_add_test(tc, line_end_counts_enter_cr);
 	tcase_add_test(tc, wrap_ksh_recall_blank_at_margin);
+	tcase_add_test(tc, wrap_ksh_lf_held_not_cr);
 	tcase_add_test(tc, wrap_zsh_search_cleared_lines);
 	tcase_add_test(tc, wrap_search_climb_learns_width);
 	tcase_add_test(tc, wrap_end_onto_mark_line);
