@@ -496,9 +496,11 @@ look_resolve(struct sl_term *t, int wrap)
 	} else {
 		uint32_t x = t->cx;
 
-		if (term_soft_wrapped(t))
+		if (term_soft_wrapped(t)) {
 			search_left_cr(t, r, x);
-		t->cx = term_soft_wrapped(t) ? term_line_start(t) : 0;
+			t->cx = term_line_start(t);
+		} else
+			t->cx = 0;
 		term_count_cr(t, x);
 	}
 	t->at_margin = 0;
