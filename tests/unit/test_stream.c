@@ -433,6 +433,30 @@ START_TEST(zsh_lost_insert_point)
 END_TEST
 
 /*
+ * Rows of a zsh stream (prompt `vm% `) that must be flagged, unless their
+ * escapes were kept (the moves are there) or the tty echoed them (the
+ * one at tty_at: no redraw), and typed rows that must not be.
+ */
+static void
+expect_zsh_unsure(const char *const *glued, size_t nglued, size_t tty_at,
+    const char *const *typed, size_t ntyped)
+{
+	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
+	struct sl_stream tty = { SL_STREAM_CANON, 0, 0, 0, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < nglued; i++) {
+		ck_assert_msg(unsure(&zsh, 0, glued[i], 4), "%zu", i);
+		ck_assert(!unsure(&zsh, SL_ROW_STREAM_KEPT, glued[i], 4));
+	}
+	ck_assert(!unsure(&tty, 0, glued[tty_at], 4));
+	for (i = 0; i < ntyped; i++)
+		ck_assert_msg(!unsure(&zsh, 0, typed[i], 4), "%zu", i);
+}
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
  * zsh draws a key typed inside the line with the rest after it and moves
  * back with CUB, stripped: copies of the rest glued into words (zsh-plain
  * 410, 78, streamed).  Stretches typed twice stand between blanks or
@@ -440,8 +464,6 @@ END_TEST
  */
 START_TEST(zsh_glued_rest)
 {
-	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
-	struct sl_stream tty = { SL_STREAM_CANON, 0, 0, 0, 0, 0 };
 	static const char *const inserted[] = {
 		"vm% echo novemberinovembernovemberdnovember x",
 		"vm% cho november938 novemberecho938 november x",
@@ -456,17 +478,8 @@ START_TEST(zsh_glued_rest)
 		"vm% echo ================ done",
 		"vm% echo abababababababab",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(inserted) / sizeof(inserted[0]); i++) {
-		ck_assert_msg(unsure(&zsh, 0, inserted[i], 4), "%zu", i);
-		/* kept escapes (a title): the moves are there */
-		ck_assert(!unsure(&zsh, SL_ROW_STREAM_KEPT, inserted[i], 4));
-	}
-	/* the tty echoes what was typed: no redraw */
-	ck_assert(!unsure(&tty, 0, inserted[2], 4));
-	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++)
-		ck_assert_msg(!unsure(&zsh, 0, typed[i], 4), "%zu", i);
+	expect_zsh_unsure(inserted, N(inserted), 2, typed, N(typed));
 }
 END_TEST
 
@@ -478,8 +491,6 @@ END_TEST
  */
 START_TEST(zsh_suggestion_glued_start)
 {
-	struct sl_stream zsh = { SL_STREAM_EDITOR, 80, 0, 0, 0, 0 };
-	struct sl_stream tty = { SL_STREAM_CANON, 0, 0, 0, 0, 0 };
 	static const char *const glued[] = {
 		"vm% echo foxtroecho kilo725 kilo",
 		"vm% tail -2 alpha.lotail -2 beta.log",
@@ -490,17 +501,8 @@ START_TEST(zsh_suggestion_glued_start)
 		"vm% ls tools",
 		"vm% grep -r x ./grep y",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(glued) / sizeof(glued[0]); i++) {
-		ck_assert_msg(unsure(&zsh, 0, glued[i], 4), "%zu", i);
-		/* kept escapes: the moves are there */
-		ck_assert(!unsure(&zsh, SL_ROW_STREAM_KEPT, glued[i], 4));
-	}
-	/* the tty echoes what was typed: no suggestion */
-	ck_assert(!unsure(&tty, 0, glued[0], 4));
-	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++)
-		ck_assert_msg(!unsure(&zsh, 0, typed[i], 4), "%zu", i);
+	expect_zsh_unsure(glued, N(glued), 0, typed, N(typed));
 }
 END_TEST
 
