@@ -42,6 +42,14 @@ int sl_in_all_visible(const struct sl_in *in);
  * where they lie.  0 for a buffered input.
  */
 int sl_in_stable(const struct sl_in *in, const char **p, size_t *n);
+/*
+ * 1 when the input is a file read in place (input_map.c), with *p and
+ * *n set to its whole mapping: it stays mapped until the input is freed,
+ * its pages follow the file (a cut reads zeros past the new end, never
+ * faults), and only the input's own reader says where its bytes end.
+ * For a thread that scans ahead of the reader; 0 for any other input.
+ */
+int sl_in_mapped(const struct sl_in *in, const char **p, size_t *n);
 /* Read up to n bytes.  Returns the count, 0 at end, -1 on error. */
 ssize_t sl_in_read(struct sl_in *in, void *buf, size_t n);
 /*

@@ -277,6 +277,16 @@ sl_in_stable(const struct sl_in *in, const char **p, size_t *n)
 	return 1;
 }
 
+int
+sl_in_mapped(const struct sl_in *in, const char **p, size_t *n)
+{
+	if (in->map == NULL)
+		return 0;
+	*p = (const char *)in->map;
+	*n = in->maplen;
+	return 1;
+}
+
 size_t
 sl_in_peek_whole(struct sl_in *in, const unsigned char **p, size_t max)
 {
