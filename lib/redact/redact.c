@@ -58,6 +58,9 @@ sl_redact_new(unsigned flags)
 
 	rx->flags = flags;
 	rx->status = SL_OK;
+	rx->ahead_min = RX_AHEAD_MIN;
+	rx->ahead_ring = RX_AHEAD_RING;
+	rx->ahead_max = RX_AHEAD_MAX;
 	/*
 	 * The defaults are parsed even under SL_REDACT_NO_DEFAULT, only
 	 * turned off: a rules file may still name them.

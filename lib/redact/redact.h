@@ -24,6 +24,8 @@
  *	redact.c	the engine as a whole, rx_redact_string
  *	redact_jobs.c	-j: leaves to worker processes, counts merged
  *	redact_queue.c -> redact_map.c -> redact_detect.c (the line)
+ *	redact_ahead.c	-j: the raw scan of a large text input run ahead
+ *			on a second thread, clean lines handed over
  *	redact_parse.c -> redact_check.c; redact_ac.c, redact_rules.c
  *	redact_b64.c	base64 payloads and their codec
  *	redact_core.c, redact_io.c, redact_hmac.c (render, marker, count,
@@ -394,6 +396,14 @@ size_t rx_redact_string(struct sl_redact *rx, struct rx_fstat *fs,
  */
 int rx_cr_row_clean(struct sl_redact *rx, int complex, const char *p,
     size_t n);
+/*
+ * The same for any thread: complex one of the two cases above, the raw
+ * scan's text in text, room its own, marks in cand under stamp (a new
+ * one).  1 when clean (redact_ahead.c).
+ */
+int rx_rows_clean(const struct rx_ac *ac, int complex, const char *p,
+    size_t n, const struct sl_buf *text, struct sl_buf *room, uint32_t *cand,
+    uint32_t stamp);
 /* Analyse the line in e (redact_detect.c). */
 void rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc,
     size_t kn);
@@ -603,7 +613,47 @@ struct sl_redact {
 	    size_t n, struct sl_out *out);
 	int njobs;		/* -j: worker processes (sl_redact_set_jobs) */
 	struct rx_jobs *jobs;	/* their pool, from the first path on */
+	struct rx_ahead *ahead;	/* the raw scan run ahead, or NULL */
+	size_t ahead_min;	/* ...for inputs this large (RX_AHEAD_MIN) */
+	size_t ahead_ring;	/* ...its ring (RX_AHEAD_RING, a power of 2) */
+	size_t ahead_max;	/* ...and how far (RX_AHEAD_MAX); tests tune */
 };
+
+/*
+ * The raw scan of a large text input run ahead on a second thread
+ * (redact_ahead.c), with -j 2 or more.  rx_ahead_start: over in, a file
+ * read in place or bytes in memory of rx->ahead_min bytes or more, or
+ * NULL (no thread: -j 1, another input, rules without keywords).
+ * rx_ahead_mem: over lo[0, len), which stays until rx_ahead_stop (the
+ * unit tests), or NULL when no thread could start.
+ * rx_ahead_take, on the engine's thread, for p[0, n) about to be
+ * scanned raw: 1 when the thread scanned exactly those bytes, with what
+ * it found in *r; 0 when the engine must scan them.  Lines are asked
+ * about in the order of the input.  rx_ahead_stop joins the thread and
+ * frees a (NULL: nothing).
+ */
+#define RX_AHEAD_MIN	(4 * 1024 * 1024) /* smaller: the thread's start
+					   costs more than it wins */
+#define RX_AHEAD_RING	4096		/* lines scanned in the ring */
+#define RX_AHEAD_MAX	(1024 * 1024)	/* bytes ahead of the engine */
+struct rx_ahead *rx_ahead_start(const struct sl_redact *rx,
+    const struct sl_in *in);
+struct rx_ahead *rx_ahead_mem(const struct sl_redact *rx, const char *lo,
+    size_t len);
+#define RX_RAW_CANDS	4	/* rules a line turns on, handed over */
+struct rx_raw {
+	size_t hits;		/* rx_ac_scan_raw's count */
+	int complex;		/* ...its flags */
+	int rows;		/* rx_cr_row_clean of them, -1: not asked */
+	unsigned ncand;		/* the rules it marked */
+	uint32_t cand[RX_RAW_CANDS];
+};
+int rx_ahead_take(struct rx_ahead *a, const char *p, size_t n,
+    struct rx_raw *r);
+void rx_ahead_stop(struct rx_ahead *a);
+/* Wait until the thread of a has been through all its bytes (the tests:
+ * the ring must hold every clean line, or this waits for ever). */
+void rx_ahead_wait(struct rx_ahead *a);
 
 /* Render raw terminal bytes p[0, n) of one line into rx->rend. */
 void rx_render(struct sl_redact *rx, const char *p, size_t n);

@@ -974,15 +974,34 @@ rx_holds(const char *p, size_t n, const char *w, size_t rare)
 int
 rx_cr_row_clean(struct sl_redact *rx, int complex, const char *p, size_t n)
 {
-	if (rx->cr_render)
+	if (rx->cr_render || (complex != (RX_RAW_MOVES | RX_RAW_ROWS) &&
+	    complex != (RX_RAW_MOVES | RX_RAW_CR_ONLY)))
 		return 0;
-	if (complex == (RX_RAW_MOVES | RX_RAW_ROWS))
-		return rx_ac_scan_rows(rx->ac, p, n, &rx->crrow, rx->candl,
-		    next_stamp(rx)) == 0;
-	if (complex != (RX_RAW_MOVES | RX_RAW_CR_ONLY))
-		return 0;
-	return rx_ac_scan_overlay(rx->ac, &rx->rawtext, &rx->crrow, rx->candl,
-	    next_stamp(rx)) == 0;
+	return rx_rows_clean(rx->ac, complex, p, n, &rx->rawtext, &rx->crrow,
+	    rx->candl, next_stamp(rx));
+}
+
+/*
+ * The raw scan of e under stamp sl: the thread's (-j, redact_ahead.c)
+ * when it scanned these very bytes ahead, else here.  *rows: what
+ * rx_cr_row_clean said of them there, or -1.
+ */
+static size_t
+scan_raw(struct sl_redact *rx, const struct rx_entry *e, uint32_t sl,
+    int *complex, int *rows)
+{
+	struct rx_raw r;
+	unsigned i;
+
+	*rows = -1;
+	if (rx->ahead == NULL || !rx_ahead_take(rx->ahead, e->p, e->n, &r))
+		return rx_ac_scan_raw(rx->ac, e->p, e->n, rx->candl, sl,
+		    complex, &rx->rawtext);
+	for (i = 0; i < r.ncand; i++)
+		rx->candl[r.cand[i]] = sl;
+	*complex = r.complex;
+	*rows = r.rows;
+	return r.hits;
 }
 
 void
@@ -992,7 +1011,7 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 	const char *t, *subj;
 	uint32_t sl = 0, sr;
 	size_t hl = 0, hr, tn, sn, out = 0;
-	int pk, ty, complex = 0, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
+	int pk, ty, complex = 0, rows, busy = ctx_busy(e->ctx) || (e->ctx->typed[0] != '\0' &&
 	    rx_holds(e->p, e->n, e->ctx->typed, e->ctx->typed_rare));
 
 	if (e->rendered) {
@@ -1000,14 +1019,14 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		tn = e->n;
 	} else {
 		sl = next_stamp(rx);
-		hl = rx_ac_scan_raw(rx->ac, e->p, e->n, rx->candl, sl,
-		    &complex, &rx->rawtext);
+		hl = scan_raw(rx, e, sl, &complex, &rows);
 		if (kn > 0)
 			hl += rx_ac_scan(rx->ac, kc, kn, rx->candl, sl);
 		e->complex = complex & RX_RAW_MOVES;
 		e->strings = complex & RX_RAW_STRINGS;
 		if (rx->prefilter && hl == 0 && !busy &&
-		    (!complex || rx_cr_row_clean(rx, complex, e->p, e->n)))
+		    (!complex || (rows >= 0 ? rows :
+		    rx_cr_row_clean(rx, complex, e->p, e->n))))
 			return;		/* the common case: nothing here */
 		rx_render(rx, e->p, e->n);
 		sl_buf_reset(&e->text);

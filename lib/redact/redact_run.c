@@ -126,9 +126,14 @@ input_fini(struct rx_input *in)
 static int
 run_stream(struct rx_input *in, enum mode m)
 {
+	struct sl_redact *rx = in->rx;
+	struct rx_ahead *outer = rx->ahead, *ahead = NULL;
 	struct rx_lines l;
 	int rc = RX_AS_TEXT;
 
+	/* A large text file with -j: its raw scan on a second thread. */
+	if (m == M_TEXT && (ahead = rx_ahead_start(rx, in->in)) != NULL)
+		rx->ahead = ahead;
 	rx_lines_init(&l, in->in, &in->w);
 	if (m == M_JSON)
 		rc = rx_json_read(in, &l);
@@ -139,6 +144,8 @@ run_stream(struct rx_input *in, enum mode m)
 	if (rx_write_flush(&in->w) != SL_OK)
 		rc = SL_STOP;
 	rx_lines_free(&l);
+	rx_ahead_stop(ahead);
+	rx->ahead = outer;
 	return rc;
 }
 
