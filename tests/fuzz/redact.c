@@ -9,13 +9,17 @@
  * Checks: redacting the output again finds nothing (every secret went
  * at once); a record stream comes out as a record stream that the
  * records reader takes whole; text comes out with as many lines as it
- * went in; a planted secret never comes out (alone on its line).
+ * went in; a planted secret never comes out (alone on its line); with
+ * -j 2's raw scan ahead on a second thread (redact_ahead.c, tuned to
+ * run on any size, with a ring of 4 and 256 bytes ahead), the same
+ * bytes and messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "redact/redact.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,10 +53,11 @@ io_done(void *arg, struct sl_out *out, const char *name)
 	return SL_OK;
 }
 
-/* Redact p[0, n) into out; returns the secrets found. */
+/* Redact p[0, n) into out, the raw scan ahead on a thread if ahead;
+ * returns the secrets found. */
 static long long
 redact(unsigned flags, const char *format, const void *p, size_t n,
-    struct sl_buf *out, long long *nerr)
+    struct sl_buf *out, long long *nerr, int ahead)
 {
 	struct sl_redact_io rio;
 	struct sl_redact *rx;
@@ -67,6 +72,12 @@ redact(unsigned flags, const char *format, const void *p, size_t n,
 		sl_redact_set_key(rx, "fuzz-key", 8);
 	if (sl_redact_ready(rx, &err) != SL_OK)
 		fz_fail("default rules: %s", err.msg);
+	if (ahead) {
+		sl_redact_set_jobs(rx, 2);
+		rx->ahead_min = 0;
+		rx->ahead_ring = 4;
+		rx->ahead_max = 256;
+	}
 	io.fd = fz_memfd("redacted", "", 0);
 	io.out = sl_out_fd(io.fd, "redacted", 0);
 	io.opened = 0;
@@ -182,7 +193,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct sl_format *f;
 	struct sl_buf in, out, again;
-	long long nerr = 0, nerr2 = 0, total;
+	long long nerr = 0, nerr2 = 0, total, total2;
 	unsigned flags;
 	size_t at;
 	int text, records;
@@ -213,7 +224,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sl_buf_init(&out);
 	sl_buf_init(&again);
-	total = redact(flags, format_of(flags), in.buf, in.len, &out, &nerr);
+	total = redact(flags, format_of(flags), in.buf, in.len, &out, &nerr,
+	    0);
+	total2 = redact(flags, format_of(flags), in.buf, in.len, &again,
+	    &nerr2, 1);
+	if (total2 != total || nerr2 != nerr || again.len != out.len ||
+	    (out.len > 0 && memcmp(again.buf, out.buf, out.len) != 0))
+		fz_fail("[ahead] -j 2 scanning ahead: %lld secrets, %lld "
+		    "messages, %zu bytes; -j 1: %lld, %lld, %zu", total2,
+		    nerr2, again.len, total, nerr, out.len);
+	sl_buf_reset(&again);
+	nerr2 = 0;
 	if (out.len > 0) {
 		/*
 		 * Rules with a bounded gap ("mysql ... -p" within 300 bytes)
@@ -225,7 +246,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    "idempotent-long" : "idempotent";
 
 		if (redact(flags, format_of(flags), out.buf, out.len, &again,
-		    &nerr2) != 0 && !fz_allowed(check))
+		    &nerr2, 0) != 0 && !fz_allowed(check))
 			fz_fail("[%s] redacting the output again finds "
 			    "secrets (%lld the first time)", check, total);
 		if (records)
