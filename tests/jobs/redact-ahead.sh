@@ -82,4 +82,5 @@ if ! "$R" -j 2 "$d/hostile.log" | grep -aq 'REDACTED:cli-password'; then
 	echo "FAIL jobs: ahead: hostile.log came out with no secret found"
 	fail=1
 fi
-[ $fail -eq 0 ]
+[ $fail -eq 0 ] &&
+    echo "jobs: sl-redact the same with -j 1 and -j 2 over one large input (its scan ahead on a thread)"
