@@ -48,6 +48,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <linux/futex.h>
@@ -82,6 +83,8 @@
  * large as the input), so that they wait there for their turn rather
  * than be copied out to make room (take_ring()). */
 #define RES_BYTES	((size_t)4 << 20)
+/* JSON frames passed on together with one writev (sl_run_set_json_outv). */
+#define HOLD_IOV	64
 
 static size_t ring_bytes = RING_BYTES;	/* sl_workers_set_ring() */
 
@@ -119,6 +122,9 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
 struct worker {
 	pid_t pid;
 	struct res_ring *res;	/* its frames */
+	uint64_t rd;		/* read up to here; from res->rpos on, the
+				   room is given back once held frames
+				   are written (flush_held()) */
 	int job_fd;		/* parent -> worker: jobs */
 	int res_fd;		/* worker -> parent: wake-ups, its end */
 	int busy;		/* batches handed out, not yet collected */
@@ -145,7 +151,13 @@ struct sl_workers {
 	sl_errfn err, info;
 	void *errarg, *infoarg;
 	sl_writefn json_write;		/* NULL: records are replayed */
+	sl_writevfn json_writev;	/* NULL: JSON frames one at a time */
 	void *json_arg;
+	/* JSON frames passed on, not yet written: in their worker's ring
+	 * (whose room waits for them) or on its w->in (left alone until
+	 * then). */
+	struct iovec held[HOLD_IOV];
+	int nheld;
 	struct sl_packer pack;		/* pack NULL: records are replayed */
 	struct worker *w;
 	int n;
@@ -763,6 +775,9 @@ start(struct sl_workers *ws)
 	ws->info = *ws->parts.info;
 	ws->infoarg = *ws->parts.infoarg;
 	ws->json_write = *ws->parts.json_write;
+	/* Parts made before json_writev was (the redactor's) leave it out. */
+	ws->json_writev = ws->parts.json_writev != NULL ?
+	    *ws->parts.json_writev : NULL;
 	ws->json_arg = *ws->parts.json_arg;
 	if (ws->parts.pack != NULL)
 		ws->pack = *ws->parts.pack;
@@ -863,35 +878,77 @@ read_declined(struct sl_workers *ws, char *p, size_t n, int by_path)
 	return 1;
 }
 
-/* The frames w has written that the parent has not taken. */
+/* The frames w has written that the parent has not read. */
 static size_t
 ring_has(const struct worker *w)
 {
-	return (size_t)(atomic_load(&w->res->wpos) -
-	    atomic_load(&w->res->rpos));
+	return (size_t)(atomic_load(&w->res->wpos) - w->rd);
 }
 
-/* The parent took n more bytes of w's ring: their room is free again,
- * and w is woken if it waits for room. */
+/* The room of what the parent read of w's ring is free again, and w is
+ * woken if it waits for room. */
 static void
-ring_taken(struct res_ring *r, uint64_t rpos, size_t n)
+ring_release(struct worker *w)
 {
-	atomic_store(&r->rpos, rpos + n);
+	struct res_ring *r = w->res;
+
+	if (atomic_load_explicit(&r->rpos, memory_order_relaxed) == w->rd)
+		return;
+	atomic_store(&r->rpos, w->rd);
 	atomic_fetch_add(&r->taken, 1);
 	if (atomic_load(&r->worker_waits))
 		(void)syscall(SYS_futex, &r->taken, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
-/* What w wrote so far, from its ring onto w->in (the ring is free again
- * at once). */
+/*
+ * The JSON frames held, written with one writev from where they lie;
+ * then the rings' room they took is free again.  Nothing is held
+ * outside advance(): a worker never waits for room the parent sleeps
+ * on, and what the run writes itself (a declined job, a carry finished
+ * by settle, which only a declined job or the run's own read opens)
+ * comes after them.
+ */
 static void
-take_ring(struct worker *w)
+flush_held(struct sl_workers *ws)
+{
+	int k;
+
+	if (ws->nheld == 0)
+		return;
+	if (!ws->stopped &&
+	    ws->json_writev(ws->json_arg, ws->held, ws->nheld) != SL_OK)
+		ws->stopped = 1;
+	ws->nheld = 0;
+	for (k = 0; k < ws->n; k++)
+		ring_release(&ws->w[k]);
+}
+
+/* A JSON frame's payload to the output: held, to go with the next ones
+ * in one writev, when the output takes several at once. */
+static void
+pass_json(struct sl_workers *ws, char *p, size_t n)
+{
+	if (ws->json_writev == NULL) {
+		if (ws->json_write(ws->json_arg, p, n) != SL_OK)
+			ws->stopped = 1;
+		return;
+	}
+	if (ws->nheld == HOLD_IOV)
+		flush_held(ws);
+	ws->held[ws->nheld].iov_base = p;
+	ws->held[ws->nheld++].iov_len = n;
+}
+
+/* What w wrote so far, from its ring onto w->in (the ring is free again
+ * at once; held frames, which may lie on w->in, are written first). */
+static void
+take_ring(struct sl_workers *ws, struct worker *w)
 {
 	struct res_ring *r = w->res;
-	uint64_t rpos = atomic_load(&r->rpos);
-	size_t n = ring_has(w), at = (size_t)(rpos % RES_BYTES), k;
+	size_t n = ring_has(w), at = (size_t)(w->rd % RES_BYTES), k;
 
 	if (n > 0) {
+		flush_held(ws);
 		if (w->in_r == w->in.len) {
 			w->in.len = 0;
 			w->in_r = 0;
@@ -906,7 +963,8 @@ take_ring(struct worker *w)
 		memcpy(w->in.buf + w->in.len, r->data + at, k);
 		memcpy(w->in.buf + w->in.len + k, r->data, n - k);
 		w->in.len += n;
-		ring_taken(r, rpos, n);
+		w->rd += n;
+		ring_release(w);
 	}
 }
 
@@ -918,7 +976,7 @@ take_ring(struct worker *w)
  * frames are taken.
  */
 static void
-read_ready(struct worker *w, int rd, int take)
+read_ready(struct sl_workers *ws, struct worker *w, int rd, int take)
 {
 	char drop[64];
 	ssize_t got = 1;
@@ -930,7 +988,7 @@ read_ready(struct worker *w, int rd, int take)
 	 * watched again. */
 	ended = got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR);
 	if (take || ended)
-		take_ring(w);
+		take_ring(ws, w);
 	if (ended)
 		w->gone = ring_has(w) == 0;
 }
@@ -998,7 +1056,7 @@ whole_frame(const char *p, size_t have)
  * written, is first taken onto w->in with all the ring holds.
  */
 static char *
-next_frame(struct worker *w, size_t *n, int *in_ring)
+next_frame(struct sl_workers *ws, struct worker *w, size_t *n, int *in_ring)
 {
 	struct res_ring *r = w->res;
 	char *p;
@@ -1006,14 +1064,14 @@ next_frame(struct worker *w, size_t *n, int *in_ring)
 
 	*in_ring = 0;
 	if (w->in_r == w->in.len) {
-		at = (size_t)(atomic_load(&r->rpos) % RES_BYTES);
+		at = (size_t)(w->rd % RES_BYTES);
 		*n = whole_frame(r->data + at,
 		    SL_MIN(ring_has(w), RES_BYTES - at));
 		if (*n > 0) {
 			*in_ring = 1;
 			return r->data + at;
 		}
-		take_ring(w);
+		take_ring(ws, w);
 	}
 	p = w->in.buf + w->in_r;
 	*n = whole_frame(p, w->in.len - w->in_r);
@@ -1023,12 +1081,16 @@ next_frame(struct worker *w, size_t *n, int *in_ring)
 	return p;
 }
 
-/* A frame next_frame() gave is passed on: free its room in the ring. */
+/* A frame next_frame() gave is passed on: its room in the ring is free
+ * again, or once the frames held are written. */
 static void
-frame_done(struct worker *w, size_t n, int in_ring)
+frame_done(struct sl_workers *ws, struct worker *w, size_t n, int in_ring)
 {
-	if (in_ring)
-		ring_taken(w->res, atomic_load(&w->res->rpos), n);
+	if (!in_ring)
+		return;
+	w->rd += n;
+	if (ws->nheld == 0)
+		ring_release(w);
 }
 
 /* One whole frame f of a job, acted on.  1: the job's end; 0: more;
@@ -1044,6 +1106,8 @@ collect_frame(struct sl_workers *ws, char *f, int first)
 	type = (unsigned char)f[0];
 	memcpy(&len, f + 1, sizeof(len));
 	p = f + 5;
+	if (type != FR_JSON && type != FR_END)
+		flush_held(ws);
 	/* A job read by a worker is of a format that stands alone: what
 	 * the run holds open for the next input ends before it, as when
 	 * the run reads such an input itself. */
@@ -1055,9 +1119,8 @@ collect_frame(struct sl_workers *ws, char *f, int first)
 		replay_records(ws, p, len);
 		return 0;
 	case FR_JSON:
-		if (!ws->stopped && ws->json_write != NULL &&
-		    ws->json_write(ws->json_arg, p, len) != SL_OK)
-			ws->stopped = 1;
+		if (!ws->stopped && ws->json_write != NULL)
+			pass_json(ws, p, len);
 		return 0;
 	case FR_PACK:
 		if (!ws->stopped && ws->pack.apply != NULL &&
@@ -1122,14 +1185,16 @@ advance(struct sl_workers *ws)
 		w = &ws->w[b->worker];
 		rc = 0;
 		while (b->done < b->jobs) {
-			if ((f = next_frame(w, &n, &in_ring)) == NULL) {
-				if (!w->gone)
+			if ((f = next_frame(ws, w, &n, &in_ring)) == NULL) {
+				if (!w->gone) {
+					flush_held(ws);
 					return;
+				}
 				rc = -1;
 				break;
 			}
 			rc = collect_frame(ws, f, !b->open);
-			frame_done(w, n, in_ring);
+			frame_done(ws, w, n, in_ring);
 			if (rc < 0)
 				break;
 			b->open = rc == 0;
@@ -1137,6 +1202,7 @@ advance(struct sl_workers *ws)
 		}
 		pop_oldest(ws, rc < 0);
 	}
+	flush_held(ws);
 }
 
 /*
@@ -1209,7 +1275,7 @@ pump(struct sl_workers *ws, int wait)
 		/* The oldest batch's worker, nothing read ahead: its
 		 * frames are passed on from its ring, in place. */
 		if (pf[2 * k + 1].fd >= 0)
-			read_ready(&ws->w[k], pf[2 * k + 1].revents != 0,
+			read_ready(ws, &ws->w[k], pf[2 * k + 1].revents != 0,
 			    ring_due(ws, k) && (ws->w[k].in_r <
 			    ws->w[k].in.len || k != ws->order[ws->head].worker));
 	}

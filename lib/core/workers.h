@@ -43,6 +43,8 @@ struct sl_run_parts {
 	int (*read_path)(struct sl_run *run, const char *path);
 	/* Set (sl_run_set_json_out): workers send JSON, the run writes it. */
 	sl_writefn *json_write;
+	/* Set (sl_run_set_json_outv): several at once.  May be NULL. */
+	sl_writevfn *json_writev;
 	void **json_arg;
 	/* Set (sl_run_set_packer): workers send what it packs. */
 	const struct sl_packer *pack;
