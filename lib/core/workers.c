@@ -100,7 +100,7 @@ enum { FR_RECORDS = 'R', FR_JSON = 'J', FR_PACK = 'K', FR_ERROR = 'E',
 /*
  * A worker's frames ring, shared: the worker writes at wpos, the parent
  * takes from rpos (byte counts, never wrapped; the ring holds
- * RES_BYTES).  A side that finds it cannot go on says so in its flag
+ * cap).  A side that finds it cannot go on says so in its flag
  * before sleeping, and the other wakes it: the worker on the futex
  * taken, the parent with a byte on the pipe.
  */
@@ -112,6 +112,8 @@ struct res_ring {
 	_Atomic uint32_t stop;		/* the parent takes no more */
 	_Atomic uint32_t done;		/* batches read, bumped before their
 					   last frames are written */
+	size_t cap;			/* of data used: RES_BYTES, or less
+					   (sl_workers_set_ring) */
 	char data[RES_BYTES];
 };
 /* Shared between processes: an atomic with a lock (libatomic's, local
@@ -311,7 +313,7 @@ wait_room(struct res_ring *r, uint64_t wpos)
 	uint32_t seen = atomic_load(&r->taken);
 
 	atomic_store(&r->worker_waits, 1);
-	if (wpos - atomic_load(&r->rpos) == RES_BYTES)
+	if (wpos - atomic_load(&r->rpos) == r->cap)
 		(void)syscall(SYS_futex, &r->taken, FUTEX_WAIT, seen, &tick,
 		    NULL, 0);
 	atomic_store(&r->worker_waits, 0);
@@ -323,11 +325,11 @@ wait_room(struct res_ring *r, uint64_t wpos)
 static void
 ring_copy(struct res_ring *r, uint64_t wpos, const char *p, size_t k)
 {
-	size_t at = (size_t)(wpos % RES_BYTES);
+	size_t at = (size_t)(wpos % r->cap);
 
-	if (k > RES_BYTES - at) {
-		memcpy(r->data + at, p, RES_BYTES - at);
-		memcpy(r->data, p + RES_BYTES - at, k - (RES_BYTES - at));
+	if (k > r->cap - at) {
+		memcpy(r->data + at, p, r->cap - at);
+		memcpy(r->data, p + r->cap - at, k - (r->cap - at));
 	} else
 		memcpy(r->data + at, p, k);
 }
@@ -351,7 +353,7 @@ ring_write(struct res_ring *r, const char *p, size_t n)
 	size_t k;
 
 	while (n > 0) {
-		k = RES_BYTES - (size_t)(wpos - atomic_load(&r->rpos));
+		k = r->cap - (size_t)(wpos - atomic_load(&r->rpos));
 		if (k == 0) {
 			wait_room(r, wpos);
 			continue;
@@ -377,7 +379,7 @@ ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
 	uint64_t wpos = atomic_load_explicit(&r->wpos, memory_order_relaxed);
 
 	if (bn == 0 ||
-	    RES_BYTES - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
+	    r->cap - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
 		ring_write(r, a, an);
 		ring_write(r, b, bn);
 		return;
@@ -728,6 +730,9 @@ spawn(struct sl_workers *ws, int k)
 	int sv[2], pv[2], i;
 
 	w->res = &ws->res[k];
+	/* A test's small ring makes small frames rings too: they fill,
+	 * wrap and are read ahead of their turn. */
+	w->res->cap = SL_MIN(RES_BYTES, ws->ring_cap);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
 	if (pipe2(pv, O_CLOEXEC) != 0) {
@@ -945,7 +950,7 @@ static void
 take_ring(struct sl_workers *ws, struct worker *w)
 {
 	struct res_ring *r = w->res;
-	size_t n = ring_has(w), at = (size_t)(w->rd % RES_BYTES), k;
+	size_t n = ring_has(w), at = (size_t)(w->rd % r->cap), k;
 
 	if (n > 0) {
 		flush_held(ws);
@@ -959,7 +964,7 @@ take_ring(struct sl_workers *ws, struct worker *w)
 			w->in_r = 0;
 		}
 		sl_buf_reserve(&w->in, n);
-		k = SL_MIN(n, RES_BYTES - at);
+		k = SL_MIN(n, r->cap - at);
 		memcpy(w->in.buf + w->in.len, r->data + at, k);
 		memcpy(w->in.buf + w->in.len + k, r->data, n - k);
 		w->in.len += n;
@@ -1064,9 +1069,9 @@ next_frame(struct sl_workers *ws, struct worker *w, size_t *n, int *in_ring)
 
 	*in_ring = 0;
 	if (w->in_r == w->in.len) {
-		at = (size_t)(w->rd % RES_BYTES);
+		at = (size_t)(w->rd % r->cap);
 		*n = whole_frame(r->data + at,
-		    SL_MIN(ring_has(w), RES_BYTES - at));
+		    SL_MIN(ring_has(w), r->cap - at));
 		if (*n > 0) {
 			*in_ring = 1;
 			return r->data + at;
@@ -1219,7 +1224,7 @@ ring_due(const struct sl_workers *ws, int k)
 	size_t has = ring_has(w);
 
 	return has > 0 && (k == ws->order[ws->head].worker ||
-	    w->in_r < w->in.len || has > RES_BYTES / 2);
+	    w->in_r < w->in.len || has > w->res->cap / 2);
 }
 
 /* Whether to read w now: it owes frames and has not run far ahead of
@@ -1439,7 +1444,8 @@ sl_workers_take_any(struct sl_workers *ws)
 
 /*
  * sl_workers_set_ring(): the ring's size for the workers started from
- * now on (tests: a small ring fills, and gives back what does not fit).
+ * now on, and at most that of each worker's frames ring (tests: a small
+ * ring fills, and gives back what does not fit).
  */
 void
 sl_workers_set_ring(size_t bytes)

@@ -99,7 +99,8 @@ void sl_workers_free(struct sl_workers *ws);
 /*
  * The size of the memory shared with the workers that carries their
  * jobs, for the workers started from now on (0: the default, room for a
- * job of SL_JOB_MAX).  An input larger than it is read by the run.
+ * job of SL_JOB_MAX), and at most that of the memory that carries each
+ * worker's frames back.  An input larger than it is read by the run.
  * For tests: a small ring fills up, and gives inputs back.
  */
 void sl_workers_set_ring(size_t bytes);

@@ -300,8 +300,10 @@ run_json(const char *path, int jobs, struct json_log *j)
 /*
  * JSON the workers made goes out with writev, several frames at once,
  * straight from their rings (or from what the parent read ahead): the
- * same text as -j 1, messages and a job given back in their places,
- * with a ring small enough that the parent reads ahead and waits.
+ * same text as -j 1, messages and a job given back in their places.
+ * With small rings the frames rings wrap and the parent reads ahead
+ * while frames are held: a held frame whose room is given back, or
+ * whose copy on w->in is moved, before it is written, shows here.
  */
 static void
 json_same_for(const char *path, size_t ring)
