@@ -103,9 +103,17 @@ enum { FR_RECORDS = 'R', FR_JSON = 'J', FR_PACK = 'K', FR_ERROR = 'E',
  * cap).  A side that finds it cannot go on says so in its flag
  * before sleeping, and the other wakes it: the worker on the futex
  * taken, the parent with a byte on the pipe.
+ *
+ * A worker that finds its ring all given back goes on from the ring's
+ * start (ring_rewind()): wpos jumps from skip_at to skip_to, the next
+ * multiple of cap, and the parent jumps there too when it reaches
+ * skip_at (ring_has()).  Frames the parent keeps up with then stay on
+ * the ring's first pages, made once and in cache, rather than walk all
+ * of it on both sides.
  */
 struct res_ring {
 	_Atomic uint64_t wpos, rpos;
+	_Atomic uint64_t skip_at, skip_to;	/* the last rewind */
 	_Atomic uint32_t taken;		/* bumped as the parent takes */
 	_Atomic uint32_t worker_waits;	/* the ring is full */
 	_Atomic uint32_t parent_waits;	/* the parent sleeps in poll() */
@@ -327,6 +335,8 @@ ring_copy(struct res_ring *r, uint64_t wpos, const char *p, size_t k)
 {
 	size_t at = (size_t)(wpos % r->cap);
 
+	if (k == 0)
+		return;		/* p may be NULL */
 	if (k > r->cap - at) {
 		memcpy(r->data + at, p, r->cap - at);
 		memcpy(r->data, p + r->cap - at, k - (r->cap - at));
@@ -368,6 +378,27 @@ ring_write(struct res_ring *r, const char *p, size_t n)
 }
 
 /*
+ * Where need bytes written at wpos go: from the ring's start when the
+ * parent has given all of it back and they fit before wpos's place
+ * (what it skips counts as used until the parent passes it: they never
+ * wait for that room), else at wpos.  The skip is stored before the
+ * wpos that shows it (ring_publish), skip_to first: a parent that sees
+ * wpos past skip_at finds both.
+ */
+static uint64_t
+ring_rewind(struct res_ring *r, uint64_t wpos, size_t need)
+{
+	size_t at = (size_t)(wpos % r->cap);
+
+	if (at == 0 || need == 0 || at < need ||
+	    atomic_load(&r->rpos) != wpos)
+		return wpos;
+	atomic_store(&r->skip_to, wpos + (r->cap - at));
+	atomic_store(&r->skip_at, wpos);
+	return wpos + (r->cap - at);
+}
+
+/*
  * a then b to the ring: shown together when they fit at once, so that
  * the parent never finds the frame they make half written (it would
  * copy out what it found); else one after the other, as room comes.
@@ -378,8 +409,10 @@ ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
 {
 	uint64_t wpos = atomic_load_explicit(&r->wpos, memory_order_relaxed);
 
-	if (bn == 0 ||
-	    r->cap - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
+	/* A rewind leaves room for them at once: they go there, and the
+	 * wpos that shows the skip is published right after. */
+	wpos = ring_rewind(r, wpos, an + bn);
+	if (r->cap - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
 		ring_write(r, a, an);
 		ring_write(r, b, bn);
 		return;
@@ -883,11 +916,32 @@ read_declined(struct sl_workers *ws, char *p, size_t n, int by_path)
 	return 1;
 }
 
-/* The frames w has written that the parent has not read. */
+static void ring_release(struct worker *w);
+
+/* sl_workers_set_look_hook() */
+static void (*look_hook)(void);
+
+/*
+ * The frames w has written that the parent has not read.  wpos is read
+ * once: a rewind at rd (nothing else can be at rd, which only grows)
+ * is whole once wpos is past it, and rd jumps to its end, the room
+ * given back at once unless frames are held (flush_held() does).
+ */
 static size_t
-ring_has(const struct worker *w)
+ring_has(const struct sl_workers *ws, struct worker *w)
 {
-	return (size_t)(atomic_load(&w->res->wpos) - w->rd);
+	struct res_ring *r = w->res;
+	uint64_t wpos = atomic_load(&r->wpos);
+
+	if (look_hook != NULL)
+		look_hook();
+	if (wpos != w->rd && atomic_load(&r->skip_at) == w->rd &&
+	    atomic_load(&r->skip_to) > w->rd) {
+		w->rd = atomic_load(&r->skip_to);
+		if (ws->nheld == 0)
+			ring_release(w);
+	}
+	return (size_t)(wpos - w->rd);
 }
 
 /* The room of what the parent read of w's ring is free again, and w is
@@ -950,7 +1004,9 @@ static void
 take_ring(struct sl_workers *ws, struct worker *w)
 {
 	struct res_ring *r = w->res;
-	size_t n = ring_has(w), at = (size_t)(w->rd % r->cap), k;
+	size_t n = ring_has(ws, w), at, k;
+
+	at = (size_t)(w->rd % r->cap);	/* past a rewind: after ring_has */
 
 	if (n > 0) {
 		flush_held(ws);
@@ -995,7 +1051,7 @@ read_ready(struct sl_workers *ws, struct worker *w, int rd, int take)
 	if (take || ended)
 		take_ring(ws, w);
 	if (ended)
-		w->gone = ring_has(w) == 0;
+		w->gone = ring_has(ws, w) == 0;
 }
 
 /* Of w's queued jobs, what its socket takes now, never waiting.  A dead
@@ -1065,13 +1121,13 @@ next_frame(struct sl_workers *ws, struct worker *w, size_t *n, int *in_ring)
 {
 	struct res_ring *r = w->res;
 	char *p;
-	size_t at;
+	size_t at, has;
 
 	*in_ring = 0;
 	if (w->in_r == w->in.len) {
+		has = ring_has(ws, w);		/* rd past a rewind first */
 		at = (size_t)(w->rd % r->cap);
-		*n = whole_frame(r->data + at,
-		    SL_MIN(ring_has(w), r->cap - at));
+		*n = whole_frame(r->data + at, SL_MIN(has, r->cap - at));
 		if (*n > 0) {
 			*in_ring = 1;
 			return r->data + at;
@@ -1220,8 +1276,8 @@ advance(struct sl_workers *ws)
 static int
 ring_due(const struct sl_workers *ws, int k)
 {
-	const struct worker *w = &ws->w[k];
-	size_t has = ring_has(w);
+	struct worker *w = &ws->w[k];
+	size_t has = ring_has(ws, w);
 
 	return has > 0 && (k == ws->order[ws->head].worker ||
 	    w->in_r < w->in.len || has > w->res->cap / 2);
@@ -1451,6 +1507,12 @@ void
 sl_workers_set_ring(size_t bytes)
 {
 	ring_bytes = bytes > 0 ? bytes : RING_BYTES;
+}
+
+void
+sl_workers_set_look_hook(void (*hook)(void))
+{
+	look_hook = hook;
 }
 
 int

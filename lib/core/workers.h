@@ -104,5 +104,11 @@ void sl_workers_free(struct sl_workers *ws);
  * For tests: a small ring fills up, and gives inputs back.
  */
 void sl_workers_set_ring(size_t bytes);
+/*
+ * For tests: hook() is called in the parent each time it has read where
+ * a worker's frames end, before it acts on that (a delay there lets the
+ * worker go on meanwhile: write more, or start its ring over).
+ */
+void sl_workers_set_look_hook(void (*hook)(void));
 
 #endif
