@@ -166,7 +166,7 @@ struct sl_workers {
 	/* JSON frames passed on, not yet written: in their worker's ring
 	 * (whose room waits for them) or on its w->in (left alone until
 	 * then). */
-	struct iovec held[HOLD_IOV];
+	struct iovec *held;		/* HOLD_IOV, made at the first */
 	int nheld;
 	struct sl_packer pack;		/* pack NULL: records are replayed */
 	struct worker *w;
@@ -992,6 +992,8 @@ pass_json(struct sl_workers *ws, char *p, size_t n)
 			ws->stopped = 1;
 		return;
 	}
+	if (ws->held == NULL)
+		ws->held = sl_xcalloc(HOLD_IOV, sizeof(*ws->held));
 	if (ws->nheld == HOLD_IOV)
 		flush_held(ws);
 	ws->held[ws->nheld].iov_base = p;
@@ -1619,6 +1621,7 @@ sl_workers_free(struct sl_workers *ws)
 		munmap(ws->ring, ws->ring_cap);
 	if (ws->res != NULL)
 		munmap(ws->res, (size_t)ws->nres * sizeof(*ws->res));
+	free(ws->held);
 	free(ws->w);
 	free(ws->order);
 	free(ws->pf);
