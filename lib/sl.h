@@ -398,6 +398,15 @@ typedef int (*sl_writefn)(void *arg, const void *p, size_t n);
 SL_API void sl_run_set_json_out(struct sl_run *run, sl_writefn write,
     void *arg);
 /*
+ * The same output, several blocks at once, as writev(2) takes them (same
+ * arg, same returns): the run then hands the workers' JSON on from where
+ * they put it, not copied through an output buffer first.  Optional,
+ * after sl_run_set_json_out.
+ */
+struct iovec;
+typedef int (*sl_writevfn)(void *arg, const struct iovec *v, int n);
+SL_API void sl_run_set_json_outv(struct sl_run *run, sl_writevfn writev);
+/*
  * A sink that stands in for its records with a smaller form of its own
  * under -j N, so that a worker does part of the sink's work: in a
  * worker, pack(arg, b, r) appends to b whatever applying r needs (it may

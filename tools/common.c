@@ -3,6 +3,8 @@
  * OpenBSD's habits): errors name the position, a bad input is reported
  * and skipped, and standard output is checked at the end.
  */
+#include <sys/uio.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -688,6 +690,15 @@ pipe_write_json(void *arg, const void *p, size_t n)
 	return sl_out_write(tool_out, p, n) == SL_OK ? SL_OK : SL_STOP;
 }
 
+/* The same, several blocks at once, from where the workers put them. */
+static int
+pipe_writev_json(void *arg, const struct iovec *v, int n)
+{
+	(void)arg;
+	tool_progress_tick();
+	return sl_out_writev(tool_out, v, n) == SL_OK ? SL_OK : SL_STOP;
+}
+
 struct tool_pipe *
 tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
     const struct sl_sink *down)
@@ -721,8 +732,10 @@ tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
 	sl_run_set_info(p->run, tool_info, NULL);
 	sl_run_set_jobs(p->run, tool_jobs);
 	/* Records straight to JSON: the workers may write it themselves. */
-	if (p->sel == NULL && down->put == tool_put_json)
+	if (p->sel == NULL && down->put == tool_put_json) {
 		sl_run_set_json_out(p->run, pipe_write_json, NULL);
+		sl_run_set_json_outv(p->run, pipe_writev_json);
+	}
 	tool_progress_init(p->run);
 	return p;
 }

@@ -289,15 +289,15 @@ convert_pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 	return SL_OK;
 }
 
-/* What goes between begin() and end() of a piece (piece_render). */
-typedef int piece_body_fn(struct sl_convert *c, struct sl_wfile *f,
-    const struct sl_wsess *ws);
+/* What goes between begin() and end() of a piece (piece_render): f's
+ * one session is the piece's. */
+typedef int piece_body_fn(struct sl_convert *c, struct sl_wfile *f);
 
 /* The held records through put(). */
 static int
-records_body(struct sl_convert *c, struct sl_wfile *f,
-    const struct sl_wsess *ws)
+records_body(struct sl_convert *c, struct sl_wfile *f)
 {
+	const struct sl_wsess *ws = &f->sessions[0];
 	const char *p = c->held.buf, *end = p + c->held.len;
 	struct sl_record r;
 	size_t used;
@@ -340,7 +340,7 @@ piece_render(struct sl_convert *c, const struct csess *s,
 	if (rc == SL_OK && w->begin != NULL)
 		rc = w->begin(&f, &ws);
 	if (rc == SL_OK)
-		rc = body(c, &f, &ws);
+		rc = body(c, &f);
 	if (rc == SL_OK && w->end != NULL)
 		rc = w->end(&f, &ws);
 	f.mem = &junk;
@@ -439,10 +439,8 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
  * out again).
  */
 static int
-chunks_body(struct sl_convert *c, struct sl_wfile *f,
-    const struct sl_wsess *ws)
+chunks_body(struct sl_convert *c, struct sl_wfile *f)
 {
-	(void)ws;
 	c->piece_head = f->mem->len;
 	return SL_OK;
 }

@@ -27,6 +27,7 @@ struct sl_run {
 	char *first_not_log;		/* the first of them, for the summary */
 	struct sl_workers *workers;	/* -j N; NULL: every input read here */
 	sl_writefn json_write;		/* the sink only writes JSON: here */
+	sl_writevfn json_writev;	/* ...and several blocks at once */
 	void *json_arg;
 	void *spare;			/* see sl_run_spare_put */
 	void (*spare_free)(void *);
@@ -693,8 +694,8 @@ sl_run_set_jobs(struct sl_run *run, int jobs)
 	struct sl_run_parts parts = {
 		&run->sink, &run->err, &run->errarg, &run->info,
 		&run->infoarg, &run->st, &run->opts, read_leaf, read_mem_leaf,
-		settle, read_path, &run->json_write, &run->json_arg,
-		&run->pack
+		settle, read_path, &run->json_write, &run->json_writev,
+		&run->json_arg, &run->pack
 	};
 
 	sl_workers_free(run->workers);
@@ -706,6 +707,12 @@ sl_run_set_json_out(struct sl_run *run, sl_writefn write, void *arg)
 {
 	run->json_write = write;
 	run->json_arg = arg;
+}
+
+void
+sl_run_set_json_outv(struct sl_run *run, sl_writevfn writev)
+{
+	run->json_writev = writev;
 }
 
 void

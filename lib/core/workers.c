@@ -48,6 +48,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <linux/futex.h>
@@ -82,6 +83,8 @@
  * large as the input), so that they wait there for their turn rather
  * than be copied out to make room (take_ring()). */
 #define RES_BYTES	((size_t)4 << 20)
+/* JSON frames passed on together with one writev (sl_run_set_json_outv). */
+#define HOLD_IOV	64
 
 static size_t ring_bytes = RING_BYTES;	/* sl_workers_set_ring() */
 
@@ -97,18 +100,28 @@ enum { FR_RECORDS = 'R', FR_JSON = 'J', FR_PACK = 'K', FR_ERROR = 'E',
 /*
  * A worker's frames ring, shared: the worker writes at wpos, the parent
  * takes from rpos (byte counts, never wrapped; the ring holds
- * RES_BYTES).  A side that finds it cannot go on says so in its flag
+ * cap).  A side that finds it cannot go on says so in its flag
  * before sleeping, and the other wakes it: the worker on the futex
  * taken, the parent with a byte on the pipe.
+ *
+ * A worker that finds its ring all given back goes on from the ring's
+ * start (ring_rewind()): wpos jumps from skip_at to skip_to, the next
+ * multiple of cap, and the parent jumps there too when it reaches
+ * skip_at (ring_has()).  Frames the parent keeps up with then stay on
+ * the ring's first pages, made once and in cache, rather than walk all
+ * of it on both sides.
  */
 struct res_ring {
 	_Atomic uint64_t wpos, rpos;
+	_Atomic uint64_t skip_at, skip_to;	/* the last rewind */
 	_Atomic uint32_t taken;		/* bumped as the parent takes */
 	_Atomic uint32_t worker_waits;	/* the ring is full */
 	_Atomic uint32_t parent_waits;	/* the parent sleeps in poll() */
 	_Atomic uint32_t stop;		/* the parent takes no more */
 	_Atomic uint32_t done;		/* batches read, bumped before their
 					   last frames are written */
+	size_t cap;			/* of data used: RES_BYTES, or less
+					   (sl_workers_set_ring) */
 	char data[RES_BYTES];
 };
 /* Shared between processes: an atomic with a lock (libatomic's, local
@@ -119,6 +132,9 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
 struct worker {
 	pid_t pid;
 	struct res_ring *res;	/* its frames */
+	uint64_t rd;		/* read up to here; from res->rpos on, the
+				   room is given back once held frames
+				   are written (flush_held()) */
 	int job_fd;		/* parent -> worker: jobs */
 	int res_fd;		/* worker -> parent: wake-ups, its end */
 	int busy;		/* batches handed out, not yet collected */
@@ -145,7 +161,13 @@ struct sl_workers {
 	sl_errfn err, info;
 	void *errarg, *infoarg;
 	sl_writefn json_write;		/* NULL: records are replayed */
+	sl_writevfn json_writev;	/* NULL: JSON frames one at a time */
 	void *json_arg;
+	/* JSON frames passed on, not yet written: in their worker's ring
+	 * (whose room waits for them) or on its w->in (left alone until
+	 * then). */
+	struct iovec *held;		/* HOLD_IOV, made at the first */
+	int nheld;
 	struct sl_packer pack;		/* pack NULL: records are replayed */
 	struct worker *w;
 	int n;
@@ -299,7 +321,7 @@ wait_room(struct res_ring *r, uint64_t wpos)
 	uint32_t seen = atomic_load(&r->taken);
 
 	atomic_store(&r->worker_waits, 1);
-	if (wpos - atomic_load(&r->rpos) == RES_BYTES)
+	if (wpos - atomic_load(&r->rpos) == r->cap)
 		(void)syscall(SYS_futex, &r->taken, FUTEX_WAIT, seen, &tick,
 		    NULL, 0);
 	atomic_store(&r->worker_waits, 0);
@@ -311,11 +333,13 @@ wait_room(struct res_ring *r, uint64_t wpos)
 static void
 ring_copy(struct res_ring *r, uint64_t wpos, const char *p, size_t k)
 {
-	size_t at = (size_t)(wpos % RES_BYTES);
+	size_t at = (size_t)(wpos % r->cap);
 
-	if (k > RES_BYTES - at) {
-		memcpy(r->data + at, p, RES_BYTES - at);
-		memcpy(r->data, p + RES_BYTES - at, k - (RES_BYTES - at));
+	if (k == 0)
+		return;		/* p may be NULL */
+	if (k > r->cap - at) {
+		memcpy(r->data + at, p, r->cap - at);
+		memcpy(r->data, p + r->cap - at, k - (r->cap - at));
 	} else
 		memcpy(r->data + at, p, k);
 }
@@ -339,7 +363,7 @@ ring_write(struct res_ring *r, const char *p, size_t n)
 	size_t k;
 
 	while (n > 0) {
-		k = RES_BYTES - (size_t)(wpos - atomic_load(&r->rpos));
+		k = r->cap - (size_t)(wpos - atomic_load(&r->rpos));
 		if (k == 0) {
 			wait_room(r, wpos);
 			continue;
@@ -354,6 +378,27 @@ ring_write(struct res_ring *r, const char *p, size_t n)
 }
 
 /*
+ * Where need bytes written at wpos go: from the ring's start when the
+ * parent has given all of it back and they fit before wpos's place
+ * (what it skips counts as used until the parent passes it: they never
+ * wait for that room), else at wpos.  The skip is stored before the
+ * wpos that shows it (ring_publish), skip_to first: a parent that sees
+ * wpos past skip_at finds both.
+ */
+static uint64_t
+ring_rewind(struct res_ring *r, uint64_t wpos, size_t need)
+{
+	size_t at = (size_t)(wpos % r->cap);
+
+	if (at == 0 || need == 0 || at < need ||
+	    atomic_load(&r->rpos) != wpos)
+		return wpos;
+	atomic_store(&r->skip_to, wpos + (r->cap - at));
+	atomic_store(&r->skip_at, wpos);
+	return wpos + (r->cap - at);
+}
+
+/*
  * a then b to the ring: shown together when they fit at once, so that
  * the parent never finds the frame they make half written (it would
  * copy out what it found); else one after the other, as room comes.
@@ -364,8 +409,10 @@ ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
 {
 	uint64_t wpos = atomic_load_explicit(&r->wpos, memory_order_relaxed);
 
-	if (bn == 0 ||
-	    RES_BYTES - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
+	/* A rewind leaves room for them at once: they go there, and the
+	 * wpos that shows the skip is published right after. */
+	wpos = ring_rewind(r, wpos, an + bn);
+	if (r->cap - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
 		ring_write(r, a, an);
 		ring_write(r, b, bn);
 		return;
@@ -716,6 +763,9 @@ spawn(struct sl_workers *ws, int k)
 	int sv[2], pv[2], i;
 
 	w->res = &ws->res[k];
+	/* A test's small ring makes small frames rings too: they fill,
+	 * wrap and are read ahead of their turn. */
+	w->res->cap = SL_MIN(RES_BYTES, ws->ring_cap);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
 	if (pipe2(pv, O_CLOEXEC) != 0) {
@@ -763,6 +813,9 @@ start(struct sl_workers *ws)
 	ws->info = *ws->parts.info;
 	ws->infoarg = *ws->parts.infoarg;
 	ws->json_write = *ws->parts.json_write;
+	/* Parts made before json_writev was (the redactor's) leave it out. */
+	ws->json_writev = ws->parts.json_writev != NULL ?
+	    *ws->parts.json_writev : NULL;
 	ws->json_arg = *ws->parts.json_arg;
 	if (ws->parts.pack != NULL)
 		ws->pack = *ws->parts.pack;
@@ -863,35 +916,102 @@ read_declined(struct sl_workers *ws, char *p, size_t n, int by_path)
 	return 1;
 }
 
-/* The frames w has written that the parent has not taken. */
+static void ring_release(struct worker *w);
+
+/* sl_workers_set_look_hook() */
+static void (*look_hook)(void);
+
+/*
+ * The frames w has written that the parent has not read.  wpos is read
+ * once: a rewind at rd (nothing else can be at rd, which only grows)
+ * is whole once wpos is past it, and rd jumps to its end, the room
+ * given back at once unless frames are held (flush_held() does).
+ */
 static size_t
-ring_has(const struct worker *w)
+ring_has(const struct sl_workers *ws, struct worker *w)
 {
-	return (size_t)(atomic_load(&w->res->wpos) -
-	    atomic_load(&w->res->rpos));
+	struct res_ring *r = w->res;
+	uint64_t wpos = atomic_load(&r->wpos);
+
+	if (look_hook != NULL)
+		look_hook();
+	if (wpos != w->rd && atomic_load(&r->skip_at) == w->rd &&
+	    atomic_load(&r->skip_to) > w->rd) {
+		w->rd = atomic_load(&r->skip_to);
+		if (ws->nheld == 0)
+			ring_release(w);
+	}
+	return (size_t)(wpos - w->rd);
 }
 
-/* The parent took n more bytes of w's ring: their room is free again,
- * and w is woken if it waits for room. */
+/* The room of what the parent read of w's ring is free again, and w is
+ * woken if it waits for room. */
 static void
-ring_taken(struct res_ring *r, uint64_t rpos, size_t n)
+ring_release(struct worker *w)
 {
-	atomic_store(&r->rpos, rpos + n);
+	struct res_ring *r = w->res;
+
+	if (atomic_load_explicit(&r->rpos, memory_order_relaxed) == w->rd)
+		return;
+	atomic_store(&r->rpos, w->rd);
 	atomic_fetch_add(&r->taken, 1);
 	if (atomic_load(&r->worker_waits))
 		(void)syscall(SYS_futex, &r->taken, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
-/* What w wrote so far, from its ring onto w->in (the ring is free again
- * at once). */
+/*
+ * The JSON frames held, written with one writev from where they lie;
+ * then the rings' room they took is free again.  Nothing is held
+ * outside advance(): a worker never waits for room the parent sleeps
+ * on, and what the run writes itself (a declined job, a carry finished
+ * by settle, which only a declined job or the run's own read opens)
+ * comes after them.
+ */
 static void
-take_ring(struct worker *w)
+flush_held(struct sl_workers *ws)
+{
+	int k;
+
+	if (ws->nheld == 0)
+		return;
+	if (!ws->stopped &&
+	    ws->json_writev(ws->json_arg, ws->held, ws->nheld) != SL_OK)
+		ws->stopped = 1;
+	ws->nheld = 0;
+	for (k = 0; k < ws->n; k++)
+		ring_release(&ws->w[k]);
+}
+
+/* A JSON frame's payload to the output: held, to go with the next ones
+ * in one writev, when the output takes several at once. */
+static void
+pass_json(struct sl_workers *ws, char *p, size_t n)
+{
+	if (ws->json_writev == NULL) {
+		if (ws->json_write(ws->json_arg, p, n) != SL_OK)
+			ws->stopped = 1;
+		return;
+	}
+	if (ws->held == NULL)
+		ws->held = sl_xcalloc(HOLD_IOV, sizeof(*ws->held));
+	if (ws->nheld == HOLD_IOV)
+		flush_held(ws);
+	ws->held[ws->nheld].iov_base = p;
+	ws->held[ws->nheld++].iov_len = n;
+}
+
+/* What w wrote so far, from its ring onto w->in (the ring is free again
+ * at once; held frames, which may lie on w->in, are written first). */
+static void
+take_ring(struct sl_workers *ws, struct worker *w)
 {
 	struct res_ring *r = w->res;
-	uint64_t rpos = atomic_load(&r->rpos);
-	size_t n = ring_has(w), at = (size_t)(rpos % RES_BYTES), k;
+	size_t n = ring_has(ws, w), at, k;
+
+	at = (size_t)(w->rd % r->cap);	/* past a rewind: after ring_has */
 
 	if (n > 0) {
+		flush_held(ws);
 		if (w->in_r == w->in.len) {
 			w->in.len = 0;
 			w->in_r = 0;
@@ -902,11 +1022,12 @@ take_ring(struct worker *w)
 			w->in_r = 0;
 		}
 		sl_buf_reserve(&w->in, n);
-		k = SL_MIN(n, RES_BYTES - at);
+		k = SL_MIN(n, r->cap - at);
 		memcpy(w->in.buf + w->in.len, r->data + at, k);
 		memcpy(w->in.buf + w->in.len + k, r->data, n - k);
 		w->in.len += n;
-		ring_taken(r, rpos, n);
+		w->rd += n;
+		ring_release(w);
 	}
 }
 
@@ -918,7 +1039,7 @@ take_ring(struct worker *w)
  * frames are taken.
  */
 static void
-read_ready(struct worker *w, int rd, int take)
+read_ready(struct sl_workers *ws, struct worker *w, int rd, int take)
 {
 	char drop[64];
 	ssize_t got = 1;
@@ -930,9 +1051,9 @@ read_ready(struct worker *w, int rd, int take)
 	 * watched again. */
 	ended = got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR);
 	if (take || ended)
-		take_ring(w);
+		take_ring(ws, w);
 	if (ended)
-		w->gone = ring_has(w) == 0;
+		w->gone = ring_has(ws, w) == 0;
 }
 
 /* Of w's queued jobs, what its socket takes now, never waiting.  A dead
@@ -998,22 +1119,22 @@ whole_frame(const char *p, size_t have)
  * written, is first taken onto w->in with all the ring holds.
  */
 static char *
-next_frame(struct worker *w, size_t *n, int *in_ring)
+next_frame(struct sl_workers *ws, struct worker *w, size_t *n, int *in_ring)
 {
 	struct res_ring *r = w->res;
 	char *p;
-	size_t at;
+	size_t at, has;
 
 	*in_ring = 0;
 	if (w->in_r == w->in.len) {
-		at = (size_t)(atomic_load(&r->rpos) % RES_BYTES);
-		*n = whole_frame(r->data + at,
-		    SL_MIN(ring_has(w), RES_BYTES - at));
+		has = ring_has(ws, w);		/* rd past a rewind first */
+		at = (size_t)(w->rd % r->cap);
+		*n = whole_frame(r->data + at, SL_MIN(has, r->cap - at));
 		if (*n > 0) {
 			*in_ring = 1;
 			return r->data + at;
 		}
-		take_ring(w);
+		take_ring(ws, w);
 	}
 	p = w->in.buf + w->in_r;
 	*n = whole_frame(p, w->in.len - w->in_r);
@@ -1023,12 +1144,16 @@ next_frame(struct worker *w, size_t *n, int *in_ring)
 	return p;
 }
 
-/* A frame next_frame() gave is passed on: free its room in the ring. */
+/* A frame next_frame() gave is passed on: its room in the ring is free
+ * again, or once the frames held are written. */
 static void
-frame_done(struct worker *w, size_t n, int in_ring)
+frame_done(struct sl_workers *ws, struct worker *w, size_t n, int in_ring)
 {
-	if (in_ring)
-		ring_taken(w->res, atomic_load(&w->res->rpos), n);
+	if (!in_ring)
+		return;
+	w->rd += n;
+	if (ws->nheld == 0)
+		ring_release(w);
 }
 
 /* One whole frame f of a job, acted on.  1: the job's end; 0: more;
@@ -1044,6 +1169,8 @@ collect_frame(struct sl_workers *ws, char *f, int first)
 	type = (unsigned char)f[0];
 	memcpy(&len, f + 1, sizeof(len));
 	p = f + 5;
+	if (type != FR_JSON && type != FR_END)
+		flush_held(ws);
 	/* A job read by a worker is of a format that stands alone: what
 	 * the run holds open for the next input ends before it, as when
 	 * the run reads such an input itself. */
@@ -1055,9 +1182,8 @@ collect_frame(struct sl_workers *ws, char *f, int first)
 		replay_records(ws, p, len);
 		return 0;
 	case FR_JSON:
-		if (!ws->stopped && ws->json_write != NULL &&
-		    ws->json_write(ws->json_arg, p, len) != SL_OK)
-			ws->stopped = 1;
+		if (!ws->stopped && ws->json_write != NULL)
+			pass_json(ws, p, len);
 		return 0;
 	case FR_PACK:
 		if (!ws->stopped && ws->pack.apply != NULL &&
@@ -1122,14 +1248,16 @@ advance(struct sl_workers *ws)
 		w = &ws->w[b->worker];
 		rc = 0;
 		while (b->done < b->jobs) {
-			if ((f = next_frame(w, &n, &in_ring)) == NULL) {
-				if (!w->gone)
+			if ((f = next_frame(ws, w, &n, &in_ring)) == NULL) {
+				if (!w->gone) {
+					flush_held(ws);
 					return;
+				}
 				rc = -1;
 				break;
 			}
 			rc = collect_frame(ws, f, !b->open);
-			frame_done(w, n, in_ring);
+			frame_done(ws, w, n, in_ring);
 			if (rc < 0)
 				break;
 			b->open = rc == 0;
@@ -1137,6 +1265,7 @@ advance(struct sl_workers *ws)
 		}
 		pop_oldest(ws, rc < 0);
 	}
+	flush_held(ws);
 }
 
 /*
@@ -1149,11 +1278,11 @@ advance(struct sl_workers *ws)
 static int
 ring_due(const struct sl_workers *ws, int k)
 {
-	const struct worker *w = &ws->w[k];
-	size_t has = ring_has(w);
+	struct worker *w = &ws->w[k];
+	size_t has = ring_has(ws, w);
 
 	return has > 0 && (k == ws->order[ws->head].worker ||
-	    w->in_r < w->in.len || has > RES_BYTES / 2);
+	    w->in_r < w->in.len || has > w->res->cap / 2);
 }
 
 /* Whether to read w now: it owes frames and has not run far ahead of
@@ -1209,7 +1338,7 @@ pump(struct sl_workers *ws, int wait)
 		/* The oldest batch's worker, nothing read ahead: its
 		 * frames are passed on from its ring, in place. */
 		if (pf[2 * k + 1].fd >= 0)
-			read_ready(&ws->w[k], pf[2 * k + 1].revents != 0,
+			read_ready(ws, &ws->w[k], pf[2 * k + 1].revents != 0,
 			    ring_due(ws, k) && (ws->w[k].in_r <
 			    ws->w[k].in.len || k != ws->order[ws->head].worker));
 	}
@@ -1373,12 +1502,19 @@ sl_workers_take_any(struct sl_workers *ws)
 
 /*
  * sl_workers_set_ring(): the ring's size for the workers started from
- * now on (tests: a small ring fills, and gives back what does not fit).
+ * now on, and at most that of each worker's frames ring (tests: a small
+ * ring fills, and gives back what does not fit).
  */
 void
 sl_workers_set_ring(size_t bytes)
 {
 	ring_bytes = bytes > 0 ? bytes : RING_BYTES;
+}
+
+void
+sl_workers_set_look_hook(void (*hook)(void))
+{
+	look_hook = hook;
 }
 
 int
@@ -1485,6 +1621,7 @@ sl_workers_free(struct sl_workers *ws)
 		munmap(ws->ring, ws->ring_cap);
 	if (ws->res != NULL)
 		munmap(ws->res, (size_t)ws->nres * sizeof(*ws->res));
+	free(ws->held);
 	free(ws->w);
 	free(ws->order);
 	free(ws->pf);

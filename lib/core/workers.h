@@ -43,6 +43,8 @@ struct sl_run_parts {
 	int (*read_path)(struct sl_run *run, const char *path);
 	/* Set (sl_run_set_json_out): workers send JSON, the run writes it. */
 	sl_writefn *json_write;
+	/* Set (sl_run_set_json_outv): several at once.  May be NULL. */
+	sl_writevfn *json_writev;
 	void **json_arg;
 	/* Set (sl_run_set_packer): workers send what it packs. */
 	const struct sl_packer *pack;
@@ -97,9 +99,16 @@ void sl_workers_free(struct sl_workers *ws);
 /*
  * The size of the memory shared with the workers that carries their
  * jobs, for the workers started from now on (0: the default, room for a
- * job of SL_JOB_MAX).  An input larger than it is read by the run.
+ * job of SL_JOB_MAX), and at most that of the memory that carries each
+ * worker's frames back.  An input larger than it is read by the run.
  * For tests: a small ring fills up, and gives inputs back.
  */
 void sl_workers_set_ring(size_t bytes);
+/*
+ * For tests: hook() is called in the parent each time it has read where
+ * a worker's frames end, before it acts on that (a delay there lets the
+ * worker go on meanwhile: write more, or start its ring over).
+ */
+void sl_workers_set_look_hook(void (*hook)(void));
 
 #endif
