@@ -463,6 +463,7 @@ struct rx_lines {
 	const char *p;		/* the view */
 	size_t n, cn, en;
 	int more;		/* the view is a piece of a longer line */
+	int inword;		/* ...cut inside a word: no blank near */
 	int again;		/* the rest of the view is given back */
 	int stable;		/* views stay valid (sl_in_stable): w's run
 				   spans lines, up to RX_RUN_MAX */
@@ -488,9 +489,11 @@ long long rx_lines_lineno(const struct rx_lines *l);
 /*
  * The next line of p[0, n): content p[0, *cn), ending (CR* LF, or the
  * CRs of a last line) up to *next.  A line longer than RX_PIECE comes in
- * pieces without ending, cut after a blank near the limit.
+ * pieces without ending, cut after a blank near the limit.  1 when there
+ * is none and the piece is cut inside a word (rx->inword counts them), 0
+ * otherwise.
  */
-void rx_next_line(const char *p, size_t n, size_t *cn, size_t *en,
+int rx_next_line(const char *p, size_t n, size_t *cn, size_t *en,
     size_t *next);
 
 /* One leaf input being redacted (redact_run.c). */
@@ -587,6 +590,8 @@ struct sl_redact {
 	long long *kind_total;
 	long long total;
 	long long rewritten;	/* raw lines written as their screen text */
+	long long inword;	/* pieces of long lines cut inside a word:
+				   a secret across the cut is not found */
 	long long inputs;
 	/* problems while a line is analysed */
 	sl_errfn err;

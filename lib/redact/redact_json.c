@@ -509,8 +509,8 @@ process(struct rx_input *in, struct rx_job *parent, size_t at,
 		string_json(in, j);
 	else {
 		while (off < j->u.len) {
-			rx_next_line(j->u.buf + off, j->u.len - off, &cn, &en,
-			    &next);
+			in->rx->inword += rx_next_line(j->u.buf + off,
+			    j->u.len - off, &cn, &en, &next);
 			rx_queue_line(q, ctx, j->u.buf + off, cn,
 			    j->u.buf + off + cn, en, 0,
 			    first ? kc.buf : NULL, first ? kc.len : 0, line, j);

@@ -67,10 +67,12 @@ rx_text_loop(struct rx_input *in, struct rx_lines *l)
 	size_t cn, en;
 	int rc;
 
-	while ((rc = rx_lines_next(l, &p, &cn, &e, &en)) > 0)
+	while ((rc = rx_lines_next(l, &p, &cn, &e, &en)) > 0) {
+		in->rx->inword += l->inword;
 		if (rx_text_line(in, p, cn, e, en, rx_lines_lineno(l)) ==
 		    SL_STOP)
 			return SL_STOP;
+	}
 	return rc < 0 ? SL_STOP : in->q.status;
 }
 
