@@ -463,7 +463,7 @@ struct rx_lines {
 	const char *p;		/* the view */
 	size_t n, cn, en;
 	int more;		/* the view is a piece of a longer line */
-	int inword;		/* ...cut inside a word: no blank near */
+	long long inword;	/* pieces cut inside a word: no blank near */
 	int again;		/* the rest of the view is given back */
 	int stable;		/* views stay valid (sl_in_stable): w's run
 				   spans lines, up to RX_RUN_MAX */
@@ -610,8 +610,14 @@ struct sl_redact {
 	struct rx_jobs *jobs;	/* their pool, from the first path on */
 };
 
-/* Render raw terminal bytes p[0, n) of one line into rx->rend. */
-void rx_render(struct sl_redact *rx, const char *p, size_t n);
+/*
+ * Render raw terminal bytes p[0, n) of one line, then its ending e[0, en)
+ * (CR* LF), into rx->rend.  The ending is the screen's too: whether a CR
+ * is readline's wrap (" \r" at the margin, the line going on) or a
+ * return over the row is told by what follows it.
+ */
+void rx_render(struct sl_redact *rx, const char *p, size_t n, const char *e,
+    size_t en);
 /* in's hits sorted into out, overlapping ones merged into one. */
 void rx_hits_merge(const struct rx_hits *in, struct rx_hits *out);
 /* Report a problem with the current input (exit 1). */

@@ -13,11 +13,14 @@
 #include "redact/redact.h"
 
 void
-rx_render(struct sl_redact *rx, const char *p, size_t n)
+rx_render(struct sl_redact *rx, const char *p, size_t n, const char *e,
+    size_t en)
 {
 	sl_buf_reset(&rx->rend);
 	rx->rend_rows = 0;
 	sl_term_feed(rx->term, p, n);
+	if (en > 0)
+		sl_term_feed(rx->term, e, en);
 	sl_term_finish(rx->term);
 	sl_term_reset(rx->term);
 }

@@ -285,10 +285,11 @@ static void
 split_view(struct rx_lines *l)
 {
 	size_t c = l->n, k;
+	int inword;
 
-	l->inword = 0;
 	if (l->more) {
-		k = cut_at(l->p, l->n, &l->inword);
+		k = cut_at(l->p, l->n, &inword);
+		l->inword += inword;
 		sl_buf_add(&l->carry, l->p + k, l->n - k);
 		l->n = k;
 		l->cn = k;

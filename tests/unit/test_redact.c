@@ -1619,7 +1619,7 @@ skip_check(line_maker *make_line, int flag, unsigned seed, int iters,
 		    &rx->rawtext);
 		if (hl != 0 || !(cx & flag))
 			continue;
-		rx_render(rx, t, n);
+		rx_render(rx, t, n, "\r\n", 2);
 		hr = rx_ac_scan(rx->ac, rx->rend.buf, rx->rend.len, cand,
 		    ++stamp);
 		if (rx_cr_row_clean(rx, cx, t, n)) {
