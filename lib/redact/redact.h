@@ -463,12 +463,12 @@ struct rx_lines {
 	const char *p;		/* the view */
 	size_t n, cn, en;
 	int more;		/* the view is a piece of a longer line */
-	long long inword;	/* pieces cut inside a word: no blank near */
 	int again;		/* the rest of the view is given back */
 	int stable;		/* views stay valid (sl_in_stable): w's run
 				   spans lines, up to RX_RUN_MAX */
 	struct sl_buf carry;	/* a piece's tail, for the next view */
 	struct sl_buf join;
+	long long inword;	/* pieces cut inside a word: no blank near */
 };
 
 void rx_lines_init(struct rx_lines *l, struct sl_in *in,

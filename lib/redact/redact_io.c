@@ -152,23 +152,28 @@ punct(unsigned char c)
  * tab within RX_CUT_LOOK of n, so that a secret is rarely cut.  Not after
  * another control: a NUL, BS, CR or escape sequence inside a token leaves
  * it whole on the screen, but the pieces are rendered and matched apart.
- * With no blank near, the cut is inside a word (*inword set): after the
- * last punctuation, where most tokens start, or at n.
+ * With no blank near, the cut is inside a word (in_word tells): after
+ * the last punctuation, where most tokens start, or at n.
  */
 static size_t
-cut_at(const char *p, size_t n, int *inword)
+cut_at(const char *p, size_t n)
 {
 	size_t k;
 
-	*inword = 0;
 	for (k = n; k > 0 && k + RX_CUT_LOOK > n; k--)
 		if (p[k - 1] == ' ' || p[k - 1] == '\t')
 			return k;
-	*inword = 1;
 	for (k = n; k > 0 && k + RX_CUT_LOOK > n; k--)
 		if (punct((unsigned char)p[k - 1]))
 			return k;
 	return n;
+}
+
+/* Was the piece p[0, k) cut inside a word, not after a blank? */
+static int
+in_word(const char *p, size_t k)
+{
+	return k == 0 || (p[k - 1] != ' ' && p[k - 1] != '\t');
 }
 
 int
@@ -176,7 +181,6 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 {
 	const char *nl = memchr(p, '\n', n > RX_PIECE ? RX_PIECE + 1 : n);
 	size_t c, k;
-	int inword;
 
 	if (nl != NULL) {
 		c = (size_t)(nl - p);
@@ -198,11 +202,11 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 		return 0;
 	}
 	/* Too long: cut after a blank near the limit, or inside a word. */
-	k = cut_at(p, RX_PIECE, &inword);
+	k = cut_at(p, RX_PIECE);
 	*cn = k;
 	*en = 0;
 	*next = k;
-	return inword;
+	return in_word(p, k);
 }
 
 /* ------------------------------------------------------------- reading */
@@ -285,11 +289,10 @@ static void
 split_view(struct rx_lines *l)
 {
 	size_t c = l->n, k;
-	int inword;
 
 	if (l->more) {
-		k = cut_at(l->p, l->n, &inword);
-		l->inword += inword;
+		k = cut_at(l->p, l->n);
+		l->inword += in_word(l->p, k);
 		sl_buf_add(&l->carry, l->p + k, l->n - k);
 		l->n = k;
 		l->cn = k;
