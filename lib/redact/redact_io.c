@@ -139,12 +139,17 @@ rx_write(struct rx_writer *w, const char *p, size_t n)
 	return SL_OK;
 }
 
-/* Printable ASCII that is no letter or digit: where a token may end. */
+/*
+ * Printable ASCII that is no letter or digit, where a token may end, and
+ * no part of an escape sequence ("ESC [1;31m", "ESC ]0;title"): a piece
+ * cut inside one would render its rest as text.
+ */
 static int
 punct(unsigned char c)
 {
 	return c > ' ' && c < 0x7f && !(c >= '0' && c <= '9') &&
-	    !((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	    !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && c != '[' &&
+	    c != ']' && c != ';' && c != '?';
 }
 
 /*
