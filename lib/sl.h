@@ -943,7 +943,16 @@ SL_API int sl_redact_mem(struct sl_redact *rx, const char *name, const void *p,
     sl_errfn err, void *errarg);
 /* Secrets redacted so far. */
 SL_API long long sl_redact_total(const struct sl_redact *rx);
-/* Append "redacted N secrets in I of J inputs: kind n, ..." (no LF). */
+/*
+ * Pieces of lines longer than the engine takes at once (1 MiB) that had
+ * to be cut inside a word, with no blank near: a secret across such a cut
+ * is not found, and the summary says so.
+ */
+SL_API long long sl_redact_unchecked(const struct sl_redact *rx);
+/*
+ * Append "redacted N secrets in I of J inputs: kind n, ..." and what
+ * could not be checked (no LF).
+ */
 SL_API void sl_redact_summary(const struct sl_redact *rx, struct sl_buf *b);
 /*
  * Append the --stats report: tab-separated lines "total", "kind",

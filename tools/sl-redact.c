@@ -658,7 +658,8 @@ main(int argc, char **argv)
 		write_stats(op.stats, outs.force, rx);
 	/* The summary only once the output is known to be complete. */
 	c = tool_finish();	/* exits 2 when standard output failed */
-	if (!op.quiet && sl_redact_total(rx) > 0) {
+	if (!op.quiet && (sl_redact_total(rx) > 0 ||
+	    sl_redact_unchecked(rx) > 0)) {
 		sl_buf_init(&sum);
 		sl_redact_summary(rx, &sum);
 		fprintf(stderr, "%s: %s\n", tool_name, sum.buf);

@@ -294,7 +294,7 @@ rx_redact_string(struct sl_redact *rx, struct rx_fstat *fs, long long line,
 	rx->scratch_nkids = *nkids;
 	rx->scratch_maxkids = maxkids;
 	while (at < n) {
-		rx_next_line(s + at, n - at, &cn, &en, &next);
+		rx->inword += rx_next_line(s + at, n - at, &cn, &en, &next);
 		rx_queue_line(&rx->scratch, &rx->scratch_ctx, s + at, cn,
 		    s + at + cn, en, rendered, first ? kc : NULL,
 		    first ? kn : 0, line, NULL);
@@ -315,6 +315,12 @@ long long
 sl_redact_total(const struct sl_redact *rx)
 {
 	return rx->total;
+}
+
+long long
+sl_redact_unchecked(const struct sl_redact *rx)
+{
+	return rx->inword;
 }
 
 /* "aws-access-key-id 2, jwt 1" */
@@ -345,9 +351,9 @@ sl_redact_summary(const struct sl_redact *rx, struct sl_buf *b)
 	for (i = 0; i < rx->nfiles; i++)
 		if (rx->files[i]->count > 0)
 			with++;
-	sl_buf_printf(b, "redacted %lld secret%s in %zu of %zu input%s: ",
+	sl_buf_printf(b, "redacted %lld secret%s in %zu of %zu input%s%s",
 	    rx->total, rx->total == 1 ? "" : "s", with, rx->nfiles,
-	    rx->nfiles == 1 ? "" : "s");
+	    rx->nfiles == 1 ? "" : "s", rx->total > 0 ? ": " : "");
 	kind_list(rx, rx->kind_total, b, ", ", " ");
 	/*
 	 * A secret that spans escape sequences cannot be cut out of the
@@ -358,6 +364,11 @@ sl_redact_summary(const struct sl_redact *rx, struct sl_buf *b)
 		sl_buf_printf(b, "; %lld line%s written as screen text",
 		    rx->rewritten,
 		    rx->rewritten == 1 ? "" : "s");
+	/* A secret across such a cut is not found: nothing says so else. */
+	if (rx->inword > 0)
+		sl_buf_printf(b, "; %lld long line%s cut inside a word, not "
+		    "checked across the cut", rx->inword,
+		    rx->inword == 1 ? "" : "s");
 }
 
 void

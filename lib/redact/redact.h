@@ -478,6 +478,7 @@ struct rx_lines {
 				   spans lines, up to RX_RUN_MAX */
 	struct sl_buf carry;	/* a piece's tail, for the next view */
 	struct sl_buf join;
+	long long inword;	/* pieces cut inside a word: no blank near */
 };
 
 void rx_lines_init(struct rx_lines *l, struct sl_in *in,
@@ -498,9 +499,11 @@ long long rx_lines_lineno(const struct rx_lines *l);
 /*
  * The next line of p[0, n): content p[0, *cn), ending (CR* LF, or the
  * CRs of a last line) up to *next.  A line longer than RX_PIECE comes in
- * pieces without ending, cut after a blank near the limit.
+ * pieces without ending, cut after a blank near the limit.  1 when there
+ * is none and the piece is cut inside a word (rx->inword counts them), 0
+ * otherwise.
  */
-void rx_next_line(const char *p, size_t n, size_t *cn, size_t *en,
+int rx_next_line(const char *p, size_t n, size_t *cn, size_t *en,
     size_t *next);
 
 /* One leaf input being redacted (redact_run.c). */
@@ -597,6 +600,8 @@ struct sl_redact {
 	long long *kind_total;
 	long long total;
 	long long rewritten;	/* raw lines written as their screen text */
+	long long inword;	/* pieces of long lines cut inside a word:
+				   a secret across the cut is not found */
 	long long inputs;
 	/* problems while a line is analysed */
 	sl_errfn err;
@@ -655,8 +660,14 @@ void rx_ahead_stop(struct rx_ahead *a);
  * the ring must hold every clean line, or this waits for ever). */
 void rx_ahead_wait(struct rx_ahead *a);
 
-/* Render raw terminal bytes p[0, n) of one line into rx->rend. */
-void rx_render(struct sl_redact *rx, const char *p, size_t n);
+/*
+ * Render raw terminal bytes p[0, n) of one line, then its ending e[0, en)
+ * (CR* LF), into rx->rend.  The ending is the screen's too: whether a CR
+ * is readline's wrap (" \r" at the margin, the line going on) or a
+ * return over the row is told by what follows it.
+ */
+void rx_render(struct sl_redact *rx, const char *p, size_t n, const char *e,
+    size_t en);
 /* in's hits sorted into out, overlapping ones merged into one. */
 void rx_hits_merge(const struct rx_hits *in, struct rx_hits *out);
 /* Report a problem with the current input (exit 1). */

@@ -13,10 +13,18 @@
 #include "redact/redact.h"
 
 void
-rx_render(struct sl_redact *rx, const char *p, size_t n)
+rx_render(struct sl_redact *rx, const char *p, size_t n, const char *e,
+    size_t en)
 {
 	sl_buf_reset(&rx->rend);
 	rx->rend_rows = 0;
+	if (en > 0 && e == p + n)
+		n += en;	/* one feed: the ending is where it was read */
+	else if (en > 0) {
+		sl_term_feed(rx->term, p, n);
+		p = e;
+		n = en;
+	}
 	sl_term_feed(rx->term, p, n);
 	sl_term_finish(rx->term);
 	sl_term_reset(rx->term);

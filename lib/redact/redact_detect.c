@@ -1028,7 +1028,8 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		    (!complex || (rows >= 0 ? rows :
 		    rx_cr_row_clean(rx, complex, e->p, e->n))))
 			return;		/* the common case: nothing here */
-		rx_render(rx, e->p, e->n);
+		/* Only a CR over text makes the ending tell anything. */
+		rx_render(rx, e->p, e->n, e->e, e->complex ? e->en : 0);
 		sl_buf_reset(&e->text);
 		sl_buf_add(&e->text, rx->rend.buf, rx->rend.len);
 		t = e->text.buf;

@@ -140,9 +140,25 @@ rx_write(struct rx_writer *w, const char *p, size_t n)
 }
 
 /*
- * Where a piece p[0, n) of a longer line ends: after the last blank or
- * control within RX_CUT_LOOK of n, so that a secret is rarely cut, or at
- * n when there is none.
+ * Printable ASCII that is no letter or digit, where a token may end, and
+ * no part of an escape sequence ("ESC [1;31m", "ESC ]0;title"): a piece
+ * cut inside one would render its rest as text.
+ */
+static int
+punct(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && !(c >= '0' && c <= '9') &&
+	    !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && c != '[' &&
+	    c != ']' && c != ';' && c != '?';
+}
+
+/*
+ * Where a piece p[0, n) of a longer line ends: after the last space or
+ * tab within RX_CUT_LOOK of n, so that a secret is rarely cut.  Not after
+ * another control: a NUL, BS, CR or escape sequence inside a token leaves
+ * it whole on the screen, but the pieces are rendered and matched apart.
+ * With no blank near, the cut is inside a word (in_word tells): after
+ * the last punctuation, where most tokens start, or at n.
  */
 static size_t
 cut_at(const char *p, size_t n)
@@ -150,12 +166,22 @@ cut_at(const char *p, size_t n)
 	size_t k;
 
 	for (k = n; k > 0 && k + RX_CUT_LOOK > n; k--)
-		if ((unsigned char)p[k - 1] <= ' ')
+		if (p[k - 1] == ' ' || p[k - 1] == '\t')
+			return k;
+	for (k = n; k > 0 && k + RX_CUT_LOOK > n; k--)
+		if (punct((unsigned char)p[k - 1]))
 			return k;
 	return n;
 }
 
-void
+/* Was the piece p[0, k) cut inside a word, not after a blank? */
+static int
+in_word(const char *p, size_t k)
+{
+	return k == 0 || (p[k - 1] != ' ' && p[k - 1] != '\t');
+}
+
+int
 rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 {
 	const char *nl = memchr(p, '\n', n > RX_PIECE ? RX_PIECE + 1 : n);
@@ -168,7 +194,7 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 			c--;
 		*cn = c;
 		*en = *next - c;
-		return;
+		return 0;
 	}
 	if (n <= RX_PIECE) {
 		/* The last line, without LF: trailing CRs are its ending. */
@@ -178,13 +204,14 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 		*cn = c;
 		*en = n - c;
 		*next = n;
-		return;
+		return 0;
 	}
-	/* Too long: cut after a blank or control near the limit. */
+	/* Too long: cut after a blank near the limit, or inside a word. */
 	k = cut_at(p, RX_PIECE);
 	*cn = k;
 	*en = 0;
 	*next = k;
+	return in_word(p, k);
 }
 
 /* ------------------------------------------------------------- reading */
@@ -270,6 +297,7 @@ split_view(struct rx_lines *l)
 
 	if (l->more) {
 		k = cut_at(l->p, l->n);
+		l->inword += in_word(l->p, k);
 		sl_buf_add(&l->carry, l->p + k, l->n - k);
 		l->n = k;
 		l->cn = k;

@@ -84,6 +84,7 @@ rx_stats_pack(const struct sl_redact *rx, size_t first, struct sl_buf *b)
 	uint32_t kinds;
 
 	sl_codec_put_i64(b, rx->rewritten);
+	sl_codec_put_i64(b, rx->inword);
 	sl_codec_put_u32(b, (uint32_t)(rx->nfiles - first));
 	for (i = first; i < rx->nfiles; i++) {
 		fs = rx->files[i];
@@ -164,6 +165,7 @@ merge_pass(struct sl_redact *rx, const char *p, size_t n, int apply)
 	struct sl_codec_cur c = { p, n, 0 };
 	struct rx_fstat *fs = NULL;
 	long long rewritten = sl_codec_get_i64(&c), count;
+	long long inword = sl_codec_get_i64(&c);
 	uint32_t files = sl_codec_get_u32(&c), i;
 	const char *name;
 
@@ -183,8 +185,10 @@ merge_pass(struct sl_redact *rx, const char *p, size_t n, int apply)
 	}
 	if (c.bad || c.n != 0)
 		return -1;
-	if (apply)
+	if (apply) {
 		rx->rewritten += rewritten;
+		rx->inword += inword;
+	}
 	return 0;
 }
 
@@ -267,6 +271,7 @@ worker_leaf(struct sl_run *run, struct sl_in *in, const struct sl_format *f)
 	rx->err = j->replay_err;
 	rx->errarg = j->replay_errarg;
 	rx->rewritten = 0;
+	rx->inword = 0;
 	rc = j->walk.leaf(&j->walk, in);
 	rx->where = NULL;
 	sl_buf_reset(&j->frame);

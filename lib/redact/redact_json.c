@@ -509,8 +509,8 @@ process(struct rx_input *in, struct rx_job *parent, size_t at,
 		string_json(in, j);
 	else {
 		while (off < j->u.len) {
-			rx_next_line(j->u.buf + off, j->u.len - off, &cn, &en,
-			    &next);
+			in->rx->inword += rx_next_line(j->u.buf + off,
+			    j->u.len - off, &cn, &en, &next);
 			rx_queue_line(q, ctx, j->u.buf + off, cn,
 			    j->u.buf + off + cn, en, 0,
 			    first ? kc.buf : NULL, first ? kc.len : 0, line, j);
@@ -601,11 +601,11 @@ top_callbacks(struct sl_jtok_cb *cb, struct top *tp)
 /*
  * Feed the input to t, line by line, until its end or an error: SL_OK or
  * SL_STOP.  Where it stopped being JSON, the rest of that line is given
- * back to l.
+ * back to l (*unread set).
  */
 static int
 feed_input(struct rx_input *in, struct rx_lines *l, struct sl_jtok *t,
-    const struct sl_jtok_cb *cb)
+    const struct sl_jtok_cb *cb, int *unread)
 {
 	const char *p, *e;
 	size_t cn, en, took;
@@ -615,12 +615,40 @@ feed_input(struct rx_input *in, struct rx_lines *l, struct sl_jtok *t,
 		took = sl_jtok_feed(t, p, cn + en, cb);
 		if (t->err != NULL) {
 			rx_lines_unread(l, took);
+			*unread = 1;
 			return SL_OK;
 		}
 		if (in->q.status == SL_STOP)
 			return SL_STOP;
 	}
 	return rc < 0 ? SL_STOP : SL_OK;
+}
+
+/*
+ * Cut inside a string: what there is of it goes out as text, on one line
+ * with the rest of the line it was cut on (given back to l when unread).
+ * Apart, a token the cut splits (or NULs the screen drops, where the
+ * break is a control byte) would be short of its rule in each piece and
+ * leave, to be found by the next pass over the output.  SL_OK or SL_STOP.
+ */
+static int
+cut_string(struct rx_input *in, struct rx_lines *l, struct top *tp,
+    int unread)
+{
+	const char *p = "", *e = "";
+	size_t cn = 0, en = 0;
+	struct sl_buf line;
+	int rc;
+
+	if (unread && rx_lines_next(l, &p, &cn, &e, &en) < 0)
+		return SL_STOP;
+	sl_buf_init(&line);
+	sl_buf_add(&line, tp->esc.buf, tp->esc.len);
+	sl_buf_add(&line, p, cn);
+	rc = rx_queue_line(&in->q, session_ctx(in), line.buf, line.len, e, en,
+	    0, NULL, 0, tp->line, NULL);
+	sl_buf_free(&line);
+	return rc;
 }
 
 /*
@@ -634,22 +662,22 @@ rx_json_read(struct rx_input *in, struct rx_lines *l)
 	struct top tp;
 	struct sl_jtok t;
 	struct sl_jtok_cb cb;
-	int rc;
+	int rc, unread = 0;
 
 	sl_jtok_init(&t);
 	memset(&tp, 0, sizeof(tp));
 	tp.in = in;
 	tp.t = &t;
 	top_callbacks(&cb, &tp);
-	rc = feed_input(in, l, &t, &cb);
+	rc = feed_input(in, l, &t, &cb, &unread);
 	if (rc != SL_OK || (t.err == NULL && sl_jtok_end(&t) == 0)) {
 		sl_buf_free(&tp.esc);
 		return rc;
 	}
-	if (t.instr && tp.esc.len <= RX_STRING_MAX) {
-		/* Cut inside a string: what there is goes out as text. */
-		rx_queue_line(&in->q, session_ctx(in), tp.esc.buf, tp.esc.len,
-		    "", 0, 0, NULL, 0, tp.line, NULL);
+	if (t.instr && tp.esc.len <= RX_STRING_MAX &&
+	    cut_string(in, l, &tp, unread) == SL_STOP) {
+		sl_buf_free(&tp.esc);
+		return SL_STOP;
 	}
 	/* Cut short: the end is the place, not a line. */
 	rx_warn(in->rx, t.err == NULL || strncmp(t.err, "the input ends", 14)

@@ -271,6 +271,36 @@ screen_marked(struct rx_queue *q, const struct rx_entry *e,
  * The fallback: the rendered text with every secret replaced, rows
  * joined by a space so that the line stays one line.
  */
+#define RX_REMAIN_MIN	8	/* bytes of a raw-only secret's remains marked */
+
+/*
+ * A raw-only secret that the screen shows in part, the rest drawn over (a
+ * key whose last letter zsh wrote over after a BS): the longest part of
+ * it from either end, of two thirds of it and RX_REMAIN_MIN bytes at
+ * least, is marked on the screen text out too.
+ */
+static void
+mark_remains(struct rx_queue *q, struct sl_buf *out, const struct secret *s)
+{
+	struct sl_buf *tmp = &q->work;
+	size_t len, least = SL_MAX(RX_REMAIN_MIN, s->n * 2 / 3), at;
+	const char *p = NULL;
+
+	for (len = s->n - 1; len >= least && p == NULL; len--)
+		if ((p = memmem(out->buf, out->len, s->s, len)) == NULL)
+			p = memmem(out->buf, out->len, s->s + s->n - len, len);
+	if (p == NULL)
+		return;
+	len++;		/* the loop stepped past the length found */
+	at = (size_t)(p - out->buf);
+	sl_buf_reset(tmp);
+	sl_buf_add(tmp, out->buf, at);
+	rx_marker(q->rx, s->rule, s->s, s->n, tmp);
+	sl_buf_add(tmp, out->buf + at + len, out->len - at - len);
+	sl_buf_reset(out);
+	sl_buf_add(out, tmp->buf, tmp->len);
+}
+
 static void
 whole_line(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
     const struct secret *sv, size_t ns)
@@ -297,8 +327,11 @@ whole_line(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 			rx_marker(q->rx, sv[k].rule, sv[k].s, sv[k].n, out);
 			break;
 		}
-		if (at == 0)
+		if (at == 0) {
+			if (!sv[k].from_r && !sv[k].token)
+				mark_remains(q, out, &sv[k]);
 			continue;
+		}
 		sl_buf_add(tmp, out->buf + at, out->len - at);
 		sl_buf_reset(out);
 		sl_buf_add(out, tmp->buf, tmp->len);
@@ -377,7 +410,7 @@ screen_clean(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 		at = q->ed[i].off + q->ed[i].len;
 	}
 	sl_buf_add(nl, e->p + at, e->n - at);
-	rx_render(rx, nl->buf, nl->len);
+	rx_render(rx, nl->buf, nl->len, e->e, e->en);	/* as rx_analyze */
 	for (k = 0; k < ns; k++)
 		if (find_at(rx->rend.buf, rx->rend.len, &sv[k], 0) >= 0)
 			return 0;	/* still on the screen */

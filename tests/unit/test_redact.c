@@ -369,6 +369,34 @@ START_TEST(raw_long_line)
 }
 END_TEST
 
+/*
+ * Where a line longer than RX_PIECE is cut: after a space or tab near the
+ * limit, never at another control (an escape, NUL, BS or CR inside a
+ * token: the screen shows it whole); with no blank near, after the last
+ * punctuation, else at the limit, and either is a cut inside a word.
+ */
+START_TEST(long_line_cut)
+{
+	size_t n = RX_PIECE + 100, cn, en, next;
+	char *p = malloc(n);
+
+	memset(p, 'x', n);
+	p[RX_PIECE - 3000] = ' ';
+	memcpy(p + RX_PIECE - 10, "AKIA\033[1mZ4\0\bQ\r", 14);
+	ck_assert_int_eq(rx_next_line(p, n, &cn, &en, &next), 0);
+	ck_assert_uint_eq(cn, RX_PIECE - 2999);
+	ck_assert_uint_eq(en, 0);
+	ck_assert_uint_eq(next, cn);
+	p[RX_PIECE - 3000] = '-';
+	ck_assert_int_eq(rx_next_line(p, n, &cn, &en, &next), 1);
+	ck_assert_uint_eq(cn, RX_PIECE - 2999);	/* not inside "ESC [1m" */
+	memset(p, 'x', n);
+	ck_assert_int_eq(rx_next_line(p, n, &cn, &en, &next), 1);
+	ck_assert_uint_eq(cn, RX_PIECE);
+	free(p);
+}
+END_TEST
+
 /* --------------------------------------------------- context: keys */
 
 START_TEST(privkey_block)
@@ -1619,7 +1647,7 @@ skip_check(line_maker *make_line, int flag, unsigned seed, int iters,
 		    &rx->rawtext);
 		if (hl != 0 || !(cx & flag))
 			continue;
-		rx_render(rx, t, n);
+		rx_render(rx, t, n, "\r\n", 2);
 		hr = rx_ac_scan(rx->ac, rx->rend.buf, rx->rend.len, cand,
 		    ++stamp);
 		if (rx_cr_row_clean(rx, cx, t, n)) {
@@ -1913,6 +1941,7 @@ redact_suite(void)
 	tcase_add_test(tc, raw_bytes_kept);
 	tcase_add_test(tc, raw_rendered_only);
 	tcase_add_test(tc, raw_long_line);
+	tcase_add_test(tc, long_line_cut);
 	tcase_add_test(tc, privkey_block);
 	tcase_add_test(tc, privkey_redacted_again);
 	tcase_add_test(tc, raw_secret_bad_byte);
