@@ -16,6 +16,9 @@
 
 #include "output/output.h"
 
+/* What an sl_out_fn() output hands fn from where it lies. */
+#define FN_IN_PLACE	4096
+
 struct sl_out {
 	int fd;
 	sl_writefn fn;		/* set: bytes go to fn, not fd (sl_out_fn) */
@@ -139,8 +142,11 @@ sl_out_write(struct sl_out *o, const void *p, size_t n)
 		return SL_FATAL;
 	/* A block as large as the buffer (what a -j worker made) goes out
 	 * from where it lies, after what is buffered: the same bytes in the
-	 * same order, without copying them through the buffer first. */
-	if (n >= SL_OUT_BUF && !(o->flags & SL_OUT_GZIP)) {
+	 * same order, without copying them through the buffer first.  So
+	 * does a smaller one to fn, which copies what it is given anyway (a
+	 * -j worker, into its frames: a redacted input was copied twice). */
+	if ((n >= SL_OUT_BUF || (o->fn != NULL && n >= FN_IN_PLACE)) &&
+	    !(o->flags & SL_OUT_GZIP)) {
 		if (o->b.len > 0 && drain(o, 0) != SL_OK)
 			return SL_FATAL;
 		return write_all(o, s, n);
