@@ -382,7 +382,8 @@ ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
 	    RES_BYTES - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
 		ring_write(r, a, an);
 		ring_write(r, b, bn);
-		ring_publish(r, ring_at);	/* held bytes, when both were none */
+		if (an + bn == 0)	/* shown what was held before */
+			ring_publish(r, ring_at);
 		return;
 	}
 	ring_copy(r, wpos, a, an);
