@@ -87,8 +87,8 @@ static const struct option longopts[] = {
 
 /*
  * The report once written is left to the process's end, not freed: its
- * free is some 28 free() calls a session (72M instructions for 10,000
- * sessions, a fifth of -j 2's parent), after the workers are done, so
+ * free is some 28 free() calls a session (44M instructions for 10,000
+ * sessions, an eighth of -j 2's parent), after the workers are done, so
  * serial.  Kept here, it stays reachable for leak checkers.
  */
 static struct sl_report *left_to_exit;
