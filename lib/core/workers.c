@@ -344,10 +344,22 @@ ring_copy(struct res_ring *r, uint64_t wpos, const char *p, size_t k)
 		memcpy(r->data + at, p, k);
 }
 
+/*
+ * The worker's end of its ring: copied up to ring_at, shown to the
+ * parent up to r->wpos.  A payload sent in place (sl_workers_send) is
+ * held back until FRAME_FLUSH bytes wait, the ring is full or the batch
+ * ends: shown one input at a time, it woke a waiting parent once per
+ * input (sl-redact on a folder of 10,000 logs: 5,500 wake-ups of the
+ * parent, and as many of the worker it preempted, where sl-parse's
+ * frames, gathered, take 500).
+ */
+static uint64_t ring_at;
+
 /* What was copied up to wpos, shown; the parent woken if it sleeps. */
 static void
 ring_publish(struct res_ring *r, uint64_t wpos)
 {
+	ring_at = wpos;
 	atomic_store(&r->wpos, wpos);
 	if (atomic_load(&r->parent_waits) &&
 	    atomic_exchange(&r->parent_waits, 0) &&
@@ -359,12 +371,13 @@ ring_publish(struct res_ring *r, uint64_t wpos)
 static void
 ring_write(struct res_ring *r, const char *p, size_t n)
 {
-	uint64_t wpos = atomic_load_explicit(&r->wpos, memory_order_relaxed);
+	uint64_t wpos = ring_at;
 	size_t k;
 
 	while (n > 0) {
 		k = r->cap - (size_t)(wpos - atomic_load(&r->rpos));
 		if (k == 0) {
+			ring_publish(r, wpos);	/* what was held back */
 			wait_room(r, wpos);
 			continue;
 		}
@@ -402,12 +415,13 @@ ring_rewind(struct res_ring *r, uint64_t wpos, size_t need)
  * a then b to the ring: shown together when they fit at once, so that
  * the parent never finds the frame they make half written (it would
  * copy out what it found); else one after the other, as room comes.
+ * hold: not shown yet unless FRAME_FLUSH bytes wait (ring_at).
  */
 static void
 ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
-    size_t bn)
+    size_t bn, int hold)
 {
-	uint64_t wpos = atomic_load_explicit(&r->wpos, memory_order_relaxed);
+	uint64_t wpos = ring_at;
 
 	/* A rewind leaves room for them at once: they go there, and the
 	 * wpos that shows the skip is published right after. */
@@ -415,11 +429,18 @@ ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
 	if (r->cap - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
 		ring_write(r, a, an);
 		ring_write(r, b, bn);
+		if (an + bn == 0)	/* shown what was held before */
+			ring_publish(r, ring_at);
 		return;
 	}
 	ring_copy(r, wpos, a, an);
 	ring_copy(r, wpos + an, b, bn);
-	ring_publish(r, wpos + an + bn);
+	wpos += an + bn;
+	if (hold && wpos - atomic_load_explicit(&r->wpos,
+	    memory_order_relaxed) < FRAME_FLUSH)
+		ring_at = wpos;
+	else
+		ring_publish(r, wpos);
 }
 
 /* Everything built so far to the parent, then p[0, n) (the rest of the
@@ -432,7 +453,9 @@ flush_frames(const void *p, size_t n)
 	close_records();
 	if (self->pack.flush != NULL && self->pack.flush(self->pack.arg) != 0)
 		_exit(EXIT_FAILURE);
-	ring_write2(self->out, self->frame.buf, self->frame.len, p, n);
+	/* Only a payload in place is held: every other flush is one of
+	 * FRAME_FLUSH bytes or the batch's end (which shows what was held). */
+	ring_write2(self->out, self->frame.buf, self->frame.len, p, n, n > 0);
 	sl_buf_reset(&self->frame);
 }
 

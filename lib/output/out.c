@@ -18,6 +18,10 @@
 
 struct sl_out {
 	int fd;
+	/* A write this large goes out from where it lies (sl_out_write):
+	 * SL_OUT_BUF, or 4 KiB to fn, which copies what it is given anyway
+	 * (in fd's padding: the struct is no larger). */
+	unsigned in_place;
 	sl_writefn fn;		/* set: bytes go to fn, not fd (sl_out_fn) */
 	void *fnarg;
 	char *name;
@@ -103,6 +107,7 @@ sl_out_fd(int fd, const char *name, unsigned flags)
 	o->fd = fd;
 	o->name = sl_xstrdup(name);
 	o->flags = flags;
+	o->in_place = SL_OUT_BUF;
 	sl_buf_init(&o->b);
 	sl_buf_reserve(&o->b, SL_OUT_BUF);
 	if (flags & SL_OUT_GZIP) {
@@ -125,6 +130,7 @@ sl_out_fn(sl_writefn fn, void *arg, const char *name)
 
 	if (o != NULL) {
 		o->fn = fn;
+		o->in_place = 4096;
 		o->fnarg = arg;
 	}
 	return o;
@@ -139,8 +145,10 @@ sl_out_write(struct sl_out *o, const void *p, size_t n)
 		return SL_FATAL;
 	/* A block as large as the buffer (what a -j worker made) goes out
 	 * from where it lies, after what is buffered: the same bytes in the
-	 * same order, without copying them through the buffer first. */
-	if (n >= SL_OUT_BUF && !(o->flags & SL_OUT_GZIP)) {
+	 * same order, without copying them through the buffer first.  So
+	 * does a smaller one to fn, which copies what it is given anyway (a
+	 * -j worker, into its frames: a redacted input was copied twice). */
+	if (n >= o->in_place && !(o->flags & SL_OUT_GZIP)) {
 		if (o->b.len > 0 && drain(o, 0) != SL_OK)
 			return SL_FATAL;
 		return write_all(o, s, n);

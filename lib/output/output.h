@@ -14,7 +14,8 @@
 
 /*
  * An output whose bytes go to fn(arg, ...) as they would to a file: in
- * pieces of up to SL_OUT_BUF, or whole for one write that large (a -j
+ * pieces of up to SL_OUT_BUF, or whole for one write (or one piece of
+ * sl_out_writev()) of 4 KiB or more: fn copies what it is given (a -j
  * worker's redacted input, sent to the parent); fn failing is a write
  * error.  Never gzip.  NULL: no memory.
  */

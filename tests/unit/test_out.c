@@ -3,7 +3,8 @@
  * broken_pipe hook of struct sl_hooks), and without a hook it is a
  * write error like any other; the library raises no signal itself.
  * Text appended in place comes out as written, and so do writes as
- * large as the buffer, which bypass it.  Errors of writev are sticky as
+ * large as the buffer, which bypass it (to fn, from 4 KiB: fn copies
+ * them anyway).  Errors of writev are sticky as
  * those of write, and both go on after a signal (EINTR, a part written).
  */
 #include <sys/time.h>
@@ -258,6 +259,66 @@ START_TEST(writev_in_order)
 }
 END_TEST
 
+/* What an sl_out_fn() output's fn was given: its calls, their bytes,
+ * and whether the last came from the caller's memory. */
+struct fn_seen {
+	struct sl_buf bytes;
+	int calls;
+	const void *last;
+};
+
+static int
+fn_keep(void *arg, const void *p, size_t n)
+{
+	struct fn_seen *seen = arg;
+
+	sl_buf_add(&seen->bytes, p, n);
+	seen->calls++;
+	seen->last = p;
+	return SL_OK;
+}
+
+/*
+ * To fn, a write of 4 KiB or more (a -j worker's redacted input, or a
+ * writev piece of it) goes from the caller's memory, after what is
+ * buffered: fn copies it anyway, and through the buffer it was copied
+ * twice.  Smaller writes are gathered; the bytes stay in order.
+ */
+START_TEST(fn_takes_a_block_in_place)
+{
+	struct fn_seen seen = { .calls = 0 };
+	struct iovec v[2];
+	struct sl_out *o;
+	char *big = letters(5000, 19);
+
+	sl_buf_init(&seen.bytes);
+	o = sl_out_fn(fn_keep, &seen, "fn");
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(sl_out_write(o, "<<<", 3), SL_OK);
+	ck_assert_int_eq(seen.calls, 0);
+	ck_assert_int_eq(sl_out_write(o, big, 5000), SL_OK);
+	ck_assert_int_eq(seen.calls, 2);	/* "<<<", then the block */
+	ck_assert_ptr_eq(seen.last, big);
+	v[0].iov_base = big;
+	v[0].iov_len = 10;
+	v[1].iov_base = big + 10;
+	v[1].iov_len = 4096;
+	ck_assert_int_eq(sl_out_writev(o, v, 2), SL_OK);
+	ck_assert_int_eq(seen.calls, 4);
+	ck_assert_ptr_eq(seen.last, big + 10);
+	ck_assert_int_eq(sl_out_write(o, ">>>", 3), SL_OK);
+	ck_assert_int_eq(sl_out_close(o, NULL), SL_OK);
+	ck_assert_int_eq(seen.calls, 5);
+	ck_assert_uint_eq(seen.bytes.len, 3 + 5000 + 4106 + 3);
+	ck_assert_mem_eq(seen.bytes.buf, "<<<", 3);
+	ck_assert_mem_eq(seen.bytes.buf + 3, big, 5000);
+	ck_assert_mem_eq(seen.bytes.buf + 5003, big, 4106);
+	ck_assert_mem_eq(seen.bytes.buf + 9109, ">>>", 3);
+	sl_buf_free(&seen.bytes);
+	free(big);
+}
+END_TEST
+
 /* A large write to a broken pipe fails as a small one does, and the
  * error stays. */
 START_TEST(large_write_error)
@@ -420,6 +481,7 @@ out_suite(void)
 	tcase_add_test(tc, write_after_large_append);
 	tcase_add_test(tc, large_write_in_order);
 	tcase_add_test(tc, writev_in_order);
+	tcase_add_test(tc, fn_takes_a_block_in_place);
 	tcase_add_test(tc, large_write_error);
 	tcase_add_test(tc, writev_error_sticky);
 	tcase_add_test(tc, interrupted_writes_go_on);
