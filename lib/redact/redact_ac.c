@@ -1113,6 +1113,9 @@ raw_take(struct raw *r, size_t i, size_t end)
 static size_t
 raw_run(struct raw *r, size_t i)
 {
+	/* Most escapes follow another (ESC[0m ESC[1m, CR ESC[2K). */
+	if (i < r->n && r->ac->rawcls[r->s[i]] == SPECIAL)
+		return i;
 	return raw_take(r, i, run_end(r->ac, r->s, i, r->n));
 }
 

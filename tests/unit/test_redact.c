@@ -1421,9 +1421,11 @@ END_TEST
 
 /*
  * The raw scan's text: runs of every length to 40 between two colours,
- * then a tail of every length to 20, gathered without the escapes.
- * Short runs are copied 16 bytes at a time (raw_take): the text must
- * hold the runs' bytes alone, and a keyword cut by a colour is whole.
+ * then one or two more, then a tail of every length to 20, gathered
+ * without the escapes.  Short runs are copied 16 bytes at a time
+ * (raw_take) and an escape right after another has no run (raw_run):
+ * the text must hold the runs' bytes alone, and a keyword cut by the
+ * colours is whole.
  */
 START_TEST(raw_text_runs)
 {
@@ -1448,6 +1450,10 @@ START_TEST(raw_text_runs)
 			raw[n++] = want[wn++] = 'q';
 			memcpy(raw + n, "\033[0m", 4);
 			n += 4;
+			if (t % 2) {	/* escapes back to back: no run between */
+				memcpy(raw + n, "\033[1m", 4);
+				n += 4;
+			}
 			raw[n++] = want[wn++] = 'z';
 			for (i = 0; i < t; i++)
 				raw[n++] = want[wn++] = (char)('A' + i % 16);
