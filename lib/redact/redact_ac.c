@@ -1193,6 +1193,18 @@ raw_control(struct raw *r, size_t i)
 	return i + 1;
 }
 
+/*
+ * Where the first run of text of s[0, n) ends: most lines of a busy
+ * terminal start with an escape or a CR, where no search is needed.
+ */
+static inline __attribute__((always_inline)) size_t
+raw_first_run_end(const struct rx_ac *ac, const unsigned char *s, size_t n)
+{
+	if (n > 0 && ac->rawcls[s[0]] == SPECIAL)
+		return 0;
+	return run_end(ac, s, 0, n);
+}
+
 size_t
 rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
     uint32_t *cand, uint32_t stamp, int *complex, struct sl_buf *text)
@@ -1206,7 +1218,7 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 	if (!ac->built || ac->nstates == 0)
 		return 0;
 	/* A line of plain text, the common case, is its own text. */
-	if ((i = run_end(ac, r.s, 0, n)) == n)
+	if ((i = raw_first_run_end(ac, r.s, n)) == n)
 		return rx_ac_scan(ac, p, n, cand, stamp);
 	sl_buf_reset(text);
 	sl_buf_reserve(text, n);
