@@ -7,9 +7,11 @@
  * The keywords go into an Aho-Corasick automaton, turned into a DFA over
  * byte classes (each byte that occurs in a keyword is a class, upper and
  * lower case share one, everything else is class 0), so the table stays
- * small enough for L1 and the inner loop is one load and two compares a
- * byte.  States with output are numbered last, from a power of two on:
- * one bit of the state ("s & outbit") is the only test on the hot path.
+ * small enough for L1; a step of the walk is one load off the state (the
+ * byte picks its class's row first, off the chain), and a word of text
+ * is read for 8 bytes.  States with output are numbered last, from a
+ * power of two on: one bit of the state ("s & outbit") is the only test
+ * on the hot path.
  *
  * No SIMD literal filter (Teddy) stands in front of the automaton: the
  * default rules have about 210 keywords, many short and common in shell
@@ -23,7 +25,8 @@
  * with the keywords' second and third bytes exact per bucket, 8 or 16
  * buckets let 11% or 9% of positions through, one bucket per first
  * byte (39) 3.5%, the exact test 1.2%; a candidate costs a branch and a
- * walk of a few bytes, some 30 cycles, and the walk about 2.3 a byte.
+ * walk of a few bytes, some 30 cycles, and the walk about 2.3 a byte
+ * (1.3 since).
  *
  * The raw scan reads terminal bytes as the renderer would see them where
  * that is cheap: SGR, titles and mode switches are skipped without
@@ -83,6 +86,9 @@ struct rx_ac {
 	unsigned char cls[256];		/* rendered text */
 	unsigned char rawcls[256];	/* raw bytes: controls are SPECIAL */
 	uint16_t *delta;		/* [state offset + class]: next offset */
+	/* [byte]: delta + the byte's class (cls), so a step of the walk is
+	 * one load off the state, with no add before it (fill_steps) */
+	const uint16_t *step[256];
 	unsigned nstates;
 	unsigned tout;			/* offset of the first state with output */
 	unsigned outbit;		/* set in the offsets of those alone */
@@ -346,10 +352,11 @@ output_start(struct rx_ac *ac, unsigned m, unsigned o)
 /*
  * The table: states without output first, then, from outbit on, those
  * with (output_start).  States are kept as offsets into the table
- * (state * ncls): the step is then one add and one load, the chain
- * every byte waits on.  Shallow states come first: the root and its
- * children, where the walk spends most of its time, share few cache
- * lines.  The gap between the two kinds is never read.
+ * (state * ncls): with the row of the byte's class (struct rx_ac's
+ * step), the step is one load, the chain every byte waits on.  Shallow
+ * states come first: the root and its children, where the walk spends
+ * most of its time, share few cache lines.  The gap between the two
+ * kinds is never read.
  */
 static int
 fill_table(struct rx_ac *ac, const struct trie *tr)
@@ -417,6 +424,16 @@ finish_classes(struct rx_ac *ac)
 	ac->rawcls[0xef] = SPECIAL;
 }
 
+/* The walk's table of rows, one a byte: see struct rx_ac's step. */
+static void
+fill_steps(struct rx_ac *ac)
+{
+	unsigned c;
+
+	for (c = 0; c < 256; c++)
+		ac->step[c] = ac->delta + ac->cls[c];
+}
+
 int
 rx_ac_build(struct rx_ac *ac)
 {
@@ -432,6 +449,7 @@ rx_ac_build(struct rx_ac *ac)
 	if (fill_table(ac, &tr) != 0)
 		goto out;	/* offsets would not fit the table's type */
 	finish_classes(ac);
+	fill_steps(ac);
 	ac->built = 1;
 	rc = 0;
 out:
@@ -460,13 +478,12 @@ static inline __attribute__((always_inline)) unsigned
 walk1(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
     uint32_t *cand, uint32_t stamp, size_t *hits)
 {
-	const uint16_t *delta = ac->delta;
-	const unsigned char *cls = ac->cls;
+	const uint16_t *const *step = ac->step;
 	unsigned outbit = ac->outbit;
 	size_t j, h = 0;
 
 	for (j = 0; j < n; j++) {
-		st = delta[st + cls[s[j]]];
+		st = step[s[j]][st];
 		if (st & outbit)
 			h += mark(ac, st, cand, stamp);
 	}
@@ -497,53 +514,101 @@ mark_lanes(const struct rx_ac *ac, unsigned sa, unsigned sb, unsigned sc,
 }
 
 /*
+ * Byte b of the 8 that w was loaded from (memcpy): the walk loads a
+ * word a lane for 8 steps, a load where there were 8.
+ */
+static inline __attribute__((always_inline)) unsigned
+word_byte(uint64_t w, unsigned b)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (unsigned)(w >> (56 - 8 * b)) & 0xff;
+#else
+	return (unsigned)(w >> (8 * b)) & 0xff;
+#endif
+}
+
+/*
+ * The lanes of walk_lanes from at[k][j] on, states in q: where the
+ * first state with output is (its lane's byte was the last step), or
+ * len.  No call in the loops: every lane keeps its register.
+ */
+static inline __attribute__((always_inline)) size_t
+lanes_to_output(const struct rx_ac *ac, const unsigned char *const *at,
+    size_t *q, size_t j, size_t len, const unsigned lanes)
+{
+	const uint16_t *const *step = ac->step;
+	size_t outbit = ac->outbit, any;
+	uint64_t w[LANES_MAX];
+	unsigned b, k;
+
+	for (; len - j >= 8; j += 8) {
+#pragma GCC unroll 4
+		for (k = 0; k < lanes; k++)
+			memcpy(&w[k], at[k] + j, 8);
+#pragma GCC unroll 8
+		for (b = 0; b < 8; b++) {
+#pragma GCC unroll 4
+			for (any = 0, k = 0; k < lanes; k++) {
+				q[k] = step[word_byte(w[k], b)][q[k]];
+				any |= q[k];
+			}
+			if (any & outbit)
+				return j + b;
+		}
+	}
+	for (; j < len; j++) {
+#pragma GCC unroll 4
+		for (any = 0, k = 0; k < lanes; k++) {
+			q[k] = step[at[k][j]][q[k]];
+			any |= q[k];
+		}
+		if (any & outbit)
+			return j;
+	}
+	return len;
+}
+
+/*
  * walk1 in `lanes` lanes (2 to LANES_MAX) over s[0, n): each lane after
- * the first starts from the root ov = maxkw - 1 bytes before the end of
- * the lane before it.  No keyword is longer than maxkw, so from there on
- * each is in the state one lane would be in; before it, it finds only
- * keywords that are there, which the lane before finds too.  The marks
- * are the same; *hits may count a keyword twice (callers only ask
- * whether it is zero).  One index walks the lanes, and one test of
+ * the first starts from the root ov = maxkw - 1 bytes or more before the
+ * end of the lane before it.  No keyword is longer than maxkw, so from
+ * there on each is in the state one lane would be in; before it, it
+ * finds only keywords that are there, which the lane before finds too.
+ * The marks are the same; *hits may count a keyword twice (callers only
+ * ask whether it is zero).  One index walks the lanes, and one test of
  * outbit over their states says whether any has output (output_start).
  * Every step waits on the load of the one before: more lanes keep more
- * loads in flight, up to what the load ports take (three loads a byte
- * and lane).  Inlined with `lanes` a constant, the lanes' loops are
- * unrolled and their states live in registers (with four, the last
- * lane's pointer and outbit are read from the stack: still about 7% less
- * time than three lanes on the bench log's text, 2 cycles a byte).
+ * loads in flight.  Inlined with `lanes` a constant, the lanes' loops are
+ * unrolled and their states and words live in registers (five or six
+ * lanes do not fit them: 10-15% slower than four on long text).
+ *
+ * The lanes are all one length, a multiple of 8, and the last ends at
+ * n (it starts earlier than it must): the loop runs whole words and no
+ * lane has a tail.  The lengths of lines vary, and the exit of every
+ * loop whose count varies with them is a branch mispredicted about once
+ * a call: the few bytes walked twice cost less than the two loops over
+ * the rest that were there.
  */
 static inline __attribute__((always_inline)) unsigned
 walk_lanes(const struct rx_ac *ac, const unsigned char *s, size_t n,
     unsigned st, uint32_t *cand, uint32_t stamp, size_t *hits,
     const unsigned lanes)
 {
-	const uint16_t *delta = ac->delta;
-	const unsigned char *cls = ac->cls, *at[LANES_MAX];
-	unsigned outbit = ac->outbit, q[LANES_MAX] = { st, 0, 0, 0 }, any, k;
-	size_t ov = ac->maxkw - 1, len = (n + (lanes - 1) * ov) / lanes, j;
+	const unsigned char *at[LANES_MAX];
+	unsigned k;
+	size_t q[LANES_MAX] = { st, 0, 0, 0 }, ov = ac->maxkw - 1, len, j;
 
-	/* lane k: s[k (len - ov), k (len - ov) + len); the last is longest */
+	len = ((n + (lanes - 1) * ov + lanes - 1) / lanes + 7) & ~(size_t)7;
+	/* lane k: s[k (len - ov), k (len - ov) + len); the last ends at n */
 #pragma GCC unroll 4
-	for (k = 0; k < lanes; k++)
+	for (k = 0; k + 1 < lanes; k++)
 		at[k] = s + k * (len - ov);
-	for (j = 0; j < len; j++) {
-		/* No call in the inner loop: every lane keeps its register. */
-		for (; j < len; j++) {
-#pragma GCC unroll 4
-			for (any = 0, k = 0; k < lanes; k++) {
-				q[k] = delta[q[k] + cls[at[k][j]]];
-				any |= q[k];
-			}
-			if (any & outbit)
-				break;
-		}
-		if (j == len)
-			break;
-		*hits += mark_lanes(ac, q[0], q[1], q[2], q[3], cand, stamp);
-	}
-	return walk1(ac, at[lanes - 1] + len,
-	    (size_t)(s + n - (at[lanes - 1] + len)), q[lanes - 1], cand, stamp,
-	    hits);
+	at[lanes - 1] = s + n - len;
+	for (j = 0; (j = lanes_to_output(ac, at, q, j, len, lanes)) < len;
+	    j++)
+		*hits += mark_lanes(ac, (unsigned)q[0], (unsigned)q[1],
+		    (unsigned)q[2], (unsigned)q[3], cand, stamp);
+	return (unsigned)q[lanes - 1];
 }
 
 /*
@@ -580,8 +645,12 @@ static unsigned
 walk(const struct rx_ac *ac, const unsigned char *s, size_t n, unsigned st,
     uint32_t *cand, uint32_t stamp, size_t *hits)
 {
-	/* Keywords are cut at KW_MAX, so a lane's overlap always fits. */
-	_Static_assert(KW_MAX - 1 < LANE_MIN / 2, "lane overlap past a lane");
+	/*
+	 * Keywords are cut at KW_MAX, so a lane's overlap always fits, and
+	 * walk_lanes' lanes, rounded up to 8 bytes, never start before s.
+	 */
+	_Static_assert((LANE_MIN + KW_MAX) / 2 + 8 <= LANE_MIN,
+	    "lanes past the text");
 	if (n < LANE_MIN)
 		return walk1(ac, s, n, st, cand, stamp, hits);
 	if (n < LANE3_MIN)
@@ -1013,20 +1082,41 @@ run_end(const struct rx_ac *ac, const unsigned char *s, size_t i, size_t n)
 }
 
 /*
+ * The run of text r->s[i, end), into the text: where it ends.  Most
+ * runs, between two escapes, are shorter than 16 bytes: those are
+ * copied as the 16 bytes run_end looked at, without a call or a branch
+ * on their length.  The bytes past the run land in room the text has:
+ * it never holds more bytes than the line has had (r->tn <= i), and
+ * room for n was made.  Inlined into the scan's loop: a call a run
+ * costs more than the copy.
+ */
+static inline __attribute__((always_inline)) size_t
+raw_take(struct raw *r, size_t i, size_t end)
+{
+#ifdef __SSE2__
+	if (end - i <= 16 && r->n - i >= 16)
+		_mm_storeu_si128((__m128i *)(void *)(r->t + r->tn),
+		    _mm_loadu_si128((const __m128i *)(const void *)
+		    (r->s + i)));
+	else
+#endif
+		memcpy(r->t + r->tn, r->s + i, end - i);
+	r->tn += end - i;
+	r->wrote |= end > i;
+	return end;
+}
+
+/*
  * The run of text at the start of r->s[i, n), into the text: where it
  * ends (at the first byte the raw scan looks at).
  */
 static size_t
 raw_run(struct raw *r, size_t i)
 {
-	size_t end = run_end(r->ac, r->s, i, r->n);
-
-	if (end > i) {
-		memcpy(r->t + r->tn, r->s + i, end - i);
-		r->tn += end - i;
-		r->wrote = 1;
-	}
-	return end;
+	/* Most escapes follow another (ESC[0m ESC[1m, CR ESC[2K). */
+	if (i < r->n && r->ac->rawcls[r->s[i]] == SPECIAL)
+		return i;
+	return raw_take(r, i, run_end(r->ac, r->s, i, r->n));
 }
 
 /*
@@ -1103,6 +1193,18 @@ raw_control(struct raw *r, size_t i)
 	return i + 1;
 }
 
+/*
+ * Where the first run of text of s[0, n) ends: most lines of a busy
+ * terminal start with an escape or a CR, where no search is needed.
+ */
+static inline __attribute__((always_inline)) size_t
+raw_first_run_end(const struct rx_ac *ac, const unsigned char *s, size_t n)
+{
+	if (n > 0 && ac->rawcls[s[0]] == SPECIAL)
+		return 0;
+	return run_end(ac, s, 0, n);
+}
+
 size_t
 rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
     uint32_t *cand, uint32_t stamp, int *complex, struct sl_buf *text)
@@ -1116,13 +1218,12 @@ rx_ac_scan_raw(const struct rx_ac *ac, const char *p, size_t n,
 	if (!ac->built || ac->nstates == 0)
 		return 0;
 	/* A line of plain text, the common case, is its own text. */
-	if (run_end(ac, r.s, 0, n) == n)
+	if ((i = raw_first_run_end(ac, r.s, n)) == n)
 		return rx_ac_scan(ac, p, n, cand, stamp);
 	sl_buf_reset(text);
 	sl_buf_reserve(text, n);
 	r.t = (unsigned char *)text->buf;
-	i = 0;
-	while ((i = raw_run(&r, i)) < n) {
+	for (raw_take(&r, 0, i); i < n; i = raw_run(&r, i)) {
 		/* s[i] is a byte the scan looks at: what it does to text */
 		if (r.s[i] == 0x1b && i + 1 < n && r.s[i + 1] == '[' &&
 		    (sgr = csi_fast(r.s, i + 2, n, i, &r.complex)) != 0)

@@ -1408,6 +1408,99 @@ cut_marks(struct sl_redact *rx, const char *t, size_t n, size_t k,
 }
 
 /*
+ * The walk's lanes: a keyword as long as a keyword is kept (KW_MAX, 8
+ * bytes) at every place in texts of every length to a few hundred
+ * bytes, its prefix alone, and a short one ending the text.  Texts this
+ * long are walked in lanes of one length, a multiple of 8, the last
+ * ending at the text's end, each after the first starting 7 bytes or
+ * more before the end of the one before: a keyword across any seam, or
+ * in the last bytes, is found, and a prefix is not a keyword.
+ */
+START_TEST(ac_lanes_every_seam)
+{
+	struct rx_ac *ac = rx_ac_new();
+	uint32_t cand[3] = { 0, 0, 0 }, stamp = 0;
+	char t[400];
+	size_t n, k;
+
+	rx_ac_add(ac, "abcdefgh", 0);
+	rx_ac_add(ac, "xyz", 1);
+	ck_assert_int_eq(rx_ac_build(ac), 0);
+	for (n = 8; n <= sizeof(t); n++)
+		for (k = 0; k + 8 <= n; k++) {
+			memset(t, '.', n);
+			memcpy(t + k, "abcdefgh", 8);
+			stamp++;
+			ck_assert_msg(rx_ac_scan(ac, t, n, cand, stamp) > 0 &&
+			    cand[0] == stamp && cand[1] != stamp,
+			    "keyword at %zu of %zu missed", k, n);
+			t[k + 7] = '.';
+			stamp++;
+			ck_assert_msg(rx_ac_scan(ac, t, n, cand, stamp) == 0 &&
+			    cand[0] != stamp, "prefix at %zu of %zu", k, n);
+			memcpy(t + n - 3, "XyZ", 3);
+			stamp++;
+			ck_assert_msg(rx_ac_scan(ac, t, n, cand, stamp) > 0 &&
+			    cand[1] == stamp, "end of %zu missed", n);
+		}
+	rx_ac_free(ac);
+}
+END_TEST
+
+/*
+ * The raw scan's text: runs of every length to 40 between two colours,
+ * then one or two more, then a tail of every length to 20, gathered
+ * without the escapes.  Short runs are copied 16 bytes at a time
+ * (raw_take) and an escape right after another has no run (raw_run):
+ * the text must hold the runs' bytes alone, and a keyword cut by the
+ * colours is whole.
+ */
+START_TEST(raw_text_runs)
+{
+	struct rx_ac *ac = rx_ac_new();
+	uint32_t cand[2] = { 0, 0 }, stamp = 0;
+	char raw[128], want[128];
+	struct sl_buf text;
+	size_t r, t, i, n, wn;
+	int cx;
+
+	sl_buf_init(&text);
+	rx_ac_add(ac, "qz", 0);
+	ck_assert_int_eq(rx_ac_build(ac), 0);
+	for (r = 0; r <= 40; r++)
+		for (t = 0; t <= 20; t++) {
+			n = 0;
+			wn = 0;
+			memcpy(raw, "\033[1m", 4);
+			n += 4;
+			for (i = 0; i < r; i++)
+				raw[n++] = want[wn++] = (char)('a' + i % 16);
+			raw[n++] = want[wn++] = 'q';
+			memcpy(raw + n, "\033[0m", 4);
+			n += 4;
+			if (t % 2) {	/* escapes back to back: no run between */
+				memcpy(raw + n, "\033[1m", 4);
+				n += 4;
+			}
+			raw[n++] = want[wn++] = 'z';
+			for (i = 0; i < t; i++)
+				raw[n++] = want[wn++] = (char)('A' + i % 16);
+			stamp++;
+			ck_assert_uint_gt(rx_ac_scan_raw(ac, raw, n, cand,
+			    stamp, &cx, &text), 0);
+			ck_assert_int_eq(cx, 0);
+			ck_assert_uint_eq(cand[0], stamp);
+			ck_assert_msg(text.len == wn &&
+			    memcmp(text.buf, want, wn) == 0,
+			    "run %zu, tail %zu: text [%.*s]", r, t,
+			    (int)text.len, text.buf);
+		}
+	sl_buf_free(&text);
+	rx_ac_free(ac);
+}
+END_TEST
+
+/*
  * The automaton against a plain search on random text with keywords
  * planted, of every length from a few bytes to a few hundred: long runs
  * are walked in two lanes, and a keyword may straddle their seam.
@@ -1971,6 +2064,8 @@ redact_suite(void)
 	tcase_add_test(tc, formats_have_shapes);
 	tcase_add_test(tc, prefilter_changes_nothing);
 	tcase_add_test(tc, prefilter_exact);
+	tcase_add_test(tc, ac_lanes_every_seam);
+	tcase_add_test(tc, raw_text_runs);
 	tcase_add_test(tc, cr_skip_only_when_rendering_is_clean);
 	tcase_add_test(tc, cr_skip_same_output);
 	tcase_add_test(tc, rows_skip_only_when_rendering_is_clean);
