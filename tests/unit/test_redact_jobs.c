@@ -310,6 +310,9 @@ remove_big_folder(const char *dir, int n)
  * times, not once an input (sl-redact -j 2 on 10,000 small logs woke
  * its parent 5,500 times; sl-parse's gathered frames, 500).  Its
  * voluntary context switches count the sleeps; the output is all there.
+ * Shown input by input, 256 inputs made 97-196 switches; held, 3-9 on
+ * an idle machine and up to 37 at a load of 8 (a busy machine makes the
+ * parent wait more often): the bound sits between the two.
  */
 START_TEST(parent_woken_per_frames_not_per_input)
 {
@@ -332,7 +335,7 @@ START_TEST(parent_woken_per_frames_not_per_input)
 	ck_assert_int_eq(sl_out_close(sink_out, NULL), SL_OK);
 	ck_assert_int_eq(fstat(fileno(f), &st), 0);
 	ck_assert_int_gt(st.st_size, (off_t)n * 6000);
-	ck_assert_int_lt(after.ru_nvcsw - before.ru_nvcsw, n / 8);
+	ck_assert_int_lt(after.ru_nvcsw - before.ru_nvcsw, n / 4);
 	fclose(f);
 	remove_big_folder(dir, n);
 	sl_redact_free(rx);
