@@ -177,6 +177,14 @@ end_rule(struct parse *ps)
 		return fail(ps, "rule \"%s\": within or until without after",
 		    rule->id);
 	}
+	if (rule->type != RX_PATTERN && (rule->group != 0 ||
+	    rule->check != RX_CHECK_NONE || rule->after != NULL ||
+	    rule->command != NULL || rule->until != NULL ||
+	    rule->within != 0)) {
+		ps->line = ps->cur_line;
+		return fail(ps, "rule \"%s\": a context rule takes only "
+		    "kind, keywords and allow", rule->id);
+	}
 	if (rule->after != NULL && rule->command != NULL) {
 		ps->line = ps->cur_line;
 		return fail(ps, "rule \"%s\": both after and command",
@@ -308,6 +316,29 @@ window(struct parse *ps, struct rx_rule *rule, const char *f, char *val)
 	return SL_OK;
 }
 
+/*
+ * A context rule's patterns are code (redact_detect.c); the field only
+ * says which one the rule is.  Any rules file may name one, so that the
+ * printed defaults read back: what they find stays the code's job.
+ */
+static int
+context(struct parse *ps, struct rx_rule *rule, const char *val)
+{
+	if (rule->type != RX_PATTERN)
+		return fail(ps, "rule \"%s\": a second context", rule->id);
+	if (rule->re != NULL)
+		return fail(ps, "rule \"%s\": a context in a rule with a "
+		    "pattern", rule->id);
+	if (strcmp(val, "private-key") == 0)
+		rule->type = RX_PRIVKEY;
+	else if (strcmp(val, "typed-password") == 0)
+		rule->type = RX_TYPED;
+	else
+		return fail(ps, "rule \"%s\": unknown context \"%s\" "
+		    "(private-key or typed-password)", rule->id, val);
+	return SL_OK;
+}
+
 static int
 field(struct parse *ps, const char *f, char *val)
 {
@@ -320,7 +351,10 @@ field(struct parse *ps, const char *f, char *val)
 	if (rule == NULL)
 		return fail(ps, "\"%s\" outside a rule", f);
 	if (strcmp(f, "pattern") == 0) {
-		if (rule->re != NULL || rule->type != RX_PATTERN)
+		if (rule->type != RX_PATTERN)
+			return fail(ps, "rule \"%s\": a pattern in a context "
+			    "rule", rule->id);
+		if (rule->re != NULL)
 			return fail(ps, "rule \"%s\": a second pattern",
 			    rule->id);
 		if ((rule->re = rx_compile(val, msg, sizeof(msg))) == NULL)
@@ -350,14 +384,8 @@ field(struct parse *ps, const char *f, char *val)
 			return fail(ps, "rule \"%s\": allow: %s", rule->id,
 			    msg);
 		rule->allow = add_re(rule->allow, &rule->nallow, re);
-	} else if (strcmp(f, "context") == 0 && ps->dflt) {
-		/* Built-in context rules: only the defaults name them. */
-		if (strcmp(val, "private-key") == 0)
-			rule->type = RX_PRIVKEY;
-		else if (strcmp(val, "typed-password") == 0)
-			rule->type = RX_TYPED;
-		else
-			return fail(ps, "unknown context \"%s\"", val);
+	} else if (strcmp(f, "context") == 0) {
+		return context(ps, rule, val);
 	} else
 		return fail(ps, "rule \"%s\": unknown field \"%s\"", rule->id,
 		    f);
@@ -455,6 +483,31 @@ rx_parse(struct rx_rules *r, const char *name, const char *text, size_t len,
 	return rc;
 }
 
+/*
+ * The engine runs one rule of each context (redact.c): a second enabled
+ * one would be silently ignored, so it is an error that says which
+ * rule to disable.
+ */
+static int
+one_per_context(const struct rx_rules *r, char *err, size_t errlen)
+{
+	size_t i, j;
+
+	for (j = 0; j < r->n; j++) {
+		if (!r->v[j].on || r->v[j].type == RX_PATTERN)
+			continue;
+		for (i = 0; i < j; i++)
+			if (r->v[i].on && r->v[i].type == r->v[j].type) {
+				snprintf(err, errlen, "%s: rule \"%s\": the "
+				    "same context as rule \"%s\" (%s): "
+				    "disable one", r->v[j].where, r->v[j].id,
+				    r->v[i].id, r->v[i].where);
+				return SL_FATAL;
+			}
+	}
+	return SL_OK;
+}
+
 int
 rx_rules_resolve(struct rx_rules *r, char *err, size_t errlen)
 {
@@ -477,6 +530,8 @@ rx_rules_resolve(struct rx_rules *r, char *err, size_t errlen)
 			return SL_FATAL;
 		}
 	}
+	if (one_per_context(r, err, errlen) != SL_OK)
+		return SL_FATAL;
 	for (i = 0; i < r->nkinds; i++)
 		free(r->kinds[i]);
 	free(r->kinds);

@@ -187,7 +187,22 @@ START_TEST(rules_other_errors)
 	expect_rules_error("disable jwtt\n",
 	    "rules.txt:1: disable \"jwtt\": no such rule or kind");
 	expect_rules_error("rule a\n\tpattern x\n\tcontext private-key\n",
-	    "rules.txt:3: rule \"a\": unknown field \"context\"");
+	    "rules.txt:3: rule \"a\": a context in a rule with a pattern");
+	expect_rules_error("rule a\n\tcontext private-key\n\tpattern x\n",
+	    "rules.txt:3: rule \"a\": a pattern in a context rule");
+	expect_rules_error("rule a\n\tcontext ssh\n",
+	    "rules.txt:2: rule \"a\": unknown context \"ssh\" (private-key "
+	    "or typed-password)");
+	expect_rules_error("rule a\n\tcontext private-key\n"
+	    "\tcontext typed-password\n",
+	    "rules.txt:3: rule \"a\": a second context");
+	expect_rules_error("rule a\n\tcontext private-key\n\tcheck base64\n",
+	    "rules.txt:1: rule \"a\": a context rule takes only kind, "
+	    "keywords and allow");
+	expect_rules_error("rule a\n\tcontext typed-password\n"
+	    "\tkeywords pass\n",
+	    "rules.txt:1: rule \"a\": the same context as rule "
+	    "\"typed-password\" (defaults:756): disable one");
 	expect_rules_error("rule a\n\tpattern x\n\tcheck luhn\n",
 	    "rules.txt:3: rule \"a\": unknown check \"luhn\"");
 	expect_rules_error("rule a\n\tpattern x\n\twithin 3\n",

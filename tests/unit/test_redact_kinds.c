@@ -400,6 +400,23 @@ setup(void)
 	ck_assert_int_eq(sl_redact_ready(rx, &err), SL_OK);
 }
 
+/*
+ * The defaults as `sl-redact --default-rules` prints them, read back as
+ * a user's rules file under --no-default: every case must come out the
+ * same, or the printed file is not the rules file it says it is.
+ */
+static void
+setup_printed(void)
+{
+	const char *text = sl_redact_default_rules();
+	struct sl_error err;
+
+	rx = sl_redact_new(SL_REDACT_NO_DEFAULT);
+	ck_assert_msg(sl_redact_add_rules(rx, "printed.rules", text,
+	    strlen(text), &err) == SL_OK, "%s", err.msg);
+	ck_assert_msg(sl_redact_ready(rx, &err) == SL_OK, "%s", err.msg);
+}
+
 static void
 teardown(void)
 {
@@ -489,6 +506,12 @@ kinds_suite(void)
 	tcase_add_loop_test(tc, kind_case, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, every_kind_covered);
+	tcase_add_test(tc, defaults_have_keywords);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("printed");
+	tcase_add_checked_fixture(tc, setup_printed, teardown);
+	tcase_add_loop_test(tc, kind_case, 0,
+	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, defaults_have_keywords);
 	suite_add_tcase(s, tc);
 	return s;
