@@ -1914,6 +1914,109 @@ START_TEST(rows_skip_same_output)
 }
 END_TEST
 
+/* Is every byte of s printable ASCII (what the rows' models take)? */
+static int
+cr_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return 0;
+	return 1;
+}
+
+/*
+ * readline's wrap at the margin: the row's last column, then " \r" and
+ * the rest of the line.  A keyword cut there (`AK \rIA...`) is in
+ * neither the raw text nor either row alone, only in the rendering,
+ * which joins the rows: the line is typed at width w, the keyword cut
+ * after its first k bytes, and in front of it either nothing or a
+ * whole-row erase (rx_ac_scan_rows' shape instead of the overlay's).
+ * 0 when the keyword's first k bytes do not fit in the row.
+ */
+static size_t
+wrap_line(char *t, const char *front, size_t w, const char *kw, size_t k)
+{
+	static const char prompt[] = "nobody@vm:~/work$ : echo ";
+	size_t n = 0, pad;
+
+	if (w < sizeof(prompt) + 1 + k)
+		return 0;	/* the keyword's start does not fit */
+	pad = w - (sizeof(prompt) - 1) - 1 - k;
+	n += (size_t)sprintf(t, "%s%s", front, prompt);
+	memset(t + n, 'x', pad);
+	n += pad;
+	t[n++] = ' ';
+	memcpy(t + n, kw, k);
+	n += k;
+	return n + (size_t)sprintf(t + n, " \r%s=1 y", kw + k);
+}
+
+/*
+ * kw cut after k bytes at each width, behind each front: the line may
+ * be called clean only when its rendering shows no keyword.  How many
+ * renderings showed one (the wrap joined the keyword).
+ */
+static int
+wrap_cut_check(struct sl_redact *rx, uint32_t *cand, uint32_t *stamp,
+    const char *kw, size_t k)
+{
+	static const char *fronts[] = { "", "\033[2K" };
+	static const size_t widths[] = { 41, 60, 80, 132 };
+	char t[512];
+	size_t f, w, n, hr;
+	int cx, joined = 0;
+
+	for (f = 0; f < 2; f++)
+		for (w = 0; w < 4; w++) {
+			n = wrap_line(t, fronts[f], widths[w], kw, k);
+			if (n == 0 || rx_ac_scan_raw(rx->ac, t, n, cand,
+			    ++*stamp, &cx, &rx->rawtext) != 0)
+				continue;
+			/* The ending as the engine feeds it: bash's CR CR LF. */
+			rx_render(rx, t, n, "\r\r\n", 3);
+			hr = rx_ac_scan(rx->ac, rx->rend.buf, rx->rend.len,
+			    cand, ++*stamp);
+			joined += hr > 0;
+			ck_assert_msg(hr == 0 || !rx_cr_row_clean(rx, cx, t, n),
+			    "called clean, but the screen shows a keyword: "
+			    "[%s] -> [%.*s]", cr_shown(t, n),
+			    (int)rx->rend.len, rx->rend.buf);
+		}
+	return joined;
+}
+
+/*
+ * The renderer may be skipped on a line with no keyword (rx_cr_row_clean,
+ * rx_rows_clean: the engine's and the -j scan-ahead thread's check) only
+ * when its rendering holds none: every keyword of the default rules (as
+ * the raw scan sees it: ASCII, 3 to 24 bytes), cut by the wrap at every
+ * position, at widths from 41 columns (where the renderer starts to
+ * take a " \r" for the wrap without knowing the width) to 132.
+ */
+START_TEST(wrap_cut_keyword_is_never_clean)
+{
+	struct sl_redact *rx = engine(0, NULL);
+	uint32_t *cand = calloc(rx->rules.n + 1, sizeof(uint32_t)), stamp = 0;
+	size_t r, i, k, kl;
+	int joined = 0;
+
+	for (r = 0; r < rx->rules.n; r++)
+		for (i = 0; i < rx->rules.v[r].nkw; i++) {
+			const char *kw = rx->rules.v[r].kw[i];
+
+			kl = strlen(kw);
+			if (kl < 3 || kl > 24 || !cr_printable(kw))
+				continue;
+			for (k = 1; k < kl; k++)
+				joined += wrap_cut_check(rx, cand, &stamp, kw,
+				    k);
+		}
+	ck_assert_msg(joined > 4000, "the wrap joined %d keywords", joined);
+	free(cand);
+	sl_redact_free(rx);
+}
+END_TEST
+
 /*
  * What the raw scan says a line's escape sequences do to its text:
  * colours and modes move nothing, erases and cursor moves do, and so do
@@ -2085,6 +2188,7 @@ redact_suite(void)
 	tcase_add_test(tc, cr_skip_same_output);
 	tcase_add_test(tc, rows_skip_only_when_rendering_is_clean);
 	tcase_add_test(tc, rows_skip_same_output);
+	tcase_add_test(tc, wrap_cut_keyword_is_never_clean);
 	tcase_add_test(tc, rows_skip_same_output);
 	tcase_add_test(tc, raw_scan_moves);
 	tcase_add_test(tc, holds_every_offset);
