@@ -332,7 +332,12 @@ rx_ahead_mem(const struct sl_redact *rx, const char *lo, size_t len)
 
 	if (rx->ahead_ring == 0 || (rx->ahead_ring & (rx->ahead_ring - 1)))
 		return NULL;	/* the ring's index is a mask */
-	a = sl_xcalloc(1, sizeof(*a));
+	/* Aligned as its type says: head, tail and taken each on a cache
+	 * line of their own (calloc gives 16 bytes). */
+	a = aligned_alloc(_Alignof(struct rx_ahead), sizeof(*a));
+	if (a == NULL)
+		return NULL;	/* no thread: the engine scans every line */
+	memset(a, 0, sizeof(*a));
 	a->ac = rx->ac;
 	a->lo = lo;
 	a->len = len;
