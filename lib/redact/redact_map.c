@@ -267,10 +267,6 @@ screen_marked(struct rx_queue *q, const struct rx_entry *e,
 	sl_buf_add(out, t + at, e->text.len - at);
 }
 
-/*
- * The fallback: the rendered text with every secret replaced, rows
- * joined by a space so that the line stays one line.
- */
 #define RX_REMAIN_MIN	8	/* bytes of a raw-only secret's remains marked */
 
 /*
@@ -301,6 +297,10 @@ mark_remains(struct rx_queue *q, struct sl_buf *out, const struct secret *s)
 	sl_buf_add(out, tmp->buf, tmp->len);
 }
 
+/*
+ * The fallback: the rendered text with every secret replaced, rows
+ * joined by a space so that the line stays one line.
+ */
 static void
 whole_line(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
     const struct secret *sv, size_t ns)
