@@ -649,7 +649,8 @@ tool_progress_tick(void)
 void
 tool_progress_tick_now(void)
 {
-	if (progress.on && progress.describe != NULL)
+	if (progress.on && (progress.run != NULL ||
+	    progress.describe != NULL))
 		progress_show();
 }
 
@@ -681,12 +682,14 @@ pipe_put(void *arg, const struct sl_record *r)
 }
 
 /* The JSON Lines of records a worker made (-j N), as tool_put_json
- * would have written them. */
+ * would have written them: a block of many records, so a look at the
+ * clock each time (counting blocks as records, a long run could end
+ * before the 1,024th). */
 static int
 pipe_write_json(void *arg, const void *p, size_t n)
 {
 	(void)arg;
-	tool_progress_tick();
+	tool_progress_tick_now();
 	return sl_out_write(tool_out, p, n) == SL_OK ? SL_OK : SL_STOP;
 }
 
@@ -695,7 +698,7 @@ static int
 pipe_writev_json(void *arg, const struct iovec *v, int n)
 {
 	(void)arg;
-	tool_progress_tick();
+	tool_progress_tick_now();
 	return sl_out_writev(tool_out, v, n) == SL_OK ? SL_OK : SL_STOP;
 }
 
@@ -765,13 +768,13 @@ pipe_pack_flush(void *arg)
 	return p->pack.flush != NULL ? p->pack.flush(p->pack.arg) : 0;
 }
 
-/* What a worker packed, applied: a look at the clock now and then. */
+/* What a worker packed, applied: a look at the clock each time. */
 static int
 pipe_apply(void *arg, const void *bytes, size_t n)
 {
 	struct tool_pipe *p = arg;
 
-	tool_progress_tick();
+	tool_progress_tick_now();
 	return p->pack.apply(p->pack.arg, bytes, n);
 }
 

@@ -112,7 +112,8 @@ void tool_progress_custom(void (*describe)(struct sl_buf *, const void *),
     const void *arg);
 /* Call often (per record); cheap: looks at the clock every 1024 calls. */
 void tool_progress_tick(void);
-/* Call at coarse steps (per input): looks at the clock every time. */
+/* Call at coarse steps (an input, a block of records): looks at the
+ * clock every time. */
 void tool_progress_tick_now(void);
 void tool_progress_end(void);
 
