@@ -12,12 +12,16 @@
 
 #include "redact/redact.h"
 
-void
-rx_render(struct sl_redact *rx, const char *p, size_t n, const char *e,
-    size_t en)
+uint32_t
+rx_render(struct sl_redact *rx, uint32_t width, const char *p, size_t n,
+    const char *e, size_t en)
 {
+	uint32_t learnt;
+
 	sl_buf_reset(&rx->rend);
 	rx->rend_rows = 0;
+	if (width != 0)
+		sl_term_set_width(rx->term, width);
 	if (en > 0 && e == p + n)
 		n += en;	/* one feed: the ending is where it was read */
 	else if (en > 0) {
@@ -26,8 +30,12 @@ rx_render(struct sl_redact *rx, const char *p, size_t n, const char *e,
 		n = en;
 	}
 	sl_term_feed(rx->term, p, n);
+	if (en > 0 && e[en - 1] == '\n')
+		sl_term_cut_below(rx->term);
 	sl_term_finish(rx->term);
+	learnt = sl_term_width(rx->term);
 	sl_term_reset(rx->term);
+	return learnt;
 }
 
 void

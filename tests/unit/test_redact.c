@@ -1755,7 +1755,7 @@ skip_check(line_maker *make_line, int flag, unsigned seed, int iters,
 		    &rx->rawtext);
 		if (hl != 0 || !(cx & flag))
 			continue;
-		rx_render(rx, t, n, "\r\n", 2);
+		rx_render(rx, 0, t, n, "\r\n", 2);
 		hr = rx_ac_scan(rx->ac, rx->rend.buf, rx->rend.len, cand,
 		    ++stamp);
 		if (rx_cr_row_clean(rx, cx, t, n)) {
@@ -1973,7 +1973,7 @@ wrap_cut_check(struct sl_redact *rx, uint32_t *cand, uint32_t *stamp,
 			    ++*stamp, &cx, &rx->rawtext) != 0)
 				continue;
 			/* The ending as the engine feeds it: bash's CR CR LF. */
-			rx_render(rx, t, n, "\r\r\n", 3);
+			rx_render(rx, 0, t, n, "\r\r\n", 3);
 			hr = rx_ac_scan(rx->ac, rx->rend.buf, rx->rend.len,
 			    cand, ++*stamp);
 			joined += hr > 0;
