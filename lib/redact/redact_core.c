@@ -12,8 +12,9 @@
 
 #include "redact/redact.h"
 
-uint32_t
-rx_render(struct sl_redact *rx, uint32_t width, const char *p, size_t n,
+/* One rendering of the line into rx->rend; the width it knows after. */
+static uint32_t
+render_at(struct sl_redact *rx, uint32_t width, const char *p, size_t n,
     const char *e, size_t en)
 {
 	uint32_t learnt;
@@ -36,6 +37,24 @@ rx_render(struct sl_redact *rx, uint32_t width, const char *p, size_t n,
 	learnt = sl_term_width(rx->term);
 	sl_term_reset(rx->term);
 	return learnt;
+}
+
+/*
+ * A line that shows a width of its own other than the one carried (the
+ * terminal resized) is rendered at its own; any other at the carried
+ * one, from its first byte (a line that learns the same width halfway
+ * has drawn its start without it: zsh's redraws after a climb).
+ */
+uint32_t
+rx_render(struct sl_redact *rx, uint32_t width, const char *p, size_t n,
+    const char *e, size_t en)
+{
+	uint32_t own = render_at(rx, 0, p, n, e, en);
+
+	if (width == 0 || (own != 0 && own != width))
+		return own;
+	render_at(rx, width, p, n, e, en);
+	return width;
 }
 
 void
