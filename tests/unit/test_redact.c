@@ -397,6 +397,30 @@ START_TEST(raw_width_carried_over)
 END_TEST
 
 /*
+ * The terminal resized: a line showing a width of its own other than the
+ * carried one is read at its own, and hands it on (the same session at
+ * 60 columns, then at 48: a pasted token that readline draws again after
+ * a climb, right only at 48).
+ */
+START_TEST(raw_width_own_wins)
+{
+	expect_raw("\033[?2004h" DEB_PROMPT ": export AWS_ACCESS_KEY_ID="
+	    "AKIAZ4QW7RNX\b\033[KEXT2 \rPLM5Q\r\r\n"
+	    "\033[?2004h" DEB_PROMPT ": export AWS_ACCESS_KEY_ID=AKI "
+	    "\rAZ4QW7RNX\b\033[KEXT2PLM5Q\r\r\n"
+	    DEB_LINE ": export GITHUB_TOKEN=\033[7mghp_Zq8x\033[27m\033[7mV"
+	    "\033[27m\033[7m3mT7kP2wR9yL4nB6cJ1hF5dG03uw6mU\033[27m\033[A"
+	    "\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C"
+	    "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\r\r\n",
+	    "nobody@vm:~/work$ : export AWS_ACCESS_KEY_ID="
+	    R("aws-access-key-id") "\r\r\n"
+	    "nobody@vm:~/work$ : export AWS_ACCESS_KEY_ID="
+	    R("aws-access-key-id") "\r\r\n"
+	    DEB_LINE ": export GITHUB_TOKEN=" R("github-token") "\r\r\n");
+}
+END_TEST
+
+/*
  * Readline accepts a Ctrl-R search whose line was longer than the line
  * it found: the search's second row is left below, and the next log
  * line clears it (CR EL).  At the width known, the accepted line is the
@@ -2214,6 +2238,7 @@ redact_suite(void)
 	tcase_add_test(tc, raw_bytes_kept);
 	tcase_add_test(tc, raw_rendered_only);
 	tcase_add_test(tc, raw_width_carried_over);
+	tcase_add_test(tc, raw_width_own_wins);
 	tcase_add_test(tc, raw_search_row_below_left);
 	tcase_add_test(tc, raw_long_line);
 	tcase_add_test(tc, long_line_cut);
