@@ -249,6 +249,8 @@ struct rx_ctx {
 	int cmd_left;		/* ...lines of it left, 0: none */
 	size_t cmd_plen;	/* its command's prompt, which ends it */
 	char cmd_prompt[RX_PROMPT_MAX];
+	uint32_t width;		/* the terminal width its log's lines showed
+				   so far (RX_LINE_LOG), 0: not known */
 	struct rx_ctx *next;
 };
 
@@ -272,6 +274,9 @@ struct rx_entry {
 	long long lineno;
 	int final;		/* no later line can change it */
 	int rendered;		/* the bytes are rendered text already */
+	int log;		/* a raw log's line: RX_LINE_LOG */
+	uint32_t width;		/* the terminal width it was rendered at,
+				   0: not known */
 	int complex;		/* RX_RAW_MOVES of rx_ac_scan_raw */
 	int strings;		/* RX_RAW_STRINGS: payloads to match */
 	int failed;		/* a rule could not run: the line goes */
@@ -341,10 +346,17 @@ void rx_queue_fini(struct rx_queue *q);
 int rx_queue_busy(const struct rx_queue *q, const struct rx_ctx *ctx);
 /*
  * A line: content p[0, n) and its ending e[0, en) (CR/LF bytes; they are
- * never changed).  rendered: p is rendered text (a record's), not raw
- * terminal bytes.  kc[0, kn) is context put in front for matching only
- * (a JSON key: `"password": "`).  Returns q->status.
+ * never changed).  rendered: RX_LINE_RENDERED when p is rendered text (a
+ * record's), RX_LINE_RAW or RX_LINE_LOG when raw terminal bytes.
+ * kc[0, kn) is context put in front for matching only (a JSON key:
+ * `"password": "`).  Returns q->status.
  */
+#define RX_LINE_RAW		0
+#define RX_LINE_RENDERED	1
+/* A raw log's line, its lines in order: the terminal width one line
+ * shows holds for the next (a row edited right after readline's wrap
+ * tells nothing of it itself), until the input ends (ctx->width). */
+#define RX_LINE_LOG		2
 int rx_queue_line(struct rx_queue *q, struct rx_ctx *ctx, const char *p,
     size_t n, const char *e, size_t en, int rendered, const char *kc,
     size_t kn, long long lineno, void *tag);
@@ -662,12 +674,13 @@ void rx_ahead_wait(struct rx_ahead *a);
 
 /*
  * Render raw terminal bytes p[0, n) of one line, then its ending e[0, en)
- * (CR* LF), into rx->rend.  The ending is the screen's too: whether a CR
- * is readline's wrap (" \r" at the margin, the line going on) or a
- * return over the row is told by what follows it.
+ * (CR* LF), into rx->rend, on a terminal width wide (0: not known).  The
+ * ending is the screen's too: whether a CR is readline's wrap (" \r" at
+ * the margin, the line going on) or a return over the row is told by what
+ * follows it.  Returns the width known after the line.
  */
-void rx_render(struct sl_redact *rx, const char *p, size_t n, const char *e,
-    size_t en);
+uint32_t rx_render(struct sl_redact *rx, uint32_t width, const char *p,
+    size_t n, const char *e, size_t en);
 /* in's hits sorted into out, overlapping ones merged into one. */
 void rx_hits_merge(const struct rx_hits *in, struct rx_hits *out);
 /* Report a problem with the current input (exit 1). */

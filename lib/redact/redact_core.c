@@ -12,12 +12,17 @@
 
 #include "redact/redact.h"
 
-void
-rx_render(struct sl_redact *rx, const char *p, size_t n, const char *e,
-    size_t en)
+/* One rendering of the line into rx->rend; the width it knows after. */
+static uint32_t
+render_at(struct sl_redact *rx, uint32_t width, const char *p, size_t n,
+    const char *e, size_t en)
 {
+	uint32_t learnt;
+
 	sl_buf_reset(&rx->rend);
 	rx->rend_rows = 0;
+	if (width != 0)
+		sl_term_set_width(rx->term, width);
 	if (en > 0 && e == p + n)
 		n += en;	/* one feed: the ending is where it was read */
 	else if (en > 0) {
@@ -26,8 +31,30 @@ rx_render(struct sl_redact *rx, const char *p, size_t n, const char *e,
 		n = en;
 	}
 	sl_term_feed(rx->term, p, n);
+	if (en > 0 && e[en - 1] == '\n')
+		sl_term_cut_below(rx->term);
 	sl_term_finish(rx->term);
+	learnt = sl_term_width(rx->term);
 	sl_term_reset(rx->term);
+	return learnt;
+}
+
+/*
+ * A line that shows a width of its own other than the one carried (the
+ * terminal resized) is rendered at its own; any other at the carried
+ * one, from its first byte (a line that learns the same width halfway
+ * has drawn its start without it: zsh's redraws after a climb).
+ */
+uint32_t
+rx_render(struct sl_redact *rx, uint32_t width, const char *p, size_t n,
+    const char *e, size_t en)
+{
+	uint32_t own = render_at(rx, 0, p, n, e, en);
+
+	if (width == 0 || (own != 0 && own != width))
+		return own;
+	render_at(rx, width, p, n, e, en);
+	return width;
 }
 
 void

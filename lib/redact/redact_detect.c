@@ -1004,6 +1004,23 @@ scan_raw(struct sl_redact *rx, const struct rx_entry *e, uint32_t sl,
 	return r.hits;
 }
 
+/*
+ * The raw line e onto the screen (rx->rend).  A log's line starts at the
+ * width its earlier lines showed and hands on what it learnt.
+ */
+static void
+render_raw(struct sl_redact *rx, struct rx_entry *e)
+{
+	uint32_t w;
+
+	e->width = e->log ? e->ctx->width : 0;
+	/* Only a CR over text makes the ending tell anything. */
+	w = rx_render(rx, e->width, e->p, e->n, e->e,
+	    e->complex ? e->en : 0);
+	if (e->log)
+		e->ctx->width = w;
+}
+
 void
 rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 {
@@ -1028,8 +1045,7 @@ rx_analyze(struct rx_queue *q, struct rx_entry *e, const char *kc, size_t kn)
 		    (!complex || (rows >= 0 ? rows :
 		    rx_cr_row_clean(rx, complex, e->p, e->n))))
 			return;		/* the common case: nothing here */
-		/* Only a CR over text makes the ending tell anything. */
-		rx_render(rx, e->p, e->n, e->e, e->complex ? e->en : 0);
+		render_raw(rx, e);
 		sl_buf_reset(&e->text);
 		sl_buf_add(&e->text, rx->rend.buf, rx->rend.len);
 		t = e->text.buf;

@@ -410,7 +410,7 @@ screen_clean(struct rx_queue *q, struct rx_entry *e, const struct rx_hits *mr,
 		at = q->ed[i].off + q->ed[i].len;
 	}
 	sl_buf_add(nl, e->p + at, e->n - at);
-	rx_render(rx, nl->buf, nl->len, e->e, e->en);	/* as rx_analyze */
+	rx_render(rx, e->width, nl->buf, nl->len, e->e, e->en); /* as analysed */
 	for (k = 0; k < ns; k++)
 		if (find_at(rx->rend.buf, rx->rend.len, &sv[k], 0) >= 0)
 			return 0;	/* still on the screen */

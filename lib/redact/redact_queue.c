@@ -23,6 +23,8 @@ entry_clear(struct rx_entry *e)
 	e->lineno = 0;
 	e->final = 1;
 	e->rendered = 0;
+	e->log = 0;
+	e->width = 0;
 	e->complex = 0;
 	e->strings = 0;
 	e->failed = 0;
@@ -171,7 +173,8 @@ rx_queue_line(struct rx_queue *q, struct rx_ctx *ctx, const char *p,
 	c->ctx = ctx;
 	c->tag = tag;
 	c->lineno = lineno;
-	c->rendered = rendered;
+	c->rendered = rendered == RX_LINE_RENDERED;
+	c->log = rendered == RX_LINE_LOG;
 	c->p = p != NULL ? p : "";	/* an empty string may have no buffer */
 	c->n = n;
 	c->e = e != NULL ? e : "";
@@ -220,6 +223,7 @@ rx_ctx_reset(struct rx_queue *q, struct rx_ctx *ctx)
 	ctx->typed[0] = '\0';
 	ctx->typed_rare = 0;
 	memset(ctx->near, 0, sizeof(ctx->near));
+	ctx->width = 0;
 }
 
 void

@@ -55,8 +55,8 @@ rx_text_line(struct rx_input *in, const char *p, size_t cn, const char *e,
 	if (in->ctx.cmd_left == 0 && (j = json_start(p, cn)) >= 0 &&
 	    rx_json_line(in, p, cn, (size_t)j, e, en, line) == 0)
 		return in->q.status;
-	return rx_queue_line(&in->q, &in->ctx, p, cn, e, en, 0, NULL, 0, line,
-	    NULL);
+	return rx_queue_line(&in->q, &in->ctx, p, cn, e, en, RX_LINE_LOG, NULL,
+	    0, line, NULL);
 }
 
 /* Lines until the end of the input. */

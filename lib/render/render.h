@@ -104,6 +104,25 @@ void sl_term_park(struct sl_term *t);
  * from where the CR would have gone). */
 void sl_term_set_crless(struct sl_term *t, int on);
 void sl_term_recycle(struct sl_term *t, const struct sl_term_cb *cb);
+/*
+ * The terminal width the bytes have shown so far (readline's " \r" at
+ * the margin, a zsh or fish mark, a climb), 0: not known; and that width
+ * given as learnt.  sl-redact renders a log a line at a time and carries
+ * it from line to line: a row edited right after the wrap tells it only
+ * to a renderer that knows it already.
+ */
+uint32_t sl_term_width(const struct sl_term *t);
+void sl_term_set_width(struct sl_term *t, uint32_t w);
+/*
+ * For a renderer fed one log line at a time (sl-redact), after the LF
+ * that ends it: when that LF went down inside the cursor's wrapped row,
+ * the lines from the cursor's down are where the next log line draws.
+ * They stay the row's only where its text runs on to them (the line
+ * above written up to the margin); else they are cut off the row: what
+ * a redraw of a shorter line left below it (readline accepting a Ctrl-R
+ * search longer than the line; the next line's CR EL clears it).
+ */
+void sl_term_cut_below(struct sl_term *t);
 
 /* ------------------------------------------------- prompt recognition */
 

@@ -188,6 +188,31 @@ term_set_width(struct sl_term *t, uint32_t w)
 	t->wrap_w = w;
 }
 
+uint32_t
+sl_term_width(const struct sl_term *t)
+{
+	return t->wrap_w;
+}
+
+void
+sl_term_set_width(struct sl_term *t, uint32_t w)
+{
+	term_set_width(t, w);
+}
+
+void
+sl_term_cut_below(struct sl_term *t)
+{
+	struct row *r = term_cur_row(t);
+	uint32_t at = t->cx;
+
+	if (t->wrap_w == 0 || !r->soft || at == 0 || at % t->wrap_w != 0 ||
+	    at >= r->len || r->ch[at - 1] != CELL_BLANK)
+		return;
+	term_fix_wide_left(r, at);
+	r->len = at;
+}
+
 /*
  * zsh (PROMPT_SP) and fish mark output that lacks its final newline:
  * before each prompt they print the mark (`%` or `#`, fish's `⏎`) and

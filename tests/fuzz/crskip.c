@@ -44,7 +44,7 @@ check_line(const char *p, size_t n, uint32_t *stamp)
 	if (rx_ac_scan_raw(rx->ac, p, n, cand, ++*stamp, &cx,
 	    &rx->rawtext) != 0 || !rx_cr_row_clean(rx, cx, p, n))
 		return;
-	rx_render(rx, p, n, "\n", 1);	/* its LF, as the engine feeds it */
+	rx_render(rx, 0, p, n, "\n", 1);	/* its LF, as the engine feeds it */
 	if (rx_ac_scan(rx->ac, rx->rend.buf, rx->rend.len, cand, ++*stamp) != 0)
 		fz_fail("a line of CRs or rows was not rendered, but its "
 		    "rendering holds a keyword: %.*s", (int)rx->rend.len,

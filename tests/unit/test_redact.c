@@ -362,6 +362,92 @@ START_TEST(raw_rendered_only)
 }
 END_TEST
 
+/* bash-debian's prompt with its title, as tests/truth's sessions log it. */
+#define DEB_PROMPT	"\033]0;nobody@vm: ~/work\a\033[01;32mnobody@vm\033[00m:" \
+	"\033[01;34m~/work\033[00m$ "
+#define DEB_LINE	"\033[?2004l\r\033[?2004h" DEB_PROMPT
+
+/* n times the sequence s, after p, into buf. */
+static char *
+repeat_after(char *buf, size_t size, const char *p, const char *s, int n)
+{
+	snprintf(buf, size, "%s", p);
+	while (n-- > 0)
+		strncat(buf, s, size - strlen(buf) - 1);
+	return buf;
+}
+
+/*
+ * A log's lines are rendered at the width an earlier line showed: a
+ * Backspace right after readline's wrap is a CR, and tells the width to
+ * nobody who does not know it (tests/truth/secrets.py --shell bash-debian
+ * --cols 48, typo_bs then bearer_bs, the session's bytes).
+ */
+START_TEST(raw_width_carried_over)
+{
+	expect_raw("\033[?2004h" DEB_PROMPT ": export AWS_ACCESS_KEY_ID=AKI "
+	    "\rAZ4QW7RNX\b\033[KEXT2PLM5Q\r\r\n"
+	    DEB_LINE ": curl -H 'Authorization: Bear \rQ\r\033[Ker "
+	    "c2VjcmV0LWJlYXJlci10b2tlbi0xMjM0' x\r\r\n",
+	    "nobody@vm:~/work$ : export AWS_ACCESS_KEY_ID="
+	    R("aws-access-key-id") "\r\r\n"
+	    DEB_LINE ": curl -H 'Authorization: Bear \rQ\r\033[Ker "
+	    R("cli-password") "' x\r\r\n");
+}
+END_TEST
+
+/*
+ * The terminal resized: a line showing a width of its own other than the
+ * carried one is read at its own, and hands it on (the same session at
+ * 60 columns, then at 48: a pasted token that readline draws again after
+ * a climb, right only at 48).
+ */
+START_TEST(raw_width_own_wins)
+{
+	expect_raw("\033[?2004h" DEB_PROMPT ": export AWS_ACCESS_KEY_ID="
+	    "AKIAZ4QW7RNX\b\033[KEXT2 \rPLM5Q\r\r\n"
+	    "\033[?2004h" DEB_PROMPT ": export AWS_ACCESS_KEY_ID=AKI "
+	    "\rAZ4QW7RNX\b\033[KEXT2PLM5Q\r\r\n"
+	    DEB_LINE ": export GITHUB_TOKEN=\033[7mghp_Zq8x\033[27m\033[7mV"
+	    "\033[27m\033[7m3mT7kP2wR9yL4nB6cJ1hF5dG03uw6mU\033[27m\033[A"
+	    "\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C"
+	    "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\r\r\n",
+	    "nobody@vm:~/work$ : export AWS_ACCESS_KEY_ID="
+	    R("aws-access-key-id") "\r\r\n"
+	    "nobody@vm:~/work$ : export AWS_ACCESS_KEY_ID="
+	    R("aws-access-key-id") "\r\r\n"
+	    DEB_LINE ": export GITHUB_TOKEN=" R("github-token") "\r\r\n");
+}
+END_TEST
+
+/*
+ * Readline accepts a Ctrl-R search whose line was longer than the line
+ * it found: the search's second row is left below, and the next log
+ * line clears it (CR EL).  At the width known, the accepted line is the
+ * screen's text without that row (the bytes of the same session at 60
+ * columns, the search cut to its first key).
+ */
+START_TEST(raw_search_row_below_left)
+{
+	char in[4096], want[1024], tail[512], clear[512];
+
+	repeat_after(tail, sizeof(tail), "\033[7mH\033[27munter2Secret99 orders"
+	    "\033[A", "\033[C", 38);
+	repeat_after(clear, sizeof(clear), "\r\033[K\033[A", "\033[C", 36);
+	snprintf(in, sizeof(in), "%s%s%s%s%s%s\r\r\n",
+	    "\033[?2004h" DEB_PROMPT ": export AWS_ACCESS_KEY_ID=AKIAZ4QW7RNX\b"
+	    "\033[KEXT2 \rPLM5Q\r\r\n",
+	    DEB_LINE "\r(reverse-i-search)`': \033[K\b\b\bH': : mysql -u root "
+	    "-p", tail, "\r\033[2P" DEB_PROMPT ": mysql -u root "
+	    "-pHunter2Secret99 orders\r\r\n", clear, "");
+	snprintf(want, sizeof(want), "%s%s\r\r\n", "nobody@vm:~/work$ : "
+	    "export AWS_ACCESS_KEY_ID=" R("aws-access-key-id") "\r\r\n"
+	    "nobody@vm:~/work$ : mysql -u root -p" R("cli-password")
+	    " orders\r\r\n", clear);
+	expect_raw(in, want);
+}
+END_TEST
+
 START_TEST(raw_long_line)
 {
 	size_t n = 3 * RX_PIECE + 100, i, len;
@@ -1755,7 +1841,7 @@ skip_check(line_maker *make_line, int flag, unsigned seed, int iters,
 		    &rx->rawtext);
 		if (hl != 0 || !(cx & flag))
 			continue;
-		rx_render(rx, t, n, "\r\n", 2);
+		rx_render(rx, 0, t, n, "\r\n", 2);
 		hr = rx_ac_scan(rx->ac, rx->rend.buf, rx->rend.len, cand,
 		    ++stamp);
 		if (rx_cr_row_clean(rx, cx, t, n)) {
@@ -1973,7 +2059,7 @@ wrap_cut_check(struct sl_redact *rx, uint32_t *cand, uint32_t *stamp,
 			    ++*stamp, &cx, &rx->rawtext) != 0)
 				continue;
 			/* The ending as the engine feeds it: bash's CR CR LF. */
-			rx_render(rx, t, n, "\r\r\n", 3);
+			rx_render(rx, 0, t, n, "\r\r\n", 3);
 			hr = rx_ac_scan(rx->ac, rx->rend.buf, rx->rend.len,
 			    cand, ++*stamp);
 			joined += hr > 0;
@@ -2151,6 +2237,9 @@ redact_suite(void)
 	tcase_add_test(tc, rules_without_keywords);
 	tcase_add_test(tc, raw_bytes_kept);
 	tcase_add_test(tc, raw_rendered_only);
+	tcase_add_test(tc, raw_width_carried_over);
+	tcase_add_test(tc, raw_width_own_wins);
+	tcase_add_test(tc, raw_search_row_below_left);
 	tcase_add_test(tc, raw_long_line);
 	tcase_add_test(tc, long_line_cut);
 	tcase_add_test(tc, privkey_block);
