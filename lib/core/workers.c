@@ -120,6 +120,8 @@ struct res_ring {
 	_Atomic uint32_t stop;		/* the parent takes no more */
 	_Atomic uint32_t done;		/* batches read, bumped before their
 					   last frames are written */
+	_Atomic uint32_t published;	/* wpos stores (ring_publish): what
+					   sl_workers_published() counts */
 	size_t cap;			/* of data used: RES_BYTES, or less
 					   (sl_workers_set_ring) */
 	char data[RES_BYTES];
@@ -361,6 +363,7 @@ ring_publish(struct res_ring *r, uint64_t wpos)
 {
 	ring_at = wpos;
 	atomic_store(&r->wpos, wpos);
+	atomic_fetch_add_explicit(&r->published, 1, memory_order_relaxed);
 	if (atomic_load(&r->parent_waits) &&
 	    atomic_exchange(&r->parent_waits, 0) &&
 	    write_all(self->out_fd, "w", 1, 0) != 0)
@@ -943,6 +946,9 @@ static void ring_release(struct worker *w);
 
 /* sl_workers_set_look_hook() */
 static void (*look_hook)(void);
+/* sl_workers_published(): the frames rings' publications, added up as
+ * each run's workers end. */
+static unsigned long published;
 
 /*
  * The frames w has written that the parent has not read.  wpos is read
@@ -1616,6 +1622,23 @@ sl_workers_drain(struct sl_workers *ws)
 	return ws->stopped ? SL_STOP : SL_OK;
 }
 
+/* The publications of ws's workers, ended, to sl_workers_published()'s
+ * sum. */
+static void
+count_published(const struct sl_workers *ws)
+{
+	int k;
+
+	for (k = 0; ws->res != NULL && k < ws->nres; k++)
+		published += atomic_load(&ws->res[k].published);
+}
+
+unsigned long
+sl_workers_published(void)
+{
+	return published;
+}
+
 void
 sl_workers_free(struct sl_workers *ws)
 {
@@ -1638,6 +1661,7 @@ sl_workers_free(struct sl_workers *ws)
 	for (k = 0; k < ws->n && ws->started; k++)
 		while (waitpid(ws->w[k].pid, &status, 0) < 0 && errno == EINTR)
 			;
+	count_published(ws);
 	sl_buf_free(&ws->frame);
 	sl_buf_free(&ws->arrays);
 	if (ws->ring != NULL)

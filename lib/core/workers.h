@@ -110,5 +110,12 @@ void sl_workers_set_ring(size_t bytes);
  * worker go on meanwhile: write more, or start its ring over).
  */
 void sl_workers_set_look_hook(void (*hook)(void));
+/*
+ * For tests: how many times the workers of the runs ended so far in
+ * this process showed the parent new frames (each may wake it, with a
+ * byte on its pipe, when it sleeps).  What the workers decide, unlike
+ * the parent's sleeps, which the machine's load moves.
+ */
+unsigned long sl_workers_published(void);
 
 #endif
