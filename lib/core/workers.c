@@ -356,12 +356,16 @@ ring_copy(struct res_ring *r, uint64_t wpos, const char *p, size_t k)
  * frames, gathered, take 500).
  */
 static uint64_t ring_at;
+/* Of ring_at - r->wpos, the bytes a rewind skipped (ring_rewind): no
+ * frames, so not what FRAME_FLUSH counts. */
+static uint64_t ring_skipped;
 
 /* What was copied up to wpos, shown; the parent woken if it sleeps. */
 static void
 ring_publish(struct res_ring *r, uint64_t wpos)
 {
 	ring_at = wpos;
+	ring_skipped = 0;
 	atomic_store(&r->wpos, wpos);
 	atomic_fetch_add_explicit(&r->published, 1, memory_order_relaxed);
 	if (atomic_load(&r->parent_waits) &&
@@ -424,11 +428,15 @@ static void
 ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
     size_t bn, int hold)
 {
-	uint64_t wpos = ring_at;
+	uint64_t wpos = ring_at, from;
 
 	/* A rewind leaves room for them at once: they go there, and the
-	 * wpos that shows the skip is published right after. */
+	 * skip is shown with them, held as they are (shown at once, it
+	 * woke a parent that keeps up once an input: the rewind is made
+	 * when the parent has passed on all the ring holds). */
+	from = wpos;
 	wpos = ring_rewind(r, wpos, an + bn);
+	ring_skipped += wpos - from;
 	if (r->cap - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
 		ring_write(r, a, an);
 		ring_write(r, b, bn);
@@ -439,7 +447,7 @@ ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
 	ring_copy(r, wpos, a, an);
 	ring_copy(r, wpos + an, b, bn);
 	wpos += an + bn;
-	if (hold && wpos - atomic_load_explicit(&r->wpos,
+	if (hold && wpos - ring_skipped - atomic_load_explicit(&r->wpos,
 	    memory_order_relaxed) < FRAME_FLUSH)
 		ring_at = wpos;
 	else
