@@ -497,6 +497,20 @@ void rx_lines_unread(struct rx_lines *l, size_t from);
 long long rx_lines_lineno(const struct rx_lines *l);
 
 /*
+ * The length of a line's content p[0, n) without the CRs at its end:
+ * they belong to its ending (CR* LF, or the CRs of a last line).  The
+ * engine (rx_next_line, the input's lines) and the scan run ahead of it
+ * (redact_ahead.c) must split a line the same way.
+ */
+static inline size_t
+rx_trim_cr(const char *p, size_t n)
+{
+	while (n > 0 && p[n - 1] == '\r')
+		n--;
+	return n;
+}
+
+/*
  * The next line of p[0, n): content p[0, *cn), ending (CR* LF, or the
  * CRs of a last line) up to *next.  A line longer than RX_PIECE comes in
  * pieces without ending, cut after a blank near the limit.  1 when there

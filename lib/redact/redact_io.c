@@ -190,17 +190,14 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 	if (nl != NULL) {
 		c = (size_t)(nl - p);
 		*next = c + 1;
-		while (c > 0 && p[c - 1] == '\r')
-			c--;
+		c = rx_trim_cr(p, c);
 		*cn = c;
 		*en = *next - c;
 		return 0;
 	}
 	if (n <= RX_PIECE) {
 		/* The last line, without LF: trailing CRs are its ending. */
-		c = n;
-		while (c > 0 && p[c - 1] == '\r')
-			c--;
+		c = rx_trim_cr(p, n);
 		*cn = c;
 		*en = n - c;
 		*next = n;
@@ -306,8 +303,7 @@ split_view(struct rx_lines *l)
 	}
 	if (c > 0 && l->p[c - 1] == '\n')
 		c--;
-	while (c > 0 && l->p[c - 1] == '\r')
-		c--;
+	c = rx_trim_cr(l->p, c);
 	l->cn = c;
 	l->en = l->n - c;
 }

@@ -412,6 +412,34 @@ START_TEST(long_line_cut)
 }
 END_TEST
 
+/*
+ * A line's content and ending, as both the engine and the scan ahead of
+ * it split them: every CR before the LF is ending (a CR inside the line
+ * is content), and so are a last line's trailing CRs.
+ */
+START_TEST(line_content_without_its_crs)
+{
+	const char *p = "ab\rc\r\r\n\r\nlast\r\r";
+	size_t n = strlen(p), next, cn, en;
+
+	ck_assert_uint_eq(rx_trim_cr(p, 6), 4);
+	ck_assert_uint_eq(rx_trim_cr(p, 4), 4);
+	ck_assert_uint_eq(rx_trim_cr("\r\r", 2), 0);
+	ck_assert_uint_eq(rx_trim_cr("", 0), 0);
+	ck_assert_int_eq(rx_next_line(p, n, &cn, &en, &next), 0);
+	ck_assert_uint_eq(cn, 4);
+	ck_assert_uint_eq(en, 3);
+	ck_assert_uint_eq(next, 7);
+	ck_assert_int_eq(rx_next_line(p + 7, n - 7, &cn, &en, &next), 0);
+	ck_assert_uint_eq(cn, 0);
+	ck_assert_uint_eq(en, 2);
+	ck_assert_int_eq(rx_next_line(p + 9, n - 9, &cn, &en, &next), 0);
+	ck_assert_uint_eq(cn, 4);
+	ck_assert_uint_eq(en, 2);
+	ck_assert_uint_eq(next, 6);
+}
+END_TEST
+
 /* --------------------------------------------------- context: keys */
 
 START_TEST(privkey_block)
@@ -2153,6 +2181,7 @@ redact_suite(void)
 	tcase_add_test(tc, raw_rendered_only);
 	tcase_add_test(tc, raw_long_line);
 	tcase_add_test(tc, long_line_cut);
+	tcase_add_test(tc, line_content_without_its_crs);
 	tcase_add_test(tc, privkey_block);
 	tcase_add_test(tc, privkey_redacted_again);
 	tcase_add_test(tc, raw_secret_bad_byte);
