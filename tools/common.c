@@ -736,8 +736,8 @@ tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
 	sl_run_set_jobs(p->run, tool_jobs);
 	/* Records straight to JSON: the workers may write it themselves. */
 	if (p->sel == NULL && down->put == tool_put_json) {
-		sl_run_set_json_out(p->run, pipe_write_json, NULL);
-		sl_run_set_json_outv(p->run, pipe_writev_json);
+		sl_run_set_json_out(p->run, pipe_write_json, pipe_writev_json,
+		    NULL);
 	}
 	tool_progress_init(p->run);
 	return p;

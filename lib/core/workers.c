@@ -83,7 +83,7 @@
  * large as the input), so that they wait there for their turn rather
  * than be copied out to make room (take_ring()). */
 #define RES_BYTES	((size_t)4 << 20)
-/* JSON frames passed on together with one writev (sl_run_set_json_outv). */
+/* JSON frames passed on together with one writev (sl_run_set_json_out). */
 #define HOLD_IOV	64
 
 static size_t ring_bytes = RING_BYTES;	/* sl_workers_set_ring() */

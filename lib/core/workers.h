@@ -41,9 +41,10 @@ struct sl_run_parts {
 	/* Walk a regular file a worker gave back, as the walk of a folder
 	 * would have (its errors reported, counted).  SL_STOP: stop. */
 	int (*read_path)(struct sl_run *run, const char *path);
-	/* Set (sl_run_set_json_out): workers send JSON, the run writes it. */
+	/* Set (sl_run_set_json_out): workers send JSON, the run writes it,
+	 * one block at a time or (json_writev, which may be NULL) several
+	 * at once. */
 	sl_writefn *json_write;
-	/* Set (sl_run_set_json_outv): several at once.  May be NULL. */
 	sl_writevfn *json_writev;
 	void **json_arg;
 	/* Set (sl_run_set_packer): workers send what it packs. */
