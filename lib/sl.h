@@ -388,24 +388,23 @@ SL_API void sl_run_set_info(struct sl_run *run, sl_errfn info, void *arg);
 SL_API void sl_run_set_jobs(struct sl_run *run, int jobs);
 /*
  * Say that the sink does nothing but write each record as
- * sl_record_to_json makes it, through write(arg, bytes, n) (SL_OK, or
- * SL_STOP when the output failed).  With -j N the workers then make that
- * JSON themselves and the run hands their bytes to write, in input
- * order, instead of records to the sink: the same output, with the
- * encoding done in parallel.  Call it before the first sl_run_path.
- */
-typedef int (*sl_writefn)(void *arg, const void *p, size_t n);
-SL_API void sl_run_set_json_out(struct sl_run *run, sl_writefn write,
-    void *arg);
-/*
- * The same output, several blocks at once, as writev(2) takes them (same
- * arg, same returns): the run then hands the workers' JSON on from where
- * they put it, not copied through an output buffer first.  Optional,
- * after sl_run_set_json_out.
+ * sl_record_to_json makes it.  With -j N the workers then make that JSON
+ * themselves and the run hands their bytes on, in input order, instead
+ * of records to the sink: the same output, with the encoding done in
+ * parallel.  Two ways to hand them on, both given arg and returning
+ * SL_OK, or SL_STOP when the output failed:
+ *   write(arg, bytes, n)  one block at a time (required);
+ *   writev(arg, v, n)     several blocks at once, as writev(2) takes
+ *                         them: the workers' JSON goes on from where
+ *                         they put it, not copied through an output
+ *                         buffer first.  Optional (NULL: write).
+ * Call it before the first sl_run_path.
  */
 struct iovec;
+typedef int (*sl_writefn)(void *arg, const void *p, size_t n);
 typedef int (*sl_writevfn)(void *arg, const struct iovec *v, int n);
-SL_API void sl_run_set_json_outv(struct sl_run *run, sl_writevfn writev);
+SL_API void sl_run_set_json_out(struct sl_run *run, sl_writefn write,
+    sl_writevfn writev, void *arg);
 /*
  * A sink that stands in for its records with a smaller form of its own
  * under -j N, so that a worker does part of the sink's work: in a

@@ -3,6 +3,7 @@
  * OpenBSD's habits): errors name the position, a bad input is reported
  * and skipped, and standard output is checked at the end.
  */
+#include <sys/stat.h>
 #include <sys/uio.h>
 
 #include <errno.h>
@@ -23,6 +24,8 @@ int tool_status = EXIT_OK;
 struct sl_out *tool_out;
 
 static int tool_jobs = 1;	/* -j: worker processes; default the CPUs */
+/* Standard output and stderr are one file: tool_output_before_stderr. */
+static int out_is_err;
 
 #define JOBS_MAX	256	/* -j: worker processes at most */
 
@@ -68,6 +71,16 @@ out_of_memory(size_t n)
 	_exit(EXIT_FATAL);
 }
 
+/* Whether descriptors a and b are the same file (2>&1, one terminal). */
+static int
+same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /* The CPUs online; a number the system cannot give means one. */
 static int
 default_jobs(void)
@@ -95,6 +108,21 @@ tool_init(const char *name)
 	tool_out = sl_out_fd(1, "standard output", 0);
 	if (tool_out == NULL)
 		tool_fatal("out of memory");
+	out_is_err = same_file(1, 2);
+}
+
+/*
+ * Standard output is buffered (64 KiB), stderr is not: with 2>&1, -j 1
+ * put its messages where the buffer last filled, before the records
+ * still in it (or in the middle of one), and -j N, whose workers' JSON
+ * is written as it comes, elsewhere.  A failed write is kept by
+ * tool_out, and reported when it is closed.
+ */
+void
+tool_output_before_stderr(void)
+{
+	if (out_is_err && tool_out != NULL)
+		(void)sl_out_flush(tool_out);
 }
 
 /*
@@ -128,6 +156,7 @@ message(const char *where, const char *msg)
 	add_clean(&b, msg);
 	sl_buf_addc(&b, '\n');
 	tool_progress_end();	/* the line comes back at the next tick */
+	tool_output_before_stderr();
 	fputs(b.buf, stderr);
 	sl_buf_free(&b);
 }
@@ -532,8 +561,10 @@ tool_stats_open(const char *where)
 {
 	FILE *f;
 
-	if (strcmp(where, "-") == 0)
+	if (strcmp(where, "-") == 0) {
+		tool_output_before_stderr();
 		return stderr;
+	}
 	if ((f = open_memstream(&stats_buf, &stats_len)) == NULL)
 		tool_fatal("%s: %s", where, strerror(errno));
 	return f;
@@ -736,8 +767,8 @@ tool_pipe_new(const struct sl_opts *opts, const struct sl_select_opts *sel,
 	sl_run_set_jobs(p->run, tool_jobs);
 	/* Records straight to JSON: the workers may write it themselves. */
 	if (p->sel == NULL && down->put == tool_put_json) {
-		sl_run_set_json_out(p->run, pipe_write_json, NULL);
-		sl_run_set_json_outv(p->run, pipe_writev_json);
+		sl_run_set_json_out(p->run, pipe_write_json, pipe_writev_json,
+		    NULL);
 	}
 	tool_progress_init(p->run);
 	return p;

@@ -22,6 +22,12 @@ void tool_init(const char *name);
 void tool_error(void *arg, const char *where, const char *msg);
 /* "tool: where: msg" on stderr; not a failure (sl_run_set_info). */
 void tool_info(void *arg, const char *where, const char *msg);
+/*
+ * Before anything is written to stderr: when stderr and standard output
+ * are one file (2>&1, one terminal), the output written so far goes
+ * first, so that a message follows the records before it.
+ */
+void tool_output_before_stderr(void);
 /* "tool: msg" on stderr and exit 2. */
 void tool_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2),
     noreturn));

@@ -495,6 +495,7 @@ write_stats(const char *path, int force, const struct sl_redact *rx)
 	sl_buf_init(&b);
 	sl_redact_report(rx, &b);
 	if (strcmp(path, "-") == 0) {
+		tool_output_before_stderr();
 		fwrite(b.buf, 1, b.len, stderr);
 		sl_buf_free(&b);
 		return;

@@ -703,16 +703,12 @@ sl_run_set_jobs(struct sl_run *run, int jobs)
 }
 
 void
-sl_run_set_json_out(struct sl_run *run, sl_writefn write, void *arg)
+sl_run_set_json_out(struct sl_run *run, sl_writefn write,
+    sl_writevfn writev, void *arg)
 {
 	run->json_write = write;
-	run->json_arg = arg;
-}
-
-void
-sl_run_set_json_outv(struct sl_run *run, sl_writevfn writev)
-{
 	run->json_writev = writev;
+	run->json_arg = arg;
 }
 
 void

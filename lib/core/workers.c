@@ -83,7 +83,7 @@
  * large as the input), so that they wait there for their turn rather
  * than be copied out to make room (take_ring()). */
 #define RES_BYTES	((size_t)4 << 20)
-/* JSON frames passed on together with one writev (sl_run_set_json_outv). */
+/* JSON frames passed on together with one writev (sl_run_set_json_out). */
 #define HOLD_IOV	64
 
 static size_t ring_bytes = RING_BYTES;	/* sl_workers_set_ring() */
@@ -120,6 +120,8 @@ struct res_ring {
 	_Atomic uint32_t stop;		/* the parent takes no more */
 	_Atomic uint32_t done;		/* batches read, bumped before their
 					   last frames are written */
+	_Atomic uint32_t published;	/* wpos stores (ring_publish): what
+					   sl_workers_published() counts */
 	size_t cap;			/* of data used: RES_BYTES, or less
 					   (sl_workers_set_ring) */
 	char data[RES_BYTES];
@@ -354,13 +356,18 @@ ring_copy(struct res_ring *r, uint64_t wpos, const char *p, size_t k)
  * frames, gathered, take 500).
  */
 static uint64_t ring_at;
+/* Of ring_at - r->wpos, the bytes a rewind skipped (ring_rewind): no
+ * frames, so not what FRAME_FLUSH counts. */
+static uint64_t ring_skipped;
 
 /* What was copied up to wpos, shown; the parent woken if it sleeps. */
 static void
 ring_publish(struct res_ring *r, uint64_t wpos)
 {
 	ring_at = wpos;
+	ring_skipped = 0;
 	atomic_store(&r->wpos, wpos);
+	atomic_fetch_add_explicit(&r->published, 1, memory_order_relaxed);
 	if (atomic_load(&r->parent_waits) &&
 	    atomic_exchange(&r->parent_waits, 0) &&
 	    write_all(self->out_fd, "w", 1, 0) != 0)
@@ -421,11 +428,15 @@ static void
 ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
     size_t bn, int hold)
 {
-	uint64_t wpos = ring_at;
+	uint64_t wpos = ring_at, from;
 
 	/* A rewind leaves room for them at once: they go there, and the
-	 * wpos that shows the skip is published right after. */
+	 * skip is shown with them, held as they are (shown at once, it
+	 * woke a parent that keeps up once an input: the rewind is made
+	 * when the parent has passed on all the ring holds). */
+	from = wpos;
 	wpos = ring_rewind(r, wpos, an + bn);
+	ring_skipped += wpos - from;
 	if (r->cap - (size_t)(wpos - atomic_load(&r->rpos)) < an + bn) {
 		ring_write(r, a, an);
 		ring_write(r, b, bn);
@@ -436,7 +447,7 @@ ring_write2(struct res_ring *r, const char *a, size_t an, const char *b,
 	ring_copy(r, wpos, a, an);
 	ring_copy(r, wpos + an, b, bn);
 	wpos += an + bn;
-	if (hold && wpos - atomic_load_explicit(&r->wpos,
+	if (hold && wpos - ring_skipped - atomic_load_explicit(&r->wpos,
 	    memory_order_relaxed) < FRAME_FLUSH)
 		ring_at = wpos;
 	else
@@ -943,6 +954,9 @@ static void ring_release(struct worker *w);
 
 /* sl_workers_set_look_hook() */
 static void (*look_hook)(void);
+/* sl_workers_published(): the frames rings' publications, added up as
+ * each run's workers end. */
+static unsigned long published;
 
 /*
  * The frames w has written that the parent has not read.  wpos is read
@@ -1616,6 +1630,23 @@ sl_workers_drain(struct sl_workers *ws)
 	return ws->stopped ? SL_STOP : SL_OK;
 }
 
+/* The publications of ws's workers, ended, to sl_workers_published()'s
+ * sum. */
+static void
+count_published(const struct sl_workers *ws)
+{
+	int k;
+
+	for (k = 0; ws->res != NULL && k < ws->nres; k++)
+		published += atomic_load(&ws->res[k].published);
+}
+
+unsigned long
+sl_workers_published(void)
+{
+	return published;
+}
+
 void
 sl_workers_free(struct sl_workers *ws)
 {
@@ -1638,6 +1669,7 @@ sl_workers_free(struct sl_workers *ws)
 	for (k = 0; k < ws->n && ws->started; k++)
 		while (waitpid(ws->w[k].pid, &status, 0) < 0 && errno == EINTR)
 			;
+	count_published(ws);
 	sl_buf_free(&ws->frame);
 	sl_buf_free(&ws->arrays);
 	if (ws->ring != NULL)

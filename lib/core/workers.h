@@ -41,9 +41,10 @@ struct sl_run_parts {
 	/* Walk a regular file a worker gave back, as the walk of a folder
 	 * would have (its errors reported, counted).  SL_STOP: stop. */
 	int (*read_path)(struct sl_run *run, const char *path);
-	/* Set (sl_run_set_json_out): workers send JSON, the run writes it. */
+	/* Set (sl_run_set_json_out): workers send JSON, the run writes it,
+	 * one block at a time or (json_writev, which may be NULL) several
+	 * at once. */
 	sl_writefn *json_write;
-	/* Set (sl_run_set_json_outv): several at once.  May be NULL. */
 	sl_writevfn *json_writev;
 	void **json_arg;
 	/* Set (sl_run_set_packer): workers send what it packs. */
@@ -110,5 +111,12 @@ void sl_workers_set_ring(size_t bytes);
  * worker go on meanwhile: write more, or start its ring over).
  */
 void sl_workers_set_look_hook(void (*hook)(void));
+/*
+ * For tests: how many times the workers of the runs ended so far in
+ * this process showed the parent new frames (each may wake it, with a
+ * byte on its pipe, when it sleeps).  What the workers decide, unlike
+ * the parent's sleeps, which the machine's load moves.
+ */
+unsigned long sl_workers_published(void);
 
 #endif

@@ -294,7 +294,7 @@ rx_redact_string(struct sl_redact *rx, struct rx_fstat *fs, long long line,
 	rx->scratch_nkids = *nkids;
 	rx->scratch_maxkids = maxkids;
 	while (at < n) {
-		rx->inword += rx_next_line(s + at, n - at, &cn, &en, &next);
+		rx_next_line(rx, s + at, n - at, &cn, &en, &next);
 		rx_queue_line(&rx->scratch, &rx->scratch_ctx, s + at, cn,
 		    s + at + cn, en, rendered, first ? kc : NULL,
 		    first ? kn : 0, line, NULL);

@@ -490,7 +490,11 @@ struct rx_lines {
 				   spans lines, up to RX_RUN_MAX */
 	struct sl_buf carry;	/* a piece's tail, for the next view */
 	struct sl_buf join;
-	long long inword;	/* pieces cut inside a word: no blank near */
+	/* The engine that counts the pieces cut inside a word (no blank
+	 * near), once the lines are read as text (rx_lines_as_text); NULL
+	 * while they are read as JSON, whose strings the tokenizer joins
+	 * and rx_next_line cuts again. */
+	struct sl_redact *count;
 };
 
 void rx_lines_init(struct rx_lines *l, struct sl_in *in,
@@ -505,18 +509,38 @@ int rx_lines_next(struct rx_lines *l, const char **p, size_t *cn,
     const char **e, size_t *en);
 /* Give back the last line from its byte from on: it comes again. */
 void rx_lines_unread(struct rx_lines *l, size_t from);
+/*
+ * From the line given back (or the next) on, l's lines are text for
+ * the engine: their pieces cut inside a word are counted in rx (once:
+ * a second call does nothing).
+ */
+void rx_lines_as_text(struct rx_lines *l, struct sl_redact *rx);
 /* The input line of the last one (pieces of one line count once). */
 long long rx_lines_lineno(const struct rx_lines *l);
 
 /*
+ * The length of a line's content p[0, n) without the CRs at its end:
+ * they belong to its ending (CR* LF, or the CRs of a last line).  The
+ * engine (rx_next_line, the input's lines) and the scan run ahead of it
+ * (redact_ahead.c) must split a line the same way.
+ */
+static inline size_t
+rx_trim_cr(const char *p, size_t n)
+{
+	while (n > 0 && p[n - 1] == '\r')
+		n--;
+	return n;
+}
+
+/*
  * The next line of p[0, n): content p[0, *cn), ending (CR* LF, or the
  * CRs of a last line) up to *next.  A line longer than RX_PIECE comes in
- * pieces without ending, cut after a blank near the limit.  1 when there
- * is none and the piece is cut inside a word (rx->inword counts them), 0
- * otherwise.
+ * pieces without ending, cut after a blank near the limit; with none,
+ * the piece is cut inside a word, and counted in rx->inword (rx NULL:
+ * not counted).
  */
-int rx_next_line(const char *p, size_t n, size_t *cn, size_t *en,
-    size_t *next);
+void rx_next_line(struct sl_redact *rx, const char *p, size_t n,
+    size_t *cn, size_t *en, size_t *next);
 
 /* One leaf input being redacted (redact_run.c). */
 struct rx_input {
@@ -613,7 +637,8 @@ struct sl_redact {
 	long long total;
 	long long rewritten;	/* raw lines written as their screen text */
 	long long inword;	/* pieces of long lines cut inside a word:
-				   a secret across the cut is not found */
+				   a secret across the cut is not found
+				   (counted in redact_io.c alone) */
 	long long inputs;
 	/* problems while a line is analysed */
 	sl_errfn err;

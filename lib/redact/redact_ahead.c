@@ -160,8 +160,8 @@ scan_raw(struct rx_ahead *a, const char *p, size_t n, struct rx_raw *r)
 
 /*
  * The line at off as the reader hands it out (sl_in_line, split into
- * content and ending as redact_io.c does), what the scan found put in
- * the ring; where the next one starts.  A line longer than a piece is
+ * content and ending as the engine does: rx_trim_cr), what the scan
+ * found put in the ring; where the next one starts.  A line longer than a piece is
  * passed by a piece at a time, unhinted: the engine scans its pieces.
  */
 static size_t
@@ -175,9 +175,7 @@ scan_line(struct rx_ahead *a, size_t off, size_t *head)
 	if (nl == NULL && left > SL_LINE_PIECE)
 		return off + SL_LINE_PIECE;
 	end = nl != NULL ? (size_t)(nl - s) + 1 : left;
-	n = nl != NULL ? end - 1 : left;
-	while (n > 0 && s[n - 1] == '\r')
-		n--;
+	n = rx_trim_cr(s, nl != NULL ? end - 1 : left);
 	if (scan_raw(a, s, n, &h->raw)) {
 		h->off = off;
 		h->n = n;

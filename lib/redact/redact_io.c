@@ -181,8 +181,22 @@ in_word(const char *p, size_t k)
 	return k == 0 || (p[k - 1] != ' ' && p[k - 1] != '\t');
 }
 
-int
-rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
+/*
+ * A piece of p cut inside a word (after k bytes) to rx's count for the
+ * summary (rx NULL: not counted).  The one place it grows: the lines of
+ * strings (rx_next_line) and those of an input read as text
+ * (split_view, rx_lines_as_text) are cut once each, and counted here.
+ */
+static void
+count_cut(struct sl_redact *rx, const char *p, size_t k)
+{
+	if (rx != NULL)
+		rx->inword += in_word(p, k);
+}
+
+void
+rx_next_line(struct sl_redact *rx, const char *p, size_t n, size_t *cn,
+    size_t *en, size_t *next)
 {
 	const char *nl = memchr(p, '\n', n > RX_PIECE ? RX_PIECE + 1 : n);
 	size_t c, k;
@@ -190,28 +204,25 @@ rx_next_line(const char *p, size_t n, size_t *cn, size_t *en, size_t *next)
 	if (nl != NULL) {
 		c = (size_t)(nl - p);
 		*next = c + 1;
-		while (c > 0 && p[c - 1] == '\r')
-			c--;
+		c = rx_trim_cr(p, c);
 		*cn = c;
 		*en = *next - c;
-		return 0;
+		return;
 	}
 	if (n <= RX_PIECE) {
 		/* The last line, without LF: trailing CRs are its ending. */
-		c = n;
-		while (c > 0 && p[c - 1] == '\r')
-			c--;
+		c = rx_trim_cr(p, n);
 		*cn = c;
 		*en = n - c;
 		*next = n;
-		return 0;
+		return;
 	}
 	/* Too long: cut after a blank near the limit, or inside a word. */
 	k = cut_at(p, RX_PIECE);
+	count_cut(rx, p, k);
 	*cn = k;
 	*en = 0;
 	*next = k;
-	return in_word(p, k);
 }
 
 /* ------------------------------------------------------------- reading */
@@ -297,7 +308,7 @@ split_view(struct rx_lines *l)
 
 	if (l->more) {
 		k = cut_at(l->p, l->n);
-		l->inword += in_word(l->p, k);
+		count_cut(l->count, l->p, k);
 		sl_buf_add(&l->carry, l->p + k, l->n - k);
 		l->n = k;
 		l->cn = k;
@@ -306,8 +317,7 @@ split_view(struct rx_lines *l)
 	}
 	if (c > 0 && l->p[c - 1] == '\n')
 		c--;
-	while (c > 0 && l->p[c - 1] == '\r')
-		c--;
+	c = rx_trim_cr(l->p, c);
 	l->cn = c;
 	l->en = l->n - c;
 }
@@ -343,6 +353,17 @@ rx_lines_unread(struct rx_lines *l, size_t from)
 	l->cn = from < l->cn ? l->cn - from : 0;
 	l->en = end - from - l->cn;
 	l->again = 1;
+}
+
+void
+rx_lines_as_text(struct rx_lines *l, struct sl_redact *rx)
+{
+	if (l->count != NULL)
+		return;
+	/* Given back, the rest of a piece goes out as text: its cut too. */
+	if (l->again && l->more)
+		count_cut(rx, l->p, l->cn);
+	l->count = rx;
 }
 
 long long

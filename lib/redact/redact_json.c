@@ -509,8 +509,8 @@ process(struct rx_input *in, struct rx_job *parent, size_t at,
 		string_json(in, j);
 	else {
 		while (off < j->u.len) {
-			in->rx->inword += rx_next_line(j->u.buf + off,
-			    j->u.len - off, &cn, &en, &next);
+			rx_next_line(in->rx, j->u.buf + off, j->u.len - off,
+			    &cn, &en, &next);
 			rx_queue_line(q, ctx, j->u.buf + off, cn,
 			    j->u.buf + off + cn, en, 0,
 			    first ? kc.buf : NULL, first ? kc.len : 0, line, j);
@@ -674,6 +674,8 @@ rx_json_read(struct rx_input *in, struct rx_lines *l)
 		sl_buf_free(&tp.esc);
 		return rc;
 	}
+	/* What was read as JSON is not counted again as text. */
+	rx_lines_as_text(l, in->rx);
 	if (t.instr && tp.esc.len <= RX_STRING_MAX &&
 	    cut_string(in, l, &tp, unread) == SL_STOP) {
 		sl_buf_free(&tp.esc);

@@ -67,12 +67,11 @@ rx_text_loop(struct rx_input *in, struct rx_lines *l)
 	size_t cn, en;
 	int rc;
 
+	rx_lines_as_text(l, in->rx);
 	while ((rc = rx_lines_next(l, &p, &cn, &e, &en)) > 0)
 		if (rx_text_line(in, p, cn, e, en, rx_lines_lineno(l)) ==
 		    SL_STOP)
 			break;
-	/* Counted once here, not per line: the loop is the hot path. */
-	in->rx->inword += l->inword;
 	if (rc > 0)
 		return SL_STOP;
 	return rc < 0 ? SL_STOP : in->q.status;

@@ -480,21 +480,102 @@ START_TEST(long_line_cut)
 {
 	size_t n = RX_PIECE + 100, cn, en, next;
 	char *p = malloc(n);
+	struct sl_redact *rx = engine(0, NULL);
 
 	memset(p, 'x', n);
 	p[RX_PIECE - 3000] = ' ';
 	memcpy(p + RX_PIECE - 10, "AKIA\033[1mZ4\0\bQ\r", 14);
-	ck_assert_int_eq(rx_next_line(p, n, &cn, &en, &next), 0);
+	rx_next_line(rx, p, n, &cn, &en, &next);
+	ck_assert_int_eq(sl_redact_unchecked(rx), 0);
 	ck_assert_uint_eq(cn, RX_PIECE - 2999);
 	ck_assert_uint_eq(en, 0);
 	ck_assert_uint_eq(next, cn);
 	p[RX_PIECE - 3000] = '-';
-	ck_assert_int_eq(rx_next_line(p, n, &cn, &en, &next), 1);
+	rx_next_line(rx, p, n, &cn, &en, &next);
+	ck_assert_int_eq(sl_redact_unchecked(rx), 1);
 	ck_assert_uint_eq(cn, RX_PIECE - 2999);	/* not inside "ESC [1m" */
 	memset(p, 'x', n);
-	ck_assert_int_eq(rx_next_line(p, n, &cn, &en, &next), 1);
+	rx_next_line(rx, p, n, &cn, &en, &next);
+	ck_assert_int_eq(sl_redact_unchecked(rx), 2);
+	ck_assert_uint_eq(cn, RX_PIECE);
+	rx_next_line(NULL, p, n, &cn, &en, &next);	/* not counted */
 	ck_assert_uint_eq(cn, RX_PIECE);
 	free(p);
+	sl_redact_free(rx);
+}
+END_TEST
+
+/*
+ * A line's content and ending, as both the engine and the scan ahead of
+ * it split them: every CR before the LF is ending (a CR inside the line
+ * is content), and so are a last line's trailing CRs.
+ */
+START_TEST(line_content_without_its_crs)
+{
+	const char *p = "ab\rc\r\r\n\r\nlast\r\r";
+	size_t n = strlen(p), next, cn, en;
+
+	ck_assert_uint_eq(rx_trim_cr(p, 6), 4);
+	ck_assert_uint_eq(rx_trim_cr(p, 4), 4);
+	ck_assert_uint_eq(rx_trim_cr("\r\r", 2), 0);
+	ck_assert_uint_eq(rx_trim_cr("", 0), 0);
+	rx_next_line(NULL, p, n, &cn, &en, &next);
+	ck_assert_uint_eq(cn, 4);
+	ck_assert_uint_eq(en, 3);
+	ck_assert_uint_eq(next, 7);
+	rx_next_line(NULL, p + 7, n - 7, &cn, &en, &next);
+	ck_assert_uint_eq(cn, 0);
+	ck_assert_uint_eq(en, 2);
+	rx_next_line(NULL, p + 9, n - 9, &cn, &en, &next);
+	ck_assert_uint_eq(cn, 4);
+	ck_assert_uint_eq(en, 2);
+	ck_assert_uint_eq(next, 6);
+}
+END_TEST
+
+/* The pieces cut inside a word (sl_redact_unchecked) when head, xs
+ * bytes of one word and tail are redacted as one input of format fmt. */
+static long long
+unchecked(const char *fmt, const char *head, size_t xs, const char *tail)
+{
+	size_t hn = strlen(head), tn = strlen(tail), len;
+	char *in = malloc(hn + xs + tn), *got;
+	struct sl_redact *rx = engine(0, NULL);
+	long long cuts;
+	int rc;
+
+	memcpy(in, head, hn);
+	memset(in + hn, 'x', xs);
+	memcpy(in + hn + xs, tail, tn);
+	got = run_as(rx, in, hn + xs + tn, fmt, &len, &rc);
+	ck_assert_uint_eq(len, hn + xs + tn);
+	cuts = sl_redact_unchecked(rx);
+	free(in);
+	free(got);
+	sl_redact_free(rx);
+	return cuts;
+}
+
+/*
+ * A line of 2.5 MiB with no blank goes to the engine in three pieces,
+ * two cut inside a word, and they are counted once whatever reads
+ * them: text lines, a JSON string (its pieces joined by the tokenizer,
+ * then cut as its lines), or JSON that stops being JSON, whose pieces
+ * read as JSON are not counted again as text (they were 4: the line's
+ * and the string's), nor the pieces of a string the input ends in,
+ * which goes to the engine whole (they were 2).
+ */
+START_TEST(cuts_inside_words_counted_once)
+{
+	size_t xs = 5 * RX_PIECE / 2;
+
+	ck_assert_int_eq(unchecked(NULL, "sh$ echo ", xs, "\n"), 2);
+	ck_assert_int_eq(unchecked("json", "{\"a\": \"", xs, "\"}\n"), 2);
+	ck_assert_int_eq(unchecked("json", "{\"a\": \"", xs,
+	    "\"} garbage\n"), 2);
+	ck_assert_int_eq(unchecked("json", "{\"a\": \"", xs, ""), 0);
+	/* Where it stops being JSON, a piece goes on as text: its cut. */
+	ck_assert_int_eq(unchecked("json", "{\"a\": 1} zz", xs, "\n"), 2);
 }
 END_TEST
 
@@ -2242,6 +2323,8 @@ redact_suite(void)
 	tcase_add_test(tc, raw_search_row_below_left);
 	tcase_add_test(tc, raw_long_line);
 	tcase_add_test(tc, long_line_cut);
+	tcase_add_test(tc, line_content_without_its_crs);
+	tcase_add_test(tc, cuts_inside_words_counted_once);
 	tcase_add_test(tc, privkey_block);
 	tcase_add_test(tc, privkey_redacted_again);
 	tcase_add_test(tc, raw_secret_bad_byte);

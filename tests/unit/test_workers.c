@@ -279,9 +279,10 @@ json_writev(void *arg, const struct iovec *v, int n)
 	return SL_OK;
 }
 
-/* path read with jobs workers by a run whose sink only writes JSON. */
+/* path read with jobs workers by a run whose sink only writes JSON, and
+ * hands the workers' JSON to writev when it is given. */
 static void
-run_json(const char *path, int jobs, struct json_log *j)
+run_json(const char *path, int jobs, sl_writevfn writev, struct json_log *j)
 {
 	struct sl_sink sink = { log_record, NULL, 0 };
 	struct sl_run *run;
@@ -290,8 +291,7 @@ run_json(const char *path, int jobs, struct json_log *j)
 	run = sl_run_new(NULL, &sink, log_msg, &j->text);
 	sl_run_set_info(run, log_info, &j->text);
 	sl_run_set_jobs(run, jobs);
-	sl_run_set_json_out(run, json_write, j);
-	sl_run_set_json_outv(run, json_writev);
+	sl_run_set_json_out(run, json_write, writev, j);
 	sl_run_path(run, path);
 	sl_run_finish(run);
 	sl_run_free(run);
@@ -308,21 +308,27 @@ run_json(const char *path, int jobs, struct json_log *j)
 static void
 json_same_for(const char *path, size_t ring)
 {
-	struct json_log one = { 0 }, two = { 0 };
+	struct json_log one = { 0 }, two = { 0 }, plain = { 0 };
 
 	sl_buf_init(&one.text);
 	sl_buf_init(&two.text);
-	run_json(path, 1, &one);
+	sl_buf_init(&plain.text);
+	run_json(path, 1, json_writev, &one);
 	ck_assert_ptr_nonnull(strstr(one.text.buf, "MSG"));
 	sl_workers_set_ring(ring);
-	run_json(path, 2, &two);
+	run_json(path, 2, json_writev, &two);
+	/* Without writev, write takes the workers' JSON a frame at a time. */
+	run_json(path, 2, NULL, &plain);
 	sl_workers_set_ring(0);
 	same_log(&two.text, &one.text, 2);
+	same_log(&plain.text, &one.text, 2);
 	ck_assert_int_eq(one.writev_calls, 0);
 	ck_assert_int_gt(two.writev_calls, 0);
 	ck_assert_int_gt(two.writev_blocks, two.writev_calls);
+	ck_assert_int_eq(plain.writev_calls, 0);
 	sl_buf_free(&one.text);
 	sl_buf_free(&two.text);
+	sl_buf_free(&plain.text);
 }
 
 START_TEST(json_frames_written_in_place)
