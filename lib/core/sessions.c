@@ -10,6 +10,7 @@
 #include "base/strmap.h"
 
 #define RANK_NONE	255	/* ranks are small: a byte each */
+#define EXTRA_ROOM	4	/* a power of two: extras room at first */
 
 /*
  * One session.  Its fields are pub.f, owned here (freed as char *): no
@@ -141,8 +142,15 @@ take_extra(struct entry *e, const char *key, const char *v, int rank)
 		}
 		return;
 	}
-	e->extra = sl_xrealloc(e->extra, (e->nextra + 1) * sizeof(*e->extra));
-	e->xrank = sl_xrealloc(e->xrank, (e->nextra + 1) * sizeof(*e->xrank));
+	/* Room for EXTRA_ROOM at first, then doubled: two reallocs for
+	 * each extra were a fifth of merging a session into a new entry. */
+	if (e->nextra == 0 || (e->nextra >= EXTRA_ROOM &&
+	    (e->nextra & (e->nextra - 1)) == 0)) {
+		size_t cap = e->nextra == 0 ? EXTRA_ROOM : 2 * e->nextra;
+
+		e->extra = sl_xrealloc(e->extra, cap * sizeof(*e->extra));
+		e->xrank = sl_xrealloc(e->xrank, cap * sizeof(*e->xrank));
+	}
 	e->extra[e->nextra].key = sl_xstrdup(key);
 	e->extra[e->nextra].val = sl_xstrdup(v);
 	e->xrank[e->nextra] = rank;

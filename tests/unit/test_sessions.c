@@ -27,7 +27,10 @@ static const char *const time_srcs[] = { NULL, "describe-sessions",
     "cloudtrail", "stream-first-event", "typescript-trailer",
     "pwsh-footer", "guess" };
 static const char *const vals[] = { NULL, NULL, "a", "b", "c" };
-static const char *const keys[] = { "exit_code", "shell", "cols" };
+/* More than a new entry's first room for extras (EXTRA_ROOM). */
+static const char *const keys[] = { "exit_code", "shell", "cols", "rows",
+    "term", "lang", "tz", "agent", "os" };
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
 /* A random session record of session id; its strings static. */
 static void
@@ -43,9 +46,9 @@ random_record(struct sl_record *r, struct sl_kv *kv, const char *id)
 	r->f[SL_F_ORIGIN] = origins[rnd(6)];
 	r->f[SL_F_START_SRC] = time_srcs[rnd(7)];
 	r->f[SL_F_END_SRC] = time_srcs[rnd(7)];
-	n = rnd(4);
+	n = rnd(NKEYS + 1);
 	for (i = 0; i < n; i++) {
-		kv[i].key = keys[rnd(3)];
+		kv[i].key = keys[rnd(NKEYS)];
 		kv[i].val = vals[rnd(5)];
 	}
 	r->extra = kv;
@@ -82,7 +85,7 @@ static void
 merge_both(struct sl_sessions *a, struct sl_sessions *b, int n)
 {
 	struct sl_record r;
-	struct sl_kv kv[4];
+	struct sl_kv kv[NKEYS];
 
 	while (n-- > 0) {
 		random_record(&r, kv, "s-1");
@@ -96,7 +99,7 @@ static void
 merge_ranked(struct sl_sessions *b, struct sl_sessions *w)
 {
 	const struct sl_session *s = sl_sessions_get(w, "s-1", 0);
-	unsigned char rank[SL_F_COUNT], xrank[8];
+	unsigned char rank[SL_F_COUNT], xrank[NKEYS];
 	struct sl_record r;
 	size_t k;
 
@@ -122,7 +125,7 @@ START_TEST(ranked_merge_is_merge)
 		struct sl_sessions *b = sl_sessions_new();
 		struct sl_sessions *w = sl_sessions_new();
 		struct sl_record r;
-		struct sl_kv kv[4];
+		struct sl_kv kv[NKEYS];
 		int i, n = 1 + (int)rnd(4);
 
 		merge_both(a, b, (int)rnd(3));
