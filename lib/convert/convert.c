@@ -390,7 +390,6 @@ sl_convert_free(struct sl_convert *c)
 	conv_drop_held(c);
 	sl_buf_free(&c->held);
 	sl_buf_free(&c->held_ent);
-	sl_buf_free(&c->held_sess);
 	sl_body_mem_free(&c->held_body);
 	free(c->held_sid);
 	sl_buf_free(&c->piece);

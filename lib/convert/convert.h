@@ -99,8 +99,9 @@ struct sl_convert {
 	char *held_sid;
 	int held_plain;
 	struct sl_sessions *held_tab;	/* their session's facts, */
-	struct csess held_cs;		/* counts */
-	struct sl_buf held_sess;	/* and session records */
+	struct csess held_cs;		/* counts, */
+	int held_merged;		/* and whether a session record
+					   came (put_session) */
 	/* Body mode: what put() made of the held records, in chunks
 	 * tagged as held_cs's (a body piece: end_body_piece). */
 	struct sl_body_mem held_body;

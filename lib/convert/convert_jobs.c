@@ -194,7 +194,7 @@ conv_drop_held(struct sl_convert *c)
 {
 	sl_buf_reset(&c->held);
 	sl_buf_reset(&c->held_ent);
-	sl_buf_reset(&c->held_sess);
+	c->held_merged = 0;
 	conv_free_sources(&c->held_cs);
 	memset(&c->held_cs, 0, sizeof(c->held_cs));
 	sl_sessions_free(c->held_tab);
@@ -243,8 +243,7 @@ spill(struct sl_convert *c, struct sl_buf *b)
  * r held: encoded as the spool keeps it (held: the piece's block as it
  * goes to the blocks' file, with no copy), its width and length beside
  * (held_ent); counted and merged as the parent would (held_cs,
- * held_tab), a session record kept again for the parent's merge
- * (held_sess).
+ * held_tab; held_merged: put_session sends the merged session).
  */
 static void
 hold(struct sl_convert *c, const struct sl_record *r, int64_t wd)
@@ -258,7 +257,7 @@ hold(struct sl_convert *c, const struct sl_record *r, int64_t wd)
 	sl_buf_add(&c->held_ent, &len, sizeof(len));
 	if (r->type == SL_SESSION) {
 		sl_sessions_merge(c->held_tab, r);
-		sl_buf_add(&c->held_sess, c->held.buf + at, (size_t)len);
+		c->held_merged = 1;
 	}
 	conv_count_record(c, &c->held_cs, r, wd);
 }
@@ -351,6 +350,37 @@ piece_render(struct sl_convert *c, const struct csess *s,
 	return rc;
 }
 
+/*
+ * The session of the held records as one record merged from theirs and
+ * the rank of each of its fields (sl_session_as_record), for the parent
+ * to merge at those ranks (merge_session):
+ *
+ *	u32 n; n bytes: the record (sl_record_encode), its SL_F_COUNT
+ *	fields' ranks, then its extras' (none when no session record
+ *	was held: n is 0)
+ */
+static void
+put_session(struct sl_convert *c, struct sl_buf *b)
+{
+	const struct sl_session *s;
+	unsigned char rank[SL_F_COUNT];
+	struct sl_record r;
+	size_t at = b->len, k;
+	uint32_t n;
+
+	sl_codec_put_u32(b, 0);
+	if (!c->held_merged ||
+	    (s = sl_sessions_get(c->held_tab, c->held_sid, 0)) == NULL)
+		return;
+	sl_session_as_record(s, &r, rank);
+	sl_record_encode(b, &r);
+	sl_buf_add(b, rank, sizeof(rank));
+	for (k = 0; k < s->nextra; k++)
+		sl_buf_addc(b, (char)sl_session_extra_rank(s, k));
+	n = (uint32_t)(b->len - at - sizeof(n));
+	memcpy(b->buf + at, &n, sizeof(n));
+}
+
 /* The counts of s for the parent: its sum, notes and sources. */
 static void
 put_counts(struct sl_buf *b, const struct csess *s)
@@ -371,7 +401,7 @@ put_counts(struct sl_buf *b, const struct csess *s)
 /*
  * The held records as one piece entry in b:
  *
- *	i64 PIECE_MARK; str session; u32 n, its session records;
+ *	i64 PIECE_MARK; str session; u32 n, its session (put_session);
  *	the counts (put_counts); i64 offset, length of the records in
  *	the blocks' file; i64 offset, length of the writer's bytes in
  *	the pieces' file
@@ -395,8 +425,7 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
 	if (rc == 0) {
 		sl_buf_add(b, &mark, sizeof(mark));
 		sl_codec_put_str(b, c->held_sid);
-		sl_codec_put_u32(b, (uint32_t)c->held_sess.len);
-		sl_buf_add(b, c->held_sess.buf, c->held_sess.len);
+		put_session(c, b);
 		put_counts(b, s);
 		sl_codec_put_i64(b, boff);
 		sl_codec_put_i64(b, (long long)c->held.len);
@@ -415,7 +444,7 @@ make_piece(struct sl_convert *c, struct sl_buf *b)
  * workers a fifth more than -j 1 on a folder of 10,000 logs).  Its
  * entry is
  *
- *	i64 BODY_MARK; str session; u32 n, its session records; the
+ *	i64 BODY_MARK; str session; u32 n, its session (put_session); the
  *	counts (put_counts, put_tags); i64 offset, length of its chunks
  *	in the blocks' file; i64 offset, length of the writer's bytes
  *	of the session alone in the pieces' file (-1: none), but for
@@ -469,8 +498,7 @@ end_body_piece(struct sl_convert *c, struct sl_buf *b)
 		(void)file_put(c->pf, PF_PIECES, &c->piece, &poff);
 	sl_buf_add(b, &mark, sizeof(mark));
 	sl_codec_put_str(b, c->held_sid);
-	sl_codec_put_u32(b, (uint32_t)c->held_sess.len);
-	sl_buf_add(b, c->held_sess.buf, c->held_sess.len);
+	put_session(c, b);
 	put_counts(b, s);
 	sl_buf_add(b, &s->sum_all, sizeof(s->sum_all));
 	sl_codec_put_u32(b, (uint32_t)s->ntag);
@@ -523,7 +551,7 @@ pack_body(struct sl_convert *c, struct sl_buf *b, const struct sl_record *r)
 		start_body_piece(c, r->session);
 	if (r->type == SL_SESSION) {
 		s->info = sl_sessions_merge(c->held_tab, r);
-		sl_record_encode(&c->held_sess, r);
+		c->held_merged = 1;
 	}
 	tag = conv_body_tag(s, r, &t, &len);
 	if (conv_body_render(c, s, r, sl_body_mem_at(&c->held_body, tag)) != 0)
@@ -624,22 +652,24 @@ add_counts(struct csess *s, struct sl_codec_cur *k)
 	}
 }
 
-/* The session records of a piece (u32 n, n bytes at k), merged. */
+/* The session of a piece (put_session: u32 n, n bytes at k), merged
+ * at its fields' ranks. */
 static int
-merge_sessions(struct sl_convert *c, struct sl_codec_cur *k)
+merge_session(struct sl_convert *c, struct sl_codec_cur *k)
 {
 	size_t n = sl_codec_get_u32(k), used;
-	const char *p = get_bytes(k, n);
+	const unsigned char *p = (const void *)get_bytes(k, n);
 	struct sl_record r;
 
 	if (p == NULL)
 		return -1;
-	for (; n > 0; p += used, n -= used) {
-		used = sl_record_decode(p, n, &r, &c->arrays);
-		if (used == 0 || r.type != SL_SESSION)
-			return -1;
-		sl_sessions_merge(c->tab, &r);
-	}
+	if (n == 0)
+		return 0;
+	used = sl_record_decode((const char *)p, n, &r, &c->arrays);
+	if (used == 0 || r.type != SL_SESSION ||
+	    n - used != SL_F_COUNT + r.nextra)
+		return -1;
+	sl_sessions_merge_ranked(c->tab, &r, p + used, p + used + SL_F_COUNT);
 	return 0;
 }
 
@@ -697,7 +727,7 @@ apply_piece(struct sl_convert *c, struct sl_codec_cur *k)
 	s = conv_csess_of(c, sl_sessions_get(c->tab, sid, 1));
 	if (s->body)
 		return absorb_piece(c, k);
-	if (merge_sessions(c, k) != 0)
+	if (merge_session(c, k) != 0)
 		return SL_STOP;
 	add_counts(s, k);
 	/* Another piece or a record before it: the spool has them all. */
@@ -821,7 +851,7 @@ apply_body_piece(struct sl_convert *c, const char *sid,
 	s = conv_csess_of(c, sl_sessions_get(c->tab, sid, 1));
 	first = !s->body;
 	s->body = 1;
-	if (merge_sessions(c, k) != 0)
+	if (merge_session(c, k) != 0)
 		return SL_STOP;
 	add_counts(s, k);
 	if ((v = (const void *)get_bytes(k, sizeof(*v))) == NULL)

@@ -244,6 +244,22 @@ const char *sl_codec_get_str(struct sl_codec_cur *c);
 uint32_t sl_codec_get_u32(struct sl_codec_cur *c);
 long long sl_codec_get_i64(struct sl_codec_cur *c);
 
+/* ---------------------------------------------------------- sessions */
+
+/*
+ * Session s (of a struct sl_sessions) as one session record, *r (its
+ * strings s's, valid while s is unchanged), with the rank each field
+ * was taken at (rank[i] of r->f[i]; sl_session_extra_rank(s, k) of
+ * r->extra[k]).  Merged into a table with sl_sessions_merge_ranked, it
+ * makes what merging every record merged into s, in their order, makes.
+ */
+void sl_session_as_record(const struct sl_session *s, struct sl_record *r,
+    unsigned char rank[SL_F_COUNT]);
+unsigned char sl_session_extra_rank(const struct sl_session *s, size_t k);
+const struct sl_session *sl_sessions_merge_ranked(struct sl_sessions *t,
+    const struct sl_record *r, const unsigned char rank[SL_F_COUNT],
+    const unsigned char *xrank);
+
 /* ------------------------------------------------------------- spool */
 
 /*
