@@ -343,6 +343,85 @@ START_TEST(filters_and_window)
 }
 END_TEST
 
+/* Session of user and target (either NULL), started at start (or NULL). */
+static void
+put_owned(struct sl_report *rep, const char *sid, const char *user,
+    const char *target, const char *start)
+{
+	struct sl_record r = sess(sid, "cloudtrail", "ct#1");
+
+	r.f[SL_F_OWNER] = user;
+	r.f[SL_F_TARGET] = target;
+	r.f[SL_F_START] = start;
+	r.f[SL_F_START_SRC] = start != NULL ? "cloudtrail" : NULL;
+	ck_assert_int_eq(sl_report_put(rep, &r), SL_OK);
+}
+
+/* The group of key k (NULL: the unknown one) in list, with n sessions
+ * and d distinct others under dname. */
+static void
+group_is(json_t *j, const char *list, const char *kname, const char *k,
+    long long n, const char *dname, long long d)
+{
+	json_t *g;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, list), i, g) {
+		const char *key = str(g, kname);
+
+		if (k == NULL ? key != NULL : key == NULL || strcmp(key, k) != 0)
+			continue;
+		ck_assert_msg(num(g, "sessions") == n, "%s %s: %lld sessions",
+		    list, k ? k : "null", num(g, "sessions"));
+		ck_assert_msg(num(g, dname) == d, "%s %s: %lld %s", list,
+		    k ? k : "null", num(g, dname), dname);
+		return;
+	}
+	ck_abort_msg("no %s %s", list, k ? k : "null");
+}
+
+/*
+ * Users, targets and days: every session in its group, the unknown user
+ * and target groups of their own, no day for a session without a start,
+ * and the distinct others counted once each, never the unknown one.
+ */
+START_TEST(groups_and_distinct)
+{
+	struct sl_report *rep = sl_report_new(NULL);
+	const char *d1 = "2024-05-01T09:00:00.000Z";
+	const char *d2 = "2024-05-02T09:00:00.000Z";
+	json_t *j, *g;
+
+	put_owned(rep, "s1", "ann", "i-1", d1);
+	put_owned(rep, "s2", "ann", "i-2", d1);
+	put_owned(rep, "s3", "ann", "i-1", d2);
+	put_owned(rep, "s4", "bob", "i-1", d2);
+	put_owned(rep, "s5", NULL, "i-1", NULL);
+	put_owned(rep, "s6", "bob", NULL, d2);
+	put_owned(rep, "s7", NULL, NULL, NULL);
+	j = report_json(rep);
+	g = json_object_get(j, "general");
+	ck_assert_int_eq(num(g, "users"), 2);
+	ck_assert_int_eq(num(g, "targets"), 2);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "users")), 3);
+	group_is(j, "users", "user", "ann", 3, "targets", 2);
+	group_is(j, "users", "user", "bob", 2, "targets", 1);
+	group_is(j, "users", "user", NULL, 2, "targets", 1);
+	STR_EQ(json_array_get(json_object_get(j, "users"), 0), "user", "ann");
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "targets")), 3);
+	group_is(j, "targets", "target", "i-1", 4, "users", 2);
+	group_is(j, "targets", "target", "i-2", 1, "users", 1);
+	group_is(j, "targets", "target", NULL, 2, "users", 1);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "days")), 2);
+	group_is(j, "days", "day", "2024-05-01", 2, "users", 1);
+	group_is(j, "days", "day", "2024-05-02", 3, "users", 2);
+	STR_EQ(json_array_get(json_object_get(j, "days"), 1), "first_start",
+	    d2);
+	json_decref(j);
+	sl_report_free(rep);
+}
+END_TEST
+
 static void
 feed_all(struct sl_report *rep, int part)
 {
@@ -824,6 +903,7 @@ suite(void)
 	tcase_add_test(t, most_lines_wins_then_times);
 	tcase_add_test(t, no_transcript_kinds);
 	tcase_add_test(t, filters_and_window);
+	tcase_add_test(t, groups_and_distinct);
 	tcase_add_test(t, state_round_trip);
 	tcase_add_test(t, state_refused);
 	tcase_add_test(t, time_arguments);
