@@ -105,6 +105,16 @@ struct rpack {
 	size_t ncmds;
 	struct sl_buf cmds;		/* encoded as in the entry */
 	struct sl_buf arrays;		/* a decoded record's (parent) */
+	/* The session record held for the next one (report_pack.c). */
+	int held;
+	int hold_rank;			/* its sl_source_rank */
+	int hold_start, hold_end;	/* it gives a start, an end */
+	int hold_null_sid;
+	struct sl_buf hold_sid;		/* its session (hold_null_sid: none) */
+	struct sl_buf hold;		/* it, encoded */
+	struct sl_buf hold_arrays;	/* its arrays, decoded */
+	struct sl_kv *kv;		/* the extras of two, combined */
+	size_t capkv;
 };
 
 struct sl_report {

@@ -734,6 +734,51 @@ save(struct sl_report *rep)
  */
 typedef void (*record_fn)(void *arg, const struct sl_record *r);
 
+/* An input's first session record: a start on two of them, a start's
+ * source without the start on another. */
+static void
+header_fields(struct sl_record *r, int f)
+{
+	static const struct sl_kv extra[] = { { "command", "bash" },
+	    { "k", "first" } };
+
+	r->f[SL_F_TARGET] = "i-1";
+	if (f == 0 || f == 2) {
+		r->f[SL_F_START] = "2024-05-01T08:00:00.000Z";
+		r->f[SL_F_START_SRC] = f == 2 ? "describe-sessions" : NULL;
+	}
+	if (f == 4)
+		r->f[SL_F_START_SRC] = "describe-sessions";
+	r->extra = extra;
+	r->nextra = 2;
+}
+
+/*
+ * Its trailer's, which a worker sends with the first as one record when
+ * it can (inputs 4 and 5): not one that gives a start again (input 0),
+ * one of another rank (3), another session (1: the lines' null one),
+ * one after a note (2).  Fields and extras the first has too, which it
+ * keeps; a start with its source where the first has none.
+ */
+static void
+trailer_fields(struct sl_record *r, int f)
+{
+	static const struct sl_kv extra[] = { { "k", "second" },
+	    { "exit_code", "0" }, { "gone", NULL } };
+
+	r->f[SL_F_TARGET] = "i-2";
+	r->f[SL_F_HOST] = "ip-10-0-0-1";
+	r->f[SL_F_END] = f == 0 ? "2024-05-01T10:00:00" :
+	    "2024-05-01T09:59:00.000Z";
+	r->f[SL_F_END_SRC] = "typescript-trailer";
+	if (f == 0 || f == 4) {
+		r->f[SL_F_START] = "2024-05-01T07:00:00.000Z";
+		r->f[SL_F_START_SRC] = "typescript-header";
+	}
+	r->extra = extra;
+	r->nextra = 3;
+}
+
 static void
 mixed_records(record_fn put, void *arg)
 {
@@ -749,6 +794,7 @@ mixed_records(record_fn put, void *arg)
 	for (f = 0; f < 6; f++) {
 		r = sess(sids[f] != NULL ? sids[f] : "s-0", f % 2 ? "typescript" :
 		    "describe-sessions", srcs[f]);
+		header_fields(&r, f);
 		/* The last input is the one before read again, at once. */
 		if (f < 5)
 			put(arg, &r);
@@ -771,7 +817,7 @@ mixed_records(record_fn put, void *arg)
 			r.expanded = k % 17 == 8 ? "echo expanded" : NULL;
 			r.time = k % 5 == 4 ? NULL : k % 9 == 2 ? "bad" : tm;
 			put(arg, &r);
-			if (k % 23 == 0) {
+			if (k % 23 == 0 && (f == 1 || f == 2)) {
 				sl_record_init(&r, SL_NOTE, k % 2 ? sids[f] : NULL,
 				    src);
 				r.code = k % 2 ? "cut" : "rejected";
@@ -780,7 +826,23 @@ mixed_records(record_fn put, void *arg)
 				put(arg, &r);
 			}
 		}
+		r = sess(sids[f], f == 3 ? "cloudtrail" : f % 2 ? "typescript" :
+		    "describe-sessions", srcs[f]);
+		trailer_fields(&r, f);
+		put(arg, &r);
 	}
+	/* Session records back to back: of two sessions, then two ends of
+	 * one, the second of a better source. */
+	r = sess("s-4", "describe-sessions", "ds.json#1");
+	r.f[SL_F_HOST] = "ip-10-0-0-4";
+	put(arg, &r);
+	r.session = "s-5";
+	r.f[SL_F_END] = "2024-05-03T00:00:00.000Z";
+	r.f[SL_F_END_SRC] = "cloudtrail";
+	put(arg, &r);
+	r.f[SL_F_END] = "2024-05-04T00:00:00.000Z";
+	r.f[SL_F_END_SRC] = "describe-sessions";
+	put(arg, &r);
 }
 
 static void
@@ -789,13 +851,13 @@ put_direct(void *arg, const struct sl_record *r)
 	ck_assert_int_eq(sl_report_put(arg, r), SL_OK);
 }
 
-/* A worker's report packs; every 37 records its frame goes to the
+/* A worker's report packs; every so many records its frame goes to the
  * parent's, as a worker's frames do when they fill. */
 struct packing {
 	struct sl_report *worker, *parent;
 	struct sl_packer wp, pp;
 	struct sl_buf frame;
-	int n;
+	int n, every;
 };
 
 static void
@@ -804,7 +866,7 @@ put_packed(void *arg, const struct sl_record *r)
 	struct packing *k = arg;
 
 	ck_assert_int_eq(k->wp.pack(k->wp.arg, &k->frame, r), SL_OK);
-	if (++k->n % 37 != 0)
+	if (++k->n % k->every != 0)
 		return;
 	k->wp.end(k->wp.arg, &k->frame);
 	ck_assert_int_eq(k->pp.apply(k->pp.arg, k->frame.buf, k->frame.len),
@@ -812,20 +874,18 @@ put_packed(void *arg, const struct sl_record *r)
 	sl_buf_reset(&k->frame);
 }
 
-START_TEST(packed_as_put)
+/* Records packed in frames of every records (and the rest) as put. */
+static void
+check_packed(struct sl_report *one, const struct sl_report_opts *o,
+    int every)
 {
-	struct sl_report_opts o = { 0 };
-	struct sl_report *one;
 	struct packing k;
 	char *want, *got;
 
-	o.keep_state = 1;
-	o.commands = 1;
-	one = sl_report_new(&o);
-	mixed_records(put_direct, one);
 	memset(&k, 0, sizeof(k));
-	k.worker = sl_report_new(&o);
-	k.parent = sl_report_new(&o);
+	k.every = every;
+	k.worker = sl_report_new(o);
+	k.parent = sl_report_new(o);
 	sl_report_packer(k.worker, &k.wp);
 	sl_report_packer(k.parent, &k.pp);
 	mixed_records(put_packed, &k);
@@ -847,9 +907,50 @@ START_TEST(packed_as_put)
 	free(want);
 	free(got);
 	sl_buf_free(&k.frame);
-	sl_report_free(one);
 	sl_report_free(k.worker);
 	sl_report_free(k.parent);
+}
+
+/* A transcript's two session records go to the parent as one. */
+START_TEST(packed_sessions_as_one)
+{
+	struct sl_report *w = sl_report_new(NULL);
+	struct sl_buf frame;
+	struct sl_packer p;
+	struct sl_record r;
+	size_t n;
+
+	sl_buf_init(&frame);
+	sl_report_packer(w, &p);
+	r = sess("s-1", "typescript", "a.log:1");
+	header_fields(&r, 1);
+	ck_assert_int_eq(p.pack(p.arg, &frame, &r), SL_OK);
+	r = sess("s-1", "typescript", "a.log:9");
+	trailer_fields(&r, 1);
+	ck_assert_int_eq(p.pack(p.arg, &frame, &r), SL_OK);
+	p.end(p.arg, &frame);
+	ck_assert_uint_gt(frame.len, 1);
+	ck_assert_int_eq(frame.buf[0], 'R');
+	n = sl_record_size(frame.buf + 1, frame.len - 1);
+	ck_assert_uint_eq(1 + n, frame.len);
+	sl_buf_free(&frame);
+	sl_report_free(w);
+}
+END_TEST
+
+/* Frames cut often (between an input's two session records) and once. */
+START_TEST(packed_as_put)
+{
+	struct sl_report_opts o = { 0 };
+	struct sl_report *one;
+
+	o.keep_state = 1;
+	o.commands = 1;
+	one = sl_report_new(&o);
+	mixed_records(put_direct, one);
+	check_packed(one, &o, 37);
+	check_packed(one, &o, 1 << 30);
+	sl_report_free(one);
 }
 END_TEST
 
@@ -912,6 +1013,7 @@ suite(void)
 	tcase_add_test(t, command_timeline);
 	tcase_add_test(t, commands_written_out);
 	tcase_add_test(t, packed_as_put);
+	tcase_add_test(t, packed_sessions_as_one);
 	suite_add_tcase(s, t);
 	return s;
 }
