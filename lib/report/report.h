@@ -166,6 +166,10 @@ void report_note_add(struct rnote **v, size_t *n, const char *code,
  * commands of every source but their last are written out. */
 void report_cmd_add(struct sl_report *rep, struct rsrc *src, const char *p,
     size_t n, long long ms, int cont, unsigned flags);
+/* Room for n more commands of bytes of text in all, made at once: a
+ * worker's entry says how many it brings, and growing the arrays by
+ * doubling for each source was a seventh of adding them. */
+void report_src_reserve(struct rsrc *src, size_t n, size_t bytes);
 /* Commands of a source, written out ones included. */
 size_t report_src_ncmds(const struct rsrc *src);
 /* Every command of a source, in order, read back. */

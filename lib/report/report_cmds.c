@@ -197,6 +197,18 @@ report_cmd_add(struct sl_report *rep, struct rsrc *src, const char *p,
 }
 
 void
+report_src_reserve(struct rsrc *src, size_t n, size_t bytes)
+{
+	if (n > src->capcmds - src->ncmds) {
+		/* At least doubling: many entries of one source stay linear. */
+		src->capcmds = SL_MAX(src->ncmds + n, src->capcmds * 2);
+		src->cmds = sl_xrealloc(src->cmds,
+		    src->capcmds * sizeof(*src->cmds));
+	}
+	sl_buf_reserve(&src->text, bytes);
+}
+
+void
 report_spill_close(struct sl_report *rep)
 {
 	if (rep->spill_fd >= 0)

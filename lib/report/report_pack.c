@@ -262,6 +262,24 @@ pack_end(void *arg, struct sl_buf *b)
 
 /* ------------------------------------------------------------ parent */
 
+/* Bytes of the n commands at c (their texts, and a break each). */
+static size_t
+cmds_bytes(struct sl_codec_cur c, uint32_t n)
+{
+	size_t bytes = 0;
+	uint32_t i, len;
+
+	for (i = 0; i < n && !c.bad; i++) {
+		len = sl_codec_get_u32(&c);
+		if (c.bad || len > c.n || c.n - len < 10)
+			break;
+		bytes += (size_t)len + 1;
+		c.p += len + 10;
+		c.n -= len + 10;
+	}
+	return bytes;
+}
+
 /* The commands of an 'L' entry to src, in order. */
 static void
 apply_cmds(struct sl_report *rep, struct rsrc *src, struct sl_codec_cur *c,
@@ -272,6 +290,7 @@ apply_cmds(struct sl_report *rep, struct rsrc *src, struct sl_codec_cur *c,
 	long long ms;
 	int cont;
 
+	report_src_reserve(src, n, cmds_bytes(*c, n));
 	for (i = 0; i < n && !c->bad; i++) {
 		len = sl_codec_get_u32(c);
 		if (c->bad || len > c->n || c->n - len < 10) {
