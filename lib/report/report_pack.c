@@ -33,6 +33,7 @@
  * may go before it: they only make the session, as the record would
  * have.  Anything else sends it first.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -66,19 +67,37 @@ run_end(struct rpack *pk, struct sl_buf *b)
 	pk->open = 0;
 }
 
+/*
+ * Is the input part of src (sl_src_input_len) the held run's?  Read
+ * from the held part on, its line number after it, not the whole of src
+ * measured from its end: once a line, the most of packing it.
+ */
+static int
+same_input(const struct rpack *pk, const char *src)
+{
+	const char *p = src + pk->plen;
+
+	if (strncmp(src, held(&pk->src), pk->plen) != 0)
+		return 0;
+	if (*p == '\0')	/* no line number: measured, then */
+		return sl_src_input_len(src) == pk->plen;
+	if ((*p != ':' && *p != '#') || !isdigit((unsigned char)p[1]))
+		return 0;
+	for (p += 2; isdigit((unsigned char)*p); p++)
+		;
+	return *p == '\0';
+}
+
 /* Does line r belong to the held run? */
 static int
 run_takes(const struct rpack *pk, const struct sl_record *r)
 {
-	const char *src = r->src != NULL ? r->src : "";
-
 	if (!pk->open || r->n == 1)
 		return 0;
 	if (r->session == NULL ? !pk->null_sid : (pk->null_sid ||
 	    strcmp(r->session, held(&pk->sid)) != 0))
 		return 0;
-	return sl_src_input_len(src) == pk->plen &&
-	    memcmp(src, held(&pk->src), pk->plen) == 0;
+	return same_input(pk, r->src != NULL ? r->src : "");
 }
 
 static void

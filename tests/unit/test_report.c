@@ -779,6 +779,28 @@ trailer_fields(struct sl_record *r, int f)
 	r->nextra = 3;
 }
 
+/* Lines whose sources start like the run's and are another input, or
+ * are the same input numbered another way. */
+static void
+tricky_srcs(record_fn put, void *arg)
+{
+	static const char *const srcs[] = { "b.log:1", "b.log:2", "b.log2:3",
+	    "b.log:4x", "b.log#5", "b.log", "b.log:7", "b.lo:8", "b.log:",
+	    "b.log:10", "b.log::11", "b.log:12", "c:12:13", "c:12", "c:12:15" };
+	struct sl_record r;
+	size_t i;
+
+	for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		sl_record_init(&r, SL_LINE, "s-6", srcs[i]);
+		r.n = (long long)i + 1;
+		r.text = "$ ls";
+		r.len = 4;
+		r.has_prompt = 1;
+		r.prompt_len = 2;
+		put(arg, &r);
+	}
+}
+
 static void
 mixed_records(record_fn put, void *arg)
 {
@@ -843,6 +865,7 @@ mixed_records(record_fn put, void *arg)
 	r.f[SL_F_END] = "2024-05-04T00:00:00.000Z";
 	r.f[SL_F_END_SRC] = "describe-sessions";
 	put(arg, &r);
+	tricky_srcs(put, arg);
 }
 
 static void
