@@ -21,7 +21,24 @@ struct entry {
 	unsigned char rank[SL_F_COUNT];
 	struct sl_kv *extra;
 	int *xrank;
-	size_t nextra;
+	size_t nextra, capextra;
+};
+
+/*
+ * The entries' strings (ids, fields, extras) are cut from blocks of the
+ * table's, not each one malloc'd: sl-report merges two session records
+ * a file, and a strdup for each of their fields was two fifths of that
+ * merge, in -j N's serial parent.  A value replaced by one of a better
+ * rank leaves its bytes behind, but a field is replaced only by a
+ * strictly better rank, a few times at most: the blocks still grow with
+ * sessions, not with records.
+ */
+#define STR_BLOCK	(64 * 1024)
+
+struct strblock {
+	struct strblock *next;
+	size_t used, cap;
+	char s[];
 };
 
 struct sl_sessions {
@@ -30,6 +47,7 @@ struct sl_sessions {
 	const struct sl_session **list;
 	size_t n, cap;
 	struct entry *unknown;		/* the null session */
+	struct strblock *strs;		/* the first has room, if any */
 };
 
 int
@@ -70,13 +88,49 @@ sl_sessions_new(void)
 	return t;
 }
 
+/* A block of cap bytes at least, after the first (a big string's own
+ * block) or first (a fresh block for the small ones). */
+static struct strblock *
+new_block(struct sl_sessions *t, size_t cap, int first)
+{
+	struct strblock *b = sl_xmalloc(sizeof(*b) + cap);
+
+	b->used = 0;
+	b->cap = cap;
+	if (first || t->strs == NULL) {
+		b->next = t->strs;
+		t->strs = b;
+	} else {
+		b->next = t->strs->next;
+		t->strs->next = b;
+	}
+	return b;
+}
+
+/* A copy of s, kept as long as the table. */
+static const char *
+keep_str(struct sl_sessions *t, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	struct strblock *b = t->strs;
+	char *p;
+
+	if (b == NULL || b->cap - b->used < n)
+		b = n > STR_BLOCK / 4 ? new_block(t, n, 0) :
+		    new_block(t, STR_BLOCK, 1);
+	p = b->s + b->used;
+	memcpy(p, s, n);
+	b->used += n;
+	return p;
+}
+
 static struct entry *
 new_entry(struct sl_sessions *t, const char *id)
 {
 	struct entry *e = sl_xcalloc(1, sizeof(*e));
 	int i;
 
-	e->pub.id = id != NULL ? sl_xstrdup(id) : NULL;
+	e->pub.id = id != NULL ? keep_str(t, id) : NULL;
 	for (i = 0; i < SL_F_COUNT; i++)
 		e->rank[i] = RANK_NONE;
 	e->pub.seq = (long long)t->n;
@@ -118,17 +172,17 @@ sl_sessions_get(struct sl_sessions *t, const char *id, int create)
 
 /* Take v for field i when its rank is better than what we have. */
 static void
-take(struct entry *e, int i, const char *v, int rank)
+take(struct sl_sessions *t, struct entry *e, int i, const char *v, int rank)
 {
 	if (v == NULL || rank >= e->rank[i])
 		return;
-	free((char *)e->pub.f[i]);
-	e->pub.f[i] = sl_xstrdup(v);
+	e->pub.f[i] = keep_str(t, v);
 	e->rank[i] = (unsigned char)rank;
 }
 
 static void
-take_extra(struct entry *e, const char *key, const char *v, int rank)
+take_extra(struct sl_sessions *t, struct entry *e, const char *key,
+    const char *v, int rank)
 {
 	size_t i;
 
@@ -136,23 +190,22 @@ take_extra(struct entry *e, const char *key, const char *v, int rank)
 		if (strcmp(e->extra[i].key, key) != 0)
 			continue;
 		if (rank < e->xrank[i]) {
-			free((char *)e->extra[i].val);
-			e->extra[i].val = sl_xstrdup(v);
+			e->extra[i].val = keep_str(t, v);
 			e->xrank[i] = rank;
 		}
 		return;
 	}
 	/* Room for EXTRA_ROOM at first, then doubled: two reallocs for
 	 * each extra were a fifth of merging a session into a new entry. */
-	if (e->nextra == 0 || (e->nextra >= EXTRA_ROOM &&
-	    (e->nextra & (e->nextra - 1)) == 0)) {
-		size_t cap = e->nextra == 0 ? EXTRA_ROOM : 2 * e->nextra;
-
-		e->extra = sl_xrealloc(e->extra, cap * sizeof(*e->extra));
-		e->xrank = sl_xrealloc(e->xrank, cap * sizeof(*e->xrank));
+	if (e->nextra == e->capextra) {
+		e->capextra = e->capextra ? e->capextra * 2 : EXTRA_ROOM;
+		e->extra = sl_xrealloc(e->extra,
+		    e->capextra * sizeof(*e->extra));
+		e->xrank = sl_xrealloc(e->xrank,
+		    e->capextra * sizeof(*e->xrank));
 	}
-	e->extra[e->nextra].key = sl_xstrdup(key);
-	e->extra[e->nextra].val = sl_xstrdup(v);
+	e->extra[e->nextra].key = keep_str(t, key);
+	e->extra[e->nextra].val = keep_str(t, v);
 	e->xrank[e->nextra] = rank;
 	e->nextra++;
 	e->pub.extra = e->extra;
@@ -169,14 +222,14 @@ is_time_field(int i)
 /* Times rank by what they rest on (tr); the pair, time i (not NULL)
  * and its source isrc, moves together. */
 static void
-take_time(struct entry *e, const struct sl_record *r, int i, int isrc,
-    int tr)
+take_time(struct sl_sessions *t, struct entry *e, const struct sl_record *r,
+    int i, int isrc, int tr)
 {
 	if (tr >= e->rank[i])
 		return;
-	take(e, i, r->f[i], tr);
+	take(t, e, i, r->f[i], tr);
 	e->rank[isrc] = RANK_NONE;
-	take(e, isrc, r->f[isrc], tr);
+	take(t, e, isrc, r->f[isrc], tr);
 }
 
 const struct sl_session *
@@ -192,16 +245,17 @@ sl_sessions_merge(struct sl_sessions *t, const struct sl_record *r)
 	rank = sl_source_rank(r->f[SL_F_ORIGIN]);
 	for (i = 0; i < SL_F_COUNT; i++)
 		if (!is_time_field(i))
-			take(e, i, r->f[i], rank);
+			take(t, e, i, r->f[i], rank);
 	if (r->f[SL_F_START] != NULL)
-		take_time(e, r, SL_F_START, SL_F_START_SRC,
+		take_time(t, e, r, SL_F_START, SL_F_START_SRC,
 		    sl_time_src_rank(r->f[SL_F_START_SRC]));
 	if (r->f[SL_F_END] != NULL)
-		take_time(e, r, SL_F_END, SL_F_END_SRC,
+		take_time(t, e, r, SL_F_END, SL_F_END_SRC,
 		    sl_time_src_rank(r->f[SL_F_END_SRC]));
 	for (k = 0; k < r->nextra; k++)
 		if (r->extra[k].val != NULL)
-			take_extra(e, r->extra[k].key, r->extra[k].val, rank);
+			take_extra(t, e, r->extra[k].key, r->extra[k].val,
+			    rank);
 	return &e->pub;
 }
 
@@ -253,14 +307,15 @@ sl_sessions_merge_ranked(struct sl_sessions *t, const struct sl_record *r,
 	e = lookup(t, r->session, 1);
 	for (i = 0; i < SL_F_COUNT; i++)
 		if (!is_time_field(i))
-			take(e, i, r->f[i], rank[i]);
+			take(t, e, i, r->f[i], rank[i]);
 	if (r->f[SL_F_START] != NULL)
-		take_time(e, r, SL_F_START, SL_F_START_SRC, rank[SL_F_START]);
+		take_time(t, e, r, SL_F_START, SL_F_START_SRC,
+		    rank[SL_F_START]);
 	if (r->f[SL_F_END] != NULL)
-		take_time(e, r, SL_F_END, SL_F_END_SRC, rank[SL_F_END]);
+		take_time(t, e, r, SL_F_END, SL_F_END_SRC, rank[SL_F_END]);
 	for (k = 0; k < r->nextra; k++)
 		if (r->extra[k].val != NULL)
-			take_extra(e, r->extra[k].key, r->extra[k].val,
+			take_extra(t, e, r->extra[k].key, r->extra[k].val,
 			    xrank[k]);
 	return &e->pub;
 }
@@ -297,24 +352,21 @@ sl_session_extra(const struct sl_session *s, const char *key)
 void
 sl_sessions_free(struct sl_sessions *t)
 {
-	size_t i, k;
-	int f;
+	struct strblock *b, *next;
+	size_t i;
 
 	if (t == NULL)
 		return;
 	for (i = 0; i < t->n; i++) {
 		struct entry *e = t->order[i];
 
-		for (f = 0; f < SL_F_COUNT; f++)
-			free((char *)e->pub.f[f]);
-		for (k = 0; k < e->nextra; k++) {
-			free((char *)e->extra[k].key);
-			free((char *)e->extra[k].val);
-		}
 		free(e->extra);
 		free(e->xrank);
-		free((char *)e->pub.id);
 		free(e);
+	}
+	for (b = t->strs; b != NULL; b = next) {
+		next = b->next;
+		free(b);
 	}
 	free(t->order);
 	free(t->list);

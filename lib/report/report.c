@@ -104,6 +104,10 @@ sl_report_free(struct sl_report *rep)
 	sl_buf_free(&rep->pack.src);
 	sl_buf_free(&rep->pack.cmds);
 	sl_buf_free(&rep->pack.arrays);
+	sl_buf_free(&rep->pack.hold_sid);
+	sl_buf_free(&rep->pack.hold);
+	sl_buf_free(&rep->pack.hold_arrays);
+	free(rep->pack.kv);
 	free(rep);
 }
 

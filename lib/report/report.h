@@ -105,6 +105,16 @@ struct rpack {
 	size_t ncmds;
 	struct sl_buf cmds;		/* encoded as in the entry */
 	struct sl_buf arrays;		/* a decoded record's (parent) */
+	/* The session record held for the next one (report_pack.c). */
+	int held;
+	int hold_rank;			/* its sl_source_rank */
+	int hold_start, hold_end;	/* it gives a start, an end */
+	int hold_null_sid;
+	struct sl_buf hold_sid;		/* its session (hold_null_sid: none) */
+	struct sl_buf hold;		/* it, encoded */
+	struct sl_buf hold_arrays;	/* its arrays, decoded */
+	struct sl_kv *kv;		/* the extras of two, combined */
+	size_t capkv;
 };
 
 struct sl_report {
@@ -156,6 +166,10 @@ void report_note_add(struct rnote **v, size_t *n, const char *code,
  * commands of every source but their last are written out. */
 void report_cmd_add(struct sl_report *rep, struct rsrc *src, const char *p,
     size_t n, long long ms, int cont, unsigned flags);
+/* Room for n more commands of bytes of text in all, made at once: a
+ * worker's entry says how many it brings, and growing the arrays by
+ * doubling for each source was a seventh of adding them. */
+void report_src_reserve(struct rsrc *src, size_t n, size_t bytes);
 /* Commands of a source, written out ones included. */
 size_t report_src_ncmds(const struct rsrc *src);
 /* Every command of a source, in order, read back. */

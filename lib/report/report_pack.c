@@ -19,7 +19,21 @@
  * same input read again starts a fresh source), at any other record,
  * and when its commands pass PACK_CMDS bytes, which bounds a worker's
  * memory: two entries of one run merge as one does.
+ *
+ * A transcript gives two session records, its header's and its
+ * trailer's, with its lines between, and the parent's merge of each
+ * (decoding, looking the session up, copying fields) was a fifth of
+ * applying a file.  So a session record is held back for the next
+ * record: when that is a session record of the same session and source
+ * rank, and the two do not both give a start or both an end, the two go
+ * as one 'R' record, which merges (and --save-state keeps) as the two
+ * one after the other do: each field the first one's, else the
+ * second's; start and end, each with its source, from the one that
+ * gives it; the extras of both, in order.  Lines of the held session
+ * may go before it: they only make the session, as the record would
+ * have.  Anything else sends it first.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -53,19 +67,37 @@ run_end(struct rpack *pk, struct sl_buf *b)
 	pk->open = 0;
 }
 
+/*
+ * Is the input part of src (sl_src_input_len) the held run's?  Read
+ * from the held part on, its line number after it, not the whole of src
+ * measured from its end: once a line, the most of packing it.
+ */
+static int
+same_input(const struct rpack *pk, const char *src)
+{
+	const char *p = src + pk->plen;
+
+	if (strncmp(src, held(&pk->src), pk->plen) != 0)
+		return 0;
+	if (*p == '\0')	/* no line number: measured, then */
+		return sl_src_input_len(src) == pk->plen;
+	if ((*p != ':' && *p != '#') || !isdigit((unsigned char)p[1]))
+		return 0;
+	for (p += 2; isdigit((unsigned char)*p); p++)
+		;
+	return *p == '\0';
+}
+
 /* Does line r belong to the held run? */
 static int
 run_takes(const struct rpack *pk, const struct sl_record *r)
 {
-	const char *src = r->src != NULL ? r->src : "";
-
 	if (!pk->open || r->n == 1)
 		return 0;
 	if (r->session == NULL ? !pk->null_sid : (pk->null_sid ||
 	    strcmp(r->session, held(&pk->sid)) != 0))
 		return 0;
-	return sl_src_input_len(src) == pk->plen &&
-	    memcmp(src, held(&pk->src), pk->plen) == 0;
+	return same_input(pk, r->src != NULL ? r->src : "");
 }
 
 static void
@@ -113,6 +145,103 @@ run_add(struct rpack *pk, const struct sl_record *r)
 	pk->ncmds++;
 }
 
+/* The held session record to b. */
+static void
+hold_end(struct rpack *pk, struct sl_buf *b)
+{
+	if (!pk->held)
+		return;
+	sl_buf_addc(b, 'R');
+	sl_buf_add(b, pk->hold.buf, pk->hold.len);
+	pk->held = 0;
+}
+
+/* Is r of the held record's session? */
+static int
+hold_same_session(const struct rpack *pk, const struct sl_record *r)
+{
+	if (r->session == NULL || pk->hold_null_sid)
+		return r->session == NULL && pk->hold_null_sid;
+	return strcmp(r->session, held(&pk->hold_sid)) == 0;
+}
+
+/* Does session record r go with the held one, as one record? */
+static int
+hold_takes(const struct rpack *pk, const struct sl_record *r)
+{
+	return pk->held && hold_same_session(pk, r) &&
+	    sl_source_rank(r->f[SL_F_ORIGIN]) == pk->hold_rank &&
+	    !(pk->hold_start && r->f[SL_F_START] != NULL) &&
+	    !(pk->hold_end && r->f[SL_F_END] != NULL);
+}
+
+static void
+hold_start(struct rpack *pk, const struct sl_record *r)
+{
+	pk->held = 1;
+	pk->hold_rank = sl_source_rank(r->f[SL_F_ORIGIN]);
+	pk->hold_start = r->f[SL_F_START] != NULL;
+	pk->hold_end = r->f[SL_F_END] != NULL;
+	pk->hold_null_sid = r->session == NULL;
+	sl_buf_reset(&pk->hold_sid);
+	if (r->session != NULL)
+		sl_buf_adds(&pk->hold_sid, r->session);
+	sl_buf_reset(&pk->hold);
+	sl_record_encode(&pk->hold, r);
+}
+
+/* The field pair (value, its source) of the one of a and b that has it. */
+static void
+take_pair(struct sl_record *c, const struct sl_record *r, int f, int fsrc)
+{
+	if (c->f[f] == NULL && r->f[f] != NULL) {
+		c->f[f] = r->f[f];
+		c->f[fsrc] = r->f[fsrc];
+	}
+}
+
+/* The held record and r (hold_takes) as one record, to b. */
+static int
+hold_combine(struct rpack *pk, struct sl_buf *b, const struct sl_record *r)
+{
+	struct sl_record c;
+	int f;
+
+	if (sl_record_decode(pk->hold.buf, pk->hold.len, &c,
+	    &pk->hold_arrays) == 0)
+		return 0;	/* cannot be: it was encoded here */
+	for (f = 0; f < SL_F_COUNT; f++)
+		if (c.f[f] == NULL && f != SL_F_START && f != SL_F_START_SRC &&
+		    f != SL_F_END && f != SL_F_END_SRC)
+			c.f[f] = r->f[f];
+	take_pair(&c, r, SL_F_START, SL_F_START_SRC);
+	take_pair(&c, r, SL_F_END, SL_F_END_SRC);
+	if (c.nextra + r->nextra > pk->capkv) {
+		pk->capkv = c.nextra + r->nextra;
+		pk->kv = sl_xrealloc(pk->kv, pk->capkv * sizeof(*pk->kv));
+	}
+	if (c.nextra > 0)
+		memcpy(pk->kv, c.extra, c.nextra * sizeof(*pk->kv));
+	if (r->nextra > 0)
+		memcpy(pk->kv + c.nextra, r->extra, r->nextra * sizeof(*pk->kv));
+	c.extra = pk->kv;
+	c.nextra += r->nextra;
+	sl_buf_addc(b, 'R');
+	sl_record_encode(b, &c);
+	pk->held = 0;
+	return 1;
+}
+
+/* Session record r: with the held one, else held in its place. */
+static void
+hold_session(struct rpack *pk, struct sl_buf *b, const struct sl_record *r)
+{
+	if (hold_takes(pk, r) && hold_combine(pk, b, r))
+		return;
+	hold_end(pk, b);
+	hold_start(pk, r);
+}
+
 static int
 pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 {
@@ -120,12 +249,19 @@ pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 
 	if (r->type != SL_LINE) {
 		run_end(pk, b);
+		if (r->type == SL_SESSION) {
+			hold_session(pk, b, r);
+			return SL_OK;
+		}
+		hold_end(pk, b);
 		sl_buf_addc(b, 'R');
 		sl_record_encode(b, r);
 		return SL_OK;
 	}
 	if (!run_takes(pk, r)) {
 		run_end(pk, b);
+		if (pk->held && !hold_same_session(pk, r))
+			hold_end(pk, b);
 		run_start(pk, r);
 	}
 	run_add(pk, r);
@@ -137,10 +273,31 @@ pack(void *arg, struct sl_buf *b, const struct sl_record *r)
 static void
 pack_end(void *arg, struct sl_buf *b)
 {
-	run_end(&((struct sl_report *)arg)->pack, b);
+	struct rpack *pk = &((struct sl_report *)arg)->pack;
+
+	run_end(pk, b);
+	hold_end(pk, b);
 }
 
 /* ------------------------------------------------------------ parent */
+
+/* Bytes of the n commands at c (their texts, and a break each). */
+static size_t
+cmds_bytes(struct sl_codec_cur c, uint32_t n)
+{
+	size_t bytes = 0;
+	uint32_t i, len;
+
+	for (i = 0; i < n && !c.bad; i++) {
+		len = sl_codec_get_u32(&c);
+		if (c.bad || len > c.n || c.n - len < 10)
+			break;
+		bytes += (size_t)len + 1;
+		c.p += len + 10;
+		c.n -= len + 10;
+	}
+	return bytes;
+}
 
 /* The commands of an 'L' entry to src, in order. */
 static void
@@ -152,6 +309,7 @@ apply_cmds(struct sl_report *rep, struct rsrc *src, struct sl_codec_cur *c,
 	long long ms;
 	int cont;
 
+	report_src_reserve(src, n, cmds_bytes(*c, n));
 	for (i = 0; i < n && !c->bad; i++) {
 		len = sl_codec_get_u32(c);
 		if (c->bad || len > c->n || c->n - len < 10) {

@@ -5,9 +5,11 @@
  * filters, sorts, and aggregates per user, target and day.  Renderers
  * see only what is built here, so every output says the same thing.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strmap.h"
 #include "report/report.h"
 
 static const char *
@@ -462,37 +464,10 @@ gkey(const struct rv_session *s, enum gkey k)
 	return NULL;
 }
 
-struct gsort {
-	const struct rv_session *s;
-	enum gkey k;
-};
-
-static int
-cmp_gsort(const void *pa, const void *pb)
-{
-	const struct gsort *a = pa, *b = pb;
-
-	return cmp_str(gkey(a->s, a->k), gkey(b->s, b->k));
-}
-
 static int
 cmp_pstr(const void *pa, const void *pb)
 {
 	return cmp_str(*(const char *const *)pa, *(const char *const *)pb);
-}
-
-/* Distinct non-NULL strings among v[0..n) (sorted in place). */
-static long long
-distinct(const char **v, size_t n)
-{
-	long long d = 0;
-	size_t i;
-
-	qsort(v, n, sizeof(*v), cmp_pstr);
-	for (i = 0; i < n; i++)
-		if (v[i] != NULL && (i == 0 || cmp_str(v[i], v[i - 1]) != 0))
-			d++;
-	return d;
 }
 
 static int
@@ -514,60 +489,122 @@ cmp_group_key(const void *pa, const void *pb)
 }
 
 /*
- * Aggregate sessions by key k; distinct counts the "other" key (targets
- * of a user, users of a target or day).  Days without a start are left
- * out: they belong to no day.
+ * The users, targets or days of the sessions as small ids: 0 for none
+ * (NULL), then each distinct string in order of first sight.  Grouping
+ * and the distinct counts then compare integers: sorting the sessions by
+ * their strings for each key, and each group's others again, was a
+ * sixth of -j N's parent (strcmp on strings all over the heap).  Ids fit
+ * 32 bits: there are never 2^32 sessions in memory.
+ */
+struct keyids {
+	struct sl_strmap *m;	/* string -> id (borrowed keys) */
+	const char **key;	/* by id; key[0] is NULL */
+	size_t n;		/* ids given, 0 included */
+	uint32_t *of;		/* by session (index in v->s) */
+};
+
+static void
+keyids_build(struct keyids *ki, const struct rv_report *v, enum gkey k)
+{
+	size_t i;
+
+	ki->m = sl_strmap_new(0);
+	ki->key = sl_xcalloc(v->ns + 1, sizeof(*ki->key));
+	ki->of = sl_xcalloc(v->ns + 1, sizeof(*ki->of));
+	ki->n = 1;
+	for (i = 0; i < v->ns; i++) {
+		const char *s = gkey(&v->s[i], k);
+		void **slot;
+
+		if (s == NULL)
+			continue;
+		slot = sl_strmap_slot(ki->m, s);
+		if (*slot == NULL) {
+			ki->key[ki->n] = s;
+			*slot = (void *)(uintptr_t)ki->n++;
+		}
+		ki->of[i] = (uint32_t)(uintptr_t)*slot;
+	}
+}
+
+static void
+keyids_free(struct keyids *ki)
+{
+	sl_strmap_free(ki->m);
+	free(ki->key);
+	free(ki->of);
+}
+
+/* Session s into its group e. */
+static void
+group_add(struct rv_group *e, const struct rv_session *s)
+{
+	e->sessions++;
+	e->with_transcript += s->transcript;
+	e->commands = report_add(e->commands, s->commands);
+	e->lines = report_add(e->lines, s->lines);
+	if (s->duration_ms != RV_NONE) {
+		e->duration_ms = report_add(e->duration_ms, s->duration_ms);
+		e->timed++;
+	}
+	/* Canonical RFC 3339: string order is time order. */
+	if (s->start != NULL && (e->first_start == NULL ||
+	    strcmp(s->start, e->first_start) < 0))
+		e->first_start = s->start;
+	if (s->start != NULL && (e->last_start == NULL ||
+	    strcmp(s->start, e->last_start) > 0))
+		e->last_start = s->start;
+}
+
+static int
+cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/* Each group's distinct others (non-NULL): its distinct (group, other)
+ * pairs, sorted as integers. */
+static void
+count_distinct(struct rv_group *g, size_t ns, const uint32_t *by,
+    const uint32_t *other)
+{
+	uint64_t *pair = sl_xcalloc(ns + 1, sizeof(*pair));
+	size_t i, n = 0;
+
+	for (i = 0; i < ns; i++)
+		if (other[i] != 0)
+			pair[n++] = (uint64_t)by[i] << 32 | other[i];
+	qsort(pair, n, sizeof(*pair), cmp_u64);
+	for (i = 0; i < n; i++)
+		if (i == 0 || pair[i] != pair[i - 1])
+			g[pair[i] >> 32].distinct++;
+	free(pair);
+}
+
+/*
+ * Aggregate sessions by key k (ids by); distinct counts the other key
+ * (targets of a user, users of a target or day).  Days without a start
+ * are left out: they belong to no day.
  */
 static struct rv_group *
-groups(const struct rv_report *v, enum gkey k, size_t *ng)
+groups(const struct rv_report *v, enum gkey k, const struct keyids *by,
+    const struct keyids *other, size_t *ng)
 {
-	struct gsort *gs = sl_xcalloc(v->ns + 1, sizeof(*gs));
-	const char **other = sl_xcalloc(v->ns + 1, sizeof(*other));
-	struct rv_group *g = sl_xcalloc(v->ns + 1, sizeof(*g));
-	size_t i, j, n = 0, m;
+	struct rv_group *g = sl_xcalloc(by->n, sizeof(*g));
+	size_t i, n = 0;
 
-	for (i = 0; i < v->ns; i++) {
-		gs[i].s = &v->s[i];
-		gs[i].k = k;
-	}
-	qsort(gs, v->ns, sizeof(*gs), cmp_gsort);
-	for (i = 0; i < v->ns; i = j) {
-		const char *key = gkey(gs[i].s, k);
-		struct rv_group *e = &g[n];
-
-		for (j = i; j < v->ns && cmp_str(gkey(gs[j].s, k), key) == 0;
-		    j++)
-			;
-		if (k == G_DAY && key == NULL)
+	for (i = 0; i < v->ns; i++)
+		group_add(&g[by->of[i]], &v->s[i]);
+	count_distinct(g, v->ns, by->of, other->of);
+	for (i = 0; i < by->n; i++) {
+		if (g[i].sessions == 0 || (k == G_DAY && i == 0))
 			continue;
-		e->key = key;
-		for (m = i; m < j; m++) {
-			const struct rv_session *s = gs[m].s;
-
-			e->sessions++;
-			e->with_transcript += s->transcript;
-			e->commands = report_add(e->commands, s->commands);
-			e->lines = report_add(e->lines, s->lines);
-			if (s->duration_ms != RV_NONE) {
-				e->duration_ms = report_add(e->duration_ms,
-				    s->duration_ms);
-				e->timed++;
-			}
-			/* Canonical RFC 3339: string order is time order. */
-			if (s->start != NULL && (e->first_start == NULL ||
-			    strcmp(s->start, e->first_start) < 0))
-				e->first_start = s->start;
-			if (s->start != NULL && (e->last_start == NULL ||
-			    strcmp(s->start, e->last_start) > 0))
-				e->last_start = s->start;
-			other[m - i] = k == G_USER ? s->target : s->user;
-		}
-		e->distinct = distinct(other, j - i);
-		n++;
+		g[i].key = by->key[i];
+		g[n++] = g[i];
 	}
 	qsort(g, n, sizeof(*g), k == G_DAY ? cmp_group_key : cmp_group_busy);
-	free(gs);
-	free(other);
 	*ng = n;
 	return g;
 }
@@ -877,20 +914,19 @@ sum_sessions(struct rv_report *v, const struct sl_report_opts *o)
 static void
 group_sessions(struct rv_report *v)
 {
-	const char **tmp;
-	size_t i;
+	struct keyids users, targets, days;
 
-	tmp = sl_xcalloc(v->ns + 1, sizeof(*tmp));
-	for (i = 0; i < v->ns; i++)
-		tmp[i] = v->s[i].user;
-	v->nusers = distinct(tmp, v->ns);
-	for (i = 0; i < v->ns; i++)
-		tmp[i] = v->s[i].target;
-	v->ntargets = distinct(tmp, v->ns);
-	free(tmp);
-	v->users = groups(v, G_USER, &v->nusers_g);
-	v->targets = groups(v, G_TARGET, &v->ntargets_g);
-	v->days = groups(v, G_DAY, &v->ndays);
+	keyids_build(&users, v, G_USER);
+	keyids_build(&targets, v, G_TARGET);
+	keyids_build(&days, v, G_DAY);
+	v->nusers = (long long)users.n - 1;
+	v->ntargets = (long long)targets.n - 1;
+	v->users = groups(v, G_USER, &users, &targets, &v->nusers_g);
+	v->targets = groups(v, G_TARGET, &targets, &users, &v->ntargets_g);
+	v->days = groups(v, G_DAY, &days, &users, &v->ndays);
+	keyids_free(&users);
+	keyids_free(&targets);
+	keyids_free(&days);
 }
 
 /* What the report says about its own run: options, inputs, notes. */

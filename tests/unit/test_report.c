@@ -343,6 +343,85 @@ START_TEST(filters_and_window)
 }
 END_TEST
 
+/* Session of user and target (either NULL), started at start (or NULL). */
+static void
+put_owned(struct sl_report *rep, const char *sid, const char *user,
+    const char *target, const char *start)
+{
+	struct sl_record r = sess(sid, "cloudtrail", "ct#1");
+
+	r.f[SL_F_OWNER] = user;
+	r.f[SL_F_TARGET] = target;
+	r.f[SL_F_START] = start;
+	r.f[SL_F_START_SRC] = start != NULL ? "cloudtrail" : NULL;
+	ck_assert_int_eq(sl_report_put(rep, &r), SL_OK);
+}
+
+/* The group of key k (NULL: the unknown one) in list, with n sessions
+ * and d distinct others under dname. */
+static void
+group_is(json_t *j, const char *list, const char *kname, const char *k,
+    long long n, const char *dname, long long d)
+{
+	json_t *g;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, list), i, g) {
+		const char *key = str(g, kname);
+
+		if (k == NULL ? key != NULL : key == NULL || strcmp(key, k) != 0)
+			continue;
+		ck_assert_msg(num(g, "sessions") == n, "%s %s: %lld sessions",
+		    list, k ? k : "null", num(g, "sessions"));
+		ck_assert_msg(num(g, dname) == d, "%s %s: %lld %s", list,
+		    k ? k : "null", num(g, dname), dname);
+		return;
+	}
+	ck_abort_msg("no %s %s", list, k ? k : "null");
+}
+
+/*
+ * Users, targets and days: every session in its group, the unknown user
+ * and target groups of their own, no day for a session without a start,
+ * and the distinct others counted once each, never the unknown one.
+ */
+START_TEST(groups_and_distinct)
+{
+	struct sl_report *rep = sl_report_new(NULL);
+	const char *d1 = "2024-05-01T09:00:00.000Z";
+	const char *d2 = "2024-05-02T09:00:00.000Z";
+	json_t *j, *g;
+
+	put_owned(rep, "s1", "ann", "i-1", d1);
+	put_owned(rep, "s2", "ann", "i-2", d1);
+	put_owned(rep, "s3", "ann", "i-1", d2);
+	put_owned(rep, "s4", "bob", "i-1", d2);
+	put_owned(rep, "s5", NULL, "i-1", NULL);
+	put_owned(rep, "s6", "bob", NULL, d2);
+	put_owned(rep, "s7", NULL, NULL, NULL);
+	j = report_json(rep);
+	g = json_object_get(j, "general");
+	ck_assert_int_eq(num(g, "users"), 2);
+	ck_assert_int_eq(num(g, "targets"), 2);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "users")), 3);
+	group_is(j, "users", "user", "ann", 3, "targets", 2);
+	group_is(j, "users", "user", "bob", 2, "targets", 1);
+	group_is(j, "users", "user", NULL, 2, "targets", 1);
+	STR_EQ(json_array_get(json_object_get(j, "users"), 0), "user", "ann");
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "targets")), 3);
+	group_is(j, "targets", "target", "i-1", 4, "users", 2);
+	group_is(j, "targets", "target", "i-2", 1, "users", 1);
+	group_is(j, "targets", "target", NULL, 2, "users", 1);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "days")), 2);
+	group_is(j, "days", "day", "2024-05-01", 2, "users", 1);
+	group_is(j, "days", "day", "2024-05-02", 3, "users", 2);
+	STR_EQ(json_array_get(json_object_get(j, "days"), 1), "first_start",
+	    d2);
+	json_decref(j);
+	sl_report_free(rep);
+}
+END_TEST
+
 static void
 feed_all(struct sl_report *rep, int part)
 {
@@ -655,6 +734,73 @@ save(struct sl_report *rep)
  */
 typedef void (*record_fn)(void *arg, const struct sl_record *r);
 
+/* An input's first session record: a start on two of them, a start's
+ * source without the start on another. */
+static void
+header_fields(struct sl_record *r, int f)
+{
+	static const struct sl_kv extra[] = { { "command", "bash" },
+	    { "k", "first" } };
+
+	r->f[SL_F_TARGET] = "i-1";
+	if (f == 0 || f == 2) {
+		r->f[SL_F_START] = "2024-05-01T08:00:00.000Z";
+		r->f[SL_F_START_SRC] = f == 2 ? "describe-sessions" : NULL;
+	}
+	if (f == 4)
+		r->f[SL_F_START_SRC] = "describe-sessions";
+	r->extra = extra;
+	r->nextra = 2;
+}
+
+/*
+ * Its trailer's, which a worker sends with the first as one record when
+ * it can (inputs 4 and 5): not one that gives a start again (input 0),
+ * one of another rank (3), another session (1: the lines' null one),
+ * one after a note (2).  Fields and extras the first has too, which it
+ * keeps; a start with its source where the first has none.
+ */
+static void
+trailer_fields(struct sl_record *r, int f)
+{
+	static const struct sl_kv extra[] = { { "k", "second" },
+	    { "exit_code", "0" }, { "gone", NULL } };
+
+	r->f[SL_F_TARGET] = "i-2";
+	r->f[SL_F_HOST] = "ip-10-0-0-1";
+	r->f[SL_F_END] = f == 0 ? "2024-05-01T10:00:00" :
+	    "2024-05-01T09:59:00.000Z";
+	r->f[SL_F_END_SRC] = "typescript-trailer";
+	if (f == 0 || f == 4) {
+		r->f[SL_F_START] = "2024-05-01T07:00:00.000Z";
+		r->f[SL_F_START_SRC] = "typescript-header";
+	}
+	r->extra = extra;
+	r->nextra = 3;
+}
+
+/* Lines whose sources start like the run's and are another input, or
+ * are the same input numbered another way. */
+static void
+tricky_srcs(record_fn put, void *arg)
+{
+	static const char *const srcs[] = { "b.log:1", "b.log:2", "b.log2:3",
+	    "b.log:4x", "b.log#5", "b.log", "b.log:7", "b.lo:8", "b.log:",
+	    "b.log:10", "b.log::11", "b.log:12", "c:12:13", "c:12", "c:12:15" };
+	struct sl_record r;
+	size_t i;
+
+	for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		sl_record_init(&r, SL_LINE, "s-6", srcs[i]);
+		r.n = (long long)i + 1;
+		r.text = "$ ls";
+		r.len = 4;
+		r.has_prompt = 1;
+		r.prompt_len = 2;
+		put(arg, &r);
+	}
+}
+
 static void
 mixed_records(record_fn put, void *arg)
 {
@@ -670,6 +816,7 @@ mixed_records(record_fn put, void *arg)
 	for (f = 0; f < 6; f++) {
 		r = sess(sids[f] != NULL ? sids[f] : "s-0", f % 2 ? "typescript" :
 		    "describe-sessions", srcs[f]);
+		header_fields(&r, f);
 		/* The last input is the one before read again, at once. */
 		if (f < 5)
 			put(arg, &r);
@@ -692,7 +839,7 @@ mixed_records(record_fn put, void *arg)
 			r.expanded = k % 17 == 8 ? "echo expanded" : NULL;
 			r.time = k % 5 == 4 ? NULL : k % 9 == 2 ? "bad" : tm;
 			put(arg, &r);
-			if (k % 23 == 0) {
+			if (k % 23 == 0 && (f == 1 || f == 2)) {
 				sl_record_init(&r, SL_NOTE, k % 2 ? sids[f] : NULL,
 				    src);
 				r.code = k % 2 ? "cut" : "rejected";
@@ -701,7 +848,24 @@ mixed_records(record_fn put, void *arg)
 				put(arg, &r);
 			}
 		}
+		r = sess(sids[f], f == 3 ? "cloudtrail" : f % 2 ? "typescript" :
+		    "describe-sessions", srcs[f]);
+		trailer_fields(&r, f);
+		put(arg, &r);
 	}
+	/* Session records back to back: of two sessions, then two ends of
+	 * one, the second of a better source. */
+	r = sess("s-4", "describe-sessions", "ds.json#1");
+	r.f[SL_F_HOST] = "ip-10-0-0-4";
+	put(arg, &r);
+	r.session = "s-5";
+	r.f[SL_F_END] = "2024-05-03T00:00:00.000Z";
+	r.f[SL_F_END_SRC] = "cloudtrail";
+	put(arg, &r);
+	r.f[SL_F_END] = "2024-05-04T00:00:00.000Z";
+	r.f[SL_F_END_SRC] = "describe-sessions";
+	put(arg, &r);
+	tricky_srcs(put, arg);
 }
 
 static void
@@ -710,13 +874,13 @@ put_direct(void *arg, const struct sl_record *r)
 	ck_assert_int_eq(sl_report_put(arg, r), SL_OK);
 }
 
-/* A worker's report packs; every 37 records its frame goes to the
+/* A worker's report packs; every so many records its frame goes to the
  * parent's, as a worker's frames do when they fill. */
 struct packing {
 	struct sl_report *worker, *parent;
 	struct sl_packer wp, pp;
 	struct sl_buf frame;
-	int n;
+	int n, every;
 };
 
 static void
@@ -725,7 +889,7 @@ put_packed(void *arg, const struct sl_record *r)
 	struct packing *k = arg;
 
 	ck_assert_int_eq(k->wp.pack(k->wp.arg, &k->frame, r), SL_OK);
-	if (++k->n % 37 != 0)
+	if (++k->n % k->every != 0)
 		return;
 	k->wp.end(k->wp.arg, &k->frame);
 	ck_assert_int_eq(k->pp.apply(k->pp.arg, k->frame.buf, k->frame.len),
@@ -733,20 +897,18 @@ put_packed(void *arg, const struct sl_record *r)
 	sl_buf_reset(&k->frame);
 }
 
-START_TEST(packed_as_put)
+/* Records packed in frames of every records (and the rest) as put. */
+static void
+check_packed(struct sl_report *one, const struct sl_report_opts *o,
+    int every)
 {
-	struct sl_report_opts o = { 0 };
-	struct sl_report *one;
 	struct packing k;
 	char *want, *got;
 
-	o.keep_state = 1;
-	o.commands = 1;
-	one = sl_report_new(&o);
-	mixed_records(put_direct, one);
 	memset(&k, 0, sizeof(k));
-	k.worker = sl_report_new(&o);
-	k.parent = sl_report_new(&o);
+	k.every = every;
+	k.worker = sl_report_new(o);
+	k.parent = sl_report_new(o);
 	sl_report_packer(k.worker, &k.wp);
 	sl_report_packer(k.parent, &k.pp);
 	mixed_records(put_packed, &k);
@@ -768,9 +930,50 @@ START_TEST(packed_as_put)
 	free(want);
 	free(got);
 	sl_buf_free(&k.frame);
-	sl_report_free(one);
 	sl_report_free(k.worker);
 	sl_report_free(k.parent);
+}
+
+/* A transcript's two session records go to the parent as one. */
+START_TEST(packed_sessions_as_one)
+{
+	struct sl_report *w = sl_report_new(NULL);
+	struct sl_buf frame;
+	struct sl_packer p;
+	struct sl_record r;
+	size_t n;
+
+	sl_buf_init(&frame);
+	sl_report_packer(w, &p);
+	r = sess("s-1", "typescript", "a.log:1");
+	header_fields(&r, 1);
+	ck_assert_int_eq(p.pack(p.arg, &frame, &r), SL_OK);
+	r = sess("s-1", "typescript", "a.log:9");
+	trailer_fields(&r, 1);
+	ck_assert_int_eq(p.pack(p.arg, &frame, &r), SL_OK);
+	p.end(p.arg, &frame);
+	ck_assert_uint_gt(frame.len, 1);
+	ck_assert_int_eq(frame.buf[0], 'R');
+	n = sl_record_size(frame.buf + 1, frame.len - 1);
+	ck_assert_uint_eq(1 + n, frame.len);
+	sl_buf_free(&frame);
+	sl_report_free(w);
+}
+END_TEST
+
+/* Frames cut often (between an input's two session records) and once. */
+START_TEST(packed_as_put)
+{
+	struct sl_report_opts o = { 0 };
+	struct sl_report *one;
+
+	o.keep_state = 1;
+	o.commands = 1;
+	one = sl_report_new(&o);
+	mixed_records(put_direct, one);
+	check_packed(one, &o, 37);
+	check_packed(one, &o, 1 << 30);
+	sl_report_free(one);
 }
 END_TEST
 
@@ -824,6 +1027,7 @@ suite(void)
 	tcase_add_test(t, most_lines_wins_then_times);
 	tcase_add_test(t, no_transcript_kinds);
 	tcase_add_test(t, filters_and_window);
+	tcase_add_test(t, groups_and_distinct);
 	tcase_add_test(t, state_round_trip);
 	tcase_add_test(t, state_refused);
 	tcase_add_test(t, time_arguments);
@@ -832,6 +1036,7 @@ suite(void)
 	tcase_add_test(t, command_timeline);
 	tcase_add_test(t, commands_written_out);
 	tcase_add_test(t, packed_as_put);
+	tcase_add_test(t, packed_sessions_as_one);
 	suite_add_tcase(s, t);
 	return s;
 }

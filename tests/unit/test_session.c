@@ -3,6 +3,7 @@
  * agent paths (lib/core/session.c).  Inputs are exact-size heap copies so
  * that ASan sees any read past the end of a name.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +187,89 @@ START_TEST(target_none)
 }
 END_TEST
 
+/* ------------------------------------------------------ sessions_merge */
+
+/* Session k's record of origin, its principal and extra "x" made of c
+ * (len bytes: some past the table's string blocks). */
+static void
+merge_one(struct sl_sessions *t, int k, const char *origin, char c,
+    size_t len, char *buf)
+{
+	struct sl_kv extra[2];
+	struct sl_record r;
+	char sid[32];
+
+	snprintf(sid, sizeof(sid), "u-%05d", k);
+	memset(buf, c, len);
+	buf[len] = '\0';
+	sl_record_init(&r, SL_SESSION, k % 1000 == 7 ? NULL : sid, "a.log:1");
+	r.f[SL_F_ORIGIN] = origin;
+	r.f[SL_F_PRINCIPAL] = buf;
+	extra[0].key = "x";
+	extra[0].val = buf;
+	extra[1].key = k % 2 ? "odd" : "even";
+	extra[1].val = origin;
+	r.extra = extra;
+	r.nextra = 2;
+	ck_assert_ptr_nonnull(sl_sessions_merge(t, &r));
+}
+
+/* Length of session k's values, some longer than a string block. */
+static size_t
+value_len(int k)
+{
+	return k % 500 == 3 ? 40000 + (size_t)k : (size_t)(k % 97) + 1;
+}
+
+/*
+ * Field by field by rank, whatever the order: a better rank replaces a
+ * value, an equal or worse one never does; extras the same; every value
+ * intact after thousands of sessions (the table keeps their strings).
+ */
+START_TEST(sessions_merge_by_rank)
+{
+	struct sl_sessions *t = sl_sessions_new();
+	const struct sl_session *const *list;
+	char *buf = sl_xmalloc(50000);
+	int k, n = 3000;
+
+	for (k = 0; k < n; k++)
+		merge_one(t, k, "typescript", 'a', value_len(k), buf);
+	for (k = 0; k < n; k += 2)
+		merge_one(t, k, "describe-sessions", 'b', value_len(k), buf);
+	for (k = 0; k < n; k++)
+		merge_one(t, k, "cloudtrail", 'c', 5, buf);
+	/* The same rank again: the first stays. */
+	for (k = 1; k < n; k += 2)
+		merge_one(t, k, "cloudtrail", 'e', 5, buf);
+	list = sl_sessions_list(t);
+	for (k = 0; list[k] != NULL; k++) {
+		const struct sl_session *e = list[k];
+		int i = e->id != NULL ? atoi(e->id + 2) : 7;
+		char want = i % 2 == 0 ? 'b' : 'c';
+		size_t len = want == 'b' ? value_len(i) : 5;
+		const char *p = e->f[SL_F_PRINCIPAL], *x;
+
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq(strlen(p), len);
+		ck_assert_msg(p[0] == want && p[len - 1] == want,
+		    "session %d: principal of %c", i, p[0]);
+		x = sl_session_extra(e, "x");
+		ck_assert_ptr_nonnull(x);
+		ck_assert_str_eq(x, p);
+		ck_assert_str_eq(sl_session_extra(e, i % 2 ? "odd" : "even"),
+		    i % 2 ? "cloudtrail" : "describe-sessions");
+		ck_assert_str_eq(e->f[SL_F_ORIGIN], i % 2 ? "cloudtrail" :
+		    "describe-sessions");
+	}
+	/* 3 null-session records fall into one entry. */
+	ck_assert_int_eq(k, n - 2);
+	ck_assert_uint_eq(sl_sessions_count(t), (size_t)(n - 2));
+	free(buf);
+	sl_sessions_free(t);
+}
+END_TEST
+
 static Suite *
 session_suite(void)
 {
@@ -203,6 +287,7 @@ session_suite(void)
 	tcase_add_test(tc, target_linux);
 	tcase_add_test(tc, target_windows);
 	tcase_add_test(tc, target_none);
+	tcase_add_test(tc, sessions_merge_by_rank);
 	suite_add_tcase(s, tc);
 	return s;
 }
