@@ -79,6 +79,13 @@ int sl_workers_offer_path(struct sl_workers *ws, const char *path);
  */
 int sl_workers_start(struct sl_workers *ws);
 /*
+ * The thread the run made after sl_workers_start() feeds the workers (the
+ * inflate ahead of a tar.gz) and is alive (1) or gone (0).  While one is
+ * alive on a machine the workers would fill, the parent keeps one CPU and
+ * the workers the others: see workers.c.  ws may be NULL.
+ */
+void sl_workers_feeder(struct sl_workers *ws, int alive);
+/*
  * Workers read every plain leaf, whatever its format, and read_leaf
  * gets the format NULL (the redactor, whose inputs all stand alone);
  * without, only formats that stand alone.  Before the first offer.

@@ -104,11 +104,14 @@ int sl_input_walk(const char *path, sl_leaf_fn fn, void *arg,
  * name): it returns SL_IN_NOT_TAKEN to have the walk open and read it
  * as usual, else SL_OK or what fn may return.  The walk counts nothing
  * of a file taken (inputs, bytes): the taker does.  take(arg, NULL):
- * the walk is about to make a thread, and the taker starts any
- * processes it will need first; SL_OK when it has them (the thread is
- * worth it then), else SL_IN_NOT_TAKEN.
+ * the walk is about to make a thread that feeds what the taker reads,
+ * and the taker starts any processes it will need first; SL_OK when it
+ * has them (the thread is worth it then), else SL_IN_NOT_TAKEN.  After
+ * an SL_OK, take(arg, SL_IN_THREAD_GONE) once that thread is gone (a
+ * path no walk offers: the taker undoes what it did for the thread).
  */
 #define SL_IN_NOT_TAKEN	1000
+#define SL_IN_THREAD_GONE	""
 typedef int (*sl_take_fn)(void *arg, const char *path);
 int sl_input_walk_take(const char *path, sl_leaf_fn fn, sl_take_fn take,
     void *arg, sl_errfn err, void *errarg, struct sl_stats *st);

@@ -72,6 +72,8 @@ struct ahead {
 	struct slot *cur;	/* the reader's slot (slot[done % N]) */
 	size_t pos;		/* ...and where in it */
 	struct slot *making;	/* the thread's slot, for ahead_note() */
+	sl_take_fn take;	/* told when the thread is gone */
+	void *take_arg;
 };
 /* -------------------------------------------------- inflating ahead */
 
@@ -246,6 +248,7 @@ ahead_close(struct sl_in *in)
 	pthread_cond_signal(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(a->thread, NULL);
+	(void)a->take(a->take_arg, SL_IN_THREAD_GONE);
 	a->gz->errstate = ERR_NONE;	/* past the reader: not reported */
 	sl_in_free(a->gz);
 	ahead_free(a);
@@ -268,6 +271,8 @@ in_ahead_new(const struct walk *w, struct sl_in *gz, const struct sl_in *lo)
 		return gz;
 	a = sl_xcalloc(1, sizeof *a);
 	a->gz = gz;
+	a->take = w->take;
+	a->take_arg = w->arg;
 	gz->err = ahead_note;
 	gz->errarg = a;
 	for (i = 0; i < AHEAD_SLOTS; i++) {
@@ -282,6 +287,7 @@ in_ahead_new(const struct walk *w, struct sl_in *gz, const struct sl_in *lo)
 	in->close = ahead_close;
 	if (pthread_create(&a->thread, NULL, ahead_main, a) != 0) {
 		/* No thread: gz is read here, as without workers. */
+		(void)w->take(w->arg, SL_IN_THREAD_GONE);
 		gz->err = w->err;
 		gz->errarg = w->errarg;
 		in->close = NULL;

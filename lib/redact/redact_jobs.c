@@ -401,8 +401,16 @@ jobs_take(void *arg, const char *path)
 	struct rx_jobs *j = arg;
 	int rc;
 
-	if (path == NULL)
-		return sl_workers_start(j->ws) == 0 ? SL_OK : SL_IN_NOT_TAKEN;
+	if (path == NULL) {
+		if (sl_workers_start(j->ws) != 0)
+			return SL_IN_NOT_TAKEN;
+		sl_workers_feeder(j->ws, 1);
+		return SL_OK;
+	}
+	if (strcmp(path, SL_IN_THREAD_GONE) == 0) {
+		sl_workers_feeder(j->ws, 0);
+		return SL_OK;
+	}
 	if (j->stopped)
 		return SL_STOP;
 	rc = sl_workers_offer_path(j->ws, path);

@@ -5,6 +5,7 @@
  */
 #include <sys/uio.h>
 
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,6 +433,151 @@ START_TEST(dead_workers_stop_the_run)
 }
 END_TEST
 
+/* This process's children (its workers: Check forks each test), up to
+ * max; returns how many. */
+static int
+children(pid_t *pid, int max)
+{
+	char path[64], pids[256], *p, *end;
+	long v;
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+	    (int)getpid());
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	if (fgets(pids, sizeof(pids), f) == NULL)
+		pids[0] = '\0';
+	fclose(f);
+	for (p = pids; n < max && (v = strtol(p, &end, 10)) > 0; p = end)
+		pid[n++] = (pid_t)v;
+	return n;
+}
+
+/* The CPUs of the parent's thread and of its workers, as a record of one
+ * member comes. */
+struct cpu_seen {
+	const char *member;	/* in the record's src */
+	int seen;
+	int parent_cpus;	/* CPUs the parent's thread may use */
+	int cpu;		/* ...the first of them */
+	int workers;
+	int workers_on_it;	/* workers that may use the parent's first */
+	int workers_cpus;	/* CPUs the first worker may use */
+};
+
+static void
+see_cpus(struct cpu_seen *c)
+{
+	cpu_set_t set;
+	pid_t pid[8];
+	int i, n, cpu = -1;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(set), &set), 0);
+	c->parent_cpus = CPU_COUNT(&set);
+	for (i = 0; i < CPU_SETSIZE && cpu < 0; i++)
+		if (CPU_ISSET(i, &set))
+			cpu = i;
+	c->cpu = cpu;
+	n = children(pid, 8);
+	c->workers = n;
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(sched_getaffinity(pid[i], sizeof(set), &set),
+		    0);
+		c->workers_on_it += CPU_ISSET(cpu, &set) != 0;
+		if (i == 0)
+			c->workers_cpus = CPU_COUNT(&set);
+	}
+	c->seen = 1;
+}
+
+/* At the first record of each member in arg (a NULL-ended array). */
+static int
+look_at_cpus(void *arg, const struct sl_record *r)
+{
+	struct cpu_seen *c;
+
+	for (c = arg; c->member != NULL; c++)
+		if (!c->seen && r->src != NULL && strstr(r->src, c->member))
+			see_cpus(c);
+	return SL_OK;
+}
+
+/*
+ * -j 2 over a tar.gz on two CPUs: while the inflate thread lives, the
+ * parent keeps one CPU and the workers the other, but while the run
+ * reads a member itself (one over SL_JOB_MAX: the workers are idle) its
+ * thread takes the other CPU, beside the inflate; once the archive is
+ * read, all of them have both again (a folder read next must not run
+ * its workers on one CPU).  With fewer than two CPUs, nothing changes.
+ */
+START_TEST(inflate_thread_keeps_a_cpu)
+{
+	char dir[] = "/tmp/sl-test-workers-XXXXXX", path[600];
+	struct cpu_seen seen[] = {
+		{ "/u000-", 0, 0, 0, 0, 0, 0 },	/* a worker's */
+		{ "/u003-", 0, 0, 0, 0, 0, 0 },	/* the run's own */
+		{ "/u010-", 0, 0, 0, 0, 0, 0 },	/* a worker's again */
+		{ NULL, 0, 0, 0, 0, 0, 0 },
+	};
+	struct sl_sink sink = { look_at_cpus, NULL, 0 };
+	cpu_set_t mine, two, set;
+	struct sl_buf log;
+	struct sl_run *run;
+	pid_t pid[8];
+	int i, k, n;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(mine), &mine), 0);
+	CPU_ZERO(&two);
+	for (i = k = 0; i < CPU_SETSIZE && k < 2; i++)
+		if (CPU_ISSET(i, &mine)) {
+			CPU_SET(i, &two);
+			k++;
+		}
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(two), &two), 0);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/logs.tar.gz", dir);
+	/* Every 29th from the 3rd: over SL_JOB_MAX. */
+	make_archive(path, 40, 29, SL_JOB_MAX + 4096, 37, 20);
+	sink.arg = seen;
+	sl_buf_init(&log);
+	run = sl_run_new(NULL, &sink, log_msg, &log);
+	sl_run_set_jobs(run, 2);
+	sl_run_path(run, path);
+	for (i = 0; i < 3; i++) {
+		ck_assert_msg(seen[i].seen, "no record of %s", seen[i].member);
+		ck_assert_int_eq(seen[i].workers, 2);
+	}
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(seen[i].parent_cpus, 1);
+	if (k == 2) {
+		ck_assert_int_eq(seen[0].workers_on_it, 0);
+		ck_assert_int_eq(seen[0].workers_cpus, 1);
+		/* the inflate's CPU left to it; the workers may have both */
+		ck_assert_int_ne(seen[1].cpu, seen[0].cpu);
+		ck_assert_int_eq(seen[1].workers_cpus, 2);
+		ck_assert_int_eq(seen[2].cpu, seen[0].cpu);
+		ck_assert_int_eq(seen[2].workers_on_it, 0);
+	}
+	/* The archive is read, its thread gone: the CPUs come back. */
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(set), &set), 0);
+	ck_assert(CPU_EQUAL(&set, &two));
+	n = children(pid, 8);
+	ck_assert_int_eq(n, 2);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(sched_getaffinity(pid[i], sizeof(set), &set),
+		    0);
+		ck_assert(CPU_EQUAL(&set, &two));
+	}
+	sl_run_finish(run);
+	sl_run_free(run);
+	sl_buf_free(&log);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 static Suite *
 workers_suite(void)
 {
@@ -446,6 +592,7 @@ workers_suite(void)
 	tcase_add_test(tc, dead_workers_stop_the_run);
 	tcase_add_test(tc, json_frames_written_in_place);
 	tcase_add_test(tc, rewind_while_the_parent_looks);
+	tcase_add_test(tc, inflate_thread_keeps_a_cpu);
 	suite_add_tcase(s, tc);
 	return s;
 }
