@@ -89,9 +89,10 @@ static const struct option longopts[] = {
  * The report once written is left to the process's end, not freed: its
  * free is some 28 free() calls a session (44M instructions for 10,000
  * sessions, an eighth of -j 2's parent), after the workers are done, so
- * serial.  Kept here, it stays reachable for leak checkers.
+ * serial.  Kept here, it stays reachable for leak checkers; volatile,
+ * or the compiler drops a store to a static it never reads.
  */
-static struct sl_report *left_to_exit;
+static struct sl_report *volatile left_to_exit;
 
 /* Sessions so far, for the progress line. */
 static size_t
