@@ -606,16 +606,8 @@ take(void *arg, const char *path)
 	struct sl_run *run = arg;
 	int rc;
 
-	if (path == NULL) {
-		if (sl_workers_start(run->workers) != 0)
-			return SL_IN_NOT_TAKEN;
-		sl_workers_feeder(run->workers, 1);
-		return SL_OK;
-	}
-	if (strcmp(path, SL_IN_THREAD_GONE) == 0) {
-		sl_workers_feeder(run->workers, 0);
-		return SL_OK;
-	}
+	if ((rc = sl_workers_take_signal(run->workers, path)) >= 0)
+		return rc;
 	rc = sl_workers_offer_path(run->workers, path);
 
 	if (rc == SL_DECLINED && sl_workers_drain(run->workers) == SL_STOP)

@@ -1688,6 +1688,22 @@ sl_workers_feeder(struct sl_workers *ws, int alive)
 }
 
 int
+sl_workers_take_signal(struct sl_workers *ws, const char *path)
+{
+	if (path == NULL) {
+		if (sl_workers_start(ws) != 0)
+			return SL_IN_NOT_TAKEN;
+		sl_workers_feeder(ws, 1);
+		return SL_OK;
+	}
+	if (strcmp(path, SL_IN_THREAD_GONE) == 0) {
+		sl_workers_feeder(ws, 0);
+		return SL_OK;
+	}
+	return -1;
+}
+
+int
 sl_workers_offer_path(struct sl_workers *ws, const char *path)
 {
 	if (ws == NULL || ws->reading || (!ws->started && start(ws) != 0) ||

@@ -86,6 +86,12 @@ int sl_workers_start(struct sl_workers *ws);
  */
 void sl_workers_feeder(struct sl_workers *ws, int alive);
 /*
+ * A taker's answer to what a walk's take() passes that is not a path:
+ * NULL (the walk starts; the workers are started) and SL_IN_THREAD_GONE
+ * (sl_workers_feeder()): SL_OK or SL_IN_NOT_TAKEN; -1 for a path.
+ */
+int sl_workers_take_signal(struct sl_workers *ws, const char *path);
+/*
  * Workers read every plain leaf, whatever its format, and read_leaf
  * gets the format NULL (the redactor, whose inputs all stand alone);
  * without, only formats that stand alone.  Before the first offer.

@@ -401,16 +401,8 @@ jobs_take(void *arg, const char *path)
 	struct rx_jobs *j = arg;
 	int rc;
 
-	if (path == NULL) {
-		if (sl_workers_start(j->ws) != 0)
-			return SL_IN_NOT_TAKEN;
-		sl_workers_feeder(j->ws, 1);
-		return SL_OK;
-	}
-	if (strcmp(path, SL_IN_THREAD_GONE) == 0) {
-		sl_workers_feeder(j->ws, 0);
-		return SL_OK;
-	}
+	if ((rc = sl_workers_take_signal(j->ws, path)) >= 0)
+		return rc;
 	if (j->stopped)
 		return SL_STOP;
 	rc = sl_workers_offer_path(j->ws, path);
